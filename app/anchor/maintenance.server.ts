@@ -1,0 +1,17 @@
+import type { PrismaClient } from "@prisma/client";
+import defaultPrisma from "~/db.server";
+import type { JobPayloads, Queues } from "~/queues.server";
+import { adminClientForShop } from "./admin-client.server";
+import { importCatalog, type ImportSummary } from "./bulk-import.server";
+
+/** The shop-maintenance queue's job: the initial import on install, reconciliation on schedule. */
+export async function runShopMaintenance(
+  job: JobPayloads["shop-maintenance"],
+  deps: { prisma?: PrismaClient; queues?: Queues } = {},
+): Promise<ImportSummary | "skipped"> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const shop = await prisma.shop.findUnique({ where: { domain: job.shopDomain }, select: { uninstalledAt: true } });
+  if (!shop || shop.uninstalledAt) return "skipped";
+  const client = await adminClientForShop(job.shopDomain, prisma);
+  return importCatalog(job.shopDomain, client, { prisma, queues: deps.queues, kind: job.task });
+}

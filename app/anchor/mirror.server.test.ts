@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { uniqueShopDomain } from "../../test/factories";
+import { upsertInventoryItems, upsertInventoryLevels, upsertLocations, upsertProducts, upsertVariants } from "./mirror.server";
+import { markStockChangeStale } from "./stale.server";
+
+async function mirroredShop() {
+  const shop = await prisma.shop.create({ data: { domain: uniqueShopDomain() } });
+  await upsertLocations(prisma, shop.id, [
+    { shopifyId: "1", name: "Warehouse", isActive: true },
+    { shopifyId: "2", name: "Showroom", isActive: true },
+  ]);
+  await upsertProducts(shop.id, [{ shopifyId: "10", title: "Kettle", tags: ["kitchen", "gift"], status: "ACTIVE" }]);
+  await upsertVariants(shop.id, [
+    { shopifyId: "100", productShopifyId: "10", title: "Red", sku: "KET-RED", priceCents: 4999 },
+    { shopifyId: "101", productShopifyId: "10", title: "Two-pack", sku: "KET-2", priceCents: 8999 },
+  ]);
+  await upsertInventoryItems(shop.id, [
+    { shopifyId: "9007199254740993", variantShopifyId: "100", sku: "KET-RED", tracked: true, costCents: 2000 },
+  ]);
+  return shop;
+}
+
+describe("the mirror", () => {
+  it("stores products, variants, items and levels with exact ids and reports what moved", async () => {
+    // Given a mirrored catalog
+    const shop = await mirroredShop();
+    // When levels arrive, then again with one change
+    const first = await upsertInventoryLevels(shop.id, [
+      { itemShopifyId: "9007199254740993", locationShopifyId: "1", available: 7, shopifyUpdatedAt: "2026-11-22T10:00:00Z" },
+      { itemShopifyId: "9007199254740993", locationShopifyId: "2", available: 3, shopifyUpdatedAt: "2026-11-22T10:00:00Z" },
+    ]);
+    const second = await upsertInventoryLevels(shop.id, [
+      { itemShopifyId: "9007199254740993", locationShopifyId: "1", available: 5, shopifyUpdatedAt: "2026-11-22T10:05:00Z" },
+      { itemShopifyId: "9007199254740993", locationShopifyId: "2", available: 3, shopifyUpdatedAt: "2026-11-22T10:05:00Z" },
+    ]);
+    // Then the first write is two new levels, the second one change, and the tags and ids are exact
+    expect(first.changes.map((c) => [c.before, c.after]).sort()).toEqual([[null, 3], [null, 7]]);
+    expect(second.changes.map((c) => [c.before, c.after])).toEqual([[7, 5]]);
+    const item = await prisma.inventoryItem.findFirstOrThrow({ where: { shopId: shop.id }, include: { levels: { include: { location: true } }, variant: { include: { product: true } } } });
+    expect(item.shopifyId).toBe("9007199254740993");
+    expect(item.variant.product.tags).toEqual(["kitchen", "gift"]);
+    expect(item.levels.map((l) => [l.location.name, l.available]).sort()).toEqual([["Showroom", 3], ["Warehouse", 5]]);
+  });
+
+  it("ignores a level report older than the one it holds (webhooks can arrive out of order)", async () => {
+    const shop = await mirroredShop();
+    await upsertInventoryLevels(shop.id, [{ itemShopifyId: "9007199254740993", locationShopifyId: "1", available: 4, shopifyUpdatedAt: "2026-11-22T10:05:00Z" }]);
+    const late = await upsertInventoryLevels(shop.id, [{ itemShopifyId: "9007199254740993", locationShopifyId: "1", available: 9, shopifyUpdatedAt: "2026-11-22T10:00:00Z" }]);
+    expect(late.changes).toEqual([]);
+    expect((await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id } })).available).toBe(4);
+  });
+
+  it("returns what it cannot place yet instead of dropping it", async () => {
+    const shop = await mirroredShop();
+    const levels = await upsertInventoryLevels(shop.id, [{ itemShopifyId: "404", locationShopifyId: "1", available: 1 }]);
+    const variants = await upsertVariants(shop.id, [{ shopifyId: "500", productShopifyId: "404", title: "Orphan", priceCents: 100 }]);
+    expect(levels.unresolved).toHaveLength(1);
+    expect(variants.unresolved).toEqual(["500"]);
+  });
+
+  it("reports a variant as repriced only when its price changed", async () => {
+    const shop = await mirroredShop();
+    const same = await upsertVariants(shop.id, [{ shopifyId: "100", productShopifyId: "10", title: "Red", sku: "KET-RED", priceCents: 4999 }]);
+    const cheaper = await upsertVariants(shop.id, [{ shopifyId: "100", productShopifyId: "10", title: "Red", sku: "KET-RED", priceCents: 4499 }]);
+    expect(same.repriced).toEqual([]);
+    expect(cheaper.repriced).toHaveLength(1);
+  });
+});
+
+describe("marking listings stale after a stock change", () => {
+  it("marks the variant's and its bundles' listings on channels that count the location, and no others", async () => {
+    // Given a kettle and a two-pack bundle, listed on Amazon and eBay; eBay may not use the showroom
+    const shop = await mirroredShop();
+    const [single, bundle] = await Promise.all([
+      prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "100" } }),
+      prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "101" } }),
+    ]);
+    await prisma.bundleComponent.create({ data: { shopId: shop.id, bundleId: bundle.id, componentId: single.id, unitsPerBundle: 2 } });
+    const amazon = await prisma.channel.create({ data: { shopId: shop.id, kind: "AMAZON", accountId: "A1", name: "Amazon" } });
+    const ebay = await prisma.channel.create({ data: { shopId: shop.id, kind: "EBAY", accountId: "e1", name: "eBay" } });
+    const showroom = await prisma.location.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "2" } });
+    const warehouse = await prisma.location.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "1" } });
+    await prisma.locationChannel.create({ data: { shopId: shop.id, locationId: showroom.id, channelId: ebay.id, eligible: false } });
+    for (const channel of [amazon, ebay]) {
+      for (const variant of [single, bundle]) {
+        await prisma.listing.create({ data: { shopId: shop.id, channelId: channel.id, variantId: variant.id, channelSku: `${variant.sku}-${channel.kind}` } });
+      }
+    }
+    // When the kettle's stock moves in the showroom
+    const marked = await markStockChangeStale(prisma, shop.id, [single.id], showroom.id);
+    // Then only Amazon's two listings (kettle and bundle) are stale
+    const stale = await prisma.listing.findMany({ where: { shopId: shop.id, staleSince: { not: null } }, select: { channelSku: true } });
+    expect(marked).toBe(2);
+    expect(stale.map((l) => l.channelSku).sort()).toEqual(["KET-2-AMAZON", "KET-RED-AMAZON"]);
+
+    // And a move in a location that is not saleable marks nothing
+    await prisma.listing.updateMany({ where: { shopId: shop.id }, data: { staleSince: null } });
+    await prisma.location.update({ where: { id: warehouse.id }, data: { saleable: false } });
+    expect(await markStockChangeStale(prisma, shop.id, [single.id], warehouse.id)).toBe(0);
+  });
+});

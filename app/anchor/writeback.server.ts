@@ -1,0 +1,135 @@
+import type { PrismaClient } from "@prisma/client";
+import defaultPrisma from "~/db.server";
+import { logger } from "~/lib/logger.server";
+import type { AdminClient } from "./admin-client.server";
+import { gid } from "./gid";
+
+// Writing quantities back to the anchor: a marketplace sale lowers Shopify's quantity, a
+// cancellation raises it. Two guarantees, both from Shopify's inventory API (2026-04 and later):
+// - compare-and-swap: `changeFromQuantity` says what we believe the quantity is; Shopify refuses
+//   the change if it moved meanwhile, and we re-read and try again;
+// - idempotency: the @idempotent key makes Shopify apply one request at most once.
+// The request (expected quantity and key) is stored before it is sent, so a job retried after a
+// crash re-sends the very same request, and a sale is never applied twice.
+
+const ADJUST = `mutation AdjustAvailable($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+  inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
+    inventoryAdjustmentGroup { changes { name delta quantityAfterChange } }
+    userErrors { field message code }
+  }
+}`;
+
+const LEVEL = `query AvailableAt($item: ID!, $location: ID!) {
+  inventoryItem(id: $item) {
+    inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } }
+  }
+}`;
+
+const MAX_ATTEMPTS = 5;
+
+export interface AdjustmentRequest {
+  shopId: string;
+  /** One adjustment per cause, e.g. `channel-order-line:<id>`. */
+  sourceKey: string;
+  variantId: string;
+  locationId: string;
+  /** Negative for a sale, positive for a cancellation. */
+  delta: number;
+  reason?: string;
+}
+
+export interface AdjustmentResult {
+  state: "APPLIED" | "FAILED";
+  quantityAfter: number | null;
+  /** How many requests it took (1 unless the quantity moved under us). */
+  attempts: number;
+  message?: string;
+}
+
+interface AdjustResponse {
+  inventoryAdjustQuantities: {
+    inventoryAdjustmentGroup: { changes: { name: string; delta: number; quantityAfterChange: number | null }[] } | null;
+    userErrors: { field: string[] | null; message: string; code: string | null }[];
+  };
+}
+
+export async function adjustAnchorInventory(client: AdminClient, request: AdjustmentRequest, prisma: PrismaClient = defaultPrisma): Promise<AdjustmentResult> {
+  const [variant, location] = await Promise.all([
+    prisma.variant.findFirstOrThrow({ where: { id: request.variantId, shopId: request.shopId }, select: { inventoryItem: { select: { id: true, shopifyId: true } } } }),
+    prisma.location.findFirstOrThrow({ where: { id: request.locationId, shopId: request.shopId }, select: { id: true, shopifyId: true } }),
+  ]);
+  if (!variant.inventoryItem) throw new Error(`Variant ${request.variantId} has no inventory item to adjust`);
+  const itemGid = gid("InventoryItem", variant.inventoryItem.shopifyId);
+  const locationGid = gid("Location", location.shopifyId);
+
+  let adjustment = await prisma.inventoryAdjustment.upsert({
+    where: { shopId_sourceKey: { shopId: request.shopId, sourceKey: request.sourceKey } },
+    create: { shopId: request.shopId, sourceKey: request.sourceKey, variantId: request.variantId, locationId: request.locationId, delta: request.delta },
+    update: {},
+  });
+  if (adjustment.state === "APPLIED") return { state: "APPLIED", quantityAfter: adjustment.quantityAfter, attempts: adjustment.attempt };
+
+  const log = logger.child({ shopId: request.shopId, sourceKey: request.sourceKey });
+  for (;;) {
+    if (adjustment.idempotencyKey === null || adjustment.expectedQuantity === null) {
+      // A new attempt: read what Shopify holds now and store the exact request before sending it.
+      if (adjustment.attempt >= MAX_ATTEMPTS) {
+        const message = `Shopify's quantity kept moving; gave up after ${MAX_ATTEMPTS} attempts`;
+        await prisma.inventoryAdjustment.update({ where: { id: adjustment.id }, data: { state: "FAILED", message } });
+        return { state: "FAILED", quantityAfter: null, attempts: adjustment.attempt, message };
+      }
+      const current = await client.request<{ inventoryItem: { inventoryLevel: { quantities: { quantity: number }[] } | null } | null }>(LEVEL, { item: itemGid, location: locationGid });
+      const expected = current.inventoryItem?.inventoryLevel?.quantities[0]?.quantity ?? 0;
+      const attempt = adjustment.attempt + 1;
+      adjustment = await prisma.inventoryAdjustment.update({
+        where: { id: adjustment.id },
+        data: { attempt, expectedQuantity: expected, idempotencyKey: `anchorline:${request.shopId}:${request.sourceKey}:${attempt}` },
+      });
+    }
+
+    const response = await client.request<AdjustResponse>(ADJUST, {
+      key: adjustment.idempotencyKey,
+      input: {
+        name: "available",
+        reason: request.reason ?? "correction",
+        referenceDocumentUri: `anchorline://${request.sourceKey}`,
+        changes: [{ inventoryItemId: itemGid, locationId: locationGid, delta: request.delta, changeFromQuantity: adjustment.expectedQuantity }],
+      },
+    });
+    const { inventoryAdjustmentGroup, userErrors } = response.inventoryAdjustQuantities;
+    if (inventoryAdjustmentGroup) {
+      const after = inventoryAdjustmentGroup.changes.find((c) => c.name === "available")?.quantityAfterChange ?? adjustment.expectedQuantity! + request.delta;
+      await prisma.inventoryAdjustment.update({ where: { id: adjustment.id }, data: { state: "APPLIED", appliedAt: new Date(), quantityAfter: after } });
+      // The mirror follows at once; Shopify's inventory_levels/update webhook confirms it later.
+      await prisma.inventoryLevel.updateMany({ where: { inventoryItemId: variant.inventoryItem.id, locationId: location.id }, data: { available: after } });
+      return { state: "APPLIED", quantityAfter: after, attempts: adjustment.attempt };
+    }
+    if (userErrors.some((e) => /STALE|CHANGE_FROM|COMPARE/i.test(e.code ?? ""))) {
+      log.info({ attempt: adjustment.attempt, errors: userErrors }, "quantity moved before our change; re-reading");
+      // Nothing was applied: the next attempt gets a fresh expected quantity and a new key.
+      adjustment = await prisma.inventoryAdjustment.update({ where: { id: adjustment.id }, data: { expectedQuantity: null, idempotencyKey: null } });
+      continue;
+    }
+    const message = userErrors.map((e) => `${e.code ?? "ERROR"}: ${e.message}`).join("; ");
+    await prisma.inventoryAdjustment.update({ where: { id: adjustment.id }, data: { state: "FAILED", message } });
+    return { state: "FAILED", quantityAfter: null, attempts: adjustment.attempt, message };
+  }
+}
+
+/**
+ * The location a marketplace sale ships from: a saleable location the channel may use, with the
+ * most units of the item (so the sale does not push a thin location negative).
+ */
+export async function shippingLocationFor(prisma: PrismaClient, shopId: string, variantId: string, channelId: string): Promise<string | null> {
+  const levels = await prisma.inventoryLevel.findMany({
+    where: {
+      shopId,
+      inventoryItem: { variantId },
+      location: { saleable: true, isActive: true, channels: { none: { channelId, eligible: false } } },
+    },
+    orderBy: [{ available: "desc" }, { location: { isDropShip: "asc" } }],
+    select: { locationId: true },
+    take: 1,
+  });
+  return levels[0]?.locationId ?? null;
+}

@@ -1,0 +1,133 @@
+// The one interface every marketplace module implements. The sync engine and workers talk only to
+// this: no marketplace name appears outside app/channels/<kind>/ (and the registry in index.ts).
+
+export type MarketplaceKind = "amazon" | "ebay" | "walmart" | "tiktok";
+
+/** Where and as whom a connector talks: credentials are already decrypted by the caller. */
+export interface ConnectorConfig {
+  /** The marketplace account: Amazon seller id, eBay user, Walmart partner id, TikTok shop id. */
+  accountId: string;
+  /** Amazon marketplace id, eBay marketplace (EBAY_US), Walmart/TikTok region. */
+  region?: string | null;
+  credentials: Record<string, string>;
+  /**
+   * Base URLs of the marketplace's API (and its token endpoint). Production leaves them unset and
+   * each module uses the marketplace's documented hosts; tests and the demo point them at the
+   * simulators. The connector behaves the same either way.
+   */
+  endpoints?: { api?: string; auth?: string };
+}
+
+export interface QuantityUpdate {
+  channelSku: string;
+  /** ASIN, eBay offer id, Walmart item id...: when the channel needs it. */
+  externalId?: string | null;
+  quantity: number;
+}
+
+export interface PriceUpdate {
+  channelSku: string;
+  externalId?: string | null;
+  priceCents: number;
+  currencyCode: string;
+}
+
+export interface ContentUpdate {
+  channelSku: string;
+  externalId?: string | null;
+  /** Only the fields that changed, already adapted to the channel (title, description, bullets...). */
+  fields: Record<string, unknown>;
+}
+
+/**
+ * The marketplace's answer for one listing. `accepted` means the marketplace acknowledged the
+ * change (for feeds: the feed finished and this SKU had no error); only then is it recorded as
+ * pushed.
+ */
+export type PushOutcome =
+  | { channelSku: string; status: "accepted" }
+  | { channelSku: string; status: "rejected"; message: string; code?: string } // will not heal by retrying
+  | { channelSku: string; status: "retry"; message: string; retryAfterMs?: number };
+
+export interface ImportedOrderLine {
+  channelSku: string;
+  quantity: number;
+  priceCents?: number | null;
+}
+
+export interface ImportedOrder {
+  externalOrderId: string;
+  status: string;
+  orderedAt: Date;
+  currencyCode?: string | null;
+  totalCents?: number | null;
+  buyer?: { name?: string | null; email?: string | null; address?: Record<string, unknown> | null };
+  lines: ImportedOrderLine[];
+  /** Cancelled before shipping: the units come back. */
+  cancelled?: boolean;
+}
+
+export interface OrderPage {
+  orders: ImportedOrder[];
+  /** Pass back as `since` next time; opaque to callers. */
+  cursor: string;
+}
+
+export interface ListingSnapshot {
+  channelSku: string;
+  quantity: number | null;
+  priceCents: number | null;
+  /** The marketplace's own status words (ACTIVE, SUSPENDED, ...). */
+  status?: string | null;
+  issues?: string[];
+}
+
+/** How a channel wants its work batched and paced (each module cites its source). */
+export interface ChannelLimits {
+  /** Most listings one quantity/price call can carry. */
+  maxBatch: number;
+  /** Sustained requests per second the account may make, and the burst above it. */
+  requestsPerSecond: number;
+  burst: number;
+  /** Above this many pending listings, prefer the bulk/feed path where the channel has one. */
+  feedThreshold?: number;
+  /** Revisions a single listing may take per day (eBay: 250), if the channel caps them. */
+  revisionsPerListingPerDay?: number;
+}
+
+export interface Connector {
+  readonly kind: MarketplaceKind;
+  readonly limits: ChannelLimits;
+  testConnection(): Promise<{ ok: true } | { ok: false; message: string }>;
+  pushQuantities(updates: QuantityUpdate[]): Promise<PushOutcome[]>;
+  pushPrices(updates: PriceUpdate[]): Promise<PushOutcome[]>;
+  pushContent(updates: ContentUpdate[]): Promise<PushOutcome[]>;
+  fetchOrders(since: string | null): Promise<OrderPage>;
+  fetchListing(channelSku: string): Promise<ListingSnapshot | null>;
+}
+
+/**
+ * A failure of the whole call (not of one listing). `retryable` failures (429, 5xx, timeouts) are
+ * retried with backoff; the others (bad credentials, a malformed request) become an alert.
+ */
+export class ChannelError extends Error {
+  constructor(
+    message: string,
+    readonly details: {
+      status?: number;
+      retryable: boolean;
+      /** From Retry-After or the marketplace's own rate-limit headers. */
+      retryAfterMs?: number;
+      /** Credentials are wrong or revoked: pause the account and tell the merchant. */
+      authFailed?: boolean;
+      code?: string;
+    },
+  ) {
+    super(message);
+    this.name = "ChannelError";
+  }
+
+  get retryable(): boolean {
+    return this.details.retryable;
+  }
+}

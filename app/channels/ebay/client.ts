@@ -1,0 +1,136 @@
+// One eBay seller account as the ebay-api library sees it, plus the two things the library leaves
+// to its caller: knowing when the user access token expires (it only refreshes after a failure),
+// and talking to a host other than api.ebay.com. For the second, the library documents one hook,
+// its axios instance's request interceptor (README, "Browser Usage": the proxy example): every
+// URL it builds (API calls and the OAuth token endpoint) starts with https://api.ebay.com, and
+// the interceptor swaps that origin for the configured one. Production configures none.
+import eBayApi from "ebay-api";
+import { ChannelError } from "../connector";
+import { withRetry, type RetryOptions } from "../retry";
+import { apiChannelError, tokenChannelError } from "./errors";
+import { OAUTH_SCOPES, TOKEN_EXPIRY_MARGIN_MS, USER_ACCESS_TOKEN_SECONDS } from "./rules";
+
+export interface EbayCredentials {
+  appId: string;
+  certId: string;
+  refreshToken: string;
+}
+
+export interface EbayEndpoints {
+  /** Origin serving /sell/... (default https://api.ebay.com). */
+  api?: string;
+  /** Origin serving /identity/v1/oauth2/token (default: the api origin). */
+  auth?: string;
+}
+
+export interface EbayClientOptions {
+  now?: () => number;
+  retry?: RetryOptions;
+}
+
+const PRODUCTION_ORIGINS = ["https://api.ebay.com", "https://apiz.ebay.com"];
+const TOKEN_PATH = "/identity/v1/oauth2/token";
+
+export function readCredentials(credentials: Record<string, string>): EbayCredentials {
+  const { appId, certId, refreshToken } = credentials;
+  if (!appId || !certId || !refreshToken) {
+    throw new ChannelError("eBay credentials need appId, certId and refreshToken", { retryable: false, authFailed: true });
+  }
+  return { appId, certId, refreshToken };
+}
+
+function redirectTo(endpoints: EbayEndpoints): ((url: string) => string) | null {
+  if (!endpoints.api && !endpoints.auth) return null;
+  const strip = (origin: string) => origin.replace(/\/+$/, "");
+  return (url) => {
+    const origin = PRODUCTION_ORIGINS.find((o) => url.startsWith(o));
+    if (!origin) return url;
+    const rest = url.slice(origin.length);
+    const target = rest.startsWith(TOKEN_PATH) ? (endpoints.auth ?? endpoints.api) : endpoints.api;
+    return target ? strip(target) + rest : url;
+  };
+}
+
+export class EbayClient {
+  readonly api: eBayApi;
+  private token: { expiresAt: number } | null = null;
+  private refreshing: Promise<void> | null = null;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly credentials: EbayCredentials,
+    marketplaceId: string,
+    endpoints: EbayEndpoints = {},
+    private readonly options: EbayClientOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.api = new eBayApi({
+      appId: credentials.appId,
+      certId: credentials.certId,
+      sandbox: false,
+      // The library's enum lists eBay's marketplace ids; the channel's region is one of them.
+      marketplaceId: marketplaceId as eBayApi["config"]["marketplaceId"],
+      scope: OAUTH_SCOPES,
+      // The client refreshes on its own schedule (below); the library's refresh-after-failure
+      // would hide a revoked token behind a second failing call.
+      autoRefreshToken: false,
+    });
+    const redirect = redirectTo(endpoints);
+    if (redirect) {
+      this.api.req.instance.interceptors.request.use((config) => {
+        if (config.url) config.url = redirect(config.url);
+        return config;
+      });
+    }
+  }
+
+  /** A user access token from the refresh token (basic auth with app id and cert id), kept until shortly before it expires. */
+  private async ensureToken(): Promise<void> {
+    if (this.token && this.now() < this.token.expiresAt - TOKEN_EXPIRY_MARGIN_MS) return;
+    this.refreshing ??= this.refresh().finally(() => (this.refreshing = null));
+    await this.refreshing;
+  }
+
+  private async refresh(): Promise<void> {
+    const oauth = this.api.OAuth2;
+    oauth.setCredentials({ access_token: "", refresh_token: this.credentials.refreshToken, expires_in: 0, token_type: "User Access Token" });
+    const startedAt = this.now();
+    try {
+      const token = await withRetry(async () => {
+        try {
+          return await oauth.refreshUserAccessToken();
+        } catch (error) {
+          throw tokenChannelError(error);
+        }
+      }, this.options.retry);
+      this.token = { expiresAt: startedAt + (token.expires_in ?? USER_ACCESS_TOKEN_SECONDS) * 1000 };
+    } catch (error) {
+      this.token = null;
+      throw error;
+    }
+  }
+
+  /**
+   * Runs one API call with a fresh token, retrying what heals (429, 5xx, network) with the shared
+   * backoff. A 401 means eBay no longer honours the token: refresh once and repeat; a second 401
+   * (or a refused refresh) is the seller's authorization gone.
+   */
+  async call<T>(what: string, run: (api: eBayApi) => Promise<T>): Promise<T> {
+    return withRetry(async () => {
+      await this.ensureToken();
+      try {
+        return await run(this.api);
+      } catch (error) {
+        const failure = apiChannelError(error, what);
+        if (failure.details.status !== 401) throw failure;
+        this.token = null;
+        await this.ensureToken();
+        try {
+          return await run(this.api);
+        } catch (again) {
+          throw apiChannelError(again, what);
+        }
+      }
+    }, this.options.retry);
+  }
+}

@@ -1,0 +1,16 @@
+// eBay's Amount is `{ value: "12.34", currency: "USD" }`; the app counts minor units ("cents").
+
+function minorDigits(currency: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+export function toAmount(minorUnits: number, currency: string): { value: string; currency: string } {
+  const digits = minorDigits(currency);
+  return { value: (minorUnits / 10 ** digits).toFixed(digits), currency };
+}
+
+export function fromAmount(amount: { value?: string; currency?: string } | undefined): number | null {
+  if (!amount?.value || !amount.currency) return null;
+  const value = Number(amount.value);
+  return Number.isFinite(value) ? Math.round(value * 10 ** minorDigits(amount.currency)) : null;
+}

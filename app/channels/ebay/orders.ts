@@ -1,0 +1,83 @@
+// Orders come from Fulfillment getOrders filtered on lastmodifieddate, walked page by page
+// (limit/offset). The cursor is the end of the last window read plus the ids seen exactly at that
+// instant, because eBay's date ranges include both ends.
+import type { ImportedOrder } from "../connector";
+import { fromAmount } from "./money";
+
+export interface OrdersCursor {
+  /** ISO instant: the next window starts here (inclusive). */
+  after: string;
+  /** Orders already returned whose lastModifiedDate equals `after`. */
+  seenAtAfter: string[];
+}
+
+export function encodeCursor(cursor: OrdersCursor): string {
+  return JSON.stringify(cursor);
+}
+
+export function decodeCursor(raw: string | null): OrdersCursor | null {
+  if (!raw) return null;
+  try {
+    const parsed = JSON.parse(raw) as Partial<OrdersCursor>;
+    if (typeof parsed.after === "string" && !Number.isNaN(Date.parse(parsed.after))) return { after: parsed.after, seenAtAfter: parsed.seenAtAfter ?? [] };
+  } catch {
+    // fall through: a cursor this module did not write
+  }
+  throw new Error(`not an eBay orders cursor: ${raw}`);
+}
+
+/** The filter for lastmodifieddate in [from..to], both inclusive (getOrders filter parameter). */
+export function lastModifiedFilter(from: Date, to: Date): string {
+  return `lastmodifieddate:[${from.toISOString()}..${to.toISOString()}]`;
+}
+
+interface Amount {
+  value?: string;
+  currency?: string;
+}
+
+/** The parts of the Fulfillment API's Order the app reads. */
+export interface EbayOrder {
+  orderId: string;
+  creationDate?: string;
+  lastModifiedDate?: string;
+  orderFulfillmentStatus?: string;
+  pricingSummary?: { total?: Amount };
+  buyer?: { username?: string };
+  cancelStatus?: { cancelState?: string };
+  fulfillmentStartInstructions?: Array<{
+    shippingStep?: { shipTo?: { fullName?: string; email?: string; contactAddress?: Record<string, unknown> } };
+  }>;
+  lineItems?: Array<{ sku?: string; legacyItemId?: string; quantity?: number; lineItemCost?: Amount }>;
+}
+
+export interface EbayOrderPage {
+  orders?: EbayOrder[];
+  total?: number;
+  next?: string;
+}
+
+export function importedOrder(order: EbayOrder): ImportedOrder {
+  const shipTo = order.fulfillmentStartInstructions?.[0]?.shippingStep?.shipTo;
+  const total = order.pricingSummary?.total;
+  return {
+    externalOrderId: order.orderId,
+    status: order.orderFulfillmentStatus ?? "UNKNOWN",
+    orderedAt: new Date(order.creationDate ?? order.lastModifiedDate ?? 0),
+    currencyCode: total?.currency ?? null,
+    totalCents: fromAmount(total),
+    buyer: { name: shipTo?.fullName ?? order.buyer?.username ?? null, email: shipTo?.email ?? null, address: shipTo?.contactAddress ?? null },
+    lines: (order.lineItems ?? []).map((line) => {
+      const quantity = line.quantity ?? 0;
+      const lineCents = fromAmount(line.lineItemCost);
+      return {
+        // A listing made outside the Inventory API has no SKU; its item id is what identifies it.
+        channelSku: line.sku ?? line.legacyItemId ?? "",
+        quantity,
+        // lineItemCost is the price of all units of the line; the app stores the unit price.
+        priceCents: lineCents !== null && quantity > 0 ? Math.round(lineCents / quantity) : null,
+      };
+    }),
+    cancelled: order.cancelStatus?.cancelState === "CANCELED",
+  };
+}

@@ -1,0 +1,52 @@
+// eBay's rules the connector obeys, each with where eBay says it. The Inventory API definition is
+// the copy in shared/contracts/ebay-sell/sell_inventory_v1_oas3.json (version 1.18.0).
+
+/**
+ * bulkUpdatePriceQuantity takes "one or more inventory items (up to 25)" per call
+ * (BulkPriceQuantity.requests, Inventory API definition).
+ */
+export const BULK_PRICE_QUANTITY_MAX = 25;
+
+/**
+ * "Each listing can be revised up to 250 times in one calendar day. If this revision threshold is
+ * reached, the seller will be blocked from revising the item until the next calendar day."
+ * (bulkUpdatePriceQuantity description, Inventory API definition.)
+ */
+export const REVISIONS_PER_LISTING_PER_DAY = 250;
+
+/** getOrders "limit ... Maximum: 200" (Fulfillment API definition, sell_fulfillment_v1_oas3.json). */
+export const GET_ORDERS_MAX_LIMIT = 200;
+
+/**
+ * Product field lengths, "Max Length" in each field's description (Inventory API definition):
+ * title 80, subtitle 55, description 4000, brand 65, mpn 65.
+ */
+export const PRODUCT_TEXT_MAX_LENGTH = { title: 80, subtitle: 55, description: 4000, brand: 65, mpn: 65 } as const;
+/** Product.aspects "Max Length for Aspect Name: 40", "Max Length for Aspect Value: 50". */
+export const ASPECT_NAME_MAX_LENGTH = 40;
+export const ASPECT_VALUE_MAX_LENGTH = 50;
+
+/**
+ * eBay publishes daily call quotas for the Sell APIs (Inventory 2,000,000, Fulfillment 100,000 a
+ * day: https://developer.ebay.com/develop/api/sell/api_call_limits), not a per-second rate. 10
+ * requests a second with a burst of 20 is the app's own pacing: about half of the Inventory
+ * quota's daily average (23/s), leaving room for the merchant's other tools on the same account.
+ */
+export const REQUESTS_PER_SECOND = 10;
+export const BURST = 20;
+
+/** The scopes the seller grants the app (eBay OAuth scopes for the Sell Inventory and Fulfillment APIs). */
+export const OAUTH_SCOPES = [
+  "https://api.ebay.com/oauth/api_scope",
+  "https://api.ebay.com/oauth/api_scope/sell.inventory",
+  "https://api.ebay.com/oauth/api_scope/sell.fulfillment",
+];
+
+/** "User access tokens ... are valid for 2 hours (7,200 seconds)" (eBay OAuth guide): used if an answer omits expires_in. */
+export const USER_ACCESS_TOKEN_SECONDS = 7200;
+
+/** Refresh this long before the access token's stated expiry, so a call never carries a dying token. */
+export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
+
+/** Inventory API errorIds that heal by retrying: 25001 "A system error has occurred", 25025 "Concurrent access". */
+export const RETRYABLE_ERROR_IDS = new Set([25001, 25025]);

@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startTikTokSimulator, type TikTokSimulator } from "../../../simulators/tiktok/server";
+import { ChannelError, type Connector } from "../connector";
+import type { TikTokTokens } from "./client";
+import { exchangeTikTokAuthCode } from "./authorize";
+import { createTikTokConnector } from "./index";
+
+const SHOP = {
+  appKey: "anchor-app",
+  appSecret: "anchor-secret",
+  shopCipher: "ROW_anchor",
+  accessToken: "TTP_initial",
+  refreshToken: "TTR_initial",
+  products: [
+    { productId: "P-KETTLE", skuId: "S-RED", sellerSku: "KET-RED", quantity: 5, priceCents: 2999 },
+    { productId: "P-KETTLE", skuId: "S-BLU", sellerSku: "KET-BLU", quantity: 5, priceCents: 2999 },
+    { productId: "P-MUG", skuId: "S-MUG", sellerSku: "MUG", quantity: 9, priceCents: 999 },
+  ],
+};
+
+let sim: TikTokSimulator;
+let waits: number[];
+let stored: TikTokTokens[];
+
+function connector(credentials: Partial<typeof SHOP> & { accessTokenExpiresAt?: string } = {}, now?: () => number): Connector {
+  const { appKey, appSecret, shopCipher, accessToken, refreshToken } = { ...SHOP, ...credentials };
+  return createTikTokConnector(
+    { accountId: "shop-1", credentials: { appKey, appSecret, shopCipher, accessToken, refreshToken, ...(credentials.accessTokenExpiresAt ? { accessTokenExpiresAt: credentials.accessTokenExpiresAt } : {}) }, endpoints: { api: sim.url, auth: sim.url } },
+    { retry: { sleep: async (ms) => void waits.push(ms), baseDelayMs: 1 }, onTokens: (t) => void stored.push(t), now },
+  );
+}
+
+beforeEach(async () => {
+  waits = [];
+  stored = [];
+  sim = await startTikTokSimulator({ shops: [SHOP] });
+});
+afterEach(() => sim.stop());
+
+describe("TikTok Shop connector against the simulator", () => {
+  it("given SKUs of two products and one SKU that is not the product's, when quantities are pushed, then the good ones land and only the bad one is rejected", async () => {
+    const outcomes = await connector().pushQuantities([
+      { channelSku: "S-RED", externalId: "P-KETTLE", quantity: 2 },
+      { channelSku: "S-GHOST", externalId: "P-KETTLE", quantity: 1 },
+      { channelSku: "S-BLU", externalId: "P-KETTLE", quantity: 0 },
+      { channelSku: "S-MUG", externalId: "P-MUG", quantity: 7 },
+      { channelSku: "S-ORPHAN", quantity: 1 },
+    ]);
+    expect(outcomes).toEqual([
+      { channelSku: "S-RED", status: "accepted" },
+      expect.objectContaining({ channelSku: "S-GHOST", status: "rejected", code: "12052049" }),
+      { channelSku: "S-BLU", status: "accepted" },
+      { channelSku: "S-MUG", status: "accepted" },
+      expect.objectContaining({ channelSku: "S-ORPHAN", status: "rejected", code: "NO_PRODUCT_ID" }),
+    ]);
+    const skus = sim.shop("ROW_anchor").skus;
+    expect([skus.get("S-RED")!.quantity, skus.get("S-BLU")!.quantity, skus.get("S-MUG")!.quantity]).toEqual([2, 0, 7]);
+  });
+
+  it("given prices for a product, when pushed, then one call per product carries them as decimal strings and they land", async () => {
+    const outcomes = await connector().pushPrices([
+      { channelSku: "S-RED", externalId: "P-KETTLE", priceCents: 3450, currencyCode: "USD" },
+      { channelSku: "S-BLU", externalId: "P-KETTLE", priceCents: 3499, currencyCode: "USD" },
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["accepted", "accepted"]);
+    expect(sim.requests.filter((r) => r.path.endsWith("/prices/update"))).toHaveLength(1);
+    expect(sim.shop("ROW_anchor").skus.get("S-RED")!.priceCents).toBe(3450);
+    expect(await connector().fetchListing("S-RED")).toEqual({ channelSku: "S-RED", quantity: 5, priceCents: 3450, status: "ACTIVATE" });
+    expect(await connector().fetchListing("S-NONE")).toBeNull();
+  });
+
+  it("given TikTok answers 36009002 twice, when a quantity is pushed, then it is retried with backoff and lands", async () => {
+    sim.throttleNext("ROW_anchor", 2);
+    const outcomes = await connector().pushQuantities([{ channelSku: "S-MUG", externalId: "P-MUG", quantity: 1 }]);
+    expect(outcomes).toEqual([{ channelSku: "S-MUG", status: "accepted" }]);
+    expect(waits).toHaveLength(2);
+    expect(sim.requests.filter((r) => r.status === 429)).toHaveLength(2);
+  });
+
+  it("given TikTok keeps answering 36009002, when retries run out, then the SKU comes back as retry, not rejected", async () => {
+    sim.throttleNext("ROW_anchor", 10);
+    const outcomes = await connector().pushQuantities([{ channelSku: "S-MUG", externalId: "P-MUG", quantity: 1 }]);
+    expect(outcomes).toEqual([expect.objectContaining({ channelSku: "S-MUG", status: "retry", message: expect.stringContaining("36009002") })]);
+  });
+
+  it("given a wrong app secret, when a call is signed with it, then the simulator refuses the signature and the connector reports authFailed", async () => {
+    const failure = await connector({ appSecret: "not-the-secret" })
+      .pushQuantities([{ channelSku: "S-MUG", externalId: "P-MUG", quantity: 1 }])
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ChannelError);
+    expect((failure as ChannelError).details).toMatchObject({ code: "106001", authFailed: true, retryable: false });
+    expect((failure as ChannelError).message).toContain("'sign' query parameter is invalid");
+  });
+
+  it("given orders placed across two fetches, when fetched with the cursor, then each order arrives once with units counted per SKU", async () => {
+    const tiktok = connector();
+    const t0 = Math.floor(Date.now() / 1000) - 100;
+    sim.placeOrder("ROW_anchor", { skuId: "S-RED", quantity: 3, createTime: t0 });
+    sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 + 1 });
+    const first = await tiktok.fetchOrders(null);
+    expect(first.orders.map((o) => o.lines)).toEqual([[{ channelSku: "S-RED", quantity: 3, priceCents: 2999 }], [{ channelSku: "S-MUG", quantity: 1, priceCents: 999 }]]);
+    expect(first.orders[0]).toMatchObject({ status: "AWAITING_SHIPMENT", totalCents: 8997, currencyCode: "USD", cancelled: false });
+
+    sim.placeOrder("ROW_anchor", { skuId: "S-BLU", quantity: 1, createTime: t0 + 1 }); // same second as the last delivered
+    const second = await tiktok.fetchOrders(first.cursor);
+    expect(second.orders.map((o) => o.lines[0].channelSku)).toEqual(["S-BLU"]);
+    expect((await tiktok.fetchOrders(second.cursor)).orders).toEqual([]);
+  });
+
+  it("given more orders than one page, when fetched, then page_token is followed and none is lost or repeated", async () => {
+    const t0 = Math.floor(Date.now() / 1000) - 1000;
+    for (let i = 0; i < 130; i++) sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 + (i % 7) });
+    const page = await connector().fetchOrders(null);
+    expect(new Set(page.orders.map((o) => o.externalOrderId)).size).toBe(130);
+    expect(sim.requests.filter((r) => r.path === "/order/202309/orders/search")).toHaveLength(2);
+  });
+
+  it("given the access token expired on TikTok's side, when a call is made, then the tokens are refreshed once, stored, and the call lands", async () => {
+    const tiktok = connector();
+    sim.expireAccessToken("ROW_anchor");
+    await expect(tiktok.pushQuantities([{ channelSku: "S-MUG", externalId: "P-MUG", quantity: 4 }])).resolves.toEqual([{ channelSku: "S-MUG", status: "accepted" }]);
+    expect(stored).toHaveLength(1);
+    expect(stored[0].accessToken).toBe(sim.shop("ROW_anchor").accessToken);
+    expect(sim.requests.filter((r) => r.path === "/api/v2/token/refresh")).toHaveLength(1);
+  });
+
+  it("given the stored expiry has passed, when a call is made, then the token is refreshed before the call", async () => {
+    const expired = String(Math.floor(Date.now() / 1000) - 10);
+    await connector({ accessTokenExpiresAt: expired }).pushQuantities([{ channelSku: "S-MUG", externalId: "P-MUG", quantity: 4 }]);
+    expect(sim.requests.map((r) => r.path).slice(0, 2)).toEqual(["/api/v2/token/refresh", "/product/202309/products/P-MUG/inventory/update"]);
+    expect(sim.requests.filter((r) => r.status !== 200)).toEqual([]);
+  });
+
+  it("given the seller revoked the app, when anything is called, then the connector fails with authFailed and does not retry", async () => {
+    sim.revoke("ROW_anchor");
+    const failure = await connector()
+      .pushQuantities([{ channelSku: "S-MUG", externalId: "P-MUG", quantity: 1 }])
+      .catch((e: unknown) => e);
+    expect((failure as ChannelError).details).toMatchObject({ authFailed: true, retryable: false, code: "105001" });
+    expect(waits).toEqual([]);
+
+    sim.expireAccessToken("ROW_anchor"); // and a refresh is refused too
+    const refresh = await connector().fetchOrders(null).catch((e: unknown) => e);
+    expect((refresh as ChannelError).details.authFailed).toBe(true);
+  });
+
+  it("given an authorized app, when the connection is tested and a fresh auth code exchanged, then both succeed", async () => {
+    expect(await connector().testConnection()).toEqual({ ok: true });
+    const tokens = await exchangeTikTokAuthCode({ appKey: SHOP.appKey, appSecret: SHOP.appSecret, authCode: sim.issueAuthCode("ROW_anchor"), authBase: sim.url });
+    expect(tokens.accessToken).toBe(sim.shop("ROW_anchor").accessToken);
+  });
+});

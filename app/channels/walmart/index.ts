@@ -1,0 +1,70 @@
+// Walmart Marketplace (US) connector: the Connector interface over Walmart's REST API.
+import { ChannelError, type Connector, type ConnectorConfig, type ContentUpdate, type ListingSnapshot, type PushOutcome } from "../connector";
+import { withRetry, type RetryOptions } from "../retry";
+import { WalmartClient, type WalmartCredentials } from "./client";
+import type { FeedPolling } from "./feeds";
+import { WALMART_API, WALMART_LIMITS } from "./limits";
+import { fetchOrders } from "./orders";
+import { pushPrices, pushQuantities, type PushContext } from "./pushes";
+
+export interface WalmartConnectorOptions {
+  retry?: RetryOptions;
+  /** Walmart asks to "wait for at least five minutes" before checking a price feed (priceBulkUploads). */
+  feedPolling?: Partial<FeedPolling>;
+  now?: () => number;
+}
+
+const DEFAULT_POLLING: FeedPolling = {
+  intervalMs: 60_000,
+  timeoutMs: 30 * 60_000, // bulk inventory feeds take up to "30 minutes to process each call"
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+function credentialsOf(config: ConnectorConfig): WalmartCredentials {
+  const { clientId, clientSecret, consumerChannelType } = config.credentials;
+  if (!clientId || !clientSecret) throw new ChannelError("Walmart credentials need clientId and clientSecret", { retryable: false, authFailed: true });
+  return { clientId, clientSecret, consumerChannelType };
+}
+
+export function createWalmartConnector(config: ConnectorConfig, options: WalmartConnectorOptions = {}): Connector {
+  const apiBase = config.endpoints?.api ?? WALMART_API;
+  const client = new WalmartClient(apiBase, config.endpoints?.auth ?? apiBase, credentialsOf(config), options.now);
+  const retry = options.retry ?? {};
+  const context: PushContext = { client, retry, polling: { ...DEFAULT_POLLING, ...options.feedPolling } };
+
+  return {
+    kind: "walmart",
+    limits: WALMART_LIMITS,
+
+    async testConnection() {
+      try {
+        await withRetry(() => client.request({ method: "GET", path: "/v3/feeds", query: { limit: "1" } }), retry);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, message: error instanceof Error ? error.message : String(error) };
+      }
+    },
+
+    pushQuantities: (updates) => pushQuantities(context, updates),
+    pushPrices: (updates) => pushPrices(context, updates),
+
+    // Walmart item content goes through the MP_MAINTENANCE item feed, whose definition is not
+    // among the copied contracts; until it is, content is refused rather than guessed.
+    async pushContent(updates: ContentUpdate[]): Promise<PushOutcome[]> {
+      return updates.map((u) => ({ channelSku: u.channelSku, status: "rejected", message: "Walmart content updates are not supported yet", code: "UNSUPPORTED" }));
+    },
+
+    fetchOrders: (since) => fetchOrders(client, since, retry, options.now?.()),
+
+    async fetchListing(channelSku): Promise<ListingSnapshot | null> {
+      try {
+        const answer = await withRetry(() => client.request<{ sku: string; quantity: { amount: number } }>({ method: "GET", path: "/v3/inventory", query: { sku: channelSku } }), retry);
+        // The price lives in the Items API (GET /v3/items/{sku}), not among the copied contracts.
+        return { channelSku, quantity: answer.quantity.amount, priceCents: null };
+      } catch (error) {
+        if (error instanceof ChannelError && error.details.status === 404) return null;
+        throw error;
+      }
+    },
+  };
+}

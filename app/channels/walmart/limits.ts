@@ -1,0 +1,37 @@
+// Walmart's rules this module follows, each with where it comes from. Numbers marked "assumption"
+// could not be verified against developer.walmart.com from here; change them when you can.
+import type { ChannelLimits } from "../connector";
+
+export const WALMART_API = "https://marketplace.walmartapis.com";
+/** Sent as WM_SVC.NAME on every call ("Walmart Service Name" in every Marketplace definition). */
+export const WM_SVC_NAME = "Walmart Marketplace";
+
+/**
+ * Price feeds take "up to 10,000 items", but Walmart recommends "no more than 1000 items in one
+ * Feed and keeping the Feed sizes below 10 MB" (priceBulkUploads in the prices definition,
+ * shared/contracts/walmart-marketplace). The inventory feed has a 5 MB cap (bulk inventory update
+ * guide); 1000 two-field items stay far below it, so one size serves both.
+ */
+export const FEED_MAX_ITEMS = 1000;
+
+/**
+ * Bulk inventory feeds are "limited to 10 calls per hour" (developer.walmart.com, "Bulk inventory
+ * update"), so a feed is worth one only when it replaces many single calls. 50 is our choice.
+ */
+export const FEED_THRESHOLD = 50;
+
+/** Assumption: single-item inventory and price updates at 300 per minute per seller. */
+const SINGLE_UPDATES_PER_SECOND = 5;
+
+/** getAllOrders: `limit` "Cannot be larger than 200" (orders definition). */
+export const ORDERS_PAGE_LIMIT = 200;
+
+/** Token lifetime is 900 s (Token API); renew a minute early so no call carries a dying token. */
+export const TOKEN_RENEW_MARGIN_MS = 60_000;
+
+export const WALMART_LIMITS: ChannelLimits = {
+  maxBatch: FEED_MAX_ITEMS,
+  requestsPerSecond: SINGLE_UPDATES_PER_SECOND,
+  burst: 10,
+  feedThreshold: FEED_THRESHOLD,
+};

@@ -1,0 +1,79 @@
+// Quantities and prices to Walmart: one call per SKU for small batches (PUT /v3/inventory?sku=,
+// PUT /v3/price), feeds of up to FEED_MAX_ITEMS for large ones (feedThreshold in limits.ts).
+import { ChannelError, type PriceUpdate, type PushOutcome, type QuantityUpdate } from "../connector";
+import { withRetry, type RetryOptions } from "../retry";
+import type { WalmartClient } from "./client";
+import { runFeed, type FeedPolling } from "./feeds";
+import { FEED_MAX_ITEMS, FEED_THRESHOLD } from "./limits";
+
+export interface PushContext {
+  client: WalmartClient;
+  retry: RetryOptions;
+  polling: FeedPolling;
+}
+
+/** Walmart's price definitions accept only these currencies (currentPrice.currency enum). */
+const WALMART_CURRENCIES = new Set(["USD", "CAD"]);
+
+/** One SKU's call: its own failure is its outcome; failed credentials stop the whole push. */
+async function singleOutcome(channelSku: string, call: () => Promise<unknown>, retry: RetryOptions): Promise<PushOutcome> {
+  try {
+    await withRetry(call, retry);
+    return { channelSku, status: "accepted" };
+  } catch (error) {
+    if (!(error instanceof ChannelError) || error.details.authFailed) throw error;
+    if (error.retryable) return { channelSku, status: "retry", message: error.message, retryAfterMs: error.details.retryAfterMs };
+    return { channelSku, status: "rejected", message: error.message, code: error.details.code ?? String(error.details.status ?? "") };
+  }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function sequential<T>(items: T[], run: (item: T) => Promise<PushOutcome[]>): Promise<PushOutcome[]> {
+  const outcomes: PushOutcome[] = [];
+  for (const item of items) outcomes.push(...(await run(item)));
+  return outcomes;
+}
+
+const walmartQuantity = (quantity: number) => ({ unit: "EACH" as const, amount: Math.max(0, Math.floor(quantity)) });
+
+export function pushQuantities(context: PushContext, updates: QuantityUpdate[]): Promise<PushOutcome[]> {
+  if (updates.length >= FEED_THRESHOLD) {
+    return sequential(chunks(updates, FEED_MAX_ITEMS), (batch) => {
+      // Inventory feed spec 1.4, the JSON shape of updateBulkInventory's example in the inventory definition.
+      const file = { InventoryHeader: { version: "1.4" }, Inventory: batch.map((u) => ({ sku: u.channelSku, quantity: walmartQuantity(u.quantity) })) };
+      return runFeed(context.client, "inventory", file, batch.map((u) => u.channelSku), context.polling, context.retry);
+    });
+  }
+  return sequential(updates, async (u) => [
+    await singleOutcome(
+      u.channelSku,
+      () => context.client.request({ method: "PUT", path: "/v3/inventory", query: { sku: u.channelSku }, json: { sku: u.channelSku, quantity: walmartQuantity(u.quantity) } }),
+      context.retry,
+    ),
+  ]);
+}
+
+const pricing = (u: PriceUpdate) => [{ currentPriceType: "BASE", currentPrice: { currency: u.currencyCode, amount: u.priceCents / 100 } }];
+
+export async function pushPrices(context: PushContext, updates: PriceUpdate[]): Promise<PushOutcome[]> {
+  const unsupported = updates.filter((u) => !WALMART_CURRENCIES.has(u.currencyCode));
+  const valid = updates.filter((u) => WALMART_CURRENCIES.has(u.currencyCode));
+  const refused: PushOutcome[] = unsupported.map((u) => ({ channelSku: u.channelSku, status: "rejected", message: `Walmart prices are in USD or CAD, not ${u.currencyCode}`, code: "CURRENCY" }));
+  if (valid.length >= FEED_THRESHOLD) {
+    const fed = await sequential(chunks(valid, FEED_MAX_ITEMS), (batch) => {
+      // Price feed spec 1.7, the JSON shape of priceBulkUploads' example in the prices definition.
+      const file = { PriceHeader: { version: "1.7" }, Price: batch.map((u) => ({ sku: u.channelSku, pricing: pricing(u) })) };
+      return runFeed(context.client, "price", file, batch.map((u) => u.channelSku), context.polling, context.retry);
+    });
+    return [...fed, ...refused];
+  }
+  const sent = await sequential(valid, async (u) => [
+    await singleOutcome(u.channelSku, () => context.client.request({ method: "PUT", path: "/v3/price", json: { sku: u.channelSku, pricing: pricing(u) } }), context.retry),
+  ]);
+  return [...sent, ...refused];
+}

@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startWalmartSimulator, type WalmartSimulator } from "../../../simulators/walmart/server";
+import { ChannelError, type Connector } from "../connector";
+import { createWalmartConnector } from "./index";
+import { FEED_THRESHOLD } from "./limits";
+
+const CLIENT = { clientId: "anchor-wm", clientSecret: "s3cret" };
+const bulkSkus = Array.from({ length: FEED_THRESHOLD + 5 }, (_, i) => `BULK-${i}`);
+
+let sim: WalmartSimulator;
+let waits: number[];
+let now: number;
+
+function connector(): Connector {
+  return createWalmartConnector(
+    { accountId: "partner-1", credentials: CLIENT, endpoints: { api: sim.url } },
+    {
+      retry: { sleep: async (ms) => void waits.push(ms), baseDelayMs: 1 },
+      feedPolling: { intervalMs: 5, timeoutMs: 3000 },
+      now: () => now,
+    },
+  );
+}
+
+beforeEach(async () => {
+  waits = [];
+  now = Date.now();
+  sim = await startWalmartSimulator({
+    accounts: [{ ...CLIENT, listings: [{ sku: "KET-RED", quantity: 5, priceCents: 2999 }, { sku: "KET-BLU", quantity: 2, priceCents: 2999 }, ...bulkSkus.map((sku) => ({ sku, quantity: 1, priceCents: 1000 }))] }],
+    feedDelayMs: 30,
+  });
+});
+afterEach(() => sim.stop());
+
+describe("Walmart connector against the simulator", () => {
+  it("given a small batch with one SKU Walmart does not know, when quantities are pushed, then the known ones land one call each and the unknown one is rejected", async () => {
+    const outcomes = await connector().pushQuantities([
+      { channelSku: "KET-RED", quantity: 3 },
+      { channelSku: "NOPE-1", quantity: 9 },
+      { channelSku: "KET-BLU", quantity: 0 },
+    ]);
+    expect(outcomes).toEqual([
+      { channelSku: "KET-RED", status: "accepted" },
+      expect.objectContaining({ channelSku: "NOPE-1", status: "rejected", code: "CONTENT_NOT_FOUND.GMP_INVENTORY_API" }),
+      { channelSku: "KET-BLU", status: "accepted" },
+    ]);
+    expect(sim.account(CLIENT.clientId).listings.get("KET-RED")!.quantity).toBe(3);
+    expect(sim.requests.filter((r) => r.method === "PUT" && r.path === "/v3/inventory")).toHaveLength(3);
+  });
+
+  it("given a batch above the feed threshold with one unknown SKU, when quantities are pushed, then one feed carries them and each SKU gets its own ingestion result", async () => {
+    const updates = [...bulkSkus.map((channelSku) => ({ channelSku, quantity: 4 })), { channelSku: "GHOST", quantity: 1 }];
+    const outcomes = await connector().pushQuantities(updates);
+    expect(sim.requests.filter((r) => r.method === "POST" && r.path === "/v3/feeds")).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === "accepted")).toHaveLength(bulkSkus.length);
+    expect(outcomes.at(-1)).toMatchObject({ channelSku: "GHOST", status: "rejected", code: "ERR_PDI_0001" });
+    expect(sim.account(CLIENT.clientId).listings.get(bulkSkus[0])!.quantity).toBe(4);
+    expect(sim.responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given prices small and bulk, when pushed, then single PUT /v3/price and the price feed both land, and a currency Walmart does not take is refused", async () => {
+    const single = await connector().pushPrices([
+      { channelSku: "KET-RED", priceCents: 3499, currencyCode: "USD" },
+      { channelSku: "KET-BLU", priceCents: 3499, currencyCode: "EUR" },
+    ]);
+    expect(single).toEqual([{ channelSku: "KET-RED", status: "accepted" }, expect.objectContaining({ channelSku: "KET-BLU", status: "rejected", code: "CURRENCY" })]);
+    expect(sim.account(CLIENT.clientId).listings.get("KET-RED")!.priceCents).toBe(3499);
+
+    const bulk = await connector().pushPrices([...bulkSkus.map((channelSku) => ({ channelSku, priceCents: 1299, currencyCode: "USD" })), { channelSku: "GHOST", priceCents: 100, currencyCode: "USD" }]);
+    expect(bulk.filter((o) => o.status === "accepted")).toHaveLength(bulkSkus.length);
+    expect(bulk.at(-1)).toMatchObject({ channelSku: "GHOST", status: "rejected" });
+    expect(sim.feeds(CLIENT.clientId).map((f) => f.feedType)).toEqual(["price"]);
+    expect(sim.account(CLIENT.clientId).listings.get(bulkSkus[3])!.priceCents).toBe(1299);
+  });
+
+  it("given Walmart answers 429 twice, when a quantity is pushed, then the connector waits the Retry-After each time and then succeeds", async () => {
+    sim.throttleNext(CLIENT.clientId, 2);
+    const outcomes = await connector().pushQuantities([{ channelSku: "KET-RED", quantity: 1 }]);
+    expect(outcomes).toEqual([{ channelSku: "KET-RED", status: "accepted" }]);
+    expect(waits).toEqual([1000, 1000]);
+    expect(sim.requests.filter((r) => r.status === 429)).toHaveLength(2);
+  });
+
+  it("given every call it made, then each carried the WM_* headers (nothing was refused for its shape)", async () => {
+    const wm = connector();
+    await wm.pushQuantities([{ channelSku: "KET-RED", quantity: 2 }]);
+    await wm.fetchListing("KET-RED");
+    await wm.fetchOrders(null);
+    expect(sim.requests.filter((r) => r.status === 400)).toEqual([]);
+  });
+
+  it("given orders placed across two fetches, when fetched with the cursor each time, then every PO arrives exactly once", async () => {
+    const wm = connector();
+    const t0 = Date.now();
+    sim.placeOrder(CLIENT.clientId, { sku: "KET-RED", quantity: 1, orderDate: t0 - 2000 });
+    sim.placeOrder(CLIENT.clientId, { sku: "KET-BLU", quantity: 1, orderDate: t0 - 1000 });
+    const first = await wm.fetchOrders(null);
+    expect(first.orders.map((o) => o.lines[0].channelSku)).toEqual(["KET-RED", "KET-BLU"]);
+    expect(first.orders[0]).toMatchObject({ status: "Created", totalCents: 2999, currencyCode: "USD", lines: [{ channelSku: "KET-RED", quantity: 1, priceCents: 2999 }] });
+
+    // One at the same millisecond as the last delivered, one later: both new, neither old one again.
+    sim.placeOrder(CLIENT.clientId, { sku: "KET-RED", quantity: 2, orderDate: t0 - 1000 });
+    sim.placeOrder(CLIENT.clientId, { sku: "KET-RED", quantity: 1, orderDate: t0 });
+    const second = await wm.fetchOrders(first.cursor);
+    expect(second.orders.map((o) => o.lines[0].quantity)).toEqual([2, 1]);
+    const third = await wm.fetchOrders(second.cursor);
+    expect(third.orders).toEqual([]);
+  });
+
+  it("given more orders than one page, when fetched, then Walmart's nextCursor is followed and none is lost or repeated", async () => {
+    const t0 = Date.now() - 60_000;
+    for (let i = 0; i < 205; i++) sim.placeOrder(CLIENT.clientId, { sku: bulkSkus[i % bulkSkus.length], quantity: 1, orderDate: t0 + i });
+    const page = await connector().fetchOrders(null);
+    expect(new Set(page.orders.map((o) => o.externalOrderId)).size).toBe(205);
+    expect(sim.requests.filter((r) => r.path === "/v3/orders")).toHaveLength(2);
+  });
+
+  it("given the cached token expired, when the next call is made, then a new token is fetched and the call succeeds", async () => {
+    const wm = connector();
+    await wm.pushQuantities([{ channelSku: "KET-RED", quantity: 4 }]);
+    now += 15 * 60_000; // Walmart tokens live 900 s
+    await wm.pushQuantities([{ channelSku: "KET-RED", quantity: 3 }]);
+    expect(sim.requests.filter((r) => r.path === "/v3/token")).toHaveLength(2);
+
+    sim.expireTokens(CLIENT.clientId); // ended early on Walmart's side: a 401, then one renewal
+    await expect(wm.pushQuantities([{ channelSku: "KET-RED", quantity: 2 }])).resolves.toEqual([{ channelSku: "KET-RED", status: "accepted" }]);
+    expect(sim.requests.filter((r) => r.path === "/v3/token")).toHaveLength(3);
+  });
+
+  it("given revoked credentials, when anything is pushed, then the whole call fails as authFailed and is not retried", async () => {
+    const wm = connector();
+    sim.revokeCredentials(CLIENT.clientId);
+    const failure = await wm.pushQuantities([{ channelSku: "KET-RED", quantity: 1 }]).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ChannelError);
+    expect((failure as ChannelError).details).toMatchObject({ status: 401, authFailed: true, retryable: false });
+    expect(waits).toEqual([]);
+    expect(await wm.testConnection()).toMatchObject({ ok: false });
+  });
+
+  it("given a listing, when fetched, then its quantity comes back; an unknown SKU is null", async () => {
+    const wm = connector();
+    expect(await wm.fetchListing("KET-BLU")).toEqual({ channelSku: "KET-BLU", quantity: 2, priceCents: null });
+    expect(await wm.fetchListing("NOPE")).toBeNull();
+    expect(await wm.testConnection()).toEqual({ ok: true });
+  });
+});

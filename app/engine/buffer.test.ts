@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { availableToSell } from "./ats";
+import { aChannel, aListing, aVariant } from "./test-fixtures";
+import type { BufferRule } from "./types";
+
+const channelDefault = (units: number): BufferRule => ({
+  id: "channel-default",
+  channelId: "ch-amazon",
+  scope: "channel",
+  scopeValue: null,
+  kind: "fixed",
+  units,
+});
+
+describe("buffers", () => {
+  it("holds back a fixed number of units", () => {
+    const result = availableToSell(aListing({ bufferRules: [channelDefault(5)] }));
+    expect(result.buffer).toBe(5);
+    expect(result.quantity).toBe(45);
+  });
+
+  it("holds back a percent of the pool, rounded up so a partial unit is protected", () => {
+    const rule: BufferRule = { id: "p", channelId: null, scope: "channel", scopeValue: null, kind: "percent", percentBps: 1_500 };
+    // 15% of 50 = 7.5 → 8 held back.
+    const result = availableToSell(aListing({ bufferRules: [rule] }));
+    expect(result.buffer).toBe(8);
+    expect(result.quantity).toBe(42);
+  });
+
+  describe("given a velocity rule on Amazon (risk 1.5), 3 sales a day, 2 days lead time and 4 safety stock", () => {
+    const rule: BufferRule = {
+      id: "v",
+      channelId: null,
+      scope: "channel",
+      scopeValue: null,
+      kind: "velocity",
+      leadTimeDays: 2,
+      safetyStock: 4,
+      riskMultiplier: null,
+    };
+
+    it("holds ceil(1.5 × (3 × 2 + 4)) = 15 units and explains the sum in words", () => {
+      const result = availableToSell(aListing({ bufferRules: [rule], velocityPerDay: 3 }));
+      expect(result.buffer).toBe(15);
+      expect(result.quantity).toBe(35);
+      expect(result.explanation.find((s) => s.rule === "buffer.velocity")?.text).toBe(
+        "Amazon buffer 1.5 × (3/day × 2 days + 4) = 15 units",
+      );
+    });
+
+    it("uses the kind's default multiplier when the channel has none set", () => {
+      const result = availableToSell(
+        aListing({ bufferRules: [rule], velocityPerDay: 3, channel: aChannel("ebay", { riskMultiplier: null }) }),
+      );
+      // eBay default 1.2 × 10 = 12.
+      expect(result.buffer).toBe(12);
+    });
+
+    it("lets the rule's own multiplier override the channel's", () => {
+      const result = availableToSell(aListing({ bufferRules: [{ ...rule, riskMultiplier: 2 }], velocityPerDay: 3 }));
+      expect(result.buffer).toBe(20);
+    });
+
+    it("rounds a fractional buffer up, but not floating-point noise", () => {
+      const noisy = availableToSell(
+        aListing({ bufferRules: [{ ...rule, leadTimeDays: 3, safetyStock: 0.3, riskMultiplier: 10 }], velocityPerDay: 0.1 }),
+      );
+      // (0.1 × 3 + 0.3) × 10 = 6 exactly for a merchant, 6.000000000000001 in doubles.
+      expect(noisy.buffer).toBe(6);
+      const fractional = availableToSell(aListing({ bufferRules: [rule], velocityPerDay: 2.5 }));
+      // 1.5 × (5 + 4) = 13.5 → 14.
+      expect(fractional.buffer).toBe(14);
+    });
+  });
+
+  describe("given rules at several levels, the most specific wins", () => {
+    const rules: BufferRule[] = [
+      channelDefault(1),
+      { id: "tag", channelId: null, scope: "tag", scopeValue: "fragile", kind: "fixed", units: 2 },
+      { id: "variant", channelId: null, scope: "variant", scopeValue: "var-1", kind: "fixed", units: 3 },
+      { id: "listing", channelId: null, scope: "listing", scopeValue: "lst-1", kind: "fixed", units: 4 },
+    ];
+    const tagged = aVariant({ tags: ["fragile"] });
+
+    it("applies the listing rule over every other", () => {
+      expect(availableToSell(aListing({ bufferRules: rules, variant: tagged })).buffer).toBe(4);
+    });
+
+    it("applies the variant rule when no listing rule matches", () => {
+      expect(availableToSell(aListing({ bufferRules: rules.slice(0, 3), variant: tagged })).buffer).toBe(3);
+    });
+
+    it("applies a tag rule over the channel default, and the default when the tag does not match", () => {
+      expect(availableToSell(aListing({ bufferRules: rules.slice(0, 2), variant: tagged })).buffer).toBe(2);
+      expect(availableToSell(aListing({ bufferRules: rules.slice(0, 2) })).buffer).toBe(1);
+    });
+
+    it("ignores a rule written for another channel", () => {
+      const otherChannel: BufferRule = { ...rules[3], channelId: "ch-ebay" };
+      expect(availableToSell(aListing({ bufferRules: [channelDefault(1), otherChannel] })).buffer).toBe(1);
+    });
+
+    it("prefers a rule for this channel over one for every channel at the same level", () => {
+      const everyChannel: BufferRule = { id: "all", channelId: null, scope: "variant", scopeValue: "var-1", kind: "fixed", units: 9 };
+      const thisChannel: BufferRule = { ...everyChannel, id: "mine", channelId: "ch-amazon", units: 2 };
+      expect(availableToSell(aListing({ bufferRules: [everyChannel, thisChannel] })).buffer).toBe(2);
+    });
+
+    it("keeps the larger buffer when two rules tie at the same level", () => {
+      const a: BufferRule = { id: "a", channelId: null, scope: "product", scopeValue: "prod-1", kind: "fixed", units: 2 };
+      const b: BufferRule = { id: "b", channelId: null, scope: "collection", scopeValue: "summer", kind: "fixed", units: 6 };
+      const result = availableToSell(aListing({ bufferRules: [a, b], variant: aVariant({ collections: ["summer"] }) }));
+      expect(result.buffer).toBe(6);
+      expect(result.explanation.some((s) => s.rule === "buffer.tie")).toBe(true);
+    });
+  });
+
+  it("gives a discontinued variant no buffer so it sells down to zero", () => {
+    const result = availableToSell(
+      aListing({ bufferRules: [channelDefault(20)], variant: aVariant({ discontinued: true }), levels: [] }),
+    );
+    expect(result.buffer).toBe(0);
+    const withStock = availableToSell(aListing({ bufferRules: [channelDefault(20)], variant: aVariant({ discontinued: true }) }));
+    expect(withStock.quantity).toBe(50);
+  });
+
+  it("never lists below zero when the buffer exceeds the pool", () => {
+    const result = availableToSell(aListing({ bufferRules: [channelDefault(80)] }));
+    expect(result.quantity).toBe(0);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { type ParityEdge, parityViolations, pushHeldForReview, type VisiblePrice } from "./parity";
+
+const edge = (overrides: Partial<ParityEdge> = {}): ParityEdge => ({
+  watcherId: "amazon",
+  watchedId: "shopify",
+  toleranceBps: 0,
+  toleranceCents: 0,
+  includeShipping: true,
+  includeCoupons: true,
+  allowViolations: false,
+  ...overrides,
+});
+
+const price = (channelId: string, priceCents: number, extra: Partial<VisiblePrice> = {}): VisiblePrice => ({
+  channelId,
+  channelName: channelId[0].toUpperCase() + channelId.slice(1),
+  priceCents,
+  shippingCents: 0,
+  couponCents: 0,
+  ...extra,
+});
+
+describe("parity violations", () => {
+  it("reports a watched channel cheaper than its watcher, with the amounts and by how much", () => {
+    const [violation] = parityViolations([edge({ toleranceCents: 50 })], [price("amazon", 2_000), price("shopify", 1_800)]);
+    expect(violation).toMatchObject({
+      watcherId: "amazon",
+      watchedId: "shopify",
+      watcherPriceCents: 2_000,
+      watchedPriceCents: 1_800,
+      differenceCents: 200,
+      toleranceCents: 50,
+      excessCents: 150,
+    });
+    expect(violation.text).toBe("Shopify shows 18.00, 2.00 under Amazon's 20.00 (tolerance 0.50)");
+  });
+
+  it("accepts a difference within the tolerance, absolute or percent, whichever is larger", () => {
+    const prices = [price("amazon", 2_000), price("shopify", 1_900)];
+    expect(parityViolations([edge({ toleranceCents: 100 })], prices)).toEqual([]);
+    expect(parityViolations([edge({ toleranceBps: 500 })], prices)).toEqual([]);
+    expect(parityViolations([edge({ toleranceBps: 400, toleranceCents: 10 })], prices)).toHaveLength(1);
+  });
+
+  it("does not mind the watched channel being dearer", () => {
+    expect(parityViolations([edge()], [price("amazon", 2_000), price("shopify", 2_500)])).toEqual([]);
+  });
+
+  it("counts shipping and a visible coupon when the edge says so, and ignores them when not", () => {
+    const prices = [price("amazon", 2_000), price("shopify", 1_800, { shippingCents: 500 }), price("tiktok", 2_000, { couponCents: 300 })];
+    const withShipping = [edge(), edge({ watchedId: "tiktok" })];
+    expect(parityViolations(withShipping, prices).map((v) => v.watchedId)).toEqual(["tiktok"]);
+    const withoutExtras = withShipping.map((e) => ({ ...e, includeShipping: false, includeCoupons: false }));
+    expect(parityViolations(withoutExtras, prices).map((v) => v.watchedId)).toEqual(["shopify"]);
+  });
+
+  it("skips an edge when either channel has no price for the variant", () => {
+    expect(parityViolations([edge()], [price("shopify", 100)])).toEqual([]);
+  });
+});
+
+describe("holding a push for review", () => {
+  const edges = [edge(), edge({ watcherId: "walmart" })];
+  const current = [price("amazon", 2_000), price("walmart", 2_000), price("shopify", 2_000)];
+
+  it("holds a push that would create a violation, naming it", () => {
+    const review = pushHeldForReview(edges, current, price("shopify", 1_800));
+    expect(review.held).toBe(true);
+    expect(review.blocking.map((v) => v.watcherId)).toEqual(["amazon", "walmart"]);
+    expect(review.reasons[0]).toContain("2.00 under Amazon's 20.00");
+  });
+
+  it("lets it through when the merchant allows violations on those edges", () => {
+    const allowed = edges.map((e) => ({ ...e, allowViolations: true }));
+    expect(pushHeldForReview(allowed, current, price("shopify", 1_800)).held).toBe(false);
+  });
+
+  it("holds a watcher's price rise that opens a gap to a cheaper channel", () => {
+    expect(pushHeldForReview(edges, current, price("amazon", 2_300)).held).toBe(true);
+  });
+
+  it("holds a push that deepens an existing violation but not one that narrows it", () => {
+    const violating = [price("amazon", 2_000), price("walmart", 1_700), price("shopify", 1_800)];
+    expect(pushHeldForReview(edges, violating, price("shopify", 1_700)).held).toBe(true);
+    expect(pushHeldForReview(edges, violating, price("shopify", 1_900)).held).toBe(false);
+  });
+});

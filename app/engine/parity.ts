@@ -1,0 +1,122 @@
+// Price parity (domain.md "Parity"): a watcher channel punishes a listing priced above what a
+// customer sees on a channel it watches. Both sides are compared the same way (shipping and a
+// visible coupon counted or not, per edge), since a marketplace's crawler sees both checkouts alike.
+
+import { floorBps } from "./arithmetic";
+import { money, percent } from "./explain";
+import type { Cents } from "./types";
+
+export interface ParityEdge {
+  watcherId: string;
+  watchedId: string;
+  toleranceBps: number;
+  toleranceCents: Cents;
+  includeShipping: boolean;
+  includeCoupons: boolean;
+  /** The merchant accepts violations on this edge: pushes are not held for them. */
+  allowViolations: boolean;
+}
+
+/** What a customer sees for one variant on one channel. */
+export interface VisiblePrice {
+  channelId: string;
+  channelName: string;
+  priceCents: Cents;
+  shippingCents: Cents;
+  /** A coupon shown on the listing (clip-coupon, promo badge); 0 if none. */
+  couponCents: Cents;
+}
+
+export interface ParityViolation {
+  watcherId: string;
+  watchedId: string;
+  watcherPriceCents: Cents;
+  watchedPriceCents: Cents;
+  /** How much cheaper the watched channel is. */
+  differenceCents: Cents;
+  toleranceCents: Cents;
+  /** By how much the difference exceeds the tolerance. */
+  excessCents: Cents;
+  allowed: boolean;
+  text: string;
+}
+
+export function comparablePrice(price: VisiblePrice, edge: ParityEdge): Cents {
+  return (
+    price.priceCents + (edge.includeShipping ? price.shippingCents : 0) - (edge.includeCoupons ? price.couponCents : 0)
+  );
+}
+
+/**
+ * An edge's tolerance in cents: the larger of its absolute and percentage tolerances (of the
+ * watcher's price, rounded down), so a merchant who sets both is never stricter than either says.
+ */
+export function toleranceFor(edge: ParityEdge, watcherPriceCents: Cents): Cents {
+  return Math.max(edge.toleranceCents, floorBps(Math.max(0, watcherPriceCents), edge.toleranceBps));
+}
+
+export function parityViolation(edge: ParityEdge, watcher: VisiblePrice, watched: VisiblePrice): ParityViolation | null {
+  const watcherPrice = comparablePrice(watcher, edge);
+  const watchedPrice = comparablePrice(watched, edge);
+  const difference = watcherPrice - watchedPrice;
+  const tolerance = toleranceFor(edge, watcherPrice);
+  if (difference <= tolerance) return null;
+  const toleranceText =
+    edge.toleranceBps > 0 && floorBps(Math.max(0, watcherPrice), edge.toleranceBps) >= edge.toleranceCents
+      ? `${percent(edge.toleranceBps)} = ${money(tolerance)}`
+      : money(tolerance);
+  return {
+    watcherId: edge.watcherId,
+    watchedId: edge.watchedId,
+    watcherPriceCents: watcherPrice,
+    watchedPriceCents: watchedPrice,
+    differenceCents: difference,
+    toleranceCents: tolerance,
+    excessCents: difference - tolerance,
+    allowed: edge.allowViolations,
+    text: `${watched.channelName} shows ${money(watchedPrice)}, ${money(difference)} under ${watcher.channelName}'s ${money(watcherPrice)} (tolerance ${toleranceText})`,
+  };
+}
+
+/** Every edge whose watched channel is cheaper than its watcher by more than the tolerance. */
+export function parityViolations(edges: readonly ParityEdge[], prices: readonly VisiblePrice[]): ParityViolation[] {
+  const byChannel = new Map(prices.map((p) => [p.channelId, p]));
+  const violations: ParityViolation[] = [];
+  for (const edge of edges) {
+    const watcher = byChannel.get(edge.watcherId);
+    const watched = byChannel.get(edge.watchedId);
+    // A channel without a price for this variant shows the customer nothing to compare.
+    if (!watcher || !watched) continue;
+    const violation = parityViolation(edge, watcher, watched);
+    if (violation) violations.push(violation);
+  }
+  return violations;
+}
+
+export interface PushReview {
+  held: boolean;
+  /** Violations the push would create or deepen on edges the merchant has not allowed. */
+  blocking: ParityViolation[];
+  reasons: string[];
+}
+
+/**
+ * Whether pushing `proposed` must wait for the merchant: it would create a violation, or deepen
+ * an existing one, on an edge not allowed to violate. A push that leaves a violation as it was,
+ * or narrows it, goes through: holding it would keep the worse price live.
+ */
+export function pushHeldForReview(
+  edges: readonly ParityEdge[],
+  current: readonly VisiblePrice[],
+  proposed: VisiblePrice,
+): PushReview {
+  const after = [...current.filter((p) => p.channelId !== proposed.channelId), proposed];
+  const touched = edges.filter((e) => e.watcherId === proposed.channelId || e.watchedId === proposed.channelId);
+  const before = new Map(parityViolations(touched, current).map((v) => [`${v.watcherId}>${v.watchedId}`, v]));
+  const blocking = parityViolations(touched, after).filter((v) => {
+    if (v.allowed) return false;
+    const previous = before.get(`${v.watcherId}>${v.watchedId}`);
+    return !previous || v.excessCents > previous.excessCents;
+  });
+  return { held: blocking.length > 0, blocking, reasons: blocking.map((v) => v.text) };
+}

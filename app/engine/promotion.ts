@@ -1,0 +1,264 @@
+// The pre-launch checklist of a promotion (domain.md "Promotions"): projected demand against what
+// the promotion's channels can sell, the parity violations its prices would cause, the units its
+// reserve takes from other channels, and the notice channels need. Launch waits for a pass or an
+// explicit override by the merchant.
+
+import { ceilTolerant } from "./arithmetic";
+import { DEFAULT_PROMOTION_UPLIFT_BPS } from "./defaults";
+import { formatNumber, money, units } from "./explain";
+import { type ParityEdge, type ParityViolation, parityViolations, type VisiblePrice } from "./parity";
+import type { Cents, Channel } from "./types";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export type DiscountKind = "percent" | "amount" | "fixedPrice" | "couponPercent" | "couponAmount";
+
+export interface PromotionDiscount {
+  kind: DiscountKind;
+  /** Basis points for the percent kinds, cents otherwise. */
+  value: number;
+}
+
+export interface VariantOnChannel {
+  channelId: string;
+  velocityPerDay: number;
+  availableToSell: number;
+  visiblePrice: VisiblePrice | null;
+}
+
+export interface PromotionVariant {
+  variantId: string;
+  name: string;
+  mapCents: Cents | null;
+  /** Overrides the promotion's reserve for this variant; null: the promotion's. */
+  reserveUnits: number | null;
+  /** Every channel the variant is listed on, the promotion's and the others. */
+  onChannels: readonly VariantOnChannel[];
+}
+
+export interface PromotionPlan {
+  promotionId: string;
+  name: string;
+  startsAt: Date;
+  endsAt: Date;
+  channelIds: readonly string[];
+  discount: PromotionDiscount;
+  upliftBps?: number;
+  reserveUnits: number;
+  exclusiveReserve: boolean;
+  variants: readonly PromotionVariant[];
+}
+
+export interface PromotionChecklistInput {
+  plan: PromotionPlan;
+  channels: readonly Channel[];
+  parityEdges: readonly ParityEdge[];
+  now: Date;
+}
+
+export type CheckKind = "demand" | "parity" | "reserve" | "map" | "notice";
+
+export interface ChecklistItem {
+  check: CheckKind;
+  status: "pass" | "warn" | "fail";
+  variantId: string | null;
+  channelId: string | null;
+  text: string;
+}
+
+export interface ProjectedDemand {
+  variantId: string;
+  channelId: string;
+  units: number;
+}
+
+export interface ReserveTaken {
+  variantId: string;
+  channelId: string;
+  units: number;
+}
+
+export interface PromotionChecklist {
+  verdict: "pass" | "fail";
+  reasons: string[];
+  items: ChecklistItem[];
+  projectedDemand: ProjectedDemand[];
+  parityViolations: ParityViolation[];
+  reservesTaken: ReserveTaken[];
+}
+
+export interface PromotionalPrice {
+  visible: VisiblePrice;
+  /** Set when MAP lifted the discounted list price or a coupon takes the checkout under MAP. */
+  mapNotice: string | null;
+}
+
+/**
+ * The price customers see during the promotion. List-price discounts are held at MAP; coupons are
+ * not (MAP governs the advertised price), but a coupon that takes the checkout under MAP is noted.
+ */
+export function promotionalPrice(current: VisiblePrice, discount: PromotionDiscount, mapCents: Cents | null): PromotionalPrice {
+  let priceCents = current.priceCents;
+  let couponCents = current.couponCents;
+  switch (discount.kind) {
+    case "percent":
+      priceCents = Math.round((current.priceCents * (10_000 - discount.value)) / 10_000);
+      break;
+    case "amount":
+      priceCents = current.priceCents - discount.value;
+      break;
+    case "fixedPrice":
+      priceCents = discount.value;
+      break;
+    case "couponPercent":
+      couponCents = current.couponCents + Math.round((current.priceCents * discount.value) / 10_000);
+      break;
+    case "couponAmount":
+      couponCents = current.couponCents + discount.value;
+      break;
+  }
+  priceCents = Math.max(0, priceCents);
+  let mapNotice: string | null = null;
+  if (mapCents !== null && priceCents < mapCents) {
+    mapNotice = `Promotional price ${money(priceCents)} on ${current.channelName} is under MAP: held at ${money(mapCents)}`;
+    priceCents = mapCents;
+  } else if (mapCents !== null && priceCents - couponCents < mapCents) {
+    mapNotice = `The coupon takes the checkout price on ${current.channelName} to ${money(priceCents - couponCents)}, under MAP ${money(mapCents)}`;
+  }
+  return { visible: { ...current, priceCents, couponCents: Math.min(couponCents, priceCents) }, mapNotice };
+}
+
+function violationKey(v: ParityViolation): string {
+  return `${v.watcherId}>${v.watchedId}`;
+}
+
+export function promotionChecklist(input: PromotionChecklistInput): PromotionChecklist {
+  const { plan, now } = input;
+  const channelName = new Map(input.channels.map((c) => [c.id, c.name]));
+  const nameOf = (id: string) => channelName.get(id) ?? id;
+  const inPromotion = new Set(plan.channelIds);
+  const days = Math.max(0, plan.endsAt.getTime() - plan.startsAt.getTime()) / DAY_MS;
+  const uplift = (plan.upliftBps ?? DEFAULT_PROMOTION_UPLIFT_BPS) / 10_000;
+
+  const items: ChecklistItem[] = [];
+  const projectedDemand: ProjectedDemand[] = [];
+  const reservesTaken: ReserveTaken[] = [];
+  const violations: ParityViolation[] = [];
+
+  for (const channel of input.channels) {
+    if (!inPromotion.has(channel.id) || !channel.promotionNoticeHours) continue;
+    const hoursLeft = (plan.startsAt.getTime() - now.getTime()) / HOUR_MS;
+    const enough = hoursLeft >= channel.promotionNoticeHours;
+    items.push({
+      check: "notice",
+      status: enough ? "pass" : "fail",
+      variantId: null,
+      channelId: channel.id,
+      text: enough
+        ? `${channel.name} gets its ${channel.promotionNoticeHours} hours' notice`
+        : `${channel.name} needs ${channel.promotionNoticeHours} hours' notice; the promotion starts in ${formatNumber(Math.max(0, hoursLeft))} hours`,
+    });
+  }
+
+  for (const variant of plan.variants) {
+    const promoted = variant.onChannels.filter((c) => inPromotion.has(c.channelId));
+    const others = variant.onChannels.filter((c) => !inPromotion.has(c.channelId));
+
+    let demand = 0;
+    for (const listing of promoted) {
+      const projected = ceilTolerant(listing.velocityPerDay * uplift * days);
+      projectedDemand.push({ variantId: variant.variantId, channelId: listing.channelId, units: projected });
+      demand += projected;
+    }
+    // The promotion's channels draw on one pool, so what they can sell together is the most any
+    // one of them is offered, not the sum.
+    const sellable = promoted.reduce((most, c) => Math.max(most, c.availableToSell), 0);
+    const covered = demand <= sellable;
+    items.push({
+      check: "demand",
+      status: covered ? "pass" : "fail",
+      variantId: variant.variantId,
+      channelId: null,
+      text: `${variant.name}: projected demand ${units(demand)} (velocity × ${formatNumber(uplift)} uplift × ${formatNumber(days)} days) against ${units(sellable)} available${covered ? "" : ": not enough stock"}`,
+    });
+
+    const reserve = Math.max(0, variant.reserveUnits ?? plan.reserveUnits);
+    if (reserve > sellable) {
+      items.push({
+        check: "reserve",
+        status: "warn",
+        variantId: variant.variantId,
+        channelId: null,
+        text: `${variant.name}: reserve of ${units(reserve)} is more than the ${units(sellable)} available`,
+      });
+    }
+    if (plan.exclusiveReserve && reserve > 0) {
+      for (const other of others) {
+        const taken = Math.min(reserve, Math.max(0, other.availableToSell));
+        reservesTaken.push({ variantId: variant.variantId, channelId: other.channelId, units: taken });
+        const emptied = taken > 0 && taken === other.availableToSell;
+        items.push({
+          check: "reserve",
+          status: emptied ? "warn" : "pass",
+          variantId: variant.variantId,
+          channelId: other.channelId,
+          text: `${variant.name}: the reserve takes ${units(taken)} from ${nameOf(other.channelId)}${emptied ? ", leaving it none" : ""}`,
+        });
+      }
+    }
+
+    const current = variant.onChannels.flatMap((c) => (c.visiblePrice ? [c.visiblePrice] : []));
+    const during = current.map((price) => {
+      if (!inPromotion.has(price.channelId)) return price;
+      const promo = promotionalPrice(price, plan.discount, variant.mapCents);
+      if (promo.mapNotice) {
+        items.push({ check: "map", status: "warn", variantId: variant.variantId, channelId: price.channelId, text: promo.mapNotice });
+      }
+      return promo.visible;
+    });
+    const before = new Map(parityViolations(input.parityEdges, current).map((v) => [violationKey(v), v]));
+    for (const violation of parityViolations(input.parityEdges, during)) {
+      const previous = before.get(violationKey(violation));
+      if (previous && violation.excessCents <= previous.excessCents) continue;
+      violations.push(violation);
+      items.push({
+        check: "parity",
+        status: violation.allowed ? "warn" : "fail",
+        variantId: variant.variantId,
+        channelId: violation.watchedId,
+        text: `${variant.name}: ${violation.text}${violation.allowed ? " (allowed by the merchant)" : ""}`,
+      });
+    }
+  }
+
+  const reasons = items.filter((i) => i.status === "fail").map((i) => i.text);
+  return {
+    verdict: reasons.length === 0 ? "pass" : "fail",
+    reasons,
+    items,
+    projectedDemand,
+    parityViolations: violations,
+    reservesTaken,
+  };
+}
+
+export interface ChecklistOverride {
+  by: string;
+  at: Date;
+}
+
+export interface LaunchDecision {
+  allowed: boolean;
+  reason: string;
+}
+
+/** A promotion launches when its checklist passes, or when the merchant overrides a failing one. */
+export function promotionLaunchDecision(checklist: PromotionChecklist, override: ChecklistOverride | null): LaunchDecision {
+  if (checklist.verdict === "pass") return { allowed: true, reason: "Checklist passed" };
+  if (override) {
+    const issues = checklist.reasons.length === 1 ? "1 issue" : `${checklist.reasons.length} issues`;
+    return { allowed: true, reason: `Checklist failed (${issues}), overridden by ${override.by}` };
+  }
+  return { allowed: false, reason: `Checklist failed: ${checklist.reasons.join("; ")}` };
+}

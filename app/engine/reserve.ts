@@ -1,0 +1,53 @@
+import { DEFAULT_RESERVE_LEAD_HOURS } from "./defaults";
+import { type ExplanationStep, step, units } from "./explain";
+import type { PromotionReserve, PromotionStatus } from "./types";
+
+const HOUR_MS = 3_600_000;
+
+// A paused promotion keeps its reserve: it may resume, and releasing the units would let other
+// channels sell them in the meantime. Drafts hold nothing until the merchant readies them.
+const HOLDING_STATUSES: ReadonlySet<PromotionStatus> = new Set(["ready", "running", "paused"]);
+
+/** Running, or starting within the lead time, and not over. */
+export function isReserveHeld(
+  promotion: PromotionReserve,
+  now: Date,
+  leadHours: number = DEFAULT_RESERVE_LEAD_HOURS,
+): boolean {
+  if (!HOLDING_STATUSES.has(promotion.status)) return false;
+  const t = now.getTime();
+  return t >= promotion.startsAt.getTime() - leadHours * HOUR_MS && t < promotion.endsAt.getTime();
+}
+
+export interface Reserve {
+  units: number;
+  steps: ExplanationStep[];
+}
+
+/** Units that exclusive promotions on other channels hold back from this channel. */
+export function reserveHeldFromChannel(
+  channelId: string,
+  promotions: readonly PromotionReserve[],
+  now: Date,
+  runningTotal: number,
+): Reserve {
+  const steps: ExplanationStep[] = [];
+  let reserved = 0;
+  for (const promotion of promotions) {
+    if (!promotion.exclusive || promotion.channelIds.includes(channelId)) continue;
+    if (!isReserveHeld(promotion, now)) continue;
+    const held = Math.max(0, promotion.reserveUnits);
+    if (held === 0) continue;
+    reserved += held;
+    steps.push(
+      step(
+        "reserve.promotion",
+        { promotion: promotion.name, reserveUnits: held },
+        -held,
+        runningTotal - reserved,
+        `Reserved for promotion "${promotion.name}" on other channels: -${units(held)}`,
+      ),
+    );
+  }
+  return { units: reserved, steps };
+}

@@ -1,0 +1,61 @@
+// Choosing among the merchant's scoped rules: the most specific scope wins (listing > variant >
+// product/tag/collection > channel default). Within one scope level a rule written for this
+// channel beats one written for every channel. Rules still tied are all returned, and each caller
+// keeps the most conservative one, because two rules the merchant wrote at the same level give no
+// reason to prefer the riskier.
+
+import type { RuleScope, ScopedRule, VariantFacts } from "./types";
+
+export interface RuleTarget {
+  listingId: string;
+  channelId: string;
+  variant: VariantFacts;
+}
+
+const SCOPE_RANK: Readonly<Record<RuleScope, number>> = {
+  channel: 0,
+  collection: 1,
+  tag: 1,
+  product: 1,
+  variant: 2,
+  listing: 3,
+};
+
+export function ruleApplies(rule: ScopedRule, target: RuleTarget): boolean {
+  if (rule.channelId !== null && rule.channelId !== target.channelId) return false;
+  switch (rule.scope) {
+    case "channel":
+      return true;
+    case "collection":
+      return rule.scopeValue !== null && target.variant.collections.includes(rule.scopeValue);
+    case "tag":
+      return rule.scopeValue !== null && target.variant.tags.includes(rule.scopeValue);
+    case "product":
+      return rule.scopeValue === target.variant.productId;
+    case "variant":
+      return rule.scopeValue === target.variant.id;
+    case "listing":
+      return rule.scopeValue === target.listingId;
+  }
+}
+
+function specificity(rule: ScopedRule): number {
+  return SCOPE_RANK[rule.scope] * 2 + (rule.channelId === null ? 0 : 1);
+}
+
+/** The applicable rules of the highest specificity (several when the merchant wrote ties). */
+export function mostSpecificRules<R extends ScopedRule>(rules: readonly R[], target: RuleTarget): R[] {
+  let best = -1;
+  let winners: R[] = [];
+  for (const rule of rules) {
+    if (!ruleApplies(rule, target)) continue;
+    const rank = specificity(rule);
+    if (rank > best) {
+      best = rank;
+      winners = [rule];
+    } else if (rank === best) {
+      winners.push(rule);
+    }
+  }
+  return winners;
+}

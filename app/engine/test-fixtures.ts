@@ -1,0 +1,65 @@
+// Builders for tests: a plain listing with sensible defaults, each test overriding only what its
+// story is about.
+
+import { DEFAULT_RISK_MULTIPLIERS } from "./defaults";
+import type { Channel, ChannelKind, ListingContext, Location, StockLevel, VariantFacts } from "./types";
+
+export const NOW = new Date("2025-06-01T12:00:00Z");
+
+export function aChannel(kind: ChannelKind = "amazon", overrides: Partial<Channel> = {}): Channel {
+  const name = kind === "tiktok" ? "TikTok Shop" : kind[0].toUpperCase() + kind.slice(1);
+  return {
+    id: `ch-${kind}`,
+    kind,
+    name,
+    priority: 100,
+    riskMultiplier: DEFAULT_RISK_MULTIPLIERS[kind],
+    lowStockThreshold: 0,
+    untrackedQuantity: 0,
+    ...overrides,
+  };
+}
+
+export function aLocation(overrides: Partial<Location> = {}): Location {
+  return {
+    id: "loc-warehouse",
+    name: "Warehouse",
+    saleable: true,
+    isDropShip: false,
+    vendorShareBps: 10_000,
+    eligibleChannelIds: null,
+    ...overrides,
+  };
+}
+
+export function stockAt(available: number, location: Partial<Location> = {}): StockLevel {
+  return { location: aLocation(location), available };
+}
+
+export function aVariant(overrides: Partial<VariantFacts> = {}): VariantFacts {
+  return {
+    id: "var-1",
+    productId: "prod-1",
+    tags: [],
+    collections: [],
+    tracked: true,
+    discontinued: false,
+    releaseAt: null,
+    ...overrides,
+  };
+}
+
+export function aListing(overrides: Partial<ListingContext> = {}): ListingContext {
+  return {
+    listingId: "lst-1",
+    channel: aChannel(),
+    variant: aVariant(),
+    levels: [stockAt(50)],
+    bufferRules: [],
+    allocationRules: [],
+    promotions: [],
+    velocityPerDay: 0,
+    now: NOW,
+    ...overrides,
+  };
+}

@@ -1,0 +1,134 @@
+// The engine's inputs and outputs. Shapes follow the database rows (prisma/schema.prisma) closely
+// so a service can build them with a plain mapping: percentages are basis points (1% = 100 bps),
+// money is integer minor units (cents), dates are Date objects.
+
+import type { Explanation } from "./explain";
+
+export const CHANNEL_KINDS = ["amazon", "ebay", "walmart", "tiktok", "shopify"] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+export type Bps = number;
+export type Cents = number;
+
+export interface Channel {
+  id: string;
+  kind: ChannelKind;
+  name: string;
+  /** Lower number = higher priority: keeps its listings longest when stock runs low. */
+  priority: number;
+  /** Multiplies computed (velocity) buffers; null means the kind's default. */
+  riskMultiplier: number | null;
+  /** Below this pool the channel lists 0 (low-stock throttling). 0 disables throttling. */
+  lowStockThreshold: number;
+  /** What untracked (non-inventory) items are listed at on this channel. */
+  untrackedQuantity: number;
+  /** Hours of advance notice the channel needs before a promotion starts; 0 or absent: none. */
+  promotionNoticeHours?: number;
+}
+
+export interface Location {
+  id: string;
+  name: string;
+  /** Counted in the pool at all? (A returns shelf or a showroom is not.) */
+  saleable: boolean;
+  /** A drop shipper or vendor: its reported quantity counts at `vendorShareBps`. */
+  isDropShip: boolean;
+  vendorShareBps: Bps;
+  /** Channels this location may feed; null means every channel. */
+  eligibleChannelIds: readonly string[] | null;
+}
+
+export interface StockLevel {
+  location: Location;
+  /** Shopify's "available" (already excludes committed units); may be negative. */
+  available: number;
+}
+
+/** What a rule applies to, least to most specific after CHANNEL. */
+export type RuleScope = "channel" | "collection" | "tag" | "product" | "variant" | "listing";
+
+export interface ScopedRule {
+  id: string;
+  /** Null: applies on every channel. */
+  channelId: string | null;
+  scope: RuleScope;
+  /** The listing/variant/product id, the tag or the collection handle; null for CHANNEL scope. */
+  scopeValue: string | null;
+}
+
+export type BufferRule = ScopedRule &
+  (
+    | { kind: "fixed"; units: number }
+    | { kind: "percent"; percentBps: Bps }
+    | {
+        kind: "velocity";
+        leadTimeDays: number;
+        safetyStock: number;
+        /** Overrides the channel's risk multiplier for this rule. */
+        riskMultiplier: number | null;
+      }
+  );
+
+export type AllocationRule = ScopedRule &
+  (
+    | { kind: "cap"; units: number }
+    | { kind: "poolShare"; percentBps: Bps }
+    | { kind: "fixed"; units: number }
+    | { kind: "vendorShare"; percentBps: Bps; locationId: string }
+  );
+
+export type PromotionStatus = "draft" | "ready" | "running" | "paused" | "ended" | "cancelled";
+
+/** A promotion as it touches one variant: the units it holds back for its own channels. */
+export interface PromotionReserve {
+  promotionId: string;
+  name: string;
+  status: PromotionStatus;
+  startsAt: Date;
+  endsAt: Date;
+  channelIds: readonly string[];
+  /** Units still held for this variant (the service subtracts what the promotion already sold). */
+  reserveUnits: number;
+  /** Exclusive reserves are withheld from every other channel; others are only planned. */
+  exclusive: boolean;
+}
+
+export interface VariantFacts {
+  id: string;
+  productId: string;
+  tags: readonly string[];
+  collections: readonly string[];
+  tracked: boolean;
+  discontinued: boolean;
+  /** Before this instant every channel lists 0 (release / preorder hold). */
+  releaseAt: Date | null;
+}
+
+export interface ListingContext {
+  listingId: string;
+  channel: Channel;
+  variant: VariantFacts;
+  levels: readonly StockLevel[];
+  bufferRules: readonly BufferRule[];
+  allocationRules: readonly AllocationRule[];
+  promotions: readonly PromotionReserve[];
+  /** This variant's sales per day on this channel (see velocity.ts). */
+  velocityPerDay: number;
+  /**
+   * Every channel of the shop (this one included), so low-stock throttling can keep the
+   * priority order. Absent: only this channel's own threshold is used.
+   */
+  channels?: readonly Channel[];
+  now: Date;
+}
+
+export interface AvailableToSell {
+  listingId: string;
+  quantity: number;
+  pool: number;
+  reserve: number;
+  buffer: number;
+  throttled: boolean;
+  held: boolean;
+  explanation: Explanation;
+}

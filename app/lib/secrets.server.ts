@@ -1,0 +1,38 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { env } from "./env.server";
+
+// Marketplace credentials are stored as AES-256-GCM ciphertext. The shop id is bound in as
+// additional authenticated data, so a ciphertext copied into another shop's row does not decrypt.
+const VERSION = "v1";
+const IV_BYTES = 12; // the GCM standard nonce size (NIST SP 800-38D)
+const TAG_BYTES = 16;
+
+function encryptionKey(): Buffer {
+  return Buffer.from(env().ANCHORLINE_ENCRYPTION_KEY, "base64");
+}
+
+export function sealSecret(plaintext: string, shopId: string, key: Buffer = encryptionKey()): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.from(shopId, "utf8"));
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64")}`;
+}
+
+export function openSecret(sealed: string, shopId: string, key: Buffer = encryptionKey()): string {
+  const [version, payload] = sealed.split(":", 2);
+  if (version !== VERSION || !payload) throw new Error("Unknown secret format");
+  const raw = Buffer.from(payload, "base64");
+  const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, IV_BYTES));
+  decipher.setAAD(Buffer.from(shopId, "utf8"));
+  decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
+}
+
+export function sealCredentials(credentials: Record<string, string>, shopId: string): string {
+  return sealSecret(JSON.stringify(credentials), shopId);
+}
+
+export function openCredentials(sealed: string, shopId: string): Record<string, string> {
+  return JSON.parse(openSecret(sealed, shopId)) as Record<string, string>;
+}

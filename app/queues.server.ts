@@ -1,0 +1,87 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+import { Redis } from "ioredis";
+
+// Every queue Anchorline uses, with the shape of its jobs. Producers (routes, services) and the
+// worker process (workers/main.ts) both import from here, so a job's name and payload are defined
+// once.
+export const QUEUE_NAMES = {
+  /** Stored Shopify webhook deliveries waiting to be applied to the mirror. */
+  webhooks: "webhooks",
+  /** Per-shop housekeeping: initial import, scheduled reconciliation with Shopify. */
+  shopMaintenance: "shop-maintenance",
+  /** One job per shop: recompute its stale listings' desired state with the engine. */
+  recompute: "recompute",
+  /** One job per channel account: push its listings' outbox to the marketplace. */
+  channelSync: "channel-sync",
+  /** One job per channel account: import new marketplace orders. */
+  orderImport: "order-import",
+  /** Alert deliveries (email, Slack), retried until they go out. */
+  alerts: "alerts",
+} as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export interface JobPayloads {
+  webhooks: { webhookId: string };
+  "shop-maintenance": { shopDomain: string; task: "initial-import" | "reconcile" };
+  recompute: { shopId: string };
+  "channel-sync": { channelId: string };
+  "order-import": { channelId: string };
+  alerts: { alertId: string };
+}
+
+// Retries with exponential backoff: transient failures (a database restart, a marketplace 5xx)
+// heal; jobs that keep failing are kept for inspection instead of vanishing.
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 1_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export const RECONCILE_EVERY_MS = 6 * 3600 * 1000;
+
+export function queuePrefix(): string {
+  return process.env.QUEUE_PREFIX ?? "anchorline";
+}
+
+export function createRedisConnection(url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379"): Redis {
+  // BullMQ workers block on Redis; ioredis must not give up on a command while they wait.
+  return new Redis(url, { maxRetriesPerRequest: null });
+}
+
+export type Queues = { [K in QueueName]: Queue<JobPayloads[K]> } & { close(): Promise<void> };
+
+export function createQueues(connection: ConnectionOptions = createRedisConnection(), prefix = queuePrefix()): Queues {
+  const make = <K extends QueueName>(name: K) =>
+    new Queue<JobPayloads[K]>(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const queues = {
+    webhooks: make("webhooks"),
+    "shop-maintenance": make("shop-maintenance"),
+    recompute: make("recompute"),
+    "channel-sync": make("channel-sync"),
+    "order-import": make("order-import"),
+    alerts: make("alerts"),
+  };
+  return {
+    ...queues,
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
+}
+
+declare global {
+  var anchorlineQueues: Queues | undefined;
+}
+
+/** The process-wide queues, opened on first use. */
+export function queues(): Queues {
+  globalThis.anchorlineQueues ??= createQueues();
+  return globalThis.anchorlineQueues;
+}
+
+/** Per-shop scheduled jobs carry the shop's domain in their scheduler id, so uninstall can find them. */
+export function reconcileSchedulerId(shopDomain: string): string {
+  return `reconcile:${shopDomain}`;
+}

@@ -1,0 +1,71 @@
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { openCredentials } from "~/lib/secrets.server";
+import { queues } from "~/queues.server";
+import { adminRequest, installShopSession } from "../../test/admin-request";
+import { seedShopWithEveryModel } from "../../test/factories";
+import { action, loader } from "./app.channels";
+
+afterAll(async () => {
+  await queues().close();
+});
+
+const args = (request: Request) => ({ request, params: {}, context: {} });
+type Answer = { data: { ok: boolean; errors: Record<string, string> }; init: { status: number } };
+
+async function shopInSession() {
+  const seeded = await seedShopWithEveryModel(prisma);
+  await installShopSession(prisma, seeded.shop.domain);
+  return seeded;
+}
+
+describe("the Channels screen", () => {
+  it("connects an account with its credentials sealed, and never sends them to the browser", async () => {
+    const { shop } = await shopInSession();
+    const form = { intent: "connect", kind: "WALMART", name: "Walmart US", accountId: "10001", "credentials.clientId": "wm-client", "credentials.clientSecret": "wm-very-secret" };
+    expect(((await action(args(await adminRequest(shop.domain, "/app/channels", { form })))) as unknown as Answer).data).toMatchObject({ ok: true });
+
+    const stored = await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } });
+    expect(stored.credentialsCiphertext).not.toContain("wm-very-secret");
+    expect(openCredentials(stored.credentialsCiphertext!, shop.id)).toEqual({ clientId: "wm-client", clientSecret: "wm-very-secret" });
+
+    const page = await loader(args(await adminRequest(shop.domain, "/app/channels")));
+    expect(JSON.stringify(page)).not.toContain("wm-very-secret");
+    expect(page.channels.find((c) => c.kind === "WALMART")).toMatchObject({ name: "Walmart US", hasCredentials: true, status: "CONNECTED" });
+  });
+
+  it("refuses a connection without a required credential and names it", async () => {
+    const { shop } = await shopInSession();
+    const form = { intent: "connect", kind: "AMAZON", name: "Amazon UK", accountId: "A2", "credentials.clientId": "x", "credentials.clientSecret": "y" };
+    const answer = (await action(args(await adminRequest(shop.domain, "/app/channels", { form })))) as unknown as Answer;
+    expect(answer.init.status).toBe(400);
+    expect(answer.data.errors["credentials.refreshToken"]).toBe("Refresh token is required");
+    expect(await prisma.channel.count({ where: { shopId: shop.id, accountId: "A2" } })).toBe(0);
+  });
+
+  it("pauses and resumes an account, and refuses a priority that is not a whole number", async () => {
+    const { shop, channels } = await shopInSession();
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "pause", channelId: channels.ebay.id } })));
+    expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } })).status).toBe("PAUSED");
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "resume", channelId: channels.ebay.id } })));
+    expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } })).status).toBe("CONNECTED");
+    const answer = (await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "priority", channelId: channels.ebay.id, priority: "2.5" } })))) as unknown as Answer;
+    expect(answer.data.errors.priority).toBe("Priority must be a whole number");
+  });
+
+  it("erases the credentials on disconnect", async () => {
+    const { shop, channels } = await shopInSession();
+    await prisma.channel.update({ where: { id: channels.amazon.id }, data: { credentialsCiphertext: "v1:whatever" } });
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "disconnect", channelId: channels.amazon.id } })));
+    const after = await prisma.channel.findUniqueOrThrow({ where: { id: channels.amazon.id } });
+    expect([after.status, after.credentialsCiphertext]).toEqual(["DISCONNECTED", null]);
+  });
+
+  it("refuses to touch another shop's channel", async () => {
+    const mine = await shopInSession();
+    const theirs = await seedShopWithEveryModel(prisma);
+    const answer = (await action(args(await adminRequest(mine.shop.domain, "/app/channels", { form: { intent: "pause", channelId: theirs.channels.amazon.id } })))) as unknown as Answer;
+    expect(answer.init.status).toBe(404);
+    expect((await prisma.channel.findUniqueOrThrow({ where: { id: theirs.channels.amazon.id } })).status).toBe("CONNECTED");
+  });
+});

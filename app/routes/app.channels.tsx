@@ -1,0 +1,142 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { fieldErrors } from "~/lib/forms";
+import {
+  changeChannel,
+  ChannelChangeInput,
+  connectChannel,
+  ConnectChannelInput,
+  CREDENTIAL_FIELDS,
+  listChannels,
+  testChannelConnection,
+} from "~/services/channels.server";
+import { NotFoundForShop } from "~/services/locations.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return { channels: await listChannels(session.shop), credentialFields: CREDENTIAL_FIELDS };
+};
+
+type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  try {
+    if (intent === "connect") {
+      const credentials: Record<string, string> = {};
+      for (const [key, value] of form) if (key.startsWith("credentials.")) credentials[key.slice("credentials.".length)] = String(value);
+      const parsed = ConnectChannelInput.safeParse({ kind: form.get("kind"), name: form.get("name"), accountId: form.get("accountId"), region: form.get("region") ?? undefined, credentials });
+      if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
+      await connectChannel(session.shop, parsed.data, actor);
+      return data<ActionResult>({ ok: true, errors: {}, message: `${parsed.data.name} connected` });
+    }
+    if (intent === "test") {
+      const outcome = await testChannelConnection(session.shop, String(form.get("channelId") ?? ""));
+      return data<ActionResult>({ ok: outcome.ok, errors: {}, message: outcome.ok ? "Connection works" : `Connection failed: ${outcome.message}` });
+    }
+    const parsed = ChannelChangeInput.safeParse(Object.fromEntries(form));
+    if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
+    await changeChannel(session.shop, parsed.data, actor);
+    return data<ActionResult>({ ok: true, errors: {} });
+  } catch (error) {
+    if (error instanceof NotFoundForShop) return data<ActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
+    throw error;
+  }
+};
+
+const KIND_OPTIONS = [
+  { label: "Amazon", value: "AMAZON" },
+  { label: "eBay", value: "EBAY" },
+  { label: "Walmart", value: "WALMART" },
+  { label: "TikTok Shop", value: "TIKTOK" },
+];
+
+const STATUS_TONE = { CONNECTED: "success", PAUSED: "attention", FAILING: "critical", DISCONNECTED: undefined } as const;
+
+function ConnectForm({ fields, errors }: { fields: typeof CREDENTIAL_FIELDS; errors: Record<string, string> }) {
+  const [kind, setKind] = useState<keyof typeof CREDENTIAL_FIELDS>("AMAZON");
+  const [values, setValues] = useState<Record<string, string>>({});
+  const field = (name: string) => ({ value: values[name] ?? "", onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })), name, autoComplete: "off", error: errors[name] });
+  return (
+    <Card>
+      <Form method="post" autoComplete="off">
+        <input type="hidden" name="intent" value="connect" />
+        <FormLayout>
+          <Text as="h2" variant="headingMd">
+            Connect a marketplace account
+          </Text>
+          <Select label="Marketplace" name="kind" options={KIND_OPTIONS} value={kind} onChange={(v) => setKind(v as typeof kind)} error={errors.kind} />
+          <TextField label="Name" helpText="How this account appears in Anchorline, e.g. Amazon US" {...field("name")} />
+          <TextField label="Account id" helpText="Seller id, eBay user, Walmart partner id or TikTok shop id" {...field("accountId")} />
+          <TextField label="Region or marketplace id" {...field("region")} />
+          {fields[kind].map((f) => (
+            <TextField key={f.name} label={f.label} type="password" {...field(`credentials.${f.name}`)} />
+          ))}
+          <Button submit variant="primary">
+            Connect
+          </Button>
+        </FormLayout>
+      </Form>
+    </Card>
+  );
+}
+
+export default function Channels() {
+  const { channels, credentialFields } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <Page title="Channels">
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {result?.message ? <Banner tone={result.ok ? "success" : "critical"}>{result.message}</Banner> : null}
+            {result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+            {channels.length === 0 ? (
+              <Card>
+                <EmptyState heading="No marketplace connected yet" image="">
+                  <p>Connect Amazon, eBay, Walmart or TikTok Shop below; Anchorline starts pushing quantities once listings are matched.</p>
+                </EmptyState>
+              </Card>
+            ) : (
+              channels.map((c) => (
+                <Card key={c.id}>
+                  <BlockStack gap="200">
+                    <InlineStack gap="200" blockAlign="center">
+                      <Text as="h3" variant="headingSm">
+                        {c.name}
+                      </Text>
+                      <Badge tone={STATUS_TONE[c.status]}>{c.status.toLowerCase()}</Badge>
+                      <Text as="span" tone="subdued">
+                        {c.kind.toLowerCase()} · {c.accountId} · priority {c.priority}
+                      </Text>
+                    </InlineStack>
+                    {c.statusReason ? <Text as="p" tone="subdued">{c.statusReason}</Text> : null}
+                    <InlineStack gap="200">
+                      {(["test", c.status === "PAUSED" ? "resume" : "pause", "disconnect"] as const).map((intent) => (
+                        <Form method="post" key={intent}>
+                          <input type="hidden" name="channelId" value={c.id} />
+                          <input type="hidden" name="intent" value={intent} />
+                          <Button submit tone={intent === "disconnect" ? "critical" : undefined} disabled={c.status === "DISCONNECTED"}>
+                            {intent === "test" ? "Test connection" : intent[0].toUpperCase() + intent.slice(1)}
+                          </Button>
+                        </Form>
+                      ))}
+                    </InlineStack>
+                  </BlockStack>
+                </Card>
+              ))
+            )}
+            <ConnectForm fields={credentialFields} errors={result?.errors ?? {}} />
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

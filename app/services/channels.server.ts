@@ -1,0 +1,142 @@
+import type { ChannelKind, PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { connectorForChannel } from "~/channels/registry.server";
+import defaultPrisma from "~/db.server";
+import { markChannelsStale, requestRecompute } from "~/anchor/stale.server";
+import { sealCredentials } from "~/lib/secrets.server";
+import { recordAudit } from "./audit.server";
+import { NotFoundForShop } from "./locations.server";
+
+// Marketplace accounts: connect (credentials sealed at once, never read back to the browser),
+// test, pause and resume, priority, disconnect.
+
+/** The credential fields each marketplace's connector reads, as the merchant types them. */
+export const CREDENTIAL_FIELDS: Record<Exclude<ChannelKind, "SHOPIFY">, { name: string; label: string }[]> = {
+  AMAZON: [
+    { name: "clientId", label: "LWA client id" },
+    { name: "clientSecret", label: "LWA client secret" },
+    { name: "refreshToken", label: "Refresh token" },
+  ],
+  EBAY: [
+    { name: "appId", label: "App id (client id)" },
+    { name: "certId", label: "Cert id (client secret)" },
+    { name: "refreshToken", label: "User refresh token" },
+  ],
+  WALMART: [
+    { name: "clientId", label: "Client id" },
+    { name: "clientSecret", label: "Client secret" },
+  ],
+  TIKTOK: [
+    { name: "appKey", label: "App key" },
+    { name: "appSecret", label: "App secret" },
+    { name: "accessToken", label: "Access token" },
+    { name: "refreshToken", label: "Refresh token" },
+    { name: "shopCipher", label: "Shop cipher" },
+  ],
+};
+
+const required = (label: string) => z.string().trim().min(1, `${label} is required`);
+
+export const ConnectChannelInput = z
+  .object({
+    kind: z.enum(["AMAZON", "EBAY", "WALMART", "TIKTOK"], { message: "Choose a marketplace" }),
+    name: required("Name"),
+    accountId: required("Account id"),
+    region: z.string().trim().optional(),
+    credentials: z.record(z.string(), z.string()),
+  })
+  .superRefine((value, ctx) => {
+    for (const field of CREDENTIAL_FIELDS[value.kind]) {
+      if (!value.credentials[field.name]?.trim()) ctx.addIssue({ code: "custom", path: ["credentials", field.name], message: `${field.label} is required` });
+    }
+  });
+
+export type ConnectChannel = z.infer<typeof ConnectChannelInput>;
+
+async function shopIdOf(prisma: PrismaClient, shopDomain: string) {
+  return (await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } })).id;
+}
+
+async function channelOfShop(prisma: PrismaClient, shopId: string, channelId: string) {
+  const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId } });
+  if (!channel) throw new NotFoundForShop("Channel");
+  return channel;
+}
+
+export async function listChannels(shopDomain: string, prisma: PrismaClient = defaultPrisma) {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const channels = await prisma.channel.findMany({ where: { shopId }, orderBy: [{ priority: "asc" }, { name: "asc" }] });
+  // Only whether credentials exist leaves the server, never the credentials.
+  return channels.map(({ credentialsCiphertext, ...channel }) => ({
+    id: channel.id,
+    kind: channel.kind,
+    name: channel.name,
+    accountId: channel.accountId,
+    region: channel.region,
+    status: channel.status,
+    statusReason: channel.statusReason,
+    priority: channel.priority,
+    hasCredentials: credentialsCiphertext !== null,
+  }));
+}
+
+export async function connectChannel(shopDomain: string, input: ConnectChannel, actor: string, prisma: PrismaClient = defaultPrisma) {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const credentials = Object.fromEntries(CREDENTIAL_FIELDS[input.kind].map((f) => [f.name, input.credentials[f.name].trim()]));
+  const count = await prisma.channel.count({ where: { shopId } });
+  const channel = await prisma.channel.upsert({
+    where: { shopId_kind_accountId: { shopId, kind: input.kind, accountId: input.accountId } },
+    create: { shopId, kind: input.kind, accountId: input.accountId, region: input.region || null, name: input.name, credentialsCiphertext: sealCredentials(credentials, shopId), priority: (count + 1) * 10 },
+    update: { name: input.name, region: input.region || null, credentialsCiphertext: sealCredentials(credentials, shopId), status: "CONNECTED", statusReason: null },
+  });
+  await recordAudit(prisma, { shopId, actor, action: "channel.connected", subjectType: "channel", subjectId: channel.id, details: { kind: input.kind, name: input.name, accountId: input.accountId } });
+  return channel.id;
+}
+
+export async function testChannelConnection(shopDomain: string, channelId: string, prisma: PrismaClient = defaultPrisma) {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const channel = await channelOfShop(prisma, shopId, channelId);
+  try {
+    return await connectorForChannel(channel).testConnection();
+  } catch (error) {
+    return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export const ChannelChangeInput = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("pause"), channelId: z.string().min(1) }),
+  z.object({ intent: z.literal("resume"), channelId: z.string().min(1) }),
+  z.object({ intent: z.literal("disconnect"), channelId: z.string().min(1) }),
+  z.object({
+    intent: z.literal("priority"),
+    channelId: z.string().min(1),
+    priority: z.coerce.number({ message: "Priority must be a number" }).int("Priority must be a whole number").min(1, "Priority starts at 1").max(1000, "Priority is at most 1000"),
+  }),
+]);
+
+export async function changeChannel(shopDomain: string, change: z.infer<typeof ChannelChangeInput>, actor: string, prisma: PrismaClient = defaultPrisma) {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const channel = await channelOfShop(prisma, shopId, change.channelId);
+  switch (change.intent) {
+    case "pause":
+      await prisma.channel.update({ where: { id: channel.id }, data: { status: "PAUSED", statusReason: "Paused by the merchant" } });
+      break;
+    case "resume":
+      await prisma.channel.update({ where: { id: channel.id }, data: { status: "CONNECTED", statusReason: null } });
+      // Whatever changed while paused goes out now.
+      await markChannelsStale(prisma, shopId, [channel.id]);
+      await requestRecompute(shopId);
+      break;
+    case "disconnect":
+      // Credentials are erased at once; listings and history stay for the record.
+      await prisma.channel.update({ where: { id: channel.id }, data: { status: "DISCONNECTED", statusReason: "Disconnected by the merchant", credentialsCiphertext: null } });
+      break;
+    case "priority":
+      await prisma.channel.update({ where: { id: channel.id }, data: { priority: change.priority } });
+      // Throttling gives the last units by priority: every channel's share may move.
+      await markChannelsStale(prisma, shopId);
+      await requestRecompute(shopId);
+      break;
+  }
+  await recordAudit(prisma, { shopId, actor, action: `channel.${change.intent}`, subjectType: "channel", subjectId: channel.id, details: change });
+}

@@ -1,0 +1,73 @@
+import type { PrismaClient } from "@prisma/client";
+import defaultPrisma from "~/db.server";
+import { logger } from "~/lib/logger.server";
+import type { Queues } from "~/queues.server";
+import { WEBHOOK_PAYLOADS, type WebhookPayload, type WebhookTopic } from "~/webhooks/payloads";
+import {
+  applyInventoryItemUpdate,
+  applyInventoryLevelUpdate,
+  applyLocationDelete,
+  applyLocationUpsert,
+  applyProductDelete,
+  applyProductUpsert,
+  recordShopifyOrder,
+} from "~/anchor/webhook-handlers.server";
+import { redactCustomer, reportCustomerData } from "./compliance.server";
+import { onShopUninstalled, redactShop } from "./shops.server";
+
+interface Deps {
+  prisma: PrismaClient;
+  queues?: Queues;
+}
+
+type Handler<T extends WebhookTopic> = (shopDomain: string, payload: WebhookPayload<T>, deps: Deps) => Promise<unknown>;
+type Handlers = { [T in WebhookTopic]?: Handler<T> };
+
+// What each topic does to Anchorline's state. Topics without a handler here stay QUEUED in
+// WebhookDelivery: nothing is marked done that was not applied, so they can be replayed once a
+// handler exists.
+const HANDLERS: Handlers = {
+  APP_UNINSTALLED: (shop, _payload, deps) => onShopUninstalled(shop, deps),
+  APP_SCOPES_UPDATE: (shop, payload, { prisma }) =>
+    prisma.session.updateMany({ where: { shop }, data: { scope: payload.current.join(",") } }),
+  SHOP_REDACT: (shop, _payload, deps) => redactShop(shop, deps),
+  CUSTOMERS_REDACT: (_shop, payload, { prisma }) => redactCustomer(payload, prisma),
+  CUSTOMERS_DATA_REQUEST: (_shop, payload, { prisma }) => reportCustomerData(payload, prisma),
+  INVENTORY_LEVELS_UPDATE: applyInventoryLevelUpdate,
+  INVENTORY_ITEMS_UPDATE: applyInventoryItemUpdate,
+  PRODUCTS_CREATE: applyProductUpsert,
+  PRODUCTS_UPDATE: applyProductUpsert,
+  PRODUCTS_DELETE: applyProductDelete,
+  LOCATIONS_CREATE: applyLocationUpsert,
+  LOCATIONS_UPDATE: applyLocationUpsert,
+  LOCATIONS_DELETE: applyLocationDelete,
+  ORDERS_CREATE: recordShopifyOrder,
+};
+
+export type ApplyOutcome = "applied" | "already-applied" | "no-handler" | "missing";
+
+/** Applies one stored delivery (the webhooks queue's job). Safe to run twice. */
+export async function applyWebhookDelivery(webhookId: string, deps: Partial<Deps> = {}): Promise<ApplyOutcome> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const delivery = await prisma.webhookDelivery.findUnique({ where: { webhookId } });
+  if (!delivery) return "missing";
+  if (delivery.state === "PROCESSED") return "already-applied";
+
+  const topic = delivery.topic as WebhookTopic;
+  const handler = HANDLERS[topic] as Handler<WebhookTopic> | undefined;
+  if (!handler) {
+    logger.debug({ webhookId, topic }, "no handler for topic yet; delivery kept queued");
+    return "no-handler";
+  }
+  // Stored payloads were validated on receipt; parsing again gives the handler its typed shape.
+  const payload = WEBHOOK_PAYLOADS[topic].parse(delivery.payload);
+  try {
+    await handler(delivery.shopDomain, payload as never, { prisma, queues: deps.queues });
+  } catch (error) {
+    await prisma.webhookDelivery.updateMany({ where: { webhookId }, data: { state: "FAILED", error: String(error) } });
+    throw error;
+  }
+  // updateMany: shop/redact deletes the shop's deliveries, this one included.
+  await prisma.webhookDelivery.updateMany({ where: { webhookId }, data: { state: "PROCESSED", processedAt: new Date(), error: null } });
+  return "applied";
+}

@@ -1,0 +1,132 @@
+import { afterAll, describe, expect, it } from "vitest";
+import type { Channel } from "@prisma/client";
+import { ChannelError, type Connector, type PriceUpdate, type PushOutcome, type QuantityUpdate } from "~/channels/connector";
+import prisma from "~/db.server";
+import { createRedisConnection } from "~/queues.server";
+import { seedShopWithEveryModel } from "../../test/factories";
+import { flushChannelAccount } from "./flush.server";
+import { SharedRateLimiter } from "./rate-limiter.server";
+
+// The flush is tested against a marketplace that records what it is sent and answers as told; the
+// connectors themselves are tested against the simulators in app/channels/<kind>/.
+const redis = createRedisConnection();
+const limiter = new SharedRateLimiter(redis);
+
+afterAll(() => redis.disconnect());
+
+class RecordingMarketplace implements Connector {
+  readonly kind = "ebay" as const;
+  readonly limits = { maxBatch: 25, requestsPerSecond: 1000, burst: 1000 };
+  quantityCalls: QuantityUpdate[][] = [];
+  priceCalls: PriceUpdate[][] = [];
+  constructor(private readonly answer: (sku: string) => PushOutcome["status"] = () => "accepted", private readonly during?: () => Promise<void>) {}
+  private outcomes(skus: string[]): PushOutcome[] {
+    return skus.map((channelSku) => {
+      const status = this.answer(channelSku);
+      return status === "accepted" ? { channelSku, status } : status === "rejected" ? { channelSku, status, message: "Listing is suspended" } : { channelSku, status, message: "busy", retryAfterMs: 2000 };
+    });
+  }
+  async pushQuantities(updates: QuantityUpdate[]) {
+    this.quantityCalls.push(updates);
+    await this.during?.();
+    return this.outcomes(updates.map((u) => u.channelSku));
+  }
+  async pushPrices(updates: PriceUpdate[]) {
+    this.priceCalls.push(updates);
+    return this.outcomes(updates.map((u) => u.channelSku));
+  }
+  async pushContent() {
+    return [];
+  }
+  async fetchOrders() {
+    return { orders: [], cursor: "" };
+  }
+  async fetchListing() {
+    return null;
+  }
+  async testConnection() {
+    return { ok: true as const };
+  }
+}
+
+async function channelWithPendingListings(count: number) {
+  const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
+  const channel = channels.ebay;
+  for (let i = 0; i < count; i++) {
+    await prisma.listing.create({
+      data: {
+        shopId: shop.id,
+        channelId: channel.id,
+        variantId: variant.id,
+        channelSku: `SKU-${i}`,
+        desiredQuantity: i === 37 ? 0 : 10 + i,
+        pushedQuantity: 5,
+        desiredPriceCents: i < 3 ? 1999 : null,
+        desiredVersion: 1,
+        desiredAt: new Date(Date.now() - 1000),
+        syncState: "PENDING",
+      },
+    });
+  }
+  return channel;
+}
+
+const using = (marketplace: Connector) => ({ limiter, connectorFor: (_c: Channel) => marketplace });
+
+describe("flushing a channel account's outbox", () => {
+  it("pushes 60 quantities as 3 calls of at most 25, the listing going to zero first, and records them in sync", async () => {
+    const channel = await channelWithPendingListings(60);
+    const marketplace = new RecordingMarketplace();
+
+    const result = await flushChannelAccount(channel.id, using(marketplace));
+
+    expect(marketplace.quantityCalls.map((c) => c.length)).toEqual([25, 25, 10]);
+    expect(marketplace.quantityCalls[0][0]).toMatchObject({ channelSku: "SKU-37", quantity: 0 });
+    expect(marketplace.priceCalls.flat().map((p) => p.channelSku).sort()).toEqual(["SKU-0", "SKU-1", "SKU-2"]);
+    expect(result).toMatchObject({ accepted: 60, rejected: 0, retried: 0, calls: 4, more: false });
+    const listings = await prisma.listing.findMany({ where: { channelId: channel.id } });
+    expect(listings.every((l) => l.syncState === "IN_SYNC" && l.pushedQuantity === l.desiredQuantity && l.pushedVersion === 1)).toBe(true);
+  });
+
+  it("keeps a listing pending when its desired state changed while the push was in flight", async () => {
+    const channel = await channelWithPendingListings(1);
+    const marketplace = new RecordingMarketplace(() => "accepted", async () => {
+      await prisma.listing.updateMany({ where: { channelId: channel.id }, data: { desiredQuantity: 3, desiredVersion: 2 } });
+    });
+    await flushChannelAccount(channel.id, using(marketplace));
+    const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: channel.id } });
+    expect([listing.syncState, listing.pushedQuantity, listing.desiredQuantity, listing.pushedVersion]).toEqual(["PENDING", 10, 3, 0]);
+  });
+
+  it("marks a rejected listing failed with the marketplace's reason and asks again after a retry answer", async () => {
+    const channel = await channelWithPendingListings(3);
+    const marketplace = new RecordingMarketplace((sku) => (sku === "SKU-1" ? "rejected" : sku === "SKU-2" ? "retry" : "accepted"));
+    const result = await flushChannelAccount(channel.id, using(marketplace));
+    const bySku = Object.fromEntries((await prisma.listing.findMany({ where: { channelId: channel.id } })).map((l) => [l.channelSku, l]));
+    expect(bySku["SKU-0"].syncState).toBe("IN_SYNC");
+    expect([bySku["SKU-1"].syncState, bySku["SKU-1"].syncMessage]).toEqual(["FAILED", "Listing is suspended"]);
+    expect([bySku["SKU-2"].syncState, bySku["SKU-2"].attempts]).toEqual(["PENDING", 1]);
+    expect(result).toMatchObject({ more: true, retryAfterMs: 2000 });
+  });
+
+  it("pauses the account when the marketplace refuses its credentials, without touching the listings", async () => {
+    const channel = await channelWithPendingListings(2);
+    const marketplace = new RecordingMarketplace();
+    marketplace.pushQuantities = async () => {
+      throw new ChannelError("invalid_grant: refresh token revoked", { status: 401, retryable: false, authFailed: true });
+    };
+    const result = await flushChannelAccount(channel.id, using(marketplace));
+    expect(result.status).toBe("credentials-failed");
+    const after = await prisma.channel.findUniqueOrThrow({ where: { id: channel.id } });
+    expect([after.status, after.statusReason]).toEqual(["FAILING", "invalid_grant: refresh token revoked"]);
+    expect(await prisma.listing.count({ where: { channelId: channel.id, syncState: "PENDING" } })).toBe(2);
+  });
+
+  it("does nothing for a paused account", async () => {
+    const channel = await channelWithPendingListings(2);
+    await prisma.channel.update({ where: { id: channel.id }, data: { status: "PAUSED" } });
+    const marketplace = new RecordingMarketplace();
+    expect((await flushChannelAccount(channel.id, using(marketplace))).status).toBe("skipped");
+    expect(marketplace.quantityCalls).toEqual([]);
+  });
+});

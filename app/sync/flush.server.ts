@@ -1,0 +1,136 @@
+import type { Channel, PrismaClient } from "@prisma/client";
+import { ChannelError, type Connector, type PushOutcome } from "~/channels/connector";
+import { connectorForChannel } from "~/channels/registry.server";
+import defaultPrisma from "~/db.server";
+import { logger } from "~/lib/logger.server";
+import { pendingListings, recordAcknowledged, recordRejected, recordRetry, type PendingListing, type PushRecord } from "./outbox.server";
+import type { SharedRateLimiter } from "./rate-limiter.server";
+
+// Draining one channel account's outbox: the channel-sync queue's job. Newest desired state only
+// (the outbox keeps one row per listing, so a burst of changes to one SKU is one push), batched
+// the way the channel wants, paced by the account's shared rate limit, recorded as pushed only on
+// the marketplace's acknowledgement.
+
+export const LISTINGS_PER_FLUSH = 500;
+
+export interface FlushDeps {
+  prisma?: PrismaClient;
+  limiter: SharedRateLimiter;
+  connectorFor?: (channel: Channel) => Connector;
+  /** Currency of the shop's prices (one per shop in this version). */
+  currencyCode?: string;
+}
+
+export interface FlushResult {
+  status: "flushed" | "skipped" | "credentials-failed";
+  accepted: number;
+  rejected: number;
+  retried: number;
+  /** Calls made to the marketplace. */
+  calls: number;
+  /** More listings are pending: the caller queues another flush (after `retryAfterMs` if set). */
+  more: boolean;
+  retryAfterMs?: number;
+  /** Desired-state age at acknowledgement, per accepted listing (for the latency metrics). */
+  latenciesMs: number[];
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export async function flushChannelAccount(channelId: string, deps: FlushDeps): Promise<FlushResult> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const result: FlushResult = { status: "flushed", accepted: 0, rejected: 0, retried: 0, calls: 0, more: false, latenciesMs: [] };
+  const channel = await prisma.channel.findUnique({ where: { id: channelId }, include: { shop: { select: { uninstalledAt: true, currencyCode: true } } } });
+  if (!channel || channel.status !== "CONNECTED" || channel.shop.uninstalledAt) return { ...result, status: "skipped" };
+  const log = logger.child({ channelId, kind: channel.kind });
+
+  const listings = await pendingListings(prisma, channelId, LISTINGS_PER_FLUSH);
+  if (listings.length === 0) return result;
+  const connector = (deps.connectorFor ?? connectorForChannel)(channel);
+  const currencyCode = deps.currencyCode ?? channel.shop.currencyCode;
+
+  const quantityOutcome = new Map<string, PushOutcome>();
+  const priceOutcome = new Map<string, PushOutcome>();
+
+  const call = async <T>(batch: T[], push: (batch: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>) => {
+    if (!(await deps.limiter.take(channelId, connector.limits))) {
+      // The account's budget is spoken for by other workers: leave the rest for the next flush.
+      for (const item of batch as { channelSku: string }[]) into.set(item.channelSku, { channelSku: item.channelSku, status: "retry", message: "rate limit", retryAfterMs: 1000 });
+      return;
+    }
+    result.calls++;
+    for (const outcome of await push(batch)) into.set(outcome.channelSku, outcome);
+  };
+
+  try {
+    const quantities = listings.filter((l) => l.desiredQuantity !== null && l.desiredQuantity !== l.pushedQuantity);
+    for (const batch of chunks(quantities, connector.limits.maxBatch)) {
+      await call(
+        batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, quantity: l.desiredQuantity! })),
+        (b) => connector.pushQuantities(b),
+        quantityOutcome,
+      );
+    }
+    const prices = listings.filter((l) => l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents);
+    for (const batch of chunks(prices, connector.limits.maxBatch)) {
+      await call(
+        batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, priceCents: l.desiredPriceCents!, currencyCode })),
+        (b) => connector.pushPrices(b),
+        priceOutcome,
+      );
+    }
+  } catch (error) {
+    if (error instanceof ChannelError && error.details.authFailed) {
+      // Will not heal by retrying: pause the account and tell the merchant (alerts read this).
+      await prisma.channel.update({ where: { id: channelId }, data: { status: "FAILING", statusReason: error.message } });
+      log.warn({ error }, "channel credentials failed; account paused");
+      return { ...result, status: "credentials-failed" };
+    }
+    // Whatever was acknowledged before the failure is recorded; the job is retried for the rest.
+    await recordOutcomes(prisma, listings, quantityOutcome, priceOutcome, result);
+    throw error;
+  }
+  await recordOutcomes(prisma, listings, quantityOutcome, priceOutcome, result);
+  result.more = result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
+  log.info({ accepted: result.accepted, rejected: result.rejected, retried: result.retried, calls: result.calls }, "channel flushed");
+  return result;
+}
+
+async function recordOutcomes(
+  prisma: PrismaClient,
+  listings: PendingListing[],
+  quantityOutcome: Map<string, PushOutcome>,
+  priceOutcome: Map<string, PushOutcome>,
+  result: FlushResult,
+) {
+  const now = Date.now();
+  const acknowledged: PushRecord[] = [];
+  for (const listing of listings) {
+    const outcomes = [quantityOutcome.get(listing.channelSku), priceOutcome.get(listing.channelSku)].filter((o): o is PushOutcome => Boolean(o));
+    if (outcomes.length === 0) continue;
+    const rejected = outcomes.find((o) => o.status === "rejected");
+    const retry = outcomes.find((o) => o.status === "retry");
+    if (rejected && rejected.status === "rejected") {
+      result.rejected++;
+      await recordRejected(prisma, listing, rejected.message);
+    } else if (retry && retry.status === "retry") {
+      result.retried++;
+      result.retryAfterMs = Math.max(result.retryAfterMs ?? 0, retry.retryAfterMs ?? 1000);
+      await recordRetry(prisma, listing, retry.message);
+    }
+    const quantityPushed = quantityOutcome.get(listing.channelSku)?.status === "accepted";
+    const pricePushed = priceOutcome.get(listing.channelSku)?.status === "accepted";
+    if (!rejected && (quantityPushed || pricePushed)) {
+      acknowledged.push({ listing, quantityPushed, pricePushed });
+      if (!retry) {
+        result.accepted++;
+        if (listing.desiredAt) result.latenciesMs.push(now - listing.desiredAt.getTime());
+      }
+    }
+  }
+  await recordAcknowledged(prisma, acknowledged);
+}

@@ -1,0 +1,73 @@
+import type { PrismaClient } from "@prisma/client";
+
+// The outbox is the listings' desired state: the engine writes desired* and bumps desiredVersion;
+// this module reads what is pending and records what the marketplace acknowledged. Recording is a
+// compare-and-set on desiredVersion, so a listing that changed again while a push was in flight
+// stays pending and goes out again with its newest state.
+
+export interface PendingListing {
+  id: string;
+  channelSku: string;
+  externalId: string | null;
+  desiredVersion: number;
+  desiredQuantity: number | null;
+  desiredPriceCents: number | null;
+  pushedQuantity: number | null;
+  pushedPriceCents: number | null;
+  desiredAt: Date | null;
+}
+
+/**
+ * The next listings to push for one channel account, scarcest first: a listing going to 0 (or
+ * nearly) is where an oversell happens, so it outranks a price tweak on a well-stocked one.
+ */
+export async function pendingListings(prisma: PrismaClient, channelId: string, limit: number): Promise<PendingListing[]> {
+  return prisma.$queryRaw<PendingListing[]>`
+    SELECT id, "channelSku", "externalId", "desiredVersion", "desiredQuantity", "desiredPriceCents",
+           "pushedQuantity", "pushedPriceCents", "desiredAt"
+    FROM "Listing"
+    WHERE "channelId" = ${channelId} AND "syncState" = 'PENDING'
+    ORDER BY ("desiredQuantity" = 0 AND "pushedQuantity" IS DISTINCT FROM 0) DESC,
+             "desiredQuantity" ASC NULLS LAST, "desiredAt" ASC NULLS LAST
+    LIMIT ${limit}`;
+}
+
+export interface PushRecord {
+  listing: PendingListing;
+  quantityPushed: boolean;
+  pricePushed: boolean;
+}
+
+/** The marketplace acknowledged these: copy what was sent into pushed*, in sync if unchanged since. */
+export async function recordAcknowledged(prisma: PrismaClient, records: PushRecord[], at = new Date()): Promise<void> {
+  for (const { listing, quantityPushed, pricePushed } of records) {
+    const pushed = {
+      ...(quantityPushed ? { pushedQuantity: listing.desiredQuantity } : {}),
+      ...(pricePushed ? { pushedPriceCents: listing.desiredPriceCents } : {}),
+    };
+    const complete = (quantityPushed || listing.desiredQuantity === listing.pushedQuantity) && (pricePushed || listing.desiredPriceCents === listing.pushedPriceCents);
+    const updated = await prisma.listing.updateMany({
+      where: { id: listing.id, desiredVersion: listing.desiredVersion },
+      data: { ...pushed, pushedAt: at, attempts: 0, syncMessage: null, ...(complete ? { pushedVersion: listing.desiredVersion, syncState: "IN_SYNC" } : {}) },
+    });
+    if (updated.count === 0) {
+      // A newer desired state arrived meanwhile: record what the channel now shows, stay pending.
+      await prisma.listing.update({ where: { id: listing.id }, data: { ...pushed, pushedAt: at } });
+    }
+  }
+}
+
+export async function recordRejected(prisma: PrismaClient, listing: PendingListing, message: string): Promise<void> {
+  await prisma.listing.updateMany({
+    where: { id: listing.id, desiredVersion: listing.desiredVersion },
+    data: { syncState: "FAILED", syncMessage: message.slice(0, 1000), attempts: { increment: 1 } },
+  });
+}
+
+export async function recordRetry(prisma: PrismaClient, listing: PendingListing, message: string): Promise<void> {
+  await prisma.listing.update({ where: { id: listing.id }, data: { syncMessage: message.slice(0, 1000), attempts: { increment: 1 } } });
+}
+
+export async function pendingCount(prisma: PrismaClient, channelId: string): Promise<number> {
+  return prisma.listing.count({ where: { channelId, syncState: "PENDING" } });
+}

@@ -1,0 +1,75 @@
+// Amazon's own definitions, as copied into shared/contracts/amazon-sp-api: the three SP-API models
+// this simulator serves, the JSON_LISTINGS_FEED document schema and its processing report schema.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Ajv, type ValidateFunction } from "ajv";
+import { CONTRACTS_DIR, OpenApiContract, type RequestCheck, type RequestToCheck } from "../common/openapi";
+
+const AMAZON_DIR = path.join(CONTRACTS_DIR, "amazon-sp-api");
+
+export const MODEL_FILES = ["listingsItems_2021-08-01.json", "feeds_2021-06-30.json", "orders_2026-01-01.json"] as const;
+
+export type CheckedRequest = Extract<RequestCheck, { ok: true }> & { contract: OpenApiContract };
+
+let contracts: OpenApiContract[] | undefined;
+
+export function amazonContracts(): OpenApiContract[] {
+  contracts ??= MODEL_FILES.map((file) => new OpenApiContract(path.join(AMAZON_DIR, file)));
+  return contracts;
+}
+
+/**
+ * The paths of the three models do not overlap (/listings, /feeds, /orders), so the first model
+ * that knows the path decides; a 404 from all of them is a path SP-API does not have.
+ */
+export function checkAmazonRequest(request: RequestToCheck): CheckedRequest | Extract<RequestCheck, { ok: false }> {
+  let answer: Extract<RequestCheck, { ok: false }> = { ok: false, status: 404, errors: [`no SP-API operation for ${request.path}`] };
+  for (const contract of amazonContracts()) {
+    const check = contract.checkRequest(request);
+    if (check.ok) return { ...check, contract };
+    if (check.status !== 404) return check;
+    answer = check;
+  }
+  return answer;
+}
+
+/** Errors of a document against one of the JSON Schemas, in ajv's words; [] when it conforms. */
+export type DocumentCheck = (document: unknown) => string[];
+
+function schemaCheck(file: string): DocumentCheck {
+  // Both schemas are draft-07 (their $schema), which is what ajv's default class implements.
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const validate: ValidateFunction = ajv.compile(JSON.parse(readFileSync(path.join(AMAZON_DIR, file), "utf8")) as object);
+  return (document) => (validate(document) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`));
+}
+
+let feedCheck: DocumentCheck | undefined;
+let reportCheck: DocumentCheck | undefined;
+
+export const checkListingsFeed: DocumentCheck = (document) => (feedCheck ??= schemaCheck("listings-feed-schema-v2.json"))(document);
+export const checkProcessingReport: DocumentCheck = (document) => (reportCheck ??= schemaCheck("listings-feed-processing-report-schema-v2.json"))(document);
+
+export interface UsagePlan {
+  rate: number;
+  burst: number;
+}
+
+/**
+ * Each operation's default usage plan, read from the "Usage Plan" table Amazon writes into the
+ * operation's description in the same models (e.g. patchListingsItem "| 5 | 5 |", createFeed
+ * "| 0.0083 | 15 |", searchOrders "| 0.0056 | 20 |"), so the simulator enforces what the
+ * definition says rather than numbers copied by hand.
+ */
+export function usagePlans(): Map<string, UsagePlan> {
+  const plans = new Map<string, UsagePlan>();
+  for (const file of MODEL_FILES) {
+    const doc = JSON.parse(readFileSync(path.join(AMAZON_DIR, file), "utf8")) as { paths: Record<string, Record<string, { operationId?: string; description?: string }>> };
+    for (const item of Object.values(doc.paths)) {
+      for (const op of Object.values(item)) {
+        const table = /\|\s*Rate \(requests per second\)\s*\|\s*Burst\s*\|\s*\n\|[-\s|]+\|\s*\n\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|/.exec(op?.description ?? "");
+        if (op?.operationId && table) plans.set(op.operationId, { rate: Number(table[1]), burst: Number(table[2]) });
+      }
+    }
+  }
+  return plans;
+}

@@ -1,0 +1,243 @@
+// A local stand-in for Amazon's Selling Partner API (sellingpartnerapi-na.amazon.com) and the Login
+// with Amazon token endpoint (api.amazon.com/auth/o2/token): Listings Items 2021-08-01, Feeds
+// 2021-06-30 with JSON_LISTINGS_FEED, Orders 2026-01-01. Every request is checked against Amazon's
+// own models first; every answer to a documented operation is checked against the documented
+// response before it leaves.
+import { randomBytes } from "node:crypto";
+import { startHttpServer, type RunningServer, type SimRequest, type SimResponse } from "../common/http";
+import { RateLimits } from "../common/token-bucket";
+import { checkAmazonRequest, usagePlans, type CheckedRequest, type UsagePlan } from "./contracts";
+import { amazonError, invalidInput, tokenExpired, tokenInvalid, tokenMissing } from "./errors";
+import { feedBody, finishFeed, newDocumentId, newFeedId, processFeed, type FeedDocument, type FeedRecord } from "./feeds";
+import { renderItem, submitPatches, type PatchOperation } from "./listings";
+import { LwaTokens, ACCESS_TOKEN_TTL_SECONDS } from "./lwa";
+import { cancelOrder, OrderSearches, placeOrder, type BuyerOrder, type PlacedOrder } from "./orders";
+import { nowIso, SellerState, submissionId, type ListingView, type SellerSpec } from "./state";
+
+export interface AmazonSimulatorOptions {
+  port?: number;
+  sellers: SellerSpec[];
+  /** Multiplies every usage plan's rate and burst; 1 = Amazon's defaults. */
+  rateLimitScale?: number;
+  /** Exact plans for some operations (operationId → rate, burst), for tests that need a tight one. */
+  usagePlanOverrides?: Record<string, UsagePlan>;
+  /** Time a feed takes from IN_QUEUE to DONE (half of it queued). Amazon: minutes. */
+  feedDelayMs?: number;
+  tokenTtlSeconds?: number;
+}
+
+export interface ResponseCheck {
+  operationId: string;
+  status: number;
+  errors: string[];
+}
+
+export interface AmazonSimulatorState {
+  listing(sku: string, sellerId?: string): ListingView | undefined;
+  placeOrder(order: BuyerOrder & { sellerId?: string }): PlacedOrder;
+  cancelOrder(orderId: string, sellerId?: string): void;
+  feeds(sellerId?: string): FeedRecord[];
+  /** Access tokens issued so far stop working, as after their hour. */
+  expireAccessTokens(sellerId?: string): void;
+  /** The seller de-authorises the app: refresh token refused, access tokens dead. */
+  revokeAuthorization(sellerId?: string): void;
+  seller(sellerId?: string): SellerState;
+}
+
+export interface AmazonSimulator {
+  url: string;
+  state: AmazonSimulatorState;
+  requests: RunningServer["requests"];
+  /** Every answer to a documented operation, with what checkResponse said about it. */
+  responseChecks: ResponseCheck[];
+  stop(): Promise<void>;
+}
+
+/** What the operation handlers are given. */
+interface Call {
+  seller: SellerState;
+  check: CheckedRequest;
+  request: SimRequest;
+}
+
+const first = <T>(values: T[]) => values[0];
+
+export async function startAmazonSimulator(options: AmazonSimulatorOptions): Promise<AmazonSimulator> {
+  const sellers = new Map(options.sellers.map((spec) => [spec.sellerId, new SellerState(spec)]));
+  const tokens = new LwaTokens(sellers, options.tokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS);
+  const plans = usagePlans();
+  const scale = options.rateLimitScale ?? 1;
+  const limits = new RateLimits();
+  const feedDelayMs = options.feedDelayMs ?? 100;
+  const documents = new Map<string, FeedDocument>();
+  const feeds = new Map<string, FeedRecord>();
+  const searches = new OrderSearches();
+  const timers = new Set<NodeJS.Timeout>();
+  const responseChecks: ResponseCheck[] = [];
+  let baseUrl = "";
+
+  const sellerOf = (sellerId?: string) => {
+    const seller = sellerId ? sellers.get(sellerId) : first([...sellers.values()]);
+    if (!seller) throw new Error(`Amazon simulator: no seller ${sellerId ?? "(none configured)"}`);
+    return seller;
+  };
+  const planOf = (operationId: string): UsagePlan => {
+    const plan = options.usagePlanOverrides?.[operationId] ?? plans.get(operationId) ?? { rate: 1, burst: 1 };
+    if (options.usagePlanOverrides?.[operationId]) return plan;
+    return { rate: plan.rate * scale, burst: Math.max(1, Math.floor(plan.burst * scale)) };
+  };
+  const later = (ms: number, run: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  };
+  const sameSeller = (call: Call) => !call.check.pathParams.sellerId || call.check.pathParams.sellerId === call.seller.spec.sellerId;
+  const denied = () => amazonError(403, "Unauthorized", "Access to requested resource is denied.", "");
+  const marketplaceOk = (call: Call) => (call.check.query.get("marketplaceIds") ?? "").split(",").includes(call.seller.marketplaceId);
+  const wrongMarketplace = (call: Call) => invalidInput([`marketplaceIds: ${call.check.query.get("marketplaceIds")} is not a marketplace the seller participates in.`]);
+
+  const operations: Record<string, (call: Call) => SimResponse> = {
+    getListingsItem: (call) => {
+      if (!sameSeller(call)) return denied();
+      if (!marketplaceOk(call)) return wrongMarketplace(call);
+      const record = call.seller.listings.get(call.check.pathParams.sku);
+      if (!record) return amazonError(404, "NOT_FOUND", `SKU '${call.check.pathParams.sku}' not found in marketplace ${call.seller.marketplaceId}`);
+      const includedData = (call.check.query.get("includedData") ?? "").split(",").filter(Boolean);
+      return { status: 200, body: renderItem(call.seller, record, includedData) };
+    },
+    patchListingsItem: (call) => {
+      if (!sameSeller(call)) return denied();
+      if (!marketplaceOk(call)) return wrongMarketplace(call);
+      const body = call.request.body as { productType: string; patches: PatchOperation[] };
+      const sku = call.check.pathParams.sku;
+      const preview = call.check.query.get("mode") === "VALIDATION_PREVIEW";
+      const outcome = submitPatches(preview ? call.seller.preview() : call.seller, sku, body.productType, body.patches);
+      const wantsIssues = (call.check.query.get("includedData") ?? "issues").split(",").includes("issues");
+      return { status: 200, body: { sku, status: preview && outcome.status === "ACCEPTED" ? "VALID" : outcome.status, submissionId: submissionId(), ...(wantsIssues ? { issues: outcome.issues } : {}) } };
+    },
+    createFeedDocument: (call) => {
+      const { contentType } = call.request.body as { contentType: string };
+      const document: FeedDocument = { feedDocumentId: newDocumentId(), sellerId: call.seller.spec.sellerId, contentType, signature: randomBytes(16).toString("hex") };
+      documents.set(document.feedDocumentId, document);
+      return { status: 201, body: { feedDocumentId: document.feedDocumentId, url: documentUrl(document) } };
+    },
+    createFeed: (call) => {
+      const spec = call.request.body as { feedType: string; marketplaceIds: string[]; inputFeedDocumentId: string };
+      const input = documents.get(spec.inputFeedDocumentId);
+      if (!input || input.sellerId !== call.seller.spec.sellerId) return invalidInput([`inputFeedDocumentId ${spec.inputFeedDocumentId} does not exist.`]);
+      if (spec.feedType !== "JSON_LISTINGS_FEED") return invalidInput([`feedType ${spec.feedType} is not simulated (only JSON_LISTINGS_FEED).`]);
+      if (!spec.marketplaceIds.includes(call.seller.marketplaceId)) return invalidInput([`marketplaceIds ${spec.marketplaceIds.join(",")} do not include the seller's marketplace.`]);
+      const feed: FeedRecord = {
+        feedId: newFeedId(),
+        sellerId: call.seller.spec.sellerId,
+        feedType: spec.feedType,
+        marketplaceIds: spec.marketplaceIds,
+        inputFeedDocumentId: spec.inputFeedDocumentId,
+        createdTime: nowIso(),
+        processingStatus: "IN_QUEUE",
+        reportErrors: [],
+      };
+      feeds.set(feed.feedId, feed);
+      const seller = call.seller;
+      later(feedDelayMs / 2, () => {
+        feed.processingStatus = "IN_PROGRESS";
+        feed.processingStartTime = nowIso();
+        later(feedDelayMs / 2, () => finishFeed(feed, processFeed(seller, feed, documents.get(feed.inputFeedDocumentId)), documents));
+      });
+      return { status: 202, body: { feedId: feed.feedId } };
+    },
+    getFeed: (call) => {
+      const feed = feeds.get(call.check.pathParams.feedId);
+      if (!feed || feed.sellerId !== call.seller.spec.sellerId) return amazonError(404, "NotFound", `Feed ${call.check.pathParams.feedId} not found.`);
+      return { status: 200, body: feedBody(feed) };
+    },
+    getFeedDocument: (call) => {
+      const document = documents.get(call.check.pathParams.feedDocumentId);
+      if (!document || document.sellerId !== call.seller.spec.sellerId) return amazonError(404, "NotFound", `Feed document ${call.check.pathParams.feedDocumentId} not found.`);
+      return { status: 200, body: { feedDocumentId: document.feedDocumentId, url: documentUrl(document), ...(document.compressionAlgorithm ? { compressionAlgorithm: document.compressionAlgorithm } : {}) } };
+    },
+    searchOrders: (call) => {
+      const answer = searches.search(call.seller, call.check.query);
+      return answer.ok ? { status: 200, body: answer.body } : invalidInput([answer.reason]);
+    },
+  };
+
+  const documentUrl = (document: FeedDocument) => `${baseUrl}/tortuga/${encodeURIComponent(document.feedDocumentId)}?X-Amz-Signature=${document.signature}`;
+
+  /** The pre-signed document URLs: plain S3 behaviour, no SP-API token, XML errors. */
+  const serveDocument = (request: SimRequest): SimResponse => {
+    const document = documents.get(decodeURIComponent(request.path.slice("/tortuga/".length)));
+    const s3Error = (status: number, code: string, message: string): SimResponse => ({
+      status,
+      headers: { "content-type": "application/xml" },
+      raw: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+    });
+    if (!document || request.query.get("X-Amz-Signature") !== document.signature) return s3Error(403, "AccessDenied", "Access Denied");
+    if (request.method === "PUT") {
+      // The signature covers the content type given to createFeedDocument: another one is refused.
+      if (String(request.headers["content-type"] ?? "") !== document.contentType) return s3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
+      document.content = request.rawBody;
+      return { status: 200, raw: "" };
+    }
+    if (request.method !== "GET") return s3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+    if (document.content === undefined) return s3Error(404, "NoSuchKey", "The specified key does not exist.");
+    return { status: 200, headers: { "content-type": document.contentType }, raw: document.content };
+  };
+
+  const handler = (request: SimRequest): SimResponse => {
+    if (request.method === "POST" && request.path === "/auth/o2/token") return tokens.handle(request);
+    if (request.path.startsWith("/tortuga/")) return serveDocument(request);
+    if (request.invalidJson) return invalidInput(["The request body is not valid JSON."]);
+    const check = checkAmazonRequest({ method: request.method, path: request.path, query: request.query, headers: request.headers, body: request.body });
+    if (!check.ok) {
+      if (check.status === 400) return invalidInput(check.errors);
+      return amazonError(check.status, check.status === 404 ? "NotFound" : "MethodNotAllowed", check.errors.join("; "));
+    }
+    const token = tokens.check(request.headers["x-amz-access-token"]);
+    if (!token.ok) return token.reason === "missing" ? tokenMissing() : token.reason === "expired" ? tokenExpired() : tokenInvalid();
+    const plan = planOf(check.operationId);
+    // "The x-amzn-RateLimit-Limit response header returns the usage plan rate limits that were
+    // applied to the requested operation" (every operation's description).
+    const rateHeader = { "x-amzn-RateLimit-Limit": String(plan.rate), "x-amzn-RequestId": randomBytes(8).toString("hex") };
+    const taken = limits.take(`${token.seller.spec.sellerId}:${check.operationId}`, plan.rate, plan.burst);
+    if (!taken.ok) return amazonError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.", undefined, rateHeader);
+    const operation = operations[check.operationId];
+    if (!operation) return amazonError(501, "NotImplemented", `${check.operationId} is a valid SP-API operation that this simulator does not serve.`);
+    const answer = operation({ seller: token.seller, check, request });
+    const errors = check.contract.checkResponse(check.operationId, answer.status, answer.body);
+    responseChecks.push({ operationId: check.operationId, status: answer.status, errors });
+    if (errors.length) return amazonError(500, "InternalFailure", `simulator answer off the model: ${errors.join("; ")}`);
+    return { ...answer, headers: { ...rateHeader, ...(answer.headers ?? {}) } };
+  };
+
+  const server = await startHttpServer(handler, options.port);
+  baseUrl = server.url;
+  const feedsOf = (sellerId?: string) => {
+    const id = sellerOf(sellerId).spec.sellerId;
+    return [...feeds.values()].filter((f) => f.sellerId === id);
+  };
+  return {
+    url: server.url,
+    requests: server.requests,
+    responseChecks,
+    state: {
+      listing: (sku, sellerId) => {
+        const seller = sellerOf(sellerId);
+        const record = seller.listings.get(sku);
+        return record ? seller.view(record) : undefined;
+      },
+      placeOrder: ({ sellerId, ...order }) => placeOrder(sellerOf(sellerId), order),
+      cancelOrder: (orderId, sellerId) => cancelOrder(sellerOf(sellerId), orderId),
+      feeds: feedsOf,
+      expireAccessTokens: (sellerId) => tokens.expireAll(sellerOf(sellerId).spec.sellerId),
+      revokeAuthorization: (sellerId) => tokens.revoke(sellerOf(sellerId)),
+      seller: sellerOf,
+    },
+    stop: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      await server.close();
+    },
+  };
+}

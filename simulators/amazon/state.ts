@@ -1,0 +1,171 @@
+// What the simulated Amazon remembers per seller: listings (attributes as Amazon stores them, from
+// which quantity and price are read), orders, and the LWA credentials the seller authorised.
+import { randomBytes } from "node:crypto";
+import { marketplaceFacts } from "./marketplaces";
+
+export interface ListingSpec {
+  sku: string;
+  quantity: number;
+  priceCents: number;
+  asin?: string;
+  title?: string;
+  productType?: string;
+}
+
+export interface SellerSpec {
+  sellerId: string;
+  marketplaceId: string;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  listings: ListingSpec[];
+}
+
+/** Issue as the Listings Items model defines it (code, message, severity, categories...). */
+export interface ListingIssue {
+  code: string;
+  message: string;
+  severity: "ERROR" | "WARNING" | "INFO";
+  attributeNames?: string[];
+  categories: string[];
+}
+
+export type AttributeValue = Record<string, unknown>;
+
+export interface ListingRecord {
+  sku: string;
+  asin?: string;
+  productType: string;
+  attributes: Record<string, AttributeValue[]>;
+  issues: ListingIssue[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A listing as tests read it: the numbers a buyer would see. */
+export interface ListingView {
+  sku: string;
+  asin?: string;
+  quantity: number | null;
+  priceCents: number | null;
+  currency: string | null;
+  status: string[];
+  issues: ListingIssue[];
+  attributes: Record<string, AttributeValue[]>;
+}
+
+export const nowIso = () => new Date().toISOString();
+
+/** Amazon order ids look like 3-7-7 digits ("123-4567890-1234567" in the orders model's examples). */
+export function amazonOrderId(): string {
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join("");
+  return `${digits(3)}-${digits(7)}-${digits(7)}`;
+}
+
+export const submissionId = () => randomBytes(16).toString("hex");
+
+/** An order in the Orders 2026-01-01 model's shape (the fields the simulator fills). */
+export interface AmazonOrder {
+  orderId: string;
+  createdTime: string;
+  lastUpdatedTime: string;
+  salesChannel: { channelName: string; marketplaceId: string; marketplaceName: string };
+  buyer?: { buyerName?: string; buyerEmail?: string };
+  proceeds?: { grandTotal: { amount: string; currencyCode: string } };
+  fulfillment: { fulfillmentStatus: string; fulfilledBy: string };
+  orderItems: Array<{
+    orderItemId: string;
+    quantityOrdered: number;
+    product: { asin?: string; sellerSku: string; price?: { unitPrice: { amount: string; currencyCode: string } } };
+    proceeds?: { proceedsTotal: { amount: string; currencyCode: string } };
+  }>;
+}
+
+export class SellerState {
+  listings = new Map<string, ListingRecord>();
+  /** Oldest first, with what the simulator knows besides (the API never says "oversold"). */
+  readonly orders: Array<{ order: AmazonOrder; oversold: boolean }> = [];
+  refreshTokenRevoked = false;
+
+  constructor(readonly spec: SellerSpec) {
+    const { currency, languageTag } = marketplaceFacts(spec.marketplaceId);
+    for (const listing of spec.listings) {
+      const at = nowIso();
+      this.listings.set(listing.sku, {
+        sku: listing.sku,
+        asin: listing.asin,
+        productType: listing.productType ?? "PRODUCT",
+        attributes: {
+          ...(listing.title ? { item_name: [{ value: listing.title, language_tag: languageTag, marketplace_id: spec.marketplaceId }] } : {}),
+          fulfillment_availability: [{ fulfillment_channel_code: "DEFAULT", quantity: listing.quantity, marketplace_id: spec.marketplaceId }],
+          purchasable_offer: [
+            { marketplace_id: spec.marketplaceId, currency, audience: "ALL", our_price: [{ schedule: [{ value_with_tax: listing.priceCents / 100 }] }] },
+          ],
+        },
+        issues: [],
+        createdAt: at,
+        updatedAt: at,
+      });
+    }
+  }
+
+  /** A copy whose listings can be changed freely: patchListingsItem's VALIDATION_PREVIEW runs on it. */
+  preview(): SellerState {
+    const copy = new SellerState({ ...this.spec, listings: [] });
+    copy.listings = new Map([...this.listings].map(([sku, record]) => [sku, structuredClone(record)]));
+    return copy;
+  }
+
+  get marketplaceId() {
+    return this.spec.marketplaceId;
+  }
+
+  view(record: ListingRecord): ListingView {
+    const quantity = defaultQuantity(record);
+    const offer = offerOf(record, this.marketplaceId);
+    const price = ourPrice(offer);
+    return {
+      sku: record.sku,
+      asin: record.asin,
+      quantity,
+      priceCents: price === null ? null : Math.round(price * 100),
+      currency: typeof offer?.currency === "string" ? offer.currency : null,
+      status: listingStatus(record, this.marketplaceId),
+      issues: record.issues,
+      attributes: record.attributes,
+    };
+  }
+}
+
+export function defaultQuantity(record: ListingRecord): number | null {
+  const entry = record.attributes.fulfillment_availability?.find((f) => f.fulfillment_channel_code === "DEFAULT");
+  return typeof entry?.quantity === "number" ? entry.quantity : null;
+}
+
+export function setDefaultQuantity(record: ListingRecord, quantity: number) {
+  const entry = record.attributes.fulfillment_availability?.find((f) => f.fulfillment_channel_code === "DEFAULT");
+  if (entry) entry.quantity = quantity;
+  record.updatedAt = nowIso();
+}
+
+export function offerOf(record: ListingRecord, marketplaceId: string): AttributeValue | undefined {
+  return record.attributes.purchasable_offer?.find((o) => (o.marketplace_id ?? marketplaceId) === marketplaceId && (o.audience ?? "ALL") === "ALL");
+}
+
+export function ourPrice(offer: AttributeValue | undefined): number | null {
+  const schedule = (offer?.our_price as Array<{ schedule?: Array<{ value_with_tax?: unknown }> }> | undefined)?.[0]?.schedule?.[0];
+  return typeof schedule?.value_with_tax === "number" ? schedule.value_with_tax : null;
+}
+
+/**
+ * BUYABLE needs something to sell (an ASIN), a price and stock, and no ERROR issue; DISCOVERABLE
+ * needs the item and no ERROR issue. An offer without an item (a SKU Amazon never had, patched)
+ * is neither: Amazon keeps it, but nobody can find or buy it.
+ */
+export function listingStatus(record: ListingRecord, marketplaceId: string): string[] {
+  const blocked = record.issues.some((i) => i.severity === "ERROR");
+  if (blocked || !record.asin) return [];
+  const quantity = defaultQuantity(record) ?? 0;
+  const price = ourPrice(offerOf(record, marketplaceId));
+  return quantity > 0 && price !== null ? ["BUYABLE", "DISCOVERABLE"] : ["DISCOVERABLE"];
+}

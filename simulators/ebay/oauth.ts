@@ -1,0 +1,57 @@
+// The OAuth token endpoint (POST /identity/v1/oauth2/token), refresh-token grant only: that is the
+// grant a connected seller's server uses ("Using a refresh token to update a User access token",
+// https://developer.ebay.com/api-docs/static/oauth-refresh-token-request.html). Errors follow
+// RFC 6749 section 5.2, as eBay's endpoint does: `{ error, error_description }`.
+import type { SimRequest, SimResponse } from "../common/http";
+import type { EbaySimState } from "./state";
+
+export const TOKEN_PATH = "/identity/v1/oauth2/token";
+
+/** "User access tokens ... are valid for 2 hours (7,200 seconds)" (eBay OAuth guide, oauth-tokens.html). */
+export const USER_ACCESS_TOKEN_SECONDS = 7200;
+
+function oauthError(status: number, error: string, description: string): SimResponse {
+  return { status, body: { error, error_description: description } };
+}
+
+/** Reads `Authorization: Basic base64(appId:certId)`. */
+function clientCredentials(header: string | string[] | undefined): { appId: string; certId: string } | null {
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = /^Basic\s+(.+)$/i.exec(value ?? "");
+  if (!match) return null;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? null : { appId: decoded.slice(0, colon), certId: decoded.slice(colon + 1) };
+}
+
+export function handleTokenRequest(state: EbaySimState, request: SimRequest, lifetimeSeconds: number): SimResponse {
+  if (request.method !== "POST") return oauthError(405, "invalid_request", "the token endpoint accepts POST only");
+  const contentType = String(request.headers["content-type"] ?? "");
+  if (!contentType.includes("application/x-www-form-urlencoded")) {
+    return oauthError(400, "invalid_request", "request must be application/x-www-form-urlencoded");
+  }
+  const client = clientCredentials(request.headers.authorization);
+  const app = client && [...state.accounts.values()].find((a) => a.appId === client.appId && a.certId === client.certId);
+  if (!client || !app) return oauthError(401, "invalid_client", "client authentication failed");
+
+  const form = new URLSearchParams(request.rawBody);
+  const grantType = form.get("grant_type");
+  if (grantType !== "refresh_token") {
+    return oauthError(400, "unsupported_grant_type", "grant type in request is not supported by the authorization server");
+  }
+  const refreshToken = form.get("refresh_token");
+  const account = [...state.accounts.values()].find((a) => a.refreshToken === refreshToken && a.appId === client.appId);
+  if (!refreshToken || !account || account.refreshTokenRevoked) {
+    return oauthError(400, "invalid_grant", "the provided authorization refresh token is invalid or was issued to another client");
+  }
+  // The scopes asked for must be among those the seller consented to; none asked means all of them.
+  const requested = (form.get("scope") ?? "").split(/\s+/).filter(Boolean);
+  const scopes = requested.length ? requested : account.scopes;
+  if (scopes.some((s) => !account.scopes.includes(s))) {
+    return oauthError(400, "invalid_scope", "the requested scope is invalid, unknown, malformed, or exceeds the scope granted to the client");
+  }
+  return {
+    status: 200,
+    body: { access_token: state.issueAccessToken(account, scopes, lifetimeSeconds), expires_in: lifetimeSeconds, token_type: "User Access Token" },
+  };
+}

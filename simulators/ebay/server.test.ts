@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OpenApiContract } from "../common/openapi";
+import { startEbaySimulator, type EbaySimulator } from "./server";
+
+const SELLER = { userId: "seller-1", marketplaceId: "EBAY_US", appId: "AppId-1", certId: "Cert-1", refreshToken: "v^1.1#r^1#refresh-1" };
+
+let sim: EbaySimulator;
+let token: string;
+
+async function mintToken(refreshToken = SELLER.refreshToken, certId = SELLER.certId) {
+  return fetch(`${sim.url}/identity/v1/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${SELLER.appId}:${certId}`).toString("base64")}` },
+    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken }).toString(),
+  });
+}
+
+function api(path: string, init: { method?: string; body?: unknown; raw?: string; bearer?: string | null } = {}) {
+  const headers: Record<string, string> = { "content-type": "application/json", "content-language": "en-US" };
+  const bearer = init.bearer === undefined ? token : init.bearer;
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  return fetch(`${sim.url}${path}`, { method: init.method ?? "GET", headers, body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)) });
+}
+
+beforeAll(async () => {
+  sim = await startEbaySimulator({
+    accounts: [
+      {
+        ...SELLER,
+        listings: [
+          { sku: "MUG-BLUE", offerId: "5000000001", quantity: 4, priceCents: 1299, title: "Blue mug" },
+          { sku: "MUG-TIRED", offerId: "5000000002", quantity: 9, priceCents: 1299, revisionsToday: 250 },
+        ],
+      },
+    ],
+  });
+  token = ((await (await mintToken()).json()) as { access_token: string }).access_token;
+});
+
+afterAll(async () => {
+  await sim.stop();
+});
+
+describe("the eBay simulator", () => {
+  it("given a malformed bulk body, when posted, then it answers 400 in eBay's error shape saying what is wrong", async () => {
+    const response = await api("/sell/inventory/v1/bulk_update_price_quantity", {
+      method: "POST",
+      body: { requests: [{ sku: "MUG-BLUE", shipToLocationAvailability: { quantity: "four" } }] },
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: Array<Record<string, unknown>> };
+    expect(body.errors[0]).toMatchObject({ errorId: 25709, domain: "API_INVENTORY", category: "REQUEST" });
+    expect(String(body.errors[0].message)).toContain("quantity");
+    expect(sim.state.listing("MUG-BLUE")?.quantity).toBe(4);
+
+    const unreadable = await api("/sell/inventory/v1/bulk_update_price_quantity", { method: "POST", raw: "{not json" });
+    expect(unreadable.status).toBe(400);
+    expect(await unreadable.json()).toMatchObject({ errors: [{ errorId: 2004, domain: "ACCESS" }] });
+  });
+
+  it("given no token or one it never issued, when called, then it answers 401 with eBay's invalid-token error", async () => {
+    for (const bearer of [null, "v^1.1#forged"]) {
+      const response = await api("/sell/inventory/v1/inventory_item/MUG-BLUE", { bearer });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ errors: [expect.objectContaining({ errorId: 1001, domain: "OAuth", message: "Invalid access token" })] });
+    }
+  });
+
+  it("given wrong app keys or an unknown refresh token, when a token is asked for, then it answers like eBay's OAuth endpoint", async () => {
+    const badClient = await mintToken(SELLER.refreshToken, "wrong-cert");
+    expect(badClient.status).toBe(401);
+    expect(await badClient.json()).toMatchObject({ error: "invalid_client" });
+    const badGrant = await mintToken("v^1.1#r^1#nobody");
+    expect(badGrant.status).toBe(400);
+    expect(await badGrant.json()).toMatchObject({ error: "invalid_grant" });
+  });
+
+  it("given 26 items in one bulk call, when posted, then it refuses the call (25 is eBay's maximum)", async () => {
+    const requests = Array.from({ length: 26 }, () => ({ sku: "MUG-BLUE", shipToLocationAvailability: { quantity: 1 } }));
+    const response = await api("/sell/inventory/v1/bulk_update_price_quantity", { method: "POST", body: { requests } });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ errorId: 25727 }] });
+  });
+
+  it("given a listing revised 250 times today, when revised again, then that SKU gets an error while the others are updated (207)", async () => {
+    const response = await api("/sell/inventory/v1/bulk_update_price_quantity", {
+      method: "POST",
+      body: {
+        requests: [
+          { sku: "MUG-TIRED", shipToLocationAvailability: { quantity: 1 } },
+          { sku: "MUG-BLUE", shipToLocationAvailability: { quantity: 6 }, offers: [{ offerId: "5000000001", availableQuantity: 6 }] },
+        ],
+      },
+    });
+    expect(response.status).toBe(207);
+    const { responses } = (await response.json()) as { responses: Array<{ sku: string; statusCode: number; errors?: unknown[] }> };
+    expect(responses.find((r) => r.sku === "MUG-TIRED")).toMatchObject({ statusCode: 400, errors: [expect.objectContaining({ errorId: 25002 })] });
+    expect(responses.filter((r) => r.sku === "MUG-BLUE").every((r) => r.statusCode === 200)).toBe(true);
+    expect(sim.state.listing("MUG-TIRED")?.quantity).toBe(9);
+    expect(sim.state.revisions("MUG-TIRED")).toBe(250);
+    expect(sim.state.listing("MUG-BLUE")?.quantity).toBe(6);
+  });
+
+  it("given a buyer who takes more than is listed, when the order is placed, then the listing goes to zero, the order is flagged oversold and getOrders lists it", async () => {
+    const { orderId, oversold } = sim.state.placeOrder({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 8 });
+    expect(oversold).toBe(true);
+    expect(sim.state.listing("MUG-BLUE")).toMatchObject({ quantity: 0, status: "OUT_OF_STOCK" });
+    const filter = encodeURIComponent(`lastmodifieddate:[${new Date(Date.now() - 60_000).toISOString()}..]`);
+    const response = await api(`/sell/fulfillment/v1/order?filter=${filter}&limit=10`);
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as { total: number; orders: Array<{ orderId: string; lineItems: Array<{ sku: string; quantity: number }> }> };
+    expect(page.orders.map((o) => o.orderId)).toContain(orderId);
+    expect(page.orders.find((o) => o.orderId === orderId)?.lineItems[0]).toMatchObject({ sku: "MUG-BLUE", quantity: 8 });
+    expect(new OpenApiContract("ebay-sell/sell_fulfillment_v1_oas3.json", "/sell/fulfillment/v1").checkResponse("getOrders", 200, page)).toEqual([]);
+  });
+
+  it("given getOrders asked for 201 orders a page or for a window ending in the future, when called, then it answers eBay's 400 errors", async () => {
+    expect(await (await api("/sell/fulfillment/v1/order?limit=201")).json()).toMatchObject({ errors: [{ errorId: 31100 }] });
+    const future = encodeURIComponent(`lastmodifieddate:[2020-01-01T00:00:00.000Z..${new Date(Date.now() + 3_600_000).toISOString()}]`);
+    const response = await api(`/sell/fulfillment/v1/order?filter=${future}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ errorId: 30850, domain: "API_FULFILLMENT" }] });
+  });
+
+  it("given an inventory item written back without its availability, when read, then its quantity is gone, as eBay warns", async () => {
+    const put = await api("/sell/inventory/v1/inventory_item/MUG-BLUE", { method: "PUT", body: { product: { title: "Blue mug", aspects: { Colour: ["Blue"] } } } });
+    expect(put.status).toBe(204);
+    const item = (await (await api("/sell/inventory/v1/inventory_item/MUG-BLUE")).json()) as { availability: { shipToLocationAvailability: { quantity: number } }; product: unknown };
+    expect(item.availability.shipToLocationAvailability.quantity).toBe(0);
+    expect(item.product).toEqual({ title: "Blue mug", aspects: { Colour: ["Blue"] } });
+  });
+
+  it("given everything above, then every answer to a documented operation matched eBay's documented response", async () => {
+    const offers = await api("/sell/inventory/v1/offer?sku=MUG-BLUE");
+    expect(offers.status).toBe(200);
+    const operations = new Set(sim.calls.map((c) => c.operationId));
+    for (const op of ["bulkUpdatePriceQuantity", "getInventoryItem", "createOrReplaceInventoryItem", "getOffers", "getOrders"]) expect(operations).toContain(op);
+    expect(sim.responseViolations).toEqual([]);
+  });
+});
+
+describe("the eBay simulator's call limits", () => {
+  it("given a short-term rate scaled down, when calls come faster, then it answers 429 with eBay's error", async () => {
+    const small = await startEbaySimulator({ rateLimitScale: 0.04, accounts: [{ ...SELLER, listings: [{ sku: "A", offerId: "1", quantity: 1, priceCents: 100 }] }] });
+    try {
+      const minted = (await (
+        await fetch(`${small.url}/identity/v1/oauth2/token`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}` },
+          body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(SELLER.refreshToken)}`,
+        })
+      ).json()) as { access_token: string };
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await fetch(`${small.url}/sell/inventory/v1/inventory_item/A`, { headers: { authorization: `Bearer ${minted.access_token}` } });
+        statuses.push(r.status);
+        if (r.status === 429) expect(await r.json()).toMatchObject({ errors: [{ errorId: 2001, domain: "ACCESS" }] });
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+    } finally {
+      await small.stop();
+    }
+  });
+});

@@ -1,0 +1,177 @@
+// The eBay simulator: the OAuth token endpoint, Sell Inventory v1 and Sell Fulfillment v1 on one
+// local HTTP server. Every API request is checked, in the order eBay's gateway does it, for a
+// valid Bearer token it issued, the scope the API needs, the call limits, and the request's shape
+// against eBay's own OpenAPI definitions; every answer to a documented operation is checked
+// against the documented response and any mismatch is kept in `responseViolations`.
+import { startHttpServer, type SimRequest, type SimResponse } from "../common/http";
+import { OpenApiContract } from "../common/openapi";
+import { RateLimits } from "../common/token-bucket";
+import { ebayErrors, insufficientScope, invalidAccessToken, methodNotAllowed, resourceNotFound, tooManyRequests, unreadableBody, type EbayError } from "./errors";
+import { getOrders } from "./fulfillment";
+import { bulkUpdatePriceQuantity, createOrReplaceInventoryItem, getInventoryItem, getOffers, type InventoryContext } from "./inventory";
+import { handleTokenRequest, TOKEN_PATH, USER_ACCESS_TOKEN_SECONDS } from "./oauth";
+import { EbaySimState, SELL_FULFILLMENT_SCOPE, SELL_INVENTORY_SCOPE, type AccountRecord, type SimAccountSeed } from "./state";
+
+export type { SimAccountSeed, SimListingSeed, ListingView } from "./state";
+export { EbaySimState } from "./state";
+
+/**
+ * Default call limits per application, from eBay's "API Call Limits" table for the Sell APIs
+ * (https://developer.ebay.com/develop/api/sell/api_call_limits): Inventory API 2,000,000 calls a
+ * day, Fulfillment API 100,000 a day; "Refresh token grant: 50,000 requests/day" for the token
+ * endpoint (https://developer.ebay.com/api-docs/static/oauth-rate-limits.html). eBay publishes no
+ * per-second rate for these APIs; `SHORT_TERM` is the simulator's own stand-in for the short-term
+ * throttling eBay applies without documenting it.
+ */
+export const DAILY_CALL_LIMITS = { inventory: 2_000_000, fulfillment: 100_000, token: 50_000 } as const;
+export const SHORT_TERM = { requestsPerSecond: 25, burst: 50 } as const;
+
+type ApiName = keyof typeof DAILY_CALL_LIMITS;
+
+interface SellApi {
+  name: Exclude<ApiName, "token">;
+  basePath: string;
+  contract: OpenApiContract;
+  /** Any one of these scopes lets a token call the API. */
+  scopes: string[];
+  /** The errorId a request that breaks the definition is answered with (the API's "invalid value"). */
+  invalidRequestErrorId: number;
+  domain: string;
+}
+
+export interface EbaySimulatorOptions {
+  port?: number;
+  accounts: SimAccountSeed[];
+  /** Multiplies every call limit (0.01 makes throttling easy to reach in a test). */
+  rateLimitScale?: number;
+  accessTokenLifetimeSeconds?: number;
+  /** Injected clock (revision days, token expiry, order times). */
+  now?: () => number;
+}
+
+export interface EbaySimulator {
+  url: string;
+  state: EbaySimState;
+  requests: Array<{ method: string; path: string; status: number; at: number }>;
+  /** Every API request that reached an operation: which one, its body and the status answered. */
+  calls: Array<{ operationId: string; status: number; body: unknown }>;
+  /** Answers that did not match eBay's documented response shape (should stay empty). */
+  responseViolations: string[];
+  stop(): Promise<void>;
+}
+
+// Product.aspects is declared `type: string` in eBay's definition, yet its own description (and the
+// live API) use an object of name -> array of values: { "Brand": ["GoPro"] }.
+const INVENTORY_CORRECTIONS = {
+  "/components/schemas/Product/properties/aspects": { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+};
+
+function sellApis(): SellApi[] {
+  return [
+    {
+      name: "inventory",
+      basePath: "/sell/inventory/v1",
+      contract: new OpenApiContract("ebay-sell/sell_inventory_v1_oas3.json", "/sell/inventory/v1", { corrections: INVENTORY_CORRECTIONS }),
+      scopes: [SELL_INVENTORY_SCOPE, `${SELL_INVENTORY_SCOPE}.readonly`],
+      invalidRequestErrorId: 25709,
+      domain: "API_INVENTORY",
+    },
+    {
+      name: "fulfillment",
+      basePath: "/sell/fulfillment/v1",
+      contract: new OpenApiContract("ebay-sell/sell_fulfillment_v1_oas3.json", "/sell/fulfillment/v1"),
+      scopes: [SELL_FULFILLMENT_SCOPE, `${SELL_FULFILLMENT_SCOPE}.readonly`],
+      invalidRequestErrorId: 30800,
+      domain: "API_FULFILLMENT",
+    },
+  ];
+}
+
+// Read-only scopes may only read.
+const READ_ONLY_OK = (method: string, scope: string) => !scope.endsWith(".readonly") || method === "GET";
+
+export async function startEbaySimulator(options: EbaySimulatorOptions): Promise<EbaySimulator> {
+  const now = options.now ?? Date.now;
+  const state = new EbaySimState(options.accounts, now);
+  const scale = options.rateLimitScale ?? 1;
+  const limits = new RateLimits(now);
+  const apis = sellApis();
+  const responseViolations: string[] = [];
+  const calls: EbaySimulator["calls"] = [];
+  const lifetime = options.accessTokenLifetimeSeconds ?? USER_ACCESS_TOKEN_SECONDS;
+
+  /** Both the short-term rate and the daily quota must have room; the daily bucket refills over a day. */
+  const takeCall = (appId: string, api: ApiName): boolean => {
+    const daily = Math.max(1, Math.floor(DAILY_CALL_LIMITS[api] * scale));
+    const shortTerm = limits.take(`${appId}:${api}:rate`, SHORT_TERM.requestsPerSecond * scale, Math.max(1, Math.floor(SHORT_TERM.burst * scale)));
+    if (!shortTerm.ok) return false;
+    return limits.take(`${appId}:${api}:day`, daily / 86_400, daily).ok;
+  };
+
+  const authenticate = (request: SimRequest): { account: AccountRecord; scopes: string[]; appId: string } | null => {
+    const match = /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ""));
+    const record = match ? state.accessTokens.get(match[1]) : undefined;
+    if (!record || record.expiresAt <= now()) return null;
+    const account = state.accounts.get(record.userId);
+    return account ? { account, scopes: record.scopes, appId: record.appId } : null;
+  };
+
+  const serveSellApi = (api: SellApi, request: SimRequest): SimResponse => {
+    const caller = authenticate(request);
+    if (!caller) return invalidAccessToken();
+    if (!caller.scopes.some((s) => api.scopes.includes(s) && READ_ONLY_OK(request.method, s))) return insufficientScope();
+    if (!takeCall(caller.appId, api.name)) return tooManyRequests();
+    if (request.invalidJson) return unreadableBody();
+
+    const check = api.contract.checkRequest({ method: request.method, path: request.path, query: request.query, headers: request.headers, body: request.body });
+    if (!check.ok) {
+      if (check.status === 404) return resourceNotFound(request.path);
+      if (check.status === 405) return methodNotAllowed(check.errors.join("; "));
+      return ebayErrors(
+        400,
+        check.errors.map(
+          (reason): EbayError => ({ errorId: api.invalidRequestErrorId, domain: api.domain, category: "REQUEST", message: `Invalid request. ${reason}`, longMessage: reason }),
+        ),
+      );
+    }
+    const answer = dispatch(check.operationId, check.pathParams, request, { state, account: caller.account }, api.domain);
+    calls.push({ operationId: check.operationId, status: answer.status, body: request.body });
+    // 207 Multi-Status documents no schema of its own; its body is the 200 body's shape.
+    const documentedStatus = answer.status === 207 ? 200 : answer.status;
+    if (answer.status < 400) {
+      for (const v of api.contract.checkResponse(check.operationId, documentedStatus, answer.body)) responseViolations.push(`${check.operationId} ${answer.status}: ${v}`);
+    }
+    return answer;
+  };
+
+  const server = await startHttpServer((request) => {
+    if (request.path === TOKEN_PATH) {
+      const client = /^Basic\s+(\S+)$/i.exec(String(request.headers.authorization ?? ""))?.[1] ?? "anonymous";
+      if (!takeCall(client, "token")) return tooManyRequests();
+      return handleTokenRequest(state, request, lifetime);
+    }
+    const api = apis.find((a) => request.path === a.basePath || request.path.startsWith(`${a.basePath}/`));
+    if (!api) return resourceNotFound(request.path);
+    return serveSellApi(api, request);
+  }, options.port ?? 0);
+
+  return { url: server.url, state, requests: server.requests, calls, responseViolations, stop: () => server.close() };
+}
+
+function dispatch(operationId: string, params: Record<string, string>, request: SimRequest, context: InventoryContext, domain: string): SimResponse {
+  switch (operationId) {
+    case "bulkUpdatePriceQuantity":
+      return bulkUpdatePriceQuantity(context, request.body as Parameters<typeof bulkUpdatePriceQuantity>[1]);
+    case "getInventoryItem":
+      return getInventoryItem(context, params.sku);
+    case "createOrReplaceInventoryItem":
+      return createOrReplaceInventoryItem(context, params.sku, request.body as Parameters<typeof createOrReplaceInventoryItem>[2]);
+    case "getOffers":
+      return getOffers(context, request.query);
+    case "getOrders":
+      return getOrders(context.state, context.account, request.query);
+    default:
+      // A documented operation the simulator does not model: say so rather than pretend.
+      return ebayErrors(501, [{ errorId: 25001, domain, category: "APPLICATION", message: `A system error has occurred. ${operationId} is not simulated.` }]);
+  }
+}

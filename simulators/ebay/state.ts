@@ -1,0 +1,277 @@
+// What the simulated eBay knows: seller accounts (with the app keys and refresh token each one
+// granted), one listing per SKU (an inventory item and its published offer), the orders buyers
+// placed, and how often each listing was revised today.
+import { randomBytes } from "node:crypto";
+
+/**
+ * "Each listing can be revised up to 250 times in one calendar day" (Inventory API definition,
+ * bulkUpdatePriceQuantity description, sell_inventory_v1_oas3.json 1.18.0). eBay does not say
+ * which time zone its calendar day is in; the simulator counts UTC days, as the connector does.
+ */
+export const REVISIONS_PER_LISTING_PER_DAY = 250;
+
+export interface SimListingSeed {
+  sku: string;
+  offerId: string;
+  quantity: number;
+  priceCents: number;
+  /** Defaults to the marketplace's currency. */
+  currency?: string;
+  title?: string;
+  description?: string;
+  aspects?: Record<string, string[]>;
+  /** Revisions already made today (to reach the daily cap without 250 calls). */
+  revisionsToday?: number;
+}
+
+export interface SimAccountSeed {
+  userId: string;
+  marketplaceId: string;
+  appId: string;
+  certId: string;
+  refreshToken: string;
+  listings: SimListingSeed[];
+  /** Scopes the seller consented to; defaults to the Inventory and Fulfillment scopes. */
+  scopes?: string[];
+}
+
+export const API_SCOPE = "https://api.ebay.com/oauth/api_scope";
+export const SELL_INVENTORY_SCOPE = "https://api.ebay.com/oauth/api_scope/sell.inventory";
+export const SELL_FULFILLMENT_SCOPE = "https://api.ebay.com/oauth/api_scope/sell.fulfillment";
+
+const CURRENCY_OF_MARKETPLACE: Record<string, string> = {
+  EBAY_US: "USD",
+  EBAY_MOTORS: "USD",
+  EBAY_CA: "CAD",
+  EBAY_GB: "GBP",
+  EBAY_AU: "AUD",
+  EBAY_DE: "EUR",
+  EBAY_FR: "EUR",
+  EBAY_IT: "EUR",
+  EBAY_ES: "EUR",
+};
+
+export interface AccountRecord {
+  userId: string;
+  marketplaceId: string;
+  appId: string;
+  certId: string;
+  refreshToken: string;
+  refreshTokenRevoked: boolean;
+  scopes: string[];
+}
+
+export interface ListingRecord {
+  userId: string;
+  sku: string;
+  offerId: string;
+  listingId: string;
+  marketplaceId: string;
+  quantity: number;
+  priceCents: number;
+  currency: string;
+  offerStatus: "PUBLISHED" | "UNPUBLISHED";
+  /** The inventory item's `product` container, kept as eBay would return it. */
+  product: Record<string, unknown>;
+  condition: string;
+  revisionsByDay: Map<string, number>;
+}
+
+export interface OrderRecord {
+  userId: string;
+  orderId: string;
+  sku: string;
+  offerId: string;
+  listingId: string;
+  title: string;
+  quantity: number;
+  unitPriceCents: number;
+  currency: string;
+  createdAt: number;
+  modifiedAt: number;
+  cancelled: boolean;
+  /** The buyer took more than the listing had: the oversell the app must catch. */
+  oversold: boolean;
+  buyerUsername: string;
+}
+
+export interface AccessTokenRecord {
+  userId: string;
+  appId: string;
+  scopes: string[];
+  expiresAt: number;
+}
+
+/** The public view of one listing, for tests and the demo. */
+export interface ListingView {
+  userId: string;
+  sku: string;
+  offerId: string;
+  quantity: number;
+  priceCents: number;
+  currency: string;
+  status: string;
+  title?: string;
+  description?: string;
+  aspects?: Record<string, string[]>;
+}
+
+export function utcDay(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+export class EbaySimState {
+  readonly accounts = new Map<string, AccountRecord>();
+  readonly orders: OrderRecord[] = [];
+  readonly accessTokens = new Map<string, AccessTokenRecord>();
+  private readonly listingsByKey = new Map<string, ListingRecord>();
+  private orderSeq = 0;
+
+  constructor(
+    seeds: SimAccountSeed[],
+    readonly now: () => number,
+  ) {
+    for (const seed of seeds) {
+      this.accounts.set(seed.userId, {
+        userId: seed.userId,
+        marketplaceId: seed.marketplaceId,
+        appId: seed.appId,
+        certId: seed.certId,
+        refreshToken: seed.refreshToken,
+        refreshTokenRevoked: false,
+        scopes: seed.scopes ?? [API_SCOPE, SELL_INVENTORY_SCOPE, SELL_FULFILLMENT_SCOPE],
+      });
+      seed.listings.forEach((l, i) => this.addListing(seed, l, i));
+    }
+  }
+
+  private addListing(account: SimAccountSeed, seed: SimListingSeed, index: number) {
+    const product: Record<string, unknown> = { title: seed.title ?? `Item ${seed.sku}` };
+    if (seed.description !== undefined) product.description = seed.description;
+    if (seed.aspects !== undefined) product.aspects = seed.aspects;
+    const record: ListingRecord = {
+      userId: account.userId,
+      sku: seed.sku,
+      offerId: seed.offerId,
+      listingId: String(110_000_000_000 + this.listingsByKey.size + index),
+      marketplaceId: account.marketplaceId,
+      quantity: seed.quantity,
+      priceCents: seed.priceCents,
+      currency: seed.currency ?? CURRENCY_OF_MARKETPLACE[account.marketplaceId] ?? "USD",
+      offerStatus: "PUBLISHED",
+      product,
+      condition: "NEW",
+      revisionsByDay: new Map(seed.revisionsToday ? [[utcDay(this.now()), seed.revisionsToday]] : []),
+    };
+    this.listingsByKey.set(`${account.userId}\u0000${seed.sku}`, record);
+  }
+
+  listingRecord(userId: string, sku: string): ListingRecord | undefined {
+    return this.listingsByKey.get(`${userId}\u0000${sku}`);
+  }
+
+  listingByOffer(userId: string, offerId: string): ListingRecord | undefined {
+    for (const l of this.listingsByKey.values()) if (l.userId === userId && l.offerId === offerId) return l;
+    return undefined;
+  }
+
+  private findListing(sku: string, userId?: string): ListingRecord | undefined {
+    if (userId) return this.listingRecord(userId, sku);
+    for (const l of this.listingsByKey.values()) if (l.sku === sku) return l;
+    return undefined;
+  }
+
+  /** eBay's listing status words: a published offer with nothing left shows OUT_OF_STOCK. */
+  listingStatus(l: ListingRecord): "ACTIVE" | "OUT_OF_STOCK" {
+    return l.quantity > 0 ? "ACTIVE" : "OUT_OF_STOCK";
+  }
+
+  listing(sku: string, userId?: string): ListingView | undefined {
+    const l = this.findListing(sku, userId);
+    if (!l) return undefined;
+    return {
+      userId: l.userId,
+      sku: l.sku,
+      offerId: l.offerId,
+      quantity: l.quantity,
+      priceCents: l.priceCents,
+      currency: l.currency,
+      status: this.listingStatus(l),
+      title: l.product.title as string | undefined,
+      description: l.product.description as string | undefined,
+      aspects: l.product.aspects as Record<string, string[]> | undefined,
+    };
+  }
+
+  revisions(sku: string, userId?: string): number {
+    return this.findListing(sku, userId)?.revisionsByDay.get(utcDay(this.now())) ?? 0;
+  }
+
+  /** Counts one revision of a live listing; false (and nothing counted) once today's cap is reached. */
+  takeRevision(l: ListingRecord): boolean {
+    const day = utcDay(this.now());
+    const used = l.revisionsByDay.get(day) ?? 0;
+    if (used >= REVISIONS_PER_LISTING_PER_DAY) return false;
+    l.revisionsByDay.set(day, used + 1);
+    return true;
+  }
+
+  /** A simulated buyer: takes the units (never below zero) and records the order. */
+  placeOrder({ userId, sku, quantity }: { userId: string; sku: string; quantity: number }): { orderId: string; oversold: boolean } {
+    const l = this.listingRecord(userId, sku);
+    if (!l) throw new Error(`no listing ${sku} for ${userId}`);
+    const oversold = quantity > l.quantity;
+    l.quantity = Math.max(0, l.quantity - quantity);
+    const at = this.now();
+    this.orderSeq += 1;
+    // eBay order ids look like "12-34567-89012".
+    const orderId = `${10 + (this.orderSeq % 90)}-${10000 + this.orderSeq}-${60000 + ((this.orderSeq * 7919) % 40000)}`;
+    this.orders.push({
+      userId,
+      orderId,
+      sku,
+      offerId: l.offerId,
+      listingId: l.listingId,
+      title: String(l.product.title ?? sku),
+      quantity,
+      unitPriceCents: l.priceCents,
+      currency: l.currency,
+      createdAt: at,
+      modifiedAt: at,
+      cancelled: false,
+      oversold,
+      buyerUsername: `buyer_${this.orderSeq}`,
+    });
+    return { orderId, oversold };
+  }
+
+  /** The buyer cancels before shipping: the order is modified, the units come back. */
+  cancelOrder(orderId: string): void {
+    const order = this.orders.find((o) => o.orderId === orderId);
+    if (!order) throw new Error(`no order ${orderId}`);
+    if (order.cancelled) return;
+    order.cancelled = true;
+    order.modifiedAt = this.now();
+    const l = this.listingRecord(order.userId, order.sku);
+    if (l) l.quantity += order.quantity;
+  }
+
+  revokeRefreshToken(userId: string): void {
+    const account = this.accounts.get(userId);
+    if (!account) throw new Error(`no account ${userId}`);
+    account.refreshTokenRevoked = true;
+    for (const [token, record] of this.accessTokens) if (record.userId === userId) this.accessTokens.delete(token);
+  }
+
+  /** Every access token issued so far expires now (the next API call answers 401). */
+  expireAccessTokens(): void {
+    for (const record of this.accessTokens.values()) record.expiresAt = this.now() - 1;
+  }
+
+  issueAccessToken(account: AccountRecord, scopes: string[], lifetimeSeconds: number): string {
+    // eBay user tokens start with "v^1.1#"; the rest is opaque.
+    const token = `v^1.1#i^1#sim#${randomBytes(24).toString("base64url")}`;
+    this.accessTokens.set(token, { userId: account.userId, appId: account.appId, scopes, expiresAt: this.now() + lifetimeSeconds * 1000 });
+    return token;
+  }
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ShopifySimulator } from "./server";
+import { adminClient, raw, SHOP, simulatorWith } from "./test-helpers";
+
+let sim: ShopifySimulator;
+beforeAll(async () => {
+  // A small window makes the export run in several windows; minRunningMs makes RUNNING observable.
+  sim = await simulatorWith({ products: 40, variantsPerProduct: 3, locations: 2, seed: 3, stockedRatio: 1 }, { bulk: { windowSize: 7, minRunningMs: 150 } });
+});
+afterAll(() => sim.stop());
+
+const BULK_QUERY = `{
+  products {
+    edges { node { id title variants { edges { node { id sku inventoryItem { id inventoryLevels { edges { node { id quantities(names: ["available"]) { name quantity } } } } } } } } } }
+  }
+}`;
+
+const RUN = `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } userErrors { field message code } } }`;
+const POLL = `query($id: ID!) { node(id: $id) { ... on BulkOperation { id status objectCount rootObjectCount url errorCode } } }`;
+
+describe("bulk query operations", () => {
+  it("given a nested bulk query, when it runs to completion, then the JSONL has one line per node and children carry __parentId", async () => {
+    const client = adminClient(sim);
+    const started: any = await raw(client, RUN, { q: BULK_QUERY });
+    expect(started.data.bulkOperationRunQuery.userErrors).toEqual([]);
+    const op = started.data.bulkOperationRunQuery.bulkOperation;
+    expect(op.status).toBe("CREATED");
+
+    const second: any = await raw(client, RUN, { q: BULK_QUERY });
+    expect(second.data.bulkOperationRunQuery.userErrors[0].code).toBe("OPERATION_IN_PROGRESS");
+
+    const statuses = new Set<string>();
+    let done: any;
+    for (let i = 0; i < 200; i++) {
+      const res: any = await raw(client, POLL, { id: op.id });
+      statuses.add(res.data.node.status);
+      if (res.data.node.status === "COMPLETED") {
+        done = res.data.node;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(statuses.has("RUNNING")).toBe(true);
+    const current: any = await raw(client, `{ currentBulkOperation { id status url } }`);
+    expect(current.data.currentBulkOperation).toEqual({ id: op.id, status: "COMPLETED", url: done.url });
+
+    const lines = (await (await fetch(done.url)).text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+    const shop = sim.store.shop(SHOP);
+    const levelCount = shop.items.reduce((n, i) => n + i.levels.filter(Boolean).length, 0);
+    expect(lines).toHaveLength(40 + 120 + levelCount);
+    expect(done.objectCount).toBe(String(lines.length));
+    expect(done.rootObjectCount).toBe("40");
+
+    const products = lines.filter((l) => l.id.startsWith("gid://shopify/Product/"));
+    const variants = lines.filter((l) => l.id.startsWith("gid://shopify/ProductVariant/"));
+    const levels = lines.filter((l) => l.id.startsWith("gid://shopify/InventoryLevel/"));
+    expect(products.map((p) => p.id)).toEqual(shop.products.map((p) => `gid://shopify/Product/${p.id}`));
+    expect(products.every((p) => !("__parentId" in p) && !("variants" in p))).toBe(true);
+    const seenBefore = new Set<string>();
+    for (const line of lines) {
+      if (line.__parentId) expect(seenBefore.has(line.__parentId)).toBe(true); // a parent precedes its children
+      seenBefore.add(line.id);
+    }
+    for (const v of variants) {
+      const rec = shop.variants.find((x) => `gid://shopify/ProductVariant/${x.id}` === v.id)!;
+      expect(v.__parentId).toBe(`gid://shopify/Product/${rec.product.id}`);
+      expect(v.inventoryItem).toEqual({ id: `gid://shopify/InventoryItem/${rec.inventoryItem.id}` });
+    }
+    // Levels reached through variant { inventoryItem { inventoryLevels } } belong under the variant's line.
+    expect(levels).toHaveLength(levelCount);
+    expect(levels.every((l) => l.__parentId.startsWith("gid://shopify/ProductVariant/") && l.quantities[0].name === "available")).toBe(true);
+  });
+
+  it("given a bulk query that is not valid against the schema, when it is submitted, then userErrors explain and no operation starts", async () => {
+    const res: any = await raw(adminClient(sim), RUN, { q: `{ products { edges { node { id nope } } } }` });
+    expect(res.data.bulkOperationRunQuery.bulkOperation).toBeNull();
+    expect(res.data.bulkOperationRunQuery.userErrors[0]).toMatchObject({ field: ["query"], code: "INVALID" });
+  });
+});

@@ -1,0 +1,41 @@
+import type { GraphQLResolveInfo } from "graphql";
+import type { Store, ShopState } from "../store";
+import type { BulkOperationRec } from "../types";
+
+export interface BulkWindow {
+  offset: number;
+  limit: number;
+}
+
+export interface ResolverContext {
+  store: Store;
+  shop: ShopState;
+  apiVersion: string;
+  /** Set while a bulk query runs: connections ignore first/last; the root connection yields `window`. */
+  bulk?: { window: BulkWindow };
+  startBulkQuery: (shop: ShopState, query: string) => { bulkOperation: BulkOperationRec | null; userErrors: UserError[] };
+}
+
+export interface UserError {
+  field: string[] | null;
+  message: string;
+  code?: string | null;
+}
+
+export type Resolver = (source: any, args: any, ctx: ResolverContext, info: GraphQLResolveInfo) => unknown;
+export type ResolverMap = Record<string, Record<string, Resolver>>;
+
+// Formatting dates is a hot path of large bulk exports; most records share few distinct timestamps.
+const isoCache = new Map<number, string>();
+
+/** Shopify's DateTime format: ISO 8601 in UTC without milliseconds. */
+export function isoTime(ms: number | null | undefined): string | null {
+  if (ms === null || ms === undefined) return null;
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    if (isoCache.size > 50_000) isoCache.clear();
+    s = new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+    isoCache.set(ms, s);
+  }
+  return s;
+}

@@ -1,0 +1,129 @@
+// In-memory records of a simulated shop. Ids are decimal strings (see ids.ts); times are epoch ms.
+
+export interface LocationRec {
+  __typename: "Location";
+  id: string;
+  name: string;
+  isActive: boolean;
+  fulfillsOnlineOrders: boolean;
+  address1: string;
+  city: string;
+  countryCode: string;
+  zip: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Position in the per-item level arrays. */
+  slot: number;
+}
+
+export interface ProductRec {
+  __typename: "Product";
+  id: string;
+  title: string;
+  handle: string;
+  vendor: string;
+  productType: string;
+  status: "ACTIVE" | "ARCHIVED" | "DRAFT";
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+  variants: VariantRec[];
+}
+
+export interface VariantRec {
+  __typename: "ProductVariant";
+  id: string;
+  product: ProductRec;
+  title: string;
+  position: number;
+  sku: string;
+  barcode: string | null;
+  price: string;
+  compareAtPrice: string | null;
+  createdAt: number;
+  updatedAt: number;
+  inventoryItem: InventoryItemRec;
+}
+
+/** Quantity names the simulator keeps apart from available/committed (rare, so stored lazily). */
+export type ExtraQuantityName = "reserved" | "damaged" | "safety_stock" | "quality_control" | "incoming";
+
+/** Quantities of one item at one location. on_hand is derived (see store.ts). Kept small: 100k variants x N locations. */
+export interface LevelRec {
+  available: number;
+  committed: number;
+  updatedAt: number;
+  extra?: Partial<Record<ExtraQuantityName, number>>;
+}
+
+export interface InventoryItemRec {
+  __typename: "InventoryItem";
+  id: string;
+  variant: VariantRec;
+  sku: string;
+  cost: string;
+  tracked: boolean;
+  requiresShipping: boolean;
+  createdAt: number;
+  updatedAt: number;
+  /** Indexed by LocationRec.slot; undefined where the item is not stocked. */
+  levels: (LevelRec | undefined)[];
+}
+
+/** What GraphQL resolves for an InventoryLevel: a view joining item, location and quantities. */
+export interface LevelView {
+  __typename: "InventoryLevel";
+  item: InventoryItemRec;
+  location: LocationRec;
+  level: LevelRec;
+}
+
+export interface InventoryChangeRec {
+  name: string;
+  delta: number;
+  quantityAfterChange: number;
+  item: InventoryItemRec;
+  location: LocationRec;
+  ledgerDocumentUri: string | null;
+}
+
+export interface AdjustmentGroupRec {
+  __typename: "InventoryAdjustmentGroup";
+  id: string;
+  createdAt: number;
+  reason: string;
+  referenceDocumentUri: string | null;
+  changes: InventoryChangeRec[];
+}
+
+export interface BulkOperationRec {
+  __typename: "BulkOperation";
+  id: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELING" | "CANCELED";
+  errorCode: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT" | null;
+  query: string;
+  createdAt: number;
+  completedAt: number | null;
+  objectCount: number;
+  rootObjectCount: number;
+  fileSize: number | null;
+  url: string | null;
+  filePath: string | null;
+}
+
+export interface OrderRec {
+  id: string;
+  name: string;
+  number: number;
+  createdAt: number;
+  lines: { id: string; variant: VariantRec; quantity: number; location: LocationRec }[];
+}
+
+export type NodeRec =
+  | LocationRec
+  | ProductRec
+  | VariantRec
+  | InventoryItemRec
+  | LevelView
+  | AdjustmentGroupRec
+  | BulkOperationRec;

@@ -1,0 +1,136 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ShopifySimulator } from "./server";
+import { SECRET, SHOP, simulatorWith } from "./test-helpers";
+import { CONTRACTS_WEBHOOKS } from "./webhooks";
+
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+}
+let received: Received[] = [];
+let receiver: Server;
+let sim: ShopifySimulator;
+
+const verify = (r: Received) => {
+  const expected = createHmac("sha256", SECRET).update(r.body, "utf8").digest();
+  const given = Buffer.from(r.headers["x-shopify-hmac-sha256"], "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+};
+const required = (topic: string) =>
+  (JSON.parse(readFileSync(`${CONTRACTS_WEBHOOKS}/schemas/2026-04/${topic}.json`, "utf8")) as { required: string[] }).required;
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString("utf8") });
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
+  // Default idBase 2^53 + 1: every id is beyond what a JS number holds exactly.
+  sim = await simulatorWith({ products: 2, variantsPerProduct: 2, locations: 2, seed: 9, stockedRatio: 1 }, { webhookUrl: url });
+});
+afterAll(async () => {
+  await sim.stop();
+  await new Promise((r) => receiver.close(r));
+});
+beforeEach(() => {
+  received = [];
+});
+
+describe("webhooks", () => {
+  it("given a level change, when inventory_levels/update is delivered, then the HMAC verifies with the API secret and ids > 2^53 are exact in the body", async () => {
+    const shop = sim.store.shop(SHOP);
+    const item = shop.items[3];
+    const location = shop.locations[1];
+    expect(String(Number(item.id))).not.toBe(item.id); // the id cannot survive a JS number
+    sim.store.setAvailable(SHOP, item.id, location.id, 17);
+    await sim.deliveries.settled();
+
+    expect(received).toHaveLength(1);
+    const [r] = received;
+    expect(verify(r)).toBe(true);
+    expect(r.headers).toMatchObject({
+      "content-type": "application/json",
+      "x-shopify-topic": "inventory_levels/update",
+      "x-shopify-shop-domain": SHOP,
+      "x-shopify-api-version": "2026-04",
+    });
+    expect(r.headers["x-shopify-webhook-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(r.headers["x-shopify-event-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Number.isNaN(Date.parse(r.headers["x-shopify-triggered-at"]))).toBe(false);
+    expect(r.body).toContain(`"inventory_item_id":${item.id},`);
+    expect(r.body).toContain(`"location_id":${location.id},`);
+    expect(r.body).toContain(`"admin_graphql_api_id":"gid://shopify/InventoryLevel/${location.id}?inventory_item_id=${item.id}"`);
+    const parsed = JSON.parse(r.body);
+    expect(Object.keys(parsed).sort()).toEqual(required("inventory_levels/update").sort());
+    expect(parsed.available).toBe(17);
+  });
+
+  it("given a delivery, when it is redelivered and then sent with a bad HMAC, then the retry repeats body and webhook id, and the bad one fails verification", async () => {
+    const shop = sim.store.shop(SHOP);
+    sim.store.adjustAvailable(SHOP, shop.items[0].id, shop.locations[0].id, -1);
+    await sim.deliveries.settled();
+    const original = sim.deliveries.log.at(-1)!;
+    sim.deliveries.redeliver(original.seq);
+    sim.deliveries.redeliver(original.seq, { badHmac: true });
+    await sim.deliveries.settled();
+
+    expect(received).toHaveLength(3);
+    const [first, retry, forged] = received;
+    expect(retry.body).toBe(first.body);
+    expect(retry.headers["x-shopify-webhook-id"]).toBe(first.headers["x-shopify-webhook-id"]);
+    expect(retry.headers["x-shopify-event-id"]).toBe(first.headers["x-shopify-event-id"]);
+    expect(verify(retry)).toBe(true);
+    expect(verify(forged)).toBe(false);
+    expect(sim.deliveries.log.at(-1)).toMatchObject({ retryOf: original.seq, badHmac: true, status: 200 });
+  });
+
+  it("given a sale, when it happens, then orders/create and inventory_levels/update carry every key the contract schemas require", async () => {
+    const shop = sim.store.shop(SHOP);
+    const variant = shop.variants[1];
+    sim.store.sell(SHOP, [{ variantId: variant.id, quantity: 2, locationId: shop.locations[0].id }]);
+    await sim.deliveries.settled();
+    const topics = received.map((r) => r.headers["x-shopify-topic"]);
+    expect(topics).toEqual(["orders/create", "inventory_levels/update"]);
+    const order = JSON.parse(received[0].body);
+    for (const key of required("orders/create")) expect(order).toHaveProperty(key);
+    expect(received[0].body).toContain(`"variant_id":${variant.id},`);
+    expect(order.line_items[0]).toMatchObject({ quantity: 2, sku: variant.sku });
+    expect(received.every(verify)).toBe(true);
+  });
+
+  it("given a product edit, when products/update is delivered, then it has the contract's required keys and exact variant ids", async () => {
+    const product = sim.store.shop(SHOP).products[0];
+    sim.store.updateProduct(SHOP, product.id, { title: "New title" });
+    await sim.deliveries.settled();
+    const body = JSON.parse(received[0].body);
+    for (const key of required("products/update")) expect(body).toHaveProperty(key);
+    expect(body.title).toBe("New title");
+    expect(received[0].body).toContain(`"id":${product.variants[0].id},`);
+  });
+
+  it("given a mutation through GraphQL, when available changes, then the webhook follows", async () => {
+    const shop = sim.store.shop(SHOP);
+    const item = shop.items[2];
+    const location = shop.locations[0];
+    const res = await fetch(sim.adminUrl(SHOP), {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-shopify-access-token": shop.accessToken },
+      body: JSON.stringify({
+        query: `mutation($i: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $i) { userErrors { code } } }`,
+        variables: { i: { reason: "correction", name: "available", ignoreCompareQuantity: true, quantities: [{ inventoryItemId: `gid://shopify/InventoryItem/${item.id}`, locationId: `gid://shopify/Location/${location.id}`, quantity: 42 }] } },
+      }),
+    });
+    expect((await res.json()).data.inventorySetQuantities.userErrors).toEqual([]);
+    await sim.deliveries.settled();
+    expect(received.map((r) => JSON.parse(r.body).available)).toEqual([42]);
+  });
+});

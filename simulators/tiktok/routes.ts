@@ -1,0 +1,134 @@
+// The Partner API paths the simulator serves, each with the shape check of its body (schemas.ts)
+// and what it does to the shop.
+import type { SimRequest, SimResponse } from "../common/http";
+import { CODES, fail, ok } from "./envelope";
+import { orderDocument } from "./orders";
+import { inventorySearchBody, ordersSearchBody, ordersSearchQuery, reasons, updateInventoryBody, updatePriceBody } from "./schemas";
+import type { TikTokShop } from "./state";
+
+export interface Route {
+  name: string;
+  method: "GET" | "POST";
+  pattern: RegExp;
+  shopScoped: boolean;
+  handle(shop: TikTokShop, request: SimRequest, params: string[]): SimResponse;
+}
+
+const invalid = (message: string) => fail(400, CODES.invalidParams, `Invalid params: ${message}`);
+
+/** SKUs named in a body that are not the product's: the whole update is refused, nothing applied. */
+function foreignSkus(shop: TikTokShop, productId: string, ids: string[]): SimResponse | null {
+  const own = new Set(shop.skusOf(productId).map((s) => s.skuId));
+  if (own.size === 0) return fail(404, CODES.productNotFound, `Product ${productId} does not exist in this shop.`);
+  const foreign = ids.filter((id) => !own.has(id));
+  if (!foreign.length) return null;
+  const errors = foreign.map((id) => ({ code: CODES.skuNotInProduct, message: `SKU ${id} does not belong to product ${productId}.`, detail: { sku_id: id } }));
+  return fail(400, CODES.skuNotInProduct, `SKU ${foreign.join(", ")} does not belong to product ${productId}.`, { errors });
+}
+
+const ORDER_PAGE_TOKEN = (offset: number) => Buffer.from(`offset:${offset}`).toString("base64url");
+const offsetOf = (token: string | undefined) => (token ? Number(Buffer.from(token, "base64url").toString("utf8").split(":")[1]) || 0 : 0);
+
+export const ROUTES: Route[] = [
+  {
+    name: "shops",
+    method: "GET",
+    pattern: /^\/authorization\/202309\/shops$/,
+    shopScoped: false,
+    handle: (shop) => ok({ shops: [{ id: `7${shop.spec.shopCipher.length}0001`, name: `Shop ${shop.spec.shopCipher}`, region: "US", seller_type: "LOCAL", cipher: shop.spec.shopCipher, code: "USLC0001" }] }),
+  },
+  {
+    name: "inventoryUpdate",
+    method: "POST",
+    pattern: /^\/product\/202309\/products\/([^/]+)\/inventory\/update$/,
+    shopScoped: true,
+    handle: (shop, request, [productId]) => {
+      const body = updateInventoryBody.safeParse(request.body);
+      if (!body.success) return invalid(reasons(body.error));
+      const refused = foreignSkus(shop, productId, body.data.skus.map((s) => s.id));
+      if (refused) return refused;
+      for (const entry of body.data.skus) shop.skus.get(entry.id)!.quantity = entry.inventory.reduce((sum, i) => sum + i.quantity, 0);
+      return ok({});
+    },
+  },
+  {
+    name: "pricesUpdate",
+    method: "POST",
+    pattern: /^\/product\/202309\/products\/([^/]+)\/prices\/update$/,
+    shopScoped: true,
+    handle: (shop, request, [productId]) => {
+      const body = updatePriceBody.safeParse(request.body);
+      if (!body.success) return invalid(reasons(body.error));
+      const refused = foreignSkus(shop, productId, body.data.skus.map((s) => s.id));
+      if (refused) return refused;
+      const wrongCurrency = body.data.skus.find((s) => s.price.currency !== shop.skus.get(s.id)!.currency);
+      if (wrongCurrency) return invalid(`price.currency ${wrongCurrency.price.currency} is not the shop's currency`);
+      for (const entry of body.data.skus) shop.skus.get(entry.id)!.priceCents = Math.round(Number(entry.price.amount) * 100);
+      return ok({});
+    },
+  },
+  {
+    name: "inventorySearch",
+    method: "POST",
+    pattern: /^\/product\/202309\/inventory\/search$/,
+    shopScoped: true,
+    handle: (shop, request) => {
+      const body = inventorySearchBody.safeParse(request.body);
+      if (!body.success) return invalid(reasons(body.error));
+      const skus = [...shop.skus.values()].filter((s) => body.data.sku_ids?.includes(s.skuId) || body.data.product_ids?.includes(s.productId));
+      const products = [...new Set(skus.map((s) => s.productId))];
+      return ok({
+        inventory: products.map((productId) => ({
+          product_id: productId,
+          skus: skus.filter((s) => s.productId === productId).map((s) => ({ id: s.skuId, seller_sku: s.sellerSku, total_available_quantity: s.quantity, total_committed_quantity: 0, warehouse_inventory: [{ warehouse_id: "7000000000000000001", available_quantity: s.quantity, committed_quantity: 0 }] })),
+        })),
+      });
+    },
+  },
+  {
+    name: "product",
+    method: "GET",
+    pattern: /^\/product\/202309\/products\/([^/]+)$/,
+    shopScoped: true,
+    handle: (shop, _request, [productId]) => {
+      const skus = shop.skusOf(productId);
+      if (!skus.length) return fail(404, CODES.productNotFound, `Product ${productId} does not exist in this shop.`);
+      return ok({
+        id: productId,
+        status: "ACTIVATE",
+        title: `Product ${productId}`,
+        skus: skus.map((s) => ({ id: s.skuId, seller_sku: s.sellerSku, price: { currency: s.currency, sale_price: (s.priceCents / 100).toFixed(2), tax_exclusive_price: (s.priceCents / 100).toFixed(2) }, inventory: [{ warehouse_id: "7000000000000000001", quantity: s.quantity }] })),
+      });
+    },
+  },
+  {
+    name: "ordersSearch",
+    method: "POST",
+    pattern: /^\/order\/202309\/orders\/search$/,
+    shopScoped: true,
+    handle: (shop, request) => {
+      const query = ordersSearchQuery.safeParse({ page_size: request.query.get("page_size") ?? undefined, page_token: request.query.get("page_token") ?? undefined, sort_field: request.query.get("sort_field") ?? undefined, sort_order: request.query.get("sort_order") ?? undefined });
+      if (!query.success) return invalid(reasons(query.error));
+      const body = ordersSearchBody.safeParse(request.body ?? {});
+      if (!body.success) return invalid(reasons(body.error));
+      const { create_time_ge = 0, create_time_lt = Number.MAX_SAFE_INTEGER, order_status } = body.data;
+      const direction = query.data.sort_order === "ASC" ? 1 : -1; // TikTok's default is newest first
+      const matching = shop.orders
+        .filter((o) => o.createTime >= create_time_ge && o.createTime < create_time_lt && (!order_status || o.status === order_status))
+        .sort((a, b) => direction * (a.createTime - b.createTime || a.id.localeCompare(b.id)));
+      const size = Number(query.data.page_size);
+      const offset = offsetOf(query.data.page_token);
+      const page = matching.slice(offset, offset + size);
+      const more = offset + size < matching.length;
+      return ok({ orders: page.map((o) => orderDocument(o, shop)), total_count: matching.length, next_page_token: more ? ORDER_PAGE_TOKEN(offset + size) : "" });
+    },
+  },
+];
+
+export function routeFor(method: string, path: string): { route: Route; params: string[] } | null {
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(path);
+    if (match && route.method === method) return { route, params: match.slice(1).map(decodeURIComponent) };
+  }
+  return null;
+}

@@ -1,0 +1,72 @@
+// The request shapes the TikTok Shop simulator accepts. TikTok publishes no machine-readable
+// spec (shared/contracts/SOURCES.md, "Not found"), so these are written from its Partner Center
+// reference pages for API version 202309 (titles as TikTok gives them), cross-checked against
+// the model classes of TikTok's generated Node SDK named in SOURCES.md:
+//   - "Sign your API request"            common query: app_key, timestamp, sign (+ shop_cipher)
+//   - "Update Inventory" (202309)        POST /product/202309/products/{product_id}/inventory/update
+//   - "Update Price" (202309)            POST /product/202309/products/{product_id}/prices/update
+//   - "Inventory Search" (202309)        POST /product/202309/inventory/search
+//   - "Get Product" (202309)             GET  /product/202309/products/{product_id}
+//   - "Get Order List" (202309)          POST /order/202309/orders/search
+//   - "Get Authorized Shops" (202309)    GET  /authorization/202309/shops
+//   - "Authorization overview"           GET  /api/v2/token/get, /api/v2/token/refresh (auth host)
+import { z } from "zod";
+
+const digits = z.string().regex(/^\d+$/, "must be a decimal number");
+/** Prices are decimal strings ("12.99"), not numbers. */
+const decimalString = z.string().regex(/^\d+(\.\d{1,2})?$/, "must be a decimal string like 12.99");
+
+export const commonQuery = z.object({
+  app_key: z.string().min(1),
+  timestamp: digits,
+  sign: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters"),
+});
+
+export const updateInventoryBody = z.object({
+  skus: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        inventory: z.array(z.object({ warehouse_id: z.string().optional(), quantity: z.number().int().min(0) })).min(1),
+      }),
+    )
+    .min(1),
+});
+
+export const updatePriceBody = z.object({
+  skus: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        price: z.object({ amount: decimalString, currency: z.string().length(3), sale_price: decimalString.optional() }),
+      }),
+    )
+    .min(1),
+});
+
+export const inventorySearchBody = z.object({ sku_ids: z.array(z.string()).optional(), product_ids: z.array(z.string()).optional() }).refine((b) => b.sku_ids?.length || b.product_ids?.length, "sku_ids or product_ids is required");
+
+export const ordersSearchQuery = z.object({
+  page_size: digits.refine((v) => Number(v) >= 1 && Number(v) <= 100, "must be 1-100"),
+  page_token: z.string().optional(),
+  sort_field: z.enum(["create_time", "update_time"]).optional(),
+  sort_order: z.enum(["ASC", "DESC"]).optional(),
+});
+
+export const ordersSearchBody = z
+  .object({
+    order_status: z.string().optional(),
+    create_time_ge: z.number().int().optional(),
+    create_time_lt: z.number().int().optional(),
+    update_time_ge: z.number().int().optional(),
+    update_time_lt: z.number().int().optional(),
+  })
+  .strict();
+
+export const tokenRefreshQuery = z.object({ app_key: z.string().min(1), app_secret: z.string().min(1), refresh_token: z.string().min(1), grant_type: z.literal("refresh_token") });
+export const tokenGetQuery = z.object({ app_key: z.string().min(1), app_secret: z.string().min(1), auth_code: z.string().min(1), grant_type: z.literal("authorized_code") });
+
+/** zod's complaints as one line for TikTok's `message`. */
+export function reasons(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+}

@@ -1,0 +1,111 @@
+// A local stand-in for TikTok Shop's Partner API (open-api.tiktokglobalshop.com, and the auth host
+// auth.tiktok-shops.com on the same port). Every call is checked the way TikTok documents it:
+// known path, app_key, sign present, timestamp within 5 minutes, signature, access token,
+// shop_cipher, then the body's shape; failures answer in TikTok's envelope with its codes.
+import { startHttpServer, type RunningServer, type SimRequest, type SimResponse } from "../common/http";
+import { RateLimits } from "../common/token-bucket";
+import { CODES, fail } from "./envelope";
+import { routeFor, type Route } from "./routes";
+import { commonQuery, reasons } from "./schemas";
+import { signatureMatches } from "./signature";
+import { TikTokShop, type BuyerOrder, type TikTokOrderRecord, type TikTokShopSpec } from "./state";
+import { exchangeAuthCode, refreshTokens } from "./tokens";
+
+export interface TikTokSimulatorOptions {
+  port?: number;
+  shops: TikTokShopSpec[];
+  /** Calls per second per shop and path, and the burst. Assumption: TikTok publishes no numbers. */
+  rateLimit?: { rate: number; burst: number };
+}
+
+export interface TikTokSimulator {
+  url: string;
+  requests: RunningServer["requests"];
+  shop(shopCipher: string): TikTokShop;
+  placeOrder(shopCipher: string, order: BuyerOrder): TikTokOrderRecord;
+  throttleNext(shopCipher: string, count?: number): void;
+  /** The shop's current access token is past its expiry (105002 from now on). */
+  expireAccessToken(shopCipher: string): void;
+  /** The seller deauthorized the app: tokens and refresh tokens stop working. */
+  revoke(shopCipher: string): void;
+  /** A one-time authorization code for GET /api/v2/token/get, as TikTok's redirect would carry. */
+  issueAuthCode(shopCipher: string): string;
+  stop(): Promise<void>;
+}
+
+/** "Invalid timestamp ... must not be earlier than 5 minutes before the current time" (Common errors). */
+const MAX_SKEW_SECONDS = 300;
+
+export async function startTikTokSimulator(options: TikTokSimulatorOptions): Promise<TikTokSimulator> {
+  const shops = new Map(options.shops.map((spec) => [spec.shopCipher, new TikTokShop(spec)]));
+  const limits = new RateLimits();
+  const { rate, burst } = options.rateLimit ?? { rate: 10, burst: 20 };
+  const forced = new Map<string, number>();
+
+  const shopOf = (cipher: string) => {
+    const shop = shops.get(cipher);
+    if (!shop) throw new Error(`TikTok simulator: no shop ${cipher}`);
+    return shop;
+  };
+
+  /** The checks every Partner API call goes through, in TikTok's order: a refusal, or the shop. */
+  const gate = (request: SimRequest, route: Route): { refusal: SimResponse } | { shop: TikTokShop } => {
+    const common = commonQuery.safeParse(Object.fromEntries(request.query));
+    const appKey = request.query.get("app_key");
+    const candidates = [...shops.values()].filter((s) => s.spec.appKey === appKey);
+    if (!appKey || candidates.length === 0) return { refusal: fail(400, CODES.invalidParams, "Invalid credentials. Invalid `app_key` query parameter.") };
+    if (!request.query.get("sign")) return { refusal: fail(400, CODES.invalidParams, "Missing credentials. The request does not include a required signature in the query.") };
+    if (!common.success) return { refusal: fail(400, CODES.invalidParams, `Invalid params: ${reasons(common.error)}`) };
+    const skew = Math.abs(Math.floor(Date.now() / 1000) - Number(common.data.timestamp));
+    if (skew > MAX_SKEW_SECONDS) return { refusal: fail(400, CODES.invalidParams, `Invalid timestamp. The value of the \`timestamp\` query parameter must be within 5 minutes of the current time (off by ${skew} s).`) };
+    if (!signatureMatches(candidates[0].spec.appSecret, request.path, request.query, request.rawBody)) {
+      return { refusal: fail(401, CODES.signatureInvalid, "Invalid credentials. The 'sign' query parameter is invalid.") };
+    }
+    const token = String(request.headers["x-tts-access-token"] ?? "");
+    const shop = candidates.find((s) => s.accessToken === token && !s.revoked);
+    if (!shop) return { refusal: fail(401, CODES.accessTokenInvalid, "Invalid credentials. The 'x-tts-access-token' header is invalid.") };
+    if (shop.accessTokenExpiresAt <= Math.floor(Date.now() / 1000)) {
+      return { refusal: fail(401, CODES.accessTokenExpired, "Expired credentials. The 'access_token' or 'x-tts-access-token' header has expired.") };
+    }
+    const cipher = request.query.get("shop_cipher");
+    if (route.shopScoped && cipher !== shop.spec.shopCipher) return { refusal: fail(400, CODES.invalidParams, `Invalid identifier. The \`shop_cipher\` query parameter is ${cipher ? "invalid" : "missing"}.`) };
+    if (!route.shopScoped && cipher) return { refusal: fail(400, CODES.invalidParams, "Unexpected identifier. The `shop_cipher` query parameter is not required for this request.") };
+    const pending = forced.get(shop.spec.shopCipher) ?? 0;
+    const taken = pending > 0 ? { ok: false as const, retryAfterMs: 1000 } : limits.take(`${shop.spec.shopCipher}:${route.name}`, rate, burst);
+    if (pending > 0) forced.set(shop.spec.shopCipher, pending - 1);
+    if (!taken.ok) return { refusal: fail(429, CODES.tooManyRequests, "Too many requests. You've made too many requests in a short period of time.") };
+    return { shop };
+  };
+
+  const handler = (request: SimRequest): SimResponse => {
+    if (request.method === "GET" && request.path === "/api/v2/token/refresh") return refreshTokens(shops, request.query);
+    if (request.method === "GET" && request.path === "/api/v2/token/get") return exchangeAuthCode(shops, request.query);
+    const found = routeFor(request.method, request.path);
+    if (!found) return fail(404, CODES.invalidPath, `Invalid path. ${request.method} ${request.path} is not a Partner API path.`);
+    const passed = gate(request, found.route);
+    if ("refusal" in passed) return passed.refusal;
+    if (request.invalidJson) return fail(400, CODES.invalidParams, "Invalid params: the body is not JSON");
+    return found.route.handle(passed.shop, request, found.params);
+  };
+
+  const server = await startHttpServer(handler, options.port);
+  return {
+    url: server.url,
+    requests: server.requests,
+    shop: shopOf,
+    placeOrder: (cipher, order) => shopOf(cipher).placeOrder(order),
+    throttleNext: (cipher, count = 1) => forced.set(cipher, count),
+    expireAccessToken: (cipher) => {
+      shopOf(cipher).accessTokenExpiresAt = 0;
+    },
+    revoke: (cipher) => {
+      shopOf(cipher).revoked = true;
+    },
+    issueAuthCode: (cipher) => {
+      const code = `code_${Math.random().toString(36).slice(2)}`;
+      shopOf(cipher).authCodes.add(code);
+      return code;
+    },
+    stop: () => server.close(),
+  };
+}

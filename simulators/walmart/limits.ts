@@ -1,0 +1,34 @@
+// Per-seller call budgets, one token bucket per (account, operation). Walmart publishes its
+// limits per API on developer.walmart.com ("Rate limiting"); the ones we could verify are cited,
+// the others are our assumptions and say so. `rateLimitScale` multiplies every budget so the demo
+// and tests can hit the limits in seconds.
+const PER_HOUR = 1 / 3600;
+const PER_MINUTE = 1 / 60;
+
+export interface Budget {
+  /** Tokens per second. */
+  rate: number;
+  burst: number;
+}
+
+export const WALMART_BUDGETS: Record<string, Budget> = {
+  // "Calls are limited to 10 calls per hour" for the bulk inventory feed
+  // (developer.walmart.com/cl-marketplace/docs/bulk-inventory-update; the US page points to the
+  // same rate-limiting table). Walmart replenishes hourly budgets gradually, as a bucket does.
+  "feed:inventory": { rate: 10 * PER_HOUR, burst: 10 },
+  // Assumption: the price feed shares the inventory feed's 10 per hour.
+  "feed:price": { rate: 10 * PER_HOUR, burst: 10 },
+  // Assumptions (not verified): single-item updates and reads at 300 per minute.
+  updateInventoryForAnItem: { rate: 300 * PER_MINUTE, burst: 300 },
+  updatePrice: { rate: 300 * PER_MINUTE, burst: 300 },
+  getInventory: { rate: 300 * PER_MINUTE, burst: 300 },
+  getFeedItemStatus: { rate: 600 * PER_MINUTE, burst: 600 },
+  getAllFeedStatuses: { rate: 600 * PER_MINUTE, burst: 600 },
+  getAllOrders: { rate: 300 * PER_MINUTE, burst: 300 },
+  token: { rate: 600 * PER_MINUTE, burst: 600 },
+};
+
+export function budgetFor(key: string, scale: number): Budget {
+  const base = WALMART_BUDGETS[key] ?? { rate: 300 * PER_MINUTE, burst: 300 };
+  return { rate: base.rate * scale, burst: Math.max(1, Math.floor(base.burst * scale)) };
+}

@@ -1,0 +1,98 @@
+// Test data builders. Every test works in shops of its own (random domains), so test files can
+// share one database and run in parallel without seeing each other's rows.
+import { createHmac, randomUUID } from "node:crypto";
+import { Prisma, type PrismaClient } from "@prisma/client";
+
+export function uniqueShopDomain(label = "shop"): string {
+  return `${label}-${randomUUID().slice(0, 8)}.myshopify.com`;
+}
+
+/** A shop with at least one row in every shop-owned table, as a merchant in full use would have. */
+export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniqueShopDomain()) {
+  const shop = await prisma.shop.create({ data: { domain, name: "Every Model Goods" } });
+  const shopId = shop.id;
+  await prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "s", accessToken: "shpat_test", scope: "read_products" } });
+  const warehouse = await prisma.location.create({ data: { shopId, shopifyId: "9007199254740993", name: "Warehouse" } });
+  const dropShipper = await prisma.location.create({ data: { shopId, shopifyId: "2", name: "Vendor", isDropShip: true, vendorShareBps: 8000 } });
+  const product = await prisma.product.create({ data: { shopId, shopifyId: "10", title: "Kettle", vendor: "Acme", tags: ["kitchen"] } });
+  const variant = await prisma.variant.create({ data: { shopId, productId: product.id, shopifyId: "100", title: "Red", sku: "KET-RED", priceCents: 4999, mapCents: 3999 } });
+  const bundle = await prisma.variant.create({ data: { shopId, productId: product.id, shopifyId: "101", title: "Two-pack", sku: "KET-2", priceCents: 8999, isBundle: true } });
+  await prisma.bundleComponent.create({ data: { shopId, bundleId: bundle.id, componentId: variant.id, unitsPerBundle: 2 } });
+  const item = await prisma.inventoryItem.create({ data: { shopId, shopifyId: "1000", variantId: variant.id, sku: "KET-RED", costCents: 2000 } });
+  await prisma.inventoryLevel.create({ data: { shopId, inventoryItemId: item.id, locationId: warehouse.id, available: 12 } });
+  await prisma.inventoryLevel.create({ data: { shopId, inventoryItemId: item.id, locationId: dropShipper.id, available: 40 } });
+  const amazon = await prisma.channel.create({ data: { shopId, kind: "AMAZON", accountId: "A1SELLER", region: "ATVPDKIKX0DER", name: "Amazon US", priority: 1 } });
+  const ebay = await prisma.channel.create({ data: { shopId, kind: "EBAY", accountId: "seller1", region: "EBAY_US", name: "eBay US", priority: 2 } });
+  await prisma.locationChannel.create({ data: { shopId, locationId: dropShipper.id, channelId: amazon.id, eligible: false } });
+  const listing = await prisma.listing.create({ data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: "KET-RED", desiredQuantity: 8, desiredVersion: 1, syncState: "PENDING" } });
+  await prisma.bufferRule.create({ data: { shopId, channelId: amazon.id, scope: "CHANNEL", kind: "VELOCITY", leadTimeDays: new Prisma.Decimal(2), safetyStock: 4 } });
+  await prisma.allocationRule.create({ data: { shopId, channelId: ebay.id, scope: "CHANNEL", kind: "CAP", units: 5 } });
+  await prisma.priceRule.create({ data: { shopId, channelId: amazon.id, scope: "CHANNEL", differentialBps: 1000, rounding: "CENTS_99" } });
+  await prisma.parityEdge.create({ data: { shopId, watcherId: amazon.id, watchedId: ebay.id } });
+  const promotion = await prisma.promotion.create({
+    data: { shopId, name: "Flash sale", startsAt: new Date("2026-12-01"), endsAt: new Date("2026-12-02"), discountKind: "PERCENT", discountValue: 2000, reserveUnits: 5 },
+  });
+  await prisma.promotionChannel.create({ data: { shopId, promotionId: promotion.id, channelId: ebay.id } });
+  await prisma.promotionVariant.create({ data: { shopId, promotionId: promotion.id, variantId: variant.id } });
+  const order = await prisma.channelOrder.create({
+    data: { shopId, channelId: ebay.id, externalOrderId: "12-34567-89012", status: "PAID", orderedAt: new Date(), buyerName: "Ada Buyer", buyerEmail: "ada@example.com", shippingAddress: { city: "Leeds" }, shopifyOrderId: "5001" },
+  });
+  await prisma.channelOrderLine.create({ data: { shopId, orderId: order.id, listingId: listing.id, channelSku: "KET-RED", quantity: 1 } });
+  await prisma.sale.create({ data: { shopId, variantId: variant.id, channelId: ebay.id, quantity: 1, soldAt: new Date(), sourceKey: `channel-order:${order.id}` } });
+  await prisma.alert.create({ data: { shopId, kind: "OVERSELL", dedupeKey: `oversell:${order.id}`, title: "Oversold", channelId: ebay.id, listingId: listing.id } });
+  await prisma.alertRoute.create({ data: { shopId, transport: "EMAIL", target: "ops@example.com" } });
+  await prisma.auditEvent.create({ data: { shopId, actor: "worker", action: "listing.pushed", subjectType: "listing", subjectId: listing.id } });
+  await prisma.importRun.create({ data: { shopId, kind: "initial-import", total: 10, done: 3 } });
+  await prisma.inventoryAdjustment.create({ data: { shopId, sourceKey: `channel-order-line:${order.id}`, variantId: variant.id, locationId: warehouse.id, delta: -1 } });
+  await prisma.webhookDelivery.create({ data: { webhookId: randomUUID(), shopDomain: domain, topic: "PRODUCTS_UPDATE", payload: {} } });
+  return { shop, variant, listing, order, channels: { amazon, ebay } };
+}
+
+/** Models (by Prisma name) that carry a shopId column: every one of them must be erasable by shop. */
+export function shopOwnedModels(): string[] {
+  return Prisma.dmmf.datamodel.models.filter((m) => m.fields.some((f) => f.name === "shopId")).map((m) => m.name);
+}
+
+/** How many rows of this shop remain, per table (including sessions and webhook deliveries). */
+export async function rowsOfShop(prisma: PrismaClient, domain: string, shopId: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const model of shopOwnedModels()) {
+    const delegate = (prisma as unknown as Record<string, { count(args: unknown): Promise<number> }>)[model.charAt(0).toLowerCase() + model.slice(1)];
+    counts[model] = await delegate.count({ where: { shopId } });
+  }
+  counts.Shop = await prisma.shop.count({ where: { id: shopId } });
+  counts.Session = await prisma.session.count({ where: { shop: domain } });
+  counts.WebhookDelivery = await prisma.webhookDelivery.count({ where: { shopDomain: domain } });
+  return counts;
+}
+
+export function nonZero(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+}
+
+/** A webhook request as Shopify sends it, signed with `secret` (the app's API secret). */
+export function signedWebhookRequest(opts: {
+  topic: string;
+  shop: string;
+  body: string;
+  secret?: string;
+  webhookId?: string;
+  url?: string;
+}): Request {
+  const secret = opts.secret ?? process.env.SHOPIFY_API_SECRET ?? "";
+  const hmac = createHmac("sha256", secret).update(opts.body, "utf8").digest("base64");
+  return new Request(opts.url ?? "https://anchorline.test/webhooks", {
+    method: "POST",
+    body: opts.body,
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": opts.topic,
+      "x-shopify-shop-domain": opts.shop,
+      "x-shopify-hmac-sha256": hmac,
+      "x-shopify-webhook-id": opts.webhookId ?? randomUUID(),
+      "x-shopify-api-version": "2026-10",
+      "x-shopify-triggered-at": new Date().toISOString(),
+      "x-shopify-event-id": randomUUID(),
+    },
+  });
+}

@@ -1,0 +1,31 @@
+import { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { queuePrefix, QUEUE_NAMES, type JobPayloads } from "~/queues.server";
+import { runShopMaintenance } from "~/anchor/maintenance.server";
+import { applyWebhookDelivery } from "~/services/webhook-processor.server";
+import { runChannelSync } from "~/sync/jobs.server";
+
+// One BullMQ worker per queue that has work to do, each a thin loop around a service in app/.
+// Queues without a worker here keep their jobs until the service that handles them exists.
+export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker[] {
+  return [
+    new Worker<JobPayloads["webhooks"]>(QUEUE_NAMES.webhooks, (job) => applyWebhookDelivery(job.data.webhookId), {
+      connection,
+      prefix,
+      concurrency: 8,
+    }),
+    // Imports are long and heavy on the database: one at a time per worker process.
+    new Worker<JobPayloads["shop-maintenance"]>(QUEUE_NAMES.shopMaintenance, (job) => runShopMaintenance(job.data), {
+      connection,
+      prefix,
+      concurrency: 1,
+    }),
+    // Flushes of different accounts run side by side; each account's pace is set by its shared
+    // rate limiter, not by this concurrency.
+    new Worker<JobPayloads["channel-sync"]>(QUEUE_NAMES.channelSync, (job) => runChannelSync(job.data.channelId, connection), {
+      connection,
+      prefix,
+      concurrency: 8,
+    }),
+  ];
+}
