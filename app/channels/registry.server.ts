@@ -1,16 +1,35 @@
-import type { Channel } from "@prisma/client";
-import { openCredentials } from "~/lib/secrets.server";
+import type { Channel, PrismaClient } from "@prisma/client";
+import defaultPrisma from "~/db.server";
+import { openCredentials, sealCredentials } from "~/lib/secrets.server";
 import type { Connector, ConnectorConfig, MarketplaceKind } from "./connector";
+import { createTikTokConnector } from "./tiktok";
+import { createWalmartConnector } from "./walmart";
 
 // The one place that knows which module serves which marketplace. Everything else asks for "the
 // connector of this channel".
-export type ConnectorFactory = (config: ConnectorConfig) => Connector;
 
-const FACTORIES: Partial<Record<MarketplaceKind, ConnectorFactory>> = {};
-
-export function registerConnector(kind: MarketplaceKind, factory: ConnectorFactory): void {
-  FACTORIES[kind] = factory;
+/** What a connector may ask of the app: today, keeping credentials a marketplace rotated. */
+export interface ConnectorHooks {
+  /** Merges rotated credentials (a refreshed token) into the channel's sealed credentials. */
+  saveCredentials(changed: Record<string, string>): Promise<void>;
 }
+
+export type ConnectorFactory = (config: ConnectorConfig, hooks: ConnectorHooks) => Connector;
+
+const FACTORIES: Partial<Record<MarketplaceKind, ConnectorFactory>> = {
+  walmart: (config) => createWalmartConnector(config),
+  // TikTok Shop rotates the refresh token on every refresh: the old one stops working, so the new
+  // pair must be stored before the next connector is built.
+  tiktok: (config, hooks) =>
+    createTikTokConnector(config, {
+      onTokens: (tokens) =>
+        hooks.saveCredentials({
+          accessToken: tokens.accessToken,
+          refreshToken: tokens.refreshToken,
+          accessTokenExpiresAt: String(tokens.accessTokenExpiresAt),
+        }),
+    }),
+};
 
 export function marketplaceKindOf(channel: Pick<Channel, "kind">): MarketplaceKind | null {
   return channel.kind === "SHOPIFY" ? null : (channel.kind.toLowerCase() as MarketplaceKind);
@@ -21,16 +40,33 @@ interface ChannelSettings {
   endpoints?: { api?: string; auth?: string };
 }
 
-export function connectorForChannel(channel: Pick<Channel, "kind" | "shopId" | "accountId" | "region" | "credentialsCiphertext" | "settings">): Connector {
+export type ConnectableChannel = Pick<Channel, "id" | "kind" | "shopId" | "accountId" | "region" | "credentialsCiphertext" | "settings">;
+
+export function connectorForChannel(channel: ConnectableChannel, prisma: PrismaClient = defaultPrisma): Connector {
   const kind = marketplaceKindOf(channel);
   const factory = kind ? FACTORIES[kind] : undefined;
   if (!kind || !factory) throw new Error(`No connector for channel kind ${channel.kind}`);
   if (!channel.credentialsCiphertext) throw new Error("The channel has no credentials yet");
   const settings = (channel.settings ?? {}) as ChannelSettings;
-  return factory({
-    accountId: channel.accountId,
-    region: channel.region,
-    credentials: openCredentials(channel.credentialsCiphertext, channel.shopId),
-    endpoints: settings.endpoints,
-  });
+  const hooks: ConnectorHooks = {
+    async saveCredentials(changed) {
+      // Read-merge-write in one transaction so two workers rotating at once keep a whole set.
+      await prisma.$transaction(async (tx) => {
+        const [row] = await tx.$queryRaw<{ credentialsCiphertext: string | null }[]>`
+          SELECT "credentialsCiphertext" FROM "Channel" WHERE id = ${channel.id} AND "shopId" = ${channel.shopId} FOR UPDATE`;
+        if (!row?.credentialsCiphertext) return;
+        const merged = { ...openCredentials(row.credentialsCiphertext, channel.shopId), ...changed };
+        await tx.channel.update({ where: { id: channel.id }, data: { credentialsCiphertext: sealCredentials(merged, channel.shopId) } });
+      });
+    },
+  };
+  return factory(
+    {
+      accountId: channel.accountId,
+      region: channel.region,
+      credentials: openCredentials(channel.credentialsCiphertext, channel.shopId),
+      endpoints: settings.endpoints,
+    },
+    hooks,
+  );
 }
