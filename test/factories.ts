@@ -39,8 +39,9 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
   });
   await prisma.channelOrderLine.create({ data: { shopId, orderId: order.id, listingId: listing.id, channelSku: "KET-RED", quantity: 1 } });
   await prisma.sale.create({ data: { shopId, variantId: variant.id, channelId: ebay.id, quantity: 1, soldAt: new Date(), sourceKey: `channel-order:${order.id}` } });
-  await prisma.alert.create({ data: { shopId, kind: "OVERSELL", dedupeKey: `oversell:${order.id}`, title: "Oversold", channelId: ebay.id, listingId: listing.id } });
-  await prisma.alertRoute.create({ data: { shopId, transport: "EMAIL", target: "ops@example.com" } });
+  const alert = await prisma.alert.create({ data: { shopId, kind: "OVERSELL", dedupeKey: `oversell:${order.id}`, title: "Oversold", channelId: ebay.id, listingId: listing.id } });
+  const route = await prisma.alertRoute.create({ data: { shopId, transport: "EMAIL", target: "ops@example.com" } });
+  await prisma.alertDelivery.create({ data: { shopId, alertId: alert.id, routeId: route.id } });
   await prisma.auditEvent.create({ data: { shopId, actor: "worker", action: "listing.pushed", subjectType: "listing", subjectId: listing.id } });
   await prisma.importRun.create({ data: { shopId, kind: "initial-import", total: 10, done: 3 } });
   await prisma.inventoryAdjustment.create({ data: { shopId, sourceKey: `channel-order-line:${order.id}`, variantId: variant.id, locationId: warehouse.id, delta: -1 } });
