@@ -22,6 +22,7 @@ export class LwaTokens {
   constructor(
     private readonly sellers: Map<string, SellerState>,
     private readonly ttlSeconds = ACCESS_TOKEN_TTL_SECONDS,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** LWA takes the grant form-encoded (its documentation) or as JSON (what SDKs such as amazon-sp-api send). */
@@ -40,7 +41,7 @@ export class LwaTokens {
       return { status: 400, body: { error: "invalid_grant", error_description: "The request has an invalid grant parameter : refresh_token" } };
     }
     const accessToken = `Atza|${randomBytes(48).toString("base64url")}`;
-    this.issued.set(accessToken, { sellerId: seller.spec.sellerId, expiresAt: Date.now() + this.ttlSeconds * 1000 });
+    this.issued.set(accessToken, { sellerId: seller.spec.sellerId, expiresAt: this.now() + this.ttlSeconds * 1000 });
     return { status: 200, body: { access_token: accessToken, refresh_token: seller.spec.refreshToken, token_type: "bearer", expires_in: this.ttlSeconds } };
   }
 
@@ -49,7 +50,7 @@ export class LwaTokens {
     if (!token) return { ok: false, reason: "missing" };
     const issued = this.issued.get(token);
     if (!issued) return { ok: false, reason: "invalid" };
-    if (Date.now() >= issued.expiresAt) return { ok: false, reason: "expired" };
+    if (this.now() >= issued.expiresAt) return { ok: false, reason: "expired" };
     return { ok: true, seller: this.sellers.get(issued.sellerId)! };
   }
 

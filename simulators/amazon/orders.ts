@@ -73,6 +73,22 @@ export function cancelOrder(seller: SellerState, orderId: string) {
   }
 }
 
+/**
+ * searchOrders returns the core of each order and, per `includedData`, the datasets asked for
+ * ("A list of datasets to include in the response", orders_2026-01-01.json): BUYER, PROCEEDS and
+ * FULFILLMENT are the ones the simulator keeps; the others are never filled.
+ */
+function projectOrder(order: AmazonOrder, included: Set<string>): AmazonOrder {
+  const copy = structuredClone(order);
+  if (!included.has("BUYER")) delete copy.buyer;
+  if (!included.has("PROCEEDS")) {
+    delete copy.proceeds;
+    for (const item of copy.orderItems) delete item.proceeds;
+  }
+  if (!included.has("FULFILLMENT")) delete (copy as Partial<AmazonOrder>).fulfillment;
+  return copy;
+}
+
 const TWO_MINUTES_MS = 2 * 60_000;
 const MAX_PAGE = 100;
 
@@ -114,6 +130,7 @@ export class OrderSearches {
     const statuses = query.get("fulfillmentStatuses")?.split(",");
     const marketplaces = query.get("marketplaceIds")?.split(",");
     const field = createdAfter ? "createdTime" : "lastUpdatedTime";
+    const included = new Set(query.get("includedData")?.split(",") ?? []);
     const orders = seller.orders
       .map((o) => o.order)
       .filter((o) => {
@@ -121,7 +138,7 @@ export class OrderSearches {
         return t >= after && t <= before && (!statuses || statuses.includes(o.fulfillment.fulfillmentStatus)) && (!marketplaces || marketplaces.includes(o.salesChannel.marketplaceId));
       })
       .sort((a, b) => Date.parse(a[field]) - Date.parse(b[field]))
-      .map((o) => structuredClone(o));
+      .map((o) => projectOrder(o, included));
     const boundIso = new Date(before).toISOString();
     const bound = createdAfter ? { createdBefore: boundIso } : { lastUpdatedBefore: boundIso };
     return { ok: true, body: this.page(seller, { orders, pageSize, bound }, 0) };

@@ -24,6 +24,11 @@ export interface AmazonSimulatorOptions {
   /** Time a feed takes from IN_QUEUE to DONE (half of it queued). Amazon: minutes. */
   feedDelayMs?: number;
   tokenTtlSeconds?: number;
+  /**
+   * The clock of the rate limits and access tokens (epoch ms). Tests hand in one they advance
+   * themselves, so a throttled client's wait refills the buckets without real time passing.
+   */
+  now?: () => number;
 }
 
 export interface ResponseCheck {
@@ -64,10 +69,11 @@ const first = <T>(values: T[]) => values[0];
 
 export async function startAmazonSimulator(options: AmazonSimulatorOptions): Promise<AmazonSimulator> {
   const sellers = new Map(options.sellers.map((spec) => [spec.sellerId, new SellerState(spec)]));
-  const tokens = new LwaTokens(sellers, options.tokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS);
+  const now = options.now ?? Date.now;
+  const tokens = new LwaTokens(sellers, options.tokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS, now);
   const plans = usagePlans();
   const scale = options.rateLimitScale ?? 1;
-  const limits = new RateLimits();
+  const limits = new RateLimits(now);
   const feedDelayMs = options.feedDelayMs ?? 100;
   const documents = new Map<string, FeedDocument>();
   const feeds = new Map<string, FeedRecord>();

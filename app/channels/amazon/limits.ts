@@ -19,17 +19,19 @@ export interface UsagePlan {
 }
 
 export const USAGE_PLANS = {
-  // listingsItems_2021-08-01.json. The reference page on developer-docs.amazon.com
-  // (reference/patchlistingsitem-1) shows burst 10 for patchListingsItem; the model says 5, and
-  // the lower one is what we plan for.
+  // listingsItems_2021-08-01.json, and "Listings Items API Rate Limits"
+  // (https://developer-docs.amazon.com/sp-api/docs/listings-items-api-rate-limits): patchListingsItem
+  // 5 per second per account-application pair, burst 5 (500 per second per application). The
+  // reference page (reference/patchlistingsitem) shows burst 10; we plan for the lower one.
   patchListingsItem: { rate: 5, burst: 5 },
   getListingsItem: { rate: 5, burst: 10 },
-  // feeds_2021-06-30.json
+  // feeds_2021-06-30.json, and "Feeds API Rate Limits"
+  // (https://developer-docs.amazon.com/sp-api/docs/feeds-api-rate-limits).
   createFeedDocument: { rate: 0.5, burst: 15 },
   createFeed: { rate: 0.0083, burst: 15 },
   getFeed: { rate: 2, burst: 15 },
   getFeedDocument: { rate: 0.0222, burst: 10 },
-  // orders_2026-01-01.json
+  // orders_2026-01-01.json (searchOrders' "Usage Plan" table).
   searchOrders: { rate: 0.0056, burst: 20 },
 } satisfies Record<string, UsagePlan>;
 

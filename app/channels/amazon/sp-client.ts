@@ -34,6 +34,14 @@ interface RawAnswer {
  */
 interface RawCaller {
   callAPI(params: SpApiCall & { options: { version: string; raw_result: true } }): Promise<RawAnswer>;
+  upload(details: { url: string }, feed: { content: string; contentType: string }): Promise<unknown>;
+  download(details: { url: string; compressionAlgorithm?: string }, options: { unzip: boolean }): Promise<string>;
+}
+
+/** A feed document's pre-signed URL, as createFeedDocument and getFeedDocument give it. */
+export interface DocumentLocation {
+  url: string;
+  compressionAlgorithm?: string;
 }
 
 interface AmazonErrorBody {
@@ -69,6 +77,16 @@ export function errorFromAnswer(answer: RawAnswer, operation: string): ChannelEr
   const message = `Amazon ${operation} answered ${answer.statusCode}${detail ? `: ${detail}` : ""}`;
   const error = channelErrorFromStatus(answer.statusCode, message, answer.statusCode === 429 ? throttleWait(answer.headers) : null);
   return new ChannelError(message, { ...error.details, code: errors[0]?.code });
+}
+
+/**
+ * A pre-signed URL refused or unreachable. The URLs last five minutes ("Step 2. Construct a feed",
+ * Feeds API use case guide), so the whole step, new URL included, is worth another try.
+ */
+function documentError(step: "upload" | "download", error: unknown): ChannelError {
+  const detail = error instanceof Error ? error.message : String(error);
+  const code = typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : undefined;
+  return new ChannelError(`Amazon feed document ${step} failed: ${detail}`, { retryable: true, code });
 }
 
 export class SpApiClient {
@@ -108,6 +126,29 @@ export class SpApiClient {
       return await this.clientFor(token).callAPI({ ...call, path: call.path && { ...call.path }, options: { version: VERSIONS[call.endpoint], raw_result: true } });
     } catch (error) {
       throw new ChannelError(`Amazon ${call.operation} failed to send: ${error instanceof Error ? error.message : String(error)}`, { retryable: true });
+    }
+  }
+
+  /**
+   * Puts a feed document to the pre-signed URL createFeedDocument gave, with the content type
+   * given there (S3 refuses any other: the URL's signature covers it). No SP-API token goes along.
+   */
+  async upload(location: DocumentLocation, content: string, contentType: string): Promise<void> {
+    const client = this.clientFor(await this.tokens.accessToken());
+    try {
+      await client.upload({ url: location.url }, { content, contentType });
+    } catch (error) {
+      throw documentError("upload", error);
+    }
+  }
+
+  /** Reads a result document (a feed's processing report), gunzipped when Amazon compressed it. */
+  async download(location: DocumentLocation): Promise<string> {
+    const client = this.clientFor(await this.tokens.accessToken());
+    try {
+      return await client.download(location, { unzip: true });
+    } catch (error) {
+      throw documentError("download", error);
     }
   }
 

@@ -1,0 +1,117 @@
+// Orders from the Orders API v2026-01-01 (searchOrders): the v0 getOrders is marked deprecated in
+// ordersV0.json. Searched by lastUpdatedAfter so a cancellation comes back as a change. The
+// cursor is the `lastUpdatedBefore` Amazon says it searched up to (SearchOrdersResponse: "Only
+// orders updated before the specified time are returned"), plus the orders already delivered at
+// exactly that instant (lastUpdatedAfter is inclusive), plus Amazon's pagination token while a
+// result set is only partly read; so an order comes back only when it changed.
+import { ChannelError, type ImportedOrder, type OrderPage } from "../connector";
+import { fromAmount } from "../ebay/money";
+import { withRetry, type RetryOptions } from "../retry";
+import { ORDERS_PAGE_SIZE } from "./limits";
+import type { SpApiClient } from "./sp-client";
+
+/** Without a cursor: orders of the last day. Our choice; older ones predate the connection. */
+const FIRST_WINDOW_MS = 86_400_000;
+/**
+ * Pages per fetchOrders call. searchOrders' plan is 0.0056 per second with burst 20
+ * (orders_2026-01-01.json): a few pages a call leave burst for the next one.
+ */
+const MAX_PAGES_PER_CALL = 5;
+
+/** The datasets read (searchOrders includedData): buyer, money and fulfilment status. */
+const INCLUDED_DATA = ["BUYER", "PROCEEDS", "FULFILLMENT"];
+
+interface Watermark {
+  /** ISO time: orders updated at or after it are new to us... */
+  after: string;
+  /** ...except these `orderId@lastUpdatedTime`, delivered already at exactly `after`. */
+  seen: string[];
+}
+
+interface OrdersCursor extends Watermark {
+  /** While a result set is only partly read: Amazon's nextToken and the watermark it leads to. */
+  resume?: string;
+  next?: Watermark;
+}
+
+interface Money {
+  amount?: string;
+  currencyCode?: string;
+}
+
+interface AmazonOrder {
+  orderId: string;
+  createdTime: string;
+  lastUpdatedTime: string;
+  buyer?: { buyerName?: string; buyerEmail?: string };
+  proceeds?: { grandTotal?: Money };
+  fulfillment?: { fulfillmentStatus?: string };
+  orderItems: Array<{ quantityOrdered: number; product: { sellerSku?: string; price?: { unitPrice?: Money } } }>;
+}
+
+interface SearchAnswer {
+  orders: AmazonOrder[];
+  pagination?: { nextToken?: string };
+  lastUpdatedBefore?: string;
+}
+
+const encode = (cursor: OrdersCursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
+const decode = (since: string): OrdersCursor => JSON.parse(Buffer.from(since, "base64url").toString("utf8")) as OrdersCursor;
+const key = (order: AmazonOrder) => `${order.orderId}@${order.lastUpdatedTime}`;
+const cents = (money: Money | undefined) => fromAmount(money && { value: money.amount, currency: money.currencyCode });
+
+export function toImportedOrder(order: AmazonOrder): ImportedOrder {
+  const status = order.fulfillment?.fulfillmentStatus ?? "UNKNOWN";
+  return {
+    externalOrderId: order.orderId,
+    status,
+    orderedAt: new Date(order.createdTime),
+    currencyCode: order.proceeds?.grandTotal?.currencyCode ?? null,
+    totalCents: cents(order.proceeds?.grandTotal),
+    buyer: { name: order.buyer?.buyerName ?? null, email: order.buyer?.buyerEmail ?? null },
+    // An item without a seller SKU is not one of the merchant's listings: nothing to count down.
+    lines: order.orderItems.filter((i) => i.product.sellerSku).map((i) => ({ channelSku: i.product.sellerSku!, quantity: i.quantityOrdered, priceCents: cents(i.product.price?.unitPrice) })),
+    cancelled: status === "CANCELLED",
+  };
+}
+
+/** The watermark after this result set: Amazon's own bound, else the newest update seen. */
+function watermarkAfter(previous: Watermark, bound: string | undefined, orders: AmazonOrder[]): Watermark {
+  const newest = orders.reduce((max, o) => (Date.parse(o.lastUpdatedTime) > Date.parse(max) ? o.lastUpdatedTime : max), previous.after);
+  const after = bound && Date.parse(bound) >= Date.parse(newest) ? bound : newest;
+  const at = Date.parse(after);
+  const seenBefore = at === Date.parse(previous.after) ? previous.seen : [];
+  return { after, seen: [...new Set([...seenBefore, ...orders.filter((o) => Date.parse(o.lastUpdatedTime) === at).map(key)])] };
+}
+
+export async function fetchOrders(client: SpApiClient, marketplaceId: string, since: string | null, retry: RetryOptions, now: number): Promise<OrderPage> {
+  let cursor: OrdersCursor = since ? decode(since) : { after: new Date(now - FIRST_WINDOW_MS).toISOString(), seen: [] };
+  const seen = new Set(cursor.seen);
+  const imported: ImportedOrder[] = [];
+  for (let page = 0; page < MAX_PAGES_PER_CALL; page++) {
+    const query: Record<string, string | string[]> = cursor.resume
+      ? { paginationToken: cursor.resume }
+      : { lastUpdatedAfter: cursor.after, marketplaceIds: [marketplaceId], includedData: INCLUDED_DATA, maxResultsPerPage: String(ORDERS_PAGE_SIZE) };
+    let answer: SearchAnswer;
+    try {
+      answer = await withRetry(() => client.call<SearchAnswer>({ operation: "searchOrders", endpoint: "orders", query }), retry);
+    } catch (error) {
+      // A pagination token kept across calls may have lapsed: search the window again instead.
+      if (!(cursor.resume && error instanceof ChannelError && error.details.status === 400)) throw error;
+      cursor = { after: cursor.after, seen: cursor.seen };
+      continue;
+    }
+    const fresh = answer.orders.filter((o) => !seen.has(key(o)));
+    imported.push(...fresh.map(toImportedOrder));
+    // The watermark moves only once the whole result set is read; until then it waits in `next`.
+    const target = watermarkAfter(cursor.next ?? cursor, answer.lastUpdatedBefore ?? cursor.next?.after, answer.orders);
+    const nextToken = answer.pagination?.nextToken;
+    if (nextToken) {
+      cursor = { after: cursor.after, seen: cursor.seen, resume: nextToken, next: target };
+      continue;
+    }
+    cursor = target;
+    break;
+  }
+  return { orders: imported, cursor: encode(cursor) };
+}
