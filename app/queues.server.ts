@@ -41,6 +41,13 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 
 export const RECONCILE_EVERY_MS = 6 * 3600 * 1000;
 
+/**
+ * How often a channel account is polled for new orders when its connector states no pace of its
+ * own (ChannelLimits.ordersPollEveryMs). Polling is the fallback: a marketplace that notifies
+ * Anchorline of an order gets an import at once, outside this schedule.
+ */
+export const ORDER_IMPORT_EVERY_MS = 60 * 1000;
+
 export function queuePrefix(): string {
   return process.env.QUEUE_PREFIX ?? "anchorline";
 }
@@ -79,6 +86,10 @@ declare global {
 export function queues(): Queues {
   globalThis.anchorlineQueues ??= createQueues();
   return globalThis.anchorlineQueues;
+}
+
+export function orderImportSchedulerId(channelId: string): string {
+  return `order-import:${channelId}`;
 }
 
 /** Per-shop scheduled jobs carry the shop's domain in their scheduler id, so uninstall can find them. */

@@ -93,6 +93,11 @@ export interface ChannelLimits {
   feedThreshold?: number;
   /** Revisions a single listing may take per day (eBay: 250), if the channel caps them. */
   revisionsPerListingPerDay?: number;
+  /**
+   * How often its orders API may be polled without exhausting its quota (Amazon's searchOrders
+   * restores one call per 180 s); unset: the default ORDER_IMPORT_EVERY_MS.
+   */
+  ordersPollEveryMs?: number;
 }
 
 export interface Connector {

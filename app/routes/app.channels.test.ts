@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { openCredentials } from "~/lib/secrets.server";
-import { queues } from "~/queues.server";
+import { orderImportSchedulerId, queues } from "~/queues.server";
 import { adminRequest, installShopSession } from "../../test/admin-request";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { action, loader } from "./app.channels";
@@ -28,10 +28,16 @@ describe("the Channels screen", () => {
     const stored = await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } });
     expect(stored.credentialsCiphertext).not.toContain("wm-very-secret");
     expect(openCredentials(stored.credentialsCiphertext!, shop.id)).toEqual({ clientId: "wm-client", clientSecret: "wm-very-secret" });
+    // Its orders are polled from now on, on one schedule per account
+    expect(await queues()["order-import"].getJobScheduler(orderImportSchedulerId(stored.id))).toMatchObject({ every: 60_000 });
+
 
     const page = await loader(args(await adminRequest(shop.domain, "/app/channels")));
     expect(JSON.stringify(page)).not.toContain("wm-very-secret");
     expect(page.channels.find((c) => c.kind === "WALMART")).toMatchObject({ name: "Walmart US", hasCredentials: true, status: "CONNECTED" });
+    // Pausing stops the polling
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "pause", channelId: stored.id } })));
+    expect(await queues()["order-import"].getJobScheduler(orderImportSchedulerId(stored.id))).toBeFalsy();
   });
 
   it("refuses a connection without a required credential and names it", async () => {

@@ -4,6 +4,7 @@ import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
 import { markChannelsStale, requestRecompute } from "~/anchor/stale.server";
 import { sealCredentials } from "~/lib/secrets.server";
+import { scheduleOrderImport, stopOrderImport } from "~/sync/jobs.server";
 import { recordAudit } from "./audit.server";
 import { NotFoundForShop } from "./locations.server";
 
@@ -89,6 +90,7 @@ export async function connectChannel(shopDomain: string, input: ConnectChannel, 
     create: { shopId, kind: input.kind, accountId: input.accountId, region: input.region || null, name: input.name, credentialsCiphertext: sealCredentials(credentials, shopId), priority: (count + 1) * 10 },
     update: { name: input.name, region: input.region || null, credentialsCiphertext: sealCredentials(credentials, shopId), status: "CONNECTED", statusReason: null },
   });
+  await scheduleOrderImport(channel);
   await recordAudit(prisma, { shopId, actor, action: "channel.connected", subjectType: "channel", subjectId: channel.id, details: { kind: input.kind, name: input.name, accountId: input.accountId } });
   return channel.id;
 }
@@ -120,9 +122,11 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
   switch (change.intent) {
     case "pause":
       await prisma.channel.update({ where: { id: channel.id }, data: { status: "PAUSED", statusReason: "Paused by the merchant" } });
+      await stopOrderImport(channel.id);
       break;
     case "resume":
       await prisma.channel.update({ where: { id: channel.id }, data: { status: "CONNECTED", statusReason: null } });
+      if (channel.credentialsCiphertext) await scheduleOrderImport(channel);
       // Whatever changed while paused goes out now.
       await markChannelsStale(prisma, shopId, [channel.id]);
       await requestRecompute(shopId);
@@ -130,6 +134,7 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
     case "disconnect":
       // Credentials are erased at once; listings and history stay for the record.
       await prisma.channel.update({ where: { id: channel.id }, data: { status: "DISCONNECTED", statusReason: "Disconnected by the merchant", credentialsCiphertext: null } });
+      await stopOrderImport(channel.id);
       break;
     case "priority":
       await prisma.channel.update({ where: { id: channel.id }, data: { priority: change.priority } });

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
+import { stopOrderImport } from "~/sync/jobs.server";
 import { queues as defaultQueues, RECONCILE_EVERY_MS, reconcileSchedulerId, type Queues } from "~/queues.server";
 
 interface Deps {
@@ -49,24 +50,27 @@ export async function onShopUninstalled(shopDomain: string, deps: Deps = {}): Pr
     where: { shop: { domain: shopDomain }, status: { in: ["CONNECTED", "FAILING"] } },
     data: { status: "PAUSED", statusReason: "Anchorline was uninstalled from the store" },
   });
-  await stopScheduledWork(shopDomain, deps.queues ?? defaultQueues());
+  await stopScheduledWork(shopDomain, deps.queues ?? defaultQueues(), prisma);
   logger.info({ shop: shopDomain }, "shop uninstalled");
 }
 
 /** shop/redact: erase every row of the shop. Relations cascade from Shop (prisma/schema.prisma). */
 export async function redactShop(shopDomain: string, deps: Deps = {}): Promise<void> {
   const prisma = deps.prisma ?? defaultPrisma;
+  // Schedules first: they are found through the shop's channels, which the delete takes away.
+  await stopScheduledWork(shopDomain, deps.queues ?? defaultQueues(), prisma);
   await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop: shopDomain } }),
     prisma.shop.deleteMany({ where: { domain: shopDomain } }),
     prisma.webhookDelivery.deleteMany({ where: { shopDomain } }),
   ]);
-  await stopScheduledWork(shopDomain, deps.queues ?? defaultQueues());
   logger.info({ shop: shopDomain }, "shop data erased (shop/redact)");
 }
 
-async function stopScheduledWork(shopDomain: string, queues: Queues): Promise<void> {
+async function stopScheduledWork(shopDomain: string, queues: Queues, prisma: PrismaClient): Promise<void> {
   await queues["shop-maintenance"].removeJobScheduler(reconcileSchedulerId(shopDomain));
+  const channels = await prisma.channel.findMany({ where: { shop: { domain: shopDomain } }, select: { id: true } });
+  await Promise.all(channels.map((channel) => stopOrderImport(channel.id, queues)));
   const pending = await queues["shop-maintenance"].getJobs(["waiting", "delayed", "prioritized"]);
   // A job that started meanwhile cannot be removed; it finds the shop uninstalled and stops.
   await Promise.all(pending.filter((job) => job.data.shopDomain === shopDomain).map((job) => job.remove().catch(() => undefined)));

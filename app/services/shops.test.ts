@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { queues, reconcileSchedulerId } from "~/queues.server";
+import { orderImportSchedulerId, queues, reconcileSchedulerId } from "~/queues.server";
 import { nonZero, rowsOfShop, seedShopWithEveryModel, uniqueShopDomain } from "../../test/factories";
 import { onShopInstalled, onShopUninstalled, redactShop } from "./shops.server";
 
@@ -29,6 +29,8 @@ describe("a shop's life cycle", () => {
     const { shop } = await seedShopWithEveryModel(prisma);
     await onShopInstalled(shop.domain);
     await prisma.shop.update({ where: { id: shop.id }, data: { uninstalledAt: null } });
+    const [channel] = await prisma.channel.findMany({ where: { shopId: shop.id } });
+    await queues()["order-import"].upsertJobScheduler(orderImportSchedulerId(channel.id), { every: 60_000 }, { name: "import", data: { channelId: channel.id } });
     // When Shopify reports the app uninstalled
     await onShopUninstalled(shop.domain);
     // Then no session and no scheduled work remain, channels are paused, rules are kept
@@ -36,6 +38,7 @@ describe("a shop's life cycle", () => {
     expect(await queues()["shop-maintenance"].getJobScheduler(reconcileSchedulerId(shop.domain))).toBeFalsy();
     const pending = (await queues()["shop-maintenance"].getJobs(["waiting", "delayed"])).filter((job) => job.data.shopDomain === shop.domain);
     expect(pending).toHaveLength(0);
+    expect(await queues()["order-import"].getJobScheduler(orderImportSchedulerId(channel.id))).toBeFalsy();
     const channels = await prisma.channel.findMany({ where: { shopId: shop.id } });
     expect(channels.every((c) => c.status === "PAUSED")).toBe(true);
     expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(1);
