@@ -1,0 +1,218 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startAmazonSimulator, type AmazonSimulator, type AmazonSimulatorOptions } from "../../../simulators/amazon/server";
+import { ChannelError, type Connector } from "../connector";
+import { createAmazonConnector } from "./index";
+import { FEED_THRESHOLD } from "./limits";
+
+const SELLER = "A2SELLER0001";
+const US = "ATVPDKIKX0DER";
+const CREDENTIALS = { clientId: "amzn1.application-oa2-client.anchor", clientSecret: "lwa-secret", refreshToken: "Atzr|anchor-refresh" };
+const bulkSkus = Array.from({ length: FEED_THRESHOLD + 5 }, (_, i) => `BULK-${i}`);
+
+let sim: AmazonSimulator | undefined;
+const running = () => sim!;
+let clock: number;
+let waits: number[];
+
+async function start(overrides: Partial<AmazonSimulatorOptions> = {}) {
+  sim = await startAmazonSimulator({
+    sellers: [
+      {
+        sellerId: SELLER,
+        marketplaceId: US,
+        ...CREDENTIALS,
+        listings: [
+          { sku: "KET-RED", quantity: 5, priceCents: 2999, asin: "B0KETRED01", title: "Red kettle", productType: "KITCHEN" },
+          { sku: "KET-BLU", quantity: 2, priceCents: 2999, asin: "B0KETBLU01", title: "Blue kettle", productType: "KITCHEN" },
+          ...bulkSkus.map((sku) => ({ sku, quantity: 1, priceCents: 1000, asin: `B0${sku}` })),
+        ],
+      },
+    ],
+    feedDelayMs: 20,
+    now: () => clock,
+    ...overrides,
+  });
+}
+
+function connector(): Connector {
+  return createAmazonConnector(
+    { accountId: SELLER, region: US, credentials: CREDENTIALS, endpoints: { api: running().url, auth: running().url } },
+    {
+      // A wait advances the clock the simulator's rate limits run on: backoff without real time.
+      retry: {
+        sleep: async (ms) => {
+          waits.push(ms);
+          clock += ms;
+        },
+        baseDelayMs: 1,
+        attempts: 8,
+      },
+      feedPolling: { intervalMs: 5, timeoutMs: 5_000, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+      now: () => clock,
+    },
+  );
+}
+
+const calls = (method: string, prefix: string) => running().requests.filter((r) => r.method === method && r.path.startsWith(prefix));
+
+beforeEach(() => {
+  clock = Date.now();
+  waits = [];
+});
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+describe("Amazon connector against the simulator", () => {
+  it("given a listing showing 5, when a quantity of 3 is pushed, then one patchListingsItem lands and the listing shows 3", async () => {
+    await start();
+    const outcomes = await connector().pushQuantities([{ channelSku: "KET-RED", quantity: 3 }]);
+    expect(outcomes).toEqual([{ channelSku: "KET-RED", status: "accepted" }]);
+    expect(running().state.listing("KET-RED")!.quantity).toBe(3);
+    expect(calls("PATCH", "/listings/2021-08-01/items/")).toHaveLength(1);
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given a new price, when it is pushed, then purchasable_offer carries it and Amazon shows the new price in the marketplace currency", async () => {
+    await start();
+    const outcomes = await connector().pushPrices([{ channelSku: "KET-BLU", priceCents: 3450, currencyCode: "USD" }]);
+    expect(outcomes).toEqual([{ channelSku: "KET-BLU", status: "accepted" }]);
+    const listing = running().state.listing("KET-BLU")!;
+    expect(listing.priceCents).toBe(3450);
+    expect(listing.currency).toBe("USD");
+    expect(listing.quantity).toBe(2);
+  });
+
+  it("given a price in a currency the marketplace does not use, when it is pushed, then Amazon's INVALID answer makes it rejected with Amazon's issue code", async () => {
+    await start();
+    const outcomes = await connector().pushPrices([{ channelSku: "KET-BLU", priceCents: 3450, currencyCode: "EUR" }]);
+    expect(outcomes).toEqual([expect.objectContaining({ channelSku: "KET-BLU", status: "rejected", code: "4000001" })]);
+    expect(running().state.listing("KET-BLU")!.priceCents).toBe(2999);
+  });
+
+  it("given a backlog above the feed threshold with one malformed quantity, when pushed, then one JSON_LISTINGS_FEED carries them all and each SKU gets its own outcome from the report", async () => {
+    await start();
+    const updates = bulkSkus.map((channelSku) => ({ channelSku, quantity: 7 }));
+    updates[3] = { channelSku: bulkSkus[3], quantity: Number.NaN };
+    const outcomes = await connector().pushQuantities(updates);
+
+    expect(calls("POST", "/feeds/2021-06-30/feeds")).toHaveLength(1);
+    expect(calls("PATCH", "/listings/2021-08-01/items/")).toHaveLength(0);
+    expect(running().state.feeds().map((f) => [f.feedType, f.processingStatus, f.reportErrors])).toEqual([["JSON_LISTINGS_FEED", "DONE", []]]);
+    expect(outcomes).toHaveLength(bulkSkus.length);
+    expect(outcomes.filter((o) => o.status === "accepted")).toHaveLength(bulkSkus.length - 1);
+    expect(outcomes[3]).toMatchObject({ channelSku: bulkSkus[3], status: "rejected", code: "4000001" });
+    expect(running().state.listing(bulkSkus[0])!.quantity).toBe(7);
+    expect(running().state.listing(bulkSkus[3])!.quantity).toBe(1);
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given patchListingsItem allows a burst of 2, when ten quantities are pushed, then the 429s are waited out at Amazon's stated rate and every SKU lands", async () => {
+    await start({ usagePlanOverrides: { patchListingsItem: { rate: 4, burst: 2 } } });
+    const updates = bulkSkus.slice(0, 10).map((channelSku, i) => ({ channelSku, quantity: 20 + i }));
+    const outcomes = await connector().pushQuantities(updates);
+
+    expect(outcomes).toEqual(updates.map((u) => ({ channelSku: u.channelSku, status: "accepted" })));
+    updates.forEach((u) => expect(running().state.listing(u.channelSku)!.quantity).toBe(u.quantity));
+    const throttled = calls("PATCH", "/listings/").filter((r) => r.status === 429);
+    expect(throttled.length).toBeGreaterThan(0);
+    // x-amzn-RateLimit-Limit said 4 per second: each wait is the quarter second a token takes.
+    expect(waits).toHaveLength(throttled.length);
+    expect(new Set(waits)).toEqual(new Set([250]));
+  });
+
+  it("given a buyer orders twice, when orders are fetched with the returned cursor, then each order comes once with its lines, and a cancellation comes back as a change", async () => {
+    await start();
+    const amazon = connector();
+    const first = running().state.placeOrder({ sku: "KET-RED", quantity: 2, buyerName: "Ada Buyer" });
+    const page1 = await amazon.fetchOrders(null);
+    expect(page1.orders).toEqual([
+      expect.objectContaining({ externalOrderId: first.orderId, status: "UNSHIPPED", currencyCode: "USD", totalCents: 5998, cancelled: false, lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999 }] }),
+    ]);
+    expect(page1.orders[0].buyer?.name).toBe("Ada Buyer");
+
+    const again = await amazon.fetchOrders(page1.cursor);
+    expect(again.orders).toEqual([]);
+
+    const second = running().state.placeOrder({ sku: "KET-BLU", quantity: 1 });
+    const page2 = await amazon.fetchOrders(again.cursor);
+    expect(page2.orders.map((o) => o.externalOrderId)).toEqual([second.orderId]);
+
+    running().state.cancelOrder(first.orderId);
+    const page3 = await amazon.fetchOrders(page2.cursor);
+    expect(page3.orders).toEqual([expect.objectContaining({ externalOrderId: first.orderId, cancelled: true, status: "CANCELLED" })]);
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given more orders than one page holds, when fetched, then the pages are followed and none is lost or repeated", async () => {
+    await start();
+    const placed = Array.from({ length: 105 }, () => running().state.placeOrder({ sku: bulkSkus[0], quantity: 1 }).orderId);
+    const amazon = connector();
+    const page = await amazon.fetchOrders(null);
+    expect(page.orders.map((o) => o.externalOrderId).sort()).toEqual([...placed].sort());
+    expect(calls("GET", "/orders/2026-01-01/orders")).toHaveLength(2);
+    expect((await amazon.fetchOrders(page.cursor)).orders).toEqual([]);
+  });
+
+  it("given several calls within the token's hour, when they run, then Login with Amazon is asked once; after the tokens expire, once more", async () => {
+    await start();
+    const amazon = connector();
+    await amazon.pushQuantities([{ channelSku: "KET-RED", quantity: 4 }]);
+    await amazon.fetchListing("KET-RED");
+    await amazon.fetchOrders(null);
+    expect(calls("POST", "/auth/o2/token")).toHaveLength(1);
+
+    // An hour later by the connector's clock: it renews before calling.
+    clock += 3600_000;
+    await amazon.fetchListing("KET-BLU");
+    await amazon.fetchListing("KET-RED");
+    expect(calls("POST", "/auth/o2/token")).toHaveLength(2);
+
+    // Amazon ends the token early (403 "expired"): one new token, and the call goes through.
+    running().state.expireAccessTokens();
+    expect(await amazon.fetchListing("KET-RED")).toMatchObject({ quantity: 4 });
+    expect(calls("POST", "/auth/o2/token")).toHaveLength(3);
+  });
+
+  it("given the seller revoked the app, when a push is attempted, then LWA's invalid_grant becomes a ChannelError marked authFailed", async () => {
+    await start();
+    running().state.revokeAuthorization();
+    const failure = await connector()
+      .pushQuantities([{ channelSku: "KET-RED", quantity: 1 }])
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ChannelError);
+    expect((failure as ChannelError).details).toMatchObject({ authFailed: true, retryable: false, code: "invalid_grant", status: 400 });
+    expect(await connector().testConnection()).toMatchObject({ ok: false });
+  });
+
+  it("given a listing, when it is fetched, then quantity, price, status and issues are what Amazon shows; an unknown SKU is null", async () => {
+    await start();
+    expect(await connector().fetchListing("KET-RED")).toEqual({ channelSku: "KET-RED", quantity: 5, priceCents: 2999, status: "BUYABLE,DISCOVERABLE", issues: [] });
+    expect(await connector().fetchListing("NOPE")).toBeNull();
+    expect(await connector().testConnection()).toEqual({ ok: true });
+  });
+
+  it("given a new title and bullets, when content is pushed, then they land under the listing's own product type and unknown fields are refused", async () => {
+    await start();
+    const outcomes = await connector().pushContent([
+      { channelSku: "KET-RED", fields: { title: "Red kettle, 1.7 l", bullets: ["Boils fast", "Auto shut-off"] } },
+      { channelSku: "KET-BLU", fields: { colourName: "blue" } },
+      { channelSku: "NOPE", fields: { title: "x" } },
+    ]);
+    expect(outcomes).toEqual([
+      { channelSku: "KET-RED", status: "accepted" },
+      expect.objectContaining({ channelSku: "KET-BLU", status: "rejected", code: "INVALID_CONTENT" }),
+      expect.objectContaining({ channelSku: "NOPE", status: "rejected", code: "NOT_FOUND" }),
+    ]);
+    const attributes = running().state.listing("KET-RED")!.attributes;
+    expect(attributes.item_name).toEqual([{ value: "Red kettle, 1.7 l", language_tag: "en_US", marketplace_id: US }]);
+    expect(attributes.bullet_point?.map((b) => b.value)).toEqual(["Boils fast", "Auto shut-off"]);
+  });
+
+  it("given a config without a refresh token, when the connector is created, then it refuses with authFailed", () => {
+    expect(() => createAmazonConnector({ accountId: SELLER, region: US, credentials: { clientId: "x", clientSecret: "y" } })).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ authFailed: true }) }),
+    );
+  });
+});
