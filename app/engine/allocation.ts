@@ -1,11 +1,12 @@
 // Artificial counts: the merchant decides what a channel is shown instead of (or on top of) the
 // computed figure. Caps, pool shares and vendor shares only ever lower the figure; a fixed count
 // replaces it (buffer included) but still never exceeds the units not reserved for promotions, so
-// no artificial count can list stock that does not exist.
+// no artificial count can list stock that does not exist. As with buffers, the most specific rule
+// wins; rules tied at that level: the smallest count, the safer of the merchant's two answers.
 
 import { floorBps } from "./arithmetic";
-import { type ExplanationStep, percent, step, units } from "./explain";
-import { mostSpecificRules, type RuleTarget } from "./rules";
+import { type ExplanationStep, formatNumber, percent, stepKind, units } from "./explain";
+import { appliesAt, bestSpecificity, type RuleTarget } from "./rules";
 import type { AllocationRule, StockLevel } from "./types";
 
 export interface AllocationInput {
@@ -24,74 +25,87 @@ export interface Allocation {
   steps: ExplanationStep[];
 }
 
-interface Outcome {
-  quantity: number;
-  step: ExplanationStep;
+const capStep = stepKind("allocation.cap", ["rule", "units"], (i) => `Listed at most ${units(i.units)} (cap)`);
+const poolShareStep = stepKind(
+  "allocation.poolShare",
+  ["rule", "percentBps", "pool", "limit"],
+  (i) => `Share of pool: ${percent(i.percentBps)} of ${units(i.pool)}, rounded down = at most ${units(i.limit)}`,
+);
+const vendorShareStep = stepKind(
+  "allocation.vendorShare",
+  ["rule", "percentBps", "location", "reported", "limit"],
+  (i) => `Share of ${i.location}: ${percent(i.percentBps)} of ${units(i.reported)}, rounded down = at most ${units(i.limit)}`,
+);
+const fixedStep = stepKind("allocation.fixed", ["rule", "units", "afterReserve"], (i, _effect, result) => {
+  const limited = result < Number(i.units) ? `, limited to the ${units(result)} not reserved` : "";
+  return `Fixed count of ${units(i.units)} replaces the computed figure (buffer not applied)${limited}`;
+});
+const tieStep = stepKind(
+  "allocation.tie",
+  ["rules"],
+  (i) => `${formatNumber(i.rules)} artificial counts at the same level: the smallest applies`,
+);
+
+function vendorLevel(levels: readonly StockLevel[], locationId: string): StockLevel | null {
+  for (let i = 0; i < levels.length; i++) if (levels[i].location.id === locationId) return levels[i];
+  return null;
 }
 
-function outcome(rule: AllocationRule, input: AllocationInput): Outcome {
+/** What one artificial count lists. */
+export function allocatedQuantity(rule: AllocationRule, input: AllocationInput): number {
   const { computed } = input;
-  const capped = (limit: number, ruleId: string, inputs: Record<string, number | string>, text: string): Outcome => {
-    const quantity = Math.min(computed, limit);
-    return { quantity, step: step(ruleId, inputs, quantity - computed, quantity, text) };
-  };
   switch (rule.kind) {
     case "cap":
-      return capped(rule.units, "allocation.cap", { rule: rule.id, units: rule.units }, `Listed at most ${units(rule.units)} (cap)`);
-    case "poolShare": {
-      const limit = floorBps(input.pool, rule.percentBps);
-      return capped(
-        limit,
-        "allocation.poolShare",
-        { rule: rule.id, percentBps: rule.percentBps, pool: input.pool },
-        `Share of pool: ${percent(rule.percentBps)} of ${units(input.pool)}, rounded down = at most ${units(limit)}`,
-      );
-    }
+      return Math.min(computed, Math.max(0, rule.units));
+    case "poolShare":
+      return Math.min(computed, floorBps(Math.max(0, input.pool), rule.percentBps));
     case "vendorShare": {
-      const level = input.levels.find((l) => l.location.id === rule.locationId);
-      const reported = Math.max(0, level?.available ?? 0);
-      const limit = floorBps(reported, rule.percentBps);
-      const name = level?.location.name ?? "an unknown location";
-      return capped(
-        limit,
-        "allocation.vendorShare",
-        { rule: rule.id, percentBps: rule.percentBps, location: name, reported },
-        `Share of ${name}: ${percent(rule.percentBps)} of ${units(reported)}, rounded down = at most ${units(limit)}`,
-      );
+      const level = vendorLevel(input.levels, rule.locationId);
+      return Math.min(computed, floorBps(Math.max(0, level?.available ?? 0), rule.percentBps));
     }
-    case "fixed": {
-      const quantity = Math.min(Math.max(0, rule.units), Math.max(0, input.afterReserve));
-      const limited = quantity < rule.units ? `, limited to the ${units(quantity)} not reserved` : "";
-      return {
-        quantity,
-        step: step(
-          "allocation.fixed",
-          { rule: rule.id, units: rule.units, afterReserve: input.afterReserve },
-          quantity - computed,
-          quantity,
-          `Fixed count of ${units(rule.units)} replaces the computed figure (buffer not applied)${limited}`,
-        ),
-      };
-    }
+    case "fixed":
+      return Math.min(Math.max(0, rule.units), Math.max(0, input.afterReserve));
   }
 }
 
-export function allocationFor(input: AllocationInput): Allocation {
-  const winners = mostSpecificRules(input.rules, input.target);
-  if (winners.length === 0) return { quantity: input.computed, steps: [] };
-  const outcomes = winners.map((rule) => outcome(rule, input));
-  const chosen = outcomes.reduce((a, b) => (b.quantity < a.quantity ? b : a));
-  const steps = [chosen.step];
-  if (outcomes.length > 1) {
-    steps.push(
-      step(
-        "allocation.tie",
-        { rules: outcomes.length },
-        0,
-        chosen.quantity,
-        `${outcomes.length} artificial counts at the same level: the smallest applies`,
-      ),
-    );
+function allocationStep(rule: AllocationRule, quantity: number, input: AllocationInput): ExplanationStep {
+  const effect = quantity - input.computed;
+  switch (rule.kind) {
+    case "cap":
+      return capStep(effect, quantity, rule.id, rule.units);
+    case "poolShare":
+      return poolShareStep(effect, quantity, rule.id, rule.percentBps, input.pool, floorBps(Math.max(0, input.pool), rule.percentBps));
+    case "vendorShare": {
+      const level = vendorLevel(input.levels, rule.locationId);
+      const reported = Math.max(0, level?.available ?? 0);
+      const name = level?.location.name ?? "an unknown location";
+      return vendorShareStep(effect, quantity, rule.id, rule.percentBps, name, reported, floorBps(reported, rule.percentBps));
+    }
+    case "fixed":
+      return fixedStep(effect, quantity, rule.id, rule.units, input.afterReserve);
   }
-  return { quantity: chosen.quantity, steps };
+}
+
+const NO_STEPS: ExplanationStep[] = [];
+
+export function allocationFor(input: AllocationInput): Allocation {
+  const { rules, target } = input;
+  const rank = bestSpecificity(rules, target);
+  if (rank < 0) return { quantity: input.computed, steps: NO_STEPS };
+  let chosen: AllocationRule | null = null;
+  let quantity = 0;
+  let tied = 0;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    if (!appliesAt(rule, target, rank)) continue;
+    tied++;
+    const candidate = allocatedQuantity(rule, input);
+    if (chosen === null || candidate < quantity) {
+      chosen = rule;
+      quantity = candidate;
+    }
+  }
+  const steps = [allocationStep(chosen as AllocationRule, quantity, input)];
+  if (tied > 1) steps.push(tieStep(0, quantity, tied));
+  return { quantity, steps };
 }

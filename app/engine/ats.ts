@@ -4,12 +4,29 @@
 
 import { allocationFor } from "./allocation";
 import { bufferFor } from "./buffer";
-import { type ExplanationStep, step, units } from "./explain";
+import { type ExplanationStep, stepKind, units } from "./explain";
 import { poolFor } from "./pool";
 import { reserveHeldFromChannel } from "./reserve";
 import type { RuleTarget } from "./rules";
 import { throttleFor } from "./throttle";
 import type { AvailableToSell, ListingContext } from "./types";
+
+const untrackedStep = stepKind(
+  "pool.untracked",
+  ["untrackedQuantity", "channel"],
+  (i, _effect, result) => `Inventory not tracked: ${i.channel} lists its untracked quantity of ${units(result)}`,
+);
+const clampZeroStep = stepKind("clamp.zero", [], () => "Never listed below 0");
+const holdStep = stepKind(
+  "hold.release",
+  ["releaseAt"],
+  (i) => `On hold until its release on ${String(i.releaseAt).slice(0, 10)}: listed at 0`,
+);
+const resultStep = stepKind("result", ["channel"], (i, _effect, result) => `Available to sell on ${i.channel}: ${units(result)}`);
+
+function append(steps: ExplanationStep[], more: readonly ExplanationStep[]): void {
+  for (let i = 0; i < more.length; i++) steps.push(more[i]);
+}
 
 export function availableToSell(context: ListingContext): AvailableToSell {
   const { channel, variant } = context;
@@ -23,26 +40,11 @@ export function availableToSell(context: ListingContext): AvailableToSell {
   if (variant.tracked) {
     const counted = poolFor(channel, context.levels);
     pool = counted.units;
-    steps.push(...counted.steps);
-  } else {
-    // Untracked stock has no count to protect, so reserves, buffers and throttling have nothing
-    // to act on; only the merchant's artificial counts and holds still apply.
-    pool = Math.max(0, channel.untrackedQuantity);
-    steps.push(
-      step(
-        "pool.untracked",
-        { untrackedQuantity: channel.untrackedQuantity },
-        pool,
-        pool,
-        `Inventory not tracked: ${channel.name} lists its untracked quantity of ${units(pool)}`,
-      ),
-    );
-  }
+    append(steps, counted.steps);
 
-  if (variant.tracked) {
     const reserved = reserveHeldFromChannel(channel.id, context.promotions, context.now, pool);
     reserve = reserved.units;
-    steps.push(...reserved.steps);
+    append(steps, reserved.steps);
 
     const protectedUnits = bufferFor({
       rules: context.bufferRules,
@@ -54,13 +56,17 @@ export function availableToSell(context: ListingContext): AvailableToSell {
       runningTotal: pool - reserve,
     });
     buffer = protectedUnits.units;
-    steps.push(...protectedUnits.steps);
+    append(steps, protectedUnits.steps);
+  } else {
+    // Untracked stock has no count to protect, so reserves, buffers and throttling have nothing
+    // to act on; only the merchant's artificial counts and holds still apply.
+    pool = Math.max(0, channel.untrackedQuantity);
+    steps.push(untrackedStep(pool, pool, channel.untrackedQuantity, channel.name));
   }
 
-  const computed = Math.max(0, Math.floor(pool - reserve - buffer));
-  if (pool - reserve - buffer < 0) {
-    steps.push(step("clamp.zero", {}, computed - (pool - reserve - buffer), 0, "Never listed below 0"));
-  }
+  const remaining = pool - reserve - buffer;
+  const computed = Math.max(0, Math.floor(remaining));
+  if (remaining < 0) steps.push(clampZeroStep(computed - remaining, 0));
 
   const allocation = allocationFor({
     rules: context.allocationRules,
@@ -70,31 +76,23 @@ export function availableToSell(context: ListingContext): AvailableToSell {
     computed,
     levels: context.levels,
   });
-  steps.push(...allocation.steps);
+  append(steps, allocation.steps);
   let quantity = allocation.quantity;
 
   if (variant.tracked) {
-    const throttle = throttleFor(channel, context.channels, pool, quantity);
+    const throttle = throttleFor(channel, context.channels, pool, quantity, variant.discontinued);
     throttled = throttle.throttled;
-    steps.push(...throttle.steps);
+    append(steps, throttle.steps);
     if (throttled) quantity = 0;
   }
 
   const { releaseAt } = variant;
   const held = releaseAt !== null && context.now.getTime() < releaseAt.getTime();
   if (held) {
-    steps.push(
-      step(
-        "hold.release",
-        { releaseAt: releaseAt.toISOString() },
-        -quantity,
-        0,
-        `On hold until its release on ${releaseAt.toISOString().slice(0, 10)}: listed at 0`,
-      ),
-    );
+    steps.push(holdStep(-quantity, 0, releaseAt.toISOString()));
     quantity = 0;
   }
 
-  steps.push(step("result", { quantity }, 0, quantity, `Available to sell on ${channel.name}: ${units(quantity)}`));
+  steps.push(resultStep(0, quantity, channel.name));
   return { listingId: context.listingId, quantity, pool, reserve, buffer, throttled, held, explanation: steps };
 }

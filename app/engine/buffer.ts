@@ -1,7 +1,7 @@
 import { ceilBps, ceilTolerant } from "./arithmetic";
 import { riskMultiplierOf } from "./defaults";
-import { type ExplanationStep, formatNumber, percent, step, units } from "./explain";
-import { mostSpecificRules, type RuleTarget } from "./rules";
+import { type ExplanationStep, formatNumber, percent, stepKind, units } from "./explain";
+import { appliesAt, bestSpecificity, type RuleTarget } from "./rules";
 import type { BufferRule, Channel } from "./types";
 
 export interface BufferInput {
@@ -20,91 +20,98 @@ export interface Buffer {
   steps: ExplanationStep[];
 }
 
-interface Candidate {
-  units: number;
-  step: (runningTotal: number) => ExplanationStep;
-}
+const fixedStep = stepKind("buffer.fixed", ["rule", "units", "channel"], (i) => `${i.channel} buffer: -${units(i.units)}`);
+const percentStep = stepKind(
+  "buffer.percent",
+  ["rule", "percentBps", "pool", "channel"],
+  (i, effect) => `${i.channel} buffer ${percent(i.percentBps)} of ${units(i.pool)}, rounded up: -${units(-effect)}`,
+);
+const velocityStep = stepKind(
+  "buffer.velocity",
+  ["rule", "velocityPerDay", "leadTimeDays", "safetyStock", "riskMultiplier", "channel", "exact"],
+  (i, effect) => {
+    const held = -effect;
+    const rounding = Math.abs(Number(i.exact) - held) < 1e-9 ? "" : ", rounded up";
+    return `${i.channel} buffer ${formatNumber(i.riskMultiplier)} × (${formatNumber(i.velocityPerDay)}/day × ${formatNumber(i.leadTimeDays)} days + ${formatNumber(i.safetyStock)})${rounding} = ${units(held)}`;
+  },
+);
+const discontinuedStep = stepKind("buffer.discontinued", [], () => "Discontinued: no buffer, sells down to zero");
+const noBufferStep = stepKind("buffer.none", ["channel"], (i) => `No buffer rule for ${i.channel}`);
+const tieStep = stepKind(
+  "buffer.tie",
+  ["rules"],
+  (i) => `${formatNumber(i.rules)} buffer rules at the same level: the largest applies`,
+);
 
+/** The units one rule holds back. */
 export function bufferUnits(rule: BufferRule, channel: Channel, pool: number, velocityPerDay: number): number {
-  return bufferCandidate(rule, channel, pool, velocityPerDay).units;
-}
-
-function bufferCandidate(rule: BufferRule, channel: Channel, pool: number, velocityPerDay: number): Candidate {
   switch (rule.kind) {
-    case "fixed": {
-      const held = Math.max(0, rule.units);
-      return {
-        units: held,
-        step: (before) =>
-          step("buffer.fixed", { rule: rule.id, units: held }, -held, before - held, `${channel.name} buffer: -${units(held)}`),
-      };
-    }
-    case "percent": {
+    case "fixed":
+      return Math.max(0, rule.units);
+    case "percent":
       // Rounded up: a buffer protects against overselling, so a partial unit is held back whole.
-      const held = ceilBps(pool, rule.percentBps);
-      return {
-        units: held,
-        step: (before) =>
-          step(
-            "buffer.percent",
-            { rule: rule.id, percentBps: rule.percentBps, pool },
-            -held,
-            before - held,
-            `${channel.name} buffer ${percent(rule.percentBps)} of ${units(pool)}, rounded up: -${units(held)}`,
-          ),
-      };
-    }
-    case "velocity": {
-      const risk = rule.riskMultiplier ?? riskMultiplierOf(channel);
-      const exact = (velocityPerDay * rule.leadTimeDays + rule.safetyStock) * risk;
-      const held = Math.max(0, ceilTolerant(exact));
-      const rounding = Math.abs(exact - held) < 1e-9 ? "" : ", rounded up";
-      return {
-        units: held,
-        step: (before) =>
-          step(
-            "buffer.velocity",
-            {
-              rule: rule.id,
-              velocityPerDay,
-              leadTimeDays: rule.leadTimeDays,
-              safetyStock: rule.safetyStock,
-              riskMultiplier: risk,
-            },
-            -held,
-            before - held,
-            `${channel.name} buffer ${formatNumber(risk)} × (${formatNumber(velocityPerDay)}/day × ${formatNumber(rule.leadTimeDays)} days + ${formatNumber(rule.safetyStock)})${rounding} = ${units(held)}`,
-          ),
-      };
-    }
+      return Math.max(0, ceilBps(Math.max(0, pool), rule.percentBps));
+    case "velocity":
+      return Math.max(0, ceilTolerant(velocityBufferExact(rule, channel, velocityPerDay)));
   }
 }
 
+function riskOf(rule: BufferRule & { kind: "velocity" }, channel: Channel): number {
+  return rule.riskMultiplier ?? riskMultiplierOf(channel);
+}
+
+/** (velocity × lead time + safety stock) × risk multiplier, before rounding up. */
+function velocityBufferExact(rule: BufferRule & { kind: "velocity" }, channel: Channel, velocityPerDay: number): number {
+  return (Math.max(0, velocityPerDay) * rule.leadTimeDays + rule.safetyStock) * riskOf(rule, channel);
+}
+
+function bufferStep(rule: BufferRule, held: number, input: BufferInput): ExplanationStep {
+  const after = input.runningTotal - held;
+  const name = input.channel.name;
+  switch (rule.kind) {
+    case "fixed":
+      return fixedStep(-held, after, rule.id, held, name);
+    case "percent":
+      return percentStep(-held, after, rule.id, rule.percentBps, input.pool, name);
+    case "velocity":
+      return velocityStep(
+        -held,
+        after,
+        rule.id,
+        Math.max(0, input.velocityPerDay),
+        rule.leadTimeDays,
+        rule.safetyStock,
+        riskOf(rule, input.channel),
+        name,
+        velocityBufferExact(rule, input.channel, input.velocityPerDay),
+      );
+  }
+}
+
+/**
+ * The buffer of the most specific rule (listing > variant > product/tag/collection > channel).
+ * Rules tied at that level: the largest holds, since two rules the merchant wrote at one level
+ * give no reason to prefer the riskier. A discontinued variant has none: it sells down to zero.
+ */
 export function bufferFor(input: BufferInput): Buffer {
-  const { channel, pool, velocityPerDay, runningTotal } = input;
-  if (input.discontinued) {
-    return {
-      units: 0,
-      steps: [step("buffer.discontinued", {}, 0, runningTotal, "Discontinued: no buffer, sells down to zero")],
-    };
+  const { rules, target, channel, pool, velocityPerDay, runningTotal } = input;
+  if (input.discontinued) return { units: 0, steps: [discontinuedStep(0, runningTotal)] };
+  const rank = bestSpecificity(rules, target);
+  if (rank < 0) return { units: 0, steps: [noBufferStep(0, runningTotal, channel.name)] };
+  let chosen: BufferRule | null = null;
+  let held = 0;
+  let tied = 0;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    if (!appliesAt(rule, target, rank)) continue;
+    tied++;
+    const candidate = bufferUnits(rule, channel, pool, velocityPerDay);
+    if (chosen === null || candidate > held) {
+      chosen = rule;
+      held = candidate;
+    }
   }
-  const winners = mostSpecificRules(input.rules, input.target);
-  if (winners.length === 0) {
-    return { units: 0, steps: [step("buffer.none", {}, 0, runningTotal, `No buffer rule for ${channel.name}`)] };
-  }
-  const candidates = winners.map((rule) => bufferCandidate(rule, channel, pool, velocityPerDay));
-  const chosen = candidates.reduce((a, b) => (b.units > a.units ? b : a));
-  const steps = [chosen.step(runningTotal)];
-  if (candidates.length > 1) {
-    steps.push(
-      step(
-        "buffer.tie",
-        { rules: candidates.length },
-        0,
-        runningTotal - chosen.units,
-        `${candidates.length} buffer rules at the same level: the largest applies`,
-      ),
-    );
-  }
-  return { units: chosen.units, steps };
+  const steps = [bufferStep(chosen as BufferRule, held, input)];
+  if (tied > 1) steps.push(tieStep(0, runningTotal - held, tied));
+  return { units: held, steps };
 }

@@ -1,4 +1,7 @@
-import { type ExplanationStep, step, units } from "./explain";
+// Bundles and kits: a kit sells as many as its scarcest component allows,
+// min over components of floor(component ATS on this channel / units of it per kit).
+
+import { type ExplanationStep, stepKind, units } from "./explain";
 
 export interface BundleComponentStock {
   variantId: string;
@@ -15,38 +18,41 @@ export interface BundleAvailability {
   explanation: ExplanationStep[];
 }
 
-/** A kit sells as many as its scarcest component allows: min over components of floor(ATS / units). */
+const emptyStep = stepKind("bundle.empty", [], () => "Bundle has no components: listed at 0");
+const componentStep = stepKind(
+  "bundle.component",
+  ["component", "availableToSell", "unitsPerBundle"],
+  (i, _effect, result) =>
+    `${i.component}: ${units(Math.max(0, Number(i.availableToSell)))} ÷ ${i.unitsPerBundle} per bundle, rounded down = ${result} bundles`,
+);
+const resultStep = stepKind(
+  "bundle.result",
+  ["limitedBy"],
+  (i, _effect, result) => `Bundle available: ${result}, limited by ${i.limitedBy}`,
+);
+
+/** Kits one component allows. A component needed 0 times (a data error) counts as needed once, the cautious reading. */
+export function bundlesFromComponent(availableToSell: number, unitsPerBundle: number): number {
+  return Math.floor(Math.max(0, availableToSell) / Math.max(1, unitsPerBundle));
+}
+
 export function bundleAvailableToSell(components: readonly BundleComponentStock[]): BundleAvailability {
   if (components.length === 0) {
     // A bundle with nothing in it has nothing to ship; listing it would promise an empty box.
-    return {
-      quantity: 0,
-      limitingVariantId: null,
-      explanation: [step("bundle.empty", {}, 0, 0, "Bundle has no components: listed at 0")],
-    };
+    return { quantity: 0, limitingVariantId: null, explanation: [emptyStep(0, 0)] };
   }
   const explanation: ExplanationStep[] = [];
   let quantity = Number.POSITIVE_INFINITY;
   let limiting = components[0];
   for (const component of components) {
     const perBundle = Math.max(1, component.unitsPerBundle);
-    const bundles = Math.floor(Math.max(0, component.availableToSell) / perBundle);
-    explanation.push(
-      step(
-        "bundle.component",
-        { component: component.name, availableToSell: component.availableToSell, unitsPerBundle: perBundle },
-        0,
-        bundles,
-        `${component.name}: ${units(Math.max(0, component.availableToSell))} ÷ ${perBundle} per bundle, rounded down = ${bundles} bundles`,
-      ),
-    );
+    const bundles = bundlesFromComponent(component.availableToSell, perBundle);
+    explanation.push(componentStep(0, bundles, component.name, component.availableToSell, perBundle));
     if (bundles < quantity) {
       quantity = bundles;
       limiting = component;
     }
   }
-  explanation.push(
-    step("bundle.result", { limitedBy: limiting.name }, 0, quantity, `Bundle available: ${quantity}, limited by ${limiting.name}`),
-  );
+  explanation.push(resultStep(quantity, quantity, limiting.name));
   return { quantity, limitingVariantId: limiting.variantId, explanation };
 }

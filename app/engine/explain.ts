@@ -2,11 +2,61 @@
 // can check with a calculator. `effect` is the signed change a step makes to the running figure
 // (units for quantities, cents for prices) and `result` the figure after it, so a screen can show
 // the steps as a ledger without parsing the text.
+//
+// Steps are recorded structured and worded only when read: the engine evaluates every listing of
+// a shop on each change, while a merchant opens a handful, so building sentences in the hot loop
+// would spend most of the engine's time on text nobody reads. A step keeps its rule id, effect,
+// result and up to eight input values in fixed slots (one small object of one shape, no per-step
+// record or array); the rule's kind, declared once with `stepKind`, names those values and words
+// them. `text`, `inputs` and `toJSON()` (so a stored explanation carries its words) are derived.
 
 export type StepInput = number | string | boolean | null;
+type Slot = StepInput | undefined;
 
-export interface ExplanationStep {
-  /** A stable id of the rule that acted, e.g. "buffer.velocity"; screens may key icons on it. */
+interface StepKind {
+  names: readonly string[];
+  format: (inputs: Readonly<Record<string, StepInput>>, effect: number, result: number) => string;
+}
+
+const STEP_KINDS = new Map<string, StepKind>();
+
+export class ExplanationStep {
+  constructor(
+    /** A stable id of the rule that acted, e.g. "buffer.velocity"; screens may key icons on it. */
+    readonly rule: string,
+    readonly effect: number,
+    readonly result: number,
+    private readonly v0: StepInput,
+    private readonly v1: StepInput,
+    private readonly v2: StepInput,
+    private readonly v3: StepInput,
+    private readonly v4: StepInput,
+    private readonly v5: StepInput,
+    private readonly v6: StepInput,
+    private readonly v7: StepInput,
+  ) {}
+
+  /** The rule's inputs by name, e.g. { velocityPerDay: 3, leadTimeDays: 2, ... }. */
+  get inputs(): Readonly<Record<string, StepInput>> {
+    const names = kindOf(this.rule).names;
+    const values = [this.v0, this.v1, this.v2, this.v3, this.v4, this.v5, this.v6, this.v7];
+    const inputs: Record<string, StepInput> = {};
+    for (let i = 0; i < names.length; i++) inputs[names[i]] = values[i];
+    return inputs;
+  }
+
+  /** The step in the merchant's words, e.g. "Amazon buffer 1.5 × (3/day × 2 days + 4) = 15 units". */
+  get text(): string {
+    return kindOf(this.rule).format(this.inputs, this.effect, this.result);
+  }
+
+  toJSON(): StoredStep {
+    return { rule: this.rule, inputs: this.inputs, effect: this.effect, result: this.result, text: this.text };
+  }
+}
+
+/** A step as stored or sent to a screen (what `JSON.stringify` writes). */
+export interface StoredStep {
   rule: string;
   inputs: Readonly<Record<string, StepInput>>;
   effect: number;
@@ -16,36 +66,73 @@ export interface ExplanationStep {
 
 export type Explanation = readonly ExplanationStep[];
 
-export function step(
-  rule: string,
-  inputs: Record<string, StepInput>,
+function kindOf(rule: string): StepKind {
+  const kind = STEP_KINDS.get(rule);
+  if (!kind) throw new Error(`No wording declared for explanation step "${rule}"`);
+  return kind;
+}
+
+export type StepFactory = (
   effect: number,
   result: number,
-  text: string,
-): ExplanationStep {
-  return { rule, inputs, effect, result, text };
+  v0?: Slot,
+  v1?: Slot,
+  v2?: Slot,
+  v3?: Slot,
+  v4?: Slot,
+  v5?: Slot,
+  v6?: Slot,
+  v7?: Slot,
+) => ExplanationStep;
+
+/**
+ * Declares a kind of step: its rule id, the names of its inputs in the order the factory takes
+ * them, and its wording. Returns the factory the engine calls in its hot path.
+ */
+export function stepKind(
+  rule: string,
+  names: readonly string[],
+  format: (inputs: Readonly<Record<string, StepInput>>, effect: number, result: number) => string,
+): StepFactory {
+  if (names.length > 8) throw new Error(`Step "${rule}" has more than 8 inputs`);
+  if (STEP_KINDS.has(rule)) throw new Error(`Step "${rule}" declared twice`);
+  STEP_KINDS.set(rule, { names, format });
+  return (effect, result, v0 = null, v1 = null, v2 = null, v3 = null, v4 = null, v5 = null, v6 = null, v7 = null) =>
+    new ExplanationStep(rule, effect, result, v0, v1, v2, v3, v4, v5, v6, v7);
 }
 
-export function units(count: number): string {
-  return `${formatNumber(count)} ${count === 1 ? "unit" : "units"}`;
+/** Words a stored step (for example one read back from the outbox) with today's wording. */
+export function storedStepText(stored: Pick<StoredStep, "rule" | "inputs" | "effect" | "result">): string {
+  return kindOf(stored.rule).format(stored.inputs, stored.effect, stored.result);
 }
 
-export function percent(bps: number): string {
-  return `${formatNumber(bps / 100)}%`;
+export function units(count: StepInput): string {
+  const n = Number(count);
+  return `${formatNumber(n)} ${n === 1 ? "unit" : "units"}`;
+}
+
+export function percent(bps: StepInput): string {
+  return `${formatNumber(Number(bps) / 100)}%`;
 }
 
 /** Minor units as a decimal amount; the currency symbol is the screen's business. */
-export function money(cents: number): string {
-  const sign = cents < 0 ? "-" : "";
-  const abs = Math.abs(cents);
+export function money(cents: StepInput): string {
+  const value = Number(cents);
+  const sign = value < 0 ? "-" : "";
+  const abs = Math.abs(value);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
 
-export function formatNumber(value: number): string {
+export function formatNumber(value: StepInput): string {
   // Up to 3 decimals, no trailing zeros, so 1.5 reads "1.5" and 1/3 reads "0.333".
-  return String(Math.round(value * 1000) / 1000);
+  return String(Math.round(Number(value) * 1000) / 1000);
 }
 
 export function explanationText(explanation: Explanation): string {
   return explanation.map((s) => s.text).join("\n");
+}
+
+/** Steps as plain records with their words, for storage or a screen. */
+export function storedExplanation(explanation: Explanation): StoredStep[] {
+  return explanation.map((s) => s.toJSON());
 }

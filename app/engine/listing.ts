@@ -1,10 +1,13 @@
-// One listing's desired state: what the outbox stores and a channel worker pushes.
+// ENTRY POINT of the engine: `desiredListing(input)` gives one listing's desired state (the
+// quantity and price to push, each with its explanation) from plain facts; the recompute service
+// calls it per listing, then `listingChanged` / `changedListings` (changes.ts) to decide whether
+// to write the outbox row. Pure and synchronous: no I/O, no clock (`now` is an input), no state.
 
 import { availableToSell } from "./ats";
 import type { DesiredState } from "./changes";
 import type { Explanation } from "./explain";
 import { listingPrice, type ListingPrice, type PriceContext } from "./price";
-import type { AvailableToSell, Cents, ListingContext } from "./types";
+import type { AvailableToSell, ListingContext } from "./types";
 
 export type DesiredListingInput = ListingContext & Omit<PriceContext, "listingId" | "channel" | "variant">;
 
@@ -17,11 +20,10 @@ export interface DesiredListing extends DesiredState {
 export function desiredListing(input: DesiredListingInput): DesiredListing {
   const ats = availableToSell(input);
   const price = listingPrice(input);
-  const priceCents: Cents = price.priceCents;
   return {
     listingId: input.listingId,
     quantity: ats.quantity,
-    priceCents,
+    priceCents: price.priceCents,
     availableToSell: ats,
     price,
     explanation: { quantity: ats.explanation, price: price.explanation },

@@ -1,11 +1,35 @@
 import { floorBps } from "./arithmetic";
-import { type ExplanationStep, percent, step, units } from "./explain";
+import { type ExplanationStep, percent, stepKind, units } from "./explain";
 import type { Channel, StockLevel } from "./types";
 
 export interface Pool {
   units: number;
   steps: ExplanationStep[];
 }
+
+const notSaleableStep = stepKind(
+  "pool.skipNotSaleable",
+  ["location", "available"],
+  (i) => `${i.location} is not saleable: not counted`,
+);
+const notEligibleStep = stepKind(
+  "pool.skipNotEligible",
+  ["location", "available", "channel"],
+  (i) => `${i.location} does not feed ${i.channel}: not counted`,
+);
+const negativeNote = (available: number) => (available < 0 ? ` (available ${available} counts as 0)` : "");
+const locationStep = stepKind(
+  "pool.location",
+  ["location", "available"],
+  (i, effect) => `${i.location}: +${units(effect)}${negativeNote(Number(i.available))}`,
+);
+const vendorLocationStep = stepKind(
+  "pool.vendorLocation",
+  ["location", "available", "vendorShareBps"],
+  (i, effect) =>
+    `${i.location} (vendor) reports ${units(Math.max(0, Number(i.available)))}, counted at ${percent(i.vendorShareBps)}, rounded down: +${units(effect)}${negativeNote(Number(i.available))}`,
+);
+const totalStep = stepKind("pool.total", ["locations", "channel"], (i, _e, result) => `Pool for ${i.channel}: ${units(result)}`);
 
 export function locationFeedsChannel(level: StockLevel, channelId: string): boolean {
   const eligible = level.location.eligibleChannelIds;
@@ -26,34 +50,23 @@ export function poolFor(channel: Channel, levels: readonly StockLevel[]): Pool {
   const steps: ExplanationStep[] = [];
   let total = 0;
   for (const level of levels) {
-    const { location } = level;
-    const inputs = { location: location.name, available: level.available };
+    const { location, available } = level;
     if (!location.saleable) {
-      steps.push(step("pool.skipNotSaleable", inputs, 0, total, `${location.name} is not saleable: not counted`));
+      steps.push(notSaleableStep(0, total, location.name, available));
       continue;
     }
     if (!locationFeedsChannel(level, channel.id)) {
-      steps.push(
-        step("pool.skipNotEligible", inputs, 0, total, `${location.name} does not feed ${channel.name}: not counted`),
-      );
+      steps.push(notEligibleStep(0, total, location.name, available, channel.name));
       continue;
     }
     const contribution = locationContribution(level);
     total += contribution;
-    const negativeNote = level.available < 0 ? ` (available ${level.available} counts as 0)` : "";
-    const text = location.isDropShip
-      ? `${location.name} (vendor) reports ${units(Math.max(0, level.available))}, counted at ${percent(location.vendorShareBps)}, rounded down: +${units(contribution)}${negativeNote}`
-      : `${location.name}: +${units(contribution)}${negativeNote}`;
     steps.push(
-      step(
-        location.isDropShip ? "pool.vendorLocation" : "pool.location",
-        { ...inputs, vendorShareBps: location.isDropShip ? location.vendorShareBps : null },
-        contribution,
-        total,
-        text,
-      ),
+      location.isDropShip
+        ? vendorLocationStep(contribution, total, location.name, available, location.vendorShareBps)
+        : locationStep(contribution, total, location.name, available),
     );
   }
-  steps.push(step("pool.total", { locations: levels.length }, 0, total, `Pool for ${channel.name}: ${units(total)}`));
+  steps.push(totalStep(0, total, levels.length, channel.name));
   return { units: total, steps };
 }

@@ -102,7 +102,7 @@ describe("floors and caps", () => {
   it("never publishes below MAP: clamps up to it and records a notice", () => {
     const result = listingPrice(aPriceContext({ mapCents: 1_950, priceRules: [aRule({ differentialBps: -1_000 })] }));
     expect(result.priceCents).toBe(1_950);
-    expect(result.notices).toContainEqual({ code: "mapClamped", message: "Price 18.00 is under MAP 19.50: published at MAP" });
+    expect(result.notices.map((n) => n.toJSON())).toContainEqual({ code: "mapClamped", message: "Price 18.00 is under MAP 19.50: published at MAP" });
   });
 
   it("lowers a price above the channel's cap to the cap", () => {

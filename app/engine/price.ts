@@ -6,8 +6,8 @@
 // only division is by 10 000 and is rounded once, half up, to the cent: 19.99 × 1.1 is 21.989 in
 // exact arithmetic and 21.989000000000001 in doubles, and both must publish 21.99.
 
-import { type ExplanationStep, money, percent, step } from "./explain";
-import { mostSpecificRules } from "./rules";
+import { type ExplanationStep, money, percent, stepKind } from "./explain";
+import { appliesAt, bestSpecificity, type RuleTarget } from "./rules";
 import type { Cents, Channel, ScopedRule, VariantFacts } from "./types";
 
 export const PRICE_ROUNDINGS = ["none", "cents99", "cents95", "whole"] as const;
@@ -38,9 +38,41 @@ export interface PriceContext {
 
 export type PriceNoticeCode = "mapClamped" | "mapAnchorMissing" | "priceCapped" | "unprofitable" | "costUnknown" | "feesExceedPrice";
 
-export interface PriceNotice {
-  code: PriceNoticeCode;
-  message: string;
+/**
+ * Something the merchant should know about a price. Worded on reading, like explanation steps:
+ * the figures are kept and the sentence built only when a screen or an alert shows it.
+ */
+export class PriceNotice {
+  constructor(
+    readonly code: PriceNoticeCode,
+    /** The price the notice is about (before a clamp or cap), in cents; 0 when not applicable. */
+    readonly priceCents: Cents = 0,
+    /** The limit involved: MAP, the cap or the fee-inclusive floor, in cents; 0 when not applicable. */
+    readonly limitCents: Cents = 0,
+    readonly feeBps: number = 0,
+    readonly minMarginBps: number = 0,
+  ) {}
+
+  get message(): string {
+    switch (this.code) {
+      case "mapClamped":
+        return `Price ${money(this.priceCents)} is under MAP ${money(this.limitCents)}: published at MAP`;
+      case "mapAnchorMissing":
+        return "MAP is the anchor but this variant has no MAP: the Shopify price is used";
+      case "priceCapped":
+        return `Price ${money(this.priceCents)} lowered to the cap of ${money(this.limitCents)}`;
+      case "unprofitable":
+        return `Price ${money(this.priceCents)} is under the fee-inclusive floor of ${money(this.limitCents)}`;
+      case "costUnknown":
+        return "No cost known: profitability not checked";
+      case "feesExceedPrice":
+        return `Fees ${percent(this.feeBps)} and minimum margin ${percent(this.minMarginBps)} take the whole price: no price is profitable`;
+    }
+  }
+
+  toJSON(): { code: PriceNoticeCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
 }
 
 export interface ListingPrice {
@@ -60,6 +92,39 @@ const ROUNDING_WORDS: Readonly<Record<PriceRounding, string>> = {
   cents95: "up to .95",
   whole: "up to a whole amount",
 };
+
+const anchorMapStep = stepKind("price.anchorMap", ["mapCents"], (i) => `Anchor: MAP ${money(i.mapCents)}`);
+const anchorShopifyStep = stepKind("price.anchorShopify", ["shopifyPriceCents"], (i) => `Anchor: Shopify price ${money(i.shopifyPriceCents)}`);
+const differentialPercentStep = stepKind(
+  "price.differentialPercent",
+  ["differentialBps", "channel"],
+  (i, effect, result) =>
+    `${i.channel} differential ${Number(i.differentialBps) > 0 ? "+" : ""}${percent(i.differentialBps)}: ${money(result - effect)} → ${money(result)}`,
+);
+const differentialAmountStep = stepKind(
+  "price.differentialAmount",
+  ["differentialCents", "channel"],
+  (i, _effect, result) => `${i.channel} adds ${money(i.differentialCents)}: ${money(result)}`,
+);
+const notNegativeStep = stepKind("price.notNegative", [], () => "A price is never below 0");
+const roundingStep = stepKind(
+  "price.rounding",
+  ["rounding"],
+  (i, _effect, result) => `Rounded ${ROUNDING_WORDS[i.rounding as PriceRounding]}: ${money(result)}`,
+);
+const capStep = stepKind("price.cap", ["maxPriceCents"], (i) => `Capped at ${money(i.maxPriceCents)}`);
+const mapFloorStep = stepKind(
+  "price.mapFloor",
+  ["mapCents"],
+  (i) => `Raised to MAP ${money(i.mapCents)} (never published below MAP)`,
+);
+const feeFloorStep = stepKind(
+  "price.feeFloor",
+  ["costCents", "fixedFeeCents", "shippingCents", "feeBps", "minMarginBps", "floorCents", "unprofitable"],
+  (i) =>
+    `Fee-inclusive floor (${money(i.costCents)} + ${money(i.fixedFeeCents)} + ${money(i.shippingCents)}) ÷ (1 − ${percent(i.feeBps)} − ${percent(i.minMarginBps)}) = ${money(i.floorCents)}: ${i.unprofitable ? "unprofitable" : "profitable"}`,
+);
+const resultStep = stepKind("price.result", ["channel"], (i, _effect, result) => `Price on ${i.channel}: ${money(result)}`);
 
 /**
  * Rounds up to the next price ending, as Shopify Markets' price rounding does, so a rounded price
@@ -91,7 +156,11 @@ export function feeInclusiveFloor(costCents: Cents, rule: PriceRule): Cents | nu
   return Math.ceil(((costCents + rule.fixedFeeCents + rule.shippingCents) * 10_000) / keptBps);
 }
 
-const NO_RULE: Omit<PriceRule, "id" | "channelId" | "scope" | "scopeValue"> = {
+const NO_RULE: PriceRule = {
+  id: "none",
+  channelId: null,
+  scope: "channel",
+  scopeValue: null,
   differentialBps: 0,
   differentialCents: 0,
   rounding: "none",
@@ -111,111 +180,81 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
   let anchor = context.shopifyPriceCents;
   if (rule.mapIsAnchor && mapCents !== null) {
     anchor = mapCents;
-    steps.push(step("price.anchorMap", { mapCents }, anchor, anchor, `Anchor: MAP ${money(anchor)}`));
+    steps.push(anchorMapStep(anchor, anchor, mapCents));
   } else {
-    if (rule.mapIsAnchor) {
-      notices.push({ code: "mapAnchorMissing", message: "MAP is the anchor but this variant has no MAP: the Shopify price is used" });
-    }
-    steps.push(step("price.anchorShopify", { shopifyPriceCents: anchor }, anchor, anchor, `Anchor: Shopify price ${money(anchor)}`));
+    if (rule.mapIsAnchor) notices.push(new PriceNotice("mapAnchorMissing"));
+    steps.push(anchorShopifyStep(anchor, anchor, anchor));
   }
 
   let price = anchor;
   if (rule.differentialBps !== 0) {
     const next = applyDifferential(price, rule.differentialBps);
-    steps.push(
-      step(
-        "price.differentialPercent",
-        { differentialBps: rule.differentialBps },
-        next - price,
-        next,
-        `${channel.name} differential ${rule.differentialBps > 0 ? "+" : ""}${percent(rule.differentialBps)}: ${money(price)} → ${money(next)}`,
-      ),
-    );
+    steps.push(differentialPercentStep(next - price, next, rule.differentialBps, channel.name));
     price = next;
   }
   if (rule.differentialCents !== 0) {
     const next = price + rule.differentialCents;
-    steps.push(
-      step(
-        "price.differentialAmount",
-        { differentialCents: rule.differentialCents },
-        rule.differentialCents,
-        next,
-        `${channel.name} adds ${money(rule.differentialCents)}: ${money(next)}`,
-      ),
-    );
+    steps.push(differentialAmountStep(rule.differentialCents, next, rule.differentialCents, channel.name));
     price = next;
   }
   if (price < 0) {
-    steps.push(step("price.notNegative", {}, -price, 0, "A price is never below 0"));
+    steps.push(notNegativeStep(-price, 0));
     price = 0;
   }
   if (rule.rounding !== "none") {
     const next = roundPrice(price, rule.rounding);
-    steps.push(
-      step("price.rounding", { rounding: rule.rounding }, next - price, next, `Rounded ${ROUNDING_WORDS[rule.rounding]}: ${money(next)}`),
-    );
+    steps.push(roundingStep(next - price, next, rule.rounding));
     price = next;
   }
   if (rule.maxPriceCents !== null && price > rule.maxPriceCents) {
     const next = rule.maxPriceCents;
-    notices.push({ code: "priceCapped", message: `Price ${money(price)} lowered to the cap of ${money(next)}` });
-    steps.push(step("price.cap", { maxPriceCents: next }, next - price, next, `Capped at ${money(next)}`));
+    notices.push(new PriceNotice("priceCapped", price, next));
+    steps.push(capStep(next - price, next, next));
     price = next;
   }
   // MAP last: it is the one floor that must hold whatever the other rules said.
   if (mapCents !== null && price < mapCents) {
-    notices.push({ code: "mapClamped", message: `Price ${money(price)} is under MAP ${money(mapCents)}: published at MAP` });
-    steps.push(step("price.mapFloor", { mapCents }, mapCents - price, mapCents, `Raised to MAP ${money(mapCents)} (never published below MAP)`));
+    notices.push(new PriceNotice("mapClamped", price, mapCents));
+    steps.push(mapFloorStep(mapCents - price, mapCents, mapCents));
     price = mapCents;
   }
 
   let floorCents: Cents | null = null;
   let unprofitable = false;
   if (context.costCents === null) {
-    notices.push({ code: "costUnknown", message: "No cost known: profitability not checked" });
+    notices.push(new PriceNotice("costUnknown"));
   } else {
     floorCents = feeInclusiveFloor(context.costCents, rule);
     if (floorCents === null) {
       unprofitable = true;
-      notices.push({
-        code: "feesExceedPrice",
-        message: `Fees ${percent(rule.feeBps)} and minimum margin ${percent(rule.minMarginBps)} take the whole price: no price is profitable`,
-      });
-    } else if (price < floorCents) {
-      unprofitable = true;
-      notices.push({ code: "unprofitable", message: `Price ${money(price)} is under the fee-inclusive floor of ${money(floorCents)}` });
-    }
-    if (floorCents !== null) {
+      notices.push(new PriceNotice("feesExceedPrice", price, 0, rule.feeBps, rule.minMarginBps));
+    } else {
+      if (price < floorCents) {
+        unprofitable = true;
+        notices.push(new PriceNotice("unprofitable", price, floorCents));
+      }
       steps.push(
-        step(
-          "price.feeFloor",
-          {
-            costCents: context.costCents,
-            fixedFeeCents: rule.fixedFeeCents,
-            shippingCents: rule.shippingCents,
-            feeBps: rule.feeBps,
-            minMarginBps: rule.minMarginBps,
-          },
-          0,
-          price,
-          `Fee-inclusive floor (${money(context.costCents)} + ${money(rule.fixedFeeCents)} + ${money(rule.shippingCents)}) ÷ (1 − ${percent(rule.feeBps)} − ${percent(rule.minMarginBps)}) = ${money(floorCents)}: ${unprofitable ? "unprofitable" : "profitable"}`,
-        ),
+        feeFloorStep(0, price, context.costCents, rule.fixedFeeCents, rule.shippingCents, rule.feeBps, rule.minMarginBps, floorCents, unprofitable),
       );
     }
   }
 
-  steps.push(step("result", { priceCents: price }, 0, price, `Price on ${channel.name}: ${money(price)}`));
+  steps.push(resultStep(0, price, channel.name));
   return { listingId: context.listingId, priceCents: price, anchorCents: anchor, floorCents, unprofitable, notices, explanation: steps };
 }
 
 export function listingPrice(context: PriceContext): ListingPrice {
-  const target = { listingId: context.listingId, channelId: context.channel.id, variant: context.variant };
-  const winners = mostSpecificRules(context.priceRules, target);
-  if (winners.length === 0) {
-    return priceWithRule(context, { id: "none", channelId: null, scope: "channel", scopeValue: null, ...NO_RULE });
-  }
+  const target: RuleTarget = { listingId: context.listingId, channelId: context.channel.id, variant: context.variant };
+  const rules = context.priceRules;
+  const rank = bestSpecificity(rules, target);
+  if (rank < 0) return priceWithRule(context, NO_RULE);
   // Two price rules at the same level: the higher price protects margin and MAP.
-  return winners.map((rule) => priceWithRule(context, rule)).reduce((a, b) => (b.priceCents > a.priceCents ? b : a));
+  let chosen: ListingPrice | null = null;
+  for (let i = 0; i < rules.length; i++) {
+    if (!appliesAt(rules[i], target, rank)) continue;
+    const candidate = priceWithRule(context, rules[i]);
+    if (chosen === null || candidate.priceCents > chosen.priceCents) chosen = candidate;
+  }
+  return chosen as ListingPrice;
 }
 

@@ -1,5 +1,5 @@
 import { DEFAULT_RESERVE_LEAD_HOURS } from "./defaults";
-import { type ExplanationStep, step, units } from "./explain";
+import { type ExplanationStep, stepKind, units } from "./explain";
 import type { PromotionReserve, PromotionStatus } from "./types";
 
 const HOUR_MS = 3_600_000;
@@ -7,6 +7,14 @@ const HOUR_MS = 3_600_000;
 // A paused promotion keeps its reserve: it may resume, and releasing the units would let other
 // channels sell them in the meantime. Drafts hold nothing until the merchant readies them.
 const HOLDING_STATUSES: ReadonlySet<PromotionStatus> = new Set(["ready", "running", "paused"]);
+
+const reserveStep = stepKind(
+  "reserve.promotion",
+  ["promotion", "reserveUnits"],
+  (i) => `Reserved for promotion "${i.promotion}" on other channels: -${units(i.reserveUnits)}`,
+);
+
+const NO_STEPS: readonly ExplanationStep[] = [];
 
 /** Running, or starting within the lead time, and not over. */
 export function isReserveHeld(
@@ -21,7 +29,7 @@ export function isReserveHeld(
 
 export interface Reserve {
   units: number;
-  steps: ExplanationStep[];
+  steps: readonly ExplanationStep[];
 }
 
 /** Units that exclusive promotions on other channels hold back from this channel. */
@@ -31,6 +39,7 @@ export function reserveHeldFromChannel(
   now: Date,
   runningTotal: number,
 ): Reserve {
+  if (promotions.length === 0) return { units: 0, steps: NO_STEPS };
   const steps: ExplanationStep[] = [];
   let reserved = 0;
   for (const promotion of promotions) {
@@ -39,15 +48,7 @@ export function reserveHeldFromChannel(
     const held = Math.max(0, promotion.reserveUnits);
     if (held === 0) continue;
     reserved += held;
-    steps.push(
-      step(
-        "reserve.promotion",
-        { promotion: promotion.name, reserveUnits: held },
-        -held,
-        runningTotal - reserved,
-        `Reserved for promotion "${promotion.name}" on other channels: -${units(held)}`,
-      ),
-    );
+    steps.push(reserveStep(-held, runningTotal - reserved, promotion.name, held));
   }
   return { units: reserved, steps };
 }

@@ -39,8 +39,27 @@ export function ruleApplies(rule: ScopedRule, target: RuleTarget): boolean {
   }
 }
 
-function specificity(rule: ScopedRule): number {
+export function specificity(rule: ScopedRule): number {
   return SCOPE_RANK[rule.scope] * 2 + (rule.channelId === null ? 0 : 1);
+}
+
+/**
+ * The specificity of the most specific rule that applies, or -1 when none does. With
+ * `appliesAt` it lets the hot path walk the winners without building an array per listing.
+ */
+export function bestSpecificity(rules: readonly ScopedRule[], target: RuleTarget): number {
+  let best = -1;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    const rank = specificity(rule);
+    if (rank > best && ruleApplies(rule, target)) best = rank;
+  }
+  return best;
+}
+
+/** Whether `rule` is one of the winners at specificity `rank` (see `bestSpecificity`). */
+export function appliesAt(rule: ScopedRule, target: RuleTarget, rank: number): boolean {
+  return specificity(rule) === rank && ruleApplies(rule, target);
 }
 
 /** The applicable rules of the highest specificity (several when the merchant wrote ties). */

@@ -1,11 +1,26 @@
-import { type ExplanationStep, step, units } from "./explain";
+import { type ExplanationStep, stepKind, units } from "./explain";
 import type { Channel } from "./types";
 
 export interface Throttle {
   throttled: boolean;
   threshold: number;
-  steps: ExplanationStep[];
+  steps: readonly ExplanationStep[];
 }
+
+const lowStockStep = stepKind("throttle.lowStock", ["pool", "threshold", "raisedBy", "channel"], (i) => {
+  const why = i.raisedBy
+    ? `${i.channel}'s low-stock threshold is raised to ${units(i.threshold)} because higher-priority ${i.raisedBy} pauses below it`
+    : `${i.channel}'s low-stock threshold is ${units(i.threshold)}`;
+  return `Pool of ${units(i.pool)} is under the low-stock threshold: ${why}; listed at 0`;
+});
+const discontinuedStep = stepKind(
+  "throttle.discontinuedTopChannel",
+  ["pool", "threshold", "channel"],
+  (i) =>
+    `Pool of ${units(i.pool)} is under ${i.channel}'s low-stock threshold of ${units(i.threshold)}, but the variant is discontinued and ${i.channel} ranks first: it sells the last units`,
+);
+
+const NO_STEPS: readonly ExplanationStep[] = [];
 
 /**
  * A channel's effective threshold is its own, raised to the threshold of every channel with a
@@ -29,28 +44,33 @@ export function effectiveThreshold(channel: Channel, channels: readonly Channel[
   return { threshold, raisedBy };
 }
 
+/** No other channel of the shop ranks above this one (ties share first place). */
+export function ranksFirst(channel: Channel, channels: readonly Channel[] = []): boolean {
+  for (const other of channels) if (other.id !== channel.id && other.priority < channel.priority) return false;
+  return true;
+}
+
+/**
+ * Low-stock throttling: under its effective threshold a channel lists 0. A discontinued variant is
+ * never restocked, so holding its last units back would strand them for good: the channel ranked
+ * first still sells them (domain.md: a discontinued variant sells to zero), while lower-priority
+ * channels are throttled as usual so those last units still go where an oversell costs most.
+ */
 export function throttleFor(
   channel: Channel,
   channels: readonly Channel[] | undefined,
   pool: number,
   runningTotal: number,
+  discontinued = false,
 ): Throttle {
   const { threshold, raisedBy } = effectiveThreshold(channel, channels);
-  if (threshold === 0 || pool >= threshold) return { throttled: false, threshold, steps: [] };
-  const why = raisedBy
-    ? `${channel.name}'s low-stock threshold is raised to ${units(threshold)} because higher-priority ${raisedBy.name} pauses below it`
-    : `${channel.name}'s low-stock threshold is ${units(threshold)}`;
+  if (threshold === 0 || pool >= threshold) return { throttled: false, threshold, steps: NO_STEPS };
+  if (discontinued && ranksFirst(channel, channels)) {
+    return { throttled: false, threshold, steps: [discontinuedStep(0, runningTotal, pool, threshold, channel.name)] };
+  }
   return {
     throttled: true,
     threshold,
-    steps: [
-      step(
-        "throttle.lowStock",
-        { pool, threshold, raisedBy: raisedBy?.name ?? null },
-        -runningTotal,
-        0,
-        `Pool of ${units(pool)} is under the low-stock threshold: ${why}; listed at 0`,
-      ),
-    ],
+    steps: [lowStockStep(-runningTotal, 0, pool, threshold, raisedBy?.name ?? null, channel.name)],
   };
 }

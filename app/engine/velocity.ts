@@ -10,9 +10,16 @@
 // a merchant who widens the window to smooth a seasonal product really does smooth it.
 
 import { DEFAULT_VELOCITY_WINDOW_DAYS } from "./defaults";
-import { type ExplanationStep, formatNumber, step } from "./explain";
+import { type ExplanationStep, formatNumber, stepKind } from "./explain";
 
 const DAY_MS = 86_400_000;
+
+const velocityStep = stepKind(
+  "velocity.ewma",
+  ["unitsInWindow", "windowDays", "halfLifeDays"],
+  (i, _effect, result) =>
+    `${formatNumber(i.unitsInWindow)} sold in the last ${i.windowDays} days, recent days weighted more (half-life ${formatNumber(i.halfLifeDays)} days): ${formatNumber(result)}/day`,
+);
 
 export interface Sale {
   at: Date;
@@ -74,15 +81,7 @@ export function salesVelocity(sales: readonly Sale[], options: VelocityOptions):
     unitsInWindow,
     windowDays,
     halfLifeDays,
-    explanation: [
-      step(
-        "velocity.ewma",
-        { unitsInWindow, windowDays, halfLifeDays },
-        0,
-        perDay,
-        `${formatNumber(unitsInWindow)} sold in the last ${windowDays} days, recent days weighted more (half-life ${formatNumber(halfLifeDays)} days): ${formatNumber(perDay)}/day`,
-      ),
-    ],
+    explanation: [velocityStep(0, perDay, unitsInWindow, windowDays, halfLifeDays)],
   };
 }
 

@@ -1,0 +1,206 @@
+// Throughput and memory of the engine's hot path, `desiredListing`, over realistic, varied
+// listings. Run: `npx tsx app/engine/bench.ts [n]` (n defaults to 1,000,000). Memory figures need
+// the garbage collector exposed: `npx node --expose-gc --import tsx app/engine/bench.ts [n]`.
+//
+// Inputs are built before the clock starts, as the recompute service builds them from the mirror:
+// a few thousand distinct listings (1-4 locations with drop shippers, stores that do not sell
+// online and channel-restricted shelves; buffer rules at channel, tag, variant and listing level of
+// all three kinds; caps, shares and fixed counts; running and planned promotions; price rules with
+// differentials, rounding, MAP and fees; untracked, discontinued and preorder variants) are cycled
+// through n times with a stock level changed on each pass, so no two consecutive calls see the same
+// input and the engine cannot be answered from a cache.
+
+import { cpus } from "node:os";
+import { explanationText } from "./explain";
+import { desiredListing, type DesiredListing, type DesiredListingInput } from "./listing";
+import type { PriceRounding, PriceRule } from "./price";
+import {
+  type AllocationRule,
+  type BufferRule,
+  CHANNEL_KINDS,
+  type Channel,
+  type Location,
+  type PromotionReserve,
+  type StockLevel,
+} from "./types";
+
+const DISTINCT_LISTINGS = 4_096;
+const NOW = new Date("2025-06-01T12:00:00Z");
+const HOUR = 3_600_000;
+
+/** A small deterministic generator (mulberry32), so every run measures the same listings. */
+function randomSource(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const random = randomSource(20_250_601);
+const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+const chance = (p: number) => random() < p;
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+
+const channels: Channel[] = CHANNEL_KINDS.map((kind, index) => ({
+  id: `ch-${kind}`,
+  kind,
+  name: kind === "tiktok" ? "TikTok Shop" : kind[0].toUpperCase() + kind.slice(1),
+  priority: index + 1,
+  riskMultiplier: null,
+  lowStockThreshold: [0, 5, 10, 20, 0][index],
+  untrackedQuantity: 25,
+}));
+
+const locations: Location[] = [
+  { id: "loc-wh", name: "Main warehouse", saleable: true, isDropShip: false, vendorShareBps: 10_000, eligibleChannelIds: null },
+  { id: "loc-3pl", name: "3PL East", saleable: true, isDropShip: false, vendorShareBps: 10_000, eligibleChannelIds: ["ch-amazon", "ch-walmart", "ch-shopify"] },
+  { id: "loc-drop", name: "Cell Phones Etc.", saleable: true, isDropShip: true, vendorShareBps: 8_000, eligibleChannelIds: null },
+  { id: "loc-store", name: "Retail Store 01", saleable: false, isDropShip: false, vendorShareBps: 10_000, eligibleChannelIds: null },
+];
+
+const tags = ["fragile", "gift", "clearance", "hero"];
+
+function bufferRules(listingId: string, variantId: string): BufferRule[] {
+  const rules: BufferRule[] = [
+    { id: "b-amz", channelId: "ch-amazon", scope: "channel", scopeValue: null, kind: "velocity", leadTimeDays: 2, safetyStock: 4, riskMultiplier: null },
+    { id: "b-ebay", channelId: "ch-ebay", scope: "channel", scopeValue: null, kind: "percent", percentBps: 1_000 },
+    { id: "b-all", channelId: null, scope: "channel", scopeValue: null, kind: "fixed", units: 2 },
+  ];
+  if (chance(0.3)) rules.push({ id: "b-tag", channelId: null, scope: "tag", scopeValue: pick(tags), kind: "fixed", units: between(1, 6) });
+  if (chance(0.2)) {
+    rules.push({ id: "b-var", channelId: null, scope: "variant", scopeValue: variantId, kind: "velocity", leadTimeDays: between(1, 7), safetyStock: between(0, 5), riskMultiplier: null });
+  }
+  if (chance(0.1)) rules.push({ id: "b-lst", channelId: null, scope: "listing", scopeValue: listingId, kind: "percent", percentBps: between(500, 2_500) });
+  return rules;
+}
+
+function allocationRules(listingId: string): AllocationRule[] {
+  const rules: AllocationRule[] = [];
+  if (chance(0.25)) rules.push({ id: "a-cap", channelId: "ch-ebay", scope: "channel", scopeValue: null, kind: "cap", units: between(3, 30) });
+  if (chance(0.15)) rules.push({ id: "a-share", channelId: "ch-tiktok", scope: "channel", scopeValue: null, kind: "poolShare", percentBps: 3_000 });
+  if (chance(0.05)) rules.push({ id: "a-fixed", channelId: null, scope: "listing", scopeValue: listingId, kind: "fixed", units: between(1, 10) });
+  if (chance(0.05)) rules.push({ id: "a-vendor", channelId: null, scope: "channel", scopeValue: null, kind: "vendorShare", percentBps: 5_000, locationId: "loc-drop" });
+  return rules;
+}
+
+function promotions(): PromotionReserve[] {
+  if (!chance(0.15)) return [];
+  const startsIn = between(-48, 96);
+  return [
+    {
+      promotionId: "promo-1",
+      name: "Summer flash sale",
+      status: pick(["ready", "running", "draft"] as const),
+      startsAt: new Date(NOW.getTime() + startsIn * HOUR),
+      endsAt: new Date(NOW.getTime() + (startsIn + 72) * HOUR),
+      channelIds: ["ch-tiktok"],
+      reserveUnits: between(2, 20),
+      exclusive: chance(0.8),
+    },
+  ];
+}
+
+function priceRules(): PriceRule[] {
+  const base = { fixedFeeCents: 30, shippingCents: 0, maxPriceCents: null, mapIsAnchor: false };
+  const rounding: PriceRounding = pick(["none", "cents99", "cents95", "whole"]);
+  return [
+    { id: "p-amz", channelId: "ch-amazon", scope: "channel", scopeValue: null, ...base, differentialBps: 0, differentialCents: 0, rounding, feeBps: 1_500, minMarginBps: 1_000 },
+    { id: "p-ebay", channelId: "ch-ebay", scope: "channel", scopeValue: null, ...base, differentialBps: 500, differentialCents: 0, rounding: "cents99", feeBps: 1_300, minMarginBps: 1_000 },
+    { id: "p-tt", channelId: "ch-tiktok", scope: "channel", scopeValue: null, ...base, differentialBps: -500, differentialCents: 0, rounding: "cents95", feeBps: 800, minMarginBps: 500 },
+    { id: "p-wm", channelId: "ch-walmart", scope: "channel", scopeValue: null, ...base, differentialBps: 0, differentialCents: 100, rounding, feeBps: 1_500, minMarginBps: 1_000, mapIsAnchor: chance(0.3) },
+  ];
+}
+
+function aListingInput(index: number): DesiredListingInput {
+  const listingId = `lst-${index}`;
+  const variantId = `var-${index >> 2}`;
+  const levels: StockLevel[] = locations.filter(() => chance(0.7)).map((location) => ({ location, available: between(-3, 120) }));
+  if (levels.length === 0) levels.push({ location: locations[0], available: between(0, 40) });
+  const priceCents = between(500, 25_000);
+  return {
+    listingId,
+    channel: channels[index % channels.length],
+    channels,
+    variant: {
+      id: variantId,
+      productId: `prod-${index >> 4}`,
+      tags: tags.filter(() => chance(0.25)),
+      collections: [],
+      tracked: !chance(0.05),
+      discontinued: chance(0.05),
+      releaseAt: chance(0.03) ? new Date(NOW.getTime() + between(-100, 100) * HOUR) : null,
+    },
+    levels,
+    bufferRules: bufferRules(listingId, variantId),
+    allocationRules: allocationRules(listingId),
+    promotions: promotions(),
+    velocityPerDay: chance(0.2) ? 0 : Math.round(random() * 800) / 100,
+    now: NOW,
+    shopifyPriceCents: priceCents,
+    mapCents: chance(0.3) ? Math.round(priceCents * 0.95) : null,
+    costCents: chance(0.9) ? Math.round(priceCents * (0.3 + random() * 0.5)) : null,
+    priceRules: priceRules(),
+  };
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function main(): void {
+  const n = Number(process.argv[2] ?? 1_000_000);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`n must be a positive whole number, got ${process.argv[2]}`);
+  const inputs = Array.from({ length: DISTINCT_LISTINGS }, (_, i) => aListingInput(i));
+  const gcExposed = typeof (globalThis as { gc?: unknown }).gc === "function";
+
+  // Warm-up: lets V8 optimise the hot path before it is timed, as a long-running worker would.
+  let checksum = 0;
+  for (let i = 0; i < 200_000; i++) checksum += desiredListing(inputs[i % DISTINCT_LISTINGS]).quantity;
+
+  // Throughput: results dropped as the service drops them after comparing (changes.ts).
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    const input = inputs[i % DISTINCT_LISTINGS];
+    // A different stock level on each pass over the set, so repeated inputs are not identical.
+    input.levels[0].available = (input.levels[0].available + 7) % 130;
+    const listing = desiredListing(input);
+    checksum += listing.quantity + listing.priceCents;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+  // Memory: what one desired listing (numbers, notices and structured explanation) keeps alive,
+  // measured as the heap growth of holding a batch of results, after full collections.
+  const batch = Math.min(n, 200_000);
+  const kept: DesiredListing[] = new Array(batch);
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  for (let i = 0; i < batch; i++) kept[i] = desiredListing(inputs[i % DISTINCT_LISTINGS]);
+  gc();
+  const heapAfter = process.memoryUsage().heapUsed;
+  const bytesPerListing = (heapAfter - heapBefore) / batch;
+
+  // Formatting the explanation is for the listings a merchant opens, not the hot loop; timed
+  // separately so its cost is visible.
+  const shown = Math.min(n, 50_000);
+  const textStarted = process.hrtime.bigint();
+  let characters = 0;
+  for (let i = 0; i < shown; i++) characters += explanationText(kept[i % batch].explanation.quantity).length;
+  const textSeconds = Number(process.hrtime.bigint() - textStarted) / 1e9;
+
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  console.log(`node ${process.version} on ${cpu} (${cpus().length} logical CPUs), one thread`);
+  console.log(`desiredListing: ${n.toLocaleString("en-US")} listings in ${seconds.toFixed(3)} s = ${Math.round(n / seconds).toLocaleString("en-US")} listings/s`);
+  console.log(
+    gcExposed
+      ? `memory: ${Math.round(bytesPerListing)} bytes per desired listing kept (heap delta of ${batch.toLocaleString("en-US")} results / ${batch.toLocaleString("en-US")})`
+      : "memory: not measured (run with `node --expose-gc --import tsx` to measure bytes per listing)",
+  );
+  console.log(`explanation text: ${Math.round(shown / textSeconds).toLocaleString("en-US")} quantity explanations formatted/s (${Math.round(characters / shown)} characters each)`);
+  console.log(`(checksum ${checksum}, ${kept.length} results kept)`);
+}
+
+main();
