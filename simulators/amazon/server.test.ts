@@ -1,0 +1,244 @@
+import { gunzipSync } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { checkProcessingReport } from "./contracts";
+import { startAmazonSimulator, type AmazonSimulator, type AmazonSimulatorOptions } from "./server";
+
+const SELLER = "A3SIMSELLER";
+const US = "ATVPDKIKX0DER";
+const LWA = { clientId: "amzn1.application-oa2-client.sim", clientSecret: "sim-secret", refreshToken: "Atzr|sim-refresh" };
+const LISTING = `/listings/2021-08-01/items/${SELLER}/KET-RED?marketplaceIds=${US}`;
+
+let sim: AmazonSimulator | undefined;
+let clock: number;
+const running = () => sim!;
+
+interface AmazonErrors {
+  errors: Array<{ code: string; message: string; details?: string }>;
+}
+
+async function start(overrides: Partial<AmazonSimulatorOptions> = {}) {
+  sim = await startAmazonSimulator({
+    sellers: [{ sellerId: SELLER, marketplaceId: US, ...LWA, listings: [{ sku: "KET-RED", quantity: 5, priceCents: 2999, asin: "B0KETRED01", productType: "KITCHEN" }] }],
+    feedDelayMs: 10,
+    now: () => clock,
+    ...overrides,
+  });
+}
+
+async function grant(fields: Record<string, string>) {
+  return fetch(`${running().url}/auth/o2/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8" },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+async function accessToken(): Promise<string> {
+  const answer = await grant({ grant_type: "refresh_token", refresh_token: LWA.refreshToken, client_id: LWA.clientId, client_secret: LWA.clientSecret });
+  return ((await answer.json()) as { access_token: string }).access_token;
+}
+
+async function sp(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+  const token = init.token ?? (await accessToken());
+  return fetch(`${running().url}${path}`, {
+    method: init.method ?? "GET",
+    headers: { "x-amz-access-token": token, "content-type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+}
+
+const quantityPatch = (quantity: unknown) => ({
+  productType: "PRODUCT",
+  patches: [{ op: "replace", path: "/attributes/fulfillment_availability", value: [{ fulfillment_channel_code: "DEFAULT", quantity }] }],
+});
+
+beforeEach(() => {
+  clock = Date.now();
+});
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+describe("Amazon simulator: Login with Amazon", () => {
+  it("given the seller's refresh token, when the refresh_token grant is posted, then an access token for one hour comes back", async () => {
+    await start();
+    const answer = await grant({ grant_type: "refresh_token", refresh_token: LWA.refreshToken, client_id: LWA.clientId, client_secret: LWA.clientSecret });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ token_type: "bearer", expires_in: 3600, access_token: expect.stringMatching(/^Atza\|/) });
+  });
+
+  it("given a revoked authorisation or a wrong secret, when a token is asked for, then LWA answers 400 invalid_grant or 401 invalid_client", async () => {
+    await start();
+    const wrongSecret = await grant({ grant_type: "refresh_token", refresh_token: LWA.refreshToken, client_id: LWA.clientId, client_secret: "nope" });
+    expect([wrongSecret.status, ((await wrongSecret.json()) as { error: string }).error]).toEqual([401, "invalid_client"]);
+    running().state.revokeAuthorization();
+    const revoked = await grant({ grant_type: "refresh_token", refresh_token: LWA.refreshToken, client_id: LWA.clientId, client_secret: LWA.clientSecret });
+    expect([revoked.status, ((await revoked.json()) as { error: string }).error]).toEqual([400, "invalid_grant"]);
+  });
+
+  it("given a token an hour old, when it is used, then SP-API answers 403 Unauthorized saying it expired", async () => {
+    await start();
+    const token = await accessToken();
+    expect((await sp(LISTING, { token })).status).toBe(200);
+    clock += 3600_000;
+    const answer = await sp(LISTING, { token });
+    expect(answer.status).toBe(403);
+    expect(((await answer.json()) as AmazonErrors).errors[0]).toMatchObject({ code: "Unauthorized", details: "The access token you provided has expired." });
+  });
+});
+
+describe("Amazon simulator: requests checked against the models", () => {
+  it("given a patch without productType, when sent, then 400 InvalidInput in Amazon's error list and the listing is untouched", async () => {
+    await start();
+    const answer = await sp(`/listings/2021-08-01/items/${SELLER}/KET-RED?marketplaceIds=${US}`, { method: "PATCH", body: { patches: quantityPatch(1).patches } });
+    expect(answer.status).toBe(400);
+    const body = (await answer.json()) as AmazonErrors;
+    expect(body.errors.length).toBeGreaterThan(0);
+    expect(body.errors[0]).toMatchObject({ code: "InvalidInput", message: expect.any(String), details: expect.stringContaining("productType") });
+    expect(running().state.listing("KET-RED")!.quantity).toBe(5);
+  });
+
+  it("given a JSON Patch op the model does not list, or a patch without marketplaceIds, when sent, then both are refused with 400", async () => {
+    await start();
+    const badOp = await sp(LISTING, { method: "PATCH", body: { productType: "PRODUCT", patches: [{ op: "upsert", path: "/attributes/fulfillment_availability", value: [] }] } });
+    expect(badOp.status).toBe(400);
+    const noMarketplace = await sp(`/listings/2021-08-01/items/${SELLER}/KET-RED`, { method: "PATCH", body: quantityPatch(1) });
+    expect(noMarketplace.status).toBe(400);
+    expect(((await noMarketplace.json()) as AmazonErrors).errors[0].code).toBe("InvalidInput");
+  });
+
+  it("given searchOrders with both createdAfter and lastUpdatedAfter, when sent, then it is refused as the parameter notes say", async () => {
+    await start();
+    const at = new Date(clock - 3600_000).toISOString();
+    const answer = await sp(`/orders/2026-01-01/orders?createdAfter=${at}&lastUpdatedAfter=${at}`);
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as AmazonErrors).errors[0].details).toMatch(/Exactly one of createdAfter and lastUpdatedAfter/);
+  });
+
+  it("given no access token, or another seller's id in the path, when a listing is read, then 403; an unknown SKU is 404", async () => {
+    await start();
+    expect((await fetch(`${running().url}${LISTING}`)).status).toBe(403);
+    expect((await sp(`/listings/2021-08-01/items/A9OTHER/KET-RED?marketplaceIds=${US}`)).status).toBe(403);
+    expect((await sp(`/listings/2021-08-01/items/${SELLER}/NOPE?marketplaceIds=${US}`)).status).toBe(404);
+  });
+});
+
+describe("Amazon simulator: usage plans", () => {
+  it("given patchListingsItem's burst is spent, when one more comes, then 429 QuotaExceeded with x-amzn-RateLimit-Limit, and after 1/rate seconds it passes", async () => {
+    await start({ usagePlanOverrides: { patchListingsItem: { rate: 2, burst: 2 } } });
+    const token = await accessToken();
+    const patch = () => sp(LISTING, { method: "PATCH", body: quantityPatch(4), token });
+    expect((await patch()).status).toBe(200);
+    expect((await patch()).status).toBe(200);
+    const throttled = await patch();
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get("x-amzn-ratelimit-limit")).toBe("2");
+    expect(((await throttled.json()) as AmazonErrors).errors[0].code).toBe("QuotaExceeded");
+    clock += 500;
+    expect((await patch()).status).toBe(200);
+  });
+
+  it("given the default plans from the models, when searchOrders and createFeed are called, then searchOrders reports 0.0056 per second and the 16th createFeed is throttled (burst 15)", async () => {
+    await start();
+    const token = await accessToken();
+    const answer = await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${new Date(clock - 60_000).toISOString()}`, { token });
+    expect(answer.headers.get("x-amzn-ratelimit-limit")).toBe("0.0056");
+    const statuses: number[] = [];
+    for (let i = 0; i < 16; i++) statuses.push((await sp("/feeds/2021-06-30/feeds", { method: "POST", token, body: { feedType: "JSON_LISTINGS_FEED", marketplaceIds: [US], inputFeedDocumentId: "none" } })).status);
+    // 15 answered (each 400: the document does not exist), the 16th throttled.
+    expect(statuses.slice(0, 15).every((s) => s === 400)).toBe(true);
+    expect(statuses[15]).toBe(429);
+  });
+});
+
+describe("Amazon simulator: JSON_LISTINGS_FEED", () => {
+  async function submitFeed(document: unknown, token: string) {
+    const created = (await (await sp("/feeds/2021-06-30/documents", { method: "POST", token, body: { contentType: "application/json; charset=UTF-8" } })).json()) as { feedDocumentId: string; url: string };
+    const upload = await fetch(created.url, { method: "PUT", headers: { "content-type": "application/json; charset=UTF-8" }, body: JSON.stringify(document) });
+    expect(upload.status).toBe(200);
+    const feed = await sp("/feeds/2021-06-30/feeds", { method: "POST", token, body: { feedType: "JSON_LISTINGS_FEED", marketplaceIds: [US], inputFeedDocumentId: created.feedDocumentId } });
+    expect(feed.status).toBe(202);
+    return ((await feed.json()) as { feedId: string }).feedId;
+  }
+
+  async function finished(feedId: string, token: string) {
+    for (;;) {
+      const feed = (await (await sp(`/feeds/2021-06-30/feeds/${feedId}`, { token })).json()) as { processingStatus: string; resultFeedDocumentId?: string };
+      if (["DONE", "FATAL", "CANCELLED"].includes(feed.processingStatus)) return feed;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it("given a feed with a good and a bad message, when it is processed, then it goes IN_QUEUE to DONE and its gzip report names the bad message", async () => {
+    await start();
+    const token = await accessToken();
+    const feedId = await submitFeed(
+      {
+        header: { sellerId: SELLER, version: "2.0" },
+        messages: [
+          { messageId: 1, sku: "KET-RED", operationType: "PATCH", productType: "PRODUCT", patches: quantityPatch(9).patches },
+          { messageId: 2, sku: "KET-RED", operationType: "PATCH", productType: "PRODUCT", patches: quantityPatch(-1).patches },
+        ],
+      },
+      token,
+    );
+    const queued = (await (await sp(`/feeds/2021-06-30/feeds/${feedId}`, { token })).json()) as { processingStatus: string };
+    expect(queued.processingStatus).toBe("IN_QUEUE");
+    expect(running().state.listing("KET-RED")!.quantity).toBe(5);
+
+    const feed = await finished(feedId, token);
+    expect(feed.processingStatus).toBe("DONE");
+    const document = (await (await sp(`/feeds/2021-06-30/documents/${feed.resultFeedDocumentId}`, { token })).json()) as { url: string; compressionAlgorithm?: string };
+    expect(document.compressionAlgorithm).toBe("GZIP");
+    const report = JSON.parse(gunzipSync(Buffer.from(await (await fetch(document.url)).arrayBuffer())).toString("utf8")) as {
+      summary: { messagesAccepted: number; messagesInvalid: number };
+      issues: Array<{ messageId: number; severity: string; code: string }>;
+    };
+    expect(checkProcessingReport(report)).toEqual([]);
+    expect(report.summary).toMatchObject({ messagesAccepted: 1, messagesInvalid: 1 });
+    expect(report.issues).toEqual([expect.objectContaining({ messageId: 2, severity: "ERROR", code: "4000001" })]);
+    expect(running().state.listing("KET-RED")!.quantity).toBe(9);
+  });
+
+  it("given a document off the JSON_LISTINGS_FEED schema, when processed, then the feed ends FATAL", async () => {
+    await start();
+    const token = await accessToken();
+    const feedId = await submitFeed({ header: { sellerId: SELLER, version: "1.0" }, messages: [] }, token);
+    expect((await finished(feedId, token)).processingStatus).toBe("FATAL");
+  });
+
+  it("given an upload with another content type than the document was made for, when PUT, then S3 refuses the signature", async () => {
+    await start();
+    const created = (await (await sp("/feeds/2021-06-30/documents", { method: "POST", body: { contentType: "application/json; charset=UTF-8" } })).json()) as { url: string };
+    const upload = await fetch(created.url, { method: "PUT", headers: { "content-type": "text/xml" }, body: "<x/>" });
+    expect(upload.status).toBe(403);
+    expect(await upload.text()).toContain("<Code>SignatureDoesNotMatch</Code>");
+  });
+});
+
+describe("Amazon simulator: buyers and orders", () => {
+  it("given a simulated buyer orders 2, when orders are searched, then the order is there with the datasets asked for and the listing went down by 2", async () => {
+    await start();
+    const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 2, buyerName: "Ada Buyer" });
+    expect(running().state.listing("KET-RED")!.quantity).toBe(3);
+    const since = new Date(Date.now() - 60_000).toISOString();
+
+    const bare = (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&marketplaceIds=${US}`)).json()) as { orders: Array<Record<string, unknown>>; lastUpdatedBefore: string };
+    expect(bare.orders).toHaveLength(1);
+    expect(bare.orders[0]).toMatchObject({ orderId: placed.orderId, orderItems: [expect.objectContaining({ quantityOrdered: 2, product: expect.objectContaining({ sellerSku: "KET-RED" }) })] });
+    expect(bare.orders[0].buyer).toBeUndefined();
+    expect(bare.lastUpdatedBefore).toEqual(expect.any(String));
+
+    const full = (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&includedData=BUYER,PROCEEDS,FULFILLMENT`)).json()) as { orders: Array<Record<string, unknown>> };
+    expect(full.orders[0]).toMatchObject({ buyer: { buyerName: "Ada Buyer" }, proceeds: { grandTotal: { amount: "59.98", currencyCode: "USD" } }, fulfillment: { fulfillmentStatus: "UNSHIPPED" } });
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given a buyer orders more than the listing shows, when placed, then the order is kept, flagged oversold, and the listing shows 0", async () => {
+    await start();
+    const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 7 });
+    expect(placed.oversold).toBe(true);
+    expect(running().state.listing("KET-RED")!.quantity).toBe(0);
+  });
+});
