@@ -28,6 +28,25 @@ export interface EbayClientOptions {
   retry?: RetryOptions;
 }
 
+/** The locale of each marketplace's listings (eBay's ContentLanguage values, one per site). */
+const CONTENT_LANGUAGE_OF_MARKETPLACE: Record<string, string> = {
+  EBAY_US: "en-US",
+  EBAY_MOTORS: "en-US",
+  EBAY_CA: "en-CA",
+  EBAY_GB: "en-GB",
+  EBAY_AU: "en-AU",
+  EBAY_DE: "de-DE",
+  EBAY_AT: "de-AT",
+  EBAY_CH: "de-CH",
+  EBAY_FR: "fr-FR",
+  EBAY_IT: "it-IT",
+  EBAY_ES: "es-ES",
+  EBAY_NL: "nl-NL",
+  EBAY_BE: "nl-BE",
+  EBAY_PL: "pl-PL",
+  EBAY_IE: "en-IE",
+};
+
 const PRODUCTION_ORIGINS = ["https://api.ebay.com", "https://apiz.ebay.com"];
 const TOKEN_PATH = "/identity/v1/oauth2/token";
 
@@ -70,6 +89,9 @@ export class EbayClient {
       sandbox: false,
       // The library's enum lists eBay's marketplace ids; the channel's region is one of them.
       marketplaceId: marketplaceId as eBayApi["config"]["marketplaceId"],
+      // Content-Language is required on inventory item writes and names the language of the
+      // listing text; the library would send en-US for every marketplace.
+      contentLanguage: (CONTENT_LANGUAGE_OF_MARKETPLACE[marketplaceId] ?? "en-US") as eBayApi["config"]["contentLanguage"],
       scope: OAUTH_SCOPES,
       // The client refreshes on its own schedule (below); the library's refresh-after-failure
       // would hide a revoked token behind a second failing call.
@@ -95,18 +117,14 @@ export class EbayClient {
     const oauth = this.api.OAuth2;
     oauth.setCredentials({ access_token: "", refresh_token: this.credentials.refreshToken, expires_in: 0, token_type: "User Access Token" });
     const startedAt = this.now();
+    // No retry of its own: a refresh runs inside call(), whose retry already covers a throttled
+    // or failing token endpoint.
     try {
-      const token = await withRetry(async () => {
-        try {
-          return await oauth.refreshUserAccessToken();
-        } catch (error) {
-          throw tokenChannelError(error);
-        }
-      }, this.options.retry);
+      const token = await oauth.refreshUserAccessToken();
       this.token = { expiresAt: startedAt + (token.expires_in ?? USER_ACCESS_TOKEN_SECONDS) * 1000 };
     } catch (error) {
       this.token = null;
-      throw error;
+      throw tokenChannelError(error);
     }
   }
 

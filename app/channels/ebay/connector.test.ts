@@ -1,12 +1,22 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createRedisConnection } from "~/queues.server";
 import { startEbaySimulator, type EbaySimulator, type SimListingSeed } from "../../../simulators/ebay/server";
-import { ChannelError, type Connector } from "../connector";
-import { createEbayConnector, InProcessRevisionCounter, type EbayConnectorOptions } from "./connector";
-import { msUntilNextUtcDay, utcDay } from "./revisions";
+import { ChannelError, type Connector, type QuantityUpdate } from "../connector";
+import { createEbayConnector, type EbayConnectorOptions } from "./connector";
+import { msUntilNextUtcDay, RedisRevisionCounter, revisionKey, utcDay } from "./revisions.server";
 
 const SELLER = { userId: "seller-1", marketplaceId: "EBAY_US", appId: "AppId-1", certId: "Cert-1", refreshToken: "v^1.1#r^1#refresh-1" };
 // Retries wait exactly their backoff (no jitter) so the throttled story takes a known time.
 const FAST_RETRY = { baseDelayMs: 250, random: () => 1 };
+
+// Two connections: two worker processes sharing one Redis.
+const redisA = createRedisConnection();
+const redisB = createRedisConnection();
+afterAll(() => {
+  redisA.disconnect();
+  redisB.disconnect();
+});
 
 const running: EbaySimulator[] = [];
 afterEach(async () => {
@@ -23,54 +33,78 @@ function listings(count: number, seed: Partial<SimListingSeed> = {}): SimListing
   }));
 }
 
-async function setup(seedListings: SimListingSeed[], options: Partial<EbayConnectorOptions> = {}, simOptions: { rateLimitScale?: number } = {}) {
-  const sim = await startEbaySimulator({ accounts: [{ ...SELLER, listings: seedListings }], ...simOptions });
+interface SetupOptions {
+  connector?: Partial<EbayConnectorOptions>;
+  rateLimitScale?: number;
+  /** One clock for the simulated eBay and the connector. */
+  now?: () => number;
+}
+
+async function setup(seedListings: SimListingSeed[], options: SetupOptions = {}) {
+  const sim = await startEbaySimulator({ accounts: [{ ...SELLER, listings: seedListings }], rateLimitScale: options.rateLimitScale, now: options.now });
   running.push(sim);
-  const revisions = new InProcessRevisionCounter();
-  const connector = createEbayConnector(
-    {
-      accountId: SELLER.userId,
-      region: SELLER.marketplaceId,
-      credentials: { appId: SELLER.appId, certId: SELLER.certId, refreshToken: SELLER.refreshToken },
-      endpoints: { api: sim.url },
-    },
-    { revisions, retry: FAST_RETRY, ...options },
-  );
-  return { sim, connector, revisions };
+  // A key prefix of the test's own: tests of this file share QUEUE_PREFIX and the seller id.
+  const prefix = `${process.env.QUEUE_PREFIX}:${randomUUID()}`;
+  const connectorFor = (redis = redisA) => {
+    const revisions = new RedisRevisionCounter(redis, SELLER.userId, prefix);
+    const connector = createEbayConnector(
+      {
+        accountId: SELLER.userId,
+        region: SELLER.marketplaceId,
+        credentials: { appId: SELLER.appId, certId: SELLER.certId, refreshToken: SELLER.refreshToken },
+        endpoints: { api: sim.url },
+      },
+      { revisions, retry: FAST_RETRY, now: options.now, ...options.connector },
+    );
+    return { connector, revisions };
+  };
+  const { connector, revisions } = connectorFor();
+  /** Pretends the app already revised `sku` this many times today. */
+  const seedRevisions = (sku: string, count: number, at = (options.now ?? Date.now)()) => redisA.set(revisionKey(prefix, SELLER.userId, sku, utcDay(at)), count);
+  return { sim, connector, revisions, connectorFor, seedRevisions };
 }
 
 const bulkCalls = (sim: EbaySimulator) => sim.calls.filter((c) => c.operationId === "bulkUpdatePriceQuantity");
 const tokenCalls = (sim: EbaySimulator) => sim.requests.filter((r) => r.path === "/identity/v1/oauth2/token");
 
 describe("eBay connector: quantities and prices", () => {
-  it("given 60 quantity changes, when pushed, then they go as calls of 25, 25 and 10 and every listing shows its new quantity", async () => {
+  it("given 60 quantity changes, one for a SKU eBay does not know and one naming another SKU's offer, when pushed, then they go as calls of 25, 25 and 10 and each SKU gets its own outcome", async () => {
     const { sim, connector } = await setup(listings(60));
-    const updates = listings(60).map((l, i) => ({ channelSku: l.sku, externalId: l.offerId, quantity: i }));
+    const updates: QuantityUpdate[] = listings(60).map((l, i) => ({ channelSku: l.sku, externalId: l.offerId, quantity: i }));
+    updates[29] = { channelSku: "SKU-GONE", externalId: null, quantity: 5 };
+    updates[54] = { ...updates[54], externalId: listings(60)[0].offerId };
 
     const outcomes = await connector.pushQuantities(updates);
 
+    // "up to 25" inventory items a call (BulkPriceQuantity.requests, Inventory API definition)
     expect(bulkCalls(sim).map((c) => (c.body as { requests: unknown[] }).requests.length)).toEqual([25, 25, 10]);
-    expect(outcomes).toHaveLength(60);
-    expect(outcomes.every((o) => o.status === "accepted")).toBe(true);
-    updates.forEach((u) => expect(sim.state.listing(u.channelSku)?.quantity).toBe(u.quantity));
+    expect(outcomes.map((o) => o.channelSku)).toEqual(updates.map((u) => u.channelSku));
+    expect(outcomes[29]).toMatchObject({ channelSku: "SKU-GONE", status: "rejected", code: "25702" });
+    expect(outcomes[54]).toMatchObject({ channelSku: "SKU-055", status: "rejected", code: "25754" });
+    const others = outcomes.filter((_o, i) => i !== 29 && i !== 54);
+    expect(others.every((o) => o.status === "accepted")).toBe(true);
+    updates.filter((_u, i) => i !== 29 && i !== 54).forEach((u) => expect(sim.state.listing(u.channelSku)?.quantity).toBe(u.quantity));
+    expect(sim.state.listing("SKU-055")?.quantity).toBe(10);
     expect(sim.responseViolations).toEqual([]);
   });
 
-  it("given one SKU eBay does not know in a batch, when pushed, then that SKU is rejected with eBay's error and the others are accepted", async () => {
+  it("given quantities without offer ids, when pushed, then the connector finds each offer and sets the item and the offer alike", async () => {
     const { sim, connector } = await setup(listings(2));
     const outcomes = await connector.pushQuantities([
       { channelSku: "SKU-001", quantity: 3 },
-      { channelSku: "SKU-GONE", quantity: 5 },
-      { channelSku: "SKU-002", quantity: 4 },
+      { channelSku: "SKU-002", quantity: 0 },
     ]);
     expect(outcomes).toEqual([
       { channelSku: "SKU-001", status: "accepted" },
-      expect.objectContaining({ channelSku: "SKU-GONE", status: "rejected", code: "25702" }),
       { channelSku: "SKU-002", status: "accepted" },
     ]);
-    expect(bulkCalls(sim)).toHaveLength(1);
-    expect(sim.state.listing("SKU-001")?.quantity).toBe(3);
-    expect(sim.state.listing("SKU-002")?.quantity).toBe(4);
+    expect(bulkCalls(sim)[0].body).toEqual({
+      requests: [
+        { sku: "SKU-001", shipToLocationAvailability: { quantity: 3 }, offers: [{ offerId: "7000000001", availableQuantity: 3 }] },
+        { sku: "SKU-002", shipToLocationAvailability: { quantity: 0 }, offers: [{ offerId: "7000000002", availableQuantity: 0 }] },
+      ],
+    });
+    expect(sim.state.listing("SKU-002")).toMatchObject({ quantity: 0, status: "OUT_OF_STOCK" });
   });
 
   it("given a price without the offer id, when pushed, then the connector finds the offer and the listing shows the new price", async () => {
@@ -81,39 +115,85 @@ describe("eBay connector: quantities and prices", () => {
     expect(sim.calls.map((c) => c.operationId)).toEqual(["getOffers", "bulkUpdatePriceQuantity"]);
   });
 
-  it("given eBay throttling (429), when pushing, then the call is retried and every update lands", async () => {
+  it("given eBay throttling (429), when pushing, then the call is retried with growing waits and every update lands", async () => {
     // Scaled down, the simulator allows a burst of 2 calls and 1 a second after that.
-    const { sim, connector } = await setup(listings(60), {}, { rateLimitScale: 0.04 });
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return new Promise<void>((resolve) => setTimeout(resolve, ms));
+    };
+    const { sim, connector } = await setup(listings(60), { rateLimitScale: 0.04, connector: { retry: { ...FAST_RETRY, sleep } } });
     const outcomes = await connector.pushQuantities(listings(60).map((l) => ({ channelSku: l.sku, externalId: l.offerId, quantity: 1 })));
-    expect(sim.requests.some((r) => r.status === 429)).toBe(true);
+    const throttled = sim.requests.filter((r) => r.status === 429).length;
+    expect(throttled).toBeGreaterThan(0);
+    expect(waits).toHaveLength(throttled);
+    expect(waits.slice(0, 3)).toEqual([250, 500, 1000].slice(0, Math.min(3, waits.length)));
     expect(outcomes.every((o) => o.status === "accepted")).toBe(true);
-    expect(bulkCalls(sim).filter((c) => c.status === 207 || c.status === 200)).toHaveLength(3);
-    expect(sim.state.listing("SKU-060")?.quantity).toBe(1);
+    expect(bulkCalls(sim).filter((c) => c.status === 200)).toHaveLength(3);
+    listings(60).forEach((l) => expect(sim.state.listing(l.sku)?.quantity).toBe(1));
   });
 });
 
 describe("eBay connector: 250 revisions per listing per day", () => {
-  it("given a listing revised 249 times today, when pushed twice, then the 250th revision is sent and the 251st is not, but waits for the next UTC day", async () => {
-    const { sim, connector, revisions } = await setup(listings(2, { revisionsToday: 249 }));
-    revisions.seed("SKU-001", utcDay(Date.now()), 249);
+  it("given a listing revised 249 times today, when two workers (two connectors, two Redis connections) push it at once, then one revision reaches eBay and the other waits for the next UTC day", async () => {
+    const clock = Date.parse("2026-03-02T18:30:00.000Z");
+    const now = () => clock;
+    const { sim, connectorFor, seedRevisions } = await setup([{ ...listings(2)[0], revisionsToday: 249 }, listings(2)[1]], { now });
+    await seedRevisions("SKU-001", 249);
+    const workerA = connectorFor(redisA);
+    const workerB = connectorFor(redisB);
 
-    const first = await connector.pushQuantities([{ channelSku: "SKU-001", quantity: 3 }]);
-    expect(first).toEqual([{ channelSku: "SKU-001", status: "accepted" }]);
-    expect(sim.state.revisions("SKU-001")).toBe(250);
-
-    const second = await connector.pushQuantities([
-      { channelSku: "SKU-001", quantity: 4 },
-      { channelSku: "SKU-002", quantity: 7 },
+    const [a, b] = await Promise.all([
+      workerA.connector.pushQuantities([{ channelSku: "SKU-001", externalId: "7000000001", quantity: 3 }]),
+      workerB.connector.pushQuantities([{ channelSku: "SKU-001", externalId: "7000000001", quantity: 4 }]),
     ]);
-    expect(second[0]).toMatchObject({ channelSku: "SKU-001", status: "retry" });
-    const wait = (second[0] as { retryAfterMs: number }).retryAfterMs;
-    expect(wait).toBeLessThanOrEqual(msUntilNextUtcDay(Date.now()) + 1000);
-    expect(wait).toBeGreaterThan(msUntilNextUtcDay(Date.now()) - 60_000);
-    expect(second[1]).toEqual({ channelSku: "SKU-002", status: "accepted" });
-    // The second call carried only SKU-002: the 251st revision never left the connector.
-    expect(bulkCalls(sim).map((c) => (c.body as { requests: Array<{ sku: string }> }).requests.map((r) => r.sku))).toEqual([["SKU-001"], ["SKU-002"]]);
-    expect(sim.state.listing("SKU-001")?.quantity).toBe(3);
+
+    const outcomes = [...a, ...b];
+    expect(outcomes.filter((o) => o.status === "accepted")).toHaveLength(1);
+    const waiting = outcomes.find((o) => o.status === "retry");
+    expect(waiting).toMatchObject({ channelSku: "SKU-001", status: "retry", retryAfterMs: msUntilNextUtcDay(clock) });
+    expect(msUntilNextUtcDay(clock)).toBe(5.5 * 3600 * 1000);
+    expect(bulkCalls(sim)).toHaveLength(1);
     expect(sim.state.revisions("SKU-001")).toBe(250);
+    expect(await workerA.revisions.used("SKU-001", clock)).toBe(250);
+  });
+
+  it("given a listing at its cap, when pushed with another, then only the other is sent; and once the UTC day turns, the listing is pushed again", async () => {
+    let clock = Date.parse("2026-03-02T23:59:00.000Z");
+    const { sim, connector, seedRevisions } = await setup([{ ...listings(2)[0], revisionsToday: 250 }, listings(2)[1]], { now: () => clock });
+    await seedRevisions("SKU-001", 250);
+
+    const today = await connector.pushQuantities([
+      { channelSku: "SKU-001", externalId: "7000000001", quantity: 4 },
+      { channelSku: "SKU-002", externalId: "7000000002", quantity: 7 },
+    ]);
+    expect(today).toEqual([
+      { channelSku: "SKU-001", status: "retry", message: expect.stringContaining("250"), retryAfterMs: 60_000 },
+      { channelSku: "SKU-002", status: "accepted" },
+    ]);
+    expect(bulkCalls(sim).map((c) => (c.body as { requests: Array<{ sku: string }> }).requests.map((r) => r.sku))).toEqual([["SKU-002"]]);
+    expect(sim.state.listing("SKU-001")?.quantity).toBe(10);
+
+    clock += 60_000;
+    const tomorrow = await connector.pushQuantities([{ channelSku: "SKU-001", externalId: "7000000001", quantity: 4 }]);
+    expect(tomorrow).toEqual([{ channelSku: "SKU-001", status: "accepted" }]);
+    expect(sim.state.listing("SKU-001")?.quantity).toBe(4);
+  });
+
+  it("given eBay refuses a whole call (throttled past every retry), when pushed, then the outcome is retry and the revision reserved for it is given back", async () => {
+    // A stopped clock: the simulator's bucket (a burst of 2 calls when scaled down) never refills.
+    const clock = Date.parse("2026-03-02T12:00:00.000Z");
+    const { sim, connector, revisions } = await setup(listings(3), { now: () => clock, rateLimitScale: 0.04, connector: { retry: { attempts: 1 } } });
+    await connector.pushQuantities([{ channelSku: "SKU-001", externalId: "7000000001", quantity: 1 }]);
+    await connector.pushQuantities([{ channelSku: "SKU-003", externalId: "7000000003", quantity: 1 }]);
+
+    const [outcome] = await connector.pushQuantities([{ channelSku: "SKU-002", externalId: "7000000002", quantity: 1 }]);
+
+    expect(outcome).toMatchObject({ channelSku: "SKU-002", status: "retry" });
+    expect(sim.requests.filter((r) => r.status === 429)).toHaveLength(1);
+    expect(await revisions.used("SKU-001", clock)).toBe(1);
+    expect(await revisions.used("SKU-002", clock)).toBe(0);
+    expect(sim.state.listing("SKU-002")?.quantity).toBe(10);
   });
 
   it("given another tool spent the listing's revisions on eBay, when pushed, then eBay's per-SKU refusal is that SKU's rejection", async () => {
@@ -145,35 +225,60 @@ describe("eBay connector: content", () => {
 });
 
 describe("eBay connector: orders", () => {
-  it("given orders placed after the cursor, when fetched in pages of 3, then each arrives once and the next fetch brings only newer ones", async () => {
-    const { sim, connector } = await setup(listings(3), { orderSettleMs: 0, ordersPageSize: 3 });
+  it("given orders from simulated buyers, when fetched with the cursor in pages of 3, then each arrives once, only after it settled, and later fetches bring only newer ones", async () => {
+    let clock = Date.parse("2026-03-02T10:00:00.000Z");
+    const { sim, connector } = await setup(listings(3), { now: () => clock, connector: { orderSettleMs: 30_000, ordersPageSize: 3 } });
+    const buy = (sku: string, quantity = 1) => sim.state.placeOrder({ userId: SELLER.userId, sku, quantity }).orderId;
+    const ids = (page: { orders: Array<{ externalOrderId: string }> }) => page.orders.map((o) => o.externalOrderId).sort();
+
     const start = await connector.fetchOrders(null);
     expect(start.orders).toEqual([]);
 
-    const getOrdersCalls = () => sim.calls.filter((c) => c.operationId === "getOrders").length;
-    const callsBefore = getOrdersCalls();
-    const placed = Array.from({ length: 7 }, (_, i) => sim.state.placeOrder({ userId: SELLER.userId, sku: `SKU-00${(i % 3) + 1}`, quantity: 1 }).orderId);
-    const first = await connector.fetchOrders(start.cursor);
-    expect(first.orders.map((o) => o.externalOrderId).sort()).toEqual([...placed].sort());
-    expect(getOrdersCalls() - callsBefore).toBe(3); // 7 orders, pages of 3
-    expect(first.orders[0]).toMatchObject({ status: "NOT_STARTED", currencyCode: "USD", totalCents: 2500, cancelled: false, lines: [{ quantity: 1, priceCents: 2500 }] });
+    clock += 1000;
+    const placed = [buy("SKU-001"), buy("SKU-002"), buy("SKU-003"), buy("SKU-001")]; // four at one instant
+    clock += 1000;
+    placed.push(buy("SKU-002"), buy("SKU-003"), buy("SKU-001", 2));
 
-    const later = [sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 2 }).orderId];
+    clock += 5000; // not settled yet
+    const early = await connector.fetchOrders(start.cursor);
+    expect(early.orders).toEqual([]);
+
+    clock += 30_000;
+    const getOrdersBefore = sim.calls.filter((c) => c.operationId === "getOrders").length;
+    const first = await connector.fetchOrders(early.cursor);
+    expect(ids(first)).toEqual([...placed].sort());
+    expect(sim.calls.filter((c) => c.operationId === "getOrders").length - getOrdersBefore).toBe(3); // 7 orders, pages of 3
+    expect(first.orders.find((o) => o.externalOrderId === placed[6])).toMatchObject({
+      status: "NOT_STARTED",
+      currencyCode: "USD",
+      totalCents: 5000,
+      cancelled: false,
+      lines: [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500 }],
+    });
+
+    // An order modified exactly at the end of the window just read: seen once, not again.
+    const atEdge = buy("SKU-003");
+    clock += 30_000;
     const second = await connector.fetchOrders(first.cursor);
-    expect(second.orders.map((o) => o.externalOrderId)).toEqual(later);
-    expect(second.orders[0].lines).toEqual([{ channelSku: "SKU-001", quantity: 2, priceCents: 2500 }]);
-
+    expect(ids(second)).toEqual([atEdge]);
+    clock += 10_000;
     const third = await connector.fetchOrders(second.cursor);
     expect(third.orders).toEqual([]);
+    expect(sim.responseViolations).toEqual([]);
   });
 
   it("given an order the buyer cancels, when fetched again, then it comes back marked cancelled", async () => {
-    const { sim, connector } = await setup(listings(1), { orderSettleMs: 0 });
+    let clock = Date.parse("2026-03-02T10:00:00.000Z");
+    const { sim, connector } = await setup(listings(1), { now: () => clock, connector: { orderSettleMs: 0 } });
     const start = await connector.fetchOrders(null);
+    clock += 1000;
     const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 1 });
+    clock += 1000;
     const first = await connector.fetchOrders(start.cursor);
-    await new Promise((r) => setTimeout(r, 5));
+    expect(first.orders).toEqual([expect.objectContaining({ externalOrderId: orderId, cancelled: false })]);
+    clock += 1000;
     sim.state.cancelOrder(orderId);
+    clock += 1000;
     const second = await connector.fetchOrders(first.cursor);
     expect(second.orders).toEqual([expect.objectContaining({ externalOrderId: orderId, cancelled: true })]);
   });
@@ -190,7 +295,7 @@ describe("eBay connector: listings", () => {
 describe("eBay connector: OAuth", () => {
   it("given the access token's lifetime has passed, when pushing again, then the connector refreshes it first", async () => {
     let clock = Date.now();
-    const { sim, connector } = await setup(listings(1), { now: () => clock });
+    const { sim, connector } = await setup(listings(1), { connector: { now: () => clock } });
     await connector.pushQuantities([{ channelSku: "SKU-001", quantity: 1 }]);
     await connector.pushQuantities([{ channelSku: "SKU-001", quantity: 2 }]);
     expect(tokenCalls(sim)).toHaveLength(1); // cached while valid

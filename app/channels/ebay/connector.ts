@@ -1,6 +1,6 @@
 // The eBay connector: quantities and prices through bulkUpdatePriceQuantity (25 SKUs a call),
 // content through the inventory item, orders from Fulfillment getOrders, all as one seller
-// account, with eBay's 250-revisions-a-day cap counted before anything is sent.
+// account, with eBay's 250-revisions-a-day cap counted in Redis before anything is sent.
 import type { ChannelLimits, Connector, ConnectorConfig, ContentUpdate, ListingSnapshot, OrderPage, PriceUpdate, PushOutcome, QuantityUpdate } from "../connector";
 import { ChannelError } from "../connector";
 import type { RetryOptions } from "../retry";
@@ -9,15 +9,15 @@ import { contentProblem, itemWithContent } from "./content";
 import { fromAmount, toAmount } from "./money";
 import { decodeCursor, encodeCursor, importedOrder, lastModifiedFilter, type EbayOrder, type EbayOrderPage } from "./orders";
 import { outcomeForSku, priceRequest, quantityRequest, type PriceQuantity, type PriceQuantityResponse } from "./price-quantity";
-import { reserveRevisions, type RevisionCounter } from "./revisions";
+import { RedisRevisionCounter, sharedRevisionRedis, type RevisionCounter } from "./revisions.server";
 import { BULK_PRICE_QUANTITY_MAX, BURST, GET_ORDERS_MAX_LIMIT, REQUESTS_PER_SECOND, REVISIONS_PER_LISTING_PER_DAY } from "./rules";
 
-export type { RevisionCounter } from "./revisions";
-export { InProcessRevisionCounter } from "./revisions";
-
 export interface EbayConnectorOptions {
-  /** Where revisions per listing per day are counted; shared by every process pushing to the account. */
-  revisions: RevisionCounter;
+  /**
+   * Where revisions per listing per day are counted; shared by every process pushing to the
+   * account. Default: Redis (REDIS_URL), keyed by the account id under QUEUE_PREFIX.
+   */
+  revisions?: RevisionCounter;
   now?: () => number;
   retry?: RetryOptions;
   /**
@@ -61,8 +61,18 @@ function failureOutcome(sku: string, error: unknown): PushOutcome {
 
 const isNotFound = (error: unknown) => error instanceof ChannelError && error.details.status === 404;
 
-export function createEbayConnector(config: ConnectorConfig, options: EbayConnectorOptions): Connector {
+/** eBay answered and refused the whole call (throttled, or a request it would not take): nothing was revised. */
+const refusedWhole = (error: unknown) => {
+  const status = error instanceof ChannelError ? error.details.status : undefined;
+  return status !== undefined && status >= 400 && status < 500;
+};
+
+const capMessage = `eBay allows ${REVISIONS_PER_LISTING_PER_DAY} revisions of a listing per day; this one has had them`;
+
+export function createEbayConnector(config: ConnectorConfig, options: EbayConnectorOptions = {}): Connector {
   const now = options.now ?? Date.now;
+  let revisionCounter = options.revisions;
+  const revisions = () => (revisionCounter ??= new RedisRevisionCounter(sharedRevisionRedis(), config.accountId));
   const marketplaceId = config.region || DEFAULT_MARKETPLACE;
   const client = new EbayClient(readCredentials(config.credentials), marketplaceId, config.endpoints ?? {}, { now, retry: options.retry });
   const offerIds = new Map<string, string | null>();
@@ -112,11 +122,9 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
       }
     }
 
-    const { allowed, retryAfterMs } = await reserveRevisions(options.revisions, ready.map((r) => r.sku), now());
+    const { allowed, retryAfterMs } = await revisions().reserve(ready.map((r) => r.sku), now());
     for (const { sku } of ready) {
-      if (!allowed.has(sku)) {
-        outcomes.set(sku, { channelSku: sku, status: "retry", message: `eBay allows ${REVISIONS_PER_LISTING_PER_DAY} revisions of a listing per day; this one has had them`, retryAfterMs });
-      }
+      if (!allowed.has(sku)) outcomes.set(sku, { channelSku: sku, status: "retry", message: capMessage, retryAfterMs });
     }
 
     for (const batch of chunks(ready.filter((r) => allowed.has(r.sku)), BULK_PRICE_QUANTITY_MAX)) {
@@ -128,6 +136,7 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
           outcomes.set(sku, outcomeForSku(sku, (request.offers ?? []).map((o) => o.offerId), answer?.responses ?? []));
         }
       } catch (error) {
+        if (refusedWhole(error)) await revisions().release(batch.map((r) => r.sku), now());
         for (const { sku } of batch) outcomes.set(sku, failureOutcome(sku, error));
       }
     }
@@ -147,10 +156,8 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
     }
     const item = itemWithContent(current, update.fields);
     if (!item) return { channelSku: sku, status: "accepted" }; // eBay already shows exactly this
-    const { allowed, retryAfterMs } = await reserveRevisions(options.revisions, [sku], now());
-    if (!allowed.has(sku)) {
-      return { channelSku: sku, status: "retry", message: `eBay allows ${REVISIONS_PER_LISTING_PER_DAY} revisions of a listing per day; this one has had them`, retryAfterMs };
-    }
+    const { allowed, retryAfterMs } = await revisions().reserve([sku], now());
+    if (!allowed.has(sku)) return { channelSku: sku, status: "retry", message: capMessage, retryAfterMs };
     try {
       // The library types Product.aspects as a string, copying a slip in eBay's definition; the API takes an object.
       await client.call("createOrReplaceInventoryItem", (api) =>
@@ -158,6 +165,7 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
       );
       return { channelSku: sku, status: "accepted" };
     } catch (error) {
+      if (refusedWhole(error)) await revisions().release([sku], now());
       return failureOutcome(sku, error);
     }
   }
@@ -194,8 +202,11 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
       }
     },
 
+    // The quantity goes to the item and to the offer: a listing shows the smaller of the two
+    // ("Bulk updates" guide, https://developer.ebay.com/api-docs/sell/static/inventory/bulk-updates.html),
+    // so raising only the item's would leave a sold-down offer where it was.
     pushQuantities(updates: QuantityUpdate[]) {
-      return pushPriceQuantity(updates, async (u) => quantityRequest(u.channelSku, u.quantity, u.externalId));
+      return pushPriceQuantity(updates, async (u) => quantityRequest(u.channelSku, u.quantity, u.externalId || (await offerIdOf(u.channelSku))));
     },
 
     pushPrices(updates: PriceUpdate[]) {
@@ -249,15 +260,4 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
       };
     },
   };
-}
-
-/**
- * For the registry. A RevisionCounter counts one account's SKUs, so the caller says how to get the
- * counter of each channel's account (the sync worker: a Redis counter keyed by the account id).
- */
-export function ebayConnectorFactory(
-  revisionsFor: (config: ConnectorConfig) => RevisionCounter,
-  options: Omit<EbayConnectorOptions, "revisions"> = {},
-): (config: ConnectorConfig) => Connector {
-  return (config) => createEbayConnector(config, { ...options, revisions: revisionsFor(config) });
 }
