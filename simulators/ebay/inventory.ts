@@ -102,9 +102,8 @@ function updateOne(state: EbaySimState, account: AccountRecord, item: PriceQuant
   }
   if (listing.offerStatus === "PUBLISHED" && !state.takeRevision(listing)) return fail(400, revisionCapError(listing.sku));
 
-  if (item.shipToLocationAvailability?.quantity !== undefined) listing.quantity = item.shipToLocationAvailability.quantity;
-  // An offer's availableQuantity overrides the item's ship-to-home quantity (ShipToLocationAvailability note).
-  for (const o of offers) if (o.availableQuantity !== undefined) listing.quantity = o.availableQuantity;
+  if (item.shipToLocationAvailability?.quantity !== undefined) listing.itemQuantity = item.shipToLocationAvailability.quantity;
+  for (const o of offers) if (o.availableQuantity !== undefined) listing.offerQuantity = o.availableQuantity;
   if (newPriceCents !== undefined) listing.priceCents = newPriceCents;
   return entries();
 }
@@ -123,7 +122,7 @@ export function getInventoryItem({ state, account }: InventoryContext, sku: stri
       locale: "en_US",
       product: l.product,
       condition: l.condition,
-      availability: { shipToLocationAvailability: { quantity: l.quantity } },
+      availability: { shipToLocationAvailability: { quantity: l.itemQuantity } },
     },
   };
 }
@@ -150,7 +149,7 @@ export function createOrReplaceInventoryItem({ state, account }: InventoryContex
   // exactly as ShipToLocationAvailability.quantity warns.
   l.product = product;
   if (body.condition) l.condition = body.condition;
-  l.quantity = body.availability?.shipToLocationAvailability?.quantity ?? 0;
+  l.itemQuantity = body.availability?.shipToLocationAvailability?.quantity ?? 0;
   return { status: 204 };
 }
 
@@ -167,7 +166,7 @@ export function getOffers({ state, account }: InventoryContext, query: URLSearch
     sku: l.sku,
     marketplaceId: l.marketplaceId,
     format: "FIXED_PRICE",
-    availableQuantity: l.quantity,
+    availableQuantity: l.offerQuantity,
     categoryId: "20625",
     pricingSummary: { price: amount(l.priceCents, l.currency) },
     listing: { listingId: l.listingId, listingStatus: state.listingStatus(l), soldQuantity: soldQuantity(state, l) },

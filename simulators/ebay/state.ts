@@ -13,7 +13,9 @@ export const REVISIONS_PER_LISTING_PER_DAY = 250;
 export interface SimListingSeed {
   sku: string;
   offerId: string;
+  /** The inventory item's ship-to-home quantity, and the offer's availableQuantity unless `offerQuantity` says otherwise. */
   quantity: number;
+  offerQuantity?: number;
   priceCents: number;
   /** Defaults to the marketplace's currency. */
   currency?: string;
@@ -67,7 +69,10 @@ export interface ListingRecord {
   offerId: string;
   listingId: string;
   marketplaceId: string;
-  quantity: number;
+  /** The inventory item's shipToLocationAvailability.quantity. */
+  itemQuantity: number;
+  /** The offer's availableQuantity. */
+  offerQuantity: number;
   priceCents: number;
   currency: string;
   offerStatus: "PUBLISHED" | "UNPUBLISHED";
@@ -107,7 +112,10 @@ export interface ListingView {
   userId: string;
   sku: string;
   offerId: string;
+  /** What the listing shows buyers. */
   quantity: number;
+  itemQuantity: number;
+  offerQuantity: number;
   priceCents: number;
   currency: string;
   status: string;
@@ -155,7 +163,8 @@ export class EbaySimState {
       offerId: seed.offerId,
       listingId: String(110_000_000_000 + this.listingsByKey.size + index),
       marketplaceId: account.marketplaceId,
-      quantity: seed.quantity,
+      itemQuantity: seed.quantity,
+      offerQuantity: seed.offerQuantity ?? seed.quantity,
       priceCents: seed.priceCents,
       currency: seed.currency ?? CURRENCY_OF_MARKETPLACE[account.marketplaceId] ?? "USD",
       offerStatus: "PUBLISHED",
@@ -181,9 +190,20 @@ export class EbaySimState {
     return undefined;
   }
 
+  /**
+   * What buyers see: "the quantity specified on a listing will be the minimum value between these
+   * two fields" (item and offer; "Bulk updates" guide,
+   * https://developer.ebay.com/api-docs/sell/static/inventory/bulk-updates.html). The definition's
+   * ShipToLocationAvailability note says the offer's overrides the item's; the two agree whenever
+   * the offer's is the smaller, and the guide is the later text.
+   */
+  listedQuantity(l: ListingRecord): number {
+    return Math.min(l.itemQuantity, l.offerQuantity);
+  }
+
   /** eBay's listing status words: a published offer with nothing left shows OUT_OF_STOCK. */
   listingStatus(l: ListingRecord): "ACTIVE" | "OUT_OF_STOCK" {
-    return l.quantity > 0 ? "ACTIVE" : "OUT_OF_STOCK";
+    return this.listedQuantity(l) > 0 ? "ACTIVE" : "OUT_OF_STOCK";
   }
 
   listing(sku: string, userId?: string): ListingView | undefined {
@@ -193,7 +213,9 @@ export class EbaySimState {
       userId: l.userId,
       sku: l.sku,
       offerId: l.offerId,
-      quantity: l.quantity,
+      quantity: this.listedQuantity(l),
+      itemQuantity: l.itemQuantity,
+      offerQuantity: l.offerQuantity,
       priceCents: l.priceCents,
       currency: l.currency,
       status: this.listingStatus(l),
@@ -220,8 +242,9 @@ export class EbaySimState {
   placeOrder({ userId, sku, quantity }: { userId: string; sku: string; quantity: number }): { orderId: string; oversold: boolean } {
     const l = this.listingRecord(userId, sku);
     if (!l) throw new Error(`no listing ${sku} for ${userId}`);
-    const oversold = quantity > l.quantity;
-    l.quantity = Math.max(0, l.quantity - quantity);
+    const oversold = quantity > this.listedQuantity(l);
+    l.itemQuantity = Math.max(0, l.itemQuantity - quantity);
+    l.offerQuantity = Math.max(0, l.offerQuantity - quantity);
     const at = this.now();
     this.orderSeq += 1;
     // eBay order ids look like "12-34567-89012".
@@ -253,7 +276,10 @@ export class EbaySimState {
     order.cancelled = true;
     order.modifiedAt = this.now();
     const l = this.listingRecord(order.userId, order.sku);
-    if (l) l.quantity += order.quantity;
+    if (l) {
+      l.itemQuantity += order.quantity;
+      l.offerQuantity += order.quantity;
+    }
   }
 
   revokeRefreshToken(userId: string): void {

@@ -88,12 +88,14 @@ describe("eBay connector: quantities and prices", () => {
     expect(sim.responseViolations).toEqual([]);
   });
 
-  it("given quantities without offer ids, when pushed, then the connector finds each offer and sets the item and the offer alike", async () => {
-    const { sim, connector } = await setup(listings(2));
+  it("given an offer sold down below its item and quantities without offer ids, when pushed, then the connector finds each offer and sets the item and the offer alike", async () => {
+    const { sim, connector } = await setup([{ ...listings(2)[0], offerQuantity: 1 }, listings(2)[1]]);
     const outcomes = await connector.pushQuantities([
       { channelSku: "SKU-001", quantity: 3 },
       { channelSku: "SKU-002", quantity: 0 },
     ]);
+    // Raising only the item's quantity would have left the listing at the offer's 1.
+    expect(sim.state.listing("SKU-001")).toMatchObject({ quantity: 3, itemQuantity: 3, offerQuantity: 3 });
     expect(outcomes).toEqual([
       { channelSku: "SKU-001", status: "accepted" },
       { channelSku: "SKU-002", status: "accepted" },
@@ -285,9 +287,14 @@ describe("eBay connector: orders", () => {
 });
 
 describe("eBay connector: listings", () => {
-  it("given a live listing and an unknown SKU, when fetched, then the first shows eBay's quantity, price and status and the second is null", async () => {
-    const { connector } = await setup(listings(1, { quantity: 0, priceCents: 1450 }));
-    expect(await connector.fetchListing("SKU-001")).toEqual({ channelSku: "SKU-001", quantity: 0, priceCents: 1450, status: "OUT_OF_STOCK", issues: [] });
+  it("given a live listing whose offer holds fewer than its item, a sold-out one and an unknown SKU, when fetched, then they show what buyers see, eBay's price and status, and null", async () => {
+    const [live, soldOut] = listings(2, { priceCents: 1450 });
+    const { connector } = await setup([
+      { ...live, quantity: 5, offerQuantity: 2 },
+      { ...soldOut, quantity: 0 },
+    ]);
+    expect(await connector.fetchListing("SKU-001")).toEqual({ channelSku: "SKU-001", quantity: 2, priceCents: 1450, status: "ACTIVE", issues: [] });
+    expect(await connector.fetchListing("SKU-002")).toEqual({ channelSku: "SKU-002", quantity: 0, priceCents: 1450, status: "OUT_OF_STOCK", issues: [] });
     expect(await connector.fetchListing("SKU-NOPE")).toBeNull();
   });
 });

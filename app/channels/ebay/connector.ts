@@ -67,6 +67,12 @@ const refusedWhole = (error: unknown) => {
   return status !== undefined && status >= 400 && status < 500;
 };
 
+/** A listing shows the smaller of the item's and the offer's quantity ("Bulk updates" guide). */
+function listedQuantity(itemQuantity: number | undefined, offerQuantity: number | undefined): number | null {
+  const known = [itemQuantity, offerQuantity].filter((q): q is number => typeof q === "number");
+  return known.length ? Math.min(...known) : null;
+}
+
 const capMessage = `eBay allows ${REVISIONS_PER_LISTING_PER_DAY} revisions of a listing per day; this one has had them`;
 
 export function createEbayConnector(config: ConnectorConfig, options: EbayConnectorOptions = {}): Connector {
@@ -252,8 +258,7 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
       if (offer?.listing?.listingOnHold) issues.push("listing on hold");
       return {
         channelSku,
-        // An offer's availableQuantity overrides the item's ship-to-home quantity.
-        quantity: offer?.availableQuantity ?? item.availability?.shipToLocationAvailability?.quantity ?? null,
+        quantity: listedQuantity(item.availability?.shipToLocationAvailability?.quantity, offer?.availableQuantity),
         priceCents: fromAmount(offer?.pricingSummary?.price),
         status: offer?.listing?.listingStatus ?? offer?.status ?? null,
         issues,
