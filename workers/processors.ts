@@ -2,6 +2,7 @@ import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { queuePrefix, QUEUE_NAMES, type JobPayloads } from "~/queues.server";
 import { runShopMaintenance } from "~/anchor/maintenance.server";
+import { runRecomputeJob } from "~/recompute/recompute.server";
 import { applyWebhookDelivery } from "~/services/webhook-processor.server";
 import { runChannelSync } from "~/sync/jobs.server";
 
@@ -19,6 +20,13 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
       connection,
       prefix,
       concurrency: 1,
+    }),
+    // One job per shop (deduplicated while it waits); a few shops side by side, since each
+    // recompute keeps a database connection busy for its whole run.
+    new Worker<JobPayloads["recompute"]>(QUEUE_NAMES.recompute, (job) => runRecomputeJob(job.data.shopId), {
+      connection,
+      prefix,
+      concurrency: 2,
     }),
     // Flushes of different accounts run side by side; each account's pace is set by its shared
     // rate limiter, not by this concurrency.

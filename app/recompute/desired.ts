@@ -1,0 +1,243 @@
+// Pure: from a batch's engine inputs to what each stale listing's row should become. The service
+// (recompute.server.ts) loads the inputs and writes these decisions.
+
+import { availableToSell } from "~/engine/ats";
+import { bundleAvailableToSell, type BundleComponentStock } from "~/engine/bundle";
+import { changedListings, type DesiredState } from "~/engine/changes";
+import type { Explanation } from "~/engine/explain";
+import { desiredListing } from "~/engine/listing";
+import { parityViolations, type ParityEdge, type VisiblePrice } from "~/engine/parity";
+import type { PriceNotice } from "~/engine/price";
+import { type BatchInputs, listingInput, type ListingRef, type ShopInputs } from "./inputs";
+
+/** What Listing.explanation holds: the engine's steps, shown to the merchant. */
+export interface StoredExplanation {
+  quantity: Explanation;
+  price: Explanation;
+  priceNotices: PriceNotice[];
+  /** Why the price is held for review (parity), empty when it is not. */
+  parity: string[];
+}
+
+export interface ComputedListing extends DesiredState {
+  channelId: string;
+  variantId: string;
+  explanation: StoredExplanation;
+}
+
+/**
+ * The engine's answer for one listing. A bundle sells as many as its scarcest component allows on
+ * the same channel, each component's count going through that channel's own rules; the bundle's
+ * release hold still applies. Null when the listing's rows are gone (deleted meanwhile).
+ */
+export function computeListing(listing: ListingRef, shop: ShopInputs, batch: BatchInputs, now: Date): ComputedListing | null {
+  const input = listingInput(listing, listing.variantId, shop, batch, now);
+  if (!input) return null;
+  const desired = desiredListing(input);
+  let quantity = desired.quantity;
+  let quantitySteps: Explanation = desired.explanation.quantity;
+
+  const components = batch.variants.get(listing.variantId)?.isBundle ? batch.components.get(listing.variantId) ?? [] : [];
+  // A bundle on a release hold keeps the engine's own answer (0, with the hold explained).
+  if (components.length > 0 && !desired.availableToSell.held) {
+    const stocks: BundleComponentStock[] = [];
+    for (const component of components) {
+      // A component is counted as its own listing on this channel, so the bundle listing's own
+      // listing-scoped rules do not apply to each component a second time.
+      const componentRef = { ...listing, id: `${listing.id}/component/${component.componentId}`, variantId: component.componentId };
+      const componentInput = listingInput(componentRef, component.componentId, shop, batch, now);
+      stocks.push({
+        variantId: component.componentId,
+        name: batch.variants.get(component.componentId)?.name ?? component.componentId,
+        unitsPerBundle: component.unitsPerBundle,
+        // A component missing from the mirror has no stock to promise.
+        availableToSell: componentInput ? availableToSell(componentInput).quantity : 0,
+      });
+    }
+    const bundle = bundleAvailableToSell(stocks);
+    quantity = bundle.quantity;
+    quantitySteps = bundle.explanation;
+  }
+
+  return {
+    listingId: listing.id,
+    channelId: listing.channelId,
+    variantId: listing.variantId,
+    quantity,
+    priceCents: desired.priceCents,
+    explanation: { quantity: quantitySteps, price: desired.explanation.price, priceNotices: desired.price.notices, parity: [] },
+  };
+}
+
+export type SyncStateName = "IN_SYNC" | "PENDING" | "HELD" | "FAILED";
+
+/** A stale listing as read, with the values the compare-and-set writes check. */
+export interface StoredListing extends ListingRef {
+  desiredQuantity: number | null;
+  desiredPriceCents: number | null;
+  desiredVersion: number;
+  pushedPriceCents: number | null;
+  syncState: SyncStateName;
+  /** Exactly as PostgreSQL prints it, so the compare-and-set compares what was read. */
+  staleSince: string;
+}
+
+/** Any listing of a batch's variants (stale or not), for parity across channels. */
+export interface SiblingPrice {
+  id: string;
+  channelId: string;
+  variantId: string;
+  desiredPriceCents: number | null;
+  pushedPriceCents: number | null;
+  syncState: SyncStateName;
+}
+
+export interface ParityHold {
+  held: boolean;
+  reasons: string[];
+}
+
+/**
+ * Whether this listing's new price must wait for the merchant (domain.md "Parity"): on an edge
+ * touching its channel that the merchant has not allowed, the customer-visible prices after the
+ * pending pushes show a violation that is new, or deeper than the one live now. Only the listing
+ * whose own price moves is held: a push that leaves its price as customers see it cannot create a
+ * violation. Several listings of one channel: the cheapest is what a price crawler compares.
+ * Shipping and coupons are not mirrored yet, so both count as 0.
+ */
+export function parityHold(
+  listing: StoredListing,
+  newPriceCents: number,
+  siblings: readonly SiblingPrice[],
+  /** What customers will see on a sibling once the pending pushes are out (null: nothing). */
+  nextPriceOf: (sibling: SiblingPrice) => number | null,
+  edges: readonly ParityEdge[],
+  channelNames: ReadonlyMap<string, string>,
+): ParityHold {
+  const none = { held: false, reasons: [] };
+  if (newPriceCents === listing.pushedPriceCents) return none;
+  const touched = edges.filter((e) => e.watcherId === listing.channelId || e.watchedId === listing.channelId);
+  if (touched.length === 0) return none;
+
+  const liveByChannel = new Map<string, number>();
+  const nextByChannel = new Map<string, number>();
+  const keepLowest = (map: Map<string, number>, channelId: string, price: number | null) => {
+    if (price === null) return;
+    const current = map.get(channelId);
+    if (current === undefined || price < current) map.set(channelId, price);
+  };
+  for (const sibling of siblings) {
+    if (sibling.variantId !== listing.variantId || sibling.channelId === listing.channelId) continue;
+    keepLowest(liveByChannel, sibling.channelId, sibling.pushedPriceCents);
+    keepLowest(nextByChannel, sibling.channelId, nextPriceOf(sibling));
+  }
+  if (listing.pushedPriceCents !== null) liveByChannel.set(listing.channelId, listing.pushedPriceCents);
+  nextByChannel.set(listing.channelId, newPriceCents);
+
+  const visible = (prices: Map<string, number>): VisiblePrice[] =>
+    [...prices].map(([channelId, priceCents]) => ({ channelId, channelName: channelNames.get(channelId) ?? channelId, priceCents, shippingCents: 0, couponCents: 0 }));
+  const before = new Map(parityViolations(touched, visible(liveByChannel)).map((v) => [`${v.watcherId}>${v.watchedId}`, v]));
+  const blocking = parityViolations(touched, visible(nextByChannel)).filter((v) => {
+    if (v.allowed) return false;
+    const previous = before.get(`${v.watcherId}>${v.watchedId}`);
+    return !previous || v.excessCents > previous.excessCents;
+  });
+  return { held: blocking.length > 0, reasons: blocking.map((v) => v.text) };
+}
+
+const NOT_HELD: ParityHold = { held: false, reasons: [] };
+const MAX_HOLD_ROUNDS = 5;
+
+/**
+ * Parity holds for a batch. Each listing is judged against the prices its siblings will show,
+ * and a held sibling shows its live price, not its new one; so the holds are settled in rounds
+ * until they stop changing (a price that is fine beside a held sibling's live price goes out).
+ * If they have not settled after a few rounds, every listing held in any round stays held.
+ */
+export function parityHolds(
+  stored: readonly StoredListing[],
+  computed: ReadonlyMap<string, ComputedListing>,
+  siblings: readonly SiblingPrice[],
+  shop: ShopInputs,
+): Map<string, ParityHold> {
+  const holds = new Map<string, ParityHold>();
+  if (shop.parityEdges.length === 0) return holds;
+  const channelNames = new Map([...shop.channels.values()].map((c) => [c.id, c.name]));
+  const everHeld = new Set<string>();
+  let held = new Set<string>();
+  for (let round = 0; round < MAX_HOLD_ROUNDS; round++) {
+    const nextPriceOf = (sibling: SiblingPrice): number | null => {
+      const fresh = computed.get(sibling.id);
+      if (fresh) return held.has(sibling.id) ? sibling.pushedPriceCents : fresh.priceCents;
+      return sibling.syncState === "HELD" ? sibling.pushedPriceCents : sibling.desiredPriceCents ?? sibling.pushedPriceCents;
+    };
+    const nowHeld = new Set<string>();
+    for (const listing of stored) {
+      const result = computed.get(listing.id);
+      if (!result) continue;
+      const hold = parityHold(listing, result.priceCents, siblings, nextPriceOf, shop.parityEdges, channelNames);
+      holds.set(listing.id, hold);
+      if (hold.held) nowHeld.add(listing.id);
+    }
+    const settled = nowHeld.size === held.size && [...nowHeld].every((id) => held.has(id));
+    for (const id of nowHeld) everHeld.add(id);
+    held = nowHeld;
+    if (settled) return holds;
+  }
+  for (const id of everHeld) {
+    if (!holds.get(id)?.held) holds.set(id, { held: true, reasons: ["Prices of this variant's channels did not settle: held for review"] });
+  }
+  return holds;
+}
+
+export type Decision =
+  | {
+      kind: "write";
+      listing: StoredListing;
+      computed: ComputedListing;
+      /** A new desired state (desiredVersion + 1), or only a change of sync state. */
+      bump: boolean;
+      state: "PENDING" | "HELD";
+      message: string | null;
+    }
+  | { kind: "clear"; listing: StoredListing };
+
+export function heldMessage(reasons: readonly string[]): string {
+  return `Price held for review (parity): ${reasons.join("; ")}`.slice(0, 1000);
+}
+
+/**
+ * What each examined listing's row becomes. A changed quantity or price is a new desired state,
+ * pending or held; an unchanged one writes nothing, except a listing whose hold no longer (or now)
+ * applies, which changes state without a new version.
+ */
+export function decide(
+  stored: readonly StoredListing[],
+  computed: ReadonlyMap<string, ComputedListing>,
+  siblings: readonly SiblingPrice[],
+  shop: ShopInputs,
+): Decision[] {
+  const previous = new Map<string, DesiredState>();
+  for (const l of stored) {
+    if (l.desiredQuantity !== null && l.desiredPriceCents !== null) {
+      previous.set(l.id, { listingId: l.id, quantity: l.desiredQuantity, priceCents: l.desiredPriceCents });
+    }
+  }
+  const next = stored.flatMap((l) => computed.get(l.id) ?? []);
+  const changed = new Set(changedListings(previous, next).map((c) => c.listingId));
+  const holds = parityHolds(stored, computed, siblings, shop);
+
+  return stored.map((listing): Decision => {
+    const result = computed.get(listing.id);
+    if (!result) return { kind: "clear", listing };
+    const hold = holds.get(listing.id) ?? NOT_HELD;
+    const withParity = { ...result, explanation: { ...result.explanation, parity: hold.reasons } };
+    const state = hold.held ? "HELD" : "PENDING";
+    const message = hold.held ? heldMessage(hold.reasons) : null;
+    if (changed.has(listing.id)) return { kind: "write", listing, computed: withParity, bump: true, state, message };
+    const releasing = listing.syncState === "HELD" && !hold.held;
+    const holding = listing.syncState === "PENDING" && hold.held;
+    if (releasing || holding) return { kind: "write", listing, computed: withParity, bump: false, state, message };
+    return { kind: "clear", listing };
+  });
+}

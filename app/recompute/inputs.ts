@@ -1,0 +1,492 @@
+// From database rows to the engine's inputs. Pure: the recompute service loads the rows (a few
+// set-based queries per batch) and this module shapes them, so every mapping decision (defaults,
+// units, which rule or promotion applies) is tested without a database.
+
+import type { DesiredListingInput } from "~/engine/listing";
+import type { ParityEdge } from "~/engine/parity";
+import type { PriceRounding, PriceRule } from "~/engine/price";
+import { mostSpecificRules } from "~/engine/rules";
+import type {
+  AllocationRule,
+  BufferRule,
+  Channel,
+  ChannelKind,
+  Location,
+  PromotionReserve,
+  PromotionStatus,
+  RuleScope,
+  ScopedRule,
+  StockLevel,
+  VariantFacts,
+} from "~/engine/types";
+import { DEFAULT_VELOCITY_WINDOW_DAYS } from "~/engine/defaults";
+import { salesVelocity, type Sale } from "~/engine/velocity";
+
+const DAY_MS = 86_400_000;
+
+// ---------------------------------------------------------------- rows, as the service's SQL returns them
+
+export interface ChannelRow {
+  id: string;
+  kind: string;
+  name: string;
+  priority: number;
+  settings: unknown;
+}
+
+export interface LocationRow {
+  id: string;
+  name: string;
+  saleable: boolean;
+  isActive: boolean;
+  isDropShip: boolean;
+  vendorShareBps: number;
+}
+
+/** A LocationChannel row with eligible = false: that location does not feed that channel. */
+export interface LocationExclusionRow {
+  locationId: string;
+  channelId: string;
+}
+
+export interface VariantRow {
+  id: string;
+  productId: string;
+  /** How the merchant recognises it in an explanation: the SKU, else the titles. */
+  name: string;
+  priceCents: number;
+  mapCents: number | null;
+  discontinued: boolean;
+  releaseAt: Date | null;
+  isBundle: boolean;
+  tags: string[];
+  /** Null when the variant has no inventory item mirrored yet. */
+  tracked: boolean | null;
+  costCents: number | null;
+}
+
+export interface LevelRow {
+  variantId: string;
+  locationId: string;
+  available: number;
+}
+
+export interface BundleComponentRow {
+  bundleId: string;
+  componentId: string;
+  unitsPerBundle: number;
+}
+
+interface ScopedRuleRow {
+  id: string;
+  channelId: string | null;
+  scope: string;
+  scopeValue: string | null;
+}
+
+export interface BufferRuleRow extends ScopedRuleRow {
+  kind: string;
+  units: number | null;
+  percentBps: number | null;
+  /** PostgreSQL numeric arrives as text to keep its exact digits. */
+  leadTimeDays: string | number | null;
+  safetyStock: number | null;
+  riskMultiplier: string | number | null;
+  lowStockThreshold: number | null;
+}
+
+export interface AllocationRuleRow extends ScopedRuleRow {
+  kind: string;
+  units: number | null;
+  percentBps: number | null;
+  locationId: string | null;
+}
+
+export interface PriceRuleRow extends ScopedRuleRow {
+  differentialBps: number;
+  differentialCents: number;
+  rounding: string;
+  mapIsAnchor: boolean;
+  feeBps: number;
+  fixedFeeCents: number;
+  shippingCents: number;
+  minMarginBps: number;
+}
+
+export interface ParityEdgeRow {
+  watcherId: string;
+  watchedId: string;
+  toleranceBps: number;
+  toleranceCents: number;
+  includeShipping: boolean;
+  includeCoupons: boolean;
+  allowViolations: boolean;
+}
+
+/** One promotion as it touches one variant, with what it already sold of that variant. */
+export interface PromotionRow {
+  promotionId: string;
+  variantId: string;
+  name: string;
+  status: string;
+  startsAt: Date;
+  endsAt: Date;
+  exclusive: boolean;
+  /** The variant's own reserve, else the promotion's. */
+  reserveUnits: number;
+  soldUnits: number;
+  channelIds: string[];
+}
+
+/** Units sold of a variant on a channel (null: the Shopify store), `ageDays` whole days before now. */
+export interface SalesRow {
+  variantId: string;
+  channelId: string | null;
+  ageDays: number;
+  units: number;
+}
+
+// ---------------------------------------------------------------- single rows
+
+const KINDS: Readonly<Record<string, ChannelKind>> = {
+  AMAZON: "amazon",
+  EBAY: "ebay",
+  WALMART: "walmart",
+  TIKTOK: "tiktok",
+  SHOPIFY: "shopify",
+};
+
+function finiteOr<T>(value: unknown, fallback: T): number | T {
+  return typeof value === "number" && Number.isFinite(value) ? value : fallback;
+}
+
+function settingsObject(settings: unknown): Record<string, unknown> {
+  return settings !== null && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
+}
+
+/**
+ * Channel.settings is free-form JSON written by the settings screen; a value of the wrong type is
+ * read as unset rather than failing the whole shop's recompute.
+ */
+export function channelFromRow(row: ChannelRow): Channel {
+  const settings = settingsObject(row.settings);
+  const kind = KINDS[row.kind];
+  if (!kind) throw new Error(`Unknown channel kind ${row.kind}`);
+  const risk = finiteOr(settings.riskMultiplier, null);
+  return {
+    id: row.id,
+    kind,
+    name: row.name,
+    priority: row.priority,
+    riskMultiplier: risk !== null && risk > 0 ? risk : null,
+    lowStockThreshold: Math.max(0, Math.floor(finiteOr(settings.lowStockThreshold, 0))),
+    untrackedQuantity: Math.max(0, Math.floor(finiteOr(settings.untrackedQuantity, 0))),
+    promotionNoticeHours: Math.max(0, finiteOr(settings.promotionNoticeHours, 0)),
+  };
+}
+
+/** Shop.settings.velocityWindowDays, else the engine's default. */
+export function velocityWindowDays(shopSettings: unknown): number {
+  const days = finiteOr(settingsObject(shopSettings).velocityWindowDays, DEFAULT_VELOCITY_WINDOW_DAYS);
+  return days >= 1 ? Math.floor(days) : DEFAULT_VELOCITY_WINDOW_DAYS;
+}
+
+/**
+ * A location no row excludes feeds every channel (eligibleChannelIds null). A deactivated location
+ * cannot fulfil, so its stock is not counted whatever its saleable flag says.
+ */
+export function locationsFromRows(
+  rows: readonly LocationRow[],
+  exclusions: readonly LocationExclusionRow[],
+  channelIds: readonly string[],
+): Map<string, Location> {
+  const excluded = new Map<string, Set<string>>();
+  for (const { locationId, channelId } of exclusions) {
+    const set = excluded.get(locationId) ?? new Set<string>();
+    set.add(channelId);
+    excluded.set(locationId, set);
+  }
+  const locations = new Map<string, Location>();
+  for (const row of rows) {
+    const not = excluded.get(row.id);
+    locations.set(row.id, {
+      id: row.id,
+      name: row.name,
+      saleable: row.saleable && row.isActive,
+      isDropShip: row.isDropShip,
+      vendorShareBps: row.vendorShareBps,
+      eligibleChannelIds: not ? channelIds.filter((id) => !not.has(id)) : null,
+    });
+  }
+  return locations;
+}
+
+function scopeOf(scope: string): RuleScope {
+  const lower = scope.toLowerCase();
+  if (lower === "channel" || lower === "collection" || lower === "tag" || lower === "product" || lower === "variant" || lower === "listing") {
+    return lower;
+  }
+  throw new Error(`Unknown rule scope ${scope}`);
+}
+
+function scopedFrom(row: ScopedRuleRow) {
+  return { id: row.id, channelId: row.channelId, scope: scopeOf(row.scope), scopeValue: row.scopeValue };
+}
+
+function decimal(value: string | number | null): number | null {
+  if (value === null) return null;
+  const n = typeof value === "number" ? value : Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Null for a rule missing the number its kind needs (the form never saves one, but a half-written
+ * row must not read as "buffer 0"): the next less specific rule then applies.
+ */
+export function bufferRuleFromRow(row: BufferRuleRow): BufferRule | null {
+  const scoped = scopedFrom(row);
+  switch (row.kind) {
+    case "FIXED":
+      return row.units === null ? null : { ...scoped, kind: "fixed", units: row.units };
+    case "PERCENT":
+      return row.percentBps === null ? null : { ...scoped, kind: "percent", percentBps: row.percentBps };
+    case "VELOCITY": {
+      const leadTimeDays = decimal(row.leadTimeDays);
+      if (leadTimeDays === null) return null;
+      return { ...scoped, kind: "velocity", leadTimeDays, safetyStock: row.safetyStock ?? 0, riskMultiplier: decimal(row.riskMultiplier) };
+    }
+    default:
+      return null;
+  }
+}
+
+export function allocationRuleFromRow(row: AllocationRuleRow): AllocationRule | null {
+  const scoped = scopedFrom(row);
+  switch (row.kind) {
+    case "CAP":
+      return row.units === null ? null : { ...scoped, kind: "cap", units: row.units };
+    case "FIXED":
+      return row.units === null ? null : { ...scoped, kind: "fixed", units: row.units };
+    case "POOL_SHARE":
+      return row.percentBps === null ? null : { ...scoped, kind: "poolShare", percentBps: row.percentBps };
+    case "VENDOR_SHARE":
+      return row.percentBps === null || row.locationId === null
+        ? null
+        : { ...scoped, kind: "vendorShare", percentBps: row.percentBps, locationId: row.locationId };
+    default:
+      return null;
+  }
+}
+
+const ROUNDINGS: Readonly<Record<string, PriceRounding>> = { NONE: "none", CENTS_99: "cents99", CENTS_95: "cents95", WHOLE: "whole" };
+
+export function priceRuleFromRow(row: PriceRuleRow): PriceRule {
+  return {
+    ...scopedFrom(row),
+    differentialBps: row.differentialBps,
+    differentialCents: row.differentialCents,
+    rounding: ROUNDINGS[row.rounding] ?? "none",
+    mapIsAnchor: row.mapIsAnchor,
+    feeBps: row.feeBps,
+    fixedFeeCents: row.fixedFeeCents,
+    shippingCents: row.shippingCents,
+    minMarginBps: row.minMarginBps,
+    // The schema has no price cap column yet.
+    maxPriceCents: null,
+  };
+}
+
+export function parityEdgeFromRow(row: ParityEdgeRow): ParityEdge {
+  return { ...row };
+}
+
+const STATUSES: Readonly<Record<string, PromotionStatus>> = {
+  DRAFT: "draft",
+  READY: "ready",
+  RUNNING: "running",
+  PAUSED: "paused",
+  ENDED: "ended",
+  CANCELLED: "cancelled",
+};
+
+/** The units a promotion still holds for one variant: its reserve less what it already sold. */
+export function promotionReserveFromRow(row: PromotionRow): PromotionReserve {
+  return {
+    promotionId: row.promotionId,
+    name: row.name,
+    status: STATUSES[row.status] ?? "draft",
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    channelIds: row.channelIds,
+    reserveUnits: Math.max(0, row.reserveUnits - Math.max(0, row.soldUnits)),
+    exclusive: row.exclusive,
+  };
+}
+
+export function variantFactsFromRow(row: VariantRow): VariantFacts {
+  return {
+    id: row.id,
+    productId: row.productId,
+    tags: row.tags,
+    // Collections are not mirrored yet: collection-scoped rules match nothing until they are.
+    collections: [],
+    // A variant whose inventory item is not mirrored yet counts as tracked with no stock: listing
+    // it at 0 until the mirror catches up is safe, listing the untracked quantity is not.
+    tracked: row.tracked ?? true,
+    discontinued: row.discontinued,
+    releaseAt: row.releaseAt,
+  };
+}
+
+// ---------------------------------------------------------------- velocity
+
+/**
+ * Sales as the engine's velocity reads them, one per day bucket. Shopify-store sales carry no
+ * channel: they are the demand of the shop's Shopify channels.
+ */
+export function salesByVariantAndChannel(
+  rows: readonly SalesRow[],
+  now: Date,
+  shopifyChannelIds: readonly string[],
+): Map<string, Sale[]> {
+  const byKey = new Map<string, Sale[]>();
+  const add = (key: string, sale: Sale) => {
+    const list = byKey.get(key);
+    if (list) list.push(sale);
+    else byKey.set(key, [sale]);
+  };
+  for (const row of rows) {
+    // The bucket's age in whole days is exactly what velocity recomputes from `at`.
+    const sale = { at: new Date(now.getTime() - row.ageDays * DAY_MS), quantity: row.units };
+    const channelIds = row.channelId === null ? shopifyChannelIds : [row.channelId];
+    for (const channelId of channelIds) add(`${row.variantId}:${channelId}`, sale);
+  }
+  return byKey;
+}
+
+// ---------------------------------------------------------------- everything for one listing
+
+/** What the service loads once per shop. */
+export interface ShopInputs {
+  channels: Map<string, Channel>;
+  locations: Map<string, Location>;
+  parityEdges: ParityEdge[];
+  velocityWindowDays: number;
+}
+
+export type LowStockRule = ScopedRule & { threshold: number };
+
+/** What the service loads per batch, for the batch's variants (and bundle components). */
+export interface BatchInputs {
+  variants: Map<string, VariantRow>;
+  levels: Map<string, LevelRow[]>;
+  components: Map<string, BundleComponentRow[]>;
+  bufferRules: BufferRule[];
+  /** Buffer rules' low-stock thresholds (BufferRule.lowStockThreshold), scoped like the rules. */
+  lowStockRules: LowStockRule[];
+  allocationRules: AllocationRule[];
+  priceRules: PriceRule[];
+  promotions: Map<string, PromotionReserve[]>;
+  sales: Map<string, Sale[]>;
+}
+
+export function batchInputsFromRows(rows: {
+  variants: readonly VariantRow[];
+  levels: readonly LevelRow[];
+  components: readonly BundleComponentRow[];
+  bufferRules: readonly BufferRuleRow[];
+  allocationRules: readonly AllocationRuleRow[];
+  priceRules: readonly PriceRuleRow[];
+  promotions: readonly PromotionRow[];
+  sales: readonly SalesRow[];
+  now: Date;
+  shopifyChannelIds: readonly string[];
+}): BatchInputs {
+  const group = <T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> => {
+    const map = new Map<K, T[]>();
+    for (const item of items) {
+      const k = key(item);
+      const list = map.get(k);
+      if (list) list.push(item);
+      else map.set(k, [item]);
+    }
+    return map;
+  };
+  const bufferRules: BufferRule[] = [];
+  const lowStockRules: LowStockRule[] = [];
+  for (const row of rows.bufferRules) {
+    const rule = bufferRuleFromRow(row);
+    if (rule) bufferRules.push(rule);
+    // The threshold is a setting of its own: it applies even where the buffer number is missing.
+    if (row.lowStockThreshold !== null) lowStockRules.push({ ...scopedFrom(row), threshold: Math.max(0, row.lowStockThreshold) });
+  }
+  return {
+    variants: new Map(rows.variants.map((v) => [v.id, v])),
+    levels: group(rows.levels, (l) => l.variantId),
+    components: group(rows.components, (c) => c.bundleId),
+    bufferRules,
+    lowStockRules,
+    allocationRules: rows.allocationRules.flatMap((r) => allocationRuleFromRow(r) ?? []),
+    priceRules: rows.priceRules.map(priceRuleFromRow),
+    promotions: new Map([...group(rows.promotions, (p) => p.variantId)].map(([k, list]) => [k, list.map(promotionReserveFromRow)])),
+    sales: salesByVariantAndChannel(rows.sales, rows.now, rows.shopifyChannelIds),
+  };
+}
+
+/**
+ * The low-stock threshold of `channel` for this listing: the most specific buffer rule that sets
+ * one (the highest of ties, as the safer), else the channel's own setting.
+ */
+export function lowStockThresholdFor(channel: Channel, listingId: string, variant: VariantFacts, batch: BatchInputs): number {
+  const winners = mostSpecificRules(batch.lowStockRules, { listingId, channelId: channel.id, variant });
+  if (winners.length === 0) return channel.lowStockThreshold;
+  return Math.max(...winners.map((rule) => rule.threshold));
+}
+
+export interface ListingRef {
+  id: string;
+  channelId: string;
+  variantId: string;
+}
+
+/**
+ * The engine's input for `listing` as if it sold `variantId` (its own variant, or one component
+ * of its bundle). Null when the rows it needs are missing (a variant or channel deleted meanwhile).
+ */
+export function listingInput(
+  listing: ListingRef,
+  variantId: string,
+  shop: ShopInputs,
+  batch: BatchInputs,
+  now: Date,
+): DesiredListingInput | null {
+  const ownChannel = shop.channels.get(listing.channelId);
+  const row = batch.variants.get(variantId);
+  if (!ownChannel || !row) return null;
+  const variant = variantFactsFromRow(row);
+  const withThreshold = (c: Channel): Channel => ({ ...c, lowStockThreshold: lowStockThresholdFor(c, listing.id, variant, batch) });
+  const channels = [...shop.channels.values()].map(withThreshold);
+  const channel = channels.find((c) => c.id === ownChannel.id) ?? withThreshold(ownChannel);
+  const levels: StockLevel[] = [];
+  for (const level of batch.levels.get(variantId) ?? []) {
+    const location = shop.locations.get(level.locationId);
+    if (location) levels.push({ location, available: level.available });
+  }
+  const sales = batch.sales.get(`${variantId}:${channel.id}`) ?? [];
+  return {
+    listingId: listing.id,
+    channel,
+    channels,
+    variant,
+    levels,
+    bufferRules: batch.bufferRules,
+    allocationRules: batch.allocationRules,
+    promotions: batch.promotions.get(variantId) ?? [],
+    velocityPerDay: sales.length === 0 ? 0 : salesVelocity(sales, { now, windowDays: shop.velocityWindowDays }).perDay,
+    now,
+    shopifyPriceCents: row.priceCents,
+    mapCents: row.mapCents,
+    costCents: row.costCents,
+    priceRules: batch.priceRules,
+  };
+}

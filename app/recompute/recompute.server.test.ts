@@ -1,0 +1,266 @@
+import type { PrismaClient } from "@prisma/client";
+import { afterAll, describe, expect, it } from "vitest";
+import { markChannelsStale, markStockChangeStale } from "~/anchor/stale.server";
+import prisma from "~/db.server";
+import { queues } from "~/queues.server";
+import { uniqueShopDomain } from "../../test/factories";
+import type { StoredExplanation } from "./desired";
+import { recomputeStaleListings } from "./recompute.server";
+
+// Through real PostgreSQL (and Redis for the flush requests): the mirror as the anchor leaves it,
+// the marks as app/anchor/stale.server sets them, then the recompute service.
+
+afterAll(async () => {
+  await queues().close();
+});
+
+interface ShopOptions {
+  warehouse?: number;
+  store?: number;
+  amazonBuffer?: number;
+  ebayBufferBps?: number;
+  pushedPriceCents?: number | null;
+}
+
+/** A shop with two saleable locations and a returns shelf, a mug listed on Amazon and eBay. */
+async function seedShop(db: PrismaClient, options: ShopOptions = {}) {
+  const shop = await db.shop.create({ data: { domain: uniqueShopDomain("recompute") } });
+  const shopId = shop.id;
+  const warehouse = await db.location.create({ data: { shopId, shopifyId: "1", name: "Warehouse" } });
+  const store = await db.location.create({ data: { shopId, shopifyId: "2", name: "Store" } });
+  const returns = await db.location.create({ data: { shopId, shopifyId: "3", name: "Returns shelf", saleable: false } });
+  const product = await db.product.create({ data: { shopId, shopifyId: "10", title: "Mug", tags: ["kitchen"] } });
+  const variant = await db.variant.create({ data: { shopId, productId: product.id, shopifyId: "100", title: "Blue", sku: "MUG-BLUE", priceCents: 2000 } });
+  const item = await db.inventoryItem.create({ data: { shopId, shopifyId: "1000", variantId: variant.id, costCents: 600 } });
+  await db.inventoryLevel.createMany({
+    data: [
+      { shopId, inventoryItemId: item.id, locationId: warehouse.id, available: options.warehouse ?? 10 },
+      { shopId, inventoryItemId: item.id, locationId: store.id, available: options.store ?? 5 },
+      { shopId, inventoryItemId: item.id, locationId: returns.id, available: 3 },
+    ],
+  });
+  const amazon = await db.channel.create({ data: { shopId, kind: "AMAZON", accountId: "A1", name: "Amazon US", priority: 1 } });
+  const ebay = await db.channel.create({ data: { shopId, kind: "EBAY", accountId: "e1", name: "eBay US", priority: 2 } });
+  if (options.amazonBuffer !== 0) {
+    await db.bufferRule.create({ data: { shopId, channelId: amazon.id, scope: "CHANNEL", kind: "FIXED", units: options.amazonBuffer ?? 2 } });
+  }
+  if (options.ebayBufferBps !== 0) {
+    await db.bufferRule.create({ data: { shopId, channelId: ebay.id, scope: "CHANNEL", kind: "PERCENT", percentBps: options.ebayBufferBps ?? 2000 } });
+  }
+  const pushedPriceCents = options.pushedPriceCents === undefined ? null : options.pushedPriceCents;
+  const onAmazon = await db.listing.create({ data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: "MUG-BLUE", pushedPriceCents, staleSince: new Date() } });
+  const onEbay = await db.listing.create({ data: { shopId, channelId: ebay.id, variantId: variant.id, channelSku: "MUG-BLUE", pushedPriceCents, staleSince: new Date() } });
+  return { shop, shopId, product, variant, item, locations: { warehouse, store, returns }, channels: { amazon, ebay }, listings: { onAmazon, onEbay } };
+}
+
+type Seeded = Awaited<ReturnType<typeof seedShop>>;
+
+async function setStock(db: PrismaClient, seeded: Seeded, locationId: string, available: number) {
+  await db.inventoryLevel.updateMany({ where: { shopId: seeded.shopId, inventoryItemId: seeded.item.id, locationId }, data: { available } });
+  await markStockChangeStale(db, seeded.shopId, [seeded.variant.id], locationId);
+}
+
+async function listingsOf(db: PrismaClient, seeded: Seeded) {
+  const [onAmazon, onEbay] = await Promise.all([
+    db.listing.findUniqueOrThrow({ where: { id: seeded.listings.onAmazon.id } }),
+    db.listing.findUniqueOrThrow({ where: { id: seeded.listings.onEbay.id } }),
+  ]);
+  return { onAmazon, onEbay };
+}
+
+function recordFlushes() {
+  const channels: string[] = [];
+  return { channels, requestFlush: async (channelId: string) => void channels.push(channelId) };
+}
+
+async function waitingFlushesFor(channelIds: string[]): Promise<string[]> {
+  const jobs = await queues()["channel-sync"].getJobs(["waiting", "delayed", "prioritized"]);
+  return jobs.map((j) => j.data.channelId).filter((id) => channelIds.includes(id)).sort();
+}
+
+describe("recomputing a shop's stale listings", () => {
+  it("given two channels with buffers, when the warehouse's stock drops and the listings are marked, then each listing desires the engine's answer with its explanation and a new version, and both accounts are asked to flush", async () => {
+    // Given 10 in the warehouse, 5 in the store, 3 on the returns shelf (not saleable);
+    // Amazon keeps 2 back, eBay 20%
+    const seeded = await seedShop(prisma);
+    await recomputeStaleListings(seeded.shopId);
+    let { onAmazon, onEbay } = await listingsOf(prisma, seeded);
+    expect([onAmazon.desiredQuantity, onAmazon.desiredVersion]).toEqual([13, 1]); // 15 − 2
+    expect([onEbay.desiredQuantity, onEbay.desiredVersion]).toEqual([12, 1]); // 15 − ceil(3)
+
+    // When the warehouse drops to 6
+    await setStock(prisma, seeded, seeded.locations.warehouse.id, 6);
+    const result = await recomputeStaleListings(seeded.shopId);
+
+    // Then: pool 11; Amazon 11 − 2 = 9; eBay 11 − ceil(2.2) = 8
+    ({ onAmazon, onEbay } = await listingsOf(prisma, seeded));
+    expect(result).toMatchObject({ examined: 2, changed: 2, held: 0, channelsFlushed: 2, markedAgain: 0 });
+    expect([onAmazon.desiredQuantity, onAmazon.desiredPriceCents, onAmazon.desiredVersion, onAmazon.syncState, onAmazon.staleSince]).toEqual([9, 2000, 2, "PENDING", null]);
+    expect([onEbay.desiredQuantity, onEbay.desiredVersion, onEbay.syncState, onEbay.staleSince]).toEqual([8, 2, "PENDING", null]);
+    expect(onAmazon.desiredAt).toBeInstanceOf(Date);
+    const explanation = onAmazon.explanation as unknown as { quantity: { rule: string; text: string; result: number }[] };
+    expect(explanation.quantity.map((s) => s.rule)).toEqual(["pool.location", "pool.location", "pool.skipNotSaleable", "pool.total", "buffer.fixed", "result"]);
+    expect(explanation.quantity.find((s) => s.rule === "pool.total")?.result).toBe(11);
+    expect(explanation.quantity.at(-1)?.text).toContain("9 units");
+    expect(await waitingFlushesFor([seeded.channels.amazon.id, seeded.channels.ebay.id])).toEqual([seeded.channels.amazon.id, seeded.channels.ebay.id].sort());
+  });
+
+  it("given listings already at the engine's answer, when they are marked stale without any change, then nothing new is written and no flush is requested", async () => {
+    const seeded = await seedShop(prisma);
+    await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
+    const before = await listingsOf(prisma, seeded);
+
+    await markChannelsStale(prisma, seeded.shopId);
+    const flushes = recordFlushes();
+    const result = await recomputeStaleListings(seeded.shopId, { requestFlush: flushes.requestFlush });
+
+    const after = await listingsOf(prisma, seeded);
+    expect(result).toMatchObject({ examined: 2, changed: 0, held: 0, channelsFlushed: 0 });
+    expect(flushes.channels).toEqual([]);
+    expect([after.onAmazon.desiredVersion, after.onEbay.desiredVersion]).toEqual([before.onAmazon.desiredVersion, before.onEbay.desiredVersion]);
+    expect(after.onAmazon.desiredAt).toEqual(before.onAmazon.desiredAt);
+    expect([after.onAmazon.staleSince, after.onEbay.staleSince]).toEqual([null, null]);
+  });
+
+  it("given a stock change that lands while the batch computes, when the batch writes, then the mark survives and the listing ends at the newer answer", async () => {
+    const seeded = await seedShop(prisma);
+    let landed = false;
+    const result = await recomputeStaleListings(seeded.shopId, {
+      requestFlush: async () => {},
+      beforeWrite: async () => {
+        if (landed) return;
+        landed = true;
+        // The store sells out after the batch read its inputs (10 + 5 were read)
+        await setStock(prisma, seeded, seeded.locations.store.id, 0);
+      },
+    });
+
+    const { onAmazon, onEbay } = await listingsOf(prisma, seeded);
+    // Both were written from the old stock, kept stale by the new mark, then computed again
+    expect(result).toMatchObject({ examined: 4, markedAgain: 2 });
+    expect([onAmazon.desiredQuantity, onEbay.desiredQuantity]).toEqual([8, 8]); // 10 − 2; 10 − 2
+    expect([onAmazon.desiredVersion, onEbay.desiredVersion]).toEqual([2, 2]);
+    expect([onAmazon.staleSince, onEbay.staleSince]).toEqual([null, null]);
+  });
+
+  it("given a slower recompute that read an older mark, when a faster one already cleared it, then the slower one writes nothing", async () => {
+    const seeded = await seedShop(prisma);
+    let raced = false;
+    const result = await recomputeStaleListings(seeded.shopId, {
+      requestFlush: async () => {},
+      beforeWrite: async () => {
+        if (raced) return;
+        raced = true;
+        await setStock(prisma, seeded, seeded.locations.store.id, 1);
+        // Another worker recomputes from the newer stock while this one is still computing
+        await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
+      },
+    });
+    const { onAmazon } = await listingsOf(prisma, seeded);
+    expect([onAmazon.desiredQuantity, onAmazon.desiredVersion, onAmazon.staleSince]).toEqual([9, 1, null]); // 10 + 1 − 2
+    expect(result).toMatchObject({ examined: 2, changed: 0, markedAgain: 2 });
+  });
+
+  it("given two shops with stale listings, when one shop recomputes, then the other shop's listings are untouched", async () => {
+    const mine = await seedShop(prisma);
+    const theirs = await seedShop(prisma);
+    const result = await recomputeStaleListings(mine.shopId, { requestFlush: async () => {} });
+
+    expect(result.examined).toBe(2);
+    const untouched = await listingsOf(prisma, theirs);
+    for (const listing of [untouched.onAmazon, untouched.onEbay]) {
+      expect([listing.desiredQuantity, listing.desiredVersion, listing.syncState]).toEqual([null, 0, "IN_SYNC"]);
+      expect(listing.staleSince).toBeInstanceOf(Date);
+    }
+  });
+
+  it("given Amazon watching eBay and an eBay discount, when the prices are recomputed, then the eBay price is held with the reason and only Amazon is flushed; allowing the edge releases it", async () => {
+    // Both channels show 20.00 today
+    const seeded = await seedShop(prisma, { pushedPriceCents: 2000 });
+    const { shopId, channels } = seeded;
+    const edge = await prisma.parityEdge.create({ data: { shopId, watcherId: channels.amazon.id, watchedId: channels.ebay.id, toleranceBps: 200 } });
+    await prisma.priceRule.create({ data: { shopId, channelId: channels.ebay.id, scope: "CHANNEL", differentialBps: -1000 } });
+    await prisma.priceRule.create({ data: { shopId, channelId: channels.amazon.id, scope: "CHANNEL", differentialCents: 20 } });
+
+    const flushes = recordFlushes();
+    const result = await recomputeStaleListings(shopId, { requestFlush: flushes.requestFlush });
+
+    // eBay 18.00 would be 2.20 under Amazon's 20.20 (tolerance 2% = 0.40); Amazon's 20.20 beside
+    // eBay's live 20.00 is within it
+    const { onAmazon, onEbay } = await listingsOf(prisma, seeded);
+    expect([onEbay.desiredPriceCents, onEbay.syncState, onEbay.desiredVersion]).toEqual([1800, "HELD", 1]);
+    expect(onEbay.syncMessage).toContain("eBay US shows 18.00, 2.20 under Amazon US's 20.20 (tolerance 2% = 0.40)");
+    expect((onEbay.explanation as unknown as StoredExplanation).parity).toHaveLength(1);
+    expect([onAmazon.desiredPriceCents, onAmazon.syncState]).toEqual([2020, "PENDING"]);
+    expect(result).toMatchObject({ changed: 2, held: 1, channelsFlushed: 1 });
+    expect(flushes.channels).toEqual([channels.amazon.id]);
+
+    // When the merchant allows violations on that edge, the same price goes out
+    await prisma.parityEdge.update({ where: { id: edge.id }, data: { allowViolations: true } });
+    await markChannelsStale(prisma, shopId);
+    const released = await recomputeStaleListings(shopId, { requestFlush: flushes.requestFlush });
+    const after = (await listingsOf(prisma, seeded)).onEbay;
+    expect([after.syncState, after.syncMessage, after.desiredVersion, after.desiredPriceCents]).toEqual(["PENDING", null, 1, 1800]);
+    expect(released).toMatchObject({ changed: 0, held: 0 });
+    expect(flushes.channels).toEqual([channels.amazon.id, channels.ebay.id]);
+  });
+
+  it("given the seeds' 10 in stock listed on Amazon and eBay, when one sells on Amazon and two on eBay and the anchor drops to 7, then both channels desire 7", async () => {
+    // shared/seeds/000: "Now you have 7 but Amazon says 9 and ebay says 8 ... push 7 up to each channel"
+    const seeded = await seedShop(prisma, { warehouse: 10, store: 0, amazonBuffer: 0, ebayBufferBps: 0 });
+    await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
+    expect((await listingsOf(prisma, seeded)).onAmazon.desiredQuantity).toBe(10);
+    await prisma.listing.updateMany({ where: { shopId: seeded.shopId }, data: { pushedQuantity: 10, pushedVersion: 1, syncState: "IN_SYNC" } });
+
+    const soldAt = new Date();
+    await prisma.sale.createMany({
+      data: [
+        { shopId: seeded.shopId, variantId: seeded.variant.id, channelId: seeded.channels.amazon.id, quantity: 1, soldAt, sourceKey: "amazon-order-1" },
+        { shopId: seeded.shopId, variantId: seeded.variant.id, channelId: seeded.channels.ebay.id, quantity: 2, soldAt, sourceKey: "ebay-order-1" },
+      ],
+    });
+    // The write-back lowered Shopify's warehouse to 7 and the webhook brought it back
+    await setStock(prisma, seeded, seeded.locations.warehouse.id, 7);
+    const result = await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
+
+    const { onAmazon, onEbay } = await listingsOf(prisma, seeded);
+    expect([onAmazon.desiredQuantity, onEbay.desiredQuantity]).toEqual([7, 7]);
+    expect([onAmazon.syncState, onEbay.syncState]).toEqual(["PENDING", "PENDING"]);
+    expect(result.changed).toBe(2);
+  });
+
+  it("given a two-pack bundle of the mug, when it is recomputed, then it lists as many packs as the mug's count on that channel allows", async () => {
+    const seeded = await seedShop(prisma);
+    const { shopId } = seeded;
+    const pack = await prisma.variant.create({ data: { shopId, productId: seeded.product.id, shopifyId: "101", title: "Two-pack", sku: "MUG-2", priceCents: 3500, isBundle: true } });
+    await prisma.bundleComponent.create({ data: { shopId, bundleId: pack.id, componentId: seeded.variant.id, unitsPerBundle: 2 } });
+    const listing = await prisma.listing.create({ data: { shopId, channelId: seeded.channels.amazon.id, variantId: pack.id, channelSku: "MUG-2", staleSince: new Date() } });
+
+    await recomputeStaleListings(shopId, { requestFlush: async () => {} });
+
+    // The mug is 13 on Amazon (15 − 2): 6 packs, at the pack's own price
+    const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([after.desiredQuantity, after.desiredPriceCents]).toEqual([6, 3500]);
+    const steps = (after.explanation as unknown as { quantity: { rule: string; text: string }[] }).quantity;
+    expect(steps.map((s) => s.rule)).toEqual(["bundle.component", "bundle.result"]);
+    expect(steps[0].text).toContain("MUG-BLUE");
+  });
+
+  it("given an exclusive promotion on eBay holding 5 units of which 2 sold, when Amazon is recomputed, then Amazon lists 3 fewer", async () => {
+    const seeded = await seedShop(prisma);
+    const { shopId, channels, variant } = seeded;
+    const now = Date.now();
+    const promotion = await prisma.promotion.create({
+      data: { shopId, name: "Spring sale", status: "RUNNING", startsAt: new Date(now - 3_600_000), endsAt: new Date(now + 86_400_000), discountKind: "PERCENT", discountValue: 1000, reserveUnits: 5 },
+    });
+    await prisma.promotionChannel.create({ data: { shopId, promotionId: promotion.id, channelId: channels.ebay.id } });
+    await prisma.promotionVariant.create({ data: { shopId, promotionId: promotion.id, variantId: variant.id } });
+    await prisma.sale.create({ data: { shopId, variantId: variant.id, channelId: channels.ebay.id, quantity: 2, soldAt: new Date(now - 60_000), sourceKey: "ebay-promo-1" } });
+
+    await recomputeStaleListings(shopId, { requestFlush: async () => {} });
+
+    const { onAmazon, onEbay } = await listingsOf(prisma, seeded);
+    expect(onAmazon.desiredQuantity).toBe(10); // 15 − 3 reserved − 2 buffer
+    expect(onEbay.desiredQuantity).toBe(12); // its own promotion's reserve is not withheld from it
+  });
+});

@@ -1,0 +1,384 @@
+import { sqlFor, type Sql } from "~/lib/sql.server";
+import { queues as defaultQueues, type Queues } from "~/queues.server";
+import { requestFlush as queueFlush } from "~/sync/jobs.server";
+import { computeListing, type ComputedListing, decide, type Decision, type SiblingPrice, type StoredListing } from "./desired";
+import {
+  type AllocationRuleRow,
+  batchInputsFromRows,
+  type BufferRuleRow,
+  type BundleComponentRow,
+  channelFromRow,
+  type ChannelRow,
+  type LevelRow,
+  type LocationExclusionRow,
+  locationsFromRows,
+  type LocationRow,
+  parityEdgeFromRow,
+  type ParityEdgeRow,
+  type PriceRuleRow,
+  type PromotionRow,
+  type SalesRow,
+  type ShopInputs,
+  type VariantRow,
+  velocityWindowDays,
+} from "./inputs";
+
+// The recompute service: a shop's stale listings (Listing.staleSince set by app/anchor/stale.server)
+// through the engine into their desired state, the outbox the channel workers push.
+//
+// Per batch the inputs are loaded in one query per table for the whole batch, never per listing,
+// and every query is scoped by shop. Writes are compare-and-set:
+// - a new desired state is written only while the listing is still stale and its desiredVersion is
+//   what was read: a recompute that finished first (and cleared the mark) wins over a slower one
+//   working from older inputs;
+// - staleSince is cleared only where it still holds the value read, so a mark made while the batch
+//   computed survives and the listing is computed again.
+
+export const DEFAULT_BATCH_SIZE = 1000;
+/** Stale listings read per pass, in variant order, then computed batch by batch. */
+const PASS_SIZE = 20_000;
+export const DEFAULT_MAX_RUN_MS = 5 * 60_000;
+const MAX_PASSES_WITHOUT_CLEARING = 2;
+
+export interface RecomputeDeps {
+  sql: Sql;
+  now: () => Date;
+  requestFlush: (channelId: string) => Promise<void>;
+  batchSize: number;
+  /** Stop starting new passes after this long; the job queues its own continuation. */
+  maxRunMs: number;
+  /** Runs after a batch is computed and before it is written (tests use it to land a mark mid-batch). */
+  beforeWrite?: (listingIds: string[]) => Promise<void>;
+}
+
+export interface RecomputeResult {
+  /** Listings run through the engine (a listing marked again mid-run counts each time). */
+  examined: number;
+  /** New desired states written (desiredVersion bumped), held ones included. */
+  changed: number;
+  /** Of those, and of unchanged listings newly held, how many wait for the merchant (parity). */
+  held: number;
+  /** Channel accounts asked to flush because they have new pending desired states. */
+  channelsFlushed: number;
+  /** Listings left stale because they were marked again (or recomputed elsewhere) mid-batch. */
+  markedAgain: number;
+  /** Stale listings remain for another job (time limit reached, or marks outpacing the batches). */
+  more: boolean;
+}
+
+// ---------------------------------------------------------------- loading
+
+async function loadShopInputs(sql: Sql, shopId: string): Promise<ShopInputs | null> {
+  const [shop] = await sql.rows<{ settings: unknown }>(`SELECT settings FROM "Shop" WHERE id = $1`, [shopId]);
+  if (!shop) return null;
+  const [channelRows, locationRows, exclusions, edgeRows] = await Promise.all([
+    sql.rows<ChannelRow>(`SELECT id, kind::text AS kind, name, priority, settings FROM "Channel" WHERE "shopId" = $1`, [shopId]),
+    sql.rows<LocationRow>(
+      `SELECT id, name, saleable, "isActive", "isDropShip", "vendorShareBps" FROM "Location" WHERE "shopId" = $1`,
+      [shopId],
+    ),
+    sql.rows<LocationExclusionRow>(
+      `SELECT "locationId", "channelId" FROM "LocationChannel" WHERE "shopId" = $1 AND NOT eligible`,
+      [shopId],
+    ),
+    sql.rows<ParityEdgeRow>(
+      `SELECT "watcherId", "watchedId", "toleranceBps", "toleranceCents", "includeShipping", "includeCoupons", "allowViolations"
+       FROM "ParityEdge" WHERE "shopId" = $1`,
+      [shopId],
+    ),
+  ]);
+  const channels = new Map(channelRows.map((row) => [row.id, channelFromRow(row)]));
+  return {
+    channels,
+    locations: locationsFromRows(locationRows, exclusions, [...channels.keys()]),
+    parityEdges: edgeRows.map(parityEdgeFromRow),
+    velocityWindowDays: velocityWindowDays(shop.settings),
+  };
+}
+
+interface StaleRef {
+  id: string;
+  variantId: string;
+}
+
+async function staleRefs(sql: Sql, shopId: string, limit: number): Promise<StaleRef[]> {
+  // Variant order keeps a variant's listings on every channel in one batch, so parity compares
+  // the prices they are all about to get.
+  return sql.rows<StaleRef>(
+    `SELECT id, "variantId" FROM "Listing" WHERE "shopId" = $1 AND "staleSince" IS NOT NULL ORDER BY "variantId", id LIMIT $2`,
+    [shopId, limit],
+  );
+}
+
+/** Batches of about `size`, never splitting one variant's listings. */
+export function batchesByVariant(refs: readonly StaleRef[], size: number): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let lastVariant: string | null = null;
+  for (const ref of refs) {
+    if (current.length >= size && ref.variantId !== lastVariant) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(ref.id);
+    lastVariant = ref.variantId;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+interface BatchRows {
+  listings: StoredListing[];
+  variants: VariantRow[];
+  levels: LevelRow[];
+  components: BundleComponentRow[];
+  bufferRules: BufferRuleRow[];
+  allocationRules: AllocationRuleRow[];
+  priceRules: PriceRuleRow[];
+  promotions: PromotionRow[];
+  sales: SalesRow[];
+  siblings: SiblingPrice[];
+}
+
+async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: ShopInputs, now: Date): Promise<BatchRows> {
+  const listings = await sql.rows<StoredListing>(
+    `SELECT id, "channelId", "variantId", "desiredQuantity", "desiredPriceCents", "desiredVersion", "pushedPriceCents",
+            "syncState"::text AS "syncState", "staleSince"::text AS "staleSince"
+     FROM "Listing" WHERE "shopId" = $1 AND id = ANY($2::text[]) AND "staleSince" IS NOT NULL`,
+    [shopId, listingIds],
+  );
+  const listedVariantIds = [...new Set(listings.map((l) => l.variantId))];
+  const components = await sql.rows<BundleComponentRow>(
+    `SELECT "bundleId", "componentId", "unitsPerBundle" FROM "BundleComponent" WHERE "shopId" = $1 AND "bundleId" = ANY($2::text[])`,
+    [shopId, listedVariantIds],
+  );
+  const variantIds = [...new Set([...listedVariantIds, ...components.map((c) => c.componentId)])];
+  const nowText = now.toISOString();
+
+  const [variants, levels, promotions, sales, siblings] = await Promise.all([
+    sql.rows<VariantRow>(
+      `SELECT v.id, v."productId", COALESCE(v.sku, p.title || ' ' || v.title) AS name, v."priceCents", v."mapCents", v.discontinued,
+              v."releaseAt" AT TIME ZONE 'UTC' AS "releaseAt", v."isBundle", p.tags, i.tracked, i."costCents"
+       FROM "Variant" v JOIN "Product" p ON p.id = v."productId"
+       LEFT JOIN "InventoryItem" i ON i."variantId" = v.id
+       WHERE v."shopId" = $1 AND v.id = ANY($2::text[])`,
+      [shopId, variantIds],
+    ),
+    sql.rows<LevelRow>(
+      `SELECT i."variantId", l."locationId", l.available
+       FROM "InventoryLevel" l JOIN "InventoryItem" i ON i.id = l."inventoryItemId"
+       WHERE l."shopId" = $1 AND i."shopId" = $1 AND i."variantId" = ANY($2::text[])`,
+      [shopId, variantIds],
+    ),
+    // Only promotions that can hold units now or later; what each already sold of the variant on
+    // its own channels (Shopify-store sales count for its Shopify channels) is no longer held.
+    sql.rows<PromotionRow>(
+      `SELECT p.id AS "promotionId", pv."variantId", p.name, p.status::text AS status,
+              p."startsAt" AT TIME ZONE 'UTC' AS "startsAt", p."endsAt" AT TIME ZONE 'UTC' AS "endsAt",
+              p."exclusiveReserve" AS exclusive, COALESCE(pv."reserveUnits", p."reserveUnits") AS "reserveUnits",
+              COALESCE(pc.ids, '{}') AS "channelIds",
+              COALESCE((SELECT SUM(s.quantity) FROM "Sale" s
+                        WHERE s."shopId" = $1 AND s."variantId" = pv."variantId"
+                          AND s."soldAt" >= p."startsAt" AND s."soldAt" < p."endsAt"
+                          AND (s."channelId" = ANY(pc.ids) OR (s."channelId" IS NULL AND pc.shopify))), 0)::int AS "soldUnits"
+       FROM "PromotionVariant" pv
+       JOIN "Promotion" p ON p.id = pv."promotionId" AND p."shopId" = $1
+       LEFT JOIN LATERAL (
+         SELECT array_agg(x."channelId") AS ids, bool_or(c.kind = 'SHOPIFY') AS shopify
+         FROM "PromotionChannel" x JOIN "Channel" c ON c.id = x."channelId"
+         WHERE x."promotionId" = p.id AND x."shopId" = $1
+       ) pc ON true
+       WHERE pv."shopId" = $1 AND pv."variantId" = ANY($2::text[])
+         AND p.status IN ('READY', 'RUNNING', 'PAUSED') AND p."endsAt" > ($3::timestamptz AT TIME ZONE 'UTC')`,
+      [shopId, variantIds, nowText],
+    ),
+    sql.rows<SalesRow>(
+      `SELECT "variantId", "channelId",
+              FLOOR(EXTRACT(EPOCH FROM ($3::timestamptz - ("soldAt" AT TIME ZONE 'UTC'))) / 86400)::int AS "ageDays",
+              SUM(quantity)::int AS units
+       FROM "Sale"
+       WHERE "shopId" = $1 AND "variantId" = ANY($2::text[])
+         AND "soldAt" <= ($3::timestamptz AT TIME ZONE 'UTC')
+         AND "soldAt" > ($3::timestamptz AT TIME ZONE 'UTC') - make_interval(days => $4::int)
+       GROUP BY 1, 2, 3`,
+      [shopId, variantIds, nowText, shop.velocityWindowDays],
+    ),
+    shop.parityEdges.length === 0
+      ? Promise.resolve([])
+      : sql.rows<SiblingPrice>(
+          `SELECT id, "channelId", "variantId", "desiredPriceCents", "pushedPriceCents", "syncState"::text AS "syncState" FROM "Listing"
+           WHERE "shopId" = $1 AND "variantId" = ANY($2::text[])`,
+          [shopId, listedVariantIds],
+        ),
+  ]);
+
+  // Rules: every channel/tag/collection-wide rule, and the product, variant and listing rules of
+  // this batch only.
+  const productIds = [...new Set(variants.map((v) => v.productId))];
+  const scopeValues = [...variantIds, ...productIds, ...listings.map((l) => l.id)];
+  const ruleFilter = `"shopId" = $1 AND (scope IN ('CHANNEL', 'TAG', 'COLLECTION') OR "scopeValue" = ANY($2::text[]))`;
+  const [bufferRules, allocationRules, priceRules] = await Promise.all([
+    sql.rows<BufferRuleRow>(
+      `SELECT id, "channelId", scope::text AS scope, "scopeValue", kind::text AS kind, units, "percentBps",
+              "leadTimeDays"::text AS "leadTimeDays", "safetyStock", "riskMultiplier"::text AS "riskMultiplier", "lowStockThreshold"
+       FROM "BufferRule" WHERE ${ruleFilter}`,
+      [shopId, scopeValues],
+    ),
+    sql.rows<AllocationRuleRow>(
+      `SELECT id, "channelId", scope::text AS scope, "scopeValue", kind::text AS kind, units, "percentBps", "locationId"
+       FROM "AllocationRule" WHERE ${ruleFilter}`,
+      [shopId, scopeValues],
+    ),
+    sql.rows<PriceRuleRow>(
+      `SELECT id, "channelId", scope::text AS scope, "scopeValue", "differentialBps", "differentialCents", rounding::text AS rounding,
+              "mapIsAnchor", "feeBps", "fixedFeeCents", "shippingCents", "minMarginBps"
+       FROM "PriceRule" WHERE ${ruleFilter}`,
+      [shopId, scopeValues],
+    ),
+  ]);
+
+  return { listings, variants, levels, components, bufferRules, allocationRules, priceRules, promotions, sales, siblings };
+}
+
+// ---------------------------------------------------------------- writing
+
+interface Written {
+  id: string;
+  channelId: string;
+  state: string;
+  bumped: boolean;
+  cleared: boolean;
+}
+
+async function writeDecisions(sql: Sql, shopId: string, decisions: readonly Decision[]): Promise<{ written: Written[]; clearedUnchanged: number }> {
+  const writes = decisions.filter((d): d is Extract<Decision, { kind: "write" }> => d.kind === "write");
+  const clears = decisions.filter((d) => d.kind === "clear");
+  let written: Written[] = [];
+  if (writes.length > 0) {
+    written = await sql.rows<Written>(
+      `UPDATE "Listing" AS l SET
+         "desiredQuantity" = v.quantity,
+         "desiredPriceCents" = v.price,
+         explanation = v.explanation,
+         "desiredVersion" = l."desiredVersion" + CASE WHEN v.bump THEN 1 ELSE 0 END,
+         "desiredAt" = CASE WHEN v.bump THEN now() AT TIME ZONE 'UTC' ELSE l."desiredAt" END,
+         "syncState" = v.state::"SyncState",
+         "syncMessage" = v.message,
+         "staleSince" = CASE WHEN l."staleSince" = v.stale THEN NULL ELSE l."staleSince" END,
+         "updatedAt" = now() AT TIME ZONE 'UTC'
+       FROM unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::bool[], $7::text[], $8::text[], $9::timestamp[], $10::int[])
+         AS v(id, quantity, price, explanation, bump, state, message, stale, version)
+       WHERE l.id = v.id AND l."shopId" = $1 AND l."staleSince" IS NOT NULL AND l."desiredVersion" = v.version
+       RETURNING l.id, l."channelId", l."syncState"::text AS state, v.bump AS bumped, l."staleSince" IS NULL AS cleared`,
+      [
+        shopId,
+        writes.map((d) => d.listing.id),
+        writes.map((d) => d.computed.quantity),
+        writes.map((d) => d.computed.priceCents),
+        writes.map((d) => JSON.stringify(d.computed.explanation)),
+        writes.map((d) => d.bump),
+        writes.map((d) => d.state),
+        writes.map((d) => d.message),
+        writes.map((d) => d.listing.staleSince),
+        writes.map((d) => d.listing.desiredVersion),
+      ],
+    );
+  }
+  let clearedUnchanged = 0;
+  if (clears.length > 0) {
+    const cleared = await sql.rows<{ id: string }>(
+      `UPDATE "Listing" AS l SET "staleSince" = NULL
+       FROM unnest($2::text[], $3::timestamp[]) AS v(id, stale)
+       WHERE l.id = v.id AND l."shopId" = $1 AND l."staleSince" = v.stale
+       RETURNING l.id`,
+      [shopId, clears.map((d) => d.listing.id), clears.map((d) => d.listing.staleSince)],
+    );
+    clearedUnchanged = cleared.length;
+  }
+  return { written, clearedUnchanged };
+}
+
+// ---------------------------------------------------------------- the service
+
+/**
+ * Recomputes every stale listing of the shop, batch by batch, until none is left (or the only ones
+ * left keep being marked again faster than they compute: the job their marks queued takes them).
+ */
+export async function recomputeStaleListings(shopId: string, deps: Partial<RecomputeDeps> = {}): Promise<RecomputeResult> {
+  const sql = deps.sql ?? sqlFor();
+  const clock = deps.now ?? (() => new Date());
+  const flush = deps.requestFlush ?? ((channelId: string) => queueFlush(channelId));
+  const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
+  const maxRunMs = deps.maxRunMs ?? DEFAULT_MAX_RUN_MS;
+  const result: RecomputeResult = { examined: 0, changed: 0, held: 0, channelsFlushed: 0, markedAgain: 0, more: false };
+
+  const shop = await loadShopInputs(sql, shopId);
+  if (!shop) return result;
+  const shopifyChannelIds = [...shop.channels.values()].filter((c) => c.kind === "shopify").map((c) => c.id);
+  const flushed = new Set<string>();
+
+  const deadline = Date.now() + maxRunMs;
+  let passesWithoutClearing = 0;
+  for (;;) {
+    const refs = await staleRefs(sql, shopId, Math.max(PASS_SIZE, batchSize));
+    if (refs.length === 0) break;
+    // Enough for one job: the rest goes to the next (see `runRecomputeJob`), so one busy shop
+    // cannot hold a worker slot forever.
+    if (Date.now() > deadline || passesWithoutClearing >= MAX_PASSES_WITHOUT_CLEARING) {
+      result.more = true;
+      break;
+    }
+    let progressed = 0;
+    for (const ids of batchesByVariant(refs, batchSize)) {
+      const now = clock();
+      const rows = await loadBatch(sql, shopId, ids, shop, now);
+      if (rows.listings.length === 0) continue;
+      const batch = batchInputsFromRows({ ...rows, now, shopifyChannelIds });
+      const computed = new Map<string, ComputedListing>();
+      for (const listing of rows.listings) {
+        const answer = computeListing(listing, shop, batch, now);
+        if (answer) computed.set(listing.id, answer);
+      }
+      const decisions = decide(rows.listings, computed, rows.siblings, shop);
+      await deps.beforeWrite?.(rows.listings.map((l) => l.id));
+      const { written, clearedUnchanged } = await writeDecisions(sql, shopId, decisions);
+
+      result.examined += rows.listings.length;
+      const pendingChannels = new Set<string>();
+      for (const row of written) {
+        if (row.bumped) result.changed += 1;
+        if (row.state === "HELD") result.held += 1;
+        if (row.state === "PENDING") pendingChannels.add(row.channelId);
+      }
+      // Asked after every batch, not at the end, so a large recompute's first listings are on
+      // their way while the rest compute; the request is deduplicated per account.
+      for (const channelId of pendingChannels) {
+        await flush(channelId);
+        flushed.add(channelId);
+      }
+      const cleared = clearedUnchanged + written.filter((w) => w.cleared).length;
+      result.markedAgain += rows.listings.length - cleared;
+      progressed += cleared;
+    }
+    // A pass that cleared nothing only met listings marked again while it computed; a few in a
+    // row means marks arrive faster than the batch computes, and spinning would not help.
+    passesWithoutClearing = progressed === 0 ? passesWithoutClearing + 1 : 0;
+  }
+
+  result.channelsFlushed = flushed.size;
+  return result;
+}
+
+/**
+ * The recompute worker's job. When stale listings remain, the continuation is queued with
+ * `keepLastIfActive`: a plain deduplicated add made while this job is active would be dropped
+ * (BullMQ keeps a simple-mode deduplication key until the job finishes), whereas this one is
+ * stored and queued the moment this job completes.
+ */
+export async function runRecomputeJob(shopId: string, queues: Queues = defaultQueues(), deps: Partial<RecomputeDeps> = {}): Promise<RecomputeResult> {
+  const result = await recomputeStaleListings(shopId, deps);
+  if (result.more) {
+    await queues.recompute.add("recompute", { shopId }, { deduplication: { id: `recompute:${shopId}`, keepLastIfActive: true } });
+  }
+  return result;
+}
