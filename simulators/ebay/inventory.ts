@@ -86,6 +86,11 @@ function updateOne(state: EbaySimState, account: AccountRecord, item: PriceQuant
   if (!item.shipToLocationAvailability && offers.length === 0) {
     return fail(400, requestError(25709, "Invalid request. Invalid value for field shipToLocationAvailability or offers"));
   }
+  // "An issue will occur if duplicate offerId values are passed through the same offers container"
+  // (bulkUpdatePriceQuantity description).
+  if (new Set(offers.map((o) => o.offerId)).size < offers.length) {
+    return fail(400, requestError(25709, "Invalid request. Invalid value for field offerId", "The same offerId appears more than once in offers."));
+  }
   if (offers.some((o) => o.offerId !== listing.offerId)) {
     return fail(400, requestError(25754, "One or more provided offerId(s) are invalid. All offerId(s) in the request should belong to the SKU."));
   }

@@ -58,6 +58,29 @@ describe("the eBay simulator", () => {
     expect(await unreadable.json()).toMatchObject({ errors: [{ errorId: 2004, domain: "ACCESS" }] });
   });
 
+  it("given an inventory item written without the Content-Language header the definition requires, when put, then it answers 400 in eBay's error shape and keeps the item", async () => {
+    const response = await fetch(`${sim.url}/sell/inventory/v1/inventory_item/MUG-BLUE`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ product: { title: "Renamed" }, availability: { shipToLocationAvailability: { quantity: 4 } } }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: Array<Record<string, unknown>> };
+    expect(body.errors).toEqual([expect.objectContaining({ errorId: 25709, domain: "API_INVENTORY", category: "REQUEST", longMessage: expect.stringContaining("Content-Language") })]);
+    expect(sim.state.listing("MUG-BLUE")?.title).toBe("Blue mug");
+  });
+
+  it("given one offer named twice in a bulk request, when posted, then that SKU gets eBay's invalid-value error and nothing changes", async () => {
+    const response = await api("/sell/inventory/v1/bulk_update_price_quantity", {
+      method: "POST",
+      body: { requests: [{ sku: "MUG-BLUE", offers: [{ offerId: "5000000001", availableQuantity: 1 }, { offerId: "5000000001", availableQuantity: 2 }] }] },
+    });
+    expect(response.status).toBe(207);
+    const { responses } = (await response.json()) as { responses: Array<{ statusCode: number; errors?: Array<{ errorId: number }> }> };
+    expect(responses.every((r) => r.statusCode === 400 && r.errors?.[0].errorId === 25709)).toBe(true);
+    expect(sim.state.listing("MUG-BLUE")?.quantity).toBe(4);
+  });
+
   it("given no token or one it never issued, when called, then it answers 401 with eBay's invalid-token error", async () => {
     for (const bearer of [null, "v^1.1#forged"]) {
       const response = await api("/sell/inventory/v1/inventory_item/MUG-BLUE", { bearer });
