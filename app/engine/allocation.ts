@@ -86,12 +86,17 @@ function allocationStep(rule: AllocationRule, quantity: number, input: Allocatio
   }
 }
 
-const NO_STEPS: ExplanationStep[] = [];
-
 export function allocationFor(input: AllocationInput): Allocation {
+  const steps: ExplanationStep[] = [];
+  return { quantity: allocationInto(steps, input), steps };
+}
+
+/** `allocationFor` for the hot path: appends its steps to `steps` and returns the quantity. */
+export function allocationInto(steps: ExplanationStep[], input: AllocationInput): number {
   const { rules, target } = input;
+  if (rules.length === 0) return input.computed;
   const rank = bestSpecificity(rules, target);
-  if (rank < 0) return { quantity: input.computed, steps: NO_STEPS };
+  if (rank < 0) return input.computed;
   let chosen: AllocationRule | null = null;
   let quantity = 0;
   let tied = 0;
@@ -105,7 +110,7 @@ export function allocationFor(input: AllocationInput): Allocation {
       quantity = candidate;
     }
   }
-  const steps = [allocationStep(chosen as AllocationRule, quantity, input)];
+  steps.push(allocationStep(chosen as AllocationRule, quantity, input));
   if (tied > 1) steps.push(tieStep(0, quantity, tied));
-  return { quantity, steps };
+  return quantity;
 }

@@ -2,13 +2,13 @@
 //   pool → promotion reserves of other channels → buffer → artificial count → throttle → hold.
 // Result: clamp(floor(pool − reserve − buffer), 0, cap), or 0 when throttled or held.
 
-import { allocationFor } from "./allocation";
-import { bufferFor } from "./buffer";
+import { allocationInto } from "./allocation";
+import { bufferInto } from "./buffer";
 import { type ExplanationStep, stepKind, units } from "./explain";
-import { poolFor } from "./pool";
-import { reserveHeldFromChannel } from "./reserve";
+import { poolInto } from "./pool";
+import { reserveInto } from "./reserve";
 import type { RuleTarget } from "./rules";
-import { throttleFor } from "./throttle";
+import { throttleInto } from "./throttle";
 import type { AvailableToSell, ListingContext } from "./types";
 
 const untrackedStep = stepKind(
@@ -24,10 +24,6 @@ const holdStep = stepKind(
 );
 const resultStep = stepKind("result", ["channel"], (i, _effect, result) => `Available to sell on ${i.channel}: ${units(result)}`);
 
-function append(steps: ExplanationStep[], more: readonly ExplanationStep[]): void {
-  for (let i = 0; i < more.length; i++) steps.push(more[i]);
-}
-
 export function availableToSell(context: ListingContext): AvailableToSell {
   const { channel, variant } = context;
   const target: RuleTarget = { listingId: context.listingId, channelId: channel.id, variant };
@@ -38,25 +34,18 @@ export function availableToSell(context: ListingContext): AvailableToSell {
   let buffer = 0;
   let throttled = false;
   if (variant.tracked) {
-    const counted = poolFor(channel, context.levels);
-    pool = counted.units;
-    append(steps, counted.steps);
-
-    const reserved = reserveHeldFromChannel(channel.id, context.promotions, context.now, pool);
-    reserve = reserved.units;
-    append(steps, reserved.steps);
-
-    const protectedUnits = bufferFor({
-      rules: context.bufferRules,
+    pool = poolInto(steps, channel, context.levels);
+    if (context.promotions.length > 0) reserve = reserveInto(steps, channel.id, context.promotions, context.now, pool);
+    buffer = bufferInto(
+      steps,
+      context.bufferRules,
       target,
       channel,
       pool,
-      velocityPerDay: context.velocityPerDay,
-      discontinued: variant.discontinued,
-      runningTotal: pool - reserve,
-    });
-    buffer = protectedUnits.units;
-    append(steps, protectedUnits.steps);
+      context.velocityPerDay,
+      variant.discontinued,
+      pool - reserve,
+    );
   } else {
     // Untracked stock has no count to protect, so reserves, buffers and throttling have nothing
     // to act on; only the merchant's artificial counts and holds still apply.
@@ -68,21 +57,20 @@ export function availableToSell(context: ListingContext): AvailableToSell {
   const computed = Math.max(0, Math.floor(remaining));
   if (remaining < 0) steps.push(clampZeroStep(computed - remaining, 0));
 
-  const allocation = allocationFor({
-    rules: context.allocationRules,
-    target,
-    pool,
-    afterReserve: pool - reserve,
-    computed,
-    levels: context.levels,
-  });
-  append(steps, allocation.steps);
-  let quantity = allocation.quantity;
+  let quantity = computed;
+  if (context.allocationRules.length > 0) {
+    quantity = allocationInto(steps, {
+      rules: context.allocationRules,
+      target,
+      pool,
+      afterReserve: pool - reserve,
+      computed,
+      levels: context.levels,
+    });
+  }
 
   if (variant.tracked) {
-    const throttle = throttleFor(channel, context.channels, pool, quantity, variant.discontinued);
-    throttled = throttle.throttled;
-    append(steps, throttle.steps);
+    throttled = throttleInto(steps, channel, context.channels, pool, quantity, variant.discontinued);
     if (throttled) quantity = 0;
   }
 

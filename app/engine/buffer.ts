@@ -65,25 +65,32 @@ function velocityBufferExact(rule: BufferRule & { kind: "velocity" }, channel: C
   return (Math.max(0, velocityPerDay) * rule.leadTimeDays + rule.safetyStock) * riskOf(rule, channel);
 }
 
-function bufferStep(rule: BufferRule, held: number, input: BufferInput): ExplanationStep {
-  const after = input.runningTotal - held;
-  const name = input.channel.name;
+function bufferStep(
+  rule: BufferRule,
+  held: number,
+  channel: Channel,
+  pool: number,
+  velocityPerDay: number,
+  runningTotal: number,
+): ExplanationStep {
+  const after = runningTotal - held;
+  const name = channel.name;
   switch (rule.kind) {
     case "fixed":
       return fixedStep(-held, after, rule.id, held, name);
     case "percent":
-      return percentStep(-held, after, rule.id, rule.percentBps, input.pool, name);
+      return percentStep(-held, after, rule.id, rule.percentBps, pool, name);
     case "velocity":
       return velocityStep(
         -held,
         after,
         rule.id,
-        Math.max(0, input.velocityPerDay),
+        Math.max(0, velocityPerDay),
         rule.leadTimeDays,
         rule.safetyStock,
-        riskOf(rule, input.channel),
+        riskOf(rule, channel),
         name,
-        velocityBufferExact(rule, input.channel, input.velocityPerDay),
+        velocityBufferExact(rule, channel, velocityPerDay),
       );
   }
 }
@@ -94,10 +101,31 @@ function bufferStep(rule: BufferRule, held: number, input: BufferInput): Explana
  * give no reason to prefer the riskier. A discontinued variant has none: it sells down to zero.
  */
 export function bufferFor(input: BufferInput): Buffer {
-  const { rules, target, channel, pool, velocityPerDay, runningTotal } = input;
-  if (input.discontinued) return { units: 0, steps: [discontinuedStep(0, runningTotal)] };
+  const steps: ExplanationStep[] = [];
+  const held = bufferInto(steps, input.rules, input.target, input.channel, input.pool, input.velocityPerDay, input.discontinued, input.runningTotal);
+  return { units: held, steps };
+}
+
+/** `bufferFor` for the hot path: appends its steps to `steps` and returns the units held. */
+export function bufferInto(
+  steps: ExplanationStep[],
+  rules: readonly BufferRule[],
+  target: RuleTarget,
+  channel: Channel,
+  pool: number,
+  velocityPerDay: number,
+  discontinued: boolean,
+  runningTotal: number,
+): number {
+  if (discontinued) {
+    steps.push(discontinuedStep(0, runningTotal));
+    return 0;
+  }
   const rank = bestSpecificity(rules, target);
-  if (rank < 0) return { units: 0, steps: [noBufferStep(0, runningTotal, channel.name)] };
+  if (rank < 0) {
+    steps.push(noBufferStep(0, runningTotal, channel.name));
+    return 0;
+  }
   let chosen: BufferRule | null = null;
   let held = 0;
   let tied = 0;
@@ -111,7 +139,7 @@ export function bufferFor(input: BufferInput): Buffer {
       held = candidate;
     }
   }
-  const steps = [bufferStep(chosen as BufferRule, held, input)];
+  steps.push(bufferStep(chosen as BufferRule, held, channel, pool, velocityPerDay, runningTotal));
   if (tied > 1) steps.push(tieStep(0, runningTotal - held, tied));
-  return { units: held, steps };
+  return held;
 }

@@ -48,6 +48,11 @@ export function locationContribution(level: StockLevel): number {
 
 export function poolFor(channel: Channel, levels: readonly StockLevel[]): Pool {
   const steps: ExplanationStep[] = [];
+  return { units: poolInto(steps, channel, levels), steps };
+}
+
+/** `poolFor` for the hot path: appends its steps to `steps` and returns the pool. */
+export function poolInto(steps: ExplanationStep[], channel: Channel, levels: readonly StockLevel[]): number {
   let total = 0;
   for (const level of levels) {
     const { location, available } = level;
@@ -68,5 +73,5 @@ export function poolFor(channel: Channel, levels: readonly StockLevel[]): Pool {
     );
   }
   steps.push(totalStep(0, total, levels.length, channel.name));
-  return { units: total, steps };
+  return total;
 }

@@ -41,6 +41,17 @@ export function reserveHeldFromChannel(
 ): Reserve {
   if (promotions.length === 0) return { units: 0, steps: NO_STEPS };
   const steps: ExplanationStep[] = [];
+  return { units: reserveInto(steps, channelId, promotions, now, runningTotal), steps };
+}
+
+/** `reserveHeldFromChannel` for the hot path: appends its steps to `steps` and returns the units. */
+export function reserveInto(
+  steps: ExplanationStep[],
+  channelId: string,
+  promotions: readonly PromotionReserve[],
+  now: Date,
+  runningTotal: number,
+): number {
   let reserved = 0;
   for (const promotion of promotions) {
     if (!promotion.exclusive || promotion.channelIds.includes(channelId)) continue;
@@ -50,5 +61,5 @@ export function reserveHeldFromChannel(
     reserved += held;
     steps.push(reserveStep(-held, runningTotal - reserved, promotion.name, held));
   }
-  return { units: reserved, steps };
+  return reserved;
 }

@@ -12,15 +12,6 @@ export interface RuleTarget {
   variant: VariantFacts;
 }
 
-const SCOPE_RANK: Readonly<Record<RuleScope, number>> = {
-  channel: 0,
-  collection: 1,
-  tag: 1,
-  product: 1,
-  variant: 2,
-  listing: 3,
-};
-
 export function ruleApplies(rule: ScopedRule, target: RuleTarget): boolean {
   if (rule.channelId !== null && rule.channelId !== target.channelId) return false;
   switch (rule.scope) {
@@ -40,7 +31,24 @@ export function ruleApplies(rule: ScopedRule, target: RuleTarget): boolean {
 }
 
 export function specificity(rule: ScopedRule): number {
-  return SCOPE_RANK[rule.scope] * 2 + (rule.channelId === null ? 0 : 1);
+  return scopeRank(rule.scope) * 2 + (rule.channelId === null ? 0 : 1);
+}
+
+// A switch rather than a lookup table: this runs for every rule of every listing, and
+// comparing interned strings is cheaper than a keyed property load.
+function scopeRank(scope: RuleScope): number {
+  switch (scope) {
+    case "channel":
+      return 0;
+    case "collection":
+    case "tag":
+    case "product":
+      return 1;
+    case "variant":
+      return 2;
+    case "listing":
+      return 3;
+  }
 }
 
 /**
@@ -49,9 +57,12 @@ export function specificity(rule: ScopedRule): number {
  */
 export function bestSpecificity(rules: readonly ScopedRule[], target: RuleTarget): number {
   let best = -1;
+  const channelId = target.channelId;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
-    const rank = specificity(rule);
+    const ruleChannel = rule.channelId;
+    if (ruleChannel !== null && ruleChannel !== channelId) continue;
+    const rank = scopeRank(rule.scope) * 2 + (ruleChannel === null ? 0 : 1);
     if (rank > best && ruleApplies(rule, target)) best = rank;
   }
   return best;

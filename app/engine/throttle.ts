@@ -20,8 +20,6 @@ const discontinuedStep = stepKind(
     `Pool of ${units(i.pool)} is under ${i.channel}'s low-stock threshold of ${units(i.threshold)}, but the variant is discontinued and ${i.channel} ranks first: it sells the last units`,
 );
 
-const NO_STEPS: readonly ExplanationStep[] = [];
-
 /**
  * A channel's effective threshold is its own, raised to the threshold of every channel with a
  * higher priority. That keeps throttling in priority order whatever thresholds the merchant typed:
@@ -63,14 +61,37 @@ export function throttleFor(
   runningTotal: number,
   discontinued = false,
 ): Throttle {
-  const { threshold, raisedBy } = effectiveThreshold(channel, channels);
-  if (threshold === 0 || pool >= threshold) return { throttled: false, threshold, steps: NO_STEPS };
-  if (discontinued && ranksFirst(channel, channels)) {
-    return { throttled: false, threshold, steps: [discontinuedStep(0, runningTotal, pool, threshold, channel.name)] };
+  const steps: ExplanationStep[] = [];
+  const throttled = throttleInto(steps, channel, channels, pool, runningTotal, discontinued);
+  return { throttled, threshold: effectiveThreshold(channel, channels).threshold, steps };
+}
+
+/** `throttleFor` for the hot path: appends its steps to `steps` and says whether to list 0. */
+export function throttleInto(
+  steps: ExplanationStep[],
+  channel: Channel,
+  channels: readonly Channel[] | undefined,
+  pool: number,
+  runningTotal: number,
+  discontinued: boolean,
+): boolean {
+  // The cheap common case first: stock at or above every threshold that could apply.
+  let threshold = Math.max(0, channel.lowStockThreshold);
+  let raisedBy: Channel | null = null;
+  if (channels !== undefined) {
+    for (let i = 0; i < channels.length; i++) {
+      const other = channels[i];
+      if (other.priority < channel.priority && other.id !== channel.id && other.lowStockThreshold > threshold) {
+        threshold = other.lowStockThreshold;
+        raisedBy = other;
+      }
+    }
   }
-  return {
-    throttled: true,
-    threshold,
-    steps: [lowStockStep(-runningTotal, 0, pool, threshold, raisedBy?.name ?? null, channel.name)],
-  };
+  if (threshold === 0 || pool >= threshold) return false;
+  if (discontinued && ranksFirst(channel, channels)) {
+    steps.push(discontinuedStep(0, runningTotal, pool, threshold, channel.name));
+    return false;
+  }
+  steps.push(lowStockStep(-runningTotal, 0, pool, threshold, raisedBy?.name ?? null, channel.name));
+  return true;
 }
