@@ -3,7 +3,11 @@
 
 /**
  * bulkUpdatePriceQuantity takes "one or more inventory items (up to 25)" per call
- * (BulkPriceQuantity.requests, Inventory API definition).
+ * (BulkPriceQuantity.requests, Inventory API definition; "Up to 25 inventory item records ... may be
+ * updated with one bulkUpdatePriceQuantity call", https://developer.ebay.com/api-docs/sell/static/inventory/bulk-updates.html).
+ * The operation's own description in 1.18.0 also says "Only one SKU (one product) can be updated
+ * per call", contradicting both; the request type and the guide are followed, and a per-SKU
+ * answer is read for every SKU either way.
  */
 export const BULK_PRICE_QUANTITY_MAX = 25;
 
