@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import { salesVelocity } from "~/engine/velocity";
+import {
+  allocationRuleFromRow,
+  batchInputsFromRows,
+  type BufferRuleRow,
+  bufferRuleFromRow,
+  channelFromRow,
+  listingInput,
+  locationsFromRows,
+  lowStockThresholdFor,
+  priceRuleFromRow,
+  promotionReserveFromRow,
+  salesByVariantAndChannel,
+  type ShopInputs,
+  type VariantRow,
+  velocityWindowDays,
+} from "./inputs";
+
+const NOW = new Date("2025-06-01T12:00:00Z");
+
+const mug: VariantRow = {
+  id: "var-mug",
+  productId: "prod-mug",
+  name: "MUG-BLUE",
+  priceCents: 2000,
+  mapCents: 1800,
+  discontinued: false,
+  releaseAt: null,
+  isBundle: false,
+  tags: ["kitchen"],
+  tracked: true,
+  costCents: 600,
+};
+
+function bufferRow(overrides: Partial<BufferRuleRow>): BufferRuleRow {
+  return { id: "b1", channelId: "ch-amazon", scope: "CHANNEL", scopeValue: null, kind: "FIXED", units: 2, percentBps: null, leadTimeDays: null, safetyStock: null, riskMultiplier: null, lowStockThreshold: null, ...overrides };
+}
+
+function emptyBatch(overrides: Partial<Parameters<typeof batchInputsFromRows>[0]> = {}) {
+  return batchInputsFromRows({
+    variants: [mug],
+    levels: [],
+    components: [],
+    bufferRules: [],
+    allocationRules: [],
+    priceRules: [],
+    promotions: [],
+    sales: [],
+    now: NOW,
+    shopifyChannelIds: [],
+    ...overrides,
+  });
+}
+
+describe("mapping database rows to the engine's inputs", () => {
+  it("given channel settings with a risk multiplier, threshold and untracked quantity, when mapped, then the channel carries them; wrong types read as unset", () => {
+    const amazon = channelFromRow({ id: "c1", kind: "AMAZON", name: "Amazon US", priority: 1, settings: { riskMultiplier: 2, lowStockThreshold: 4, untrackedQuantity: 25 } });
+    expect(amazon).toMatchObject({ kind: "amazon", riskMultiplier: 2, lowStockThreshold: 4, untrackedQuantity: 25, priority: 1 });
+    const ebay = channelFromRow({ id: "c2", kind: "EBAY", name: "eBay", priority: 2, settings: { riskMultiplier: "lots", lowStockThreshold: null } });
+    expect(ebay).toMatchObject({ kind: "ebay", riskMultiplier: null, lowStockThreshold: 0, untrackedQuantity: 0 });
+  });
+
+  it("given a shop's velocity window setting, when read, then a valid one is used and anything else falls back to 28 days", () => {
+    expect(velocityWindowDays({ velocityWindowDays: 14 })).toBe(14);
+    expect([velocityWindowDays({}), velocityWindowDays({ velocityWindowDays: 0 }), velocityWindowDays(null)]).toEqual([28, 28, 28]);
+  });
+
+  it("given a location excluded from eBay and one with no rows, when mapped, then the first feeds every channel but eBay, the second every channel; a deactivated location is not saleable", () => {
+    const locations = locationsFromRows(
+      [
+        { id: "l1", name: "Warehouse", saleable: true, isActive: true, isDropShip: false, vendorShareBps: 10_000 },
+        { id: "l2", name: "Vendor", saleable: true, isActive: true, isDropShip: true, vendorShareBps: 8000 },
+        { id: "l3", name: "Closed store", saleable: true, isActive: false, isDropShip: false, vendorShareBps: 10_000 },
+      ],
+      [{ locationId: "l2", channelId: "ch-ebay" }],
+      ["ch-amazon", "ch-ebay", "ch-walmart"],
+    );
+    expect(locations.get("l1")?.eligibleChannelIds).toBeNull();
+    expect(locations.get("l2")).toMatchObject({ eligibleChannelIds: ["ch-amazon", "ch-walmart"], isDropShip: true, vendorShareBps: 8000 });
+    expect(locations.get("l3")?.saleable).toBe(false);
+  });
+
+  it("given buffer rules as stored, when mapped, then numeric columns become numbers and a rule missing its number is left out", () => {
+    expect(bufferRuleFromRow(bufferRow({ kind: "VELOCITY", leadTimeDays: "2.50", safetyStock: 4, riskMultiplier: "1.250", scope: "TAG", scopeValue: "kitchen" }))).toEqual({
+      id: "b1",
+      channelId: "ch-amazon",
+      scope: "tag",
+      scopeValue: "kitchen",
+      kind: "velocity",
+      leadTimeDays: 2.5,
+      safetyStock: 4,
+      riskMultiplier: 1.25,
+    });
+    expect(bufferRuleFromRow(bufferRow({ kind: "PERCENT", percentBps: 1500 }))).toMatchObject({ kind: "percent", percentBps: 1500 });
+    expect(bufferRuleFromRow(bufferRow({ kind: "FIXED", units: null }))).toBeNull();
+    expect(bufferRuleFromRow(bufferRow({ kind: "VELOCITY", leadTimeDays: null }))).toBeNull();
+  });
+
+  it("given allocation and price rules as stored, when mapped, then their kinds and roundings are the engine's", () => {
+    const base = { id: "a1", channelId: "ch-ebay", scope: "VARIANT", scopeValue: "var-mug", units: null, percentBps: null, locationId: null };
+    expect(allocationRuleFromRow({ ...base, kind: "POOL_SHARE", percentBps: 3000 })).toMatchObject({ kind: "poolShare", percentBps: 3000, scope: "variant" });
+    expect(allocationRuleFromRow({ ...base, kind: "VENDOR_SHARE", percentBps: 5000, locationId: "l2" })).toMatchObject({ kind: "vendorShare", locationId: "l2" });
+    expect(allocationRuleFromRow({ ...base, kind: "VENDOR_SHARE", percentBps: 5000 })).toBeNull();
+    const price = priceRuleFromRow({ id: "p1", channelId: "ch-ebay", scope: "CHANNEL", scopeValue: null, differentialBps: 500, differentialCents: 0, rounding: "CENTS_99", mapIsAnchor: false, feeBps: 1300, fixedFeeCents: 30, shippingCents: 0, minMarginBps: 1000 });
+    expect(price).toMatchObject({ rounding: "cents99", differentialBps: 500, feeBps: 1300, maxPriceCents: null, scope: "channel" });
+  });
+
+  it("given a promotion reserving 5 of which 2 sold, when mapped, then 3 are still held; more sold than reserved holds 0", () => {
+    const row = { promotionId: "pr1", variantId: "var-mug", name: "Spring", status: "RUNNING", startsAt: NOW, endsAt: NOW, exclusive: true, reserveUnits: 5, soldUnits: 2, channelIds: ["ch-ebay"] };
+    expect(promotionReserveFromRow(row)).toMatchObject({ status: "running", reserveUnits: 3, exclusive: true, channelIds: ["ch-ebay"] });
+    expect(promotionReserveFromRow({ ...row, soldUnits: 9 }).reserveUnits).toBe(0);
+  });
+
+  it("given sales bucketed by day in SQL, when mapped, then velocity reads them as the raw sales, and Shopify-store sales count for the Shopify channel", () => {
+    const rows = [
+      { variantId: "var-mug", channelId: "ch-amazon", ageDays: 0, units: 3 },
+      { variantId: "var-mug", channelId: "ch-amazon", ageDays: 6, units: 2 },
+      { variantId: "var-mug", channelId: null, ageDays: 1, units: 4 },
+    ];
+    const sales = salesByVariantAndChannel(rows, NOW, ["ch-shopify"]);
+    const fromBuckets = salesVelocity(sales.get("var-mug:ch-amazon") ?? [], { now: NOW }).perDay;
+    const raw = [
+      { at: new Date(NOW.getTime() - 3_600_000), quantity: 3 },
+      { at: new Date(NOW.getTime() - 6.5 * 86_400_000), quantity: 2 },
+    ];
+    expect(fromBuckets).toBeCloseTo(salesVelocity(raw, { now: NOW }).perDay, 12);
+    expect(fromBuckets).toBeGreaterThan(0);
+    expect(sales.get("var-mug:ch-shopify")).toEqual([{ at: new Date(NOW.getTime() - 86_400_000), quantity: 4 }]);
+  });
+
+  it("given a channel threshold of 3 and a tag rule setting 8, when the threshold of a tagged listing is asked, then the rule's 8 applies, and the channel's own elsewhere", () => {
+    const channel = channelFromRow({ id: "ch-amazon", kind: "AMAZON", name: "Amazon", priority: 1, settings: { lowStockThreshold: 3 } });
+    const batch = emptyBatch({ bufferRules: [bufferRow({ scope: "TAG", scopeValue: "kitchen", lowStockThreshold: 8 })] });
+    const tagged = { id: "var-mug", productId: "p", tags: ["kitchen"], collections: [], tracked: true, discontinued: false, releaseAt: null };
+    expect(lowStockThresholdFor(channel, "lst-1", tagged, batch)).toBe(8);
+    expect(lowStockThresholdFor(channel, "lst-1", { ...tagged, tags: [] }, batch)).toBe(3);
+  });
+
+  it("given a listing's rows, when its input is built, then it has the variant's stock per mapped location, prices, rules and velocity", () => {
+    const shop: ShopInputs = {
+      channels: new Map([["ch-amazon", channelFromRow({ id: "ch-amazon", kind: "AMAZON", name: "Amazon", priority: 1, settings: {} })]]),
+      locations: locationsFromRows([{ id: "l1", name: "Warehouse", saleable: true, isActive: true, isDropShip: false, vendorShareBps: 10_000 }], [], ["ch-amazon"]),
+      parityEdges: [],
+      velocityWindowDays: 28,
+    };
+    const batch = emptyBatch({
+      levels: [
+        { variantId: "var-mug", locationId: "l1", available: 12 },
+        { variantId: "var-mug", locationId: "l-unknown", available: 99 },
+      ],
+      sales: [{ variantId: "var-mug", channelId: "ch-amazon", ageDays: 0, units: 28 }],
+    });
+    const input = listingInput({ id: "lst-1", channelId: "ch-amazon", variantId: "var-mug" }, "var-mug", shop, batch, NOW);
+    expect(input).not.toBeNull();
+    expect(input?.levels.map((l) => [l.location.name, l.available])).toEqual([["Warehouse", 12]]);
+    expect(input).toMatchObject({ listingId: "lst-1", shopifyPriceCents: 2000, mapCents: 1800, costCents: 600, now: NOW });
+    expect(input?.variant).toMatchObject({ tags: ["kitchen"], tracked: true });
+    expect(input?.velocityPerDay).toBeGreaterThan(1);
+    expect(listingInput({ id: "lst-2", channelId: "ch-gone", variantId: "var-mug" }, "var-mug", shop, batch, NOW)).toBeNull();
+  });
+});
