@@ -1,5 +1,6 @@
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requestRecompute } from "~/anchor/stale.server";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
 import { action as webhookAction } from "~/routes/webhooks";
@@ -30,6 +31,15 @@ async function deliverAndWait(topic: string, shop: string, payload: unknown) {
   const job = await queues().webhooks.getJob(webhookId);
   if (job) await waitUntilFinished(webhookId);
   return webhookId;
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 async function waitUntilFinished(jobId: string, timeoutMs = 10_000) {
@@ -83,7 +93,7 @@ describe("the webhooks worker", () => {
     expect(report.details).toMatchObject({ orders: [{ externalOrderId: order.externalOrderId, buyerEmail: "ada@example.com" }] });
   });
 
-  it("applies an inventory level change to the mirror and marks the listings it moves", async () => {
+  it("applies an inventory level change to the mirror, and the listings it moves are recomputed", async () => {
     // Given a mirrored kettle listed on Amazon, 12 in the warehouse
     const { shop, listing } = await seedShopWithEveryModel(prisma);
     // When Shopify reports 5 available in the warehouse
@@ -93,9 +103,33 @@ describe("the webhooks worker", () => {
       shop.domain,
       `{"inventory_item_id":1000,"location_id":9007199254740993,"available":5,"updated_at":"${new Date().toISOString()}"}`,
     );
-    // Then the mirror holds 5 and the Amazon listing waits for the engine
+    // Then the mirror holds 5, and the recompute worker (queued by the mark) brings the Amazon
+    // listing to 5 − its buffer of 6, listed at 0, and clears the mark
     const level = await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id, location: { shopifyId: "9007199254740993" } } });
     expect(level.available).toBe(5);
-    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).toBeInstanceOf(Date);
+    const after = await waitFor(
+      () => prisma.listing.findUniqueOrThrow({ where: { id: listing.id } }),
+      (l) => l.staleSince === null && l.desiredVersion > 1,
+    );
+    expect([after.desiredQuantity, after.desiredVersion, after.staleSince]).toEqual([0, 2, null]);
+  });
+});
+
+describe("the recompute worker", () => {
+  it("given a shop whose Amazon listing was marked stale, when a recompute is requested, then the worker writes its desired state and clears the mark", async () => {
+    // Given the kettle listed on Amazon: 12 in the warehouse (the vendor does not feed Amazon),
+    // a velocity buffer of ceil((velocity × 2 days + 4) × 1.5) with no Amazon sales: 6
+    const { shop, listing } = await seedShopWithEveryModel(prisma);
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: new Date() } });
+
+    // When a recompute is requested
+    await requestRecompute(shop.id);
+
+    // Then the worker computes 12 − 6 = 6, a new version, and the mark is gone
+    const after = await waitFor(
+      () => prisma.listing.findUniqueOrThrow({ where: { id: listing.id } }),
+      (l) => l.staleSince === null,
+    );
+    expect([after.staleSince, after.desiredQuantity, after.desiredVersion, after.syncState]).toEqual([null, 6, 2, "PENDING"]);
   });
 });
