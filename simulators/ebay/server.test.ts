@@ -125,7 +125,9 @@ describe("the eBay simulator", () => {
   });
 
   it("given a buyer who takes more than is listed, when the order is placed, then the listing goes to zero, the order is flagged oversold and getOrders lists it", async () => {
-    const { orderId, oversold } = sim.state.placeOrder({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 8 });
+    const placed = await fetch(`${sim.url}/_simulator/orders`, { method: "POST", body: JSON.stringify({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 8 }) });
+    expect(placed.status).toBe(201);
+    const { orderId, oversold } = (await placed.json()) as { orderId: string; oversold: boolean };
     expect(oversold).toBe(true);
     expect(sim.state.listing("MUG-BLUE")).toMatchObject({ quantity: 0, status: "OUT_OF_STOCK" });
     const filter = encodeURIComponent(`lastmodifieddate:[${new Date(Date.now() - 60_000).toISOString()}..]`);
@@ -135,6 +137,17 @@ describe("the eBay simulator", () => {
     expect(page.orders.map((o) => o.orderId)).toContain(orderId);
     expect(page.orders.find((o) => o.orderId === orderId)?.lineItems[0]).toMatchObject({ sku: "MUG-BLUE", quantity: 8 });
     expect(new OpenApiContract("ebay-sell/sell_fulfillment_v1_oas3.json", "/sell/fulfillment/v1").checkResponse("getOrders", 200, page)).toEqual([]);
+  });
+
+  it("given a buyer who cancels that order, when getOrders is asked again, then it shows the cancellation and the listing has its units back", async () => {
+    const [order] = sim.state.orders.filter((o) => o.sku === "MUG-BLUE");
+    const cancelled = await fetch(`${sim.url}/_simulator/orders/${order.orderId}/cancel`, { method: "POST" });
+    expect(cancelled.status).toBe(204);
+    const response = await api(`/sell/fulfillment/v1/order?orderIds=${order.orderId}`);
+    const page = (await response.json()) as { orders: Array<{ orderId: string; cancelStatus: { cancelState: string } }> };
+    expect(page.orders).toEqual([expect.objectContaining({ orderId: order.orderId, cancelStatus: expect.objectContaining({ cancelState: "CANCELED" }) })]);
+    // The oversold order took the 6 there were, and gives back those 6.
+    expect(sim.state.listing("MUG-BLUE")).toMatchObject({ quantity: 6, status: "ACTIVE" });
   });
 
   it("given getOrders asked for 201 orders a page or for a window ending in the future, when called, then it answers eBay's 400 errors", async () => {

@@ -150,12 +150,41 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
       if (!takeCall(client, "token")) return tooManyRequests();
       return handleTokenRequest(state, request, lifetime);
     }
+    if (request.path.startsWith(CONTROL_PATH)) return control(state, request);
     const api = apis.find((a) => request.path === a.basePath || request.path.startsWith(`${a.basePath}/`));
     if (!api) return resourceNotFound(request.path);
     return serveSellApi(api, request);
   }, options.port ?? 0);
 
   return { url: server.url, state, requests: server.requests, calls, responseViolations, stop: () => server.close() };
+}
+
+/** The simulator's own routes (not eBay's), for a demo running it as a separate process. */
+export const CONTROL_PATH = "/_simulator/";
+
+/**
+ * POST /_simulator/orders {userId, sku, quantity}: a buyer places an order (201 {orderId, oversold}).
+ * POST /_simulator/orders/{orderId}/cancel: the buyer cancels it (204).
+ */
+function control(state: EbaySimState, request: SimRequest): SimResponse {
+  const parts = request.path.slice(CONTROL_PATH.length).split("/").filter(Boolean).map(decodeURIComponent);
+  if (request.method !== "POST" || parts[0] !== "orders") return { status: 404, body: { message: `no simulator route ${request.method} ${request.path}` } };
+  try {
+    if (parts.length === 1) {
+      const { userId, sku, quantity } = (request.body ?? {}) as { userId?: unknown; sku?: unknown; quantity?: unknown };
+      if (typeof userId !== "string" || typeof sku !== "string" || !Number.isInteger(quantity) || (quantity as number) < 1) {
+        return { status: 400, body: { message: "an order needs userId, sku and a whole quantity of at least 1" } };
+      }
+      return { status: 201, body: state.placeOrder({ userId, sku, quantity: quantity as number }) };
+    }
+    if (parts.length === 3 && parts[2] === "cancel") {
+      state.cancelOrder(parts[1]);
+      return { status: 204 };
+    }
+  } catch (error) {
+    return { status: 404, body: { message: error instanceof Error ? error.message : String(error) } };
+  }
+  return { status: 404, body: { message: `no simulator route ${request.method} ${request.path}` } };
 }
 
 function dispatch(operationId: string, params: Record<string, string>, request: SimRequest, context: InventoryContext, domain: string): SimResponse {

@@ -97,6 +97,8 @@ export interface OrderRecord {
   cancelled: boolean;
   /** The buyer took more than the listing had: the oversell the app must catch. */
   oversold: boolean;
+  /** Units the order took from the item and from the offer (never below zero), given back on cancel. */
+  taken: { item: number; offer: number };
   buyerUsername: string;
 }
 
@@ -243,8 +245,9 @@ export class EbaySimState {
     const l = this.listingRecord(userId, sku);
     if (!l) throw new Error(`no listing ${sku} for ${userId}`);
     const oversold = quantity > this.listedQuantity(l);
-    l.itemQuantity = Math.max(0, l.itemQuantity - quantity);
-    l.offerQuantity = Math.max(0, l.offerQuantity - quantity);
+    const taken = { item: Math.min(quantity, l.itemQuantity), offer: Math.min(quantity, l.offerQuantity) };
+    l.itemQuantity -= taken.item;
+    l.offerQuantity -= taken.offer;
     const at = this.now();
     this.orderSeq += 1;
     // eBay order ids look like "12-34567-89012".
@@ -263,6 +266,7 @@ export class EbaySimState {
       modifiedAt: at,
       cancelled: false,
       oversold,
+      taken,
       buyerUsername: `buyer_${this.orderSeq}`,
     });
     return { orderId, oversold };
@@ -277,8 +281,8 @@ export class EbaySimState {
     order.modifiedAt = this.now();
     const l = this.listingRecord(order.userId, order.sku);
     if (l) {
-      l.itemQuantity += order.quantity;
-      l.offerQuantity += order.quantity;
+      l.itemQuantity += order.taken.item;
+      l.offerQuantity += order.taken.offer;
     }
   }
 
