@@ -171,7 +171,8 @@ describe("Amazon simulator: JSON_LISTINGS_FEED", () => {
   }
 
   it("given a feed with a good and a bad message, when it is processed, then it goes IN_QUEUE to DONE and its gzip report names the bad message", async () => {
-    await start();
+    // Feeds held for ten minutes: the test lets them through itself.
+    await start({ feedDelayMs: 600_000 });
     const token = await accessToken();
     const feedId = await submitFeed(
       {
@@ -187,6 +188,7 @@ describe("Amazon simulator: JSON_LISTINGS_FEED", () => {
     expect(queued.processingStatus).toBe("IN_QUEUE");
     expect(running().state.listing("KET-RED")!.quantity).toBe(5);
 
+    running().state.finishFeeds();
     const feed = await finished(feedId, token);
     expect(feed.processingStatus).toBe("DONE");
     const document = (await (await sp(`/feeds/2021-06-30/documents/${feed.resultFeedDocumentId}`, { token })).json()) as { url: string; compressionAlgorithm?: string };

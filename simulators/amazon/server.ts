@@ -42,6 +42,8 @@ export interface AmazonSimulatorState {
   placeOrder(order: BuyerOrder & { sellerId?: string }): PlacedOrder;
   cancelOrder(orderId: string, sellerId?: string): void;
   feeds(sellerId?: string): FeedRecord[];
+  /** Processes every queued feed now, for tests that hold feeds with a long feedDelayMs. */
+  finishFeeds(): void;
   /** Access tokens issued so far stop working, as after their hour. */
   expireAccessTokens(sellerId?: string): void;
   /** The seller de-authorises the app: refresh token refused, access tokens dead. */
@@ -77,6 +79,8 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
   const feedDelayMs = options.feedDelayMs ?? 100;
   const documents = new Map<string, FeedDocument>();
   const feeds = new Map<string, FeedRecord>();
+  /** Feeds not yet processed, by id: what finishes each one (on its timer, or finishFeeds()). */
+  const pendingFeeds = new Map<string, () => void>();
   const searches = new OrderSearches();
   const timers = new Set<NodeJS.Timeout>();
   const responseChecks: ResponseCheck[] = [];
@@ -147,10 +151,20 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
       };
       feeds.set(feed.feedId, feed);
       const seller = call.seller;
-      later(feedDelayMs / 2, () => {
+      const start = () => {
+        if (feed.processingStatus !== "IN_QUEUE") return;
         feed.processingStatus = "IN_PROGRESS";
         feed.processingStartTime = nowIso();
-        later(feedDelayMs / 2, () => finishFeed(feed, processFeed(seller, feed, documents.get(feed.inputFeedDocumentId)), documents));
+      };
+      const finish = () => {
+        if (!pendingFeeds.delete(feed.feedId)) return;
+        start();
+        finishFeed(feed, processFeed(seller, feed, documents.get(feed.inputFeedDocumentId)), documents);
+      };
+      pendingFeeds.set(feed.feedId, finish);
+      later(feedDelayMs / 2, () => {
+        start();
+        later(feedDelayMs / 2, finish);
       });
       return { status: 202, body: { feedId: feed.feedId } };
     },
@@ -237,6 +251,9 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
       placeOrder: ({ sellerId, ...order }) => placeOrder(sellerOf(sellerId), order),
       cancelOrder: (orderId, sellerId) => cancelOrder(sellerOf(sellerId), orderId),
       feeds: feedsOf,
+      finishFeeds: () => {
+        for (const finish of [...pendingFeeds.values()]) finish();
+      },
       expireAccessTokens: (sellerId) => tokens.expireAll(sellerOf(sellerId).spec.sellerId),
       revokeAuthorization: (sellerId) => tokens.revoke(sellerOf(sellerId)),
       seller: sellerOf,

@@ -24,7 +24,7 @@ const INCLUDED_DATA = ["BUYER", "PROCEEDS", "FULFILLMENT"];
 interface Watermark {
   /** ISO time: orders updated at or after it are new to us... */
   after: string;
-  /** ...except these `orderId@lastUpdatedTime`, delivered already at exactly `after`. */
+  /** ...except these (`key` below), delivered already at exactly `after`. */
   seen: string[];
 }
 
@@ -57,7 +57,8 @@ interface SearchAnswer {
 
 const encode = (cursor: OrdersCursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
 const decode = (since: string): OrdersCursor => JSON.parse(Buffer.from(since, "base64url").toString("utf8")) as OrdersCursor;
-const key = (order: AmazonOrder) => `${order.orderId}@${order.lastUpdatedTime}`;
+/** An order as delivered: a change within the same timestamp (Amazon's are to the second) still differs. */
+const key = (order: AmazonOrder) => `${order.orderId}@${order.lastUpdatedTime}@${order.fulfillment?.fulfillmentStatus ?? ""}`;
 const cents = (money: Money | undefined) => fromAmount(money && { value: money.amount, currency: money.currencyCode });
 
 export function toImportedOrder(order: AmazonOrder): ImportedOrder {
