@@ -1,7 +1,10 @@
-import { Prisma, type AlertKind, type PrismaClient } from "@prisma/client";
+import { Prisma, type Alert, type AlertKind, type PrismaClient } from "@prisma/client";
+import { logger } from "~/lib/logger.server";
+import { queues } from "~/queues.server";
+import { recordAudit } from "~/services/audit.server";
 
 // Raising an alert: stored once per problem (the dedupe key), with its playbook from
-// shared/design/domain.md and the facts needed to act. Delivery (email, Slack) reads from here.
+// shared/design/domain.md and the facts needed to act, then queued for delivery (email, Slack).
 
 const PLAYBOOKS: Record<AlertKind, { respondWithinHours: number | null; playbook: string }> = {
   OVERSELL: { respondWithinHours: 1, playbook: "Within 1 hour: ship from another location or a drop shipper that has the item; otherwise cancel the order with an apology before the marketplace's defect clock starts." },
@@ -23,22 +26,63 @@ export interface AlertInput {
   listingId?: string | null;
 }
 
-/** Stores the alert unless the same problem is already recorded; returns it and whether it is new. */
-export async function raiseAlert(prisma: PrismaClient, input: AlertInput, now = new Date()) {
-  const { respondWithinHours, playbook } = PLAYBOOKS[input.kind];
+/** What raising needs of a queue: the alerts queue, or the alerts worker's own handle on it. */
+export interface AlertQueue {
+  add(name: string, data: { alertId: string }, opts: { jobId: string }): Promise<unknown>;
+}
+
+export interface RaiseOptions {
+  now?: Date;
+  /** Where delivery jobs go; the process-wide alerts queue by default. */
+  queue?: AlertQueue;
+}
+
+export interface RaiseResult {
+  alert: Alert;
+  /** False when the same problem (dedupe key) is already recorded: nothing new is sent. */
+  created: boolean;
+}
+
+/**
+ * Queues the alert's delivery. The job id is the alert id, so however often this is called the
+ * alert has one delivery job. Never throws: the alert is already stored and undelivered, and the
+ * alerts housekeeping job queues it again (app/alerts/housekeeping.server.ts), so a Redis outage
+ * neither fails the caller's work (an order import) nor loses the alert.
+ */
+export async function queueAlertDelivery(alertId: string, queue: AlertQueue = queues().alerts): Promise<boolean> {
   try {
-    const alert = await prisma.alert.create({
+    await queue.add("deliver", { alertId }, { jobId: alertId });
+    return true;
+  } catch (error) {
+    logger.warn({ alertId, error }, "alert stored but not queued; housekeeping will queue it");
+    return false;
+  }
+}
+
+/** Stores the alert unless the same problem is already open; queues a new one for delivery. */
+export async function raiseAlert(prisma: PrismaClient, input: AlertInput, options: RaiseOptions = {}): Promise<RaiseResult> {
+  const now = options.now ?? new Date();
+  const { respondWithinHours, playbook } = PLAYBOOKS[input.kind];
+  let alert: Alert;
+  try {
+    alert = await prisma.alert.create({
       data: {
         ...input,
         facts: input.facts as Prisma.InputJsonValue,
         playbook,
         respondBy: respondWithinHours ? new Date(now.getTime() + respondWithinHours * 3600_000) : null,
+        createdAt: now,
       },
     });
-    return { alert, created: true };
   } catch (error) {
     if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
-    const alert = await prisma.alert.findUniqueOrThrow({ where: { shopId_dedupeKey: { shopId: input.shopId, dedupeKey: input.dedupeKey } } });
-    return { alert, created: false };
+    const existing = await prisma.alert.findUniqueOrThrow({ where: { shopId_dedupeKey: { shopId: input.shopId, dedupeKey: input.dedupeKey } } });
+    // A caller that crashed between storing and queueing gets its queueing done now; an alert
+    // already delivered (or being delivered: same job id) is not sent again.
+    if (existing.state === "OPEN" && !existing.deliveredAt) await queueAlertDelivery(existing.id, options.queue);
+    return { alert: existing, created: false };
   }
+  await recordAudit(prisma, { shopId: alert.shopId, actor: "worker", action: "alert.raised", subjectType: "alert", subjectId: alert.id, details: { kind: alert.kind, title: alert.title } });
+  await queueAlertDelivery(alert.id, options.queue);
+  return { alert, created: true };
 }

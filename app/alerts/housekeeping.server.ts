@@ -1,0 +1,192 @@
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import defaultPrisma from "~/db.server";
+import { logger } from "~/lib/logger.server";
+import { runDigests, type DigestOutcome } from "./deliver.server";
+import { DRIFT_THRESHOLD_UNITS, LATENCY_THRESHOLD_MINUTES, raiseCredentialsFailed, raiseDrift, raiseSyncLatency, resolveAlert, resolveAlertByKey } from "./events.server";
+import { queueAlertDelivery, type AlertQueue } from "./raise.server";
+
+// The alerts queue's scheduled job: watch every installed shop for drift, latency and refused
+// credentials, send the digests that are due, and queue again any alert whose delivery was never
+// queued or gave up, so an outage longer than a job's retries still ends in a delivery.
+
+export const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
+
+const ThresholdsSchema = z
+  .object({
+    alerts: z
+      .object({
+        driftUnits: z.number().int().min(0).optional(),
+        latencyMinutes: z.number().int().min(1).optional(),
+      })
+      .optional(),
+  })
+  .passthrough();
+
+/** The merchant's thresholds (Shop.settings.alerts), defaulting to the domain's 5 units and 30 minutes. */
+export function alertThresholds(settings: unknown): { driftUnits: number; latencyMinutes: number } {
+  const parsed = ThresholdsSchema.safeParse(settings ?? {});
+  const alerts = parsed.success ? parsed.data.alerts : undefined;
+  return { driftUnits: alerts?.driftUnits ?? DRIFT_THRESHOLD_UNITS, latencyMinutes: alerts?.latencyMinutes ?? LATENCY_THRESHOLD_MINUTES };
+}
+
+export interface WatchResult {
+  raised: number;
+  resolved: number;
+}
+
+/** Sync latency per channel: the oldest change the channel has not acknowledged yet. */
+export async function watchSyncLatency(prisma: PrismaClient, shopId: string, thresholdMinutes: number, now: Date, queue?: AlertQueue): Promise<WatchResult> {
+  const result: WatchResult = { raised: 0, resolved: 0 };
+  const channels = await prisma.channel.findMany({ where: { shopId, status: "CONNECTED" }, select: { id: true, name: true } });
+  const pending = await prisma.listing.groupBy({
+    by: ["channelId"],
+    where: { shopId, syncState: "PENDING", desiredAt: { not: null } },
+    _min: { desiredAt: true },
+    _count: { _all: true },
+  });
+  const byChannel = new Map(pending.map((p) => [p.channelId, p]));
+  for (const channel of channels) {
+    const row = byChannel.get(channel.id);
+    const since = row?._min.desiredAt;
+    const raised = since ? await raiseSyncLatency(prisma, { shopId, channel, oldestPendingSince: since, pendingListings: row._count._all, thresholdMinutes, now }, { queue }) : null;
+    if (raised?.created) result.raised++;
+    if (!raised && (await resolveAlertByKey(prisma, shopId, `sync-latency:${channel.id}`, "worker", now))) result.resolved++;
+  }
+  return result;
+}
+
+interface DriftRow {
+  id: string;
+  channelId: string;
+  channelName: string;
+  channelSku: string;
+  pushedQuantity: number;
+  observedQuantity: number;
+}
+
+/**
+ * Drift: what the channel showed at its last check against what was pushed. Only observations
+ * made after the last push count, or a push in flight would look like drift.
+ */
+export async function watchDrift(prisma: PrismaClient, shopId: string, thresholdUnits: number, now: Date, queue?: AlertQueue): Promise<WatchResult> {
+  const result: WatchResult = { raised: 0, resolved: 0 };
+  const drifting = await prisma.$queryRaw<DriftRow[]>(Prisma.sql`
+    SELECT l.id, l."channelId", c.name AS "channelName", l."channelSku", l."pushedQuantity", l."observedQuantity"
+    FROM "Listing" l JOIN "Channel" c ON c.id = l."channelId"
+    WHERE l."shopId" = ${shopId} AND c."shopId" = ${shopId}
+      AND l."observedQuantity" IS NOT NULL AND l."pushedQuantity" IS NOT NULL
+      AND (l."pushedAt" IS NULL OR l."observedAt" >= l."pushedAt")
+      AND abs(l."observedQuantity" - l."pushedQuantity") > ${thresholdUnits}
+    ORDER BY abs(l."observedQuantity" - l."pushedQuantity") DESC
+    LIMIT 500`);
+  const stillDrifting = new Set<string>();
+  for (const row of drifting) {
+    stillDrifting.add(row.id);
+    const raised = await raiseDrift(prisma, { shopId, channel: { id: row.channelId, name: row.channelName }, listing: row, thresholdUnits }, { queue, now });
+    if (raised?.created) result.raised++;
+  }
+  const open = await prisma.alert.findMany({ where: { shopId, kind: "DRIFT", state: { not: "RESOLVED" } }, select: { id: true, listingId: true } });
+  for (const alert of open) {
+    if (alert.listingId && stillDrifting.has(alert.listingId)) continue;
+    // The query above stops at 500 listings: check this one by itself before calling it healed.
+    const listing = alert.listingId
+      ? await prisma.listing.findFirst({ where: { id: alert.listingId, shopId }, select: { pushedQuantity: true, observedQuantity: true, observedAt: true, pushedAt: true } })
+      : null;
+    if (listing && isDrifting(listing, thresholdUnits)) continue;
+    if (await resolveAlert(prisma, shopId, alert.id, "worker", now)) result.resolved++;
+  }
+  return result;
+}
+
+function isDrifting(l: { pushedQuantity: number | null; observedQuantity: number | null; observedAt: Date | null; pushedAt: Date | null }, thresholdUnits: number): boolean {
+  if (l.pushedQuantity === null || l.observedQuantity === null) return false;
+  if (l.pushedAt && (!l.observedAt || l.observedAt < l.pushedAt)) return false;
+  return Math.abs(l.observedQuantity - l.pushedQuantity) > thresholdUnits;
+}
+
+/** A channel the sync paused because its credentials were refused (app/sync/flush.server.ts). */
+export async function watchCredentials(prisma: PrismaClient, shopId: string, now: Date, queue?: AlertQueue): Promise<WatchResult> {
+  const result: WatchResult = { raised: 0, resolved: 0 };
+  const channels = await prisma.channel.findMany({ where: { shopId }, select: { id: true, name: true, kind: true, status: true, statusReason: true } });
+  for (const channel of channels) {
+    if (channel.status === "FAILING") {
+      const raised = await raiseCredentialsFailed(prisma, { shopId, channel, reason: channel.statusReason ?? "credentials refused" }, { queue, now });
+      if (raised.created) result.raised++;
+    } else if (channel.status === "CONNECTED" && (await resolveAlertByKey(prisma, shopId, `credentials:${channel.id}`, "worker", now))) {
+      result.resolved++;
+    }
+  }
+  return result;
+}
+
+// Alerts older than this are not chased any more: whoever needed them has seen the app by now.
+const REQUEUE_WITHIN_MS = 3 * 24 * 3600_000;
+// Leaves a just-raised alert to the raiser's own queueing.
+const REQUEUE_AFTER_MS = 60_000;
+
+export interface AlertJobLookup {
+  getJobState(jobId: string): Promise<string>;
+  getJob(jobId: string): Promise<{ retry(): Promise<void> } | undefined>;
+}
+
+/** Queues again every open, undelivered alert whose job is missing or failed for good. */
+export async function requeueUndelivered(prisma: PrismaClient, queue: AlertQueue & AlertJobLookup, now: Date, shopId?: string): Promise<number> {
+  const alerts = await prisma.alert.findMany({
+    where: {
+      ...(shopId ? { shopId } : {}),
+      state: "OPEN",
+      deliveredAt: null,
+      createdAt: { gte: new Date(now.getTime() - REQUEUE_WITHIN_MS), lte: new Date(now.getTime() - REQUEUE_AFTER_MS) },
+      shop: { uninstalledAt: null },
+    },
+    select: { id: true },
+    take: 500,
+  });
+  let requeued = 0;
+  for (const { id } of alerts) {
+    const state = await queue.getJobState(id);
+    if (state === "unknown") {
+      if (await queueAlertDelivery(id, queue)) requeued++;
+    } else if (state === "failed") {
+      await (await queue.getJob(id))?.retry();
+      requeued++;
+    }
+  }
+  return requeued;
+}
+
+export interface HousekeepingResult {
+  shops: number;
+  raised: number;
+  resolved: number;
+  digests: DigestOutcome;
+  requeued: number;
+}
+
+export async function runAlertHousekeeping(queue: AlertQueue & AlertJobLookup, deps: { prisma?: PrismaClient; now?: Date } = {}): Promise<HousekeepingResult> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const now = deps.now ?? new Date();
+  const shops = await prisma.shop.findMany({ where: { uninstalledAt: null }, select: { id: true, settings: true } });
+  const result: HousekeepingResult = { shops: shops.length, raised: 0, resolved: 0, digests: { sent: {}, failed: [] }, requeued: 0 };
+  for (const shop of shops) {
+    const thresholds = alertThresholds(shop.settings);
+    try {
+      for (const watched of [
+        await watchSyncLatency(prisma, shop.id, thresholds.latencyMinutes, now, queue),
+        await watchDrift(prisma, shop.id, thresholds.driftUnits, now, queue),
+        await watchCredentials(prisma, shop.id, now, queue),
+      ]) {
+        result.raised += watched.raised;
+        result.resolved += watched.resolved;
+      }
+    } catch (error) {
+      // One shop's bad data must not stop the others being watched.
+      logger.error({ shopId: shop.id, error }, "alert watch failed for shop");
+    }
+  }
+  result.digests = await runDigests({ prisma, now });
+  result.requeued = await requeueUndelivered(prisma, queue, now);
+  logger.info({ shops: result.shops, raised: result.raised, resolved: result.resolved, digests: Object.keys(result.digests.sent).length, requeued: result.requeued }, "alerts housekeeping done");
+  return result;
+}
