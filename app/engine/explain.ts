@@ -50,6 +50,11 @@ export class ExplanationStep {
     return kindOf(this.rule).format(this.inputs, this.effect, this.result);
   }
 
+  /** Everything the step says, as one string: equal keys, equal steps (see changes.ts). */
+  key(): string {
+    return `${this.rule}|${this.effect}|${this.result}|${this.v0}|${this.v1}|${this.v2}|${this.v3}|${this.v4}|${this.v5}|${this.v6}|${this.v7}`;
+  }
+
   toJSON(): StoredStep {
     return { rule: this.rule, inputs: this.inputs, effect: this.effect, result: this.result, text: this.text };
   }

@@ -4,7 +4,7 @@
 
 import { floorBps } from "./arithmetic";
 import { money, percent } from "./explain";
-import type { Cents } from "./types";
+import type { Cents, Channel, ChannelKind } from "./types";
 
 export interface ParityEdge {
   watcherId: string;
@@ -119,4 +119,33 @@ export function pushHeldForReview(
     return !previous || v.excessCents > previous.excessCents;
   });
   return { held: blocking.length > 0, blocking, reasons: blocking.map((v) => v.text) };
+}
+
+/** Marketplaces known to crawl other channels' prices (seed 001: "Amazon and Walmart actively crawl"). */
+export const PRICE_WATCHING_KINDS: readonly ChannelKind[] = ["amazon", "walmart"];
+
+/**
+ * The matrix a shop starts with (domain.md "Parity"): every Amazon and Walmart channel watches
+ * every other channel's public price, the merchant's own store included, with no tolerance, and
+ * shipping and visible coupons counted (seed 001: "even coupon-based discounts can trigger alerts
+ * if the final checkout price is visible"). The merchant edits it from there.
+ */
+export function defaultParityMatrix(channels: readonly Pick<Channel, "id" | "kind">[]): ParityEdge[] {
+  const edges: ParityEdge[] = [];
+  for (const watcher of channels) {
+    if (!PRICE_WATCHING_KINDS.includes(watcher.kind)) continue;
+    for (const watched of channels) {
+      if (watched.id === watcher.id) continue;
+      edges.push({
+        watcherId: watcher.id,
+        watchedId: watched.id,
+        toleranceBps: 0,
+        toleranceCents: 0,
+        includeShipping: true,
+        includeCoupons: true,
+        allowViolations: false,
+      });
+    }
+  }
+  return edges;
 }

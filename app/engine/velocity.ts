@@ -51,7 +51,9 @@ export function defaultHalfLifeDays(windowDays: number): number {
 
 export function salesVelocity(sales: readonly Sale[], options: VelocityOptions): SalesVelocity {
   const windowDays = Math.max(1, Math.floor(options.windowDays ?? DEFAULT_VELOCITY_WINDOW_DAYS));
-  const halfLifeDays = options.halfLifeDays ?? defaultHalfLifeDays(windowDays);
+  // A half-life of 0 or less has no meaning (every day but today would weigh 0 or infinity).
+  const asked = options.halfLifeDays;
+  const halfLifeDays = asked !== undefined && asked > 0 ? asked : defaultHalfLifeDays(windowDays);
   const nowMs = options.now.getTime();
 
   const unitsByAge = new Array<number>(windowDays).fill(0);
