@@ -56,6 +56,14 @@ describe("the connector registry", () => {
     expect(sim.requests.filter((r) => r.path === "/api/v2/token/refresh").length).toBe(refreshesBefore);
   });
 
+  it("given the same channel twice, when connectors are asked for, then one is reused until its credentials change", async () => {
+    const channel = await tiktokChannel();
+    const first = connectorForChannel(channel);
+    expect(connectorForChannel({ ...channel })).toBe(first);
+    const reconnected = { ...channel, credentialsCiphertext: sealCredentials({ ...openCredentials(channel.credentialsCiphertext!, channel.shopId), accessToken: "TTP_new" }, channel.shopId) };
+    expect(connectorForChannel(reconnected)).not.toBe(first);
+  });
+
   it("given a channel without credentials or of an unknown kind, when a connector is asked for, then it is refused with the reason", async () => {
     const channel = await tiktokChannel();
     expect(() => connectorForChannel({ ...channel, credentialsCiphertext: null })).toThrow(/no credentials/);

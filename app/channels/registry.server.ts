@@ -2,6 +2,7 @@ import type { Channel, PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { openCredentials, sealCredentials } from "~/lib/secrets.server";
 import type { Connector, ConnectorConfig, MarketplaceKind } from "./connector";
+import { createAmazonConnector } from "./amazon";
 import { createTikTokConnector } from "./tiktok";
 import { createWalmartConnector } from "./walmart";
 
@@ -17,6 +18,7 @@ export interface ConnectorHooks {
 export type ConnectorFactory = (config: ConnectorConfig, hooks: ConnectorHooks) => Connector;
 
 const FACTORIES: Partial<Record<MarketplaceKind, ConnectorFactory>> = {
+  amazon: (config) => createAmazonConnector(config),
   walmart: (config) => createWalmartConnector(config),
   // TikTok Shop rotates the refresh token on every refresh: the old one stops working, so the new
   // pair must be stored before the next connector is built.
@@ -42,25 +44,43 @@ interface ChannelSettings {
 
 export type ConnectableChannel = Pick<Channel, "id" | "kind" | "shopId" | "accountId" | "region" | "credentialsCiphertext" | "settings">;
 
+// Connectors hold their access tokens (an LWA token lives an hour): one per channel account and
+// process, rebuilt when the account's credentials or settings change, so a flush job does not
+// start with a token exchange.
+const connectors = new Map<string, { fingerprint: string; connector: Connector }>();
+
+function fingerprintOf(channel: ConnectableChannel, credentialsCiphertext: string): string {
+  return `${credentialsCiphertext}|${channel.region ?? ""}|${JSON.stringify(channel.settings ?? {})}`;
+}
+
 export function connectorForChannel(channel: ConnectableChannel, prisma: PrismaClient = defaultPrisma): Connector {
   const kind = marketplaceKindOf(channel);
   const factory = kind ? FACTORIES[kind] : undefined;
   if (!kind || !factory) throw new Error(`No connector for channel kind ${channel.kind}`);
   if (!channel.credentialsCiphertext) throw new Error("The channel has no credentials yet");
+  const fingerprint = fingerprintOf(channel, channel.credentialsCiphertext);
+  const cached = connectors.get(channel.id);
+  if (cached?.fingerprint === fingerprint) return cached.connector;
+
   const settings = (channel.settings ?? {}) as ChannelSettings;
   const hooks: ConnectorHooks = {
     async saveCredentials(changed) {
       // Read-merge-write in one transaction so two workers rotating at once keep a whole set.
-      await prisma.$transaction(async (tx) => {
+      const sealed = await prisma.$transaction(async (tx) => {
         const [row] = await tx.$queryRaw<{ credentialsCiphertext: string | null }[]>`
           SELECT "credentialsCiphertext" FROM "Channel" WHERE id = ${channel.id} AND "shopId" = ${channel.shopId} FOR UPDATE`;
-        if (!row?.credentialsCiphertext) return;
+        if (!row?.credentialsCiphertext) return null;
         const merged = { ...openCredentials(row.credentialsCiphertext, channel.shopId), ...changed };
-        await tx.channel.update({ where: { id: channel.id }, data: { credentialsCiphertext: sealCredentials(merged, channel.shopId) } });
+        const ciphertext = sealCredentials(merged, channel.shopId);
+        await tx.channel.update({ where: { id: channel.id }, data: { credentialsCiphertext: ciphertext } });
+        return ciphertext;
       });
+      // The live connector already holds the rotated tokens: keep it for the stored version.
+      const live = connectors.get(channel.id);
+      if (sealed && live) live.fingerprint = fingerprintOf(channel, sealed);
     },
   };
-  return factory(
+  const connector = factory(
     {
       accountId: channel.accountId,
       region: channel.region,
@@ -69,4 +89,6 @@ export function connectorForChannel(channel: ConnectableChannel, prisma: PrismaC
     },
     hooks,
   );
+  connectors.set(channel.id, { fingerprint, connector });
+  return connector;
 }
