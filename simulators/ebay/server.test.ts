@@ -198,3 +198,41 @@ describe("the eBay simulator's call limits", () => {
     }
   });
 });
+
+describe("the eBay simulator's scopes", () => {
+  it("given a seller who granted only read access to inventory, when the app reads and then writes, then the read is served and the write gets eBay's 403 (each operation's scopes come from the definition)", async () => {
+    const readOnly = await startEbaySimulator({
+      accounts: [
+        {
+          ...SELLER,
+          scopes: ["https://api.ebay.com/oauth/api_scope", "https://api.ebay.com/oauth/api_scope/sell.inventory.readonly"],
+          listings: [{ sku: "A", offerId: "1", quantity: 1, priceCents: 100 }],
+        },
+      ],
+    });
+    try {
+      const minted = (await (
+        await fetch(`${readOnly.url}/identity/v1/oauth2/token`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}` },
+          body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: SELLER.refreshToken }).toString(),
+        })
+      ).json()) as { access_token: string };
+      const headers = { authorization: `Bearer ${minted.access_token}`, "content-type": "application/json" };
+      const read = await fetch(`${readOnly.url}/sell/inventory/v1/offer?sku=A`, { headers });
+      expect(read.status).toBe(200);
+      const write = await fetch(`${readOnly.url}/sell/inventory/v1/bulk_update_price_quantity`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ requests: [{ sku: "A", shipToLocationAvailability: { quantity: 5 } }] }),
+      });
+      expect(write.status).toBe(403);
+      expect(await write.json()).toMatchObject({ errors: [{ errorId: 1100, domain: "ACCESS" }] });
+      expect(readOnly.state.listing("A")?.quantity).toBe(1);
+      const orders = await fetch(`${readOnly.url}/sell/fulfillment/v1/order`, { headers });
+      expect(orders.status).toBe(403);
+    } finally {
+      await readOnly.stop();
+    }
+  });
+});

@@ -3,14 +3,16 @@
 // valid Bearer token it issued, the scope the API needs, the call limits, and the request's shape
 // against eBay's own OpenAPI definitions; every answer to a documented operation is checked
 // against the documented response and any mismatch is kept in `responseViolations`.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { startHttpServer, type SimRequest, type SimResponse } from "../common/http";
-import { OpenApiContract } from "../common/openapi";
+import { CONTRACTS_DIR, OpenApiContract } from "../common/openapi";
 import { RateLimits } from "../common/token-bucket";
 import { ebayErrors, insufficientScope, invalidAccessToken, methodNotAllowed, resourceNotFound, tooManyRequests, unreadableBody, type EbayError } from "./errors";
 import { getOrders } from "./fulfillment";
 import { bulkUpdatePriceQuantity, createOrReplaceInventoryItem, getInventoryItem, getOffers, type InventoryContext } from "./inventory";
 import { handleTokenRequest, TOKEN_PATH, USER_ACCESS_TOKEN_SECONDS } from "./oauth";
-import { EbaySimState, SELL_FULFILLMENT_SCOPE, SELL_INVENTORY_SCOPE, type AccountRecord, type SimAccountSeed } from "./state";
+import { EbaySimState, type AccountRecord, type SimAccountSeed } from "./state";
 
 export type { SimAccountSeed, SimListingSeed, ListingView } from "./state";
 export { EbaySimState } from "./state";
@@ -32,8 +34,8 @@ interface SellApi {
   name: Exclude<ApiName, "token">;
   basePath: string;
   contract: OpenApiContract;
-  /** Any one of these scopes lets a token call the API. */
-  scopes: string[];
+  /** Per operation, the OAuth scopes of which a token needs one (the operation's `security` in the definition). */
+  scopes: Map<string, string[]>;
   /** The errorId a request that breaks the definition is answered with (the API's "invalid value"). */
   invalidRequestErrorId: number;
   domain: string;
@@ -72,7 +74,7 @@ function sellApis(): SellApi[] {
       name: "inventory",
       basePath: "/sell/inventory/v1",
       contract: new OpenApiContract("ebay-sell/sell_inventory_v1_oas3.json", "/sell/inventory/v1", { corrections: INVENTORY_CORRECTIONS }),
-      scopes: [SELL_INVENTORY_SCOPE, `${SELL_INVENTORY_SCOPE}.readonly`],
+      scopes: operationScopes("ebay-sell/sell_inventory_v1_oas3.json"),
       invalidRequestErrorId: 25709,
       domain: "API_INVENTORY",
     },
@@ -80,15 +82,25 @@ function sellApis(): SellApi[] {
       name: "fulfillment",
       basePath: "/sell/fulfillment/v1",
       contract: new OpenApiContract("ebay-sell/sell_fulfillment_v1_oas3.json", "/sell/fulfillment/v1"),
-      scopes: [SELL_FULFILLMENT_SCOPE, `${SELL_FULFILLMENT_SCOPE}.readonly`],
+      scopes: operationScopes("ebay-sell/sell_fulfillment_v1_oas3.json"),
       invalidRequestErrorId: 30800,
       domain: "API_FULFILLMENT",
     },
   ];
 }
 
-// Read-only scopes may only read.
-const READ_ONLY_OK = (method: string, scope: string) => !scope.endsWith(".readonly") || method === "GET";
+/** operationId -> the scopes its `security` requirement lists (any one of them will do). */
+function operationScopes(file: string): Map<string, string[]> {
+  const doc = JSON.parse(readFileSync(path.join(CONTRACTS_DIR, file), "utf8")) as { paths: Record<string, Record<string, unknown>> };
+  const scopes = new Map<string, string[]>();
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item)) {
+      const { operationId, security } = (op ?? {}) as { operationId?: string; security?: Array<Record<string, string[]>> };
+      if (operationId) scopes.set(operationId, (security ?? []).flatMap((requirement) => Object.values(requirement).flat()));
+    }
+  }
+  return scopes;
+}
 
 export async function startEbaySimulator(options: EbaySimulatorOptions): Promise<EbaySimulator> {
   const now = options.now ?? Date.now;
@@ -119,7 +131,9 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
   const serveSellApi = (api: SellApi, request: SimRequest): SimResponse => {
     const caller = authenticate(request);
     if (!caller) return invalidAccessToken();
-    if (!caller.scopes.some((s) => api.scopes.includes(s) && READ_ONLY_OK(request.method, s))) return insufficientScope();
+    // A token with none of the API's scopes is refused before anything else is looked at.
+    const apiScopes = new Set([...api.scopes.values()].flat());
+    if (!caller.scopes.some((s) => apiScopes.has(s))) return insufficientScope();
     if (!takeCall(caller.appId, api.name)) return tooManyRequests();
     if (request.invalidJson) return unreadableBody();
 
@@ -134,6 +148,8 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
         ),
       );
     }
+    const needed = api.scopes.get(check.operationId) ?? [];
+    if (needed.length && !caller.scopes.some((s) => needed.includes(s))) return insufficientScope();
     const answer = dispatch(check.operationId, check.pathParams, request, { state, account: caller.account }, api.domain);
     calls.push({ operationId: check.operationId, status: answer.status, body: request.body });
     // 207 Multi-Status documents no schema of its own; its body is the 200 body's shape.
