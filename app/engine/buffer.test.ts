@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { availableToSell } from "./ats";
-import { aChannel, aListing, aVariant } from "./test-fixtures";
+import { aChannel, aListing, aVariant, stockAt } from "./test-fixtures";
 import type { BufferRule } from "./types";
 
 const channelDefault = (units: number): BufferRule => ({
@@ -127,5 +128,56 @@ describe("buffers", () => {
   it("never lists below zero when the buffer exceeds the pool", () => {
     const result = availableToSell(aListing({ bufferRules: [channelDefault(80)] }));
     expect(result.quantity).toBe(0);
+  });
+});
+
+describe("buffers, for any figures", () => {
+  const velocityRule = (leadTimeDays: number, safetyStock: number, riskMultiplier: number | null): BufferRule => ({
+    id: "v",
+    channelId: null,
+    scope: "channel",
+    scopeValue: null,
+    kind: "velocity",
+    leadTimeDays,
+    safetyStock,
+    riskMultiplier,
+  });
+  const figures = fc.record({
+    velocity: fc.double({ min: 0, max: 50, noNaN: true }),
+    lead: fc.double({ min: 0, max: 30, noNaN: true }),
+    safety: fc.integer({ min: 0, max: 50 }),
+    risk: fc.option(fc.double({ min: 0.1, max: 3, noNaN: true }), { nil: null }),
+    stock: fc.integer({ min: 0, max: 500 }),
+  });
+
+  it("given more velocity, lead time or safety stock, when the buffer is computed, then it never shrinks and available-to-sell never grows", () => {
+    fc.assert(
+      fc.property(figures, fc.double({ min: 0, max: 10, noNaN: true }), fc.integer({ min: 0, max: 3 }), (f, more, which) => {
+        const bigger = {
+          velocity: f.velocity + (which === 0 ? more : 0),
+          lead: f.lead + (which === 1 ? more : 0),
+          safety: f.safety + (which === 2 ? Math.ceil(more) : 0),
+        };
+        const base = availableToSell(aListing({ levels: [stockAt(f.stock)], velocityPerDay: f.velocity, bufferRules: [velocityRule(f.lead, f.safety, f.risk)] }));
+        const grown = availableToSell(aListing({ levels: [stockAt(f.stock)], velocityPerDay: bigger.velocity, bufferRules: [velocityRule(bigger.lead, bigger.safety, f.risk)] }));
+        expect(grown.buffer).toBeGreaterThanOrEqual(base.buffer);
+        expect(grown.quantity).toBeLessThanOrEqual(base.quantity);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("given a percent buffer, when the pool grows, then the buffer never shrinks and available-to-sell never falls", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 100 }), (bps, stock, extra) => {
+        const rule: BufferRule = { id: "p", channelId: null, scope: "channel", scopeValue: null, kind: "percent", percentBps: bps };
+        const small = availableToSell(aListing({ levels: [stockAt(stock)], bufferRules: [rule] }));
+        const large = availableToSell(aListing({ levels: [stockAt(stock + extra)], bufferRules: [rule] }));
+        expect(large.buffer).toBeGreaterThanOrEqual(small.buffer);
+        expect(large.quantity).toBeGreaterThanOrEqual(small.quantity);
+        expect(small.buffer).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

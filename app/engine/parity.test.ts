@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ParityEdge, parityViolations, pushHeldForReview, type VisiblePrice } from "./parity";
+import { defaultParityMatrix, type ParityEdge, parityViolations, pushHeldForReview, type VisiblePrice } from "./parity";
+import { aChannel } from "./test-fixtures";
 
 const edge = (overrides: Partial<ParityEdge> = {}): ParityEdge => ({
   watcherId: "amazon",
@@ -84,5 +85,25 @@ describe("holding a push for review", () => {
     const violating = [price("amazon", 2_000), price("walmart", 1_700), price("shopify", 1_800)];
     expect(pushHeldForReview(edges, violating, price("shopify", 1_700)).held).toBe(true);
     expect(pushHeldForReview(edges, violating, price("shopify", 1_900)).held).toBe(false);
+  });
+});
+
+describe("the default parity matrix (domain.md: Amazon and Walmart watch every public price)", () => {
+  it("given Amazon, Walmart, eBay and the Shopify store, when the default matrix is built, then Amazon and Walmart each watch the three others and nobody else watches", () => {
+    const channels = [aChannel("amazon"), aChannel("walmart"), aChannel("ebay"), aChannel("shopify")];
+    const edges = defaultParityMatrix(channels);
+    expect(edges.map((e) => `${e.watcherId}>${e.watchedId}`).sort()).toEqual(
+      ["ch-amazon>ch-ebay", "ch-amazon>ch-shopify", "ch-amazon>ch-walmart", "ch-walmart>ch-amazon", "ch-walmart>ch-ebay", "ch-walmart>ch-shopify"].sort(),
+    );
+    expect(edges.every((e) => e.toleranceBps === 0 && e.includeCoupons && e.includeShipping && !e.allowViolations)).toBe(true);
+  });
+
+  it("given the default matrix, when the Shopify store shows a visible coupon taking it under Amazon, then that is a violation (seed 001: coupon discounts can trigger alerts)", () => {
+    const edges = defaultParityMatrix([aChannel("amazon"), aChannel("shopify")]);
+    const prices: VisiblePrice[] = [
+      { channelId: "ch-amazon", channelName: "Amazon", priceCents: 2_000, shippingCents: 0, couponCents: 0 },
+      { channelId: "ch-shopify", channelName: "Shopify", priceCents: 2_000, shippingCents: 0, couponCents: 200 },
+    ];
+    expect(parityViolations(edges, prices).map((v) => v.watchedId)).toEqual(["ch-shopify"]);
   });
 });
