@@ -80,3 +80,29 @@ describe("headers the definition requires", () => {
     expect(check).toMatchObject({ ok: false, errors: ["header parameter Content-Type is required"] });
   });
 });
+
+describe("correcting a published definition where it contradicts the live API", () => {
+  const putItem = (contract: OpenApiContract, aspects: unknown) =>
+    contract.checkRequest({
+      method: "PUT",
+      path: "/sell/inventory/v1/inventory_item/MUG-1",
+      query: new URLSearchParams(),
+      headers: { ...headers, "content-language": "en-US" },
+      body: { product: { title: "Mug", aspects } },
+    });
+  const aspectsAsEbayUsesThem = {
+    "/components/schemas/Product/properties/aspects": { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+  };
+
+  it("given eBay's Product.aspects (declared a string, used as name -> values), when corrected, then the object eBay takes passes and a bare string no longer does", () => {
+    const asPublished = new OpenApiContract("ebay-sell/sell_inventory_v1_oas3.json", "/sell/inventory/v1");
+    const corrected = new OpenApiContract("ebay-sell/sell_inventory_v1_oas3.json", "/sell/inventory/v1", { corrections: aspectsAsEbayUsesThem });
+    expect(putItem(asPublished, { Colour: ["Blue"] })).toMatchObject({ ok: false, status: 400 });
+    expect(putItem(corrected, { Colour: ["Blue"] })).toMatchObject({ ok: true, operationId: "createOrReplaceInventoryItem" });
+    expect(putItem(corrected, "Colour: Blue")).toMatchObject({ ok: false, status: 400 });
+  });
+
+  it("given a correction that points at nothing in the definition, when loaded, then it fails loudly instead of correcting nothing", () => {
+    expect(() => new OpenApiContract("ebay-sell/sell_inventory_v1_oas3.json", "/sell/inventory/v1", { corrections: { "/components/schemas/Nope/properties/x": {} } })).toThrow(/no such node/);
+  });
+});
