@@ -101,12 +101,12 @@ beforeAll(async () => {
   process.env.SMTP_FROM = "Anchorline <alerts@anchorline.test>";
   connection = createRedisConnection();
   worker = createAlertWorker(connection, process.env.QUEUE_PREFIX, { schedule: false });
-  for (const event of ["completed", "failed"] as const) {
-    worker.on(event, (job) => {
-      if (job?.id) jobEvents.push({ event, id: job.id });
-      jobEventBus.emit("event");
-    });
-  }
+  const record = (event: "completed" | "failed", id: string | undefined) => {
+    if (id) jobEvents.push({ event, id });
+    jobEventBus.emit("event");
+  };
+  worker.on("completed", (job) => record("completed", job.id));
+  worker.on("failed", (job) => record("failed", job?.id));
 });
 
 afterAll(async () => {
