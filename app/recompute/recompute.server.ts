@@ -255,6 +255,21 @@ async function writeDecisions(sql: Sql, shopId: string, decisions: readonly Deci
   const clears = decisions.filter((d) => d.kind === "clear");
   let written: Written[] = [];
   if (writes.length > 0) {
+    // One JSON document for the whole batch: PostgreSQL parses it once, where an array literal
+    // of explanations would be escaped and parsed element by element.
+    const payload = JSON.stringify(
+      writes.map((d) => ({
+        id: d.listing.id,
+        quantity: d.computed.quantity,
+        price: d.computed.priceCents,
+        explanation: d.computed.explanation,
+        bump: d.bump,
+        state: d.state,
+        message: d.message,
+        stale: d.listing.staleSince,
+        version: d.listing.desiredVersion,
+      })),
+    );
     written = await sql.rows<Written>(
       `UPDATE "Listing" AS l SET
          "desiredQuantity" = v.quantity,
@@ -266,22 +281,11 @@ async function writeDecisions(sql: Sql, shopId: string, decisions: readonly Deci
          "syncMessage" = v.message,
          "staleSince" = CASE WHEN l."staleSince" = v.stale THEN NULL ELSE l."staleSince" END,
          "updatedAt" = now() AT TIME ZONE 'UTC'
-       FROM unnest($2::text[], $3::int[], $4::int[], $5::jsonb[], $6::bool[], $7::text[], $8::text[], $9::timestamp[], $10::int[])
-         AS v(id, quantity, price, explanation, bump, state, message, stale, version)
+       FROM jsonb_to_recordset($2::jsonb)
+         AS v(id text, quantity int, price int, explanation jsonb, bump bool, state text, message text, stale timestamp, version int)
        WHERE l.id = v.id AND l."shopId" = $1 AND l."staleSince" IS NOT NULL AND l."desiredVersion" = v.version
        RETURNING l.id, l."channelId", l."syncState"::text AS state, v.bump AS bumped, l."staleSince" IS NULL AS cleared`,
-      [
-        shopId,
-        writes.map((d) => d.listing.id),
-        writes.map((d) => d.computed.quantity),
-        writes.map((d) => d.computed.priceCents),
-        writes.map((d) => JSON.stringify(d.computed.explanation)),
-        writes.map((d) => d.bump),
-        writes.map((d) => d.state),
-        writes.map((d) => d.message),
-        writes.map((d) => d.listing.staleSince),
-        writes.map((d) => d.listing.desiredVersion),
-      ],
+      [shopId, payload],
     );
   }
   let clearedUnchanged = 0;
