@@ -4,7 +4,7 @@ import { createRedisConnection } from "~/queues.server";
 import { startEbaySimulator, type EbaySimulator, type SimListingSeed } from "../../../simulators/ebay/server";
 import { ChannelError, type Connector, type QuantityUpdate } from "../connector";
 import { createEbayConnector, type EbayConnectorOptions } from "./connector";
-import { msUntilNextUtcDay, RedisRevisionCounter, revisionKey, utcDay } from "./revisions.server";
+import { closeSharedRevisionRedis, msUntilNextUtcDay, RedisRevisionCounter, revisionKey, utcDay } from "./revisions.server";
 
 const SELLER = { userId: "seller-1", marketplaceId: "EBAY_US", appId: "AppId-1", certId: "Cert-1", refreshToken: "v^1.1#r^1#refresh-1" };
 // Retries wait exactly their backoff (no jitter) so the throttled story takes a known time.
@@ -13,9 +13,10 @@ const FAST_RETRY = { baseDelayMs: 250, random: () => 1 };
 // Two connections: two worker processes sharing one Redis.
 const redisA = createRedisConnection();
 const redisB = createRedisConnection();
-afterAll(() => {
+afterAll(async () => {
   redisA.disconnect();
   redisB.disconnect();
+  await closeSharedRevisionRedis();
 });
 
 const running: EbaySimulator[] = [];
@@ -180,6 +181,24 @@ describe("eBay connector: 250 revisions per listing per day", () => {
     const tomorrow = await connector.pushQuantities([{ channelSku: "SKU-001", externalId: "7000000001", quantity: 4 }]);
     expect(tomorrow).toEqual([{ channelSku: "SKU-001", status: "accepted" }]);
     expect(sim.state.listing("SKU-001")?.quantity).toBe(4);
+  });
+
+  it("given a connector built the way the registry builds it (config only), when a listing the app already revised 250 times today is pushed, then the shared Redis count holds it back", async () => {
+    const { sim } = await setup(listings(2));
+    const accountId = `seller-${randomUUID()}`;
+    await redisA.set(revisionKey(String(process.env.QUEUE_PREFIX), accountId, "SKU-001", utcDay(Date.now())), 250);
+    const connector = createEbayConnector({
+      accountId,
+      region: "EBAY_US",
+      credentials: { appId: SELLER.appId, certId: SELLER.certId, refreshToken: SELLER.refreshToken },
+      endpoints: { api: sim.url },
+    });
+    const outcomes = await connector.pushQuantities([
+      { channelSku: "SKU-001", externalId: "7000000001", quantity: 2 },
+      { channelSku: "SKU-002", externalId: "7000000002", quantity: 2 },
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["retry", "accepted"]);
+    expect(await redisA.get(revisionKey(String(process.env.QUEUE_PREFIX), accountId, "SKU-002", utcDay(Date.now())))).toBe("1");
   });
 
   it("given eBay refuses a whole call (throttled past every retry), when pushed, then the outcome is retry and the revision reserved for it is given back", async () => {

@@ -121,14 +121,16 @@ let shared: Redis | null = null;
 
 /**
  * The process's one connection for revision counts, opened on first use: a registry builds a
- * connector per job, and a connection per connector would pile up. It does not hold the process
- * open on its own, so a worker that has finished its jobs still exits.
+ * connector per job, and a connection per connector would pile up. It stays open for the life of
+ * the process (a worker's shutdown closes it with closeSharedRevisionRedis).
  */
 export function sharedRevisionRedis(): Redis {
-  if (!shared) {
-    const redis = createRedisConnection();
-    redis.on("connect", () => redis.stream?.unref());
-    shared = redis;
-  }
+  shared ??= createRedisConnection();
   return shared;
+}
+
+export async function closeSharedRevisionRedis(): Promise<void> {
+  const redis = shared;
+  shared = null;
+  if (redis) await redis.quit();
 }
