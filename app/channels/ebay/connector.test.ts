@@ -70,7 +70,7 @@ const tokenCalls = (sim: EbaySimulator) => sim.requests.filter((r) => r.path ===
 
 describe("eBay connector: quantities and prices", () => {
   it("given 60 quantity changes, one for a SKU eBay does not know and one naming another SKU's offer, when pushed, then they go as calls of 25, 25 and 10 and each SKU gets its own outcome", async () => {
-    const { sim, connector } = await setup(listings(60));
+    const { sim, connector, revisions } = await setup(listings(60));
     const updates: QuantityUpdate[] = listings(60).map((l, i) => ({ channelSku: l.sku, externalId: l.offerId, quantity: i }));
     updates[29] = { channelSku: "SKU-GONE", externalId: null, quantity: 5 };
     updates[54] = { ...updates[54], externalId: listings(60)[0].offerId };
@@ -87,6 +87,9 @@ describe("eBay connector: quantities and prices", () => {
     updates.filter((_u, i) => i !== 29 && i !== 54).forEach((u) => expect(sim.state.listing(u.channelSku)?.quantity).toBe(u.quantity));
     expect(sim.state.listing("SKU-055")?.quantity).toBe(10);
     expect(sim.responseViolations).toEqual([]);
+    // A revision eBay refused is not counted against the listing's 250.
+    expect(await revisions.used("SKU-001", Date.now())).toBe(1);
+    expect(await revisions.used("SKU-055", Date.now())).toBe(0);
   });
 
   it("given an offer sold down below its item and quantities without offer ids, when pushed, then the connector finds each offer and sets the item and the offer alike", async () => {

@@ -8,7 +8,7 @@ import { EbayClient, readCredentials } from "./client";
 import { contentProblem, itemWithContent } from "./content";
 import { fromAmount, toAmount } from "./money";
 import { decodeCursor, encodeCursor, importedOrder, lastModifiedFilter, type EbayOrder, type EbayOrderPage } from "./orders";
-import { outcomeForSku, priceRequest, quantityRequest, type PriceQuantity, type PriceQuantityResponse } from "./price-quantity";
+import { entriesForSku, outcomeForSku, priceRequest, refusedEntirely, quantityRequest, type PriceQuantity, type PriceQuantityResponse } from "./price-quantity";
 import { RedisRevisionCounter, sharedRevisionRedis, type RevisionCounter } from "./revisions.server";
 import { BULK_PRICE_QUANTITY_MAX, BURST, GET_ORDERS_MAX_LIMIT, REQUESTS_PER_SECOND, REVISIONS_PER_LISTING_PER_DAY } from "./rules";
 
@@ -73,6 +73,11 @@ function listedQuantity(itemQuantity: number | undefined, offerQuantity: number 
   return known.length ? Math.min(...known) : null;
 }
 
+/**
+ * A listing at its cap is a `retry` until the next UTC day, not a `rejected`: the change is right
+ * and will go through tomorrow by itself, so the outbox keeps it and the merchant is not alerted
+ * for something nobody needs to fix.
+ */
 const capMessage = `eBay allows ${REVISIONS_PER_LISTING_PER_DAY} revisions of a listing per day; this one has had them`;
 
 export function createEbayConnector(config: ConnectorConfig, options: EbayConnectorOptions = {}): Connector {
@@ -138,9 +143,15 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
         const answer = (await client.call("bulkUpdatePriceQuantity", (api) =>
           api.sell.inventory.bulkUpdatePriceQuantity({ requests: batch.map((r) => r.request) }),
         )) as { responses?: PriceQuantityResponse[] } | undefined;
+        const responses = answer?.responses ?? [];
+        const unrevised: string[] = [];
         for (const { sku, request } of batch) {
-          outcomes.set(sku, outcomeForSku(sku, (request.offers ?? []).map((o) => o.offerId), answer?.responses ?? []));
+          const offerIds = (request.offers ?? []).map((o) => o.offerId);
+          outcomes.set(sku, outcomeForSku(sku, offerIds, responses));
+          // Only a change eBay refused in every part leaves the listing unrevised; a partial one counts.
+          if (refusedEntirely(entriesForSku(sku, offerIds, responses))) unrevised.push(sku);
         }
+        await revisions().release(unrevised, now());
       } catch (error) {
         if (refusedWhole(error)) await revisions().release(batch.map((r) => r.sku), now());
         for (const { sku } of batch) outcomes.set(sku, failureOutcome(sku, error));

@@ -39,9 +39,19 @@ export function priceRequest(offerId: string, price: { value: string; currency: 
   return { offers: [{ offerId, price }] };
 }
 
+/** The entries of a bulk answer that speak of this SKU (by SKU, or by one of its offers). */
+export function entriesForSku(sku: string, offerIds: string[], responses: PriceQuantityResponse[]): PriceQuantityResponse[] {
+  return responses.filter((r) => r.sku === sku || (r.offerId !== undefined && offerIds.includes(r.offerId)));
+}
+
+/** eBay refused every part of the SKU's change with a 4xx: the listing was not revised at all. */
+export function refusedEntirely(entries: PriceQuantityResponse[]): boolean {
+  return entries.length > 0 && entries.every((r) => r.statusCode !== undefined && r.statusCode >= 400 && r.statusCode < 500);
+}
+
 /** Every entry about the SKU must be 200 for the SKU to count as accepted. */
 export function outcomeForSku(sku: string, offerIds: string[], responses: PriceQuantityResponse[]): PushOutcome {
-  const mine = responses.filter((r) => r.sku === sku || (r.offerId !== undefined && offerIds.includes(r.offerId)));
+  const mine = entriesForSku(sku, offerIds, responses);
   if (mine.length === 0) return { channelSku: sku, status: "retry", message: "eBay's answer did not mention this SKU" };
   const failed = mine.find((r) => r.statusCode !== 200);
   if (!failed) return { channelSku: sku, status: "accepted" };
