@@ -4,6 +4,9 @@
 // its axios instance's request interceptor (README, "Browser Usage": the proxy example): every
 // URL it builds (API calls and the OAuth token endpoint) starts with https://api.ebay.com, and
 // the interceptor swaps that origin for the configured one. Production configures none.
+//
+// Credentials: the library writes request headers (the Bearer token) and refreshed tokens to its
+// `debug` namespaces (ebay:request, ebay:oauth2); DEBUG must never enable ebay:* in production.
 import eBayApi from "ebay-api";
 import { ChannelError } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
