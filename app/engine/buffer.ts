@@ -28,10 +28,11 @@ const percentStep = stepKind(
 );
 const velocityStep = stepKind(
   "buffer.velocity",
-  ["rule", "velocityPerDay", "leadTimeDays", "safetyStock", "riskMultiplier", "channel", "exact"],
+  ["rule", "velocityPerDay", "leadTimeDays", "safetyStock", "riskMultiplier", "channel"],
   (i, effect) => {
     const held = -effect;
-    const rounding = Math.abs(Number(i.exact) - held) < 1e-9 ? "" : ", rounded up";
+    const exact = (Number(i.velocityPerDay) * Number(i.leadTimeDays) + Number(i.safetyStock)) * Number(i.riskMultiplier);
+    const rounding = Math.abs(exact - held) < 1e-9 ? "" : ", rounded up";
     return `${i.channel} buffer ${formatNumber(i.riskMultiplier)} × (${formatNumber(i.velocityPerDay)}/day × ${formatNumber(i.leadTimeDays)} days + ${formatNumber(i.safetyStock)})${rounding} = ${units(held)}`;
   },
 );
@@ -90,7 +91,6 @@ function bufferStep(
         rule.safetyStock,
         riskOf(rule, channel),
         name,
-        velocityBufferExact(rule, channel, velocityPerDay),
       );
   }
 }

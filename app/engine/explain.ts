@@ -6,7 +6,7 @@
 // Steps are recorded structured and worded only when read: the engine evaluates every listing of
 // a shop on each change, while a merchant opens a handful, so building sentences in the hot loop
 // would spend most of the engine's time on text nobody reads. A step keeps its rule id, effect,
-// result and up to eight input values in fixed slots (one small object of one shape, no per-step
+// result and up to six input values in fixed slots (one small object of one shape, no per-step
 // record or array); the rule's kind, declared once with `stepKind`, names those values and words
 // them. `text`, `inputs` and `toJSON()` (so a stored explanation carries its words) are derived.
 
@@ -20,6 +20,9 @@ interface StepKind {
 
 const STEP_KINDS = new Map<string, StepKind>();
 
+/** Slots per step: enough for the widest rule, few enough to keep every step one small object. */
+const MAX_INPUTS = 6;
+
 export class ExplanationStep {
   constructor(
     /** A stable id of the rule that acted, e.g. "buffer.velocity"; screens may key icons on it. */
@@ -32,14 +35,12 @@ export class ExplanationStep {
     private readonly v3: StepInput,
     private readonly v4: StepInput,
     private readonly v5: StepInput,
-    private readonly v6: StepInput,
-    private readonly v7: StepInput,
   ) {}
 
   /** The rule's inputs by name, e.g. { velocityPerDay: 3, leadTimeDays: 2, ... }. */
   get inputs(): Readonly<Record<string, StepInput>> {
     const names = kindOf(this.rule).names;
-    const values = [this.v0, this.v1, this.v2, this.v3, this.v4, this.v5, this.v6, this.v7];
+    const values = [this.v0, this.v1, this.v2, this.v3, this.v4, this.v5];
     const inputs: Record<string, StepInput> = {};
     for (let i = 0; i < names.length; i++) inputs[names[i]] = values[i];
     return inputs;
@@ -52,7 +53,7 @@ export class ExplanationStep {
 
   /** Everything the step says, as one string: equal keys, equal steps (see changes.ts). */
   key(): string {
-    return `${this.rule}|${this.effect}|${this.result}|${this.v0}|${this.v1}|${this.v2}|${this.v3}|${this.v4}|${this.v5}|${this.v6}|${this.v7}`;
+    return `${this.rule}|${this.effect}|${this.result}|${this.v0}|${this.v1}|${this.v2}|${this.v3}|${this.v4}|${this.v5}`;
   }
 
   toJSON(): StoredStep {
@@ -86,8 +87,6 @@ export type StepFactory = (
   v3?: Slot,
   v4?: Slot,
   v5?: Slot,
-  v6?: Slot,
-  v7?: Slot,
 ) => ExplanationStep;
 
 /**
@@ -99,11 +98,11 @@ export function stepKind(
   names: readonly string[],
   format: (inputs: Readonly<Record<string, StepInput>>, effect: number, result: number) => string,
 ): StepFactory {
-  if (names.length > 8) throw new Error(`Step "${rule}" has more than 8 inputs`);
+  if (names.length > MAX_INPUTS) throw new Error(`Step "${rule}" has more than ${MAX_INPUTS} inputs`);
   if (STEP_KINDS.has(rule)) throw new Error(`Step "${rule}" declared twice`);
   STEP_KINDS.set(rule, { names, format });
-  return (effect, result, v0 = null, v1 = null, v2 = null, v3 = null, v4 = null, v5 = null, v6 = null, v7 = null) =>
-    new ExplanationStep(rule, effect, result, v0, v1, v2, v3, v4, v5, v6, v7);
+  return (effect, result, v0 = null, v1 = null, v2 = null, v3 = null, v4 = null, v5 = null) =>
+    new ExplanationStep(rule, effect, result, v0, v1, v2, v3, v4, v5);
 }
 
 /** Words a stored step (for example one read back from the outbox) with today's wording. */

@@ -120,9 +120,9 @@ const mapFloorStep = stepKind(
 );
 const feeFloorStep = stepKind(
   "price.feeFloor",
-  ["costCents", "fixedFeeCents", "shippingCents", "feeBps", "minMarginBps", "floorCents", "unprofitable"],
-  (i) =>
-    `Fee-inclusive floor (${money(i.costCents)} + ${money(i.fixedFeeCents)} + ${money(i.shippingCents)}) ÷ (1 − ${percent(i.feeBps)} − ${percent(i.minMarginBps)}) = ${money(i.floorCents)}: ${i.unprofitable ? "unprofitable" : "profitable"}`,
+  ["costCents", "fixedFeeCents", "shippingCents", "feeBps", "minMarginBps", "floorCents"],
+  (i, _effect, price) =>
+    `Fee-inclusive floor (${money(i.costCents)} + ${money(i.fixedFeeCents)} + ${money(i.shippingCents)}) ÷ (1 − ${percent(i.feeBps)} − ${percent(i.minMarginBps)}) = ${money(i.floorCents)}: ${price < Number(i.floorCents) ? "unprofitable" : "profitable"}`,
 );
 const resultStep = stepKind("price.result", ["channel"], (i, _effect, result) => `Price on ${i.channel}: ${money(result)}`);
 
@@ -234,7 +234,7 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
         notices.push(new PriceNotice("unprofitable", price, floorCents));
       }
       steps.push(
-        feeFloorStep(0, price, context.costCents, rule.fixedFeeCents, rule.shippingCents, rule.feeBps, rule.minMarginBps, floorCents, unprofitable),
+        feeFloorStep(0, price, context.costCents, rule.fixedFeeCents, rule.shippingCents, rule.feeBps, rule.minMarginBps, floorCents),
       );
     }
   }
