@@ -17,7 +17,11 @@ function isHousekeeping(data: AlertJobData): data is HousekeepingJob {
 }
 
 export interface AlertWorkerOptions {
-  /** Register the housekeeping job scheduler (every 5 minutes). On by default; tests turn it off. */
+  /**
+   * Register the housekeeping job scheduler (every 5 minutes). On by default, off under
+   * NODE_ENV=test: test files share one database, and a housekeeping run watches every shop, so
+   * it would raise alerts in other files' shops mid-test.
+   */
   schedule?: boolean;
   concurrency?: number;
 }
@@ -57,7 +61,7 @@ export function createAlertWorker(connection: ConnectionOptions, prefix = queueP
     },
     { connection, prefix, concurrency: options.concurrency ?? 4 },
   );
-  if (options.schedule ?? true) {
+  if (options.schedule ?? process.env.NODE_ENV !== "test") {
     scheduleAlertHousekeeping(queue).catch((error: unknown) => logger.error({ error }, "could not schedule alerts housekeeping"));
   }
   worker.on("closed", () => {
