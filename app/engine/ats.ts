@@ -4,12 +4,13 @@
 
 import { allocationInto } from "./allocation";
 import { bufferInto } from "./buffer";
+import { bundleComponentStep, bundleEmptyStep, bundleResultStep, bundlesFromComponent } from "./bundle";
 import { type ExplanationStep, stepKind, units } from "./explain";
 import { poolInto } from "./pool";
 import { reserveInto } from "./reserve";
 import type { RuleTarget } from "./rules";
 import { throttleInto } from "./throttle";
-import type { AvailableToSell, ListingContext } from "./types";
+import type { AvailableToSell, BundleComponent, ListingContext } from "./types";
 
 const untrackedStep = stepKind(
   "pool.untracked",
@@ -25,6 +26,7 @@ const holdStep = stepKind(
 const resultStep = stepKind("result", ["channel"], (i, _effect, result) => `Available to sell on ${i.channel}: ${units(result)}`);
 
 export function availableToSell(context: ListingContext): AvailableToSell {
+  if (context.bundleComponents !== undefined) return bundleOnChannel(context, context.bundleComponents);
   const { channel, variant } = context;
   const target: RuleTarget = { listingId: context.listingId, channelId: channel.id, variant };
   const steps: ExplanationStep[] = [];
@@ -83,4 +85,79 @@ export function availableToSell(context: ListingContext): AvailableToSell {
 
   steps.push(resultStep(0, quantity, channel.name));
   return { listingId: context.listingId, quantity, pool, reserve, buffer, throttled, held, explanation: steps };
+}
+
+/**
+ * A bundle or kit listing (domain: min over components of floor(component ATS / units per kit)).
+ * Each component is computed as its own variant on this channel: its stock, its promotions' and
+ * other channels' reserves, its buffer rules and throttling. Stock lives at the component level,
+ * so buffers protect it there and the kit adds none of its own; the kit listing's own artificial
+ * counts (a cap, a share, a fixed number, which can only lower the kit count here) and its release
+ * hold then apply. Listing-scoped
+ * rules written for the kit listing do not reach its components.
+ */
+function bundleOnChannel(context: ListingContext, components: readonly BundleComponent[]): AvailableToSell {
+  const { channel, variant } = context;
+  const steps: ExplanationStep[] = [];
+  const evaluated: AvailableToSell[] = [];
+  let quantity = Number.POSITIVE_INFINITY;
+  let pool = Number.POSITIVE_INFINITY;
+  let limitedBy = "";
+  let throttled = false;
+  for (const component of components) {
+    const name = component.name ?? component.variant.id;
+    const perKit = Math.max(1, component.unitsPerBundle);
+    const own = availableToSell({
+      ...context,
+      listingId: `${context.listingId}/${component.variant.id}`,
+      variant: component.variant,
+      levels: component.levels,
+      velocityPerDay: component.velocityPerDay,
+      promotions: component.promotions ?? context.promotions,
+      allocationRules: [],
+      bundleComponents: undefined,
+    });
+    evaluated.push(own);
+    throttled = throttled || own.throttled;
+    const kits = bundlesFromComponent(own.quantity, perKit);
+    steps.push(bundleComponentStep(0, kits, name, own.quantity, perKit));
+    if (kits < quantity) {
+      quantity = kits;
+      limitedBy = name;
+    }
+    pool = Math.min(pool, bundlesFromComponent(own.pool, perKit));
+  }
+  if (evaluated.length === 0) {
+    // A kit with nothing in it has nothing to ship; listing it would promise an empty box.
+    quantity = 0;
+    pool = 0;
+    steps.push(bundleEmptyStep(0, 0));
+  } else {
+    steps.push(bundleResultStep(quantity, quantity, limitedBy));
+  }
+
+  const target: RuleTarget = { listingId: context.listingId, channelId: channel.id, variant };
+  if (context.allocationRules.length > 0) {
+    // `afterReserve` is the kit count itself: a fixed count on a kit may lower it but never reach
+    // past the components' own buffers, so a kit never promises more than its parts can sell.
+    quantity = allocationInto(steps, { rules: context.allocationRules, target, pool, afterReserve: quantity, computed: quantity, levels: [] });
+  }
+  const { releaseAt } = variant;
+  const held = releaseAt !== null && context.now.getTime() < releaseAt.getTime();
+  if (held) {
+    steps.push(holdStep(-quantity, 0, releaseAt.toISOString()));
+    quantity = 0;
+  }
+  steps.push(resultStep(0, quantity, channel.name));
+  return {
+    listingId: context.listingId,
+    quantity,
+    pool,
+    reserve: 0,
+    buffer: 0,
+    throttled,
+    held,
+    explanation: steps,
+    components: evaluated,
+  };
 }

@@ -1,6 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { availableToSell } from "./ats";
 import { bundleAvailableToSell, type BundleComponentStock } from "./bundle";
+import { desiredListing, type DesiredListingInput } from "./listing";
+import { aChannel, aListing, aVariant, NOW, stockAt } from "./test-fixtures";
+import type { AllocationRule, BufferRule, BundleComponent } from "./types";
 
 const component = (variantId: string, availableToSell: number, unitsPerBundle: number): BundleComponentStock => ({
   variantId,
@@ -50,6 +54,85 @@ describe("bundles and kits", () => {
         }
         // And it is the largest such count: one more kit would overdraw some component.
         expect(list.some((c) => (quantity + 1) * c.unitsPerBundle > Math.max(0, c.availableToSell))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("a bundle listing through desiredListing", () => {
+  const amazon = aChannel("amazon");
+  const phoneCase = aVariant({ id: "case", productId: "p-case" });
+  const charger = aVariant({ id: "charger", productId: "p-charger" });
+  const kitVariant = aVariant({ id: "kit", productId: "p-kit" });
+  const components = (caseStock: number, chargerStock: number): BundleComponent[] => [
+    { variant: phoneCase, name: "Phone case", unitsPerBundle: 2, levels: [stockAt(caseStock)], velocityPerDay: 0 },
+    { variant: charger, name: "Charger", unitsPerBundle: 1, levels: [stockAt(chargerStock)], velocityPerDay: 0 },
+  ];
+  const kitInput = (overrides: Partial<DesiredListingInput> = {}): DesiredListingInput => ({
+    ...aListing({ listingId: "kit-on-amazon", channel: amazon, variant: kitVariant, levels: [] }),
+    bundleComponents: components(9, 7),
+    shopifyPriceCents: 4_000,
+    mapCents: null,
+    costCents: null,
+    priceRules: [],
+    ...overrides,
+  });
+
+  it("given a kit of 2 cases and 1 charger with 9 cases and 7 chargers in stock, when listed, then 4 kits are offered, limited by the cases", () => {
+    const listing = desiredListing(kitInput());
+    expect(listing.quantity).toBe(4);
+    expect(listing.availableToSell.components?.map((c) => c.quantity)).toEqual([9, 7]);
+    expect(listing.explanation.quantity.map((s) => s.text)).toContain("Bundle available: 4, limited by Phone case");
+  });
+
+  it("given a buffer rule on the charger's variant, when the kit is listed, then the component's buffer lowers the kit count", () => {
+    const chargerBuffer: BufferRule = { id: "b", channelId: null, scope: "variant", scopeValue: "charger", kind: "fixed", units: 5 };
+    expect(desiredListing(kitInput({ bufferRules: [chargerBuffer] })).quantity).toBe(2);
+  });
+
+  it("given a cap of 3 on the kit listing, when listed, then 3 kits are offered and the components are not capped", () => {
+    const cap: AllocationRule = { id: "c", channelId: null, scope: "listing", scopeValue: "kit-on-amazon", kind: "cap", units: 3 };
+    const listing = desiredListing(kitInput({ allocationRules: [cap] }));
+    expect(listing.quantity).toBe(3);
+    expect(listing.availableToSell.components?.map((c) => c.quantity)).toEqual([9, 7]);
+  });
+
+  it("given a kit released next week, when listed today, then it is held at 0", () => {
+    const held = desiredListing(kitInput({ variant: aVariant({ id: "kit", releaseAt: new Date(NOW.getTime() + 7 * 86_400_000) }) }));
+    expect(held.quantity).toBe(0);
+    expect(held.availableToSell.held).toBe(true);
+  });
+
+  it("given a kit with an empty component list, when listed, then it is 0", () => {
+    expect(desiredListing(kitInput({ bundleComponents: [] })).quantity).toBe(0);
+  });
+
+  it("given any stock, buffers and artificial counts, when a kit is listed, then it never offers more kits than any component's own available-to-sell allows", () => {
+    const arbitraryKit = fc.record({
+      stocks: fc.array(fc.record({ available: fc.integer({ min: -5, max: 80 }), units: fc.integer({ min: 1, max: 4 }), buffer: fc.integer({ min: 0, max: 10 }) }), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+      fixed: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(arbitraryKit, ({ stocks, fixed }) => {
+        const parts: BundleComponent[] = stocks.map((s, i) => ({
+          variant: aVariant({ id: `part-${i}` }),
+          unitsPerBundle: s.units,
+          levels: [stockAt(s.available)],
+          velocityPerDay: 0,
+        }));
+        const bufferRules: BufferRule[] = stocks.map((s, i) => ({ id: `b${i}`, channelId: null, scope: "variant", scopeValue: `part-${i}`, kind: "fixed", units: s.buffer }));
+        const allocationRules: AllocationRule[] = fixed === null ? [] : [{ id: "f", channelId: null, scope: "channel", scopeValue: null, kind: "fixed", units: fixed }];
+        const kit = desiredListing(kitInput({ bundleComponents: parts, bufferRules, allocationRules }));
+        expect(kit.quantity).toBeGreaterThanOrEqual(0);
+        parts.forEach((part) => {
+          const own = availableToSell({ ...aListing({ channel: amazon, variant: part.variant, levels: part.levels, bufferRules }) });
+          expect(kit.quantity * part.unitsPerBundle).toBeLessThanOrEqual(own.quantity);
+        });
+        expect(kit.explanation.quantity.reduce((sum, s) => sum + s.effect, 0)).toBe(kit.quantity);
       }),
       { numRuns: 300 },
     );

@@ -18,14 +18,14 @@ export interface BundleAvailability {
   explanation: ExplanationStep[];
 }
 
-const emptyStep = stepKind("bundle.empty", [], () => "Bundle has no components: listed at 0");
-const componentStep = stepKind(
+export const bundleEmptyStep = stepKind("bundle.empty", [], () => "Bundle has no components: listed at 0");
+export const bundleComponentStep = stepKind(
   "bundle.component",
   ["component", "availableToSell", "unitsPerBundle"],
   (i, _effect, result) =>
     `${i.component}: ${units(Math.max(0, Number(i.availableToSell)))} ÷ ${i.unitsPerBundle} per bundle, rounded down = ${result} bundles`,
 );
-const resultStep = stepKind(
+export const bundleResultStep = stepKind(
   "bundle.result",
   ["limitedBy"],
   (i, _effect, result) => `Bundle available: ${result}, limited by ${i.limitedBy}`,
@@ -39,7 +39,7 @@ export function bundlesFromComponent(availableToSell: number, unitsPerBundle: nu
 export function bundleAvailableToSell(components: readonly BundleComponentStock[]): BundleAvailability {
   if (components.length === 0) {
     // A bundle with nothing in it has nothing to ship; listing it would promise an empty box.
-    return { quantity: 0, limitingVariantId: null, explanation: [emptyStep(0, 0)] };
+    return { quantity: 0, limitingVariantId: null, explanation: [bundleEmptyStep(0, 0)] };
   }
   const explanation: ExplanationStep[] = [];
   let quantity = Number.POSITIVE_INFINITY;
@@ -47,12 +47,12 @@ export function bundleAvailableToSell(components: readonly BundleComponentStock[
   for (const component of components) {
     const perBundle = Math.max(1, component.unitsPerBundle);
     const bundles = bundlesFromComponent(component.availableToSell, perBundle);
-    explanation.push(componentStep(0, bundles, component.name, component.availableToSell, perBundle));
+    explanation.push(bundleComponentStep(0, bundles, component.name, component.availableToSell, perBundle));
     if (bundles < quantity) {
       quantity = bundles;
       limiting = component;
     }
   }
-  explanation.push(resultStep(quantity, quantity, limiting.name));
+  explanation.push(bundleResultStep(quantity, quantity, limiting.name));
   return { quantity, limitingVariantId: limiting.variantId, explanation };
 }

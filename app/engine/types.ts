@@ -120,6 +120,11 @@ export interface ListingContext {
    */
   channels?: readonly Channel[];
   now: Date;
+  /**
+   * Set for a bundle or kit listing: its quantity comes from its components (bundle.ts), and
+   * `levels` and `velocityPerDay` of the listing itself are not used.
+   */
+  bundleComponents?: readonly BundleComponent[];
 }
 
 export interface AvailableToSell {
@@ -131,4 +136,19 @@ export interface AvailableToSell {
   throttled: boolean;
   held: boolean;
   explanation: Explanation;
+  /** For a bundle or kit: each component's own available-to-sell on this channel, for drill-down. */
+  components?: readonly AvailableToSell[];
+}
+
+/** One component of a bundle or kit listing, as the service reads it from the mirror. */
+export interface BundleComponent {
+  variant: VariantFacts;
+  /** How the merchant knows it, for the explanation; the variant id when absent. */
+  name?: string;
+  unitsPerBundle: number;
+  levels: readonly StockLevel[];
+  /** The component's own sales per day on this channel. */
+  velocityPerDay: number;
+  /** Promotions touching the component; absent: the bundle listing's. */
+  promotions?: readonly PromotionReserve[];
 }
