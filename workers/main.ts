@@ -1,5 +1,6 @@
 // The worker process: `npm run worker`. Runs every queue's worker until SIGTERM/SIGINT, then lets
 // running jobs finish (BullMQ's close waits for them) before closing connections.
+import { closeSharedRevisionRedis } from "~/channels/ebay";
 import prisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import { createRedisConnection } from "~/queues.server";
@@ -19,7 +20,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "workers stopping: finishing running jobs");
   await Promise.all(workers.map((worker) => worker.close()));
-  await prisma.$disconnect();
+  await Promise.all([prisma.$disconnect(), closeSharedRevisionRedis()]);
   connection.disconnect();
   logger.info("workers stopped");
   process.exit(0);

@@ -3,6 +3,7 @@ import defaultPrisma from "~/db.server";
 import { openCredentials, sealCredentials } from "~/lib/secrets.server";
 import type { Connector, ConnectorConfig, MarketplaceKind } from "./connector";
 import { createAmazonConnector } from "./amazon";
+import { createEbayConnector } from "./ebay";
 import { createTikTokConnector } from "./tiktok";
 import { createWalmartConnector } from "./walmart";
 
@@ -19,6 +20,7 @@ export type ConnectorFactory = (config: ConnectorConfig, hooks: ConnectorHooks) 
 
 const FACTORIES: Partial<Record<MarketplaceKind, ConnectorFactory>> = {
   amazon: (config) => createAmazonConnector(config),
+  ebay: (config) => createEbayConnector(config),
   walmart: (config) => createWalmartConnector(config),
   // TikTok Shop rotates the refresh token on every refresh: the old one stops working, so the new
   // pair must be stored before the next connector is built.
