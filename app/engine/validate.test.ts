@@ -7,6 +7,7 @@ import {
   validateParityEdge,
   validatePriceRule,
   validatePromotion,
+  validateVelocitySettings,
   type FieldError,
   type Validation,
 } from "./validate";
@@ -117,5 +118,22 @@ describe("saving channels, locations, parity edges and promotions", () => {
       discountValue: 12_000,
     });
     expect(errorsOf(result).map((e) => e.field)).toEqual(["endsAt", "discountValue"]);
+  });
+});
+
+describe("saving the sales-velocity window", () => {
+  it("given a 28-day window, when saved, then it is accepted as typed", () => {
+    expect(validateVelocitySettings({ windowDays: 28 })).toEqual({ ok: true, value: { windowDays: 28 } });
+  });
+
+  it("given a window of 0 days or of two years, when saved, then it is refused naming the window", () => {
+    expect(errorsOf(validateVelocitySettings({ windowDays: 0 }))).toEqual([{ field: "windowDays", message: "Velocity window must be at least 1 day" }]);
+    expect(errorsOf(validateVelocitySettings({ windowDays: 730 }))).toEqual([{ field: "windowDays", message: "Velocity window cannot be longer than 365 days" }]);
+  });
+
+  it("given a half-life longer than the window, when saved, then it is refused naming the half-life", () => {
+    expect(errorsOf(validateVelocitySettings({ windowDays: 7, halfLifeDays: 10 }))).toEqual([
+      { field: "halfLifeDays", message: "Half-life cannot be longer than the velocity window" },
+    ]);
   });
 });

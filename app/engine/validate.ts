@@ -155,6 +155,21 @@ const promotionSchema = z
 
 export type PromotionSettings = z.infer<typeof promotionSchema>;
 
+// The sales-velocity window the merchant sets (velocity.ts). A year is the longest window that
+// still says something about next week's demand; the half-life cannot outlast the window.
+const velocitySettingsSchema = z
+  .object({
+    windowDays: wholeCount("Velocity window").min(1, { error: "Velocity window must be at least 1 day" }).max(365, { error: "Velocity window cannot be longer than 365 days" }),
+    halfLifeDays: number("Half-life").positive({ error: "Half-life must be above 0" }).optional(),
+  })
+  .superRefine((settings, ctx) => {
+    if (settings.halfLifeDays !== undefined && settings.halfLifeDays > settings.windowDays) {
+      ctx.addIssue({ code: "custom", path: ["halfLifeDays"], message: "Half-life cannot be longer than the velocity window" });
+    }
+  });
+
+export type VelocitySettings = z.infer<typeof velocitySettingsSchema>;
+
 function toValidation<T>(result: { success: true; data: T } | { success: false; error: z.ZodError }): Validation<T> {
   if (result.success) return { ok: true, value: result.data };
   return {
@@ -198,4 +213,8 @@ export function validateParityEdge(input: unknown): Validation<ParityEdge> {
 
 export function validatePromotion(input: unknown): Validation<PromotionSettings> {
   return toValidation(promotionSchema.safeParse(input));
+}
+
+export function validateVelocitySettings(input: unknown): Validation<VelocitySettings> {
+  return toValidation(velocitySettingsSchema.safeParse(input));
 }
