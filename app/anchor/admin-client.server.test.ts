@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify-admin/server";
+import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify/server";
 import { createAdminClient, ShopifyAdminError } from "./admin-client.server";
 
 let simulator: ShopifySimulator;
@@ -8,7 +8,7 @@ const domain = "throttle-shop.myshopify.com";
 beforeAll(async () => {
   simulator = await startShopifySimulator({
     apiSecret: "s",
-    shops: [{ domain, accessToken: "shpat_t", catalog: { products: 60, variantsPerProduct: 1, locations: 1 } }],
+    shops: [{ domain, accessToken: "shpat_t", catalog: { products: 60, variantsPerProduct: 1, locations: 1, seed: 1 } }],
     throttle: { maximumAvailable: 100, restoreRate: 100 },
   });
 });
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => simulator.stop());
 
 describe("the Admin API client", () => {
-  it("waits out Shopify's throttle for exactly the missing points and gets its answer", async () => {
+  it("given a bucket of 100 points and queries costing 62, when two run back to back, then the client waits out the missing points and both answer", async () => {
     // Given a bucket of 100 points and queries costing 62
     const waits: number[] = [];
     const client = createAdminClient({
@@ -41,12 +41,12 @@ describe("the Admin API client", () => {
     expect(client.throttle?.maximumAvailable).toBe(100);
   });
 
-  it("fails with the schema's reason on a query Shopify refuses, without retrying", async () => {
+  it("given a query Shopify's schema refuses, when it is sent, then it fails with the reason and is not retried", async () => {
     const client = createAdminClient({ shopDomain: domain, accessToken: "shpat_t", origin: simulator.url });
     await expect(client.request("{ shop { notAField } }")).rejects.toThrow(ShopifyAdminError);
   });
 
-  it("fails as not retryable on a revoked token", async () => {
+  it("given a revoked token, when a query is sent, then it fails as not retryable", async () => {
     const client = createAdminClient({ shopDomain: domain, accessToken: "revoked", origin: simulator.url });
     const error = await client.request("{ shop { name } }").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyAdminError);

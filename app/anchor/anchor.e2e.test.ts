@@ -2,12 +2,13 @@ import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
-import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify-admin/server";
+import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify/server";
 import { startWebhookEndpoint } from "../../test/app-webhook-server";
 import { installShopSession } from "../../test/admin-request";
 import { uniqueShopDomain } from "../../test/factories";
 import { createWorkers } from "../../workers/processors";
 import { adminClientForShop } from "./admin-client.server";
+import { apiVersionForAdmin } from "./api-version";
 import { importCatalog } from "./bulk-import.server";
 import { adjustAnchorInventory } from "./writeback.server";
 
@@ -21,12 +22,15 @@ const connection = createRedisConnection();
 let workers: Worker[];
 
 beforeAll(async () => {
+  endpoint = await startWebhookEndpoint();
   simulator = await startShopifySimulator({
     apiSecret: process.env.SHOPIFY_API_SECRET!,
+    // Not every item is stocked everywhere (stockedRatio 0.85 by default), as in a real store.
     shops: [{ domain, accessToken: "shpat_anchor", catalog: { products: 40, variantsPerProduct: 3, locations: 4, seed: 7 } }],
+    webhookUrl: endpoint.url,
+    // The version shopify.app.toml subscribes with, as Shopify would send it.
+    webhookApiVersion: apiVersionForAdmin,
   });
-  endpoint = await startWebhookEndpoint();
-  simulator.setWebhookUrl(endpoint.url);
   process.env.SHOPIFY_ADMIN_API_ORIGIN = simulator.url;
   await prisma.shop.create({ data: { domain } });
   await prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "x", accessToken: "shpat_anchor" } });
@@ -41,6 +45,15 @@ afterAll(async () => {
   await endpoint.close();
   await simulator.stop();
 });
+
+/** The n-th (item, location) pair where the item is stocked, as decimal Shopify ids. */
+function stockedPair(n: number): { itemId: string; locationId: string } {
+  const shop = simulator.store.shop(domain);
+  const pairs = shop.items.flatMap((item) => shop.locations.filter((location) => item.levels[location.slot]).map((location) => ({ itemId: item.id, locationId: location.id })));
+  return pairs[n];
+}
+
+const shopifyAvailable = (itemId: string, locationId: string) => simulator.store.getLevel(domain, itemId, locationId)!.available;
 
 async function mirrorAvailable(itemShopifyId: string, locationShopifyId: string) {
   const level = await prisma.inventoryLevel.findFirst({ where: { inventoryItem: { shopifyId: itemShopifyId, shop: { domain } }, location: { shopifyId: locationShopifyId } } });
@@ -57,35 +70,35 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000) {
 }
 
 describe("the anchor", () => {
-  it("imports the store by bulk operation so the mirror equals Shopify's state", async () => {
+  it("given a store in Shopify, when the catalog is imported by bulk operation, then the mirror holds every product, variant and stocked level exactly", async () => {
     const client = await adminClientForShop(domain);
     const summary = await importCatalog(domain, client, { pollIntervalMs: 20, batchSize: 50 });
 
-    const store = simulator.shop(domain);
-    expect(summary).toMatchObject({ products: 40, variants: 120, levels: 480 });
+    const shop = simulator.store.shop(domain);
+    const stocked = shop.items.flatMap((item) => shop.locations.flatMap((location) => (item.levels[location.slot] ? [{ item, location, level: item.levels[location.slot]! }] : [])));
+    expect(stocked.length).toBeLessThan(480); // some items are not stocked at some locations
+    expect(summary).toMatchObject({ products: 40, variants: 120, levels: stocked.length });
     expect(await prisma.variant.count({ where: { shop: { domain } } })).toBe(120);
-    // Every level of the store, exactly
-    for (const [itemId, byLocation] of store.levels) {
-      for (const [locationId, level] of byLocation) expect(await mirrorAvailable(itemId, locationId)).toBe(level.available);
-    }
+    expect(await prisma.inventoryLevel.count({ where: { inventoryItem: { shop: { domain } } } })).toBe(stocked.length);
+    // Every level of the store, exactly; ids beyond 2^53 stay exact on the way
+    expect(BigInt(stocked[0].item.id) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+    for (const { item, location, level } of stocked) expect(await mirrorAvailable(item.id, location.id)).toBe(level.available);
     const run = await prisma.importRun.findUniqueOrThrow({ where: { id: summary.runId } });
     expect([run.state, run.done, run.total]).toEqual(["COMPLETED", summary.lines, summary.lines]);
   });
 
-  it("follows a change in Shopify through the signed webhook, the queue and the worker", async () => {
-    const store = simulator.shop(domain);
-    const [itemId] = store.itemToVariant.keys();
-    const [locationId] = store.locations.keys();
-    await simulator.setAvailable(domain, itemId, locationId, 77);
+  it("given an imported store, when a quantity changes in Shopify, then the signed webhook, the queue and the worker bring it into the mirror", async () => {
+    const { itemId, locationId } = stockedPair(0);
+    simulator.store.setAvailable(domain, itemId, locationId, 77);
     await eventually(async () => (await mirrorAvailable(itemId, locationId)) === 77);
-    expect(simulator.webhooks.deliveries.at(-1)?.status).toBe(200);
+    await simulator.deliveries.settled();
+    const delivery = simulator.deliveries.log.at(-1)!;
+    expect([delivery.topic, delivery.status]).toEqual(["inventory_levels/update", 200]);
   });
 
-  it("applies a write-back once however often the job is retried", async () => {
-    const store = simulator.shop(domain);
-    const itemId = [...store.itemToVariant.keys()][1];
-    const locationId = [...store.locations.keys()][1];
-    const before = store.level(itemId, locationId)!.available;
+  it("given a write-back job run three times, when it adjusts Shopify, then the change is applied once", async () => {
+    const { itemId, locationId } = stockedPair(5);
+    const before = shopifyAvailable(itemId, locationId);
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain } });
     const variant = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, inventoryItem: { shopifyId: itemId } } });
     const location = await prisma.location.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: locationId } });
@@ -98,23 +111,21 @@ describe("the anchor", () => {
     await adjustAnchorInventory(client, request);
     const third = await adjustAnchorInventory(client, request);
 
-    expect(store.level(itemId, locationId)!.available).toBe(before - 2);
+    expect(shopifyAvailable(itemId, locationId)).toBe(before - 2);
     expect(third).toMatchObject({ state: "APPLIED", quantityAfter: before - 2 });
   });
 
-  it("re-reads and retries when Shopify's quantity moved before the write-back", async () => {
-    const store = simulator.shop(domain);
-    const itemId = [...store.itemToVariant.keys()][2];
-    const locationId = [...store.locations.keys()][0];
+  it("given a stored write-back whose expected quantity is stale, when it runs, then it re-reads Shopify and applies the change on the second attempt", async () => {
+    const { itemId, locationId } = stockedPair(9);
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain } });
     const variant = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, inventoryItem: { shopifyId: itemId } } });
     const location = await prisma.location.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: locationId } });
     const sourceKey = "channel-order-line:e2e-2";
     // A stored request whose expected quantity is stale (a POS sale happened meanwhile)
-    await prisma.inventoryAdjustment.create({ data: { shopId: shop.id, sourceKey, variantId: variant.id, locationId: location.id, delta: -1, attempt: 1, expectedQuantity: store.level(itemId, locationId)!.available + 5, idempotencyKey: "stale-key" } });
-    const before = store.level(itemId, locationId)!.available;
+    await prisma.inventoryAdjustment.create({ data: { shopId: shop.id, sourceKey, variantId: variant.id, locationId: location.id, delta: -1, attempt: 1, expectedQuantity: shopifyAvailable(itemId, locationId) + 5, idempotencyKey: "stale-key" } });
+    const before = shopifyAvailable(itemId, locationId);
     const result = await adjustAnchorInventory(await adminClientForShop(domain), { shopId: shop.id, sourceKey, variantId: variant.id, locationId: location.id, delta: -1 });
     expect(result).toMatchObject({ state: "APPLIED", attempts: 2, quantityAfter: before - 1 });
-    expect(store.level(itemId, locationId)!.available).toBe(before - 1);
+    expect(shopifyAvailable(itemId, locationId)).toBe(before - 1);
   });
 });

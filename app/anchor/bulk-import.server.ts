@@ -87,6 +87,8 @@ export interface ImportSummary {
   /** Levels whose quantity in the mirror differed from Shopify's (for reconciliation: drift). */
   drift: LevelChange[];
   seconds: number;
+  /** Where the time went: Shopify running the two bulk queries, and this process downloading, parsing and writing their results. */
+  phases: { bulkWaitSeconds: number; streamSeconds: number };
 }
 
 interface BulkOperation {
@@ -135,7 +137,8 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
   const shopId = shop.id;
   const run = await prisma.importRun.create({ data: { shopId, kind } });
   const log = logger.child({ shop: shopDomain, run: run.id, kind });
-  const summary: ImportSummary = { runId: run.id, lines: 0, products: 0, variants: 0, levels: 0, drift: [], seconds: 0 };
+  const summary: ImportSummary = { runId: run.id, lines: 0, products: 0, variants: 0, levels: 0, drift: [], seconds: 0, phases: { bulkWaitSeconds: 0, streamSeconds: 0 } };
+  const secondsSince = (from: number) => (performance.now() - from) / 1000;
 
   try {
     // Locations first: a handful per shop, paginated normally.
@@ -172,7 +175,10 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
       await progress(summary.lines);
     };
 
+    const catalogRequested = performance.now();
     const catalog = await runBulkOperation(client, CATALOG_BULK_QUERY, pollIntervalMs, (n) => progress(0, n));
+    summary.phases.bulkWaitSeconds += secondsSince(catalogRequested);
+    const catalogStarted = performance.now();
     if (catalog.url) {
       for await (const line of jsonLines(catalog.url)) {
         summary.lines++;
@@ -220,6 +226,7 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
       }
     }
     await flushCatalog();
+    summary.phases.streamSeconds += secondsSince(catalogStarted);
 
     let levels: InventoryLevelRecord[] = [];
     const flushLevels = async () => {
@@ -234,7 +241,10 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
       levels = [];
       await progress(summary.lines);
     };
+    const stockRequested = performance.now();
     const stock = await runBulkOperation(client, LEVELS_BULK_QUERY, pollIntervalMs, async (n) => progress(summary.lines, summary.lines + n));
+    summary.phases.bulkWaitSeconds += secondsSince(stockRequested);
+    const stockStarted = performance.now();
     if (stock.url) {
       for await (const line of jsonLines(stock.url)) {
         summary.lines++;
@@ -252,6 +262,7 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
       }
     }
     await flushLevels();
+    summary.phases.streamSeconds += secondsSince(stockStarted);
 
     const marked = await markVariantsStale(prisma, shopId, [...new Set(repriced)]);
     if (marked > 0 || summary.drift.length > 0) await requestRecompute(shopId, options.queues);

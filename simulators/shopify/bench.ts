@@ -26,26 +26,38 @@ const shop = sim.store.shop(SHOP);
 const levels = shop.items.reduce((n, i) => n + i.levels.filter(Boolean).length, 0);
 console.log(`seed:  ${shop.variants.length} variants, ${shop.products.length} products, ${levels} inventory levels in ${seconds(t0)} s; heap ${mb(process.memoryUsage().heapUsed)}, RSS ${mb(process.memoryUsage().rss)}`);
 
-const gql = async (query: string, variables?: Record<string, unknown>) => {
+const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
   const res = await fetch(sim.adminUrl(SHOP), { method: "POST", headers: { "content-type": "application/json", "x-shopify-access-token": TOKEN }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data: any; errors?: unknown };
+  const body = (await res.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
+  return body.data;
 };
+interface BulkStatus {
+  status: string;
+  objectCount: string;
+  rootObjectCount: string;
+  fileSize: string | null;
+  url: string | null;
+}
 
 const BULK = `{ productVariants { edges { node { id sku barcode price updatedAt product { id }
   inventoryItem { id inventoryLevels { edges { node { id location { id } quantities(names: ["available", "on_hand", "committed"]) { name quantity } } } } } } } } }`;
 const t1 = performance.now();
-const started = await gql(`mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }`, { q: BULK });
-const id = started.data.bulkOperationRunQuery.bulkOperation.id as string;
-let op: any;
+const started = await gql<{ bulkOperationRunQuery: { bulkOperation: { id: string } } }>(
+  `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { message } } }`,
+  { q: BULK },
+);
+const id = started.bulkOperationRunQuery.bulkOperation.id;
+let op: BulkStatus;
 for (;;) {
-  op = (await gql(`query($id: ID!) { node(id: $id) { ... on BulkOperation { status objectCount rootObjectCount fileSize url } } }`, { id })).data.node;
+  op = (await gql<{ node: BulkStatus }>(`query($id: ID!) { node(id: $id) { ... on BulkOperation { status objectCount rootObjectCount fileSize url } } }`, { id })).node;
   if (op.status !== "CREATED" && op.status !== "RUNNING") break;
   await new Promise((r) => setTimeout(r, 100));
 }
 const exportSeconds = seconds(t1);
 const t2 = performance.now();
 let lines = 0;
-for await (const chunk of (await fetch(op.url)).body as unknown as AsyncIterable<Uint8Array>) for (const byte of chunk) if (byte === 10) lines++;
+for await (const chunk of (await fetch(op.url!)).body as unknown as AsyncIterable<Uint8Array>) for (const byte of chunk) if (byte === 10) lines++;
 console.log(`bulk:  ${op.status}, ${op.rootObjectCount} root objects, ${op.objectCount} lines, ${mb(Number(op.fileSize))} JSONL in ${exportSeconds} s (download ${seconds(t2)} s, ${lines} lines)`);
 console.log(`peak RSS ${mb(peakRss())}; total ${seconds(t0)} s`);
 await sim.stop();

@@ -18,38 +18,61 @@ const BULK_QUERY = `{
 const RUN = `mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id status } userErrors { field message code } } }`;
 const POLL = `query($id: ID!) { node(id: $id) { ... on BulkOperation { id status objectCount rootObjectCount url errorCode } } }`;
 
+interface BulkOperationView {
+  id: string;
+  status: string;
+  objectCount: string;
+  rootObjectCount: string;
+  url: string | null;
+  errorCode: string | null;
+}
+interface RunResult {
+  bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: { field: string[] | null; message: string; code: string | null }[] };
+}
+/** A JSONL line of BULK_QUERY: a product, a variant (inventoryItem inline) or a level. */
+interface BulkLine {
+  id: string;
+  __parentId?: string;
+  inventoryItem?: { id: string };
+  quantities?: { name: string; quantity: number }[];
+}
+
 describe("bulk query operations", () => {
   it("given a nested bulk query, when it runs to completion, then the JSONL has one line per node and children carry __parentId", async () => {
     const client = adminClient(sim);
-    const started: any = await raw(client, RUN, { q: BULK_QUERY });
-    expect(started.data.bulkOperationRunQuery.userErrors).toEqual([]);
-    const op = started.data.bulkOperationRunQuery.bulkOperation;
+    const started = await raw<RunResult>(client, RUN, { q: BULK_QUERY });
+    expect(started.data!.bulkOperationRunQuery.userErrors).toEqual([]);
+    const op = started.data!.bulkOperationRunQuery.bulkOperation!;
     expect(op.status).toBe("CREATED");
 
-    const second: any = await raw(client, RUN, { q: BULK_QUERY });
-    expect(second.data.bulkOperationRunQuery.userErrors[0].code).toBe("OPERATION_IN_PROGRESS");
+    const second = await raw<RunResult>(client, RUN, { q: BULK_QUERY });
+    expect(second.data!.bulkOperationRunQuery.userErrors[0].code).toBe("OPERATION_IN_PROGRESS");
 
     const statuses = new Set<string>();
-    let done: any;
+    let done: BulkOperationView | undefined;
     for (let i = 0; i < 200; i++) {
-      const res: any = await raw(client, POLL, { id: op.id });
-      statuses.add(res.data.node.status);
-      if (res.data.node.status === "COMPLETED") {
-        done = res.data.node;
+      const res = await raw<{ node: BulkOperationView }>(client, POLL, { id: op.id });
+      statuses.add(res.data!.node.status);
+      if (res.data!.node.status === "COMPLETED") {
+        done = res.data!.node;
         break;
       }
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(statuses.has("RUNNING")).toBe(true);
-    const current: any = await raw(client, `{ currentBulkOperation { id status url } }`);
-    expect(current.data.currentBulkOperation).toEqual({ id: op.id, status: "COMPLETED", url: done.url });
+    const current = await raw<{ currentBulkOperation: unknown }>(client, `{ currentBulkOperation { id status url } }`);
+    expect(done).toBeDefined();
+    expect(current.data!.currentBulkOperation).toEqual({ id: op.id, status: "COMPLETED", url: done!.url });
 
-    const lines = (await (await fetch(done.url)).text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = (await (await fetch(done!.url!)).text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as BulkLine);
     const shop = sim.store.shop(SHOP);
     const levelCount = shop.items.reduce((n, i) => n + i.levels.filter(Boolean).length, 0);
     expect(lines).toHaveLength(40 + 120 + levelCount);
-    expect(done.objectCount).toBe(String(lines.length));
-    expect(done.rootObjectCount).toBe("40");
+    expect(done!.objectCount).toBe(String(lines.length));
+    expect(done!.rootObjectCount).toBe("40");
 
     const products = lines.filter((l) => l.id.startsWith("gid://shopify/Product/"));
     const variants = lines.filter((l) => l.id.startsWith("gid://shopify/ProductVariant/"));
@@ -68,12 +91,12 @@ describe("bulk query operations", () => {
     }
     // Levels reached through variant { inventoryItem { inventoryLevels } } belong under the variant's line.
     expect(levels).toHaveLength(levelCount);
-    expect(levels.every((l) => l.__parentId.startsWith("gid://shopify/ProductVariant/") && l.quantities[0].name === "available")).toBe(true);
+    expect(levels.every((l) => l.__parentId?.startsWith("gid://shopify/ProductVariant/") && l.quantities?.[0].name === "available")).toBe(true);
   });
 
   it("given a bulk query that is not valid against the schema, when it is submitted, then userErrors explain and no operation starts", async () => {
-    const res: any = await raw(adminClient(sim), RUN, { q: `{ products { edges { node { id nope } } } }` });
-    expect(res.data.bulkOperationRunQuery.bulkOperation).toBeNull();
-    expect(res.data.bulkOperationRunQuery.userErrors[0]).toMatchObject({ field: ["query"], code: "INVALID" });
+    const res = await raw<RunResult>(adminClient(sim), RUN, { q: `{ products { edges { node { id nope } } } }` });
+    expect(res.data!.bulkOperationRunQuery.bulkOperation).toBeNull();
+    expect(res.data!.bulkOperationRunQuery.userErrors[0]).toMatchObject({ field: ["query"], code: "INVALID" });
   });
 });

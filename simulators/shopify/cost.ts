@@ -16,6 +16,7 @@ import {
   isUnionType,
   Kind,
   valueFromAST,
+  type ArgumentNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -36,7 +37,7 @@ interface Walk {
 
 const isConnection = (t: GraphQLNamedType): boolean => isObjectType(t) && "edges" in t.getFields() && "pageInfo" in t.getFields();
 
-function argValue(field: GraphQLField<unknown, unknown>, node: { arguments?: readonly { name: { value: string }; value: any }[] }, name: string, w: Walk): unknown {
+function argValue(field: GraphQLField<unknown, unknown>, node: { arguments?: readonly ArgumentNode[] }, name: string, w: Walk): unknown {
   const argNode = node.arguments?.find((a) => a.name.value === name);
   const def = field.args.find((a) => a.name === name);
   if (!argNode || !def) return undefined;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ShopifySimulator } from "./server";
-import { adminClient, raw, SHOP, simulatorWith } from "./test-helpers";
+import { adminClient, raw, SHOP, simulatorWith, type Raw } from "./test-helpers";
 
 let sim: ShopifySimulator;
 let clock = Date.UTC(2025, 5, 1);
@@ -13,6 +13,22 @@ const PAGE = `query Page($after: String) {
   productVariants(first: 50, after: $after) { edges { cursor node { id sku } } pageInfo { hasNextPage endCursor } }
 }`;
 
+interface NodeId {
+  id: string;
+}
+interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+interface LevelNode {
+  location: NodeId;
+  quantities: { name: string; quantity: number }[];
+}
+interface VariantNodeResult {
+  node: { sku: string; product: NodeId; inventoryItem: { id: string; inventoryLevels: { nodes: LevelNode[] } } };
+  nodes: (NodeId | null)[];
+}
+
 describe("cursor pagination", () => {
   it("given 303 variants, when they are read 50 at a time following endCursor, then each comes exactly once", async () => {
     const client = adminClient(sim);
@@ -20,9 +36,10 @@ describe("cursor pagination", () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const res: any = await raw(client, PAGE, { after });
-      const conn = res.data.productVariants;
-      seen.push(...conn.edges.map((e: any) => e.node.id));
+      type VariantPage = { productVariants: { edges: { cursor: string; node: NodeId }[]; pageInfo: PageInfo } };
+      const res: Raw<VariantPage> = await raw<VariantPage>(client, PAGE, { after });
+      const conn = res.data!.productVariants;
+      seen.push(...conn.edges.map((e) => e.node.id));
       pages++;
       if (!conn.pageInfo.hasNextPage) break;
       after = conn.pageInfo.endCursor;
@@ -36,13 +53,14 @@ describe("cursor pagination", () => {
   it("given reverse order, when two pages are read, then they continue without overlap and from the largest id", async () => {
     const client = adminClient(sim);
     const q = `query($after: String) { products(first: 60, reverse: true, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`;
-    const a: any = await raw(client, q);
-    const b: any = await raw(client, q, { after: a.data.products.pageInfo.endCursor });
-    const ids = [...a.data.products.nodes, ...b.data.products.nodes].map((n: any) => n.id);
+    type ProductPage = { products: { nodes: NodeId[]; pageInfo: PageInfo } };
+    const a = (await raw<ProductPage>(client, q)).data!;
+    const b = (await raw<ProductPage>(client, q, { after: a.products.pageInfo.endCursor })).data!;
+    const ids = [...a.products.nodes, ...b.products.nodes].map((n) => n.id);
     expect(ids).toHaveLength(101);
     expect(new Set(ids).size).toBe(101);
     expect(ids[0]).toBe(`gid://shopify/Product/${sim.store.shop(SHOP).products.at(-1)!.id}`);
-    expect(b.data.products.pageInfo.hasNextPage).toBe(false);
+    expect(b.products.pageInfo.hasNextPage).toBe(false);
   });
 
   it("given no first or last, when a connection is read, then Shopify's error comes back", async () => {
@@ -54,13 +72,13 @@ describe("cursor pagination", () => {
     const product = sim.store.shop(SHOP).products[17];
     clock = Date.UTC(2025, 6, 1);
     sim.store.updateProduct(SHOP, product.id, { title: "Renamed" });
-    const res: any = await raw(adminClient(sim), `{ products(first: 10, query: "updated_at:>'2025-06-15T00:00:00Z'") { nodes { id title } } }`);
-    expect(res.data.products.nodes).toEqual([{ id: `gid://shopify/Product/${product.id}`, title: "Renamed" }]);
+    const res = await raw<{ products: { nodes: unknown[] } }>(adminClient(sim), `{ products(first: 10, query: "updated_at:>'2025-06-15T00:00:00Z'") { nodes { id title } } }`);
+    expect(res.data!.products.nodes).toEqual([{ id: `gid://shopify/Product/${product.id}`, title: "Renamed" }]);
   });
 
   it("given a variant GID, when it is read through node and nodes, then product, inventory item and level quantities follow", async () => {
     const v = sim.store.shop(SHOP).variants[4];
-    const res: any = await raw(
+    const res = await raw<VariantNodeResult>(
       adminClient(sim),
       `query($id: ID!) {
         node(id: $id) { ... on ProductVariant { sku product { id } inventoryItem { id inventoryLevels(first: 5) { nodes { location { id } quantities(names: ["available", "on_hand", "committed"]) { name quantity } } } } } }
@@ -68,15 +86,15 @@ describe("cursor pagination", () => {
       }`,
       { id: `gid://shopify/ProductVariant/${v.id}` },
     );
-    expect(res.data.node.sku).toBe(v.sku);
-    expect(res.data.node.inventoryItem.id).toBe(`gid://shopify/InventoryItem/${v.inventoryItem.id}`);
-    const first = res.data.node.inventoryItem.inventoryLevels.nodes[0];
+    expect(res.data!.node.sku).toBe(v.sku);
+    expect(res.data!.node.inventoryItem.id).toBe(`gid://shopify/InventoryItem/${v.inventoryItem.id}`);
+    const first = res.data!.node.inventoryItem.inventoryLevels.nodes[0];
     const level = sim.store.getLevel(SHOP, v.inventoryItem.id, first.location.id)!;
     expect(first.quantities).toEqual([
       { name: "available", quantity: level.available },
       { name: "on_hand", quantity: level.on_hand },
       { name: "committed", quantity: level.committed },
     ]);
-    expect(res.data.nodes).toEqual([{ id: `gid://shopify/ProductVariant/${v.id}` }, null]);
+    expect(res.data!.nodes).toEqual([{ id: `gid://shopify/ProductVariant/${v.id}` }, null]);
   });
 });

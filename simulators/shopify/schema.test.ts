@@ -43,8 +43,8 @@ describe("Shopify's Admin schema", () => {
   });
 
   it("given the shop's query basics, when shop is read, then name, domain, currency and a Shop GID come back", async () => {
-    const res = await raw(adminClient(sim), `{ shop { id name myshopifyDomain currencyCode } }`);
-    expect(res.data.shop).toEqual({ id: expect.stringMatching(/^gid:\/\/shopify\/Shop\/\d+$/), name: "sim-test", myshopifyDomain: SHOP, currencyCode: "EUR" });
+    const res = await raw<{ shop: unknown }>(adminClient(sim), `{ shop { id name myshopifyDomain currencyCode } }`);
+    expect(res.data!.shop).toEqual({ id: expect.stringMatching(/^gid:\/\/shopify\/Shop\/\d+$/), name: "sim-test", myshopifyDomain: SHOP, currencyCode: "EUR" });
   });
 });
 

@@ -1,12 +1,14 @@
 // Shopify's own Admin GraphQL schema (introspection, API 2025-01, from /work/shared/contracts) plus the
 // few later additions in schema-patches.ts. Built once per process.
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import { CONTRACTS_DIR } from "../common/openapi";
 import { patchAdminSchema } from "./schema-patches";
 
 export const SCHEMA_FILE =
-  process.env.SHOPIFY_ADMIN_SCHEMA ?? "/work/shared/contracts/shopify-admin/admin_schema_2025-01.json.gz";
+  process.env.SHOPIFY_ADMIN_SCHEMA ?? path.join(CONTRACTS_DIR, "shopify-admin/admin_schema_2025-01.json.gz");
 
 let cached: GraphQLSchema | undefined;
 

@@ -67,6 +67,25 @@ export function shopifyStyleError(e: GraphQLError): Record<string, unknown> {
   return { ...json, extensions: { code: "GRAPHQL_VALIDATION_FAILED", ...json.extensions } };
 }
 
+/** A control API body that does not say what the endpoint needs: answered 400, not 500. */
+class ControlInputError extends Error {}
+
+function idInput(input: Record<string, unknown>, key: string): string {
+  const value = input[key];
+  if (typeof value !== "string") throw new ControlInputError(`${key} must be a GID or a decimal id string`);
+  return value;
+}
+
+function saleLines(value: unknown): { variantId: string; quantity: number; locationId?: string }[] {
+  if (!Array.isArray(value) || value.length === 0) throw new ControlInputError("lines must be a non-empty array");
+  return value.map((line: unknown) => {
+    if (typeof line !== "object" || line === null) throw new ControlInputError("each line must be an object");
+    const entry = line as Record<string, unknown>;
+    if (typeof entry.quantity !== "number" || !Number.isInteger(entry.quantity) || entry.quantity <= 0) throw new ControlInputError("quantity must be a positive integer");
+    return { variantId: idInput(entry, "variantId"), quantity: entry.quantity, ...(entry.locationId !== undefined ? { locationId: idInput(entry, "locationId") } : {}) };
+  });
+}
+
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "x-request-id": randomUUID(), ...headers });
   res.end(body);
@@ -187,7 +206,11 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
-    const json = async () => JSON.parse((await readBody(req)) || "{}") as Record<string, any>;
+    const json = async (): Promise<Record<string, unknown>> => {
+      const parsed: unknown = JSON.parse((await readBody(req)) || "{}");
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ControlInputError("The body must be a JSON object");
+      return parsed as Record<string, unknown>;
+    };
     const [resource, id, action] = parts;
     if (req.method === "GET" && resource === "shops" && !id) {
       const shops = [...store.shops.values()].map((s) => ({
@@ -201,8 +224,8 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
     if (req.method === "POST" && resource === "shops" && id) {
       const domain = decodeURIComponent(id);
       const input = await json();
-      if (action === "set-available") store.setAvailable(domain, input.inventoryItemId, input.locationId, Number(input.available));
-      else if (action === "sell") return send(res, 200, JSON.stringify({ orderId: store.sell(domain, input.lines).id }));
+      if (action === "set-available") store.setAvailable(domain, idInput(input, "inventoryItemId"), idInput(input, "locationId"), Number(input.available));
+      else if (action === "sell") return send(res, 200, JSON.stringify({ orderId: store.sell(domain, saleLines(input.lines)).id }));
       else return send(res, 404, '{"errors":"Not Found"}');
       return send(res, 200, '{"ok":true}');
     }
@@ -214,6 +237,15 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
       return send(res, 200, JSON.stringify({ seq: deliveries.redeliver(Number(id), { badHmac: !!input.badHmac }).seq }));
     }
     send(res, 404, '{"errors":"Not Found"}');
+  }
+
+  async function controlOrError(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
+    try {
+      await control(req, res, parts);
+    } catch (e) {
+      if (!(e instanceof ControlInputError || e instanceof SyntaxError)) throw e;
+      send(res, 400, JSON.stringify({ errors: e.message }));
+    }
   }
 
   const server = createServer((req, res) => {
@@ -233,7 +265,7 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
         createReadStream(file).pipe(res);
         return;
       }
-      if (url.pathname.startsWith("/_simulator/")) return control(req, res, url.pathname.split("/").slice(2));
+      if (url.pathname.startsWith("/_simulator/")) return controlOrError(req, res, url.pathname.split("/").slice(2));
       send(res, 404, '{"errors":"Not Found"}');
     };
     handle().catch((e: unknown) => {

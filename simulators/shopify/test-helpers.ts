@@ -23,6 +23,6 @@ export interface Raw<T> {
 }
 
 /** A request that returns data, errors and extensions together (as the app's client sees them). */
-export async function raw<T = any>(client: GraphQLClient, query: string, variables?: Record<string, unknown>): Promise<Raw<T>> {
+export async function raw<T = unknown>(client: GraphQLClient, query: string, variables?: Record<string, unknown>): Promise<Raw<T>> {
   return (await client.rawRequest<T>(query, variables)) as unknown as Raw<T>;
 }

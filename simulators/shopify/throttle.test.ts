@@ -40,10 +40,11 @@ describe("throttling over HTTP", () => {
   afterAll(() => sim.stop());
 
   const QUERY = `{ products(first: 50) { nodes { id } } }`; // requested = actual = 52
+  type Products = { products: { nodes: { id: string }[] } };
 
   it("given a bucket too short for the query, when it is sent, then HTTP 200 with THROTTLED, and it recovers after restoreRate refills", async () => {
     const client = adminClient(sim);
-    const ok: any = await raw(client, QUERY);
+    const ok = await raw<Products>(client, QUERY);
     expect(ok.status).toBe(200);
     expect(ok.extensions?.cost).toEqual({
       requestedQueryCost: 52,
@@ -51,23 +52,23 @@ describe("throttling over HTTP", () => {
       throttleStatus: { maximumAvailable: 100, currentlyAvailable: 48, restoreRate: 10 },
     });
 
-    const throttled: any = await raw(client, QUERY);
+    const throttled = await raw<Products>(client, QUERY);
     expect(throttled.status).toBe(200);
     expect(throttled.data).toBeUndefined();
     expect(throttled.errors).toEqual([expect.objectContaining({ message: "Throttled", extensions: expect.objectContaining({ code: "THROTTLED" }) })]);
-    expect(throttled.extensions.cost).toMatchObject({ requestedQueryCost: 52, actualQueryCost: null, throttleStatus: { currentlyAvailable: 48 } });
+    expect(throttled.extensions?.cost).toMatchObject({ requestedQueryCost: 52, actualQueryCost: null, throttleStatus: { currentlyAvailable: 48 } });
 
     clock += 400; // +4 points: 52 available
-    const recovered: any = await raw(client, QUERY);
+    const recovered = await raw<Products>(client, QUERY);
     expect(recovered.errors).toBeUndefined();
-    expect(recovered.data.products.nodes).toHaveLength(50);
+    expect(recovered.data!.products.nodes).toHaveLength(50);
   });
 
   it("given fewer results than requested, when the query answers, then the difference is refunded (actual < requested)", async () => {
     clock += 100_000;
-    const res: any = await raw(adminClient(sim), `{ products(first: 80, query: "title:nothing-matches") { nodes { id } } }`);
-    expect(res.extensions.cost.requestedQueryCost).toBe(82);
-    expect(res.extensions.cost.actualQueryCost).toBe(2);
-    expect(res.extensions.cost.throttleStatus.currentlyAvailable).toBe(98);
+    const res = await raw<Products>(adminClient(sim), `{ products(first: 80, query: "title:nothing-matches") { nodes { id } } }`);
+    expect(res.extensions?.cost.requestedQueryCost).toBe(82);
+    expect(res.extensions?.cost.actualQueryCost).toBe(2);
+    expect(res.extensions?.cost.throttleStatus.currentlyAvailable).toBe(98);
   });
 });

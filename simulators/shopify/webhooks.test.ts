@@ -125,7 +125,7 @@ describe("webhooks", () => {
       method: "POST",
       headers: { "content-type": "application/json", "x-shopify-access-token": shop.accessToken },
       body: JSON.stringify({
-        query: `mutation($i: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $i) { userErrors { code } } }`,
+        query: `mutation($i: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $i) @idempotent(key: "webhook-follows") { userErrors { code } } }`,
         variables: { i: { reason: "correction", name: "available", ignoreCompareQuantity: true, quantities: [{ inventoryItemId: `gid://shopify/InventoryItem/${item.id}`, locationId: `gid://shopify/Location/${location.id}`, quantity: 42 }] } },
       }),
     });

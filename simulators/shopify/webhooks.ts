@@ -3,6 +3,8 @@
 // are written into the JSON text with all their digits (ExactNumber), never through a JS number.
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { CONTRACTS_DIR } from "../common/openapi";
 import { exact, gid, stringifyExact } from "./ids";
 import { quantityOf, type Store, type StoreEvent, type ShopState } from "./store";
 import type { InventoryItemRec, LevelRec, LocationRec, OrderRec, ProductRec } from "./types";
@@ -20,7 +22,7 @@ export const WEBHOOK_TOPICS = [
 ] as const;
 export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 
-export const CONTRACTS_WEBHOOKS = process.env.SHOPIFY_WEBHOOK_CONTRACTS ?? "/work/shared/contracts/shopify-webhooks";
+export const CONTRACTS_WEBHOOKS = process.env.SHOPIFY_WEBHOOK_CONTRACTS ?? path.join(CONTRACTS_DIR, "shopify-webhooks");
 
 export interface Delivery {
   /** Position in the log (1-based). */

@@ -22,7 +22,15 @@ export interface UserError {
   code?: string | null;
 }
 
-export type Resolver = (source: any, args: any, ctx: ResolverContext, info: GraphQLResolveInfo) => unknown;
+/**
+ * A field resolver. Each one names the record type of its parent (ProductRec, LevelView, ...) and the
+ * argument shape its field declares in Shopify's schema; graphql-js guarantees both at run time, so the
+ * signature is declared as a method, whose parameters TypeScript checks bivariantly: a resolver typed
+ * `(p: ProductRec, args: ConnectionArgs)` fits a map keyed by type name without casts at each entry.
+ */
+export type Resolver = {
+  resolve(source: unknown, args: Record<string, unknown>, ctx: ResolverContext, info: GraphQLResolveInfo): unknown;
+}["resolve"];
 export type ResolverMap = Record<string, Record<string, Resolver>>;
 
 // Formatting dates is a hot path of large bulk exports; most records share few distinct timestamps.

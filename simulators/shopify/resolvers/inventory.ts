@@ -1,10 +1,11 @@
 // inventorySetQuantities / inventoryAdjustQuantities with Shopify's compare-and-swap rules
 // (compareQuantity/ignoreCompareQuantity from 2023-10; changeFromQuantity from 2026-01) and the
 // @idempotent(key:) directive (2026-01): a repeated key returns the first payload, not applied again.
-import { getDirectiveValues, type GraphQLResolveInfo } from "graphql";
+import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { gid, idOf } from "../ids";
 import { applyDelta, quantityOf, type ShopState } from "../store";
 import type { AdjustmentGroupRec, InventoryChangeRec, InventoryItemRec, LevelRec, LocationRec } from "../types";
+import { pathOf } from "./connection";
 import { isoTime, type ResolverContext, type ResolverMap, type UserError } from "./context";
 
 /** Reasons accepted by the inventory mutations (shopify.dev, "inventory states and reasons"). */
@@ -63,6 +64,15 @@ function resolveTarget(
   return { item, location, level };
 }
 
+/**
+ * From 2026-04 the inventory mutations refuse to run without @idempotent (shopify.dev changelog, Dec
+ * 2025: "Making idempotency mandatory for inventory adjustments and refund mutations"). Versions are
+ * YYYY-MM, so they order as strings; `unstable` is newer than any.
+ */
+export function idempotencyRequired(apiVersion: string): boolean {
+  return apiVersion === "unstable" || (/^\d{4}-\d{2}$/.test(apiVersion) && apiVersion >= "2026-04");
+}
+
 /** Runs `apply` once per idempotency key; a repeat returns the stored payload (or a mismatch error). */
 function idempotent<P extends { userErrors: UserError[] }>(
   ctx: ResolverContext,
@@ -73,7 +83,18 @@ function idempotent<P extends { userErrors: UserError[] }>(
 ): P {
   const directive = info.schema.getDirective("idempotent");
   const key = directive ? (getDirectiveValues(directive, info.fieldNodes[0], info.variableValues)?.key as string | undefined) : undefined;
-  if (key === undefined) return apply();
+  if (key === undefined) {
+    if (idempotencyRequired(ctx.apiVersion)) {
+      // The changelog says only that a call without the directive "will result in an error at runtime";
+      // the wording and code below are the simulator's, not copied from Shopify.
+      throw new GraphQLError(`The @idempotent directive with a key is required for ${info.fieldName} from API version 2026-04`, {
+        nodes: info.fieldNodes,
+        path: pathOf(info),
+        extensions: { code: "IDEMPOTENCY_KEY_REQUIRED" },
+      });
+    }
+    return apply();
+  }
   const fingerprint = `${info.fieldName}:${JSON.stringify(args)}`;
   const previous = ctx.shop.idempotency.get(key);
   if (previous) {
