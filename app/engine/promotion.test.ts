@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ParityEdge, VisiblePrice } from "./parity";
 import {
+  reserveAlertsCrossed,
   type PromotionChecklistInput,
   type PromotionPlan,
   promotionalPrice,
@@ -154,5 +155,25 @@ describe("promotional prices", () => {
     const coupon = promotionalPrice(base, { kind: "couponPercent", value: 5_000 }, 1_800);
     expect(coupon.visible.priceCents).toBe(2_000);
     expect(coupon.mapNotice).toContain("under MAP 18.00");
+  });
+});
+
+describe("alerts while a promotion runs (domain.md: at 25%, 10% and 5% of the reserve left)", () => {
+  it("given a reserve of 100, when the units left fall from 30 to 25, then the 25% alert fires alone", () => {
+    expect(reserveAlertsCrossed(100, 30, 25)).toEqual([25]);
+  });
+
+  it("given a reserve of 100, when one order takes it from 26 to 4, then all three alerts fire together", () => {
+    expect(reserveAlertsCrossed(100, 26, 4)).toEqual([25, 10, 5]);
+  });
+
+  it("given a reserve of 10, when 3 are left after a sale from 4, then no alert fires because 25% of 10 is 2.5", () => {
+    expect(reserveAlertsCrossed(10, 4, 3)).toEqual([]);
+    expect(reserveAlertsCrossed(10, 3, 2)).toEqual([25]);
+  });
+
+  it("given units already under a level, when more sell or a return refills them, then that level does not fire again", () => {
+    expect(reserveAlertsCrossed(100, 20, 15)).toEqual([]);
+    expect(reserveAlertsCrossed(100, 4, 30)).toEqual([]);
   });
 });

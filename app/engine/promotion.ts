@@ -262,3 +262,22 @@ export function promotionLaunchDecision(checklist: PromotionChecklist, override:
   }
   return { allowed: false, reason: `Checklist failed: ${checklist.reasons.join("; ")}` };
 }
+
+/** Share of a running promotion's reserve left at which the merchant is alerted (domain.md). */
+export const RESERVE_ALERT_PERCENTS = [25, 10, 5] as const;
+export type ReserveAlertPercent = (typeof RESERVE_ALERT_PERCENTS)[number];
+
+/**
+ * The alert levels a sale crossed: those the units left fell to or under, having been above
+ * before. Several at once when one big order drains the reserve; none when a return refills it.
+ * Whole units are compared with the exact share (25% of 10 is 2.5: the alert fires at 2 left).
+ */
+export function reserveAlertsCrossed(reserveUnits: number, leftBefore: number, leftAfter: number): ReserveAlertPercent[] {
+  if (reserveUnits <= 0) return [];
+  const crossed: ReserveAlertPercent[] = [];
+  for (const pct of RESERVE_ALERT_PERCENTS) {
+    const level = (reserveUnits * pct) / 100;
+    if (leftBefore > level && leftAfter <= level) crossed.push(pct);
+  }
+  return crossed;
+}
