@@ -108,14 +108,15 @@ describe("the Pricing and parity screen", () => {
     await prisma.listing.update({ where: { id: theirs.listing.id }, data: { syncState: "HELD", desiredPriceCents: 1, pushedPriceCents: 2 } });
     const theirRule = await prisma.priceRule.findFirstOrThrow({ where: { shopId: theirs.shop.id } });
     const theirEdge = await prisma.parityEdge.findFirstOrThrow({ where: { shopId: theirs.shop.id } });
-    for (const form of [
+    const forms: Record<string, string>[] = [
       { intent: "approve", listingId: theirs.listing.id },
       { intent: "reject", listingId: theirs.listing.id },
       { intent: "deleteRule", ruleId: theirRule.id },
       { intent: "deleteEdge", edgeId: theirEdge.id },
       { intent: "saveRule", channelId: theirs.channels.amazon.id, scope: "channel" },
       { intent: "saveEdge", watcherId: theirs.channels.amazon.id, watchedId: mine.channels.ebay.id },
-    ]) {
+    ];
+    for (const form of forms) {
       expect((await post(mine.shop.domain, form)).init?.status, form.intent).toBe(404);
     }
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: theirs.listing.id } })).syncState).toBe("HELD");
