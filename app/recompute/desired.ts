@@ -105,6 +105,20 @@ export interface ParityHold {
  * violation. Several listings of one channel: the cheapest is what a price crawler compares.
  * Shipping and coupons are not mirrored yet, so both count as 0.
  */
+function keepLowest(map: Map<string, number>, channelId: string, price: number | null): void {
+  if (price === null) return;
+  const current = map.get(channelId);
+  if (current === undefined || price < current) map.set(channelId, price);
+}
+
+function visiblePrices(prices: ReadonlyMap<string, number>, channelNames: ReadonlyMap<string, string>): VisiblePrice[] {
+  const visible: VisiblePrice[] = [];
+  for (const [channelId, priceCents] of prices) {
+    visible.push({ channelId, channelName: channelNames.get(channelId) ?? channelId, priceCents, shippingCents: 0, couponCents: 0 });
+  }
+  return visible;
+}
+
 export function parityHold(
   listing: StoredListing,
   newPriceCents: number,
@@ -121,11 +135,6 @@ export function parityHold(
 
   const liveByChannel = new Map<string, number>();
   const nextByChannel = new Map<string, number>();
-  const keepLowest = (map: Map<string, number>, channelId: string, price: number | null) => {
-    if (price === null) return;
-    const current = map.get(channelId);
-    if (current === undefined || price < current) map.set(channelId, price);
-  };
   for (const sibling of siblings) {
     if (sibling.variantId !== listing.variantId || sibling.channelId === listing.channelId) continue;
     keepLowest(liveByChannel, sibling.channelId, sibling.pushedPriceCents);
@@ -134,10 +143,10 @@ export function parityHold(
   if (listing.pushedPriceCents !== null) liveByChannel.set(listing.channelId, listing.pushedPriceCents);
   nextByChannel.set(listing.channelId, newPriceCents);
 
-  const visible = (prices: Map<string, number>): VisiblePrice[] =>
-    [...prices].map(([channelId, priceCents]) => ({ channelId, channelName: channelNames.get(channelId) ?? channelId, priceCents, shippingCents: 0, couponCents: 0 }));
-  const before = new Map(parityViolations(touched, visible(liveByChannel)).map((v) => [`${v.watcherId}>${v.watchedId}`, v]));
-  const blocking = parityViolations(touched, visible(nextByChannel)).filter((v) => {
+  // One live price shows no violation: skip comparing.
+  const live = liveByChannel.size < 2 ? [] : parityViolations(touched, visiblePrices(liveByChannel, channelNames));
+  const before = new Map(live.map((v) => [`${v.watcherId}>${v.watchedId}`, v]));
+  const blocking = parityViolations(touched, visiblePrices(nextByChannel, channelNames)).filter((v) => {
     if (v.allowed) return false;
     const previous = before.get(`${v.watcherId}>${v.watchedId}`);
     return !previous || v.excessCents > previous.excessCents;
@@ -163,6 +172,12 @@ export function parityHolds(
   const holds = new Map<string, ParityHold>();
   if (shop.parityEdges.length === 0) return holds;
   const channelNames = new Map([...shop.channels.values()].map((c) => [c.id, c.name]));
+  const siblingsByVariant = new Map<string, SiblingPrice[]>();
+  for (const sibling of siblings) {
+    const list = siblingsByVariant.get(sibling.variantId);
+    if (list) list.push(sibling);
+    else siblingsByVariant.set(sibling.variantId, [sibling]);
+  }
   const everHeld = new Set<string>();
   let held = new Set<string>();
   for (let round = 0; round < MAX_HOLD_ROUNDS; round++) {
@@ -175,7 +190,7 @@ export function parityHolds(
     for (const listing of stored) {
       const result = computed.get(listing.id);
       if (!result) continue;
-      const hold = parityHold(listing, result.priceCents, siblings, nextPriceOf, shop.parityEdges, channelNames);
+      const hold = parityHold(listing, result.priceCents, siblingsByVariant.get(listing.variantId) ?? [], nextPriceOf, shop.parityEdges, channelNames);
       holds.set(listing.id, hold);
       if (hold.held) nowHeld.add(listing.id);
     }
