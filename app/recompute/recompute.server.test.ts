@@ -5,7 +5,7 @@ import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { uniqueShopDomain } from "../../test/factories";
 import type { StoredExplanation } from "./desired";
-import { recomputeStaleListings } from "./recompute.server";
+import { recomputeStaleListings, runRecomputeJob } from "./recompute.server";
 
 // Through real PostgreSQL (and Redis for the flush requests): the mirror as the anchor leaves it,
 // the marks as app/anchor/stale.server sets them, then the recompute service.
@@ -262,5 +262,15 @@ describe("recomputing a shop's stale listings", () => {
     const { onAmazon, onEbay } = await listingsOf(prisma, seeded);
     expect(onAmazon.desiredQuantity).toBe(10); // 15 − 3 reserved − 2 buffer
     expect(onEbay.desiredQuantity).toBe(12); // its own promotion's reserve is not withheld from it
+  });
+
+  it("given a job that reaches its time limit with stale listings left, when it ends, then it leaves them stale and queues its own continuation", async () => {
+    const seeded = await seedShop(prisma);
+    const result = await runRecomputeJob(seeded.shopId, queues(), { maxRunMs: -1, requestFlush: async () => {} });
+
+    expect(result).toMatchObject({ examined: 0, more: true });
+    expect((await listingsOf(prisma, seeded)).onAmazon.staleSince).toBeInstanceOf(Date);
+    const waiting = await queues().recompute.getJobs(["waiting", "prioritized", "delayed"]);
+    expect(waiting.map((j) => j.data.shopId)).toContain(seeded.shopId);
   });
 });
