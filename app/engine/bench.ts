@@ -28,7 +28,7 @@ import {
  * listings and evaluates them while their rows are still in the CPU's cache.
  */
 const BATCH = 100;
-/** Distinct listings held for the engine-alone figure (more than fit in the CPU's caches). */
+/** Distinct listings of the cold-input figure (more than fit in the CPU's caches). */
 const PREBUILT = 16_384;
 const NOW = new Date("2025-06-01T12:00:00Z");
 const HOUR = 3_600_000;
