@@ -5,12 +5,7 @@
 //
 // Import this module only after DATABASE_URL is set (the app's modules read it when first loaded).
 import { randomUUID } from "node:crypto";
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Channel, ChannelKind, PrismaClient } from "@prisma/client";
 import { adminClientForShop } from "~/anchor/admin-client.server";
@@ -18,35 +13,14 @@ import { apiVersionForAdmin } from "~/anchor/api-version";
 import { importCatalog } from "~/anchor/bulk-import.server";
 import { sealCredentials } from "~/lib/secrets.server";
 import { linkListings } from "~/services/listings.server";
-import {
-  startAmazonSimulator,
-  type AmazonSimulator,
-  type AmazonSimulatorOptions,
-} from "../simulators/amazon/server";
-import {
-  startEbaySimulator,
-  type EbaySimulator,
-} from "../simulators/ebay/server";
-import {
-  startShopifySimulator,
-  type ShopifySimulator,
-} from "../simulators/shopify/server";
-import {
-  startTikTokSimulator,
-  type TikTokSimulator,
-} from "../simulators/tiktok/server";
-import {
-  startWalmartSimulator,
-  type WalmartSimulator,
-} from "../simulators/walmart/server";
+import { startAmazonSimulator, type AmazonSimulator, type AmazonSimulatorOptions } from "../simulators/amazon/server";
+import { startEbaySimulator, type EbaySimulator } from "../simulators/ebay/server";
+import { startShopifySimulator, type ShopifySimulator } from "../simulators/shopify/server";
+import { startTikTokSimulator, type TikTokSimulator } from "../simulators/tiktok/server";
+import { startWalmartSimulator, type WalmartSimulator } from "../simulators/walmart/server";
 
 export type Marketplace = "amazon" | "ebay" | "walmart" | "tiktok";
-export const MARKETPLACES: readonly Marketplace[] = [
-  "amazon",
-  "ebay",
-  "walmart",
-  "tiktok",
-];
+export const MARKETPLACES: readonly Marketplace[] = ["amazon", "ebay", "walmart", "tiktok"];
 const KIND: Record<Marketplace, ChannelKind> = {
   amazon: "AMAZON",
   ebay: "EBAY",
@@ -108,9 +82,7 @@ export interface MarketplaceRig {
   stop(): Promise<void>;
 }
 
-export async function startMarketplaceRig(
-  options: RigOptions
-): Promise<MarketplaceRig> {
+export async function startMarketplaceRig(options: RigOptions): Promise<MarketplaceRig> {
   const { prisma } = options;
   const tag = randomUUID().slice(0, 8);
   const domain = `sync-${tag}.myshopify.com`;
@@ -143,9 +115,7 @@ export async function startMarketplaceRig(
 
   const state = shopify.store.shop(domain);
   const variants: LinkedVariant[] = state.variants.map((variant, index) => {
-    const productIndex = state.products.findIndex(
-      (p) => p.id === variant.product.id
-    );
+    const productIndex = state.products.findIndex((p) => p.id === variant.product.id);
     return {
       index,
       sku: variant.sku,
@@ -306,10 +276,7 @@ export async function startMarketplaceRig(
         region: region[marketplace],
         name: names[marketplace],
         priority: priority + 1,
-        credentialsCiphertext: sealCredentials(
-          credentials[marketplace],
-          shop.id
-        ),
+        credentialsCiphertext: sealCredentials(credentials[marketplace], shop.id),
         settings: {
           endpoints: { api: apiUrl[marketplace], auth: apiUrl[marketplace] },
         },
@@ -317,46 +284,28 @@ export async function startMarketplaceRig(
     });
   }
 
-  const quantityOn = (
-    marketplace: Marketplace,
-    v: LinkedVariant
-  ): number | null => {
+  const quantityOn = (marketplace: Marketplace, v: LinkedVariant): number | null => {
     switch (marketplace) {
       case "amazon":
         return amazon.state.listing(v.channelSku.amazon)?.quantity ?? null;
       case "ebay":
         return ebay.state.listing(v.channelSku.ebay)?.quantity ?? null;
       case "walmart":
-        return (
-          walmart.account(accounts.walmart).listings.get(v.channelSku.walmart)
-            ?.quantity ?? null
-        );
+        return walmart.account(accounts.walmart).listings.get(v.channelSku.walmart)?.quantity ?? null;
       case "tiktok":
-        return (
-          tiktok.shop(accounts.tiktok).skus.get(v.channelSku.tiktok)
-            ?.quantity ?? null
-        );
+        return tiktok.shop(accounts.tiktok).skus.get(v.channelSku.tiktok)?.quantity ?? null;
     }
   };
-  const priceOn = (
-    marketplace: Marketplace,
-    v: LinkedVariant
-  ): number | null => {
+  const priceOn = (marketplace: Marketplace, v: LinkedVariant): number | null => {
     switch (marketplace) {
       case "amazon":
         return amazon.state.listing(v.channelSku.amazon)?.priceCents ?? null;
       case "ebay":
         return ebay.state.listing(v.channelSku.ebay)?.priceCents ?? null;
       case "walmart":
-        return (
-          walmart.account(accounts.walmart).listings.get(v.channelSku.walmart)
-            ?.priceCents ?? null
-        );
+        return walmart.account(accounts.walmart).listings.get(v.channelSku.walmart)?.priceCents ?? null;
       case "tiktok":
-        return (
-          tiktok.shop(accounts.tiktok).skus.get(v.channelSku.tiktok)
-            ?.priceCents ?? null
-        );
+        return tiktok.shop(accounts.tiktok).skus.get(v.channelSku.tiktok)?.priceCents ?? null;
     }
   };
 
@@ -381,45 +330,23 @@ export async function startMarketplaceRig(
           channelSku: v.channelSku[marketplace],
           externalId: v.externalId[marketplace],
         }));
-        const result = await linkListings(
-          domain,
-          channels[marketplace].id,
-          links,
-          "e2e",
-          { prisma }
-        );
-        if (!result.ok)
-          throw new Error(
-            `linking on ${marketplace} refused: ${JSON.stringify(
-              result.problems.slice(0, 3)
-            )}`
-          );
+        const result = await linkListings(domain, channels[marketplace].id, links, "e2e", { prisma });
+        if (!result.ok) throw new Error(`linking on ${marketplace} refused: ${JSON.stringify(result.problems.slice(0, 3))}`);
       }
     },
     async stop() {
       await Promise.all(Object.values(proxies).map((p) => p.close()));
-      await Promise.all([
-        shopify.stop(),
-        amazon.stop(),
-        ebay.stop(),
-        walmart.stop(),
-        tiktok.stop(),
-      ]);
+      await Promise.all([shopify.stop(), amazon.stop(), ebay.stop(), walmart.stop(), tiktok.stop()]);
     },
   };
 }
 
 /** Polls `check` until it holds; the last failure's message says what was still wrong. */
-export async function eventually(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 15_000,
-  what = "condition"
-): Promise<void> {
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 15_000, what = "condition"): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline)
-      throw new Error(`${what} not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -432,10 +359,7 @@ export async function eventually(
 export interface HoldingProxy {
   url: string;
   /** From now on, after `pass` matching requests went through, the next `count` matching ones are held. */
-  hold(
-    match: (method: string, path: string) => boolean,
-    options?: { pass?: number; count?: number }
-  ): void;
+  hold(match: (method: string, path: string) => boolean, options?: { pass?: number; count?: number }): void;
   /** Requests held so far (each one sent by a connector that is now waiting forever). */
   readonly held: number;
   dropHeld(): void;
@@ -454,12 +378,7 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? "/", "http://proxy").pathname;
-    if (
-      rule &&
-      rule.left > 0 &&
-      rule.match(req.method ?? "GET", path) &&
-      rule.pass-- <= 0
-    ) {
+    if (rule && rule.left > 0 && rule.match(req.method ?? "GET", path) && rule.pass-- <= 0) {
       rule.left--;
       heldCount++;
       heldRequests.push(req);

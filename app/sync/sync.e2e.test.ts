@@ -4,14 +4,7 @@ import { closeSharedRevisionRedis } from "~/channels/ebay";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
 import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import {
-  eventually,
-  MARKETPLACES,
-  startMarketplaceRig,
-  type LinkedVariant,
-  type Marketplace,
-  type MarketplaceRig,
-} from "../../test/marketplaces";
+import { eventually, MARKETPLACES, startMarketplaceRig, type LinkedVariant, type Marketplace, type MarketplaceRig } from "../../test/marketplaces";
 import { createWorkers } from "../../workers/processors";
 import { runOrderImport } from "./jobs.server";
 
@@ -83,60 +76,33 @@ async function shopifyPool(variant: LinkedVariant): Promise<number> {
     },
     select: { shopifyId: true },
   });
-  return saleable.reduce(
-    (sum, location) =>
-      sum +
-      Math.max(
-        0,
-        rig.shopify.store.getLevel(
-          rig.domain,
-          variant.itemShopifyId,
-          location.shopifyId
-        )?.available ?? 0
-      ),
-    0
-  );
+  return saleable.reduce((sum, location) => sum + Math.max(0, rig.shopify.store.getLevel(rig.domain, variant.itemShopifyId, location.shopifyId)?.available ?? 0), 0);
 }
 
-async function expectedQuantity(
-  marketplace: Marketplace,
-  variant: LinkedVariant
-): Promise<number> {
+async function expectedQuantity(marketplace: Marketplace, variant: LinkedVariant): Promise<number> {
   const pool = await shopifyPool(variant);
   return marketplace === "ebay" ? Math.max(0, pool - EBAY_BUFFER) : pool;
 }
 
 function shopifyPriceCents(variant: LinkedVariant): number {
-  const record = rig.shopify.store
-    .shop(rig.domain)
-    .variants.find((v) => v.id === variant.variantShopifyId)!;
+  const record = rig.shopify.store.shop(rig.domain).variants.find((v) => v.id === variant.variantShopifyId)!;
   return Math.round(Number(record.price) * 100);
 }
 
 /** Every (marketplace, variant) pair whose marketplace quantity differs from the anchor's, as text. */
-async function quantityMismatches(
-  subset: LinkedVariant[] = rig.variants,
-  on: readonly Marketplace[] = MARKETPLACES
-): Promise<string[]> {
+async function quantityMismatches(subset: LinkedVariant[] = rig.variants, on: readonly Marketplace[] = MARKETPLACES): Promise<string[]> {
   const wrong: string[] = [];
   for (const marketplace of on) {
     for (const variant of subset) {
       const expected = await expectedQuantity(marketplace, variant);
       const shown = rig.quantityOn(marketplace, variant);
-      if (shown !== expected)
-        wrong.push(
-          `${marketplace} ${variant.sku}: shows ${shown}, expected ${expected}`
-        );
+      if (shown !== expected) wrong.push(`${marketplace} ${variant.sku}: shows ${shown}, expected ${expected}`);
     }
   }
   return wrong;
 }
 
-async function settled(
-  subset?: LinkedVariant[],
-  on?: readonly Marketplace[],
-  timeoutMs = 20_000
-): Promise<void> {
+async function settled(subset?: LinkedVariant[], on?: readonly Marketplace[], timeoutMs = 20_000): Promise<void> {
   let last: string[] = [];
   try {
     await eventually(async () => {
@@ -146,10 +112,7 @@ async function settled(
         (await prisma.listing.count({
           where: {
             shopId: rig.shopId,
-            OR: [
-              { syncState: { not: "IN_SYNC" } },
-              { staleSince: { not: null } },
-            ],
+            OR: [{ syncState: { not: "IN_SYNC" } }, { staleSince: { not: null } }],
           },
         })) === 0
       );
@@ -159,9 +122,7 @@ async function settled(
       where: { shopId: rig.shopId, syncState: { not: "IN_SYNC" } },
       select: { channelSku: true, syncState: true, syncMessage: true },
     });
-    throw new Error(
-      `${String(error)}: ${JSON.stringify({ mismatches: last, unsettled })}`
-    );
+    throw new Error(`${String(error)}: ${JSON.stringify({ mismatches: last, unsettled })}`);
   }
 }
 
@@ -169,24 +130,12 @@ function levelAt(variant: LinkedVariant, slot: number) {
   const location = rig.shopify.store.shop(rig.domain).locations[slot];
   return {
     locationId: location.id,
-    available: rig.shopify.store.getLevel(
-      rig.domain,
-      variant.itemShopifyId,
-      location.id
-    )!.available,
+    available: rig.shopify.store.getLevel(rig.domain, variant.itemShopifyId, location.id)!.available,
   };
 }
 
 const totalAvailable = (variant: LinkedVariant) =>
-  rig.shopify.store
-    .shop(rig.domain)
-    .locations.reduce(
-      (sum, l) =>
-        sum +
-        rig.shopify.store.getLevel(rig.domain, variant.itemShopifyId, l.id)!
-          .available,
-      0
-    );
+  rig.shopify.store.shop(rig.domain).locations.reduce((sum, l) => sum + rig.shopify.store.getLevel(rig.domain, variant.itemShopifyId, l.id)!.available, 0);
 
 // ---------------------------------------------------------------- the stories
 
@@ -207,63 +156,29 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
       const marketplace = listing.channel.kind.toLowerCase() as Marketplace;
       const variant = rig.variants.find((v) => v.sku === listing.variant.sku)!;
       // The engine's numbers reached the marketplace...
-      expect([
-        marketplace,
-        rig.quantityOn(marketplace, variant),
-        rig.priceOn(marketplace, variant),
-      ]).toEqual([
-        marketplace,
-        listing.desiredQuantity,
-        listing.desiredPriceCents,
-      ]);
-      expect([listing.pushedQuantity, listing.pushedPriceCents]).toEqual([
-        listing.desiredQuantity,
-        listing.desiredPriceCents,
-      ]);
+      expect([marketplace, rig.quantityOn(marketplace, variant), rig.priceOn(marketplace, variant)]).toEqual([marketplace, listing.desiredQuantity, listing.desiredPriceCents]);
+      expect([listing.pushedQuantity, listing.pushedPriceCents]).toEqual([listing.desiredQuantity, listing.desiredPriceCents]);
       // ...and they are the anchor's, through each channel's own rules.
-      expect(listing.desiredQuantity).toBe(
-        await expectedQuantity(marketplace, variant)
-      );
+      expect(listing.desiredQuantity).toBe(await expectedQuantity(marketplace, variant));
       const anchorPrice = shopifyPriceCents(variant);
-      if (marketplace === "amazon")
-        expect(listing.desiredPriceCents).toBe(
-          Math.round(anchorPrice * (1 + AMAZON_DIFFERENTIAL_BPS / 10_000))
-        );
+      if (marketplace === "amazon") expect(listing.desiredPriceCents).toBe(Math.round(anchorPrice * (1 + AMAZON_DIFFERENTIAL_BPS / 10_000)));
       else expect(listing.desiredPriceCents).toBe(anchorPrice);
     }
     // Something was actually pushed: the simulators were seeded with 999 units at $1.00.
-    expect(
-      rig.variants.every((v) =>
-        MARKETPLACES.every((m) => rig.priceOn(m, v) !== 100)
-      )
-    ).toBe(true);
+    expect(rig.variants.every((v) => MARKETPLACES.every((m) => rig.priceOn(m, v) !== 100))).toBe(true);
   });
 
   it("given a synced store, when a quantity changes in Shopify, then the webhook, the mirror, the engine and the flush bring it to all four marketplaces", async () => {
     const variant = rig.variants[0];
     const { locationId, available } = levelAt(variant, 0);
-    const untouched = rig.variants
-      .slice(1)
-      .map((v) => rig.quantityOn("walmart", v));
+    const untouched = rig.variants.slice(1).map((v) => rig.quantityOn("walmart", v));
 
-    rig.shopify.store.setAvailable(
-      rig.domain,
-      variant.itemShopifyId,
-      locationId,
-      available + 17
-    );
+    rig.shopify.store.setAvailable(rig.domain, variant.itemShopifyId, locationId, available + 17);
 
     await settled([variant]);
     const pool = await shopifyPool(variant);
-    expect(MARKETPLACES.map((m) => rig.quantityOn(m, variant))).toEqual([
-      pool,
-      pool - EBAY_BUFFER,
-      pool,
-      pool,
-    ]);
-    expect(
-      rig.variants.slice(1).map((v) => rig.quantityOn("walmart", v))
-    ).toEqual(untouched);
+    expect(MARKETPLACES.map((m) => rig.quantityOn(m, variant))).toEqual([pool, pool - EBAY_BUFFER, pool, pool]);
+    expect(rig.variants.slice(1).map((v) => rig.quantityOn("walmart", v))).toEqual(untouched);
   });
 
   it("given a sale on Amazon, when its orders are imported, then Shopify is lowered once and eBay, Walmart and TikTok follow; importing again lowers nothing", async () => {
@@ -281,11 +196,7 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
     expect(totalAvailable(variant)).toBe(before - 3);
     await settled([variant]);
     const pool = await shopifyPool(variant);
-    expect(
-      (["ebay", "walmart", "tiktok"] as const).map((m) =>
-        rig.quantityOn(m, variant)
-      )
-    ).toEqual([pool - EBAY_BUFFER, pool, pool]);
+    expect((["ebay", "walmart", "tiktok"] as const).map((m) => rig.quantityOn(m, variant))).toEqual([pool - EBAY_BUFFER, pool, pool]);
     expect(pool).toBe(before - 3);
 
     const again = await runOrderImport(rig.channels.amazon.id);
@@ -295,11 +206,7 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
       where: { channelId: rig.channels.amazon.id },
       include: { lines: true },
     });
-    expect([
-      order.writeback,
-      order.oversold,
-      order.lines.map((l) => [l.channelSku, l.quantity]),
-    ]).toEqual(["WRITTEN", false, [[variant.channelSku.amazon, 3]]]);
+    expect([order.writeback, order.oversold, order.lines.map((l) => [l.channelSku, l.quantity])]).toEqual(["WRITTEN", false, [[variant.channelSku.amazon, 3]]]);
   });
 
   it("given Walmart and TikTok answering 429 to the next several calls, when stock changes in Shopify, then the pushes are delayed but none is lost and no listing is left pending or failed", async () => {
@@ -313,23 +220,12 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
 
     for (const [i, variant] of changed.entries()) {
       const { locationId, available } = levelAt(variant, 1);
-      rig.shopify.store.setAvailable(
-        rig.domain,
-        variant.itemShopifyId,
-        locationId,
-        Math.max(0, available - 1 - i)
-      );
+      rig.shopify.store.setAvailable(rig.domain, variant.itemShopifyId, locationId, Math.max(0, available - 1 - i));
     }
 
     await settled(undefined, MARKETPLACES, 30_000);
-    expect(
-      rig.walmart.requests.filter((r) => r.status === 429).length -
-        throttledBefore.walmart
-    ).toBe(6);
-    expect(
-      rig.tiktok.requests.filter((r) => r.status === 429).length -
-        throttledBefore.tiktok
-    ).toBe(6);
+    expect(rig.walmart.requests.filter((r) => r.status === 429).length - throttledBefore.walmart).toBe(6);
+    expect(rig.tiktok.requests.filter((r) => r.status === 429).length - throttledBefore.tiktok).toBe(6);
     expect(
       await prisma.listing.count({
         where: { shopId: rig.shopId, syncState: { in: ["PENDING", "FAILED"] } },
@@ -345,12 +241,7 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
     });
     for (const variant of rig.variants) {
       const { locationId, available } = levelAt(variant, 0);
-      rig.shopify.store.setAvailable(
-        rig.domain,
-        variant.itemShopifyId,
-        locationId,
-        available + 5
-      );
+      rig.shopify.store.setAvailable(rig.domain, variant.itemShopifyId, locationId, available + 5);
     }
     await eventually(() => proxy.held === 1, 15_000, "a Walmart push held");
 
@@ -359,17 +250,12 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
     const [channelSync] = workers.filter((w) => w.name === "channel-sync");
     await channelSync.close(true);
     retired = [channelSync];
-    await Promise.all(
-      workers.filter((w) => w !== channelSync).map((w) => w.close())
-    );
+    await Promise.all(workers.filter((w) => w !== channelSync).map((w) => w.close()));
     workers = createWorkers(connection);
 
     // BullMQ hands the dead worker's job to the new ones once its lock lapses (30 s).
     await settled(undefined, MARKETPLACES, 75_000);
-    const walmartPuts = rig.walmart.requests.filter(
-      (r) =>
-        r.method === "PUT" && r.path === "/v3/inventory" && r.status === 200
-    );
+    const walmartPuts = rig.walmart.requests.filter((r) => r.method === "PUT" && r.path === "/v3/inventory" && r.status === 200);
     expect(walmartPuts.length).toBeGreaterThanOrEqual(rig.variants.length);
     expect(
       await prisma.listing.count({
@@ -387,17 +273,10 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
       buyerName: "Bo Buyer",
     });
 
-    const concurrent = await Promise.allSettled([
-      runOrderImport(rig.channels.amazon.id),
-      runOrderImport(rig.channels.amazon.id),
-    ]);
+    const concurrent = await Promise.allSettled([runOrderImport(rig.channels.amazon.id), runOrderImport(rig.channels.amazon.id)]);
     await runOrderImport(rig.channels.amazon.id);
 
-    expect(
-      concurrent.some(
-        (r) => r.status === "fulfilled" && r.value?.imported === 1
-      )
-    ).toBe(true);
+    expect(concurrent.some((r) => r.status === "fulfilled" && r.value?.imported === 1)).toBe(true);
     expect(totalAvailable(variant)).toBe(before - 2);
     const orders = await prisma.channelOrder.findMany({
       where: {
@@ -413,9 +292,7 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
         sourceKey: `channel-order-line:${orders[0].lines[0].id}`,
       },
     });
-    expect(adjustments.map((a) => [a.state, a.delta])).toEqual([
-      ["APPLIED", -2],
-    ]);
+    expect(adjustments.map((a) => [a.state, a.delta])).toEqual([["APPLIED", -2]]);
     await settled([variant]);
   });
 });
