@@ -10,7 +10,8 @@ import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return buffersPage(session.shop);
+  // The labels travel as data: a .server module's values never reach the browser bundle.
+  return { ...(await buffersPage(session.shop)), scopeReference: SCOPE_REFERENCE };
 };
 
 export type BuffersActionResult = {
@@ -117,7 +118,7 @@ const KIND_OPTIONS = [
   { label: "Computed from sales velocity", value: "velocity" },
 ];
 
-function RuleForm({ channels, result }: { channels: PageData["channels"]; result: BuffersActionResult | undefined }) {
+function RuleForm({ channels, scopeReference, result }: { channels: PageData["channels"]; scopeReference: PageData["scopeReference"]; result: BuffersActionResult | undefined }) {
   const errors = result && (result.intent === "save" || result.intent === "preview") ? result.errors : {};
   const { values, field } = useFields({ channelId: "", scope: "channel", scopeRef: "", kind: "fixed", units: "", percent: "", leadTimeDays: "", safetyStock: "", riskMultiplier: "", lowStockThreshold: "" }, errors);
   const formRef = useRef<HTMLFormElement>(null);
@@ -128,7 +129,7 @@ function RuleForm({ channels, result }: { channels: PageData["channels"]; result
     body.set("intent", intent);
     submit(body, { method: "post" });
   };
-  const scope = values.scope as keyof typeof SCOPE_REFERENCE | "channel";
+  const scope = values.scope as keyof PageData["scopeReference"] | "channel";
   return (
     <Card>
       <Form method="post" ref={formRef} onSubmit={(event) => { event.preventDefault(); send("save"); }}>
@@ -141,7 +142,7 @@ function RuleForm({ channels, result }: { channels: PageData["channels"]; result
           </Text>
           <Select label="Channel" options={[{ label: "Every channel", value: "" }, ...channels.map((c) => ({ label: c.name, value: c.id }))]} {...field("channelId")} />
           <Select label="Applies to" options={SCOPE_OPTIONS} {...field("scope")} />
-          {scope !== "channel" ? <TextField label={SCOPE_REFERENCE[scope]} {...field("scopeRef")} /> : <input type="hidden" name="scopeRef" value="" />}
+          {scope !== "channel" ? <TextField label={scopeReference[scope]} {...field("scopeRef")} /> : <input type="hidden" name="scopeRef" value="" />}
           <Select label="Buffer type" options={KIND_OPTIONS} {...field("kind")} />
           {values.kind === "fixed" ? <TextField label="Units held back" type="number" {...field("units")} /> : null}
           {values.kind === "percent" ? <TextField label="Percent of the pool held back" type="number" suffix="%" {...field("percent")} /> : null}
@@ -201,7 +202,7 @@ function Preview({ preview }: { preview: NonNullable<BuffersActionResult["previe
 }
 
 export default function Buffers() {
-  const { channels, rules } = useLoaderData<typeof loader>();
+  const { channels, rules, scopeReference } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <Page title="Buffers and throttling" subtitle="Units held back per channel, and who gets the last units when stock runs low.">
@@ -251,7 +252,7 @@ export default function Buffers() {
               )}
             </Card>
             {result?.preview ? <Preview preview={result.preview} /> : null}
-            <RuleForm channels={channels} result={result} />
+            <RuleForm channels={channels} scopeReference={scopeReference} result={result} />
           </BlockStack>
         </Layout.Section>
       </Layout>

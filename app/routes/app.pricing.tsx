@@ -11,7 +11,8 @@ import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return pricingPage(session.shop);
+  // The labels travel as data: a .server module's values never reach the browser bundle.
+  return { ...(await pricingPage(session.shop)), scopeReference: SCOPE_REFERENCE };
 };
 
 export type PricingActionResult = { ok: boolean; intent: string; errors: Record<string, string>; message?: string };
@@ -81,13 +82,13 @@ function DeleteButton({ intent, name, value }: { intent: string; name: string; v
   );
 }
 
-function PriceRuleForm({ channels, errors }: { channels: PageData["channels"]; errors: Record<string, string> }) {
+function PriceRuleForm({ channels, scopeReference, errors }: { channels: PageData["channels"]; scopeReference: PageData["scopeReference"]; errors: Record<string, string> }) {
   const { values, field } = useFields(
     { channelId: channels[0]?.id ?? "", scope: "channel", scopeRef: "", differentialPercent: "0", differentialAmount: "0", rounding: "none", feePercent: "0", fixedFee: "0", shipping: "0", minMarginPercent: "0" },
     errors,
   );
   const check = useChecks({ mapIsAnchor: false });
-  const scope = values.scope as keyof typeof SCOPE_REFERENCE | "channel";
+  const scope = values.scope as keyof PageData["scopeReference"] | "channel";
   return (
     <Card>
       <Form method="post">
@@ -112,7 +113,7 @@ function PriceRuleForm({ channels, errors }: { channels: PageData["channels"]; e
               ]}
               {...field("scope")}
             />
-            {scope !== "channel" ? <TextField label={SCOPE_REFERENCE[scope]} {...field("scopeRef")} /> : <input type="hidden" name="scopeRef" value="" />}
+            {scope !== "channel" ? <TextField label={scopeReference[scope]} {...field("scopeRef")} /> : <input type="hidden" name="scopeRef" value="" />}
           </FormLayout.Group>
           <FormLayout.Group condensed>
             <TextField label="Differential" type="number" suffix="%" {...field("differentialPercent")} />
@@ -194,7 +195,7 @@ function EdgeForm({ channels, errors }: { channels: PageData["channels"]; errors
 }
 
 export default function Pricing() {
-  const { channels, rules, edges, mapped, held, violations } = useLoaderData<typeof loader>();
+  const { channels, rules, edges, mapped, held, violations, scopeReference } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errorsFor = (...intents: string[]) => (result && intents.includes(result.intent) ? result.errors : {});
   return (
@@ -285,7 +286,7 @@ export default function Pricing() {
                 )}
               </BlockStack>
             </Card>
-            {channels.length === 0 ? null : <PriceRuleForm channels={channels} errors={errorsFor("saveRule")} />}
+            {channels.length === 0 ? null : <PriceRuleForm channels={channels} scopeReference={scopeReference} errors={errorsFor("saveRule")} />}
 
             <Card>
               <BlockStack gap="300">
