@@ -59,6 +59,11 @@ export interface RigOptions {
   /** What the marketplaces show before Anchorline's first push (visibly not what it will push). */
   initialQuantity?: number;
   initialPriceCents?: number;
+  /**
+   * Seed each marketplace with the anchor's own numbers instead (the whole pool, Shopify's price):
+   * a store already in sync, for benchmarks that measure changes rather than the first sync.
+   */
+  initialFromAnchor?: boolean;
 }
 
 export interface MarketplaceRig {
@@ -134,8 +139,10 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
       },
     };
   });
-  const quantity = options.initialQuantity ?? 999;
-  const priceCents = options.initialPriceCents ?? 100;
+  const anchorQuantity = (v: LinkedVariant) => state.locations.reduce((sum, l) => sum + Math.max(0, shopify.store.getLevel(domain, v.itemShopifyId, l.id)?.available ?? 0), 0);
+  const anchorPrice = (v: LinkedVariant) => Math.round(Number(state.variants[v.index].price) * 100);
+  const seeded = (v: LinkedVariant) =>
+    options.initialFromAnchor ? { quantity: anchorQuantity(v), priceCents: anchorPrice(v) } : { quantity: options.initialQuantity ?? 999, priceCents: options.initialPriceCents ?? 100 };
 
   const accounts: Record<Marketplace, string> = {
     amazon: `A${tag.toUpperCase()}`,
@@ -175,8 +182,7 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
         listings: variants.map((v) => ({
           sku: v.channelSku.amazon,
           asin: v.externalId.amazon,
-          quantity,
-          priceCents,
+          ...seeded(v),
           productType: "PRODUCT",
         })),
       },
@@ -191,8 +197,7 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
         listings: variants.map((v) => ({
           sku: v.channelSku.ebay,
           offerId: String(7_000_000 + v.index),
-          quantity,
-          priceCents,
+          ...seeded(v),
         })),
       },
     ],
@@ -204,8 +209,7 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
         ...credentials.walmart,
         listings: variants.map((v) => ({
           sku: v.channelSku.walmart,
-          quantity,
-          priceCents,
+          ...seeded(v),
         })),
       },
     ],
@@ -218,8 +222,7 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
           productId: v.externalId.tiktok!,
           skuId: v.channelSku.tiktok,
           sellerSku: v.sku,
-          quantity,
-          priceCents,
+          ...seeded(v),
         })),
       },
     ],

@@ -12,8 +12,17 @@ import { SharedRateLimiter } from "./rate-limiter.server";
  * burst of changes becomes one job; a change made while a flush runs gets the next one.
  */
 export async function requestFlush(channelId: string, delayMs = 0, queues: Queues = defaultQueues()): Promise<void> {
-  await queues["channel-sync"].add("flush", { channelId }, { deduplication: { id: `flush:${channelId}` }, delay: delayMs });
+  await queues["channel-sync"].add("flush", { channelId }, { deduplication: { id: flushDeduplicationId(channelId) }, delay: delayMs });
 }
+
+export const flushDeduplicationId = (channelId: string) => `flush:${channelId}`;
+
+/**
+ * How far before a flush's start a desired state may have been written and still be missed by it:
+ * a recompute's write transaction stamps desiredAt when it begins, and may commit after the flush
+ * read its outbox.
+ */
+const MISSED_WRITE_MARGIN_MS = 5_000;
 
 /** The channel-sync worker's job: flush, then queue the next flush if work remains. */
 export async function runChannelSync(
@@ -21,8 +30,18 @@ export async function runChannelSync(
   redis: Redis,
   deps: Partial<FlushDeps> & { prisma?: PrismaClient; queues?: Queues } = {},
 ): Promise<FlushResult> {
-  const result = await flushChannelAccount(channelId, { limiter: deps.limiter ?? new SharedRateLimiter(redis), prisma: deps.prisma ?? defaultPrisma, connectorFor: deps.connectorFor });
-  if (result.more) await requestFlush(channelId, result.retryAfterMs ?? 0, deps.queues);
+  const prisma = deps.prisma ?? defaultPrisma;
+  const startedAt = new Date(Date.now() - MISSED_WRITE_MARGIN_MS);
+  const result = await flushChannelAccount(channelId, { limiter: deps.limiter ?? new SharedRateLimiter(redis), prisma, connectorFor: deps.connectorFor });
+  // Flushes asked for while this one ran (a recompute's, or our own continuation) were dropped:
+  // BullMQ keeps a job's deduplication id until the job ends. So the job frees its id and asks
+  // again itself when listings wait: retries, the rest of a long outbox, or states written meanwhile.
+  const changedMeanwhile = result.status === "flushed" && !result.more && (await prisma.listing.count({ where: { channelId, syncState: "PENDING", desiredAt: { gte: startedAt } } })) > 0;
+  if (result.more || changedMeanwhile) {
+    const queues = deps.queues ?? defaultQueues();
+    await queues["channel-sync"].removeDeduplicationKey(flushDeduplicationId(channelId));
+    await requestFlush(channelId, result.retryAfterMs ?? 0, queues);
+  }
   return result;
 }
 

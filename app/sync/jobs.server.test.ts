@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Connector, PushOutcome, QuantityUpdate } from "~/channels/connector";
+import prisma from "~/db.server";
+import { createQueues, createRedisConnection } from "~/queues.server";
+import { seedShopWithEveryModel } from "../../test/factories";
+import { requestFlush, runChannelSync } from "./jobs.server";
+
+// The flush job's own follow-ups: while a flush job runs, BullMQ still holds its deduplication id,
+// so a request for the next flush made then must not be swallowed by the job that is ending.
+const redis = createRedisConnection();
+const queues = createQueues(redis, `${process.env.QUEUE_PREFIX}-jobs-${randomUUID().slice(0, 8)}`);
+
+afterAll(async () => {
+  await queues.close();
+  redis.disconnect();
+});
+
+function marketplace(answer: PushOutcome["status"], during?: () => Promise<void>): Connector {
+  const outcome = (channelSku: string): PushOutcome => (answer === "accepted" ? { channelSku, status: answer } : { channelSku, status: "retry", message: "429", retryAfterMs: 1500 });
+  return {
+    kind: "ebay",
+    limits: { maxBatch: 25, requestsPerSecond: 1000, burst: 1000 },
+    testConnection: async () => ({ ok: true }),
+    pushQuantities: async (updates: QuantityUpdate[]) => {
+      await during?.();
+      return updates.map((u) => outcome(u.channelSku));
+    },
+    pushPrices: async (updates) => updates.map((u) => outcome(u.channelSku)),
+    pushContent: async () => [],
+    fetchOrders: async () => ({ orders: [], cursor: "" }),
+    fetchListing: async () => null,
+  };
+}
+
+const flushJobsOf = async (channelId: string) => (await queues["channel-sync"].getJobs(["waiting", "delayed", "active"])).filter((j) => j.data.channelId === channelId);
+
+describe("the channel-sync job", () => {
+  it("given a flush job whose marketplace answered 'retry', when it ends, then the next flush is queued (after the wait) despite the job's own deduplication id", async () => {
+    const { listing } = await seedShopWithEveryModel(prisma);
+    // The job being run: it holds the deduplication id of its account.
+    await requestFlush(listing.channelId, 0, queues);
+
+    const result = await runChannelSync(listing.channelId, redis, { queues, connectorFor: () => marketplace("retry") });
+
+    expect(result).toMatchObject({ more: true, retryAfterMs: 1500 });
+    const jobs = await flushJobsOf(listing.channelId);
+    expect(jobs).toHaveLength(2);
+    expect(jobs.map((j) => j.opts.delay ?? 0).sort((a, b) => a - b)).toEqual([0, 1500]);
+  });
+
+  it("given a listing whose desired state changed while its flush ran, when the flush ends, then another flush is queued for it", async () => {
+    const { listing } = await seedShopWithEveryModel(prisma);
+    await requestFlush(listing.channelId, 0, queues);
+    // A recompute lands mid-push: a newer desired state, whose own flush request was deduplicated.
+    const recompute = async () => {
+      await prisma.listing.update({ where: { id: listing.id }, data: { desiredQuantity: 3, desiredVersion: { increment: 1 }, desiredAt: new Date(), syncState: "PENDING" } });
+      await requestFlush(listing.channelId, 0, queues);
+    };
+
+    const result = await runChannelSync(listing.channelId, redis, { queues, connectorFor: () => marketplace("accepted", recompute) });
+
+    expect(result.more).toBe(false);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).syncState).toBe("PENDING");
+    expect(await flushJobsOf(listing.channelId)).toHaveLength(2);
+  });
+
+  it("given a flush that left nothing pending, when it ends, then no further flush is queued", async () => {
+    const { listing } = await seedShopWithEveryModel(prisma);
+    await requestFlush(listing.channelId, 0, queues);
+    await runChannelSync(listing.channelId, redis, { queues, connectorFor: () => marketplace("accepted") });
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).syncState).toBe("IN_SYNC");
+    expect(await flushJobsOf(listing.channelId)).toHaveLength(1);
+  });
+});
