@@ -273,4 +273,26 @@ describe("recomputing a shop's stale listings", () => {
     const waiting = await queues().recompute.getJobs(["waiting", "prioritized", "delayed"]);
     expect(waiting.map((j) => j.data.shopId)).toContain(seeded.shopId);
   });
+
+  it("given Amazon selling a steady 2 a day for four weeks and a velocity buffer, when recomputed, then the buffer is ceil(2 × 2 days × 1.5) = 6; older and Shopify-store sales do not count", async () => {
+    const seeded = await seedShop(prisma, { amazonBuffer: 0 });
+    const { shopId, channels, variant } = seeded;
+    await prisma.bufferRule.create({ data: { shopId, channelId: channels.amazon.id, scope: "CHANNEL", kind: "VELOCITY", leadTimeDays: 2, safetyStock: 0 } });
+    const now = Date.now();
+    const day = 86_400_000;
+    await prisma.sale.createMany({
+      data: [
+        ...Array.from({ length: 28 }, (_, d) => ({ shopId, variantId: variant.id, channelId: channels.amazon.id, quantity: 2, soldAt: new Date(now - d * day - 3_600_000), sourceKey: `amazon-${d}` })),
+        { shopId, variantId: variant.id, channelId: channels.amazon.id, quantity: 50, soldAt: new Date(now - 40 * day), sourceKey: "amazon-old" },
+        { shopId, variantId: variant.id, channelId: null, quantity: 30, soldAt: new Date(now - day), sourceKey: "shopify-1" },
+      ],
+    });
+
+    await recomputeStaleListings(shopId, { requestFlush: async () => {} });
+
+    const { onAmazon } = await listingsOf(prisma, seeded);
+    expect(onAmazon.desiredQuantity).toBe(9); // 15 − 6
+    const steps = (onAmazon.explanation as unknown as StoredExplanation).quantity as unknown as { rule: string; result: number; effect: number }[];
+    expect(steps.find((s) => s.rule === "buffer.velocity")?.effect).toBe(-6);
+  });
 });
