@@ -1,23 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { availableToSell } from "./ats";
-import { aChannel, aListing, aVariant, NOW, stockAt } from "./test-fixtures";
-import type { AllocationRule, BufferRule, PromotionReserve } from "./types";
+import { aChannel, aListing, aPromotionReserve, aVariant, NOW, stockAt } from "./test-fixtures";
+import type { AllocationRule, BufferRule } from "./types";
 
 const HOUR = 3_600_000;
 
-function aPromotion(overrides: Partial<PromotionReserve> = {}): PromotionReserve {
-  return {
-    promotionId: "promo-1",
-    name: "Summer flash sale",
-    status: "running",
-    startsAt: new Date(NOW.getTime() - HOUR),
-    endsAt: new Date(NOW.getTime() + 24 * HOUR),
-    channelIds: ["ch-tiktok"],
-    reserveUnits: 10,
-    exclusive: true,
-    ...overrides,
-  };
-}
+const aPromotion = aPromotionReserve;
 
 describe("promotion reserves", () => {
   it("withholds a running promotion's exclusive reserve from the other channels", () => {

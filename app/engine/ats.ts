@@ -10,7 +10,7 @@ import { poolInto } from "./pool";
 import { reserveInto } from "./reserve";
 import type { RuleTarget } from "./rules";
 import { throttleInto } from "./throttle";
-import type { AvailableToSell, BundleComponent, ListingContext } from "./types";
+import type { AvailableToSell, BundleComponent, ListingContext, VariantFacts } from "./types";
 
 const untrackedStep = stepKind(
   "pool.untracked",
@@ -24,6 +24,14 @@ const holdStep = stepKind(
   (i) => `On hold until its release on ${String(i.releaseAt).slice(0, 10)}: listed at 0`,
 );
 const resultStep = stepKind("result", ["channel"], (i, _effect, result) => `Available to sell on ${i.channel}: ${units(result)}`);
+
+/** Before its release or preorder date a listing shows 0; the step removes what was left. */
+function onHold(steps: ExplanationStep[], variant: VariantFacts, now: Date, quantity: number): boolean {
+  const { releaseAt } = variant;
+  if (releaseAt === null || now.getTime() >= releaseAt.getTime()) return false;
+  steps.push(holdStep(-quantity, 0, releaseAt.toISOString()));
+  return true;
+}
 
 export function availableToSell(context: ListingContext): AvailableToSell {
   if (context.bundleComponents !== undefined) return bundleOnChannel(context, context.bundleComponents);
@@ -76,12 +84,8 @@ export function availableToSell(context: ListingContext): AvailableToSell {
     if (throttled) quantity = 0;
   }
 
-  const { releaseAt } = variant;
-  const held = releaseAt !== null && context.now.getTime() < releaseAt.getTime();
-  if (held) {
-    steps.push(holdStep(-quantity, 0, releaseAt.toISOString()));
-    quantity = 0;
-  }
+  const held = onHold(steps, variant, context.now, quantity);
+  if (held) quantity = 0;
 
   steps.push(resultStep(0, quantity, channel.name));
   return { listingId: context.listingId, quantity, pool, reserve, buffer, throttled, held, explanation: steps };
@@ -142,12 +146,8 @@ function bundleOnChannel(context: ListingContext, components: readonly BundleCom
     // past the components' own buffers, so a kit never promises more than its parts can sell.
     quantity = allocationInto(steps, { rules: context.allocationRules, target, pool, afterReserve: quantity, computed: quantity, levels: [] });
   }
-  const { releaseAt } = variant;
-  const held = releaseAt !== null && context.now.getTime() < releaseAt.getTime();
-  if (held) {
-    steps.push(holdStep(-quantity, 0, releaseAt.toISOString()));
-    quantity = 0;
-  }
+  const held = onHold(steps, variant, context.now, quantity);
+  if (held) quantity = 0;
   steps.push(resultStep(0, quantity, channel.name));
   return {
     listingId: context.listingId,

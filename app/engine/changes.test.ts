@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { changedListings, desiredFingerprint, listingChanged, type RecordedListing } from "./changes";
 import { desiredListing, type DesiredListingInput } from "./listing";
-import { aListing, stockAt } from "./test-fixtures";
+import { aDesiredListingInput, stockAt } from "./test-fixtures";
 import type { AllocationRule } from "./types";
 
-function anInput(overrides: Partial<DesiredListingInput> = {}): DesiredListingInput {
-  return { ...aListing(), shopifyPriceCents: 2_000, mapCents: null, costCents: null, priceRules: [], ...overrides };
-}
+const anInput = aDesiredListingInput;
 
 function recorded(input: DesiredListingInput): RecordedListing {
   const listing = desiredListing(input);

@@ -1,13 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { listingChanged } from "./changes";
-import { desiredListing, type DesiredListingInput } from "./listing";
-import { PRICE_ROUNDINGS, type PriceRule } from "./price";
-import { aChannel, aListing, stockAt } from "./test-fixtures";
+import { desiredListing } from "./listing";
+import { NEUTRAL_PRICE_RULE, PRICE_ROUNDINGS, type PriceRule } from "./price";
+import { aChannel, aDesiredListingInput, stockAt } from "./test-fixtures";
 
-function anInput(overrides: Partial<DesiredListingInput> = {}): DesiredListingInput {
-  return { ...aListing(), shopifyPriceCents: 2_000, mapCents: null, costCents: null, priceRules: [], ...overrides };
-}
+const anInput = aDesiredListingInput;
 
 describe("seed examples, end to end through desiredListing", () => {
   it("given 10 in stock, when 1 sells on Amazon and 2 on eBay and the sales are written back to Shopify, then both channels are pushed 7, not 9 and 8 (shared/seeds/000_7fc7d1aaca5936bb.txt)", () => {
@@ -49,21 +47,7 @@ describe("seed examples, end to end through desiredListing", () => {
   });
 
   it("given MAP is the anchor (seed 001, example 2: 'Anchor price = MAP'), when a TikTok rule takes 5% off, then the price is clamped back to MAP with a notice", () => {
-    const rule: PriceRule = {
-      id: "tt",
-      channelId: null,
-      scope: "channel",
-      scopeValue: null,
-      differentialBps: -500,
-      differentialCents: 0,
-      rounding: "none",
-      mapIsAnchor: true,
-      feeBps: 0,
-      fixedFeeCents: 0,
-      shippingCents: 0,
-      minMarginBps: 0,
-      maxPriceCents: null,
-    };
+    const rule: PriceRule = { ...NEUTRAL_PRICE_RULE, id: "tt", differentialBps: -500, mapIsAnchor: true };
     const listing = desiredListing(anInput({ channel: aChannel("tiktok"), mapCents: 2_500, priceRules: [rule] }));
     expect(listing.priceCents).toBe(2_500);
     expect(listing.price.notices.map((n) => n.message)).toContain("Price 23.75 is under MAP 25.00: published at MAP");

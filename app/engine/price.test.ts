@@ -1,25 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyDifferential, feeInclusiveFloor, listingPrice, type PriceContext, type PriceRule, roundPrice } from "./price";
+import { applyDifferential, feeInclusiveFloor, NEUTRAL_PRICE_RULE, listingPrice, type PriceContext, type PriceRule, roundPrice } from "./price";
 import { aChannel, aVariant } from "./test-fixtures";
 
 function aRule(overrides: Partial<PriceRule> = {}): PriceRule {
-  return {
-    id: "rule",
-    channelId: "ch-amazon",
-    scope: "channel",
-    scopeValue: null,
-    differentialBps: 0,
-    differentialCents: 0,
-    rounding: "none",
-    mapIsAnchor: false,
-    feeBps: 0,
-    fixedFeeCents: 0,
-    shippingCents: 0,
-    minMarginBps: 0,
-    maxPriceCents: null,
-    ...overrides,
-  };
+  return { ...NEUTRAL_PRICE_RULE, id: "rule", channelId: "ch-amazon", ...overrides };
 }
 
 function aPriceContext(overrides: Partial<PriceContext> = {}): PriceContext {

@@ -156,7 +156,8 @@ export function feeInclusiveFloor(costCents: Cents, rule: PriceRule): Cents | nu
   return Math.ceil(((costCents + rule.fixedFeeCents + rule.shippingCents) * 10_000) / keptBps);
 }
 
-const NO_RULE: PriceRule = {
+/** A price rule that changes nothing: the Shopify price as it is. Used when no rule applies. */
+export const NEUTRAL_PRICE_RULE: PriceRule = {
   id: "none",
   channelId: null,
   scope: "channel",
@@ -247,7 +248,7 @@ export function listingPrice(context: PriceContext): ListingPrice {
   const target: RuleTarget = { listingId: context.listingId, channelId: context.channel.id, variant: context.variant };
   const rules = context.priceRules;
   const rank = bestSpecificity(rules, target);
-  if (rank < 0) return priceWithRule(context, NO_RULE);
+  if (rank < 0) return priceWithRule(context, NEUTRAL_PRICE_RULE);
   // Two price rules at the same level: the higher price protects margin and MAP.
   let chosen: ListingPrice | null = null;
   for (let i = 0; i < rules.length; i++) {

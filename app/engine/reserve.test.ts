@@ -1,23 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { isReserveHeld, reserveHeldFromChannel } from "./reserve";
-import { NOW } from "./test-fixtures";
+import { aPromotionReserve, NOW } from "./test-fixtures";
 import type { PromotionReserve } from "./types";
 
 const HOUR = 3_600_000;
 
-function aPromotion(overrides: Partial<PromotionReserve> = {}): PromotionReserve {
-  return {
+const aPromotion = (overrides: Partial<PromotionReserve> = {}): PromotionReserve =>
+  aPromotionReserve({
     promotionId: "p1",
     name: "Flash sale",
     status: "ready",
     startsAt: new Date(NOW.getTime() + 10 * HOUR),
     endsAt: new Date(NOW.getTime() + 34 * HOUR),
-    channelIds: ["ch-tiktok"],
     reserveUnits: 12,
-    exclusive: true,
     ...overrides,
-  };
-}
+  });
 
 describe("when a promotion's reserve is held (seed 001: '48-hour advance inventory reserve')", () => {
   it("given a ready promotion starting in exactly 48 hours, when checked now, then its reserve is held", () => {

@@ -2,7 +2,8 @@
 // story is about.
 
 import { DEFAULT_RISK_MULTIPLIERS } from "./defaults";
-import type { Channel, ChannelKind, ListingContext, Location, StockLevel, VariantFacts } from "./types";
+import type { DesiredListingInput } from "./listing";
+import type { Channel, ChannelKind, ListingContext, Location, PromotionReserve, StockLevel, VariantFacts } from "./types";
 
 export const NOW = new Date("2025-06-01T12:00:00Z");
 
@@ -60,6 +61,27 @@ export function aListing(overrides: Partial<ListingContext> = {}): ListingContex
     promotions: [],
     velocityPerDay: 0,
     now: NOW,
+    ...overrides,
+  };
+}
+
+/** A listing with a price side: Shopify price 20.00, no MAP, no cost, no price rules. */
+export function aDesiredListingInput(overrides: Partial<DesiredListingInput> = {}): DesiredListingInput {
+  return { ...aListing(), shopifyPriceCents: 2_000, mapCents: null, costCents: null, priceRules: [], ...overrides };
+}
+
+/** A running exclusive promotion on TikTok Shop holding 10 units, started an hour before NOW. */
+export function aPromotionReserve(overrides: Partial<PromotionReserve> = {}): PromotionReserve {
+  const hour = 3_600_000;
+  return {
+    promotionId: "promo-1",
+    name: "Summer flash sale",
+    status: "running",
+    startsAt: new Date(NOW.getTime() - hour),
+    endsAt: new Date(NOW.getTime() + 24 * hour),
+    channelIds: ["ch-tiktok"],
+    reserveUnits: 10,
+    exclusive: true,
     ...overrides,
   };
 }
