@@ -103,9 +103,14 @@ interface StaleRef {
 
 async function staleRefs(sql: Sql, shopId: string, limit: number): Promise<StaleRef[]> {
   // Variant order keeps a variant's listings on every channel in one batch, so parity compares
-  // the prices they are all about to get.
+  // the prices they are all about to get. Materialized so the shop's own stale rows are found by
+  // the (shopId, staleSince) index and then sorted: left to itself the planner may walk the
+  // variantId index of every shop's listings looking for this shop's few.
   return sql.rows<StaleRef>(
-    `SELECT id, "variantId" FROM "Listing" WHERE "shopId" = $1 AND "staleSince" IS NOT NULL ORDER BY "variantId", id LIMIT $2`,
+    `WITH stale AS MATERIALIZED (
+       SELECT id, "variantId" FROM "Listing" WHERE "shopId" = $1 AND "staleSince" IS NOT NULL
+     )
+     SELECT id, "variantId" FROM stale ORDER BY "variantId", id LIMIT $2`,
     [shopId, limit],
   );
 }
