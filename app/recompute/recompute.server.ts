@@ -310,8 +310,9 @@ async function writeDecisions(sql: Sql, shopId: string, decisions: readonly Deci
 // ---------------------------------------------------------------- the service
 
 /**
- * Recomputes every stale listing of the shop, batch by batch, until none is left (or the only ones
- * left keep being marked again faster than they compute: the job their marks queued takes them).
+ * Recomputes every stale listing of the shop, batch by batch, until none is left. It stops early,
+ * with `more` set, at its time limit or when the listings left keep being marked again faster than
+ * they compute; `runRecomputeJob` then queues the continuation.
  */
 export async function recomputeStaleListings(shopId: string, deps: Partial<RecomputeDeps> = {}): Promise<RecomputeResult> {
   const sql = deps.sql ?? sqlFor();
