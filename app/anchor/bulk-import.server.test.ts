@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { uniqueShopDomain } from "../../test/factories";
 import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify/server";
 import { createAdminClient, type AdminClient } from "./admin-client.server";
-import { CATALOG_BULK_QUERY, LEVELS_BULK_QUERY } from "./bulk-import.server";
+import { importCatalog, LEVELS_BULK_QUERY, PRODUCTS_BULK_QUERY, VARIANTS_BULK_QUERY } from "./bulk-import.server";
 
 // The importer reads Shopify's bulk JSONL by the shape of each line (which keys are inline, which
-// object a `__parentId` names). These stories pin that shape for the importer's own two queries,
-// as Shopify documents it ("Perform bulk operations with the GraphQL Admin API": one line per node,
-// nested connections as separate lines after their parent, other nested objects inline).
+// object a `__parentId` names). These stories pin that shape for the importer's own queries, as
+// Shopify documents it ("Perform bulk operations with the GraphQL Admin API": one line per node,
+// nested connections as separate lines naming their parent, other nested objects inline).
 const domain = "bulk-shapes.myshopify.com";
 let simulator: ShopifySimulator;
 let client: AdminClient;
@@ -47,30 +49,41 @@ beforeAll(async () => {
 afterAll(() => simulator.stop());
 
 describe("the importer's bulk queries on the simulated Shopify", () => {
-  it("given the catalog query, when it runs, then products are root lines and each variant follows under its product with its inventory item inline", async () => {
-    const lines = await runBulk(CATALOG_BULK_QUERY);
+  it("given the products query, when it runs, then each product is one root line with its fields", async () => {
+    const lines = await runBulk(PRODUCTS_BULK_QUERY);
     const shop = simulator.store.shop(domain);
-    expect(lines).toHaveLength(shop.products.length + shop.variants.length);
+    expect(lines).toEqual(
+      shop.products.map((p) => ({
+        id: `gid://shopify/Product/${p.id}`,
+        title: p.title,
+        handle: p.handle,
+        vendor: p.vendor,
+        productType: p.productType,
+        tags: p.tags,
+        status: p.status,
+        descriptionHtml: expect.any(String),
+        updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      })),
+    );
+  });
 
-    let currentProduct: string | null = null;
-    for (const line of lines) {
-      if (line.id.startsWith("gid://shopify/Product/")) {
-        expect(line.__parentId).toBeUndefined();
-        expect(line).not.toHaveProperty("variants");
-        currentProduct = line.id;
-        continue;
-      }
-      // A variant comes after its product, and names it
-      expect(line.__parentId).toBe(currentProduct);
-      const variant = shop.variants.find((v) => `gid://shopify/ProductVariant/${v.id}` === line.id)!;
-      expect(line).toMatchObject({
+  it("given the variants query, when it runs, then each variant is one root line naming its product and carrying its inventory item inline", async () => {
+    const lines = await runBulk(VARIANTS_BULK_QUERY);
+    const shop = simulator.store.shop(domain);
+    expect(lines).toHaveLength(shop.variants.length);
+    for (const [index, variant] of shop.variants.entries()) {
+      expect(lines[index]).toEqual({
+        id: `gid://shopify/ProductVariant/${variant.id}`,
+        title: variant.title,
         sku: variant.sku,
+        barcode: variant.barcode,
         price: variant.price,
         compareAtPrice: variant.compareAtPrice,
         selectedOptions: [
           { name: "Size", value: expect.any(String) },
           { name: "Color", value: expect.any(String) },
         ],
+        product: { id: `gid://shopify/Product/${variant.product.id}` },
         inventoryItem: {
           id: `gid://shopify/InventoryItem/${variant.inventoryItem.id}`,
           tracked: true,
@@ -80,9 +93,6 @@ describe("the importer's bulk queries on the simulated Shopify", () => {
         },
       });
     }
-    const product = lines[0];
-    const first = shop.products[0];
-    expect(product).toMatchObject({ id: `gid://shopify/Product/${first.id}`, title: first.title, handle: first.handle, vendor: first.vendor, status: first.status, tags: first.tags });
   });
 
   it("given the levels query, when it runs, then each stocked level is a line under its inventory item with location and quantities inline", async () => {
@@ -106,6 +116,53 @@ describe("the importer's bulk queries on the simulated Shopify", () => {
         ],
         __parentId: `gid://shopify/InventoryItem/${item.id}`,
       });
+    }
+  });
+});
+
+describe("reconciliation", () => {
+  it("given an imported store whose Shopify levels moved without webhooks, when it is reconciled, then exactly those levels are drift and the mirror equals Shopify again", async () => {
+    // Given a store imported in small batches, written two at a time
+    const shopDomain = uniqueShopDomain("reconcile");
+    const sim = await startShopifySimulator({
+      apiSecret: "reconcile",
+      shops: [{ domain: shopDomain, accessToken: "shpat_reconcile", catalog: { products: 30, variantsPerProduct: 2, locations: 3, seed: 5 } }],
+    });
+    try {
+      await prisma.shop.create({ data: { domain: shopDomain } });
+      const shopifyClient = createAdminClient({ shopDomain, accessToken: "shpat_reconcile", origin: sim.url });
+      const first = await importCatalog(shopDomain, shopifyClient, { pollIntervalMs: 5, batchSize: 7, concurrency: 2 });
+      expect(first.drift).toEqual([]);
+
+      // When three levels change in Shopify (no webhook reaches the app) and the shop is reconciled
+      const shop = sim.store.shop(shopDomain);
+      const stocked = shop.items.flatMap((item) => shop.locations.filter((location) => item.levels[location.slot]).map((location) => ({ item, location })));
+      const moved = [stocked[0], stocked[17], stocked[40]].map(({ item, location }) => ({ item, location, before: item.levels[location.slot]!.available }));
+      for (const [n, { item, location }] of moved.entries()) sim.store.setAvailable(shopDomain, item.id, location.id, 500 + n);
+      const reconciled = await importCatalog(shopDomain, shopifyClient, { pollIntervalMs: 5, batchSize: 7, concurrency: 2, kind: "reconcile" });
+
+      // Then the drift names exactly those levels, with before and after
+      const mirrored = await prisma.inventoryLevel.findMany({
+        where: { shop: { domain: shopDomain } },
+        select: { available: true, locationId: true, inventoryItem: { select: { shopifyId: true, variantId: true } }, location: { select: { shopifyId: true } } },
+      });
+      const idsOf = (itemShopifyId: string, locationShopifyId: string) => {
+        const row = mirrored.find((m) => m.inventoryItem.shopifyId === itemShopifyId && m.location.shopifyId === locationShopifyId)!;
+        return { variantId: row.inventoryItem.variantId, locationId: row.locationId };
+      };
+      expect(reconciled.drift.map((d) => ({ ...d })).sort((a, b) => a.after - b.after)).toEqual(
+        moved.map(({ item, location, before }, n) => ({ ...idsOf(item.id, location.id), before, after: 500 + n })),
+      );
+      // And the mirror equals Shopify at every stocked level
+      expect(mirrored).toHaveLength(stocked.length);
+      for (const { item, location } of stocked) {
+        const row = mirrored.find((m) => m.inventoryItem.shopifyId === item.id && m.location.shopifyId === location.id)!;
+        expect(row.available).toBe(item.levels[location.slot]!.available);
+      }
+      const audit = await prisma.auditEvent.findFirstOrThrow({ where: { shop: { domain: shopDomain }, action: "mirror.drift_repaired" } });
+      expect(audit.details).toMatchObject({ levels: 3 });
+    } finally {
+      await sim.stop();
     }
   });
 });

@@ -18,7 +18,7 @@ import {
   type ProductRecord,
   type VariantRecord,
 } from "./mirror.server";
-import { markStockChangeStale, markVariantsStale, requestRecompute } from "./stale.server";
+import { markStockChangesStale, markVariantsStale, requestRecompute } from "./stale.server";
 
 // The initial import and the scheduled reconciliation: one bulk operation over the catalog
 // (Shopify runs it server-side and hands back a JSONL file), streamed line by line into the mirror
@@ -32,15 +32,25 @@ const LOCATIONS_QUERY = `query Locations($after: String) {
   }
 }`;
 
-export const CATALOG_BULK_QUERY = `{
+// Three bulk queries, started together (API 2026-01 and later run up to five per shop at once,
+// shopify.dev/docs/api/usage/bulk-operations/queries) and applied in order: products, then
+// variants with their inventory items, then levels. Each line names what it belongs to (a variant
+// its product inline, a level its item by __parentId), so nothing depends on the order of lines:
+// from 2026-01 Shopify no longer groups children under their parents unless asked (changelog
+// "Bulk operations group objects default changed to false").
+export const PRODUCTS_BULK_QUERY = `{
   products {
+    edges { node { id title handle vendor productType tags status descriptionHtml updatedAt } }
+  }
+}`;
+
+export const VARIANTS_BULK_QUERY = `{
+  productVariants {
     edges { node {
-      id title handle vendor productType tags status descriptionHtml updatedAt
-      variants { edges { node {
-        id title sku barcode price compareAtPrice
-        selectedOptions { name value }
-        inventoryItem { id tracked sku requiresShipping unitCost { amount } }
-      } } }
+      id title sku barcode price compareAtPrice
+      selectedOptions { name value }
+      product { id }
+      inventoryItem { id tracked sku requiresShipping unitCost { amount } }
     } }
   }
 }`;
@@ -69,11 +79,22 @@ const BULK_STATUS = `query BulkStatus($id: ID!) {
   node(id: $id) { ... on BulkOperation { id status errorCode objectCount url } }
 }`;
 
+/**
+ * Rows per database statement. Measured with app/anchor/bench.ts: per-statement overhead stops
+ * mattering above a few thousand rows, and a batch's arrays stay well under a megabyte.
+ */
+const DEFAULT_BATCH_SIZE = 5000;
+/** Batches written at once: one is parsed while PostgreSQL writes the others (two connections of the pool's four). */
+const DEFAULT_CONCURRENCY = 2;
+const PROGRESS_EVERY_MS = 1000;
+
 export interface ImportOptions {
   prisma?: PrismaClient;
   queues?: Queues;
   /** Rows per database statement. */
   batchSize?: number;
+  /** Batches written at the same time. */
+  concurrency?: number;
   pollIntervalMs?: number;
   kind?: "initial-import" | "reconcile";
 }
@@ -99,12 +120,16 @@ interface BulkOperation {
   url: string | null;
 }
 
-async function runBulkOperation(client: AdminClient, query: string, pollIntervalMs: number, onProgress: (objects: number) => Promise<void>): Promise<BulkOperation> {
+async function startBulkOperation(client: AdminClient, query: string): Promise<string> {
   const started = await client.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string }[] } }>(RUN_BULK, { query });
   const { bulkOperation, userErrors } = started.bulkOperationRunQuery;
   if (!bulkOperation) throw new Error(`Shopify refused the bulk operation: ${userErrors.map((e) => e.message).join("; ")}`);
+  return bulkOperation.id;
+}
+
+async function bulkOperationDone(client: AdminClient, id: string, pollIntervalMs: number, onProgress: (objects: number) => Promise<void>): Promise<BulkOperation> {
   for (;;) {
-    const { node } = await client.request<{ node: BulkOperation }>(BULK_STATUS, { id: bulkOperation.id });
+    const { node } = await client.request<{ node: BulkOperation }>(BULK_STATUS, { id });
     await onProgress(Number(node.objectCount));
     if (node.status === "COMPLETED") return node;
     if (["FAILED", "CANCELED", "EXPIRED"].includes(node.status)) throw new Error(`Bulk operation ${node.status}: ${node.errorCode ?? "no error code"}`);
@@ -124,12 +149,119 @@ function typeOf(gidValue: unknown): string | null {
 }
 
 /**
+ * Batch writes with at most `limit` in flight: the next batch is parsed while earlier ones are
+ * written, and memory holds at most `limit + 1` batches whatever the catalog's size. The first
+ * failure stops the import.
+ */
+function boundedWrites(limit: number) {
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  return {
+    async push(write: () => Promise<void>): Promise<void> {
+      while (inFlight.size >= limit && !failure) await Promise.race(inFlight);
+      if (failure) throw failure.error;
+      const running: Promise<void> = write()
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => inFlight.delete(running));
+      inFlight.add(running);
+    },
+    async drain(): Promise<void> {
+      await Promise.all(inFlight);
+      if (failure) throw failure.error;
+    },
+  };
+}
+
+/** Runs tasks one after another in the order given, while the caller goes on. */
+function sequence() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const next = tail.then(task);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}
+
+const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
+
+function productRecord(line: Record<string, unknown>): ProductRecord {
+  return {
+    shopifyId: idFromGid(line.id as string),
+    title: String(line.title),
+    handle: text(line.handle),
+    vendor: text(line.vendor),
+    productType: text(line.productType),
+    tags: Array.isArray(line.tags) ? (line.tags as string[]) : [],
+    status: (text(line.status) as ProductRecord["status"] | null) ?? "ACTIVE",
+    descriptionHtml: text(line.descriptionHtml),
+    shopifyUpdatedAt: text(line.updatedAt),
+  };
+}
+
+function variantRecord(line: Record<string, unknown>, variantId: string): VariantRecord {
+  const options = (line.selectedOptions as { value: string }[] | undefined) ?? [];
+  return {
+    shopifyId: variantId,
+    productShopifyId: idFromGid((line.product as { id: string }).id),
+    title: String(line.title ?? ""),
+    sku: text(line.sku),
+    barcode: text(line.barcode),
+    option1: options[0]?.value ?? null,
+    option2: options[1]?.value ?? null,
+    option3: options[2]?.value ?? null,
+    priceCents: centsFromDecimal(line.price as string) ?? 0,
+    compareAtPriceCents: centsFromDecimal(line.compareAtPrice as string | null),
+  };
+}
+
+interface ItemLine {
+  id: string;
+  tracked: boolean;
+  sku: string | null;
+  requiresShipping?: boolean;
+  unitCost?: { amount: string } | null;
+}
+
+function itemRecord(item: ItemLine, variantId: string): InventoryItemRecord {
+  return {
+    shopifyId: idFromGid(item.id),
+    variantShopifyId: variantId,
+    sku: item.sku,
+    tracked: item.tracked,
+    costCents: centsFromDecimal(item.unitCost?.amount ?? null),
+    requiresShipping: item.requiresShipping ?? true,
+  };
+}
+
+function levelRecord(line: Record<string, unknown>): InventoryLevelRecord {
+  let available = 0;
+  let onHand: number | null = null;
+  let committed: number | null = null;
+  for (const q of (line.quantities as { name: string; quantity: number }[] | undefined) ?? []) {
+    if (q.name === "available") available = q.quantity;
+    else if (q.name === "on_hand") onHand = q.quantity;
+    else if (q.name === "committed") committed = q.quantity;
+  }
+  return {
+    itemShopifyId: idFromGid(line.__parentId as string),
+    locationShopifyId: idFromGid((line.location as { id: string }).id),
+    available,
+    onHand,
+    committed,
+    shopifyUpdatedAt: text(line.updatedAt),
+  };
+}
+
+/**
  * Imports (or reconciles) a shop's locations, products, variants, inventory items and levels from
  * Shopify into the mirror, recording progress in an ImportRun.
  */
 export async function importCatalog(shopDomain: string, client: AdminClient, options: ImportOptions = {}): Promise<ImportSummary> {
   const prisma = options.prisma ?? defaultPrisma;
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const kind = options.kind ?? "initial-import";
   const startedAt = Date.now();
@@ -150,119 +282,109 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
       after = page.locations.pageInfo.endCursor;
     }
 
+    // Progress is for the merchant's screen: written at most every PROGRESS_EVERY_MS, not per batch.
+    let progressWrittenAt = 0;
+    const inOrder = sequence();
     const progress = async (done: number, total?: number) => {
-      await prisma.importRun.update({ where: { id: run.id }, data: { done, ...(total !== undefined ? { total } : {}) } });
+      if (total === undefined && performance.now() - progressWrittenAt < PROGRESS_EVERY_MS) return;
+      progressWrittenAt = performance.now();
+      await inOrder(() => prisma.importRun.update({ where: { id: run.id }, data: { done, ...(total !== undefined ? { total } : {}) } }));
     };
 
-    // Pass 1: the catalog. Pass 2: the levels (inventoryItems → inventoryLevels keeps every
-    // bulk query within Shopify's limit of two nested connections).
+    // Shopify exports all three while the first results are applied here.
+    const operations = [];
+    for (const query of [PRODUCTS_BULK_QUERY, VARIANTS_BULK_QUERY, LEVELS_BULK_QUERY]) operations.push(await startBulkOperation(client, query));
+    const [productsOperation, variantsOperation, levelsOperation] = operations;
+    /** Waits for an export, then streams its lines to `apply`; the two times are kept apart. */
+    const streamResult = async (operationId: string, apply: (line: Record<string, unknown>) => Promise<void>) => {
+      const waitStarted = performance.now();
+      const done = await bulkOperationDone(client, operationId, pollIntervalMs, async (n) => progress(summary.lines, summary.lines + n));
+      summary.phases.bulkWaitSeconds += secondsSince(waitStarted);
+      const streamStarted = performance.now();
+      if (done.url) {
+        for await (const line of jsonLines(done.url)) {
+          summary.lines++;
+          await apply(line);
+        }
+      }
+      summary.phases.streamSeconds += secondsSince(streamStarted);
+    };
+
+    const repriced: string[] = [];
+    const productWrites = boundedWrites(concurrency);
     let products: ProductRecord[] = [];
+    const flushProducts = async () => {
+      const batch = products;
+      products = [];
+      if (batch.length === 0) return;
+      await productWrites.push(async () => {
+        await upsertProducts(shopId, batch);
+        summary.products += batch.length;
+        await progress(summary.lines);
+      });
+    };
+    await streamResult(productsOperation, async (line) => {
+      if (typeOf(line.id) !== "Product") return;
+      products.push(productRecord(line));
+      if (products.length >= batchSize) await flushProducts();
+    });
+    await flushProducts();
+    await productWrites.drain();
+
+    // Every product is in the mirror now, so variant batches resolve on their own, side by side.
+    const variantWrites = boundedWrites(concurrency);
     let variants: VariantRecord[] = [];
     let items: InventoryItemRecord[] = [];
-    const repriced: string[] = [];
-    const flushCatalog = async () => {
-      await upsertProducts(shopId, products);
-      const v = await upsertVariants(shopId, variants);
-      repriced.push(...v.repriced);
-      const i = await upsertInventoryItems(shopId, items);
-      repriced.push(...i.changedVariantIds);
-      if (v.unresolved.length || i.unresolved.length) log.warn({ variants: v.unresolved.length, items: i.unresolved.length }, "bulk lines whose parent was not in the file");
-      summary.products += products.length;
-      summary.variants += variants.length;
-      products = [];
+    const flushVariants = async () => {
+      const batch = { variants, items };
       variants = [];
       items = [];
-      await progress(summary.lines);
+      if (batch.variants.length === 0) return;
+      await variantWrites.push(async () => {
+        const v = await upsertVariants(shopId, batch.variants);
+        repriced.push(...v.repriced);
+        const i = await upsertInventoryItems(shopId, batch.items);
+        repriced.push(...i.changedVariantIds);
+        if (v.unresolved.length || i.unresolved.length) log.warn({ variants: v.unresolved.length, items: i.unresolved.length }, "bulk lines whose parent is not in the mirror");
+        summary.variants += batch.variants.length;
+        await progress(summary.lines);
+      });
     };
+    await streamResult(variantsOperation, async (line) => {
+      if (typeOf(line.id) !== "ProductVariant") return;
+      const variantId = idFromGid(line.id as string);
+      variants.push(variantRecord(line, variantId));
+      const item = line.inventoryItem as ItemLine | null;
+      if (item) items.push(itemRecord(item, variantId));
+      if (variants.length >= batchSize) await flushVariants();
+    });
+    await flushVariants();
+    await variantWrites.drain();
 
-    const catalogRequested = performance.now();
-    const catalog = await runBulkOperation(client, CATALOG_BULK_QUERY, pollIntervalMs, (n) => progress(0, n));
-    summary.phases.bulkWaitSeconds += secondsSince(catalogRequested);
-    const catalogStarted = performance.now();
-    if (catalog.url) {
-      for await (const line of jsonLines(catalog.url)) {
-        summary.lines++;
-        const type = typeOf(line.id);
-        if (type === "Product") {
-          products.push({
-            shopifyId: idFromGid(line.id as string),
-            title: String(line.title),
-            handle: (line.handle as string) ?? null,
-            vendor: (line.vendor as string) ?? null,
-            productType: (line.productType as string) ?? null,
-            tags: (line.tags as string[]) ?? [],
-            status: (line.status as ProductRecord["status"]) ?? "ACTIVE",
-            descriptionHtml: (line.descriptionHtml as string) ?? null,
-            shopifyUpdatedAt: (line.updatedAt as string) ?? null,
-          });
-        } else if (type === "ProductVariant") {
-          const options = (line.selectedOptions as { value: string }[] | undefined) ?? [];
-          const variantId = idFromGid(line.id as string);
-          variants.push({
-            shopifyId: variantId,
-            productShopifyId: idFromGid(line.__parentId as string),
-            title: String(line.title ?? ""),
-            sku: (line.sku as string) ?? null,
-            barcode: (line.barcode as string) ?? null,
-            option1: options[0]?.value ?? null,
-            option2: options[1]?.value ?? null,
-            option3: options[2]?.value ?? null,
-            priceCents: centsFromDecimal(line.price as string) ?? 0,
-            compareAtPriceCents: centsFromDecimal(line.compareAtPrice as string | null),
-          });
-          const item = line.inventoryItem as { id: string; tracked: boolean; sku: string | null; requiresShipping?: boolean; unitCost?: { amount: string } | null } | null;
-          if (item) {
-            items.push({
-              shopifyId: idFromGid(item.id),
-              variantShopifyId: variantId,
-              sku: item.sku,
-              tracked: item.tracked,
-              costCents: centsFromDecimal(item.unitCost?.amount ?? null),
-              requiresShipping: item.requiresShipping ?? true,
-            });
-          }
-        }
-        if (products.length + variants.length >= batchSize) await flushCatalog();
-      }
-    }
-    await flushCatalog();
-    summary.phases.streamSeconds += secondsSince(catalogStarted);
-
+    const levelWrites = boundedWrites(concurrency);
     let levels: InventoryLevelRecord[] = [];
     const flushLevels = async () => {
-      const { changes, unresolved } = await upsertInventoryLevels(shopId, levels);
-      if (unresolved.length) log.warn({ count: unresolved.length }, "levels for items or locations not in the mirror");
-      summary.levels += levels.length - unresolved.length;
-      // The first import has no listings yet; on reconciliation every change is drift.
-      for (const change of changes) if (change.before !== null) summary.drift.push(change);
-      const byLocation = new Map<string, string[]>();
-      for (const change of changes) byLocation.set(change.locationId, [...(byLocation.get(change.locationId) ?? []), change.variantId]);
-      for (const [locationId, variantIds] of byLocation) await markStockChangeStale(prisma, shopId, variantIds, locationId);
+      const batch = levels;
       levels = [];
-      await progress(summary.lines);
+      if (batch.length === 0) return;
+      await levelWrites.push(async () => {
+        const { changes, unresolved } = await upsertInventoryLevels(shopId, batch);
+        if (unresolved.length) log.warn({ count: unresolved.length }, "levels for items or locations not in the mirror");
+        summary.levels += batch.length - unresolved.length;
+        // The first import has no listings yet; on reconciliation every change is drift.
+        for (const change of changes) if (change.before !== null) summary.drift.push(change);
+        // Marks run one at a time: two batches' UPDATEs of the same bundle listings could deadlock.
+        await inOrder(() => markStockChangesStale(prisma, shopId, changes));
+        await progress(summary.lines);
+      });
     };
-    const stockRequested = performance.now();
-    const stock = await runBulkOperation(client, LEVELS_BULK_QUERY, pollIntervalMs, async (n) => progress(summary.lines, summary.lines + n));
-    summary.phases.bulkWaitSeconds += secondsSince(stockRequested);
-    const stockStarted = performance.now();
-    if (stock.url) {
-      for await (const line of jsonLines(stock.url)) {
-        summary.lines++;
-        if (typeOf(line.id) !== "InventoryLevel") continue;
-        const quantities = Object.fromEntries(((line.quantities as { name: string; quantity: number }[]) ?? []).map((q) => [q.name, q.quantity]));
-        levels.push({
-          itemShopifyId: idFromGid(line.__parentId as string),
-          locationShopifyId: idFromGid((line.location as { id: string }).id),
-          available: quantities.available ?? 0,
-          onHand: quantities.on_hand ?? null,
-          committed: quantities.committed ?? null,
-          shopifyUpdatedAt: (line.updatedAt as string) ?? null,
-        });
-        if (levels.length >= batchSize) await flushLevels();
-      }
-    }
+    await streamResult(levelsOperation, async (line) => {
+      if (typeOf(line.id) !== "InventoryLevel") return;
+      levels.push(levelRecord(line));
+      if (levels.length >= batchSize) await flushLevels();
+    });
     await flushLevels();
-    summary.phases.streamSeconds += secondsSince(stockStarted);
+    await levelWrites.drain();
 
     const marked = await markVariantsStale(prisma, shopId, [...new Set(repriced)]);
     if (marked > 0 || summary.drift.length > 0) await requestRecompute(shopId, options.queues);

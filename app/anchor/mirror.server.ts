@@ -177,43 +177,70 @@ export async function upsertInventoryItems(
 /**
  * Writes levels and returns what moved (for drift records and for marking listings stale), plus
  * the levels whose item or location is not mirrored yet.
+ *
+ * One statement per batch, fed as one array per column (unnest): no JSON text to build or parse,
+ * and PostgreSQL knows the batch's size when planning, so the lookups are hash or index joins. The
+ * rows that moved are found from what the mirror held before (read in the same statement) and the
+ * rule the upsert applies (an older report never overwrites a newer one), so the upsert is never
+ * joined back to its input.
  */
 export async function upsertInventoryLevels(
   shopId: string,
   levels: InventoryLevelRecord[],
 ): Promise<{ changes: LevelChange[]; unresolved: InventoryLevelRecord[] }> {
   if (levels.length === 0) return { changes: [], unresolved: [] };
-  const refs = await sqlFor().rows<{ i: number; itemId: string | null; variantId: string | null; locationId: string | null; before: number | null }>(
-    `SELECT (r.i)::int AS i, ii.id AS "itemId", ii."variantId", l.id AS "locationId", il.available AS before
-     FROM jsonb_to_recordset($2::jsonb) AS r(i int, item text, location text)
-     LEFT JOIN "InventoryItem" ii ON ii."shopId" = $1 AND ii."shopifyId" = r.item
-     LEFT JOIN "Location" l ON l."shopId" = $1 AND l."shopifyId" = r.location
-     LEFT JOIN "InventoryLevel" il ON il."inventoryItemId" = ii.id AND il."locationId" = l.id`,
-    [shopId, json(levels.map((l, i) => ({ i, item: l.itemShopifyId, location: l.locationShopifyId })))],
-  );
-  const resolved = refs.filter((r) => r.itemId && r.locationId);
-  let applied = new Set<string>();
-  if (resolved.length) {
-    const rows = resolved.map((r) => ({ ...levels[r.i], itemId: r.itemId, locationId: r.locationId }));
-    const written = await sqlFor().rows<{ inventoryItemId: string; locationId: string }>(
-      `INSERT INTO "InventoryLevel" (id, "shopId", "inventoryItemId", "locationId", available, "onHand", committed, "shopifyUpdatedAt", "updatedAt")
-      SELECT gen_random_uuid()::text, $1, r."itemId", r."locationId", r.available, COALESCE(r."onHand", r.available), COALESCE(r.committed, 0), r."shopifyUpdatedAt", now()
-      FROM jsonb_to_recordset($2::jsonb) AS r("itemId" text, "locationId" text, available int, "onHand" int, committed int, "shopifyUpdatedAt" timestamptz)
-      ON CONFLICT ("inventoryItemId", "locationId") DO UPDATE SET
-        available = EXCLUDED.available, "onHand" = EXCLUDED."onHand", committed = EXCLUDED.committed,
-        "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "updatedAt" = now()
-      WHERE "InventoryLevel"."shopifyUpdatedAt" IS NULL OR EXCLUDED."shopifyUpdatedAt" IS NULL
-         OR EXCLUDED."shopifyUpdatedAt" >= "InventoryLevel"."shopifyUpdatedAt"
-      RETURNING "inventoryItemId", "locationId"`,
-      [shopId, json(rows)],
-    );
-    // A row not returned was older than what the mirror holds: not applied, not a change.
-    applied = new Set(written.map((w) => `${w.inventoryItemId}@${w.locationId}`));
+  const n = levels.length;
+  const items = new Array<string>(n);
+  const locations = new Array<string>(n);
+  const available = new Array<number>(n);
+  const onHand = new Array<number | null>(n);
+  const committed = new Array<number | null>(n);
+  const updatedAt = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const level = levels[i];
+    items[i] = level.itemShopifyId;
+    locations[i] = level.locationShopifyId;
+    available[i] = level.available;
+    onHand[i] = level.onHand ?? null;
+    committed[i] = level.committed ?? null;
+    updatedAt[i] = level.shopifyUpdatedAt ?? null;
   }
-  return {
-    changes: resolved
-      .filter((r) => applied.has(`${r.itemId}@${r.locationId}`) && r.before !== levels[r.i].available)
-      .map((r) => ({ variantId: r.variantId!, locationId: r.locationId!, before: r.before, after: levels[r.i].available })),
-    unresolved: refs.filter((r) => !r.itemId || !r.locationId).map((r) => levels[r.i]),
-  };
+  const rows = await sqlFor().rows<{ i: number; variantId: string | null; locationId: string | null; before: number | null }>(
+    `WITH
+     -- The batch's items and locations by index lookups (a batch names a few hundred items: the
+     -- levels of one item come together), not by hashing every item of the shop for each batch.
+     items AS (SELECT id, "variantId", "shopifyId" FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])),
+     locations AS (SELECT id, "shopifyId" FROM "Location" WHERE "shopId" = $1 AND "shopifyId" = ANY($3::text[])),
+     input AS (
+       SELECT x.*, ii.id AS "itemId", ii."variantId", l.id AS "locationId", il.available AS before, il."shopifyUpdatedAt" AS "beforeUpdatedAt",
+              il.id IS NOT NULL AS existing
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::timestamptz[]) WITH ORDINALITY
+            AS x(item, location, available, "onHand", committed, "shopifyUpdatedAt", i)
+       LEFT JOIN items ii ON ii."shopifyId" = x.item
+       LEFT JOIN locations l ON l."shopifyId" = x.location
+       LEFT JOIN "InventoryLevel" il ON il."inventoryItemId" = ii.id AND il."locationId" = l.id
+     ), written AS (
+       INSERT INTO "InventoryLevel" (id, "shopId", "inventoryItemId", "locationId", available, "onHand", committed, "shopifyUpdatedAt", "updatedAt")
+       SELECT gen_random_uuid()::text, $1, "itemId", "locationId", available, COALESCE("onHand", available), COALESCE(committed, 0), "shopifyUpdatedAt", now()
+       FROM input WHERE "itemId" IS NOT NULL AND "locationId" IS NOT NULL
+       ON CONFLICT ("inventoryItemId", "locationId") DO UPDATE SET
+         available = EXCLUDED.available, "onHand" = EXCLUDED."onHand", committed = EXCLUDED.committed,
+         "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "updatedAt" = now()
+       WHERE "InventoryLevel"."shopifyUpdatedAt" IS NULL OR EXCLUDED."shopifyUpdatedAt" IS NULL
+          OR EXCLUDED."shopifyUpdatedAt" >= "InventoryLevel"."shopifyUpdatedAt"
+     )
+     -- Unresolved rows, and rows the upsert above applies (same rule as its WHERE) whose quantity moved.
+     SELECT (i - 1)::int AS i, "variantId", "locationId", before FROM input
+     WHERE "itemId" IS NULL OR "locationId" IS NULL
+        OR ((NOT existing OR "beforeUpdatedAt" IS NULL OR "shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" >= "beforeUpdatedAt")
+            AND before IS DISTINCT FROM available)`,
+    [shopId, items, locations, available, onHand, committed, updatedAt],
+  );
+  const changes: LevelChange[] = [];
+  const unresolved: InventoryLevelRecord[] = [];
+  for (const row of rows) {
+    if (row.variantId === null || row.locationId === null) unresolved.push(levels[row.i]);
+    else changes.push({ variantId: row.variantId, locationId: row.locationId, before: row.before, after: levels[row.i].available });
+  }
+  return { changes, unresolved };
 }

@@ -8,7 +8,8 @@ import { queues as defaultQueues, type Queues } from "~/queues.server";
 /**
  * The listings a stock change of `variantIds` at `locationId` can move: listings of those variants
  * and of bundles made from them, on channels that count that location (saleable and eligible),
- * or that share that location's quantity through an artificial count.
+ * or that share that location's quantity through an artificial count. A null location stands for
+ * any change of the variant (price, status, content).
  */
 export async function markStockChangeStale(
   prisma: PrismaClient,
@@ -16,19 +17,38 @@ export async function markStockChangeStale(
   variantIds: string[],
   locationId: string | null,
 ): Promise<number> {
-  if (variantIds.length === 0) return 0;
+  return markStockChangesStale(prisma, shopId, variantIds.map((variantId) => ({ variantId, locationId })));
+}
+
+/**
+ * The same for many (variant, location) changes at once, in one statement: the import marks a
+ * whole batch of levels this way.
+ */
+export async function markStockChangesStale(prisma: PrismaClient, shopId: string, changes: { variantId: string; locationId: string | null }[]): Promise<number> {
+  if (changes.length === 0) return 0;
+  const variantIds = changes.map((c) => c.variantId);
+  const locationIds = changes.map((c) => c.locationId);
   return prisma.$executeRaw`
+    WITH changed AS (
+      SELECT DISTINCT c."variantId", c."locationId" FROM unnest(${variantIds}::text[], ${locationIds}::text[]) AS c("variantId", "locationId")
+    ), touched AS (
+      SELECT "variantId", "locationId" FROM changed
+      UNION
+      SELECT bc."bundleId", c."locationId" FROM changed c JOIN "BundleComponent" bc ON bc."shopId" = ${shopId} AND bc."componentId" = c."variantId"
+    )
     UPDATE "Listing" AS l SET "staleSince" = clock_timestamp()
     WHERE l."shopId" = ${shopId}
-      AND (l."variantId" = ANY(${variantIds}::text[])
-           OR l."variantId" IN (SELECT "bundleId" FROM "BundleComponent" WHERE "shopId" = ${shopId} AND "componentId" = ANY(${variantIds}::text[])))
-      AND (
-        ${locationId}::text IS NULL
-        OR (
-          EXISTS (SELECT 1 FROM "Location" loc WHERE loc.id = ${locationId} AND loc.saleable)
-          AND NOT EXISTS (SELECT 1 FROM "LocationChannel" lc WHERE lc."locationId" = ${locationId} AND lc."channelId" = l."channelId" AND NOT lc.eligible)
-        )
-        OR EXISTS (SELECT 1 FROM "AllocationRule" ar WHERE ar."channelId" = l."channelId" AND ar.kind = 'VENDOR_SHARE' AND ar."locationId" = ${locationId})
+      AND EXISTS (
+        SELECT 1 FROM touched t
+        WHERE t."variantId" = l."variantId"
+          AND (
+            t."locationId" IS NULL
+            OR (
+              EXISTS (SELECT 1 FROM "Location" loc WHERE loc.id = t."locationId" AND loc.saleable)
+              AND NOT EXISTS (SELECT 1 FROM "LocationChannel" lc WHERE lc."locationId" = t."locationId" AND lc."channelId" = l."channelId" AND NOT lc.eligible)
+            )
+            OR EXISTS (SELECT 1 FROM "AllocationRule" ar WHERE ar."channelId" = l."channelId" AND ar.kind = 'VENDOR_SHARE' AND ar."locationId" = t."locationId")
+          )
       )`;
 }
 

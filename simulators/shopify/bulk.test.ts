@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ShopifySimulator } from "./server";
-import { adminClient, raw, SHOP, simulatorWith } from "./test-helpers";
+import { adminClient, raw, SHOP, simulatorWith, type Raw } from "./test-helpers";
 
 let sim: ShopifySimulator;
 beforeAll(async () => {
@@ -38,8 +38,9 @@ interface BulkLine {
 }
 
 describe("bulk query operations", () => {
-  it("given a nested bulk query, when it runs to completion, then the JSONL has one line per node and children carry __parentId", async () => {
-    const client = adminClient(sim);
+  it("given a nested bulk query on API 2025-10, when it runs to completion, then a second one waits its turn and the JSONL has one line per node with children carrying __parentId", async () => {
+    // Before 2026-01 one bulk query runs at a time per shop.
+    const client = adminClient(sim, undefined, "2025-10");
     const started = await raw<RunResult>(client, RUN, { q: BULK_QUERY });
     expect(started.data!.bulkOperationRunQuery.userErrors).toEqual([]);
     const op = started.data!.bulkOperationRunQuery.bulkOperation!;
@@ -98,5 +99,22 @@ describe("bulk query operations", () => {
     const res = await raw<RunResult>(adminClient(sim), RUN, { q: `{ products { edges { node { id nope } } } }` });
     expect(res.data!.bulkOperationRunQuery.bulkOperation).toBeNull();
     expect(res.data!.bulkOperationRunQuery.userErrors[0]).toMatchObject({ field: ["query"], code: "INVALID" });
+  });
+
+  it("given API 2026-01, when six bulk queries are started at once, then five run side by side and the sixth is refused", async () => {
+    const client = adminClient(sim, undefined, "2026-01");
+    const results: Raw<RunResult>[] = [];
+    for (let i = 0; i < 6; i++) results.push(await raw<RunResult>(client, RUN, { q: `{ products { edges { node { id } } } }` }));
+    expect(results.slice(0, 5).map((r) => r.data!.bulkOperationRunQuery.userErrors)).toEqual([[], [], [], [], []]);
+    expect(results[5].data!.bulkOperationRunQuery).toMatchObject({ bulkOperation: null, userErrors: [{ code: "OPERATION_IN_PROGRESS" }] });
+    // All five complete
+    const ids = results.slice(0, 5).map((r) => r.data!.bulkOperationRunQuery.bulkOperation!.id);
+    for (const id of ids) {
+      for (;;) {
+        const res = await raw<{ node: BulkOperationView }>(client, POLL, { id });
+        if (res.data!.node.status === "COMPLETED") break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
   });
 });

@@ -70,6 +70,15 @@ function rootConnectionField(document: DocumentNode): FieldNode | string {
   return fields[0];
 }
 
+/**
+ * Bulk query operations an app may run at once per shop: five from API 2026-01, one before
+ * ("Perform bulk operations with the GraphQL Admin API", shopify.dev/docs/api/usage/bulk-operations/queries;
+ * changelog "Faster bulk operations", Dec 2025).
+ */
+export function concurrentBulkQueries(apiVersion: string): number {
+  return apiVersion === "unstable" || (/^\d{4}-\d{2}$/.test(apiVersion) && apiVersion >= "2026-01") ? 5 : 1;
+}
+
 export class BulkRunner {
   readonly dir = mkdtempSync(path.join(tmpdir(), "shopify-sim-bulk-"));
 
@@ -80,7 +89,8 @@ export class BulkRunner {
   ) {}
 
   start(shop: ShopState, query: string, apiVersion = "2025-01"): { bulkOperation: BulkOperationRec | null; userErrors: UserError[] } {
-    const running = shop.bulkOperations.find((b) => b.status === "CREATED" || b.status === "RUNNING" || b.status === "CANCELING");
+    const active = shop.bulkOperations.filter((b) => b.status === "CREATED" || b.status === "RUNNING" || b.status === "CANCELING");
+    const running = active.length >= concurrentBulkQueries(apiVersion) ? active[0] : undefined;
     if (running) {
       return {
         bulkOperation: null,

@@ -11,8 +11,8 @@ export async function simulatorWith(catalog: CatalogSpec, options: Partial<Simul
   return startShopifySimulator({ apiSecret: SECRET, shops: [{ domain: SHOP, accessToken: TOKEN, catalog }], ...options });
 }
 
-export function adminClient(sim: ShopifySimulator, token = TOKEN): GraphQLClient {
-  return new GraphQLClient(sim.adminUrl(SHOP), { headers: { "X-Shopify-Access-Token": token }, errorPolicy: "all" });
+export function adminClient(sim: ShopifySimulator, token = TOKEN, apiVersion?: string): GraphQLClient {
+  return new GraphQLClient(sim.adminUrl(SHOP, apiVersion), { headers: { "X-Shopify-Access-Token": token }, errorPolicy: "all" });
 }
 
 export interface Raw<T> {
