@@ -75,18 +75,7 @@ export function throttleInto(
   runningTotal: number,
   discontinued: boolean,
 ): boolean {
-  // The cheap common case first: stock at or above every threshold that could apply.
-  let threshold = Math.max(0, channel.lowStockThreshold);
-  let raisedBy: Channel | null = null;
-  if (channels !== undefined) {
-    for (let i = 0; i < channels.length; i++) {
-      const other = channels[i];
-      if (other.priority < channel.priority && other.id !== channel.id && other.lowStockThreshold > threshold) {
-        threshold = other.lowStockThreshold;
-        raisedBy = other;
-      }
-    }
-  }
+  const { threshold, raisedBy } = effectiveThreshold(channel, channels);
   if (threshold === 0 || pool >= threshold) return false;
   if (discontinued && ranksFirst(channel, channels)) {
     steps.push(discontinuedStep(0, runningTotal, pool, threshold, channel.name));
