@@ -18,7 +18,7 @@ import { createEmptyDatabase, dropDatabase, migrate } from "../../test/global-se
 
 const changes = Number(process.argv[2] ?? 10_000);
 const skuCount = Number(process.argv[3] ?? 1_000);
-const steadySeconds = Number(process.argv[4] ?? 20);
+const steadySeconds = Number(process.argv[4] ?? 10);
 const variantsPerProduct = 4;
 
 const databaseName = `anchorline_bench_sync_${Date.now()}`;
@@ -165,7 +165,7 @@ for (let sent = 0; sent < changes; ) {
   await rig.shopify.deliveries.settled();
 }
 console.log(`burst sent in ${((performance.now() - burstStarted) / 1000).toFixed(1)} s; webhook deliveries not answered 200: ${rig.shopify.deliveries.log.filter((d) => d.status !== 200).length}`);
-await report("burst", changes, Math.min(changes, variants.length), burstStarted, burstMarks, 180_000);
+await report("burst", changes, Math.min(changes, variants.length), burstStarted, burstMarks, 90_000);
 
 // ---------------------------------------------------------------- phase 2: steady, 100 changes/s
 const steadyMarks = marks();
@@ -177,7 +177,7 @@ for (let sent = 0; sent < steadyChanges; sent++) {
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   change((sent * 7) % variants.length);
 }
-await report("steady 100 changes/s", steadyChanges, Math.min(steadyChanges, variants.length), steadyStarted, steadyMarks, 120_000);
+await report("steady 100 changes/s", steadyChanges, Math.min(steadyChanges, variants.length), steadyStarted, steadyMarks, 30_000);
 
 const stuck = await prisma.listing.groupBy({ by: ["syncState"], where: { shopId: rig.shopId }, _count: true });
 console.log(`\nlistings by state at the end: ${stuck.map((s) => `${s.syncState} ${s._count}`).join(", ")}`);
