@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { defaultParityMatrix, type ParityEdge, parityViolations, pushHeldForReview, type VisiblePrice } from "./parity";
 import { aChannel } from "./test-fixtures";
@@ -105,5 +106,56 @@ describe("the default parity matrix (domain.md: Amazon and Walmart watch every p
       { channelId: "ch-shopify", channelName: "Shopify", priceCents: 2_000, shippingCents: 0, couponCents: 200 },
     ];
     expect(parityViolations(edges, prices).map((v) => v.watchedId)).toEqual(["ch-shopify"]);
+  });
+});
+
+describe("parity, for any prices", () => {
+  const ids = ["a", "b", "c"];
+  const anEdge = fc.record({
+    watcherId: fc.constantFrom(...ids),
+    watchedId: fc.constantFrom(...ids),
+    toleranceBps: fc.integer({ min: 0, max: 2_000 }),
+    toleranceCents: fc.integer({ min: 0, max: 500 }),
+    includeShipping: fc.boolean(),
+    includeCoupons: fc.boolean(),
+    allowViolations: fc.boolean(),
+  });
+  const prices = fc.tuple(
+    ...ids.map((id) =>
+      fc.record({
+        channelId: fc.constant(id),
+        channelName: fc.constant(id.toUpperCase()),
+        priceCents: fc.integer({ min: 0, max: 50_000 }),
+        shippingCents: fc.integer({ min: 0, max: 1_500 }),
+        couponCents: fc.integer({ min: 0, max: 2_000 }),
+      }),
+    ),
+  );
+
+  it("given any matrix and prices, when violations are listed, then a watched channel is reported exactly when it is cheaper than its watcher by more than the tolerance", () => {
+    fc.assert(
+      fc.property(fc.array(anEdge, { maxLength: 6 }), prices, (edges, visible) => {
+        const found = parityViolations(edges, visible);
+        const expected = edges.filter((e) => {
+          const watcher = visible.find((p) => p.channelId === e.watcherId)!;
+          const watched = visible.find((p) => p.channelId === e.watchedId)!;
+          const seen = (p: VisiblePrice) => p.priceCents + (e.includeShipping ? p.shippingCents : 0) - (e.includeCoupons ? p.couponCents : 0);
+          const tolerance = Math.max(e.toleranceCents, Math.floor((Math.max(0, seen(watcher)) * e.toleranceBps) / 10_000));
+          return seen(watcher) - seen(watched) > tolerance;
+        });
+        expect(found.map((v) => `${v.watcherId}>${v.watchedId}`)).toEqual(expected.map((e) => `${e.watcherId}>${e.watchedId}`));
+        for (const v of found) expect(v.excessCents).toBeGreaterThan(0);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("given any matrix and prices, when a channel re-pushes the price it already shows, then the push is never held", () => {
+    fc.assert(
+      fc.property(fc.array(anEdge, { maxLength: 6 }), prices, fc.nat({ max: 2 }), (edges, visible, which) => {
+        expect(pushHeldForReview(edges, visible, visible[which]).held).toBe(false);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
