@@ -1,0 +1,162 @@
+// `npm run demo`: Anchorline on one machine with everything it talks to simulated, and a scenario
+// to watch. Starts PostgreSQL (configured or embedded), Redis, the Shopify and marketplace
+// simulators, the workers (in this process) and the admin app (a child process, the production
+// build as `npm start` serves it); prints where the admin screens are; runs the scenario and its
+// report; then serves until Ctrl-C, which stops everything. A second start reuses the data.
+//
+// Flags: --once (exit after the report), --json <file> (write the report there too).
+// Settings: DATABASE_URL, REDIS_URL (else embedded PostgreSQL / local or started Redis),
+// DEMO_DATA_DIR (.data/demo), DEMO_PORT (3000), DEMO_ADMIN_PORT (3100), DEMO_PRODUCTS (200),
+// DEMO_VARIANTS (3), DEMO_LOCATIONS (3), DEMO_FLASH_SECONDS (25).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { assertDemoAllowed, developmentEncryptionKey, migrate, ROOT, startDatabase, startRedis, type Service } from "./infra";
+
+const { values: flags } = parseArgs({ options: { once: { type: "boolean", default: false }, json: { type: "string" } } });
+const t0 = performance.now();
+const log = (line: string) => console.log(line === "" ? "" : `[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}`);
+
+try {
+  assertDemoAllowed();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
+const dataDir = path.resolve(ROOT, process.env.DEMO_DATA_DIR ?? ".data/demo");
+mkdirSync(dataDir, { recursive: true });
+
+async function freePort(preferred: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(null));
+      server.listen(port, "127.0.0.1", () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === "object" && address ? address.port : null));
+      });
+    });
+  return (await tryListen(preferred)) ?? (await tryListen(0))!;
+}
+
+const services: Service[] = [];
+let child: ChildProcess | null = null;
+let shutdown: (signal: string) => Promise<void> = async () => process.exit(1);
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+try {
+  log("Anchorline demo: starting");
+  const database = await startDatabase(dataDir, log);
+  services.push(database);
+  log(`PostgreSQL: ${database.origin}`);
+  migrate(database.url);
+  log("migrations applied (scripts/prisma.mjs migrate deploy)");
+  const redis = await startRedis(log);
+  services.push(redis);
+  log(`queues: BullMQ on Redis (${redis.origin})`);
+
+  const port = await freePort(Number(process.env.DEMO_PORT ?? 3000));
+  const apiSecret = process.env.DEMO_SHOPIFY_API_SECRET ?? randomBytes(24).toString("base64url");
+  // The app's modules read these when first loaded: set them, then import.
+  Object.assign(process.env, {
+    NODE_ENV: process.env.NODE_ENV ?? "development",
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? "anchorline-demo",
+    SHOPIFY_API_KEY: "anchorline-demo",
+    // A secret of this run only: it signs the simulated store's webhooks and the demo's sessions.
+    SHOPIFY_API_SECRET: apiSecret,
+    SHOPIFY_APP_URL: `http://localhost:${port}`,
+    ANCHORLINE_ENCRYPTION_KEY: process.env.ANCHORLINE_ENCRYPTION_KEY ?? developmentEncryptionKey(dataDir),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+    PORT: String(port),
+  });
+
+  const require = createRequire(import.meta.url);
+  if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
+    log("building the admin app (first start only, about 30 s)");
+    const built = spawnSync(process.execPath, [require.resolve("@remix-run/dev/dist/cli.js"), "vite:build"], { cwd: ROOT, stdio: "ignore" });
+    if (built.status !== 0) throw new Error("the app's build failed: run `npm run build` to see why");
+  }
+
+  const { default: prisma } = await import("~/db.server");
+  const { createRedisConnection, queues } = await import("~/queues.server");
+  const { closeSharedRevisionRedis } = await import("~/channels/ebay");
+  const { createWorkers } = await import("../workers/processors");
+  const { startWorld } = await import("./world");
+  const { runScenario, formatReport } = await import("./scenario");
+  const { startAdminProxy } = await import("./admin-proxy");
+
+  const connection = createRedisConnection();
+  const workers = createWorkers(connection);
+  log(`workers: ${workers.map((w) => w.name).join(", ")} (in this process)`);
+
+  const world = await startWorld({
+    prisma,
+    catalog: { products: Number(process.env.DEMO_PRODUCTS ?? 200), variantsPerProduct: Number(process.env.DEMO_VARIANTS ?? 3), locations: Number(process.env.DEMO_LOCATIONS ?? 3) },
+    webhookUrl: `http://127.0.0.1:${port}/webhooks`,
+    apiSecret,
+    log,
+  });
+  log(`Shopify simulator: ${world.shopify.url} (shop ${world.domain}, ${world.variants.length} variants); marketplaces: Amazon ${world.amazon.url}, eBay ${world.ebay.url}, Walmart ${world.walmart.url}, TikTok ${world.tiktok.url}`);
+
+  const appLog = createWriteStream(path.join(dataDir, "app.log"), { flags: "a" });
+  child = spawn(process.execPath, [require.resolve("@remix-run/serve/dist/cli.js"), "./build/server/index.js"], { cwd: ROOT, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.pipe(appLog);
+  child.stderr?.pipe(appLog);
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`the admin app exited (${child.exitCode}); see ${path.relative(ROOT, dataDir)}/app.log`);
+    if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const proxy = await startAdminProxy({ appUrl: `http://127.0.0.1:${port}`, shop: world.domain, apiKey: "anchorline-demo", apiSecret, port: await freePort(Number(process.env.DEMO_ADMIN_PORT ?? 3100)) });
+  log(`admin app (remix-serve, production build) on :${port}, log in ${path.relative(ROOT, dataDir)}/app.log`);
+  log("");
+  log(`Admin screens of the demo shop, signed in (demo session): ${proxy.url}/app`);
+  log(`  inventory ${proxy.url}/app/inventory · channels ${proxy.url}/app/channels · pricing ${proxy.url}/app/pricing · activity ${proxy.url}/app/activity`);
+
+  let stopping = false;
+  shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping (workers finish the jobs they hold)`);
+    const hardStop = setTimeout(() => process.exit(1), 20_000);
+    hardStop.unref();
+    await proxy.close();
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child!.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+    await Promise.all(workers.map((w) => w.close()));
+    await queues().close();
+    await closeSharedRevisionRedis();
+    connection.disconnect();
+    await world.stop();
+    await prisma.$disconnect();
+    for (const service of services.reverse()) await service.stop();
+    log("stopped; `npm run demo` again reuses the data");
+    process.exit(0);
+  };
+
+  const report = await runScenario({ prisma, queues: queues(), world, log, flashSeconds: Number(process.env.DEMO_FLASH_SECONDS ?? 25) });
+  for (const line of formatReport(report)) console.log(line);
+  if (flags.json) writeFileSync(path.resolve(flags.json), JSON.stringify(report, null, 2));
+  if (flags.once) await shutdown("done");
+  else {
+    log("");
+    log(`Still serving: the admin screens at ${proxy.url}/app. Ctrl-C stops everything.`);
+  }
+} catch (error) {
+  console.error(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  child?.kill("SIGTERM");
+  for (const service of services.reverse()) await service.stop().catch(() => {});
+  process.exit(1);
+}

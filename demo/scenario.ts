@@ -1,0 +1,354 @@
+// The story the demo tells, on the running system: the first sync, a flash sale on TikTok Shop
+// while Amazon and eBay buyers keep buying, a parity violation caught, an oversell averted by
+// low-stock throttling; then a report. Everything goes through the real pipeline: simulated buyers
+// order on the marketplace simulators, Anchorline imports the orders, lowers Shopify, and pushes
+// the new quantities to every other marketplace.
+import type { PrismaClient } from "@prisma/client";
+import { requestRecompute } from "~/anchor/stale.server";
+import type { Queues } from "~/queues.server";
+import type { StoreEvent } from "../simulators/shopify/store";
+import { saveParityEdge, savePriceRule } from "~/services/pricing.server";
+import { saveChannelThrottling } from "~/services/rules.server";
+import { MARKETPLACES, NAMES, type DemoVariant, type Marketplace, type World } from "./world";
+
+export interface ScenarioOptions {
+  prisma: PrismaClient;
+  queues: Queues;
+  world: World;
+  log: (line: string) => void;
+  /** Seconds the flash sale lasts at most (DEMO_FLASH_SECONDS). */
+  flashSeconds: number;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface ScenarioReport {
+  orders: Record<Marketplace, number>;
+  turnedAway: Record<Marketplace, number>;
+  oversells: { flashSale: number; throttledWave: number; total: number };
+  latencyMs: Record<Marketplace | "all", LatencySummary>;
+  /** Every latency sample (ms), for the benchmark's model of the 15-minute baseline. */
+  latencySamplesMs: number[];
+  calls: Record<Marketplace, { total: number; status429: number }>;
+  heldByParity: number;
+  /** The flash sale's order stream: seconds from its start, channel, units. */
+  flashStream: { at: number; marketplace: Marketplace; sku: string; quantity: number }[];
+  flashStock: Record<string, number>;
+  seconds: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function percentiles(values: readonly number[]): LatencySummary {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : NaN);
+  return { count: sorted.length, p50: at(50), p90: at(90), p95: at(95), p99: at(99), max: sorted.length ? sorted[sorted.length - 1] : NaN };
+}
+
+/**
+ * Latency from a Shopify inventory change to each marketplace's acknowledgement of the push that
+ * carries it: the change's time is taken when the simulated store changes; the acknowledgement is
+ * the listing's pushedAt once its desired state, recomputed after the change, has been pushed.
+ * A change that leaves a channel's number as it was needs no push and is not counted.
+ */
+class LatencyTracker {
+  private open: { variantId: string; at: number; channels: Set<string> }[] = [];
+  readonly samples = new Map<string, number[]>();
+  private timer: NodeJS.Timeout | null = null;
+  private itemToVariant = new Map<string, string>();
+  private unsubscribe: () => void = () => {};
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly world: World,
+  ) {}
+
+  async start(): Promise<void> {
+    const items = await this.prisma.inventoryItem.findMany({ where: { shopId: this.world.shopId }, select: { shopifyId: true, variantId: true } });
+    for (const item of items) this.itemToVariant.set(item.shopifyId.replace(/^gid:\/\/shopify\/\w+\//, ""), item.variantId);
+    const channelIds = MARKETPLACES.map((m) => this.world.channels[m].id);
+    const onChange = (event: StoreEvent) => {
+      if (event.kind !== "inventory_level") return;
+      const variantId = this.itemToVariant.get(event.item.id.replace(/^gid:\/\/shopify\/\w+\//, ""));
+      if (variantId) this.open.push({ variantId, at: Date.now(), channels: new Set(channelIds) });
+    };
+    this.world.shopify.store.on("change", onChange);
+    this.unsubscribe = () => this.world.shopify.store.off("change", onChange);
+    this.timer = setInterval(() => void this.sample(), 100);
+  }
+
+  private sampling = false;
+  private async sample(): Promise<void> {
+    if (this.sampling || this.open.length === 0) return;
+    this.sampling = true;
+    try {
+      const variantIds = [...new Set(this.open.map((o) => o.variantId))];
+      const listings = await this.prisma.listing.findMany({
+        where: { shopId: this.world.shopId, variantId: { in: variantIds } },
+        select: { channelId: true, variantId: true, desiredAt: true, desiredVersion: true, pushedVersion: true, pushedAt: true },
+      });
+      const byKey = new Map(listings.map((l) => [`${l.variantId}:${l.channelId}`, l]));
+      const now = Date.now();
+      for (const change of this.open) {
+        for (const channelId of change.channels) {
+          const l = byKey.get(`${change.variantId}:${channelId}`);
+          if (!l) continue;
+          if (l.desiredAt && l.pushedAt && l.desiredAt.getTime() >= change.at && l.pushedVersion === l.desiredVersion && l.pushedAt >= l.desiredAt) {
+            const list = this.samples.get(channelId) ?? [];
+            list.push(l.pushedAt.getTime() - change.at);
+            this.samples.set(channelId, list);
+            change.channels.delete(channelId);
+          }
+        }
+      }
+      // 30 s without a push: the change did not move this channel's number (or it is held).
+      this.open = this.open.filter((c) => c.channels.size > 0 && now - c.at < 30_000);
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  async settle(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.open.length > 0 && Date.now() < deadline) await sleep(100);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe();
+  }
+}
+
+export async function runScenario(options: ScenarioOptions): Promise<ScenarioReport> {
+  const { prisma, queues, world, log } = options;
+  const started = Date.now();
+  const runStart = new Date(started - 1000);
+  const callMarks = Object.fromEntries(MARKETPLACES.map((m) => [m, world.calls(m).length])) as Record<Marketplace, number>;
+  const turnedAway = Object.fromEntries(MARKETPLACES.map((m) => [m, 0])) as Record<Marketplace, number>;
+  const channelIds = MARKETPLACES.map((m) => world.channels[m].id);
+  const locations = world.shopify.store.shop(world.domain).locations;
+
+  // The marketplaces tell Anchorline of a new order (TikTok's order webhooks, eBay's platform
+  // notifications, Amazon's ORDER_CHANGE notifications); the simulators have no such push, so each
+  // simulated buyer's order is followed by the import job such a notification starts. Jobs of one
+  // channel within 250 ms are one job.
+  const notify = (m: Marketplace) =>
+    void queues["order-import"].add("import", { channelId: world.channels[m].id }, { deduplication: { id: `demo-order-notice:${world.channels[m].id}`, ttl: 250 } });
+
+  /** A simulated buyer: buys only what the marketplace lists, as a real one can. */
+  const tryBuy = (m: Marketplace, v: DemoVariant, quantity: number): boolean => {
+    if ((world.quantityOn(m, v) ?? 0) < quantity) {
+      turnedAway[m]++;
+      return false;
+    }
+    world.buy(m, v, quantity);
+    notify(m);
+    return true;
+  };
+
+  const waitForSync = async (what: string, timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let lastLine = "";
+    let quiet = 0;
+    for (;;) {
+      const [stale, pending, total] = await Promise.all([
+        prisma.listing.count({ where: { shopId: world.shopId, staleSince: { not: null } } }),
+        prisma.listing.count({ where: { shopId: world.shopId, syncState: "PENDING" } }),
+        prisma.listing.count({ where: { shopId: world.shopId } }),
+      ]);
+      const line = `  ${what}: ${total - stale - pending} / ${total} listings in sync (${stale} to recompute, ${pending} to push)`;
+      if (line !== lastLine) log((lastLine = line));
+      quiet = stale + pending === 0 ? quiet + 1 : 0;
+      if (quiet >= 3) return;
+      if (Date.now() > deadline) {
+        log(`  ${what}: still ${stale + pending} listings under way after ${timeoutMs / 1000} s; going on`);
+        return;
+      }
+      await sleep(500);
+    }
+  };
+
+  const setStock = (v: DemoVariant, units: number) => {
+    for (const [i, location] of locations.entries()) world.shopify.store.setAvailable(world.domain, v.itemShopifyId, location.id, i === 0 ? units : 0);
+  };
+  const shows = (v: DemoVariant) => MARKETPLACES.map((m) => `${m} ${world.quantityOn(m, v)}`).join(", ");
+  const oversoldSince = (since: Date) => prisma.channelOrder.count({ where: { shopId: world.shopId, oversold: true, importedAt: { gte: since } } });
+  const importAll = async () => {
+    // A last sweep of every account, as the scheduled polling would do.
+    for (const channelId of channelIds) await queues["order-import"].add("import", { channelId }, { deduplication: { id: `demo-order-sweep:${channelId}`, ttl: 100 } });
+  };
+
+  // ------------------------------------------------------------ 1. the first sync
+  log("");
+  log("▶ 1. Anchorline computes every listing and pushes it to the four marketplaces");
+  await requestRecompute(world.shopId, queues);
+  await waitForSync("first sync");
+  const sample = world.variants[0];
+  log(`  e.g. ${sample.sku}: Shopify ${world.anchorQuantity(sample)}; marketplaces show ${shows(sample)}`);
+
+  const tracker = new LatencyTracker(prisma, world);
+  await tracker.start();
+
+  // ------------------------------------------------------------ 2. the flash sale
+  const hot = world.variants.slice(1, 5);
+  const flashStock = 40;
+  log("");
+  log(`▶ 2. Flash sale on TikTok Shop: ${hot.length} SKUs with ${flashStock} units each; Amazon and eBay buyers keep buying`);
+  for (const v of hot) setStock(v, flashStock);
+  await world.shopify.deliveries.settled();
+  await waitForSync("restock before the sale", 60_000);
+  log(`  ${hot[0].sku} before the sale: Shopify ${world.anchorQuantity(hot[0])}; ${shows(hot[0])}`);
+  const flashStart = new Date();
+  const flashStream: ScenarioReport["flashStream"] = [];
+  const ordersAt = Object.fromEntries(MARKETPLACES.map((m) => [m, 0])) as Record<Marketplace, number>;
+  const saleStarted = Date.now();
+  let nextProgress = saleStarted + 2000;
+  let tick = 0;
+  while (Date.now() - saleStarted < options.flashSeconds * 1000) {
+    tick++;
+    const plan: [Marketplace, number][] = [["tiktok", 0.8], ["amazon", 0.2], ["ebay", 0.2]];
+    for (const [m, chance] of plan) {
+      if (Math.random() > chance) continue;
+      const v = hot[Math.floor(Math.random() * hot.length)];
+      const quantity = m === "tiktok" && Math.random() < 0.3 ? 2 : 1;
+      if (tryBuy(m, v, quantity)) {
+        ordersAt[m]++;
+        flashStream.push({ at: (Date.now() - saleStarted) / 1000, marketplace: m, sku: v.sku, quantity });
+      }
+    }
+    // Amazon and eBay buyers also buy the rest of the catalogue.
+    if (tick % 5 === 0) {
+      for (const m of ["amazon", "ebay"] as const) {
+        const v = world.variants[5 + Math.floor(Math.random() * (world.variants.length - 5))];
+        if (tryBuy(m, v, 1)) ordersAt[m]++;
+      }
+    }
+    if (Date.now() >= nextProgress) {
+      nextProgress += 2000;
+      const left = hot.reduce((n, v) => n + world.anchorQuantity(v), 0);
+      log(`  t=${String(Math.round((Date.now() - saleStarted) / 1000)).padStart(2)}s orders: TikTok ${ordersAt.tiktok}, Amazon ${ordersAt.amazon}, eBay ${ordersAt.ebay} | flash SKUs left in Shopify ${left}; ${hot[0].sku}: ${shows(hot[0])}`);
+    }
+    if (hot.every((v) => MARKETPLACES.every((m) => (world.quantityOn(m, v) ?? 0) === 0))) {
+      log("  every flash-sale SKU now shows 0 everywhere: sold out");
+      break;
+    }
+    await sleep(100);
+  }
+  await importAll();
+  await waitForSync("after the sale", 60_000);
+  const flashOversold = await oversoldSince(flashStart);
+  log(`  flash sale: ${flashStream.length} orders on the flash SKUs; oversold orders: ${flashOversold}; buyers turned away (listed 0): TikTok ${turnedAway.tiktok}, Amazon ${turnedAway.amazon}, eBay ${turnedAway.ebay}`);
+
+  // ------------------------------------------------------------ 3. parity
+  log("");
+  const paritySku = world.variants[world.variants.length - 1];
+  log(`▶ 3. Parity: Amazon watches eBay; a price rule makes eBay 10% cheaper on ${paritySku.sku}`);
+  const edgeErrors = await saveParityEdge(world.domain, { watcherId: world.channels.amazon.id, watchedId: world.channels.ebay.id, tolerancePercent: "0", includeShipping: "on", includeCoupons: "on" }, "demo", prisma);
+  if (edgeErrors) throw new Error(`parity edge refused: ${JSON.stringify(edgeErrors)}`);
+  const existingRule = await prisma.priceRule.findFirst({ where: { shopId: world.shopId, channelId: world.channels.ebay.id, scope: "VARIANT" } });
+  const ruleErrors = await savePriceRule(world.domain, { ruleId: existingRule?.id ?? "", channelId: world.channels.ebay.id, scope: "variant", scopeRef: paritySku.sku, differentialPercent: "-10", rounding: "none" }, "demo", prisma);
+  if (ruleErrors) throw new Error(`price rule refused: ${JSON.stringify(ruleErrors)}`);
+  let held: { channelSku: string; syncMessage: string | null } | null = null;
+  for (let i = 0; i < 100 && !held; i++) {
+    held = await prisma.listing.findFirst({ where: { shopId: world.shopId, syncState: "HELD" }, select: { channelSku: true, syncMessage: true } });
+    if (!held) await sleep(200);
+  }
+  const heldByParity = await prisma.listing.count({ where: { shopId: world.shopId, syncState: "HELD" } });
+  if (held) log(`  caught: ${heldByParity} push held, ${held.channelSku}: ${held.syncMessage ?? "(no message)"}`);
+  else log("  no push was held (the engine saw no violation)");
+  log(`  prices now: eBay ${world.priceOn("ebay", paritySku)}¢, Amazon ${world.priceOn("amazon", paritySku)}¢ (Amazon's new price waits for the merchant's review on the Pricing screen)`);
+
+  // ------------------------------------------------------------ 4. throttling
+  log("");
+  const last = world.variants[5];
+  const lastUnits = 12;
+  const threshold = 6;
+  log(`▶ 4. Low-stock throttling: below ${threshold} units only Amazon (priority 1) lists ${last.sku}; ${lastUnits} units, buyers on all four marketplaces`);
+  for (const m of ["ebay", "walmart", "tiktok"] as const) {
+    const channel = world.channels[m];
+    const errors = await saveChannelThrottling(world.domain, { channelId: channel.id, priority: String(channel.priority), riskMultiplier: "", lowStockThreshold: String(threshold), untrackedQuantity: "0" }, "demo", prisma);
+    if (errors) throw new Error(`throttling refused on ${m}: ${JSON.stringify(errors)}`);
+  }
+  setStock(last, lastUnits);
+  await world.shopify.deliveries.settled();
+  await waitForSync("throttling saved, stock set", 60_000);
+  log(`  before: Shopify ${world.anchorQuantity(last)}; ${shows(last)}`);
+  const waveStart = new Date();
+  const throttledAway = Object.fromEntries(MARKETPLACES.map((m) => [m, 0])) as Record<Marketplace, number>;
+  let lastShown = "";
+  for (let round = 0; round < 60 && MARKETPLACES.some((m) => (world.quantityOn(m, last) ?? 0) > 0); round++) {
+    for (const m of MARKETPLACES) {
+      if (Math.random() < 0.5) continue;
+      if (tryBuy(m, last, 1)) ordersAt[m]++;
+      else throttledAway[m]++;
+    }
+    const line = `  Shopify ${world.anchorQuantity(last)}; ${shows(last)}`;
+    if (line !== lastShown) log((lastShown = line));
+    await sleep(400);
+  }
+  await importAll();
+  await waitForSync("after the last units", 60_000);
+  const waveOversold = await oversoldSince(waveStart);
+  log(`  last units: oversold orders ${waveOversold}; buyers turned away while the listing showed 0: ${MARKETPLACES.map((m) => `${m} ${throttledAway[m]}`).join(", ")}`);
+
+  await tracker.settle();
+  tracker.stop();
+
+  // ------------------------------------------------------------ report
+  const orders = Object.fromEntries(
+    await Promise.all(MARKETPLACES.map(async (m) => [m, await prisma.channelOrder.count({ where: { channelId: world.channels[m].id, importedAt: { gte: runStart } } })] as const)),
+  ) as Record<Marketplace, number>;
+  const all: number[] = [];
+  const latencyMs = {} as ScenarioReport["latencyMs"];
+  for (const m of MARKETPLACES) {
+    const values = tracker.samples.get(world.channels[m].id) ?? [];
+    all.push(...values);
+    latencyMs[m] = percentiles(values);
+  }
+  latencyMs.all = percentiles(all);
+  const calls = Object.fromEntries(
+    MARKETPLACES.map((m) => {
+      const window = world.calls(m).slice(callMarks[m]);
+      return [m, { total: window.length, status429: window.filter((r) => r.status === 429).length }];
+    }),
+  ) as ScenarioReport["calls"];
+  return {
+    orders,
+    turnedAway,
+    oversells: { flashSale: flashOversold, throttledWave: waveOversold, total: await oversoldSince(runStart) },
+    latencyMs,
+    latencySamplesMs: all,
+    calls,
+    heldByParity,
+    flashStream,
+    flashStock: Object.fromEntries(hot.map((v) => [v.sku, flashStock])),
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+export function formatReport(report: ScenarioReport): string[] {
+  const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)}`.padStart(6) : "     –");
+  const lines = [
+    "",
+    `━━ Report (scenario ${report.seconds.toFixed(0)} s) ━━`,
+    `orders imported   ${MARKETPLACES.map((m) => `${NAMES[m]} ${report.orders[m]}`).join(" · ")}`,
+    `oversold orders   ${report.oversells.total} (flash sale ${report.oversells.flashSale}, last units under throttling ${report.oversells.throttledWave})`,
+    `buyers turned away because the listing showed 0: ${MARKETPLACES.map((m) => `${NAMES[m]} ${report.turnedAway[m]}`).join(" · ")}`,
+    `pushes held by parity: ${report.heldByParity}`,
+    "latency, Shopify change → marketplace acknowledgement (ms):",
+    "  channel          n     p50    p90    p95    p99    max",
+  ];
+  for (const key of [...MARKETPLACES, "all"] as const) {
+    const l = report.latencyMs[key];
+    lines.push(`  ${(key === "all" ? "all" : NAMES[key]).padEnd(12)} ${String(l.count).padStart(5)}  ${ms(l.p50)} ${ms(l.p90)} ${ms(l.p95)} ${ms(l.p99)} ${ms(l.max)}`);
+  }
+  lines.push(`calls to each marketplace: ${MARKETPLACES.map((m) => `${NAMES[m]} ${report.calls[m].total} (${report.calls[m].status429} × 429)`).join(" · ")}`);
+  return lines;
+}
