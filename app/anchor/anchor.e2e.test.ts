@@ -115,6 +115,23 @@ describe("the anchor", () => {
     expect(third).toMatchObject({ state: "APPLIED", quantityAfter: before - 2 });
   });
 
+  it("given the same write-back run five times at once, when they race, then Shopify applies it once and none is marked failed", async () => {
+    const { itemId, locationId } = stockedPair(7);
+    const before = shopifyAvailable(itemId, locationId);
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain } });
+    const variant = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, inventoryItem: { shopifyId: itemId } } });
+    const location = await prisma.location.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: locationId } });
+    const request = { shopId: shop.id, sourceKey: "channel-order-line:e2e-race", variantId: variant.id, locationId: location.id, delta: -3 };
+
+    const client = await adminClientForShop(domain);
+    const results = await Promise.all(Array.from({ length: 5 }, () => adjustAnchorInventory(client, request)));
+
+    expect(shopifyAvailable(itemId, locationId)).toBe(before - 3);
+    expect(results.map((r) => r.state)).toEqual(["APPLIED", "APPLIED", "APPLIED", "APPLIED", "APPLIED"]);
+    const stored = await prisma.inventoryAdjustment.findFirstOrThrow({ where: { shopId: shop.id, sourceKey: request.sourceKey } });
+    expect([stored.state, stored.attempt]).toEqual(["APPLIED", 1]);
+  });
+
   it("given a stored write-back whose expected quantity is stale, when it runs, then it re-reads Shopify and applies the change on the second attempt", async () => {
     const { itemId, locationId } = stockedPair(9);
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain } });

@@ -62,11 +62,12 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
   const itemGid = gid("InventoryItem", variant.inventoryItem.shopifyId);
   const locationGid = gid("Location", location.shopifyId);
 
-  let adjustment = await prisma.inventoryAdjustment.upsert({
-    where: { shopId_sourceKey: { shopId: request.shopId, sourceKey: request.sourceKey } },
-    create: { shopId: request.shopId, sourceKey: request.sourceKey, variantId: request.variantId, locationId: request.locationId, delta: request.delta },
-    update: {},
+  // Insert-if-absent rather than upsert: concurrent runs of one job would race on the unique key.
+  await prisma.inventoryAdjustment.createMany({
+    data: [{ shopId: request.shopId, sourceKey: request.sourceKey, variantId: request.variantId, locationId: request.locationId, delta: request.delta }],
+    skipDuplicates: true,
   });
+  let adjustment = await prisma.inventoryAdjustment.findUniqueOrThrow({ where: { shopId_sourceKey: { shopId: request.shopId, sourceKey: request.sourceKey } } });
   if (adjustment.state === "APPLIED") return { state: "APPLIED", quantityAfter: adjustment.quantityAfter, attempts: adjustment.attempt };
 
   const log = logger.child({ shopId: request.shopId, sourceKey: request.sourceKey });
@@ -81,10 +82,15 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
       const current = await client.request<{ inventoryItem: { inventoryLevel: { quantities: { quantity: number }[] } | null } | null }>(LEVEL, { item: itemGid, location: locationGid });
       const expected = current.inventoryItem?.inventoryLevel?.quantities[0]?.quantity ?? 0;
       const attempt = adjustment.attempt + 1;
-      adjustment = await prisma.inventoryAdjustment.update({
-        where: { id: adjustment.id },
+      // Compare-and-set on the attempt: when two runs of the same job race here, one request is
+      // stored and both send it, so Shopify sees one key with one set of parameters.
+      await prisma.inventoryAdjustment.updateMany({
+        where: { id: adjustment.id, attempt: adjustment.attempt, idempotencyKey: null },
         data: { attempt, expectedQuantity: expected, idempotencyKey: `anchorline:${request.shopId}:${request.sourceKey}:${attempt}` },
       });
+      adjustment = await prisma.inventoryAdjustment.findUniqueOrThrow({ where: { id: adjustment.id } });
+      if (adjustment.state === "APPLIED") return { state: "APPLIED", quantityAfter: adjustment.quantityAfter, attempts: adjustment.attempt };
+      if (adjustment.idempotencyKey === null) continue;
     }
 
     const response = await client.request<AdjustResponse>(ADJUST, {
@@ -107,7 +113,8 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
     if (userErrors.some((e) => /STALE|CHANGE_FROM|COMPARE/i.test(e.code ?? ""))) {
       log.info({ attempt: adjustment.attempt, errors: userErrors }, "quantity moved before our change; re-reading");
       // Nothing was applied: the next attempt gets a fresh expected quantity and a new key.
-      adjustment = await prisma.inventoryAdjustment.update({ where: { id: adjustment.id }, data: { expectedQuantity: null, idempotencyKey: null } });
+      await prisma.inventoryAdjustment.updateMany({ where: { id: adjustment.id, idempotencyKey: adjustment.idempotencyKey }, data: { expectedQuantity: null, idempotencyKey: null } });
+      adjustment = await prisma.inventoryAdjustment.findUniqueOrThrow({ where: { id: adjustment.id } });
       continue;
     }
     const message = userErrors.map((e) => `${e.code ?? "ERROR"}: ${e.message}`).join("; ");
