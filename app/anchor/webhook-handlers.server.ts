@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Queues } from "~/queues.server";
 import type { WebhookPayload } from "~/webhooks/payloads";
+import { applyProductContentChange } from "~/content/content.server";
 import { centsFromDecimal, idFromGid } from "./gid";
 import { upsertInventoryItems, upsertInventoryLevels, upsertLocations, upsertProducts, upsertVariants } from "./mirror.server";
 import { markStockChangeStale, markVariantsStale, requestRecompute } from "./stale.server";
@@ -121,6 +122,8 @@ export async function applyProductUpsert(shopDomain: string, payload: RestProduc
   // A status change (archived, draft) moves every listing of the product; a price only its variant's.
   const all = await deps.prisma.variant.findMany({ where: { shopId, product: { shopifyId: productId } }, select: { id: true } });
   await afterChange(deps, shopId, await markVariantsStale(deps.prisma, shopId, status === "ACTIVE" ? repriced : all.map((v) => v.id)));
+  // Title, description, images, barcodes: each listing's channel content, pushed where it changed.
+  await applyProductContentChange(deps.prisma, shopId, productId, { images: payload.images }, { queues: deps.queues });
 }
 
 /**

@@ -3,7 +3,8 @@ import { ChannelError, type Connector, type PushOutcome } from "~/channels/conne
 import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
-import { pendingListings, recordAcknowledged, recordRejected, recordRetry, type PendingListing, type PushRecord } from "./outbox.server";
+import { contentToPush } from "~/content/diff";
+import { pendingListings, recordAcknowledged, recordContentRejected, recordRejected, recordRetry, type PendingListing, type PushRecord } from "./outbox.server";
 import type { SharedRateLimiter } from "./rate-limiter.server";
 
 // Draining one channel account's outbox: the channel-sync queue's job. Newest desired state only
@@ -55,6 +56,14 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
 
   const quantityOutcome = new Map<string, PushOutcome>();
   const priceOutcome = new Map<string, PushOutcome>();
+  const contentOutcome = new Map<string, PushOutcome>();
+  // Only the content fields that changed since the channel last acknowledged content.
+  const contentSent = new Map<string, Record<string, unknown>>();
+  for (const l of listings) {
+    const fields = contentToPush(l.desiredContent, l.pushedContent);
+    if (fields) contentSent.set(l.channelSku, fields);
+  }
+  const outcomes = { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent };
 
   const call = async <T>(batch: T[], push: (batch: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>) => {
     if (!(await deps.limiter.take(channelId, connector.limits))) {
@@ -83,6 +92,14 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
         priceOutcome,
       );
     }
+    const contents = listings.filter((l) => contentSent.has(l.channelSku));
+    for (const batch of chunks(contents, connector.limits.maxBatch)) {
+      await call(
+        batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, fields: contentSent.get(l.channelSku)! })),
+        (b) => connector.pushContent(b),
+        contentOutcome,
+      );
+    }
   } catch (error) {
     if (error instanceof ChannelError && error.details.authFailed) {
       // Will not heal by retrying: pause the account and tell the merchant (alerts read this).
@@ -91,10 +108,10 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
       return { ...result, status: "credentials-failed" };
     }
     // Whatever was acknowledged before the failure is recorded; the job is retried for the rest.
-    await recordOutcomes(prisma, listings, quantityOutcome, priceOutcome, result);
+    await recordOutcomes(prisma, listings, outcomes, result);
     throw error;
   }
-  await recordOutcomes(prisma, listings, quantityOutcome, priceOutcome, result);
+  await recordOutcomes(prisma, listings, outcomes, result);
   result.more = result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
   log.info({ accepted: result.accepted, rejected: result.rejected, retried: result.retried, calls: result.calls }, "channel flushed");
   return result;
@@ -103,16 +120,21 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
 async function recordOutcomes(
   prisma: PrismaClient,
   listings: PendingListing[],
-  quantityOutcome: Map<string, PushOutcome>,
-  priceOutcome: Map<string, PushOutcome>,
+  { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent }: { quantity: Map<string, PushOutcome>; price: Map<string, PushOutcome>; content: Map<string, PushOutcome>; contentSent: Map<string, Record<string, unknown>> },
   result: FlushResult,
 ) {
   const now = Date.now();
   const acknowledged: PushRecord[] = [];
   for (const listing of listings) {
-    const outcomes = [quantityOutcome.get(listing.channelSku), priceOutcome.get(listing.channelSku)].filter((o): o is PushOutcome => Boolean(o));
+    const content = contentOutcome.get(listing.channelSku);
+    const outcomes = [quantityOutcome.get(listing.channelSku), priceOutcome.get(listing.channelSku), content].filter((o): o is PushOutcome => Boolean(o));
     if (outcomes.length === 0) continue;
-    const rejected = outcomes.find((o) => o.status === "rejected");
+    if (content?.status === "rejected") {
+      // Refused content does not fail the listing: its quantity and price keep syncing.
+      result.rejected++;
+      await recordContentRejected(prisma, listing, content.message);
+    }
+    const rejected = outcomes.find((o) => o.status === "rejected" && o !== content);
     const retry = outcomes.find((o) => o.status === "retry");
     if (rejected && rejected.status === "rejected") {
       result.rejected++;
@@ -124,8 +146,9 @@ async function recordOutcomes(
     }
     const quantityPushed = quantityOutcome.get(listing.channelSku)?.status === "accepted";
     const pricePushed = priceOutcome.get(listing.channelSku)?.status === "accepted";
-    if (!rejected && (quantityPushed || pricePushed)) {
-      acknowledged.push({ listing, quantityPushed, pricePushed });
+    const contentPushed = content?.status === "accepted" ? (contentSent.get(listing.channelSku) ?? null) : null;
+    if (!rejected && (quantityPushed || pricePushed || contentPushed)) {
+      acknowledged.push({ listing, quantityPushed, pricePushed, contentPushed });
       if (!retry) {
         result.accepted++;
         if (listing.desiredAt) result.latenciesMs.push(now - listing.desiredAt.getTime());

@@ -1,4 +1,5 @@
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { contentToPush, readDesiredContent, withAcknowledged } from "~/content/diff";
 
 // The outbox is the listings' desired state: the engine writes desired* and bumps desiredVersion;
 // this module reads what is pending and records what the marketplace acknowledged. Recording is a
@@ -15,6 +16,9 @@ export interface PendingListing {
   pushedQuantity: number | null;
   pushedPriceCents: number | null;
   desiredAt: Date | null;
+  /** Content as Listing.desiredContent/pushedContent hold it (app/content/fields.ts). */
+  desiredContent?: Prisma.JsonValue | null;
+  pushedContent?: Prisma.JsonValue | null;
 }
 
 /**
@@ -24,7 +28,8 @@ export interface PendingListing {
 export async function pendingListings(prisma: PrismaClient, channelId: string, limit: number): Promise<PendingListing[]> {
   return prisma.$queryRaw<PendingListing[]>`
     SELECT id, "channelSku", "externalId", "desiredVersion", "desiredQuantity", "desiredPriceCents",
-           "pushedQuantity", "pushedPriceCents", "desiredAt"
+           "pushedQuantity", "pushedPriceCents", "desiredAt",
+           "desiredContent", "pushedContent"
     FROM "Listing"
     WHERE "channelId" = ${channelId} AND "syncState" = 'PENDING'
     ORDER BY ("desiredQuantity" = 0 AND "pushedQuantity" IS DISTINCT FROM 0) DESC,
@@ -36,16 +41,22 @@ export interface PushRecord {
   listing: PendingListing;
   quantityPushed: boolean;
   pricePushed: boolean;
+  /** The content fields the channel acknowledged, if content went out. */
+  contentPushed?: Record<string, unknown> | null;
 }
 
 /** The marketplace acknowledged these: copy what was sent into pushed*, in sync if unchanged since. */
 export async function recordAcknowledged(prisma: PrismaClient, records: PushRecord[], at = new Date()): Promise<void> {
-  for (const { listing, quantityPushed, pricePushed } of records) {
+  for (const { listing, quantityPushed, pricePushed, contentPushed } of records) {
+    const pushedContent = contentPushed ? withAcknowledged(listing.pushedContent, contentPushed) : null;
     const pushed = {
       ...(quantityPushed ? { pushedQuantity: listing.desiredQuantity } : {}),
       ...(pricePushed ? { pushedPriceCents: listing.desiredPriceCents } : {}),
+      ...(pushedContent ? { pushedContent: pushedContent as unknown as Prisma.InputJsonValue } : {}),
     };
-    const complete = (quantityPushed || listing.desiredQuantity === listing.pushedQuantity) && (pricePushed || listing.desiredPriceCents === listing.pushedPriceCents);
+    const contentSettled = contentToPush(listing.desiredContent, pushedContent ?? listing.pushedContent) === null;
+    const complete =
+      (quantityPushed || listing.desiredQuantity === listing.pushedQuantity) && (pricePushed || listing.desiredPriceCents === listing.pushedPriceCents) && contentSettled;
     const updated = await prisma.listing.updateMany({
       where: { id: listing.id, desiredVersion: listing.desiredVersion },
       data: { ...pushed, pushedAt: at, attempts: 0, syncMessage: null, ...(complete ? { pushedVersion: listing.desiredVersion, syncState: "IN_SYNC" } : {}) },
@@ -61,6 +72,23 @@ export async function recordRejected(prisma: PrismaClient, listing: PendingListi
   await prisma.listing.updateMany({
     where: { id: listing.id, desiredVersion: listing.desiredVersion },
     data: { syncState: "FAILED", syncMessage: message.slice(0, 1000), attempts: { increment: 1 } },
+  });
+}
+
+/**
+ * The channel refused the listing's content. Its quantity and price still sync: the refusal is kept
+ * with the desired content as an issue (shown on the content preview, and keeping this content from
+ * being pushed again until it changes), not as a failed listing.
+ */
+export async function recordContentRejected(prisma: PrismaClient, listing: PendingListing, message: string): Promise<void> {
+  const desired = readDesiredContent(listing.desiredContent);
+  if (!desired) return;
+  const refused = { ...desired, issues: [...desired.issues, { field: "channel" as const, severity: "error" as const, message: `refused by the channel: ${message.slice(0, 500)}` }] };
+  listing.desiredContent = refused as unknown as Prisma.JsonValue;
+  const settled = listing.desiredQuantity === listing.pushedQuantity && listing.desiredPriceCents === listing.pushedPriceCents;
+  await prisma.listing.updateMany({
+    where: { id: listing.id, desiredVersion: listing.desiredVersion },
+    data: { desiredContent: refused as unknown as Prisma.InputJsonValue, ...(settled ? { syncState: "IN_SYNC", pushedVersion: listing.desiredVersion, syncMessage: null } : {}) },
   });
 }
 
