@@ -109,6 +109,20 @@ describe("the default parity matrix (domain.md: Amazon and Walmart watch every p
   });
 });
 
+describe("two edges on one channel pair", () => {
+  it("given Amazon watching Shopify twice, once counting coupons and once not, when Amazon re-pushes its price, then neither edge's standing violation holds the push", () => {
+    // The deeper violation first: compared by channel pair, it would be judged against the
+    // shallower one and look new.
+    const edges: ParityEdge[] = [edge({ includeCoupons: true }), edge({ includeCoupons: false })];
+    const prices: VisiblePrice[] = [
+      { channelId: "amazon", channelName: "Amazon", priceCents: 2_000, shippingCents: 0, couponCents: 0 },
+      { channelId: "shopify", channelName: "Shopify", priceCents: 1_900, shippingCents: 0, couponCents: 300 },
+    ];
+    expect(parityViolations(edges, prices).map((v) => v.excessCents)).toEqual([400, 100]);
+    expect(pushHeldForReview(edges, prices, prices[0]).held).toBe(false);
+  });
+});
+
 describe("parity, for any prices", () => {
   const ids = ["a", "b", "c"];
   const anEdge = fc.record({

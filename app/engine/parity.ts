@@ -112,13 +112,35 @@ export function pushHeldForReview(
 ): PushReview {
   const after = [...current.filter((p) => p.channelId !== proposed.channelId), proposed];
   const touched = edges.filter((e) => e.watcherId === proposed.channelId || e.watchedId === proposed.channelId);
-  const before = new Map(parityViolations(touched, current).map((v) => [`${v.watcherId}>${v.watchedId}`, v]));
-  const blocking = parityViolations(touched, after).filter((v) => {
-    if (v.allowed) return false;
-    const previous = before.get(`${v.watcherId}>${v.watchedId}`);
-    return !previous || v.excessCents > previous.excessCents;
-  });
+  const blocking = newOrDeeperViolations(touched, current, after).filter((v) => !v.allowed);
   return { held: blocking.length > 0, blocking, reasons: blocking.map((v) => v.text) };
+}
+
+/**
+ * The violations `after` shows that `before` did not, or shows deeper (a larger excess over the
+ * tolerance). Compared edge by edge, not by channel pair: a merchant may keep two edges on one
+ * pair (say, one counting coupons and one not), and each is judged against its own past.
+ */
+export function newOrDeeperViolations(
+  edges: readonly ParityEdge[],
+  before: readonly VisiblePrice[],
+  after: readonly VisiblePrice[],
+): ParityViolation[] {
+  const beforeByChannel = new Map(before.map((p) => [p.channelId, p]));
+  const afterByChannel = new Map(after.map((p) => [p.channelId, p]));
+  const found: ParityViolation[] = [];
+  for (const edge of edges) {
+    const watcher = afterByChannel.get(edge.watcherId);
+    const watched = afterByChannel.get(edge.watchedId);
+    if (!watcher || !watched) continue;
+    const now = parityViolation(edge, watcher, watched);
+    if (!now) continue;
+    const watcherBefore = beforeByChannel.get(edge.watcherId);
+    const watchedBefore = beforeByChannel.get(edge.watchedId);
+    const then = watcherBefore && watchedBefore ? parityViolation(edge, watcherBefore, watchedBefore) : null;
+    if (!then || now.excessCents > then.excessCents) found.push(now);
+  }
+  return found;
 }
 
 /** Marketplaces known to crawl other channels' prices (seed 001: "Amazon and Walmart actively crawl"). */

@@ -6,7 +6,7 @@
 import { ceilTolerant } from "./arithmetic";
 import { DEFAULT_PROMOTION_UPLIFT_BPS } from "./defaults";
 import { formatNumber, money, units } from "./explain";
-import { type ParityEdge, type ParityViolation, parityViolations, type VisiblePrice } from "./parity";
+import { newOrDeeperViolations, type ParityEdge, type ParityViolation, type VisiblePrice } from "./parity";
 import type { Cents, Channel } from "./types";
 
 const HOUR_MS = 3_600_000;
@@ -129,10 +129,6 @@ export function promotionalPrice(current: VisiblePrice, discount: PromotionDisco
   return { visible: { ...current, priceCents, couponCents: Math.min(couponCents, priceCents) }, mapNotice };
 }
 
-function violationKey(v: ParityViolation): string {
-  return `${v.watcherId}>${v.watchedId}`;
-}
-
 export function promotionChecklist(input: PromotionChecklistInput): PromotionChecklist {
   const { plan, now } = input;
   const channelName = new Map(input.channels.map((c) => [c.id, c.name]));
@@ -217,10 +213,7 @@ export function promotionChecklist(input: PromotionChecklistInput): PromotionChe
       }
       return promo.visible;
     });
-    const before = new Map(parityViolations(input.parityEdges, current).map((v) => [violationKey(v), v]));
-    for (const violation of parityViolations(input.parityEdges, during)) {
-      const previous = before.get(violationKey(violation));
-      if (previous && violation.excessCents <= previous.excessCents) continue;
+    for (const violation of newOrDeeperViolations(input.parityEdges, current, during)) {
       violations.push(violation);
       items.push({
         check: "parity",
