@@ -93,10 +93,21 @@ export async function upsertProducts(shopId: string, products: ProductRecord[]):
   );
 }
 
-// Each batch is two statements: one resolves the batch's references (and reads what the mirror
-// holds now) through index lookups, one upserts. Joining the CTE of an upsert back to its input
-// makes PostgreSQL nest loops over both (it cannot estimate jsonb_to_recordset's size): tens of
-// minutes for a batch of thousands, so the comparison of before and after is done here instead.
+// Variants, items and levels go one statement per batch, fed as one array per column (unnest): no
+// JSON text to build and parse, and PostgreSQL knows the batch's size when planning. The batch's
+// parents are looked up by `= ANY(array)` (index lookups for the few hundred or thousand it names),
+// and what the mirror held before is read in the same statement, so the upsert is never joined back
+// to its input (that join made PostgreSQL nest loops over both: minutes for a batch of thousands).
+
+/** One array per field of `rows`, in the order of `fields`: the parameters of an unnest() batch. */
+function columns<T, K extends keyof T>(rows: T[], fields: K[]): unknown[][] {
+  const out = fields.map(() => new Array<unknown>(rows.length));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    for (let f = 0; f < fields.length; f++) out[f][i] = row[fields[f]] ?? null;
+  }
+  return out;
+}
 
 /**
  * Returns the ids of variants whose price changed (their listings need new prices) and the
@@ -107,38 +118,40 @@ export async function upsertVariants(
   variants: VariantRecord[],
 ): Promise<{ repriced: string[]; unresolved: string[] }> {
   if (variants.length === 0) return { repriced: [], unresolved: [] };
-  const refs = await sqlFor().rows<{ shopifyId: string; productId: string | null; variantId: string | null; priceCents: number | null }>(
-    `SELECT r."shopifyId", p.id AS "productId", v.id AS "variantId", v."priceCents"
-     FROM jsonb_to_recordset($2::jsonb) AS r("shopifyId" text, "productShopifyId" text)
-     LEFT JOIN "Product" p ON p."shopId" = $1 AND p."shopifyId" = r."productShopifyId"
-     LEFT JOIN "Variant" v ON v."shopId" = $1 AND v."shopifyId" = r."shopifyId"`,
-    [shopId, json(variants.map((v) => ({ shopifyId: v.shopifyId, productShopifyId: v.productShopifyId })))],
+  const rows = await sqlFor().rows<{ shopifyId: string; productId: string | null; variantId: string | null }>(
+    `WITH
+     products AS (SELECT id, "shopifyId" FROM "Product" WHERE "shopId" = $1 AND "shopifyId" = ANY($3::text[])),
+     existing AS (SELECT id, "shopifyId", "priceCents" FROM "Variant" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])),
+     input AS (
+       SELECT x.*, p.id AS "productId", v.id AS "variantId", v."priceCents" AS "beforePriceCents"
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int[])
+            AS x("shopifyId", "productShopifyId", title, sku, barcode, option1, option2, option3, "priceCents", "compareAtPriceCents")
+       LEFT JOIN products p ON p."shopifyId" = x."productShopifyId"
+       LEFT JOIN existing v ON v."shopifyId" = x."shopifyId"
+     ), written AS (
+       INSERT INTO "Variant" (id, "shopId", "productId", "shopifyId", title, sku, barcode, option1, option2, option3, "priceCents", "compareAtPriceCents", "createdAt", "updatedAt")
+       SELECT gen_random_uuid()::text, $1, "productId", "shopifyId", title, sku, barcode, option1, option2, option3, "priceCents", "compareAtPriceCents", now(), now()
+       FROM input WHERE "productId" IS NOT NULL
+       ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
+         "productId" = EXCLUDED."productId", title = EXCLUDED.title, sku = EXCLUDED.sku, barcode = EXCLUDED.barcode,
+         option1 = EXCLUDED.option1, option2 = EXCLUDED.option2, option3 = EXCLUDED.option3,
+         "priceCents" = EXCLUDED."priceCents", "compareAtPriceCents" = EXCLUDED."compareAtPriceCents", "updatedAt" = now()
+     )
+     -- Unresolved rows, and mirrored variants whose price moved.
+     SELECT "shopifyId", "productId", "variantId" FROM input
+     WHERE "productId" IS NULL OR ("variantId" IS NOT NULL AND "beforePriceCents" IS DISTINCT FROM "priceCents")`,
+    [
+      shopId,
+      ...columns(variants, ["shopifyId", "productShopifyId", "title", "sku", "barcode", "option1", "option2", "option3", "priceCents", "compareAtPriceCents"]),
+    ],
   );
-  const byShopifyId = new Map(refs.map((r) => [r.shopifyId, r]));
-  const resolved = variants.filter((v) => byShopifyId.get(v.shopifyId)?.productId);
-  if (resolved.length) {
-    const rows = resolved.map((v) => ({ ...v, productId: byShopifyId.get(v.shopifyId)!.productId }));
-    await sqlFor().rows(
-      `INSERT INTO "Variant" (id, "shopId", "productId", "shopifyId", title, sku, barcode, option1, option2, option3, "priceCents", "compareAtPriceCents", "createdAt", "updatedAt")
-      SELECT gen_random_uuid()::text, $1, r."productId", r."shopifyId", r.title, r.sku, r.barcode, r.option1, r.option2, r.option3, r."priceCents", r."compareAtPriceCents", now(), now()
-      FROM jsonb_to_recordset($2::jsonb) AS r("shopifyId" text, "productId" text, title text, sku text, barcode text,
-           option1 text, option2 text, option3 text, "priceCents" int, "compareAtPriceCents" int)
-      ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
-        "productId" = EXCLUDED."productId", title = EXCLUDED.title, sku = EXCLUDED.sku, barcode = EXCLUDED.barcode,
-        option1 = EXCLUDED.option1, option2 = EXCLUDED.option2, option3 = EXCLUDED.option3,
-        "priceCents" = EXCLUDED."priceCents", "compareAtPriceCents" = EXCLUDED."compareAtPriceCents", "updatedAt" = now()`,
-      [shopId, json(rows)],
-    );
+  const repriced: string[] = [];
+  const unresolved: string[] = [];
+  for (const row of rows) {
+    if (row.productId === null) unresolved.push(row.shopifyId);
+    else repriced.push(row.variantId!);
   }
-  return {
-    repriced: resolved
-      .filter((v) => {
-        const before = byShopifyId.get(v.shopifyId)!;
-        return before.variantId !== null && before.priceCents !== v.priceCents;
-      })
-      .map((v) => byShopifyId.get(v.shopifyId)!.variantId!),
-    unresolved: variants.filter((v) => !byShopifyId.get(v.shopifyId)?.productId).map((v) => v.shopifyId),
-  };
+  return { repriced, unresolved };
 }
 
 export async function upsertInventoryItems(
@@ -146,69 +159,54 @@ export async function upsertInventoryItems(
   items: InventoryItemRecord[],
 ): Promise<{ changedVariantIds: string[]; unresolved: string[] }> {
   if (items.length === 0) return { changedVariantIds: [], unresolved: [] };
-  const refs = await sqlFor().rows<{ shopifyId: string; variantId: string | null; existing: boolean; tracked: boolean | null }>(
-    `SELECT r."shopifyId", v.id AS "variantId", ii.id IS NOT NULL AS existing, ii.tracked
-     FROM jsonb_to_recordset($2::jsonb) AS r("shopifyId" text, "variantShopifyId" text)
-     LEFT JOIN "Variant" v ON v."shopId" = $1 AND v."shopifyId" = r."variantShopifyId"
-     LEFT JOIN "InventoryItem" ii ON ii."shopId" = $1 AND ii."shopifyId" = r."shopifyId"`,
-    [shopId, json(items.map((i) => ({ shopifyId: i.shopifyId, variantShopifyId: i.variantShopifyId })))],
+  const rows = await sqlFor().rows<{ shopifyId: string; variantId: string | null }>(
+    `WITH
+     variants AS (SELECT id, "shopifyId" FROM "Variant" WHERE "shopId" = $1 AND "shopifyId" = ANY($3::text[])),
+     existing AS (SELECT "shopifyId", tracked FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])),
+     input AS (
+       SELECT x.*, v.id AS "variantId", ii."shopifyId" IS NOT NULL AS "mirrored", ii.tracked AS "trackedBefore"
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::int[], $7::boolean[])
+            AS x("shopifyId", "variantShopifyId", sku, tracked, "costCents", "requiresShipping")
+       LEFT JOIN variants v ON v."shopifyId" = x."variantShopifyId"
+       LEFT JOIN existing ii ON ii."shopifyId" = x."shopifyId"
+     ), written AS (
+       INSERT INTO "InventoryItem" (id, "shopId", "shopifyId", "variantId", sku, tracked, "costCents", "requiresShipping", "createdAt", "updatedAt")
+       SELECT gen_random_uuid()::text, $1, "shopifyId", "variantId", sku, COALESCE(tracked, true), "costCents", COALESCE("requiresShipping", true), now(), now()
+       FROM input WHERE "variantId" IS NOT NULL
+       ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
+         "variantId" = EXCLUDED."variantId", sku = EXCLUDED.sku, tracked = EXCLUDED.tracked, "costCents" = EXCLUDED."costCents",
+         "requiresShipping" = EXCLUDED."requiresShipping", "updatedAt" = now()
+     )
+     -- Unresolved rows, and mirrored items whose tracking was switched on or off: that changes what
+     -- the channels get (untracked items get a fixed quantity).
+     SELECT "shopifyId", "variantId" FROM input
+     WHERE "variantId" IS NULL OR ("mirrored" AND "trackedBefore" IS DISTINCT FROM COALESCE(tracked, true))`,
+    [shopId, ...columns(items, ["shopifyId", "variantShopifyId", "sku", "tracked", "costCents", "requiresShipping"])],
   );
-  const byShopifyId = new Map(refs.map((r) => [r.shopifyId, r]));
-  const resolved = items.filter((i) => byShopifyId.get(i.shopifyId)?.variantId);
-  if (resolved.length) {
-    const rows = resolved.map((i) => ({ ...i, variantId: byShopifyId.get(i.shopifyId)!.variantId }));
-    await sqlFor().rows(
-      `INSERT INTO "InventoryItem" (id, "shopId", "shopifyId", "variantId", sku, tracked, "costCents", "requiresShipping", "createdAt", "updatedAt")
-      SELECT gen_random_uuid()::text, $1, r."shopifyId", r."variantId", r.sku, COALESCE(r.tracked, true), r."costCents", COALESCE(r."requiresShipping", true), now(), now()
-      FROM jsonb_to_recordset($2::jsonb) AS r("shopifyId" text, "variantId" text, sku text, tracked boolean, "costCents" int, "requiresShipping" boolean)
-      ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
-        "variantId" = EXCLUDED."variantId", sku = EXCLUDED.sku, tracked = EXCLUDED.tracked, "costCents" = EXCLUDED."costCents",
-        "requiresShipping" = EXCLUDED."requiresShipping", "updatedAt" = now()`,
-      [shopId, json(rows)],
-    );
+  const changedVariantIds: string[] = [];
+  const unresolved: string[] = [];
+  for (const row of rows) {
+    if (row.variantId === null) unresolved.push(row.shopifyId);
+    else changedVariantIds.push(row.variantId);
   }
-  return {
-    // Tracking switched on or off changes what the channels get (untracked items get a fixed quantity).
-    changedVariantIds: resolved.filter((i) => byShopifyId.get(i.shopifyId)!.existing && byShopifyId.get(i.shopifyId)!.tracked !== i.tracked).map((i) => byShopifyId.get(i.shopifyId)!.variantId!),
-    unresolved: items.filter((i) => !byShopifyId.get(i.shopifyId)?.variantId).map((i) => i.shopifyId),
-  };
+  return { changedVariantIds, unresolved };
 }
 
 /**
  * Writes levels and returns what moved (for drift records and for marking listings stale), plus
- * the levels whose item or location is not mirrored yet.
- *
- * One statement per batch, fed as one array per column (unnest): no JSON text to build or parse,
- * and PostgreSQL knows the batch's size when planning, so the lookups are hash or index joins. The
- * rows that moved are found from what the mirror held before (read in the same statement) and the
- * rule the upsert applies (an older report never overwrites a newer one), so the upsert is never
- * joined back to its input.
+ * the levels whose item or location is not mirrored yet. The rows that moved are found from what
+ * the mirror held before and the rule the upsert applies (an older report never overwrites a newer
+ * one).
  */
 export async function upsertInventoryLevels(
   shopId: string,
   levels: InventoryLevelRecord[],
 ): Promise<{ changes: LevelChange[]; unresolved: InventoryLevelRecord[] }> {
   if (levels.length === 0) return { changes: [], unresolved: [] };
-  const n = levels.length;
-  const items = new Array<string>(n);
-  const locations = new Array<string>(n);
-  const available = new Array<number>(n);
-  const onHand = new Array<number | null>(n);
-  const committed = new Array<number | null>(n);
-  const updatedAt = new Array<string | null>(n);
-  for (let i = 0; i < n; i++) {
-    const level = levels[i];
-    items[i] = level.itemShopifyId;
-    locations[i] = level.locationShopifyId;
-    available[i] = level.available;
-    onHand[i] = level.onHand ?? null;
-    committed[i] = level.committed ?? null;
-    updatedAt[i] = level.shopifyUpdatedAt ?? null;
-  }
   const rows = await sqlFor().rows<{ i: number; variantId: string | null; locationId: string | null; before: number | null }>(
     `WITH
-     -- The batch's items and locations by index lookups (a batch names a few hundred items: the
-     -- levels of one item come together), not by hashing every item of the shop for each batch.
+     -- The batch's items and locations by index lookups, not by hashing every item of the shop
+     -- for each batch.
      items AS (SELECT id, "variantId", "shopifyId" FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])),
      locations AS (SELECT id, "shopifyId" FROM "Location" WHERE "shopId" = $1 AND "shopifyId" = ANY($3::text[])),
      input AS (
@@ -234,7 +232,7 @@ export async function upsertInventoryLevels(
      WHERE "itemId" IS NULL OR "locationId" IS NULL
         OR ((NOT existing OR "beforeUpdatedAt" IS NULL OR "shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" >= "beforeUpdatedAt")
             AND before IS DISTINCT FROM available)`,
-    [shopId, items, locations, available, onHand, committed, updatedAt],
+    [shopId, ...columns(levels, ["itemShopifyId", "locationShopifyId", "available", "onHand", "committed", "shopifyUpdatedAt"])],
   );
   const changes: LevelChange[] = [];
   const unresolved: InventoryLevelRecord[] = [];

@@ -117,4 +117,34 @@ describe("bulk query operations", () => {
       }
     }
   });
+
+  it("given API 2026-01, when a nested query runs without groupObjects, then children may come before their parents; with groupObjects: true they follow them", async () => {
+    const client = adminClient(sim, undefined, "2026-01");
+    const query = `{ products { edges { node { id variants { edges { node { id } } } } } } }`;
+    const linesOf = async (groupObjects: boolean | undefined): Promise<BulkLine[]> => {
+      const run = `mutation($q: String!${groupObjects === undefined ? "" : ", $g: Boolean"}) { bulkOperationRunQuery(query: $q${groupObjects === undefined ? "" : ", groupObjects: $g"}) { bulkOperation { id } userErrors { message } } }`;
+      const started = await raw<RunResult>(client, run, { q: query, ...(groupObjects === undefined ? {} : { g: groupObjects }) });
+      const id = started.data!.bulkOperationRunQuery.bulkOperation!.id;
+      for (;;) {
+        const res = await raw<{ node: BulkOperationView }>(client, POLL, { id });
+        if (res.data!.node.status === "COMPLETED") return (await (await fetch(res.data!.node.url!)).text()).trimEnd().split("\n").map((l) => JSON.parse(l) as BulkLine);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const childBeforeParent = (lines: BulkLine[]) => {
+      const seen = new Set<string>();
+      let found = false;
+      for (const line of lines) {
+        if (line.__parentId && !seen.has(line.__parentId)) found = true;
+        seen.add(line.id);
+      }
+      return found;
+    };
+    const ungrouped = await linesOf(undefined);
+    const grouped = await linesOf(true);
+    // The same lines either way; only their order differs
+    expect(ungrouped.map((l) => l.id).sort()).toEqual(grouped.map((l) => l.id).sort());
+    expect(childBeforeParent(ungrouped)).toBe(true);
+    expect(childBeforeParent(grouped)).toBe(false);
+  });
 });

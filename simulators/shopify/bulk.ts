@@ -6,6 +6,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { getNamedType, isObjectType, Kind, parse, validate, type DocumentNode, type FieldNode, type OperationDefinitionNode } from "graphql";
+import { apiVersionAtLeast } from "./api-version";
 import { gid } from "./ids";
 import { executeAdmin } from "./resolvers";
 import type { ResolverContext, UserError } from "./resolvers/context";
@@ -76,7 +77,12 @@ function rootConnectionField(document: DocumentNode): FieldNode | string {
  * changelog "Faster bulk operations", Dec 2025).
  */
 export function concurrentBulkQueries(apiVersion: string): number {
-  return apiVersion === "unstable" || (/^\d{4}-\d{2}$/.test(apiVersion) && apiVersion >= "2026-01") ? 5 : 1;
+  return apiVersionAtLeast(apiVersion, "2026-01") ? 5 : 1;
+}
+
+/** bulkOperationRunQuery's groupObjects default: true before 2026-01, false from then (see schema-patches.ts). */
+export function groupsObjectsByDefault(apiVersion: string): boolean {
+  return !apiVersionAtLeast(apiVersion, "2026-01");
 }
 
 export class BulkRunner {
@@ -88,7 +94,7 @@ export class BulkRunner {
     private readonly options: BulkOptions = {},
   ) {}
 
-  start(shop: ShopState, query: string, apiVersion = "2025-01"): { bulkOperation: BulkOperationRec | null; userErrors: UserError[] } {
+  start(shop: ShopState, query: string, apiVersion = "2025-01", groupObjects = true): { bulkOperation: BulkOperationRec | null; userErrors: UserError[] } {
     const active = shop.bulkOperations.filter((b) => b.status === "CREATED" || b.status === "RUNNING" || b.status === "CANCELING");
     const running = active.length >= concurrentBulkQueries(apiVersion) ? active[0] : undefined;
     if (running) {
@@ -127,11 +133,11 @@ export class BulkRunner {
       filePath: null,
     };
     shop.bulkOperations.push(op);
-    setTimeout(() => void this.run(shop, op, document, root.alias?.value ?? root.name.value, apiVersion), this.options.startDelayMs ?? 0);
+    setTimeout(() => void this.run(shop, op, document, root.alias?.value ?? root.name.value, apiVersion, groupObjects), this.options.startDelayMs ?? 0);
     return { bulkOperation: op, userErrors: [] };
   }
 
-  private async run(shop: ShopState, op: BulkOperationRec, document: DocumentNode, rootKey: string, apiVersion: string): Promise<void> {
+  private async run(shop: ShopState, op: BulkOperationRec, document: DocumentNode, rootKey: string, apiVersion: string, groupObjects: boolean): Promise<void> {
     const started = Date.now();
     op.status = "RUNNING";
     const filePath = path.join(this.dir, `${shop.domain}-${op.id}.jsonl`);
@@ -151,7 +157,16 @@ export class BulkRunner {
         if (result.errors?.length) throw new Error(result.errors[0].message);
         const roots = connectionNodes((result.data as Json)[rootKey] as { nodes?: Json[] });
         const lines: string[] = [];
-        for (const node of roots) op.objectCount += nodeLines(node, null, lines);
+        // Ungrouped, Shopify promises no order between a parent and its children: the simulator
+        // writes each window's children before their parents, the order least kind to a reader
+        // that assumes grouping.
+        const parents: string[] = [];
+        for (const node of roots) {
+          const start = lines.length;
+          op.objectCount += nodeLines(node, null, lines);
+          if (!groupObjects) parents.push(...lines.splice(start, 1));
+        }
+        lines.push(...parents);
         op.rootObjectCount += roots.length;
         if (lines.length && !file.write(lines.join("\n") + "\n")) await new Promise<void>((r) => file.once("drain", () => r()));
         if (roots.length < windowSize) break;

@@ -10,9 +10,13 @@
 //   3. the user error codes these bring: CHANGE_FROM_QUANTITY_STALE, IDEMPOTENCY_CONCURRENT_REQUEST,
 //      IDEMPOTENCY_KEY_PARAMETER_MISMATCH (enums InventoryAdjustQuantitiesUserErrorCode and
 //      InventorySetQuantitiesUserErrorCode, 2026-01).
+//   4. `groupObjects` on bulkOperationRunQuery (added in 2025-07 as `Boolean! = true`; the default
+//      is false from 2026-01: changelog "Bulk operations group objects default changed to false",
+//      Oct 2025). Declared here as a nullable Boolean without default, so the simulator can apply the
+//      default of the API version the request names (bulk.ts).
 // No public 2026-xx introspection was available, so these are added to the 2025-01 introspection
 // before the schema is built. Nothing else is loosened.
-import { DirectiveLocation, type IntrospectionInputValue, type IntrospectionQuery } from "graphql";
+import { DirectiveLocation, type IntrospectionInputValue, type IntrospectionObjectType, type IntrospectionQuery } from "graphql";
 
 type Schema = IntrospectionQuery["__schema"];
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
@@ -46,6 +50,20 @@ export function patchAdminSchema(schema: Schema): void {
     for (const name of ["CHANGE_FROM_QUANTITY_STALE", "IDEMPOTENCY_CONCURRENT_REQUEST", "IDEMPOTENCY_KEY_PARAMETER_MISMATCH"]) {
       if (!type.enumValues.some((v) => v.name === name)) type.enumValues.push({ name, description: null, isDeprecated: false, deprecationReason: null });
     }
+  }
+  const mutationName = schema.mutationType?.name ?? "Mutation";
+  const mutationRoot = schema.types.find((t): t is IntrospectionObjectType => t.kind === "OBJECT" && t.name === mutationName);
+  const runQuery = mutationRoot?.fields.find((f) => f.name === "bulkOperationRunQuery");
+  if (!runQuery) throw new Error("schema-patches: bulkOperationRunQuery is missing from the introspection");
+  if (!runQuery.args.some((a) => a.name === "groupObjects")) {
+    (runQuery.args as IntrospectionInputValue[]).push({
+      name: "groupObjects",
+      description: "Whether child objects are written directly under their parent in the JSONL output (default true before 2026-01, false from then).",
+      type: { kind: "SCALAR", name: "Boolean" },
+      defaultValue: null,
+      isDeprecated: false,
+      deprecationReason: null,
+    });
   }
   const directives = schema.directives as Mutable<Schema>["directives"];
   if (!directives.some((d) => d.name === "idempotent")) {

@@ -187,7 +187,7 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
         null,
       );
     }
-    const ctx: ResolverContext = { store, shop, apiVersion: version, startBulkQuery: (s, q) => bulk.start(s, q, version) };
+    const ctx: ResolverContext = { store, shop, apiVersion: version, startBulkQuery: (s, q, groupObjects) => bulk.start(s, q, version, groupObjects) };
     let result: ExecutionResult;
     try {
       result = await executeAdmin(document, ctx, variables, operationName);
@@ -273,6 +273,10 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
       else res.destroy();
     });
   });
+  // Node closes idle keep-alive sockets after 5 s; a client reusing one just then gets ECONNRESET.
+  // Clients (undici's fetch, the app's GraphQL client) keep sockets about as long, so the server
+  // keeps them longer than any of its clients does.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
   const address = server.address() as AddressInfo;
   baseUrl = `http://${options.host ?? "127.0.0.1"}:${address.port}`;

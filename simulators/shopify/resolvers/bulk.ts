@@ -1,3 +1,4 @@
+import { groupsObjectsByDefault } from "../bulk";
 import { gid } from "../ids";
 import type { BulkOperationRec } from "../types";
 import { isoTime, type ResolverMap } from "./context";
@@ -8,7 +9,8 @@ export const bulkResolvers: ResolverMap = {
       (args.type ?? "QUERY") === "QUERY" ? (ctx.shop.bulkOperations.at(-1) ?? null) : null,
   },
   Mutation: {
-    bulkOperationRunQuery: (_s, args: { query: string }, ctx) => ctx.startBulkQuery(ctx.shop, args.query),
+    bulkOperationRunQuery: (_s, args: { query: string; groupObjects?: boolean | null }, ctx) =>
+      ctx.startBulkQuery(ctx.shop, args.query, args.groupObjects ?? groupsObjectsByDefault(ctx.apiVersion)),
     bulkOperationCancel: (_s, args: { id: string }, ctx) => {
       const op = ctx.shop.bulkOperations.find((b) => gid("BulkOperation", b.id) === args.id);
       if (!op) return { bulkOperation: null, userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }] };

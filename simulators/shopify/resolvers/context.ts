@@ -13,7 +13,7 @@ export interface ResolverContext {
   apiVersion: string;
   /** Set while a bulk query runs: connections ignore first/last; the root connection yields `window`. */
   bulk?: { window: BulkWindow };
-  startBulkQuery: (shop: ShopState, query: string) => { bulkOperation: BulkOperationRec | null; userErrors: UserError[] };
+  startBulkQuery: (shop: ShopState, query: string, groupObjects: boolean) => { bulkOperation: BulkOperationRec | null; userErrors: UserError[] };
 }
 
 export interface UserError {

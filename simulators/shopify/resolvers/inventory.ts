@@ -2,6 +2,7 @@
 // (compareQuantity/ignoreCompareQuantity from 2023-10; changeFromQuantity from 2026-01) and the
 // @idempotent(key:) directive (2026-01): a repeated key returns the first payload, not applied again.
 import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from "graphql";
+import { apiVersionAtLeast } from "../api-version";
 import { gid, idOf } from "../ids";
 import { applyDelta, quantityOf, type ShopState } from "../store";
 import type { AdjustmentGroupRec, InventoryChangeRec, InventoryItemRec, LevelRec, LocationRec } from "../types";
@@ -66,11 +67,10 @@ function resolveTarget(
 
 /**
  * From 2026-04 the inventory mutations refuse to run without @idempotent (shopify.dev changelog, Dec
- * 2025: "Making idempotency mandatory for inventory adjustments and refund mutations"). Versions are
- * YYYY-MM, so they order as strings; `unstable` is newer than any.
+ * 2025: "Making idempotency mandatory for inventory adjustments and refund mutations").
  */
 export function idempotencyRequired(apiVersion: string): boolean {
-  return apiVersion === "unstable" || (/^\d{4}-\d{2}$/.test(apiVersion) && apiVersion >= "2026-04");
+  return apiVersionAtLeast(apiVersion, "2026-04");
 }
 
 /** Runs `apply` once per idempotency key; a repeat returns the stored payload (or a mismatch error). */
