@@ -86,13 +86,17 @@ try {
   }
 
   const { default: prisma } = await import("~/db.server");
-  const { createRedisConnection, queues } = await import("~/queues.server");
+  const { createRedisConnection, queues, QUEUE_NAMES } = await import("~/queues.server");
   const { closeSharedRevisionRedis } = await import("~/channels/ebay");
   const { createWorkers } = await import("../workers/processors");
   const { startWorld } = await import("./world");
   const { runScenario, formatReport } = await import("./scenario");
   const { startAdminProxy } = await import("./admin-proxy");
 
+  // Jobs left by an earlier demo run point at simulators that are gone (new ports each start), and
+  // their deduplication ids would swallow this run's requests: the demo's queues start empty; the
+  // listings' state in PostgreSQL says what still has to be pushed.
+  for (const queue of Object.values(QUEUE_NAMES)) await queues()[queue].obliterate({ force: true });
   const connection = createRedisConnection();
   const workers = createWorkers(connection);
   log(`workers: ${workers.map((w) => w.name).join(", ")} (in this process)`);
@@ -107,7 +111,10 @@ try {
   log(`Shopify simulator: ${world.shopify.url} (shop ${world.domain}, ${world.variants.length} variants); marketplaces: Amazon ${world.amazon.url}, eBay ${world.ebay.url}, Walmart ${world.walmart.url}, TikTok ${world.tiktok.url}`);
 
   const appLog = createWriteStream(path.join(dataDir, "app.log"), { flags: "a" });
-  child = spawn(process.execPath, [require.resolve("@remix-run/serve/dist/cli.js"), "./build/server/index.js"], { cwd: ROOT, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+  // The production build, served as `npm start` serves it: remix-serve runs it with
+  // NODE_ENV=production (in development it waits for Vite's dev server). The demo's own process is
+  // what demo mode guards; the app in this child is the ordinary app.
+  child = spawn(process.execPath, [require.resolve("@remix-run/serve/dist/cli.js"), "./build/server/index.js"], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.pipe(appLog);
   child.stderr?.pipe(appLog);
   for (let i = 0; i < 300; i++) {
@@ -157,6 +164,8 @@ try {
 } catch (error) {
   console.error(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   child?.kill("SIGTERM");
-  for (const service of services.reverse()) await service.stop().catch(() => {});
+  // Redis started here is stopped; an embedded PostgreSQL stops by itself when this process exits
+  // (stopping it first would break the app's open connections with errors of their own).
+  for (const service of services.slice(1)) await service.stop().catch(() => {});
   process.exit(1);
 }

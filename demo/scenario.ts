@@ -9,6 +9,7 @@ import type { Queues } from "~/queues.server";
 import type { StoreEvent } from "../simulators/shopify/store";
 import { saveParityEdge, savePriceRule } from "~/services/pricing.server";
 import { saveChannelThrottling } from "~/services/rules.server";
+import { requestFlush } from "~/sync/jobs.server";
 import { MARKETPLACES, NAMES, type DemoVariant, type Marketplace, type World } from "./world";
 
 export interface ScenarioOptions {
@@ -189,6 +190,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   log("");
   log("▶ 1. Anchorline computes every listing and pushes it to the four marketplaces");
   await requestRecompute(world.shopId, queues);
+  // Listings a previous run left unpushed wait for a flush of their channel.
+  for (const channelId of channelIds) await requestFlush(channelId, 0, queues);
   await waitForSync("first sync");
   const sample = world.variants[0];
   log(`  e.g. ${sample.sku}: Shopify ${world.anchorQuantity(sample)}; marketplaces show ${shows(sample)}`);

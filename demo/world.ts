@@ -76,8 +76,15 @@ const digits = (id: string) => id.replace(/^gid:\/\/shopify\/\w+\//, "").replace
 
 export async function startWorld(options: WorldOptions): Promise<World> {
   const { prisma, log } = options;
-  const existing = await prisma.shop.findUnique({ where: { domain: DEMO_DOMAIN }, include: { channels: true } });
-  const reused = existing !== null && existing.channels.length === MARKETPLACES.length;
+  let existing = await prisma.shop.findUnique({ where: { domain: DEMO_DOMAIN }, include: { channels: true } });
+  const expectedListings = options.catalog.products * options.catalog.variantsPerProduct * MARKETPLACES.length;
+  const reused = existing !== null && existing.channels.length === MARKETPLACES.length && (await prisma.listing.count({ where: { shopId: existing.id } })) === expectedListings;
+  if (existing && !reused) {
+    // A first start that stopped half-way (or another catalogue size): start the demo shop over.
+    log(`the demo shop in the database is incomplete or of another size: setting it up again`);
+    await prisma.shop.delete({ where: { id: existing.id } });
+    existing = null;
+  }
 
   const shopify = await startShopifySimulator({
     apiSecret: options.apiSecret,
@@ -89,7 +96,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   process.env.SHOPIFY_ADMIN_API_ORIGIN = shopify.url;
   const state = shopify.store.shop(DEMO_DOMAIN);
 
-  if (reused) {
+  if (reused && existing) {
     // The mirror is what Anchorline last knew of the store: put the simulated store back there.
     // Written into the simulator's records directly, not through its API, so no webhook fires for
     // a change that is not one.
@@ -115,7 +122,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   // What each marketplace shows at start: on first start, a stale catalogue (so the first sync is
   // visible); after that, what Anchorline last pushed there.
   const pushed = new Map<string, { quantity: number; priceCents: number }>();
-  if (reused) {
+  if (reused && existing) {
     const listings = await prisma.listing.findMany({ where: { shopId: existing.id }, select: { channelSku: true, pushedQuantity: true, pushedPriceCents: true, channel: { select: { kind: true } } } });
     for (const l of listings) if (l.pushedQuantity !== null && l.pushedPriceCents !== null) pushed.set(`${l.channel.kind}:${l.channelSku}`, { quantity: l.pushedQuantity, priceCents: l.pushedPriceCents });
   }
@@ -136,7 +143,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
 
   let shopId: string;
   const channels = {} as Record<Marketplace, Channel>;
-  if (reused) {
+  if (reused && existing) {
     shopId = existing.id;
     for (const m of MARKETPLACES) {
       const channel = existing.channels.find((c) => c.kind === KIND[m])!;
@@ -152,7 +159,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     }
     log(`reusing the demo shop ${DEMO_DOMAIN} from the database (${variants.length} variants, 4 channels): not re-seeded`);
   } else {
-    const shop = existing ?? (await prisma.shop.create({ data: { domain: DEMO_DOMAIN, currencyCode: "USD" } }));
+    const shop = await prisma.shop.create({ data: { domain: DEMO_DOMAIN, currencyCode: "USD" } });
     shopId = shop.id;
     await prisma.session.upsert({
       where: { id: `offline_${DEMO_DOMAIN}` },
@@ -174,9 +181,14 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         },
       });
       const links = variants.map((v) => ({ sku: v.sku, channelSku: v.channelSku[m], externalId: v.externalId[m] }));
-      const result = await linkListings(DEMO_DOMAIN, channels[m].id, links, "demo", { prisma });
-      if (!result.ok) throw new Error(`linking on ${m} refused: ${JSON.stringify(result.problems.slice(0, 3))}`);
-      log(`connected ${NAMES[m].padEnd(11)} (simulator ${apiUrl[m]}): ${result.linked} listings linked`);
+      // In slices: linking runs in one transaction per call, which Prisma ends after 5 s.
+      let linked = 0;
+      for (let i = 0; i < links.length; i += 100) {
+        const result = await linkListings(DEMO_DOMAIN, channels[m].id, links.slice(i, i + 100), "demo", { prisma });
+        if (!result.ok) throw new Error(`linking on ${m} refused: ${JSON.stringify(result.problems.slice(0, 3))}`);
+        linked += result.linked;
+      }
+      log(`connected ${NAMES[m].padEnd(11)} (simulator ${apiUrl[m]}): ${linked} listings linked`);
     }
   }
 
