@@ -52,6 +52,16 @@ describe("deciding what each recomputed listing becomes", () => {
     expect([holds.get("a")?.held, holds.get("b")?.held]).toEqual([false, false]);
   });
 
+  it("given two edges on one pair of channels, when a price change narrows the violation each shows, then nothing is held", () => {
+    // Live: Amazon 55.00 watches eBay 50.00 under two edges: no tolerance (5.00 over) and a 3.00
+    // tolerance (2.00 over). Amazon moves to 54.00: each edge's excess shrinks by 1.00.
+    const withTolerance: ParityEdge = { ...amazonWatchesEbay, toleranceCents: 300 };
+    const onAmazon = stored("a", "ch-amazon", { desiredPriceCents: 5500, pushedPriceCents: 5500 });
+    const onEbay = stored("b", "ch-ebay");
+    const holds = parityHolds([onAmazon, onEbay], new Map([["a", computed(onAmazon, 5, 5400)], ["b", computed(onEbay, 5, 5000)]]), siblingsOf([onAmazon, onEbay]), shopWith([amazonWatchesEbay, withTolerance]));
+    expect([holds.get("a")?.held, holds.get("b")?.held]).toEqual([false, false]);
+  });
+
   it("given eBay alone cut under Amazon, when decided, then eBay is held with the reason and Amazon, unchanged, is not", () => {
     const onAmazon = stored("a", "ch-amazon");
     const onEbay = stored("b", "ch-ebay");

@@ -6,7 +6,7 @@ import { bundleAvailableToSell, type BundleComponentStock } from "~/engine/bundl
 import { changedListings, type DesiredState } from "~/engine/changes";
 import type { Explanation } from "~/engine/explain";
 import { desiredListing } from "~/engine/listing";
-import { parityViolations, type ParityEdge, type VisiblePrice } from "~/engine/parity";
+import { newOrDeeperViolations, type ParityEdge, type VisiblePrice } from "~/engine/parity";
 import type { PriceNotice } from "~/engine/price";
 import { type BatchInputs, listingInput, type ListingRef, type ShopInputs } from "./inputs";
 
@@ -143,14 +143,10 @@ export function parityHold(
   if (listing.pushedPriceCents !== null) liveByChannel.set(listing.channelId, listing.pushedPriceCents);
   nextByChannel.set(listing.channelId, newPriceCents);
 
-  // One live price shows no violation: skip comparing.
-  const live = liveByChannel.size < 2 ? [] : parityViolations(touched, visiblePrices(liveByChannel, channelNames));
-  const before = new Map(live.map((v) => [`${v.watcherId}>${v.watchedId}`, v]));
-  const blocking = parityViolations(touched, visiblePrices(nextByChannel, channelNames)).filter((v) => {
-    if (v.allowed) return false;
-    const previous = before.get(`${v.watcherId}>${v.watchedId}`);
-    return !previous || v.excessCents > previous.excessCents;
-  });
+  // Judged edge by edge against the live prices (one live price shows no violation), so two
+  // edges on one pair of channels are each compared with their own past.
+  const live = liveByChannel.size < 2 ? [] : visiblePrices(liveByChannel, channelNames);
+  const blocking = newOrDeeperViolations(touched, live, visiblePrices(nextByChannel, channelNames)).filter((v) => !v.allowed);
   return { held: blocking.length > 0, reasons: blocking.map((v) => v.text) };
 }
 
