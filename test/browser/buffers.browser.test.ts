@@ -108,7 +108,9 @@ afterAll(async () => {
   await browser?.close();
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server.once("exit", resolve));
-    server.kill("SIGTERM");
+    // remix-serve only closes its HTTP server on SIGTERM; the app's Redis and PostgreSQL clients
+    // keep it alive, and a test server has nothing to finish.
+    server.kill("SIGKILL");
     await exited;
   }
   await queues().close();
