@@ -374,7 +374,7 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
         // The first import has no listings yet; on reconciliation every change is drift.
         for (const change of changes) if (change.before !== null) summary.drift.push(change);
         // Marks run one at a time: two batches' UPDATEs of the same bundle listings could deadlock.
-        await inOrder(() => markStockChangesStale(prisma, shopId, changes));
+        await inOrder(() => markStockChangesStale(shopId, changes));
         await progress(summary.lines);
       });
     };

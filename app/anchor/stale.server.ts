@@ -1,55 +1,60 @@
 import type { PrismaClient } from "@prisma/client";
+import { sqlFor } from "~/lib/sql.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
 
 // Marking listings for recomputation. Each mark sets staleSince to now; the engine reads stale
 // listings, computes, and clears the mark only if it is still the value it read, so a change that
 // lands mid-computation is never lost (see the engine's recompute service).
 
-/**
- * The listings a stock change of `variantIds` at `locationId` can move: listings of those variants
- * and of bundles made from them, on channels that count that location (saleable and eligible),
- * or that share that location's quantity through an artificial count. A null location stands for
- * any change of the variant (price, status, content).
- */
+// The listings a stock change of a variant at a location can move: listings of that variant and of
+// bundles made from it, on channels that count that location (saleable and eligible), or that share
+// that location's quantity through an artificial count. A null location stands for any change of
+// the variant (price, status, content). $1 shop, $2 variant ids, $3 location ids (pairwise).
+const MARK_STOCK_CHANGES_STALE = `
+  WITH changed AS (
+    SELECT DISTINCT c."variantId", c."locationId" FROM unnest($2::text[], $3::text[]) AS c("variantId", "locationId")
+  ), touched AS (
+    SELECT "variantId", "locationId" FROM changed
+    UNION
+    SELECT bc."bundleId", c."locationId" FROM changed c JOIN "BundleComponent" bc ON bc."shopId" = $1 AND bc."componentId" = c."variantId"
+  )
+  UPDATE "Listing" AS l SET "staleSince" = clock_timestamp()
+  WHERE l."shopId" = $1
+    AND EXISTS (
+      SELECT 1 FROM touched t
+      WHERE t."variantId" = l."variantId"
+        AND (
+          t."locationId" IS NULL
+          OR (
+            EXISTS (SELECT 1 FROM "Location" loc WHERE loc.id = t."locationId" AND loc.saleable)
+            AND NOT EXISTS (SELECT 1 FROM "LocationChannel" lc WHERE lc."locationId" = t."locationId" AND lc."channelId" = l."channelId" AND NOT lc.eligible)
+          )
+          OR EXISTS (SELECT 1 FROM "AllocationRule" ar WHERE ar."channelId" = l."channelId" AND ar.kind = 'VENDOR_SHARE' AND ar."locationId" = t."locationId")
+        )
+    )`;
+
+/** Marks the listings a stock change of `variantIds` at `locationId` can move (see above). */
 export async function markStockChangeStale(
   prisma: PrismaClient,
   shopId: string,
   variantIds: string[],
   locationId: string | null,
 ): Promise<number> {
-  return markStockChangesStale(prisma, shopId, variantIds.map((variantId) => ({ variantId, locationId })));
+  if (variantIds.length === 0) return 0;
+  return prisma.$executeRawUnsafe(MARK_STOCK_CHANGES_STALE, shopId, variantIds, variantIds.map(() => locationId));
 }
 
 /**
- * The same for many (variant, location) changes at once, in one statement: the import marks a
- * whole batch of levels this way.
+ * The same for a whole import batch of (variant, location) changes, in one statement. It goes
+ * through plain SQL like the batch upserts: thousands of ids per statement through Prisma's
+ * driver adapter cost more time and memory than the statement itself.
  */
-export async function markStockChangesStale(prisma: PrismaClient, shopId: string, changes: { variantId: string; locationId: string | null }[]): Promise<number> {
-  if (changes.length === 0) return 0;
-  const variantIds = changes.map((c) => c.variantId);
-  const locationIds = changes.map((c) => c.locationId);
-  return prisma.$executeRaw`
-    WITH changed AS (
-      SELECT DISTINCT c."variantId", c."locationId" FROM unnest(${variantIds}::text[], ${locationIds}::text[]) AS c("variantId", "locationId")
-    ), touched AS (
-      SELECT "variantId", "locationId" FROM changed
-      UNION
-      SELECT bc."bundleId", c."locationId" FROM changed c JOIN "BundleComponent" bc ON bc."shopId" = ${shopId} AND bc."componentId" = c."variantId"
-    )
-    UPDATE "Listing" AS l SET "staleSince" = clock_timestamp()
-    WHERE l."shopId" = ${shopId}
-      AND EXISTS (
-        SELECT 1 FROM touched t
-        WHERE t."variantId" = l."variantId"
-          AND (
-            t."locationId" IS NULL
-            OR (
-              EXISTS (SELECT 1 FROM "Location" loc WHERE loc.id = t."locationId" AND loc.saleable)
-              AND NOT EXISTS (SELECT 1 FROM "LocationChannel" lc WHERE lc."locationId" = t."locationId" AND lc."channelId" = l."channelId" AND NOT lc.eligible)
-            )
-            OR EXISTS (SELECT 1 FROM "AllocationRule" ar WHERE ar."channelId" = l."channelId" AND ar.kind = 'VENDOR_SHARE' AND ar."locationId" = t."locationId")
-          )
-      )`;
+export async function markStockChangesStale(shopId: string, changes: { variantId: string; locationId: string | null }[]): Promise<void> {
+  if (changes.length === 0) return;
+  await sqlFor().rows(
+    MARK_STOCK_CHANGES_STALE,
+    [shopId, changes.map((c) => c.variantId), changes.map((c) => c.locationId)],
+  );
 }
 
 /** Every listing of these variants (a price, status or content change), bundles included. */
