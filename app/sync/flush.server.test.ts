@@ -88,6 +88,27 @@ describe("flushing a channel account's outbox", () => {
     expect(listings.every((l) => l.syncState === "IN_SYNC" && l.pushedQuantity === l.desiredQuantity && l.pushedVersion === 1)).toBe(true);
   });
 
+  it("given a listing whose price is held for parity review and whose stock ran out, when flushed, then the zero goes out, the price does not, and it stays held with its reason", async () => {
+    const channel = await channelWithPendingListings(1);
+    await prisma.listing.updateMany({
+      where: { channelId: channel.id },
+      data: { syncState: "HELD", syncMessage: "Price held for review (parity): eBay under Amazon", desiredQuantity: 0, pushedQuantity: 4, desiredPriceCents: 1799, pushedPriceCents: 1999 },
+    });
+    const marketplace = new RecordingMarketplace();
+
+    await flushChannelAccount(channel.id, using(marketplace));
+
+    expect(marketplace.quantityCalls.flat()).toEqual([expect.objectContaining({ channelSku: "SKU-0", quantity: 0 })]);
+    expect(marketplace.priceCalls).toEqual([]);
+    const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: channel.id } });
+    expect([listing.syncState, listing.pushedQuantity, listing.pushedPriceCents, listing.syncMessage]).toEqual(["HELD", 0, 1999, "Price held for review (parity): eBay under Amazon"]);
+
+    // Once the channel shows the quantity, a held listing is not taken up again
+    const again = new RecordingMarketplace();
+    await flushChannelAccount(channel.id, using(again));
+    expect([again.quantityCalls, again.priceCalls]).toEqual([[], []]);
+  });
+
   it("keeps a listing pending when its desired state changed while the push was in flight", async () => {
     const channel = await channelWithPendingListings(1);
     const marketplace = new RecordingMarketplace(() => "accepted", async () => {

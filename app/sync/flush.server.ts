@@ -84,7 +84,8 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
         quantityOutcome,
       );
     }
-    const prices = listings.filter((l) => l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents);
+    // A held price stays off the channel until the merchant approves it (the listing turns PENDING).
+    const prices = listings.filter((l) => l.syncState !== "HELD" && l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents);
     for (const batch of chunks(prices, connector.limits.maxBatch)) {
       await call(
         batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, priceCents: l.desiredPriceCents!, currencyCode })),

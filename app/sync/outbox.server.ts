@@ -16,6 +16,8 @@ export interface PendingListing {
   pushedQuantity: number | null;
   pushedPriceCents: number | null;
   desiredAt: Date | null;
+  /** HELD: its price waits for the merchant's review (parity); its quantity still goes out. */
+  syncState: "PENDING" | "HELD";
   /** Content as Listing.desiredContent/pushedContent hold it (app/content/fields.ts). */
   desiredContent?: Prisma.JsonValue | null;
   pushedContent?: Prisma.JsonValue | null;
@@ -23,15 +25,18 @@ export interface PendingListing {
 
 /**
  * The next listings to push for one channel account, scarcest first: a listing going to 0 (or
- * nearly) is where an oversell happens, so it outranks a price tweak on a well-stocked one.
+ * nearly) is where an oversell happens, so it outranks a price tweak on a well-stocked one. A
+ * listing whose price is held for parity review is among them while its quantity differs from
+ * what the channel shows: holding a price must never hold back a sell-out.
  */
 export async function pendingListings(prisma: PrismaClient, channelId: string, limit: number): Promise<PendingListing[]> {
   return prisma.$queryRaw<PendingListing[]>`
     SELECT id, "channelSku", "externalId", "desiredVersion", "desiredQuantity", "desiredPriceCents",
-           "pushedQuantity", "pushedPriceCents", "desiredAt",
+           "pushedQuantity", "pushedPriceCents", "desiredAt", "syncState",
            "desiredContent", "pushedContent"
     FROM "Listing"
-    WHERE "channelId" = ${channelId} AND "syncState" = 'PENDING'
+    WHERE "channelId" = ${channelId}
+      AND ("syncState" = 'PENDING' OR ("syncState" = 'HELD' AND "desiredQuantity" IS DISTINCT FROM "pushedQuantity"))
     ORDER BY ("desiredQuantity" = 0 AND "pushedQuantity" IS DISTINCT FROM 0) DESC,
              "desiredQuantity" ASC NULLS LAST, "desiredAt" ASC NULLS LAST
     LIMIT ${limit}`;
@@ -59,7 +64,8 @@ export async function recordAcknowledged(prisma: PrismaClient, records: PushReco
       (quantityPushed || listing.desiredQuantity === listing.pushedQuantity) && (pricePushed || listing.desiredPriceCents === listing.pushedPriceCents) && contentSettled;
     const updated = await prisma.listing.updateMany({
       where: { id: listing.id, desiredVersion: listing.desiredVersion },
-      data: { ...pushed, pushedAt: at, attempts: 0, syncMessage: null, ...(complete ? { pushedVersion: listing.desiredVersion, syncState: "IN_SYNC" } : {}) },
+      // A held listing keeps its reason: the merchant still has the price to review.
+      data: { ...pushed, pushedAt: at, attempts: 0, ...(listing.syncState === "HELD" ? {} : { syncMessage: null }), ...(complete ? { pushedVersion: listing.desiredVersion, syncState: "IN_SYNC" } : {}) },
     });
     if (updated.count === 0) {
       // A newer desired state arrived meanwhile: record what the channel now shows, stay pending.
