@@ -1,0 +1,127 @@
+import { afterAll, describe, expect, it } from "vitest";
+import type { Connector, ContentUpdate, PushOutcome, QuantityUpdate } from "~/channels/connector";
+import prisma from "~/db.server";
+import { createRedisConnection } from "~/queues.server";
+import { flushChannelAccount } from "~/sync/flush.server";
+import { SharedRateLimiter } from "~/sync/rate-limiter.server";
+import { seedShopWithEveryModel } from "../../test/factories";
+import { applyProductContentChange } from "./content.server";
+import { readDesiredContent, readPushedContent } from "./diff";
+
+// The content recompute against the database, and its content through the real outbox flush to a
+// marketplace that records what it is sent and answers as told.
+const redis = createRedisConnection();
+const limiter = new SharedRateLimiter(redis);
+afterAll(() => redis.disconnect());
+
+class RecordingMarketplace implements Connector {
+  readonly kind = "amazon" as const;
+  readonly limits = { maxBatch: 20, requestsPerSecond: 1000, burst: 1000 };
+  contentCalls: ContentUpdate[][] = [];
+  quantityCalls: QuantityUpdate[][] = [];
+  constructor(private readonly contentAnswer: PushOutcome["status"] = "accepted") {}
+  async pushQuantities(updates: QuantityUpdate[]) {
+    this.quantityCalls.push(updates);
+    return updates.map((u): PushOutcome => ({ channelSku: u.channelSku, status: "accepted" }));
+  }
+  async pushPrices() {
+    return [];
+  }
+  async pushContent(updates: ContentUpdate[]) {
+    this.contentCalls.push(updates);
+    return updates.map((u): PushOutcome => (this.contentAnswer === "accepted" ? { channelSku: u.channelSku, status: "accepted" } : { channelSku: u.channelSku, status: "rejected", message: "8541: item_name too promotional" }));
+  }
+  async fetchOrders() {
+    return { orders: [], cursor: "" };
+  }
+  async fetchListing() {
+    return null;
+  }
+  async testConnection() {
+    return { ok: true as const };
+  }
+}
+
+/** The seed's Amazon listing, in sync for quantity and price, and its product's content computed and pushed once. */
+async function syncedListing() {
+  const seeded = await seedShopWithEveryModel(prisma);
+  const { shop, listing } = seeded;
+  await prisma.listing.update({ where: { id: listing.id }, data: { pushedQuantity: 8, syncState: "IN_SYNC", pushedVersion: listing.desiredVersion } });
+  const flushes: string[] = [];
+  await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async (id) => void flushes.push(id) });
+  const marketplace = new RecordingMarketplace();
+  await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => marketplace });
+  return { ...seeded, flushes, marketplace };
+}
+
+const rename = (shopId: string, title: string) => prisma.product.update({ where: { shopId_shopifyId: { shopId, shopifyId: "10" } }, data: { title } });
+
+describe("content recompute and push", () => {
+  it("given a product seen for the first time, its listings get content, their channel is asked to flush, and the flush sends it", async () => {
+    const { listing, flushes, marketplace, channels } = await syncedListing();
+    expect(flushes).toEqual([listing.channelId]);
+    expect(marketplace.contentCalls).toEqual([[{ channelSku: "KET-RED", externalId: null, fields: { title: "Acme Kettle" } }]]);
+    expect(marketplace.quantityCalls).toEqual([]);
+    const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([after.syncState, readPushedContent(after.pushedContent).fields]).toEqual(["IN_SYNC", { title: "Acme Kettle" }]);
+    // eBay has no listing of this product: nothing to write there.
+    expect(await prisma.listing.count({ where: { channelId: channels.ebay.id } })).toBe(0);
+  });
+
+  it("given a title change, only the title goes again; an unrelated change rewrites nothing", async () => {
+    const { shop, listing } = await syncedListing();
+    await prisma.product.update({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } }, data: { descriptionHtml: "<p>Fast boil.</p>" } });
+    await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
+    const first = new RecordingMarketplace();
+    await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => first });
+    expect(first.contentCalls.map((c) => c[0].fields)).toEqual([{ description: "Fast boil.", bullets: ["Fast boil."] }]);
+
+    await rename(shop.id, "Kettle Pro");
+    await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
+    const second = new RecordingMarketplace();
+    await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => second });
+    expect(second.contentCalls.map((c) => c[0].fields)).toEqual([{ title: "Acme Kettle Pro" }]);
+
+    const version = (await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).desiredVersion;
+    await prisma.product.update({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } }, data: { tags: ["other"] } });
+    const result = await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
+    expect(result).toMatchObject({ changed: 0, channelIds: [] });
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).desiredVersion).toBe(version);
+  });
+
+  it("given content the marketplace refuses, the listing's quantity keeps syncing and the refusal is kept with the content", async () => {
+    const { shop, listing } = await syncedListing();
+    await rename(shop.id, "Kettle Deluxe");
+    await prisma.listing.update({ where: { id: listing.id }, data: { desiredQuantity: 5 } });
+    await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
+    const refusing = new RecordingMarketplace("rejected");
+    const result = await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => refusing });
+    expect(result.rejected).toBe(1);
+    const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([after.syncState, after.pushedQuantity]).toEqual(["IN_SYNC", 5]);
+    expect(readDesiredContent(after.desiredContent)!.issues).toEqual([{ field: "channel", severity: "error", message: "refused by the channel: 8541: item_name too promotional" }]);
+    expect(readPushedContent(after.pushedContent).fields).toEqual({ title: "Acme Kettle" });
+    // Not sent again while the content is unchanged.
+    const again = new RecordingMarketplace();
+    await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "PENDING" } });
+    await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => again });
+    expect(again.contentCalls).toEqual([]);
+  });
+
+  it("given a listing held for a parity review, new content waits with it instead of releasing the hold", async () => {
+    const { shop, listing } = await syncedListing();
+    await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "HELD" } });
+    await rename(shop.id, "Kettle Max");
+    const flushes: string[] = [];
+    await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async (id) => void flushes.push(id) });
+    const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([after.syncState, readDesiredContent(after.desiredContent)!.fields.title, flushes]).toEqual(["HELD", "Acme Kettle Max", []]);
+  });
+
+  it("given a products/update payload with images, they are kept in the mirror for the channels that take images", async () => {
+    const { shop } = await syncedListing();
+    await applyProductContentChange(prisma, shop.id, "10", { images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }, { alt: "no src" }] }, { requestFlush: async () => {} });
+    const product = await prisma.product.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } } });
+    expect(product.content).toEqual({ images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }] });
+  });
+});
