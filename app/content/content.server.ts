@@ -65,7 +65,8 @@ function unchanged(stored: DesiredContent | null, next: DesiredContent | null): 
 /** Writes one listing's new desired content unless a newer desired state got there first. */
 async function writeDesiredContent(prisma: PrismaClient, listing: ListingWithSource, desired: DesiredContent | null): Promise<{ written: boolean; pending: boolean }> {
   const pending = contentToPush(desired, listing.pushedContent) !== null;
-  // A held listing stays held (its price waits for the merchant); the content waits with it.
+  // A held listing stays held (its price waits for the merchant): content is no reason to release
+  // it, and goes out with the listing's next push.
   const state = listing.syncState === "HELD" ? "HELD" : pending ? "PENDING" : listing.syncState;
   for (let attempt = 0; attempt < 3; attempt++) {
     const version = attempt === 0 ? listing.desiredVersion : (await prisma.listing.findUnique({ where: { id: listing.id }, select: { desiredVersion: true } }))?.desiredVersion;
