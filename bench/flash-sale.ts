@@ -13,8 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { ScenarioReport } from "../demo/scenario";
-import { percentiles } from "../demo/scenario";
-import { flashSaleStream, replayAnchorline, replayBaseline, type ModelOutcome, type StreamOrder } from "./model";
+import { flashSaleStream, percentiles, replayAnchorline, replayBaseline, type ModelOutcome, type StreamOrder } from "./model";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { report: { type: "string" }, out: { type: "string" } } });

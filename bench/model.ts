@@ -149,3 +149,10 @@ export function flashSaleStream(shape: FlashSaleShape): { orders: StreamOrder[];
   orders.sort((a, b) => a.at - b.at);
   return { orders, stock: Object.fromEntries(skus.map((s) => [s, shape.unitsPerSku])) };
 }
+
+/** p50/p90/p95/p99/max of a list (nearest rank), as demo/scenario.ts reports them. */
+export function percentiles(values: readonly number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : NaN);
+  return { count: sorted.length, p50: at(50), p90: at(90), p95: at(95), p99: at(99), max: sorted.length ? sorted[sorted.length - 1] : NaN };
+}
