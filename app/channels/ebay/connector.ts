@@ -23,7 +23,7 @@ export interface EbayConnectorOptions {
   /**
    * Orders modified in the last this-many milliseconds wait for the next poll: getOrders refuses an
    * end date in the future (error 30850), and a little slack absorbs clock differences with eBay.
-   * Default 60 s.
+   * Default 5 s: every second here is a second a sold unit still shows on the other channels.
    */
   orderSettleMs?: number;
   /** Orders per getOrders page, at most 200. */
@@ -33,7 +33,7 @@ export interface EbayConnectorOptions {
 }
 
 const DEFAULT_MARKETPLACE = "EBAY_US";
-const DEFAULT_ORDER_SETTLE_MS = 60_000;
+const DEFAULT_ORDER_SETTLE_MS = 5_000;
 /** Orders leaving the window while it is paged shift later pages; a re-read catches what shifted. */
 const MAX_ORDER_PASSES = 3;
 
