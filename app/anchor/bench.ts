@@ -1,17 +1,20 @@
 // Benchmark: the initial import of a large store.
-//   npx tsx app/anchor/bench.ts [variants] [locations]
+//   npx tsx app/anchor/bench.ts [variants] [locations] [batchSize] [concurrency]
 // (default 100,000 variants × 10 locations = 1,000,000 inventory levels; every item is stocked at
 // every location). The simulated Shopify (simulators/shopify/main.ts) runs in a child process, so the
 // peak RSS printed for Anchorline is this process's alone: the importer, its Prisma client and pg
 // pool. The simulator's own peak is printed apart. Aim (issue 4): under 60 s and under 300 MB.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { createInterface } from "node:readline";
 import { createEmptyDatabase, dropDatabase, migrate } from "../../test/global-setup";
 
 const variants = Number(process.argv[2] ?? 100_000);
 const locations = Number(process.argv[3] ?? 10);
+// Unset: the importer's defaults.
+const batchSize = process.argv[4] ? Number(process.argv[4]) : undefined;
+const concurrency = process.argv[5] ? Number(process.argv[5]) : undefined;
 const variantsPerProduct = 4;
 const domain = "bench.myshopify.com";
 const token = "shpat_bench";
@@ -71,7 +74,7 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const started = performance.now();
 try {
   const client = createAdminClient({ shopDomain: domain, accessToken: token, origin: ready.url });
-  const summary = await importCatalog(domain, client, { prisma, pollIntervalMs: 100 });
+  const summary = await importCatalog(domain, client, { prisma, pollIntervalMs: 100, batchSize, concurrency });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -81,7 +84,8 @@ try {
     JSON.stringify(
       {
         benchmark: "initial import (bulk operation → PostgreSQL)",
-        machine: { cpus: cpus().length, totalMemoryMB: mb(totalmem()), node: process.version },
+        machine: { cpus: cpus().length, totalMemoryMB: mb(totalmem()), node: process.version, loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(1))) },
+        settings: { batchSize: batchSize ?? "default", concurrency: concurrency ?? "default" },
         catalog: { variants: summary.variants, products: summary.products, locations, inventoryLevels: levels, expectedLevels: ready.inventoryLevels, jsonlLines: summary.lines },
         seconds: {
           total: Number(seconds.toFixed(1)),

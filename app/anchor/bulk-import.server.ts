@@ -20,10 +20,10 @@ import {
 } from "./mirror.server";
 import { markStockChangesStale, markVariantsStale, requestRecompute } from "./stale.server";
 
-// The initial import and the scheduled reconciliation: one bulk operation over the catalog
-// (Shopify runs it server-side and hands back a JSONL file), streamed line by line into the mirror
-// in batches, so memory stays flat whatever the catalog's size. Reconciliation is the same pass;
-// what it changes in the mirror is the drift, recorded for the merchant.
+// The initial import and the scheduled reconciliation: bulk operations over the catalog (Shopify
+// runs them server-side and hands back JSONL files), streamed line by line into the mirror in
+// batches, so memory stays flat whatever the catalog's size. Reconciliation is the same pass; what
+// it changes in the mirror is the drift, recorded for the merchant.
 
 const LOCATIONS_QUERY = `query Locations($after: String) {
   locations(first: 250, after: $after, includeInactive: true) {
@@ -108,7 +108,10 @@ export interface ImportSummary {
   /** Levels whose quantity in the mirror differed from Shopify's (for reconciliation: drift). */
   drift: LevelChange[];
   seconds: number;
-  /** Where the time went: Shopify running the two bulk queries, and this process downloading, parsing and writing their results. */
+  /**
+   * Where the time went: waiting for Shopify's exports (the part not hidden behind applying an
+   * earlier one), and downloading, parsing and writing their results here.
+   */
   phases: { bulkWaitSeconds: number; streamSeconds: number };
 }
 

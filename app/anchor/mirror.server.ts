@@ -215,8 +215,8 @@ export async function upsertInventoryLevels(
     `WITH
      -- The batch's items and locations by index lookups, not by hashing every item of the shop
      -- for each batch.
-     items AS (SELECT id, "variantId", "shopifyId" FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])),
-     locations AS (SELECT id, "shopifyId" FROM "Location" WHERE "shopId" = $1 AND "shopifyId" = ANY($3::text[])),
+     items AS (SELECT id, "variantId", "shopifyId" FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($8::text[])),
+     locations AS (SELECT id, "shopifyId" FROM "Location" WHERE "shopId" = $1 AND "shopifyId" = ANY($9::text[])),
      input AS (
        SELECT x.*, ii.id AS "itemId", ii."variantId", l.id AS "locationId", il.available AS before, il."shopifyUpdatedAt" AS "beforeUpdatedAt",
               il.id IS NOT NULL AS existing
@@ -240,7 +240,14 @@ export async function upsertInventoryLevels(
      WHERE "itemId" IS NULL OR "locationId" IS NULL
         OR ((NOT existing OR "beforeUpdatedAt" IS NULL OR "shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" >= "beforeUpdatedAt")
             AND before IS DISTINCT FROM available)`,
-    [shopId, ...columns(levels, ["itemShopifyId", "locationShopifyId", "available", "onHand", "committed", "shopifyUpdatedAt"])],
+    [
+      shopId,
+      ...columns(levels, ["itemShopifyId", "locationShopifyId", "available", "onHand", "committed", "shopifyUpdatedAt"]),
+      // Each id once: a batch names each item about once per location, and a long list of repeats
+      // makes PostgreSQL scan the shop's whole item index instead of looking each one up.
+      [...new Set(levels.map((l) => l.itemShopifyId))],
+      [...new Set(levels.map((l) => l.locationShopifyId))],
+    ],
   );
   const changes: LevelChange[] = [];
   const unresolved: InventoryLevelRecord[] = [];
