@@ -15,6 +15,9 @@ import { startShopifySimulator, type ShopifySimulator } from "../simulators/shop
 import { startTikTokSimulator, type TikTokSimulator } from "../simulators/tiktok/server";
 import { startWalmartSimulator, type WalmartSimulator } from "../simulators/walmart/server";
 
+/** The simulators finish a feed in 50 ms; the marketplaces' own pace (minutes) would idle the demo. */
+const SIMULATOR_FEED_POLL_MS = 200;
+
 export type Marketplace = "amazon" | "ebay" | "walmart" | "tiktok";
 export const MARKETPLACES: readonly Marketplace[] = ["amazon", "ebay", "walmart", "tiktok"];
 export const NAMES: Record<Marketplace, string> = { amazon: "Amazon US", ebay: "eBay US", walmart: "Walmart", tiktok: "TikTok Shop" };
@@ -148,7 +151,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     for (const m of MARKETPLACES) {
       const channel = existing.channels.find((c) => c.kind === KIND[m])!;
       // The simulators listen on new ports each start.
-      const settings = { ...(channel.settings as Record<string, unknown>), endpoints: { api: apiUrl[m], auth: apiUrl[m] } };
+      const settings = { ...(channel.settings as Record<string, unknown>), endpoints: { api: apiUrl[m], auth: apiUrl[m] }, feedPollIntervalMs: SIMULATOR_FEED_POLL_MS };
       channels[m] = await prisma.channel.update({ where: { id: channel.id }, data: { settings } });
       // The simulators number orders from 1 each start; the imported ones keep their ids, so
       // new orders must not reuse them. The simulators have no option for it (yet): their order
@@ -177,7 +180,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
           name: NAMES[m],
           priority: priority + 1,
           credentialsCiphertext: sealCredentials(CREDENTIALS[m], shop.id),
-          settings: { endpoints: { api: apiUrl[m], auth: apiUrl[m] } },
+          settings: { endpoints: { api: apiUrl[m], auth: apiUrl[m] }, feedPollIntervalMs: SIMULATOR_FEED_POLL_MS },
         },
       });
       const links = variants.map((v) => ({ sku: v.sku, channelSku: v.channelSku[m], externalId: v.externalId[m] }));

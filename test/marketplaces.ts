@@ -282,6 +282,8 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
         credentialsCiphertext: sealCredentials(credentials[marketplace], shop.id),
         settings: {
           endpoints: { api: apiUrl[marketplace], auth: apiUrl[marketplace] },
+          // The simulators finish a feed in ~50 ms; the production pace (30–60 s) would stall a flush.
+          feedPollIntervalMs: 100,
         },
       },
     });

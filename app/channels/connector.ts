@@ -100,6 +100,13 @@ export interface ChannelLimits {
   ordersPollEveryMs?: number;
 }
 
+/** How a connector waits for an asynchronous feed (Amazon JSON_LISTINGS_FEED, Walmart bulk feeds). */
+export interface FeedPolling {
+  intervalMs: number;
+  timeoutMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
 export interface Connector {
   readonly kind: MarketplaceKind;
   readonly limits: ChannelLimits;

@@ -1,7 +1,7 @@
 import type { Channel, PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { openCredentials, sealCredentials } from "~/lib/secrets.server";
-import type { Connector, ConnectorConfig, MarketplaceKind } from "./connector";
+import type { Connector, ConnectorConfig, FeedPolling, MarketplaceKind } from "./connector";
 import { createAmazonConnector } from "./amazon";
 import { createEbayConnector } from "./ebay";
 import { createTikTokConnector } from "./tiktok";
@@ -16,12 +16,12 @@ export interface ConnectorHooks {
   saveCredentials(changed: Record<string, string>): Promise<void>;
 }
 
-export type ConnectorFactory = (config: ConnectorConfig, hooks: ConnectorHooks) => Connector;
+export type ConnectorFactory = (config: ConnectorConfig, hooks: ConnectorHooks, settings: ChannelSettings) => Connector;
 
 const FACTORIES: Partial<Record<MarketplaceKind, ConnectorFactory>> = {
-  amazon: (config) => createAmazonConnector(config),
+  amazon: (config, _hooks, settings) => createAmazonConnector(config, { feedPolling: feedPollingOf(settings) }),
   ebay: (config) => createEbayConnector(config),
-  walmart: (config) => createWalmartConnector(config),
+  walmart: (config, _hooks, settings) => createWalmartConnector(config, { feedPolling: feedPollingOf(settings) }),
   // TikTok Shop rotates the refresh token on every refresh: the old one stops working, so the new
   // pair must be stored before the next connector is built.
   tiktok: (config, hooks) =>
@@ -39,9 +39,18 @@ export function marketplaceKindOf(channel: Pick<Channel, "kind">): MarketplaceKi
   return channel.kind === "SHOPIFY" ? null : (channel.kind.toLowerCase() as MarketplaceKind);
 }
 
-interface ChannelSettings {
+export interface ChannelSettings {
   /** Set only for the demo and tests: where the marketplace's API is (a simulator). */
   endpoints?: { api?: string; auth?: string };
+  /**
+   * Set only for the demo and tests: how often to ask a simulator whether a feed is done. A real
+   * marketplace takes minutes and asks to be polled sparingly; each module keeps that default.
+   */
+  feedPollIntervalMs?: number;
+}
+
+function feedPollingOf(settings: ChannelSettings): Partial<FeedPolling> | undefined {
+  return settings.feedPollIntervalMs ? { intervalMs: settings.feedPollIntervalMs } : undefined;
 }
 
 export type ConnectableChannel = Pick<Channel, "id" | "kind" | "shopId" | "accountId" | "region" | "credentialsCiphertext" | "settings">;
@@ -90,6 +99,7 @@ export function connectorForChannel(channel: ConnectableChannel, prisma: PrismaC
       endpoints: settings.endpoints,
     },
     hooks,
+    settings,
   );
   connectors.set(channel.id, { fingerprint, connector });
   return connector;

@@ -3,16 +3,11 @@
 // getFeedDocument, download the processing report). Each message's issues in the report
 // (listings-feed-processing-report-schema-v2.json) decide its SKU's outcome; nothing is accepted
 // before the feed is DONE.
-import type { PushOutcome } from "../connector";
+import type { FeedPolling, PushOutcome } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
 import type { ListingPatch } from "./patches";
 import type { DocumentLocation, SpApiClient } from "./sp-client";
 
-export interface FeedPolling {
-  intervalMs: number;
-  timeoutMs: number;
-  sleep: (ms: number) => Promise<void>;
-}
 
 export interface FeedContext {
   client: SpApiClient;

@@ -1,10 +1,10 @@
 // Amazon Selling Partner API connector: the Connector interface over amazon-sp-api. Single changes
 // go as patchListingsItem, large backlogs as one JSON_LISTINGS_FEED (FEED_THRESHOLD in limits.ts),
 // orders come from the Orders API v2026-01-01, tokens from Login with Amazon.
-import { ChannelError, type Connector, type ConnectorConfig, type ContentUpdate, type ListingSnapshot, type PushOutcome } from "../connector";
+import { ChannelError, type Connector, type ConnectorConfig, type ContentUpdate, type FeedPolling, type ListingSnapshot, type PushOutcome } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
-import { fromAmount } from "../ebay/money";
-import { runListingsFeed, type FeedContext, type FeedPolling } from "./feeds";
+import { fromAmount } from "../money";
+import { runListingsFeed, type FeedContext } from "./feeds";
 import { AMAZON_LIMITS, FEED_MAX_MESSAGES, FEED_THRESHOLD, LWA_HOST } from "./limits";
 import { LwaTokens, type LwaCredentials } from "./lwa";
 import { marketplaceOf } from "./marketplaces";

@@ -5,7 +5,7 @@
 // exactly that instant (lastUpdatedAfter is inclusive), plus Amazon's pagination token while a
 // result set is only partly read; so an order comes back only when it changed.
 import { ChannelError, type ImportedOrder, type OrderPage } from "../connector";
-import { fromAmount } from "../ebay/money";
+import { fromAmount } from "../money";
 import { withRetry, type RetryOptions } from "../retry";
 import { ORDERS_PAGE_SIZE } from "./limits";
 import type { SpApiClient } from "./sp-client";

@@ -2,7 +2,7 @@
 // operations go to patchListingsItem (one SKU) and into the PATCH messages of a JSON_LISTINGS_FEED
 // (listings-feed-message-schema-v2.json), so a SKU ends up the same whichever path it took.
 import type { ContentUpdate, PriceUpdate, QuantityUpdate } from "../connector";
-import { toAmount } from "../ebay/money";
+import { toAmount } from "../money";
 import { OFFER_PRODUCT_TYPE } from "./limits";
 
 export interface PatchOperation {

@@ -6,7 +6,7 @@ import { ChannelError } from "../connector";
 import type { RetryOptions } from "../retry";
 import { EbayClient, readCredentials } from "./client";
 import { contentProblem, itemWithContent } from "./content";
-import { fromAmount, toAmount } from "./money";
+import { fromAmount, toAmount } from "../money";
 import { decodeCursor, encodeCursor, importedOrder, lastModifiedFilter, type EbayOrder, type EbayOrderPage } from "./orders";
 import { entriesForSku, outcomeForSku, priceRequest, refusedEntirely, quantityRequest, type PriceQuantity, type PriceQuantityResponse } from "./price-quantity";
 import { RedisRevisionCounter, sharedRevisionRedis, type RevisionCounter } from "./revisions.server";

@@ -2,7 +2,7 @@
 // (limit/offset). The cursor is the end of the last window read plus the ids seen exactly at that
 // instant, because eBay's date ranges include both ends.
 import type { ImportedOrder } from "../connector";
-import { fromAmount } from "./money";
+import { fromAmount } from "../money";
 
 export interface OrdersCursor {
   /** ISO instant: the next window starts here (inclusive). */

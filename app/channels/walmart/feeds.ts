@@ -2,17 +2,12 @@
 // /v3/feeds/{feedId}?includeDetails=true until Walmart has processed it, and each SKU's own
 // ingestion status becomes its outcome. Walmart says item results exist "only after the entire
 // feed is processed" (priceBulkUploads), so nothing is `accepted` before that.
-import type { PushOutcome } from "../connector";
+import type { FeedPolling, PushOutcome } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
 import type { WalmartClient } from "./client";
 
 export type FeedType = "inventory" | "price";
 
-export interface FeedPolling {
-  intervalMs: number;
-  timeoutMs: number;
-  sleep: (ms: number) => Promise<void>;
-}
 
 interface IngestionError {
   type?: string;

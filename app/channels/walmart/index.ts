@@ -1,8 +1,7 @@
 // Walmart Marketplace (US) connector: the Connector interface over Walmart's REST API.
-import { ChannelError, type Connector, type ConnectorConfig, type ContentUpdate, type ListingSnapshot, type PushOutcome } from "../connector";
+import { ChannelError, type Connector, type ConnectorConfig, type ContentUpdate, type FeedPolling, type ListingSnapshot, type PushOutcome } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
 import { WalmartClient, type WalmartCredentials } from "./client";
-import type { FeedPolling } from "./feeds";
 import { WALMART_API, WALMART_LIMITS } from "./limits";
 import { fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";

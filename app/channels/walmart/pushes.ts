@@ -1,9 +1,9 @@
 // Quantities and prices to Walmart: one call per SKU for small batches (PUT /v3/inventory?sku=,
 // PUT /v3/price), feeds of up to FEED_MAX_ITEMS for large ones (feedThreshold in limits.ts).
-import { ChannelError, type PriceUpdate, type PushOutcome, type QuantityUpdate } from "../connector";
+import { ChannelError, type FeedPolling, type PriceUpdate, type PushOutcome, type QuantityUpdate } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
 import type { WalmartClient } from "./client";
-import { runFeed, type FeedPolling } from "./feeds";
+import { runFeed } from "./feeds";
 import { FEED_MAX_ITEMS, FEED_THRESHOLD } from "./limits";
 
 export interface PushContext {

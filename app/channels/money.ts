@@ -1,4 +1,5 @@
-// eBay's Amount is `{ value: "12.34", currency: "USD" }`; the app counts minor units ("cents").
+// Marketplaces send money as a decimal string and a currency (eBay's Amount: `{ value: "12.34",
+// currency: "USD" }`); the app counts minor units ("cents"), as many as the currency has (JPY: none).
 
 function minorDigits(currency: string): number {
   return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
