@@ -2,8 +2,8 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Browser tests: the built app (remix-serve) on real PostgreSQL and Redis, driven by Debian's
-// Chromium through playwright-core. Not part of `npm test` (they need Chromium and a build);
-// run with `npm run build && npx vitest run --config test/browser/vitest.config.ts`.
+// Chromium through playwright-core. `npm test` (scripts/test.mjs) runs them after the main suite,
+// building the app and installing Chromium first where needed.
 export default defineConfig({
   root: fileURLToPath(new URL("../..", import.meta.url)),
   resolve: {
@@ -13,6 +13,7 @@ export default defineConfig({
     include: ["test/browser/**/*.browser.test.ts"],
     globalSetup: ["./test/global-setup.ts"],
     setupFiles: ["./test/setup-env.ts"],
+    reporters: ["default", "./test/summary-reporter.ts"],
     env: {
       NODE_ENV: "test",
       SHOPIFY_API_KEY: "anchorline-test-key",
