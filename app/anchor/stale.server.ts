@@ -76,5 +76,7 @@ export async function markChannelsStale(prisma: PrismaClient, shopId: string, ch
  * mark made while a job runs gets the next one.
  */
 export async function requestRecompute(shopId: string, queues: Queues = defaultQueues()): Promise<void> {
-  await queues.recompute.add("recompute", { shopId }, { deduplication: { id: `recompute:${shopId}` } });
+  // keepLastIfActive: a mark made while the shop's job runs gets one more job after it, never a
+  // second job beside it (BullMQ's plain deduplication would drop that request).
+  await queues.recompute.add("recompute", { shopId }, { deduplication: { id: `recompute:${shopId}`, keepLastIfActive: true } });
 }
