@@ -3,7 +3,9 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useRef, useState } from "react";
+import { CsvImportCard } from "~/components/csv-import";
 import { formObject } from "~/lib/forms";
+import { importBufferRules, type ImportProblem, uploadedCsv } from "~/services/bulk-csv.server";
 import { NotFoundForShop } from "~/services/locations.server";
 import { buffersPage, deleteBufferRule, previewBufferRule, type PreviewRow, saveBufferRule, saveChannelThrottling, SCOPE_REFERENCE } from "~/services/rules.server";
 import { authenticate } from "~/shopify.server";
@@ -20,6 +22,8 @@ export type BuffersActionResult = {
   errors: Record<string, string>;
   message?: string;
   preview?: { affected: number; rows: PreviewRow[]; note: string | null };
+  /** A refused CSV import's problems, by file line. */
+  problems?: ImportProblem[];
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -43,6 +47,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         const outcome = await saveBufferRule(session.shop, form, actor);
         if (!outcome.ok) return answer({ ok: false, errors: outcome.errors }, 400);
         return answer({ ok: true, errors: {}, message: "Buffer rule saved; quantities are being recomputed" });
+      }
+      case "import": {
+        const file = await uploadedCsv(form.file);
+        if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
+        const outcome = await importBufferRules(session.shop, file.text, actor);
+        if (!outcome.ok) {
+          const count = outcome.problems.length;
+          return answer({ ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems }, 400);
+        }
+        return answer({ ok: true, errors: {}, message: `Imported: ${outcome.created} ${outcome.created === 1 ? "rule" : "rules"} added, ${outcome.updated} changed; quantities are being recomputed` });
       }
       case "delete":
         await deleteBufferRule(session.shop, String(form.ruleId ?? ""), actor);
@@ -210,7 +224,7 @@ export default function Buffers() {
         <Layout.Section>
           <BlockStack gap="400">
             {result?.message ? <Banner tone="success">{result.message}</Banner> : null}
-            {result?.errors.form && result.intent !== "save" && result.intent !== "preview" ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+            {result?.errors.form && result.intent !== "save" && result.intent !== "preview" && result.intent !== "import" ? <Banner tone="critical">{result.errors.form}</Banner> : null}
             <Text as="h2" variant="headingMd">
               Channel defaults and throttling
             </Text>
@@ -253,6 +267,20 @@ export default function Buffers() {
             </Card>
             {result?.preview ? <Preview preview={result.preview} /> : null}
             <RuleForm channels={channels} scopeReference={scopeReference} result={result} />
+            <CsvImportCard
+              title="Bulk edit buffer rules"
+              intent="import"
+              exportUrl="/app/csv/buffer-rules"
+              filename="buffer-rules.csv"
+              result={result}
+              description={
+                <>
+                  Export the rules, edit them in a spreadsheet, import the file back. A row with an id changes that rule; a row without one adds a rule; rules left out of the file stay as they are. Channel is a channel&apos;s
+                  name or &quot;every channel&quot;; applies_to is channel, tag, collection, product, variant or listing; target is the tag, collection handle, product handle, variant SKU or channel SKU. If any line is
+                  wrong, nothing is imported and every problem is listed by line.
+                </>
+              }
+            />
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -3,7 +3,9 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
+import { CsvImportCard } from "~/components/csv-import";
 import { fieldErrors } from "~/lib/forms";
+import { type ImportProblem, importListingLinks, uploadedCsv } from "~/services/bulk-csv.server";
 import { inventoryPage, InventoryQuery, recomputeVariant } from "~/services/inventory.server";
 import { NotFoundForShop } from "~/services/locations.server";
 import { authenticate } from "~/shopify.server";
@@ -20,18 +22,34 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   }
 };
 
-export type InventoryActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
+export type InventoryActionResult = { ok: boolean; intent: string; errors: Record<string, string>; message?: string; problems?: ImportProblem[] };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
   const form = await request.formData();
-  if (form.get("intent") !== "recompute") return data<InventoryActionResult>({ ok: false, errors: { form: "Unknown action" } }, { status: 400 });
+  const intent = String(form.get("intent") ?? "");
+  const answer = (body: Omit<InventoryActionResult, "intent">, status = 200) => data<InventoryActionResult>({ ...body, intent }, { status });
   try {
-    const marked = await recomputeVariant(session.shop, String(form.get("variantId") ?? ""), actor);
-    return data<InventoryActionResult>({ ok: true, errors: {}, message: marked > 0 ? `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"}` : "This variant has no listing to compute" });
+    if (intent === "recompute") {
+      const marked = await recomputeVariant(session.shop, String(form.get("variantId") ?? ""), actor);
+      return answer({ ok: true, errors: {}, message: marked > 0 ? `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"}` : "This variant has no listing to compute" });
+    }
+    if (intent === "import-listings") {
+      const channelId = String(form.get("channelId") ?? "").trim();
+      if (!channelId) return answer({ ok: false, errors: { channelId: "Choose the channel these listings are on" } }, 400);
+      const file = await uploadedCsv(form.get("file"));
+      if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
+      const outcome = await importListingLinks(session.shop, channelId, file.text, actor);
+      if (!outcome.ok) {
+        const count = outcome.problems.length;
+        return answer({ ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems }, 400);
+      }
+      return answer({ ok: true, errors: {}, message: `Imported: ${outcome.created} ${outcome.created === 1 ? "listing" : "listings"} linked, ${outcome.updated} relinked; quantities are being computed` });
+    }
+    return answer({ ok: false, errors: { form: "Unknown action" } }, 400);
   } catch (error) {
-    if (error instanceof NotFoundForShop) return data<InventoryActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
+    if (error instanceof NotFoundForShop) return answer({ ok: false, errors: { form: error.message } }, 404);
     throw error;
   }
 };
@@ -79,6 +97,30 @@ function Explanation({ explanation }: { explanation: NonNullable<PageData["expla
         )}
       </BlockStack>
     </Card>
+  );
+}
+
+function ListingLinksImport({ channels, result }: { channels: PageData["channels"]; result: InventoryActionResult | undefined }) {
+  const [channelId, setChannelId] = useState(channels[0]?.id ?? "");
+  const channel = channels.find((c) => c.id === channelId);
+  const errors = result?.intent === "import-listings" ? result.errors : {};
+  return (
+    <CsvImportCard
+      title="Bulk edit listing links"
+      intent="import-listings"
+      exportUrl={channel ? `/app/csv/listings?channelId=${encodeURIComponent(channel.id)}` : null}
+      filename={`listings-${(channel?.name ?? "channel").toLowerCase().replace(/[^a-z0-9]+/g, "-")}.csv`}
+      result={result}
+      description="Which Shopify SKU each of a channel's listings sells: columns sku, channel_sku and external_id (the ASIN, item or product id, where the channel needs one). Listings are added or relinked; if any line is wrong, nothing is imported and every problem is listed by line."
+    >
+      {channels.length === 0 ? (
+        <Text as="p" tone="subdued">
+          Connect a channel on the Channels page to import its listings.
+        </Text>
+      ) : (
+        <Select label="Channel" name="channelId" options={channels.map((c) => ({ label: c.name, value: c.id }))} value={channelId} onChange={setChannelId} error={errors.channelId} />
+      )}
+    </CsvImportCard>
   );
 }
 
@@ -172,6 +214,7 @@ export default function Inventory() {
               {params.get("after") ? <Button url={linkWith({ after: "", explain: "" })}>First page</Button> : <span />}
               {nextCursor ? <Button url={linkWith({ after: nextCursor, explain: "" })}>Next page</Button> : null}
             </InlineStack>
+            <ListingLinksImport channels={channels} result={result} />
           </BlockStack>
         </Layout.Section>
       </Layout>

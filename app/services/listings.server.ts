@@ -41,17 +41,20 @@ export async function linkListings(
   channelId: string,
   links: ListingLink[],
   actor: string,
-  deps: { prisma?: PrismaClient; queues?: Queues } = {},
+  deps: { prisma?: PrismaClient; queues?: Queues; lines?: readonly number[] } = {},
 ): Promise<LinkResult> {
   const prisma = deps.prisma ?? defaultPrisma;
   const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
   const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId: shop.id }, select: { id: true } });
   if (!channel) throw new NotFoundForShop("Channel");
 
+  // A CSV import numbers its links by file line (header and blank lines skipped), so every
+  // problem, "already on line N" included, names the line the merchant sees.
+  const lineOf = (index: number) => deps.lines?.[index] ?? index + 1;
   const problems: LinkProblem[] = [];
   const parsed = links.map((link, index) => {
     const result = ListingLinkInput.safeParse(link);
-    if (!result.success) for (const issue of result.error.issues) problems.push({ line: index + 1, field: String(issue.path[0] ?? "row"), message: issue.message });
+    if (!result.success) for (const issue of result.error.issues) problems.push({ line: lineOf(index), field: String(issue.path[0] ?? "row"), message: issue.message });
     return result.success ? result.data : null;
   });
 
@@ -63,7 +66,7 @@ export async function linkListings(
   const seenChannelSkus = new Map<string, number>();
   parsed.forEach((link, index) => {
     if (!link) return;
-    const line = index + 1;
+    const line = lineOf(index);
     const matches = variantsBySku.get(link.sku) ?? [];
     if (matches.length === 0) problems.push({ line, field: "sku", message: `No variant in the store has SKU ${link.sku}` });
     if (matches.length > 1) problems.push({ line, field: "sku", message: `${matches.length} variants share SKU ${link.sku}: give each a distinct SKU in Shopify first` });
