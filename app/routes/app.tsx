@@ -29,6 +29,7 @@ export default function App() {
         <Link to="/app/pricing">Pricing and parity</Link>
         <Link to="/app/content">Listing content</Link>
         <Link to="/app/promotions">Promotions</Link>
+        <Link to="/app/alerts">Alerts</Link>
         <Link to="/app/activity">Activity</Link>
       </NavMenu>
       <Outlet />

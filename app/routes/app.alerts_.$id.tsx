@@ -1,0 +1,147 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Card, DescriptionList, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { useEffect, useState, type ReactNode } from "react";
+import { KIND_LABELS } from "~/alerts/message";
+import { fieldErrors } from "~/lib/forms";
+import { alertForShop, AlertStateChangeInput, changeAlertState } from "~/services/alerts.server";
+import { NotFoundForShop } from "~/services/locations.server";
+import { authenticate } from "~/shopify.server";
+
+// One alert, where the email's and Slack message's button lands (app/alerts/message.ts alertLink).
+// The file name's "alerts_" keeps this page out of the list's layout: /app/alerts/<id> is a page of
+// its own inside the app, not rendered inside the list.
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  try {
+    return { alert: await alertForShop(session.shop, params.id ?? "") };
+  } catch (error) {
+    // Another shop's alert looks exactly like one that does not exist.
+    if (error instanceof NotFoundForShop) throw data("Alert not found", { status: 404 });
+    throw error;
+  }
+};
+
+type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const form = await request.formData();
+  const parsed = AlertStateChangeInput.safeParse({ intent: form.get("intent"), alertId: params.id });
+  if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
+  try {
+    const changed = await changeAlertState(session.shop, parsed.data, actor);
+    const done = parsed.data.intent === "acknowledge" ? "acknowledged" : "resolved";
+    return data<ActionResult>({ ok: changed, errors: {}, message: changed ? `Alert ${done}` : `The alert was already ${done}` });
+  } catch (error) {
+    if (error instanceof NotFoundForShop) return data<ActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
+    throw error;
+  }
+};
+
+const STATE_TONE = { OPEN: "critical", ACKNOWLEDGED: "attention", RESOLVED: "success" } as const;
+
+/** UTC on the server and in the first browser render (so they match), the merchant's local time after. */
+function When({ at }: { at: string }) {
+  const [text, setText] = useState(() => new Date(at).toLocaleString("en-US", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" }) + " UTC");
+  useEffect(() => setText(new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })), [at]);
+  return <time dateTime={at}>{text}</time>;
+}
+
+export default function AlertPage() {
+  const { alert } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const submit = useSubmit();
+  const busy = useNavigation().state === "submitting";
+  const act = (intent: "acknowledge" | "resolve") => () => submit({ intent }, { method: "post" });
+  const when: { term: string; description: ReactNode }[] = [
+    { term: "Raised", description: <When at={alert.createdAt} /> },
+    {
+      term: "Respond by",
+      description: alert.respondBy ? (
+        <InlineStack gap="100">
+          <When at={alert.respondBy} />
+          {alert.overdue ? <Badge tone="critical">overdue</Badge> : null}
+        </InlineStack>
+      ) : (
+        "No deadline: act when you can"
+      ),
+    },
+    ...(alert.channel ? [{ term: "Channel", description: alert.channel }] : []),
+    ...(alert.listingSku ? [{ term: "Listing", description: alert.listingSku }] : []),
+    ...(alert.acknowledgedAt ? [{ term: "Acknowledged", description: <When at={alert.acknowledgedAt} /> }] : []),
+    ...(alert.resolvedAt ? [{ term: "Resolved", description: <When at={alert.resolvedAt} /> }] : []),
+  ];
+  return (
+    <Page
+      backAction={{ content: "Alerts", url: "/app/alerts" }}
+      title={KIND_LABELS[alert.kind]}
+      titleMetadata={<Badge tone={STATE_TONE[alert.state]}>{alert.state.toLowerCase()}</Badge>}
+      primaryAction={alert.state === "RESOLVED" ? undefined : { content: "Resolve", onAction: act("resolve"), disabled: busy }}
+      secondaryActions={alert.state === "OPEN" ? [{ content: "Acknowledge", onAction: act("acknowledge"), disabled: busy }] : []}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {result?.message ? <Banner tone={result.ok ? "success" : "warning"}>{result.message}</Banner> : null}
+            {result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {alert.title}
+                </Text>
+                <DescriptionList items={when} />
+              </BlockStack>
+            </Card>
+            {alert.playbook ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    What to do
+                  </Text>
+                  <Text as="p">{alert.playbook}</Text>
+                </BlockStack>
+              </Card>
+            ) : null}
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Facts
+                </Text>
+                {alert.facts.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    No further facts were recorded.
+                  </Text>
+                ) : (
+                  <DescriptionList items={alert.facts.map((f) => ({ term: f.label, description: f.value }))} />
+                )}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+// A 404 gets a page with the way back; anything else goes to Shopify's boundary, which must see
+// the embedded-auth responses authenticate.admin throws.
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return (
+      <Page backAction={{ content: "Alerts", url: "/app/alerts" }} title="Alert not found">
+        <Card>
+          <EmptyState heading="This alert does not exist in this shop" image="" action={{ content: "Open alerts", url: "/app/alerts" }}>
+            <p>It may belong to another store you manage: open the link from that store&apos;s admin.</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+  return boundary.error(error);
+}
