@@ -8,7 +8,7 @@
 //    demo's own flash sale as it ran, and a 2-hour flash sale (BENCH_FLASH_HOURS, BENCH_FLASH_SKUS,
 //    BENCH_FLASH_UNITS, BENCH_FLASH_RATE) of which the 15-minute baseline sees several ticks.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -24,6 +24,9 @@ else {
   // A scratch folder the postgres user can reach, removed afterwards: the benchmark never touches
   // the demo's own data.
   const dataDir = mkdtempSync(path.join(tmpdir(), "anchorline-bench-"));
+  // mkdtemp makes it 0700; the embedded PostgreSQL runs as the postgres user (when we are root)
+  // and must be able to pass through it to its own data folder inside.
+  chmodSync(dataDir, 0o755);
   const reportFile = path.join(dataDir, "report.json");
   console.log(`running the demo scenario once (data in ${dataDir})…`);
   const run = spawnSync(process.execPath, ["--import", "tsx", "demo/main.ts", "--once", "--json", reportFile], {
