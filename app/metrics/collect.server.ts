@@ -10,7 +10,8 @@ import type { Labels, MetricFamily } from "./prometheus";
 // The window the latency summary and the push count look back over.
 const RECENT_MS = 3600_000;
 
-interface ChannelRow {
+/** One channel's listings by state, recent pushes, drift and oversells (see channelSyncRows). */
+export interface ChannelRow {
   domain: string;
   channelId: string;
   channelName: string;
@@ -27,10 +28,12 @@ interface ChannelRow {
   oversells: number;
 }
 
-interface LatencyRow {
+/** Sync latency in seconds (desiredAt to pushedAt) of one channel's recently pushed listings. */
+export interface LatencyRow {
   channelId: string;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   sum: number;
   count: number;
@@ -58,36 +61,8 @@ export async function collectMetrics(deps: CollectDeps = {}): Promise<MetricFami
   const now = deps.now ?? new Date();
   const since = new Date(now.getTime() - RECENT_MS);
 
-  const channels = await prisma.$queryRaw<ChannelRow[]>(Prisma.sql`
-    SELECT s.domain, c.id AS "channelId", c.name AS "channelName", c.kind::text AS kind,
-      count(l.id) FILTER (WHERE l."syncState" = 'IN_SYNC')::int AS "inSync",
-      count(l.id) FILTER (WHERE l."syncState" = 'PENDING')::int AS pending,
-      count(l.id) FILTER (WHERE l."syncState" = 'HELD')::int AS held,
-      count(l.id) FILTER (WHERE l."syncState" = 'FAILED')::int AS failed,
-      count(l.id) FILTER (WHERE l."pushedAt" >= ${since})::int AS "pushedRecently",
-      coalesce(sum(l.attempts), 0)::int AS "failedAttempts",
-      min(l."desiredAt") FILTER (WHERE l."syncState" = 'PENDING') AS "oldestPending",
-      count(l.id) FILTER (WHERE ${DRIFTING})::int AS "driftListings",
-      coalesce(sum(abs(l."observedQuantity" - l."pushedQuantity")) FILTER (WHERE ${DRIFTING}), 0)::int AS "driftUnits",
-      (SELECT count(*) FROM "ChannelOrder" o WHERE o."shopId" = c."shopId" AND o."channelId" = c.id AND o.oversold)::int AS oversells
-    FROM "Channel" c
-    JOIN "Shop" s ON s.id = c."shopId"
-    LEFT JOIN "Listing" l ON l."channelId" = c.id AND l."shopId" = c."shopId"
-    WHERE s."uninstalledAt" IS NULL
-    GROUP BY s.domain, c.id
-    ORDER BY s.domain, c.id`);
-
-  const latencies = await prisma.$queryRaw<LatencyRow[]>(Prisma.sql`
-    SELECT l."channelId",
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY ${LATENCY_SECONDS})::float8 AS p50,
-      percentile_cont(0.9) WITHIN GROUP (ORDER BY ${LATENCY_SECONDS})::float8 AS p90,
-      percentile_cont(0.99) WITHIN GROUP (ORDER BY ${LATENCY_SECONDS})::float8 AS p99,
-      sum(${LATENCY_SECONDS})::float8 AS sum,
-      count(*)::int AS count
-    FROM "Listing" l
-    JOIN "Shop" s ON s.id = l."shopId"
-    WHERE s."uninstalledAt" IS NULL AND l."pushedAt" >= ${since} AND l."desiredAt" IS NOT NULL AND l."pushedAt" >= l."desiredAt"
-    GROUP BY l."channelId"`);
+  const channels = await channelSyncRows(prisma, { since });
+  const latencies = await syncLatencies(prisma, { since });
   const latencyOf = new Map(latencies.map((r) => [r.channelId, r]));
 
   const alerts = await prisma.$queryRaw<AlertRow[]>(Prisma.sql`
@@ -170,6 +145,51 @@ export async function collectMetrics(deps: CollectDeps = {}): Promise<MetricFami
 // A listing drifts when its last check came after its last push and shows another quantity.
 const DRIFTING = Prisma.sql`l."observedQuantity" IS NOT NULL AND l."pushedQuantity" IS NOT NULL AND l."observedQuantity" <> l."pushedQuantity" AND (l."pushedAt" IS NULL OR l."observedAt" >= l."pushedAt")`;
 const LATENCY_SECONDS = Prisma.sql`extract(epoch FROM (l."pushedAt" - l."desiredAt"))`;
+
+// The queries behind these figures, shared with the admin overview (app/services/overview.server.ts),
+// which asks for one shop over the last day where /metrics asks for every installed shop over the
+// last hour: one definition of "in sync", "drift" and "latency" for both.
+
+/** Per channel of every installed shop (or of one shop): listings by state, drift, oversells. */
+export async function channelSyncRows(prisma: PrismaClient, opts: { since: Date; shopId?: string }): Promise<ChannelRow[]> {
+  const { since, shopId } = opts;
+  return prisma.$queryRaw<ChannelRow[]>(Prisma.sql`
+    SELECT s.domain, c.id AS "channelId", c.name AS "channelName", c.kind::text AS kind,
+      count(l.id) FILTER (WHERE l."syncState" = 'IN_SYNC')::int AS "inSync",
+      count(l.id) FILTER (WHERE l."syncState" = 'PENDING')::int AS pending,
+      count(l.id) FILTER (WHERE l."syncState" = 'HELD')::int AS held,
+      count(l.id) FILTER (WHERE l."syncState" = 'FAILED')::int AS failed,
+      count(l.id) FILTER (WHERE l."pushedAt" >= ${since})::int AS "pushedRecently",
+      coalesce(sum(l.attempts), 0)::int AS "failedAttempts",
+      min(l."desiredAt") FILTER (WHERE l."syncState" = 'PENDING') AS "oldestPending",
+      count(l.id) FILTER (WHERE ${DRIFTING})::int AS "driftListings",
+      coalesce(sum(abs(l."observedQuantity" - l."pushedQuantity")) FILTER (WHERE ${DRIFTING}), 0)::int AS "driftUnits",
+      (SELECT count(*) FROM "ChannelOrder" o WHERE o."shopId" = c."shopId" AND o."channelId" = c.id AND o.oversold)::int AS oversells
+    FROM "Channel" c
+    JOIN "Shop" s ON s.id = c."shopId"
+    LEFT JOIN "Listing" l ON l."channelId" = c.id AND l."shopId" = c."shopId"
+    WHERE s."uninstalledAt" IS NULL ${shopId ? Prisma.sql`AND c."shopId" = ${shopId}` : Prisma.empty}
+    GROUP BY s.domain, c.id
+    ORDER BY s.domain, c.id`);
+}
+
+/** Latency quantiles per channel over the listings acknowledged since `since`. */
+export async function syncLatencies(prisma: PrismaClient, opts: { since: Date; shopId?: string }): Promise<LatencyRow[]> {
+  const { since, shopId } = opts;
+  return prisma.$queryRaw<LatencyRow[]>(Prisma.sql`
+    SELECT l."channelId",
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY ${LATENCY_SECONDS})::float8 AS p50,
+      percentile_cont(0.9) WITHIN GROUP (ORDER BY ${LATENCY_SECONDS})::float8 AS p90,
+      percentile_cont(0.95) WITHIN GROUP (ORDER BY ${LATENCY_SECONDS})::float8 AS p95,
+      percentile_cont(0.99) WITHIN GROUP (ORDER BY ${LATENCY_SECONDS})::float8 AS p99,
+      sum(${LATENCY_SECONDS})::float8 AS sum,
+      count(*)::int AS count
+    FROM "Listing" l
+    JOIN "Shop" s ON s.id = l."shopId"
+    WHERE s."uninstalledAt" IS NULL AND l."pushedAt" >= ${since} AND l."desiredAt" IS NOT NULL AND l."pushedAt" >= l."desiredAt"
+      ${shopId ? Prisma.sql`AND l."shopId" = ${shopId}` : Prisma.empty}
+    GROUP BY l."channelId"`);
+}
 
 async function queueDepths(queues: Pick<Queues, QueueKey>) {
   const samples: { labels: Labels; value: number }[] = [];
