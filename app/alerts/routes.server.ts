@@ -9,6 +9,8 @@ import { QuietHoursSchema } from "./schedule";
 
 function slackWebhookUrl(production: boolean) {
   return z.url().refine((value) => {
+    // zod runs refinements even after z.url() refused the value: an unparsable one is refused here.
+    if (!URL.canParse(value)) return false;
     const url = new URL(value);
     // In production only Slack's own host: the worker must not be made to POST to arbitrary
     // (internal) addresses. Tests and local runs point it at a receiver on 127.0.0.1.
