@@ -19,6 +19,7 @@ import { assertDemoAllowed, developmentEncryptionKey, migrate, ROOT, startDataba
 
 const { values: flags } = parseArgs({ options: { once: { type: "boolean", default: false }, json: { type: "string" } } });
 const t0 = performance.now();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => console.log(line === "" ? "" : `[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}`);
 
 try {
@@ -133,22 +134,47 @@ try {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping (workers finish the jobs they hold)`);
-    const hardStop = setTimeout(() => process.exit(1), 20_000);
+    const hardStop = setTimeout(() => {
+      log(`still stopping after 20 s (at: ${step}); exiting anyway`);
+      process.exit(1);
+    }, 20_000);
     hardStop.unref();
-    await proxy.close();
-    if (child && child.exitCode === null) {
+    // Each step is named and timed, so a stop that hangs says where.
+    let step = "";
+    const timed = async (name: string, work: () => Promise<unknown>) => {
+      step = name;
+      const from = performance.now();
+      await work();
+      const ms = performance.now() - from;
+      if (ms > 1000) log(`  ${name}: ${(ms / 1000).toFixed(1)} s`);
+    };
+    await timed("admin proxy", () => proxy.close());
+    await timed("admin app", async () => {
+      if (!child || child.exitCode !== null) return;
       const exited = new Promise((resolve) => child!.once("exit", resolve));
       child.kill("SIGTERM");
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
-    }
-    await Promise.all(workers.map((w) => w.close()));
-    await queues().close();
-    await closeSharedRevisionRedis();
-    connection.disconnect();
-    await world.stop();
-    await prisma.$disconnect();
-    for (const service of services.reverse()) await service.stop();
+    });
+    // A job may be waiting out a marketplace's Retry-After (minutes for Amazon's order search):
+    // the workers get 8 s to finish, then the demo goes on without them (BullMQ's close(true) does
+    // not cut short a close already under way) and exits; the next start empties the queues.
+    await timed("workers", () =>
+      Promise.all(
+        workers.map(async (w) => {
+          const closed = await Promise.race([w.close().then(() => true), sleep(8_000).then(() => false)]);
+          if (!closed) log(`  ${w.name}: a job still running after 8 s is left unfinished`);
+        }),
+      ),
+    );
+    await timed("queues", async () => {
+      await queues().close();
+      await closeSharedRevisionRedis();
+      connection.disconnect();
+    });
+    await timed("simulators", () => world.stop());
+    await timed("database client", () => prisma.$disconnect());
+    for (const service of services.reverse()) await timed(service.origin, () => service.stop());
     log("stopped; `npm run demo` again reuses the data");
     process.exit(0);
   };

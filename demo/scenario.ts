@@ -138,10 +138,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
 
   // The marketplaces tell Anchorline of a new order (TikTok's order webhooks, eBay's platform
   // notifications, Amazon's ORDER_CHANGE notifications); the simulators have no such push, so each
-  // simulated buyer's order is followed by the import job such a notification starts. Jobs of one
-  // channel within 250 ms are one job.
-  const notify = (m: Marketplace) =>
-    void queues["order-import"].add("import", { channelId: world.channels[m].id }, { deduplication: { id: `demo-order-notice:${world.channels[m].id}`, ttl: 250 } });
+  // simulated buyer's order is followed by the import job such a notification starts. One import
+  // per account at a time, and one more after it (keepLastIfActive): with a time-to-live instead,
+  // an account whose orders API is slow (Amazon's searchOrders allows one call per 3 minutes after
+  // its burst, and the job waits out the 429) filled every order-import slot with its own jobs,
+  // and no other marketplace's order was imported.
+  const importOrders = (channelId: string) =>
+    queues["order-import"].add("import", { channelId }, { deduplication: { id: `demo-order-import:${channelId}`, keepLastIfActive: true } });
+  const notify = (m: Marketplace) => void importOrders(world.channels[m].id);
 
   /** A simulated buyer: buys only what the marketplace lists, as a real one can. */
   const tryBuy = (m: Marketplace, v: DemoVariant, quantity: number): boolean => {
@@ -183,7 +187,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   const oversoldSince = (since: Date) => prisma.channelOrder.count({ where: { shopId: world.shopId, oversold: true, importedAt: { gte: since } } });
   const importAll = async () => {
     // A last sweep of every account, as the scheduled polling would do.
-    for (const channelId of channelIds) await queues["order-import"].add("import", { channelId }, { deduplication: { id: `demo-order-sweep:${channelId}`, ttl: 100 } });
+    for (const channelId of channelIds) await importOrders(channelId);
   };
 
   // ------------------------------------------------------------ 1. the first sync

@@ -115,6 +115,45 @@ const sampler = setInterval(() => {
   }
 }, 20);
 
+// Where a change waits: sampled once a second (cheap counts), printed with each phase's figures,
+// so a slow phase says which stage held it up: the webhooks queue (the route and the mirror), stale
+// listings (recompute), or pending listings (the flush and the marketplace's rate limits).
+interface Backlog {
+  at: number;
+  webhooks: number;
+  stale: number;
+  pending: number;
+}
+const backlog: Backlog[] = [];
+let sampling = false;
+const backlogSampler = setInterval(() => {
+  if (sampling) return;
+  sampling = true;
+  const at = performance.now();
+  void Promise.all([
+    queues().webhooks.getJobCountByTypes("waiting", "active", "prioritized"),
+    prisma.listing.count({ where: { shopId: rig.shopId, staleSince: { not: null } } }),
+    prisma.listing.count({ where: { shopId: rig.shopId, syncState: "PENDING" } }),
+  ])
+    .then(([webhooks, stale, pending]) => backlog.push({ at, webhooks, stale, pending }))
+    .finally(() => (sampling = false));
+}, 1000);
+
+async function stageReport(since: number, sinceDate: Date) {
+  const rows = backlog.filter((b) => b.at >= since);
+  const max = (key: "webhooks" | "stale" | "pending") => Math.max(0, ...rows.map((r) => r[key]));
+  const timeline = rows.filter((_, i) => i % 5 === 0).map((r) => `${((r.at - since) / 1000).toFixed(0)}s ${r.webhooks}/${r.stale}/${r.pending}`);
+  console.log(`backlog, most seen: webhooks queued ${max("webhooks")}, stale listings ${max("stale")}, pending listings ${max("pending")}; every 5 s (webhooks/stale/pending): ${timeline.join(" · ")}`);
+  const [w] = await prisma.$queryRaw<{ n: bigint; p50: number | null; p95: number | null; p99: number | null }[]>`
+    SELECT count(*) AS n,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "processedAt" - "receivedAt") * 1000) AS p50,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM "processedAt" - "receivedAt") * 1000) AS p95,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM "processedAt" - "receivedAt") * 1000) AS p99
+    FROM "WebhookDelivery" WHERE "receivedAt" >= ${sinceDate} AND "processedAt" IS NOT NULL`;
+  const ms = (v: number | null) => (v === null ? "–" : Math.round(Number(v)).toString());
+  console.log(`webhook stored → applied to the mirror (${w.n} deliveries): p50 ${ms(w.p50)} ms, p95 ${ms(w.p95)} ms, p99 ${ms(w.p99)} ms`);
+}
+
 const openCount = () => MARKETPLACES.reduce((n, m) => n + [...pending.get(m)!.values()].reduce((k, l) => k + l.length, 0), 0);
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -132,7 +171,7 @@ const isPush: Record<Marketplace, (r: Requests[number]) => boolean> = {
 };
 const limits = { amazon: AMAZON_LIMITS, ebay: EBAY_LIMITS, walmart: WALMART_LIMITS, tiktok: TIKTOK_LIMITS };
 
-async function report(label: string, count: number, distinct: number, startedAt: number, marks: Record<Marketplace, number>, deadlineMs: number) {
+async function report(label: string, count: number, distinct: number, startedAt: number, startedDate: Date, marks: Record<Marketplace, number>, deadlineMs: number) {
   try {
     await eventually(() => openCount() === 0, deadlineMs, label);
   } catch {
@@ -151,6 +190,7 @@ async function report(label: string, count: number, distinct: number, startedAt:
     );
     values.length = 0;
   }
+  await stageReport(startedAt, startedDate);
 }
 
 const marks = () => Object.fromEntries(MARKETPLACES.map((m) => [m, requestsOf[m]().length])) as Record<Marketplace, number>;
@@ -158,6 +198,7 @@ const marks = () => Object.fromEntries(MARKETPLACES.map((m) => [m, requestsOf[m]
 // ---------------------------------------------------------------- phase 1: the burst
 const burstMarks = marks();
 const burstStarted = performance.now();
+const burstDate = new Date();
 for (let sent = 0; sent < changes; ) {
   // Shopify keeps sending while we answer; the simulator does not retry a timed-out delivery, so
   // the burst goes out in waves of what the route can take at once.
@@ -165,11 +206,12 @@ for (let sent = 0; sent < changes; ) {
   await rig.shopify.deliveries.settled();
 }
 console.log(`burst sent in ${((performance.now() - burstStarted) / 1000).toFixed(1)} s; webhook deliveries not answered 200: ${rig.shopify.deliveries.log.filter((d) => d.status !== 200).length}`);
-await report("burst", changes, Math.min(changes, variants.length), burstStarted, burstMarks, 90_000);
+await report("burst", changes, Math.min(changes, variants.length), burstStarted, burstDate, burstMarks, 90_000);
 
 // ---------------------------------------------------------------- phase 2: steady, 100 changes/s
 const steadyMarks = marks();
 const steadyStarted = performance.now();
+const steadyDate = new Date();
 const steadyChanges = steadySeconds * 100;
 for (let sent = 0; sent < steadyChanges; sent++) {
   const due = steadyStarted + sent * 10;
@@ -177,13 +219,14 @@ for (let sent = 0; sent < steadyChanges; sent++) {
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   change((sent * 7) % variants.length);
 }
-await report("steady 100 changes/s", steadyChanges, Math.min(steadyChanges, variants.length), steadyStarted, steadyMarks, 30_000);
+await report("steady 100 changes/s", steadyChanges, Math.min(steadyChanges, variants.length), steadyStarted, steadyDate, steadyMarks, 30_000);
 
 const stuck = await prisma.listing.groupBy({ by: ["syncState"], where: { shopId: rig.shopId }, _count: true });
 console.log(`\nlistings by state at the end: ${stuck.map((s) => `${s.syncState} ${s._count}`).join(", ")}`);
 
 // ---------------------------------------------------------------- clean up
 clearInterval(sampler);
+clearInterval(backlogSampler);
 await Promise.all(workers.map((w) => w.close()));
 await queues().close();
 await closeSharedRevisionRedis();
