@@ -126,6 +126,8 @@ describe("flushing a channel account's outbox", () => {
     const bySku = Object.fromEntries((await prisma.listing.findMany({ where: { channelId: channel.id } })).map((l) => [l.channelSku, l]));
     expect(bySku["SKU-0"].syncState).toBe("IN_SYNC");
     expect([bySku["SKU-1"].syncState, bySku["SKU-1"].syncMessage]).toEqual(["FAILED", "Listing is suspended"]);
+    const alerts = await prisma.alert.findMany({ where: { channelId: channel.id, kind: "LISTING_SUSPENDED" } });
+    expect(alerts.map((a) => [a.listingId, (a.facts as { reason: string }).reason])).toEqual([[bySku["SKU-1"].id, "Listing is suspended"]]);
     expect([bySku["SKU-2"].syncState, bySku["SKU-2"].attempts]).toEqual(["PENDING", 1]);
     expect(result).toMatchObject({ more: true, retryAfterMs: 2000 });
   });

@@ -2,6 +2,7 @@ import type { Channel, PrismaClient } from "@prisma/client";
 import { ChannelError, type Connector, type PushOutcome } from "~/channels/connector";
 import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
+import { raiseListingSuspended } from "~/alerts/events.server";
 import { logger } from "~/lib/logger.server";
 import { contentToPush } from "~/content/diff";
 import { pendingListings, recordAcknowledged, recordContentRejected, recordRejected, recordRetry, type PendingListing, type PushRecord } from "./outbox.server";
@@ -109,10 +110,10 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
       return { ...result, status: "credentials-failed" };
     }
     // Whatever was acknowledged before the failure is recorded; the job is retried for the rest.
-    await recordOutcomes(prisma, listings, outcomes, result);
+    await recordOutcomes(prisma, channel, listings, outcomes, result);
     throw error;
   }
-  await recordOutcomes(prisma, listings, outcomes, result);
+  await recordOutcomes(prisma, channel, listings, outcomes, result);
   result.more = result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
   log.info({ accepted: result.accepted, rejected: result.rejected, retried: result.retried, calls: result.calls }, "channel flushed");
   return result;
@@ -120,6 +121,7 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
 
 async function recordOutcomes(
   prisma: PrismaClient,
+  channel: Pick<Channel, "id" | "shopId" | "name" | "kind">,
   listings: PendingListing[],
   { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent }: { quantity: Map<string, PushOutcome>; price: Map<string, PushOutcome>; content: Map<string, PushOutcome>; contentSent: Map<string, Record<string, unknown>> },
   result: FlushResult,
@@ -140,6 +142,8 @@ async function recordOutcomes(
     if (rejected && rejected.status === "rejected") {
       result.rejected++;
       await recordRejected(prisma, listing, rejected.message);
+      // A refusal does not heal by retrying: the merchant hears of it once per listing.
+      await raiseListingSuspended(prisma, { shopId: channel.shopId, channel, listing, reason: rejected.message });
     } else if (retry && retry.status === "retry") {
       result.retried++;
       result.retryAfterMs = Math.max(result.retryAfterMs ?? 0, retry.retryAfterMs ?? 1000);
