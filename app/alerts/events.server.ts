@@ -70,6 +70,38 @@ export interface DriftInput {
 }
 
 /** Raises when the channel shows more than `thresholdUnits` away from what was pushed; null otherwise. */
+export interface ParityHeldInput {
+  shopId: string;
+  channel: ChannelRef;
+  listingId: string;
+  heldPriceCents: number;
+  livePriceCents: number | null;
+  /** The engine's wording of each violation the held price would create. */
+  reasons: string[];
+}
+
+/** One open alert per held listing, until the merchant approves or rejects the price. */
+export function parityHeldAlertKey(listingId: string): string {
+  return `parity-held:${listingId}`;
+}
+
+/** The engine held a price push because it would open (or deepen) a parity violation. */
+export function raiseParityHeld(prisma: PrismaClient, input: ParityHeldInput, options?: RaiseOptions): Promise<RaiseResult> {
+  return raiseAlert(
+    prisma,
+    {
+      shopId: input.shopId,
+      kind: "PARITY_VIOLATION",
+      dedupeKey: parityHeldAlertKey(input.listingId),
+      title: `A price for ${input.channel.name} is held for review: it would break price parity`,
+      channelId: input.channel.id,
+      listingId: input.listingId,
+      facts: { channel: input.channel.name, heldPriceCents: input.heldPriceCents, livePriceCents: input.livePriceCents, violations: input.reasons },
+    },
+    options,
+  );
+}
+
 export async function raiseDrift(prisma: PrismaClient, input: DriftInput, options?: RaiseOptions): Promise<RaiseResult | null> {
   const threshold = input.thresholdUnits ?? DRIFT_THRESHOLD_UNITS;
   const { listing } = input;

@@ -194,6 +194,9 @@ describe("recomputing a shop's stale listings", () => {
     expect([onAmazon.desiredPriceCents, onAmazon.syncState]).toEqual([2020, "PENDING"]);
     expect(result).toMatchObject({ changed: 2, held: 1, channelsFlushed: 1 });
     expect(flushes.channels).toEqual([channels.amazon.id]);
+    // The merchant is paged once for the held price, with the violation in the engine's words
+    const paged = await prisma.alert.findMany({ where: { shopId, kind: "PARITY_VIOLATION" } });
+    expect(paged.map((a) => [a.listingId, (a.facts as { violations: string[] }).violations.length])).toEqual([[onEbay.id, 1]]);
 
     // When the merchant allows violations on that edge, the same price goes out
     await prisma.parityEdge.update({ where: { id: edge.id }, data: { allowViolations: true } });

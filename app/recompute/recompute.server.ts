@@ -1,3 +1,6 @@
+import type { PrismaClient } from "@prisma/client";
+import { raiseParityHeld } from "~/alerts/events.server";
+import defaultPrisma from "~/db.server";
 import { sqlFor, type Sql } from "~/lib/sql.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
 import { requestFlush as queueFlush } from "~/sync/jobs.server";
@@ -44,6 +47,8 @@ export interface RecomputeDeps {
   sql: Sql;
   now: () => Date;
   requestFlush: (channelId: string) => Promise<void>;
+  /** Where alerts are stored (a held price pages the merchant). */
+  prisma: PrismaClient;
   batchSize: number;
   /** Stop starting new passes after this long; the job queues its own continuation. */
   maxRunMs: number;
@@ -255,6 +260,24 @@ interface Written {
   cleared: boolean;
 }
 
+/** Pages the merchant for each listing this batch newly held for parity (or held at a new price). */
+async function raiseNewHolds(prisma: PrismaClient, shopId: string, shop: ShopInputs, decisions: readonly Decision[], written: readonly Written[]): Promise<void> {
+  const heldNow = new Set(written.filter((w) => w.state === "HELD").map((w) => w.id));
+  for (const decision of decisions) {
+    if (decision.kind !== "write" || decision.state !== "HELD" || !heldNow.has(decision.listing.id)) continue;
+    if (!decision.bump && decision.listing.syncState === "HELD") continue;
+    const channel = shop.channels.get(decision.listing.channelId);
+    await raiseParityHeld(prisma, {
+      shopId,
+      channel: { id: decision.listing.channelId, name: channel?.name ?? "a channel" },
+      listingId: decision.listing.id,
+      heldPriceCents: decision.computed.priceCents,
+      livePriceCents: decision.listing.pushedPriceCents,
+      reasons: decision.computed.explanation.parity,
+    });
+  }
+}
+
 async function writeDecisions(sql: Sql, shopId: string, decisions: readonly Decision[]): Promise<{ written: Written[]; clearedUnchanged: number }> {
   const writes = decisions.filter((d): d is Extract<Decision, { kind: "write" }> => d.kind === "write");
   const clears = decisions.filter((d) => d.kind === "clear");
@@ -352,6 +375,8 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
       const decisions = decide(rows.listings, computed, rows.siblings, shop);
       await deps.beforeWrite?.(rows.listings.map((l) => l.id));
       const { written, clearedUnchanged } = await writeDecisions(sql, shopId, decisions);
+
+      await raiseNewHolds(deps.prisma ?? defaultPrisma, shopId, shop, decisions, written);
 
       result.examined += rows.listings.length;
       const pendingChannels = new Set<string>();

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { parityHeldAlertKey } from "~/alerts/events.server";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { adminRequest, installShopSession } from "../../test/admin-request";
@@ -81,6 +82,7 @@ describe("the Pricing and parity screen", () => {
   it("approves a held push: pending again, its channel asked to flush, and the decision audited", async () => {
     const { shop, channels, listing } = await shopInSession();
     await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "HELD", desiredPriceCents: 5499, pushedPriceCents: 4999, syncMessage: "Price held for review (parity): eBay US shows less" } });
+    const alert = await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: parityHeldAlertKey(listing.id), title: "held", listingId: listing.id } });
     const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
     expect(page.held).toEqual([expect.objectContaining({ id: listing.id, desiredPriceCents: 5499, pushedPriceCents: 4999 })]);
 
@@ -89,6 +91,8 @@ describe("the Pricing and parity screen", () => {
     expect([after.syncState, after.syncMessage, after.desiredPriceCents]).toEqual(["PENDING", null, 5499]);
     expect(await flushQueuedFor(channels.amazon.id)).toBe(true);
     expect(await prisma.auditEvent.findFirst({ where: { shopId: shop.id, action: "listing.hold_approved", subjectId: listing.id } })).toMatchObject({ details: expect.objectContaining({ priceCents: 5499, livePriceCents: 4999 }) });
+    // The alert that paged for it is resolved by the decision
+    expect((await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).state).toBe("RESOLVED");
     // A second click finds nothing held
     expect((await post(shop.domain, { intent: "approve", listingId: listing.id })).init?.status).toBe(409);
   });

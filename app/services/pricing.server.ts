@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient, PriceRounding as DbRounding, RuleScope as DbRuleScope } from "@prisma/client";
+import { parityHeldAlertKey, resolveAlertByKey } from "~/alerts/events.server";
 import defaultPrisma from "~/db.server";
 import { markChannelsStale, markVariantsStale, requestRecompute } from "~/anchor/stale.server";
 import { money } from "~/engine/explain";
@@ -324,6 +325,7 @@ export async function approveHeldPush(shopDomain: string, listingId: string, act
     subjectId: listing.id,
     details: { channelSku: listing.channelSku, priceCents: listing.desiredPriceCents, livePriceCents: listing.pushedPriceCents, reason: listing.syncMessage },
   });
+  await resolveAlertByKey(prisma, shopId, parityHeldAlertKey(listing.id), actor);
   await flush(listing.channelId);
 }
 
@@ -356,5 +358,6 @@ export async function rejectHeldPush(shopDomain: string, listingId: string, acto
     subjectId: listing.id,
     details: { channelSku: listing.channelSku, rejectedPriceCents: listing.desiredPriceCents, keptPriceCents: listing.pushedPriceCents, reason: listing.syncMessage },
   });
+  await resolveAlertByKey(prisma, shopId, parityHeldAlertKey(listing.id), actor);
   await flush(listing.channelId);
 }
