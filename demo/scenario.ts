@@ -163,12 +163,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     let lastLine = "";
     let quiet = 0;
     for (;;) {
-      const [stale, pending, total] = await Promise.all([
+      const [stale, pending, unsettled, total] = await Promise.all([
         prisma.listing.count({ where: { shopId: world.shopId, staleSince: { not: null } } }),
         prisma.listing.count({ where: { shopId: world.shopId, syncState: "PENDING" } }),
+        // A listing can be both stale and pending: counted once here, so "in sync" never goes below 0.
+        prisma.listing.count({ where: { shopId: world.shopId, OR: [{ staleSince: { not: null } }, { syncState: "PENDING" }] } }),
         prisma.listing.count({ where: { shopId: world.shopId } }),
       ]);
-      const line = `  ${what}: ${total - stale - pending} / ${total} listings in sync (${stale} to recompute, ${pending} to push)`;
+      const line = `  ${what}: ${total - unsettled} / ${total} listings in sync (${stale} to recompute, ${pending} to push)`;
       if (line !== lastLine) log((lastLine = line));
       quiet = stale + pending === 0 ? quiet + 1 : 0;
       if (quiet >= 3) return;
