@@ -11,10 +11,12 @@ import { createAlertWorker } from "~/alerts/worker.server";
 // Queues without a worker here keep their jobs until the service that handles them exists.
 export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker[] {
   return [
+    // Each delivery is a few short queries, mostly waiting on PostgreSQL: many at once keep up
+    // with a burst of Shopify changes (8 at once applied ~60/s, behind a 100/s stream).
     new Worker<JobPayloads["webhooks"]>(QUEUE_NAMES.webhooks, (job) => applyWebhookDelivery(job.data.webhookId), {
       connection,
       prefix,
-      concurrency: 8,
+      concurrency: 32,
     }),
     // Imports are long and heavy on the database: one at a time per worker process.
     new Worker<JobPayloads["shop-maintenance"]>(QUEUE_NAMES.shopMaintenance, (job) => runShopMaintenance(job.data), {

@@ -16,7 +16,7 @@ export function sqlFor(connectionString = process.env.DATABASE_URL): Sql {
   if (!connectionString) throw new Error("DATABASE_URL is not set: see README, Configuration");
   let sql = pools.get(connectionString);
   if (!sql) {
-    const pool = new pg.Pool({ connectionString, max: 4 });
+    const pool = new pg.Pool({ connectionString, max: 10 });
     sql = {
       rows: async <T>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[],
       end: async () => {
