@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { adminClientForShop, type AdminClient } from "~/anchor/admin-client.server";
 import { markStockChangeStale, requestRecompute } from "~/anchor/stale.server";
 import { adjustAnchorInventory, shippingLocationFor } from "~/anchor/writeback.server";
+import { watchPromotionReserves } from "~/alerts/promotion-reserve.server";
 import { raiseAlert } from "~/alerts/raise.server";
 import type { Connector, ImportedOrder } from "~/channels/connector";
 import { connectorForChannel } from "~/channels/registry.server";
@@ -121,6 +122,10 @@ async function recordOrder(prisma: PrismaClient, admin: AdminClient, channel: Ch
     where: { id: stored.id },
     data: { writeback: failed ? "FAILED" : "WRITTEN", writtenBackAt: failed ? null : new Date(), oversold },
   });
+  if (!order.cancelled) {
+    const soldVariants = lines.flatMap((line) => (line.listing?.variantId ? [line.listing.variantId] : []));
+    await watchPromotionReserves(prisma, channel.shopId, channel.id, soldVariants);
+  }
   logger.info({ channelId: channel.id, order: order.externalOrderId, oversold, failed }, "marketplace order imported");
   return oversold ? "oversold" : "imported";
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { seedShopWithEveryModel } from "../../test/factories";
+import { watchPromotionReserves } from "./promotion-reserve.server";
+
+describe("a promotion's reserve watched as it sells", () => {
+  it("given a running flash sale holding 20 units on eBay, when its sales leave 5, 2 and then 1, then the 25 %, 10 % and 5 % marks each page once", async () => {
+    const { shop, variant, channels } = await seedShopWithEveryModel(prisma);
+    const startsAt = new Date(Date.now() - 3600_000);
+    const promotion = await prisma.promotion.create({
+      data: { shopId: shop.id, name: "Kettle flash sale", status: "RUNNING", startsAt, endsAt: new Date(Date.now() + 3600_000), discountKind: "PERCENT", discountValue: 2000, reserveUnits: 20 },
+    });
+    await prisma.promotionChannel.create({ data: { shopId: shop.id, promotionId: promotion.id, channelId: channels.ebay.id } });
+    await prisma.promotionVariant.create({ data: { shopId: shop.id, promotionId: promotion.id, variantId: variant.id } });
+    const sell = async (quantity: number, key: string) => {
+      await prisma.sale.create({ data: { shopId: shop.id, variantId: variant.id, channelId: channels.ebay.id, quantity, soldAt: new Date(), sourceKey: key } });
+      return watchPromotionReserves(prisma, shop.id, channels.ebay.id, [variant.id]);
+    };
+
+    // (the factory's eBay sale of 1 predates nothing: it falls inside the window, so 19 are left)
+    expect(await sell(10, "a")).toBe(0); // 9 left: 45 %
+    expect(await sell(4, "b")).toBe(1); // 5 left: 25 %
+    expect(await sell(0, "c")).toBe(0); // still 25 %: no second page
+    expect(await sell(3, "d")).toBe(1); // 2 left: 10 %
+    expect(await sell(1, "e")).toBe(1); // 1 left: 5 %
+
+    const pages = await prisma.alert.findMany({ where: { shopId: shop.id, kind: "PROMOTION_RESERVE" }, orderBy: { createdAt: "asc" } });
+    expect(pages.map((a) => (a.facts as { level: string; left: number }).level)).toEqual(["25%", "10%", "5%"]);
+  });
+
+  it("given a sale on a channel the promotion does not cover, when watched, then nothing pages", async () => {
+    const { shop, variant, channels } = await seedShopWithEveryModel(prisma);
+    const promotion = await prisma.promotion.create({
+      data: { shopId: shop.id, name: "eBay only", status: "RUNNING", startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 60_000), discountKind: "PERCENT", discountValue: 1000, reserveUnits: 2 },
+    });
+    await prisma.promotionChannel.create({ data: { shopId: shop.id, promotionId: promotion.id, channelId: channels.ebay.id } });
+    await prisma.promotionVariant.create({ data: { shopId: shop.id, promotionId: promotion.id, variantId: variant.id } });
+    await prisma.sale.create({ data: { shopId: shop.id, variantId: variant.id, channelId: channels.amazon.id, quantity: 2, soldAt: new Date(), sourceKey: "amazon-sale" } });
+
+    expect(await watchPromotionReserves(prisma, shop.id, channels.amazon.id, [variant.id])).toBe(0);
+    expect(await prisma.alert.count({ where: { shopId: shop.id, kind: "PROMOTION_RESERVE" } })).toBe(0);
+  });
+});
