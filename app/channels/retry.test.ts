@@ -33,6 +33,20 @@ describe("withRetry", () => {
     expect(waits).toEqual([2000, 100, 200]);
   });
 
+  it("given a marketplace asking to wait longer than the longest backoff, when called, then the error comes back at once with the wait instead of a sleep", async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const error = await withRetry(
+      async () => {
+        calls++;
+        throw new ChannelError("quota exhausted", { status: 429, retryable: true, retryAfterMs: 180_000 });
+      },
+      { sleep: async (ms) => void waits.push(ms), maxDelayMs: 20_000 },
+    ).catch((e: unknown) => e);
+    expect([calls, waits]).toEqual([1, []]);
+    expect((error as ChannelError).details.retryAfterMs).toBe(180_000);
+  });
+
   it("does not retry a rejection that will not heal", async () => {
     let calls = 0;
     await expect(

@@ -12,7 +12,9 @@ export interface RetryOptions {
 /**
  * Runs `call`, retrying ChannelErrors marked retryable with exponential backoff and full jitter
  * (AWS Architecture Blog, "Exponential Backoff And Jitter"), or exactly the wait the marketplace
- * asked for (Retry-After) when it said one. Anything else is thrown at once.
+ * asked for (Retry-After) when it said one. Anything else is thrown at once, and so is a retryable
+ * error whose asked-for wait is longer than `maxDelayMs`: sleeping minutes inside a job would hold
+ * a worker slot, so the caller reschedules instead (the error carries the wait).
  */
 export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const { attempts = 5, baseDelayMs = 200, maxDelayMs = 20_000 } = options;
@@ -23,6 +25,7 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
       return await call();
     } catch (error) {
       if (!(error instanceof ChannelError) || !error.retryable || attempt >= attempts) throw error;
+      if ((error.details.retryAfterMs ?? 0) > maxDelayMs) throw error;
       const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
       await sleep(error.details.retryAfterMs ?? Math.floor(random() * backoff));
     }

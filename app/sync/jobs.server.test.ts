@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Connector, PushOutcome, QuantityUpdate } from "~/channels/connector";
 import prisma from "~/db.server";
-import { createQueues, createRedisConnection } from "~/queues.server";
+import { sealCredentials } from "~/lib/secrets.server";
+import { createQueues, createRedisConnection, orderImportSchedulerId } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
-import { requestFlush, runChannelSync } from "./jobs.server";
+import { requestFlush, runChannelSync, scheduleOrderImport, stopOrderImport } from "./jobs.server";
 
 // The flush job's own follow-ups: while a flush job runs, BullMQ still holds its deduplication id,
 // so a request for the next flush made then must not be swallowed by the job that is ending.
@@ -71,5 +72,21 @@ describe("the channel-sync job", () => {
     await runChannelSync(listing.channelId, redis, { queues, connectorFor: () => marketplace("accepted") });
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).syncState).toBe("IN_SYNC");
     expect(await flushJobsOf(listing.channelId)).toHaveLength(1);
+  });
+});
+
+describe("order polling per channel account", () => {
+  it("given an Amazon account, whose orders API restores one call per 180 s, when its polling is scheduled, then it is polled at that pace rather than the default minute", async () => {
+    const { shop, channels } = await seedShopWithEveryModel(prisma);
+    const amazon = await prisma.channel.update({
+      where: { id: channels.amazon.id },
+      data: { credentialsCiphertext: sealCredentials({ clientId: "amzn1.application-oa2-client.x", clientSecret: "secret", refreshToken: "Atzr|x" }, shop.id) },
+    });
+
+    await scheduleOrderImport(amazon, queues);
+
+    expect(await queues["order-import"].getJobScheduler(orderImportSchedulerId(amazon.id))).toMatchObject({ every: 178_572 });
+    await stopOrderImport(amazon.id, queues);
+    expect(await queues["order-import"].getJobScheduler(orderImportSchedulerId(amazon.id))).toBeFalsy();
   });
 });

@@ -59,4 +59,7 @@ export const AMAZON_LIMITS: ChannelLimits = {
   requestsPerSecond: USAGE_PLANS.patchListingsItem.rate,
   burst: USAGE_PLANS.patchListingsItem.burst,
   feedThreshold: FEED_THRESHOLD,
+  // searchOrders restores one call per 1/rate seconds (180 s); polling faster only spends the burst
+  // and then meets 429s. Orders sooner than that come from Amazon's ORDER_CHANGE notification.
+  ordersPollEveryMs: Math.ceil(1000 / USAGE_PLANS.searchOrders.rate),
 };
