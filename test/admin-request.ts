@@ -12,7 +12,8 @@ export async function installShopSession(prisma: PrismaClient, shop: string): Pr
   });
 }
 
-export async function sessionToken(shop: string): Promise<string> {
+/** A session token as App Bridge mints it (Shopify's last one minute; a browser story needs longer). */
+export async function sessionToken(shop: string, lifetimeSeconds = 60): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ dest: `https://${shop}`, sid: randomUUID() })
     .setProtectedHeader({ alg: "HS256" })
@@ -21,7 +22,7 @@ export async function sessionToken(shop: string): Promise<string> {
     .setSubject("42")
     .setIssuedAt(now)
     .setNotBefore(now - 5)
-    .setExpirationTime(now + 60)
+    .setExpirationTime(now + lifetimeSeconds)
     .setJti(randomUUID())
     .sign(new TextEncoder().encode(process.env.SHOPIFY_API_SECRET!));
 }

@@ -3,18 +3,16 @@
 // recomputed. The app is the production build served by remix-serve, on this run's PostgreSQL
 // database and Redis; screenshots go to test-artifacts/.
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { SignJWT } from "jose";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { sqlFor } from "~/lib/sql.server";
 import { queues } from "~/queues.server";
 import { recomputeStaleListings } from "~/recompute/recompute.server";
-import { installShopSession } from "../admin-request";
+import { installShopSession, sessionToken } from "../admin-request";
 import { seedShopWithEveryModel } from "../factories";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -31,21 +29,6 @@ const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
 
 let server: ChildProcess;
 let browser: Browser;
-
-/** A session token as App Bridge mints it inside Shopify admin, long enough for the whole story. */
-async function sessionToken(shop: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ dest: `https://${shop}`, sid: randomUUID() })
-    .setProtectedHeader({ alg: "HS256" })
-    .setIssuer(`https://${shop}/admin`)
-    .setAudience(process.env.SHOPIFY_API_KEY!)
-    .setSubject("42")
-    .setIssuedAt(now)
-    .setNotBefore(now - 5)
-    .setExpirationTime(now + 600)
-    .setJti(randomUUID())
-    .sign(new TextEncoder().encode(process.env.SHOPIFY_API_SECRET!));
-}
 
 /**
  * Stands in for App Bridge (cdn.shopify.com is out of reach here): like the real one, it adds the
@@ -65,7 +48,7 @@ function appBridgeStub(token: string): string {
 }
 
 async function embeddedPage(shop: string, pathname: string): Promise<Page> {
-  const token = await sessionToken(shop);
+  const token = await sessionToken(shop, 600);
   const context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: 1280, height: 1600 } });
   await context.route(/^https:\/\/cdn\.shopify\.com\/shopifycloud\/app-bridge\.js/, (route) => route.fulfill({ contentType: "text/javascript", body: appBridgeStub(token) }));
   await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
