@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { Connector, ContentUpdate, PushOutcome, QuantityUpdate } from "~/channels/connector";
 import prisma from "~/db.server";
 import { createRedisConnection } from "~/queues.server";
 import { flushChannelAccount } from "~/sync/flush.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { seedShopWithEveryModel } from "../../test/factories";
+import { accepts, RecordingMarketplace } from "../../test/recording-marketplace";
 import { applyProductContentChange } from "./content.server";
 import { readDesiredContent, readPushedContent } from "./diff";
 
@@ -14,33 +14,12 @@ const redis = createRedisConnection();
 const limiter = new SharedRateLimiter(redis);
 afterAll(() => redis.disconnect());
 
-class RecordingMarketplace implements Connector {
-  readonly kind = "amazon" as const;
-  readonly limits = { maxBatch: 20, requestsPerSecond: 1000, burst: 1000 };
-  contentCalls: ContentUpdate[][] = [];
-  quantityCalls: QuantityUpdate[][] = [];
-  constructor(private readonly contentAnswer: PushOutcome["status"] = "accepted") {}
-  async pushQuantities(updates: QuantityUpdate[]) {
-    this.quantityCalls.push(updates);
-    return updates.map((u): PushOutcome => ({ channelSku: u.channelSku, status: "accepted" }));
-  }
-  async pushPrices() {
-    return [];
-  }
-  async pushContent(updates: ContentUpdate[]) {
-    this.contentCalls.push(updates);
-    return updates.map((u): PushOutcome => (this.contentAnswer === "accepted" ? { channelSku: u.channelSku, status: "accepted" } : { channelSku: u.channelSku, status: "rejected", message: "8541: item_name too promotional" }));
-  }
-  async fetchOrders() {
-    return { orders: [], cursor: "" };
-  }
-  async fetchListing() {
-    return null;
-  }
-  async testConnection() {
-    return { ok: true as const };
-  }
-}
+/** Amazon, taking quantities and prices, and the content as told. */
+const amazon = (content: "accepted" | "rejected" = "accepted") =>
+  new RecordingMarketplace(
+    (channelSku, push) => (push === "content" && content === "rejected" ? { channelSku, status: "rejected", message: "8541: item_name too promotional" } : accepts(channelSku, push)),
+    { kind: "amazon", maxBatch: 20 },
+  );
 
 /** The seed's Amazon listing, in sync for quantity and price, and its product's content computed and pushed once. */
 async function syncedListing() {
@@ -49,7 +28,7 @@ async function syncedListing() {
   await prisma.listing.update({ where: { id: listing.id }, data: { pushedQuantity: 8, syncState: "IN_SYNC", pushedVersion: listing.desiredVersion } });
   const flushes: string[] = [];
   await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async (id) => void flushes.push(id) });
-  const marketplace = new RecordingMarketplace();
+  const marketplace = amazon();
   await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => marketplace });
   return { ...seeded, flushes, marketplace };
 }
@@ -72,13 +51,13 @@ describe("content recompute and push", () => {
     const { shop, listing } = await syncedListing();
     await prisma.product.update({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } }, data: { descriptionHtml: "<p>Fast boil.</p>" } });
     await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
-    const first = new RecordingMarketplace();
+    const first = amazon();
     await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => first });
     expect(first.contentCalls.map((c) => c[0].fields)).toEqual([{ description: "Fast boil.", bullets: ["Fast boil."] }]);
 
     await rename(shop.id, "Kettle Pro");
     await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
-    const second = new RecordingMarketplace();
+    const second = amazon();
     await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => second });
     expect(second.contentCalls.map((c) => c[0].fields)).toEqual([{ title: "Acme Kettle Pro" }]);
 
@@ -94,7 +73,7 @@ describe("content recompute and push", () => {
     await rename(shop.id, "Kettle Deluxe");
     await prisma.listing.update({ where: { id: listing.id }, data: { desiredQuantity: 5 } });
     await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
-    const refusing = new RecordingMarketplace("rejected");
+    const refusing = amazon("rejected");
     const result = await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => refusing });
     expect(result.rejected).toBe(1);
     const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
@@ -102,7 +81,7 @@ describe("content recompute and push", () => {
     expect(readDesiredContent(after.desiredContent)!.issues).toEqual([{ field: "channel", severity: "error", message: "refused by the channel: 8541: item_name too promotional" }]);
     expect(readPushedContent(after.pushedContent).fields).toEqual({ title: "Acme Kettle" });
     // Not sent again while the content is unchanged.
-    const again = new RecordingMarketplace();
+    const again = amazon();
     await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "PENDING" } });
     await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => again });
     expect(again.contentCalls).toEqual([]);

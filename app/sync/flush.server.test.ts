@@ -1,53 +1,23 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Channel } from "@prisma/client";
-import { ChannelError, type Connector, type PriceUpdate, type PushOutcome, type QuantityUpdate } from "~/channels/connector";
+import { ChannelError, type Connector, type PushOutcome } from "~/channels/connector";
 import prisma from "~/db.server";
 import { createRedisConnection } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
+import { accepts, RecordingMarketplace, type Answer } from "../../test/recording-marketplace";
 import { flushChannelAccount } from "./flush.server";
 import { SharedRateLimiter } from "./rate-limiter.server";
 
-// The flush is tested against a marketplace that records what it is sent and answers as told; the
-// connectors themselves are tested against the simulators in app/channels/<kind>/.
 const redis = createRedisConnection();
 const limiter = new SharedRateLimiter(redis);
 
 afterAll(() => redis.disconnect());
 
-class RecordingMarketplace implements Connector {
-  readonly kind = "ebay" as const;
-  readonly limits = { maxBatch: 25, requestsPerSecond: 1000, burst: 1000 };
-  quantityCalls: QuantityUpdate[][] = [];
-  priceCalls: PriceUpdate[][] = [];
-  constructor(private readonly answer: (sku: string) => PushOutcome["status"] = () => "accepted", private readonly during?: () => Promise<void>) {}
-  private outcomes(skus: string[]): PushOutcome[] {
-    return skus.map((channelSku) => {
-      const status = this.answer(channelSku);
-      return status === "accepted" ? { channelSku, status } : status === "rejected" ? { channelSku, status, message: "Listing is suspended" } : { channelSku, status, message: "busy", retryAfterMs: 2000 };
-    });
-  }
-  async pushQuantities(updates: QuantityUpdate[]) {
-    this.quantityCalls.push(updates);
-    await this.during?.();
-    return this.outcomes(updates.map((u) => u.channelSku));
-  }
-  async pushPrices(updates: PriceUpdate[]) {
-    this.priceCalls.push(updates);
-    return this.outcomes(updates.map((u) => u.channelSku));
-  }
-  async pushContent() {
-    return [];
-  }
-  async fetchOrders() {
-    return { orders: [], cursor: "" };
-  }
-  async fetchListing() {
-    return null;
-  }
-  async testConnection() {
-    return { ok: true as const };
-  }
-}
+/** The marketplace's answers by SKU: "rejected" (a suspended listing), "retry" (busy), else accepted. */
+const answering = (statusOf: (sku: string) => PushOutcome["status"]): Answer => (channelSku) => {
+  const status = statusOf(channelSku);
+  return status === "accepted" ? { channelSku, status } : status === "rejected" ? { channelSku, status, message: "Listing is suspended" } : { channelSku, status, message: "busy", retryAfterMs: 2000 };
+};
 
 async function channelWithPendingListings(count: number) {
   const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
@@ -111,9 +81,9 @@ describe("flushing a channel account's outbox", () => {
 
   it("keeps a listing pending when its desired state changed while the push was in flight", async () => {
     const channel = await channelWithPendingListings(1);
-    const marketplace = new RecordingMarketplace(() => "accepted", async () => {
+    const marketplace = new RecordingMarketplace(accepts, { duringQuantities: async () => {
       await prisma.listing.updateMany({ where: { channelId: channel.id }, data: { desiredQuantity: 3, desiredVersion: 2 } });
-    });
+    } });
     await flushChannelAccount(channel.id, using(marketplace));
     const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: channel.id } });
     expect([listing.syncState, listing.pushedQuantity, listing.desiredQuantity, listing.pushedVersion]).toEqual(["PENDING", 10, 3, 0]);
@@ -121,7 +91,7 @@ describe("flushing a channel account's outbox", () => {
 
   it("marks a rejected listing failed with the marketplace's reason and asks again after a retry answer", async () => {
     const channel = await channelWithPendingListings(3);
-    const marketplace = new RecordingMarketplace((sku) => (sku === "SKU-1" ? "rejected" : sku === "SKU-2" ? "retry" : "accepted"));
+    const marketplace = new RecordingMarketplace(answering((sku) => (sku === "SKU-1" ? "rejected" : sku === "SKU-2" ? "retry" : "accepted")));
     const result = await flushChannelAccount(channel.id, using(marketplace));
     const bySku = Object.fromEntries((await prisma.listing.findMany({ where: { channelId: channel.id } })).map((l) => [l.channelSku, l]));
     expect(bySku["SKU-0"].syncState).toBe("IN_SYNC");

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Connector, PushOutcome, QuantityUpdate } from "~/channels/connector";
 import prisma from "~/db.server";
 import { sealCredentials } from "~/lib/secrets.server";
 import { createQueues, createRedisConnection, orderImportSchedulerId } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
+import { accepts, RecordingMarketplace } from "../../test/recording-marketplace";
 import { requestFlush, runChannelSync, scheduleOrderImport, stopOrderImport } from "./jobs.server";
 
 // The flush job's own follow-ups: while a flush job runs, BullMQ still holds its deduplication id,
@@ -17,21 +17,9 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-function marketplace(answer: PushOutcome["status"], during?: () => Promise<void>): Connector {
-  const outcome = (channelSku: string): PushOutcome => (answer === "accepted" ? { channelSku, status: answer } : { channelSku, status: "retry", message: "429", retryAfterMs: 1500 });
-  return {
-    kind: "ebay",
-    limits: { maxBatch: 25, requestsPerSecond: 1000, burst: 1000 },
-    testConnection: async () => ({ ok: true }),
-    pushQuantities: async (updates: QuantityUpdate[]) => {
-      await during?.();
-      return updates.map((u) => outcome(u.channelSku));
-    },
-    pushPrices: async (updates) => updates.map((u) => outcome(u.channelSku)),
-    pushContent: async () => [],
-    fetchOrders: async () => ({ orders: [], cursor: "" }),
-    fetchListing: async () => null,
-  };
+/** Every listing accepted, or every one told to come back in 1.5 s (a 429). */
+function marketplace(answer: "accepted" | "retry", during?: () => Promise<void>): RecordingMarketplace {
+  return new RecordingMarketplace(answer === "accepted" ? accepts : (channelSku) => ({ channelSku, status: "retry", message: "429", retryAfterMs: 1500 }), { duringQuantities: during });
 }
 
 const flushJobsOf = async (channelId: string) => (await queues["channel-sync"].getJobs(["waiting", "delayed", "active"])).filter((j) => j.data.channelId === channelId);
