@@ -317,16 +317,7 @@ export async function approveHeldPush(shopDomain: string, listingId: string, act
   const listing = await heldListing(prisma, shopId, listingId);
   const { count } = await prisma.listing.updateMany({ where: { id: listing.id, shopId, syncState: "HELD", desiredVersion: listing.desiredVersion }, data: { syncState: "PENDING", syncMessage: null } });
   if (count === 0) throw new ReviewRefused();
-  await recordAudit(prisma, {
-    shopId,
-    actor,
-    action: "listing.hold_approved",
-    subjectType: "listing",
-    subjectId: listing.id,
-    details: { channelSku: listing.channelSku, priceCents: listing.desiredPriceCents, livePriceCents: listing.pushedPriceCents, reason: listing.syncMessage },
-  });
-  await resolveAlertByKey(prisma, shopId, parityHeldAlertKey(listing.id), actor);
-  await flush(listing.channelId);
+  await reviewDecided(prisma, shopId, listing, actor, "listing.hold_approved", { priceCents: listing.desiredPriceCents, livePriceCents: listing.pushedPriceCents }, flush);
 }
 
 /**
@@ -350,14 +341,20 @@ export async function rejectHeldPush(shopDomain: string, listingId: string, acto
     } satisfies Prisma.ListingUpdateManyMutationInput,
   });
   if (count === 0) throw new ReviewRefused();
-  await recordAudit(prisma, {
-    shopId,
-    actor,
-    action: "listing.hold_rejected",
-    subjectType: "listing",
-    subjectId: listing.id,
-    details: { channelSku: listing.channelSku, rejectedPriceCents: listing.desiredPriceCents, keptPriceCents: listing.pushedPriceCents, reason: listing.syncMessage },
-  });
+  await reviewDecided(prisma, shopId, listing, actor, "listing.hold_rejected", { rejectedPriceCents: listing.desiredPriceCents, keptPriceCents: listing.pushedPriceCents }, flush);
+}
+
+/** After either decision on a held price: the audit, the alert that paged for it closed, the push asked for. */
+async function reviewDecided(
+  prisma: PrismaClient,
+  shopId: string,
+  listing: { id: string; channelId: string; channelSku: string; syncMessage: string | null },
+  actor: string,
+  action: "listing.hold_approved" | "listing.hold_rejected",
+  prices: Record<string, number | null>,
+  flush: (channelId: string) => Promise<void>,
+): Promise<void> {
+  await recordAudit(prisma, { shopId, actor, action, subjectType: "listing", subjectId: listing.id, details: { channelSku: listing.channelSku, ...prices, reason: listing.syncMessage } });
   await resolveAlertByKey(prisma, shopId, parityHeldAlertKey(listing.id), actor);
   await flush(listing.channelId);
 }
