@@ -116,6 +116,13 @@ export interface Connector {
   pushContent(updates: ContentUpdate[]): Promise<PushOutcome[]>;
   fetchOrders(since: string | null): Promise<OrderPage>;
   fetchListing(channelSku: string): Promise<ListingSnapshot | null>;
+  /**
+   * Where the marketplace pushes order notifications that carry the order's lines (Amazon's
+   * ORDER_CHANGE): the orders in one, imported at once without an API call. [] when it concerns
+   * another account; null when the body is not such a notification. Left out by channels whose
+   * orders are only polled.
+   */
+  ordersInNotification?(body: unknown): ImportedOrder[] | null;
 }
 
 /**

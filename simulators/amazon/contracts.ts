@@ -1,5 +1,6 @@
 // Amazon's own definitions, as copied into shared/contracts/amazon-sp-api: the three SP-API models
-// this simulator serves, the JSON_LISTINGS_FEED document schema and its processing report schema.
+// this simulator serves, the JSON_LISTINGS_FEED document schema and its processing report schema,
+// and the ORDER_CHANGE notification's schema.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
@@ -45,9 +46,11 @@ function schemaCheck(file: string): DocumentCheck {
 
 let feedCheck: DocumentCheck | undefined;
 let reportCheck: DocumentCheck | undefined;
+let orderChangeCheck: DocumentCheck | undefined;
 
 export const checkListingsFeed: DocumentCheck = (document) => (feedCheck ??= schemaCheck("listings-feed-schema-v2.json"))(document);
 export const checkProcessingReport: DocumentCheck = (document) => (reportCheck ??= schemaCheck("listings-feed-processing-report-schema-v2.json"))(document);
+export const checkOrderChangeNotification: DocumentCheck = (document) => (orderChangeCheck ??= schemaCheck("OrderChangeNotification.json"))(document);
 
 export interface UsagePlan {
   rate: number;

@@ -61,7 +61,7 @@ export function placeOrder(seller: SellerState, buyer: BuyerOrder): PlacedOrder 
 }
 
 /** The buyer cancels before shipping: the order changes (lastUpdatedTime) and the units return. */
-export function cancelOrder(seller: SellerState, orderId: string) {
+export function cancelOrder(seller: SellerState, orderId: string): AmazonOrder {
   const entry = seller.orders.find((o) => o.order.orderId === orderId);
   if (!entry) throw new Error(`Amazon simulator: no order ${orderId}`);
   const order = entry.order;
@@ -71,6 +71,7 @@ export function cancelOrder(seller: SellerState, orderId: string) {
     const listing = seller.listings.get(item.product.sellerSku);
     if (listing) setDefaultQuantity(listing, (defaultQuantity(listing) ?? 0) + item.quantityOrdered);
   }
+  return order;
 }
 
 /**

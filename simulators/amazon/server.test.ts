@@ -1,6 +1,7 @@
 import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkProcessingReport } from "./contracts";
+import { startHttpServer, type SimRequest } from "../common/http";
+import { checkOrderChangeNotification, checkProcessingReport } from "./contracts";
 import { startAmazonSimulator, type AmazonSimulator, type AmazonSimulatorOptions } from "./server";
 
 const SELLER = "A3SIMSELLER";
@@ -242,5 +243,37 @@ describe("Amazon simulator: buyers and orders", () => {
     const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 7 });
     expect(placed.oversold).toBe(true);
     expect(running().state.listing("KET-RED")!.quantity).toBe(0);
+  });
+
+  it("given an EventBridge API destination for ORDER_CHANGE, when a buyer orders and then cancels, then two events arrive with its header, each detail valid against OrderChangeNotification.json", async () => {
+    const received: SimRequest[] = [];
+    let failFirst = true;
+    const destination = await startHttpServer((request) => {
+      // The first delivery meets a 503: the API destination tries again.
+      if (failFirst) {
+        failFirst = false;
+        return { status: 503 };
+      }
+      received.push(request);
+      return { status: 202 };
+    });
+    try {
+      await start({ orderNotifications: { url: `${destination.url}/notifications/amazon-us`, headers: { "x-api-key": "destination-key" } } });
+      const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 2 });
+      running().state.cancelOrder(placed.orderId);
+      expect(await running().state.notificationsSettled()).toEqual({ delivered: 2, failed: 0 });
+
+      expect(received.map((r) => r.headers["x-api-key"])).toEqual(["destination-key", "destination-key"]);
+      const details = received.map((r) => (r.body as { "detail-type": string; detail: unknown }).detail);
+      for (const detail of details) expect(checkOrderChangeNotification(detail)).toEqual([]);
+      const summaries = details.map((d) => (d as { Payload: { OrderChangeNotification: { AmazonOrderId: string; Summary: { OrderStatus: string; OrderItems: unknown[] } } } }).Payload.OrderChangeNotification);
+      expect(summaries.map((n) => [n.AmazonOrderId, n.Summary.OrderStatus])).toEqual([
+        [placed.orderId, "Unshipped"],
+        [placed.orderId, "Canceled"],
+      ]);
+      expect(summaries[0].Summary.OrderItems).toEqual([expect.objectContaining({ SellerSKU: "KET-RED", Quantity: 2 })]);
+    } finally {
+      await destination.close();
+    }
   });
 });

@@ -11,6 +11,7 @@ import { amazonError, invalidInput, tokenExpired, tokenInvalid, tokenMissing } f
 import { feedBody, finishFeed, newDocumentId, newFeedId, processFeed, type FeedDocument, type FeedRecord } from "./feeds";
 import { renderItem, submitPatches, type PatchOperation } from "./listings";
 import { LwaTokens, ACCESS_TOKEN_TTL_SECONDS } from "./lwa";
+import { eventBridgeEvent, NotificationDeliveries, orderChangeNotification, type OrderNotificationTarget } from "./notifications";
 import { cancelOrder, OrderSearches, placeOrder, type BuyerOrder, type PlacedOrder } from "./orders";
 import { nowIso, SellerState, submissionId, type ListingView, type SellerSpec } from "./state";
 
@@ -29,6 +30,8 @@ export interface AmazonSimulatorOptions {
    * themselves, so a throttled client's wait refills the buckets without real time passing.
    */
   now?: () => number;
+  /** Where ORDER_CHANGE notifications go (an EventBridge API destination); none: orders are only searched. */
+  orderNotifications?: OrderNotificationTarget;
 }
 
 export interface ResponseCheck {
@@ -41,6 +44,8 @@ export interface AmazonSimulatorState {
   listing(sku: string, sellerId?: string): ListingView | undefined;
   placeOrder(order: BuyerOrder & { sellerId?: string }): PlacedOrder;
   cancelOrder(orderId: string, sellerId?: string): void;
+  /** Resolves once every ORDER_CHANGE notification sent so far was delivered or given up. */
+  notificationsSettled(): Promise<{ delivered: number; failed: number }>;
   feeds(sellerId?: string): FeedRecord[];
   /** Processes every queued feed now, for tests that hold feeds with a long feedDelayMs. */
   finishFeeds(): void;
@@ -82,6 +87,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
   /** Feeds not yet processed, by id: what finishes each one (on its timer, or finishFeeds()). */
   const pendingFeeds = new Map<string, () => void>();
   const searches = new OrderSearches();
+  const notifications = new NotificationDeliveries(options.orderNotifications);
   const timers = new Set<NodeJS.Timeout>();
   const responseChecks: ResponseCheck[] = [];
   let baseUrl = "";
@@ -248,8 +254,21 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
         const record = seller.listings.get(sku);
         return record ? seller.view(record) : undefined;
       },
-      placeOrder: ({ sellerId, ...order }) => placeOrder(sellerOf(sellerId), order),
-      cancelOrder: (orderId, sellerId) => cancelOrder(sellerOf(sellerId), orderId),
+      placeOrder: ({ sellerId, ...order }) => {
+        const seller = sellerOf(sellerId);
+        const placed = placeOrder(seller, order);
+        notifications.send(eventBridgeEvent(orderChangeNotification(seller, placed.order, "OrderStatusChange")));
+        return placed;
+      },
+      cancelOrder: (orderId, sellerId) => {
+        const seller = sellerOf(sellerId);
+        const order = cancelOrder(seller, orderId);
+        notifications.send(eventBridgeEvent(orderChangeNotification(seller, order, "OrderStatusChange")));
+      },
+      notificationsSettled: async () => {
+        await notifications.settled();
+        return { delivered: notifications.delivered, failed: notifications.failed };
+      },
       feeds: feedsOf,
       finishFeeds: () => {
         for (const finish of [...pendingFeeds.values()]) finish();

@@ -8,6 +8,7 @@ import { runListingsFeed, type FeedContext } from "./feeds";
 import { AMAZON_LIMITS, FEED_MAX_MESSAGES, FEED_THRESHOLD, LWA_HOST } from "./limits";
 import { LwaTokens, type LwaCredentials } from "./lwa";
 import { marketplaceOf } from "./marketplaces";
+import { ordersInNotification } from "./notifications";
 import { fetchOrders } from "./orders";
 import { contentPatch, pricePatch, quantityPatch, type ListingPatch, type MarketplaceContext } from "./patches";
 import { SpApiClient } from "./sp-client";
@@ -157,6 +158,8 @@ export function createAmazonConnector(config: ConnectorConfig, options: AmazonCo
     },
 
     fetchOrders: (since) => fetchOrders(client, marketplaceId, since, retry, now()),
+
+    ordersInNotification: (body) => ordersInNotification(body, { sellerId, marketplaceId }),
 
     async fetchListing(channelSku): Promise<ListingSnapshot | null> {
       const item = await getListing(channelSku, ["summaries", "offers", "fulfillmentAvailability", "issues"]);

@@ -1,0 +1,38 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { CONTRACTS_DIR } from "../../../simulators/common/openapi";
+import { ordersInNotification } from "./notifications";
+
+// Amazon's own example notification, from the schema it publishes (OrderChangeNotification.json).
+const contractExample = () =>
+  (JSON.parse(readFileSync(path.join(CONTRACTS_DIR, "amazon-sp-api", "OrderChangeNotification.json"), "utf8")) as { examples: Array<Record<string, unknown>> }).examples[0];
+const account = { sellerId: "A3TH9S8BH6GOGM", marketplaceId: "ATVPDKIKX0DER" };
+const asEventBridgeEvent = (detail: unknown) => ({ version: "0", "detail-type": "ORDER_CHANGE", source: "aws.partner/sellingpartnerapi.amazon/app", detail });
+
+describe("Amazon ORDER_CHANGE notifications", () => {
+  it("given Amazon's example notification, bare or inside an EventBridge event, when read, then it is one order with its SKU and quantity", () => {
+    const expected = [{ externalOrderId: "903-8868176-2219830", status: "Unshipped", orderedAt: new Date("2022-07-13T19:42:04.284Z"), lines: [{ channelSku: "SellerSKUID1", quantity: 10 }], cancelled: false }];
+    expect(ordersInNotification(contractExample(), account)).toEqual(expected);
+    expect(ordersInNotification(asEventBridgeEvent(contractExample()), account)).toEqual(expected);
+  });
+
+  it("given a cancelled order's notification, when read, then the order comes back marked cancelled", () => {
+    const example = contractExample() as { Payload: { OrderChangeNotification: { Summary: { OrderStatus: string } } } };
+    example.Payload.OrderChangeNotification.Summary.OrderStatus = "Canceled";
+    expect(ordersInNotification(example, account)).toEqual([expect.objectContaining({ cancelled: true, status: "Canceled" })]);
+  });
+
+  it("given another seller's or another marketplace's notification, when read, then nothing is this account's to import", () => {
+    expect(ordersInNotification(contractExample(), { ...account, sellerId: "AOTHERSELLER" })).toEqual([]);
+    expect(ordersInNotification(contractExample(), { ...account, marketplaceId: "A1F83G8C2ARO7P" })).toEqual([]);
+  });
+
+  it("given another notification type, or an order without its items, when read, then it is not an order notification (null)", () => {
+    expect(ordersInNotification({ ...contractExample(), NotificationType: "ANY_OFFER_CHANGED" }, account)).toBeNull();
+    const example = contractExample() as { Payload: { OrderChangeNotification: { Summary: Record<string, unknown> } } };
+    delete example.Payload.OrderChangeNotification.Summary.OrderItems;
+    expect(ordersInNotification(example, account)).toBeNull();
+    expect(ordersInNotification("not json", account)).toBeNull();
+  });
+});
