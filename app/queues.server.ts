@@ -26,7 +26,8 @@ export interface JobPayloads {
   "shop-maintenance": { shopDomain: string; task: "initial-import" | "reconcile" };
   recompute: { shopId: string };
   "channel-sync": { channelId: string };
-  "order-import": { channelId: string };
+  /** "import": poll the account's orders; "notified": import the orders a notification carries. */
+  "order-import": { channelId: string; notification?: unknown };
   alerts: { alertId: string };
 }
 

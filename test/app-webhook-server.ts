@@ -1,22 +1,40 @@
-// The app's /webhooks route on a real port, for simulators to deliver to in end-to-end tests.
+// The app's routes that outside services call (Shopify's /webhooks, marketplaces' /notifications)
+// on a real port, for simulators to deliver to in end-to-end tests.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { action } from "~/routes/webhooks";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { action as webhooksAction } from "~/routes/webhooks";
+import { action as notificationsAction } from "~/routes/notifications.$channelId";
 
-export async function startWebhookEndpoint(): Promise<{ url: string; close(): Promise<void> }> {
+type Action = (args: ActionFunctionArgs) => Promise<Response>;
+
+/** Serves one route's action; `params` reads the route's params from the request path. */
+async function startRouteEndpoint(action: Action, params: (pathname: string) => Record<string, string>): Promise<{ origin: string; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const headers = new Headers();
     for (const [key, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(key, value);
-    const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
-    const response = await action({ request, params: {}, context: {} }).catch((thrown: unknown) => (thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 })));
+    const url = new URL(`http://127.0.0.1${req.url}`);
+    const request = new Request(url, { method: req.method, headers, body: Buffer.concat(chunks) });
+    const response = await action({ request, params: params(url.pathname), context: {} }).catch((thrown: unknown) => (thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 })));
     res.writeHead(response.status);
     res.end(await response.text());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export async function startWebhookEndpoint(): Promise<{ url: string; close(): Promise<void> }> {
+  const endpoint = await startRouteEndpoint(webhooksAction, () => ({}));
+  return { url: `${endpoint.origin}/webhooks`, close: endpoint.close };
+}
+
+/** /notifications/:channelId; `urlFor(channelId)` is where a marketplace simulator posts. */
+export async function startNotificationEndpoint(): Promise<{ urlFor(channelId: string): string; close(): Promise<void> }> {
+  const endpoint = await startRouteEndpoint(notificationsAction, (pathname) => ({ channelId: decodeURIComponent(pathname.split("/")[2] ?? "") }));
+  return { urlFor: (channelId) => `${endpoint.origin}/notifications/${encodeURIComponent(channelId)}`, close: endpoint.close };
 }

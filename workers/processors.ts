@@ -4,7 +4,7 @@ import { queuePrefix, QUEUE_NAMES, type JobPayloads } from "~/queues.server";
 import { runShopMaintenance } from "~/anchor/maintenance.server";
 import { runRecomputeJob } from "~/recompute/recompute.server";
 import { applyWebhookDelivery } from "~/services/webhook-processor.server";
-import { runChannelSync, runOrderImport } from "~/sync/jobs.server";
+import { runChannelSync, runNotifiedOrderImport, runOrderImport } from "~/sync/jobs.server";
 import { createAlertWorker } from "~/alerts/worker.server";
 
 // One BullMQ worker per queue that has work to do, each a thin loop around a service in app/.
@@ -39,11 +39,11 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
       concurrency: 8,
     }),
     // Each account's import is one job on its own schedule; they wait on marketplaces, not on us.
-    new Worker<JobPayloads["order-import"]>(QUEUE_NAMES.orderImport, (job) => runOrderImport(job.data.channelId), {
-      connection,
-      prefix,
-      concurrency: 4,
-    }),
+    new Worker<JobPayloads["order-import"]>(
+      QUEUE_NAMES.orderImport,
+      (job) => (job.data.notification === undefined ? runOrderImport(job.data.channelId) : runNotifiedOrderImport(job.data.channelId, job.data.notification)),
+      { connection, prefix, concurrency: 4 },
+    ),
     // Alert deliveries (and the alert watchers' schedule): a Slack or SMTP outage retries here and
     // never holds up a sync job.
     createAlertWorker(connection, prefix),

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { env } from "./env.server";
 
 // Marketplace credentials are stored as AES-256-GCM ciphertext. The shop id is bound in as
@@ -35,4 +35,20 @@ export function sealCredentials(credentials: Record<string, string>, shopId: str
 
 export function openCredentials(sealed: string, shopId: string): Record<string, string> {
   return JSON.parse(openSecret(sealed, shopId)) as Record<string, string>;
+}
+
+/**
+ * A secret for one purpose (e.g. the key a marketplace's notification destination sends), derived
+ * from the encryption key: nothing more to store or rotate, and changing the key revokes them all.
+ */
+export function derivedSecret(purpose: string, key: Buffer = encryptionKey()): string {
+  return createHmac("sha256", key).update(`anchorline:${purpose}`).digest("base64url");
+}
+
+/** Compares a presented secret with the expected one in constant time. */
+export function secretMatches(presented: string | null | undefined, expected: string): boolean {
+  if (!presented) return false;
+  // Comparing digests keeps the comparison constant-time whatever the presented length.
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { secretMatches } from "~/lib/secrets.server";
 
 // Who may scrape /metrics: whoever holds METRICS_TOKEN. Without one configured the endpoint does
 // not exist (404), so a deployment never exposes its numbers by forgetting a setting.
@@ -9,8 +9,5 @@ export function metricsAccess(authorization: string | null, token = process.env.
   if (!token) return "disabled";
   const match = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "");
   if (!match) return "unauthorized";
-  // Comparing digests keeps the comparison constant-time whatever the presented length.
-  const presented = createHash("sha256").update(match[1]!.trim()).digest();
-  const expected = createHash("sha256").update(token).digest();
-  return timingSafeEqual(presented, expected) ? "allowed" : "unauthorized";
+  return secretMatches(match[1]!.trim(), token) ? "allowed" : "unauthorized";
 }

@@ -4,7 +4,7 @@ import defaultPrisma from "~/db.server";
 import { connectorForChannel, type ConnectableChannel } from "~/channels/registry.server";
 import { ORDER_IMPORT_EVERY_MS, orderImportSchedulerId, queues as defaultQueues, type Queues } from "~/queues.server";
 import { flushChannelAccount, type FlushDeps, type FlushResult } from "./flush.server";
-import { importChannelOrders, type OrderImportDeps, type OrderImportResult } from "./orders.server";
+import { importChannelOrders, importNotifiedOrders, type OrderImportDeps, type OrderImportResult } from "./orders.server";
 import { SharedRateLimiter } from "./rate-limiter.server";
 
 /**
@@ -60,10 +60,17 @@ export async function stopOrderImport(channelId: string, queues: Queues = defaul
   await queues["order-import"].removeJobScheduler(orderImportSchedulerId(channelId));
 }
 
-/** The order-import worker's job. A channel that is not connected is skipped, not failed. */
+/** The order-import worker's job: a poll. A channel that is not connected is skipped, not failed. */
 export async function runOrderImport(channelId: string, deps: OrderImportDeps = {}): Promise<OrderImportResult | null> {
-  const prisma = deps.prisma ?? defaultPrisma;
-  const channel = await prisma.channel.findUnique({ where: { id: channelId }, select: { status: true } });
-  if (!channel || channel.status !== "CONNECTED") return null;
-  return importChannelOrders(channelId, deps);
+  return (await isConnected(channelId, deps)) ? importChannelOrders(channelId, deps) : null;
+}
+
+/** The order-import worker's other job: the orders a marketplace notification carries. */
+export async function runNotifiedOrderImport(channelId: string, notification: unknown, deps: OrderImportDeps = {}): Promise<OrderImportResult | null> {
+  return (await isConnected(channelId, deps)) ? importNotifiedOrders(channelId, notification, deps) : null;
+}
+
+async function isConnected(channelId: string, deps: OrderImportDeps): Promise<boolean> {
+  const channel = await (deps.prisma ?? defaultPrisma).channel.findUnique({ where: { id: channelId }, select: { status: true } });
+  return channel?.status === "CONNECTED";
 }

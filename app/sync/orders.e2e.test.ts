@@ -2,19 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeSharedRevisionRedis } from "~/channels/ebay";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
-import { startWebhookEndpoint } from "../../test/app-webhook-server";
+import { NOTIFICATION_KEY_HEADER, notificationKey } from "~/services/marketplace-notifications.server";
+import { startNotificationEndpoint, startWebhookEndpoint } from "../../test/app-webhook-server";
 import { eventually, startMarketplaceRig, type LinkedVariant, type MarketplaceRig } from "../../test/marketplaces";
-import { runOrderImport } from "./jobs.server";
+import { runNotifiedOrderImport, runOrderImport } from "./jobs.server";
 
 // Orders from every marketplace come back the same way: a buyer on eBay, Walmart or TikTok Shop
 // (simulated) → the channel's order import → Shopify's quantity lowered once, at a location
 // that can ship it. (sync.e2e.test.ts follows an Amazon sale through every other channel.)
 
 let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
+let notifications: Awaited<ReturnType<typeof startNotificationEndpoint>>;
 let rig: MarketplaceRig;
 
 beforeAll(async () => {
   endpoint = await startWebhookEndpoint();
+  notifications = await startNotificationEndpoint();
   rig = await startMarketplaceRig({ prisma, catalog: { products: 3, variantsPerProduct: 1, locations: 1 }, webhookUrl: endpoint.url, initialFromAnchor: true });
   await rig.linkAll();
 });
@@ -24,6 +27,7 @@ afterAll(async () => {
   await queues().close();
   await closeSharedRevisionRedis();
   await endpoint?.close();
+  await notifications?.close();
 });
 
 function shopifyAvailable(variant: LinkedVariant): number {
@@ -54,5 +58,67 @@ describe("marketplace orders written back to Shopify", () => {
     expect(shopifyAvailable(variant)).toBe(before - 2);
     const order = await prisma.channelOrder.findFirstOrThrow({ where: { channelId: rig.channels[marketplace].id }, include: { lines: true } });
     expect([order.writeback, order.lines.map((l) => [l.channelSku, l.quantity, l.listingId !== null])]).toEqual(["WRITTEN", [[variant.channelSku[marketplace], 2, true]]]);
+  });
+});
+
+describe("Amazon's ORDER_CHANGE notification", () => {
+  /** The notification jobs the route queued for a channel, taken off the queue. */
+  async function takeNotifiedJobs(channelId: string) {
+    const jobs = (await queues()["order-import"].getJobs(["waiting", "prioritized", "delayed"])).filter((j) => j.name === "notified" && j.data.channelId === channelId);
+    for (const job of jobs) await job.remove();
+    return jobs.map((j) => j.data);
+  }
+
+  it("given the account's API destination posts to Anchorline with its key, when a buyer orders 2 on Amazon, then the order is imported from the notification alone and Shopify is lowered by 2 once", async () => {
+    const channelId = rig.channels.amazon.id;
+    const variant = rig.variants[0];
+    const before = shopifyAvailable(variant);
+    rig.amazon.state.sendOrderNotificationsTo({ url: notifications.urlFor(channelId), headers: { [NOTIFICATION_KEY_HEADER]: notificationKey(channelId) } });
+    const searchesBefore = rig.amazon.requests.filter((r) => r.path.startsWith("/orders/")).length;
+
+    const placed = rig.amazon.state.placeOrder({ sku: variant.channelSku.amazon, quantity: 2 });
+    expect(await rig.amazon.state.notificationsSettled()).toMatchObject({ failed: 0 });
+    const [job, ...more] = await takeNotifiedJobs(channelId);
+    const result = await runNotifiedOrderImport(job.channelId, job.notification);
+
+    expect(more).toEqual([]);
+    expect(result).toMatchObject({ imported: 1, oversold: 0 });
+    expect(shopifyAvailable(variant)).toBe(before - 2);
+    expect(rig.amazon.requests.filter((r) => r.path.startsWith("/orders/")).length).toBe(searchesBefore);
+    // The same notification again (the destination retried): stored once, lowered once.
+    expect(await runNotifiedOrderImport(job.channelId, job.notification)).toMatchObject({ imported: 0, duplicates: 1 });
+    expect(shopifyAvailable(variant)).toBe(before - 2);
+    const order = await prisma.channelOrder.findUniqueOrThrow({ where: { channelId_externalOrderId: { channelId, externalOrderId: placed.orderId } }, include: { lines: true } });
+    expect([order.writeback, order.lines.map((l) => [l.channelSku, l.quantity])]).toEqual(["WRITTEN", [[variant.channelSku.amazon, 2]]]);
+  });
+
+  it("given a wrong key, or a body that is not an order notification, when posted, then 401 and 400, and nothing is queued", async () => {
+    const channelId = rig.channels.amazon.id;
+    const post = (key: string, body: string) => fetch(notifications.urlFor(channelId), { method: "POST", headers: { [NOTIFICATION_KEY_HEADER]: key, "content-type": "application/json" }, body });
+
+    const wrongKey = await post(notificationKey(rig.channels.ebay.id), JSON.stringify({ NotificationType: "ORDER_CHANGE" }));
+    const notJson = await post(notificationKey(channelId), "{not json");
+    const otherType = await post(notificationKey(channelId), JSON.stringify({ NotificationType: "ANY_OFFER_CHANGED", Payload: {} }));
+
+    expect([wrongKey.status, notJson.status, otherType.status]).toEqual([401, 400, 400]);
+    expect(await otherType.text()).toMatch(/not an order notification/i);
+    expect(await takeNotifiedJobs(channelId)).toEqual([]);
+  });
+
+  it("given an order placed and cancelled before Anchorline heard of it, when the cancellation's notification is imported, then the order is stored and Shopify's stock is left as it was", async () => {
+    const channelId = rig.channels.amazon.id;
+    const variant = rig.variants[1];
+    const before = shopifyAvailable(variant);
+    rig.amazon.state.sendOrderNotificationsTo(undefined);
+    const placed = rig.amazon.state.placeOrder({ sku: variant.channelSku.amazon, quantity: 1 });
+    rig.amazon.state.sendOrderNotificationsTo({ url: notifications.urlFor(channelId), headers: { [NOTIFICATION_KEY_HEADER]: notificationKey(channelId) } });
+    rig.amazon.state.cancelOrder(placed.orderId);
+    await rig.amazon.state.notificationsSettled();
+
+    const [job] = await takeNotifiedJobs(channelId);
+    expect(await runNotifiedOrderImport(job.channelId, job.notification)).toMatchObject({ imported: 1, oversold: 0 });
+    expect(shopifyAvailable(variant)).toBe(before);
+    const order = await prisma.channelOrder.findUniqueOrThrow({ where: { channelId_externalOrderId: { channelId, externalOrderId: placed.orderId } } });
+    expect([order.status, order.writeback]).toEqual(["Canceled", "WRITTEN"]);
   });
 });

@@ -29,15 +29,38 @@ export interface OrderImportResult {
 }
 
 export async function importChannelOrders(channelId: string, deps: OrderImportDeps = {}): Promise<OrderImportResult> {
-  const prisma = deps.prisma ?? defaultPrisma;
-  const channel = await prisma.channel.findUniqueOrThrow({ where: { id: channelId }, include: { shop: { select: { domain: true, uninstalledAt: true } } } });
-  const result: OrderImportResult = { imported: 0, duplicates: 0, oversold: 0, cursor: channel.ordersCursor };
-  if (channel.shop.uninstalledAt || channel.status === "DISCONNECTED") return result;
-  const connector = (deps.connectorFor ?? connectorForChannel)(channel);
+  const { prisma, channel, result, connector } = await importContext(channelId, deps);
+  if (!connector) return result;
   const admin = await (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, prisma)))(channel.shop.domain);
 
   const page = await connector.fetchOrders(channel.ordersCursor);
-  for (const order of page.orders) {
+  await recordOrders(prisma, admin, channel, page.orders, result);
+  // The cursor moves only after every order of the page is stored: a crash re-reads the page and
+  // the unique (channel, order id) turns the replay into duplicates.
+  await prisma.channel.update({ where: { id: channelId }, data: { ordersCursor: page.cursor } });
+  result.cursor = page.cursor;
+  if (result.imported > 0) await requestRecompute(channel.shopId, deps.queues);
+  return result;
+}
+
+/**
+ * The orders a marketplace notification carries (see Connector.ordersInNotification), stored and
+ * written back like polled ones. The polling cursor stays where it is: the next search meets these
+ * orders again and the unique (channel, order id) makes them duplicates.
+ */
+export async function importNotifiedOrders(channelId: string, notification: unknown, deps: OrderImportDeps = {}): Promise<OrderImportResult> {
+  const { prisma, channel, result, connector } = await importContext(channelId, deps);
+  if (!connector) return result;
+  const orders = connector.ordersInNotification?.(notification) ?? [];
+  if (orders.length === 0) return result;
+  const admin = await (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, prisma)))(channel.shop.domain);
+  await recordOrders(prisma, admin, channel, orders, result);
+  if (result.imported > 0) await requestRecompute(channel.shopId, deps.queues);
+  return result;
+}
+
+async function recordOrders(prisma: PrismaClient, admin: AdminClient, channel: ChannelWithShop, orders: ImportedOrder[], result: OrderImportResult) {
+  for (const order of orders) {
     const outcome = await recordOrder(prisma, admin, channel, order);
     if (outcome === "duplicate") result.duplicates++;
     else {
@@ -45,12 +68,15 @@ export async function importChannelOrders(channelId: string, deps: OrderImportDe
       if (outcome === "oversold") result.oversold++;
     }
   }
-  // The cursor moves only after every order of the page is stored: a crash re-reads the page and
-  // the unique (channel, order id) turns the replay into duplicates.
-  await prisma.channel.update({ where: { id: channelId }, data: { ordersCursor: page.cursor } });
-  result.cursor = page.cursor;
-  if (result.imported > 0) await requestRecompute(channel.shopId, deps.queues);
-  return result;
+}
+
+/** The channel and its connector; no connector when the shop is gone or the account disconnected. */
+async function importContext(channelId: string, deps: OrderImportDeps) {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const channel = await prisma.channel.findUniqueOrThrow({ where: { id: channelId }, include: { shop: { select: { domain: true, uninstalledAt: true } } } });
+  const result: OrderImportResult = { imported: 0, duplicates: 0, oversold: 0, cursor: channel.ordersCursor };
+  const importable = !channel.shop.uninstalledAt && channel.status !== "DISCONNECTED";
+  return { prisma, channel, result, connector: importable ? (deps.connectorFor ?? connectorForChannel)(channel) : null };
 }
 
 type ChannelWithShop = { id: string; shopId: string; name: string; kind: string };
@@ -90,6 +116,12 @@ async function recordOrder(prisma: PrismaClient, admin: AdminClient, channel: Ch
       select: { id: true, writeback: true },
     }));
 
+  if (!existing && order.cancelled) {
+    // Placed and cancelled before Anchorline heard of it: nothing was taken off the anchor, so
+    // nothing comes back (returning the units would invent stock).
+    await prisma.channelOrder.update({ where: { id: stored.id }, data: { writeback: "WRITTEN", writtenBackAt: new Date() } });
+    return "imported";
+  }
   const lines = await prisma.channelOrderLine.findMany({ where: { orderId: stored.id }, include: { listing: { select: { variantId: true } } } });
   let oversold = false;
   let failed = false;

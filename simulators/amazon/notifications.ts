@@ -82,7 +82,8 @@ export class NotificationDeliveries {
   delivered = 0;
   failed = 0;
 
-  constructor(private readonly target: OrderNotificationTarget | undefined) {}
+  /** Set at start or later: the destination is set up once the seller has connected the app. */
+  constructor(public target: OrderNotificationTarget | undefined) {}
 
   send(event: unknown): void {
     const target = this.target;

@@ -44,6 +44,8 @@ export interface AmazonSimulatorState {
   listing(sku: string, sellerId?: string): ListingView | undefined;
   placeOrder(order: BuyerOrder & { sellerId?: string }): PlacedOrder;
   cancelOrder(orderId: string, sellerId?: string): void;
+  /** Where ORDER_CHANGE notifications go from now on (the seller's EventBridge API destination). */
+  sendOrderNotificationsTo(target: OrderNotificationTarget | undefined): void;
   /** Resolves once every ORDER_CHANGE notification sent so far was delivered or given up. */
   notificationsSettled(): Promise<{ delivered: number; failed: number }>;
   feeds(sellerId?: string): FeedRecord[];
@@ -264,6 +266,9 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
         const seller = sellerOf(sellerId);
         const order = cancelOrder(seller, orderId);
         notifications.send(eventBridgeEvent(orderChangeNotification(seller, order, "OrderStatusChange")));
+      },
+      sendOrderNotificationsTo: (target) => {
+        notifications.target = target;
       },
       notificationsSettled: async () => {
         await notifications.settled();
