@@ -1,10 +1,11 @@
-// Bulk feeds (POST /v3/feeds?feedType=inventory|price): the file is taken at once and processed
+// Bulk feeds (POST /v3/feeds?feedType=inventory|price|MP_MAINTENANCE): the file is taken at once and processed
 // later, and only then does each item get its own status, as Walmart documents ("Individual SKU
 // price update success or failure is only available after the entire feed is processed",
 // priceBulkUploads in the prices definition). The file shapes follow the JSON examples in the
-// same definitions: InventoryHeader 1.4 + Inventory[], PriceHeader 1.7 + Price[].
+// same definitions: InventoryHeader 1.4 + Inventory[], PriceHeader 1.7 + Price[]. The item
+// maintenance feed follows item spec 5.0 (see itemMaintenanceFeed below).
 import { z } from "zod";
-import type { WalmartAccount } from "./state";
+import type { WalmartAccount, WalmartItemContent } from "./state";
 
 const quantity = z.object({ unit: z.literal("EACH"), amount: z.number() });
 const money = z.object({ currency: z.enum(["USD", "CAD"]), amount: z.number() });
@@ -26,7 +27,39 @@ const priceFeed = z.object({
     .min(1),
 });
 
-export type FeedType = "inventory" | "price";
+/**
+ * MP_MAINTENANCE, item spec 5.0: MPItemFeedHeader { businessUnit, locale, version } and per item
+ * Orderable { sku, productIdentifiers } with Visible.<product type> holding the attributes to
+ * change ("item maintenance requires only the SKU and GTIN attributes. ... If you leave an
+ * attribute blank, there will be no change to the content", Walmart, "Update my existing items").
+ * Its definition (itemBulkUploads) is not among the copied contracts, so the shape is checked
+ * here by hand for the attributes Anchorline sends; anything else under Visible is refused.
+ */
+const visibleAttributes = z
+  .object({
+    productName: z.string().min(1).optional(),
+    brand: z.string().min(1).optional(),
+    shortDescription: z.string().min(1).optional(),
+    keyFeatures: z.array(z.string().min(1)).min(1).optional(),
+    mainImageUrl: z.string().url().optional(),
+    productSecondaryImageURL: z.array(z.string().url()).optional(),
+  })
+  .strict();
+
+const itemMaintenanceFeed = z.object({
+  MPItemFeedHeader: z.object({ businessUnit: z.literal("WALMART_US"), locale: z.string().min(2), version: z.string().regex(/^5\./, "must be an item spec 5.x version") }),
+  MPItem: z
+    .array(
+      z.object({
+        Orderable: z.object({ sku: z.string().min(1), productIdentifiers: z.object({ productIdType: z.enum(["GTIN", "UPC", "EAN", "ISBN"]), productId: z.string().regex(/^\d{8,14}$/) }) }).passthrough(),
+        Visible: z.record(z.string(), visibleAttributes).optional(),
+      }),
+    )
+    .min(1),
+});
+
+export type FeedType = "inventory" | "price" | "MP_MAINTENANCE";
+export const ITEM_FEED_TYPES: ReadonlySet<string> = new Set(["MP_MAINTENANCE"]);
 type IngestionStatus = "INPROGRESS" | "SUCCESS" | "DATA_ERROR" | "SYSTEM_ERROR" | "TIMEOUT_ERROR";
 
 interface IngestionError {
@@ -79,6 +112,28 @@ function priceItems(account: WalmartAccount, file: z.infer<typeof priceFeed>): F
   });
 }
 
+const asGtin14 = (id: string) => id.padStart(14, "0");
+
+function itemMaintenanceItems(account: WalmartAccount, file: z.infer<typeof itemMaintenanceFeed>): FeedItem[] {
+  return file.MPItem.map((entry, index) => {
+    const sku = entry.Orderable.sku;
+    const listing = account.listings.get(sku);
+    const sections = Object.entries(entry.Visible ?? {});
+    const errors: IngestionError[] = [];
+    if (!listing) errors.push(unknownSku(sku));
+    else {
+      // Codes ours; Walmart refuses a maintenance item whose identifier or product type is not the item's.
+      if (asGtin14(entry.Orderable.productIdentifiers.productId) !== asGtin14(listing.gtin)) {
+        errors.push({ type: "DATA_ERROR", code: "ERR_PDI_0004", description: `productId ${entry.Orderable.productIdentifiers.productId} is not the GTIN of SKU ${sku}` });
+      }
+      const foreign = sections.filter(([productType]) => productType !== listing.productType).map(([productType]) => productType);
+      if (foreign.length) errors.push({ type: "DATA_ERROR", code: "ERR_PDI_0005", description: `SKU ${sku} is a ${listing.productType}, not ${foreign.join(", ")}` });
+    }
+    const changes: Partial<WalmartItemContent> = Object.assign({}, ...sections.map(([, attributes]) => attributes));
+    return { sku, index, outcome: errors.length ? "DATA_ERROR" : "SUCCESS", errors, apply: () => listing && Object.assign(listing.content, changes) };
+  });
+}
+
 /** Reads a submitted feed file into items; a file that is not the documented shape fails whole. */
 export function readFeedFile(account: WalmartAccount, feedType: FeedType, text: string): Pick<FeedRecord, "items" | "fileErrors"> {
   let json: unknown;
@@ -87,13 +142,18 @@ export function readFeedFile(account: WalmartAccount, feedType: FeedType, text: 
   } catch {
     return { items: [], fileErrors: [{ type: "DATA_ERROR", code: "ERR_EXT_DATA_0801001", description: "feed file is not valid JSON" }] };
   }
-  const parsed = feedType === "inventory" ? inventoryFeed.safeParse(json) : priceFeed.safeParse(json);
+  const readers = {
+    inventory: (data: unknown) => inventoryItems(account, data as z.infer<typeof inventoryFeed>),
+    price: (data: unknown) => priceItems(account, data as z.infer<typeof priceFeed>),
+    MP_MAINTENANCE: (data: unknown) => itemMaintenanceItems(account, data as z.infer<typeof itemMaintenanceFeed>),
+  };
+  const schemas = { inventory: inventoryFeed, price: priceFeed, MP_MAINTENANCE: itemMaintenanceFeed };
+  const parsed = schemas[feedType].safeParse(json);
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     return { items: [], fileErrors: [{ type: "DATA_ERROR", code: "ERR_EXT_DATA_0801002", description: `feed file does not match the ${feedType} feed: ${reasons}` }] };
   }
-  const items = feedType === "inventory" ? inventoryItems(account, parsed.data as z.infer<typeof inventoryFeed>) : priceItems(account, parsed.data as z.infer<typeof priceFeed>);
-  return { items, fileErrors: [] };
+  return { items: readers[feedType](parsed.data), fileErrors: [] };
 }
 
 /** The getFeedItemStatus answer, with one page of item details when asked for them. */

@@ -18,7 +18,10 @@ export const WALMART_BUDGETS: Record<string, Budget> = {
   "feed:inventory": { rate: 10 * PER_HOUR, burst: 10 },
   // Assumption: the price feed shares the inventory feed's 10 per hour.
   "feed:price": { rate: 10 * PER_HOUR, burst: 10 },
+  // Assumption: item feeds (Bulk Item Setup) share the inventory feed's 10 per hour.
+  "feed:MP_MAINTENANCE": { rate: 10 * PER_HOUR, burst: 10 },
   // Assumptions (not verified): single-item updates and reads at 300 per minute.
+  getAnItem: { rate: 300 * PER_MINUTE, burst: 300 },
   updateInventoryForAnItem: { rate: 300 * PER_MINUTE, burst: 300 },
   updatePrice: { rate: 300 * PER_MINUTE, burst: 300 },
   getInventory: { rate: 300 * PER_MINUTE, burst: 300 },

@@ -8,7 +8,7 @@ import { multipartBoundary, parseMultipart } from "../common/multipart";
 import { RateLimits } from "../common/token-bucket";
 import { checkWalmartRequest, type CheckedRequest } from "./contracts";
 import { notFound, unauthorized, walmartError } from "./errors";
-import { feedStatusBody, readFeedFile, type FeedRecord, type FeedType } from "./feeds";
+import { feedStatusBody, ITEM_FEED_TYPES, readFeedFile, type FeedRecord, type FeedType } from "./feeds";
 import { budgetFor } from "./limits";
 import { listOrders } from "./orders";
 import { WalmartAccount, type BuyerOrder, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
@@ -44,6 +44,9 @@ export interface WalmartSimulator {
   feeds(clientId: string): FeedRecord[];
   stop(): Promise<void>;
 }
+
+/** Required on every Marketplace call (WM_* header parameters of each definition). */
+const REQUIRED_HEADERS = ["WM_SEC.ACCESS_TOKEN", "WM_QOS.CORRELATION_ID", "WM_SVC.NAME"];
 
 const FEED_PAGE_DEFAULT = 50; // getFeedItemStatus `limit` default
 const FEED_PAGE_MAX = 1000; // "limit ... max 1000" in the same definition
@@ -158,8 +161,46 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     },
   };
 
+  /**
+   * Item feeds (itemBulkUploads) and getAnItem belong to Walmart's Item Management definition,
+   * which is not among the copied contracts: their headers are checked here by hand, as every
+   * Marketplace definition declares them, before the account, the budget and the operation.
+   */
+  const handByHand = (request: SimRequest, budgetKey: string, operation: (account: WalmartAccount) => SimResponse): SimResponse => {
+    const missing = REQUIRED_HEADERS.filter((name) => !request.headers[name.toLowerCase()]);
+    if (missing.length) return walmartError(400, missing.map((name) => ({ code: "INVALID_REQUEST.GMP_GATEWAY_API", description: `header parameter ${name} is required`, category: "REQUEST" as const })));
+    const account = tokens.accountFor(String(request.headers["wm_sec.access_token"] ?? ""));
+    if (!account) return unauthorized("Unauthorized token or Invalid consumer/channel type");
+    return throttled(account, budgetKey) ?? operation(account);
+  };
+
+  const getAnItem = (account: WalmartAccount, sku: string, query: URLSearchParams): SimResponse => {
+    if (query.get("productIdType") !== "SKU") {
+      return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_ITEM_QUERY_API", field: "productIdType", description: "the simulator looks items up by SKU only (productIdType=SKU)" }]);
+    }
+    const listing = account.listings.get(sku);
+    if (!listing) return notFound("GMP_ITEM_QUERY_API", `sku ${sku} not found`);
+    const item = {
+      mart: "WALMART_US",
+      sku,
+      gtin: listing.gtin,
+      productName: listing.content.productName,
+      productType: listing.productType,
+      price: { currency: "USD", amount: listing.priceCents / 100 },
+      publishedStatus: "PUBLISHED",
+      lifecycleStatus: "ACTIVE",
+    };
+    return { status: 200, body: { ItemResponse: [item], totalItems: 1 } };
+  };
+
   const handler = (request: SimRequest): SimResponse => {
     if (request.method === "POST" && request.path === "/v3/token") return tokens.handle(request);
+    const itemFeed = request.query.get("feedType") ?? "";
+    if (request.method === "POST" && request.path === "/v3/feeds" && ITEM_FEED_TYPES.has(itemFeed)) {
+      return handByHand(request, `feed:${itemFeed}`, (account) => submitFeed(account, itemFeed as FeedType, request));
+    }
+    const itemPath = /^\/v3\/items\/([^/]+)$/.exec(request.path);
+    if (request.method === "GET" && itemPath) return handByHand(request, "getAnItem", (account) => getAnItem(account, decodeURIComponent(itemPath[1]), request.query));
     const check = checkWalmartRequest(request);
     if (!check.ok) {
       const code = check.status === 400 ? "INVALID_REQUEST.GMP_GATEWAY_API" : "NOT_FOUND.GMP_GATEWAY_API";

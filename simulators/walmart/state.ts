@@ -1,4 +1,4 @@
-// What one simulated Walmart seller account holds: its listings (SKU → quantity, price), the
+// What one simulated Walmart seller account holds: its listings (SKU → quantity, price, item content), the
 // feeds it submitted, the purchase orders buyers placed, and whether its credentials still work.
 import { randomUUID } from "node:crypto";
 
@@ -6,6 +6,22 @@ export interface WalmartListingSpec {
   sku: string;
   quantity: number;
   priceCents: number;
+  /** 14 digits, as getAnItem answers it; made up from the SKU when not given. */
+  gtin?: string;
+  /** The item spec 5.0 product type its Visible attributes sit under (DEFAULT_PRODUCT_TYPE when not given). */
+  productType?: string;
+  /** The item's content before Anchorline touches it. */
+  content?: Partial<WalmartItemContent>;
+}
+
+/** The Visible attributes of item spec 5.0 that a maintenance feed can change. */
+export interface WalmartItemContent {
+  productName: string;
+  brand?: string;
+  shortDescription?: string;
+  keyFeatures?: string[];
+  mainImageUrl?: string;
+  productSecondaryImageURL?: string[];
 }
 
 export interface WalmartAccountSpec {
@@ -15,7 +31,22 @@ export interface WalmartAccountSpec {
 }
 
 export interface WalmartListing extends WalmartListingSpec {
-  productName: string;
+  gtin: string;
+  productType: string;
+  content: WalmartItemContent;
+}
+
+export const DEFAULT_PRODUCT_TYPE = "Kitchen & Dining";
+
+/** A valid GTIN-14 (GS1 check digit) standing for a SKU that was given none. */
+export function madeUpGtin(sku: string): string {
+  let hash = 0;
+  for (const c of sku) hash = (hash * 31 + c.charCodeAt(0)) % 1e11;
+  const body = `00${String(hash).padStart(11, "0")}`;
+  const sum = Array.from(body, Number)
+    .reverse()
+    .reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
+  return body + String((10 - (sum % 10)) % 10);
 }
 
 export interface WalmartOrderRecord {
@@ -49,7 +80,14 @@ export class WalmartAccount {
   private orderSeq = 0;
 
   constructor(readonly spec: WalmartAccountSpec) {
-    for (const listing of spec.listings) this.listings.set(listing.sku, { ...listing, productName: `Product ${listing.sku}` });
+    for (const listing of spec.listings) {
+      this.listings.set(listing.sku, {
+        ...listing,
+        gtin: listing.gtin ?? madeUpGtin(listing.sku),
+        productType: listing.productType ?? DEFAULT_PRODUCT_TYPE,
+        content: { productName: `Product ${listing.sku}`, ...listing.content },
+      });
+    }
   }
 
   /** A simulated buyer checks out: the listing is decremented (never below 0) and a PO created. */

@@ -6,8 +6,13 @@ import type { FeedPolling, PushOutcome } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
 import type { WalmartClient } from "./client";
 
-export type FeedType = "inventory" | "price";
-
+/**
+ * inventory and price: the feed types of updateBulkInventory and priceBulkUploads (inventory and
+ * prices definitions). MP_MAINTENANCE: the item maintenance feed of Bulk Item Setup
+ * (itemBulkUploads in Walmart's Item Management definition, which shared/contracts does not hold;
+ * the feeds definition there lists item feeds only as feedType "item" in getAllFeedStatuses).
+ */
+export type FeedType = "inventory" | "price" | "MP_MAINTENANCE";
 
 interface IngestionError {
   type?: string;
@@ -64,7 +69,8 @@ export async function runFeed(client: WalmartClient, feedType: FeedType, file: u
     return skus.map((channelSku) => ({ channelSku, status: "rejected", message, code: "FEED_ERROR" }));
   }
   if (status.feedStatus !== "PROCESSED") {
-    // Still running: say so and let the next round resend (quantities and prices are absolute).
+    // Still running: say so and let the next round resend (quantities, prices and item content
+    // are all absolute values, so a resend cannot double anything).
     return skus.map((channelSku) => ({ channelSku, status: "retry", message: `feed ${feedId} still ${status.feedStatus ?? "unknown"}`, retryAfterMs: polling.intervalMs }));
   }
   const byIndex = new Map((status.itemDetails?.itemIngestionStatus ?? []).map((item, i) => [item.index ?? i, item]));

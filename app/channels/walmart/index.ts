@@ -1,7 +1,8 @@
 // Walmart Marketplace (US) connector: the Connector interface over Walmart's REST API.
-import { ChannelError, type Connector, type ConnectorConfig, type ContentUpdate, type FeedPolling, type ListingSnapshot, type PushOutcome } from "../connector";
+import { ChannelError, type Connector, type ConnectorConfig, type FeedPolling, type ListingSnapshot } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
 import { WalmartClient, type WalmartCredentials } from "./client";
+import { pushContent, type ItemKeys } from "./content";
 import { WALMART_API, WALMART_LIMITS } from "./limits";
 import { fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
@@ -30,6 +31,8 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
   const client = new WalmartClient(apiBase, config.endpoints?.auth ?? apiBase, credentialsOf(config), options.now);
   const retry = options.retry ?? {};
   const context: PushContext = { client, retry, polling: { ...DEFAULT_POLLING, ...options.feedPolling } };
+  // An item's GTIN and product type do not change while it is listed: looked up once per connector.
+  const itemKeys: ItemKeys = new Map();
 
   return {
     kind: "walmart",
@@ -47,11 +50,7 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
     pushQuantities: (updates) => pushQuantities(context, updates),
     pushPrices: (updates) => pushPrices(context, updates),
 
-    // Walmart item content goes through the MP_MAINTENANCE item feed, whose definition is not
-    // among the copied contracts; until it is, content is refused rather than guessed.
-    async pushContent(updates: ContentUpdate[]): Promise<PushOutcome[]> {
-      return updates.map((u) => ({ channelSku: u.channelSku, status: "rejected", message: "Walmart content updates are not supported yet", code: "UNSUPPORTED" }));
-    },
+    pushContent: (updates) => pushContent(context, itemKeys, updates),
 
     fetchOrders: (since) => fetchOrders(client, since, retry, options.now?.()),
 

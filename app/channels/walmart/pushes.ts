@@ -15,25 +15,29 @@ export interface PushContext {
 /** Walmart's price definitions accept only these currencies (currentPrice.currency enum). */
 const WALMART_CURRENCIES = new Set(["USD", "CAD"]);
 
-/** One SKU's call: its own failure is its outcome; failed credentials stop the whole push. */
-async function singleOutcome(channelSku: string, call: () => Promise<unknown>, retry: RetryOptions): Promise<PushOutcome> {
+/** One SKU's call: its answer, or its own failure as its outcome; failed credentials stop the whole push. */
+export async function answerOrFailure<T>(channelSku: string, call: () => Promise<T>, retry: RetryOptions): Promise<{ answer: T } | { failure: PushOutcome }> {
   try {
-    await withRetry(call, retry);
-    return { channelSku, status: "accepted" };
+    return { answer: await withRetry(call, retry) };
   } catch (error) {
     if (!(error instanceof ChannelError) || error.details.authFailed) throw error;
-    if (error.retryable) return { channelSku, status: "retry", message: error.message, retryAfterMs: error.details.retryAfterMs };
-    return { channelSku, status: "rejected", message: error.message, code: error.details.code ?? String(error.details.status ?? "") };
+    if (error.retryable) return { failure: { channelSku, status: "retry", message: error.message, retryAfterMs: error.details.retryAfterMs } };
+    return { failure: { channelSku, status: "rejected", message: error.message, code: error.details.code ?? String(error.details.status ?? "") } };
   }
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
+async function singleOutcome(channelSku: string, call: () => Promise<unknown>, retry: RetryOptions): Promise<PushOutcome> {
+  const result = await answerOrFailure(channelSku, call, retry);
+  return "failure" in result ? result.failure : { channelSku, status: "accepted" };
+}
+
+export function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
-async function sequential<T>(items: T[], run: (item: T) => Promise<PushOutcome[]>): Promise<PushOutcome[]> {
+export async function sequential<T>(items: T[], run: (item: T) => Promise<PushOutcome[]>): Promise<PushOutcome[]> {
   const outcomes: PushOutcome[] = [];
   for (const item of items) outcomes.push(...(await run(item)));
   return outcomes;

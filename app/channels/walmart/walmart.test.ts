@@ -26,7 +26,16 @@ beforeEach(async () => {
   waits = [];
   now = Date.now();
   sim = await startWalmartSimulator({
-    accounts: [{ ...CLIENT, listings: [{ sku: "KET-RED", quantity: 5, priceCents: 2999 }, { sku: "KET-BLU", quantity: 2, priceCents: 2999 }, ...bulkSkus.map((sku) => ({ sku, quantity: 1, priceCents: 1000 }))] }],
+    accounts: [
+      {
+        ...CLIENT,
+        listings: [
+          { sku: "KET-RED", quantity: 5, priceCents: 2999, gtin: "00036000291452", productType: "Kettles", content: { productName: "Kettle", shortDescription: "Walmart's own words", keyFeatures: ["Whistles"] } },
+          { sku: "KET-BLU", quantity: 2, priceCents: 2999 },
+          ...bulkSkus.map((sku) => ({ sku, quantity: 1, priceCents: 1000 })),
+        ],
+      },
+    ],
     feedDelayMs: 30,
   });
 });
@@ -135,6 +144,31 @@ describe("Walmart connector against the simulator", () => {
     expect((failure as ChannelError).details).toMatchObject({ status: 401, authFailed: true, retryable: false });
     expect(waits).toEqual([]);
     expect(await wm.testConnection()).toMatchObject({ ok: false });
+  });
+
+  it("given a new title and images for a known item and content for an unknown SKU, when content is pushed, then one MP_MAINTENANCE feed changes only the named attributes and the unknown SKU is rejected", async () => {
+    const outcomes = await connector().pushContent([
+      { channelSku: "KET-RED", fields: { productName: "Acme Kettle, Red", images: ["https://cdn.example.com/k1.jpg", "https://cdn.example.com/k2.jpg"] } },
+      { channelSku: "NOPE-9", fields: { productName: "Ghost" } },
+    ]);
+    expect(outcomes).toEqual([{ channelSku: "KET-RED", status: "accepted" }, expect.objectContaining({ channelSku: "NOPE-9", status: "rejected", code: "CONTENT_NOT_FOUND.GMP_ITEM_QUERY_API" })]);
+    expect(sim.feeds(CLIENT.clientId).map((f) => [f.feedType, f.items.map((i) => i.sku)])).toEqual([["MP_MAINTENANCE", ["KET-RED"]]]);
+    // Walmart's description and key features were not named, so they stay Walmart's.
+    expect(sim.account(CLIENT.clientId).listings.get("KET-RED")!.content).toEqual({
+      productName: "Acme Kettle, Red",
+      shortDescription: "Walmart's own words",
+      keyFeatures: ["Whistles"],
+      mainImageUrl: "https://cdn.example.com/k1.jpg",
+      productSecondaryImageURL: ["https://cdn.example.com/k2.jpg"],
+    });
+  });
+
+  it("given an item looked up once, when its content is pushed again, then the GTIN and product type are not asked for a second time", async () => {
+    const wm = connector();
+    await wm.pushContent([{ channelSku: "KET-RED", fields: { keyFeatures: ["Boils fast", "Whistles"] } }]);
+    await wm.pushContent([{ channelSku: "KET-RED", fields: { brand: "Acme" } }]);
+    expect(sim.requests.filter((r) => r.path === "/v3/items/KET-RED")).toHaveLength(1);
+    expect(sim.account(CLIENT.clientId).listings.get("KET-RED")!.content).toMatchObject({ keyFeatures: ["Boils fast", "Whistles"], brand: "Acme", productName: "Kettle" });
   });
 
   it("given a listing, when fetched, then its quantity comes back; an unknown SKU is null", async () => {
