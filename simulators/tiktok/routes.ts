@@ -3,7 +3,7 @@
 import type { SimRequest, SimResponse } from "../common/http";
 import { CODES, fail, ok } from "./envelope";
 import { orderDocument } from "./orders";
-import { inventorySearchBody, ordersSearchBody, ordersSearchQuery, reasons, updateInventoryBody, updatePriceBody } from "./schemas";
+import { inventorySearchBody, ordersSearchBody, ordersSearchQuery, partialEditBody, reasons, updateInventoryBody, updatePriceBody } from "./schemas";
 import type { TikTokShop } from "./state";
 
 export interface Route {
@@ -68,6 +68,24 @@ export const ROUTES: Route[] = [
     },
   },
   {
+    name: "partialEdit",
+    method: "POST",
+    pattern: /^\/product\/202309\/products\/([^/]+)\/partial_edit$/,
+    shopScoped: true,
+    handle: (shop, request, [productId]) => {
+      const body = partialEditBody.safeParse(request.body);
+      if (!body.success) return invalid(reasons(body.error));
+      const product = shop.products.get(productId);
+      if (!product) return fail(404, CODES.productNotFound, `Product ${productId} does not exist in this shop.`);
+      // TikTok re-audits the edit and keeps the live version until it passes; here it passes at once.
+      if (body.data.title !== undefined) product.title = body.data.title;
+      if (body.data.description !== undefined) product.description = body.data.description;
+      product.edits += 1;
+      const skus = shop.skusOf(productId).map((s) => ({ id: s.skuId, seller_sku: s.sellerSku, external_sku_id: "", sales_attributes: [] }));
+      return ok({ product_id: productId, skus, audit: { status: "AUDITING" } });
+    },
+  },
+  {
     name: "inventorySearch",
     method: "POST",
     pattern: /^\/product\/202309\/inventory\/search$/,
@@ -96,7 +114,8 @@ export const ROUTES: Route[] = [
       return ok({
         id: productId,
         status: "ACTIVATE",
-        title: `Product ${productId}`,
+        title: shop.products.get(productId)!.title,
+        description: shop.products.get(productId)!.description,
         skus: skus.map((s) => ({ id: s.skuId, seller_sku: s.sellerSku, price: { currency: s.currency, sale_price: (s.priceCents / 100).toFixed(2), tax_exclusive_price: (s.priceCents / 100).toFixed(2) }, inventory: [{ warehouse_id: "7000000000000000001", quantity: s.quantity }] })),
       });
     },

@@ -7,6 +7,7 @@
 //   - "Update Price" (202309)            POST /product/202309/products/{product_id}/prices/update
 //   - "Inventory Search" (202309)        POST /product/202309/inventory/search
 //   - "Get Product" (202309)             GET  /product/202309/products/{product_id}
+//   - "Partial Edit Product" (202309)    POST /product/202309/products/{product_id}/partial_edit
 //   - "Get Order List" (202309)          POST /order/202309/orders/search
 //   - "Get Authorized Shops" (202309)    GET  /authorization/202309/shops
 //   - "Authorization overview"           GET  /api/v2/token/get, /api/v2/token/refresh (auth host)
@@ -43,6 +44,41 @@ export const updatePriceBody = z.object({
     )
     .min(1),
 });
+
+/**
+ * Partial Edit Product: every top-level property optional, omitted ones left as they are. The
+ * title's length is the US market's ("DE, ES, FR, IE, IT, JP, UK, US: [1, 255]"); the
+ * description is HTML of at most 10,000 characters whose <img> must be TikTok-hosted. Properties
+ * the simulator keeps no state for are taken as given; unknown ones are refused.
+ */
+export const partialEditBody = z
+  .object({
+    title: z.string().min(1).max(255).optional(),
+    description: z
+      .string()
+      .max(10_000)
+      .refine((html) => ![...html.matchAll(/<img\b[^>]*\bsrc="([^"]*)"/gi)].some((m) => !/^https:\/\/[^/]*(tiktokcdn|ibyteimg)/.test(m[1])), "<img> must use TikTok Shop image URLs")
+      .optional(),
+    main_images: z.array(z.object({ uri: z.string().min(1) })).min(1).max(9).optional(),
+    brand_id: z.string().optional(),
+    category_id: z.string().optional(),
+    certifications: z.array(z.unknown()).optional(),
+    external_product_id: z.string().max(999).optional(),
+    is_cod_allowed: z.boolean().optional(),
+    listing_platforms: z.array(z.string()).optional(),
+    manufacturer_ids: z.array(z.string()).optional(),
+    package_dimensions: z.unknown().optional(),
+    package_weight: z.unknown().optional(),
+    product_attributes: z.array(z.unknown()).optional(),
+    replicated_products: z.array(z.unknown()).optional(),
+    responsible_person_ids: z.array(z.string()).optional(),
+    save_mode: z.enum(["AS_DRAFT", "LISTING"]).optional(),
+    size_chart: z.unknown().optional(),
+    skus: z.array(z.unknown()).optional(),
+    video: z.unknown().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, "at least one property to edit is required");
 
 export const inventorySearchBody = z.object({ sku_ids: z.array(z.string()).optional(), product_ids: z.array(z.string()).optional() }).refine((b) => b.sku_ids?.length || b.product_ids?.length, "sku_ids or product_ids is required");
 

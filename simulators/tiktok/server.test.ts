@@ -54,6 +54,25 @@ describe("TikTok Shop simulator", () => {
     expect(await badShape.json()).toMatchObject({ code: 36009004, message: expect.stringContaining("skus.0.inventory.0.quantity") });
   });
 
+  it("given a signed partial edit with a title, when posted, then the product's title changes, its description stays, and the answer says it is in audit", async () => {
+    const path = "/product/202309/products/P1/partial_edit";
+    const body = JSON.stringify({ title: "Acme Kettle" });
+    const answer = await post(signedUrl(path, { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1" }, body), body);
+    expect(await answer.json()).toMatchObject({ code: 0, data: { product_id: "P1", audit: { status: "AUDITING" }, skus: [{ id: "S1" }] } });
+    expect(sim.shop("ROW_1").products.get("P1")).toMatchObject({ title: "Acme Kettle", description: "" });
+  });
+
+  it("given a partial edit with an empty body, a property TikTok does not have, or an <img> hosted elsewhere, when posted, then each is refused naming why", async () => {
+    const path = "/product/202309/products/P1/partial_edit";
+    const refusal = async (payload: unknown) => {
+      const body = JSON.stringify(payload);
+      return (await (await post(signedUrl(path, { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1" }, body), body)).json()) as { code: number; message: string };
+    };
+    expect(await refusal({})).toMatchObject({ code: 36009004, message: expect.stringContaining("at least one property") });
+    expect(await refusal({ subtitle: "x" })).toMatchObject({ code: 36009004, message: expect.stringContaining("subtitle") });
+    expect(await refusal({ description: '<img src="https://cdn.shopify.com/a.jpg">' })).toMatchObject({ code: 36009004, message: expect.stringContaining("TikTok Shop image URLs") });
+  });
+
   it("given a throttled shop, when it calls, then HTTP 429 carries TikTok's rate-limit code 36009002", async () => {
     sim.throttleNext("ROW_1");
     const answer = await post(signedUrl(inventoryPath, { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1" }, goodBody), goodBody);

@@ -1,4 +1,4 @@
-// One simulated TikTok shop: its app credentials, its tokens, its products and SKUs, its orders.
+// One simulated TikTok shop: its app credentials, its tokens, its products (with their content) and SKUs, its orders.
 import { randomBytes } from "node:crypto";
 
 export interface TikTokProductSpec {
@@ -7,6 +7,17 @@ export interface TikTokProductSpec {
   sellerSku: string;
   quantity: number;
   priceCents: number;
+  /** The product's content before Anchorline touches it (the first SKU of a product that gives it wins). */
+  title?: string;
+  description?: string;
+}
+
+/** What a product shows buyers, one per product whatever its SKUs. */
+export interface TikTokProductContent {
+  title: string;
+  description: string;
+  /** Partial edits accepted for this product (each one re-audited by TikTok). */
+  edits: number;
 }
 
 export interface TikTokShopSpec {
@@ -48,6 +59,7 @@ const REFRESH_TOKEN_TTL_SECONDS = 365 * 86_400;
 
 export class TikTokShop {
   readonly skus = new Map<string, TikTokSku>();
+  readonly products = new Map<string, TikTokProductContent>();
   readonly orders: TikTokOrderRecord[] = [];
   accessToken: string;
   refreshToken: string;
@@ -60,7 +72,10 @@ export class TikTokShop {
     this.accessToken = spec.accessToken;
     this.refreshToken = spec.refreshToken;
     this.accessTokenExpiresAt = Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS;
-    for (const p of spec.products) this.skus.set(p.skuId, { ...p, currency: spec.currency ?? "USD" });
+    for (const p of spec.products) {
+      this.skus.set(p.skuId, { ...p, currency: spec.currency ?? "USD" });
+      if (!this.products.has(p.productId)) this.products.set(p.productId, { title: p.title ?? `Product ${p.productId}`, description: p.description ?? "", edits: 0 });
+    }
   }
 
   skusOf(productId: string): TikTokSku[] {

@@ -1,7 +1,8 @@
 // TikTok Shop connector: the Connector interface over the Partner API v202309.
-import { ChannelError, type Connector, type ConnectorConfig, type ContentUpdate, type ListingSnapshot, type PushOutcome } from "../connector";
+import { ChannelError, type Connector, type ConnectorConfig, type ListingSnapshot } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
 import { TikTokClient, type TikTokCredentials, type TikTokTokens } from "./client";
+import { pushContent } from "./content";
 import { PATHS, TIKTOK_API, TIKTOK_AUTH, TIKTOK_LIMITS } from "./limits";
 import { fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
@@ -54,10 +55,7 @@ export function createTikTokConnector(config: ConnectorConfig, options: TikTokCo
     pushQuantities: (updates) => pushQuantities(context, updates),
     pushPrices: (updates) => pushPrices(context, updates),
 
-    // Content goes through TikTok's product edit calls, which re-audit the product; not wired yet.
-    async pushContent(updates: ContentUpdate[]): Promise<PushOutcome[]> {
-      return updates.map((u) => ({ channelSku: u.channelSku, status: "rejected", message: "TikTok Shop content updates are not supported yet", code: "UNSUPPORTED" }));
-    },
+    pushContent: (updates) => pushContent(context, updates),
 
     fetchOrders: (since) => fetchOrders(client, since, retry, options.now?.()),
 

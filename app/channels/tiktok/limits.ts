@@ -11,6 +11,7 @@ export const PATHS = {
   shops: "/authorization/202309/shops",
   inventoryUpdate: (productId: string) => `/product/202309/products/${encodeURIComponent(productId)}/inventory/update`,
   pricesUpdate: (productId: string) => `/product/202309/products/${encodeURIComponent(productId)}/prices/update`,
+  partialEdit: (productId: string) => `/product/202309/products/${encodeURIComponent(productId)}/partial_edit`,
   inventorySearch: "/product/202309/inventory/search",
   product: (productId: string) => `/product/202309/products/${encodeURIComponent(productId)}`,
   ordersSearch: "/order/202309/orders/search",

@@ -25,11 +25,21 @@ interface UpdateAnswer {
   errors?: Array<{ code?: number; message?: string; detail?: { sku_id?: string } }>;
 }
 
-function byProduct(updates: SkuUpdate[]): Map<string, SkuUpdate[]> {
-  const groups = new Map<string, SkuUpdate[]>();
+/** What a product call's failure means for each of its SKUs; failed credentials stop the whole push. */
+export function failureOutcomes(error: unknown, channelSkus: string[]): PushOutcome[] {
+  if (!(error instanceof ChannelError) || error.details.authFailed) throw error;
+  if (error.retryable) return channelSkus.map((channelSku) => ({ channelSku, status: "retry", message: error.message, retryAfterMs: error.details.retryAfterMs }));
+  return channelSkus.map((channelSku) => ({ channelSku, status: "rejected", message: error.message, code: error.details.code }));
+}
+
+export function byProduct<T extends { productId: string }>(updates: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
   for (const update of updates) groups.set(update.productId, [...(groups.get(update.productId) ?? []), update]);
   return groups;
 }
+
+/** Updates without the product id TikTok addresses them by are refused up front. */
+export const withoutProductId = (channelSku: string): PushOutcome => ({ channelSku, status: "rejected", message: "TikTok updates need the product id (externalId) of the SKU", code: "NO_PRODUCT_ID" });
 
 async function sendProduct(context: PushContext, path: string, skus: SkuUpdate[]): Promise<PushOutcome[]> {
   try {
@@ -40,14 +50,11 @@ async function sendProduct(context: PushContext, path: string, skus: SkuUpdate[]
       return error ? { channelSku: s.channelSku, status: "rejected", message: error.message ?? "refused", code: String(error.code ?? "") } : { channelSku: s.channelSku, status: "accepted" };
     });
   } catch (error) {
-    if (!(error instanceof ChannelError) || error.details.authFailed) throw error;
-    if (error.retryable) return skus.map((s) => ({ channelSku: s.channelSku, status: "retry", message: error.message, retryAfterMs: error.details.retryAfterMs }));
-    if (skus.length > 1) {
-      const alone: PushOutcome[] = [];
-      for (const s of skus) alone.push(...(await sendProduct(context, path, [s])));
-      return alone;
-    }
-    return [{ channelSku: skus[0].channelSku, status: "rejected", message: error.message, code: error.details.code }];
+    const outcomes = failureOutcomes(error, skus.map((s) => s.channelSku));
+    if (outcomes[0].status !== "rejected" || skus.length === 1) return outcomes;
+    const alone: PushOutcome[] = [];
+    for (const s of skus) alone.push(...(await sendProduct(context, path, [s])));
+    return alone;
   }
 }
 
@@ -55,7 +62,7 @@ async function push(context: PushContext, updates: Array<{ channelSku: string; e
   const outcomes = new Map<string, PushOutcome>();
   const routable: SkuUpdate[] = [];
   updates.forEach((u, index) => {
-    if (!u.externalId) outcomes.set(u.channelSku, { channelSku: u.channelSku, status: "rejected", message: "TikTok updates need the product id (externalId) of the SKU", code: "NO_PRODUCT_ID" });
+    if (!u.externalId) outcomes.set(u.channelSku, withoutProductId(u.channelSku));
     else routable.push({ channelSku: u.channelSku, productId: u.externalId, entry: entry(index) });
   });
   for (const [productId, skus] of byProduct(routable)) {

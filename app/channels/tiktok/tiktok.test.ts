@@ -14,7 +14,7 @@ const SHOP = {
   products: [
     { productId: "P-KETTLE", skuId: "S-RED", sellerSku: "KET-RED", quantity: 5, priceCents: 2999 },
     { productId: "P-KETTLE", skuId: "S-BLU", sellerSku: "KET-BLU", quantity: 5, priceCents: 2999 },
-    { productId: "P-MUG", skuId: "S-MUG", sellerSku: "MUG", quantity: 9, priceCents: 999 },
+    { productId: "P-MUG", skuId: "S-MUG", sellerSku: "MUG", quantity: 9, priceCents: 999, title: "Mug", description: "<p>TikTok's own words</p>" },
   ],
 };
 
@@ -67,6 +67,40 @@ describe("TikTok Shop connector against the simulator", () => {
     expect(sim.shop("ROW_anchor").skus.get("S-RED")!.priceCents).toBe(3450);
     expect(await connector().fetchListing("S-RED")).toEqual({ channelSku: "S-RED", quantity: 5, priceCents: 3450, status: "ACTIVATE" });
     expect(await connector().fetchListing("S-NONE")).toBeNull();
+  });
+
+  it("given a new title for both SKUs of one product and a description for another, when content is pushed, then one signed partial edit per product names only those fields", async () => {
+    const outcomes = await connector().pushContent([
+      { channelSku: "S-RED", externalId: "P-KETTLE", fields: { title: "Acme Kettle" } },
+      { channelSku: "S-BLU", externalId: "P-KETTLE", fields: { title: "Acme Kettle" } },
+      { channelSku: "S-MUG", externalId: "P-MUG", fields: { description: "<p>Holds <strong>12 oz</strong></p>" } },
+      { channelSku: "S-ORPHAN", fields: { title: "x" } },
+    ]);
+    expect(outcomes).toEqual([
+      { channelSku: "S-RED", status: "accepted" },
+      { channelSku: "S-BLU", status: "accepted" },
+      { channelSku: "S-MUG", status: "accepted" },
+      expect.objectContaining({ channelSku: "S-ORPHAN", status: "rejected", code: "NO_PRODUCT_ID" }),
+    ]);
+    expect(sim.requests.filter((r) => r.path.endsWith("/partial_edit")).map((r) => [r.path, r.status])).toEqual([
+      ["/product/202309/products/P-KETTLE/partial_edit", 200],
+      ["/product/202309/products/P-MUG/partial_edit", 200],
+    ]);
+    const products = sim.shop("ROW_anchor").products;
+    expect(products.get("P-KETTLE")).toMatchObject({ title: "Acme Kettle", description: "", edits: 1 });
+    // The mug's title was not named, so it stays TikTok's.
+    expect(products.get("P-MUG")).toMatchObject({ title: "Mug", description: "<p>Holds <strong>12 oz</strong></p>" });
+  });
+
+  it("given two SKUs of one product wanting different titles, or a title TikTok refuses, when pushed, then the product's SKUs are rejected together and nothing changes", async () => {
+    const conflict = await connector().pushContent([
+      { channelSku: "S-RED", externalId: "P-KETTLE", fields: { title: "Red Kettle" } },
+      { channelSku: "S-BLU", externalId: "P-KETTLE", fields: { title: "Blue Kettle" } },
+    ]);
+    expect(conflict.map((o) => [o.status, o.status === "rejected" && o.code])).toEqual([["rejected", "CONTENT_CONFLICT"], ["rejected", "CONTENT_CONFLICT"]]);
+    const tooLong = await connector().pushContent([{ channelSku: "S-MUG", externalId: "P-MUG", fields: { title: "m".repeat(256) } }]);
+    expect(tooLong).toEqual([expect.objectContaining({ status: "rejected", code: "36009004", message: expect.stringContaining("title") })]);
+    expect([sim.shop("ROW_anchor").products.get("P-KETTLE")!.title, sim.shop("ROW_anchor").products.get("P-MUG")!.title]).toEqual(["Product P-KETTLE", "Mug"]);
   });
 
   it("given TikTok answers 36009002 twice, when a quantity is pushed, then it is retried with backoff and lands", async () => {
