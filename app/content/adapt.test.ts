@@ -123,9 +123,32 @@ describe("content adapted per channel", () => {
     expect(desired!.issues).toEqual([expect.objectContaining({ field: "title", severity: "error", message: expect.stringContaining('"!"') })]);
   });
 
-  it("given Walmart and TikTok, whose connectors carry no content, nothing is stored or pushed for them", () => {
-    expect(adaptContent("WALMART", defaults, source()).desired).toBeNull();
-    expect(adaptContent("TIKTOK", defaults, source()).desired).toBeNull();
+  it("given Walmart, when adapted, then it gets a title of at most 150 characters without its forbidden characters, paragraph HTML, key features, images and the brand, named as its item feed names them", () => {
+    const s = source({ product: { title: `Wow! ${longTitle}`, content: { images: [{ src: "https://cdn.example.com/a.jpg" }, { src: "https://cdn.example.com/b.jpg" }] } } });
+    const { desired } = adaptContent("WALMART", defaults, s);
+    const fields = desired!.fields;
+    expect((fields.productName as string).startsWith("Acme Wow Handmade Stoneware")).toBe(true);
+    expect((fields.productName as string).length).toBeLessThanOrEqual(150);
+    expect(fields).toMatchObject({
+      shortDescription: "<p>Hand <strong>glazed</strong> stoneware.</p><p>Dishwasher safe.</p>",
+      keyFeatures: ["Hand glazed stoneware.", "Dishwasher safe."],
+      images: ["https://cdn.example.com/a.jpg", "https://cdn.example.com/b.jpg"],
+      brand: "Acme",
+    });
+    expect(Object.keys(fields).sort()).toEqual(["brand", "images", "keyFeatures", "productName", "shortDescription"]);
+    expect(desired!.issues).toEqual([]);
+  });
+
+  it("given TikTok, when adapted, then the product's own title goes without variant options and the description keeps text markup but no <img>", () => {
+    const s = source({ product: { descriptionHtml: '<p>Hand <em>glazed</em>.</p><img src="https://cdn.shopify.com/x.jpg"><table><tr><td>Size</td></tr></table>' } });
+    const { desired, map } = adaptContent("TIKTOK", defaults, s);
+    expect(desired!.fields).toEqual({ title: "Stoneware Mug", description: "<p>Hand <em>glazed</em>.</p>Size" });
+    expect(map.find((r) => r.field === "images")).toMatchObject({ synced: false, reason: "this channel's connector does not send this field" });
+  });
+
+  it("given a product without a description or images, when adapted for Walmart, then those fields are left out rather than sent empty", () => {
+    const { desired } = adaptContent("WALMART", defaults, source({ product: { descriptionHtml: null, content: {} } }));
+    expect(Object.keys(desired!.fields).sort()).toEqual(["brand", "productName"]);
   });
 });
 
@@ -136,7 +159,7 @@ describe("the field map", () => {
     expect(ebay.title).toMatchObject({ sharing: "adapted", synced: true });
     expect(ebay.subtitle).toMatchObject({ sharing: "unique", carried: true, synced: false, reason: "turned off for this channel" });
     expect(ebay.weight).toMatchObject({ carried: false, synced: false });
-    expect(fieldMap("WALMART", defaults).every((r) => !r.synced && r.reason === CHANNEL_CONTENT_RULES.WALMART.unsupported)).toBe(true);
+    expect(fieldMap("SHOPIFY", defaults).every((r) => !r.synced && r.reason === CHANNEL_CONTENT_RULES.SHOPIFY.unsupported)).toBe(true);
   });
 
   it("lets Channel.settings turn a field off, or on where the connector carries it, and use its own template", () => {

@@ -138,7 +138,8 @@ export function toChannelFields(rules: ChannelContentRules, values: ContentValue
     if (value !== undefined && (value !== "" || rules[field]?.required)) fields[name(field)] = value;
   }
   if (values.bullets && values.bullets.length > 0) fields[name("bullets")] = values.bullets;
-  if (values.images) fields[name("images")] = values.images.map((i) => i.src);
+  // No images is not an instruction to clear the channel's own: nothing is sent.
+  if (values.images && values.images.length > 0) fields[name("images")] = values.images.map((i) => i.src);
   if (values.gtin && rules.gtin) {
     const wire = rules.gtin.fieldByLength[values.gtin.length];
     // The GTIN goes as the list the channel's product takes (eBay: upc: ["..."]).

@@ -59,6 +59,17 @@ const EBAY_CONTRACT = "eBay Inventory API Product schema, shared/contracts/ebay-
 /** Tags eBay's Product.description supports ("Basic HTML tags are supported...", Inventory API definition). */
 const EBAY_DESCRIPTION_TAGS: ReadonlySet<string> = new Set(["b", "strong", "br", "ol", "ul", "li", "table", "tr", "td", "th", "thead", "tfoot", "tbody", "caption", "colgroup", "col"]);
 
+const WALMART_DETAILS_POLICY = "Walmart Marketplace Learn, Product details policy, https://marketplacelearn.walmart.com/guides/Item%20setup/Item%20content,%20imagery,%20and%20media/Product-Detail-Page:-overview";
+/** Paragraph and list markup only: Walmart's item pages render the description as the seller's copy. */
+const WALMART_DESCRIPTION_TAGS: ReadonlySet<string> = new Set(["p", "br", "b", "strong", "i", "em", "ul", "ol", "li"]);
+
+const TIKTOK_PARTIAL_EDIT = "TikTok Shop Partner API, Partial Edit Product (POST /product/202309/products/{product_id}/partial_edit), partner.tiktokshop.com";
+/**
+ * TikTok accepts any HTML but turns some tags into other forms (a <table> becomes an image) and
+ * takes <img> only with TikTok-hosted URLs (Partial Edit Product, description): text markup only.
+ */
+const TIKTOK_DESCRIPTION_TAGS: ReadonlySet<string> = new Set(["p", "br", "b", "strong", "i", "em", "u", "ul", "ol", "li"]);
+
 const NOTHING: Omit<ChannelContentRules, "unsupported"> = { carried: {}, syncedByDefault: [], templates: { title: "{{title}}", description: "{{description}}" } };
 
 export const CHANNEL_CONTENT_RULES: Record<ChannelKind, ChannelContentRules> = {
@@ -120,7 +131,60 @@ export const CHANNEL_CONTENT_RULES: Record<ChannelKind, ChannelContentRules> = {
     // Product.upc and Product.ean (Inventory API definition); a 14-digit GTIN has no field of its own.
     gtin: { fieldByLength: { 12: "upc", 13: "ean" }, required: false, source: EBAY_CONTRACT },
   },
-  WALMART: { ...NOTHING, unsupported: "The Walmart connector does not send content yet (its item feed is not implemented): only quantities and prices go." },
-  TIKTOK: { ...NOTHING, unsupported: "The TikTok Shop connector does not send content yet: only quantities and prices go." },
+  WALMART: {
+    // The connector sends these through the MP_MAINTENANCE item feed, into the item's
+    // Visible.<product type> section of Walmart's 5.0 item spec (app/channels/walmart/content.ts).
+    carried: { title: true, description: true, bullets: true, images: true, brand: true },
+    wireNames: { title: "productName", description: "shortDescription", bullets: "keyFeatures" },
+    syncedByDefault: ["title", "description", "bullets", "images", "brand"],
+    templates: { title: "{{vendor}} {{title}}, {{options}}", description: "{{description_html}}" },
+    title: {
+      // "Writing brief titles not exceeding 150 characters"; prohibited: "using special characters
+      // (e.g., ~, !, *, $)" (Walmart Marketplace Learn, Product details policy).
+      max: 150,
+      required: true,
+      forbidden: ["~", "!", "*", "$"],
+      source: WALMART_DETAILS_POLICY,
+    },
+    description: {
+      // shortDescription takes paragraph HTML (the 5.0 MP_ITEM example sends <p>); 4,000 characters
+      // is shortDescription's maxLength in Walmart's earlier item specs. Assumption: 5.x allows at
+      // least as much, which we could not check against a 5.x spec from here.
+      max: 4000,
+      required: false,
+      html: WALMART_DESCRIPTION_TAGS,
+      source: WALMART_DETAILS_POLICY,
+    },
+    bullets: {
+      // Assumption: Walmart's policy asks for "three or more" key features and sets no count or
+      // length we could verify; 10 of at most 500 characters keeps them the bullets they are meant to be.
+      maxCount: 10,
+      maxLength: 500,
+      source: WALMART_DETAILS_POLICY,
+    },
+    images: {
+      // mainImageUrl plus productSecondaryImageURL (item spec 5.0). An item keeps its images when
+      // none are sent, so a maintenance feed needs none. Assumption: 10 in all, as we could not
+      // verify Walmart's cap on secondary images.
+      minCount: 0,
+      maxCount: 10,
+      httpsOnly: false,
+      source: WALMART_DETAILS_POLICY,
+    },
+    // brand: maxLength 60 in Walmart's item specs (the attribute's definition since spec 3.x).
+    brand: { max: 60, required: false, source: "Walmart item spec, brand (maxLength 60)" },
+  },
+  TIKTOK: {
+    // The connector sends these with Partial Edit Product (app/channels/tiktok/content.ts). Images
+    // are not carried: main_images take URIs from TikTok's Upload Product Image call, not URLs.
+    carried: { title: true, description: true },
+    syncedByDefault: ["title", "description"],
+    // One title and description per TikTok product, shared by all its SKUs: no variant options.
+    templates: { title: "{{title}}", description: "{{description_html}}" },
+    // title: "Title length: DE, ES, FR, IE, IT, JP, UK, US: [1, 255]"; description "Max length:
+    // 10,000 characters" in HTML (Partial Edit Product, Product API 202309).
+    title: { max: 255, required: true, source: TIKTOK_PARTIAL_EDIT },
+    description: { max: 10_000, required: false, html: TIKTOK_DESCRIPTION_TAGS, source: TIKTOK_PARTIAL_EDIT },
+  },
   SHOPIFY: { ...NOTHING, unsupported: "Shopify is the anchor: content comes from it, nothing is sent to it." },
 };

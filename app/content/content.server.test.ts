@@ -1,10 +1,13 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { createWalmartConnector } from "~/channels/walmart";
 import prisma from "~/db.server";
 import { createRedisConnection } from "~/queues.server";
 import { flushChannelAccount } from "~/sync/flush.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { accepts, RecordingMarketplace } from "../../test/recording-marketplace";
+import { startWalmartSimulator } from "../../simulators/walmart/server";
+import { linkListings } from "~/services/listings.server";
 import { applyProductContentChange } from "./content.server";
 import { readDesiredContent, readPushedContent } from "./diff";
 
@@ -102,5 +105,38 @@ describe("content recompute and push", () => {
     await applyProductContentChange(prisma, shop.id, "10", { images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }, { alt: "no src" }] }, { requestFlush: async () => {} });
     const product = await prisma.product.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } } });
     expect(product.content).toEqual({ images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }] });
+  });
+});
+
+describe("the first push to a newly linked listing", () => {
+  it("given a Walmart item with its own description, key features and images and a channel that syncs only titles, when the listing is linked and flushed, then Walmart gets the title alone and keeps the rest", async () => {
+    const { shop } = await seedShopWithEveryModel(prisma);
+    // The product has everything a Walmart item could take: only the merchant's choice keeps it back.
+    await prisma.product.update({
+      where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } },
+      data: { descriptionHtml: "<p>Shopify's words.</p><p>Boils fast.</p>", content: { images: [{ src: "https://cdn.example.com/kettle.jpg" }] } },
+    });
+    const own = { productName: "Walmart Kettle", shortDescription: "Walmart's own words", keyFeatures: ["Walmart's own bullet"], mainImageUrl: "https://i5.walmartimages.com/own.jpg", brand: "House" };
+    const credentials = { clientId: `wm-${shop.id}`, clientSecret: "s" };
+    const sim = await startWalmartSimulator({ accounts: [{ ...credentials, listings: [{ sku: "WM-KET-RED", quantity: 1, priceCents: 4999, productType: "Kettles", content: own }] }], feedDelayMs: 5 });
+    try {
+      const walmart = await prisma.channel.create({
+        data: { shopId: shop.id, kind: "WALMART", accountId: credentials.clientId, name: "Walmart", priority: 3, settings: { content: { fields: { title: true, description: false, bullets: false, images: false, brand: false } } } },
+      });
+      const flushes: string[] = [];
+      const linked = await linkListings(shop.domain, walmart.id, [{ sku: "KET-RED", channelSku: "WM-KET-RED" }], "merchant", { prisma, requestFlush: async (id) => void flushes.push(id) });
+      expect([linked, flushes]).toEqual([{ ok: true, linked: 1 }, [walmart.id]]);
+
+      const connector = createWalmartConnector({ accountId: credentials.clientId, credentials, endpoints: { api: sim.url } }, { feedPolling: { intervalMs: 5, timeoutMs: 3000 } });
+      const result = await flushChannelAccount(walmart.id, { prisma, limiter, connectorFor: () => connector });
+
+      expect(result.accepted).toBe(1);
+      expect(sim.feeds(credentials.clientId).map((f) => f.feedType)).toEqual(["MP_MAINTENANCE"]);
+      expect(sim.account(credentials.clientId).listings.get("WM-KET-RED")!.content).toEqual({ ...own, productName: "Acme Kettle" });
+      const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: walmart.id } });
+      expect(readPushedContent(listing.pushedContent).fields).toEqual({ productName: "Acme Kettle" });
+    } finally {
+      await sim.stop();
+    }
   });
 });

@@ -25,6 +25,19 @@ describe("linking marketplace listings to Shopify variants", () => {
     expect(waiting.some((job) => job.data.shopId === shop.id)).toBe(true);
   });
 
+  it("given a product with a title, when its variant is linked on eBay, then its content is computed at once for the outbox and the channel is asked to flush", async () => {
+    const { shop, channels } = await seedShopWithEveryModel(prisma);
+    const flushes: string[] = [];
+
+    await linkListings(shop.domain, channels.ebay.id, [{ sku: "KET-RED", channelSku: "EB-KET-RED" }], "merchant", { prisma, requestFlush: async (id) => void flushes.push(id) });
+
+    const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: channels.ebay.id } });
+    expect(listing.desiredContent).toMatchObject({ fields: { title: "Kettle", brand: "Acme" } });
+    expect([listing.syncState, flushes]).toEqual(["PENDING", [channels.ebay.id]]);
+    // The Amazon listing of the same product was not linked now: its content waits for its own trigger.
+    expect((await prisma.listing.findFirstOrThrow({ where: { channelId: channels.amazon.id } })).desiredContent).toBeNull();
+  });
+
   it("given a file with an unknown SKU, an empty field and a repeated channel SKU, when saved, then nothing is linked and every problem is named by line and field", async () => {
     const { shop, channels } = await seedShopWithEveryModel(prisma);
 

@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { requestRecompute } from "~/anchor/stale.server";
+import { recomputeContent } from "~/content/content.server";
 import type { Queues } from "~/queues.server";
 import { recordAudit } from "./audit.server";
 import { NotFoundForShop } from "./locations.server";
@@ -41,7 +42,7 @@ export async function linkListings(
   channelId: string,
   links: ListingLink[],
   actor: string,
-  deps: { prisma?: PrismaClient; queues?: Queues; lines?: readonly number[] } = {},
+  deps: { prisma?: PrismaClient; queues?: Queues; lines?: readonly number[]; requestFlush?: (channelId: string) => Promise<void> } = {},
 ): Promise<LinkResult> {
   const prisma = deps.prisma ?? defaultPrisma;
   const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
@@ -59,7 +60,7 @@ export async function linkListings(
   });
 
   const skus = [...new Set(parsed.flatMap((p) => (p ? [p.sku] : [])))];
-  const variants = await prisma.variant.findMany({ where: { shopId: shop.id, sku: { in: skus } }, select: { id: true, sku: true } });
+  const variants = await prisma.variant.findMany({ where: { shopId: shop.id, sku: { in: skus } }, select: { id: true, sku: true, productId: true } });
   const variantsBySku = new Map<string, string[]>();
   for (const v of variants) variantsBySku.set(v.sku!, [...(variantsBySku.get(v.sku!) ?? []), v.id]);
 
@@ -90,5 +91,10 @@ export async function linkListings(
   await recordAudit(prisma, { shopId: shop.id, actor, action: "listings.linked", subjectType: "channel", subjectId: channel.id, details: { count: parsed.length } });
   // The links were marked stale above: the engine computes their desired state, the outbox pushes it.
   await requestRecompute(shop.id, deps.queues);
+  // Content changes only with the product, so nothing else would compute it for a new link until
+  // the product's next update: it is computed now, and the outbox carries it with the rest.
+  const linkedVariants = new Set(parsed.map((link) => variantsBySku.get(link!.sku)![0]));
+  const productIds = [...new Set(variants.filter((v) => linkedVariants.has(v.id)).map((v) => v.productId))];
+  await recomputeContent(prisma, shop.id, { channelIds: [channel.id], productIds }, { queues: deps.queues, requestFlush: deps.requestFlush });
   return { ok: true, linked: parsed.length };
 }
