@@ -27,12 +27,14 @@ describe("linking marketplace listings to Shopify variants", () => {
 
   it("given a product with a title, when its variant is linked on eBay, then its content is computed at once for the outbox and the channel is asked to flush", async () => {
     const { shop, channels } = await seedShopWithEveryModel(prisma);
+    // eBay requires a description and a picture before it takes content: this product has both.
+    await prisma.product.update({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } }, data: { descriptionHtml: "<p>Boils fast.</p>", content: { images: [{ src: "https://cdn.example.com/k.jpg" }] } } });
     const flushes: string[] = [];
 
     await linkListings(shop.domain, channels.ebay.id, [{ sku: "KET-RED", channelSku: "EB-KET-RED" }], "merchant", { prisma, requestFlush: async (id) => void flushes.push(id) });
 
     const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: channels.ebay.id } });
-    expect(listing.desiredContent).toMatchObject({ fields: { title: "Kettle", brand: "Acme" } });
+    expect(listing.desiredContent).toMatchObject({ fields: { title: "Kettle", brand: "Acme", description: "Boils fast.", imageUrls: ["https://cdn.example.com/k.jpg"] } });
     expect([listing.syncState, flushes]).toEqual(["PENDING", [channels.ebay.id]]);
     // The Amazon listing of the same product was not linked now: its content waits for its own trigger.
     expect((await prisma.listing.findFirstOrThrow({ where: { channelId: channels.amazon.id } })).desiredContent).toBeNull();
