@@ -6,9 +6,13 @@
 // Steps are recorded structured and worded only when read: the engine evaluates every listing of
 // a shop on each change, while a merchant opens a handful, so building sentences in the hot loop
 // would spend most of the engine's time on text nobody reads. A step keeps its rule id, effect,
-// result and up to six input values in fixed slots (one small object of one shape, no per-step
-// record or array); the rule's kind, declared once with `stepKind`, names those values and words
-// them. `text`, `inputs` and `toJSON()` (so a stored explanation carries its words) are derived.
+// result and its input values in fixed slots (one small object, no per-step record or array); the
+// rule's kind, declared once with `stepKind`, names those values and words them. `text`, `inputs`
+// and `toJSON()` (so a stored explanation carries its words) are derived.
+//
+// A step has only as many slots as its kind has inputs (one class per width, below). A listing
+// keeps about ten steps, most with one to three inputs, so six slots on every step made steps the
+// larger part of what a desired listing keeps and of what the engine allocates.
 
 export type StepInput = number | string | boolean | null;
 type Slot = StepInput | undefined;
@@ -20,27 +24,27 @@ interface StepKind {
 
 const STEP_KINDS = new Map<string, StepKind>();
 
-/** Slots per step: enough for the widest rule, few enough to keep every step one small object. */
+/** Slots of the widest step: enough for the widest rule, few enough to keep a step one small object. */
 const MAX_INPUTS = 6;
 
-export class ExplanationStep {
-  constructor(
-    /** A stable id of the rule that acted, e.g. "buffer.velocity"; screens may key icons on it. */
-    readonly rule: string,
-    readonly effect: number,
-    readonly result: number,
-    private readonly v0: StepInput,
-    private readonly v1: StepInput,
-    private readonly v2: StepInput,
-    private readonly v3: StepInput,
-    private readonly v4: StepInput,
-    private readonly v5: StepInput,
-  ) {}
+/**
+ * What every step is and says. The fields are assigned by the width classes below, each in the
+ * same order. Assigned here, this one constructor would see every width's shape and its stores
+ * would turn megamorphic, which made narrow steps slower to build than six-slot ones.
+ */
+export abstract class ExplanationStep {
+  /** A stable id of the rule that acted, e.g. "buffer.velocity"; screens may key icons on it. */
+  abstract readonly rule: string;
+  abstract readonly effect: number;
+  abstract readonly result: number;
+
+  /** The input values, in the order of the kind's names. */
+  protected abstract values(): readonly StepInput[];
 
   /** The rule's inputs by name, e.g. { velocityPerDay: 3, leadTimeDays: 2, ... }. */
   get inputs(): Readonly<Record<string, StepInput>> {
     const names = kindOf(this.rule).names;
-    const values = [this.v0, this.v1, this.v2, this.v3, this.v4, this.v5];
+    const values = this.values();
     const inputs: Record<string, StepInput> = {};
     for (let i = 0; i < names.length; i++) inputs[names[i]] = values[i];
     return inputs;
@@ -51,13 +55,119 @@ export class ExplanationStep {
     return kindOf(this.rule).format(this.inputs, this.effect, this.result);
   }
 
-  /** Everything the step says, as one string: equal keys, equal steps (see changes.ts). */
+  /**
+   * Everything the step says, as one string: equal keys, equal steps (see changes.ts). Always six
+   * values, absent ones as null, so a key does not depend on the step's width and fingerprints
+   * stored when every step had six slots still match.
+   */
   key(): string {
-    return `${this.rule}|${this.effect}|${this.result}|${this.v0}|${this.v1}|${this.v2}|${this.v3}|${this.v4}|${this.v5}`;
+    const values = this.values();
+    let key = `${this.rule}|${this.effect}|${this.result}`;
+    for (let i = 0; i < MAX_INPUTS; i++) key += `|${i < values.length ? values[i] : null}`;
+    return key;
   }
 
   toJSON(): StoredStep {
     return { rule: this.rule, inputs: this.inputs, effect: this.effect, result: this.result, text: this.text };
+  }
+}
+
+// The widths: one class per number of slots, so each factory builds one shape and its call site
+// stays monomorphic. A kind of five inputs uses the six-slot width (its last slot null).
+
+const NO_VALUES: readonly StepInput[] = [];
+
+class Step0 extends ExplanationStep {
+  constructor(
+    override readonly rule: string,
+    override readonly effect: number,
+    override readonly result: number,
+  ) {
+    super();
+  }
+  protected override values(): readonly StepInput[] {
+    return NO_VALUES;
+  }
+}
+
+class Step1 extends ExplanationStep {
+  constructor(
+    override readonly rule: string,
+    override readonly effect: number,
+    override readonly result: number,
+    private readonly v0: StepInput,
+  ) {
+    super();
+  }
+  protected override values(): readonly StepInput[] {
+    return [this.v0];
+  }
+}
+
+class Step2 extends ExplanationStep {
+  constructor(
+    override readonly rule: string,
+    override readonly effect: number,
+    override readonly result: number,
+    private readonly v0: StepInput,
+    private readonly v1: StepInput,
+  ) {
+    super();
+  }
+  protected override values(): readonly StepInput[] {
+    return [this.v0, this.v1];
+  }
+}
+
+class Step3 extends ExplanationStep {
+  constructor(
+    override readonly rule: string,
+    override readonly effect: number,
+    override readonly result: number,
+    private readonly v0: StepInput,
+    private readonly v1: StepInput,
+    private readonly v2: StepInput,
+  ) {
+    super();
+  }
+  protected override values(): readonly StepInput[] {
+    return [this.v0, this.v1, this.v2];
+  }
+}
+
+class Step4 extends ExplanationStep {
+  constructor(
+    override readonly rule: string,
+    override readonly effect: number,
+    override readonly result: number,
+    private readonly v0: StepInput,
+    private readonly v1: StepInput,
+    private readonly v2: StepInput,
+    private readonly v3: StepInput,
+  ) {
+    super();
+  }
+  protected override values(): readonly StepInput[] {
+    return [this.v0, this.v1, this.v2, this.v3];
+  }
+}
+
+class Step6 extends ExplanationStep {
+  constructor(
+    override readonly rule: string,
+    override readonly effect: number,
+    override readonly result: number,
+    private readonly v0: StepInput,
+    private readonly v1: StepInput,
+    private readonly v2: StepInput,
+    private readonly v3: StepInput,
+    private readonly v4: StepInput,
+    private readonly v5: StepInput,
+  ) {
+    super();
+  }
+  protected override values(): readonly StepInput[] {
+    return [this.v0, this.v1, this.v2, this.v3, this.v4, this.v5];
   }
 }
 
@@ -101,8 +211,22 @@ export function stepKind(
   if (names.length > MAX_INPUTS) throw new Error(`Step "${rule}" has more than ${MAX_INPUTS} inputs`);
   if (STEP_KINDS.has(rule)) throw new Error(`Step "${rule}" declared twice`);
   STEP_KINDS.set(rule, { names, format });
-  return (effect, result, v0 = null, v1 = null, v2 = null, v3 = null, v4 = null, v5 = null) =>
-    new ExplanationStep(rule, effect, result, v0, v1, v2, v3, v4, v5);
+  // A value the caller leaves out reads null, as it always has.
+  switch (names.length) {
+    case 0:
+      return (effect, result) => new Step0(rule, effect, result);
+    case 1:
+      return (effect, result, v0 = null) => new Step1(rule, effect, result, v0);
+    case 2:
+      return (effect, result, v0 = null, v1 = null) => new Step2(rule, effect, result, v0, v1);
+    case 3:
+      return (effect, result, v0 = null, v1 = null, v2 = null) => new Step3(rule, effect, result, v0, v1, v2);
+    case 4:
+      return (effect, result, v0 = null, v1 = null, v2 = null, v3 = null) => new Step4(rule, effect, result, v0, v1, v2, v3);
+    default:
+      return (effect, result, v0 = null, v1 = null, v2 = null, v3 = null, v4 = null, v5 = null) =>
+        new Step6(rule, effect, result, v0, v1, v2, v3, v4, v5);
+  }
 }
 
 /** Words a stored step (for example one read back from the outbox) with today's wording. */
