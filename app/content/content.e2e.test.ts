@@ -9,8 +9,9 @@ import { createWorkers } from "../../workers/processors";
 import { readDesiredContent, readPushedContent } from "./diff";
 
 // A title edited in Shopify (simulated) → products/update → the app's webhook route → the workers
-// → the mirror → the content recompute → the outbox → Amazon and eBay (simulated), each in its own
-// form; Walmart and TikTok, whose connectors carry no content, get nothing.
+// → the mirror → the content recompute → the outbox → Amazon, eBay, Walmart (its item maintenance
+// feed) and TikTok Shop (its product edit), all simulated, each in its own form; and only to the
+// channels whose field map syncs titles.
 
 const connection = createRedisConnection();
 let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
@@ -53,17 +54,24 @@ const amazonTitle = (sku: string): string | undefined => {
   return typeof value === "string" ? value : undefined;
 };
 const ebayTitle = (sku: string) => rig.ebay.state.listing(sku)?.title;
+const walmartTitle = (sku: string) => rig.walmart.account(rig.accounts.walmart).listings.get(sku)?.content.productName;
+/** TikTok keeps one title per product, shared by its SKUs. */
+const tiktokTitle = (productId: string) => rig.tiktok.shop(rig.accounts.tiktok).products.get(productId)?.title;
+/** Each channel's name for the title (channel-rules.ts). */
+const TITLE_FIELD = { AMAZON: "title", EBAY: "title", WALMART: "productName", TIKTOK: "title" } as Record<string, string>;
 
 describe("listing content end to end", () => {
-  it("given a title changed in Shopify, when its products/update is processed, then Amazon and eBay get it in their own form and Walmart and TikTok get nothing", async () => {
+  it("given a title changed in Shopify, when its products/update is processed, then Amazon, eBay, Walmart and TikTok each get it in their own form", async () => {
     const product = rig.shopify.store.shop(rig.domain).products[0];
     const vendor = product.vendor;
-    // 91 characters: under Amazon's 200, over eBay's 80.
+    // 91 characters: under Amazon's 200, Walmart's 150 and TikTok's 255, over eBay's 80.
     const title = "Speckled Stoneware Travel Mug with Bamboo Lid and Silicone Sleeve for Coffee and Tea Lovers";
     rig.shopify.store.updateProduct(rig.domain, product.id, { title });
 
     await eventually(() => rig.variants.every((v) => ebayTitle(v.channelSku.ebay) !== undefined && ebayTitle(v.channelSku.ebay)!.startsWith("Speckled")), 30_000, "eBay titles");
     await eventually(() => rig.variants.every((v) => amazonTitle(v.channelSku.amazon)?.includes("Speckled")), 30_000, "Amazon titles");
+    await eventually(() => rig.variants.every((v) => walmartTitle(v.channelSku.walmart)?.includes("Speckled")), 30_000, "Walmart titles");
+    await eventually(() => rig.variants.every((v) => tiktokTitle(v.externalId.tiktok!) === title), 30_000, "TikTok titles");
     await settled();
 
     for (const variant of rig.variants) {
@@ -77,34 +85,43 @@ describe("listing content end to end", () => {
       expect(ebay.length).toBeLessThanOrEqual(80);
       expect(title.startsWith(ebay)).toBe(true);
       expect(ebay).toBe("Speckled Stoneware Travel Mug with Bamboo Lid and Silicone Sleeve for Coffee and");
+      // Walmart: brand, title and options after a comma, within 150 characters.
+      expect(walmartTitle(variant.channelSku.walmart)).toBe(`${vendor} ${title}${options ? `, ${options}` : ""}`);
     }
+    // TikTok: the product's own title, one for all its SKUs, edited once per change.
+    expect(tiktokTitle(rig.variants[0].externalId.tiktok!)).toBe(title);
 
     const listings = await prisma.listing.findMany({ where: { shopId: rig.shopId }, include: { channel: { select: { kind: true } } } });
     for (const listing of listings) {
       const desired = readDesiredContent(listing.desiredContent);
-      if (listing.channel.kind === "WALMART" || listing.channel.kind === "TIKTOK") {
-        expect([listing.channel.kind, listing.desiredContent, listing.pushedContent]).toEqual([listing.channel.kind, null, null]);
-        continue;
-      }
-      // What went out is what was wanted, and eBay was sent none of the fields it does not sync.
+      // What went out is what was wanted, and none of the fields a channel does not sync.
       expect(readPushedContent(listing.pushedContent).fields).toEqual(desired!.fields);
       if (listing.channel.kind === "EBAY") expect(Object.keys(desired!.fields).filter((f) => f === "description" || f === "imageUrls")).toEqual([]);
     }
   }, 90_000);
 
-  it("given a synced title, when a second edit changes it again, then only the title is pushed again and nothing else moves", async () => {
+  it("given TikTok's titles turned off, when a second edit changes the title, then only the title is pushed again, to the channels that sync it, and nothing else moves", async () => {
+    const tiktok = await prisma.channel.findUniqueOrThrow({ where: { id: rig.channels.tiktok.id } });
+    await prisma.channel.update({ where: { id: tiktok.id }, data: { settings: { ...(tiktok.settings as Record<string, unknown>), content: { fields: { title: false } } } } });
     const product = rig.shopify.store.shop(rig.domain).products[0];
-    const before = await prisma.listing.findMany({ where: { shopId: rig.shopId }, orderBy: { id: "asc" } });
+    const tiktokBefore = tiktokTitle(rig.variants[0].externalId.tiktok!);
+    const before = await prisma.listing.findMany({ where: { shopId: rig.shopId }, orderBy: { id: "asc" }, include: { channel: { select: { kind: true } } } });
     rig.shopify.store.updateProduct(rig.domain, product.id, { title: "Plain Mug" });
 
-    await eventually(() => rig.variants.every((v) => ebayTitle(v.channelSku.ebay)?.startsWith("Plain Mug") && amazonTitle(v.channelSku.amazon)?.includes("Plain Mug")), 30_000, "second titles");
+    await eventually(
+      () => rig.variants.every((v) => ebayTitle(v.channelSku.ebay)?.startsWith("Plain Mug") && amazonTitle(v.channelSku.amazon)?.includes("Plain Mug") && walmartTitle(v.channelSku.walmart)?.includes("Plain Mug")),
+      30_000,
+      "second titles",
+    );
     await settled();
+    expect(tiktokTitle(rig.variants[0].externalId.tiktok!)).toBe(tiktokBefore);
     const after = await prisma.listing.findMany({ where: { shopId: rig.shopId }, orderBy: { id: "asc" } });
     for (const [i, listing] of after.entries()) {
       const old = readPushedContent(before[i].pushedContent).fields;
       const now = readPushedContent(listing.pushedContent).fields;
       const changed = Object.keys(now).filter((k) => JSON.stringify(now[k]) !== JSON.stringify(old[k]));
-      expect(changed).toEqual(Object.keys(now).length > 0 ? ["title"] : []);
+      const kind = before[i].channel.kind;
+      expect([kind, changed]).toEqual([kind, kind === "TIKTOK" ? [] : [TITLE_FIELD[kind]]]);
       expect(listing.pushedQuantity).toBe(before[i].pushedQuantity);
     }
   }, 90_000);
