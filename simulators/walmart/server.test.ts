@@ -40,7 +40,7 @@ const maintenanceFile = (item: { gtin?: string; productType?: string; visible?: 
   ],
 });
 
-async function submitItemFeed(file: unknown, headers = wmHeaders()) {
+async function submitItemFeed(file: unknown, headers: Record<string, string> = wmHeaders()) {
   const form = new FormData();
   form.append("file", new Blob([JSON.stringify(file)], { type: "application/json" }), "item.json");
   return fetch(`${sim.url}/v3/feeds?feedType=MP_MAINTENANCE`, { method: "POST", headers, body: form });
