@@ -6,7 +6,7 @@
 
 import { floorBps } from "./arithmetic";
 import { type ExplanationStep, formatNumber, percent, stepKind, units } from "./explain";
-import { appliesAt, bestSpecificity, type RuleTarget } from "./rules";
+import { rankIfApplies, type RuleTarget } from "./rules";
 import type { AllocationRule, StockLevel } from "./types";
 
 export interface AllocationInput {
@@ -95,22 +95,31 @@ export function allocationFor(input: AllocationInput): Allocation {
 export function allocationInto(steps: ExplanationStep[], input: AllocationInput): number {
   const { rules, target } = input;
   if (rules.length === 0) return input.computed;
-  const rank = bestSpecificity(rules, target);
-  if (rank < 0) return input.computed;
+  // One pass: a rule more specific than the best so far replaces it, one as specific competes.
+  let best = -1;
   let chosen: AllocationRule | null = null;
   let quantity = 0;
   let tied = 0;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
-    if (!appliesAt(rule, target, rank)) continue;
-    tied++;
+    const rank = rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target, best);
+    if (rank < 0) continue;
     const candidate = allocatedQuantity(rule, input);
-    if (chosen === null || candidate < quantity) {
+    if (rank > best) {
+      best = rank;
       chosen = rule;
       quantity = candidate;
+      tied = 1;
+    } else {
+      tied++;
+      if (candidate < quantity) {
+        chosen = rule;
+        quantity = candidate;
+      }
     }
   }
-  steps.push(allocationStep(chosen as AllocationRule, quantity, input));
+  if (chosen === null) return input.computed;
+  steps.push(allocationStep(chosen, quantity, input));
   if (tied > 1) steps.push(tieStep(0, quantity, tied));
   return quantity;
 }

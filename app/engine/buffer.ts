@@ -1,7 +1,7 @@
 import { ceilBps, ceilTolerant } from "./arithmetic";
 import { riskMultiplierOf } from "./defaults";
 import { type ExplanationStep, formatNumber, percent, stepKind, units } from "./explain";
-import { appliesAt, bestSpecificity, type RuleTarget } from "./rules";
+import { rankIfApplies, type RuleTarget } from "./rules";
 import type { BufferRule, Channel } from "./types";
 
 export interface BufferInput {
@@ -121,25 +121,34 @@ export function bufferInto(
     steps.push(discontinuedStep(0, runningTotal));
     return 0;
   }
-  const rank = bestSpecificity(rules, target);
-  if (rank < 0) {
-    steps.push(noBufferStep(0, runningTotal, channel.name));
-    return 0;
-  }
+  // One pass: a rule more specific than the best so far replaces it, one as specific competes.
+  let best = -1;
   let chosen: BufferRule | null = null;
   let held = 0;
   let tied = 0;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
-    if (!appliesAt(rule, target, rank)) continue;
-    tied++;
+    const rank = rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target, best);
+    if (rank < 0) continue;
     const candidate = bufferUnits(rule, channel, pool, velocityPerDay);
-    if (chosen === null || candidate > held) {
+    if (rank > best) {
+      best = rank;
       chosen = rule;
       held = candidate;
+      tied = 1;
+    } else {
+      tied++;
+      if (candidate > held) {
+        chosen = rule;
+        held = candidate;
+      }
     }
   }
-  steps.push(bufferStep(chosen as BufferRule, held, channel, pool, velocityPerDay, runningTotal));
+  if (chosen === null) {
+    steps.push(noBufferStep(0, runningTotal, channel.name));
+    return 0;
+  }
+  steps.push(bufferStep(chosen, held, channel, pool, velocityPerDay, runningTotal));
   if (tied > 1) steps.push(tieStep(0, runningTotal - held, tied));
   return held;
 }

@@ -7,7 +7,7 @@
 // exact arithmetic and 21.989000000000001 in doubles, and both must publish 21.99.
 
 import { type ExplanationStep, money, percent, stepKind } from "./explain";
-import { appliesAt, bestSpecificity, type RuleTarget } from "./rules";
+import { rankIfApplies, type RuleTarget } from "./rules";
 import type { Cents, Channel, ScopedRule, VariantFacts } from "./types";
 
 export const PRICE_ROUNDINGS = ["none", "cents99", "cents95", "whole"] as const;
@@ -247,15 +247,31 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
 export function listingPrice(context: PriceContext): ListingPrice {
   const target: RuleTarget = { listingId: context.listingId, channelId: context.channel.id, variant: context.variant };
   const rules = context.priceRules;
-  const rank = bestSpecificity(rules, target);
-  if (rank < 0) return priceWithRule(context, NEUTRAL_PRICE_RULE);
-  // Two price rules at the same level: the higher price protects margin and MAP.
-  let chosen: ListingPrice | null = null;
+  // Pricing with a rule builds its explanation, so find the winners first and price only them.
+  let best = -1;
+  let first = -1;
+  let tied = 0;
   for (let i = 0; i < rules.length; i++) {
-    if (!appliesAt(rules[i], target, rank)) continue;
-    const candidate = priceWithRule(context, rules[i]);
-    if (chosen === null || candidate.priceCents > chosen.priceCents) chosen = candidate;
+    const rule = rules[i];
+    const rank = rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target, best);
+    if (rank < 0) continue;
+    if (rank > best) {
+      best = rank;
+      first = i;
+      tied = 1;
+    } else {
+      tied++;
+    }
   }
-  return chosen as ListingPrice;
+  if (first < 0) return priceWithRule(context, NEUTRAL_PRICE_RULE);
+  let chosen = priceWithRule(context, rules[first]);
+  // Two price rules at the same level: the higher price protects margin and MAP.
+  for (let i = first + 1; tied > 1 && i < rules.length; i++) {
+    const rule = rules[i];
+    if (rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target, best) !== best) continue;
+    tied--;
+    const candidate = priceWithRule(context, rule);
+    if (candidate.priceCents > chosen.priceCents) chosen = candidate;
+  }
+  return chosen;
 }
-

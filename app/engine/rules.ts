@@ -13,21 +13,7 @@ export interface RuleTarget {
 }
 
 export function ruleApplies(rule: ScopedRule, target: RuleTarget): boolean {
-  if (rule.channelId !== null && rule.channelId !== target.channelId) return false;
-  switch (rule.scope) {
-    case "channel":
-      return true;
-    case "collection":
-      return rule.scopeValue !== null && target.variant.collections.includes(rule.scopeValue);
-    case "tag":
-      return rule.scopeValue !== null && target.variant.tags.includes(rule.scopeValue);
-    case "product":
-      return rule.scopeValue === target.variant.productId;
-    case "variant":
-      return rule.scopeValue === target.variant.id;
-    case "listing":
-      return rule.scopeValue === target.listingId;
-  }
+  return rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target) >= 0;
 }
 
 export function specificity(rule: ScopedRule): number {
@@ -51,26 +37,43 @@ function scopeRank(scope: RuleScope): number {
   }
 }
 
-/**
- * The specificity of the most specific rule that applies, or -1 when none does. With
- * `appliesAt` it lets the hot path walk the winners without building an array per listing.
- */
-export function bestSpecificity(rules: readonly ScopedRule[], target: RuleTarget): number {
-  let best = -1;
-  const channelId = target.channelId;
-  for (let i = 0; i < rules.length; i++) {
-    const rule = rules[i];
-    const ruleChannel = rule.channelId;
-    if (ruleChannel !== null && ruleChannel !== channelId) continue;
-    const rank = scopeRank(rule.scope) * 2 + (ruleChannel === null ? 0 : 1);
-    if (rank > best && ruleApplies(rule, target)) best = rank;
+function scopeReaches(scope: RuleScope, scopeValue: string | null, target: RuleTarget): boolean {
+  switch (scope) {
+    case "channel":
+      return true;
+    case "collection":
+      return scopeValue !== null && target.variant.collections.includes(scopeValue);
+    case "tag":
+      return scopeValue !== null && target.variant.tags.includes(scopeValue);
+    case "product":
+      return scopeValue === target.variant.productId;
+    case "variant":
+      return scopeValue === target.variant.id;
+    case "listing":
+      return scopeValue === target.listingId;
   }
-  return best;
 }
 
-/** Whether `rule` is one of the winners at specificity `rank` (see `bestSpecificity`). */
-export function appliesAt(rule: ScopedRule, target: RuleTarget, rank: number): boolean {
-  return specificity(rule) === rank && ruleApplies(rule, target);
+/**
+ * The specificity of a rule (given by its three scoping fields) if it applies to `target`, else
+ * -1. With `atLeast`, a rule less specific than that is not looked at further: -1 too.
+ *
+ * It takes the fields, not the rule, on purpose. Buffer, allocation and price rules are objects of
+ * many shapes; a property read inside one function that every kind of rule passes through sees
+ * them all and goes megamorphic (a hash lookup per read: a sixth of the engine's time when rules
+ * were read here). Each caller reads the three fields in its own loop, where it sees only its
+ * own kind of rule, and this function reads none.
+ */
+export function rankIfApplies(
+  channelId: string | null,
+  scope: RuleScope,
+  scopeValue: string | null,
+  target: RuleTarget,
+  atLeast = 0,
+): number {
+  if (channelId !== null && channelId !== target.channelId) return -1;
+  const rank = scopeRank(scope) * 2 + (channelId === null ? 0 : 1);
+  return rank >= atLeast && scopeReaches(scope, scopeValue, target) ? rank : -1;
 }
 
 /** The applicable rules of the highest specificity (several when the merchant wrote ties). */
