@@ -61,6 +61,29 @@ describe("marketplace orders written back to Shopify", () => {
   });
 });
 
+describe("oversells", () => {
+  it("given Shopify has 1 unit and two TikTok buyers each order 1, when both orders are imported on one page, then exactly one is recorded oversold, with an OVERSELL alert", async () => {
+    const variant = rig.variants[2];
+    const [location] = rig.shopify.store.shop(rig.domain).locations;
+    rig.shopify.store.setAvailable(rig.domain, variant.itemShopifyId, location.id, 1);
+    await rig.shopify.deliveries.settled();
+    rig.tiktok.placeOrder(rig.accounts.tiktok, { skuId: variant.channelSku.tiktok, quantity: 1 });
+    rig.tiktok.placeOrder(rig.accounts.tiktok, { skuId: variant.channelSku.tiktok, quantity: 1 });
+
+    let result = { imported: 0, oversold: 0 };
+    await eventually(async () => {
+      const page = await runOrderImport(rig.channels.tiktok.id);
+      result = { imported: result.imported + (page?.imported ?? 0), oversold: result.oversold + (page?.oversold ?? 0) };
+      return result.imported >= 2;
+    }, 20_000, "both TikTok orders imported");
+
+    expect(result).toEqual({ imported: 2, oversold: 1 });
+    expect(shopifyAvailable(variant)).toBe(-1);
+    const alerts = await prisma.alert.findMany({ where: { shopId: rig.shopId, kind: "OVERSELL", channelId: rig.channels.tiktok.id } });
+    expect(alerts).toHaveLength(1);
+  });
+});
+
 describe("Amazon's ORDER_CHANGE notification", () => {
   /** The notification jobs the route queued for a channel, taken off the queue. */
   async function takeNotifiedJobs(channelId: string) {
