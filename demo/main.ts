@@ -10,7 +10,7 @@
 // DEMO_VARIANTS (3), DEMO_LOCATIONS (3), DEMO_FLASH_SECONDS (25).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -30,6 +30,16 @@ try {
 }
 
 const dataDir = path.resolve(ROOT, process.env.DEMO_DATA_DIR ?? ".data/demo");
+
+/** The production build exists and no file under app/ is newer (a pulled change would be missing). */
+function buildIsCurrent(): boolean {
+  const built = path.join(ROOT, "build/server/index.js");
+  if (!existsSync(built)) return false;
+  const builtAt = statSync(built).mtimeMs;
+  const newest = (dir: string): number =>
+    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((entry) => (entry.isDirectory() ? newest(path.join(dir, entry.name)) : statSync(path.join(dir, entry.name)).mtimeMs)));
+  return newest(path.join(ROOT, "app")) <= builtAt;
+}
 mkdirSync(dataDir, { recursive: true });
 
 async function freePort(preferred: number): Promise<number> {
@@ -80,8 +90,8 @@ try {
   });
 
   const require = createRequire(import.meta.url);
-  if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
-    log("building the admin app (first start only, about 30 s)");
+  if (!buildIsCurrent()) {
+    log("building the admin app (first start, or the app changed since the last build: about 30 s)");
     const built = spawnSync(process.execPath, [require.resolve("@remix-run/dev/dist/cli.js"), "vite:build"], { cwd: ROOT, stdio: "ignore" });
     if (built.status !== 0) throw new Error("the app's build failed: run `npm run build` to see why");
   }
@@ -123,6 +133,11 @@ try {
     if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // Amazon's ORDER_CHANGE notifications reach the app's /notifications route, as an EventBridge API
+  // destination set up in the seller's AWS account would deliver them.
+  const { NOTIFICATION_KEY_HEADER, notificationKey } = await import("~/services/marketplace-notifications.server");
+  const amazonChannel = world.channels.amazon.id;
+  world.amazon.state.sendOrderNotificationsTo({ url: `http://127.0.0.1:${port}/notifications/${amazonChannel}`, headers: { [NOTIFICATION_KEY_HEADER]: notificationKey(amazonChannel) } });
   const proxy = await startAdminProxy({ appUrl: `http://127.0.0.1:${port}`, shop: world.domain, apiKey: "anchorline-demo", apiSecret, port: await freePort(Number(process.env.DEMO_ADMIN_PORT ?? 3100)) });
   log(`admin app (remix-serve, production build) on :${port}, log in ${path.relative(ROOT, dataDir)}/app.log`);
   log("");

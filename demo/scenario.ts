@@ -136,16 +136,17 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   const channelIds = MARKETPLACES.map((m) => world.channels[m].id);
   const locations = world.shopify.store.shop(world.domain).locations;
 
-  // The marketplaces tell Anchorline of a new order (TikTok's order webhooks, eBay's platform
-  // notifications, Amazon's ORDER_CHANGE notifications); the simulators have no such push, so each
-  // simulated buyer's order is followed by the import job such a notification starts. One import
-  // per account at a time, and one more after it (keepLastIfActive): with a time-to-live instead,
-  // an account whose orders API is slow (Amazon's searchOrders allows one call per 3 minutes after
-  // its burst, and the job waits out the 429) filled every order-import slot with its own jobs,
-  // and no other marketplace's order was imported.
+  // Amazon's simulator posts an ORDER_CHANGE notification to the app for each order (demo/main.ts
+  // points it there), and the order is imported from it. The other marketplaces also announce
+  // orders (TikTok's order webhooks, eBay's platform notifications, Walmart's PO_CREATED), which
+  // their simulators do not send yet: each of their buyers' orders is followed by the poll such a
+  // notification would start. One poll per account at a time, and one more after it
+  // (keepLastIfActive), so a slow account cannot fill every order-import slot with its own jobs.
   const importOrders = (channelId: string) =>
     queues["order-import"].add("import", { channelId }, { deduplication: { id: `demo-order-import:${channelId}`, keepLastIfActive: true } });
-  const notify = (m: Marketplace) => void importOrders(world.channels[m].id);
+  const notify = (m: Marketplace) => {
+    if (m !== "amazon") void importOrders(world.channels[m].id);
+  };
 
   /** A simulated buyer: buys only what the marketplace lists, as a real one can. */
   const tryBuy = (m: Marketplace, v: DemoVariant, quantity: number): boolean => {
@@ -187,7 +188,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   };
   const shows = (v: DemoVariant) => MARKETPLACES.map((m) => `${m} ${world.quantityOn(m, v)}`).join(", ");
   const oversoldSince = (since: Date) => prisma.channelOrder.count({ where: { shopId: world.shopId, oversold: true, importedAt: { gte: since } } });
+  /**
+   * Oversold orders of this run on these SKUs: by SKU, not by import time, since a step's orders
+   * can still be importing when the next step starts.
+   */
+  const oversoldOn = (skus: DemoVariant[]) =>
+    prisma.channelOrder.count({ where: { shopId: world.shopId, oversold: true, importedAt: { gte: runStart }, lines: { some: { listing: { variant: { sku: { in: skus.map((v) => v.sku) } } } } } } });
   const importAll = async () => {
+    await world.amazon.state.notificationsSettled();
     // A last sweep of every account, as the scheduled polling would do.
     for (const channelId of channelIds) await importOrders(channelId);
   };
@@ -214,7 +222,6 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   await world.shopify.deliveries.settled();
   await waitForSync("restock before the sale", 60_000);
   log(`  ${hot[0].sku} before the sale: Shopify ${world.anchorQuantity(hot[0])}; ${shows(hot[0])}`);
-  const flashStart = new Date();
   const flashStream: ScenarioReport["flashStream"] = [];
   const ordersAt = Object.fromEntries(MARKETPLACES.map((m) => [m, 0])) as Record<Marketplace, number>;
   const saleStarted = Date.now();
@@ -252,7 +259,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   }
   await importAll();
   await waitForSync("after the sale", 60_000);
-  const flashOversold = await oversoldSince(flashStart);
+  const flashOversold = await oversoldOn(hot);
   log(`  flash sale: ${flashStream.length} orders on the flash SKUs; oversold orders: ${flashOversold}; buyers turned away (listed 0): TikTok ${turnedAway.tiktok}, Amazon ${turnedAway.amazon}, eBay ${turnedAway.ebay}`);
 
   // ------------------------------------------------------------ 3. parity
@@ -289,7 +296,6 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   await world.shopify.deliveries.settled();
   await waitForSync("throttling saved, stock set", 60_000);
   log(`  before: Shopify ${world.anchorQuantity(last)}; ${shows(last)}`);
-  const waveStart = new Date();
   const throttledAway = Object.fromEntries(MARKETPLACES.map((m) => [m, 0])) as Record<Marketplace, number>;
   let lastShown = "";
   for (let round = 0; round < 60 && MARKETPLACES.some((m) => (world.quantityOn(m, last) ?? 0) > 0); round++) {
@@ -304,7 +310,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   }
   await importAll();
   await waitForSync("after the last units", 60_000);
-  const waveOversold = await oversoldSince(waveStart);
+  const waveOversold = await oversoldOn([last]);
   log(`  last units: oversold orders ${waveOversold}; buyers turned away while the listing showed 0: ${MARKETPLACES.map((m) => `${m} ${throttledAway[m]}`).join(", ")}`);
 
   await tracker.settle();
