@@ -35,6 +35,17 @@ const FACTORIES: Partial<Record<MarketplaceKind, ConnectorFactory>> = {
     }),
 };
 
+/**
+ * Marketplaces whose connector reads order notifications (Connector.ordersInNotification), so the
+ * Channels screen can show where to send them before any connector is built.
+ */
+const NOTIFYING_KINDS: ReadonlySet<MarketplaceKind> = new Set(["amazon"]);
+
+export function readsOrderNotifications(channel: Pick<Channel, "kind">): boolean {
+  const kind = marketplaceKindOf(channel);
+  return kind !== null && NOTIFYING_KINDS.has(kind);
+}
+
 export function marketplaceKindOf(channel: Pick<Channel, "kind">): MarketplaceKind | null {
   return channel.kind === "SHOPIFY" ? null : (channel.kind.toLowerCase() as MarketplaceKind);
 }

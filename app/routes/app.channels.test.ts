@@ -4,6 +4,7 @@ import { openCredentials } from "~/lib/secrets.server";
 import { orderImportSchedulerId, queues } from "~/queues.server";
 import { adminRequest, installShopSession } from "../../test/admin-request";
 import { seedShopWithEveryModel } from "../../test/factories";
+import { receiveMarketplaceNotification } from "~/services/marketplace-notifications.server";
 import { action, loader } from "./app.channels";
 
 afterAll(async () => {
@@ -38,6 +39,21 @@ describe("the Channels screen", () => {
     // Pausing stops the polling
     await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "pause", channelId: stored.id } })));
     expect(await queues()["order-import"].getJobScheduler(orderImportSchedulerId(stored.id))).toBeFalsy();
+  });
+
+  it("shows an Amazon account where its ORDER_CHANGE notifications go, with the key that endpoint accepts; an eBay account, polled, shows none", async () => {
+    const { shop } = await shopInSession();
+    const form = { intent: "connect", kind: "AMAZON", name: "Amazon CA", accountId: "A2NOTIFY", region: "A2EUQ1WTGCTBG2", "credentials.clientId": "amzn-client", "credentials.clientSecret": "amzn-secret", "credentials.refreshToken": "Atzr|notify" };
+    expect(((await action(args(await adminRequest(shop.domain, "/app/channels", { form })))) as unknown as Answer).data).toMatchObject({ ok: true });
+    const amazon = await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "AMAZON", accountId: "A2NOTIFY" } });
+
+    const page = await loader(args(await adminRequest(shop.domain, "/app/channels")));
+
+    const shown = page.channels.find((c) => c.id === amazon.id)!.orderNotifications!;
+    expect(shown.path).toBe(`/notifications/${amazon.id}`);
+    expect(await receiveMarketplaceNotification({ channelId: amazon.id, key: shown.key, rawBody: JSON.stringify({ NotificationType: "ANY_OFFER_CHANGED" }) })).toMatchObject({ status: "rejected" });
+    expect(await receiveMarketplaceNotification({ channelId: amazon.id, key: `${shown.key}x`, rawBody: "{}" })).toEqual({ status: "unauthorized" });
+    expect(page.channels.find((c) => c.kind === "EBAY")!.orderNotifications).toBeNull();
   });
 
   it("refuses a connection without a required credential and names it", async () => {

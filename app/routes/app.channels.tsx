@@ -18,7 +18,7 @@ import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return { channels: await listChannels(session.shop), credentialFields: CREDENTIAL_FIELDS };
+  return { channels: await listChannels(session.shop), credentialFields: CREDENTIAL_FIELDS, appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin };
 };
 
 type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
@@ -89,7 +89,7 @@ function ConnectForm({ fields, errors }: { fields: typeof CREDENTIAL_FIELDS; err
 }
 
 export default function Channels() {
-  const { channels, credentialFields } = useLoaderData<typeof loader>();
+  const { channels, credentialFields, appOrigin } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <Page title="Channels">
@@ -118,6 +118,13 @@ export default function Channels() {
                       </Text>
                     </InlineStack>
                     {c.statusReason ? <Text as="p" tone="subdued">{c.statusReason}</Text> : null}
+                    {c.orderNotifications && c.status !== "DISCONNECTED" ? (
+                      <Text as="p" tone="subdued">
+                        Orders arrive in seconds when the marketplace notifies Anchorline: point an EventBridge API destination for ORDER_CHANGE at{" "}
+                        <code>{appOrigin + c.orderNotifications.path}</code> with the header <code>{c.orderNotifications.header}</code> ={" "}
+                        <code>{c.orderNotifications.key}</code>. Without it, orders are polled.
+                      </Text>
+                    ) : null}
                     <InlineStack gap="200">
                       {(["test", c.status === "PAUSED" ? "resume" : "pause", "disconnect"] as const).map((intent) => (
                         <Form method="post" key={intent}>

@@ -1,11 +1,12 @@
 import type { ChannelKind, PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { connectorForChannel } from "~/channels/registry.server";
+import { connectorForChannel, readsOrderNotifications } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
 import { markChannelsStale, requestRecompute } from "~/anchor/stale.server";
 import { sealCredentials } from "~/lib/secrets.server";
 import { scheduleOrderImport, stopOrderImport } from "~/sync/jobs.server";
 import { recordAudit } from "./audit.server";
+import { NOTIFICATION_KEY_HEADER, notificationKey } from "./marketplace-notifications.server";
 import { NotFoundForShop } from "./locations.server";
 
 // Marketplace accounts: connect (credentials sealed at once, never read back to the browser),
@@ -78,6 +79,9 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
     statusReason: channel.statusReason,
     priority: channel.priority,
     hasCredentials: credentialsCiphertext !== null,
+    // What the merchant's notification set-up (an EventBridge API destination for Amazon) sends
+    // to; the key is this channel's own, derived, and opens nothing but this endpoint.
+    orderNotifications: readsOrderNotifications(channel) ? { path: `/notifications/${channel.id}`, header: NOTIFICATION_KEY_HEADER, key: notificationKey(channel.id) } : null,
   }));
 }
 
