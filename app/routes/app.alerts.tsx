@@ -221,7 +221,7 @@ function RouteForm({ errors }: { errors: Record<string, string> }) {
         <Text as="p" tone="subdued">
           During quiet hours alerts wait until morning, except oversells and alerts whose respond-by would pass first.
         </Text>
-        <Checkbox label="Collect drift, latency and promotion-reserve alerts into one message a day" name="digest" checked={digest} onChange={setDigest} error={errors.digest} />
+        <Checkbox label="Collect drift, latency and promotion-reserve alerts into one message a day" name="digest" value="on" checked={digest} onChange={setDigest} error={errors.digest} />
         <Button submit variant="primary" loading={busy}>
           Add route
         </Button>

@@ -45,8 +45,8 @@ function LocationCard({ location, channels, errors }: { location: LocationRow; c
             </Text>
             {!location.isActive ? <Badge tone="warning">inactive in Shopify</Badge> : null}
           </InlineStack>
-          <Checkbox label="Counts towards what is sold online" name="saleable" checked={saleable} onChange={setSaleable} helpText="Off for returns shelves, showrooms and damaged stock." />
-          <Checkbox label="Drop shipper or vendor" name="isDropShip" checked={isDropShip} onChange={setDropShip} />
+          <Checkbox label="Counts towards what is sold online" name="saleable" value="on" checked={saleable} onChange={setSaleable} helpText="Off for returns shelves, showrooms and damaged stock." />
+          <Checkbox label="Drop shipper or vendor" name="isDropShip" value="on" checked={isDropShip} onChange={setDropShip} />
           {isDropShip ? (
             <TextField label="Share of the vendor's reported quantity to offer" name="vendorSharePercent" type="number" suffix="%" value={share} onChange={setShare} autoComplete="off" error={errors.vendorSharePercent} />
           ) : (

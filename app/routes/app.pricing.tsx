@@ -66,7 +66,9 @@ function useFields(initial: Record<string, string>, errors: Record<string, strin
 
 function useChecks(initial: Record<string, boolean>) {
   const [values, setValues] = useState(initial);
-  const check = (name: string, label: string) => ({ name, label, checked: values[name], onChange: (v: boolean) => setValues((prev) => ({ ...prev, [name]: v })) });
+  // value "on" as a plain checkbox posts it: without one, React gives the hydrated input value "",
+  // which the action reads as unchecked.
+  const check = (name: string, label: string) => ({ name, label, value: "on", checked: values[name], onChange: (v: boolean) => setValues((prev) => ({ ...prev, [name]: v })) });
   return check;
 }
 

@@ -110,8 +110,8 @@ function CreateForm({ channels, errors }: { channels: PageData["channels"]; erro
             <TextField label="Units reserved for the promotion" type="number" {...field("reserveUnits")} />
             <TextField label="Pause when the reserve falls below (units)" type="number" {...field("pauseWhenReserveBelow")} />
           </FormLayout.Group>
-          <Checkbox label="Withhold the reserve from other channels" name="exclusiveReserve" checked={exclusive} onChange={setExclusive} />
-          <Checkbox label="Pause on a parity violation" name="pauseOnParityViolation" checked={pauseOnParity} onChange={setPauseOnParity} />
+          <Checkbox label="Withhold the reserve from other channels" name="exclusiveReserve" value="on" checked={exclusive} onChange={setExclusive} />
+          <Checkbox label="Pause on a parity violation" name="pauseOnParityViolation" value="on" checked={pauseOnParity} onChange={setPauseOnParity} />
           <InlineStack align="end">
             <Button submit variant="primary" disabled={channels.length === 0}>
               Save draft
@@ -133,7 +133,7 @@ function LaunchForm({ promotion, errors }: { promotion: PromotionRow; errors: Re
       <BlockStack gap="200">
         {promotion.checklist?.verdict === "fail" ? (
           <>
-            <Checkbox label="Launch despite the failing checklist" name="override" checked={override} onChange={setOverride} />
+            <Checkbox label="Launch despite the failing checklist" name="override" value="on" checked={override} onChange={setOverride} />
             {override ? <TextField label="Why" name="overrideReason" value={reason} onChange={setReason} autoComplete="off" error={errors.overrideReason} /> : null}
           </>
         ) : null}
@@ -229,8 +229,13 @@ export default function Promotions() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {result?.intent === "create" && result.ok ? <Banner tone="success">{result.message}</Banner> : null}
-            {result?.errors.form && !promotions.some((p) => p.id === result.promotionId) ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+            {/* An answer about a promotion shows on its card; here only when that card is not shown. */}
+            {result && !promotions.some((p) => p.id === result.promotionId) ? (
+              <>
+                {result.intent === "create" && result.ok ? <Banner tone="success">{result.message}</Banner> : null}
+                {result.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+              </>
+            ) : null}
             {promotions.length === 0 ? (
               <Card>
                 <EmptyState heading="No promotions yet" image="">
