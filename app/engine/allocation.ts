@@ -6,7 +6,7 @@
 
 import { floorBps } from "./arithmetic";
 import { type ExplanationStep, formatNumber, percent, stepKind, units } from "./explain";
-import { rankIfApplies, type RuleTarget } from "./rules";
+import { rankIfApplies, type RuleTarget, type ScopeTarget } from "./rules";
 import type { AllocationRule, StockLevel } from "./types";
 
 export interface AllocationInput {
@@ -51,50 +51,75 @@ function vendorLevel(levels: readonly StockLevel[], locationId: string): StockLe
   return null;
 }
 
-/** What one artificial count lists. */
-export function allocatedQuantity(rule: AllocationRule, input: AllocationInput): number {
-  const { computed } = input;
+/**
+ * What one artificial count lists, from the figures of `AllocationInput` (passed one by one so the
+ * hot path builds no input object per listing).
+ */
+export function allocatedQuantity(
+  rule: AllocationRule,
+  pool: number,
+  afterReserve: number,
+  computed: number,
+  levels: readonly StockLevel[],
+): number {
   switch (rule.kind) {
     case "cap":
       return Math.min(computed, Math.max(0, rule.units));
     case "poolShare":
-      return Math.min(computed, floorBps(Math.max(0, input.pool), rule.percentBps));
+      return Math.min(computed, floorBps(Math.max(0, pool), rule.percentBps));
     case "vendorShare": {
-      const level = vendorLevel(input.levels, rule.locationId);
+      const level = vendorLevel(levels, rule.locationId);
       return Math.min(computed, floorBps(Math.max(0, level?.available ?? 0), rule.percentBps));
     }
     case "fixed":
-      return Math.min(Math.max(0, rule.units), Math.max(0, input.afterReserve));
+      return Math.min(Math.max(0, rule.units), Math.max(0, afterReserve));
   }
 }
 
-function allocationStep(rule: AllocationRule, quantity: number, input: AllocationInput): ExplanationStep {
-  const effect = quantity - input.computed;
+function allocationStep(
+  rule: AllocationRule,
+  quantity: number,
+  pool: number,
+  afterReserve: number,
+  computed: number,
+  levels: readonly StockLevel[],
+): ExplanationStep {
+  const effect = quantity - computed;
   switch (rule.kind) {
     case "cap":
       return capStep(effect, quantity, rule.id, rule.units);
     case "poolShare":
-      return poolShareStep(effect, quantity, rule.id, rule.percentBps, input.pool, floorBps(Math.max(0, input.pool), rule.percentBps));
+      return poolShareStep(effect, quantity, rule.id, rule.percentBps, pool, floorBps(Math.max(0, pool), rule.percentBps));
     case "vendorShare": {
-      const level = vendorLevel(input.levels, rule.locationId);
+      const level = vendorLevel(levels, rule.locationId);
       const reported = Math.max(0, level?.available ?? 0);
       const name = level?.location.name ?? "an unknown location";
       return vendorShareStep(effect, quantity, rule.id, rule.percentBps, name, reported, floorBps(reported, rule.percentBps));
     }
     case "fixed":
-      return fixedStep(effect, quantity, rule.id, rule.units, input.afterReserve);
+      return fixedStep(effect, quantity, rule.id, rule.units, afterReserve);
   }
 }
 
 export function allocationFor(input: AllocationInput): Allocation {
   const steps: ExplanationStep[] = [];
-  return { quantity: allocationInto(steps, input), steps };
+  const { target } = input;
+  const quantity = allocationInto(steps, input.rules, target.channelId, target, input.pool, input.afterReserve, input.computed, input.levels);
+  return { quantity, steps };
 }
 
 /** `allocationFor` for the hot path: appends its steps to `steps` and returns the quantity. */
-export function allocationInto(steps: ExplanationStep[], input: AllocationInput): number {
-  const { rules, target } = input;
-  if (rules.length === 0) return input.computed;
+export function allocationInto(
+  steps: ExplanationStep[],
+  rules: readonly AllocationRule[],
+  channelId: string,
+  target: ScopeTarget,
+  pool: number,
+  afterReserve: number,
+  computed: number,
+  levels: readonly StockLevel[],
+): number {
+  if (rules.length === 0) return computed;
   // One pass: a rule more specific than the best so far replaces it, one as specific competes.
   let best = -1;
   let chosen: AllocationRule | null = null;
@@ -102,9 +127,9 @@ export function allocationInto(steps: ExplanationStep[], input: AllocationInput)
   let tied = 0;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
-    const rank = rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target, best);
+    const rank = rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, channelId, target, best);
     if (rank < 0) continue;
-    const candidate = allocatedQuantity(rule, input);
+    const candidate = allocatedQuantity(rule, pool, afterReserve, computed, levels);
     if (rank > best) {
       best = rank;
       chosen = rule;
@@ -118,8 +143,8 @@ export function allocationInto(steps: ExplanationStep[], input: AllocationInput)
       }
     }
   }
-  if (chosen === null) return input.computed;
-  steps.push(allocationStep(chosen, quantity, input));
+  if (chosen === null) return computed;
+  steps.push(allocationStep(chosen, quantity, pool, afterReserve, computed, levels));
   if (tied > 1) steps.push(tieStep(0, quantity, tied));
   return quantity;
 }

@@ -8,7 +8,6 @@ import { bundleComponentStep, bundleEmptyStep, bundleResultStep, bundlesFromComp
 import { type ExplanationStep, stepKind, units } from "./explain";
 import { poolInto } from "./pool";
 import { reserveInto } from "./reserve";
-import type { RuleTarget } from "./rules";
 import { throttleInto } from "./throttle";
 import type { AvailableToSell, BundleComponent, ListingContext, VariantFacts } from "./types";
 
@@ -36,7 +35,6 @@ function onHold(steps: ExplanationStep[], variant: VariantFacts, now: Date, quan
 export function availableToSell(context: ListingContext): AvailableToSell {
   if (context.bundleComponents !== undefined) return bundleOnChannel(context, context.bundleComponents);
   const { channel, variant } = context;
-  const target: RuleTarget = { listingId: context.listingId, channelId: channel.id, variant };
   const steps: ExplanationStep[] = [];
 
   let pool: number;
@@ -49,7 +47,8 @@ export function availableToSell(context: ListingContext): AvailableToSell {
     buffer = bufferInto(
       steps,
       context.bufferRules,
-      target,
+      channel.id,
+      context,
       channel,
       pool,
       context.velocityPerDay,
@@ -69,14 +68,7 @@ export function availableToSell(context: ListingContext): AvailableToSell {
 
   let quantity = computed;
   if (context.allocationRules.length > 0) {
-    quantity = allocationInto(steps, {
-      rules: context.allocationRules,
-      target,
-      pool,
-      afterReserve: pool - reserve,
-      computed,
-      levels: context.levels,
-    });
+    quantity = allocationInto(steps, context.allocationRules, channel.id, context, pool, pool - reserve, computed, context.levels);
   }
 
   if (variant.tracked) {
@@ -140,11 +132,10 @@ function bundleOnChannel(context: ListingContext, components: readonly BundleCom
     steps.push(bundleResultStep(quantity, quantity, limitedBy));
   }
 
-  const target: RuleTarget = { listingId: context.listingId, channelId: channel.id, variant };
   if (context.allocationRules.length > 0) {
     // `afterReserve` is the kit count itself: a fixed count on a kit may lower it but never reach
     // past the components' own buffers, so a kit never promises more than its parts can sell.
-    quantity = allocationInto(steps, { rules: context.allocationRules, target, pool, afterReserve: quantity, computed: quantity, levels: [] });
+    quantity = allocationInto(steps, context.allocationRules, channel.id, context, pool, quantity, quantity, []);
   }
   const held = onHold(steps, variant, context.now, quantity);
   if (held) quantity = 0;

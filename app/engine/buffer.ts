@@ -1,7 +1,7 @@
 import { ceilBps, ceilTolerant } from "./arithmetic";
 import { riskMultiplierOf } from "./defaults";
 import { type ExplanationStep, formatNumber, percent, stepKind, units } from "./explain";
-import { rankIfApplies, type RuleTarget } from "./rules";
+import { rankIfApplies, type RuleTarget, type ScopeTarget } from "./rules";
 import type { BufferRule, Channel } from "./types";
 
 export interface BufferInput {
@@ -102,7 +102,8 @@ function bufferStep(
  */
 export function bufferFor(input: BufferInput): Buffer {
   const steps: ExplanationStep[] = [];
-  const held = bufferInto(steps, input.rules, input.target, input.channel, input.pool, input.velocityPerDay, input.discontinued, input.runningTotal);
+  const { target } = input;
+  const held = bufferInto(steps, input.rules, target.channelId, target, input.channel, input.pool, input.velocityPerDay, input.discontinued, input.runningTotal);
   return { units: held, steps };
 }
 
@@ -110,7 +111,8 @@ export function bufferFor(input: BufferInput): Buffer {
 export function bufferInto(
   steps: ExplanationStep[],
   rules: readonly BufferRule[],
-  target: RuleTarget,
+  channelId: string,
+  target: ScopeTarget,
   channel: Channel,
   pool: number,
   velocityPerDay: number,
@@ -128,7 +130,7 @@ export function bufferInto(
   let tied = 0;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
-    const rank = rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target, best);
+    const rank = rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, channelId, target, best);
     if (rank < 0) continue;
     const candidate = bufferUnits(rule, channel, pool, velocityPerDay);
     if (rank > best) {

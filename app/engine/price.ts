@@ -7,7 +7,7 @@
 // exact arithmetic and 21.989000000000001 in doubles, and both must publish 21.99.
 
 import { type ExplanationStep, money, percent, stepKind } from "./explain";
-import { rankIfApplies, type RuleTarget } from "./rules";
+import { rankIfApplies } from "./rules";
 import type { Cents, Channel, ScopedRule, VariantFacts } from "./types";
 
 export const PRICE_ROUNDINGS = ["none", "cents99", "cents95", "whole"] as const;
@@ -245,7 +245,7 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
 }
 
 export function listingPrice(context: PriceContext): ListingPrice {
-  const target: RuleTarget = { listingId: context.listingId, channelId: context.channel.id, variant: context.variant };
+  const channelId = context.channel.id;
   const rules = context.priceRules;
   // Pricing with a rule builds its explanation, so find the winners first and price only them.
   let best = -1;
@@ -253,7 +253,7 @@ export function listingPrice(context: PriceContext): ListingPrice {
   let tied = 0;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
-    const rank = rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target, best);
+    const rank = rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, channelId, context, best);
     if (rank < 0) continue;
     if (rank > best) {
       best = rank;
@@ -268,7 +268,7 @@ export function listingPrice(context: PriceContext): ListingPrice {
   // Two price rules at the same level: the higher price protects margin and MAP.
   for (let i = first + 1; tied > 1 && i < rules.length; i++) {
     const rule = rules[i];
-    if (rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target, best) !== best) continue;
+    if (rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, channelId, context, best) !== best) continue;
     tied--;
     const candidate = priceWithRule(context, rule);
     if (candidate.priceCents > chosen.priceCents) chosen = candidate;

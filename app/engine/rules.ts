@@ -6,14 +6,21 @@
 
 import type { RuleScope, ScopedRule, VariantFacts } from "./types";
 
-export interface RuleTarget {
+/**
+ * What a rule's scope is matched against: the listing and its variant. A listing's context is one,
+ * so the hot path matches against the context itself and builds no target object per listing.
+ */
+export interface ScopeTarget {
   listingId: string;
-  channelId: string;
   variant: VariantFacts;
 }
 
+export interface RuleTarget extends ScopeTarget {
+  channelId: string;
+}
+
 export function ruleApplies(rule: ScopedRule, target: RuleTarget): boolean {
-  return rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target) >= 0;
+  return rankIfApplies(rule.channelId, rule.scope, rule.scopeValue, target.channelId, target) >= 0;
 }
 
 export function specificity(rule: ScopedRule): number {
@@ -37,7 +44,7 @@ function scopeRank(scope: RuleScope): number {
   }
 }
 
-function scopeReaches(scope: RuleScope, scopeValue: string | null, target: RuleTarget): boolean {
+function scopeReaches(scope: RuleScope, scopeValue: string | null, target: ScopeTarget): boolean {
   switch (scope) {
     case "channel":
       return true;
@@ -55,8 +62,9 @@ function scopeReaches(scope: RuleScope, scopeValue: string | null, target: RuleT
 }
 
 /**
- * The specificity of a rule (given by its three scoping fields) if it applies to `target`, else
- * -1. With `atLeast`, a rule less specific than that is not looked at further: -1 too.
+ * The specificity of a rule (given by its three scoping fields) if it applies to `target` on the
+ * channel `channelId`, else -1. With `atLeast`, a rule less specific than that is not looked at
+ * further: -1 too.
  *
  * It takes the fields, not the rule, on purpose. Buffer, allocation and price rules are objects of
  * many shapes; a property read inside one function that every kind of rule passes through sees
@@ -65,14 +73,15 @@ function scopeReaches(scope: RuleScope, scopeValue: string | null, target: RuleT
  * own kind of rule, and this function reads none.
  */
 export function rankIfApplies(
-  channelId: string | null,
+  ruleChannelId: string | null,
   scope: RuleScope,
   scopeValue: string | null,
-  target: RuleTarget,
+  channelId: string,
+  target: ScopeTarget,
   atLeast = 0,
 ): number {
-  if (channelId !== null && channelId !== target.channelId) return -1;
-  const rank = scopeRank(scope) * 2 + (channelId === null ? 0 : 1);
+  if (ruleChannelId !== null && ruleChannelId !== channelId) return -1;
+  const rank = scopeRank(scope) * 2 + (ruleChannelId === null ? 0 : 1);
   return rank >= atLeast && scopeReaches(scope, scopeValue, target) ? rank : -1;
 }
 
