@@ -133,7 +133,9 @@ export function useServedApp(): ServedApp {
  * app's scripts have taken over the page, with every asset loaded and nothing thrown.
  */
 export async function expectScreen(page: Page, title: string): Promise<void> {
-  await expect.poll(() => page.getByRole("heading", { level: 1, name: title, exact: true }).count(), { timeout: 15_000 }).toBe(1);
+  // Remix's own error boundary (the app has none at its root) titles the page with the error.
+  const errorTitle = page.getByRole("heading", { level: 1, name: /^(Application Error|\d{3} .*)$/ });
+  await expect.poll(async () => ({ title: await page.getByRole("heading", { level: 1, name: title, exact: true }).count(), error: await errorTitle.allInnerTexts() }), { timeout: 15_000 }).toEqual({ title: 1, error: [] });
   // RemixBrowser sets window.__remixRouter when it hydrates (the server's HTML never has it); the
   // faults, if any, say why it did not.
   const state = async () => ({ hydrated: await page.evaluate(() => "__remixRouter" in window), faults: pageFaults.get(page) ?? [] });

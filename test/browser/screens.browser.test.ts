@@ -1,0 +1,61 @@
+// Every admin screen, in a real browser, on a shop with a row in every table: each renders its
+// title with no error boundary, hydrates, and leaves a full-page PNG in test-artifacts/screens/
+// for a person to look at. A new app.*.tsx screen fails the last test until it is listed here.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { recomputeStaleListings } from "~/recompute/recompute.server";
+import { installShopSession } from "../admin-request";
+import { seedShopWithEveryModel } from "../factories";
+import { expectScreen, screenshot, useServedApp } from "./served-app";
+
+const app = useServedApp();
+
+type Seeded = Awaited<ReturnType<typeof seedShopWithEveryModel>> & { alertId: string };
+
+/**
+ * Route file → the screen's title, the path to open (some screens show more given a query), and
+ * a piece of the seeded shop the screen must show, so a screen that renders only its frame fails.
+ */
+const SCREENS: Record<string, { title: string; path: (s: Seeded) => string; shows: string }> = {
+  "app._index.tsx": { title: "Overview", path: () => "/app", shows: "3 of 10 items" },
+  "app.channels.tsx": { title: "Channels", path: () => "/app/channels", shows: "amazon · A1SELLER · priority 1" },
+  "app.locations.tsx": { title: "Locations", path: () => "/app/locations", shows: "Warehouse" },
+  "app.inventory.tsx": { title: "Inventory", path: (s) => `/app/inventory?explain=${s.listing.id}`, shows: "Why KET-RED on Amazon US gets 6 at 54.99" },
+  "app.buffers.tsx": { title: "Buffers and throttling", path: () => "/app/buffers", shows: "velocity × 2 days + 4" },
+  "app.pricing.tsx": { title: "Pricing and parity", path: () => "/app/pricing", shows: "39.99" },
+  "app.promotions.tsx": { title: "Promotions", path: () => "/app/promotions", shows: "Flash sale" },
+  "app.content.tsx": { title: "Listing content", path: (s) => `/app/content?productId=${s.variant.productId}`, shows: "Acme Kettle" },
+  "app.activity.tsx": { title: "Activity", path: () => "/app/activity", shows: "listing.pushed" },
+  "app.alerts.tsx": { title: "Alerts", path: () => "/app/alerts", shows: "Oversold" },
+  "app.alerts_.$id.tsx": { title: "Oversell", path: (s) => `/app/alerts/${s.alertId}`, shows: "Oversold" },
+};
+/** app.*.tsx routes that are not screens: they answer with a file, not a page. */
+const NOT_SCREENS = ["app.csv.$kind.tsx"];
+
+describe("every admin screen in the browser", () => {
+  let seeded: Seeded;
+
+  beforeAll(async () => {
+    const shop = await seedShopWithEveryModel(prisma);
+    await installShopSession(prisma, shop.shop.domain);
+    await prisma.listing.updateMany({ where: { shopId: shop.shop.id }, data: { staleSince: new Date() } });
+    await recomputeStaleListings(shop.shop.id);
+    const alert = await prisma.alert.findFirstOrThrow({ where: { shopId: shop.shop.id, kind: "OVERSELL" } });
+    seeded = { ...shop, alertId: alert.id };
+  });
+
+  it.each(Object.entries(SCREENS))("%s renders its title, hydrates, and is photographed", async (file, screen) => {
+    const page = await app.embeddedPage(seeded.shop.domain, screen.path(seeded));
+    await expectScreen(page, screen.title);
+    await page.getByText(screen.shows).first().waitFor();
+    await screenshot(page, `screens/${file.replace(/\.tsx$/, "").replace(/[$]/g, "")}`);
+    await page.context().close();
+  });
+
+  it("lists every app.*.tsx screen of app/routes", () => {
+    const routes = readdirSync(path.resolve(import.meta.dirname, "../../app/routes")).filter((f) => /^app\..*\.tsx$/.test(f));
+    expect(routes.filter((f) => !NOT_SCREENS.includes(f)).sort()).toEqual(Object.keys(SCREENS).sort());
+  });
+});
