@@ -94,6 +94,12 @@ export interface ChannelLimits {
   /** Revisions a single listing may take per day (eBay: 250), if the channel caps them. */
   revisionsPerListingPerDay?: number;
   /**
+   * HTTP calls one push of these listings makes, where that is not one per push (Amazon and
+   * Walmart: one per SKU below the feed threshold; TikTok Shop: one per product). The flush takes
+   * that many from the account's rate limiter, and splits pushes no burst could pay for.
+   */
+  callsPerPush?: (listings: ReadonlyArray<{ channelSku: string; externalId?: string | null }>) => number;
+  /**
    * How often its orders API may be polled without exhausting its quota (Amazon's searchOrders
    * restores one call per 180 s); unset: the default ORDER_IMPORT_EVERY_MS.
    */

@@ -5,7 +5,9 @@ import prisma from "~/db.server";
 import { createRedisConnection } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { accepts, RecordingMarketplace, type Answer } from "../../test/recording-marketplace";
-import { flushChannelAccount } from "./flush.server";
+import { AMAZON_LIMITS } from "~/channels/amazon/limits";
+import { TIKTOK_LIMITS } from "~/channels/tiktok/limits";
+import { flushChannelAccount, pacedBatches } from "./flush.server";
 import { SharedRateLimiter } from "./rate-limiter.server";
 
 const redis = createRedisConnection();
@@ -121,5 +123,23 @@ describe("flushing a channel account's outbox", () => {
     const marketplace = new RecordingMarketplace();
     expect((await flushChannelAccount(channel.id, using(marketplace))).status).toBe("skipped");
     expect(marketplace.quantityCalls).toEqual([]);
+  });
+});
+
+describe("pushes paced by the calls they make", () => {
+  const listings = (count: number, productOf: (i: number) => string = (i) => `P${i}`) => Array.from({ length: count }, (_, i) => ({ channelSku: `SKU-${i}`, externalId: productOf(i) }));
+
+  it("given 12 Amazon SKUs (one patch each, burst 5), when paced, then they go as pushes of 5, 5 and 2", () => {
+    expect(pacedBatches(listings(12), AMAZON_LIMITS).map((part) => part.length)).toEqual([5, 5, 2]);
+  });
+
+  it("given 150 Amazon SKUs, above the feed threshold, when paced, then they stay one push (one feed)", () => {
+    expect(pacedBatches(listings(150), AMAZON_LIMITS).map((part) => part.length)).toEqual([150]);
+  });
+
+  it("given 60 TikTok SKUs of 30 products (burst 20), when paced, then each push holds at most 20 products", () => {
+    const parts = pacedBatches(listings(60, (i) => `P${Math.floor(i / 2)}`), TIKTOK_LIMITS);
+    expect(parts.map((part) => new Set(part.map((l) => l.externalId)).size)).toEqual([20, 10]);
+    expect(parts.flat()).toHaveLength(60);
   });
 });

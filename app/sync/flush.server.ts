@@ -1,5 +1,5 @@
 import type { Channel, PrismaClient } from "@prisma/client";
-import { ChannelError, type Connector, type PushOutcome } from "~/channels/connector";
+import { ChannelError, type ChannelLimits, type Connector, type PushOutcome } from "~/channels/connector";
 import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
 import { raiseListingSuspended } from "~/alerts/events.server";
@@ -37,6 +37,26 @@ export interface FlushResult {
   latenciesMs: number[];
 }
 
+/**
+ * A push split so each part's calls fit in the account's burst (callsPerPush); a push that costs
+ * no more than the burst, a feed for instance, stays whole.
+ */
+export function pacedBatches<T extends { channelSku: string; externalId?: string | null }>(batch: T[], limits: Pick<ChannelLimits, "burst" | "callsPerPush">): T[][] {
+  const cost = limits.callsPerPush;
+  if (!cost || cost(batch) <= limits.burst) return [batch];
+  const parts: T[][] = [];
+  let part: T[] = [];
+  for (const item of batch) {
+    if (part.length > 0 && cost([...part, item]) > limits.burst) {
+      parts.push(part);
+      part = [];
+    }
+    part.push(item);
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -66,14 +86,17 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
   }
   const outcomes = { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent };
 
-  const call = async <T>(batch: T[], push: (batch: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>) => {
-    if (!(await deps.limiter.take(channelId, connector.limits))) {
-      // The account's budget is spoken for by other workers: leave the rest for the next flush.
-      for (const item of batch as { channelSku: string }[]) into.set(item.channelSku, { channelSku: item.channelSku, status: "retry", message: "rate limit", retryAfterMs: 1000 });
-      return;
+  const call = async <T extends { channelSku: string; externalId?: string | null }>(batch: T[], push: (batch: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>) => {
+    for (const paced of pacedBatches(batch, connector.limits)) {
+      const cost = connector.limits.callsPerPush?.(paced) ?? 1;
+      if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost))) {
+        // The account's budget is spoken for by other workers: leave the rest for the next flush.
+        for (const item of paced) into.set(item.channelSku, { channelSku: item.channelSku, status: "retry", message: "rate limit", retryAfterMs: 1000 });
+        continue;
+      }
+      result.calls++;
+      for (const outcome of await push(paced)) into.set(outcome.channelSku, outcome);
     }
-    result.calls++;
-    for (const outcome of await push(batch)) into.set(outcome.channelSku, outcome);
   };
 
   try {

@@ -44,11 +44,14 @@ export class SharedRateLimiter {
     return { granted: granted === 1, waitMs };
   }
 
-  /** Waits (up to `maxWaitMs`) until a request may go; false if it would have to wait longer. */
-  async take(account: string, limit: RateLimit, maxWaitMs = 30_000): Promise<boolean> {
+  /**
+   * Waits (up to `maxWaitMs`) until `cost` requests may go; false if it would have to wait longer.
+   * A cost above the burst could never be granted: callers split their work (see pacedBatches).
+   */
+  async take(account: string, limit: RateLimit, cost = 1, maxWaitMs = 30_000): Promise<boolean> {
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
-      const { granted, waitMs } = await this.tryTake(account, limit);
+      const { granted, waitMs } = await this.tryTake(account, limit, Math.min(cost, limit.burst));
       if (granted) return true;
       if (Date.now() + waitMs > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, waitMs));

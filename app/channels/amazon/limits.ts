@@ -59,6 +59,9 @@ export const AMAZON_LIMITS: ChannelLimits = {
   requestsPerSecond: USAGE_PLANS.patchListingsItem.rate,
   burst: USAGE_PLANS.patchListingsItem.burst,
   feedThreshold: FEED_THRESHOLD,
+  // Below the threshold each SKU is one patchListingsItem; above it the push is a feed, whose
+  // calls (createFeed, getFeed) have usage plans of their own.
+  callsPerPush: (listings) => (listings.length > FEED_THRESHOLD ? 0 : listings.length),
   // searchOrders restores one call per 1/rate seconds (180 s); polling faster only spends the burst
   // and then meets 429s. Orders sooner than that come from Amazon's ORDER_CHANGE notification.
   ordersPollEveryMs: Math.ceil(1000 / USAGE_PLANS.searchOrders.rate),

@@ -49,4 +49,6 @@ export const TIKTOK_LIMITS: ChannelLimits = {
   // Assumption: TikTok rate-limits per app and shop without publishing numbers; 10/s, burst 20.
   requestsPerSecond: 10,
   burst: 20,
+  // One call per product (its externalId) in the push.
+  callsPerPush: (listings) => new Set(listings.map((l) => l.externalId ?? l.channelSku)).size,
 };

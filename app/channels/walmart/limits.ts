@@ -34,4 +34,6 @@ export const WALMART_LIMITS: ChannelLimits = {
   requestsPerSecond: SINGLE_UPDATES_PER_SECOND,
   burst: 10,
   feedThreshold: FEED_THRESHOLD,
+  // Below the threshold each SKU is one PUT; above it one feed (limited per hour on its own).
+  callsPerPush: (listings) => (listings.length >= FEED_THRESHOLD ? 0 : listings.length),
 };
