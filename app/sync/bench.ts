@@ -1,5 +1,5 @@
 // Benchmark: inventory changes through the whole pipeline.
-//   npx tsx app/sync/bench.ts [changes=10000] [skus=1000] [steadySeconds=20]
+//   npx tsx app/sync/bench.ts [changes=10000] [skus=1000] [steadySeconds=10] [singles=40]
 // Shopify (simulated) → signed webhook → the app's /webhooks route → Redis → the real workers →
 // mirror → engine → outbox → connectors → Amazon, eBay, Walmart and TikTok Shop (simulated, rate
 // limits at the simulators' defaults: the documented values, or the simulators' stated assumptions).
@@ -7,12 +7,15 @@
 // them at their own production intervals.
 //
 // Phase 1, a burst: `changes` stock changes spread over `skus` SKUs, sent as fast as Shopify's
-// webhooks are answered. Phase 2, steady: single changes at 100 per second.
+// webhooks are answered. Phase 2, steady: single changes at 100 per second. Phase 3: single
+// changes one at a time (500 ms apart).
 // Latency of a change = from the Shopify change to the first moment the marketplace shows a
 // quantity that includes it (each SKU's stock only rises, so "includes" is "at least"), sampled
 // every 20 ms in this process. Calls are counted at the simulators. Uses a scratch database and
 // its own Redis prefix, both removed at the end.
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { Redis } from "ioredis";
 import { createEmptyDatabase, dropDatabase, migrate } from "../../test/global-setup";
 
@@ -75,7 +78,24 @@ const drifted = (await prisma.listing.findMany({ where: { shopId: rig.shopId }, 
 if (drifted.length > 0) throw new Error(`${drifted.length} listings start out of sync (the engine's numbers are not the anchor's here)`);
 console.log(`set-up: ${variants.length} SKUs × 4 marketplaces in sync in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
 
-const workers = createWorkers(connection);
+// The workers run as the service runs them: their own process (`npm run worker`), reaching the
+// simulators over HTTP through each channel's stored endpoints. In this process they would share
+// one core with the simulators, the webhook route and the sampler, and measure that contention.
+// BENCH_WORKERS=inline keeps them here (the earlier form of this bench).
+const inlineWorkers = process.env.BENCH_WORKERS === "inline";
+const workers = inlineWorkers ? createWorkers(connection) : [];
+const workerProcesses = inlineWorkers ? [] : [spawnWorkerProcess()];
+if (!inlineWorkers) await eventually(async () => (await queues().webhooks.getWorkers()).length > 0, 30_000, "the worker process connected");
+console.log(`workers: ${inlineWorkers ? "in the bench's process" : `${workerProcesses.length} process (npm run worker)`}`);
+
+function spawnWorkerProcess(): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { cwd: path.resolve(import.meta.dirname, "../.."), env: process.env, stdio: ["ignore", "inherit", "inherit"] });
+  child.on("exit", (code, signal) => {
+    if (!stopping) console.error(`the worker process exited early (${code ?? signal})`);
+  });
+  return child;
+}
+let stopping = false;
 
 // ---------------------------------------------------------------- measuring
 interface Change {
@@ -221,13 +241,29 @@ for (let sent = 0; sent < steadyChanges; sent++) {
 }
 await report("steady 100 changes/s", steadyChanges, Math.min(steadyChanges, variants.length), steadyStarted, steadyDate, steadyMarks, 30_000);
 
+// ---------------------------------------------------------------- phase 3: single changes
+// One change at a time, 500 ms apart, after the backlog has drained: the pipeline's own latency,
+// where no marketplace quota is the limit.
+const singles = Number(process.argv[5] ?? 40);
+await eventually(() => openCount() === 0, 60_000, "the steady phase drained").catch(() => undefined);
+const singleMarks = marks();
+const singleStarted = performance.now();
+const singleDate = new Date();
+for (let sent = 0; sent < singles; sent++) {
+  change((sent * 13) % variants.length);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+await report("single changes, one every 500 ms", singles, Math.min(singles, variants.length), singleStarted, singleDate, singleMarks, 30_000);
+
 const stuck = await prisma.listing.groupBy({ by: ["syncState"], where: { shopId: rig.shopId }, _count: true });
 console.log(`\nlistings by state at the end: ${stuck.map((s) => `${s.syncState} ${s._count}`).join(", ")}`);
 
 // ---------------------------------------------------------------- clean up
 clearInterval(sampler);
 clearInterval(backlogSampler);
+stopping = true;
 await Promise.all(workers.map((w) => w.close()));
+await Promise.all(workerProcesses.map((child) => new Promise((resolve) => child.once("exit", resolve).kill("SIGTERM"))));
 await queues().close();
 await closeSharedRevisionRedis();
 connection.disconnect();
