@@ -51,7 +51,7 @@ describe("every admin screen in the browser", () => {
     await expectScreen(page, screen.title);
     await page.getByText(screen.shows).first().waitFor();
     await screenshot(page, `screens/${file.replace(/\.tsx$/, "").replace(/[$]/g, "")}`);
-    await page.context().close();
+    await page.close();
   });
 
   it("lists every app.*.tsx screen of app/routes", () => {

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import prisma from "~/db.server";
 import { sqlFor } from "~/lib/sql.server";
@@ -74,6 +74,7 @@ export function useServedApp(): ServedApp {
   const base = `http://127.0.0.1:${port}`;
   let server: ChildProcess | undefined;
   let browser: Browser | undefined;
+  const contexts = new Map<string, { context: BrowserContext; token: string }>();
 
   beforeAll(async () => {
     if (!existsSync(path.join(buildDir, "server/index.js"))) throw new Error(`No build at ${buildDir}: run \`npm run build\` first (or set ANCHORLINE_BUILD_DIR)`);
@@ -109,10 +110,18 @@ export function useServedApp(): ServedApp {
     base,
     async embeddedPage(shop, pathname) {
       if (!browser) throw new Error("useServedApp(): the browser starts in beforeAll; open pages inside a test");
-      const token = await sessionToken(shop, 600);
-      const context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: 1280, height: 1600 } });
-      await context.route(/^https:\/\/cdn\.shopify\.com\/shopifycloud\/app-bridge\.js/, (route) => route.fulfill({ contentType: "text/javascript", body: appBridgeStub(token) }));
-      await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+      // One browser context per shop: its pages share the browser's cache of the app's assets
+      // (Polaris alone is ~0.5 MB), and the token outlives any one file's tests.
+      let shopContext = contexts.get(shop);
+      if (!shopContext) {
+        const token = await sessionToken(shop, 900);
+        const context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: 1280, height: 1600 } });
+        await context.route(/^https:\/\/cdn\.shopify\.com\/shopifycloud\/app-bridge\.js/, (route) => route.fulfill({ contentType: "text/javascript", body: appBridgeStub(token) }));
+        await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+        shopContext = { context, token };
+        contexts.set(shop, shopContext);
+      }
+      const { context, token } = shopContext;
       const page = await context.newPage();
       const faults: string[] = [];
       pageFaults.set(page, faults);
