@@ -173,50 +173,63 @@ export const NEUTRAL_PRICE_RULE: PriceRule = {
   maxPriceCents: null,
 };
 
+/** 1 for a step taken, 0 for one skipped: counts a price explanation before it is built. */
+const present = (step: ExplanationStep | null): number => (step === null ? 0 : 1);
+
 function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
   const { channel, mapCents } = context;
-  const steps: ExplanationStep[] = [];
   const notices: PriceNotice[] = [];
+  // Each optional step is held in its own variable and the explanation built once at its final
+  // length (below): an array pushed to from empty reserves 17 slots, and every listing keeps its
+  // price explanation of about four steps.
+  let percentStep: ExplanationStep | null = null;
+  let amountStep: ExplanationStep | null = null;
+  let zeroStep: ExplanationStep | null = null;
+  let roundStep: ExplanationStep | null = null;
+  let cappedStep: ExplanationStep | null = null;
+  let mapStep: ExplanationStep | null = null;
+  let floorStep: ExplanationStep | null = null;
 
   let anchor = context.shopifyPriceCents;
+  let anchorStep: ExplanationStep;
   if (rule.mapIsAnchor && mapCents !== null) {
     anchor = mapCents;
-    steps.push(anchorMapStep(anchor, anchor, mapCents));
+    anchorStep = anchorMapStep(anchor, anchor, mapCents);
   } else {
     if (rule.mapIsAnchor) notices.push(new PriceNotice("mapAnchorMissing"));
-    steps.push(anchorShopifyStep(anchor, anchor, anchor));
+    anchorStep = anchorShopifyStep(anchor, anchor, anchor);
   }
 
   let price = anchor;
   if (rule.differentialBps !== 0) {
     const next = applyDifferential(price, rule.differentialBps);
-    steps.push(differentialPercentStep(next - price, next, rule.differentialBps, channel.name));
+    percentStep = differentialPercentStep(next - price, next, rule.differentialBps, channel.name);
     price = next;
   }
   if (rule.differentialCents !== 0) {
     const next = price + rule.differentialCents;
-    steps.push(differentialAmountStep(rule.differentialCents, next, rule.differentialCents, channel.name));
+    amountStep = differentialAmountStep(rule.differentialCents, next, rule.differentialCents, channel.name);
     price = next;
   }
   if (price < 0) {
-    steps.push(notNegativeStep(-price, 0));
+    zeroStep = notNegativeStep(-price, 0);
     price = 0;
   }
   if (rule.rounding !== "none") {
     const next = roundPrice(price, rule.rounding);
-    steps.push(roundingStep(next - price, next, rule.rounding));
+    roundStep = roundingStep(next - price, next, rule.rounding);
     price = next;
   }
   if (rule.maxPriceCents !== null && price > rule.maxPriceCents) {
     const next = rule.maxPriceCents;
     notices.push(new PriceNotice("priceCapped", price, next));
-    steps.push(capStep(next - price, next, next));
+    cappedStep = capStep(next - price, next, next);
     price = next;
   }
   // MAP last: it is the one floor that must hold whatever the other rules said.
   if (mapCents !== null && price < mapCents) {
     notices.push(new PriceNotice("mapClamped", price, mapCents));
-    steps.push(mapFloorStep(mapCents - price, mapCents, mapCents));
+    mapStep = mapFloorStep(mapCents - price, mapCents, mapCents);
     price = mapCents;
   }
 
@@ -234,13 +247,23 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
         unprofitable = true;
         notices.push(new PriceNotice("unprofitable", price, floorCents));
       }
-      steps.push(
-        feeFloorStep(0, price, context.costCents, rule.fixedFeeCents, rule.shippingCents, rule.feeBps, rule.minMarginBps, floorCents),
-      );
+      floorStep = feeFloorStep(0, price, context.costCents, rule.fixedFeeCents, rule.shippingCents, rule.feeBps, rule.minMarginBps, floorCents);
     }
   }
 
-  steps.push(resultStep(0, price, channel.name));
+  const steps = new Array<ExplanationStep>(
+    2 + present(percentStep) + present(amountStep) + present(zeroStep) + present(roundStep) + present(cappedStep) + present(mapStep) + present(floorStep),
+  );
+  let n = 0;
+  steps[n++] = anchorStep;
+  if (percentStep !== null) steps[n++] = percentStep;
+  if (amountStep !== null) steps[n++] = amountStep;
+  if (zeroStep !== null) steps[n++] = zeroStep;
+  if (roundStep !== null) steps[n++] = roundStep;
+  if (cappedStep !== null) steps[n++] = cappedStep;
+  if (mapStep !== null) steps[n++] = mapStep;
+  if (floorStep !== null) steps[n++] = floorStep;
+  steps[n] = resultStep(0, price, channel.name);
   return { listingId: context.listingId, priceCents: price, anchorCents: anchor, floorCents, unprofitable, notices, explanation: steps };
 }
 
