@@ -1,7 +1,9 @@
 import { Worker } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisConnection, queuePrefix, queues, QUEUE_NAMES } from "~/queues.server";
-import { requestRecompute } from "./stale.server";
+import prisma from "~/db.server";
+import { seedShopWithEveryModel } from "../../test/factories";
+import { isDeadlock, requestRecompute, retryingDeadlocks } from "./stale.server";
 
 const connection = createRedisConnection();
 
@@ -45,5 +47,47 @@ describe("asking for a shop's recompute", () => {
 
     expect(runs).toHaveLength(2);
     expect(mostAtOnce).toBe(1);
+  });
+});
+
+describe("stale marks caught in a deadlock", () => {
+  it("given two transactions that lock two listings in opposite orders, when PostgreSQL breaks the deadlock, then the victim's error is recognised as one", async () => {
+    const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
+    const [a, b] = await Promise.all(
+      ["DL-A", "DL-B"].map((sku) => prisma.listing.create({ data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: sku } })),
+    );
+    let bothHoldTheirFirst!: () => void;
+    const gate = new Promise<void>((resolve) => (bothHoldTheirFirst = resolve));
+    let holding = 0;
+    const lockInOrder = (first: string, second: string) =>
+      prisma.$transaction(async (tx) => {
+        await tx.listing.update({ where: { id: first }, data: { staleSince: new Date() } });
+        if (++holding === 2) bothHoldTheirFirst();
+        await gate;
+        await tx.listing.update({ where: { id: second }, data: { staleSince: new Date() } });
+      });
+    const outcomes = await Promise.allSettled([lockInOrder(a.id, b.id), lockInOrder(b.id, a.id)]);
+    const failures = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+    expect(failures).toHaveLength(1);
+    expect(isDeadlock(failures[0].reason)).toBe(true);
+    expect(isDeadlock(new Error("unique constraint failed"))).toBe(false);
+  });
+
+  it("given a mark that loses two deadlocks, when retried, then its third run counts; another error is thrown at once", async () => {
+    let runs = 0;
+    const marked = await retryingDeadlocks(async () => {
+      if (++runs < 3) throw Object.assign(new Error("Transaction failed due to a write conflict or a deadlock. Please retry your transaction"), { code: "P2034" });
+      return 42;
+    });
+    expect([marked, runs]).toEqual([42, 3]);
+
+    let otherRuns = 0;
+    await expect(
+      retryingDeadlocks(async () => {
+        otherRuns++;
+        throw new Error("relation does not exist");
+      }),
+    ).rejects.toThrow("relation does not exist");
+    expect(otherRuns).toBe(1);
   });
 });

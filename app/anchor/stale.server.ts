@@ -33,6 +33,32 @@ const MARK_STOCK_CHANGES_STALE = `
         )
     )`;
 
+/**
+ * A mark is one UPDATE over many listings while recompute, flushes and other marks write some of
+ * the same rows in their own order, so PostgreSQL can pick it as a deadlock's victim (seen when a
+ * merchant saved throttling during the demo's sale). Setting staleSince again is harmless, so the
+ * mark is simply run again.
+ */
+const DEADLOCK_ATTEMPTS = 5;
+
+export function isDeadlock(error: unknown): boolean {
+  const e = error as { code?: string; meta?: { code?: string }; message?: string } | null;
+  // P2034: Prisma's "write conflict or a deadlock"; 40P01 / 40001: PostgreSQL's deadlock_detected
+  // and serialization_failure, as pg reports them or as Prisma passes them on from a raw query.
+  return !!e && (e.code === "P2034" || e.code === "40P01" || e.code === "40001" || e.meta?.code === "40P01" || /deadlock detected/i.test(e.message ?? ""));
+}
+
+export async function retryingDeadlocks<T>(mark: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mark();
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+    }
+  }
+}
+
 /** Marks the listings a stock change of `variantIds` at `locationId` can move (see above). */
 export async function markStockChangeStale(
   prisma: PrismaClient,
@@ -41,7 +67,7 @@ export async function markStockChangeStale(
   locationId: string | null,
 ): Promise<number> {
   if (variantIds.length === 0) return 0;
-  return prisma.$executeRawUnsafe(MARK_STOCK_CHANGES_STALE, shopId, variantIds, variantIds.map(() => locationId));
+  return retryingDeadlocks(() => prisma.$executeRawUnsafe(MARK_STOCK_CHANGES_STALE, shopId, variantIds, variantIds.map(() => locationId)));
 }
 
 /**
@@ -51,10 +77,7 @@ export async function markStockChangeStale(
  */
 export async function markStockChangesStale(shopId: string, changes: { variantId: string; locationId: string | null }[]): Promise<void> {
   if (changes.length === 0) return;
-  await sqlFor().rows(
-    MARK_STOCK_CHANGES_STALE,
-    [shopId, changes.map((c) => c.variantId), changes.map((c) => c.locationId)],
-  );
+  await retryingDeadlocks(() => sqlFor().rows(MARK_STOCK_CHANGES_STALE, [shopId, changes.map((c) => c.variantId), changes.map((c) => c.locationId)]));
 }
 
 /** Every listing of these variants (a price, status or content change), bundles included. */
@@ -64,10 +87,12 @@ export async function markVariantsStale(prisma: PrismaClient, shopId: string, va
 
 /** Every listing of the shop, or of some channels (a rule, location or channel setting changed). */
 export async function markChannelsStale(prisma: PrismaClient, shopId: string, channelIds?: string[]): Promise<number> {
-  const { count } = await prisma.listing.updateMany({
-    where: { shopId, ...(channelIds ? { channelId: { in: channelIds } } : {}) },
-    data: { staleSince: new Date() },
-  });
+  const { count } = await retryingDeadlocks(() =>
+    prisma.listing.updateMany({
+      where: { shopId, ...(channelIds ? { channelId: { in: channelIds } } : {}) },
+      data: { staleSince: new Date() },
+    }),
+  );
   return count;
 }
 
