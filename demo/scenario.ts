@@ -284,8 +284,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   // ------------------------------------------------------------ 4. throttling
   log("");
   const last = world.variants[5];
-  const lastUnits = 12;
-  const threshold = 6;
+  // A threshold protects the last units when it exceeds the sales still in flight: orders per second
+  // × the seconds from a sale to every marketplace showing it. Buyers here place about 3 orders/s
+  // and the pipeline takes 1–2 s under the demo's load, so 5–6 units are in flight: 8 covers them
+  // (the merchant's velocity-based buffer computes the same thing from order history).
+  const lastUnits = 16;
+  const threshold = 8;
+  const buyChance = 0.4;
+  const roundMs = 500;
   log(`▶ 4. Low-stock throttling: below ${threshold} units only Amazon (priority 1) lists ${last.sku}; ${lastUnits} units, buyers on all four marketplaces`);
   for (const m of ["ebay", "walmart", "tiktok"] as const) {
     const channel = world.channels[m];
@@ -298,15 +304,15 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   log(`  before: Shopify ${world.anchorQuantity(last)}; ${shows(last)}`);
   const throttledAway = Object.fromEntries(MARKETPLACES.map((m) => [m, 0])) as Record<Marketplace, number>;
   let lastShown = "";
-  for (let round = 0; round < 60 && MARKETPLACES.some((m) => (world.quantityOn(m, last) ?? 0) > 0); round++) {
+  for (let round = 0; round < 80 && MARKETPLACES.some((m) => (world.quantityOn(m, last) ?? 0) > 0); round++) {
     for (const m of MARKETPLACES) {
-      if (Math.random() < 0.5) continue;
+      if (Math.random() > buyChance) continue;
       if (tryBuy(m, last, 1)) ordersAt[m]++;
       else throttledAway[m]++;
     }
     const line = `  Shopify ${world.anchorQuantity(last)}; ${shows(last)}`;
     if (line !== lastShown) log((lastShown = line));
-    await sleep(400);
+    await sleep(roundMs);
   }
   await importAll();
   await waitForSync("after the last units", 60_000);
