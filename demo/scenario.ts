@@ -5,6 +5,7 @@
 // the new quantities to every other marketplace.
 import type { PrismaClient } from "@prisma/client";
 import { requestRecompute } from "~/anchor/stale.server";
+import { EBAY_LIMITS } from "~/channels/ebay";
 import type { Queues } from "~/queues.server";
 import type { StoreEvent } from "../simulators/shopify/store";
 import { saveParityEdge, savePriceRule } from "~/services/pricing.server";
@@ -144,8 +145,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   // (keepLastIfActive), so a slow account cannot fill every order-import slot with its own jobs.
   const importOrders = (channelId: string) =>
     queues["order-import"].add("import", { channelId }, { deduplication: { id: `demo-order-import:${channelId}`, keepLastIfActive: true } });
+  // eBay's getOrders returns an order only some seconds after the sale (its window ends
+  // ordersVisibleAfterMs before now): the import its notification starts runs once it is visible.
+  const visibleAfterMs: Partial<Record<Marketplace, number>> = { ebay: EBAY_LIMITS.ordersVisibleAfterMs };
   const notify = (m: Marketplace) => {
-    if (m !== "amazon") void importOrders(world.channels[m].id);
+    if (m === "amazon") return;
+    const wait = visibleAfterMs[m];
+    if (wait === undefined) void importOrders(world.channels[m].id);
+    else setTimeout(() => void importOrders(world.channels[m].id), wait + 250);
   };
 
   /** A simulated buyer: buys only what the marketplace lists, as a real one can. */
@@ -196,6 +203,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     prisma.channelOrder.count({ where: { shopId: world.shopId, oversold: true, importedAt: { gte: runStart }, lines: { some: { listing: { variant: { sku: { in: skus.map((v) => v.sku) } } } } } } });
   const importAll = async () => {
     await world.amazon.state.notificationsSettled();
+    // The last sales become visible to every orders API first.
+    await sleep(Math.max(0, ...Object.values(visibleAfterMs)) + 250);
     // A last sweep of every account, as the scheduled polling would do.
     for (const channelId of channelIds) await importOrders(channelId);
   };

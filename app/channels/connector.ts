@@ -100,6 +100,11 @@ export interface ChannelLimits {
    */
   callsPerPush?: (listings: ReadonlyArray<{ channelSku: string; externalId?: string | null }>) => number;
   /**
+   * How long after a sale its orders API returns it (eBay: the poll's window ends this long before
+   * now); an import started by a notification of the sale waits this long.
+   */
+  ordersVisibleAfterMs?: number;
+  /**
    * How often its orders API may be polled without exhausting its quota (Amazon's searchOrders
    * restores one call per 180 s); unset: the default ORDER_IMPORT_EVERY_MS.
    */

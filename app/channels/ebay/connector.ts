@@ -42,6 +42,7 @@ export const EBAY_LIMITS: ChannelLimits = {
   requestsPerSecond: REQUESTS_PER_SECOND,
   burst: BURST,
   revisionsPerListingPerDay: REVISIONS_PER_LISTING_PER_DAY,
+  ordersVisibleAfterMs: DEFAULT_ORDER_SETTLE_MS,
 };
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -20,8 +20,13 @@ export const FEED_MAX_ITEMS = 1000;
  */
 export const FEED_THRESHOLD = 50;
 
-/** Assumption: single-item inventory and price updates at 300 per minute per seller. */
+/**
+ * Assumption: single-item inventory and price updates at 300 per minute per seller, a minute's
+ * worth available at once (the same assumption as simulators/walmart/limits.ts). Both kinds share
+ * one budget here, where Walmart counts them apart: we stay under either.
+ */
 const SINGLE_UPDATES_PER_SECOND = 5;
+const SINGLE_UPDATES_BURST = 300;
 
 /** getAllOrders: `limit` "Cannot be larger than 200" (orders definition). */
 export const ORDERS_PAGE_LIMIT = 200;
@@ -32,7 +37,7 @@ export const TOKEN_RENEW_MARGIN_MS = 60_000;
 export const WALMART_LIMITS: ChannelLimits = {
   maxBatch: FEED_MAX_ITEMS,
   requestsPerSecond: SINGLE_UPDATES_PER_SECOND,
-  burst: 10,
+  burst: SINGLE_UPDATES_BURST,
   feedThreshold: FEED_THRESHOLD,
   // Below the threshold each SKU is one PUT; above it one feed (limited per hour on its own).
   callsPerPush: (listings) => (listings.length >= FEED_THRESHOLD ? 0 : listings.length),
