@@ -62,25 +62,29 @@ function unchanged(stored: DesiredContent | null, next: DesiredContent | null): 
   return sameJson(stored.fields, next.fields) && sameJson(ownIssues(stored.issues), ownIssues(next.issues));
 }
 
-/** Writes one listing's new desired content unless a newer desired state got there first. */
+/**
+ * Writes one listing's new desired content unless a newer desired state got there first. Content
+ * only ever makes a listing PENDING (a held one stays held: its price waits for the merchant);
+ * it never settles one, since only an acknowledged push does. The state is decided on the row as
+ * it is when written: deciding it on the first read once put back IN_SYNC over a quantity the
+ * recompute had made PENDING meanwhile, and that quantity was never pushed.
+ */
 async function writeDesiredContent(prisma: PrismaClient, listing: ListingWithSource, desired: DesiredContent | null): Promise<{ written: boolean; pending: boolean }> {
   const pending = contentToPush(desired, listing.pushedContent) !== null;
-  // A held listing stays held (its price waits for the merchant): content is no reason to release
-  // it, and goes out with the listing's next push.
-  const state = listing.syncState === "HELD" ? "HELD" : pending ? "PENDING" : listing.syncState;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const version = attempt === 0 ? listing.desiredVersion : (await prisma.listing.findUnique({ where: { id: listing.id }, select: { desiredVersion: true } }))?.desiredVersion;
-    if (version === undefined) return { written: false, pending: false };
+  let current: { desiredVersion: number; syncState: ListingWithSource["syncState"] } | null = listing;
+  for (let attempt = 0; attempt < 3 && current; attempt++) {
+    const becomesPending = pending && current.syncState !== "HELD";
     const { count } = await prisma.listing.updateMany({
-      where: { id: listing.id, desiredVersion: version },
+      where: { id: listing.id, desiredVersion: current.desiredVersion, syncState: current.syncState },
       data: {
         desiredContent: desired === null ? Prisma.DbNull : (desired as unknown as Prisma.InputJsonValue),
         desiredVersion: { increment: 1 },
         desiredAt: new Date(),
-        syncState: state,
+        ...(becomesPending ? { syncState: "PENDING" as const } : {}),
       },
     });
-    if (count === 1) return { written: true, pending: pending && state === "PENDING" };
+    if (count === 1) return { written: true, pending: becomesPending };
+    current = await prisma.listing.findUnique({ where: { id: listing.id }, select: { desiredVersion: true, syncState: true } });
   }
   return { written: false, pending: false };
 }

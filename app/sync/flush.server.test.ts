@@ -126,6 +126,23 @@ describe("flushing a channel account's outbox", () => {
   });
 });
 
+describe("a pending listing with nothing left to send", () => {
+  it("given a listing the channel already shows as desired (its content held back by validation), when flushed, then it is in sync without a call, and a held one stays held", async () => {
+    const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
+    const base = { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, desiredQuantity: 7, pushedQuantity: 7, desiredVersion: 3, pushedVersion: 2, desiredAt: new Date() };
+    const idle = await prisma.listing.create({ data: { ...base, channelSku: "NOTHING-1", syncState: "PENDING", desiredContent: { fields: { title: "T" }, issues: [{ field: "images", severity: "error", message: "0 images" }] } } });
+    const held = await prisma.listing.create({ data: { ...base, channelSku: "NOTHING-2", syncState: "HELD", desiredPriceCents: 999, pushedPriceCents: 1999 } });
+    const marketplace = new RecordingMarketplace(accepts);
+
+    await flushChannelAccount(channels.ebay.id, using(marketplace));
+
+    const sent = [...marketplace.quantityCalls, ...marketplace.priceCalls, ...marketplace.contentCalls].flat().map((u) => u.channelSku);
+    expect(sent.filter((sku) => sku.startsWith("NOTHING-"))).toEqual([]);
+    expect(await prisma.listing.findUniqueOrThrow({ where: { id: idle.id } })).toMatchObject({ syncState: "IN_SYNC", pushedVersion: 3 });
+    expect(await prisma.listing.findUniqueOrThrow({ where: { id: held.id } })).toMatchObject({ syncState: "HELD", pushedVersion: 2 });
+  });
+});
+
 describe("pushes paced by the calls they make", () => {
   const listings = (count: number, productOf: (i: number) => string = (i) => `P${i}`) => Array.from({ length: count }, (_, i) => ({ channelSku: `SKU-${i}`, externalId: productOf(i) }));
 

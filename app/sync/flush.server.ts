@@ -5,7 +5,7 @@ import defaultPrisma from "~/db.server";
 import { raiseListingSuspended } from "~/alerts/events.server";
 import { logger } from "~/lib/logger.server";
 import { contentToPush } from "~/content/diff";
-import { pendingListings, recordAcknowledged, recordContentRejected, recordRejected, recordRetry, type PendingListing, type PushRecord } from "./outbox.server";
+import { pendingListings, recordAcknowledged, recordContentRejected, recordNothingToSend, recordRejected, recordRetry, type PendingListing, type PushRecord } from "./outbox.server";
 import type { SharedRateLimiter } from "./rate-limiter.server";
 
 // Draining one channel account's outbox: the channel-sync queue's job. Newest desired state only
@@ -151,10 +151,14 @@ async function recordOutcomes(
 ) {
   const now = Date.now();
   const acknowledged: PushRecord[] = [];
+  const nothingToSend: PendingListing[] = [];
   for (const listing of listings) {
     const content = contentOutcome.get(listing.channelSku);
     const outcomes = [quantityOutcome.get(listing.channelSku), priceOutcome.get(listing.channelSku), content].filter((o): o is PushOutcome => Boolean(o));
-    if (outcomes.length === 0) continue;
+    if (outcomes.length === 0) {
+      nothingToSend.push(listing);
+      continue;
+    }
     if (content?.status === "rejected") {
       // Refused content does not fail the listing: its quantity and price keep syncing.
       result.rejected++;
@@ -184,4 +188,5 @@ async function recordOutcomes(
     }
   }
   await recordAcknowledged(prisma, acknowledged);
+  await recordNothingToSend(prisma, nothingToSend);
 }

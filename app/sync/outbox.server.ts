@@ -82,6 +82,22 @@ export async function recordRejected(prisma: PrismaClient, listing: PendingListi
 }
 
 /**
+ * Pending listings whose every number the channel already acknowledged, and whose content has
+ * nothing it could send (unchanged, or held back by its own validation): in sync as they are. Left
+ * PENDING they would be read by every flush, forever. A held listing stays held; a listing whose
+ * desired state moved on meanwhile stays pending for the next flush.
+ */
+export async function recordNothingToSend(prisma: PrismaClient, listings: PendingListing[]): Promise<void> {
+  for (const listing of listings) {
+    if (listing.syncState !== "PENDING") continue;
+    await prisma.listing.updateMany({
+      where: { id: listing.id, desiredVersion: listing.desiredVersion, syncState: "PENDING" },
+      data: { syncState: "IN_SYNC", pushedVersion: listing.desiredVersion, syncMessage: null, attempts: 0 },
+    });
+  }
+}
+
+/**
  * The channel refused the listing's content. Its quantity and price still sync: the refusal is kept
  * with the desired content as an issue (shown on the content preview, and keeping this content from
  * being pushed again until it changes), not as a failed listing.
