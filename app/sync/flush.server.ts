@@ -86,10 +86,10 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
   }
   const outcomes = { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent };
 
-  const call = async <T extends { channelSku: string; externalId?: string | null }>(batch: T[], push: (batch: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>) => {
+  const call = async <T extends { channelSku: string; externalId?: string | null }>(batch: T[], push: (batch: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>, maxWaitMs = 30_000) => {
     for (const paced of pacedBatches(batch, connector.limits)) {
       const cost = connector.limits.callsPerPush?.(paced) ?? 1;
-      if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost))) {
+      if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost, maxWaitMs))) {
         // The account's budget is spoken for by other workers: leave the rest for the next flush.
         for (const item of paced) into.set(item.channelSku, { channelSku: item.channelSku, status: "retry", message: "rate limit", retryAfterMs: 1000 });
         continue;
@@ -117,12 +117,17 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
         priceOutcome,
       );
     }
+    // Content takes only the budget that is free now: a first sync's content (a call per SKU on
+    // some channels) waited for at the limiter kept one flush busy for minutes, and the stock
+    // changes behind it waited too (the demo's first start oversold that way). What does not fit
+    // is retried by the next flush, which pushes quantities first again.
     const contents = listings.filter((l) => contentSent.has(l.channelSku));
     for (const batch of chunks(contents, connector.limits.maxBatch)) {
       await call(
         batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, fields: contentSent.get(l.channelSku)! })),
         (b) => connector.pushContent(b),
         contentOutcome,
+        0,
       );
     }
   } catch (error) {
