@@ -77,6 +77,9 @@ describe("content recompute and push", () => {
     await prisma.listing.update({ where: { id: listing.id }, data: { desiredQuantity: 5 } });
     await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
     const refusing = amazon("rejected");
+    // The quantity goes first; the content waits for a flush with no stock to push.
+    const first = await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => refusing });
+    expect([first.rejected, first.more, refusing.contentCalls]).toEqual([0, true, []]);
     const result = await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => refusing });
     expect(result.rejected).toBe(1);
     const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });

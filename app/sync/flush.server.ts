@@ -121,7 +121,12 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
     // some channels) waited for at the limiter kept one flush busy for minutes, and the stock
     // changes behind it waited too (the demo's first start oversold that way). What does not fit
     // is retried by the next flush, which pushes quantities first again.
+    // And only in a flush with no stock or price to push: those go first, flush after flush.
     const contents = listings.filter((l) => contentSent.has(l.channelSku));
+    if (quantities.length + prices.length > 0) {
+      for (const l of contents) contentOutcome.set(l.channelSku, { channelSku: l.channelSku, status: "retry", message: "content waits for this channel's stock and price pushes", retryAfterMs: 0 });
+      contents.length = 0;
+    }
     for (const batch of chunks(contents, connector.limits.maxBatch)) {
       await call(
         batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, fields: contentSent.get(l.channelSku)! })),
