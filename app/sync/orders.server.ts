@@ -30,9 +30,9 @@ export interface OrderImportResult {
 }
 
 export async function importChannelOrders(channelId: string, deps: OrderImportDeps = {}): Promise<OrderImportResult> {
-  const { prisma, channel, result, connector } = await importContext(channelId, deps);
+  const { prisma, channel, result, connector, adminClient } = await importContext(channelId, deps);
   if (!connector) return result;
-  const admin = await (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, prisma)))(channel.shop.domain);
+  const admin = await adminClient();
 
   const page = await connector.fetchOrders(channel.ordersCursor);
   await recordOrders(prisma, admin, channel, page.orders, result);
@@ -50,11 +50,11 @@ export async function importChannelOrders(channelId: string, deps: OrderImportDe
  * orders again and the unique (channel, order id) makes them duplicates.
  */
 export async function importNotifiedOrders(channelId: string, notification: unknown, deps: OrderImportDeps = {}): Promise<OrderImportResult> {
-  const { prisma, channel, result, connector } = await importContext(channelId, deps);
+  const { prisma, channel, result, connector, adminClient } = await importContext(channelId, deps);
   if (!connector) return result;
   const orders = connector.ordersInNotification?.(notification) ?? [];
   if (orders.length === 0) return result;
-  const admin = await (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, prisma)))(channel.shop.domain);
+  const admin = await adminClient();
   await recordOrders(prisma, admin, channel, orders, result);
   if (result.imported > 0) await requestRecompute(channel.shopId, deps.queues);
   return result;
@@ -78,13 +78,17 @@ async function recordOrders(prisma: PrismaClient, admin: AdminClient, channel: C
   });
 }
 
-/** The channel and its connector; no connector when the shop is gone or the account disconnected. */
+/**
+ * The channel, its connector (none when the shop is gone or the account disconnected) and how to
+ * reach the shop's Admin API, shared by polled and notified imports.
+ */
 async function importContext(channelId: string, deps: OrderImportDeps) {
   const prisma = deps.prisma ?? defaultPrisma;
   const channel = await prisma.channel.findUniqueOrThrow({ where: { id: channelId }, include: { shop: { select: { domain: true, uninstalledAt: true } } } });
   const result: OrderImportResult = { imported: 0, duplicates: 0, oversold: 0, cursor: channel.ordersCursor };
   const importable = !channel.shop.uninstalledAt && channel.status !== "DISCONNECTED";
-  return { prisma, channel, result, connector: importable ? (deps.connectorFor ?? connectorForChannel)(channel) : null };
+  const adminClient = () => (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, prisma)))(channel.shop.domain);
+  return { prisma, channel, result, connector: importable ? (deps.connectorFor ?? connectorForChannel)(channel) : null, adminClient };
 }
 
 type ChannelWithShop = { id: string; shopId: string; name: string; kind: string };
