@@ -11,6 +11,7 @@ import type { StoreEvent } from "../simulators/shopify/store";
 import { saveParityEdge, savePriceRule } from "~/services/pricing.server";
 import { saveChannelThrottling } from "~/services/rules.server";
 import { requestFlush } from "~/sync/jobs.server";
+import { stockOrPriceToPush } from "~/sync/outbox.server";
 import { MARKETPLACES, NAMES, type DemoVariant, type Marketplace, type World } from "./world";
 
 export interface ScenarioOptions {
@@ -166,24 +167,27 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     return true;
   };
 
+  // Waits until every listing shows Shopify's stock and price. Content (a first sync's titles and
+  // descriptions: thousands of calls at Amazon's 5 a second) goes out behind them and is reported,
+  // not waited for: the flush lets any stock change overtake it.
   const waitForSync = async (what: string, timeoutMs = 120_000) => {
     const deadline = Date.now() + timeoutMs;
     let lastLine = "";
     let quiet = 0;
     for (;;) {
-      const [stale, pending, unsettled, total] = await Promise.all([
+      const [stale, toPush, contentPending, total] = await Promise.all([
         prisma.listing.count({ where: { shopId: world.shopId, staleSince: { not: null } } }),
+        stockOrPriceToPush(prisma, channelIds),
         prisma.listing.count({ where: { shopId: world.shopId, syncState: "PENDING" } }),
-        // A listing can be both stale and pending: counted once here, so "in sync" never goes below 0.
-        prisma.listing.count({ where: { shopId: world.shopId, OR: [{ staleSince: { not: null } }, { syncState: "PENDING" }] } }),
         prisma.listing.count({ where: { shopId: world.shopId } }),
       ]);
-      const line = `  ${what}: ${total - unsettled} / ${total} listings in sync (${stale} to recompute, ${pending} to push)`;
+      const content = Math.max(0, contentPending - toPush);
+      const line = `  ${what}: ${total - Math.min(total, stale + toPush)} / ${total} listings show Shopify's stock and price (${stale} to recompute, ${toPush} to push)${content > 0 ? `; content of ${content} still going out` : ""}`;
       if (line !== lastLine) log((lastLine = line));
-      quiet = stale + pending === 0 ? quiet + 1 : 0;
+      quiet = stale + toPush === 0 ? quiet + 1 : 0;
       if (quiet >= 3) return;
       if (Date.now() > deadline) {
-        log(`  ${what}: still ${stale + pending} listings under way after ${timeoutMs / 1000} s; going on`);
+        log(`  ${what}: still ${stale + toPush} listings under way after ${timeoutMs / 1000} s; going on`);
         return;
       }
       await sleep(500);

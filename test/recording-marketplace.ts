@@ -17,10 +17,10 @@ export class RecordingMarketplace implements Connector {
 
   constructor(
     private readonly answer: Answer = accepts,
-    private readonly options: { kind?: MarketplaceKind; maxBatch?: number; duringQuantities?: () => Promise<void> } = {},
+    private readonly options: { kind?: MarketplaceKind; maxBatch?: number; limits?: Partial<ChannelLimits>; duringQuantities?: () => Promise<void>; duringContent?: () => Promise<void> } = {},
   ) {
     this.kind = options.kind ?? "ebay";
-    this.limits = { maxBatch: options.maxBatch ?? 25, requestsPerSecond: 1000, burst: 1000 };
+    this.limits = { maxBatch: options.maxBatch ?? 25, requestsPerSecond: 1000, burst: 1000, ...options.limits };
   }
 
   async pushQuantities(updates: QuantityUpdate[]) {
@@ -34,6 +34,7 @@ export class RecordingMarketplace implements Connector {
   }
   async pushContent(updates: ContentUpdate[]) {
     this.contentCalls.push(updates);
+    await this.options.duringContent?.();
     return updates.map((u) => this.answer(u.channelSku, "content"));
   }
   async fetchOrders() {

@@ -100,6 +100,11 @@ export interface ChannelLimits {
    */
   callsPerPush?: (listings: ReadonlyArray<{ channelSku: string; externalId?: string | null }>) => number;
   /**
+   * HTTP calls one content push of these listings makes, where that differs from callsPerPush
+   * (Amazon and eBay read each item before writing it: two per SKU; Walmart: one item feed).
+   */
+  contentCallsPerPush?: (listings: ReadonlyArray<{ channelSku: string; externalId?: string | null }>) => number;
+  /**
    * How long after a sale its orders API returns it (eBay: the poll's window ends this long before
    * now); an import started by a notification of the sale waits this long.
    */

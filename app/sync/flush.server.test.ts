@@ -143,6 +143,59 @@ describe("a pending listing with nothing left to send", () => {
   });
 });
 
+describe("content behind stock", () => {
+  /** Listings whose stock and price the channel already shows, each with a title still to push. */
+  async function contentOnlyListings(count: number) {
+    const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const listing = await prisma.listing.create({
+        data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: `C-${i}`, desiredQuantity: 20, pushedQuantity: 20, desiredVersion: 1, desiredAt: new Date(), syncState: "PENDING", desiredContent: { fields: { title: `Kettle ${i}` }, issues: [] } },
+      });
+      ids.push(listing.id);
+    }
+    return { channel: channels.ebay, ids };
+  }
+  // Two calls per SKU (read, then write) and a burst of 4: content goes two SKUs at a time.
+  const readThenWrite = { burst: 4, contentCallsPerPush: (l: readonly unknown[]) => 2 * l.length };
+
+  it("given 10 listings with only a title to push, when flushed, then the titles go two SKUs a push, as the burst pays for, and all are in sync", async () => {
+    const { channel } = await contentOnlyListings(10);
+    const marketplace = new RecordingMarketplace(accepts, { limits: readThenWrite });
+
+    const result = await flushChannelAccount(channel.id, using(marketplace));
+
+    expect(marketplace.contentCalls.map((c) => c.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(result).toMatchObject({ accepted: 10, more: false });
+    expect(await prisma.listing.count({ where: { channelId: channel.id, syncState: "IN_SYNC" } })).toBe(10);
+  });
+
+  it("given a first sync's titles going out, when a sale lowers a quantity during the first push, then the flush stops its content after that push, and the next flush pushes the quantity before any more content", async () => {
+    const { channel, ids } = await contentOnlyListings(10);
+    let sold = false;
+    const marketplace = new RecordingMarketplace(accepts, {
+      limits: readThenWrite,
+      duringContent: async () => {
+        if (sold) return;
+        sold = true;
+        await prisma.listing.update({ where: { id: ids[9] }, data: { desiredQuantity: 3, desiredVersion: 2 } });
+      },
+    });
+
+    const first = await flushChannelAccount(channel.id, using(marketplace));
+    expect([marketplace.contentCalls.length, marketplace.quantityCalls.length, first.more]).toEqual([1, 0, true]);
+
+    await flushChannelAccount(channel.id, using(marketplace));
+    expect(marketplace.quantityCalls).toEqual([[{ channelSku: "C-9", externalId: null, quantity: 3 }]]);
+    // The quantity went in a flush of its own: the content waited for it.
+    expect(marketplace.contentCalls.length).toBe(1);
+
+    await flushChannelAccount(channel.id, using(marketplace));
+    expect(marketplace.contentCalls.flat().length).toBe(10);
+    expect(await prisma.listing.count({ where: { channelId: channel.id, syncState: "IN_SYNC" } })).toBe(10);
+  });
+});
+
 describe("pushes paced by the calls they make", () => {
   const listings = (count: number, productOf: (i: number) => string = (i) => `P${i}`) => Array.from({ length: count }, (_, i) => ({ channelSku: `SKU-${i}`, externalId: productOf(i) }));
 

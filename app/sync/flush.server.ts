@@ -5,7 +5,7 @@ import defaultPrisma from "~/db.server";
 import { raiseListingSuspended } from "~/alerts/events.server";
 import { logger } from "~/lib/logger.server";
 import { contentToPush } from "~/content/diff";
-import { pendingListings, recordAcknowledged, recordContentRejected, recordNothingToSend, recordRejected, recordRetry, type PendingListing, type PushRecord } from "./outbox.server";
+import { pendingListings, stockOrPriceToPush, recordAcknowledged, recordContentRejected, recordNothingToSend, recordRejected, recordRetries, type PendingListing, type PushRecord } from "./outbox.server";
 import type { SharedRateLimiter } from "./rate-limiter.server";
 
 // Draining one channel account's outbox: the channel-sync queue's job. Newest desired state only
@@ -14,6 +14,12 @@ import type { SharedRateLimiter } from "./rate-limiter.server";
 // the marketplace's acknowledgement.
 
 export const LISTINGS_PER_FLUSH = 500;
+
+/**
+ * The longest a content slice waits for the account's rate limit. A stock change arriving in the
+ * meantime waits as long, so it is kept short; a slice that cannot start is left to the next flush.
+ */
+const CONTENT_MAX_WAIT_MS = 2_000;
 
 export interface FlushDeps {
   prisma?: PrismaClient;
@@ -63,8 +69,19 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+/** What each push answered, per channel SKU, and the content left for a later flush. */
+interface Outcomes {
+  quantity: Map<string, PushOutcome>;
+  price: Map<string, PushOutcome>;
+  content: Map<string, PushOutcome>;
+  /** The content fields sent, to record as pushed when accepted. */
+  contentSent: Map<string, Record<string, unknown>>;
+  contentLater: Set<string>;
+}
+
 export async function flushChannelAccount(channelId: string, deps: FlushDeps): Promise<FlushResult> {
   const prisma = deps.prisma ?? defaultPrisma;
+  const startedAt = performance.now();
   const result: FlushResult = { status: "flushed", accepted: 0, rejected: 0, retried: 0, calls: 0, more: false, latenciesMs: [] };
   const channel = await prisma.channel.findUnique({ where: { id: channelId }, include: { shop: { select: { uninstalledAt: true, currencyCode: true } } } });
   if (!channel || channel.status !== "CONNECTED" || channel.shop.uninstalledAt) return { ...result, status: "skipped" };
@@ -84,12 +101,12 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
     const fields = contentToPush(l.desiredContent, l.pushedContent);
     if (fields) contentSent.set(l.channelSku, fields);
   }
-  const outcomes = { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent };
+  const outcomes: Outcomes = { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent, contentLater: new Set() };
 
-  const call = async <T extends { channelSku: string; externalId?: string | null }>(batch: T[], push: (batch: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>, maxWaitMs = 30_000) => {
+  const call = async <T extends { channelSku: string; externalId?: string | null }>(batch: T[], push: (batch: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>) => {
     for (const paced of pacedBatches(batch, connector.limits)) {
       const cost = connector.limits.callsPerPush?.(paced) ?? 1;
-      if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost, maxWaitMs))) {
+      if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost))) {
         // The account's budget is spoken for by other workers: leave the rest for the next flush.
         for (const item of paced) into.set(item.channelSku, { channelSku: item.channelSku, status: "retry", message: "rate limit", retryAfterMs: 1000 });
         continue;
@@ -117,23 +134,36 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
         priceOutcome,
       );
     }
-    // Content takes only the budget that is free now: a first sync's content (a call per SKU on
-    // some channels) waited for at the limiter kept one flush busy for minutes, and the stock
-    // changes behind it waited too (the demo's first start oversold that way). What does not fit
-    // is retried by the next flush, which pushes quantities first again.
-    // And only in a flush with no stock or price to push: those go first, flush after flush.
+    // Content never holds a stock change back. It goes only in a flush with no stock or price to
+    // push, in slices each small enough for the account's burst, and between slices it yields as
+    // soon as a stock or price change is waiting: that change then waits for one slice (a few
+    // calls), not for a whole first sync's content (minutes at Amazon's 5 calls a second; the
+    // demo's first start oversold that way). What is left is retried by the next flush.
+    // Content left for a later flush is not a failed attempt: nothing is recorded on those listings.
     const contents = listings.filter((l) => contentSent.has(l.channelSku));
-    if (quantities.length + prices.length > 0) {
-      for (const l of contents) contentOutcome.set(l.channelSku, { channelSku: l.channelSku, status: "retry", message: "content waits for this channel's stock and price pushes", retryAfterMs: 0 });
-      contents.length = 0;
-    }
-    for (const batch of chunks(contents, connector.limits.maxBatch)) {
-      await call(
-        batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, fields: contentSent.get(l.channelSku)! })),
-        (b) => connector.pushContent(b),
-        contentOutcome,
-        0,
-      );
+    const leaveForLater = (rest: PendingListing[]) => {
+      for (const l of rest) outcomes.contentLater.add(l.channelSku);
+    };
+    if (quantities.length + prices.length > 0) leaveForLater(contents);
+    else if (contents.length > 0) {
+      const contentLimits = { burst: connector.limits.burst, callsPerPush: connector.limits.contentCallsPerPush ?? connector.limits.callsPerPush };
+      const slices = chunks(contents, connector.limits.maxBatch).flatMap((batch) => pacedBatches(batch, contentLimits));
+      for (const [i, slice] of slices.entries()) {
+        if (i > 0 && (await stockOrPriceToPush(prisma, [channelId], 1)) > 0) {
+          leaveForLater(slices.slice(i).flat());
+          break;
+        }
+        const cost = contentLimits.callsPerPush?.(slice) ?? 1;
+        if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost, CONTENT_MAX_WAIT_MS))) {
+          // The account's budget is spoken for by other workers: the next flush goes on after a pause.
+          leaveForLater(slices.slice(i).flat());
+          result.retryAfterMs = 1000;
+          break;
+        }
+        result.calls++;
+        const pushed = await connector.pushContent(slice.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, fields: contentSent.get(l.channelSku)! })));
+        for (const outcome of pushed) contentOutcome.set(outcome.channelSku, outcome);
+      }
     }
   } catch (error) {
     if (error instanceof ChannelError && error.details.authFailed) {
@@ -147,8 +177,8 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
     throw error;
   }
   await recordOutcomes(prisma, channel, listings, outcomes, result);
-  result.more = result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
-  log.info({ accepted: result.accepted, rejected: result.rejected, retried: result.retried, calls: result.calls }, "channel flushed");
+  result.more ||= result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
+  log.info({ accepted: result.accepted, rejected: result.rejected, retried: result.retried, contentLater: outcomes.contentLater.size, calls: result.calls, ms: Math.round(performance.now() - startedAt) }, "channel flushed");
   return result;
 }
 
@@ -156,17 +186,19 @@ async function recordOutcomes(
   prisma: PrismaClient,
   channel: Pick<Channel, "id" | "shopId" | "name" | "kind">,
   listings: PendingListing[],
-  { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent }: { quantity: Map<string, PushOutcome>; price: Map<string, PushOutcome>; content: Map<string, PushOutcome>; contentSent: Map<string, Record<string, unknown>> },
+  { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent, contentLater }: Outcomes,
   result: FlushResult,
 ) {
   const now = Date.now();
   const acknowledged: PushRecord[] = [];
   const nothingToSend: PendingListing[] = [];
+  const retries: Array<{ listing: PendingListing; message: string }> = [];
+  if (contentLater.size > 0) result.more = true;
   for (const listing of listings) {
     const content = contentOutcome.get(listing.channelSku);
     const outcomes = [quantityOutcome.get(listing.channelSku), priceOutcome.get(listing.channelSku), content].filter((o): o is PushOutcome => Boolean(o));
     if (outcomes.length === 0) {
-      nothingToSend.push(listing);
+      if (!contentLater.has(listing.channelSku)) nothingToSend.push(listing);
       continue;
     }
     if (content?.status === "rejected") {
@@ -184,7 +216,7 @@ async function recordOutcomes(
     } else if (retry && retry.status === "retry") {
       result.retried++;
       result.retryAfterMs = Math.max(result.retryAfterMs ?? 0, retry.retryAfterMs ?? 1000);
-      await recordRetry(prisma, listing, retry.message);
+      retries.push({ listing, message: retry.message });
     }
     const quantityPushed = quantityOutcome.get(listing.channelSku)?.status === "accepted";
     const pricePushed = priceOutcome.get(listing.channelSku)?.status === "accepted";
@@ -198,5 +230,6 @@ async function recordOutcomes(
     }
   }
   await recordAcknowledged(prisma, acknowledged);
+  await recordRetries(prisma, retries);
   await recordNothingToSend(prisma, nothingToSend);
 }

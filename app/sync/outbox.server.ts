@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { contentToPush, readDesiredContent, withAcknowledged } from "~/content/diff";
 
 // The outbox is the listings' desired state: the engine writes desired* and bumps desiredVersion;
@@ -38,8 +38,31 @@ export async function pendingListings(prisma: PrismaClient, channelId: string, l
     WHERE "channelId" = ${channelId}
       AND ("syncState" = 'PENDING' OR ("syncState" = 'HELD' AND "desiredQuantity" IS DISTINCT FROM "pushedQuantity"))
     ORDER BY ("desiredQuantity" = 0 AND "pushedQuantity" IS DISTINCT FROM 0) DESC,
+             ${STOCK_OR_PRICE_TO_PUSH} DESC,
              "desiredQuantity" ASC NULLS LAST, "desiredAt" ASC NULLS LAST
     LIMIT ${limit}`;
+}
+
+/**
+ * A listing with a quantity or a price still to push (a held price does not count: it waits for
+ * the merchant). The flush's own test of the same thing is in flushChannelAccount.
+ */
+const STOCK_OR_PRICE_TO_PUSH = Prisma.sql`(
+  ("syncState" IN ('PENDING', 'HELD') AND "desiredQuantity" IS NOT NULL AND "desiredQuantity" IS DISTINCT FROM "pushedQuantity")
+  OR ("syncState" = 'PENDING' AND "desiredPriceCents" IS NOT NULL AND "desiredPriceCents" IS DISTINCT FROM "pushedPriceCents"))`;
+
+/**
+ * How many of these channels' listings have a quantity or a price to push: content pushes yield
+ * to them, and the demo waits for them. Counts up to `atMost`.
+ */
+export async function stockOrPriceToPush(prisma: PrismaClient, channelIds: readonly string[], atMost = 1_000_000): Promise<number> {
+  if (channelIds.length === 0) return 0;
+  const [{ count }] = await prisma.$queryRaw<Array<{ count: number }>>`
+    SELECT count(*)::int AS count FROM (
+      SELECT 1 FROM "Listing"
+      WHERE "channelId" IN (${Prisma.join(channelIds)}) AND ${STOCK_OR_PRICE_TO_PUSH}
+      LIMIT ${atMost}) AS waiting`;
+  return count;
 }
 
 export interface PushRecord {
@@ -114,8 +137,11 @@ export async function recordContentRejected(prisma: PrismaClient, listing: Pendi
   });
 }
 
-export async function recordRetry(prisma: PrismaClient, listing: PendingListing, message: string): Promise<void> {
-  await prisma.listing.update({ where: { id: listing.id }, data: { syncMessage: message.slice(0, 1000), attempts: { increment: 1 } } });
+/** Pushes that will be tried again: one statement per distinct message, not one per listing. */
+export async function recordRetries(prisma: PrismaClient, retries: ReadonlyArray<{ listing: PendingListing; message: string }>): Promise<void> {
+  const byMessage = new Map<string, string[]>();
+  for (const { listing, message } of retries) byMessage.set(message.slice(0, 1000), [...(byMessage.get(message.slice(0, 1000)) ?? []), listing.id]);
+  for (const [message, ids] of byMessage) await prisma.listing.updateMany({ where: { id: { in: ids } }, data: { syncMessage: message, attempts: { increment: 1 } } });
 }
 
 export async function pendingCount(prisma: PrismaClient, channelId: string): Promise<number> {

@@ -62,6 +62,9 @@ export const AMAZON_LIMITS: ChannelLimits = {
   // Below the threshold each SKU is one patchListingsItem; above it the push is a feed, whose
   // calls (createFeed, getFeed) have usage plans of their own.
   callsPerPush: (listings) => (listings.length > FEED_THRESHOLD ? 0 : listings.length),
+  // Content goes under the listing's own product type, so each SKU is a getListingsItem and then
+  // a patchListingsItem (two usage plans; counted against the stricter one, to be safe).
+  contentCallsPerPush: (listings) => 2 * listings.length,
   // searchOrders restores one call per 1/rate seconds (180 s); polling faster only spends the burst
   // and then meets 429s. Orders sooner than that come from Amazon's ORDER_CHANGE notification.
   ordersPollEveryMs: Math.ceil(1000 / USAGE_PLANS.searchOrders.rate),

@@ -43,6 +43,8 @@ export const EBAY_LIMITS: ChannelLimits = {
   burst: BURST,
   revisionsPerListingPerDay: REVISIONS_PER_LISTING_PER_DAY,
   ordersVisibleAfterMs: DEFAULT_ORDER_SETTLE_MS,
+  // Content is a getInventoryItem and a createOrReplaceInventoryItem per SKU (content.ts).
+  contentCallsPerPush: (listings) => 2 * listings.length,
 };
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -41,4 +41,6 @@ export const WALMART_LIMITS: ChannelLimits = {
   feedThreshold: FEED_THRESHOLD,
   // Below the threshold each SKU is one PUT; above it one feed (limited per hour on its own).
   callsPerPush: (listings) => (listings.length >= FEED_THRESHOLD ? 0 : listings.length),
+  // Content is always one MP_MAINTENANCE item feed, whatever its size (content.ts).
+  contentCallsPerPush: () => 1,
 };
