@@ -156,10 +156,10 @@ describe("content behind stock", () => {
     }
     return { channel: channels.ebay, ids };
   }
-  // Two calls per SKU (read, then write) and a burst of 4: content goes two SKUs at a time.
-  const readThenWrite = { burst: 4, contentCallsPerPush: (l: readonly unknown[]) => 2 * l.length };
+  // Two calls per SKU (read, then write) and a burst of 8, half of it for content: two SKUs a push.
+  const readThenWrite = { burst: 8, contentCallsPerPush: (l: readonly unknown[]) => 2 * l.length };
 
-  it("given 10 listings with only a title to push, when flushed, then the titles go two SKUs a push, as the burst pays for, and all are in sync", async () => {
+  it("given 10 listings with only a title to push, when flushed, then the titles go two SKUs a push, as half the burst pays for, and all are in sync", async () => {
     const { channel } = await contentOnlyListings(10);
     const marketplace = new RecordingMarketplace(accepts, { limits: readThenWrite });
 

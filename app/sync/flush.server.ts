@@ -146,7 +146,8 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
     };
     if (quantities.length + prices.length > 0) leaveForLater(contents);
     else if (contents.length > 0) {
-      const contentLimits = { burst: connector.limits.burst, callsPerPush: connector.limits.contentCallsPerPush ?? connector.limits.callsPerPush };
+      // Half the burst at most, so a stock change that overtakes the content finds tokens left.
+      const contentLimits = { burst: Math.max(1, Math.floor(connector.limits.burst / 2)), callsPerPush: connector.limits.contentCallsPerPush ?? connector.limits.callsPerPush };
       const slices = chunks(contents, connector.limits.maxBatch).flatMap((batch) => pacedBatches(batch, contentLimits));
       for (const [i, slice] of slices.entries()) {
         if (i > 0 && (await stockOrPriceToPush(prisma, [channelId], 1)) > 0) {
