@@ -15,6 +15,7 @@ import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { assertDemoAllowed, developmentEncryptionKey, migrate, ROOT, startDatabase, startRedis, type Service } from "./infra";
 
 const { values: flags } = parseArgs({ options: { once: { type: "boolean", default: false }, json: { type: "string" } } });
@@ -194,8 +195,15 @@ try {
     process.exit(0);
   };
 
+  // The workers and every simulator share this process's event loop: when it is busy, every
+  // marketplace answers late, so the latencies above include that wait. Reported, not hidden.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   const report = await runScenario({ prisma, queues: queues(), world, log, flashSeconds: Number(process.env.DEMO_FLASH_SECONDS ?? 25) });
+  loopDelay.disable();
   for (const line of formatReport(report)) console.log(line);
+  const ms = (ns: number) => Math.round(ns / 1e6);
+  console.log(`event-loop delay of the demo process (workers and simulators): p50 ${ms(loopDelay.percentile(50))} ms · p99 ${ms(loopDelay.percentile(99))} ms · max ${ms(loopDelay.max)} ms`);
   if (flags.json) writeFileSync(path.resolve(flags.json), JSON.stringify(report, null, 2));
   if (flags.once) await shutdown("done");
   else {

@@ -58,7 +58,7 @@ export function percentiles(values: readonly number[]): LatencySummary {
 /**
  * Latency from a Shopify inventory change to each marketplace's acknowledgement of the push that
  * carries it: the change's time is taken when the simulated store changes; the acknowledgement is
- * the listing's pushedAt once its desired state, recomputed after the change, has been pushed.
+ * the listing's pushedAt once its desired quantity, recomputed after the change, has been pushed.
  * A change that leaves a channel's number as it was needs no push and is not counted.
  */
 class LatencyTracker {
@@ -95,7 +95,7 @@ class LatencyTracker {
       const variantIds = [...new Set(this.open.map((o) => o.variantId))];
       const listings = await this.prisma.listing.findMany({
         where: { shopId: this.world.shopId, variantId: { in: variantIds } },
-        select: { channelId: true, variantId: true, desiredAt: true, desiredVersion: true, pushedVersion: true, pushedAt: true },
+        select: { channelId: true, variantId: true, desiredAt: true, desiredQuantity: true, pushedQuantity: true, pushedAt: true },
       });
       const byKey = new Map(listings.map((l) => [`${l.variantId}:${l.channelId}`, l]));
       const now = Date.now();
@@ -103,7 +103,8 @@ class LatencyTracker {
         for (const channelId of change.channels) {
           const l = byKey.get(`${change.variantId}:${channelId}`);
           if (!l) continue;
-          if (l.desiredAt && l.pushedAt && l.desiredAt.getTime() >= change.at && l.pushedVersion === l.desiredVersion && l.pushedAt >= l.desiredAt) {
+          // The quantity is what this measures: content still going out to the listing does not count.
+          if (l.desiredAt && l.pushedAt && l.desiredAt.getTime() >= change.at && l.pushedQuantity === l.desiredQuantity && l.pushedAt >= l.desiredAt) {
             const list = this.samples.get(channelId) ?? [];
             list.push(l.pushedAt.getTime() - change.at);
             this.samples.set(channelId, list);
