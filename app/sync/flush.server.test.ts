@@ -7,7 +7,7 @@ import { seedShopWithEveryModel } from "../../test/factories";
 import { accepts, RecordingMarketplace, type Answer } from "../../test/recording-marketplace";
 import { AMAZON_LIMITS } from "~/channels/amazon/limits";
 import { TIKTOK_LIMITS } from "~/channels/tiktok/limits";
-import { flushChannelAccount, pacedBatches } from "./flush.server";
+import { flushChannelAccount, groupedByProduct, pacedBatches } from "./flush.server";
 import { SharedRateLimiter } from "./rate-limiter.server";
 
 const redis = createRedisConnection();
@@ -193,6 +193,32 @@ describe("content behind stock", () => {
     await flushChannelAccount(channel.id, using(marketplace));
     expect(marketplace.contentCalls.flat().length).toBe(10);
     expect(await prisma.listing.count({ where: { channelId: channel.id, syncState: "IN_SYNC" } })).toBe(10);
+  });
+});
+
+describe("a product's SKUs pushed together", () => {
+  it("given four products whose SKUs lie apart in scarcity order, when grouped, then each product's SKUs sit together, the product with the scarcest SKU first", () => {
+    const scarcityOrder = ["P0", "P1", "P2", "P3", "P0", "P1", "P2", "P3"].map((product, i) => ({ channelSku: `S${i}`, externalId: product }));
+    expect(groupedByProduct(scarcityOrder).map((l) => l.channelSku)).toEqual(["S0", "S4", "S1", "S5", "S2", "S6", "S3", "S7"]);
+  });
+
+  it("given listings without a product id (a call per SKU), when grouped, then the scarcity order is kept", () => {
+    const skus = ["A", "B", "C"].map((channelSku) => ({ channelSku, externalId: null }));
+    expect(groupedByProduct(skus).map((l) => l.channelSku)).toEqual(["A", "B", "C"]);
+  });
+
+  it("given a TikTok-like channel (a call per product, 4 SKUs a batch) and 8 pending SKUs of 4 products, when flushed, then each batch carries 2 whole products, not 4 halves", async () => {
+    const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
+    for (let i = 0; i < 8; i++) {
+      await prisma.listing.create({
+        data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: `T${i}`, externalId: `P${i % 4}`, desiredQuantity: i + 1, pushedQuantity: 50, desiredVersion: 1, desiredAt: new Date(), syncState: "PENDING" },
+      });
+    }
+    const marketplace = new RecordingMarketplace(accepts, { kind: "tiktok", maxBatch: 4, limits: { callsPerPush: TIKTOK_LIMITS.callsPerPush } });
+
+    await flushChannelAccount(channels.ebay.id, using(marketplace));
+
+    expect(marketplace.quantityCalls.map((batch) => new Set(batch.map((u) => u.externalId)).size)).toEqual([2, 2]);
   });
 });
 

@@ -63,6 +63,23 @@ export function pacedBatches<T extends { channelSku: string; externalId?: string
   return parts;
 }
 
+/**
+ * The listings with each product's SKUs side by side, products in the order of their scarcest
+ * SKU. Where a call carries one product (TikTok Shop), scarcity order alone scatters a product's
+ * SKUs over many batches, and each batch then pays a call for it again. Listings without a
+ * product id are their own group, so other channels keep the scarcity order as it was.
+ */
+export function groupedByProduct<T extends { channelSku: string; externalId?: string | null }>(listings: T[]): T[] {
+  const groups = new Map<string, T[]>();
+  for (const l of listings) {
+    const key = l.externalId ?? `sku:${l.channelSku}`;
+    const group = groups.get(key);
+    if (group) group.push(l);
+    else groups.set(key, [l]);
+  }
+  return [...groups.values()].flat();
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -117,7 +134,7 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
   };
 
   try {
-    const quantities = listings.filter((l) => l.desiredQuantity !== null && l.desiredQuantity !== l.pushedQuantity);
+    const quantities = groupedByProduct(listings.filter((l) => l.desiredQuantity !== null && l.desiredQuantity !== l.pushedQuantity));
     for (const batch of chunks(quantities, connector.limits.maxBatch)) {
       await call(
         batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, quantity: l.desiredQuantity! })),
@@ -126,7 +143,7 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
       );
     }
     // A held price stays off the channel until the merchant approves it (the listing turns PENDING).
-    const prices = listings.filter((l) => l.syncState !== "HELD" && l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents);
+    const prices = groupedByProduct(listings.filter((l) => l.syncState !== "HELD" && l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents));
     for (const batch of chunks(prices, connector.limits.maxBatch)) {
       await call(
         batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, priceCents: l.desiredPriceCents!, currencyCode })),
@@ -140,7 +157,7 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
     // calls), not for a whole first sync's content (minutes at Amazon's 5 calls a second; the
     // demo's first start oversold that way). What is left is retried by the next flush.
     // Content left for a later flush is not a failed attempt: nothing is recorded on those listings.
-    const contents = listings.filter((l) => contentSent.has(l.channelSku));
+    const contents = groupedByProduct(listings.filter((l) => contentSent.has(l.channelSku)));
     const leaveForLater = (rest: PendingListing[]) => {
       for (const l of rest) outcomes.contentLater.add(l.channelSku);
     };
