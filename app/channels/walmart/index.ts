@@ -36,7 +36,13 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
 
   return {
     kind: "walmart",
-    limits: WALMART_LIMITS,
+    limits: {
+      ...WALMART_LIMITS,
+      // Content is one MP_MAINTENANCE item feed (content.ts), after a getAnItem for each SKU whose
+      // GTIN and product type this connector has not read yet: a first push pays per SKU, and is
+      // split so its reads fit the burst; later ones are one call.
+      contentCallsPerPush: (listings) => 1 + listings.filter((l) => !itemKeys.has(l.channelSku)).length,
+    },
 
     async testConnection() {
       try {

@@ -41,9 +41,4 @@ export const WALMART_LIMITS: ChannelLimits = {
   feedThreshold: FEED_THRESHOLD,
   // Below the threshold each SKU is one PUT; above it one feed (limited per hour on its own).
   callsPerPush: (listings) => (listings.length >= FEED_THRESHOLD ? 0 : listings.length),
-  // Content is one MP_MAINTENANCE item feed, whatever its size (content.ts), after a getAnItem for
-  // each SKU whose GTIN and product type the connector has not read yet (kept after the first).
-  // Those reads are left out here on purpose: counted, they would split a first push into many
-  // feeds, and item feeds are limited to 10 an hour (simulators/walmart/limits.ts).
-  contentCallsPerPush: () => 1,
 };

@@ -171,6 +171,14 @@ describe("Walmart connector against the simulator", () => {
     expect(sim.account(CLIENT.clientId).listings.get("KET-RED")!.content).toMatchObject({ keyFeatures: ["Boils fast", "Whistles"], brand: "Acme", productName: "Kettle" });
   });
 
+  it("given one item already looked up, when the flush asks what a content push costs, then it counts the feed and a read for each SKU not yet looked up", async () => {
+    const wm = connector();
+    const skus = [{ channelSku: "KET-RED" }, { channelSku: "KET-BLU" }];
+    expect(wm.limits.contentCallsPerPush!(skus)).toBe(3);
+    await wm.pushContent([{ channelSku: "KET-RED", fields: { brand: "Acme" } }]);
+    expect(wm.limits.contentCallsPerPush!(skus)).toBe(2);
+  });
+
   it("given a listing, when fetched, then its quantity comes back; an unknown SKU is null", async () => {
     const wm = connector();
     expect(await wm.fetchListing("KET-BLU")).toEqual({ channelSku: "KET-BLU", quantity: 2, priceCents: null });
