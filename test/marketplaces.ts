@@ -13,6 +13,7 @@ import { apiVersionForAdmin } from "~/anchor/api-version";
 import { importCatalog } from "~/anchor/bulk-import.server";
 import { sealCredentials } from "~/lib/secrets.server";
 import { linkListings } from "~/services/listings.server";
+import { CONTENT_FIELDS } from "~/content/fields";
 import { startAmazonSimulator, type AmazonSimulator, type AmazonSimulatorOptions } from "../simulators/amazon/server";
 import { startEbaySimulator, type EbaySimulator } from "../simulators/ebay/server";
 import { startShopifySimulator, type ShopifySimulator } from "../simulators/shopify/server";
@@ -52,6 +53,8 @@ export interface RigOptions {
   webhookUrl: string;
   /** Shopify's leaky bucket refill, points/s (Shopify's standard plan: 100). */
   shopifyThrottleRate?: number;
+  /** false: the channels sync no content fields (a stock benchmark without a first sync's content). */
+  content?: false;
   amazon?: Partial<Omit<AmazonSimulatorOptions, "sellers">>;
   walmartFeedDelayMs?: number;
   /** Put a holding proxy (see startHoldingProxy) in front of these marketplaces' APIs. */
@@ -284,6 +287,7 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
           endpoints: { api: apiUrl[marketplace], auth: apiUrl[marketplace] },
           // The simulators finish a feed in ~50 ms; the production pace (30–60 s) would stall a flush.
           feedPollIntervalMs: 100,
+          ...(options.content === false ? { content: { fields: Object.fromEntries(CONTENT_FIELDS.map((field) => [field, false])) } } : {}),
         },
       },
     });
