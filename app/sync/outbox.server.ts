@@ -73,28 +73,38 @@ export interface PushRecord {
   contentPushed?: Record<string, unknown> | null;
 }
 
-/** The marketplace acknowledged these: copy what was sent into pushed*, in sync if unchanged since. */
+/**
+ * The marketplace acknowledged these: copy what was sent into pushed*, in sync if unchanged since.
+ * One statement for the whole flush (a row-by-row update was a statement per listing, hundreds a
+ * flush under load). Per row it is a compare-and-set on desiredVersion: a listing whose desired
+ * state moved on meanwhile gets only what the channel now shows, and stays pending.
+ */
 export async function recordAcknowledged(prisma: PrismaClient, records: PushRecord[], at = new Date()): Promise<void> {
-  for (const { listing, quantityPushed, pricePushed, contentPushed } of records) {
+  if (records.length === 0) return;
+  const rows = records.map(({ listing, quantityPushed, pricePushed, contentPushed }) => {
     const pushedContent = contentPushed ? withAcknowledged(listing.pushedContent, contentPushed) : null;
-    const pushed = {
-      ...(quantityPushed ? { pushedQuantity: listing.desiredQuantity } : {}),
-      ...(pricePushed ? { pushedPriceCents: listing.desiredPriceCents } : {}),
-      ...(pushedContent ? { pushedContent: pushedContent as unknown as Prisma.InputJsonValue } : {}),
-    };
     const contentSettled = contentToPush(listing.desiredContent, pushedContent ?? listing.pushedContent) === null;
     const complete =
       (quantityPushed || listing.desiredQuantity === listing.pushedQuantity) && (pricePushed || listing.desiredPriceCents === listing.pushedPriceCents) && contentSettled;
-    const updated = await prisma.listing.updateMany({
-      where: { id: listing.id, desiredVersion: listing.desiredVersion },
-      // A held listing keeps its reason: the merchant still has the price to review.
-      data: { ...pushed, pushedAt: at, attempts: 0, ...(listing.syncState === "HELD" ? {} : { syncMessage: null }), ...(complete ? { pushedVersion: listing.desiredVersion, syncState: "IN_SYNC" } : {}) },
-    });
-    if (updated.count === 0) {
-      // A newer desired state arrived meanwhile: record what the channel now shows, stay pending.
-      await prisma.listing.update({ where: { id: listing.id }, data: { ...pushed, pushedAt: at } });
-    }
-  }
+    return Prisma.sql`(${listing.id}, ${listing.desiredVersion}::int, ${quantityPushed}::boolean, ${listing.desiredQuantity}::int,
+      ${pricePushed}::boolean, ${listing.desiredPriceCents}::int, ${pushedContent ? JSON.stringify(pushedContent) : null}::jsonb,
+      ${complete}::boolean, ${listing.syncState === "HELD"}::boolean)`;
+  });
+  const current = Prisma.sql`l."desiredVersion" = v.version`;
+  await prisma.$executeRaw`
+    UPDATE "Listing" AS l SET
+      "pushedQuantity" = CASE WHEN v.quantity_pushed THEN v.quantity ELSE l."pushedQuantity" END,
+      "pushedPriceCents" = CASE WHEN v.price_pushed THEN v.price_cents ELSE l."pushedPriceCents" END,
+      "pushedContent" = COALESCE(v.content, l."pushedContent"),
+      "pushedAt" = ${at},
+      "updatedAt" = ${at},
+      "attempts" = CASE WHEN ${current} THEN 0 ELSE l."attempts" END,
+      -- A held listing keeps its reason: the merchant still has the price to review.
+      "syncMessage" = CASE WHEN ${current} AND NOT v.held THEN NULL ELSE l."syncMessage" END,
+      "pushedVersion" = CASE WHEN ${current} AND v.complete THEN v.version ELSE l."pushedVersion" END,
+      "syncState" = CASE WHEN ${current} AND v.complete THEN 'IN_SYNC'::"SyncState" ELSE l."syncState" END
+    FROM (VALUES ${Prisma.join(rows)}) AS v(id, version, quantity_pushed, quantity, price_pushed, price_cents, content, complete, held)
+    WHERE l.id = v.id`;
 }
 
 export async function recordRejected(prisma: PrismaClient, listing: PendingListing, message: string): Promise<void> {
