@@ -170,6 +170,16 @@ describe("content behind stock", () => {
     expect(await prisma.listing.count({ where: { channelId: channel.id, syncState: "IN_SYNC" } })).toBe(10);
   });
 
+  it("given more titles than a flush's time for content allows, when flushed, then it stops after the push that used the time up and asks for the next flush", async () => {
+    const { channel } = await contentOnlyListings(10);
+    const marketplace = new RecordingMarketplace(accepts, { limits: readThenWrite, duringContent: () => new Promise((resolve) => setTimeout(resolve, 100)) });
+
+    const result = await flushChannelAccount(channel.id, { ...using(marketplace), contentBudgetMs: 150 });
+
+    expect([marketplace.contentCalls.length, result.accepted, result.more]).toEqual([2, 4, true]);
+    expect(await prisma.listing.count({ where: { channelId: channel.id, syncState: "PENDING" } })).toBe(6);
+  });
+
   it("given a first sync's titles going out, when a sale lowers a quantity during the first push, then the flush stops its content after that push, and the next flush pushes the quantity before any more content", async () => {
     const { channel, ids } = await contentOnlyListings(10);
     let sold = false;

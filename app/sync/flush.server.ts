@@ -20,6 +20,12 @@ export const LISTINGS_PER_FLUSH = 500;
  * meantime waits as long, so it is kept short; a slice that cannot start is left to the next flush.
  */
 const CONTENT_MAX_WAIT_MS = 2_000;
+/**
+ * How long one flush spends on content: a first sync's content is minutes of calls on Amazon, and
+ * a job that long holds its worker past a shutdown's grace period (the demo gives 8 s). The next
+ * flush, asked for at once, goes on where this one stopped.
+ */
+const CONTENT_BUDGET_MS = 5_000;
 
 export interface FlushDeps {
   prisma?: PrismaClient;
@@ -27,6 +33,8 @@ export interface FlushDeps {
   connectorFor?: (channel: Channel) => Connector;
   /** Currency of the shop's prices (one per shop in this version). */
   currencyCode?: string;
+  /** How long one flush may spend on content before leaving the rest to the next (CONTENT_BUDGET_MS). */
+  contentBudgetMs?: number;
 }
 
 export interface FlushResult {
@@ -166,8 +174,9 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
       // Half the burst at most, so a stock change that overtakes the content finds tokens left.
       const contentLimits = { burst: Math.max(1, Math.floor(connector.limits.burst / 2)), callsPerPush: connector.limits.contentCallsPerPush ?? connector.limits.callsPerPush };
       const slices = chunks(contents, connector.limits.maxBatch).flatMap((batch) => pacedBatches(batch, contentLimits));
+      const contentUntil = performance.now() + (deps.contentBudgetMs ?? CONTENT_BUDGET_MS);
       for (const [i, slice] of slices.entries()) {
-        if (i > 0 && (await stockOrPriceToPush(prisma, [channelId], 1)) > 0) {
+        if (i > 0 && (performance.now() > contentUntil || (await stockOrPriceToPush(prisma, [channelId], 1)) > 0)) {
           leaveForLater(slices.slice(i).flat());
           break;
         }
