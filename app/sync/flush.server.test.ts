@@ -9,6 +9,7 @@ import { AMAZON_LIMITS } from "~/channels/amazon/limits";
 import { TIKTOK_LIMITS } from "~/channels/tiktok/limits";
 import { flushChannelAccount, groupedByProduct, pacedBatches } from "./flush.server";
 import { SharedRateLimiter } from "./rate-limiter.server";
+import { pendingListings } from "./outbox.server";
 
 const redis = createRedisConnection();
 const limiter = new SharedRateLimiter(redis);
@@ -140,6 +141,19 @@ describe("a pending listing with nothing left to send", () => {
     expect(sent.filter((sku) => sku.startsWith("NOTHING-"))).toEqual([]);
     expect(await prisma.listing.findUniqueOrThrow({ where: { id: idle.id } })).toMatchObject({ syncState: "IN_SYNC", pushedVersion: 3 });
     expect(await prisma.listing.findUniqueOrThrow({ where: { id: held.id } })).toMatchObject({ syncState: "HELD", pushedVersion: 2 });
+  });
+});
+
+describe("the outbox's order", () => {
+  it("given a listing with no quantity to send (a price alone) and one going to zero, when flushed one at a time, then the one going to zero goes first", async () => {
+    const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
+    const base = { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, desiredVersion: 1, desiredAt: new Date(), syncState: "PENDING" as const };
+    await prisma.listing.create({ data: { ...base, channelSku: "PRICE-ONLY", desiredQuantity: null, desiredPriceCents: 1299, pushedPriceCents: 1499 } });
+    await prisma.listing.create({ data: { ...base, channelSku: "SELLING-OUT", desiredQuantity: 0, pushedQuantity: 4 } });
+
+    const [first] = await pendingListings(prisma, channels.ebay.id, 1);
+
+    expect(first.channelSku).toBe("SELLING-OUT");
   });
 });
 

@@ -37,7 +37,7 @@ export async function pendingListings(prisma: PrismaClient, channelId: string, l
     FROM "Listing"
     WHERE "channelId" = ${channelId}
       AND ("syncState" = 'PENDING' OR ("syncState" = 'HELD' AND "desiredQuantity" IS DISTINCT FROM "pushedQuantity"))
-    ORDER BY ("desiredQuantity" = 0 AND "pushedQuantity" IS DISTINCT FROM 0) DESC,
+    ORDER BY ("desiredQuantity" = 0 AND "pushedQuantity" IS DISTINCT FROM 0) IS TRUE DESC,
              ${STOCK_OR_PRICE_TO_PUSH} DESC,
              "desiredQuantity" ASC NULLS LAST, "desiredAt" ASC NULLS LAST
     LIMIT ${limit}`;
