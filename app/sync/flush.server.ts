@@ -128,16 +128,19 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
   }
   const outcomes: Outcomes = { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent, contentLater: new Set() };
 
+  /** One paced push, once the account's limiter pays its calls; false when it would wait longer than `maxWaitMs`. */
+  const pushPaid = async <T extends { channelSku: string }>(part: T[], cost: number, push: (part: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>, maxWaitMs?: number) => {
+    if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost, maxWaitMs))) return false;
+    result.calls++;
+    for (const outcome of await push(part)) into.set(outcome.channelSku, outcome);
+    return true;
+  };
   const call = async <T extends { channelSku: string; externalId?: string | null }>(batch: T[], push: (batch: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>) => {
     for (const paced of pacedBatches(batch, connector.limits)) {
-      const cost = connector.limits.callsPerPush?.(paced) ?? 1;
-      if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost))) {
+      if (!(await pushPaid(paced, connector.limits.callsPerPush?.(paced) ?? 1, push, into))) {
         // The account's budget is spoken for by other workers: leave the rest for the next flush.
         for (const item of paced) into.set(item.channelSku, { channelSku: item.channelSku, status: "retry", message: "rate limit", retryAfterMs: 1000 });
-        continue;
       }
-      result.calls++;
-      for (const outcome of await push(paced)) into.set(outcome.channelSku, outcome);
     }
   };
 
@@ -180,16 +183,13 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
           leaveForLater(slices.slice(i).flat());
           break;
         }
-        const cost = contentLimits.callsPerPush?.(slice) ?? 1;
-        if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost, CONTENT_MAX_WAIT_MS))) {
+        const updates = slice.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, fields: contentSent.get(l.channelSku)! }));
+        if (!(await pushPaid(updates, contentLimits.callsPerPush?.(slice) ?? 1, (u) => connector.pushContent(u), contentOutcome, CONTENT_MAX_WAIT_MS))) {
           // The account's budget is spoken for by other workers: the next flush goes on after a pause.
           leaveForLater(slices.slice(i).flat());
           result.retryAfterMs = 1000;
           break;
         }
-        result.calls++;
-        const pushed = await connector.pushContent(slice.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, fields: contentSent.get(l.channelSku)! })));
-        for (const outcome of pushed) contentOutcome.set(outcome.channelSku, outcome);
       }
     }
   } catch (error) {
@@ -204,7 +204,7 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
     throw error;
   }
   await recordOutcomes(prisma, channel, listings, outcomes, result);
-  result.more ||= result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
+  result.more = outcomes.contentLater.size > 0 || result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
   log.info({ accepted: result.accepted, rejected: result.rejected, retried: result.retried, contentLater: outcomes.contentLater.size, calls: result.calls, ms: Math.round(performance.now() - startedAt) }, "channel flushed");
   return result;
 }
@@ -220,7 +220,6 @@ async function recordOutcomes(
   const acknowledged: PushRecord[] = [];
   const nothingToSend: PendingListing[] = [];
   const retries: Array<{ listing: PendingListing; message: string }> = [];
-  if (contentLater.size > 0) result.more = true;
   for (const listing of listings) {
     const content = contentOutcome.get(listing.channelSku);
     const outcomes = [quantityOutcome.get(listing.channelSku), priceOutcome.get(listing.channelSku), content].filter((o): o is PushOutcome => Boolean(o));

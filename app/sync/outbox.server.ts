@@ -121,13 +121,14 @@ export async function recordRejected(prisma: PrismaClient, listing: PendingListi
  * desired state moved on meanwhile stays pending for the next flush.
  */
 export async function recordNothingToSend(prisma: PrismaClient, listings: PendingListing[]): Promise<void> {
-  for (const listing of listings) {
-    if (listing.syncState !== "PENDING") continue;
-    await prisma.listing.updateMany({
-      where: { id: listing.id, desiredVersion: listing.desiredVersion, syncState: "PENDING" },
-      data: { syncState: "IN_SYNC", pushedVersion: listing.desiredVersion, syncMessage: null, attempts: 0 },
-    });
-  }
+  const pending = listings.filter((l) => l.syncState === "PENDING");
+  if (pending.length === 0) return;
+  // One statement, a compare-and-set on desiredVersion per row (as recordAcknowledged).
+  const rows = pending.map((l) => Prisma.sql`(${l.id}, ${l.desiredVersion}::int)`);
+  await prisma.$executeRaw`
+    UPDATE "Listing" AS l SET "syncState" = 'IN_SYNC', "pushedVersion" = v.version, "syncMessage" = NULL, "attempts" = 0, "updatedAt" = now()
+    FROM (VALUES ${Prisma.join(rows)}) AS v(id, version)
+    WHERE l.id = v.id AND l."desiredVersion" = v.version AND l."syncState" = 'PENDING'`;
 }
 
 /**
@@ -150,7 +151,10 @@ export async function recordContentRejected(prisma: PrismaClient, listing: Pendi
 /** Pushes that will be tried again: one statement per distinct message, not one per listing. */
 export async function recordRetries(prisma: PrismaClient, retries: ReadonlyArray<{ listing: PendingListing; message: string }>): Promise<void> {
   const byMessage = new Map<string, string[]>();
-  for (const { listing, message } of retries) byMessage.set(message.slice(0, 1000), [...(byMessage.get(message.slice(0, 1000)) ?? []), listing.id]);
+  for (const { listing, message } of retries) {
+    const key = message.slice(0, 1000);
+    byMessage.set(key, [...(byMessage.get(key) ?? []), listing.id]);
+  }
   for (const [message, ids] of byMessage) await prisma.listing.updateMany({ where: { id: { in: ids } }, data: { syncMessage: message, attempts: { increment: 1 } } });
 }
 
