@@ -44,10 +44,18 @@ export interface ContentUpdate {
  * change (for feeds: the feed finished and this SKU had no error); only then is it recorded as
  * pushed.
  */
-export type PushOutcome =
+export type PushOutcome = (
   | { channelSku: string; status: "accepted" }
   | { channelSku: string; status: "rejected"; message: string; code?: string } // will not heal by retrying
-  | { channelSku: string; status: "retry"; message: string; retryAfterMs?: number };
+  | { channelSku: string; status: "retry"; message: string; retryAfterMs?: number }
+) & {
+  /**
+   * The channel's own id for the listing (externalId), where the push had to look it up because
+   * the listing had none. The flush stores it, so the lookup (a call against the account's rate
+   * limit) is made once per listing, not once per push and worker process.
+   */
+  externalId?: string;
+};
 
 export interface ImportedOrderLine {
   channelSku: string;

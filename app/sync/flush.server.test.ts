@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Channel } from "@prisma/client";
 import { ChannelError, type Connector, type PushOutcome } from "~/channels/connector";
@@ -7,6 +8,8 @@ import { seedShopWithEveryModel } from "../../test/factories";
 import { accepts, RecordingMarketplace, type Answer } from "../../test/recording-marketplace";
 import { AMAZON_LIMITS } from "~/channels/amazon/limits";
 import { TIKTOK_LIMITS } from "~/channels/tiktok/limits";
+import { createEbayConnector, EBAY_LIMITS, RedisRevisionCounter } from "~/channels/ebay";
+import { startEbaySimulator } from "../../simulators/ebay/server";
 import { flushChannelAccount, groupedByProduct, pacedBatches } from "./flush.server";
 import { SharedRateLimiter } from "./rate-limiter.server";
 import { pendingListings } from "./outbox.server";
@@ -246,6 +249,41 @@ describe("a product's SKUs pushed together", () => {
   });
 });
 
+describe("ids a channel looks up", () => {
+  it("given eBay listings linked by SKU alone, one with the offer id the merchant typed, when flushed and flushed again by a restarted worker, then each unknown offer is looked up once and kept", async () => {
+    const channel = await channelWithPendingListings(3);
+    await prisma.listing.updateMany({ where: { channelId: channel.id, channelSku: "SKU-2" }, data: { externalId: "OFFER-2" } });
+    const seller = { userId: channel.accountId, marketplaceId: "EBAY_US", appId: "AppId-1", certId: "Cert-1", refreshToken: "v^1.1#r^1#refresh-1" };
+    const ebay = await startEbaySimulator({
+      accounts: [{ ...seller, listings: [0, 1, 2].map((i) => ({ sku: `SKU-${i}`, offerId: `OFFER-${i}`, quantity: 5, priceCents: 2500 })) }],
+    });
+    // A new connector is what a restarted worker process builds: it remembers nothing.
+    const freshConnector = () =>
+      createEbayConnector(
+        { accountId: seller.userId, region: "EBAY_US", credentials: { appId: seller.appId, certId: seller.certId, refreshToken: seller.refreshToken }, endpoints: { api: ebay.url } },
+        { revisions: new RedisRevisionCounter(redis, seller.userId, `${process.env.QUEUE_PREFIX}:${randomUUID()}`) },
+      );
+    try {
+      await flushChannelAccount(channel.id, using(freshConnector()));
+      const afterFirst = await prisma.listing.findMany({ where: { channelId: channel.id }, orderBy: { channelSku: "asc" } });
+      expect(afterFirst.map((l) => [l.channelSku, l.externalId, l.syncState])).toEqual([
+        ["SKU-0", "OFFER-0", "IN_SYNC"],
+        ["SKU-1", "OFFER-1", "IN_SYNC"],
+        ["SKU-2", "OFFER-2", "IN_SYNC"],
+      ]);
+
+      await prisma.listing.updateMany({ where: { channelId: channel.id }, data: { desiredQuantity: 2, desiredVersion: 2, syncState: "PENDING" } });
+      await flushChannelAccount(channel.id, using(freshConnector()));
+
+      // SKU-0 and SKU-1, in the first flush only.
+      expect(ebay.calls.filter((c) => c.operationId === "getOffers")).toHaveLength(2);
+      expect(ebay.state.listing("SKU-0")).toMatchObject({ quantity: 2, offerQuantity: 2 });
+    } finally {
+      await ebay.stop();
+    }
+  });
+});
+
 describe("pushes paced by the calls they make", () => {
   const listings = (count: number, productOf: (i: number) => string = (i) => `P${i}`) => Array.from({ length: count }, (_, i) => ({ channelSku: `SKU-${i}`, externalId: productOf(i) }));
 
@@ -255,6 +293,13 @@ describe("pushes paced by the calls they make", () => {
 
   it("given 150 Amazon SKUs, above the feed threshold, when paced, then they stay one push (one feed)", () => {
     expect(pacedBatches(listings(150), AMAZON_LIMITS).map((part) => part.length)).toEqual([150]);
+  });
+
+  it("given 25 eBay SKUs (one bulk call of 25, burst 20), when paced, then those with a stored offer id go as one push, and without ids the lookups split it", () => {
+    expect(pacedBatches(listings(25), EBAY_LIMITS).map((part) => part.length)).toEqual([25]);
+    // A getOffers per SKU and the bulk call: 19 + 1 fit the burst of 20.
+    const unknown = listings(25).map((l) => ({ ...l, externalId: null }));
+    expect(pacedBatches(unknown, EBAY_LIMITS).map((part) => part.length)).toEqual([19, 6]);
   });
 
   it("given 60 TikTok SKUs of 30 products (burst 20), when paced, then each push holds at most 20 products", () => {

@@ -5,7 +5,7 @@ import defaultPrisma from "~/db.server";
 import { raiseListingSuspended } from "~/alerts/events.server";
 import { logger } from "~/lib/logger.server";
 import { contentToPush } from "~/content/diff";
-import { pendingListings, stockOrPriceToPush, recordAcknowledged, recordContentRejected, recordNothingToSend, recordRejected, recordRetries, type PendingListing, type PushRecord } from "./outbox.server";
+import { pendingListings, stockOrPriceToPush, recordAcknowledged, recordContentRejected, recordExternalIds, recordNothingToSend, recordRejected, recordRetries, type PendingListing, type PushRecord } from "./outbox.server";
 import type { SharedRateLimiter } from "./rate-limiter.server";
 
 // Draining one channel account's outbox: the channel-sync queue's job. Newest desired state only
@@ -220,9 +220,12 @@ async function recordOutcomes(
   const acknowledged: PushRecord[] = [];
   const nothingToSend: PendingListing[] = [];
   const retries: Array<{ listing: PendingListing; message: string }> = [];
+  const learned: Array<{ listing: PendingListing; externalId: string }> = [];
   for (const listing of listings) {
     const content = contentOutcome.get(listing.channelSku);
     const outcomes = [quantityOutcome.get(listing.channelSku), priceOutcome.get(listing.channelSku), content].filter((o): o is PushOutcome => Boolean(o));
+    const externalId = listing.externalId ? undefined : outcomes.find((o) => o.externalId)?.externalId;
+    if (externalId) learned.push({ listing, externalId });
     if (outcomes.length === 0) {
       if (!contentLater.has(listing.channelSku)) nothingToSend.push(listing);
       continue;
@@ -256,6 +259,7 @@ async function recordOutcomes(
     }
   }
   await recordAcknowledged(prisma, acknowledged);
+  await recordExternalIds(prisma, channel.id, learned);
   await recordRetries(prisma, retries);
   await recordNothingToSend(prisma, nothingToSend);
 }

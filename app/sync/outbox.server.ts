@@ -107,6 +107,19 @@ export async function recordAcknowledged(prisma: PrismaClient, records: PushReco
     WHERE l.id = v.id`;
 }
 
+/**
+ * Ids the channel's connector looked up for listings that had none (PushOutcome.externalId).
+ * Kept only where the listing still has none: an id the merchant typed is theirs to change.
+ */
+export async function recordExternalIds(prisma: PrismaClient, channelId: string, learned: ReadonlyArray<{ listing: PendingListing; externalId: string }>): Promise<void> {
+  if (learned.length === 0) return;
+  const rows = learned.map(({ listing, externalId }) => Prisma.sql`(${listing.id}, ${externalId})`);
+  await prisma.$executeRaw`
+    UPDATE "Listing" AS l SET "externalId" = v.external_id
+    FROM (VALUES ${Prisma.join(rows)}) AS v(id, external_id)
+    WHERE l.id = v.id AND l."channelId" = ${channelId} AND l."externalId" IS NULL`;
+}
+
 export async function recordRejected(prisma: PrismaClient, listing: PendingListing, message: string): Promise<void> {
   await prisma.listing.updateMany({
     where: { id: listing.id, desiredVersion: listing.desiredVersion },

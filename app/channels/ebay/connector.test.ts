@@ -100,9 +100,10 @@ describe("eBay connector: quantities and prices", () => {
     ]);
     // Raising only the item's quantity would have left the listing at the offer's 1.
     expect(sim.state.listing("SKU-001")).toMatchObject({ quantity: 3, itemQuantity: 3, offerQuantity: 3 });
+    // The offer ids found go back with the outcomes, for the flush to keep on the listings.
     expect(outcomes).toEqual([
-      { channelSku: "SKU-001", status: "accepted" },
-      { channelSku: "SKU-002", status: "accepted" },
+      { channelSku: "SKU-001", status: "accepted", externalId: "7000000001" },
+      { channelSku: "SKU-002", status: "accepted", externalId: "7000000002" },
     ]);
     expect(bulkCalls(sim)[0].body).toEqual({
       requests: [
@@ -116,7 +117,7 @@ describe("eBay connector: quantities and prices", () => {
   it("given a price without the offer id, when pushed, then the connector finds the offer and the listing shows the new price", async () => {
     const { sim, connector } = await setup(listings(1));
     const [outcome] = await connector.pushPrices([{ channelSku: "SKU-001", priceCents: 1999, currencyCode: "USD" }]);
-    expect(outcome).toEqual({ channelSku: "SKU-001", status: "accepted" });
+    expect(outcome).toEqual({ channelSku: "SKU-001", status: "accepted", externalId: "7000000001" });
     expect(sim.state.listing("SKU-001")?.priceCents).toBe(1999);
     expect(sim.calls.map((c) => c.operationId)).toEqual(["getOffers", "bulkUpdatePriceQuantity"]);
   });
@@ -331,7 +332,7 @@ describe("eBay connector: OAuth", () => {
 
     clock += 7200 * 1000;
     const outcomes = await connector.pushQuantities([{ channelSku: "SKU-001", quantity: 3 }]);
-    expect(outcomes).toEqual([{ channelSku: "SKU-001", status: "accepted" }]);
+    expect(outcomes).toMatchObject([{ channelSku: "SKU-001", status: "accepted" }]);
     expect(tokenCalls(sim)).toHaveLength(2);
     expect(sim.requests.some((r) => r.status === 401)).toBe(false);
   });
@@ -340,7 +341,7 @@ describe("eBay connector: OAuth", () => {
     const { sim, connector } = await setup(listings(1));
     await connector.pushQuantities([{ channelSku: "SKU-001", quantity: 1 }]);
     sim.state.expireAccessTokens();
-    expect(await connector.pushQuantities([{ channelSku: "SKU-001", quantity: 2 }])).toEqual([{ channelSku: "SKU-001", status: "accepted" }]);
+    expect(await connector.pushQuantities([{ channelSku: "SKU-001", quantity: 2 }])).toMatchObject([{ channelSku: "SKU-001", status: "accepted" }]);
     expect(tokenCalls(sim)).toHaveLength(2);
     expect(sim.state.listing("SKU-001")?.quantity).toBe(2);
   });

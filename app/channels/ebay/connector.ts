@@ -42,6 +42,9 @@ export const EBAY_LIMITS: ChannelLimits = {
   requestsPerSecond: REQUESTS_PER_SECOND,
   burst: BURST,
   revisionsPerListingPerDay: REVISIONS_PER_LISTING_PER_DAY,
+  // One bulk call, and a getOffers for each listing whose offer id is not stored yet (it is stored
+  // after its first push, from the outcome).
+  callsPerPush: (listings) => 1 + listings.filter((l) => !l.externalId).length,
   ordersVisibleAfterMs: DEFAULT_ORDER_SETTLE_MS,
   // Content is a getInventoryItem and a createOrReplaceInventoryItem per SKU (content.ts).
   contentCallsPerPush: (listings) => 2 * listings.length,
@@ -121,7 +124,7 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
     return offerIds.get(sku) ?? null;
   }
 
-  async function pushPriceQuantity<U extends { channelSku: string }>(updates: U[], build: (update: U) => Promise<PriceQuantity | PushOutcome>): Promise<PushOutcome[]> {
+  async function pushPriceQuantity<U extends { channelSku: string; externalId?: string | null }>(updates: U[], build: (update: U) => Promise<PriceQuantity | PushOutcome>): Promise<PushOutcome[]> {
     // The last change of a SKU in the batch is the one that matters; eBay refuses a SKU twice in one call.
     const latest = new Map(updates.map((u) => [u.channelSku, u]));
     const outcomes = new Map<string, PushOutcome>();
@@ -160,7 +163,12 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
         for (const { sku } of batch) outcomes.set(sku, failureOutcome(sku, error));
       }
     }
-    return updates.map((u) => outcomes.get(u.channelSku)!);
+    // An offer id found here goes back with the outcome: the flush stores it on the listing.
+    return updates.map((u) => {
+      const outcome = outcomes.get(u.channelSku)!;
+      const learned = u.externalId ? null : offerIds.get(u.channelSku);
+      return learned ? { ...outcome, externalId: learned } : outcome;
+    });
   }
 
   async function pushOneContent(update: ContentUpdate): Promise<PushOutcome> {
