@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { raiseParityHeld } from "~/alerts/events.server";
 import defaultPrisma from "~/db.server";
+import { logger } from "~/lib/logger.server";
 import { sqlFor, type Sql } from "~/lib/sql.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
 import { requestFlush as queueFlush } from "~/sync/jobs.server";
@@ -411,7 +412,9 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
  * stored and queued the moment this job completes.
  */
 export async function runRecomputeJob(shopId: string, queues: Queues = defaultQueues(), deps: Partial<RecomputeDeps> = {}): Promise<RecomputeResult> {
+  const startedAt = performance.now();
   const result = await recomputeStaleListings(shopId, deps);
+  logger.info({ shopId, ...result, ms: Math.round(performance.now() - startedAt) }, "listings recomputed");
   if (result.more) {
     await queues.recompute.add("recompute", { shopId }, { deduplication: { id: `recompute:${shopId}`, keepLastIfActive: true } });
   }

@@ -1,5 +1,5 @@
 // Benchmark: inventory changes through the whole pipeline.
-//   npx tsx app/sync/bench.ts [changes=10000] [skus=1000] [steadySeconds=10] [singles=40]
+//   npx tsx app/sync/bench.ts [changes=10000] [skus=1000] [steadySeconds=10] [singles=40] [steadyRate=100]
 // Shopify (simulated) → signed webhook → the app's /webhooks route → Redis → the real workers →
 // mirror → engine → outbox → connectors → Amazon, eBay, Walmart and TikTok Shop (simulated, rate
 // limits at the simulators' defaults: the documented values, or the simulators' stated assumptions).
@@ -15,13 +15,18 @@
 // its own Redis prefix, both removed at the end.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
+import { Prisma } from "@prisma/client";
 import { Redis } from "ioredis";
 import { createEmptyDatabase, dropDatabase, migrate } from "../../test/global-setup";
 
 const changes = Number(process.argv[2] ?? 10_000);
 const skuCount = Number(process.argv[3] ?? 1_000);
 const steadySeconds = Number(process.argv[4] ?? 10);
+/** Changes a second in phase 2: the issue's aim is 100; lower rates show where this machine's CPU runs out. */
+const steadyRate = Number(process.argv[6] ?? 100);
 const variantsPerProduct = 4;
 
 const databaseName = `anchorline_bench_sync_${Date.now()}`;
@@ -52,7 +57,14 @@ const { createWorkers } = await import("../../workers/processors");
 type Marketplace = (typeof MARKETPLACES)[number];
 
 const connection = createRedisConnection();
-const endpoint = await startWebhookEndpoint();
+// The route that answers Shopify's webhooks runs in a process of its own, as the app server does
+// (test/webhook-endpoint-process.ts): in this process it would share one event loop with five
+// simulators and the samplers, and deliveries waited seconds for it. BENCH_WORKERS=inline keeps
+// it, and the workers, here.
+const inlineWorkers = process.env.BENCH_WORKERS === "inline";
+/** BENCH_CPU_PROFILE=<dir>: the worker and route processes write V8 CPU profiles there (open in Chrome DevTools). */
+const profiling = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
+const endpoint: { url: string; pid?: number; close(): Promise<void> } = inlineWorkers ? await startWebhookEndpoint() : await spawnWebhookEndpoint();
 const setupStarted = performance.now();
 const rig = await startMarketplaceRig({
   prisma,
@@ -70,6 +82,9 @@ const locations = rig.shopify.store.shop(rig.domain).locations;
 // Set-up, not measured: link every SKU, compute its desired state, and record it as what the
 // marketplaces show (they were seeded with the anchor's numbers), so the store starts in sync.
 await rig.linkAll();
+// A store in steady state: its first sync looked each eBay offer up and kept the id on the listing.
+const offerIds = variants.map((v) => Prisma.sql`(${v.channelSku.ebay}, ${rig.ebay.state.listing(v.channelSku.ebay)!.offerId})`);
+await prisma.$executeRaw`UPDATE "Listing" AS l SET "externalId" = v.offer_id FROM (VALUES ${Prisma.join(offerIds)}) AS v(sku, offer_id) WHERE l."shopId" = ${rig.shopId} AND l."channelSku" = v.sku`;
 while ((await prisma.listing.count({ where: { shopId: rig.shopId, staleSince: { not: null } } })) > 0) await runRecomputeJob(rig.shopId);
 await queues()["channel-sync"].obliterate({ force: true });
 await queues().recompute.obliterate({ force: true });
@@ -86,14 +101,13 @@ console.log(`set-up: ${variants.length} SKUs × 4 marketplaces in sync in ${((pe
 // simulators over HTTP through each channel's stored endpoints. In this process they would share
 // one core with the simulators, the webhook route and the sampler, and measure that contention.
 // BENCH_WORKERS=inline keeps them here (the earlier form of this bench).
-const inlineWorkers = process.env.BENCH_WORKERS === "inline";
 const workers = inlineWorkers ? createWorkers(connection) : [];
 const workerProcesses = inlineWorkers ? [] : [spawnWorkerProcess()];
 if (!inlineWorkers) await eventually(async () => (await queues().webhooks.getWorkers()).length > 0, 30_000, "the worker process connected");
 console.log(`workers: ${inlineWorkers ? "in the bench's process" : `${workerProcesses.length} process (npm run worker)`}`);
 
 function spawnWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], { cwd: path.resolve(import.meta.dirname, "../.."), env: process.env, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, [...profiling, "--import", "tsx", "workers/main.ts"], { cwd: path.resolve(import.meta.dirname, "../.."), env: process.env, stdio: ["ignore", "inherit", "inherit"] });
   child.on("exit", (code, signal) => {
     if (!stopping) console.error(`the worker process exited early (${code ?? signal})`);
   });
@@ -101,14 +115,33 @@ function spawnWorkerProcess(): ChildProcess {
 }
 let stopping = false;
 
+async function spawnWebhookEndpoint(): Promise<{ url: string; pid?: number; close(): Promise<void> }> {
+  const child = spawn(process.execPath, [...profiling, "--import", "tsx", "test/webhook-endpoint-process.ts"], { cwd: path.resolve(import.meta.dirname, "../.."), env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once("exit", (code) => reject(new Error(`the webhook endpoint process exited (${code})`)));
+  });
+  return { url, pid: child.pid, close: () => new Promise<void>((resolve) => child.once("exit", () => resolve()).kill("SIGTERM")) };
+}
+
 // ---------------------------------------------------------------- measuring
 interface Change {
   at: number;
   /** The pool this change gives its SKU: what every marketplace should show at least. */
   quantity: number;
+  /** When each marketplace's listing first had a desired quantity that includes it (the engine's output). */
+  computedAt: Partial<Record<Marketplace, number>>;
 }
 const pending = new Map<Marketplace, Map<number, Change[]>>(MARKETPLACES.map((m) => [m, new Map()]));
 const latencies = new Map<Marketplace, number[]>(MARKETPLACES.map((m) => [m, []]));
+/** Each acknowledged change's time split in two: until the engine's output included it, and from there until the marketplace showed it. */
+const untilComputed = new Map<Marketplace, number[]>(MARKETPLACES.map((m) => [m, []]));
+const computedToShown = new Map<Marketplace, number[]>(MARKETPLACES.map((m) => [m, []]));
 const pool = variants.map((v) => locations.reduce((sum, l) => sum + Math.max(0, rig.shopify.store.getLevel(rig.domain, v.itemShopifyId, l.id)!.available), 0));
 const slot0 = variants.map((v) => rig.shopify.store.getLevel(rig.domain, v.itemShopifyId, locations[0].id)!.available);
 
@@ -119,7 +152,7 @@ function change(index: number): void {
   slot0[index] = before + 1 + (index % 3);
   pool[index] += slot0[index] - before;
   rig.shopify.store.setAvailable(rig.domain, variant.itemShopifyId, locations[0].id, slot0[index]);
-  const record = { at: performance.now(), quantity: pool[index] };
+  const record: Change = { at: performance.now(), quantity: pool[index], computedAt: {} };
   for (const m of MARKETPLACES) {
     const list = pending.get(m)!.get(index) ?? [];
     list.push(record);
@@ -133,11 +166,48 @@ const sampler = setInterval(() => {
     const open = pending.get(m)!;
     for (const [index, list] of open) {
       const shown = rig.quantityOn(m, variants[index]) ?? -1;
-      while (list.length > 0 && shown >= list[0].quantity) latencies.get(m)!.push(now - list.shift()!.at);
+      while (list.length > 0 && shown >= list[0].quantity) {
+        const acked = list.shift()!;
+        const computedAt = Math.min(acked.computedAt[m] ?? now, now);
+        latencies.get(m)!.push(now - acked.at);
+        untilComputed.get(m)!.push(computedAt - acked.at);
+        computedToShown.get(m)!.push(now - computedAt);
+      }
       if (list.length === 0) open.delete(index);
     }
   }
 }, 20);
+
+// The engine's output, read from the database every 100 ms: when a listing's desired quantity
+// first includes a change, the change has passed the webhook, the mirror and the recompute; what
+// remains is the outbox, the flush and the marketplace.
+const listingOf = new Map<string, { marketplace: Marketplace; index: number }>();
+for (const l of await prisma.listing.findMany({ where: { shopId: rig.shopId }, select: { id: true, channel: { select: { kind: true } }, variant: { select: { sku: true } } } })) {
+  const index = variants.findIndex((v) => v.sku === l.variant.sku);
+  if (index >= 0) listingOf.set(l.id, { marketplace: l.channel.kind.toLowerCase() as Marketplace, index });
+}
+let readingDesired = false;
+let desiredSince = new Date();
+const desiredSampler = setInterval(() => {
+  if (readingDesired) return;
+  readingDesired = true;
+  // Only listings written lately: desiredAt is stamped when the recompute's statement starts, and
+  // it commits soon after, so 5 s of overlap misses none.
+  const since = new Date(desiredSince.getTime() - 5_000);
+  desiredSince = new Date();
+  void prisma.$queryRaw<{ id: string; desiredQuantity: number | null }[]>`SELECT id, "desiredQuantity" FROM "Listing" WHERE "shopId" = ${rig.shopId} AND "desiredAt" >= ${since}`
+    .then((rows) => {
+      const now = performance.now();
+      for (const row of rows) {
+        const at = listingOf.get(row.id);
+        if (!at || row.desiredQuantity === null) continue;
+        for (const change of pending.get(at.marketplace)!.get(at.index) ?? []) {
+          if (change.computedAt[at.marketplace] === undefined && row.desiredQuantity >= change.quantity) change.computedAt[at.marketplace] = now;
+        }
+      }
+    })
+    .finally(() => (readingDesired = false));
+}, 100);
 
 // Where a change waits: sampled once a second (cheap counts), printed with each phase's figures,
 // so a slow phase says which stage held it up: the webhooks queue (the route and the mirror), stale
@@ -168,14 +238,16 @@ async function stageReport(since: number, sinceDate: Date) {
   const max = (key: "webhooks" | "stale" | "pending") => Math.max(0, ...rows.map((r) => r[key]));
   const timeline = rows.filter((_, i) => i % 5 === 0).map((r) => `${((r.at - since) / 1000).toFixed(0)}s ${r.webhooks}/${r.stale}/${r.pending}`);
   console.log(`backlog, most seen: webhooks queued ${max("webhooks")}, stale listings ${max("stale")}, pending listings ${max("pending")}; every 5 s (webhooks/stale/pending): ${timeline.join(" · ")}`);
-  const [w] = await prisma.$queryRaw<{ n: bigint; p50: number | null; p95: number | null; p99: number | null }[]>`
+  const [w] = await prisma.$queryRaw<{ n: bigint; p50: number | null; p95: number | null; p99: number | null; sent50: number | null; sent99: number | null }[]>`
     SELECT count(*) AS n,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "receivedAt" - "triggeredAt") * 1000) AS sent50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM "receivedAt" - "triggeredAt") * 1000) AS sent99,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "processedAt" - "receivedAt") * 1000) AS p50,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM "processedAt" - "receivedAt") * 1000) AS p95,
            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM "processedAt" - "receivedAt") * 1000) AS p99
     FROM "WebhookDelivery" WHERE "receivedAt" >= ${sinceDate} AND "processedAt" IS NOT NULL`;
   const ms = (v: number | null) => (v === null ? "–" : Math.round(Number(v)).toString());
-  console.log(`webhook stored → applied to the mirror (${w.n} deliveries): p50 ${ms(w.p50)} ms, p95 ${ms(w.p95)} ms, p99 ${ms(w.p99)} ms`);
+  console.log(`webhook sent by Shopify → stored by the route: p50 ${ms(w.sent50)} ms, p99 ${ms(w.sent99)} ms; stored → applied to the mirror (${w.n} deliveries): p50 ${ms(w.p50)} ms, p95 ${ms(w.p95)} ms, p99 ${ms(w.p99)} ms`);
 }
 
 const openCount = () => MARKETPLACES.reduce((n, m) => n + [...pending.get(m)!.values()].reduce((k, l) => k + l.length, 0), 0);
@@ -195,7 +267,20 @@ const isPush: Record<Marketplace, (r: Requests[number]) => boolean> = {
 };
 const limits = { amazon: AMAZON_LIMITS, ebay: EBAY_LIMITS, walmart: WALMART_LIMITS, tiktok: TIKTOK_LIMITS };
 
-async function report(label: string, count: number, distinct: number, startedAt: number, startedDate: Date, marks: Record<Marketplace, number>, deadlineMs: number) {
+/**
+ * The most SKUs a second a marketplace's limits carry by direct calls: its sustained rate times the
+ * SKUs one call holds (eBay 25 a bulk call, TikTok Shop a product's, Amazon and Walmart one). Feeds
+ * are left out: the real marketplaces take minutes over one (the simulators, 50 ms). Changes to
+ * distinct SKUs arriving faster than this pile up whatever the integration does.
+ */
+function directSkusPerSecond(m: Marketplace): number {
+  const l = limits[m];
+  const size = Math.min(l.maxBatch, (l.feedThreshold ?? Infinity) - 1, 100, variants.length);
+  const sample = variants.slice(0, size).map((v) => ({ channelSku: v.channelSku[m], externalId: v.externalId[m] ?? v.channelSku[m] }));
+  return (l.requestsPerSecond * size) / (l.callsPerPush?.(sample) ?? 1);
+}
+
+async function report(label: string, count: number, distinct: number, startedAt: number, startedDate: Date, marks: Record<Marketplace, number>, deadlineMs: number, cpuAtStart: CpuSnapshot | null) {
   try {
     await eventually(() => openCount() === 0, deadlineMs, label);
   } catch {
@@ -203,24 +288,70 @@ async function report(label: string, count: number, distinct: number, startedAt:
   }
   const seconds = (performance.now() - startedAt) / 1000;
   console.log(`\n${label}: ${count} changes over ${distinct} SKUs, ${seconds.toFixed(1)} s until the last acknowledgement`);
-  console.log("marketplace   p50 ms   p95 ms   p99 ms   acked  | calls/change  push calls (≤ distinct SKUs?)  429s  share of account budget");
+  console.log("marketplace   p50 ms   p95 ms   p99 ms   acked  | computed p50/p99 ms  then shown p50/p99 ms  | calls/change  push calls (≤ distinct SKUs?)  429s  share of account budget  | direct calls carry");
   for (const m of MARKETPLACES) {
     const values = latencies.get(m)!;
     const window = requestsOf[m]().slice(marks[m]);
     const pushes = window.filter(isPush[m]).length;
     const budget = limits[m].burst + limits[m].requestsPerSecond * seconds;
+    const split = (stage: number[]) => `${percentile(stage, 50).toFixed(0)}/${percentile(stage, 99).toFixed(0)}`;
     console.log(
-      `${m.padEnd(12)} ${percentile(values, 50).toFixed(0).padStart(7)}  ${percentile(values, 95).toFixed(0).padStart(7)}  ${percentile(values, 99).toFixed(0).padStart(7)}  ${String(values.length).padStart(6)}  |  ${(window.length / count).toFixed(3).padStart(11)}  ${String(pushes).padStart(10)} (${pushes <= distinct ? "yes" : "NO"})  ${String(window.filter((r) => r.status === 429).length).padStart(16)}  ${((100 * pushes) / budget).toFixed(1)}% of ${limits[m].requestsPerSecond}/s + ${limits[m].burst}`,
+      `${m.padEnd(12)} ${percentile(values, 50).toFixed(0).padStart(7)}  ${percentile(values, 95).toFixed(0).padStart(7)}  ${percentile(values, 99).toFixed(0).padStart(7)}  ${String(values.length).padStart(6)}  | ${split(untilComputed.get(m)!).padStart(19)}  ${split(computedToShown.get(m)!).padStart(21)}  |  ${(window.length / count).toFixed(3).padStart(11)}  ${String(pushes).padStart(10)} (${pushes <= distinct ? "yes" : "NO"})  ${String(window.filter((r) => r.status === 429).length).padStart(16)}  ${((100 * pushes) / budget).toFixed(1)}% of ${limits[m].requestsPerSecond}/s + ${limits[m].burst}  | ${directSkusPerSecond(m).toFixed(0)} SKUs/s`,
     );
     values.length = 0;
+    untilComputed.get(m)!.length = 0;
+    computedToShown.get(m)!.length = 0;
   }
   await stageReport(startedAt, startedDate);
+  const cpu = cpuLine(cpuAtStart, count, seconds);
+  if (cpu) console.log(cpu);
+}
+
+// ---------------------------------------------------------------- CPU per change
+// The machine's CPU time by process, read from /proc (Linux; elsewhere the line is left out): the
+// route, the workers, this process (the simulators, the webhook sender and the samplers), and the
+// rest of the machine (PostgreSQL, Redis, the kernel). When every core is busy, latency is
+// queueing for them, and this says whose work fills them.
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+function cpuMsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime and stime: fields 14 and 15 of stat(5)
+  } catch {
+    return 0;
+  }
+}
+function machineCpuMs(): number {
+  // The "cpu" line of /proc/stat: user nice system idle iowait irq softirq steal ...; busy is all but idle and iowait.
+  const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+  return (ticks.reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) * TICK_MS;
+}
+type CpuSnapshot = { route: number; workers: number; "simulators and bench": number; machine: number };
+function cpuSnapshot(): CpuSnapshot | null {
+  if (!existsSync("/proc/stat")) return null;
+  return {
+    route: cpuMsOf(endpoint.pid),
+    workers: workerProcesses.reduce((ms, c) => ms + cpuMsOf(c.pid), 0),
+    "simulators and bench": cpuMsOf(process.pid),
+    machine: machineCpuMs(),
+  };
+}
+function cpuLine(since: CpuSnapshot | null, count: number, seconds: number): string | null {
+  const now = cpuSnapshot();
+  if (!since || !now || count === 0) return null;
+  const spent = (k: keyof CpuSnapshot) => now[k] - since[k];
+  const named = ["route", "workers", "simulators and bench"] as const;
+  const rest = spent("machine") - named.reduce((ms, k) => ms + spent(k), 0);
+  const perChange = (ms: number) => (ms / count).toFixed(1);
+  return `CPU per change (ms): ${named.map((k) => `${k} ${perChange(spent(k))}`).join(", ")}, PostgreSQL, Redis and the rest ${perChange(rest)}; all ${perChange(spent("machine"))}: ${(spent("machine") / 1000 / seconds).toFixed(2)} of ${availableParallelism()} cores busy on average over the phase`;
 }
 
 const marks = () => Object.fromEntries(MARKETPLACES.map((m) => [m, requestsOf[m]().length])) as Record<Marketplace, number>;
 
 // ---------------------------------------------------------------- phase 1: the burst
 const burstMarks = marks();
+const burstCpu = cpuSnapshot();
 const burstStarted = performance.now();
 const burstDate = new Date();
 for (let sent = 0; sent < changes; ) {
@@ -230,20 +361,21 @@ for (let sent = 0; sent < changes; ) {
   await rig.shopify.deliveries.settled();
 }
 console.log(`burst sent in ${((performance.now() - burstStarted) / 1000).toFixed(1)} s; webhook deliveries not answered 200: ${rig.shopify.deliveries.log.filter((d) => d.status !== 200).length}`);
-await report("burst", changes, Math.min(changes, variants.length), burstStarted, burstDate, burstMarks, 90_000);
+await report("burst", changes, Math.min(changes, variants.length), burstStarted, burstDate, burstMarks, 90_000, burstCpu);
 
-// ---------------------------------------------------------------- phase 2: steady, 100 changes/s
+// ---------------------------------------------------------------- phase 2: steady, 100 changes/s (steadyRate)
 const steadyMarks = marks();
+const steadyCpu = cpuSnapshot();
 const steadyStarted = performance.now();
 const steadyDate = new Date();
-const steadyChanges = steadySeconds * 100;
+const steadyChanges = steadySeconds * steadyRate;
 for (let sent = 0; sent < steadyChanges; sent++) {
-  const due = steadyStarted + sent * 10;
+  const due = steadyStarted + (sent * 1000) / steadyRate;
   const wait = due - performance.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   change((sent * 7) % variants.length);
 }
-await report("steady 100 changes/s", steadyChanges, Math.min(steadyChanges, variants.length), steadyStarted, steadyDate, steadyMarks, 30_000);
+await report(`steady ${steadyRate} changes/s`, steadyChanges, Math.min(steadyChanges, variants.length), steadyStarted, steadyDate, steadyMarks, 30_000, steadyCpu);
 
 // ---------------------------------------------------------------- phase 3: single changes
 // One change at a time, 500 ms apart, after the backlog has drained: the pipeline's own latency,
@@ -251,19 +383,21 @@ await report("steady 100 changes/s", steadyChanges, Math.min(steadyChanges, vari
 const singles = Number(process.argv[5] ?? 40);
 await eventually(() => openCount() === 0, 60_000, "the steady phase drained").catch(() => undefined);
 const singleMarks = marks();
+const singleCpu = cpuSnapshot();
 const singleStarted = performance.now();
 const singleDate = new Date();
 for (let sent = 0; sent < singles; sent++) {
   change((sent * 13) % variants.length);
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
-await report("single changes, one every 500 ms", singles, Math.min(singles, variants.length), singleStarted, singleDate, singleMarks, 30_000);
+await report("single changes, one every 500 ms", singles, Math.min(singles, variants.length), singleStarted, singleDate, singleMarks, 30_000, singleCpu);
 
 const stuck = await prisma.listing.groupBy({ by: ["syncState"], where: { shopId: rig.shopId }, _count: true });
 console.log(`\nlistings by state at the end: ${stuck.map((s) => `${s.syncState} ${s._count}`).join(", ")}`);
 
 // ---------------------------------------------------------------- clean up
 clearInterval(sampler);
+clearInterval(desiredSampler);
 clearInterval(backlogSampler);
 stopping = true;
 await Promise.all(workers.map((w) => w.close()));

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { startHttpServer, type RunningServer, type SimRequest, type SimResponse } from "../common/http";
 import { multipartBoundary, parseMultipart } from "../common/multipart";
 import { RateLimits } from "../common/token-bucket";
-import { checkWalmartRequest, type CheckedRequest } from "./contracts";
+import { checkWalmartRequest, walmartContracts, type CheckedRequest } from "./contracts";
 import { notFound, unauthorized, walmartError } from "./errors";
 import { feedStatusBody, ITEM_FEED_TYPES, readFeedFile, type FeedRecord, type FeedType } from "./feeds";
 import { budgetFor } from "./limits";
@@ -52,6 +52,9 @@ const FEED_PAGE_DEFAULT = 50; // getFeedItemStatus `limit` default
 const FEED_PAGE_MAX = 1000; // "limit ... max 1000" in the same definition
 
 export async function startWalmartSimulator(options: WalmartSimulatorOptions): Promise<WalmartSimulator> {
+  // Parsed now, not on the first request: the definitions are megabytes of YAML, and parsing them
+  // mid-traffic stalls every server in the process for a second.
+  walmartContracts();
   const accounts = new Map(options.accounts.map((spec) => [spec.clientId, new WalmartAccount(spec)]));
   const tokens = new TokenIssuer(accounts, options.tokenTtlSeconds ?? TOKEN_TTL_SECONDS);
   const limits = new RateLimits();
