@@ -20,6 +20,9 @@ const MARK_STOCK_CHANGES_STALE = `
   )
   UPDATE "Listing" AS l SET "staleSince" = clock_timestamp()
   WHERE l."shopId" = $1
+    -- The touched variants' listings through the variantId index; without it the planner read every
+    -- listing of the shop for each stock change (4 ms a webhook at 20,000 listings, growing with the shop).
+    AND l."variantId" = ANY (ARRAY(SELECT "variantId" FROM touched))
     AND EXISTS (
       SELECT 1 FROM touched t
       WHERE t."variantId" = l."variantId"

@@ -55,6 +55,13 @@ const { startWebhookEndpoint } = await import("../../test/app-webhook-server");
 const { eventually, MARKETPLACES, startMarketplaceRig } = await import("../../test/marketplaces");
 const { createWorkers } = await import("../../workers/processors");
 type Marketplace = (typeof MARKETPLACES)[number];
+/**
+ * BENCH_MARKETPLACES=ebay,walmart: a store selling on these only; the others' listings are removed
+ * after linking, so neither the engine nor the workers spend anything on them. Default: all four.
+ */
+const measured: readonly Marketplace[] = process.env.BENCH_MARKETPLACES ? process.env.BENCH_MARKETPLACES.split(",").map((m) => m.trim() as Marketplace) : MARKETPLACES;
+const unknownMarketplace = measured.find((m) => !MARKETPLACES.includes(m));
+if (unknownMarketplace) throw new Error(`BENCH_MARKETPLACES: "${unknownMarketplace}" is not one of ${MARKETPLACES.join(", ")}`);
 
 const connection = createRedisConnection();
 // The route that answers Shopify's webhooks runs in a process of its own, as the app server does
@@ -82,6 +89,7 @@ const locations = rig.shopify.store.shop(rig.domain).locations;
 // Set-up, not measured: link every SKU, compute its desired state, and record it as what the
 // marketplaces show (they were seeded with the anchor's numbers), so the store starts in sync.
 await rig.linkAll();
+await prisma.listing.deleteMany({ where: { shopId: rig.shopId, channel: { kind: { notIn: measured.map((m) => m.toUpperCase() as Uppercase<Marketplace>) } } } });
 // A store in steady state: its first sync looked each eBay offer up and kept the id on the listing.
 const offerIds = variants.map((v) => Prisma.sql`(${v.channelSku.ebay}, ${rig.ebay.state.listing(v.channelSku.ebay)!.offerId})`);
 await prisma.$executeRaw`UPDATE "Listing" AS l SET "externalId" = v.offer_id FROM (VALUES ${Prisma.join(offerIds)}) AS v(sku, offer_id) WHERE l."shopId" = ${rig.shopId} AND l."channelSku" = v.sku`;
@@ -137,11 +145,11 @@ interface Change {
   /** When each marketplace's listing first had a desired quantity that includes it (the engine's output). */
   computedAt: Partial<Record<Marketplace, number>>;
 }
-const pending = new Map<Marketplace, Map<number, Change[]>>(MARKETPLACES.map((m) => [m, new Map()]));
-const latencies = new Map<Marketplace, number[]>(MARKETPLACES.map((m) => [m, []]));
+const pending = new Map<Marketplace, Map<number, Change[]>>(measured.map((m) => [m, new Map()]));
+const latencies = new Map<Marketplace, number[]>(measured.map((m) => [m, []]));
 /** Each acknowledged change's time split in two: until the engine's output included it, and from there until the marketplace showed it. */
-const untilComputed = new Map<Marketplace, number[]>(MARKETPLACES.map((m) => [m, []]));
-const computedToShown = new Map<Marketplace, number[]>(MARKETPLACES.map((m) => [m, []]));
+const untilComputed = new Map<Marketplace, number[]>(measured.map((m) => [m, []]));
+const computedToShown = new Map<Marketplace, number[]>(measured.map((m) => [m, []]));
 const pool = variants.map((v) => locations.reduce((sum, l) => sum + Math.max(0, rig.shopify.store.getLevel(rig.domain, v.itemShopifyId, l.id)!.available), 0));
 const slot0 = variants.map((v) => rig.shopify.store.getLevel(rig.domain, v.itemShopifyId, locations[0].id)!.available);
 
@@ -153,7 +161,7 @@ function change(index: number): void {
   pool[index] += slot0[index] - before;
   rig.shopify.store.setAvailable(rig.domain, variant.itemShopifyId, locations[0].id, slot0[index]);
   const record: Change = { at: performance.now(), quantity: pool[index], computedAt: {} };
-  for (const m of MARKETPLACES) {
+  for (const m of measured) {
     const list = pending.get(m)!.get(index) ?? [];
     list.push(record);
     pending.get(m)!.set(index, list);
@@ -162,7 +170,7 @@ function change(index: number): void {
 
 const sampler = setInterval(() => {
   const now = performance.now();
-  for (const m of MARKETPLACES) {
+  for (const m of measured) {
     const open = pending.get(m)!;
     for (const [index, list] of open) {
       const shown = rig.quantityOn(m, variants[index]) ?? -1;
@@ -250,7 +258,7 @@ async function stageReport(since: number, sinceDate: Date) {
   console.log(`webhook sent by Shopify → stored by the route: p50 ${ms(w.sent50)} ms, p99 ${ms(w.sent99)} ms; stored → applied to the mirror (${w.n} deliveries): p50 ${ms(w.p50)} ms, p95 ${ms(w.p95)} ms, p99 ${ms(w.p99)} ms`);
 }
 
-const openCount = () => MARKETPLACES.reduce((n, m) => n + [...pending.get(m)!.values()].reduce((k, l) => k + l.length, 0), 0);
+const openCount = () => measured.reduce((n, m) => n + [...pending.get(m)!.values()].reduce((k, l) => k + l.length, 0), 0);
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
@@ -289,7 +297,7 @@ async function report(label: string, count: number, distinct: number, startedAt:
   const seconds = (performance.now() - startedAt) / 1000;
   console.log(`\n${label}: ${count} changes over ${distinct} SKUs, ${seconds.toFixed(1)} s until the last acknowledgement`);
   console.log("marketplace   p50 ms   p95 ms   p99 ms   acked  | computed p50/p99 ms  then shown p50/p99 ms  | calls/change  push calls (≤ distinct SKUs?)  429s  share of account budget  | direct calls carry");
-  for (const m of MARKETPLACES) {
+  for (const m of measured) {
     const values = latencies.get(m)!;
     const window = requestsOf[m]().slice(marks[m]);
     const pushes = window.filter(isPush[m]).length;
@@ -347,7 +355,7 @@ function cpuLine(since: CpuSnapshot | null, count: number, seconds: number): str
   return `CPU per change (ms): ${named.map((k) => `${k} ${perChange(spent(k))}`).join(", ")}, PostgreSQL, Redis and the rest ${perChange(rest)}; all ${perChange(spent("machine"))}: ${(spent("machine") / 1000 / seconds).toFixed(2)} of ${availableParallelism()} cores busy on average over the phase`;
 }
 
-const marks = () => Object.fromEntries(MARKETPLACES.map((m) => [m, requestsOf[m]().length])) as Record<Marketplace, number>;
+const marks = () => Object.fromEntries(measured.map((m) => [m, requestsOf[m]().length])) as Record<Marketplace, number>;
 
 // ---------------------------------------------------------------- phase 1: the burst
 const burstMarks = marks();
