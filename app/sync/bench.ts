@@ -3,12 +3,17 @@
 // Shopify (simulated) → signed webhook → the app's /webhooks route → Redis → the real workers →
 // mirror → engine → outbox → connectors → Amazon, eBay, Walmart and TikTok Shop (simulated, rate
 // limits at the simulators' defaults: the documented values, or the simulators' stated assumptions).
-// Feeds are processed 50 ms after submission (Amazon and Walmart take minutes); the connectors poll
-// them at their own production intervals.
+// Feeds are processed 50 ms after submission and polled every 100 ms (the rig's settings); Amazon
+// and Walmart take minutes over a real one, so feed-path figures here are kinder than production.
 //
 // Phase 1, a burst: `changes` stock changes spread over `skus` SKUs, sent as fast as Shopify's
-// webhooks are answered. Phase 2, steady: single changes at 100 per second. Phase 3: single
-// changes one at a time (500 ms apart).
+// webhooks are answered. Phase 2, steady: single changes at `steadyRate` (100) per second. Phase 3:
+// single changes one at a time (500 ms apart).
+// Per phase it prints where a change's time went (until the engine's output included it, then
+// until the marketplace showed it), the CPU each process spent per change, and the SKUs a second
+// each marketplace's limits carry by direct calls.
+// Env: BENCH_MARKETPLACES=ebay,... (a store on fewer marketplaces), BENCH_WORKERS=inline,
+// BENCH_CPU_PROFILE=<dir>.
 // Latency of a change = from the Shopify change to the first moment the marketplace shows a
 // quantity that includes it (each SKU's stock only rises, so "includes" is "at least"), sampled
 // every 20 ms in this process. Calls are counted at the simulators. Uses a scratch database and
@@ -103,7 +108,7 @@ const drifted = (await prisma.listing.findMany({ where: { shopId: rig.shopId }, 
   return rig.quantityOn(m, variant) !== l.desiredQuantity || rig.priceOn(m, variant) !== l.desiredPriceCents;
 });
 if (drifted.length > 0) throw new Error(`${drifted.length} listings start out of sync (the engine's numbers are not the anchor's here)`);
-console.log(`set-up: ${variants.length} SKUs × 4 marketplaces in sync in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
+console.log(`set-up: ${variants.length} SKUs × ${measured.length} marketplaces in sync in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
 
 // The workers run as the service runs them: their own process (`npm run worker`), reaching the
 // simulators over HTTP through each channel's stored endpoints. In this process they would share
