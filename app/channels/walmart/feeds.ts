@@ -2,7 +2,7 @@
 // /v3/feeds/{feedId}?includeDetails=true until Walmart has processed it, and each SKU's own
 // ingestion status becomes its outcome. Walmart says item results exist "only after the entire
 // feed is processed" (priceBulkUploads), so nothing is `accepted` before that.
-import type { FeedPolling, PushOutcome } from "../connector";
+import { ChannelError, type FeedPolling, type PushOutcome } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
 import type { WalmartClient } from "./client";
 
@@ -55,9 +55,30 @@ async function details(client: WalmartClient, feedId: string, retry: RetryOption
   return { ...first, itemDetails: { itemIngestionStatus: items } };
 }
 
-/** Submits the file and waits for its per-SKU results; `skus` are in the file's order. */
-export async function runFeed(client: WalmartClient, feedType: FeedType, file: unknown, skus: string[], polling: FeedPolling, retry: RetryOptions): Promise<PushOutcome[]> {
-  const feedId = await submit(client, feedType, file, retry);
+/** Walmart refused the feed with a wait longer than a job holds (withRetry's maxDelayMs): the hourly feed quota is spent. */
+const quotaSpent = (error: unknown) => error instanceof ChannelError && error.details.status === 429;
+
+/**
+ * Submits the file and waits for its per-SKU results; `skus` are in the file's order. When the
+ * feed quota is spent, `otherwise` (the same changes as single calls) carries them instead of
+ * leaving them to wait up to an hour for it.
+ */
+export async function runFeed(
+  client: WalmartClient,
+  feedType: FeedType,
+  file: unknown,
+  skus: string[],
+  polling: FeedPolling,
+  retry: RetryOptions,
+  otherwise?: () => Promise<PushOutcome[]>,
+): Promise<PushOutcome[]> {
+  let feedId: string;
+  try {
+    feedId = await submit(client, feedType, file, retry);
+  } catch (error) {
+    if (otherwise && quotaSpent(error)) return otherwise();
+    throw error;
+  }
   const deadline = Date.now() + polling.timeoutMs;
   let status = await details(client, feedId, retry);
   while (status.feedStatus !== "PROCESSED" && status.feedStatus !== "ERROR" && Date.now() < deadline) {

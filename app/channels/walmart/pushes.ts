@@ -46,20 +46,20 @@ export async function sequential<T>(items: T[], run: (item: T) => Promise<PushOu
 const walmartQuantity = (quantity: number) => ({ unit: "EACH" as const, amount: Math.max(0, Math.floor(quantity)) });
 
 export function pushQuantities(context: PushContext, updates: QuantityUpdate[]): Promise<PushOutcome[]> {
-  if (updates.length >= FEED_THRESHOLD) {
-    return sequential(chunks(updates, FEED_MAX_ITEMS), (batch) => {
-      // Inventory feed spec 1.4, the JSON shape of updateBulkInventory's example in the inventory definition.
-      const file = { InventoryHeader: { version: "1.4" }, Inventory: batch.map((u) => ({ sku: u.channelSku, quantity: walmartQuantity(u.quantity) })) };
-      return runFeed(context.client, "inventory", file, batch.map((u) => u.channelSku), context.polling, context.retry);
-    });
-  }
-  return sequential(updates, async (u) => [
-    await singleOutcome(
-      u.channelSku,
-      () => context.client.request({ method: "PUT", path: "/v3/inventory", query: { sku: u.channelSku }, json: { sku: u.channelSku, quantity: walmartQuantity(u.quantity) } }),
-      context.retry,
-    ),
-  ]);
+  const singles = (batch: QuantityUpdate[]) =>
+    sequential(batch, async (u) => [
+      await singleOutcome(
+        u.channelSku,
+        () => context.client.request({ method: "PUT", path: "/v3/inventory", query: { sku: u.channelSku }, json: { sku: u.channelSku, quantity: walmartQuantity(u.quantity) } }),
+        context.retry,
+      ),
+    ]);
+  if (updates.length < FEED_THRESHOLD) return singles(updates);
+  return sequential(chunks(updates, FEED_MAX_ITEMS), (batch) => {
+    // Inventory feed spec 1.4, the JSON shape of updateBulkInventory's example in the inventory definition.
+    const file = { InventoryHeader: { version: "1.4" }, Inventory: batch.map((u) => ({ sku: u.channelSku, quantity: walmartQuantity(u.quantity) })) };
+    return runFeed(context.client, "inventory", file, batch.map((u) => u.channelSku), context.polling, context.retry, () => singles(batch));
+  });
 }
 
 const pricing = (u: PriceUpdate) => [{ currentPriceType: "BASE", currentPrice: { currency: u.currencyCode, amount: u.priceCents / 100 } }];
@@ -68,16 +68,15 @@ export async function pushPrices(context: PushContext, updates: PriceUpdate[]): 
   const unsupported = updates.filter((u) => !WALMART_CURRENCIES.has(u.currencyCode));
   const valid = updates.filter((u) => WALMART_CURRENCIES.has(u.currencyCode));
   const refused: PushOutcome[] = unsupported.map((u) => ({ channelSku: u.channelSku, status: "rejected", message: `Walmart prices are in USD or CAD, not ${u.currencyCode}`, code: "CURRENCY" }));
-  if (valid.length >= FEED_THRESHOLD) {
-    const fed = await sequential(chunks(valid, FEED_MAX_ITEMS), (batch) => {
-      // Price feed spec 1.7, the JSON shape of priceBulkUploads' example in the prices definition.
-      const file = { PriceHeader: { version: "1.7" }, Price: batch.map((u) => ({ sku: u.channelSku, pricing: pricing(u) })) };
-      return runFeed(context.client, "price", file, batch.map((u) => u.channelSku), context.polling, context.retry);
-    });
-    return [...fed, ...refused];
-  }
-  const sent = await sequential(valid, async (u) => [
-    await singleOutcome(u.channelSku, () => context.client.request({ method: "PUT", path: "/v3/price", json: { sku: u.channelSku, pricing: pricing(u) } }), context.retry),
-  ]);
-  return [...sent, ...refused];
+  const singles = (batch: PriceUpdate[]) =>
+    sequential(batch, async (u) => [
+      await singleOutcome(u.channelSku, () => context.client.request({ method: "PUT", path: "/v3/price", json: { sku: u.channelSku, pricing: pricing(u) } }), context.retry),
+    ]);
+  if (valid.length < FEED_THRESHOLD) return [...(await singles(valid)), ...refused];
+  const fed = await sequential(chunks(valid, FEED_MAX_ITEMS), (batch) => {
+    // Price feed spec 1.7, the JSON shape of priceBulkUploads' example in the prices definition.
+    const file = { PriceHeader: { version: "1.7" }, Price: batch.map((u) => ({ sku: u.channelSku, pricing: pricing(u) })) };
+    return runFeed(context.client, "price", file, batch.map((u) => u.channelSku), context.polling, context.retry, () => singles(batch));
+  });
+  return [...fed, ...refused];
 }

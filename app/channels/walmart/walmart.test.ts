@@ -67,6 +67,19 @@ describe("Walmart connector against the simulator", () => {
     expect(sim.responseChecks.filter((c) => c.errors.length)).toEqual([]);
   });
 
+  it("given the hour's ten inventory feeds already spent, when another bulk push comes, then single calls carry it at once instead of it waiting for the quota", async () => {
+    const bulk = bulkSkus.slice(0, FEED_THRESHOLD);
+    for (let round = 1; round <= 10; round++) await connector().pushQuantities(bulk.map((channelSku) => ({ channelSku, quantity: round })));
+    expect(sim.feeds(CLIENT.clientId)).toHaveLength(10);
+
+    const outcomes = await connector().pushQuantities(bulk.map((channelSku) => ({ channelSku, quantity: 42 })));
+
+    expect(outcomes.every((o) => o.status === "accepted")).toBe(true);
+    expect(sim.feeds(CLIENT.clientId)).toHaveLength(10);
+    expect(sim.requests.filter((r) => r.method === "PUT" && r.path === "/v3/inventory")).toHaveLength(FEED_THRESHOLD);
+    expect(sim.account(CLIENT.clientId).listings.get(bulk.at(-1)!)!.quantity).toBe(42);
+  });
+
   it("given prices small and bulk, when pushed, then single PUT /v3/price and the price feed both land, and a currency Walmart does not take is refused", async () => {
     const single = await connector().pushPrices([
       { channelSku: "KET-RED", priceCents: 3499, currencyCode: "USD" },
