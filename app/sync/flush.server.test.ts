@@ -11,7 +11,7 @@ import { TIKTOK_LIMITS } from "~/channels/tiktok/limits";
 import { createEbayConnector, EBAY_LIMITS, RedisRevisionCounter } from "~/channels/ebay";
 import { startEbaySimulator } from "../../simulators/ebay/server";
 import { flushChannelAccount, groupedByProduct, pacedBatches } from "./flush.server";
-import { SharedRateLimiter } from "./rate-limiter.server";
+import { SharedRateLimiter, type RateLimit } from "./rate-limiter.server";
 import { pendingListings } from "./outbox.server";
 
 const redis = createRedisConnection();
@@ -263,8 +263,13 @@ describe("ids a channel looks up", () => {
         { accountId: seller.userId, region: "EBAY_US", credentials: { appId: seller.appId, certId: seller.certId, refreshToken: seller.refreshToken }, endpoints: { api: ebay.url } },
         { revisions: new RedisRevisionCounter(redis, seller.userId, `${process.env.QUEUE_PREFIX}:${randomUUID()}`) },
       );
+    // What the flush pays the account's rate limiter, push by push.
+    const paid: number[] = [];
+    const counting = { take: (account: string, limits: RateLimit, cost = 1, maxWaitMs?: number) => (paid.push(cost), limiter.take(account, limits, cost, maxWaitMs)) } as SharedRateLimiter;
     try {
-      await flushChannelAccount(channel.id, using(freshConnector()));
+      await flushChannelAccount(channel.id, { limiter: counting, connectorFor: () => freshConnector() });
+      // Quantities: the bulk call and two lookups; prices: the bulk call alone, the ids already found.
+      expect(paid).toEqual([3, 1]);
       const afterFirst = await prisma.listing.findMany({ where: { channelId: channel.id }, orderBy: { channelSku: "asc" } });
       expect(afterFirst.map((l) => [l.channelSku, l.externalId, l.syncState])).toEqual([
         ["SKU-0", "OFFER-0", "IN_SYNC"],

@@ -153,6 +153,8 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
         quantityOutcome,
       );
     }
+    // An id the quantity push looked up serves the price push (and its pacing) without a second lookup.
+    for (const l of listings) l.externalId ??= quantityOutcome.get(l.channelSku)?.externalId ?? null;
     // A held price stays off the channel until the merchant approves it (the listing turns PENDING).
     const prices = groupedByProduct(listings.filter((l) => l.syncState !== "HELD" && l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents));
     for (const batch of chunks(prices, connector.limits.maxBatch)) {
@@ -224,7 +226,8 @@ async function recordOutcomes(
   for (const listing of listings) {
     const content = contentOutcome.get(listing.channelSku);
     const outcomes = [quantityOutcome.get(listing.channelSku), priceOutcome.get(listing.channelSku), content].filter((o): o is PushOutcome => Boolean(o));
-    const externalId = listing.externalId ? undefined : outcomes.find((o) => o.externalId)?.externalId;
+    // Stored only where the listing has none (recordExternalIds), so the push's carrying it over above does not hide it.
+    const externalId = outcomes.find((o) => o.externalId)?.externalId;
     if (externalId) learned.push({ listing, externalId });
     if (outcomes.length === 0) {
       if (!contentLater.has(listing.channelSku)) nothingToSend.push(listing);
