@@ -79,6 +79,7 @@ export function signedWebhookRequest(opts: {
   secret?: string;
   webhookId?: string;
   url?: string;
+  triggeredAt?: string;
 }): Request {
   const secret = opts.secret ?? process.env.SHOPIFY_API_SECRET ?? "";
   const hmac = createHmac("sha256", secret).update(opts.body, "utf8").digest("base64");
@@ -92,7 +93,7 @@ export function signedWebhookRequest(opts: {
       "x-shopify-hmac-sha256": hmac,
       "x-shopify-webhook-id": opts.webhookId ?? randomUUID(),
       "x-shopify-api-version": "2026-10",
-      "x-shopify-triggered-at": new Date().toISOString(),
+      "x-shopify-triggered-at": opts.triggeredAt ?? new Date().toISOString(),
       "x-shopify-event-id": randomUUID(),
     },
   });

@@ -19,11 +19,21 @@ describe("POST /webhooks", () => {
     // Given a signed inventory_levels/update delivery
     const shop = uniqueShopDomain();
     const webhookId = randomUUID();
-    const deliver = () => call(signedWebhookRequest({ topic: "inventory_levels/update", shop, webhookId, body: inventoryUpdate("271878346596884015") }));
+    const triggeredAt = "2026-11-22T15:00:00.123Z";
+    const deliver = () => call(signedWebhookRequest({ topic: "inventory_levels/update", shop, webhookId, triggeredAt, body: inventoryUpdate("271878346596884015") }));
 
     // When it arrives twice (Shopify retries when it misses our answer)
+    const before = Date.now();
     const first = await deliver();
     const second = await deliver();
+    const after = Date.now();
+
+    // Then the stored row has Shopify's headers, and both instants read back as they happened
+    const stored = await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } });
+    expect(stored).toMatchObject({ shopDomain: shop, topic: "INVENTORY_LEVELS_UPDATE", apiVersion: "2026-10", state: "QUEUED", triggeredAt: new Date(triggeredAt) });
+    expect(stored.eventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(stored.receivedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(stored.receivedAt.getTime()).toBeLessThanOrEqual(after + 1000);
 
     // Then both are acknowledged, one row is stored and one job is queued
     expect(first.status).toBe(200);
