@@ -32,7 +32,14 @@ describe("Shopify's webhooks applied to the mirror", () => {
       variants: [{ id: "200", title: "Blue", price: "29.50", sku: "TEA-BLU", inventory_item_id: "777", inventory_management: "shopify" }],
     });
     expect(await applyWebhookDelivery(product)).toBe("applied");
+    const before = Date.now();
     expect(await applyWebhookDelivery(level)).toBe("applied");
+    // The delivery is settled, with the moment it was applied, and a second run applies nothing
+    const settled = await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: level } });
+    expect([settled.state, settled.error]).toEqual(["PROCESSED", null]);
+    expect(settled.processedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(settled.processedAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(await applyWebhookDelivery(level)).toBe("already-applied");
     const teapot = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, sku: "TEA-BLU" }, include: { inventoryItem: { include: { levels: true } }, product: true } });
     expect(teapot.priceCents).toBe(2950);
     expect(teapot.product.tags).toEqual(["kitchen", "tea"]);

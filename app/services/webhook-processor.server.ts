@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
+import { sqlFor } from "~/lib/sql.server";
 import type { Queues } from "~/queues.server";
 import { WEBHOOK_PAYLOADS, type WebhookPayload, type WebhookTopic } from "~/webhooks/payloads";
 import {
@@ -46,10 +47,17 @@ const HANDLERS: Handlers = {
 
 export type ApplyOutcome = "applied" | "already-applied" | "no-handler" | "missing";
 
-/** Applies one stored delivery (the webhooks queue's job). Safe to run twice. */
+/**
+ * Applies one stored delivery (the webhooks queue's job). Safe to run twice. The delivery row is
+ * read and settled with plain SQL (app/lib/sql.server.ts), as the route stores it: one of each per
+ * change in Shopify, where Prisma's query compilation costs more CPU than the statements.
+ */
 export async function applyWebhookDelivery(webhookId: string, deps: Partial<Deps> = {}): Promise<ApplyOutcome> {
   const prisma = deps.prisma ?? defaultPrisma;
-  const delivery = await prisma.webhookDelivery.findUnique({ where: { webhookId } });
+  const [delivery] = await sqlFor().rows<{ shopDomain: string; topic: string; state: string; payload: unknown }>(
+    `SELECT "shopDomain", topic, state::text AS state, payload FROM "WebhookDelivery" WHERE "webhookId" = $1`,
+    [webhookId],
+  );
   if (!delivery) return "missing";
   if (delivery.state === "PROCESSED") return "already-applied";
 
@@ -67,7 +75,7 @@ export async function applyWebhookDelivery(webhookId: string, deps: Partial<Deps
     await prisma.webhookDelivery.updateMany({ where: { webhookId }, data: { state: "FAILED", error: String(error) } });
     throw error;
   }
-  // updateMany: shop/redact deletes the shop's deliveries, this one included.
-  await prisma.webhookDelivery.updateMany({ where: { webhookId }, data: { state: "PROCESSED", processedAt: new Date(), error: null } });
+  // An UPDATE that may match nothing: shop/redact deletes the shop's deliveries, this one included.
+  await sqlFor().rows(`UPDATE "WebhookDelivery" SET state = 'PROCESSED', "processedAt" = now() AT TIME ZONE 'UTC', error = NULL WHERE "webhookId" = $1`, [webhookId]);
   return "applied";
 }
