@@ -72,7 +72,7 @@ export async function applyWebhookDelivery(webhookId: string, deps: Partial<Deps
   try {
     await handler(delivery.shopDomain, payload as never, { prisma, queues: deps.queues });
   } catch (error) {
-    await prisma.webhookDelivery.updateMany({ where: { webhookId }, data: { state: "FAILED", error: String(error) } });
+    await sqlFor().rows(`UPDATE "WebhookDelivery" SET state = 'FAILED', error = $2 WHERE "webhookId" = $1`, [webhookId, String(error)]);
     throw error;
   }
   // An UPDATE that may match nothing: shop/redact deletes the shop's deliveries, this one included.

@@ -119,8 +119,13 @@ const workerProcesses = inlineWorkers ? [] : [spawnWorkerProcess()];
 if (!inlineWorkers) await eventually(async () => (await queues().webhooks.getWorkers()).length > 0, 30_000, "the worker process connected");
 console.log(`workers: ${inlineWorkers ? "in the bench's process" : `${workerProcesses.length} process (npm run worker)`}`);
 
+/** One of the app's own entry points in a process of its own, with this process's environment. */
+function spawnAppProcess(script: string, stdout: "inherit" | "pipe"): ChildProcess {
+  return spawn(process.execPath, [...profiling, "--import", "tsx", script], { cwd: path.resolve(import.meta.dirname, "../.."), env: process.env, stdio: ["ignore", stdout, "inherit"] });
+}
+
 function spawnWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, [...profiling, "--import", "tsx", "workers/main.ts"], { cwd: path.resolve(import.meta.dirname, "../.."), env: process.env, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawnAppProcess("workers/main.ts", "inherit");
   child.on("exit", (code, signal) => {
     if (!stopping) console.error(`the worker process exited early (${code ?? signal})`);
   });
@@ -129,7 +134,7 @@ function spawnWorkerProcess(): ChildProcess {
 let stopping = false;
 
 async function spawnWebhookEndpoint(): Promise<{ url: string; pid?: number; close(): Promise<void> }> {
-  const child = spawn(process.execPath, [...profiling, "--import", "tsx", "test/webhook-endpoint-process.ts"], { cwd: path.resolve(import.meta.dirname, "../.."), env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawnAppProcess("test/webhook-endpoint-process.ts", "pipe");
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -195,9 +200,10 @@ const sampler = setInterval(() => {
 // first includes a change, the change has passed the webhook, the mirror and the recompute; what
 // remains is the outbox, the flush and the marketplace.
 const listingOf = new Map<string, { marketplace: Marketplace; index: number }>();
+const indexOfSku = new Map(variants.map((v, index) => [v.sku, index]));
 for (const l of await prisma.listing.findMany({ where: { shopId: rig.shopId }, select: { id: true, channel: { select: { kind: true } }, variant: { select: { sku: true } } } })) {
-  const index = variants.findIndex((v) => v.sku === l.variant.sku);
-  if (index >= 0) listingOf.set(l.id, { marketplace: l.channel.kind.toLowerCase() as Marketplace, index });
+  const index = indexOfSku.get(l.variant.sku ?? "");
+  if (index !== undefined) listingOf.set(l.id, { marketplace: l.channel.kind.toLowerCase() as Marketplace, index });
 }
 let readingDesired = false;
 let desiredSince = new Date();
@@ -295,7 +301,16 @@ function directSkusPerSecond(m: Marketplace): number {
   return (l.requestsPerSecond * size) / (l.callsPerPush?.(sample) ?? 1);
 }
 
-async function report(label: string, count: number, distinct: number, startedAt: number, startedDate: Date, marks: Record<Marketplace, number>, deadlineMs: number, cpuAtStart: CpuSnapshot | null) {
+/** Where a phase starts: the clock, each simulator's request count and each process's CPU time. */
+interface PhaseStart {
+  at: number;
+  date: Date;
+  marks: Record<Marketplace, number>;
+  cpu: CpuSnapshot | null;
+}
+
+async function report(label: string, count: number, distinct: number, start: PhaseStart, deadlineMs: number) {
+  const { at: startedAt, date: startedDate, marks, cpu: cpuAtStart } = start;
   try {
     await eventually(() => openCount() === 0, deadlineMs, label);
   } catch {
@@ -363,49 +378,41 @@ function cpuLine(since: CpuSnapshot | null, count: number, seconds: number): str
 }
 
 const marks = () => Object.fromEntries(measured.map((m) => [m, requestsOf[m]().length])) as Record<Marketplace, number>;
+const phaseStart = (): PhaseStart => ({ marks: marks(), cpu: cpuSnapshot(), at: performance.now(), date: new Date() });
 
 // ---------------------------------------------------------------- phase 1: the burst
-const burstMarks = marks();
-const burstCpu = cpuSnapshot();
-const burstStarted = performance.now();
-const burstDate = new Date();
+const burst = phaseStart();
 for (let sent = 0; sent < changes; ) {
   // Shopify keeps sending while we answer; the simulator does not retry a timed-out delivery, so
   // the burst goes out in waves of what the route can take at once.
   for (let i = 0; i < 200 && sent < changes; i++, sent++) change(sent % variants.length);
   await rig.shopify.deliveries.settled();
 }
-console.log(`burst sent in ${((performance.now() - burstStarted) / 1000).toFixed(1)} s; webhook deliveries not answered 200: ${rig.shopify.deliveries.log.filter((d) => d.status !== 200).length}`);
-await report("burst", changes, Math.min(changes, variants.length), burstStarted, burstDate, burstMarks, 90_000, burstCpu);
+console.log(`burst sent in ${((performance.now() - burst.at) / 1000).toFixed(1)} s; webhook deliveries not answered 200: ${rig.shopify.deliveries.log.filter((d) => d.status !== 200).length}`);
+await report("burst", changes, Math.min(changes, variants.length), burst, 90_000);
 
 // ---------------------------------------------------------------- phase 2: steady, 100 changes/s (steadyRate)
-const steadyMarks = marks();
-const steadyCpu = cpuSnapshot();
-const steadyStarted = performance.now();
-const steadyDate = new Date();
+const steady = phaseStart();
 const steadyChanges = steadySeconds * steadyRate;
 for (let sent = 0; sent < steadyChanges; sent++) {
-  const due = steadyStarted + (sent * 1000) / steadyRate;
+  const due = steady.at + (sent * 1000) / steadyRate;
   const wait = due - performance.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   change((sent * 7) % variants.length);
 }
-await report(`steady ${steadyRate} changes/s`, steadyChanges, Math.min(steadyChanges, variants.length), steadyStarted, steadyDate, steadyMarks, 30_000, steadyCpu);
+await report(`steady ${steadyRate} changes/s`, steadyChanges, Math.min(steadyChanges, variants.length), steady, 30_000);
 
 // ---------------------------------------------------------------- phase 3: single changes
 // One change at a time, 500 ms apart, after the backlog has drained: the pipeline's own latency,
 // where no marketplace quota is the limit.
 const singles = Number(process.argv[5] ?? 40);
 await eventually(() => openCount() === 0, 60_000, "the steady phase drained").catch(() => undefined);
-const singleMarks = marks();
-const singleCpu = cpuSnapshot();
-const singleStarted = performance.now();
-const singleDate = new Date();
+const single = phaseStart();
 for (let sent = 0; sent < singles; sent++) {
   change((sent * 13) % variants.length);
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
-await report("single changes, one every 500 ms", singles, Math.min(singles, variants.length), singleStarted, singleDate, singleMarks, 30_000, singleCpu);
+await report("single changes, one every 500 ms", singles, Math.min(singles, variants.length), single, 30_000);
 
 const stuck = await prisma.listing.groupBy({ by: ["syncState"], where: { shopId: rig.shopId }, _count: true });
 console.log(`\nlistings by state at the end: ${stuck.map((s) => `${s.syncState} ${s._count}`).join(", ")}`);

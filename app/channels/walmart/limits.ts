@@ -20,7 +20,7 @@ export const FEED_MAX_ITEMS = 1000;
  * one budget here, where Walmart counts them apart: we stay under either.
  */
 const SINGLE_UPDATES_PER_SECOND = 5;
-export const SINGLE_UPDATES_BURST = 300;
+const SINGLE_UPDATES_BURST = 300;
 
 /**
  * A push goes as a feed only when the single calls' budget could not carry it at once. Bulk

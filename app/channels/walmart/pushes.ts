@@ -3,7 +3,7 @@
 import { ChannelError, type FeedPolling, type PriceUpdate, type PushOutcome, type QuantityUpdate } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
 import type { WalmartClient } from "./client";
-import { runFeed } from "./feeds";
+import { runFeed, type FeedType } from "./feeds";
 import { FEED_MAX_ITEMS, FEED_THRESHOLD } from "./limits";
 
 export interface PushContext {
@@ -45,21 +45,34 @@ export async function sequential<T>(items: T[], run: (item: T) => Promise<PushOu
 
 const walmartQuantity = (quantity: number) => ({ unit: "EACH" as const, amount: Math.max(0, Math.floor(quantity)) });
 
-export function pushQuantities(context: PushContext, updates: QuantityUpdate[]): Promise<PushOutcome[]> {
-  const singles = (batch: QuantityUpdate[]) =>
-    sequential(batch, async (u) => [
-      await singleOutcome(
-        u.channelSku,
-        () => context.client.request({ method: "PUT", path: "/v3/inventory", query: { sku: u.channelSku }, json: { sku: u.channelSku, quantity: walmartQuantity(u.quantity) } }),
-        context.retry,
-      ),
-    ]);
+/**
+ * Single calls for a push the single calls' burst carries; feeds of up to FEED_MAX_ITEMS for a
+ * larger one, and single calls again for a feed refused because the hour's feeds are spent.
+ */
+function singlesOrFeeds<U extends { channelSku: string }>(
+  context: PushContext,
+  updates: U[],
+  single: (update: U) => Promise<unknown>,
+  feed: { type: FeedType; file: (batch: U[]) => unknown },
+): Promise<PushOutcome[]> {
+  const singles = (batch: U[]) => sequential(batch, async (u) => [await singleOutcome(u.channelSku, () => single(u), context.retry)]);
   if (updates.length < FEED_THRESHOLD) return singles(updates);
-  return sequential(chunks(updates, FEED_MAX_ITEMS), (batch) => {
-    // Inventory feed spec 1.4, the JSON shape of updateBulkInventory's example in the inventory definition.
-    const file = { InventoryHeader: { version: "1.4" }, Inventory: batch.map((u) => ({ sku: u.channelSku, quantity: walmartQuantity(u.quantity) })) };
-    return runFeed(context.client, "inventory", file, batch.map((u) => u.channelSku), context.polling, context.retry, () => singles(batch));
-  });
+  return sequential(chunks(updates, FEED_MAX_ITEMS), (batch) =>
+    runFeed(context.client, feed.type, feed.file(batch), batch.map((u) => u.channelSku), context.polling, context.retry, () => singles(batch)),
+  );
+}
+
+export function pushQuantities(context: PushContext, updates: QuantityUpdate[]): Promise<PushOutcome[]> {
+  return singlesOrFeeds(
+    context,
+    updates,
+    (u) => context.client.request({ method: "PUT", path: "/v3/inventory", query: { sku: u.channelSku }, json: { sku: u.channelSku, quantity: walmartQuantity(u.quantity) } }),
+    {
+      type: "inventory",
+      // Inventory feed spec 1.4, the JSON shape of updateBulkInventory's example in the inventory definition.
+      file: (batch) => ({ InventoryHeader: { version: "1.4" }, Inventory: batch.map((u) => ({ sku: u.channelSku, quantity: walmartQuantity(u.quantity) })) }),
+    },
+  );
 }
 
 const pricing = (u: PriceUpdate) => [{ currentPriceType: "BASE", currentPrice: { currency: u.currencyCode, amount: u.priceCents / 100 } }];
@@ -68,15 +81,10 @@ export async function pushPrices(context: PushContext, updates: PriceUpdate[]): 
   const unsupported = updates.filter((u) => !WALMART_CURRENCIES.has(u.currencyCode));
   const valid = updates.filter((u) => WALMART_CURRENCIES.has(u.currencyCode));
   const refused: PushOutcome[] = unsupported.map((u) => ({ channelSku: u.channelSku, status: "rejected", message: `Walmart prices are in USD or CAD, not ${u.currencyCode}`, code: "CURRENCY" }));
-  const singles = (batch: PriceUpdate[]) =>
-    sequential(batch, async (u) => [
-      await singleOutcome(u.channelSku, () => context.client.request({ method: "PUT", path: "/v3/price", json: { sku: u.channelSku, pricing: pricing(u) } }), context.retry),
-    ]);
-  if (valid.length < FEED_THRESHOLD) return [...(await singles(valid)), ...refused];
-  const fed = await sequential(chunks(valid, FEED_MAX_ITEMS), (batch) => {
+  const sent = await singlesOrFeeds(context, valid, (u) => context.client.request({ method: "PUT", path: "/v3/price", json: { sku: u.channelSku, pricing: pricing(u) } }), {
+    type: "price",
     // Price feed spec 1.7, the JSON shape of priceBulkUploads' example in the prices definition.
-    const file = { PriceHeader: { version: "1.7" }, Price: batch.map((u) => ({ sku: u.channelSku, pricing: pricing(u) })) };
-    return runFeed(context.client, "price", file, batch.map((u) => u.channelSku), context.polling, context.retry, () => singles(batch));
+    file: (batch) => ({ PriceHeader: { version: "1.7" }, Price: batch.map((u) => ({ sku: u.channelSku, pricing: pricing(u) })) }),
   });
-  return [...fed, ...refused];
+  return [...sent, ...refused];
 }
