@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ListingStatus, ProductStatus } from "./contract";
-import { appHref, blockContent, formatMoney } from "./rows";
+import { appHref, blockContent, formatMoney, MAX_ROWS } from "./rows";
 
 const listing = (change: Partial<ListingStatus> = {}): ListingStatus => ({
   listingId: "l1",
@@ -75,6 +75,51 @@ describe("the product status block's rows", () => {
     expect(content.rows).toEqual([]);
     expect(content.summary).toBe("Not on any marketplace yet.");
     expect(content.empty).toEqual({ text: "Link this product's variants to marketplace listings in Anchorline.", href: "app:/app/inventory?q=Kettle" });
+  });
+
+  it("given a product whose listings fit in the block, then it shows every row in variant order and no 'more' link", () => {
+    const listings = Array.from({ length: MAX_ROWS }, (_, i) => listing({ listingId: `l${i}`, syncState: i === MAX_ROWS - 1 ? "FAILED" : "IN_SYNC" }));
+    const content = blockContent(product(listings));
+    expect(content.rows.map((r) => r.key)).toEqual(listings.map((l) => l.listingId));
+    expect(content.more).toBeNull();
+  });
+
+  it("given a product of 100 variants on 4 channels, when two listings have problems, then it shows those two first, a few more, and links to the other 392", () => {
+    const channels = ["Amazon US", "eBay US", "Walmart", "TikTok Shop"];
+    const variants = Array.from({ length: 100 }, (_, v) => ({
+      variantId: String(1000 + v),
+      title: `Size ${v + 1}`,
+      sku: `KET-${v + 1}`,
+      priceCents: 4999,
+      listings: channels.map((channelName, c) =>
+        listing({
+          listingId: `v${v + 1}-c${c}`,
+          channelName,
+          ...(v === 56 && c === 1 ? { syncState: "FAILED" as const, syncMessage: "Invalid SKU" } : {}),
+          ...(v === 89 && c === 2 ? { driftQuantity: 3 } : {}),
+        }),
+      ),
+    }));
+    const content = blockContent({ ...product([]), variants });
+
+    expect(MAX_ROWS).toBeLessThanOrEqual(10);
+    expect(content.rows).toHaveLength(MAX_ROWS);
+    expect(content.rows.slice(0, 2)).toMatchObject([
+      { key: "v57-c1", variant: "Size 57 · KET-57", channel: "eBay US", status: "Failed", tone: "critical" },
+      { key: "v90-c2", variant: "Size 90 · KET-90", channel: "Walmart", status: "Needs attention", tone: "warning" },
+    ]);
+    // Then the first listings in variant order fill the rest of the block.
+    const inOrder = variants.flatMap((v) => v.listings.map((l) => l.listingId)).filter((key) => key !== "v57-c1" && key !== "v90-c2");
+    expect(content.rows.slice(2).map((r) => r.key)).toEqual(inOrder.slice(0, MAX_ROWS - 2));
+    expect(content.summary).toBe("400 listings on 4 channels; 2 need attention.");
+    expect(content.more).toEqual({ text: `and ${400 - MAX_ROWS} more — open in Anchorline`, href: "app:/app/inventory?q=Kettle" });
+  });
+
+  it("given more listings with problems than the block shows, then it shows only those and says how many of the rest need attention", () => {
+    const listings = Array.from({ length: 30 }, (_, i) => listing({ listingId: `l${i}`, syncState: i < MAX_ROWS + 2 ? "FAILED" : "IN_SYNC" }));
+    const content = blockContent(product(listings));
+    expect(content.rows.every((r) => r.tone === "critical")).toBe(true);
+    expect(content.more?.text).toBe(`and ${30 - MAX_ROWS} more (2 need attention) — open in Anchorline`);
   });
 
   it("formats money in the shop's currency and still shows an amount for a malformed code", () => {

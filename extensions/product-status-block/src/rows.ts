@@ -1,7 +1,9 @@
 // The block's content, from the endpoint's answer: one row per variant and channel, each with
 // what the merchant needs at a glance (quantity and price Anchorline pushes, the state and any
-// problem) and a link into the app. Pure and framework-free so it is tested here with vitest; the
-// rendering entry only lays these rows out with Shopify's admin UI components.
+// problem) and a link into the app. At most MAX_ROWS rows: past that, the rows that need attention
+// are shown first and the rest are counted in a link into the app. Pure and framework-free so it
+// is tested here with vitest; the rendering entry only lays these rows out with Polaris web
+// components.
 
 import type { ListingStatus, ProductStatus, VariantStatus } from "./contract";
 
@@ -28,10 +30,20 @@ export interface BlockContent {
   summary: string;
   /** Shown instead of rows when the product is on no channel. */
   empty: { text: string; href: string } | null;
+  /** At most MAX_ROWS rows. */
   rows: BlockRow[];
+  /** The rows left out by the cap, counted, with the way to all of them in the app. */
+  more: { text: string; href: string } | null;
   /** The product's variants on the app's Inventory screen. */
   href: string;
 }
+
+/**
+ * The most rows the block shows. A product of 100 variants on 4 channels has 400 listings: the
+ * block sits on the product page among Shopify's own cards, so it shows a glance and the app shows
+ * the rest.
+ */
+export const MAX_ROWS = 8;
 
 const STATUS: Record<ListingStatus["syncState"], { label: string; tone: Tone }> = {
   IN_SYNC: { label: "In sync", tone: "success" },
@@ -98,8 +110,31 @@ function variantLabel(v: VariantStatus): string {
   return v.sku ? `${v.title} · ${v.sku}` : v.title;
 }
 
+const ATTENTION_FIRST: Record<Tone, number> = { critical: 0, warning: 1, info: 2, success: 3 };
+
+const needsAttention = (r: BlockRow): boolean => r.tone === "warning" || r.tone === "critical";
+
+/**
+ * The rows the block shows: all of them, in variant order, when they fit; past MAX_ROWS the most
+ * urgent first (critical, warning, then pending, then in sync; variant order within each), cut at
+ * MAX_ROWS.
+ */
+function shownRows(rows: BlockRow[]): BlockRow[] {
+  if (rows.length <= MAX_ROWS) return rows;
+  return rows
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => ATTENTION_FIRST[a.row.tone] - ATTENTION_FIRST[b.row.tone] || a.index - b.index)
+    .slice(0, MAX_ROWS)
+    .map(({ row }) => row);
+}
+
+function moreText(hidden: number, hiddenAttention: number): string {
+  const attention = hiddenAttention === 0 ? "" : ` (${hiddenAttention} ${hiddenAttention === 1 ? "needs" : "need"} attention)`;
+  return `and ${hidden} more${attention} — open in Anchorline`;
+}
+
 export function blockContent(status: ProductStatus, locale = "en-US"): BlockContent {
-  const rows: BlockRow[] = status.variants.flatMap((v) =>
+  const all: BlockRow[] = status.variants.flatMap((v) =>
     v.listings.map((l) => ({
       key: l.listingId,
       variant: variantLabel(v),
@@ -110,16 +145,19 @@ export function blockContent(status: ProductStatus, locale = "en-US"): BlockCont
       href: appHref(l.link),
     })),
   );
-  const attention = rows.filter((r) => r.tone === "warning" || r.tone === "critical").length;
-  const channels = new Set(rows.map((r) => r.channel)).size;
+  const attention = all.filter(needsAttention).length;
+  const channels = new Set(all.map((r) => r.channel)).size;
   const summary =
-    rows.length === 0
+    all.length === 0
       ? "Not on any marketplace yet."
-      : `${rows.length} ${rows.length === 1 ? "listing" : "listings"} on ${channels} ${channels === 1 ? "channel" : "channels"}; ${attention === 0 ? "none needs attention" : `${attention} ${attention === 1 ? "needs" : "need"} attention`}.`;
+      : `${all.length} ${all.length === 1 ? "listing" : "listings"} on ${channels} ${channels === 1 ? "channel" : "channels"}; ${attention === 0 ? "none needs attention" : `${attention} ${attention === 1 ? "needs" : "need"} attention`}.`;
+  const rows = shownRows(all);
+  const hidden = all.length - rows.length;
   return {
     summary,
-    empty: rows.length === 0 ? { text: "Link this product's variants to marketplace listings in Anchorline.", href: appHref(status.link) } : null,
+    empty: all.length === 0 ? { text: "Link this product's variants to marketplace listings in Anchorline.", href: appHref(status.link) } : null,
     rows,
+    more: hidden === 0 ? null : { text: moreText(hidden, attention - rows.filter(needsAttention).length), href: appHref(status.link) },
     href: appHref(status.link),
   };
 }
