@@ -1,16 +1,28 @@
-// The block's rendering entry: Shopify admin runs it on the product details page. It only fetches
-// and lays out; what each answer means is decided in load.ts and rows.ts, which are tested.
-import { AdminBlock, Badge, Banner, BlockStack, InlineStack, Link, reactExtension, Text, useApi } from "@shopify/ui-extensions-react/admin";
-import { useEffect, useState } from "react";
+/** @jsxImportSource preact */
+// The block's rendering entry: Shopify admin runs it on the product details page (API 2026-10,
+// Preact and Polaris web components). It only fetches and lays out; what each answer means is
+// decided in load.ts and rows.ts, which are tested.
+//
+// The pragma above makes this file's JSX Preact's wherever it is compiled: the root tsconfig.json
+// (whose `jsx: react-jsx` serves the Remix app) and the Shopify CLI's esbuild, which reads it too.
+import "@shopify/ui-extensions/preact";
+import type { Api } from "@shopify/ui-extensions/admin.product-details.block.render";
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
 import { type BlockView, blockView, statusPath } from "./load";
 
-const TARGET = "admin.product-details.block.render";
+// Shopify admin provides the target's API as the global `shopify`. Typed here rather than by the
+// shopify.d.ts the CLI generates, so `npm run typecheck` needs no CLI run first.
+declare const shopify: Api;
 
-export default reactExtension(TARGET, () => <ProductStatusBlock />);
+const HEADING = "Anchorline channel status";
+
+export default async () => {
+  render(<ProductStatusBlock />, document.body);
+};
 
 function ProductStatusBlock() {
-  const { data } = useApi(TARGET);
-  const path = statusPath(data.selected);
+  const path = statusPath(shopify.data.selected);
   const [view, setView] = useState<BlockView>({ kind: "loading" });
 
   useEffect(() => {
@@ -28,50 +40,62 @@ function ProductStatusBlock() {
     };
   }, [path]);
 
-  if (!path) return <AdminBlock title="Anchorline channel status"><Text>This block shows a product&apos;s marketplace listings.</Text></AdminBlock>;
-  if (view.kind === "loading") return <AdminBlock title="Anchorline channel status"><Text>Loading the channel status…</Text></AdminBlock>;
+  if (!path) {
+    return (
+      <s-admin-block heading={HEADING}>
+        <s-text>This block shows a product&apos;s marketplace listings.</s-text>
+      </s-admin-block>
+    );
+  }
+  if (view.kind === "loading") {
+    return (
+      <s-admin-block heading={HEADING}>
+        <s-text>Loading the channel status…</s-text>
+      </s-admin-block>
+    );
+  }
   if (view.kind === "problem") {
     const { title, text, tone, href } = view.problem;
     return (
-      <AdminBlock title="Anchorline channel status">
-        <Banner title={title} tone={tone}>
-          <BlockStack gap="small">
-            <Text>{text}</Text>
-            <Link href={href}>Open Anchorline</Link>
-          </BlockStack>
-        </Banner>
-      </AdminBlock>
+      <s-admin-block heading={HEADING}>
+        <s-banner heading={title} tone={tone}>
+          <s-stack gap="small">
+            <s-text>{text}</s-text>
+            <s-link href={href}>Open Anchorline</s-link>
+          </s-stack>
+        </s-banner>
+      </s-admin-block>
     );
   }
-  const { summary, empty, rows, href } = view.content;
+  const { summary, empty, rows, more, href } = view.content;
   return (
-    <AdminBlock title="Anchorline channel status" collapsedSummary={summary}>
-      <BlockStack gap="base">
-        <Text fontWeight="bold">{summary}</Text>
+    <s-admin-block heading={HEADING} collapsedSummary={summary}>
+      <s-stack gap="base">
+        <s-text type="strong">{summary}</s-text>
         {empty ? (
-          <InlineStack gap="small">
-            <Text>{empty.text}</Text>
-            <Link href={empty.href}>Open in Anchorline</Link>
-          </InlineStack>
+          <s-stack direction="inline" gap="small">
+            <s-text>{empty.text}</s-text>
+            <s-link href={empty.href}>Open in Anchorline</s-link>
+          </s-stack>
         ) : (
           rows.map((row) => (
-            <BlockStack key={row.key} gap="small">
-              <InlineStack gap="base" blockAlignment="center">
-                <Text fontWeight="bold">{row.variant}</Text>
-                <Text>{row.channel}</Text>
-                <Badge tone={row.tone}>{row.status}</Badge>
-              </InlineStack>
-              <InlineStack gap="base" blockAlignment="center">
-                <Text>Quantity {row.quantity}</Text>
-                <Text>Price {row.price}</Text>
-                <Link href={row.href}>Why?</Link>
-              </InlineStack>
-              {row.detail ? <Text>{row.detail}</Text> : null}
-            </BlockStack>
+            <s-stack key={row.key} gap="small">
+              <s-stack direction="inline" gap="base" alignItems="center">
+                <s-text type="strong">{row.variant}</s-text>
+                <s-text>{row.channel}</s-text>
+                <s-badge tone={row.tone}>{row.status}</s-badge>
+              </s-stack>
+              <s-stack direction="inline" gap="base" alignItems="center">
+                <s-text>Quantity {row.quantity}</s-text>
+                <s-text>Price {row.price}</s-text>
+                <s-link href={row.href}>Why?</s-link>
+              </s-stack>
+              {row.detail ? <s-text color="subdued">{row.detail}</s-text> : null}
+            </s-stack>
           ))
         )}
-        {empty ? null : <Link href={href}>All variants in Anchorline</Link>}
-      </BlockStack>
-    </AdminBlock>
+        {empty ? null : more ? <s-link href={more.href}>{more.text}</s-link> : <s-link href={href}>All variants in Anchorline</s-link>}
+      </s-stack>
+    </s-admin-block>
   );
 }
