@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "public/build/**", "node_modules/**", ".cache/**", ".data/**"] },
+  { ignores: ["build/**", "public/build/**", "node_modules/**", ".cache/**", ".data/**", "extensions/*/dist/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
