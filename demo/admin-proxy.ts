@@ -56,7 +56,12 @@ export async function startAdminProxy(options: AdminProxyOptions): Promise<{ url
       if (!url.searchParams.has("shop")) url.searchParams.set("shop", options.shop);
       if (!url.searchParams.has("host")) url.searchParams.set("host", Buffer.from(`${options.shop}/admin`).toString("base64url"));
       if (!url.searchParams.has("embedded")) url.searchParams.set("embedded", "1");
-      const headers = { ...req.headers, host: upstream.host, authorization: `Bearer ${await sessionToken(options)}`, "accept-encoding": "identity" };
+      // Host stays the browser's, as a tunnel in front of an app (`shopify app dev`'s) keeps it: in
+      // Shopify admin the browser talks to the app's own address, so a form's Origin names the host
+      // the request went to, and Remix refuses an action whose Origin and Host differ. That check
+      // is what keeps a page of another site from posting here, since every request that reaches
+      // this proxy is signed as the demo shop: the Origin is forwarded untouched.
+      const headers = { ...req.headers, authorization: `Bearer ${await sessionToken(options)}`, "accept-encoding": "identity" };
       const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: `${url.pathname}${url.search}`, headers }, (answer) => {
         const type = String(answer.headers["content-type"] ?? "");
         if (!type.includes("text/html")) {

@@ -45,6 +45,12 @@ export interface ServedApp {
   readonly base: string;
   /** A page of the app at `pathname` (with its own query, if any) as Shopify admin embeds it for `shop`. */
   embeddedPage(shop: string, pathname: string): Promise<Page>;
+  /**
+   * `url` (on this machine) opened as it is, with no App Bridge stand-in and no session token: for
+   * a story that goes through something in front of the app that gives both, as the demo's admin
+   * proxy does.
+   */
+  plainPage(url: string): Promise<Page>;
 }
 
 async function waitForServer(server: ChildProcess, base: string): Promise<void> {
@@ -67,6 +73,16 @@ async function waitForServer(server: ChildProcess, base: string): Promise<void> 
  * forms post without JavaScript, so a story could pass unhydrated) or an uncaught exception.
  */
 const pageFaults = new WeakMap<Page, string[]>();
+
+/** Records a page's faults for expectScreen(). */
+function watchFaults(page: Page): void {
+  const faults: string[] = [];
+  pageFaults.set(page, faults);
+  page.on("response", (response) => {
+    if (response.status() >= 400 && new URL(response.url()).pathname.startsWith("/assets/")) faults.push(`${response.status()} ${response.url()}`);
+  });
+  page.on("pageerror", (error) => faults.push(`uncaught: ${error.message}`));
+}
 
 /** Serves the built app and opens Chromium before the file's tests, and closes both (and the test's own clients) after. */
 export function useServedApp(): ServedApp {
@@ -123,15 +139,19 @@ export function useServedApp(): ServedApp {
       }
       const { context, token } = shopContext;
       const page = await context.newPage();
-      const faults: string[] = [];
-      pageFaults.set(page, faults);
-      page.on("response", (response) => {
-        if (response.status() >= 400 && new URL(response.url()).pathname.startsWith("/assets/")) faults.push(`${response.status()} ${response.url()}`);
-      });
-      page.on("pageerror", (error) => faults.push(`uncaught: ${error.message}`));
+      watchFaults(page);
       const url = new URL(pathname, base);
       for (const [key, value] of Object.entries({ shop, host: Buffer.from(`${shop}/admin`).toString("base64url"), embedded: "1", id_token: token })) url.searchParams.set(key, value);
       await page.goto(url.href);
+      return page;
+    },
+    async plainPage(url) {
+      if (!browser) throw new Error("useServedApp(): the browser starts in beforeAll; open pages inside a test");
+      const context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: 1280, height: 1600 } });
+      await context.route(/^https?:\/\/(?!(127\.0\.0\.1|localhost)[:/])/, (route) => route.abort());
+      const page = await context.newPage();
+      watchFaults(page);
+      await page.goto(url);
       return page;
     },
   };
