@@ -1,6 +1,6 @@
 // Prisma CLI configuration. On these machines Prisma cannot download its native engines, so the CLI
 // runs the WASM schema engine that ships inside the `prisma` package, through the pg driver adapter
-// (see ../shared/notes/toolchain.md and README "Database").
+// (README, "Database", says why).
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { PrismaConfig } from "prisma";

@@ -1,5 +1,5 @@
 // Request (and response) validation against the marketplaces' official API definitions in
-// ../shared/contracts (Swagger 2.0 for Amazon SP-API, OpenAPI 3.0 for eBay and Walmart). A request
+// simulators/contracts (Swagger 2.0 for Amazon SP-API, OpenAPI 3.0 for eBay and Walmart). A request
 // the real API would refuse for its shape is refused here, with the reasons.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -10,7 +10,8 @@ import { parse as parseYaml } from "yaml";
 // ajv-formats ships CommonJS with a default export property.
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
-export const CONTRACTS_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../shared/contracts");
+/** The official API definitions, copied byte for byte into the repository (SOURCES.md there says from where). */
+export const CONTRACTS_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../contracts");
 
 type Json = Record<string, unknown>;
 

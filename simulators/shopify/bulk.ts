@@ -6,7 +6,6 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { getNamedType, isObjectType, Kind, parse, validate, type DocumentNode, type FieldNode, type OperationDefinitionNode } from "graphql";
-import { apiVersionAtLeast } from "./api-version";
 import { gid } from "./ids";
 import { executeAdmin } from "./resolvers";
 import type { ResolverContext, UserError } from "./resolvers/context";
@@ -72,18 +71,11 @@ function rootConnectionField(document: DocumentNode): FieldNode | string {
 }
 
 /**
- * Bulk query operations an app may run at once per shop: five from API 2026-01, one before
+ * Bulk query operations an app may run at once per shop: five from API 2026-01
  * ("Perform bulk operations with the GraphQL Admin API", shopify.dev/docs/api/usage/bulk-operations/queries;
  * changelog "Faster bulk operations", Dec 2025).
  */
-export function concurrentBulkQueries(apiVersion: string): number {
-  return apiVersionAtLeast(apiVersion, "2026-01") ? 5 : 1;
-}
-
-/** bulkOperationRunQuery's groupObjects default: true before 2026-01, false from then (see schema-patches.ts). */
-export function groupsObjectsByDefault(apiVersion: string): boolean {
-  return !apiVersionAtLeast(apiVersion, "2026-01");
-}
+export const CONCURRENT_BULK_QUERIES = 5;
 
 export class BulkRunner {
   readonly dir = mkdtempSync(path.join(tmpdir(), "shopify-sim-bulk-"));
@@ -94,9 +86,9 @@ export class BulkRunner {
     private readonly options: BulkOptions = {},
   ) {}
 
-  start(shop: ShopState, query: string, apiVersion = "2025-01", groupObjects = true): { bulkOperation: BulkOperationRec | null; userErrors: UserError[] } {
+  start(shop: ShopState, query: string, groupObjects: boolean): { bulkOperation: BulkOperationRec | null; userErrors: UserError[] } {
     const active = shop.bulkOperations.filter((b) => b.status === "CREATED" || b.status === "RUNNING" || b.status === "CANCELING");
-    const running = active.length >= concurrentBulkQueries(apiVersion) ? active[0] : undefined;
+    const running = active.length >= CONCURRENT_BULK_QUERIES ? active[0] : undefined;
     if (running) {
       return {
         bulkOperation: null,
@@ -133,11 +125,11 @@ export class BulkRunner {
       filePath: null,
     };
     shop.bulkOperations.push(op);
-    setTimeout(() => void this.run(shop, op, document, root.alias?.value ?? root.name.value, apiVersion, groupObjects), this.options.startDelayMs ?? 0);
+    setTimeout(() => void this.run(shop, op, document, root.alias?.value ?? root.name.value, groupObjects), this.options.startDelayMs ?? 0);
     return { bulkOperation: op, userErrors: [] };
   }
 
-  private async run(shop: ShopState, op: BulkOperationRec, document: DocumentNode, rootKey: string, apiVersion: string, groupObjects: boolean): Promise<void> {
+  private async run(shop: ShopState, op: BulkOperationRec, document: DocumentNode, rootKey: string, groupObjects: boolean): Promise<void> {
     const started = Date.now();
     op.status = "RUNNING";
     const filePath = path.join(this.dir, `${shop.domain}-${op.id}.jsonl`);
@@ -149,7 +141,6 @@ export class BulkRunner {
         const ctx: ResolverContext = {
           store: this.store,
           shop,
-          apiVersion,
           bulk: { window: { offset, limit: windowSize } },
           startBulkQuery: () => ({ bulkOperation: null, userErrors: [{ field: null, message: "Bulk queries cannot start bulk operations." }] }),
         };

@@ -32,14 +32,29 @@ describe("Shopify's Admin schema", () => {
     expect(res.errors?.[0]).toMatchObject({ message: "Field 'products' doesn't accept argument 'limit'", extensions: { code: "argumentNotAccepted" } });
   });
 
-  it("given the 2026-01 additions, when changeFromQuantity and @idempotent are used, then the query validates (only those are patched in)", async () => {
+  it("given API 2026-10, when changeFromQuantity, @idempotent and includeInactive are used, then the query validates; 2025-era arguments are refused", async () => {
     const res = await raw(
       adminClient(sim),
       `mutation { inventoryAdjustQuantities(input: { reason: "correction", name: "available", changes: [] }) @idempotent(key: "k-schema") { userErrors { code } } }`,
     );
     expect(res.errors).toBeUndefined();
+    const level = await raw(adminClient(sim), `{ inventoryItems(first: 1) { nodes { inventoryLevel(locationId: "gid://shopify/Location/1", includeInactive: true) { isActive } } } }`);
+    expect(level.errors).toBeUndefined();
     const bad = await raw(adminClient(sim), `mutation { inventoryAdjustQuantities(input: { reason: "correction", name: "available", changes: [], idempotencyKey: "x" }) { userErrors { code } } }`);
     expect(bad.errors?.[0].message).toMatch(/idempotencyKey/);
+    const removed = await raw(adminClient(sim), `mutation { inventorySetQuantities(input: { reason: "correction", name: "available", ignoreCompareQuantity: true, quantities: [] }) { userErrors { code } } }`);
+    expect(removed.errors?.[0].message).toMatch(/ignoreCompareQuantity/);
+  });
+
+  it("given the 2026-10 enums, when their values are read, then ProductStatus has UNLISTED and the inventory error codes have no ITEM_NOT_STOCKED_AT_LOCATION", async () => {
+    const res = await raw<Record<string, { enumValues: { name: string }[] }>>(
+      adminClient(sim),
+      `{ status: __type(name: "ProductStatus") { enumValues { name } } adjust: __type(name: "InventoryAdjustQuantitiesUserErrorCode") { enumValues { name } } }`,
+    );
+    expect(res.data!.status.enumValues.map((v) => v.name)).toContain("UNLISTED");
+    const codes = res.data!.adjust.enumValues.map((v) => v.name);
+    expect(codes).toEqual(expect.arrayContaining(["IDEMPOTENCY_CONCURRENT_REQUEST", "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", "SERVICE_UNAVAILABLE"]));
+    expect(codes).not.toContain("ITEM_NOT_STOCKED_AT_LOCATION");
   });
 
   it("given the shop's query basics, when shop is read, then name, domain, currency and a Shop GID come back", async () => {

@@ -9,7 +9,7 @@ import { BulkRunner, type BulkOptions } from "./bulk";
 import { queryCost } from "./cost";
 import { executeAdmin } from "./resolvers";
 import type { ResolverContext } from "./resolvers/context";
-import { adminSchema } from "./schema";
+import { adminSchema, SCHEMA_VERSION } from "./schema";
 import { Store, type ShopSpec, type ShopState } from "./store";
 import { LeakyBucket, type ThrottleOptions } from "./throttle";
 import { Webhooks, type WebhookOptions } from "./webhooks";
@@ -22,7 +22,7 @@ export interface SimulatorOptions {
   apiSecret: string;
   shops: ShopSpec[];
   webhookUrl?: WebhookOptions["webhookUrl"];
-  /** X-Shopify-API-Version of webhooks. Default 2026-04. */
+  /** X-Shopify-API-Version of webhooks: the version the app subscribed with (shopify.app.toml). Default 2026-10. */
   webhookApiVersion?: string;
   throttle?: ThrottleOptions;
   bulk?: BulkOptions;
@@ -127,13 +127,16 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
     return null;
   }
 
-  async function graphql(req: IncomingMessage, res: ServerResponse, domainInPath: string | undefined, version: string): Promise<void> {
+  // The simulator holds one version's schema (2026-10). A request naming another is answered as that
+  // version and says so in X-Shopify-API-Version, as Shopify answers a request for a version it no
+  // longer supports with the oldest one it does.
+  async function graphql(req: IncomingMessage, res: ServerResponse, domainInPath: string | undefined): Promise<void> {
     const token = req.headers["x-shopify-access-token"];
     const shop = findShop(req, domainInPath, typeof token === "string" ? token : undefined);
     const log: RequestLogEntry = { shop: shop?.domain ?? null, status: 401, requestedQueryCost: null, actualQueryCost: null, throttled: false };
     requests.push(log);
     if (!shop || typeof token !== "string" || token !== shop.accessToken) return send(res, 401, INVALID_TOKEN_BODY);
-    const headers = { "x-shopify-api-version": version };
+    const headers = { "x-shopify-api-version": SCHEMA_VERSION };
     const raw = await readBody(req);
     let body: { query?: unknown; variables?: unknown; operationName?: unknown };
     try {
@@ -187,13 +190,17 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
         null,
       );
     }
-    const ctx: ResolverContext = { store, shop, apiVersion: version, startBulkQuery: (s, q, groupObjects) => bulk.start(s, q, version, groupObjects) };
+    const ctx: ResolverContext = { store, shop, startBulkQuery: (s, q, groupObjects) => bulk.start(s, q, groupObjects) };
     let result: ExecutionResult;
     try {
       result = await executeAdmin(document, ctx, variables, operationName);
     } catch (e) {
       b.refund(requested);
       return answer({ errors: [{ message: (e as Error).message }] }, requested, 0);
+    }
+    if (ctx.dropResponse) {
+      req.socket.destroy();
+      return;
     }
     const actual = document.definitions.some((d) => d.kind === "OperationDefinition" && d.operation === "mutation")
       ? requested
@@ -254,7 +261,7 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
       let m = ROUTE_GRAPHQL.exec(url.pathname);
       if (m) {
         if (req.method !== "POST") return send(res, 405, '{"errors":"Method Not Allowed"}');
-        return graphql(req, res, m[1], m[2]);
+        return graphql(req, res, m[1]);
       }
       m = ROUTE_BULK.exec(url.pathname);
       if (m && req.method === "GET") {
@@ -283,7 +290,7 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
 
   return {
     url: baseUrl,
-    adminUrl: (shop, version = "2026-04") => `${baseUrl}/shops/${encodeURIComponent(shop)}/admin/api/${version}/graphql.json`,
+    adminUrl: (shop, version = SCHEMA_VERSION) => `${baseUrl}/shops/${encodeURIComponent(shop)}/admin/api/${version}/graphql.json`,
     store,
     deliveries,
     bucket,

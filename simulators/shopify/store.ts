@@ -37,10 +37,23 @@ export interface ShopState {
   byId: Map<string, LocationRec | ProductRec | VariantRec | InventoryItemRec>;
   adjustmentGroups: Map<string, AdjustmentGroupRec>;
   bulkOperations: BulkOperationRec[];
-  /** @idempotent keys: fingerprint of the mutation and the payload it returned. */
-  idempotency: Map<string, { fingerprint: string; result: unknown }>;
+  /**
+   * @idempotent keys: fingerprint of the mutation, the payload it returned, whether it failed (a
+   * repeat then answers IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED) and until when (epoch ms) it is still
+   * "running" (a repeat then answers IDEMPOTENCY_CONCURRENT_REQUEST). Keys never expire here.
+   */
+  idempotency: Map<string, { fingerprint: string; result: unknown; failed: boolean; inProgressUntil: number }>;
+  /** Faults queued by injectInventoryFault, taken one by each inventory mutation with a new key. */
+  inventoryFaults: InventoryFault[];
   nextId: () => string;
 }
+
+/**
+ * Shopify's bad moments for an inventory mutation: SERVICE_UNAVAILABLE (nothing applied; the key is
+ * spent), or RESPONSE_LOST (applied, the connection drops before the answer, and the key answers
+ * IDEMPOTENCY_CONCURRENT_REQUEST for `inProgressMs` as if the request were still being processed).
+ */
+export type InventoryFault = { kind: "SERVICE_UNAVAILABLE" } | { kind: "RESPONSE_LOST"; inProgressMs: number };
 
 export type StoreEvent =
   | { kind: "inventory_level"; shop: ShopState; item: InventoryItemRec; location: LocationRec; level: LevelRec }
@@ -120,6 +133,7 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
       adjustmentGroups: new Map(),
       bulkOperations: [],
       idempotency: new Map(),
+      inventoryFaults: [],
       nextId,
     };
     this.shops.set(spec.domain, state);
@@ -160,6 +174,11 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     return r;
   }
 
+  /** The next inventory mutations of the shop answer with these faults, one each, in order. */
+  injectInventoryFault(shop: string, ...faults: InventoryFault[]): void {
+    this.shop(shop).inventoryFaults.push(...faults);
+  }
+
   /** Quantities of an item at a location, or null when it is not stocked there. */
   getLevel(shop: string, inventoryItemId: string | bigint, locationId: string | bigint): Record<QuantityName, number> | null {
     const level = this.item(shop, inventoryItemId).levels[this.location(shop, locationId).slot];
@@ -180,6 +199,7 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     const location = this.location(s, locationId);
     const now = this.now();
     const level = (item.levels[location.slot] ??= { available: 0, committed: 0, updatedAt: now });
+    delete level.inactive; // stocking it here, as the admin's "stock at location" does
     applyDelta(level, "available", quantity - level.available, now);
     this.levelChanged(s, item, location);
   }
@@ -213,7 +233,7 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
       const location =
         line.locationId !== undefined
           ? this.location(s, line.locationId)
-          : s.locations.find((l) => l.isActive && item.levels[l.slot]);
+          : s.locations.find((l) => l.isActive && item.levels[l.slot] && !item.levels[l.slot]!.inactive);
       if (!location) throw new Error(`Variant ${variant.id} is not stocked anywhere`);
       const level = (item.levels[location.slot] ??= { available: 0, committed: 0, updatedAt: now });
       applyDelta(level, "available", -line.quantity, now);

@@ -54,6 +54,8 @@ export interface LevelRec {
   committed: number;
   updatedAt: number;
   extra?: Partial<Record<ExtraQuantityName, number>>;
+  /** Created by an adjustment where the item was not stocked (2026-10): read only with includeInactive. */
+  inactive?: true;
 }
 
 export interface InventoryItemRec {

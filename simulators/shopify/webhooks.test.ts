@@ -61,7 +61,7 @@ describe("webhooks", () => {
       "content-type": "application/json",
       "x-shopify-topic": "inventory_levels/update",
       "x-shopify-shop-domain": SHOP,
-      "x-shopify-api-version": "2026-04",
+      "x-shopify-api-version": "2026-10",
     });
     expect(r.headers["x-shopify-webhook-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.headers["x-shopify-event-id"]).toMatch(/^[0-9a-f-]{36}$/);
@@ -126,7 +126,7 @@ describe("webhooks", () => {
       headers: { "content-type": "application/json", "x-shopify-access-token": shop.accessToken },
       body: JSON.stringify({
         query: `mutation($i: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $i) @idempotent(key: "webhook-follows") { userErrors { code } } }`,
-        variables: { i: { reason: "correction", name: "available", ignoreCompareQuantity: true, quantities: [{ inventoryItemId: `gid://shopify/InventoryItem/${item.id}`, locationId: `gid://shopify/Location/${location.id}`, quantity: 42 }] } },
+        variables: { i: { reason: "correction", name: "available", quantities: [{ inventoryItemId: `gid://shopify/InventoryItem/${item.id}`, locationId: `gid://shopify/Location/${location.id}`, quantity: 42, changeFromQuantity: null }] } },
       }),
     });
     expect((await res.json()).data.inventorySetQuantities.userErrors).toEqual([]);

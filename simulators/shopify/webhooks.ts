@@ -1,10 +1,11 @@
 // Webhook deliveries for store events, signed like Shopify's (base64 HMAC-SHA256 of the raw body with
-// the app's API secret). Payloads follow the examples in /work/shared/contracts/shopify-webhooks; ids
+// the app's API secret). Payloads follow the examples in simulators/contracts/shopify-webhooks; ids
 // are written into the JSON text with all their digits (ExactNumber), never through a JS number.
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { CONTRACTS_DIR } from "../common/openapi";
+import { SCHEMA_VERSION } from "./schema";
 import { exact, gid, stringifyExact } from "./ids";
 import { quantityOf, type Store, type StoreEvent, type ShopState } from "./store";
 import type { InventoryItemRec, LevelRec, LocationRec, OrderRec, ProductRec } from "./types";
@@ -241,7 +242,7 @@ export class Webhooks {
   }
 
   get apiVersion(): string {
-    return this.options.apiVersion ?? "2026-04";
+    return this.options.apiVersion ?? SCHEMA_VERSION;
   }
 
   subscribe(topic: string, url: string): void {

@@ -1,4 +1,3 @@
-import { groupsObjectsByDefault } from "../bulk";
 import { gid } from "../ids";
 import type { BulkOperationRec } from "../types";
 import { isoTime, type ResolverMap } from "./context";
@@ -9,8 +8,8 @@ export const bulkResolvers: ResolverMap = {
       (args.type ?? "QUERY") === "QUERY" ? (ctx.shop.bulkOperations.at(-1) ?? null) : null,
   },
   Mutation: {
-    bulkOperationRunQuery: (_s, args: { query: string; groupObjects?: boolean | null }, ctx) =>
-      ctx.startBulkQuery(ctx.shop, args.query, args.groupObjects ?? groupsObjectsByDefault(ctx.apiVersion)),
+    // groupObjects is `Boolean! = false` in 2026-10: graphql-js fills in the default.
+    bulkOperationRunQuery: (_s, args: { query: string; groupObjects: boolean }, ctx) => ctx.startBulkQuery(ctx.shop, args.query, args.groupObjects),
     bulkOperationCancel: (_s, args: { id: string }, ctx) => {
       const op = ctx.shop.bulkOperations.find((b) => gid("BulkOperation", b.id) === args.id);
       if (!op) return { bulkOperation: null, userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }] };

@@ -41,9 +41,10 @@ const locationFields: SearchFields<LocationRec> = {
   active: { kind: "text", get: (l) => String(l.isActive) },
 };
 
-export function levelView(item: InventoryItemRec, location: LocationRec): LevelView | null {
+/** The level of an item at a location; an inactive one (2026-10) only when asked for. */
+export function levelView(item: InventoryItemRec, location: LocationRec, includeInactive = false): LevelView | null {
   const level = item.levels[location.slot];
-  return level ? { __typename: "InventoryLevel", item, location, level } : null;
+  return level && (includeInactive || !level.inactive) ? { __typename: "InventoryLevel", item, location, level } : null;
 }
 
 export const levelGid = (v: { item: { id: string }; location: { id: string } }) =>
@@ -72,7 +73,7 @@ export function findNode(shop: ShopState, value: string, info: GraphQLResolveInf
     case "InventoryLevel": {
       const location = shop.byId.get(p.id);
       const item = shop.byId.get(p.params.get("inventory_item_id") ?? "");
-      return location?.__typename === "Location" && item?.__typename === "InventoryItem" ? levelView(item, location) : null;
+      return location?.__typename === "Location" && item?.__typename === "InventoryItem" ? levelView(item, location, true) : null;
     }
     case "InventoryAdjustmentGroup":
       return shop.adjustmentGroups.get(p.id) ?? null;
@@ -88,10 +89,10 @@ function typed<T extends NodeRec["__typename"]>(shop: ShopState, value: string, 
   return n && n.__typename === type ? (n as Extract<NodeRec, { __typename: T }>) : null;
 }
 
-function levelsOfItem(item: InventoryItemRec, shop: ShopState): LevelView[] {
+function levelsOfItem(item: InventoryItemRec, shop: ShopState, includeInactive: boolean): LevelView[] {
   const out: LevelView[] = [];
   for (const location of shop.locations) {
-    const v = levelView(item, location);
+    const v = levelView(item, location, includeInactive);
     if (v) out.push(v);
   }
   return out;
@@ -141,7 +142,7 @@ export const catalogResolvers: ResolverMap = {
     id: (l: LocationRec) => gid("Location", l.id),
     isPrimary: (l: LocationRec, _a, ctx) => ctx.shop.locations.find((x: LocationRec) => x.isActive) === l,
     shipsInventory: (l: LocationRec) => l.isActive,
-    hasActiveInventory: (l: LocationRec, _a, ctx) => ctx.shop.items.some((i: InventoryItemRec) => i.levels[l.slot]),
+    hasActiveInventory: (l: LocationRec, _a, ctx) => ctx.shop.items.some((i: InventoryItemRec) => levelView(i, l)),
     isFulfillmentService: () => false,
     fulfillmentService: () => null,
     activatable: (l: LocationRec) => !l.isActive,
@@ -164,15 +165,15 @@ export const catalogResolvers: ResolverMap = {
       longitude: null,
       formatted: [l.address1, `${l.zip} ${l.city}`, l.countryCode],
     }),
-    inventoryLevels: (l: LocationRec, args: ConnectionArgs, ctx, info) =>
+    inventoryLevels: (l: LocationRec, args: ConnectionArgs & { includeInactive?: boolean }, ctx, info) =>
       connection(ctx.shop.items, args, ctx, info, {
         key: byId,
-        filter: (i: InventoryItemRec) => i.levels[l.slot] !== undefined,
-        map: (i: InventoryItemRec) => levelView(i, l),
+        filter: (i: InventoryItemRec) => levelView(i, l, args.includeInactive) !== null,
+        map: (i: InventoryItemRec) => levelView(i, l, args.includeInactive),
       }),
-    inventoryLevel: (l: LocationRec, args: { inventoryItemId: string }, ctx, info) => {
+    inventoryLevel: (l: LocationRec, args: { inventoryItemId: string; includeInactive: boolean }, ctx, info) => {
       const item = typed(ctx.shop, args.inventoryItemId, "InventoryItem", info);
-      return item ? levelView(item, l) : null;
+      return item ? levelView(item, l, args.includeInactive) : null;
     },
   },
   Product: {
@@ -227,18 +228,19 @@ export const catalogResolvers: ResolverMap = {
     harmonizedSystemCode: () => null,
     inventoryHistoryUrl: () => null,
     measurement: (i: InventoryItemRec) => ({ id: gid("InventoryItem", i.id, "measurement"), weight: { unit: "KILOGRAMS", value: 0.5 } }),
-    locationsCount: (i: InventoryItemRec) => ({ count: i.levels.filter(Boolean).length, precision: "EXACT" }),
-    inventoryLevels: (i: InventoryItemRec, args: ConnectionArgs, ctx, info) =>
-      connection(levelsOfItem(i, ctx.shop), args, ctx, info, { key: (v) => v.location.id }),
-    inventoryLevel: (i: InventoryItemRec, args: { locationId: string }, ctx, info) => {
+    locationsCount: (i: InventoryItemRec) => ({ count: i.levels.filter((l) => l && !l.inactive).length, precision: "EXACT" }),
+    inventoryLevels: (i: InventoryItemRec, args: ConnectionArgs & { includeInactive?: boolean }, ctx, info) =>
+      connection(levelsOfItem(i, ctx.shop, args.includeInactive ?? false), args, ctx, info, { key: (v) => v.location.id }),
+    inventoryLevel: (i: InventoryItemRec, args: { locationId: string; includeInactive: boolean }, ctx, info) => {
       const location = typed(ctx.shop, args.locationId, "Location", info);
-      return location ? levelView(i, location) : null;
+      return location ? levelView(i, location, args.includeInactive) : null;
     },
   },
   InventoryLevel: {
     id: levelGid,
     createdAt: (v: LevelView) => isoTime(v.item.createdAt),
     updatedAt: (v: LevelView) => isoTime(v.level.updatedAt),
+    isActive: (v: LevelView) => !v.level.inactive,
     canDeactivate: () => true,
     deactivationAlert: () => null,
     quantities: (v: LevelView, args: { names: string[] }, _ctx, info) =>

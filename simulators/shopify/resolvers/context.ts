@@ -10,9 +10,10 @@ export interface BulkWindow {
 export interface ResolverContext {
   store: Store;
   shop: ShopState;
-  apiVersion: string;
   /** Set while a bulk query runs: connections ignore first/last; the root connection yields `window`. */
   bulk?: { window: BulkWindow };
+  /** Set by a resolver that simulates a lost answer: the server drops the connection instead of replying. */
+  dropResponse?: boolean;
   startBulkQuery: (shop: ShopState, query: string, groupObjects: boolean) => { bulkOperation: BulkOperationRec | null; userErrors: UserError[] };
 }
 

@@ -1,8 +1,17 @@
-// inventorySetQuantities / inventoryAdjustQuantities with Shopify's compare-and-swap rules
-// (compareQuantity/ignoreCompareQuantity from 2023-10; changeFromQuantity from 2026-01) and the
-// @idempotent(key:) directive (2026-01): a repeated key returns the first payload, not applied again.
+// inventorySetQuantities / inventoryAdjustQuantities as API 2026-10 has them:
+// - compare-and-swap through `changeFromQuantity`, which every quantity/change must carry from
+//   2026-04 (explicit `null` opts out; omitting it is an error). compareQuantity and
+//   ignoreCompareQuantity are gone from the schema, so graphql validation refuses them;
+// - the @idempotent(key:) directive, mandatory from 2026-04: a repeated key with the same arguments
+//   returns the first payload without applying again; while the first request is still running it
+//   answers IDEMPOTENCY_CONCURRENT_REQUEST; after a first request that failed it answers
+//   IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED ("Retry with a new idempotency key", the enum's own text);
+// - an item not stocked at the location is adjusted anyway: the change creates an inactive level
+//   (changelog "Removal of ITEM_NOT_STOCKED_AT_LOCATION error", 2026-10), which reads skip unless
+//   asked with includeInactive: true.
+// Faults a test queues (Store.injectInventoryFault) stand for Shopify's own bad moments:
+// SERVICE_UNAVAILABLE, and a response lost while the request was still being processed.
 import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from "graphql";
-import { apiVersionAtLeast } from "../api-version";
 import { gid, idOf } from "../ids";
 import { applyDelta, quantityOf, type ShopState } from "../store";
 import type { AdjustmentGroupRec, InventoryChangeRec, InventoryItemRec, LevelRec, LocationRec } from "../types";
@@ -44,7 +53,7 @@ function resolveTarget(
   locationGid: string,
   path: string[],
   errors: UserError[],
-): Target | null {
+): Omit<Target, "level"> | null {
   const itemId = idOf(itemGid, "InventoryItem");
   const item = itemId ? shop.byId.get(itemId) : undefined;
   if (item?.__typename !== "InventoryItem") {
@@ -57,23 +66,35 @@ function resolveTarget(
     errors.push({ field: [...path, "locationId"], message: "The specified location could not be found.", code: "INVALID_LOCATION" });
     return null;
   }
-  const level = item.levels[location.slot];
-  if (!level) {
-    errors.push({ field: [...path, "locationId"], message: "The specified inventory item is not stocked at the location.", code: "ITEM_NOT_STOCKED_AT_LOCATION" });
-    return null;
-  }
-  return { item, location, level };
+  return { item, location };
 }
 
-/**
- * From 2026-04 the inventory mutations refuse to run without @idempotent (shopify.dev changelog, Dec
- * 2025: "Making idempotency mandatory for inventory adjustments and refund mutations").
- */
-export function idempotencyRequired(apiVersion: string): boolean {
-  return apiVersionAtLeast(apiVersion, "2026-04");
+/** The level a change lands on: the stocked one, or (applied only) a new inactive one. */
+function levelFor(t: Omit<Target, "level">, now: number): LevelRec {
+  return (t.item.levels[t.location.slot] ??= { available: 0, committed: 0, updatedAt: now, inactive: true });
 }
 
-/** Runs `apply` once per idempotency key; a repeat returns the stored payload (or a mismatch error). */
+/** What a quantity reads before the change: 0 where the item has no level at the location. */
+function currentQuantity(t: Omit<Target, "level">, name: string): number {
+  const level = t.item.levels[t.location.slot];
+  return level ? (quantityOf(level, name) ?? 0) : 0;
+}
+
+/** From 2026-04 each quantity or change must carry changeFromQuantity, `null` included. */
+function requireChangeFrom(entries: object[], listName: string, info: GraphQLResolveInfo): void {
+  const missing = entries.findIndex((e) => !("changeFromQuantity" in e));
+  if (missing === -1) return;
+  // The field's description says omitting it "returns an error"; the wording is the simulator's.
+  throw new GraphQLError(`input.${listName}[${missing}].changeFromQuantity must be given (pass null to skip the compare-and-swap check)`, {
+    nodes: info.fieldNodes,
+    path: pathOf(info),
+    extensions: { code: "INVALID_FIELD_ARGUMENTS" },
+  });
+}
+
+const failure = (code: string, message: string): UserError => ({ field: null, message, code });
+
+/** Runs `apply` once per idempotency key, with Shopify's answers to repeats, failures and faults. */
 function idempotent<P extends { userErrors: UserError[] }>(
   ctx: ResolverContext,
   info: GraphQLResolveInfo,
@@ -83,31 +104,40 @@ function idempotent<P extends { userErrors: UserError[] }>(
 ): P {
   const directive = info.schema.getDirective("idempotent");
   const key = directive ? (getDirectiveValues(directive, info.fieldNodes[0], info.variableValues)?.key as string | undefined) : undefined;
-  if (key === undefined) {
-    if (idempotencyRequired(ctx.apiVersion)) {
-      // The changelog says only that a call without the directive "will result in an error at runtime";
-      // the wording and code below are the simulator's, not copied from Shopify.
-      throw new GraphQLError(`The @idempotent directive with a key is required for ${info.fieldName} from API version 2026-04`, {
-        nodes: info.fieldNodes,
-        path: pathOf(info),
-        extensions: { code: "IDEMPOTENCY_KEY_REQUIRED" },
-      });
-    }
-    return apply();
+  if (key === undefined || key.trim() === "") {
+    // "calling these mutations without an idempotency directive will result in an error at runtime"
+    // (changelog, 2026-04); "The idempotency key cannot be an empty string or whitespace only" (the
+    // directive's description). The wording and code below are the simulator's.
+    throw new GraphQLError(
+      key === undefined
+        ? `The @idempotent directive with a key is required for ${info.fieldName}`
+        : "The idempotency key cannot be an empty string or whitespace only",
+      { nodes: info.fieldNodes, path: pathOf(info), extensions: { code: "IDEMPOTENCY_KEY_REQUIRED" } },
+    );
   }
+  const failed = (code: string, message: string) => ({ ...emptyPayload, userErrors: [failure(code, message)] }) as P;
   const fingerprint = `${info.fieldName}:${JSON.stringify(args)}`;
   const previous = ctx.shop.idempotency.get(key);
   if (previous) {
-    if (previous.fingerprint === fingerprint) return previous.result as P;
-    return {
-      ...emptyPayload,
-      userErrors: [
-        { field: null, message: "The same idempotency key cannot be used with different operation parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" },
-      ],
-    } as P;
+    if (previous.fingerprint !== fingerprint) {
+      return failed("IDEMPOTENCY_KEY_PARAMETER_MISMATCH", "The same idempotency key cannot be used with different operation parameters.");
+    }
+    if (previous.inProgressUntil > Date.now()) return failed("IDEMPOTENCY_CONCURRENT_REQUEST", "This request is currently in progress, please try again.");
+    if (previous.failed) return failed("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", "A previous request with this idempotency key failed. Retry with a new idempotency key.");
+    return previous.result as P;
+  }
+  const fault = ctx.shop.inventoryFaults.shift();
+  if (fault?.kind === "SERVICE_UNAVAILABLE") {
+    ctx.shop.idempotency.set(key, { fingerprint, result: null, failed: true, inProgressUntil: 0 });
+    return failed("SERVICE_UNAVAILABLE", "The service is temporarily unavailable. Try again later.");
   }
   const result = apply();
-  ctx.shop.idempotency.set(key, { fingerprint, result });
+  ctx.shop.idempotency.set(key, { fingerprint, result, failed: result.userErrors.length > 0, inProgressUntil: 0 });
+  if (fault?.kind === "RESPONSE_LOST") {
+    // Applied, but the caller never hears so, and a retry inside the window finds it still running.
+    ctx.shop.idempotency.get(key)!.inProgressUntil = Date.now() + fault.inProgressMs;
+    ctx.dropResponse = true;
+  }
   return result;
 }
 
@@ -136,8 +166,7 @@ interface SetInput {
   reason: string;
   name: string;
   referenceDocumentUri?: string | null;
-  ignoreCompareQuantity?: boolean | null;
-  quantities: { inventoryItemId: string; locationId: string; quantity: number; compareQuantity?: number | null; changeFromQuantity?: number | null }[];
+  quantities: { inventoryItemId: string; locationId: string; quantity: number; changeFromQuantity?: number | null }[];
 }
 
 interface AdjustInput {
@@ -151,7 +180,7 @@ function setQuantities(ctx: ResolverContext, input: SetInput) {
   const errors: UserError[] = [];
   if (!SET_NAMES.has(input.name)) errors.push({ field: ["input", "name"], message: "The quantity name must be either 'available' or 'on_hand'.", code: "INVALID_NAME" });
   checkReason(input.reason, errors);
-  const targets: [Target, number][] = [];
+  const targets: [Omit<Target, "level">, number][] = [];
   const seen = new Set<string>();
   input.quantities.forEach((q, i) => {
     const path = ["input", "quantities", String(i)];
@@ -162,24 +191,11 @@ function setQuantities(ctx: ResolverContext, input: SetInput) {
       errors.push({ field: path, message: "The combination of inventoryItemId and locationId must be unique.", code: "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR" });
     }
     seen.add(pair);
-    if (q.quantity > 1_000_000_000) errors.push({ field: [...path, "quantity"], message: "The quantity can't be higher than 1,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
-    if (q.quantity < -1_000_000_000) errors.push({ field: [...path, "quantity"], message: "The quantity can't be lower than -1,000,000,000.", code: "INVALID_QUANTITY_TOO_LOW" });
-    const current = SET_NAMES.has(input.name) ? (quantityOf(t.level, input.name) as number) : 0;
-    if ("changeFromQuantity" in q) {
-      // 2026-01: changeFromQuantity present (null = explicitly opt out of the check).
-      if (q.changeFromQuantity != null && q.changeFromQuantity !== current) {
-        errors.push({ field: [...path, "changeFromQuantity"], message: "The changeFromQuantity value does not match persisted value.", code: "CHANGE_FROM_QUANTITY_STALE" });
-      }
-    } else if (!input.ignoreCompareQuantity) {
-      if (q.compareQuantity == null) {
-        errors.push({
-          field: [...path, "compareQuantity"],
-          message: "The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity.",
-          code: "COMPARE_QUANTITY_REQUIRED",
-        });
-      } else if (q.compareQuantity !== current) {
-        errors.push({ field: [...path, "compareQuantity"], message: "The compareQuantity value does not match persisted value.", code: "COMPARE_QUANTITY_STALE" });
-      }
+    if (q.quantity > 1_000_000_000) errors.push({ field: [...path, "quantity"], message: "The total quantity can't be higher than 1,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
+    if (q.quantity < -1_000_000_000) errors.push({ field: [...path, "quantity"], message: "The total quantity can't be lower than -1,000,000,000.", code: "INVALID_QUANTITY_TOO_LOW" });
+    const current = SET_NAMES.has(input.name) ? currentQuantity(t, input.name) : 0;
+    if (q.changeFromQuantity != null && q.changeFromQuantity !== current) {
+      errors.push({ field: [...path, "changeFromQuantity"], message: "The changeFromQuantity value does not match persisted value.", code: "CHANGE_FROM_QUANTITY_STALE" });
     }
     targets.push([t, q.quantity - current]);
   });
@@ -187,9 +203,10 @@ function setQuantities(ctx: ResolverContext, input: SetInput) {
   const now = ctx.store.now();
   const group = newGroup(ctx.shop, now, input.reason, input.referenceDocumentUri);
   for (const [t, delta] of targets) {
-    applyDelta(t.level, input.name, delta, now);
+    const target = { ...t, level: levelFor(t, now) };
+    applyDelta(target.level, input.name, delta, now);
     // Setting available moves on_hand by the same amount and vice versa; Shopify reports both.
-    group.changes.push(change(t, input.name, delta), change(t, input.name === "available" ? "on_hand" : "available", delta));
+    group.changes.push(change(target, input.name, delta), change(target, input.name === "available" ? "on_hand" : "available", delta));
   }
   for (const [t] of targets) ctx.store.levelChanged(ctx.shop, t.item, t.location);
   return { inventoryAdjustmentGroup: group, userErrors: [] };
@@ -199,7 +216,7 @@ function adjustQuantities(ctx: ResolverContext, input: AdjustInput) {
   const errors: UserError[] = [];
   if (!ADJUST_NAMES.has(input.name)) errors.push({ field: ["input", "name"], message: "The specified quantity name is invalid.", code: "INVALID_QUANTITY_NAME" });
   checkReason(input.reason, errors);
-  const targets: [Target, number, string | null][] = [];
+  const targets: [Omit<Target, "level">, number, string | null][] = [];
   input.changes.forEach((c, i) => {
     const path = ["input", "changes", String(i)];
     const t = resolveTarget(ctx.shop, c.inventoryItemId, c.locationId, path, errors);
@@ -210,7 +227,7 @@ function adjustQuantities(ctx: ResolverContext, input: AdjustInput) {
     } else if (input.name !== "available" && ADJUST_NAMES.has(input.name) && !ledger) {
       errors.push({ field: [...path, "ledgerDocumentUri"], message: "A ledger document URI is required except when adjusting available.", code: "INVALID_QUANTITY_DOCUMENT" });
     }
-    const current = ADJUST_NAMES.has(input.name) ? (quantityOf(t.level, input.name) as number) : 0;
+    const current = ADJUST_NAMES.has(input.name) ? currentQuantity(t, input.name) : 0;
     if (c.changeFromQuantity != null && c.changeFromQuantity !== current) {
       errors.push({
         field: [...path, "changeFromQuantity"],
@@ -226,9 +243,10 @@ function adjustQuantities(ctx: ResolverContext, input: AdjustInput) {
   const now = ctx.store.now();
   const group = newGroup(ctx.shop, now, input.reason, input.referenceDocumentUri);
   for (const [t, delta, ledger] of targets) {
-    applyDelta(t.level, input.name, delta, now);
-    group.changes.push(change(t, input.name, delta, ledger));
-    if (input.name !== "incoming") group.changes.push(change(t, "on_hand", delta, ledger));
+    const target = { ...t, level: levelFor(t, now) };
+    applyDelta(target.level, input.name, delta, now);
+    group.changes.push(change(target, input.name, delta, ledger));
+    if (input.name !== "incoming") group.changes.push(change(target, "on_hand", delta, ledger));
   }
   for (const [t] of targets) ctx.store.levelChanged(ctx.shop, t.item, t.location);
   return { inventoryAdjustmentGroup: group, userErrors: [] };
@@ -236,10 +254,14 @@ function adjustQuantities(ctx: ResolverContext, input: AdjustInput) {
 
 export const inventoryResolvers: ResolverMap = {
   Mutation: {
-    inventorySetQuantities: (_s, args: { input: SetInput }, ctx, info) =>
-      idempotent(ctx, info, args, { inventoryAdjustmentGroup: null }, () => setQuantities(ctx, args.input)),
-    inventoryAdjustQuantities: (_s, args: { input: AdjustInput }, ctx, info) =>
-      idempotent(ctx, info, args, { inventoryAdjustmentGroup: null }, () => adjustQuantities(ctx, args.input)),
+    inventorySetQuantities: (_s, args: { input: SetInput }, ctx, info) => {
+      requireChangeFrom(args.input.quantities, "quantities", info);
+      return idempotent(ctx, info, args, { inventoryAdjustmentGroup: null }, () => setQuantities(ctx, args.input));
+    },
+    inventoryAdjustQuantities: (_s, args: { input: AdjustInput }, ctx, info) => {
+      requireChangeFrom(args.input.changes, "changes", info);
+      return idempotent(ctx, info, args, { inventoryAdjustmentGroup: null }, () => adjustQuantities(ctx, args.input));
+    },
   },
   InventoryAdjustmentGroup: {
     id: (g: AdjustmentGroupRec) => gid("InventoryAdjustmentGroup", g.id),
