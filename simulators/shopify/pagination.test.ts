@@ -5,7 +5,11 @@ import { adminClient, raw, SHOP, simulatorWith, type Raw } from "./test-helpers"
 let sim: ShopifySimulator;
 let clock = Date.UTC(2025, 5, 1);
 beforeAll(async () => {
-  sim = await simulatorWith({ products: 101, variantsPerProduct: 3, locations: 3, seed: 42 }, { now: () => clock });
+  sim = await simulatorWith({ products: 101, variantsPerProduct: 3, locations: 3, seed: 42 }, {
+    now: () => clock,
+    // The clock jumps a month below; these tests are about search, not about token expiry (oauth.test.ts).
+    tokens: { accessTokenTtlSeconds: 365 * 24 * 3600 },
+  });
 });
 afterAll(() => sim.stop());
 

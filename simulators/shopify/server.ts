@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { GraphQLError, parse, validate, type DocumentNode, type ExecutionResult } from "graphql";
 import { BulkRunner, type BulkOptions } from "./bulk";
 import { queryCost } from "./cost";
+import { OfflineTokens, type TokenOptions } from "./oauth";
 import { executeAdmin } from "./resolvers";
 import type { ResolverContext } from "./resolvers/context";
 import { adminSchema, SCHEMA_VERSION } from "./schema";
@@ -18,8 +19,14 @@ export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
-  /** The app's API secret: webhooks are signed with it. */
+  /** The app's API secret: webhooks are signed with it, and token refreshes must carry it. */
   apiSecret: string;
+  /** The app's client id; when given, token refreshes must carry it. */
+  apiKey?: string;
+  /** Scopes a refreshed token reports. */
+  scopes?: string;
+  /** Access and refresh token lifetimes (default 3600 s and 90 days). */
+  tokens?: TokenOptions;
   shops: ShopSpec[];
   webhookUrl?: WebhookOptions["webhookUrl"];
   /** X-Shopify-API-Version of webhooks: the version the app subscribed with (shopify.app.toml). Default 2026-10. */
@@ -43,6 +50,10 @@ export interface ShopifySimulator {
   /** GraphQL endpoint of a shop: `${url}/shops/<domain>/admin/api/<version>/graphql.json`. */
   adminUrl(shop: string, version?: string): string;
   store: Store;
+  /** Offline tokens: which are live, and the refreshes granted. */
+  tokens: OfflineTokens;
+  /** Moves the simulator's clock (token expiry, timestamps) forward, as if `ms` had passed. */
+  advanceClock(ms: number): void;
   deliveries: Webhooks;
   bucket(shop: string): LeakyBucket;
   requests: RequestLogEntry[];
@@ -51,6 +62,7 @@ export interface ShopifySimulator {
 
 export const INVALID_TOKEN_BODY = '{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}';
 const ROUTE_GRAPHQL = /^(?:\/shops\/([^/]+))?\/admin\/api\/([^/]+)\/graphql\.json$/;
+const ROUTE_TOKEN = /^(?:\/shops\/([^/]+))?\/admin\/oauth\/access_token$/;
 const ROUTE_BULK = /^\/bulk-operations\/([^/]+)\/(\d+)\.jsonl$/;
 
 /** graphql-js validation messages rewritten the way Shopify (graphql-ruby) words the common ones. */
@@ -106,7 +118,8 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
   adminSchema(); // build the schema up front, not on the first request
   const store = new Store();
   if (options.now) store.now = options.now;
-  for (const spec of options.shops) store.addShop(spec);
+  const tokens = new OfflineTokens(store, { apiKey: options.apiKey, apiSecret: options.apiSecret, scopes: options.scopes ?? "read_products,read_inventory,write_inventory,read_locations" }, options.tokens);
+  for (const spec of options.shops) tokens.install(store.addShop(spec), spec.accessToken, spec.refreshToken ?? `shprt_${spec.accessToken}`);
   const deliveries = new Webhooks(store, { apiSecret: options.apiSecret, apiVersion: options.webhookApiVersion, webhookUrl: options.webhookUrl });
   const buckets = new Map<string, LeakyBucket>();
   const bucket = (domain: string): LeakyBucket => {
@@ -123,8 +136,25 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
     const host = (req.headers.host ?? "").split(":")[0];
     const byHost = store.shops.get(host);
     if (byHost) return byHost;
-    for (const s of store.shops.values()) if (token && s.accessToken === token) return s;
-    return null;
+    return token ? tokens.use(token) : null;
+  }
+
+  async function token(req: IncomingMessage, res: ServerResponse, domainInPath: string | undefined): Promise<void> {
+    const raw = await readBody(req);
+    let form: Record<string, unknown>;
+    try {
+      form = (req.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded")
+        ? Object.fromEntries(new URLSearchParams(raw))
+        : (JSON.parse(raw) as Record<string, unknown>);
+    } catch {
+      return send(res, 400, JSON.stringify({ error: "invalid_request", error_description: "The body is neither JSON nor a form" }));
+    }
+    const host = (req.headers.host ?? "").split(":")[0];
+    const shop = domainInPath
+      ? (store.shops.get(decodeURIComponent(domainInPath)) ?? null)
+      : (store.shops.get(host) ?? (typeof form.refresh_token === "string" ? tokens.shopOfRefreshToken(form.refresh_token) : null));
+    const answer = tokens.grant(shop, form);
+    send(res, answer.status, JSON.stringify(answer.body));
   }
 
   // The simulator holds one version's schema (2026-10). A request naming another is answered as that
@@ -135,7 +165,7 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
     const shop = findShop(req, domainInPath, typeof token === "string" ? token : undefined);
     const log: RequestLogEntry = { shop: shop?.domain ?? null, status: 401, requestedQueryCost: null, actualQueryCost: null, throttled: false };
     requests.push(log);
-    if (!shop || typeof token !== "string" || token !== shop.accessToken) return send(res, 401, INVALID_TOKEN_BODY);
+    if (!shop || typeof token !== "string" || tokens.use(token) !== shop) return send(res, 401, INVALID_TOKEN_BODY);
     const headers = { "x-shopify-api-version": SCHEMA_VERSION };
     const raw = await readBody(req);
     let body: { query?: unknown; variables?: unknown; operationName?: unknown };
@@ -263,6 +293,11 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
         if (req.method !== "POST") return send(res, 405, '{"errors":"Method Not Allowed"}');
         return graphql(req, res, m[1]);
       }
+      m = ROUTE_TOKEN.exec(url.pathname);
+      if (m) {
+        if (req.method !== "POST") return send(res, 405, '{"errors":"Method Not Allowed"}');
+        return token(req, res, m[1]);
+      }
       m = ROUTE_BULK.exec(url.pathname);
       if (m && req.method === "GET") {
         const shop = store.shops.get(decodeURIComponent(m[1]));
@@ -292,6 +327,11 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
     url: baseUrl,
     adminUrl: (shop, version = SCHEMA_VERSION) => `${baseUrl}/shops/${encodeURIComponent(shop)}/admin/api/${version}/graphql.json`,
     store,
+    tokens,
+    advanceClock(ms: number) {
+      const before = store.now;
+      store.now = () => before() + ms;
+    },
     deliveries,
     bucket,
     requests,

@@ -17,7 +17,10 @@ import type {
 
 export interface ShopSpec {
   domain: string;
+  /** The offline access token the app holds at start; it expires like any other (oauth.ts). */
   accessToken: string;
+  /** Its refresh token. Default: `shprt_` + accessToken. */
+  refreshToken?: string;
   name?: string;
   currencyCode?: string;
   catalog?: CatalogSpec;
