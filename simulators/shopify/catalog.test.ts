@@ -29,4 +29,29 @@ describe("catalog seeding", () => {
     expect(c.locations.map((l) => l.name)).toContain("Main Warehouse");
     expect(c.locations.some((l) => /dropship/i.test(l.name))).toBe(true);
   });
+
+  it("given 200 products, when generated, then one in every 20 is UNLISTED, chosen by the seed, beside ACTIVE and DRAFT ones", () => {
+    const spec = { products: 200, variantsPerProduct: 1, locations: 2, seed: 42 };
+    const statuses = generateCatalog(spec, ids()).products.map((p) => p.status);
+    const unlisted = (list: string[]) => list.flatMap((s, i) => (s === "UNLISTED" ? [i] : []));
+    expect(unlisted(statuses)).toHaveLength(10);
+    for (let block = 0; block < 200; block += 20) expect(unlisted(statuses.slice(block, block + 20))).toHaveLength(1);
+    expect(statuses).toContain("ACTIVE");
+    expect(statuses).toContain("DRAFT");
+    // The same seed picks the same products; another seed picks others.
+    expect(unlisted(generateCatalog(spec, ids()).products.map((p) => p.status))).toEqual(unlisted(statuses));
+    expect(unlisted(generateCatalog({ ...spec, seed: 43 }, ids()).products.map((p) => p.status))).not.toEqual(unlisted(statuses));
+    // Fewer than 20 products: none, so small test catalogs stay as they were.
+    expect(generateCatalog({ ...spec, products: 19 }, ids()).products.some((p) => p.status === "UNLISTED")).toBe(false);
+  });
+
+  it("given variantsAt, when generated, then that product has that many variants with unique SKUs and titles, the others keep variantsPerProduct", () => {
+    const c = generateCatalog({ products: 3, variantsPerProduct: 2, locations: 2, seed: 5, variantsAt: { 1: 150 } }, ids());
+    expect(c.products.map((p) => p.variants.length)).toEqual([2, 150, 2]);
+    expect(c.variants).toHaveLength(154);
+    const big = c.products[1].variants;
+    expect(new Set(big.map((v) => v.sku)).size).toBe(150);
+    expect(new Set(big.map((v) => v.title)).size).toBe(150);
+    expect(big.map((v) => v.position)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+  });
 });

@@ -14,7 +14,15 @@ export interface CatalogSpec {
   locationNames?: string[];
   /** Creation time of the catalog (epoch ms). Default 2025-01-01T00:00:00Z. */
   createdAt?: number;
+  /**
+   * Variant counts of particular products, by index, instead of `variantsPerProduct`: e.g. `{ 0: 150 }`
+   * for a product past the 100 variants a products/* webhook carries in full.
+   */
+  variantsAt?: Record<number, number>;
 }
+
+/** ProductStatus values of 2026-10 under which a product can be bought (UNLISTED: by direct link only). */
+export const sellable = (status: ProductRec["status"]): boolean => status === "ACTIVE" || status === "UNLISTED";
 
 export const DEFAULT_ID_BASE = "9007199254740993"; // 2^53 + 1
 
@@ -67,9 +75,23 @@ export interface SeededCatalog {
   items: InventoryItemRec[];
 }
 
+/**
+ * One product in every 20 is UNLISTED (ProductStatus of 2025-10 and later: active, reachable only
+ * by direct link): which one of each 20 is drawn from its own stream of the seed, so adding it left
+ * every other seeded value (titles, prices, quantities, the other statuses) as it was.
+ */
+function unlistedIndexes(seed: number, products: number): Set<number> {
+  const draw = rng(seed ^ 0x5eed_0001);
+  const unlisted = new Set<number>();
+  for (let block = 0; block + 20 <= products; block += 20) unlisted.add(block + Math.floor(draw() * 20));
+  return unlisted;
+}
+
 /** Builds the catalog. `nextId` hands out ascending decimal ids (shared across types, like Shopify's). */
 export function generateCatalog(spec: CatalogSpec, nextId: () => string): SeededCatalog {
   const random = rng(spec.seed);
+  const unlisted = unlistedIndexes(spec.seed, spec.products);
+  const variantCount = (p: number) => spec.variantsAt?.[p] ?? spec.variantsPerProduct;
   const t0 = spec.createdAt ?? Date.UTC(2025, 0, 1);
   const stockedRatio = spec.stockedRatio ?? 0.85;
   const locations: LocationRec[] = [];
@@ -91,8 +113,10 @@ export function generateCatalog(spec: CatalogSpec, nextId: () => string): Seeded
     });
   }
   const products: ProductRec[] = new Array(spec.products);
-  const variants: VariantRec[] = new Array(spec.products * spec.variantsPerProduct);
-  const items: InventoryItemRec[] = new Array(spec.products * spec.variantsPerProduct);
+  let total = 0;
+  for (let p = 0; p < spec.products; p++) total += variantCount(p);
+  const variants: VariantRec[] = new Array(total);
+  const items: InventoryItemRec[] = new Array(total);
   let v = 0;
   for (let p = 0; p < spec.products; p++) {
     const createdAt = t0 + p * 60_000;
@@ -110,10 +134,11 @@ export function generateCatalog(spec: CatalogSpec, nextId: () => string): Seeded
       updatedAt: createdAt,
       variants: [],
     };
+    if (unlisted.has(p)) product.status = "UNLISTED";
     products[p] = product;
     const basePrice = 500 + Math.floor(random() * 9500);
     const color = COLORS[Math.floor(random() * COLORS.length)];
-    for (let k = 0; k < spec.variantsPerProduct; k++) {
+    for (let k = 0, count = variantCount(p); k < count; k++) {
       const size = SIZES[k % SIZES.length] + (k >= SIZES.length ? ` ${Math.floor(k / SIZES.length) + 1}` : "");
       const sku = `AL-${(p + 1).toString(36).toUpperCase().padStart(5, "0")}-${(k + 1).toString().padStart(2, "0")}`;
       const variantId = nextId();

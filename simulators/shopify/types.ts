@@ -23,7 +23,8 @@ export interface ProductRec {
   handle: string;
   vendor: string;
   productType: string;
-  status: "ACTIVE" | "ARCHIVED" | "DRAFT";
+  /** ProductStatus of 2026-10. UNLISTED: active, reachable only by direct link (not in search or collections). */
+  status: "ACTIVE" | "ARCHIVED" | "DRAFT" | "UNLISTED";
   tags: string[];
   createdAt: number;
   updatedAt: number;

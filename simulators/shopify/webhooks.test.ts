@@ -22,6 +22,9 @@ const verify = (r: Received) => {
 };
 const required = (topic: string) =>
   (JSON.parse(readFileSync(`${CONTRACTS_WEBHOOKS}/schemas/2026-04/${topic}.json`, "utf8")) as { required: string[] }).required;
+/** The payload Shopify shows for the topic in 2026-04 (`response` of the contract's example). */
+const example = (topic: string) =>
+  (JSON.parse(readFileSync(`${CONTRACTS_WEBHOOKS}/metadatas/2026-04/${topic}.json`, "utf8")) as { response: Record<string, unknown> & { variants: Record<string, unknown>[] } }).response;
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -35,7 +38,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
   // Default idBase 2^53 + 1: every id is beyond what a JS number holds exactly.
-  sim = await simulatorWith({ products: 2, variantsPerProduct: 2, locations: 2, seed: 9, stockedRatio: 1 }, { webhookUrl: url });
+  // Product 1 has 150 variants: past the 100 a products/* payload carries in full.
+  sim = await simulatorWith({ products: 2, variantsPerProduct: 2, locations: 2, seed: 9, stockedRatio: 1, variantsAt: { 1: 150 } }, { webhookUrl: url });
 });
 afterAll(async () => {
   await sim.stop();
@@ -115,6 +119,41 @@ describe("webhooks", () => {
     for (const key of required("products/update")) expect(body).toHaveProperty(key);
     expect(body.title).toBe("New title");
     expect(received[0].body).toContain(`"id":${product.variants[0].id},`);
+  });
+
+  it("given a product edit, when products/create and products/update are compared with Shopify's 2026-04 examples, then they have exactly the example's keys: no inventory_management and no cost on variants", async () => {
+    const product = sim.store.shop(SHOP).products[0];
+    sim.store.updateProduct(SHOP, product.id, { vendor: "Lumen" });
+    await sim.deliveries.settled();
+    const body = JSON.parse(received[0].body);
+    for (const topic of ["products/create", "products/update"]) {
+      expect(Object.keys(body).sort()).toEqual(Object.keys(example(topic)).sort());
+      expect(Object.keys(body.variants[0]).sort()).toEqual(Object.keys(example(topic).variants[0]).sort());
+    }
+    expect(body.variants[0]).not.toHaveProperty("inventory_management");
+    expect(JSON.stringify(body.variants)).not.toMatch(/"cost"|"unit_cost"|"inventory_management"/);
+    expect(body.variant_gids).toEqual(product.variants.map((v) => ({ admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`, updated_at: expect.any(String) })));
+  });
+
+  it("given a product with 150 variants, when one past the 100th is edited, then products/update carries the first 100 variants in full and variant_gids lists all 150, most recently updated first", async () => {
+    const product = sim.store.shop(SHOP).products[1];
+    expect(product.variants).toHaveLength(150);
+    const edited = product.variants[119];
+    sim.store.now = () => Date.parse("2026-05-01T12:00:00Z");
+    try {
+      sim.store.updateVariant(SHOP, edited.id, { price: "12.34" });
+    } finally {
+      sim.store.now = Date.now;
+    }
+    await sim.deliveries.settled();
+    const body = JSON.parse(received[0].body);
+    expect(body.variants.map((v: { position: number }) => v.position)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(received[0].body).not.toContain(`"id":${edited.id},`);
+    expect(body.variant_gids).toHaveLength(150);
+    expect(body.variant_gids[0]).toEqual({ admin_graphql_api_id: `gid://shopify/ProductVariant/${edited.id}`, updated_at: "2026-05-01T12:00:00.000Z" });
+    const times = body.variant_gids.map((g: { updated_at: string }) => Date.parse(g.updated_at));
+    expect(times).toEqual(times.toSorted((a: number, b: number) => b - a));
+    expect(new Set(body.variant_gids.map((g: { admin_graphql_api_id: string }) => g.admin_graphql_api_id))).toEqual(new Set(product.variants.map((v) => `gid://shopify/ProductVariant/${v.id}`)));
   });
 
   it("given a mutation through GraphQL, when available changes, then the webhook follows", async () => {

@@ -10,6 +10,7 @@ import { exact, gid, stringifyExact } from "./ids";
 import { quantityOf, type Store, type StoreEvent, type ShopState } from "./store";
 import type { InventoryItemRec, LevelRec, LocationRec, OrderRec, ProductRec } from "./types";
 import { levelGid } from "./resolvers/catalog";
+import { sellable } from "./catalog";
 
 export const WEBHOOK_TOPICS = [
   "inventory_levels/update",
@@ -70,8 +71,24 @@ export function inventoryLevelPayload(item: InventoryItemRec, location: Location
   };
 }
 
+/**
+ * Variants a products/create or products/update payload carries in full. Shopify's topic
+ * description (simulators/contracts/shopify-webhooks/metadatas/2026-04/products/update.json, the
+ * same on shopify.dev/docs/api/webhooks): "Product webhooks will return a full variants payload
+ * for the first 100 records. For records 101 and higher, the payload won't include the full variant
+ * details, but the `variant_gids` field will still include a `admin_graphql_api_id` value for these
+ * variants. `variant_gids` are sorted by `updated_at`, with the gids for recently updated variants
+ * appearing first." The first 100 are taken in position order.
+ */
+export const WEBHOOK_FULL_VARIANTS = 100;
+
+/**
+ * products/create and products/update as 2026-04 sends them: the variants carry no
+ * `inventory_management` and no cost (both live on the inventory item, read through the Admin API),
+ * only the first 100 variants are there in full, and `variant_gids` lists every variant.
+ */
 export function productPayload(p: ProductRec) {
-  const variants = p.variants.map((v) => {
+  const variants = p.variants.slice(0, WEBHOOK_FULL_VARIANTS).map((v) => {
     const [option1, option2] = v.title.split(" / ");
     const quantity = v.inventoryItem.levels.reduce((s, l) => s + (l ? (quantityOf(l, "available") as number) : 0), 0);
     return {
@@ -104,7 +121,7 @@ export function productPayload(p: ProductRec) {
     handle: p.handle,
     id: exact(p.id),
     product_type: p.productType,
-    published_at: p.status === "ACTIVE" ? webhookTime(p.createdAt) : null,
+    published_at: sellable(p.status) ? webhookTime(p.createdAt) : null,
     template_suffix: null,
     title: p.title,
     updated_at: webhookTime(p.updatedAt),
@@ -120,7 +137,9 @@ export function productPayload(p: ProductRec) {
     images: [],
     image: null,
     media: [],
-    variant_gids: p.variants.map((v) => ({ admin_graphql_api_id: gid("ProductVariant", v.id), updated_at: new Date(v.updatedAt).toISOString() })),
+    variant_gids: p.variants
+      .toSorted((a, b) => b.updatedAt - a.updatedAt)
+      .map((v) => ({ admin_graphql_api_id: gid("ProductVariant", v.id), updated_at: new Date(v.updatedAt).toISOString() })),
     has_variants_that_requires_components: false,
     category: null,
   };

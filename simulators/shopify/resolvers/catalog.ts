@@ -1,5 +1,6 @@
 // Read resolvers: shop, locations, products, variants, inventory items and levels, node/nodes.
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
+import { sellable } from "../catalog";
 import { gid, parseGid } from "../ids";
 import { searchFilter, type SearchFields } from "../search";
 import { quantityOf, QUANTITY_NAMES, type ShopState } from "../store";
@@ -191,7 +192,7 @@ export const catalogResolvers: ResolverMap = {
     descriptionHtml: () => "",
     bodyHtml: () => "",
     isGiftCard: () => false,
-    publishedAt: (p: ProductRec) => (p.status === "ACTIVE" ? isoTime(p.createdAt) : null),
+    publishedAt: (p: ProductRec) => (sellable(p.status) ? isoTime(p.createdAt) : null),
     onlineStoreUrl: () => null,
     templateSuffix: () => null,
     options: (p: ProductRec) => [
@@ -205,7 +206,7 @@ export const catalogResolvers: ResolverMap = {
     displayName: (v: VariantRec) => `${v.product.title} - ${v.title}`,
     inventoryQuantity: (v: VariantRec) => v.inventoryItem.levels.reduce((s, l) => s + (l?.available ?? 0), 0),
     inventoryPolicy: () => "DENY",
-    availableForSale: (v: VariantRec) => v.product.status === "ACTIVE" && v.inventoryItem.levels.some((l) => l && l.available > 0),
+    availableForSale: (v: VariantRec) => sellable(v.product.status) && v.inventoryItem.levels.some((l) => l && l.available > 0),
     taxable: () => true,
     taxCode: () => null,
     requiresComponents: () => false,
