@@ -96,6 +96,7 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
   const domain = `sync-${tag}.myshopify.com`;
   const accessToken = `shpat_${tag}`;
   const shopify = await startShopifySimulator({
+    apiKey: process.env.SHOPIFY_API_KEY!,
     apiSecret: process.env.SHOPIFY_API_SECRET!,
     shops: [
       {
@@ -252,7 +253,12 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
       shop: domain,
       state: "installed",
       isOnline: false,
+      // As the library stores an expiring offline token (expiringOfflineAccessTokens): 60 minutes,
+      // with the refresh token the simulator issued beside it.
       accessToken,
+      expires: new Date(shopify.store.now() + 3600_000),
+      refreshToken: `shprt_${accessToken}`,
+      refreshTokenExpires: new Date(shopify.store.now() + 90 * 24 * 3600_000),
     },
   });
   await importCatalog(domain, await adminClientForShop(domain, prisma), {

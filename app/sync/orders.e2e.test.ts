@@ -145,3 +145,26 @@ describe("Amazon's ORDER_CHANGE notification", () => {
     expect([order.status, order.writeback]).toEqual(["Canceled", "WRITTEN"]);
   });
 });
+
+describe("an offline token that expired", () => {
+  it("given two hours have passed on Shopify's clock since the token was issued, when an eBay sale is imported, then the worker refreshes the token, Shopify is lowered, and the new pair is stored", async () => {
+    const variant = rig.variants[0];
+    const before = shopifyAvailable(variant);
+    const session = await prisma.session.findFirstOrThrow({ where: { shop: rig.domain, isOnline: false } });
+    rig.shopify.advanceClock(2 * 3600_000);
+    rig.ebay.state.placeOrder({ userId: rig.accounts.ebay, sku: variant.channelSku.ebay, quantity: 1 });
+
+    let imported = 0;
+    await eventually(async () => {
+      imported += (await runOrderImport(rig.channels.ebay.id))?.imported ?? 0;
+      return imported > 0;
+    }, 20_000, "the eBay order imported");
+
+    expect(shopifyAvailable(variant)).toBe(before - 1);
+    const refreshed = await prisma.session.findFirstOrThrow({ where: { shop: rig.domain, isOnline: false } });
+    expect(refreshed.accessToken).not.toBe(session.accessToken);
+    expect(refreshed.refreshToken).not.toBe(session.refreshToken);
+    expect(refreshed.expires!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+    expect(rig.shopify.tokens.refreshes.filter((r) => r.shop === rig.domain)).toHaveLength(1);
+  });
+});
