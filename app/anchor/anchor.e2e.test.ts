@@ -7,7 +7,7 @@ import { startWebhookEndpoint } from "../../test/app-webhook-server";
 import { installShopSession } from "../../test/admin-request";
 import { uniqueShopDomain } from "../../test/factories";
 import { createWorkers } from "../../workers/processors";
-import { adminClientForShop } from "./admin-client.server";
+import { adminClientForShop, type AdminClient } from "./admin-client.server";
 import { apiVersionForAdmin } from "./api-version";
 import { importCatalog } from "./bulk-import.server";
 import { adjustAnchorInventory } from "./writeback.server";
@@ -144,5 +144,59 @@ describe("the anchor", () => {
     const result = await adjustAnchorInventory(await adminClientForShop(domain), { shopId: shop.id, sourceKey, variantId: variant.id, locationId: location.id, delta: -1 });
     expect(result).toMatchObject({ state: "APPLIED", attempts: 2, quantityAfter: before - 1 });
     expect(shopifyAvailable(itemId, locationId)).toBe(before - 1);
+  });
+});
+
+describe("write-back when Shopify has a bad moment (2026-10 error codes)", () => {
+  async function writeBackRequest(pair: number, sourceKey: string, delta: number) {
+    const { itemId, locationId } = stockedPair(pair);
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain } });
+    const variant = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, inventoryItem: { shopifyId: itemId } } });
+    const location = await prisma.location.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: locationId } });
+    return { itemId, locationId, request: { shopId: shop.id, sourceKey, variantId: variant.id, locationId: location.id, delta } };
+  }
+
+  it("given Shopify answers SERVICE_UNAVAILABLE once, when a sale is written back, then it backs off, re-reads, sends a new key and applies the sale once", async () => {
+    const { itemId, locationId, request } = await writeBackRequest(11, "channel-order-line:e2e-503", -1);
+    const before = shopifyAvailable(itemId, locationId);
+    simulator.store.injectInventoryFault(domain, { kind: "SERVICE_UNAVAILABLE" });
+
+    const result = await adjustAnchorInventory(await adminClientForShop(domain), request);
+
+    expect(result).toMatchObject({ state: "APPLIED", attempts: 2, quantityAfter: before - 1 });
+    expect(shopifyAvailable(itemId, locationId)).toBe(before - 1);
+  });
+
+  it("given the answer to a write-back is lost while Shopify still processes it, when the client retries and meets IDEMPOTENCY_CONCURRENT_REQUEST, then it waits and resends the same key: the sale is applied once, not twice", async () => {
+    const { itemId, locationId, request } = await writeBackRequest(13, "channel-order-line:e2e-lost", -2);
+    const before = shopifyAvailable(itemId, locationId);
+    // Longer than the Admin client's first network retry (500 ms): the retry finds it still running.
+    simulator.store.injectInventoryFault(domain, { kind: "RESPONSE_LOST", inProgressMs: 1_500 });
+
+    const result = await adjustAnchorInventory(await adminClientForShop(domain), request);
+
+    expect(result).toMatchObject({ state: "APPLIED", attempts: 1, quantityAfter: before - 2 });
+    expect(shopifyAvailable(itemId, locationId)).toBe(before - 2);
+  });
+
+  it("given another run of the same job applied the write-back while this one was refused, when this one records its failure, then the adjustment stays APPLIED", async () => {
+    const { request } = await writeBackRequest(15, "channel-order-line:e2e-guard", -1);
+    const real = await adminClientForShop(domain);
+    // This run's adjustment is refused for good, just after the other run stored APPLIED.
+    const client: AdminClient = {
+      shopDomain: domain,
+      throttle: null,
+      async request<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+        if (!query.includes("inventoryAdjustQuantities")) return real.request<T>(query, variables);
+        await prisma.inventoryAdjustment.updateMany({ where: { shopId: request.shopId, sourceKey: request.sourceKey }, data: { state: "APPLIED", quantityAfter: 41 } });
+        return { inventoryAdjustQuantities: { inventoryAdjustmentGroup: null, userErrors: [{ field: null, message: "The specified location could not be found.", code: "INVALID_LOCATION" }] } } as T;
+      },
+    };
+
+    const result = await adjustAnchorInventory(client, request);
+
+    const stored = await prisma.inventoryAdjustment.findFirstOrThrow({ where: { shopId: request.shopId, sourceKey: request.sourceKey } });
+    expect(stored.state).toBe("APPLIED");
+    expect(result).toMatchObject({ state: "APPLIED", quantityAfter: 41 });
   });
 });

@@ -11,6 +11,15 @@ import { gid } from "./gid";
 // - idempotency: the @idempotent key makes Shopify apply one request at most once.
 // The request (expected quantity and key) is stored before it is sent, so a job retried after a
 // crash re-sends the very same request, and a sale is never applied twice.
+//
+// What Shopify may answer instead (InventoryAdjustQuantitiesUserErrorCode, 2026-10), and what we do:
+// - CHANGE_FROM_QUANTITY_STALE: the quantity moved; re-read, new expected quantity, new key;
+// - IDEMPOTENCY_CONCURRENT_REQUEST: the same request is still running at Shopify (our first try's
+//   answer was lost and the client retried it); wait, then send the same key again: it answers the
+//   first request's result. A new key here would sell the units twice;
+// - IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED: that key failed for good; re-read and use a new key;
+// - SERVICE_UNAVAILABLE / ADJUST_QUANTITIES_FAILED: nothing applied and the key is spent; back
+//   off, re-read, new key. Throttling is waited out by the Admin client itself.
 
 const ADJUST = `mutation AdjustAvailable($input: InventoryAdjustQuantitiesInput!, $key: String!) {
   inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
@@ -26,6 +35,12 @@ const LEVEL = `query AvailableAt($item: ID!, $location: ID!) {
 }`;
 
 const MAX_ATTEMPTS = 5;
+/** Answers that say "not now" rather than "not this": retried with backoff, at most this often. */
+const MAX_TRANSIENT_RETRIES = 6;
+const TRANSIENT_CODES = new Set(["IDEMPOTENCY_CONCURRENT_REQUEST", "SERVICE_UNAVAILABLE", "ADJUST_QUANTITIES_FAILED"]);
+/** 250 ms, 0.5 s, 1 s … 8 s: about 16 s in all before the write-back is recorded as failed. */
+const transientBackoffMs = (retry: number) => Math.min(8_000, 250 * 2 ** retry);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface AdjustmentRequest {
   shopId: string;
@@ -71,15 +86,29 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
   if (adjustment.state === "APPLIED") return { state: "APPLIED", quantityAfter: adjustment.quantityAfter, attempts: adjustment.attempt };
 
   const log = logger.child({ shopId: request.shopId, sourceKey: request.sourceKey });
+  /** Records a failure unless another run of the same job applied it meanwhile: APPLIED is final. */
+  const fail = async (message: string): Promise<AdjustmentResult> => {
+    const { count } = await prisma.inventoryAdjustment.updateMany({ where: { id: adjustment.id, state: { not: "APPLIED" } }, data: { state: "FAILED", message } });
+    if (count === 0) {
+      const applied = await prisma.inventoryAdjustment.findUniqueOrThrow({ where: { id: adjustment.id } });
+      return { state: "APPLIED", quantityAfter: applied.quantityAfter, attempts: applied.attempt };
+    }
+    return { state: "FAILED", quantityAfter: null, attempts: adjustment.attempt, message };
+  };
+  /** Drops the stored request so the next turn re-reads Shopify and sends a new key. */
+  const retireKey = async () => {
+    await prisma.inventoryAdjustment.updateMany({ where: { id: adjustment.id, idempotencyKey: adjustment.idempotencyKey }, data: { expectedQuantity: null, idempotencyKey: null } });
+    adjustment = await prisma.inventoryAdjustment.findUniqueOrThrow({ where: { id: adjustment.id } });
+  };
+  let transientRetries = 0;
   for (;;) {
     if (adjustment.idempotencyKey === null || adjustment.expectedQuantity === null) {
       // A new attempt: read what Shopify holds now and store the exact request before sending it.
-      if (adjustment.attempt >= MAX_ATTEMPTS) {
-        const message = `Shopify's quantity kept moving; gave up after ${MAX_ATTEMPTS} attempts`;
-        await prisma.inventoryAdjustment.update({ where: { id: adjustment.id }, data: { state: "FAILED", message } });
-        return { state: "FAILED", quantityAfter: null, attempts: adjustment.attempt, message };
-      }
+      // Keys spent on Shopify's bad moments do not count against the quantity moving under us.
+      if (adjustment.attempt >= MAX_ATTEMPTS + transientRetries) return fail(`Shopify's quantity kept moving; gave up after ${adjustment.attempt} attempts`);
       const current = await client.request<{ inventoryItem: { inventoryLevel: { quantities: { quantity: number }[] } | null } | null }>(LEVEL, { item: itemGid, location: locationGid });
+      // No active level here (never stocked, or deactivated): Shopify counts the quantity as 0, and
+      // from 2026-10 adjusts it anyway on an inactive level, where the units sell nowhere.
       const expected = current.inventoryItem?.inventoryLevel?.quantities[0]?.quantity ?? 0;
       const attempt = adjustment.attempt + 1;
       // Compare-and-set on the attempt: when two runs of the same job race here, one request is
@@ -105,21 +134,28 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
     const { inventoryAdjustmentGroup, userErrors } = response.inventoryAdjustQuantities;
     if (inventoryAdjustmentGroup) {
       const after = inventoryAdjustmentGroup.changes.find((c) => c.name === "available")?.quantityAfterChange ?? adjustment.expectedQuantity! + request.delta;
-      await prisma.inventoryAdjustment.update({ where: { id: adjustment.id }, data: { state: "APPLIED", appliedAt: new Date(), quantityAfter: after } });
+      await prisma.inventoryAdjustment.update({ where: { id: adjustment.id }, data: { state: "APPLIED", appliedAt: new Date(), quantityAfter: after, message: null } });
       // The mirror follows at once; Shopify's inventory_levels/update webhook confirms it later.
       await prisma.inventoryLevel.updateMany({ where: { inventoryItemId: variant.inventoryItem.id, locationId: location.id }, data: { available: after } });
       return { state: "APPLIED", quantityAfter: after, attempts: adjustment.attempt };
     }
-    if (userErrors.some((e) => /STALE|CHANGE_FROM|COMPARE/i.test(e.code ?? ""))) {
-      log.info({ attempt: adjustment.attempt, errors: userErrors }, "quantity moved before our change; re-reading");
+    const codes = new Set(userErrors.map((e) => e.code ?? ""));
+    const message = userErrors.map((e) => `${e.code ?? "ERROR"}: ${e.message}`).join("; ");
+    if (codes.has("CHANGE_FROM_QUANTITY_STALE") || codes.has("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED")) {
+      log.info({ attempt: adjustment.attempt, errors: userErrors }, "quantity moved, or the key failed before; re-reading");
       // Nothing was applied: the next attempt gets a fresh expected quantity and a new key.
-      await prisma.inventoryAdjustment.updateMany({ where: { id: adjustment.id, idempotencyKey: adjustment.idempotencyKey }, data: { expectedQuantity: null, idempotencyKey: null } });
-      adjustment = await prisma.inventoryAdjustment.findUniqueOrThrow({ where: { id: adjustment.id } });
+      await retireKey();
       continue;
     }
-    const message = userErrors.map((e) => `${e.code ?? "ERROR"}: ${e.message}`).join("; ");
-    await prisma.inventoryAdjustment.update({ where: { id: adjustment.id }, data: { state: "FAILED", message } });
-    return { state: "FAILED", quantityAfter: null, attempts: adjustment.attempt, message };
+    if ([...codes].some((code) => TRANSIENT_CODES.has(code))) {
+      if (transientRetries >= MAX_TRANSIENT_RETRIES) return fail(`Shopify kept answering ${message}; gave up after ${transientRetries + 1} tries`);
+      log.warn({ attempt: adjustment.attempt, errors: userErrors, retry: transientRetries }, "Shopify could not take the change now; retrying");
+      await sleep(transientBackoffMs(transientRetries++));
+      // Still running at Shopify: the same key will answer its result. Otherwise the key is spent.
+      if (!codes.has("IDEMPOTENCY_CONCURRENT_REQUEST")) await retireKey();
+      continue;
+    }
+    return fail(message);
   }
 }
 
