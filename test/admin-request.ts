@@ -3,11 +3,12 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import type { PrismaClient } from "@prisma/client";
+import { DEFAULT_SCOPES } from "~/lib/env.server";
 
 export async function installShopSession(prisma: PrismaClient, shop: string): Promise<void> {
   await prisma.session.upsert({
     where: { id: `offline_${shop}` },
-    create: { id: `offline_${shop}`, shop, state: "installed", isOnline: false, accessToken: "shpat_test_token", scope: process.env.SCOPES ?? "read_products,write_products,read_inventory,write_inventory,read_locations,read_orders,write_orders" },
+    create: { id: `offline_${shop}`, shop, state: "installed", isOnline: false, accessToken: "shpat_test_token", scope: process.env.SCOPES ?? DEFAULT_SCOPES },
     update: {},
   });
 }

@@ -3,9 +3,10 @@
 // the source, not listed by hand: a new query is checked the day it is written.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parse, validate, type DocumentNode } from "graphql";
+import { Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_SCOPES } from "~/lib/env.server";
 import { adminSchema, SCHEMA_VERSION } from "../../simulators/shopify/schema";
 import { apiVersionForAdmin } from "./api-version";
 
@@ -40,8 +41,10 @@ function graphqlDocuments(file: string): { file: string; text: string; document:
   return found;
 }
 
+const graphqlDocumentsIn = (dirs: string[]) => dirs.flatMap((dir) => sourceFiles(path.join(ROOT, dir))).flatMap(graphqlDocuments);
+
 describe("the GraphQL the app sends to Shopify", () => {
-  const documents = ["app", "workers"].flatMap((dir) => sourceFiles(path.join(ROOT, dir))).flatMap(graphqlDocuments);
+  const documents = graphqlDocumentsIn(["app", "workers"]);
 
   it("given the app calls Admin API 2026-10, when the simulator's schema is loaded, then it is that version's", () => {
     expect(apiVersionForAdmin).toBe(SCHEMA_VERSION);
@@ -53,5 +56,53 @@ describe("the GraphQL the app sends to Shopify", () => {
     expect(names).toEqual(expect.arrayContaining(["AdjustAvailable", "AvailableAt", "Locations", "RunBulk", "BulkStatus"]));
     const errors = documents.flatMap(({ file, document }) => validate(adminSchema(), document).map((e) => `${file}: ${e.message}`));
     expect(errors).toEqual([]);
+  });
+});
+
+// The access scope each Admin API root field and webhook topic the app uses needs (shopify.dev,
+// each field's and topic's "Requires … access scope"). A root field or topic missing here fails
+// the test below, so a new one must say which scope it needs.
+const SCOPE_OF_ROOT_FIELD: Record<string, string | null> = {
+  products: "read_products",
+  productVariants: "read_products",
+  product: "read_products",
+  inventoryItem: "read_inventory",
+  inventoryItems: "read_inventory",
+  locations: "read_locations",
+  node: null, // a bulk operation's status: the app's own, no scope
+  bulkOperationRunQuery: null,
+  inventoryAdjustQuantities: "write_inventory",
+  inventorySetQuantities: "write_inventory",
+};
+const SCOPE_OF_TOPIC_PREFIX: Record<string, string | null> = {
+  "app/": null,
+  "products/": "read_products",
+  "inventory_levels/": "read_inventory",
+  "inventory_items/": "read_inventory",
+  "locations/": "read_locations",
+  "orders/": "read_orders",
+};
+
+describe("the access scopes the app asks a merchant for", () => {
+  const toml = readFileSync(path.join(ROOT, "shopify.app.toml"), "utf8");
+  const requested = /^scopes = "([^"]*)"/m.exec(toml)![1].split(",").sort();
+  const topics = [...toml.matchAll(/^\s*topics = \[([^\]]*)\]/gms)].flatMap((m) => [...m[1].matchAll(/"([^"]+)"/g)].map((t) => t[1]));
+
+  it("given the app's documents and webhook subscriptions, when the scopes they need are derived, then shopify.app.toml requests exactly those: none it does not use", () => {
+    const rootFields = graphqlDocumentsIn(["app", "workers"]).flatMap(({ document }) =>
+      document.definitions
+        .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+        .flatMap((d) => d.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []))),
+    );
+    const unknown = [...new Set(rootFields)].filter((f) => !(f in SCOPE_OF_ROOT_FIELD));
+    expect(unknown).toEqual([]);
+    const topicScope = (topic: string) => Object.entries(SCOPE_OF_TOPIC_PREFIX).find(([prefix]) => topic.startsWith(prefix));
+    expect(topics.filter((t) => !topicScope(t))).toEqual([]);
+    const needed = new Set([...rootFields.map((f) => SCOPE_OF_ROOT_FIELD[f]), ...topics.map((t) => topicScope(t)![1])].filter((s): s is string => s !== null));
+    expect(requested).toEqual([...needed].sort());
+  });
+
+  it("given the scopes shopify.app.toml requests, when the app starts without SCOPES set, then it asks for the same ones", () => {
+    expect(DEFAULT_SCOPES.split(",").sort()).toEqual(requested);
   });
 });
