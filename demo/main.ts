@@ -2,13 +2,14 @@
 // to watch. Starts PostgreSQL (configured or embedded), Redis, the Shopify and marketplace
 // simulators, the workers (in this process) and the admin app (a child process, the production
 // build as `npm start` serves it); prints where the admin screens are; runs the scenario and its
-// report; then serves until Ctrl-C, which stops everything. A second start reuses the data.
+// report; then serves until Ctrl-C, which stops everything it started, last started first
+// (demo/supervisor.ts). A second start reuses the data.
 //
 // Flags: --once (exit after the report), --json <file> (write the report there too).
 // Settings: DATABASE_URL, REDIS_URL (else embedded PostgreSQL / local or started Redis),
 // DEMO_DATA_DIR (.data/demo), DEMO_PORT (3000), DEMO_ADMIN_PORT (3100), DEMO_PRODUCTS (200),
 // DEMO_VARIANTS (3), DEMO_LOCATIONS (3), DEMO_FLASH_SECONDS (25).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -16,7 +17,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { assertDemoAllowed, developmentEncryptionKey, migrate, ROOT, startDatabase, startRedis, type Service } from "./infra";
+import { assertDemoAllowed, developmentEncryptionKey, interruptedBy, migrate, portOpen, ROOT, startDatabase, startRedis } from "./infra";
+import { createSupervisor } from "./supervisor";
 
 const { values: flags } = parseArgs({ options: { once: { type: "boolean", default: false }, json: { type: "string" } } });
 const t0 = performance.now();
@@ -56,21 +58,18 @@ async function freePort(preferred: number): Promise<number> {
   return (await tryListen(preferred)) ?? (await tryListen(0))!;
 }
 
-const services: Service[] = [];
-let child: ChildProcess | null = null;
-let shutdown: (signal: string) => Promise<void> = async () => process.exit(1);
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+// Everything the demo starts is registered with the supervisor as it starts; a signal at any point
+// stops what has started so far.
+const supervisor = createSupervisor(log, { farewell: "stopped everything the demo started; `npm run demo` again reuses the data" });
+supervisor.exitOnSignals();
 
 try {
   log("Anchorline demo: starting");
-  const database = await startDatabase(dataDir, log);
-  services.push(database);
+  const database = await startDatabase(dataDir, log, supervisor);
   log(`PostgreSQL: ${database.origin}`);
   migrate(database.url);
   log("migrations applied (scripts/prisma.mjs migrate deploy)");
-  const redis = await startRedis(log);
-  services.push(redis);
+  const redis = await startRedis(log, supervisor);
   log(`queues: BullMQ on Redis (${redis.origin})`);
 
   const port = await freePort(Number(process.env.DEMO_PORT ?? 3000));
@@ -94,6 +93,8 @@ try {
   if (!buildIsCurrent()) {
     log("building the admin app (first start, or the app changed since the last build: about 30 s)");
     const built = spawnSync(process.execPath, [require.resolve("@remix-run/dev/dist/cli.js"), "vite:build"], { cwd: ROOT, stdio: "ignore" });
+    const stoppedBy = interruptedBy(built);
+    if (stoppedBy) throw new Error(`the app's build was stopped by ${stoppedBy}`);
     if (built.status !== 0) throw new Error("the app's build failed: run `npm run build` to see why");
   }
 
@@ -104,14 +105,18 @@ try {
   const { startWorld } = await import("./world");
   const { runScenario, formatReport } = await import("./scenario");
   const { startAdminProxy } = await import("./admin-proxy");
+  supervisor.add("database client", () => prisma.$disconnect());
 
   // Jobs left by an earlier demo run point at simulators that are gone (new ports each start), and
   // their deduplication ids would swallow this run's requests: the demo's queues start empty; the
   // listings' state in PostgreSQL says what still has to be pushed.
   for (const queue of Object.values(QUEUE_NAMES)) await queues()[queue].obliterate({ force: true });
   const connection = createRedisConnection();
-  const workers = createWorkers(connection);
-  log(`workers: ${workers.map((w) => w.name).join(", ")} (in this process)`);
+  supervisor.add("queue clients", async () => {
+    await queues().close();
+    await closeSharedRevisionRedis();
+    connection.disconnect();
+  });
 
   const world = await startWorld({
     prisma,
@@ -120,19 +125,38 @@ try {
     apiSecret,
     log,
   });
+  supervisor.add("simulators (Shopify, Amazon, eBay, Walmart, TikTok Shop)", () => world.stop());
   log(`Shopify simulator: ${world.shopify.url} (shop ${world.domain}, ${world.variants.length} variants); marketplaces: Amazon ${world.amazon.url}, eBay ${world.ebay.url}, Walmart ${world.walmart.url}, TikTok ${world.tiktok.url}`);
+
+  // Started after the simulators so they stop before them: a job being finished still reaches its
+  // marketplace. Jobs queued meanwhile (the links' recomputes) wait for them.
+  const workers = createWorkers(connection);
+  log(`workers: ${workers.map((w) => w.name).join(", ")} (in this process)`);
+  // A job may be waiting out a marketplace's Retry-After (minutes for Amazon's order search): the
+  // workers get 8 s to finish, then the demo goes on without them (BullMQ's close(true) does not
+  // cut short a close already under way); the next start empties the queues.
+  supervisor.add("workers", async () => {
+    const unfinished = await Promise.all(workers.map((w) => Promise.race([w.close().then(() => null), sleep(8_000).then(() => w.name)])));
+    const left = unfinished.filter((name) => name !== null);
+    return left.length ? `a job still running after 8 s left unfinished (${left.join(", ")})` : "their jobs finished";
+  });
 
   const appLog = createWriteStream(path.join(dataDir, "app.log"), { flags: "a" });
   // The production build, served as `npm start` serves it: remix-serve runs it with
   // NODE_ENV=production (in development it waits for Vite's dev server). The demo's own process is
-  // what demo mode guards; the app in this child is the ordinary app.
-  child = spawn(process.execPath, [require.resolve("@remix-run/serve/dist/cli.js"), "./build/server/index.js"], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout?.pipe(appLog);
-  child.stderr?.pipe(appLog);
+  // what demo mode guards; the app in this child is the ordinary app. Started through
+  // node_modules/.bin/remix-serve so `pgrep -f remix-serve` finds it; in a process group of its own
+  // so Ctrl-C in the terminal reaches only the demo, which stops it in its turn.
+  const app = spawn(process.execPath, [path.join(ROOT, "node_modules/.bin/remix-serve"), "./build/server/index.js"], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  // remix-serve closes its HTTP server on SIGTERM, but its database and Redis pools keep it alive:
+  // once its port refuses connections it has nothing left to do.
+  supervisor.addChild(`admin app (remix-serve, pid ${app.pid}, :${port})`, app, { graceMs: 5_000, done: async () => !(await portOpen(port)) });
+  app.stdout?.pipe(appLog);
+  app.stderr?.pipe(appLog);
   for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`the admin app exited (${child.exitCode}); see ${path.relative(ROOT, dataDir)}/app.log`);
+    if (app.exitCode !== null) throw new Error(`the admin app exited (${app.exitCode}); see ${path.relative(ROOT, dataDir)}/app.log`);
     if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   // Amazon's ORDER_CHANGE notifications reach the app's /notifications route, as an EventBridge API
   // destination set up in the seller's AWS account would deliver them.
@@ -140,60 +164,11 @@ try {
   const amazonChannel = world.channels.amazon.id;
   world.amazon.state.sendOrderNotificationsTo({ url: `http://127.0.0.1:${port}/notifications/${amazonChannel}`, headers: { [NOTIFICATION_KEY_HEADER]: notificationKey(amazonChannel) } });
   const proxy = await startAdminProxy({ appUrl: `http://127.0.0.1:${port}`, shop: world.domain, apiKey: "anchorline-demo", apiSecret, port: await freePort(Number(process.env.DEMO_ADMIN_PORT ?? 3100)) });
+  supervisor.add("admin proxy", () => proxy.close());
   log(`admin app (remix-serve, production build) on :${port}, log in ${path.relative(ROOT, dataDir)}/app.log`);
   log("");
   log(`Admin screens of the demo shop, signed in (demo session): ${proxy.url}/app`);
   log(`  inventory ${proxy.url}/app/inventory · channels ${proxy.url}/app/channels · pricing ${proxy.url}/app/pricing · activity ${proxy.url}/app/activity`);
-
-  let stopping = false;
-  shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping (workers finish the jobs they hold)`);
-    const hardStop = setTimeout(() => {
-      log(`still stopping after 20 s (at: ${step}); exiting anyway`);
-      process.exit(1);
-    }, 20_000);
-    hardStop.unref();
-    // Each step is named and timed, so a stop that hangs says where.
-    let step = "";
-    const timed = async (name: string, work: () => Promise<unknown>) => {
-      step = name;
-      const from = performance.now();
-      await work();
-      const ms = performance.now() - from;
-      if (ms > 1000) log(`  ${name}: ${(ms / 1000).toFixed(1)} s`);
-    };
-    await timed("admin proxy", () => proxy.close());
-    await timed("admin app", async () => {
-      if (!child || child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child!.once("exit", resolve));
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
-    });
-    // A job may be waiting out a marketplace's Retry-After (minutes for Amazon's order search):
-    // the workers get 8 s to finish, then the demo goes on without them (BullMQ's close(true) does
-    // not cut short a close already under way) and exits; the next start empties the queues.
-    await timed("workers", () =>
-      Promise.all(
-        workers.map(async (w) => {
-          const closed = await Promise.race([w.close().then(() => true), sleep(8_000).then(() => false)]);
-          if (!closed) log(`  ${w.name}: a job still running after 8 s is left unfinished`);
-        }),
-      ),
-    );
-    await timed("queues", async () => {
-      await queues().close();
-      await closeSharedRevisionRedis();
-      connection.disconnect();
-    });
-    await timed("simulators", () => world.stop());
-    await timed("database client", () => prisma.$disconnect());
-    for (const service of services.reverse()) await timed(service.origin, () => service.stop());
-    log("stopped; `npm run demo` again reuses the data");
-    process.exit(0);
-  };
 
   // The workers and every simulator share this process's event loop: when it is busy, every
   // marketplace answers late, so the latencies above include that wait. Reported, not hidden.
@@ -205,16 +180,13 @@ try {
   const ms = (ns: number) => Math.round(ns / 1e6);
   console.log(`event-loop delay of the demo process (workers and simulators): p50 ${ms(loopDelay.percentile(50))} ms · p99 ${ms(loopDelay.percentile(99))} ms · max ${ms(loopDelay.max)} ms`);
   if (flags.json) writeFileSync(path.resolve(flags.json), JSON.stringify(report, null, 2));
-  if (flags.once) await shutdown("done");
+  if (flags.once) await supervisor.exit("done");
   else {
     log("");
     log(`Still serving: the admin screens at ${proxy.url}/app. Ctrl-C stops everything.`);
   }
 } catch (error) {
   console.error(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  child?.kill("SIGTERM");
-  // Redis started here is stopped; an embedded PostgreSQL stops by itself when this process exits
-  // (stopping it first would break the app's open connections with errors of their own).
-  for (const service of services.slice(1)) await service.stop().catch(() => {});
-  process.exit(1);
+  await supervisor.exit("the demo failed", 1);
 }
+
