@@ -120,6 +120,33 @@ describe("the importer's bulk queries on the simulated Shopify", () => {
   });
 });
 
+describe("product statuses of 2026-10", () => {
+  it("given a store with ACTIVE, DRAFT and UNLISTED products, when it is imported and reconciled, then both succeed and the mirror holds each product's status", async () => {
+    const shopDomain = uniqueShopDomain("statuses");
+    const sim = await startShopifySimulator({
+      apiSecret: "statuses",
+      shops: [{ domain: shopDomain, accessToken: "shpat_statuses", catalog: { products: 40, variantsPerProduct: 1, locations: 1, seed: 7 } }],
+    });
+    try {
+      await prisma.shop.create({ data: { domain: shopDomain } });
+      const shopifyClient = createAdminClient({ shopDomain, accessToken: "shpat_statuses", origin: sim.url });
+      const products = sim.store.shop(shopDomain).products;
+      expect(new Set(products.map((p) => p.status))).toEqual(new Set(["ACTIVE", "DRAFT", "UNLISTED"]));
+
+      const imported = await importCatalog(shopDomain, shopifyClient, { pollIntervalMs: 5 });
+      const reconciled = await importCatalog(shopDomain, shopifyClient, { pollIntervalMs: 5, kind: "reconcile" });
+
+      expect([imported.products, reconciled.products]).toEqual([40, 40]);
+      const mirrored = await prisma.product.findMany({ where: { shop: { domain: shopDomain } }, select: { shopifyId: true, status: true } });
+      expect(Object.fromEntries(mirrored.map((p) => [p.shopifyId, p.status]))).toEqual(Object.fromEntries(products.map((p) => [p.id, p.status])));
+      const runs = await prisma.importRun.findMany({ where: { shop: { domain: shopDomain } }, select: { state: true } });
+      expect(runs.map((r) => r.state)).toEqual(["COMPLETED", "COMPLETED"]);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
 describe("reconciliation", () => {
   it("given an imported store whose Shopify levels moved without webhooks, when it is reconciled, then exactly those levels are drift and the mirror equals Shopify again", async () => {
     // Given a store imported in small batches, written two at a time

@@ -5,8 +5,9 @@ import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import type { Queues } from "~/queues.server";
 import type { AdminClient } from "./admin-client.server";
-import { centsFromDecimal, idFromGid } from "./gid";
+import { idFromGid } from "./gid";
 import {
+  productStatusFrom,
   upsertInventoryItems,
   upsertInventoryLevels,
   upsertLocations,
@@ -18,6 +19,7 @@ import {
   type ProductRecord,
   type VariantRecord,
 } from "./mirror.server";
+import { itemRecord, variantRecord, type ItemNode, type VariantNode } from "./product-variants.server";
 import { markStockChangesStale, markVariantsStale, requestRecompute } from "./stale.server";
 
 // The initial import and the scheduled reconciliation: bulk operations over the catalog (Shopify
@@ -44,6 +46,7 @@ export const PRODUCTS_BULK_QUERY = `{
   }
 }`;
 
+/** Each line a VariantNode (product-variants.server.ts) with its product's id. */
 export const VARIANTS_BULK_QUERY = `{
   productVariants {
     edges { node {
@@ -190,6 +193,7 @@ function sequence() {
 
 const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
+/** A products line; its status is Shopify's, or UNKNOWN for one a later API version added. */
 function productRecord(line: Record<string, unknown>): ProductRecord {
   return {
     shopifyId: idFromGid(line.id as string),
@@ -198,44 +202,9 @@ function productRecord(line: Record<string, unknown>): ProductRecord {
     vendor: text(line.vendor),
     productType: text(line.productType),
     tags: Array.isArray(line.tags) ? (line.tags as string[]) : [],
-    status: (text(line.status) as ProductRecord["status"] | null) ?? "ACTIVE",
+    status: productStatusFrom(String(line.status)),
     descriptionHtml: text(line.descriptionHtml),
     shopifyUpdatedAt: text(line.updatedAt),
-  };
-}
-
-function variantRecord(line: Record<string, unknown>, variantId: string): VariantRecord {
-  const options = (line.selectedOptions as { value: string }[] | undefined) ?? [];
-  return {
-    shopifyId: variantId,
-    productShopifyId: idFromGid((line.product as { id: string }).id),
-    title: String(line.title ?? ""),
-    sku: text(line.sku),
-    barcode: text(line.barcode),
-    option1: options[0]?.value ?? null,
-    option2: options[1]?.value ?? null,
-    option3: options[2]?.value ?? null,
-    priceCents: centsFromDecimal(line.price as string) ?? 0,
-    compareAtPriceCents: centsFromDecimal(line.compareAtPrice as string | null),
-  };
-}
-
-interface ItemLine {
-  id: string;
-  tracked: boolean;
-  sku: string | null;
-  requiresShipping?: boolean;
-  unitCost?: { amount: string } | null;
-}
-
-function itemRecord(item: ItemLine, variantId: string): InventoryItemRecord {
-  return {
-    shopifyId: idFromGid(item.id),
-    variantShopifyId: variantId,
-    sku: item.sku,
-    tracked: item.tracked,
-    costCents: centsFromDecimal(item.unitCost?.amount ?? null),
-    requiresShipping: item.requiresShipping ?? true,
   };
 }
 
@@ -327,13 +296,21 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
         await progress(summary.lines);
       });
     };
+    // A status this version does not know (a later API version's) is mirrored as UNKNOWN, its
+    // listings held at 0, and said once per import rather than failing the import.
+    const unknownStatuses = new Map<string, number>();
     await streamResult(productsOperation, async (line) => {
       if (typeOf(line.id) !== "Product") return;
-      products.push(productRecord(line));
+      const product = productRecord(line);
+      if (product.status === "UNKNOWN") unknownStatuses.set(String(line.status), (unknownStatuses.get(String(line.status)) ?? 0) + 1);
+      products.push(product);
       if (products.length >= batchSize) await flushProducts();
     });
     await flushProducts();
     await productWrites.drain();
+    if (unknownStatuses.size > 0) {
+      log.warn({ statuses: Object.fromEntries(unknownStatuses) }, "products with a status Anchorline does not know: mirrored as UNKNOWN, their listings held at 0");
+    }
 
     // Every product is in the mirror now, so variant batches resolve on their own, side by side.
     const variantWrites = boundedWrites(concurrency);
@@ -350,16 +327,17 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
         const i = await upsertInventoryItems(shopId, batch.items);
         repriced.push(...i.changedVariantIds);
         if (v.unresolved.length || i.unresolved.length) log.warn({ variants: v.unresolved.length, items: i.unresolved.length }, "bulk lines whose parent is not in the mirror");
+        if (i.incomplete.length) log.warn({ items: i.incomplete.length }, "bulk lines of new inventory items without tracked flag, cost or shipping flag: not mirrored");
         summary.variants += batch.variants.length;
         await progress(summary.lines);
       });
     };
     await streamResult(variantsOperation, async (line) => {
       if (typeOf(line.id) !== "ProductVariant") return;
-      const variantId = idFromGid(line.id as string);
-      variants.push(variantRecord(line, variantId));
-      const item = line.inventoryItem as ItemLine | null;
-      if (item) items.push(itemRecord(item, variantId));
+      const variant = variantRecord(line as unknown as VariantNode, idFromGid((line.product as { id: string }).id));
+      variants.push(variant);
+      const item = line.inventoryItem as ItemNode | null;
+      if (item) items.push(itemRecord(item, variant.shopifyId));
       if (variants.length >= batchSize) await flushVariants();
     });
     await flushVariants();

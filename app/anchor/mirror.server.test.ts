@@ -16,7 +16,7 @@ async function mirroredShop() {
     { shopifyId: "101", productShopifyId: "10", title: "Two-pack", sku: "KET-2", priceCents: 8999 },
   ]);
   await upsertInventoryItems(shop.id, [
-    { shopifyId: "9007199254740993", variantShopifyId: "100", sku: "KET-RED", tracked: true, costCents: 2000 },
+    { shopifyId: "9007199254740993", variantShopifyId: "100", sku: "KET-RED", tracked: true, costCents: 2000, requiresShipping: true },
   ]);
   return shop;
 }
@@ -57,6 +57,37 @@ describe("the mirror", () => {
     const variants = await upsertVariants(shop.id, [{ shopifyId: "500", productShopifyId: "404", title: "Orphan", priceCents: 100 }]);
     expect(levels.unresolved).toHaveLength(1);
     expect(variants.unresolved).toEqual(["500"]);
+  });
+
+  it("given records without some fields (a webhook that lacks them), when written, then the mirror keeps what it held for those fields and writes the others", async () => {
+    // Given a kettle whose item is untracked and costs 20.00
+    const shop = await mirroredShop();
+    await upsertInventoryItems(shop.id, [{ shopifyId: "9007199254740993", variantShopifyId: "100", tracked: false }]);
+    await prisma.product.updateMany({ where: { shopId: shop.id }, data: { vendor: "Acme" } });
+    // When a product, a variant and the item arrive with some fields only
+    await upsertProducts(shop.id, [{ shopifyId: "10", title: "Kettle Pro", status: "UNLISTED" }]);
+    await upsertVariants(shop.id, [{ shopifyId: "100", productShopifyId: "10", sku: "KET-RED-2" }]);
+    const items = await upsertInventoryItems(shop.id, [{ shopifyId: "9007199254740993", variantShopifyId: "100", sku: "KET-RED-2" }]);
+    // Then what they carried is written, and tracked, cost, price, barcode-less fields and tags stay
+    const variant = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "100" }, include: { inventoryItem: true, product: true } });
+    expect([variant.product.title, variant.product.status, variant.product.vendor, variant.product.tags]).toEqual(["Kettle Pro", "UNLISTED", "Acme", ["kitchen", "gift"]]);
+    expect([variant.sku, variant.title, variant.priceCents]).toEqual(["KET-RED-2", "Red", 4999]);
+    expect(variant.inventoryItem).toMatchObject({ sku: "KET-RED-2", tracked: false, costCents: 2000, requiresShipping: true });
+    expect(items).toEqual({ changedVariantIds: [], unresolved: [], incomplete: [] });
+  });
+
+  it("given a new inventory item without its tracked flag or cost, when written, then it is not mirrored with a guess but handed back as incomplete", async () => {
+    const shop = await mirroredShop();
+    const written = await upsertInventoryItems(shop.id, [
+      { shopifyId: "31", variantShopifyId: "101", sku: "KET-2" },
+      { shopifyId: "32", variantShopifyId: "101", sku: "KET-2", tracked: true, requiresShipping: true },
+    ]);
+    expect(written.incomplete.sort()).toEqual(["31", "32"]);
+    expect(await prisma.inventoryItem.count({ where: { shopId: shop.id, shopifyId: { in: ["31", "32"] } } })).toBe(0);
+    // A known "no cost" (null) is a value, not a missing field
+    const complete = await upsertInventoryItems(shop.id, [{ shopifyId: "31", variantShopifyId: "101", sku: "KET-2", tracked: false, costCents: null, requiresShipping: true }]);
+    expect(complete.incomplete).toEqual([]);
+    expect(await prisma.inventoryItem.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "31" } })).toMatchObject({ tracked: false, costCents: null });
   });
 
   it("reports a variant as repriced only when its price changed", async () => {

@@ -5,6 +5,12 @@ import { sqlFor } from "~/lib/sql.server";
 // import, the reconciliation and the webhooks, so there is one definition of "the mirror holds
 // this". Batches go through jsonb_to_recordset: one statement per batch whatever its size, sent
 // with plain SQL (app/lib/sql.server.ts) because this is the import's hot path.
+//
+// A field a record leaves undefined is one its source did not carry (a products/update payload has
+// no tracked flag and no cost, and none past its first 100 variants): the mirror keeps what it
+// holds for it. Nothing is defaulted. A new inventory item must come with its tracked flag, cost
+// and shipping flag (the Admin API has them); one without is not written but handed back
+// (`incomplete`) for the caller to read from Shopify.
 
 export interface LocationRecord {
   shopifyId: string;
@@ -12,14 +18,30 @@ export interface LocationRecord {
   isActive: boolean;
 }
 
+/** Shopify's ProductStatus values of API 2026-10 (the version the app calls). */
+export const SHOPIFY_PRODUCT_STATUSES = ["ACTIVE", "DRAFT", "ARCHIVED", "UNLISTED"] as const;
+
+/**
+ * A product's status as the mirror keeps it: Shopify's, or UNKNOWN for a value a later API version
+ * added (as 2025-10 added UNLISTED). An UNKNOWN product is mirrored like any other, and its listings
+ * are held at 0 until Anchorline knows what the status means (app/engine/README.md).
+ */
+export type ProductStatus = (typeof SHOPIFY_PRODUCT_STATUSES)[number] | "UNKNOWN";
+
+/** Shopify's status as GraphQL ("UNLISTED") or a webhook ("unlisted") writes it. */
+export function productStatusFrom(value: string): ProductStatus {
+  const upper = value.toUpperCase();
+  return (SHOPIFY_PRODUCT_STATUSES as readonly string[]).includes(upper) ? (upper as ProductStatus) : "UNKNOWN";
+}
+
 export interface ProductRecord {
   shopifyId: string;
-  title: string;
+  title?: string;
   handle?: string | null;
   vendor?: string | null;
   productType?: string | null;
-  tags: string[];
-  status: "ACTIVE" | "DRAFT" | "ARCHIVED";
+  tags?: string[];
+  status?: ProductStatus;
   descriptionHtml?: string | null;
   shopifyUpdatedAt?: string | null;
 }
@@ -27,13 +49,13 @@ export interface ProductRecord {
 export interface VariantRecord {
   shopifyId: string;
   productShopifyId: string;
-  title: string;
+  title?: string;
   sku?: string | null;
   barcode?: string | null;
   option1?: string | null;
   option2?: string | null;
   option3?: string | null;
-  priceCents: number;
+  priceCents?: number;
   compareAtPriceCents?: number | null;
 }
 
@@ -41,7 +63,7 @@ export interface InventoryItemRecord {
   shopifyId: string;
   variantShopifyId: string;
   sku?: string | null;
-  tracked: boolean;
+  tracked?: boolean;
   costCents?: number | null;
   requiresShipping?: boolean;
 }
@@ -65,6 +87,19 @@ export interface LevelChange {
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
 
+/**
+ * Which of `fields` each row carries (not undefined), one bit per field in their order: the
+ * `carried` column of a batch, read by `carriedOr`.
+ */
+function carriedMasks<T>(rows: T[], fields: readonly (keyof T)[]): number[] {
+  return rows.map((row) => fields.reduce((mask, field, bit) => (row[field] === undefined ? mask : mask | (1 << bit)), 0));
+}
+
+/** SQL: the batch's value of `field` where the row carries it, else what the mirror holds (`before`). */
+function carriedOr<T>(fields: readonly (keyof T)[], field: keyof T & string, before: string): string {
+  return `CASE WHEN x.carried & ${1 << fields.indexOf(field)} <> 0 THEN x."${field}" ELSE ${before}."${field}" END`;
+}
+
 // The id of a row these batches insert: time-ordered text (microseconds since the epoch in hex,
 // then 32 random bits for rows written in the same microsecond), so each primary key, and each index that
 // leads with an id of the mirror (InventoryLevel's item and location, InventoryItem's variant),
@@ -85,19 +120,27 @@ export async function upsertLocations(prisma: PrismaClient, shopId: string, loca
   }
 }
 
+const PRODUCT_FIELDS = ["title", "handle", "vendor", "productType", "tags", "status", "descriptionHtml", "shopifyUpdatedAt"] as const satisfies readonly (keyof ProductRecord)[];
+
 export async function upsertProducts(shopId: string, products: ProductRecord[]): Promise<void> {
   if (products.length === 0) return;
+  const masks = carriedMasks(products, PRODUCT_FIELDS);
+  const field = (name: (typeof PRODUCT_FIELDS)[number]) => carriedOr(PRODUCT_FIELDS, name, "p");
   await sqlFor().rows(
-    `INSERT INTO "Product" (id, "shopId", "shopifyId", title, handle, vendor, "productType", tags, status, "descriptionHtml", "shopifyUpdatedAt", "createdAt", "updatedAt")
-    SELECT ${NEW_ROW_ID}, $1, r."shopifyId", r.title, r.handle, r.vendor, r."productType", COALESCE(r.tags, '{}'),
-           r.status::"ProductStatus", r."descriptionHtml", r."shopifyUpdatedAt", now(), now()
-    FROM jsonb_to_recordset($2::jsonb) AS r("shopifyId" text, title text, handle text, vendor text, "productType" text,
-         tags text[], status text, "descriptionHtml" text, "shopifyUpdatedAt" timestamptz)
+    `WITH x AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS r("shopifyId" text, title text, handle text, vendor text, "productType" text,
+            tags text[], status text, "descriptionHtml" text, "shopifyUpdatedAt" timestamptz, carried int)
+     ), before AS (SELECT * FROM "Product" WHERE "shopId" = $1 AND "shopifyId" IN (SELECT "shopifyId" FROM x))
+    INSERT INTO "Product" (id, "shopId", "shopifyId", title, handle, vendor, "productType", tags, status, "descriptionHtml", "shopifyUpdatedAt", "createdAt", "updatedAt")
+    SELECT ${NEW_ROW_ID}, $1, x."shopifyId", ${field("title")}, ${field("handle")}, ${field("vendor")}, ${field("productType")},
+           COALESCE(${field("tags")}, '{}'), (CASE WHEN x.carried & ${1 << PRODUCT_FIELDS.indexOf("status")} <> 0 THEN x.status::"ProductStatus" ELSE p.status END),
+           ${field("descriptionHtml")}, ${field("shopifyUpdatedAt")}, now(), now()
+    FROM x LEFT JOIN before p ON p."shopifyId" = x."shopifyId"
     ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
       title = EXCLUDED.title, handle = EXCLUDED.handle, vendor = EXCLUDED.vendor, "productType" = EXCLUDED."productType",
       tags = EXCLUDED.tags, status = EXCLUDED.status, "descriptionHtml" = EXCLUDED."descriptionHtml",
       "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "updatedAt" = now()`,
-    [shopId, json(products)],
+    [shopId, json(products.map((product, i) => ({ ...product, carried: masks[i] })))],
   );
 }
 
@@ -117,6 +160,8 @@ function columns<T, K extends keyof T>(rows: T[], fields: K[]): unknown[][] {
   return out;
 }
 
+const VARIANT_FIELDS = ["title", "sku", "barcode", "option1", "option2", "option3", "priceCents", "compareAtPriceCents"] as const satisfies readonly (keyof VariantRecord)[];
+
 /**
  * Returns the ids of variants whose price changed (their listings need new prices) and the
  * Shopify ids whose product is not mirrored yet (the caller retries them later).
@@ -126,14 +171,19 @@ export async function upsertVariants(
   variants: VariantRecord[],
 ): Promise<{ repriced: string[]; unresolved: string[] }> {
   if (variants.length === 0) return { repriced: [], unresolved: [] };
+  const field = (name: (typeof VARIANT_FIELDS)[number]) => `${carriedOr(VARIANT_FIELDS, name, "v")} AS "${name}"`;
   const rows = await sqlFor().rows<{ shopifyId: string; productId: string | null; variantId: string | null }>(
     `WITH
      products AS (SELECT id, "shopifyId" FROM "Product" WHERE "shopId" = $1 AND "shopifyId" = ANY($3::text[])),
-     existing AS (SELECT id, "shopifyId", "priceCents" FROM "Variant" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])),
+     existing AS (
+       SELECT id, "shopifyId", title, sku, barcode, option1, option2, option3, "priceCents", "compareAtPriceCents"
+       FROM "Variant" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])
+     ),
      input AS (
-       SELECT x.*, p.id AS "productId", v.id AS "variantId", v."priceCents" AS "beforePriceCents"
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int[])
-            AS x("shopifyId", "productShopifyId", title, sku, barcode, option1, option2, option3, "priceCents", "compareAtPriceCents")
+       SELECT x."shopifyId", p.id AS "productId", v.id AS "variantId", v."priceCents" AS "beforePriceCents",
+              ${VARIANT_FIELDS.map(field).join(", ")}
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int[], $12::int[])
+            AS x("shopifyId", "productShopifyId", title, sku, barcode, option1, option2, option3, "priceCents", "compareAtPriceCents", carried)
        LEFT JOIN products p ON p."shopifyId" = x."productShopifyId"
        LEFT JOIN existing v ON v."shopifyId" = x."shopifyId"
      ), written AS (
@@ -150,7 +200,8 @@ export async function upsertVariants(
      WHERE "productId" IS NULL OR ("variantId" IS NOT NULL AND "beforePriceCents" IS DISTINCT FROM "priceCents")`,
     [
       shopId,
-      ...columns(variants, ["shopifyId", "productShopifyId", "title", "sku", "barcode", "option1", "option2", "option3", "priceCents", "compareAtPriceCents"]),
+      ...columns(variants, ["shopifyId", "productShopifyId", ...VARIANT_FIELDS]),
+      carriedMasks(variants, VARIANT_FIELDS),
     ],
   );
   const repriced: string[] = [];
@@ -162,42 +213,56 @@ export async function upsertVariants(
   return { repriced, unresolved };
 }
 
+const ITEM_FIELDS = ["sku", "tracked", "costCents", "requiresShipping"] as const satisfies readonly (keyof InventoryItemRecord)[];
+/** What a new item must carry: the facts ATS and margin floors read, which only Shopify knows. */
+const NEW_ITEM_FACTS = (1 << ITEM_FIELDS.indexOf("tracked")) | (1 << ITEM_FIELDS.indexOf("costCents")) | (1 << ITEM_FIELDS.indexOf("requiresShipping"));
+
+/**
+ * Returns the variants whose item changed tracking (their listings get another quantity), the
+ * Shopify ids whose variant is not mirrored yet, and the items the mirror does not hold whose
+ * record lacks their tracked flag, cost or shipping flag (not written: read them from Shopify).
+ */
 export async function upsertInventoryItems(
   shopId: string,
   items: InventoryItemRecord[],
-): Promise<{ changedVariantIds: string[]; unresolved: string[] }> {
-  if (items.length === 0) return { changedVariantIds: [], unresolved: [] };
-  const rows = await sqlFor().rows<{ shopifyId: string; variantId: string | null }>(
+): Promise<{ changedVariantIds: string[]; unresolved: string[]; incomplete: string[] }> {
+  if (items.length === 0) return { changedVariantIds: [], unresolved: [], incomplete: [] };
+  const field = (name: (typeof ITEM_FIELDS)[number]) => `${carriedOr(ITEM_FIELDS, name, "ii")} AS "${name}"`;
+  const rows = await sqlFor().rows<{ shopifyId: string; variantId: string | null; complete: boolean }>(
     `WITH
      variants AS (SELECT id, "shopifyId" FROM "Variant" WHERE "shopId" = $1 AND "shopifyId" = ANY($3::text[])),
-     existing AS (SELECT "shopifyId", tracked FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])),
+     existing AS (SELECT "shopifyId", sku, tracked, "costCents", "requiresShipping" FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])),
      input AS (
-       SELECT x.*, v.id AS "variantId", ii."shopifyId" IS NOT NULL AS "mirrored", ii.tracked AS "trackedBefore"
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::int[], $7::boolean[])
-            AS x("shopifyId", "variantShopifyId", sku, tracked, "costCents", "requiresShipping")
+       SELECT x."shopifyId", v.id AS "variantId", ii.tracked AS "trackedBefore",
+              ii."shopifyId" IS NOT NULL OR x.carried & ${NEW_ITEM_FACTS} = ${NEW_ITEM_FACTS} AS complete,
+              ${ITEM_FIELDS.map(field).join(", ")}
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::int[], $7::boolean[], $8::int[])
+            AS x("shopifyId", "variantShopifyId", sku, tracked, "costCents", "requiresShipping", carried)
        LEFT JOIN variants v ON v."shopifyId" = x."variantShopifyId"
        LEFT JOIN existing ii ON ii."shopifyId" = x."shopifyId"
      ), written AS (
        INSERT INTO "InventoryItem" (id, "shopId", "shopifyId", "variantId", sku, tracked, "costCents", "requiresShipping", "createdAt", "updatedAt")
-       SELECT ${NEW_ROW_ID}, $1, "shopifyId", "variantId", sku, COALESCE(tracked, true), "costCents", COALESCE("requiresShipping", true), now(), now()
-       FROM input WHERE "variantId" IS NOT NULL
+       SELECT ${NEW_ROW_ID}, $1, "shopifyId", "variantId", sku, tracked, "costCents", "requiresShipping", now(), now()
+       FROM input WHERE "variantId" IS NOT NULL AND complete
        ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
          "variantId" = EXCLUDED."variantId", sku = EXCLUDED.sku, tracked = EXCLUDED.tracked, "costCents" = EXCLUDED."costCents",
          "requiresShipping" = EXCLUDED."requiresShipping", "updatedAt" = now()
      )
-     -- Unresolved rows, and mirrored items whose tracking was switched on or off: that changes what
-     -- the channels get (untracked items get a fixed quantity).
-     SELECT "shopifyId", "variantId" FROM input
-     WHERE "variantId" IS NULL OR ("mirrored" AND "trackedBefore" IS DISTINCT FROM COALESCE(tracked, true))`,
-    [shopId, ...columns(items, ["shopifyId", "variantShopifyId", "sku", "tracked", "costCents", "requiresShipping"])],
+     -- Unresolved and incomplete rows, and mirrored items whose tracking was switched on or off:
+     -- that changes what the channels get (untracked items get a fixed quantity).
+     SELECT "shopifyId", "variantId", complete FROM input
+     WHERE "variantId" IS NULL OR NOT complete OR ("trackedBefore" IS NOT NULL AND "trackedBefore" IS DISTINCT FROM tracked)`,
+    [shopId, ...columns(items, ["shopifyId", "variantShopifyId", ...ITEM_FIELDS]), carriedMasks(items, ITEM_FIELDS)],
   );
   const changedVariantIds: string[] = [];
   const unresolved: string[] = [];
+  const incomplete: string[] = [];
   for (const row of rows) {
     if (row.variantId === null) unresolved.push(row.shopifyId);
+    else if (!row.complete) incomplete.push(row.shopifyId);
     else changedVariantIds.push(row.variantId);
   }
-  return { changedVariantIds, unresolved };
+  return { changedVariantIds, unresolved, incomplete };
 }
 
 /**

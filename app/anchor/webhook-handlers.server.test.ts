@@ -1,9 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { parseExactJson } from "~/lib/exact-json";
 import { queues } from "~/queues.server";
 import { applyWebhookDelivery } from "~/services/webhook-processor.server";
-import { seedShopWithEveryModel } from "../../test/factories";
+import { WEBHOOK_PAYLOADS } from "~/webhooks/payloads";
+import { stringifyExact } from "../../simulators/shopify/ids";
+import { startShopifySimulator } from "../../simulators/shopify/server";
+import { productPayload } from "../../simulators/shopify/webhooks";
+import { seedShopWithEveryModel, uniqueShopDomain } from "../../test/factories";
+import type { AdminClient } from "./admin-client.server";
+import { upsertLocations } from "./mirror.server";
+import { applyProductUpsert } from "./webhook-handlers.server";
 
 afterAll(async () => {
   await queues().close();
@@ -15,35 +23,99 @@ async function stored(shopDomain: string, topic: string, payload: object) {
   return webhookId;
 }
 
+/** A payload as the route stores it: Shopify's JSON text, read with every id exact. */
+const asReceived = (payload: unknown) => parseExactJson(stringifyExact(payload)) as object;
+
+/** An Admin API client a handler must not need: the test fails if it asks Shopify anything. */
+const noAdminCalls = async (): Promise<AdminClient> => {
+  throw new Error("the handler asked the Admin API for something the payload and the mirror already had");
+};
+
+/** A products/update body in 2026-04's shape for the seeded kettle (variants 100 and 101). */
+function kettleUpdate(overrides: { status?: string; price?: string } = {}) {
+  const variant = (id: string, title: string, sku: string, price: string, item: string | null) => ({
+    admin_graphql_api_id: `gid://shopify/ProductVariant/${id}`, barcode: null, compare_at_price: null, created_at: "2026-11-01T10:00:00-05:00", id, inventory_policy: "deny",
+    position: 1, price, product_id: "10", sku, taxable: true, title, updated_at: "2026-11-22T10:00:00-05:00", option1: title, option2: null, option3: null,
+    image_id: null, inventory_item_id: item, inventory_quantity: 12, old_inventory_quantity: 12,
+  });
+  return WEBHOOK_PAYLOADS.PRODUCTS_UPDATE.parse({
+    admin_graphql_api_id: "gid://shopify/Product/10", body_html: "", created_at: null, handle: "kettle", id: "10", product_type: "Kitchen",
+    published_at: null, template_suffix: null, title: "Kettle", updated_at: "2026-11-22T10:00:00-05:00", vendor: "Acme", status: overrides.status ?? "active",
+    published_scope: "web", tags: "kitchen", options: [], images: [], image: null, media: [], has_variants_that_requires_components: false, category: null,
+    variants: [variant("100", "Red", "KET-RED", overrides.price ?? "49.99", "1000"), variant("101", "Two-pack", "KET-2", "89.99", "1001")],
+    variant_gids: [{ admin_graphql_api_id: "gid://shopify/ProductVariant/100", updated_at: "2026-11-22T15:00:00.000Z" }, { admin_graphql_api_id: "gid://shopify/ProductVariant/101", updated_at: "2026-11-22T15:00:00.000Z" }],
+  });
+}
+
 describe("Shopify's webhooks applied to the mirror", () => {
-  it("retries a level for a product not mirrored yet, and applies it once the product arrives", async () => {
-    // Given a level update for a variant whose products/create has not been applied yet
-    const { shop } = await seedShopWithEveryModel(prisma);
-    const level = await stored(shop.domain, "INVENTORY_LEVELS_UPDATE", { inventory_item_id: "777", location_id: "2", available: 9, updated_at: "2026-11-22T10:00:00Z" });
-    // When it is applied first, it fails (to be retried) and is kept
-    await expect(applyWebhookDelivery(level)).rejects.toThrow(/not in the mirror yet/);
-    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: level } })).state).toBe("FAILED");
-    // And after the product arrives, the retry applies it
-    const product = await stored(shop.domain, "PRODUCTS_CREATE", {
-      id: "20",
-      title: "Teapot",
-      status: "active",
-      tags: "kitchen, tea",
-      variants: [{ id: "200", title: "Blue", price: "29.50", sku: "TEA-BLU", inventory_item_id: "777", inventory_management: "shopify" }],
-    });
-    expect(await applyWebhookDelivery(product)).toBe("applied");
-    const before = Date.now();
-    expect(await applyWebhookDelivery(level)).toBe("applied");
-    // The delivery is settled, with the moment it was applied, and a second run applies nothing
-    const settled = await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: level } });
-    expect([settled.state, settled.error]).toEqual(["PROCESSED", null]);
-    expect(settled.processedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
-    expect(settled.processedAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
-    expect(await applyWebhookDelivery(level)).toBe("already-applied");
-    const teapot = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, sku: "TEA-BLU" }, include: { inventoryItem: { include: { levels: true } }, product: true } });
-    expect(teapot.priceCents).toBe(2950);
-    expect(teapot.product.tags).toEqual(["kitchen", "tea"]);
-    expect(teapot.inventoryItem?.levels.map((l) => l.available)).toEqual([9]);
+  it("retries a level for a product not mirrored yet, and applies it once the product arrives, its item's tracked flag and cost read from the Admin API", async () => {
+    // Given a shop in (simulated) Shopify with one product the mirror does not have yet
+    const domain = uniqueShopDomain("created");
+    const sim = await startShopifySimulator({ apiSecret: "created", shops: [{ domain, accessToken: "shpat_created", catalog: { products: 1, variantsPerProduct: 1, locations: 1, seed: 3 } }] });
+    process.env.SHOPIFY_ADMIN_API_ORIGIN = sim.url;
+    try {
+      const shop = await prisma.shop.create({ data: { domain } });
+      await prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "installed", accessToken: "shpat_created" } });
+      const state = sim.store.shop(domain);
+      await upsertLocations(prisma, shop.id, [{ shopifyId: state.locations[0].id, name: state.locations[0].name, isActive: true }]);
+      const [variant] = state.variants;
+      variant.inventoryItem.tracked = false;
+      // And a level update for its variant, applied before products/create
+      const level = await stored(domain, "INVENTORY_LEVELS_UPDATE", asReceived({ inventory_item_id: variant.inventoryItem.id, location_id: state.locations[0].id, available: 9, updated_at: "2026-11-22T10:00:00Z" }));
+      // When it is applied first, it fails (to be retried) and is kept
+      await expect(applyWebhookDelivery(level)).rejects.toThrow(/not in the mirror yet/);
+      expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: level } })).state).toBe("FAILED");
+      // And after products/create (2026-04: no tracked flag, no cost) arrives, the retry applies it
+      const product = await stored(domain, "PRODUCTS_CREATE", asReceived(productPayload(state.products[0])));
+      expect(await applyWebhookDelivery(product)).toBe("applied");
+      const before = Date.now();
+      expect(await applyWebhookDelivery(level)).toBe("applied");
+      // The delivery is settled, with the moment it was applied, and a second run applies nothing
+      const settled = await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: level } });
+      expect([settled.state, settled.error]).toEqual(["PROCESSED", null]);
+      expect(settled.processedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      expect(settled.processedAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+      expect(await applyWebhookDelivery(level)).toBe("already-applied");
+      const mirrored = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: variant.id }, include: { inventoryItem: { include: { levels: true } }, product: true } });
+      expect(mirrored.priceCents).toBe(Math.round(Number(variant.price) * 100));
+      expect(mirrored.product.title).toBe(state.products[0].title);
+      // The item as Shopify holds it: not tracked, with its cost (the payload has neither)
+      expect(mirrored.inventoryItem).toMatchObject({ shopifyId: variant.inventoryItem.id, tracked: false, costCents: Math.round(Number(variant.inventoryItem.cost) * 100), requiresShipping: true });
+      expect(mirrored.inventoryItem?.levels.map((l) => l.available)).toEqual([9]);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it("given a mirrored kettle that is not tracked and costs 20.00, when a 2026-04 products/update reprices it, then the price moves and tracked and cost stay, without asking the Admin API", async () => {
+    const { shop, variant, listing } = await seedShopWithEveryModel(prisma);
+    await prisma.inventoryItem.update({ where: { variantId: variant.id }, data: { tracked: false, requiresShipping: false } });
+    const bundle = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "101" } });
+    await prisma.inventoryItem.create({ data: { shopId: shop.id, shopifyId: "1001", variantId: bundle.id, sku: "KET-2", costCents: 3500 } });
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
+
+    await applyProductUpsert(shop.domain, kettleUpdate({ price: "44.99" }), { prisma, adminClientFor: noAdminCalls });
+
+    const kettle = await prisma.variant.findUniqueOrThrow({ where: { id: variant.id }, include: { inventoryItem: true } });
+    expect(kettle.priceCents).toBe(4499);
+    expect(kettle.inventoryItem).toMatchObject({ tracked: false, costCents: 2000, requiresShipping: false });
+    expect((await prisma.inventoryItem.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "1001" } })).costCents).toBe(3500);
+    // The new price moves the kettle's listing
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+  });
+
+  it("given a status no version Anchorline knows, when products/update says so, then the product is mirrored as UNKNOWN, not a failed delivery, and its listings are marked", async () => {
+    const { shop, listing } = await seedShopWithEveryModel(prisma);
+    const bundle = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "101" } });
+    await prisma.inventoryItem.create({ data: { shopId: shop.id, shopifyId: "1001", variantId: bundle.id, sku: "KET-2", costCents: 3500 } });
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
+
+    await applyProductUpsert(shop.domain, kettleUpdate({ status: "scheduled" }), { prisma, adminClientFor: noAdminCalls });
+    expect((await prisma.product.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "10" } })).status).toBe("UNKNOWN");
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+
+    await applyProductUpsert(shop.domain, kettleUpdate({ status: "unlisted" }), { prisma, adminClientFor: noAdminCalls });
+    expect((await prisma.product.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "10" } })).status).toBe("UNLISTED");
   });
 
   it("archives a deleted product and marks its listings, so marketplaces are pushed to zero", async () => {

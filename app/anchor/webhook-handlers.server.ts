@@ -1,9 +1,21 @@
 import type { PrismaClient } from "@prisma/client";
+import { logger } from "~/lib/logger.server";
 import type { Queues } from "~/queues.server";
 import type { WebhookPayload } from "~/webhooks/payloads";
 import { applyProductContentChange } from "~/content/content.server";
+import { adminClientForShop, type AdminClient } from "./admin-client.server";
 import { centsFromDecimal, idFromGid } from "./gid";
-import { upsertInventoryItems, upsertInventoryLevels, upsertLocations, upsertProducts, upsertVariants } from "./mirror.server";
+import {
+  productStatusFrom,
+  upsertInventoryItems,
+  upsertInventoryLevels,
+  upsertLocations,
+  upsertProducts,
+  upsertVariants,
+  type InventoryItemRecord,
+  type VariantRecord,
+} from "./mirror.server";
+import { productVariantsFromShopify } from "./product-variants.server";
 import { markStockChangeStale, markVariantsStale, requestRecompute } from "./stale.server";
 
 // Shopify's webhooks applied to the mirror. Each handler changes the mirror, marks exactly the
@@ -14,6 +26,8 @@ import { markStockChangeStale, markVariantsStale, requestRecompute } from "./sta
 interface Deps {
   prisma: PrismaClient;
   queues?: Queues;
+  /** The Admin API client for what a payload lacks; default: the shop's offline session. */
+  adminClientFor?: (shopDomain: string) => Promise<AdminClient>;
 }
 
 export class NotMirroredYet extends Error {
@@ -61,67 +75,113 @@ export async function applyInventoryItemUpdate(shopDomain: string, payload: Webh
   const shopId = await shopIdOf(deps.prisma, shopDomain);
   if (!shopId) return;
   const itemId = exactId(payload);
-  const item = await deps.prisma.inventoryItem.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: itemId } }, include: { variant: { select: { shopifyId: true } } } });
+  const item = await deps.prisma.inventoryItem.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: itemId } }, select: { variant: { select: { shopifyId: true } } } });
   if (!item) throw new NotMirroredYet(`inventory item ${itemId}`);
+  // Only what the payload carries; the rest stays as mirrored.
   const { changedVariantIds } = await upsertInventoryItems(shopId, [
     {
       shopifyId: itemId,
       variantShopifyId: item.variant.shopifyId,
-      sku: payload.sku ?? item.sku,
-      tracked: payload.tracked ?? item.tracked,
-      costCents: "cost" in payload ? centsFromDecimal(payload.cost as string | null) : item.costCents,
-      requiresShipping: typeof payload.requires_shipping === "boolean" ? payload.requires_shipping : item.requiresShipping,
+      sku: payload.sku,
+      tracked: payload.tracked,
+      costCents: payload.cost === undefined ? undefined : centsFromDecimal(payload.cost),
+      requiresShipping: payload.requires_shipping,
     },
   ]);
   await afterChange(deps, shopId, await markVariantsStale(deps.prisma, shopId, changedVariantIds));
 }
 
-type RestProduct = WebhookPayload<"PRODUCTS_UPDATE">;
+type ProductPayload = WebhookPayload<"PRODUCTS_UPDATE">;
+type PayloadVariant = ProductPayload["variants"][number];
 
-export async function applyProductUpsert(shopDomain: string, payload: RestProduct, deps: Deps) {
+/** The fields of a payload's variant, each only if the payload carries it. */
+function variantFromPayload(v: PayloadVariant, productShopifyId: string): VariantRecord {
+  return {
+    shopifyId: exactId(v),
+    productShopifyId,
+    title: v.title,
+    sku: v.sku,
+    barcode: v.barcode,
+    option1: v.option1,
+    option2: v.option2,
+    option3: v.option3,
+    priceCents: v.price === undefined ? undefined : (centsFromDecimal(v.price) ?? undefined),
+    compareAtPriceCents: v.compare_at_price === undefined ? undefined : centsFromDecimal(v.compare_at_price),
+  };
+}
+
+/**
+ * The link from a payload's variant to its inventory item, with its SKU. The tracked flag only
+ * when an API version before 2026-04 sends `inventory_management` (null: not tracked); never the
+ * cost or shipping flag, which no products/* payload carries.
+ */
+function itemLinkFromPayload(v: PayloadVariant & { inventory_item_id: string }): InventoryItemRecord {
+  return {
+    shopifyId: v.inventory_item_id,
+    variantShopifyId: exactId(v),
+    sku: v.sku,
+    tracked: v.inventory_management === undefined ? undefined : v.inventory_management !== null,
+  };
+}
+
+/**
+ * products/create and products/update. The payload writes what it carries: the product's fields
+ * and its first 100 variants. What it lacks is read from the Admin API, never defaulted: the
+ * variants past the first 100 (named only in `variant_gids`) and the tracked flag, cost and
+ * shipping flag of inventory items the mirror does not hold yet. Items the mirror holds keep them
+ * (inventory_items/update brings their changes).
+ */
+export async function applyProductUpsert(shopDomain: string, payload: ProductPayload, deps: Deps) {
   const shopId = await shopIdOf(deps.prisma, shopDomain);
   if (!shopId) return;
   const productId = exactId(payload);
-  const status = String(payload.status ?? "active").toUpperCase();
+  const status = productStatusFrom(payload.status);
+  if (status === "UNKNOWN") {
+    logger.warn({ shop: shopDomain, product: productId, status: payload.status }, "product status Anchorline does not know: mirrored as UNKNOWN, its listings held at 0");
+  }
+  const before = await deps.prisma.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: productId } }, select: { status: true } });
   await upsertProducts(shopId, [
     {
       shopifyId: productId,
       title: payload.title,
-      handle: (payload.handle as string | undefined) ?? null,
-      vendor: (payload.vendor as string | undefined) ?? null,
-      productType: (payload.product_type as string | undefined) ?? null,
-      tags: typeof payload.tags === "string" ? payload.tags.split(",").map((t) => t.trim()).filter(Boolean) : [],
-      status: status === "DRAFT" || status === "ARCHIVED" ? status : "ACTIVE",
-      descriptionHtml: (payload.body_html as string | undefined) ?? null,
-      shopifyUpdatedAt: (payload.updated_at as string | undefined) ?? null,
+      handle: payload.handle,
+      vendor: payload.vendor,
+      productType: payload.product_type,
+      tags: payload.tags === undefined ? undefined : payload.tags.split(",").map((t) => t.trim()).filter(Boolean),
+      status,
+      descriptionHtml: payload.body_html,
+      shopifyUpdatedAt: payload.updated_at,
     },
   ]);
-  const variants = payload.variants.map((v) => ({
-    shopifyId: exactId(v as { id: string; admin_graphql_api_id?: unknown }),
-    productShopifyId: productId,
-    title: String(v.title ?? ""),
-    sku: (v.sku as string | null | undefined) ?? null,
-    barcode: (v.barcode as string | null | undefined) ?? null,
-    option1: (v.option1 as string | null | undefined) ?? null,
-    option2: (v.option2 as string | null | undefined) ?? null,
-    option3: (v.option3 as string | null | undefined) ?? null,
-    priceCents: centsFromDecimal(v.price as string) ?? 0,
-    compareAtPriceCents: centsFromDecimal(v.compare_at_price as string | null),
-  }));
-  const { repriced } = await upsertVariants(shopId, variants);
-  // Variants that name their inventory item get it linked (or relinked) here.
-  const items = payload.variants
-    .filter((v) => v.inventory_item_id !== null && v.inventory_item_id !== undefined)
-    .map((v) => ({
-      shopifyId: String(v.inventory_item_id),
-      variantShopifyId: exactId(v as { id: string; admin_graphql_api_id?: unknown }),
-      sku: (v.sku as string | null | undefined) ?? null,
-      tracked: v.inventory_management === undefined ? true : v.inventory_management !== null,
-    }));
-  await upsertInventoryItems(shopId, items);
-  // A status change (archived, draft) moves every listing of the product; a price only its variant's.
-  const all = await deps.prisma.variant.findMany({ where: { shopId, product: { shopifyId: productId } }, select: { id: true } });
-  await afterChange(deps, shopId, await markVariantsStale(deps.prisma, shopId, status === "ACTIVE" ? repriced : all.map((v) => v.id)));
+
+  const carried = payload.variants.map((v) => variantFromPayload(v, productId));
+  const changed = (await upsertVariants(shopId, carried)).repriced;
+  const linked = await upsertInventoryItems(
+    shopId,
+    payload.variants.flatMap((v) => (v.inventory_item_id === null || v.inventory_item_id === undefined ? [] : [itemLinkFromPayload({ ...v, inventory_item_id: v.inventory_item_id })])),
+  );
+  changed.push(...linked.changedVariantIds);
+
+  // What only the Admin API can tell: variants past the payload's first 100, and new items.
+  const inPayload = new Set(carried.map((v) => v.shopifyId));
+  const pastPayload = (payload.variant_gids ?? []).filter((g) => !inPayload.has(idFromGid(g.admin_graphql_api_id)));
+  const unlinked = payload.variants.filter((v) => v.inventory_item_id === null || v.inventory_item_id === undefined).map((v) => exactId(v));
+  const withoutItem = unlinked.length ? await deps.prisma.variant.count({ where: { shopId, shopifyId: { in: unlinked }, inventoryItem: null } }) : 0;
+  if (pastPayload.length > 0 || linked.incomplete.length > 0 || withoutItem > 0) {
+    const client = await (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, deps.prisma)))(shopDomain);
+    const fromShopify = await productVariantsFromShopify(client, productId);
+    // Null: deleted in Shopify since this payload was sent; its products/delete follows.
+    if (fromShopify) {
+      changed.push(...(await upsertVariants(shopId, fromShopify.variants)).repriced);
+      changed.push(...(await upsertInventoryItems(shopId, fromShopify.items)).changedVariantIds);
+    }
+  }
+
+  // A status change (archived, draft, unlisted) moves every listing of the product; a price or a
+  // tracking switch only its variant's.
+  const statusChanged = before !== null && before.status !== status;
+  const all = statusChanged ? await deps.prisma.variant.findMany({ where: { shopId, product: { shopifyId: productId } }, select: { id: true } }) : [];
+  await afterChange(deps, shopId, await markVariantsStale(deps.prisma, shopId, statusChanged ? all.map((v) => v.id) : [...new Set(changed)]));
   // Title, description, images, barcodes: each listing's channel content, pushed where it changed.
   await applyProductContentChange(deps.prisma, shopId, productId, { images: payload.images }, { queues: deps.queues });
 }

@@ -2,10 +2,53 @@ import { z } from "zod";
 
 // The payload shapes Anchorline relies on, per topic, checked before a delivery is stored. Only the
 // fields the app reads are required; Shopify adds fields over versions and those pass through.
-// Shapes follow the examples in shared/contracts/shopify-webhooks/metadatas/2026-04/.
+// Shapes follow the examples in simulators/contracts/shopify-webhooks/metadatas/2026-04/.
 
 /** A Shopify numeric id: kept as an exact decimal string (ids can exceed 2^53). */
 export const shopifyId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
+
+const money = z.union([z.string(), z.number()]);
+
+/**
+ * A variant of a products/* payload. From 2026-04 it carries no `inventory_management` and no cost
+ * (both are the inventory item's); `inventory_management` is read only when an older version sends
+ * it. Every field but the id is optional: what a payload lacks is left as the mirror holds it.
+ */
+const productVariant = z.looseObject({
+  id: shopifyId,
+  admin_graphql_api_id: z.string().optional(),
+  title: z.string().optional(),
+  sku: z.string().nullable().optional(),
+  barcode: z.string().nullable().optional(),
+  option1: z.string().nullable().optional(),
+  option2: z.string().nullable().optional(),
+  option3: z.string().nullable().optional(),
+  price: money.optional(),
+  compare_at_price: money.nullable().optional(),
+  inventory_item_id: shopifyId.nullable().optional(),
+  inventory_management: z.string().nullable().optional(),
+});
+
+/**
+ * products/create and products/update. `variants` holds at most the first 100 variants in full;
+ * `variant_gids` names every variant (shopify.dev, the products/update topic: "Product webhooks
+ * will return a full variants payload for the first 100 records").
+ */
+const product = z.looseObject({
+  id: shopifyId,
+  admin_graphql_api_id: z.string().optional(),
+  title: z.string(),
+  status: z.string(),
+  handle: z.string().optional(),
+  vendor: z.string().nullable().optional(),
+  product_type: z.string().nullable().optional(),
+  tags: z.string().optional(),
+  body_html: z.string().nullable().optional(),
+  updated_at: z.string().optional(),
+  variants: z.array(productVariant),
+  variant_gids: z.array(z.looseObject({ admin_graphql_api_id: z.string() })).optional(),
+  images: z.array(z.unknown()).optional(),
+});
 
 const customer = z.looseObject({ id: shopifyId.nullable().optional(), email: z.string().nullable().optional(), phone: z.string().nullable().optional() });
 
@@ -18,9 +61,16 @@ export const WEBHOOK_PAYLOADS = {
     available: z.number().int().nullable(),
     updated_at: z.string(),
   }),
-  INVENTORY_ITEMS_UPDATE: z.looseObject({ id: shopifyId, sku: z.string().nullable().optional(), tracked: z.boolean().optional() }),
-  PRODUCTS_CREATE: z.looseObject({ id: shopifyId, title: z.string(), variants: z.array(z.looseObject({ id: shopifyId })) }),
-  PRODUCTS_UPDATE: z.looseObject({ id: shopifyId, title: z.string(), variants: z.array(z.looseObject({ id: shopifyId })) }),
+  INVENTORY_ITEMS_UPDATE: z.looseObject({
+    id: shopifyId,
+    admin_graphql_api_id: z.string().optional(),
+    sku: z.string().nullable().optional(),
+    tracked: z.boolean().optional(),
+    cost: money.nullable().optional(),
+    requires_shipping: z.boolean().optional(),
+  }),
+  PRODUCTS_CREATE: product,
+  PRODUCTS_UPDATE: product,
   PRODUCTS_DELETE: z.looseObject({ id: shopifyId }),
   LOCATIONS_CREATE: z.looseObject({ id: shopifyId, name: z.string() }),
   LOCATIONS_UPDATE: z.looseObject({ id: shopifyId, name: z.string() }),
