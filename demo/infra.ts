@@ -40,6 +40,24 @@ export function developmentEncryptionKey(dataDir: string): string {
   return readFileSync(file, "utf8").trim();
 }
 
+/**
+ * The BullMQ key prefix (QUEUE_PREFIX) of the demo on this data folder, unless QUEUE_PREFIX is set:
+ * made on the folder's first start and kept in `<dataDir>/queue-prefix`, as the encryption key is.
+ * It belongs with the folder's database: a second start finds the keys that go with that data
+ * (eBay's daily revision counts for its accounts, the queues it empties at start); demos of other
+ * folders on the same Redis never see them; and a folder made afresh starts with none of the old
+ * keys (a prefix derived from the folder's path would find them).
+ */
+export function demoQueuePrefix(dataDir: string, env: Record<string, string | undefined> = process.env): string {
+  if (env.QUEUE_PREFIX) return env.QUEUE_PREFIX;
+  const file = path.join(dataDir, "queue-prefix");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `anchorline-demo-${randomBytes(4).toString("hex")}\n`);
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
 export function portOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host });

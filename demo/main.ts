@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { assertDemoAllowed, developmentEncryptionKey, interruptedBy, migrate, portOpen, ROOT, startDatabase, startRedis } from "./infra";
+import { assertDemoAllowed, demoQueuePrefix, developmentEncryptionKey, interruptedBy, migrate, portOpen, ROOT, startDatabase, startRedis } from "./infra";
 import { createSupervisor } from "./supervisor";
 
 const { values: flags } = parseArgs({ options: { once: { type: "boolean", default: false }, json: { type: "string" } } });
@@ -70,7 +70,8 @@ try {
   migrate(database.url);
   log("migrations applied (scripts/prisma.mjs migrate deploy)");
   const redis = await startRedis(log, supervisor);
-  log(`queues: BullMQ on Redis (${redis.origin})`);
+  const queuePrefix = demoQueuePrefix(dataDir);
+  log(`queues: BullMQ on Redis (${redis.origin}), keys under ${queuePrefix}:* (this data folder's own prefix; QUEUE_PREFIX overrides it)`);
 
   const port = await freePort(Number(process.env.DEMO_PORT ?? 3000));
   const apiSecret = process.env.DEMO_SHOPIFY_API_SECRET ?? randomBytes(24).toString("base64url");
@@ -79,7 +80,7 @@ try {
     NODE_ENV: process.env.NODE_ENV ?? "development",
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
-    QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? "anchorline-demo",
+    QUEUE_PREFIX: queuePrefix,
     SHOPIFY_API_KEY: "anchorline-demo",
     // A secret of this run only: it signs the simulated store's webhooks and the demo's sessions.
     SHOPIFY_API_SECRET: apiSecret,
