@@ -7,6 +7,7 @@ import type { Channel, ChannelKind, PrismaClient } from "@prisma/client";
 import { adminClientForShop } from "~/anchor/admin-client.server";
 import { apiVersionForAdmin } from "~/anchor/api-version";
 import { importCatalog } from "~/anchor/bulk-import.server";
+import { DEFAULT_SCOPES } from "~/lib/env.server";
 import { sealCredentials } from "~/lib/secrets.server";
 import { linkListings } from "~/services/listings.server";
 import { startAmazonSimulator, type AmazonSimulator } from "../simulators/amazon/server";
@@ -90,6 +91,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   }
 
   const shopify = await startShopifySimulator({
+    apiKey: process.env.SHOPIFY_API_KEY,
     apiSecret: options.apiSecret,
     shops: [{ domain: DEMO_DOMAIN, accessToken: ACCESS_TOKEN, catalog: { ...options.catalog, seed: 42, stockedRatio: 1 } }],
     webhookUrl: options.webhookUrl,
@@ -97,6 +99,20 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   });
   // The app's Admin API client (workers in this process, the web app via its environment) goes here.
   process.env.SHOPIFY_ADMIN_API_ORIGIN = shopify.url;
+  // The offline session as an install stores it: an expiring token (60 minutes) and its refresh
+  // token. Written on every start: this simulator knows only the pair it started with, not one a
+  // previous run refreshed to.
+  const tokenPair = {
+    accessToken: ACCESS_TOKEN,
+    expires: new Date(shopify.store.now() + 3600_000),
+    refreshToken: `shprt_${ACCESS_TOKEN}`,
+    refreshTokenExpires: new Date(shopify.store.now() + 90 * 24 * 3600_000),
+  };
+  await prisma.session.upsert({
+    where: { id: `offline_${DEMO_DOMAIN}` },
+    create: { id: `offline_${DEMO_DOMAIN}`, shop: DEMO_DOMAIN, state: "installed", isOnline: false, scope: process.env.SCOPES ?? DEFAULT_SCOPES, ...tokenPair },
+    update: tokenPair,
+  });
   const state = shopify.store.shop(DEMO_DOMAIN);
 
   if (reused && existing) {
@@ -164,11 +180,6 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   } else {
     const shop = await prisma.shop.create({ data: { domain: DEMO_DOMAIN, currencyCode: "USD" } });
     shopId = shop.id;
-    await prisma.session.upsert({
-      where: { id: `offline_${DEMO_DOMAIN}` },
-      create: { id: `offline_${DEMO_DOMAIN}`, shop: DEMO_DOMAIN, state: "installed", isOnline: false, accessToken: ACCESS_TOKEN, scope: process.env.SCOPES ?? "read_products,write_products,read_inventory,write_inventory,read_locations,read_orders,write_orders" },
-      update: { accessToken: ACCESS_TOKEN },
-    });
     await initialImport(prisma, shop.id, log);
     for (const [priority, m] of MARKETPLACES.entries()) {
       channels[m] = await prisma.channel.create({
