@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { availableToSell } from "./ats";
 import { aChannel, aListing, aPromotionReserve, aVariant, NOW, stockAt } from "./test-fixtures";
-import type { AllocationRule, BufferRule } from "./types";
+import type { AllocationRule, BufferRule, ListingContext, ProductStatus } from "./types";
 
 const HOUR = 3_600_000;
 
@@ -149,6 +149,44 @@ describe("holds", () => {
   it("lists normally from the release instant on", () => {
     const result = availableToSell(aListing({ variant: aVariant({ releaseAt: NOW }) }));
     expect(result.quantity).toBe(50);
+  });
+});
+
+describe("the product's status in Shopify", () => {
+  const withStatus = (productStatus: ProductStatus, overrides: Partial<ListingContext> = {}) =>
+    availableToSell(aListing({ variant: aVariant({ productStatus }), bufferRules: [{ id: "b", channelId: null, scope: "channel", scopeValue: null, kind: "fixed", units: 6 }], ...overrides }));
+
+  it("given an UNLISTED product (active, reachable only by direct link), when its variant is computed, then it is offered exactly as an active one", () => {
+    const unlisted = withStatus("unlisted");
+    expect(unlisted.quantity).toBe(44);
+    expect(unlisted.held).toBe(false);
+    expect(unlisted.explanation.map((s) => s.text)).toEqual(withStatus("active").explanation.map((s) => s.text));
+  });
+
+  it("given a draft, archived or unknown product, when its variant is computed with stock, then it lists 0 and says why", () => {
+    for (const [status, text] of [
+      ["draft", "The product is draft in Shopify, not for sale: listed at 0"],
+      ["archived", "The product is archived in Shopify, not for sale: listed at 0"],
+      ["unknown", "The product's status in Shopify is one Anchorline does not know yet: listed at 0"],
+    ] as const) {
+      const result = withStatus(status);
+      expect([status, result.quantity, result.held]).toEqual([status, 0, true]);
+      expect(result.explanation.at(-2)?.text).toBe(text);
+      expect(result.explanation.reduce((sum, s) => sum + s.effect, 0)).toBe(0);
+    }
+  });
+
+  it("given a kit whose component's product was archived, when the kit is computed, then it lists 0", () => {
+    const kit = availableToSell(
+      aListing({
+        levels: [],
+        bundleComponents: [
+          { variant: aVariant({ id: "case" }), name: "Case", unitsPerBundle: 1, levels: [stockAt(9)], velocityPerDay: 0 },
+          { variant: aVariant({ id: "charger", productStatus: "archived" }), name: "Charger", unitsPerBundle: 1, levels: [stockAt(9)], velocityPerDay: 0 },
+        ],
+      }),
+    );
+    expect(kit.quantity).toBe(0);
   });
 });
 

@@ -1,5 +1,6 @@
 // Available to sell for one listing (domain.md "Available to sell"):
-//   pool → promotion reserves of other channels → buffer → artificial count → throttle → hold.
+//   pool → promotion reserves of other channels → buffer → artificial count → throttle → hold
+//   (a product not for sale in Shopify, a release date still ahead).
 // Result: clamp(floor(pool − reserve − buffer), 0, cap), or 0 when throttled or held.
 
 import { allocationInto } from "./allocation";
@@ -9,7 +10,7 @@ import { type ExplanationStep, stepKind, units } from "./explain";
 import { poolInto } from "./pool";
 import { reserveInto } from "./reserve";
 import { throttleInto } from "./throttle";
-import type { AvailableToSell, BundleComponent, ListingContext, VariantFacts } from "./types";
+import type { AvailableToSell, BundleComponent, ListingContext, ProductStatus, VariantFacts } from "./types";
 
 const untrackedStep = stepKind(
   "pool.untracked",
@@ -22,11 +23,33 @@ const holdStep = stepKind(
   ["releaseAt"],
   (i) => `On hold until its release on ${String(i.releaseAt).slice(0, 10)}: listed at 0`,
 );
+const notForSaleStep = stepKind("hold.productStatus", ["status"], (i) =>
+  i.status === "unknown"
+    ? "The product's status in Shopify is one Anchorline does not know yet: listed at 0"
+    : `The product is ${String(i.status)} in Shopify, not for sale: listed at 0`,
+);
 const resultStep = stepKind("result", ["channel"], (i, _effect, result) => `Available to sell on ${i.channel}: ${units(result)}`);
 
-/** Before its release or preorder date a listing shows 0; the step removes what was left. */
+/**
+ * Whether a product of this status is offered on marketplaces. Unlisted is Shopify's "active, but
+ * reachable only by direct link" (no search, collections or recommendations): still for sale, so
+ * offered. Draft ("isn't ready to sell") and archived ("no longer being sold") are not, nor a
+ * status this version does not know, until someone decides what it means (README).
+ */
+export function productOffered(status: ProductStatus): boolean {
+  return status === "active" || status === "unlisted";
+}
+
+/**
+ * A product not for sale in Shopify, or a variant before its release or preorder date, lists 0;
+ * the step removes what was left.
+ */
 function onHold(steps: ExplanationStep[], variant: VariantFacts, now: Date, quantity: number): boolean {
-  const { releaseAt } = variant;
+  const { releaseAt, productStatus = "active" } = variant;
+  if (!productOffered(productStatus)) {
+    steps.push(notForSaleStep(-quantity, 0, productStatus));
+    return true;
+  }
   if (releaseAt === null || now.getTime() >= releaseAt.getTime()) return false;
   steps.push(holdStep(-quantity, 0, releaseAt.toISOString()));
   return true;

@@ -93,6 +93,12 @@ export interface PromotionReserve {
   exclusive: boolean;
 }
 
+/**
+ * The product's status in Shopify (ProductStatus of API 2026-10), and "unknown" for one a later
+ * API version adds. Active and unlisted products are offered; the others list 0 (README).
+ */
+export type ProductStatus = "active" | "unlisted" | "draft" | "archived" | "unknown";
+
 export interface VariantFacts {
   id: string;
   productId: string;
@@ -102,6 +108,8 @@ export interface VariantFacts {
   discontinued: boolean;
   /** Before this instant every channel lists 0 (release / preorder hold). */
   releaseAt: Date | null;
+  /** Absent: "active" (callers that describe a variant without its product). */
+  productStatus?: ProductStatus;
 }
 
 export interface ListingContext {

@@ -29,6 +29,7 @@ const mug: VariantRow = {
   releaseAt: null,
   isBundle: false,
   tags: ["kitchen"],
+  productStatus: "ACTIVE",
   tracked: true,
   costCents: 600,
 };

@@ -13,6 +13,7 @@ import type {
   ChannelKind,
   Location,
   PromotionReserve,
+  ProductStatus,
   PromotionStatus,
   RuleScope,
   ScopedRule,
@@ -60,6 +61,8 @@ export interface VariantRow {
   releaseAt: Date | null;
   isBundle: boolean;
   tags: string[];
+  /** The product's status as the mirror holds it (Product.status: ACTIVE, UNLISTED, DRAFT, ...). */
+  productStatus: string;
   /** Null when the variant has no inventory item mirrored yet. */
   tracked: boolean | null;
   costCents: number | null;
@@ -323,6 +326,13 @@ export function promotionReserveFromRow(row: PromotionRow): PromotionReserve {
   };
 }
 
+const PRODUCT_STATUSES: Readonly<Record<string, ProductStatus>> = {
+  ACTIVE: "active",
+  UNLISTED: "unlisted",
+  DRAFT: "draft",
+  ARCHIVED: "archived",
+};
+
 export function variantFactsFromRow(row: VariantRow): VariantFacts {
   return {
     id: row.id,
@@ -335,6 +345,7 @@ export function variantFactsFromRow(row: VariantRow): VariantFacts {
     tracked: row.tracked ?? true,
     discontinued: row.discontinued,
     releaseAt: row.releaseAt,
+    productStatus: PRODUCT_STATUSES[row.productStatus] ?? "unknown",
   };
 }
 

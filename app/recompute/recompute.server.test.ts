@@ -105,6 +105,26 @@ describe("recomputing a shop's stale listings", () => {
     expect(await waitingFlushesFor([seeded.channels.amazon.id, seeded.channels.ebay.id])).toEqual([seeded.channels.amazon.id, seeded.channels.ebay.id].sort());
   });
 
+  it("given the mug's product goes UNLISTED, then DRAFT, in Shopify, when its listings are recomputed, then unlisted still offers the same units and draft lists 0, saying why", async () => {
+    const seeded = await seedShop(prisma);
+    await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
+    const quantities = async () => Object.values(await listingsOf(prisma, seeded)).map((l) => l.desiredQuantity);
+    expect(await quantities()).toEqual([13, 12]);
+
+    await prisma.product.update({ where: { id: seeded.product.id }, data: { status: "UNLISTED" } });
+    await markChannelsStale(prisma, seeded.shopId);
+    await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
+    expect(await quantities()).toEqual([13, 12]);
+
+    await prisma.product.update({ where: { id: seeded.product.id }, data: { status: "DRAFT" } });
+    await markChannelsStale(prisma, seeded.shopId);
+    await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
+    expect(await quantities()).toEqual([0, 0]);
+    const { onAmazon } = await listingsOf(prisma, seeded);
+    const explanation = onAmazon.explanation as unknown as { quantity: { rule: string; text: string }[] };
+    expect(explanation.quantity.at(-2)).toMatchObject({ rule: "hold.productStatus", text: "The product is draft in Shopify, not for sale: listed at 0" });
+  });
+
   it("given listings already at the engine's answer, when they are marked stale without any change, then nothing new is written and no flush is requested", async () => {
     const seeded = await seedShop(prisma);
     await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });

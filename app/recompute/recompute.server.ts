@@ -169,7 +169,7 @@ async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: S
   const [variants, levels, promotions, sales, siblings] = await Promise.all([
     sql.rows<VariantRow>(
       `SELECT v.id, v."productId", COALESCE(v.sku, p.title || ' ' || v.title) AS name, v."priceCents", v."mapCents", v.discontinued,
-              v."releaseAt" AT TIME ZONE 'UTC' AS "releaseAt", v."isBundle", p.tags, i.tracked, i."costCents"
+              v."releaseAt" AT TIME ZONE 'UTC' AS "releaseAt", v."isBundle", p.tags, p.status::text AS "productStatus", i.tracked, i."costCents"
        FROM "Variant" v JOIN "Product" p ON p.id = v."productId"
        LEFT JOIN "InventoryItem" i ON i."variantId" = v.id
        WHERE v."shopId" = $1 AND v.id = ANY($2::text[])`,

@@ -450,7 +450,7 @@ async function batchRows(prisma: PrismaClient, shopId: string, listings: readonl
   const [variants, levels, promotionVariants, sales] = await Promise.all([
     prisma.variant.findMany({
       where: { shopId, id: { in: variantIds } },
-      include: { product: { select: { title: true, tags: true } }, inventoryItem: { select: { tracked: true, costCents: true } } },
+      include: { product: { select: { title: true, tags: true, status: true } }, inventoryItem: { select: { tracked: true, costCents: true } } },
     }),
     prisma.inventoryLevel.findMany({ where: { shopId, inventoryItem: { variantId: { in: variantIds } } }, select: { locationId: true, available: true, inventoryItem: { select: { variantId: true } } } }),
     prisma.promotionVariant.findMany({
@@ -510,6 +510,7 @@ async function batchRows(prisma: PrismaClient, shopId: string, listings: readonl
     releaseAt: v.releaseAt,
     isBundle: v.isBundle,
     tags: v.product.tags,
+    productStatus: v.product.status,
     tracked: v.inventoryItem?.tracked ?? null,
     costCents: v.inventoryItem?.costCents ?? null,
   }));
