@@ -115,9 +115,9 @@ function variantFromPayload(v: PayloadVariant, productShopifyId: string): Varian
  * when an API version before 2026-04 sends `inventory_management` (null: not tracked); never the
  * cost or shipping flag, which no products/* payload carries.
  */
-function itemLinkFromPayload(v: PayloadVariant & { inventory_item_id: string }): InventoryItemRecord {
+function itemLinkFromPayload(v: PayloadVariant, itemShopifyId: string): InventoryItemRecord {
   return {
-    shopifyId: v.inventory_item_id,
+    shopifyId: itemShopifyId,
     variantShopifyId: exactId(v),
     sku: v.sku,
     tracked: v.inventory_management === undefined ? undefined : v.inventory_management !== null,
@@ -156,16 +156,20 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
 
   const carried = payload.variants.map((v) => variantFromPayload(v, productId));
   const changed = (await upsertVariants(shopId, carried)).repriced;
+  const itemIdOf = (v: PayloadVariant) => v.inventory_item_id ?? null;
   const linked = await upsertInventoryItems(
     shopId,
-    payload.variants.flatMap((v) => (v.inventory_item_id === null || v.inventory_item_id === undefined ? [] : [itemLinkFromPayload({ ...v, inventory_item_id: v.inventory_item_id })])),
+    payload.variants.flatMap((v) => {
+      const itemId = itemIdOf(v);
+      return itemId === null ? [] : [itemLinkFromPayload(v, itemId)];
+    }),
   );
   changed.push(...linked.changedVariantIds);
 
   // What only the Admin API can tell: variants past the payload's first 100, and new items.
   const inPayload = new Set(carried.map((v) => v.shopifyId));
   const pastPayload = (payload.variant_gids ?? []).filter((g) => !inPayload.has(idFromGid(g.admin_graphql_api_id)));
-  const unlinked = payload.variants.filter((v) => v.inventory_item_id === null || v.inventory_item_id === undefined).map((v) => exactId(v));
+  const unlinked = payload.variants.filter((v) => itemIdOf(v) === null).map((v) => exactId(v));
   const withoutItem = unlinked.length ? await deps.prisma.variant.count({ where: { shopId, shopifyId: { in: unlinked }, inventoryItem: null } }) : 0;
   if (pastPayload.length > 0 || linked.incomplete.length > 0 || withoutItem > 0) {
     const client = await (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, deps.prisma)))(shopDomain);
