@@ -54,7 +54,7 @@ export interface ChannelContentRules {
 }
 
 const AMAZON_TITLE_SOURCE = "Amazon, Product title requirements and guidelines, https://sellercentral-europe.amazon.com/help/hub/reference/external/201100890";
-const EBAY_CONTRACT = "eBay Inventory API Product schema, shared/contracts/ebay-sell/sell_inventory_v1_oas3.json";
+const EBAY_CONTRACT = "eBay Inventory API Product schema, simulators/contracts/ebay-sell/sell_inventory_v1_oas3.json";
 
 /** Tags eBay's Product.description supports ("Basic HTML tags are supported...", Inventory API definition). */
 const EBAY_DESCRIPTION_TAGS: ReadonlySet<string> = new Set(["b", "strong", "br", "ol", "ul", "li", "table", "tr", "td", "th", "thead", "tfoot", "tbody", "caption", "colgroup", "col"]);

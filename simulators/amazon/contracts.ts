@@ -1,4 +1,4 @@
-// Amazon's own definitions, as copied into shared/contracts/amazon-sp-api: the three SP-API models
+// Amazon's own definitions, as copied into simulators/contracts/amazon-sp-api: the three SP-API models
 // this simulator serves, the JSON_LISTINGS_FEED document schema and its processing report schema,
 // and the ORDER_CHANGE notification's schema.
 import { readFileSync } from "node:fs";

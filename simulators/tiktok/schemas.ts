@@ -1,5 +1,5 @@
 // The request shapes the TikTok Shop simulator accepts. TikTok publishes no machine-readable
-// spec (shared/contracts/SOURCES.md, "Not found"), so these are written from its Partner Center
+// spec (simulators/contracts/SOURCES.md, "Not found"), so these are written from its Partner Center
 // reference pages for API version 202309 (titles as TikTok gives them), cross-checked against
 // the model classes of TikTok's generated Node SDK named in SOURCES.md:
 //   - "Sign your API request"            common query: app_key, timestamp, sign (+ shop_cipher)

@@ -1,4 +1,4 @@
-// Walmart's own OpenAPI definitions (shared/contracts/walmart-marketplace, see SOURCES.md), one per
+// Walmart's own OpenAPI definitions (simulators/contracts/walmart-marketplace, see SOURCES.md), one per
 // API family. POST /v3/feeds is declared twice, in the inventory and in the prices definition,
 // told apart only by `feedType`; so the feed type picks the definition.
 import { OpenApiContract, type RequestCheck, type RequestToCheck } from "../common/openapi";

@@ -1,5 +1,5 @@
 // Walmart's error body: `{ errors: [{ code, field, description, info, severity, category }] }`, the
-// GatewayError shape every definition in shared/contracts/walmart-marketplace declares.
+// GatewayError shape every definition in simulators/contracts/walmart-marketplace declares.
 import type { SimResponse } from "../common/http";
 
 export interface WalmartError {

@@ -1,6 +1,6 @@
 // Amazon's rules this module follows, each with where it comes from. The usage plans are the
 // defaults in the "Usage Plan" table of each operation in Amazon's own models
-// (shared/contracts/amazon-sp-api, amzn/selling-partner-api-models); Amazon may grant a seller more,
+// (simulators/contracts/amazon-sp-api, amzn/selling-partner-api-models); Amazon may grant a seller more,
 // and says so in the x-amzn-RateLimit-Limit header of each answer.
 import type { ChannelLimits } from "../connector";
 

@@ -1,5 +1,5 @@
 // eBay's rules the connector obeys, each with where eBay says it. The Inventory API definition is
-// the copy in shared/contracts/ebay-sell/sell_inventory_v1_oas3.json (version 1.18.0).
+// the copy in simulators/contracts/ebay-sell/sell_inventory_v1_oas3.json (version 1.18.0).
 
 /**
  * bulkUpdatePriceQuantity takes "one or more inventory items (up to 25)" per call

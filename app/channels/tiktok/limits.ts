@@ -1,5 +1,5 @@
 // TikTok Shop's rules this module follows, with where each comes from. TikTok publishes no
-// machine-readable spec (shared/contracts/SOURCES.md, "Not found"); paths and shapes follow the
+// machine-readable spec (simulators/contracts/SOURCES.md, "Not found"); paths and shapes follow the
 // Partner API v202309 reference pages, error codes the "Common errors" page
 // (partner.tiktokshop.com/docv2/page/common-errors). Numbers marked "assumption" are ours.
 import type { ChannelLimits } from "../connector";

@@ -5,7 +5,7 @@
 //
 // The feed is not among the copied contracts: its operation (itemBulkUploads, Bulk Item Setup)
 // lives in Walmart's Item Management definition, and the feeds definition in
-// shared/contracts/walmart-marketplace knows item feeds only as feedType "item" in its status
+// simulators/contracts/walmart-marketplace knows item feeds only as feedType "item" in its status
 // examples. The file follows item spec 5.0 (4.x was sunset on 31 January 2026, "Item Management
 // API overview"): MPItemFeedHeader { businessUnit, locale, version }, and per item Orderable { sku,
 // productIdentifiers } plus Visible.<product type> with the content attributes.

@@ -9,8 +9,9 @@ import type { WalmartClient } from "./client";
 /**
  * inventory and price: the feed types of updateBulkInventory and priceBulkUploads (inventory and
  * prices definitions). MP_MAINTENANCE: the item maintenance feed of Bulk Item Setup
- * (itemBulkUploads in Walmart's Item Management definition, which shared/contracts does not hold;
- * the feeds definition there lists item feeds only as feedType "item" in getAllFeedStatuses).
+ * (itemBulkUploads in Walmart's Item Management definition,
+ * simulators/contracts/walmart-marketplace/walmart-marketplace-items-openapi-original.yml; the feeds
+ * definition lists item feeds only as feedType "item" in getAllFeedStatuses).
  */
 export type FeedType = "inventory" | "price" | "MP_MAINTENANCE";
 

@@ -9,7 +9,7 @@ export const WM_SVC_NAME = "Walmart Marketplace";
 /**
  * Price feeds take "up to 10,000 items", but Walmart recommends "no more than 1000 items in one
  * Feed and keeping the Feed sizes below 10 MB" (priceBulkUploads in the prices definition,
- * shared/contracts/walmart-marketplace). The inventory feed has a 5 MB cap (bulk inventory update
+ * simulators/contracts/walmart-marketplace). The inventory feed has a 5 MB cap (bulk inventory update
  * guide); 1000 two-field items stay far below it, so one size serves both.
  */
 export const FEED_MAX_ITEMS = 1000;
