@@ -4,7 +4,7 @@
 // order on the marketplace simulators, Anchorline imports the orders, lowers Shopify, and pushes
 // the new quantities to every other marketplace.
 import type { PrismaClient } from "@prisma/client";
-import { requestRecompute } from "~/anchor/stale.server";
+import { requestRecompute } from "~/recompute/index.server";
 import { EBAY_LIMITS } from "~/channels/ebay";
 import type { Queues } from "~/queues.server";
 import type { StoreEvent } from "../simulators/shopify/store";

@@ -1,6 +1,6 @@
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestRecompute } from "~/anchor/stale.server";
+import { requestRecompute } from "~/recompute/index.server";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
 import { action as webhookAction } from "~/routes/webhooks";

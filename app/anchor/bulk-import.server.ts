@@ -4,6 +4,7 @@ import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import type { Queues } from "~/queues.server";
+import { markChanged, requestRecompute } from "~/recompute/index.server";
 import type { AdminClient } from "./admin-client.server";
 import { idFromGid } from "./gid";
 import {
@@ -20,7 +21,6 @@ import {
   type VariantRecord,
 } from "./mirror.server";
 import { itemRecord, variantRecord, type ItemNode, type VariantNode } from "./product-variants.server";
-import { markStockChangesStale, markVariantsStale, requestRecompute } from "./stale.server";
 
 // The initial import and the scheduled reconciliation: bulk operations over the catalog (Shopify
 // runs them server-side and hands back JSONL files), streamed line by line into the mirror in
@@ -356,7 +356,7 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
         // The first import has no listings yet; on reconciliation every change is drift.
         for (const change of changes) if (change.before !== null) summary.drift.push(change);
         // Marks run one at a time: two batches' UPDATEs of the same bundle listings could deadlock.
-        await inOrder(() => markStockChangesStale(shopId, changes));
+        await inOrder(() => markChanged(shopId, { kind: "stock", at: changes }, { prisma }));
         await progress(summary.lines);
       });
     };
@@ -368,7 +368,8 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
     await flushLevels();
     await levelWrites.drain();
 
-    const marked = await markVariantsStale(prisma, shopId, [...new Set(repriced)]);
+    const marked = await markChanged(shopId, { kind: "catalog", variantIds: [...new Set(repriced)] }, { prisma });
+    // Drift was marked batch by batch above; one recompute for all of it.
     if (marked > 0 || summary.drift.length > 0) await requestRecompute(shopId, options.queues);
 
     summary.seconds = (Date.now() - startedAt) / 1000;

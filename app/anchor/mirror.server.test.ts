@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { uniqueShopDomain } from "../../test/factories";
 import { upsertInventoryItems, upsertInventoryLevels, upsertLocations, upsertProducts, upsertVariants } from "./mirror.server";
-import { markStockChangeStale } from "./stale.server";
+import { markChanged } from "~/recompute/index.server";
 
 async function mirroredShop() {
   const shop = await prisma.shop.create({ data: { domain: uniqueShopDomain() } });
@@ -119,7 +119,7 @@ describe("marking listings stale after a stock change", () => {
       }
     }
     // When the kettle's stock moves in the showroom
-    const marked = await markStockChangeStale(prisma, shop.id, [single.id], showroom.id);
+    const marked = await markChanged(shop.id, { kind: "stock", at: [{ variantId: single.id, locationId: showroom.id }] }, { prisma });
     // Then only Amazon's two listings (kettle and bundle) are stale
     const stale = await prisma.listing.findMany({ where: { shopId: shop.id, staleSince: { not: null } }, select: { channelSku: true } });
     expect(marked).toBe(2);
@@ -128,6 +128,6 @@ describe("marking listings stale after a stock change", () => {
     // And a move in a location that is not saleable marks nothing
     await prisma.listing.updateMany({ where: { shopId: shop.id }, data: { staleSince: null } });
     await prisma.location.update({ where: { id: warehouse.id }, data: { saleable: false } });
-    expect(await markStockChangeStale(prisma, shop.id, [single.id], warehouse.id)).toBe(0);
+    expect(await markChanged(shop.id, { kind: "stock", at: [{ variantId: single.id, locationId: warehouse.id }] }, { prisma })).toBe(0);
   });
 });

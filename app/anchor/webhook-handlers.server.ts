@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { logger } from "~/lib/logger.server";
 import type { Queues } from "~/queues.server";
+import { noteChange } from "~/recompute/index.server";
 import type { WebhookPayload } from "~/webhooks/payloads";
 import { applyProductContentChange } from "~/content/content.server";
 import { adminClientForShop, type AdminClient } from "./admin-client.server";
@@ -16,7 +17,6 @@ import {
   type VariantRecord,
 } from "./mirror.server";
 import { productVariantsFromShopify } from "./product-variants.server";
-import { markStockChangeStale, markVariantsStale, requestRecompute } from "./stale.server";
 
 // Shopify's webhooks applied to the mirror. Each handler changes the mirror, marks exactly the
 // listings the change can move, and asks for a recompute. A delivery that refers to something not
@@ -47,10 +47,6 @@ function exactId(payload: { id: string; admin_graphql_api_id?: unknown }): strin
   return typeof payload.admin_graphql_api_id === "string" ? idFromGid(payload.admin_graphql_api_id) : payload.id;
 }
 
-async function afterChange(deps: Deps, shopId: string, marked: number) {
-  if (marked > 0) await requestRecompute(shopId, deps.queues);
-}
-
 export async function applyInventoryLevelUpdate(shopDomain: string, payload: WebhookPayload<"INVENTORY_LEVELS_UPDATE">, deps: Deps) {
   const shopId = await shopIdOf(deps.prisma, shopDomain);
   if (!shopId) return;
@@ -66,9 +62,7 @@ export async function applyInventoryLevelUpdate(shopDomain: string, payload: Web
     },
   ]);
   if (unresolved.length) throw new NotMirroredYet(`inventory item ${payload.inventory_item_id} at location ${payload.location_id}`);
-  let marked = 0;
-  for (const change of changes) marked += await markStockChangeStale(deps.prisma, shopId, [change.variantId], change.locationId);
-  await afterChange(deps, shopId, marked);
+  await noteChange(shopId, { kind: "stock", at: changes }, deps);
 }
 
 export async function applyInventoryItemUpdate(shopDomain: string, payload: WebhookPayload<"INVENTORY_ITEMS_UPDATE">, deps: Deps) {
@@ -88,7 +82,7 @@ export async function applyInventoryItemUpdate(shopDomain: string, payload: Webh
       requiresShipping: payload.requires_shipping,
     },
   ]);
-  await afterChange(deps, shopId, await markVariantsStale(deps.prisma, shopId, changedVariantIds));
+  await noteChange(shopId, { kind: "catalog", variantIds: changedVariantIds }, deps);
 }
 
 type ProductPayload = WebhookPayload<"PRODUCTS_UPDATE">;
@@ -185,7 +179,7 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
   // tracking switch only its variant's.
   const statusChanged = before !== null && before.status !== status;
   const all = statusChanged ? await deps.prisma.variant.findMany({ where: { shopId, product: { shopifyId: productId } }, select: { id: true } }) : [];
-  await afterChange(deps, shopId, await markVariantsStale(deps.prisma, shopId, statusChanged ? all.map((v) => v.id) : [...new Set(changed)]));
+  await noteChange(shopId, { kind: "catalog", variantIds: statusChanged ? all.map((v) => v.id) : [...new Set(changed)] }, deps);
   // Title, description, images, barcodes: each listing's channel content, pushed where it changed.
   await applyProductContentChange(deps.prisma, shopId, productId, { images: payload.images }, { queues: deps.queues });
 }
@@ -200,7 +194,7 @@ export async function applyProductDelete(shopDomain: string, payload: WebhookPay
   const productId = exactId(payload);
   await deps.prisma.product.updateMany({ where: { shopId, shopifyId: productId }, data: { status: "ARCHIVED" } });
   const variants = await deps.prisma.variant.findMany({ where: { shopId, product: { shopifyId: productId } }, select: { id: true } });
-  await afterChange(deps, shopId, await markVariantsStale(deps.prisma, shopId, variants.map((v) => v.id)));
+  await noteChange(shopId, { kind: "catalog", variantIds: variants.map((v) => v.id) }, deps);
 }
 
 export async function applyLocationUpsert(shopDomain: string, payload: WebhookPayload<"LOCATIONS_UPDATE">, deps: Deps) {
@@ -226,7 +220,7 @@ async function markLocationListingsStale(deps: Deps, shopId: string, locationSho
   const location = await deps.prisma.location.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: locationShopifyId } }, select: { id: true } });
   if (!location) return;
   const stocked = await deps.prisma.inventoryLevel.findMany({ where: { locationId: location.id }, select: { inventoryItem: { select: { variantId: true } } } });
-  await afterChange(deps, shopId, await markVariantsStale(deps.prisma, shopId, stocked.map((l) => l.inventoryItem.variantId)));
+  await noteChange(shopId, { kind: "catalog", variantIds: stocked.map((l) => l.inventoryItem.variantId) }, deps);
 }
 
 /** orders/create: units sold in the Shopify store, the input of sales velocity. */

@@ -7,6 +7,8 @@ import pg from "pg";
 
 export interface Sql {
   rows<T>(text: string, params: unknown[]): Promise<T[]>;
+  /** Runs a statement and returns how many rows it changed. */
+  execute(text: string, params: unknown[]): Promise<number>;
   end(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export function sqlFor(connectionString = process.env.DATABASE_URL): Sql {
     const pool = new pg.Pool({ connectionString, max: 10 });
     sql = {
       rows: async <T>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[],
+      execute: async (text: string, params: unknown[]) => (await pool.query(text, params)).rowCount ?? 0,
       end: async () => {
         pools.delete(connectionString);
         await pool.end();

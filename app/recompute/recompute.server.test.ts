@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, describe, expect, it } from "vitest";
-import { markChannelsStale, markStockChangeStale } from "~/anchor/stale.server";
+import { markChanged } from "./index.server";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { uniqueShopDomain } from "../../test/factories";
@@ -8,7 +8,7 @@ import type { StoredExplanation } from "./desired";
 import { recomputeStaleListings, runRecomputeJob } from "./recompute.server";
 
 // Through real PostgreSQL (and Redis for the flush requests): the mirror as the anchor leaves it,
-// the marks as app/anchor/stale.server sets them, then the recompute service.
+// the marks as noteChange (index.server.ts) sets them, then the recompute service.
 
 afterAll(async () => {
   await queues().close();
@@ -57,7 +57,7 @@ type Seeded = Awaited<ReturnType<typeof seedShop>>;
 
 async function setStock(db: PrismaClient, seeded: Seeded, locationId: string, available: number) {
   await db.inventoryLevel.updateMany({ where: { shopId: seeded.shopId, inventoryItemId: seeded.item.id, locationId }, data: { available } });
-  await markStockChangeStale(db, seeded.shopId, [seeded.variant.id], locationId);
+  await markChanged(seeded.shopId, { kind: "stock", at: [{ variantId: seeded.variant.id, locationId }] }, { prisma: db });
 }
 
 async function listingsOf(db: PrismaClient, seeded: Seeded) {
@@ -112,12 +112,12 @@ describe("recomputing a shop's stale listings", () => {
     expect(await quantities()).toEqual([13, 12]);
 
     await prisma.product.update({ where: { id: seeded.product.id }, data: { status: "UNLISTED" } });
-    await markChannelsStale(prisma, seeded.shopId);
+    await markChanged(seeded.shopId, { kind: "channels" }, { prisma });
     await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
     expect(await quantities()).toEqual([13, 12]);
 
     await prisma.product.update({ where: { id: seeded.product.id }, data: { status: "DRAFT" } });
-    await markChannelsStale(prisma, seeded.shopId);
+    await markChanged(seeded.shopId, { kind: "channels" }, { prisma });
     await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
     expect(await quantities()).toEqual([0, 0]);
     const { onAmazon } = await listingsOf(prisma, seeded);
@@ -130,7 +130,7 @@ describe("recomputing a shop's stale listings", () => {
     await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
     const before = await listingsOf(prisma, seeded);
 
-    await markChannelsStale(prisma, seeded.shopId);
+    await markChanged(seeded.shopId, { kind: "channels" }, { prisma });
     const flushes = recordFlushes();
     const result = await recomputeStaleListings(seeded.shopId, { requestFlush: flushes.requestFlush });
 
@@ -220,7 +220,7 @@ describe("recomputing a shop's stale listings", () => {
 
     // When the merchant allows violations on that edge, the same price goes out
     await prisma.parityEdge.update({ where: { id: edge.id }, data: { allowViolations: true } });
-    await markChannelsStale(prisma, shopId);
+    await markChanged(shopId, { kind: "channels" }, { prisma });
     const released = await recomputeStaleListings(shopId, { requestFlush: flushes.requestFlush });
     const after = (await listingsOf(prisma, seeded)).onEbay;
     expect([after.syncState, after.syncMessage, after.desiredVersion, after.desiredPriceCents]).toEqual(["PENDING", null, 1, 1800]);

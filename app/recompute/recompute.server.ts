@@ -27,7 +27,7 @@ import {
   velocityWindowDays,
 } from "./inputs";
 
-// The recompute service: a shop's stale listings (Listing.staleSince set by app/anchor/stale.server)
+// The recompute service: a shop's stale listings (Listing.staleSince set through noteChange, index.server.ts)
 // through the engine into their desired state, the outbox the channel workers push.
 //
 // Per batch the inputs are loaded in one query per table for the whole batch, never per listing,

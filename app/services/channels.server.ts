@@ -2,7 +2,7 @@ import type { ChannelKind, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { connectorForChannel, readsOrderNotifications } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
-import { markChannelsStale, requestRecompute } from "~/anchor/stale.server";
+import { noteChange } from "~/recompute/index.server";
 import { sealCredentials } from "~/lib/secrets.server";
 import { scheduleOrderImport, stopOrderImport } from "~/sync/jobs.server";
 import { recordAudit } from "./audit.server";
@@ -132,8 +132,7 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
       await prisma.channel.update({ where: { id: channel.id }, data: { status: "CONNECTED", statusReason: null } });
       if (channel.credentialsCiphertext) await scheduleOrderImport(channel);
       // Whatever changed while paused goes out now.
-      await markChannelsStale(prisma, shopId, [channel.id]);
-      await requestRecompute(shopId);
+      await noteChange(shopId, { kind: "channels", channelIds: [channel.id] }, { prisma });
       break;
     case "disconnect":
       // Credentials are erased at once; listings and history stay for the record.
@@ -143,8 +142,7 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
     case "priority":
       await prisma.channel.update({ where: { id: channel.id }, data: { priority: change.priority } });
       // Throttling gives the last units by priority: every channel's share may move.
-      await markChannelsStale(prisma, shopId);
-      await requestRecompute(shopId);
+      await noteChange(shopId, { kind: "channels" }, { prisma });
       break;
   }
   await recordAudit(prisma, { shopId, actor, action: `channel.${change.intent}`, subjectType: "channel", subjectId: channel.id, details: change });

@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
-import { markVariantsStale, requestRecompute } from "~/anchor/stale.server";
+import { noteChange } from "~/recompute/index.server";
 import { recordAudit } from "./audit.server";
 import { NotFoundForShop } from "./locations.server";
 import { shopIdOf } from "./rules.server";
@@ -133,8 +133,7 @@ export async function recomputeVariant(shopDomain: string, variantId: string, ac
   const shopId = await shopIdOf(prisma, shopDomain);
   const variant = await prisma.variant.findFirst({ where: { id: variantId, shopId }, select: { id: true, sku: true } });
   if (!variant) throw new NotFoundForShop("Variant");
-  const marked = await markVariantsStale(prisma, shopId, [variant.id]);
-  if (marked > 0) await requestRecompute(shopId);
+  const marked = await noteChange(shopId, { kind: "catalog", variantIds: [variant.id] }, { prisma });
   await recordAudit(prisma, { shopId, actor, action: "variant.recompute_requested", subjectType: "variant", subjectId: variant.id, details: { sku: variant.sku, listings: marked } });
   return marked;
 }

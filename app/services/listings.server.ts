@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
-import { requestRecompute } from "~/anchor/stale.server";
+import { requestRecompute } from "~/recompute/index.server";
 import { recomputeContent } from "~/content/content.server";
 import type { Queues } from "~/queues.server";
 import { recordAudit } from "./audit.server";

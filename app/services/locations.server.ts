@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
-import { markChannelsStale, requestRecompute } from "~/anchor/stale.server";
+import { noteChange } from "~/recompute/index.server";
 import { recordAudit } from "./audit.server";
 
 // The mirrored locations and the merchant's settings on them: which count towards what is sold
@@ -74,5 +74,5 @@ export async function updateLocationSettings(shopDomain: string, input: Location
   ]);
   await recordAudit(prisma, { shopId: shop.id, actor, action: "location.settings_changed", subjectType: "location", subjectId: location.id, details: { name: location.name, ...input } });
   // What a location counts towards changes every channel's pool.
-  if ((await markChannelsStale(prisma, shop.id)) > 0) await requestRecompute(shop.id);
+  await noteChange(shop.id, { kind: "channels" }, { prisma });
 }

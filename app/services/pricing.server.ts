@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient, PriceRounding as DbRounding, RuleScope as DbRuleScope } from "@prisma/client";
 import { parityHeldAlertKey, resolveAlertByKey } from "~/alerts/events.server";
 import defaultPrisma from "~/db.server";
-import { markChannelsStale, markVariantsStale, requestRecompute } from "~/anchor/stale.server";
+import { noteChange } from "~/recompute/index.server";
 import { money } from "~/engine/explain";
 import { parityViolation, type ParityEdge } from "~/engine/parity";
 import { validateParityEdge, validatePriceRule } from "~/engine/validate";
@@ -247,7 +247,7 @@ export async function setVariantMap(shopDomain: string, form: Record<string, unk
   const mapCents = map ?? null;
   await prisma.variant.update({ where: { id: variant.id }, data: { mapCents } });
   await recordAudit(prisma, { shopId, actor, action: "variant.map_changed", subjectType: "variant", subjectId: variant.id, details: { sku, mapCents, before: variant.mapCents } });
-  if ((await markVariantsStale(prisma, shopId, [variant.id])) > 0) await requestRecompute(shopId);
+  await noteChange(shopId, { kind: "catalog", variantIds: [variant.id] }, { prisma });
   return null;
 }
 
@@ -278,7 +278,7 @@ export async function saveParityEdge(shopDomain: string, form: Record<string, un
   });
   await recordAudit(prisma, { shopId, actor, action: "parity_edge.saved", subjectType: "parity_edge", subjectId: edge.id, details: { watcherId, watchedId, ...settings } });
   // Holds are judged on both ends of the edge.
-  if ((await markChannelsStale(prisma, shopId, [watcherId, watchedId])) > 0) await requestRecompute(shopId);
+  await noteChange(shopId, { kind: "channels", channelIds: [watcherId, watchedId] }, { prisma });
   return null;
 }
 
@@ -288,7 +288,7 @@ export async function deleteParityEdge(shopDomain: string, edgeId: string, actor
   if (!edge) throw new NotFoundForShop("Parity edge");
   await prisma.parityEdge.delete({ where: { id: edge.id } });
   await recordAudit(prisma, { shopId, actor, action: "parity_edge.deleted", subjectType: "parity_edge", subjectId: edge.id, details: { watcherId: edge.watcherId, watchedId: edge.watchedId } });
-  if ((await markChannelsStale(prisma, shopId, [edge.watcherId, edge.watchedId])) > 0) await requestRecompute(shopId);
+  await noteChange(shopId, { kind: "channels", channelIds: [edge.watcherId, edge.watchedId] }, { prisma });
 }
 
 // ---------------------------------------------------------------- held pushes

@@ -1,6 +1,6 @@
 import type { DiscountKind as DbDiscountKind, Prisma, PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
-import { markVariantsStale, requestRecompute } from "~/anchor/stale.server";
+import { noteChange } from "~/recompute/index.server";
 import { type PromotionChecklist, promotionChecklist, promotionLaunchDecision, type PromotionVariant } from "~/engine/promotion";
 import { salesVelocity, type Sale } from "~/engine/velocity";
 import { validatePromotion } from "~/engine/validate";
@@ -258,7 +258,7 @@ export async function launchPromotion(shopDomain: string, form: Record<string, u
     subjectId: promotion.id,
     details: { name: promotion.name, status, verdict: checklist.verdict, reasons: checklist.reasons, ...(overridden ? { overrideReason: reason } : {}) },
   });
-  if ((await markVariantsStale(prisma, shopId, promotion.variants.map((v) => v.variantId))) > 0) await requestRecompute(shopId);
+  await noteChange(shopId, { kind: "catalog", variantIds: promotion.variants.map((v) => v.variantId) }, { prisma });
   return { status, reason: decision.reason };
 }
 
@@ -282,5 +282,5 @@ export async function endPromotion(shopDomain: string, promotionId: string, acto
   const results = { endedAt: now.toISOString(), endedBy: actor, unitsSold: sold._sum.quantity ?? 0, projectedUnits: projected };
   await prisma.promotion.update({ where: { id: promotion.id }, data: { status, results } });
   await recordAudit(prisma, { shopId, actor, action: status === "ENDED" ? "promotion.ended" : "promotion.cancelled", subjectType: "promotion", subjectId: promotion.id, details: { name: promotion.name, ...results } });
-  if (status === "ENDED" && (await markVariantsStale(prisma, shopId, variantIds)) > 0) await requestRecompute(shopId);
+  if (status === "ENDED") await noteChange(shopId, { kind: "catalog", variantIds }, { prisma });
 }

@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient, type RuleScope as DbRuleScope } from "@prisma/client";
 import defaultPrisma from "~/db.server";
-import { markChannelsStale, requestRecompute } from "~/anchor/stale.server";
+import { noteChange } from "~/recompute/index.server";
 import { DEFAULT_RISK_MULTIPLIERS } from "~/engine/defaults";
 import { explanationText } from "~/engine/explain";
 import { type FieldError, validateBufferRule, validateChannel } from "~/engine/validate";
@@ -203,7 +203,7 @@ export async function saveChannelThrottling(shopDomain: string, form: Record<str
     details: { name: channel.name, priority, riskMultiplier, lowStockThreshold, untrackedQuantity, before: { priority: channel.priority, settings: settingsOf(channel.settings) } },
   });
   // Priority and thresholds decide which channel keeps the last units, so every channel may move.
-  if ((await markChannelsStale(prisma, shopId)) > 0) await requestRecompute(shopId);
+  await noteChange(shopId, { kind: "channels" }, { prisma });
   return null;
 }
 
@@ -320,8 +320,7 @@ export async function deleteBufferRule(shopDomain: string, ruleId: string, actor
 export async function markRuleChannelsStale(prisma: PrismaClient, shopId: string, channelIds: readonly (string | null | undefined)[]): Promise<void> {
   const all = channelIds.some((id) => id === null);
   const ids = [...new Set(channelIds.filter((id): id is string => typeof id === "string"))];
-  const marked = await markChannelsStale(prisma, shopId, all ? undefined : ids);
-  if (marked > 0) await requestRecompute(shopId);
+  await noteChange(shopId, { kind: "channels", channelIds: all ? undefined : ids }, { prisma });
 }
 
 // ---------------------------------------------------------------- preview

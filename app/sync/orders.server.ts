@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { adminClientForShop, type AdminClient } from "~/anchor/admin-client.server";
-import { markStockChangeStale, requestRecompute } from "~/anchor/stale.server";
+import { markChanged, requestRecompute } from "~/recompute/index.server";
 import { adjustAnchorInventory, shippingLocationFor } from "~/anchor/writeback.server";
 import { watchPromotionReserves } from "~/alerts/promotion-reserve.server";
 import { raiseAlert } from "~/alerts/raise.server";
@@ -155,7 +155,7 @@ async function recordOrder(prisma: PrismaClient, admin: AdminClient, channel: Ch
     }
     const adjustment = await adjustAnchorInventory(admin, { shopId: channel.shopId, sourceKey: `channel-order-line:${line.id}`, variantId, locationId, delta: order.cancelled ? line.quantity : -line.quantity }, prisma);
     if (adjustment.state !== "APPLIED") failed = true;
-    await markStockChangeStale(prisma, channel.shopId, [variantId], locationId);
+    await markChanged(channel.shopId, { kind: "stock", at: [{ variantId, locationId }] }, { prisma });
     if (order.cancelled) continue;
     // What the anchor had for this line: Shopify's own count at the shipping location, read from
     // the write-back's answer (exact however many orders are recorded at once, since Shopify

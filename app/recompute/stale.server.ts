@@ -62,34 +62,24 @@ export async function retryingDeadlocks<T>(mark: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Marks the listings a stock change of `variantIds` at `locationId` can move (see above). */
-export async function markStockChangeStale(
-  prisma: PrismaClient,
-  shopId: string,
-  variantIds: string[],
-  locationId: string | null,
-): Promise<number> {
-  if (variantIds.length === 0) return 0;
-  return retryingDeadlocks(() => prisma.$executeRawUnsafe(MARK_STOCK_CHANGES_STALE, shopId, variantIds, variantIds.map(() => locationId)));
-}
+/** Above this many (variant, location) pairs a mark goes through the plain SQL pool (see markStock). */
+const PRISMA_MARK_MAX = 200;
 
 /**
- * The same for a whole import batch of (variant, location) changes, in one statement. It goes
- * through plain SQL like the batch upserts: thousands of ids per statement through Prisma's
- * driver adapter cost more time and memory than the statement itself.
+ * Marks the listings stock changes of (variant, location) pairs can move (see above). A null
+ * location stands for any change of the variant. A whole import batch goes through plain SQL like
+ * the batch upserts: thousands of ids per statement through Prisma's driver adapter cost more time
+ * and memory than the statement itself.
  */
-export async function markStockChangesStale(shopId: string, changes: { variantId: string; locationId: string | null }[]): Promise<void> {
-  if (changes.length === 0) return;
-  await retryingDeadlocks(() => sqlFor().rows(MARK_STOCK_CHANGES_STALE, [shopId, changes.map((c) => c.variantId), changes.map((c) => c.locationId)]));
-}
-
-/** Every listing of these variants (a price, status or content change), bundles included. */
-export async function markVariantsStale(prisma: PrismaClient, shopId: string, variantIds: string[]): Promise<number> {
-  return markStockChangeStale(prisma, shopId, variantIds, null);
+export async function markStock(prisma: PrismaClient, shopId: string, at: { variantId: string; locationId: string | null }[]): Promise<number> {
+  if (at.length === 0) return 0;
+  const params = [shopId, at.map((c) => c.variantId), at.map((c) => c.locationId)] as const;
+  if (at.length > PRISMA_MARK_MAX) return retryingDeadlocks(() => sqlFor().execute(MARK_STOCK_CHANGES_STALE, [...params]));
+  return retryingDeadlocks(() => prisma.$executeRawUnsafe(MARK_STOCK_CHANGES_STALE, ...params));
 }
 
 /** Every listing of the shop, or of some channels (a rule, location or channel setting changed). */
-export async function markChannelsStale(prisma: PrismaClient, shopId: string, channelIds?: string[]): Promise<number> {
+export async function markChannels(prisma: PrismaClient, shopId: string, channelIds?: string[]): Promise<number> {
   const { count } = await retryingDeadlocks(() =>
     prisma.listing.updateMany({
       where: { shopId, ...(channelIds ? { channelId: { in: channelIds } } : {}) },
