@@ -6,26 +6,8 @@ import { sqlFor, type Sql } from "~/lib/sql.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
 import { requestFlush as queueFlush } from "~/sync/jobs.server";
 import { computeListing, type ComputedListing, decide, type Decision, type SiblingPrice, type StoredListing } from "./desired";
-import {
-  type AllocationRuleRow,
-  batchInputsFromRows,
-  type BufferRuleRow,
-  type BundleComponentRow,
-  channelFromRow,
-  type ChannelRow,
-  type LevelRow,
-  type LocationExclusionRow,
-  locationsFromRows,
-  type LocationRow,
-  parityEdgeFromRow,
-  type ParityEdgeRow,
-  type PriceRuleRow,
-  type PromotionRow,
-  type SalesRow,
-  type ShopInputs,
-  type VariantRow,
-  velocityWindowDays,
-} from "./inputs";
+import { batchInputsFromRows, type ShopInputs } from "./inputs";
+import { type EngineRows, loadEngineRows, loadShopInputs } from "./load-inputs.server";
 
 // The recompute service: a shop's stale listings (Listing.staleSince set through noteChange, index.server.ts)
 // through the engine into their desired state, the outbox the channel workers push.
@@ -74,34 +56,6 @@ export interface RecomputeResult {
 
 // ---------------------------------------------------------------- loading
 
-async function loadShopInputs(sql: Sql, shopId: string): Promise<ShopInputs | null> {
-  const [shop] = await sql.rows<{ settings: unknown }>(`SELECT settings FROM "Shop" WHERE id = $1`, [shopId]);
-  if (!shop) return null;
-  const [channelRows, locationRows, exclusions, edgeRows] = await Promise.all([
-    sql.rows<ChannelRow>(`SELECT id, kind::text AS kind, name, priority, settings FROM "Channel" WHERE "shopId" = $1`, [shopId]),
-    sql.rows<LocationRow>(
-      `SELECT id, name, saleable, "isActive", "isDropShip", "vendorShareBps" FROM "Location" WHERE "shopId" = $1`,
-      [shopId],
-    ),
-    sql.rows<LocationExclusionRow>(
-      `SELECT "locationId", "channelId" FROM "LocationChannel" WHERE "shopId" = $1 AND NOT eligible`,
-      [shopId],
-    ),
-    sql.rows<ParityEdgeRow>(
-      `SELECT "watcherId", "watchedId", "toleranceBps", "toleranceCents", "includeShipping", "includeCoupons", "allowViolations"
-       FROM "ParityEdge" WHERE "shopId" = $1`,
-      [shopId],
-    ),
-  ]);
-  const channels = new Map(channelRows.map((row) => [row.id, channelFromRow(row)]));
-  return {
-    channels,
-    locations: locationsFromRows(locationRows, exclusions, [...channels.keys()]),
-    parityEdges: edgeRows.map(parityEdgeFromRow),
-    velocityWindowDays: velocityWindowDays(shop.settings),
-  };
-}
-
 interface StaleRef {
   id: string;
   variantId: string;
@@ -138,16 +92,8 @@ export function batchesByVariant(refs: readonly StaleRef[], size: number): strin
   return batches;
 }
 
-interface BatchRows {
+interface BatchRows extends EngineRows {
   listings: StoredListing[];
-  variants: VariantRow[];
-  levels: LevelRow[];
-  components: BundleComponentRow[];
-  bufferRules: BufferRuleRow[];
-  allocationRules: AllocationRuleRow[];
-  priceRules: PriceRuleRow[];
-  promotions: PromotionRow[];
-  sales: SalesRow[];
   siblings: SiblingPrice[];
 }
 
@@ -159,61 +105,8 @@ async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: S
     [shopId, listingIds],
   );
   const listedVariantIds = [...new Set(listings.map((l) => l.variantId))];
-  const components = await sql.rows<BundleComponentRow>(
-    `SELECT "bundleId", "componentId", "unitsPerBundle" FROM "BundleComponent" WHERE "shopId" = $1 AND "bundleId" = ANY($2::text[])`,
-    [shopId, listedVariantIds],
-  );
-  const variantIds = [...new Set([...listedVariantIds, ...components.map((c) => c.componentId)])];
-  const nowText = now.toISOString();
-
-  const [variants, levels, promotions, sales, siblings] = await Promise.all([
-    sql.rows<VariantRow>(
-      `SELECT v.id, v."productId", COALESCE(v.sku, p.title || ' ' || v.title) AS name, v."priceCents", v."mapCents", v.discontinued,
-              v."releaseAt" AT TIME ZONE 'UTC' AS "releaseAt", v."isBundle", p.tags, p.status::text AS "productStatus", i.tracked, i."costCents"
-       FROM "Variant" v JOIN "Product" p ON p.id = v."productId"
-       LEFT JOIN "InventoryItem" i ON i."variantId" = v.id
-       WHERE v."shopId" = $1 AND v.id = ANY($2::text[])`,
-      [shopId, variantIds],
-    ),
-    sql.rows<LevelRow>(
-      `SELECT i."variantId", l."locationId", l.available
-       FROM "InventoryLevel" l JOIN "InventoryItem" i ON i.id = l."inventoryItemId"
-       WHERE l."shopId" = $1 AND i."shopId" = $1 AND i."variantId" = ANY($2::text[])`,
-      [shopId, variantIds],
-    ),
-    // Only promotions that can hold units now or later; what each already sold of the variant on
-    // its own channels (Shopify-store sales count for its Shopify channels) is no longer held.
-    sql.rows<PromotionRow>(
-      `SELECT p.id AS "promotionId", pv."variantId", p.name, p.status::text AS status,
-              p."startsAt" AT TIME ZONE 'UTC' AS "startsAt", p."endsAt" AT TIME ZONE 'UTC' AS "endsAt",
-              p."exclusiveReserve" AS exclusive, COALESCE(pv."reserveUnits", p."reserveUnits") AS "reserveUnits",
-              COALESCE(pc.ids, '{}') AS "channelIds",
-              COALESCE((SELECT SUM(s.quantity) FROM "Sale" s
-                        WHERE s."shopId" = $1 AND s."variantId" = pv."variantId"
-                          AND s."soldAt" >= p."startsAt" AND s."soldAt" < p."endsAt"
-                          AND (s."channelId" = ANY(pc.ids) OR (s."channelId" IS NULL AND pc.shopify))), 0)::int AS "soldUnits"
-       FROM "PromotionVariant" pv
-       JOIN "Promotion" p ON p.id = pv."promotionId" AND p."shopId" = $1
-       LEFT JOIN LATERAL (
-         SELECT array_agg(x."channelId") AS ids, bool_or(c.kind = 'SHOPIFY') AS shopify
-         FROM "PromotionChannel" x JOIN "Channel" c ON c.id = x."channelId"
-         WHERE x."promotionId" = p.id AND x."shopId" = $1
-       ) pc ON true
-       WHERE pv."shopId" = $1 AND pv."variantId" = ANY($2::text[])
-         AND p.status IN ('READY', 'RUNNING', 'PAUSED') AND p."endsAt" > ($3::timestamptz AT TIME ZONE 'UTC')`,
-      [shopId, variantIds, nowText],
-    ),
-    sql.rows<SalesRow>(
-      `SELECT "variantId", "channelId",
-              FLOOR(EXTRACT(EPOCH FROM ($3::timestamptz - ("soldAt" AT TIME ZONE 'UTC'))) / 86400)::int AS "ageDays",
-              SUM(quantity)::int AS units
-       FROM "Sale"
-       WHERE "shopId" = $1 AND "variantId" = ANY($2::text[])
-         AND "soldAt" <= ($3::timestamptz AT TIME ZONE 'UTC')
-         AND "soldAt" > ($3::timestamptz AT TIME ZONE 'UTC') - make_interval(days => $4::int)
-       GROUP BY 1, 2, 3`,
-      [shopId, variantIds, nowText, shop.velocityWindowDays],
-    ),
+  const [rows, siblings] = await Promise.all([
+    loadEngineRows(sql, shopId, listings, shop, now),
     shop.parityEdges.length === 0
       ? Promise.resolve([])
       : sql.rows<SiblingPrice>(
@@ -222,33 +115,7 @@ async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: S
           [shopId, listedVariantIds],
         ),
   ]);
-
-  // Rules: every channel/tag/collection-wide rule, and the product, variant and listing rules of
-  // this batch only.
-  const productIds = [...new Set(variants.map((v) => v.productId))];
-  const scopeValues = [...variantIds, ...productIds, ...listings.map((l) => l.id)];
-  const ruleFilter = `"shopId" = $1 AND (scope IN ('CHANNEL', 'TAG', 'COLLECTION') OR "scopeValue" = ANY($2::text[]))`;
-  const [bufferRules, allocationRules, priceRules] = await Promise.all([
-    sql.rows<BufferRuleRow>(
-      `SELECT id, "channelId", scope::text AS scope, "scopeValue", kind::text AS kind, units, "percentBps",
-              "leadTimeDays"::text AS "leadTimeDays", "safetyStock", "riskMultiplier"::text AS "riskMultiplier", "lowStockThreshold"
-       FROM "BufferRule" WHERE ${ruleFilter}`,
-      [shopId, scopeValues],
-    ),
-    sql.rows<AllocationRuleRow>(
-      `SELECT id, "channelId", scope::text AS scope, "scopeValue", kind::text AS kind, units, "percentBps", "locationId"
-       FROM "AllocationRule" WHERE ${ruleFilter}`,
-      [shopId, scopeValues],
-    ),
-    sql.rows<PriceRuleRow>(
-      `SELECT id, "channelId", scope::text AS scope, "scopeValue", "differentialBps", "differentialCents", rounding::text AS rounding,
-              "mapIsAnchor", "feeBps", "fixedFeeCents", "shippingCents", "minMarginBps"
-       FROM "PriceRule" WHERE ${ruleFilter}`,
-      [shopId, scopeValues],
-    ),
-  ]);
-
-  return { listings, variants, levels, components, bufferRules, allocationRules, priceRules, promotions, sales, siblings };
+  return { ...rows, listings, siblings };
 }
 
 // ---------------------------------------------------------------- writing

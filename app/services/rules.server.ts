@@ -6,21 +6,9 @@ import { explanationText } from "~/engine/explain";
 import { type FieldError, validateBufferRule, validateChannel } from "~/engine/validate";
 import type { ChannelKind } from "~/engine/types";
 import { computeListing } from "~/recompute/desired";
-import {
-  type AllocationRuleRow,
-  batchInputsFromRows,
-  type BufferRuleRow,
-  type BundleComponentRow,
-  channelFromRow,
-  type LevelRow,
-  locationsFromRows,
-  type PriceRuleRow,
-  type PromotionRow,
-  type SalesRow,
-  type ShopInputs,
-  type VariantRow,
-  velocityWindowDays,
-} from "~/recompute/inputs";
+import { batchInputsFromRows, type BufferRuleRow } from "~/recompute/inputs";
+import { loadEngineRows, loadShopInputs } from "~/recompute/load-inputs.server";
+import { sqlFor } from "~/lib/sql.server";
 import type { FieldErrors } from "~/lib/forms";
 import { recordAudit } from "./audit.server";
 import { NotFoundForShop } from "./locations.server";
@@ -31,7 +19,6 @@ import { NotFoundForShop } from "./locations.server";
 // validation (app/engine/validate.ts), so the screen shows exactly the engine's message on the
 // field, and every change marks the listings it can move stale so the engine recomputes them.
 
-const DAY_MS = 86_400_000;
 
 export async function shopIdOf(prisma: PrismaClient, shopDomain: string): Promise<string> {
   return (await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } })).id;
@@ -374,8 +361,8 @@ export async function previewBufferRule(shopDomain: string, form: Record<string,
       select: { id: true, channelId: true, variantId: true, channelSku: true, desiredQuantity: true, channel: { select: { name: true } }, variant: { select: { title: true, product: { select: { title: true } } } } },
     }),
   ]);
-  const current = await engineQuantities(prisma, shopId, listings, now);
-  const proposed = await engineQuantities(prisma, shopId, listings, now, (rules) => [...rules.filter((r) => r.id !== row.id), row]);
+  const current = await engineQuantities(shopId, listings, now);
+  const proposed = await engineQuantities(shopId, listings, now, (rules) => [...rules.filter((r) => r.id !== row.id), row]);
   const rows = listings.map((l) => ({
     listingId: l.id,
     sku: l.channelSku,
@@ -402,7 +389,6 @@ export interface EngineAnswer {
  * stores desired states.
  */
 export async function engineQuantities(
-  prisma: PrismaClient,
   shopId: string,
   listings: readonly { id: string; channelId: string; variantId: string }[],
   now: Date,
@@ -410,8 +396,11 @@ export async function engineQuantities(
 ): Promise<Map<string, EngineAnswer>> {
   const answers = new Map<string, EngineAnswer>();
   if (listings.length === 0) return answers;
-  const shop = await shopInputs(prisma, shopId);
-  const rows = await batchRows(prisma, shopId, listings, shop, now);
+  // The recompute job's own loader: a preview computes from exactly what a push would.
+  const sql = sqlFor();
+  const shop = await loadShopInputs(sql, shopId);
+  if (!shop) return answers;
+  const rows = await loadEngineRows(sql, shopId, listings, shop, now);
   const shopifyChannelIds = [...shop.channels.values()].filter((c) => c.kind === "shopify").map((c) => c.id);
   const batch = batchInputsFromRows({ ...rows, bufferRules: changeBufferRules(rows.bufferRules), now, shopifyChannelIds });
   for (const listing of listings) {
@@ -419,118 +408,4 @@ export async function engineQuantities(
     if (answer) answers.set(listing.id, { quantity: answer.quantity, priceCents: answer.priceCents, explanation: explanationText(answer.explanation.quantity) });
   }
   return answers;
-}
-
-async function shopInputs(prisma: PrismaClient, shopId: string): Promise<ShopInputs> {
-  const [shop, channels, locations, exclusions, edges] = await Promise.all([
-    prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } }),
-    prisma.channel.findMany({ where: { shopId }, select: { id: true, kind: true, name: true, priority: true, settings: true } }),
-    prisma.location.findMany({ where: { shopId }, select: { id: true, name: true, saleable: true, isActive: true, isDropShip: true, vendorShareBps: true } }),
-    prisma.locationChannel.findMany({ where: { shopId, eligible: false }, select: { locationId: true, channelId: true } }),
-    prisma.parityEdge.findMany({ where: { shopId }, select: { watcherId: true, watchedId: true, toleranceBps: true, toleranceCents: true, includeShipping: true, includeCoupons: true, allowViolations: true } }),
-  ]);
-  const channelMap = new Map(channels.map((row) => [row.id, channelFromRow(row)]));
-  return {
-    channels: channelMap,
-    locations: locationsFromRows(locations, exclusions, [...channelMap.keys()]),
-    parityEdges: edges,
-    velocityWindowDays: velocityWindowDays(shop.settings),
-  };
-}
-
-async function batchRows(prisma: PrismaClient, shopId: string, listings: readonly { id: string; variantId: string }[], shop: ShopInputs, now: Date) {
-  const listed = [...new Set(listings.map((l) => l.variantId))];
-  const components: BundleComponentRow[] = await prisma.bundleComponent.findMany({
-    where: { shopId, bundleId: { in: listed } },
-    select: { bundleId: true, componentId: true, unitsPerBundle: true },
-  });
-  const variantIds = [...new Set([...listed, ...components.map((c) => c.componentId)])];
-  const since = new Date(now.getTime() - shop.velocityWindowDays * DAY_MS);
-  const [variants, levels, promotionVariants, sales] = await Promise.all([
-    prisma.variant.findMany({
-      where: { shopId, id: { in: variantIds } },
-      include: { product: { select: { title: true, tags: true, status: true } }, inventoryItem: { select: { tracked: true, costCents: true } } },
-    }),
-    prisma.inventoryLevel.findMany({ where: { shopId, inventoryItem: { variantId: { in: variantIds } } }, select: { locationId: true, available: true, inventoryItem: { select: { variantId: true } } } }),
-    prisma.promotionVariant.findMany({
-      where: { shopId, variantId: { in: variantIds }, promotion: { status: { in: ["READY", "RUNNING", "PAUSED"] }, endsAt: { gt: now } } },
-      include: { promotion: { include: { channels: { include: { channel: { select: { kind: true } } } } } } },
-    }),
-    prisma.sale.findMany({ where: { shopId, variantId: { in: variantIds }, soldAt: { gt: since, lte: now } }, select: { variantId: true, channelId: true, soldAt: true, quantity: true } }),
-  ]);
-  const productIds = [...new Set(variants.map((v) => v.productId))];
-  const scopeValues = [...variantIds, ...productIds, ...listings.map((l) => l.id)];
-  const ruleWhere = { shopId, OR: [{ scope: { in: ["CHANNEL", "TAG", "COLLECTION"] as DbRuleScope[] } }, { scopeValue: { in: scopeValues } }] };
-  const [bufferRules, allocationRules, priceRules] = await Promise.all([
-    prisma.bufferRule.findMany({ where: ruleWhere }),
-    prisma.allocationRule.findMany({ where: ruleWhere }),
-    prisma.priceRule.findMany({ where: ruleWhere }),
-  ]);
-
-  const promotions: PromotionRow[] = [];
-  for (const pv of promotionVariants) {
-    const p = pv.promotion;
-    const channelIds = p.channels.map((c) => c.channelId);
-    const shopifyToo = p.channels.some((c) => c.channel.kind === "SHOPIFY");
-    // What the promotion already sold of this variant on its own channels is no longer held.
-    const sold = await prisma.sale.aggregate({
-      where: { shopId, variantId: pv.variantId, soldAt: { gte: p.startsAt, lt: p.endsAt }, OR: [{ channelId: { in: channelIds } }, ...(shopifyToo ? [{ channelId: null }] : [])] },
-      _sum: { quantity: true },
-    });
-    promotions.push({
-      promotionId: p.id,
-      variantId: pv.variantId,
-      name: p.name,
-      status: p.status,
-      startsAt: p.startsAt,
-      endsAt: p.endsAt,
-      exclusive: p.exclusiveReserve,
-      reserveUnits: pv.reserveUnits ?? p.reserveUnits,
-      soldUnits: sold._sum.quantity ?? 0,
-      channelIds,
-    });
-  }
-  const salesBuckets = new Map<string, SalesRow>();
-  for (const s of sales) {
-    const ageDays = Math.floor((now.getTime() - s.soldAt.getTime()) / DAY_MS);
-    const key = `${s.variantId}|${s.channelId}|${ageDays}`;
-    const bucket = salesBuckets.get(key);
-    if (bucket) bucket.units += s.quantity;
-    else salesBuckets.set(key, { variantId: s.variantId, channelId: s.channelId, ageDays, units: s.quantity });
-  }
-
-  const variantRows: VariantRow[] = variants.map((v) => ({
-    id: v.id,
-    productId: v.productId,
-    name: v.sku ?? `${v.product.title} ${v.title}`,
-    priceCents: v.priceCents,
-    mapCents: v.mapCents,
-    discontinued: v.discontinued,
-    releaseAt: v.releaseAt,
-    isBundle: v.isBundle,
-    tags: v.product.tags,
-    productStatus: v.product.status,
-    tracked: v.inventoryItem?.tracked ?? null,
-    costCents: v.inventoryItem?.costCents ?? null,
-  }));
-  const levelRows: LevelRow[] = levels.map((l) => ({ variantId: l.inventoryItem.variantId, locationId: l.locationId, available: l.available }));
-  const bufferRows: BufferRuleRow[] = bufferRules.map((r) => ({
-    ...r,
-    scope: r.scope,
-    kind: r.kind,
-    leadTimeDays: r.leadTimeDays === null ? null : r.leadTimeDays.toString(),
-    riskMultiplier: r.riskMultiplier === null ? null : r.riskMultiplier.toString(),
-  }));
-  const allocationRows: AllocationRuleRow[] = allocationRules;
-  const priceRows: PriceRuleRow[] = priceRules;
-  return {
-    variants: variantRows,
-    levels: levelRows,
-    components,
-    bufferRules: bufferRows,
-    allocationRules: allocationRows,
-    priceRules: priceRows,
-    promotions,
-    sales: [...salesBuckets.values()],
-  };
 }
