@@ -1,5 +1,6 @@
 import type { Alert, AlertRoute, PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
+import { AnchorlineError, isRetryable } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import { recordAudit } from "~/services/audit.server";
 import { alertLink, renderAlertEmail, renderAlertSlack, renderDigestEmail, renderDigestSlack, type DigestEntry, type EmailMessage, type SlackMessage } from "./message";
@@ -19,9 +20,12 @@ export interface DeliveryOutcome {
   failed: { routeId: string; error: Error }[];
 }
 
-export class AlertDeliveryFailed extends Error {
+/** Retryable while any failed route may heal (a mail server down, Slack's 5xx); only the routes still owed are sent again. */
+export class AlertDeliveryFailed extends AnchorlineError {
   constructor(readonly failures: { routeId: string; error: Error }[]) {
-    super(`alert delivery failed for ${failures.length} route(s): ${failures.map((f) => f.error.message).join("; ")}`);
+    super(`alert delivery failed for ${failures.length} route(s): ${failures.map((f) => f.error.message).join("; ")}`, {
+      retryable: failures.some((f) => isRetryable(f.error)),
+    });
     this.name = "AlertDeliveryFailed";
   }
 }

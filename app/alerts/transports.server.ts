@@ -1,6 +1,7 @@
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { z } from "zod";
+import { UpstreamError } from "~/lib/errors";
 import type { EmailMessage, SlackMessage } from "./message";
 
 // The two ways an alert leaves Anchorline. Both throw on any failure (refused connection, SMTP
@@ -58,12 +59,10 @@ export async function sendEmail(to: string[], message: EmailMessage, settings: S
   }
 }
 
-export class SlackDeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | null,
-  ) {
-    super(message);
+/** Slack's answer decides: 429 and 5xx heal with time; 400, 403, 404 and 410 (a revoked or archived webhook) do not. */
+export class SlackDeliveryError extends UpstreamError {
+  constructor(message: string, status: number | null) {
+    super(message, { status: status ?? undefined });
     this.name = "SlackDeliveryError";
   }
 }

@@ -2,6 +2,7 @@ import { ClientError, GraphQLClient } from "graphql-request";
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { env } from "~/lib/env.server";
+import { retryableStatus, UpstreamError } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import { apiVersionForAdmin } from "./api-version";
 
@@ -31,12 +32,16 @@ interface GraphQLErrorLike {
   extensions?: { code?: string };
 }
 
-export class ShopifyAdminError extends Error {
+/**
+ * Shopify's Admin API failed the call, or cannot be called for the shop: `retryable` is false when
+ * Shopify refused the query or the token, and when there is no offline session to call with.
+ */
+export class ShopifyAdminError extends UpstreamError {
   constructor(
     message: string,
     readonly details: { status?: number; errors?: GraphQLErrorLike[]; retryable: boolean },
   ) {
-    super(message);
+    super(message, { status: details.status, retryable: details.retryable });
     this.name = "ShopifyAdminError";
   }
 }
@@ -94,7 +99,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
           attempt--;
           continue;
         }
-        const retryable = status === undefined || status === 429 || status >= 500;
+        const retryable = retryableStatus(status);
         if (!retryable || attempt >= maxAttempts) {
           throw new ShopifyAdminError(`Shopify Admin API ${status ?? "network"} error for ${options.shopDomain}`, { status, retryable });
         }
@@ -175,7 +180,7 @@ export function offlineTokenSource(shopDomain: string, prisma: PrismaClient, ori
           // 400 invalid_grant: the refresh token expired or was revoked; only a new install helps.
           throw new ShopifyAdminError(`Shopify refused to refresh the offline token of ${shopDomain} (${response.status})`, {
             status: response.status,
-            retryable: response.status === 429 || response.status >= 500,
+            retryable: retryableStatus(response.status),
           });
         }
         const pair = (await response.json()) as AccessTokenResponse;

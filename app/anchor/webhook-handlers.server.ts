@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { NotReadyYet } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import type { Queues } from "~/queues.server";
 import { noteChange } from "~/recompute/index.server";
@@ -30,7 +31,7 @@ interface Deps {
   adminClientFor?: (shopDomain: string) => Promise<AdminClient>;
 }
 
-export class NotMirroredYet extends Error {
+export class NotMirroredYet extends NotReadyYet {
   constructor(what: string) {
     super(`${what} is not in the mirror yet; the delivery will be retried`);
     this.name = "NotMirroredYet";

@@ -1,6 +1,8 @@
 // The one interface every marketplace module implements. The sync engine and workers talk only to
 // this: no marketplace name appears outside app/channels/<kind>/ (and the registry in index.ts).
 
+import { UpstreamError } from "~/lib/errors";
+
 export type MarketplaceKind = "amazon" | "ebay" | "walmart" | "tiktok";
 
 /** Where and as whom a connector talks: credentials are already decrypted by the caller. */
@@ -153,7 +155,7 @@ export interface Connector {
  * A failure of the whole call (not of one listing). `retryable` failures (429, 5xx, timeouts) are
  * retried with backoff; the others (bad credentials, a malformed request) become an alert.
  */
-export class ChannelError extends Error {
+export class ChannelError extends UpstreamError {
   constructor(
     message: string,
     readonly details: {
@@ -166,11 +168,7 @@ export class ChannelError extends Error {
       code?: string;
     },
   ) {
-    super(message);
+    super(message, { status: details.status, retryable: details.retryable });
     this.name = "ChannelError";
-  }
-
-  get retryable(): boolean {
-    return this.details.retryable;
   }
 }

@@ -1,3 +1,4 @@
+import { retryableStatus } from "~/lib/errors";
 import { ChannelError } from "./connector";
 
 export interface RetryOptions {
@@ -45,7 +46,7 @@ export function retryAfterMs(header: string | null | undefined, now = Date.now()
 export function channelErrorFromStatus(status: number, message: string, retryAfter?: string | null): ChannelError {
   return new ChannelError(message, {
     status,
-    retryable: status === 429 || status >= 500,
+    retryable: retryableStatus(status),
     retryAfterMs: retryAfterMs(retryAfter),
     authFailed: status === 401 || status === 403,
   });

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
+import { NotFoundForShop } from "~/lib/errors";
 import { recordAudit } from "~/services/audit.server";
 import { adaptContent, contentOverrides, contentSettings, fieldMap, TEMPLATE_FIELDS, type FieldMapRow } from "./adapt";
 import { CHANNEL_CONTENT_RULES } from "./channel-rules";
@@ -12,12 +13,7 @@ import { unknownPlaceholders } from "./template";
 // The content preview screen's service: a product's content as each channel will receive it, with
 // the validation results, before anything is sent; and the merchant's templates and field choices.
 
-export class ContentNotFound extends Error {
-  constructor(what: string) {
-    super(`${what} not found`);
-    this.name = "ContentNotFound";
-  }
-}
+export { NotFoundForShop as ContentNotFound };
 
 async function shopIdOf(prisma: PrismaClient, shopDomain: string): Promise<string> {
   return (await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } })).id;
@@ -61,7 +57,7 @@ export async function productContentPreview(shopDomain: string, productId: strin
     where: { id: productId, shopId },
     include: { variants: { orderBy: { shopifyId: "asc" }, include: { product: true, listings: true } } },
   });
-  if (!product) throw new ContentNotFound("Product");
+  if (!product) throw new NotFoundForShop("Product");
   const channels = await prisma.channel.findMany({ where: { shopId, status: { not: "DISCONNECTED" }, kind: { not: "SHOPIFY" } }, orderBy: { priority: "asc" } });
   const previews: ChannelPreview[] = channels.map((channel) => {
     const settings = contentSettings(channel.settings);
@@ -120,7 +116,7 @@ export async function saveChannelContentSettings(shopDomain: string, input: Cont
   const shopId = await shopIdOf(prisma, shopDomain);
   // Scoped by shop: another shop's channel id is "not found", never updated.
   const channel = await prisma.channel.findFirst({ where: { id: input.channelId, shopId } });
-  if (!channel) throw new ContentNotFound("Channel");
+  if (!channel) throw new NotFoundForShop("Channel");
   const synced = new Set(input.syncedFields);
   const settings = (channel.settings && typeof channel.settings === "object" && !Array.isArray(channel.settings) ? channel.settings : {}) as Record<string, unknown>;
   const content = {

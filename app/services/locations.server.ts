@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
+import { NotFoundForShop } from "~/lib/errors";
 import { noteChange } from "~/recompute/index.server";
 import { recordAudit } from "./audit.server";
 
@@ -44,12 +45,7 @@ export const LocationSettingsInput = z.object({
 
 export type LocationSettings = z.infer<typeof LocationSettingsInput>;
 
-export class NotFoundForShop extends Error {
-  constructor(what: string) {
-    super(`${what} not found`);
-    this.name = "NotFoundForShop";
-  }
-}
+export { NotFoundForShop };
 
 export async function updateLocationSettings(shopDomain: string, input: LocationSettings, actor: string, prisma: PrismaClient = defaultPrisma) {
   const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });

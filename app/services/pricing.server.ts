@@ -5,6 +5,7 @@ import { noteChange } from "~/recompute/index.server";
 import { money } from "~/engine/explain";
 import { parityViolation, type ParityEdge } from "~/engine/parity";
 import { validateParityEdge, validatePriceRule } from "~/engine/validate";
+import { RequestRefused } from "~/lib/errors";
 import type { FieldErrors } from "~/lib/forms";
 import { requestFlush } from "~/sync/jobs.server";
 import { recordAudit } from "./audit.server";
@@ -300,7 +301,7 @@ async function heldListing(prisma: PrismaClient, shopId: string, listingId: stri
 }
 
 /** A review the listing's state does not allow; the message is for the merchant. */
-export class ReviewRefused extends Error {
+export class ReviewRefused extends RequestRefused {
   constructor(message = "This push is no longer held: it was approved, rejected or recomputed meanwhile") {
     super(message);
     this.name = "ReviewRefused";

@@ -4,6 +4,7 @@ import { noteChange } from "~/recompute/index.server";
 import { type PromotionChecklist, promotionChecklist, promotionLaunchDecision, type PromotionVariant } from "~/engine/promotion";
 import { salesVelocity, type Sale } from "~/engine/velocity";
 import { validatePromotion } from "~/engine/validate";
+import { RequestRefused } from "~/lib/errors";
 import type { FieldErrors } from "~/lib/forms";
 import { channelFromRow, velocityWindowDays } from "~/recompute/inputs";
 import { recordAudit } from "./audit.server";
@@ -23,7 +24,7 @@ type EngineDiscountKind = keyof typeof DISCOUNT_KINDS;
 const FROM_DB = Object.fromEntries(Object.entries(DISCOUNT_KINDS).map(([k, v]) => [v, k])) as Record<DbDiscountKind, EngineDiscountKind>;
 const isPercentKind = (kind: string) => kind === "percent" || kind === "couponPercent";
 
-export class LaunchRefused extends Error {
+export class LaunchRefused extends RequestRefused {
   constructor(
     message: string,
     readonly field = "form",

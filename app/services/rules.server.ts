@@ -9,6 +9,7 @@ import { computeListing } from "~/recompute/desired";
 import { batchInputsFromRows, type BufferRuleRow } from "~/recompute/inputs";
 import { loadEngineRows, loadShopInputs } from "~/recompute/load-inputs.server";
 import { sqlFor } from "~/lib/sql.server";
+import { RequestRefused } from "~/lib/errors";
 import type { FieldErrors } from "~/lib/forms";
 import { recordAudit } from "./audit.server";
 import { NotFoundForShop } from "./locations.server";
@@ -45,7 +46,7 @@ export function errorsByField(errors: readonly FieldError[], rename: Record<stri
   return out;
 }
 
-export class RuleRejected extends Error {
+export class RuleRejected extends RequestRefused {
   constructor(readonly errors: FieldErrors) {
     super(Object.values(errors).join("; "));
     this.name = "RuleRejected";
