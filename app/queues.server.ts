@@ -1,5 +1,6 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+import { Queue, UnrecoverableError, type ConnectionOptions, type JobsOptions, type Processor } from "bullmq";
 import { Redis } from "ioredis";
+import { isRetryable } from "~/lib/errors";
 
 // Every queue Anchorline uses, with the shape of its jobs. Producers (routes, services) and the
 // worker process (workers/main.ts) both import from here, so a job's name and payload are defined
@@ -32,13 +33,35 @@ export interface JobPayloads {
 }
 
 // Retries with exponential backoff: transient failures (a database restart, a marketplace 5xx)
-// heal; jobs that keep failing are kept for inspection instead of vanishing.
+// heal; jobs that keep failing are kept for inspection instead of vanishing. A failure that says
+// it will not heal is not retried at all (failForGoodUnlessRetryable).
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: "exponential", delay: 1_000 },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
+
+/**
+ * A worker's processor whose failures BullMQ retries only when they may heal: an AnchorlineError
+ * that is not retryable (no offline session for the shop, a query Shopify refuses, revoked
+ * credentials) fails the job at once as BullMQ's UnrecoverableError, with the same message and
+ * stack and the original as its cause. Anything else keeps the job's attempts.
+ */
+export function failForGoodUnlessRetryable<T, R>(processor: Processor<T, R>): Processor<T, R> {
+  return async (job, token, signal) => {
+    try {
+      return await processor(job, token, signal);
+    } catch (error) {
+      if (isRetryable(error)) throw error;
+      const failure = error as Error;
+      const unrecoverable = new UnrecoverableError(failure.message);
+      unrecoverable.stack = failure.stack;
+      unrecoverable.cause = failure;
+      throw unrecoverable;
+    }
+  };
+}
 
 export const RECONCILE_EVERY_MS = 6 * 3600 * 1000;
 

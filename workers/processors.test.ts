@@ -133,3 +133,50 @@ describe("the recompute worker", () => {
     expect([after.staleSince, after.desiredQuantity, after.desiredVersion, after.syncState]).toEqual([null, 6, 2, "PENDING"]);
   });
 });
+
+describe("a failed job", () => {
+  /** The job's state once its first attempt has ended: failed for good, or delayed for a retry. */
+  async function afterFirstAttempt(queue: "webhooks" | "shop-maintenance", jobId: string) {
+    const state = await waitFor(
+      () => queues()[queue].getJobState(jobId),
+      (s) => s === "failed" || s === "delayed",
+    );
+    const job = await queues()[queue].getJob(jobId);
+    return { state, attemptsMade: job?.attemptsMade, failedReason: job?.failedReason, finishedOn: job?.finishedOn, job };
+  }
+
+  it("given a shop whose offline session is gone, when its reconciliation runs, then the job fails once for good with the reason instead of being retried 8 times", async () => {
+    // Given a shop Anchorline knows, but no offline session to call Shopify with
+    const { shop } = await seedShopWithEveryModel(prisma);
+    await prisma.session.deleteMany({ where: { shop: shop.domain } });
+
+    // When its reconciliation job runs (the queue's default: 8 attempts with backoff)
+    const job = await queues()["shop-maintenance"].add("reconcile", { shopDomain: shop.domain, task: "reconcile" });
+
+    // Then the first attempt ends it: failed, finished, the reason kept for whoever looks
+    const after = await afterFirstAttempt("shop-maintenance", job.id!);
+    expect([after.state, after.attemptsMade]).toEqual(["failed", 1]);
+    expect(after.finishedOn).toBeTypeOf("number");
+    expect(after.failedReason).toBe(`No offline session for ${shop.domain}: the app is not installed`);
+  });
+
+  it("given a level change for an item not mirrored yet, when the delivery is applied, then it waits for a retry", async () => {
+    // Given a mirrored shop that does not know inventory item 4242 yet
+    const { shop } = await seedShopWithEveryModel(prisma);
+
+    // When Shopify reports a level of that item
+    const request = signedWebhookRequest({
+      topic: "inventory_levels/update",
+      shop: shop.domain,
+      body: `{"inventory_item_id":4242,"location_id":9007199254740993,"available":3,"updated_at":"${new Date().toISOString()}"}`,
+    });
+    const webhookId = request.headers.get("x-shopify-webhook-id")!;
+    expect((await webhookAction({ request, params: {}, context: {} })).status).toBe(200);
+
+    // Then the first attempt fails and the job waits for BullMQ's next one (the item may arrive meanwhile)
+    const after = await afterFirstAttempt("webhooks", webhookId);
+    expect([after.state, after.attemptsMade]).toEqual(["delayed", 1]);
+    expect(after.failedReason).toMatch(/inventory item 4242 .* is not in the mirror yet/);
+    await after.job?.remove();
+  });
+});

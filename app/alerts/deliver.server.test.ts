@@ -92,7 +92,9 @@ beforeAll(async () => {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       slackPosts.push({ path: req.url ?? "", body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as ReceivedSlack["body"] });
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      // A webhook removed from its Slack app: Slack answers 404 no_service.
+      if (req.url?.startsWith("/services/GONE/")) res.writeHead(404, { "content-type": "text/plain" }).end("no_service");
+      else res.writeHead(200, { "content-type": "text/plain" }).end("ok");
     });
   });
   await new Promise<void>((resolve) => slack.listen(0, "127.0.0.1", () => resolve()));
@@ -224,6 +226,24 @@ describe("alert delivery by email and Slack", () => {
     const job = await queues().alerts.getJob(alert.id);
     expect(job?.attemptsMade).toBeGreaterThan(1);
     expect(await prisma.alertDelivery.count({ where: { shopId: shop.id, alertId: alert.id } })).toBe(2);
+  });
+
+  it("given a Slack webhook that was removed, when an oversell is raised, then the job fails once for good instead of spending its 8 attempts, and the alert stays undelivered", async () => {
+    // Given the shop's only route is a Slack webhook Slack answers 404 no_service for
+    const { shop, ebay } = await seedShop();
+    const hook = `/services/GONE/${randomUUID()}`;
+    await createAlertRoute(prisma, shop.id, { transport: "SLACK", target: `${slackBase}${hook}` });
+
+    // When an oversell is raised
+    const { alert } = await raiseOversell(shop.id, ebay, "GONE-1");
+
+    // Then the first attempt fails the job for good, and the alert waits for housekeeping
+    await waitForJob("failed", alert.id);
+    const job = await queues().alerts.getJob(alert.id);
+    expect([await job?.getState(), job?.attemptsMade]).toEqual(["failed", 1]);
+    expect(job?.failedReason).toMatch(/Slack webhook answered 404: no_service/);
+    expect(slackPosts.filter((p) => p.path === hook)).toHaveLength(1);
+    expect((await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).deliveredAt).toBeNull();
   });
 
   it("given a route for parity violations only, when an oversell is raised, then that route gets nothing while the oversell route gets it", async () => {

@@ -1,6 +1,6 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { logger } from "~/lib/logger.server";
-import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES, queuePrefix, type JobPayloads } from "~/queues.server";
+import { DEFAULT_JOB_OPTIONS, failForGoodUnlessRetryable, QUEUE_NAMES, queuePrefix, type JobPayloads } from "~/queues.server";
 import { AlertDeliveryFailed, deliverAlert } from "./deliver.server";
 import { HOUSEKEEPING_EVERY_MS, runAlertHousekeeping } from "./housekeeping.server";
 
@@ -39,14 +39,15 @@ export async function scheduleAlertHousekeeping(queue: Queue<AlertJobData>): Pro
 /**
  * The worker for the alerts queue; wire it in workers/processors.ts next to the others.
  * A delivery that fails for any route throws, so BullMQ retries it with backoff (only the routes
- * still owed are sent); a delivery held by quiet hours is moved back to delayed until the window
- * ends, without spending an attempt.
+ * still owed are sent), unless no failed route can heal (Slack's 404 for a removed webhook): then
+ * the job fails at once and housekeeping queues it again later. A delivery held by quiet hours is
+ * moved back to delayed until the window ends, without spending an attempt.
  */
 export function createAlertWorker(connection: ConnectionOptions, prefix = queuePrefix(), options: AlertWorkerOptions = {}): Worker<AlertJobData> {
   const queue = new Queue<AlertJobData>(QUEUE_NAMES.alerts, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   const worker = new Worker<AlertJobData>(
     QUEUE_NAMES.alerts,
-    async (job: Job<AlertJobData>, token?: string) => {
+    failForGoodUnlessRetryable(async (job: Job<AlertJobData>, token?: string) => {
       if (isHousekeeping(job.data)) {
         const result = await runAlertHousekeeping(queue);
         return { raised: result.raised, resolved: result.resolved, requeued: result.requeued };
@@ -58,7 +59,7 @@ export function createAlertWorker(connection: ConnectionOptions, prefix = queueP
         throw new DelayedError();
       }
       return { sent: outcome.sent.length };
-    },
+    }),
     { connection, prefix, concurrency: options.concurrency ?? 4 },
   );
   if (options.schedule ?? process.env.NODE_ENV !== "test") {
