@@ -18,11 +18,11 @@ mkdirSync(path.join(root, "bench-results"), { recursive: true });
 const flashOut = path.join(root, "bench-results", `${stamp}-flash-sale.json`);
 
 const benches: { name: string; script: string; args: string[] }[] = [
-  { name: "engine", script: "app/engine/bench.ts", args: [env("BENCH_ENGINE_LISTINGS", 200_000)] },
-  { name: "recompute", script: "app/recompute/bench.ts", args: [env("BENCH_RECOMPUTE_LISTINGS", 20_000)] },
-  { name: "import", script: "app/anchor/bench.ts", args: [env("BENCH_IMPORT_VARIANTS", 20_000), env("BENCH_IMPORT_LOCATIONS", 5)] },
-  { name: "sync", script: "app/sync/bench.ts", args: [env("BENCH_SYNC_CHANGES", 2_000), env("BENCH_SYNC_SKUS", 400), env("BENCH_SYNC_STEADY_SECONDS", 10)] },
-  { name: "shopify-simulator", script: "simulators/shopify/bench.ts", args: ["--products", env("BENCH_SHOPIFY_PRODUCTS", 10_000), "--variants", "3", "--locations", "6"] },
+  { name: "engine", script: "bench/engine.ts", args: [env("BENCH_ENGINE_LISTINGS", 200_000)] },
+  { name: "recompute", script: "bench/recompute.ts", args: [env("BENCH_RECOMPUTE_LISTINGS", 20_000)] },
+  { name: "import", script: "bench/import.ts", args: [env("BENCH_IMPORT_VARIANTS", 20_000), env("BENCH_IMPORT_LOCATIONS", 5)] },
+  { name: "sync", script: "bench/sync.ts", args: [env("BENCH_SYNC_CHANGES", 2_000), env("BENCH_SYNC_SKUS", 400), env("BENCH_SYNC_STEADY_SECONDS", 10)] },
+  { name: "shopify-simulator", script: "bench/shopify-simulator.ts", args: ["--products", env("BENCH_SHOPIFY_PRODUCTS", 10_000), "--variants", "3", "--locations", "6"] },
   { name: "flash-sale", script: "bench/flash-sale.ts", args: ["--out", flashOut] },
 ];
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());

@@ -1,4 +1,4 @@
-// End-to-end set-up shared by app/sync/sync.e2e.test.ts and app/sync/bench.ts: a Shopify store
+// End-to-end set-up shared by app/sync/sync.e2e.test.ts and bench/sync.ts: a Shopify store
 // (simulated) imported into the mirror, and one account on each marketplace (simulated), connected
 // as real Channel rows whose connectors the registry builds. Nothing here fakes our own storage or
 // queues: the simulators stand in only for Shopify and the marketplaces.

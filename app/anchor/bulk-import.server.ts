@@ -85,7 +85,7 @@ const BULK_STATUS = `query BulkStatus($id: ID!) {
 /**
  * Rows per database statement, and batches written at once (one is parsed while PostgreSQL writes
  * the others; each writer holds one connection of sqlFor's pool of four, the stale marks the
- * fourth). Measured with app/anchor/bench.ts (100,000 variants × 10 locations, 2 CPUs):
+ * fourth). Measured with bench/import.ts (100,000 variants × 10 locations, 2 CPUs):
  * 5,000 × 2 → 79 s, 272 MB peak RSS; 5,000 × 3 → 66 s, 312 MB; 2,500 × 3 → 70 s, 263 MB.
  */
 const DEFAULT_BATCH_SIZE = 2500;

@@ -2,7 +2,7 @@ import pg from "pg";
 
 // Plain SQL over node-postgres, for the few hot paths where Prisma's driver-adapter layer costs
 // more than the query itself: the mirror's batch upserts (measured: a 5,000-row batch resolves in
-// 61–79 ms here against 238 ms through $queryRaw; see app/anchor/bench.ts). Everything else goes
+// 61–79 ms here against 238 ms through $queryRaw; see bench/import.ts). Everything else goes
 // through Prisma.
 
 export interface Sql {

@@ -1,5 +1,5 @@
 // Benchmark: the initial import of a large store.
-//   npx tsx app/anchor/bench.ts [variants] [locations] [batchSize] [concurrency]
+//   npx tsx bench/import.ts [variants] [locations] [batchSize] [concurrency]
 // (default 100,000 variants × 10 locations = 1,000,000 inventory levels; every item is stocked at
 // every location). The simulated Shopify (simulators/shopify/main.ts) runs in a child process, so the
 // peak RSS printed for Anchorline is this process's alone: the importer, its Prisma client and pg
@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { createInterface } from "node:readline";
-import { createEmptyDatabase, dropDatabase, migrate } from "../../test/global-setup";
+import { createEmptyDatabase, dropDatabase, migrate } from "../test/global-setup";
 
 const variants = Number(process.argv[2] ?? 100_000);
 const locations = Number(process.argv[3] ?? 10);
@@ -62,8 +62,8 @@ migrate(databaseUrl);
 // The app's modules read DATABASE_URL when first imported: import them once it is set.
 process.env.DATABASE_URL = databaseUrl;
 const { createPrismaClient } = await import("~/db.server");
-const { createAdminClient } = await import("./admin-client.server");
-const { importCatalog } = await import("./bulk-import.server");
+const { createAdminClient } = await import("~/anchor/admin-client.server");
+const { importCatalog } = await import("~/anchor/bulk-import.server");
 const { sqlFor } = await import("~/lib/sql.server");
 const prisma = createPrismaClient(databaseUrl);
 await prisma.shop.create({ data: { domain } });

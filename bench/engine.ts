@@ -1,6 +1,6 @@
 // Throughput and memory of the engine's hot path, `desiredListing`, over realistic, varied
-// listings. Run: `npx tsx app/engine/bench.ts [n]` (n defaults to 1,000,000). Memory figures need
-// the garbage collector exposed: `npx node --expose-gc --import tsx app/engine/bench.ts [n]`.
+// listings. Run: `npx tsx bench/engine.ts [n]` (n defaults to 1,000,000). Memory figures need
+// the garbage collector exposed: `npx node --expose-gc --import tsx bench/engine.ts [n]`.
 //
 // Listings are distinct, generated from a fixed seed: 1-4 locations with drop
 // shippers, stores that do not sell online and channel-restricted shelves; buffer rules at channel,
@@ -10,9 +10,9 @@
 // main): fresh batches as the service will run it, and cold prebuilt listings as the worst case.
 
 import { cpus, loadavg } from "node:os";
-import { explanationText } from "./explain";
-import { desiredListing, type DesiredListing, type DesiredListingInput } from "./listing";
-import type { PriceRounding, PriceRule } from "./price";
+import { explanationText } from "~/engine/explain";
+import { desiredListing, type DesiredListing, type DesiredListingInput } from "~/engine/listing";
+import type { PriceRounding, PriceRule } from "~/engine/price";
 import {
   type AllocationRule,
   type BufferRule,
@@ -21,7 +21,7 @@ import {
   type Location,
   type PromotionReserve,
   type StockLevel,
-} from "./types";
+} from "~/engine/types";
 
 /**
  * Listings built and evaluated together, as the recompute service reads a page of a shop's

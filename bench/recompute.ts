@@ -1,4 +1,4 @@
-// Benchmark: one full recompute of a large shop. `npx tsx app/recompute/bench.ts [listings]`
+// Benchmark: one full recompute of a large shop. `npx tsx bench/recompute.ts [listings]`
 // (default 100,000 listings: a quarter as many variants, each listed on Amazon, eBay, Walmart and
 // TikTok Shop, stocked at 5 locations, with buffer, allocation and price rules, parity edges and
 // 28 days of sales). Seeds a scratch database with set-based SQL, marks every listing stale, then
@@ -6,7 +6,7 @@
 // one after every listing is marked again with nothing changed, where nothing is written but the
 // marks. Prints listings/s and peak RSS.
 import pg from "pg";
-import { createEmptyDatabase, dropDatabase, migrate } from "../../test/global-setup";
+import { createEmptyDatabase, dropDatabase, migrate } from "../test/global-setup";
 
 const listings = Number(process.argv[2] ?? 100_000);
 const channelsPerVariant = 4;
@@ -18,7 +18,7 @@ const databaseUrl = await createEmptyDatabase(databaseName);
 migrate(databaseUrl);
 // The app's modules read DATABASE_URL when first imported: import them once it is set.
 process.env.DATABASE_URL = databaseUrl;
-const { recomputeStaleListings } = await import("./recompute.server");
+const { recomputeStaleListings } = await import("~/recompute/recompute.server");
 const { sqlFor } = await import("~/lib/sql.server");
 
 const client = new pg.Client({ connectionString: databaseUrl });

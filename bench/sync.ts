@@ -1,5 +1,5 @@
 // Benchmark: inventory changes through the whole pipeline.
-//   npx tsx app/sync/bench.ts [changes=10000] [skus=1000] [steadySeconds=10] [singles=40] [steadyRate=100]
+//   npx tsx bench/sync.ts [changes=10000] [skus=1000] [steadySeconds=10] [singles=40] [steadyRate=100]
 // Shopify (simulated) → signed webhook → the app's /webhooks route → Redis → the real workers →
 // mirror → engine → outbox → connectors → Amazon, eBay, Walmart and TikTok Shop (simulated, rate
 // limits at the simulators' defaults: the documented values, or the simulators' stated assumptions).
@@ -25,7 +25,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { Prisma } from "@prisma/client";
 import { Redis } from "ioredis";
-import { createEmptyDatabase, dropDatabase, migrate } from "../../test/global-setup";
+import { createEmptyDatabase, dropDatabase, migrate } from "../test/global-setup";
 
 const changes = Number(process.argv[2] ?? 10_000);
 const skuCount = Number(process.argv[3] ?? 1_000);
@@ -56,9 +56,9 @@ const { closeSharedRevisionRedis, EBAY_LIMITS } = await import("~/channels/ebay"
 const { AMAZON_LIMITS } = await import("~/channels/amazon/limits");
 const { WALMART_LIMITS } = await import("~/channels/walmart/limits");
 const { TIKTOK_LIMITS } = await import("~/channels/tiktok/limits");
-const { startWebhookEndpoint } = await import("../../test/app-webhook-server");
-const { eventually, MARKETPLACES, startMarketplaceRig } = await import("../../test/marketplaces");
-const { createWorkers } = await import("../../workers/processors");
+const { startWebhookEndpoint } = await import("../test/app-webhook-server");
+const { eventually, MARKETPLACES, startMarketplaceRig } = await import("../test/marketplaces");
+const { createWorkers } = await import("../workers/processors");
 type Marketplace = (typeof MARKETPLACES)[number];
 /**
  * BENCH_MARKETPLACES=ebay,walmart: a store selling on these only; the others' listings are removed
@@ -121,7 +121,7 @@ console.log(`workers: ${inlineWorkers ? "in the bench's process" : `${workerProc
 
 /** One of the app's own entry points in a process of its own, with this process's environment. */
 function spawnAppProcess(script: string, stdout: "inherit" | "pipe"): ChildProcess {
-  return spawn(process.execPath, [...profiling, "--import", "tsx", script], { cwd: path.resolve(import.meta.dirname, "../.."), env: process.env, stdio: ["ignore", stdout, "inherit"] });
+  return spawn(process.execPath, [...profiling, "--import", "tsx", script], { cwd: path.resolve(import.meta.dirname, ".."), env: process.env, stdio: ["ignore", stdout, "inherit"] });
 }
 
 function spawnWorkerProcess(): ChildProcess {

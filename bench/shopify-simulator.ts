@@ -1,7 +1,7 @@
 // Load benchmark: seeds 100,000 variants and exports them with a bulk query over HTTP.
-//   npx tsx simulators/shopify/bench.ts [--products 33334] [--variants 3] [--locations 6]
+//   npx tsx bench/shopify-simulator.ts [--products 33334] [--variants 3] [--locations 6]
 import { parseArgs } from "node:util";
-import { startShopifySimulator } from "./server";
+import { startShopifySimulator } from "../simulators/shopify/server";
 
 const { values } = parseArgs({
   options: {
