@@ -2,7 +2,7 @@ import type { Alert, AlertRoute, PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { AnchorlineError, isRetryable } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
-import { recordAudit } from "~/services/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { alertLink, renderAlertEmail, renderAlertSlack, renderDigestEmail, renderDigestSlack, type DigestEntry, type EmailMessage, type SlackMessage } from "./message";
 import { openRouteTarget } from "./routes.server";
 import { breaksThroughQuietHours, digestDue, MINOR_KINDS, parseQuietHours, quietWindowEnd } from "./schedule";

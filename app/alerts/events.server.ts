@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { recordAudit } from "~/services/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { raiseAlert, type RaiseOptions, type RaiseResult } from "./raise.server";
 
 // The events, each raised with a dedupe key naming the problem (so it pages once while it

@@ -1,7 +1,7 @@
 import { Prisma, type Alert, type AlertKind, type PrismaClient } from "@prisma/client";
 import { logger } from "~/lib/logger.server";
 import { queues } from "~/queues.server";
-import { recordAudit } from "~/services/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 
 // Raising an alert: stored once per problem (the dedupe key), with its playbook from
 // shared/design/domain.md and the facts needed to act, then queued for delivery (email, Slack).

@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { recordAudit } from "~/services/audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { adaptContent, contentOverrides, contentSettings, fieldMap, TEMPLATE_FIELDS, type FieldMapRow } from "./adapt";
 import { CHANNEL_CONTENT_RULES } from "./channel-rules";
 import { recomputeContent, sourceOf, type ContentRecomputeDeps } from "./content.server";

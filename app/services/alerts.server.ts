@@ -6,7 +6,7 @@ import { factsOf } from "~/alerts/message";
 import { createAlertRoute, deleteAlertRoute, listAlertRoutes, parseEmailList } from "~/alerts/routes.server";
 import { parseQuietHours, QuietHoursSchema } from "~/alerts/schedule";
 import type { FieldErrors } from "~/lib/forms";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "./locations.server";
 
 // The Alerts screens: the shop's open and acknowledged alerts (newest first, by keyset so a shop

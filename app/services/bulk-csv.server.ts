@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { readCsvTable, writeCsv } from "~/lib/csv";
 import type { Queues } from "~/queues.server";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { linkListings } from "./listings.server";
 import { NotFoundForShop } from "./locations.server";
 import { checkBufferRule, markRuleChannelsStale, shopIdOf } from "./rules.server";

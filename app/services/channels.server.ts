@@ -5,7 +5,7 @@ import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
 import { sealCredentials } from "~/lib/secrets.server";
 import { scheduleOrderImport, stopOrderImport } from "~/sync/jobs.server";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { NOTIFICATION_KEY_HEADER, notificationKey } from "./marketplace-notifications.server";
 import { NotFoundForShop } from "./locations.server";
 

@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "./locations.server";
 import { shopIdOf } from "./rules.server";
 

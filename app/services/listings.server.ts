@@ -4,7 +4,7 @@ import defaultPrisma from "~/db.server";
 import { requestRecompute } from "~/recompute/index.server";
 import { recomputeContent } from "~/content/content.server";
 import type { Queues } from "~/queues.server";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "./locations.server";
 
 // Which Shopify variant each marketplace listing sells. A link names the variant by its Shopify

@@ -3,7 +3,7 @@ import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { noteChange } from "~/recompute/index.server";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/lib/audit.server";
 
 // The mirrored locations and the merchant's settings on them: which count towards what is sold
 // online, which are drop shippers (counted at a share of what they report), which channels each

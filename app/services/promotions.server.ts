@@ -7,7 +7,7 @@ import { validatePromotion } from "~/engine/validate";
 import { RequestRefused } from "~/lib/errors";
 import type { FieldErrors } from "~/lib/forms";
 import { channelFromRow, velocityWindowDays } from "~/recompute/inputs";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "./locations.server";
 import { errorsByField, formNumber, shopIdOf } from "./rules.server";
 

@@ -11,7 +11,7 @@ import { loadEngineRows, loadShopInputs } from "~/recompute/load-inputs.server";
 import { sqlFor } from "~/lib/sql.server";
 import { RequestRefused } from "~/lib/errors";
 import type { FieldErrors } from "~/lib/forms";
-import { recordAudit } from "./audit.server";
+import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "./locations.server";
 
 // Buffers and throttling: each channel's risk multiplier, low-stock threshold, untracked quantity
