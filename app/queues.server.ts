@@ -112,6 +112,16 @@ export function queues(): Queues {
   return globalThis.anchorlineQueues;
 }
 
+export const flushDeduplicationId = (channelId: string) => `flush:${channelId}`;
+
+/**
+ * Asks for a flush of one channel account. Deduplicated per account while a flush waits, so a
+ * burst of changes becomes one job; a change made while a flush runs gets the next one.
+ */
+export async function requestFlush(channelId: string, delayMs = 0, from: Queues = queues()): Promise<void> {
+  await from["channel-sync"].add("flush", { channelId }, { deduplication: { id: flushDeduplicationId(channelId) }, delay: delayMs });
+}
+
 export function orderImportSchedulerId(channelId: string): string {
   return `order-import:${channelId}`;
 }

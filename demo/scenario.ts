@@ -6,11 +6,10 @@
 import type { PrismaClient } from "@prisma/client";
 import { requestRecompute } from "~/recompute/index.server";
 import { EBAY_LIMITS } from "~/channels/ebay";
-import type { Queues } from "~/queues.server";
 import type { StoreEvent } from "../simulators/shopify/store";
 import { saveParityEdge, savePriceRule } from "~/services/pricing.server";
 import { saveChannelThrottling } from "~/services/rules.server";
-import { requestFlush } from "~/sync/jobs.server";
+import { requestFlush, type Queues } from "~/queues.server";
 import { stockOrPriceToPush } from "~/sync/outbox.server";
 import { MARKETPLACES, NAMES, type DemoVariant, type Marketplace, type World } from "./world";
 

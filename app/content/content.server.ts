@@ -1,6 +1,5 @@
 import { Prisma, type Channel, type PrismaClient } from "@prisma/client";
-import { requestFlush } from "~/sync/jobs.server";
-import type { Queues } from "~/queues.server";
+import { requestFlush, type Queues } from "~/queues.server";
 import { adaptContent, contentOverrides, contentSettings } from "./adapt";
 import { contentToPush, readDesiredContent, sameJson } from "./diff";
 import type { ContentIssue, DesiredContent } from "./fields";

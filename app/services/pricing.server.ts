@@ -7,7 +7,7 @@ import { parityViolation, type ParityEdge } from "~/engine/parity";
 import { validateParityEdge, validatePriceRule } from "~/engine/validate";
 import { RequestRefused } from "~/lib/errors";
 import type { FieldErrors } from "~/lib/forms";
-import { requestFlush } from "~/sync/jobs.server";
+import { requestFlush } from "~/queues.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "./locations.server";
 import { errorsByField, formNumber, markRuleChannelsStale, resolveScopeValue, SCOPE_REFERENCE, shopIdOf } from "./rules.server";

@@ -2,20 +2,10 @@ import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import defaultPrisma from "~/db.server";
 import { connectorForChannel, type ConnectableChannel } from "~/channels/registry.server";
-import { ORDER_IMPORT_EVERY_MS, orderImportSchedulerId, queues as defaultQueues, type Queues } from "~/queues.server";
+import { flushDeduplicationId, ORDER_IMPORT_EVERY_MS, orderImportSchedulerId, queues as defaultQueues, requestFlush, type Queues } from "~/queues.server";
 import { flushChannelAccount, type FlushDeps, type FlushResult } from "./flush.server";
 import { importChannelOrders, importNotifiedOrders, type OrderImportDeps, type OrderImportResult } from "./orders.server";
 import { SharedRateLimiter } from "./rate-limiter.server";
-
-/**
- * Asks for a flush of one channel account. Deduplicated per account while a flush waits, so a
- * burst of changes becomes one job; a change made while a flush runs gets the next one.
- */
-export async function requestFlush(channelId: string, delayMs = 0, queues: Queues = defaultQueues()): Promise<void> {
-  await queues["channel-sync"].add("flush", { channelId }, { deduplication: { id: flushDeduplicationId(channelId) }, delay: delayMs });
-}
-
-export const flushDeduplicationId = (channelId: string) => `flush:${channelId}`;
 
 /**
  * How far before a flush's start a desired state may have been written and still be missed by it:

@@ -1,0 +1,32 @@
+// The rooms' import direction is enforced by lint (eslint.config.js): a lower room importing an
+// upper one fails `npm run lint`, and so does marking listings anywhere but through noteChange.
+import path from "node:path";
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const eslint = new ESLint({ cwd: ROOT });
+
+async function restrictedImports(file: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath: path.join(ROOT, file) });
+  return result.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+}
+
+describe("the rooms' import direction", () => {
+  it("given the engine importing a route, or content importing the sync room, when linted, then each is refused as an upward import", async () => {
+    expect(await restrictedImports("app/engine/upward.ts", 'import { loader } from "~/routes/app";\nexport const l = loader;\n')).toEqual([expect.stringMatching(/upward import/)]);
+    expect(await restrictedImports("app/content/upward.ts", 'import { runChannelSync } from "~/sync/jobs.server";\nexport const r = runChannelSync;\n')).toEqual([expect.stringMatching(/upward import/)]);
+    expect(await restrictedImports("app/alerts/upward.ts", 'import { x } from "../services/rules.server";\nexport const y = x;\n')).toEqual([expect.stringMatching(/upward import/)]);
+  });
+
+  it("given a route importing the engine, or a test in a lower room importing test helpers, when linted, then nothing is refused", async () => {
+    expect(await restrictedImports("app/routes/downward.tsx", 'import { explanationText } from "~/engine/explain";\nexport const e = explanationText;\n')).toEqual([]);
+    expect(await restrictedImports("app/engine/helpers.test.ts", 'import { seedShopWithEveryModel } from "../../test/factories";\nexport const s = seedShopWithEveryModel;\n')).toEqual([]);
+  });
+
+  it("given a service marking listings through the private marking module, when linted, then it is told to use noteChange", async () => {
+    expect(await restrictedImports("app/services/marks.server.ts", 'import { markChannels } from "~/recompute/stale.server";\nexport const m = markChannels;\n')).toEqual([
+      expect.stringMatching(/noteChange/),
+    ]);
+  });
+});
