@@ -3,7 +3,7 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env } from "./lib/env.server";
-import { onShopInstalled } from "./services/shops.server";
+import { onShopInstalled } from "./anchor/ingest/install.server";
 
 const config = env();
 

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { failForGoodUnlessRetryable as failFast, queuePrefix, QUEUE_NAMES, type JobPayloads } from "~/queues.server";
 import { runShopMaintenance } from "~/anchor/maintenance.server";
 import { runRecomputeJob } from "~/recompute/recompute.server";
-import { applyWebhookDelivery } from "~/services/webhook-processor.server";
+import { applyWebhookDelivery } from "~/anchor/ingest/webhook-processor.server";
 import { runChannelSync, runNotifiedOrderImport, runOrderImport } from "~/sync/jobs.server";
 import { createAlertWorker } from "~/alerts/worker.server";
 

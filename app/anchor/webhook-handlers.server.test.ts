@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { parseExactJson } from "~/lib/exact-json";
 import { queues } from "~/queues.server";
-import { applyWebhookDelivery } from "~/services/webhook-processor.server";
+import { applyWebhookDelivery } from "~/anchor/ingest/webhook-processor.server";
 import { WEBHOOK_PAYLOADS } from "~/webhooks/payloads";
 import { stringifyExact } from "../../simulators/shopify/ids";
 import { startShopifySimulator } from "../../simulators/shopify/server";

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
 import { logger } from "~/lib/logger.server";
-import { receiveWebhook } from "~/services/webhook-deliveries.server";
+import { receiveWebhook } from "~/anchor/ingest/webhook-deliveries.server";
 
 // Every topic in shopify.app.toml, compliance topics included, is delivered here. The route only
 // verifies, stores and queues: Shopify expects an answer within seconds and retries otherwise.

@@ -14,7 +14,7 @@ import {
   recordShopifyOrder,
 } from "~/anchor/webhook-handlers.server";
 import { redactCustomer, reportCustomerData } from "./compliance.server";
-import { onShopUninstalled, redactShop } from "./shops.server";
+import { onShopUninstalled, redactShop } from "./install.server";
 
 interface Deps {
   prisma: PrismaClient;

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { orderImportSchedulerId, queues, reconcileSchedulerId } from "~/queues.server";
-import { nonZero, rowsOfShop, seedShopWithEveryModel, uniqueShopDomain } from "../../test/factories";
-import { onShopInstalled, onShopUninstalled, redactShop } from "./shops.server";
+import { nonZero, rowsOfShop, seedShopWithEveryModel, uniqueShopDomain } from "../../../test/factories";
+import { onShopInstalled, onShopUninstalled, redactShop } from "./install.server";
 
 afterAll(async () => {
   await queues().close();
