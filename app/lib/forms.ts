@@ -17,3 +17,20 @@ export function formObject(form: FormData, arrays: string[] = []): Record<string
   for (const key of new Set(form.keys())) out[key] = arrays.includes(key) ? form.getAll(key) : form.get(key);
   return out;
 }
+
+/** Form values arrive as strings: blank is "not given" (the engine then names the field). */
+export function formNumber(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  return text === "" ? undefined : Number(text);
+}
+
+/** The engine's errors keyed by the form's field names (first message per field). */
+export function errorsByField(errors: readonly { field: string; message: string }[], rename: Record<string, string> = {}): FieldErrors {
+  const out: FieldErrors = {};
+  for (const { field, message } of errors) {
+    const name = rename[field] ?? (field === "(rule)" ? "form" : field);
+    out[name] ??= message;
+  }
+  return out;
+}

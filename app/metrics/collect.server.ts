@@ -146,7 +146,7 @@ export async function collectMetrics(deps: CollectDeps = {}): Promise<MetricFami
 const DRIFTING = Prisma.sql`l."observedQuantity" IS NOT NULL AND l."pushedQuantity" IS NOT NULL AND l."observedQuantity" <> l."pushedQuantity" AND (l."pushedAt" IS NULL OR l."observedAt" >= l."pushedAt")`;
 const LATENCY_SECONDS = Prisma.sql`extract(epoch FROM (l."pushedAt" - l."desiredAt"))`;
 
-// The queries behind these figures, shared with the admin overview (app/services/overview.server.ts),
+// The queries behind these figures, shared with the admin overview (app/routes/app._index/overview.server.ts),
 // which asks for one shop over the last day where /metrics asks for every installed shop over the
 // last hour: one definition of "in sync", "drift" and "latency" for both.
 

@@ -15,8 +15,8 @@ import {
   changeAlertState,
   createAlertRouteForShop,
   deleteAlertRouteForShop,
-} from "~/services/alerts.server";
-import { NotFoundForShop } from "~/services/locations.server";
+} from "~/alerts/screens.server";
+import { NotFoundForShop } from "~/lib/errors";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -6,8 +6,8 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useState, type ReactNode } from "react";
 import { KIND_LABELS } from "~/alerts/message";
 import { fieldErrors } from "~/lib/forms";
-import { alertForShop, AlertStateChangeInput, changeAlertState } from "~/services/alerts.server";
-import { NotFoundForShop } from "~/services/locations.server";
+import { alertForShop, AlertStateChangeInput, changeAlertState } from "~/alerts/screens.server";
+import { NotFoundForShop } from "~/lib/errors";
 import { authenticate } from "~/shopify.server";
 
 // One alert, where the email's and Slack message's button lands (app/alerts/message.ts alertLink).

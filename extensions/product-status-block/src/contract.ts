@@ -1,4 +1,4 @@
-// What GET /api/product-status/:productId answers (app/routes/api.product-status.$productId.tsx).
+// What GET /api/product-status/:productId answers (app/routes/api.product-status.$productId/route.tsx).
 // Defined here, framework-free, because the block is what reads it; the app's service declares
 // its answer with these types (a type-only import), so the two cannot drift apart unnoticed.
 

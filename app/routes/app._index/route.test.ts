@@ -1,0 +1,79 @@
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { queues } from "~/queues.server";
+import { adminRequest, installShopSession } from "../../../test/admin-request";
+import { seedShopWithEveryModel } from "../../../test/factories";
+import { loader } from "./route";
+
+afterAll(async () => {
+  await queues().close();
+});
+
+const HOUR = 3600_000;
+
+async function shopInSession() {
+  const seeded = await seedShopWithEveryModel(prisma);
+  await installShopSession(prisma, seeded.shop.domain);
+  return seeded;
+}
+
+const overview = async (domain: string) => loader({ request: await adminRequest(domain, "/app"), params: {}, context: {} });
+
+/** Listings of `channelId` pushed `ago` ms back, each `seconds` after its change. */
+async function pushed(shopId: string, channelId: string, variantId: string, prefix: string, latencies: number[], ago = HOUR) {
+  const pushedAt = new Date(Date.now() - ago);
+  await prisma.listing.createMany({
+    data: latencies.map((seconds, i) => ({
+      shopId,
+      channelId,
+      variantId,
+      channelSku: `${prefix}-${i}`,
+      desiredAt: new Date(pushedAt.getTime() - seconds * 1000),
+      pushedAt,
+      syncState: "IN_SYNC" as const,
+    })),
+  });
+}
+
+describe("the Overview screen", () => {
+  it("shows per channel the median and 95th-percentile latency of the last day's pushes, ignoring older ones", async () => {
+    const { shop, channels, variant } = await shopInSession();
+    // 1..20 s: the median is 10.5 s, p95 19.05 s (percentile_cont interpolates)
+    await pushed(shop.id, channels.ebay.id, variant.id, "EB", Array.from({ length: 20 }, (_, i) => i + 1));
+    // Pushed two days ago, slow: outside the window, so it must not move the figures
+    await pushed(shop.id, channels.ebay.id, variant.id, "OLD", [5000], 48 * HOUR);
+    const { channels: rows } = await overview(shop.domain);
+    const ebay = rows.find((c) => c.name === "eBay US")!;
+    expect(ebay.latency).toEqual({ p50: 10.5, p95: expect.closeTo(19.05, 5), pushes: 20 });
+    expect(ebay.listings.IN_SYNC).toBe(21);
+    // Amazon pushed nothing: no latency rather than a zero that reads as "instant"
+    expect(rows.find((c) => c.name === "Amazon US")!.latency).toBeNull();
+  });
+
+  it("counts oversells, pushes held for parity and drift per channel, and the open alerts of each kind", async () => {
+    const { shop, channels, listing } = await shopInSession();
+    await prisma.channelOrder.updateMany({ where: { shopId: shop.id }, data: { oversold: true } });
+    const now = Date.now();
+    await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "HELD", pushedQuantity: 8, pushedAt: new Date(now - HOUR), observedQuantity: 5, observedAt: new Date(now) } });
+    await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:1", title: "Amazon undercuts eBay" } });
+    await prisma.alert.create({ data: { shopId: shop.id, kind: "DRIFT", dedupeKey: "drift:1", title: "Old", state: "RESOLVED" } });
+    const page = await overview(shop.domain);
+    const amazon = page.channels.find((c) => c.id === channels.amazon.id)!;
+    const ebay = page.channels.find((c) => c.id === channels.ebay.id)!;
+    expect([amazon.parityHeld, amazon.driftListings, amazon.driftUnits, amazon.oversells]).toEqual([1, 1, 3, 0]);
+    expect([ebay.parityHeld, ebay.driftListings, ebay.oversells]).toEqual([0, 0, 1]);
+    // The seeded oversell alert is open; the resolved drift alert is not counted
+    expect(page.openAlerts).toEqual({ OVERSELL: 1, PARITY_VIOLATION: 1, DRIFT: 0 });
+  });
+
+  it("shows only this shop's channels and figures", async () => {
+    const mine = await shopInSession();
+    const theirs = await seedShopWithEveryModel(prisma);
+    await pushed(theirs.shop.id, theirs.channels.amazon.id, theirs.variant.id, "T", [1, 2, 3]);
+    await prisma.alert.create({ data: { shopId: theirs.shop.id, kind: "DRIFT", dedupeKey: "drift:theirs", title: "Theirs" } });
+    const page = await overview(mine.shop.domain);
+    expect(page.channels.map((c) => c.id).sort()).toEqual([mine.channels.amazon.id, mine.channels.ebay.id].sort());
+    expect(page.channels.every((c) => c.latency === null)).toBe(true);
+    expect(page.openAlerts.DRIFT).toBe(0);
+  });
+});

@@ -1,0 +1,109 @@
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { queues } from "~/queues.server";
+import { adminRequest, installShopSession } from "../../../test/admin-request";
+import { seedShopWithEveryModel } from "../../../test/factories";
+import { action, type BuffersActionResult, loader } from "./route";
+
+afterAll(async () => {
+  await queues().close();
+});
+
+const args = (request: Request) => ({ request, params: {}, context: {} });
+type Answer = { data: BuffersActionResult; init: { status: number } | null };
+
+async function shopInSession() {
+  const seeded = await seedShopWithEveryModel(prisma);
+  await installShopSession(prisma, seeded.shop.domain);
+  return seeded;
+}
+
+async function post(domain: string, form: Record<string, string>): Promise<Answer> {
+  return (await action(args(await adminRequest(domain, "/app/buffers", { form })))) as unknown as Answer;
+}
+
+describe("the Buffers and throttling screen", () => {
+  it("shows each channel's throttling settings with the marketplace's default risk multiplier, and the rules by what they apply to", async () => {
+    const { shop } = await shopInSession();
+    const page = await loader(args(await adminRequest(shop.domain, "/app/buffers")));
+    expect(page.channels.map((c) => [c.name, c.priority, c.defaultRiskMultiplier, c.riskMultiplier])).toEqual([
+      ["Amazon US", 1, 1.5, null],
+      ["eBay US", 2, 1.2, null],
+    ]);
+    expect(page.rules).toEqual([expect.objectContaining({ channelName: "Amazon US", target: "every listing", kind: "velocity", leadTimeDays: 2, safetyStock: 4 })]);
+  });
+
+  it("previews a variant rule with the engine before saving: Amazon's 6 (12 in stock less 1.5 × 4 safety stock) becomes 10 with a 2-unit buffer", async () => {
+    const { shop, channels, listing } = await shopInSession();
+    const answer = await post(shop.domain, { intent: "preview", channelId: channels.amazon.id, scope: "variant", scopeRef: "KET-RED", kind: "fixed", units: "2" });
+    expect(answer.data.ok).toBe(true);
+    expect(answer.data.preview?.affected).toBe(1);
+    expect(answer.data.preview?.rows).toEqual([expect.objectContaining({ listingId: listing.id, channelName: "Amazon US", before: 6, after: 10 })]);
+    expect(answer.data.preview?.rows[0].explanationAfter).toContain("buffer: -2 units");
+    // A preview saves nothing
+    expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(1);
+  });
+
+  it("saves the rule against the variant's id, marks the channel's listings stale and records who did it", async () => {
+    const { shop, channels, listing, variant } = await shopInSession();
+    const answer = await post(shop.domain, { intent: "save", channelId: channels.amazon.id, scope: "variant", scopeRef: "KET-RED", kind: "percent", percent: "25", lowStockThreshold: "3" });
+    expect(answer.data).toMatchObject({ ok: true });
+    const rule = await prisma.bufferRule.findFirstOrThrow({ where: { shopId: shop.id, scope: "VARIANT" } });
+    expect(rule).toMatchObject({ scopeValue: variant.id, kind: "PERCENT", percentBps: 2500, lowStockThreshold: 3, units: null });
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "buffer_rule.created", subjectId: rule.id } })).toBe(1);
+    const page = await loader(args(await adminRequest(shop.domain, "/app/buffers")));
+    expect(page.rules.map((r) => r.target)).toContain("variant KET-RED");
+  });
+
+  it("refuses a negative buffer with the engine's message on the field, and saves nothing", async () => {
+    const { shop, channels } = await shopInSession();
+    const answer = await post(shop.domain, { intent: "save", channelId: channels.ebay.id, scope: "channel", kind: "fixed", units: "-3" });
+    expect(answer.init?.status).toBe(400);
+    expect(answer.data.errors.units).toBe("Buffer units cannot be negative");
+    const percent = await post(shop.domain, { intent: "preview", channelId: channels.ebay.id, scope: "channel", kind: "percent", percent: "120" });
+    expect(percent.data.errors.percent).toBe("Buffer percent cannot be above 100%");
+    expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(1);
+  });
+
+  it("says on the target field when a SKU names no variant of this shop", async () => {
+    const mine = await shopInSession();
+    const theirs = await seedShopWithEveryModel(prisma);
+    await prisma.variant.update({ where: { id: theirs.variant.id }, data: { sku: "THEIRS-ONLY" } });
+    const answer = await post(mine.shop.domain, { intent: "save", scope: "variant", scopeRef: "THEIRS-ONLY", kind: "fixed", units: "1" });
+    expect(answer.init?.status).toBe(400);
+    expect(answer.data.errors.scopeRef).toBe('No variant sku "THEIRS-ONLY" in this shop');
+  });
+
+  it("saves a channel's priority, risk multiplier and low-stock threshold, and refuses a fractional priority on its field", async () => {
+    const { shop, channels, listing } = await shopInSession();
+    const bad = await post(shop.domain, { intent: "channel", channelId: channels.ebay.id, priority: "2.5", riskMultiplier: "0", lowStockThreshold: "4", untrackedQuantity: "0" });
+    expect(bad.init?.status).toBe(400);
+    expect(bad.data.errors).toMatchObject({ priority: "Priority must be a whole number", riskMultiplier: "Risk multiplier must be above 0" });
+
+    const good = await post(shop.domain, { intent: "channel", channelId: channels.ebay.id, priority: "5", riskMultiplier: "2", lowStockThreshold: "4", untrackedQuantity: "10" });
+    expect(good.data.ok).toBe(true);
+    const ebay = await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } });
+    expect([ebay.priority, ebay.settings]).toEqual([5, { riskMultiplier: 2, lowStockThreshold: 4, untrackedQuantity: 10 }]);
+    // Throttling order changes who keeps the last units on every channel
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+  });
+
+  it("refuses another shop's channel and rule ids and changes nothing", async () => {
+    const mine = await shopInSession();
+    const theirs = await seedShopWithEveryModel(prisma);
+    const theirRule = await prisma.bufferRule.findFirstOrThrow({ where: { shopId: theirs.shop.id } });
+    expect((await post(mine.shop.domain, { intent: "delete", ruleId: theirRule.id })).init?.status).toBe(404);
+    expect((await post(mine.shop.domain, { intent: "save", ruleId: theirRule.id, scope: "channel", kind: "fixed", units: "1" })).init?.status).toBe(404);
+    expect((await post(mine.shop.domain, { intent: "channel", channelId: theirs.channels.amazon.id, priority: "9" })).init?.status).toBe(404);
+    expect(await prisma.bufferRule.findUnique({ where: { id: theirRule.id } })).toMatchObject({ kind: "VELOCITY" });
+    expect((await prisma.channel.findUniqueOrThrow({ where: { id: theirs.channels.amazon.id } })).priority).toBe(1);
+  });
+
+  it("deletes a rule of its own shop", async () => {
+    const { shop } = await shopInSession();
+    const rule = await prisma.bufferRule.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect((await post(shop.domain, { intent: "delete", ruleId: rule.id })).data.ok).toBe(true);
+    expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+});

@@ -1,0 +1,393 @@
+import { Prisma, type PrismaClient, type RuleScope as DbRuleScope } from "@prisma/client";
+import defaultPrisma from "~/db.server";
+import { noteChange } from "~/recompute/index.server";
+import { DEFAULT_RISK_MULTIPLIERS } from "~/engine/defaults";
+import { explanationText } from "~/engine/explain";
+import { validateBufferRule, validateChannel } from "~/engine/validate";
+import type { ChannelKind } from "~/engine/types";
+import { computeListing } from "~/recompute/desired";
+import { batchInputsFromRows, type BufferRuleRow } from "~/recompute/inputs";
+import { loadEngineRows, loadShopInputs } from "~/recompute/load-inputs.server";
+import { sqlFor } from "~/lib/sql.server";
+import { NotFoundForShop, RequestRefused } from "~/lib/errors";
+import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
+import { shopIdOf } from "~/lib/require-shop.server";
+import { recordAudit } from "~/lib/audit.server";
+
+// Buffers and throttling: each channel's risk multiplier, low-stock threshold, untracked quantity
+// and priority (Channel.settings and Channel.priority), and the merchant's buffer rules by
+// channel, collection, tag, product, variant or listing. Every rule is checked by the engine's own
+// validation (app/engine/validate.ts), so the screen shows exactly the engine's message on the
+// field, and every change marks the listings it can move stale so the engine recomputes them.
+
+
+
+function settingsOf(settings: unknown): Record<string, unknown> {
+  return settings !== null && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
+}
+
+
+export class RuleRejected extends RequestRefused {
+  constructor(readonly errors: FieldErrors) {
+    super(Object.values(errors).join("; "));
+    this.name = "RuleRejected";
+  }
+}
+
+const SCOPES = ["channel", "collection", "tag", "product", "variant", "listing"] as const;
+type Scope = (typeof SCOPES)[number];
+
+/** What the merchant types to name a rule's target, by scope. */
+export const SCOPE_REFERENCE: Readonly<Record<Exclude<Scope, "channel">, string>> = {
+  collection: "Collection handle",
+  tag: "Product tag",
+  product: "Product handle",
+  variant: "Variant SKU",
+  listing: "Channel SKU of the listing",
+};
+
+function dbScope(scope: Scope): DbRuleScope {
+  return scope.toUpperCase() as DbRuleScope;
+}
+
+/**
+ * The id (or tag, or handle) a rule is stored with, from what the merchant typed: a SKU or a
+ * handle is what they know, an id is what the engine matches. Scoped by shop, so another shop's
+ * SKU names nothing. Null when nothing matches.
+ */
+export async function resolveScopeValue(prisma: PrismaClient, shopId: string, scope: Scope, reference: string, channelId: string | null): Promise<string | null> {
+  const ref = reference.trim();
+  if (scope === "channel") return null;
+  if (ref === "") return null;
+  switch (scope) {
+    case "tag":
+    case "collection":
+      return ref;
+    case "product": {
+      const product = await prisma.product.findFirst({ where: { shopId, OR: [{ handle: ref }, { shopifyId: ref }] }, select: { id: true } });
+      return product?.id ?? null;
+    }
+    case "variant": {
+      const variant = await prisma.variant.findFirst({ where: { shopId, sku: ref }, select: { id: true } });
+      return variant?.id ?? null;
+    }
+    case "listing": {
+      const listing = await prisma.listing.findFirst({ where: { shopId, channelSku: ref, ...(channelId ? { channelId } : {}) }, select: { id: true } });
+      return listing?.id ?? null;
+    }
+  }
+}
+
+/** How a stored scope value reads to the merchant: the SKU, handle or tag rather than an id. */
+async function scopeLabels(prisma: PrismaClient, shopId: string, rules: readonly { scope: DbRuleScope; scopeValue: string | null }[]): Promise<Map<string, string>> {
+  const ids = (scope: DbRuleScope) => rules.filter((r) => r.scope === scope && r.scopeValue).map((r) => r.scopeValue as string);
+  const [products, variants, listings] = await Promise.all([
+    prisma.product.findMany({ where: { shopId, id: { in: ids("PRODUCT") } }, select: { id: true, title: true, handle: true } }),
+    prisma.variant.findMany({ where: { shopId, id: { in: ids("VARIANT") } }, select: { id: true, sku: true, title: true } }),
+    prisma.listing.findMany({ where: { shopId, id: { in: ids("LISTING") } }, select: { id: true, channelSku: true } }),
+  ]);
+  return new Map<string, string>([
+    ...products.map((p) => [p.id, p.handle ?? p.title] as [string, string]),
+    ...variants.map((v) => [v.id, v.sku ?? v.title] as [string, string]),
+    ...listings.map((l) => [l.id, l.channelSku] as [string, string]),
+  ]);
+}
+
+/** The reference the form shows back for a stored scope value. */
+function describeScope(scope: DbRuleScope, scopeValue: string | null, labels: Map<string, string>): string {
+  if (scope === "CHANNEL") return "every listing";
+  const value = scopeValue ? labels.get(scopeValue) ?? scopeValue : "?";
+  return `${scope.toLowerCase()} ${value}`;
+}
+
+// ---------------------------------------------------------------- the page
+
+export async function buffersPage(shopDomain: string, prisma: PrismaClient = defaultPrisma) {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const [channels, rules] = await Promise.all([
+    prisma.channel.findMany({ where: { shopId, status: { not: "DISCONNECTED" } }, orderBy: [{ priority: "asc" }, { name: "asc" }] }),
+    prisma.bufferRule.findMany({ where: { shopId }, orderBy: [{ channelId: "asc" }, { scope: "asc" }, { createdAt: "asc" }] }),
+  ]);
+  const labels = await scopeLabels(prisma, shopId, rules);
+  const channelName = new Map(channels.map((c) => [c.id, c.name]));
+  return {
+    channels: channels.map((c) => {
+      const settings = settingsOf(c.settings);
+      const kind = c.kind.toLowerCase() as ChannelKind;
+      return {
+        id: c.id,
+        name: c.name,
+        kind: c.kind,
+        priority: c.priority,
+        riskMultiplier: typeof settings.riskMultiplier === "number" ? settings.riskMultiplier : null,
+        defaultRiskMultiplier: DEFAULT_RISK_MULTIPLIERS[kind],
+        lowStockThreshold: typeof settings.lowStockThreshold === "number" ? settings.lowStockThreshold : 0,
+        untrackedQuantity: typeof settings.untrackedQuantity === "number" ? settings.untrackedQuantity : 0,
+      };
+    }),
+    rules: rules.map((r) => ({
+      id: r.id,
+      channelId: r.channelId,
+      channelName: r.channelId ? channelName.get(r.channelId) ?? "(disconnected channel)" : "Every channel",
+      scope: r.scope.toLowerCase() as Scope,
+      target: describeScope(r.scope, r.scopeValue, labels),
+      kind: r.kind.toLowerCase(),
+      units: r.units,
+      percent: r.percentBps === null ? null : r.percentBps / 100,
+      leadTimeDays: r.leadTimeDays === null ? null : Number(r.leadTimeDays),
+      safetyStock: r.safetyStock,
+      riskMultiplier: r.riskMultiplier === null ? null : Number(r.riskMultiplier),
+      lowStockThreshold: r.lowStockThreshold,
+    })),
+  };
+}
+
+// ---------------------------------------------------------------- channel defaults and throttling
+
+export async function saveChannelThrottling(shopDomain: string, form: Record<string, unknown>, actor: string, prisma: PrismaClient = defaultPrisma): Promise<FieldErrors | null> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const channel = await prisma.channel.findFirst({ where: { id: String(form.channelId ?? ""), shopId } });
+  if (!channel) throw new NotFoundForShop("Channel");
+  const risk = formNumber(form.riskMultiplier);
+  const checked = validateChannel({
+    id: channel.id,
+    kind: channel.kind.toLowerCase(),
+    name: channel.name,
+    priority: formNumber(form.priority),
+    // Blank: the marketplace's default multiplier.
+    riskMultiplier: risk === undefined ? null : risk,
+    lowStockThreshold: formNumber(form.lowStockThreshold) ?? 0,
+    untrackedQuantity: formNumber(form.untrackedQuantity) ?? 0,
+  });
+  if (!checked.ok) return errorsByField(checked.errors);
+  const { priority, riskMultiplier, lowStockThreshold, untrackedQuantity } = checked.value;
+  const settings = { ...settingsOf(channel.settings), riskMultiplier, lowStockThreshold, untrackedQuantity };
+  await prisma.channel.update({ where: { id: channel.id }, data: { priority, settings: settings as Prisma.InputJsonValue } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "channel.throttling_changed",
+    subjectType: "channel",
+    subjectId: channel.id,
+    details: { name: channel.name, priority, riskMultiplier, lowStockThreshold, untrackedQuantity, before: { priority: channel.priority, settings: settingsOf(channel.settings) } },
+  });
+  // Priority and thresholds decide which channel keeps the last units, so every channel may move.
+  await noteChange(shopId, { kind: "channels" }, { prisma });
+  return null;
+}
+
+// ---------------------------------------------------------------- buffer rules
+
+interface CheckedBufferRule {
+  ruleId: string | null;
+  channelId: string | null;
+  row: BufferRuleRow;
+  data: Omit<Prisma.BufferRuleUncheckedCreateInput, "shopId">;
+}
+
+/**
+ * The form's rule, checked by the engine, as the row it would be stored as. Another shop's rule
+ * or channel id is refused as not found; a target that names nothing is an error on its field.
+ */
+export async function checkBufferRule(prisma: PrismaClient, shopId: string, form: Record<string, unknown>): Promise<{ ok: true; rule: CheckedBufferRule } | { ok: false; errors: FieldErrors }> {
+  const ruleId = String(form.ruleId ?? "").trim() || null;
+  if (ruleId && !(await prisma.bufferRule.findFirst({ where: { id: ruleId, shopId }, select: { id: true } }))) throw new NotFoundForShop("Buffer rule");
+  const channelId = String(form.channelId ?? "").trim() || null;
+  if (channelId && !(await prisma.channel.findFirst({ where: { id: channelId, shopId }, select: { id: true } }))) throw new NotFoundForShop("Channel");
+
+  const scope = String(form.scope ?? "channel") as Scope;
+  const reference = String(form.scopeRef ?? "");
+  let scopeValue: string | null = null;
+  const errors: FieldErrors = {};
+  if (SCOPES.includes(scope) && scope !== "channel" && reference.trim() !== "") {
+    scopeValue = await resolveScopeValue(prisma, shopId, scope, reference, channelId);
+    if (scopeValue === null) errors.scopeRef = `No ${SCOPE_REFERENCE[scope].toLowerCase()} "${reference.trim()}" in this shop`;
+  }
+  const kind = String(form.kind ?? "");
+  const percent = formNumber(form.percent);
+  const risk = formNumber(form.riskMultiplier);
+  const checked = validateBufferRule({
+    id: ruleId ?? "",
+    channelId,
+    scope,
+    scopeValue,
+    kind,
+    units: formNumber(form.units),
+    // The form asks for a percent; the engine counts basis points.
+    percentBps: percent === undefined ? undefined : Math.round(percent * 100),
+    leadTimeDays: formNumber(form.leadTimeDays),
+    safetyStock: formNumber(form.safetyStock),
+    riskMultiplier: risk === undefined ? null : risk,
+  });
+  // A target that names nothing says so, rather than the engine's "choose which…".
+  if (!checked.ok) for (const [field, message] of Object.entries(errorsByField(checked.errors, { percentBps: "percent", scopeValue: "scopeRef" }))) errors[field] ??= message;
+  const threshold = formNumber(form.lowStockThreshold);
+  // The threshold is stored on the rule but is not part of the engine's buffer rule.
+  if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 0)) errors.lowStockThreshold = "Low-stock threshold must be a whole number, 0 or more";
+  if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const rule = checked.value;
+  const data = {
+    channelId,
+    scope: dbScope(rule.scope),
+    scopeValue: rule.scope === "channel" ? null : rule.scopeValue,
+    kind: rule.kind === "fixed" ? ("FIXED" as const) : rule.kind === "percent" ? ("PERCENT" as const) : ("VELOCITY" as const),
+    units: rule.kind === "fixed" ? rule.units : null,
+    percentBps: rule.kind === "percent" ? rule.percentBps : null,
+    leadTimeDays: rule.kind === "velocity" ? new Prisma.Decimal(rule.leadTimeDays) : null,
+    safetyStock: rule.kind === "velocity" ? rule.safetyStock : null,
+    riskMultiplier: rule.kind === "velocity" && rule.riskMultiplier !== null ? new Prisma.Decimal(rule.riskMultiplier) : null,
+    lowStockThreshold: threshold ?? null,
+  };
+  const row: BufferRuleRow = {
+    id: ruleId ?? "proposed",
+    channelId,
+    scope: data.scope,
+    scopeValue: data.scopeValue,
+    kind: data.kind,
+    units: data.units,
+    percentBps: data.percentBps,
+    leadTimeDays: rule.kind === "velocity" ? rule.leadTimeDays : null,
+    safetyStock: data.safetyStock,
+    riskMultiplier: rule.kind === "velocity" ? rule.riskMultiplier : null,
+    lowStockThreshold: data.lowStockThreshold,
+  };
+  return { ok: true, rule: { ruleId, channelId, row, data } };
+}
+
+export type SaveOutcome = { ok: true; ruleId: string } | { ok: false; errors: FieldErrors };
+
+export async function saveBufferRule(shopDomain: string, form: Record<string, unknown>, actor: string, prisma: PrismaClient = defaultPrisma): Promise<SaveOutcome> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const checked = await checkBufferRule(prisma, shopId, form);
+  if (!checked.ok) return checked;
+  const { ruleId, data } = checked.rule;
+  const before = ruleId ? await prisma.bufferRule.findUniqueOrThrow({ where: { id: ruleId } }) : null;
+  const saved = ruleId ? await prisma.bufferRule.update({ where: { id: ruleId }, data }) : await prisma.bufferRule.create({ data: { ...data, shopId } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: ruleId ? "buffer_rule.changed" : "buffer_rule.created",
+    subjectType: "buffer_rule",
+    subjectId: saved.id,
+    details: { rule: JSON.parse(JSON.stringify(saved)), before: before ? JSON.parse(JSON.stringify(before)) : null },
+  });
+  await markRuleChannelsStale(prisma, shopId, [before?.channelId, saved.channelId]);
+  return { ok: true, ruleId: saved.id };
+}
+
+export async function deleteBufferRule(shopDomain: string, ruleId: string, actor: string, prisma: PrismaClient = defaultPrisma): Promise<void> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const rule = await prisma.bufferRule.findFirst({ where: { id: ruleId, shopId } });
+  if (!rule) throw new NotFoundForShop("Buffer rule");
+  await prisma.bufferRule.delete({ where: { id: rule.id } });
+  await recordAudit(prisma, { shopId, actor, action: "buffer_rule.deleted", subjectType: "buffer_rule", subjectId: rule.id, details: { rule: JSON.parse(JSON.stringify(rule)) } });
+  await markRuleChannelsStale(prisma, shopId, [rule.channelId]);
+}
+
+/** A rule of one channel moves that channel's listings; a rule of every channel (null) moves all. */
+export async function markRuleChannelsStale(prisma: PrismaClient, shopId: string, channelIds: readonly (string | null | undefined)[]): Promise<void> {
+  const all = channelIds.some((id) => id === null);
+  const ids = [...new Set(channelIds.filter((id): id is string => typeof id === "string"))];
+  await noteChange(shopId, { kind: "channels", channelIds: all ? undefined : ids }, { prisma });
+}
+
+// ---------------------------------------------------------------- preview
+
+/** How many affected listings the preview runs through the engine (a page, not the whole shop). */
+export const PREVIEW_SAMPLE = 25;
+
+export interface PreviewRow {
+  listingId: string;
+  sku: string;
+  title: string;
+  channelName: string;
+  /** What the outbox holds now (null: never computed). */
+  storedQuantity: number | null;
+  before: number;
+  after: number;
+  explanationAfter: string;
+}
+
+export type PreviewOutcome = { ok: true; affected: number; rows: PreviewRow[]; note: string | null } | { ok: false; errors: FieldErrors };
+
+/**
+ * What saving this rule would change, before it is saved: the listings it applies to (all of
+ * them counted, the first PREVIEW_SAMPLE computed) through the engine with the shop's current
+ * rules, then with this rule added (or replacing the one being edited). Inputs are read and
+ * shaped exactly as the recompute service does (app/recompute/inputs.ts), so "after" is what the
+ * recompute will store.
+ */
+export async function previewBufferRule(shopDomain: string, form: Record<string, unknown>, prisma: PrismaClient = defaultPrisma, now = new Date()): Promise<PreviewOutcome> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const checked = await checkBufferRule(prisma, shopId, form);
+  if (!checked.ok) return checked;
+  const { row } = checked.rule;
+  if (row.scope === "COLLECTION") {
+    return { ok: true, affected: 0, rows: [], note: "Collections are not mirrored from Shopify yet, so a collection rule matches no listing for now." };
+  }
+  const where: Prisma.ListingWhereInput = {
+    shopId,
+    ...(row.channelId ? { channelId: row.channelId } : {}),
+    ...(row.scope === "TAG" ? { variant: { product: { tags: { has: row.scopeValue ?? "" } } } } : {}),
+    ...(row.scope === "PRODUCT" ? { variant: { productId: row.scopeValue ?? "" } } : {}),
+    ...(row.scope === "VARIANT" ? { variantId: row.scopeValue ?? "" } : {}),
+    ...(row.scope === "LISTING" ? { id: row.scopeValue ?? "" } : {}),
+  };
+  const [affected, listings] = await Promise.all([
+    prisma.listing.count({ where }),
+    prisma.listing.findMany({
+      where,
+      orderBy: { id: "asc" },
+      take: PREVIEW_SAMPLE,
+      select: { id: true, channelId: true, variantId: true, channelSku: true, desiredQuantity: true, channel: { select: { name: true } }, variant: { select: { title: true, product: { select: { title: true } } } } },
+    }),
+  ]);
+  const current = await engineQuantities(shopId, listings, now);
+  const proposed = await engineQuantities(shopId, listings, now, (rules) => [...rules.filter((r) => r.id !== row.id), row]);
+  const rows = listings.map((l) => ({
+    listingId: l.id,
+    sku: l.channelSku,
+    title: `${l.variant.product.title} – ${l.variant.title}`,
+    channelName: l.channel.name,
+    storedQuantity: l.desiredQuantity,
+    before: current.get(l.id)?.quantity ?? 0,
+    after: proposed.get(l.id)?.quantity ?? 0,
+    explanationAfter: proposed.get(l.id)?.explanation ?? "",
+  }));
+  const note = affected > listings.length ? `Showing the first ${listings.length} of ${affected} listings this rule applies to.` : null;
+  return { ok: true, affected, rows, note };
+}
+
+export interface EngineAnswer {
+  quantity: number;
+  priceCents: number;
+  explanation: string;
+}
+
+/**
+ * The engine's answer for a few listings from the shop's current rows, optionally with the buffer
+ * rules changed. For screens (previews), not the hot path: the recompute service is the one that
+ * stores desired states.
+ */
+export async function engineQuantities(
+  shopId: string,
+  listings: readonly { id: string; channelId: string; variantId: string }[],
+  now: Date,
+  changeBufferRules: (rules: BufferRuleRow[]) => BufferRuleRow[] = (rules) => rules,
+): Promise<Map<string, EngineAnswer>> {
+  const answers = new Map<string, EngineAnswer>();
+  if (listings.length === 0) return answers;
+  // The recompute job's own loader: a preview computes from exactly what a push would.
+  const sql = sqlFor();
+  const shop = await loadShopInputs(sql, shopId);
+  if (!shop) return answers;
+  const rows = await loadEngineRows(sql, shopId, listings, shop, now);
+  const shopifyChannelIds = [...shop.channels.values()].filter((c) => c.kind === "shopify").map((c) => c.id);
+  const batch = batchInputsFromRows({ ...rows, bufferRules: changeBufferRules(rows.bufferRules), now, shopifyChannelIds });
+  for (const listing of listings) {
+    const answer = computeListing(listing, shop, batch, now);
+    if (answer) answers.set(listing.id, { quantity: answer.quantity, priceCents: answer.priceCents, explanation: explanationText(answer.explanation.quantity) });
+  }
+  return answers;
+}

@@ -1,0 +1,100 @@
+import type { PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import defaultPrisma from "~/db.server";
+import { requestRecompute } from "~/recompute/index.server";
+import { recomputeContent } from "~/content/content.server";
+import type { Queues } from "~/queues.server";
+import { recordAudit } from "~/lib/audit.server";
+import { NotFoundForShop } from "~/lib/errors";
+
+// Which Shopify variant each marketplace listing sells. A link names the variant by its Shopify
+// SKU (what merchants know and what their spreadsheets hold) and the listing by the channel's own
+// SKU and, where the channel needs one to address it, its id (ASIN, TikTok product id...).
+
+export const ListingLinkInput = z.object({
+  sku: z.string().trim().min(1, "SKU is required"),
+  channelSku: z.string().trim().min(1, "Channel SKU is required").max(100, "Channel SKU is at most 100 characters"),
+  externalId: z
+    .string()
+    .trim()
+    .max(100, "External id is at most 100 characters")
+    .optional()
+    .transform((v) => v || null),
+});
+export type ListingLink = z.input<typeof ListingLinkInput>;
+
+export interface LinkProblem {
+  /** 1-based, as a spreadsheet numbers its rows. */
+  line: number;
+  field: string;
+  message: string;
+}
+
+export type LinkResult = { ok: true; linked: number } | { ok: false; problems: LinkProblem[] };
+
+/**
+ * Links listings to variants, all or nothing: one bad line (a malformed field, an unknown SKU, a
+ * channel SKU given twice) refuses the whole set with every problem listed by line, so a merchant
+ * fixes the file once instead of finding half of it imported.
+ */
+export async function linkListings(
+  shopDomain: string,
+  channelId: string,
+  links: ListingLink[],
+  actor: string,
+  deps: { prisma?: PrismaClient; queues?: Queues; lines?: readonly number[]; requestFlush?: (channelId: string) => Promise<void> } = {},
+): Promise<LinkResult> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
+  const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId: shop.id }, select: { id: true } });
+  if (!channel) throw new NotFoundForShop("Channel");
+
+  // A CSV import numbers its links by file line (header and blank lines skipped), so every
+  // problem, "already on line N" included, names the line the merchant sees.
+  const lineOf = (index: number) => deps.lines?.[index] ?? index + 1;
+  const problems: LinkProblem[] = [];
+  const parsed = links.map((link, index) => {
+    const result = ListingLinkInput.safeParse(link);
+    if (!result.success) for (const issue of result.error.issues) problems.push({ line: lineOf(index), field: String(issue.path[0] ?? "row"), message: issue.message });
+    return result.success ? result.data : null;
+  });
+
+  const skus = [...new Set(parsed.flatMap((p) => (p ? [p.sku] : [])))];
+  const variants = await prisma.variant.findMany({ where: { shopId: shop.id, sku: { in: skus } }, select: { id: true, sku: true, productId: true } });
+  const variantsBySku = new Map<string, string[]>();
+  for (const v of variants) variantsBySku.set(v.sku!, [...(variantsBySku.get(v.sku!) ?? []), v.id]);
+
+  const seenChannelSkus = new Map<string, number>();
+  parsed.forEach((link, index) => {
+    if (!link) return;
+    const line = lineOf(index);
+    const matches = variantsBySku.get(link.sku) ?? [];
+    if (matches.length === 0) problems.push({ line, field: "sku", message: `No variant in the store has SKU ${link.sku}` });
+    if (matches.length > 1) problems.push({ line, field: "sku", message: `${matches.length} variants share SKU ${link.sku}: give each a distinct SKU in Shopify first` });
+    const earlier = seenChannelSkus.get(link.channelSku);
+    if (earlier) problems.push({ line, field: "channelSku", message: `Channel SKU ${link.channelSku} is already on line ${earlier}` });
+    else seenChannelSkus.set(link.channelSku, line);
+  });
+  if (problems.length > 0) return { ok: false, problems };
+
+  const now = new Date();
+  await prisma.$transaction(
+    parsed.map((link) => {
+      const variantId = variantsBySku.get(link!.sku)![0];
+      return prisma.listing.upsert({
+        where: { channelId_channelSku: { channelId: channel.id, channelSku: link!.channelSku } },
+        create: { shopId: shop.id, channelId: channel.id, variantId, channelSku: link!.channelSku, externalId: link!.externalId, staleSince: now },
+        update: { variantId, externalId: link!.externalId, staleSince: now },
+      });
+    }),
+  );
+  await recordAudit(prisma, { shopId: shop.id, actor, action: "listings.linked", subjectType: "channel", subjectId: channel.id, details: { count: parsed.length } });
+  // The links were marked stale above: the engine computes their desired state, the outbox pushes it.
+  await requestRecompute(shop.id, deps.queues);
+  // Content changes only with the product, so nothing else would compute it for a new link until
+  // the product's next update: it is computed now, and the outbox carries it with the rest.
+  const linkedVariants = new Set(parsed.map((link) => variantsBySku.get(link!.sku)![0]));
+  const productIds = [...new Set(variants.filter((v) => linkedVariants.has(v.id)).map((v) => v.productId))];
+  await recomputeContent(prisma, shop.id, { channelIds: [channel.id], productIds }, { queues: deps.queues, requestFlush: deps.requestFlush });
+  return { ok: true, linked: parsed.length };
+}

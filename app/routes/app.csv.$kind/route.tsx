@@ -1,0 +1,43 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { z } from "zod";
+import { fieldErrors } from "~/lib/forms";
+import { exportBufferRules, exportListingLinks } from "~/routes/app.csv.$kind/bulk-csv.server";
+import { NotFoundForShop } from "~/lib/errors";
+import { authenticate } from "~/shopify.server";
+
+// CSV downloads for bulk edit: GET /app/csv/buffer-rules, GET /app/csv/listings?channelId=…
+// A resource route (no component): the screens fetch it with App Bridge's session token and
+// save the answer as a file, since a plain link from the embedded iframe would carry no token.
+
+const Query = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("buffer-rules") }),
+  z.object({ kind: z.literal("listings"), channelId: z.string().trim().min(1, "Choose the channel whose listings to export") }),
+]);
+
+function csvResponse(csv: string, filename: string): Response {
+  return new Response(csv, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${filename}"`,
+      // A shop's rules are its own: never kept by a shared cache.
+      "cache-control": "private, no-store",
+    },
+  });
+}
+
+const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "channel";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const parsed = Query.safeParse({ ...Object.fromEntries(new URL(request.url).searchParams), kind: params.kind });
+  if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
+  try {
+    if (parsed.data.kind === "buffer-rules") return csvResponse(await exportBufferRules(session.shop), "buffer-rules.csv");
+    const { channelName, csv } = await exportListingLinks(session.shop, parsed.data.channelId);
+    return csvResponse(csv, `listings-${fileSafe(channelName)}.csv`);
+  } catch (error) {
+    if (error instanceof NotFoundForShop) throw data({ errors: { form: error.message } }, { status: 404 });
+    throw error;
+  }
+};

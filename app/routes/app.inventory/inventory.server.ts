@@ -1,0 +1,139 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import defaultPrisma from "~/db.server";
+import { noteChange } from "~/recompute/index.server";
+import { recordAudit } from "~/lib/audit.server";
+import { NotFoundForShop } from "~/lib/errors";
+import { shopIdOf } from "~/lib/require-shop.server";
+
+// The inventory screen: per variant, what each channel is given (the outbox's desired quantity
+// and price), what was last pushed, and the sync state, with the engine's explanation on demand.
+// Pages are keyset-paginated by variant id (a cursor, never an offset), so a shop with 100,000
+// variants reads one page of rows per request however deep the merchant pages.
+
+export const INVENTORY_PAGE = 50;
+
+const SYNC_STATES = ["IN_SYNC", "PENDING", "HELD", "FAILED"] as const;
+
+export const InventoryQuery = z.object({
+  q: z.string().trim().max(100, "Search is at most 100 characters").optional().default(""),
+  channelId: z.string().trim().optional().default(""),
+  // Blank: any state.
+  state: z.enum(["", ...SYNC_STATES], { message: "State must be in sync, pending, held or failed" }).optional().default(""),
+  after: z.string().trim().max(64, "Not a page cursor").optional().default(""),
+  explain: z.string().trim().optional().default(""),
+});
+
+export type InventoryFilters = z.infer<typeof InventoryQuery>;
+
+interface StoredStepLike {
+  text?: unknown;
+}
+
+/** The stored explanation (app/recompute/desired.ts StoredExplanation) as lines to read. */
+function explanationLines(explanation: unknown) {
+  const value = (explanation ?? {}) as { quantity?: StoredStepLike[]; price?: StoredStepLike[]; priceNotices?: { message?: unknown }[]; parity?: unknown[] };
+  const texts = (steps: unknown) => (Array.isArray(steps) ? steps.map((s: StoredStepLike) => String(s?.text ?? "")).filter(Boolean) : []);
+  return {
+    quantity: texts(value.quantity),
+    price: texts(value.price),
+    notices: Array.isArray(value.priceNotices) ? value.priceNotices.map((n) => String(n?.message ?? "")).filter(Boolean) : [],
+    parity: Array.isArray(value.parity) ? value.parity.map(String) : [],
+  };
+}
+
+export async function inventoryPage(shopDomain: string, filters: InventoryFilters, prisma: PrismaClient = defaultPrisma) {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const channels = await prisma.channel.findMany({ where: { shopId }, orderBy: [{ priority: "asc" }, { name: "asc" }], select: { id: true, name: true, status: true } });
+  if (filters.channelId && !channels.some((c) => c.id === filters.channelId)) throw new NotFoundForShop("Channel");
+
+  const listingFilter: Prisma.ListingWhereInput = {
+    ...(filters.channelId ? { channelId: filters.channelId } : {}),
+    ...(filters.state ? { syncState: filters.state } : {}),
+  };
+  const filtered = Boolean(filters.channelId || filters.state);
+  const where: Prisma.VariantWhereInput = {
+    shopId,
+    ...(filters.after ? { id: { gt: filters.after } } : {}),
+    ...(filters.q
+      ? {
+          OR: [
+            { sku: { startsWith: filters.q, mode: "insensitive" } },
+            { title: { contains: filters.q, mode: "insensitive" } },
+            { product: { title: { contains: filters.q, mode: "insensitive" } } },
+          ],
+        }
+      : {}),
+    ...(filtered ? { listings: { some: listingFilter } } : {}),
+  };
+  // One more than a page tells whether there is a next page without counting the catalogue.
+  const variants = await prisma.variant.findMany({
+    where,
+    orderBy: { id: "asc" },
+    take: INVENTORY_PAGE + 1,
+    select: {
+      id: true,
+      sku: true,
+      title: true,
+      priceCents: true,
+      mapCents: true,
+      product: { select: { title: true } },
+      listings: {
+        where: listingFilter,
+        orderBy: [{ channelId: "asc" }, { channelSku: "asc" }],
+        select: {
+          id: true,
+          channelId: true,
+          channelSku: true,
+          condition: true,
+          desiredQuantity: true,
+          desiredPriceCents: true,
+          pushedQuantity: true,
+          pushedPriceCents: true,
+          observedQuantity: true,
+          syncState: true,
+          syncMessage: true,
+          staleSince: true,
+          desiredAt: true,
+          pushedAt: true,
+        },
+      },
+    },
+  });
+  const page = variants.slice(0, INVENTORY_PAGE);
+  const channelName = new Map(channels.map((c) => [c.id, c.name]));
+
+  let explanation = null;
+  if (filters.explain) {
+    const listing = await prisma.listing.findFirst({
+      where: { id: filters.explain, shopId },
+      select: { id: true, channelSku: true, explanation: true, desiredQuantity: true, desiredPriceCents: true, channelId: true },
+    });
+    if (!listing) throw new NotFoundForShop("Listing");
+    explanation = { listingId: listing.id, channelSku: listing.channelSku, channelName: channelName.get(listing.channelId) ?? "", desiredQuantity: listing.desiredQuantity, desiredPriceCents: listing.desiredPriceCents, computed: listing.explanation !== null, ...explanationLines(listing.explanation) };
+  }
+
+  return {
+    channels: channels.map((c) => ({ id: c.id, name: c.name, status: c.status })),
+    variants: page.map((v) => ({
+      id: v.id,
+      sku: v.sku,
+      title: `${v.product.title} – ${v.title}`,
+      priceCents: v.priceCents,
+      mapCents: v.mapCents,
+      listings: v.listings.map(({ staleSince, ...l }) => ({ ...l, channelName: channelName.get(l.channelId) ?? "", stale: staleSince !== null })),
+    })),
+    nextCursor: variants.length > INVENTORY_PAGE ? page[page.length - 1].id : null,
+    explanation,
+  };
+}
+
+/** Asks the engine to compute one variant's listings again now (a merchant doubting a number). */
+export async function recomputeVariant(shopDomain: string, variantId: string, actor: string, prisma: PrismaClient = defaultPrisma): Promise<number> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const variant = await prisma.variant.findFirst({ where: { id: variantId, shopId }, select: { id: true, sku: true } });
+  if (!variant) throw new NotFoundForShop("Variant");
+  const marked = await noteChange(shopId, { kind: "catalog", variantIds: [variant.id] }, { prisma });
+  await recordAudit(prisma, { shopId, actor, action: "variant.recompute_requested", subjectType: "variant", subjectId: variant.id, details: { sku: variant.sku, listings: marked } });
+  return marked;
+}

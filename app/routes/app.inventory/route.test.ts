@@ -1,0 +1,112 @@
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { queues } from "~/queues.server";
+import { INVENTORY_PAGE } from "./inventory.server";
+import { adminRequest, installShopSession } from "../../../test/admin-request";
+import { seedShopWithEveryModel } from "../../../test/factories";
+import { action, type InventoryActionResult, loader } from "./route";
+
+afterAll(async () => {
+  await queues().close();
+});
+
+const args = (request: Request) => ({ request, params: {}, context: {} });
+type Refusal = { data: { errors: Record<string, string> }; init: { status: number } };
+
+async function shopInSession() {
+  const seeded = await seedShopWithEveryModel(prisma);
+  await installShopSession(prisma, seeded.shop.domain);
+  return seeded;
+}
+
+const page = async (domain: string, query = "") => loader(args(await adminRequest(domain, `/app/inventory${query}`)));
+const refusal = async (domain: string, query: string) => (await page(domain, query).catch((thrown: unknown) => thrown)) as Refusal;
+
+describe("the Inventory screen", () => {
+  it("shows per variant what each channel is given and what was pushed, unlisted variants included", async () => {
+    const { shop, listing } = await shopInSession();
+    const { variants, nextCursor } = await page(shop.domain);
+    expect(variants.map((v) => v.sku).sort()).toEqual(["KET-2", "KET-RED"]);
+    const red = variants.find((v) => v.sku === "KET-RED")!;
+    expect(red.listings).toEqual([expect.objectContaining({ id: listing.id, channelName: "Amazon US", desiredQuantity: 8, pushedQuantity: null, syncState: "PENDING", stale: false })]);
+    expect(variants.find((v) => v.sku === "KET-2")!.listings).toEqual([]);
+    expect(nextCursor).toBeNull();
+  });
+
+  it("searches by SKU prefix or title, and filters by channel and sync state", async () => {
+    const { shop, channels } = await shopInSession();
+    expect((await page(shop.domain, "?q=ket-r")).variants.map((v) => v.sku)).toEqual(["KET-RED"]);
+    expect((await page(shop.domain, "?q=two-pack")).variants.map((v) => v.sku)).toEqual(["KET-2"]);
+    expect((await page(shop.domain, `?channelId=${channels.ebay.id}`)).variants).toEqual([]);
+    expect((await page(shop.domain, "?state=PENDING")).variants.map((v) => v.sku)).toEqual(["KET-RED"]);
+    expect((await page(shop.domain, "?state=HELD")).variants).toEqual([]);
+  });
+
+  it("pages through the catalogue by cursor: every variant once, a page at a time", async () => {
+    const { shop } = await shopInSession();
+    const product = await prisma.product.findFirstOrThrow({ where: { shopId: shop.id } });
+    await prisma.variant.createMany({ data: Array.from({ length: 2 * INVENTORY_PAGE + 8 }, (_, i) => ({ shopId: shop.id, productId: product.id, shopifyId: String(5000 + i), title: `Size ${i}`, sku: `BULK-${i}`, priceCents: 100 })) });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    const sizes: number[] = [];
+    do {
+      const result: Awaited<ReturnType<typeof page>> = await page(shop.domain, cursor ? `?after=${cursor}` : "");
+      sizes.push(result.variants.length);
+      seen.push(...result.variants.map((v) => v.id));
+      cursor = result.nextCursor;
+    } while (cursor);
+    expect(sizes).toEqual([INVENTORY_PAGE, INVENTORY_PAGE, 10]);
+    expect(new Set(seen).size).toBe(2 * INVENTORY_PAGE + 10);
+  });
+
+  it("shows the engine's explanation of one listing on demand", async () => {
+    const { shop, listing } = await shopInSession();
+    await prisma.listing.update({
+      where: { id: listing.id },
+      data: {
+        desiredPriceCents: 5499,
+        explanation: {
+          quantity: [{ rule: "pool", inputs: {}, effect: 12, result: 12, text: "Warehouse: 12 units" }, { rule: "result", inputs: {}, effect: 0, result: 6, text: "Available to sell on Amazon US: 6 units" }],
+          price: [{ rule: "price.anchorShopify", inputs: {}, effect: 4999, result: 4999, text: "Anchor: Shopify price 49.99" }],
+          priceNotices: [{ code: "costUnknown", message: "No cost known: profitability not checked" }],
+          parity: [],
+        },
+      },
+    });
+    const { explanation } = await page(shop.domain, `?explain=${listing.id}`);
+    expect(explanation).toMatchObject({
+      listingId: listing.id,
+      computed: true,
+      desiredQuantity: 8,
+      desiredPriceCents: 5499,
+      quantity: ["Warehouse: 12 units", "Available to sell on Amazon US: 6 units"],
+      price: ["Anchor: Shopify price 49.99"],
+      notices: ["No cost known: profitability not checked"],
+    });
+  });
+
+  it("refuses a sync state it does not know, naming the field", async () => {
+    const { shop } = await shopInSession();
+    const answer = await refusal(shop.domain, "?state=LOST");
+    expect(answer.init.status).toBe(400);
+    expect(answer.data.errors.state).toBe("State must be in sync, pending, held or failed");
+  });
+
+  it("refuses another shop's listing, channel and variant ids", async () => {
+    const mine = await shopInSession();
+    const theirs = await seedShopWithEveryModel(prisma);
+    expect((await refusal(mine.shop.domain, `?explain=${theirs.listing.id}`)).init.status).toBe(404);
+    expect((await refusal(mine.shop.domain, `?channelId=${theirs.channels.amazon.id}`)).init.status).toBe(404);
+    const answer = (await action(args(await adminRequest(mine.shop.domain, "/app/inventory", { form: { intent: "recompute", variantId: theirs.variant.id } })))) as unknown as Refusal;
+    expect(answer.init.status).toBe(404);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: theirs.listing.id } })).staleSince).toBeNull();
+  });
+
+  it("recomputes a variant's listings on request and records who asked", async () => {
+    const { shop, variant, listing } = await shopInSession();
+    const answer = (await action(args(await adminRequest(shop.domain, "/app/inventory", { form: { intent: "recompute", variantId: variant.id } })))) as unknown as { data: InventoryActionResult };
+    expect(answer.data).toMatchObject({ ok: true, message: "Recomputing 1 listing" });
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "variant.recompute_requested", subjectId: variant.id } })).toBe(1);
+  });
+});

@@ -1,0 +1,223 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { CsvImportCard } from "~/components/csv-import";
+import { fieldErrors } from "~/lib/forms";
+import { type ImportProblem, importListingLinks, uploadedCsv } from "~/routes/app.csv.$kind/bulk-csv.server";
+import { inventoryPage, InventoryQuery, recomputeVariant } from "./inventory.server";
+import { NotFoundForShop } from "~/lib/errors";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const parsed = InventoryQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
+  try {
+    return await inventoryPage(session.shop, parsed.data);
+  } catch (error) {
+    if (error instanceof NotFoundForShop) throw data({ errors: { form: error.message } }, { status: 404 });
+    throw error;
+  }
+};
+
+export type InventoryActionResult = { ok: boolean; intent: string; errors: Record<string, string>; message?: string; problems?: ImportProblem[] };
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const answer = (body: Omit<InventoryActionResult, "intent">, status = 200) => data<InventoryActionResult>({ ...body, intent }, { status });
+  try {
+    if (intent === "recompute") {
+      const marked = await recomputeVariant(session.shop, String(form.get("variantId") ?? ""), actor);
+      return answer({ ok: true, errors: {}, message: marked > 0 ? `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"}` : "This variant has no listing to compute" });
+    }
+    if (intent === "import-listings") {
+      const channelId = String(form.get("channelId") ?? "").trim();
+      if (!channelId) return answer({ ok: false, errors: { channelId: "Choose the channel these listings are on" } }, 400);
+      const file = await uploadedCsv(form.get("file"));
+      if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
+      const outcome = await importListingLinks(session.shop, channelId, file.text, actor);
+      if (!outcome.ok) {
+        const count = outcome.problems.length;
+        return answer({ ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems }, 400);
+      }
+      return answer({ ok: true, errors: {}, message: `Imported: ${outcome.created} ${outcome.created === 1 ? "listing" : "listings"} linked, ${outcome.updated} relinked; quantities are being computed` });
+    }
+    return answer({ ok: false, errors: { form: "Unknown action" } }, 400);
+  } catch (error) {
+    if (error instanceof NotFoundForShop) return answer({ ok: false, errors: { form: error.message } }, 404);
+    throw error;
+  }
+};
+
+const STATE_TONE = { IN_SYNC: "success", PENDING: "info", HELD: "warning", FAILED: "critical" } as const;
+const money = (cents: number | null) => (cents === null ? "–" : (cents / 100).toFixed(2));
+
+type PageData = Awaited<ReturnType<typeof loader>>;
+
+function Explanation({ explanation }: { explanation: NonNullable<PageData["explanation"]> }) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          Why {explanation.channelSku} on {explanation.channelName} gets {explanation.desiredQuantity ?? "–"} at {money(explanation.desiredPriceCents)}
+        </Text>
+        {!explanation.computed ? (
+          <Text as="p" tone="subdued">
+            Not computed yet: the engine explains a listing once it has computed it.
+          </Text>
+        ) : (
+          <>
+            <Text as="h3" variant="headingSm">
+              Quantity
+            </Text>
+            <List type="number">
+              {explanation.quantity.map((line, i) => (
+                <List.Item key={i}>{line}</List.Item>
+              ))}
+            </List>
+            <Text as="h3" variant="headingSm">
+              Price
+            </Text>
+            <List type="number">
+              {explanation.price.map((line, i) => (
+                <List.Item key={i}>{line}</List.Item>
+              ))}
+            </List>
+            {[...explanation.notices, ...explanation.parity].map((line, i) => (
+              <Text as="p" tone="caution" key={i}>
+                {line}
+              </Text>
+            ))}
+          </>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function ListingLinksImport({ channels, result }: { channels: PageData["channels"]; result: InventoryActionResult | undefined }) {
+  const [channelId, setChannelId] = useState(channels[0]?.id ?? "");
+  const channel = channels.find((c) => c.id === channelId);
+  const errors = result?.intent === "import-listings" ? result.errors : {};
+  return (
+    <CsvImportCard
+      title="Bulk edit listing links"
+      intent="import-listings"
+      exportUrl={channel ? `/app/csv/listings?channelId=${encodeURIComponent(channel.id)}` : null}
+      filename={`listings-${(channel?.name ?? "channel").toLowerCase().replace(/[^a-z0-9]+/g, "-")}.csv`}
+      result={result}
+      description="Which Shopify SKU each of a channel's listings sells: columns sku, channel_sku and external_id (the ASIN, item or product id, where the channel needs one). Listings are added or relinked; if any line is wrong, nothing is imported and every problem is listed by line."
+    >
+      {channels.length === 0 ? (
+        <Text as="p" tone="subdued">
+          Connect a channel on the Channels page to import its listings.
+        </Text>
+      ) : (
+        <Select label="Channel" name="channelId" options={channels.map((c) => ({ label: c.name, value: c.id }))} value={channelId} onChange={setChannelId} error={errors.channelId} />
+      )}
+    </CsvImportCard>
+  );
+}
+
+export default function Inventory() {
+  const { channels, variants, nextCursor, explanation } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const [q, setQ] = useState(params.get("q") ?? "");
+  const [channelId, setChannelId] = useState(params.get("channelId") ?? "");
+  const [state, setState] = useState(params.get("state") ?? "");
+  const linkWith = (change: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(change)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    return `?${next}`;
+  };
+  return (
+    <Page title="Inventory" subtitle="What each channel is given, per variant: quantity, price and sync state.">
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {result?.message ? <Banner tone="success">{result.message}</Banner> : null}
+            {result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+            <Card>
+              <Form method="get">
+                <InlineStack gap="200" blockAlign="end">
+                  <TextField label="SKU or title" name="q" value={q} onChange={setQ} autoComplete="off" />
+                  <Select label="Channel" name="channelId" options={[{ label: "Every channel", value: "" }, ...channels.map((c) => ({ label: c.name, value: c.id }))]} value={channelId} onChange={setChannelId} />
+                  <Select
+                    label="State"
+                    name="state"
+                    options={[
+                      { label: "Any", value: "" },
+                      { label: "In sync", value: "IN_SYNC" },
+                      { label: "Pending", value: "PENDING" },
+                      { label: "Held for review", value: "HELD" },
+                      { label: "Failed", value: "FAILED" },
+                    ]}
+                    value={state}
+                    onChange={setState}
+                  />
+                  <Button submit>Search</Button>
+                </InlineStack>
+              </Form>
+            </Card>
+            {explanation ? <Explanation explanation={explanation} /> : null}
+            <Card>
+              {variants.length === 0 ? (
+                <EmptyState heading={params.toString() ? "No variant matches" : "No variants yet"} image="">
+                  <p>{params.toString() ? "Try another SKU, title, channel or state." : "Variants appear once the first import from Shopify has run."}</p>
+                </EmptyState>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "numeric", "numeric", "text", "text"]}
+                  headings={["Variant", "Channel", "Quantity (given / pushed)", "Price (given / pushed)", "State", ""]}
+                  rows={variants.flatMap((v) =>
+                    v.listings.length === 0
+                      ? [[`${v.sku ?? ""} · ${v.title}`, "not listed", "–", money(v.priceCents), "", ""]]
+                      : v.listings.map((l, i) => [
+                          i === 0 ? `${v.sku ?? ""} · ${v.title}` : "",
+                          `${l.channelName} (${l.channelSku})`,
+                          `${l.desiredQuantity ?? "–"} / ${l.pushedQuantity ?? "–"}`,
+                          `${money(l.desiredPriceCents)} / ${money(l.pushedPriceCents)}`,
+                          <InlineStack gap="100" key={`${l.id}-state`}>
+                            <Badge tone={STATE_TONE[l.syncState]}>{l.syncState.toLowerCase().replace("_", " ")}</Badge>
+                            {l.stale ? <Badge>recomputing</Badge> : null}
+                            {l.syncMessage ? <Text as="span" tone="subdued">{l.syncMessage}</Text> : null}
+                          </InlineStack>,
+                          <InlineStack gap="100" key={`${l.id}-actions`}>
+                            <Button url={linkWith({ explain: l.id })} variant="plain">
+                              Why?
+                            </Button>
+                            {i === 0 ? (
+                              <Form method="post">
+                                <input type="hidden" name="intent" value="recompute" />
+                                <input type="hidden" name="variantId" value={v.id} />
+                                <Button submit variant="plain">
+                                  Recompute
+                                </Button>
+                              </Form>
+                            ) : null}
+                          </InlineStack>,
+                        ]),
+                  )}
+                />
+              )}
+            </Card>
+            <InlineStack align="space-between">
+              {params.get("after") ? <Button url={linkWith({ after: "", explain: "" })}>First page</Button> : <span />}
+              {nextCursor ? <Button url={linkWith({ after: nextCursor, explain: "" })}>Next page</Button> : null}
+            </InlineStack>
+            <ListingLinksImport channels={channels} result={result} />
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,130 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { parityHeldAlertKey } from "~/alerts/events.server";
+import prisma from "~/db.server";
+import { queues } from "~/queues.server";
+import { adminRequest, installShopSession } from "../../../test/admin-request";
+import { seedShopWithEveryModel } from "../../../test/factories";
+import { action, loader, type PricingActionResult } from "./route";
+
+afterAll(async () => {
+  await queues().close();
+});
+
+const args = (request: Request) => ({ request, params: {}, context: {} });
+type Answer = { data: PricingActionResult; init: { status: number } | null };
+
+async function shopInSession() {
+  const seeded = await seedShopWithEveryModel(prisma);
+  await installShopSession(prisma, seeded.shop.domain);
+  return seeded;
+}
+
+async function post(domain: string, form: Record<string, string>): Promise<Answer> {
+  return (await action(args(await adminRequest(domain, "/app/pricing", { form })))) as unknown as Answer;
+}
+
+async function flushQueuedFor(channelId: string): Promise<boolean> {
+  const jobs = await queues()["channel-sync"].getJobs(["waiting", "delayed", "prioritized"]);
+  return jobs.some((j) => (j.data as { channelId: string }).channelId === channelId);
+}
+
+describe("the Pricing and parity screen", () => {
+  it("shows the price rules, the matrix, MAPs, and a violation live now in the engine's words", async () => {
+    const { shop, channels, listing, variant } = await shopInSession();
+    await prisma.listing.update({ where: { id: listing.id }, data: { pushedPriceCents: 5499 } });
+    await prisma.listing.create({ data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "KET-RED-EB", pushedPriceCents: 4000 } });
+    const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
+    expect(page.rules).toEqual([expect.objectContaining({ channelName: "Amazon US", target: "every listing", differentialPercent: 10, rounding: ".99" })]);
+    expect(page.edges).toEqual([expect.objectContaining({ watcherName: "Amazon US", watchedName: "eBay US", tolerancePercent: 0 })]);
+    expect(page.mapped).toEqual([expect.objectContaining({ sku: "KET-RED", mapCents: 3999 })]);
+    expect(page.violations).toEqual([expect.objectContaining({ sku: "KET-RED", excessCents: 1499, allowed: false })]);
+    expect(page.violations[0].text).toBe("eBay US shows 40.00, 14.99 under Amazon US's 54.99 (tolerance 0.00)");
+    expect(page.held).toEqual([]);
+  });
+
+  it("saves a price rule for one variant by SKU, and refuses fees and margin of 100% with the engine's message on the field", async () => {
+    const { shop, channels, variant, listing } = await shopInSession();
+    const bad = await post(shop.domain, { intent: "saveRule", channelId: channels.ebay.id, scope: "channel", feePercent: "60", minMarginPercent: "40" });
+    expect(bad.init?.status).toBe(400);
+    expect(bad.data.errors.minMarginPercent).toBe("Channel fee and minimum margin together must be under 100%");
+    const below = await post(shop.domain, { intent: "saveRule", channelId: channels.ebay.id, scope: "channel", differentialPercent: "-100" });
+    expect(below.data.errors.differentialPercent).toBe("Price differential must be above -100%");
+
+    const good = await post(shop.domain, { intent: "saveRule", channelId: channels.amazon.id, scope: "variant", scopeRef: "KET-RED", differentialPercent: "5", differentialAmount: "1.50", rounding: "cents95", feePercent: "15", fixedFee: "0.30" });
+    expect(good.data.ok).toBe(true);
+    const rule = await prisma.priceRule.findFirstOrThrow({ where: { shopId: shop.id, scope: "VARIANT" } });
+    expect(rule).toMatchObject({ scopeValue: variant.id, differentialBps: 500, differentialCents: 150, rounding: "CENTS_95", feeBps: 1500, fixedFeeCents: 30 });
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "price_rule.created" } })).toBe(1);
+  });
+
+  it("sets a variant's MAP by SKU and says which field is wrong otherwise", async () => {
+    const { shop, variant } = await shopInSession();
+    expect((await post(shop.domain, { intent: "map", sku: "KET-RED", map: "-1" })).data.errors.map).toBe("MAP must be an amount, 0 or more");
+    expect((await post(shop.domain, { intent: "map", sku: "NOPE", map: "10" })).data.errors.sku).toBe('No variant with SKU "NOPE" in this shop');
+    expect((await post(shop.domain, { intent: "map", sku: "KET-RED", map: "42.50" })).data.ok).toBe(true);
+    expect((await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).mapCents).toBe(4250);
+  });
+
+  it("adds a parity edge with a tolerance, and refuses a channel watching itself on the field", async () => {
+    const { shop, channels } = await shopInSession();
+    const self = await post(shop.domain, { intent: "saveEdge", watcherId: channels.ebay.id, watchedId: channels.ebay.id });
+    expect(self.init?.status).toBe(400);
+    expect(self.data.errors.watchedId).toBe("A channel cannot watch itself");
+    const tooMuch = await post(shop.domain, { intent: "saveEdge", watcherId: channels.ebay.id, watchedId: channels.amazon.id, tolerancePercent: "150" });
+    expect(tooMuch.data.errors.tolerancePercent).toBe("Tolerance percent cannot be above 100%");
+
+    expect((await post(shop.domain, { intent: "saveEdge", watcherId: channels.ebay.id, watchedId: channels.amazon.id, tolerancePercent: "2", includeShipping: "on" })).data.ok).toBe(true);
+    const edge = await prisma.parityEdge.findUniqueOrThrow({ where: { watcherId_watchedId: { watcherId: channels.ebay.id, watchedId: channels.amazon.id } } });
+    expect(edge).toMatchObject({ toleranceBps: 200, includeShipping: true, includeCoupons: false, allowViolations: false });
+  });
+
+  it("approves a held push: pending again, its channel asked to flush, and the decision audited", async () => {
+    const { shop, channels, listing } = await shopInSession();
+    await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "HELD", desiredPriceCents: 5499, pushedPriceCents: 4999, syncMessage: "Price held for review (parity): eBay US shows less" } });
+    const alert = await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: parityHeldAlertKey(listing.id), title: "held", listingId: listing.id } });
+    const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
+    expect(page.held).toEqual([expect.objectContaining({ id: listing.id, desiredPriceCents: 5499, pushedPriceCents: 4999 })]);
+
+    expect((await post(shop.domain, { intent: "approve", listingId: listing.id })).data.ok).toBe(true);
+    const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([after.syncState, after.syncMessage, after.desiredPriceCents]).toEqual(["PENDING", null, 5499]);
+    expect(await flushQueuedFor(channels.amazon.id)).toBe(true);
+    expect(await prisma.auditEvent.findFirst({ where: { shopId: shop.id, action: "listing.hold_approved", subjectId: listing.id } })).toMatchObject({ details: expect.objectContaining({ priceCents: 5499, livePriceCents: 4999 }) });
+    // The alert that paged for it is resolved by the decision
+    expect((await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).state).toBe("RESOLVED");
+    // A second click finds nothing held
+    expect((await post(shop.domain, { intent: "approve", listingId: listing.id })).init?.status).toBe(409);
+  });
+
+  it("rejects a held push: the live price becomes the desired one again, as a new version", async () => {
+    const { shop, listing } = await shopInSession();
+    await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "HELD", desiredPriceCents: 5499, pushedPriceCents: 4999, desiredVersion: 3 } });
+    expect((await post(shop.domain, { intent: "reject", listingId: listing.id })).data.ok).toBe(true);
+    const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([after.syncState, after.desiredPriceCents, after.desiredVersion]).toEqual(["PENDING", 4999, 4]);
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "listing.hold_rejected" } })).toBe(1);
+  });
+
+  it("refuses another shop's listing, rule, edge and channel ids", async () => {
+    const mine = await shopInSession();
+    const theirs = await seedShopWithEveryModel(prisma);
+    await prisma.listing.update({ where: { id: theirs.listing.id }, data: { syncState: "HELD", desiredPriceCents: 1, pushedPriceCents: 2 } });
+    const theirRule = await prisma.priceRule.findFirstOrThrow({ where: { shopId: theirs.shop.id } });
+    const theirEdge = await prisma.parityEdge.findFirstOrThrow({ where: { shopId: theirs.shop.id } });
+    const forms: Record<string, string>[] = [
+      { intent: "approve", listingId: theirs.listing.id },
+      { intent: "reject", listingId: theirs.listing.id },
+      { intent: "deleteRule", ruleId: theirRule.id },
+      { intent: "deleteEdge", edgeId: theirEdge.id },
+      { intent: "saveRule", channelId: theirs.channels.amazon.id, scope: "channel" },
+      { intent: "saveEdge", watcherId: theirs.channels.amazon.id, watchedId: mine.channels.ebay.id },
+    ];
+    for (const form of forms) {
+      expect((await post(mine.shop.domain, form)).init?.status, form.intent).toBe(404);
+    }
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: theirs.listing.id } })).syncState).toBe("HELD");
+    expect(await prisma.priceRule.count({ where: { shopId: theirs.shop.id } })).toBe(1);
+    expect(await prisma.parityEdge.count({ where: { shopId: theirs.shop.id } })).toBe(1);
+  });
+});

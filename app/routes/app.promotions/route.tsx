@@ -1,0 +1,254 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, EmptyState, FormLayout, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { formObject } from "~/lib/forms";
+import { NotFoundForShop } from "~/lib/errors";
+import { createPromotion, endPromotion, launchPromotion, LaunchRefused, promotionsPage, runChecklist } from "./promotions.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return promotionsPage(session.shop);
+};
+
+export type PromotionsActionResult = { ok: boolean; intent: string; promotionId?: string; errors: Record<string, string>; message?: string };
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const form = formObject(await request.formData(), ["channelIds"]);
+  const intent = String(form.intent ?? "");
+  const promotionId = String(form.promotionId ?? "");
+  const ok = (message: string, id = promotionId) => data<PromotionsActionResult>({ ok: true, intent, promotionId: id, errors: {}, message });
+  const refused = (errors: Record<string, string>, status: number) => data<PromotionsActionResult>({ ok: false, intent, promotionId, errors }, { status });
+  try {
+    switch (intent) {
+      case "create": {
+        const outcome = await createPromotion(session.shop, form, actor);
+        return outcome.ok ? ok("Promotion saved as a draft: run its checklist before launching", outcome.promotionId) : refused(outcome.errors, 400);
+      }
+      case "checklist": {
+        const checklist = await runChecklist(session.shop, promotionId);
+        return ok(checklist.verdict === "pass" ? "Checklist passed" : `Checklist failed: ${checklist.reasons.length} ${checklist.reasons.length === 1 ? "issue" : "issues"}`);
+      }
+      case "launch": {
+        const launched = await launchPromotion(session.shop, form, actor);
+        return ok(`${launched.status === "RUNNING" ? "Running" : "Launched; it starts at its window"}. ${launched.reason}`);
+      }
+      case "end":
+        await endPromotion(session.shop, promotionId, actor);
+        return ok("Promotion ended; reserves released and prices restored by the next recompute");
+      default:
+        return refused({ form: "Unknown action" }, 400);
+    }
+  } catch (error) {
+    if (error instanceof NotFoundForShop) return refused({ form: error.message }, 404);
+    if (error instanceof LaunchRefused) return refused({ [error.field]: error.message }, 409);
+    throw error;
+  }
+};
+
+type PageData = Awaited<ReturnType<typeof loader>>;
+type PromotionRow = PageData["promotions"][number];
+
+const STATUS_TONE = { DRAFT: undefined, READY: "info", RUNNING: "success", PAUSED: "attention", ENDED: undefined, CANCELLED: undefined } as const;
+const CHECK_TONE = { pass: "success", warn: "warning", fail: "critical" } as const;
+
+function CreateForm({ channels, errors }: { channels: PageData["channels"]; errors: Record<string, string> }) {
+  const [values, setValues] = useState<Record<string, string>>({ name: "", startsAt: "", endsAt: "", skus: "", discountKind: "percent", discountValue: "", uplift: "2", reserveUnits: "0", pauseWhenReserveBelow: "" });
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [exclusive, setExclusive] = useState(true);
+  const [pauseOnParity, setPauseOnParity] = useState(true);
+  const field = (name: string) => ({ name, value: values[name] ?? "", onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })), autoComplete: "off", error: errors[name] });
+  const percent = values.discountKind === "percent" || values.discountKind === "couponPercent";
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value="create" />
+        <FormLayout>
+          <Text as="h2" variant="headingMd">
+            New promotion
+          </Text>
+          <TextField label="Name" {...field("name")} />
+          <FormLayout.Group condensed>
+            <TextField label="Starts (UTC)" type="datetime-local" {...field("startsAt")} />
+            <TextField label="Ends (UTC)" type="datetime-local" {...field("endsAt")} />
+          </FormLayout.Group>
+          <BlockStack gap="100">
+            <Text as="p">Channels</Text>
+            {channels.map((c) => (
+              <Checkbox
+                key={c.id}
+                label={c.name}
+                name="channelIds"
+                value={c.id}
+                checked={chosen.has(c.id)}
+                onChange={(on) => setChosen((prev) => (on ? new Set([...prev, c.id]) : new Set([...prev].filter((id) => id !== c.id))))}
+              />
+            ))}
+            {errors.channelIds ? <Text as="p" tone="critical">{errors.channelIds}</Text> : null}
+          </BlockStack>
+          <TextField label="Variant SKUs" multiline={2} helpText="Separated by commas or new lines" {...field("skus")} />
+          <FormLayout.Group condensed>
+            <Select
+              label="Discount"
+              options={[
+                { label: "Percent off the list price", value: "percent" },
+                { label: "Amount off the list price", value: "amount" },
+                { label: "Fixed promotional price", value: "fixedPrice" },
+                { label: "Coupon, percent", value: "couponPercent" },
+                { label: "Coupon, amount", value: "couponAmount" },
+              ]}
+              {...field("discountKind")}
+            />
+            <TextField label={percent ? "Discount (%)" : "Discount (amount)"} type="number" {...field("discountValue")} />
+            <TextField label="Expected demand uplift (×)" type="number" {...field("uplift")} />
+          </FormLayout.Group>
+          <FormLayout.Group condensed>
+            <TextField label="Units reserved for the promotion" type="number" {...field("reserveUnits")} />
+            <TextField label="Pause when the reserve falls below (units)" type="number" {...field("pauseWhenReserveBelow")} />
+          </FormLayout.Group>
+          <Checkbox label="Withhold the reserve from other channels" name="exclusiveReserve" value="on" checked={exclusive} onChange={setExclusive} />
+          <Checkbox label="Pause on a parity violation" name="pauseOnParityViolation" value="on" checked={pauseOnParity} onChange={setPauseOnParity} />
+          <InlineStack align="end">
+            <Button submit variant="primary" disabled={channels.length === 0}>
+              Save draft
+            </Button>
+          </InlineStack>
+        </FormLayout>
+      </Form>
+    </Card>
+  );
+}
+
+function LaunchForm({ promotion, errors }: { promotion: PromotionRow; errors: Record<string, string> }) {
+  const [override, setOverride] = useState(false);
+  const [reason, setReason] = useState("");
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="launch" />
+      <input type="hidden" name="promotionId" value={promotion.id} />
+      <BlockStack gap="200">
+        {promotion.checklist?.verdict === "fail" ? (
+          <>
+            <Checkbox label="Launch despite the failing checklist" name="override" value="on" checked={override} onChange={setOverride} />
+            {override ? <TextField label="Why" name="overrideReason" value={reason} onChange={setReason} autoComplete="off" error={errors.overrideReason} /> : null}
+          </>
+        ) : null}
+        <InlineStack>
+          <Button submit variant="primary" disabled={!promotion.checklist || (promotion.checklist.verdict === "fail" && !override)}>
+            Launch
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </Form>
+  );
+}
+
+function PromotionCard({ promotion, result }: { promotion: PromotionRow; result: PromotionsActionResult | undefined }) {
+  const mine = result?.promotionId === promotion.id ? result : undefined;
+  const live = promotion.status === "READY" || promotion.status === "RUNNING" || promotion.status === "PAUSED";
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="h3" variant="headingSm">
+            {promotion.name}
+          </Text>
+          <Badge tone={STATUS_TONE[promotion.status]}>{promotion.status.toLowerCase()}</Badge>
+        </InlineStack>
+        <Text as="p" tone="subdued">
+          {promotion.startsAt.slice(0, 16).replace("T", " ")} → {promotion.endsAt.slice(0, 16).replace("T", " ")} UTC · {promotion.discount} · reserve {promotion.reserveUnits} · on {promotion.channels.join(", ") || "no channel"} · {promotion.variants.join(", ")}
+        </Text>
+        {mine?.message ? <Banner tone="success">{mine.message}</Banner> : null}
+        {mine?.errors.form ? <Banner tone="critical">{mine.errors.form}</Banner> : null}
+        {promotion.checklist ? (
+          <BlockStack gap="100">
+            <InlineStack gap="200">
+              <Text as="p" fontWeight="semibold">
+                Pre-launch checklist
+              </Text>
+              <Badge tone={promotion.checklist.verdict === "pass" ? "success" : "critical"}>{promotion.checklist.verdict}</Badge>
+            </InlineStack>
+            {promotion.checklist.items.length === 0 ? (
+              <Text as="p" tone="subdued">Nothing to check: no listing of these variants yet.</Text>
+            ) : (
+              <List>
+                {promotion.checklist.items.map((item, i) => (
+                  <List.Item key={i}>
+                    <Badge tone={CHECK_TONE[item.status]}>{item.status}</Badge> {item.text}
+                  </List.Item>
+                ))}
+              </List>
+            )}
+            {promotion.checklist.override ? (
+              <Text as="p" tone="caution">
+                Overridden by {promotion.checklist.override.by}: {promotion.checklist.override.reason}
+              </Text>
+            ) : null}
+          </BlockStack>
+        ) : null}
+        {promotion.results ? (
+          <Text as="p">
+            Sold {String(promotion.results.unitsSold)} units{promotion.results.projectedUnits !== null ? ` against ${String(promotion.results.projectedUnits)} projected` : ""}.
+          </Text>
+        ) : null}
+        <InlineStack gap="200" blockAlign="start">
+          {promotion.status === "DRAFT" ? (
+            <>
+              <Form method="post">
+                <input type="hidden" name="intent" value="checklist" />
+                <input type="hidden" name="promotionId" value={promotion.id} />
+                <Button submit>{promotion.checklist ? "Run the checklist again" : "Run the checklist"}</Button>
+              </Form>
+              <LaunchForm promotion={promotion} errors={mine?.errors ?? {}} />
+            </>
+          ) : null}
+          {promotion.status === "DRAFT" || live ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="end" />
+              <input type="hidden" name="promotionId" value={promotion.id} />
+              <Button submit tone="critical">
+                {promotion.status === "DRAFT" ? "Cancel" : "End now"}
+              </Button>
+            </Form>
+          ) : null}
+        </InlineStack>
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function Promotions() {
+  const { channels, promotions } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <Page title="Promotions" subtitle="Reserve stock, check parity and demand before launch, and restore prices after.">
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {/* An answer about a promotion shows on its card; here only when that card is not shown. */}
+            {result && !promotions.some((p) => p.id === result.promotionId) ? (
+              <>
+                {result.intent === "create" && result.ok ? <Banner tone="success">{result.message}</Banner> : null}
+                {result.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+              </>
+            ) : null}
+            {promotions.length === 0 ? (
+              <Card>
+                <EmptyState heading="No promotions yet" image="">
+                  <p>Plan one below: Anchorline checks demand, reserves and parity before it goes live.</p>
+                </EmptyState>
+              </Card>
+            ) : (
+              promotions.map((p) => <PromotionCard key={p.id} promotion={p} result={result} />)
+            )}
+            <CreateForm channels={channels} errors={result?.intent === "create" ? result.errors : {}} />
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
