@@ -161,7 +161,7 @@ try {
   }
   // Amazon's ORDER_CHANGE notifications reach the app's /notifications route, as an EventBridge API
   // destination set up in the seller's AWS account would deliver them.
-  const { NOTIFICATION_KEY_HEADER, notificationKey } = await import("~/services/marketplace-notifications.server");
+  const { NOTIFICATION_KEY_HEADER, notificationKey } = await import("~/channels/notifications.server");
   const amazonChannel = world.channels.amazon.id;
   world.amazon.state.sendOrderNotificationsTo({ url: `http://127.0.0.1:${port}/notifications/${amazonChannel}`, headers: { [NOTIFICATION_KEY_HEADER]: notificationKey(amazonChannel) } });
   const proxy = await startAdminProxy({ appUrl: `http://127.0.0.1:${port}`, shop: world.domain, apiKey: "anchorline-demo", apiSecret, port: await freePort(Number(process.env.DEMO_ADMIN_PORT ?? 3100)) });

@@ -1,6 +1,6 @@
 // The worker process: `npm run worker`. Runs every queue's worker until SIGTERM/SIGINT, then lets
 // running jobs finish (BullMQ's close waits for them) before closing connections.
-import { closeSharedRevisionRedis } from "~/channels/ebay";
+import { closeChannelModules } from "~/channels/registry";
 import prisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import { createRedisConnection } from "~/queues.server";
@@ -20,7 +20,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "workers stopping: finishing running jobs");
   await Promise.all(workers.map((worker) => worker.close()));
-  await Promise.all([prisma.$disconnect(), closeSharedRevisionRedis()]);
+  await Promise.all([prisma.$disconnect(), closeChannelModules()]);
   connection.disconnect();
   logger.info("workers stopped");
   process.exit(0);

@@ -1,9 +1,14 @@
 // The one interface every marketplace module implements. The sync engine and workers talk only to
-// this: no marketplace name appears outside app/channels/<kind>/ (and the registry in index.ts).
+// this: no marketplace name appears outside app/channels/<kind>/ (and the registry, registry.ts).
 
+import type { ChannelKind } from "~/engine/types";
 import { UpstreamError } from "~/lib/errors";
 
-export type MarketplaceKind = "amazon" | "ebay" | "walmart" | "tiktok";
+/**
+ * A marketplace's one name: the engine's channel kind (engine/types.ts), used by connectors, the
+ * engine and the registry alike. Prisma's ChannelKind stores it in capitals; registry.ts maps.
+ */
+export type MarketplaceKind = Exclude<ChannelKind, "shopify">;
 
 /** Where and as whom a connector talks: credentials are already decrypted by the caller. */
 export interface ConnectorConfig {

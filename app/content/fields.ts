@@ -2,8 +2,9 @@
 // identical everywhere (read from Shopify as is), adapted per channel (a template and the channel's
 // transforms), unique to one channel (set there only), or not synced.
 
-export const CONTENT_FIELDS = ["title", "description", "bullets", "images", "gtin", "brand", "weight", "dimensions", "safetyWarning", "subtitle"] as const;
-export type ContentField = (typeof CONTENT_FIELDS)[number];
+import { CONTENT_FIELDS, type ContentField } from "~/lib/content-rules";
+
+export { CONTENT_FIELDS, type ContentField };
 
 export type FieldSharing = "identical" | "adapted" | "unique";
 

@@ -2,6 +2,7 @@
 // set-based queries per batch) and this module shapes them, so every mapping decision (defaults,
 // units, which rule or promotion applies) is tested without a database.
 
+import { engineKindOf } from "~/channels/registry";
 import type { DesiredListingInput } from "~/engine/listing";
 import type { ParityEdge } from "~/engine/parity";
 import type { PriceRounding, PriceRule } from "~/engine/price";
@@ -10,7 +11,6 @@ import type {
   AllocationRule,
   BufferRule,
   Channel,
-  ChannelKind,
   Location,
   PromotionReserve,
   ProductStatus,
@@ -151,14 +151,6 @@ export interface SalesRow {
 
 // ---------------------------------------------------------------- single rows
 
-const KINDS: Readonly<Record<string, ChannelKind>> = {
-  AMAZON: "amazon",
-  EBAY: "ebay",
-  WALMART: "walmart",
-  TIKTOK: "tiktok",
-  SHOPIFY: "shopify",
-};
-
 function finiteOr<T>(value: unknown, fallback: T): number | T {
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
 }
@@ -173,7 +165,7 @@ function settingsObject(settings: unknown): Record<string, unknown> {
  */
 export function channelFromRow(row: ChannelRow): Channel {
   const settings = settingsObject(row.settings);
-  const kind = KINDS[row.kind];
+  const kind = engineKindOf(row.kind);
   if (!kind) throw new Error(`Unknown channel kind ${row.kind}`);
   const risk = finiteOr(settings.riskMultiplier, null);
   return {

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { NOTIFICATION_KEY_HEADER, receiveMarketplaceNotification } from "~/services/marketplace-notifications.server";
+import { NOTIFICATION_KEY_HEADER, receiveMarketplaceNotification } from "~/channels/notifications.server";
 
 // Marketplace notifications for one channel account (Amazon ORDER_CHANGE via an EventBridge API
 // destination). The route only checks the key and the shape and queues; see the service.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeSharedRevisionRedis } from "~/channels/ebay";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
-import { NOTIFICATION_KEY_HEADER, notificationKey } from "~/services/marketplace-notifications.server";
+import { NOTIFICATION_KEY_HEADER, notificationKey } from "~/channels/notifications.server";
 import { startNotificationEndpoint, startWebhookEndpoint } from "../../test/app-webhook-server";
 import { eventually, startMarketplaceRig, type LinkedVariant, type MarketplaceRig } from "../../test/marketplaces";
 import { runNotifiedOrderImport, runOrderImport } from "./jobs.server";

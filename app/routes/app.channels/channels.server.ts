@@ -1,56 +1,37 @@
-import type { ChannelKind, PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { connectorForChannel, readsOrderNotifications } from "~/channels/registry.server";
+import { NOTIFICATION_KEY_HEADER, notificationKey } from "~/channels/notifications.server";
+import { CHANNEL_MODULES, moduleOfKind, readsOrderNotifications, STORED_MARKETPLACE_KINDS, storedKindOf } from "~/channels/registry";
+import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
 import { sealCredentials } from "~/lib/secrets.server";
 import { scheduleOrderImport, stopOrderImport } from "~/sync/jobs.server";
 import { recordAudit } from "~/lib/audit.server";
-import { NOTIFICATION_KEY_HEADER, notificationKey } from "./marketplace-notifications.server";
-import { NotFoundForShop } from "./locations.server";
+import { NotFoundForShop } from "~/lib/errors";
 
 // Marketplace accounts: connect (credentials sealed at once, never read back to the browser),
 // test, pause and resume, priority, disconnect.
 
-/** The credential fields each marketplace's connector reads, as the merchant types them. */
-export const CREDENTIAL_FIELDS: Record<Exclude<ChannelKind, "SHOPIFY">, { name: string; label: string }[]> = {
-  AMAZON: [
-    { name: "clientId", label: "LWA client id" },
-    { name: "clientSecret", label: "LWA client secret" },
-    { name: "refreshToken", label: "Refresh token" },
-  ],
-  EBAY: [
-    { name: "appId", label: "App id (client id)" },
-    { name: "certId", label: "Cert id (client secret)" },
-    { name: "refreshToken", label: "User refresh token" },
-  ],
-  WALMART: [
-    { name: "clientId", label: "Client id" },
-    { name: "clientSecret", label: "Client secret" },
-  ],
-  TIKTOK: [
-    { name: "appKey", label: "App key" },
-    { name: "appSecret", label: "App secret" },
-    { name: "accessToken", label: "Access token" },
-    { name: "refreshToken", label: "Refresh token" },
-    { name: "shopCipher", label: "Shop cipher" },
-  ],
-};
+/** What the Channels screen offers to connect: each marketplace's label and credentials, from its module. */
+export const MARKETPLACES = CHANNEL_MODULES.map((m) => ({ kind: storedKindOf(m.kind), label: m.label, credentialFields: m.credentialFields }));
 
 const required = (label: string) => z.string().trim().min(1, `${label} is required`);
 
 export const ConnectChannelInput = z
   .object({
-    kind: z.enum(["AMAZON", "EBAY", "WALMART", "TIKTOK"], { message: "Choose a marketplace" }),
+    kind: z.enum(STORED_MARKETPLACE_KINDS, { message: "Choose a marketplace" }),
     name: required("Name"),
     accountId: required("Account id"),
     region: z.string().trim().optional(),
     credentials: z.record(z.string(), z.string()),
   })
-  .superRefine((value, ctx) => {
-    for (const field of CREDENTIAL_FIELDS[value.kind]) {
-      if (!value.credentials[field.name]?.trim()) ctx.addIssue({ code: "custom", path: ["credentials", field.name], message: `${field.label} is required` });
-    }
+  .transform((value, ctx) => {
+    // The marketplace's own credential schema checks (and trims) the fields its connector reads.
+    const credentials = moduleOfKind(value.kind)!.credentials.safeParse(value.credentials);
+    if (credentials.success) return { ...value, credentials: credentials.data };
+    for (const issue of credentials.error.issues) ctx.addIssue({ code: "custom", path: ["credentials", ...issue.path.map(String)], message: issue.message });
+    return z.NEVER;
   });
 
 export type ConnectChannel = z.infer<typeof ConnectChannelInput>;
@@ -87,7 +68,7 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
 
 export async function connectChannel(shopDomain: string, input: ConnectChannel, actor: string, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
-  const credentials = Object.fromEntries(CREDENTIAL_FIELDS[input.kind].map((f) => [f.name, input.credentials[f.name].trim()]));
+  const credentials = input.credentials;
   const count = await prisma.channel.count({ where: { shopId } });
   const channel = await prisma.channel.upsert({
     where: { shopId_kind_accountId: { shopId, kind: input.kind, accountId: input.accountId } },

@@ -9,16 +9,16 @@ import {
   ChannelChangeInput,
   connectChannel,
   ConnectChannelInput,
-  CREDENTIAL_FIELDS,
   listChannels,
+  MARKETPLACES,
   testChannelConnection,
-} from "~/services/channels.server";
-import { NotFoundForShop } from "~/services/locations.server";
+} from "./channels.server";
+import { NotFoundForShop } from "~/lib/errors";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return { channels: await listChannels(session.shop), credentialFields: CREDENTIAL_FIELDS, appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin };
+  return { channels: await listChannels(session.shop), marketplaces: MARKETPLACES, appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin };
 };
 
 type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
@@ -51,17 +51,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
 };
 
-const KIND_OPTIONS = [
-  { label: "Amazon", value: "AMAZON" },
-  { label: "eBay", value: "EBAY" },
-  { label: "Walmart", value: "WALMART" },
-  { label: "TikTok Shop", value: "TIKTOK" },
-];
-
 const STATUS_TONE = { CONNECTED: "success", PAUSED: "attention", FAILING: "critical", DISCONNECTED: undefined } as const;
 
-function ConnectForm({ fields, errors }: { fields: typeof CREDENTIAL_FIELDS; errors: Record<string, string> }) {
-  const [kind, setKind] = useState<keyof typeof CREDENTIAL_FIELDS>("AMAZON");
+function ConnectForm({ marketplaces, errors }: { marketplaces: typeof MARKETPLACES; errors: Record<string, string> }) {
+  const [kind, setKind] = useState(marketplaces[0].kind);
+  const chosen = marketplaces.find((m) => m.kind === kind) ?? marketplaces[0];
   const [values, setValues] = useState<Record<string, string>>({});
   const field = (name: string) => ({ value: values[name] ?? "", onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })), name, autoComplete: "off", error: errors[name] });
   return (
@@ -72,11 +66,11 @@ function ConnectForm({ fields, errors }: { fields: typeof CREDENTIAL_FIELDS; err
           <Text as="h2" variant="headingMd">
             Connect a marketplace account
           </Text>
-          <Select label="Marketplace" name="kind" options={KIND_OPTIONS} value={kind} onChange={(v) => setKind(v as typeof kind)} error={errors.kind} />
+          <Select label="Marketplace" name="kind" options={marketplaces.map((m) => ({ label: m.label, value: m.kind }))} value={kind} onChange={(v) => setKind(v as typeof kind)} error={errors.kind} />
           <TextField label="Name" helpText="How this account appears in Anchorline, e.g. Amazon US" {...field("name")} />
           <TextField label="Account id" helpText="Seller id, eBay user, Walmart partner id or TikTok shop id" {...field("accountId")} />
           <TextField label="Region or marketplace id" {...field("region")} />
-          {fields[kind].map((f) => (
+          {chosen.credentialFields.map((f) => (
             <TextField key={f.name} label={f.label} type="password" {...field(`credentials.${f.name}`)} />
           ))}
           <Button submit variant="primary">
@@ -89,7 +83,7 @@ function ConnectForm({ fields, errors }: { fields: typeof CREDENTIAL_FIELDS; err
 }
 
 export default function Channels() {
-  const { channels, credentialFields, appOrigin } = useLoaderData<typeof loader>();
+  const { channels, marketplaces, appOrigin } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <Page title="Channels">
@@ -140,7 +134,7 @@ export default function Channels() {
                 </Card>
               ))
             )}
-            <ConnectForm fields={credentialFields} errors={result?.errors ?? {}} />
+            <ConnectForm marketplaces={marketplaces} errors={result?.errors ?? {}} />
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -2,10 +2,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { openCredentials } from "~/lib/secrets.server";
 import { orderImportSchedulerId, queues } from "~/queues.server";
-import { adminRequest, installShopSession } from "../../test/admin-request";
-import { seedShopWithEveryModel } from "../../test/factories";
-import { receiveMarketplaceNotification } from "~/services/marketplace-notifications.server";
-import { action, loader } from "./app.channels";
+import { adminRequest, installShopSession } from "../../../test/admin-request";
+import { seedShopWithEveryModel } from "../../../test/factories";
+import { receiveMarketplaceNotification } from "~/channels/notifications.server";
+import { action, loader } from "./route";
 
 afterAll(async () => {
   await queues().close();

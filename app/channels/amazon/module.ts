@@ -1,0 +1,23 @@
+import { credentialSchemaOf, feedPollingOf, type ChannelModule } from "../module";
+import { AMAZON_CONTENT_RULES } from "./content-rules";
+import { createAmazonConnector } from "./index";
+import { AMAZON_LIMITS } from "./limits";
+
+// Amazon (Selling Partner API) as Anchorline knows it.
+const credentialFields = [
+  { name: "clientId", label: "LWA client id" },
+  { name: "clientSecret", label: "LWA client secret" },
+  { name: "refreshToken", label: "Refresh token" },
+];
+
+export const amazonModule: ChannelModule = {
+  kind: "amazon",
+  label: "Amazon",
+  credentialFields,
+  credentials: credentialSchemaOf(credentialFields),
+  limits: AMAZON_LIMITS,
+  contentRules: AMAZON_CONTENT_RULES,
+  // ORDER_CHANGE notifications through an EventBridge API destination (notifications.ts).
+  readsOrderNotifications: true,
+  createConnector: (config, _hooks, settings) => createAmazonConnector(config, { feedPolling: feedPollingOf(settings) }),
+};

@@ -1,0 +1,24 @@
+import { credentialSchemaOf, type ChannelModule } from "../module";
+import { createEbayConnector, EBAY_LIMITS } from "./connector";
+import { EBAY_CONTENT_RULES } from "./content-rules";
+import { closeSharedRevisionRedis } from "./revisions.server";
+
+// eBay (Sell Inventory and Fulfillment APIs) as Anchorline knows it.
+const credentialFields = [
+  { name: "appId", label: "App id (client id)" },
+  { name: "certId", label: "Cert id (client secret)" },
+  { name: "refreshToken", label: "User refresh token" },
+];
+
+export const ebayModule: ChannelModule = {
+  kind: "ebay",
+  label: "eBay",
+  credentialFields,
+  credentials: credentialSchemaOf(credentialFields),
+  limits: EBAY_LIMITS,
+  contentRules: EBAY_CONTENT_RULES,
+  readsOrderNotifications: false,
+  createConnector: (config) => createEbayConnector(config),
+  // The revision counter (250 revisions per listing a day) is one Redis connection per process.
+  close: closeSharedRevisionRedis,
+};

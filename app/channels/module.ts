@@ -1,0 +1,60 @@
+// What a marketplace is to Anchorline: one ChannelModule per folder (app/channels/<kind>/module.ts),
+// listed once in registry.ts. Adding a marketplace is a new folder and one line there.
+
+import { z } from "zod";
+import type { ChannelContentRules } from "~/lib/content-rules";
+import type { ChannelLimits, Connector, ConnectorConfig, MarketplaceKind } from "./connector";
+
+/** One credential the merchant types when connecting an account, as the connector reads it. */
+export interface CredentialField {
+  name: string;
+  label: string;
+}
+
+/** What a connector may ask of the app: today, keeping credentials a marketplace rotated. */
+export interface ConnectorHooks {
+  /** Merges rotated credentials (a refreshed token) into the channel's sealed credentials. */
+  saveCredentials(changed: Record<string, string>): Promise<void>;
+}
+
+export interface ChannelSettings {
+  /** Set only for the demo and tests: where the marketplace's API is (a simulator). */
+  endpoints?: { api?: string; auth?: string };
+  /**
+   * Set only for the demo and tests: how often to ask a simulator whether a feed is done. A real
+   * marketplace takes minutes and asks to be polled sparingly; each module keeps that default.
+   */
+  feedPollIntervalMs?: number;
+}
+
+export type ConnectorFactory = (config: ConnectorConfig, hooks: ConnectorHooks, settings: ChannelSettings) => Connector;
+
+export interface ChannelModule {
+  readonly kind: MarketplaceKind;
+  /** The marketplace's name as the merchant knows it. */
+  readonly label: string;
+  /** The credentials its connector reads, in the order the Channels screen asks for them. */
+  readonly credentialFields: readonly CredentialField[];
+  /** Checks and trims them (credentialSchemaOf(credentialFields)). */
+  readonly credentials: z.ZodType<Record<string, string>>;
+  /** How it wants its work batched and paced; each value cites its source in the module's limits. */
+  readonly limits: ChannelLimits;
+  /** Which content fields it carries and what it holds them to. */
+  readonly contentRules: ChannelContentRules;
+  /** Whether its connector reads pushed order notifications (Connector.ordersInNotification). */
+  readonly readsOrderNotifications: boolean;
+  readonly createConnector: ConnectorFactory;
+  /** Closes what the module shares across connectors (eBay's revision counter), at shutdown. */
+  close?(): Promise<void>;
+}
+
+/** Every field required, trimmed, and named in the message the merchant sees. */
+export function credentialSchemaOf(fields: readonly CredentialField[]): z.ZodType<Record<string, string>> {
+  return z.object(
+    Object.fromEntries(fields.map((f) => [f.name, z.string({ error: `${f.label} is required` }).trim().min(1, `${f.label} is required`)])),
+  ) as unknown as z.ZodType<Record<string, string>>;
+}
+
+export function feedPollingOf(settings: ChannelSettings): { intervalMs: number } | undefined {
+  return settings.feedPollIntervalMs ? { intervalMs: settings.feedPollIntervalMs } : undefined;
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { CHANNEL_KINDS } from "~/engine/types";
+import { CHANNEL_MODULES, contentRulesOf, engineKindOf, marketplaceKindOf, moduleOfKind, STORED_MARKETPLACE_KINDS, storedKindOf } from "./registry";
+
+describe("the registry of marketplaces", () => {
+  it("given every marketplace the engine knows, then one module serves it under the same name, stored in capitals", () => {
+    expect(CHANNEL_MODULES.map((m) => m.kind).sort()).toEqual(CHANNEL_KINDS.filter((k) => k !== "shopify").sort());
+    for (const m of CHANNEL_MODULES) {
+      expect(moduleOfKind(storedKindOf(m.kind))).toBe(m);
+      expect(engineKindOf(storedKindOf(m.kind))).toBe(m.kind);
+    }
+    expect(STORED_MARKETPLACE_KINDS).toEqual(["AMAZON", "EBAY", "WALMART", "TIKTOK"]);
+  });
+
+  it("given the Shopify anchor, then it is no marketplace and carries no content", () => {
+    expect(marketplaceKindOf({ kind: "SHOPIFY" })).toBeNull();
+    expect(engineKindOf("SHOPIFY")).toBe("shopify");
+    expect(contentRulesOf("SHOPIFY").carried).toEqual({});
+    expect(engineKindOf("ETSY")).toBeNull();
+  });
+
+  it("given a marketplace's credentials with one missing, then its schema names the missing one and trims the rest", () => {
+    const walmart = moduleOfKind("WALMART")!;
+    const parsed = walmart.credentials.safeParse({ clientId: " wm-client ", clientSecret: " ", extra: "x" });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues.map((i) => [i.path.join("."), i.message])).toEqual([["clientSecret", "Client secret is required"]]);
+    expect(walmart.credentials.parse({ clientId: " wm-client ", clientSecret: "s", extra: "x" })).toEqual({ clientId: "wm-client", clientSecret: "s" });
+  });
+});

@@ -1,0 +1,34 @@
+import { credentialSchemaOf, type ChannelModule } from "../module";
+import { TIKTOK_CONTENT_RULES } from "./content-rules";
+import { createTikTokConnector } from "./index";
+import { TIKTOK_LIMITS } from "./limits";
+
+// TikTok Shop (Partner API) as Anchorline knows it.
+const credentialFields = [
+  { name: "appKey", label: "App key" },
+  { name: "appSecret", label: "App secret" },
+  { name: "accessToken", label: "Access token" },
+  { name: "refreshToken", label: "Refresh token" },
+  { name: "shopCipher", label: "Shop cipher" },
+];
+
+export const tiktokModule: ChannelModule = {
+  kind: "tiktok",
+  label: "TikTok Shop",
+  credentialFields,
+  credentials: credentialSchemaOf(credentialFields),
+  limits: TIKTOK_LIMITS,
+  contentRules: TIKTOK_CONTENT_RULES,
+  readsOrderNotifications: false,
+  // TikTok Shop rotates the refresh token on every refresh: the old one stops working, so the new
+  // pair must be stored before the next connector is built.
+  createConnector: (config, hooks) =>
+    createTikTokConnector(config, {
+      onTokens: (tokens) =>
+        hooks.saveCredentials({
+          accessToken: tokens.accessToken,
+          refreshToken: tokens.refreshToken,
+          accessTokenExpiresAt: String(tokens.accessTokenExpiresAt),
+        }),
+    }),
+};

@@ -1,0 +1,21 @@
+import { credentialSchemaOf, feedPollingOf, type ChannelModule } from "../module";
+import { WALMART_CONTENT_RULES } from "./content-rules";
+import { createWalmartConnector } from "./index";
+import { WALMART_LIMITS } from "./limits";
+
+// Walmart Marketplace as Anchorline knows it.
+const credentialFields = [
+  { name: "clientId", label: "Client id" },
+  { name: "clientSecret", label: "Client secret" },
+];
+
+export const walmartModule: ChannelModule = {
+  kind: "walmart",
+  label: "Walmart",
+  credentialFields,
+  credentials: credentialSchemaOf(credentialFields),
+  limits: WALMART_LIMITS,
+  contentRules: WALMART_CONTENT_RULES,
+  readsOrderNotifications: false,
+  createConnector: (config, _hooks, settings) => createWalmartConnector(config, { feedPolling: feedPollingOf(settings) }),
+};
