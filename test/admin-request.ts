@@ -13,14 +13,14 @@ export async function installShopSession(prisma: PrismaClient, shop: string): Pr
   });
 }
 
-/** A session token as App Bridge mints it (Shopify's last one minute; a browser story needs longer). */
-export async function sessionToken(shop: string, lifetimeSeconds = 60): Promise<string> {
+/** A session token as App Bridge mints it (Shopify's last one minute; a browser story needs longer), for staff member `userId`. */
+export async function sessionToken(shop: string, lifetimeSeconds = 60, userId = "42"): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ dest: `https://${shop}`, sid: randomUUID() })
     .setProtectedHeader({ alg: "HS256" })
     .setIssuer(`https://${shop}/admin`)
     .setAudience(process.env.SHOPIFY_API_KEY!)
-    .setSubject("42")
+    .setSubject(userId)
     .setIssuedAt(now)
     .setNotBefore(now - 5)
     .setExpirationTime(now + lifetimeSeconds)
@@ -29,8 +29,8 @@ export async function sessionToken(shop: string, lifetimeSeconds = 60): Promise<
 }
 
 /** A loader/action request from inside Shopify admin for `shop`. */
-export async function adminRequest(shop: string, path: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<Request> {
-  const headers = new Headers({ authorization: `Bearer ${await sessionToken(shop)}` });
+export async function adminRequest(shop: string, path: string, init: { method?: string; form?: Record<string, string | string[]>; userId?: string } = {}): Promise<Request> {
+  const headers = new Headers({ authorization: `Bearer ${await sessionToken(shop, 60, init.userId)}` });
   let body: URLSearchParams | undefined;
   if (init.form) {
     body = new URLSearchParams();

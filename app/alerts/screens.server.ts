@@ -7,7 +7,7 @@ import { createAlertRoute, deleteAlertRoute, listAlertRoutes, parseEmailList } f
 import { parseQuietHours, QuietHoursSchema } from "~/alerts/schedule";
 import type { FieldErrors } from "~/lib/forms";
 import { recordAudit } from "~/lib/audit.server";
-import { shopIdOf } from "~/lib/require-shop.server";
+import { shopIdOf } from "~/lib/shop-id.server";
 import { NotFoundForShop } from "~/lib/errors";
 
 // The Alerts screens: the shop's open and acknowledged alerts (newest first, by keyset so a shop

@@ -4,6 +4,7 @@ import { logger } from "~/lib/logger.server";
 import type { Queues } from "~/queues.server";
 import { noteChange } from "~/recompute/index.server";
 import type { WebhookPayload } from "~/webhooks/payloads";
+import { contentRulesOf } from "~/channels/registry";
 import { applyProductContentChange } from "~/content/content.server";
 import { adminClientForShop, type AdminClient } from "./admin-client.server";
 import { centsFromDecimal, idFromGid } from "./gid";
@@ -38,7 +39,8 @@ export class NotMirroredYet extends NotReadyYet {
   }
 }
 
-async function shopIdOf(prisma: PrismaClient, shopDomain: string): Promise<string | null> {
+/** The shop's id while it is installed; null for a shop that is unknown or uninstalled. */
+async function installedShopId(prisma: PrismaClient, shopDomain: string): Promise<string | null> {
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, uninstalledAt: true } });
   return shop && !shop.uninstalledAt ? shop.id : null;
 }
@@ -49,7 +51,7 @@ function exactId(payload: { id: string; admin_graphql_api_id?: unknown }): strin
 }
 
 export async function applyInventoryLevelUpdate(shopDomain: string, payload: WebhookPayload<"INVENTORY_LEVELS_UPDATE">, deps: Deps) {
-  const shopId = await shopIdOf(deps.prisma, shopDomain);
+  const shopId = await installedShopId(deps.prisma, shopDomain);
   if (!shopId) return;
   // The level's GraphQL id carries the exact item id: gid://shopify/InventoryLevel/<loc>?inventory_item_id=<item>
   const fromGid = typeof payload.admin_graphql_api_id === "string" ? /inventory_item_id=(\d+)/.exec(payload.admin_graphql_api_id)?.[1] : undefined;
@@ -67,7 +69,7 @@ export async function applyInventoryLevelUpdate(shopDomain: string, payload: Web
 }
 
 export async function applyInventoryItemUpdate(shopDomain: string, payload: WebhookPayload<"INVENTORY_ITEMS_UPDATE">, deps: Deps) {
-  const shopId = await shopIdOf(deps.prisma, shopDomain);
+  const shopId = await installedShopId(deps.prisma, shopDomain);
   if (!shopId) return;
   const itemId = exactId(payload);
   const item = await deps.prisma.inventoryItem.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: itemId } }, select: { variant: { select: { shopifyId: true } } } });
@@ -127,7 +129,7 @@ function itemLinkFromPayload(v: PayloadVariant, itemShopifyId: string): Inventor
  * (inventory_items/update brings their changes).
  */
 export async function applyProductUpsert(shopDomain: string, payload: ProductPayload, deps: Deps) {
-  const shopId = await shopIdOf(deps.prisma, shopDomain);
+  const shopId = await installedShopId(deps.prisma, shopDomain);
   if (!shopId) return;
   const productId = exactId(payload);
   const status = productStatusFrom(payload.status);
@@ -182,7 +184,7 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
   const all = statusChanged ? await deps.prisma.variant.findMany({ where: { shopId, product: { shopifyId: productId } }, select: { id: true } }) : [];
   await noteChange(shopId, { kind: "catalog", variantIds: statusChanged ? all.map((v) => v.id) : [...new Set(changed)] }, deps);
   // Title, description, images, barcodes: each listing's channel content, pushed where it changed.
-  await applyProductContentChange(deps.prisma, shopId, productId, { images: payload.images }, { queues: deps.queues });
+  await applyProductContentChange(deps.prisma, shopId, productId, { images: payload.images }, { contentRules: contentRulesOf, queues: deps.queues });
 }
 
 /**
@@ -190,7 +192,7 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
  * to zero instead of being forgotten with stock still showing on the marketplaces.
  */
 export async function applyProductDelete(shopDomain: string, payload: WebhookPayload<"PRODUCTS_DELETE">, deps: Deps) {
-  const shopId = await shopIdOf(deps.prisma, shopDomain);
+  const shopId = await installedShopId(deps.prisma, shopDomain);
   if (!shopId) return;
   const productId = exactId(payload);
   await deps.prisma.product.updateMany({ where: { shopId, shopifyId: productId }, data: { status: "ARCHIVED" } });
@@ -199,7 +201,7 @@ export async function applyProductDelete(shopDomain: string, payload: WebhookPay
 }
 
 export async function applyLocationUpsert(shopDomain: string, payload: WebhookPayload<"LOCATIONS_UPDATE">, deps: Deps) {
-  const shopId = await shopIdOf(deps.prisma, shopDomain);
+  const shopId = await installedShopId(deps.prisma, shopDomain);
   if (!shopId) return;
   const shopifyId = exactId(payload);
   const before = await deps.prisma.location.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { isActive: true } });
@@ -209,7 +211,7 @@ export async function applyLocationUpsert(shopDomain: string, payload: WebhookPa
 }
 
 export async function applyLocationDelete(shopDomain: string, payload: WebhookPayload<"LOCATIONS_DELETE">, deps: Deps) {
-  const shopId = await shopIdOf(deps.prisma, shopDomain);
+  const shopId = await installedShopId(deps.prisma, shopDomain);
   if (!shopId) return;
   const shopifyId = exactId(payload);
   // Mark before deleting: the levels that say which variants were stocked there go with it.
@@ -226,7 +228,7 @@ async function markLocationListingsStale(deps: Deps, shopId: string, locationSho
 
 /** orders/create: units sold in the Shopify store, the input of sales velocity. */
 export async function recordShopifyOrder(shopDomain: string, payload: WebhookPayload<"ORDERS_CREATE">, deps: Deps) {
-  const shopId = await shopIdOf(deps.prisma, shopDomain);
+  const shopId = await installedShopId(deps.prisma, shopDomain);
   if (!shopId) return;
   const orderId = exactId(payload);
   const quantities = new Map<string, number>();

@@ -3,8 +3,9 @@ import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { recordAudit } from "~/lib/audit.server";
+import type { ContentRulesOf } from "~/lib/content-rules";
+import { shopIdOf } from "~/lib/shop-id.server";
 import { adaptContent, contentOverrides, contentSettings, fieldMap, TEMPLATE_FIELDS, type FieldMapRow } from "./adapt";
-import { CHANNEL_CONTENT_RULES } from "./channel-rules";
 import { recomputeContent, sourceOf, type ContentRecomputeDeps } from "./content.server";
 import { contentToPush } from "./diff";
 import { CONTENT_FIELDS, FIELD_LABELS, isContentField, type ContentIssue } from "./fields";
@@ -14,10 +15,6 @@ import { unknownPlaceholders } from "./template";
 // the validation results, before anything is sent; and the merchant's templates and field choices.
 
 export { NotFoundForShop as ContentNotFound };
-
-async function shopIdOf(prisma: PrismaClient, shopDomain: string): Promise<string> {
-  return (await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } })).id;
-}
 
 /** Products to pick from, by title (the first 50 matches). */
 export async function contentProducts(shopDomain: string, query: string, prisma: PrismaClient = defaultPrisma) {
@@ -51,7 +48,8 @@ export interface ChannelPreview {
   variants: VariantPreview[];
 }
 
-export async function productContentPreview(shopDomain: string, productId: string, prisma: PrismaClient = defaultPrisma) {
+/** What the product's content looks like on each connected channel; `contentRules` from the registry. */
+export async function productContentPreview(shopDomain: string, productId: string, contentRules: ContentRulesOf, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
   const product = await prisma.product.findFirst({
     where: { id: productId, shopId },
@@ -61,11 +59,11 @@ export async function productContentPreview(shopDomain: string, productId: strin
   const channels = await prisma.channel.findMany({ where: { shopId, status: { not: "DISCONNECTED" }, kind: { not: "SHOPIFY" } }, orderBy: { priority: "asc" } });
   const previews: ChannelPreview[] = channels.map((channel) => {
     const settings = contentSettings(channel.settings);
-    const rules = CHANNEL_CONTENT_RULES[channel.kind];
+    const rules = contentRules(channel.kind);
     const templates = Object.fromEntries(TEMPLATE_FIELDS.map((f) => [f, settings.templates[f] ?? rules.templates[f] ?? ""]));
     const variants = product.variants.map((variant): VariantPreview => {
       const listing = variant.listings.find((l) => l.channelId === channel.id) ?? null;
-      const { desired } = adaptContent(channel.kind, settings, sourceOf(variant), contentOverrides(listing?.overrides));
+      const { desired } = adaptContent(rules, settings, sourceOf(variant), contentOverrides(listing?.overrides));
       const issues = desired?.issues ?? [];
       // Refusals the channel sent back on the last push are shown too.
       const stored = listing?.desiredContent as { issues?: ContentIssue[] } | null | undefined;
@@ -86,7 +84,7 @@ export async function productContentPreview(shopDomain: string, productId: strin
       kind: channel.kind,
       unsupported: rules.unsupported ?? null,
       templates,
-      map: fieldMap(channel.kind, settings).map((row) => ({ ...row, label: FIELD_LABELS[row.field] })),
+      map: fieldMap(rules, settings).map((row) => ({ ...row, label: FIELD_LABELS[row.field] })),
       variants,
     };
   });
@@ -112,7 +110,7 @@ export type ContentSettingsForm = z.infer<typeof ContentSettingsInput>;
  * Saves a channel's templates and synced fields (Channel.settings.content), records who did it,
  * and recomputes the content of the channel's listings: what changed is pushed.
  */
-export async function saveChannelContentSettings(shopDomain: string, input: ContentSettingsForm, actor: string, prisma: PrismaClient = defaultPrisma, deps: ContentRecomputeDeps = {}) {
+export async function saveChannelContentSettings(shopDomain: string, input: ContentSettingsForm, actor: string, deps: ContentRecomputeDeps, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
   // Scoped by shop: another shop's channel id is "not found", never updated.
   const channel = await prisma.channel.findFirst({ where: { id: input.channelId, shopId } });

@@ -17,13 +17,13 @@ import {
   deleteAlertRouteForShop,
 } from "~/alerts/screens.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await requireShop(request);
   const parsed = AlertListQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
-  const [page, routes] = await Promise.all([alertsPage(session.shop, parsed.data), alertRoutesForShop(session.shop)]);
+  const [page, routes] = await Promise.all([alertsPage(shop, parsed.data), alertRoutesForShop(shop)]);
   return { ...page, routes };
 };
 
@@ -31,25 +31,24 @@ type Intent = "acknowledge" | "resolve" | "createRoute" | "deleteRoute";
 type ActionResult = { ok: boolean; intent: Intent | null; errors: Record<string, string>; message?: string };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const { shop, actor } = await requireShop(request);
   const form = formObject(await request.formData());
   const intent = String(form.intent ?? "");
   try {
     if (intent === "createRoute") {
       const parsed = AlertRouteForm.safeParse(form);
       if (!parsed.success) return data<ActionResult>({ ok: false, intent, errors: fieldErrors(parsed.error) }, { status: 400 });
-      const outcome = await createAlertRouteForShop(session.shop, parsed.data, actor);
+      const outcome = await createAlertRouteForShop(shop, parsed.data, actor);
       if (!outcome.ok) return data<ActionResult>({ ok: false, intent, errors: outcome.errors }, { status: 400 });
       return data<ActionResult>({ ok: true, intent, errors: {}, message: "Route added" });
     }
     if (intent === "deleteRoute") {
-      await deleteAlertRouteForShop(session.shop, String(form.routeId ?? ""), actor);
+      await deleteAlertRouteForShop(shop, String(form.routeId ?? ""), actor);
       return data<ActionResult>({ ok: true, intent, errors: {}, message: "Route deleted" });
     }
     const parsed = AlertStateChangeInput.safeParse(form);
     if (!parsed.success) return data<ActionResult>({ ok: false, intent: null, errors: fieldErrors(parsed.error) }, { status: 400 });
-    const changed = await changeAlertState(session.shop, parsed.data, actor);
+    const changed = await changeAlertState(shop, parsed.data, actor);
     const done = parsed.data.intent === "acknowledge" ? "acknowledged" : "resolved";
     return data<ActionResult>({ ok: changed, intent: parsed.data.intent, errors: {}, message: changed ? `Alert ${done}` : `The alert was already ${done}` });
   } catch (error) {

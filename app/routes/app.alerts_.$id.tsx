@@ -8,16 +8,16 @@ import { KIND_LABELS } from "~/alerts/message";
 import { fieldErrors } from "~/lib/forms";
 import { alertForShop, AlertStateChangeInput, changeAlertState } from "~/alerts/screens.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 // One alert, where the email's and Slack message's button lands (app/alerts/message.ts alertLink).
 // The file name's "alerts_" keeps this page out of the list's layout: /app/alerts/<id> is a page of
 // its own inside the app, not rendered inside the list.
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await requireShop(request);
   try {
-    return { alert: await alertForShop(session.shop, params.id ?? "") };
+    return { alert: await alertForShop(shop, params.id ?? "") };
   } catch (error) {
     // Another shop's alert looks exactly like one that does not exist.
     if (error instanceof NotFoundForShop) throw data("Alert not found", { status: 404 });
@@ -28,13 +28,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const { shop, actor } = await requireShop(request);
   const form = await request.formData();
   const parsed = AlertStateChangeInput.safeParse({ intent: form.get("intent"), alertId: params.id });
   if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
   try {
-    const changed = await changeAlertState(session.shop, parsed.data, actor);
+    const changed = await changeAlertState(shop, parsed.data, actor);
     const done = parsed.data.intent === "acknowledge" ? "acknowledged" : "resolved";
     return data<ActionResult>({ ok: changed, errors: {}, message: changed ? `Alert ${done}` : `The alert was already ${done}` });
   } catch (error) {

@@ -3,19 +3,20 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, Checkbox, EmptyState, InlineStack, Layout, List, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
+import { contentRulesOf } from "~/channels/registry";
 import { ContentNotFound, ContentSettingsInput, contentProducts, productContentPreview, saveChannelContentSettings } from "~/content/preview.server";
 import { fieldErrors, formObject } from "~/lib/forms";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await requireShop(request);
   const url = new URL(request.url);
   const query = (url.searchParams.get("q") ?? "").slice(0, 200);
   const productId = url.searchParams.get("productId");
-  const products = await contentProducts(session.shop, query);
+  const products = await contentProducts(shop, query);
   if (!productId) return { query, products, preview: null };
   try {
-    return { query, products, preview: await productContentPreview(session.shop, productId) };
+    return { query, products, preview: await productContentPreview(shop, productId, contentRulesOf) };
   } catch (error) {
     if (error instanceof ContentNotFound) throw data({ message: error.message }, { status: 404 });
     throw error;
@@ -23,11 +24,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop, actor } = await requireShop(request);
   const parsed = ContentSettingsInput.safeParse(formObject(await request.formData(), ["syncedFields"]));
   if (!parsed.success) return data({ ok: false as const, errors: fieldErrors(parsed.error), changed: 0 }, { status: 400 });
   try {
-    const result = await saveChannelContentSettings(session.shop, parsed.data, `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`);
+    const result = await saveChannelContentSettings(shop, parsed.data, actor, { contentRules: contentRulesOf });
     return { ok: true as const, errors: {} as Record<string, string>, changed: result.changed };
   } catch (error) {
     if (error instanceof ContentNotFound) return data({ ok: false as const, errors: { form: error.message }, changed: 0 }, { status: 404 });

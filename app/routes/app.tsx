@@ -4,12 +4,12 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  await requireShop(request);
   // The API key is public (it is in every embedded app URL); no secret reaches the browser.
   return { apiKey: process.env.SHOPIFY_API_KEY ?? "" };
 };

@@ -2,7 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import type { ProductStatus } from "../../../extensions/product-status-block/src/contract";
 import { NotFoundForShop } from "~/lib/errors";
-import { shopIdOf } from "~/lib/require-shop.server";
+import { shopIdOf } from "~/lib/shop-id.server";
 
 // What the product details block in Shopify admin shows (extensions/product-status-block): per
 // variant of one product and per channel it is listed on, what Anchorline computed and pushed,

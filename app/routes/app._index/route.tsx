@@ -3,11 +3,11 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Card, DataTable, EmptyState, InlineGrid, Layout, Link, Page, ProgressBar, Text } from "@shopify/polaris";
 import { duration, LatencyChart, StackedBarChart } from "~/components/charts";
 import { shopOverview } from "./overview.server";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return shopOverview(session.shop);
+  const { shop } = await requireShop(request);
+  return shopOverview(shop);
 };
 
 type Channel = Awaited<ReturnType<typeof loader>>["channels"][number];

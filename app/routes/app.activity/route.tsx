@@ -5,13 +5,13 @@ import { BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Page, Tex
 import { useState } from "react";
 import { fieldErrors } from "~/lib/forms";
 import { ActivityQuery, activityPage } from "./activity.server";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await requireShop(request);
   const parsed = ActivityQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
-  return activityPage(session.shop, parsed.data);
+  return activityPage(shop, parsed.data);
 };
 
 export default function Activity() {

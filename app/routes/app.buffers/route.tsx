@@ -8,12 +8,12 @@ import { formObject } from "~/lib/forms";
 import { importBufferRules, type ImportProblem, uploadedCsv } from "~/routes/app.csv.$kind/bulk-csv.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { buffersPage, deleteBufferRule, previewBufferRule, type PreviewRow, saveBufferRule, saveChannelThrottling, SCOPE_REFERENCE } from "~/routes/app.buffers/rules.server";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await requireShop(request);
   // The labels travel as data: a .server module's values never reach the browser bundle.
-  return { ...(await buffersPage(session.shop)), scopeReference: SCOPE_REFERENCE };
+  return { ...(await buffersPage(shop)), scopeReference: SCOPE_REFERENCE };
 };
 
 export type BuffersActionResult = {
@@ -27,31 +27,30 @@ export type BuffersActionResult = {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const { shop, actor } = await requireShop(request);
   const form = formObject(await request.formData());
   const intent = String(form.intent ?? "");
   const answer = (body: Omit<BuffersActionResult, "intent">, status = 200) => data<BuffersActionResult>({ ...body, intent }, { status });
   try {
     switch (intent) {
       case "channel": {
-        const errors = await saveChannelThrottling(session.shop, form, actor);
+        const errors = await saveChannelThrottling(shop, form, actor);
         return errors ? answer({ ok: false, errors }, 400) : answer({ ok: true, errors: {}, message: "Channel saved; quantities are being recomputed" });
       }
       case "preview": {
-        const outcome = await previewBufferRule(session.shop, form);
+        const outcome = await previewBufferRule(shop, form);
         if (!outcome.ok) return answer({ ok: false, errors: outcome.errors }, 400);
         return answer({ ok: true, errors: {}, preview: { affected: outcome.affected, rows: outcome.rows, note: outcome.note } });
       }
       case "save": {
-        const outcome = await saveBufferRule(session.shop, form, actor);
+        const outcome = await saveBufferRule(shop, form, actor);
         if (!outcome.ok) return answer({ ok: false, errors: outcome.errors }, 400);
         return answer({ ok: true, errors: {}, message: "Buffer rule saved; quantities are being recomputed" });
       }
       case "import": {
         const file = await uploadedCsv(form.file);
         if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
-        const outcome = await importBufferRules(session.shop, file.text, actor);
+        const outcome = await importBufferRules(shop, file.text, actor);
         if (!outcome.ok) {
           const count = outcome.problems.length;
           return answer({ ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems }, 400);
@@ -59,7 +58,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return answer({ ok: true, errors: {}, message: `Imported: ${outcome.created} ${outcome.created === 1 ? "rule" : "rules"} added, ${outcome.updated} changed; quantities are being recomputed` });
       }
       case "delete":
-        await deleteBufferRule(session.shop, String(form.ruleId ?? ""), actor);
+        await deleteBufferRule(shop, String(form.ruleId ?? ""), actor);
         return answer({ ok: true, errors: {}, message: "Buffer rule deleted" });
       default:
         return answer({ ok: false, errors: { form: "Unknown action" } }, 400);

@@ -11,7 +11,7 @@ import { loadEngineRows, loadShopInputs } from "~/recompute/load-inputs.server";
 import { sqlFor } from "~/lib/sql.server";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
-import { shopIdOf } from "~/lib/require-shop.server";
+import { shopIdOf } from "~/lib/shop-id.server";
 import { recordAudit } from "~/lib/audit.server";
 
 // Buffers and throttling: each channel's risk multiplier, low-stock threshold, untracked quantity

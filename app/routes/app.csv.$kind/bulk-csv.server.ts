@@ -5,7 +5,7 @@ import type { Queues } from "~/queues.server";
 import { recordAudit } from "~/lib/audit.server";
 import { linkListings } from "./listings.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { shopIdOf } from "~/lib/require-shop.server";
+import { shopIdOf } from "~/lib/shop-id.server";
 import { checkBufferRule, markRuleChannelsStale } from "~/routes/app.buffers/rules.server";
 
 // Bulk edit by spreadsheet: buffer rules and listing links out as CSV and back in. An import is

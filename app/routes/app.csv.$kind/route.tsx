@@ -4,7 +4,7 @@ import { z } from "zod";
 import { fieldErrors } from "~/lib/forms";
 import { exportBufferRules, exportListingLinks } from "~/routes/app.csv.$kind/bulk-csv.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 // CSV downloads for bulk edit: GET /app/csv/buffer-rules, GET /app/csv/listings?channelId=…
 // A resource route (no component): the screens fetch it with App Bridge's session token and
@@ -29,12 +29,12 @@ function csvResponse(csv: string, filename: string): Response {
 const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "channel";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await requireShop(request);
   const parsed = Query.safeParse({ ...Object.fromEntries(new URL(request.url).searchParams), kind: params.kind });
   if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   try {
-    if (parsed.data.kind === "buffer-rules") return csvResponse(await exportBufferRules(session.shop), "buffer-rules.csv");
-    const { channelName, csv } = await exportListingLinks(session.shop, parsed.data.channelId);
+    if (parsed.data.kind === "buffer-rules") return csvResponse(await exportBufferRules(shop), "buffer-rules.csv");
+    const { channelName, csv } = await exportListingLinks(shop, parsed.data.channelId);
     return csvResponse(csv, `listings-${fileSafe(channelName)}.csv`);
   } catch (error) {
     if (error instanceof NotFoundForShop) throw data({ errors: { form: error.message } }, { status: 404 });

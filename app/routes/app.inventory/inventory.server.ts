@@ -4,7 +4,7 @@ import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { shopIdOf } from "~/lib/require-shop.server";
+import { shopIdOf } from "~/lib/shop-id.server";
 
 // The inventory screen: per variant, what each channel is given (the outbox's desired quantity
 // and price), what was last pushed, and the sync state, with the engine's explanation on demand.

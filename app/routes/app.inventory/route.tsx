@@ -8,14 +8,14 @@ import { fieldErrors } from "~/lib/forms";
 import { type ImportProblem, importListingLinks, uploadedCsv } from "~/routes/app.csv.$kind/bulk-csv.server";
 import { inventoryPage, InventoryQuery, recomputeVariant } from "./inventory.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await requireShop(request);
   const parsed = InventoryQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   try {
-    return await inventoryPage(session.shop, parsed.data);
+    return await inventoryPage(shop, parsed.data);
   } catch (error) {
     if (error instanceof NotFoundForShop) throw data({ errors: { form: error.message } }, { status: 404 });
     throw error;
@@ -25,14 +25,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export type InventoryActionResult = { ok: boolean; intent: string; errors: Record<string, string>; message?: string; problems?: ImportProblem[] };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const { shop, actor } = await requireShop(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const answer = (body: Omit<InventoryActionResult, "intent">, status = 200) => data<InventoryActionResult>({ ...body, intent }, { status });
   try {
     if (intent === "recompute") {
-      const marked = await recomputeVariant(session.shop, String(form.get("variantId") ?? ""), actor);
+      const marked = await recomputeVariant(shop, String(form.get("variantId") ?? ""), actor);
       return answer({ ok: true, errors: {}, message: marked > 0 ? `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"}` : "This variant has no listing to compute" });
     }
     if (intent === "import-listings") {
@@ -40,7 +39,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       if (!channelId) return answer({ ok: false, errors: { channelId: "Choose the channel these listings are on" } }, 400);
       const file = await uploadedCsv(form.get("file"));
       if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
-      const outcome = await importListingLinks(session.shop, channelId, file.text, actor);
+      const outcome = await importListingLinks(shop, channelId, file.text, actor);
       if (!outcome.ok) {
         const count = outcome.problems.length;
         return answer({ ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems }, 400);

@@ -6,19 +6,19 @@ import { useState } from "react";
 import { fieldErrors, formObject } from "~/lib/forms";
 import { NotFoundForShop } from "~/lib/errors";
 import { LocationSettingsInput, locationsWithChannels, updateLocationSettings } from "./locations.server";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return locationsWithChannels(session.shop);
+  const { shop } = await requireShop(request);
+  return locationsWithChannels(shop);
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop, actor } = await requireShop(request);
   const parsed = LocationSettingsInput.safeParse(formObject(await request.formData(), ["eligibleChannelIds"]));
   if (!parsed.success) return data({ ok: false as const, errors: fieldErrors(parsed.error) }, { status: 400 });
   try {
-    await updateLocationSettings(session.shop, parsed.data, `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`);
+    await updateLocationSettings(shop, parsed.data, actor);
   } catch (error) {
     if (error instanceof NotFoundForShop) return data({ ok: false as const, errors: { form: error.message } }, { status: 404 });
     throw error;

@@ -7,7 +7,7 @@ import { parityViolation, type ParityEdge } from "~/engine/parity";
 import { validateParityEdge, validatePriceRule } from "~/engine/validate";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
-import { shopIdOf } from "~/lib/require-shop.server";
+import { shopIdOf } from "~/lib/shop-id.server";
 import { requestFlush } from "~/queues.server";
 import { recordAudit } from "~/lib/audit.server";
 import { markRuleChannelsStale, resolveScopeValue, SCOPE_REFERENCE } from "~/routes/app.buffers/rules.server";

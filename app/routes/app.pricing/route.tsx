@@ -7,19 +7,18 @@ import { formObject } from "~/lib/forms";
 import { NotFoundForShop } from "~/lib/errors";
 import { approveHeldPush, deleteParityEdge, deletePriceRule, pricingPage, rejectHeldPush, ReviewRefused, saveParityEdge, savePriceRule, setVariantMap } from "./pricing.server";
 import { SCOPE_REFERENCE } from "~/routes/app.buffers/rules.server";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await requireShop(request);
   // The labels travel as data: a .server module's values never reach the browser bundle.
-  return { ...(await pricingPage(session.shop)), scopeReference: SCOPE_REFERENCE };
+  return { ...(await pricingPage(shop)), scopeReference: SCOPE_REFERENCE };
 };
 
 export type PricingActionResult = { ok: boolean; intent: string; errors: Record<string, string>; message?: string };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const { shop, actor } = await requireShop(request);
   const form = formObject(await request.formData());
   const intent = String(form.intent ?? "");
   const answer = (errors: Record<string, string> | null, message: string) =>
@@ -27,22 +26,22 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     switch (intent) {
       case "saveRule":
-        return answer(await savePriceRule(session.shop, form, actor), "Price rule saved; prices are being recomputed");
+        return answer(await savePriceRule(shop, form, actor), "Price rule saved; prices are being recomputed");
       case "deleteRule":
-        await deletePriceRule(session.shop, String(form.ruleId ?? ""), actor);
+        await deletePriceRule(shop, String(form.ruleId ?? ""), actor);
         return answer(null, "Price rule deleted");
       case "map":
-        return answer(await setVariantMap(session.shop, form, actor), "MAP saved");
+        return answer(await setVariantMap(shop, form, actor), "MAP saved");
       case "saveEdge":
-        return answer(await saveParityEdge(session.shop, form, actor), "Parity matrix saved");
+        return answer(await saveParityEdge(shop, form, actor), "Parity matrix saved");
       case "deleteEdge":
-        await deleteParityEdge(session.shop, String(form.edgeId ?? ""), actor);
+        await deleteParityEdge(shop, String(form.edgeId ?? ""), actor);
         return answer(null, "Parity edge removed");
       case "approve":
-        await approveHeldPush(session.shop, String(form.listingId ?? ""), actor);
+        await approveHeldPush(shop, String(form.listingId ?? ""), actor);
         return answer(null, "Approved: the price goes out with the next push");
       case "reject":
-        await rejectHeldPush(session.shop, String(form.listingId ?? ""), actor);
+        await rejectHeldPush(shop, String(form.listingId ?? ""), actor);
         return answer(null, "Rejected: the live price stays");
       default:
         return data<PricingActionResult>({ ok: false, intent, errors: { form: "Unknown action" } }, { status: 400 });

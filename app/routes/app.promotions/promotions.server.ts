@@ -6,7 +6,7 @@ import { salesVelocity, type Sale } from "~/engine/velocity";
 import { validatePromotion } from "~/engine/validate";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
-import { shopIdOf } from "~/lib/require-shop.server";
+import { shopIdOf } from "~/lib/shop-id.server";
 import { channelFromRow, velocityWindowDays } from "~/recompute/inputs";
 import { recordAudit } from "~/lib/audit.server";
 

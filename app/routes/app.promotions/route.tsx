@@ -6,18 +6,17 @@ import { useState } from "react";
 import { formObject } from "~/lib/forms";
 import { NotFoundForShop } from "~/lib/errors";
 import { createPromotion, endPromotion, launchPromotion, LaunchRefused, promotionsPage, runChecklist } from "./promotions.server";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return promotionsPage(session.shop);
+  const { shop } = await requireShop(request);
+  return promotionsPage(shop);
 };
 
 export type PromotionsActionResult = { ok: boolean; intent: string; promotionId?: string; errors: Record<string, string>; message?: string };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const { shop, actor } = await requireShop(request);
   const form = formObject(await request.formData(), ["channelIds"]);
   const intent = String(form.intent ?? "");
   const promotionId = String(form.promotionId ?? "");
@@ -26,19 +25,19 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     switch (intent) {
       case "create": {
-        const outcome = await createPromotion(session.shop, form, actor);
+        const outcome = await createPromotion(shop, form, actor);
         return outcome.ok ? ok("Promotion saved as a draft: run its checklist before launching", outcome.promotionId) : refused(outcome.errors, 400);
       }
       case "checklist": {
-        const checklist = await runChecklist(session.shop, promotionId);
+        const checklist = await runChecklist(shop, promotionId);
         return ok(checklist.verdict === "pass" ? "Checklist passed" : `Checklist failed: ${checklist.reasons.length} ${checklist.reasons.length === 1 ? "issue" : "issues"}`);
       }
       case "launch": {
-        const launched = await launchPromotion(session.shop, form, actor);
+        const launched = await launchPromotion(shop, form, actor);
         return ok(`${launched.status === "RUNNING" ? "Running" : "Launched; it starts at its window"}. ${launched.reason}`);
       }
       case "end":
-        await endPromotion(session.shop, promotionId, actor);
+        await endPromotion(shop, promotionId, actor);
         return ok("Promotion ended; reserves released and prices restored by the next recompute");
       default:
         return refused({ form: "Unknown action" }, 400);
