@@ -27,7 +27,8 @@ import { itemRecord, variantRecord, type ItemNode, type VariantNode } from "./pr
 // batches, so memory stays flat whatever the catalog's size. Reconciliation is the same pass; what
 // it changes in the mirror is the drift, recorded for the merchant.
 
-const LOCATIONS_QUERY = `query Locations($after: String) {
+const LOCATIONS_QUERY = `#graphql
+query Locations($after: String) {
   locations(first: 250, after: $after, includeInactive: true) {
     pageInfo { hasNextPage endCursor }
     nodes { id name isActive }
@@ -71,14 +72,16 @@ export const LEVELS_BULK_QUERY = `{
   }
 }`;
 
-const RUN_BULK = `mutation RunBulk($query: String!) {
+const RUN_BULK = `#graphql
+mutation RunBulk($query: String!) {
   bulkOperationRunQuery(query: $query) {
     bulkOperation { id status }
     userErrors { field message }
   }
 }`;
 
-const BULK_STATUS = `query BulkStatus($id: ID!) {
+const BULK_STATUS = `#graphql
+query BulkStatus($id: ID!) {
   node(id: $id) { ... on BulkOperation { id status errorCode objectCount url } }
 }`;
 

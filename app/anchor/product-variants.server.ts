@@ -56,7 +56,8 @@ export function itemRecord(item: ItemNode, variantShopifyId: string): InventoryI
 
 // 100 variants a page: at 250 the query would cost 1,003 points (2 + 250 × (variant, options,
 // item, unit cost)), past the 1,000 one query may cost (shopify.dev/docs/api/usage/limits).
-const PRODUCT_VARIANTS_QUERY = `query ProductVariantsForMirror($id: ID!, $after: String) {
+const PRODUCT_VARIANTS_QUERY = `#graphql
+query ProductVariantsForMirror($id: ID!, $after: String) {
   product(id: $id) {
     variants(first: 100, after: $after) {
       pageInfo { hasNextPage endCursor }

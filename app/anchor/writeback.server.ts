@@ -21,14 +21,16 @@ import { gid } from "./gid";
 // - SERVICE_UNAVAILABLE / ADJUST_QUANTITIES_FAILED: nothing applied and the key is spent; back
 //   off, re-read, new key. Throttling is waited out by the Admin client itself.
 
-const ADJUST = `mutation AdjustAvailable($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+const ADJUST = `#graphql
+mutation AdjustAvailable($input: InventoryAdjustQuantitiesInput!, $key: String!) {
   inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
     inventoryAdjustmentGroup { changes { name delta quantityAfterChange } }
     userErrors { field message code }
   }
 }`;
 
-const LEVEL = `query AvailableAt($item: ID!, $location: ID!) {
+const LEVEL = `#graphql
+query AvailableAt($item: ID!, $location: ID!) {
   inventoryItem(id: $item) {
     inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } }
   }

@@ -1,0 +1,72 @@
+/* eslint-disable eslint-comments/disable-enable-pair */
+/* eslint-disable eslint-comments/no-unlimited-disable */
+/* eslint-disable */
+import type * as AdminTypes from './admin.types.js';
+
+export type LocationsQueryVariables = AdminTypes.Exact<{
+  after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type LocationsQuery = { locations: { pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'>, nodes: Array<Pick<AdminTypes.Location, 'id' | 'name' | 'isActive'>> } };
+
+export type RunBulkMutationVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type RunBulkMutation = { bulkOperationRunQuery?: AdminTypes.Maybe<{ bulkOperation?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status'>>, userErrors: Array<Pick<AdminTypes.BulkOperationUserError, 'field' | 'message'>> }> };
+
+export type BulkStatusQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type BulkStatusQuery = { node?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url'>> };
+
+export type ProductVariantsForMirrorQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type ProductVariantsForMirrorQuery = { product?: AdminTypes.Maybe<{ variants: { pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'>, nodes: Array<(
+        Pick<AdminTypes.ProductVariant, 'id' | 'title' | 'sku' | 'barcode' | 'price' | 'compareAtPrice'>
+        & { selectedOptions: Array<Pick<AdminTypes.SelectedOption, 'name' | 'value'>>, inventoryItem: (
+          Pick<AdminTypes.InventoryItem, 'id' | 'tracked' | 'sku' | 'requiresShipping'>
+          & { unitCost?: AdminTypes.Maybe<Pick<AdminTypes.MoneyV2, 'amount'>> }
+        ) }
+      )> } }> };
+
+export type AdjustAvailableMutationVariables = AdminTypes.Exact<{
+  input: AdminTypes.InventoryAdjustQuantitiesInput;
+  key: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type AdjustAvailableMutation = { inventoryAdjustQuantities?: AdminTypes.Maybe<{ inventoryAdjustmentGroup?: AdminTypes.Maybe<{ changes: Array<Pick<AdminTypes.InventoryChange, 'name' | 'delta' | 'quantityAfterChange'>> }>, userErrors: Array<Pick<AdminTypes.InventoryAdjustQuantitiesUserError, 'field' | 'message' | 'code'>> }> };
+
+export type AvailableAtQueryVariables = AdminTypes.Exact<{
+  item: AdminTypes.Scalars['ID']['input'];
+  location: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type AvailableAtQuery = { inventoryItem?: AdminTypes.Maybe<{ inventoryLevel?: AdminTypes.Maybe<{ quantities: Array<Pick<AdminTypes.InventoryQuantity, 'name' | 'quantity'>> }> }> };
+
+interface GeneratedQueryTypes {
+  "#graphql\nquery Locations($after: String) {\n  locations(first: 250, after: $after, includeInactive: true) {\n    pageInfo { hasNextPage endCursor }\n    nodes { id name isActive }\n  }\n}": {return: LocationsQuery, variables: LocationsQueryVariables},
+  "#graphql\nquery BulkStatus($id: ID!) {\n  node(id: $id) { ... on BulkOperation { id status errorCode objectCount url } }\n}": {return: BulkStatusQuery, variables: BulkStatusQueryVariables},
+  "#graphql\nquery ProductVariantsForMirror($id: ID!, $after: String) {\n  product(id: $id) {\n    variants(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id title sku barcode price compareAtPrice\n        selectedOptions { name value }\n        inventoryItem { id tracked sku requiresShipping unitCost { amount } }\n      }\n    }\n  }\n}": {return: ProductVariantsForMirrorQuery, variables: ProductVariantsForMirrorQueryVariables},
+  "#graphql\nquery AvailableAt($item: ID!, $location: ID!) {\n  inventoryItem(id: $item) {\n    inventoryLevel(locationId: $location) { quantities(names: [\"available\"]) { name quantity } }\n  }\n}": {return: AvailableAtQuery, variables: AvailableAtQueryVariables},
+}
+
+interface GeneratedMutationTypes {
+  "#graphql\nmutation RunBulk($query: String!) {\n  bulkOperationRunQuery(query: $query) {\n    bulkOperation { id status }\n    userErrors { field message }\n  }\n}": {return: RunBulkMutation, variables: RunBulkMutationVariables},
+  "#graphql\nmutation AdjustAvailable($input: InventoryAdjustQuantitiesInput!, $key: String!) {\n  inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {\n    inventoryAdjustmentGroup { changes { name delta quantityAfterChange } }\n    userErrors { field message code }\n  }\n}": {return: AdjustAvailableMutation, variables: AdjustAvailableMutationVariables},
+}
+declare module '@shopify/admin-api-client' {
+  type InputMaybe<T> = AdminTypes.InputMaybe<T>;
+  interface AdminQueries extends GeneratedQueryTypes {}
+  interface AdminMutations extends GeneratedMutationTypes {}
+}
