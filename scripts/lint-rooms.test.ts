@@ -19,6 +19,11 @@ describe("the rooms' import direction", () => {
     expect(await restrictedImports("app/alerts/upward.ts", 'import { x } from "../services/rules.server";\nexport const y = x;\n')).toEqual([expect.stringMatching(/upward import/)]);
   });
 
+  it("given content importing a marketplace's rules, or a channel module importing content, when linted, then each is refused: the two rooms are peers", async () => {
+    expect(await restrictedImports("app/content/sideways.ts", 'import { PRODUCT_TEXT_MAX_LENGTH } from "~/channels/ebay/rules";\nexport const p = PRODUCT_TEXT_MAX_LENGTH;\n')).toEqual([expect.stringMatching(/upward import/)]);
+    expect(await restrictedImports("app/channels/ebay/sideways.ts", 'import { adaptContent } from "~/content/adapt";\nexport const a = adaptContent;\n')).toEqual([expect.stringMatching(/upward import/)]);
+  });
+
   it("given a route importing the engine, or a test in a lower room importing test helpers, when linted, then nothing is refused", async () => {
     expect(await restrictedImports("app/routes/downward.tsx", 'import { explanationText } from "~/engine/explain";\nexport const e = explanationText;\n')).toEqual([]);
     expect(await restrictedImports("app/engine/helpers.test.ts", 'import { seedShopWithEveryModel } from "../../test/factories";\nexport const s = seedShopWithEveryModel;\n')).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { adaptContent, contentSettings, fieldMap } from "./adapt";
-import { CHANNEL_CONTENT_RULES } from "./channel-rules";
+import { contentRulesOf } from "~/channels/registry";
 import { contentToPush, withAcknowledged } from "./diff";
 import { renderTemplate, unknownPlaceholders, type ContentSource } from "./template";
 import { paragraphsOf, sanitizeHtml, stripHtml, truncateAtWord } from "./transforms";
@@ -62,8 +62,8 @@ describe("transforms", () => {
 describe("content adapted per channel", () => {
   it("given a title longer than Amazon's 200 and eBay's 80 characters, when adapted, then each gets it cut at a word boundary in its own form", () => {
     const s = source({ product: { title: longTitle } });
-    const amazon = adaptContent("AMAZON", defaults, s);
-    const ebay = adaptContent("EBAY", defaults, s);
+    const amazon = adaptContent(contentRulesOf("AMAZON"), defaults, s);
+    const ebay = adaptContent(contentRulesOf("EBAY"), defaults, s);
     const amazonTitle = amazon.desired!.fields.title as string;
     const ebayTitle = ebay.desired!.fields.title as string;
     expect(amazonTitle.startsWith("Acme Handmade Stoneware")).toBe(true);
@@ -75,57 +75,57 @@ describe("content adapted per channel", () => {
   });
 
   it("given Amazon's forbidden title characters in the product title, when adapted from the template, then they are removed", () => {
-    const { desired } = adaptContent("AMAZON", defaults, source({ product: { title: "Wow! Mug {Limited}?" } }));
+    const { desired } = adaptContent(contentRulesOf("AMAZON"), defaults, source({ product: { title: "Wow! Mug {Limited}?" } }));
     expect(desired!.fields.title).toBe("Acme Wow Mug Limited – Blue");
   });
 
   it("given an HTML description, when adapted, then Amazon gets plain text and eBay keeps its supported tags", () => {
     const s = source({ product: { descriptionHtml: '<p>Hand <strong>glazed</strong>.</p><p><a href="x">Dishwasher</a> safe.</p>' } });
-    expect(adaptContent("AMAZON", defaults, s).desired!.fields.description).toBe("Hand glazed.\nDishwasher safe.");
-    expect(adaptContent("EBAY", defaults, s).desired!.fields.description).toBe("Hand <strong>glazed</strong>.<br>Dishwasher safe.");
+    expect(adaptContent(contentRulesOf("AMAZON"), defaults, s).desired!.fields.description).toBe("Hand glazed.\nDishwasher safe.");
+    expect(adaptContent(contentRulesOf("EBAY"), defaults, s).desired!.fields.description).toBe("Hand <strong>glazed</strong>.<br>Dishwasher safe.");
   });
 
   it("given a bullets metafield with seven items, when adapted for Amazon, then the first five go; without it, the description's paragraphs", () => {
     const items = ["One", "Two", "Three", "Four", "Five", "Six", "Seven"];
     const withList = source({ product: { content: { metafields: { "custom.bullets": JSON.stringify(items) } } } });
-    expect(adaptContent("AMAZON", defaults, withList).desired!.fields.bullets).toEqual(items.slice(0, 5));
-    expect(adaptContent("AMAZON", defaults, source()).desired!.fields.bullets).toEqual(["Hand glazed stoneware.", "Dishwasher safe."]);
+    expect(adaptContent(contentRulesOf("AMAZON"), defaults, withList).desired!.fields.bullets).toEqual(items.slice(0, 5));
+    expect(adaptContent(contentRulesOf("AMAZON"), defaults, source()).desired!.fields.bullets).toEqual(["Hand glazed stoneware.", "Dishwasher safe."]);
     // eBay has no bullet field: nothing of the kind goes there.
-    expect(adaptContent("EBAY", defaults, withList).desired!.fields).not.toHaveProperty("bullets");
+    expect(adaptContent(contentRulesOf("EBAY"), defaults, withList).desired!.fields).not.toHaveProperty("bullets");
   });
 
   it("given a 12-digit UPC, eBay gets it as upc, and images as HTTPS URLs under imageUrls", () => {
-    const { desired } = adaptContent("EBAY", defaults, source());
+    const { desired } = adaptContent(contentRulesOf("EBAY"), defaults, source());
     expect(desired!.fields).toMatchObject({ upc: ["036000291452"], imageUrls: ["https://cdn.example.com/mug.jpg"], brand: "Acme" });
   });
 
   it("given a variant without a barcode, eBay's content still goes (a warning) and no GTIN field is sent", () => {
-    const { desired } = adaptContent("EBAY", defaults, source({ variant: { barcode: null } }));
+    const { desired } = adaptContent(contentRulesOf("EBAY"), defaults, source({ variant: { barcode: null } }));
     expect(desired!.issues).toEqual([{ field: "gtin", severity: "warning", message: "the variant has no barcode (GTIN/UPC/EAN) in Shopify" }]);
     expect(desired!.fields).not.toHaveProperty("upc");
     expect(contentToPush(desired, null)).not.toBeNull();
   });
 
   it("given a barcode with a wrong check digit, eBay's content is blocked and says why", () => {
-    const { desired } = adaptContent("EBAY", defaults, source({ variant: { barcode: "036000291453" } }));
+    const { desired } = adaptContent(contentRulesOf("EBAY"), defaults, source({ variant: { barcode: "036000291453" } }));
     expect(desired!.issues.map((i) => [i.field, i.severity])).toEqual([["gtin", "error"]]);
     expect(contentToPush(desired, null)).toBeNull();
   });
 
   it("given a product without images, eBay's content is blocked field by field (an image is required)", () => {
-    const { desired } = adaptContent("EBAY", defaults, source({ product: { content: {} } }));
+    const { desired } = adaptContent(contentRulesOf("EBAY"), defaults, source({ product: { content: {} } }));
     expect(desired!.issues).toEqual([expect.objectContaining({ field: "images", severity: "error", message: expect.stringContaining("at least 1 required") })]);
   });
 
   it("given a listing override with forbidden characters, it is sent as typed or not at all: Amazon's validation blocks it", () => {
-    const { desired } = adaptContent("AMAZON", defaults, source(), { title: "Best mug ever!" });
+    const { desired } = adaptContent(contentRulesOf("AMAZON"), defaults, source(), { title: "Best mug ever!" });
     expect(desired!.fields.title).toBe("Best mug ever!");
     expect(desired!.issues).toEqual([expect.objectContaining({ field: "title", severity: "error", message: expect.stringContaining('"!"') })]);
   });
 
   it("given Walmart, when adapted, then it gets a title of at most 150 characters without its forbidden characters, paragraph HTML, key features, images and the brand, named as its item feed names them", () => {
     const s = source({ product: { title: `Wow! ${longTitle}`, content: { images: [{ src: "https://cdn.example.com/a.jpg" }, { src: "https://cdn.example.com/b.jpg" }] } } });
-    const { desired } = adaptContent("WALMART", defaults, s);
+    const { desired } = adaptContent(contentRulesOf("WALMART"), defaults, s);
     const fields = desired!.fields;
     expect((fields.productName as string).startsWith("Acme Wow Handmade Stoneware")).toBe(true);
     expect((fields.productName as string).length).toBeLessThanOrEqual(150);
@@ -141,30 +141,30 @@ describe("content adapted per channel", () => {
 
   it("given TikTok, when adapted, then the product's own title goes without variant options and the description keeps text markup but no <img>", () => {
     const s = source({ product: { descriptionHtml: '<p>Hand <em>glazed</em>.</p><img src="https://cdn.shopify.com/x.jpg"><table><tr><td>Size</td></tr></table>' } });
-    const { desired, map } = adaptContent("TIKTOK", defaults, s);
+    const { desired, map } = adaptContent(contentRulesOf("TIKTOK"), defaults, s);
     expect(desired!.fields).toEqual({ title: "Stoneware Mug", description: "<p>Hand <em>glazed</em>.</p>Size" });
     expect(map.find((r) => r.field === "images")).toMatchObject({ synced: false, reason: "this channel's connector does not send this field" });
   });
 
   it("given a product without a description or images, when adapted for Walmart, then those fields are left out rather than sent empty", () => {
-    const { desired } = adaptContent("WALMART", defaults, source({ product: { descriptionHtml: null, content: {} } }));
+    const { desired } = adaptContent(contentRulesOf("WALMART"), defaults, source({ product: { descriptionHtml: null, content: {} } }));
     expect(Object.keys(desired!.fields).sort()).toEqual(["brand", "productName"]);
   });
 });
 
 describe("the field map", () => {
   it("gives each kind's defaults: identical, adapted and unique fields, and why a field does not go", () => {
-    const ebay = Object.fromEntries(fieldMap("EBAY", defaults).map((r) => [r.field, r]));
+    const ebay = Object.fromEntries(fieldMap(contentRulesOf("EBAY"), defaults).map((r) => [r.field, r]));
     expect(ebay.gtin).toMatchObject({ sharing: "identical", synced: true });
     expect(ebay.title).toMatchObject({ sharing: "adapted", synced: true });
     expect(ebay.subtitle).toMatchObject({ sharing: "unique", carried: true, synced: false, reason: "turned off for this channel" });
     expect(ebay.weight).toMatchObject({ carried: false, synced: false });
-    expect(fieldMap("SHOPIFY", defaults).every((r) => !r.synced && r.reason === CHANNEL_CONTENT_RULES.SHOPIFY.unsupported)).toBe(true);
+    expect(fieldMap(contentRulesOf("SHOPIFY"), defaults).every((r) => !r.synced && r.reason === contentRulesOf("SHOPIFY").unsupported)).toBe(true);
   });
 
   it("lets Channel.settings turn a field off, or on where the connector carries it, and use its own template", () => {
     const settings = contentSettings({ content: { fields: { title: false, subtitle: true, weight: true }, templates: { subtitle: "{{product_type}} by {{vendor}}" } } });
-    const { desired, map } = adaptContent("EBAY", settings, source());
+    const { desired, map } = adaptContent(contentRulesOf("EBAY"), settings, source());
     expect(desired!.fields).not.toHaveProperty("title");
     expect(desired!.fields.subtitle).toBe("Mug by Acme");
     expect(map.find((r) => r.field === "weight")!.synced).toBe(false);
@@ -177,7 +177,7 @@ describe("the field map", () => {
 
 describe("validation", () => {
   it("reports every failing field with the channel's limit and source", () => {
-    const rules = CHANNEL_CONTENT_RULES.AMAZON;
+    const rules = contentRulesOf("AMAZON");
     const issues = validateContent(rules, { title: "x".repeat(201), description: "<p>hi</p>", bullets: Array(6).fill("ok") }, new Set(["title", "description", "bullets"]));
     expect(issues.map((i) => i.field)).toEqual(["title", "description", "bullets"]);
     expect(issues[0].message).toContain("201 characters; at most 200");
@@ -185,7 +185,7 @@ describe("validation", () => {
   });
 
   it("rejects non-HTTPS and too-small images on eBay", () => {
-    const issues = validateContent(CHANNEL_CONTENT_RULES.EBAY, { images: [{ src: "http://x/a.jpg" }, { src: "https://x/b.jpg", width: 300, height: 200 }] }, new Set(["images"]));
+    const issues = validateContent(contentRulesOf("EBAY"), { images: [{ src: "http://x/a.jpg" }, { src: "https://x/b.jpg", width: 300, height: 200 }] }, new Set(["images"]));
     expect(issues.map((i) => i.message)).toEqual([expect.stringContaining("image 1 is not an HTTPS URL"), expect.stringContaining("image 2 is 300 px")]);
   });
 

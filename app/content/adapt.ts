@@ -1,9 +1,8 @@
 // A listing's content as one channel will receive it: the field map decides which fields go, the
 // templates and transforms make them, the channel's rules check them, and the result is named the
 // way the channel's connector takes it (Listing.desiredContent).
-import type { ChannelKind } from "@prisma/client";
 import { z } from "zod";
-import { CHANNEL_CONTENT_RULES, type ChannelContentRules } from "./channel-rules";
+import type { ChannelContentRules } from "~/lib/content-rules";
 import { CONTENT_FIELDS, FIELD_SHARING, isContentField, type ContentField, type ContentIssue, type DesiredContent, type FieldSharing } from "./fields";
 import { renderTemplate, type ContentSource } from "./template";
 import { listValue, paragraphsOf, sanitizeHtml, stripHtml, truncateAtWord } from "./transforms";
@@ -51,9 +50,8 @@ export interface FieldMapRow {
   reason?: string;
 }
 
-/** The field map of one channel: the kind's defaults with the merchant's overrides laid over. */
-export function fieldMap(kind: ChannelKind, settings: ContentSettings): FieldMapRow[] {
-  const rules = CHANNEL_CONTENT_RULES[kind];
+/** The field map of one channel: its marketplace's defaults with the merchant's overrides laid over. */
+export function fieldMap(rules: ChannelContentRules, settings: ContentSettings): FieldMapRow[] {
   return CONTENT_FIELDS.map((field) => {
     const carried = rules.carried[field] === true;
     const wanted = settings.fields[field] ?? rules.syncedByDefault.includes(field);
@@ -107,9 +105,8 @@ export function contentOverrides(listingOverrides: unknown): ContentValues {
 }
 
 /** Content values for the synced fields: templates, transforms, then the listing's own overrides. */
-export function adaptedValues(kind: ChannelKind, settings: ContentSettings, source: ContentSource, overrides: ContentValues = {}): ContentValues {
-  const rules = CHANNEL_CONTENT_RULES[kind];
-  const synced = new Set(fieldMap(kind, settings).filter((r) => r.synced).map((r) => r.field));
+export function adaptedValues(rules: ChannelContentRules, settings: ContentSettings, source: ContentSource, overrides: ContentValues = {}): ContentValues {
+  const synced = new Set(fieldMap(rules, settings).filter((r) => r.synced).map((r) => r.field));
   const values: ContentValues = {};
   if (synced.has("title") && rules.title) {
     values.title = truncateAtWord(withoutCharacters(renderTemplate(template(rules, settings, "title"), source), rules.title.forbidden), rules.title.max);
@@ -156,12 +153,11 @@ export interface AdaptedContent {
 }
 
 /** Everything the preview shows and the outbox stores for one listing on one channel. */
-export function adaptContent(kind: ChannelKind, settings: ContentSettings, source: ContentSource, overrides: ContentValues = {}): AdaptedContent {
-  const rules = CHANNEL_CONTENT_RULES[kind];
-  const map = fieldMap(kind, settings);
+export function adaptContent(rules: ChannelContentRules, settings: ContentSettings, source: ContentSource, overrides: ContentValues = {}): AdaptedContent {
+  const map = fieldMap(rules, settings);
   const synced = new Set(map.filter((r) => r.synced).map((r) => r.field));
   if (synced.size === 0) return { map, values: {}, desired: null };
-  const values = adaptedValues(kind, settings, source, overrides);
+  const values = adaptedValues(rules, settings, source, overrides);
   const issues: ContentIssue[] = validateContent(rules, values, synced);
   return { map, values, desired: { fields: toChannelFields(rules, values), issues } };
 }

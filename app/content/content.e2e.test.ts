@@ -57,7 +57,7 @@ const ebayTitle = (sku: string) => rig.ebay.state.listing(sku)?.title;
 const walmartTitle = (sku: string) => rig.walmart.account(rig.accounts.walmart).listings.get(sku)?.content.productName;
 /** TikTok keeps one title per product, shared by its SKUs. */
 const tiktokTitle = (productId: string) => rig.tiktok.shop(rig.accounts.tiktok).products.get(productId)?.title;
-/** Each channel's name for the title (channel-rules.ts). */
+/** Each channel's name for the title (each marketplace's content-rules.ts). */
 const TITLE_FIELD = { AMAZON: "title", EBAY: "title", WALMART: "productName", TIKTOK: "title" } as Record<string, string>;
 
 describe("listing content end to end", () => {

@@ -8,6 +8,7 @@ import { seedShopWithEveryModel } from "../../test/factories";
 import { accepts, RecordingMarketplace } from "../../test/recording-marketplace";
 import { startWalmartSimulator } from "../../simulators/walmart/server";
 import { linkListings } from "~/routes/app.csv.$kind/listings.server";
+import { contentRulesOf } from "~/channels/registry";
 import { applyProductContentChange } from "./content.server";
 import { readDesiredContent, readPushedContent } from "./diff";
 
@@ -30,7 +31,7 @@ async function syncedListing() {
   const { shop, listing } = seeded;
   await prisma.listing.update({ where: { id: listing.id }, data: { pushedQuantity: 8, syncState: "IN_SYNC", pushedVersion: listing.desiredVersion } });
   const flushes: string[] = [];
-  await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async (id) => void flushes.push(id) });
+  await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async (id) => void flushes.push(id) });
   const marketplace = amazon();
   await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => marketplace });
   return { ...seeded, flushes, marketplace };
@@ -53,20 +54,20 @@ describe("content recompute and push", () => {
   it("given a title change, only the title goes again; an unrelated change rewrites nothing", async () => {
     const { shop, listing } = await syncedListing();
     await prisma.product.update({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } }, data: { descriptionHtml: "<p>Fast boil.</p>" } });
-    await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
+    await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async () => {} });
     const first = amazon();
     await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => first });
     expect(first.contentCalls.map((c) => c[0].fields)).toEqual([{ description: "Fast boil.", bullets: ["Fast boil."] }]);
 
     await rename(shop.id, "Kettle Pro");
-    await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
+    await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async () => {} });
     const second = amazon();
     await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => second });
     expect(second.contentCalls.map((c) => c[0].fields)).toEqual([{ title: "Acme Kettle Pro" }]);
 
     const version = (await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).desiredVersion;
     await prisma.product.update({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } }, data: { tags: ["other"] } });
-    const result = await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
+    const result = await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async () => {} });
     expect(result).toMatchObject({ changed: 0, channelIds: [] });
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).desiredVersion).toBe(version);
   });
@@ -75,7 +76,7 @@ describe("content recompute and push", () => {
     const { shop, listing } = await syncedListing();
     await rename(shop.id, "Kettle Deluxe");
     await prisma.listing.update({ where: { id: listing.id }, data: { desiredQuantity: 5 } });
-    await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async () => {} });
+    await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async () => {} });
     const refusing = amazon("rejected");
     // The quantity goes first; the content waits for a flush with no stock to push.
     const first = await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => refusing });
@@ -98,14 +99,14 @@ describe("content recompute and push", () => {
     await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "HELD" } });
     await rename(shop.id, "Kettle Max");
     const flushes: string[] = [];
-    await applyProductContentChange(prisma, shop.id, "10", {}, { requestFlush: async (id) => void flushes.push(id) });
+    await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async (id) => void flushes.push(id) });
     const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
     expect([after.syncState, readDesiredContent(after.desiredContent)!.fields.title, flushes]).toEqual(["HELD", "Acme Kettle Max", []]);
   });
 
   it("given a products/update payload with images, they are kept in the mirror for the channels that take images", async () => {
     const { shop } = await syncedListing();
-    await applyProductContentChange(prisma, shop.id, "10", { images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }, { alt: "no src" }] }, { requestFlush: async () => {} });
+    await applyProductContentChange(prisma, shop.id, "10", { images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }, { alt: "no src" }] }, { contentRules: contentRulesOf, requestFlush: async () => {} });
     const product = await prisma.product.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } } });
     expect(product.content).toEqual({ images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }] });
   });

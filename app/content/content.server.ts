@@ -1,4 +1,5 @@
 import { Prisma, type Channel, type PrismaClient } from "@prisma/client";
+import type { ContentRulesOf } from "~/lib/content-rules";
 import { requestFlush, type Queues } from "~/queues.server";
 import { adaptContent, contentOverrides, contentSettings } from "./adapt";
 import { contentToPush, readDesiredContent, sameJson } from "./diff";
@@ -14,6 +15,8 @@ import type { ContentSource, ProductContent, ProductImage } from "./template";
 const LISTINGS_PER_BATCH = 500;
 
 export interface ContentRecomputeDeps {
+  /** Each channel kind's content rules, from its marketplace's module (the registry's contentRulesOf). */
+  contentRules: ContentRulesOf;
   /** Asks the channel account's worker to flush (default: the channel-sync queue). */
   requestFlush?: (channelId: string) => Promise<void>;
   queues?: Queues;
@@ -96,7 +99,7 @@ export async function recomputeContent(
   prisma: PrismaClient,
   shopId: string,
   scope: { productIds?: string[]; channelIds?: string[] },
-  deps: ContentRecomputeDeps = {},
+  deps: ContentRecomputeDeps,
 ): Promise<ContentRecomputeResult> {
   const result: ContentRecomputeResult = { examined: 0, changed: 0, channelIds: [] };
   const flushed = new Set<string>();
@@ -117,7 +120,7 @@ export async function recomputeContent(
     cursor = listings[listings.length - 1].id;
     for (const listing of listings) {
       result.examined++;
-      const { desired } = adaptContent(listing.channel.kind, contentSettings(listing.channel.settings), sourceOf(listing.variant), contentOverrides(listing.overrides));
+      const { desired } = adaptContent(deps.contentRules(listing.channel.kind), contentSettings(listing.channel.settings), sourceOf(listing.variant), contentOverrides(listing.overrides));
       if (unchanged(readDesiredContent(listing.desiredContent), desired)) continue;
       const { written, pending } = await writeDesiredContent(prisma, listing, desired);
       if (written) result.changed++;
@@ -155,7 +158,7 @@ export async function applyProductContentChange(
   shopId: string,
   productShopifyId: string,
   payload: { images?: unknown },
-  deps: ContentRecomputeDeps = {},
+  deps: ContentRecomputeDeps,
 ): Promise<ContentRecomputeResult> {
   const product = await prisma.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: productShopifyId } }, select: { id: true, content: true } });
   if (!product) return { examined: 0, changed: 0, channelIds: [] };

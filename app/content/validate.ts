@@ -1,6 +1,6 @@
 // Checks adapted content against a channel's rules before anything is pushed. An "error" keeps the
 // listing's content from being pushed at all; a "warning" is shown but does not block.
-import type { ChannelContentRules, TextRule } from "./channel-rules";
+import type { ChannelContentRules, TextRule } from "~/lib/content-rules";
 import type { ContentField, ContentIssue } from "./fields";
 import type { ProductImage } from "./template";
 

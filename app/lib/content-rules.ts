@@ -1,6 +1,7 @@
 // What a marketplace holds listing content to: the shape of each channel module's content rules
 // (app/channels/<kind>/content-rules.ts), which content/ adapts and validates against. It sits
 // here, below both rooms, because channels/ and content/ may not import each other.
+import type { ChannelKind } from "@prisma/client";
 
 /** The content fields Anchorline knows (content/fields.ts says how each is shared and labelled). */
 export const CONTENT_FIELDS = ["title", "description", "bullets", "images", "gtin", "brand", "weight", "dimensions", "safetyWarning", "subtitle"] as const;
@@ -53,6 +54,9 @@ export interface ChannelContentRules {
   /** Why the connector carries nothing yet (shown on the preview). */
   unsupported?: string;
 }
+
+/** The rules of each stored channel kind: handed to content/ by the rooms above (the registry's contentRulesOf). */
+export type ContentRulesOf = (kind: ChannelKind) => ChannelContentRules;
 
 /** A channel that carries no content (the Shopify anchor, where content comes from). */
 export function carriesNothing(unsupported: string): ChannelContentRules {

@@ -11,7 +11,7 @@ import { withRetry } from "../retry";
 import { PATHS } from "./limits";
 import { byProduct, failureOutcomes, withoutProductId, type PushContext } from "./pushes";
 
-/** The Partial Edit Product properties pushContent takes (channel-rules.ts names them so). */
+/** The Partial Edit Product properties pushContent takes (content-rules.ts names them so). */
 const EDITABLE = ["title", "description"] as const;
 
 interface ProductContent {

@@ -22,7 +22,7 @@ export const ITEM_MAINTENANCE_FEED = "MP_MAINTENANCE";
 /** The item spec version of the 5.0 MP_ITEM example in Walmart's "Item setup" guides. */
 export const ITEM_SPEC_VERSION = "5.0.20240517-04_08_27-api";
 
-/** What pushContent takes (channel-rules.ts names them so) and where each goes in Visible. */
+/** What pushContent takes (content-rules.ts names them so) and where each goes in Visible. */
 const VISIBLE_TEXT_FIELDS = ["productName", "shortDescription", "keyFeatures", "brand"] as const;
 
 interface ItemAnswer {

@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { requestRecompute } from "~/recompute/index.server";
+import { contentRulesOf } from "~/channels/registry";
 import { recomputeContent } from "~/content/content.server";
 import type { Queues } from "~/queues.server";
 import { recordAudit } from "~/lib/audit.server";
@@ -95,6 +96,6 @@ export async function linkListings(
   // the product's next update: it is computed now, and the outbox carries it with the rest.
   const linkedVariants = new Set(parsed.map((link) => variantsBySku.get(link!.sku)![0]));
   const productIds = [...new Set(variants.filter((v) => linkedVariants.has(v.id)).map((v) => v.productId))];
-  await recomputeContent(prisma, shop.id, { channelIds: [channel.id], productIds }, { queues: deps.queues, requestFlush: deps.requestFlush });
+  await recomputeContent(prisma, shop.id, { channelIds: [channel.id], productIds }, { contentRules: contentRulesOf, queues: deps.queues, requestFlush: deps.requestFlush });
   return { ok: true, linked: parsed.length };
 }
