@@ -65,7 +65,12 @@ export interface AdminClientOptions {
 
 export interface AdminClient {
   readonly shopDomain: string;
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /**
+   * Sends a document and returns its data, typed by the caller with the operation's generated
+   * types (app/types/admin.generated.d.ts): `request<AdjustAvailableMutation,
+   * AdjustAvailableMutationVariables>(ADJUST, { … })`.
+   */
+  request<T, V extends Record<string, unknown> = Record<string, unknown>>(query: string, variables?: V): Promise<T>;
   /** The last throttle status Shopify reported, for pacing and for the metrics screen. */
   readonly throttle: ThrottleStatus | null;
 }
@@ -84,7 +89,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   const maxAttempts = options.maxAttempts ?? 8;
   let throttle: ThrottleStatus | null = null;
 
-  async function request<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  async function request<T, V extends Record<string, unknown> = Record<string, unknown>>(query: string, variables?: V): Promise<T> {
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
       let response;

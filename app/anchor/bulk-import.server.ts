@@ -5,6 +5,14 @@ import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import type { Queues } from "~/queues.server";
 import { markChanged, requestRecompute } from "~/recompute/index.server";
+import type {
+  BulkStatusQuery,
+  BulkStatusQueryVariables,
+  LocationsQuery,
+  LocationsQueryVariables,
+  RunBulkMutation,
+  RunBulkMutationVariables,
+} from "~/types/admin.generated";
 import type { AdminClient } from "./admin-client.server";
 import { idFromGid } from "./gid";
 import {
@@ -122,24 +130,19 @@ export interface ImportSummary {
   phases: { bulkWaitSeconds: number; streamSeconds: number };
 }
 
-interface BulkOperation {
-  id: string;
-  status: string;
-  errorCode: string | null;
-  objectCount: string;
-  url: string | null;
-}
+type BulkOperation = NonNullable<BulkStatusQuery["node"]>;
 
 async function startBulkOperation(client: AdminClient, query: string): Promise<string> {
-  const started = await client.request<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string }[] } }>(RUN_BULK, { query });
-  const { bulkOperation, userErrors } = started.bulkOperationRunQuery;
-  if (!bulkOperation) throw new Error(`Shopify refused the bulk operation: ${userErrors.map((e) => e.message).join("; ")}`);
+  const started = await client.request<RunBulkMutation, RunBulkMutationVariables>(RUN_BULK, { query });
+  const bulkOperation = started.bulkOperationRunQuery?.bulkOperation;
+  if (!bulkOperation) throw new Error(`Shopify refused the bulk operation: ${(started.bulkOperationRunQuery?.userErrors ?? []).map((e) => e.message).join("; ")}`);
   return bulkOperation.id;
 }
 
 async function bulkOperationDone(client: AdminClient, id: string, pollIntervalMs: number, onProgress: (objects: number) => Promise<void>): Promise<BulkOperation> {
   for (;;) {
-    const { node } = await client.request<{ node: BulkOperation }>(BULK_STATUS, { id });
+    const { node } = await client.request<BulkStatusQuery, BulkStatusQueryVariables>(BULK_STATUS, { id });
+    if (!node) throw new Error(`Bulk operation ${id} is not known to Shopify`);
     await onProgress(Number(node.objectCount));
     if (node.status === "COMPLETED") return node;
     if (["FAILED", "CANCELED", "EXPIRED"].includes(node.status)) throw new Error(`Bulk operation ${node.status}: ${node.errorCode ?? "no error code"}`);
@@ -251,11 +254,10 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
   try {
     // Locations first: a handful per shop, paginated normally.
     for (let after: string | null = null; ; ) {
-      const page: { locations: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { id: string; name: string; isActive: boolean }[] } } =
-        await client.request(LOCATIONS_QUERY, { after });
+      const page: LocationsQuery = await client.request<LocationsQuery, LocationsQueryVariables>(LOCATIONS_QUERY, { after });
       await upsertLocations(prisma, shopId, page.locations.nodes.map((l) => ({ shopifyId: idFromGid(l.id), name: l.name, isActive: l.isActive })));
       if (!page.locations.pageInfo.hasNextPage) break;
-      after = page.locations.pageInfo.endCursor;
+      after = page.locations.pageInfo.endCursor ?? null;
     }
 
     // Progress is for the merchant's screen: written at most every PROGRESS_EVERY_MS, not per batch.

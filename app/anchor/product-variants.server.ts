@@ -1,3 +1,4 @@
+import type { ProductVariantsForMirrorQuery, ProductVariantsForMirrorQueryVariables } from "~/types/admin.generated";
 import type { AdminClient } from "./admin-client.server";
 import { centsFromDecimal, gid, idFromGid } from "./gid";
 import type { InventoryItemRecord, VariantRecord } from "./mirror.server";
@@ -5,26 +6,11 @@ import type { InventoryItemRecord, VariantRecord } from "./mirror.server";
 // A product's variants and their inventory items as the Admin API holds them: what a
 // products/create or products/update payload lacks (2026-04 and later carry no tracked flag and no
 // cost, and only the first 100 variants in full), and what the bulk import reads for every
-// variant. One shape for both, so the mirror holds the same facts whichever way they came.
+// variant. One shape for both, so the mirror holds the same facts whichever way they came: the
+// generated type of ProductVariantsForMirror's nodes, whose selection VARIANTS_BULK_QUERY repeats.
 
-export interface ItemNode {
-  id: string;
-  tracked: boolean;
-  sku: string | null;
-  requiresShipping: boolean;
-  unitCost: { amount: string } | null;
-}
-
-export interface VariantNode {
-  id: string;
-  title: string;
-  sku: string | null;
-  barcode: string | null;
-  price: string;
-  compareAtPrice: string | null;
-  selectedOptions: { name: string; value: string }[];
-  inventoryItem: ItemNode | null;
-}
+export type VariantNode = NonNullable<ProductVariantsForMirrorQuery["product"]>["variants"]["nodes"][number];
+export type ItemNode = VariantNode["inventoryItem"];
 
 export function variantRecord(node: VariantNode, productShopifyId: string): VariantRecord {
   const options = node.selectedOptions;
@@ -32,13 +18,13 @@ export function variantRecord(node: VariantNode, productShopifyId: string): Vari
     shopifyId: idFromGid(node.id),
     productShopifyId,
     title: node.title,
-    sku: node.sku,
-    barcode: node.barcode,
+    sku: node.sku ?? null,
+    barcode: node.barcode ?? null,
     option1: options[0]?.value ?? null,
     option2: options[1]?.value ?? null,
     option3: options[2]?.value ?? null,
     priceCents: centsFromDecimal(node.price) ?? undefined,
-    compareAtPriceCents: centsFromDecimal(node.compareAtPrice),
+    compareAtPriceCents: centsFromDecimal(node.compareAtPrice ?? null),
   };
 }
 
@@ -46,7 +32,7 @@ export function itemRecord(item: ItemNode, variantShopifyId: string): InventoryI
   return {
     shopifyId: idFromGid(item.id),
     variantShopifyId,
-    sku: item.sku,
+    sku: item.sku ?? null,
     tracked: item.tracked,
     // No unit cost in Shopify is a known "no cost", not a missing field.
     costCents: centsFromDecimal(item.unitCost?.amount ?? null),
@@ -70,10 +56,6 @@ query ProductVariantsForMirror($id: ID!, $after: String) {
   }
 }`;
 
-interface ProductVariantsPage {
-  product: { variants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: VariantNode[] } } | null;
-}
-
 /**
  * Every variant of a product, with its inventory item, read page by page. Null when Shopify no
  * longer has the product (deleted since the webhook was sent; products/delete follows).
@@ -85,7 +67,10 @@ export async function productVariantsFromShopify(
   const variants: VariantRecord[] = [];
   const items: InventoryItemRecord[] = [];
   for (let after: string | null = null; ; ) {
-    const page: ProductVariantsPage = await client.request<ProductVariantsPage>(PRODUCT_VARIANTS_QUERY, { id: gid("Product", productShopifyId), after });
+    const page: ProductVariantsForMirrorQuery = await client.request<ProductVariantsForMirrorQuery, ProductVariantsForMirrorQueryVariables>(PRODUCT_VARIANTS_QUERY, {
+      id: gid("Product", productShopifyId),
+      after,
+    });
     if (!page.product) return null;
     for (const node of page.product.variants.nodes) {
       const variant = variantRecord(node, productShopifyId);
@@ -93,6 +78,6 @@ export async function productVariantsFromShopify(
       if (node.inventoryItem) items.push(itemRecord(node.inventoryItem, variant.shopifyId));
     }
     if (!page.product.variants.pageInfo.hasNextPage) return { variants, items };
-    after = page.product.variants.pageInfo.endCursor;
+    after = page.product.variants.pageInfo.endCursor ?? null;
   }
 }

@@ -1,7 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
-import type { AdminClient } from "./admin-client.server";
+import type { AdjustAvailableMutation, AdjustAvailableMutationVariables, AvailableAtQuery, AvailableAtQueryVariables } from "~/types/admin.generated";
+import { ShopifyAdminError, type AdminClient } from "./admin-client.server";
 import { gid } from "./gid";
 
 // Writing quantities back to the anchor: a marketplace sale lowers Shopify's quantity, a
@@ -63,13 +64,6 @@ export interface AdjustmentResult {
   message?: string;
 }
 
-interface AdjustResponse {
-  inventoryAdjustQuantities: {
-    inventoryAdjustmentGroup: { changes: { name: string; delta: number; quantityAfterChange: number | null }[] } | null;
-    userErrors: { field: string[] | null; message: string; code: string | null }[];
-  };
-}
-
 export async function adjustAnchorInventory(client: AdminClient, request: AdjustmentRequest, prisma: PrismaClient = defaultPrisma): Promise<AdjustmentResult> {
   const [variant, location] = await Promise.all([
     prisma.variant.findFirstOrThrow({ where: { id: request.variantId, shopId: request.shopId }, select: { inventoryItem: { select: { id: true, shopifyId: true } } } }),
@@ -108,7 +102,7 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
       // A new attempt: read what Shopify holds now and store the exact request before sending it.
       // Keys spent on Shopify's bad moments do not count against the quantity moving under us.
       if (adjustment.attempt >= MAX_ATTEMPTS + transientRetries) return fail(`Shopify's quantity kept moving; gave up after ${adjustment.attempt} attempts`);
-      const current = await client.request<{ inventoryItem: { inventoryLevel: { quantities: { quantity: number }[] } | null } | null }>(LEVEL, { item: itemGid, location: locationGid });
+      const current = await client.request<AvailableAtQuery, AvailableAtQueryVariables>(LEVEL, { item: itemGid, location: locationGid });
       // No active level here (never stocked, or deactivated): Shopify counts the quantity as 0, and
       // from 2026-10 adjusts it anyway on an inactive level, where the units sell nowhere.
       const expected = current.inventoryItem?.inventoryLevel?.quantities[0]?.quantity ?? 0;
@@ -124,7 +118,7 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
       if (adjustment.idempotencyKey === null) continue;
     }
 
-    const response = await client.request<AdjustResponse>(ADJUST, {
+    const response = await client.request<AdjustAvailableMutation, AdjustAvailableMutationVariables>(ADJUST, {
       key: adjustment.idempotencyKey,
       input: {
         name: "available",
@@ -133,6 +127,8 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
         changes: [{ inventoryItemId: itemGid, locationId: locationGid, delta: request.delta, changeFromQuantity: adjustment.expectedQuantity }],
       },
     });
+    // The payload is null only beside errors, which the client throws; if not, the job retries the stored request.
+    if (!response.inventoryAdjustQuantities) throw new ShopifyAdminError("Shopify answered inventoryAdjustQuantities without a payload", { retryable: true });
     const { inventoryAdjustmentGroup, userErrors } = response.inventoryAdjustQuantities;
     if (inventoryAdjustmentGroup) {
       const after = inventoryAdjustmentGroup.changes.find((c) => c.name === "available")?.quantityAfterChange ?? adjustment.expectedQuantity! + request.delta;
