@@ -1,3 +1,4 @@
+import { ChannelKind as StoredChannelKind } from "@prisma/client";
 import { describe, expect, it } from "vitest";
 import { CHANNEL_KINDS } from "~/engine/types";
 import { CHANNEL_MODULES, contentRulesOf, engineKindOf, marketplaceKindOf, moduleOfKind, STORED_MARKETPLACE_KINDS, storedKindOf } from "./registry";
@@ -10,6 +11,8 @@ describe("the registry of marketplaces", () => {
       expect(engineKindOf(storedKindOf(m.kind))).toBe(m.kind);
     }
     expect(STORED_MARKETPLACE_KINDS).toEqual(["AMAZON", "EBAY", "WALMART", "TIKTOK"]);
+    // Every kind Prisma can store has its engine name.
+    for (const stored of Object.values(StoredChannelKind)) expect(CHANNEL_KINDS).toContain(engineKindOf(stored));
   });
 
   it("given the Shopify anchor, then it is no marketplace and carries no content", () => {

@@ -45,7 +45,12 @@ export function marketplaceKindOf(channel: Pick<Channel, "kind">): MarketplaceKi
   return moduleOfKind(channel.kind)?.kind ?? null;
 }
 
-/** The engine's name for a stored kind (the Shopify anchor included); null for one nobody knows. */
+/**
+ * The engine's name for a stored kind (the Shopify anchor included). Every value of Prisma's enum
+ * has one (registry.test.ts); a string read by raw SQL may be one nobody knows: null.
+ */
+export function engineKindOf(stored: StoredChannelKind): ChannelKind;
+export function engineKindOf(stored: string): ChannelKind | null;
 export function engineKindOf(stored: string): ChannelKind | null {
   if (stored === "SHOPIFY") return "shopify";
   return moduleOfKind(stored)?.kind ?? null;

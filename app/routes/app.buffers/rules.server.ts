@@ -1,10 +1,10 @@
 import { Prisma, type PrismaClient, type RuleScope as DbRuleScope } from "@prisma/client";
 import defaultPrisma from "~/db.server";
+import { engineKindOf } from "~/channels/registry";
 import { noteChange } from "~/recompute/index.server";
 import { DEFAULT_RISK_MULTIPLIERS } from "~/engine/defaults";
 import { explanationText } from "~/engine/explain";
 import { validateBufferRule, validateChannel } from "~/engine/validate";
-import type { ChannelKind } from "~/engine/types";
 import { computeListing } from "~/recompute/desired";
 import { batchInputsFromRows, type BufferRuleRow } from "~/recompute/inputs";
 import { loadEngineRows, loadShopInputs } from "~/recompute/load-inputs.server";
@@ -113,7 +113,7 @@ export async function buffersPage(shopDomain: string, prisma: PrismaClient = def
   return {
     channels: channels.map((c) => {
       const settings = settingsOf(c.settings);
-      const kind = c.kind.toLowerCase() as ChannelKind;
+      const kind = engineKindOf(c.kind);
       return {
         id: c.id,
         name: c.name,
