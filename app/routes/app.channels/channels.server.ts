@@ -9,6 +9,7 @@ import { sealCredentials } from "~/lib/secrets.server";
 import { scheduleOrderImport, stopOrderImport } from "~/sync/jobs.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
+import { shopIdOf } from "~/lib/shop-id.server";
 
 // Marketplace accounts: connect (credentials sealed at once, never read back to the browser),
 // test, pause and resume, priority, disconnect.
@@ -35,10 +36,6 @@ export const ConnectChannelInput = z
   });
 
 export type ConnectChannel = z.infer<typeof ConnectChannelInput>;
-
-async function shopIdOf(prisma: PrismaClient, shopDomain: string) {
-  return (await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } })).id;
-}
 
 async function channelOfShop(prisma: PrismaClient, shopId: string, channelId: string) {
   const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId } });

@@ -14,18 +14,17 @@ import {
   testChannelConnection,
 } from "./channels.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { authenticate } from "~/shopify.server";
+import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return { channels: await listChannels(session.shop), marketplaces: MARKETPLACES, appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin };
+  const { shop } = await requireShop(request);
+  return { channels: await listChannels(shop), marketplaces: MARKETPLACES, appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin };
 };
 
 type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const actor = `merchant:${session.onlineAccessInfo?.associated_user.id ?? session.id}`;
+  const { shop, actor } = await requireShop(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   try {
@@ -34,16 +33,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       for (const [key, value] of form) if (key.startsWith("credentials.")) credentials[key.slice("credentials.".length)] = String(value);
       const parsed = ConnectChannelInput.safeParse({ kind: form.get("kind"), name: form.get("name"), accountId: form.get("accountId"), region: form.get("region") ?? undefined, credentials });
       if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
-      await connectChannel(session.shop, parsed.data, actor);
+      await connectChannel(shop, parsed.data, actor);
       return data<ActionResult>({ ok: true, errors: {}, message: `${parsed.data.name} connected` });
     }
     if (intent === "test") {
-      const outcome = await testChannelConnection(session.shop, String(form.get("channelId") ?? ""));
+      const outcome = await testChannelConnection(shop, String(form.get("channelId") ?? ""));
       return data<ActionResult>({ ok: outcome.ok, errors: {}, message: outcome.ok ? "Connection works" : `Connection failed: ${outcome.message}` });
     }
     const parsed = ChannelChangeInput.safeParse(Object.fromEntries(form));
     if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
-    await changeChannel(session.shop, parsed.data, actor);
+    await changeChannel(shop, parsed.data, actor);
     return data<ActionResult>({ ok: true, errors: {} });
   } catch (error) {
     if (error instanceof NotFoundForShop) return data<ActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
