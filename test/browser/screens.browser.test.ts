@@ -1,6 +1,7 @@
 // Every admin screen, in a real browser, on a shop with a row in every table: each renders its
 // title with no error boundary, hydrates, and leaves a full-page PNG in test-artifacts/screens/
-// for a person to look at. A new app.*.tsx screen fails the last test until it is listed here.
+// for a person to look at. A new app.* screen (a route file or folder) fails the last test until
+// it is listed here.
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -15,8 +16,9 @@ const app = useServedApp();
 type Seeded = Awaited<ReturnType<typeof seedShopWithEveryModel>> & { alertId: string };
 
 /**
- * Route file → the screen's title, the path to open (some screens show more given a query), and
- * a piece of the seeded shop the screen must show, so a screen that renders only its frame fails.
+ * Route file (a route folder as <folder>.tsx) → the screen's title, the path to open (some
+ * screens show more given a query), and a piece of the seeded shop the screen must show, so a
+ * screen that renders only its frame fails.
  */
 const SCREENS: Record<string, { title: string; path: (s: Seeded) => string; shows: string }> = {
   "app._index.tsx": { title: "Overview", path: () => "/app", shows: "3 of 10 items" },
@@ -55,7 +57,10 @@ describe("every admin screen in the browser", () => {
   });
 
   it("lists every app.*.tsx screen of app/routes", () => {
-    const routes = readdirSync(path.resolve(import.meta.dirname, "../../app/routes")).filter((f) => /^app\..*\.tsx$/.test(f));
+    // A screen is a route file (app.alerts.tsx) or a route folder (app.pricing/route.tsx), named here as its file.
+    const routes = readdirSync(path.resolve(import.meta.dirname, "../../app/routes"), { withFileTypes: true })
+      .map((entry) => (entry.isDirectory() ? `${entry.name}.tsx` : entry.name))
+      .filter((f) => /^app\..*\.tsx$/.test(f));
     expect(routes.filter((f) => !NOT_SCREENS.includes(f)).sort()).toEqual(Object.keys(SCREENS).sort());
   });
 });
