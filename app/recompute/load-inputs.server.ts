@@ -30,7 +30,7 @@ export async function loadShopInputs(sql: Sql, shopId: string): Promise<ShopInpu
   const [channelRows, locationRows, exclusions, edgeRows] = await Promise.all([
     sql.rows<ChannelRow>(`SELECT id, kind::text AS kind, name, priority, settings FROM "Channel" WHERE "shopId" = $1`, [shopId]),
     sql.rows<LocationRow>(
-      `SELECT id, name, saleable, "isActive", "isDropShip", "vendorShareBps" FROM "Location" WHERE "shopId" = $1`,
+      `SELECT id, name, saleable, "isActive", "isDropShip", "vendorShareBps" FROM "Location" WHERE "shopId" = $1 ORDER BY id`,
       [shopId],
     ),
     sql.rows<LocationExclusionRow>(
@@ -91,7 +91,10 @@ export async function loadEngineRows(
     sql.rows<LevelRow>(
       `SELECT i."variantId", l."locationId", l.available
        FROM "InventoryLevel" l JOIN "InventoryItem" i ON i.id = l."inventoryItemId"
-       WHERE l."shopId" = $1 AND i."shopId" = $1 AND i."variantId" = ANY($2::text[])`,
+       WHERE l."shopId" = $1 AND i."shopId" = $1 AND i."variantId" = ANY($2::text[])
+       -- A fixed order (locations as created), so an explanation lists them the same way every
+       -- time: unordered, an updated level moved to the end of the table and its step with it.
+       ORDER BY i."variantId", l."locationId"`,
       [shopId, variantIds],
     ),
     // Only promotions that can hold units now or later; what each already sold of the variant on
