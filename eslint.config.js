@@ -12,13 +12,23 @@ import tseslint from "typescript-eslint";
 // handler, which belongs in the recompute job).
 const ROOMS = ["routes", "services", "sync", "recompute", "anchor", "content", "channels", "alerts", "metrics"];
 const paths = (room) => [`~/${room}/**`, `../${room}/**`, `../../${room}/**`];
-const PRIVATE_MARKING = { group: ["~/recompute/stale.server", "../recompute/stale.server"], message: "The one way into the pipeline is noteChange, from ~/recompute/index.server." };
+const PRIVATE_MARKING = {
+  group: ["~/recompute/stale.server", "../recompute/stale.server"],
+  message: "The one way into the pipeline is noteChange, from ~/recompute/index.server.",
+};
 const importRules = (rooms, { marking = true } = {}) => ({
   "no-restricted-imports": [
     "error",
     {
       patterns: [
-        ...(rooms.length ? [{ group: rooms.flatMap(paths), message: "An upward import: a lower room may not import an upper one (eslint.config.js, README 'Where things are')." }] : []),
+        ...(rooms.length
+          ? [
+              {
+                group: rooms.flatMap(paths),
+                message: "An upward import: a lower room may not import an upper one (eslint.config.js, README 'Where things are').",
+              },
+            ]
+          : []),
         { group: ["**/test/**", "**/workers/**", "**/bench/**"], message: "App code may not import tests, the worker entry or benchmarks." },
         ...(marking ? [PRIVATE_MARKING] : []),
       ],
@@ -43,7 +53,11 @@ export default tseslint.config(
   },
   { files: ["app/**"], ignores: NOT_TESTS, rules: importRules([]) },
   { files: ["app/engine/**", "app/lib/**"], ignores: NOT_TESTS, rules: importRules(ROOMS) },
-  { files: ["app/channels/**", "app/alerts/**", "app/metrics/**"], ignores: NOT_TESTS, rules: importRules(["routes", "services", "sync", "recompute", "anchor", "content"]) },
+  {
+    files: ["app/channels/**", "app/alerts/**", "app/metrics/**"],
+    ignores: NOT_TESTS,
+    rules: importRules(["routes", "services", "sync", "recompute", "anchor", "content"]),
+  },
   { files: ["app/content/**"], ignores: NOT_TESTS, rules: importRules(["routes", "services", "sync", "recompute", "anchor", "channels", "alerts", "metrics"]) },
   { files: ["app/anchor/**", "app/sync/**"], ignores: NOT_TESTS, rules: importRules(["routes", "services"]) },
   { files: ["app/recompute/**"], ignores: NOT_TESTS, rules: importRules(["routes", "services"], { marking: false }) },

@@ -84,8 +84,7 @@ export function createRedisConnection(url = process.env.REDIS_URL ?? "redis://12
 export type Queues = { [K in QueueName]: Queue<JobPayloads[K]> } & { close(): Promise<void> };
 
 export function createQueues(connection: ConnectionOptions = createRedisConnection(), prefix = queuePrefix()): Queues {
-  const make = <K extends QueueName>(name: K) =>
-    new Queue<JobPayloads[K]>(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const make = <K extends QueueName>(name: K) => new Queue<JobPayloads[K]>(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
   const queues = {
     webhooks: make("webhooks"),
     "shop-maintenance": make("shop-maintenance"),

@@ -21,7 +21,16 @@ describe("Shopify sessions in PostgreSQL", () => {
       onlineAccessInfo: {
         expires_in: 3600,
         associated_user_scope: "read_products",
-        associated_user: { id: 902541635, first_name: "Ada", last_name: "Merchant", email: "ada@example.com", email_verified: true, account_owner: true, locale: "en", collaborator: false },
+        associated_user: {
+          id: 902541635,
+          first_name: "Ada",
+          last_name: "Merchant",
+          email: "ada@example.com",
+          email_verified: true,
+          account_owner: true,
+          locale: "en",
+          collaborator: false,
+        },
       },
     });
     const offline = new Session({ id: `offline_${shop}`, shop, state: "state-2", isOnline: false, scope: "read_products", accessToken: "shpat_offline" });

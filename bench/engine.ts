@@ -13,15 +13,7 @@ import { cpus, loadavg } from "node:os";
 import { explanationText } from "~/engine/explain";
 import { desiredListing, type DesiredListing, type DesiredListingInput } from "~/engine/listing";
 import type { PriceRounding, PriceRule } from "~/engine/price";
-import {
-  type AllocationRule,
-  type BufferRule,
-  CHANNEL_KINDS,
-  type Channel,
-  type Location,
-  type PromotionReserve,
-  type StockLevel,
-} from "~/engine/types";
+import { type AllocationRule, type BufferRule, CHANNEL_KINDS, type Channel, type Location, type PromotionReserve, type StockLevel } from "~/engine/types";
 
 /**
  * Listings built and evaluated together, as the recompute service reads a page of a shop's
@@ -77,7 +69,16 @@ function bufferRules(listingId: string, variantId: string): BufferRule[] {
   ];
   if (chance(0.3)) rules.push({ id: "b-tag", channelId: null, scope: "tag", scopeValue: pick(tags), kind: "fixed", units: between(1, 6) });
   if (chance(0.2)) {
-    rules.push({ id: "b-var", channelId: null, scope: "variant", scopeValue: variantId, kind: "velocity", leadTimeDays: between(1, 7), safetyStock: between(0, 5), riskMultiplier: null });
+    rules.push({
+      id: "b-var",
+      channelId: null,
+      scope: "variant",
+      scopeValue: variantId,
+      kind: "velocity",
+      leadTimeDays: between(1, 7),
+      safetyStock: between(0, 5),
+      riskMultiplier: null,
+    });
   }
   if (chance(0.1)) rules.push({ id: "b-lst", channelId: null, scope: "listing", scopeValue: listingId, kind: "percent", percentBps: between(500, 2_500) });
   return rules;
@@ -88,7 +89,8 @@ function allocationRules(listingId: string): AllocationRule[] {
   if (chance(0.25)) rules.push({ id: "a-cap", channelId: "ch-ebay", scope: "channel", scopeValue: null, kind: "cap", units: between(3, 30) });
   if (chance(0.15)) rules.push({ id: "a-share", channelId: "ch-tiktok", scope: "channel", scopeValue: null, kind: "poolShare", percentBps: 3_000 });
   if (chance(0.05)) rules.push({ id: "a-fixed", channelId: null, scope: "listing", scopeValue: listingId, kind: "fixed", units: between(1, 10) });
-  if (chance(0.05)) rules.push({ id: "a-vendor", channelId: null, scope: "channel", scopeValue: null, kind: "vendorShare", percentBps: 5_000, locationId: "loc-drop" });
+  if (chance(0.05))
+    rules.push({ id: "a-vendor", channelId: null, scope: "channel", scopeValue: null, kind: "vendorShare", percentBps: 5_000, locationId: "loc-drop" });
   return rules;
 }
 
@@ -113,10 +115,55 @@ function priceRules(): PriceRule[] {
   const base = { fixedFeeCents: 30, shippingCents: 0, maxPriceCents: null, mapIsAnchor: false };
   const rounding: PriceRounding = pick(["none", "cents99", "cents95", "whole"]);
   return [
-    { id: "p-amz", channelId: "ch-amazon", scope: "channel", scopeValue: null, ...base, differentialBps: 0, differentialCents: 0, rounding, feeBps: 1_500, minMarginBps: 1_000 },
-    { id: "p-ebay", channelId: "ch-ebay", scope: "channel", scopeValue: null, ...base, differentialBps: 500, differentialCents: 0, rounding: "cents99", feeBps: 1_300, minMarginBps: 1_000 },
-    { id: "p-tt", channelId: "ch-tiktok", scope: "channel", scopeValue: null, ...base, differentialBps: -500, differentialCents: 0, rounding: "cents95", feeBps: 800, minMarginBps: 500 },
-    { id: "p-wm", channelId: "ch-walmart", scope: "channel", scopeValue: null, ...base, differentialBps: 0, differentialCents: 100, rounding, feeBps: 1_500, minMarginBps: 1_000, mapIsAnchor: chance(0.3) },
+    {
+      id: "p-amz",
+      channelId: "ch-amazon",
+      scope: "channel",
+      scopeValue: null,
+      ...base,
+      differentialBps: 0,
+      differentialCents: 0,
+      rounding,
+      feeBps: 1_500,
+      minMarginBps: 1_000,
+    },
+    {
+      id: "p-ebay",
+      channelId: "ch-ebay",
+      scope: "channel",
+      scopeValue: null,
+      ...base,
+      differentialBps: 500,
+      differentialCents: 0,
+      rounding: "cents99",
+      feeBps: 1_300,
+      minMarginBps: 1_000,
+    },
+    {
+      id: "p-tt",
+      channelId: "ch-tiktok",
+      scope: "channel",
+      scopeValue: null,
+      ...base,
+      differentialBps: -500,
+      differentialCents: 0,
+      rounding: "cents95",
+      feeBps: 800,
+      minMarginBps: 500,
+    },
+    {
+      id: "p-wm",
+      channelId: "ch-walmart",
+      scope: "channel",
+      scopeValue: null,
+      ...base,
+      differentialBps: 0,
+      differentialCents: 100,
+      rounding,
+      feeBps: 1_500,
+      minMarginBps: 1_000,
+      mapIsAnchor: chance(0.3),
+    },
   ];
 }
 
@@ -252,7 +299,9 @@ function main(): void {
       ? `memory: ${Math.round(bytesPerListing)} bytes per desired listing kept (heap delta of ${keptCount.toLocaleString("en-US")} results / ${keptCount.toLocaleString("en-US")})`
       : "memory: not measured (run with `node --expose-gc --import tsx` to measure bytes per listing)",
   );
-  console.log(`explanation text: ${Math.round(shown / textSeconds).toLocaleString("en-US")} quantity explanations formatted/s (${Math.round(characters / shown)} characters each)`);
+  console.log(
+    `explanation text: ${Math.round(shown / textSeconds).toLocaleString("en-US")} quantity explanations formatted/s (${Math.round(characters / shown)} characters each)`,
+  );
   console.log(`(checksum ${checksum}, ${kept.length} results kept)`);
 }
 

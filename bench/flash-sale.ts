@@ -32,7 +32,15 @@ else {
   const run = spawnSync(process.execPath, ["--import", "tsx", "demo/main.ts", "--once", "--json", reportFile], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, ANCHORLINE_DEMO: "1", DEMO_DATA_DIR: dataDir, DEMO_PG_PORT: process.env.DEMO_PG_PORT ?? "54339", QUEUE_PREFIX: `anchorline-bench-flash-${Date.now()}`, DEMO_PORT: "0", DEMO_ADMIN_PORT: "0" },
+    env: {
+      ...process.env,
+      ANCHORLINE_DEMO: "1",
+      DEMO_DATA_DIR: dataDir,
+      DEMO_PG_PORT: process.env.DEMO_PG_PORT ?? "54339",
+      QUEUE_PREFIX: `anchorline-bench-flash-${Date.now()}`,
+      DEMO_PORT: "0",
+      DEMO_ADMIN_PORT: "0",
+    },
   });
   if (run.status !== 0 || !existsSync(reportFile)) throw new Error(`the demo run failed (${run.status})`);
   report = JSON.parse(readFileSync(reportFile, "utf8")) as ScenarioReport;
@@ -41,9 +49,14 @@ else {
 
 const latencySeconds = report.latencySamplesMs.map((ms) => ms / 1000);
 const channels = ["amazon", "ebay", "walmart", "tiktok"];
-const line = (label: string, o: ModelOutcome) => `  ${label.padEnd(22)} accepted ${String(o.accepted).padStart(5)}  oversold orders ${String(o.oversoldOrders).padStart(4)}  units ${String(o.oversoldUnits).padStart(4)}  turned away ${String(o.turnedAway).padStart(5)}`;
+const line = (label: string, o: ModelOutcome) =>
+  `  ${label.padEnd(22)} accepted ${String(o.accepted).padStart(5)}  oversold orders ${String(o.oversoldOrders).padStart(4)}  units ${String(o.oversoldUnits).padStart(4)}  turned away ${String(o.turnedAway).padStart(5)}`;
 const ratio = (baseline: ModelOutcome, anchorline: ModelOutcome) =>
-  anchorline.oversoldOrders === 0 ? (baseline.oversoldOrders === 0 ? "both 0" : `${baseline.oversoldOrders} : 0 (Anchorline none)`) : `${(baseline.oversoldOrders / anchorline.oversoldOrders).toFixed(1)}×`;
+  anchorline.oversoldOrders === 0
+    ? baseline.oversoldOrders === 0
+      ? "both 0"
+      : `${baseline.oversoldOrders} : 0 (Anchorline none)`
+    : `${(baseline.oversoldOrders / anchorline.oversoldOrders).toFixed(1)}×`;
 
 function compare(label: string, orders: StreamOrder[], stock: Record<string, number>) {
   // Averaged over seeds: the baseline's tick phase and Anchorline's latency draws vary per seed.
@@ -56,7 +69,9 @@ function compare(label: string, orders: StreamOrder[], stock: Record<string, num
   });
   const anchorline = mean(seeds.map((s) => replayAnchorline(orders, stock, channels, latencySeconds, s)));
   const baseline = mean(seeds.map((s) => replayBaseline(orders, stock, channels, 900, s)));
-  console.log(`\n${label}: ${orders.length} buyer arrivals, ${Object.keys(stock).length} SKUs, ${Object.values(stock).reduce((a, b) => a + b, 0)} units (mean of ${seeds.length} seeds)`);
+  console.log(
+    `\n${label}: ${orders.length} buyer arrivals, ${Object.keys(stock).length} SKUs, ${Object.values(stock).reduce((a, b) => a + b, 0)} units (mean of ${seeds.length} seeds)`,
+  );
   console.log(line("Anchorline (measured)", anchorline));
   console.log(line("15-minute sync", baseline));
   console.log(`  oversold orders, baseline : Anchorline = ${ratio(baseline, anchorline)}`);
@@ -64,10 +79,20 @@ function compare(label: string, orders: StreamOrder[], stock: Record<string, num
 }
 
 const lat = percentiles(report.latencySamplesMs);
-console.log(`\nmeasured on the live pipeline: ${lat.count} latencies, p50 ${lat.p50.toFixed(0)} ms, p90 ${lat.p90.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms, p99 ${lat.p99.toFixed(0)} ms, max ${lat.max.toFixed(0)} ms`);
-console.log(`live flash sale (real simulators): ${report.flashStream.length} orders, oversold orders ${report.oversells.flashSale}; last units under throttling: oversold ${report.oversells.throttledWave}`);
+console.log(
+  `\nmeasured on the live pipeline: ${lat.count} latencies, p50 ${lat.p50.toFixed(0)} ms, p90 ${lat.p90.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms, p99 ${lat.p99.toFixed(0)} ms, max ${lat.max.toFixed(0)} ms`,
+);
+console.log(
+  `live flash sale (real simulators): ${report.flashStream.length} orders, oversold orders ${report.oversells.flashSale}; last units under throttling: oversold ${report.oversells.throttledWave}`,
+);
 
-const results = [compare("the demo's flash sale, replayed", report.flashStream.map((o) => ({ at: o.at, channel: o.marketplace, sku: o.sku, quantity: o.quantity })), report.flashStock)];
+const results = [
+  compare(
+    "the demo's flash sale, replayed",
+    report.flashStream.map((o) => ({ at: o.at, channel: o.marketplace, sku: o.sku, quantity: o.quantity })),
+    report.flashStock,
+  ),
+];
 const hours = Number(process.env.BENCH_FLASH_HOURS ?? 2);
 const shape = {
   hours,
@@ -82,5 +107,10 @@ const shape = {
 const stream = flashSaleStream(shape);
 results.push(compare(`a ${hours}-hour day with a 30-minute TikTok flash sale (${shape.flashRate} orders/s), simulated time`, stream.orders, stream.stock));
 
-const out = { latencyMs: lat, live: { flashOrders: report.flashStream.length, oversells: report.oversells, orders: report.orders, calls: report.calls }, shape, results };
+const out = {
+  latencyMs: lat,
+  live: { flashOrders: report.flashStream.length, oversells: report.oversells, orders: report.orders, calls: report.calls },
+  shape,
+  results,
+};
 if (values.out) writeFileSync(values.out, JSON.stringify(out, null, 2));

@@ -53,7 +53,10 @@ const simulator = spawn(
   // graphql-js checks every instanceOf more slowly outside production; the simulator is not what is measured.
   { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } },
 );
-const ready = JSON.parse((await createInterface({ input: simulator.stdout! })[Symbol.asyncIterator]().next()).value as string) as { url: string; inventoryLevels: number };
+const ready = JSON.parse((await createInterface({ input: simulator.stdout! })[Symbol.asyncIterator]().next()).value as string) as {
+  url: string;
+  inventoryLevels: number;
+};
 const simulatorSeconds = (performance.now() - simulatorStarted) / 1000;
 
 const databaseName = `anchorline_bench_${Date.now()}`;
@@ -86,7 +89,14 @@ try {
         benchmark: "initial import (bulk operation → PostgreSQL)",
         machine: { cpus: cpus().length, totalMemoryMB: mb(totalmem()), node: process.version, loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(1))) },
         settings: { batchSize: batchSize ?? "default", concurrency: concurrency ?? "default" },
-        catalog: { variants: summary.variants, products: summary.products, locations, inventoryLevels: levels, expectedLevels: ready.inventoryLevels, jsonlLines: summary.lines },
+        catalog: {
+          variants: summary.variants,
+          products: summary.products,
+          locations,
+          inventoryLevels: levels,
+          expectedLevels: ready.inventoryLevels,
+          jsonlLines: summary.lines,
+        },
         seconds: {
           total: Number(seconds.toFixed(1)),
           shopifyBulkWait: Number(summary.phases.bulkWaitSeconds.toFixed(1)),

@@ -97,7 +97,13 @@ function replay(
 }
 
 /** Anchorline: each change lands on every channel after a latency drawn from `latencySeconds`. */
-export function replayAnchorline(orders: readonly StreamOrder[], stock: Readonly<Record<string, number>>, channels: readonly Channel[], latencySeconds: readonly number[], seed = 1): ModelOutcome {
+export function replayAnchorline(
+  orders: readonly StreamOrder[],
+  stock: Readonly<Record<string, number>>,
+  channels: readonly Channel[],
+  latencySeconds: readonly number[],
+  seed = 1,
+): ModelOutcome {
   if (latencySeconds.length === 0) throw new Error("no measured latencies to draw from");
   const random = prng(seed);
   return replay(
@@ -112,13 +118,25 @@ export function replayAnchorline(orders: readonly StreamOrder[], stock: Readonly
 }
 
 /** The baseline: marketplaces learn the stock only every `intervalSeconds`, at a random phase. */
-export function replayBaseline(orders: readonly StreamOrder[], stock: Readonly<Record<string, number>>, channels: readonly Channel[], intervalSeconds = 900, seed = 1): ModelOutcome {
+export function replayBaseline(
+  orders: readonly StreamOrder[],
+  stock: Readonly<Record<string, number>>,
+  channels: readonly Channel[],
+  intervalSeconds = 900,
+  seed = 1,
+): ModelOutcome {
   const phase = prng(seed)() * intervalSeconds;
-  return replay(orders, stock, channels, () => {}, (until) => {
-    const times: number[] = [];
-    for (let t = phase; t <= until; t += intervalSeconds) times.push(t);
-    return times;
-  });
+  return replay(
+    orders,
+    stock,
+    channels,
+    () => {},
+    (until) => {
+      const times: number[] = [];
+      for (let t = phase; t <= until; t += intervalSeconds) times.push(t);
+      return times;
+    },
+  );
 }
 
 export interface FlashSaleShape {

@@ -22,14 +22,22 @@ const benches: { name: string; script: string; args: string[] }[] = [
   { name: "recompute", script: "bench/recompute.ts", args: [env("BENCH_RECOMPUTE_LISTINGS", 20_000)] },
   { name: "import", script: "bench/import.ts", args: [env("BENCH_IMPORT_VARIANTS", 20_000), env("BENCH_IMPORT_LOCATIONS", 5)] },
   { name: "sync", script: "bench/sync.ts", args: [env("BENCH_SYNC_CHANGES", 2_000), env("BENCH_SYNC_SKUS", 400), env("BENCH_SYNC_STEADY_SECONDS", 10)] },
-  { name: "shopify-simulator", script: "bench/shopify-simulator.ts", args: ["--products", env("BENCH_SHOPIFY_PRODUCTS", 10_000), "--variants", "3", "--locations", "6"] },
+  {
+    name: "shopify-simulator",
+    script: "bench/shopify-simulator.ts",
+    args: ["--products", env("BENCH_SHOPIFY_PRODUCTS", 10_000), "--variants", "3", "--locations", "6"],
+  },
   { name: "flash-sale", script: "bench/flash-sale.ts", args: ["--out", flashOut] },
 ];
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
 
 function run(script: string, args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", script, ...args], { cwd: root, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", script, ...args], {
+      cwd: root,
+      env: process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const take = (chunk: Buffer) => {
       process.stdout.write(chunk);
@@ -60,7 +68,14 @@ try {
   // The flash-sale step did not run or failed; its output above says why.
 }
 const file = path.join(root, "bench-results", `${stamp}.json`);
-writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, results, flashSale }, null, 2));
+writeFileSync(
+  file,
+  JSON.stringify(
+    { at: new Date().toISOString(), machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, results, flashSale },
+    null,
+    2,
+  ),
+);
 console.log(`\nsummary: ${results.map((r) => `${r.name} ${r.exitCode === 0 ? "ok" : "FAILED"} ${r.seconds.toFixed(0)} s`).join(" · ")}`);
 console.log(`results: ${path.relative(root, file)}`);
 process.exit(results.every((r) => r.exitCode === 0) ? 0 : 1);

@@ -64,7 +64,9 @@ type Marketplace = (typeof MARKETPLACES)[number];
  * BENCH_MARKETPLACES=ebay,walmart: a store selling on these only; the others' listings are removed
  * after linking, so neither the engine nor the workers spend anything on them. Default: all four.
  */
-const measured: readonly Marketplace[] = process.env.BENCH_MARKETPLACES ? process.env.BENCH_MARKETPLACES.split(",").map((m) => m.trim() as Marketplace) : MARKETPLACES;
+const measured: readonly Marketplace[] = process.env.BENCH_MARKETPLACES
+  ? process.env.BENCH_MARKETPLACES.split(",").map((m) => m.trim() as Marketplace)
+  : MARKETPLACES;
 const unknownMarketplace = measured.find((m) => !MARKETPLACES.includes(m));
 if (unknownMarketplace) throw new Error(`BENCH_MARKETPLACES: "${unknownMarketplace}" is not one of ${MARKETPLACES.join(", ")}`);
 
@@ -94,7 +96,9 @@ const locations = rig.shopify.store.shop(rig.domain).locations;
 // Set-up, not measured: link every SKU, compute its desired state, and record it as what the
 // marketplaces show (they were seeded with the anchor's numbers), so the store starts in sync.
 await rig.linkAll();
-await prisma.listing.deleteMany({ where: { shopId: rig.shopId, channel: { kind: { notIn: measured.map((m) => m.toUpperCase() as Uppercase<Marketplace>) } } } });
+await prisma.listing.deleteMany({
+  where: { shopId: rig.shopId, channel: { kind: { notIn: measured.map((m) => m.toUpperCase() as Uppercase<Marketplace>) } } },
+});
 // A store in steady state: its first sync looked each eBay offer up and kept the id on the listing.
 const offerIds = variants.map((v) => Prisma.sql`(${v.channelSku.ebay}, ${rig.ebay.state.listing(v.channelSku.ebay)!.offerId})`);
 await prisma.$executeRaw`UPDATE "Listing" AS l SET "externalId" = v.offer_id FROM (VALUES ${Prisma.join(offerIds)}) AS v(sku, offer_id) WHERE l."shopId" = ${rig.shopId} AND l."channelSku" = v.sku`;
@@ -102,7 +106,9 @@ while ((await prisma.listing.count({ where: { shopId: rig.shopId, staleSince: { 
 await queues()["channel-sync"].obliterate({ force: true });
 await queues().recompute.obliterate({ force: true });
 await prisma.$executeRaw`UPDATE "Listing" SET "pushedQuantity" = "desiredQuantity", "pushedPriceCents" = "desiredPriceCents", "pushedVersion" = "desiredVersion", "pushedAt" = now(), "syncState" = 'IN_SYNC' WHERE "shopId" = ${rig.shopId}`;
-const drifted = (await prisma.listing.findMany({ where: { shopId: rig.shopId }, include: { channel: { select: { kind: true } }, variant: { select: { sku: true } } } })).filter((l) => {
+const drifted = (
+  await prisma.listing.findMany({ where: { shopId: rig.shopId }, include: { channel: { select: { kind: true } }, variant: { select: { sku: true } } } })
+).filter((l) => {
   const variant = rig.variants.find((v) => v.sku === l.variant.sku)!;
   const m = l.channel.kind.toLowerCase() as Marketplace;
   return rig.quantityOn(m, variant) !== l.desiredQuantity || rig.priceOn(m, variant) !== l.desiredPriceCents;
@@ -121,7 +127,11 @@ console.log(`workers: ${inlineWorkers ? "in the bench's process" : `${workerProc
 
 /** One of the app's own entry points in a process of its own, with this process's environment. */
 function spawnAppProcess(script: string, stdout: "inherit" | "pipe"): ChildProcess {
-  return spawn(process.execPath, [...profiling, "--import", "tsx", script], { cwd: path.resolve(import.meta.dirname, ".."), env: process.env, stdio: ["ignore", stdout, "inherit"] });
+  return spawn(process.execPath, [...profiling, "--import", "tsx", script], {
+    cwd: path.resolve(import.meta.dirname, ".."),
+    env: process.env,
+    stdio: ["ignore", stdout, "inherit"],
+  });
 }
 
 function spawnWorkerProcess(): ChildProcess {
@@ -201,7 +211,10 @@ const sampler = setInterval(() => {
 // remains is the outbox, the flush and the marketplace.
 const listingOf = new Map<string, { marketplace: Marketplace; index: number }>();
 const indexOfSku = new Map(variants.map((v, index) => [v.sku, index]));
-for (const l of await prisma.listing.findMany({ where: { shopId: rig.shopId }, select: { id: true, channel: { select: { kind: true } }, variant: { select: { sku: true } } } })) {
+for (const l of await prisma.listing.findMany({
+  where: { shopId: rig.shopId },
+  select: { id: true, channel: { select: { kind: true } }, variant: { select: { sku: true } } },
+})) {
   const index = indexOfSku.get(l.variant.sku ?? "");
   if (index !== undefined) listingOf.set(l.id, { marketplace: l.channel.kind.toLowerCase() as Marketplace, index });
 }
@@ -216,7 +229,9 @@ const desiredSampler = setInterval(() => {
   // statement of a run (2.2 s, pg_stat_statements).
   const since = new Date(desiredSince.getTime() - 1_000);
   desiredSince = new Date();
-  void prisma.$queryRaw<{ id: string; desiredQuantity: number | null }[]>`SELECT id, "desiredQuantity" FROM "Listing" WHERE "shopId" = ${rig.shopId} AND "desiredAt" >= ${since}`
+  void prisma.$queryRaw<
+    { id: string; desiredQuantity: number | null }[]
+  >`SELECT id, "desiredQuantity" FROM "Listing" WHERE "shopId" = ${rig.shopId} AND "desiredAt" >= ${since}`
     .then((rows) => {
       const now = performance.now();
       for (const row of rows) {
@@ -258,7 +273,9 @@ async function stageReport(since: number, sinceDate: Date) {
   const rows = backlog.filter((b) => b.at >= since);
   const max = (key: "webhooks" | "stale" | "pending") => Math.max(0, ...rows.map((r) => r[key]));
   const timeline = rows.filter((_, i) => i % 5 === 0).map((r) => `${((r.at - since) / 1000).toFixed(0)}s ${r.webhooks}/${r.stale}/${r.pending}`);
-  console.log(`backlog, most seen: webhooks queued ${max("webhooks")}, stale listings ${max("stale")}, pending listings ${max("pending")}; every 5 s (webhooks/stale/pending): ${timeline.join(" · ")}`);
+  console.log(
+    `backlog, most seen: webhooks queued ${max("webhooks")}, stale listings ${max("stale")}, pending listings ${max("pending")}; every 5 s (webhooks/stale/pending): ${timeline.join(" · ")}`,
+  );
   const [w] = await prisma.$queryRaw<{ n: bigint; p50: number | null; p95: number | null; p99: number | null; sent50: number | null; sent99: number | null }[]>`
     SELECT count(*) AS n,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "receivedAt" - "triggeredAt") * 1000) AS sent50,
@@ -268,7 +285,9 @@ async function stageReport(since: number, sinceDate: Date) {
            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM "processedAt" - "receivedAt") * 1000) AS p99
     FROM "WebhookDelivery" WHERE "receivedAt" >= ${sinceDate} AND "processedAt" IS NOT NULL`;
   const ms = (v: number | null) => (v === null ? "–" : Math.round(Number(v)).toString());
-  console.log(`webhook sent by Shopify → stored by the route: p50 ${ms(w.sent50)} ms, p99 ${ms(w.sent99)} ms; stored → applied to the mirror (${w.n} deliveries): p50 ${ms(w.p50)} ms, p95 ${ms(w.p95)} ms, p99 ${ms(w.p99)} ms`);
+  console.log(
+    `webhook sent by Shopify → stored by the route: p50 ${ms(w.sent50)} ms, p99 ${ms(w.sent99)} ms; stored → applied to the mirror (${w.n} deliveries): p50 ${ms(w.p50)} ms, p95 ${ms(w.p95)} ms, p99 ${ms(w.p99)} ms`,
+  );
 }
 
 const openCount = () => measured.reduce((n, m) => n + [...pending.get(m)!.values()].reduce((k, l) => k + l.length, 0), 0);
@@ -278,7 +297,12 @@ const percentile = (values: number[], p: number) => {
 };
 
 type Requests = { method: string; path: string; status: number; at: number }[];
-const requestsOf: Record<Marketplace, () => Requests> = { amazon: () => rig.amazon.requests, ebay: () => rig.ebay.requests, walmart: () => rig.walmart.requests, tiktok: () => rig.tiktok.requests };
+const requestsOf: Record<Marketplace, () => Requests> = {
+  amazon: () => rig.amazon.requests,
+  ebay: () => rig.ebay.requests,
+  walmart: () => rig.walmart.requests,
+  tiktok: () => rig.tiktok.requests,
+};
 /** Calls that carry quantities or prices (or feed them), not tokens or order polls. */
 const isPush: Record<Marketplace, (r: Requests[number]) => boolean> = {
   amazon: (r) => r.method === "PATCH" || (r.method === "POST" && r.path.startsWith("/feeds/")),
@@ -318,7 +342,9 @@ async function report(label: string, count: number, distinct: number, start: Pha
   }
   const seconds = (performance.now() - startedAt) / 1000;
   console.log(`\n${label}: ${count} changes over ${distinct} SKUs, ${seconds.toFixed(1)} s until the last acknowledgement`);
-  console.log("marketplace   p50 ms   p95 ms   p99 ms   acked  | computed p50/p99 ms  then shown p50/p99 ms  | calls/change  push calls (≤ distinct SKUs?)  429s  share of account budget  | direct calls carry");
+  console.log(
+    "marketplace   p50 ms   p95 ms   p99 ms   acked  | computed p50/p99 ms  then shown p50/p99 ms  | calls/change  push calls (≤ distinct SKUs?)  429s  share of account budget  | direct calls carry",
+  );
   for (const m of measured) {
     const values = latencies.get(m)!;
     const window = requestsOf[m]().slice(marks[m]);
@@ -382,13 +408,15 @@ const phaseStart = (): PhaseStart => ({ marks: marks(), cpu: cpuSnapshot(), at: 
 
 // ---------------------------------------------------------------- phase 1: the burst
 const burst = phaseStart();
-for (let sent = 0; sent < changes; ) {
+for (let sent = 0; sent < changes;) {
   // Shopify keeps sending while we answer; the simulator does not retry a timed-out delivery, so
   // the burst goes out in waves of what the route can take at once.
   for (let i = 0; i < 200 && sent < changes; i++, sent++) change(sent % variants.length);
   await rig.shopify.deliveries.settled();
 }
-console.log(`burst sent in ${((performance.now() - burst.at) / 1000).toFixed(1)} s; webhook deliveries not answered 200: ${rig.shopify.deliveries.log.filter((d) => d.status !== 200).length}`);
+console.log(
+  `burst sent in ${((performance.now() - burst.at) / 1000).toFixed(1)} s; webhook deliveries not answered 200: ${rig.shopify.deliveries.log.filter((d) => d.status !== 200).length}`,
+);
 await report("burst", changes, Math.min(changes, variants.length), burst, 90_000);
 
 // ---------------------------------------------------------------- phase 2: steady, 100 changes/s (steadyRate)

@@ -62,22 +62,25 @@ export async function startAdminProxy(options: AdminProxyOptions): Promise<{ url
       // is what keeps a page of another site from posting here, since every request that reaches
       // this proxy is signed as the demo shop: the Origin is forwarded untouched.
       const headers = { ...req.headers, authorization: `Bearer ${await sessionToken(options)}`, "accept-encoding": "identity" };
-      const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: `${url.pathname}${url.search}`, headers }, (answer) => {
-        const type = String(answer.headers["content-type"] ?? "");
-        if (!type.includes("text/html")) {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        answer.on("data", (chunk: Buffer) => chunks.push(chunk));
-        answer.on("end", () => {
-          const html = Buffer.concat(chunks).toString("utf8").replaceAll(APP_BRIDGE_SRC, STAND_IN_PATH);
-          const { "content-length": _length, "content-security-policy": _csp, ...rest } = answer.headers;
-          res.writeHead(answer.statusCode ?? 502, rest);
-          res.end(html);
-        });
-      });
+      const forward = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: `${url.pathname}${url.search}`, headers },
+        (answer) => {
+          const type = String(answer.headers["content-type"] ?? "");
+          if (!type.includes("text/html")) {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+            return;
+          }
+          const chunks: Buffer[] = [];
+          answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+          answer.on("end", () => {
+            const html = Buffer.concat(chunks).toString("utf8").replaceAll(APP_BRIDGE_SRC, STAND_IN_PATH);
+            const { "content-length": _length, "content-security-policy": _csp, ...rest } = answer.headers;
+            res.writeHead(answer.statusCode ?? 502, rest);
+            res.end(html);
+          });
+        },
+      );
       forward.on("error", (error) => {
         res.writeHead(502, { "content-type": "text/plain" });
         res.end(`the app is not answering yet: ${error.message}`);

@@ -123,7 +123,10 @@ export async function startDatabase(dataDir: string, log: (line: string) => void
     // (not read) the folders above its data folder and own the data folder.
     mkdirSync(databaseDir, { recursive: true });
     for (let dir = path.dirname(databaseDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      if ((statSync(dir).mode & 0o001) === 0) throw new Error(`${dir} is not searchable by other users, so the postgres user cannot reach ${databaseDir}; set DEMO_DATA_DIR to a folder it can reach (e.g. under /tmp)`);
+      if ((statSync(dir).mode & 0o001) === 0)
+        throw new Error(
+          `${dir} is not searchable by other users, so the postgres user cannot reach ${databaseDir}; set DEMO_DATA_DIR to a folder it can reach (e.g. under /tmp)`,
+        );
     }
     ids = postgresUser();
     if (ids && fresh) chownSync(databaseDir, ids.uid, ids.gid);
@@ -131,7 +134,16 @@ export async function startDatabase(dataDir: string, log: (line: string) => void
   if (fresh) {
     log(`initialising an embedded PostgreSQL in ${path.relative(ROOT, databaseDir) || databaseDir}`);
     const EmbeddedPostgres = await loadEmbeddedPostgres();
-    await new EmbeddedPostgres({ databaseDir, port, user: "postgres", password: "anchorline-demo", persistent: true, createPostgresUser: root, onLog: () => {}, onError: (error) => log(`postgres: ${String(error)}`) }).initialise();
+    await new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: "postgres",
+      password: "anchorline-demo",
+      persistent: true,
+      createPostgresUser: root,
+      onLog: () => {},
+      onError: (error) => log(`postgres: ${String(error)}`),
+    }).initialise();
     if (root) ids = postgresUser();
   }
   if (await portOpen(port)) throw new Error(`port ${port} is taken: another PostgreSQL (an earlier demo still running?); set DEMO_PG_PORT`);
@@ -150,8 +162,12 @@ export async function startDatabase(dataDir: string, log: (line: string) => void
   const serverUrl = `postgresql://postgres:anchorline-demo@127.0.0.1:${port}/postgres`;
   // Until it accepts connections (it refuses them while starting up).
   for (const deadline = Date.now() + 60_000; ; await sleep(100)) {
-    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`PostgreSQL exited at start (${server.exitCode ?? server.signalCode}); see ${logFile}`);
-    const error = await createDatabaseIfMissing(serverUrl, "anchorline").then(() => null, (e: unknown) => e);
+    if (server.exitCode !== null || server.signalCode !== null)
+      throw new Error(`PostgreSQL exited at start (${server.exitCode ?? server.signalCode}); see ${logFile}`);
+    const error = await createDatabaseIfMissing(serverUrl, "anchorline").then(
+      () => null,
+      (e: unknown) => e,
+    );
     if (!error) break;
     if (Date.now() > deadline) {
       throw new Error(`PostgreSQL did not accept connections within 60 s (${String(error)}); see ${logFile}`);
@@ -179,7 +195,11 @@ export function interruptedBy(result: { status: number | null; signal: NodeJS.Si
 
 /** Applies the committed migrations (the same command `npm start` runs). */
 export function migrate(databaseUrl: string): void {
-  const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/prisma.mjs"), "migrate", "deploy"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/prisma.mjs"), "migrate", "deploy"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: "utf8",
+  });
   // Ctrl-C in the terminal reaches it too (it runs in the terminal's process group).
   const stoppedBy = interruptedBy(result);
   if (stoppedBy) throw new Error(`migrate deploy was stopped by ${stoppedBy}`);
@@ -201,7 +221,10 @@ export async function startRedis(log: (line: string) => void, supervisor: Superv
   const binary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].find((p) => existsSync(p));
   if (!binary) throw new Error("No Redis: set REDIS_URL, start Redis on 127.0.0.1:6379, or install Debian's redis-server (apt-get install redis-server).");
   const port = Number(process.env.DEMO_REDIS_PORT ?? 6390);
-  const child: ChildProcess = spawn(binary, ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"], { stdio: "ignore", detached: true });
+  const child: ChildProcess = spawn(binary, ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+    detached: true,
+  });
   supervisor.addChild(`redis-server (pid ${child.pid}, :${port})`, child);
   for (let i = 0; i < 100 && !(await portOpen(port)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   if (!(await portOpen(port))) throw new Error(`redis-server did not start on :${port}`);

@@ -40,7 +40,12 @@ function buildIsCurrent(): boolean {
   if (!existsSync(built)) return false;
   const builtAt = statSync(built).mtimeMs;
   const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((entry) => (entry.isDirectory() ? newest(path.join(dir, entry.name)) : statSync(path.join(dir, entry.name)).mtimeMs)));
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
+        entry.isDirectory() ? newest(path.join(dir, entry.name)) : statSync(path.join(dir, entry.name)).mtimeMs,
+      ),
+    );
   return newest(path.join(ROOT, "app")) <= builtAt;
 }
 mkdirSync(dataDir, { recursive: true });
@@ -121,13 +126,19 @@ try {
 
   const world = await startWorld({
     prisma,
-    catalog: { products: Number(process.env.DEMO_PRODUCTS ?? 200), variantsPerProduct: Number(process.env.DEMO_VARIANTS ?? 3), locations: Number(process.env.DEMO_LOCATIONS ?? 3) },
+    catalog: {
+      products: Number(process.env.DEMO_PRODUCTS ?? 200),
+      variantsPerProduct: Number(process.env.DEMO_VARIANTS ?? 3),
+      locations: Number(process.env.DEMO_LOCATIONS ?? 3),
+    },
     webhookUrl: `http://127.0.0.1:${port}/webhooks`,
     apiSecret,
     log,
   });
   supervisor.add("simulators (Shopify, Amazon, eBay, Walmart, TikTok Shop)", () => world.stop());
-  log(`Shopify simulator: ${world.shopify.url} (shop ${world.domain}, ${world.variants.length} variants); marketplaces: Amazon ${world.amazon.url}, eBay ${world.ebay.url}, Walmart ${world.walmart.url}, TikTok ${world.tiktok.url}`);
+  log(
+    `Shopify simulator: ${world.shopify.url} (shop ${world.domain}, ${world.variants.length} variants); marketplaces: Amazon ${world.amazon.url}, eBay ${world.ebay.url}, Walmart ${world.walmart.url}, TikTok ${world.tiktok.url}`,
+  );
 
   // Started after the simulators so they stop before them: a job being finished still reaches its
   // marketplace. Jobs queued meanwhile (the links' recomputes) wait for them.
@@ -148,7 +159,12 @@ try {
   // what demo mode guards; the app in this child is the ordinary app. Started through
   // node_modules/.bin/remix-serve so `pgrep -f remix-serve` finds it; in a process group of its own
   // so Ctrl-C in the terminal reaches only the demo, which stops it in its turn.
-  const app = spawn(process.execPath, [path.join(ROOT, "node_modules/.bin/remix-serve"), "./build/server/index.js"], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const app = spawn(process.execPath, [path.join(ROOT, "node_modules/.bin/remix-serve"), "./build/server/index.js"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   // remix-serve closes its HTTP server on SIGTERM, but its database and Redis pools keep it alive:
   // once its port refuses connections it has nothing left to do.
   supervisor.addChild(`admin app (remix-serve, pid ${app.pid}, :${port})`, app, { graceMs: 5_000, done: async () => !(await portOpen(port)) });
@@ -156,15 +172,30 @@ try {
   app.stderr?.pipe(appLog);
   for (let i = 0; i < 300; i++) {
     if (app.exitCode !== null) throw new Error(`the admin app exited (${app.exitCode}); see ${path.relative(ROOT, dataDir)}/app.log`);
-    if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) break;
+    if (
+      await fetch(`http://127.0.0.1:${port}/`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await sleep(100);
   }
   // Amazon's ORDER_CHANGE notifications reach the app's /notifications route, as an EventBridge API
   // destination set up in the seller's AWS account would deliver them.
   const { NOTIFICATION_KEY_HEADER, notificationKey } = await import("~/channels/notifications.server");
   const amazonChannel = world.channels.amazon.id;
-  world.amazon.state.sendOrderNotificationsTo({ url: `http://127.0.0.1:${port}/notifications/${amazonChannel}`, headers: { [NOTIFICATION_KEY_HEADER]: notificationKey(amazonChannel) } });
-  const proxy = await startAdminProxy({ appUrl: `http://127.0.0.1:${port}`, shop: world.domain, apiKey: "anchorline-demo", apiSecret, port: await freePort(Number(process.env.DEMO_ADMIN_PORT ?? 3100)) });
+  world.amazon.state.sendOrderNotificationsTo({
+    url: `http://127.0.0.1:${port}/notifications/${amazonChannel}`,
+    headers: { [NOTIFICATION_KEY_HEADER]: notificationKey(amazonChannel) },
+  });
+  const proxy = await startAdminProxy({
+    appUrl: `http://127.0.0.1:${port}`,
+    shop: world.domain,
+    apiKey: "anchorline-demo",
+    apiSecret,
+    port: await freePort(Number(process.env.DEMO_ADMIN_PORT ?? 3100)),
+  });
   supervisor.add("admin proxy", () => proxy.close());
   log(`admin app (remix-serve, production build) on :${port}, log in ${path.relative(ROOT, dataDir)}/app.log`);
   log("");
@@ -179,7 +210,9 @@ try {
   loopDelay.disable();
   for (const line of formatReport(report)) console.log(line);
   const ms = (ns: number) => Math.round(ns / 1e6);
-  console.log(`event-loop delay of the demo process (workers and simulators): p50 ${ms(loopDelay.percentile(50))} ms · p99 ${ms(loopDelay.percentile(99))} ms · max ${ms(loopDelay.max)} ms`);
+  console.log(
+    `event-loop delay of the demo process (workers and simulators): p50 ${ms(loopDelay.percentile(50))} ms · p99 ${ms(loopDelay.percentile(99))} ms · max ${ms(loopDelay.max)} ms`,
+  );
   if (flags.json) writeFileSync(path.resolve(flags.json), JSON.stringify(report, null, 2));
   if (flags.once) await supervisor.exit("done");
   else {
@@ -190,4 +223,3 @@ try {
   console.error(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   await supervisor.exit("the demo failed", 1);
 }
-

@@ -204,7 +204,14 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
    * can still be importing when the next step starts.
    */
   const oversoldOn = (skus: DemoVariant[]) =>
-    prisma.channelOrder.count({ where: { shopId: world.shopId, oversold: true, importedAt: { gte: runStart }, lines: { some: { listing: { variant: { sku: { in: skus.map((v) => v.sku) } } } } } } });
+    prisma.channelOrder.count({
+      where: {
+        shopId: world.shopId,
+        oversold: true,
+        importedAt: { gte: runStart },
+        lines: { some: { listing: { variant: { sku: { in: skus.map((v) => v.sku) } } } } },
+      },
+    });
   const importAll = async () => {
     await world.amazon.state.notificationsSettled();
     // The last sales become visible to every orders API first.
@@ -242,7 +249,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   let tick = 0;
   while (Date.now() - saleStarted < options.flashSeconds * 1000) {
     tick++;
-    const plan: [Marketplace, number][] = [["tiktok", 0.8], ["amazon", 0.2], ["ebay", 0.2]];
+    const plan: [Marketplace, number][] = [
+      ["tiktok", 0.8],
+      ["amazon", 0.2],
+      ["ebay", 0.2],
+    ];
     for (const [m, chance] of plan) {
       if (Math.random() > chance) continue;
       const v = hot[Math.floor(Math.random() * hot.length)];
@@ -262,7 +273,9 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     if (Date.now() >= nextProgress) {
       nextProgress += 2000;
       const left = hot.reduce((n, v) => n + world.anchorQuantity(v), 0);
-      log(`  t=${String(Math.round((Date.now() - saleStarted) / 1000)).padStart(2)}s orders: TikTok ${ordersAt.tiktok}, Amazon ${ordersAt.amazon}, eBay ${ordersAt.ebay} | flash SKUs left in Shopify ${left}; ${hot[0].sku}: ${shows(hot[0])}`);
+      log(
+        `  t=${String(Math.round((Date.now() - saleStarted) / 1000)).padStart(2)}s orders: TikTok ${ordersAt.tiktok}, Amazon ${ordersAt.amazon}, eBay ${ordersAt.ebay} | flash SKUs left in Shopify ${left}; ${hot[0].sku}: ${shows(hot[0])}`,
+      );
     }
     if (hot.every((v) => MARKETPLACES.every((m) => (world.quantityOn(m, v) ?? 0) === 0))) {
       log("  every flash-sale SKU now shows 0 everywhere: sold out");
@@ -273,16 +286,35 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   await importAll();
   await waitForSync("after the sale", 60_000);
   const flashOversold = await oversoldOn(hot);
-  log(`  flash sale: ${flashStream.length} orders on the flash SKUs; oversold orders: ${flashOversold}; buyers turned away (listed 0): TikTok ${turnedAway.tiktok}, Amazon ${turnedAway.amazon}, eBay ${turnedAway.ebay}`);
+  log(
+    `  flash sale: ${flashStream.length} orders on the flash SKUs; oversold orders: ${flashOversold}; buyers turned away (listed 0): TikTok ${turnedAway.tiktok}, Amazon ${turnedAway.amazon}, eBay ${turnedAway.ebay}`,
+  );
 
   // ------------------------------------------------------------ 3. parity
   log("");
   const paritySku = world.variants[world.variants.length - 1];
   log(`▶ 3. Parity: Amazon watches eBay; a price rule makes eBay 10% cheaper on ${paritySku.sku}`);
-  const edgeErrors = await saveParityEdge(world.domain, { watcherId: world.channels.amazon.id, watchedId: world.channels.ebay.id, tolerancePercent: "0", includeShipping: "on", includeCoupons: "on" }, "demo", prisma);
+  const edgeErrors = await saveParityEdge(
+    world.domain,
+    { watcherId: world.channels.amazon.id, watchedId: world.channels.ebay.id, tolerancePercent: "0", includeShipping: "on", includeCoupons: "on" },
+    "demo",
+    prisma,
+  );
   if (edgeErrors) throw new Error(`parity edge refused: ${JSON.stringify(edgeErrors)}`);
   const existingRule = await prisma.priceRule.findFirst({ where: { shopId: world.shopId, channelId: world.channels.ebay.id, scope: "VARIANT" } });
-  const ruleErrors = await savePriceRule(world.domain, { ruleId: existingRule?.id ?? "", channelId: world.channels.ebay.id, scope: "variant", scopeRef: paritySku.sku, differentialPercent: "-10", rounding: "none" }, "demo", prisma);
+  const ruleErrors = await savePriceRule(
+    world.domain,
+    {
+      ruleId: existingRule?.id ?? "",
+      channelId: world.channels.ebay.id,
+      scope: "variant",
+      scopeRef: paritySku.sku,
+      differentialPercent: "-10",
+      rounding: "none",
+    },
+    "demo",
+    prisma,
+  );
   if (ruleErrors) throw new Error(`price rule refused: ${JSON.stringify(ruleErrors)}`);
   let held: { channelSku: string; syncMessage: string | null } | null = null;
   for (let i = 0; i < 100 && !held; i++) {
@@ -292,7 +324,9 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   const heldByParity = await prisma.listing.count({ where: { shopId: world.shopId, syncState: "HELD" } });
   if (held) log(`  caught: ${heldByParity} push held, ${held.channelSku}: ${held.syncMessage ?? "(no message)"}`);
   else log("  no push was held (the engine saw no violation)");
-  log(`  prices now: eBay ${world.priceOn("ebay", paritySku)}¢, Amazon ${world.priceOn("amazon", paritySku)}¢ (Amazon's new price waits for the merchant's review on the Pricing screen)`);
+  log(
+    `  prices now: eBay ${world.priceOn("ebay", paritySku)}¢, Amazon ${world.priceOn("amazon", paritySku)}¢ (Amazon's new price waits for the merchant's review on the Pricing screen)`,
+  );
 
   // ------------------------------------------------------------ 4. throttling
   log("");
@@ -308,7 +342,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   log(`▶ 4. Low-stock throttling: below ${threshold} units only Amazon (priority 1) lists ${last.sku}; ${lastUnits} units, buyers on all four marketplaces`);
   for (const m of ["ebay", "walmart", "tiktok"] as const) {
     const channel = world.channels[m];
-    const errors = await saveChannelThrottling(world.domain, { channelId: channel.id, priority: String(channel.priority), riskMultiplier: "", lowStockThreshold: String(threshold), untrackedQuantity: "0" }, "demo", prisma);
+    const errors = await saveChannelThrottling(
+      world.domain,
+      { channelId: channel.id, priority: String(channel.priority), riskMultiplier: "", lowStockThreshold: String(threshold), untrackedQuantity: "0" },
+      "demo",
+      prisma,
+    );
     if (errors) throw new Error(`throttling refused on ${m}: ${JSON.stringify(errors)}`);
   }
   setStock(last, lastUnits);
@@ -330,14 +369,20 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   await importAll();
   await waitForSync("after the last units", 60_000);
   const waveOversold = await oversoldOn([last]);
-  log(`  last units: oversold orders ${waveOversold}; buyers turned away while the listing showed 0: ${MARKETPLACES.map((m) => `${m} ${throttledAway[m]}`).join(", ")}`);
+  log(
+    `  last units: oversold orders ${waveOversold}; buyers turned away while the listing showed 0: ${MARKETPLACES.map((m) => `${m} ${throttledAway[m]}`).join(", ")}`,
+  );
 
   await tracker.settle();
   tracker.stop();
 
   // ------------------------------------------------------------ report
   const orders = Object.fromEntries(
-    await Promise.all(MARKETPLACES.map(async (m) => [m, await prisma.channelOrder.count({ where: { channelId: world.channels[m].id, importedAt: { gte: runStart } } })] as const)),
+    await Promise.all(
+      MARKETPLACES.map(
+        async (m) => [m, await prisma.channelOrder.count({ where: { channelId: world.channels[m].id, importedAt: { gte: runStart } } })] as const,
+      ),
+    ),
   ) as Record<Marketplace, number>;
   const all: number[] = [];
   const latencyMs = {} as ScenarioReport["latencyMs"];
@@ -381,7 +426,9 @@ export function formatReport(report: ScenarioReport): string[] {
   ];
   for (const key of [...MARKETPLACES, "all"] as const) {
     const l = report.latencyMs[key];
-    lines.push(`  ${(key === "all" ? "all" : NAMES[key]).padEnd(12)} ${String(l.count).padStart(5)}  ${ms(l.p50)} ${ms(l.p90)} ${ms(l.p95)} ${ms(l.p99)} ${ms(l.max)}`);
+    lines.push(
+      `  ${(key === "all" ? "all" : NAMES[key]).padEnd(12)} ${String(l.count).padStart(5)}  ${ms(l.p50)} ${ms(l.p90)} ${ms(l.p95)} ${ms(l.p99)} ${ms(l.max)}`,
+    );
   }
   lines.push(`calls to each marketplace: ${MARKETPLACES.map((m) => `${NAMES[m]} ${report.calls[m].total} (${report.calls[m].status429} × 429)`).join(" · ")}`);
   return lines;

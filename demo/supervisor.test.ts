@@ -31,7 +31,9 @@ describe("stopping the demo", () => {
       const demo = spawn(process.execPath, ["--import", "tsx", "demo/supervisor.fixture.ts"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
       let out = "";
       demo.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => demo.once("exit", (code, signal) => resolve({ code, signal })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        demo.once("exit", (code, signal) => resolve({ code, signal })),
+      );
       await expect.poll(() => out, { timeout: 15_000 }).toMatch(/ready \d+/);
       const pid = Number(/ready (\d+)/.exec(out)?.[1]);
       try {

@@ -82,7 +82,10 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const { prisma, log } = options;
   let existing = await prisma.shop.findUnique({ where: { domain: DEMO_DOMAIN }, include: { channels: true } });
   const expectedListings = options.catalog.products * options.catalog.variantsPerProduct * MARKETPLACES.length;
-  const reused = existing !== null && existing.channels.length === MARKETPLACES.length && (await prisma.listing.count({ where: { shopId: existing.id } })) === expectedListings;
+  const reused =
+    existing !== null &&
+    existing.channels.length === MARKETPLACES.length &&
+    (await prisma.listing.count({ where: { shopId: existing.id } })) === expectedListings;
   if (existing && !reused) {
     // A first start that stopped half-way (or another catalogue size): start the demo shop over.
     log(`the demo shop in the database is incomplete or of another size: setting it up again`);
@@ -119,9 +122,14 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     // The mirror is what Anchorline last knew of the store: put the simulated store back there.
     // Written into the simulator's records directly, not through its API, so no webhook fires for
     // a change that is not one.
-    const levels = await prisma.inventoryLevel.findMany({ where: { shopId: existing.id }, select: { available: true, inventoryItem: { select: { shopifyId: true } }, location: { select: { shopifyId: true } } } });
+    const levels = await prisma.inventoryLevel.findMany({
+      where: { shopId: existing.id },
+      select: { available: true, inventoryItem: { select: { shopifyId: true } }, location: { select: { shopifyId: true } } },
+    });
     for (const level of levels) {
-      const record = shopify.store.item(state, digits(level.inventoryItem.shopifyId)).levels[shopify.store.location(state, digits(level.location.shopifyId)).slot];
+      const record = shopify.store.item(state, digits(level.inventoryItem.shopifyId)).levels[
+        shopify.store.location(state, digits(level.location.shopifyId)).slot
+      ];
       if (record) record.available = level.available;
     }
   }
@@ -135,28 +143,58 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     externalId: { amazon: `B0${String(index).padStart(8, "0")}`, tiktok: `TTP-${state.products.findIndex((p) => p.id === variant.product.id)}` },
   }));
   const variantByItem = new Map(variants.map((v) => [digits(v.itemShopifyId), v]));
-  const anchorQuantity = (v: DemoVariant) => state.locations.reduce((sum, l) => sum + Math.max(0, shopify.store.getLevel(DEMO_DOMAIN, v.itemShopifyId, l.id)?.available ?? 0), 0);
+  const anchorQuantity = (v: DemoVariant) =>
+    state.locations.reduce((sum, l) => sum + Math.max(0, shopify.store.getLevel(DEMO_DOMAIN, v.itemShopifyId, l.id)?.available ?? 0), 0);
   const anchorPrice = (v: DemoVariant) => Math.round(Number(state.variants[v.index].price) * 100);
 
   // What each marketplace shows at start: on first start, a stale catalogue (so the first sync is
   // visible); after that, what Anchorline last pushed there.
   const pushed = new Map<string, { quantity: number; priceCents: number }>();
   if (reused && existing) {
-    const listings = await prisma.listing.findMany({ where: { shopId: existing.id }, select: { channelSku: true, pushedQuantity: true, pushedPriceCents: true, channel: { select: { kind: true } } } });
-    for (const l of listings) if (l.pushedQuantity !== null && l.pushedPriceCents !== null) pushed.set(`${l.channel.kind}:${l.channelSku}`, { quantity: l.pushedQuantity, priceCents: l.pushedPriceCents });
+    const listings = await prisma.listing.findMany({
+      where: { shopId: existing.id },
+      select: { channelSku: true, pushedQuantity: true, pushedPriceCents: true, channel: { select: { kind: true } } },
+    });
+    for (const l of listings)
+      if (l.pushedQuantity !== null && l.pushedPriceCents !== null)
+        pushed.set(`${l.channel.kind}:${l.channelSku}`, { quantity: l.pushedQuantity, priceCents: l.pushedPriceCents });
   }
-  const seeded = (m: Marketplace, v: DemoVariant) => pushed.get(`${KIND[m]}:${v.channelSku[m]}`) ?? (reused ? { quantity: anchorQuantity(v), priceCents: anchorPrice(v) } : { quantity: anchorQuantity(v) + 5, priceCents: anchorPrice(v) + 200 });
+  const seeded = (m: Marketplace, v: DemoVariant) =>
+    pushed.get(`${KIND[m]}:${v.channelSku[m]}`) ??
+    (reused ? { quantity: anchorQuantity(v), priceCents: anchorPrice(v) } : { quantity: anchorQuantity(v) + 5, priceCents: anchorPrice(v) + 200 });
 
   const amazon = await startAmazonSimulator({
     feedDelayMs: 50,
-    sellers: [{ sellerId: ACCOUNTS.amazon, marketplaceId: "ATVPDKIKX0DER", ...CREDENTIALS.amazon, listings: variants.map((v) => ({ sku: v.channelSku.amazon, asin: v.externalId.amazon, ...seeded("amazon", v), productType: "PRODUCT" })) }],
+    sellers: [
+      {
+        sellerId: ACCOUNTS.amazon,
+        marketplaceId: "ATVPDKIKX0DER",
+        ...CREDENTIALS.amazon,
+        listings: variants.map((v) => ({ sku: v.channelSku.amazon, asin: v.externalId.amazon, ...seeded("amazon", v), productType: "PRODUCT" })),
+      },
+    ],
   });
   const ebay = await startEbaySimulator({
-    accounts: [{ userId: ACCOUNTS.ebay, marketplaceId: "EBAY_US", ...CREDENTIALS.ebay, listings: variants.map((v) => ({ sku: v.channelSku.ebay, offerId: String(7_000_000 + v.index), ...seeded("ebay", v) })) }],
+    accounts: [
+      {
+        userId: ACCOUNTS.ebay,
+        marketplaceId: "EBAY_US",
+        ...CREDENTIALS.ebay,
+        listings: variants.map((v) => ({ sku: v.channelSku.ebay, offerId: String(7_000_000 + v.index), ...seeded("ebay", v) })),
+      },
+    ],
   });
-  const walmart = await startWalmartSimulator({ feedDelayMs: 50, accounts: [{ ...CREDENTIALS.walmart, listings: variants.map((v) => ({ sku: v.channelSku.walmart, ...seeded("walmart", v) })) }] });
+  const walmart = await startWalmartSimulator({
+    feedDelayMs: 50,
+    accounts: [{ ...CREDENTIALS.walmart, listings: variants.map((v) => ({ sku: v.channelSku.walmart, ...seeded("walmart", v) })) }],
+  });
   const tiktok = await startTikTokSimulator({
-    shops: [{ ...CREDENTIALS.tiktok, products: variants.map((v) => ({ productId: v.externalId.tiktok!, skuId: v.channelSku.tiktok, sellerSku: v.sku, ...seeded("tiktok", v) })) }],
+    shops: [
+      {
+        ...CREDENTIALS.tiktok,
+        products: variants.map((v) => ({ productId: v.externalId.tiktok!, skuId: v.channelSku.tiktok, sellerSku: v.sku, ...seeded("tiktok", v) })),
+      },
+    ],
   });
   const apiUrl: Record<Marketplace, string> = { amazon: amazon.url, ebay: ebay.url, walmart: walmart.url, tiktok: tiktok.url };
 
@@ -167,7 +205,11 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     for (const m of MARKETPLACES) {
       const channel = existing.channels.find((c) => c.kind === KIND[m])!;
       // The simulators listen on new ports each start.
-      const settings = { ...(channel.settings as Record<string, unknown>), endpoints: { api: apiUrl[m], auth: apiUrl[m] }, feedPollIntervalMs: SIMULATOR_FEED_POLL_MS };
+      const settings = {
+        ...(channel.settings as Record<string, unknown>),
+        endpoints: { api: apiUrl[m], auth: apiUrl[m] },
+        feedPollIntervalMs: SIMULATOR_FEED_POLL_MS,
+      };
       channels[m] = await prisma.channel.update({ where: { id: channel.id }, data: { settings } });
       // The simulators number orders from 1 each start; the imported ones keep their ids, so
       // new orders must not reuse them. The simulators have no option for it (yet): their order
@@ -277,13 +319,17 @@ async function initialImport(prisma: PrismaClient, shopId: string, log: (line: s
   let last = "";
   const progress = setInterval(() => {
     void prisma.importRun.findFirst({ where: { shopId }, orderBy: { startedAt: "desc" } }).then((run) => {
-      const line = run ? `  import ${run.state.toLowerCase()}: ${run.done}${run.total ? ` / ${run.total}` : ""} rows${run.message ? ` (${run.message})` : ""}` : "";
+      const line = run
+        ? `  import ${run.state.toLowerCase()}: ${run.done}${run.total ? ` / ${run.total}` : ""} rows${run.message ? ` (${run.message})` : ""}`
+        : "";
       if (line && line !== last) log((last = line));
     });
   }, 250);
   try {
     const summary = await importCatalog(DEMO_DOMAIN, await adminClientForShop(DEMO_DOMAIN, prisma), { prisma, pollIntervalMs: 50 });
-    log(`  import done in ${summary.seconds.toFixed(1)} s: ${summary.products} products, ${summary.variants} variants, ${summary.levels} inventory levels (Shopify bulk wait ${summary.phases.bulkWaitSeconds.toFixed(1)} s, stream ${summary.phases.streamSeconds.toFixed(1)} s)`);
+    log(
+      `  import done in ${summary.seconds.toFixed(1)} s: ${summary.products} products, ${summary.variants} variants, ${summary.levels} inventory levels (Shopify bulk wait ${summary.phases.bulkWaitSeconds.toFixed(1)} s, stream ${summary.phases.streamSeconds.toFixed(1)} s)`,
+    );
   } finally {
     clearInterval(progress);
   }

@@ -33,8 +33,14 @@ describe("migrations on an empty database", () => {
     const columns = await prisma.$queryRaw<{ table_name: string; column_name: string }[]>`
       SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'`;
     for (const model of Prisma.dmmf.datamodel.models) {
-      const declared = model.fields.filter((f) => f.kind === "scalar" || f.kind === "enum").map((f) => f.dbName ?? f.name).sort();
-      const actual = columns.filter((c) => c.table_name === (model.dbName ?? model.name)).map((c) => c.column_name).sort();
+      const declared = model.fields
+        .filter((f) => f.kind === "scalar" || f.kind === "enum")
+        .map((f) => f.dbName ?? f.name)
+        .sort();
+      const actual = columns
+        .filter((c) => c.table_name === (model.dbName ?? model.name))
+        .map((c) => c.column_name)
+        .sort();
       expect(actual, model.name).toEqual(declared);
     }
   });

@@ -19,7 +19,10 @@ describe("the repository stands alone", () => {
   });
 
   it("given every tracked source and config file, when searched for a path into ../shared, then none has one", () => {
-    const files = execFileSync("git", ["ls-files", "*.ts", "*.tsx", "*.mjs", "*.js", "*.cjs", "*.json", "*.toml", "*.sh", ".ci/*"], { cwd: ROOT, encoding: "utf8" })
+    const files = execFileSync("git", ["ls-files", "*.ts", "*.tsx", "*.mjs", "*.js", "*.cjs", "*.json", "*.toml", "*.sh", ".ci/*"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    })
       .split("\n")
       .filter((f) => f && !f.startsWith("simulators/contracts/") && f !== "scripts/standalone.test.ts");
     expect(files.length).toBeGreaterThan(100);

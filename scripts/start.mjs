@@ -96,6 +96,6 @@ for (const child of children) {
   child.on("exit", (code) => {
     alive -= 1;
     if (!exiting) stop("SIGTERM"); // one part died: stop the other rather than run half a service
-    if (alive === 0) process.exit(exiting && code === null ? 0 : code ?? 0);
+    if (alive === 0) process.exit(exiting && code === null ? 0 : (code ?? 0));
   });
 }

@@ -37,7 +37,10 @@ function ensureChromium() {
   }
   console.log("[test] installing Debian's chromium for the browser tests");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends", "chromium"]]) {
+  for (const args of [
+    ["update", "-qq"],
+    ["install", "-y", "-qq", "--no-install-recommends", "chromium"],
+  ]) {
     if (spawnSync("apt-get", args, { stdio: "inherit", env }).status !== 0) return false;
   }
   return existsSync(chromium);

@@ -29,7 +29,11 @@ export async function sessionToken(shop: string, lifetimeSeconds = 60, userId = 
 }
 
 /** A loader/action request from inside Shopify admin for `shop`. */
-export async function adminRequest(shop: string, path: string, init: { method?: string; form?: Record<string, string | string[]>; userId?: string } = {}): Promise<Request> {
+export async function adminRequest(
+  shop: string,
+  path: string,
+  init: { method?: string; form?: Record<string, string | string[]>; userId?: string } = {},
+): Promise<Request> {
   const headers = new Headers({ authorization: `Bearer ${await sessionToken(shop, 60, init.userId)}` });
   let body: URLSearchParams | undefined;
   if (init.form) {

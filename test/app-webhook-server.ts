@@ -17,7 +17,9 @@ async function startRouteEndpoint(action: Action, params: (pathname: string) => 
     for (const [key, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(key, value);
     const url = new URL(`http://127.0.0.1${req.url}`);
     const request = new Request(url, { method: req.method, headers, body: Buffer.concat(chunks) });
-    const response = await action({ request, params: params(url.pathname), context: {} }).catch((thrown: unknown) => (thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 })));
+    const response = await action({ request, params: params(url.pathname), context: {} }).catch((thrown: unknown) =>
+      thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 }),
+    );
     res.writeHead(response.status);
     res.end(await response.text());
   });

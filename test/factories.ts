@@ -15,36 +15,70 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
   const warehouse = await prisma.location.create({ data: { shopId, shopifyId: "9007199254740993", name: "Warehouse" } });
   const dropShipper = await prisma.location.create({ data: { shopId, shopifyId: "2", name: "Vendor", isDropShip: true, vendorShareBps: 8000 } });
   const product = await prisma.product.create({ data: { shopId, shopifyId: "10", title: "Kettle", vendor: "Acme", tags: ["kitchen"] } });
-  const variant = await prisma.variant.create({ data: { shopId, productId: product.id, shopifyId: "100", title: "Red", sku: "KET-RED", priceCents: 4999, mapCents: 3999 } });
-  const bundle = await prisma.variant.create({ data: { shopId, productId: product.id, shopifyId: "101", title: "Two-pack", sku: "KET-2", priceCents: 8999, isBundle: true } });
+  const variant = await prisma.variant.create({
+    data: { shopId, productId: product.id, shopifyId: "100", title: "Red", sku: "KET-RED", priceCents: 4999, mapCents: 3999 },
+  });
+  const bundle = await prisma.variant.create({
+    data: { shopId, productId: product.id, shopifyId: "101", title: "Two-pack", sku: "KET-2", priceCents: 8999, isBundle: true },
+  });
   await prisma.bundleComponent.create({ data: { shopId, bundleId: bundle.id, componentId: variant.id, unitsPerBundle: 2 } });
   const item = await prisma.inventoryItem.create({ data: { shopId, shopifyId: "1000", variantId: variant.id, sku: "KET-RED", costCents: 2000 } });
   await prisma.inventoryLevel.create({ data: { shopId, inventoryItemId: item.id, locationId: warehouse.id, available: 12 } });
   await prisma.inventoryLevel.create({ data: { shopId, inventoryItemId: item.id, locationId: dropShipper.id, available: 40 } });
-  const amazon = await prisma.channel.create({ data: { shopId, kind: "AMAZON", accountId: "A1SELLER", region: "ATVPDKIKX0DER", name: "Amazon US", priority: 1 } });
+  const amazon = await prisma.channel.create({
+    data: { shopId, kind: "AMAZON", accountId: "A1SELLER", region: "ATVPDKIKX0DER", name: "Amazon US", priority: 1 },
+  });
   const ebay = await prisma.channel.create({ data: { shopId, kind: "EBAY", accountId: "seller1", region: "EBAY_US", name: "eBay US", priority: 2 } });
   await prisma.locationChannel.create({ data: { shopId, locationId: dropShipper.id, channelId: amazon.id, eligible: false } });
-  const listing = await prisma.listing.create({ data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: "KET-RED", desiredQuantity: 8, desiredVersion: 1, syncState: "PENDING" } });
-  await prisma.bufferRule.create({ data: { shopId, channelId: amazon.id, scope: "CHANNEL", kind: "VELOCITY", leadTimeDays: new Prisma.Decimal(2), safetyStock: 4 } });
+  const listing = await prisma.listing.create({
+    data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: "KET-RED", desiredQuantity: 8, desiredVersion: 1, syncState: "PENDING" },
+  });
+  await prisma.bufferRule.create({
+    data: { shopId, channelId: amazon.id, scope: "CHANNEL", kind: "VELOCITY", leadTimeDays: new Prisma.Decimal(2), safetyStock: 4 },
+  });
   await prisma.allocationRule.create({ data: { shopId, channelId: ebay.id, scope: "CHANNEL", kind: "CAP", units: 5 } });
   await prisma.priceRule.create({ data: { shopId, channelId: amazon.id, scope: "CHANNEL", differentialBps: 1000, rounding: "CENTS_99" } });
   await prisma.parityEdge.create({ data: { shopId, watcherId: amazon.id, watchedId: ebay.id } });
   const promotion = await prisma.promotion.create({
-    data: { shopId, name: "Flash sale", startsAt: new Date("2026-12-01"), endsAt: new Date("2026-12-02"), discountKind: "PERCENT", discountValue: 2000, reserveUnits: 5 },
+    data: {
+      shopId,
+      name: "Flash sale",
+      startsAt: new Date("2026-12-01"),
+      endsAt: new Date("2026-12-02"),
+      discountKind: "PERCENT",
+      discountValue: 2000,
+      reserveUnits: 5,
+    },
   });
   await prisma.promotionChannel.create({ data: { shopId, promotionId: promotion.id, channelId: ebay.id } });
   await prisma.promotionVariant.create({ data: { shopId, promotionId: promotion.id, variantId: variant.id } });
   const order = await prisma.channelOrder.create({
-    data: { shopId, channelId: ebay.id, externalOrderId: "12-34567-89012", status: "PAID", orderedAt: new Date(), buyerName: "Ada Buyer", buyerEmail: "ada@example.com", shippingAddress: { city: "Leeds" }, shopifyOrderId: "5001" },
+    data: {
+      shopId,
+      channelId: ebay.id,
+      externalOrderId: "12-34567-89012",
+      status: "PAID",
+      orderedAt: new Date(),
+      buyerName: "Ada Buyer",
+      buyerEmail: "ada@example.com",
+      shippingAddress: { city: "Leeds" },
+      shopifyOrderId: "5001",
+    },
   });
   await prisma.channelOrderLine.create({ data: { shopId, orderId: order.id, listingId: listing.id, channelSku: "KET-RED", quantity: 1 } });
-  await prisma.sale.create({ data: { shopId, variantId: variant.id, channelId: ebay.id, quantity: 1, soldAt: new Date(), sourceKey: `channel-order:${order.id}` } });
-  const alert = await prisma.alert.create({ data: { shopId, kind: "OVERSELL", dedupeKey: `oversell:${order.id}`, title: "Oversold", channelId: ebay.id, listingId: listing.id } });
+  await prisma.sale.create({
+    data: { shopId, variantId: variant.id, channelId: ebay.id, quantity: 1, soldAt: new Date(), sourceKey: `channel-order:${order.id}` },
+  });
+  const alert = await prisma.alert.create({
+    data: { shopId, kind: "OVERSELL", dedupeKey: `oversell:${order.id}`, title: "Oversold", channelId: ebay.id, listingId: listing.id },
+  });
   const route = await prisma.alertRoute.create({ data: { shopId, transport: "EMAIL", target: "ops@example.com" } });
   await prisma.alertDelivery.create({ data: { shopId, alertId: alert.id, routeId: route.id } });
   await prisma.auditEvent.create({ data: { shopId, actor: "worker", action: "listing.pushed", subjectType: "listing", subjectId: listing.id } });
   await prisma.importRun.create({ data: { shopId, kind: "initial-import", total: 10, done: 3 } });
-  await prisma.inventoryAdjustment.create({ data: { shopId, sourceKey: `channel-order-line:${order.id}`, variantId: variant.id, locationId: warehouse.id, delta: -1 } });
+  await prisma.inventoryAdjustment.create({
+    data: { shopId, sourceKey: `channel-order-line:${order.id}`, variantId: variant.id, locationId: warehouse.id, delta: -1 },
+  });
   await prisma.webhookDelivery.create({ data: { webhookId: randomUUID(), shopDomain: domain, topic: "PRODUCTS_UPDATE", payload: {} } });
   return { shop, variant, listing, order, channels: { amazon, ebay } };
 }

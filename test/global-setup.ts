@@ -26,9 +26,7 @@ async function connectToServer(): Promise<pg.Client> {
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(
-      `Tests need PostgreSQL at ${serverUrl} (set TEST_DATABASE_SERVER_URL to use another); start it as README "Tests" says. ${String(error)}`,
-    );
+    throw new Error(`Tests need PostgreSQL at ${serverUrl} (set TEST_DATABASE_SERVER_URL to use another); start it as README "Tests" says. ${String(error)}`);
   }
   return admin;
 }

@@ -143,10 +143,13 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
       },
     };
   });
-  const anchorQuantity = (v: LinkedVariant) => state.locations.reduce((sum, l) => sum + Math.max(0, shopify.store.getLevel(domain, v.itemShopifyId, l.id)?.available ?? 0), 0);
+  const anchorQuantity = (v: LinkedVariant) =>
+    state.locations.reduce((sum, l) => sum + Math.max(0, shopify.store.getLevel(domain, v.itemShopifyId, l.id)?.available ?? 0), 0);
   const anchorPrice = (v: LinkedVariant) => Math.round(Number(state.variants[v.index].price) * 100);
   const seeded = (v: LinkedVariant) =>
-    options.initialFromAnchor ? { quantity: anchorQuantity(v), priceCents: anchorPrice(v) } : { quantity: options.initialQuantity ?? 999, priceCents: options.initialPriceCents ?? 100 };
+    options.initialFromAnchor
+      ? { quantity: anchorQuantity(v), priceCents: anchorPrice(v) }
+      : { quantity: options.initialQuantity ?? 999, priceCents: options.initialPriceCents ?? 100 };
 
   const accounts: Record<Marketplace, string> = {
     amazon: `A${tag.toUpperCase()}`,
@@ -410,7 +413,7 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
-      }
+      },
     );
     forward.on("error", (error) => {
       res.writeHead(502);

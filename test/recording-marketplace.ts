@@ -17,7 +17,13 @@ export class RecordingMarketplace implements Connector {
 
   constructor(
     private readonly answer: Answer = accepts,
-    private readonly options: { kind?: MarketplaceKind; maxBatch?: number; limits?: Partial<ChannelLimits>; duringQuantities?: () => Promise<void>; duringContent?: () => Promise<void> } = {},
+    private readonly options: {
+      kind?: MarketplaceKind;
+      maxBatch?: number;
+      limits?: Partial<ChannelLimits>;
+      duringQuantities?: () => Promise<void>;
+      duringContent?: () => Promise<void>;
+    } = {},
   ) {
     this.kind = options.kind ?? "ebay";
     this.limits = { maxBatch: options.maxBatch ?? 25, requestsPerSecond: 1000, burst: 1000, ...options.limits };

@@ -15,35 +15,53 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
   return [
     // Each delivery is a few short queries, mostly waiting on PostgreSQL: many at once keep up
     // with a burst of Shopify changes (8 at once applied ~60/s, behind a 100/s stream).
-    new Worker<JobPayloads["webhooks"]>(QUEUE_NAMES.webhooks, failFast((job) => applyWebhookDelivery(job.data.webhookId)), {
-      connection,
-      prefix,
-      concurrency: 32,
-    }),
+    new Worker<JobPayloads["webhooks"]>(
+      QUEUE_NAMES.webhooks,
+      failFast((job) => applyWebhookDelivery(job.data.webhookId)),
+      {
+        connection,
+        prefix,
+        concurrency: 32,
+      },
+    ),
     // Imports are long and heavy on the database: one at a time per worker process.
-    new Worker<JobPayloads["shop-maintenance"]>(QUEUE_NAMES.shopMaintenance, failFast((job) => runShopMaintenance(job.data)), {
-      connection,
-      prefix,
-      concurrency: 1,
-    }),
+    new Worker<JobPayloads["shop-maintenance"]>(
+      QUEUE_NAMES.shopMaintenance,
+      failFast((job) => runShopMaintenance(job.data)),
+      {
+        connection,
+        prefix,
+        concurrency: 1,
+      },
+    ),
     // One job per shop (deduplicated while it waits); a few shops side by side, since each
     // recompute keeps a database connection busy for its whole run.
-    new Worker<JobPayloads["recompute"]>(QUEUE_NAMES.recompute, failFast((job) => runRecomputeJob(job.data.shopId)), {
-      connection,
-      prefix,
-      concurrency: 2,
-    }),
+    new Worker<JobPayloads["recompute"]>(
+      QUEUE_NAMES.recompute,
+      failFast((job) => runRecomputeJob(job.data.shopId)),
+      {
+        connection,
+        prefix,
+        concurrency: 2,
+      },
+    ),
     // Flushes of different accounts run side by side; each account's pace is set by its shared
     // rate limiter, not by this concurrency.
-    new Worker<JobPayloads["channel-sync"]>(QUEUE_NAMES.channelSync, failFast((job) => runChannelSync(job.data.channelId, connection)), {
-      connection,
-      prefix,
-      concurrency: 8,
-    }),
+    new Worker<JobPayloads["channel-sync"]>(
+      QUEUE_NAMES.channelSync,
+      failFast((job) => runChannelSync(job.data.channelId, connection)),
+      {
+        connection,
+        prefix,
+        concurrency: 8,
+      },
+    ),
     // Each account's import is one job on its own schedule; they wait on marketplaces, not on us.
     new Worker<JobPayloads["order-import"]>(
       QUEUE_NAMES.orderImport,
-      failFast((job) => (job.data.notification === undefined ? runOrderImport(job.data.channelId) : runNotifiedOrderImport(job.data.channelId, job.data.notification))),
+      failFast((job) =>
+        job.data.notification === undefined ? runOrderImport(job.data.channelId) : runNotifiedOrderImport(job.data.channelId, job.data.notification),
+      ),
       { connection, prefix, concurrency: 4 },
     ),
     // Alert deliveries (and the alert watchers' schedule): a Slack or SMTP outage retries here and

@@ -82,7 +82,13 @@ function mimePart(raw: string, contentType: string): string {
 
 function header(raw: string, name: string): string {
   const unfolded = raw.split("\r\n\r\n")[0]!.replace(/\r\n(?=[ \t])/g, "");
-  return unfolded.split("\r\n").find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim() ?? "";
+  return (
+    unfolded
+      .split("\r\n")
+      .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+      ?.slice(name.length + 1)
+      .trim() ?? ""
+  );
 }
 
 beforeAll(async () => {
@@ -125,7 +131,9 @@ async function seedShop() {
   const product = await prisma.product.create({ data: { shopId: shop.id, shopifyId: "1", title: "Kettle" } });
   const listingOf = async (sku: string, pushedQuantity: number, observedQuantity: number) => {
     const variant = await prisma.variant.create({ data: { shopId: shop.id, productId: product.id, shopifyId: sku, title: sku, sku, priceCents: 4999 } });
-    const listing = await prisma.listing.create({ data: { shopId: shop.id, channelId: ebay.id, variantId: variant.id, channelSku: `${sku}-${randomUUID().slice(0, 4)}`, pushedQuantity, observedQuantity } });
+    const listing = await prisma.listing.create({
+      data: { shopId: shop.id, channelId: ebay.id, variantId: variant.id, channelSku: `${sku}-${randomUUID().slice(0, 4)}`, pushedQuantity, observedQuantity },
+    });
     return { id: listing.id, channelSku: sku, pushedQuantity, observedQuantity };
   };
   return { shop, ebay, listingOf };
@@ -175,7 +183,7 @@ describe("alert delivery by email and Slack", () => {
     expect(text).toMatch(/Respond by: .+UTC/);
     expect(text).toContain(link);
     const html = mimePart(mail.raw, "text/html");
-    expect(html).toContain("<h1 style=\"font-size:20px\">Oversold KET-RED on eBay US: ordered 3, 1 available</h1>");
+    expect(html).toContain('<h1 style="font-size:20px">Oversold KET-RED on eBay US: ordered 3, 1 available</h1>');
     expect(html).toContain("Kettle &amp; Co");
     expect(html).toContain(`<a href="${link}">Open in Anchorline</a>`);
 
@@ -267,7 +275,11 @@ describe("alert delivery by email and Slack", () => {
     const now = new Date();
     const hhmm = (d: Date) => d.toISOString().slice(11, 16);
     const end = new Date(now.getTime() + 3600_000);
-    await createAlertRoute(prisma, shop.id, { transport: "SLACK", target: `${slackBase}${hook}`, quietHours: { start: hhmm(new Date(now.getTime() - 3600_000)), end: hhmm(end), timeZone: "UTC" } });
+    await createAlertRoute(prisma, shop.id, {
+      transport: "SLACK",
+      target: `${slackBase}${hook}`,
+      quietHours: { start: hhmm(new Date(now.getTime() - 3600_000)), end: hhmm(end), timeZone: "UTC" },
+    });
     const listing = await listingOf("KET-RED", 10, 2);
 
     const drift = await raiseDrift(prisma, { shopId: shop.id, channel: ebay, listing });
@@ -288,7 +300,12 @@ describe("alert delivery by email and Slack", () => {
 
   it("given a digest route, when minor alerts are raised, then none is sent alone and the next day's digest carries them all once", async () => {
     const { shop, ebay, listingOf } = await seedShop();
-    const route = await createAlertRoute(prisma, shop.id, { transport: "EMAIL", target: "digest@kettle.test", digest: true, quietHours: { timeZone: "Europe/Berlin" } });
+    const route = await createAlertRoute(prisma, shop.id, {
+      transport: "EMAIL",
+      target: "digest@kettle.test",
+      digest: true,
+      quietHours: { timeZone: "Europe/Berlin" },
+    });
     const evening = new Date("2026-11-23T19:00:00Z");
     const a = await raiseDrift(prisma, { shopId: shop.id, channel: ebay, listing: await listingOf("KET-RED", 10, 3) }, { now: evening });
     const b = await raiseDrift(prisma, { shopId: shop.id, channel: ebay, listing: await listingOf("KET-BLU", 0, 9) }, { now: evening });

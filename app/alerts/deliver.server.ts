@@ -3,7 +3,16 @@ import defaultPrisma from "~/db.server";
 import { AnchorlineError, isRetryable } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import { recordAudit } from "~/lib/audit.server";
-import { alertLink, renderAlertEmail, renderAlertSlack, renderDigestEmail, renderDigestSlack, type DigestEntry, type EmailMessage, type SlackMessage } from "./message";
+import {
+  alertLink,
+  renderAlertEmail,
+  renderAlertSlack,
+  renderDigestEmail,
+  renderDigestSlack,
+  type DigestEntry,
+  type EmailMessage,
+  type SlackMessage,
+} from "./message";
 import { openRouteTarget } from "./routes.server";
 import { breaksThroughQuietHours, digestDue, MINOR_KINDS, parseQuietHours, quietWindowEnd } from "./schedule";
 import { postSlack, sendEmail } from "./transports.server";
@@ -84,7 +93,14 @@ export async function deliverAlert(alertId: string, deps: { prisma?: PrismaClien
 
 async function recordDelivered(prisma: PrismaClient, alert: Pick<Alert, "id" | "shopId">, route: AlertRoute, digest: boolean) {
   await prisma.alertDelivery.createMany({ data: [{ alertId: alert.id, routeId: route.id, shopId: alert.shopId, digest }], skipDuplicates: true });
-  await recordAudit(prisma, { shopId: alert.shopId, actor: "worker", action: "alert.delivered", subjectType: "alert", subjectId: alert.id, details: { routeId: route.id, transport: route.transport, digest } });
+  await recordAudit(prisma, {
+    shopId: alert.shopId,
+    actor: "worker",
+    action: "alert.delivered",
+    subjectType: "alert",
+    subjectId: alert.id,
+    details: { routeId: route.id, transport: route.transport, digest },
+  });
 }
 
 // A digest reaches back this far at most: older minor alerts are stale news.
@@ -114,7 +130,13 @@ export async function runDigests(deps: { prisma?: PrismaClient; now?: Date; shop
     if (!digestDue(now, quiet, route.lastDigestAt)) continue;
     const kinds = [...MINOR_KINDS].filter((k) => route.kind === null || route.kind === k);
     const alerts = await prisma.alert.findMany({
-      where: { shopId: route.shopId, state: "OPEN", kind: { in: kinds }, createdAt: { gte: new Date(now.getTime() - DIGEST_LOOKBACK_MS), lte: now }, deliveries: { none: { routeId: route.id } } },
+      where: {
+        shopId: route.shopId,
+        state: "OPEN",
+        kind: { in: kinds },
+        createdAt: { gte: new Date(now.getTime() - DIGEST_LOOKBACK_MS), lte: now },
+        deliveries: { none: { routeId: route.id } },
+      },
       orderBy: { createdAt: "asc" },
     });
     if (alerts.length > 0) {
@@ -128,8 +150,18 @@ export async function runDigests(deps: { prisma?: PrismaClient; now?: Date; shop
         outcome.failed.push({ routeId: route.id, error: err });
         continue;
       }
-      await prisma.alertDelivery.createMany({ data: alerts.map((a) => ({ alertId: a.id, routeId: route.id, shopId: route.shopId, digest: true })), skipDuplicates: true });
-      await recordAudit(prisma, { shopId: route.shopId, actor: "worker", action: "alert.digest-delivered", subjectType: "alert-route", subjectId: route.id, details: { alerts: alerts.length, transport: route.transport } });
+      await prisma.alertDelivery.createMany({
+        data: alerts.map((a) => ({ alertId: a.id, routeId: route.id, shopId: route.shopId, digest: true })),
+        skipDuplicates: true,
+      });
+      await recordAudit(prisma, {
+        shopId: route.shopId,
+        actor: "worker",
+        action: "alert.digest-delivered",
+        subjectType: "alert-route",
+        subjectId: route.id,
+        details: { alerts: alerts.length, transport: route.transport },
+      });
       outcome.sent[route.id] = alerts.length;
     }
     await prisma.alertRoute.updateMany({ where: { id: route.id, shopId: route.shopId }, data: { lastDigestAt: now } });

@@ -116,7 +116,14 @@ export async function raiseDrift(prisma: PrismaClient, input: DriftInput, option
       title: `${listing.channelSku} on ${input.channel.name} shows ${listing.observedQuantity}, Anchorline pushed ${listing.pushedQuantity}`,
       channelId: input.channel.id,
       listingId: listing.id,
-      facts: { channel: input.channel.name, sku: listing.channelSku, pushed: listing.pushedQuantity, channelShows: listing.observedQuantity, drift, thresholdUnits: threshold },
+      facts: {
+        channel: input.channel.name,
+        sku: listing.channelSku,
+        pushed: listing.pushedQuantity,
+        channelShows: listing.observedQuantity,
+        drift,
+        thresholdUnits: threshold,
+      },
     },
     options,
   );
@@ -190,7 +197,12 @@ export function raiseListingSuspended(prisma: PrismaClient, input: ListingSuspen
       title: `${input.listing.channelSku} is suspended on ${input.channel.name}`,
       channelId: input.channel.id,
       listingId: input.listing.id,
-      facts: { channel: input.channel.name, sku: input.listing.channelSku, marketplaceId: input.listing.externalId ?? null, reason: input.reason.slice(0, 1000) },
+      facts: {
+        channel: input.channel.name,
+        sku: input.listing.channelSku,
+        marketplaceId: input.listing.externalId ?? null,
+        reason: input.reason.slice(0, 1000),
+      },
     },
     options,
   );
@@ -222,7 +234,13 @@ export async function raisePromotionReserve(prisma: PrismaClient, input: Promoti
       kind: "PROMOTION_RESERVE",
       dedupeKey: `promotion-reserve:${input.promotion.id}:${level}`,
       title: `${input.promotion.name}: ${input.remainingUnits} of ${input.reserveUnits} reserved units left (${level}% mark)`,
-      facts: { promotion: input.promotion.name, reserved: input.reserveUnits, left: input.remainingUnits, level: `${level}%`, endsAt: input.promotion.endsAt.toISOString() },
+      facts: {
+        promotion: input.promotion.name,
+        reserved: input.reserveUnits,
+        left: input.remainingUnits,
+        level: `${level}%`,
+        endsAt: input.promotion.endsAt.toISOString(),
+      },
     },
     options,
   );

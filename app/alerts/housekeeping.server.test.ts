@@ -34,7 +34,11 @@ describe("the alert watchers", () => {
     expect(await watchSyncLatency(prisma, shop.id, 30, now)).toEqual({ raised: 1, resolved: 0 });
     expect(await watchSyncLatency(prisma, shop.id, 30, now)).toEqual({ raised: 0, resolved: 0 });
     const [alert] = await alertsOf(shop.id, "SYNC_LATENCY");
-    expect(alert).toMatchObject({ channelId: channel.id, state: "OPEN", facts: { channel: "Walmart", oldestChangeWaitingMinutes: 45, listingsWaiting: 1, thresholdMinutes: 30 } });
+    expect(alert).toMatchObject({
+      channelId: channel.id,
+      state: "OPEN",
+      facts: { channel: "Walmart", oldestChangeWaitingMinutes: 45, listingsWaiting: 1, thresholdMinutes: 30 },
+    });
 
     await prisma.listing.update({ where: { id: waiting.id }, data: { syncState: "IN_SYNC", pushedAt: now } });
     expect(await watchSyncLatency(prisma, shop.id, 30, now)).toEqual({ raised: 0, resolved: 1 });
@@ -47,7 +51,9 @@ describe("the alert watchers", () => {
     const now = new Date();
     const { shop, listing } = await seedShop({ alerts: { latencyMinutes: 60 } });
     await listing("SLOW", { syncState: "PENDING", desiredAt: minutesAgo(now, 45) });
-    expect(await watchSyncLatency(prisma, shop.id, alertThresholds((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).latencyMinutes, now)).toEqual({ raised: 0, resolved: 0 });
+    expect(
+      await watchSyncLatency(prisma, shop.id, alertThresholds((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).latencyMinutes, now),
+    ).toEqual({ raised: 0, resolved: 0 });
   });
 
   it("given listings drifting by 7, by 2, and by 9 seen before the last push, when watched, then only the 7-unit drift is raised, and it resolves once the channel shows the pushed number", async () => {
@@ -71,7 +77,11 @@ describe("the alert watchers", () => {
     await prisma.channel.update({ where: { id: channel.id }, data: { status: "FAILING", statusReason: "401 invalid_client" } });
     expect(await watchCredentials(prisma, shop.id, now)).toEqual({ raised: 1, resolved: 0 });
     expect(await watchCredentials(prisma, shop.id, now)).toEqual({ raised: 0, resolved: 0 });
-    expect((await alertsOf(shop.id, "CREDENTIALS_FAILED"))[0]!.facts).toMatchObject({ channel: "Walmart", marketplace: "WALMART", reason: "401 invalid_client" });
+    expect((await alertsOf(shop.id, "CREDENTIALS_FAILED"))[0]!.facts).toMatchObject({
+      channel: "Walmart",
+      marketplace: "WALMART",
+      reason: "401 invalid_client",
+    });
     await prisma.channel.update({ where: { id: channel.id }, data: { status: "CONNECTED", statusReason: null } });
     expect(await watchCredentials(prisma, shop.id, now)).toEqual({ raised: 0, resolved: 1 });
   });
@@ -102,8 +112,19 @@ describe("acknowledging, resolving and re-queueing", () => {
   it("given an open alert whose delivery job was lost, when housekeeping re-queues, then its job is back in the alerts queue under the alert's id", async () => {
     const now = new Date();
     const { shop } = await seedShop();
-    const lost = await prisma.alert.create({ data: { shopId: shop.id, kind: "OVERSELL", dedupeKey: "oversell:lost", title: "Oversold", createdAt: minutesAgo(now, 10) } });
-    const delivered = await prisma.alert.create({ data: { shopId: shop.id, kind: "OVERSELL", dedupeKey: "oversell:done", title: "Oversold", createdAt: minutesAgo(now, 10), deliveredAt: minutesAgo(now, 9) } });
+    const lost = await prisma.alert.create({
+      data: { shopId: shop.id, kind: "OVERSELL", dedupeKey: "oversell:lost", title: "Oversold", createdAt: minutesAgo(now, 10) },
+    });
+    const delivered = await prisma.alert.create({
+      data: {
+        shopId: shop.id,
+        kind: "OVERSELL",
+        dedupeKey: "oversell:done",
+        title: "Oversold",
+        createdAt: minutesAgo(now, 10),
+        deliveredAt: minutesAgo(now, 9),
+      },
+    });
     const alerts = queues().alerts;
     expect(await alerts.getJobState(lost.id)).toBe("unknown");
 

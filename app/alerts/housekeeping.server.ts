@@ -3,7 +3,15 @@ import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import { runDigests, type DigestOutcome } from "./deliver.server";
-import { DRIFT_THRESHOLD_UNITS, LATENCY_THRESHOLD_MINUTES, raiseCredentialsFailed, raiseDrift, raiseSyncLatency, resolveAlert, resolveAlertByKey } from "./events.server";
+import {
+  DRIFT_THRESHOLD_UNITS,
+  LATENCY_THRESHOLD_MINUTES,
+  raiseCredentialsFailed,
+  raiseDrift,
+  raiseSyncLatency,
+  resolveAlert,
+  resolveAlertByKey,
+} from "./events.server";
 import { queueAlertDelivery, type AlertQueue } from "./raise.server";
 
 // The alerts queue's scheduled job: watch every installed shop for drift, latency and refused
@@ -49,7 +57,9 @@ export async function watchSyncLatency(prisma: PrismaClient, shopId: string, thr
   for (const channel of channels) {
     const row = byChannel.get(channel.id);
     const since = row?._min.desiredAt;
-    const raised = since ? await raiseSyncLatency(prisma, { shopId, channel, oldestPendingSince: since, pendingListings: row._count._all, thresholdMinutes, now }, { queue }) : null;
+    const raised = since
+      ? await raiseSyncLatency(prisma, { shopId, channel, oldestPendingSince: since, pendingListings: row._count._all, thresholdMinutes, now }, { queue })
+      : null;
     if (raised?.created) result.raised++;
     if (!raised && (await resolveAlertByKey(prisma, shopId, `sync-latency:${channel.id}`, "worker", now))) result.resolved++;
   }
@@ -91,7 +101,10 @@ export async function watchDrift(prisma: PrismaClient, shopId: string, threshold
     if (alert.listingId && stillDrifting.has(alert.listingId)) continue;
     // The query above stops at 500 listings: check this one by itself before calling it healed.
     const listing = alert.listingId
-      ? await prisma.listing.findFirst({ where: { id: alert.listingId, shopId }, select: { pushedQuantity: true, observedQuantity: true, observedAt: true, pushedAt: true } })
+      ? await prisma.listing.findFirst({
+          where: { id: alert.listingId, shopId },
+          select: { pushedQuantity: true, observedQuantity: true, observedAt: true, pushedAt: true },
+        })
       : null;
     if (listing && isDrifting(listing, thresholdUnits)) continue;
     if (await resolveAlert(prisma, shopId, alert.id, "worker", now)) result.resolved++;
@@ -99,7 +112,10 @@ export async function watchDrift(prisma: PrismaClient, shopId: string, threshold
   return result;
 }
 
-function isDrifting(l: { pushedQuantity: number | null; observedQuantity: number | null; observedAt: Date | null; pushedAt: Date | null }, thresholdUnits: number): boolean {
+function isDrifting(
+  l: { pushedQuantity: number | null; observedQuantity: number | null; observedAt: Date | null; pushedAt: Date | null },
+  thresholdUnits: number,
+): boolean {
   if (l.pushedQuantity === null || l.observedQuantity === null) return false;
   if (l.pushedAt && (!l.observedAt || l.observedAt < l.pushedAt)) return false;
   return Math.abs(l.observedQuantity - l.pushedQuantity) > thresholdUnits;
@@ -187,6 +203,9 @@ export async function runAlertHousekeeping(queue: AlertQueue & AlertJobLookup, d
   }
   result.digests = await runDigests({ prisma, now });
   result.requeued = await requeueUndelivered(prisma, queue, now);
-  logger.info({ shops: result.shops, raised: result.raised, resolved: result.resolved, digests: Object.keys(result.digests.sent).length, requeued: result.requeued }, "alerts housekeeping done");
+  logger.info(
+    { shops: result.shops, raised: result.raised, resolved: result.resolved, digests: Object.keys(result.digests.sent).length, requeued: result.requeued },
+    "alerts housekeeping done",
+  );
   return result;
 }

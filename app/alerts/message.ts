@@ -46,7 +46,10 @@ export function alertLink(shopDomain: string, alertId: string, env: NodeJS.Proce
 }
 
 function labelOf(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ").toLowerCase();
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_-]+/g, " ")
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -79,7 +82,15 @@ export function factsOf(facts: unknown): Fact[] {
 }
 
 function formatTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone, timeZoneName: "short" }).format(at);
+  return new Intl.DateTimeFormat("en-US", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  }).format(at);
 }
 
 function escapeHtml(text: string): string {
@@ -117,7 +128,9 @@ export function renderAlertEmail(alert: AlertForMessage, shop: ShopForMessage, l
     "",
     `Open in Anchorline: ${link}`,
   ].join("\n");
-  const rows = facts.map((f) => `<tr><th align="left" style="padding:4px 12px 4px 0">${escapeHtml(f.label)}</th><td style="padding:4px 0">${escapeHtml(f.value)}</td></tr>`).join("");
+  const rows = facts
+    .map((f) => `<tr><th align="left" style="padding:4px 12px 4px 0">${escapeHtml(f.label)}</th><td style="padding:4px 0">${escapeHtml(f.value)}</td></tr>`)
+    .join("");
   const html = [
     `<!doctype html><html><body style="font-family:-apple-system,Segoe UI,Roboto,sans-serif;color:#202223">`,
     `<p style="color:#6d7175;margin:0">${escapeHtml(KIND_LABELS[alert.kind])} — ${escapeHtml(shopName)}</p>`,
@@ -191,7 +204,9 @@ export function renderDigestEmail(entries: DigestEntry[], shop: ShopForMessage, 
   ].join("\n");
   const items = entries
     .map(({ alert, link }) => {
-      const facts = factsOf(alert.facts).map((f) => `${escapeHtml(f.label)}: ${escapeHtml(f.value)}`).join("<br>");
+      const facts = factsOf(alert.facts)
+        .map((f) => `${escapeHtml(f.label)}: ${escapeHtml(f.value)}`)
+        .join("<br>");
       return `<li style="margin-bottom:12px"><strong>${escapeHtml(KIND_LABELS[alert.kind])}</strong> · ${escapeHtml(formatTime(alert.createdAt, timeZone))}<br><a href="${escapeHtml(link)}">${escapeHtml(alert.title)}</a><br><span style="color:#6d7175">${facts}</span></li>`;
     })
     .join("");
@@ -204,10 +219,15 @@ export function renderDigestSlack(entries: DigestEntry[], shop: ShopForMessage):
   const title = `Daily digest for ${shopName}: ${entries.length} alert${entries.length === 1 ? "" : "s"}`;
   const blocks: SlackBlock[] = [{ type: "header", text: { type: "plain_text", text: clip(title, HEADER_MAX), emoji: true } }];
   for (const { alert, link } of entries.slice(0, DIGEST_SLACK_ENTRIES)) {
-    const facts = factsOf(alert.facts).map((f) => `${escapeSlack(f.label)}: ${escapeSlack(f.value)}`).join(" · ");
+    const facts = factsOf(alert.facts)
+      .map((f) => `${escapeSlack(f.label)}: ${escapeSlack(f.value)}`)
+      .join(" · ");
     blocks.push({
       type: "section",
-      text: { type: "mrkdwn", text: clip(`${KIND_EMOJI[alert.kind]} *${KIND_LABELS[alert.kind]}* · <${link}|${escapeSlack(alert.title)}>\n${facts}`, SECTION_MAX) },
+      text: {
+        type: "mrkdwn",
+        text: clip(`${KIND_EMOJI[alert.kind]} *${KIND_LABELS[alert.kind]}* · <${link}|${escapeSlack(alert.title)}>\n${facts}`, SECTION_MAX),
+      },
     });
   }
   if (entries.length > DIGEST_SLACK_ENTRIES) {

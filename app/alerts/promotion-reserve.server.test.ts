@@ -8,7 +8,16 @@ describe("a promotion's reserve watched as it sells", () => {
     const { shop, variant, channels } = await seedShopWithEveryModel(prisma);
     const startsAt = new Date(Date.now() - 3600_000);
     const promotion = await prisma.promotion.create({
-      data: { shopId: shop.id, name: "Kettle flash sale", status: "RUNNING", startsAt, endsAt: new Date(Date.now() + 3600_000), discountKind: "PERCENT", discountValue: 2000, reserveUnits: 20 },
+      data: {
+        shopId: shop.id,
+        name: "Kettle flash sale",
+        status: "RUNNING",
+        startsAt,
+        endsAt: new Date(Date.now() + 3600_000),
+        discountKind: "PERCENT",
+        discountValue: 2000,
+        reserveUnits: 20,
+      },
     });
     await prisma.promotionChannel.create({ data: { shopId: shop.id, promotionId: promotion.id, channelId: channels.ebay.id } });
     await prisma.promotionVariant.create({ data: { shopId: shop.id, promotionId: promotion.id, variantId: variant.id } });
@@ -31,11 +40,22 @@ describe("a promotion's reserve watched as it sells", () => {
   it("given a sale on a channel the promotion does not cover, when watched, then nothing pages", async () => {
     const { shop, variant, channels } = await seedShopWithEveryModel(prisma);
     const promotion = await prisma.promotion.create({
-      data: { shopId: shop.id, name: "eBay only", status: "RUNNING", startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 60_000), discountKind: "PERCENT", discountValue: 1000, reserveUnits: 2 },
+      data: {
+        shopId: shop.id,
+        name: "eBay only",
+        status: "RUNNING",
+        startsAt: new Date(Date.now() - 60_000),
+        endsAt: new Date(Date.now() + 60_000),
+        discountKind: "PERCENT",
+        discountValue: 1000,
+        reserveUnits: 2,
+      },
     });
     await prisma.promotionChannel.create({ data: { shopId: shop.id, promotionId: promotion.id, channelId: channels.ebay.id } });
     await prisma.promotionVariant.create({ data: { shopId: shop.id, promotionId: promotion.id, variantId: variant.id } });
-    await prisma.sale.create({ data: { shopId: shop.id, variantId: variant.id, channelId: channels.amazon.id, quantity: 2, soldAt: new Date(), sourceKey: "amazon-sale" } });
+    await prisma.sale.create({
+      data: { shopId: shop.id, variantId: variant.id, channelId: channels.amazon.id, quantity: 2, soldAt: new Date(), sourceKey: "amazon-sale" },
+    });
 
     expect(await watchPromotionReserves(prisma, shop.id, channels.amazon.id, [variant.id])).toBe(0);
     expect(await prisma.alert.count({ where: { shopId: shop.id, kind: "PROMOTION_RESERVE" } })).toBe(0);

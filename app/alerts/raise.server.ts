@@ -7,13 +7,30 @@ import { recordAudit } from "~/lib/audit.server";
 // shared/design/domain.md and the facts needed to act, then queued for delivery (email, Slack).
 
 const PLAYBOOKS: Record<AlertKind, { respondWithinHours: number | null; playbook: string }> = {
-  OVERSELL: { respondWithinHours: 1, playbook: "Within 1 hour: ship from another location or a drop shipper that has the item; otherwise cancel the order with an apology before the marketplace's defect clock starts." },
-  PARITY_VIOLATION: { respondWithinHours: 4, playbook: "Within 4 hours: align the prices (or approve the held push) so the watching marketplace does not suppress the listing." },
+  OVERSELL: {
+    respondWithinHours: 1,
+    playbook:
+      "Within 1 hour: ship from another location or a drop shipper that has the item; otherwise cancel the order with an apology before the marketplace's defect clock starts.",
+  },
+  PARITY_VIOLATION: {
+    respondWithinHours: 4,
+    playbook: "Within 4 hours: align the prices (or approve the held push) so the watching marketplace does not suppress the listing.",
+  },
   LISTING_SUSPENDED: { respondWithinHours: 24, playbook: "Within 24 hours: read the marketplace's reason, fix the listing's data and resubmit." },
-  DRIFT: { respondWithinHours: null, playbook: "The marketplace shows a quantity other than the one pushed: Anchorline re-pushes; if it keeps drifting, check for another tool editing the listing." },
+  DRIFT: {
+    respondWithinHours: null,
+    playbook:
+      "The marketplace shows a quantity other than the one pushed: Anchorline re-pushes; if it keeps drifting, check for another tool editing the listing.",
+  },
   SYNC_LATENCY: { respondWithinHours: null, playbook: "Changes are reaching this channel late: check the channel's status and its rate limits." },
-  CREDENTIALS_FAILED: { respondWithinHours: null, playbook: "Reconnect the account in Channels: its credentials were refused, so nothing is being pushed to it." },
-  PROMOTION_RESERVE: { respondWithinHours: null, playbook: "The promotion's reserve is running out: extend the reserve, or end the promotion to protect other channels." },
+  CREDENTIALS_FAILED: {
+    respondWithinHours: null,
+    playbook: "Reconnect the account in Channels: its credentials were refused, so nothing is being pushed to it.",
+  },
+  PROMOTION_RESERVE: {
+    respondWithinHours: null,
+    playbook: "The promotion's reserve is running out: extend the reserve, or end the promotion to protect other channels.",
+  },
 };
 
 export interface AlertInput {
@@ -82,7 +99,14 @@ export async function raiseAlert(prisma: PrismaClient, input: AlertInput, option
     if (existing.state === "OPEN" && !existing.deliveredAt) await queueAlertDelivery(existing.id, options.queue);
     return { alert: existing, created: false };
   }
-  await recordAudit(prisma, { shopId: alert.shopId, actor: "worker", action: "alert.raised", subjectType: "alert", subjectId: alert.id, details: { kind: alert.kind, title: alert.title } });
+  await recordAudit(prisma, {
+    shopId: alert.shopId,
+    actor: "worker",
+    action: "alert.raised",
+    subjectType: "alert",
+    subjectId: alert.id,
+    details: { kind: alert.kind, title: alert.title },
+  });
   await queueAlertDelivery(alert.id, options.queue);
   return { alert, created: true };
 }

@@ -43,7 +43,9 @@ export async function createAlertRoute(prisma: PrismaClient, shopId: string, inp
     target = sealSecret(slackWebhookUrl(process.env.NODE_ENV === "production").parse(input.target.trim()), shopId);
   }
   const quietHours = input.quietHours ? (QuietHoursSchema.parse(input.quietHours) as Prisma.InputJsonValue) : undefined;
-  return prisma.alertRoute.create({ data: { shopId, kind: input.kind ?? null, transport: input.transport, target, quietHours, digest: input.digest ?? false } });
+  return prisma.alertRoute.create({
+    data: { shopId, kind: input.kind ?? null, transport: input.transport, target, quietHours, digest: input.digest ?? false },
+  });
 }
 
 export async function deleteAlertRoute(prisma: PrismaClient, shopId: string, routeId: string): Promise<boolean> {

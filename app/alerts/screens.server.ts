@@ -161,7 +161,11 @@ export const AlertRouteForm = z
       ctx.addIssue({ code: "custom", path: ["target"], message: "This is not a URL: copy the webhook URL from Slack's app settings" });
     }
     if (Boolean(form.quietStart) !== Boolean(form.quietEnd)) {
-      ctx.addIssue({ code: "custom", path: [form.quietStart ? "quietEnd" : "quietStart"], message: "Give both the start and the end of quiet hours, or neither" });
+      ctx.addIssue({
+        code: "custom",
+        path: [form.quietStart ? "quietEnd" : "quietStart"],
+        message: "Give both the start and the end of quiet hours, or neither",
+      });
     }
     const quiet = QuietHoursSchema.safeParse({ start: form.quietStart, end: form.quietEnd, timeZone: form.quietTimeZone });
     if (!quiet.success) {
@@ -178,7 +182,12 @@ export type CreateRouteOutcome = { ok: true; routeId: string } | { ok: false; er
  * a Slack webhook URL, Slack's own host in production) and seals a Slack URL. Its refusals come
  * back as the target field's error.
  */
-export async function createAlertRouteForShop(shopDomain: string, form: AlertRouteFormValues, actor: string, prisma: PrismaClient = defaultPrisma): Promise<CreateRouteOutcome> {
+export async function createAlertRouteForShop(
+  shopDomain: string,
+  form: AlertRouteFormValues,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<CreateRouteOutcome> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const hasQuietSettings = Boolean(form.quietStart || form.quietEnd || form.quietTimeZone);
   try {
@@ -191,7 +200,14 @@ export async function createAlertRouteForShop(shopDomain: string, form: AlertRou
       digest: form.digest,
     });
     // Never the target: a Slack URL is a secret, and the activity log is shown in the browser.
-    await recordAudit(prisma, { shopId, actor, action: "alert_route.created", subjectType: "alert_route", subjectId: route.id, details: { transport: route.transport, kind: route.kind, digest: route.digest } });
+    await recordAudit(prisma, {
+      shopId,
+      actor,
+      action: "alert_route.created",
+      subjectType: "alert_route",
+      subjectId: route.id,
+      details: { transport: route.transport, kind: route.kind, digest: route.digest },
+    });
     return { ok: true, routeId: route.id };
   } catch (error) {
     if (!(error instanceof z.ZodError)) throw error;

@@ -82,9 +82,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   const url = `${origin}/admin/api/${options.apiVersion ?? apiVersionForAdmin}/graphql.json`;
   const client = new GraphQLClient(url, { headers: { "Content-Type": "application/json" }, errorPolicy: "all" });
   const tokens: AccessTokenSource =
-    typeof options.accessToken === "string"
-      ? { current: async () => options.accessToken as string, renew: async (rejected) => rejected }
-      : options.accessToken;
+    typeof options.accessToken === "string" ? { current: async () => options.accessToken as string, renew: async (rejected) => rejected } : options.accessToken;
   const sleep = options.sleep ?? sleepFor;
   const maxAttempts = options.maxAttempts ?? 8;
   let throttle: ThrottleStatus | null = null;
@@ -173,13 +171,20 @@ export function offlineTokenSource(shopDomain: string, prisma: PrismaClient, ori
         // Another process refreshed while this one waited for the lock.
         if (session.accessToken !== rejected && fresh(session.expires)) return { token: session.accessToken, expires: session.expires };
         if (!session.refreshToken) {
-          throw new ShopifyAdminError(`The offline token of ${shopDomain} expired and has no refresh token: the merchant must open the app once`, { retryable: false });
+          throw new ShopifyAdminError(`The offline token of ${shopDomain} expired and has no refresh token: the merchant must open the app once`, {
+            retryable: false,
+          });
         }
         const config = env();
         const response = await fetch(`${origin}/admin/oauth/access_token`, {
           method: "POST",
           headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify({ client_id: config.SHOPIFY_API_KEY, client_secret: config.SHOPIFY_API_SECRET, grant_type: "refresh_token", refresh_token: session.refreshToken }),
+          body: JSON.stringify({
+            client_id: config.SHOPIFY_API_KEY,
+            client_secret: config.SHOPIFY_API_SECRET,
+            grant_type: "refresh_token",
+            refresh_token: session.refreshToken,
+          }),
         });
         if (!response.ok) {
           // 400 invalid_grant: the refresh token expired or was revoked; only a new install helps.

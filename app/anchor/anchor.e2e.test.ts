@@ -49,14 +49,18 @@ afterAll(async () => {
 /** The n-th (item, location) pair where the item is stocked, as decimal Shopify ids. */
 function stockedPair(n: number): { itemId: string; locationId: string } {
   const shop = simulator.store.shop(domain);
-  const pairs = shop.items.flatMap((item) => shop.locations.filter((location) => item.levels[location.slot]).map((location) => ({ itemId: item.id, locationId: location.id })));
+  const pairs = shop.items.flatMap((item) =>
+    shop.locations.filter((location) => item.levels[location.slot]).map((location) => ({ itemId: item.id, locationId: location.id })),
+  );
   return pairs[n];
 }
 
 const shopifyAvailable = (itemId: string, locationId: string) => simulator.store.getLevel(domain, itemId, locationId)!.available;
 
 async function mirrorAvailable(itemShopifyId: string, locationShopifyId: string) {
-  const level = await prisma.inventoryLevel.findFirst({ where: { inventoryItem: { shopifyId: itemShopifyId, shop: { domain } }, location: { shopifyId: locationShopifyId } } });
+  const level = await prisma.inventoryLevel.findFirst({
+    where: { inventoryItem: { shopifyId: itemShopifyId, shop: { domain } }, location: { shopifyId: locationShopifyId } },
+  });
   return level?.available ?? null;
 }
 
@@ -75,7 +79,9 @@ describe("the anchor", () => {
     const summary = await importCatalog(domain, client, { pollIntervalMs: 20, batchSize: 50 });
 
     const shop = simulator.store.shop(domain);
-    const stocked = shop.items.flatMap((item) => shop.locations.flatMap((location) => (item.levels[location.slot] ? [{ item, location, level: item.levels[location.slot]! }] : [])));
+    const stocked = shop.items.flatMap((item) =>
+      shop.locations.flatMap((location) => (item.levels[location.slot] ? [{ item, location, level: item.levels[location.slot]! }] : [])),
+    );
     expect(stocked.length).toBeLessThan(480); // some items are not stocked at some locations
     expect(summary).toMatchObject({ products: 40, variants: 120, levels: stocked.length });
     expect(await prisma.variant.count({ where: { shop: { domain } } })).toBe(120);
@@ -139,9 +145,26 @@ describe("the anchor", () => {
     const location = await prisma.location.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: locationId } });
     const sourceKey = "channel-order-line:e2e-2";
     // A stored request whose expected quantity is stale (a POS sale happened meanwhile)
-    await prisma.inventoryAdjustment.create({ data: { shopId: shop.id, sourceKey, variantId: variant.id, locationId: location.id, delta: -1, attempt: 1, expectedQuantity: shopifyAvailable(itemId, locationId) + 5, idempotencyKey: "stale-key" } });
+    await prisma.inventoryAdjustment.create({
+      data: {
+        shopId: shop.id,
+        sourceKey,
+        variantId: variant.id,
+        locationId: location.id,
+        delta: -1,
+        attempt: 1,
+        expectedQuantity: shopifyAvailable(itemId, locationId) + 5,
+        idempotencyKey: "stale-key",
+      },
+    });
     const before = shopifyAvailable(itemId, locationId);
-    const result = await adjustAnchorInventory(await adminClientForShop(domain), { shopId: shop.id, sourceKey, variantId: variant.id, locationId: location.id, delta: -1 });
+    const result = await adjustAnchorInventory(await adminClientForShop(domain), {
+      shopId: shop.id,
+      sourceKey,
+      variantId: variant.id,
+      locationId: location.id,
+      delta: -1,
+    });
     expect(result).toMatchObject({ state: "APPLIED", attempts: 2, quantityAfter: before - 1 });
     expect(shopifyAvailable(itemId, locationId)).toBe(before - 1);
   });
@@ -188,8 +211,16 @@ describe("write-back when Shopify has a bad moment (2026-10 error codes)", () =>
       throttle: null,
       async request<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
         if (!query.includes("inventoryAdjustQuantities")) return real.request<T>(query, variables);
-        await prisma.inventoryAdjustment.updateMany({ where: { shopId: request.shopId, sourceKey: request.sourceKey }, data: { state: "APPLIED", quantityAfter: 41 } });
-        return { inventoryAdjustQuantities: { inventoryAdjustmentGroup: null, userErrors: [{ field: null, message: "The specified location could not be found.", code: "INVALID_LOCATION" }] } } as T;
+        await prisma.inventoryAdjustment.updateMany({
+          where: { shopId: request.shopId, sourceKey: request.sourceKey },
+          data: { state: "APPLIED", quantityAfter: 41 },
+        });
+        return {
+          inventoryAdjustQuantities: {
+            inventoryAdjustmentGroup: null,
+            userErrors: [{ field: null, message: "The specified location could not be found.", code: "INVALID_LOCATION" }],
+          },
+        } as T;
       },
     };
 

@@ -23,7 +23,10 @@ async function runBulk(query: string): Promise<Line[]> {
   expect(started.bulkOperationRunQuery.userErrors).toEqual([]);
   const id = started.bulkOperationRunQuery.bulkOperation!.id;
   for (;;) {
-    const { node } = await client.request<{ node: { status: string; url: string | null } }>(`query($id: ID!) { node(id: $id) { ... on BulkOperation { status url } } }`, { id });
+    const { node } = await client.request<{ node: { status: string; url: string | null } }>(
+      `query($id: ID!) { node(id: $id) { ... on BulkOperation { status url } } }`,
+      { id },
+    );
     if (node.status === "COMPLETED") {
       const text = await (await fetch(node.url!)).text();
       return text
@@ -171,7 +174,12 @@ describe("reconciliation", () => {
       // Then the drift names exactly those levels, with before and after
       const mirrored = await prisma.inventoryLevel.findMany({
         where: { shop: { domain: shopDomain } },
-        select: { available: true, locationId: true, inventoryItem: { select: { shopifyId: true, variantId: true } }, location: { select: { shopifyId: true } } },
+        select: {
+          available: true,
+          locationId: true,
+          inventoryItem: { select: { shopifyId: true, variantId: true } },
+          location: { select: { shopifyId: true } },
+        },
       });
       const idsOf = (itemShopifyId: string, locationShopifyId: string) => {
         const row = mirrored.find((m) => m.inventoryItem.shopifyId === itemShopifyId && m.location.shopifyId === locationShopifyId)!;

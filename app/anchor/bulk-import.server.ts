@@ -135,11 +135,17 @@ type BulkOperation = NonNullable<BulkStatusQuery["node"]>;
 async function startBulkOperation(client: AdminClient, query: string): Promise<string> {
   const started = await client.request<RunBulkMutation, RunBulkMutationVariables>(RUN_BULK, { query });
   const bulkOperation = started.bulkOperationRunQuery?.bulkOperation;
-  if (!bulkOperation) throw new Error(`Shopify refused the bulk operation: ${(started.bulkOperationRunQuery?.userErrors ?? []).map((e) => e.message).join("; ")}`);
+  if (!bulkOperation)
+    throw new Error(`Shopify refused the bulk operation: ${(started.bulkOperationRunQuery?.userErrors ?? []).map((e) => e.message).join("; ")}`);
   return bulkOperation.id;
 }
 
-async function bulkOperationDone(client: AdminClient, id: string, pollIntervalMs: number, onProgress: (objects: number) => Promise<void>): Promise<BulkOperation> {
+async function bulkOperationDone(
+  client: AdminClient,
+  id: string,
+  pollIntervalMs: number,
+  onProgress: (objects: number) => Promise<void>,
+): Promise<BulkOperation> {
   for (;;) {
     const { node } = await client.request<BulkStatusQuery, BulkStatusQueryVariables>(BULK_STATUS, { id });
     if (!node) throw new Error(`Bulk operation ${id} is not known to Shopify`);
@@ -248,14 +254,27 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
   const shopId = shop.id;
   const run = await prisma.importRun.create({ data: { shopId, kind } });
   const log = logger.child({ shop: shopDomain, run: run.id, kind });
-  const summary: ImportSummary = { runId: run.id, lines: 0, products: 0, variants: 0, levels: 0, drift: [], seconds: 0, phases: { bulkWaitSeconds: 0, streamSeconds: 0 } };
+  const summary: ImportSummary = {
+    runId: run.id,
+    lines: 0,
+    products: 0,
+    variants: 0,
+    levels: 0,
+    drift: [],
+    seconds: 0,
+    phases: { bulkWaitSeconds: 0, streamSeconds: 0 },
+  };
   const secondsSince = (from: number) => (performance.now() - from) / 1000;
 
   try {
     // Locations first: a handful per shop, paginated normally.
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page: LocationsQuery = await client.request<LocationsQuery, LocationsQueryVariables>(LOCATIONS_QUERY, { after });
-      await upsertLocations(prisma, shopId, page.locations.nodes.map((l) => ({ shopifyId: idFromGid(l.id), name: l.name, isActive: l.isActive })));
+      await upsertLocations(
+        prisma,
+        shopId,
+        page.locations.nodes.map((l) => ({ shopifyId: idFromGid(l.id), name: l.name, isActive: l.isActive })),
+      );
       if (!page.locations.pageInfo.hasNextPage) break;
       after = page.locations.pageInfo.endCursor ?? null;
     }
@@ -314,7 +333,10 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
     await flushProducts();
     await productWrites.drain();
     if (unknownStatuses.size > 0) {
-      log.warn({ statuses: Object.fromEntries(unknownStatuses) }, "products with a status Anchorline does not know: mirrored as UNKNOWN, their listings held at 0");
+      log.warn(
+        { statuses: Object.fromEntries(unknownStatuses) },
+        "products with a status Anchorline does not know: mirrored as UNKNOWN, their listings held at 0",
+      );
     }
 
     // Every product is in the mirror now, so variant batches resolve on their own, side by side.
@@ -331,8 +353,10 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
         repriced.push(...v.repriced);
         const i = await upsertInventoryItems(shopId, batch.items);
         repriced.push(...i.changedVariantIds);
-        if (v.unresolved.length || i.unresolved.length) log.warn({ variants: v.unresolved.length, items: i.unresolved.length }, "bulk lines whose parent is not in the mirror");
-        if (i.incomplete.length) log.warn({ items: i.incomplete.length }, "bulk lines of new inventory items without tracked flag, cost or shipping flag: not mirrored");
+        if (v.unresolved.length || i.unresolved.length)
+          log.warn({ variants: v.unresolved.length, items: i.unresolved.length }, "bulk lines whose parent is not in the mirror");
+        if (i.incomplete.length)
+          log.warn({ items: i.incomplete.length }, "bulk lines of new inventory items without tracked flag, cost or shipping flag: not mirrored");
         summary.variants += batch.variants.length;
         await progress(summary.lines);
       });
@@ -380,7 +404,13 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
     summary.seconds = (Date.now() - startedAt) / 1000;
     await prisma.importRun.update({
       where: { id: run.id },
-      data: { state: "COMPLETED", finishedAt: new Date(), done: summary.lines, total: summary.lines, message: `${summary.variants} variants, ${summary.levels} levels, ${summary.drift.length} drifted` },
+      data: {
+        state: "COMPLETED",
+        finishedAt: new Date(),
+        done: summary.lines,
+        total: summary.lines,
+        message: `${summary.variants} variants, ${summary.levels} levels, ${summary.drift.length} drifted`,
+      },
     });
     if (kind === "reconcile" && summary.drift.length > 0) {
       await prisma.auditEvent.create({
@@ -392,7 +422,10 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
         },
       });
     }
-    log.info({ lines: summary.lines, variants: summary.variants, levels: summary.levels, drift: summary.drift.length, seconds: summary.seconds }, "catalog import finished");
+    log.info(
+      { lines: summary.lines, variants: summary.variants, levels: summary.levels, drift: summary.drift.length, seconds: summary.seconds },
+      "catalog import finished",
+    );
     return summary;
   } catch (error) {
     await prisma.importRun.update({ where: { id: run.id }, data: { state: "FAILED", finishedAt: new Date(), message: String(error) } });

@@ -61,24 +61,23 @@ describe("the GraphQL the app sends to Shopify", () => {
 });
 
 describe("the types generated for those documents (app/types, npm run graphql-codegen)", () => {
-  it(
-    "given the documents and the committed 2026-10 schema, when the codegen of .graphqlrc.ts runs, then it writes exactly the committed app/types files",
-    async () => {
-      const { generate } = await import("@graphql-codegen/cli");
-      const { adminProject } = await import("../../.graphqlrc");
-      // What the CLI makes of a graphql-config project: its codegen extension, schema and documents.
-      const codegen = adminProject.extensions!.codegen as CodegenConfig;
-      const outputs: { filename: string; content: string }[] = await generate({ ...codegen, schema: adminProject.schema, documents: adminProject.documents, cwd: ROOT, silent: true }, false);
-      const files = outputs.map((o) => path.relative(ROOT, path.resolve(ROOT, o.filename))).sort();
-      expect(files).toEqual(["app/types/admin.generated.d.ts", "app/types/admin.types.d.ts"]);
-      for (const output of outputs) {
-        const committed = readFileSync(path.resolve(ROOT, output.filename), "utf8");
-        // Not toEqual on 4 MB of text: a stale file is named, with the command that fixes it.
-        expect(committed === output.content, `${output.filename} is stale: run npm run graphql-codegen`).toBe(true);
-      }
-    },
-    120_000,
-  );
+  it("given the documents and the committed 2026-10 schema, when the codegen of .graphqlrc.ts runs, then it writes exactly the committed app/types files", async () => {
+    const { generate } = await import("@graphql-codegen/cli");
+    const { adminProject } = await import("../../.graphqlrc");
+    // What the CLI makes of a graphql-config project: its codegen extension, schema and documents.
+    const codegen = adminProject.extensions!.codegen as CodegenConfig;
+    const outputs: { filename: string; content: string }[] = await generate(
+      { ...codegen, schema: adminProject.schema, documents: adminProject.documents, cwd: ROOT, silent: true },
+      false,
+    );
+    const files = outputs.map((o) => path.relative(ROOT, path.resolve(ROOT, o.filename))).sort();
+    expect(files).toEqual(["app/types/admin.generated.d.ts", "app/types/admin.types.d.ts"]);
+    for (const output of outputs) {
+      const committed = readFileSync(path.resolve(ROOT, output.filename), "utf8");
+      // Not toEqual on 4 MB of text: a stale file is named, with the command that fixes it.
+      expect(committed === output.content, `${output.filename} is stale: run npm run graphql-codegen`).toBe(true);
+    }
+  }, 120_000);
 });
 
 // The access scope each Admin API root field and webhook topic the app uses needs (shopify.dev,

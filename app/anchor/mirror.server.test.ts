@@ -35,18 +35,31 @@ describe("the mirror", () => {
       { itemShopifyId: "9007199254740993", locationShopifyId: "2", available: 3, shopifyUpdatedAt: "2026-11-22T10:05:00Z" },
     ]);
     // Then the first write is two new levels, the second one change, and the tags and ids are exact
-    expect(first.changes.map((c) => [c.before, c.after]).sort()).toEqual([[null, 3], [null, 7]]);
+    expect(first.changes.map((c) => [c.before, c.after]).sort()).toEqual([
+      [null, 3],
+      [null, 7],
+    ]);
     expect(second.changes.map((c) => [c.before, c.after])).toEqual([[7, 5]]);
-    const item = await prisma.inventoryItem.findFirstOrThrow({ where: { shopId: shop.id }, include: { levels: { include: { location: true } }, variant: { include: { product: true } } } });
+    const item = await prisma.inventoryItem.findFirstOrThrow({
+      where: { shopId: shop.id },
+      include: { levels: { include: { location: true } }, variant: { include: { product: true } } },
+    });
     expect(item.shopifyId).toBe("9007199254740993");
     expect(item.variant.product.tags).toEqual(["kitchen", "gift"]);
-    expect(item.levels.map((l) => [l.location.name, l.available]).sort()).toEqual([["Showroom", 3], ["Warehouse", 5]]);
+    expect(item.levels.map((l) => [l.location.name, l.available]).sort()).toEqual([
+      ["Showroom", 3],
+      ["Warehouse", 5],
+    ]);
   });
 
   it("ignores a level report older than the one it holds (webhooks can arrive out of order)", async () => {
     const shop = await mirroredShop();
-    await upsertInventoryLevels(shop.id, [{ itemShopifyId: "9007199254740993", locationShopifyId: "1", available: 4, shopifyUpdatedAt: "2026-11-22T10:05:00Z" }]);
-    const late = await upsertInventoryLevels(shop.id, [{ itemShopifyId: "9007199254740993", locationShopifyId: "1", available: 9, shopifyUpdatedAt: "2026-11-22T10:00:00Z" }]);
+    await upsertInventoryLevels(shop.id, [
+      { itemShopifyId: "9007199254740993", locationShopifyId: "1", available: 4, shopifyUpdatedAt: "2026-11-22T10:05:00Z" },
+    ]);
+    const late = await upsertInventoryLevels(shop.id, [
+      { itemShopifyId: "9007199254740993", locationShopifyId: "1", available: 9, shopifyUpdatedAt: "2026-11-22T10:00:00Z" },
+    ]);
     expect(late.changes).toEqual([]);
     expect((await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id } })).available).toBe(4);
   });
@@ -70,7 +83,12 @@ describe("the mirror", () => {
     const items = await upsertInventoryItems(shop.id, [{ shopifyId: "9007199254740993", variantShopifyId: "100", sku: "KET-RED-2" }]);
     // Then what they carried is written, and tracked, cost, price, barcode-less fields and tags stay
     const variant = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "100" }, include: { inventoryItem: true, product: true } });
-    expect([variant.product.title, variant.product.status, variant.product.vendor, variant.product.tags]).toEqual(["Kettle Pro", "UNLISTED", "Acme", ["kitchen", "gift"]]);
+    expect([variant.product.title, variant.product.status, variant.product.vendor, variant.product.tags]).toEqual([
+      "Kettle Pro",
+      "UNLISTED",
+      "Acme",
+      ["kitchen", "gift"],
+    ]);
     expect([variant.sku, variant.title, variant.priceCents]).toEqual(["KET-RED-2", "Red", 4999]);
     expect(variant.inventoryItem).toMatchObject({ sku: "KET-RED-2", tracked: false, costCents: 2000, requiresShipping: true });
     expect(items).toEqual({ changedVariantIds: [], unresolved: [], incomplete: [] });
@@ -85,7 +103,9 @@ describe("the mirror", () => {
     expect(written.incomplete.sort()).toEqual(["31", "32"]);
     expect(await prisma.inventoryItem.count({ where: { shopId: shop.id, shopifyId: { in: ["31", "32"] } } })).toBe(0);
     // A known "no cost" (null) is a value, not a missing field
-    const complete = await upsertInventoryItems(shop.id, [{ shopifyId: "31", variantShopifyId: "101", sku: "KET-2", tracked: false, costCents: null, requiresShipping: true }]);
+    const complete = await upsertInventoryItems(shop.id, [
+      { shopifyId: "31", variantShopifyId: "101", sku: "KET-2", tracked: false, costCents: null, requiresShipping: true },
+    ]);
     expect(complete.incomplete).toEqual([]);
     expect(await prisma.inventoryItem.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "31" } })).toMatchObject({ tracked: false, costCents: null });
   });

@@ -120,7 +120,16 @@ export async function upsertLocations(prisma: PrismaClient, shopId: string, loca
   }
 }
 
-const PRODUCT_FIELDS = ["title", "handle", "vendor", "productType", "tags", "status", "descriptionHtml", "shopifyUpdatedAt"] as const satisfies readonly (keyof ProductRecord)[];
+const PRODUCT_FIELDS = [
+  "title",
+  "handle",
+  "vendor",
+  "productType",
+  "tags",
+  "status",
+  "descriptionHtml",
+  "shopifyUpdatedAt",
+] as const satisfies readonly (keyof ProductRecord)[];
 
 export async function upsertProducts(shopId: string, products: ProductRecord[]): Promise<void> {
   if (products.length === 0) return;
@@ -160,16 +169,22 @@ function columns<T, K extends keyof T>(rows: T[], fields: K[]): unknown[][] {
   return out;
 }
 
-const VARIANT_FIELDS = ["title", "sku", "barcode", "option1", "option2", "option3", "priceCents", "compareAtPriceCents"] as const satisfies readonly (keyof VariantRecord)[];
+const VARIANT_FIELDS = [
+  "title",
+  "sku",
+  "barcode",
+  "option1",
+  "option2",
+  "option3",
+  "priceCents",
+  "compareAtPriceCents",
+] as const satisfies readonly (keyof VariantRecord)[];
 
 /**
  * Returns the ids of variants whose price changed (their listings need new prices) and the
  * Shopify ids whose product is not mirrored yet (the caller retries them later).
  */
-export async function upsertVariants(
-  shopId: string,
-  variants: VariantRecord[],
-): Promise<{ repriced: string[]; unresolved: string[] }> {
+export async function upsertVariants(shopId: string, variants: VariantRecord[]): Promise<{ repriced: string[]; unresolved: string[] }> {
   if (variants.length === 0) return { repriced: [], unresolved: [] };
   const field = (name: (typeof VARIANT_FIELDS)[number]) => `${carriedOr(VARIANT_FIELDS, name, "v")} AS "${name}"`;
   const rows = await sqlFor().rows<{ shopifyId: string; productId: string | null; variantId: string | null }>(
@@ -198,11 +213,7 @@ export async function upsertVariants(
      -- Unresolved rows, and mirrored variants whose price moved.
      SELECT "shopifyId", "productId", "variantId" FROM input
      WHERE "productId" IS NULL OR ("variantId" IS NOT NULL AND "beforePriceCents" IS DISTINCT FROM "priceCents")`,
-    [
-      shopId,
-      ...columns(variants, ["shopifyId", "productShopifyId", ...VARIANT_FIELDS]),
-      carriedMasks(variants, VARIANT_FIELDS),
-    ],
+    [shopId, ...columns(variants, ["shopifyId", "productShopifyId", ...VARIANT_FIELDS]), carriedMasks(variants, VARIANT_FIELDS)],
   );
   const repriced: string[] = [];
   const unresolved: string[] = [];

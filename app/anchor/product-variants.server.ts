@@ -66,11 +66,14 @@ export async function productVariantsFromShopify(
 ): Promise<{ variants: VariantRecord[]; items: InventoryItemRecord[] } | null> {
   const variants: VariantRecord[] = [];
   const items: InventoryItemRecord[] = [];
-  for (let after: string | null = null; ; ) {
-    const page: ProductVariantsForMirrorQuery = await client.request<ProductVariantsForMirrorQuery, ProductVariantsForMirrorQueryVariables>(PRODUCT_VARIANTS_QUERY, {
-      id: gid("Product", productShopifyId),
-      after,
-    });
+  for (let after: string | null = null; ;) {
+    const page: ProductVariantsForMirrorQuery = await client.request<ProductVariantsForMirrorQuery, ProductVariantsForMirrorQueryVariables>(
+      PRODUCT_VARIANTS_QUERY,
+      {
+        id: gid("Product", productShopifyId),
+        after,
+      },
+    );
     if (!page.product) return null;
     for (const node of page.product.variants.nodes) {
       const variant = variantRecord(node, productShopifyId);

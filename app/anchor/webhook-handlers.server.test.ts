@@ -34,16 +34,53 @@ const noAdminCalls = async (): Promise<AdminClient> => {
 /** A products/update body in 2026-04's shape for the seeded kettle (variants 100 and 101). */
 function kettleUpdate(overrides: { status?: string; price?: string } = {}) {
   const variant = (id: string, title: string, sku: string, price: string, item: string | null) => ({
-    admin_graphql_api_id: `gid://shopify/ProductVariant/${id}`, barcode: null, compare_at_price: null, created_at: "2026-11-01T10:00:00-05:00", id, inventory_policy: "deny",
-    position: 1, price, product_id: "10", sku, taxable: true, title, updated_at: "2026-11-22T10:00:00-05:00", option1: title, option2: null, option3: null,
-    image_id: null, inventory_item_id: item, inventory_quantity: 12, old_inventory_quantity: 12,
+    admin_graphql_api_id: `gid://shopify/ProductVariant/${id}`,
+    barcode: null,
+    compare_at_price: null,
+    created_at: "2026-11-01T10:00:00-05:00",
+    id,
+    inventory_policy: "deny",
+    position: 1,
+    price,
+    product_id: "10",
+    sku,
+    taxable: true,
+    title,
+    updated_at: "2026-11-22T10:00:00-05:00",
+    option1: title,
+    option2: null,
+    option3: null,
+    image_id: null,
+    inventory_item_id: item,
+    inventory_quantity: 12,
+    old_inventory_quantity: 12,
   });
   return WEBHOOK_PAYLOADS.PRODUCTS_UPDATE.parse({
-    admin_graphql_api_id: "gid://shopify/Product/10", body_html: "", created_at: null, handle: "kettle", id: "10", product_type: "Kitchen",
-    published_at: null, template_suffix: null, title: "Kettle", updated_at: "2026-11-22T10:00:00-05:00", vendor: "Acme", status: overrides.status ?? "active",
-    published_scope: "web", tags: "kitchen", options: [], images: [], image: null, media: [], has_variants_that_requires_components: false, category: null,
+    admin_graphql_api_id: "gid://shopify/Product/10",
+    body_html: "",
+    created_at: null,
+    handle: "kettle",
+    id: "10",
+    product_type: "Kitchen",
+    published_at: null,
+    template_suffix: null,
+    title: "Kettle",
+    updated_at: "2026-11-22T10:00:00-05:00",
+    vendor: "Acme",
+    status: overrides.status ?? "active",
+    published_scope: "web",
+    tags: "kitchen",
+    options: [],
+    images: [],
+    image: null,
+    media: [],
+    has_variants_that_requires_components: false,
+    category: null,
     variants: [variant("100", "Red", "KET-RED", overrides.price ?? "49.99", "1000"), variant("101", "Two-pack", "KET-2", "89.99", "1001")],
-    variant_gids: [{ admin_graphql_api_id: "gid://shopify/ProductVariant/100", updated_at: "2026-11-22T15:00:00.000Z" }, { admin_graphql_api_id: "gid://shopify/ProductVariant/101", updated_at: "2026-11-22T15:00:00.000Z" }],
+    variant_gids: [
+      { admin_graphql_api_id: "gid://shopify/ProductVariant/100", updated_at: "2026-11-22T15:00:00.000Z" },
+      { admin_graphql_api_id: "gid://shopify/ProductVariant/101", updated_at: "2026-11-22T15:00:00.000Z" },
+    ],
   });
 }
 
@@ -51,7 +88,10 @@ describe("Shopify's webhooks applied to the mirror", () => {
   it("retries a level for a product not mirrored yet, and applies it once the product arrives, its item's tracked flag and cost read from the Admin API", async () => {
     // Given a shop in (simulated) Shopify with one product the mirror does not have yet
     const domain = uniqueShopDomain("created");
-    const sim = await startShopifySimulator({ apiSecret: "created", shops: [{ domain, accessToken: "shpat_created", catalog: { products: 1, variantsPerProduct: 1, locations: 1, seed: 3 } }] });
+    const sim = await startShopifySimulator({
+      apiSecret: "created",
+      shops: [{ domain, accessToken: "shpat_created", catalog: { products: 1, variantsPerProduct: 1, locations: 1, seed: 3 } }],
+    });
     process.env.SHOPIFY_ADMIN_API_ORIGIN = sim.url;
     try {
       const shop = await prisma.shop.create({ data: { domain } });
@@ -61,7 +101,11 @@ describe("Shopify's webhooks applied to the mirror", () => {
       const [variant] = state.variants;
       variant.inventoryItem.tracked = false;
       // And a level update for its variant, applied before products/create
-      const level = await stored(domain, "INVENTORY_LEVELS_UPDATE", asReceived({ inventory_item_id: variant.inventoryItem.id, location_id: state.locations[0].id, available: 9, updated_at: "2026-11-22T10:00:00Z" }));
+      const level = await stored(
+        domain,
+        "INVENTORY_LEVELS_UPDATE",
+        asReceived({ inventory_item_id: variant.inventoryItem.id, location_id: state.locations[0].id, available: 9, updated_at: "2026-11-22T10:00:00Z" }),
+      );
       // When it is applied first, it fails (to be retried) and is kept
       await expect(applyWebhookDelivery(level)).rejects.toThrow(/not in the mirror yet/);
       expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: level } })).state).toBe("FAILED");
@@ -76,11 +120,19 @@ describe("Shopify's webhooks applied to the mirror", () => {
       expect(settled.processedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
       expect(settled.processedAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
       expect(await applyWebhookDelivery(level)).toBe("already-applied");
-      const mirrored = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: variant.id }, include: { inventoryItem: { include: { levels: true } }, product: true } });
+      const mirrored = await prisma.variant.findFirstOrThrow({
+        where: { shopId: shop.id, shopifyId: variant.id },
+        include: { inventoryItem: { include: { levels: true } }, product: true },
+      });
       expect(mirrored.priceCents).toBe(Math.round(Number(variant.price) * 100));
       expect(mirrored.product.title).toBe(state.products[0].title);
       // The item as Shopify holds it: not tracked, with its cost (the payload has neither)
-      expect(mirrored.inventoryItem).toMatchObject({ shopifyId: variant.inventoryItem.id, tracked: false, costCents: Math.round(Number(variant.inventoryItem.cost) * 100), requiresShipping: true });
+      expect(mirrored.inventoryItem).toMatchObject({
+        shopifyId: variant.inventoryItem.id,
+        tracked: false,
+        costCents: Math.round(Number(variant.inventoryItem.cost) * 100),
+        requiresShipping: true,
+      });
       expect(mirrored.inventoryItem?.levels.map((l) => l.available)).toEqual([9]);
     } finally {
       await sim.stop();
@@ -127,7 +179,15 @@ describe("Shopify's webhooks applied to the mirror", () => {
 
   it("records the units of a Shopify order once, however often it is delivered", async () => {
     const { shop, variant } = await seedShopWithEveryModel(prisma);
-    const order = { id: "5550001", created_at: "2026-11-22T09:00:00Z", line_items: [{ variant_id: "100", quantity: 2 }, { variant_id: "100", quantity: 1 }, { variant_id: null, quantity: 1 }] };
+    const order = {
+      id: "5550001",
+      created_at: "2026-11-22T09:00:00Z",
+      line_items: [
+        { variant_id: "100", quantity: 2 },
+        { variant_id: "100", quantity: 1 },
+        { variant_id: null, quantity: 1 },
+      ],
+    };
     await applyWebhookDelivery(await stored(shop.domain, "ORDERS_CREATE", order));
     await applyWebhookDelivery(await stored(shop.domain, "ORDERS_CREATE", order));
     const sales = await prisma.sale.findMany({ where: { shopId: shop.id, sourceKey: "shopify-order:5550001" } });

@@ -72,7 +72,10 @@ export async function applyInventoryItemUpdate(shopDomain: string, payload: Webh
   const shopId = await installedShopId(deps.prisma, shopDomain);
   if (!shopId) return;
   const itemId = exactId(payload);
-  const item = await deps.prisma.inventoryItem.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: itemId } }, select: { variant: { select: { shopifyId: true } } } });
+  const item = await deps.prisma.inventoryItem.findUnique({
+    where: { shopId_shopifyId: { shopId, shopifyId: itemId } },
+    select: { variant: { select: { shopifyId: true } } },
+  });
   if (!item) throw new NotMirroredYet(`inventory item ${itemId}`);
   // Only what the payload carries; the rest stays as mirrored.
   const { changedVariantIds } = await upsertInventoryItems(shopId, [
@@ -134,7 +137,10 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
   const productId = exactId(payload);
   const status = productStatusFrom(payload.status);
   if (status === "UNKNOWN") {
-    logger.warn({ shop: shopDomain, product: productId, status: payload.status }, "product status Anchorline does not know: mirrored as UNKNOWN, its listings held at 0");
+    logger.warn(
+      { shop: shopDomain, product: productId, status: payload.status },
+      "product status Anchorline does not know: mirrored as UNKNOWN, its listings held at 0",
+    );
   }
   const before = await deps.prisma.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: productId } }, select: { status: true } });
   await upsertProducts(shopId, [
@@ -144,7 +150,13 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
       handle: payload.handle,
       vendor: payload.vendor,
       productType: payload.product_type,
-      tags: payload.tags === undefined ? undefined : payload.tags.split(",").map((t) => t.trim()).filter(Boolean),
+      tags:
+        payload.tags === undefined
+          ? undefined
+          : payload.tags
+              .split(",")
+              .map((t) => t.trim())
+              .filter(Boolean),
       status,
       descriptionHtml: payload.body_html,
       shopifyUpdatedAt: payload.updated_at,
@@ -237,7 +249,13 @@ export async function recordShopifyOrder(shopDomain: string, payload: WebhookPay
   }
   const variants = await deps.prisma.variant.findMany({ where: { shopId, shopifyId: { in: [...quantities.keys()] } }, select: { id: true, shopifyId: true } });
   await deps.prisma.sale.createMany({
-    data: variants.map((v) => ({ shopId, variantId: v.id, quantity: quantities.get(v.shopifyId)!, soldAt: new Date(payload.created_at), sourceKey: `shopify-order:${orderId}` })),
+    data: variants.map((v) => ({
+      shopId,
+      variantId: v.id,
+      quantity: quantities.get(v.shopifyId)!,
+      soldAt: new Date(payload.created_at),
+      sourceKey: `shopify-order:${orderId}`,
+    })),
     skipDuplicates: true,
   });
 }

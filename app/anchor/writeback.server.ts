@@ -66,7 +66,10 @@ export interface AdjustmentResult {
 
 export async function adjustAnchorInventory(client: AdminClient, request: AdjustmentRequest, prisma: PrismaClient = defaultPrisma): Promise<AdjustmentResult> {
   const [variant, location] = await Promise.all([
-    prisma.variant.findFirstOrThrow({ where: { id: request.variantId, shopId: request.shopId }, select: { inventoryItem: { select: { id: true, shopifyId: true } } } }),
+    prisma.variant.findFirstOrThrow({
+      where: { id: request.variantId, shopId: request.shopId },
+      select: { inventoryItem: { select: { id: true, shopifyId: true } } },
+    }),
     prisma.location.findFirstOrThrow({ where: { id: request.locationId, shopId: request.shopId }, select: { id: true, shopifyId: true } }),
   ]);
   if (!variant.inventoryItem) throw new Error(`Variant ${request.variantId} has no inventory item to adjust`);
@@ -78,13 +81,18 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
     data: [{ shopId: request.shopId, sourceKey: request.sourceKey, variantId: request.variantId, locationId: request.locationId, delta: request.delta }],
     skipDuplicates: true,
   });
-  let adjustment = await prisma.inventoryAdjustment.findUniqueOrThrow({ where: { shopId_sourceKey: { shopId: request.shopId, sourceKey: request.sourceKey } } });
+  let adjustment = await prisma.inventoryAdjustment.findUniqueOrThrow({
+    where: { shopId_sourceKey: { shopId: request.shopId, sourceKey: request.sourceKey } },
+  });
   if (adjustment.state === "APPLIED") return { state: "APPLIED", quantityAfter: adjustment.quantityAfter, attempts: adjustment.attempt };
 
   const log = logger.child({ shopId: request.shopId, sourceKey: request.sourceKey });
   /** Records a failure unless another run of the same job applied it meanwhile: APPLIED is final. */
   const fail = async (message: string): Promise<AdjustmentResult> => {
-    const { count } = await prisma.inventoryAdjustment.updateMany({ where: { id: adjustment.id, state: { not: "APPLIED" } }, data: { state: "FAILED", message } });
+    const { count } = await prisma.inventoryAdjustment.updateMany({
+      where: { id: adjustment.id, state: { not: "APPLIED" } },
+      data: { state: "FAILED", message },
+    });
     if (count === 0) {
       const applied = await prisma.inventoryAdjustment.findUniqueOrThrow({ where: { id: adjustment.id } });
       return { state: "APPLIED", quantityAfter: applied.quantityAfter, attempts: applied.attempt };
@@ -93,7 +101,10 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
   };
   /** Drops the stored request so the next turn re-reads Shopify and sends a new key. */
   const retireKey = async () => {
-    await prisma.inventoryAdjustment.updateMany({ where: { id: adjustment.id, idempotencyKey: adjustment.idempotencyKey }, data: { expectedQuantity: null, idempotencyKey: null } });
+    await prisma.inventoryAdjustment.updateMany({
+      where: { id: adjustment.id, idempotencyKey: adjustment.idempotencyKey },
+      data: { expectedQuantity: null, idempotencyKey: null },
+    });
     adjustment = await prisma.inventoryAdjustment.findUniqueOrThrow({ where: { id: adjustment.id } });
   };
   let transientRetries = 0;
@@ -132,7 +143,10 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
     const { inventoryAdjustmentGroup, userErrors } = response.inventoryAdjustQuantities;
     if (inventoryAdjustmentGroup) {
       const after = inventoryAdjustmentGroup.changes.find((c) => c.name === "available")?.quantityAfterChange ?? adjustment.expectedQuantity! + request.delta;
-      await prisma.inventoryAdjustment.update({ where: { id: adjustment.id }, data: { state: "APPLIED", appliedAt: new Date(), quantityAfter: after, message: null } });
+      await prisma.inventoryAdjustment.update({
+        where: { id: adjustment.id },
+        data: { state: "APPLIED", appliedAt: new Date(), quantityAfter: after, message: null },
+      });
       // The mirror follows at once; Shopify's inventory_levels/update webhook confirms it later.
       await prisma.inventoryLevel.updateMany({ where: { inventoryItemId: variant.inventoryItem.id, locationId: location.id }, data: { available: after } });
       return { state: "APPLIED", quantityAfter: after, attempts: adjustment.attempt };

@@ -51,7 +51,15 @@ export interface ChannelModule {
 /** Every field required, trimmed, and named in the message the merchant sees. */
 export function credentialSchemaOf(fields: readonly CredentialField[]): z.ZodType<Record<string, string>> {
   return z.object(
-    Object.fromEntries(fields.map((f) => [f.name, z.string({ error: `${f.label} is required` }).trim().min(1, `${f.label} is required`)])),
+    Object.fromEntries(
+      fields.map((f) => [
+        f.name,
+        z
+          .string({ error: `${f.label} is required` })
+          .trim()
+          .min(1, `${f.label} is required`),
+      ]),
+    ),
   ) as unknown as z.ZodType<Record<string, string>>;
 }
 

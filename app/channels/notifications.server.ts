@@ -19,10 +19,7 @@ export function notificationKey(channelId: string): string {
 }
 
 export type NotificationOutcome =
-  | { status: "queued"; orders: number }
-  | { status: "ignored"; reason: string }
-  | { status: "unauthorized" }
-  | { status: "rejected"; reason: string };
+  { status: "queued"; orders: number } | { status: "ignored"; reason: string } | { status: "unauthorized" } | { status: "rejected"; reason: string };
 
 export async function receiveMarketplaceNotification(
   input: { channelId: string; key: string | null; rawBody: string },

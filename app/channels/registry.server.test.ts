@@ -52,7 +52,9 @@ describe("the connector registry", () => {
 
     // The old refresh token no longer works on TikTok's side: only the stored one can succeed.
     const refreshesBefore = sim.requests.filter((r) => r.path === "/api/v2/token/refresh").length;
-    await expect(connectorForChannel(stored).pushQuantities([{ channelSku: "S-MUG", externalId: "P-MUG", quantity: 3 }])).resolves.toEqual([{ channelSku: "S-MUG", status: "accepted" }]);
+    await expect(connectorForChannel(stored).pushQuantities([{ channelSku: "S-MUG", externalId: "P-MUG", quantity: 3 }])).resolves.toEqual([
+      { channelSku: "S-MUG", status: "accepted" },
+    ]);
     expect(sim.requests.filter((r) => r.path === "/api/v2/token/refresh").length).toBe(refreshesBefore);
   });
 
@@ -60,7 +62,10 @@ describe("the connector registry", () => {
     const channel = await tiktokChannel();
     const first = connectorForChannel(channel);
     expect(connectorForChannel({ ...channel })).toBe(first);
-    const reconnected = { ...channel, credentialsCiphertext: sealCredentials({ ...openCredentials(channel.credentialsCiphertext!, channel.shopId), accessToken: "TTP_new" }, channel.shopId) };
+    const reconnected = {
+      ...channel,
+      credentialsCiphertext: sealCredentials({ ...openCredentials(channel.credentialsCiphertext!, channel.shopId), accessToken: "TTP_new" }, channel.shopId),
+    };
     expect(connectorForChannel(reconnected)).not.toBe(first);
   });
 

@@ -60,10 +60,13 @@ describe("withRetry", () => {
 
   it("gives up after the last attempt with the marketplace's error", async () => {
     let calls = 0;
-    const failing = withRetry(async () => {
-      calls++;
-      throw new ChannelError("still down", { status: 503, retryable: true });
-    }, { ...noSleep, attempts: 4 });
+    const failing = withRetry(
+      async () => {
+        calls++;
+        throw new ChannelError("still down", { status: 503, retryable: true });
+      },
+      { ...noSleep, attempts: 4 },
+    );
     await expect(failing).rejects.toThrow("still down");
     expect(calls).toBe(4);
   });

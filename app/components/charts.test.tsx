@@ -8,8 +8,20 @@ describe("the overview's SVG charts", () => {
       <StackedBarChart
         title="Listings per channel by sync state"
         bars={[
-          { label: "Amazon US", segments: [{ label: "In sync", value: 3, color: "green" }, { label: "Failed", value: 1, color: "red" }] },
-          { label: "eBay US", segments: [{ label: "In sync", value: 0, color: "green" }, { label: "Failed", value: 0, color: "red" }] },
+          {
+            label: "Amazon US",
+            segments: [
+              { label: "In sync", value: 3, color: "green" },
+              { label: "Failed", value: 1, color: "red" },
+            ],
+          },
+          {
+            label: "eBay US",
+            segments: [
+              { label: "In sync", value: 0, color: "green" },
+              { label: "Failed", value: 0, color: "red" },
+            ],
+          },
         ]}
       />,
     );

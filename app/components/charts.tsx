@@ -73,7 +73,9 @@ export function LatencyChart({ title, rows, format }: { title: string; rows: Lat
   const plot = WIDTH - LABEL_WIDTH - 70;
   const rowHeight = 34;
   const height = rows.length * rowHeight + 28;
-  const description = rows.map((r) => (r.p50 === null || r.p95 === null ? `${r.label}: nothing pushed` : `${r.label}: median ${format(r.p50)}, 95th percentile ${format(r.p95)}`)).join("; ");
+  const description = rows
+    .map((r) => (r.p50 === null || r.p95 === null ? `${r.label}: nothing pushed` : `${r.label}: median ${format(r.p50)}, 95th percentile ${format(r.p95)}`))
+    .join("; ");
   return (
     <svg role="img" aria-labelledby={`${id}-t ${id}-d`} viewBox={`0 0 ${WIDTH} ${height}`} width="100%" style={{ maxWidth: WIDTH }}>
       <title id={`${id}-t`}>{title}</title>

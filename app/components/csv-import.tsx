@@ -81,7 +81,14 @@ export function CsvImportCard(props: {
                 CSV file to import
               </Text>
             </label>
-            <input id={fileId} type="file" name="file" accept=".csv,text/csv" aria-invalid={fileError ? true : undefined} aria-describedby={fileError ? `${fileId}Error` : undefined} />
+            <input
+              id={fileId}
+              type="file"
+              name="file"
+              accept=".csv,text/csv"
+              aria-invalid={fileError ? true : undefined}
+              aria-describedby={fileError ? `${fileId}Error` : undefined}
+            />
             {fileError ? <InlineError message={fileError} fieldID={fileId} /> : null}
             <InlineStack align="end">
               <Button submit loading={busy}>

@@ -23,7 +23,8 @@ function source(overrides: { product?: Partial<ContentSource["product"]>; varian
 }
 
 const defaults = contentSettings({});
-const longTitle = "Handmade Stoneware Coffee Mug with Speckled Reactive Glaze and Comfortable Large Handle for Tea Latte Cappuccino Hot Chocolate Microwave and Dishwasher Safe Kitchen Gift for Coffee Lovers Set of One Piece";
+const longTitle =
+  "Handmade Stoneware Coffee Mug with Speckled Reactive Glaze and Comfortable Large Handle for Tea Latte Cappuccino Hot Chocolate Microwave and Dishwasher Safe Kitchen Gift for Coffee Lovers Set of One Piece";
 
 describe("templates", () => {
   it("given a variant with an option, when the template joins vendor, title and option, then each is filled in", () => {
@@ -31,7 +32,9 @@ describe("templates", () => {
   });
 
   it("given the only variant of a product without options, when the template ends with ' – {{option1}}', then the dangling separator goes too", () => {
-    expect(renderTemplate("{{vendor}} {{title}} – {{option1}}", source({ variant: { option1: "Default Title", title: "Default Title" } }))).toBe("Acme Stoneware Mug");
+    expect(renderTemplate("{{vendor}} {{title}} – {{option1}}", source({ variant: { option1: "Default Title", title: "Default Title" } }))).toBe(
+      "Acme Stoneware Mug",
+    );
   });
 
   it("given a metafield list, when a template names it, then its items are joined; an unknown placeholder is reported", () => {
@@ -124,7 +127,9 @@ describe("content adapted per channel", () => {
   });
 
   it("given Walmart, when adapted, then it gets a title of at most 150 characters without its forbidden characters, paragraph HTML, key features, images and the brand, named as its item feed names them", () => {
-    const s = source({ product: { title: `Wow! ${longTitle}`, content: { images: [{ src: "https://cdn.example.com/a.jpg" }, { src: "https://cdn.example.com/b.jpg" }] } } });
+    const s = source({
+      product: { title: `Wow! ${longTitle}`, content: { images: [{ src: "https://cdn.example.com/a.jpg" }, { src: "https://cdn.example.com/b.jpg" }] } },
+    });
     const { desired } = adaptContent(contentRulesOf("WALMART"), defaults, s);
     const fields = desired!.fields;
     expect((fields.productName as string).startsWith("Acme Wow Handmade Stoneware")).toBe(true);
@@ -140,7 +145,9 @@ describe("content adapted per channel", () => {
   });
 
   it("given TikTok, when adapted, then the product's own title goes without variant options and the description keeps text markup but no <img>", () => {
-    const s = source({ product: { descriptionHtml: '<p>Hand <em>glazed</em>.</p><img src="https://cdn.shopify.com/x.jpg"><table><tr><td>Size</td></tr></table>' } });
+    const s = source({
+      product: { descriptionHtml: '<p>Hand <em>glazed</em>.</p><img src="https://cdn.shopify.com/x.jpg"><table><tr><td>Size</td></tr></table>' },
+    });
     const { desired, map } = adaptContent(contentRulesOf("TIKTOK"), defaults, s);
     expect(desired!.fields).toEqual({ title: "Stoneware Mug", description: "<p>Hand <em>glazed</em>.</p>Size" });
     expect(map.find((r) => r.field === "images")).toMatchObject({ synced: false, reason: "this channel's connector does not send this field" });
@@ -163,7 +170,9 @@ describe("the field map", () => {
   });
 
   it("lets Channel.settings turn a field off, or on where the connector carries it, and use its own template", () => {
-    const settings = contentSettings({ content: { fields: { title: false, subtitle: true, weight: true }, templates: { subtitle: "{{product_type}} by {{vendor}}" } } });
+    const settings = contentSettings({
+      content: { fields: { title: false, subtitle: true, weight: true }, templates: { subtitle: "{{product_type}} by {{vendor}}" } },
+    });
     const { desired, map } = adaptContent(contentRulesOf("EBAY"), settings, source());
     expect(desired!.fields).not.toHaveProperty("title");
     expect(desired!.fields.subtitle).toBe("Mug by Acme");
@@ -178,14 +187,22 @@ describe("the field map", () => {
 describe("validation", () => {
   it("reports every failing field with the channel's limit and source", () => {
     const rules = contentRulesOf("AMAZON");
-    const issues = validateContent(rules, { title: "x".repeat(201), description: "<p>hi</p>", bullets: Array(6).fill("ok") }, new Set(["title", "description", "bullets"]));
+    const issues = validateContent(
+      rules,
+      { title: "x".repeat(201), description: "<p>hi</p>", bullets: Array(6).fill("ok") },
+      new Set(["title", "description", "bullets"]),
+    );
     expect(issues.map((i) => i.field)).toEqual(["title", "description", "bullets"]);
     expect(issues[0].message).toContain("201 characters; at most 200");
     expect(issues[0].message).toContain("sellercentral");
   });
 
   it("rejects non-HTTPS and too-small images on eBay", () => {
-    const issues = validateContent(contentRulesOf("EBAY"), { images: [{ src: "http://x/a.jpg" }, { src: "https://x/b.jpg", width: 300, height: 200 }] }, new Set(["images"]));
+    const issues = validateContent(
+      contentRulesOf("EBAY"),
+      { images: [{ src: "http://x/a.jpg" }, { src: "https://x/b.jpg", width: 300, height: 200 }] },
+      new Set(["images"]),
+    );
     expect(issues.map((i) => i.message)).toEqual([expect.stringContaining("image 1 is not an HTTPS URL"), expect.stringContaining("image 2 is 300 px")]);
   });
 

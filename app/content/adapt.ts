@@ -35,7 +35,8 @@ export function contentSettings(channelSettings: unknown): ContentSettings {
   const fields: Partial<Record<ContentField, boolean>> = {};
   for (const [name, on] of Object.entries(value.fields ?? {})) if (isContentField(name)) fields[name] = on;
   const templates: Partial<Record<TemplateField, string>> = {};
-  for (const [name, template] of Object.entries(value.templates ?? {})) if ((TEMPLATE_FIELDS as readonly string[]).includes(name)) templates[name as TemplateField] = template;
+  for (const [name, template] of Object.entries(value.templates ?? {}))
+    if ((TEMPLATE_FIELDS as readonly string[]).includes(name)) templates[name as TemplateField] = template;
   return { fields, templates, bulletsMetafield: value.bulletsMetafield ?? DEFAULT_BULLETS_METAFIELD };
 }
 
@@ -106,12 +107,17 @@ export function contentOverrides(listingOverrides: unknown): ContentValues {
 
 /** Content values for the synced fields: templates, transforms, then the listing's own overrides. */
 export function adaptedValues(rules: ChannelContentRules, settings: ContentSettings, source: ContentSource, overrides: ContentValues = {}): ContentValues {
-  const synced = new Set(fieldMap(rules, settings).filter((r) => r.synced).map((r) => r.field));
+  const synced = new Set(
+    fieldMap(rules, settings)
+      .filter((r) => r.synced)
+      .map((r) => r.field),
+  );
   const values: ContentValues = {};
   if (synced.has("title") && rules.title) {
     values.title = truncateAtWord(withoutCharacters(renderTemplate(template(rules, settings, "title"), source), rules.title.forbidden), rules.title.max);
   }
-  if (synced.has("subtitle") && rules.subtitle) values.subtitle = truncateAtWord(renderTemplate(template(rules, settings, "subtitle"), source), rules.subtitle.max);
+  if (synced.has("subtitle") && rules.subtitle)
+    values.subtitle = truncateAtWord(renderTemplate(template(rules, settings, "subtitle"), source), rules.subtitle.max);
   if (synced.has("description")) {
     // The template renders text; {{description_html}} brings Shopify's HTML for channels that keep it.
     values.description = adaptDescription(rules, renderTemplate(template(rules, settings, "description"), source));

@@ -68,7 +68,11 @@ describe("listing content end to end", () => {
     const title = "Speckled Stoneware Travel Mug with Bamboo Lid and Silicone Sleeve for Coffee and Tea Lovers";
     rig.shopify.store.updateProduct(rig.domain, product.id, { title });
 
-    await eventually(() => rig.variants.every((v) => ebayTitle(v.channelSku.ebay) !== undefined && ebayTitle(v.channelSku.ebay)!.startsWith("Speckled")), 30_000, "eBay titles");
+    await eventually(
+      () => rig.variants.every((v) => ebayTitle(v.channelSku.ebay) !== undefined && ebayTitle(v.channelSku.ebay)!.startsWith("Speckled")),
+      30_000,
+      "eBay titles",
+    );
     await eventually(() => rig.variants.every((v) => amazonTitle(v.channelSku.amazon)?.includes("Speckled")), 30_000, "Amazon titles");
     await eventually(() => rig.variants.every((v) => walmartTitle(v.channelSku.walmart)?.includes("Speckled")), 30_000, "Walmart titles");
     await eventually(() => rig.variants.every((v) => tiktokTitle(v.externalId.tiktok!) === title), 30_000, "TikTok titles");
@@ -77,7 +81,10 @@ describe("listing content end to end", () => {
     for (const variant of rig.variants) {
       const record = rig.shopify.store.shop(rig.domain).variants[variant.index];
       // The simulated products/update gives option1/option2 from the variant title ("M / Red").
-      const options = record.title.split(" / ").filter((o) => o && o !== "Default Title").join(", ");
+      const options = record.title
+        .split(" / ")
+        .filter((o) => o && o !== "Default Title")
+        .join(", ");
       // Amazon: the brand first and the options after a dash, within 200 characters.
       expect(amazonTitle(variant.channelSku.amazon)).toBe(`${vendor} ${title}${options ? ` – ${options}` : ""}`);
       // eBay: cut to 80 characters at a word boundary.
@@ -102,14 +109,23 @@ describe("listing content end to end", () => {
 
   it("given TikTok's titles turned off, when a second edit changes the title, then only the title is pushed again, to the channels that sync it, and nothing else moves", async () => {
     const tiktok = await prisma.channel.findUniqueOrThrow({ where: { id: rig.channels.tiktok.id } });
-    await prisma.channel.update({ where: { id: tiktok.id }, data: { settings: { ...(tiktok.settings as Record<string, unknown>), content: { fields: { title: false } } } } });
+    await prisma.channel.update({
+      where: { id: tiktok.id },
+      data: { settings: { ...(tiktok.settings as Record<string, unknown>), content: { fields: { title: false } } } },
+    });
     const product = rig.shopify.store.shop(rig.domain).products[0];
     const tiktokBefore = tiktokTitle(rig.variants[0].externalId.tiktok!);
     const before = await prisma.listing.findMany({ where: { shopId: rig.shopId }, orderBy: { id: "asc" }, include: { channel: { select: { kind: true } } } });
     rig.shopify.store.updateProduct(rig.domain, product.id, { title: "Plain Mug" });
 
     await eventually(
-      () => rig.variants.every((v) => ebayTitle(v.channelSku.ebay)?.startsWith("Plain Mug") && amazonTitle(v.channelSku.amazon)?.includes("Plain Mug") && walmartTitle(v.channelSku.walmart)?.includes("Plain Mug")),
+      () =>
+        rig.variants.every(
+          (v) =>
+            ebayTitle(v.channelSku.ebay)?.startsWith("Plain Mug") &&
+            amazonTitle(v.channelSku.amazon)?.includes("Plain Mug") &&
+            walmartTitle(v.channelSku.walmart)?.includes("Plain Mug"),
+        ),
       30_000,
       "second titles",
     );

@@ -21,7 +21,8 @@ afterAll(() => redis.disconnect());
 /** Amazon, taking quantities and prices, and the content as told. */
 const amazon = (content: "accepted" | "rejected" = "accepted") =>
   new RecordingMarketplace(
-    (channelSku, push) => (push === "content" && content === "rejected" ? { channelSku, status: "rejected", message: "8541: item_name too promotional" } : accepts(channelSku, push)),
+    (channelSku, push) =>
+      push === "content" && content === "rejected" ? { channelSku, status: "rejected", message: "8541: item_name too promotional" } : accepts(channelSku, push),
     { kind: "amazon", maxBatch: 20 },
   );
 
@@ -85,7 +86,9 @@ describe("content recompute and push", () => {
     expect(result.rejected).toBe(1);
     const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
     expect([after.syncState, after.pushedQuantity]).toEqual(["IN_SYNC", 5]);
-    expect(readDesiredContent(after.desiredContent)!.issues).toEqual([{ field: "channel", severity: "error", message: "refused by the channel: 8541: item_name too promotional" }]);
+    expect(readDesiredContent(after.desiredContent)!.issues).toEqual([
+      { field: "channel", severity: "error", message: "refused by the channel: 8541: item_name too promotional" },
+    ]);
     expect(readPushedContent(after.pushedContent).fields).toEqual({ title: "Acme Kettle" });
     // Not sent again while the content is unchanged.
     const again = amazon();
@@ -106,7 +109,13 @@ describe("content recompute and push", () => {
 
   it("given a products/update payload with images, they are kept in the mirror for the channels that take images", async () => {
     const { shop } = await syncedListing();
-    await applyProductContentChange(prisma, shop.id, "10", { images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }, { alt: "no src" }] }, { contentRules: contentRulesOf, requestFlush: async () => {} });
+    await applyProductContentChange(
+      prisma,
+      shop.id,
+      "10",
+      { images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }, { alt: "no src" }] },
+      { contentRules: contentRulesOf, requestFlush: async () => {} },
+    );
     const product = await prisma.product.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } } });
     expect(product.content).toEqual({ images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }] });
   });
@@ -120,18 +129,40 @@ describe("the first push to a newly linked listing", () => {
       where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } },
       data: { descriptionHtml: "<p>Shopify's words.</p><p>Boils fast.</p>", content: { images: [{ src: "https://cdn.example.com/kettle.jpg" }] } },
     });
-    const own = { productName: "Walmart Kettle", shortDescription: "Walmart's own words", keyFeatures: ["Walmart's own bullet"], mainImageUrl: "https://i5.walmartimages.com/own.jpg", brand: "House" };
+    const own = {
+      productName: "Walmart Kettle",
+      shortDescription: "Walmart's own words",
+      keyFeatures: ["Walmart's own bullet"],
+      mainImageUrl: "https://i5.walmartimages.com/own.jpg",
+      brand: "House",
+    };
     const credentials = { clientId: `wm-${shop.id}`, clientSecret: "s" };
-    const sim = await startWalmartSimulator({ accounts: [{ ...credentials, listings: [{ sku: "WM-KET-RED", quantity: 1, priceCents: 4999, productType: "Kettles", content: own }] }], feedDelayMs: 5 });
+    const sim = await startWalmartSimulator({
+      accounts: [{ ...credentials, listings: [{ sku: "WM-KET-RED", quantity: 1, priceCents: 4999, productType: "Kettles", content: own }] }],
+      feedDelayMs: 5,
+    });
     try {
       const walmart = await prisma.channel.create({
-        data: { shopId: shop.id, kind: "WALMART", accountId: credentials.clientId, name: "Walmart", priority: 3, settings: { content: { fields: { title: true, description: false, bullets: false, images: false, brand: false } } } },
+        data: {
+          shopId: shop.id,
+          kind: "WALMART",
+          accountId: credentials.clientId,
+          name: "Walmart",
+          priority: 3,
+          settings: { content: { fields: { title: true, description: false, bullets: false, images: false, brand: false } } },
+        },
       });
       const flushes: string[] = [];
-      const linked = await linkListings(shop.domain, walmart.id, [{ sku: "KET-RED", channelSku: "WM-KET-RED" }], "merchant", { prisma, requestFlush: async (id) => void flushes.push(id) });
+      const linked = await linkListings(shop.domain, walmart.id, [{ sku: "KET-RED", channelSku: "WM-KET-RED" }], "merchant", {
+        prisma,
+        requestFlush: async (id) => void flushes.push(id),
+      });
       expect([linked, flushes]).toEqual([{ ok: true, linked: 1 }, [walmart.id]]);
 
-      const connector = createWalmartConnector({ accountId: credentials.clientId, credentials, endpoints: { api: sim.url } }, { feedPolling: { intervalMs: 5, timeoutMs: 3000 } });
+      const connector = createWalmartConnector(
+        { accountId: credentials.clientId, credentials, endpoints: { api: sim.url } },
+        { feedPolling: { intervalMs: 5, timeoutMs: 3000 } },
+      );
       const result = await flushChannelAccount(walmart.id, { prisma, limiter, connectorFor: () => connector });
 
       expect(result.accepted).toBe(1);

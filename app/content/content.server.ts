@@ -71,7 +71,11 @@ function unchanged(stored: DesiredContent | null, next: DesiredContent | null): 
  * it is when written: deciding it on the first read once put back IN_SYNC over a quantity the
  * recompute had made PENDING meanwhile, and that quantity was never pushed.
  */
-async function writeDesiredContent(prisma: PrismaClient, listing: ListingWithSource, desired: DesiredContent | null): Promise<{ written: boolean; pending: boolean }> {
+async function writeDesiredContent(
+  prisma: PrismaClient,
+  listing: ListingWithSource,
+  desired: DesiredContent | null,
+): Promise<{ written: boolean; pending: boolean }> {
   const pending = contentToPush(desired, listing.pushedContent) !== null;
   let current: { desiredVersion: number; syncState: ListingWithSource["syncState"] } | null = listing;
   for (let attempt = 0; attempt < 3 && current; attempt++) {
@@ -120,7 +124,12 @@ export async function recomputeContent(
     cursor = listings[listings.length - 1].id;
     for (const listing of listings) {
       result.examined++;
-      const { desired } = adaptContent(deps.contentRules(listing.channel.kind), contentSettings(listing.channel.settings), sourceOf(listing.variant), contentOverrides(listing.overrides));
+      const { desired } = adaptContent(
+        deps.contentRules(listing.channel.kind),
+        contentSettings(listing.channel.settings),
+        sourceOf(listing.variant),
+        contentOverrides(listing.overrides),
+      );
       if (unchanged(readDesiredContent(listing.desiredContent), desired)) continue;
       const { written, pending } = await writeDesiredContent(prisma, listing, desired);
       if (written) result.changed++;
@@ -145,7 +154,11 @@ export function imagesFromProductPayload(payload: { images?: unknown }): Product
   if (!Array.isArray(payload.images)) return undefined;
   return (payload.images as RestImage[])
     .filter((i) => typeof i?.src === "string")
-    .map((i) => ({ src: i.src as string, ...(typeof i.width === "number" ? { width: i.width } : {}), ...(typeof i.height === "number" ? { height: i.height } : {}) }));
+    .map((i) => ({
+      src: i.src as string,
+      ...(typeof i.width === "number" ? { width: i.width } : {}),
+      ...(typeof i.height === "number" ? { height: i.height } : {}),
+    }));
 }
 
 /**
@@ -160,7 +173,10 @@ export async function applyProductContentChange(
   payload: { images?: unknown },
   deps: ContentRecomputeDeps,
 ): Promise<ContentRecomputeResult> {
-  const product = await prisma.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: productShopifyId } }, select: { id: true, content: true } });
+  const product = await prisma.product.findUnique({
+    where: { shopId_shopifyId: { shopId, shopifyId: productShopifyId } },
+    select: { id: true, content: true },
+  });
   if (!product) return { examined: 0, changed: 0, channelIds: [] };
   const images = imagesFromProductPayload(payload);
   const content = productContentOf(product.content);

@@ -56,7 +56,10 @@ export async function productContentPreview(shopDomain: string, productId: strin
     include: { variants: { orderBy: { shopifyId: "asc" }, include: { product: true, listings: true } } },
   });
   if (!product) throw new NotFoundForShop("Product");
-  const channels = await prisma.channel.findMany({ where: { shopId, status: { not: "DISCONNECTED" }, kind: { not: "SHOPIFY" } }, orderBy: { priority: "asc" } });
+  const channels = await prisma.channel.findMany({
+    where: { shopId, status: { not: "DISCONNECTED" }, kind: { not: "SHOPIFY" } },
+    orderBy: { priority: "asc" },
+  });
   const previews: ChannelPreview[] = channels.map((channel) => {
     const settings = contentSettings(channel.settings);
     const rules = contentRules(channel.kind);
@@ -72,7 +75,13 @@ export async function productContentPreview(shopDomain: string, productId: strin
         variantId: variant.id,
         title: variant.title,
         sku: variant.sku,
-        listing: listing ? { channelSku: listing.channelSku, syncState: listing.syncState, pendingFields: Object.keys(contentToPush(listing.desiredContent, listing.pushedContent) ?? {}) } : null,
+        listing: listing
+          ? {
+              channelSku: listing.channelSku,
+              syncState: listing.syncState,
+              pendingFields: Object.keys(contentToPush(listing.desiredContent, listing.pushedContent) ?? {}),
+            }
+          : null,
         fields: desired?.fields ?? {},
         issues: [...issues, ...refused],
         blocked: [...issues, ...refused].some((i) => i.severity === "error"),
@@ -94,7 +103,10 @@ export async function productContentPreview(shopDomain: string, productId: strin
 const templateText = z
   .string()
   .max(2000, "A template can be at most 2,000 characters")
-  .refine((t) => unknownPlaceholders(t).length === 0, { message: "Unknown placeholder: use title, vendor, product_type, handle, tags, description, description_html, sku, barcode, variant_title, option1-3, options or metafields.namespace.key" });
+  .refine((t) => unknownPlaceholders(t).length === 0, {
+    message:
+      "Unknown placeholder: use title, vendor, product_type, handle, tags, description, description_html, sku, barcode, variant_title, option1-3, options or metafields.namespace.key",
+  });
 
 export const ContentSettingsInput = z.object({
   channelId: z.string().min(1),
@@ -110,19 +122,35 @@ export type ContentSettingsForm = z.infer<typeof ContentSettingsInput>;
  * Saves a channel's templates and synced fields (Channel.settings.content), records who did it,
  * and recomputes the content of the channel's listings: what changed is pushed.
  */
-export async function saveChannelContentSettings(shopDomain: string, input: ContentSettingsForm, actor: string, deps: ContentRecomputeDeps, prisma: PrismaClient = defaultPrisma) {
+export async function saveChannelContentSettings(
+  shopDomain: string,
+  input: ContentSettingsForm,
+  actor: string,
+  deps: ContentRecomputeDeps,
+  prisma: PrismaClient = defaultPrisma,
+) {
   const shopId = await shopIdOf(prisma, shopDomain);
   // Scoped by shop: another shop's channel id is "not found", never updated.
   const channel = await prisma.channel.findFirst({ where: { id: input.channelId, shopId } });
   if (!channel) throw new NotFoundForShop("Channel");
   const synced = new Set(input.syncedFields);
-  const settings = (channel.settings && typeof channel.settings === "object" && !Array.isArray(channel.settings) ? channel.settings : {}) as Record<string, unknown>;
+  const settings = (channel.settings && typeof channel.settings === "object" && !Array.isArray(channel.settings) ? channel.settings : {}) as Record<
+    string,
+    unknown
+  >;
   const content = {
     ...contentSettings(settings),
     fields: Object.fromEntries(CONTENT_FIELDS.map((f) => [f, synced.has(f)])),
     templates: { title: input.title, description: input.description, ...(input.subtitle !== undefined ? { subtitle: input.subtitle } : {}) },
   };
   await prisma.channel.update({ where: { id: channel.id }, data: { settings: { ...settings, content } as Prisma.InputJsonValue } });
-  await recordAudit(prisma, { shopId, actor, action: "channel.content_settings_changed", subjectType: "channel", subjectId: channel.id, details: { fields: content.fields, templates: content.templates } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "channel.content_settings_changed",
+    subjectType: "channel",
+    subjectId: channel.id,
+    details: { fields: content.fields, templates: content.templates },
+  });
   return recomputeContent(prisma, shopId, { channelIds: [channel.id] }, deps);
 }

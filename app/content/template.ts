@@ -90,7 +90,22 @@ export function placeholderValue(name: string, source: ContentSource): string {
 }
 
 const PLACEHOLDER = /\{\{\s*([a-z0-9_.-]+)\s*\}\}/gi;
-export const KNOWN_PLACEHOLDERS = ["title", "vendor", "product_type", "handle", "tags", "description", "description_html", "sku", "barcode", "variant_title", "option1", "option2", "option3", "options"];
+export const KNOWN_PLACEHOLDERS = [
+  "title",
+  "vendor",
+  "product_type",
+  "handle",
+  "tags",
+  "description",
+  "description_html",
+  "sku",
+  "barcode",
+  "variant_title",
+  "option1",
+  "option2",
+  "option3",
+  "options",
+];
 
 /** Placeholder names a template uses that no product can fill (a typo the merchant should see). */
 export function unknownPlaceholders(template: string): string[] {

@@ -34,7 +34,12 @@ function checkText(field: ContentField, value: string | undefined, rule: TextRul
   }
   if (length(value) > rule.max) issues.push({ field, severity: "error", message: `${length(value)} characters; at most ${rule.max} allowed (${rule.source})` });
   const forbidden = (rule.forbidden ?? []).filter((c) => value.includes(c));
-  if (forbidden.length > 0) issues.push({ field, severity: "error", message: `contains ${forbidden.map((c) => `"${c}"`).join(", ")}, which the channel does not allow (${rule.source})` });
+  if (forbidden.length > 0)
+    issues.push({
+      field,
+      severity: "error",
+      message: `contains ${forbidden.map((c) => `"${c}"`).join(", ")}, which the channel does not allow (${rule.source})`,
+    });
 }
 
 /** Every problem of `values` on a channel with `rules`, for the fields present in `synced`. */
@@ -51,22 +56,35 @@ export function validateContent(rules: ChannelContentRules, values: ContentValue
   }
   if (synced.has("bullets") && rules.bullets && values.bullets) {
     const { maxCount, maxLength, source } = rules.bullets;
-    if (values.bullets.length > maxCount) issues.push({ field: "bullets", severity: "error", message: `${values.bullets.length} bullet points; at most ${maxCount} allowed (${source})` });
+    if (values.bullets.length > maxCount)
+      issues.push({ field: "bullets", severity: "error", message: `${values.bullets.length} bullet points; at most ${maxCount} allowed (${source})` });
     values.bullets.forEach((bullet, i) => {
-      if (length(bullet) > maxLength) issues.push({ field: "bullets", severity: "error", message: `bullet ${i + 1} is ${length(bullet)} characters; at most ${maxLength} allowed (${source})` });
+      if (length(bullet) > maxLength)
+        issues.push({
+          field: "bullets",
+          severity: "error",
+          message: `bullet ${i + 1} is ${length(bullet)} characters; at most ${maxLength} allowed (${source})`,
+        });
       if (/<[a-z/][^>]*>/i.test(bullet)) issues.push({ field: "bullets", severity: "error", message: `bullet ${i + 1} contains HTML (${source})` });
     });
   }
   if (synced.has("images") && rules.images) {
     const { minCount, maxCount, httpsOnly, minLongestSidePx, source } = rules.images;
     const images = values.images ?? [];
-    if (images.length < minCount) issues.push({ field: "images", severity: "error", message: `${images.length} images; at least ${minCount} required (${source})` });
-    if (images.length > maxCount) issues.push({ field: "images", severity: "error", message: `${images.length} images; at most ${maxCount} allowed (${source})` });
+    if (images.length < minCount)
+      issues.push({ field: "images", severity: "error", message: `${images.length} images; at least ${minCount} required (${source})` });
+    if (images.length > maxCount)
+      issues.push({ field: "images", severity: "error", message: `${images.length} images; at most ${maxCount} allowed (${source})` });
     images.forEach((image, i) => {
-      if (httpsOnly && !/^https:\/\//i.test(image.src)) issues.push({ field: "images", severity: "error", message: `image ${i + 1} is not an HTTPS URL (${source})` });
+      if (httpsOnly && !/^https:\/\//i.test(image.src))
+        issues.push({ field: "images", severity: "error", message: `image ${i + 1} is not an HTTPS URL (${source})` });
       const longest = Math.max(image.width ?? 0, image.height ?? 0);
       if (minLongestSidePx && longest > 0 && longest < minLongestSidePx) {
-        issues.push({ field: "images", severity: "error", message: `image ${i + 1} is ${longest} px on its longest side; at least ${minLongestSidePx} px required` });
+        issues.push({
+          field: "images",
+          severity: "error",
+          message: `image ${i + 1} is ${longest} px on its longest side; at least ${minLongestSidePx} px required`,
+        });
       }
     });
   }
@@ -77,7 +95,11 @@ export function validateContent(rules: ChannelContentRules, values: ContentValue
     } else if (!gtinCheckDigitValid(gtin)) {
       issues.push({ field: "gtin", severity: "error", message: `"${gtin}" is not a valid GTIN (8, 12, 13 or 14 digits with a correct check digit)` });
     } else if (!rules.gtin.fieldByLength[gtin.length]) {
-      issues.push({ field: "gtin", severity: "error", message: `a ${gtin.length}-digit GTIN has no field on this channel (takes ${Object.keys(rules.gtin.fieldByLength).join(" or ")} digits; ${rules.gtin.source})` });
+      issues.push({
+        field: "gtin",
+        severity: "error",
+        message: `a ${gtin.length}-digit GTIN has no field on this channel (takes ${Object.keys(rules.gtin.fieldByLength).join(" or ")} digits; ${rules.gtin.source})`,
+      });
     }
   }
   return issues;

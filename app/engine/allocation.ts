@@ -40,11 +40,7 @@ const fixedStep = stepKind("allocation.fixed", ["rule", "units", "afterReserve"]
   const limited = result < Number(i.units) ? `, limited to the ${units(result)} not reserved` : "";
   return `Fixed count of ${units(i.units)} replaces the computed figure (buffer not applied)${limited}`;
 });
-const tieStep = stepKind(
-  "allocation.tie",
-  ["rules"],
-  (i) => `${formatNumber(i.rules)} artificial counts at the same level: the smallest applies`,
-);
+const tieStep = stepKind("allocation.tie", ["rules"], (i) => `${formatNumber(i.rules)} artificial counts at the same level: the smallest applies`);
 
 function vendorLevel(levels: readonly StockLevel[], locationId: string): StockLevel | null {
   for (let i = 0; i < levels.length; i++) if (levels[i].location.id === locationId) return levels[i];
@@ -55,13 +51,7 @@ function vendorLevel(levels: readonly StockLevel[], locationId: string): StockLe
  * What one artificial count lists, from the figures of `AllocationInput` (passed one by one so the
  * hot path builds no input object per listing).
  */
-export function allocatedQuantity(
-  rule: AllocationRule,
-  pool: number,
-  afterReserve: number,
-  computed: number,
-  levels: readonly StockLevel[],
-): number {
+export function allocatedQuantity(rule: AllocationRule, pool: number, afterReserve: number, computed: number, levels: readonly StockLevel[]): number {
   switch (rule.kind) {
     case "cap":
       return Math.min(computed, Math.max(0, rule.units));

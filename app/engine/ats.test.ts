@@ -68,34 +68,26 @@ describe("artificial counts", () => {
   });
 
   it("lists at most a share of the pool, rounded down", () => {
-    const result = availableToSell(
-      aListing({ levels: [stockAt(45)], allocationRules: [rule({ kind: "poolShare", percentBps: 3_000 })] }),
-    );
+    const result = availableToSell(aListing({ levels: [stockAt(45)], allocationRules: [rule({ kind: "poolShare", percentBps: 3_000 })] }));
     // 30% of 45 = 13.5 → 13.
     expect(result.quantity).toBe(13);
   });
 
   it("lists at most a share of one vendor location's reported quantity", () => {
     const levels = [stockAt(40), stockAt(9, { id: "vendor", name: "Acme Supply", isDropShip: true, vendorShareBps: 10_000 })];
-    const result = availableToSell(
-      aListing({ levels, allocationRules: [rule({ kind: "vendorShare", percentBps: 5_000, locationId: "vendor" })] }),
-    );
+    const result = availableToSell(aListing({ levels, allocationRules: [rule({ kind: "vendorShare", percentBps: 5_000, locationId: "vendor" })] }));
     expect(result.quantity).toBe(4);
   });
 
   it("lists a fixed number in place of the buffered figure", () => {
-    const result = availableToSell(
-      aListing({ bufferRules: [buffer5], levels: [stockAt(8)], allocationRules: [rule({ kind: "fixed", units: 6 })] }),
-    );
+    const result = availableToSell(aListing({ bufferRules: [buffer5], levels: [stockAt(8)], allocationRules: [rule({ kind: "fixed", units: 6 })] }));
     // Buffered figure would be 3; the fixed count replaces it.
     expect(result.quantity).toBe(6);
   });
 
   it("never lists a fixed number beyond the stock left after reserves", () => {
     const promotion = aPromotion({ reserveUnits: 5 });
-    const result = availableToSell(
-      aListing({ levels: [stockAt(8)], promotions: [promotion], allocationRules: [rule({ kind: "fixed", units: 6 })] }),
-    );
+    const result = availableToSell(aListing({ levels: [stockAt(8)], promotions: [promotion], allocationRules: [rule({ kind: "fixed", units: 6 })] }));
     expect(result.quantity).toBe(3);
   });
 
@@ -154,7 +146,13 @@ describe("holds", () => {
 
 describe("the product's status in Shopify", () => {
   const withStatus = (productStatus: ProductStatus, overrides: Partial<ListingContext> = {}) =>
-    availableToSell(aListing({ variant: aVariant({ productStatus }), bufferRules: [{ id: "b", channelId: null, scope: "channel", scopeValue: null, kind: "fixed", units: 6 }], ...overrides }));
+    availableToSell(
+      aListing({
+        variant: aVariant({ productStatus }),
+        bufferRules: [{ id: "b", channelId: null, scope: "channel", scopeValue: null, kind: "fixed", units: 6 }],
+        ...overrides,
+      }),
+    );
 
   it("given an UNLISTED product (active, reachable only by direct link), when its variant is computed, then it is offered exactly as an active one", () => {
     const unlisted = withStatus("unlisted");

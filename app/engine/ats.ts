@@ -18,11 +18,7 @@ const untrackedStep = stepKind(
   (i, _effect, result) => `Inventory not tracked: ${i.channel} lists its untracked quantity of ${units(result)}`,
 );
 const clampZeroStep = stepKind("clamp.zero", [], () => "Never listed below 0");
-const holdStep = stepKind(
-  "hold.release",
-  ["releaseAt"],
-  (i) => `On hold until its release on ${String(i.releaseAt).slice(0, 10)}: listed at 0`,
-);
+const holdStep = stepKind("hold.release", ["releaseAt"], (i) => `On hold until its release on ${String(i.releaseAt).slice(0, 10)}: listed at 0`);
 const notForSaleStep = stepKind("hold.productStatus", ["status"], (i) =>
   i.status === "unknown"
     ? "The product's status in Shopify is one Anchorline does not know yet: listed at 0"
@@ -67,17 +63,7 @@ export function availableToSell(context: ListingContext): AvailableToSell {
   if (variant.tracked) {
     pool = poolInto(steps, channel, context.levels);
     if (context.promotions.length > 0) reserve = reserveInto(steps, channel.id, context.promotions, context.now, pool);
-    buffer = bufferInto(
-      steps,
-      context.bufferRules,
-      channel.id,
-      context,
-      channel,
-      pool,
-      context.velocityPerDay,
-      variant.discontinued,
-      pool - reserve,
-    );
+    buffer = bufferInto(steps, context.bufferRules, channel.id, context, channel, pool, context.velocityPerDay, variant.discontinued, pool - reserve);
   } else {
     // Untracked stock has no count to protect, so reserves, buffers and throttling have nothing
     // to act on; only the merchant's artificial counts and holds still apply.

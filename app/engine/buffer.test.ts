@@ -44,15 +44,11 @@ describe("buffers", () => {
       const result = availableToSell(aListing({ bufferRules: [rule], velocityPerDay: 3 }));
       expect(result.buffer).toBe(15);
       expect(result.quantity).toBe(35);
-      expect(result.explanation.find((s) => s.rule === "buffer.velocity")?.text).toBe(
-        "Amazon buffer 1.5 × (3/day × 2 days + 4) = 15 units",
-      );
+      expect(result.explanation.find((s) => s.rule === "buffer.velocity")?.text).toBe("Amazon buffer 1.5 × (3/day × 2 days + 4) = 15 units");
     });
 
     it("uses the kind's default multiplier when the channel has none set", () => {
-      const result = availableToSell(
-        aListing({ bufferRules: [rule], velocityPerDay: 3, channel: aChannel("ebay", { riskMultiplier: null }) }),
-      );
+      const result = availableToSell(aListing({ bufferRules: [rule], velocityPerDay: 3, channel: aChannel("ebay", { riskMultiplier: null }) }));
       // eBay default 1.2 × 10 = 12.
       expect(result.buffer).toBe(12);
     });
@@ -63,9 +59,7 @@ describe("buffers", () => {
     });
 
     it("rounds a fractional buffer up, but not floating-point noise", () => {
-      const noisy = availableToSell(
-        aListing({ bufferRules: [{ ...rule, leadTimeDays: 3, safetyStock: 0.3, riskMultiplier: 10 }], velocityPerDay: 0.1 }),
-      );
+      const noisy = availableToSell(aListing({ bufferRules: [{ ...rule, leadTimeDays: 3, safetyStock: 0.3, riskMultiplier: 10 }], velocityPerDay: 0.1 }));
       // (0.1 × 3 + 0.3) × 10 = 6 exactly for a merchant, 6.000000000000001 in doubles.
       expect(noisy.buffer).toBe(6);
       const fractional = availableToSell(aListing({ bufferRules: [rule], velocityPerDay: 2.5 }));
@@ -117,9 +111,7 @@ describe("buffers", () => {
   });
 
   it("gives a discontinued variant no buffer so it sells down to zero", () => {
-    const result = availableToSell(
-      aListing({ bufferRules: [channelDefault(20)], variant: aVariant({ discontinued: true }), levels: [] }),
-    );
+    const result = availableToSell(aListing({ bufferRules: [channelDefault(20)], variant: aVariant({ discontinued: true }), levels: [] }));
     expect(result.buffer).toBe(0);
     const withStock = availableToSell(aListing({ bufferRules: [channelDefault(20)], variant: aVariant({ discontinued: true }) }));
     expect(withStock.quantity).toBe(50);
@@ -158,8 +150,12 @@ describe("buffers, for any figures", () => {
           lead: f.lead + (which === 1 ? more : 0),
           safety: f.safety + (which === 2 ? Math.ceil(more) : 0),
         };
-        const base = availableToSell(aListing({ levels: [stockAt(f.stock)], velocityPerDay: f.velocity, bufferRules: [velocityRule(f.lead, f.safety, f.risk)] }));
-        const grown = availableToSell(aListing({ levels: [stockAt(f.stock)], velocityPerDay: bigger.velocity, bufferRules: [velocityRule(bigger.lead, bigger.safety, f.risk)] }));
+        const base = availableToSell(
+          aListing({ levels: [stockAt(f.stock)], velocityPerDay: f.velocity, bufferRules: [velocityRule(f.lead, f.safety, f.risk)] }),
+        );
+        const grown = availableToSell(
+          aListing({ levels: [stockAt(f.stock)], velocityPerDay: bigger.velocity, bufferRules: [velocityRule(bigger.lead, bigger.safety, f.risk)] }),
+        );
         expect(grown.buffer).toBeGreaterThanOrEqual(base.buffer);
         expect(grown.quantity).toBeLessThanOrEqual(base.quantity);
       }),

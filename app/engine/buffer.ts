@@ -26,23 +26,15 @@ const percentStep = stepKind(
   ["rule", "percentBps", "pool", "channel"],
   (i, effect) => `${i.channel} buffer ${percent(i.percentBps)} of ${units(i.pool)}, rounded up: -${units(-effect)}`,
 );
-const velocityStep = stepKind(
-  "buffer.velocity",
-  ["rule", "velocityPerDay", "leadTimeDays", "safetyStock", "riskMultiplier", "channel"],
-  (i, effect) => {
-    const held = -effect;
-    const exact = (Number(i.velocityPerDay) * Number(i.leadTimeDays) + Number(i.safetyStock)) * Number(i.riskMultiplier);
-    const rounding = Math.abs(exact - held) < 1e-9 ? "" : ", rounded up";
-    return `${i.channel} buffer ${formatNumber(i.riskMultiplier)} × (${formatNumber(i.velocityPerDay)}/day × ${formatNumber(i.leadTimeDays)} days + ${formatNumber(i.safetyStock)})${rounding} = ${units(held)}`;
-  },
-);
+const velocityStep = stepKind("buffer.velocity", ["rule", "velocityPerDay", "leadTimeDays", "safetyStock", "riskMultiplier", "channel"], (i, effect) => {
+  const held = -effect;
+  const exact = (Number(i.velocityPerDay) * Number(i.leadTimeDays) + Number(i.safetyStock)) * Number(i.riskMultiplier);
+  const rounding = Math.abs(exact - held) < 1e-9 ? "" : ", rounded up";
+  return `${i.channel} buffer ${formatNumber(i.riskMultiplier)} × (${formatNumber(i.velocityPerDay)}/day × ${formatNumber(i.leadTimeDays)} days + ${formatNumber(i.safetyStock)})${rounding} = ${units(held)}`;
+});
 const discontinuedStep = stepKind("buffer.discontinued", [], () => "Discontinued: no buffer, sells down to zero");
 const noBufferStep = stepKind("buffer.none", ["channel"], (i) => `No buffer rule for ${i.channel}`);
-const tieStep = stepKind(
-  "buffer.tie",
-  ["rules"],
-  (i) => `${formatNumber(i.rules)} buffer rules at the same level: the largest applies`,
-);
+const tieStep = stepKind("buffer.tie", ["rules"], (i) => `${formatNumber(i.rules)} buffer rules at the same level: the largest applies`);
 
 /** The units one rule holds back. */
 export function bufferUnits(rule: BufferRule, channel: Channel, pool: number, velocityPerDay: number): number {
@@ -66,14 +58,7 @@ function velocityBufferExact(rule: BufferRule & { kind: "velocity" }, channel: C
   return (Math.max(0, velocityPerDay) * rule.leadTimeDays + rule.safetyStock) * riskOf(rule, channel);
 }
 
-function bufferStep(
-  rule: BufferRule,
-  held: number,
-  channel: Channel,
-  pool: number,
-  velocityPerDay: number,
-  runningTotal: number,
-): ExplanationStep {
+function bufferStep(rule: BufferRule, held: number, channel: Channel, pool: number, velocityPerDay: number, runningTotal: number): ExplanationStep {
   const after = runningTotal - held;
   const name = channel.name;
   switch (rule.kind) {
@@ -82,16 +67,7 @@ function bufferStep(
     case "percent":
       return percentStep(-held, after, rule.id, rule.percentBps, pool, name);
     case "velocity":
-      return velocityStep(
-        -held,
-        after,
-        rule.id,
-        Math.max(0, velocityPerDay),
-        rule.leadTimeDays,
-        rule.safetyStock,
-        riskOf(rule, channel),
-        name,
-      );
+      return velocityStep(-held, after, rule.id, Math.max(0, velocityPerDay), rule.leadTimeDays, rule.safetyStock, riskOf(rule, channel), name);
   }
 }
 
@@ -103,7 +79,17 @@ function bufferStep(
 export function bufferFor(input: BufferInput): Buffer {
   const steps: ExplanationStep[] = [];
   const { target } = input;
-  const held = bufferInto(steps, input.rules, target.channelId, target, input.channel, input.pool, input.velocityPerDay, input.discontinued, input.runningTotal);
+  const held = bufferInto(
+    steps,
+    input.rules,
+    target.channelId,
+    target,
+    input.channel,
+    input.pool,
+    input.velocityPerDay,
+    input.discontinued,
+    input.runningTotal,
+  );
   return { units: held, steps };
 }
 

@@ -41,7 +41,12 @@ describe("bundles and kits", () => {
 
   it("given any components, when computed, then the kit never needs more of a component than that component can sell", () => {
     const components = fc.array(
-      fc.record({ variantId: fc.string(), name: fc.string(), availableToSell: fc.integer({ min: -10, max: 500 }), unitsPerBundle: fc.integer({ min: 1, max: 12 }) }),
+      fc.record({
+        variantId: fc.string(),
+        name: fc.string(),
+        availableToSell: fc.integer({ min: -10, max: 500 }),
+        unitsPerBundle: fc.integer({ min: 1, max: 12 }),
+      }),
       { minLength: 1, maxLength: 6 },
     );
     fc.assert(
@@ -110,10 +115,13 @@ describe("a bundle listing through desiredListing", () => {
 
   it("given any stock, buffers and artificial counts, when a kit is listed, then it never offers more kits than any component's own available-to-sell allows", () => {
     const arbitraryKit = fc.record({
-      stocks: fc.array(fc.record({ available: fc.integer({ min: -5, max: 80 }), units: fc.integer({ min: 1, max: 4 }), buffer: fc.integer({ min: 0, max: 10 }) }), {
-        minLength: 1,
-        maxLength: 4,
-      }),
+      stocks: fc.array(
+        fc.record({ available: fc.integer({ min: -5, max: 80 }), units: fc.integer({ min: 1, max: 4 }), buffer: fc.integer({ min: 0, max: 10 }) }),
+        {
+          minLength: 1,
+          maxLength: 4,
+        },
+      ),
       fixed: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
     });
     fc.assert(
@@ -124,8 +132,16 @@ describe("a bundle listing through desiredListing", () => {
           levels: [stockAt(s.available)],
           velocityPerDay: 0,
         }));
-        const bufferRules: BufferRule[] = stocks.map((s, i) => ({ id: `b${i}`, channelId: null, scope: "variant", scopeValue: `part-${i}`, kind: "fixed", units: s.buffer }));
-        const allocationRules: AllocationRule[] = fixed === null ? [] : [{ id: "f", channelId: null, scope: "channel", scopeValue: null, kind: "fixed", units: fixed }];
+        const bufferRules: BufferRule[] = stocks.map((s, i) => ({
+          id: `b${i}`,
+          channelId: null,
+          scope: "variant",
+          scopeValue: `part-${i}`,
+          kind: "fixed",
+          units: s.buffer,
+        }));
+        const allocationRules: AllocationRule[] =
+          fixed === null ? [] : [{ id: "f", channelId: null, scope: "channel", scopeValue: null, kind: "fixed", units: fixed }];
         const kit = desiredListing(kitInput({ bundleComponents: parts, bufferRules, allocationRules }));
         expect(kit.quantity).toBeGreaterThanOrEqual(0);
         parts.forEach((part) => {

@@ -22,14 +22,9 @@ export const bundleEmptyStep = stepKind("bundle.empty", [], () => "Bundle has no
 export const bundleComponentStep = stepKind(
   "bundle.component",
   ["component", "availableToSell", "unitsPerBundle"],
-  (i, _effect, result) =>
-    `${i.component}: ${units(Math.max(0, Number(i.availableToSell)))} ÷ ${i.unitsPerBundle} per bundle, rounded down = ${result} bundles`,
+  (i, _effect, result) => `${i.component}: ${units(Math.max(0, Number(i.availableToSell)))} ÷ ${i.unitsPerBundle} per bundle, rounded down = ${result} bundles`,
 );
-export const bundleResultStep = stepKind(
-  "bundle.result",
-  ["limitedBy"],
-  (i, _effect, result) => `Bundle available: ${result}, limited by ${i.limitedBy}`,
-);
+export const bundleResultStep = stepKind("bundle.result", ["limitedBy"], (i, _effect, result) => `Bundle available: ${result}, limited by ${i.limitedBy}`);
 
 /** Kits one component allows. A component needed 0 times (a data error) counts as needed once, the cautious reading. */
 export function bundlesFromComponent(availableToSell: number, unitsPerBundle: number): number {

@@ -32,10 +32,7 @@ export function pushedFieldsChanged(previous: DesiredState | null, next: Desired
 }
 
 /** The listings among `next` whose pushed numbers differ from `previous` (by listing id). */
-export function changedListings(
-  previous: ReadonlyMap<string, DesiredState> | readonly DesiredState[],
-  next: readonly DesiredState[],
-): ListingChange[] {
+export function changedListings(previous: ReadonlyMap<string, DesiredState> | readonly DesiredState[], next: readonly DesiredState[]): ListingChange[] {
   const before = previous instanceof Map ? previous : new Map((previous as readonly DesiredState[]).map((s) => [s.listingId, s]));
   const changes: ListingChange[] = [];
   for (const state of next) {

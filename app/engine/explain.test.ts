@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { explanationText, formatNumber, money, percent, stepKind, storedExplanation, storedStepText, units } from "./explain";
 
-const sampleStep = stepKind(
-  "test.sample",
-  ["channel", "units"],
-  (i, effect, result) => `${i.channel} sample: ${units(i.units)} (${effect} → ${result})`,
-);
+const sampleStep = stepKind("test.sample", ["channel", "units"], (i, effect, result) => `${i.channel} sample: ${units(i.units)} (${effect} → ${result})`);
 
 describe("explanation steps", () => {
   it("given a step recorded with inputs, when read, then its inputs are named and its words built from them", () => {

@@ -188,16 +188,7 @@ function kindOf(rule: string): StepKind {
   return kind;
 }
 
-export type StepFactory = (
-  effect: number,
-  result: number,
-  v0?: Slot,
-  v1?: Slot,
-  v2?: Slot,
-  v3?: Slot,
-  v4?: Slot,
-  v5?: Slot,
-) => ExplanationStep;
+export type StepFactory = (effect: number, result: number, v0?: Slot, v1?: Slot, v2?: Slot, v3?: Slot, v4?: Slot, v5?: Slot) => ExplanationStep;
 
 /**
  * Declares a kind of step: its rule id, the names of its inputs in the order the factory takes
@@ -224,8 +215,7 @@ export function stepKind(
     case 4:
       return (effect, result, v0 = null, v1 = null, v2 = null, v3 = null) => new Step4(rule, effect, result, v0, v1, v2, v3);
     default:
-      return (effect, result, v0 = null, v1 = null, v2 = null, v3 = null, v4 = null, v5 = null) =>
-        new Step6(rule, effect, result, v0, v1, v2, v3, v4, v5);
+      return (effect, result, v0 = null, v1 = null, v2 = null, v3 = null, v4 = null, v5 = null) => new Step6(rule, effect, result, v0, v1, v2, v3, v4, v5);
   }
 }
 

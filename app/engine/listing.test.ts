@@ -39,7 +39,9 @@ describe("seed examples, end to end through desiredListing", () => {
       anInput({
         levels: [stockAt(40)],
         velocityPerDay: 3,
-        bufferRules: [{ id: "b", channelId: null, scope: "channel", scopeValue: null, kind: "velocity", leadTimeDays: 2, safetyStock: 4, riskMultiplier: null }],
+        bufferRules: [
+          { id: "b", channelId: null, scope: "channel", scopeValue: null, kind: "velocity", leadTimeDays: 2, safetyStock: 4, riskMultiplier: null },
+        ],
       }),
     );
     expect(listing.quantity).toBe(25);

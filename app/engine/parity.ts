@@ -42,9 +42,7 @@ export interface ParityViolation {
 }
 
 export function comparablePrice(price: VisiblePrice, edge: ParityEdge): Cents {
-  return (
-    price.priceCents + (edge.includeShipping ? price.shippingCents : 0) - (edge.includeCoupons ? price.couponCents : 0)
-  );
+  return price.priceCents + (edge.includeShipping ? price.shippingCents : 0) - (edge.includeCoupons ? price.couponCents : 0);
 }
 
 /**
@@ -105,11 +103,7 @@ export interface PushReview {
  * an existing one, on an edge not allowed to violate. A push that leaves a violation as it was,
  * or narrows it, goes through: holding it would keep the worse price live.
  */
-export function pushHeldForReview(
-  edges: readonly ParityEdge[],
-  current: readonly VisiblePrice[],
-  proposed: VisiblePrice,
-): PushReview {
+export function pushHeldForReview(edges: readonly ParityEdge[], current: readonly VisiblePrice[], proposed: VisiblePrice): PushReview {
   const after = [...current.filter((p) => p.channelId !== proposed.channelId), proposed];
   const touched = edges.filter((e) => e.watcherId === proposed.channelId || e.watchedId === proposed.channelId);
   const blocking = newOrDeeperViolations(touched, current, after).filter((v) => !v.allowed);
@@ -121,11 +115,7 @@ export function pushHeldForReview(
  * tolerance). Compared edge by edge, not by channel pair: a merchant may keep two edges on one
  * pair (say, one counting coupons and one not), and each is judged against its own past.
  */
-export function newOrDeeperViolations(
-  edges: readonly ParityEdge[],
-  before: readonly VisiblePrice[],
-  after: readonly VisiblePrice[],
-): ParityViolation[] {
+export function newOrDeeperViolations(edges: readonly ParityEdge[], before: readonly VisiblePrice[], after: readonly VisiblePrice[]): ParityViolation[] {
   const beforeByChannel = new Map(before.map((p) => [p.channelId, p]));
   const afterByChannel = new Map(after.map((p) => [p.channelId, p]));
   const found: ParityViolation[] = [];

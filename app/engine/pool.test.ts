@@ -4,17 +4,13 @@ import { aChannel, aListing, aVariant, stockAt } from "./test-fixtures";
 
 describe("the pool a channel draws from", () => {
   it("adds up every saleable location that feeds the channel", () => {
-    const result = availableToSell(
-      aListing({ levels: [stockAt(10, { id: "a", name: "East" }), stockAt(7, { id: "b", name: "West" })] }),
-    );
+    const result = availableToSell(aListing({ levels: [stockAt(10, { id: "a", name: "East" }), stockAt(7, { id: "b", name: "West" })] }));
     expect(result.pool).toBe(17);
     expect(result.quantity).toBe(17);
   });
 
   it("leaves out a location that is not saleable, and says so", () => {
-    const result = availableToSell(
-      aListing({ levels: [stockAt(10), stockAt(30, { id: "returns", name: "Returns shelf", saleable: false })] }),
-    );
+    const result = availableToSell(aListing({ levels: [stockAt(10), stockAt(30, { id: "returns", name: "Returns shelf", saleable: false })] }));
     expect(result.pool).toBe(10);
     expect(result.explanation.map((s) => s.text)).toContain("Returns shelf is not saleable: not counted");
   });

@@ -7,16 +7,8 @@ export interface Pool {
   steps: ExplanationStep[];
 }
 
-const notSaleableStep = stepKind(
-  "pool.skipNotSaleable",
-  ["location", "available"],
-  (i) => `${i.location} is not saleable: not counted`,
-);
-const notEligibleStep = stepKind(
-  "pool.skipNotEligible",
-  ["location", "available", "channel"],
-  (i) => `${i.location} does not feed ${i.channel}: not counted`,
-);
+const notSaleableStep = stepKind("pool.skipNotSaleable", ["location", "available"], (i) => `${i.location} is not saleable: not counted`);
+const notEligibleStep = stepKind("pool.skipNotEligible", ["location", "available", "channel"], (i) => `${i.location} does not feed ${i.channel}: not counted`);
 const negativeNote = (available: number) => (available < 0 ? ` (available ${available} counts as 0)` : "");
 const locationStep = stepKind(
   "pool.location",

@@ -51,9 +51,7 @@ describe("a channel price from the anchor", () => {
   });
 
   it("adds the percentage, then the amount, then rounds, and explains each step", () => {
-    const result = listingPrice(
-      aPriceContext({ priceRules: [aRule({ differentialBps: 1_000, differentialCents: 50, rounding: "cents99" })] }),
-    );
+    const result = listingPrice(aPriceContext({ priceRules: [aRule({ differentialBps: 1_000, differentialCents: 50, rounding: "cents99" })] }));
     // 20.00 × 1.10 = 22.00, + 0.50 = 22.50, up to 22.99.
     expect(result.priceCents).toBe(2_299);
     expect(result.explanation.map((s) => s.text)).toEqual([

@@ -113,11 +113,7 @@ const roundingStep = stepKind(
   (i, _effect, result) => `Rounded ${ROUNDING_WORDS[i.rounding as PriceRounding]}: ${money(result)}`,
 );
 const capStep = stepKind("price.cap", ["maxPriceCents"], (i) => `Capped at ${money(i.maxPriceCents)}`);
-const mapFloorStep = stepKind(
-  "price.mapFloor",
-  ["mapCents"],
-  (i) => `Raised to MAP ${money(i.mapCents)} (never published below MAP)`,
-);
+const mapFloorStep = stepKind("price.mapFloor", ["mapCents"], (i) => `Raised to MAP ${money(i.mapCents)} (never published below MAP)`);
 const feeFloorStep = stepKind(
   "price.feeFloor",
   ["costCents", "fixedFeeCents", "shippingCents", "feeBps", "minMarginBps", "floorCents"],

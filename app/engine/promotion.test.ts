@@ -83,9 +83,7 @@ describe("the promotion checklist", () => {
     const plan = aPlan({ upliftBps: 40_000 });
     const checklist = checklistFor(plan);
     expect(checklist.verdict).toBe("fail");
-    expect(checklist.reasons).toEqual([
-      "Serum 30ml: projected demand 56 units (velocity × 4 uplift × 7 days) against 50 units available: not enough stock",
-    ]);
+    expect(checklist.reasons).toEqual(["Serum 30ml: projected demand 56 units (velocity × 4 uplift × 7 days) against 50 units available: not enough stock"]);
   });
 
   it("fails on a parity violation the promotional price would cause on a watched channel", () => {
@@ -103,7 +101,11 @@ describe("the promotion checklist", () => {
 
   it("lists the units its exclusive reserve takes from each other channel", () => {
     const plan = aPlan();
-    plan.variants[0].onChannels = [onChannel(amazon.id, "Amazon", { availableToSell: 6 }), onChannel(tiktok.id, "TikTok Shop"), onChannel(shopify.id, "Shopify")];
+    plan.variants[0].onChannels = [
+      onChannel(amazon.id, "Amazon", { availableToSell: 6 }),
+      onChannel(tiktok.id, "TikTok Shop"),
+      onChannel(shopify.id, "Shopify"),
+    ];
     const checklist = checklistFor(plan);
     expect(checklist.reservesTaken).toEqual([
       { variantId: "var-1", channelId: amazon.id, units: 6 },

@@ -17,11 +17,7 @@ const reserveStep = stepKind(
 const NO_STEPS: readonly ExplanationStep[] = [];
 
 /** Running, or starting within the lead time, and not over. */
-export function isReserveHeld(
-  promotion: PromotionReserve,
-  now: Date,
-  leadHours: number = DEFAULT_RESERVE_LEAD_HOURS,
-): boolean {
+export function isReserveHeld(promotion: PromotionReserve, now: Date, leadHours: number = DEFAULT_RESERVE_LEAD_HOURS): boolean {
   if (!HOLDING_STATUSES.has(promotion.status)) return false;
   const t = now.getTime();
   return t >= promotion.startsAt.getTime() - leadHours * HOUR_MS && t < promotion.endsAt.getTime();
@@ -33,25 +29,14 @@ export interface Reserve {
 }
 
 /** Units that exclusive promotions on other channels hold back from this channel. */
-export function reserveHeldFromChannel(
-  channelId: string,
-  promotions: readonly PromotionReserve[],
-  now: Date,
-  runningTotal: number,
-): Reserve {
+export function reserveHeldFromChannel(channelId: string, promotions: readonly PromotionReserve[], now: Date, runningTotal: number): Reserve {
   if (promotions.length === 0) return { units: 0, steps: NO_STEPS };
   const steps: ExplanationStep[] = [];
   return { units: reserveInto(steps, channelId, promotions, now, runningTotal), steps };
 }
 
 /** `reserveHeldFromChannel` for the hot path: appends its steps to `steps` and returns the units. */
-export function reserveInto(
-  steps: ExplanationStep[],
-  channelId: string,
-  promotions: readonly PromotionReserve[],
-  now: Date,
-  runningTotal: number,
-): number {
+export function reserveInto(steps: ExplanationStep[], channelId: string, promotions: readonly PromotionReserve[], now: Date, runningTotal: number): number {
   let reserved = 0;
   for (const promotion of promotions) {
     if (!promotion.exclusive || promotion.channelIds.includes(channelId)) continue;

@@ -45,9 +45,7 @@ describe("low-stock throttling (shared/seeds/001_4ebd8059e59ae1ed.txt)", () => {
     const result = throttleFor(tiktok, channels, 12, 9);
     expect(result.steps[0].effect).toBe(-9);
     expect(result.steps[0].result).toBe(0);
-    expect(result.steps[0].text).toBe(
-      "Pool of 12 units is under the low-stock threshold: TikTok Shop's low-stock threshold is 20 units; listed at 0",
-    );
+    expect(result.steps[0].text).toBe("Pool of 12 units is under the low-stock threshold: TikTok Shop's low-stock threshold is 20 units; listed at 0");
   });
 });
 
@@ -56,17 +54,13 @@ describe("a discontinued variant sells to zero (shared/seeds/000_7fc7d1aaca5936b
   const all = [thresholdOnTop, shopify, tiktok];
 
   it("given the top-priority channel has a threshold, when a discontinued variant has 3 left, then that channel still lists all 3", () => {
-    const result = availableToSell(
-      aListing({ channel: thresholdOnTop, channels: all, levels: [stockAt(3)], variant: aVariant({ discontinued: true }) }),
-    );
+    const result = availableToSell(aListing({ channel: thresholdOnTop, channels: all, levels: [stockAt(3)], variant: aVariant({ discontinued: true }) }));
     expect(result.quantity).toBe(3);
     expect(result.explanation.some((s) => s.rule === "throttle.discontinuedTopChannel")).toBe(true);
   });
 
   it("given the same discontinued variant, when a lower-priority channel asks, then it is still throttled so the last units go to the top channel", () => {
-    const result = availableToSell(
-      aListing({ channel: tiktok, channels: all, levels: [stockAt(3)], variant: aVariant({ discontinued: true }) }),
-    );
+    const result = availableToSell(aListing({ channel: tiktok, channels: all, levels: [stockAt(3)], variant: aVariant({ discontinued: true }) }));
     expect(result.quantity).toBe(0);
   });
 

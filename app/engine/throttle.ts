@@ -26,7 +26,10 @@ const discontinuedStep = stepKind(
  * when a high-priority channel goes dark, every lower-priority one already has, so the last units
  * always go to the channels ranked first.
  */
-export function effectiveThreshold(channel: Channel, channels: readonly Channel[] = []): {
+export function effectiveThreshold(
+  channel: Channel,
+  channels: readonly Channel[] = [],
+): {
   threshold: number;
   raisedBy: Channel | null;
 } {
@@ -54,13 +57,7 @@ export function ranksFirst(channel: Channel, channels: readonly Channel[] = []):
  * first still sells them (domain.md: a discontinued variant sells to zero), while lower-priority
  * channels are throttled as usual so those last units still go where an oversell costs most.
  */
-export function throttleFor(
-  channel: Channel,
-  channels: readonly Channel[] | undefined,
-  pool: number,
-  runningTotal: number,
-  discontinued = false,
-): Throttle {
+export function throttleFor(channel: Channel, channels: readonly Channel[] | undefined, pool: number, runningTotal: number, discontinued = false): Throttle {
   const steps: ExplanationStep[] = [];
   const throttled = throttleInto(steps, channel, channels, pool, runningTotal, discontinued);
   return { throttled, threshold: effectiveThreshold(channel, channels).threshold, steps };

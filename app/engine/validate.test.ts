@@ -95,7 +95,11 @@ describe("saving a price rule", () => {
 describe("saving channels, locations, parity edges and promotions", () => {
   it("refuses a negative low-stock threshold and an unknown marketplace", () => {
     const result = validateChannel({ id: "c", name: "Shop", kind: "etsy", priority: 1, lowStockThreshold: -1 });
-    expect(errorsOf(result).map((e) => e.field).sort()).toEqual(["kind", "lowStockThreshold"]);
+    expect(
+      errorsOf(result)
+        .map((e) => e.field)
+        .sort(),
+    ).toEqual(["kind", "lowStockThreshold"]);
   });
 
   it("refuses a vendor share above 100%", () => {
@@ -128,7 +132,9 @@ describe("saving the sales-velocity window", () => {
 
   it("given a window of 0 days or of two years, when saved, then it is refused naming the window", () => {
     expect(errorsOf(validateVelocitySettings({ windowDays: 0 }))).toEqual([{ field: "windowDays", message: "Velocity window must be at least 1 day" }]);
-    expect(errorsOf(validateVelocitySettings({ windowDays: 730 }))).toEqual([{ field: "windowDays", message: "Velocity window cannot be longer than 365 days" }]);
+    expect(errorsOf(validateVelocitySettings({ windowDays: 730 }))).toEqual([
+      { field: "windowDays", message: "Velocity window cannot be longer than 365 days" },
+    ]);
   });
 
   it("given a half-life longer than the window, when saved, then it is refused naming the half-life", () => {

@@ -16,7 +16,10 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldE
 
 const number = (label: string) => z.number({ error: `${label} must be a number` });
 const wholeCount = (label: string) =>
-  z.number({ error: `${label} must be a number` }).int({ error: `${label} must be a whole number` }).min(0, { error: `${label} cannot be negative` });
+  z
+    .number({ error: `${label} must be a number` })
+    .int({ error: `${label} must be a whole number` })
+    .min(0, { error: `${label} cannot be negative` });
 const percentBps = (label: string) => wholeCount(label).max(10_000, { error: `${label} cannot be above 100%` });
 const cents = (label: string) => wholeCount(label);
 const id = (label: string) => z.string({ error: `${label} is required` }).min(1, { error: `${label} is required` });
@@ -159,7 +162,9 @@ export type PromotionSettings = z.infer<typeof promotionSchema>;
 // still says something about next week's demand; the half-life cannot outlast the window.
 const velocitySettingsSchema = z
   .object({
-    windowDays: wholeCount("Velocity window").min(1, { error: "Velocity window must be at least 1 day" }).max(365, { error: "Velocity window cannot be longer than 365 days" }),
+    windowDays: wholeCount("Velocity window")
+      .min(1, { error: "Velocity window must be at least 1 day" })
+      .max(365, { error: "Velocity window cannot be longer than 365 days" }),
     halfLifeDays: number("Half-life").positive({ error: "Half-life must be above 0" }).optional(),
   })
   .superRefine((settings, ctx) => {

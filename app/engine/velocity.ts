@@ -92,10 +92,7 @@ export function velocityKey(variantId: string, channelId: string): string {
 }
 
 /** Velocity per variant and channel, keyed by `velocityKey`. */
-export function salesVelocityByVariantAndChannel(
-  sales: readonly ChannelSale[],
-  options: VelocityOptions,
-): Map<string, SalesVelocity> {
+export function salesVelocityByVariantAndChannel(sales: readonly ChannelSale[], options: VelocityOptions): Map<string, SalesVelocity> {
   const grouped = new Map<string, ChannelSale[]>();
   for (const sale of sales) {
     const key = velocityKey(sale.variantId, sale.channelId);

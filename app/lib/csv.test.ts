@@ -33,7 +33,14 @@ describe("parseCsv", () => {
 
   it("numbers each record by the file line it starts on, counting the line breaks inside quotes", () => {
     const parsed = parseCsv('h\n"one\ntwo"\n\nthree\n');
-    expect(parsed).toEqual({ ok: true, records: [{ line: 1, fields: ["h"] }, { line: 2, fields: ["one\ntwo"] }, { line: 5, fields: ["three"] }] });
+    expect(parsed).toEqual({
+      ok: true,
+      records: [
+        { line: 1, fields: ["h"] },
+        { line: 2, fields: ["one\ntwo"] },
+        { line: 5, fields: ["three"] },
+      ],
+    });
   });
 
   it("drops Excel's byte order mark from the first field", () => {
@@ -49,12 +56,21 @@ describe("parseCsv", () => {
 
 describe("writeCsv", () => {
   it("quotes only fields that need it, doubles quotes, ends every record with CRLF", () => {
-    expect(writeCsv([["sku", "note", "n"], ["KET-RED", 'a "b", c', 3], ["x", null, undefined]])).toBe('sku,note,n\r\nKET-RED,"a ""b"", c",3\r\nx,,\r\n');
+    expect(
+      writeCsv([
+        ["sku", "note", "n"],
+        ["KET-RED", 'a "b", c', 3],
+        ["x", null, undefined],
+      ]),
+    ).toBe('sku,note,n\r\nKET-RED,"a ""b"", c",3\r\nx,,\r\n');
     expect(csvField("two\nlines")).toBe('"two\nlines"');
   });
 
   it("round-trips through parseCsv unchanged", () => {
-    const rows = [["a", "b,c", '"q"', "line\r\nbreak", ""], ["1", "", " spaced ", "é", ","]];
+    const rows = [
+      ["a", "b,c", '"q"', "line\r\nbreak", ""],
+      ["1", "", " spaced ", "é", ","],
+    ];
     expect(fieldsOf(writeCsv(rows))).toEqual(rows);
   });
 });
@@ -84,7 +100,10 @@ describe("readCsvTable", () => {
   });
 
   it("refuses a row with more fields than the header on its own line, and an empty file", () => {
-    expect(readCsvTable("sku,channel_sku\nA,B\nA,B,C\n", columns)).toEqual({ ok: false, problems: [{ line: 3, field: "row", message: "3 fields but the header names 2 columns" }] });
+    expect(readCsvTable("sku,channel_sku\nA,B\nA,B,C\n", columns)).toEqual({
+      ok: false,
+      problems: [{ line: 3, field: "row", message: "3 fields but the header names 2 columns" }],
+    });
     expect(readCsvTable("", columns)).toMatchObject({ ok: false, problems: [{ line: 1, field: "file" }] });
   });
 });

@@ -125,7 +125,9 @@ export function readCsvTable(text: string, columns: { required: readonly string[
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const known = new Set([...columns.required, ...(columns.optional ?? [])]);
   const problems: { line: number; field: string; message: string }[] = [];
-  for (const name of names) if (!known.has(name)) problems.push({ line: header.line, field: name || "(blank)", message: `Unknown column "${name}"; the columns are ${[...known].join(", ")}` });
+  for (const name of names)
+    if (!known.has(name))
+      problems.push({ line: header.line, field: name || "(blank)", message: `Unknown column "${name}"; the columns are ${[...known].join(", ")}` });
   for (const name of columns.required) if (!names.includes(name)) problems.push({ line: header.line, field: name, message: `Missing column "${name}"` });
   const seen = new Set<string>();
   for (const name of names) {

@@ -37,11 +37,22 @@ describe("requireShop: who asks, for which shop", () => {
     const mine = await shopInSession();
     const theirs = await seedShopWithEveryModel(prisma);
     const theirWarehouse = await prisma.location.findFirstOrThrow({ where: { shopId: theirs.shop.id, name: "Warehouse" } });
-    const refused = (await locationsAction({ request: await adminRequest(mine.shop.domain, "/app/locations", { form: { locationId: theirWarehouse.id, vendorSharePercent: "50" }, userId: "7001" }), params: {}, context: {} })) as unknown as { init: { status: number } };
+    const refused = (await locationsAction({
+      request: await adminRequest(mine.shop.domain, "/app/locations", { form: { locationId: theirWarehouse.id, vendorSharePercent: "50" }, userId: "7001" }),
+      params: {},
+      context: {},
+    })) as unknown as { init: { status: number } };
     expect(refused.init.status).toBe(404);
 
     const myWarehouse = await prisma.location.findFirstOrThrow({ where: { shopId: mine.shop.id, name: "Warehouse" } });
-    await locationsAction({ request: await adminRequest(mine.shop.domain, "/app/locations", { form: { locationId: myWarehouse.id, saleable: "on", vendorSharePercent: "100" }, userId: "7001" }), params: {}, context: {} });
+    await locationsAction({
+      request: await adminRequest(mine.shop.domain, "/app/locations", {
+        form: { locationId: myWarehouse.id, saleable: "on", vendorSharePercent: "100" },
+        userId: "7001",
+      }),
+      params: {},
+      context: {},
+    });
     const recorded = await prisma.auditEvent.findMany({ where: { shopId: mine.shop.id, action: "location.settings_changed" }, select: { actor: true } });
     expect(recorded).toEqual([{ actor: "merchant:7001" }]);
   });

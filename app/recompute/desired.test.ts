@@ -7,30 +7,82 @@ import { batchesByVariant } from "./recompute.server";
 const amazon = channelFromRow({ id: "ch-amazon", kind: "AMAZON", name: "Amazon", priority: 1, settings: {} });
 const ebay = channelFromRow({ id: "ch-ebay", kind: "EBAY", name: "eBay", priority: 2, settings: {} });
 
-const amazonWatchesEbay: ParityEdge = { watcherId: "ch-amazon", watchedId: "ch-ebay", toleranceBps: 0, toleranceCents: 0, includeShipping: true, includeCoupons: true, allowViolations: false };
+const amazonWatchesEbay: ParityEdge = {
+  watcherId: "ch-amazon",
+  watchedId: "ch-ebay",
+  toleranceBps: 0,
+  toleranceCents: 0,
+  includeShipping: true,
+  includeCoupons: true,
+  allowViolations: false,
+};
 
 function shopWith(edges: ParityEdge[]): ShopInputs {
-  return { channels: new Map([[amazon.id, amazon], [ebay.id, ebay]]), locations: new Map(), parityEdges: edges, velocityWindowDays: 28 };
+  return {
+    channels: new Map([
+      [amazon.id, amazon],
+      [ebay.id, ebay],
+    ]),
+    locations: new Map(),
+    parityEdges: edges,
+    velocityWindowDays: 28,
+  };
 }
 
 function stored(id: string, channelId: string, overrides: Partial<StoredListing> = {}): StoredListing {
-  return { id, channelId, variantId: "var-1", desiredQuantity: 5, desiredPriceCents: 5000, desiredVersion: 1, pushedPriceCents: 5000, syncState: "IN_SYNC", staleSince: "2025-06-01 12:00:00.000", ...overrides };
+  return {
+    id,
+    channelId,
+    variantId: "var-1",
+    desiredQuantity: 5,
+    desiredPriceCents: 5000,
+    desiredVersion: 1,
+    pushedPriceCents: 5000,
+    syncState: "IN_SYNC",
+    staleSince: "2025-06-01 12:00:00.000",
+    ...overrides,
+  };
 }
 
 function computed(listing: StoredListing, quantity: number, priceCents: number): ComputedListing {
-  return { listingId: listing.id, channelId: listing.channelId, variantId: listing.variantId, quantity, priceCents, explanation: { quantity: [], price: [], priceNotices: [], parity: [] } };
+  return {
+    listingId: listing.id,
+    channelId: listing.channelId,
+    variantId: listing.variantId,
+    quantity,
+    priceCents,
+    explanation: { quantity: [], price: [], priceNotices: [], parity: [] },
+  };
 }
 
 function siblingsOf(listings: StoredListing[]): SiblingPrice[] {
-  return listings.map((l) => ({ id: l.id, channelId: l.channelId, variantId: l.variantId, desiredPriceCents: l.desiredPriceCents, pushedPriceCents: l.pushedPriceCents, syncState: l.syncState }));
+  return listings.map((l) => ({
+    id: l.id,
+    channelId: l.channelId,
+    variantId: l.variantId,
+    desiredPriceCents: l.desiredPriceCents,
+    pushedPriceCents: l.pushedPriceCents,
+    syncState: l.syncState,
+  }));
 }
 
 describe("deciding what each recomputed listing becomes", () => {
   it("given an unchanged listing and a changed one, when decided, then only the changed one gets a new version and the unchanged one only loses its mark", () => {
     const same = stored("a", "ch-amazon");
     const moved = stored("b", "ch-ebay");
-    const decisions = decide([same, moved], new Map([["a", computed(same, 5, 5000)], ["b", computed(moved, 3, 5000)]]), [], shopWith([]));
-    expect(decisions.map((d) => [d.listing.id, d.kind, d.kind === "write" ? d.bump : null])).toEqual([["a", "clear", null], ["b", "write", true]]);
+    const decisions = decide(
+      [same, moved],
+      new Map([
+        ["a", computed(same, 5, 5000)],
+        ["b", computed(moved, 3, 5000)],
+      ]),
+      [],
+      shopWith([]),
+    );
+    expect(decisions.map((d) => [d.listing.id, d.kind, d.kind === "write" ? d.bump : null])).toEqual([
+      ["a", "clear", null],
+      ["b", "write", true],
+    ]);
   });
 
   it("given a listing never computed before, when decided, then it is a new desired state even at quantity 0", () => {
@@ -48,7 +100,15 @@ describe("deciding what each recomputed listing becomes", () => {
     // Live: Amazon 55.00 watches eBay 50.00 (a 5.00 violation the merchant lives with); both drop 20%
     const onAmazon = stored("a", "ch-amazon", { desiredPriceCents: 5500, pushedPriceCents: 5500 });
     const onEbay = stored("b", "ch-ebay");
-    const holds = parityHolds([onAmazon, onEbay], new Map([["a", computed(onAmazon, 5, 4400)], ["b", computed(onEbay, 5, 4000)]]), siblingsOf([onAmazon, onEbay]), shopWith([amazonWatchesEbay]));
+    const holds = parityHolds(
+      [onAmazon, onEbay],
+      new Map([
+        ["a", computed(onAmazon, 5, 4400)],
+        ["b", computed(onEbay, 5, 4000)],
+      ]),
+      siblingsOf([onAmazon, onEbay]),
+      shopWith([amazonWatchesEbay]),
+    );
     expect([holds.get("a")?.held, holds.get("b")?.held]).toEqual([false, false]);
   });
 
@@ -58,14 +118,30 @@ describe("deciding what each recomputed listing becomes", () => {
     const withTolerance: ParityEdge = { ...amazonWatchesEbay, toleranceCents: 300 };
     const onAmazon = stored("a", "ch-amazon", { desiredPriceCents: 5500, pushedPriceCents: 5500 });
     const onEbay = stored("b", "ch-ebay");
-    const holds = parityHolds([onAmazon, onEbay], new Map([["a", computed(onAmazon, 5, 5400)], ["b", computed(onEbay, 5, 5000)]]), siblingsOf([onAmazon, onEbay]), shopWith([amazonWatchesEbay, withTolerance]));
+    const holds = parityHolds(
+      [onAmazon, onEbay],
+      new Map([
+        ["a", computed(onAmazon, 5, 5400)],
+        ["b", computed(onEbay, 5, 5000)],
+      ]),
+      siblingsOf([onAmazon, onEbay]),
+      shopWith([amazonWatchesEbay, withTolerance]),
+    );
     expect([holds.get("a")?.held, holds.get("b")?.held]).toEqual([false, false]);
   });
 
   it("given eBay alone cut under Amazon, when decided, then eBay is held with the reason and Amazon, unchanged, is not", () => {
     const onAmazon = stored("a", "ch-amazon");
     const onEbay = stored("b", "ch-ebay");
-    const decisions = decide([onAmazon, onEbay], new Map([["a", computed(onAmazon, 5, 5000)], ["b", computed(onEbay, 5, 4500)]]), siblingsOf([onAmazon, onEbay]), shopWith([amazonWatchesEbay]));
+    const decisions = decide(
+      [onAmazon, onEbay],
+      new Map([
+        ["a", computed(onAmazon, 5, 5000)],
+        ["b", computed(onEbay, 5, 4500)],
+      ]),
+      siblingsOf([onAmazon, onEbay]),
+      shopWith([amazonWatchesEbay]),
+    );
     expect(decisions[0].kind).toBe("clear");
     expect(decisions[1]).toMatchObject({ kind: "write", bump: true, state: "HELD" });
     expect(decisions[1].kind === "write" && decisions[1].message).toContain("eBay shows 45.00, 5.00 under Amazon's 50.00");
@@ -75,7 +151,15 @@ describe("deciding what each recomputed listing becomes", () => {
   it("given an edge the merchant allows, when eBay is cut under Amazon, then it is not held", () => {
     const onAmazon = stored("a", "ch-amazon");
     const onEbay = stored("b", "ch-ebay");
-    const [, decision] = decide([onAmazon, onEbay], new Map([["a", computed(onAmazon, 5, 5000)], ["b", computed(onEbay, 5, 4500)]]), siblingsOf([onAmazon, onEbay]), shopWith([{ ...amazonWatchesEbay, allowViolations: true }]));
+    const [, decision] = decide(
+      [onAmazon, onEbay],
+      new Map([
+        ["a", computed(onAmazon, 5, 5000)],
+        ["b", computed(onEbay, 5, 4500)],
+      ]),
+      siblingsOf([onAmazon, onEbay]),
+      shopWith([{ ...amazonWatchesEbay, allowViolations: true }]),
+    );
     expect(decision).toMatchObject({ kind: "write", state: "PENDING", message: null });
   });
 
@@ -83,7 +167,15 @@ describe("deciding what each recomputed listing becomes", () => {
     // eBay's 45.00 was held; Amazon has since dropped to 45.00 as well
     const onAmazon = stored("a", "ch-amazon", { desiredPriceCents: 4500, pushedPriceCents: 4500 });
     const onEbay = stored("b", "ch-ebay", { desiredPriceCents: 4500, syncState: "HELD" });
-    const [, decision] = decide([onAmazon, onEbay], new Map([["a", computed(onAmazon, 5, 4500)], ["b", computed(onEbay, 5, 4500)]]), siblingsOf([onAmazon, onEbay]), shopWith([amazonWatchesEbay]));
+    const [, decision] = decide(
+      [onAmazon, onEbay],
+      new Map([
+        ["a", computed(onAmazon, 5, 4500)],
+        ["b", computed(onEbay, 5, 4500)],
+      ]),
+      siblingsOf([onAmazon, onEbay]),
+      shopWith([amazonWatchesEbay]),
+    );
     expect(decision).toMatchObject({ kind: "write", bump: false, state: "PENDING", message: null });
   });
 
@@ -104,6 +196,9 @@ describe("cutting stale listings into batches", () => {
       { id: "4", variantId: "v2" },
       { id: "5", variantId: "v3" },
     ];
-    expect(batchesByVariant(refs, 2)).toEqual([["1", "2", "3"], ["4", "5"]]);
+    expect(batchesByVariant(refs, 2)).toEqual([
+      ["1", "2", "3"],
+      ["4", "5"],
+    ]);
   });
 });

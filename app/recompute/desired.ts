@@ -37,7 +37,7 @@ export function computeListing(listing: ListingRef, shop: ShopInputs, batch: Bat
   let quantity = desired.quantity;
   let quantitySteps: Explanation = desired.explanation.quantity;
 
-  const components = batch.variants.get(listing.variantId)?.isBundle ? batch.components.get(listing.variantId) ?? [] : [];
+  const components = batch.variants.get(listing.variantId)?.isBundle ? (batch.components.get(listing.variantId) ?? []) : [];
   // A bundle on a release hold keeps the engine's own answer (0, with the hold explained).
   if (components.length > 0 && !desired.availableToSell.held) {
     const stocks: BundleComponentStock[] = [];
@@ -180,7 +180,7 @@ export function parityHolds(
     const nextPriceOf = (sibling: SiblingPrice): number | null => {
       const fresh = computed.get(sibling.id);
       if (fresh) return held.has(sibling.id) ? sibling.pushedPriceCents : fresh.priceCents;
-      return sibling.syncState === "HELD" ? sibling.pushedPriceCents : sibling.desiredPriceCents ?? sibling.pushedPriceCents;
+      return sibling.syncState === "HELD" ? sibling.pushedPriceCents : (sibling.desiredPriceCents ?? sibling.pushedPriceCents);
     };
     const nowHeld = new Set<string>();
     for (const listing of stored) {

@@ -35,7 +35,11 @@ export async function markChanged(shopId: string, change: Change, deps: ChangeDe
     case "stock":
       return markStock(prisma, shopId, change.at);
     case "catalog":
-      return markStock(prisma, shopId, change.variantIds.map((variantId) => ({ variantId, locationId: null })));
+      return markStock(
+        prisma,
+        shopId,
+        change.variantIds.map((variantId) => ({ variantId, locationId: null })),
+      );
     case "channels":
       return markChannels(prisma, shopId, change.channelIds);
   }

@@ -35,7 +35,20 @@ const mug: VariantRow = {
 };
 
 function bufferRow(overrides: Partial<BufferRuleRow>): BufferRuleRow {
-  return { id: "b1", channelId: "ch-amazon", scope: "CHANNEL", scopeValue: null, kind: "FIXED", units: 2, percentBps: null, leadTimeDays: null, safetyStock: null, riskMultiplier: null, lowStockThreshold: null, ...overrides };
+  return {
+    id: "b1",
+    channelId: "ch-amazon",
+    scope: "CHANNEL",
+    scopeValue: null,
+    kind: "FIXED",
+    units: 2,
+    percentBps: null,
+    leadTimeDays: null,
+    safetyStock: null,
+    riskMultiplier: null,
+    lowStockThreshold: null,
+    ...overrides,
+  };
 }
 
 function emptyBatch(overrides: Partial<Parameters<typeof batchInputsFromRows>[0]> = {}) {
@@ -56,7 +69,13 @@ function emptyBatch(overrides: Partial<Parameters<typeof batchInputsFromRows>[0]
 
 describe("mapping database rows to the engine's inputs", () => {
   it("given channel settings with a risk multiplier, threshold and untracked quantity, when mapped, then the channel carries them; wrong types read as unset", () => {
-    const amazon = channelFromRow({ id: "c1", kind: "AMAZON", name: "Amazon US", priority: 1, settings: { riskMultiplier: 2, lowStockThreshold: 4, untrackedQuantity: 25 } });
+    const amazon = channelFromRow({
+      id: "c1",
+      kind: "AMAZON",
+      name: "Amazon US",
+      priority: 1,
+      settings: { riskMultiplier: 2, lowStockThreshold: 4, untrackedQuantity: 25 },
+    });
     expect(amazon).toMatchObject({ kind: "amazon", riskMultiplier: 2, lowStockThreshold: 4, untrackedQuantity: 25, priority: 1 });
     const ebay = channelFromRow({ id: "c2", kind: "EBAY", name: "eBay", priority: 2, settings: { riskMultiplier: "lots", lowStockThreshold: null } });
     expect(ebay).toMatchObject({ kind: "ebay", riskMultiplier: null, lowStockThreshold: 0, untrackedQuantity: 0 });
@@ -83,7 +102,9 @@ describe("mapping database rows to the engine's inputs", () => {
   });
 
   it("given buffer rules as stored, when mapped, then numeric columns become numbers and a rule missing its number is left out", () => {
-    expect(bufferRuleFromRow(bufferRow({ kind: "VELOCITY", leadTimeDays: "2.50", safetyStock: 4, riskMultiplier: "1.250", scope: "TAG", scopeValue: "kitchen" }))).toEqual({
+    expect(
+      bufferRuleFromRow(bufferRow({ kind: "VELOCITY", leadTimeDays: "2.50", safetyStock: 4, riskMultiplier: "1.250", scope: "TAG", scopeValue: "kitchen" })),
+    ).toEqual({
       id: "b1",
       channelId: "ch-amazon",
       scope: "tag",
@@ -101,14 +122,41 @@ describe("mapping database rows to the engine's inputs", () => {
   it("given allocation and price rules as stored, when mapped, then their kinds and roundings are the engine's", () => {
     const base = { id: "a1", channelId: "ch-ebay", scope: "VARIANT", scopeValue: "var-mug", units: null, percentBps: null, locationId: null };
     expect(allocationRuleFromRow({ ...base, kind: "POOL_SHARE", percentBps: 3000 })).toMatchObject({ kind: "poolShare", percentBps: 3000, scope: "variant" });
-    expect(allocationRuleFromRow({ ...base, kind: "VENDOR_SHARE", percentBps: 5000, locationId: "l2" })).toMatchObject({ kind: "vendorShare", locationId: "l2" });
+    expect(allocationRuleFromRow({ ...base, kind: "VENDOR_SHARE", percentBps: 5000, locationId: "l2" })).toMatchObject({
+      kind: "vendorShare",
+      locationId: "l2",
+    });
     expect(allocationRuleFromRow({ ...base, kind: "VENDOR_SHARE", percentBps: 5000 })).toBeNull();
-    const price = priceRuleFromRow({ id: "p1", channelId: "ch-ebay", scope: "CHANNEL", scopeValue: null, differentialBps: 500, differentialCents: 0, rounding: "CENTS_99", mapIsAnchor: false, feeBps: 1300, fixedFeeCents: 30, shippingCents: 0, minMarginBps: 1000 });
+    const price = priceRuleFromRow({
+      id: "p1",
+      channelId: "ch-ebay",
+      scope: "CHANNEL",
+      scopeValue: null,
+      differentialBps: 500,
+      differentialCents: 0,
+      rounding: "CENTS_99",
+      mapIsAnchor: false,
+      feeBps: 1300,
+      fixedFeeCents: 30,
+      shippingCents: 0,
+      minMarginBps: 1000,
+    });
     expect(price).toMatchObject({ rounding: "cents99", differentialBps: 500, feeBps: 1300, maxPriceCents: null, scope: "channel" });
   });
 
   it("given a promotion reserving 5 of which 2 sold, when mapped, then 3 are still held; more sold than reserved holds 0", () => {
-    const row = { promotionId: "pr1", variantId: "var-mug", name: "Spring", status: "RUNNING", startsAt: NOW, endsAt: NOW, exclusive: true, reserveUnits: 5, soldUnits: 2, channelIds: ["ch-ebay"] };
+    const row = {
+      promotionId: "pr1",
+      variantId: "var-mug",
+      name: "Spring",
+      status: "RUNNING",
+      startsAt: NOW,
+      endsAt: NOW,
+      exclusive: true,
+      reserveUnits: 5,
+      soldUnits: 2,
+      channelIds: ["ch-ebay"],
+    };
     expect(promotionReserveFromRow(row)).toMatchObject({ status: "running", reserveUnits: 3, exclusive: true, channelIds: ["ch-ebay"] });
     expect(promotionReserveFromRow({ ...row, soldUnits: 9 }).reserveUnits).toBe(0);
   });
@@ -141,7 +189,11 @@ describe("mapping database rows to the engine's inputs", () => {
   it("given a listing's rows, when its input is built, then it has the variant's stock per mapped location, prices, rules and velocity", () => {
     const shop: ShopInputs = {
       channels: new Map([["ch-amazon", channelFromRow({ id: "ch-amazon", kind: "AMAZON", name: "Amazon", priority: 1, settings: {} })]]),
-      locations: locationsFromRows([{ id: "l1", name: "Warehouse", saleable: true, isActive: true, isDropShip: false, vendorShareBps: 10_000 }], [], ["ch-amazon"]),
+      locations: locationsFromRows(
+        [{ id: "l1", name: "Warehouse", saleable: true, isActive: true, isDropShip: false, vendorShareBps: 10_000 }],
+        [],
+        ["ch-amazon"],
+      ),
       parityEdges: [],
       velocityWindowDays: 28,
     };

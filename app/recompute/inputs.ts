@@ -347,11 +347,7 @@ export function variantFactsFromRow(row: VariantRow): VariantFacts {
  * Sales as the engine's velocity reads them, one per day bucket. Shopify-store sales carry no
  * channel: they are the demand of the shop's Shopify channels.
  */
-export function salesByVariantAndChannel(
-  rows: readonly SalesRow[],
-  now: Date,
-  shopifyChannelIds: readonly string[],
-): Map<string, Sale[]> {
+export function salesByVariantAndChannel(rows: readonly SalesRow[], now: Date, shopifyChannelIds: readonly string[]): Map<string, Sale[]> {
   const byKey = new Map<string, Sale[]>();
   const add = (key: string, sale: Sale) => {
     const list = byKey.get(key);
@@ -456,13 +452,7 @@ export interface ListingRef {
  * The engine's input for `listing` as if it sold `variantId` (its own variant, or one component
  * of its bundle). Null when the rows it needs are missing (a variant or channel deleted meanwhile).
  */
-export function listingInput(
-  listing: ListingRef,
-  variantId: string,
-  shop: ShopInputs,
-  batch: BatchInputs,
-  now: Date,
-): DesiredListingInput | null {
+export function listingInput(listing: ListingRef, variantId: string, shop: ShopInputs, batch: BatchInputs, now: Date): DesiredListingInput | null {
   const ownChannel = shop.channels.get(listing.channelId);
   const row = batch.variants.get(variantId);
   if (!ownChannel || !row) return null;

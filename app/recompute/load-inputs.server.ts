@@ -29,14 +29,8 @@ export async function loadShopInputs(sql: Sql, shopId: string): Promise<ShopInpu
   if (!shop) return null;
   const [channelRows, locationRows, exclusions, edgeRows] = await Promise.all([
     sql.rows<ChannelRow>(`SELECT id, kind::text AS kind, name, priority, settings FROM "Channel" WHERE "shopId" = $1`, [shopId]),
-    sql.rows<LocationRow>(
-      `SELECT id, name, saleable, "isActive", "isDropShip", "vendorShareBps" FROM "Location" WHERE "shopId" = $1 ORDER BY id`,
-      [shopId],
-    ),
-    sql.rows<LocationExclusionRow>(
-      `SELECT "locationId", "channelId" FROM "LocationChannel" WHERE "shopId" = $1 AND NOT eligible`,
-      [shopId],
-    ),
+    sql.rows<LocationRow>(`SELECT id, name, saleable, "isActive", "isDropShip", "vendorShareBps" FROM "Location" WHERE "shopId" = $1 ORDER BY id`, [shopId]),
+    sql.rows<LocationExclusionRow>(`SELECT "locationId", "channelId" FROM "LocationChannel" WHERE "shopId" = $1 AND NOT eligible`, [shopId]),
     sql.rows<ParityEdgeRow>(
       `SELECT "watcherId", "watchedId", "toleranceBps", "toleranceCents", "includeShipping", "includeCoupons", "allowViolations"
        FROM "ParityEdge" WHERE "shopId" = $1`,

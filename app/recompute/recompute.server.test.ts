@@ -48,8 +48,12 @@ async function seedShop(db: PrismaClient, options: ShopOptions = {}) {
     await db.bufferRule.create({ data: { shopId, channelId: ebay.id, scope: "CHANNEL", kind: "PERCENT", percentBps: options.ebayBufferBps ?? 2000 } });
   }
   const pushedPriceCents = options.pushedPriceCents === undefined ? null : options.pushedPriceCents;
-  const onAmazon = await db.listing.create({ data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: "MUG-BLUE", pushedPriceCents, staleSince: new Date() } });
-  const onEbay = await db.listing.create({ data: { shopId, channelId: ebay.id, variantId: variant.id, channelSku: "MUG-BLUE", pushedPriceCents, staleSince: new Date() } });
+  const onAmazon = await db.listing.create({
+    data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: "MUG-BLUE", pushedPriceCents, staleSince: new Date() },
+  });
+  const onEbay = await db.listing.create({
+    data: { shopId, channelId: ebay.id, variantId: variant.id, channelSku: "MUG-BLUE", pushedPriceCents, staleSince: new Date() },
+  });
   return { shop, shopId, product, variant, item, locations: { warehouse, store, returns }, channels: { amazon, ebay }, listings: { onAmazon, onEbay } };
 }
 
@@ -75,7 +79,10 @@ function recordFlushes() {
 
 async function waitingFlushesFor(channelIds: string[]): Promise<string[]> {
   const jobs = await queues()["channel-sync"].getJobs(["waiting", "delayed", "prioritized"]);
-  return jobs.map((j) => j.data.channelId).filter((id) => channelIds.includes(id)).sort();
+  return jobs
+    .map((j) => j.data.channelId)
+    .filter((id) => channelIds.includes(id))
+    .sort();
 }
 
 describe("recomputing a shop's stale listings", () => {
@@ -95,7 +102,13 @@ describe("recomputing a shop's stale listings", () => {
     // Then: pool 11; Amazon 11 − 2 = 9; eBay 11 − ceil(2.2) = 8
     ({ onAmazon, onEbay } = await listingsOf(prisma, seeded));
     expect(result).toMatchObject({ examined: 2, changed: 2, held: 0, channelsFlushed: 2, markedAgain: 0 });
-    expect([onAmazon.desiredQuantity, onAmazon.desiredPriceCents, onAmazon.desiredVersion, onAmazon.syncState, onAmazon.staleSince]).toEqual([9, 2000, 2, "PENDING", null]);
+    expect([onAmazon.desiredQuantity, onAmazon.desiredPriceCents, onAmazon.desiredVersion, onAmazon.syncState, onAmazon.staleSince]).toEqual([
+      9,
+      2000,
+      2,
+      "PENDING",
+      null,
+    ]);
     expect([onEbay.desiredQuantity, onEbay.desiredVersion, onEbay.syncState, onEbay.staleSince]).toEqual([8, 2, "PENDING", null]);
     expect(onAmazon.desiredAt).toBeInstanceOf(Date);
     const explanation = onAmazon.explanation as unknown as { quantity: { rule: string; text: string; result: number }[] };
@@ -255,9 +268,13 @@ describe("recomputing a shop's stale listings", () => {
   it("given a two-pack bundle of the mug, when it is recomputed, then it lists as many packs as the mug's count on that channel allows", async () => {
     const seeded = await seedShop(prisma);
     const { shopId } = seeded;
-    const pack = await prisma.variant.create({ data: { shopId, productId: seeded.product.id, shopifyId: "101", title: "Two-pack", sku: "MUG-2", priceCents: 3500, isBundle: true } });
+    const pack = await prisma.variant.create({
+      data: { shopId, productId: seeded.product.id, shopifyId: "101", title: "Two-pack", sku: "MUG-2", priceCents: 3500, isBundle: true },
+    });
     await prisma.bundleComponent.create({ data: { shopId, bundleId: pack.id, componentId: seeded.variant.id, unitsPerBundle: 2 } });
-    const listing = await prisma.listing.create({ data: { shopId, channelId: seeded.channels.amazon.id, variantId: pack.id, channelSku: "MUG-2", staleSince: new Date() } });
+    const listing = await prisma.listing.create({
+      data: { shopId, channelId: seeded.channels.amazon.id, variantId: pack.id, channelSku: "MUG-2", staleSince: new Date() },
+    });
 
     await recomputeStaleListings(shopId, { requestFlush: async () => {} });
 
@@ -274,11 +291,22 @@ describe("recomputing a shop's stale listings", () => {
     const { shopId, channels, variant } = seeded;
     const now = Date.now();
     const promotion = await prisma.promotion.create({
-      data: { shopId, name: "Spring sale", status: "RUNNING", startsAt: new Date(now - 3_600_000), endsAt: new Date(now + 86_400_000), discountKind: "PERCENT", discountValue: 1000, reserveUnits: 5 },
+      data: {
+        shopId,
+        name: "Spring sale",
+        status: "RUNNING",
+        startsAt: new Date(now - 3_600_000),
+        endsAt: new Date(now + 86_400_000),
+        discountKind: "PERCENT",
+        discountValue: 1000,
+        reserveUnits: 5,
+      },
     });
     await prisma.promotionChannel.create({ data: { shopId, promotionId: promotion.id, channelId: channels.ebay.id } });
     await prisma.promotionVariant.create({ data: { shopId, promotionId: promotion.id, variantId: variant.id } });
-    await prisma.sale.create({ data: { shopId, variantId: variant.id, channelId: channels.ebay.id, quantity: 2, soldAt: new Date(now - 60_000), sourceKey: "ebay-promo-1" } });
+    await prisma.sale.create({
+      data: { shopId, variantId: variant.id, channelId: channels.ebay.id, quantity: 2, soldAt: new Date(now - 60_000), sourceKey: "ebay-promo-1" },
+    });
 
     await recomputeStaleListings(shopId, { requestFlush: async () => {} });
 
@@ -305,7 +333,14 @@ describe("recomputing a shop's stale listings", () => {
     const day = 86_400_000;
     await prisma.sale.createMany({
       data: [
-        ...Array.from({ length: 28 }, (_, d) => ({ shopId, variantId: variant.id, channelId: channels.amazon.id, quantity: 2, soldAt: new Date(now - d * day - 3_600_000), sourceKey: `amazon-${d}` })),
+        ...Array.from({ length: 28 }, (_, d) => ({
+          shopId,
+          variantId: variant.id,
+          channelId: channels.amazon.id,
+          quantity: 2,
+          soldAt: new Date(now - d * day - 3_600_000),
+          sourceKey: `amazon-${d}`,
+        })),
         { shopId, variantId: variant.id, channelId: channels.amazon.id, quantity: 50, soldAt: new Date(now - 40 * day), sourceKey: "amazon-old" },
         { shopId, variantId: variant.id, channelId: null, quantity: 30, soldAt: new Date(now - day), sourceKey: "shopify-1" },
       ],

@@ -128,7 +128,13 @@ interface Written {
 }
 
 /** Pages the merchant for each listing this batch newly held for parity (or held at a new price). */
-async function raiseNewHolds(prisma: PrismaClient, shopId: string, shop: ShopInputs, decisions: readonly Decision[], written: readonly Written[]): Promise<void> {
+async function raiseNewHolds(
+  prisma: PrismaClient,
+  shopId: string,
+  shop: ShopInputs,
+  decisions: readonly Decision[],
+  written: readonly Written[],
+): Promise<void> {
   const heldNow = new Set(written.filter((w) => w.state === "HELD").map((w) => w.id));
   for (const decision of decisions) {
     if (decision.kind !== "write" || decision.state !== "HELD" || !heldNow.has(decision.listing.id)) continue;

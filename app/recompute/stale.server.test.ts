@@ -76,7 +76,8 @@ describe("stale marks caught in a deadlock", () => {
   it("given a mark that loses two deadlocks, when retried, then its third run counts; another error is thrown at once", async () => {
     let runs = 0;
     const marked = await retryingDeadlocks(async () => {
-      if (++runs < 3) throw Object.assign(new Error("Transaction failed due to a write conflict or a deadlock. Please retry your transaction"), { code: "P2034" });
+      if (++runs < 3)
+        throw Object.assign(new Error("Transaction failed due to a write conflict or a deadlock. Please retry your transaction"), { code: "P2034" });
       return 42;
     });
     expect([marked, runs]).toEqual([42, 3]);

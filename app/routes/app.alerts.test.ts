@@ -46,7 +46,9 @@ describe("the Alerts screen: alerts", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<typeof loader>> = await loader(args(await adminRequest(shop.domain, `/app/alerts?pageSize=3${cursor ? `&before=${cursor}` : ""}`)));
+      const page: Awaited<ReturnType<typeof loader>> = await loader(
+        args(await adminRequest(shop.domain, `/app/alerts?pageSize=3${cursor ? `&before=${cursor}` : ""}`)),
+      );
       titles.push(...page.alerts.map((a) => a.title));
       cursor = page.nextCursor;
       pages++;
@@ -63,12 +65,25 @@ describe("the Alerts screen: alerts", () => {
   it("shows each alert's kind, respond-by, channel and state, and filters by kind and state", async () => {
     const { shop, channels } = await shopInSession();
     const respondBy = new Date(Date.now() - 60_000);
-    await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:x", title: "Cheaper on eBay", respondBy, channelId: channels.amazon.id } });
-    await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:y", title: "Acknowledged parity", state: "ACKNOWLEDGED" } });
+    await prisma.alert.create({
+      data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:x", title: "Cheaper on eBay", respondBy, channelId: channels.amazon.id },
+    });
+    await prisma.alert.create({
+      data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:y", title: "Acknowledged parity", state: "ACKNOWLEDGED" },
+    });
 
     const parity = await loader(args(await adminRequest(shop.domain, "/app/alerts?kind=PARITY_VIOLATION&state=OPEN")));
     expect(parity.alerts).toEqual([
-      { id: expect.any(String), kind: "PARITY_VIOLATION", state: "OPEN", title: "Cheaper on eBay", channel: "Amazon US", createdAt: expect.any(String), respondBy: respondBy.toISOString(), overdue: true },
+      {
+        id: expect.any(String),
+        kind: "PARITY_VIOLATION",
+        state: "OPEN",
+        title: "Cheaper on eBay",
+        channel: "Amazon US",
+        createdAt: expect.any(String),
+        respondBy: respondBy.toISOString(),
+        overdue: true,
+      },
     ]);
     const acknowledged = await loader(args(await adminRequest(shop.domain, "/app/alerts?state=ACKNOWLEDGED")));
     expect(acknowledged.alerts.map((a) => a.title)).toEqual(["Acknowledged parity"]);
@@ -102,7 +117,10 @@ describe("the Alerts screen: alerts", () => {
       ["alert.acknowledged", true],
       ["alert.resolved", true],
     ]);
-    expect((await post(shop.domain, { intent: "acknowledge", alertId: alert.id })).data).toMatchObject({ ok: false, message: "The alert was already acknowledged" });
+    expect((await post(shop.domain, { intent: "acknowledge", alertId: alert.id })).data).toMatchObject({
+      ok: false,
+      message: "The alert was already acknowledged",
+    });
   });
 
   it("refuses another shop's alert with 404 and leaves it open", async () => {
@@ -143,11 +161,25 @@ describe("the Alerts screen: where alerts go", () => {
 
   it("adds an email route for every kind with quiet hours and a digest, and shows it as stored", async () => {
     const { shop } = await shopInSession();
-    const form = { intent: "createRoute", transport: "EMAIL", kind: "ALL", target: "night@kettle.test; day@kettle.test", quietStart: "22:00", quietEnd: "07:00", quietTimeZone: "Europe/Berlin", digest: "on" };
+    const form = {
+      intent: "createRoute",
+      transport: "EMAIL",
+      kind: "ALL",
+      target: "night@kettle.test; day@kettle.test",
+      quietStart: "22:00",
+      quietEnd: "07:00",
+      quietTimeZone: "Europe/Berlin",
+      digest: "on",
+    };
     expect((await post(shop.domain, form)).data.ok).toBe(true);
 
     const stored = await prisma.alertRoute.findFirstOrThrow({ where: { shopId: shop.id, target: { contains: "night@" } } });
-    expect([stored.kind, stored.target, stored.quietHours, stored.digest]).toEqual([null, "night@kettle.test, day@kettle.test", { start: "22:00", end: "07:00", timeZone: "Europe/Berlin" }, true]);
+    expect([stored.kind, stored.target, stored.quietHours, stored.digest]).toEqual([
+      null,
+      "night@kettle.test, day@kettle.test",
+      { start: "22:00", end: "07:00", timeZone: "Europe/Berlin" },
+      true,
+    ]);
     const page = await loader(args(await adminRequest(shop.domain, "/app/alerts")));
     expect(page.routes.find((r) => r.id === stored.id)).toEqual({
       id: stored.id,
@@ -162,11 +194,36 @@ describe("the Alerts screen: where alerts go", () => {
 
   it.each([
     ["a bad email address", { transport: "EMAIL", target: "ops@kettle.test, not-an-address" }, "target", "not-an-address: not an email address"],
-    ["a Slack URL that is not https", { transport: "SLACK", target: "http://hooks.slack.com/services/T/B/x" }, "target", "A Slack webhook URL starts with https://"],
-    ["a Slack target that is not a URL", { transport: "SLACK", target: "https://" }, "target", "This is not a URL: copy the webhook URL from Slack's app settings"],
-    ["an unknown time zone", { transport: "EMAIL", target: "ops@kettle.test", quietTimeZone: "Mars/Olympus" }, "quietTimeZone", "timeZone must be an IANA time zone such as Europe/Berlin"],
-    ["quiet hours with a start and no end", { transport: "EMAIL", target: "ops@kettle.test", quietStart: "22:00" }, "quietEnd", "Give both the start and the end of quiet hours, or neither"],
-    ["a quiet hour that is not a time", { transport: "EMAIL", target: "ops@kettle.test", quietStart: "25:00", quietEnd: "07:00" }, "quietStart", "start must be HH:MM"],
+    [
+      "a Slack URL that is not https",
+      { transport: "SLACK", target: "http://hooks.slack.com/services/T/B/x" },
+      "target",
+      "A Slack webhook URL starts with https://",
+    ],
+    [
+      "a Slack target that is not a URL",
+      { transport: "SLACK", target: "https://" },
+      "target",
+      "This is not a URL: copy the webhook URL from Slack's app settings",
+    ],
+    [
+      "an unknown time zone",
+      { transport: "EMAIL", target: "ops@kettle.test", quietTimeZone: "Mars/Olympus" },
+      "quietTimeZone",
+      "timeZone must be an IANA time zone such as Europe/Berlin",
+    ],
+    [
+      "quiet hours with a start and no end",
+      { transport: "EMAIL", target: "ops@kettle.test", quietStart: "22:00" },
+      "quietEnd",
+      "Give both the start and the end of quiet hours, or neither",
+    ],
+    [
+      "a quiet hour that is not a time",
+      { transport: "EMAIL", target: "ops@kettle.test", quietStart: "25:00", quietEnd: "07:00" },
+      "quietStart",
+      "start must be HH:MM",
+    ],
   ])("refuses %s with the field's message and adds nothing", async (_, fields, field, message) => {
     const { shop } = await shopInSession();
     const answer = await post(shop.domain, { intent: "createRoute", kind: "ALL", ...fields });

@@ -2,7 +2,24 @@ import type { AlertKind } from "@prisma/client";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, EmptyState, FormLayout, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  DataTable,
+  EmptyState,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { KIND_LABELS } from "~/alerts/message";
 import { fieldErrors, formObject } from "~/lib/forms";
@@ -126,7 +143,11 @@ function AlertList({ alerts, nextCursor }: Pick<LoaderData, "alerts" | "nextCurs
       <Card>
         {alerts.length === 0 ? (
           <EmptyState heading={filtered ? "No alerts match" : "No open alerts"} image="">
-            <p>{filtered ? "Nothing open or acknowledged of this kind and state." : "Oversells, parity violations, drift and failing channels appear here when they happen."}</p>
+            <p>
+              {filtered
+                ? "Nothing open or acknowledged of this kind and state."
+                : "Oversells, parity violations, drift and failing channels appear here when they happen."}
+            </p>
           </EmptyState>
         ) : (
           <DataTable
@@ -186,7 +207,11 @@ function RouteForm({ errors }: { errors: Record<string, string> }) {
         <Text as="h3" variant="headingSm">
           Add a route
         </Text>
-        {errors.form ? <Text as="p" tone="critical">{errors.form}</Text> : null}
+        {errors.form ? (
+          <Text as="p" tone="critical">
+            {errors.form}
+          </Text>
+        ) : null}
         <FormLayout.Group>
           <Select
             label="Send by"
@@ -199,7 +224,14 @@ function RouteForm({ errors }: { errors: Record<string, string> }) {
             onChange={(v) => setTransport(v === "SLACK" ? "SLACK" : "EMAIL")}
             error={errors.transport}
           />
-          <Select label="Alerts" name="kind" options={[{ value: "ALL", label: "All kinds" }, ...KIND_OPTIONS]} value={kind} onChange={(v) => setKind(v as AlertKind | "ALL")} error={errors.kind} />
+          <Select
+            label="Alerts"
+            name="kind"
+            options={[{ value: "ALL", label: "All kinds" }, ...KIND_OPTIONS]}
+            value={kind}
+            onChange={(v) => setKind(v as AlertKind | "ALL")}
+            error={errors.kind}
+          />
         </FormLayout.Group>
         <TextField
           label={transport === "SLACK" ? "Slack incoming-webhook URL" : "Email addresses"}
@@ -213,14 +245,38 @@ function RouteForm({ errors }: { errors: Record<string, string> }) {
           error={errors.target}
         />
         <FormLayout.Group>
-          <TextField label="Quiet hours from" name="quietStart" type="time" value={quietStart} onChange={setQuietStart} autoComplete="off" error={errors.quietStart} />
+          <TextField
+            label="Quiet hours from"
+            name="quietStart"
+            type="time"
+            value={quietStart}
+            onChange={setQuietStart}
+            autoComplete="off"
+            error={errors.quietStart}
+          />
           <TextField label="Quiet hours until" name="quietEnd" type="time" value={quietEnd} onChange={setQuietEnd} autoComplete="off" error={errors.quietEnd} />
-          <TextField label="Time zone" name="quietTimeZone" value={timeZone} onChange={setTimeZone} placeholder="UTC" helpText="e.g. Europe/Berlin" autoComplete="off" error={errors.quietTimeZone} />
+          <TextField
+            label="Time zone"
+            name="quietTimeZone"
+            value={timeZone}
+            onChange={setTimeZone}
+            placeholder="UTC"
+            helpText="e.g. Europe/Berlin"
+            autoComplete="off"
+            error={errors.quietTimeZone}
+          />
         </FormLayout.Group>
         <Text as="p" tone="subdued">
           During quiet hours alerts wait until morning, except oversells and alerts whose respond-by would pass first.
         </Text>
-        <Checkbox label="Collect drift, latency and promotion-reserve alerts into one message a day" name="digest" value="on" checked={digest} onChange={setDigest} error={errors.digest} />
+        <Checkbox
+          label="Collect drift, latency and promotion-reserve alerts into one message a day"
+          name="digest"
+          value="on"
+          checked={digest}
+          onChange={setDigest}
+          error={errors.digest}
+        />
         <Button submit variant="primary" loading={busy}>
           Add route
         </Button>

@@ -76,7 +76,10 @@ describe("an alert's page", () => {
     const mine = await seedShopWithEveryModel(prisma);
     await installShopSession(prisma, mine.shop.domain);
     for (const id of [theirs.alert.id, "no-such-alert"]) {
-      const thrown = (await loader(args(await adminRequest(mine.shop.domain, `/app/alerts/${id}`), id)).catch((e: unknown) => e)) as { data: unknown; init: { status: number } };
+      const thrown = (await loader(args(await adminRequest(mine.shop.domain, `/app/alerts/${id}`), id)).catch((e: unknown) => e)) as {
+        data: unknown;
+        init: { status: number };
+      };
       expect(thrown.init.status).toBe(404);
       expect(thrown.data).toBe("Alert not found");
     }
@@ -112,7 +115,9 @@ describe("an alert's page", () => {
     const again = await raiseParityViolation(prisma, input, { queue: nowhere });
     expect(again.created).toBe(true);
     expect(again.alert.id).not.toBe(alert.id);
-    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, subjectId: alert.id, action: { in: ["alert.acknowledged", "alert.resolved"] } } })).toBe(2);
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, subjectId: alert.id, action: { in: ["alert.acknowledged", "alert.resolved"] } } })).toBe(
+      2,
+    );
   });
 
   it("refuses an action it does not know", async () => {

@@ -33,7 +33,11 @@ describe("the Listing content screen", () => {
     expect(page.products.map((p) => p.title)).toEqual(["Kettle"]);
     const amazon = page.preview!.channels.find((c) => c.id === channels.amazon.id)!;
     const red = amazon.variants.find((v) => v.sku === "KET-RED")!;
-    expect(red.fields).toEqual({ title: "Acme Kettle – Red", description: "Boils in two minutes.\nAuto shut-off.", bullets: ["Boils in two minutes.", "Auto shut-off."] });
+    expect(red.fields).toEqual({
+      title: "Acme Kettle – Red",
+      description: "Boils in two minutes.\nAuto shut-off.",
+      bullets: ["Boils in two minutes.", "Auto shut-off."],
+    });
     expect([red.blocked, red.listing?.channelSku]).toEqual([false, "KET-RED"]);
     const ebay = page.preview!.channels.find((c) => c.id === channels.ebay.id)!;
     const ebayRed = ebay.variants.find((v) => v.sku === "KET-RED")!;
@@ -47,7 +51,11 @@ describe("the Listing content screen", () => {
   it("saves a channel's template and fields, recomputes its listings' content and records who did it", async () => {
     const { shop, channels, listing } = await shopInSession();
     const response = await action(
-      args(await adminRequest(shop.domain, "/app/content", { form: { channelId: channels.amazon.id, title: "{{title}} by {{vendor}}", description: "{{description}}", syncedFields: ["title"] } })),
+      args(
+        await adminRequest(shop.domain, "/app/content", {
+          form: { channelId: channels.amazon.id, title: "{{title}} by {{vendor}}", description: "{{description}}", syncedFields: ["title"] },
+        }),
+      ),
     );
     expect(response).toEqual({ ok: true, errors: {}, changed: 1 });
     const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
@@ -58,7 +66,9 @@ describe("the Listing content screen", () => {
 
   it("refuses a template with an unknown placeholder and says which field", async () => {
     const { shop, channels } = await shopInSession();
-    const response = (await action(args(await adminRequest(shop.domain, "/app/content", { form: { channelId: channels.amazon.id, title: "{{colour}} {{title}}", description: "" } })))) as unknown as ActionAnswer;
+    const response = (await action(
+      args(await adminRequest(shop.domain, "/app/content", { form: { channelId: channels.amazon.id, title: "{{colour}} {{title}}", description: "" } })),
+    )) as unknown as ActionAnswer;
     expect(response.init.status).toBe(400);
     expect(response.data.errors.title).toContain("Unknown placeholder");
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.amazon.id } })).settings).toEqual({});
@@ -67,7 +77,9 @@ describe("the Listing content screen", () => {
   it("refuses another shop's channel and product and changes nothing", async () => {
     const mine = await shopInSession();
     const theirs = await seedShopWithEveryModel(prisma);
-    const response = (await action(args(await adminRequest(mine.shop.domain, "/app/content", { form: { channelId: theirs.channels.amazon.id, title: "{{title}}", description: "" } })))) as unknown as ActionAnswer;
+    const response = (await action(
+      args(await adminRequest(mine.shop.domain, "/app/content", { form: { channelId: theirs.channels.amazon.id, title: "{{title}}", description: "" } })),
+    )) as unknown as ActionAnswer;
     expect(response.init.status).toBe(404);
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: theirs.channels.amazon.id } })).settings).toEqual({});
     const theirProduct = await prisma.product.findFirstOrThrow({ where: { shopId: theirs.shop.id } });

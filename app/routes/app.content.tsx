@@ -72,7 +72,11 @@ function ChannelCard({ channel, productId, errors }: { channel: ChannelPreview; 
                       {variant.title} {variant.sku ? `(${variant.sku})` : ""}
                     </Text>
                     {variant.listing ? <Badge>{variant.listing.channelSku}</Badge> : <Badge tone="attention">not listed</Badge>}
-                    {variant.blocked ? <Badge tone="critical">will not be sent</Badge> : variant.listing?.pendingFields.length ? <Badge tone="warning">{`to send: ${variant.listing.pendingFields.join(", ")}`}</Badge> : null}
+                    {variant.blocked ? (
+                      <Badge tone="critical">will not be sent</Badge>
+                    ) : variant.listing?.pendingFields.length ? (
+                      <Badge tone="warning">{`to send: ${variant.listing.pendingFields.join(", ")}`}</Badge>
+                    ) : null}
                   </InlineStack>
                   {Object.entries(variant.fields).map(([name, value]) => (
                     <Text as="p" key={name}>
@@ -115,8 +119,24 @@ function ChannelCard({ channel, productId, errors }: { channel: ChannelPreview; 
                     onChange={(on) => setSynced((prev) => (on ? new Set([...prev, row.field]) : new Set([...prev].filter((f) => f !== row.field))))}
                   />
                 ))}
-                <TextField label="Title template" name="title" value={title} onChange={setTitle} autoComplete="off" error={errors.title} helpText="e.g. {{vendor}} {{title}} – {{option1}}; metafields as {{metafields.custom.material}}" />
-                <TextField label="Description template" name="description" value={description} onChange={setDescription} autoComplete="off" multiline={3} error={errors.description} />
+                <TextField
+                  label="Title template"
+                  name="title"
+                  value={title}
+                  onChange={setTitle}
+                  autoComplete="off"
+                  error={errors.title}
+                  helpText="e.g. {{vendor}} {{title}} – {{option1}}; metafields as {{metafields.custom.material}}"
+                />
+                <TextField
+                  label="Description template"
+                  name="description"
+                  value={description}
+                  onChange={setDescription}
+                  autoComplete="off"
+                  multiline={3}
+                  error={errors.description}
+                />
                 {channel.templates.subtitle !== undefined ? <input type="hidden" name="subtitle" value={channel.templates.subtitle} /> : null}
                 <InlineStack align="end">
                   <Button submit variant="primary" loading={busy}>
@@ -156,7 +176,11 @@ export default function ContentPreview() {
         </Layout.Section>
         <Layout.Section>
           <BlockStack gap="400">
-            {result?.errors.form ? <Text as="p" tone="critical">{result.errors.form}</Text> : null}
+            {result?.errors.form ? (
+              <Text as="p" tone="critical">
+                {result.errors.form}
+              </Text>
+            ) : null}
             {result?.ok ? <Text as="p">Saved: {result.changed} listings have new content to send.</Text> : null}
             {preview ? (
               preview.channels.map((channel) => <ChannelCard key={channel.id} channel={channel} productId={preview.product.id} errors={result?.errors ?? {}} />)

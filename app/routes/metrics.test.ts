@@ -27,12 +27,23 @@ async function seedShop() {
     return prisma.listing.create({ data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: sku, ...data } });
   };
   // Two pushes in the last hour, acknowledged 120 s and 60 s after the change; the first drifts by 3.
-  await listing("A", { syncState: "IN_SYNC", desiredAt: minutesAgo(12), pushedAt: minutesAgo(10), pushedQuantity: 10, observedQuantity: 7, observedAt: minutesAgo(1) });
+  await listing("A", {
+    syncState: "IN_SYNC",
+    desiredAt: minutesAgo(12),
+    pushedAt: minutesAgo(10),
+    pushedQuantity: 10,
+    observedQuantity: 7,
+    observedAt: minutesAgo(1),
+  });
   await listing("B", { syncState: "IN_SYNC", desiredAt: minutesAgo(6), pushedAt: minutesAgo(5), pushedQuantity: 4 });
   await listing("C", { syncState: "PENDING", desiredAt: minutesAgo(45) });
   await listing("D", { syncState: "FAILED", attempts: 3 });
   await listing("E", { syncState: "HELD" });
-  for (const [id, oversold] of [["o1", true], ["o2", true], ["o3", false]] as const) {
+  for (const [id, oversold] of [
+    ["o1", true],
+    ["o2", true],
+    ["o3", false],
+  ] as const) {
     await prisma.channelOrder.create({ data: { shopId, channelId: amazon.id, externalOrderId: id, status: "PAID", orderedAt: new Date(), oversold } });
   }
   await prisma.alert.create({ data: { shopId, kind: "PARITY_VIOLATION", dedupeKey: "parity:1", title: "Cheaper on eBay", state: "RESOLVED" } });

@@ -7,6 +7,10 @@ const STATUS = { queued: 202, ignored: 200, unauthorized: 401, rejected: 400 } a
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (request.method !== "POST") return new Response(null, { status: 405 });
-  const outcome = await receiveMarketplaceNotification({ channelId: params.channelId ?? "", key: request.headers.get(NOTIFICATION_KEY_HEADER), rawBody: await request.text() });
+  const outcome = await receiveMarketplaceNotification({
+    channelId: params.channelId ?? "",
+    key: request.headers.get(NOTIFICATION_KEY_HEADER),
+    rawBody: await request.text(),
+  });
   return new Response(outcome.status === "rejected" || outcome.status === "ignored" ? outcome.reason : null, { status: STATUS[outcome.status] });
 };

@@ -7,8 +7,7 @@ import { action } from "./webhooks";
 
 const call = (request: Request) => action({ request, params: {}, context: {} });
 
-const inventoryUpdate = (itemId: string) =>
-  `{"inventory_item_id":${itemId},"location_id":905684977,"available":6,"updated_at":"2026-11-22T10:00:00-05:00"}`;
+const inventoryUpdate = (itemId: string) => `{"inventory_item_id":${itemId},"location_id":905684977,"available":6,"updated_at":"2026-11-22T10:00:00-05:00"}`;
 
 afterAll(async () => {
   await queues().close();
@@ -20,7 +19,8 @@ describe("POST /webhooks", () => {
     const shop = uniqueShopDomain();
     const webhookId = randomUUID();
     const triggeredAt = "2026-11-22T15:00:00.123Z";
-    const deliver = () => call(signedWebhookRequest({ topic: "inventory_levels/update", shop, webhookId, triggeredAt, body: inventoryUpdate("271878346596884015") }));
+    const deliver = () =>
+      call(signedWebhookRequest({ topic: "inventory_levels/update", shop, webhookId, triggeredAt, body: inventoryUpdate("271878346596884015") }));
 
     // When it arrives twice (Shopify retries when it misses our answer)
     const before = Date.now();
@@ -30,7 +30,13 @@ describe("POST /webhooks", () => {
 
     // Then the stored row has Shopify's headers, and both instants read back as they happened
     const stored = await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } });
-    expect(stored).toMatchObject({ shopDomain: shop, topic: "INVENTORY_LEVELS_UPDATE", apiVersion: "2026-10", state: "QUEUED", triggeredAt: new Date(triggeredAt) });
+    expect(stored).toMatchObject({
+      shopDomain: shop,
+      topic: "INVENTORY_LEVELS_UPDATE",
+      apiVersion: "2026-10",
+      state: "QUEUED",
+      triggeredAt: new Date(triggeredAt),
+    });
     expect(stored.eventId).toMatch(/^[0-9a-f-]{36}$/);
     expect(stored.receivedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(stored.receivedAt.getTime()).toBeLessThanOrEqual(after + 1000);
@@ -59,7 +65,13 @@ describe("POST /webhooks", () => {
   it("answers 401 to a delivery signed with another secret and stores nothing", async () => {
     // Given a delivery whose HMAC was made with a secret that is not ours
     const webhookId = randomUUID();
-    const request = signedWebhookRequest({ topic: "inventory_levels/update", shop: uniqueShopDomain(), webhookId, secret: "not-our-secret", body: inventoryUpdate("1") });
+    const request = signedWebhookRequest({
+      topic: "inventory_levels/update",
+      shop: uniqueShopDomain(),
+      webhookId,
+      secret: "not-our-secret",
+      body: inventoryUpdate("1"),
+    });
     // When it arrives, then it is refused and nothing is stored
     const response = await call(request).catch((thrown: unknown) => thrown as Response);
     expect(response.status).toBe(401);
@@ -68,7 +80,9 @@ describe("POST /webhooks", () => {
 
   it("answers 400 to a signed body that is not JSON and stores nothing", async () => {
     const webhookId = randomUUID();
-    const response = await call(signedWebhookRequest({ topic: "inventory_levels/update", shop: uniqueShopDomain(), webhookId, body: '{"inventory_item_id": 1,' }));
+    const response = await call(
+      signedWebhookRequest({ topic: "inventory_levels/update", shop: uniqueShopDomain(), webhookId, body: '{"inventory_item_id": 1,' }),
+    );
     expect(response.status).toBe(400);
     expect(await prisma.webhookDelivery.count({ where: { webhookId } })).toBe(0);
   });

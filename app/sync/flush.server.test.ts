@@ -20,10 +20,16 @@ const limiter = new SharedRateLimiter(redis);
 afterAll(() => redis.disconnect());
 
 /** The marketplace's answers by SKU: "rejected" (a suspended listing), "retry" (busy), else accepted. */
-const answering = (statusOf: (sku: string) => PushOutcome["status"]): Answer => (channelSku) => {
-  const status = statusOf(channelSku);
-  return status === "accepted" ? { channelSku, status } : status === "rejected" ? { channelSku, status, message: "Listing is suspended" } : { channelSku, status, message: "busy", retryAfterMs: 2000 };
-};
+const answering =
+  (statusOf: (sku: string) => PushOutcome["status"]): Answer =>
+  (channelSku) => {
+    const status = statusOf(channelSku);
+    return status === "accepted"
+      ? { channelSku, status }
+      : status === "rejected"
+        ? { channelSku, status, message: "Listing is suspended" }
+        : { channelSku, status, message: "busy", retryAfterMs: 2000 };
+  };
 
 async function channelWithPendingListings(count: number) {
   const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
@@ -58,7 +64,12 @@ describe("flushing a channel account's outbox", () => {
 
     expect(marketplace.quantityCalls.map((c) => c.length)).toEqual([25, 25, 10]);
     expect(marketplace.quantityCalls[0][0]).toMatchObject({ channelSku: "SKU-37", quantity: 0 });
-    expect(marketplace.priceCalls.flat().map((p) => p.channelSku).sort()).toEqual(["SKU-0", "SKU-1", "SKU-2"]);
+    expect(
+      marketplace.priceCalls
+        .flat()
+        .map((p) => p.channelSku)
+        .sort(),
+    ).toEqual(["SKU-0", "SKU-1", "SKU-2"]);
     expect(result).toMatchObject({ accepted: 60, rejected: 0, retried: 0, calls: 4, more: false });
     const listings = await prisma.listing.findMany({ where: { channelId: channel.id } });
     expect(listings.every((l) => l.syncState === "IN_SYNC" && l.pushedQuantity === l.desiredQuantity && l.pushedVersion === 1)).toBe(true);
@@ -68,7 +79,14 @@ describe("flushing a channel account's outbox", () => {
     const channel = await channelWithPendingListings(1);
     await prisma.listing.updateMany({
       where: { channelId: channel.id },
-      data: { syncState: "HELD", syncMessage: "Price held for review (parity): eBay under Amazon", desiredQuantity: 0, pushedQuantity: 4, desiredPriceCents: 1799, pushedPriceCents: 1999 },
+      data: {
+        syncState: "HELD",
+        syncMessage: "Price held for review (parity): eBay under Amazon",
+        desiredQuantity: 0,
+        pushedQuantity: 4,
+        desiredPriceCents: 1799,
+        pushedPriceCents: 1999,
+      },
     });
     const marketplace = new RecordingMarketplace();
 
@@ -77,7 +95,12 @@ describe("flushing a channel account's outbox", () => {
     expect(marketplace.quantityCalls.flat()).toEqual([expect.objectContaining({ channelSku: "SKU-0", quantity: 0 })]);
     expect(marketplace.priceCalls).toEqual([]);
     const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: channel.id } });
-    expect([listing.syncState, listing.pushedQuantity, listing.pushedPriceCents, listing.syncMessage]).toEqual(["HELD", 0, 1999, "Price held for review (parity): eBay under Amazon"]);
+    expect([listing.syncState, listing.pushedQuantity, listing.pushedPriceCents, listing.syncMessage]).toEqual([
+      "HELD",
+      0,
+      1999,
+      "Price held for review (parity): eBay under Amazon",
+    ]);
 
     // Once the channel shows the quantity, a held listing is not taken up again
     const again = new RecordingMarketplace();
@@ -87,9 +110,11 @@ describe("flushing a channel account's outbox", () => {
 
   it("keeps a listing pending when its desired state changed while the push was in flight", async () => {
     const channel = await channelWithPendingListings(1);
-    const marketplace = new RecordingMarketplace(accepts, { duringQuantities: async () => {
-      await prisma.listing.updateMany({ where: { channelId: channel.id }, data: { desiredQuantity: 3, desiredVersion: 2 } });
-    } });
+    const marketplace = new RecordingMarketplace(accepts, {
+      duringQuantities: async () => {
+        await prisma.listing.updateMany({ where: { channelId: channel.id }, data: { desiredQuantity: 3, desiredVersion: 2 } });
+      },
+    });
     await flushChannelAccount(channel.id, using(marketplace));
     const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: channel.id } });
     expect([listing.syncState, listing.pushedQuantity, listing.desiredQuantity, listing.pushedVersion]).toEqual(["PENDING", 10, 3, 0]);
@@ -133,8 +158,24 @@ describe("flushing a channel account's outbox", () => {
 describe("a pending listing with nothing left to send", () => {
   it("given a listing the channel already shows as desired (its content held back by validation), when flushed, then it is in sync without a call, and a held one stays held", async () => {
     const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
-    const base = { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, desiredQuantity: 7, pushedQuantity: 7, desiredVersion: 3, pushedVersion: 2, desiredAt: new Date() };
-    const idle = await prisma.listing.create({ data: { ...base, channelSku: "NOTHING-1", syncState: "PENDING", desiredContent: { fields: { title: "T" }, issues: [{ field: "images", severity: "error", message: "0 images" }] } } });
+    const base = {
+      shopId: shop.id,
+      channelId: channels.ebay.id,
+      variantId: variant.id,
+      desiredQuantity: 7,
+      pushedQuantity: 7,
+      desiredVersion: 3,
+      pushedVersion: 2,
+      desiredAt: new Date(),
+    };
+    const idle = await prisma.listing.create({
+      data: {
+        ...base,
+        channelSku: "NOTHING-1",
+        syncState: "PENDING",
+        desiredContent: { fields: { title: "T" }, issues: [{ field: "images", severity: "error", message: "0 images" }] },
+      },
+    });
     const held = await prisma.listing.create({ data: { ...base, channelSku: "NOTHING-2", syncState: "HELD", desiredPriceCents: 999, pushedPriceCents: 1999 } });
     const marketplace = new RecordingMarketplace(accepts);
 
@@ -150,7 +191,14 @@ describe("a pending listing with nothing left to send", () => {
 describe("the outbox's order", () => {
   it("given a listing with no quantity to send (a price alone) and one going to zero, when flushed one at a time, then the one going to zero goes first", async () => {
     const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
-    const base = { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, desiredVersion: 1, desiredAt: new Date(), syncState: "PENDING" as const };
+    const base = {
+      shopId: shop.id,
+      channelId: channels.ebay.id,
+      variantId: variant.id,
+      desiredVersion: 1,
+      desiredAt: new Date(),
+      syncState: "PENDING" as const,
+    };
     await prisma.listing.create({ data: { ...base, channelSku: "PRICE-ONLY", desiredQuantity: null, desiredPriceCents: 1299, pushedPriceCents: 1499 } });
     await prisma.listing.create({ data: { ...base, channelSku: "SELLING-OUT", desiredQuantity: 0, pushedQuantity: 4 } });
 
@@ -167,7 +215,18 @@ describe("content behind stock", () => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const listing = await prisma.listing.create({
-        data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: `C-${i}`, desiredQuantity: 20, pushedQuantity: 20, desiredVersion: 1, desiredAt: new Date(), syncState: "PENDING", desiredContent: { fields: { title: `Kettle ${i}` }, issues: [] } },
+        data: {
+          shopId: shop.id,
+          channelId: channels.ebay.id,
+          variantId: variant.id,
+          channelSku: `C-${i}`,
+          desiredQuantity: 20,
+          pushedQuantity: 20,
+          desiredVersion: 1,
+          desiredAt: new Date(),
+          syncState: "PENDING",
+          desiredContent: { fields: { title: `Kettle ${i}` }, issues: [] },
+        },
       });
       ids.push(listing.id);
     }
@@ -238,7 +297,18 @@ describe("a product's SKUs pushed together", () => {
     const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
     for (let i = 0; i < 8; i++) {
       await prisma.listing.create({
-        data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: `T${i}`, externalId: `P${i % 4}`, desiredQuantity: i + 1, pushedQuantity: 50, desiredVersion: 1, desiredAt: new Date(), syncState: "PENDING" },
+        data: {
+          shopId: shop.id,
+          channelId: channels.ebay.id,
+          variantId: variant.id,
+          channelSku: `T${i}`,
+          externalId: `P${i % 4}`,
+          desiredQuantity: i + 1,
+          pushedQuantity: 50,
+          desiredVersion: 1,
+          desiredAt: new Date(),
+          syncState: "PENDING",
+        },
       });
     }
     const marketplace = new RecordingMarketplace(accepts, { kind: "tiktok", maxBatch: 4, limits: { callsPerPush: TIKTOK_LIMITS.callsPerPush } });
@@ -260,12 +330,19 @@ describe("ids a channel looks up", () => {
     // A new connector is what a restarted worker process builds: it remembers nothing.
     const freshConnector = () =>
       createEbayConnector(
-        { accountId: seller.userId, region: "EBAY_US", credentials: { appId: seller.appId, certId: seller.certId, refreshToken: seller.refreshToken }, endpoints: { api: ebay.url } },
+        {
+          accountId: seller.userId,
+          region: "EBAY_US",
+          credentials: { appId: seller.appId, certId: seller.certId, refreshToken: seller.refreshToken },
+          endpoints: { api: ebay.url },
+        },
         { revisions: new RedisRevisionCounter(redis, seller.userId, `${process.env.QUEUE_PREFIX}:${randomUUID()}`) },
       );
     // What the flush pays the account's rate limiter, push by push.
     const paid: number[] = [];
-    const counting = { take: (account: string, limits: RateLimit, cost = 1, maxWaitMs?: number) => (paid.push(cost), limiter.take(account, limits, cost, maxWaitMs)) } as SharedRateLimiter;
+    const counting = {
+      take: (account: string, limits: RateLimit, cost = 1, maxWaitMs?: number) => (paid.push(cost), limiter.take(account, limits, cost, maxWaitMs)),
+    } as SharedRateLimiter;
     try {
       await flushChannelAccount(channel.id, { limiter: counting, connectorFor: () => freshConnector() });
       // Quantities: the bulk call and two lookups; prices: the bulk call alone, the ids already found.
@@ -290,7 +367,8 @@ describe("ids a channel looks up", () => {
 });
 
 describe("pushes paced by the calls they make", () => {
-  const listings = (count: number, productOf: (i: number) => string = (i) => `P${i}`) => Array.from({ length: count }, (_, i) => ({ channelSku: `SKU-${i}`, externalId: productOf(i) }));
+  const listings = (count: number, productOf: (i: number) => string = (i) => `P${i}`) =>
+    Array.from({ length: count }, (_, i) => ({ channelSku: `SKU-${i}`, externalId: productOf(i) }));
 
   it("given 12 Amazon SKUs (one patch each, burst 5), when paced, then they go as pushes of 5, 5 and 2", () => {
     expect(pacedBatches(listings(12), AMAZON_LIMITS).map((part) => part.length)).toEqual([5, 5, 2]);
@@ -308,7 +386,10 @@ describe("pushes paced by the calls they make", () => {
   });
 
   it("given 60 TikTok SKUs of 30 products (burst 20), when paced, then each push holds at most 20 products", () => {
-    const parts = pacedBatches(listings(60, (i) => `P${Math.floor(i / 2)}`), TIKTOK_LIMITS);
+    const parts = pacedBatches(
+      listings(60, (i) => `P${Math.floor(i / 2)}`),
+      TIKTOK_LIMITS,
+    );
     expect(parts.map((part) => new Set(part.map((l) => l.externalId)).size)).toEqual([20, 10]);
     expect(parts.flat()).toHaveLength(60);
   });

@@ -5,7 +5,18 @@ import defaultPrisma from "~/db.server";
 import { raiseListingSuspended } from "~/alerts/events.server";
 import { logger } from "~/lib/logger.server";
 import { contentToPush } from "~/content/diff";
-import { pendingListings, stockOrPriceToPush, recordAcknowledged, recordContentRejected, recordExternalIds, recordNothingToSend, recordRejected, recordRetries, type PendingListing, type PushRecord } from "./outbox.server";
+import {
+  pendingListings,
+  stockOrPriceToPush,
+  recordAcknowledged,
+  recordContentRejected,
+  recordExternalIds,
+  recordNothingToSend,
+  recordRejected,
+  recordRetries,
+  type PendingListing,
+  type PushRecord,
+} from "./outbox.server";
 import type { SharedRateLimiter } from "./rate-limiter.server";
 
 // Draining one channel account's outbox: the channel-sync queue's job. Newest desired state only
@@ -55,7 +66,10 @@ export interface FlushResult {
  * A push split so each part's calls fit in the account's burst (callsPerPush); a push that costs
  * no more than the burst, a feed for instance, stays whole.
  */
-export function pacedBatches<T extends { channelSku: string; externalId?: string | null }>(batch: T[], limits: Pick<ChannelLimits, "burst" | "callsPerPush">): T[][] {
+export function pacedBatches<T extends { channelSku: string; externalId?: string | null }>(
+  batch: T[],
+  limits: Pick<ChannelLimits, "burst" | "callsPerPush">,
+): T[][] {
   const cost = limits.callsPerPush;
   if (!cost || cost(batch) <= limits.burst) return [batch];
   const parts: T[][] = [];
@@ -129,13 +143,23 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
   const outcomes: Outcomes = { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent, contentLater: new Set() };
 
   /** One paced push, once the account's limiter pays its calls; false when it would wait longer than `maxWaitMs`. */
-  const pushPaid = async <T extends { channelSku: string }>(part: T[], cost: number, push: (part: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>, maxWaitMs?: number) => {
+  const pushPaid = async <T extends { channelSku: string }>(
+    part: T[],
+    cost: number,
+    push: (part: T[]) => Promise<PushOutcome[]>,
+    into: Map<string, PushOutcome>,
+    maxWaitMs?: number,
+  ) => {
     if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost, maxWaitMs))) return false;
     result.calls++;
     for (const outcome of await push(part)) into.set(outcome.channelSku, outcome);
     return true;
   };
-  const call = async <T extends { channelSku: string; externalId?: string | null }>(batch: T[], push: (batch: T[]) => Promise<PushOutcome[]>, into: Map<string, PushOutcome>) => {
+  const call = async <T extends { channelSku: string; externalId?: string | null }>(
+    batch: T[],
+    push: (batch: T[]) => Promise<PushOutcome[]>,
+    into: Map<string, PushOutcome>,
+  ) => {
     for (const paced of pacedBatches(batch, connector.limits)) {
       if (!(await pushPaid(paced, connector.limits.callsPerPush?.(paced) ?? 1, push, into))) {
         // The account's budget is spoken for by other workers: leave the rest for the next flush.
@@ -156,7 +180,9 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
     // An id the quantity push looked up serves the price push (and its pacing) without a second lookup.
     for (const l of listings) l.externalId ??= quantityOutcome.get(l.channelSku)?.externalId ?? null;
     // A held price stays off the channel until the merchant approves it (the listing turns PENDING).
-    const prices = groupedByProduct(listings.filter((l) => l.syncState !== "HELD" && l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents));
+    const prices = groupedByProduct(
+      listings.filter((l) => l.syncState !== "HELD" && l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents),
+    );
     for (const batch of chunks(prices, connector.limits.maxBatch)) {
       await call(
         batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, priceCents: l.desiredPriceCents!, currencyCode })),
@@ -177,7 +203,10 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
     if (quantities.length + prices.length > 0) leaveForLater(contents);
     else if (contents.length > 0) {
       // Half the burst at most, so a stock change that overtakes the content finds tokens left.
-      const contentLimits = { burst: Math.max(1, Math.floor(connector.limits.burst / 2)), callsPerPush: connector.limits.contentCallsPerPush ?? connector.limits.callsPerPush };
+      const contentLimits = {
+        burst: Math.max(1, Math.floor(connector.limits.burst / 2)),
+        callsPerPush: connector.limits.contentCallsPerPush ?? connector.limits.callsPerPush,
+      };
       const slices = chunks(contents, connector.limits.maxBatch).flatMap((batch) => pacedBatches(batch, contentLimits));
       const contentUntil = performance.now() + (deps.contentBudgetMs ?? CONTENT_BUDGET_MS);
       for (const [i, slice] of slices.entries()) {
@@ -207,7 +236,17 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
   }
   await recordOutcomes(prisma, channel, listings, outcomes, result);
   result.more = outcomes.contentLater.size > 0 || result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
-  log.info({ accepted: result.accepted, rejected: result.rejected, retried: result.retried, contentLater: outcomes.contentLater.size, calls: result.calls, ms: Math.round(performance.now() - startedAt) }, "channel flushed");
+  log.info(
+    {
+      accepted: result.accepted,
+      rejected: result.rejected,
+      retried: result.retried,
+      contentLater: outcomes.contentLater.size,
+      calls: result.calls,
+      ms: Math.round(performance.now() - startedAt),
+    },
+    "channel flushed",
+  );
   return result;
 }
 

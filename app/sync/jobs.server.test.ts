@@ -20,10 +20,13 @@ afterAll(async () => {
 
 /** Every listing accepted, or every one told to come back in 1.5 s (a 429). */
 function marketplace(answer: "accepted" | "retry", during?: () => Promise<void>): RecordingMarketplace {
-  return new RecordingMarketplace(answer === "accepted" ? accepts : (channelSku) => ({ channelSku, status: "retry", message: "429", retryAfterMs: 1500 }), { duringQuantities: during });
+  return new RecordingMarketplace(answer === "accepted" ? accepts : (channelSku) => ({ channelSku, status: "retry", message: "429", retryAfterMs: 1500 }), {
+    duringQuantities: during,
+  });
 }
 
-const flushJobsOf = async (channelId: string) => (await queues["channel-sync"].getJobs(["waiting", "delayed", "active"])).filter((j) => j.data.channelId === channelId);
+const flushJobsOf = async (channelId: string) =>
+  (await queues["channel-sync"].getJobs(["waiting", "delayed", "active"])).filter((j) => j.data.channelId === channelId);
 
 describe("the channel-sync job", () => {
   it("given a flush job whose marketplace answered 'retry', when it ends, then the next flush is queued (after the wait) despite the job's own deduplication id", async () => {
@@ -44,7 +47,10 @@ describe("the channel-sync job", () => {
     await requestFlush(listing.channelId, 0, queues);
     // A recompute lands mid-push: a newer desired state, whose own flush request was deduplicated.
     const recompute = async () => {
-      await prisma.listing.update({ where: { id: listing.id }, data: { desiredQuantity: 3, desiredVersion: { increment: 1 }, desiredAt: new Date(), syncState: "PENDING" } });
+      await prisma.listing.update({
+        where: { id: listing.id },
+        data: { desiredQuantity: 3, desiredVersion: { increment: 1 }, desiredAt: new Date(), syncState: "PENDING" },
+      });
       await requestFlush(listing.channelId, 0, queues);
     };
 

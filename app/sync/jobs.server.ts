@@ -26,7 +26,10 @@ export async function runChannelSync(
   // Flushes asked for while this one ran (a recompute's, or our own continuation) were dropped:
   // BullMQ keeps a job's deduplication id until the job ends. So the job frees its id and asks
   // again itself when listings wait: retries, the rest of a long outbox, or states written meanwhile.
-  const changedMeanwhile = result.status === "flushed" && !result.more && (await prisma.listing.count({ where: { channelId, syncState: "PENDING", desiredAt: { gte: startedAt } } })) > 0;
+  const changedMeanwhile =
+    result.status === "flushed" &&
+    !result.more &&
+    (await prisma.listing.count({ where: { channelId, syncState: "PENDING", desiredAt: { gte: startedAt } } })) > 0;
   if (result.more || changedMeanwhile) {
     const queues = deps.queues ?? defaultQueues();
     await queues["channel-sync"].removeDeduplicationKey(flushDeduplicationId(channelId));

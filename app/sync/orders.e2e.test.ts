@@ -47,17 +47,24 @@ describe("marketplace orders written back to Shopify", () => {
 
     // Polled as the order-import schedule would: eBay's window ends a few seconds before now.
     let imported = 0;
-    await eventually(async () => {
-      imported += (await runOrderImport(rig.channels[marketplace].id))?.imported ?? 0;
-      return imported > 0;
-    }, 20_000, `the ${marketplace} order imported`);
+    await eventually(
+      async () => {
+        imported += (await runOrderImport(rig.channels[marketplace].id))?.imported ?? 0;
+        return imported > 0;
+      },
+      20_000,
+      `the ${marketplace} order imported`,
+    );
     const again = await runOrderImport(rig.channels[marketplace].id);
 
     expect(imported).toBe(1);
     expect(again).toMatchObject({ imported: 0 });
     expect(shopifyAvailable(variant)).toBe(before - 2);
     const order = await prisma.channelOrder.findFirstOrThrow({ where: { channelId: rig.channels[marketplace].id }, include: { lines: true } });
-    expect([order.writeback, order.lines.map((l) => [l.channelSku, l.quantity, l.listingId !== null])]).toEqual(["WRITTEN", [[variant.channelSku[marketplace], 2, true]]]);
+    expect([order.writeback, order.lines.map((l) => [l.channelSku, l.quantity, l.listingId !== null])]).toEqual([
+      "WRITTEN",
+      [[variant.channelSku[marketplace], 2, true]],
+    ]);
   });
 });
 
@@ -71,11 +78,15 @@ describe("oversells", () => {
     rig.tiktok.placeOrder(rig.accounts.tiktok, { skuId: variant.channelSku.tiktok, quantity: 1 });
 
     let result = { imported: 0, oversold: 0 };
-    await eventually(async () => {
-      const page = await runOrderImport(rig.channels.tiktok.id);
-      result = { imported: result.imported + (page?.imported ?? 0), oversold: result.oversold + (page?.oversold ?? 0) };
-      return result.imported >= 2;
-    }, 20_000, "both TikTok orders imported");
+    await eventually(
+      async () => {
+        const page = await runOrderImport(rig.channels.tiktok.id);
+        result = { imported: result.imported + (page?.imported ?? 0), oversold: result.oversold + (page?.oversold ?? 0) };
+        return result.imported >= 2;
+      },
+      20_000,
+      "both TikTok orders imported",
+    );
 
     expect(result).toEqual({ imported: 2, oversold: 1 });
     expect(shopifyAvailable(variant)).toBe(-1);
@@ -87,7 +98,9 @@ describe("oversells", () => {
 describe("Amazon's ORDER_CHANGE notification", () => {
   /** The notification jobs the route queued for a channel, taken off the queue. */
   async function takeNotifiedJobs(channelId: string) {
-    const jobs = (await queues()["order-import"].getJobs(["waiting", "prioritized", "delayed"])).filter((j) => j.name === "notified" && j.data.channelId === channelId);
+    const jobs = (await queues()["order-import"].getJobs(["waiting", "prioritized", "delayed"])).filter(
+      (j) => j.name === "notified" && j.data.channelId === channelId,
+    );
     for (const job of jobs) await job.remove();
     return jobs.map((j) => j.data);
   }
@@ -111,13 +124,17 @@ describe("Amazon's ORDER_CHANGE notification", () => {
     // The same notification again (the destination retried): stored once, lowered once.
     expect(await runNotifiedOrderImport(job.channelId, job.notification)).toMatchObject({ imported: 0, duplicates: 1 });
     expect(shopifyAvailable(variant)).toBe(before - 2);
-    const order = await prisma.channelOrder.findUniqueOrThrow({ where: { channelId_externalOrderId: { channelId, externalOrderId: placed.orderId } }, include: { lines: true } });
+    const order = await prisma.channelOrder.findUniqueOrThrow({
+      where: { channelId_externalOrderId: { channelId, externalOrderId: placed.orderId } },
+      include: { lines: true },
+    });
     expect([order.writeback, order.lines.map((l) => [l.channelSku, l.quantity])]).toEqual(["WRITTEN", [[variant.channelSku.amazon, 2]]]);
   });
 
   it("given a wrong key, or a body that is not an order notification, when posted, then 401 and 400, and nothing is queued", async () => {
     const channelId = rig.channels.amazon.id;
-    const post = (key: string, body: string) => fetch(notifications.urlFor(channelId), { method: "POST", headers: { [NOTIFICATION_KEY_HEADER]: key, "content-type": "application/json" }, body });
+    const post = (key: string, body: string) =>
+      fetch(notifications.urlFor(channelId), { method: "POST", headers: { [NOTIFICATION_KEY_HEADER]: key, "content-type": "application/json" }, body });
 
     const wrongKey = await post(notificationKey(rig.channels.ebay.id), JSON.stringify({ NotificationType: "ORDER_CHANGE" }));
     const notJson = await post(notificationKey(channelId), "{not json");
@@ -155,10 +172,14 @@ describe("an offline token that expired", () => {
     rig.ebay.state.placeOrder({ userId: rig.accounts.ebay, sku: variant.channelSku.ebay, quantity: 1 });
 
     let imported = 0;
-    await eventually(async () => {
-      imported += (await runOrderImport(rig.channels.ebay.id))?.imported ?? 0;
-      return imported > 0;
-    }, 20_000, "the eBay order imported");
+    await eventually(
+      async () => {
+        imported += (await runOrderImport(rig.channels.ebay.id))?.imported ?? 0;
+        return imported > 0;
+      },
+      20_000,
+      "the eBay order imported",
+    );
 
     expect(shopifyAvailable(variant)).toBe(before - 1);
     const refreshed = await prisma.session.findFirstOrThrow({ where: { shop: rig.domain, isOnline: false } });

@@ -93,12 +93,23 @@ async function importContext(channelId: string, deps: OrderImportDeps) {
 
 type ChannelWithShop = { id: string; shopId: string; name: string; kind: string };
 
-async function recordOrder(prisma: PrismaClient, admin: AdminClient, channel: ChannelWithShop, order: ImportedOrder): Promise<"duplicate" | "imported" | "oversold"> {
-  const existing = await prisma.channelOrder.findUnique({ where: { channelId_externalOrderId: { channelId: channel.id, externalOrderId: order.externalOrderId } }, select: { id: true, writeback: true } });
+async function recordOrder(
+  prisma: PrismaClient,
+  admin: AdminClient,
+  channel: ChannelWithShop,
+  order: ImportedOrder,
+): Promise<"duplicate" | "imported" | "oversold"> {
+  const existing = await prisma.channelOrder.findUnique({
+    where: { channelId_externalOrderId: { channelId: channel.id, externalOrderId: order.externalOrderId } },
+    select: { id: true, writeback: true },
+  });
   if (existing && existing.writeback !== "PENDING") return "duplicate";
 
   const skus = order.lines.map((l) => l.channelSku);
-  const listings = await prisma.listing.findMany({ where: { channelId: channel.id, channelSku: { in: skus } }, select: { id: true, channelSku: true, variantId: true } });
+  const listings = await prisma.listing.findMany({
+    where: { channelId: channel.id, channelSku: { in: skus } },
+    select: { id: true, channelSku: true, variantId: true },
+  });
   const listingBySku = new Map(listings.map((l) => [l.channelSku, l]));
 
   const stored =
@@ -141,7 +152,16 @@ async function recordOrder(prisma: PrismaClient, admin: AdminClient, channel: Ch
     const variantId = line.listing?.variantId;
     if (!variantId) continue; // a SKU Anchorline does not manage: nothing to take off the anchor
     await prisma.sale.createMany({
-      data: [{ shopId: channel.shopId, variantId, channelId: channel.id, quantity: line.quantity, soldAt: order.orderedAt, sourceKey: `channel-order-line:${line.id}` }],
+      data: [
+        {
+          shopId: channel.shopId,
+          variantId,
+          channelId: channel.id,
+          quantity: line.quantity,
+          soldAt: order.orderedAt,
+          sourceKey: `channel-order-line:${line.id}`,
+        },
+      ],
       skipDuplicates: true,
     });
     const saleableLevels = await prisma.inventoryLevel.findMany({
@@ -153,7 +173,11 @@ async function recordOrder(prisma: PrismaClient, admin: AdminClient, channel: Ch
       failed = true;
       continue;
     }
-    const adjustment = await adjustAnchorInventory(admin, { shopId: channel.shopId, sourceKey: `channel-order-line:${line.id}`, variantId, locationId, delta: order.cancelled ? line.quantity : -line.quantity }, prisma);
+    const adjustment = await adjustAnchorInventory(
+      admin,
+      { shopId: channel.shopId, sourceKey: `channel-order-line:${line.id}`, variantId, locationId, delta: order.cancelled ? line.quantity : -line.quantity },
+      prisma,
+    );
     if (adjustment.state !== "APPLIED") failed = true;
     await markChanged(channel.shopId, { kind: "stock", at: [{ variantId, locationId }] }, { prisma });
     if (order.cancelled) continue;
@@ -182,7 +206,16 @@ async function recordOrder(prisma: PrismaClient, admin: AdminClient, channel: Ch
   return oversold ? "oversold" : "imported";
 }
 
-async function raiseOversell(prisma: PrismaClient, channel: ChannelWithShop, order: ImportedOrder, sku: string, ordered: number, available: number, variantId: string, listingId: string | null) {
+async function raiseOversell(
+  prisma: PrismaClient,
+  channel: ChannelWithShop,
+  order: ImportedOrder,
+  sku: string,
+  ordered: number,
+  available: number,
+  variantId: string,
+  listingId: string | null,
+) {
   // Where else it could ship from: drop shippers and locations not counted for this channel.
   const elsewhere = await prisma.inventoryLevel.findMany({
     where: { shopId: channel.shopId, inventoryItem: { variantId }, available: { gt: 0 } },

@@ -85,7 +85,9 @@ export async function recordAcknowledged(prisma: PrismaClient, records: PushReco
     const pushedContent = contentPushed ? withAcknowledged(listing.pushedContent, contentPushed) : null;
     const contentSettled = contentToPush(listing.desiredContent, pushedContent ?? listing.pushedContent) === null;
     const complete =
-      (quantityPushed || listing.desiredQuantity === listing.pushedQuantity) && (pricePushed || listing.desiredPriceCents === listing.pushedPriceCents) && contentSettled;
+      (quantityPushed || listing.desiredQuantity === listing.pushedQuantity) &&
+      (pricePushed || listing.desiredPriceCents === listing.pushedPriceCents) &&
+      contentSettled;
     return Prisma.sql`(${listing.id}, ${listing.desiredVersion}::int, ${quantityPushed}::boolean, ${listing.desiredQuantity}::int,
       ${pricePushed}::boolean, ${listing.desiredPriceCents}::int, ${pushedContent ? JSON.stringify(pushedContent) : null}::jsonb,
       ${complete}::boolean, ${listing.syncState === "HELD"}::boolean)`;
@@ -111,7 +113,11 @@ export async function recordAcknowledged(prisma: PrismaClient, records: PushReco
  * Ids the channel's connector looked up for listings that had none (PushOutcome.externalId).
  * Kept only where the listing still has none: an id the merchant typed is theirs to change.
  */
-export async function recordExternalIds(prisma: PrismaClient, channelId: string, learned: ReadonlyArray<{ listing: PendingListing; externalId: string }>): Promise<void> {
+export async function recordExternalIds(
+  prisma: PrismaClient,
+  channelId: string,
+  learned: ReadonlyArray<{ listing: PendingListing; externalId: string }>,
+): Promise<void> {
   if (learned.length === 0) return;
   const rows = learned.map(({ listing, externalId }) => Prisma.sql`(${listing.id}, ${externalId})`);
   await prisma.$executeRaw`
@@ -152,12 +158,18 @@ export async function recordNothingToSend(prisma: PrismaClient, listings: Pendin
 export async function recordContentRejected(prisma: PrismaClient, listing: PendingListing, message: string): Promise<void> {
   const desired = readDesiredContent(listing.desiredContent);
   if (!desired) return;
-  const refused = { ...desired, issues: [...desired.issues, { field: "channel" as const, severity: "error" as const, message: `refused by the channel: ${message.slice(0, 500)}` }] };
+  const refused = {
+    ...desired,
+    issues: [...desired.issues, { field: "channel" as const, severity: "error" as const, message: `refused by the channel: ${message.slice(0, 500)}` }],
+  };
   listing.desiredContent = refused as unknown as Prisma.JsonValue;
   const settled = listing.desiredQuantity === listing.pushedQuantity && listing.desiredPriceCents === listing.pushedPriceCents;
   await prisma.listing.updateMany({
     where: { id: listing.id, desiredVersion: listing.desiredVersion },
-    data: { desiredContent: refused as unknown as Prisma.InputJsonValue, ...(settled ? { syncState: "IN_SYNC", pushedVersion: listing.desiredVersion, syncMessage: null } : {}) },
+    data: {
+      desiredContent: refused as unknown as Prisma.InputJsonValue,
+      ...(settled ? { syncState: "IN_SYNC", pushedVersion: listing.desiredVersion, syncMessage: null } : {}),
+    },
   });
 }
 
@@ -168,7 +180,8 @@ export async function recordRetries(prisma: PrismaClient, retries: ReadonlyArray
     const key = message.slice(0, 1000);
     byMessage.set(key, [...(byMessage.get(key) ?? []), listing.id]);
   }
-  for (const [message, ids] of byMessage) await prisma.listing.updateMany({ where: { id: { in: ids } }, data: { syncMessage: message, attempts: { increment: 1 } } });
+  for (const [message, ids] of byMessage)
+    await prisma.listing.updateMany({ where: { id: { in: ids } }, data: { syncMessage: message, attempts: { increment: 1 } } });
 }
 
 export async function pendingCount(prisma: PrismaClient, channelId: string): Promise<number> {

@@ -40,7 +40,15 @@ export class SharedRateLimiter {
 
   /** Takes one request's worth of tokens, or says how long to wait before trying again. */
   async tryTake(account: string, limit: RateLimit, cost = 1): Promise<{ granted: boolean; waitMs: number }> {
-    const [granted, waitMs] = (await this.redis.eval(TAKE, 1, `${this.prefix}:ratelimit:${account}`, limit.requestsPerSecond, limit.burst, cost, Date.now())) as [number, number];
+    const [granted, waitMs] = (await this.redis.eval(
+      TAKE,
+      1,
+      `${this.prefix}:ratelimit:${account}`,
+      limit.requestsPerSecond,
+      limit.burst,
+      cost,
+      Date.now(),
+    )) as [number, number];
     return { granted: granted === 1, waitMs };
   }
 

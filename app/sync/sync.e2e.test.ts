@@ -76,7 +76,10 @@ async function shopifyPool(variant: LinkedVariant): Promise<number> {
     },
     select: { shopifyId: true },
   });
-  return saleable.reduce((sum, location) => sum + Math.max(0, rig.shopify.store.getLevel(rig.domain, variant.itemShopifyId, location.shopifyId)?.available ?? 0), 0);
+  return saleable.reduce(
+    (sum, location) => sum + Math.max(0, rig.shopify.store.getLevel(rig.domain, variant.itemShopifyId, location.shopifyId)?.available ?? 0),
+    0,
+  );
 }
 
 async function expectedQuantity(marketplace: Marketplace, variant: LinkedVariant): Promise<number> {
@@ -156,7 +159,11 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
       const marketplace = listing.channel.kind.toLowerCase() as Marketplace;
       const variant = rig.variants.find((v) => v.sku === listing.variant.sku)!;
       // The engine's numbers reached the marketplace...
-      expect([marketplace, rig.quantityOn(marketplace, variant), rig.priceOn(marketplace, variant)]).toEqual([marketplace, listing.desiredQuantity, listing.desiredPriceCents]);
+      expect([marketplace, rig.quantityOn(marketplace, variant), rig.priceOn(marketplace, variant)]).toEqual([
+        marketplace,
+        listing.desiredQuantity,
+        listing.desiredPriceCents,
+      ]);
       expect([listing.pushedQuantity, listing.pushedPriceCents]).toEqual([listing.desiredQuantity, listing.desiredPriceCents]);
       // ...and they are the anchor's, through each channel's own rules.
       expect(listing.desiredQuantity).toBe(await expectedQuantity(marketplace, variant));
@@ -229,7 +236,7 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
     expect(
       await prisma.listing.count({
         where: { shopId: rig.shopId, syncState: { in: ["PENDING", "FAILED"] } },
-      })
+      }),
     ).toBe(0);
   }, 45_000);
 
@@ -260,7 +267,7 @@ describe("sync end to end: Shopify, the workers and four marketplaces", () => {
     expect(
       await prisma.listing.count({
         where: { shopId: rig.shopId, syncState: "IN_SYNC" },
-      })
+      }),
     ).toBe(rig.variants.length * MARKETPLACES.length);
   }, 120_000);
 

@@ -66,7 +66,9 @@ export interface UsagePlan {
 export function usagePlans(): Map<string, UsagePlan> {
   const plans = new Map<string, UsagePlan>();
   for (const file of MODEL_FILES) {
-    const doc = JSON.parse(readFileSync(path.join(AMAZON_DIR, file), "utf8")) as { paths: Record<string, Record<string, { operationId?: string; description?: string }>> };
+    const doc = JSON.parse(readFileSync(path.join(AMAZON_DIR, file), "utf8")) as {
+      paths: Record<string, Record<string, { operationId?: string; description?: string }>>;
+    };
     for (const item of Object.values(doc.paths)) {
       for (const op of Object.values(item)) {
         const table = /\|\s*Rate \(requests per second\)\s*\|\s*Burst\s*\|\s*\n\|[-\s|]+\|\s*\n\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|/.exec(op?.description ?? "");

@@ -63,12 +63,25 @@ function applyMessage(seller: SellerState, message: FeedMessage): ListingIssue[]
       return outcomeIssues(submitPatches(seller, message.sku, productType, message.patches ?? []));
     case "PARTIAL_UPDATE":
       // "PARTIAL_UPDATE is equivalent to using PATCH with the replace op" (the feed schema).
-      return outcomeIssues(submitPatches(seller, message.sku, productType, Object.entries(message.attributes ?? {}).map(([name, value]) => ({ op: "replace", path: `/attributes/${name}`, value }))));
+      return outcomeIssues(
+        submitPatches(
+          seller,
+          message.sku,
+          productType,
+          Object.entries(message.attributes ?? {}).map(([name, value]) => ({ op: "replace", path: `/attributes/${name}`, value })),
+        ),
+      );
     case "UPDATE": {
-      const outcome = submitPatches(seller, message.sku, productType, Object.entries(message.attributes ?? {}).map(([name, value]) => ({ op: "replace", path: `/attributes/${name}`, value })));
+      const outcome = submitPatches(
+        seller,
+        message.sku,
+        productType,
+        Object.entries(message.attributes ?? {}).map(([name, value]) => ({ op: "replace", path: `/attributes/${name}`, value })),
+      );
       const record = seller.listings.get(message.sku);
       // UPDATE replaces the whole attribute set: drop what the message did not carry.
-      if (outcome.status === "ACCEPTED" && record) for (const name of Object.keys(record.attributes)) if (!(name in (message.attributes ?? {}))) delete record.attributes[name];
+      if (outcome.status === "ACCEPTED" && record)
+        for (const name of Object.keys(record.attributes)) if (!(name in (message.attributes ?? {}))) delete record.attributes[name];
       return outcomeIssues(outcome);
     }
   }
@@ -86,7 +99,11 @@ function parseDocument(content: string | Buffer | undefined): { document?: unkno
 }
 
 /** Runs the feed against the seller's listings and returns the processing report document. */
-export function processFeed(seller: SellerState, feed: FeedRecord, input: FeedDocument | undefined): { status: "DONE" | "FATAL"; report: Record<string, unknown> } {
+export function processFeed(
+  seller: SellerState,
+  feed: FeedRecord,
+  input: FeedDocument | undefined,
+): { status: "DONE" | "FATAL"; report: Record<string, unknown> } {
   const header = { sellerId: seller.spec.sellerId, version: "2.0", feedId: feed.feedId };
   const fatal = (messages: string[]) => ({
     status: "FATAL" as const,
@@ -101,7 +118,8 @@ export function processFeed(seller: SellerState, feed: FeedRecord, input: FeedDo
   const schemaErrors = checkListingsFeed(parsed.document);
   if (schemaErrors.length) return fatal(schemaErrors.map((e) => `The feed document does not conform to the JSON_LISTINGS_FEED schema: ${e}`));
   const document = parsed.document as { header: { sellerId: string }; messages: FeedMessage[] };
-  if (document.header.sellerId !== seller.spec.sellerId) return fatal([`The sellerId '${document.header.sellerId}' in the feed header does not match the seller that submitted the feed.`]);
+  if (document.header.sellerId !== seller.spec.sellerId)
+    return fatal([`The sellerId '${document.header.sellerId}' in the feed header does not match the seller that submitted the feed.`]);
 
   const issues: ReportIssue[] = [];
   let accepted = 0;
@@ -109,7 +127,14 @@ export function processFeed(seller: SellerState, feed: FeedRecord, input: FeedDo
     const found = applyMessage(seller, message);
     if (!found.some((i) => i.severity === "ERROR")) accepted++;
     for (const issue of found) {
-      issues.push({ messageId: message.messageId, sku: message.sku, code: issue.code, severity: issue.severity, message: issue.message, ...(issue.attributeNames?.[0] ? { attributeName: issue.attributeNames[0] } : {}) });
+      issues.push({
+        messageId: message.messageId,
+        sku: message.sku,
+        code: issue.code,
+        severity: issue.severity,
+        message: issue.message,
+        ...(issue.attributeNames?.[0] ? { attributeName: issue.attributeNames[0] } : {}),
+      });
     }
   }
   const processed = document.messages.length;

@@ -48,8 +48,10 @@ const tooFewValues = (field: string, attribute: string): ListingIssue => ({
 function checkFulfillment(values: AttributeValue[]): ListingIssue[] {
   const issues: ListingIssue[] = [];
   for (const entry of values) {
-    if (typeof entry.fulfillment_channel_code !== "string" || !entry.fulfillment_channel_code) issues.push(tooFewValues("fulfillment_channel_code", "fulfillment_availability"));
-    if (entry.quantity !== undefined && !(Number.isInteger(entry.quantity) && (entry.quantity as number) >= 0)) issues.push(invalidValue("fulfillment_availability", "Quantity"));
+    if (typeof entry.fulfillment_channel_code !== "string" || !entry.fulfillment_channel_code)
+      issues.push(tooFewValues("fulfillment_channel_code", "fulfillment_availability"));
+    if (entry.quantity !== undefined && !(Number.isInteger(entry.quantity) && (entry.quantity as number) >= 0))
+      issues.push(invalidValue("fulfillment_availability", "Quantity"));
   }
   return issues;
 }
@@ -85,7 +87,14 @@ function checkPatch(patch: PatchOperation, marketplaceId: string): ListingIssue[
   const attribute = /^\/attributes\/([a-z0-9_]+)$/.exec(patch.path)?.[1];
   if (!attribute) {
     // "Only top-level listings item attributes can be patched" (patchListingsItem description).
-    return [{ code: "4000001", message: `The provided path '${patch.path}' is invalid. Only top-level attributes can be patched.`, severity: "ERROR", categories: ["INVALID_ATTRIBUTE"] }];
+    return [
+      {
+        code: "4000001",
+        message: `The provided path '${patch.path}' is invalid. Only top-level attributes can be patched.`,
+        severity: "ERROR",
+        categories: ["INVALID_ATTRIBUTE"],
+      },
+    ];
   }
   if (patch.op === "delete") return [];
   const values = patch.value ?? [];
@@ -143,7 +152,12 @@ function applyPatch(record: ListingRecord, patch: PatchOperation, marketplaceId:
 export function submitPatches(seller: SellerState, sku: string, productType: string, patches: PatchOperation[]): Submission {
   const existing = seller.listings.get(sku);
   if (productType !== GENERIC_PRODUCT_TYPE && productType !== existing?.productType) {
-    return { status: "INVALID", issues: [{ code: "4000003", message: "The Amazon product type specified is invalid or not supported.", severity: "ERROR", categories: ["INVALID_ATTRIBUTE"] }] };
+    return {
+      status: "INVALID",
+      issues: [
+        { code: "4000003", message: "The Amazon product type specified is invalid or not supported.", severity: "ERROR", categories: ["INVALID_ATTRIBUTE"] },
+      ],
+    };
   }
   const issues = patches.flatMap((p) => checkPatch(p, seller.marketplaceId));
   if (issues.some((i) => i.severity === "ERROR")) return { status: "INVALID", issues };
@@ -196,7 +210,16 @@ export function renderItem(seller: SellerState, record: ListingRecord, includedD
   if (wants.has("offers")) {
     const offer = offerOf(record, marketplaceId);
     const price = (offer?.our_price as Array<{ schedule?: Array<{ value_with_tax?: number }> }> | undefined)?.[0]?.schedule?.[0]?.value_with_tax;
-    item.offers = typeof price === "number" ? [{ marketplaceId, offerType: "B2C", price: { currencyCode: String(offer?.currency ?? marketplaceFacts(marketplaceId).currency), amount: price.toFixed(2) } }] : [];
+    item.offers =
+      typeof price === "number"
+        ? [
+            {
+              marketplaceId,
+              offerType: "B2C",
+              price: { currencyCode: String(offer?.currency ?? marketplaceFacts(marketplaceId).currency), amount: price.toFixed(2) },
+            },
+          ]
+        : [];
   }
   if (wants.has("fulfillmentAvailability")) {
     item.fulfillmentAvailability = (record.attributes.fulfillment_availability ?? []).map((f) => ({

@@ -34,9 +34,14 @@ export class LwaTokens {
 
   handle(request: SimRequest): SimResponse {
     const grant = this.grantOf(request);
-    if (grant.grant_type !== "refresh_token") return { status: 400, body: { error: "unsupported_grant_type", error_description: "The authorization grant type is not supported by the authorization server" } };
+    if (grant.grant_type !== "refresh_token")
+      return {
+        status: 400,
+        body: { error: "unsupported_grant_type", error_description: "The authorization grant type is not supported by the authorization server" },
+      };
     const seller = [...this.sellers.values()].find((s) => s.spec.clientId === grant.client_id);
-    if (!seller || seller.spec.clientSecret !== grant.client_secret) return { status: 401, body: { error: "invalid_client", error_description: "Client authentication failed" } };
+    if (!seller || seller.spec.clientSecret !== grant.client_secret)
+      return { status: 401, body: { error: "invalid_client", error_description: "Client authentication failed" } };
     if (seller.spec.refreshToken !== grant.refresh_token || seller.refreshTokenRevoked) {
       return { status: 400, body: { error: "invalid_grant", error_description: "The request has an invalid grant parameter : refresh_token" } };
     }

@@ -13,7 +13,13 @@ export interface OrderNotificationTarget {
 }
 
 /** The v0 order status words ORDER_CHANGE uses (its Summary.OrderStatus enum). */
-const STATUS_WORDS: Record<string, string> = { UNSHIPPED: "Unshipped", SHIPPED: "Shipped", PARTIALLY_SHIPPED: "PartiallyShipped", CANCELLED: "Canceled", PENDING: "Pending" };
+const STATUS_WORDS: Record<string, string> = {
+  UNSHIPPED: "Unshipped",
+  SHIPPED: "Shipped",
+  PARTIALLY_SHIPPED: "PartiallyShipped",
+  CANCELLED: "Canceled",
+  PENDING: "Pending",
+};
 
 export function orderChangeNotification(seller: SellerState, order: AmazonOrder, reason: "OrderStatusChange" | "BuyerRequestedChange") {
   const at = new Date().toISOString();
@@ -28,7 +34,10 @@ export function orderChangeNotification(seller: SellerState, order: AmazonOrder,
         SellerId: seller.spec.sellerId,
         AmazonOrderId: order.orderId,
         OrderChangeType: reason,
-        OrderChangeTrigger: { TimeOfOrderChange: order.lastUpdatedTime, ChangeReason: reason === "BuyerRequestedChange" ? "Buyer Requested Cancel" : "Order Status Change" },
+        OrderChangeTrigger: {
+          TimeOfOrderChange: order.lastUpdatedTime,
+          ChangeReason: reason === "BuyerRequestedChange" ? "Buyer Requested Cancel" : "Order Status Change",
+        },
         Summary: {
           MarketplaceId: seller.marketplaceId,
           OrderStatus: STATUS_WORDS[order.fulfillment.fulfillmentStatus] ?? "Unshipped",
@@ -91,7 +100,11 @@ export class NotificationDeliveries {
     this.chain = this.chain.then(async () => {
       for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
         try {
-          const answer = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json", ...target.headers }, body: JSON.stringify(event) });
+          const answer = await fetch(target.url, {
+            method: "POST",
+            headers: { "content-type": "application/json", ...target.headers },
+            body: JSON.stringify(event),
+          });
           if (answer.ok) {
             this.delivered++;
             return;

@@ -118,13 +118,17 @@ export class OrderSearches {
     if (Boolean(createdAfter) === Boolean(updatedAfter)) return { ok: false, reason: "Exactly one of createdAfter and lastUpdatedAfter must be provided." };
     const createdBefore = query.get("createdBefore");
     const updatedBefore = query.get("lastUpdatedBefore");
-    if (createdAfter && (updatedBefore || updatedAfter)) return { ok: false, reason: "If createdAfter is provided, neither lastUpdatedAfter nor lastUpdatedBefore may be provided." };
+    if (createdAfter && (updatedBefore || updatedAfter))
+      return { ok: false, reason: "If createdAfter is provided, neither lastUpdatedAfter nor lastUpdatedBefore may be provided." };
     if (updatedAfter && createdBefore) return { ok: false, reason: "If lastUpdatedAfter is provided, neither createdAfter nor createdBefore may be provided." };
     const after = Date.parse((createdAfter ?? updatedAfter)!);
     const beforeText = createdBefore ?? updatedBefore;
     const before = beforeText ? Date.parse(beforeText) : now;
     if (beforeText && (before < after || before > now - TWO_MINUTES_MS)) {
-      return { ok: false, reason: `${createdBefore ? "createdBefore" : "lastUpdatedBefore"} must be equal to or after the ${createdBefore ? "createdAfter" : "lastUpdatedAfter"} date and at least two minutes before the time of the request.` };
+      return {
+        ok: false,
+        reason: `${createdBefore ? "createdBefore" : "lastUpdatedBefore"} must be equal to or after the ${createdBefore ? "createdAfter" : "lastUpdatedAfter"} date and at least two minutes before the time of the request.`,
+      };
     }
     const pageSize = Number(query.get("maxResultsPerPage") ?? MAX_PAGE);
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE) return { ok: false, reason: "maxResultsPerPage must be between 1 and 100." };
@@ -136,7 +140,12 @@ export class OrderSearches {
       .map((o) => o.order)
       .filter((o) => {
         const t = Date.parse(o[field]);
-        return t >= after && t <= before && (!statuses || statuses.includes(o.fulfillment.fulfillmentStatus)) && (!marketplaces || marketplaces.includes(o.salesChannel.marketplaceId));
+        return (
+          t >= after &&
+          t <= before &&
+          (!statuses || statuses.includes(o.fulfillment.fulfillmentStatus)) &&
+          (!marketplaces || marketplaces.includes(o.salesChannel.marketplaceId))
+        );
       })
       .sort((a, b) => Date.parse(a[field]) - Date.parse(b[field]))
       .map((o) => projectOrder(o, included));

@@ -19,7 +19,14 @@ interface AmazonErrors {
 
 async function start(overrides: Partial<AmazonSimulatorOptions> = {}) {
   sim = await startAmazonSimulator({
-    sellers: [{ sellerId: SELLER, marketplaceId: US, ...LWA, listings: [{ sku: "KET-RED", quantity: 5, priceCents: 2999, asin: "B0KETRED01", productType: "KITCHEN" }] }],
+    sellers: [
+      {
+        sellerId: SELLER,
+        marketplaceId: US,
+        ...LWA,
+        listings: [{ sku: "KET-RED", quantity: 5, priceCents: 2999, asin: "B0KETRED01", productType: "KITCHEN" }],
+      },
+    ],
     feedDelayMs: 10,
     now: () => clock,
     ...overrides,
@@ -92,7 +99,10 @@ describe("Amazon simulator: Login with Amazon", () => {
 describe("Amazon simulator: requests checked against the models", () => {
   it("given a patch without productType, when sent, then 400 InvalidInput in Amazon's error list and the listing is untouched", async () => {
     await start();
-    const answer = await sp(`/listings/2021-08-01/items/${SELLER}/KET-RED?marketplaceIds=${US}`, { method: "PATCH", body: { patches: quantityPatch(1).patches } });
+    const answer = await sp(`/listings/2021-08-01/items/${SELLER}/KET-RED?marketplaceIds=${US}`, {
+      method: "PATCH",
+      body: { patches: quantityPatch(1).patches },
+    });
     expect(answer.status).toBe(400);
     const body = (await answer.json()) as AmazonErrors;
     expect(body.errors.length).toBeGreaterThan(0);
@@ -102,7 +112,10 @@ describe("Amazon simulator: requests checked against the models", () => {
 
   it("given a JSON Patch op the model does not list, or a patch without marketplaceIds, when sent, then both are refused with 400", async () => {
     await start();
-    const badOp = await sp(LISTING, { method: "PATCH", body: { productType: "PRODUCT", patches: [{ op: "upsert", path: "/attributes/fulfillment_availability", value: [] }] } });
+    const badOp = await sp(LISTING, {
+      method: "PATCH",
+      body: { productType: "PRODUCT", patches: [{ op: "upsert", path: "/attributes/fulfillment_availability", value: [] }] },
+    });
     expect(badOp.status).toBe(400);
     const noMarketplace = await sp(`/listings/2021-08-01/items/${SELLER}/KET-RED`, { method: "PATCH", body: quantityPatch(1) });
     expect(noMarketplace.status).toBe(400);
@@ -146,7 +159,16 @@ describe("Amazon simulator: usage plans", () => {
     const answer = await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${new Date(clock - 60_000).toISOString()}`, { token });
     expect(answer.headers.get("x-amzn-ratelimit-limit")).toBe("0.0056");
     const statuses: number[] = [];
-    for (let i = 0; i < 16; i++) statuses.push((await sp("/feeds/2021-06-30/feeds", { method: "POST", token, body: { feedType: "JSON_LISTINGS_FEED", marketplaceIds: [US], inputFeedDocumentId: "none" } })).status);
+    for (let i = 0; i < 16; i++)
+      statuses.push(
+        (
+          await sp("/feeds/2021-06-30/feeds", {
+            method: "POST",
+            token,
+            body: { feedType: "JSON_LISTINGS_FEED", marketplaceIds: [US], inputFeedDocumentId: "none" },
+          })
+        ).status,
+      );
     // 15 answered (each 400: the document does not exist), the 16th throttled.
     expect(statuses.slice(0, 15).every((s) => s === 400)).toBe(true);
     expect(statuses[15]).toBe(429);
@@ -155,10 +177,16 @@ describe("Amazon simulator: usage plans", () => {
 
 describe("Amazon simulator: JSON_LISTINGS_FEED", () => {
   async function submitFeed(document: unknown, token: string) {
-    const created = (await (await sp("/feeds/2021-06-30/documents", { method: "POST", token, body: { contentType: "application/json; charset=UTF-8" } })).json()) as { feedDocumentId: string; url: string };
+    const created = (await (
+      await sp("/feeds/2021-06-30/documents", { method: "POST", token, body: { contentType: "application/json; charset=UTF-8" } })
+    ).json()) as { feedDocumentId: string; url: string };
     const upload = await fetch(created.url, { method: "PUT", headers: { "content-type": "application/json; charset=UTF-8" }, body: JSON.stringify(document) });
     expect(upload.status).toBe(200);
-    const feed = await sp("/feeds/2021-06-30/feeds", { method: "POST", token, body: { feedType: "JSON_LISTINGS_FEED", marketplaceIds: [US], inputFeedDocumentId: created.feedDocumentId } });
+    const feed = await sp("/feeds/2021-06-30/feeds", {
+      method: "POST",
+      token,
+      body: { feedType: "JSON_LISTINGS_FEED", marketplaceIds: [US], inputFeedDocumentId: created.feedDocumentId },
+    });
     expect(feed.status).toBe(202);
     return ((await feed.json()) as { feedId: string }).feedId;
   }
@@ -192,7 +220,10 @@ describe("Amazon simulator: JSON_LISTINGS_FEED", () => {
     running().state.finishFeeds();
     const feed = await finished(feedId, token);
     expect(feed.processingStatus).toBe("DONE");
-    const document = (await (await sp(`/feeds/2021-06-30/documents/${feed.resultFeedDocumentId}`, { token })).json()) as { url: string; compressionAlgorithm?: string };
+    const document = (await (await sp(`/feeds/2021-06-30/documents/${feed.resultFeedDocumentId}`, { token })).json()) as {
+      url: string;
+      compressionAlgorithm?: string;
+    };
     expect(document.compressionAlgorithm).toBe("GZIP");
     const report = JSON.parse(gunzipSync(Buffer.from(await (await fetch(document.url)).arrayBuffer())).toString("utf8")) as {
       summary: { messagesAccepted: number; messagesInvalid: number };
@@ -213,7 +244,9 @@ describe("Amazon simulator: JSON_LISTINGS_FEED", () => {
 
   it("given an upload with another content type than the document was made for, when PUT, then S3 refuses the signature", async () => {
     await start();
-    const created = (await (await sp("/feeds/2021-06-30/documents", { method: "POST", body: { contentType: "application/json; charset=UTF-8" } })).json()) as { url: string };
+    const created = (await (await sp("/feeds/2021-06-30/documents", { method: "POST", body: { contentType: "application/json; charset=UTF-8" } })).json()) as {
+      url: string;
+    };
     const upload = await fetch(created.url, { method: "PUT", headers: { "content-type": "text/xml" }, body: "<x/>" });
     expect(upload.status).toBe(403);
     expect(await upload.text()).toContain("<Code>SignatureDoesNotMatch</Code>");
@@ -227,14 +260,26 @@ describe("Amazon simulator: buyers and orders", () => {
     expect(running().state.listing("KET-RED")!.quantity).toBe(3);
     const since = new Date(Date.now() - 60_000).toISOString();
 
-    const bare = (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&marketplaceIds=${US}`)).json()) as { orders: Array<Record<string, unknown>>; lastUpdatedBefore: string };
+    const bare = (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&marketplaceIds=${US}`)).json()) as {
+      orders: Array<Record<string, unknown>>;
+      lastUpdatedBefore: string;
+    };
     expect(bare.orders).toHaveLength(1);
-    expect(bare.orders[0]).toMatchObject({ orderId: placed.orderId, orderItems: [expect.objectContaining({ quantityOrdered: 2, product: expect.objectContaining({ sellerSku: "KET-RED" }) })] });
+    expect(bare.orders[0]).toMatchObject({
+      orderId: placed.orderId,
+      orderItems: [expect.objectContaining({ quantityOrdered: 2, product: expect.objectContaining({ sellerSku: "KET-RED" }) })],
+    });
     expect(bare.orders[0].buyer).toBeUndefined();
     expect(bare.lastUpdatedBefore).toEqual(expect.any(String));
 
-    const full = (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&includedData=BUYER,PROCEEDS,FULFILLMENT`)).json()) as { orders: Array<Record<string, unknown>> };
-    expect(full.orders[0]).toMatchObject({ buyer: { buyerName: "Ada Buyer" }, proceeds: { grandTotal: { amount: "59.98", currencyCode: "USD" } }, fulfillment: { fulfillmentStatus: "UNSHIPPED" } });
+    const full = (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&includedData=BUYER,PROCEEDS,FULFILLMENT`)).json()) as {
+      orders: Array<Record<string, unknown>>;
+    };
+    expect(full.orders[0]).toMatchObject({
+      buyer: { buyerName: "Ada Buyer" },
+      proceeds: { grandTotal: { amount: "59.98", currencyCode: "USD" } },
+      fulfillment: { fulfillmentStatus: "UNSHIPPED" },
+    });
     expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
   });
 
@@ -266,7 +311,11 @@ describe("Amazon simulator: buyers and orders", () => {
       expect(received.map((r) => r.headers["x-api-key"])).toEqual(["destination-key", "destination-key"]);
       const details = received.map((r) => (r.body as { "detail-type": string; detail: unknown }).detail);
       for (const detail of details) expect(checkOrderChangeNotification(detail)).toEqual([]);
-      const summaries = details.map((d) => (d as { Payload: { OrderChangeNotification: { AmazonOrderId: string; Summary: { OrderStatus: string; OrderItems: unknown[] } } } }).Payload.OrderChangeNotification);
+      const summaries = details.map(
+        (d) =>
+          (d as { Payload: { OrderChangeNotification: { AmazonOrderId: string; Summary: { OrderStatus: string; OrderItems: unknown[] } } } }).Payload
+            .OrderChangeNotification,
+      );
       expect(summaries.map((n) => [n.AmazonOrderId, n.Summary.OrderStatus])).toEqual([
         [placed.orderId, "Unshipped"],
         [placed.orderId, "Canceled"],

@@ -114,7 +114,8 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
   const sameSeller = (call: Call) => !call.check.pathParams.sellerId || call.check.pathParams.sellerId === call.seller.spec.sellerId;
   const denied = () => amazonError(403, "Unauthorized", "Access to requested resource is denied.", "");
   const marketplaceOk = (call: Call) => (call.check.query.get("marketplaceIds") ?? "").split(",").includes(call.seller.marketplaceId);
-  const wrongMarketplace = (call: Call) => invalidInput([`marketplaceIds: ${call.check.query.get("marketplaceIds")} is not a marketplace the seller participates in.`]);
+  const wrongMarketplace = (call: Call) =>
+    invalidInput([`marketplaceIds: ${call.check.query.get("marketplaceIds")} is not a marketplace the seller participates in.`]);
 
   const operations: Record<string, (call: Call) => SimResponse> = {
     getListingsItem: (call) => {
@@ -133,11 +134,24 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
       const preview = call.check.query.get("mode") === "VALIDATION_PREVIEW";
       const outcome = submitPatches(preview ? call.seller.preview() : call.seller, sku, body.productType, body.patches);
       const wantsIssues = (call.check.query.get("includedData") ?? "issues").split(",").includes("issues");
-      return { status: 200, body: { sku, status: preview && outcome.status === "ACCEPTED" ? "VALID" : outcome.status, submissionId: submissionId(), ...(wantsIssues ? { issues: outcome.issues } : {}) } };
+      return {
+        status: 200,
+        body: {
+          sku,
+          status: preview && outcome.status === "ACCEPTED" ? "VALID" : outcome.status,
+          submissionId: submissionId(),
+          ...(wantsIssues ? { issues: outcome.issues } : {}),
+        },
+      };
     },
     createFeedDocument: (call) => {
       const { contentType } = call.request.body as { contentType: string };
-      const document: FeedDocument = { feedDocumentId: newDocumentId(), sellerId: call.seller.spec.sellerId, contentType, signature: randomBytes(16).toString("hex") };
+      const document: FeedDocument = {
+        feedDocumentId: newDocumentId(),
+        sellerId: call.seller.spec.sellerId,
+        contentType,
+        signature: randomBytes(16).toString("hex"),
+      };
       documents.set(document.feedDocumentId, document);
       return { status: 201, body: { feedDocumentId: document.feedDocumentId, url: documentUrl(document) } };
     },
@@ -146,7 +160,8 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
       const input = documents.get(spec.inputFeedDocumentId);
       if (!input || input.sellerId !== call.seller.spec.sellerId) return invalidInput([`inputFeedDocumentId ${spec.inputFeedDocumentId} does not exist.`]);
       if (spec.feedType !== "JSON_LISTINGS_FEED") return invalidInput([`feedType ${spec.feedType} is not simulated (only JSON_LISTINGS_FEED).`]);
-      if (!spec.marketplaceIds.includes(call.seller.marketplaceId)) return invalidInput([`marketplaceIds ${spec.marketplaceIds.join(",")} do not include the seller's marketplace.`]);
+      if (!spec.marketplaceIds.includes(call.seller.marketplaceId))
+        return invalidInput([`marketplaceIds ${spec.marketplaceIds.join(",")} do not include the seller's marketplace.`]);
       const feed: FeedRecord = {
         feedId: newFeedId(),
         sellerId: call.seller.spec.sellerId,
@@ -183,8 +198,16 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
     },
     getFeedDocument: (call) => {
       const document = documents.get(call.check.pathParams.feedDocumentId);
-      if (!document || document.sellerId !== call.seller.spec.sellerId) return amazonError(404, "NotFound", `Feed document ${call.check.pathParams.feedDocumentId} not found.`);
-      return { status: 200, body: { feedDocumentId: document.feedDocumentId, url: documentUrl(document), ...(document.compressionAlgorithm ? { compressionAlgorithm: document.compressionAlgorithm } : {}) } };
+      if (!document || document.sellerId !== call.seller.spec.sellerId)
+        return amazonError(404, "NotFound", `Feed document ${call.check.pathParams.feedDocumentId} not found.`);
+      return {
+        status: 200,
+        body: {
+          feedDocumentId: document.feedDocumentId,
+          url: documentUrl(document),
+          ...(document.compressionAlgorithm ? { compressionAlgorithm: document.compressionAlgorithm } : {}),
+        },
+      };
     },
     searchOrders: (call) => {
       const answer = searches.search(call.seller, call.check.query);
@@ -205,7 +228,8 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
     if (!document || request.query.get("X-Amz-Signature") !== document.signature) return s3Error(403, "AccessDenied", "Access Denied");
     if (request.method === "PUT") {
       // The signature covers the content type given to createFeedDocument: another one is refused.
-      if (String(request.headers["content-type"] ?? "") !== document.contentType) return s3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
+      if (String(request.headers["content-type"] ?? "") !== document.contentType)
+        return s3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
       document.content = request.rawBody;
       return { status: 200, raw: "" };
     }

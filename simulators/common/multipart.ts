@@ -31,7 +31,10 @@ export function parseMultipart(rawBody: string, boundary: string): MultipartPart
     const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
     if (!name) continue;
     const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
-    const contentType = headers.find((h) => /^content-type:/i.test(h))?.split(":")[1]?.trim();
+    const contentType = headers
+      .find((h) => /^content-type:/i.test(h))
+      ?.split(":")[1]
+      ?.trim();
     parts.push({ name, filename, contentType, content });
   }
   return parts;

@@ -13,7 +13,10 @@ describe("checking requests against Amazon's Listings Items definition (Swagger 
       path,
       query: new URLSearchParams({ marketplaceIds: "ATVPDKIKX0DER" }),
       headers,
-      body: { productType: "KITCHEN", patches: [{ op: "replace", path: "/attributes/fulfillment_availability", value: [{ fulfillment_channel_code: "DEFAULT", quantity: 4 }] }] },
+      body: {
+        productType: "KITCHEN",
+        patches: [{ op: "replace", path: "/attributes/fulfillment_availability", value: [{ fulfillment_channel_code: "DEFAULT", quantity: 4 }] }],
+      },
     });
     expect(check).toMatchObject({ ok: true, operationId: "patchListingsItem", pathParams: { sellerId: "A1SELLER", sku: "KET-RED" } });
   });
@@ -35,7 +38,10 @@ describe("checking requests against Amazon's Listings Items definition (Swagger 
 
   it("answers 405 for a method the path does not have and 404 for a path it does not know", () => {
     expect(listings.checkRequest({ method: "POST", path, query: new URLSearchParams(), headers, body: {} })).toMatchObject({ ok: false, status: 405 });
-    expect(listings.checkRequest({ method: "GET", path: "/nope", query: new URLSearchParams(), headers, body: undefined })).toMatchObject({ ok: false, status: 404 });
+    expect(listings.checkRequest({ method: "GET", path: "/nope", query: new URLSearchParams(), headers, body: undefined })).toMatchObject({
+      ok: false,
+      status: 404,
+    });
   });
 });
 
@@ -103,6 +109,9 @@ describe("correcting a published definition where it contradicts the live API", 
   });
 
   it("given a correction that points at nothing in the definition, when loaded, then it fails loudly instead of correcting nothing", () => {
-    expect(() => new OpenApiContract("ebay-sell/sell_inventory_v1_oas3.json", "/sell/inventory/v1", { corrections: { "/components/schemas/Nope/properties/x": {} } })).toThrow(/no such node/);
+    expect(
+      () =>
+        new OpenApiContract("ebay-sell/sell_inventory_v1_oas3.json", "/sell/inventory/v1", { corrections: { "/components/schemas/Nope/properties/x": {} } }),
+    ).toThrow(/no such node/);
   });
 });

@@ -39,8 +39,7 @@ interface Operation {
 }
 
 export type RequestCheck =
-  | { ok: true; operationId: string; pathParams: Record<string, string>; query: URLSearchParams }
-  | { ok: false; status: 400 | 404 | 405; errors: string[] };
+  { ok: true; operationId: string; pathParams: Record<string, string>; query: URLSearchParams } | { ok: false; status: 400 | 404 | 405; errors: string[] };
 
 /**
  * Corrections to a published definition where it contradicts the live API (and usually its own
@@ -225,7 +224,10 @@ export class OpenApiContract {
 }
 
 function applyCorrection(doc: Json, pointer: string, replacement: unknown) {
-  const keys = pointer.split("/").slice(1).map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const keys = pointer
+    .split("/")
+    .slice(1)
+    .map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
   const last = keys.pop();
   const parent = keys.reduce<unknown>((node, key) => (node as Json | undefined)?.[key], doc) as Json | undefined;
   if (!parent || last === undefined || !(last in parent)) throw new Error(`correction ${pointer}: no such node in the definition`);

@@ -46,7 +46,13 @@ export function tooManyRequests(): SimResponse {
 /** A body that is not JSON at all: eBay's ACCESS domain error 2004 ("Invalid request"). */
 export function unreadableBody(): SimResponse {
   return ebayErrors(400, [
-    { errorId: 2004, domain: "ACCESS", category: "REQUEST", message: "Invalid request", longMessage: "Request has errors. The request body is not valid JSON." },
+    {
+      errorId: 2004,
+      domain: "ACCESS",
+      category: "REQUEST",
+      message: "Invalid request",
+      longMessage: "Request has errors. The request body is not valid JSON.",
+    },
   ]);
 }
 

@@ -48,7 +48,10 @@ function parseFilter(raw: string | null, now: number): OrderFilter | SimResponse
   const filter: OrderFilter = {};
   if (!raw) return filter;
   // Criteria are comma-separated; a date range never contains a comma.
-  for (const criterion of raw.split(",").map((c) => c.trim()).filter(Boolean)) {
+  for (const criterion of raw
+    .split(",")
+    .map((c) => c.trim())
+    .filter(Boolean)) {
     const colon = criterion.indexOf(":");
     const name = colon < 0 ? criterion : criterion.slice(0, colon);
     const value = colon < 0 ? "" : criterion.slice(colon + 1);

@@ -19,7 +19,11 @@ function api(path: string, init: { method?: string; body?: unknown; raw?: string
   const headers: Record<string, string> = { "content-type": "application/json", "content-language": "en-US" };
   const bearer = init.bearer === undefined ? token : init.bearer;
   if (bearer) headers.authorization = `Bearer ${bearer}`;
-  return fetch(`${sim.url}${path}`, { method: init.method ?? "GET", headers, body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)) });
+  return fetch(`${sim.url}${path}`, {
+    method: init.method ?? "GET",
+    headers,
+    body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+  });
 }
 
 beforeAll(async () => {
@@ -66,14 +70,26 @@ describe("the eBay simulator", () => {
     });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { errors: Array<Record<string, unknown>> };
-    expect(body.errors).toEqual([expect.objectContaining({ errorId: 25709, domain: "API_INVENTORY", category: "REQUEST", longMessage: expect.stringContaining("Content-Language") })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ errorId: 25709, domain: "API_INVENTORY", category: "REQUEST", longMessage: expect.stringContaining("Content-Language") }),
+    ]);
     expect(sim.state.listing("MUG-BLUE")?.title).toBe("Blue mug");
   });
 
   it("given one offer named twice in a bulk request, when posted, then that SKU gets eBay's invalid-value error and nothing changes", async () => {
     const response = await api("/sell/inventory/v1/bulk_update_price_quantity", {
       method: "POST",
-      body: { requests: [{ sku: "MUG-BLUE", offers: [{ offerId: "5000000001", availableQuantity: 1 }, { offerId: "5000000001", availableQuantity: 2 }] }] },
+      body: {
+        requests: [
+          {
+            sku: "MUG-BLUE",
+            offers: [
+              { offerId: "5000000001", availableQuantity: 1 },
+              { offerId: "5000000001", availableQuantity: 2 },
+            ],
+          },
+        ],
+      },
     });
     expect(response.status).toBe(207);
     const { responses } = (await response.json()) as { responses: Array<{ statusCode: number; errors?: Array<{ errorId: number }> }> };
@@ -125,7 +141,10 @@ describe("the eBay simulator", () => {
   });
 
   it("given a buyer who takes more than is listed, when the order is placed, then the listing goes to zero, the order is flagged oversold and getOrders lists it", async () => {
-    const placed = await fetch(`${sim.url}/_simulator/orders`, { method: "POST", body: JSON.stringify({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 8 }) });
+    const placed = await fetch(`${sim.url}/_simulator/orders`, {
+      method: "POST",
+      body: JSON.stringify({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 8 }),
+    });
     expect(placed.status).toBe(201);
     const { orderId, oversold } = (await placed.json()) as { orderId: string; oversold: boolean };
     expect(oversold).toBe(true);
@@ -159,9 +178,15 @@ describe("the eBay simulator", () => {
   });
 
   it("given an inventory item written back without its availability, when read, then its quantity is gone, as eBay warns", async () => {
-    const put = await api("/sell/inventory/v1/inventory_item/MUG-BLUE", { method: "PUT", body: { product: { title: "Blue mug", aspects: { Colour: ["Blue"] } } } });
+    const put = await api("/sell/inventory/v1/inventory_item/MUG-BLUE", {
+      method: "PUT",
+      body: { product: { title: "Blue mug", aspects: { Colour: ["Blue"] } } },
+    });
     expect(put.status).toBe(204);
-    const item = (await (await api("/sell/inventory/v1/inventory_item/MUG-BLUE")).json()) as { availability: { shipToLocationAvailability: { quantity: number } }; product: unknown };
+    const item = (await (await api("/sell/inventory/v1/inventory_item/MUG-BLUE")).json()) as {
+      availability: { shipToLocationAvailability: { quantity: number } };
+      product: unknown;
+    };
     expect(item.availability.shipToLocationAvailability.quantity).toBe(0);
     expect(item.product).toEqual({ title: "Blue mug", aspects: { Colour: ["Blue"] } });
   });
@@ -170,19 +195,26 @@ describe("the eBay simulator", () => {
     const offers = await api("/sell/inventory/v1/offer?sku=MUG-BLUE");
     expect(offers.status).toBe(200);
     const operations = new Set(sim.calls.map((c) => c.operationId));
-    for (const op of ["bulkUpdatePriceQuantity", "getInventoryItem", "createOrReplaceInventoryItem", "getOffers", "getOrders"]) expect(operations).toContain(op);
+    for (const op of ["bulkUpdatePriceQuantity", "getInventoryItem", "createOrReplaceInventoryItem", "getOffers", "getOrders"])
+      expect(operations).toContain(op);
     expect(sim.responseViolations).toEqual([]);
   });
 });
 
 describe("the eBay simulator's call limits", () => {
   it("given a short-term rate scaled down, when calls come faster, then it answers 429 with eBay's error", async () => {
-    const small = await startEbaySimulator({ rateLimitScale: 0.04, accounts: [{ ...SELLER, listings: [{ sku: "A", offerId: "1", quantity: 1, priceCents: 100 }] }] });
+    const small = await startEbaySimulator({
+      rateLimitScale: 0.04,
+      accounts: [{ ...SELLER, listings: [{ sku: "A", offerId: "1", quantity: 1, priceCents: 100 }] }],
+    });
     try {
       const minted = (await (
         await fetch(`${small.url}/identity/v1/oauth2/token`, {
           method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}` },
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}`,
+          },
           body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(SELLER.refreshToken)}`,
         })
       ).json()) as { access_token: string };
@@ -214,7 +246,10 @@ describe("the eBay simulator's scopes", () => {
       const minted = (await (
         await fetch(`${readOnly.url}/identity/v1/oauth2/token`, {
           method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}` },
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}`,
+          },
           body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: SELLER.refreshToken }).toString(),
         })
       ).json()) as { access_token: string };

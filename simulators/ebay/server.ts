@@ -8,7 +8,16 @@ import path from "node:path";
 import { startHttpServer, type SimRequest, type SimResponse } from "../common/http";
 import { CONTRACTS_DIR, OpenApiContract } from "../common/openapi";
 import { RateLimits } from "../common/token-bucket";
-import { ebayErrors, insufficientScope, invalidAccessToken, methodNotAllowed, resourceNotFound, tooManyRequests, unreadableBody, type EbayError } from "./errors";
+import {
+  ebayErrors,
+  insufficientScope,
+  invalidAccessToken,
+  methodNotAllowed,
+  resourceNotFound,
+  tooManyRequests,
+  unreadableBody,
+  type EbayError,
+} from "./errors";
 import { getOrders } from "./fulfillment";
 import { bulkUpdatePriceQuantity, createOrReplaceInventoryItem, getInventoryItem, getOffers, type InventoryContext } from "./inventory";
 import { handleTokenRequest, TOKEN_PATH, USER_ACCESS_TOKEN_SECONDS } from "./oauth";
@@ -96,7 +105,11 @@ function operationScopes(file: string): Map<string, string[]> {
   for (const item of Object.values(doc.paths)) {
     for (const op of Object.values(item)) {
       const { operationId, security } = (op ?? {}) as { operationId?: string; security?: Array<Record<string, string[]>> };
-      if (operationId) scopes.set(operationId, (security ?? []).flatMap((requirement) => Object.values(requirement).flat()));
+      if (operationId)
+        scopes.set(
+          operationId,
+          (security ?? []).flatMap((requirement) => Object.values(requirement).flat()),
+        );
     }
   }
   return scopes;
@@ -143,9 +156,13 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
       if (check.status === 405) return methodNotAllowed(check.errors.join("; "));
       return ebayErrors(
         400,
-        check.errors.map(
-          (reason): EbayError => ({ errorId: api.invalidRequestErrorId, domain: api.domain, category: "REQUEST", message: `Invalid request. ${reason}`, longMessage: reason }),
-        ),
+        check.errors.map((reason): EbayError => ({
+          errorId: api.invalidRequestErrorId,
+          domain: api.domain,
+          category: "REQUEST",
+          message: `Invalid request. ${reason}`,
+          longMessage: reason,
+        })),
       );
     }
     const needed = api.scopes.get(check.operationId) ?? [];
@@ -155,7 +172,8 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
     // 207 Multi-Status documents no schema of its own; its body is the 200 body's shape.
     const documentedStatus = answer.status === 207 ? 200 : answer.status;
     if (answer.status < 400) {
-      for (const v of api.contract.checkResponse(check.operationId, documentedStatus, answer.body)) responseViolations.push(`${check.operationId} ${answer.status}: ${v}`);
+      for (const v of api.contract.checkResponse(check.operationId, documentedStatus, answer.body))
+        responseViolations.push(`${check.operationId} ${answer.status}: ${v}`);
     }
     return answer;
   };

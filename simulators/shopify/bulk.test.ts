@@ -27,7 +27,10 @@ interface BulkOperationView {
   errorCode: string | null;
 }
 interface RunResult {
-  bulkOperationRunQuery: { bulkOperation: { id: string; status: string } | null; userErrors: { field: string[] | null; message: string; code: string | null }[] };
+  bulkOperationRunQuery: {
+    bulkOperation: { id: string; status: string } | null;
+    userErrors: { field: string[] | null; message: string; code: string | null }[];
+  };
 }
 /** A JSONL line of BULK_QUERY: a product, a variant (inventoryItem inline) or a level. */
 interface BulkLine {
@@ -121,7 +124,11 @@ describe("bulk query operations", () => {
       const id = started.data!.bulkOperationRunQuery.bulkOperation!.id;
       for (;;) {
         const res = await raw<{ node: BulkOperationView }>(client, POLL, { id });
-        if (res.data!.node.status === "COMPLETED") return (await (await fetch(res.data!.node.url!)).text()).trimEnd().split("\n").map((l) => JSON.parse(l) as BulkLine);
+        if (res.data!.node.status === "COMPLETED")
+          return (await (await fetch(res.data!.node.url!)).text())
+            .trimEnd()
+            .split("\n")
+            .map((l) => JSON.parse(l) as BulkLine);
         await new Promise((r) => setTimeout(r, 20));
       }
     };

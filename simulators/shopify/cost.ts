@@ -106,7 +106,9 @@ function fieldCost(field: GraphQLField<unknown, unknown>, node: import("graphql"
         }
       } else if (sel.name.value === "nodes" && sel.selectionSet) {
         if (requested) perNode += selectionCost(sel.selectionSet, target, w);
-        else for (const item of (data as Record<string, unknown[] | undefined>)[sel.alias?.value ?? "nodes"] ?? []) perNode += selectionCost(sel.selectionSet, target, w, item);
+        else
+          for (const item of (data as Record<string, unknown[] | undefined>)[sel.alias?.value ?? "nodes"] ?? [])
+            perNode += selectionCost(sel.selectionSet, target, w, item);
       }
     }
     return requested ? 2 + n * (1 + perNode) : 2 + n + perNode;

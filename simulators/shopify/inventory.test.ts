@@ -40,7 +40,11 @@ type AdjustResult = { inventoryAdjustQuantities: MutationPayload };
 describe("inventorySetQuantities compare-and-swap (2026-10)", () => {
   it("given the removed compareQuantity, when quantities are set, then the query is refused by the schema and nothing changes", async () => {
     const res = await raw<SetResult>(adminClient(sim), SET("set-1"), {
-      input: { reason: "correction", name: "available", quantities: [{ inventoryItemId: itemGid, locationId: locationGid, quantity: 3, compareQuantity: 10, changeFromQuantity: 10 }] },
+      input: {
+        reason: "correction",
+        name: "available",
+        quantities: [{ inventoryItemId: itemGid, locationId: locationGid, quantity: 3, compareQuantity: 10, changeFromQuantity: 10 }],
+      },
     });
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0].message).toMatch(/compareQuantity/);
@@ -49,7 +53,11 @@ describe("inventorySetQuantities compare-and-swap (2026-10)", () => {
 
   it("given the current changeFromQuantity, when quantities are set, then available and on_hand change by the same delta", async () => {
     const res = await raw<SetResult>(adminClient(sim), SET("set-2"), {
-      input: { reason: "correction", name: "available", quantities: [{ inventoryItemId: itemGid, locationId: locationGid, quantity: 3, changeFromQuantity: 10 }] },
+      input: {
+        reason: "correction",
+        name: "available",
+        quantities: [{ inventoryItemId: itemGid, locationId: locationGid, quantity: 3, changeFromQuantity: 10 }],
+      },
     });
     expect(res.data!.inventorySetQuantities.userErrors).toEqual([]);
     expect(res.data!.inventorySetQuantities.inventoryAdjustmentGroup!.changes).toEqual([
@@ -70,7 +78,11 @@ describe("inventorySetQuantities compare-and-swap (2026-10)", () => {
 
   it("given changeFromQuantity: null, when quantities are set, then the check is skipped and the quantity is set", async () => {
     const res = await raw<SetResult>(adminClient(sim), SET("set-5"), {
-      input: { reason: "correction", name: "available", quantities: [{ inventoryItemId: itemGid, locationId: locationGid, quantity: 4, changeFromQuantity: null }] },
+      input: {
+        reason: "correction",
+        name: "available",
+        quantities: [{ inventoryItemId: itemGid, locationId: locationGid, quantity: 4, changeFromQuantity: null }],
+      },
     });
     expect(res.data!.inventorySetQuantities.userErrors).toEqual([]);
     expect(available()).toBe(4);
@@ -78,7 +90,11 @@ describe("inventorySetQuantities compare-and-swap (2026-10)", () => {
 
   it("given a stale changeFromQuantity, when quantities are set, then CHANGE_FROM_QUANTITY_STALE and nothing changes", async () => {
     const res = await raw<SetResult>(adminClient(sim), SET("set-4"), {
-      input: { reason: "correction", name: "available", quantities: [{ inventoryItemId: itemGid, locationId: locationGid, quantity: 3, changeFromQuantity: 4 }] },
+      input: {
+        reason: "correction",
+        name: "available",
+        quantities: [{ inventoryItemId: itemGid, locationId: locationGid, quantity: 3, changeFromQuantity: 4 }],
+      },
     });
     expect(res.data!.inventorySetQuantities.userErrors[0].code).toBe("CHANGE_FROM_QUANTITY_STALE");
     expect(available()).toBe(10);
@@ -121,7 +137,11 @@ describe("inventoryAdjustQuantities", () => {
 
   it("given an unknown item and an invalid reason, when adjusting, then both are reported and nothing changes", async () => {
     const res = await raw<AdjustResult>(adminClient(sim), ADJUST("key-invalid"), {
-      input: { reason: "because", name: "available", changes: [{ inventoryItemId: "gid://shopify/InventoryItem/1", locationId: locationGid, delta: 2, changeFromQuantity: null }] },
+      input: {
+        reason: "because",
+        name: "available",
+        changes: [{ inventoryItemId: "gid://shopify/InventoryItem/1", locationId: locationGid, delta: 2, changeFromQuantity: null }],
+      },
     });
     expect(res.data!.inventoryAdjustQuantities.userErrors.map((e) => e.code).sort()).toEqual(["INVALID_INVENTORY_ITEM", "INVALID_REASON"]);
     expect(available()).toBe(10);
@@ -138,7 +158,10 @@ describe("inventoryAdjustQuantities", () => {
     });
     expect(res.data!.inventoryAdjustQuantities.userErrors).toEqual([]);
     const READ = `query($i: ID!, $l: ID!) { inventoryItem(id: $i) { active: inventoryLevel(locationId: $l) { isActive } any: inventoryLevel(locationId: $l, includeInactive: true) { isActive quantities(names: ["available"]) { quantity } } } }`;
-    const read = await raw<{ inventoryItem: { active: unknown; any: { isActive: boolean; quantities: { quantity: number }[] } } }>(adminClient(sim), READ, { i: itemId, l: otherLocation });
+    const read = await raw<{ inventoryItem: { active: unknown; any: { isActive: boolean; quantities: { quantity: number }[] } } }>(adminClient(sim), READ, {
+      i: itemId,
+      l: otherLocation,
+    });
     expect(read.errors).toBeUndefined();
     expect(read.data!.inventoryItem).toEqual({ active: null, any: { isActive: false, quantities: [{ quantity: 3 }] } });
   });
@@ -149,7 +172,11 @@ describe("the 2026-04 rule that inventory mutations are idempotent", () => {
     inventoryAdjustQuantities(input: $input) { inventoryAdjustmentGroup { id } userErrors { code } }
   }`;
   // A function: the GIDs are known only once beforeAll has run.
-  const input = () => ({ reason: "correction", name: "available", changes: [{ inventoryItemId: itemGid, locationId: locationGid, delta: -1, changeFromQuantity: null }] });
+  const input = () => ({
+    reason: "correction",
+    name: "available",
+    changes: [{ inventoryItemId: itemGid, locationId: locationGid, delta: -1, changeFromQuantity: null }],
+  });
 
   it("given no @idempotent directive, when adjusting, then the call fails at run time and nothing changes", async () => {
     const res = await raw<AdjustResult>(adminClient(sim), NO_KEY, { input: input() });
@@ -175,7 +202,11 @@ describe("the 2026-04 rule that inventory mutations are idempotent", () => {
 });
 
 describe("Shopify's bad moments, queued with injectInventoryFault", () => {
-  const input = () => ({ reason: "correction", name: "available", changes: [{ inventoryItemId: itemGid, locationId: locationGid, delta: -2, changeFromQuantity: 10 }] });
+  const input = () => ({
+    reason: "correction",
+    name: "available",
+    changes: [{ inventoryItemId: itemGid, locationId: locationGid, delta: -2, changeFromQuantity: 10 }],
+  });
 
   it("given SERVICE_UNAVAILABLE, when adjusting, then nothing is applied and the spent key answers IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED; a new key applies", async () => {
     sim.store.injectInventoryFault(SHOP, { kind: "SERVICE_UNAVAILABLE" });

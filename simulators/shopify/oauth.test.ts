@@ -14,7 +14,11 @@ async function freshSimulator(): Promise<void> {
 }
 
 const shopQuery = (token: string) =>
-  fetch(sim.adminUrl(SHOP), { method: "POST", headers: { "content-type": "application/json", "x-shopify-access-token": token }, body: '{"query":"{ shop { name } }"}' });
+  fetch(sim.adminUrl(SHOP), {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-shopify-access-token": token },
+    body: '{"query":"{ shop { name } }"}',
+  });
 
 interface Pair {
   access_token: string;

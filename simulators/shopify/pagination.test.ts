@@ -5,11 +5,14 @@ import { adminClient, raw, SHOP, simulatorWith, type Raw } from "./test-helpers"
 let sim: ShopifySimulator;
 let clock = Date.UTC(2025, 5, 1);
 beforeAll(async () => {
-  sim = await simulatorWith({ products: 101, variantsPerProduct: 3, locations: 3, seed: 42 }, {
-    now: () => clock,
-    // The clock jumps a month below; these tests are about search, not about token expiry (oauth.test.ts).
-    tokens: { accessTokenTtlSeconds: 365 * 24 * 3600 },
-  });
+  sim = await simulatorWith(
+    { products: 101, variantsPerProduct: 3, locations: 3, seed: 42 },
+    {
+      now: () => clock,
+      // The clock jumps a month below; these tests are about search, not about token expiry (oauth.test.ts).
+      tokens: { accessTokenTtlSeconds: 365 * 24 * 3600 },
+    },
+  );
 });
 afterAll(() => sim.stop());
 
@@ -76,7 +79,10 @@ describe("cursor pagination", () => {
     const product = sim.store.shop(SHOP).products[17];
     clock = Date.UTC(2025, 6, 1);
     sim.store.updateProduct(SHOP, product.id, { title: "Renamed" });
-    const res = await raw<{ products: { nodes: unknown[] } }>(adminClient(sim), `{ products(first: 10, query: "updated_at:>'2025-06-15T00:00:00Z'") { nodes { id title } } }`);
+    const res = await raw<{ products: { nodes: unknown[] } }>(
+      adminClient(sim),
+      `{ products(first: 10, query: "updated_at:>'2025-06-15T00:00:00Z'") { nodes { id title } } }`,
+    );
     expect(res.data!.products.nodes).toEqual([{ id: `gid://shopify/Product/${product.id}`, title: "Renamed" }]);
   });
 

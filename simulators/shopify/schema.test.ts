@@ -38,11 +38,20 @@ describe("Shopify's Admin schema", () => {
       `mutation { inventoryAdjustQuantities(input: { reason: "correction", name: "available", changes: [] }) @idempotent(key: "k-schema") { userErrors { code } } }`,
     );
     expect(res.errors).toBeUndefined();
-    const level = await raw(adminClient(sim), `{ inventoryItems(first: 1) { nodes { inventoryLevel(locationId: "gid://shopify/Location/1", includeInactive: true) { isActive } } } }`);
+    const level = await raw(
+      adminClient(sim),
+      `{ inventoryItems(first: 1) { nodes { inventoryLevel(locationId: "gid://shopify/Location/1", includeInactive: true) { isActive } } } }`,
+    );
     expect(level.errors).toBeUndefined();
-    const bad = await raw(adminClient(sim), `mutation { inventoryAdjustQuantities(input: { reason: "correction", name: "available", changes: [], idempotencyKey: "x" }) { userErrors { code } } }`);
+    const bad = await raw(
+      adminClient(sim),
+      `mutation { inventoryAdjustQuantities(input: { reason: "correction", name: "available", changes: [], idempotencyKey: "x" }) { userErrors { code } } }`,
+    );
     expect(bad.errors?.[0].message).toMatch(/idempotencyKey/);
-    const removed = await raw(adminClient(sim), `mutation { inventorySetQuantities(input: { reason: "correction", name: "available", ignoreCompareQuantity: true, quantities: [] }) { userErrors { code } } }`);
+    const removed = await raw(
+      adminClient(sim),
+      `mutation { inventorySetQuantities(input: { reason: "correction", name: "available", ignoreCompareQuantity: true, quantities: [] }) { userErrors { code } } }`,
+    );
     expect(removed.errors?.[0].message).toMatch(/ignoreCompareQuantity/);
   });
 

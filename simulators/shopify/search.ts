@@ -45,7 +45,11 @@ export function searchFilter<T>(query: string | null | undefined, fields: Search
       if (/^(AND)$/i.test(bare) || !textField || !fields[textField]) continue;
       const word = unquote(bare).toLowerCase();
       const get = fields[textField].get;
-      tests.push((r) => String(get(r) ?? "").toLowerCase().includes(word));
+      tests.push((r) =>
+        String(get(r) ?? "")
+          .toLowerCase()
+          .includes(word),
+      );
       continue;
     }
     const field = fields[name.toLowerCase()];

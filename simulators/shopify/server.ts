@@ -69,9 +69,15 @@ const ROUTE_BULK = /^\/bulk-operations\/([^/]+)\/(\d+)\.jsonl$/;
 export function shopifyStyleError(e: GraphQLError): Record<string, unknown> {
   const base = { locations: e.locations, path: e.path };
   let m = /^Cannot query field "(\w+)" on type "(\w+)"\./.exec(e.message);
-  if (m) return { message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`, ...base, extensions: { code: "undefinedField", typeName: m[2], fieldName: m[1] } };
+  if (m)
+    return { message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`, ...base, extensions: { code: "undefinedField", typeName: m[2], fieldName: m[1] } };
   m = /^Unknown argument "(\w+)" on field "(\w+)\.(\w+)"\./.exec(e.message);
-  if (m) return { message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`, ...base, extensions: { code: "argumentNotAccepted", name: m[3], typeName: "Field", argumentName: m[1] } };
+  if (m)
+    return {
+      message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`,
+      ...base,
+      extensions: { code: "argumentNotAccepted", name: m[3], typeName: "Field", argumentName: m[1] },
+    };
   if (/cannot represent|Expected value of type|Expected type/.test(e.message)) {
     return { message: e.message, ...base, extensions: { code: "argumentLiteralsIncompatible", ...e.extensions } };
   }
@@ -93,8 +99,13 @@ function saleLines(value: unknown): { variantId: string; quantity: number; locat
   return value.map((line: unknown) => {
     if (typeof line !== "object" || line === null) throw new ControlInputError("each line must be an object");
     const entry = line as Record<string, unknown>;
-    if (typeof entry.quantity !== "number" || !Number.isInteger(entry.quantity) || entry.quantity <= 0) throw new ControlInputError("quantity must be a positive integer");
-    return { variantId: idInput(entry, "variantId"), quantity: entry.quantity, ...(entry.locationId !== undefined ? { locationId: idInput(entry, "locationId") } : {}) };
+    if (typeof entry.quantity !== "number" || !Number.isInteger(entry.quantity) || entry.quantity <= 0)
+      throw new ControlInputError("quantity must be a positive integer");
+    return {
+      variantId: idInput(entry, "variantId"),
+      quantity: entry.quantity,
+      ...(entry.locationId !== undefined ? { locationId: idInput(entry, "locationId") } : {}),
+    };
   });
 }
 
@@ -118,7 +129,11 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
   adminSchema(); // build the schema up front, not on the first request
   const store = new Store();
   if (options.now) store.now = options.now;
-  const tokens = new OfflineTokens(store, { apiKey: options.apiKey, apiSecret: options.apiSecret, scopes: options.scopes ?? "read_products,read_inventory,write_inventory,read_locations" }, options.tokens);
+  const tokens = new OfflineTokens(
+    store,
+    { apiKey: options.apiKey, apiSecret: options.apiSecret, scopes: options.scopes ?? "read_products,read_inventory,write_inventory,read_locations" },
+    options.tokens,
+  );
   for (const spec of options.shops) tokens.install(store.addShop(spec), spec.accessToken, spec.refreshToken ?? `shprt_${spec.accessToken}`);
   const deliveries = new Webhooks(store, { apiSecret: options.apiSecret, apiVersion: options.webhookApiVersion, webhookUrl: options.webhookUrl });
   const buckets = new Map<string, LeakyBucket>();

@@ -221,10 +221,7 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
    * A customer order: each line moves `quantity` from available to committed at its location (default:
    * the first location stocking the variant), then orders/create and inventory_levels/update are sent.
    */
-  sell(
-    shop: string,
-    lines: { variantId: string | bigint; quantity: number; locationId?: string | bigint }[],
-  ): OrderRec {
+  sell(shop: string, lines: { variantId: string | bigint; quantity: number; locationId?: string | bigint }[]): OrderRec {
     const s = this.shop(shop);
     const now = this.now();
     const number = s.orders.length + 1001;
@@ -250,7 +247,11 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     return order;
   }
 
-  updateProduct(shop: string, productId: string | bigint, patch: Partial<Pick<ProductRec, "title" | "vendor" | "status" | "tags" | "productType">>): ProductRec {
+  updateProduct(
+    shop: string,
+    productId: string | bigint,
+    patch: Partial<Pick<ProductRec, "title" | "vendor" | "status" | "tags" | "productType">>,
+  ): ProductRec {
     const s = this.shop(shop);
     const product = this.product(s, productId);
     Object.assign(product, patch, { updatedAt: this.now() });
@@ -258,7 +259,11 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     return product;
   }
 
-  updateVariant(shop: string, variantId: string | bigint, patch: Partial<Pick<VariantRec, "sku" | "barcode" | "price" | "compareAtPrice" | "title">>): VariantRec {
+  updateVariant(
+    shop: string,
+    variantId: string | bigint,
+    patch: Partial<Pick<VariantRec, "sku" | "barcode" | "price" | "compareAtPrice" | "title">>,
+  ): VariantRec {
     const s = this.shop(shop);
     const variant = this.variant(s, variantId);
     const now = this.now();

@@ -18,7 +18,13 @@ export function adminClient(sim: ShopifySimulator, token = TOKEN, apiVersion?: s
 export interface Raw<T> {
   data?: T;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
-  extensions?: { cost: { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } } };
+  extensions?: {
+    cost: {
+      requestedQueryCost: number;
+      actualQueryCost: number | null;
+      throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+    };
+  };
   status: number;
 }
 

@@ -35,7 +35,10 @@ describe("throttling over HTTP", () => {
   let sim: ShopifySimulator;
   let clock = 1_000_000;
   beforeAll(async () => {
-    sim = await simulatorWith({ products: 60, variantsPerProduct: 1, locations: 1, seed: 5 }, { throttle: { maximumAvailable: 100, restoreRate: 10, now: () => clock } });
+    sim = await simulatorWith(
+      { products: 60, variantsPerProduct: 1, locations: 1, seed: 5 },
+      { throttle: { maximumAvailable: 100, restoreRate: 10, now: () => clock } },
+    );
   });
   afterAll(() => sim.stop());
 

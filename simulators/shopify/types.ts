@@ -122,11 +122,4 @@ export interface OrderRec {
   lines: { id: string; variant: VariantRec; quantity: number; location: LocationRec }[];
 }
 
-export type NodeRec =
-  | LocationRec
-  | ProductRec
-  | VariantRec
-  | InventoryItemRec
-  | LevelView
-  | AdjustmentGroupRec
-  | BulkOperationRec;
+export type NodeRec = LocationRec | ProductRec | VariantRec | InventoryItemRec | LevelView | AdjustmentGroupRec | BulkOperationRec;

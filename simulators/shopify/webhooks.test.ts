@@ -24,7 +24,11 @@ const required = (topic: string) =>
   (JSON.parse(readFileSync(`${CONTRACTS_WEBHOOKS}/schemas/2026-04/${topic}.json`, "utf8")) as { required: string[] }).required;
 /** The payload Shopify shows for the topic in 2026-04 (`response` of the contract's example). */
 const example = (topic: string) =>
-  (JSON.parse(readFileSync(`${CONTRACTS_WEBHOOKS}/metadatas/2026-04/${topic}.json`, "utf8")) as { response: Record<string, unknown> & { variants: Record<string, unknown>[] } }).response;
+  (
+    JSON.parse(readFileSync(`${CONTRACTS_WEBHOOKS}/metadatas/2026-04/${topic}.json`, "utf8")) as {
+      response: Record<string, unknown> & { variants: Record<string, unknown>[] };
+    }
+  ).response;
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -132,7 +136,9 @@ describe("webhooks", () => {
     }
     expect(body.variants[0]).not.toHaveProperty("inventory_management");
     expect(JSON.stringify(body.variants)).not.toMatch(/"cost"|"unit_cost"|"inventory_management"/);
-    expect(body.variant_gids).toEqual(product.variants.map((v) => ({ admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`, updated_at: expect.any(String) })));
+    expect(body.variant_gids).toEqual(
+      product.variants.map((v) => ({ admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`, updated_at: expect.any(String) })),
+    );
   });
 
   it("given a product with 150 variants, when one past the 100th is edited, then products/update carries the first 100 variants in full and variant_gids lists all 150, most recently updated first", async () => {
@@ -153,7 +159,9 @@ describe("webhooks", () => {
     expect(body.variant_gids[0]).toEqual({ admin_graphql_api_id: `gid://shopify/ProductVariant/${edited.id}`, updated_at: "2026-05-01T12:00:00.000Z" });
     const times = body.variant_gids.map((g: { updated_at: string }) => Date.parse(g.updated_at));
     expect(times).toEqual(times.toSorted((a: number, b: number) => b - a));
-    expect(new Set(body.variant_gids.map((g: { admin_graphql_api_id: string }) => g.admin_graphql_api_id))).toEqual(new Set(product.variants.map((v) => `gid://shopify/ProductVariant/${v.id}`)));
+    expect(new Set(body.variant_gids.map((g: { admin_graphql_api_id: string }) => g.admin_graphql_api_id))).toEqual(
+      new Set(product.variants.map((v) => `gid://shopify/ProductVariant/${v.id}`)),
+    );
   });
 
   it("given a mutation through GraphQL, when available changes, then the webhook follows", async () => {
@@ -165,7 +173,20 @@ describe("webhooks", () => {
       headers: { "content-type": "application/json", "x-shopify-access-token": shop.accessToken },
       body: JSON.stringify({
         query: `mutation($i: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $i) @idempotent(key: "webhook-follows") { userErrors { code } } }`,
-        variables: { i: { reason: "correction", name: "available", quantities: [{ inventoryItemId: `gid://shopify/InventoryItem/${item.id}`, locationId: `gid://shopify/Location/${location.id}`, quantity: 42, changeFromQuantity: null }] } },
+        variables: {
+          i: {
+            reason: "correction",
+            name: "available",
+            quantities: [
+              {
+                inventoryItemId: `gid://shopify/InventoryItem/${item.id}`,
+                locationId: `gid://shopify/Location/${location.id}`,
+                quantity: 42,
+                changeFromQuantity: null,
+              },
+            ],
+          },
+        },
       }),
     });
     expect((await res.json()).data.inventorySetQuantities.userErrors).toEqual([]);

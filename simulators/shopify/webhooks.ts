@@ -172,7 +172,8 @@ export function locationPayload(l: LocationRec) {
 let orderTemplate: Record<string, unknown> | undefined;
 /** The orders/create example from the contracts, used for every field the simulator does not model. */
 function loadOrderTemplate(): Record<string, unknown> {
-  orderTemplate ??= (JSON.parse(readFileSync(`${CONTRACTS_WEBHOOKS}/metadatas/2026-04/orders/create.json`, "utf8")) as { response: Record<string, unknown> }).response;
+  orderTemplate ??= (JSON.parse(readFileSync(`${CONTRACTS_WEBHOOKS}/metadatas/2026-04/orders/create.json`, "utf8")) as { response: Record<string, unknown> })
+    .response;
   return structuredClone(orderTemplate);
 }
 

@@ -11,7 +11,11 @@ export function orderDocument(order: TikTokOrderRecord, shop: TikTokShop) {
     create_time: order.createTime,
     update_time: order.createTime,
     buyer_email: `buyer${order.id.slice(-4)}@scs.tiktokw.us`,
-    payment: { currency: sku.currency, sub_total: ((order.unitPriceCents * order.quantity) / 100).toFixed(2), total_amount: ((order.unitPriceCents * order.quantity) / 100).toFixed(2) },
+    payment: {
+      currency: sku.currency,
+      sub_total: ((order.unitPriceCents * order.quantity) / 100).toFixed(2),
+      total_amount: ((order.unitPriceCents * order.quantity) / 100).toFixed(2),
+    },
     recipient_address: { name: order.buyerName, full_address: "1 Main St, Culver City, CA 90230", region_code: "US", postal_code: "90230" },
     line_items: Array.from({ length: order.quantity }, (_, i) => ({
       id: `${order.id}${i}`,

@@ -35,7 +35,19 @@ export const ROUTES: Route[] = [
     method: "GET",
     pattern: /^\/authorization\/202309\/shops$/,
     shopScoped: false,
-    handle: (shop) => ok({ shops: [{ id: `7${shop.spec.shopCipher.length}0001`, name: `Shop ${shop.spec.shopCipher}`, region: "US", seller_type: "LOCAL", cipher: shop.spec.shopCipher, code: "USLC0001" }] }),
+    handle: (shop) =>
+      ok({
+        shops: [
+          {
+            id: `7${shop.spec.shopCipher.length}0001`,
+            name: `Shop ${shop.spec.shopCipher}`,
+            region: "US",
+            seller_type: "LOCAL",
+            cipher: shop.spec.shopCipher,
+            code: "USLC0001",
+          },
+        ],
+      }),
   },
   {
     name: "inventoryUpdate",
@@ -45,7 +57,11 @@ export const ROUTES: Route[] = [
     handle: (shop, request, [productId]) => {
       const body = updateInventoryBody.safeParse(request.body);
       if (!body.success) return invalid(reasons(body.error));
-      const refused = foreignSkus(shop, productId, body.data.skus.map((s) => s.id));
+      const refused = foreignSkus(
+        shop,
+        productId,
+        body.data.skus.map((s) => s.id),
+      );
       if (refused) return refused;
       for (const entry of body.data.skus) shop.skus.get(entry.id)!.quantity = entry.inventory.reduce((sum, i) => sum + i.quantity, 0);
       return ok({});
@@ -59,7 +75,11 @@ export const ROUTES: Route[] = [
     handle: (shop, request, [productId]) => {
       const body = updatePriceBody.safeParse(request.body);
       if (!body.success) return invalid(reasons(body.error));
-      const refused = foreignSkus(shop, productId, body.data.skus.map((s) => s.id));
+      const refused = foreignSkus(
+        shop,
+        productId,
+        body.data.skus.map((s) => s.id),
+      );
       if (refused) return refused;
       const wrongCurrency = body.data.skus.find((s) => s.price.currency !== shop.skus.get(s.id)!.currency);
       if (wrongCurrency) return invalid(`price.currency ${wrongCurrency.price.currency} is not the shop's currency`);
@@ -98,7 +118,15 @@ export const ROUTES: Route[] = [
       return ok({
         inventory: products.map((productId) => ({
           product_id: productId,
-          skus: skus.filter((s) => s.productId === productId).map((s) => ({ id: s.skuId, seller_sku: s.sellerSku, total_available_quantity: s.quantity, total_committed_quantity: 0, warehouse_inventory: [{ warehouse_id: "7000000000000000001", available_quantity: s.quantity, committed_quantity: 0 }] })),
+          skus: skus
+            .filter((s) => s.productId === productId)
+            .map((s) => ({
+              id: s.skuId,
+              seller_sku: s.sellerSku,
+              total_available_quantity: s.quantity,
+              total_committed_quantity: 0,
+              warehouse_inventory: [{ warehouse_id: "7000000000000000001", available_quantity: s.quantity, committed_quantity: 0 }],
+            })),
         })),
       });
     },
@@ -116,7 +144,12 @@ export const ROUTES: Route[] = [
         status: "ACTIVATE",
         title: shop.products.get(productId)!.title,
         description: shop.products.get(productId)!.description,
-        skus: skus.map((s) => ({ id: s.skuId, seller_sku: s.sellerSku, price: { currency: s.currency, sale_price: (s.priceCents / 100).toFixed(2), tax_exclusive_price: (s.priceCents / 100).toFixed(2) }, inventory: [{ warehouse_id: "7000000000000000001", quantity: s.quantity }] })),
+        skus: skus.map((s) => ({
+          id: s.skuId,
+          seller_sku: s.sellerSku,
+          price: { currency: s.currency, sale_price: (s.priceCents / 100).toFixed(2), tax_exclusive_price: (s.priceCents / 100).toFixed(2) },
+          inventory: [{ warehouse_id: "7000000000000000001", quantity: s.quantity }],
+        })),
       });
     },
   },
@@ -126,7 +159,12 @@ export const ROUTES: Route[] = [
     pattern: /^\/order\/202309\/orders\/search$/,
     shopScoped: true,
     handle: (shop, request) => {
-      const query = ordersSearchQuery.safeParse({ page_size: request.query.get("page_size") ?? undefined, page_token: request.query.get("page_token") ?? undefined, sort_field: request.query.get("sort_field") ?? undefined, sort_order: request.query.get("sort_order") ?? undefined });
+      const query = ordersSearchQuery.safeParse({
+        page_size: request.query.get("page_size") ?? undefined,
+        page_token: request.query.get("page_token") ?? undefined,
+        sort_field: request.query.get("sort_field") ?? undefined,
+        sort_order: request.query.get("sort_order") ?? undefined,
+      });
       if (!query.success) return invalid(reasons(query.error));
       const body = ordersSearchBody.safeParse(request.body ?? {});
       if (!body.success) return invalid(reasons(body.error));
@@ -139,7 +177,11 @@ export const ROUTES: Route[] = [
       const offset = offsetOf(query.data.page_token);
       const page = matching.slice(offset, offset + size);
       const more = offset + size < matching.length;
-      return ok({ orders: page.map((o) => orderDocument(o, shop)), total_count: matching.length, next_page_token: more ? ORDER_PAGE_TOKEN(offset + size) : "" });
+      return ok({
+        orders: page.map((o) => orderDocument(o, shop)),
+        total_count: matching.length,
+        next_page_token: more ? ORDER_PAGE_TOKEN(offset + size) : "",
+      });
     },
   },
 ];

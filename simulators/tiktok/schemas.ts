@@ -57,9 +57,16 @@ export const partialEditBody = z
     description: z
       .string()
       .max(10_000)
-      .refine((html) => ![...html.matchAll(/<img\b[^>]*\bsrc="([^"]*)"/gi)].some((m) => !/^https:\/\/[^/]*(tiktokcdn|ibyteimg)/.test(m[1])), "<img> must use TikTok Shop image URLs")
+      .refine(
+        (html) => ![...html.matchAll(/<img\b[^>]*\bsrc="([^"]*)"/gi)].some((m) => !/^https:\/\/[^/]*(tiktokcdn|ibyteimg)/.test(m[1])),
+        "<img> must use TikTok Shop image URLs",
+      )
       .optional(),
-    main_images: z.array(z.object({ uri: z.string().min(1) })).min(1).max(9).optional(),
+    main_images: z
+      .array(z.object({ uri: z.string().min(1) }))
+      .min(1)
+      .max(9)
+      .optional(),
     brand_id: z.string().optional(),
     category_id: z.string().optional(),
     certifications: z.array(z.unknown()).optional(),
@@ -80,7 +87,9 @@ export const partialEditBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, "at least one property to edit is required");
 
-export const inventorySearchBody = z.object({ sku_ids: z.array(z.string()).optional(), product_ids: z.array(z.string()).optional() }).refine((b) => b.sku_ids?.length || b.product_ids?.length, "sku_ids or product_ids is required");
+export const inventorySearchBody = z
+  .object({ sku_ids: z.array(z.string()).optional(), product_ids: z.array(z.string()).optional() })
+  .refine((b) => b.sku_ids?.length || b.product_ids?.length, "sku_ids or product_ids is required");
 
 export const ordersSearchQuery = z.object({
   page_size: digits.refine((v) => Number(v) >= 1 && Number(v) <= 100, "must be 1-100"),
@@ -99,8 +108,18 @@ export const ordersSearchBody = z
   })
   .strict();
 
-export const tokenRefreshQuery = z.object({ app_key: z.string().min(1), app_secret: z.string().min(1), refresh_token: z.string().min(1), grant_type: z.literal("refresh_token") });
-export const tokenGetQuery = z.object({ app_key: z.string().min(1), app_secret: z.string().min(1), auth_code: z.string().min(1), grant_type: z.literal("authorized_code") });
+export const tokenRefreshQuery = z.object({
+  app_key: z.string().min(1),
+  app_secret: z.string().min(1),
+  refresh_token: z.string().min(1),
+  grant_type: z.literal("refresh_token"),
+});
+export const tokenGetQuery = z.object({
+  app_key: z.string().min(1),
+  app_secret: z.string().min(1),
+  auth_code: z.string().min(1),
+  grant_type: z.literal("authorized_code"),
+});
 
 /** zod's complaints as one line for TikTok's `message`. */
 export function reasons(error: z.ZodError): string {

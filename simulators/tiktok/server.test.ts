@@ -2,17 +2,30 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTikTokSimulator, type TikTokSimulator } from "./server";
 
-const shop = { appKey: "app-1", appSecret: "secret-1", shopCipher: "ROW_1", accessToken: "TTP_a", refreshToken: "TTP_r", products: [{ productId: "P1", skuId: "S1", sellerSku: "KET-RED", quantity: 5, priceCents: 1999 }] };
+const shop = {
+  appKey: "app-1",
+  appSecret: "secret-1",
+  shopCipher: "ROW_1",
+  accessToken: "TTP_a",
+  refreshToken: "TTP_r",
+  products: [{ productId: "P1", skuId: "S1", sellerSku: "KET-RED", quantity: 5, priceCents: 1999 }],
+};
 let sim: TikTokSimulator;
 
 // Signed by hand here (not with the connector's signer) so the simulator's check is tested on its own.
 function signedUrl(path: string, params: Record<string, string>, body: string, secret = shop.appSecret) {
-  const sorted = Object.keys(params).sort().map((k) => k + params[k]).join("");
-  const sign = createHmac("sha256", secret).update(secret + path + sorted + body + secret).digest("hex");
+  const sorted = Object.keys(params)
+    .sort()
+    .map((k) => k + params[k])
+    .join("");
+  const sign = createHmac("sha256", secret)
+    .update(secret + path + sorted + body + secret)
+    .digest("hex");
   return `${sim.url}${path}?${new URLSearchParams({ ...params, sign }).toString()}`;
 }
 const now = () => String(Math.floor(Date.now() / 1000));
-const post = (url: string, body: string) => fetch(url, { method: "POST", headers: { "x-tts-access-token": shop.accessToken, "content-type": "application/json" }, body });
+const post = (url: string, body: string) =>
+  fetch(url, { method: "POST", headers: { "x-tts-access-token": shop.accessToken, "content-type": "application/json" }, body });
 const inventoryPath = "/product/202309/products/P1/inventory/update";
 const goodBody = JSON.stringify({ skus: [{ id: "S1", inventory: [{ quantity: 3 }] }] });
 
@@ -29,7 +42,10 @@ describe("TikTok Shop simulator", () => {
   });
 
   it("given a request signed with the wrong secret, when posted, then 106001 says the sign is invalid and nothing changes", async () => {
-    const answer = await post(signedUrl(inventoryPath, { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1" }, goodBody.replace("3", "9"), "wrong"), goodBody.replace("3", "9"));
+    const answer = await post(
+      signedUrl(inventoryPath, { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1" }, goodBody.replace("3", "9"), "wrong"),
+      goodBody.replace("3", "9"),
+    );
     expect(answer.status).toBe(401);
     expect(await answer.json()).toMatchObject({ code: 106001, message: expect.stringContaining("'sign' query parameter is invalid") });
     expect(sim.shop("ROW_1").skus.get("S1")!.quantity).toBe(3);
@@ -66,11 +82,17 @@ describe("TikTok Shop simulator", () => {
     const path = "/product/202309/products/P1/partial_edit";
     const refusal = async (payload: unknown) => {
       const body = JSON.stringify(payload);
-      return (await (await post(signedUrl(path, { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1" }, body), body)).json()) as { code: number; message: string };
+      return (await (await post(signedUrl(path, { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1" }, body), body)).json()) as {
+        code: number;
+        message: string;
+      };
     };
     expect(await refusal({})).toMatchObject({ code: 36009004, message: expect.stringContaining("at least one property") });
     expect(await refusal({ subtitle: "x" })).toMatchObject({ code: 36009004, message: expect.stringContaining("subtitle") });
-    expect(await refusal({ description: '<img src="https://cdn.shopify.com/a.jpg">' })).toMatchObject({ code: 36009004, message: expect.stringContaining("TikTok Shop image URLs") });
+    expect(await refusal({ description: '<img src="https://cdn.shopify.com/a.jpg">' })).toMatchObject({
+      code: 36009004,
+      message: expect.stringContaining("TikTok Shop image URLs"),
+    });
   });
 
   it("given a throttled shop, when it calls, then HTTP 429 carries TikTok's rate-limit code 36009002", async () => {
@@ -85,7 +107,10 @@ describe("TikTok Shop simulator", () => {
     expect(order.oversold).toBe(true);
     expect(sim.shop("ROW_1").skus.get("S1")!.quantity).toBe(0);
     const body = JSON.stringify({ create_time_ge: 0 });
-    const answer = await post(signedUrl("/order/202309/orders/search", { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1", page_size: "10" }, body), body);
+    const answer = await post(
+      signedUrl("/order/202309/orders/search", { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1", page_size: "10" }, body),
+      body,
+    );
     const envelope = (await answer.json()) as { data: { orders: Array<{ line_items: unknown[] }> } };
     expect(envelope.data.orders[0].line_items).toHaveLength(4);
   });

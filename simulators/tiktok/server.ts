@@ -54,10 +54,18 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
     const appKey = request.query.get("app_key");
     const candidates = [...shops.values()].filter((s) => s.spec.appKey === appKey);
     if (!appKey || candidates.length === 0) return { refusal: fail(400, CODES.invalidParams, "Invalid credentials. Invalid `app_key` query parameter.") };
-    if (!request.query.get("sign")) return { refusal: fail(400, CODES.invalidParams, "Missing credentials. The request does not include a required signature in the query.") };
+    if (!request.query.get("sign"))
+      return { refusal: fail(400, CODES.invalidParams, "Missing credentials. The request does not include a required signature in the query.") };
     if (!common.success) return { refusal: fail(400, CODES.invalidParams, `Invalid params: ${reasons(common.error)}`) };
     const skew = Math.abs(Math.floor(Date.now() / 1000) - Number(common.data.timestamp));
-    if (skew > MAX_SKEW_SECONDS) return { refusal: fail(400, CODES.invalidParams, `Invalid timestamp. The value of the \`timestamp\` query parameter must be within 5 minutes of the current time (off by ${skew} s).`) };
+    if (skew > MAX_SKEW_SECONDS)
+      return {
+        refusal: fail(
+          400,
+          CODES.invalidParams,
+          `Invalid timestamp. The value of the \`timestamp\` query parameter must be within 5 minutes of the current time (off by ${skew} s).`,
+        ),
+      };
     if (!signatureMatches(candidates[0].spec.appSecret, request.path, request.query, request.rawBody)) {
       return { refusal: fail(401, CODES.signatureInvalid, "Invalid credentials. The 'sign' query parameter is invalid.") };
     }
@@ -68,8 +76,10 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
       return { refusal: fail(401, CODES.accessTokenExpired, "Expired credentials. The 'access_token' or 'x-tts-access-token' header has expired.") };
     }
     const cipher = request.query.get("shop_cipher");
-    if (route.shopScoped && cipher !== shop.spec.shopCipher) return { refusal: fail(400, CODES.invalidParams, `Invalid identifier. The \`shop_cipher\` query parameter is ${cipher ? "invalid" : "missing"}.`) };
-    if (!route.shopScoped && cipher) return { refusal: fail(400, CODES.invalidParams, "Unexpected identifier. The `shop_cipher` query parameter is not required for this request.") };
+    if (route.shopScoped && cipher !== shop.spec.shopCipher)
+      return { refusal: fail(400, CODES.invalidParams, `Invalid identifier. The \`shop_cipher\` query parameter is ${cipher ? "invalid" : "missing"}.`) };
+    if (!route.shopScoped && cipher)
+      return { refusal: fail(400, CODES.invalidParams, "Unexpected identifier. The `shop_cipher` query parameter is not required for this request.") };
     const pending = forced.get(shop.spec.shopCipher) ?? 0;
     const taken = pending > 0 ? { ok: false as const, retryAfterMs: 1000 } : limits.take(`${shop.spec.shopCipher}:${route.name}`, rate, burst);
     if (pending > 0) forced.set(shop.spec.shopCipher, pending - 1);

@@ -74,7 +74,8 @@ export class TikTokShop {
     this.accessTokenExpiresAt = Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS;
     for (const p of spec.products) {
       this.skus.set(p.skuId, { ...p, currency: spec.currency ?? "USD" });
-      if (!this.products.has(p.productId)) this.products.set(p.productId, { title: p.title ?? `Product ${p.productId}`, description: p.description ?? "", edits: 0 });
+      if (!this.products.has(p.productId))
+        this.products.set(p.productId, { title: p.title ?? `Product ${p.productId}`, description: p.description ?? "", edits: 0 });
     }
   }
 

@@ -47,11 +47,20 @@ const visibleAttributes = z
   .strict();
 
 const itemMaintenanceFeed = z.object({
-  MPItemFeedHeader: z.object({ businessUnit: z.literal("WALMART_US"), locale: z.string().min(2), version: z.string().regex(/^5\./, "must be an item spec 5.x version") }),
+  MPItemFeedHeader: z.object({
+    businessUnit: z.literal("WALMART_US"),
+    locale: z.string().min(2),
+    version: z.string().regex(/^5\./, "must be an item spec 5.x version"),
+  }),
   MPItem: z
     .array(
       z.object({
-        Orderable: z.object({ sku: z.string().min(1), productIdentifiers: z.object({ productIdType: z.enum(["GTIN", "UPC", "EAN", "ISBN"]), productId: z.string().regex(/^\d{8,14}$/) }) }).passthrough(),
+        Orderable: z
+          .object({
+            sku: z.string().min(1),
+            productIdentifiers: z.object({ productIdType: z.enum(["GTIN", "UPC", "EAN", "ISBN"]), productId: z.string().regex(/^\d{8,14}$/) }),
+          })
+          .passthrough(),
         Visible: z.record(z.string(), visibleAttributes).optional(),
       }),
     )
@@ -107,7 +116,11 @@ function priceItems(account: WalmartAccount, file: z.infer<typeof priceFeed>): F
     const listing = account.listings.get(entry.sku);
     const base = entry.pricing.find((p) => p.currentPriceType === "BASE") ?? entry.pricing[0];
     const cents = Math.round(base.currentPrice.amount * 100);
-    const errors = !listing ? [unknownSku(entry.sku)] : cents <= 0 ? [{ type: "DATA_ERROR" as const, code: "ERR_PDI_0003", description: "price must be above 0" }] : [];
+    const errors = !listing
+      ? [unknownSku(entry.sku)]
+      : cents <= 0
+        ? [{ type: "DATA_ERROR" as const, code: "ERR_PDI_0003", description: "price must be above 0" }]
+        : [];
     return { sku: entry.sku, index, outcome: errors.length ? "DATA_ERROR" : "SUCCESS", errors, apply: () => listing && (listing.priceCents = cents) };
   });
 }
@@ -124,10 +137,15 @@ function itemMaintenanceItems(account: WalmartAccount, file: z.infer<typeof item
     else {
       // Codes ours; Walmart refuses a maintenance item whose identifier or product type is not the item's.
       if (asGtin14(entry.Orderable.productIdentifiers.productId) !== asGtin14(listing.gtin)) {
-        errors.push({ type: "DATA_ERROR", code: "ERR_PDI_0004", description: `productId ${entry.Orderable.productIdentifiers.productId} is not the GTIN of SKU ${sku}` });
+        errors.push({
+          type: "DATA_ERROR",
+          code: "ERR_PDI_0004",
+          description: `productId ${entry.Orderable.productIdentifiers.productId} is not the GTIN of SKU ${sku}`,
+        });
       }
       const foreign = sections.filter(([productType]) => productType !== listing.productType).map(([productType]) => productType);
-      if (foreign.length) errors.push({ type: "DATA_ERROR", code: "ERR_PDI_0005", description: `SKU ${sku} is a ${listing.productType}, not ${foreign.join(", ")}` });
+      if (foreign.length)
+        errors.push({ type: "DATA_ERROR", code: "ERR_PDI_0005", description: `SKU ${sku} is a ${listing.productType}, not ${foreign.join(", ")}` });
     }
     const changes: Partial<WalmartItemContent> = Object.assign({}, ...sections.map(([, attributes]) => attributes));
     return { sku, index, outcome: errors.length ? "DATA_ERROR" : "SUCCESS", errors, apply: () => listing && Object.assign(listing.content, changes) };
@@ -151,7 +169,10 @@ export function readFeedFile(account: WalmartAccount, feedType: FeedType, text: 
   const parsed = schemas[feedType].safeParse(json);
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    return { items: [], fileErrors: [{ type: "DATA_ERROR", code: "ERR_EXT_DATA_0801002", description: `feed file does not match the ${feedType} feed: ${reasons}` }] };
+    return {
+      items: [],
+      fileErrors: [{ type: "DATA_ERROR", code: "ERR_EXT_DATA_0801002", description: `feed file does not match the ${feedType} feed: ${reasons}` }],
+    };
   }
   return { items: readers[feedType](parsed.data), fileErrors: [] };
 }

@@ -23,7 +23,15 @@ export function orderDocument(order: WalmartOrderRecord) {
       estimatedDeliveryDate: order.orderDate + 5 * DAY_MS,
       estimatedShipDate: order.orderDate + DAY_MS,
       methodCode: "Standard",
-      postalAddress: { name: order.buyer.name, address1: "702 SW 8th St", city: "Bentonville", state: "AR", postalCode: "72716", country: "USA", addressType: "RESIDENTIAL" },
+      postalAddress: {
+        name: order.buyer.name,
+        address1: "702 SW 8th St",
+        city: "Bentonville",
+        state: "AR",
+        postalCode: "72716",
+        country: "USA",
+        addressType: "RESIDENTIAL",
+      },
     },
     orderLines: {
       orderLine: [
@@ -65,7 +73,13 @@ export function listOrders(orders: WalmartOrderRecord[], query: URLSearchParams,
   const more = offset + limit < matching.length;
   const meta: Record<string, unknown> = { totalCount: matching.length, limit };
   if (more) {
-    const next = new URLSearchParams({ limit: String(limit), hasMoreElements: "true", soIndex: String(offset + limit), poIndex: page.at(-1)?.purchaseOrderId ?? "", createdStartDate: new Date(start).toISOString() });
+    const next = new URLSearchParams({
+      limit: String(limit),
+      hasMoreElements: "true",
+      soIndex: String(offset + limit),
+      poIndex: page.at(-1)?.purchaseOrderId ?? "",
+      createdStartDate: new Date(start).toISOString(),
+    });
     if (Number.isFinite(end)) next.set("createdEndDate", new Date(end).toISOString());
     meta.nextCursor = `?${next.toString()}`;
   }

@@ -5,7 +5,16 @@ import { startWalmartSimulator, type WalmartSimulator } from "./server";
 const account = {
   clientId: "wm-client",
   clientSecret: "wm-secret",
-  listings: [{ sku: "KET-RED", quantity: 5, priceCents: 2999, gtin: "00036000291452", productType: "Kettles", content: { productName: "Kettle", shortDescription: "Walmart's own words" } }],
+  listings: [
+    {
+      sku: "KET-RED",
+      quantity: 5,
+      priceCents: 2999,
+      gtin: "00036000291452",
+      productType: "Kettles",
+      content: { productName: "Kettle", shortDescription: "Walmart's own words" },
+    },
+  ],
 };
 let sim: WalmartSimulator;
 let token: string;
@@ -22,7 +31,12 @@ beforeAll(async () => {
   sim = await startWalmartSimulator({ accounts: [account], feedDelayMs: 10 });
   const answer = await fetch(`${sim.url}/v3/token`, {
     method: "POST",
-    headers: { Authorization: `Basic ${Buffer.from("wm-client:wm-secret").toString("base64")}`, "WM_SVC.NAME": "Walmart Marketplace", "WM_QOS.CORRELATION_ID": randomUUID(), "Content-Type": "application/x-www-form-urlencoded" },
+    headers: {
+      Authorization: `Basic ${Buffer.from("wm-client:wm-secret").toString("base64")}`,
+      "WM_SVC.NAME": "Walmart Marketplace",
+      "WM_QOS.CORRELATION_ID": randomUUID(),
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
     body: "grant_type=client_credentials",
   });
   token = ((await answer.json()) as { access_token: string }).access_token;
@@ -51,7 +65,9 @@ async function itemStatus(feedId: string) {
     const answer = (await (await fetch(`${sim.url}/v3/feeds/${encodeURIComponent(feedId)}?includeDetails=true`, { headers: wmHeaders() })).json()) as {
       feedStatus: string;
       ingestionErrors?: { ingestionError: Array<{ description: string }> };
-      itemDetails: { itemIngestionStatus: Array<{ ingestionStatus: string; ingestionErrors?: { ingestionError: Array<{ code: string; description: string }> } }> };
+      itemDetails: {
+        itemIngestionStatus: Array<{ ingestionStatus: string; ingestionErrors?: { ingestionError: Array<{ code: string; description: string }> } }>;
+      };
     };
     if (answer.feedStatus !== "INPROGRESS") return answer;
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -64,7 +80,11 @@ describe("Walmart simulator, item maintenance feed", () => {
     const { feedId } = (await answer.json()) as { feedId: string };
     expect(sim.account("wm-client").listings.get("KET-RED")!.content.productName).toBe("Kettle"); // not before it is processed
     expect((await itemStatus(feedId)).itemDetails.itemIngestionStatus[0].ingestionStatus).toBe("SUCCESS");
-    expect(sim.account("wm-client").listings.get("KET-RED")!.content).toEqual({ productName: "Acme Kettle", shortDescription: "Walmart's own words", keyFeatures: ["Boils fast"] });
+    expect(sim.account("wm-client").listings.get("KET-RED")!.content).toEqual({
+      productName: "Acme Kettle",
+      shortDescription: "Walmart's own words",
+      keyFeatures: ["Boils fast"],
+    });
   });
 
   it("given another item's GTIN or another product type, when processed, then the item is a DATA_ERROR saying which, and nothing changes", async () => {
@@ -72,8 +92,14 @@ describe("Walmart simulator, item maintenance feed", () => {
     const wrongGtin = (await (await submitItemFeed(maintenanceFile({ gtin: "4006381333931" }))).json()) as { feedId: string };
     const wrongType = (await (await submitItemFeed(maintenanceFile({ productType: "Mugs" }))).json()) as { feedId: string };
     const [gtin, type] = [await itemStatus(wrongGtin.feedId), await itemStatus(wrongType.feedId)];
-    expect(gtin.itemDetails.itemIngestionStatus[0]).toMatchObject({ ingestionStatus: "DATA_ERROR", ingestionErrors: { ingestionError: [expect.objectContaining({ description: expect.stringContaining("is not the GTIN") })] } });
-    expect(type.itemDetails.itemIngestionStatus[0]).toMatchObject({ ingestionStatus: "DATA_ERROR", ingestionErrors: { ingestionError: [expect.objectContaining({ description: "SKU KET-RED is a Kettles, not Mugs" })] } });
+    expect(gtin.itemDetails.itemIngestionStatus[0]).toMatchObject({
+      ingestionStatus: "DATA_ERROR",
+      ingestionErrors: { ingestionError: [expect.objectContaining({ description: expect.stringContaining("is not the GTIN") })] },
+    });
+    expect(type.itemDetails.itemIngestionStatus[0]).toMatchObject({
+      ingestionStatus: "DATA_ERROR",
+      ingestionErrors: { ingestionError: [expect.objectContaining({ description: "SKU KET-RED is a Kettles, not Mugs" })] },
+    });
     expect(sim.account("wm-client").listings.get("KET-RED")!.content).toEqual(before);
   });
 

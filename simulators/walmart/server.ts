@@ -84,18 +84,31 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     if (taken.ok) return null;
     // Walmart answers 429 and says when the bucket refills; Retry-After is what its bulk-update
     // pages tell callers to honour.
-    return walmartError(429, [{ code: "TOO_MANY_REQUESTS.GMP_GATEWAY_API", description: "Too Many Requests", info: `${key} budget exhausted`, category: "REQUEST" }], {
-      "retry-after": String(Math.ceil(taken.retryAfterMs / 1000)),
-      "x-current-token-count": "0",
-      "x-next-replenish-time": String(Date.now() + taken.retryAfterMs),
-    });
+    return walmartError(
+      429,
+      [{ code: "TOO_MANY_REQUESTS.GMP_GATEWAY_API", description: "Too Many Requests", info: `${key} budget exhausted`, category: "REQUEST" }],
+      {
+        "retry-after": String(Math.ceil(taken.retryAfterMs / 1000)),
+        "x-current-token-count": "0",
+        "x-next-replenish-time": String(Date.now() + taken.retryAfterMs),
+      },
+    );
   };
 
   const submitFeed = (account: WalmartAccount, feedType: FeedType, request: SimRequest): SimResponse => {
     const boundary = multipartBoundary(request.headers["content-type"]);
     const file = boundary ? parseMultipart(request.rawBody, boundary).find((p) => p.name === "file") : undefined;
-    if (!file) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_GATEWAY_API", field: "file", description: "multipart/form-data with a `file` part is required" }]);
-    const feed: FeedRecord = { feedId: `${randomUUID().replace(/-/g, "").toUpperCase()}@AQMB`, feedType, submittedAt: Date.now(), processed: false, ...readFeedFile(account, feedType, file.content) };
+    if (!file)
+      return walmartError(400, [
+        { code: "INVALID_REQUEST_CONTENT.GMP_GATEWAY_API", field: "file", description: "multipart/form-data with a `file` part is required" },
+      ]);
+    const feed: FeedRecord = {
+      feedId: `${randomUUID().replace(/-/g, "").toUpperCase()}@AQMB`,
+      feedType,
+      submittedAt: Date.now(),
+      processed: false,
+      ...readFeedFile(account, feedType, file.content),
+    };
     feedsOf(account.spec.clientId).set(feed.feedId, feed);
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -119,7 +132,13 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
       const listing = account.listings.get(sku);
       if (!listing) return notFound("GMP_INVENTORY_API", `sku ${sku} not found`);
       if (!Number.isInteger(amount) || amount < 0) {
-        return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_INVENTORY_API", field: "quantity.amount", description: `quantity ${amount} must be a whole number of at least 0` }]);
+        return walmartError(400, [
+          {
+            code: "INVALID_REQUEST_CONTENT.GMP_INVENTORY_API",
+            field: "quantity.amount",
+            description: `quantity ${amount} must be a whole number of at least 0`,
+          },
+        ]);
       }
       listing.quantity = amount;
       return { status: 200, body: { sku, quantity: { unit: "EACH", amount } } };
@@ -131,10 +150,19 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
       const base = body.pricing.find((p) => p.currentPriceType === "BASE") ?? body.pricing[0];
       const amount = base?.currentPrice.amount;
       if (typeof amount !== "number" || amount <= 0) {
-        return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_PRICE_API", field: "pricing.currentPrice.amount", description: "a price above 0 is required" }]);
+        return walmartError(400, [
+          { code: "INVALID_REQUEST_CONTENT.GMP_PRICE_API", field: "pricing.currentPrice.amount", description: "a price above 0 is required" },
+        ]);
       }
       listing.priceCents = Math.round(amount * 100);
-      return { status: 200, body: { mart: "WALMART_US", sku: body.sku, message: "Thank you. Your price has been updated. Please allow up to five minutes for this change to be reflected on the site." } };
+      return {
+        status: 200,
+        body: {
+          mart: "WALMART_US",
+          sku: body.sku,
+          message: "Thank you. Your price has been updated. Please allow up to five minutes for this change to be reflected on the site.",
+        },
+      };
     },
     updateBulkInventory: (account, _check, request) => submitFeed(account, "inventory", request),
     priceBulkUploads: (account, _check, request) => submitFeed(account, "price", request),
@@ -153,7 +181,15 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
           totalResults: feeds.length,
           offset: 0,
           limit: 50,
-          results: { feed: feeds.slice(0, 50).map((f) => ({ feedId: f.feedId, feedType: f.feedType, feedStatus: f.processed ? "PROCESSED" : "INPROGRESS", feedDate: f.submittedAt, itemsReceived: f.items.length })) },
+          results: {
+            feed: feeds.slice(0, 50).map((f) => ({
+              feedId: f.feedId,
+              feedType: f.feedType,
+              feedStatus: f.processed ? "PROCESSED" : "INPROGRESS",
+              feedDate: f.submittedAt,
+              itemsReceived: f.items.length,
+            })),
+          },
         },
       };
     },
@@ -171,7 +207,11 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
    */
   const handByHand = (request: SimRequest, budgetKey: string, operation: (account: WalmartAccount) => SimResponse): SimResponse => {
     const missing = REQUIRED_HEADERS.filter((name) => !request.headers[name.toLowerCase()]);
-    if (missing.length) return walmartError(400, missing.map((name) => ({ code: "INVALID_REQUEST.GMP_GATEWAY_API", description: `header parameter ${name} is required`, category: "REQUEST" as const })));
+    if (missing.length)
+      return walmartError(
+        400,
+        missing.map((name) => ({ code: "INVALID_REQUEST.GMP_GATEWAY_API", description: `header parameter ${name} is required`, category: "REQUEST" as const })),
+      );
     const account = tokens.accountFor(String(request.headers["wm_sec.access_token"] ?? ""));
     if (!account) return unauthorized("Unauthorized token or Invalid consumer/channel type");
     return throttled(account, budgetKey) ?? operation(account);
@@ -179,7 +219,13 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
 
   const getAnItem = (account: WalmartAccount, sku: string, query: URLSearchParams): SimResponse => {
     if (query.get("productIdType") !== "SKU") {
-      return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_ITEM_QUERY_API", field: "productIdType", description: "the simulator looks items up by SKU only (productIdType=SKU)" }]);
+      return walmartError(400, [
+        {
+          code: "INVALID_REQUEST_CONTENT.GMP_ITEM_QUERY_API",
+          field: "productIdType",
+          description: "the simulator looks items up by SKU only (productIdType=SKU)",
+        },
+      ]);
     }
     const listing = account.listings.get(sku);
     if (!listing) return notFound("GMP_ITEM_QUERY_API", `sku ${sku} not found`);
@@ -203,11 +249,15 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
       return handByHand(request, `feed:${itemFeed}`, (account) => submitFeed(account, itemFeed as FeedType, request));
     }
     const itemPath = /^\/v3\/items\/([^/]+)$/.exec(request.path);
-    if (request.method === "GET" && itemPath) return handByHand(request, "getAnItem", (account) => getAnItem(account, decodeURIComponent(itemPath[1]), request.query));
+    if (request.method === "GET" && itemPath)
+      return handByHand(request, "getAnItem", (account) => getAnItem(account, decodeURIComponent(itemPath[1]), request.query));
     const check = checkWalmartRequest(request);
     if (!check.ok) {
       const code = check.status === 400 ? "INVALID_REQUEST.GMP_GATEWAY_API" : "NOT_FOUND.GMP_GATEWAY_API";
-      return walmartError(check.status, check.errors.map((description) => ({ code, description, category: "REQUEST" as const })));
+      return walmartError(
+        check.status,
+        check.errors.map((description) => ({ code, description, category: "REQUEST" as const })),
+      );
     }
     const account = tokens.accountFor(String(request.headers["wm_sec.access_token"] ?? ""));
     if (!account) return unauthorized("Unauthorized token or Invalid consumer/channel type");
@@ -216,7 +266,8 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     const limited = throttled(account, budgetKey);
     if (limited) return limited;
     const operation = operations[check.operationId];
-    if (!operation) return walmartError(501, [{ code: "NOT_IMPLEMENTED.SIMULATOR", description: `${check.operationId} is valid but not simulated`, category: "SYSTEM" }]);
+    if (!operation)
+      return walmartError(501, [{ code: "NOT_IMPLEMENTED.SIMULATOR", description: `${check.operationId} is valid but not simulated`, category: "SYSTEM" }]);
     const answer = operation(account, check, request);
     if (answer.status === 200) {
       const errors = check.contract.checkResponse(check.operationId, answer.status, answer.body);

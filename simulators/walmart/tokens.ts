@@ -24,7 +24,14 @@ export class TokenIssuer {
   handle(request: SimRequest): SimResponse {
     const missing = ["wm_svc.name", "wm_qos.correlation_id"].filter((h) => !request.headers[h]);
     if (missing.length) {
-      return walmartError(400, missing.map((h) => ({ code: "INVALID_REQUEST_HEADER.GMP_GATEWAY_API", field: h.toUpperCase(), description: `header parameter ${h.toUpperCase()} is required` })));
+      return walmartError(
+        400,
+        missing.map((h) => ({
+          code: "INVALID_REQUEST_HEADER.GMP_GATEWAY_API",
+          field: h.toUpperCase(),
+          description: `header parameter ${h.toUpperCase()} is required`,
+        })),
+      );
     }
     const grant = new URLSearchParams(request.rawBody).get("grant_type");
     if (grant !== "client_credentials") {

@@ -47,7 +47,12 @@ describe("the demo's admin screens, through the demo's admin proxy", () => {
     // browser's own post, sent again with the demo's origin, saves; with another site's, it does not.
     const sent = save.headers();
     const replay = (origin: string) =>
-      fetch(save.url(), { method: "POST", headers: { origin, "content-type": sent["content-type"], "user-agent": sent["user-agent"] }, body: save.postData() ?? "", redirect: "manual" });
+      fetch(save.url(), {
+        method: "POST",
+        headers: { origin, "content-type": sent["content-type"], "user-agent": sent["user-agent"] },
+        body: save.postData() ?? "",
+        redirect: "manual",
+      });
     expect((await replay(new URL(proxy.url).origin)).status).toBe(200);
     expect(await rules()).toBe(before + 2);
     expect((await replay("http://elsewhere.example")).status).toBeGreaterThanOrEqual(400);

@@ -45,10 +45,12 @@ describe("a merchant planning a promotion in the browser", () => {
     // Then each check shows its verdict in a badge of its tone (Polaris reads the tone out first):
     // Amazon's notice fails; demand passes; MAP raises nothing (20 % off 54.99 stays above 39.99)
     const items = card.locator("li");
-    await expect.poll(() => items.allInnerTexts()).toEqual([
-      expect.stringMatching(/^Critical\s+fail\s+Amazon US needs 24 hours' notice; the promotion starts in 2\.\d+ hours$/),
-      expect.stringMatching(/^Success\s+pass\s+KET-RED: projected demand 0 units .* against 6 units available$/),
-    ]);
+    await expect
+      .poll(() => items.allInnerTexts())
+      .toEqual([
+        expect.stringMatching(/^Critical\s+fail\s+Amazon US needs 24 hours' notice; the promotion starts in 2\.\d+ hours$/),
+        expect.stringMatching(/^Success\s+pass\s+KET-RED: projected demand 0 units .* against 6 units available$/),
+      ]);
     // and the launch is blocked until the merchant overrides it
     const launch = card.getByRole("button", { name: "Launch" });
     expect(await launch.isDisabled()).toBe(true);
@@ -70,7 +72,14 @@ describe("a merchant planning a promotion in the browser", () => {
     await screenshot(page, "promotions-3-launched");
     const promotion = await prisma.promotion.findFirstOrThrow({ where: { shopId: shop.id, name: "Weekend flash" } });
     // The create form's boxes were left as they come, ticked: the promotion keeps both settings.
-    expect(promotion).toMatchObject({ status: "READY", reserveUnits: 3, discountKind: "PERCENT", discountValue: 2000, exclusiveReserve: true, autoPause: { onParityViolation: true } });
+    expect(promotion).toMatchObject({
+      status: "READY",
+      reserveUnits: 3,
+      discountKind: "PERCENT",
+      discountValue: 2000,
+      exclusiveReserve: true,
+      autoPause: { onParityViolation: true },
+    });
     expect(promotion.overriddenBy).toMatch(/^merchant:/);
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { shopId: shop.id, subjectId: promotion.id, action: "promotion.launched_with_override" } });
     expect(audit.details).toMatchObject({ overrideReason: "Agreed with Amazon's vendor manager by phone", verdict: "fail" });

@@ -18,7 +18,16 @@ const buildDir = path.resolve(root, process.env.ANCHORLINE_BUILD_DIR ?? "build")
 export const artifacts = path.resolve(root, "test-artifacts");
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // The toolchain notes' flags for Debian's Chromium in a container without a GPU or network.
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 // Shopify's library answers requests from user agents that look like bots (HeadlessChrome does)
 // with 410; Shopify admin loads the app in an ordinary browser.
 const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
@@ -93,7 +102,8 @@ export function useServedApp(): ServedApp {
   const contexts = new Map<string, { context: BrowserContext; token: string }>();
 
   beforeAll(async () => {
-    if (!existsSync(path.join(buildDir, "server/index.js"))) throw new Error(`No build at ${buildDir}: run \`npm run build\` first (or set ANCHORLINE_BUILD_DIR)`);
+    if (!existsSync(path.join(buildDir, "server/index.js")))
+      throw new Error(`No build at ${buildDir}: run \`npm run build\` first (or set ANCHORLINE_BUILD_DIR)`);
     if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
     mkdirSync(artifacts, { recursive: true });
     const cli = createRequire(import.meta.url).resolve("@remix-run/serve/dist/cli.js");
@@ -132,7 +142,9 @@ export function useServedApp(): ServedApp {
       if (!shopContext) {
         const token = await sessionToken(shop, 900);
         const context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: 1280, height: 1600 } });
-        await context.route(/^https:\/\/cdn\.shopify\.com\/shopifycloud\/app-bridge\.js/, (route) => route.fulfill({ contentType: "text/javascript", body: appBridgeStub(token) }));
+        await context.route(/^https:\/\/cdn\.shopify\.com\/shopifycloud\/app-bridge\.js/, (route) =>
+          route.fulfill({ contentType: "text/javascript", body: appBridgeStub(token) }),
+        );
         await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
         shopContext = { context, token };
         contexts.set(shop, shopContext);
@@ -141,7 +153,8 @@ export function useServedApp(): ServedApp {
       const page = await context.newPage();
       watchFaults(page);
       const url = new URL(pathname, base);
-      for (const [key, value] of Object.entries({ shop, host: Buffer.from(`${shop}/admin`).toString("base64url"), embedded: "1", id_token: token })) url.searchParams.set(key, value);
+      for (const [key, value] of Object.entries({ shop, host: Buffer.from(`${shop}/admin`).toString("base64url"), embedded: "1", id_token: token }))
+        url.searchParams.set(key, value);
       await page.goto(url.href);
       return page;
     },
@@ -164,7 +177,11 @@ export function useServedApp(): ServedApp {
 export async function expectScreen(page: Page, title: string): Promise<void> {
   // Remix's own error boundary (the app has none at its root) titles the page with the error.
   const errorTitle = page.getByRole("heading", { level: 1, name: /^(Application Error|\d{3} .*)$/ });
-  await expect.poll(async () => ({ title: await page.getByRole("heading", { level: 1, name: title, exact: true }).count(), error: await errorTitle.allInnerTexts() }), { timeout: 15_000 }).toEqual({ title: 1, error: [] });
+  await expect
+    .poll(async () => ({ title: await page.getByRole("heading", { level: 1, name: title, exact: true }).count(), error: await errorTitle.allInnerTexts() }), {
+      timeout: 15_000,
+    })
+    .toEqual({ title: 1, error: [] });
   // RemixBrowser sets window.__remixRouter when it hydrates (the server's HTML never has it); the
   // faults, if any, say why it did not.
   const state = async () => ({ hydrated: await page.evaluate(() => "__remixRouter" in window), faults: pageFaults.get(page) ?? [] });

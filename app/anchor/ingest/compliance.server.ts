@@ -17,15 +17,20 @@ function ordersOfCustomer(shopDomain: string, email: string | null | undefined, 
  * activity log, where the merchant can read it and pass it on (Shopify sends the request to us;
  * the merchant answers the customer).
  */
-export async function reportCustomerData(
-  payload: WebhookPayload<"CUSTOMERS_DATA_REQUEST">,
-  prisma: PrismaClient = defaultPrisma,
-): Promise<{ orders: number }> {
+export async function reportCustomerData(payload: WebhookPayload<"CUSTOMERS_DATA_REQUEST">, prisma: PrismaClient = defaultPrisma): Promise<{ orders: number }> {
   const shop = await prisma.shop.findUnique({ where: { domain: payload.shop_domain }, select: { id: true } });
   if (!shop) return { orders: 0 };
   const orders = await prisma.channelOrder.findMany({
     where: ordersOfCustomer(payload.shop_domain, payload.customer.email, payload.orders_requested),
-    select: { externalOrderId: true, shopifyOrderId: true, buyerName: true, buyerEmail: true, shippingAddress: true, orderedAt: true, channel: { select: { kind: true, name: true } } },
+    select: {
+      externalOrderId: true,
+      shopifyOrderId: true,
+      buyerName: true,
+      buyerEmail: true,
+      shippingAddress: true,
+      orderedAt: true,
+      channel: { select: { kind: true, name: true } },
+    },
   });
   await prisma.auditEvent.create({
     data: {
@@ -41,10 +46,7 @@ export async function reportCustomerData(
 }
 
 /** customers/redact: erase the customer's personal data from the orders we imported. */
-export async function redactCustomer(
-  payload: WebhookPayload<"CUSTOMERS_REDACT">,
-  prisma: PrismaClient = defaultPrisma,
-): Promise<{ orders: number }> {
+export async function redactCustomer(payload: WebhookPayload<"CUSTOMERS_REDACT">, prisma: PrismaClient = defaultPrisma): Promise<{ orders: number }> {
   const shop = await prisma.shop.findUnique({ where: { domain: payload.shop_domain }, select: { id: true } });
   if (!shop) return { orders: 0 };
   const { count } = await prisma.channelOrder.updateMany({
@@ -53,7 +55,14 @@ export async function redactCustomer(
   });
   // The audit trail says that it happened, not whom it was about.
   await prisma.auditEvent.create({
-    data: { shopId: shop.id, actor: "shopify", action: "customer.redact", subjectType: "customer", subjectId: payload.customer.id ?? undefined, details: { orders: count } },
+    data: {
+      shopId: shop.id,
+      actor: "shopify",
+      action: "customer.redact",
+      subjectType: "customer",
+      subjectId: payload.customer.id ?? undefined,
+      details: { orders: count },
+    },
   });
   return { orders: count };
 }

@@ -30,7 +30,11 @@ describe("a shop's life cycle", () => {
     await onShopInstalled(shop.domain);
     await prisma.shop.update({ where: { id: shop.id }, data: { uninstalledAt: null } });
     const [channel] = await prisma.channel.findMany({ where: { shopId: shop.id } });
-    await queues()["order-import"].upsertJobScheduler(orderImportSchedulerId(channel.id), { every: 60_000 }, { name: "import", data: { channelId: channel.id } });
+    await queues()["order-import"].upsertJobScheduler(
+      orderImportSchedulerId(channel.id),
+      { every: 60_000 },
+      { name: "import", data: { channelId: channel.id } },
+    );
     // When Shopify reports the app uninstalled
     await onShopUninstalled(shop.domain);
     // Then no session and no scheduled work remain, channels are paused, rules are kept

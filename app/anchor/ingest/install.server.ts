@@ -29,11 +29,7 @@ export async function onShopInstalled(shopDomain: string, deps: Deps = {}): Prom
     { every: RECONCILE_EVERY_MS },
     { name: "reconcile", data: { shopDomain, task: "reconcile" } },
   );
-  await queues["shop-maintenance"].add(
-    "initial-import",
-    { shopDomain, task: "initial-import" },
-    { jobId: `initial-import:${shopDomain}:${Date.now()}` },
-  );
+  await queues["shop-maintenance"].add("initial-import", { shopDomain, task: "initial-import" }, { jobId: `initial-import:${shopDomain}:${Date.now()}` });
   logger.info({ shop: shopDomain, reinstall: Boolean(existing) }, "shop installed");
 }
 

@@ -14,10 +14,7 @@ export interface IncomingWebhook {
   rawBody: string;
 }
 
-export type ReceiveOutcome =
-  | { status: "queued" }
-  | { status: "duplicate" }
-  | { status: "rejected"; reason: string };
+export type ReceiveOutcome = { status: "queued" } | { status: "duplicate" } | { status: "rejected"; reason: string };
 
 interface Deps {
   queues?: Queues;
@@ -76,7 +73,9 @@ export async function receiveWebhook(delivery: IncomingWebhook, deps: Deps = {})
     // Shopify retried a delivery we already hold. If it is still waiting (the first attempt may
     // have stored it and then failed to queue), queue it again: the job id makes that a no-op when
     // the job already exists.
-    const [existing] = await sqlFor().rows<{ state: string }>(`SELECT state::text AS state FROM "WebhookDelivery" WHERE "webhookId" = $1`, [delivery.webhookId]);
+    const [existing] = await sqlFor().rows<{ state: string }>(`SELECT state::text AS state FROM "WebhookDelivery" WHERE "webhookId" = $1`, [
+      delivery.webhookId,
+    ]);
     if (existing?.state === "QUEUED") await enqueueDelivery(delivery.webhookId, deps.queues);
     log.info("webhook duplicate acknowledged");
     return { status: "duplicate" };

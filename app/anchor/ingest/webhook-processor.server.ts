@@ -29,8 +29,7 @@ type Handlers = { [T in WebhookTopic]?: Handler<T> };
 // handler exists.
 const HANDLERS: Handlers = {
   APP_UNINSTALLED: (shop, _payload, deps) => onShopUninstalled(shop, deps),
-  APP_SCOPES_UPDATE: (shop, payload, { prisma }) =>
-    prisma.session.updateMany({ where: { shop }, data: { scope: payload.current.join(",") } }),
+  APP_SCOPES_UPDATE: (shop, payload, { prisma }) => prisma.session.updateMany({ where: { shop }, data: { scope: payload.current.join(",") } }),
   SHOP_REDACT: (shop, _payload, deps) => redactShop(shop, deps),
   CUSTOMERS_REDACT: (_shop, payload, { prisma }) => redactCustomer(payload, prisma),
   CUSTOMERS_DATA_REQUEST: (_shop, payload, { prisma }) => reportCustomerData(payload, prisma),
@@ -76,6 +75,8 @@ export async function applyWebhookDelivery(webhookId: string, deps: Partial<Deps
     throw error;
   }
   // An UPDATE that may match nothing: shop/redact deletes the shop's deliveries, this one included.
-  await sqlFor().rows(`UPDATE "WebhookDelivery" SET state = 'PROCESSED', "processedAt" = now() AT TIME ZONE 'UTC', error = NULL WHERE "webhookId" = $1`, [webhookId]);
+  await sqlFor().rows(`UPDATE "WebhookDelivery" SET state = 'PROCESSED', "processedAt" = now() AT TIME ZONE 'UTC', error = NULL WHERE "webhookId" = $1`, [
+    webhookId,
+  ]);
   return "applied";
 }

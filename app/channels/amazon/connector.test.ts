@@ -99,7 +99,11 @@ describe("Amazon connector against the simulator", () => {
 
     expect(calls("POST", "/feeds/2021-06-30/feeds")).toHaveLength(1);
     expect(calls("PATCH", "/listings/2021-08-01/items/")).toHaveLength(0);
-    expect(running().state.feeds().map((f) => [f.feedType, f.processingStatus, f.reportErrors])).toEqual([["JSON_LISTINGS_FEED", "DONE", []]]);
+    expect(
+      running()
+        .state.feeds()
+        .map((f) => [f.feedType, f.processingStatus, f.reportErrors]),
+    ).toEqual([["JSON_LISTINGS_FEED", "DONE", []]]);
     expect(outcomes).toHaveLength(bulkSkus.length);
     expect(outcomes.filter((o) => o.status === "accepted")).toHaveLength(bulkSkus.length - 1);
     expect(outcomes[3]).toMatchObject({ channelSku: bulkSkus[3], status: "rejected", code: "4000001" });
@@ -128,7 +132,14 @@ describe("Amazon connector against the simulator", () => {
     const first = running().state.placeOrder({ sku: "KET-RED", quantity: 2, buyerName: "Ada Buyer" });
     const page1 = await amazon.fetchOrders(null);
     expect(page1.orders).toEqual([
-      expect.objectContaining({ externalOrderId: first.orderId, status: "UNSHIPPED", currencyCode: "USD", totalCents: 5998, cancelled: false, lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999 }] }),
+      expect.objectContaining({
+        externalOrderId: first.orderId,
+        status: "UNSHIPPED",
+        currencyCode: "USD",
+        totalCents: 5998,
+        cancelled: false,
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999 }],
+      }),
     ]);
     expect(page1.orders[0].buyer?.name).toBe("Ada Buyer");
 
@@ -188,7 +199,13 @@ describe("Amazon connector against the simulator", () => {
 
   it("given a listing, when it is fetched, then quantity, price, status and issues are what Amazon shows; an unknown SKU is null", async () => {
     await start();
-    expect(await connector().fetchListing("KET-RED")).toEqual({ channelSku: "KET-RED", quantity: 5, priceCents: 2999, status: "BUYABLE,DISCOVERABLE", issues: [] });
+    expect(await connector().fetchListing("KET-RED")).toEqual({
+      channelSku: "KET-RED",
+      quantity: 5,
+      priceCents: 2999,
+      status: "BUYABLE,DISCOVERABLE",
+      issues: [],
+    });
     expect(await connector().fetchListing("NOPE")).toBeNull();
     expect(await connector().testConnection()).toEqual({ ok: true });
   });

@@ -8,7 +8,6 @@ import { withRetry, type RetryOptions } from "../retry";
 import type { ListingPatch } from "./patches";
 import type { DocumentLocation, SpApiClient } from "./sp-client";
 
-
 export interface FeedContext {
   client: SpApiClient;
   sellerId: string;
@@ -70,17 +69,31 @@ export async function runListingsFeed(context: FeedContext, patches: ListingPatc
   // A fresh document each attempt: its URL lasts five minutes ("This URL expires after 5
   // minutes", CreateFeedDocumentResponse.url in feeds_2021-06-30.json).
   const inputFeedDocumentId = await withRetry(async () => {
-    const document = await context.client.call<DocumentLocation & { feedDocumentId: string }>({ operation: "createFeedDocument", endpoint: "feeds", body: { contentType: FEED_CONTENT_TYPE } });
+    const document = await context.client.call<DocumentLocation & { feedDocumentId: string }>({
+      operation: "createFeedDocument",
+      endpoint: "feeds",
+      body: { contentType: FEED_CONTENT_TYPE },
+    });
     await context.client.upload(document, content, FEED_CONTENT_TYPE);
     return document.feedDocumentId;
   }, context.retry);
   const { feedId } = await withRetry(
-    () => context.client.call<{ feedId: string }>({ operation: "createFeed", endpoint: "feeds", body: { feedType: "JSON_LISTINGS_FEED", marketplaceIds: [context.marketplaceId], inputFeedDocumentId } }),
+    () =>
+      context.client.call<{ feedId: string }>({
+        operation: "createFeed",
+        endpoint: "feeds",
+        body: { feedType: "JSON_LISTINGS_FEED", marketplaceIds: [context.marketplaceId], inputFeedDocumentId },
+      }),
     context.retry,
   );
 
   const feed = await waitForFeed(context, feedId);
-  if (!feed) return everyone((channelSku) => ({ channelSku, status: "retry", message: `Amazon feed ${feedId} was still processing after ${context.polling.timeoutMs} ms` }));
+  if (!feed)
+    return everyone((channelSku) => ({
+      channelSku,
+      status: "retry",
+      message: `Amazon feed ${feedId} was still processing after ${context.polling.timeoutMs} ms`,
+    }));
   if (feed.processingStatus !== "DONE") {
     // FATAL: "Some, none, or all of the operations within the feed may have completed" (Feed in
     // feeds_2021-06-30.json). Sending the same desired state again is harmless, so all retry.

@@ -44,7 +44,8 @@ interface ListingsItem {
 
 function credentialsOf(config: ConnectorConfig): LwaCredentials {
   const { clientId, clientSecret, refreshToken } = config.credentials;
-  if (!clientId || !clientSecret || !refreshToken) throw new ChannelError("Amazon credentials need clientId, clientSecret and refreshToken", { retryable: false, authFailed: true });
+  if (!clientId || !clientSecret || !refreshToken)
+    throw new ChannelError("Amazon credentials need clientId, clientSecret and refreshToken", { retryable: false, authFailed: true });
   return { clientId, clientSecret, refreshToken };
 }
 
@@ -90,7 +91,12 @@ export function createAmazonConnector(config: ConnectorConfig, options: AmazonCo
       );
       if (answer.status === "ACCEPTED") return { channelSku: patch.sku, status: "accepted" };
       const errors = (answer.issues ?? []).filter((i) => i.severity === "ERROR");
-      return { channelSku: patch.sku, status: "rejected", message: errors.map((i) => i.message).join("; ") || `Amazon answered ${answer.status}`, code: errors[0]?.code };
+      return {
+        channelSku: patch.sku,
+        status: "rejected",
+        message: errors.map((i) => i.message).join("; ") || `Amazon answered ${answer.status}`,
+        code: errors[0]?.code,
+      };
     } catch (error) {
       return failureOutcome(patch.sku, error);
     }
@@ -109,7 +115,16 @@ export function createAmazonConnector(config: ConnectorConfig, options: AmazonCo
 
   async function getListing(sku: string, includedData: string[]): Promise<ListingsItem | null> {
     try {
-      return await withRetry(() => client.call<ListingsItem>({ operation: "getListingsItem", endpoint: "listingsItems", path: listingPath(sku), query: { marketplaceIds: [marketplaceId], includedData } }), retry);
+      return await withRetry(
+        () =>
+          client.call<ListingsItem>({
+            operation: "getListingsItem",
+            endpoint: "listingsItems",
+            path: listingPath(sku),
+            query: { marketplaceIds: [marketplaceId], includedData },
+          }),
+        retry,
+      );
     } catch (error) {
       if (error instanceof ChannelError && error.details.status === 404) return null;
       throw error;
@@ -147,7 +162,12 @@ export function createAmazonConnector(config: ConnectorConfig, options: AmazonCo
         }
         const productType = item?.summaries?.find((s) => s.marketplaceId === marketplaceId)?.productType;
         if (!productType) {
-          refused.push({ channelSku: update.channelSku, status: "rejected", message: "Amazon has no listing with this SKU to put content on", code: "NOT_FOUND" });
+          refused.push({
+            channelSku: update.channelSku,
+            status: "rejected",
+            message: "Amazon has no listing with this SKU to put content on",
+            code: "NOT_FOUND",
+          });
           continue;
         }
         const patch = contentPatch(update, productType, context);

@@ -50,7 +50,8 @@ export class LwaTokens {
     const answer = (await response.json().catch(() => ({}))) as TokenAnswer;
     if (!response.ok || !answer.access_token) {
       const message = `Login with Amazon refused the refresh token (${response.status}${answer.error ? ` ${answer.error}: ${answer.error_description ?? ""}` : ""})`;
-      if (answer.error && CREDENTIAL_ERRORS.has(answer.error)) throw new ChannelError(message, { status: response.status, retryable: false, authFailed: true, code: answer.error });
+      if (answer.error && CREDENTIAL_ERRORS.has(answer.error))
+        throw new ChannelError(message, { status: response.status, retryable: false, authFailed: true, code: answer.error });
       throw channelErrorFromStatus(response.status, message, response.headers.get("retry-after"));
     }
     this.cached = { value: answer.access_token, renewAt: this.now() + (answer.expires_in ?? 3600) * 1000 - TOKEN_RENEW_MARGIN_MS };

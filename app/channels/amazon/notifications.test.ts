@@ -6,13 +6,22 @@ import { ordersInNotification } from "./notifications";
 
 // Amazon's own example notification, from the schema it publishes (OrderChangeNotification.json).
 const contractExample = () =>
-  (JSON.parse(readFileSync(path.join(CONTRACTS_DIR, "amazon-sp-api", "OrderChangeNotification.json"), "utf8")) as { examples: Array<Record<string, unknown>> }).examples[0];
+  (JSON.parse(readFileSync(path.join(CONTRACTS_DIR, "amazon-sp-api", "OrderChangeNotification.json"), "utf8")) as { examples: Array<Record<string, unknown>> })
+    .examples[0];
 const account = { sellerId: "A3TH9S8BH6GOGM", marketplaceId: "ATVPDKIKX0DER" };
 const asEventBridgeEvent = (detail: unknown) => ({ version: "0", "detail-type": "ORDER_CHANGE", source: "aws.partner/sellingpartnerapi.amazon/app", detail });
 
 describe("Amazon ORDER_CHANGE notifications", () => {
   it("given Amazon's example notification, bare or inside an EventBridge event, when read, then it is one order with its SKU and quantity", () => {
-    const expected = [{ externalOrderId: "903-8868176-2219830", status: "Unshipped", orderedAt: new Date("2022-07-13T19:42:04.284Z"), lines: [{ channelSku: "SellerSKUID1", quantity: 10 }], cancelled: false }];
+    const expected = [
+      {
+        externalOrderId: "903-8868176-2219830",
+        status: "Unshipped",
+        orderedAt: new Date("2022-07-13T19:42:04.284Z"),
+        lines: [{ channelSku: "SellerSKUID1", quantity: 10 }],
+        cancelled: false,
+      },
+    ];
     expect(ordersInNotification(contractExample(), account)).toEqual(expected);
     expect(ordersInNotification(asEventBridgeEvent(contractExample()), account)).toEqual(expected);
   });

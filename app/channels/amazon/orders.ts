@@ -71,7 +71,9 @@ export function toImportedOrder(order: AmazonOrder): ImportedOrder {
     totalCents: cents(order.proceeds?.grandTotal),
     buyer: { name: order.buyer?.buyerName ?? null, email: order.buyer?.buyerEmail ?? null },
     // An item without a seller SKU is not one of the merchant's listings: nothing to count down.
-    lines: order.orderItems.filter((i) => i.product.sellerSku).map((i) => ({ channelSku: i.product.sellerSku!, quantity: i.quantityOrdered, priceCents: cents(i.product.price?.unitPrice) })),
+    lines: order.orderItems
+      .filter((i) => i.product.sellerSku)
+      .map((i) => ({ channelSku: i.product.sellerSku!, quantity: i.quantityOrdered, priceCents: cents(i.product.price?.unitPrice) })),
     cancelled: status === "CANCELLED",
   };
 }

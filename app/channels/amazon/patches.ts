@@ -33,7 +33,11 @@ export function quantityPatch(update: QuantityUpdate): ListingPatch {
     sku: update.channelSku,
     productType: OFFER_PRODUCT_TYPE,
     patches: [
-      { op: "replace", path: "/attributes/fulfillment_availability", value: [{ fulfillment_channel_code: "DEFAULT", quantity: Math.max(0, Math.floor(update.quantity)) }] },
+      {
+        op: "replace",
+        path: "/attributes/fulfillment_availability",
+        value: [{ fulfillment_channel_code: "DEFAULT", quantity: Math.max(0, Math.floor(update.quantity)) }],
+      },
     ],
   };
 }

@@ -123,7 +123,11 @@ export class SpApiClient {
     const token = await this.tokens.accessToken();
     try {
       // The library encodes path values in place: give it fresh objects every time.
-      return await this.clientFor(token).callAPI({ ...call, path: call.path && { ...call.path }, options: { version: VERSIONS[call.endpoint], raw_result: true } });
+      return await this.clientFor(token).callAPI({
+        ...call,
+        path: call.path && { ...call.path },
+        options: { version: VERSIONS[call.endpoint], raw_result: true },
+      });
     } catch (error) {
       throw new ChannelError(`Amazon ${call.operation} failed to send: ${error instanceof Error ? error.message : String(error)}`, { retryable: true });
     }

@@ -61,7 +61,8 @@ async function setup(seedListings: SimListingSeed[], options: SetupOptions = {})
   };
   const { connector, revisions } = connectorFor();
   /** Pretends the app already revised `sku` this many times today. */
-  const seedRevisions = (sku: string, count: number, at = (options.now ?? Date.now)()) => redisA.set(revisionKey(prefix, SELLER.userId, sku, utcDay(at)), count);
+  const seedRevisions = (sku: string, count: number, at = (options.now ?? Date.now)()) =>
+    redisA.set(revisionKey(prefix, SELLER.userId, sku, utcDay(at)), count);
   return { sim, connector, revisions, connectorFor, seedRevisions };
 }
 

@@ -1,7 +1,17 @@
 // The eBay connector: quantities and prices through bulkUpdatePriceQuantity (25 SKUs a call),
 // content through the inventory item, orders from Fulfillment getOrders, all as one seller
 // account, with eBay's 250-revisions-a-day cap counted in Redis before anything is sent.
-import type { ChannelLimits, Connector, ConnectorConfig, ContentUpdate, ListingSnapshot, OrderPage, PriceUpdate, PushOutcome, QuantityUpdate } from "../connector";
+import type {
+  ChannelLimits,
+  Connector,
+  ConnectorConfig,
+  ContentUpdate,
+  ListingSnapshot,
+  OrderPage,
+  PriceUpdate,
+  PushOutcome,
+  QuantityUpdate,
+} from "../connector";
 import { ChannelError } from "../connector";
 import type { RetryOptions } from "../retry";
 import { EbayClient, readCredentials } from "./client";
@@ -124,7 +134,10 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
     return offerIds.get(sku) ?? null;
   }
 
-  async function pushPriceQuantity<U extends { channelSku: string; externalId?: string | null }>(updates: U[], build: (update: U) => Promise<PriceQuantity | PushOutcome>): Promise<PushOutcome[]> {
+  async function pushPriceQuantity<U extends { channelSku: string; externalId?: string | null }>(
+    updates: U[],
+    build: (update: U) => Promise<PriceQuantity | PushOutcome>,
+  ): Promise<PushOutcome[]> {
     // The last change of a SKU in the batch is the one that matters; eBay refuses a SKU twice in one call.
     const latest = new Map(updates.map((u) => [u.channelSku, u]));
     const outcomes = new Map<string, PushOutcome>();
@@ -139,12 +152,18 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
       }
     }
 
-    const { allowed, retryAfterMs } = await revisions().reserve(ready.map((r) => r.sku), now());
+    const { allowed, retryAfterMs } = await revisions().reserve(
+      ready.map((r) => r.sku),
+      now(),
+    );
     for (const { sku } of ready) {
       if (!allowed.has(sku)) outcomes.set(sku, { channelSku: sku, status: "retry", message: capMessage, retryAfterMs });
     }
 
-    for (const batch of chunks(ready.filter((r) => allowed.has(r.sku)), BULK_PRICE_QUANTITY_MAX)) {
+    for (const batch of chunks(
+      ready.filter((r) => allowed.has(r.sku)),
+      BULK_PRICE_QUANTITY_MAX,
+    )) {
       try {
         const answer = (await client.call("bulkUpdatePriceQuantity", (api) =>
           api.sell.inventory.bulkUpdatePriceQuantity({ requests: batch.map((r) => r.request) }),
@@ -159,7 +178,11 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
         }
         await revisions().release(unrevised, now());
       } catch (error) {
-        if (refusedWhole(error)) await revisions().release(batch.map((r) => r.sku), now());
+        if (refusedWhole(error))
+          await revisions().release(
+            batch.map((r) => r.sku),
+            now(),
+          );
         for (const { sku } of batch) outcomes.set(sku, failureOutcome(sku, error));
       }
     }

@@ -7,7 +7,24 @@ import { PRODUCT_TEXT_MAX_LENGTH } from "./rules";
 const EBAY_CONTRACT = "eBay Inventory API Product schema, simulators/contracts/ebay-sell/sell_inventory_v1_oas3.json";
 
 /** Tags eBay's Product.description supports ("Basic HTML tags are supported...", Inventory API definition). */
-const EBAY_DESCRIPTION_TAGS: ReadonlySet<string> = new Set(["b", "strong", "br", "ol", "ul", "li", "table", "tr", "td", "th", "thead", "tfoot", "tbody", "caption", "colgroup", "col"]);
+const EBAY_DESCRIPTION_TAGS: ReadonlySet<string> = new Set([
+  "b",
+  "strong",
+  "br",
+  "ol",
+  "ul",
+  "li",
+  "table",
+  "tr",
+  "td",
+  "th",
+  "thead",
+  "tfoot",
+  "tbody",
+  "caption",
+  "colgroup",
+  "col",
+]);
 
 export const EBAY_CONTENT_RULES: ChannelContentRules = {
   // The connector writes these into the inventory item's product (app/channels/ebay/content.ts).

@@ -68,7 +68,12 @@ export class TikTokClient {
 
   /** GET /api/v2/token/refresh on TikTok's auth host; a refusal means the merchant must reauthorize. */
   async refreshTokens(): Promise<void> {
-    const query = new URLSearchParams({ app_key: this.credentials.appKey, app_secret: this.credentials.appSecret, refresh_token: this.tokens.refreshToken, grant_type: "refresh_token" });
+    const query = new URLSearchParams({
+      app_key: this.credentials.appKey,
+      app_secret: this.credentials.appSecret,
+      refresh_token: this.tokens.refreshToken,
+      grant_type: "refresh_token",
+    });
     const response = await fetch(`${this.authBase}${PATHS.tokenRefresh}?${query.toString()}`);
     const envelope = (await response.json().catch(() => ({ code: -1, message: `HTTP ${response.status}` }))) as TikTokEnvelope<{
       access_token: string;
@@ -83,7 +88,12 @@ export class TikTokClient {
     }
     const data = envelope.data;
     this.tokens = { accessToken: data.access_token, refreshToken: data.refresh_token, accessTokenExpiresAt: data.access_token_expire_in };
-    await this.onTokens({ accessToken: data.access_token, refreshToken: data.refresh_token, accessTokenExpiresAt: data.access_token_expire_in, refreshTokenExpiresAt: data.refresh_token_expire_in });
+    await this.onTokens({
+      accessToken: data.access_token,
+      refreshToken: data.refresh_token,
+      accessTokenExpiresAt: data.access_token_expire_in,
+      refreshTokenExpiresAt: data.refresh_token_expire_in,
+    });
   }
 
   private tokenDue(): boolean {

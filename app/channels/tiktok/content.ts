@@ -26,7 +26,8 @@ function productBody(skus: ProductContent[]): { body: Record<string, unknown> } 
   for (const { channelSku, fields } of skus) {
     for (const [name, value] of Object.entries(fields)) {
       if (!(EDITABLE as readonly string[]).includes(name)) return { refusal: `TikTok's product edit does not carry ${name}` };
-      if (name in body && body[name] !== value) return { refusal: `the SKUs of product ${skus[0].productId} want different ${name}s (${channelSku} differs); TikTok keeps one per product` };
+      if (name in body && body[name] !== value)
+        return { refusal: `the SKUs of product ${skus[0].productId} want different ${name}s (${channelSku} differs); TikTok keeps one per product` };
       body[name] = value;
     }
   }
@@ -41,7 +42,10 @@ async function editProduct(context: PushContext, productId: string, skus: Produc
     return skus.map((s) => ({ channelSku: s.channelSku, status: "accepted" }));
   } catch (error) {
     // One edit for the whole product: a refusal is the product's, so its SKUs are not tried alone.
-    return failureOutcomes(error, skus.map((s) => s.channelSku));
+    return failureOutcomes(
+      error,
+      skus.map((s) => s.channelSku),
+    );
   }
 }
 

@@ -21,7 +21,14 @@ function credentialsOf(config: ConnectorConfig): TikTokCredentials {
   const missing = REQUIRED.filter((name) => !c[name]);
   if (missing.length) throw new ChannelError(`TikTok Shop credentials lack ${missing.join(", ")}`, { retryable: false, authFailed: true });
   const expiresAt = Number(c.accessTokenExpiresAt);
-  return { appKey: c.appKey, appSecret: c.appSecret, shopCipher: c.shopCipher, accessToken: c.accessToken, refreshToken: c.refreshToken, accessTokenExpiresAt: Number.isFinite(expiresAt) && expiresAt > 0 ? expiresAt : undefined };
+  return {
+    appKey: c.appKey,
+    appSecret: c.appSecret,
+    shopCipher: c.shopCipher,
+    accessToken: c.accessToken,
+    refreshToken: c.refreshToken,
+    accessTokenExpiresAt: Number.isFinite(expiresAt) && expiresAt > 0 ? expiresAt : undefined,
+  };
 }
 
 interface InventorySearchAnswer {
@@ -34,7 +41,13 @@ interface ProductAnswer {
 }
 
 export function createTikTokConnector(config: ConnectorConfig, options: TikTokConnectorOptions = {}): Connector {
-  const client = new TikTokClient(config.endpoints?.api ?? TIKTOK_API, config.endpoints?.auth ?? TIKTOK_AUTH, credentialsOf(config), options.onTokens, options.now);
+  const client = new TikTokClient(
+    config.endpoints?.api ?? TIKTOK_API,
+    config.endpoints?.auth ?? TIKTOK_AUTH,
+    credentialsOf(config),
+    options.onTokens,
+    options.now,
+  );
   const retry = options.retry ?? {};
   const context: PushContext = { client, retry };
 
@@ -44,9 +57,14 @@ export function createTikTokConnector(config: ConnectorConfig, options: TikTokCo
 
     async testConnection() {
       try {
-        const answer = await withRetry(() => client.request<{ shops?: Array<{ cipher?: string }> }>({ method: "GET", path: PATHS.shops, shopScoped: false }), retry);
+        const answer = await withRetry(
+          () => client.request<{ shops?: Array<{ cipher?: string }> }>({ method: "GET", path: PATHS.shops, shopScoped: false }),
+          retry,
+        );
         const cipher = credentialsOf(config).shopCipher;
-        return answer.shops?.some((s) => s.cipher === cipher) ? { ok: true } : { ok: false, message: "The shop is not among the shops this app is authorized for" };
+        return answer.shops?.some((s) => s.cipher === cipher)
+          ? { ok: true }
+          : { ok: false, message: "The shop is not among the shops this app is authorized for" };
       } catch (error) {
         return { ok: false, message: error instanceof Error ? error.message : String(error) };
       }
@@ -60,7 +78,10 @@ export function createTikTokConnector(config: ConnectorConfig, options: TikTokCo
     fetchOrders: (since) => fetchOrders(client, since, retry, options.now?.()),
 
     async fetchListing(channelSku): Promise<ListingSnapshot | null> {
-      const found = await withRetry(() => client.request<InventorySearchAnswer>({ method: "POST", path: PATHS.inventorySearch, body: { sku_ids: [channelSku] } }), retry);
+      const found = await withRetry(
+        () => client.request<InventorySearchAnswer>({ method: "POST", path: PATHS.inventorySearch, body: { sku_ids: [channelSku] } }),
+        retry,
+      );
       const product = found.inventory?.find((p) => p.skus?.some((s) => s.id === channelSku));
       if (!product) return null;
       const quantity = product.skus!.find((s) => s.id === channelSku)!.total_available_quantity ?? null;

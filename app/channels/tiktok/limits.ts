@@ -33,7 +33,11 @@ export const TIKTOK_CODES = {
   signatureInvalid: 106001,
 } as const;
 
-export const AUTH_FAILURE_CODES: ReadonlySet<number> = new Set([TIKTOK_CODES.accessTokenInvalid, TIKTOK_CODES.accessTokenExpired, TIKTOK_CODES.signatureInvalid]);
+export const AUTH_FAILURE_CODES: ReadonlySet<number> = new Set([
+  TIKTOK_CODES.accessTokenInvalid,
+  TIKTOK_CODES.accessTokenExpired,
+  TIKTOK_CODES.signatureInvalid,
+]);
 export const RETRYABLE_CODES: ReadonlySet<number> = new Set([TIKTOK_CODES.tooManyRequests, TIKTOK_CODES.internalError]);
 
 /** Search Orders: page_size "1-100" (Order API v202309 reference). */

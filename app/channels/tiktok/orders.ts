@@ -76,7 +76,10 @@ export async function fetchOrders(client: TikTokClient, since: string | null, re
   for (let page = 0; page < MAX_PAGES_PER_CALL; page++) {
     const query: Record<string, string> = { page_size: String(ORDERS_PAGE_SIZE), sort_field: "create_time", sort_order: "ASC" };
     if (pageToken) query.page_token = pageToken;
-    const answer = await withRetry(() => client.request<SearchAnswer>({ method: "POST", path: PATHS.ordersSearch, query, body: { create_time_ge: cursor.from } }), retry);
+    const answer = await withRetry(
+      () => client.request<SearchAnswer>({ method: "POST", path: PATHS.ordersSearch, query, body: { create_time_ge: cursor.from } }),
+      retry,
+    );
     for (const order of answer.orders ?? []) {
       if (order.create_time < cursor.from || (order.create_time === cursor.from && delivered.has(order.id))) continue;
       if (order.create_time === next.from && next.seen.has(order.id)) continue;

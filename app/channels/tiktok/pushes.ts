@@ -28,7 +28,8 @@ interface UpdateAnswer {
 /** What a product call's failure means for each of its SKUs; failed credentials stop the whole push. */
 export function failureOutcomes(error: unknown, channelSkus: string[]): PushOutcome[] {
   if (!(error instanceof ChannelError) || error.details.authFailed) throw error;
-  if (error.retryable) return channelSkus.map((channelSku) => ({ channelSku, status: "retry", message: error.message, retryAfterMs: error.details.retryAfterMs }));
+  if (error.retryable)
+    return channelSkus.map((channelSku) => ({ channelSku, status: "retry", message: error.message, retryAfterMs: error.details.retryAfterMs }));
   return channelSkus.map((channelSku) => ({ channelSku, status: "rejected", message: error.message, code: error.details.code }));
 }
 
@@ -39,18 +40,31 @@ export function byProduct<T extends { productId: string }>(updates: T[]): Map<st
 }
 
 /** Updates without the product id TikTok addresses them by are refused up front. */
-export const withoutProductId = (channelSku: string): PushOutcome => ({ channelSku, status: "rejected", message: "TikTok updates need the product id (externalId) of the SKU", code: "NO_PRODUCT_ID" });
+export const withoutProductId = (channelSku: string): PushOutcome => ({
+  channelSku,
+  status: "rejected",
+  message: "TikTok updates need the product id (externalId) of the SKU",
+  code: "NO_PRODUCT_ID",
+});
 
 async function sendProduct(context: PushContext, path: string, skus: SkuUpdate[]): Promise<PushOutcome[]> {
   try {
-    const answer = await withRetry(() => context.client.request<UpdateAnswer>({ method: "POST", path, body: { skus: skus.map((s) => s.entry) } }), context.retry);
+    const answer = await withRetry(
+      () => context.client.request<UpdateAnswer>({ method: "POST", path, body: { skus: skus.map((s) => s.entry) } }),
+      context.retry,
+    );
     const failed = new Map((answer.errors ?? []).map((e) => [e.detail?.sku_id, e]));
     return skus.map((s): PushOutcome => {
       const error = failed.get(s.channelSku);
-      return error ? { channelSku: s.channelSku, status: "rejected", message: error.message ?? "refused", code: String(error.code ?? "") } : { channelSku: s.channelSku, status: "accepted" };
+      return error
+        ? { channelSku: s.channelSku, status: "rejected", message: error.message ?? "refused", code: String(error.code ?? "") }
+        : { channelSku: s.channelSku, status: "accepted" };
     });
   } catch (error) {
-    const outcomes = failureOutcomes(error, skus.map((s) => s.channelSku));
+    const outcomes = failureOutcomes(
+      error,
+      skus.map((s) => s.channelSku),
+    );
     if (outcomes[0].status !== "rejected" || skus.length === 1) return outcomes;
     const alone: PushOutcome[] = [];
     for (const s of skus) alone.push(...(await sendProduct(context, path, [s])));
@@ -58,7 +72,12 @@ async function sendProduct(context: PushContext, path: string, skus: SkuUpdate[]
   }
 }
 
-async function push(context: PushContext, updates: Array<{ channelSku: string; externalId?: string | null }>, entry: (index: number) => Record<string, unknown>, pathOf: (productId: string) => string): Promise<PushOutcome[]> {
+async function push(
+  context: PushContext,
+  updates: Array<{ channelSku: string; externalId?: string | null }>,
+  entry: (index: number) => Record<string, unknown>,
+  pathOf: (productId: string) => string,
+): Promise<PushOutcome[]> {
   const outcomes = new Map<string, PushOutcome>();
   const routable: SkuUpdate[] = [];
   updates.forEach((u, index) => {
@@ -74,10 +93,20 @@ async function push(context: PushContext, updates: Array<{ channelSku: string; e
 export function pushQuantities(context: PushContext, updates: QuantityUpdate[]): Promise<PushOutcome[]> {
   // warehouse_id is left out: TikTok then uses the shop's default warehouse (approximation for
   // multi-warehouse shops, see README of the simulator).
-  return push(context, updates, (i) => ({ id: updates[i].channelSku, inventory: [{ quantity: Math.max(0, Math.floor(updates[i].quantity)) }] }), PATHS.inventoryUpdate);
+  return push(
+    context,
+    updates,
+    (i) => ({ id: updates[i].channelSku, inventory: [{ quantity: Math.max(0, Math.floor(updates[i].quantity)) }] }),
+    PATHS.inventoryUpdate,
+  );
 }
 
 export function pushPrices(context: PushContext, updates: PriceUpdate[]): Promise<PushOutcome[]> {
   // TikTok takes prices as decimal strings ("amount": "12.99") with a currency code.
-  return push(context, updates, (i) => ({ id: updates[i].channelSku, price: { amount: (updates[i].priceCents / 100).toFixed(2), currency: updates[i].currencyCode } }), PATHS.pricesUpdate);
+  return push(
+    context,
+    updates,
+    (i) => ({ id: updates[i].channelSku, price: { amount: (updates[i].priceCents / 100).toFixed(2), currency: updates[i].currencyCode } }),
+    PATHS.pricesUpdate,
+  );
 }

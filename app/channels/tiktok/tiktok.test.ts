@@ -25,7 +25,18 @@ let stored: TikTokTokens[];
 function connector(credentials: Partial<typeof SHOP> & { accessTokenExpiresAt?: string } = {}, now?: () => number): Connector {
   const { appKey, appSecret, shopCipher, accessToken, refreshToken } = { ...SHOP, ...credentials };
   return createTikTokConnector(
-    { accountId: "shop-1", credentials: { appKey, appSecret, shopCipher, accessToken, refreshToken, ...(credentials.accessTokenExpiresAt ? { accessTokenExpiresAt: credentials.accessTokenExpiresAt } : {}) }, endpoints: { api: sim.url, auth: sim.url } },
+    {
+      accountId: "shop-1",
+      credentials: {
+        appKey,
+        appSecret,
+        shopCipher,
+        accessToken,
+        refreshToken,
+        ...(credentials.accessTokenExpiresAt ? { accessTokenExpiresAt: credentials.accessTokenExpiresAt } : {}),
+      },
+      endpoints: { api: sim.url, auth: sim.url },
+    },
     { retry: { sleep: async (ms) => void waits.push(ms), baseDelayMs: 1 }, onTokens: (t) => void stored.push(t), now },
   );
 }
@@ -97,7 +108,10 @@ describe("TikTok Shop connector against the simulator", () => {
       { channelSku: "S-RED", externalId: "P-KETTLE", fields: { title: "Red Kettle" } },
       { channelSku: "S-BLU", externalId: "P-KETTLE", fields: { title: "Blue Kettle" } },
     ]);
-    expect(conflict.map((o) => [o.status, o.status === "rejected" && o.code])).toEqual([["rejected", "CONTENT_CONFLICT"], ["rejected", "CONTENT_CONFLICT"]]);
+    expect(conflict.map((o) => [o.status, o.status === "rejected" && o.code])).toEqual([
+      ["rejected", "CONTENT_CONFLICT"],
+      ["rejected", "CONTENT_CONFLICT"],
+    ]);
     const tooLong = await connector().pushContent([{ channelSku: "S-MUG", externalId: "P-MUG", fields: { title: "m".repeat(256) } }]);
     expect(tooLong).toEqual([expect.objectContaining({ status: "rejected", code: "36009004", message: expect.stringContaining("title") })]);
     expect([sim.shop("ROW_anchor").products.get("P-KETTLE")!.title, sim.shop("ROW_anchor").products.get("P-MUG")!.title]).toEqual(["Product P-KETTLE", "Mug"]);
@@ -132,7 +146,10 @@ describe("TikTok Shop connector against the simulator", () => {
     sim.placeOrder("ROW_anchor", { skuId: "S-RED", quantity: 3, createTime: t0 });
     sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 + 1 });
     const first = await tiktok.fetchOrders(null);
-    expect(first.orders.map((o) => o.lines)).toEqual([[{ channelSku: "S-RED", quantity: 3, priceCents: 2999 }], [{ channelSku: "S-MUG", quantity: 1, priceCents: 999 }]]);
+    expect(first.orders.map((o) => o.lines)).toEqual([
+      [{ channelSku: "S-RED", quantity: 3, priceCents: 2999 }],
+      [{ channelSku: "S-MUG", quantity: 1, priceCents: 999 }],
+    ]);
     expect(first.orders[0]).toMatchObject({ status: "AWAITING_SHIPMENT", totalCents: 8997, currencyCode: "USD", cancelled: false });
 
     sim.placeOrder("ROW_anchor", { skuId: "S-BLU", quantity: 1, createTime: t0 + 1 }); // same second as the last delivered
@@ -152,7 +169,9 @@ describe("TikTok Shop connector against the simulator", () => {
   it("given the access token expired on TikTok's side, when a call is made, then the tokens are refreshed once, stored, and the call lands", async () => {
     const tiktok = connector();
     sim.expireAccessToken("ROW_anchor");
-    await expect(tiktok.pushQuantities([{ channelSku: "S-MUG", externalId: "P-MUG", quantity: 4 }])).resolves.toEqual([{ channelSku: "S-MUG", status: "accepted" }]);
+    await expect(tiktok.pushQuantities([{ channelSku: "S-MUG", externalId: "P-MUG", quantity: 4 }])).resolves.toEqual([
+      { channelSku: "S-MUG", status: "accepted" },
+    ]);
     expect(stored).toHaveLength(1);
     expect(stored[0].accessToken).toBe(sim.shop("ROW_anchor").accessToken);
     expect(sim.requests.filter((r) => r.path === "/api/v2/token/refresh")).toHaveLength(1);
@@ -174,13 +193,20 @@ describe("TikTok Shop connector against the simulator", () => {
     expect(waits).toEqual([]);
 
     sim.expireAccessToken("ROW_anchor"); // and a refresh is refused too
-    const refresh = await connector().fetchOrders(null).catch((e: unknown) => e);
+    const refresh = await connector()
+      .fetchOrders(null)
+      .catch((e: unknown) => e);
     expect((refresh as ChannelError).details.authFailed).toBe(true);
   });
 
   it("given an authorized app, when the connection is tested and a fresh auth code exchanged, then both succeed", async () => {
     expect(await connector().testConnection()).toEqual({ ok: true });
-    const tokens = await exchangeTikTokAuthCode({ appKey: SHOP.appKey, appSecret: SHOP.appSecret, authCode: sim.issueAuthCode("ROW_anchor"), authBase: sim.url });
+    const tokens = await exchangeTikTokAuthCode({
+      appKey: SHOP.appKey,
+      appSecret: SHOP.appSecret,
+      authCode: sim.issueAuthCode("ROW_anchor"),
+      authBase: sim.url,
+    });
     expect(tokens.accessToken).toBe(sim.shop("ROW_anchor").accessToken);
   });
 });

@@ -3,7 +3,8 @@
 // against (content/ adapts and validates with them). Every limit names where Walmart states it.
 import type { ChannelContentRules } from "~/lib/content-rules";
 
-const WALMART_DETAILS_POLICY = "Walmart Marketplace Learn, Product details policy, https://marketplacelearn.walmart.com/guides/Item%20setup/Item%20content,%20imagery,%20and%20media/Product-Detail-Page:-overview";
+const WALMART_DETAILS_POLICY =
+  "Walmart Marketplace Learn, Product details policy, https://marketplacelearn.walmart.com/guides/Item%20setup/Item%20content,%20imagery,%20and%20media/Product-Detail-Page:-overview";
 /** Paragraph and list markup only: Walmart's item pages render the description as the seller's copy. */
 const WALMART_DESCRIPTION_TAGS: ReadonlySet<string> = new Set(["p", "br", "b", "strong", "i", "em", "ul", "ol", "li"]);
 

@@ -47,7 +47,12 @@ async function itemKey(context: PushContext, known: ItemKeys, channelSku: string
   if ("failure" in result) return result.failure;
   const item = result.answer.ItemResponse?.find((i) => i.sku === channelSku) ?? result.answer.ItemResponse?.[0];
   if (!item?.gtin || !item.productType) {
-    return { channelSku, status: "rejected", message: "Walmart's item record has no GTIN or product type to address a maintenance feed with", code: "NO_ITEM_KEY" };
+    return {
+      channelSku,
+      status: "rejected",
+      message: "Walmart's item record has no GTIN or product type to address a maintenance feed with",
+      code: "NO_ITEM_KEY",
+    };
   }
   const key = { gtin: item.gtin, productType: item.productType };
   known.set(channelSku, key);
@@ -83,11 +88,23 @@ export async function pushContent(context: PushContext, known: ItemKeys, updates
     const key = await itemKey(context, known, update.channelSku);
     if ("status" in key) outcomes.set(update.channelSku, key);
     else if (Object.keys(visibleAttributes(update.fields)).length === 0) {
-      outcomes.set(update.channelSku, { channelSku: update.channelSku, status: "rejected", message: `no field Walmart's item feed carries among ${Object.keys(update.fields).join(", ")}`, code: "NO_CONTENT" });
+      outcomes.set(update.channelSku, {
+        channelSku: update.channelSku,
+        status: "rejected",
+        message: `no field Walmart's item feed carries among ${Object.keys(update.fields).join(", ")}`,
+        code: "NO_CONTENT",
+      });
     } else ready.push({ channelSku: update.channelSku, key, fields: update.fields });
   }
   const fed = await sequential(chunks(ready, FEED_MAX_ITEMS), (batch) =>
-    runFeed(context.client, ITEM_MAINTENANCE_FEED, maintenanceFeed(batch), batch.map((i) => i.channelSku), context.polling, context.retry),
+    runFeed(
+      context.client,
+      ITEM_MAINTENANCE_FEED,
+      maintenanceFeed(batch),
+      batch.map((i) => i.channelSku),
+      context.polling,
+      context.retry,
+    ),
   );
   for (const outcome of fed) outcomes.set(outcome.channelSku, outcome);
   return updates.map((u) => outcomes.get(u.channelSku) ?? { channelSku: u.channelSku, status: "retry", message: "no answer for this SKU" });

@@ -25,7 +25,9 @@ interface FeedStatus {
   feedStatus?: "RECEIVED" | "INPROGRESS" | "PROCESSED" | "ERROR";
   itemsReceived?: number;
   ingestionErrors?: { ingestionError?: IngestionError[] };
-  itemDetails?: { itemIngestionStatus?: Array<{ sku?: string; index?: number; ingestionStatus: string; ingestionErrors?: { ingestionError?: IngestionError[] } }> };
+  itemDetails?: {
+    itemIngestionStatus?: Array<{ sku?: string; index?: number; ingestionStatus: string; ingestionErrors?: { ingestionError?: IngestionError[] } }>;
+  };
 }
 
 /** Item details come 1000 at a time at most (getFeedItemStatus `limit`). */
@@ -45,10 +47,16 @@ async function submit(client: WalmartClient, feedType: FeedType, file: unknown, 
 
 async function details(client: WalmartClient, feedId: string, retry: RetryOptions): Promise<FeedStatus> {
   const path = `/v3/feeds/${encodeURIComponent(feedId)}`;
-  const first = await withRetry(() => client.request<FeedStatus>({ method: "GET", path, query: { includeDetails: "true", offset: "0", limit: String(DETAIL_PAGE) } }), retry);
+  const first = await withRetry(
+    () => client.request<FeedStatus>({ method: "GET", path, query: { includeDetails: "true", offset: "0", limit: String(DETAIL_PAGE) } }),
+    retry,
+  );
   const items = [...(first.itemDetails?.itemIngestionStatus ?? [])];
   while (first.feedStatus === "PROCESSED" && items.length < (first.itemsReceived ?? 0)) {
-    const page = await withRetry(() => client.request<FeedStatus>({ method: "GET", path, query: { includeDetails: "true", offset: String(items.length), limit: String(DETAIL_PAGE) } }), retry);
+    const page = await withRetry(
+      () => client.request<FeedStatus>({ method: "GET", path, query: { includeDetails: "true", offset: String(items.length), limit: String(DETAIL_PAGE) } }),
+      retry,
+    );
     const more = page.itemDetails?.itemIngestionStatus ?? [];
     if (!more.length) break;
     items.push(...more);
@@ -93,7 +101,12 @@ export async function runFeed(
   if (status.feedStatus !== "PROCESSED") {
     // Still running: say so and let the next round resend (quantities, prices and item content
     // are all absolute values, so a resend cannot double anything).
-    return skus.map((channelSku) => ({ channelSku, status: "retry", message: `feed ${feedId} still ${status.feedStatus ?? "unknown"}`, retryAfterMs: polling.intervalMs }));
+    return skus.map((channelSku) => ({
+      channelSku,
+      status: "retry",
+      message: `feed ${feedId} still ${status.feedStatus ?? "unknown"}`,
+      retryAfterMs: polling.intervalMs,
+    }));
   }
   const byIndex = new Map((status.itemDetails?.itemIngestionStatus ?? []).map((item, i) => [item.index ?? i, item]));
   return skus.map((channelSku, index): PushOutcome => {

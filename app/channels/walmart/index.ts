@@ -62,7 +62,10 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
 
     async fetchListing(channelSku): Promise<ListingSnapshot | null> {
       try {
-        const answer = await withRetry(() => client.request<{ sku: string; quantity: { amount: number } }>({ method: "GET", path: "/v3/inventory", query: { sku: channelSku } }), retry);
+        const answer = await withRetry(
+          () => client.request<{ sku: string; quantity: { amount: number } }>({ method: "GET", path: "/v3/inventory", query: { sku: channelSku } }),
+          retry,
+        );
         // The price lives in the Items API (GET /v3/items/{sku}), not among the copied contracts.
         return { channelSku, quantity: answer.quantity.amount, priceCents: null };
       } catch (error) {

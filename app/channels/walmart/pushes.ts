@@ -58,7 +58,15 @@ function singlesOrFeeds<U extends { channelSku: string }>(
   const singles = (batch: U[]) => sequential(batch, async (u) => [await singleOutcome(u.channelSku, () => single(u), context.retry)]);
   if (updates.length < FEED_THRESHOLD) return singles(updates);
   return sequential(chunks(updates, FEED_MAX_ITEMS), (batch) =>
-    runFeed(context.client, feed.type, feed.file(batch), batch.map((u) => u.channelSku), context.polling, context.retry, () => singles(batch)),
+    runFeed(
+      context.client,
+      feed.type,
+      feed.file(batch),
+      batch.map((u) => u.channelSku),
+      context.polling,
+      context.retry,
+      () => singles(batch),
+    ),
   );
 }
 
@@ -66,7 +74,13 @@ export function pushQuantities(context: PushContext, updates: QuantityUpdate[]):
   return singlesOrFeeds(
     context,
     updates,
-    (u) => context.client.request({ method: "PUT", path: "/v3/inventory", query: { sku: u.channelSku }, json: { sku: u.channelSku, quantity: walmartQuantity(u.quantity) } }),
+    (u) =>
+      context.client.request({
+        method: "PUT",
+        path: "/v3/inventory",
+        query: { sku: u.channelSku },
+        json: { sku: u.channelSku, quantity: walmartQuantity(u.quantity) },
+      }),
     {
       type: "inventory",
       // Inventory feed spec 1.4, the JSON shape of updateBulkInventory's example in the inventory definition.
@@ -80,11 +94,21 @@ const pricing = (u: PriceUpdate) => [{ currentPriceType: "BASE", currentPrice: {
 export async function pushPrices(context: PushContext, updates: PriceUpdate[]): Promise<PushOutcome[]> {
   const unsupported = updates.filter((u) => !WALMART_CURRENCIES.has(u.currencyCode));
   const valid = updates.filter((u) => WALMART_CURRENCIES.has(u.currencyCode));
-  const refused: PushOutcome[] = unsupported.map((u) => ({ channelSku: u.channelSku, status: "rejected", message: `Walmart prices are in USD or CAD, not ${u.currencyCode}`, code: "CURRENCY" }));
-  const sent = await singlesOrFeeds(context, valid, (u) => context.client.request({ method: "PUT", path: "/v3/price", json: { sku: u.channelSku, pricing: pricing(u) } }), {
-    type: "price",
-    // Price feed spec 1.7, the JSON shape of priceBulkUploads' example in the prices definition.
-    file: (batch) => ({ PriceHeader: { version: "1.7" }, Price: batch.map((u) => ({ sku: u.channelSku, pricing: pricing(u) })) }),
-  });
+  const refused: PushOutcome[] = unsupported.map((u) => ({
+    channelSku: u.channelSku,
+    status: "rejected",
+    message: `Walmart prices are in USD or CAD, not ${u.currencyCode}`,
+    code: "CURRENCY",
+  }));
+  const sent = await singlesOrFeeds(
+    context,
+    valid,
+    (u) => context.client.request({ method: "PUT", path: "/v3/price", json: { sku: u.channelSku, pricing: pricing(u) } }),
+    {
+      type: "price",
+      // Price feed spec 1.7, the JSON shape of priceBulkUploads' example in the prices definition.
+      file: (batch) => ({ PriceHeader: { version: "1.7" }, Price: batch.map((u) => ({ sku: u.channelSku, pricing: pricing(u) })) }),
+    },
+  );
   return [...sent, ...refused];
 }

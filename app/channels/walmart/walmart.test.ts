@@ -30,7 +30,14 @@ beforeEach(async () => {
       {
         ...CLIENT,
         listings: [
-          { sku: "KET-RED", quantity: 5, priceCents: 2999, gtin: "00036000291452", productType: "Kettles", content: { productName: "Kettle", shortDescription: "Walmart's own words", keyFeatures: ["Whistles"] } },
+          {
+            sku: "KET-RED",
+            quantity: 5,
+            priceCents: 2999,
+            gtin: "00036000291452",
+            productType: "Kettles",
+            content: { productName: "Kettle", shortDescription: "Walmart's own words", keyFeatures: ["Whistles"] },
+          },
           { sku: "KET-BLU", quantity: 2, priceCents: 2999 },
           ...bulkSkus.map((sku) => ({ sku, quantity: 1, priceCents: 1000 })),
         ],
@@ -85,10 +92,16 @@ describe("Walmart connector against the simulator", () => {
       { channelSku: "KET-RED", priceCents: 3499, currencyCode: "USD" },
       { channelSku: "KET-BLU", priceCents: 3499, currencyCode: "EUR" },
     ]);
-    expect(single).toEqual([{ channelSku: "KET-RED", status: "accepted" }, expect.objectContaining({ channelSku: "KET-BLU", status: "rejected", code: "CURRENCY" })]);
+    expect(single).toEqual([
+      { channelSku: "KET-RED", status: "accepted" },
+      expect.objectContaining({ channelSku: "KET-BLU", status: "rejected", code: "CURRENCY" }),
+    ]);
     expect(sim.account(CLIENT.clientId).listings.get("KET-RED")!.priceCents).toBe(3499);
 
-    const bulk = await connector().pushPrices([...bulkSkus.map((channelSku) => ({ channelSku, priceCents: 1299, currencyCode: "USD" })), { channelSku: "GHOST", priceCents: 100, currencyCode: "USD" }]);
+    const bulk = await connector().pushPrices([
+      ...bulkSkus.map((channelSku) => ({ channelSku, priceCents: 1299, currencyCode: "USD" })),
+      { channelSku: "GHOST", priceCents: 100, currencyCode: "USD" },
+    ]);
     expect(bulk.filter((o) => o.status === "accepted")).toHaveLength(bulkSkus.length);
     expect(bulk.at(-1)).toMatchObject({ channelSku: "GHOST", status: "rejected" });
     expect(sim.feeds(CLIENT.clientId).map((f) => f.feedType)).toEqual(["price"]);
@@ -118,7 +131,12 @@ describe("Walmart connector against the simulator", () => {
     sim.placeOrder(CLIENT.clientId, { sku: "KET-BLU", quantity: 1, orderDate: t0 - 1000 });
     const first = await wm.fetchOrders(null);
     expect(first.orders.map((o) => o.lines[0].channelSku)).toEqual(["KET-RED", "KET-BLU"]);
-    expect(first.orders[0]).toMatchObject({ status: "Created", totalCents: 2999, currencyCode: "USD", lines: [{ channelSku: "KET-RED", quantity: 1, priceCents: 2999 }] });
+    expect(first.orders[0]).toMatchObject({
+      status: "Created",
+      totalCents: 2999,
+      currencyCode: "USD",
+      lines: [{ channelSku: "KET-RED", quantity: 1, priceCents: 2999 }],
+    });
 
     // One at the same millisecond as the last delivered, one later: both new, neither old one again.
     sim.placeOrder(CLIENT.clientId, { sku: "KET-RED", quantity: 2, orderDate: t0 - 1000 });
@@ -164,7 +182,10 @@ describe("Walmart connector against the simulator", () => {
       { channelSku: "KET-RED", fields: { productName: "Acme Kettle, Red", images: ["https://cdn.example.com/k1.jpg", "https://cdn.example.com/k2.jpg"] } },
       { channelSku: "NOPE-9", fields: { productName: "Ghost" } },
     ]);
-    expect(outcomes).toEqual([{ channelSku: "KET-RED", status: "accepted" }, expect.objectContaining({ channelSku: "NOPE-9", status: "rejected", code: "CONTENT_NOT_FOUND.GMP_ITEM_QUERY_API" })]);
+    expect(outcomes).toEqual([
+      { channelSku: "KET-RED", status: "accepted" },
+      expect.objectContaining({ channelSku: "NOPE-9", status: "rejected", code: "CONTENT_NOT_FOUND.GMP_ITEM_QUERY_API" }),
+    ]);
     expect(sim.feeds(CLIENT.clientId).map((f) => [f.feedType, f.items.map((i) => i.sku)])).toEqual([["MP_MAINTENANCE", ["KET-RED"]]]);
     // Walmart's description and key features were not named, so they stay Walmart's.
     expect(sim.account(CLIENT.clientId).listings.get("KET-RED")!.content).toEqual({
@@ -181,7 +202,11 @@ describe("Walmart connector against the simulator", () => {
     await wm.pushContent([{ channelSku: "KET-RED", fields: { keyFeatures: ["Boils fast", "Whistles"] } }]);
     await wm.pushContent([{ channelSku: "KET-RED", fields: { brand: "Acme" } }]);
     expect(sim.requests.filter((r) => r.path === "/v3/items/KET-RED")).toHaveLength(1);
-    expect(sim.account(CLIENT.clientId).listings.get("KET-RED")!.content).toMatchObject({ keyFeatures: ["Boils fast", "Whistles"], brand: "Acme", productName: "Kettle" });
+    expect(sim.account(CLIENT.clientId).listings.get("KET-RED")!.content).toMatchObject({
+      keyFeatures: ["Boils fast", "Whistles"],
+      brand: "Acme",
+      productName: "Kettle",
+    });
   });
 
   it("given one item already looked up, when the flush asks what a content push costs, then it counts the feed and a read for each SKU not yet looked up", async () => {

@@ -81,7 +81,12 @@ export async function productStatus(shopDomain: string, productShopifyId: string
         pushedPriceCents: l.pushedPriceCents,
         // As /metrics counts drift: the last check came after the last push and shows another number.
         driftQuantity:
-          l.observedQuantity !== null && l.pushedQuantity !== null && l.observedQuantity !== l.pushedQuantity && (l.pushedAt === null || (l.observedAt !== null && l.observedAt >= l.pushedAt)) ? l.observedQuantity : null,
+          l.observedQuantity !== null &&
+          l.pushedQuantity !== null &&
+          l.observedQuantity !== l.pushedQuantity &&
+          (l.pushedAt === null || (l.observedAt !== null && l.observedAt >= l.pushedAt))
+            ? l.observedQuantity
+            : null,
         syncState: l.syncState,
         syncMessage: l.syncMessage,
         recomputing: l.staleSince !== null,

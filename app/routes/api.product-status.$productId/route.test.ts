@@ -18,7 +18,9 @@ async function shopInSession() {
 }
 
 async function get(domain: string | null, productId: string, headers: Record<string, string> = {}): Promise<Response> {
-  const request = domain ? await adminRequest(domain, `/api/product-status/${encodeURIComponent(productId)}`) : new Request(`https://anchorline.test/api/product-status/${productId}`);
+  const request = domain
+    ? await adminRequest(domain, `/api/product-status/${encodeURIComponent(productId)}`)
+    : new Request(`https://anchorline.test/api/product-status/${productId}`);
   for (const [k, v] of Object.entries(headers)) request.headers.set(k, v);
   return loader({ request, params: { productId }, context: {} }).catch((thrown: unknown) => {
     if (thrown instanceof Response) return thrown;
@@ -32,10 +34,23 @@ describe("GET /api/product-status/:productId", () => {
     const pushedAt = new Date(Date.now() - 60_000);
     await prisma.listing.update({
       where: { id: listing.id },
-      data: { desiredPriceCents: 5499, pushedQuantity: 8, pushedPriceCents: 5499, pushedAt, observedQuantity: 5, observedAt: new Date(), syncState: "HELD", syncMessage: "Below eBay's price" },
+      data: {
+        desiredPriceCents: 5499,
+        pushedQuantity: 8,
+        pushedPriceCents: 5499,
+        pushedAt,
+        observedQuantity: 5,
+        observedAt: new Date(),
+        syncState: "HELD",
+        syncMessage: "Below eBay's price",
+      },
     });
-    await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: `parity:${listing.id}`, title: "Amazon undercuts eBay", listingId: listing.id } });
-    await prisma.alert.create({ data: { shopId: shop.id, kind: "DRIFT", dedupeKey: `drift-old:${listing.id}`, title: "Old drift", listingId: listing.id, state: "RESOLVED" } });
+    await prisma.alert.create({
+      data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: `parity:${listing.id}`, title: "Amazon undercuts eBay", listingId: listing.id },
+    });
+    await prisma.alert.create({
+      data: { shopId: shop.id, kind: "DRIFT", dedupeKey: `drift-old:${listing.id}`, title: "Old drift", listingId: listing.id, state: "RESOLVED" },
+    });
 
     const response = await get(shop.domain, "gid://shopify/Product/10");
     expect(response.status).toBe(200);
@@ -59,12 +74,22 @@ describe("GET /api/product-status/:productId", () => {
       syncMessage: "Below eBay's price",
       recomputing: false,
       // The seeded oversell alert (open) and the parity alert; the resolved drift is gone
-      problems: expect.arrayContaining([{ kind: "PARITY_VIOLATION", title: "Amazon undercuts eBay" }, { kind: "OVERSELL", title: "Oversold" }]),
+      problems: expect.arrayContaining([
+        { kind: "PARITY_VIOLATION", title: "Amazon undercuts eBay" },
+        { kind: "OVERSELL", title: "Oversold" },
+      ]),
       link: `/app/inventory?q=KET-RED&explain=${listing.id}`,
     });
     expect(body.variants[0].listings[0].problems).toHaveLength(2);
     // What the block makes of it: one critical row (the oversell outranks the held push)
-    expect(blockContent(body).rows).toEqual([expect.objectContaining({ channel: "Amazon US", status: "Held: price parity", tone: "critical", href: `app:/app/inventory?q=KET-RED&explain=${listing.id}` })]);
+    expect(blockContent(body).rows).toEqual([
+      expect.objectContaining({
+        channel: "Amazon US",
+        status: "Held: price parity",
+        tone: "critical",
+        href: `app:/app/inventory?q=KET-RED&explain=${listing.id}`,
+      }),
+    ]);
   });
 
   it("takes the bare numeric id too, and never answers from a shared cache", async () => {

@@ -26,11 +26,19 @@ export async function shopOverview(shopDomain: string, prisma: PrismaClient = de
   if (!shop) return { channels: [], lastImport: null, openAlerts: { OVERSELL: 0, PARITY_VIOLATION: 0, DRIFT: 0 } };
   const since = new Date(now.getTime() - OVERVIEW_WINDOW_MS);
   const [channels, figures, latencies, lastImport, alerts] = await Promise.all([
-    prisma.channel.findMany({ where: { shopId: shop.id }, orderBy: [{ priority: "asc" }, { name: "asc" }], select: { id: true, name: true, kind: true, status: true } }),
+    prisma.channel.findMany({
+      where: { shopId: shop.id },
+      orderBy: [{ priority: "asc" }, { name: "asc" }],
+      select: { id: true, name: true, kind: true, status: true },
+    }),
     channelSyncRows(prisma, { since, shopId: shop.id }),
     syncLatencies(prisma, { since, shopId: shop.id }),
     prisma.importRun.findFirst({ where: { shopId: shop.id }, orderBy: { startedAt: "desc" }, select: { state: true, total: true, done: true } }),
-    prisma.alert.groupBy({ by: ["kind"], where: { shopId: shop.id, state: { not: "RESOLVED" }, kind: { in: ["OVERSELL", "PARITY_VIOLATION", "DRIFT"] } }, _count: { _all: true } }),
+    prisma.alert.groupBy({
+      by: ["kind"],
+      where: { shopId: shop.id, state: { not: "RESOLVED" }, kind: { in: ["OVERSELL", "PARITY_VIOLATION", "DRIFT"] } },
+      _count: { _all: true },
+    }),
   ]);
   const figuresOf = new Map(figures.map((f) => [f.channelId, f]));
   const latencyOf = new Map(latencies.map((l) => [l.channelId, l]));

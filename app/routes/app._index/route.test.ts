@@ -39,7 +39,13 @@ describe("the Overview screen", () => {
   it("shows per channel the median and 95th-percentile latency of the last day's pushes, ignoring older ones", async () => {
     const { shop, channels, variant } = await shopInSession();
     // 1..20 s: the median is 10.5 s, p95 19.05 s (percentile_cont interpolates)
-    await pushed(shop.id, channels.ebay.id, variant.id, "EB", Array.from({ length: 20 }, (_, i) => i + 1));
+    await pushed(
+      shop.id,
+      channels.ebay.id,
+      variant.id,
+      "EB",
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     // Pushed two days ago, slow: outside the window, so it must not move the figures
     await pushed(shop.id, channels.ebay.id, variant.id, "OLD", [5000], 48 * HOUR);
     const { channels: rows } = await overview(shop.domain);
@@ -54,7 +60,10 @@ describe("the Overview screen", () => {
     const { shop, channels, listing } = await shopInSession();
     await prisma.channelOrder.updateMany({ where: { shopId: shop.id }, data: { oversold: true } });
     const now = Date.now();
-    await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "HELD", pushedQuantity: 8, pushedAt: new Date(now - HOUR), observedQuantity: 5, observedAt: new Date(now) } });
+    await prisma.listing.update({
+      where: { id: listing.id },
+      data: { syncState: "HELD", pushedQuantity: 8, pushedAt: new Date(now - HOUR), observedQuantity: 5, observedAt: new Date(now) },
+    });
     await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:1", title: "Amazon undercuts eBay" } });
     await prisma.alert.create({ data: { shopId: shop.id, kind: "DRIFT", dedupeKey: "drift:1", title: "Old", state: "RESOLVED" } });
     const page = await overview(shop.domain);

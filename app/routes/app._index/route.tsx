@@ -82,7 +82,11 @@ function Latency({ channels }: { channels: Channel[] }) {
           </Text>
         ) : (
           <>
-            <LatencyChart title="Sync latency per channel, median and 95th percentile, last 24 hours" format={duration} rows={channels.map((c) => ({ label: c.name, p50: c.latency?.p50 ?? null, p95: c.latency?.p95 ?? null }))} />
+            <LatencyChart
+              title="Sync latency per channel, median and 95th percentile, last 24 hours"
+              format={duration}
+              rows={channels.map((c) => ({ label: c.name, p50: c.latency?.p50 ?? null, p95: c.latency?.p95 ?? null }))}
+            />
             <DataTable
               columnContentTypes={["text", "numeric", "numeric", "numeric"]}
               headings={["Channel", "Median (p50)", "p95", "Pushes"]}
@@ -115,7 +119,9 @@ function Problems({ channels, openAlerts }: { channels: Channel[]; openAlerts: A
                 {label}
               </Text>
               <Text as="p" variant="headingLg" tone={count > 0 ? "critical" : undefined}>
-                <Link url={url} accessibilityLabel={`${count} ${label.toLowerCase()}`}>{String(count)}</Link>
+                <Link url={url} accessibilityLabel={`${count} ${label.toLowerCase()}`}>
+                  {String(count)}
+                </Link>
               </Text>
             </BlockStack>
           ))}
@@ -127,7 +133,15 @@ function Problems({ channels, openAlerts }: { channels: Channel[]; openAlerts: A
             c.name,
             <CountLink key="o" count={c.oversells} url="/app/alerts?kind=OVERSELL" label={`${c.oversells} oversold orders on ${c.name}`} />,
             <CountLink key="p" count={c.parityHeld} url={inventoryLink(c.id, "HELD")} label={`${c.parityHeld} listings held for price parity on ${c.name}`} />,
-            c.driftListings === 0 ? "0" : <Link key="d" url="/app/alerts?kind=DRIFT" accessibilityLabel={`${c.driftListings} drifting listings on ${c.name}`}>{`${c.driftListings} (${c.driftUnits})`}</Link>,
+            c.driftListings === 0 ? (
+              "0"
+            ) : (
+              <Link
+                key="d"
+                url="/app/alerts?kind=DRIFT"
+                accessibilityLabel={`${c.driftListings} drifting listings on ${c.name}`}
+              >{`${c.driftListings} (${c.driftUnits})`}</Link>
+            ),
           ])}
         />
       </BlockStack>

@@ -29,7 +29,14 @@ export async function activityPage(shopDomain: string, filter: ActivityFilter, p
   });
   const page = events.slice(0, filter.pageSize);
   return {
-    events: page.map((e) => ({ id: e.id, at: e.createdAt.toISOString(), actor: e.actor, action: e.action, subject: e.subjectType ? `${e.subjectType} ${e.subjectId ?? ""}`.trim() : null, details: e.details })),
-    nextCursor: events.length > filter.pageSize ? page[page.length - 1]?.id ?? null : null,
+    events: page.map((e) => ({
+      id: e.id,
+      at: e.createdAt.toISOString(),
+      actor: e.actor,
+      action: e.action,
+      subject: e.subjectType ? `${e.subjectType} ${e.subjectId ?? ""}`.trim() : null,
+      details: e.details,
+    })),
+    nextCursor: events.length > filter.pageSize ? (page[page.length - 1]?.id ?? null) : null,
   };
 }

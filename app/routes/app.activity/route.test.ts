@@ -12,7 +12,9 @@ describe("the Activity screen", () => {
     const other = await seedShopWithEveryModel(prisma);
     await installShopSession(prisma, shop.domain);
     for (let i = 0; i < 5; i++) {
-      await prisma.auditEvent.create({ data: { shopId: shop.id, actor: "worker", action: "listing.pushed", details: { i }, createdAt: new Date(Date.UTC(2026, 10, 22, 10, i)) } });
+      await prisma.auditEvent.create({
+        data: { shopId: shop.id, actor: "worker", action: "listing.pushed", details: { i }, createdAt: new Date(Date.UTC(2026, 10, 22, 10, i)) },
+      });
     }
     await prisma.auditEvent.create({ data: { shopId: other.shop.id, actor: "worker", action: "listing.pushed.elsewhere" } });
 

@@ -24,7 +24,14 @@ export default function Activity() {
         <Card>
           <Form method="get">
             <InlineStack gap="200" blockAlign="end">
-              <TextField label="Action starts with" name="action" value={action} onChange={setAction} autoComplete="off" placeholder="listing., channel., location." />
+              <TextField
+                label="Action starts with"
+                name="action"
+                value={action}
+                onChange={setAction}
+                autoComplete="off"
+                placeholder="listing., channel., location."
+              />
               <Button submit>Filter</Button>
             </InlineStack>
           </Form>

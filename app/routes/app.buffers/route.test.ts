@@ -30,12 +30,21 @@ describe("the Buffers and throttling screen", () => {
       ["Amazon US", 1, 1.5, null],
       ["eBay US", 2, 1.2, null],
     ]);
-    expect(page.rules).toEqual([expect.objectContaining({ channelName: "Amazon US", target: "every listing", kind: "velocity", leadTimeDays: 2, safetyStock: 4 })]);
+    expect(page.rules).toEqual([
+      expect.objectContaining({ channelName: "Amazon US", target: "every listing", kind: "velocity", leadTimeDays: 2, safetyStock: 4 }),
+    ]);
   });
 
   it("previews a variant rule with the engine before saving: Amazon's 6 (12 in stock less 1.5 × 4 safety stock) becomes 10 with a 2-unit buffer", async () => {
     const { shop, channels, listing } = await shopInSession();
-    const answer = await post(shop.domain, { intent: "preview", channelId: channels.amazon.id, scope: "variant", scopeRef: "KET-RED", kind: "fixed", units: "2" });
+    const answer = await post(shop.domain, {
+      intent: "preview",
+      channelId: channels.amazon.id,
+      scope: "variant",
+      scopeRef: "KET-RED",
+      kind: "fixed",
+      units: "2",
+    });
     expect(answer.data.ok).toBe(true);
     expect(answer.data.preview?.affected).toBe(1);
     expect(answer.data.preview?.rows).toEqual([expect.objectContaining({ listingId: listing.id, channelName: "Amazon US", before: 6, after: 10 })]);
@@ -46,7 +55,15 @@ describe("the Buffers and throttling screen", () => {
 
   it("saves the rule against the variant's id, marks the channel's listings stale and records who did it", async () => {
     const { shop, channels, listing, variant } = await shopInSession();
-    const answer = await post(shop.domain, { intent: "save", channelId: channels.amazon.id, scope: "variant", scopeRef: "KET-RED", kind: "percent", percent: "25", lowStockThreshold: "3" });
+    const answer = await post(shop.domain, {
+      intent: "save",
+      channelId: channels.amazon.id,
+      scope: "variant",
+      scopeRef: "KET-RED",
+      kind: "percent",
+      percent: "25",
+      lowStockThreshold: "3",
+    });
     expect(answer.data).toMatchObject({ ok: true });
     const rule = await prisma.bufferRule.findFirstOrThrow({ where: { shopId: shop.id, scope: "VARIANT" } });
     expect(rule).toMatchObject({ scopeValue: variant.id, kind: "PERCENT", percentBps: 2500, lowStockThreshold: 3, units: null });
@@ -77,11 +94,25 @@ describe("the Buffers and throttling screen", () => {
 
   it("saves a channel's priority, risk multiplier and low-stock threshold, and refuses a fractional priority on its field", async () => {
     const { shop, channels, listing } = await shopInSession();
-    const bad = await post(shop.domain, { intent: "channel", channelId: channels.ebay.id, priority: "2.5", riskMultiplier: "0", lowStockThreshold: "4", untrackedQuantity: "0" });
+    const bad = await post(shop.domain, {
+      intent: "channel",
+      channelId: channels.ebay.id,
+      priority: "2.5",
+      riskMultiplier: "0",
+      lowStockThreshold: "4",
+      untrackedQuantity: "0",
+    });
     expect(bad.init?.status).toBe(400);
     expect(bad.data.errors).toMatchObject({ priority: "Priority must be a whole number", riskMultiplier: "Risk multiplier must be above 0" });
 
-    const good = await post(shop.domain, { intent: "channel", channelId: channels.ebay.id, priority: "5", riskMultiplier: "2", lowStockThreshold: "4", untrackedQuantity: "10" });
+    const good = await post(shop.domain, {
+      intent: "channel",
+      channelId: channels.ebay.id,
+      priority: "5",
+      riskMultiplier: "2",
+      lowStockThreshold: "4",
+      untrackedQuantity: "10",
+    });
     expect(good.data.ok).toBe(true);
     const ebay = await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } });
     expect([ebay.priority, ebay.settings]).toEqual([5, { riskMultiplier: 2, lowStockThreshold: 4, untrackedQuantity: 10 }]);

@@ -7,7 +7,15 @@ import { CsvImportCard } from "~/components/csv-import";
 import { formObject } from "~/lib/forms";
 import { importBufferRules, type ImportProblem, uploadedCsv } from "~/routes/app.csv.$kind/bulk-csv.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { buffersPage, deleteBufferRule, previewBufferRule, type PreviewRow, saveBufferRule, saveChannelThrottling, SCOPE_REFERENCE } from "~/routes/app.buffers/rules.server";
+import {
+  buffersPage,
+  deleteBufferRule,
+  previewBufferRule,
+  type PreviewRow,
+  saveBufferRule,
+  saveChannelThrottling,
+  SCOPE_REFERENCE,
+} from "~/routes/app.buffers/rules.server";
 import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -53,9 +61,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         const outcome = await importBufferRules(shop, file.text, actor);
         if (!outcome.ok) {
           const count = outcome.problems.length;
-          return answer({ ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems }, 400);
+          return answer(
+            { ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems },
+            400,
+          );
         }
-        return answer({ ok: true, errors: {}, message: `Imported: ${outcome.created} ${outcome.created === 1 ? "rule" : "rules"} added, ${outcome.updated} changed; quantities are being recomputed` });
+        return answer({
+          ok: true,
+          errors: {},
+          message: `Imported: ${outcome.created} ${outcome.created === 1 ? "rule" : "rules"} added, ${outcome.updated} changed; quantities are being recomputed`,
+        });
       }
       case "delete":
         await deleteBufferRule(shop, String(form.ruleId ?? ""), actor);
@@ -73,7 +88,13 @@ type PageData = Awaited<ReturnType<typeof loader>>;
 
 function useFields(initial: Record<string, string>, errors: Record<string, string>) {
   const [values, setValues] = useState(initial);
-  const field = (name: string) => ({ name, value: values[name] ?? "", onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })), autoComplete: "off", error: errors[name] });
+  const field = (name: string) => ({
+    name,
+    value: values[name] ?? "",
+    onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
+    autoComplete: "off",
+    error: errors[name],
+  });
   return { values, field };
 }
 
@@ -100,7 +121,13 @@ function ChannelRow({ channel, errors }: { channel: PageData["channels"][number]
           <FormLayout>
             <FormLayout.Group condensed>
               <TextField label="Priority" type="number" helpText="1 gets the last units" {...field("priority")} />
-              <TextField label="Risk multiplier" type="number" placeholder={String(channel.defaultRiskMultiplier)} helpText={`Blank: the ${channel.kind.toLowerCase()} default ${channel.defaultRiskMultiplier}`} {...field("riskMultiplier")} />
+              <TextField
+                label="Risk multiplier"
+                type="number"
+                placeholder={String(channel.defaultRiskMultiplier)}
+                helpText={`Blank: the ${channel.kind.toLowerCase()} default ${channel.defaultRiskMultiplier}`}
+                {...field("riskMultiplier")}
+              />
               <TextField label="Low-stock threshold" type="number" helpText="Below this pool the channel lists 0" {...field("lowStockThreshold")} />
               <TextField label="Untracked quantity" type="number" helpText="Listed for items Shopify does not track" {...field("untrackedQuantity")} />
             </FormLayout.Group>
@@ -131,9 +158,31 @@ const KIND_OPTIONS = [
   { label: "Computed from sales velocity", value: "velocity" },
 ];
 
-function RuleForm({ channels, scopeReference, result }: { channels: PageData["channels"]; scopeReference: PageData["scopeReference"]; result: BuffersActionResult | undefined }) {
+function RuleForm({
+  channels,
+  scopeReference,
+  result,
+}: {
+  channels: PageData["channels"];
+  scopeReference: PageData["scopeReference"];
+  result: BuffersActionResult | undefined;
+}) {
   const errors = result && (result.intent === "save" || result.intent === "preview") ? result.errors : {};
-  const { values, field } = useFields({ channelId: "", scope: "channel", scopeRef: "", kind: "fixed", units: "", percent: "", leadTimeDays: "", safetyStock: "", riskMultiplier: "", lowStockThreshold: "" }, errors);
+  const { values, field } = useFields(
+    {
+      channelId: "",
+      scope: "channel",
+      scopeRef: "",
+      kind: "fixed",
+      units: "",
+      percent: "",
+      leadTimeDays: "",
+      safetyStock: "",
+      riskMultiplier: "",
+      lowStockThreshold: "",
+    },
+    errors,
+  );
   const formRef = useRef<HTMLFormElement>(null);
   const submit = useSubmit();
   const send = (intent: string) => {
@@ -145,7 +194,14 @@ function RuleForm({ channels, scopeReference, result }: { channels: PageData["ch
   const scope = values.scope as keyof PageData["scopeReference"] | "channel";
   return (
     <Card>
-      <Form method="post" ref={formRef} onSubmit={(event) => { event.preventDefault(); send("save"); }}>
+      <Form
+        method="post"
+        ref={formRef}
+        onSubmit={(event) => {
+          event.preventDefault();
+          send("save");
+        }}
+      >
         <FormLayout>
           <Text as="h2" variant="headingMd">
             New buffer rule
@@ -153,7 +209,11 @@ function RuleForm({ channels, scopeReference, result }: { channels: PageData["ch
           <Text as="p" tone="subdued">
             The most specific rule wins: listing, then variant, then product, tag or collection, then the channel default.
           </Text>
-          <Select label="Channel" options={[{ label: "Every channel", value: "" }, ...channels.map((c) => ({ label: c.name, value: c.id }))]} {...field("channelId")} />
+          <Select
+            label="Channel"
+            options={[{ label: "Every channel", value: "" }, ...channels.map((c) => ({ label: c.name, value: c.id }))]}
+            {...field("channelId")}
+          />
           <Select label="Applies to" options={SCOPE_OPTIONS} {...field("scope")} />
           {scope !== "channel" ? <TextField label={scopeReference[scope]} {...field("scopeRef")} /> : <input type="hidden" name="scopeRef" value="" />}
           <Select label="Buffer type" options={KIND_OPTIONS} {...field("kind")} />
@@ -167,7 +227,11 @@ function RuleForm({ channels, scopeReference, result }: { channels: PageData["ch
             </FormLayout.Group>
           ) : null}
           <TextField label="Low-stock threshold (optional)" type="number" helpText="Below this pool these listings get 0" {...field("lowStockThreshold")} />
-          {errors.form ? <Text as="p" tone="critical">{errors.form}</Text> : null}
+          {errors.form ? (
+            <Text as="p" tone="critical">
+              {errors.form}
+            </Text>
+          ) : null}
           <InlineStack gap="200" align="end">
             <Button onClick={() => send("preview")}>Preview the change</Button>
             <Button submit variant="primary">
@@ -190,9 +254,15 @@ function Preview({ preview }: { preview: NonNullable<BuffersActionResult["previe
         <Text as="p">
           Applies to {preview.affected} {preview.affected === 1 ? "listing" : "listings"}. Nothing is saved yet.
         </Text>
-        {preview.note ? <Text as="p" tone="subdued">{preview.note}</Text> : null}
+        {preview.note ? (
+          <Text as="p" tone="subdued">
+            {preview.note}
+          </Text>
+        ) : null}
         {preview.rows.length === 0 ? (
-          <Text as="p" tone="subdued">No listing matches this rule.</Text>
+          <Text as="p" tone="subdued">
+            No listing matches this rule.
+          </Text>
         ) : (
           <DataTable
             columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
@@ -223,7 +293,9 @@ export default function Buffers() {
         <Layout.Section>
           <BlockStack gap="400">
             {result?.message ? <Banner tone="success">{result.message}</Banner> : null}
-            {result?.errors.form && result.intent !== "save" && result.intent !== "preview" && result.intent !== "import" ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+            {result?.errors.form && result.intent !== "save" && result.intent !== "preview" && result.intent !== "import" ? (
+              <Banner tone="critical">{result.errors.form}</Banner>
+            ) : null}
             <Text as="h2" variant="headingMd">
               Channel defaults and throttling
             </Text>
@@ -251,7 +323,11 @@ export default function Buffers() {
                   rows={rules.map((r) => [
                     r.channelName,
                     r.target,
-                    r.kind === "fixed" ? `${r.units} units` : r.kind === "percent" ? `${r.percent}% of the pool` : `velocity × ${r.leadTimeDays} days + ${r.safetyStock}${r.riskMultiplier !== null ? `, × ${r.riskMultiplier}` : ""}`,
+                    r.kind === "fixed"
+                      ? `${r.units} units`
+                      : r.kind === "percent"
+                        ? `${r.percent}% of the pool`
+                        : `velocity × ${r.leadTimeDays} days + ${r.safetyStock}${r.riskMultiplier !== null ? `, × ${r.riskMultiplier}` : ""}`,
                     r.lowStockThreshold === null ? "–" : String(r.lowStockThreshold),
                     <Form method="post" key={r.id}>
                       <input type="hidden" name="intent" value="delete" />
@@ -274,9 +350,10 @@ export default function Buffers() {
               result={result}
               description={
                 <>
-                  Export the rules, edit them in a spreadsheet, import the file back. A row with an id changes that rule; a row without one adds a rule; rules left out of the file stay as they are. Channel is a channel&apos;s
-                  name or &quot;every channel&quot;; applies_to is channel, tag, collection, product, variant or listing; target is the tag, collection handle, product handle, variant SKU or channel SKU. If any line is
-                  wrong, nothing is imported and every problem is listed by line.
+                  Export the rules, edit them in a spreadsheet, import the file back. A row with an id changes that rule; a row without one adds a rule; rules
+                  left out of the file stay as they are. Channel is a channel&apos;s name or &quot;every channel&quot;; applies_to is channel, tag, collection,
+                  product, variant or listing; target is the tag, collection handle, product handle, variant SKU or channel SKU. If any line is wrong, nothing
+                  is imported and every problem is listed by line.
                 </>
               }
             />

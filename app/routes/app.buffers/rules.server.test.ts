@@ -30,7 +30,9 @@ describe("the buffer rule preview", () => {
 
   it("counts every listing a rule applies to but computes only a page of them", async () => {
     const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
-    await prisma.listing.createMany({ data: Array.from({ length: 30 }, (_, i) => ({ shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: `EB-${i}` })) });
+    await prisma.listing.createMany({
+      data: Array.from({ length: 30 }, (_, i) => ({ shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: `EB-${i}` })),
+    });
     const preview = await previewBufferRule(shop.domain, { channelId: channels.ebay.id, scope: "channel", kind: "fixed", units: "1" });
     if (!preview.ok) throw new Error(JSON.stringify(preview.errors));
     expect(preview.affected).toBe(30);

@@ -20,12 +20,9 @@ import { recordAudit } from "~/lib/audit.server";
 // validation (app/engine/validate.ts), so the screen shows exactly the engine's message on the
 // field, and every change marks the listings it can move stale so the engine recomputes them.
 
-
-
 function settingsOf(settings: unknown): Record<string, unknown> {
   return settings !== null && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
 }
-
 
 export class RuleRejected extends RequestRefused {
   constructor(readonly errors: FieldErrors) {
@@ -55,7 +52,13 @@ function dbScope(scope: Scope): DbRuleScope {
  * handle is what they know, an id is what the engine matches. Scoped by shop, so another shop's
  * SKU names nothing. Null when nothing matches.
  */
-export async function resolveScopeValue(prisma: PrismaClient, shopId: string, scope: Scope, reference: string, channelId: string | null): Promise<string | null> {
+export async function resolveScopeValue(
+  prisma: PrismaClient,
+  shopId: string,
+  scope: Scope,
+  reference: string,
+  channelId: string | null,
+): Promise<string | null> {
   const ref = reference.trim();
   if (scope === "channel") return null;
   if (ref === "") return null;
@@ -79,7 +82,11 @@ export async function resolveScopeValue(prisma: PrismaClient, shopId: string, sc
 }
 
 /** How a stored scope value reads to the merchant: the SKU, handle or tag rather than an id. */
-async function scopeLabels(prisma: PrismaClient, shopId: string, rules: readonly { scope: DbRuleScope; scopeValue: string | null }[]): Promise<Map<string, string>> {
+async function scopeLabels(
+  prisma: PrismaClient,
+  shopId: string,
+  rules: readonly { scope: DbRuleScope; scopeValue: string | null }[],
+): Promise<Map<string, string>> {
   const ids = (scope: DbRuleScope) => rules.filter((r) => r.scope === scope && r.scopeValue).map((r) => r.scopeValue as string);
   const [products, variants, listings] = await Promise.all([
     prisma.product.findMany({ where: { shopId, id: { in: ids("PRODUCT") } }, select: { id: true, title: true, handle: true } }),
@@ -96,7 +103,7 @@ async function scopeLabels(prisma: PrismaClient, shopId: string, rules: readonly
 /** The reference the form shows back for a stored scope value. */
 function describeScope(scope: DbRuleScope, scopeValue: string | null, labels: Map<string, string>): string {
   if (scope === "CHANNEL") return "every listing";
-  const value = scopeValue ? labels.get(scopeValue) ?? scopeValue : "?";
+  const value = scopeValue ? (labels.get(scopeValue) ?? scopeValue) : "?";
   return `${scope.toLowerCase()} ${value}`;
 }
 
@@ -128,7 +135,7 @@ export async function buffersPage(shopDomain: string, prisma: PrismaClient = def
     rules: rules.map((r) => ({
       id: r.id,
       channelId: r.channelId,
-      channelName: r.channelId ? channelName.get(r.channelId) ?? "(disconnected channel)" : "Every channel",
+      channelName: r.channelId ? (channelName.get(r.channelId) ?? "(disconnected channel)") : "Every channel",
       scope: r.scope.toLowerCase() as Scope,
       target: describeScope(r.scope, r.scopeValue, labels),
       kind: r.kind.toLowerCase(),
@@ -144,7 +151,12 @@ export async function buffersPage(shopDomain: string, prisma: PrismaClient = def
 
 // ---------------------------------------------------------------- channel defaults and throttling
 
-export async function saveChannelThrottling(shopDomain: string, form: Record<string, unknown>, actor: string, prisma: PrismaClient = defaultPrisma): Promise<FieldErrors | null> {
+export async function saveChannelThrottling(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<FieldErrors | null> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const channel = await prisma.channel.findFirst({ where: { id: String(form.channelId ?? ""), shopId } });
   if (!channel) throw new NotFoundForShop("Channel");
@@ -169,7 +181,14 @@ export async function saveChannelThrottling(shopDomain: string, form: Record<str
     action: "channel.throttling_changed",
     subjectType: "channel",
     subjectId: channel.id,
-    details: { name: channel.name, priority, riskMultiplier, lowStockThreshold, untrackedQuantity, before: { priority: channel.priority, settings: settingsOf(channel.settings) } },
+    details: {
+      name: channel.name,
+      priority,
+      riskMultiplier,
+      lowStockThreshold,
+      untrackedQuantity,
+      before: { priority: channel.priority, settings: settingsOf(channel.settings) },
+    },
   });
   // Priority and thresholds decide which channel keeps the last units, so every channel may move.
   await noteChange(shopId, { kind: "channels" }, { prisma });
@@ -189,7 +208,11 @@ interface CheckedBufferRule {
  * The form's rule, checked by the engine, as the row it would be stored as. Another shop's rule
  * or channel id is refused as not found; a target that names nothing is an error on its field.
  */
-export async function checkBufferRule(prisma: PrismaClient, shopId: string, form: Record<string, unknown>): Promise<{ ok: true; rule: CheckedBufferRule } | { ok: false; errors: FieldErrors }> {
+export async function checkBufferRule(
+  prisma: PrismaClient,
+  shopId: string,
+  form: Record<string, unknown>,
+): Promise<{ ok: true; rule: CheckedBufferRule } | { ok: false; errors: FieldErrors }> {
   const ruleId = String(form.ruleId ?? "").trim() || null;
   if (ruleId && !(await prisma.bufferRule.findFirst({ where: { id: ruleId, shopId }, select: { id: true } }))) throw new NotFoundForShop("Buffer rule");
   const channelId = String(form.channelId ?? "").trim() || null;
@@ -220,10 +243,12 @@ export async function checkBufferRule(prisma: PrismaClient, shopId: string, form
     riskMultiplier: risk === undefined ? null : risk,
   });
   // A target that names nothing says so, rather than the engine's "choose which…".
-  if (!checked.ok) for (const [field, message] of Object.entries(errorsByField(checked.errors, { percentBps: "percent", scopeValue: "scopeRef" }))) errors[field] ??= message;
+  if (!checked.ok)
+    for (const [field, message] of Object.entries(errorsByField(checked.errors, { percentBps: "percent", scopeValue: "scopeRef" }))) errors[field] ??= message;
   const threshold = formNumber(form.lowStockThreshold);
   // The threshold is stored on the rule but is not part of the engine's buffer rule.
-  if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 0)) errors.lowStockThreshold = "Low-stock threshold must be a whole number, 0 or more";
+  if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 0))
+    errors.lowStockThreshold = "Low-stock threshold must be a whole number, 0 or more";
   if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
 
   const rule = checked.value;
@@ -257,7 +282,12 @@ export async function checkBufferRule(prisma: PrismaClient, shopId: string, form
 
 export type SaveOutcome = { ok: true; ruleId: string } | { ok: false; errors: FieldErrors };
 
-export async function saveBufferRule(shopDomain: string, form: Record<string, unknown>, actor: string, prisma: PrismaClient = defaultPrisma): Promise<SaveOutcome> {
+export async function saveBufferRule(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<SaveOutcome> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const checked = await checkBufferRule(prisma, shopId, form);
   if (!checked.ok) return checked;
@@ -281,7 +311,14 @@ export async function deleteBufferRule(shopDomain: string, ruleId: string, actor
   const rule = await prisma.bufferRule.findFirst({ where: { id: ruleId, shopId } });
   if (!rule) throw new NotFoundForShop("Buffer rule");
   await prisma.bufferRule.delete({ where: { id: rule.id } });
-  await recordAudit(prisma, { shopId, actor, action: "buffer_rule.deleted", subjectType: "buffer_rule", subjectId: rule.id, details: { rule: JSON.parse(JSON.stringify(rule)) } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "buffer_rule.deleted",
+    subjectType: "buffer_rule",
+    subjectId: rule.id,
+    details: { rule: JSON.parse(JSON.stringify(rule)) },
+  });
   await markRuleChannelsStale(prisma, shopId, [rule.channelId]);
 }
 
@@ -318,7 +355,12 @@ export type PreviewOutcome = { ok: true; affected: number; rows: PreviewRow[]; n
  * shaped exactly as the recompute service does (app/recompute/inputs.ts), so "after" is what the
  * recompute will store.
  */
-export async function previewBufferRule(shopDomain: string, form: Record<string, unknown>, prisma: PrismaClient = defaultPrisma, now = new Date()): Promise<PreviewOutcome> {
+export async function previewBufferRule(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  prisma: PrismaClient = defaultPrisma,
+  now = new Date(),
+): Promise<PreviewOutcome> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const checked = await checkBufferRule(prisma, shopId, form);
   if (!checked.ok) return checked;
@@ -340,7 +382,15 @@ export async function previewBufferRule(shopDomain: string, form: Record<string,
       where,
       orderBy: { id: "asc" },
       take: PREVIEW_SAMPLE,
-      select: { id: true, channelId: true, variantId: true, channelSku: true, desiredQuantity: true, channel: { select: { name: true } }, variant: { select: { title: true, product: { select: { title: true } } } } },
+      select: {
+        id: true,
+        channelId: true,
+        variantId: true,
+        channelSku: true,
+        desiredQuantity: true,
+        channel: { select: { name: true } },
+        variant: { select: { title: true, product: { select: { title: true } } } },
+      },
     }),
   ]);
   const current = await engineQuantities(shopId, listings, now);
@@ -387,7 +437,8 @@ export async function engineQuantities(
   const batch = batchInputsFromRows({ ...rows, bufferRules: changeBufferRules(rows.bufferRules), now, shopifyChannelIds });
   for (const listing of listings) {
     const answer = computeListing(listing, shop, batch, now);
-    if (answer) answers.set(listing.id, { quantity: answer.quantity, priceCents: answer.priceCents, explanation: explanationText(answer.explanation.quantity) });
+    if (answer)
+      answers.set(listing.id, { quantity: answer.quantity, priceCents: answer.priceCents, explanation: explanationText(answer.explanation.quantity) });
   }
   return answers;
 }

@@ -59,7 +59,9 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
     hasCredentials: credentialsCiphertext !== null,
     // What the merchant's notification set-up (an EventBridge API destination for Amazon) sends
     // to; the key is this channel's own, derived, and opens nothing but this endpoint.
-    orderNotifications: readsOrderNotifications(channel) ? { path: `/notifications/${channel.id}`, header: NOTIFICATION_KEY_HEADER, key: notificationKey(channel.id) } : null,
+    orderNotifications: readsOrderNotifications(channel)
+      ? { path: `/notifications/${channel.id}`, header: NOTIFICATION_KEY_HEADER, key: notificationKey(channel.id) }
+      : null,
   }));
 }
 
@@ -69,11 +71,32 @@ export async function connectChannel(shopDomain: string, input: ConnectChannel, 
   const count = await prisma.channel.count({ where: { shopId } });
   const channel = await prisma.channel.upsert({
     where: { shopId_kind_accountId: { shopId, kind: input.kind, accountId: input.accountId } },
-    create: { shopId, kind: input.kind, accountId: input.accountId, region: input.region || null, name: input.name, credentialsCiphertext: sealCredentials(credentials, shopId), priority: (count + 1) * 10 },
-    update: { name: input.name, region: input.region || null, credentialsCiphertext: sealCredentials(credentials, shopId), status: "CONNECTED", statusReason: null },
+    create: {
+      shopId,
+      kind: input.kind,
+      accountId: input.accountId,
+      region: input.region || null,
+      name: input.name,
+      credentialsCiphertext: sealCredentials(credentials, shopId),
+      priority: (count + 1) * 10,
+    },
+    update: {
+      name: input.name,
+      region: input.region || null,
+      credentialsCiphertext: sealCredentials(credentials, shopId),
+      status: "CONNECTED",
+      statusReason: null,
+    },
   });
   await scheduleOrderImport(channel);
-  await recordAudit(prisma, { shopId, actor, action: "channel.connected", subjectType: "channel", subjectId: channel.id, details: { kind: input.kind, name: input.name, accountId: input.accountId } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "channel.connected",
+    subjectType: "channel",
+    subjectId: channel.id,
+    details: { kind: input.kind, name: input.name, accountId: input.accountId },
+  });
   return channel.id;
 }
 
@@ -94,7 +117,11 @@ export const ChannelChangeInput = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("priority"),
     channelId: z.string().min(1),
-    priority: z.coerce.number({ message: "Priority must be a number" }).int("Priority must be a whole number").min(1, "Priority starts at 1").max(1000, "Priority is at most 1000"),
+    priority: z.coerce
+      .number({ message: "Priority must be a number" })
+      .int("Priority must be a whole number")
+      .min(1, "Priority starts at 1")
+      .max(1000, "Priority is at most 1000"),
   }),
 ]);
 
@@ -114,7 +141,10 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
       break;
     case "disconnect":
       // Credentials are erased at once; listings and history stay for the record.
-      await prisma.channel.update({ where: { id: channel.id }, data: { status: "DISCONNECTED", statusReason: "Disconnected by the merchant", credentialsCiphertext: null } });
+      await prisma.channel.update({
+        where: { id: channel.id },
+        data: { status: "DISCONNECTED", statusReason: "Disconnected by the merchant", credentialsCiphertext: null },
+      });
       await stopOrderImport(channel.id);
       break;
     case "priority":

@@ -23,7 +23,14 @@ async function shopInSession() {
 describe("the Channels screen", () => {
   it("connects an account with its credentials sealed, and never sends them to the browser", async () => {
     const { shop } = await shopInSession();
-    const form = { intent: "connect", kind: "WALMART", name: "Walmart US", accountId: "10001", "credentials.clientId": "wm-client", "credentials.clientSecret": "wm-very-secret" };
+    const form = {
+      intent: "connect",
+      kind: "WALMART",
+      name: "Walmart US",
+      accountId: "10001",
+      "credentials.clientId": "wm-client",
+      "credentials.clientSecret": "wm-very-secret",
+    };
     expect(((await action(args(await adminRequest(shop.domain, "/app/channels", { form })))) as unknown as Answer).data).toMatchObject({ ok: true });
 
     const stored = await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } });
@@ -31,7 +38,6 @@ describe("the Channels screen", () => {
     expect(openCredentials(stored.credentialsCiphertext!, shop.id)).toEqual({ clientId: "wm-client", clientSecret: "wm-very-secret" });
     // Its orders are polled from now on, on one schedule per account
     expect(await queues()["order-import"].getJobScheduler(orderImportSchedulerId(stored.id))).toMatchObject({ every: 60_000 });
-
 
     const page = await loader(args(await adminRequest(shop.domain, "/app/channels")));
     expect(JSON.stringify(page)).not.toContain("wm-very-secret");
@@ -43,7 +49,16 @@ describe("the Channels screen", () => {
 
   it("shows an Amazon account where its ORDER_CHANGE notifications go, with the key that endpoint accepts; an eBay account, polled, shows none", async () => {
     const { shop } = await shopInSession();
-    const form = { intent: "connect", kind: "AMAZON", name: "Amazon CA", accountId: "A2NOTIFY", region: "A2EUQ1WTGCTBG2", "credentials.clientId": "amzn-client", "credentials.clientSecret": "amzn-secret", "credentials.refreshToken": "Atzr|notify" };
+    const form = {
+      intent: "connect",
+      kind: "AMAZON",
+      name: "Amazon CA",
+      accountId: "A2NOTIFY",
+      region: "A2EUQ1WTGCTBG2",
+      "credentials.clientId": "amzn-client",
+      "credentials.clientSecret": "amzn-secret",
+      "credentials.refreshToken": "Atzr|notify",
+    };
     expect(((await action(args(await adminRequest(shop.domain, "/app/channels", { form })))) as unknown as Answer).data).toMatchObject({ ok: true });
     const amazon = await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "AMAZON", accountId: "A2NOTIFY" } });
 
@@ -51,7 +66,9 @@ describe("the Channels screen", () => {
 
     const shown = page.channels.find((c) => c.id === amazon.id)!.orderNotifications!;
     expect(shown.path).toBe(`/notifications/${amazon.id}`);
-    expect(await receiveMarketplaceNotification({ channelId: amazon.id, key: shown.key, rawBody: JSON.stringify({ NotificationType: "ANY_OFFER_CHANGED" }) })).toMatchObject({ status: "rejected" });
+    expect(
+      await receiveMarketplaceNotification({ channelId: amazon.id, key: shown.key, rawBody: JSON.stringify({ NotificationType: "ANY_OFFER_CHANGED" }) }),
+    ).toMatchObject({ status: "rejected" });
     expect(await receiveMarketplaceNotification({ channelId: amazon.id, key: `${shown.key}x`, rawBody: "{}" })).toEqual({ status: "unauthorized" });
     expect(page.channels.find((c) => c.kind === "EBAY")!.orderNotifications).toBeNull();
   });
@@ -71,7 +88,9 @@ describe("the Channels screen", () => {
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } })).status).toBe("PAUSED");
     await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "resume", channelId: channels.ebay.id } })));
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } })).status).toBe("CONNECTED");
-    const answer = (await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "priority", channelId: channels.ebay.id, priority: "2.5" } })))) as unknown as Answer;
+    const answer = (await action(
+      args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "priority", channelId: channels.ebay.id, priority: "2.5" } })),
+    )) as unknown as Answer;
     expect(answer.data.errors.priority).toBe("Priority must be a whole number");
   });
 
@@ -86,7 +105,9 @@ describe("the Channels screen", () => {
   it("refuses to touch another shop's channel", async () => {
     const mine = await shopInSession();
     const theirs = await seedShopWithEveryModel(prisma);
-    const answer = (await action(args(await adminRequest(mine.shop.domain, "/app/channels", { form: { intent: "pause", channelId: theirs.channels.amazon.id } })))) as unknown as Answer;
+    const answer = (await action(
+      args(await adminRequest(mine.shop.domain, "/app/channels", { form: { intent: "pause", channelId: theirs.channels.amazon.id } })),
+    )) as unknown as Answer;
     expect(answer.init.status).toBe(404);
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: theirs.channels.amazon.id } })).status).toBe("CONNECTED");
   });

@@ -4,15 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, EmptyState, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { fieldErrors } from "~/lib/forms";
-import {
-  changeChannel,
-  ChannelChangeInput,
-  connectChannel,
-  ConnectChannelInput,
-  listChannels,
-  MARKETPLACES,
-  testChannelConnection,
-} from "./channels.server";
+import { changeChannel, ChannelChangeInput, connectChannel, ConnectChannelInput, listChannels, MARKETPLACES, testChannelConnection } from "./channels.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 
@@ -31,7 +23,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (intent === "connect") {
       const credentials: Record<string, string> = {};
       for (const [key, value] of form) if (key.startsWith("credentials.")) credentials[key.slice("credentials.".length)] = String(value);
-      const parsed = ConnectChannelInput.safeParse({ kind: form.get("kind"), name: form.get("name"), accountId: form.get("accountId"), region: form.get("region") ?? undefined, credentials });
+      const parsed = ConnectChannelInput.safeParse({
+        kind: form.get("kind"),
+        name: form.get("name"),
+        accountId: form.get("accountId"),
+        region: form.get("region") ?? undefined,
+        credentials,
+      });
       if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
       await connectChannel(shop, parsed.data, actor);
       return data<ActionResult>({ ok: true, errors: {}, message: `${parsed.data.name} connected` });
@@ -56,7 +54,13 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: typeof MARKETPLAC
   const [kind, setKind] = useState(marketplaces[0].kind);
   const chosen = marketplaces.find((m) => m.kind === kind) ?? marketplaces[0];
   const [values, setValues] = useState<Record<string, string>>({});
-  const field = (name: string) => ({ value: values[name] ?? "", onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })), name, autoComplete: "off", error: errors[name] });
+  const field = (name: string) => ({
+    value: values[name] ?? "",
+    onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
+    name,
+    autoComplete: "off",
+    error: errors[name],
+  });
   return (
     <Card>
       <Form method="post" autoComplete="off">
@@ -65,7 +69,14 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: typeof MARKETPLAC
           <Text as="h2" variant="headingMd">
             Connect a marketplace account
           </Text>
-          <Select label="Marketplace" name="kind" options={marketplaces.map((m) => ({ label: m.label, value: m.kind }))} value={kind} onChange={(v) => setKind(v as typeof kind)} error={errors.kind} />
+          <Select
+            label="Marketplace"
+            name="kind"
+            options={marketplaces.map((m) => ({ label: m.label, value: m.kind }))}
+            value={kind}
+            onChange={(v) => setKind(v as typeof kind)}
+            error={errors.kind}
+          />
           <TextField label="Name" helpText="How this account appears in Anchorline, e.g. Amazon US" {...field("name")} />
           <TextField label="Account id" helpText="Seller id, eBay user, Walmart partner id or TikTok shop id" {...field("accountId")} />
           <TextField label="Region or marketplace id" {...field("region")} />
@@ -110,7 +121,11 @@ export default function Channels() {
                         {c.kind.toLowerCase()} · {c.accountId} · priority {c.priority}
                       </Text>
                     </InlineStack>
-                    {c.statusReason ? <Text as="p" tone="subdued">{c.statusReason}</Text> : null}
+                    {c.statusReason ? (
+                      <Text as="p" tone="subdued">
+                        {c.statusReason}
+                      </Text>
+                    ) : null}
                     {c.orderNotifications && c.status !== "DISCONNECTED" ? (
                       <Text as="p" tone="subdued">
                         Orders arrive in seconds when the marketplace notifies Anchorline: point an EventBridge API destination for ORDER_CHANGE at{" "}

@@ -19,7 +19,9 @@ const recordsOf = (csv: string) => {
 describe("buffer rules as CSV", () => {
   it("exports each rule with the name of its channel and the SKU it targets, not internal ids", async () => {
     const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
-    const rule = await prisma.bufferRule.create({ data: { shopId: shop.id, channelId: channels.ebay.id, scope: "VARIANT", scopeValue: variant.id, kind: "PERCENT", percentBps: 1250, lowStockThreshold: 2 } });
+    const rule = await prisma.bufferRule.create({
+      data: { shopId: shop.id, channelId: channels.ebay.id, scope: "VARIANT", scopeValue: variant.id, kind: "PERCENT", percentBps: 1250, lowStockThreshold: 2 },
+    });
     const rows = recordsOf(await exportBufferRules(shop.domain));
     expect(rows[0].join(",")).toBe(HEADER);
     expect(rows).toContainEqual([expect.any(String), "Amazon US", "channel", "", "velocity", "", "", "2", "4", "", ""]);
@@ -32,7 +34,9 @@ describe("buffer rules as CSV", () => {
     const result = await importBufferRules(shop.domain, await exportBufferRules(shop.domain), "merchant:test");
     expect(result).toEqual({ ok: true, created: 0, updated: 1 });
     const after = await prisma.bufferRule.findMany({ where: { shopId: shop.id } });
-    expect(after.map((r) => [r.id, r.kind, r.leadTimeDays?.toString(), r.safetyStock])).toEqual(before.map((r) => [r.id, r.kind, r.leadTimeDays?.toString(), r.safetyStock]));
+    expect(after.map((r) => [r.id, r.kind, r.leadTimeDays?.toString(), r.safetyStock])).toEqual(
+      before.map((r) => [r.id, r.kind, r.leadTimeDays?.toString(), r.safetyStock]),
+    );
   });
 
   it("adds rows without an id and changes rows with one, marks the listings stale and records one import", async () => {
@@ -40,10 +44,22 @@ describe("buffer rules as CSV", () => {
     const existing = await prisma.bufferRule.findFirstOrThrow({ where: { shopId: shop.id } });
     const csv = `${HEADER}\r\n${existing.id},Amazon US,channel,,fixed,3,,,,,\r\n,every channel,tag,kitchen,percent,,20,,,,5\r\n`;
     expect(await importBufferRules(shop.domain, csv, "merchant:test")).toEqual({ ok: true, created: 1, updated: 1 });
-    expect(await prisma.bufferRule.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({ kind: "FIXED", units: 3, leadTimeDays: null, safetyStock: null });
-    expect(await prisma.bufferRule.findFirstOrThrow({ where: { shopId: shop.id, scope: "TAG" } })).toMatchObject({ channelId: null, scopeValue: "kitchen", percentBps: 2000, lowStockThreshold: 5 });
+    expect(await prisma.bufferRule.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({
+      kind: "FIXED",
+      units: 3,
+      leadTimeDays: null,
+      safetyStock: null,
+    });
+    expect(await prisma.bufferRule.findFirstOrThrow({ where: { shopId: shop.id, scope: "TAG" } })).toMatchObject({
+      channelId: null,
+      scopeValue: "kitchen",
+      percentBps: 2000,
+      lowStockThreshold: 5,
+    });
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
-    expect(await prisma.auditEvent.findFirst({ where: { shopId: shop.id, action: "buffer_rules.imported" } })).toMatchObject({ details: { created: 1, updated: 1 } });
+    expect(await prisma.auditEvent.findFirst({ where: { shopId: shop.id, action: "buffer_rules.imported" } })).toMatchObject({
+      details: { created: 1, updated: 1 },
+    });
   });
 
   it("refuses the whole file when any line is wrong, naming each line and column with the form's message, and writes nothing", async () => {
@@ -77,13 +93,22 @@ describe("buffer rules as CSV", () => {
 
     // Another shop's rule id is a problem on its line, never a change to that shop's rule
     const stolen = await importBufferRules(mine.shop.domain, `id,applies_to,kind,units\n${theirRule.id},channel,fixed,99\n`, "merchant:test");
-    expect(stolen).toEqual({ ok: false, problems: [{ line: 2, field: "id", message: `No buffer rule with id ${theirRule.id} in this shop; leave id blank to add a rule` }] });
+    expect(stolen).toEqual({
+      ok: false,
+      problems: [{ line: 2, field: "id", message: `No buffer rule with id ${theirRule.id} in this shop; leave id blank to add a rule` }],
+    });
     expect(await prisma.bufferRule.findUniqueOrThrow({ where: { id: theirRule.id } })).toMatchObject({ kind: "VELOCITY", units: null });
   });
 
   it("refuses a file without its required columns or rows before reading any rule", async () => {
     const { shop } = await seedShopWithEveryModel(prisma);
-    expect(await importBufferRules(shop.domain, "channel,target\n,\n", "merchant:test")).toMatchObject({ ok: false, problems: [{ line: 1, field: "applies_to" }, { line: 1, field: "kind" }] });
+    expect(await importBufferRules(shop.domain, "channel,target\n,\n", "merchant:test")).toMatchObject({
+      ok: false,
+      problems: [
+        { line: 1, field: "applies_to" },
+        { line: 1, field: "kind" },
+      ],
+    });
     expect(await importBufferRules(shop.domain, "applies_to,kind\n", "merchant:test")).toMatchObject({ ok: false, problems: [{ line: 2, field: "file" }] });
   });
 });
@@ -104,7 +129,7 @@ describe("listing links as CSV", () => {
 
   it("links new channel SKUs and relinks existing ones, counting each", async () => {
     const { shop, channels, listing } = await seedShopWithEveryModel(prisma);
-    const csv = "sku,channel_sku,external_id\nKET-2,KET-RED,\nKET-RED,\"AMZ,NEW\",B01\n";
+    const csv = 'sku,channel_sku,external_id\nKET-2,KET-RED,\nKET-RED,"AMZ,NEW",B01\n';
     expect(await importListingLinks(shop.domain, channels.amazon.id, csv, "merchant:test")).toEqual({ ok: true, created: 1, updated: 1 });
     const bundle = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, sku: "KET-2" } });
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).variantId).toBe(bundle.id);

@@ -30,7 +30,19 @@ const EVERY_CHANNEL = "every channel";
 
 // ---------------------------------------------------------------- buffer rules
 
-export const BUFFER_RULE_COLUMNS = ["id", "channel", "applies_to", "target", "kind", "units", "percent", "lead_time_days", "safety_stock", "risk_multiplier", "low_stock_threshold"] as const;
+export const BUFFER_RULE_COLUMNS = [
+  "id",
+  "channel",
+  "applies_to",
+  "target",
+  "kind",
+  "units",
+  "percent",
+  "lead_time_days",
+  "safety_stock",
+  "risk_multiplier",
+  "low_stock_threshold",
+] as const;
 
 /** The rules form's field names → the CSV's column names, for the checks' messages. */
 const RULE_FIELD_COLUMN: Record<string, string> = {
@@ -78,9 +90,9 @@ export async function exportBufferRules(shopDomain: string, prisma: PrismaClient
     BUFFER_RULE_COLUMNS,
     ...rules.map((r) => [
       r.id,
-      r.channelId ? channelName.get(r.channelId) ?? r.channelId : EVERY_CHANNEL,
+      r.channelId ? (channelName.get(r.channelId) ?? r.channelId) : EVERY_CHANNEL,
       r.scope.toLowerCase(),
-      r.scope === "CHANNEL" ? "" : r.scope === "TAG" || r.scope === "COLLECTION" ? r.scopeValue : reference.get(r.scopeValue ?? "") ?? "",
+      r.scope === "CHANNEL" ? "" : r.scope === "TAG" || r.scope === "COLLECTION" ? r.scopeValue : (reference.get(r.scopeValue ?? "") ?? ""),
       r.kind.toLowerCase(),
       r.units,
       r.percentBps === null ? null : r.percentBps / 100,
@@ -102,7 +114,8 @@ export async function importBufferRules(shopDomain: string, csv: string, actor: 
   const table = readCsvTable(csv, { required: ["applies_to", "kind"], optional: BUFFER_RULE_COLUMNS.filter((c) => c !== "applies_to" && c !== "kind") });
   if (!table.ok) return { ok: false, problems: table.problems };
   if (table.rows.length === 0) return { ok: false, problems: [{ line: 2, field: "file", message: "The file has no rows under its header" }] };
-  if (table.rows.length > MAX_IMPORT_ROWS) return { ok: false, problems: [{ line: 1, field: "file", message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${table.rows.length}` }] };
+  if (table.rows.length > MAX_IMPORT_ROWS)
+    return { ok: false, problems: [{ line: 1, field: "file", message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${table.rows.length}` }] };
 
   const [channels, existing] = await Promise.all([
     prisma.channel.findMany({ where: { shopId }, select: { id: true, name: true } }),
@@ -129,7 +142,7 @@ export async function importBufferRules(shopDomain: string, csv: string, actor: 
     if (problems.some((p) => p.line === line)) continue;
     const form = {
       ruleId: ruleId ?? "",
-      channelId: channel.ok ? channel.id ?? "" : "",
+      channelId: channel.ok ? (channel.id ?? "") : "",
       scope: values.applies_to.trim().toLowerCase(),
       scopeRef: values.target ?? "",
       kind: values.kind.trim().toLowerCase(),
@@ -184,7 +197,11 @@ export const LISTING_COLUMNS = ["sku", "channel_sku", "external_id"] as const;
 const LINK_FIELD_COLUMN: Record<string, string> = { sku: "sku", channelSku: "channel_sku", externalId: "external_id" };
 
 /** One channel's listings as CSV: which Shopify SKU each channel SKU sells. */
-export async function exportListingLinks(shopDomain: string, channelId: string, prisma: PrismaClient = defaultPrisma): Promise<{ channelName: string; csv: string }> {
+export async function exportListingLinks(
+  shopDomain: string,
+  channelId: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<{ channelName: string; csv: string }> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId }, select: { id: true, name: true } });
   if (!channel) throw new NotFoundForShop("Channel");
@@ -200,11 +217,18 @@ export async function exportListingLinks(shopDomain: string, channelId: string, 
  * Links every row's channel SKU to the variant with its Shopify SKU, or none: linkListings does
  * the checks and the all-or-nothing write, numbering its problems by the file lines this passes.
  */
-export async function importListingLinks(shopDomain: string, channelId: string, csv: string, actor: string, deps: { prisma?: PrismaClient; queues?: Queues } = {}): Promise<ImportResult> {
+export async function importListingLinks(
+  shopDomain: string,
+  channelId: string,
+  csv: string,
+  actor: string,
+  deps: { prisma?: PrismaClient; queues?: Queues } = {},
+): Promise<ImportResult> {
   const table = readCsvTable(csv, { required: ["sku", "channel_sku"], optional: ["external_id"] });
   if (!table.ok) return { ok: false, problems: table.problems };
   if (table.rows.length === 0) return { ok: false, problems: [{ line: 2, field: "file", message: "The file has no rows under its header" }] };
-  if (table.rows.length > MAX_IMPORT_ROWS) return { ok: false, problems: [{ line: 1, field: "file", message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${table.rows.length}` }] };
+  if (table.rows.length > MAX_IMPORT_ROWS)
+    return { ok: false, problems: [{ line: 1, field: "file", message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${table.rows.length}` }] };
   const prisma = deps.prisma ?? defaultPrisma;
   const shopId = await shopIdOf(prisma, shopDomain);
   const before = await prisma.listing.count({ where: { shopId, channelId, channelSku: { in: table.rows.map((r) => r.values.channel_sku.trim()) } } });

@@ -12,10 +12,22 @@ describe("linking marketplace listings to Shopify variants", () => {
   it("given SKUs the store has, when links are saved, then each listing points at its variant, is marked for the engine, and a recompute is queued", async () => {
     const { shop, variant, channels } = await seedShopWithEveryModel(prisma);
 
-    const result = await linkListings(shop.domain, channels.ebay.id, [{ sku: "KET-RED", channelSku: "EB-KET-RED", externalId: "110553" }, { sku: "KET-2", channelSku: "EB-KET-2" }], "merchant");
+    const result = await linkListings(
+      shop.domain,
+      channels.ebay.id,
+      [
+        { sku: "KET-RED", channelSku: "EB-KET-RED", externalId: "110553" },
+        { sku: "KET-2", channelSku: "EB-KET-2" },
+      ],
+      "merchant",
+    );
 
     expect(result).toEqual({ ok: true, linked: 2 });
-    const listings = await prisma.listing.findMany({ where: { channelId: channels.ebay.id }, orderBy: { channelSku: "asc" }, include: { variant: { select: { sku: true } } } });
+    const listings = await prisma.listing.findMany({
+      where: { channelId: channels.ebay.id },
+      orderBy: { channelSku: "asc" },
+      include: { variant: { select: { sku: true } } },
+    });
     expect(listings.map((l) => [l.channelSku, l.variant.sku, l.externalId, l.staleSince !== null])).toEqual([
       ["EB-KET-2", "KET-2", null, true],
       ["EB-KET-RED", "KET-RED", "110553", true],
@@ -28,13 +40,21 @@ describe("linking marketplace listings to Shopify variants", () => {
   it("given a product with a title, when its variant is linked on eBay, then its content is computed at once for the outbox and the channel is asked to flush", async () => {
     const { shop, channels } = await seedShopWithEveryModel(prisma);
     // eBay requires a description and a picture before it takes content: this product has both.
-    await prisma.product.update({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } }, data: { descriptionHtml: "<p>Boils fast.</p>", content: { images: [{ src: "https://cdn.example.com/k.jpg" }] } } });
+    await prisma.product.update({
+      where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } },
+      data: { descriptionHtml: "<p>Boils fast.</p>", content: { images: [{ src: "https://cdn.example.com/k.jpg" }] } },
+    });
     const flushes: string[] = [];
 
-    await linkListings(shop.domain, channels.ebay.id, [{ sku: "KET-RED", channelSku: "EB-KET-RED" }], "merchant", { prisma, requestFlush: async (id) => void flushes.push(id) });
+    await linkListings(shop.domain, channels.ebay.id, [{ sku: "KET-RED", channelSku: "EB-KET-RED" }], "merchant", {
+      prisma,
+      requestFlush: async (id) => void flushes.push(id),
+    });
 
     const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: channels.ebay.id } });
-    expect(listing.desiredContent).toMatchObject({ fields: { title: "Kettle", brand: "Acme", description: "Boils fast.", imageUrls: ["https://cdn.example.com/k.jpg"] } });
+    expect(listing.desiredContent).toMatchObject({
+      fields: { title: "Kettle", brand: "Acme", description: "Boils fast.", imageUrls: ["https://cdn.example.com/k.jpg"] },
+    });
     expect([listing.syncState, flushes]).toEqual(["PENDING", [channels.ebay.id]]);
     // The Amazon listing of the same product was not linked now: its content waits for its own trigger.
     expect((await prisma.listing.findFirstOrThrow({ where: { channelId: channels.amazon.id } })).desiredContent).toBeNull();
@@ -43,12 +63,17 @@ describe("linking marketplace listings to Shopify variants", () => {
   it("given a file with an unknown SKU, an empty field and a repeated channel SKU, when saved, then nothing is linked and every problem is named by line and field", async () => {
     const { shop, channels } = await seedShopWithEveryModel(prisma);
 
-    const result = await linkListings(shop.domain, channels.ebay.id, [
-      { sku: "KET-RED", channelSku: "EB-1" },
-      { sku: "NOPE", channelSku: "EB-2" },
-      { sku: "KET-2", channelSku: " " },
-      { sku: "KET-2", channelSku: "EB-1" },
-    ], "merchant");
+    const result = await linkListings(
+      shop.domain,
+      channels.ebay.id,
+      [
+        { sku: "KET-RED", channelSku: "EB-1" },
+        { sku: "NOPE", channelSku: "EB-2" },
+        { sku: "KET-2", channelSku: " " },
+        { sku: "KET-2", channelSku: "EB-1" },
+      ],
+      "merchant",
+    );
 
     expect(result).toEqual({
       ok: false,
@@ -65,7 +90,9 @@ describe("linking marketplace listings to Shopify variants", () => {
     const mine = await seedShopWithEveryModel(prisma);
     const theirs = await seedShopWithEveryModel(prisma);
 
-    await expect(linkListings(mine.shop.domain, theirs.channels.ebay.id, [{ sku: "KET-RED", channelSku: "X" }], "merchant")).rejects.toThrow("Channel not found");
+    await expect(linkListings(mine.shop.domain, theirs.channels.ebay.id, [{ sku: "KET-RED", channelSku: "X" }], "merchant")).rejects.toThrow(
+      "Channel not found",
+    );
     expect(await prisma.listing.count({ where: { channelId: theirs.channels.ebay.id } })).toBe(0);
   });
 });

@@ -56,7 +56,8 @@ export async function linkListings(
   const problems: LinkProblem[] = [];
   const parsed = links.map((link, index) => {
     const result = ListingLinkInput.safeParse(link);
-    if (!result.success) for (const issue of result.error.issues) problems.push({ line: lineOf(index), field: String(issue.path[0] ?? "row"), message: issue.message });
+    if (!result.success)
+      for (const issue of result.error.issues) problems.push({ line: lineOf(index), field: String(issue.path[0] ?? "row"), message: issue.message });
     return result.success ? result.data : null;
   });
 
@@ -71,7 +72,8 @@ export async function linkListings(
     const line = lineOf(index);
     const matches = variantsBySku.get(link.sku) ?? [];
     if (matches.length === 0) problems.push({ line, field: "sku", message: `No variant in the store has SKU ${link.sku}` });
-    if (matches.length > 1) problems.push({ line, field: "sku", message: `${matches.length} variants share SKU ${link.sku}: give each a distinct SKU in Shopify first` });
+    if (matches.length > 1)
+      problems.push({ line, field: "sku", message: `${matches.length} variants share SKU ${link.sku}: give each a distinct SKU in Shopify first` });
     const earlier = seenChannelSkus.get(link.channelSku);
     if (earlier) problems.push({ line, field: "channelSku", message: `Channel SKU ${link.channelSku} is already on line ${earlier}` });
     else seenChannelSkus.set(link.channelSku, line);
@@ -89,13 +91,25 @@ export async function linkListings(
       });
     }),
   );
-  await recordAudit(prisma, { shopId: shop.id, actor, action: "listings.linked", subjectType: "channel", subjectId: channel.id, details: { count: parsed.length } });
+  await recordAudit(prisma, {
+    shopId: shop.id,
+    actor,
+    action: "listings.linked",
+    subjectType: "channel",
+    subjectId: channel.id,
+    details: { count: parsed.length },
+  });
   // The links were marked stale above: the engine computes their desired state, the outbox pushes it.
   await requestRecompute(shop.id, deps.queues);
   // Content changes only with the product, so nothing else would compute it for a new link until
   // the product's next update: it is computed now, and the outbox carries it with the rest.
   const linkedVariants = new Set(parsed.map((link) => variantsBySku.get(link!.sku)![0]));
   const productIds = [...new Set(variants.filter((v) => linkedVariants.has(v.id)).map((v) => v.productId))];
-  await recomputeContent(prisma, shop.id, { channelIds: [channel.id], productIds }, { contentRules: contentRulesOf, queues: deps.queues, requestFlush: deps.requestFlush });
+  await recomputeContent(
+    prisma,
+    shop.id,
+    { channelIds: [channel.id], productIds },
+    { contentRules: contentRulesOf, queues: deps.queues, requestFlush: deps.requestFlush },
+  );
   return { ok: true, linked: parsed.length };
 }

@@ -22,7 +22,8 @@ async function shopInSession() {
   return seeded;
 }
 
-const download = async (domain: string, kind: string, query = "") => (await loader({ request: await adminRequest(domain, `/app/csv/${kind}${query}`), params: { kind }, context: {} })) as Response;
+const download = async (domain: string, kind: string, query = "") =>
+  (await loader({ request: await adminRequest(domain, `/app/csv/${kind}${query}`), params: { kind }, context: {} })) as Response;
 
 async function upload(domain: string, path: string, fields: Record<string, string>, file: string | null): Promise<Request> {
   const body = new FormData();
@@ -60,7 +61,11 @@ describe("CSV export", () => {
     const theirs = await seedShopWithEveryModel(prisma);
     const refused = (await download(mine.shop.domain, "listings", `?channelId=${theirs.channels.amazon.id}`).catch((thrown: unknown) => thrown)) as Refusal;
     expect(refused.init.status).toBe(404);
-    const anonymous = await loader({ request: new Request("https://anchorline.test/app/csv/buffer-rules"), params: { kind: "buffer-rules" }, context: {} }).catch((thrown: unknown) => thrown);
+    const anonymous = await loader({
+      request: new Request("https://anchorline.test/app/csv/buffer-rules"),
+      params: { kind: "buffer-rules" },
+      context: {},
+    }).catch((thrown: unknown) => thrown);
     expect(anonymous).toBeInstanceOf(Response);
     expect((anonymous as Response).headers.get("content-type") ?? "").not.toContain("text/csv");
   });
@@ -68,7 +73,10 @@ describe("CSV export", () => {
 
 describe("CSV import on the Buffers screen", () => {
   const post = async (domain: string, file: string | null) =>
-    (await buffersAction({ request: await upload(domain, "/app/buffers", { intent: "import" }, file), params: {}, context: {} })) as unknown as { data: BuffersActionResult; init: { status: number } | null };
+    (await buffersAction({ request: await upload(domain, "/app/buffers", { intent: "import" }, file), params: {}, context: {} })) as unknown as {
+      data: BuffersActionResult;
+      init: { status: number } | null;
+    };
 
   it("imports an edited export and says how many rules were added and changed", async () => {
     const { shop } = await shopInSession();
@@ -97,7 +105,11 @@ describe("CSV import on the Buffers screen", () => {
 
 describe("CSV import on the Inventory screen", () => {
   const post = async (domain: string, fields: Record<string, string>, file: string | null) =>
-    (await inventoryAction({ request: await upload(domain, "/app/inventory", { intent: "import-listings", ...fields }, file), params: {}, context: {} })) as unknown as {
+    (await inventoryAction({
+      request: await upload(domain, "/app/inventory", { intent: "import-listings", ...fields }, file),
+      params: {},
+      context: {},
+    })) as unknown as {
       data: InventoryActionResult;
       init: { status: number } | null;
     };

@@ -26,7 +26,11 @@ function csvResponse(csv: string, filename: string): Response {
   });
 }
 
-const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-|-$/g, "").toLowerCase() || "channel";
+const fileSafe = (name: string) =>
+  name
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .toLowerCase() || "channel";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);

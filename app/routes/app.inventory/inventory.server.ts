@@ -19,7 +19,10 @@ export const InventoryQuery = z.object({
   q: z.string().trim().max(100, "Search is at most 100 characters").optional().default(""),
   channelId: z.string().trim().optional().default(""),
   // Blank: any state.
-  state: z.enum(["", ...SYNC_STATES], { message: "State must be in sync, pending, held or failed" }).optional().default(""),
+  state: z
+    .enum(["", ...SYNC_STATES], { message: "State must be in sync, pending, held or failed" })
+    .optional()
+    .default(""),
   after: z.string().trim().max(64, "Not a page cursor").optional().default(""),
   explain: z.string().trim().optional().default(""),
 });
@@ -44,7 +47,11 @@ function explanationLines(explanation: unknown) {
 
 export async function inventoryPage(shopDomain: string, filters: InventoryFilters, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
-  const channels = await prisma.channel.findMany({ where: { shopId }, orderBy: [{ priority: "asc" }, { name: "asc" }], select: { id: true, name: true, status: true } });
+  const channels = await prisma.channel.findMany({
+    where: { shopId },
+    orderBy: [{ priority: "asc" }, { name: "asc" }],
+    select: { id: true, name: true, status: true },
+  });
   if (filters.channelId && !channels.some((c) => c.id === filters.channelId)) throw new NotFoundForShop("Channel");
 
   const listingFilter: Prisma.ListingWhereInput = {
@@ -110,7 +117,15 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
       select: { id: true, channelSku: true, explanation: true, desiredQuantity: true, desiredPriceCents: true, channelId: true },
     });
     if (!listing) throw new NotFoundForShop("Listing");
-    explanation = { listingId: listing.id, channelSku: listing.channelSku, channelName: channelName.get(listing.channelId) ?? "", desiredQuantity: listing.desiredQuantity, desiredPriceCents: listing.desiredPriceCents, computed: listing.explanation !== null, ...explanationLines(listing.explanation) };
+    explanation = {
+      listingId: listing.id,
+      channelSku: listing.channelSku,
+      channelName: channelName.get(listing.channelId) ?? "",
+      desiredQuantity: listing.desiredQuantity,
+      desiredPriceCents: listing.desiredPriceCents,
+      computed: listing.explanation !== null,
+      ...explanationLines(listing.explanation),
+    };
   }
 
   return {
@@ -134,6 +149,13 @@ export async function recomputeVariant(shopDomain: string, variantId: string, ac
   const variant = await prisma.variant.findFirst({ where: { id: variantId, shopId }, select: { id: true, sku: true } });
   if (!variant) throw new NotFoundForShop("Variant");
   const marked = await noteChange(shopId, { kind: "catalog", variantIds: [variant.id] }, { prisma });
-  await recordAudit(prisma, { shopId, actor, action: "variant.recompute_requested", subjectType: "variant", subjectId: variant.id, details: { sku: variant.sku, listings: marked } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "variant.recompute_requested",
+    subjectType: "variant",
+    subjectId: variant.id,
+    details: { sku: variant.sku, listings: marked },
+  });
   return marked;
 }

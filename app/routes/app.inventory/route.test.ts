@@ -28,7 +28,9 @@ describe("the Inventory screen", () => {
     const { variants, nextCursor } = await page(shop.domain);
     expect(variants.map((v) => v.sku).sort()).toEqual(["KET-2", "KET-RED"]);
     const red = variants.find((v) => v.sku === "KET-RED")!;
-    expect(red.listings).toEqual([expect.objectContaining({ id: listing.id, channelName: "Amazon US", desiredQuantity: 8, pushedQuantity: null, syncState: "PENDING", stale: false })]);
+    expect(red.listings).toEqual([
+      expect.objectContaining({ id: listing.id, channelName: "Amazon US", desiredQuantity: 8, pushedQuantity: null, syncState: "PENDING", stale: false }),
+    ]);
     expect(variants.find((v) => v.sku === "KET-2")!.listings).toEqual([]);
     expect(nextCursor).toBeNull();
   });
@@ -45,7 +47,16 @@ describe("the Inventory screen", () => {
   it("pages through the catalogue by cursor: every variant once, a page at a time", async () => {
     const { shop } = await shopInSession();
     const product = await prisma.product.findFirstOrThrow({ where: { shopId: shop.id } });
-    await prisma.variant.createMany({ data: Array.from({ length: 2 * INVENTORY_PAGE + 8 }, (_, i) => ({ shopId: shop.id, productId: product.id, shopifyId: String(5000 + i), title: `Size ${i}`, sku: `BULK-${i}`, priceCents: 100 })) });
+    await prisma.variant.createMany({
+      data: Array.from({ length: 2 * INVENTORY_PAGE + 8 }, (_, i) => ({
+        shopId: shop.id,
+        productId: product.id,
+        shopifyId: String(5000 + i),
+        title: `Size ${i}`,
+        sku: `BULK-${i}`,
+        priceCents: 100,
+      })),
+    });
     const seen: string[] = [];
     let cursor: string | null = null;
     const sizes: number[] = [];
@@ -66,7 +77,10 @@ describe("the Inventory screen", () => {
       data: {
         desiredPriceCents: 5499,
         explanation: {
-          quantity: [{ rule: "pool", inputs: {}, effect: 12, result: 12, text: "Warehouse: 12 units" }, { rule: "result", inputs: {}, effect: 0, result: 6, text: "Available to sell on Amazon US: 6 units" }],
+          quantity: [
+            { rule: "pool", inputs: {}, effect: 12, result: 12, text: "Warehouse: 12 units" },
+            { rule: "result", inputs: {}, effect: 0, result: 6, text: "Available to sell on Amazon US: 6 units" },
+          ],
           price: [{ rule: "price.anchorShopify", inputs: {}, effect: 4999, result: 4999, text: "Anchor: Shopify price 49.99" }],
           priceNotices: [{ code: "costUnknown", message: "No cost known: profitability not checked" }],
           parity: [],
@@ -97,14 +111,18 @@ describe("the Inventory screen", () => {
     const theirs = await seedShopWithEveryModel(prisma);
     expect((await refusal(mine.shop.domain, `?explain=${theirs.listing.id}`)).init.status).toBe(404);
     expect((await refusal(mine.shop.domain, `?channelId=${theirs.channels.amazon.id}`)).init.status).toBe(404);
-    const answer = (await action(args(await adminRequest(mine.shop.domain, "/app/inventory", { form: { intent: "recompute", variantId: theirs.variant.id } })))) as unknown as Refusal;
+    const answer = (await action(
+      args(await adminRequest(mine.shop.domain, "/app/inventory", { form: { intent: "recompute", variantId: theirs.variant.id } })),
+    )) as unknown as Refusal;
     expect(answer.init.status).toBe(404);
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: theirs.listing.id } })).staleSince).toBeNull();
   });
 
   it("recomputes a variant's listings on request and records who asked", async () => {
     const { shop, variant, listing } = await shopInSession();
-    const answer = (await action(args(await adminRequest(shop.domain, "/app/inventory", { form: { intent: "recompute", variantId: variant.id } })))) as unknown as { data: InventoryActionResult };
+    const answer = (await action(
+      args(await adminRequest(shop.domain, "/app/inventory", { form: { intent: "recompute", variantId: variant.id } })),
+    )) as unknown as { data: InventoryActionResult };
     expect(answer.data).toMatchObject({ ok: true, message: "Recomputing 1 listing" });
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
     expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "variant.recompute_requested", subjectId: variant.id } })).toBe(1);

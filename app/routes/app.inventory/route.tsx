@@ -32,7 +32,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     if (intent === "recompute") {
       const marked = await recomputeVariant(shop, String(form.get("variantId") ?? ""), actor);
-      return answer({ ok: true, errors: {}, message: marked > 0 ? `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"}` : "This variant has no listing to compute" });
+      return answer({
+        ok: true,
+        errors: {},
+        message: marked > 0 ? `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"}` : "This variant has no listing to compute",
+      });
     }
     if (intent === "import-listings") {
       const channelId = String(form.get("channelId") ?? "").trim();
@@ -42,9 +46,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const outcome = await importListingLinks(shop, channelId, file.text, actor);
       if (!outcome.ok) {
         const count = outcome.problems.length;
-        return answer({ ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems }, 400);
+        return answer(
+          { ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems },
+          400,
+        );
       }
-      return answer({ ok: true, errors: {}, message: `Imported: ${outcome.created} ${outcome.created === 1 ? "listing" : "listings"} linked, ${outcome.updated} relinked; quantities are being computed` });
+      return answer({
+        ok: true,
+        errors: {},
+        message: `Imported: ${outcome.created} ${outcome.created === 1 ? "listing" : "listings"} linked, ${outcome.updated} relinked; quantities are being computed`,
+      });
     }
     return answer({ ok: false, errors: { form: "Unknown action" } }, 400);
   } catch (error) {
@@ -117,7 +128,14 @@ function ListingLinksImport({ channels, result }: { channels: PageData["channels
           Connect a channel on the Channels page to import its listings.
         </Text>
       ) : (
-        <Select label="Channel" name="channelId" options={channels.map((c) => ({ label: c.name, value: c.id }))} value={channelId} onChange={setChannelId} error={errors.channelId} />
+        <Select
+          label="Channel"
+          name="channelId"
+          options={channels.map((c) => ({ label: c.name, value: c.id }))}
+          value={channelId}
+          onChange={setChannelId}
+          error={errors.channelId}
+        />
       )}
     </CsvImportCard>
   );
@@ -149,7 +167,13 @@ export default function Inventory() {
               <Form method="get">
                 <InlineStack gap="200" blockAlign="end">
                   <TextField label="SKU or title" name="q" value={q} onChange={setQ} autoComplete="off" />
-                  <Select label="Channel" name="channelId" options={[{ label: "Every channel", value: "" }, ...channels.map((c) => ({ label: c.name, value: c.id }))]} value={channelId} onChange={setChannelId} />
+                  <Select
+                    label="Channel"
+                    name="channelId"
+                    options={[{ label: "Every channel", value: "" }, ...channels.map((c) => ({ label: c.name, value: c.id }))]}
+                    value={channelId}
+                    onChange={setChannelId}
+                  />
                   <Select
                     label="State"
                     name="state"
@@ -188,7 +212,11 @@ export default function Inventory() {
                           <InlineStack gap="100" key={`${l.id}-state`}>
                             <Badge tone={STATE_TONE[l.syncState]}>{l.syncState.toLowerCase().replace("_", " ")}</Badge>
                             {l.stale ? <Badge>recomputing</Badge> : null}
-                            {l.syncMessage ? <Text as="span" tone="subdued">{l.syncMessage}</Text> : null}
+                            {l.syncMessage ? (
+                              <Text as="span" tone="subdued">
+                                {l.syncMessage}
+                              </Text>
+                            ) : null}
                           </InlineStack>,
                           <InlineStack gap="100" key={`${l.id}-actions`}>
                             <Button url={linkWith({ explain: l.id })} variant="plain">

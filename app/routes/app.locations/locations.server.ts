@@ -66,7 +66,14 @@ export async function updateLocationSettings(shopDomain: string, input: Location
       }),
     ),
   ]);
-  await recordAudit(prisma, { shopId: shop.id, actor, action: "location.settings_changed", subjectType: "location", subjectId: location.id, details: { name: location.name, ...input } });
+  await recordAudit(prisma, {
+    shopId: shop.id,
+    actor,
+    action: "location.settings_changed",
+    subjectType: "location",
+    subjectId: location.id,
+    details: { name: location.name, ...input },
+  });
   // What a location counts towards changes every channel's pool.
   await noteChange(shop.id, { kind: "channels" }, { prisma });
 }

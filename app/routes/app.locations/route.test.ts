@@ -31,7 +31,13 @@ describe("the Locations screen", () => {
   it("saves a location's settings, marks the shop's listings for recomputation, and records who did it", async () => {
     const { shop, channels, listing } = await shopInSession();
     const warehouse = await prisma.location.findFirstOrThrow({ where: { shopId: shop.id, name: "Warehouse" } });
-    const response = await action(args(await adminRequest(shop.domain, "/app/locations", { form: { locationId: warehouse.id, saleable: "on", vendorSharePercent: "100", eligibleChannelIds: [channels.ebay.id] } })));
+    const response = await action(
+      args(
+        await adminRequest(shop.domain, "/app/locations", {
+          form: { locationId: warehouse.id, saleable: "on", vendorSharePercent: "100", eligibleChannelIds: [channels.ebay.id] },
+        }),
+      ),
+    );
     expect(response).toEqual({ ok: true, errors: {} });
     const after = await prisma.location.findUniqueOrThrow({ where: { id: warehouse.id }, include: { channels: true } });
     expect(after.channels.find((c) => c.channelId === channels.amazon.id)?.eligible).toBe(false);
@@ -42,7 +48,9 @@ describe("the Locations screen", () => {
   it("refuses a vendor share above 100% and says which field", async () => {
     const { shop } = await shopInSession();
     const vendor = await prisma.location.findFirstOrThrow({ where: { shopId: shop.id, name: "Vendor" } });
-    const response = (await action(args(await adminRequest(shop.domain, "/app/locations", { form: { locationId: vendor.id, isDropShip: "on", vendorSharePercent: "120" } })))) as unknown as { data: { errors: Record<string, string> }; init: { status: number } };
+    const response = (await action(
+      args(await adminRequest(shop.domain, "/app/locations", { form: { locationId: vendor.id, isDropShip: "on", vendorSharePercent: "120" } })),
+    )) as unknown as { data: { errors: Record<string, string> }; init: { status: number } };
     expect(response.init.status).toBe(400);
     expect(response.data.errors.vendorSharePercent).toBe("Vendor share cannot be above 100%");
     expect((await prisma.location.findUniqueOrThrow({ where: { id: vendor.id } })).vendorShareBps).toBe(8000);
@@ -52,7 +60,9 @@ describe("the Locations screen", () => {
     const mine = await shopInSession();
     const theirs = await seedShopWithEveryModel(prisma);
     const theirWarehouse = await prisma.location.findFirstOrThrow({ where: { shopId: theirs.shop.id, name: "Warehouse" } });
-    const response = (await action(args(await adminRequest(mine.shop.domain, "/app/locations", { form: { locationId: theirWarehouse.id, vendorSharePercent: "50" } })))) as unknown as { init: { status: number } };
+    const response = (await action(
+      args(await adminRequest(mine.shop.domain, "/app/locations", { form: { locationId: theirWarehouse.id, vendorSharePercent: "50" } })),
+    )) as unknown as { init: { status: number } };
     expect(response.init.status).toBe(404);
     expect((await prisma.location.findUniqueOrThrow({ where: { id: theirWarehouse.id } })).saleable).toBe(true);
   });

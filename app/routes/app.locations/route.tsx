@@ -46,10 +46,26 @@ function LocationCard({ location, channels, errors }: { location: LocationRow; c
             </Text>
             {!location.isActive ? <Badge tone="warning">inactive in Shopify</Badge> : null}
           </InlineStack>
-          <Checkbox label="Counts towards what is sold online" name="saleable" value="on" checked={saleable} onChange={setSaleable} helpText="Off for returns shelves, showrooms and damaged stock." />
+          <Checkbox
+            label="Counts towards what is sold online"
+            name="saleable"
+            value="on"
+            checked={saleable}
+            onChange={setSaleable}
+            helpText="Off for returns shelves, showrooms and damaged stock."
+          />
           <Checkbox label="Drop shipper or vendor" name="isDropShip" value="on" checked={isDropShip} onChange={setDropShip} />
           {isDropShip ? (
-            <TextField label="Share of the vendor's reported quantity to offer" name="vendorSharePercent" type="number" suffix="%" value={share} onChange={setShare} autoComplete="off" error={errors.vendorSharePercent} />
+            <TextField
+              label="Share of the vendor's reported quantity to offer"
+              name="vendorSharePercent"
+              type="number"
+              suffix="%"
+              value={share}
+              onChange={setShare}
+              autoComplete="off"
+              error={errors.vendorSharePercent}
+            />
           ) : (
             <input type="hidden" name="vendorSharePercent" value={share} />
           )}
@@ -87,7 +103,11 @@ export default function Locations() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {result?.errors.form ? <Text as="p" tone="critical">{result.errors.form}</Text> : null}
+            {result?.errors.form ? (
+              <Text as="p" tone="critical">
+                {result.errors.form}
+              </Text>
+            ) : null}
             {locations.length === 0 ? (
               <Card>
                 <EmptyState heading="No locations yet" image="">

@@ -9,12 +9,20 @@ describe("live parity violations", () => {
     // Amazon watches eBay with 2% tolerance: 2% of 50.00 is 1.00
     await prisma.parityEdge.updateMany({ where: { shopId: shop.id }, data: { toleranceBps: 200 } });
     await prisma.listing.update({ where: { id: listing.id }, data: { pushedPriceCents: 5000 } });
-    const ebay = await prisma.listing.create({ data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "EB", pushedPriceCents: 4900 } });
+    const ebay = await prisma.listing.create({
+      data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "EB", pushedPriceCents: 4900 },
+    });
     expect(await currentViolations(prisma, shop.id)).toEqual([]);
 
     await prisma.listing.update({ where: { id: ebay.id }, data: { pushedPriceCents: 4899 } });
     expect(await currentViolations(prisma, shop.id)).toEqual([
-      { variantId: variant.id, sku: "KET-RED", allowed: false, excessCents: 1, text: "eBay US shows 48.99, 1.01 under Amazon US's 50.00 (tolerance 2% = 1.00)" },
+      {
+        variantId: variant.id,
+        sku: "KET-RED",
+        allowed: false,
+        excessCents: 1,
+        text: "eBay US shows 48.99, 1.01 under Amazon US's 50.00 (tolerance 2% = 1.00)",
+      },
     ]);
     const other = await seedShopWithEveryModel(prisma);
     expect(await currentViolations(prisma, other.shop.id)).toEqual([]);

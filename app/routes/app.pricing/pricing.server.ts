@@ -40,15 +40,33 @@ const checkbox = (value: unknown) => value === "on" || value === "true";
 export async function pricingPage(shopDomain: string, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
   const [channels, rules, edges, mapped, held] = await Promise.all([
-    prisma.channel.findMany({ where: { shopId, status: { not: "DISCONNECTED" } }, orderBy: [{ priority: "asc" }, { name: "asc" }], select: { id: true, name: true, kind: true } }),
+    prisma.channel.findMany({
+      where: { shopId, status: { not: "DISCONNECTED" } },
+      orderBy: [{ priority: "asc" }, { name: "asc" }],
+      select: { id: true, name: true, kind: true },
+    }),
     prisma.priceRule.findMany({ where: { shopId }, orderBy: [{ channelId: "asc" }, { scope: "asc" }, { createdAt: "asc" }] }),
     prisma.parityEdge.findMany({ where: { shopId }, orderBy: { createdAt: "asc" } }),
-    prisma.variant.findMany({ where: { shopId, mapCents: { not: null } }, orderBy: { sku: "asc" }, take: REVIEW_PAGE, select: { id: true, sku: true, title: true, priceCents: true, mapCents: true, product: { select: { title: true } } } }),
+    prisma.variant.findMany({
+      where: { shopId, mapCents: { not: null } },
+      orderBy: { sku: "asc" },
+      take: REVIEW_PAGE,
+      select: { id: true, sku: true, title: true, priceCents: true, mapCents: true, product: { select: { title: true } } },
+    }),
     prisma.listing.findMany({
       where: { shopId, syncState: "HELD" },
       orderBy: { updatedAt: "asc" },
       take: REVIEW_PAGE,
-      select: { id: true, channelSku: true, desiredPriceCents: true, pushedPriceCents: true, desiredQuantity: true, syncMessage: true, channel: { select: { name: true } }, variant: { select: { title: true, product: { select: { title: true } } } } },
+      select: {
+        id: true,
+        channelSku: true,
+        desiredPriceCents: true,
+        pushedPriceCents: true,
+        desiredQuantity: true,
+        syncMessage: true,
+        channel: { select: { name: true } },
+        variant: { select: { title: true, product: { select: { title: true } } } },
+      },
     }),
   ]);
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
@@ -68,7 +86,7 @@ export async function pricingPage(shopDomain: string, prisma: PrismaClient = def
     rules: rules.map((r) => ({
       id: r.id,
       channelName: channelName.get(r.channelId) ?? "(disconnected channel)",
-      target: r.scope === "CHANNEL" ? "every listing" : `${r.scope.toLowerCase()} ${r.scopeValue ? label.get(r.scopeValue) ?? r.scopeValue : "?"}`,
+      target: r.scope === "CHANNEL" ? "every listing" : `${r.scope.toLowerCase()} ${r.scopeValue ? (label.get(r.scopeValue) ?? r.scopeValue) : "?"}`,
       differentialPercent: r.differentialBps / 100,
       differentialCents: r.differentialCents,
       rounding: ROUNDING_WORDS[r.rounding],
@@ -157,7 +175,12 @@ export async function currentViolations(prisma: PrismaClient, shopId: string, li
 
 // ---------------------------------------------------------------- price rules
 
-export async function savePriceRule(shopDomain: string, form: Record<string, unknown>, actor: string, prisma: PrismaClient = defaultPrisma): Promise<FieldErrors | null> {
+export async function savePriceRule(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<FieldErrors | null> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const ruleId = String(form.ruleId ?? "").trim() || null;
   const before = ruleId ? await prisma.priceRule.findFirst({ where: { id: ruleId, shopId } }) : null;
@@ -175,7 +198,10 @@ export async function savePriceRule(shopDomain: string, form: Record<string, unk
     if (scopeValue === null) errors.scopeRef = `No ${SCOPE_REFERENCE[scope as keyof typeof SCOPE_REFERENCE].toLowerCase()} "${reference}" in this shop`;
   }
   // A variant's MAP is what a price cap would have to respect.
-  const mapCents = scope === "variant" && scopeValue ? (await prisma.variant.findFirst({ where: { id: scopeValue, shopId }, select: { mapCents: true } }))?.mapCents ?? null : null;
+  const mapCents =
+    scope === "variant" && scopeValue
+      ? ((await prisma.variant.findFirst({ where: { id: scopeValue, shopId }, select: { mapCents: true } }))?.mapCents ?? null)
+      : null;
   const checked = validatePriceRule(
     {
       id: ruleId ?? "",
@@ -194,7 +220,15 @@ export async function savePriceRule(shopDomain: string, form: Record<string, unk
     { mapCents },
   );
   if (!checked.ok) {
-    const rename = { differentialBps: "differentialPercent", differentialCents: "differentialAmount", feeBps: "feePercent", fixedFeeCents: "fixedFee", shippingCents: "shipping", minMarginBps: "minMarginPercent", scopeValue: "scopeRef" };
+    const rename = {
+      differentialBps: "differentialPercent",
+      differentialCents: "differentialAmount",
+      feeBps: "feePercent",
+      fixedFeeCents: "fixedFee",
+      shippingCents: "shipping",
+      minMarginBps: "minMarginPercent",
+      scopeValue: "scopeRef",
+    };
     for (const [field, message] of Object.entries(errorsByField(checked.errors, rename))) errors[field] ??= message;
   }
   if (!checked.ok || Object.keys(errors).length > 0) return errors;
@@ -230,14 +264,26 @@ export async function deletePriceRule(shopDomain: string, ruleId: string, actor:
   const rule = await prisma.priceRule.findFirst({ where: { id: ruleId, shopId } });
   if (!rule) throw new NotFoundForShop("Price rule");
   await prisma.priceRule.delete({ where: { id: rule.id } });
-  await recordAudit(prisma, { shopId, actor, action: "price_rule.deleted", subjectType: "price_rule", subjectId: rule.id, details: { rule: JSON.parse(JSON.stringify(rule)) } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "price_rule.deleted",
+    subjectType: "price_rule",
+    subjectId: rule.id,
+    details: { rule: JSON.parse(JSON.stringify(rule)) },
+  });
   await markRuleChannelsStale(prisma, shopId, [rule.channelId]);
 }
 
 // ---------------------------------------------------------------- MAP
 
 /** Sets (or, blank, clears) a variant's minimum advertised price, found by SKU. */
-export async function setVariantMap(shopDomain: string, form: Record<string, unknown>, actor: string, prisma: PrismaClient = defaultPrisma): Promise<FieldErrors | null> {
+export async function setVariantMap(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<FieldErrors | null> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const sku = String(form.sku ?? "").trim();
   if (!sku) return { sku: "Variant SKU is required" };
@@ -247,14 +293,26 @@ export async function setVariantMap(shopDomain: string, form: Record<string, unk
   if (map !== undefined && !(Number.isFinite(map) && map >= 0)) return { map: "MAP must be an amount, 0 or more" };
   const mapCents = map ?? null;
   await prisma.variant.update({ where: { id: variant.id }, data: { mapCents } });
-  await recordAudit(prisma, { shopId, actor, action: "variant.map_changed", subjectType: "variant", subjectId: variant.id, details: { sku, mapCents, before: variant.mapCents } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "variant.map_changed",
+    subjectType: "variant",
+    subjectId: variant.id,
+    details: { sku, mapCents, before: variant.mapCents },
+  });
   await noteChange(shopId, { kind: "catalog", variantIds: [variant.id] }, { prisma });
   return null;
 }
 
 // ---------------------------------------------------------------- the parity matrix
 
-export async function saveParityEdge(shopDomain: string, form: Record<string, unknown>, actor: string, prisma: PrismaClient = defaultPrisma): Promise<FieldErrors | null> {
+export async function saveParityEdge(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<FieldErrors | null> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const watcherId = String(form.watcherId ?? "");
   const watchedId = String(form.watchedId ?? "");
@@ -277,7 +335,14 @@ export async function saveParityEdge(shopDomain: string, form: Record<string, un
     create: { shopId, watcherId, watchedId, ...settings },
     update: settings,
   });
-  await recordAudit(prisma, { shopId, actor, action: "parity_edge.saved", subjectType: "parity_edge", subjectId: edge.id, details: { watcherId, watchedId, ...settings } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "parity_edge.saved",
+    subjectType: "parity_edge",
+    subjectId: edge.id,
+    details: { watcherId, watchedId, ...settings },
+  });
   // Holds are judged on both ends of the edge.
   await noteChange(shopId, { kind: "channels", channelIds: [watcherId, watchedId] }, { prisma });
   return null;
@@ -288,7 +353,14 @@ export async function deleteParityEdge(shopDomain: string, edgeId: string, actor
   const edge = await prisma.parityEdge.findFirst({ where: { id: edgeId, shopId } });
   if (!edge) throw new NotFoundForShop("Parity edge");
   await prisma.parityEdge.delete({ where: { id: edge.id } });
-  await recordAudit(prisma, { shopId, actor, action: "parity_edge.deleted", subjectType: "parity_edge", subjectId: edge.id, details: { watcherId: edge.watcherId, watchedId: edge.watchedId } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "parity_edge.deleted",
+    subjectType: "parity_edge",
+    subjectId: edge.id,
+    details: { watcherId: edge.watcherId, watchedId: edge.watchedId },
+  });
   await noteChange(shopId, { kind: "channels", channelIds: [edge.watcherId, edge.watchedId] }, { prisma });
 }
 
@@ -313,12 +385,29 @@ export class ReviewRefused extends RequestRefused {
  * to flush. Once pushed, the price is live and no longer "new", so the recompute does not hold it
  * again. Compare-and-set on HELD, so two clicks (or a recompute in between) act once.
  */
-export async function approveHeldPush(shopDomain: string, listingId: string, actor: string, prisma: PrismaClient = defaultPrisma, flush: (channelId: string) => Promise<void> = requestFlush): Promise<void> {
+export async function approveHeldPush(
+  shopDomain: string,
+  listingId: string,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+  flush: (channelId: string) => Promise<void> = requestFlush,
+): Promise<void> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const listing = await heldListing(prisma, shopId, listingId);
-  const { count } = await prisma.listing.updateMany({ where: { id: listing.id, shopId, syncState: "HELD", desiredVersion: listing.desiredVersion }, data: { syncState: "PENDING", syncMessage: null } });
+  const { count } = await prisma.listing.updateMany({
+    where: { id: listing.id, shopId, syncState: "HELD", desiredVersion: listing.desiredVersion },
+    data: { syncState: "PENDING", syncMessage: null },
+  });
   if (count === 0) throw new ReviewRefused();
-  await reviewDecided(prisma, shopId, listing, actor, "listing.hold_approved", { priceCents: listing.desiredPriceCents, livePriceCents: listing.pushedPriceCents }, flush);
+  await reviewDecided(
+    prisma,
+    shopId,
+    listing,
+    actor,
+    "listing.hold_approved",
+    { priceCents: listing.desiredPriceCents, livePriceCents: listing.pushedPriceCents },
+    flush,
+  );
 }
 
 /**
@@ -327,10 +416,17 @@ export async function approveHeldPush(shopDomain: string, listingId: string, act
  * next recompute while the rule or the matrix still asks for it: rejecting says "not this price",
  * and the rule is what to change.
  */
-export async function rejectHeldPush(shopDomain: string, listingId: string, actor: string, prisma: PrismaClient = defaultPrisma, flush: (channelId: string) => Promise<void> = requestFlush): Promise<void> {
+export async function rejectHeldPush(
+  shopDomain: string,
+  listingId: string,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+  flush: (channelId: string) => Promise<void> = requestFlush,
+): Promise<void> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const listing = await heldListing(prisma, shopId, listingId);
-  if (listing.pushedPriceCents === null) throw new ReviewRefused("Nothing is live on this channel yet, so there is no price to keep: change the price rule or the parity matrix instead");
+  if (listing.pushedPriceCents === null)
+    throw new ReviewRefused("Nothing is live on this channel yet, so there is no price to keep: change the price rule or the parity matrix instead");
   const { count } = await prisma.listing.updateMany({
     where: { id: listing.id, shopId, syncState: "HELD", desiredVersion: listing.desiredVersion },
     data: {
@@ -342,7 +438,15 @@ export async function rejectHeldPush(shopDomain: string, listingId: string, acto
     } satisfies Prisma.ListingUpdateManyMutationInput,
   });
   if (count === 0) throw new ReviewRefused();
-  await reviewDecided(prisma, shopId, listing, actor, "listing.hold_rejected", { rejectedPriceCents: listing.desiredPriceCents, keptPriceCents: listing.pushedPriceCents }, flush);
+  await reviewDecided(
+    prisma,
+    shopId,
+    listing,
+    actor,
+    "listing.hold_rejected",
+    { rejectedPriceCents: listing.desiredPriceCents, keptPriceCents: listing.pushedPriceCents },
+    flush,
+  );
 }
 
 /** After either decision on a held price: the audit, the alert that paged for it closed, the push asked for. */
@@ -355,7 +459,14 @@ async function reviewDecided(
   prices: Record<string, number | null>,
   flush: (channelId: string) => Promise<void>,
 ): Promise<void> {
-  await recordAudit(prisma, { shopId, actor, action, subjectType: "listing", subjectId: listing.id, details: { channelSku: listing.channelSku, ...prices, reason: listing.syncMessage } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action,
+    subjectType: "listing",
+    subjectId: listing.id,
+    details: { channelSku: listing.channelSku, ...prices, reason: listing.syncMessage },
+  });
   await resolveAlertByKey(prisma, shopId, parityHeldAlertKey(listing.id), actor);
   await flush(listing.channelId);
 }

@@ -32,7 +32,9 @@ describe("the Pricing and parity screen", () => {
   it("shows the price rules, the matrix, MAPs, and a violation live now in the engine's words", async () => {
     const { shop, channels, listing, variant } = await shopInSession();
     await prisma.listing.update({ where: { id: listing.id }, data: { pushedPriceCents: 5499 } });
-    await prisma.listing.create({ data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "KET-RED-EB", pushedPriceCents: 4000 } });
+    await prisma.listing.create({
+      data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "KET-RED-EB", pushedPriceCents: 4000 },
+    });
     const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
     expect(page.rules).toEqual([expect.objectContaining({ channelName: "Amazon US", target: "every listing", differentialPercent: 10, rounding: ".99" })]);
     expect(page.edges).toEqual([expect.objectContaining({ watcherName: "Amazon US", watchedName: "eBay US", tolerancePercent: 0 })]);
@@ -50,7 +52,17 @@ describe("the Pricing and parity screen", () => {
     const below = await post(shop.domain, { intent: "saveRule", channelId: channels.ebay.id, scope: "channel", differentialPercent: "-100" });
     expect(below.data.errors.differentialPercent).toBe("Price differential must be above -100%");
 
-    const good = await post(shop.domain, { intent: "saveRule", channelId: channels.amazon.id, scope: "variant", scopeRef: "KET-RED", differentialPercent: "5", differentialAmount: "1.50", rounding: "cents95", feePercent: "15", fixedFee: "0.30" });
+    const good = await post(shop.domain, {
+      intent: "saveRule",
+      channelId: channels.amazon.id,
+      scope: "variant",
+      scopeRef: "KET-RED",
+      differentialPercent: "5",
+      differentialAmount: "1.50",
+      rounding: "cents95",
+      feePercent: "15",
+      fixedFee: "0.30",
+    });
     expect(good.data.ok).toBe(true);
     const rule = await prisma.priceRule.findFirstOrThrow({ where: { shopId: shop.id, scope: "VARIANT" } });
     expect(rule).toMatchObject({ scopeValue: variant.id, differentialBps: 500, differentialCents: 150, rounding: "CENTS_95", feeBps: 1500, fixedFeeCents: 30 });
@@ -74,15 +86,30 @@ describe("the Pricing and parity screen", () => {
     const tooMuch = await post(shop.domain, { intent: "saveEdge", watcherId: channels.ebay.id, watchedId: channels.amazon.id, tolerancePercent: "150" });
     expect(tooMuch.data.errors.tolerancePercent).toBe("Tolerance percent cannot be above 100%");
 
-    expect((await post(shop.domain, { intent: "saveEdge", watcherId: channels.ebay.id, watchedId: channels.amazon.id, tolerancePercent: "2", includeShipping: "on" })).data.ok).toBe(true);
+    expect(
+      (
+        await post(shop.domain, {
+          intent: "saveEdge",
+          watcherId: channels.ebay.id,
+          watchedId: channels.amazon.id,
+          tolerancePercent: "2",
+          includeShipping: "on",
+        })
+      ).data.ok,
+    ).toBe(true);
     const edge = await prisma.parityEdge.findUniqueOrThrow({ where: { watcherId_watchedId: { watcherId: channels.ebay.id, watchedId: channels.amazon.id } } });
     expect(edge).toMatchObject({ toleranceBps: 200, includeShipping: true, includeCoupons: false, allowViolations: false });
   });
 
   it("approves a held push: pending again, its channel asked to flush, and the decision audited", async () => {
     const { shop, channels, listing } = await shopInSession();
-    await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "HELD", desiredPriceCents: 5499, pushedPriceCents: 4999, syncMessage: "Price held for review (parity): eBay US shows less" } });
-    const alert = await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: parityHeldAlertKey(listing.id), title: "held", listingId: listing.id } });
+    await prisma.listing.update({
+      where: { id: listing.id },
+      data: { syncState: "HELD", desiredPriceCents: 5499, pushedPriceCents: 4999, syncMessage: "Price held for review (parity): eBay US shows less" },
+    });
+    const alert = await prisma.alert.create({
+      data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: parityHeldAlertKey(listing.id), title: "held", listingId: listing.id },
+    });
     const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
     expect(page.held).toEqual([expect.objectContaining({ id: listing.id, desiredPriceCents: 5499, pushedPriceCents: 4999 })]);
 
@@ -90,7 +117,9 @@ describe("the Pricing and parity screen", () => {
     const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
     expect([after.syncState, after.syncMessage, after.desiredPriceCents]).toEqual(["PENDING", null, 5499]);
     expect(await flushQueuedFor(channels.amazon.id)).toBe(true);
-    expect(await prisma.auditEvent.findFirst({ where: { shopId: shop.id, action: "listing.hold_approved", subjectId: listing.id } })).toMatchObject({ details: expect.objectContaining({ priceCents: 5499, livePriceCents: 4999 }) });
+    expect(await prisma.auditEvent.findFirst({ where: { shopId: shop.id, action: "listing.hold_approved", subjectId: listing.id } })).toMatchObject({
+      details: expect.objectContaining({ priceCents: 5499, livePriceCents: 4999 }),
+    });
     // The alert that paged for it is resolved by the decision
     expect((await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).state).toBe("RESOLVED");
     // A second click finds nothing held

@@ -1,11 +1,37 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, EmptyState, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  DataTable,
+  EmptyState,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useState } from "react";
 import { formObject } from "~/lib/forms";
 import { NotFoundForShop } from "~/lib/errors";
-import { approveHeldPush, deleteParityEdge, deletePriceRule, pricingPage, rejectHeldPush, ReviewRefused, saveParityEdge, savePriceRule, setVariantMap } from "./pricing.server";
+import {
+  approveHeldPush,
+  deleteParityEdge,
+  deletePriceRule,
+  pricingPage,
+  rejectHeldPush,
+  ReviewRefused,
+  saveParityEdge,
+  savePriceRule,
+  setVariantMap,
+} from "./pricing.server";
 import { SCOPE_REFERENCE } from "~/routes/app.buffers/rules.server";
 import { requireShop } from "~/lib/require-shop.server";
 
@@ -59,7 +85,13 @@ const money = (cents: number | null) => (cents === null ? "–" : (cents / 100).
 
 function useFields(initial: Record<string, string>, errors: Record<string, string>) {
   const [values, setValues] = useState(initial);
-  const field = (name: string) => ({ name, value: values[name] ?? "", onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })), autoComplete: "off", error: errors[name] });
+  const field = (name: string) => ({
+    name,
+    value: values[name] ?? "",
+    onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
+    autoComplete: "off",
+    error: errors[name],
+  });
   return { values, field };
 }
 
@@ -67,7 +99,13 @@ function useChecks(initial: Record<string, boolean>) {
   const [values, setValues] = useState(initial);
   // value "on" as a plain checkbox posts it: without one, React gives the hydrated input value "",
   // which the action reads as unchecked.
-  const check = (name: string, label: string) => ({ name, label, value: "on", checked: values[name], onChange: (v: boolean) => setValues((prev) => ({ ...prev, [name]: v })) });
+  const check = (name: string, label: string) => ({
+    name,
+    label,
+    value: "on",
+    checked: values[name],
+    onChange: (v: boolean) => setValues((prev) => ({ ...prev, [name]: v })),
+  });
   return check;
 }
 
@@ -83,9 +121,28 @@ function DeleteButton({ intent, name, value }: { intent: string; name: string; v
   );
 }
 
-function PriceRuleForm({ channels, scopeReference, errors }: { channels: PageData["channels"]; scopeReference: PageData["scopeReference"]; errors: Record<string, string> }) {
+function PriceRuleForm({
+  channels,
+  scopeReference,
+  errors,
+}: {
+  channels: PageData["channels"];
+  scopeReference: PageData["scopeReference"];
+  errors: Record<string, string>;
+}) {
   const { values, field } = useFields(
-    { channelId: channels[0]?.id ?? "", scope: "channel", scopeRef: "", differentialPercent: "0", differentialAmount: "0", rounding: "none", feePercent: "0", fixedFee: "0", shipping: "0", minMarginPercent: "0" },
+    {
+      channelId: channels[0]?.id ?? "",
+      scope: "channel",
+      scopeRef: "",
+      differentialPercent: "0",
+      differentialAmount: "0",
+      rounding: "none",
+      feePercent: "0",
+      fixedFee: "0",
+      shipping: "0",
+      minMarginPercent: "0",
+    },
     errors,
   );
   const check = useChecks({ mapIsAnchor: false });
@@ -168,7 +225,10 @@ function MapForm({ errors }: { errors: Record<string, string> }) {
 
 function EdgeForm({ channels, errors }: { channels: PageData["channels"]; errors: Record<string, string> }) {
   const options = channels.map((c) => ({ label: c.name, value: c.id }));
-  const { field } = useFields({ watcherId: channels[0]?.id ?? "", watchedId: channels[1]?.id ?? channels[0]?.id ?? "", tolerancePercent: "0", toleranceAmount: "0" }, errors);
+  const { field } = useFields(
+    { watcherId: channels[0]?.id ?? "", watchedId: channels[1]?.id ?? channels[0]?.id ?? "", tolerancePercent: "0", toleranceAmount: "0" },
+    errors,
+  );
   const check = useChecks({ includeShipping: true, includeCoupons: true, allowViolations: false });
   return (
     <Form method="post">
@@ -256,7 +316,17 @@ export default function Pricing() {
                   <DataTable
                     columnContentTypes={["text", "text", "text"]}
                     headings={["SKU", "Violation", ""]}
-                    rows={violations.map((v) => [v.sku ?? v.variantId, v.text, v.allowed ? <Badge key={v.variantId}>allowed</Badge> : <Badge tone="critical" key={v.variantId}>violation</Badge>])}
+                    rows={violations.map((v) => [
+                      v.sku ?? v.variantId,
+                      v.text,
+                      v.allowed ? (
+                        <Badge key={v.variantId}>allowed</Badge>
+                      ) : (
+                        <Badge tone="critical" key={v.variantId}>
+                          violation
+                        </Badge>
+                      ),
+                    ])}
                   />
                 )}
               </BlockStack>

@@ -18,7 +18,13 @@ import { recordAudit } from "~/lib/audit.server";
 
 const DAY_MS = 86_400_000;
 
-const DISCOUNT_KINDS = { percent: "PERCENT", amount: "AMOUNT", fixedPrice: "FIXED_PRICE", couponPercent: "COUPON_PERCENT", couponAmount: "COUPON_AMOUNT" } as const satisfies Record<string, DbDiscountKind>;
+const DISCOUNT_KINDS = {
+  percent: "PERCENT",
+  amount: "AMOUNT",
+  fixedPrice: "FIXED_PRICE",
+  couponPercent: "COUPON_PERCENT",
+  couponAmount: "COUPON_AMOUNT",
+} as const satisfies Record<string, DbDiscountKind>;
 type EngineDiscountKind = keyof typeof DISCOUNT_KINDS;
 const FROM_DB = Object.fromEntries(Object.entries(DISCOUNT_KINDS).map(([k, v]) => [v, k])) as Record<DbDiscountKind, EngineDiscountKind>;
 const isPercentKind = (kind: string) => kind === "percent" || kind === "couponPercent";
@@ -42,7 +48,11 @@ export interface StoredChecklist extends PromotionChecklist {
 export async function promotionsPage(shopDomain: string, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
   const [channels, promotions] = await Promise.all([
-    prisma.channel.findMany({ where: { shopId, status: { not: "DISCONNECTED" } }, orderBy: [{ priority: "asc" }, { name: "asc" }], select: { id: true, name: true } }),
+    prisma.channel.findMany({
+      where: { shopId, status: { not: "DISCONNECTED" } },
+      orderBy: [{ priority: "asc" }, { name: "asc" }],
+      select: { id: true, name: true },
+    }),
     prisma.promotion.findMany({
       where: { shopId },
       orderBy: [{ startsAt: "desc" }, { id: "asc" }],
@@ -61,11 +71,17 @@ export async function promotionsPage(shopDomain: string, prisma: PrismaClient = 
         status: p.status,
         startsAt: p.startsAt.toISOString(),
         endsAt: p.endsAt.toISOString(),
-        discount: isPercentKind(kind) ? `${p.discountValue / 100}%${kind === "couponPercent" ? " coupon" : " off"}` : kind === "fixedPrice" ? `price ${(p.discountValue / 100).toFixed(2)}` : `${(p.discountValue / 100).toFixed(2)}${kind === "couponAmount" ? " coupon" : " off"}`,
+        discount: isPercentKind(kind)
+          ? `${p.discountValue / 100}%${kind === "couponPercent" ? " coupon" : " off"}`
+          : kind === "fixedPrice"
+            ? `price ${(p.discountValue / 100).toFixed(2)}`
+            : `${(p.discountValue / 100).toFixed(2)}${kind === "couponAmount" ? " coupon" : " off"}`,
         reserveUnits: p.reserveUnits,
         channels: p.channels.map((c) => c.channel.name),
         variants: p.variants.map((v) => v.variant.sku ?? v.variant.title),
-        checklist: checklist ? { verdict: checklist.verdict, items: checklist.items, computedAt: checklist.computedAt, override: checklist.override ?? null } : null,
+        checklist: checklist
+          ? { verdict: checklist.verdict, items: checklist.items, computedAt: checklist.computedAt, override: checklist.override ?? null }
+          : null,
         results: p.results as Record<string, unknown> | null,
       };
     }),
@@ -79,7 +95,12 @@ function dateOf(value: unknown): Date | undefined {
   return new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
 }
 
-export async function createPromotion(shopDomain: string, form: Record<string, unknown>, actor: string, prisma: PrismaClient = defaultPrisma): Promise<{ ok: true; promotionId: string } | { ok: false; errors: FieldErrors }> {
+export async function createPromotion(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<{ ok: true; promotionId: string } | { ok: false; errors: FieldErrors }> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const channelIds = [form.channelIds ?? []].flat().map(String).filter(Boolean);
   const owned = await prisma.channel.count({ where: { shopId, id: { in: channelIds } } });
@@ -101,14 +122,21 @@ export async function createPromotion(shopDomain: string, form: Record<string, u
   });
   const errors: FieldErrors = checked.ok ? {} : errorsByField(checked.errors, { upliftBps: "uplift" });
 
-  const skus = [...new Set(String(form.skus ?? "").split(/[\s,]+/).filter(Boolean))];
+  const skus = [
+    ...new Set(
+      String(form.skus ?? "")
+        .split(/[\s,]+/)
+        .filter(Boolean),
+    ),
+  ];
   const variants = skus.length ? await prisma.variant.findMany({ where: { shopId, sku: { in: skus } }, select: { id: true, sku: true } }) : [];
   const missing = skus.filter((sku) => !variants.some((v) => v.sku === sku));
   if (skus.length === 0) errors.skus = "Name at least one variant SKU";
   else if (missing.length) errors.skus = `No variant with SKU ${missing.map((s) => `"${s}"`).join(", ")} in this shop`;
 
   const pauseBelow = formNumber(form.pauseWhenReserveBelow);
-  if (pauseBelow !== undefined && !(Number.isInteger(pauseBelow) && pauseBelow >= 0)) errors.pauseWhenReserveBelow = "Pause threshold must be a whole number of units, 0 or more";
+  if (pauseBelow !== undefined && !(Number.isInteger(pauseBelow) && pauseBelow >= 0))
+    errors.pauseWhenReserveBelow = "Pause threshold must be a whole number of units, 0 or more";
   if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
 
   const settings = checked.value;
@@ -128,7 +156,14 @@ export async function createPromotion(shopDomain: string, form: Record<string, u
       variants: { create: variants.map((v) => ({ shopId, variantId: v.id })) },
     },
   });
-  await recordAudit(prisma, { shopId, actor, action: "promotion.created", subjectType: "promotion", subjectId: promotion.id, details: { name: settings.name, channelIds, skus } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "promotion.created",
+    subjectType: "promotion",
+    subjectId: promotion.id,
+    details: { name: settings.name, channelIds, skus },
+  });
   return { ok: true, promotionId: promotion.id };
 }
 
@@ -151,7 +186,10 @@ export async function checklistFor(prisma: PrismaClient, shopId: string, promoti
     prisma.channel.findMany({ where: { shopId }, select: { id: true, kind: true, name: true, priority: true, settings: true } }),
     prisma.parityEdge.findMany({ where: { shopId } }),
     prisma.variant.findMany({ where: { shopId, id: { in: variantIds } }, select: { id: true, sku: true, title: true, mapCents: true } }),
-    prisma.listing.findMany({ where: { shopId, variantId: { in: variantIds } }, select: { variantId: true, channelId: true, desiredQuantity: true, desiredPriceCents: true, pushedPriceCents: true } }),
+    prisma.listing.findMany({
+      where: { shopId, variantId: { in: variantIds } },
+      select: { variantId: true, channelId: true, desiredQuantity: true, desiredPriceCents: true, pushedPriceCents: true },
+    }),
   ]);
   const windowDays = velocityWindowDays(shop.settings);
   const sales = await prisma.sale.findMany({
@@ -184,7 +222,10 @@ export async function checklistFor(prisma: PrismaClient, shopId: string, promoti
           channelId: l.channelId,
           velocityPerDay: history.length ? salesVelocity(history, { now, windowDays }).perDay : 0,
           availableToSell: l.desiredQuantity ?? 0,
-          visiblePrice: price === null ? null : { channelId: l.channelId, channelName: nameOf.get(l.channelId) ?? l.channelId, priceCents: price, shippingCents: 0, couponCents: 0 },
+          visiblePrice:
+            price === null
+              ? null
+              : { channelId: l.channelId, channelName: nameOf.get(l.channelId) ?? l.channelId, priceCents: price, shippingCents: 0, couponCents: 0 },
         };
       }),
   }));
@@ -212,7 +253,12 @@ function stored(checklist: PromotionChecklist, now: Date, override?: StoredCheck
 }
 
 /** Computes and stores the checklist so the merchant sees the verdicts before launching. */
-export async function runChecklist(shopDomain: string, promotionId: string, prisma: PrismaClient = defaultPrisma, now = new Date()): Promise<PromotionChecklist> {
+export async function runChecklist(
+  shopDomain: string,
+  promotionId: string,
+  prisma: PrismaClient = defaultPrisma,
+  now = new Date(),
+): Promise<PromotionChecklist> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const checklist = await checklistFor(prisma, shopId, promotionId, now);
   await prisma.promotion.update({ where: { id: promotionId }, data: { checklist: stored(checklist, now) } });
@@ -225,7 +271,13 @@ export async function runChecklist(shopDomain: string, promotionId: string, pris
  * promotion and in the audit. A launched promotion is READY until its window opens, then RUNNING;
  * either way its reserve holds from now on, so its variants are recomputed.
  */
-export async function launchPromotion(shopDomain: string, form: Record<string, unknown>, actor: string, prisma: PrismaClient = defaultPrisma, now = new Date()): Promise<{ status: "READY" | "RUNNING"; reason: string }> {
+export async function launchPromotion(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+  now = new Date(),
+): Promise<{ status: "READY" | "RUNNING"; reason: string }> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const promotion = await promotionOfShop(prisma, shopId, String(form.promotionId ?? ""));
   if (promotion.status !== "DRAFT") throw new LaunchRefused(`Only a draft can be launched; this promotion is ${promotion.status.toLowerCase()}`);
@@ -266,7 +318,13 @@ export async function launchPromotion(shopDomain: string, form: Record<string, u
  * Ends a launched promotion (or cancels a draft): its reserve is released and prices go back to
  * the rules, by recomputing its variants. What it sold on its channels is kept as its result.
  */
-export async function endPromotion(shopDomain: string, promotionId: string, actor: string, prisma: PrismaClient = defaultPrisma, now = new Date()): Promise<void> {
+export async function endPromotion(
+  shopDomain: string,
+  promotionId: string,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+  now = new Date(),
+): Promise<void> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const promotion = await promotionOfShop(prisma, shopId, promotionId);
   if (promotion.status === "ENDED" || promotion.status === "CANCELLED") throw new LaunchRefused(`This promotion is already ${promotion.status.toLowerCase()}`);
@@ -274,13 +332,25 @@ export async function endPromotion(shopDomain: string, promotionId: string, acto
   const variantIds = promotion.variants.map((v) => v.variantId);
   const channelIds = promotion.channels.map((c) => c.channelId);
   const sold = await prisma.sale.aggregate({
-    where: { shopId, variantId: { in: variantIds }, channelId: { in: channelIds }, soldAt: { gte: promotion.startsAt, lt: now < promotion.endsAt ? now : promotion.endsAt } },
+    where: {
+      shopId,
+      variantId: { in: variantIds },
+      channelId: { in: channelIds },
+      soldAt: { gte: promotion.startsAt, lt: now < promotion.endsAt ? now : promotion.endsAt },
+    },
     _sum: { quantity: true },
   });
   const checklist = promotion.checklist as unknown as StoredChecklist | null;
   const projected = checklist?.projectedDemand?.reduce((sum, d) => sum + d.units, 0) ?? null;
   const results = { endedAt: now.toISOString(), endedBy: actor, unitsSold: sold._sum.quantity ?? 0, projectedUnits: projected };
   await prisma.promotion.update({ where: { id: promotion.id }, data: { status, results } });
-  await recordAudit(prisma, { shopId, actor, action: status === "ENDED" ? "promotion.ended" : "promotion.cancelled", subjectType: "promotion", subjectId: promotion.id, details: { name: promotion.name, ...results } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: status === "ENDED" ? "promotion.ended" : "promotion.cancelled",
+    subjectType: "promotion",
+    subjectId: promotion.id,
+    details: { name: promotion.name, ...results },
+  });
   if (status === "ENDED") await noteChange(shopId, { kind: "catalog", variantIds }, { prisma });
 }

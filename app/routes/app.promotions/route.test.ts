@@ -27,22 +27,73 @@ async function post(domain: string, form: Record<string, string | string[]>): Pr
 /** eBay (in the promotion) and Amazon (watching eBay's price) both show 49.99: 20% off on eBay breaks parity. */
 async function parityAtRisk(seeded: Awaited<ReturnType<typeof shopInSession>>) {
   await prisma.listing.update({ where: { id: seeded.listing.id }, data: { pushedPriceCents: 4999 } });
-  await prisma.listing.create({ data: { shopId: seeded.shop.id, channelId: seeded.channels.ebay.id, variantId: seeded.variant.id, channelSku: "KET-RED-EB", desiredQuantity: 20, pushedPriceCents: 4999 } });
+  await prisma.listing.create({
+    data: {
+      shopId: seeded.shop.id,
+      channelId: seeded.channels.ebay.id,
+      variantId: seeded.variant.id,
+      channelSku: "KET-RED-EB",
+      desiredQuantity: 20,
+      pushedPriceCents: 4999,
+    },
+  });
 }
 
 describe("the Promotions screen", () => {
   it("creates a draft with its channels and variants, and says on each field what is wrong", async () => {
     const { shop, channels, variant } = await shopInSession();
-    const bad = await post(shop.domain, { intent: "create", name: "Spring", startsAt: "2030-03-02T00:00", endsAt: "2030-03-01T00:00", channelIds: [channels.ebay.id], discountKind: "percent", discountValue: "150", skus: "" });
+    const bad = await post(shop.domain, {
+      intent: "create",
+      name: "Spring",
+      startsAt: "2030-03-02T00:00",
+      endsAt: "2030-03-01T00:00",
+      channelIds: [channels.ebay.id],
+      discountKind: "percent",
+      discountValue: "150",
+      skus: "",
+    });
     expect(bad.init?.status).toBe(400);
-    expect(bad.data.errors).toMatchObject({ endsAt: "End must be after the start", discountValue: "Discount cannot be above 100%", skus: "Name at least one variant SKU" });
-    const noChannel = await post(shop.domain, { intent: "create", name: "Spring", startsAt: "2030-03-01T00:00", endsAt: "2030-03-02T00:00", discountKind: "percent", discountValue: "10", skus: "KET-RED, NOPE" });
+    expect(bad.data.errors).toMatchObject({
+      endsAt: "End must be after the start",
+      discountValue: "Discount cannot be above 100%",
+      skus: "Name at least one variant SKU",
+    });
+    const noChannel = await post(shop.domain, {
+      intent: "create",
+      name: "Spring",
+      startsAt: "2030-03-01T00:00",
+      endsAt: "2030-03-02T00:00",
+      discountKind: "percent",
+      discountValue: "10",
+      skus: "KET-RED, NOPE",
+    });
     expect(noChannel.data.errors).toMatchObject({ channelIds: "Choose at least one channel", skus: 'No variant with SKU "NOPE" in this shop' });
 
-    const good = await post(shop.domain, { intent: "create", name: "Spring", startsAt: "2030-03-01T00:00", endsAt: "2030-03-03T00:00", channelIds: [channels.ebay.id], discountKind: "amount", discountValue: "5", uplift: "1.5", reserveUnits: "3", skus: "KET-RED", exclusiveReserve: "on", pauseWhenReserveBelow: "1" });
+    const good = await post(shop.domain, {
+      intent: "create",
+      name: "Spring",
+      startsAt: "2030-03-01T00:00",
+      endsAt: "2030-03-03T00:00",
+      channelIds: [channels.ebay.id],
+      discountKind: "amount",
+      discountValue: "5",
+      uplift: "1.5",
+      reserveUnits: "3",
+      skus: "KET-RED",
+      exclusiveReserve: "on",
+      pauseWhenReserveBelow: "1",
+    });
     expect(good.data.ok).toBe(true);
     const stored = await prisma.promotion.findUniqueOrThrow({ where: { id: good.data.promotionId }, include: { channels: true, variants: true } });
-    expect(stored).toMatchObject({ status: "DRAFT", discountKind: "AMOUNT", discountValue: 500, upliftBps: 15000, reserveUnits: 3, exclusiveReserve: true, autoPause: { reserveBelowUnits: 1, onParityViolation: false } });
+    expect(stored).toMatchObject({
+      status: "DRAFT",
+      discountKind: "AMOUNT",
+      discountValue: 500,
+      upliftBps: 15000,
+      reserveUnits: 3,
+      exclusiveReserve: true,
+      autoPause: { reserveBelowUnits: 1, onParityViolation: false },
+    });
     expect(stored.startsAt.toISOString()).toBe("2030-03-01T00:00:00.000Z");
     expect(stored.channels.map((c) => c.channelId)).toEqual([channels.ebay.id]);
     expect(stored.variants.map((v) => v.variantId)).toEqual([variant.id]);
@@ -56,7 +107,10 @@ describe("the Promotions screen", () => {
     const page = await loader(args(await adminRequest(seeded.shop.domain, "/app/promotions")));
     const shown = page.promotions.find((p) => p.id === seeded.promotion.id)!;
     expect(shown.checklist?.verdict).toBe("fail");
-    expect(shown.checklist?.items.find((i) => i.check === "parity")).toMatchObject({ status: "fail", text: "KET-RED: eBay US shows 39.99, 10.00 under Amazon US's 49.99 (tolerance 0.00)" });
+    expect(shown.checklist?.items.find((i) => i.check === "parity")).toMatchObject({
+      status: "fail",
+      text: "KET-RED: eBay US shows 39.99, 10.00 under Amazon US's 49.99 (tolerance 0.00)",
+    });
 
     const refused = await post(seeded.shop.domain, { intent: "launch", promotionId: seeded.promotion.id });
     expect(refused.init?.status).toBe(409);
@@ -69,7 +123,12 @@ describe("the Promotions screen", () => {
   it("launches on an override with a reason, kept on the promotion and in the audit, and recomputes its variant", async () => {
     const seeded = await shopInSession();
     await parityAtRisk(seeded);
-    const launched = await post(seeded.shop.domain, { intent: "launch", promotionId: seeded.promotion.id, override: "on", overrideReason: "Amazon listing is paused over the sale" });
+    const launched = await post(seeded.shop.domain, {
+      intent: "launch",
+      promotionId: seeded.promotion.id,
+      override: "on",
+      overrideReason: "Amazon listing is paused over the sale",
+    });
     expect(launched.data.ok).toBe(true);
     const after = await prisma.promotion.findUniqueOrThrow({ where: { id: seeded.promotion.id } });
     expect(after.status).toBe(after.startsAt.getTime() <= Date.now() ? "RUNNING" : "READY");
@@ -101,7 +160,16 @@ describe("the Promotions screen", () => {
     for (const intent of ["checklist", "launch", "end"]) {
       expect((await post(mine.shop.domain, { intent, promotionId: theirs.promotion.id })).init?.status, intent).toBe(404);
     }
-    const create = await post(mine.shop.domain, { intent: "create", name: "X", startsAt: "2030-03-01T00:00", endsAt: "2030-03-02T00:00", channelIds: [theirs.channels.ebay.id], discountKind: "percent", discountValue: "10", skus: "KET-RED" });
+    const create = await post(mine.shop.domain, {
+      intent: "create",
+      name: "X",
+      startsAt: "2030-03-01T00:00",
+      endsAt: "2030-03-02T00:00",
+      channelIds: [theirs.channels.ebay.id],
+      discountKind: "percent",
+      discountValue: "10",
+      skus: "KET-RED",
+    });
     expect(create.init?.status).toBe(404);
     expect((await prisma.promotion.findUniqueOrThrow({ where: { id: theirs.promotion.id } })).status).toBe("DRAFT");
     expect(await prisma.promotion.count({ where: { shopId: mine.shop.id } })).toBe(1);

@@ -1,7 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, EmptyState, FormLayout, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  EmptyState,
+  FormLayout,
+  InlineStack,
+  Layout,
+  List,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useState } from "react";
 import { formObject } from "~/lib/forms";
 import { NotFoundForShop } from "~/lib/errors";
@@ -30,7 +46,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       }
       case "checklist": {
         const checklist = await runChecklist(shop, promotionId);
-        return ok(checklist.verdict === "pass" ? "Checklist passed" : `Checklist failed: ${checklist.reasons.length} ${checklist.reasons.length === 1 ? "issue" : "issues"}`);
+        return ok(
+          checklist.verdict === "pass"
+            ? "Checklist passed"
+            : `Checklist failed: ${checklist.reasons.length} ${checklist.reasons.length === 1 ? "issue" : "issues"}`,
+        );
       }
       case "launch": {
         const launched = await launchPromotion(shop, form, actor);
@@ -56,11 +76,27 @@ const STATUS_TONE = { DRAFT: undefined, READY: "info", RUNNING: "success", PAUSE
 const CHECK_TONE = { pass: "success", warn: "warning", fail: "critical" } as const;
 
 function CreateForm({ channels, errors }: { channels: PageData["channels"]; errors: Record<string, string> }) {
-  const [values, setValues] = useState<Record<string, string>>({ name: "", startsAt: "", endsAt: "", skus: "", discountKind: "percent", discountValue: "", uplift: "2", reserveUnits: "0", pauseWhenReserveBelow: "" });
+  const [values, setValues] = useState<Record<string, string>>({
+    name: "",
+    startsAt: "",
+    endsAt: "",
+    skus: "",
+    discountKind: "percent",
+    discountValue: "",
+    uplift: "2",
+    reserveUnits: "0",
+    pauseWhenReserveBelow: "",
+  });
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [exclusive, setExclusive] = useState(true);
   const [pauseOnParity, setPauseOnParity] = useState(true);
-  const field = (name: string) => ({ name, value: values[name] ?? "", onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })), autoComplete: "off", error: errors[name] });
+  const field = (name: string) => ({
+    name,
+    value: values[name] ?? "",
+    onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
+    autoComplete: "off",
+    error: errors[name],
+  });
   const percent = values.discountKind === "percent" || values.discountKind === "couponPercent";
   return (
     <Card>
@@ -87,7 +123,11 @@ function CreateForm({ channels, errors }: { channels: PageData["channels"]; erro
                 onChange={(on) => setChosen((prev) => (on ? new Set([...prev, c.id]) : new Set([...prev].filter((id) => id !== c.id))))}
               />
             ))}
-            {errors.channelIds ? <Text as="p" tone="critical">{errors.channelIds}</Text> : null}
+            {errors.channelIds ? (
+              <Text as="p" tone="critical">
+                {errors.channelIds}
+              </Text>
+            ) : null}
           </BlockStack>
           <TextField label="Variant SKUs" multiline={2} helpText="Separated by commas or new lines" {...field("skus")} />
           <FormLayout.Group condensed>
@@ -133,7 +173,9 @@ function LaunchForm({ promotion, errors }: { promotion: PromotionRow; errors: Re
         {promotion.checklist?.verdict === "fail" ? (
           <>
             <Checkbox label="Launch despite the failing checklist" name="override" value="on" checked={override} onChange={setOverride} />
-            {override ? <TextField label="Why" name="overrideReason" value={reason} onChange={setReason} autoComplete="off" error={errors.overrideReason} /> : null}
+            {override ? (
+              <TextField label="Why" name="overrideReason" value={reason} onChange={setReason} autoComplete="off" error={errors.overrideReason} />
+            ) : null}
           </>
         ) : null}
         <InlineStack>
@@ -159,7 +201,8 @@ function PromotionCard({ promotion, result }: { promotion: PromotionRow; result:
           <Badge tone={STATUS_TONE[promotion.status]}>{promotion.status.toLowerCase()}</Badge>
         </InlineStack>
         <Text as="p" tone="subdued">
-          {promotion.startsAt.slice(0, 16).replace("T", " ")} → {promotion.endsAt.slice(0, 16).replace("T", " ")} UTC · {promotion.discount} · reserve {promotion.reserveUnits} · on {promotion.channels.join(", ") || "no channel"} · {promotion.variants.join(", ")}
+          {promotion.startsAt.slice(0, 16).replace("T", " ")} → {promotion.endsAt.slice(0, 16).replace("T", " ")} UTC · {promotion.discount} · reserve{" "}
+          {promotion.reserveUnits} · on {promotion.channels.join(", ") || "no channel"} · {promotion.variants.join(", ")}
         </Text>
         {mine?.message ? <Banner tone="success">{mine.message}</Banner> : null}
         {mine?.errors.form ? <Banner tone="critical">{mine.errors.form}</Banner> : null}
@@ -172,7 +215,9 @@ function PromotionCard({ promotion, result }: { promotion: PromotionRow; result:
               <Badge tone={promotion.checklist.verdict === "pass" ? "success" : "critical"}>{promotion.checklist.verdict}</Badge>
             </InlineStack>
             {promotion.checklist.items.length === 0 ? (
-              <Text as="p" tone="subdued">Nothing to check: no listing of these variants yet.</Text>
+              <Text as="p" tone="subdued">
+                Nothing to check: no listing of these variants yet.
+              </Text>
             ) : (
               <List>
                 {promotion.checklist.items.map((item, i) => (
@@ -191,7 +236,8 @@ function PromotionCard({ promotion, result }: { promotion: PromotionRow; result:
         ) : null}
         {promotion.results ? (
           <Text as="p">
-            Sold {String(promotion.results.unitsSold)} units{promotion.results.projectedUnits !== null ? ` against ${String(promotion.results.projectedUnits)} projected` : ""}.
+            Sold {String(promotion.results.unitsSold)} units
+            {promotion.results.projectedUnits !== null ? ` against ${String(promotion.results.projectedUnits)} projected` : ""}.
           </Text>
         ) : null}
         <InlineStack gap="200" blockAlign="start">

@@ -32,15 +32,36 @@ function looksLikeStatus(body: unknown): body is ProductStatus {
   return typeof b === "object" && b !== null && Array.isArray(b.variants) && typeof b.currencyCode === "string" && typeof b.link === "string";
 }
 
-const problem = (title: string, text: string, tone: BlockProblem["tone"] = "critical", path = "/app"): BlockView => ({ kind: "problem", problem: { title, text, tone, href: appHref(path) } });
+const problem = (title: string, text: string, tone: BlockProblem["tone"] = "critical", path = "/app"): BlockView => ({
+  kind: "problem",
+  problem: { title, text, tone, href: appHref(path) },
+});
 
 export function blockView(outcome: FetchOutcome, locale = "en-US"): BlockView {
   if ("failed" in outcome) return problem("Anchorline cannot be reached", "The channel status could not be loaded. Check your connection and reload the page.");
   const { status, body } = outcome;
-  if (status === 200) return looksLikeStatus(body) ? { kind: "content", content: blockContent(body, locale) } : problem("Channel status unreadable", "Anchorline's answer was not the status this block reads: the app may be mid-update. Reload the page in a moment.");
+  if (status === 200)
+    return looksLikeStatus(body)
+      ? { kind: "content", content: blockContent(body, locale) }
+      : problem(
+          "Channel status unreadable",
+          "Anchorline's answer was not the status this block reads: the app may be mid-update. Reload the page in a moment.",
+        );
   // The session token was refused: the app is no longer installed or its session has lapsed.
-  if (status === 401 || status === 403) return problem("Reopen Anchorline", "Anchorline could not confirm your session. Open the app once from Apps in Shopify admin, then reload this page.");
+  if (status === 401 || status === 403)
+    return problem("Reopen Anchorline", "Anchorline could not confirm your session. Open the app once from Apps in Shopify admin, then reload this page.");
   // The product exists in Shopify but not yet in Anchorline's mirror (import or webhook pending).
-  if (status === 404) return problem("Not in Anchorline yet", "This product has not been imported into Anchorline yet. It appears here once the next import or product update has run.", "warning", "/app/inventory");
-  return problem("Channel status unavailable", `Anchorline answered with an error (HTTP ${status}). Try again in a moment; if it persists, the app's Activity screen shows what went wrong.`, "critical", "/app/activity");
+  if (status === 404)
+    return problem(
+      "Not in Anchorline yet",
+      "This product has not been imported into Anchorline yet. It appears here once the next import or product update has run.",
+      "warning",
+      "/app/inventory",
+    );
+  return problem(
+    "Channel status unavailable",
+    `Anchorline answered with an error (HTTP ${status}). Try again in a moment; if it persists, the app's Activity screen shows what went wrong.`,
+    "critical",
+    "/app/activity",
+  );
 }

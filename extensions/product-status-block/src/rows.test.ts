@@ -32,7 +32,17 @@ describe("the product status block's rows", () => {
   it("shows a listing in sync as one quantity and one price, linking into the app", () => {
     const content = blockContent(product([listing()]));
     expect(content.rows).toEqual([
-      { key: "l1", variant: "Red · KET-RED", channel: "Amazon US", quantity: "8", price: "$54.99", status: "In sync", tone: "success", detail: null, href: "app:/app/inventory?q=KET-RED&explain=l1" },
+      {
+        key: "l1",
+        variant: "Red · KET-RED",
+        channel: "Amazon US",
+        quantity: "8",
+        price: "$54.99",
+        status: "In sync",
+        tone: "success",
+        detail: null,
+        href: "app:/app/inventory?q=KET-RED&explain=l1",
+      },
     ]);
     expect(content.summary).toBe("1 listing on 1 channel; none needs attention.");
     expect(content.empty).toBeNull();
@@ -40,7 +50,10 @@ describe("the product status block's rows", () => {
 
   it("shows what the channel still has while a push is pending, and a listing never pushed", () => {
     const [pending, unpushed] = blockContent(
-      product([listing({ syncState: "PENDING", desiredQuantity: 5, pushedQuantity: 8, desiredPriceCents: 4999 }), listing({ listingId: "l2", channelName: "eBay US", pushedQuantity: null, pushedPriceCents: null, syncState: "PENDING" })]),
+      product([
+        listing({ syncState: "PENDING", desiredQuantity: 5, pushedQuantity: 8, desiredPriceCents: 4999 }),
+        listing({ listingId: "l2", channelName: "eBay US", pushedQuantity: null, pushedPriceCents: null, syncState: "PENDING" }),
+      ]),
     ).rows;
     expect(pending).toMatchObject({ quantity: "5 (channel has 8)", price: "$49.99 (channel has $54.99)", status: "Pending", tone: "info" });
     expect(unpushed).toMatchObject({ quantity: "8 (not pushed yet)", price: "$54.99" });
@@ -49,11 +62,19 @@ describe("the product status block's rows", () => {
   it("warns of a push held for parity with the reason, and marks a failed push critical with the marketplace's error", () => {
     const content = blockContent(
       product([
-        listing({ syncState: "HELD", syncMessage: "Amazon price 40.00 is below eBay's 49.99", problems: [{ kind: "PARITY_VIOLATION", title: "Amazon undercuts eBay" }] }),
+        listing({
+          syncState: "HELD",
+          syncMessage: "Amazon price 40.00 is below eBay's 49.99",
+          problems: [{ kind: "PARITY_VIOLATION", title: "Amazon undercuts eBay" }],
+        }),
         listing({ listingId: "l2", channelName: "eBay US", syncState: "FAILED", syncMessage: "Invalid SKU" }),
       ]),
     );
-    expect(content.rows[0]).toMatchObject({ status: "Held: price parity", tone: "warning", detail: "Amazon price 40.00 is below eBay's 49.99 · Price parity: Amazon undercuts eBay" });
+    expect(content.rows[0]).toMatchObject({
+      status: "Held: price parity",
+      tone: "warning",
+      detail: "Amazon price 40.00 is below eBay's 49.99 · Price parity: Amazon undercuts eBay",
+    });
     expect(content.rows[1]).toMatchObject({ status: "Failed", tone: "critical", detail: "Invalid SKU" });
     expect(content.summary).toBe("2 listings on 2 channels; 2 need attention.");
   });

@@ -4,8 +4,7 @@ import { isoTime, type ResolverMap } from "./context";
 
 export const bulkResolvers: ResolverMap = {
   QueryRoot: {
-    currentBulkOperation: (_s, args: { type?: string }, ctx) =>
-      (args.type ?? "QUERY") === "QUERY" ? (ctx.shop.bulkOperations.at(-1) ?? null) : null,
+    currentBulkOperation: (_s, args: { type?: string }, ctx) => ((args.type ?? "QUERY") === "QUERY" ? (ctx.shop.bulkOperations.at(-1) ?? null) : null),
   },
   Mutation: {
     // groupObjects is `Boolean! = false` in 2026-10: graphql-js fills in the default.

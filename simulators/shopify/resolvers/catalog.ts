@@ -48,8 +48,7 @@ export function levelView(item: InventoryItemRec, location: LocationRec, include
   return level && (includeInactive || !level.inactive) ? { __typename: "InventoryLevel", item, location, level } : null;
 }
 
-export const levelGid = (v: { item: { id: string }; location: { id: string } }) =>
-  gid("InventoryLevel", v.location.id, `inventory_item_id=${v.item.id}`);
+export const levelGid = (v: { item: { id: string }; location: { id: string } }) => gid("InventoryLevel", v.location.id, `inventory_item_id=${v.item.id}`);
 
 function badId(value: string, info: GraphQLResolveInfo): never {
   throw new GraphQLError(`Invalid global id '${value}'`, {
@@ -183,8 +182,7 @@ export const catalogResolvers: ResolverMap = {
     variants: (p: ProductRec, args: ConnectionArgs, ctx, info) => connection(p.variants, args, ctx, info, { key: byId }),
     variantsCount: (p: ProductRec) => ({ count: p.variants.length, precision: "EXACT" }),
     totalVariants: (p: ProductRec) => p.variants.length,
-    totalInventory: (p: ProductRec) =>
-      p.variants.reduce((sum, v) => sum + v.inventoryItem.levels.reduce((s, l) => s + (l?.available ?? 0), 0), 0),
+    totalInventory: (p: ProductRec) => p.variants.reduce((sum, v) => sum + v.inventoryItem.levels.reduce((s, l) => s + (l?.available ?? 0), 0), 0),
     tracksInventory: () => true,
     hasOnlyDefaultVariant: (p: ProductRec) => p.variants.length === 1,
     hasOutOfStockVariants: (p: ProductRec) => p.variants.some((v) => v.inventoryItem.levels.every((l) => !l || l.available <= 0)),

@@ -40,8 +40,7 @@ const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, a
   return value ?? null;
 };
 
-const typeResolver: GraphQLTypeResolver<unknown, ResolverContext> = (value) =>
-  (value as { __typename?: string } | null)?.__typename;
+const typeResolver: GraphQLTypeResolver<unknown, ResolverContext> = (value) => (value as { __typename?: string } | null)?.__typename;
 
 export function executeAdmin(document: DocumentNode, ctx: ResolverContext, variables?: Record<string, unknown>, operationName?: string) {
   return execute({

@@ -47,13 +47,7 @@ interface Target {
   level: LevelRec;
 }
 
-function resolveTarget(
-  shop: ShopState,
-  itemGid: string,
-  locationGid: string,
-  path: string[],
-  errors: UserError[],
-): Omit<Target, "level"> | null {
+function resolveTarget(shop: ShopState, itemGid: string, locationGid: string, path: string[], errors: UserError[]): Omit<Target, "level"> | null {
   const itemId = idOf(itemGid, "InventoryItem");
   const item = itemId ? shop.byId.get(itemId) : undefined;
   if (item?.__typename !== "InventoryItem") {
@@ -123,7 +117,8 @@ function idempotent<P extends { userErrors: UserError[] }>(
       return failed("IDEMPOTENCY_KEY_PARAMETER_MISMATCH", "The same idempotency key cannot be used with different operation parameters.");
     }
     if (previous.inProgressUntil > Date.now()) return failed("IDEMPOTENCY_CONCURRENT_REQUEST", "This request is currently in progress, please try again.");
-    if (previous.failed) return failed("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", "A previous request with this idempotency key failed. Retry with a new idempotency key.");
+    if (previous.failed)
+      return failed("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", "A previous request with this idempotency key failed. Retry with a new idempotency key.");
     return previous.result as P;
   }
   const fault = ctx.shop.inventoryFaults.shift();
@@ -178,7 +173,8 @@ interface AdjustInput {
 
 function setQuantities(ctx: ResolverContext, input: SetInput) {
   const errors: UserError[] = [];
-  if (!SET_NAMES.has(input.name)) errors.push({ field: ["input", "name"], message: "The quantity name must be either 'available' or 'on_hand'.", code: "INVALID_NAME" });
+  if (!SET_NAMES.has(input.name))
+    errors.push({ field: ["input", "name"], message: "The quantity name must be either 'available' or 'on_hand'.", code: "INVALID_NAME" });
   checkReason(input.reason, errors);
   const targets: [Omit<Target, "level">, number][] = [];
   const seen = new Set<string>();
@@ -188,14 +184,24 @@ function setQuantities(ctx: ResolverContext, input: SetInput) {
     if (!t) return;
     const pair = `${t.item.id}:${t.location.id}`;
     if (seen.has(pair)) {
-      errors.push({ field: path, message: "The combination of inventoryItemId and locationId must be unique.", code: "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR" });
+      errors.push({
+        field: path,
+        message: "The combination of inventoryItemId and locationId must be unique.",
+        code: "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR",
+      });
     }
     seen.add(pair);
-    if (q.quantity > 1_000_000_000) errors.push({ field: [...path, "quantity"], message: "The total quantity can't be higher than 1,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
-    if (q.quantity < -1_000_000_000) errors.push({ field: [...path, "quantity"], message: "The total quantity can't be lower than -1,000,000,000.", code: "INVALID_QUANTITY_TOO_LOW" });
+    if (q.quantity > 1_000_000_000)
+      errors.push({ field: [...path, "quantity"], message: "The total quantity can't be higher than 1,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
+    if (q.quantity < -1_000_000_000)
+      errors.push({ field: [...path, "quantity"], message: "The total quantity can't be lower than -1,000,000,000.", code: "INVALID_QUANTITY_TOO_LOW" });
     const current = SET_NAMES.has(input.name) ? currentQuantity(t, input.name) : 0;
     if (q.changeFromQuantity != null && q.changeFromQuantity !== current) {
-      errors.push({ field: [...path, "changeFromQuantity"], message: "The changeFromQuantity value does not match persisted value.", code: "CHANGE_FROM_QUANTITY_STALE" });
+      errors.push({
+        field: [...path, "changeFromQuantity"],
+        message: "The changeFromQuantity value does not match persisted value.",
+        code: "CHANGE_FROM_QUANTITY_STALE",
+      });
     }
     targets.push([t, q.quantity - current]);
   });
@@ -214,7 +220,8 @@ function setQuantities(ctx: ResolverContext, input: SetInput) {
 
 function adjustQuantities(ctx: ResolverContext, input: AdjustInput) {
   const errors: UserError[] = [];
-  if (!ADJUST_NAMES.has(input.name)) errors.push({ field: ["input", "name"], message: "The specified quantity name is invalid.", code: "INVALID_QUANTITY_NAME" });
+  if (!ADJUST_NAMES.has(input.name))
+    errors.push({ field: ["input", "name"], message: "The specified quantity name is invalid.", code: "INVALID_QUANTITY_NAME" });
   checkReason(input.reason, errors);
   const targets: [Omit<Target, "level">, number, string | null][] = [];
   input.changes.forEach((c, i) => {
@@ -223,9 +230,17 @@ function adjustQuantities(ctx: ResolverContext, input: AdjustInput) {
     if (!t) return;
     const ledger = c.ledgerDocumentUri ?? null;
     if (input.name === "available" && ledger) {
-      errors.push({ field: [...path, "ledgerDocumentUri"], message: "A ledger document URI is not allowed when adjusting available.", code: "INVALID_AVAILABLE_DOCUMENT" });
+      errors.push({
+        field: [...path, "ledgerDocumentUri"],
+        message: "A ledger document URI is not allowed when adjusting available.",
+        code: "INVALID_AVAILABLE_DOCUMENT",
+      });
     } else if (input.name !== "available" && ADJUST_NAMES.has(input.name) && !ledger) {
-      errors.push({ field: [...path, "ledgerDocumentUri"], message: "A ledger document URI is required except when adjusting available.", code: "INVALID_QUANTITY_DOCUMENT" });
+      errors.push({
+        field: [...path, "ledgerDocumentUri"],
+        message: "A ledger document URI is required except when adjusting available.",
+        code: "INVALID_QUANTITY_DOCUMENT",
+      });
     }
     const current = ADJUST_NAMES.has(input.name) ? currentQuantity(t, input.name) : 0;
     if (c.changeFromQuantity != null && c.changeFromQuantity !== current) {
@@ -235,8 +250,10 @@ function adjustQuantities(ctx: ResolverContext, input: AdjustInput) {
         code: "CHANGE_FROM_QUANTITY_STALE",
       });
     }
-    if (current + c.delta > 2_000_000_000) errors.push({ field: [...path, "delta"], message: "The quantity can't be higher than 2,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
-    if (current + c.delta < -2_000_000_000) errors.push({ field: [...path, "delta"], message: "The quantity can't be lower than -2,000,000,000.", code: "INVALID_QUANTITY_TOO_LOW" });
+    if (current + c.delta > 2_000_000_000)
+      errors.push({ field: [...path, "delta"], message: "The quantity can't be higher than 2,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
+    if (current + c.delta < -2_000_000_000)
+      errors.push({ field: [...path, "delta"], message: "The quantity can't be lower than -2,000,000,000.", code: "INVALID_QUANTITY_TOO_LOW" });
     targets.push([t, c.delta, ledger]);
   });
   if (errors.length) return { inventoryAdjustmentGroup: null, userErrors: errors };
