@@ -124,6 +124,11 @@ try {
     connection.disconnect();
   });
 
+  // Workers run while the world is set up, as they would in a store being connected: the links'
+  // recomputes and first pushes go out as the listings are linked. Started after the world, they met
+  // all 2,400 first pushes at once, and Walmart's went as single calls that spent its burst just
+  // before the scenario: its p50 went from 0.6 s to 4–5 s (demo/README.md).
+  const workers = createWorkers(connection);
   const world = await startWorld({
     prisma,
     catalog: {
@@ -140,9 +145,8 @@ try {
     `Shopify simulator: ${world.shopify.url} (shop ${world.domain}, ${world.variants.length} variants); marketplaces: Amazon ${world.amazon.url}, eBay ${world.ebay.url}, Walmart ${world.walmart.url}, TikTok ${world.tiktok.url}`,
   );
 
-  // Started after the simulators so they stop before them: a job being finished still reaches its
-  // marketplace. Jobs queued meanwhile (the links' recomputes) wait for them.
-  const workers = createWorkers(connection);
+  // Registered after the simulators so they stop before them: a job being finished still reaches
+  // its marketplace.
   log(`workers: ${workers.map((w) => w.name).join(", ")} (in this process)`);
   // A job may be waiting out a marketplace's Retry-After (minutes for Amazon's order search): the
   // workers get 8 s to finish, then the demo goes on without them (BullMQ's close(true) does not
