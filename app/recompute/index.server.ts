@@ -8,8 +8,6 @@ import defaultPrisma from "~/db.server";
 import type { Queues } from "~/queues.server";
 import { markChannels, markStock, requestRecompute } from "./stale.server";
 
-export { isDeadlock, retryingDeadlocks } from "./stale.server";
-
 /** What changed, in the terms of what it can move. */
 export type Change =
   /** Stock of variants at locations (a null location: wherever the variant is counted). */
