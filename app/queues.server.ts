@@ -125,6 +125,11 @@ export function orderImportSchedulerId(channelId: string): string {
   return `order-import:${channelId}`;
 }
 
+/** Stops polling a channel account (paused, disconnected, shop uninstalled). */
+export async function stopOrderImport(channelId: string, from: Queues = queues()): Promise<void> {
+  await from["order-import"].removeJobScheduler(orderImportSchedulerId(channelId));
+}
+
 /** Per-shop scheduled jobs carry the shop's domain in their scheduler id, so uninstall can find them. */
 export function reconcileSchedulerId(shopDomain: string): string {
   return `reconcile:${shopDomain}`;

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { sealCredentials } from "~/lib/secrets.server";
-import { createQueues, createRedisConnection, orderImportSchedulerId } from "~/queues.server";
+import { createQueues, createRedisConnection, orderImportSchedulerId, stopOrderImport } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { accepts, RecordingMarketplace } from "../../test/recording-marketplace";
 import { requestFlush } from "~/queues.server";
-import { runChannelSync, scheduleOrderImport, stopOrderImport } from "./jobs.server";
+import { runChannelSync, scheduleOrderImport } from "./jobs.server";
 
 // The flush job's own follow-ups: while a flush job runs, BullMQ still holds its deduplication id,
 // so a request for the next flush made then must not be swallowed by the job that is ending.

@@ -48,11 +48,6 @@ export async function scheduleOrderImport(channel: ConnectableChannel, queues: Q
   await queues["order-import"].upsertJobScheduler(orderImportSchedulerId(channel.id), { every }, { name: "import", data: { channelId: channel.id } });
 }
 
-/** Stops polling a channel account (paused, disconnected, shop uninstalled). */
-export async function stopOrderImport(channelId: string, queues: Queues = defaultQueues()): Promise<void> {
-  await queues["order-import"].removeJobScheduler(orderImportSchedulerId(channelId));
-}
-
 /** The order-import worker's job: a poll. A channel that is not connected is skipped, not failed. */
 export async function runOrderImport(channelId: string, deps: OrderImportDeps = {}): Promise<OrderImportResult | null> {
   return (await isConnected(channelId, deps)) ? importChannelOrders(channelId, deps) : null;

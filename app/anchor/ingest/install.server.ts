@@ -1,8 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
-import { stopOrderImport } from "~/sync/jobs.server";
-import { queues as defaultQueues, RECONCILE_EVERY_MS, reconcileSchedulerId, type Queues } from "~/queues.server";
+import { queues as defaultQueues, RECONCILE_EVERY_MS, reconcileSchedulerId, stopOrderImport, type Queues } from "~/queues.server";
 
 interface Deps {
   prisma?: PrismaClient;
