@@ -10,6 +10,7 @@
 // main): fresh batches as the service will run it, and cold prebuilt listings as the worst case.
 
 import { cpus, loadavg } from "node:os";
+import { defaultRiskMultiplierOf } from "~/channels/registry";
 import { explanationText } from "~/engine/explain";
 import { desiredListing, type DesiredListing, type DesiredListingInput } from "~/engine/listing";
 import type { PriceRounding, PriceRule } from "~/engine/price";
@@ -48,6 +49,7 @@ const channels: Channel[] = CHANNEL_KINDS.map((kind, index) => ({
   name: kind === "tiktok" ? "TikTok Shop" : kind[0].toUpperCase() + kind.slice(1),
   priority: index + 1,
   riskMultiplier: null,
+  defaultRiskMultiplier: defaultRiskMultiplierOf(kind),
   lowStockThreshold: [0, 5, 10, 20, 0][index],
   untrackedQuantity: 25,
 }));

@@ -43,6 +43,11 @@ export interface ChannelModule {
   readonly contentRules: ChannelContentRules;
   /** Whether its connector reads pushed order notifications (Connector.ordersInNotification). */
   readonly readsOrderNotifications: boolean;
+  /**
+   * What its computed (velocity) buffers are multiplied by when the merchant set no multiplier
+   * for the channel or the rule: the costlier an oversell there, the larger. Cites its source.
+   */
+  readonly defaultRiskMultiplier: number;
   readonly createConnector: ConnectorFactory;
   /** Closes what the module shares across connectors (eBay's revision counter), at shutdown. */
   close?(): Promise<void>;

@@ -1,7 +1,17 @@
 import { ChannelKind as StoredChannelKind } from "@prisma/client";
 import { describe, expect, it } from "vitest";
+import { RISK_MULTIPLIERS } from "~/engine/test-fixtures";
 import { CHANNEL_KINDS } from "~/engine/types";
-import { CHANNEL_MODULES, contentRulesOf, engineKindOf, marketplaceKindOf, moduleOfKind, STORED_MARKETPLACE_KINDS, storedKindOf } from "./registry";
+import {
+  CHANNEL_MODULES,
+  contentRulesOf,
+  defaultRiskMultiplierOf,
+  engineKindOf,
+  marketplaceKindOf,
+  moduleOfKind,
+  STORED_MARKETPLACE_KINDS,
+  storedKindOf,
+} from "./registry";
 
 describe("the registry of marketplaces", () => {
   it("given every marketplace the engine knows, then one module serves it under the same name, stored in capitals", () => {
@@ -28,5 +38,16 @@ describe("the registry of marketplaces", () => {
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((i) => [i.path.join("."), i.message])).toEqual([["clientSecret", "Client secret is required"]]);
     expect(walmart.credentials.parse({ clientId: " wm-client ", clientSecret: "s", extra: "x" })).toEqual({ clientId: "wm-client", clientSecret: "s" });
+  });
+
+  it("given every channel kind, then its default risk multiplier is the playbook's (domain.md 'Buffer'), as the engine's test fixtures assume", () => {
+    expect(Object.fromEntries(CHANNEL_KINDS.map((k) => [k, defaultRiskMultiplierOf(k)]))).toEqual({
+      amazon: 1.5,
+      tiktok: 1.3,
+      walmart: 1.3,
+      shopify: 1.0,
+      ebay: 1.2,
+    });
+    for (const kind of CHANNEL_KINDS) expect(RISK_MULTIPLIERS[kind]).toBe(defaultRiskMultiplierOf(kind));
   });
 });

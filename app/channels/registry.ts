@@ -1,6 +1,7 @@
 // The one list of marketplaces. Everything that differs by marketplace (label, credentials, limits,
-// content rules, notifications, connector) is read through here from the marketplace's own
-// folder; adding a marketplace is a new folder with its module.ts and one line below.
+// content rules, notifications, default risk multiplier, connector) is read through here from the
+// marketplace's own folder; adding a marketplace is a new folder with its module.ts and one line
+// below. The engine imports none of it: the rooms above hand it what it needs on its inputs.
 //
 // One name per marketplace: the engine's channel kind ("amazon", MarketplaceKind). Prisma's
 // ChannelKind enum stores the same name in capitals ("AMAZON"); the mapping between the two is
@@ -65,6 +66,8 @@ export function readsOrderNotifications(channel: Pick<Channel, "kind">): boolean
 }
 
 const ANCHOR_CONTENT_RULES = carriesNothing("Shopify is the anchor: content comes from it, nothing is sent to it.");
+// The playbook's (shared/seeds/001): "DTC (1.0x — you control the experience)".
+const ANCHOR_DEFAULT_RISK_MULTIPLIER = 1.0;
 
 /** The content rules of a stored kind: its module's, or none for the Shopify anchor. */
 export function contentRulesOf(stored: StoredChannelKind): ChannelContentRules {
@@ -72,6 +75,14 @@ export function contentRulesOf(stored: StoredChannelKind): ChannelContentRules {
   if (found) return found.contentRules;
   if (stored === "SHOPIFY") return ANCHOR_CONTENT_RULES;
   throw new Error(`No channel module for ${stored}`);
+}
+
+/**
+ * The risk multiplier of a channel kind's computed buffers when the merchant set none: its
+ * module's, or the Shopify anchor's. The engine receives it on each Channel (defaultRiskMultiplier).
+ */
+export function defaultRiskMultiplierOf(kind: ChannelKind): number {
+  return kind === "shopify" ? ANCHOR_DEFAULT_RISK_MULTIPLIER : moduleOf(kind).defaultRiskMultiplier;
 }
 
 /** Closes what modules share across connectors; the worker entry calls it at shutdown. */

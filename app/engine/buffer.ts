@@ -1,5 +1,4 @@
 import { ceilBps, ceilTolerant } from "./arithmetic";
-import { riskMultiplierOf } from "./defaults";
 import { type ExplanationStep, formatNumber, percent, stepKind, units } from "./explain";
 import { rankIfApplies, type RuleTarget, type ScopeTarget } from "./rules";
 import type { BufferRule, Channel } from "./types";
@@ -49,8 +48,9 @@ export function bufferUnits(rule: BufferRule, channel: Channel, pool: number, ve
   }
 }
 
+/** The rule's multiplier, else the one the merchant set for the channel, else its kind's default. */
 function riskOf(rule: BufferRule & { kind: "velocity" }, channel: Channel): number {
-  return rule.riskMultiplier ?? riskMultiplierOf(channel);
+  return rule.riskMultiplier ?? channel.riskMultiplier ?? channel.defaultRiskMultiplier;
 }
 
 /** (velocity × lead time + safety stock) × risk multiplier, before rounding up. */

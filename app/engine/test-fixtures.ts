@@ -1,11 +1,22 @@
 // Builders for tests: a plain listing with sensible defaults, each test overriding only what its
 // story is about.
 
-import { DEFAULT_RISK_MULTIPLIERS } from "./defaults";
 import type { DesiredListingInput } from "./listing";
 import type { Channel, ChannelKind, ListingContext, Location, PromotionReserve, StockLevel, VariantFacts } from "./types";
 
 export const NOW = new Date("2025-06-01T12:00:00Z");
+
+/**
+ * The playbook's default risk multipliers (domain.md, "Buffer"), as test data: the app's come from
+ * each marketplace's channel module (app/channels/registry.test.ts checks these match them).
+ */
+export const RISK_MULTIPLIERS: Readonly<Record<ChannelKind, number>> = {
+  amazon: 1.5,
+  tiktok: 1.3,
+  walmart: 1.3,
+  shopify: 1.0,
+  ebay: 1.2,
+};
 
 export function aChannel(kind: ChannelKind = "amazon", overrides: Partial<Channel> = {}): Channel {
   const name = kind === "tiktok" ? "TikTok Shop" : kind[0].toUpperCase() + kind.slice(1);
@@ -14,7 +25,8 @@ export function aChannel(kind: ChannelKind = "amazon", overrides: Partial<Channe
     kind,
     name,
     priority: 100,
-    riskMultiplier: DEFAULT_RISK_MULTIPLIERS[kind],
+    riskMultiplier: RISK_MULTIPLIERS[kind],
+    defaultRiskMultiplier: RISK_MULTIPLIERS[kind],
     lowStockThreshold: 0,
     untrackedQuantity: 0,
     ...overrides,

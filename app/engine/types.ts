@@ -18,6 +18,11 @@ export interface Channel {
   priority: number;
   /** Multiplies computed (velocity) buffers; null means the kind's default. */
   riskMultiplier: number | null;
+  /**
+   * The kind's default multiplier, used when riskMultiplier is null: the marketplace's own (its
+   * channel module's, app/channels), handed in by whoever builds the channel.
+   */
+  defaultRiskMultiplier: number;
   /** Below this pool the channel lists 0 (low-stock throttling). 0 disables throttling. */
   lowStockThreshold: number;
   /** What untracked (non-inventory) items are listed at on this channel. */

@@ -204,7 +204,8 @@ export function validatePriceRule(input: unknown, facts: { mapCents?: number | n
   return result;
 }
 
-export function validateChannel(input: unknown): Validation<Channel> {
+/** What the merchant sets on a channel; its kind's default multiplier is the marketplace's, not theirs. */
+export function validateChannel(input: unknown): Validation<Omit<Channel, "defaultRiskMultiplier">> {
   return toValidation(channelSchema.safeParse(input));
 }
 

@@ -2,7 +2,7 @@
 // set-based queries per batch) and this module shapes them, so every mapping decision (defaults,
 // units, which rule or promotion applies) is tested without a database.
 
-import { engineKindOf } from "~/channels/registry";
+import { defaultRiskMultiplierOf, engineKindOf } from "~/channels/registry";
 import type { DesiredListingInput } from "~/engine/listing";
 import type { ParityEdge } from "~/engine/parity";
 import type { PriceRounding, PriceRule } from "~/engine/price";
@@ -174,6 +174,7 @@ export function channelFromRow(row: ChannelRow): Channel {
     name: row.name,
     priority: row.priority,
     riskMultiplier: risk !== null && risk > 0 ? risk : null,
+    defaultRiskMultiplier: defaultRiskMultiplierOf(kind),
     lowStockThreshold: Math.max(0, Math.floor(finiteOr(settings.lowStockThreshold, 0))),
     untrackedQuantity: Math.max(0, Math.floor(finiteOr(settings.untrackedQuantity, 0))),
     promotionNoticeHours: Math.max(0, finiteOr(settings.promotionNoticeHours, 0)),

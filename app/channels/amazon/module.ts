@@ -19,5 +19,7 @@ export const amazonModule: ChannelModule = {
   contentRules: AMAZON_CONTENT_RULES,
   // ORDER_CHANGE notifications through an EventBridge API destination (notifications.ts).
   readsOrderNotifications: true,
+  // The playbook's (shared/seeds/001): "Amazon (1.5x — highest penalty for oversells)".
+  defaultRiskMultiplier: 1.5,
   createConnector: (config, _hooks, settings) => createAmazonConnector(config, { feedPolling: feedPollingOf(settings) }),
 };

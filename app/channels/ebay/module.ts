@@ -18,6 +18,8 @@ export const ebayModule: ChannelModule = {
   limits: EBAY_LIMITS,
   contentRules: EBAY_CONTENT_RULES,
   readsOrderNotifications: false,
+  // Default risk multipliers from the playbook (domain.md, "Buffer"): eBay 1.2.
+  defaultRiskMultiplier: 1.2,
   createConnector: (config) => createEbayConnector(config),
   // The revision counter (250 revisions per listing a day) is one Redis connection per process.
   close: closeSharedRevisionRedis,

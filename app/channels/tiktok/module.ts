@@ -20,6 +20,8 @@ export const tiktokModule: ChannelModule = {
   limits: TIKTOK_LIMITS,
   contentRules: TIKTOK_CONTENT_RULES,
   readsOrderNotifications: false,
+  // The playbook's (shared/seeds/001): "TikTok Shop (1.3x — volatile demand spikes)".
+  defaultRiskMultiplier: 1.3,
   // TikTok Shop rotates the refresh token on every refresh: the old one stops working, so the new
   // pair must be stored before the next connector is built.
   createConnector: (config, hooks) =>

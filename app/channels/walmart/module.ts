@@ -17,5 +17,7 @@ export const walmartModule: ChannelModule = {
   limits: WALMART_LIMITS,
   contentRules: WALMART_CONTENT_RULES,
   readsOrderNotifications: false,
+  // Default risk multipliers from the playbook (domain.md, "Buffer"): Walmart 1.3.
+  defaultRiskMultiplier: 1.3,
   createConnector: (config, _hooks, settings) => createWalmartConnector(config, { feedPolling: feedPollingOf(settings) }),
 };

@@ -1,8 +1,7 @@
 import { Prisma, type PrismaClient, type RuleScope as DbRuleScope } from "@prisma/client";
 import defaultPrisma from "~/db.server";
-import { engineKindOf } from "~/channels/registry";
+import { defaultRiskMultiplierOf, engineKindOf } from "~/channels/registry";
 import { noteChange } from "~/recompute/index.server";
-import { DEFAULT_RISK_MULTIPLIERS } from "~/engine/defaults";
 import { explanationText } from "~/engine/explain";
 import { validateBufferRule, validateChannel } from "~/engine/validate";
 import { computeListing } from "~/recompute/desired";
@@ -127,7 +126,7 @@ export async function buffersPage(shopDomain: string, prisma: PrismaClient = def
         kind: c.kind,
         priority: c.priority,
         riskMultiplier: typeof settings.riskMultiplier === "number" ? settings.riskMultiplier : null,
-        defaultRiskMultiplier: DEFAULT_RISK_MULTIPLIERS[kind],
+        defaultRiskMultiplier: defaultRiskMultiplierOf(kind),
         lowStockThreshold: typeof settings.lowStockThreshold === "number" ? settings.lowStockThreshold : 0,
         untrackedQuantity: typeof settings.untrackedQuantity === "number" ? settings.untrackedQuantity : 0,
       };
