@@ -48,6 +48,11 @@ export interface ChannelModule {
    * for the channel or the rule: the costlier an oversell there, the larger. Cites its source.
    */
   readonly defaultRiskMultiplier: number;
+  /**
+   * Whether it crawls other channels' public prices (the merchant's own store included), so the
+   * default parity matrix has it watch every other channel. Cites its source.
+   */
+  readonly watchesOtherPrices: boolean;
   readonly createConnector: ConnectorFactory;
   /** Closes what the module shares across connectors (eBay's revision counter), at shutdown. */
   close?(): Promise<void>;

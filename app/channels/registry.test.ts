@@ -11,6 +11,7 @@ import {
   moduleOfKind,
   STORED_MARKETPLACE_KINDS,
   storedKindOf,
+  watchesOtherPricesOf,
 } from "./registry";
 
 describe("the registry of marketplaces", () => {
@@ -49,5 +50,9 @@ describe("the registry of marketplaces", () => {
       ebay: 1.2,
     });
     for (const kind of CHANNEL_KINDS) expect(RISK_MULTIPLIERS[kind]).toBe(defaultRiskMultiplierOf(kind));
+  });
+
+  it("given every channel kind, then only Amazon and Walmart watch other channels' prices (seed 001: 'Amazon and Walmart actively crawl')", () => {
+    expect(CHANNEL_KINDS.filter(watchesOtherPricesOf).sort()).toEqual(["amazon", "walmart"]);
   });
 });

@@ -1,7 +1,8 @@
 // The one list of marketplaces. Everything that differs by marketplace (label, credentials, limits,
-// content rules, notifications, default risk multiplier, connector) is read through here from the
-// marketplace's own folder; adding a marketplace is a new folder with its module.ts and one line
-// below. The engine imports none of it: the rooms above hand it what it needs on its inputs.
+// content rules, notifications, default risk multiplier, price watching, connector) is read
+// through here from the marketplace's own folder; adding a marketplace is a new folder with its
+// module.ts and one line below. The engine imports none of it: the rooms above hand it what it
+// needs on its inputs (Channel.defaultRiskMultiplier, defaultParityMatrix's watchesOtherPrices).
 //
 // One name per marketplace: the engine's channel kind ("amazon", MarketplaceKind). Prisma's
 // ChannelKind enum stores the same name in capitals ("AMAZON"); the mapping between the two is
@@ -68,6 +69,8 @@ export function readsOrderNotifications(channel: Pick<Channel, "kind">): boolean
 const ANCHOR_CONTENT_RULES = carriesNothing("Shopify is the anchor: content comes from it, nothing is sent to it.");
 // The playbook's (shared/seeds/001): "DTC (1.0x — you control the experience)".
 const ANCHOR_DEFAULT_RISK_MULTIPLIER = 1.0;
+// The merchant's own store is watched, it watches no one (domain.md "Parity").
+const ANCHOR_WATCHES_OTHER_PRICES = false;
 
 /** The content rules of a stored kind: its module's, or none for the Shopify anchor. */
 export function contentRulesOf(stored: StoredChannelKind): ChannelContentRules {
@@ -83,6 +86,14 @@ export function contentRulesOf(stored: StoredChannelKind): ChannelContentRules {
  */
 export function defaultRiskMultiplierOf(kind: ChannelKind): number {
   return kind === "shopify" ? ANCHOR_DEFAULT_RISK_MULTIPLIER : moduleOf(kind).defaultRiskMultiplier;
+}
+
+/**
+ * Whether a channel kind crawls other channels' prices: its module's, or the Shopify anchor's.
+ * The engine's defaultParityMatrix receives it on each channel (watchesOtherPrices).
+ */
+export function watchesOtherPricesOf(kind: ChannelKind): boolean {
+  return kind === "shopify" ? ANCHOR_WATCHES_OTHER_PRICES : moduleOf(kind).watchesOtherPrices;
 }
 
 /** Closes what modules share across connectors; the worker entry calls it at shutdown. */

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { defaultParityMatrix, type ParityEdge, parityViolations, pushHeldForReview, type VisiblePrice } from "./parity";
 import { aChannel } from "./test-fixtures";
+import type { Channel } from "./types";
 
 const edge = (overrides: Partial<ParityEdge> = {}): ParityEdge => ({
   watcherId: "amazon",
@@ -90,9 +91,13 @@ describe("holding a push for review", () => {
 });
 
 describe("the default parity matrix (domain.md: Amazon and Walmart watch every public price)", () => {
+  // Which marketplaces crawl prices is each one's channel module's (app/channels/registry.test.ts);
+  // here, test data.
+  const watching = (channel: Channel) => ({ ...channel, watchesOtherPrices: channel.kind === "amazon" || channel.kind === "walmart" });
+
   it("given Amazon, Walmart, eBay and the Shopify store, when the default matrix is built, then Amazon and Walmart each watch the three others and nobody else watches", () => {
     const channels = [aChannel("amazon"), aChannel("walmart"), aChannel("ebay"), aChannel("shopify")];
-    const edges = defaultParityMatrix(channels);
+    const edges = defaultParityMatrix(channels.map(watching));
     expect(edges.map((e) => `${e.watcherId}>${e.watchedId}`).sort()).toEqual(
       ["ch-amazon>ch-ebay", "ch-amazon>ch-shopify", "ch-amazon>ch-walmart", "ch-walmart>ch-amazon", "ch-walmart>ch-ebay", "ch-walmart>ch-shopify"].sort(),
     );
@@ -100,7 +105,7 @@ describe("the default parity matrix (domain.md: Amazon and Walmart watch every p
   });
 
   it("given the default matrix, when the Shopify store shows a visible coupon taking it under Amazon, then that is a violation (seed 001: coupon discounts can trigger alerts)", () => {
-    const edges = defaultParityMatrix([aChannel("amazon"), aChannel("shopify")]);
+    const edges = defaultParityMatrix([aChannel("amazon"), aChannel("shopify")].map(watching));
     const prices: VisiblePrice[] = [
       { channelId: "ch-amazon", channelName: "Amazon", priceCents: 2_000, shippingCents: 0, couponCents: 0 },
       { channelId: "ch-shopify", channelName: "Shopify", priceCents: 2_000, shippingCents: 0, couponCents: 200 },

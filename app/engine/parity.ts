@@ -4,7 +4,7 @@
 
 import { floorBps } from "./arithmetic";
 import { money, percent } from "./explain";
-import type { Cents, Channel, ChannelKind } from "./types";
+import type { Cents, Channel } from "./types";
 
 export interface ParityEdge {
   watcherId: string;
@@ -133,19 +133,23 @@ export function newOrDeeperViolations(edges: readonly ParityEdge[], before: read
   return found;
 }
 
-/** Marketplaces known to crawl other channels' prices (seed 001: "Amazon and Walmart actively crawl"). */
-export const PRICE_WATCHING_KINDS: readonly ChannelKind[] = ["amazon", "walmart"];
+/**
+ * A channel as the default matrix sees it: whether it crawls other channels' prices is the
+ * marketplace's fact (its channel module's, app/channels), handed in by whoever builds the matrix.
+ */
+export type ParityMatrixChannel = Pick<Channel, "id"> & { watchesOtherPrices: boolean };
 
 /**
- * The matrix a shop starts with (domain.md "Parity"): every Amazon and Walmart channel watches
- * every other channel's public price, the merchant's own store included, with no tolerance, and
- * shipping and visible coupons counted (seed 001: "even coupon-based discounts can trigger alerts
- * if the final checkout price is visible"). The merchant edits it from there.
+ * The matrix a shop starts with (domain.md "Parity"): every channel that watches other prices
+ * (Amazon and Walmart, as their channel modules say) watches every other channel's public price,
+ * the merchant's own store included, with no tolerance, and shipping and visible coupons counted
+ * (seed 001: "even coupon-based discounts can trigger alerts if the final checkout price is
+ * visible"). The merchant edits it from there.
  */
-export function defaultParityMatrix(channels: readonly Pick<Channel, "id" | "kind">[]): ParityEdge[] {
+export function defaultParityMatrix(channels: readonly ParityMatrixChannel[]): ParityEdge[] {
   const edges: ParityEdge[] = [];
   for (const watcher of channels) {
-    if (!PRICE_WATCHING_KINDS.includes(watcher.kind)) continue;
+    if (!watcher.watchesOtherPrices) continue;
     for (const watched of channels) {
       if (watched.id === watcher.id) continue;
       edges.push({

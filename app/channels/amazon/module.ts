@@ -21,5 +21,8 @@ export const amazonModule: ChannelModule = {
   readsOrderNotifications: true,
   // The playbook's (shared/seeds/001): "Amazon (1.5x — highest penalty for oversells)".
   defaultRiskMultiplier: 1.5,
+  // The playbook's (shared/seeds/001): "Amazon and Walmart actively crawl competitor prices
+  // including your own website."
+  watchesOtherPrices: true,
   createConnector: (config, _hooks, settings) => createAmazonConnector(config, { feedPolling: feedPollingOf(settings) }),
 };

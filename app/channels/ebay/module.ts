@@ -20,6 +20,8 @@ export const ebayModule: ChannelModule = {
   readsOrderNotifications: false,
   // Default risk multipliers from the playbook (domain.md, "Buffer"): eBay 1.2.
   defaultRiskMultiplier: 1.2,
+  // Not among the marketplaces the playbook names as crawling prices (seed 001, domain.md "Parity").
+  watchesOtherPrices: false,
   createConnector: (config) => createEbayConnector(config),
   // The revision counter (250 revisions per listing a day) is one Redis connection per process.
   close: closeSharedRevisionRedis,

@@ -22,6 +22,8 @@ export const tiktokModule: ChannelModule = {
   readsOrderNotifications: false,
   // The playbook's (shared/seeds/001): "TikTok Shop (1.3x — volatile demand spikes)".
   defaultRiskMultiplier: 1.3,
+  // Not among the marketplaces the playbook names as crawling prices (seed 001, domain.md "Parity").
+  watchesOtherPrices: false,
   // TikTok Shop rotates the refresh token on every refresh: the old one stops working, so the new
   // pair must be stored before the next connector is built.
   createConnector: (config, hooks) =>

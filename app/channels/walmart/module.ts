@@ -19,5 +19,8 @@ export const walmartModule: ChannelModule = {
   readsOrderNotifications: false,
   // Default risk multipliers from the playbook (domain.md, "Buffer"): Walmart 1.3.
   defaultRiskMultiplier: 1.3,
+  // The playbook's (shared/seeds/001): "Amazon and Walmart actively crawl competitor prices
+  // including your own website."
+  watchesOtherPrices: true,
   createConnector: (config, _hooks, settings) => createWalmartConnector(config, { feedPolling: feedPollingOf(settings) }),
 };
