@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
-import { logger } from "~/lib/logger.server";
+import { logger, type Logger } from "~/lib/logger.server";
 import type { Queues } from "~/queues.server";
 import { markChanged, requestRecompute } from "~/recompute/index.server";
 import type {
@@ -113,6 +113,8 @@ export interface ImportOptions {
   pollIntervalMs?: number;
   kind?: "initial-import" | "reconcile";
 }
+
+type ImportKind = NonNullable<ImportOptions["kind"]>;
 
 export interface ImportSummary {
   runId: string;
@@ -239,6 +241,216 @@ function levelRecord(line: Record<string, unknown>): InventoryLevelRecord {
   };
 }
 
+/** What each phase of one import works with. */
+interface ImportContext {
+  prisma: PrismaClient;
+  client: AdminClient;
+  shopId: string;
+  log: Logger;
+  summary: ImportSummary;
+  /** Rows per database statement. */
+  batchSize: number;
+  /** Batches written at the same time. */
+  concurrency: number;
+  pollIntervalMs: number;
+  /** Runs tasks one at a time in the order given: the run's progress writes and the stock marks. */
+  inOrder: ReturnType<typeof sequence>;
+  /** Records the run's progress (see progressWriter). */
+  progress: (done: number, total?: number) => Promise<void>;
+}
+
+const secondsSince = (from: number) => (performance.now() - from) / 1000;
+
+/** The shop's locations into the mirror, page by page. */
+async function importLocations(prisma: PrismaClient, client: AdminClient, shopId: string): Promise<void> {
+  for (let after: string | null = null; ;) {
+    const page: LocationsQuery = await client.request<LocationsQuery, LocationsQueryVariables>(LOCATIONS_QUERY, { after });
+    await upsertLocations(
+      prisma,
+      shopId,
+      page.locations.nodes.map((l) => ({ shopifyId: idFromGid(l.id), name: l.name, isActive: l.isActive })),
+    );
+    if (!page.locations.pageInfo.hasNextPage) break;
+    after = page.locations.pageInfo.endCursor ?? null;
+  }
+}
+
+/** Progress is for the merchant's screen: written at most every PROGRESS_EVERY_MS, not per batch. */
+function progressWriter(prisma: PrismaClient, runId: string, inOrder: ReturnType<typeof sequence>) {
+  let progressWrittenAt = 0;
+  return async (done: number, total?: number) => {
+    if (total === undefined && performance.now() - progressWrittenAt < PROGRESS_EVERY_MS) return;
+    progressWrittenAt = performance.now();
+    await inOrder(() => prisma.importRun.update({ where: { id: runId }, data: { done, ...(total !== undefined ? { total } : {}) } }));
+  };
+}
+
+/** Starts the bulk queries one after another, answering their operations' ids in the same order. */
+async function startBulkOperations(client: AdminClient, queries: string[]): Promise<string[]> {
+  const operations = [];
+  for (const query of queries) operations.push(await startBulkOperation(client, query));
+  return operations;
+}
+
+/** Waits for an export, then streams its lines to `apply`; the two times are kept apart. */
+async function streamResult(ctx: ImportContext, operationId: string, apply: (line: Record<string, unknown>) => Promise<void>): Promise<void> {
+  const { summary } = ctx;
+  const waitStarted = performance.now();
+  const done = await bulkOperationDone(ctx.client, operationId, ctx.pollIntervalMs, async (n) => ctx.progress(summary.lines, summary.lines + n));
+  summary.phases.bulkWaitSeconds += secondsSince(waitStarted);
+  const streamStarted = performance.now();
+  if (done.url) {
+    for await (const line of jsonLines(done.url)) {
+      summary.lines++;
+      await apply(line);
+    }
+  }
+  summary.phases.streamSeconds += secondsSince(streamStarted);
+}
+
+/** The products export into the mirror, in batches. */
+async function importProducts(ctx: ImportContext, operationId: string): Promise<void> {
+  const { shopId, summary } = ctx;
+  const productWrites = boundedWrites(ctx.concurrency);
+  let products: ProductRecord[] = [];
+  const flushProducts = async () => {
+    const batch = products;
+    products = [];
+    if (batch.length === 0) return;
+    await productWrites.push(async () => {
+      await upsertProducts(shopId, batch);
+      summary.products += batch.length;
+      await ctx.progress(summary.lines);
+    });
+  };
+  // A status this version does not know (a later API version's) is mirrored as UNKNOWN, its
+  // listings held at 0, and said once per import rather than failing the import.
+  const unknownStatuses = new Map<string, number>();
+  await streamResult(ctx, operationId, async (line) => {
+    if (typeOf(line.id) !== "Product") return;
+    const product = productRecord(line);
+    if (product.status === "UNKNOWN") unknownStatuses.set(String(line.status), (unknownStatuses.get(String(line.status)) ?? 0) + 1);
+    products.push(product);
+    if (products.length >= ctx.batchSize) await flushProducts();
+  });
+  await flushProducts();
+  await productWrites.drain();
+  if (unknownStatuses.size > 0) {
+    ctx.log.warn(
+      { statuses: Object.fromEntries(unknownStatuses) },
+      "products with a status Anchorline does not know: mirrored as UNKNOWN, their listings held at 0",
+    );
+  }
+}
+
+/**
+ * The variants export, with their inventory items, into the mirror, in batches; answers the ids
+ * of the variants whose price or item changed (to be marked once all are written).
+ */
+async function importVariants(ctx: ImportContext, operationId: string): Promise<string[]> {
+  const { shopId, summary, log } = ctx;
+  const repriced: string[] = [];
+  // Every product is in the mirror now, so variant batches resolve on their own, side by side.
+  const variantWrites = boundedWrites(ctx.concurrency);
+  let variants: VariantRecord[] = [];
+  let items: InventoryItemRecord[] = [];
+  const flushVariants = async () => {
+    const batch = { variants, items };
+    variants = [];
+    items = [];
+    if (batch.variants.length === 0) return;
+    await variantWrites.push(async () => {
+      const v = await upsertVariants(shopId, batch.variants);
+      repriced.push(...v.repriced);
+      const i = await upsertInventoryItems(shopId, batch.items);
+      repriced.push(...i.changedVariantIds);
+      if (v.unresolved.length || i.unresolved.length)
+        log.warn({ variants: v.unresolved.length, items: i.unresolved.length }, "bulk lines whose parent is not in the mirror");
+      if (i.incomplete.length)
+        log.warn({ items: i.incomplete.length }, "bulk lines of new inventory items without tracked flag, cost or shipping flag: not mirrored");
+      summary.variants += batch.variants.length;
+      await ctx.progress(summary.lines);
+    });
+  };
+  await streamResult(ctx, operationId, async (line) => {
+    if (typeOf(line.id) !== "ProductVariant") return;
+    const variant = variantRecord(line as unknown as VariantNode, idFromGid((line.product as { id: string }).id));
+    variants.push(variant);
+    const item = line.inventoryItem as ItemNode | null;
+    if (item) items.push(itemRecord(item, variant.shopifyId));
+    if (variants.length >= ctx.batchSize) await flushVariants();
+  });
+  await flushVariants();
+  await variantWrites.drain();
+  return repriced;
+}
+
+/** The levels export into the mirror, in batches, each batch's changes marked as it is written. */
+async function importLevels(ctx: ImportContext, operationId: string): Promise<void> {
+  const { prisma, shopId, summary, log } = ctx;
+  const levelWrites = boundedWrites(ctx.concurrency);
+  let levels: InventoryLevelRecord[] = [];
+  const flushLevels = async () => {
+    const batch = levels;
+    levels = [];
+    if (batch.length === 0) return;
+    await levelWrites.push(async () => {
+      const { changes, unresolved } = await upsertInventoryLevels(shopId, batch);
+      if (unresolved.length) log.warn({ count: unresolved.length }, "levels for items or locations not in the mirror");
+      summary.levels += batch.length - unresolved.length;
+      // The first import has no listings yet; on reconciliation every change is drift.
+      for (const change of changes) if (change.before !== null) summary.drift.push(change);
+      // Marks run one at a time: two batches' UPDATEs of the same bundle listings could deadlock.
+      await ctx.inOrder(() => markChanged(shopId, { kind: "stock", at: changes }, { prisma }));
+      await ctx.progress(summary.lines);
+    });
+  };
+  await streamResult(ctx, operationId, async (line) => {
+    if (typeOf(line.id) !== "InventoryLevel") return;
+    levels.push(levelRecord(line));
+    if (levels.length >= ctx.batchSize) await flushLevels();
+  });
+  await flushLevels();
+  await levelWrites.drain();
+}
+
+/** Marks the repriced variants, and asks for one recompute if anything (repricing or drift) changed. */
+async function recomputeChanges(ctx: ImportContext, repriced: string[], queues: Queues | undefined): Promise<void> {
+  const marked = await markChanged(ctx.shopId, { kind: "catalog", variantIds: [...new Set(repriced)] }, { prisma: ctx.prisma });
+  // Drift was marked batch by batch above; one recompute for all of it.
+  if (marked > 0 || ctx.summary.drift.length > 0) await requestRecompute(ctx.shopId, queues);
+}
+
+/** Closes the ImportRun as completed, records reconciliation's drift for the merchant, and logs the summary. */
+async function completeRun(ctx: ImportContext, run: { id: string; kind: ImportKind; startedAt: number }): Promise<void> {
+  const { prisma, shopId, summary } = ctx;
+  summary.seconds = (Date.now() - run.startedAt) / 1000;
+  await prisma.importRun.update({
+    where: { id: run.id },
+    data: {
+      state: "COMPLETED",
+      finishedAt: new Date(),
+      done: summary.lines,
+      total: summary.lines,
+      message: `${summary.variants} variants, ${summary.levels} levels, ${summary.drift.length} drifted`,
+    },
+  });
+  if (run.kind === "reconcile" && summary.drift.length > 0) {
+    await prisma.auditEvent.create({
+      data: {
+        shopId,
+        actor: "worker",
+        action: "mirror.drift_repaired",
+        details: { levels: summary.drift.length, sample: summary.drift.slice(0, 20).map((d) => ({ ...d })) },
+      },
+    });
+  }
+  ctx.log.info(
+    { lines: summary.lines, variants: summary.variants, levels: summary.levels, drift: summary.drift.length, seconds: summary.seconds },
+    "catalog import finished",
+  );
+}
+
 /**
  * Imports (or reconciles) a shop's locations, products, variants, inventory items and levels from
  * Shopify into the mirror, recording progress in an ImportRun.
@@ -264,168 +476,26 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
     seconds: 0,
     phases: { bulkWaitSeconds: 0, streamSeconds: 0 },
   };
-  const secondsSince = (from: number) => (performance.now() - from) / 1000;
 
   try {
     // Locations first: a handful per shop, paginated normally.
-    for (let after: string | null = null; ;) {
-      const page: LocationsQuery = await client.request<LocationsQuery, LocationsQueryVariables>(LOCATIONS_QUERY, { after });
-      await upsertLocations(
-        prisma,
-        shopId,
-        page.locations.nodes.map((l) => ({ shopifyId: idFromGid(l.id), name: l.name, isActive: l.isActive })),
-      );
-      if (!page.locations.pageInfo.hasNextPage) break;
-      after = page.locations.pageInfo.endCursor ?? null;
-    }
-
-    // Progress is for the merchant's screen: written at most every PROGRESS_EVERY_MS, not per batch.
-    let progressWrittenAt = 0;
+    await importLocations(prisma, client, shopId);
     const inOrder = sequence();
-    const progress = async (done: number, total?: number) => {
-      if (total === undefined && performance.now() - progressWrittenAt < PROGRESS_EVERY_MS) return;
-      progressWrittenAt = performance.now();
-      await inOrder(() => prisma.importRun.update({ where: { id: run.id }, data: { done, ...(total !== undefined ? { total } : {}) } }));
-    };
+    const progress = progressWriter(prisma, run.id, inOrder);
+    const ctx: ImportContext = { prisma, client, shopId, log, summary, batchSize, concurrency, pollIntervalMs, inOrder, progress };
 
     // Shopify exports all three while the first results are applied here.
-    const operations = [];
-    for (const query of [PRODUCTS_BULK_QUERY, VARIANTS_BULK_QUERY, LEVELS_BULK_QUERY]) operations.push(await startBulkOperation(client, query));
-    const [productsOperation, variantsOperation, levelsOperation] = operations;
-    /** Waits for an export, then streams its lines to `apply`; the two times are kept apart. */
-    const streamResult = async (operationId: string, apply: (line: Record<string, unknown>) => Promise<void>) => {
-      const waitStarted = performance.now();
-      const done = await bulkOperationDone(client, operationId, pollIntervalMs, async (n) => progress(summary.lines, summary.lines + n));
-      summary.phases.bulkWaitSeconds += secondsSince(waitStarted);
-      const streamStarted = performance.now();
-      if (done.url) {
-        for await (const line of jsonLines(done.url)) {
-          summary.lines++;
-          await apply(line);
-        }
-      }
-      summary.phases.streamSeconds += secondsSince(streamStarted);
-    };
+    const [productsOperation, variantsOperation, levelsOperation] = await startBulkOperations(client, [
+      PRODUCTS_BULK_QUERY,
+      VARIANTS_BULK_QUERY,
+      LEVELS_BULK_QUERY,
+    ]);
+    await importProducts(ctx, productsOperation);
+    const repriced = await importVariants(ctx, variantsOperation);
+    await importLevels(ctx, levelsOperation);
 
-    const repriced: string[] = [];
-    const productWrites = boundedWrites(concurrency);
-    let products: ProductRecord[] = [];
-    const flushProducts = async () => {
-      const batch = products;
-      products = [];
-      if (batch.length === 0) return;
-      await productWrites.push(async () => {
-        await upsertProducts(shopId, batch);
-        summary.products += batch.length;
-        await progress(summary.lines);
-      });
-    };
-    // A status this version does not know (a later API version's) is mirrored as UNKNOWN, its
-    // listings held at 0, and said once per import rather than failing the import.
-    const unknownStatuses = new Map<string, number>();
-    await streamResult(productsOperation, async (line) => {
-      if (typeOf(line.id) !== "Product") return;
-      const product = productRecord(line);
-      if (product.status === "UNKNOWN") unknownStatuses.set(String(line.status), (unknownStatuses.get(String(line.status)) ?? 0) + 1);
-      products.push(product);
-      if (products.length >= batchSize) await flushProducts();
-    });
-    await flushProducts();
-    await productWrites.drain();
-    if (unknownStatuses.size > 0) {
-      log.warn(
-        { statuses: Object.fromEntries(unknownStatuses) },
-        "products with a status Anchorline does not know: mirrored as UNKNOWN, their listings held at 0",
-      );
-    }
-
-    // Every product is in the mirror now, so variant batches resolve on their own, side by side.
-    const variantWrites = boundedWrites(concurrency);
-    let variants: VariantRecord[] = [];
-    let items: InventoryItemRecord[] = [];
-    const flushVariants = async () => {
-      const batch = { variants, items };
-      variants = [];
-      items = [];
-      if (batch.variants.length === 0) return;
-      await variantWrites.push(async () => {
-        const v = await upsertVariants(shopId, batch.variants);
-        repriced.push(...v.repriced);
-        const i = await upsertInventoryItems(shopId, batch.items);
-        repriced.push(...i.changedVariantIds);
-        if (v.unresolved.length || i.unresolved.length)
-          log.warn({ variants: v.unresolved.length, items: i.unresolved.length }, "bulk lines whose parent is not in the mirror");
-        if (i.incomplete.length)
-          log.warn({ items: i.incomplete.length }, "bulk lines of new inventory items without tracked flag, cost or shipping flag: not mirrored");
-        summary.variants += batch.variants.length;
-        await progress(summary.lines);
-      });
-    };
-    await streamResult(variantsOperation, async (line) => {
-      if (typeOf(line.id) !== "ProductVariant") return;
-      const variant = variantRecord(line as unknown as VariantNode, idFromGid((line.product as { id: string }).id));
-      variants.push(variant);
-      const item = line.inventoryItem as ItemNode | null;
-      if (item) items.push(itemRecord(item, variant.shopifyId));
-      if (variants.length >= batchSize) await flushVariants();
-    });
-    await flushVariants();
-    await variantWrites.drain();
-
-    const levelWrites = boundedWrites(concurrency);
-    let levels: InventoryLevelRecord[] = [];
-    const flushLevels = async () => {
-      const batch = levels;
-      levels = [];
-      if (batch.length === 0) return;
-      await levelWrites.push(async () => {
-        const { changes, unresolved } = await upsertInventoryLevels(shopId, batch);
-        if (unresolved.length) log.warn({ count: unresolved.length }, "levels for items or locations not in the mirror");
-        summary.levels += batch.length - unresolved.length;
-        // The first import has no listings yet; on reconciliation every change is drift.
-        for (const change of changes) if (change.before !== null) summary.drift.push(change);
-        // Marks run one at a time: two batches' UPDATEs of the same bundle listings could deadlock.
-        await inOrder(() => markChanged(shopId, { kind: "stock", at: changes }, { prisma }));
-        await progress(summary.lines);
-      });
-    };
-    await streamResult(levelsOperation, async (line) => {
-      if (typeOf(line.id) !== "InventoryLevel") return;
-      levels.push(levelRecord(line));
-      if (levels.length >= batchSize) await flushLevels();
-    });
-    await flushLevels();
-    await levelWrites.drain();
-
-    const marked = await markChanged(shopId, { kind: "catalog", variantIds: [...new Set(repriced)] }, { prisma });
-    // Drift was marked batch by batch above; one recompute for all of it.
-    if (marked > 0 || summary.drift.length > 0) await requestRecompute(shopId, options.queues);
-
-    summary.seconds = (Date.now() - startedAt) / 1000;
-    await prisma.importRun.update({
-      where: { id: run.id },
-      data: {
-        state: "COMPLETED",
-        finishedAt: new Date(),
-        done: summary.lines,
-        total: summary.lines,
-        message: `${summary.variants} variants, ${summary.levels} levels, ${summary.drift.length} drifted`,
-      },
-    });
-    if (kind === "reconcile" && summary.drift.length > 0) {
-      await prisma.auditEvent.create({
-        data: {
-          shopId,
-          actor: "worker",
-          action: "mirror.drift_repaired",
-          details: { levels: summary.drift.length, sample: summary.drift.slice(0, 20).map((d) => ({ ...d })) },
-        },
-      });
-    }
-    log.info(
-      { lines: summary.lines, variants: summary.variants, levels: summary.levels, drift: summary.drift.length, seconds: summary.seconds },
-      "catalog import finished",
-    );
+    await recomputeChanges(ctx, repriced, options.queues);
+    await completeRun(ctx, { id: run.id, kind, startedAt });
     return summary;
   } catch (error) {
     await prisma.importRun.update({ where: { id: run.id }, data: { state: "FAILED", finishedAt: new Date(), message: String(error) } });
