@@ -3,7 +3,7 @@ import { ChannelError, type ChannelLimits, type Connector, type PushOutcome } fr
 import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
 import { raiseListingSuspended } from "~/alerts/events.server";
-import { logger } from "~/lib/logger.server";
+import { logger, type Logger } from "~/lib/logger.server";
 import { contentToPush } from "~/content/diff";
 import {
   pendingListings,
@@ -118,6 +118,173 @@ interface Outcomes {
   contentLater: Set<string>;
 }
 
+/** What one flush's pushes work with. */
+interface FlushContext {
+  prisma: PrismaClient;
+  channelId: string;
+  limiter: SharedRateLimiter;
+  connector: Connector;
+  currencyCode: string;
+  /** How long this flush may spend on content. */
+  contentBudgetMs: number;
+  /** Counts the calls made, and the pause asked for when content could not start. */
+  result: FlushResult;
+}
+
+/** Only the content fields that changed since the channel last acknowledged content. */
+function contentToSend(listings: PendingListing[]): Map<string, Record<string, unknown>> {
+  const contentSent = new Map<string, Record<string, unknown>>();
+  for (const l of listings) {
+    const fields = contentToPush(l.desiredContent, l.pushedContent);
+    if (fields) contentSent.set(l.channelSku, fields);
+  }
+  return contentSent;
+}
+
+/** One paced push, once the account's limiter pays its calls; false when it would wait longer than `maxWaitMs`. */
+async function pushPaid<T extends { channelSku: string }>(
+  ctx: FlushContext,
+  part: T[],
+  cost: number,
+  push: (part: T[]) => Promise<PushOutcome[]>,
+  into: Map<string, PushOutcome>,
+  maxWaitMs?: number,
+): Promise<boolean> {
+  if (cost > 0 && !(await ctx.limiter.take(ctx.channelId, ctx.connector.limits, cost, maxWaitMs))) return false;
+  ctx.result.calls++;
+  for (const outcome of await push(part)) into.set(outcome.channelSku, outcome);
+  return true;
+}
+
+/** One batch pushed in parts that fit the account's burst (pacedBatches). */
+async function pushPaced<T extends { channelSku: string; externalId?: string | null }>(
+  ctx: FlushContext,
+  batch: T[],
+  push: (batch: T[]) => Promise<PushOutcome[]>,
+  into: Map<string, PushOutcome>,
+): Promise<void> {
+  const { limits } = ctx.connector;
+  for (const paced of pacedBatches(batch, limits)) {
+    if (!(await pushPaid(ctx, paced, limits.callsPerPush?.(paced) ?? 1, push, into))) {
+      // The account's budget is spoken for by other workers: leave the rest for the next flush.
+      for (const item of paced) into.set(item.channelSku, { channelSku: item.channelSku, status: "retry", message: "rate limit", retryAfterMs: 1000 });
+    }
+  }
+}
+
+/** Pushes the listings whose quantity differs from the one pushed; answers them. */
+async function pushQuantities(ctx: FlushContext, listings: PendingListing[], into: Map<string, PushOutcome>): Promise<PendingListing[]> {
+  const quantities = groupedByProduct(listings.filter((l) => l.desiredQuantity !== null && l.desiredQuantity !== l.pushedQuantity));
+  for (const batch of chunks(quantities, ctx.connector.limits.maxBatch)) {
+    await pushPaced(
+      ctx,
+      batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, quantity: l.desiredQuantity! })),
+      (b) => ctx.connector.pushQuantities(b),
+      into,
+    );
+  }
+  return quantities;
+}
+
+/** Pushes the listings whose price differs from the one pushed; answers them. */
+async function pushPrices(ctx: FlushContext, listings: PendingListing[], into: Map<string, PushOutcome>): Promise<PendingListing[]> {
+  // A held price stays off the channel until the merchant approves it (the listing turns PENDING).
+  const prices = groupedByProduct(listings.filter((l) => l.syncState !== "HELD" && l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents));
+  for (const batch of chunks(prices, ctx.connector.limits.maxBatch)) {
+    await pushPaced(
+      ctx,
+      batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, priceCents: l.desiredPriceCents!, currencyCode: ctx.currencyCode })),
+      (b) => ctx.connector.pushPrices(b),
+      into,
+    );
+  }
+  return prices;
+}
+
+/**
+ * Content never holds a stock change back. It goes only in a flush with no stock or price to
+ * push, in slices each small enough for the account's burst, and between slices it yields as
+ * soon as a stock or price change is waiting: that change then waits for one slice (a few
+ * calls), not for a whole first sync's content (minutes at Amazon's 5 calls a second; the
+ * demo's first start oversold that way). What is left is retried by the next flush.
+ * Content left for a later flush is not a failed attempt: nothing is recorded on those listings.
+ */
+async function pushContent(ctx: FlushContext, listings: PendingListing[], outcomes: Outcomes, stockOrPriceThisFlush: boolean): Promise<void> {
+  const contents = groupedByProduct(listings.filter((l) => outcomes.contentSent.has(l.channelSku)));
+  const leaveForLater = (rest: PendingListing[]) => {
+    for (const l of rest) outcomes.contentLater.add(l.channelSku);
+  };
+  if (stockOrPriceThisFlush) leaveForLater(contents);
+  else if (contents.length > 0) await pushContentSlices(ctx, contents, outcomes, leaveForLater);
+}
+
+/** The content in slices, yielding to stock or price changes and to the flush's time for content. */
+async function pushContentSlices(
+  ctx: FlushContext,
+  contents: PendingListing[],
+  outcomes: Outcomes,
+  leaveForLater: (rest: PendingListing[]) => void,
+): Promise<void> {
+  const { connector } = ctx;
+  // Half the burst at most, so a stock change that overtakes the content finds tokens left.
+  const contentLimits = {
+    burst: Math.max(1, Math.floor(connector.limits.burst / 2)),
+    callsPerPush: connector.limits.contentCallsPerPush ?? connector.limits.callsPerPush,
+  };
+  const slices = chunks(contents, connector.limits.maxBatch).flatMap((batch) => pacedBatches(batch, contentLimits));
+  const contentUntil = performance.now() + ctx.contentBudgetMs;
+  for (const [i, slice] of slices.entries()) {
+    if (i > 0 && (performance.now() > contentUntil || (await stockOrPriceToPush(ctx.prisma, [ctx.channelId], 1)) > 0)) {
+      leaveForLater(slices.slice(i).flat());
+      break;
+    }
+    const updates = slice.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, fields: outcomes.contentSent.get(l.channelSku)! }));
+    if (!(await pushPaid(ctx, updates, contentLimits.callsPerPush?.(slice) ?? 1, (u) => connector.pushContent(u), outcomes.content, CONTENT_MAX_WAIT_MS))) {
+      // The account's budget is spoken for by other workers: the next flush goes on after a pause.
+      leaveForLater(slices.slice(i).flat());
+      ctx.result.retryAfterMs = 1000;
+      break;
+    }
+  }
+}
+
+/** Quantities, then prices, then (only when neither had anything to push) content. */
+async function pushAll(ctx: FlushContext, listings: PendingListing[], outcomes: Outcomes): Promise<void> {
+  const quantities = await pushQuantities(ctx, listings, outcomes.quantity);
+  // An id the quantity push looked up serves the price push (and its pacing) without a second lookup.
+  for (const l of listings) l.externalId ??= outcomes.quantity.get(l.channelSku)?.externalId ?? null;
+  const prices = await pushPrices(ctx, listings, outcomes.price);
+  await pushContent(ctx, listings, outcomes, quantities.length + prices.length > 0);
+}
+
+/**
+ * A push that threw: failed credentials pause the account (the flush answers credentials-failed);
+ * anything else records what was acknowledged and throws again.
+ */
+async function settleFailure(
+  ctx: FlushContext,
+  channel: Channel,
+  listings: PendingListing[],
+  outcomes: Outcomes,
+  log: Logger,
+  error: unknown,
+): Promise<FlushResult> {
+  if (error instanceof ChannelError && error.details.authFailed) {
+    // Will not heal by retrying: pause the account and tell the merchant (alerts read this).
+    await ctx.prisma.channel.update({ where: { id: ctx.channelId }, data: { status: "FAILING", statusReason: error.message } });
+    log.warn({ error }, "channel credentials failed; account paused");
+    return { ...ctx.result, status: "credentials-failed" };
+  }
+  // Whatever was acknowledged before the failure is recorded; the job is retried for the rest.
+  await recordOutcomes(ctx.prisma, channel, listings, outcomes, ctx.result);
+  throw error;
+}
+
+/** Another flush is wanted when content was left, a push is to be retried, or the flush was full. */
+function moreToFlush(listings: PendingListing[], outcomes: Outcomes, result: FlushResult): boolean {
+  return outcomes.contentLater.size > 0 || result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
+}
+
 export async function flushChannelAccount(channelId: string, deps: FlushDeps): Promise<FlushResult> {
   const prisma = deps.prisma ?? defaultPrisma;
   const startedAt = performance.now();
@@ -128,114 +295,24 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
 
   const listings = await pendingListings(prisma, channelId, LISTINGS_PER_FLUSH);
   if (listings.length === 0) return result;
-  const connector = (deps.connectorFor ?? connectorForChannel)(channel);
-  const currencyCode = deps.currencyCode ?? channel.shop.currencyCode;
-
-  const quantityOutcome = new Map<string, PushOutcome>();
-  const priceOutcome = new Map<string, PushOutcome>();
-  const contentOutcome = new Map<string, PushOutcome>();
-  // Only the content fields that changed since the channel last acknowledged content.
-  const contentSent = new Map<string, Record<string, unknown>>();
-  for (const l of listings) {
-    const fields = contentToPush(l.desiredContent, l.pushedContent);
-    if (fields) contentSent.set(l.channelSku, fields);
-  }
-  const outcomes: Outcomes = { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent, contentLater: new Set() };
-
-  /** One paced push, once the account's limiter pays its calls; false when it would wait longer than `maxWaitMs`. */
-  const pushPaid = async <T extends { channelSku: string }>(
-    part: T[],
-    cost: number,
-    push: (part: T[]) => Promise<PushOutcome[]>,
-    into: Map<string, PushOutcome>,
-    maxWaitMs?: number,
-  ) => {
-    if (cost > 0 && !(await deps.limiter.take(channelId, connector.limits, cost, maxWaitMs))) return false;
-    result.calls++;
-    for (const outcome of await push(part)) into.set(outcome.channelSku, outcome);
-    return true;
+  const ctx: FlushContext = {
+    prisma,
+    channelId,
+    limiter: deps.limiter,
+    connector: (deps.connectorFor ?? connectorForChannel)(channel),
+    currencyCode: deps.currencyCode ?? channel.shop.currencyCode,
+    contentBudgetMs: deps.contentBudgetMs ?? CONTENT_BUDGET_MS,
+    result,
   };
-  const call = async <T extends { channelSku: string; externalId?: string | null }>(
-    batch: T[],
-    push: (batch: T[]) => Promise<PushOutcome[]>,
-    into: Map<string, PushOutcome>,
-  ) => {
-    for (const paced of pacedBatches(batch, connector.limits)) {
-      if (!(await pushPaid(paced, connector.limits.callsPerPush?.(paced) ?? 1, push, into))) {
-        // The account's budget is spoken for by other workers: leave the rest for the next flush.
-        for (const item of paced) into.set(item.channelSku, { channelSku: item.channelSku, status: "retry", message: "rate limit", retryAfterMs: 1000 });
-      }
-    }
-  };
+  const outcomes: Outcomes = { quantity: new Map(), price: new Map(), content: new Map(), contentSent: contentToSend(listings), contentLater: new Set() };
 
   try {
-    const quantities = groupedByProduct(listings.filter((l) => l.desiredQuantity !== null && l.desiredQuantity !== l.pushedQuantity));
-    for (const batch of chunks(quantities, connector.limits.maxBatch)) {
-      await call(
-        batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, quantity: l.desiredQuantity! })),
-        (b) => connector.pushQuantities(b),
-        quantityOutcome,
-      );
-    }
-    // An id the quantity push looked up serves the price push (and its pacing) without a second lookup.
-    for (const l of listings) l.externalId ??= quantityOutcome.get(l.channelSku)?.externalId ?? null;
-    // A held price stays off the channel until the merchant approves it (the listing turns PENDING).
-    const prices = groupedByProduct(
-      listings.filter((l) => l.syncState !== "HELD" && l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents),
-    );
-    for (const batch of chunks(prices, connector.limits.maxBatch)) {
-      await call(
-        batch.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, priceCents: l.desiredPriceCents!, currencyCode })),
-        (b) => connector.pushPrices(b),
-        priceOutcome,
-      );
-    }
-    // Content never holds a stock change back. It goes only in a flush with no stock or price to
-    // push, in slices each small enough for the account's burst, and between slices it yields as
-    // soon as a stock or price change is waiting: that change then waits for one slice (a few
-    // calls), not for a whole first sync's content (minutes at Amazon's 5 calls a second; the
-    // demo's first start oversold that way). What is left is retried by the next flush.
-    // Content left for a later flush is not a failed attempt: nothing is recorded on those listings.
-    const contents = groupedByProduct(listings.filter((l) => contentSent.has(l.channelSku)));
-    const leaveForLater = (rest: PendingListing[]) => {
-      for (const l of rest) outcomes.contentLater.add(l.channelSku);
-    };
-    if (quantities.length + prices.length > 0) leaveForLater(contents);
-    else if (contents.length > 0) {
-      // Half the burst at most, so a stock change that overtakes the content finds tokens left.
-      const contentLimits = {
-        burst: Math.max(1, Math.floor(connector.limits.burst / 2)),
-        callsPerPush: connector.limits.contentCallsPerPush ?? connector.limits.callsPerPush,
-      };
-      const slices = chunks(contents, connector.limits.maxBatch).flatMap((batch) => pacedBatches(batch, contentLimits));
-      const contentUntil = performance.now() + (deps.contentBudgetMs ?? CONTENT_BUDGET_MS);
-      for (const [i, slice] of slices.entries()) {
-        if (i > 0 && (performance.now() > contentUntil || (await stockOrPriceToPush(prisma, [channelId], 1)) > 0)) {
-          leaveForLater(slices.slice(i).flat());
-          break;
-        }
-        const updates = slice.map((l) => ({ channelSku: l.channelSku, externalId: l.externalId, fields: contentSent.get(l.channelSku)! }));
-        if (!(await pushPaid(updates, contentLimits.callsPerPush?.(slice) ?? 1, (u) => connector.pushContent(u), contentOutcome, CONTENT_MAX_WAIT_MS))) {
-          // The account's budget is spoken for by other workers: the next flush goes on after a pause.
-          leaveForLater(slices.slice(i).flat());
-          result.retryAfterMs = 1000;
-          break;
-        }
-      }
-    }
+    await pushAll(ctx, listings, outcomes);
   } catch (error) {
-    if (error instanceof ChannelError && error.details.authFailed) {
-      // Will not heal by retrying: pause the account and tell the merchant (alerts read this).
-      await prisma.channel.update({ where: { id: channelId }, data: { status: "FAILING", statusReason: error.message } });
-      log.warn({ error }, "channel credentials failed; account paused");
-      return { ...result, status: "credentials-failed" };
-    }
-    // Whatever was acknowledged before the failure is recorded; the job is retried for the rest.
-    await recordOutcomes(prisma, channel, listings, outcomes, result);
-    throw error;
+    return await settleFailure(ctx, channel, listings, outcomes, log, error);
   }
   await recordOutcomes(prisma, channel, listings, outcomes, result);
-  result.more = outcomes.contentLater.size > 0 || result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
+  result.more = moreToFlush(listings, outcomes, result);
   log.info(
     {
       accepted: result.accepted,
