@@ -1,0 +1,53 @@
+import { Form } from "@remix-run/react";
+import { BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Text } from "@shopify/polaris";
+import { money, type PricingData } from "./fields";
+
+type HeldPush = PricingData["held"][number];
+
+/** Approve and Reject for one held push: each its own form posting the listing. */
+function ReviewButtons({ listingId }: { listingId: string }) {
+  return (
+    <InlineStack gap="100">
+      {(["approve", "reject"] as const).map((intent) => (
+        <Form method="post" key={intent}>
+          <input type="hidden" name="intent" value={intent} />
+          <input type="hidden" name="listingId" value={listingId} />
+          <Button submit variant={intent === "approve" ? "primary" : undefined}>
+            {intent === "approve" ? "Approve" : "Reject"}
+          </Button>
+        </Form>
+      ))}
+    </InlineStack>
+  );
+}
+
+/** The pushes parity holds back, waiting for the merchant's decision. */
+export function HeldPushes({ held }: { held: HeldPush[] }) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Held pushes
+        </Text>
+        {held.length === 0 ? (
+          <EmptyState heading="Nothing waiting for review" image="">
+            <p>A price that would break parity on an edge you have not allowed waits here for your decision.</p>
+          </EmptyState>
+        ) : (
+          <DataTable
+            columnContentTypes={["text", "text", "numeric", "numeric", "text", "text"]}
+            headings={["Listing", "Channel", "Live", "Held", "Why", ""]}
+            rows={held.map((l) => [
+              `${l.channelSku} · ${l.title}`,
+              l.channelName,
+              money(l.pushedPriceCents),
+              money(l.desiredPriceCents),
+              l.reason ?? "",
+              <ReviewButtons key={l.id} listingId={l.id} />,
+            ])}
+          />
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
