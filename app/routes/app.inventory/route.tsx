@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Card, Layout, List, Page, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { CsvImportCard } from "~/components/csv-import";
 import { fieldErrors } from "~/lib/forms";
@@ -9,6 +9,8 @@ import { type ImportProblem, importListingLinks, uploadedCsv } from "~/routes/ap
 import { inventoryPage, InventoryQuery, recomputeVariant } from "./inventory.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
+import { InventoryFilters } from "./filters";
+import { money, Pager, VariantTable } from "./variant-table";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -63,9 +65,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     throw error;
   }
 };
-
-const STATE_TONE = { IN_SYNC: "success", PENDING: "info", HELD: "warning", FAILED: "critical" } as const;
-const money = (cents: number | null) => (cents === null ? "–" : (cents / 100).toFixed(2));
 
 type PageData = Awaited<ReturnType<typeof loader>>;
 
@@ -144,18 +143,6 @@ function ListingLinksImport({ channels, result }: { channels: PageData["channels
 export default function Inventory() {
   const { channels, variants, nextCursor, explanation } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [params] = useSearchParams();
-  const [q, setQ] = useState(params.get("q") ?? "");
-  const [channelId, setChannelId] = useState(params.get("channelId") ?? "");
-  const [state, setState] = useState(params.get("state") ?? "");
-  const linkWith = (change: Record<string, string>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(change)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    return `?${next}`;
-  };
   return (
     <Page title="Inventory" subtitle="What each channel is given, per variant: quantity, price and sync state.">
       <Layout>
@@ -163,84 +150,10 @@ export default function Inventory() {
           <BlockStack gap="400">
             {result?.message ? <Banner tone="success">{result.message}</Banner> : null}
             {result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
-            <Card>
-              <Form method="get">
-                <InlineStack gap="200" blockAlign="end">
-                  <TextField label="SKU or title" name="q" value={q} onChange={setQ} autoComplete="off" />
-                  <Select
-                    label="Channel"
-                    name="channelId"
-                    options={[{ label: "Every channel", value: "" }, ...channels.map((c) => ({ label: c.name, value: c.id }))]}
-                    value={channelId}
-                    onChange={setChannelId}
-                  />
-                  <Select
-                    label="State"
-                    name="state"
-                    options={[
-                      { label: "Any", value: "" },
-                      { label: "In sync", value: "IN_SYNC" },
-                      { label: "Pending", value: "PENDING" },
-                      { label: "Held for review", value: "HELD" },
-                      { label: "Failed", value: "FAILED" },
-                    ]}
-                    value={state}
-                    onChange={setState}
-                  />
-                  <Button submit>Search</Button>
-                </InlineStack>
-              </Form>
-            </Card>
+            <InventoryFilters channels={channels} />
             {explanation ? <Explanation explanation={explanation} /> : null}
-            <Card>
-              {variants.length === 0 ? (
-                <EmptyState heading={params.toString() ? "No variant matches" : "No variants yet"} image="">
-                  <p>{params.toString() ? "Try another SKU, title, channel or state." : "Variants appear once the first import from Shopify has run."}</p>
-                </EmptyState>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "numeric", "numeric", "text", "text"]}
-                  headings={["Variant", "Channel", "Quantity (given / pushed)", "Price (given / pushed)", "State", ""]}
-                  rows={variants.flatMap((v) =>
-                    v.listings.length === 0
-                      ? [[`${v.sku ?? ""} · ${v.title}`, "not listed", "–", money(v.priceCents), "", ""]]
-                      : v.listings.map((l, i) => [
-                          i === 0 ? `${v.sku ?? ""} · ${v.title}` : "",
-                          `${l.channelName} (${l.channelSku})`,
-                          `${l.desiredQuantity ?? "–"} / ${l.pushedQuantity ?? "–"}`,
-                          `${money(l.desiredPriceCents)} / ${money(l.pushedPriceCents)}`,
-                          <InlineStack gap="100" key={`${l.id}-state`}>
-                            <Badge tone={STATE_TONE[l.syncState]}>{l.syncState.toLowerCase().replace("_", " ")}</Badge>
-                            {l.stale ? <Badge>recomputing</Badge> : null}
-                            {l.syncMessage ? (
-                              <Text as="span" tone="subdued">
-                                {l.syncMessage}
-                              </Text>
-                            ) : null}
-                          </InlineStack>,
-                          <InlineStack gap="100" key={`${l.id}-actions`}>
-                            <Button url={linkWith({ explain: l.id })} variant="plain">
-                              Why?
-                            </Button>
-                            {i === 0 ? (
-                              <Form method="post">
-                                <input type="hidden" name="intent" value="recompute" />
-                                <input type="hidden" name="variantId" value={v.id} />
-                                <Button submit variant="plain">
-                                  Recompute
-                                </Button>
-                              </Form>
-                            ) : null}
-                          </InlineStack>,
-                        ]),
-                  )}
-                />
-              )}
-            </Card>
-            <InlineStack align="space-between">
-              {params.get("after") ? <Button url={linkWith({ after: "", explain: "" })}>First page</Button> : <span />}
-              {nextCursor ? <Button url={linkWith({ after: nextCursor, explain: "" })}>Next page</Button> : null}
-            </InlineStack>
+            <VariantTable variants={variants} />
+            <Pager nextCursor={nextCursor} />
             <ListingLinksImport channels={channels} result={result} />
           </BlockStack>
         </Layout.Section>

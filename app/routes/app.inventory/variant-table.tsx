@@ -1,0 +1,101 @@
+import { Form, useSearchParams } from "@remix-run/react";
+import { Badge, Button, Card, DataTable, EmptyState, InlineStack, Text } from "@shopify/polaris";
+import type { inventoryPage } from "./inventory.server";
+
+type InventoryData = Awaited<ReturnType<typeof inventoryPage>>;
+type Variant = InventoryData["variants"][number];
+type Listing = Variant["listings"][number];
+
+const STATE_TONE = { IN_SYNC: "success", PENDING: "info", HELD: "warning", FAILED: "critical" } as const;
+export const money = (cents: number | null) => (cents === null ? "–" : (cents / 100).toFixed(2));
+
+/** The current address with some search parameters changed (an empty value drops one). */
+export function useLinkWith() {
+  const [params] = useSearchParams();
+  return (change: Record<string, string>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(change)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    return `?${next}`;
+  };
+}
+
+function ListingState({ listing }: { listing: Listing }) {
+  return (
+    <InlineStack gap="100">
+      <Badge tone={STATE_TONE[listing.syncState]}>{listing.syncState.toLowerCase().replace("_", " ")}</Badge>
+      {listing.stale ? <Badge>recomputing</Badge> : null}
+      {listing.syncMessage ? (
+        <Text as="span" tone="subdued">
+          {listing.syncMessage}
+        </Text>
+      ) : null}
+    </InlineStack>
+  );
+}
+
+/** "Why?" for every listing; "Recompute" (the whole variant) on its first listing's row only. */
+function ListingActions({ explainUrl, variantId }: { explainUrl: string; variantId: string | null }) {
+  return (
+    <InlineStack gap="100">
+      <Button url={explainUrl} variant="plain">
+        Why?
+      </Button>
+      {variantId !== null ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="recompute" />
+          <input type="hidden" name="variantId" value={variantId} />
+          <Button submit variant="plain">
+            Recompute
+          </Button>
+        </Form>
+      ) : null}
+    </InlineStack>
+  );
+}
+
+/** One row per listing (the variant named on its first), or one "not listed" row for a variant without any. */
+export function VariantTable({ variants }: { variants: Variant[] }) {
+  const [params] = useSearchParams();
+  const linkWith = useLinkWith();
+  return (
+    <Card>
+      {variants.length === 0 ? (
+        <EmptyState heading={params.toString() ? "No variant matches" : "No variants yet"} image="">
+          <p>{params.toString() ? "Try another SKU, title, channel or state." : "Variants appear once the first import from Shopify has run."}</p>
+        </EmptyState>
+      ) : (
+        <DataTable
+          columnContentTypes={["text", "text", "numeric", "numeric", "text", "text"]}
+          headings={["Variant", "Channel", "Quantity (given / pushed)", "Price (given / pushed)", "State", ""]}
+          rows={variants.flatMap((v) =>
+            v.listings.length === 0
+              ? [[`${v.sku ?? ""} · ${v.title}`, "not listed", "–", money(v.priceCents), "", ""]]
+              : v.listings.map((l, i) => [
+                  i === 0 ? `${v.sku ?? ""} · ${v.title}` : "",
+                  `${l.channelName} (${l.channelSku})`,
+                  `${l.desiredQuantity ?? "–"} / ${l.pushedQuantity ?? "–"}`,
+                  `${money(l.desiredPriceCents)} / ${money(l.pushedPriceCents)}`,
+                  <ListingState key={`${l.id}-state`} listing={l} />,
+                  <ListingActions key={`${l.id}-actions`} explainUrl={linkWith({ explain: l.id })} variantId={i === 0 ? v.id : null} />,
+                ]),
+          )}
+        />
+      )}
+    </Card>
+  );
+}
+
+/** First page (once past it) and Next page; both leave the explained listing behind. */
+export function Pager({ nextCursor }: { nextCursor: string | null }) {
+  const [params] = useSearchParams();
+  const linkWith = useLinkWith();
+  return (
+    <InlineStack align="space-between">
+      {params.get("after") ? <Button url={linkWith({ after: "", explain: "" })}>First page</Button> : <span />}
+      {nextCursor ? <Button url={linkWith({ after: nextCursor, explain: "" })}>Next page</Button> : null}
+    </InlineStack>
+  );
+}
