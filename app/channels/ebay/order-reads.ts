@@ -1,0 +1,45 @@
+// Orders from Fulfillment getOrders by last-modified date, from the cursor to a moment settleMs
+// ago, paged and re-read while the window shifts under the paging.
+import type { OrderPage } from "../connector";
+import type { EbayConnectorContext } from "./context";
+import { decodeCursor, encodeCursor, importedOrder, lastModifiedFilter, type EbayOrder, type EbayOrderPage } from "./orders";
+
+/** Orders leaving the window while it is paged shift later pages; a re-read catches what shifted. */
+const MAX_ORDER_PASSES = 3;
+
+async function ordersIn(context: EbayConnectorContext, from: Date, to: Date): Promise<EbayOrder[]> {
+  const { client } = context;
+  const { pageSize } = context.orderPolling;
+  const filter = lastModifiedFilter(from, to);
+  const seen = new Map<string, EbayOrder>();
+  for (let pass = 1; pass <= MAX_ORDER_PASSES; pass++) {
+    let firstTotal: number | undefined;
+    let shrank = false;
+    for (let offset = 0; ; offset += pageSize) {
+      const page = (await client.call("getOrders", (api) => api.sell.fulfillment.getOrders({ filter, limit: pageSize, offset }))) as EbayOrderPage;
+      const orders = page.orders ?? [];
+      firstTotal ??= page.total;
+      if (page.total !== undefined && firstTotal !== undefined && page.total < firstTotal) shrank = true;
+      for (const order of orders) seen.set(order.orderId, order);
+      if (!page.next || orders.length === 0) break;
+    }
+    if (!shrank) break;
+  }
+  return [...seen.values()];
+}
+
+export async function fetchOrders(context: EbayConnectorContext, since: string | null): Promise<OrderPage> {
+  const { now } = context;
+  const { settleMs, initialLookbackMs } = context.orderPolling;
+  const cursor = decodeCursor(since) ?? { after: new Date(now() - settleMs - initialLookbackMs).toISOString(), seenAtAfter: [] };
+  const from = new Date(cursor.after);
+  const to = new Date(now() - settleMs);
+  if (to.getTime() <= from.getTime()) return { orders: [], cursor: encodeCursor(cursor) };
+
+  const alreadySeen = new Set(cursor.seenAtAfter);
+  const fresh = (await ordersIn(context, from, to))
+    .filter((o) => !(alreadySeen.has(o.orderId) && Date.parse(o.lastModifiedDate ?? "") === from.getTime()))
+    .sort((a, b) => Date.parse(a.lastModifiedDate ?? "") - Date.parse(b.lastModifiedDate ?? ""));
+  const atEnd = fresh.filter((o) => Date.parse(o.lastModifiedDate ?? "") === to.getTime()).map((o) => o.orderId);
+  return { orders: fresh.map(importedOrder), cursor: encodeCursor({ after: to.toISOString(), seenAtAfter: atEnd }) };
+}
