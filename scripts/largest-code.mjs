@@ -3,7 +3,7 @@
 // the figures a reshaping is measured by (docs/decisions, issue closing notes).
 //   node scripts/largest-code.mjs [count=5] [git revision, default the work tree]
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import ts from "typescript";
 
 const count = Number(process.argv[2] ?? 5);
@@ -11,7 +11,9 @@ const revision = process.argv[3];
 const git = (...args) => execFileSync("git", args, { encoding: "utf8", maxBuffer: 64 << 20 });
 const files = (revision ? git("ls-tree", "-r", "--name-only", revision, "app", "workers") : git("ls-files", "app", "workers"))
   .split("\n")
-  .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) && !f.endsWith(".d.ts"));
+  .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) && !f.endsWith(".d.ts"))
+  // In the work tree: a tracked file deleted and not yet committed is gone.
+  .filter((f) => revision || existsSync(f));
 const read = (file) => (revision ? git("show", `${revision}:${file}`) : readFileSync(file, "utf8"));
 
 const fileSizes = [];
