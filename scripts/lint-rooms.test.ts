@@ -20,9 +20,21 @@ describe("the rooms' import direction", () => {
     expect(
       await restrictedImports("app/content/upward.ts", 'import { runChannelSync } from "~/sync/jobs.server";\nexport const r = runChannelSync;\n'),
     ).toEqual([expect.stringMatching(/upward import/)]);
-    expect(await restrictedImports("app/alerts/upward.ts", 'import { x } from "../services/rules.server";\nexport const y = x;\n')).toEqual([
+    expect(await restrictedImports("app/alerts/upward.ts", 'import { x } from "../routes/app.buffers/rules.server";\nexport const y = x;\n')).toEqual([
       expect.stringMatching(/upward import/),
     ]);
+  });
+
+  it("given the mirror importing content or the sync room, when linted, then each is refused: content is computed by the recompute job, pushes are sync's", async () => {
+    expect(
+      await restrictedImports(
+        "app/anchor/content.server.ts",
+        'import { desiredContentOf } from "~/content/listing-content";\nexport const d = desiredContentOf;\n',
+      ),
+    ).toEqual([expect.stringMatching(/upward import/)]);
+    expect(
+      await restrictedImports("app/anchor/flush.server.ts", 'import { runChannelSync } from "~/sync/jobs.server";\nexport const r = runChannelSync;\n'),
+    ).toEqual([expect.stringMatching(/upward import/)]);
   });
 
   it("given content importing a marketplace's rules, or a channel module importing content, when linted, then each is refused: the two rooms are peers", async () => {
@@ -49,9 +61,18 @@ describe("the rooms' import direction", () => {
     ).toEqual([]);
   });
 
-  it("given a service marking listings through the private marking module, when linted, then it is told to use noteChange", async () => {
+  it("given a screen marking listings or writing the outbox around noteChange, when linted, then it is told to use noteChange", async () => {
     expect(
-      await restrictedImports("app/services/marks.server.ts", 'import { markChannels } from "~/recompute/stale.server";\nexport const m = markChannels;\n'),
+      await restrictedImports(
+        "app/routes/app.marks/marks.server.ts",
+        'import { markChannels } from "~/recompute/stale.server";\nexport const m = markChannels;\n',
+      ),
+    ).toEqual([expect.stringMatching(/noteChange/)]);
+    expect(
+      await restrictedImports(
+        "app/routes/app.pricing/held.server.ts",
+        'import { writeVerdict } from "~/recompute/write-outbox.server";\nexport const w = writeVerdict;\n',
+      ),
     ).toEqual([expect.stringMatching(/noteChange/)]);
   });
 });

@@ -4,8 +4,6 @@ import { logger } from "~/lib/logger.server";
 import type { Queues } from "~/queues.server";
 import { noteChange } from "~/recompute/index.server";
 import type { WebhookPayload } from "~/webhooks/payloads";
-import { contentRulesOf } from "~/channels/registry";
-import { applyProductContentChange } from "~/content/content.server";
 import { adminClientForShop, type AdminClient } from "./admin-client.server";
 import { centsFromDecimal, idFromGid } from "./gid";
 import {
@@ -18,6 +16,7 @@ import {
   type InventoryItemRecord,
   type VariantRecord,
 } from "./mirror.server";
+import { keepProductImages } from "./product-images.server";
 import { productVariantsFromShopify } from "./product-variants.server";
 
 // Shopify's webhooks applied to the mirror. Each handler changes the mirror, marks exactly the
@@ -195,8 +194,10 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
   const statusChanged = before !== null && before.status !== status;
   const all = statusChanged ? await deps.prisma.variant.findMany({ where: { shopId, product: { shopifyId: productId } }, select: { id: true } }) : [];
   await noteChange(shopId, { kind: "catalog", variantIds: statusChanged ? all.map((v) => v.id) : [...new Set(changed)] }, deps);
-  // Title, description, images, barcodes: each listing's channel content, pushed where it changed.
-  await applyProductContentChange(deps.prisma, shopId, productId, { images: payload.images }, { contentRules: contentRulesOf, queues: deps.queues });
+  // Title, description, images, barcodes: each listing's channel content, recomputed by the
+  // recompute job's content step and pushed where it changed.
+  const mirrored = await keepProductImages(deps.prisma, shopId, productId, payload.images);
+  if (mirrored) await noteChange(shopId, { kind: "content", productIds: [mirrored] }, deps);
 }
 
 /**

@@ -1,23 +1,8 @@
 // Merchant-editable templates over Shopify's product data: `{{vendor}} {{title}} – {{option1}}`.
 // A placeholder with no value renders empty and the separators it leaves dangling are removed, so
 // one template fits products with and without options, vendors or metafields.
+import type { ProductContent } from "~/lib/product-content";
 import { listValue, stripHtml, tidy } from "./transforms";
-
-export interface ProductImage {
-  src: string;
-  width?: number | null;
-  height?: number | null;
-}
-
-/** What the mirror keeps in Product.content for templates (metafields by "namespace.key"). */
-export interface ProductContent {
-  images?: ProductImage[];
-  metafields?: Record<string, unknown>;
-  /** Grams, and millimetres: identical on every channel. */
-  weightGrams?: number | null;
-  dimensionsMm?: { length: number; width: number; height: number } | null;
-  safetyWarning?: string | null;
-}
 
 export interface ContentSource {
   product: {

@@ -2,7 +2,7 @@
 // listing's content from being pushed at all; a "warning" is shown but does not block.
 import type { ChannelContentRules, TextRule } from "~/lib/content-rules";
 import type { ContentField, ContentIssue } from "./fields";
-import type { ProductImage } from "./template";
+import type { ProductImage } from "~/lib/product-content";
 
 /** Content in Anchorline's own form, before it is named the channel's way. */
 export interface ContentValues {

@@ -8,15 +8,23 @@ import { seedShopWithEveryModel } from "../../test/factories";
 import { accepts, RecordingMarketplace } from "../../test/recording-marketplace";
 import { startWalmartSimulator } from "../../simulators/walmart/server";
 import { linkListings } from "~/routes/app.csv.$kind/listings.server";
-import { contentRulesOf } from "~/channels/registry";
-import { applyProductContentChange } from "./content.server";
-import { readDesiredContent, readPushedContent } from "./diff";
+import { readDesiredContent, readPushedContent } from "~/content/diff";
+import { sqlFor } from "~/lib/sql.server";
+import { recomputeMarkedContent } from "./content-step.server";
+import { markChanged } from "./index.server";
 
-// The content recompute against the database, and its content through the real outbox flush to a
-// marketplace that records what it is sent and answers as told.
+// The recompute job's content step against the database, and its content through the real outbox
+// flush to a marketplace that records what it is sent and answers as told.
 const redis = createRedisConnection();
 const limiter = new SharedRateLimiter(redis);
 afterAll(() => redis.disconnect());
+
+/** The product's content changed (noteChange "content"), then the recompute job's content step ran. */
+async function contentChanged(shopId: string, requestFlush: (channelId: string) => Promise<void> = async () => {}) {
+  const product = await prisma.product.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId: "10" } } });
+  await markChanged(shopId, { kind: "content", productIds: [product.id] }, { prisma });
+  return recomputeMarkedContent(shopId, { sql: sqlFor(), prisma, requestFlush });
+}
 
 /** Amazon, taking quantities and prices, and the content as told. */
 const amazon = (content: "accepted" | "rejected" = "accepted") =>
@@ -32,7 +40,7 @@ async function syncedListing() {
   const { shop, listing } = seeded;
   await prisma.listing.update({ where: { id: listing.id }, data: { pushedQuantity: 8, syncState: "IN_SYNC", pushedVersion: listing.desiredVersion } });
   const flushes: string[] = [];
-  await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async (id) => void flushes.push(id) });
+  await contentChanged(shop.id, async (id) => void flushes.push(id));
   const marketplace = amazon();
   await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => marketplace });
   return { ...seeded, flushes, marketplace };
@@ -55,20 +63,20 @@ describe("content recompute and push", () => {
   it("given a title change, only the title goes again; an unrelated change rewrites nothing", async () => {
     const { shop, listing } = await syncedListing();
     await prisma.product.update({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } }, data: { descriptionHtml: "<p>Fast boil.</p>" } });
-    await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async () => {} });
+    await contentChanged(shop.id);
     const first = amazon();
     await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => first });
     expect(first.contentCalls.map((c) => c[0].fields)).toEqual([{ description: "Fast boil.", bullets: ["Fast boil."] }]);
 
     await rename(shop.id, "Kettle Pro");
-    await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async () => {} });
+    await contentChanged(shop.id);
     const second = amazon();
     await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => second });
     expect(second.contentCalls.map((c) => c[0].fields)).toEqual([{ title: "Acme Kettle Pro" }]);
 
     const version = (await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).desiredVersion;
     await prisma.product.update({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } }, data: { tags: ["other"] } });
-    const result = await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async () => {} });
+    const result = await contentChanged(shop.id);
     expect(result).toMatchObject({ changed: 0, channelIds: [] });
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).desiredVersion).toBe(version);
   });
@@ -77,7 +85,7 @@ describe("content recompute and push", () => {
     const { shop, listing } = await syncedListing();
     await rename(shop.id, "Kettle Deluxe");
     await prisma.listing.update({ where: { id: listing.id }, data: { desiredQuantity: 5 } });
-    await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async () => {} });
+    await contentChanged(shop.id);
     const refusing = amazon("rejected");
     // The quantity goes first; the content waits for a flush with no stock to push.
     const first = await flushChannelAccount(listing.channelId, { prisma, limiter, connectorFor: () => refusing });
@@ -102,27 +110,14 @@ describe("content recompute and push", () => {
     await prisma.listing.update({ where: { id: listing.id }, data: { syncState: "HELD" } });
     await rename(shop.id, "Kettle Max");
     const flushes: string[] = [];
-    await applyProductContentChange(prisma, shop.id, "10", {}, { contentRules: contentRulesOf, requestFlush: async (id) => void flushes.push(id) });
+    await contentChanged(shop.id, async (id) => void flushes.push(id));
     const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
     expect([after.syncState, readDesiredContent(after.desiredContent)!.fields.title, flushes]).toEqual(["HELD", "Acme Kettle Max", []]);
-  });
-
-  it("given a products/update payload with images, they are kept in the mirror for the channels that take images", async () => {
-    const { shop } = await syncedListing();
-    await applyProductContentChange(
-      prisma,
-      shop.id,
-      "10",
-      { images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }, { alt: "no src" }] },
-      { contentRules: contentRulesOf, requestFlush: async () => {} },
-    );
-    const product = await prisma.product.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "10" } } });
-    expect(product.content).toEqual({ images: [{ src: "https://cdn.example.com/k.jpg", width: 800, height: 600 }] });
   });
 });
 
 describe("the first push to a newly linked listing", () => {
-  it("given a Walmart item with its own description, key features and images and a channel that syncs only titles, when the listing is linked and flushed, then Walmart gets the title alone and keeps the rest", async () => {
+  it("given a Walmart item with its own description, key features and images and a channel that syncs only titles, when the listing is linked, its content computed by the recompute job and flushed, then Walmart gets the title alone and keeps the rest", async () => {
     const { shop } = await seedShopWithEveryModel(prisma);
     // The product has everything a Walmart item could take: only the merchant's choice keeps it back.
     await prisma.product.update({
@@ -153,10 +148,8 @@ describe("the first push to a newly linked listing", () => {
         },
       });
       const flushes: string[] = [];
-      const linked = await linkListings(shop.domain, walmart.id, [{ sku: "KET-RED", channelSku: "WM-KET-RED" }], "merchant", {
-        prisma,
-        requestFlush: async (id) => void flushes.push(id),
-      });
+      const linked = await linkListings(shop.domain, walmart.id, [{ sku: "KET-RED", channelSku: "WM-KET-RED" }], "merchant", { prisma });
+      await recomputeMarkedContent(shop.id, { sql: sqlFor(), prisma, requestFlush: async (id) => void flushes.push(id) });
       expect([linked, flushes]).toEqual([{ ok: true, linked: 1 }, [walmart.id]]);
 
       const connector = createWalmartConnector(

@@ -1,12 +1,14 @@
 // The one way into the pipeline. Whatever changed (a webhook applied to the mirror, an order
-// written back, a merchant's rule, a channel's settings), the caller says what changed here; this
-// marks exactly the listings the change can move (staleSince) and asks for one recompute job per
-// shop, which computes them and writes the outbox. Nothing else marks listings or asks for a
-// recompute.
+// written back, a merchant's rule, a channel's settings or content templates, a verdict on a held
+// price), the caller says what changed here; this marks exactly the listings the change can move
+// (staleSince for stock and price, contentStaleSince for content) and asks for one recompute job
+// per shop, which computes them and writes the outbox (write-outbox.server.ts). Nothing else marks
+// listings, asks for a recompute or writes a desired state.
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
-import type { Queues } from "~/queues.server";
-import { markChannels, markStock, requestRecompute } from "./stale.server";
+import { requestFlush, type Queues } from "~/queues.server";
+import { markChannels, markContent, markStock, requestRecompute } from "./stale.server";
+import { writeVerdict, type Verdict } from "./write-outbox.server";
 
 /** What changed, in the terms of what it can move. */
 export type Change =
@@ -15,11 +17,26 @@ export type Change =
   /** Variants' catalog data: price, status, content, a kit's make-up; every listing of them and of their bundles. */
   | { kind: "catalog"; variantIds: string[] }
   /** Channel settings or shop-wide rules: every listing of these channels, or of the shop when none are named. */
-  | { kind: "channels"; channelIds?: string[] };
+  | { kind: "channels"; channelIds?: string[] }
+  /**
+   * Content only (title, description, images, a channel's templates and synced fields): the content
+   * of the listings of these products and/or channels, of the shop when neither is named.
+   */
+  | { kind: "content"; productIds?: string[]; channelIds?: string[] }
+  /**
+   * The merchant's verdict on a listing's price held for review (parity), at the version they saw.
+   * Nothing is recomputed: the verdict is the desired state, written as it is and pushed.
+   */
+  | ({ kind: "verdict"; listing: { id: string; channelId: string; desiredVersion: number } } & Verdict);
+
+/** The changes that mark listings for the recompute (every kind but a verdict, which is written as it is). */
+export type Mark = Exclude<Change, { kind: "verdict" }>;
 
 export interface ChangeDeps {
   prisma?: PrismaClient;
   queues?: Queues;
+  /** Asks a channel account's worker to flush (default: the channel-sync queue); tests record it. */
+  requestFlush?: (channelId: string) => Promise<void>;
 }
 
 /**
@@ -27,7 +44,7 @@ export interface ChangeDeps {
  * in one go (an import batch, an order's lines): it asks for the recompute once, with
  * `recomputeMarked`, when its batch is done.
  */
-export async function markChanged(shopId: string, change: Change, deps: ChangeDeps = {}): Promise<number> {
+export async function markChanged(shopId: string, change: Mark, deps: ChangeDeps = {}): Promise<number> {
   const prisma = deps.prisma ?? defaultPrisma;
   switch (change.kind) {
     case "stock":
@@ -40,6 +57,8 @@ export async function markChanged(shopId: string, change: Change, deps: ChangeDe
       );
     case "channels":
       return markChannels(prisma, shopId, change.channelIds);
+    case "content":
+      return markContent(prisma, shopId, change);
   }
 }
 
@@ -48,8 +67,17 @@ export async function recomputeMarked(shopId: string, marked: number, deps: Chan
   if (marked > 0) await requestRecompute(shopId, deps.queues);
 }
 
-/** Notes one change: marks what it can move and asks for the shop's recompute. Returns how many listings were marked. */
+/**
+ * Notes one change: marks what it can move and asks for the shop's recompute. Returns how many
+ * listings were marked (for a verdict: 1 when written, 0 when the listing was no longer held at
+ * that version).
+ */
 export async function noteChange(shopId: string, change: Change, deps: ChangeDeps = {}): Promise<number> {
+  if (change.kind === "verdict") {
+    const written = await writeVerdict(deps.prisma ?? defaultPrisma, shopId, change.listing, change);
+    if (written) await (deps.requestFlush ?? ((channelId: string) => requestFlush(channelId, 0, deps.queues)))(change.listing.channelId);
+    return written ? 1 : 0;
+  }
   const marked = await markChanged(shopId, change, deps);
   await recomputeMarked(shopId, marked, deps);
   return marked;

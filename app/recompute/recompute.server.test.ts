@@ -4,6 +4,7 @@ import { markChanged } from "./index.server";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { uniqueShopDomain } from "../../test/factories";
+import { readDesiredContent } from "~/content/diff";
 import type { StoredExplanation } from "./desired";
 import { recomputeStaleListings, runRecomputeJob } from "./recompute.server";
 
@@ -352,5 +353,40 @@ describe("recomputing a shop's stale listings", () => {
     expect(onAmazon.desiredQuantity).toBe(9); // 15 − 6
     const steps = (onAmazon.explanation as unknown as StoredExplanation).quantity as unknown as { rule: string; result: number; effect: number }[];
     expect(steps.find((s) => s.rule === "buffer.velocity")?.effect).toBe(-6);
+  });
+});
+
+describe("the recompute job's content step", () => {
+  it("given a stock change only, when the job runs, then no content is computed: content waits for a content mark", async () => {
+    const seeded = await seedShop(prisma);
+    await recomputeStaleListings(seeded.shopId, recordFlushes());
+    await setStock(prisma, seeded, seeded.locations.warehouse.id, 6);
+    const result = await recomputeStaleListings(seeded.shopId, recordFlushes());
+    expect(result).toMatchObject({ examined: 2, contentExamined: 0, contentChanged: 0 });
+    expect((await listingsOf(prisma, seeded)).onAmazon.desiredContent).toBeNull();
+  });
+
+  it("given the product renamed and its content marked beside a stock change, when the job runs, then the same job writes the quantities and then the new titles, clears both marks and asks for a flush wherever content waits to be pushed", async () => {
+    const seeded = await seedShop(prisma);
+    await recomputeStaleListings(seeded.shopId, recordFlushes());
+    await prisma.product.update({ where: { id: seeded.product.id }, data: { title: "Mug Deluxe" } });
+    await markChanged(seeded.shopId, { kind: "content", productIds: [seeded.product.id] }, { prisma });
+    await setStock(prisma, seeded, seeded.locations.warehouse.id, 6);
+    const flushes = recordFlushes();
+
+    const result = await recomputeStaleListings(seeded.shopId, flushes);
+
+    expect(result).toMatchObject({ examined: 2, changed: 2, contentExamined: 2, contentChanged: 2, channelsFlushed: 2, more: false });
+    const { onAmazon, onEbay } = await listingsOf(prisma, seeded);
+    expect([onAmazon.desiredQuantity, readDesiredContent(onAmazon.desiredContent)?.fields.title]).toEqual([9, "Mug Deluxe"]);
+    expect(readDesiredContent(onEbay.desiredContent)?.fields.title).toBe("Mug Deluxe");
+    // Two writes each, the quantity's and the content's, and nothing left marked.
+    expect([onAmazon.desiredVersion, onAmazon.syncState, onAmazon.staleSince, onAmazon.contentStaleSince]).toEqual([3, "PENDING", null, null]);
+    // Amazon asked after the quantities and again after the content (a flush started by the first
+    // request may have read its outbox before the content was written); eBay only once, since its
+    // content lacks the description and picture eBay requires, so it has nothing to push.
+    expect(flushes.channels.filter((id) => id === seeded.channels.amazon.id)).toHaveLength(2);
+    expect(flushes.channels.filter((id) => id === seeded.channels.ebay.id)).toHaveLength(1);
+    expect(readDesiredContent(onEbay.desiredContent)?.issues.some((i) => i.severity === "error")).toBe(true);
   });
 });

@@ -7,9 +7,13 @@ import { queues as defaultQueues, requestFlush as queueFlush, type Queues } from
 import { computeListing, type ComputedListing, decide, type Decision, type SiblingPrice, type StoredListing } from "./desired";
 import { batchInputsFromRows, type ShopInputs } from "./inputs";
 import { type EngineRows, loadEngineRows, loadShopInputs } from "./load-inputs.server";
+import { recomputeMarkedContent } from "./content-step.server";
+import { writeDecisions, type Written } from "./write-outbox.server";
 
 // The recompute service: a shop's stale listings (Listing.staleSince set through noteChange, index.server.ts)
-// through the engine into their desired state, the outbox the channel workers push.
+// through the engine into their desired state, the outbox the channel workers push
+// (write-outbox.server.ts); then its content step (content-step.server.ts) for listings whose
+// content was marked (Listing.contentStaleSince).
 //
 // Per batch the inputs are loaded in one query per table for the whole batch, never per listing,
 // and every query is scoped by shop. Writes are compare-and-set:
@@ -49,6 +53,9 @@ export interface RecomputeResult {
   channelsFlushed: number;
   /** Listings left stale because they were marked again (or recomputed elsewhere) mid-batch. */
   markedAgain: number;
+  /** Listings whose content the content step computed, and of those, how many got new content. */
+  contentExamined: number;
+  contentChanged: number;
   /** Stale listings remain for another job (time limit reached, or marks outpacing the batches). */
   more: boolean;
 }
@@ -119,14 +126,6 @@ async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: S
 
 // ---------------------------------------------------------------- writing
 
-interface Written {
-  id: string;
-  channelId: string;
-  state: string;
-  bumped: boolean;
-  cleared: boolean;
-}
-
 /** Pages the merchant for each listing this batch newly held for parity (or held at a new price). */
 async function raiseNewHolds(
   prisma: PrismaClient,
@@ -151,58 +150,6 @@ async function raiseNewHolds(
   }
 }
 
-async function writeDecisions(sql: Sql, shopId: string, decisions: readonly Decision[]): Promise<{ written: Written[]; clearedUnchanged: number }> {
-  const writes = decisions.filter((d): d is Extract<Decision, { kind: "write" }> => d.kind === "write");
-  const clears = decisions.filter((d) => d.kind === "clear");
-  let written: Written[] = [];
-  if (writes.length > 0) {
-    // One JSON document for the whole batch: PostgreSQL parses it once, where an array literal
-    // of explanations would be escaped and parsed element by element.
-    const payload = JSON.stringify(
-      writes.map((d) => ({
-        id: d.listing.id,
-        quantity: d.computed.quantity,
-        price: d.computed.priceCents,
-        explanation: d.computed.explanation,
-        bump: d.bump,
-        state: d.state,
-        message: d.message,
-        stale: d.listing.staleSince,
-        version: d.listing.desiredVersion,
-      })),
-    );
-    written = await sql.rows<Written>(
-      `UPDATE "Listing" AS l SET
-         "desiredQuantity" = v.quantity,
-         "desiredPriceCents" = v.price,
-         explanation = v.explanation,
-         "desiredVersion" = l."desiredVersion" + CASE WHEN v.bump THEN 1 ELSE 0 END,
-         "desiredAt" = CASE WHEN v.bump THEN now() AT TIME ZONE 'UTC' ELSE l."desiredAt" END,
-         "syncState" = v.state::"SyncState",
-         "syncMessage" = v.message,
-         "staleSince" = CASE WHEN l."staleSince" = v.stale THEN NULL ELSE l."staleSince" END,
-         "updatedAt" = now() AT TIME ZONE 'UTC'
-       FROM jsonb_to_recordset($2::jsonb)
-         AS v(id text, quantity int, price int, explanation jsonb, bump bool, state text, message text, stale timestamp, version int)
-       WHERE l.id = v.id AND l."shopId" = $1 AND l."staleSince" IS NOT NULL AND l."desiredVersion" = v.version
-       RETURNING l.id, l."channelId", l."syncState"::text AS state, v.bump AS bumped, l."staleSince" IS NULL AS cleared`,
-      [shopId, payload],
-    );
-  }
-  let clearedUnchanged = 0;
-  if (clears.length > 0) {
-    const cleared = await sql.rows<{ id: string }>(
-      `UPDATE "Listing" AS l SET "staleSince" = NULL
-       FROM unnest($2::text[], $3::timestamp[]) AS v(id, stale)
-       WHERE l.id = v.id AND l."shopId" = $1 AND l."staleSince" = v.stale
-       RETURNING l.id`,
-      [shopId, clears.map((d) => d.listing.id), clears.map((d) => d.listing.staleSince)],
-    );
-    clearedUnchanged = cleared.length;
-  }
-  return { written, clearedUnchanged };
-}
-
 // ---------------------------------------------------------------- the service
 
 /**
@@ -216,7 +163,7 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
   const flush = deps.requestFlush ?? ((channelId: string) => queueFlush(channelId));
   const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
   const maxRunMs = deps.maxRunMs ?? DEFAULT_MAX_RUN_MS;
-  const result: RecomputeResult = { examined: 0, changed: 0, held: 0, channelsFlushed: 0, markedAgain: 0, more: false };
+  const result: RecomputeResult = { examined: 0, changed: 0, held: 0, channelsFlushed: 0, markedAgain: 0, contentExamined: 0, contentChanged: 0, more: false };
 
   const shop = await loadShopInputs(sql, shopId);
   if (!shop) return result;
@@ -273,6 +220,12 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
     passesWithoutClearing = progressed === 0 ? passesWithoutClearing + 1 : 0;
   }
 
+  // Content after every stock and price batch: a quantity is what oversells, a title is not.
+  const content = await recomputeMarkedContent(shopId, { sql, prisma: deps.prisma ?? defaultPrisma, requestFlush: flush, deadline });
+  result.contentExamined = content.examined;
+  result.contentChanged = content.changed;
+  result.more ||= content.more;
+  for (const channelId of content.channelIds) flushed.add(channelId);
   result.channelsFlushed = flushed.size;
   return result;
 }

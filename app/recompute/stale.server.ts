@@ -90,6 +90,24 @@ export async function markChannels(prisma: PrismaClient, shopId: string, channel
 }
 
 /**
+ * Marks the content of the listings of some products and/or channels (all of the shop's when
+ * neither is named) for the recompute job's content step.
+ */
+export async function markContent(prisma: PrismaClient, shopId: string, scope: { productIds?: string[]; channelIds?: string[] }): Promise<number> {
+  const { count } = await retryingDeadlocks(() =>
+    prisma.listing.updateMany({
+      where: {
+        shopId,
+        ...(scope.productIds ? { variant: { productId: { in: scope.productIds } } } : {}),
+        ...(scope.channelIds ? { channelId: { in: scope.channelIds } } : {}),
+      },
+      data: { contentStaleSince: new Date() },
+    }),
+  );
+  return count;
+}
+
+/**
  * Asks for a recompute of the shop's stale listings. Deduplicated per shop while a job waits; a
  * mark made while a job runs gets the next one.
  */

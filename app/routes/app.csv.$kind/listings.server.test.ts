@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { sqlFor } from "~/lib/sql.server";
 import { queues } from "~/queues.server";
+import { recomputeMarkedContent } from "~/recompute/content-step.server";
 import { seedShopWithEveryModel } from "../../../test/factories";
 import { linkListings } from "./listings.server";
 
@@ -37,7 +39,7 @@ describe("linking marketplace listings to Shopify variants", () => {
     expect(waiting.some((job) => job.data.shopId === shop.id)).toBe(true);
   });
 
-  it("given a product with a title, when its variant is linked on eBay, then its content is computed at once for the outbox and the channel is asked to flush", async () => {
+  it("given a product with a title, when its variant is linked on eBay, then the recompute job computes its content for the outbox and asks the channel to flush", async () => {
     const { shop, channels } = await seedShopWithEveryModel(prisma);
     // eBay requires a description and a picture before it takes content: this product has both.
     await prisma.product.update({
@@ -46,10 +48,8 @@ describe("linking marketplace listings to Shopify variants", () => {
     });
     const flushes: string[] = [];
 
-    await linkListings(shop.domain, channels.ebay.id, [{ sku: "KET-RED", channelSku: "EB-KET-RED" }], "merchant", {
-      prisma,
-      requestFlush: async (id) => void flushes.push(id),
-    });
+    await linkListings(shop.domain, channels.ebay.id, [{ sku: "KET-RED", channelSku: "EB-KET-RED" }], "merchant", { prisma });
+    await recomputeMarkedContent(shop.id, { sql: sqlFor(), prisma, requestFlush: async (id) => void flushes.push(id) });
 
     const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: channels.ebay.id } });
     expect(listing.desiredContent).toMatchObject({

@@ -2,8 +2,6 @@ import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { requestRecompute } from "~/recompute/index.server";
-import { contentRulesOf } from "~/channels/registry";
-import { recomputeContent } from "~/content/content.server";
 import type { Queues } from "~/queues.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
@@ -43,7 +41,7 @@ export async function linkListings(
   channelId: string,
   links: ListingLink[],
   actor: string,
-  deps: { prisma?: PrismaClient; queues?: Queues; lines?: readonly number[]; requestFlush?: (channelId: string) => Promise<void> } = {},
+  deps: { prisma?: PrismaClient; queues?: Queues; lines?: readonly number[] } = {},
 ): Promise<LinkResult> {
   const prisma = deps.prisma ?? defaultPrisma;
   const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
@@ -62,7 +60,7 @@ export async function linkListings(
   });
 
   const skus = [...new Set(parsed.flatMap((p) => (p ? [p.sku] : [])))];
-  const variants = await prisma.variant.findMany({ where: { shopId: shop.id, sku: { in: skus } }, select: { id: true, sku: true, productId: true } });
+  const variants = await prisma.variant.findMany({ where: { shopId: shop.id, sku: { in: skus } }, select: { id: true, sku: true } });
   const variantsBySku = new Map<string, string[]>();
   for (const v of variants) variantsBySku.set(v.sku!, [...(variantsBySku.get(v.sku!) ?? []), v.id]);
 
@@ -86,8 +84,16 @@ export async function linkListings(
       const variantId = variantsBySku.get(link!.sku)![0];
       return prisma.listing.upsert({
         where: { channelId_channelSku: { channelId: channel.id, channelSku: link!.channelSku } },
-        create: { shopId: shop.id, channelId: channel.id, variantId, channelSku: link!.channelSku, externalId: link!.externalId, staleSince: now },
-        update: { variantId, externalId: link!.externalId, staleSince: now },
+        create: {
+          shopId: shop.id,
+          channelId: channel.id,
+          variantId,
+          channelSku: link!.channelSku,
+          externalId: link!.externalId,
+          staleSince: now,
+          contentStaleSince: now,
+        },
+        update: { variantId, externalId: link!.externalId, staleSince: now, contentStaleSince: now },
       });
     }),
   );
@@ -99,17 +105,8 @@ export async function linkListings(
     subjectId: channel.id,
     details: { count: parsed.length },
   });
-  // The links were marked stale above: the engine computes their desired state, the outbox pushes it.
+  // The links were marked stale above, for their stock and price and for their content: the
+  // recompute job computes both and the outbox pushes them.
   await requestRecompute(shop.id, deps.queues);
-  // Content changes only with the product, so nothing else would compute it for a new link until
-  // the product's next update: it is computed now, and the outbox carries it with the rest.
-  const linkedVariants = new Set(parsed.map((link) => variantsBySku.get(link!.sku)![0]));
-  const productIds = [...new Set(variants.filter((v) => linkedVariants.has(v.id)).map((v) => v.productId))];
-  await recomputeContent(
-    prisma,
-    shop.id,
-    { channelIds: [channel.id], productIds },
-    { contentRules: contentRulesOf, queues: deps.queues, requestFlush: deps.requestFlush },
-  );
   return { ok: true, linked: parsed.length };
 }

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient, PriceRounding as DbRounding, RuleScope as DbRuleScope } from "@prisma/client";
+import type { PrismaClient, PriceRounding as DbRounding, RuleScope as DbRuleScope } from "@prisma/client";
 import { parityHeldAlertKey, resolveAlertByKey } from "~/alerts/events.server";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
@@ -8,14 +8,13 @@ import { validateParityEdge, validatePriceRule } from "~/engine/validate";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
 import { shopIdOf } from "~/lib/shop-id.server";
-import { requestFlush } from "~/queues.server";
 import { recordAudit } from "~/lib/audit.server";
 import { markRuleChannelsStale, resolveScopeValue, SCOPE_REFERENCE } from "~/routes/app.buffers/rules.server";
 
 // Pricing and parity: each channel's differential and rounding (PriceRule), MAP per variant, fees
 // and margin floors, the parity matrix (who watches whom, with what tolerance), the violations
 // live now and the pushes the engine held for review. Rules are checked by the engine's
-// validation; approving a held push sets it pending so the outbox pushes it.
+// validation; a verdict on a held push goes through noteChange, which writes it and asks the push.
 
 /** Held pushes and violations shown at once: a review queue, not a report of the whole catalogue. */
 export const REVIEW_PAGE = 50;
@@ -390,24 +389,16 @@ export async function approveHeldPush(
   listingId: string,
   actor: string,
   prisma: PrismaClient = defaultPrisma,
-  flush: (channelId: string) => Promise<void> = requestFlush,
+  flush?: (channelId: string) => Promise<void>,
 ): Promise<void> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const listing = await heldListing(prisma, shopId, listingId);
-  const { count } = await prisma.listing.updateMany({
-    where: { id: listing.id, shopId, syncState: "HELD", desiredVersion: listing.desiredVersion },
-    data: { syncState: "PENDING", syncMessage: null },
+  const written = await noteChange(shopId, { kind: "verdict", listing, verdict: "approve" }, { prisma, requestFlush: flush });
+  if (written === 0) throw new ReviewRefused();
+  await reviewDecided(prisma, shopId, listing, actor, "listing.hold_approved", {
+    priceCents: listing.desiredPriceCents,
+    livePriceCents: listing.pushedPriceCents,
   });
-  if (count === 0) throw new ReviewRefused();
-  await reviewDecided(
-    prisma,
-    shopId,
-    listing,
-    actor,
-    "listing.hold_approved",
-    { priceCents: listing.desiredPriceCents, livePriceCents: listing.pushedPriceCents },
-    flush,
-  );
 }
 
 /**
@@ -421,35 +412,26 @@ export async function rejectHeldPush(
   listingId: string,
   actor: string,
   prisma: PrismaClient = defaultPrisma,
-  flush: (channelId: string) => Promise<void> = requestFlush,
+  flush?: (channelId: string) => Promise<void>,
 ): Promise<void> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const listing = await heldListing(prisma, shopId, listingId);
   if (listing.pushedPriceCents === null)
     throw new ReviewRefused("Nothing is live on this channel yet, so there is no price to keep: change the price rule or the parity matrix instead");
-  const { count } = await prisma.listing.updateMany({
-    where: { id: listing.id, shopId, syncState: "HELD", desiredVersion: listing.desiredVersion },
-    data: {
-      desiredPriceCents: listing.pushedPriceCents,
-      desiredVersion: { increment: 1 },
-      desiredAt: new Date(),
-      syncState: "PENDING",
-      syncMessage: `Price ${money(listing.desiredPriceCents ?? 0)} rejected by the merchant; the live price ${money(listing.pushedPriceCents)} stays`,
-    } satisfies Prisma.ListingUpdateManyMutationInput,
-  });
-  if (count === 0) throw new ReviewRefused();
-  await reviewDecided(
-    prisma,
+  const message = `Price ${money(listing.desiredPriceCents ?? 0)} rejected by the merchant; the live price ${money(listing.pushedPriceCents)} stays`;
+  const written = await noteChange(
     shopId,
-    listing,
-    actor,
-    "listing.hold_rejected",
-    { rejectedPriceCents: listing.desiredPriceCents, keptPriceCents: listing.pushedPriceCents },
-    flush,
+    { kind: "verdict", listing, verdict: "reject", livePriceCents: listing.pushedPriceCents, message },
+    { prisma, requestFlush: flush },
   );
+  if (written === 0) throw new ReviewRefused();
+  await reviewDecided(prisma, shopId, listing, actor, "listing.hold_rejected", {
+    rejectedPriceCents: listing.desiredPriceCents,
+    keptPriceCents: listing.pushedPriceCents,
+  });
 }
 
-/** After either decision on a held price: the audit, the alert that paged for it closed, the push asked for. */
+/** After either decision on a held price (written and pushed through noteChange): the audit, and the alert that paged for it closed. */
 async function reviewDecided(
   prisma: PrismaClient,
   shopId: string,
@@ -457,7 +439,6 @@ async function reviewDecided(
   actor: string,
   action: "listing.hold_approved" | "listing.hold_rejected",
   prices: Record<string, number | null>,
-  flush: (channelId: string) => Promise<void>,
 ): Promise<void> {
   await recordAudit(prisma, {
     shopId,
@@ -468,5 +449,4 @@ async function reviewDecided(
     details: { channelSku: listing.channelSku, ...prices, reason: listing.syncMessage },
   });
   await resolveAlertByKey(prisma, shopId, parityHeldAlertKey(listing.id), actor);
-  await flush(listing.channelId);
 }

@@ -5,11 +5,12 @@ import { NotFoundForShop } from "~/lib/errors";
 import { recordAudit } from "~/lib/audit.server";
 import type { ContentRulesOf } from "~/lib/content-rules";
 import { shopIdOf } from "~/lib/shop-id.server";
-import { adaptContent, contentOverrides, contentSettings, fieldMap, TEMPLATE_FIELDS, type FieldMapRow } from "./adapt";
-import { recomputeContent, sourceOf, type ContentRecomputeDeps } from "./content.server";
-import { contentToPush } from "./diff";
-import { CONTENT_FIELDS, FIELD_LABELS, isContentField, type ContentIssue } from "./fields";
-import { unknownPlaceholders } from "./template";
+import { adaptContent, contentOverrides, contentSettings, fieldMap, TEMPLATE_FIELDS, type FieldMapRow } from "~/content/adapt";
+import { contentToPush } from "~/content/diff";
+import { CONTENT_FIELDS, FIELD_LABELS, isContentField, type ContentIssue } from "~/content/fields";
+import { sourceOf } from "~/content/listing-content";
+import { unknownPlaceholders } from "~/content/template";
+import { noteChange } from "~/recompute/index.server";
 
 // The content preview screen's service: a product's content as each channel will receive it, with
 // the validation results, before anything is sent; and the merchant's templates and field choices.
@@ -120,15 +121,15 @@ export type ContentSettingsForm = z.infer<typeof ContentSettingsInput>;
 
 /**
  * Saves a channel's templates and synced fields (Channel.settings.content), records who did it,
- * and recomputes the content of the channel's listings: what changed is pushed.
+ * and marks the content of the channel's listings for the recompute job, which pushes what
+ * changed. Returns how many listings are being recomputed.
  */
 export async function saveChannelContentSettings(
   shopDomain: string,
   input: ContentSettingsForm,
   actor: string,
-  deps: ContentRecomputeDeps,
   prisma: PrismaClient = defaultPrisma,
-) {
+): Promise<{ recomputing: number }> {
   const shopId = await shopIdOf(prisma, shopDomain);
   // Scoped by shop: another shop's channel id is "not found", never updated.
   const channel = await prisma.channel.findFirst({ where: { id: input.channelId, shopId } });
@@ -152,5 +153,5 @@ export async function saveChannelContentSettings(
     subjectId: channel.id,
     details: { fields: content.fields, templates: content.templates },
   });
-  return recomputeContent(prisma, shopId, { channelIds: [channel.id] }, deps);
+  return { recomputing: await noteChange(shopId, { kind: "content", channelIds: [channel.id] }, { prisma }) };
 }

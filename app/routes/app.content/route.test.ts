@@ -2,9 +2,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { readDesiredContent } from "~/content/diff";
 import { queues } from "~/queues.server";
-import { adminRequest, installShopSession } from "../../test/admin-request";
-import { seedShopWithEveryModel } from "../../test/factories";
-import { action, loader } from "./app.content";
+import { recomputeStaleListings } from "~/recompute/recompute.server";
+import { adminRequest, installShopSession } from "../../../test/admin-request";
+import { seedShopWithEveryModel } from "../../../test/factories";
+import { action, loader } from "./route";
 
 afterAll(async () => {
   await queues().close();
@@ -48,7 +49,7 @@ describe("the Listing content screen", () => {
     expect(ebay.map.find((r) => r.field === "subtitle")).toMatchObject({ sharing: "unique", synced: false });
   });
 
-  it("saves a channel's template and fields, recomputes its listings' content and records who did it", async () => {
+  it("saves a channel's template and fields, has its listings' content recomputed by the recompute job and records who did it", async () => {
     const { shop, channels, listing } = await shopInSession();
     const response = await action(
       args(
@@ -57,7 +58,10 @@ describe("the Listing content screen", () => {
         }),
       ),
     );
-    expect(response).toEqual({ ok: true, errors: {}, changed: 1 });
+    expect(response).toEqual({ ok: true, errors: {}, recomputing: 1 });
+    const marked = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([marked.contentStaleSince, marked.desiredContent]).toEqual([expect.any(Date), null]);
+    await recomputeStaleListings(shop.id, { requestFlush: async () => {} });
     const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
     expect(readDesiredContent(after.desiredContent)).toEqual({ fields: { title: "Kettle by Acme" }, issues: [] });
     expect([after.desiredVersion, after.syncState]).toEqual([listing.desiredVersion + 1, "PENDING"]);

@@ -1,7 +1,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, Checkbox, InlineStack, List, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import type { ChannelPreview, VariantPreview } from "~/content/preview.server";
+import type { ChannelPreview, VariantPreview } from "./content.server";
 
 // One channel's card on the Listing content screen (routes/app.content.tsx): each variant's
 // content as the channel will receive it, with its issues, then the form that chooses the fields

@@ -4,8 +4,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BlockStack, Button, Card, EmptyState, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { contentRulesOf } from "~/channels/registry";
-import { ChannelCard } from "~/components/channel-content-card";
-import { ContentNotFound, ContentSettingsInput, contentProducts, productContentPreview, saveChannelContentSettings } from "~/content/preview.server";
+import { ChannelCard } from "./channel-content-card";
+import { ContentNotFound, ContentSettingsInput, contentProducts, productContentPreview, saveChannelContentSettings } from "./content.server";
 import { fieldErrors, formObject } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
 
@@ -27,12 +27,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, actor } = await requireShop(request);
   const parsed = ContentSettingsInput.safeParse(formObject(await request.formData(), ["syncedFields"]));
-  if (!parsed.success) return data({ ok: false as const, errors: fieldErrors(parsed.error), changed: 0 }, { status: 400 });
+  if (!parsed.success) return data({ ok: false as const, errors: fieldErrors(parsed.error), recomputing: 0 }, { status: 400 });
   try {
-    const result = await saveChannelContentSettings(shop, parsed.data, actor, { contentRules: contentRulesOf });
-    return { ok: true as const, errors: {} as Record<string, string>, changed: result.changed };
+    const result = await saveChannelContentSettings(shop, parsed.data, actor);
+    return { ok: true as const, errors: {} as Record<string, string>, recomputing: result.recomputing };
   } catch (error) {
-    if (error instanceof ContentNotFound) return data({ ok: false as const, errors: { form: error.message }, changed: 0 }, { status: 404 });
+    if (error instanceof ContentNotFound) return data({ ok: false as const, errors: { form: error.message }, recomputing: 0 }, { status: 404 });
     throw error;
   }
 };
@@ -66,7 +66,9 @@ export default function ContentPreview() {
                 {result.errors.form}
               </Text>
             ) : null}
-            {result?.ok ? <Text as="p">Saved: {result.changed} listings have new content to send.</Text> : null}
+            {result?.ok ? (
+              <Text as="p">Saved: the content of {result.recomputing} listings is being recomputed; what changed is sent to the channel.</Text>
+            ) : null}
             {preview ? (
               preview.channels.map((channel) => <ChannelCard key={channel.id} channel={channel} productId={preview.product.id} errors={result?.errors ?? {}} />)
             ) : (

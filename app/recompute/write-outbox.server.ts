@@ -1,0 +1,153 @@
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { contentToPush } from "~/content/diff";
+import type { DesiredContent } from "~/content/fields";
+import type { ListingWithContentSource } from "~/content/listing-content";
+import type { Sql } from "~/lib/sql.server";
+import type { Decision } from "./desired";
+
+// The one writer of the outbox. The outbox is the listings' desired state (desired*, a bumped
+// desiredVersion, syncState PENDING or HELD); the channel workers push what it holds and record
+// what the marketplace acknowledged (sync/outbox.server.ts). Three things write a desired state,
+// all here: the engine's decisions for stale listings, the content step's new content, and the
+// merchant's verdict on a price held for review. Every write is a compare-and-set on the row as it
+// is written (desiredVersion, and staleSince or syncState), so a slower writer working from older
+// inputs never overwrites a newer desired state.
+
+// ---------------------------------------------------------------- the engine's decisions
+
+export interface Written {
+  id: string;
+  channelId: string;
+  state: string;
+  bumped: boolean;
+  cleared: boolean;
+}
+
+/**
+ * Writes one batch of the engine's decisions: a new desired state while the listing is still stale
+ * and its desiredVersion is what was read, and clears staleSince only where it still holds the
+ * value read, so a mark made while the batch computed survives and the listing is computed again.
+ */
+export async function writeDecisions(sql: Sql, shopId: string, decisions: readonly Decision[]): Promise<{ written: Written[]; clearedUnchanged: number }> {
+  const writes = decisions.filter((d): d is Extract<Decision, { kind: "write" }> => d.kind === "write");
+  const clears = decisions.filter((d) => d.kind === "clear");
+  let written: Written[] = [];
+  if (writes.length > 0) {
+    // One JSON document for the whole batch: PostgreSQL parses it once, where an array literal
+    // of explanations would be escaped and parsed element by element.
+    const payload = JSON.stringify(
+      writes.map((d) => ({
+        id: d.listing.id,
+        quantity: d.computed.quantity,
+        price: d.computed.priceCents,
+        explanation: d.computed.explanation,
+        bump: d.bump,
+        state: d.state,
+        message: d.message,
+        stale: d.listing.staleSince,
+        version: d.listing.desiredVersion,
+      })),
+    );
+    written = await sql.rows<Written>(
+      `UPDATE "Listing" AS l SET
+         "desiredQuantity" = v.quantity,
+         "desiredPriceCents" = v.price,
+         explanation = v.explanation,
+         "desiredVersion" = l."desiredVersion" + CASE WHEN v.bump THEN 1 ELSE 0 END,
+         "desiredAt" = CASE WHEN v.bump THEN now() AT TIME ZONE 'UTC' ELSE l."desiredAt" END,
+         "syncState" = v.state::"SyncState",
+         "syncMessage" = v.message,
+         "staleSince" = CASE WHEN l."staleSince" = v.stale THEN NULL ELSE l."staleSince" END,
+         "updatedAt" = now() AT TIME ZONE 'UTC'
+       FROM jsonb_to_recordset($2::jsonb)
+         AS v(id text, quantity int, price int, explanation jsonb, bump bool, state text, message text, stale timestamp, version int)
+       WHERE l.id = v.id AND l."shopId" = $1 AND l."staleSince" IS NOT NULL AND l."desiredVersion" = v.version
+       RETURNING l.id, l."channelId", l."syncState"::text AS state, v.bump AS bumped, l."staleSince" IS NULL AS cleared`,
+      [shopId, payload],
+    );
+  }
+  let clearedUnchanged = 0;
+  if (clears.length > 0) {
+    const cleared = await sql.rows<{ id: string }>(
+      `UPDATE "Listing" AS l SET "staleSince" = NULL
+       FROM unnest($2::text[], $3::timestamp[]) AS v(id, stale)
+       WHERE l.id = v.id AND l."shopId" = $1 AND l."staleSince" = v.stale
+       RETURNING l.id`,
+      [shopId, clears.map((d) => d.listing.id), clears.map((d) => d.listing.staleSince)],
+    );
+    clearedUnchanged = cleared.length;
+  }
+  return { written, clearedUnchanged };
+}
+
+// ---------------------------------------------------------------- content
+
+/**
+ * Writes one listing's new desired content unless a newer desired state got there first. Content
+ * only ever makes a listing PENDING (a held one stays held: its price waits for the merchant);
+ * it never settles one, since only an acknowledged push does. The state is decided on the row as
+ * it is when written: deciding it on the first read once put back IN_SYNC over a quantity the
+ * recompute had made PENDING meanwhile, and that quantity was never pushed.
+ */
+export async function writeDesiredContent(
+  prisma: PrismaClient,
+  listing: Pick<ListingWithContentSource, "id" | "desiredVersion" | "syncState" | "pushedContent">,
+  desired: DesiredContent | null,
+): Promise<{ written: boolean; pending: boolean }> {
+  const pending = contentToPush(desired, listing.pushedContent) !== null;
+  let current: Pick<ListingWithContentSource, "desiredVersion" | "syncState"> | null = listing;
+  for (let attempt = 0; attempt < 3 && current; attempt++) {
+    const becomesPending = pending && current.syncState !== "HELD";
+    const { count } = await prisma.listing.updateMany({
+      where: { id: listing.id, desiredVersion: current.desiredVersion, syncState: current.syncState },
+      data: {
+        desiredContent: desired === null ? Prisma.DbNull : (desired as unknown as Prisma.InputJsonValue),
+        desiredVersion: { increment: 1 },
+        desiredAt: new Date(),
+        ...(becomesPending ? { syncState: "PENDING" as const } : {}),
+      },
+    });
+    if (count === 1) return { written: true, pending: becomesPending };
+    current = await prisma.listing.findUnique({ where: { id: listing.id }, select: { desiredVersion: true, syncState: true } });
+  }
+  return { written: false, pending: false };
+}
+
+/** Clears content marks that still hold the value read (a mark made meanwhile survives); returns how many. */
+export async function clearContentMarks(sql: Sql, shopId: string, marks: readonly { id: string; stale: string }[]): Promise<number> {
+  if (marks.length === 0) return 0;
+  return sql.execute(
+    `UPDATE "Listing" AS l SET "contentStaleSince" = NULL
+     FROM unnest($2::text[], $3::timestamp[]) AS v(id, stale)
+     WHERE l.id = v.id AND l."shopId" = $1 AND l."contentStaleSince" = v.stale`,
+    [shopId, marks.map((m) => m.id), marks.map((m) => m.stale)],
+  );
+}
+
+// ---------------------------------------------------------------- the merchant's verdict on a held price
+
+export type Verdict =
+  /** The held price goes out as it is. */
+  | { verdict: "approve" }
+  /** The live price stays: the desired price is set back to it, as a new desired state so the quantity still goes out. */
+  | { verdict: "reject"; livePriceCents: number; message: string };
+
+/**
+ * Writes the merchant's verdict on a listing held for review, compare-and-set on HELD at the
+ * version the merchant saw, so two clicks (or a recompute in between) act once. Returns whether
+ * it was written.
+ */
+export async function writeVerdict(prisma: PrismaClient, shopId: string, listing: { id: string; desiredVersion: number }, verdict: Verdict): Promise<boolean> {
+  const data: Prisma.ListingUpdateManyMutationInput =
+    verdict.verdict === "approve"
+      ? { syncState: "PENDING", syncMessage: null }
+      : {
+          desiredPriceCents: verdict.livePriceCents,
+          desiredVersion: { increment: 1 },
+          desiredAt: new Date(),
+          syncState: "PENDING",
+          syncMessage: verdict.message,
+        };
+  const { count } = await prisma.listing.updateMany({ where: { id: listing.id, shopId, syncState: "HELD", desiredVersion: listing.desiredVersion }, data });
+  return count === 1;
+}
