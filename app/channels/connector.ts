@@ -66,8 +66,14 @@ export type PushOutcome = (
 
 export interface ImportedOrderLine {
   channelSku: string;
+  /** Units ordered. */
   quantity: number;
   priceCents?: number | null;
+  /**
+   * Units of this line cancelled so far, as the marketplace says now (a partial cancellation);
+   * never more than `quantity`. A whole order cancelled (`cancelled`) counts every unit.
+   */
+  cancelledQuantity?: number;
 }
 
 export interface ImportedOrder {
@@ -78,8 +84,18 @@ export interface ImportedOrder {
   totalCents?: number | null;
   buyer?: { name?: string | null; email?: string | null; address?: Record<string, unknown> | null };
   lines: ImportedOrderLine[];
-  /** Cancelled before shipping: the units come back. */
+  /** Cancelled before shipping, the whole order: every unit comes back. */
   cancelled?: boolean;
+  /**
+   * When the marketplace last changed the order. Orders are read by this time, not by creation
+   * time, so a cancellation made after the import comes back as a change.
+   */
+  updatedAt?: Date;
+  /**
+   * Shipped by the marketplace from its own warehouse (Amazon FBA, Walmart WFS, Fulfilled by
+   * TikTok): the units never were in Shopify's stock, so the order never touches it.
+   */
+  fulfilledByMarketplace?: boolean;
 }
 
 export interface OrderPage {
