@@ -165,6 +165,7 @@ export function submitPatches(seller: SellerState, sku: string, productType: str
   const record: ListingRecord = existing ?? {
     sku,
     productType,
+    fulfilledByAmazon: false,
     attributes: {},
     issues: [
       {

@@ -4,16 +4,27 @@
 // 1-100 (default 100), and paginationToken for the following pages.
 import { randomBytes } from "node:crypto";
 import { marketplaceFacts } from "./marketplaces";
-import { amazonOrderId, defaultQuantity, nowIso, offerOf, ourPrice, setDefaultQuantity, type AmazonOrder, type SellerState } from "./state";
+import {
+  amazonOrderId,
+  buyableQuantity,
+  nowIso,
+  offerOf,
+  ourPrice,
+  setBuyableQuantity,
+  type AmazonOrder,
+  type AmazonOrderItem,
+  type SellerState,
+} from "./state";
 
-export interface BuyerOrder {
+export interface BuyerLine {
   sku: string;
   quantity: number;
-  buyerName?: string;
-  buyerEmail?: string;
   /** Unit price paid; the listing's current price when left out. */
   priceCents?: number;
 }
+
+/** One SKU (`sku`, `quantity`) or a cart of several (`items`). */
+export type BuyerOrder = (BuyerLine | { items: BuyerLine[] }) & { buyerName?: string; buyerEmail?: string };
 
 export interface PlacedOrder {
   orderId: string;
@@ -27,16 +38,41 @@ const money = (cents: number, currencyCode: string) => ({ amount: (cents / 100).
 /**
  * A buyer checks out. Amazon takes orders against the quantity it last displayed, so an order can
  * exceed what the seller still has (that is what an oversell is): the listing goes to zero and the
- * order is kept, flagged for the test to see.
+ * order is kept, flagged for the test to see. A listing marked FBA sells from Amazon's warehouse:
+ * its order is `fulfillment.fulfilledBy: "AMAZON"` (OrderFulfillment, orders_2026-01-01.json) and
+ * only Amazon's count of the units goes down. Amazon splits a cart by who fulfils it, so one order
+ * is either all FBA or all seller-fulfilled.
  */
 export function placeOrder(seller: SellerState, buyer: BuyerOrder): PlacedOrder {
-  const listing = seller.listings.get(buyer.sku);
-  if (!listing) throw new Error(`Amazon simulator: seller ${seller.spec.sellerId} has no SKU ${buyer.sku}`);
+  const lines = "items" in buyer ? buyer.items : [buyer];
+  if (lines.length === 0) throw new Error("Amazon simulator: an order needs at least one item");
   const { currency, name } = marketplaceFacts(seller.marketplaceId);
-  const shown = defaultQuantity(listing) ?? 0;
-  const oversold = buyer.quantity > shown;
-  setDefaultQuantity(listing, Math.max(0, shown - buyer.quantity));
-  const unitCents = buyer.priceCents ?? Math.round((ourPrice(offerOf(listing, seller.marketplaceId)) ?? 0) * 100);
+  const listings = lines.map((line) => {
+    const listing = seller.listings.get(line.sku);
+    if (!listing) throw new Error(`Amazon simulator: seller ${seller.spec.sellerId} has no SKU ${line.sku}`);
+    return listing;
+  });
+  const byAmazon = listings[0].fulfilledByAmazon;
+  if (listings.some((l) => l.fulfilledByAmazon !== byAmazon)) {
+    throw new Error("Amazon simulator: Amazon splits FBA and seller-fulfilled items into separate orders; place them as two");
+  }
+  let oversold = false;
+  let totalCents = 0;
+  const orderItems: AmazonOrderItem[] = lines.map((line, i) => {
+    const listing = listings[i];
+    const shown = buyableQuantity(listing) ?? 0;
+    if (line.quantity > shown) oversold = true;
+    setBuyableQuantity(listing, Math.max(0, shown - line.quantity));
+    const unitCents = line.priceCents ?? Math.round((ourPrice(offerOf(listing, seller.marketplaceId)) ?? 0) * 100);
+    totalCents += unitCents * line.quantity;
+    return {
+      orderItemId: randomBytes(7).toString("hex").slice(0, 14),
+      quantityOrdered: line.quantity,
+      product: { ...(listing.asin ? { asin: listing.asin } : {}), sellerSku: line.sku, price: { unitPrice: money(unitCents, currency) } },
+      proceeds: { proceedsTotal: money(unitCents * line.quantity, currency) },
+      fulfillment: { quantityFulfilled: 0, quantityUnfulfilled: line.quantity },
+    };
+  });
   const at = nowIso();
   const orderId = amazonOrderId();
   const order: AmazonOrder = {
@@ -45,39 +81,92 @@ export function placeOrder(seller: SellerState, buyer: BuyerOrder): PlacedOrder 
     lastUpdatedTime: at,
     salesChannel: { channelName: "AMAZON", marketplaceId: seller.marketplaceId, marketplaceName: name },
     buyer: { buyerName: buyer.buyerName ?? "Simulated Buyer", buyerEmail: buyer.buyerEmail ?? `${randomBytes(6).toString("hex")}@marketplace.amazon.com` },
-    proceeds: { grandTotal: money(unitCents * buyer.quantity, currency) },
-    fulfillment: { fulfillmentStatus: "UNSHIPPED", fulfilledBy: "MERCHANT" },
-    orderItems: [
-      {
-        orderItemId: randomBytes(7).toString("hex").slice(0, 14),
-        quantityOrdered: buyer.quantity,
-        product: { ...(listing.asin ? { asin: listing.asin } : {}), sellerSku: buyer.sku, price: { unitPrice: money(unitCents, currency) } },
-        proceeds: { proceedsTotal: money(unitCents * buyer.quantity, currency) },
-      },
-    ],
+    proceeds: { grandTotal: money(totalCents, currency) },
+    fulfillment: { fulfillmentStatus: "UNSHIPPED", fulfilledBy: byAmazon ? "AMAZON" : "MERCHANT" },
+    orderItems,
   };
   seller.orders.push({ order, oversold });
   return { orderId, oversold, order };
 }
 
-/** The buyer cancels before shipping: the order changes (lastUpdatedTime) and the units return. */
-export function cancelOrder(seller: SellerState, orderId: string): AmazonOrder {
+function orderOf(seller: SellerState, orderId: string): AmazonOrder {
   const entry = seller.orders.find((o) => o.order.orderId === orderId);
   if (!entry) throw new Error(`Amazon simulator: no order ${orderId}`);
-  const order = entry.order;
+  return entry.order;
+}
+
+const isCancelled = (item: AmazonOrderItem) => Boolean(item.cancellation?.cancellationExecution);
+
+/** The item's units go back to the stock they came from; the item says who cancelled it and why. */
+function cancelItem(seller: SellerState, item: AmazonOrderItem, reason: string) {
+  if (isCancelled(item)) return;
+  item.cancellation = {
+    ...(item.cancellation ?? {}),
+    cancellationExecution: { cancelledBy: "BUYER", cancelReason: reason },
+  };
+  item.fulfillment = { quantityFulfilled: 0, quantityUnfulfilled: 0 };
+  const listing = seller.listings.get(item.product.sellerSku);
+  if (listing) setBuyableQuantity(listing, (buyableQuantity(listing) ?? 0) + item.quantityOrdered);
+}
+
+function unshipped(order: AmazonOrder): void {
+  if (order.fulfillment.fulfillmentStatus !== "UNSHIPPED" && order.fulfillment.fulfillmentStatus !== "PENDING") {
+    throw new Error(`Amazon simulator: order ${order.orderId} is ${order.fulfillment.fulfillmentStatus}; only an unshipped order can be cancelled`);
+  }
+}
+
+/**
+ * The buyer cancels the whole order before shipping: the order is CANCELLED, every item carries
+ * its ItemCancellation (cancellationExecution by BUYER), lastUpdatedTime moves and the units return.
+ */
+export function cancelOrder(seller: SellerState, orderId: string): AmazonOrder {
+  const order = orderOf(seller, orderId);
+  if (order.fulfillment.fulfillmentStatus === "CANCELLED") return order;
+  unshipped(order);
+  for (const item of order.orderItems) cancelItem(seller, item, "Order placed by mistake");
   order.fulfillment.fulfillmentStatus = "CANCELLED";
   order.lastUpdatedTime = nowIso();
+  return order;
+}
+
+/**
+ * The buyer cancels some items of an unshipped order (Amazon's "Cancel items" lets a buyer pick
+ * them). The 2026-01-01 model says which item was cancelled (OrderItem.cancellation), not how many
+ * of its units: an item is cancelled whole. The order stays UNSHIPPED while an item is left; with
+ * none left it is CANCELLED. lastUpdatedTime moves either way.
+ */
+export function cancelOrderItems(seller: SellerState, orderId: string, skus: string[]): AmazonOrder {
+  const order = orderOf(seller, orderId);
+  unshipped(order);
+  const items = order.orderItems.filter((item) => skus.includes(item.product.sellerSku));
+  if (items.length !== skus.length) throw new Error(`Amazon simulator: order ${orderId} has no item for one of ${skus.join(", ")}`);
+  for (const item of items) cancelItem(seller, item, "No longer needed");
+  if (order.orderItems.every(isCancelled)) order.fulfillment.fulfillmentStatus = "CANCELLED";
+  order.lastUpdatedTime = nowIso();
+  return order;
+}
+
+/**
+ * The buyer asks to cancel a seller-fulfilled order: a request only (ItemCancellationRequest,
+ * requester BUYER), which the seller may refuse by shipping. Nothing is cancelled, no unit returns,
+ * the order stays UNSHIPPED; lastUpdatedTime moves, so the change is seen.
+ */
+export function requestCancellation(seller: SellerState, orderId: string): AmazonOrder {
+  const order = orderOf(seller, orderId);
+  unshipped(order);
   for (const item of order.orderItems) {
-    const listing = seller.listings.get(item.product.sellerSku);
-    if (listing) setDefaultQuantity(listing, (defaultQuantity(listing) ?? 0) + item.quantityOrdered);
+    if (!isCancelled(item)) item.cancellation = { cancellationRequest: { requester: "BUYER", cancelReason: "Order placed by mistake" } };
   }
+  order.lastUpdatedTime = nowIso();
   return order;
 }
 
 /**
  * searchOrders returns the core of each order and, per `includedData`, the datasets asked for
- * ("A list of datasets to include in the response", orders_2026-01-01.json): BUYER, PROCEEDS and
- * FULFILLMENT are the ones the simulator keeps; the others are never filled.
+ * ("A list of datasets to include in the response", orders_2026-01-01.json): BUYER, PROCEEDS,
+ * CANCELLATION and FULFILLMENT are the ones the simulator keeps; the others are never filled.
+ * Without FULFILLMENT nothing says who fulfils the order or whether it was cancelled; without
+ * CANCELLATION nothing says which items were.
  */
 function projectOrder(order: AmazonOrder, included: Set<string>): AmazonOrder {
   const copy = structuredClone(order);
@@ -86,7 +175,11 @@ function projectOrder(order: AmazonOrder, included: Set<string>): AmazonOrder {
     delete copy.proceeds;
     for (const item of copy.orderItems) delete item.proceeds;
   }
-  if (!included.has("FULFILLMENT")) delete (copy as Partial<AmazonOrder>).fulfillment;
+  if (!included.has("CANCELLATION")) for (const item of copy.orderItems) delete item.cancellation;
+  if (!included.has("FULFILLMENT")) {
+    delete (copy as Partial<AmazonOrder>).fulfillment;
+    for (const item of copy.orderItems) delete item.fulfillment;
+  }
   return copy;
 }
 
@@ -134,6 +227,7 @@ export class OrderSearches {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE) return { ok: false, reason: "maxResultsPerPage must be between 1 and 100." };
     const statuses = query.get("fulfillmentStatuses")?.split(",");
     const marketplaces = query.get("marketplaceIds")?.split(",");
+    const fulfilledBy = query.get("fulfilledBy")?.split(",");
     const field = createdAfter ? "createdTime" : "lastUpdatedTime";
     const included = new Set(query.get("includedData")?.split(",") ?? []);
     const orders = seller.orders
@@ -144,6 +238,7 @@ export class OrderSearches {
           t >= after &&
           t <= before &&
           (!statuses || statuses.includes(o.fulfillment.fulfillmentStatus)) &&
+          (!fulfilledBy || fulfilledBy.includes(o.fulfillment.fulfilledBy)) &&
           (!marketplaces || marketplaces.includes(o.salesChannel.marketplaceId))
         );
       })

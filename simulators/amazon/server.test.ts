@@ -24,7 +24,11 @@ async function start(overrides: Partial<AmazonSimulatorOptions> = {}) {
         sellerId: SELLER,
         marketplaceId: US,
         ...LWA,
-        listings: [{ sku: "KET-RED", quantity: 5, priceCents: 2999, asin: "B0KETRED01", productType: "KITCHEN" }],
+        listings: [
+          { sku: "KET-RED", quantity: 5, priceCents: 2999, asin: "B0KETRED01", productType: "KITCHEN" },
+          { sku: "KET-BLU", quantity: 4, priceCents: 2999, asin: "B0KETBLU01", productType: "KITCHEN" },
+          { sku: "KET-FBA", quantity: 9, priceCents: 3499, asin: "B0KETFBA01", productType: "KITCHEN", fulfilledByAmazon: true },
+        ],
       },
     ],
     feedDelayMs: 10,
@@ -280,6 +284,104 @@ describe("Amazon simulator: buyers and orders", () => {
       proceeds: { grandTotal: { amount: "59.98", currencyCode: "USD" } },
       fulfillment: { fulfillmentStatus: "UNSHIPPED" },
     });
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given a listing marked FBA, when a buyer orders it, then the order says fulfilledBy AMAZON as the model's OrderFulfillment does, the fulfilledBy filter tells it apart, and only Amazon's warehouse count went down", async () => {
+    await start();
+    const fba = running().state.placeOrder({ sku: "KET-FBA", quantity: 2 });
+    const own = running().state.placeOrder({ sku: "KET-RED", quantity: 1 });
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const search = async (extra: string) =>
+      (
+        (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&includedData=FULFILLMENT${extra}`)).json()) as {
+          orders: Array<{ orderId: string; fulfillment: { fulfilledBy: string; fulfillmentStatus: string } }>;
+        }
+      ).orders;
+
+    const all = await search("");
+    expect(all.map((o) => [o.orderId, o.fulfillment.fulfilledBy])).toEqual([
+      [fba.orderId, "AMAZON"],
+      [own.orderId, "MERCHANT"],
+    ]);
+    expect((await search("&fulfilledBy=AMAZON")).map((o) => o.orderId)).toEqual([fba.orderId]);
+    expect((await search("&fulfilledBy=MERCHANT")).map((o) => o.orderId)).toEqual([own.orderId]);
+    expect(running().state.listing("KET-FBA")).toMatchObject({
+      quantity: 7,
+      attributes: { fulfillment_availability: [expect.objectContaining({ fulfillment_channel_code: "AMAZON_NA", quantity: 7 })] },
+    });
+    expect(running().state.listing("KET-RED")!.quantity).toBe(4);
+    expect(() =>
+      running().state.placeOrder({
+        items: [
+          { sku: "KET-FBA", quantity: 1 },
+          { sku: "KET-RED", quantity: 1 },
+        ],
+      }),
+    ).toThrow(/separate orders/);
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+    expect(running().responseChecks.filter((c) => c.operationId === "searchOrders")).toHaveLength(3);
+  });
+
+  it("given a two-item order, when the buyer cancels one item, then with CANCELLATION that item carries the model's cancellationExecution, the order stays UNSHIPPED with a later lastUpdatedTime, and that item's units are back", async () => {
+    await start();
+    const placed = running().state.placeOrder({
+      items: [
+        { sku: "KET-RED", quantity: 2 },
+        { sku: "KET-BLU", quantity: 3 },
+      ],
+    });
+    expect([running().state.listing("KET-RED")!.quantity, running().state.listing("KET-BLU")!.quantity]).toEqual([3, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running().state.cancelOrderItems(placed.orderId, ["KET-BLU"]);
+    const since = new Date(Date.now() - 60_000).toISOString();
+    type Found = {
+      lastUpdatedTime: string;
+      fulfillment: { fulfillmentStatus: string };
+      orderItems: Array<{ quantityOrdered: number; product: { sellerSku: string }; cancellation?: unknown; fulfillment?: unknown }>;
+    };
+    const read = async (included: string) =>
+      ((await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&includedData=${included}`)).json()) as { orders: Found[] }).orders[0];
+
+    const order = await read("FULFILLMENT,CANCELLATION");
+    expect(Date.parse(order.lastUpdatedTime)).toBeGreaterThan(Date.parse(placed.order.createdTime));
+    expect(order.fulfillment.fulfillmentStatus).toBe("UNSHIPPED");
+    expect(order.orderItems).toEqual([
+      {
+        orderItemId: expect.any(String),
+        quantityOrdered: 2,
+        product: expect.objectContaining({ sellerSku: "KET-RED" }),
+        fulfillment: { quantityFulfilled: 0, quantityUnfulfilled: 2 },
+      },
+      {
+        orderItemId: expect.any(String),
+        quantityOrdered: 3,
+        product: expect.objectContaining({ sellerSku: "KET-BLU" }),
+        cancellation: { cancellationExecution: { cancelledBy: "BUYER", cancelReason: expect.any(String) } },
+        fulfillment: { quantityFulfilled: 0, quantityUnfulfilled: 0 },
+      },
+    ]);
+    expect([running().state.listing("KET-RED")!.quantity, running().state.listing("KET-BLU")!.quantity]).toEqual([3, 4]);
+    // Not asked for, the CANCELLATION dataset is left out: nothing then says an item was cancelled.
+    expect((await read("FULFILLMENT")).orderItems.map((i) => i.cancellation)).toEqual([undefined, undefined]);
+
+    running().state.cancelOrderItems(placed.orderId, ["KET-RED"]);
+    expect((await read("FULFILLMENT")).fulfillment.fulfillmentStatus).toBe("CANCELLED");
+    expect(running().state.listing("KET-RED")!.quantity).toBe(5);
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given a buyer who only asks to cancel, when searched, then the items carry a cancellationRequest and no execution, the order is still UNSHIPPED and no unit came back", async () => {
+    await start();
+    const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 2 });
+    running().state.requestCancellation(placed.orderId);
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const { orders } = (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&includedData=FULFILLMENT,CANCELLATION`)).json()) as {
+      orders: Array<{ fulfillment: { fulfillmentStatus: string }; orderItems: Array<{ cancellation?: Record<string, unknown> }> }>;
+    };
+    expect(orders[0].fulfillment.fulfillmentStatus).toBe("UNSHIPPED");
+    expect(orders[0].orderItems[0].cancellation).toEqual({ cancellationRequest: { requester: "BUYER", cancelReason: expect.any(String) } });
+    expect(running().state.listing("KET-RED")!.quantity).toBe(3);
     expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
   });
 

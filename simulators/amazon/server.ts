@@ -12,7 +12,7 @@ import { feedBody, finishFeed, newDocumentId, newFeedId, processFeed, type FeedD
 import { renderItem, submitPatches, type PatchOperation } from "./listings";
 import { LwaTokens, ACCESS_TOKEN_TTL_SECONDS } from "./lwa";
 import { eventBridgeEvent, NotificationDeliveries, orderChangeNotification, type OrderNotificationTarget } from "./notifications";
-import { cancelOrder, OrderSearches, placeOrder, type BuyerOrder, type PlacedOrder } from "./orders";
+import { cancelOrder, cancelOrderItems, OrderSearches, placeOrder, requestCancellation, type BuyerOrder, type PlacedOrder } from "./orders";
 import { nowIso, SellerState, submissionId, type ListingView, type SellerSpec } from "./state";
 
 export interface AmazonSimulatorOptions {
@@ -43,7 +43,12 @@ export interface ResponseCheck {
 export interface AmazonSimulatorState {
   listing(sku: string, sellerId?: string): ListingView | undefined;
   placeOrder(order: BuyerOrder & { sellerId?: string }): PlacedOrder;
+  /** The buyer cancels the whole unshipped order: CANCELLED, every item's units come back. */
   cancelOrder(orderId: string, sellerId?: string): void;
+  /** The buyer cancels these SKUs' items of an unshipped order (each item whole); the rest stays. */
+  cancelOrderItems(orderId: string, skus: string[], sellerId?: string): void;
+  /** The buyer only asks to cancel: nothing is cancelled until the seller acts. */
+  requestCancellation(orderId: string, sellerId?: string): void;
   /** Where ORDER_CHANGE notifications go from now on (the seller's EventBridge API destination). */
   sendOrderNotificationsTo(target: OrderNotificationTarget | undefined): void;
   /** Resolves once every ORDER_CHANGE notification sent so far was delivered or given up. */
@@ -290,6 +295,16 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
         const seller = sellerOf(sellerId);
         const order = cancelOrder(seller, orderId);
         notifications.send(eventBridgeEvent(orderChangeNotification(seller, order, "OrderStatusChange")));
+      },
+      cancelOrderItems: (orderId, skus, sellerId) => {
+        const seller = sellerOf(sellerId);
+        const order = cancelOrderItems(seller, orderId, skus);
+        notifications.send(eventBridgeEvent(orderChangeNotification(seller, order, "OrderStatusChange")));
+      },
+      requestCancellation: (orderId, sellerId) => {
+        const seller = sellerOf(sellerId);
+        const order = requestCancellation(seller, orderId);
+        notifications.send(eventBridgeEvent(orderChangeNotification(seller, order, "BuyerRequestedChange")));
       },
       sendOrderNotificationsTo: (target) => {
         notifications.target = target;

@@ -10,6 +10,12 @@ export interface ListingSpec {
   asin?: string;
   title?: string;
   productType?: string;
+  /**
+   * Fulfilled by Amazon (FBA, "AFN"): the units sit in Amazon's warehouse, the listing's
+   * fulfillment_availability names the region's AMAZON_* channel instead of the seller's DEFAULT,
+   * `quantity` is Amazon's count of them, and orders for it are fulfilledBy AMAZON.
+   */
+  fulfilledByAmazon?: boolean;
 }
 
 export interface SellerSpec {
@@ -36,6 +42,8 @@ export interface ListingRecord {
   sku: string;
   asin?: string;
   productType: string;
+  /** FBA: sold from Amazon's stock (the AMAZON_* fulfillment channel), not the seller's. */
+  fulfilledByAmazon: boolean;
   attributes: Record<string, AttributeValue[]>;
   issues: ListingIssue[];
   createdAt: string;
@@ -72,13 +80,22 @@ export interface AmazonOrder {
   salesChannel: { channelName: string; marketplaceId: string; marketplaceName: string };
   buyer?: { buyerName?: string; buyerEmail?: string };
   proceeds?: { grandTotal: { amount: string; currencyCode: string } };
-  fulfillment: { fulfillmentStatus: string; fulfilledBy: string };
-  orderItems: Array<{
-    orderItemId: string;
-    quantityOrdered: number;
-    product: { asin?: string; sellerSku: string; price?: { unitPrice: { amount: string; currencyCode: string } } };
-    proceeds?: { proceedsTotal: { amount: string; currencyCode: string } };
-  }>;
+  /** OrderFulfillment: fulfilledBy "AMAZON" (FBA) or "MERCHANT". */
+  fulfillment: { fulfillmentStatus: string; fulfilledBy: "AMAZON" | "MERCHANT" };
+  orderItems: AmazonOrderItem[];
+}
+
+/** An OrderItem; `cancellation` (ItemCancellation) and `fulfillment` (ItemFulfillment) per item. */
+export interface AmazonOrderItem {
+  orderItemId: string;
+  quantityOrdered: number;
+  product: { asin?: string; sellerSku: string; price?: { unitPrice: { amount: string; currencyCode: string } } };
+  proceeds?: { proceedsTotal: { amount: string; currencyCode: string } };
+  cancellation?: {
+    cancellationRequest?: { requester: "BUYER"; cancelReason?: string };
+    cancellationExecution?: { cancelledBy: "BUYER" | "MERCHANT" | "AMAZON"; cancelReason?: string };
+  };
+  fulfillment?: { quantityFulfilled: number; quantityUnfulfilled: number };
 }
 
 export class SellerState {
@@ -88,16 +105,23 @@ export class SellerState {
   refreshTokenRevoked = false;
 
   constructor(readonly spec: SellerSpec) {
-    const { currency, languageTag } = marketplaceFacts(spec.marketplaceId);
+    const { currency, languageTag, afnChannelCode } = marketplaceFacts(spec.marketplaceId);
     for (const listing of spec.listings) {
       const at = nowIso();
       this.listings.set(listing.sku, {
         sku: listing.sku,
         asin: listing.asin,
         productType: listing.productType ?? "PRODUCT",
+        fulfilledByAmazon: listing.fulfilledByAmazon ?? false,
         attributes: {
           ...(listing.title ? { item_name: [{ value: listing.title, language_tag: languageTag, marketplace_id: spec.marketplaceId }] } : {}),
-          fulfillment_availability: [{ fulfillment_channel_code: "DEFAULT", quantity: listing.quantity, marketplace_id: spec.marketplaceId }],
+          fulfillment_availability: [
+            {
+              fulfillment_channel_code: listing.fulfilledByAmazon ? afnChannelCode : "DEFAULT",
+              quantity: listing.quantity,
+              marketplace_id: spec.marketplaceId,
+            },
+          ],
           purchasable_offer: [
             { marketplace_id: spec.marketplaceId, currency, audience: "ALL", our_price: [{ schedule: [{ value_with_tax: listing.priceCents / 100 }] }] },
           ],
@@ -121,7 +145,7 @@ export class SellerState {
   }
 
   view(record: ListingRecord): ListingView {
-    const quantity = defaultQuantity(record);
+    const quantity = buyableQuantity(record);
     const offer = offerOf(record, this.marketplaceId);
     const price = ourPrice(offer);
     return {
@@ -148,6 +172,23 @@ export function setDefaultQuantity(record: ListingRecord, quantity: number) {
   record.updatedAt = nowIso();
 }
 
+const isAfn = (code: unknown) => typeof code === "string" && code.startsWith("AMAZON_");
+
+/** What buyers can order: Amazon's warehouse count for an FBA listing, else the seller's DEFAULT. */
+export function buyableQuantity(record: ListingRecord): number | null {
+  if (!record.fulfilledByAmazon) return defaultQuantity(record);
+  const entry = record.attributes.fulfillment_availability?.find((f) => isAfn(f.fulfillment_channel_code));
+  return typeof entry?.quantity === "number" ? entry.quantity : null;
+}
+
+/** A sale or a cancellation moves the stock it came from: Amazon's for FBA, the seller's otherwise. */
+export function setBuyableQuantity(record: ListingRecord, quantity: number) {
+  if (!record.fulfilledByAmazon) return setDefaultQuantity(record, quantity);
+  const entry = record.attributes.fulfillment_availability?.find((f) => isAfn(f.fulfillment_channel_code));
+  if (entry) entry.quantity = quantity;
+  record.updatedAt = nowIso();
+}
+
 export function offerOf(record: ListingRecord, marketplaceId: string): AttributeValue | undefined {
   return record.attributes.purchasable_offer?.find((o) => (o.marketplace_id ?? marketplaceId) === marketplaceId && (o.audience ?? "ALL") === "ALL");
 }
@@ -165,7 +206,7 @@ export function ourPrice(offer: AttributeValue | undefined): number | null {
 export function listingStatus(record: ListingRecord, marketplaceId: string): string[] {
   const blocked = record.issues.some((i) => i.severity === "ERROR");
   if (blocked || !record.asin) return [];
-  const quantity = defaultQuantity(record) ?? 0;
+  const quantity = buyableQuantity(record) ?? 0;
   const price = ourPrice(offerOf(record, marketplaceId));
   return quantity > 0 && price !== null ? ["BUYABLE", "DISCOVERABLE"] : ["DISCOVERABLE"];
 }
