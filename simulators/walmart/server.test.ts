@@ -14,6 +14,10 @@ const account = {
       productType: "Kettles",
       content: { productName: "Kettle", shortDescription: "Walmart's own words" },
     },
+    { sku: "MUG-BLK", quantity: 50, priceCents: 1200 },
+    { sku: "MUG-WHT", quantity: 50, priceCents: 1200 },
+    { sku: "MUG-RED", quantity: 50, priceCents: 1200 },
+    { sku: "MUG-GRN", quantity: 50, priceCents: 1200 },
   ],
 };
 let sim: WalmartSimulator;
@@ -170,5 +174,145 @@ describe("Walmart simulator", () => {
     await fetch(`${sim.url}/v3/orders?createdStartDate=2020-01-01`, { headers: wmHeaders() });
     expect(sim.responseChecks.map((c) => c.operationId)).toEqual(expect.arrayContaining(["getInventory", "getAllOrders"]));
     expect(sim.responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+});
+
+interface ListedOrder {
+  purchaseOrderId: string;
+  orderDate: number;
+  shipNode?: { type?: string };
+  orderLines: {
+    orderLine: Array<{
+      lineNumber: string;
+      statusDate: number;
+      orderLineQuantity: { amount: string };
+      orderLineStatuses: {
+        orderLineStatus: Array<{ status: string; statusQuantity: { unitOfMeasurement: string; amount: string }; cancellationReason?: string }>;
+      };
+    }>;
+  };
+}
+interface OrdersBody {
+  list: { meta: { totalCount: number; nextCursor?: string }; elements: { order: ListedOrder[] } };
+  errors?: Array<{ field?: string; description: string }>;
+}
+
+/** GET /v3/orders with the query string as given (a leading "?" or a nextCursor). */
+async function getOrders(query: string) {
+  const answer = await fetch(`${sim.url}/v3/orders${query.startsWith("?") ? query : `?${query}`}`, { headers: wmHeaders() });
+  return { status: answer.status, body: (await answer.json()) as OrdersBody };
+}
+const iso = (ms: number) => new Date(ms).toISOString();
+const ids = (body: OrdersBody) => body.list.elements.order.map((o) => o.purchaseOrderId);
+const checksOf = (from: number) => sim.responseChecks.slice(from).filter((c) => c.operationId === "getAllOrders");
+
+describe("Walmart simulator, buyers who cancel and orders Walmart fulfils", () => {
+  it("given a PO of two lines, when the buyer cancels one unit of line 1 and then the whole of line 2, then each line lists its Created and Cancelled units with the reason, statusDate and last-modified move, and the answers pass the orders definition", async () => {
+    const placedAt = Date.now() - 60_000;
+    const po = sim.placeOrder("wm-client", {
+      lines: [
+        { sku: "MUG-BLK", quantity: 3 },
+        { sku: "MUG-RED", quantity: 2 },
+      ],
+      orderDate: placedAt,
+    });
+    expect(sim.account("wm-client").listings.get("MUG-BLK")!.quantity).toBe(47);
+    const checked = sim.responseChecks.length;
+
+    sim.cancelOrder("wm-client", po.purchaseOrderId, { lines: [{ lineNumber: "1", quantity: 1 }], at: placedAt + 1000 });
+    const partly = await getOrders(`purchaseOrderId=${po.purchaseOrderId}`);
+    const [line1, line2] = partly.body.list.elements.order[0].orderLines.orderLine;
+    expect(line1.orderLineStatuses.orderLineStatus).toEqual([
+      { status: "Created", statusQuantity: { unitOfMeasurement: "EACH", amount: "2" } },
+      { status: "Cancelled", statusQuantity: { unitOfMeasurement: "EACH", amount: "1" }, cancellationReason: "CUSTOMER_REQUESTED_SELLER_TO_CANCEL" },
+    ]);
+    expect(line1.statusDate).toBe(placedAt + 1000);
+    expect(line2.orderLineStatuses.orderLineStatus).toEqual([{ status: "Created", statusQuantity: { unitOfMeasurement: "EACH", amount: "2" } }]);
+    expect(line2.statusDate).toBe(placedAt);
+
+    sim.cancelOrder("wm-client", po.purchaseOrderId, { lines: [{ lineNumber: "2" }], at: placedAt + 2000 });
+    const more = await getOrders(`purchaseOrderId=${po.purchaseOrderId}&lastModifiedStartDate=${iso(placedAt + 2000)}`);
+    expect(more.body.list.elements.order[0].orderLines.orderLine[1].orderLineStatuses.orderLineStatus).toEqual([
+      { status: "Cancelled", statusQuantity: { unitOfMeasurement: "EACH", amount: "2" }, cancellationReason: "CUSTOMER_REQUESTED_SELLER_TO_CANCEL" },
+    ]);
+    expect(po.lastModified).toBe(placedAt + 2000);
+    expect(sim.account("wm-client").listings.get("MUG-BLK")!.quantity).toBe(48); // the cancelled unit came back
+    expect(checksOf(checked)).toHaveLength(2);
+    expect(checksOf(checked).flatMap((c) => c.errors)).toEqual([]);
+  });
+
+  it("given a whole PO cancelled, then every unit of every line is Cancelled; cancelling it again, or more units than a line has left, is refused", () => {
+    const po = sim.placeOrder("wm-client", {
+      lines: [
+        { sku: "MUG-BLK", quantity: 2 },
+        { sku: "MUG-RED", quantity: 1 },
+      ],
+    });
+    sim.cancelOrder("wm-client", po.purchaseOrderId);
+    expect(po.lines.map((l) => l.statuses)).toEqual([
+      [{ status: "Cancelled", quantity: 2, cancellationReason: "CUSTOMER_REQUESTED_SELLER_TO_CANCEL" }],
+      [{ status: "Cancelled", quantity: 1, cancellationReason: "CUSTOMER_REQUESTED_SELLER_TO_CANCEL" }],
+    ]);
+    expect(() => sim.cancelOrder("wm-client", po.purchaseOrderId)).toThrow(/nothing left to cancel/);
+    const other = sim.placeOrder("wm-client", { sku: "MUG-BLK", quantity: 1 });
+    expect(() => sim.cancelOrder("wm-client", other.purchaseOrderId, { lines: [{ lineNumber: "1", quantity: 2 }] })).toThrow(/has 1 units to cancel, not 2/);
+  });
+
+  it("given POs created and changed at different times, when listed by lastModifiedStartDate/EndDate, then only those changed inside the window come back, an old PO cancelled today among them, but only if createdStartDate reaches back to it (its default is 7 days)", async () => {
+    const now = Date.now();
+    const old = sim.placeOrder("wm-client", { sku: "MUG-WHT", quantity: 1, orderDate: now - 9 * 86_400_000 });
+    const recent = sim.placeOrder("wm-client", { sku: "MUG-WHT", quantity: 1, orderDate: now - 2 * 3_600_000 });
+    const untouched = sim.placeOrder("wm-client", { sku: "MUG-WHT", quantity: 1, orderDate: now - 3 * 3_600_000 });
+    sim.cancelOrder("wm-client", old.purchaseOrderId, { at: now - 10 * 60_000 });
+    sim.cancelOrder("wm-client", recent.purchaseOrderId, { at: now - 5 * 60_000 });
+
+    const lastHalfHour = `sku=MUG-WHT&lastModifiedStartDate=${iso(now - 30 * 60_000)}`;
+    expect(ids((await getOrders(lastHalfHour)).body)).toEqual([recent.purchaseOrderId]);
+    expect(ids((await getOrders(`${lastHalfHour}&createdStartDate=${iso(now - 10 * 86_400_000)}`)).body)).toEqual([
+      old.purchaseOrderId,
+      recent.purchaseOrderId,
+    ]);
+    const before = `sku=MUG-WHT&lastModifiedStartDate=${iso(now - 4 * 3_600_000)}&lastModifiedEndDate=${iso(now - 30 * 60_000)}`;
+    expect(ids((await getOrders(before)).body)).toEqual([untouched.purchaseOrderId]);
+    // inclusive at the instant: the PO modified exactly at lastModifiedStartDate is listed
+    expect(ids((await getOrders(`sku=MUG-WHT&lastModifiedStartDate=${iso(now - 5 * 60_000)}`)).body)).toEqual([recent.purchaseOrderId]);
+  });
+
+  it("given dates the definition does not take (epoch numbers, words, a start after its end), a shipNodeType or status it does not list, or a limit above 200, when listed, then 400 names the parameter", async () => {
+    const refused = async (query: string) => {
+      const { status, body } = await getOrders(query);
+      expect(status, query).toBe(400);
+      return body.errors!.map((e) => e.field);
+    };
+    expect(await refused("lastModifiedStartDate=1700000000000")).toEqual(["lastModifiedStartDate"]);
+    expect(await refused("lastModifiedEndDate=yesterday")).toEqual(["lastModifiedEndDate"]);
+    expect(await refused("lastModifiedStartDate=2024-03-16T10:30:15Z&lastModifiedEndDate=2024-03-15")).toEqual(["lastModifiedEndDate"]);
+    expect(await refused("createdStartDate=16/03/2024")).toEqual(["createdStartDate"]);
+    expect(await refused("shipNodeType=AmazonFulfilled")).toEqual(["shipNodeType"]);
+    expect(await refused("status=Pending")).toEqual(["status"]);
+    expect(await refused("limit=500")).toEqual(["limit"]);
+    expect((await getOrders("lastModifiedStartDate=2024-03-16&lastModifiedEndDate=2024-03-16T10:30:15.123Z")).status).toBe(200);
+  });
+
+  it("given POs Walmart Fulfillment Services ships, when orders are listed without shipNodeType, then they are absent (it defaults to SellerFulfilled); asked for WFSFulfilled, they come back marked shipNode.type WFSFulfilled, paged with the filters kept, and the seller's listing was never decremented", async () => {
+    const checked = sim.responseChecks.length;
+    const t0 = Date.now() - 5000;
+    const wfs = [0, 1].map((i) => sim.placeOrder("wm-client", { sku: "MUG-GRN", quantity: 4, shipNodeType: "WFSFulfilled", orderDate: t0 + i }));
+    const seller = sim.placeOrder("wm-client", { sku: "MUG-GRN", quantity: 1, orderDate: t0 + 2 });
+    expect(wfs.every((o) => !o.oversold)).toBe(true);
+    const listed = ids((await getOrders(`sku=MUG-GRN&createdStartDate=${iso(t0)}`)).body);
+    expect(listed).toEqual([seller.purchaseOrderId]);
+
+    const first = await getOrders(`sku=MUG-GRN&createdStartDate=${iso(t0)}&lastModifiedStartDate=${iso(t0)}&shipNodeType=WFSFulfilled&limit=1`);
+    expect(first.body.list.elements.order).toEqual([expect.objectContaining({ purchaseOrderId: wfs[0].purchaseOrderId, shipNode: { type: "WFSFulfilled" } })]);
+    const cursor = new URLSearchParams(first.body.list.meta.nextCursor!);
+    expect([cursor.get("shipNodeType"), cursor.get("lastModifiedStartDate"), cursor.get("sku")]).toEqual(["WFSFulfilled", iso(t0), "MUG-GRN"]);
+    const second = await getOrders(first.body.list.meta.nextCursor!);
+    expect(second.body.list.elements.order.map((o) => [o.purchaseOrderId, o.shipNode?.type])).toEqual([[wfs[1].purchaseOrderId, "WFSFulfilled"]]);
+    expect(second.body.list.meta.nextCursor).toBeUndefined();
+
+    // 50 listed: only the seller-fulfilled PO's unit left it.
+    expect(sim.account("wm-client").listings.get("MUG-GRN")!.quantity).toBe(49);
+    expect(checksOf(checked).flatMap((c) => c.errors)).toEqual([]);
   });
 });

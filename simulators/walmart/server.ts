@@ -11,7 +11,7 @@ import { notFound, unauthorized, walmartError } from "./errors";
 import { feedStatusBody, ITEM_FEED_TYPES, readFeedFile, type FeedRecord, type FeedType } from "./feeds";
 import { budgetFor } from "./limits";
 import { listOrders } from "./orders";
-import { WalmartAccount, type BuyerOrder, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
+import { WalmartAccount, type BuyerCancellation, type BuyerOrder, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
 import { TokenIssuer, TOKEN_TTL_SECONDS } from "./tokens";
 
 export interface WalmartSimulatorOptions {
@@ -37,6 +37,8 @@ export interface WalmartSimulator {
   responseChecks: ResponseCheck[];
   account(clientId: string): WalmartAccount;
   placeOrder(clientId: string, order: BuyerOrder): WalmartOrderRecord;
+  /** The buyer cancels the PO, or some units of some of its lines; its last-modified time moves. */
+  cancelOrder(clientId: string, purchaseOrderId: string, cancellation?: BuyerCancellation): WalmartOrderRecord;
   /** The next `count` API calls of the account answer 429, whatever the buckets hold. */
   throttleNext(clientId: string, count?: number): void;
   expireTokens(clientId: string): void;
@@ -284,6 +286,7 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     responseChecks,
     account: accountOf,
     placeOrder: (clientId, order) => accountOf(clientId).placeOrder(order),
+    cancelOrder: (clientId, purchaseOrderId, cancellation) => accountOf(clientId).cancelOrder(purchaseOrderId, cancellation),
     throttleNext: (clientId, count = 1) => forcedThrottles.set(clientId, count),
     expireTokens: (clientId) => tokens.expireTokens(clientId),
     revokeCredentials: (clientId) => {

@@ -49,29 +49,77 @@ export function madeUpGtin(sku: string): string {
   return body + String((10 - (sum % 10)) % 10);
 }
 
+/** Where a PO ships from: getAllOrders' `shipNodeType` ("SellerFulfilled(Default), WFSFulfilled and 3PLFulfilled"). */
+export type WalmartShipNodeType = "SellerFulfilled" | "WFSFulfilled" | "3PLFulfilled";
+export const SHIP_NODE_TYPES: readonly WalmartShipNodeType[] = ["SellerFulfilled", "WFSFulfilled", "3PLFulfilled"];
+
+/** orderLineStatus.status in the orders definition. */
+export type WalmartLineStatus = "Created" | "Acknowledged" | "Shipped" | "Delivered" | "Cancelled" | "Refund";
+export const LINE_STATUSES: readonly WalmartLineStatus[] = ["Created", "Acknowledged", "Shipped", "Delivered", "Cancelled", "Refund"];
+
+/** Units of a line in one status: an `orderLineStatus` entry with its `statusQuantity`. */
+export interface WalmartLineStatusRecord {
+  status: WalmartLineStatus;
+  quantity: number;
+  /** cancelOrderLines' reasons; a buyer's is CUSTOMER_REQUESTED_SELLER_TO_CANCEL. */
+  cancellationReason?: string;
+}
+
+export interface WalmartOrderLineRecord {
+  /** "1", "2"...: `lineNumber`. */
+  lineNumber: string;
+  sku: string;
+  quantity: number;
+  unitPriceCents: number;
+  /** Every unit of the line is in exactly one entry; they sum to `quantity`. */
+  statuses: WalmartLineStatusRecord[];
+  /** Epoch ms of the line's latest status change: `statusDate`. */
+  statusDate: number;
+}
+
 export interface WalmartOrderRecord {
   purchaseOrderId: string;
   customerOrderId: string;
   /** Epoch milliseconds, as Walmart's `orderDate`. */
   orderDate: number;
-  sku: string;
-  quantity: number;
-  unitPriceCents: number;
-  status: "Created" | "Acknowledged" | "Cancelled";
+  /** Epoch ms of the PO's latest change, what lastModifiedStartDate/EndDate filter on; the newest statusDate. */
+  lastModified: number;
+  shipNodeType: WalmartShipNodeType;
+  lines: WalmartOrderLineRecord[];
   /** The buyer took more than the listing had: the units were sold anyway (the marketplace's
    * quantity lagged the anchor), which is exactly the oversell Anchorline must catch. */
   oversold: boolean;
   buyer: { name: string; email: string };
 }
 
-export interface BuyerOrder {
+export interface BuyerLine {
   sku: string;
   quantity: number;
+}
+
+export type BuyerOrder = (BuyerLine | { lines: BuyerLine[] }) & {
   buyerName?: string;
   buyerEmail?: string;
   /** Defaults to now; tests pin it to check cursors. */
   orderDate?: number;
+  /**
+   * SellerFulfilled by default. A WFSFulfilled PO ships from Walmart's own warehouse: the seller's
+   * listing quantity is not touched, and getAllOrders lists it only when asked for shipNodeType=WFSFulfilled.
+   */
+  shipNodeType?: WalmartShipNodeType;
+};
+
+/** A buyer cancelling after ordering: the whole PO, or some units of some lines. */
+export interface BuyerCancellation {
+  /** Which lines, and how many of their units (default: every unit still cancellable). Omitted: every line. */
+  lines?: Array<{ lineNumber: string; quantity?: number }>;
+  /** Epoch ms of the cancellation, the PO's new last-modified time; defaults to now. */
+  at?: number;
+  reason?: string;
 }
+
+/** Units not yet shipped can be cancelled (cancelOrderLines: "only cancel order lines that have not been shipped"). */
+const CANCELLABLE: ReadonlySet<WalmartLineStatus> = new Set(["Created", "Acknowledged"]);
 
 export class WalmartAccount {
   readonly listings = new Map<string, WalmartListing>();
@@ -90,25 +138,87 @@ export class WalmartAccount {
     }
   }
 
-  /** A simulated buyer checks out: the listing is decremented (never below 0) and a PO created. */
+  /**
+   * A simulated buyer checks out: a seller-fulfilled PO decrements each listing (never below 0,
+   * flagging the oversell); a WFS one leaves the listing alone. Every line starts Created.
+   */
   placeOrder(order: BuyerOrder): WalmartOrderRecord {
-    const listing = this.listings.get(order.sku);
-    if (!listing) throw new Error(`Walmart simulator: no listing ${order.sku} on ${this.spec.clientId}`);
-    const oversold = order.quantity > listing.quantity;
-    listing.quantity = Math.max(0, listing.quantity - order.quantity);
+    const wanted = "lines" in order ? order.lines : [{ sku: order.sku, quantity: order.quantity }];
+    if (wanted.length === 0) throw new Error("Walmart simulator: a PO needs at least one line");
+    const shipNodeType = order.shipNodeType ?? "SellerFulfilled";
+    const orderDate = order.orderDate ?? Date.now();
+    let oversold = false;
+    const lines = wanted.map((want, i): WalmartOrderLineRecord => {
+      const listing = this.listings.get(want.sku);
+      if (!listing) throw new Error(`Walmart simulator: no listing ${want.sku} on ${this.spec.clientId}`);
+      if (!Number.isInteger(want.quantity) || want.quantity < 1) throw new Error(`Walmart simulator: quantity ${want.quantity} is not a whole number above 0`);
+      if (shipNodeType === "SellerFulfilled") {
+        oversold ||= want.quantity > listing.quantity;
+        listing.quantity = Math.max(0, listing.quantity - want.quantity);
+      }
+      return {
+        lineNumber: String(i + 1),
+        sku: want.sku,
+        quantity: want.quantity,
+        unitPriceCents: listing.priceCents,
+        statuses: [{ status: "Created", quantity: want.quantity }],
+        statusDate: orderDate,
+      };
+    });
     this.orderSeq += 1;
     const record: WalmartOrderRecord = {
       purchaseOrderId: String(1_000_000_000 + this.orderSeq * 7919),
       customerOrderId: String(5_000_000_000 + this.orderSeq),
-      orderDate: order.orderDate ?? Date.now(),
-      sku: order.sku,
-      quantity: order.quantity,
-      unitPriceCents: listing.priceCents,
-      status: "Created",
+      orderDate,
+      lastModified: orderDate,
+      shipNodeType,
+      lines,
       oversold,
       buyer: { name: order.buyerName ?? "Pat Buyer", email: order.buyerEmail ?? `${randomUUID().slice(0, 8)}@relay.walmart.com` },
     };
     this.orders.push(record);
     return record;
+  }
+
+  /**
+   * The buyer cancels after ordering: the units named move from Created/Acknowledged to a Cancelled
+   * status entry of their line (a partial cancellation splits the line's statuses), the lines'
+   * statusDate and the PO's last-modified time move to `at`, and a seller-fulfilled line's units
+   * go back to the listing. Units already shipped cannot be cancelled: asking throws.
+   */
+  cancelOrder(purchaseOrderId: string, cancellation: BuyerCancellation = {}): WalmartOrderRecord {
+    const order = this.orders.find((o) => o.purchaseOrderId === purchaseOrderId);
+    if (!order) throw new Error(`Walmart simulator: no PO ${purchaseOrderId} on ${this.spec.clientId}`);
+    const at = Math.max(cancellation.at ?? Date.now(), order.lastModified);
+    const reason = cancellation.reason ?? "CUSTOMER_REQUESTED_SELLER_TO_CANCEL";
+    const cancellable = (line: WalmartOrderLineRecord) => line.statuses.filter((s) => CANCELLABLE.has(s.status)).reduce((n, s) => n + s.quantity, 0);
+    const asked = cancellation.lines ?? order.lines.filter((l) => cancellable(l) > 0).map((l) => ({ lineNumber: l.lineNumber }));
+    if (asked.length === 0) throw new Error(`Walmart simulator: PO ${purchaseOrderId} has nothing left to cancel`);
+    const plan = asked.map((want: { lineNumber: string; quantity?: number }) => {
+      const line = order.lines.find((l) => l.lineNumber === want.lineNumber);
+      if (!line) throw new Error(`Walmart simulator: PO ${purchaseOrderId} has no line ${want.lineNumber}`);
+      const quantity = want.quantity ?? cancellable(line);
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > cancellable(line))
+        throw new Error(`Walmart simulator: line ${want.lineNumber} of PO ${purchaseOrderId} has ${cancellable(line)} units to cancel, not ${quantity}`);
+      return { line, quantity };
+    });
+    for (const { line, quantity } of plan) {
+      let left = quantity;
+      for (const entry of line.statuses) {
+        if (!CANCELLABLE.has(entry.status) || left === 0) continue;
+        const taken = Math.min(entry.quantity, left);
+        entry.quantity -= taken;
+        left -= taken;
+      }
+      const cancelled = line.statuses.find((s) => s.status === "Cancelled" && s.cancellationReason === reason);
+      if (cancelled) cancelled.quantity += quantity;
+      else line.statuses.push({ status: "Cancelled", quantity, cancellationReason: reason });
+      line.statuses = line.statuses.filter((s) => s.quantity > 0);
+      line.statusDate = at;
+      const listing = this.listings.get(line.sku);
+      if (listing && order.shipNodeType === "SellerFulfilled") listing.quantity += quantity;
+    }
+    order.lastModified = at;
+    return order;
   }
 }
