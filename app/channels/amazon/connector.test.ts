@@ -24,6 +24,7 @@ async function start(overrides: Partial<AmazonSimulatorOptions> = {}) {
         listings: [
           { sku: "KET-RED", quantity: 5, priceCents: 2999, asin: "B0KETRED01", title: "Red kettle", productType: "KITCHEN" },
           { sku: "KET-BLU", quantity: 2, priceCents: 2999, asin: "B0KETBLU01", title: "Blue kettle", productType: "KITCHEN" },
+          { sku: "KET-FBA", quantity: 9, priceCents: 3499, asin: "B0KETFBA01", title: "Kettle, FBA", productType: "KITCHEN", fulfilledByAmazon: true },
           ...bulkSkus.map((sku) => ({ sku, quantity: 1, priceCents: 1000, asin: `B0${sku}` })),
         ],
       },
@@ -138,7 +139,7 @@ describe("Amazon connector against the simulator", () => {
         currencyCode: "USD",
         totalCents: 5998,
         cancelled: false,
-        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999 }],
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 0 }],
       }),
     ]);
     expect(page1.orders[0].buyer?.name).toBe("Ada Buyer");
@@ -152,8 +153,73 @@ describe("Amazon connector against the simulator", () => {
 
     running().state.cancelOrder(first.orderId);
     const page3 = await amazon.fetchOrders(page2.cursor);
-    expect(page3.orders).toEqual([expect.objectContaining({ externalOrderId: first.orderId, cancelled: true, status: "CANCELLED" })]);
+    expect(page3.orders).toEqual([
+      expect.objectContaining({
+        externalOrderId: first.orderId,
+        cancelled: true,
+        status: "CANCELLED",
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2 }],
+      }),
+    ]);
+    expect(page3.orders[0].updatedAt!.getTime()).toBeGreaterThan(page1.orders[0].updatedAt!.getTime());
     expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given a buyer orders an FBA listing and a seller-fulfilled one, when fetched, then only the FBA order is flagged fulfilledByMarketplace and each carries Amazon's lastUpdatedTime as updatedAt", async () => {
+    await start();
+    const fba = running().state.placeOrder({ sku: "KET-FBA", quantity: 2 });
+    const own = running().state.placeOrder({ sku: "KET-RED", quantity: 1 });
+    const page = await connector().fetchOrders(null);
+    const byId = new Map(page.orders.map((o) => [o.externalOrderId, o]));
+    expect(byId.get(fba.orderId)).toMatchObject({ fulfilledByMarketplace: true, updatedAt: new Date(fba.order.lastUpdatedTime), cancelled: false });
+    expect(byId.get(own.orderId)).toMatchObject({ fulfilledByMarketplace: false, updatedAt: new Date(own.order.lastUpdatedTime) });
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given a two-item order already imported, when the buyer cancels one item and later the other, then each fetch brings the order back: first that line's units cancelled, then the whole order", async () => {
+    await start();
+    const amazon = connector();
+    const placed = running().state.placeOrder({
+      items: [
+        { sku: "KET-RED", quantity: 2 },
+        { sku: "KET-BLU", quantity: 1 },
+      ],
+    });
+    const first = await amazon.fetchOrders(null);
+    expect(first.orders[0].lines.map((l) => l.cancelledQuantity)).toEqual([0, 0]);
+
+    running().state.cancelOrderItems(placed.orderId, ["KET-RED"]);
+    const second = await amazon.fetchOrders(first.cursor);
+    expect(second.orders).toEqual([
+      expect.objectContaining({
+        externalOrderId: placed.orderId,
+        status: "UNSHIPPED",
+        cancelled: false,
+        lines: [
+          { channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2 },
+          { channelSku: "KET-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0 },
+        ],
+      }),
+    ]);
+
+    running().state.cancelOrderItems(placed.orderId, ["KET-BLU"]);
+    const third = await amazon.fetchOrders(second.cursor);
+    expect(third.orders).toEqual([expect.objectContaining({ externalOrderId: placed.orderId, status: "CANCELLED", cancelled: true })]);
+    expect(third.orders[0].lines.map((l) => l.cancelledQuantity)).toEqual([2, 1]);
+    expect((await amazon.fetchOrders(third.cursor)).orders).toEqual([]);
+  });
+
+  it("given a buyer who only asks to cancel, when fetched again, then the order comes back changed but nothing is counted as cancelled", async () => {
+    await start();
+    const amazon = connector();
+    const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 2 });
+    const first = await amazon.fetchOrders(null);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    running().state.requestCancellation(placed.orderId);
+    const second = await amazon.fetchOrders(first.cursor);
+    expect(second.orders).toEqual([
+      expect.objectContaining({ externalOrderId: placed.orderId, cancelled: false, lines: [expect.objectContaining({ quantity: 2, cancelledQuantity: 0 })] }),
+    ]);
   });
 
   it("given more orders than one page holds, when fetched, then the pages are followed and none is lost or repeated", async () => {

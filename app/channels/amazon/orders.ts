@@ -18,8 +18,12 @@ const FIRST_WINDOW_MS = 86_400_000;
  */
 const MAX_PAGES_PER_CALL = 5;
 
-/** The datasets read (searchOrders includedData): buyer, money and fulfilment status. */
-const INCLUDED_DATA = ["BUYER", "PROCEEDS", "FULFILLMENT"];
+/**
+ * The datasets read (searchOrders includedData): buyer, money, fulfilment (status and who fulfils:
+ * `fulfillment.fulfilledBy`) and cancellation (which items were cancelled: OrderItem.cancellation).
+ * A dataset not asked for is left out of the answer, and its absence would read as "not cancelled".
+ */
+const INCLUDED_DATA = ["BUYER", "PROCEEDS", "FULFILLMENT", "CANCELLATION"];
 
 interface Watermark {
   /** ISO time: orders updated at or after it are new to us... */
@@ -45,8 +49,20 @@ interface AmazonOrder {
   lastUpdatedTime: string;
   buyer?: { buyerName?: string; buyerEmail?: string };
   proceeds?: { grandTotal?: Money };
-  fulfillment?: { fulfillmentStatus?: string };
-  orderItems: Array<{ quantityOrdered: number; product: { sellerSku?: string; price?: { unitPrice?: Money } } }>;
+  /** OrderFulfillment: fulfilledBy "AMAZON" (FBA) or "MERCHANT". */
+  fulfillment?: { fulfillmentStatus?: string; fulfilledBy?: string };
+  orderItems: AmazonOrderItem[];
+}
+
+interface AmazonOrderItem {
+  orderItemId?: string;
+  quantityOrdered: number;
+  product: { sellerSku?: string; price?: { unitPrice?: Money } };
+  /**
+   * ItemCancellation: a request (cancellationRequest) cancels nothing until it is executed
+   * (cancellationExecution). The model names no cancelled quantity: an executed one is the item's.
+   */
+  cancellation?: { cancellationRequest?: unknown; cancellationExecution?: unknown };
 }
 
 interface SearchAnswer {
@@ -57,12 +73,18 @@ interface SearchAnswer {
 
 const encode = (cursor: OrdersCursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
 const decode = (since: string): OrdersCursor => JSON.parse(Buffer.from(since, "base64url").toString("utf8")) as OrdersCursor;
-/** An order as delivered: a change within the same timestamp (Amazon's are to the second) still differs. */
-const key = (order: AmazonOrder) => `${order.orderId}@${order.lastUpdatedTime}@${order.fulfillment?.fulfillmentStatus ?? ""}`;
+const itemCancelled = (item: AmazonOrderItem) => Boolean(item.cancellation?.cancellationExecution);
+/**
+ * An order as delivered: a change within the same timestamp (Amazon's are to the second) still
+ * differs, be it its status or an item cancelled.
+ */
+const key = (order: AmazonOrder) =>
+  `${order.orderId}@${order.lastUpdatedTime}@${order.fulfillment?.fulfillmentStatus ?? ""}@${order.orderItems.map((i) => (itemCancelled(i) ? "x" : "-")).join("")}`;
 const cents = (money: Money | undefined) => fromAmount(money && { value: money.amount, currency: money.currencyCode });
 
 export function toImportedOrder(order: AmazonOrder): ImportedOrder {
   const status = order.fulfillment?.fulfillmentStatus ?? "UNKNOWN";
+  const cancelled = status === "CANCELLED";
   return {
     externalOrderId: order.orderId,
     status,
@@ -73,8 +95,17 @@ export function toImportedOrder(order: AmazonOrder): ImportedOrder {
     // An item without a seller SKU is not one of the merchant's listings: nothing to count down.
     lines: order.orderItems
       .filter((i) => i.product.sellerSku)
-      .map((i) => ({ channelSku: i.product.sellerSku!, quantity: i.quantityOrdered, priceCents: cents(i.product.price?.unitPrice) })),
-    cancelled: status === "CANCELLED",
+      .map((i) => ({
+        channelSku: i.product.sellerSku!,
+        quantity: i.quantityOrdered,
+        priceCents: cents(i.product.price?.unitPrice),
+        // A cancelled order cancels every unit; otherwise an item cancelled (executed) is cancelled whole.
+        cancelledQuantity: cancelled || itemCancelled(i) ? i.quantityOrdered : 0,
+      })),
+    cancelled,
+    updatedAt: new Date(order.lastUpdatedTime),
+    // FBA: Amazon ships from its own warehouse, so the units never were in Shopify's stock.
+    fulfilledByMarketplace: order.fulfillment?.fulfilledBy === "AMAZON",
   };
 }
 
