@@ -27,8 +27,11 @@ export interface JobPayloads {
   "shop-maintenance": { shopDomain: string; task: "initial-import" | "reconcile" };
   recompute: { shopId: string };
   "channel-sync": { channelId: string };
-  /** "import": poll the account's orders; "notified": import the orders a notification carries. */
-  "order-import": { channelId: string; notification?: unknown };
+  /**
+   * "import": poll the account's orders; "notified": import the orders a notification carries;
+   * "writeback-retry": write a stored order back to Shopify again after a failure.
+   */
+  "order-import": { channelId: string; notification?: unknown; retryOrderId?: string };
   alerts: { alertId: string };
 }
 

@@ -5,6 +5,7 @@ import { runShopMaintenance } from "~/anchor/maintenance.server";
 import { runRecomputeJob } from "~/recompute/recompute.server";
 import { applyWebhookDelivery } from "~/anchor/ingest/webhook-processor.server";
 import { runChannelSync, runNotifiedOrderImport, runOrderImport } from "~/sync/jobs.server";
+import { retryOrderWriteback } from "~/sync/orders.server";
 import { createAlertWorker } from "~/alerts/worker.server";
 
 // One BullMQ worker per queue that has work to do, each a thin loop around a service in app/.
@@ -60,7 +61,11 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
     new Worker<JobPayloads["order-import"]>(
       QUEUE_NAMES.orderImport,
       failFast((job) =>
-        job.data.notification === undefined ? runOrderImport(job.data.channelId) : runNotifiedOrderImport(job.data.channelId, job.data.notification),
+        job.data.retryOrderId !== undefined
+          ? retryOrderWriteback(job.data.retryOrderId)
+          : job.data.notification === undefined
+            ? runOrderImport(job.data.channelId)
+            : runNotifiedOrderImport(job.data.channelId, job.data.notification),
       ),
       { connection, prefix, concurrency: 4 },
     ),

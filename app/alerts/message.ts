@@ -26,6 +26,7 @@ export const KIND_LABELS: Record<AlertKind, string> = {
   CREDENTIALS_FAILED: "Channel credentials failed",
   LISTING_SUSPENDED: "Listing suspended",
   PROMOTION_RESERVE: "Promotion reserve running low",
+  WRITEBACK_FAILED: "Sale not taken off Shopify",
 };
 
 const KIND_EMOJI: Record<AlertKind, string> = {
@@ -36,6 +37,7 @@ const KIND_EMOJI: Record<AlertKind, string> = {
   CREDENTIALS_FAILED: ":closed_lock_with_key:",
   LISTING_SUSPENDED: ":no_entry:",
   PROMOTION_RESERVE: ":package:",
+  WRITEBACK_FAILED: ":warning:",
 };
 
 /** Where the merchant opens the alert: the embedded app's page, through the shop's admin. */

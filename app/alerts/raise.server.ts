@@ -31,6 +31,11 @@ const PLAYBOOKS: Record<AlertKind, { respondWithinHours: number | null; playbook
     respondWithinHours: null,
     playbook: "The promotion's reserve is running out: extend the reserve, or end the promotion to protect other channels.",
   },
+  WRITEBACK_FAILED: {
+    respondWithinHours: 1,
+    playbook:
+      "Within 1 hour: Shopify still counts units a marketplace sold (or misses units a cancellation gave back), so every channel may oversell. Read the reason, fix it (a location, a missing inventory item), then retry the write-back from the alert; or adjust the quantity in Shopify by hand.",
+  },
 };
 
 export interface AlertInput {

@@ -85,6 +85,13 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
     where: { shopId_sourceKey: { shopId: request.shopId, sourceKey: request.sourceKey } },
   });
   if (adjustment.state === "APPLIED") return { state: "APPLIED", quantityAfter: adjustment.quantityAfter, attempts: adjustment.attempt };
+  if (adjustment.state === "FAILED") {
+    // A retry of a write-back that failed: the stored request (if any) is sent again first, since
+    // Shopify may have applied it after all; the attempts budget starts again from here.
+    await prisma.inventoryAdjustment.updateMany({ where: { id: adjustment.id, state: "FAILED" }, data: { state: "PENDING" } });
+    adjustment = await prisma.inventoryAdjustment.findUniqueOrThrow({ where: { id: adjustment.id } });
+  }
+  const firstAttempt = adjustment.attempt;
 
   const log = logger.child({ shopId: request.shopId, sourceKey: request.sourceKey });
   /** Records a failure unless another run of the same job applied it meanwhile: APPLIED is final. */
@@ -112,7 +119,8 @@ export async function adjustAnchorInventory(client: AdminClient, request: Adjust
     if (adjustment.idempotencyKey === null || adjustment.expectedQuantity === null) {
       // A new attempt: read what Shopify holds now and store the exact request before sending it.
       // Keys spent on Shopify's bad moments do not count against the quantity moving under us.
-      if (adjustment.attempt >= MAX_ATTEMPTS + transientRetries) return fail(`Shopify's quantity kept moving; gave up after ${adjustment.attempt} attempts`);
+      if (adjustment.attempt - firstAttempt >= MAX_ATTEMPTS + transientRetries)
+        return fail(`Shopify's quantity kept moving; gave up after ${adjustment.attempt - firstAttempt} attempts`);
       const current = await client.request<AvailableAtQuery, AvailableAtQueryVariables>(LEVEL, { item: itemGid, location: locationGid });
       // No active level here (never stocked, or deactivated): Shopify counts the quantity as 0, and
       // from 2026-10 adjusts it anyway on an inactive level, where the units sell nowhere.

@@ -1,15 +1,16 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { adminClientForShop, type AdminClient } from "~/anchor/admin-client.server";
-import { markChanged, requestRecompute } from "~/recompute/index.server";
-import { adjustAnchorInventory, shippingLocationFor } from "~/anchor/writeback.server";
+import { requestRecompute } from "~/recompute/index.server";
 import { watchPromotionReserves } from "~/alerts/promotion-reserve.server";
+import { resolveAlertByKey } from "~/alerts/events.server";
 import { raiseAlert } from "~/alerts/raise.server";
 import type { Connector, ImportedOrder } from "~/channels/connector";
 import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
 import { forEachConcurrently } from "~/lib/concurrency";
 import { logger } from "~/lib/logger.server";
-import type { Queues } from "~/queues.server";
+import { queues as defaultQueues, type Queues } from "~/queues.server";
+import { type LineMove, raiseWritebackFailed, type WritebackOutcome, writeBackOrder, writebackRetryDelay } from "./order-writeback.server";
 
 // Marketplace orders coming back: each new order is stored once, its units are taken off the
 // anchor (Shopify) at the location that will ship them, and every other channel's listings of
@@ -35,7 +36,7 @@ export async function importChannelOrders(channelId: string, deps: OrderImportDe
   const admin = await adminClient();
 
   const page = await connector.fetchOrders(channel.ordersCursor);
-  await recordOrders(prisma, admin, channel, page.orders, result);
+  await recordOrders(prisma, admin, channel, page.orders, result, deps.queues);
   // The cursor moves only after every order of the page is stored: a crash re-reads the page and
   // the unique (channel, order id) turns the replay into duplicates.
   await prisma.channel.update({ where: { id: channelId }, data: { ordersCursor: page.cursor } });
@@ -55,7 +56,7 @@ export async function importNotifiedOrders(channelId: string, notification: unkn
   const orders = connector.ordersInNotification?.(notification) ?? [];
   if (orders.length === 0) return result;
   const admin = await adminClient();
-  await recordOrders(prisma, admin, channel, orders, result);
+  await recordOrders(prisma, admin, channel, orders, result, deps.queues);
   if (result.imported > 0) await requestRecompute(channel.shopId, deps.queues);
   return result;
 }
@@ -67,9 +68,16 @@ export async function importNotifiedOrders(channelId: string, notification: unkn
  */
 const ORDERS_AT_ONCE = 4;
 
-async function recordOrders(prisma: PrismaClient, admin: AdminClient, channel: ChannelWithShop, orders: ImportedOrder[], result: OrderImportResult) {
+async function recordOrders(
+  prisma: PrismaClient,
+  admin: AdminClient,
+  channel: ChannelWithShop,
+  orders: ImportedOrder[],
+  result: OrderImportResult,
+  queues: Queues | undefined,
+) {
   await forEachConcurrently(orders, ORDERS_AT_ONCE, async (order) => {
-    const outcome = await recordOrder(prisma, admin, channel, order);
+    const outcome = await recordOrder(prisma, admin, channel, order, queues);
     if (outcome === "duplicate") result.duplicates++;
     else {
       result.imported++;
@@ -93,117 +101,209 @@ async function importContext(channelId: string, deps: OrderImportDeps) {
 
 type ChannelWithShop = { id: string; shopId: string; name: string; kind: string };
 
+/**
+ * Stores a marketplace order as it is now (new, or changed: cancelled in whole or in part) and
+ * writes its effect back to Shopify (order-writeback.server.ts). "duplicate": a replay of what is
+ * stored and written already, with nothing to do.
+ */
 async function recordOrder(
   prisma: PrismaClient,
   admin: AdminClient,
   channel: ChannelWithShop,
   order: ImportedOrder,
+  queues?: Queues,
 ): Promise<"duplicate" | "imported" | "oversold"> {
-  const existing = await prisma.channelOrder.findUnique({
-    where: { channelId_externalOrderId: { channelId: channel.id, externalOrderId: order.externalOrderId } },
-    select: { id: true, writeback: true },
-  });
-  if (existing && existing.writeback !== "PENDING") return "duplicate";
+  const { orderId, isNew, changed } = await storeOrder(prisma, channel, order);
+  const stored = await prisma.channelOrder.findUniqueOrThrow({ where: { id: orderId }, select: { writeback: true } });
+  // A replay of an order written back already (or waiting for its retry job) changes nothing.
+  if (!isNew && !changed && stored.writeback !== "PENDING") return "duplicate";
 
-  const skus = order.lines.map((l) => l.channelSku);
-  const listings = await prisma.listing.findMany({
-    where: { channelId: channel.id, channelSku: { in: skus } },
-    select: { id: true, channelSku: true, variantId: true },
-  });
-  const listingBySku = new Map(listings.map((l) => [l.channelSku, l]));
-
-  const stored =
-    existing ??
-    (await prisma.channelOrder.create({
-      data: {
-        shopId: channel.shopId,
-        channelId: channel.id,
-        externalOrderId: order.externalOrderId,
-        status: order.status,
-        orderedAt: order.orderedAt,
-        currencyCode: order.currencyCode ?? null,
-        totalCents: order.totalCents ?? null,
-        buyerName: order.buyer?.name ?? null,
-        buyerEmail: order.buyer?.email ?? null,
-        shippingAddress: (order.buyer?.address ?? undefined) as Prisma.InputJsonValue | undefined,
-        lines: {
-          create: order.lines.map((line) => ({
-            shopId: channel.shopId,
-            channelSku: line.channelSku,
-            quantity: line.quantity,
-            priceCents: line.priceCents ?? null,
-            listingId: listingBySku.get(line.channelSku)?.id ?? null,
-          })),
-        },
-      },
-      select: { id: true, writeback: true },
-    }));
-
-  if (!existing && order.cancelled) {
-    // Placed and cancelled before Anchorline heard of it: nothing was taken off the anchor, so
-    // nothing comes back (returning the units would invent stock).
-    await prisma.channelOrder.update({ where: { id: stored.id }, data: { writeback: "WRITTEN", writtenBackAt: new Date() } });
-    return "imported";
-  }
-  const lines = await prisma.channelOrderLine.findMany({ where: { orderId: stored.id }, include: { listing: { select: { variantId: true } } } });
+  const outcome = await writeBackOrder(prisma, admin, channel, orderId);
+  if (outcome.state === "FAILED") await scheduleWritebackRetry(prisma, channel, orderId, queues);
   let oversold = false;
-  let failed = false;
-  for (const line of lines) {
-    const variantId = line.listing?.variantId;
-    if (!variantId) continue; // a SKU Anchorline does not manage: nothing to take off the anchor
-    await prisma.sale.createMany({
+  for (const move of outcome.moves) {
+    if (move.delta >= 0) continue;
+    if (await detectOversell(prisma, channel, order, move)) oversold = true;
+  }
+  if (oversold) await prisma.channelOrder.update({ where: { id: orderId }, data: { oversold: true } });
+  const sold = outcome.moves.filter((m) => m.delta < 0).map((m) => m.variantId);
+  if (sold.length > 0) await watchPromotionReserves(prisma, channel.shopId, channel.id, sold);
+  logger.info(
+    { channelId: channel.id, order: order.externalOrderId, oversold, writeback: outcome.state, reason: outcome.message },
+    "marketplace order recorded",
+  );
+  if (!isNew) return "imported";
+  return oversold ? "oversold" : "imported";
+}
+
+/**
+ * The order as stored after this import: created with its lines the first time, and after that
+ * only ever moving forward (a line's cancelled units never decrease; a cancellation stays).
+ * Returns whether anything changed that the write-back must act on.
+ */
+async function storeOrder(
+  prisma: PrismaClient,
+  channel: ChannelWithShop,
+  order: ImportedOrder,
+): Promise<{ orderId: string; isNew: boolean; changed: boolean }> {
+  const key = { channelId_externalOrderId: { channelId: channel.id, externalOrderId: order.externalOrderId } };
+  const cancelledOf = (line: ImportedOrder["lines"][number]) =>
+    order.cancelled ? line.quantity : Math.min(line.quantity, Math.max(0, Math.trunc(line.cancelledQuantity ?? 0)));
+  const existing = await prisma.channelOrder.findUnique({
+    where: key,
+    select: { id: true, cancelledAt: true, lines: { select: { id: true, channelSku: true, cancelledQuantity: true } } },
+  });
+  if (!existing) {
+    const listings = await prisma.listing.findMany({
+      where: { channelId: channel.id, channelSku: { in: order.lines.map((l) => l.channelSku) } },
+      select: { id: true, channelSku: true, variantId: true },
+    });
+    const listingBySku = new Map(listings.map((l) => [l.channelSku, l]));
+    const created = await prisma.channelOrder.createManyAndReturn({
       data: [
         {
           shopId: channel.shopId,
-          variantId,
           channelId: channel.id,
-          quantity: line.quantity,
-          soldAt: order.orderedAt,
-          sourceKey: `channel-order-line:${line.id}`,
+          externalOrderId: order.externalOrderId,
+          status: order.status,
+          orderedAt: order.orderedAt,
+          marketplaceUpdatedAt: order.updatedAt ?? null,
+          cancelledAt: order.cancelled ? new Date() : null,
+          fulfilledByMarketplace: order.fulfilledByMarketplace ?? false,
+          currencyCode: order.currencyCode ?? null,
+          totalCents: order.totalCents ?? null,
+          buyerName: order.buyer?.name ?? null,
+          buyerEmail: order.buyer?.email ?? null,
+          shippingAddress: (order.buyer?.address ?? undefined) as Prisma.InputJsonValue | undefined,
         },
       ],
       skipDuplicates: true,
+      select: { id: true },
     });
-    const saleableLevels = await prisma.inventoryLevel.findMany({
-      where: { shopId: channel.shopId, inventoryItem: { variantId }, location: { saleable: true, isActive: true } },
-      select: { locationId: true, available: true },
+    // Another import of the same order got there first: it is stored, and this one reads it as a change.
+    if (created.length === 0) return storeOrder(prisma, channel, order);
+    const orderId = created[0].id;
+    await prisma.channelOrderLine.createMany({
+      data: order.lines.map((line) => ({
+        shopId: channel.shopId,
+        orderId,
+        channelSku: line.channelSku,
+        quantity: line.quantity,
+        cancelledQuantity: cancelledOf(line),
+        priceCents: line.priceCents ?? null,
+        listingId: listingBySku.get(line.channelSku)?.id ?? null,
+      })),
     });
-    const locationId = await shippingLocationFor(prisma, channel.shopId, variantId, channel.id);
-    if (!locationId) {
-      failed = true;
-      continue;
-    }
-    const adjustment = await adjustAnchorInventory(
-      admin,
-      { shopId: channel.shopId, sourceKey: `channel-order-line:${line.id}`, variantId, locationId, delta: order.cancelled ? line.quantity : -line.quantity },
-      prisma,
-    );
-    if (adjustment.state !== "APPLIED") failed = true;
-    await markChanged(channel.shopId, { kind: "stock", at: [{ variantId, locationId }] }, { prisma });
-    if (order.cancelled) continue;
-    // What the anchor had for this line: Shopify's own count at the shipping location, read from
-    // the write-back's answer (exact however many orders are recorded at once, since Shopify
-    // applies adjustments one by one), plus the mirror's other saleable locations. The mirror
-    // alone can be a webhook behind, or read by two orders before either wrote.
-    const elsewhere = saleableLevels.reduce((sum, level) => (level.locationId === locationId ? sum : sum + Math.max(0, level.available)), 0);
-    const mirrored = saleableLevels.find((level) => level.locationId === locationId)?.available ?? 0;
-    const atLocation = adjustment.quantityAfter === null ? mirrored : adjustment.quantityAfter + line.quantity;
-    const available = Math.max(0, atLocation) + elsewhere;
-    if (line.quantity > available) {
-      oversold = true;
-      await raiseOversell(prisma, channel, order, line.channelSku, line.quantity, available, variantId, line.listingId);
+    const lines = await prisma.channelOrderLine.findMany({ where: { orderId }, include: { listing: { select: { variantId: true } } } });
+    // Velocity: every unit sold and kept, once per line (the write-back keeps it to what was kept).
+    await prisma.sale.createMany({
+      data: lines.flatMap((line) =>
+        line.listing && !order.fulfilledByMarketplace
+          ? [
+              {
+                shopId: channel.shopId,
+                variantId: line.listing.variantId,
+                channelId: channel.id,
+                quantity: line.quantity - line.cancelledQuantity,
+                soldAt: order.orderedAt,
+                sourceKey: `channel-order-line:${line.id}`,
+              },
+            ]
+          : [],
+      ),
+      skipDuplicates: true,
+    });
+    return { orderId, isNew: true, changed: true };
+  }
+
+  let changed = false;
+  if (order.cancelled && !existing.cancelledAt) {
+    await prisma.channelOrder.update({ where: { id: existing.id }, data: { cancelledAt: new Date() } });
+    changed = true;
+  }
+  // Lines are matched by SKU in the order the marketplace lists them; cancelled units only grow.
+  const unmatched = [...existing.lines];
+  for (const line of order.lines) {
+    const index = unmatched.findIndex((l) => l.channelSku === line.channelSku);
+    if (index < 0) continue;
+    const [stored] = unmatched.splice(index, 1);
+    const cancelled = cancelledOf(line);
+    if (cancelled > stored.cancelledQuantity) {
+      await prisma.channelOrderLine.updateMany({ where: { id: stored.id, cancelledQuantity: { lt: cancelled } }, data: { cancelledQuantity: cancelled } });
+      changed = true;
     }
   }
-  await prisma.channelOrder.update({
-    where: { id: stored.id },
-    data: { writeback: failed ? "FAILED" : "WRITTEN", writtenBackAt: failed ? null : new Date(), oversold },
+  await prisma.channelOrder.update({ where: { id: existing.id }, data: { status: order.status, marketplaceUpdatedAt: order.updatedAt ?? undefined } });
+  return { orderId: existing.id, isNew: false, changed };
+}
+
+/**
+ * A write-back that failed is retried with backoff (WRITEBACK_RETRY_DELAYS_MS) by the order-import
+ * worker; when the retries are spent the merchant is paged with the order, the SKUs and why.
+ */
+async function scheduleWritebackRetry(prisma: PrismaClient, channel: ChannelWithShop, orderId: string, queues?: Queues) {
+  const order = await prisma.channelOrder.findUniqueOrThrow({
+    where: { id: orderId },
+    select: { id: true, externalOrderId: true, writebackAttempts: true, writebackMessage: true, lines: { select: { channelSku: true } } },
   });
-  if (!order.cancelled) {
-    const soldVariants = lines.flatMap((line) => (line.listing?.variantId ? [line.listing.variantId] : []));
-    await watchPromotionReserves(prisma, channel.shopId, channel.id, soldVariants);
+  const delay = writebackRetryDelay(order.writebackAttempts);
+  if (delay === null) {
+    await raiseWritebackFailed(
+      prisma,
+      channel,
+      order,
+      order.lines.map((l) => l.channelSku),
+    );
+    return;
   }
-  logger.info({ channelId: channel.id, order: order.externalOrderId, oversold, failed }, "marketplace order imported");
-  return oversold ? "oversold" : "imported";
+  await (queues ?? defaultQueues())["order-import"].add(
+    "writeback-retry",
+    { channelId: channel.id, retryOrderId: orderId },
+    { jobId: `writeback-retry:${orderId}:${order.writebackAttempts}`, delay },
+  );
+}
+
+/**
+ * The order-import worker's retry of a failed write-back (and the merchant's, from the alert):
+ * the stored order is written back again; a further failure schedules the next retry or pages.
+ */
+export async function retryOrderWriteback(orderId: string, deps: OrderImportDeps = {}): Promise<WritebackOutcome | null> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const order = await prisma.channelOrder.findUnique({
+    where: { id: orderId },
+    select: {
+      writeback: true,
+      channel: { select: { id: true, shopId: true, name: true, kind: true, shop: { select: { domain: true, uninstalledAt: true } } } },
+    },
+  });
+  if (!order || order.writeback === "WRITTEN" || order.writeback === "NOT_NEEDED" || order.channel.shop.uninstalledAt) return null;
+  const admin = await (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, prisma)))(order.channel.shop.domain);
+  const outcome = await writeBackOrder(prisma, admin, order.channel, orderId);
+  if (outcome.state === "FAILED") await scheduleWritebackRetry(prisma, order.channel, orderId, deps.queues);
+  else await resolveAlertByKey(prisma, order.channel.shopId, `writeback:${orderId}`, "anchorline");
+  await requestRecompute(order.channel.shopId, deps.queues);
+  return outcome;
+}
+
+/**
+ * Whether a line's sale found fewer units than it took: Shopify's own count at the shipping
+ * location, read from the write-back's answer (exact however many orders are recorded at once,
+ * since Shopify applies adjustments one by one), plus the mirror's other saleable locations. The
+ * mirror alone can be a webhook behind, or read by two orders before either wrote.
+ */
+async function detectOversell(prisma: PrismaClient, channel: ChannelWithShop, order: ImportedOrder, move: LineMove): Promise<boolean> {
+  const units = -move.delta;
+  const levels = await prisma.inventoryLevel.findMany({
+    where: { shopId: channel.shopId, inventoryItem: { variantId: move.variantId }, location: { saleable: true, isActive: true } },
+    select: { locationId: true, available: true },
+  });
+  const elsewhere = levels.reduce((sum, level) => (level.locationId === move.locationId ? sum : sum + Math.max(0, level.available)), 0);
+  const mirroredAfter = levels.find((level) => level.locationId === move.locationId)?.available ?? 0;
+  const atLocation = (move.quantityAfter ?? mirroredAfter) + units;
+  const available = Math.max(0, atLocation) + elsewhere;
+  if (units <= available) return false;
+  await raiseOversell(prisma, channel, order, move.channelSku, units, available, move.variantId, move.listingId);
+  return true;
 }
 
 async function raiseOversell(

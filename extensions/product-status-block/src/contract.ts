@@ -4,7 +4,8 @@
 
 export type SyncState = "IN_SYNC" | "PENDING" | "HELD" | "FAILED";
 
-export type ProblemKind = "OVERSELL" | "PARITY_VIOLATION" | "DRIFT" | "SYNC_LATENCY" | "CREDENTIALS_FAILED" | "LISTING_SUSPENDED" | "PROMOTION_RESERVE";
+export type ProblemKind =
+  "OVERSELL" | "PARITY_VIOLATION" | "DRIFT" | "SYNC_LATENCY" | "CREDENTIALS_FAILED" | "LISTING_SUSPENDED" | "PROMOTION_RESERVE" | "WRITEBACK_FAILED";
 
 export interface ListingStatus {
   listingId: string;

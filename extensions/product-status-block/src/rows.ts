@@ -60,6 +60,7 @@ const PROBLEM_WORDS: Record<ListingStatus["problems"][number]["kind"], string> =
   CREDENTIALS_FAILED: "Channel credentials failed",
   LISTING_SUSPENDED: "Listing suspended",
   PROMOTION_RESERVE: "Promotion reserve",
+  WRITEBACK_FAILED: "Sale not taken off Shopify",
 };
 
 /** An app path as Shopify admin links into an embedded app from an extension. */
