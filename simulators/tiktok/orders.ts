@@ -1,31 +1,43 @@
 // An order as Get Order List (202309) returns it. TikTok lists one line item per unit sold, so
-// an order of 3 units of one SKU has three line items.
+// an order of 3 units of one SKU has three line items; each carries its own display_status, and
+// a cancelled one its cancel_user and cancel_reason (a partial cancellation cancels some of them).
+// Field names from the Order202309GetOrderListResponseDataOrders / ...LineItems SDK models.
 import type { TikTokOrderRecord, TikTokShop } from "./state";
 
+const money = (cents: number) => (cents / 100).toFixed(2);
+
 export function orderDocument(order: TikTokOrderRecord, shop: TikTokShop) {
-  const sku = shop.skus.get(order.skuId)!;
-  const price = (order.unitPriceCents / 100).toFixed(2);
+  // What the buyer paid at checkout; a refund after a cancellation is not modelled here.
+  const total = order.lineItems.reduce((sum, i) => sum + i.unitPriceCents, 0);
+  const currency = shop.skus.get(order.lineItems[0].skuId)!.currency;
   return {
     id: order.id,
     status: order.status,
     create_time: order.createTime,
-    update_time: order.createTime,
+    update_time: order.updateTime,
+    fulfillment_type: order.fulfillmentType,
+    // TikTok buys the label for most seller-shipped US orders too: shipping_type does not say who ships.
+    shipping_type: "TIKTOK",
+    is_buyer_request_cancel: false,
+    ...(order.status === "CANCELLED"
+      ? { cancel_time: order.cancelTime, cancellation_initiator: order.cancellationInitiator, cancel_reason: order.cancelReason }
+      : {}),
     buyer_email: `buyer${order.id.slice(-4)}@scs.tiktokw.us`,
-    payment: {
-      currency: sku.currency,
-      sub_total: ((order.unitPriceCents * order.quantity) / 100).toFixed(2),
-      total_amount: ((order.unitPriceCents * order.quantity) / 100).toFixed(2),
-    },
+    payment: { currency, sub_total: money(total), total_amount: money(total) },
     recipient_address: { name: order.buyerName, full_address: "1 Main St, Culver City, CA 90230", region_code: "US", postal_code: "90230" },
-    line_items: Array.from({ length: order.quantity }, (_, i) => ({
-      id: `${order.id}${i}`,
-      product_id: sku.productId,
-      sku_id: sku.skuId,
-      seller_sku: sku.sellerSku,
-      sale_price: price,
-      original_price: price,
-      currency: sku.currency,
-      display_status: order.status,
-    })),
+    line_items: order.lineItems.map((item) => {
+      const sku = shop.skus.get(item.skuId)!;
+      return {
+        id: item.id,
+        product_id: sku.productId,
+        sku_id: sku.skuId,
+        seller_sku: sku.sellerSku,
+        sale_price: money(item.unitPriceCents),
+        original_price: money(item.unitPriceCents),
+        currency: sku.currency,
+        display_status: item.status,
+        ...(item.status === "CANCELLED" ? { cancel_user: item.cancelUser, cancel_reason: item.cancelReason } : {}),
+      };
+    }),
   };
 }

@@ -4,7 +4,7 @@ import type { SimRequest, SimResponse } from "../common/http";
 import { CODES, fail, ok } from "./envelope";
 import { orderDocument } from "./orders";
 import { inventorySearchBody, ordersSearchBody, ordersSearchQuery, partialEditBody, reasons, updateInventoryBody, updatePriceBody } from "./schemas";
-import type { TikTokShop } from "./state";
+import type { TikTokOrderRecord, TikTokShop } from "./state";
 
 export interface Route {
   name: string;
@@ -168,11 +168,21 @@ export const ROUTES: Route[] = [
       if (!query.success) return invalid(reasons(query.error));
       const body = ordersSearchBody.safeParse(request.body ?? {});
       if (!body.success) return invalid(reasons(body.error));
-      const { create_time_ge = 0, create_time_lt = Number.MAX_SAFE_INTEGER, order_status } = body.data;
+      const { create_time_ge = 0, create_time_lt = Infinity, update_time_ge = 0, update_time_lt = Infinity, order_status } = body.data;
       const direction = query.data.sort_order === "ASC" ? 1 : -1; // TikTok's default is newest first
+      const key = query.data.sort_field === "update_time" ? (o: TikTokOrderRecord) => o.updateTime : (o: TikTokOrderRecord) => o.createTime;
+      // The result set as it is at this call: the page token is a position in it, so an order that
+      // changes between two pages moves (sorted by update_time) and the ones after it shift.
       const matching = shop.orders
-        .filter((o) => o.createTime >= create_time_ge && o.createTime < create_time_lt && (!order_status || o.status === order_status))
-        .sort((a, b) => direction * (a.createTime - b.createTime || a.id.localeCompare(b.id)));
+        .filter(
+          (o) =>
+            o.createTime >= create_time_ge &&
+            o.createTime < create_time_lt &&
+            o.updateTime >= update_time_ge &&
+            o.updateTime < update_time_lt &&
+            (!order_status || o.status === order_status),
+        )
+        .sort((a, b) => direction * (key(a) - key(b) || a.id.localeCompare(b.id)));
       const size = Number(query.data.page_size);
       const offset = offsetOf(query.data.page_token);
       const page = matching.slice(offset, offset + size);

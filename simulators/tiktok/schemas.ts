@@ -98,15 +98,38 @@ export const ordersSearchQuery = z.object({
   sort_order: z.enum(["ASC", "DESC"]).optional(),
 });
 
+/**
+ * A Search Orders time filter: Unix seconds, int64. A string or a fraction is refused with the
+ * words TikTok answers ("param create_time_ge type invalid,actual type is:string,expected type
+ * is:int64", quoted in EcomPHP/tiktokshop-php issue 23).
+ */
+const epochSeconds = (name: string) =>
+  z
+    .number({ error: (issue) => `param ${name} type invalid,actual type is:${typeof issue.input},expected type is:int64` })
+    .int({ error: () => `param ${name} type invalid,actual type is:float,expected type is:int64` })
+    .min(0, `param ${name} must not be negative`);
+
+/**
+ * Search Orders filters: `*_ge` "on or after", `*_lt` "before" (Unix seconds). A range whose
+ * `_ge` is not before its `_lt` is refused (our reading: TikTok's page does not say what it answers).
+ */
 export const ordersSearchBody = z
   .object({
     order_status: z.string().optional(),
-    create_time_ge: z.number().int().optional(),
-    create_time_lt: z.number().int().optional(),
-    update_time_ge: z.number().int().optional(),
-    update_time_lt: z.number().int().optional(),
+    create_time_ge: epochSeconds("create_time_ge").optional(),
+    create_time_lt: epochSeconds("create_time_lt").optional(),
+    update_time_ge: epochSeconds("update_time_ge").optional(),
+    update_time_lt: epochSeconds("update_time_lt").optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.create_time_ge === undefined || b.create_time_lt === undefined || b.create_time_ge < b.create_time_lt, {
+    path: ["create_time_ge"],
+    message: "create_time_ge must be earlier than create_time_lt",
+  })
+  .refine((b) => b.update_time_ge === undefined || b.update_time_lt === undefined || b.update_time_ge < b.update_time_lt, {
+    path: ["update_time_ge"],
+    message: "update_time_ge must be earlier than update_time_lt",
+  });
 
 export const tokenRefreshQuery = z.object({
   app_key: z.string().min(1),

@@ -8,7 +8,10 @@ const shop = {
   shopCipher: "ROW_1",
   accessToken: "TTP_a",
   refreshToken: "TTP_r",
-  products: [{ productId: "P1", skuId: "S1", sellerSku: "KET-RED", quantity: 5, priceCents: 1999 }],
+  products: [
+    { productId: "P1", skuId: "S1", sellerSku: "KET-RED", quantity: 5, priceCents: 1999 },
+    { productId: "P2", skuId: "S2", sellerSku: "MUG", quantity: 10, priceCents: 999 },
+  ],
 };
 let sim: TikTokSimulator;
 
@@ -26,6 +29,30 @@ function signedUrl(path: string, params: Record<string, string>, body: string, s
 const now = () => String(Math.floor(Date.now() / 1000));
 const post = (url: string, body: string) =>
   fetch(url, { method: "POST", headers: { "x-tts-access-token": shop.accessToken, "content-type": "application/json" }, body });
+interface OrderDoc {
+  id: string;
+  status: string;
+  create_time: number;
+  update_time: number;
+  fulfillment_type: string;
+  shipping_type: string;
+  cancellation_initiator?: string;
+  line_items: Array<{ sku_id: string; display_status: string; cancel_user?: string }>;
+}
+/** Search Orders, signed; the envelope as TikTok answers it. */
+async function searchOrders(body: Record<string, unknown>, query: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  const params = { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1", page_size: "50", ...query };
+  // The shop's current token: an earlier test exchanges an auth code, which rotates it.
+  const answer = await fetch(signedUrl("/order/202309/orders/search", params, text), {
+    method: "POST",
+    headers: { "x-tts-access-token": sim.shop("ROW_1").accessToken, "content-type": "application/json" },
+    body: text,
+  });
+  return (await answer.json()) as { code: number; message: string; data: { orders: OrderDoc[] } };
+}
+/** Far in the past, so the orders of one test stand apart from the others' (the shop is shared). */
+const T = 1_600_000_000;
 const inventoryPath = "/product/202309/products/P1/inventory/update";
 const goodBody = JSON.stringify({ skus: [{ id: "S1", inventory: [{ quantity: 3 }] }] });
 
@@ -120,5 +147,65 @@ describe("TikTok Shop simulator", () => {
     const url = `${sim.url}/api/v2/token/get?${new URLSearchParams({ app_key: "app-1", app_secret: "secret-1", auth_code: code, grant_type: "authorized_code" })}`;
     expect(await (await fetch(url)).json()).toMatchObject({ code: 0, data: { access_token: expect.stringMatching(/^TTP_/) } });
     expect(await (await fetch(url)).json()).toMatchObject({ code: 36004004 });
+  });
+
+  it("given an order cancelled by its buyer a minute after it was placed, when searched by update time and by creation time, then update_time_ge after its creation finds it CANCELLED on every line item, and sorting by update_time puts it after a later order", async () => {
+    const early = sim.placeOrder("ROW_1", { skuId: "S2", quantity: 2, createTime: T });
+    const later = sim.placeOrder("ROW_1", { skuId: "S2", quantity: 1, createTime: T + 30 });
+    sim.cancelOrder("ROW_1", early.id, { at: T + 60 });
+
+    const updated = await searchOrders({ update_time_ge: T + 45, update_time_lt: T + 100 });
+    expect(updated.data.orders.map((o) => o.id)).toEqual([early.id]);
+    expect(updated.data.orders[0]).toMatchObject({ status: "CANCELLED", create_time: T, update_time: T + 60, cancellation_initiator: "BUYER" });
+    expect(updated.data.orders[0].line_items.map((i) => [i.display_status, i.cancel_user])).toEqual([
+      ["CANCELLED", "BUYER"],
+      ["CANCELLED", "BUYER"],
+    ]);
+    expect((await searchOrders({ create_time_ge: T + 45, create_time_lt: T + 100 })).data.orders).toEqual([]);
+    const byUpdate = await searchOrders({ update_time_ge: T, update_time_lt: T + 100 }, { sort_field: "update_time", sort_order: "ASC" });
+    expect(byUpdate.data.orders.map((o) => o.id)).toEqual([later.id, early.id]);
+  });
+
+  it("given a buyer who cancels 2 of an order's 3 units, when searched, then the order awaits shipment with 2 of its 3 line items CANCELLED, its update_time moved and the 2 units back on the SKU", async () => {
+    const before = sim.shop("ROW_1").skus.get("S2")!.quantity;
+    const order = sim.placeOrder("ROW_1", { skuId: "S2", quantity: 3, createTime: T + 200 });
+    sim.cancelOrder("ROW_1", order.id, { units: 2, at: T + 260 });
+    expect(sim.shop("ROW_1").skus.get("S2")!.quantity).toBe(before - 1);
+
+    const [found] = (await searchOrders({ update_time_ge: T + 200, update_time_lt: T + 300 })).data.orders;
+    expect(found).toMatchObject({ id: order.id, status: "AWAITING_SHIPMENT", update_time: T + 260 });
+    expect(found.line_items.map((i) => i.display_status).sort()).toEqual(["AWAITING_SHIPMENT", "CANCELLED", "CANCELLED"]);
+    expect(found.line_items.filter((i) => i.display_status === "CANCELLED").every((i) => i.cancel_user === "BUYER")).toBe(true);
+    expect(() => sim.cancelOrder("ROW_1", order.id, { units: 2 })).toThrow(/1 active units/);
+
+    sim.cancelOrder("ROW_1", order.id, { units: 1, by: "SELLER", at: T + 270 }); // the last unit: the order is cancelled
+    const [after] = (await searchOrders({ update_time_ge: T + 265, update_time_lt: T + 300 })).data.orders;
+    expect(after).toMatchObject({ id: order.id, status: "CANCELLED", cancellation_initiator: "SELLER" });
+  });
+
+  it("given an order Fulfilled by TikTok and one shipped by the seller, when placed and searched, then fulfillment_type tells them apart (shipping_type does not) and only the seller's order takes the seller's stock", async () => {
+    const before = sim.shop("ROW_1").skus.get("S2")!.quantity;
+    const fbt = sim.placeOrder("ROW_1", { skuId: "S2", quantity: 2, createTime: T + 400, fulfillmentType: "FULFILLMENT_BY_TIKTOK" });
+    const fbs = sim.placeOrder("ROW_1", { skuId: "S2", quantity: 1, createTime: T + 401 });
+    expect(sim.shop("ROW_1").skus.get("S2")!.quantity).toBe(before - 1);
+
+    const orders = (await searchOrders({ create_time_ge: T + 400, create_time_lt: T + 402 }, { sort_order: "ASC" })).data.orders;
+    expect(orders.map((o) => [o.id, o.fulfillment_type, o.shipping_type])).toEqual([
+      [fbt.id, "FULFILLMENT_BY_TIKTOK", "TIKTOK"],
+      [fbs.id, "FULFILLMENT_BY_SELLER", "TIKTOK"],
+    ]);
+  });
+
+  it("given update_time_ge not before update_time_lt, a time sent as a string, a negative time or a filter TikTok does not have, when searched, then each is refused with 36009004 naming it", async () => {
+    expect(await searchOrders({ update_time_ge: T + 10, update_time_lt: T + 10 })).toMatchObject({
+      code: 36009004,
+      message: expect.stringContaining("update_time_ge must be earlier than update_time_lt"),
+    });
+    expect(await searchOrders({ update_time_ge: String(T) })).toMatchObject({
+      code: 36009004,
+      message: expect.stringContaining("param update_time_ge type invalid,actual type is:string,expected type is:int64"),
+    });
+    expect(await searchOrders({ update_time_lt: -1 })).toMatchObject({ code: 36009004, message: expect.stringContaining("update_time_lt") });
+    expect(await searchOrders({ updated_after: T })).toMatchObject({ code: 36009004, message: expect.stringContaining("updated_after") });
   });
 });

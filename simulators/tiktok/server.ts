@@ -8,7 +8,7 @@ import { CODES, fail } from "./envelope";
 import { routeFor, type Route } from "./routes";
 import { commonQuery, reasons } from "./schemas";
 import { signatureMatches } from "./signature";
-import { TikTokShop, type BuyerOrder, type TikTokOrderRecord, type TikTokShopSpec } from "./state";
+import { TikTokShop, type BuyerCancellation, type BuyerOrder, type TikTokOrderRecord, type TikTokShopSpec } from "./state";
 import { exchangeAuthCode, refreshTokens } from "./tokens";
 
 export interface TikTokSimulatorOptions {
@@ -22,7 +22,10 @@ export interface TikTokSimulator {
   url: string;
   requests: RunningServer["requests"];
   shop(shopCipher: string): TikTokShop;
+  /** A buyer checks out: one line item per unit, FULFILLMENT_BY_SELLER unless told FULFILLMENT_BY_TIKTOK. */
   placeOrder(shopCipher: string, order: BuyerOrder): TikTokOrderRecord;
+  /** The buyer (or `by`) cancels the whole order, or `units` of one SKU's line items; update_time moves. */
+  cancelOrder(shopCipher: string, orderId: string, cancellation?: BuyerCancellation): TikTokOrderRecord;
   throttleNext(shopCipher: string, count?: number): void;
   /** The shop's current access token is past its expiry (105002 from now on). */
   expireAccessToken(shopCipher: string): void;
@@ -104,6 +107,7 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
     requests: server.requests,
     shop: shopOf,
     placeOrder: (cipher, order) => shopOf(cipher).placeOrder(order),
+    cancelOrder: (cipher, orderId, cancellation) => shopOf(cipher).cancelOrder(orderId, cancellation),
     throttleNext: (cipher, count = 1) => forced.set(cipher, count),
     expireAccessToken: (cipher) => {
       shopOf(cipher).accessTokenExpiresAt = 0;

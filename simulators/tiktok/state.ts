@@ -34,23 +34,66 @@ export interface TikTokSku extends TikTokProductSpec {
   currency: string;
 }
 
+/** Who ships: the seller from its own warehouse, or TikTok from its FBT warehouse (order `fulfillment_type`). */
+export type FulfillmentType = "FULFILLMENT_BY_SELLER" | "FULFILLMENT_BY_TIKTOK";
+/** Line item `cancel_user` / order `cancellation_initiator`. */
+export type CancelUser = "BUYER" | "SELLER" | "SYSTEM";
+
+/** One unit sold: TikTok lists one line item per unit, each with its own status. */
+export interface TikTokLineItemRecord {
+  id: string;
+  skuId: string;
+  unitPriceCents: number;
+  /** Line item `display_status`. */
+  status: "AWAITING_SHIPMENT" | "CANCELLED";
+  cancelUser?: CancelUser;
+  cancelReason?: string;
+}
+
 export interface TikTokOrderRecord {
   id: string;
   /** Epoch seconds, as TikTok's create_time. */
   createTime: number;
+  /** Epoch seconds of the last change (update_time): creation, then every cancellation. */
+  updateTime: number;
+  /** CANCELLED once every line item is cancelled. */
   status: "AWAITING_SHIPMENT" | "CANCELLED";
-  skuId: string;
-  quantity: number;
-  unitPriceCents: number;
+  fulfillmentType: FulfillmentType;
+  lineItems: TikTokLineItemRecord[];
   oversold: boolean;
   buyerName: string;
+  cancelTime?: number;
+  cancellationInitiator?: CancelUser;
+  cancelReason?: string;
 }
 
-export interface BuyerOrder {
+export interface BuyerLine {
   skuId: string;
   quantity: number;
+}
+
+/** A buyer's checkout: one SKU (`skuId`, `quantity`) or several (`lines`). */
+export type BuyerOrder = (BuyerLine | { lines: BuyerLine[] }) & {
   buyerName?: string;
   createTime?: number;
+  /** FULFILLMENT_BY_TIKTOK: shipped from TikTok's warehouse, the seller's stock is not touched. Default: by seller. */
+  fulfillmentType?: FulfillmentType;
+};
+
+/** A cancellation after the order was placed (before it ships). */
+export interface BuyerCancellation {
+  /**
+   * Cancel only this many units (line items) of `skuId` (a partial cancellation); left out, the
+   * whole order. Cancelling the last active units cancels the order.
+   */
+  units?: number;
+  /** Which SKU's units a partial cancellation takes; needed when the order has several SKUs. */
+  skuId?: string;
+  /** Default BUYER. */
+  by?: CancelUser;
+  reason?: string;
+  /** Epoch seconds of the change (the order's new update_time); now when left out. */
+  at?: number;
 }
 
 /** TikTok access tokens last 7 days (access_token_expire_in in the token answer). */
@@ -101,24 +144,81 @@ export class TikTokShop {
     };
   }
 
-  /** A simulated buyer: the SKU is decremented (never below 0), an order is created. */
+  /**
+   * A simulated buyer: each SKU is decremented (never below 0; not for FBT orders, whose units
+   * are TikTok's), an order is created with one line item per unit.
+   */
   placeOrder(order: BuyerOrder): TikTokOrderRecord {
-    const sku = this.skus.get(order.skuId);
-    if (!sku) throw new Error(`TikTok simulator: no SKU ${order.skuId} in ${this.spec.shopCipher}`);
-    const oversold = order.quantity > sku.quantity;
-    sku.quantity = Math.max(0, sku.quantity - order.quantity);
+    const lines = "lines" in order ? order.lines : [{ skuId: order.skuId, quantity: order.quantity }];
+    if (!lines.length || lines.some((l) => !Number.isInteger(l.quantity) || l.quantity < 1))
+      throw new Error("TikTok simulator: an order needs at least one line of 1 or more units");
+    const fulfillmentType = order.fulfillmentType ?? "FULFILLMENT_BY_SELLER";
     this.orderSeq += 1;
+    const id = String(576_000_000_000_000_000n + BigInt(this.orderSeq));
+    let oversold = false;
+    const lineItems: TikTokLineItemRecord[] = [];
+    for (const line of lines) {
+      const sku = this.skus.get(line.skuId);
+      if (!sku) throw new Error(`TikTok simulator: no SKU ${line.skuId} in ${this.spec.shopCipher}`);
+      if (fulfillmentType === "FULFILLMENT_BY_SELLER") {
+        oversold ||= line.quantity > sku.quantity;
+        sku.quantity = Math.max(0, sku.quantity - line.quantity);
+      }
+      for (let unit = 0; unit < line.quantity; unit++)
+        lineItems.push({ id: `${id}${lineItems.length}`, skuId: sku.skuId, unitPriceCents: sku.priceCents, status: "AWAITING_SHIPMENT" });
+    }
+    const createTime = order.createTime ?? Math.floor(Date.now() / 1000);
     const record: TikTokOrderRecord = {
-      id: String(576_000_000_000_000_000n + BigInt(this.orderSeq)),
-      createTime: order.createTime ?? Math.floor(Date.now() / 1000),
+      id,
+      createTime,
+      updateTime: createTime,
       status: "AWAITING_SHIPMENT",
-      skuId: order.skuId,
-      quantity: order.quantity,
-      unitPriceCents: sku.priceCents,
+      fulfillmentType,
+      lineItems,
       oversold,
       buyerName: order.buyerName ?? "Sam Buyer",
     };
     this.orders.push(record);
     return record;
+  }
+
+  /**
+   * A cancellation before shipping: the line items named (all of them, or `units` of `skuId`) turn
+   * CANCELLED with their cancel_user, the order's update_time moves, the units go back to the SKU
+   * (seller-fulfilled orders), and the order turns CANCELLED when no line item is left active.
+   */
+  cancelOrder(orderId: string, cancellation: BuyerCancellation = {}): TikTokOrderRecord {
+    const order = this.orders.find((o) => o.id === orderId);
+    if (!order) throw new Error(`TikTok simulator: no order ${orderId} in ${this.spec.shopCipher}`);
+    if (order.status === "CANCELLED") throw new Error(`TikTok simulator: order ${orderId} is already cancelled`);
+    const active = order.lineItems.filter((i) => i.status !== "CANCELLED");
+    let targets = active;
+    if (cancellation.units !== undefined) {
+      const skuIds = new Set(active.map((i) => i.skuId));
+      const skuId = cancellation.skuId ?? (skuIds.size === 1 ? [...skuIds][0] : undefined);
+      if (!skuId) throw new Error(`TikTok simulator: order ${orderId} has several SKUs; name the skuId to cancel units of`);
+      const ofSku = active.filter((i) => i.skuId === skuId);
+      if (!Number.isInteger(cancellation.units) || cancellation.units < 1 || cancellation.units > ofSku.length)
+        throw new Error(`TikTok simulator: order ${orderId} has ${ofSku.length} active units of ${skuId}, cannot cancel ${cancellation.units}`);
+      targets = ofSku.slice(ofSku.length - cancellation.units);
+    }
+    const by = cancellation.by ?? "BUYER";
+    const reason = cancellation.reason ?? "No longer needed";
+    for (const item of targets) {
+      item.status = "CANCELLED";
+      item.cancelUser = by;
+      item.cancelReason = reason;
+      const sku = this.skus.get(item.skuId);
+      if (sku && order.fulfillmentType === "FULFILLMENT_BY_SELLER") sku.quantity += 1;
+    }
+    const at = cancellation.at ?? Math.floor(Date.now() / 1000);
+    order.updateTime = Math.max(order.updateTime, at);
+    if (order.lineItems.every((i) => i.status === "CANCELLED")) {
+      order.status = "CANCELLED";
+      order.cancelTime = order.updateTime;
+      order.cancellationInitiator = by;
+      order.cancelReason = reason;
+    }
+    return order;
   }
 }
