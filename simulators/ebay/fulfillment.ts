@@ -126,21 +126,39 @@ export function getOrders(state: EbaySimState, account: AccountRecord, query: UR
   };
 }
 
+const iso = (at: number) => new Date(at).toISOString();
+const DAY_MS = 86_400_000;
+
+/** CancelStatus: NONE_REQUESTED, IN_PROGRESS while a request is open, CANCELED once done. */
+function cancelStatus(o: OrderRecord) {
+  // "For the getOrders call: This array is returned but is always empty."
+  if (o.cancelled) return { cancelState: "CANCELED", cancelledDate: iso(o.cancelledAt ?? o.modifiedAt), cancelRequests: [] };
+  if (o.cancelRequestedAt !== undefined) return { cancelState: "IN_PROGRESS", cancelRequests: [] };
+  return { cancelState: "NONE_REQUESTED", cancelRequests: [] };
+}
+
 function orderView(o: OrderRecord, account: AccountRecord) {
   const lineCost = amount(o.unitPriceCents * o.quantity, o.currency);
+  // A cancelled order is refunded in full, at order level (PaymentSummary.refunds, OrderRefund).
+  const refunds = o.cancelled
+    ? [{ refundId: `RF-${o.orderId}`, refundStatus: "REFUNDED", amount: lineCost, refundDate: iso(o.cancelledAt ?? o.modifiedAt) }]
+    : [];
   return {
     orderId: o.orderId,
-    creationDate: new Date(o.createdAt).toISOString(),
-    lastModifiedDate: new Date(o.modifiedAt).toISOString(),
+    creationDate: iso(o.createdAt),
+    lastModifiedDate: iso(o.modifiedAt),
     orderFulfillmentStatus: "NOT_STARTED",
-    orderPaymentStatus: "PAID",
+    orderPaymentStatus: o.cancelled ? "FULLY_REFUNDED" : "PAID",
     sellerId: account.userId,
     salesRecordReference: o.orderId.replace(/-/g, "").slice(-6),
     buyer: { username: o.buyerUsername },
     pricingSummary: { priceSubtotal: lineCost, total: lineCost },
-    cancelStatus: o.cancelled
-      ? { cancelState: "CANCELED", cancelledDate: new Date(o.modifiedAt).toISOString(), cancelRequests: [] }
-      : { cancelState: "NONE_REQUESTED", cancelRequests: [] },
+    paymentSummary: {
+      payments: [{ paymentMethod: "EBAY", paymentStatus: "PAID", amount: lineCost, paymentDate: iso(o.createdAt) }],
+      refunds,
+      totalDueSeller: o.cancelled ? amount(0, o.currency) : lineCost,
+    },
+    cancelStatus: cancelStatus(o),
     fulfillmentStartInstructions: [
       {
         fulfillmentInstructionsType: "SHIP_TO",
@@ -167,7 +185,20 @@ function orderView(o: OrderRecord, account: AccountRecord) {
         soldFormat: "FIXED_PRICE",
         listingMarketplaceId: account.marketplaceId,
         purchaseMarketplaceId: account.marketplaceId,
+        // Line statuses are FULFILLED, IN_PROGRESS or NOT_STARTED: no line says it was cancelled.
         lineItemFulfillmentStatus: "NOT_STARTED",
+        // One handling day, three to five in transit (the seller's stated times, here fixed).
+        lineItemFulfillmentInstructions: {
+          shipByDate: iso(o.createdAt + DAY_MS),
+          minEstimatedDeliveryDate: iso(o.createdAt + 3 * DAY_MS),
+          maxEstimatedDeliveryDate: iso(o.createdAt + 5 * DAY_MS),
+          guaranteedDelivery: false,
+        },
+        // "always returned ... as an empty array" unless a refund was issued for the line; an
+        // order's cancellation is refunded at order level.
+        refunds: [],
+        taxes: [],
+        appliedPromotions: [],
       },
     ],
   };

@@ -169,6 +169,48 @@ describe("the eBay simulator", () => {
     expect(sim.state.listing("MUG-BLUE")).toMatchObject({ quantity: 6, status: "ACTIVE" });
   });
 
+  it("given a buyer who asks to cancel and whose cancellation then completes, when getOrders reads by lastmodifieddate, then first IN_PROGRESS with nothing given back, then CANCELED, refunded in full and the units back, each a later lastModifiedDate the definition accepts", async () => {
+    const contract = new OpenApiContract("ebay-sell/sell_fulfillment_v1_oas3.json", "/sell/fulfillment/v1");
+    type Order = {
+      orderId: string;
+      lastModifiedDate: string;
+      orderPaymentStatus: string;
+      cancelStatus: { cancelState: string; cancelledDate?: string; cancelRequests: unknown[] };
+      paymentSummary: { refunds: Array<{ refundStatus: string; amount: { value: string } }> };
+      lineItems: Array<{ quantity: number; lineItemFulfillmentStatus: string; refunds: unknown[] }>;
+    };
+    const read = async (since: number) => {
+      const filter = encodeURIComponent(`lastmodifieddate:[${new Date(since).toISOString()}..]`);
+      const page = (await (await api(`/sell/fulfillment/v1/order?filter=${filter}`)).json()) as { orders: Order[] };
+      expect(contract.checkResponse("getOrders", 200, page)).toEqual([]);
+      return page.orders;
+    };
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "MUG-TIRED", quantity: 3 });
+    expect(sim.state.listing("MUG-TIRED")!.quantity).toBe(6);
+    const placedAt = Date.now();
+    await pause();
+
+    expect((await fetch(`${sim.url}/_simulator/orders/${orderId}/cancel-request`, { method: "POST" })).status).toBe(204);
+    const [requested] = await read(placedAt + 1);
+    expect(requested).toMatchObject({ orderId, orderPaymentStatus: "PAID", cancelStatus: { cancelState: "IN_PROGRESS", cancelRequests: [] } });
+    expect(requested.cancelStatus.cancelledDate).toBeUndefined();
+    expect(sim.state.listing("MUG-TIRED")!.quantity).toBe(6);
+    await pause();
+
+    expect((await fetch(`${sim.url}/_simulator/orders/${orderId}/cancel`, { method: "POST" })).status).toBe(204);
+    const [cancelled] = await read(Date.parse(requested.lastModifiedDate) + 1);
+    expect(cancelled).toMatchObject({
+      orderId,
+      orderPaymentStatus: "FULLY_REFUNDED",
+      cancelStatus: { cancelState: "CANCELED", cancelledDate: cancelled.lastModifiedDate, cancelRequests: [] },
+      paymentSummary: { refunds: [{ refundStatus: "REFUNDED", amount: { value: "38.97" } }] },
+      // Lines never say they were cancelled: the order's cancelStatus does.
+      lineItems: [{ quantity: 3, lineItemFulfillmentStatus: "NOT_STARTED", refunds: [] }],
+    });
+    expect(sim.state.listing("MUG-TIRED")!.quantity).toBe(9);
+  });
+
   it("given getOrders asked for 201 orders a page or for a window ending in the future, when called, then it answers eBay's 400 errors", async () => {
     expect(await (await api("/sell/fulfillment/v1/order?limit=201")).json()).toMatchObject({ errors: [{ errorId: 31100 }] });
     const future = encodeURIComponent(`lastmodifieddate:[2020-01-01T00:00:00.000Z..${new Date(Date.now() + 3_600_000).toISOString()}]`);

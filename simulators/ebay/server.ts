@@ -198,7 +198,8 @@ export const CONTROL_PATH = "/_simulator/";
 
 /**
  * POST /_simulator/orders {userId, sku, quantity}: a buyer places an order (201 {orderId, oversold}).
- * POST /_simulator/orders/{orderId}/cancel: the buyer cancels it (204).
+ * POST /_simulator/orders/{orderId}/cancel: the buyer's cancellation completes (204).
+ * POST /_simulator/orders/{orderId}/cancel-request: the buyer only asks to cancel (204).
  */
 function control(state: EbaySimState, request: SimRequest): SimResponse {
   const parts = request.path.slice(CONTROL_PATH.length).split("/").filter(Boolean).map(decodeURIComponent);
@@ -213,6 +214,10 @@ function control(state: EbaySimState, request: SimRequest): SimResponse {
     }
     if (parts.length === 3 && parts[2] === "cancel") {
       state.cancelOrder(parts[1]);
+      return { status: 204 };
+    }
+    if (parts.length === 3 && parts[2] === "cancel-request") {
+      state.requestCancellation(parts[1]);
       return { status: 204 };
     }
   } catch (error) {

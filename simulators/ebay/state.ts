@@ -95,6 +95,10 @@ export interface OrderRecord {
   createdAt: number;
   modifiedAt: number;
   cancelled: boolean;
+  /** When the buyer asked to cancel (cancelState IN_PROGRESS until the cancellation completes). */
+  cancelRequestedAt?: number;
+  /** When the cancellation completed (cancelStatus.cancelledDate); the buyer is refunded in full. */
+  cancelledAt?: number;
   /** The buyer took more than the listing had: the oversell the app must catch. */
   oversold: boolean;
   /** Units the order took from the item and from the offer (never below zero), given back on cancel. */
@@ -272,13 +276,31 @@ export class EbaySimState {
     return { orderId, oversold };
   }
 
-  /** The buyer cancels before shipping: the order is modified, the units come back. */
+  /**
+   * The buyer asks to cancel: eBay shows cancelState IN_PROGRESS (CancelStatus) and the order is
+   * modified, but nothing is cancelled and no unit comes back until the cancellation completes.
+   */
+  requestCancellation(orderId: string): void {
+    const order = this.orders.find((o) => o.orderId === orderId);
+    if (!order) throw new Error(`no order ${orderId}`);
+    if (order.cancelled || order.cancelRequestedAt !== undefined) return;
+    order.cancelRequestedAt = this.now();
+    order.modifiedAt = order.cancelRequestedAt;
+  }
+
+  /**
+   * The buyer's cancellation completes before shipping (a request, if any, approved): the whole
+   * order is CANCELED (eBay cancels orders, not lines), refunded in full, modified, and the units
+   * come back.
+   */
   cancelOrder(orderId: string): void {
     const order = this.orders.find((o) => o.orderId === orderId);
     if (!order) throw new Error(`no order ${orderId}`);
     if (order.cancelled) return;
     order.cancelled = true;
-    order.modifiedAt = this.now();
+    order.cancelRequestedAt ??= this.now();
+    order.cancelledAt = this.now();
+    order.modifiedAt = order.cancelledAt;
     const l = this.listingRecord(order.userId, order.sku);
     if (l) {
       l.itemQuantity += order.taken.item;
