@@ -90,7 +90,14 @@ export async function alertForShop(shopDomain: string, alertId: string, prisma: 
     overdue: alert.state === "OPEN" && alert.respondBy !== null && alert.respondBy.getTime() < now.getTime(),
     acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
     resolvedAt: alert.resolvedAt?.toISOString() ?? null,
+    /** A failed write-back's order, which the page offers to write back again. */
+    retryOrderId: alert.kind === "WRITEBACK_FAILED" && alert.state !== "RESOLVED" ? orderIdOf(alert.facts) : null,
   };
+}
+
+function orderIdOf(facts: Prisma.JsonValue): string | null {
+  const orderId = facts && typeof facts === "object" && !Array.isArray(facts) ? facts.orderId : null;
+  return typeof orderId === "string" ? orderId : null;
 }
 
 export const AlertStateChangeInput = z.object({

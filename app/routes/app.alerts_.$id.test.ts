@@ -128,3 +128,67 @@ describe("an alert's page", () => {
     expect((await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).state).toBe("OPEN");
   });
 });
+
+describe("retrying a failed write-back from its alert", () => {
+  async function failedWriteback() {
+    const seeded = await seedShopWithEveryModel(prisma);
+    await installShopSession(prisma, seeded.shop.domain);
+    // A line whose SKU Anchorline does not manage: the retry has nothing to send to Shopify, so
+    // the story stays in the route (the write-back itself is proven in app/sync/order-lifecycle.e2e).
+    const order = await prisma.channelOrder.create({
+      data: {
+        shopId: seeded.shop.id,
+        channelId: seeded.channels.amazon.id,
+        externalOrderId: "113-RETRY",
+        status: "UNSHIPPED",
+        orderedAt: new Date(),
+        writeback: "FAILED",
+        writebackAttempts: 5,
+        writebackMessage: "KET-RED: no saleable location stocks it for Amazon US",
+        lines: { create: [{ shopId: seeded.shop.id, channelSku: "UNKNOWN-SKU", quantity: 1 }] },
+      },
+    });
+    const alert = await prisma.alert.create({
+      data: {
+        shopId: seeded.shop.id,
+        kind: "WRITEBACK_FAILED",
+        dedupeKey: `writeback:${order.id}`,
+        title: "Order 113-RETRY on Amazon US not taken off Shopify after 5 tries",
+        facts: { order: "113-RETRY", orderId: order.id, skus: ["UNKNOWN-SKU"] },
+      },
+    });
+    return { ...seeded, order, alert };
+  }
+
+  it("given a failed write-back's alert, the page offers the retry; when the merchant retries, then the order is written back, the alert resolved and the retry recorded with who did it", async () => {
+    const { shop, order, alert } = await failedWriteback();
+    const page = (await loader(args(await adminRequest(shop.domain, `/app/alerts/${alert.id}`), alert.id))) as { alert: { retryOrderId: string | null } };
+    expect(page.alert.retryOrderId).toBe(order.id);
+
+    const answer = (await action(
+      args(await adminRequest(shop.domain, `/app/alerts/${alert.id}`, { form: { intent: "retry-writeback", orderId: order.id } }), alert.id),
+    )) as unknown as Answer;
+
+    expect(answer.data).toMatchObject({ ok: true, message: "Written back to Shopify" });
+    expect((await prisma.channelOrder.findUniqueOrThrow({ where: { id: order.id } })).writeback).toBe("WRITTEN");
+    expect((await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).state).toBe("RESOLVED");
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "order.writeback_retried", subjectId: order.id } })).toBe(1);
+  });
+
+  it("refuses a retry without an order (naming the field) and another shop's order (404), changing nothing", async () => {
+    const mine = await failedWriteback();
+    const theirs = await failedWriteback();
+    const blank = (await action(
+      args(await adminRequest(mine.shop.domain, `/app/alerts/${mine.alert.id}`, { form: { intent: "retry-writeback", orderId: " " } }), mine.alert.id),
+    )) as unknown as Answer;
+    expect([blank.init?.status, blank.data.errors.orderId]).toEqual([400, "Which order?"]);
+    const foreign = (await action(
+      args(
+        await adminRequest(mine.shop.domain, `/app/alerts/${mine.alert.id}`, { form: { intent: "retry-writeback", orderId: theirs.order.id } }),
+        mine.alert.id,
+      ),
+    )) as unknown as Answer;
+    expect(foreign.init?.status).toBe(404);
+    expect((await prisma.channelOrder.findUniqueOrThrow({ where: { id: theirs.order.id } })).writeback).toBe("FAILED");
+  });
+});

@@ -9,6 +9,8 @@ import { fieldErrors } from "~/lib/forms";
 import { alertForShop, AlertStateChangeInput, changeAlertState } from "~/alerts/screens.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
+import { retryWritebackForShop } from "~/sync/orders.server";
+import { z } from "zod";
 
 // One alert, where the email's and Slack message's button lands (app/alerts/message.ts alertLink).
 // The file name's "alerts_" keeps this page out of the list's layout: /app/alerts/<id> is a page of
@@ -27,9 +29,22 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
 
+const RetryWritebackInput = z.object({ orderId: z.string().trim().min(1, "Which order?") });
+
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop, actor } = await requireShop(request);
   const form = await request.formData();
+  if (form.get("intent") === "retry-writeback") {
+    const retry = RetryWritebackInput.safeParse({ orderId: form.get("orderId") });
+    if (!retry.success) return data<ActionResult>({ ok: false, errors: fieldErrors(retry.error) }, { status: 400 });
+    try {
+      const message = await retryWritebackForShop(shop, retry.data.orderId, actor);
+      return data<ActionResult>({ ok: !message.startsWith("Still failing"), errors: {}, message });
+    } catch (error) {
+      if (error instanceof NotFoundForShop) return data<ActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
+      throw error;
+    }
+  }
   const parsed = AlertStateChangeInput.safeParse({ intent: form.get("intent"), alertId: params.id });
   if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
   try {
@@ -81,7 +96,18 @@ export default function AlertPage() {
       title={KIND_LABELS[alert.kind]}
       titleMetadata={<Badge tone={STATE_TONE[alert.state]}>{alert.state.toLowerCase()}</Badge>}
       primaryAction={alert.state === "RESOLVED" ? undefined : { content: "Resolve", onAction: act("resolve"), disabled: busy }}
-      secondaryActions={alert.state === "OPEN" ? [{ content: "Acknowledge", onAction: act("acknowledge"), disabled: busy }] : []}
+      secondaryActions={[
+        ...(alert.retryOrderId
+          ? [
+              {
+                content: "Retry write-back",
+                onAction: () => submit({ intent: "retry-writeback", orderId: alert.retryOrderId! }, { method: "post" }),
+                disabled: busy,
+              },
+            ]
+          : []),
+        ...(alert.state === "OPEN" ? [{ content: "Acknowledge", onAction: act("acknowledge"), disabled: busy }] : []),
+      ]}
     >
       <Layout>
         <Layout.Section>

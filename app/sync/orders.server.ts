@@ -8,6 +8,8 @@ import type { Connector, ImportedOrder } from "~/channels/connector";
 import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
 import { forEachConcurrently } from "~/lib/concurrency";
+import { recordAudit } from "~/lib/audit.server";
+import { NotFoundForShop } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
 import { type LineMove, raiseWritebackFailed, type WritebackOutcome, writeBackOrder, writebackRetryDelay } from "./order-writeback.server";
@@ -267,10 +269,10 @@ async function scheduleWritebackRetry(prisma: PrismaClient, channel: ChannelWith
  * The order-import worker's retry of a failed write-back (and the merchant's, from the alert):
  * the stored order is written back again; a further failure schedules the next retry or pages.
  */
-export async function retryOrderWriteback(orderId: string, deps: OrderImportDeps = {}): Promise<WritebackOutcome | null> {
+export async function retryOrderWriteback(orderId: string, deps: OrderImportDeps & { shopId?: string } = {}): Promise<WritebackOutcome | null> {
   const prisma = deps.prisma ?? defaultPrisma;
-  const order = await prisma.channelOrder.findUnique({
-    where: { id: orderId },
+  const order = await prisma.channelOrder.findFirst({
+    where: { id: orderId, ...(deps.shopId ? { shopId: deps.shopId } : {}) },
     select: {
       writeback: true,
       channel: { select: { id: true, shopId: true, name: true, kind: true, shop: { select: { domain: true, uninstalledAt: true } } } },
@@ -283,6 +285,26 @@ export async function retryOrderWriteback(orderId: string, deps: OrderImportDeps
   else await resolveAlertByKey(prisma, order.channel.shopId, `writeback:${orderId}`, "anchorline");
   await requestRecompute(order.channel.shopId, deps.queues);
   return outcome;
+}
+
+/**
+ * The merchant's retry of a failed write-back, from its alert: scoped by shop (another shop's
+ * order is "not found") and recorded in the activity log. Says what happened, for the page.
+ */
+export async function retryWritebackForShop(shopDomain: string, orderId: string, actor: string, prisma: PrismaClient = defaultPrisma): Promise<string> {
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
+  if (!(await prisma.channelOrder.findFirst({ where: { id: orderId, shopId: shop.id }, select: { id: true } }))) throw new NotFoundForShop("Order");
+  const outcome = await retryOrderWriteback(orderId, { prisma, shopId: shop.id });
+  await recordAudit(prisma, {
+    shopId: shop.id,
+    actor,
+    action: "order.writeback_retried",
+    subjectType: "channel_order",
+    subjectId: orderId,
+    details: { state: outcome?.state ?? "WRITTEN" },
+  });
+  if (!outcome) return "The order was written back already";
+  return outcome.state === "FAILED" ? `Still failing: ${outcome.message}` : "Written back to Shopify";
 }
 
 /**
