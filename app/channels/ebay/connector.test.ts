@@ -279,7 +279,9 @@ describe("eBay connector: orders", () => {
       currencyCode: "USD",
       totalCents: 5000,
       cancelled: false,
-      lines: [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500 }],
+      lines: [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, cancelledQuantity: 0 }],
+      // eBay's sellers ship from their own stock: the Fulfillment API has no marketplace-fulfilled order.
+      fulfilledByMarketplace: false,
     });
 
     // An order modified exactly at the end of the window just read: seen once, not again.
@@ -293,20 +295,44 @@ describe("eBay connector: orders", () => {
     expect(sim.responseViolations).toEqual([]);
   });
 
-  it("given an order the buyer cancels, when fetched again, then it comes back marked cancelled", async () => {
+  it("given an order already imported, when the buyer asks to cancel and later the cancellation completes, then each fetch brings it back with eBay's lastModifiedDate as updatedAt: first not cancelled, then cancelled with every unit of every line", async () => {
     let clock = Date.parse("2026-03-02T10:00:00.000Z");
     const { sim, connector } = await setup(listings(1), { now: () => clock, connector: { orderSettleMs: 0 } });
     const start = await connector.fetchOrders(null);
     clock += 1000;
-    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 1 });
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 2 });
     clock += 1000;
     const first = await connector.fetchOrders(start.cursor);
-    expect(first.orders).toEqual([expect.objectContaining({ externalOrderId: orderId, cancelled: false })]);
+    expect(first.orders).toEqual([expect.objectContaining({ externalOrderId: orderId, cancelled: false, updatedAt: new Date("2026-03-02T10:00:01.000Z") })]);
+
+    clock += 1000;
+    sim.state.requestCancellation(orderId);
+    clock += 1000;
+    const second = await connector.fetchOrders(first.cursor);
+    expect(second.orders).toEqual([
+      expect.objectContaining({
+        externalOrderId: orderId,
+        cancelled: false,
+        updatedAt: new Date("2026-03-02T10:00:03.000Z"),
+        lines: [expect.objectContaining({ quantity: 2, cancelledQuantity: 0 })],
+      }),
+    ]);
+
     clock += 1000;
     sim.state.cancelOrder(orderId);
     clock += 1000;
-    const second = await connector.fetchOrders(first.cursor);
-    expect(second.orders).toEqual([expect.objectContaining({ externalOrderId: orderId, cancelled: true })]);
+    const third = await connector.fetchOrders(second.cursor);
+    expect(third.orders).toEqual([
+      expect.objectContaining({
+        externalOrderId: orderId,
+        cancelled: true,
+        updatedAt: new Date("2026-03-02T10:00:05.000Z"),
+        orderedAt: new Date("2026-03-02T10:00:01.000Z"),
+        lines: [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, cancelledQuantity: 2 }],
+      }),
+    ]);
+    expect((await connector.fetchOrders(third.cursor)).orders).toEqual([]);
+    expect(sim.responseViolations).toEqual([]);
   });
 });
 

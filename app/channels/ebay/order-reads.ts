@@ -1,8 +1,30 @@
 // Orders from Fulfillment getOrders by last-modified date, from the cursor to a moment settleMs
 // ago, paged and re-read while the window shifts under the paging.
-import type { OrderPage } from "../connector";
+import type { ImportedOrder, OrderPage } from "../connector";
 import type { EbayConnectorContext } from "./context";
 import { decodeCursor, encodeCursor, importedOrder, lastModifiedFilter, type EbayOrder, type EbayOrderPage } from "./orders";
+
+/**
+ * The order's life as the Fulfillment API tells it (sell_fulfillment_v1_oas3.json): eBay cancels
+ * whole orders, so a cancelled one (cancelStatus.cancelState CANCELED; IN_PROGRESS is only the
+ * buyer's request and cancels nothing) cancels every unit of every line, and no line says more
+ * (lineItemFulfillmentStatus is FULFILLED, IN_PROGRESS or NOT_STARTED; a line's refunds are
+ * money, not units). lastModifiedDate is when eBay last changed it. eBay's sellers ship from
+ * their own stock: the API has no marketplace-fulfilled order (ebaySupportedFulfillment is a
+ * seller's parcel routed through eBay's Global Shipping or Authenticity Guarantee, still theirs).
+ */
+export function orderWithItsLife(order: EbayOrder): ImportedOrder {
+  const imported = importedOrder(order);
+  const cancelled = order.cancelStatus?.cancelState === "CANCELED";
+  const modified = order.lastModifiedDate ? new Date(order.lastModifiedDate) : undefined;
+  return {
+    ...imported,
+    cancelled,
+    lines: imported.lines.map((line) => ({ ...line, cancelledQuantity: cancelled ? line.quantity : 0 })),
+    ...(modified && !Number.isNaN(modified.getTime()) ? { updatedAt: modified } : {}),
+    fulfilledByMarketplace: false,
+  };
+}
 
 /** Orders leaving the window while it is paged shift later pages; a re-read catches what shifted. */
 const MAX_ORDER_PASSES = 3;
@@ -41,5 +63,5 @@ export async function fetchOrders(context: EbayConnectorContext, since: string |
     .filter((o) => !(alreadySeen.has(o.orderId) && Date.parse(o.lastModifiedDate ?? "") === from.getTime()))
     .sort((a, b) => Date.parse(a.lastModifiedDate ?? "") - Date.parse(b.lastModifiedDate ?? ""));
   const atEnd = fresh.filter((o) => Date.parse(o.lastModifiedDate ?? "") === to.getTime()).map((o) => o.orderId);
-  return { orders: fresh.map(importedOrder), cursor: encodeCursor({ after: to.toISOString(), seenAtAfter: atEnd }) };
+  return { orders: fresh.map(orderWithItsLife), cursor: encodeCursor({ after: to.toISOString(), seenAtAfter: atEnd }) };
 }
