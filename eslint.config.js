@@ -3,15 +3,17 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 // Rooms and the direction of imports (README, "Where things are"): upper rooms may import lower
-// ones, never the reverse: routes → recompute/sync/anchor → channels/content/alerts/metrics →
-// engine/lib (queues.server and db.server are infrastructure, like lib). Tests and benchmarks may
-// reach anywhere (scripts/lint-rooms.test.ts proves the rule bites). channels and content are
+// ones, never the reverse: routes → csv → rules → recompute/sync/anchor → channels/content/
+// alerts/metrics → engine/lib (queues.server and db.server are infrastructure, like lib). csv/
+// (CSV import and export) and rules/ (the merchant's rules) hold what screens share, so a route
+// folder holds only its own screen's code. Tests and benchmarks may reach anywhere
+// (scripts/lint-rooms.test.ts proves the rule bites). channels and content are
 // peers that import neither way: a marketplace's content rules live in its channel module and the
 // rooms above hand them to content (the registry's contentRulesOf). anchor/ is the mirror: it
 // imports neither sync/ (pushes) nor content/ (computed by the recompute job's content step).
 // recompute/ is the one way into the pipeline: only it marks listings (stale.server) and writes
 // the outbox (write-outbox.server); everyone else goes through noteChange.
-const ROOMS = ["routes", "sync", "recompute", "anchor", "content", "channels", "alerts", "metrics"];
+const ROOMS = ["routes", "csv", "rules", "sync", "recompute", "anchor", "content", "channels", "alerts", "metrics"];
 const paths = (room) => [`~/${room}/**`, `../${room}/**`, `../../${room}/**`];
 const PRIVATE_MARKING = {
   group: ["~/recompute/stale.server", "../recompute/stale.server", "~/recompute/write-outbox.server", "../recompute/write-outbox.server"],
@@ -57,10 +59,16 @@ export default tseslint.config(
   {
     files: ["app/channels/**", "app/alerts/**", "app/metrics/**"],
     ignores: NOT_TESTS,
-    rules: importRules(["routes", "sync", "recompute", "anchor", "content"]),
+    rules: importRules(["routes", "csv", "rules", "sync", "recompute", "anchor", "content"]),
   },
-  { files: ["app/content/**"], ignores: NOT_TESTS, rules: importRules(["routes", "sync", "recompute", "anchor", "channels", "alerts", "metrics"]) },
-  { files: ["app/anchor/**"], ignores: NOT_TESTS, rules: importRules(["routes", "sync", "content"]) },
-  { files: ["app/sync/**"], ignores: NOT_TESTS, rules: importRules(["routes"]) },
-  { files: ["app/recompute/**"], ignores: NOT_TESTS, rules: importRules(["routes"], { marking: false }) },
+  {
+    files: ["app/content/**"],
+    ignores: NOT_TESTS,
+    rules: importRules(["routes", "csv", "rules", "sync", "recompute", "anchor", "channels", "alerts", "metrics"]),
+  },
+  { files: ["app/anchor/**"], ignores: NOT_TESTS, rules: importRules(["routes", "csv", "rules", "sync", "content"]) },
+  { files: ["app/sync/**"], ignores: NOT_TESTS, rules: importRules(["routes", "csv", "rules"]) },
+  { files: ["app/recompute/**"], ignores: NOT_TESTS, rules: importRules(["routes", "csv", "rules"], { marking: false }) },
+  { files: ["app/csv/**"], ignores: NOT_TESTS, rules: importRules(["routes"]) },
+  { files: ["app/rules/**"], ignores: NOT_TESTS, rules: importRules(["routes", "csv"]) },
 );

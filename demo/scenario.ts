@@ -8,7 +8,7 @@ import { requestRecompute } from "~/recompute/index.server";
 import { EBAY_LIMITS } from "~/channels/ebay";
 import type { StoreEvent } from "../simulators/shopify/store";
 import { saveParityEdge, savePriceRule } from "~/routes/app.pricing/pricing.server";
-import { saveChannelThrottling } from "~/routes/app.buffers/rules.server";
+import { saveChannelThrottling } from "~/routes/app.buffers/buffers.server";
 import { requestFlush, type Queues } from "~/queues.server";
 import { stockOrPriceToPush } from "~/sync/outbox.server";
 import { MARKETPLACES, NAMES, type DemoVariant, type Marketplace, type World } from "./world";

@@ -9,7 +9,7 @@ import { apiVersionForAdmin } from "~/anchor/api-version";
 import { importCatalog } from "~/anchor/bulk-import.server";
 import { DEFAULT_SCOPES } from "~/lib/env.server";
 import { sealCredentials } from "~/lib/secrets.server";
-import { linkListings } from "~/routes/app.csv.$kind/listings.server";
+import { linkListings } from "~/csv/listing-links.server";
 import { startAmazonSimulator, type AmazonSimulator } from "../simulators/amazon/server";
 import { startEbaySimulator, type EbaySimulator } from "../simulators/ebay/server";
 import { startShopifySimulator, type ShopifySimulator } from "../simulators/shopify/server";

@@ -12,7 +12,7 @@ import { adminClientForShop } from "~/anchor/admin-client.server";
 import { apiVersionForAdmin } from "~/anchor/api-version";
 import { importCatalog } from "~/anchor/bulk-import.server";
 import { sealCredentials } from "~/lib/secrets.server";
-import { linkListings } from "~/routes/app.csv.$kind/listings.server";
+import { linkListings } from "~/csv/listing-links.server";
 import { CONTENT_FIELDS } from "~/content/fields";
 import { startAmazonSimulator, type AmazonSimulator, type AmazonSimulatorOptions } from "../simulators/amazon/server";
 import { startEbaySimulator, type EbaySimulator } from "../simulators/ebay/server";

@@ -1,7 +1,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { BlockStack, Button, Card, DataTable, InlineError, InlineStack, Text } from "@shopify/polaris";
 import { type ReactNode, useId, useState } from "react";
-import type { ImportProblem } from "~/routes/app.csv.$kind/bulk-csv.server";
+import type { ImportProblem } from "~/csv/bulk-csv.server";
 
 // The export and import card the Buffers and Inventory screens share: download the CSV, edit it
 // in a spreadsheet, upload it back; problems come back by line and nothing is written until the

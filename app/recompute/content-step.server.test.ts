@@ -7,7 +7,7 @@ import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { accepts, RecordingMarketplace } from "../../test/recording-marketplace";
 import { startWalmartSimulator } from "../../simulators/walmart/server";
-import { linkListings } from "~/routes/app.csv.$kind/listings.server";
+import { linkListings } from "~/csv/listing-links.server";
 import { readDesiredContent, readPushedContent } from "~/content/diff";
 import { sqlFor } from "~/lib/sql.server";
 import { recomputeMarkedContent } from "./content-step.server";

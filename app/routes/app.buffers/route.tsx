@@ -5,17 +5,10 @@ import { Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, In
 import { useRef, useState } from "react";
 import { CsvImportCard } from "~/components/csv-import";
 import { formObject } from "~/lib/forms";
-import { importBufferRules, type ImportProblem, uploadedCsv } from "~/routes/app.csv.$kind/bulk-csv.server";
+import { importBufferRules, type ImportProblem, uploadedCsv } from "~/csv/bulk-csv.server";
 import { NotFoundForShop } from "~/lib/errors";
-import {
-  buffersPage,
-  deleteBufferRule,
-  previewBufferRule,
-  type PreviewRow,
-  saveBufferRule,
-  saveChannelThrottling,
-  SCOPE_REFERENCE,
-} from "~/routes/app.buffers/rules.server";
+import { buffersPage, deleteBufferRule, previewBufferRule, type PreviewRow, saveBufferRule, saveChannelThrottling } from "~/routes/app.buffers/buffers.server";
+import { SCOPE_REFERENCE } from "~/rules/scopes.server";
 import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

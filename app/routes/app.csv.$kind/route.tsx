@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { z } from "zod";
 import { fieldErrors } from "~/lib/forms";
-import { exportBufferRules, exportListingLinks } from "~/routes/app.csv.$kind/bulk-csv.server";
+import { exportBufferRules, exportListingLinks } from "~/csv/bulk-csv.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 

@@ -5,7 +5,7 @@ import { Banner, BlockStack, Card, Layout, List, Page, Select, Text } from "@sho
 import { useState } from "react";
 import { CsvImportCard } from "~/components/csv-import";
 import { fieldErrors } from "~/lib/forms";
-import { type ImportProblem, importListingLinks, uploadedCsv } from "~/routes/app.csv.$kind/bulk-csv.server";
+import { type ImportProblem, importListingLinks, uploadedCsv } from "~/csv/bulk-csv.server";
 import { inventoryPage, InventoryQuery, recomputeVariant } from "./inventory.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";

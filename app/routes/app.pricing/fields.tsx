@@ -2,7 +2,7 @@ import { Form } from "@remix-run/react";
 import { Button } from "@shopify/polaris";
 import { useState } from "react";
 import type { pricingPage } from "./pricing.server";
-import type { SCOPE_REFERENCE } from "~/routes/app.buffers/rules.server";
+import type { SCOPE_REFERENCE } from "~/rules/scopes.server";
 
 // What the Pricing screen's sections share: the loader's data, how a price reads, the forms'
 // controlled fields and checkboxes, and the Remove button of a table row.

@@ -9,7 +9,7 @@ import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
 import { shopIdOf } from "~/lib/shop-id.server";
 import { recordAudit } from "~/lib/audit.server";
-import { markRuleChannelsStale, resolveScopeValue, SCOPE_REFERENCE } from "~/routes/app.buffers/rules.server";
+import { markRuleChannelsStale, resolveScopeValue, SCOPE_REFERENCE } from "~/rules/scopes.server";
 
 // Pricing and parity: each channel's differential and rounding (PriceRule), MAP per variant, fees
 // and margin floors, the parity matrix (who watches whom, with what tolerance), the violations

@@ -15,7 +15,7 @@ import {
   savePriceRule,
   setVariantMap,
 } from "./pricing.server";
-import { SCOPE_REFERENCE } from "~/routes/app.buffers/rules.server";
+import { SCOPE_REFERENCE } from "~/rules/scopes.server";
 import { requireShop } from "~/lib/require-shop.server";
 import { HeldPushes } from "./held-pushes";
 import { MapPrices } from "./map-prices";

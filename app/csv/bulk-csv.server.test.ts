@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { parseCsv } from "~/lib/csv";
 import { queues } from "~/queues.server";
-import { seedShopWithEveryModel } from "../../../test/factories";
+import { seedShopWithEveryModel } from "../../test/factories";
 import { exportBufferRules, exportListingLinks, importBufferRules, importListingLinks } from "./bulk-csv.server";
 
 afterAll(async () => {

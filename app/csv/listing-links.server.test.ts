@@ -3,8 +3,8 @@ import prisma from "~/db.server";
 import { sqlFor } from "~/lib/sql.server";
 import { queues } from "~/queues.server";
 import { recomputeMarkedContent } from "~/recompute/content-step.server";
-import { seedShopWithEveryModel } from "../../../test/factories";
-import { linkListings } from "./listings.server";
+import { seedShopWithEveryModel } from "../../test/factories";
+import { linkListings } from "./listing-links.server";
 
 afterAll(async () => {
   await queues().close();

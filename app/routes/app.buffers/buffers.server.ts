@@ -1,12 +1,14 @@
-import { Prisma, type PrismaClient, type RuleScope as DbRuleScope } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { defaultRiskMultiplierOf, engineKindOf } from "~/channels/registry";
 import { noteChange } from "~/recompute/index.server";
 import { explanationText } from "~/engine/explain";
-import { validateBufferRule, validateChannel } from "~/engine/validate";
+import { validateChannel } from "~/engine/validate";
 import { computeListing } from "~/recompute/desired";
 import { batchInputsFromRows, type BufferRuleRow } from "~/recompute/inputs";
 import { loadEngineRows, loadShopInputs } from "~/recompute/load-inputs.server";
+import { checkBufferRule } from "~/rules/buffer-rules.server";
+import { describeScope, markRuleChannelsStale, type Scope, scopeLabels } from "~/rules/scopes.server";
 import { sqlFor } from "~/lib/sql.server";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
@@ -17,7 +19,8 @@ import { recordAudit } from "~/lib/audit.server";
 // and priority (Channel.settings and Channel.priority), and the merchant's buffer rules by
 // channel, collection, tag, product, variant or listing. Every rule is checked by the engine's own
 // validation (app/engine/validate.ts), so the screen shows exactly the engine's message on the
-// field, and every change marks the listings it can move stale so the engine recomputes them.
+// field, and every change marks the listings it can move stale so the engine recomputes them. The
+// rule's scope and its check are shared with the Pricing screen and the CSV import (app/rules/).
 
 function settingsOf(settings: unknown): Record<string, unknown> {
   return settings !== null && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
@@ -28,82 +31,6 @@ export class RuleRejected extends RequestRefused {
     super(Object.values(errors).join("; "));
     this.name = "RuleRejected";
   }
-}
-
-const SCOPES = ["channel", "collection", "tag", "product", "variant", "listing"] as const;
-type Scope = (typeof SCOPES)[number];
-
-/** What the merchant types to name a rule's target, by scope. */
-export const SCOPE_REFERENCE: Readonly<Record<Exclude<Scope, "channel">, string>> = {
-  collection: "Collection handle",
-  tag: "Product tag",
-  product: "Product handle",
-  variant: "Variant SKU",
-  listing: "Channel SKU of the listing",
-};
-
-function dbScope(scope: Scope): DbRuleScope {
-  return scope.toUpperCase() as DbRuleScope;
-}
-
-/**
- * The id (or tag, or handle) a rule is stored with, from what the merchant typed: a SKU or a
- * handle is what they know, an id is what the engine matches. Scoped by shop, so another shop's
- * SKU names nothing. Null when nothing matches.
- */
-export async function resolveScopeValue(
-  prisma: PrismaClient,
-  shopId: string,
-  scope: Scope,
-  reference: string,
-  channelId: string | null,
-): Promise<string | null> {
-  const ref = reference.trim();
-  if (scope === "channel") return null;
-  if (ref === "") return null;
-  switch (scope) {
-    case "tag":
-    case "collection":
-      return ref;
-    case "product": {
-      const product = await prisma.product.findFirst({ where: { shopId, OR: [{ handle: ref }, { shopifyId: ref }] }, select: { id: true } });
-      return product?.id ?? null;
-    }
-    case "variant": {
-      const variant = await prisma.variant.findFirst({ where: { shopId, sku: ref }, select: { id: true } });
-      return variant?.id ?? null;
-    }
-    case "listing": {
-      const listing = await prisma.listing.findFirst({ where: { shopId, channelSku: ref, ...(channelId ? { channelId } : {}) }, select: { id: true } });
-      return listing?.id ?? null;
-    }
-  }
-}
-
-/** How a stored scope value reads to the merchant: the SKU, handle or tag rather than an id. */
-async function scopeLabels(
-  prisma: PrismaClient,
-  shopId: string,
-  rules: readonly { scope: DbRuleScope; scopeValue: string | null }[],
-): Promise<Map<string, string>> {
-  const ids = (scope: DbRuleScope) => rules.filter((r) => r.scope === scope && r.scopeValue).map((r) => r.scopeValue as string);
-  const [products, variants, listings] = await Promise.all([
-    prisma.product.findMany({ where: { shopId, id: { in: ids("PRODUCT") } }, select: { id: true, title: true, handle: true } }),
-    prisma.variant.findMany({ where: { shopId, id: { in: ids("VARIANT") } }, select: { id: true, sku: true, title: true } }),
-    prisma.listing.findMany({ where: { shopId, id: { in: ids("LISTING") } }, select: { id: true, channelSku: true } }),
-  ]);
-  return new Map<string, string>([
-    ...products.map((p) => [p.id, p.handle ?? p.title] as [string, string]),
-    ...variants.map((v) => [v.id, v.sku ?? v.title] as [string, string]),
-    ...listings.map((l) => [l.id, l.channelSku] as [string, string]),
-  ]);
-}
-
-/** The reference the form shows back for a stored scope value. */
-function describeScope(scope: DbRuleScope, scopeValue: string | null, labels: Map<string, string>): string {
-  if (scope === "CHANNEL") return "every listing";
-  const value = scopeValue ? (labels.get(scopeValue) ?? scopeValue) : "?";
-  return `${scope.toLowerCase()} ${value}`;
 }
 
 // ---------------------------------------------------------------- the page
@@ -196,89 +123,6 @@ export async function saveChannelThrottling(
 
 // ---------------------------------------------------------------- buffer rules
 
-interface CheckedBufferRule {
-  ruleId: string | null;
-  channelId: string | null;
-  row: BufferRuleRow;
-  data: Omit<Prisma.BufferRuleUncheckedCreateInput, "shopId">;
-}
-
-/**
- * The form's rule, checked by the engine, as the row it would be stored as. Another shop's rule
- * or channel id is refused as not found; a target that names nothing is an error on its field.
- */
-export async function checkBufferRule(
-  prisma: PrismaClient,
-  shopId: string,
-  form: Record<string, unknown>,
-): Promise<{ ok: true; rule: CheckedBufferRule } | { ok: false; errors: FieldErrors }> {
-  const ruleId = String(form.ruleId ?? "").trim() || null;
-  if (ruleId && !(await prisma.bufferRule.findFirst({ where: { id: ruleId, shopId }, select: { id: true } }))) throw new NotFoundForShop("Buffer rule");
-  const channelId = String(form.channelId ?? "").trim() || null;
-  if (channelId && !(await prisma.channel.findFirst({ where: { id: channelId, shopId }, select: { id: true } }))) throw new NotFoundForShop("Channel");
-
-  const scope = String(form.scope ?? "channel") as Scope;
-  const reference = String(form.scopeRef ?? "");
-  let scopeValue: string | null = null;
-  const errors: FieldErrors = {};
-  if (SCOPES.includes(scope) && scope !== "channel" && reference.trim() !== "") {
-    scopeValue = await resolveScopeValue(prisma, shopId, scope, reference, channelId);
-    if (scopeValue === null) errors.scopeRef = `No ${SCOPE_REFERENCE[scope].toLowerCase()} "${reference.trim()}" in this shop`;
-  }
-  const kind = String(form.kind ?? "");
-  const percent = formNumber(form.percent);
-  const risk = formNumber(form.riskMultiplier);
-  const checked = validateBufferRule({
-    id: ruleId ?? "",
-    channelId,
-    scope,
-    scopeValue,
-    kind,
-    units: formNumber(form.units),
-    // The form asks for a percent; the engine counts basis points.
-    percentBps: percent === undefined ? undefined : Math.round(percent * 100),
-    leadTimeDays: formNumber(form.leadTimeDays),
-    safetyStock: formNumber(form.safetyStock),
-    riskMultiplier: risk === undefined ? null : risk,
-  });
-  // A target that names nothing says so, rather than the engine's "choose which…".
-  if (!checked.ok)
-    for (const [field, message] of Object.entries(errorsByField(checked.errors, { percentBps: "percent", scopeValue: "scopeRef" }))) errors[field] ??= message;
-  const threshold = formNumber(form.lowStockThreshold);
-  // The threshold is stored on the rule but is not part of the engine's buffer rule.
-  if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 0))
-    errors.lowStockThreshold = "Low-stock threshold must be a whole number, 0 or more";
-  if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
-
-  const rule = checked.value;
-  const data = {
-    channelId,
-    scope: dbScope(rule.scope),
-    scopeValue: rule.scope === "channel" ? null : rule.scopeValue,
-    kind: rule.kind === "fixed" ? ("FIXED" as const) : rule.kind === "percent" ? ("PERCENT" as const) : ("VELOCITY" as const),
-    units: rule.kind === "fixed" ? rule.units : null,
-    percentBps: rule.kind === "percent" ? rule.percentBps : null,
-    leadTimeDays: rule.kind === "velocity" ? new Prisma.Decimal(rule.leadTimeDays) : null,
-    safetyStock: rule.kind === "velocity" ? rule.safetyStock : null,
-    riskMultiplier: rule.kind === "velocity" && rule.riskMultiplier !== null ? new Prisma.Decimal(rule.riskMultiplier) : null,
-    lowStockThreshold: threshold ?? null,
-  };
-  const row: BufferRuleRow = {
-    id: ruleId ?? "proposed",
-    channelId,
-    scope: data.scope,
-    scopeValue: data.scopeValue,
-    kind: data.kind,
-    units: data.units,
-    percentBps: data.percentBps,
-    leadTimeDays: rule.kind === "velocity" ? rule.leadTimeDays : null,
-    safetyStock: data.safetyStock,
-    riskMultiplier: rule.kind === "velocity" ? rule.riskMultiplier : null,
-    lowStockThreshold: data.lowStockThreshold,
-  };
-  return { ok: true, rule: { ruleId, channelId, row, data } };
-}
-
 export type SaveOutcome = { ok: true; ruleId: string } | { ok: false; errors: FieldErrors };
 
 export async function saveBufferRule(
@@ -319,13 +163,6 @@ export async function deleteBufferRule(shopDomain: string, ruleId: string, actor
     details: { rule: JSON.parse(JSON.stringify(rule)) },
   });
   await markRuleChannelsStale(prisma, shopId, [rule.channelId]);
-}
-
-/** A rule of one channel moves that channel's listings; a rule of every channel (null) moves all. */
-export async function markRuleChannelsStale(prisma: PrismaClient, shopId: string, channelIds: readonly (string | null | undefined)[]): Promise<void> {
-  const all = channelIds.some((id) => id === null);
-  const ids = [...new Set(channelIds.filter((id): id is string => typeof id === "string"))];
-  await noteChange(shopId, { kind: "channels", channelIds: all ? undefined : ids }, { prisma });
 }
 
 // ---------------------------------------------------------------- preview

@@ -3,10 +3,11 @@ import defaultPrisma from "~/db.server";
 import { readCsvTable, writeCsv } from "~/lib/csv";
 import type { Queues } from "~/queues.server";
 import { recordAudit } from "~/lib/audit.server";
-import { linkListings } from "./listings.server";
+import { linkListings } from "./listing-links.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { shopIdOf } from "~/lib/shop-id.server";
-import { checkBufferRule, markRuleChannelsStale } from "~/routes/app.buffers/rules.server";
+import { checkBufferRule } from "~/rules/buffer-rules.server";
+import { markRuleChannelsStale } from "~/rules/scopes.server";
 
 // Bulk edit by spreadsheet: buffer rules and listing links out as CSV and back in. An import is
 // all or nothing: every row is checked first (by the same checks the screens use, so a row is

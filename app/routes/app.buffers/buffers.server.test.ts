@@ -3,7 +3,7 @@ import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { recomputeStaleListings } from "~/recompute/recompute.server";
 import { seedShopWithEveryModel } from "../../../test/factories";
-import { previewBufferRule, saveBufferRule } from "./rules.server";
+import { previewBufferRule, saveBufferRule } from "./buffers.server";
 
 afterAll(async () => {
   await queues().close();
