@@ -152,7 +152,92 @@ describe("Walmart connector against the simulator", () => {
     for (let i = 0; i < 205; i++) sim.placeOrder(CLIENT.clientId, { sku: bulkSkus[i % bulkSkus.length], quantity: 1, orderDate: t0 + i });
     const page = await connector().fetchOrders(null);
     expect(new Set(page.orders.map((o) => o.externalOrderId)).size).toBe(205);
-    expect(sim.requests.filter((r) => r.path === "/v3/orders")).toHaveLength(2);
+    expect(page.orders).toHaveLength(205);
+    // two pages of seller-fulfilled POs, one (empty) of WFS ones
+    expect(sim.requests.filter((r) => r.path === "/v3/orders")).toHaveLength(3);
+  });
+
+  it("given a PO read and then cancelled by its buyer, when fetched again with the cursor, then it comes back once, cancelled, every unit counted cancelled and updatedAt the cancellation; a further fetch brings nothing", async () => {
+    const wm = connector();
+    const placed = sim.placeOrder(CLIENT.clientId, { sku: "KET-RED", quantity: 2, orderDate: now - 60_000 });
+    const first = await wm.fetchOrders(null);
+    expect(first.orders).toEqual([
+      expect.objectContaining({
+        externalOrderId: placed.purchaseOrderId,
+        cancelled: false,
+        updatedAt: new Date(now - 60_000),
+        fulfilledByMarketplace: false,
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 0 }],
+      }),
+    ]);
+
+    sim.cancelOrder(CLIENT.clientId, placed.purchaseOrderId, { at: now - 1000 });
+    const second = await wm.fetchOrders(first.cursor);
+    expect(second.orders).toEqual([
+      expect.objectContaining({
+        externalOrderId: placed.purchaseOrderId,
+        status: "Cancelled",
+        cancelled: true,
+        orderedAt: new Date(now - 60_000),
+        updatedAt: new Date(now - 1000),
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2 }],
+      }),
+    ]);
+    expect((await wm.fetchOrders(second.cursor)).orders).toEqual([]);
+  });
+
+  it("given a two-line PO of which the buyer cancels one unit of the first line after it was read, when fetched again, then that line counts one unit cancelled, the other none, and the PO is not cancelled", async () => {
+    const wm = connector();
+    const placed = sim.placeOrder(CLIENT.clientId, {
+      lines: [
+        { sku: "KET-RED", quantity: 3 },
+        { sku: "KET-BLU", quantity: 1 },
+      ],
+      orderDate: now - 60_000,
+    });
+    const first = await wm.fetchOrders(null);
+    sim.cancelOrder(CLIENT.clientId, placed.purchaseOrderId, { lines: [{ lineNumber: "1", quantity: 1 }], at: now - 500 });
+    const second = await wm.fetchOrders(first.cursor);
+    expect(second.orders).toHaveLength(1);
+    expect(second.orders[0]).toMatchObject({ status: "Created", cancelled: false, updatedAt: new Date(now - 500), totalCents: 3 * 2999 + 2999 });
+    expect(second.orders[0].lines).toEqual([
+      { channelSku: "KET-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 1 },
+      { channelSku: "KET-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0 },
+    ]);
+  });
+
+  it("given a PO created nine days ago, before the first read's window, when its buyer cancels it today, then the next fetch still brings it (createdStartDate would otherwise default to seven days)", async () => {
+    const wm = connector();
+    const old = sim.placeOrder(CLIENT.clientId, { sku: "KET-BLU", quantity: 1, orderDate: now - 9 * 86_400_000 });
+    const first = await wm.fetchOrders(null);
+    expect(first.orders).toEqual([]);
+    sim.cancelOrder(CLIENT.clientId, old.purchaseOrderId, { at: now - 1000 });
+    const second = await wm.fetchOrders(first.cursor);
+    expect(second.orders.map((o) => [o.externalOrderId, o.cancelled])).toEqual([[old.purchaseOrderId, true]]);
+  });
+
+  it("given one PO Walmart Fulfillment Services ships and one the seller ships, when fetched, then both arrive once, only the WFS one flagged fulfilledByMarketplace", async () => {
+    const wm = connector();
+    const wfs = sim.placeOrder(CLIENT.clientId, { sku: "KET-RED", quantity: 1, shipNodeType: "WFSFulfilled", orderDate: now - 2000 });
+    const own = sim.placeOrder(CLIENT.clientId, { sku: "KET-RED", quantity: 1, orderDate: now - 1000 });
+    const first = await wm.fetchOrders(null);
+    expect(Object.fromEntries(first.orders.map((o) => [o.externalOrderId, o.fulfilledByMarketplace]))).toEqual({
+      [wfs.purchaseOrderId]: true,
+      [own.purchaseOrderId]: false,
+    });
+    expect(first.orders).toHaveLength(2);
+    expect((await wm.fetchOrders(first.cursor)).orders).toEqual([]);
+  });
+
+  it("given two POs read, when only one of them changes, then the next fetch brings that one alone, and the unchanged one is not delivered again", async () => {
+    const wm = connector();
+    const a = sim.placeOrder(CLIENT.clientId, { sku: "KET-RED", quantity: 1, orderDate: now - 3000 });
+    const b = sim.placeOrder(CLIENT.clientId, { sku: "KET-BLU", quantity: 1, orderDate: now - 3000 });
+    const first = await wm.fetchOrders(null);
+    expect(first.orders.map((o) => o.externalOrderId).sort()).toEqual([a.purchaseOrderId, b.purchaseOrderId].sort());
+    sim.cancelOrder(CLIENT.clientId, b.purchaseOrderId, { at: now - 2000 });
+    const second = await wm.fetchOrders(first.cursor);
+    expect(second.orders.map((o) => o.externalOrderId)).toEqual([b.purchaseOrderId]);
   });
 
   it("given the cached token expired, when the next call is made, then a new token is fetched and the call succeeds", async () => {
