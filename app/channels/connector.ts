@@ -74,6 +74,10 @@ export interface ImportedOrderLine {
    * never more than `quantity`. A whole order cancelled (`cancelled`) counts every unit.
    */
   cancelledQuantity?: number;
+  /** Units the buyer sent back and the seller received, as the marketplace says now. */
+  returnedQuantity?: number;
+  /** Units refunded to the buyer, cancelled ones included, as the marketplace says now. */
+  refundedQuantity?: number;
 }
 
 export interface ImportedOrder {

@@ -84,6 +84,31 @@ describe("an order's life after its sale", () => {
     ]);
   });
 
+  it("given a sale of 2 shipped and 1 unit returned, then Shopify gets it back when the channel restocks returns on receipt, once; and not at all on a channel set to never restock", async () => {
+    const variant = rig.variants[0];
+    const sku = variant.channelSku.amazon;
+    const before = shopifyAvailable(variant);
+    await importChannelOrders(rig.channels.amazon.id, amazonReporting(anOrder("RETURN-1", sku, 2)));
+    const returned = anOrder("RETURN-1", sku, 2, { status: "SHIPPED", lines: [{ channelSku: sku, quantity: 2, returnedQuantity: 1, refundedQuantity: 1 }] });
+    await importChannelOrders(rig.channels.amazon.id, amazonReporting(returned));
+    await importChannelOrders(rig.channels.amazon.id, amazonReporting(returned));
+    expect(shopifyAvailable(variant)).toBe(before - 1);
+
+    await prisma.channel.update({ where: { id: rig.channels.amazon.id }, data: { returnsRestock: "NEVER" } });
+    try {
+      await importChannelOrders(rig.channels.amazon.id, amazonReporting(anOrder("RETURN-2", sku, 2)));
+      await importChannelOrders(
+        rig.channels.amazon.id,
+        amazonReporting(
+          anOrder("RETURN-2", sku, 2, { status: "SHIPPED", lines: [{ channelSku: sku, quantity: 2, returnedQuantity: 2, refundedQuantity: 2 }] }),
+        ),
+      );
+      expect(shopifyAvailable(variant)).toBe(before - 3);
+    } finally {
+      await prisma.channel.update({ where: { id: rig.channels.amazon.id }, data: { returnsRestock: "ON_RETURN_RECEIVED" } });
+    }
+  });
+
   it("given an order cancelled before Anchorline read it, when imported, then Shopify is not touched: nothing was taken, so nothing comes back", async () => {
     const variant = rig.variants[1];
     const before = shopifyAvailable(variant);

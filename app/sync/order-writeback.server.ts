@@ -1,15 +1,16 @@
-import type { PrismaClient } from "@prisma/client";
+import type { PrismaClient, ReturnsRestock } from "@prisma/client";
 import type { AdminClient } from "~/anchor/admin-client.server";
 import { adjustAnchorInventory, shippingLocationFor } from "~/anchor/writeback.server";
 import { raiseAlert } from "~/alerts/raise.server";
 import { markChanged } from "~/recompute/index.server";
 
 // A marketplace order's effect on the anchor (Shopify), whatever its life brought so far. Each
-// line should have taken quantity − cancelled units off Shopify (none when the marketplace ships
-// from its own stock); the write-back moves what the line has taken (ChannelOrderLine.takenQuantity)
-// to that target, one keyed adjustment per step: the sale, then each cancellation that gives
-// units back. A key is the cause, so a replay, a retry or two imports at once apply each step once.
-// A kit's line moves each component by its units per kit.
+// line should have taken its units off Shopify less those given back (cancelled, and returned as
+// the channel's returns setting says; none at all when the marketplace ships from its own stock);
+// the write-back moves what the line has taken (ChannelOrderLine.takenQuantity) to that target,
+// one keyed adjustment per step: the sale, then each level of units given back. A key is the
+// cause, so a replay, a retry or two imports at once apply each step once. A kit's line moves each
+// component by its units per kit.
 
 export interface OrderChannel {
   id: string;
@@ -38,9 +39,32 @@ export interface WritebackOutcome {
   moves: LineMove[];
 }
 
-/** The key of a line's step: its sale (the first take), then each level of cancellation. */
+export interface LineCounts {
+  quantity: number;
+  cancelledQuantity: number;
+  returnedQuantity: number;
+  refundedQuantity: number;
+}
+
+/**
+ * Units a line should have taken off Shopify now: its quantity less what was given back. Cancelled
+ * units always come back; returned ones when the channel's setting says so: once received, or once
+ * refunded (refunds count cancelled units too, so the larger of the two is given back, not both).
+ */
+export function unitsToTake(line: LineCounts, order: { cancelled: boolean }, returnsRestock: ReturnsRestock): number {
+  if (order.cancelled) return 0;
+  const back =
+    returnsRestock === "ON_RETURN_RECEIVED"
+      ? line.cancelledQuantity + line.returnedQuantity
+      : returnsRestock === "ON_REFUND"
+        ? Math.max(line.cancelledQuantity, line.refundedQuantity)
+        : line.cancelledQuantity;
+  return Math.max(0, line.quantity - Math.min(line.quantity, back));
+}
+
+/** The key of a line's step: its sale (the first take), then each level of units given back. */
 export function lineStepKey(lineId: string, quantity: number, target: number, taken: number, componentId?: string): string {
-  const base = taken === 0 && target > 0 ? `channel-order-line:${lineId}` : `channel-order-line:${lineId}:cancelled:${quantity - target}`;
+  const base = taken === 0 && target > 0 ? `channel-order-line:${lineId}` : `channel-order-line:${lineId}:back:${quantity - target}`;
   return componentId ? `${base}:component:${componentId}` : base;
 }
 
@@ -56,7 +80,7 @@ const lineInclude = {
 export async function writeBackOrder(prisma: PrismaClient, admin: AdminClient, channel: OrderChannel, orderId: string): Promise<WritebackOutcome> {
   const order = await prisma.channelOrder.findFirstOrThrow({
     where: { id: orderId, shopId: channel.shopId },
-    select: { fulfilledByMarketplace: true, cancelledAt: true, lines: { include: lineInclude } },
+    select: { fulfilledByMarketplace: true, cancelledAt: true, channel: { select: { returnsRestock: true } }, lines: { include: lineInclude } },
   });
   if (order.fulfilledByMarketplace) {
     await prisma.channelOrder.update({ where: { id: orderId }, data: { writeback: "NOT_NEEDED", writebackMessage: null } });
@@ -68,7 +92,7 @@ export async function writeBackOrder(prisma: PrismaClient, admin: AdminClient, c
     const variantId = line.listing?.variantId;
     // A SKU Anchorline does not manage: nothing to take off the anchor.
     if (!variant || !variantId) continue;
-    const target = order.cancelledAt ? 0 : Math.max(0, line.quantity - line.cancelledQuantity);
+    const target = unitsToTake(line, { cancelled: order.cancelledAt !== null }, order.channel.returnsRestock);
     if (line.takenQuantity === target) continue;
     const parts = variant.isBundle ? variant.components.map((c) => ({ variantId: c.componentId, units: c.unitsPerBundle })) : [{ variantId, units: 1 }];
     if (parts.length === 0) {

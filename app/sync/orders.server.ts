@@ -151,9 +151,14 @@ async function storeOrder(
   const key = { channelId_externalOrderId: { channelId: channel.id, externalOrderId: order.externalOrderId } };
   const cancelledOf = (line: ImportedOrder["lines"][number]) =>
     order.cancelled ? line.quantity : Math.min(line.quantity, Math.max(0, Math.trunc(line.cancelledQuantity ?? 0)));
+  const counted = (value: number | undefined, line: ImportedOrder["lines"][number]) => Math.min(line.quantity, Math.max(0, Math.trunc(value ?? 0)));
   const existing = await prisma.channelOrder.findUnique({
     where: key,
-    select: { id: true, cancelledAt: true, lines: { select: { id: true, channelSku: true, cancelledQuantity: true } } },
+    select: {
+      id: true,
+      cancelledAt: true,
+      lines: { select: { id: true, channelSku: true, cancelledQuantity: true, returnedQuantity: true, refundedQuantity: true } },
+    },
   });
   if (!existing) {
     const listings = await prisma.listing.findMany({
@@ -192,6 +197,8 @@ async function storeOrder(
         channelSku: line.channelSku,
         quantity: line.quantity,
         cancelledQuantity: cancelledOf(line),
+        returnedQuantity: counted(line.returnedQuantity, line),
+        refundedQuantity: counted(line.refundedQuantity, line),
         priceCents: line.priceCents ?? null,
         listingId: listingBySku.get(line.channelSku)?.id ?? null,
       })),
@@ -223,15 +230,21 @@ async function storeOrder(
     await prisma.channelOrder.update({ where: { id: existing.id }, data: { cancelledAt: new Date() } });
     changed = true;
   }
-  // Lines are matched by SKU in the order the marketplace lists them; cancelled units only grow.
+  // Lines are matched by SKU in the order the marketplace lists them.
   const unmatched = [...existing.lines];
   for (const line of order.lines) {
     const index = unmatched.findIndex((l) => l.channelSku === line.channelSku);
     if (index < 0) continue;
     const [stored] = unmatched.splice(index, 1);
-    const cancelled = cancelledOf(line);
-    if (cancelled > stored.cancelledQuantity) {
-      await prisma.channelOrderLine.updateMany({ where: { id: stored.id, cancelledQuantity: { lt: cancelled } }, data: { cancelledQuantity: cancelled } });
+    // Each count only grows: a marketplace answer that says less is an older view, not a change.
+    const counts = {
+      cancelledQuantity: cancelledOf(line),
+      returnedQuantity: counted(line.returnedQuantity, line),
+      refundedQuantity: counted(line.refundedQuantity, line),
+    };
+    const grown = Object.fromEntries(Object.entries(counts).filter(([field, value]) => value > stored[field as keyof typeof counts]));
+    if (Object.keys(grown).length > 0) {
+      await prisma.channelOrderLine.update({ where: { id: stored.id }, data: grown });
       changed = true;
     }
   }

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@prisma/client";
+import { ReturnsRestock, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { NOTIFICATION_KEY_HEADER, notificationKey } from "~/channels/notifications.server";
 import { CHANNEL_MODULES, moduleOfKind, readsOrderNotifications, STORED_MARKETPLACE_KINDS, storedKindOf } from "~/channels/registry";
@@ -13,7 +13,14 @@ import { NotFoundForShop } from "~/lib/errors";
 import { shopIdOf } from "~/lib/shop-id.server";
 
 // Marketplace accounts: connect (credentials sealed at once, never read back to the browser),
-// test, pause and resume, priority, disconnect.
+// test, pause and resume, priority, when returned units are restocked, disconnect.
+
+/** The returns choices as the Channels screen words them. */
+export const RETURNS_RESTOCK_CHOICES: readonly { value: ReturnsRestock; label: string }[] = [
+  { value: "ON_RETURN_RECEIVED", label: "When the return is received" },
+  { value: "ON_REFUND", label: "When the buyer is refunded" },
+  { value: "NEVER", label: "Never (I restock returns in Shopify myself)" },
+];
 
 /** What the Channels screen offers to connect: each marketplace's label and credentials, from its module. */
 export const MARKETPLACES = CHANNEL_MODULES.map((m) => ({ kind: storedKindOf(m.kind), label: m.label, credentialFields: m.credentialFields }));
@@ -57,6 +64,7 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
     status: channel.status,
     statusReason: channel.statusReason,
     priority: channel.priority,
+    returnsRestock: channel.returnsRestock,
     hasCredentials: credentialsCiphertext !== null,
     // What the merchant's notification set-up (an EventBridge API destination for Amazon) sends
     // to; the key is this channel's own, derived, and opens nothing but this endpoint.
@@ -116,6 +124,11 @@ export const ChannelChangeInput = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("resume"), channelId: z.string().min(1) }),
   z.object({ intent: z.literal("disconnect"), channelId: z.string().min(1) }),
   z.object({
+    intent: z.literal("returns"),
+    channelId: z.string().min(1),
+    returnsRestock: z.enum(ReturnsRestock, { message: "Choose when returned units go back into Shopify's stock" }),
+  }),
+  z.object({
     intent: z.literal("priority"),
     channelId: z.string().min(1),
     priority: z.coerce
@@ -147,6 +160,10 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
         data: { status: "DISCONNECTED", statusReason: "Disconnected by the merchant", credentialsCiphertext: null },
       });
       await stopOrderImport(channel.id);
+      break;
+    case "returns":
+      // Applies to returns the marketplace reports from now on, on orders not yet settled.
+      await prisma.channel.update({ where: { id: channel.id }, data: { returnsRestock: change.returnsRestock } });
       break;
     case "priority":
       await prisma.channel.update({ where: { id: channel.id }, data: { priority: change.priority } });

@@ -111,4 +111,23 @@ describe("the Channels screen", () => {
     expect(answer.init.status).toBe(404);
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: theirs.channels.amazon.id } })).status).toBe("CONNECTED");
   });
+
+  it("given the returns setting, when the merchant chooses to restock on refund, then it is saved, shown and recorded; an unknown choice is refused naming the field", async () => {
+    const { shop, channels } = await shopInSession();
+    const page = (await loader(args(await adminRequest(shop.domain, "/app/channels")))) as { channels: { id: string; returnsRestock: string }[] };
+    expect(page.channels.find((c) => c.id === channels.amazon.id)?.returnsRestock).toBe("ON_RETURN_RECEIVED");
+
+    const saved = (await action(
+      args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "returns", channelId: channels.amazon.id, returnsRestock: "ON_REFUND" } })),
+    )) as unknown as Answer;
+    expect(saved.data).toMatchObject({ ok: true });
+    expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.amazon.id } })).returnsRestock).toBe("ON_REFUND");
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "channel.returns", subjectId: channels.amazon.id } })).toBe(1);
+
+    const refused = (await action(
+      args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "returns", channelId: channels.amazon.id, returnsRestock: "SOMETIMES" } })),
+    )) as unknown as Answer;
+    expect([refused.init.status, refused.data.errors.returnsRestock]).toEqual([400, "Choose when returned units go back into Shopify's stock"]);
+    expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.amazon.id } })).returnsRestock).toBe("ON_REFUND");
+  });
 });

@@ -4,7 +4,16 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, EmptyState, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { fieldErrors } from "~/lib/forms";
-import { changeChannel, ChannelChangeInput, connectChannel, ConnectChannelInput, listChannels, MARKETPLACES, testChannelConnection } from "./channels.server";
+import {
+  changeChannel,
+  ChannelChangeInput,
+  connectChannel,
+  ConnectChannelInput,
+  listChannels,
+  MARKETPLACES,
+  RETURNS_RESTOCK_CHOICES,
+  testChannelConnection,
+} from "./channels.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 
@@ -41,12 +50,37 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const parsed = ChannelChangeInput.safeParse(Object.fromEntries(form));
     if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
     await changeChannel(shop, parsed.data, actor);
-    return data<ActionResult>({ ok: true, errors: {} });
+    return data<ActionResult>({ ok: true, errors: {}, ...(parsed.data.intent === "returns" ? { message: "Returns setting saved" } : {}) });
   } catch (error) {
     if (error instanceof NotFoundForShop) return data<ActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
     throw error;
   }
 };
+
+/** When a returned unit goes back into Shopify's stock, for this channel. */
+function ReturnsForm({ channelId, current, disabled, error }: { channelId: string; current: string; disabled: boolean; error?: string }) {
+  const [value, setValue] = useState(current);
+  return (
+    <Form method="post">
+      <input type="hidden" name="channelId" value={channelId} />
+      <input type="hidden" name="intent" value="returns" />
+      <InlineStack gap="200" blockAlign="end">
+        <Select
+          label="Restock returned units"
+          name="returnsRestock"
+          options={[...RETURNS_RESTOCK_CHOICES]}
+          value={value}
+          onChange={setValue}
+          error={error}
+          disabled={disabled}
+        />
+        <Button submit disabled={disabled || value === current}>
+          Save
+        </Button>
+      </InlineStack>
+    </Form>
+  );
+}
 
 const STATUS_TONE = { CONNECTED: "success", PAUSED: "attention", FAILING: "critical", DISCONNECTED: undefined } as const;
 
@@ -133,6 +167,7 @@ export default function Channels() {
                         <code>{c.orderNotifications.key}</code>. Without it, orders are polled.
                       </Text>
                     ) : null}
+                    <ReturnsForm channelId={c.id} current={c.returnsRestock} disabled={c.status === "DISCONNECTED"} error={result?.errors.returnsRestock} />
                     <InlineStack gap="200">
                       {(["test", c.status === "PAUSED" ? "resume" : "pause", "disconnect"] as const).map((intent) => (
                         <Form method="post" key={intent}>
