@@ -25,6 +25,7 @@ export default function App() {
         <Link to="/app/channels">Channels</Link>
         <Link to="/app/locations">Locations</Link>
         <Link to="/app/inventory">Inventory</Link>
+        <Link to="/app/orders">Orders</Link>
         <Link to="/app/buffers">Buffers and throttling</Link>
         <Link to="/app/pricing">Pricing and parity</Link>
         <Link to="/app/content">Listing content</Link>
