@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTikTokSimulator, type TikTokSimulator } from "../../../simulators/tiktok/server";
 import { ChannelError, type Connector } from "../connector";
-import type { TikTokTokens } from "./client";
+import { TikTokClient, type TikTokCall, type TikTokTokens } from "./client";
 import { exchangeTikTokAuthCode } from "./authorize";
 import { createTikTokConnector } from "./index";
+import { fetchOrders } from "./orders";
 
 const SHOP = {
   appKey: "anchor-app",
@@ -147,15 +148,99 @@ describe("TikTok Shop connector against the simulator", () => {
     sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 + 1 });
     const first = await tiktok.fetchOrders(null);
     expect(first.orders.map((o) => o.lines)).toEqual([
-      [{ channelSku: "S-RED", quantity: 3, priceCents: 2999 }],
-      [{ channelSku: "S-MUG", quantity: 1, priceCents: 999 }],
+      [{ channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 0 }],
+      [{ channelSku: "S-MUG", quantity: 1, priceCents: 999, cancelledQuantity: 0 }],
     ]);
-    expect(first.orders[0]).toMatchObject({ status: "AWAITING_SHIPMENT", totalCents: 8997, currencyCode: "USD", cancelled: false });
+    expect(first.orders[0]).toMatchObject({
+      status: "AWAITING_SHIPMENT",
+      totalCents: 8997,
+      currencyCode: "USD",
+      cancelled: false,
+      fulfilledByMarketplace: false,
+      updatedAt: new Date(t0 * 1000),
+    });
 
     sim.placeOrder("ROW_anchor", { skuId: "S-BLU", quantity: 1, createTime: t0 + 1 }); // same second as the last delivered
     const second = await tiktok.fetchOrders(first.cursor);
     expect(second.orders.map((o) => o.lines[0].channelSku)).toEqual(["S-BLU"]);
     expect((await tiktok.fetchOrders(second.cursor)).orders).toEqual([]);
+  });
+
+  it("given two orders already read, when the buyer cancels one of them a minute later, then the next fetch delivers that one alone, cancelled with every unit, and the fetch after that nothing", async () => {
+    const tiktok = connector();
+    const t0 = Math.floor(Date.now() / 1000) - 300;
+    const kept = sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 });
+    const dropped = sim.placeOrder("ROW_anchor", { skuId: "S-RED", quantity: 2, createTime: t0 + 1 });
+    const first = await tiktok.fetchOrders(null);
+    expect(first.orders.map((o) => [o.externalOrderId, o.cancelled])).toEqual([
+      [kept.id, false],
+      [dropped.id, false],
+    ]);
+
+    sim.cancelOrder("ROW_anchor", dropped.id, { at: t0 + 60 });
+    const second = await tiktok.fetchOrders(first.cursor);
+    expect(second.orders).toEqual([
+      expect.objectContaining({
+        externalOrderId: dropped.id,
+        status: "CANCELLED",
+        cancelled: true,
+        orderedAt: new Date((t0 + 1) * 1000),
+        updatedAt: new Date((t0 + 60) * 1000),
+        lines: [{ channelSku: "S-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2 }],
+      }),
+    ]);
+    expect((await tiktok.fetchOrders(second.cursor)).orders).toEqual([]);
+  });
+
+  it("given an order read and then cancelled within the same second (update_time unchanged to the second), when fetched again, then the change still comes back once", async () => {
+    const tiktok = connector();
+    const t = Math.floor(Date.now() / 1000) - 50;
+    const order = sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t });
+    const first = await tiktok.fetchOrders(null);
+    expect(first.orders.map((o) => o.externalOrderId)).toEqual([order.id]);
+
+    sim.cancelOrder("ROW_anchor", order.id, { at: t });
+    const second = await tiktok.fetchOrders(first.cursor);
+    expect(second.orders.map((o) => [o.externalOrderId, o.cancelled, o.lines[0].cancelledQuantity])).toEqual([[order.id, true, 1]]);
+    expect((await tiktok.fetchOrders(second.cursor)).orders).toEqual([]);
+  });
+
+  it("given an order of 3 red and 1 blue whose buyer then cancels 2 of the red units, when fetched again, then the order is not cancelled and each SKU's line counts its cancelled units", async () => {
+    const tiktok = connector();
+    const t0 = Math.floor(Date.now() / 1000) - 200;
+    const order = sim.placeOrder("ROW_anchor", {
+      lines: [
+        { skuId: "S-RED", quantity: 3 },
+        { skuId: "S-BLU", quantity: 1 },
+      ],
+      createTime: t0,
+    });
+    const first = await tiktok.fetchOrders(null);
+    sim.cancelOrder("ROW_anchor", order.id, { units: 2, skuId: "S-RED", at: t0 + 30 });
+    const second = await tiktok.fetchOrders(first.cursor);
+    expect(second.orders).toEqual([
+      expect.objectContaining({
+        externalOrderId: order.id,
+        status: "AWAITING_SHIPMENT",
+        cancelled: false,
+        updatedAt: new Date((t0 + 30) * 1000),
+        lines: [
+          { channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 2 },
+          { channelSku: "S-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0 },
+        ],
+      }),
+    ]);
+  });
+
+  it("given an order Fulfilled by TikTok and one the seller ships (both with shipping_type TIKTOK), when fetched, then only the FBT one is flagged fulfilledByMarketplace", async () => {
+    const t0 = Math.floor(Date.now() / 1000) - 100;
+    const fbt = sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0, fulfillmentType: "FULFILLMENT_BY_TIKTOK" });
+    const fbs = sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 + 1 });
+    const page = await connector().fetchOrders(null);
+    expect(page.orders.map((o) => [o.externalOrderId, o.fulfilledByMarketplace])).toEqual([
+      [fbt.id, true],
+      [fbs.id, false],
+    ]);
   });
 
   it("given more orders than one page, when fetched, then page_token is followed and none is lost or repeated", async () => {
@@ -164,6 +249,44 @@ describe("TikTok Shop connector against the simulator", () => {
     const page = await connector().fetchOrders(null);
     expect(new Set(page.orders.map((o) => o.externalOrderId)).size).toBe(130);
     expect(sim.requests.filter((r) => r.path === "/order/202309/orders/search")).toHaveLength(2);
+  });
+
+  it("given an order of the first page cancelled while the second is asked for (so TikTok's positions shift), when fetched, then no order is skipped and the cancelled one comes back changed", async () => {
+    const t0 = Math.floor(Date.now() / 1000) - 1000;
+    const placed = Array.from({ length: 150 }, (_, i) => sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 + i }));
+    let searches = 0;
+    // The real client against the simulator, with a buyer cancelling right after the first page is read.
+    const client = new (class extends TikTokClient {
+      override async request<T>(call: TikTokCall): Promise<T> {
+        const answer = await super.request<T>(call);
+        if (call.path === "/order/202309/orders/search" && ++searches === 1) sim.cancelOrder("ROW_anchor", placed[0].id, { at: t0 + 500 });
+        return answer;
+      }
+    })(sim.url, sim.url, {
+      appKey: SHOP.appKey,
+      appSecret: SHOP.appSecret,
+      shopCipher: SHOP.shopCipher,
+      accessToken: SHOP.accessToken,
+      refreshToken: SHOP.refreshToken,
+    });
+    const page = await fetchOrders(client, null, { sleep: async () => {}, baseDelayMs: 1 });
+    expect(new Set(page.orders.map((o) => o.externalOrderId))).toEqual(new Set(placed.map((o) => o.id)));
+    expect(page.orders.at(-1)).toMatchObject({ externalOrderId: placed[0].id, cancelled: true });
+    expect(page.orders).toHaveLength(151);
+  });
+
+  it("given a cursor kept by creation time (before orders were read by update time), when fetched, then the orders changed since its second come back and the next cursor reads by update time", async () => {
+    const t0 = Math.floor(Date.now() / 1000) - 100;
+    const old = sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 - 50 });
+    const recent = sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 + 5 });
+    sim.cancelOrder("ROW_anchor", old.id, { at: t0 + 10 });
+    const legacy = Buffer.from(JSON.stringify({ from: t0, seen: [] })).toString("base64url");
+    const page = await connector().fetchOrders(legacy);
+    expect(page.orders.map((o) => [o.externalOrderId, o.cancelled])).toEqual([
+      [recent.id, false],
+      [old.id, true],
+    ]);
+    expect((await connector().fetchOrders(page.cursor)).orders).toEqual([]);
   });
 
   it("given the access token expired on TikTok's side, when a call is made, then the tokens are refreshed once, stored, and the call lands", async () => {
