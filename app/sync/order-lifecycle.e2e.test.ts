@@ -143,6 +143,36 @@ describe("an order's life after its sale", () => {
     expect(order.writeback).toBe("WRITTEN");
   });
 
+  it("given an order with a negative quantity on one line and a good line beside it, when imported, then nothing of it is applied, it is stored failed with the reason, the merchant is paged, and a replay changes nothing", async () => {
+    const variant = rig.variants[1];
+    const before = shopifyAvailable(variant);
+    const broken = anOrder("BROKEN-1", variant.channelSku.amazon, 1, {
+      lines: [
+        { channelSku: variant.channelSku.amazon, quantity: 1 },
+        { channelSku: "OTHER", quantity: -2 },
+      ],
+    });
+    expect(await importChannelOrders(rig.channels.amazon.id, amazonReporting(broken))).toMatchObject({ imported: 1 });
+    expect(await importChannelOrders(rig.channels.amazon.id, amazonReporting(broken))).toMatchObject({ imported: 0, duplicates: 1 });
+
+    expect(shopifyAvailable(variant)).toBe(before);
+    const order = await prisma.channelOrder.findFirstOrThrow({
+      where: { channelId: rig.channels.amazon.id, externalOrderId: "BROKEN-1" },
+      include: { lines: true },
+    });
+    expect([order.writeback, order.writebackMessage, order.lines]).toEqual([
+      "FAILED",
+      "Not written back: line 2 (SKU OTHER): quantity -2 is not a positive whole number",
+      [],
+    ]);
+    const alert = await prisma.alert.findFirstOrThrow({ where: { shopId: rig.shopId, dedupeKey: `writeback:${order.id}` } });
+    expect([alert.kind, alert.facts]).toEqual(["WRITEBACK_FAILED", expect.objectContaining({ order: "BROKEN-1", reason: order.writebackMessage })]);
+    // Retrying cannot mend what the marketplace sent: nothing is offered, and a retry does nothing.
+    expect(alert.facts).not.toHaveProperty("orderId");
+    expect(await retryOrderWriteback(order.id)).toBeNull();
+    expect((await prisma.channelOrder.findUniqueOrThrow({ where: { id: order.id } })).writeback).toBe("FAILED");
+  });
+
   it("given no saleable location for the sold variant, when the order is imported, then the write-back fails with its reason and a retry is queued; once fixed, the retry writes it; when retries are spent, the merchant is paged", async () => {
     const variant = rig.variants[3];
     const before = shopifyAvailable(variant);

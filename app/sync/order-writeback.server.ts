@@ -167,8 +167,19 @@ export async function raiseWritebackFailed(
     shopId: channel.shopId,
     kind: "WRITEBACK_FAILED",
     dedupeKey: `writeback:${order.id}`,
-    title: `Order ${order.externalOrderId} on ${channel.name} not taken off Shopify after ${order.writebackAttempts} tries`,
+    title:
+      order.writebackAttempts > 0
+        ? `Order ${order.externalOrderId} on ${channel.name} not taken off Shopify after ${order.writebackAttempts} tries`
+        : `Order ${order.externalOrderId} on ${channel.name} not taken off Shopify: the marketplace sent lines it cannot be written back from`,
     channelId: channel.id,
-    facts: { channel: channel.name, order: order.externalOrderId, orderId: order.id, skus, attempts: order.writebackAttempts, reason: order.writebackMessage },
+    facts: {
+      channel: channel.name,
+      order: order.externalOrderId,
+      // Offered for a retry from the alert only when a write-back was tried (an unreadable order is not retried).
+      ...(order.writebackAttempts > 0 ? { orderId: order.id } : {}),
+      skus,
+      attempts: order.writebackAttempts,
+      reason: order.writebackMessage,
+    },
   });
 }

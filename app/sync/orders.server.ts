@@ -115,6 +115,8 @@ async function recordOrder(
   order: ImportedOrder,
   queues?: Queues,
 ): Promise<"duplicate" | "imported" | "oversold"> {
+  const problems = problemsOf(order);
+  if (problems.length > 0) return recordUnreadableOrder(prisma, channel, order, problems);
   const { orderId, isNew, changed } = await storeOrder(prisma, channel, order);
   const stored = await prisma.channelOrder.findUniqueOrThrow({ where: { id: orderId }, select: { writeback: true } });
   // A replay of an order written back already (or waiting for its retry job) changes nothing.
@@ -136,6 +138,55 @@ async function recordOrder(
   );
   if (!isNew) return "imported";
   return oversold ? "oversold" : "imported";
+}
+
+/** What makes an order impossible to write back as the marketplace sent it, line by line. */
+export function problemsOf(order: ImportedOrder): string[] {
+  return order.lines.flatMap((line, index) => {
+    const where = `line ${index + 1}${line.channelSku ? ` (SKU ${line.channelSku})` : ""}`;
+    if (!line.channelSku?.trim()) return [`${where}: no SKU`];
+    if (!Number.isInteger(line.quantity) || line.quantity <= 0) return [`${where}: quantity ${line.quantity} is not a positive whole number`];
+    return [];
+  });
+}
+
+/**
+ * An order the marketplace sent in a shape that cannot be written back (a line without a SKU, a
+ * zero or negative quantity): stored once with the reason and nothing applied, not even its good
+ * lines (half an order taken off Shopify would be wrong either way), and the merchant paged.
+ */
+async function recordUnreadableOrder(
+  prisma: PrismaClient,
+  channel: ChannelWithShop,
+  order: ImportedOrder,
+  problems: string[],
+): Promise<"duplicate" | "imported"> {
+  const message = `Not written back: ${problems.join("; ")}`;
+  const created = await prisma.channelOrder.createManyAndReturn({
+    data: [
+      {
+        shopId: channel.shopId,
+        channelId: channel.id,
+        externalOrderId: order.externalOrderId,
+        status: order.status,
+        orderedAt: order.orderedAt,
+        marketplaceUpdatedAt: order.updatedAt ?? null,
+        writeback: "FAILED",
+        writebackMessage: message,
+      },
+    ],
+    skipDuplicates: true,
+    select: { id: true, externalOrderId: true, writebackAttempts: true, writebackMessage: true },
+  });
+  if (created.length === 0) return "duplicate";
+  logger.warn({ channelId: channel.id, order: order.externalOrderId, problems }, "marketplace order refused: nothing written back");
+  await raiseWritebackFailed(
+    prisma,
+    channel,
+    created[0],
+    order.lines.map((l) => l.channelSku),
+  );
+  return "imported";
 }
 
 /**
@@ -288,10 +339,13 @@ export async function retryOrderWriteback(orderId: string, deps: OrderImportDeps
     where: { id: orderId, ...(deps.shopId ? { shopId: deps.shopId } : {}) },
     select: {
       writeback: true,
+      writebackAttempts: true,
       channel: { select: { id: true, shopId: true, name: true, kind: true, shop: { select: { domain: true, uninstalledAt: true } } } },
     },
   });
-  if (!order || order.writeback === "WRITTEN" || order.writeback === "NOT_NEEDED" || order.channel.shop.uninstalledAt) return null;
+  // Never tried: the marketplace sent it in a shape that cannot be written back (recordUnreadableOrder).
+  const unreadable = order?.writeback === "FAILED" && order.writebackAttempts === 0;
+  if (!order || unreadable || order.writeback === "WRITTEN" || order.writeback === "NOT_NEEDED" || order.channel.shop.uninstalledAt) return null;
   const admin = await (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, prisma)))(order.channel.shop.domain);
   const outcome = await writeBackOrder(prisma, admin, order.channel, orderId);
   if (outcome.state === "FAILED") await scheduleWritebackRetry(prisma, order.channel, orderId, deps.queues);
