@@ -102,6 +102,37 @@ export interface ImportedOrder {
   fulfilledByMarketplace?: boolean;
 }
 
+/** The merchant shipped (part of) a marketplace order from Shopify: what the marketplace is told. */
+export interface ShipmentConfirmation {
+  externalOrderId: string;
+  /** The units shipped, by the marketplace's SKU. */
+  lines: { channelSku: string; quantity: number }[];
+  /** The carrier as the merchant named it in Shopify (tracking_company), mapped by the connector to the marketplace's list. */
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl?: string | null;
+  shippedAt: Date;
+}
+
+/** A cancellation made in Shopify, passed on to the marketplace where its API allows it. */
+export interface OrderCancellation {
+  externalOrderId: string;
+  /** The units cancelled, by the marketplace's SKU. */
+  lines: { channelSku: string; quantity: number }[];
+  /** Why, in the merchant's words; the connector maps it to the marketplace's reason codes. */
+  reason: string;
+}
+
+/**
+ * What a marketplace answered about an order action. "unsupported": its API does not allow it
+ * (the merchant must act in the marketplace's own back office, and is told so).
+ */
+export type OrderActionOutcome =
+  | { status: "accepted" }
+  | { status: "rejected"; message: string }
+  | { status: "retry"; message: string; retryAfterMs?: number }
+  | { status: "unsupported"; message: string };
+
 export interface OrderPage {
   orders: ImportedOrder[];
   /** Pass back as `since` next time; opaque to callers. */
@@ -174,6 +205,10 @@ export interface Connector {
    * orders are only polled.
    */
   ordersInNotification?(body: unknown): ImportedOrder[] | null;
+  /** Tells the marketplace an order shipped, with its carrier and tracking number. */
+  confirmShipment?(shipment: ShipmentConfirmation): Promise<OrderActionOutcome>;
+  /** Cancels (part of) an order on the marketplace, where its API allows the seller to. */
+  cancelOrder?(cancellation: OrderCancellation): Promise<OrderActionOutcome>;
 }
 
 /**
