@@ -19,7 +19,12 @@ import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return { channels: await listChannels(shop), marketplaces: MARKETPLACES, appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin };
+  return {
+    channels: await listChannels(shop),
+    marketplaces: MARKETPLACES,
+    returnsChoices: RETURNS_RESTOCK_CHOICES,
+    appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin,
+  };
 };
 
 type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
@@ -58,7 +63,19 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 /** When a returned unit goes back into Shopify's stock, for this channel. */
-function ReturnsForm({ channelId, current, disabled, error }: { channelId: string; current: string; disabled: boolean; error?: string }) {
+function ReturnsForm({
+  channelId,
+  current,
+  choices,
+  disabled,
+  error,
+}: {
+  channelId: string;
+  current: string;
+  choices: readonly { value: string; label: string }[];
+  disabled: boolean;
+  error?: string;
+}) {
   const [value, setValue] = useState(current);
   return (
     <Form method="post">
@@ -68,7 +85,7 @@ function ReturnsForm({ channelId, current, disabled, error }: { channelId: strin
         <Select
           label="Restock returned units"
           name="returnsRestock"
-          options={[...RETURNS_RESTOCK_CHOICES]}
+          options={[...choices]}
           value={value}
           onChange={setValue}
           error={error}
@@ -127,7 +144,7 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: typeof MARKETPLAC
 }
 
 export default function Channels() {
-  const { channels, marketplaces, appOrigin } = useLoaderData<typeof loader>();
+  const { channels, marketplaces, returnsChoices, appOrigin } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <Page title="Channels">
@@ -167,7 +184,13 @@ export default function Channels() {
                         <code>{c.orderNotifications.key}</code>. Without it, orders are polled.
                       </Text>
                     ) : null}
-                    <ReturnsForm channelId={c.id} current={c.returnsRestock} disabled={c.status === "DISCONNECTED"} error={result?.errors.returnsRestock} />
+                    <ReturnsForm
+                      channelId={c.id}
+                      current={c.returnsRestock}
+                      choices={returnsChoices}
+                      disabled={c.status === "DISCONNECTED"}
+                      error={result?.errors.returnsRestock}
+                    />
                     <InlineStack gap="200">
                       {(["test", c.status === "PAUSED" ? "resume" : "pause", "disconnect"] as const).map((intent) => (
                         <Form method="post" key={intent}>
