@@ -5,10 +5,13 @@
 // adding a warning the simulator does not produce).
 import { compareIds } from "./ids";
 
-export type FieldKind = "date" | "id" | "text" | "number";
+export type FieldKind = "date" | "id" | "text" | "number" | "list";
 export interface SearchField<T> {
+  /** "list": `get` returns strings, and the term matches when one of them equals the value (tags). */
   kind: FieldKind;
-  get: (record: T) => string | number | null;
+  get: (record: T) => string | number | string[] | null;
+  /** The term matches where the field does not (e.g. `tag_not`). */
+  not?: boolean;
 }
 export type SearchFields<T> = Record<string, SearchField<T>>;
 
@@ -44,7 +47,7 @@ export function searchFilter<T>(query: string | null | undefined, fields: Search
     if (bare !== undefined) {
       if (/^(AND)$/i.test(bare) || !textField || !fields[textField]) continue;
       const word = unquote(bare).toLowerCase();
-      const get = fields[textField].get;
+      const get = fields[textField].get as (r: T) => string | number | null;
       tests.push((r) =>
         String(get(r) ?? "")
           .toLowerCase()
@@ -58,6 +61,7 @@ export function searchFilter<T>(query: string | null | undefined, fields: Search
     const test = (r: T): boolean => {
       const actual = field.get(r);
       if (actual === null) return false;
+      if (Array.isArray(actual)) return actual.some((a) => compare("text", a, value) === 0) !== !!field.not;
       const c = compare(field.kind, actual, value);
       if (c === null) return false;
       return op === ">" ? c > 0 : op === ">=" ? c >= 0 : op === "<" ? c < 0 : op === "<=" ? c <= 0 : c === 0;
