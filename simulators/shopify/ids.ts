@@ -12,7 +12,11 @@ export type ResourceType =
   | "InventoryAdjustmentGroup"
   | "BulkOperation"
   | "Order"
-  | "LineItem";
+  | "LineItem"
+  | "Fulfillment"
+  | "FulfillmentLineItem"
+  | "MailingAddress"
+  | "OrderTransaction";
 
 export function gid(type: ResourceType, id: string, query?: string): string {
   return `gid://shopify/${type}/${id}${query ? `?${query}` : ""}`;

@@ -11,7 +11,7 @@ import { OfflineTokens, type TokenOptions } from "./oauth";
 import { executeAdmin } from "./resolvers";
 import type { ResolverContext } from "./resolvers/context";
 import { adminSchema, SCHEMA_VERSION } from "./schema";
-import { Store, type ShopSpec, type ShopState } from "./store";
+import { DEFAULT_SCOPES, Store, type ShopSpec, type ShopState } from "./store";
 import { LeakyBucket, type ThrottleOptions } from "./throttle";
 import { Webhooks, type WebhookOptions } from "./webhooks";
 
@@ -23,7 +23,7 @@ export interface SimulatorOptions {
   apiSecret: string;
   /** The app's client id; when given, token refreshes must carry it. */
   apiKey?: string;
-  /** Scopes a refreshed token reports. */
+  /** Scopes granted to the app (a shop's own `scopes` wins): refreshed tokens report them and the API enforces them. */
   scopes?: string;
   /** Access and refresh token lifetimes (default 3600 s and 90 days). */
   tokens?: TokenOptions;
@@ -129,12 +129,11 @@ export async function startShopifySimulator(options: SimulatorOptions): Promise<
   adminSchema(); // build the schema up front, not on the first request
   const store = new Store();
   if (options.now) store.now = options.now;
-  const tokens = new OfflineTokens(
-    store,
-    { apiKey: options.apiKey, apiSecret: options.apiSecret, scopes: options.scopes ?? "read_products,read_inventory,write_inventory,read_locations" },
-    options.tokens,
-  );
-  for (const spec of options.shops) tokens.install(store.addShop(spec), spec.accessToken, spec.refreshToken ?? `shprt_${spec.accessToken}`);
+  const tokens = new OfflineTokens(store, { apiKey: options.apiKey, apiSecret: options.apiSecret, scopes: options.scopes ?? DEFAULT_SCOPES }, options.tokens);
+  for (const spec of options.shops) {
+    const shop = store.addShop({ ...spec, scopes: spec.scopes ?? options.scopes });
+    tokens.install(shop, spec.accessToken, spec.refreshToken ?? `shprt_${spec.accessToken}`);
+  }
   const deliveries = new Webhooks(store, { apiSecret: options.apiSecret, apiVersion: options.webhookApiVersion, webhookUrl: options.webhookUrl });
   const buckets = new Map<string, LeakyBucket>();
   const bucket = (domain: string): LeakyBucket => {

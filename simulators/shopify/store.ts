@@ -7,9 +7,12 @@ import type {
   AdjustmentGroupRec,
   BulkOperationRec,
   ExtraQuantityName,
+  FulfillmentRec,
   InventoryItemRec,
   LevelRec,
   LocationRec,
+  OrderCancelReason,
+  OrderLineRec,
   OrderRec,
   ProductRec,
   VariantRec,
@@ -24,7 +27,12 @@ export interface ShopSpec {
   name?: string;
   currencyCode?: string;
   catalog?: CatalogSpec;
+  /** Access scopes granted to the app on this shop (comma-separated). Default: the simulator's `scopes`. */
+  scopes?: string;
 }
+
+/** What the app is granted when neither the shop nor the simulator says otherwise. */
+export const DEFAULT_SCOPES = "read_products,read_inventory,write_inventory,read_locations";
 
 export interface ShopState {
   domain: string;
@@ -32,6 +40,8 @@ export interface ShopState {
   name: string;
   currencyCode: string;
   id: string;
+  /** Access scopes granted to the app; `write_x` implies `read_x`, as in Shopify. */
+  scopes: Set<string>;
   locations: LocationRec[];
   products: ProductRec[];
   variants: VariantRec[];
@@ -62,7 +72,28 @@ export type StoreEvent =
   | { kind: "inventory_level"; shop: ShopState; item: InventoryItemRec; location: LocationRec; level: LevelRec }
   | { kind: "product"; shop: ShopState; action: "create" | "update" | "delete"; product: ProductRec }
   | { kind: "location"; shop: ShopState; action: "create" | "update" | "delete"; location: LocationRec }
-  | { kind: "order"; shop: ShopState; order: OrderRec };
+  | { kind: "order"; shop: ShopState; order: OrderRec; action: OrderEventAction }
+  | { kind: "fulfillment"; shop: ShopState; fulfillment: FulfillmentRec };
+
+/** The orders/<action> webhook topics the store's order changes send. */
+export type OrderEventAction = "create" | "updated" | "fulfilled" | "partially_fulfilled" | "cancelled";
+
+/** Options of the merchant's fulfilment in the admin (Store.fulfillOrder). */
+export interface FulfillOrderOptions {
+  trackingCompany?: string | null;
+  trackingNumber?: string | null;
+  /** Several parcels; wins over trackingNumber. */
+  trackingNumbers?: string[];
+  /** Lines and quantities to fulfil (line item GID or decimal id); default: every unfulfilled unit. */
+  lineItems?: { id: string | bigint; quantity?: number }[];
+}
+
+/** Options of the merchant's cancellation in the admin (Store.cancelOrder). */
+export interface CancelOrderOptions {
+  reason?: OrderCancelReason;
+  /** Return claimed units to available (default true, the admin's "Restock inventory"); false drops them from on hand. */
+  restock?: boolean;
+}
 
 export const QUANTITY_NAMES = ["available", "committed", "on_hand", "reserved", "damaged", "safety_stock", "quality_control", "incoming"] as const;
 export type QuantityName = (typeof QUANTITY_NAMES)[number];
@@ -114,6 +145,24 @@ export function bareId(value: string | bigint, type: ResourceType): string {
   return id;
 }
 
+/**
+ * Financial statuses whose transactions are complete: an order in one of them closes once every line
+ * is fulfilled or the order is cancelled (Order.closed's description).
+ */
+const PAYMENTS_COMPLETE = new Set(["PAID", "REFUNDED", "PARTIALLY_REFUNDED", "VOIDED", "EXPIRED"]);
+
+/** A comma-separated scope list as a set, with the read scope each write scope implies. */
+export function parseScopes(scopes: string): Set<string> {
+  const out = new Set<string>();
+  for (const raw of scopes.split(",")) {
+    const scope = raw.trim();
+    if (!scope) continue;
+    out.add(scope);
+    if (scope.startsWith("write_")) out.add(`read_${scope.slice("write_".length)}`);
+  }
+  return out;
+}
+
 export class Store extends EventEmitter<{ change: [StoreEvent] }> {
   readonly shops = new Map<string, ShopState>();
   now: () => number = Date.now;
@@ -130,6 +179,7 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
       name: spec.name ?? spec.domain.replace(/\.myshopify\.com$/, ""),
       currencyCode: spec.currencyCode ?? "EUR",
       id: shopId,
+      scopes: parseScopes(spec.scopes ?? DEFAULT_SCOPES),
       ...catalog,
       orders: [],
       byId,
@@ -224,9 +274,7 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
   sell(shop: string, lines: { variantId: string | bigint; quantity: number; locationId?: string | bigint }[]): OrderRec {
     const s = this.shop(shop);
     const now = this.now();
-    const number = s.orders.length + 1001;
-    const order: OrderRec = { id: s.nextId(), name: `#${number}`, number, createdAt: now, lines: [] };
-    const touched: [InventoryItemRec, LocationRec][] = [];
+    const order = this.newOrder(s, now, { currency: s.currencyCode, test: true, financialStatus: "PAID" });
     for (const line of lines) {
       const variant = this.variant(s, line.variantId);
       const item = variant.inventoryItem;
@@ -235,14 +283,182 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
           ? this.location(s, line.locationId)
           : s.locations.find((l) => l.isActive && item.levels[l.slot] && !item.levels[l.slot]!.inactive);
       if (!location) throw new Error(`Variant ${variant.id} is not stocked anywhere`);
-      const level = (item.levels[location.slot] ??= { available: 0, committed: 0, updatedAt: now });
+      order.lines.push(this.orderLine(s, variant, line.quantity, variant.price, location));
+    }
+    return this.placeOrder(s, order);
+  }
+
+  /** A new, empty, unsaved order numbered after the shop's last one. */
+  newOrder(s: ShopState, now: number, fields: Partial<OrderRec> & Pick<OrderRec, "currency" | "test" | "financialStatus">): OrderRec {
+    const number = s.orders.length + 1001;
+    return {
+      __typename: "Order",
+      id: s.nextId(),
+      name: `#${number}`,
+      number,
+      createdAt: now,
+      updatedAt: now,
+      processedAt: now,
+      lines: [],
+      tags: [],
+      sourceName: null,
+      sourceIdentifier: null,
+      note: null,
+      taxLines: [],
+      taxesIncluded: false,
+      transactions: [],
+      fulfillments: [],
+      cancelledAt: null,
+      cancelReason: null,
+      closedAt: null,
+      ...fields,
+    };
+  }
+
+  /** A line of a variant; `location` is where its inventory is claimed (null: none is). */
+  orderLine(s: ShopState, variant: VariantRec, quantity: number, price: string, location: LocationRec | null): OrderLineRec {
+    return {
+      id: s.nextId(),
+      variant,
+      title: variant.product.title,
+      variantTitle: variant.title,
+      sku: variant.sku,
+      vendor: variant.product.vendor,
+      price,
+      quantity,
+      location,
+      fulfilledQuantity: 0,
+      requiresShipping: variant.inventoryItem.requiresShipping,
+      taxable: true,
+      taxLines: [],
+    };
+  }
+
+  /**
+   * Saves an order: each line with a location claims its quantity there (available -> committed),
+   * then orders/create and inventory_levels/update are sent.
+   */
+  placeOrder(s: ShopState, order: OrderRec): OrderRec {
+    const now = order.createdAt;
+    const touched: [InventoryItemRec, LocationRec][] = [];
+    for (const line of order.lines) {
+      if (!line.location || !line.variant) continue;
+      const item = line.variant.inventoryItem;
+      const level = (item.levels[line.location.slot] ??= { available: 0, committed: 0, updatedAt: now });
       applyDelta(level, "available", -line.quantity, now);
       applyDelta(level, "committed", line.quantity, now);
-      order.lines.push({ id: s.nextId(), variant, quantity: line.quantity, location });
-      touched.push([item, location]);
+      touched.push([item, line.location]);
     }
     s.orders.push(order);
-    this.emit("change", { kind: "order", shop: s, order });
+    this.emit("change", { kind: "order", shop: s, order, action: "create" });
+    for (const [item, location] of touched) this.levelChanged(s, item, location);
+    return order;
+  }
+
+  order(shop: string | ShopState, orderId: string | bigint): OrderRec {
+    const s = typeof shop === "string" ? this.shop(shop) : shop;
+    const id = bareId(orderId, "Order");
+    const order = s.orders.find((o) => o.id === id);
+    if (!order) throw new Error(`Unknown order ${orderId}`);
+    return order;
+  }
+
+  /**
+   * The merchant fulfils an order in the admin ("Mark as fulfilled" with tracking): one fulfillment per
+   * location the chosen lines are assigned to (unclaimed lines: the primary location), each taking its
+   * units out of committed (on_hand falls). Sends fulfillments/create per fulfillment, then
+   * orders/fulfilled (or orders/partially_fulfilled), orders/updated and inventory_levels/update.
+   */
+  fulfillOrder(shop: string, orderId: string | bigint, options: FulfillOrderOptions = {}): FulfillmentRec[] {
+    const s = this.shop(shop);
+    const order = this.order(s, orderId);
+    if (order.cancelledAt !== null) throw new Error(`Order ${order.name} is cancelled`);
+    const remaining = (l: OrderLineRec) => l.quantity - l.fulfilledQuantity;
+    const picks: { line: OrderLineRec; quantity: number }[] = options.lineItems
+      ? options.lineItems.map((pick) => {
+          const id = bareId(pick.id, "LineItem");
+          const line = order.lines.find((l) => l.id === id);
+          if (!line) throw new Error(`Order ${order.name} has no line item ${pick.id}`);
+          const quantity = pick.quantity ?? remaining(line);
+          if (!Number.isInteger(quantity) || quantity <= 0 || quantity > remaining(line))
+            throw new Error(`Line item ${line.id} has ${remaining(line)} unit(s) left to fulfil, not ${quantity}`);
+          return { line, quantity };
+        })
+      : order.lines.filter((l) => remaining(l) > 0).map((line) => ({ line, quantity: remaining(line) }));
+    if (picks.length === 0) throw new Error(`Order ${order.name} has nothing left to fulfil`);
+    const primary = s.locations.find((l) => l.isActive);
+    const now = this.now();
+    const numbers = options.trackingNumbers ?? (options.trackingNumber ? [options.trackingNumber] : []);
+    const byLocation = new Map<LocationRec, FulfillmentRec>();
+    const touched: [InventoryItemRec, LocationRec][] = [];
+    for (const { line, quantity } of picks) {
+      const location = line.location ?? primary;
+      if (!location) throw new Error(`Shop ${s.domain} has no active location to fulfil from`);
+      let fulfillment = byLocation.get(location);
+      if (!fulfillment) {
+        fulfillment = {
+          __typename: "Fulfillment",
+          id: s.nextId(),
+          name: `${order.name}.${order.fulfillments.length + byLocation.size + 1}`,
+          order,
+          location,
+          createdAt: now,
+          updatedAt: now,
+          trackingCompany: options.trackingCompany ?? null,
+          trackingNumbers: [...numbers],
+          lines: [],
+        };
+        byLocation.set(location, fulfillment);
+      }
+      fulfillment.lines.push({ id: s.nextId(), line, quantity });
+      line.fulfilledQuantity += quantity;
+      if (line.location && line.variant) {
+        const level = line.variant.inventoryItem.levels[line.location.slot];
+        if (level) {
+          applyDelta(level, "committed", -quantity, now);
+          touched.push([line.variant.inventoryItem, line.location]);
+        }
+      }
+    }
+    const fulfillments = [...byLocation.values()];
+    order.fulfillments.push(...fulfillments);
+    order.updatedAt = now;
+    for (const fulfillment of fulfillments) this.emit("change", { kind: "fulfillment", shop: s, fulfillment });
+    const whole = order.lines.every((l) => l.fulfilledQuantity === l.quantity);
+    if (whole && PAYMENTS_COMPLETE.has(order.financialStatus)) order.closedAt = now;
+    this.emit("change", { kind: "order", shop: s, order, action: whole ? "fulfilled" : "partially_fulfilled" });
+    this.emit("change", { kind: "order", shop: s, order, action: "updated" });
+    for (const [item, location] of touched) this.levelChanged(s, item, location);
+    return fulfillments;
+  }
+
+  /**
+   * The merchant cancels an unfulfilled order in the admin: claimed units leave committed and go back
+   * to available (restock, the default) or off hand. Sends orders/cancelled, orders/updated and
+   * inventory_levels/update. An order with fulfillments, or already cancelled, is refused (the admin
+   * asks for the fulfillments to be cancelled first).
+   */
+  cancelOrder(shop: string, orderId: string | bigint, options: CancelOrderOptions = {}): OrderRec {
+    const s = this.shop(shop);
+    const order = this.order(s, orderId);
+    if (order.cancelledAt !== null) throw new Error(`Order ${order.name} is already cancelled`);
+    if (order.fulfillments.length) throw new Error(`Order ${order.name} has fulfillments; cancel them first`);
+    const now = this.now();
+    const touched: [InventoryItemRec, LocationRec][] = [];
+    for (const line of order.lines) {
+      if (!line.location || !line.variant) continue;
+      const level = line.variant.inventoryItem.levels[line.location.slot];
+      if (!level) continue;
+      applyDelta(level, "committed", -line.quantity, now);
+      if (options.restock ?? true) applyDelta(level, "available", line.quantity, now);
+      touched.push([line.variant.inventoryItem, line.location]);
+    }
+    order.cancelledAt = now;
+    order.cancelReason = options.reason ?? "OTHER";
+    if (PAYMENTS_COMPLETE.has(order.financialStatus)) order.closedAt = now;
+    order.updatedAt = now;
+    this.emit("change", { kind: "order", shop: s, order, action: "cancelled" });
+    this.emit("change", { kind: "order", shop: s, order, action: "updated" });
     for (const [item, location] of touched) this.levelChanged(s, item, location);
     return order;
   }

@@ -114,12 +114,103 @@ export interface BulkOperationRec {
   filePath: string | null;
 }
 
+/** A postal address given to orderCreate (MailingAddressInput); only the fields the simulator keeps. */
+export interface AddressRec {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  provinceCode: string | null;
+  countryCode: string | null;
+  zip: string | null;
+  phone: string | null;
+}
+
+export interface TaxLineRec {
+  title: string;
+  rate: string;
+  /** Shop-currency amount; null when the input gave none. */
+  amount: string | null;
+  channelLiable: boolean;
+}
+
+export interface TransactionRec {
+  id: string;
+  kind: string;
+  status: string;
+  gateway: string | null;
+  amount: string;
+  test: boolean;
+  processedAt: number;
+}
+
+export interface OrderLineRec {
+  id: string;
+  /** null for a custom line item (no variantId). */
+  variant: VariantRec | null;
+  title: string;
+  variantTitle: string | null;
+  sku: string | null;
+  vendor: string | null;
+  /** Unit price in the order's currency. */
+  price: string;
+  quantity: number;
+  /** Where its inventory was claimed (available -> committed), or null when none was (BYPASS, custom, untracked). */
+  location: LocationRec | null;
+  fulfilledQuantity: number;
+  requiresShipping: boolean;
+  taxable: boolean;
+  taxLines: TaxLineRec[];
+}
+
+export interface FulfillmentRec {
+  __typename: "Fulfillment";
+  id: string;
+  /** `<order name>.<n>`, as Shopify names fulfillments. */
+  name: string;
+  order: OrderRec;
+  location: LocationRec;
+  createdAt: number;
+  updatedAt: number;
+  trackingCompany: string | null;
+  trackingNumbers: string[];
+  lines: { id: string; line: OrderLineRec; quantity: number }[];
+}
+
+export type OrderCancelReason = "CUSTOMER" | "DECLINED" | "FRAUD" | "INVENTORY" | "OTHER" | "STAFF";
+
 export interface OrderRec {
+  __typename: "Order";
   id: string;
   name: string;
   number: number;
   createdAt: number;
-  lines: { id: string; variant: VariantRec; quantity: number; location: LocationRec }[];
+  updatedAt: number;
+  processedAt: number;
+  lines: OrderLineRec[];
+  tags: string[];
+  sourceName: string | null;
+  sourceIdentifier: string | null;
+  /** undefined: an order made by Store.sell, whose webhook keeps the contract example's customer data. */
+  email?: string | null;
+  phone?: string | null;
+  shippingAddress?: AddressRec | null;
+  note: string | null;
+  currency: string;
+  test: boolean;
+  /** OrderDisplayFinancialStatus; derived from the transactions when orderCreate is not told. */
+  financialStatus: string;
+  taxLines: TaxLineRec[];
+  taxesIncluded: boolean;
+  transactions: TransactionRec[];
+  fulfillments: FulfillmentRec[];
+  cancelledAt: number | null;
+  cancelReason: OrderCancelReason | null;
+  /** Set when every line is fulfilled or the order is cancelled, with its payments complete (Order.closed). */
+  closedAt: number | null;
 }
 
-export type NodeRec = LocationRec | ProductRec | VariantRec | InventoryItemRec | LevelView | AdjustmentGroupRec | BulkOperationRec;
+export type NodeRec = LocationRec | ProductRec | VariantRec | InventoryItemRec | LevelView | AdjustmentGroupRec | BulkOperationRec | OrderRec | FulfillmentRec;

@@ -7,8 +7,9 @@ import path from "node:path";
 import { CONTRACTS_DIR } from "../common/openapi";
 import { SCHEMA_VERSION } from "./schema";
 import { exact, gid, stringifyExact } from "./ids";
-import { quantityOf, type Store, type StoreEvent, type ShopState } from "./store";
-import type { InventoryItemRec, LevelRec, LocationRec, OrderRec, ProductRec } from "./types";
+import { quantityOf, type OrderEventAction, type Store, type StoreEvent, type ShopState } from "./store";
+import type { AddressRec, FulfillmentRec, InventoryItemRec, LevelRec, LocationRec, OrderLineRec, OrderRec, ProductRec, TaxLineRec } from "./types";
+import { displayFulfillmentStatus, money, orderTotals, trackingUrl, unfulfilled } from "./resolvers/orders";
 import { levelGid } from "./resolvers/catalog";
 import { sellable } from "./catalog";
 
@@ -18,6 +19,11 @@ export const WEBHOOK_TOPICS = [
   "products/update",
   "products/delete",
   "orders/create",
+  "orders/updated",
+  "orders/fulfilled",
+  "orders/partially_fulfilled",
+  "orders/cancelled",
+  "fulfillments/create",
   "locations/create",
   "locations/update",
   "locations/delete",
@@ -169,80 +175,205 @@ export function locationPayload(l: LocationRec) {
   };
 }
 
-let orderTemplate: Record<string, unknown> | undefined;
-/** The orders/create example from the contracts, used for every field the simulator does not model. */
-function loadOrderTemplate(): Record<string, unknown> {
-  orderTemplate ??= (JSON.parse(readFileSync(`${CONTRACTS_WEBHOOKS}/metadatas/2026-04/orders/create.json`, "utf8")) as { response: Record<string, unknown> })
-    .response;
-  return structuredClone(orderTemplate);
+const templates = new Map<string, Record<string, unknown>>();
+/** The `response` of a topic's 2026-04 example in the contracts (a fresh copy). */
+function example(topic: string): Record<string, unknown> {
+  let t = templates.get(topic);
+  if (!t) {
+    t = (JSON.parse(readFileSync(`${CONTRACTS_WEBHOOKS}/metadatas/2026-04/${topic}.json`, "utf8")) as { response: Record<string, unknown> }).response;
+    templates.set(topic, t);
+  }
+  return structuredClone(t);
 }
 
-export function orderPayload(o: OrderRec, shop: ShopState) {
-  const template = loadOrderTemplate();
-  const lineTemplate = (template.line_items as Record<string, unknown>[])[0];
-  const cur = shop.currencyCode;
-  const set = (amount: string) => ({ shop_money: { amount, currency_code: cur }, presentment_money: { amount, currency_code: cur } });
-  const total = (o.lines.reduce((s, l) => s + Math.round(Number(l.variant.price) * 100) * l.quantity, 0) / 100).toFixed(2);
-  const lines = o.lines.map((l) => ({
-    ...structuredClone(lineTemplate),
+const COUNTRY_NAMES: Record<string, string> = { DE: "Germany", US: "United States", GB: "United Kingdom", FR: "France", CA: "Canada", AT: "Austria" };
+
+/** A shipping address as order and fulfillment payloads write it. */
+function addressPayload(a: AddressRec | null | undefined) {
+  if (!a) return null;
+  return {
+    first_name: a.firstName,
+    address1: a.address1,
+    phone: a.phone,
+    city: a.city,
+    zip: a.zip,
+    province: a.provinceCode,
+    country: a.countryCode ? (COUNTRY_NAMES[a.countryCode] ?? a.countryCode) : null,
+    last_name: a.lastName,
+    address2: a.address2,
+    company: a.company,
+    latitude: null,
+    longitude: null,
+    name: [a.firstName, a.lastName].filter(Boolean).join(" "),
+    country_code: a.countryCode,
+    province_code: a.provinceCode,
+  };
+}
+
+const moneySet = (amount: string, currency: string) => ({
+  shop_money: { amount, currency_code: currency },
+  presentment_money: { amount, currency_code: currency },
+});
+
+const taxLinesPayload = (lines: TaxLineRec[], currency: string) =>
+  lines.map((t) => ({
+    channel_liable: t.channelLiable,
+    price: t.amount ?? "0.00",
+    price_set: moneySet(t.amount ?? "0.00", currency),
+    rate: Number(t.rate),
+    title: t.title,
+  }));
+
+const lineFulfillmentStatus = (l: OrderLineRec) => (l.fulfilledQuantity === 0 ? null : l.fulfilledQuantity === l.quantity ? "fulfilled" : "partial");
+
+/** A line item as orders/* payloads write it, on the example's line item. */
+function lineItemPayload(o: OrderRec, l: OrderLineRec, template: Record<string, unknown>) {
+  const v = l.variant;
+  return {
+    ...structuredClone(template),
     id: exact(l.id),
     admin_graphql_api_id: gid("LineItem", l.id),
     attributed_staffs: [],
-    current_quantity: l.quantity,
-    fulfillable_quantity: l.quantity,
-    name: `${l.variant.product.title} - ${l.variant.title}`,
-    price: l.variant.price,
-    price_set: set(l.variant.price),
-    product_id: exact(l.variant.product.id),
+    current_quantity: o.cancelledAt === null ? l.quantity : 0,
+    fulfillable_quantity: unfulfilled(o, l),
+    fulfillment_service: "manual",
+    fulfillment_status: lineFulfillmentStatus(l),
+    gift_card: false,
+    name: l.variantTitle ? `${l.title} - ${l.variantTitle}` : l.title,
+    price: l.price,
+    price_set: moneySet(l.price, o.currency),
+    product_exists: v !== null,
+    product_id: v ? exact(v.product.id) : null,
+    properties: [],
     quantity: l.quantity,
-    sku: l.variant.sku,
-    title: l.variant.product.title,
-    variant_id: exact(l.variant.id),
-    variant_inventory_management: "shopify",
-    variant_title: l.variant.title,
-    vendor: l.variant.product.vendor,
-  }));
+    requires_shipping: l.requiresShipping,
+    sku: l.sku,
+    taxable: l.taxable,
+    tax_lines: taxLinesPayload(l.taxLines, o.currency),
+    title: l.title,
+    total_discount: "0.00",
+    total_discount_set: moneySet("0.00", o.currency),
+    discount_allocations: [],
+    duties: [],
+    variant_id: v ? exact(v.id) : null,
+    variant_inventory_management: v?.inventoryItem.tracked ? "shopify" : null,
+    variant_title: l.variantTitle,
+    vendor: l.vendor,
+  };
+}
+
+/** fulfillments/create, and each entry of an order payload's `fulfillments`: the 2026-04 example's keys. */
+export function fulfillmentPayload(f: FulfillmentRec) {
+  const template = example("fulfillments/create");
+  const lineTemplate = (template.line_items as Record<string, unknown>[])[0];
+  const o = f.order;
+  const urls = f.trackingNumbers.map((n) => trackingUrl(f.trackingCompany, n));
+  return {
+    ...template,
+    id: exact(f.id),
+    order_id: exact(o.id),
+    status: "success",
+    created_at: webhookTime(f.createdAt),
+    service: "manual",
+    updated_at: webhookTime(f.updatedAt),
+    tracking_company: f.trackingCompany,
+    shipment_status: null,
+    location_id: exact(f.location.id),
+    origin_address: null,
+    email: o.email === undefined ? template.email : o.email,
+    destination: o.shippingAddress === undefined ? template.destination : addressPayload(o.shippingAddress),
+    line_items: f.lines.map(({ line, quantity }) => {
+      const full: Record<string, unknown> = lineItemPayload(o, line, lineTemplate);
+      return Object.fromEntries(Object.keys(lineTemplate).map((k) => [k, k === "quantity" ? quantity : full[k]]));
+    }),
+    tracking_number: f.trackingNumbers[0] ?? null,
+    tracking_numbers: f.trackingNumbers,
+    tracking_url: urls[0] ?? null,
+    tracking_urls: urls.filter((u) => u !== null),
+    receipt: {},
+    name: f.name,
+    admin_graphql_api_id: gid("Fulfillment", f.id),
+  };
+}
+
+/**
+ * orders/<topic> on that topic's 2026-04 example, which gives every field the simulator does not model.
+ * An order made by Store.sell keeps the example's customer, addresses and contact; one made by
+ * orderCreate carries what the mutation was given (null where nothing was).
+ */
+export function orderPayload(o: OrderRec, shop: ShopState, topic: OrderEventAction = "create") {
+  const template = example(`orders/${topic}`);
+  const lineTemplate = (template.line_items as Record<string, unknown>[])[0];
+  const cur = o.currency;
+  const { subtotal, tax, total } = orderTotals(o);
+  const sum = money(subtotal);
+  const tot = money(total);
+  const taxes = money(tax);
+  const fromApi = o.email !== undefined;
   const created = webhookTime(o.createdAt);
+  const fulfillment = displayFulfillmentStatus(o);
+  const gateways = [...new Set(o.transactions.map((t) => t.gateway).filter((g) => g !== null))];
   return {
     ...template,
     id: exact(o.id),
     admin_graphql_api_id: gid("Order", o.id),
-    cancel_reason: null,
-    cancelled_at: null,
-    closed_at: null,
+    ...(fromApi
+      ? {
+          email: o.email,
+          contact_email: o.email,
+          phone: o.phone,
+          customer: null,
+          billing_address: null,
+          shipping_address: addressPayload(o.shippingAddress),
+          note: o.note,
+          payment_gateway_names: gateways,
+          source_name: o.sourceName,
+        }
+      : {}),
+    source_identifier: o.sourceIdentifier,
+    tags: o.tags.join(", "),
+    cancel_reason: o.cancelReason?.toLowerCase() ?? null,
+    cancelled_at: o.cancelledAt === null ? null : webhookTime(o.cancelledAt),
+    closed_at: o.closedAt === null ? null : webhookTime(o.closedAt),
     confirmed: true,
     created_at: created,
-    updated_at: created,
-    processed_at: created,
+    updated_at: webhookTime(o.updatedAt),
+    processed_at: webhookTime(o.processedAt),
     currency: cur,
     presentment_currency: cur,
-    financial_status: "paid",
-    fulfillment_status: null,
-    location_id: o.lines[0] ? exact(o.lines[0].location.id) : null,
+    financial_status: o.financialStatus.toLowerCase(),
+    fulfillment_status: fulfillment === "FULFILLED" ? "fulfilled" : fulfillment === "PARTIALLY_FULFILLED" ? "partial" : null,
+    location_id: o.lines[0]?.location ? exact(o.lines[0].location.id) : null,
     name: o.name,
     number: o.number - 1000,
     order_number: o.number,
     order_status_url: `https://${shop.domain}/orders/${o.id}/authenticate`,
-    test: true,
-    line_items: lines,
-    fulfillments: [],
+    test: o.test,
+    line_items: o.lines.map((l) => lineItemPayload(o, l, lineTemplate)),
+    fulfillments: o.fulfillments.map(fulfillmentPayload),
     refunds: [],
     returns: [],
     line_item_groups: [],
     discount_applications: [],
     discount_codes: [],
     shipping_lines: [],
-    current_subtotal_price: total,
-    current_subtotal_price_set: set(total),
-    current_total_price: total,
-    current_total_price_set: set(total),
-    subtotal_price: total,
-    subtotal_price_set: set(total),
-    total_line_items_price: total,
-    total_line_items_price_set: set(total),
-    total_price: total,
-    total_price_set: set(total),
-    total_outstanding: "0.00",
+    tax_lines: taxLinesPayload(o.taxLines, cur),
+    taxes_included: o.taxesIncluded,
+    current_subtotal_price: sum,
+    current_subtotal_price_set: moneySet(sum, cur),
+    current_total_price: tot,
+    current_total_price_set: moneySet(tot, cur),
+    current_total_tax: taxes,
+    current_total_tax_set: moneySet(taxes, cur),
+    subtotal_price: sum,
+    subtotal_price_set: moneySet(sum, cur),
+    total_line_items_price: sum,
+    total_line_items_price_set: moneySet(sum, cur),
+    total_price: tot,
+    total_price_set: moneySet(tot, cur),
+    total_tax: taxes,
+    total_tax_set: moneySet(taxes, cur),
+    total_outstanding: o.financialStatus === "PAID" ? "0.00" : tot,
   };
 }
 
@@ -285,7 +416,9 @@ export class Webhooks {
       case "location":
         return void this.publish(e.shop, `locations/${e.action}`, e.action === "delete" ? { id: exact(e.location.id) } : locationPayload(e.location));
       case "order":
-        return void this.publish(e.shop, "orders/create", orderPayload(e.order, e.shop));
+        return void this.publish(e.shop, `orders/${e.action}`, orderPayload(e.order, e.shop, e.action));
+      case "fulfillment":
+        return void this.publish(e.shop, "fulfillments/create", fulfillmentPayload(e.fulfillment));
     }
   }
 

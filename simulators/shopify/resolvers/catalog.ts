@@ -7,6 +7,7 @@ import { quantityOf, QUANTITY_NAMES, type ShopState } from "../store";
 import type { InventoryItemRec, LevelView, LocationRec, NodeRec, ProductRec, VariantRec } from "../types";
 import { connection, pathOf, type ConnectionArgs } from "./connection";
 import { isoTime, type ResolverContext, type ResolverMap } from "./context";
+import { findFulfillment, findOrder, requireScope } from "./orders";
 
 const byId = (r: { id: string }) => r.id;
 const timestamps = {
@@ -79,6 +80,12 @@ export function findNode(shop: ShopState, value: string, info: GraphQLResolveInf
       return shop.adjustmentGroups.get(p.id) ?? null;
     case "BulkOperation":
       return shop.bulkOperations.find((b) => b.id === p.id) ?? null;
+    case "Order":
+      requireScope(shop, info, "read_orders");
+      return findOrder(shop, value);
+    case "Fulfillment":
+      requireScope(shop, info, "read_orders");
+      return findFulfillment(shop, value);
     default:
       return null;
   }

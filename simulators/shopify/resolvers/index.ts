@@ -17,6 +17,7 @@ import { catalogResolvers } from "./catalog";
 import { pathOf } from "./connection";
 import type { ResolverContext, ResolverMap } from "./context";
 import { inventoryResolvers } from "./inventory";
+import { orderResolvers } from "./orders";
 
 function merge(...maps: ResolverMap[]): ResolverMap {
   const out: ResolverMap = {};
@@ -24,7 +25,7 @@ function merge(...maps: ResolverMap[]): ResolverMap {
   return out;
 }
 
-export const resolvers = merge(catalogResolvers, inventoryResolvers, bulkResolvers);
+export const resolvers = merge(catalogResolvers, inventoryResolvers, bulkResolvers, orderResolvers);
 
 const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, ctx, info) => {
   const own = resolvers[info.parentType.name]?.[info.fieldName];
