@@ -28,6 +28,10 @@ export const WALMART_BUDGETS: Record<string, Budget> = {
   getFeedItemStatus: { rate: 600 * PER_MINUTE, burst: 600 },
   getAllFeedStatuses: { rate: 600 * PER_MINUTE, burst: 600 },
   getAllOrders: { rate: 300 * PER_MINUTE, burst: 300 },
+  // Assumptions (not verified): the seller's order actions share the orders reads' 300 per minute.
+  getAnOrder: { rate: 300 * PER_MINUTE, burst: 300 },
+  shippingUpdates: { rate: 300 * PER_MINUTE, burst: 300 },
+  cancelOrderLines: { rate: 300 * PER_MINUTE, burst: 300 },
   token: { rate: 600 * PER_MINUTE, burst: 600 },
 };
 

@@ -57,6 +57,7 @@ export function orderDocument(order: WalmartOrderRecord) {
             status: s.status,
             statusQuantity: each(s.quantity),
             ...(s.cancellationReason ? { cancellationReason: s.cancellationReason } : {}),
+            ...(s.trackingInfo ? { trackingInfo: s.trackingInfo } : {}),
           })),
         },
       })),

@@ -10,7 +10,8 @@ import { checkWalmartRequest, walmartContracts, type CheckedRequest } from "./co
 import { notFound, unauthorized, walmartError } from "./errors";
 import { feedStatusBody, ITEM_FEED_TYPES, readFeedFile, type FeedRecord, type FeedType } from "./feeds";
 import { budgetFor } from "./limits";
-import { listOrders } from "./orders";
+import { cancelOrderLines, shipOrderLines } from "./order-actions";
+import { listOrders, orderDocument } from "./orders";
 import { WalmartAccount, type BuyerCancellation, type BuyerOrder, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
 import { TokenIssuer, TOKEN_TTL_SECONDS } from "./tokens";
 
@@ -39,12 +40,28 @@ export interface WalmartSimulator {
   placeOrder(clientId: string, order: BuyerOrder): WalmartOrderRecord;
   /** The buyer cancels the PO, or some units of some of its lines; its last-modified time moves. */
   cancelOrder(clientId: string, purchaseOrderId: string, cancellation?: BuyerCancellation): WalmartOrderRecord;
+  /** What the seller shipped through shippingUpdates: one entry per line and tracking number. */
+  shipments(clientId: string, purchaseOrderId?: string): WalmartShipment[];
   /** The next `count` API calls of the account answer 429, whatever the buckets hold. */
   throttleNext(clientId: string, count?: number): void;
   expireTokens(clientId: string): void;
   revokeCredentials(clientId: string): void;
   feeds(clientId: string): FeedRecord[];
   stop(): Promise<void>;
+}
+
+export interface WalmartShipment {
+  purchaseOrderId: string;
+  lineNumber: string;
+  sku: string;
+  quantity: number;
+  /** `carrierName.carrier`, or `otherCarrier` when the carrier is not on Walmart's list. */
+  carrier?: string;
+  otherCarrier?: string;
+  methodCode: string;
+  trackingNumber: string;
+  trackingURL?: string;
+  shipDateTime: number;
 }
 
 /** Required on every Marketplace call (WM_* header parameters of each definition). */
@@ -195,6 +212,13 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
         },
       };
     },
+    getAnOrder: (account, check) => {
+      const order = account.orders.find((o) => o.purchaseOrderId === check.pathParams.purchaseOrderId);
+      if (!order) return notFound("GMP_ORDER_API", `purchaseOrderId ${check.pathParams.purchaseOrderId} not found`);
+      return { status: 200, body: orderDocument(order) };
+    },
+    shippingUpdates: (account, check, request) => shipOrderLines(account, check.pathParams.purchaseOrderId, request.body),
+    cancelOrderLines: (account, check, request) => cancelOrderLines(account, check.pathParams.purchaseOrderId, request.body),
     getAllOrders: (account, check) => {
       const listing = listOrders(account.orders, check.query);
       if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_ORDER_API", field: listing.field, description: listing.message }]);
@@ -287,6 +311,26 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     account: accountOf,
     placeOrder: (clientId, order) => accountOf(clientId).placeOrder(order),
     cancelOrder: (clientId, purchaseOrderId, cancellation) => accountOf(clientId).cancelOrder(purchaseOrderId, cancellation),
+    shipments: (clientId, purchaseOrderId) =>
+      accountOf(clientId)
+        .orders.filter((o) => !purchaseOrderId || o.purchaseOrderId === purchaseOrderId)
+        .flatMap((order) =>
+          order.lines.flatMap((line) =>
+            line.statuses
+              .filter((s) => s.status === "Shipped" && s.trackingInfo)
+              .map((s): WalmartShipment => ({
+                purchaseOrderId: order.purchaseOrderId,
+                lineNumber: line.lineNumber,
+                sku: line.sku,
+                quantity: s.quantity,
+                ...s.trackingInfo!.carrierName,
+                methodCode: s.trackingInfo!.methodCode,
+                trackingNumber: s.trackingInfo!.trackingNumber,
+                trackingURL: s.trackingInfo!.trackingURL,
+                shipDateTime: s.trackingInfo!.shipDateTime,
+              })),
+          ),
+        ),
     throttleNext: (clientId, count = 1) => forcedThrottles.set(clientId, count),
     expireTokens: (clientId) => tokens.expireTokens(clientId),
     revokeCredentials: (clientId) => {

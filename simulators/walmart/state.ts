@@ -63,6 +63,17 @@ export interface WalmartLineStatusRecord {
   quantity: number;
   /** cancelOrderLines' reasons; a buyer's is CUSTOMER_REQUESTED_SELLER_TO_CANCEL. */
   cancellationReason?: string;
+  /** Shipped units: the trackingInfo shippingUpdates was given for them. */
+  trackingInfo?: WalmartTrackingInfo;
+}
+
+/** `trackingInfo` of shippingUpdates (orders definition): carrierName is `carrier` (Walmart's list) or `otherCarrier`. */
+export interface WalmartTrackingInfo {
+  shipDateTime: number;
+  carrierName: { carrier?: string; otherCarrier?: string };
+  methodCode: string;
+  trackingNumber: string;
+  trackingURL?: string;
 }
 
 export interface WalmartOrderLineRecord {
@@ -118,8 +129,8 @@ export interface BuyerCancellation {
   reason?: string;
 }
 
-/** Units not yet shipped can be cancelled (cancelOrderLines: "only cancel order lines that have not been shipped"). */
-const CANCELLABLE: ReadonlySet<WalmartLineStatus> = new Set(["Created", "Acknowledged"]);
+/** Units not yet shipped can be cancelled (cancelOrderLines: "only cancel order lines that have not been shipped"), or shipped. */
+export const CANCELLABLE: ReadonlySet<WalmartLineStatus> = new Set(["Created", "Acknowledged"]);
 
 export class WalmartAccount {
   readonly listings = new Map<string, WalmartListing>();
@@ -220,5 +231,39 @@ export class WalmartAccount {
     }
     order.lastModified = at;
     return order;
+  }
+
+  /**
+   * The seller ships units (shippingUpdates): they move from Created/Acknowledged to a Shipped entry
+   * of their line carrying the trackingInfo, and the line's statusDate and the PO's last-modified
+   * time move to `at`. The caller has checked that the units are there to ship.
+   */
+  shipLines(
+    order: WalmartOrderRecord,
+    shipments: Array<{ line: WalmartOrderLineRecord; quantity: number; trackingInfo: WalmartTrackingInfo }>,
+    at = Date.now(),
+  ) {
+    const when = Math.max(at, order.lastModified);
+    for (const { line, quantity, trackingInfo } of shipments) {
+      let left = quantity;
+      for (const entry of line.statuses) {
+        if (!CANCELLABLE.has(entry.status) || left === 0) continue;
+        const taken = Math.min(entry.quantity, left);
+        entry.quantity -= taken;
+        left -= taken;
+      }
+      const same = line.statuses.find((s) => s.status === "Shipped" && s.trackingInfo?.trackingNumber === trackingInfo.trackingNumber);
+      if (same) same.quantity += quantity;
+      else line.statuses.push({ status: "Shipped", quantity, trackingInfo });
+      line.statuses = line.statuses.filter((s) => s.quantity > 0);
+      line.statusDate = when;
+    }
+    order.lastModified = when;
+    return order;
+  }
+
+  /** Units of a line still Created or Acknowledged: what can be shipped or cancelled. */
+  static openUnits(line: WalmartOrderLineRecord): number {
+    return line.statuses.filter((s) => CANCELLABLE.has(s.status)).reduce((n, s) => n + s.quantity, 0);
   }
 }
