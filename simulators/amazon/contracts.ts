@@ -1,5 +1,5 @@
-// Amazon's own definitions, as copied into simulators/contracts/amazon-sp-api: the three SP-API models
-// this simulator serves, the JSON_LISTINGS_FEED document schema and its processing report schema,
+// Amazon's own definitions, as copied into simulators/contracts/amazon-sp-api: the SP-API models
+// this simulator serves (Orders v0 only for confirmShipment, which the 2026-01-01 model lacks), the JSON_LISTINGS_FEED document schema and its processing report schema,
 // and the ORDER_CHANGE notification's schema.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -8,9 +8,16 @@ import { CONTRACTS_DIR, OpenApiContract, type RequestCheck, type RequestToCheck 
 
 const AMAZON_DIR = path.join(CONTRACTS_DIR, "amazon-sp-api");
 
-export const MODEL_FILES = ["listingsItems_2021-08-01.json", "feeds_2021-06-30.json", "orders_2026-01-01.json"] as const;
+/**
+ * ordersV0.json comes last: Orders 2026-01-01 has no shipment confirmation, so confirmShipment is
+ * still v0's (POST /orders/v0/orders/{orderId}/shipmentConfirmation). The other v0 operations are
+ * recognised (their paths are real) but not served.
+ */
+export const MODEL_FILES = ["listingsItems_2021-08-01.json", "feeds_2021-06-30.json", "orders_2026-01-01.json", "ordersV0.json"] as const;
 
-export type CheckedRequest = Extract<RequestCheck, { ok: true }> & { contract: OpenApiContract };
+export type ModelFile = (typeof MODEL_FILES)[number];
+
+export type CheckedRequest = Extract<RequestCheck, { ok: true }> & { contract: OpenApiContract; model: ModelFile };
 
 let contracts: OpenApiContract[] | undefined;
 
@@ -20,14 +27,15 @@ export function amazonContracts(): OpenApiContract[] {
 }
 
 /**
- * The paths of the three models do not overlap (/listings, /feeds, /orders), so the first model
- * that knows the path decides; a 404 from all of them is a path SP-API does not have.
+ * The paths of the models do not overlap (/listings, /feeds, /orders/2026-01-01, /orders/v0), so
+ * the first model that knows the path decides; a 404 from all of them is a path SP-API does not have.
  */
 export function checkAmazonRequest(request: RequestToCheck): CheckedRequest | Extract<RequestCheck, { ok: false }> {
   let answer: Extract<RequestCheck, { ok: false }> = { ok: false, status: 404, errors: [`no SP-API operation for ${request.path}`] };
-  for (const contract of amazonContracts()) {
+  const contracts = amazonContracts();
+  for (const [i, contract] of contracts.entries()) {
     const check = contract.checkRequest(request);
-    if (check.ok) return { ...check, contract };
+    if (check.ok) return { ...check, contract, model: MODEL_FILES[i] };
     if (check.status !== 404) return check;
     answer = check;
   }
@@ -60,8 +68,10 @@ export interface UsagePlan {
 /**
  * Each operation's default usage plan, read from the "Usage Plan" table Amazon writes into the
  * operation's description in the same models (e.g. patchListingsItem "| 5 | 5 |", createFeed
- * "| 0.0083 | 15 |", searchOrders "| 0.0056 | 20 |"), so the simulator enforces what the
- * definition says rather than numbers copied by hand.
+ * "| 0.0083 | 15 |", searchOrders "| 0.0056 | 20 |", confirmShipment "| 2 | 10 |" in ordersV0.json),
+ * so the simulator enforces what the definition says rather than numbers copied by hand. Where two
+ * models name the same operation (getOrder: v0 and 2026-01-01, both 0.5 and 30) the first model's
+ * plan is kept.
  */
 export function usagePlans(): Map<string, UsagePlan> {
   const plans = new Map<string, UsagePlan>();
@@ -72,7 +82,7 @@ export function usagePlans(): Map<string, UsagePlan> {
     for (const item of Object.values(doc.paths)) {
       for (const op of Object.values(item)) {
         const table = /\|\s*Rate \(requests per second\)\s*\|\s*Burst\s*\|\s*\n\|[-\s|]+\|\s*\n\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|/.exec(op?.description ?? "");
-        if (op?.operationId && table) plans.set(op.operationId, { rate: Number(table[1]), burst: Number(table[2]) });
+        if (op?.operationId && table && !plans.has(op.operationId)) plans.set(op.operationId, { rate: Number(table[1]), burst: Number(table[2]) });
       }
     }
   }

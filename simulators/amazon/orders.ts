@@ -89,6 +89,11 @@ export function placeOrder(seller: SellerState, buyer: BuyerOrder): PlacedOrder 
   return { orderId, oversold, order };
 }
 
+/** The seller's order with this id, if there is one. */
+export function findOrder(seller: SellerState, orderId: string): AmazonOrder | undefined {
+  return seller.orders.find((o) => o.order.orderId === orderId)?.order;
+}
+
 function orderOf(seller: SellerState, orderId: string): AmazonOrder {
   const entry = seller.orders.find((o) => o.order.orderId === orderId);
   if (!entry) throw new Error(`Amazon simulator: no order ${orderId}`);
@@ -162,14 +167,15 @@ export function requestCancellation(seller: SellerState, orderId: string): Amazo
 }
 
 /**
- * searchOrders returns the core of each order and, per `includedData`, the datasets asked for
- * ("A list of datasets to include in the response", orders_2026-01-01.json): BUYER, PROCEEDS,
- * CANCELLATION and FULFILLMENT are the ones the simulator keeps; the others are never filled.
- * Without FULFILLMENT nothing says who fulfils the order or whether it was cancelled; without
- * CANCELLATION nothing says which items were.
+ * searchOrders and getOrder return the core of each order and, per `includedData`, the datasets
+ * asked for ("A list of datasets to include in the response", orders_2026-01-01.json): BUYER,
+ * PROCEEDS, CANCELLATION, FULFILLMENT and PACKAGES are the ones the simulator keeps; the others are
+ * never filled. Without FULFILLMENT nothing says who fulfils the order or whether it was
+ * cancelled; without CANCELLATION nothing says which items were; without PACKAGES no tracking.
  */
-function projectOrder(order: AmazonOrder, included: Set<string>): AmazonOrder {
+export function projectOrder(order: AmazonOrder, included: Set<string>): AmazonOrder {
   const copy = structuredClone(order);
+  if (!included.has("PACKAGES") || !copy.packages?.length) delete copy.packages;
   if (!included.has("BUYER")) delete copy.buyer;
   if (!included.has("PROCEEDS")) {
     delete copy.proceeds;

@@ -428,3 +428,164 @@ describe("Amazon simulator: buyers and orders", () => {
     }
   });
 });
+
+describe("Amazon simulator: confirmShipment (Orders v0) and getOrder (Orders 2026-01-01)", () => {
+  const confirmPath = (orderId: string) => `/orders/v0/orders/${orderId}/shipmentConfirmation`;
+  const packageDetail = (orderItems: Array<{ orderItemId: string; quantity: number }>, extra: Record<string, unknown> = {}) => ({
+    marketplaceId: US,
+    packageDetail: {
+      packageReferenceId: "1",
+      carrierCode: "UPS",
+      trackingNumber: "1Z999AA10123456784",
+      shipDate: new Date(Date.now() - 3_600_000).toISOString(),
+      orderItems,
+      ...extra,
+    },
+  });
+  interface ReadOrder {
+    order: {
+      lastUpdatedTime: string;
+      fulfillment?: { fulfillmentStatus: string };
+      orderItems: Array<{ orderItemId: string; fulfillment?: { quantityFulfilled: number; quantityUnfulfilled: number } }>;
+      packages?: Array<{ packageReferenceId: string; carrier: string; trackingNumber: string; packageItems: unknown[]; packageStatus: { status: string } }>;
+    };
+  }
+  const readOrder = async (orderId: string, includedData = "FULFILLMENT,PACKAGES") =>
+    (await (await sp(`/orders/2026-01-01/orders/${orderId}?includedData=${includedData}`)).json()) as ReadOrder;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("given a two-item order, when one item's units are confirmed and then the other's, then each answers 204, the order goes PARTIALLY_SHIPPED then SHIPPED with each package's carrier and tracking number, and lastUpdatedTime moves so searchOrders returns it", async () => {
+    await start();
+    const placed = running().state.placeOrder({
+      items: [
+        { sku: "KET-RED", quantity: 2 },
+        { sku: "KET-BLU", quantity: 1 },
+      ],
+    });
+    const [red, blue] = placed.order.orderItems.map((i) => i.orderItemId);
+    await pause(5);
+    const afterPlacing = new Date().toISOString();
+    await pause(5);
+
+    const first = await sp(confirmPath(placed.orderId), { method: "POST", body: packageDetail([{ orderItemId: red, quantity: 2 }]) });
+    expect(first.status).toBe(204);
+    expect(await first.text()).toBe("");
+    expect(first.headers.get("x-amzn-RateLimit-Limit")).toBe("2");
+    const partly = await readOrder(placed.orderId);
+    expect(partly.order.fulfillment?.fulfillmentStatus).toBe("PARTIALLY_SHIPPED");
+    expect(partly.order.orderItems.map((i) => i.fulfillment)).toEqual([
+      { quantityFulfilled: 2, quantityUnfulfilled: 0 },
+      { quantityFulfilled: 0, quantityUnfulfilled: 1 },
+    ]);
+    expect(partly.order.packages).toEqual([
+      expect.objectContaining({
+        packageReferenceId: "1",
+        carrier: "UPS",
+        trackingNumber: "1Z999AA10123456784",
+        packageStatus: { status: "SHIPPED" },
+        packageItems: [{ orderItemId: red, quantity: 2 }],
+      }),
+    ]);
+    expect(Date.parse(partly.order.lastUpdatedTime)).toBeGreaterThan(Date.parse(afterPlacing));
+    const changed = (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${afterPlacing}&marketplaceIds=${US}`)).json()) as {
+      orders: Array<{ orderId: string }>;
+    };
+    expect(changed.orders.map((o) => o.orderId)).toEqual([placed.orderId]);
+
+    const second = await sp(confirmPath(placed.orderId), {
+      method: "POST",
+      body: packageDetail([{ orderItemId: blue, quantity: 1 }], {
+        packageReferenceId: "2",
+        carrierCode: "Other",
+        carrierName: "Bob's Couriers",
+        trackingNumber: "BOB42",
+      }),
+    });
+    expect(second.status).toBe(204);
+    const shipped = await readOrder(placed.orderId);
+    expect(shipped.order.fulfillment?.fulfillmentStatus).toBe("SHIPPED");
+    expect(shipped.order.packages?.map((p) => [p.carrier, p.trackingNumber])).toEqual([
+      ["UPS", "1Z999AA10123456784"],
+      ["Bob's Couriers", "BOB42"],
+    ]);
+    expect(
+      running()
+        .state.shipments()
+        .map((s) => [s.orderId, s.carrierCode, s.carrierName, s.trackingNumber, s.orderItems]),
+    ).toEqual([
+      [placed.orderId, "UPS", undefined, "1Z999AA10123456784", [{ orderItemId: red, quantity: 2 }]],
+      [placed.orderId, "Other", "Bob's Couriers", "BOB42", [{ orderItemId: blue, quantity: 1 }]],
+    ]);
+    // Without PACKAGES the dataset is left out, as for every other dataset.
+    expect((await readOrder(placed.orderId, "FULFILLMENT")).order.packages).toBeUndefined();
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it('given bodies off the model (the model\'s own sandbox example of a bad shipDate, no carrierCode, no marketplaceId) or "Other" without carrierName, when posted, then each is 400 InvalidInput and the order is untouched', async () => {
+    await start();
+    const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 1 });
+    const item = placed.order.orderItems[0].orderItemId;
+    const good = packageDetail([{ orderItemId: item, quantity: 1 }]);
+    const { carrierCode: _dropped, ...withoutCarrier } = good.packageDetail;
+    const bodies: unknown[] = [
+      packageDetail([{ orderItemId: item, quantity: 1 }], { shipDate: "02/21/2022" }),
+      { ...good, packageDetail: withoutCarrier },
+      { packageDetail: good.packageDetail },
+      packageDetail([{ orderItemId: item, quantity: "1" }] as never),
+      packageDetail([{ orderItemId: item, quantity: 1 }], { carrierCode: "Other" }),
+    ];
+    for (const body of bodies) {
+      const answer = await sp(confirmPath(placed.orderId), { method: "POST", body });
+      expect(answer.status).toBe(400);
+      expect(((await answer.json()) as AmazonErrors).errors[0].code).toBe("InvalidInput");
+    }
+    expect((await readOrder(placed.orderId)).order.fulfillment?.fulfillmentStatus).toBe("UNSHIPPED");
+    expect(running().state.shipments()).toEqual([]);
+  });
+
+  it("given an unknown order, a cancelled one, an FBA one, an unknown item or more units than ordered, when confirmed, then 404 NotFound for the order Amazon does not have and 400 InvalidInput for the rest, and nothing ships", async () => {
+    await start();
+    const cancelled = running().state.placeOrder({ sku: "KET-RED", quantity: 1 });
+    running().state.cancelOrder(cancelled.orderId);
+    const fba = running().state.placeOrder({ sku: "KET-FBA", quantity: 1 });
+    const open = running().state.placeOrder({ sku: "KET-BLU", quantity: 2 });
+    const itemOf = (p: { order: { orderItems: Array<{ orderItemId: string }> } }) => p.order.orderItems[0].orderItemId;
+
+    const unknown = await sp(confirmPath("111-1111111-1111111"), { method: "POST", body: packageDetail([{ orderItemId: "1", quantity: 1 }]) });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as AmazonErrors).errors[0].code).toBe("NotFound");
+
+    const refusals: Array<[string, unknown, RegExp]> = [
+      [cancelled.orderId, packageDetail([{ orderItemId: itemOf(cancelled), quantity: 1 }]), /cancelled/],
+      [fba.orderId, packageDetail([{ orderItemId: itemOf(fba), quantity: 1 }]), /fulfilled by Amazon/],
+      [open.orderId, packageDetail([{ orderItemId: "00000000000000", quantity: 1 }]), /not an item/],
+      [open.orderId, packageDetail([{ orderItemId: itemOf(open), quantity: 3 }]), /exceeds the 2 unit/],
+    ];
+    for (const [orderId, body, reason] of refusals) {
+      const answer = await sp(confirmPath(orderId), { method: "POST", body });
+      expect(answer.status).toBe(400);
+      const error = ((await answer.json()) as AmazonErrors).errors[0];
+      expect(error.code).toBe("InvalidInput");
+      expect(error.details).toMatch(reason);
+    }
+    expect(running().state.shipments()).toEqual([]);
+    expect((await readOrder(open.orderId)).order.fulfillment?.fulfillmentStatus).toBe("UNSHIPPED");
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given confirmShipment's plan in ordersV0.json (2 per second, burst 10), when an 11th call comes at once, then 429 QuotaExceeded, and half a second later it passes", async () => {
+    await start();
+    const body = packageDetail([{ orderItemId: "1", quantity: 1 }]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await sp(confirmPath("111-1111111-1111111"), { method: "POST", body })).status);
+    expect(statuses).toEqual([...Array<number>(10).fill(404), 429]);
+    clock += 500;
+    expect((await sp(confirmPath("111-1111111-1111111"), { method: "POST", body })).status).toBe(404);
+  });
+
+  it("given an Orders v0 operation other than confirmShipment, when called, then 501: only the 2026-01-01 model serves orders; an unknown getOrder is 404", async () => {
+    await start();
+    expect((await sp(`/orders/v0/orders?MarketplaceIds=${US}&CreatedAfter=2026-01-01T00:00:00Z`)).status).toBe(501);
+    expect((await sp("/orders/2026-01-01/orders/111-1111111-1111111")).status).toBe(404);
+  });
+});

@@ -1,6 +1,6 @@
 // A local stand-in for Amazon's Selling Partner API (sellingpartnerapi-na.amazon.com) and the Login
 // with Amazon token endpoint (api.amazon.com/auth/o2/token): Listings Items 2021-08-01, Feeds
-// 2021-06-30 with JSON_LISTINGS_FEED, Orders 2026-01-01. Every request is checked against Amazon's
+// 2021-06-30 with JSON_LISTINGS_FEED, Orders 2026-01-01, and Orders v0's confirmShipment. Every request is checked against Amazon's
 // own models first; every answer to a documented operation is checked against the documented
 // response before it leaves.
 import { randomBytes } from "node:crypto";
@@ -12,7 +12,18 @@ import { feedBody, finishFeed, newDocumentId, newFeedId, processFeed, type FeedD
 import { renderItem, submitPatches, type PatchOperation } from "./listings";
 import { LwaTokens, ACCESS_TOKEN_TTL_SECONDS } from "./lwa";
 import { eventBridgeEvent, NotificationDeliveries, orderChangeNotification, type OrderNotificationTarget } from "./notifications";
-import { cancelOrder, cancelOrderItems, OrderSearches, placeOrder, requestCancellation, type BuyerOrder, type PlacedOrder } from "./orders";
+import {
+  cancelOrder,
+  cancelOrderItems,
+  findOrder,
+  OrderSearches,
+  placeOrder,
+  projectOrder,
+  requestCancellation,
+  type BuyerOrder,
+  type PlacedOrder,
+} from "./orders";
+import { confirmShipment, type ConfirmedShipment, type ConfirmShipmentRequest } from "./shipments";
 import { nowIso, SellerState, submissionId, type ListingView, type SellerSpec } from "./state";
 
 export interface AmazonSimulatorOptions {
@@ -54,6 +65,8 @@ export interface AmazonSimulatorState {
   /** Resolves once every ORDER_CHANGE notification sent so far was delivered or given up. */
   notificationsSettled(): Promise<{ delivered: number; failed: number }>;
   feeds(sellerId?: string): FeedRecord[];
+  /** Every package the seller confirmed through confirmShipment (carrier, tracking number, items), oldest first. */
+  shipments(sellerId?: string): ConfirmedShipment[];
   /** Processes every queued feed now, for tests that hold feeds with a long feedDelayMs. */
   finishFeeds(): void;
   /** Access tokens issued so far stop working, as after their hour. */
@@ -97,6 +110,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
   const notifications = new NotificationDeliveries(options.orderNotifications);
   const timers = new Set<NodeJS.Timeout>();
   const responseChecks: ResponseCheck[] = [];
+  const shipments: Array<ConfirmedShipment & { sellerId: string }> = [];
   let baseUrl = "";
 
   const sellerOf = (sellerId?: string) => {
@@ -218,7 +232,25 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
       const answer = searches.search(call.seller, call.check.query);
       return answer.ok ? { status: 200, body: answer.body } : invalidInput([answer.reason]);
     },
+    // Orders 2026-01-01 getOrder: the order with the datasets asked for (includedData), as searchOrders gives it.
+    getOrder: (call) => {
+      const order = findOrder(call.seller, call.check.pathParams.orderId);
+      if (!order) return amazonError(404, "NotFound", `Order ${call.check.pathParams.orderId} not found.`);
+      const included = new Set((call.check.query.get("includedData") ?? "").split(",").filter(Boolean));
+      return { status: 200, body: { order: projectOrder(order, included) } };
+    },
+    // Orders v0 confirmShipment (shipments.ts): 204 and the order moves, or the refusal.
+    confirmShipment: (call) => {
+      const done = confirmShipment(call.seller, call.check.pathParams.orderId, call.request.body as ConfirmShipmentRequest);
+      if (done.shipment && done.order) {
+        shipments.push({ ...done.shipment, sellerId: call.seller.spec.sellerId });
+        notifications.send(eventBridgeEvent(orderChangeNotification(call.seller, done.order, "OrderStatusChange")));
+      }
+      return done.answer;
+    },
   };
+  /** Of Orders v0 only confirmShipment is served: the rest is what 2026-01-01 replaced. */
+  const servedFromV0 = new Set(["confirmShipment"]);
 
   const documentUrl = (document: FeedDocument) => `${baseUrl}/tortuga/${encodeURIComponent(document.feedDocumentId)}?X-Amz-Signature=${document.signature}`;
 
@@ -260,7 +292,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
     const rateHeader = { "x-amzn-RateLimit-Limit": String(plan.rate), "x-amzn-RequestId": randomBytes(8).toString("hex") };
     const taken = limits.take(`${token.seller.spec.sellerId}:${check.operationId}`, plan.rate, plan.burst);
     if (!taken.ok) return amazonError(429, "QuotaExceeded", "You exceeded your quota for the requested resource.", undefined, rateHeader);
-    const operation = operations[check.operationId];
+    const operation = check.model === "ordersV0.json" && !servedFromV0.has(check.operationId) ? undefined : operations[check.operationId];
     if (!operation) return amazonError(501, "NotImplemented", `${check.operationId} is a valid SP-API operation that this simulator does not serve.`);
     const answer = operation({ seller: token.seller, check, request });
     const errors = check.contract.checkResponse(check.operationId, answer.status, answer.body);
@@ -314,6 +346,10 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
         return { delivered: notifications.delivered, failed: notifications.failed };
       },
       feeds: feedsOf,
+      shipments: (sellerId) => {
+        const id = sellerOf(sellerId).spec.sellerId;
+        return shipments.filter((s) => s.sellerId === id).map(({ sellerId: _seller, ...shipment }) => shipment);
+      },
       finishFeeds: () => {
         for (const finish of [...pendingFeeds.values()]) finish();
       },

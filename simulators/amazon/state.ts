@@ -83,6 +83,21 @@ export interface AmazonOrder {
   /** OrderFulfillment: fulfilledBy "AMAZON" (FBA) or "MERCHANT". */
   fulfillment: { fulfillmentStatus: string; fulfilledBy: "AMAZON" | "MERCHANT" };
   orderItems: AmazonOrderItem[];
+  /** OrderPackage (dataset PACKAGES): one per confirmShipment, merchant-fulfilled orders only. */
+  packages?: AmazonOrderPackage[];
+}
+
+/** An OrderPackage of the 2026-01-01 model, as confirmShipment (ordersV0.json PackageDetail) made it. */
+export interface AmazonOrderPackage {
+  packageReferenceId: string;
+  createdTime: string;
+  packageStatus: { status: "SHIPPED" };
+  /** The carrierCode, or the carrierName when the code is "Other". */
+  carrier: string;
+  shipTime: string;
+  shippingService?: string;
+  trackingNumber: string;
+  packageItems: Array<{ orderItemId: string; quantity: number }>;
 }
 
 /** An OrderItem; `cancellation` (ItemCancellation) and `fulfillment` (ItemFulfillment) per item. */
