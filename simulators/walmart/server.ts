@@ -215,7 +215,8 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     getAnOrder: (account, check) => {
       const order = account.orders.find((o) => o.purchaseOrderId === check.pathParams.purchaseOrderId);
       if (!order) return notFound("GMP_ORDER_API", `purchaseOrderId ${check.pathParams.purchaseOrderId} not found`);
-      return { status: 200, body: orderDocument(order) };
+      // getAnOrder's definition gives orderDate as a date-time string, where getAllOrders' is epoch ms.
+      return { status: 200, body: { ...orderDocument(order), orderDate: new Date(order.orderDate).toISOString() } };
     },
     shippingUpdates: (account, check, request) => shipOrderLines(account, check.pathParams.purchaseOrderId, request.body),
     cancelOrderLines: (account, check, request) => cancelOrderLines(account, check.pathParams.purchaseOrderId, request.body),
