@@ -4,6 +4,7 @@ import { withRetry, type RetryOptions } from "../retry";
 import { WalmartClient, type WalmartCredentials } from "./client";
 import { pushContent, type ItemKeys } from "./content";
 import { WALMART_API, WALMART_LIMITS } from "./limits";
+import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
 
@@ -59,6 +60,9 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
     pushContent: (updates) => pushContent(context, itemKeys, updates),
 
     fetchOrders: (since) => fetchOrders(client, since, retry, options.now?.()),
+
+    confirmShipment: (shipment) => confirmShipment(client, retry, shipment),
+    cancelOrder: (cancellation) => cancelOrder(client, retry, cancellation),
 
     async fetchListing(channelSku): Promise<ListingSnapshot | null> {
       try {
