@@ -299,3 +299,117 @@ describe("Amazon connector against the simulator", () => {
     );
   });
 });
+
+describe("Amazon connector: shipments and cancellations made in Shopify", () => {
+  const shippedAt = () => new Date(Date.now() - 3_600_000);
+
+  it("given a two-item order, when the merchant ships one SKU with UPS and then the other with a carrier Amazon does not list, then both are accepted, the order item ids come from getOrder, and Amazon holds each carrier and tracking number with the order SHIPPED", async () => {
+    await start();
+    const placed = running().state.placeOrder({
+      items: [
+        { sku: "KET-RED", quantity: 2 },
+        { sku: "KET-BLU", quantity: 1 },
+      ],
+    });
+    const [red, blue] = placed.order.orderItems.map((i) => i.orderItemId);
+    const amazon = connector();
+
+    const first = await amazon.confirmShipment!({
+      externalOrderId: placed.orderId,
+      lines: [{ channelSku: "KET-RED", quantity: 2 }],
+      carrier: "ups",
+      trackingNumber: "1Z999AA10123456784",
+      shippedAt: shippedAt(),
+    });
+    expect(first).toEqual({ status: "accepted" });
+    const orderStatus = () =>
+      running()
+        .state.seller()
+        .orders.find((o) => o.order.orderId === placed.orderId)!.order.fulfillment.fulfillmentStatus;
+    expect(orderStatus()).toBe("PARTIALLY_SHIPPED");
+
+    const second = await amazon.confirmShipment!({
+      externalOrderId: placed.orderId,
+      lines: [{ channelSku: "KET-BLU", quantity: 1 }],
+      carrier: "Bob's Couriers",
+      trackingNumber: "BOB-42",
+      shippedAt: shippedAt(),
+    });
+    expect(second).toEqual({ status: "accepted" });
+    expect(
+      running()
+        .state.shipments()
+        .map((s) => [s.packageReferenceId, s.carrierCode, s.carrierName, s.trackingNumber, s.orderItems]),
+    ).toEqual([
+      ["1", "UPS", undefined, "1Z999AA10123456784", [{ orderItemId: red, quantity: 2 }]],
+      ["2", "Other", "Bob's Couriers", "BOB-42", [{ orderItemId: blue, quantity: 1 }]],
+    ]);
+    expect(orderStatus()).toBe("SHIPPED");
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given an order the buyer cancelled, when the merchant confirms its shipment, then Amazon's refusal is answered rejected with Amazon's message and nothing ships", async () => {
+    await start();
+    const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 1 });
+    running().state.cancelOrder(placed.orderId);
+    const outcome = await connector().confirmShipment!({
+      externalOrderId: placed.orderId,
+      lines: [{ channelSku: "KET-RED", quantity: 1 }],
+      carrier: "USPS",
+      trackingNumber: "9400111899223197428490",
+      shippedAt: shippedAt(),
+    });
+    expect(outcome).toEqual({ status: "rejected", message: expect.stringMatching(/400.*cancelled/) });
+    expect(running().state.shipments()).toEqual([]);
+  });
+
+  it("given a SKU the order does not hold, when confirmed, then rejected without a confirmShipment call", async () => {
+    await start();
+    const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 1 });
+    const outcome = await connector().confirmShipment!({
+      externalOrderId: placed.orderId,
+      lines: [{ channelSku: "KET-BLU", quantity: 1 }],
+      carrier: "USPS",
+      trackingNumber: "9400111899223197428490",
+      shippedAt: shippedAt(),
+    });
+    expect(outcome).toEqual({ status: "rejected", message: expect.stringContaining("KET-BLU") });
+    expect(calls("POST", "/orders/v0/")).toHaveLength(0);
+  });
+
+  it("given confirmShipment's burst is spent (rate 0.01 per second), when another shipment is confirmed, then Amazon's 429 is answered retry with the wait its x-amzn-RateLimit-Limit implies", async () => {
+    await start({ usagePlanOverrides: { confirmShipment: { rate: 0.01, burst: 1 } } });
+    const one = running().state.placeOrder({ sku: "KET-RED", quantity: 1 });
+    const two = running().state.placeOrder({ sku: "KET-BLU", quantity: 1 });
+    const amazon = connector();
+    const ship = (orderId: string, sku: string) =>
+      amazon.confirmShipment!({
+        externalOrderId: orderId,
+        lines: [{ channelSku: sku, quantity: 1 }],
+        carrier: "FedEx",
+        trackingNumber: "123456789012",
+        shippedAt: shippedAt(),
+      });
+    expect(await ship(one.orderId, "KET-RED")).toEqual({ status: "accepted" });
+    expect(await ship(two.orderId, "KET-BLU")).toEqual({ status: "retry", message: expect.stringContaining("429"), retryAfterMs: 100_000 });
+    expect(
+      running()
+        .state.shipments()
+        .map((s) => s.orderId),
+    ).toEqual([one.orderId]);
+  });
+
+  it("given a cancellation made in Shopify, when passed on, then it is unsupported with a message sending the merchant to Seller Central, and Amazon is not called", async () => {
+    await start();
+    const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 1 });
+    const outcome = await connector().cancelOrder!({
+      externalOrderId: placed.orderId,
+      lines: [{ channelSku: "KET-RED", quantity: 1 }],
+      reason: "Out of stock",
+    });
+    expect(outcome).toEqual({ status: "unsupported", message: expect.stringContaining("Seller Central") });
+    expect(outcome.status === "unsupported" && outcome.message).toContain(placed.orderId);
+    expect(running().requests).toHaveLength(0);
+    expect(running().state.seller().orders[0].order.fulfillment.fulfillmentStatus).toBe("UNSHIPPED");
+  });
+});

@@ -1,6 +1,7 @@
 // Amazon Selling Partner API connector: the Connector interface over amazon-sp-api. Single changes
 // go as patchListingsItem, large backlogs as one JSON_LISTINGS_FEED (FEED_THRESHOLD in limits.ts),
-// orders come from the Orders API v2026-01-01, tokens from Login with Amazon.
+// orders come from the Orders API v2026-01-01, shipments go back through Orders v0's
+// confirmShipment (order-actions.ts), tokens from Login with Amazon.
 import { ChannelError, type Connector, type ConnectorConfig, type FeedPolling } from "../connector";
 import type { RetryOptions } from "../retry";
 import { AMAZON_LIMITS, LWA_HOST } from "./limits";
@@ -8,6 +9,7 @@ import { fetchListing, getListing, pushContent, pushPrices, pushQuantities, type
 import { LwaTokens, type LwaCredentials } from "./lwa";
 import { marketplaceOf } from "./marketplaces";
 import { ordersInNotification } from "./notifications";
+import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./orders";
 import { SpApiClient } from "./sp-client";
 
@@ -76,5 +78,8 @@ export function createAmazonConnector(config: ConnectorConfig, options: AmazonCo
     ordersInNotification: (body) => ordersInNotification(body, { sellerId, marketplaceId }),
 
     fetchListing: (channelSku) => fetchListing(listings, channelSku),
+
+    confirmShipment: (shipment) => confirmShipment(client, marketplaceId, retry, shipment),
+    cancelOrder: (cancellation) => cancelOrder(cancellation),
   };
 }

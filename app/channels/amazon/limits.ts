@@ -31,8 +31,11 @@ export const USAGE_PLANS = {
   createFeed: { rate: 0.0083, burst: 15 },
   getFeed: { rate: 2, burst: 15 },
   getFeedDocument: { rate: 0.0222, burst: 10 },
-  // orders_2026-01-01.json (searchOrders' "Usage Plan" table).
+  // orders_2026-01-01.json (searchOrders' and getOrder's "Usage Plan" tables).
   searchOrders: { rate: 0.0056, burst: 20 },
+  getOrder: { rate: 0.5, burst: 30 },
+  // ordersV0.json (confirmShipment's "Usage Plan" table).
+  confirmShipment: { rate: 2, burst: 10 },
 } satisfies Record<string, UsagePlan>;
 
 /**

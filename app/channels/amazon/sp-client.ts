@@ -20,6 +20,11 @@ export interface SpApiCall {
   path?: Record<string, string>;
   query?: Record<string, string | string[]>;
   body?: unknown;
+  /**
+   * Another version of the endpoint than VERSIONS names, for the one operation only it has:
+   * confirmShipment is Orders v0's (ordersV0.json); Orders 2026-01-01 has no shipment operation.
+   */
+  version?: string;
 }
 
 interface RawAnswer {
@@ -123,10 +128,11 @@ export class SpApiClient {
     const token = await this.tokens.accessToken();
     try {
       // The library encodes path values in place: give it fresh objects every time.
+      const { version, ...rest } = call;
       return await this.clientFor(token).callAPI({
-        ...call,
+        ...rest,
         path: call.path && { ...call.path },
-        options: { version: VERSIONS[call.endpoint], raw_result: true },
+        options: { version: version ?? VERSIONS[call.endpoint], raw_result: true },
       });
     } catch (error) {
       throw new ChannelError(`Amazon ${call.operation} failed to send: ${error instanceof Error ? error.message : String(error)}`, { retryable: true });
