@@ -29,10 +29,35 @@ export interface JobPayloads {
   "channel-sync": { channelId: string };
   /**
    * "import": poll the account's orders; "notified": import the orders a notification carries;
-   * "writeback-retry": write a stored order back to Shopify again after a failure.
+   * "writeback-retry": write a stored order back to Shopify again after a failure;
+   * "shopify-order": create a stored order in Shopify (the channel's "orders in Shopify");
+   * "ship-back" and "cancel-back": pass the merchant's shipment or cancellation in Shopify on.
    */
-  "order-import": { channelId: string; notification?: unknown; retryOrderId?: string };
+  "order-import": {
+    channelId: string;
+    notification?: unknown;
+    retryOrderId?: string;
+    shopifyOrderFor?: string;
+    /** "ship-back": the merchant's shipment from Shopify, to the marketplace. */
+    shipOrderId?: string;
+    shipment?: ShipmentFromShopify;
+    /** "cancel-back": the merchant's cancellation in Shopify, to the marketplace. */
+    cancelOrderId?: string;
+    cancelReason?: string;
+  };
   alerts: { alertId: string };
+}
+
+/** The sourceName of the Shopify orders Anchorline creates for marketplace orders. */
+export const ANCHORLINE_SOURCE_NAME = "anchorline";
+
+/** A fulfilment the merchant made in Shopify, as queued for the marketplace (by Shopify SKU). */
+export interface ShipmentFromShopify {
+  fulfillmentId: string;
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl: string | null;
+  lines: { sku: string; quantity: number }[];
 }
 
 // Retries with exponential backoff: transient failures (a database restart, a marketplace 5xx)

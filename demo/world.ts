@@ -94,6 +94,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   }
 
   const shopify = await startShopifySimulator({
+    // What the app asks a merchant for (shopify.app.toml), as an install grants it.
+    scopes: DEFAULT_SCOPES,
     apiKey: process.env.SHOPIFY_API_KEY,
     apiSecret: options.apiSecret,
     shops: [{ domain: DEMO_DOMAIN, accessToken: ACCESS_TOKEN, catalog: { ...options.catalog, seed: 42, stockedRatio: 1 } }],

@@ -19,6 +19,7 @@ import { startEbaySimulator, type EbaySimulator } from "../simulators/ebay/serve
 import { startShopifySimulator, type ShopifySimulator } from "../simulators/shopify/server";
 import { startTikTokSimulator, type TikTokSimulator } from "../simulators/tiktok/server";
 import { startWalmartSimulator, type WalmartSimulator } from "../simulators/walmart/server";
+import { DEFAULT_SCOPES } from "~/lib/env.server";
 
 export type Marketplace = "amazon" | "ebay" | "walmart" | "tiktok";
 export const MARKETPLACES: readonly Marketplace[] = ["amazon", "ebay", "walmart", "tiktok"];
@@ -96,6 +97,8 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
   const domain = `sync-${tag}.myshopify.com`;
   const accessToken = `shpat_${tag}`;
   const shopify = await startShopifySimulator({
+    // What the app asks a merchant for (shopify.app.toml), as an install grants it.
+    scopes: DEFAULT_SCOPES,
     apiKey: process.env.SHOPIFY_API_KEY!,
     apiSecret: process.env.SHOPIFY_API_SECRET!,
     shops: [

@@ -5,7 +5,9 @@ import { runShopMaintenance } from "~/anchor/maintenance.server";
 import { runRecomputeJob } from "~/recompute/recompute.server";
 import { applyWebhookDelivery } from "~/anchor/ingest/webhook-processor.server";
 import { runChannelSync, runNotifiedOrderImport, runOrderImport } from "~/sync/jobs.server";
-import { retryOrderWriteback } from "~/sync/orders.server";
+import { createOrderInShopify, retryOrderWriteback } from "~/sync/orders.server";
+import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
+import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { createAlertWorker } from "~/alerts/worker.server";
 
 // One BullMQ worker per queue that has work to do, each a thin loop around a service in app/.
@@ -13,6 +15,7 @@ import { createAlertWorker } from "~/alerts/worker.server";
 // A failure that will not heal (an AnchorlineError that is not retryable) fails its job at once;
 // any other failure is retried with the queue's backoff.
 export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker[] {
+  const limiter = new SharedRateLimiter(connection);
   return [
     // Each delivery is a few short queries, mostly waiting on PostgreSQL: many at once keep up
     // with a burst of Shopify changes (8 at once applied ~60/s, behind a 100/s stream).
@@ -63,9 +66,15 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
       failFast((job) =>
         job.data.retryOrderId !== undefined
           ? retryOrderWriteback(job.data.retryOrderId)
-          : job.data.notification === undefined
-            ? runOrderImport(job.data.channelId)
-            : runNotifiedOrderImport(job.data.channelId, job.data.notification),
+          : job.data.shopifyOrderFor !== undefined
+            ? createOrderInShopify(job.data.shopifyOrderFor)
+            : job.data.shipOrderId !== undefined && job.data.shipment
+              ? shipBackOrder(job.data.shipOrderId, job.data.shipment, { limiter })
+              : job.data.cancelOrderId !== undefined
+                ? cancelBackOrder(job.data.cancelOrderId, job.data.cancelReason ?? "other", { limiter })
+                : job.data.notification === undefined
+                  ? runOrderImport(job.data.channelId)
+                  : runNotifiedOrderImport(job.data.channelId, job.data.notification),
       ),
       { connection, prefix, concurrency: 4 },
     ),

@@ -94,6 +94,8 @@ const SCOPE_OF_ROOT_FIELD: Record<string, string | null> = {
   bulkOperationRunQuery: null,
   inventoryAdjustQuantities: "write_inventory",
   inventorySetQuantities: "write_inventory",
+  orderCreate: "write_orders",
+  orders: "read_orders",
 };
 const SCOPE_OF_TOPIC_PREFIX: Record<string, string | null> = {
   "app/": null,
@@ -102,6 +104,7 @@ const SCOPE_OF_TOPIC_PREFIX: Record<string, string | null> = {
   "inventory_items/": "read_inventory",
   "locations/": "read_locations",
   "orders/": "read_orders",
+  "fulfillments/": "read_fulfillments",
 };
 
 describe("the access scopes the app asks a merchant for", () => {

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { NotReadyYet } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
-import type { Queues } from "~/queues.server";
+import { ANCHORLINE_SOURCE_NAME, queues as defaultQueues, type Queues, type ShipmentFromShopify } from "~/queues.server";
 import { noteChange } from "~/recompute/index.server";
 import type { WebhookPayload } from "~/webhooks/payloads";
 import { adminClientForShop, type AdminClient } from "./admin-client.server";
@@ -243,6 +243,8 @@ async function markLocationListingsStale(deps: Deps, shopId: string, locationSho
 export async function recordShopifyOrder(shopDomain: string, payload: WebhookPayload<"ORDERS_CREATE">, deps: Deps) {
   const shopId = await installedShopId(deps.prisma, shopDomain);
   if (!shopId) return;
+  // A marketplace order Anchorline created in Shopify: its sale is counted on its marketplace already.
+  if (payload.source_name === ANCHORLINE_SOURCE_NAME) return;
   const orderId = exactId(payload);
   const quantities = new Map<string, number>();
   for (const line of payload.line_items) {
@@ -259,4 +261,47 @@ export async function recordShopifyOrder(shopDomain: string, payload: WebhookPay
     })),
     skipDuplicates: true,
   });
+}
+
+/**
+ * fulfillments/create and /update: the merchant shipped a marketplace order from Shopify. The
+ * shipment is queued for its marketplace (the order-import worker sends it, paced and retried);
+ * fulfilments of the store's own orders are none of Anchorline's business.
+ */
+export async function queueShipmentForMarketplace(shopDomain: string, payload: WebhookPayload<"FULFILLMENTS_CREATE">, deps: Deps) {
+  const shopId = await installedShopId(deps.prisma, shopDomain);
+  if (!shopId) return;
+  const order = await deps.prisma.channelOrder.findFirst({ where: { shopId, shopifyOrderId: payload.order_id }, select: { id: true, channelId: true } });
+  const trackingNumber = payload.tracking_number ?? payload.tracking_numbers?.[0] ?? null;
+  // A fulfilment without tracking yet is told when its update brings the number.
+  if (!order || !trackingNumber) return;
+  const shipment: ShipmentFromShopify = {
+    fulfillmentId: exactId(payload),
+    carrier: payload.tracking_company ?? "Other",
+    trackingNumber,
+    trackingUrl: payload.tracking_url ?? null,
+    lines: payload.line_items.flatMap((l) => (l.sku ? [{ sku: l.sku, quantity: l.quantity }] : [])),
+  };
+  await (deps.queues ?? defaultQueues())["order-import"].add(
+    "ship-back",
+    { channelId: order.channelId, shipOrderId: order.id, shipment },
+    { jobId: `ship-back:${order.id}:${shipment.fulfillmentId}:${trackingNumber}` },
+  );
+}
+
+/** orders/cancelled: a marketplace order cancelled in Shopify is cancelled on its marketplace, where its API allows. */
+export async function queueCancellationForMarketplace(shopDomain: string, payload: WebhookPayload<"ORDERS_CANCELLED">, deps: Deps) {
+  const shopId = await installedShopId(deps.prisma, shopDomain);
+  if (!shopId) return;
+  const order = await deps.prisma.channelOrder.findFirst({
+    where: { shopId, shopifyOrderId: exactId(payload) },
+    select: { id: true, channelId: true, cancelledAt: true },
+  });
+  // Cancelled on the marketplace first (the import cancelled it here): nothing to pass back.
+  if (!order || order.cancelledAt) return;
+  await (deps.queues ?? defaultQueues())["order-import"].add(
+    "cancel-back",
+    { channelId: order.channelId, cancelOrderId: order.id, cancelReason: payload.cancel_reason ?? "other" },
+    { jobId: `cancel-back:${order.id}` },
+  );
 }

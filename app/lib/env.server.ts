@@ -5,7 +5,7 @@ import { z } from "zod";
  * calls (app/anchor/graphql-documents.test.ts checks both). read_orders is protected customer
  * data: see README, "Access scopes".
  */
-export const DEFAULT_SCOPES = "read_products,read_inventory,write_inventory,read_locations,read_orders";
+export const DEFAULT_SCOPES = "read_products,read_inventory,write_inventory,read_locations,read_orders,write_orders,read_fulfillments";
 
 // Every setting the server reads, validated once at start so a missing or malformed value fails
 // loudly with the variable's name instead of surfacing later as an odd error.

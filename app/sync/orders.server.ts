@@ -12,6 +12,7 @@ import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
+import { ensureShopifyOrder } from "./shopify-order.server";
 import { type LineMove, raiseWritebackFailed, type WritebackOutcome, writeBackOrder, writebackRetryDelay } from "./order-writeback.server";
 
 // Marketplace orders coming back: each new order is stored once, its units are taken off the
@@ -101,7 +102,7 @@ async function importContext(channelId: string, deps: OrderImportDeps) {
   return { prisma, channel, result, connector: importable ? (deps.connectorFor ?? connectorForChannel)(channel) : null, adminClient };
 }
 
-type ChannelWithShop = { id: string; shopId: string; name: string; kind: string };
+type ChannelWithShop = { id: string; shopId: string; name: string; kind: string; ordersInShopify: boolean };
 
 /**
  * Stores a marketplace order as it is now (new, or changed: cancelled in whole or in part) and
@@ -124,6 +125,7 @@ async function recordOrder(
 
   const outcome = await writeBackOrder(prisma, admin, channel, orderId);
   if (outcome.state === "FAILED") await scheduleWritebackRetry(prisma, channel, orderId, queues);
+  if (isNew && channel.ordersInShopify && !order.fulfilledByMarketplace && !order.cancelled) await requestShopifyOrder(channel, orderId, queues);
   let oversold = false;
   for (const move of outcome.moves) {
     if (move.delta >= 0) continue;
@@ -340,7 +342,7 @@ export async function retryOrderWriteback(orderId: string, deps: OrderImportDeps
     select: {
       writeback: true,
       writebackAttempts: true,
-      channel: { select: { id: true, shopId: true, name: true, kind: true, shop: { select: { domain: true, uninstalledAt: true } } } },
+      channel: { select: { id: true, shopId: true, name: true, kind: true, ordersInShopify: true, shop: { select: { domain: true, uninstalledAt: true } } } },
     },
   });
   // Never tried: the marketplace sent it in a shape that cannot be written back (recordUnreadableOrder).
@@ -352,6 +354,28 @@ export async function retryOrderWriteback(orderId: string, deps: OrderImportDeps
   else await resolveAlertByKey(prisma, order.channel.shopId, `writeback:${orderId}`, "anchorline");
   await requestRecompute(order.channel.shopId, deps.queues);
   return outcome;
+}
+
+/**
+ * Asks the order-import worker to create the order in Shopify ("orders in Shopify"): a job of its
+ * own, so Shopify's refusal or outage is retried with the queue's backoff without holding up the
+ * import, and once per order (its job id).
+ */
+async function requestShopifyOrder(channel: ChannelWithShop, orderId: string, queues?: Queues) {
+  await (queues ?? defaultQueues())["order-import"].add(
+    "shopify-order",
+    { channelId: channel.id, shopifyOrderFor: orderId },
+    { jobId: `shopify-order:${orderId}` },
+  );
+}
+
+/** The order-import worker's "shopify-order" job: the order created in Shopify, once (shopify-order.server.ts). */
+export async function createOrderInShopify(orderId: string, deps: OrderImportDeps = {}): Promise<string | null> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const order = await prisma.channelOrder.findUnique({ where: { id: orderId }, select: { shop: { select: { domain: true, uninstalledAt: true } } } });
+  if (!order || order.shop.uninstalledAt) return null;
+  const admin = await (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, prisma)))(order.shop.domain);
+  return ensureShopifyOrder(prisma, admin, orderId);
 }
 
 /**

@@ -38,6 +38,21 @@ export type ProductVariantsForMirrorQuery = { product?: AdminTypes.Maybe<{ varia
         ) }
       )> } }> };
 
+export type CreateMarketplaceOrderMutationVariables = AdminTypes.Exact<{
+  order: AdminTypes.OrderCreateOrderInput;
+  options?: AdminTypes.InputMaybe<AdminTypes.OrderCreateOptionsInput>;
+}>;
+
+
+export type CreateMarketplaceOrderMutation = { orderCreate?: AdminTypes.Maybe<{ order?: AdminTypes.Maybe<Pick<AdminTypes.Order, 'id' | 'name'>>, userErrors: Array<Pick<AdminTypes.OrderCreateUserError, 'field' | 'message' | 'code'>> }> };
+
+export type OrderByAnchorlineTagQueryVariables = AdminTypes.Exact<{
+  query: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type OrderByAnchorlineTagQuery = { orders: { nodes: Array<Pick<AdminTypes.Order, 'id' | 'name'>> } };
+
 export type AdjustAvailableMutationVariables = AdminTypes.Exact<{
   input: AdminTypes.InventoryAdjustQuantitiesInput;
   key: AdminTypes.Scalars['String']['input'];
@@ -58,11 +73,13 @@ interface GeneratedQueryTypes {
   "#graphql\nquery Locations($after: String) {\n  locations(first: 250, after: $after, includeInactive: true) {\n    pageInfo { hasNextPage endCursor }\n    nodes { id name isActive }\n  }\n}": {return: LocationsQuery, variables: LocationsQueryVariables},
   "#graphql\nquery BulkStatus($id: ID!) {\n  node(id: $id) { ... on BulkOperation { id status errorCode objectCount url } }\n}": {return: BulkStatusQuery, variables: BulkStatusQueryVariables},
   "#graphql\nquery ProductVariantsForMirror($id: ID!, $after: String) {\n  product(id: $id) {\n    variants(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id title sku barcode price compareAtPrice\n        selectedOptions { name value }\n        inventoryItem { id tracked sku requiresShipping unitCost { amount } }\n      }\n    }\n  }\n}": {return: ProductVariantsForMirrorQuery, variables: ProductVariantsForMirrorQueryVariables},
+  "#graphql\nquery OrderByAnchorlineTag($query: String!) {\n  orders(first: 1, query: $query) { nodes { id name } }\n}": {return: OrderByAnchorlineTagQuery, variables: OrderByAnchorlineTagQueryVariables},
   "#graphql\nquery AvailableAt($item: ID!, $location: ID!) {\n  inventoryItem(id: $item) {\n    inventoryLevel(locationId: $location) { quantities(names: [\"available\"]) { name quantity } }\n  }\n}": {return: AvailableAtQuery, variables: AvailableAtQueryVariables},
 }
 
 interface GeneratedMutationTypes {
   "#graphql\nmutation RunBulk($query: String!) {\n  bulkOperationRunQuery(query: $query) {\n    bulkOperation { id status }\n    userErrors { field message }\n  }\n}": {return: RunBulkMutation, variables: RunBulkMutationVariables},
+  "#graphql\nmutation CreateMarketplaceOrder($order: OrderCreateOrderInput!, $options: OrderCreateOptionsInput) {\n  orderCreate(order: $order, options: $options) {\n    order { id name }\n    userErrors { field message code }\n  }\n}": {return: CreateMarketplaceOrderMutation, variables: CreateMarketplaceOrderMutationVariables},
   "#graphql\nmutation AdjustAvailable($input: InventoryAdjustQuantitiesInput!, $key: String!) {\n  inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {\n    inventoryAdjustmentGroup { changes { name delta quantityAfterChange } }\n    userErrors { field message code }\n  }\n}": {return: AdjustAvailableMutation, variables: AdjustAvailableMutationVariables},
 }
 declare module '@shopify/admin-api-client' {

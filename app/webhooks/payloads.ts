@@ -52,6 +52,28 @@ const product = z.looseObject({
 
 const customer = z.looseObject({ id: shopifyId.nullable().optional(), email: z.string().nullable().optional(), phone: z.string().nullable().optional() });
 
+/** fulfillments/create and fulfillments/update (example: metadatas/2026-04/fulfillments/create.json). */
+function fulfillment() {
+  return z.looseObject({
+    id: shopifyId,
+    order_id: shopifyId,
+    status: z.string().nullable().optional(),
+    created_at: z.string().optional(),
+    tracking_company: z.string().nullable().optional(),
+    tracking_number: z.string().nullable().optional(),
+    tracking_numbers: z.array(z.string()).optional(),
+    tracking_url: z.string().nullable().optional(),
+    line_items: z.array(
+      z.looseObject({
+        id: shopifyId,
+        sku: z.string().nullable().optional(),
+        variant_id: shopifyId.nullable().optional(),
+        quantity: z.number().int().nonnegative(),
+      }),
+    ),
+  });
+}
+
 export const WEBHOOK_PAYLOADS = {
   APP_UNINSTALLED: z.looseObject({}),
   APP_SCOPES_UPDATE: z.looseObject({ previous: z.array(z.string()), current: z.array(z.string()) }),
@@ -79,6 +101,18 @@ export const WEBHOOK_PAYLOADS = {
     id: shopifyId,
     created_at: z.string(),
     line_items: z.array(z.looseObject({ variant_id: shopifyId.nullable(), quantity: z.number().int().positive() })),
+    // Anchorline's own orders (marketplace orders created in Shopify) say so here.
+    source_name: z.string().nullable().optional(),
+    tags: z.string().optional(),
+  }),
+  /** A fulfilment the merchant made in Shopify: its tracking goes to the marketplace the order came from. */
+  FULFILLMENTS_CREATE: fulfillment(),
+  FULFILLMENTS_UPDATE: fulfillment(),
+  /** An order cancelled in Shopify: passed on to the marketplace the order came from, where it allows. */
+  ORDERS_CANCELLED: z.looseObject({
+    id: shopifyId,
+    cancel_reason: z.string().nullable().optional(),
+    line_items: z.array(z.looseObject({ id: shopifyId, sku: z.string().nullable().optional(), quantity: z.number().int().nonnegative() })),
   }),
   CUSTOMERS_DATA_REQUEST: z.looseObject({
     shop_domain: z.string(),

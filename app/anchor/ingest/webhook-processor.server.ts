@@ -11,6 +11,8 @@ import {
   applyLocationUpsert,
   applyProductDelete,
   applyProductUpsert,
+  queueCancellationForMarketplace,
+  queueShipmentForMarketplace,
   recordShopifyOrder,
 } from "~/anchor/webhook-handlers.server";
 import { redactCustomer, reportCustomerData } from "./compliance.server";
@@ -42,6 +44,9 @@ const HANDLERS: Handlers = {
   LOCATIONS_UPDATE: applyLocationUpsert,
   LOCATIONS_DELETE: applyLocationDelete,
   ORDERS_CREATE: recordShopifyOrder,
+  FULFILLMENTS_CREATE: queueShipmentForMarketplace,
+  FULFILLMENTS_UPDATE: queueShipmentForMarketplace,
+  ORDERS_CANCELLED: queueCancellationForMarketplace,
 };
 
 export type ApplyOutcome = "applied" | "already-applied" | "no-handler" | "missing";

@@ -13,7 +13,14 @@ import { NotFoundForShop } from "~/lib/errors";
 import { shopIdOf } from "~/lib/shop-id.server";
 
 // Marketplace accounts: connect (credentials sealed at once, never read back to the browser),
-// test, pause and resume, priority, when returned units are restocked, disconnect.
+// test, pause and resume, priority, orders in Shopify or stock only, when returned units are
+// restocked, disconnect.
+
+/** What becomes of a marketplace order, as the Channels screen words it. */
+export const ORDER_MODE_CHOICES: readonly { value: "stock-only" | "orders-in-shopify"; label: string }[] = [
+  { value: "stock-only", label: "Stock only: lower Shopify's quantity, fulfil in the marketplace" },
+  { value: "orders-in-shopify", label: "Orders in Shopify: create each order in Shopify and send its tracking back" },
+];
 
 /** The returns choices as the Channels screen words them. */
 export const RETURNS_RESTOCK_CHOICES: readonly { value: ReturnsRestock; label: string }[] = [
@@ -65,6 +72,7 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
     statusReason: channel.statusReason,
     priority: channel.priority,
     returnsRestock: channel.returnsRestock,
+    ordersInShopify: channel.ordersInShopify,
     hasCredentials: credentialsCiphertext !== null,
     // What the merchant's notification set-up (an EventBridge API destination for Amazon) sends
     // to; the key is this channel's own, derived, and opens nothing but this endpoint.
@@ -124,6 +132,11 @@ export const ChannelChangeInput = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("resume"), channelId: z.string().min(1) }),
   z.object({ intent: z.literal("disconnect"), channelId: z.string().min(1) }),
   z.object({
+    intent: z.literal("orders"),
+    channelId: z.string().min(1),
+    ordersInShopify: z.enum(["stock-only", "orders-in-shopify"], { message: "Choose stock only or orders in Shopify" }),
+  }),
+  z.object({
     intent: z.literal("returns"),
     channelId: z.string().min(1),
     returnsRestock: z.enum(ReturnsRestock, { message: "Choose when returned units go back into Shopify's stock" }),
@@ -160,6 +173,10 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
         data: { status: "DISCONNECTED", statusReason: "Disconnected by the merchant", credentialsCiphertext: null },
       });
       await stopOrderImport(channel.id);
+      break;
+    case "orders":
+      // Orders imported from now on: earlier ones stay stock-only.
+      await prisma.channel.update({ where: { id: channel.id }, data: { ordersInShopify: change.ordersInShopify === "orders-in-shopify" } });
       break;
     case "returns":
       // Applies to returns the marketplace reports from now on, on orders not yet settled.

@@ -130,4 +130,18 @@ describe("the Channels screen", () => {
     expect([refused.init.status, refused.data.errors.returnsRestock]).toEqual([400, "Choose when returned units go back into Shopify's stock"]);
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.amazon.id } })).returnsRestock).toBe("ON_REFUND");
   });
+
+  it("given a channel on stock only, when the merchant chooses orders in Shopify, then it is saved and shown; an unknown choice is refused naming the field", async () => {
+    const { shop, channels } = await shopInSession();
+    const saved = (await action(
+      args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "orders", channelId: channels.ebay.id, ordersInShopify: "orders-in-shopify" } })),
+    )) as unknown as Answer;
+    expect(saved.data).toMatchObject({ ok: true });
+    const page = (await loader(args(await adminRequest(shop.domain, "/app/channels")))) as { channels: { id: string; ordersInShopify: boolean }[] };
+    expect(page.channels.find((c) => c.id === channels.ebay.id)?.ordersInShopify).toBe(true);
+    const refused = (await action(
+      args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "orders", channelId: channels.ebay.id, ordersInShopify: "sometimes" } })),
+    )) as unknown as Answer;
+    expect([refused.init.status, refused.data.errors.ordersInShopify]).toEqual([400, "Choose stock only or orders in Shopify"]);
+  });
 });

@@ -11,6 +11,7 @@ import {
   ConnectChannelInput,
   listChannels,
   MARKETPLACES,
+  ORDER_MODE_CHOICES,
   RETURNS_RESTOCK_CHOICES,
   testChannelConnection,
 } from "./channels.server";
@@ -23,6 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     channels: await listChannels(shop),
     marketplaces: MARKETPLACES,
     returnsChoices: RETURNS_RESTOCK_CHOICES,
+    orderModeChoices: ORDER_MODE_CHOICES,
     appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin,
   };
 };
@@ -55,22 +57,32 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const parsed = ChannelChangeInput.safeParse(Object.fromEntries(form));
     if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
     await changeChannel(shop, parsed.data, actor);
-    return data<ActionResult>({ ok: true, errors: {}, ...(parsed.data.intent === "returns" ? { message: "Returns setting saved" } : {}) });
+    return data<ActionResult>({
+      ok: true,
+      errors: {},
+      ...(parsed.data.intent === "returns" ? { message: "Returns setting saved" } : parsed.data.intent === "orders" ? { message: "Orders setting saved" } : {}),
+    });
   } catch (error) {
     if (error instanceof NotFoundForShop) return data<ActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
     throw error;
   }
 };
 
-/** When a returned unit goes back into Shopify's stock, for this channel. */
-function ReturnsForm({
+/** One choice of a channel's order settings, saved on its own. */
+function ChannelChoiceForm({
   channelId,
+  intent,
+  name,
+  label,
   current,
   choices,
   disabled,
   error,
 }: {
   channelId: string;
+  intent: string;
+  name: string;
+  label: string;
   current: string;
   choices: readonly { value: string; label: string }[];
   disabled: boolean;
@@ -80,17 +92,9 @@ function ReturnsForm({
   return (
     <Form method="post">
       <input type="hidden" name="channelId" value={channelId} />
-      <input type="hidden" name="intent" value="returns" />
+      <input type="hidden" name="intent" value={intent} />
       <InlineStack gap="200" blockAlign="end">
-        <Select
-          label="Restock returned units"
-          name="returnsRestock"
-          options={[...choices]}
-          value={value}
-          onChange={setValue}
-          error={error}
-          disabled={disabled}
-        />
+        <Select label={label} name={name} options={[...choices]} value={value} onChange={setValue} error={error} disabled={disabled} />
         <Button submit disabled={disabled || value === current}>
           Save
         </Button>
@@ -144,7 +148,7 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: typeof MARKETPLAC
 }
 
 export default function Channels() {
-  const { channels, marketplaces, returnsChoices, appOrigin } = useLoaderData<typeof loader>();
+  const { channels, marketplaces, returnsChoices, orderModeChoices, appOrigin } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <Page title="Channels">
@@ -184,8 +188,21 @@ export default function Channels() {
                         <code>{c.orderNotifications.key}</code>. Without it, orders are polled.
                       </Text>
                     ) : null}
-                    <ReturnsForm
+                    <ChannelChoiceForm
                       channelId={c.id}
+                      intent="orders"
+                      name="ordersInShopify"
+                      label="Marketplace orders"
+                      current={c.ordersInShopify ? "orders-in-shopify" : "stock-only"}
+                      choices={orderModeChoices}
+                      disabled={c.status === "DISCONNECTED"}
+                      error={result?.errors.ordersInShopify}
+                    />
+                    <ChannelChoiceForm
+                      channelId={c.id}
+                      intent="returns"
+                      name="returnsRestock"
+                      label="Restock returned units"
                       current={c.returnsRestock}
                       choices={returnsChoices}
                       disabled={c.status === "DISCONNECTED"}

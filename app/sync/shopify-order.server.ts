@@ -1,0 +1,74 @@
+import type { PrismaClient } from "@prisma/client";
+import type { AdminClient } from "~/anchor/admin-client.server";
+import { createShopifyOrder, findShopifyOrder } from "~/anchor/shopify-orders.server";
+import { engineKindOf } from "~/channels/registry";
+
+// "Orders in Shopify": a marketplace order of a channel with the setting on becomes one Shopify
+// order, once. The order's stock was taken by the write-back already, so the Shopify order is
+// created without touching inventory (anchor/shopify-orders.server.ts says why).
+
+/**
+ * Creates the Shopify order of a stored marketplace order where its channel asks for it and none
+ * exists yet; returns its Shopify id (null: not wanted, or nothing to put in it). A first attempt
+ * is stamped before it is sent; a later one (its answer was lost, or the job crashed) looks the
+ * order up by its tag first, so a retry never makes a second order.
+ */
+export async function ensureShopifyOrder(prisma: PrismaClient, admin: AdminClient, orderId: string): Promise<string | null> {
+  const order = await prisma.channelOrder.findUniqueOrThrow({
+    where: { id: orderId },
+    select: {
+      id: true,
+      shopId: true,
+      externalOrderId: true,
+      currencyCode: true,
+      buyerEmail: true,
+      orderedAt: true,
+      cancelledAt: true,
+      fulfilledByMarketplace: true,
+      shopifyOrderId: true,
+      shopifyOrderRequestedAt: true,
+      channel: { select: { kind: true, ordersInShopify: true } },
+      lines: {
+        select: {
+          quantity: true,
+          cancelledQuantity: true,
+          priceCents: true,
+          channelSku: true,
+          listing: { select: { variant: { select: { shopifyId: true } } } },
+        },
+      },
+    },
+  });
+  if (order.shopifyOrderId) return order.shopifyOrderId;
+  // Marketplace-fulfilled orders are the marketplace's to ship; an order cancelled before it was
+  // created in Shopify has nothing to ship either.
+  if (!order.channel.ordersInShopify || order.fulfilledByMarketplace || order.cancelledAt) return null;
+  const lines = order.lines.flatMap((line) => {
+    const variantShopifyId = line.listing?.variant.shopifyId;
+    const quantity = line.quantity - line.cancelledQuantity;
+    return variantShopifyId && quantity > 0 ? [{ variantShopifyId, quantity, priceCents: line.priceCents, sku: line.channelSku }] : [];
+  });
+  if (lines.length === 0) return null;
+
+  if (order.shopifyOrderRequestedAt) {
+    const found = await findShopifyOrder(admin, order.id);
+    if (found) return recordShopifyOrder(prisma, order.id, found);
+  } else {
+    await prisma.channelOrder.updateMany({ where: { id: order.id, shopifyOrderRequestedAt: null }, data: { shopifyOrderRequestedAt: new Date() } });
+  }
+  const created = await createShopifyOrder(admin, {
+    anchorlineOrderId: order.id,
+    marketplace: engineKindOf(order.channel.kind),
+    externalOrderId: order.externalOrderId,
+    currencyCode: order.currencyCode,
+    email: order.buyerEmail,
+    processedAt: order.orderedAt,
+    lines,
+  });
+  return recordShopifyOrder(prisma, order.id, created);
+}
+
+async function recordShopifyOrder(prisma: PrismaClient, orderId: string, shopifyOrderId: string): Promise<string> {
+  await prisma.channelOrder.update({ where: { id: orderId }, data: { shopifyOrderId } });
+  return shopifyOrderId;
+}
