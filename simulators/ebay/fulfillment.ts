@@ -1,10 +1,11 @@
 // Sell Fulfillment API v1 getOrders: the `filter` grammar (creationdate, lastmodifieddate,
 // orderfulfillmentstatus), limit/offset pages, orderIds, and the 400 error ids the definition
-// lists for each mistake (sell_fulfillment_v1_oas3.json, GET /order).
+// lists for each mistake (sell_fulfillment_v1_oas3.json, GET /order). Shipping fulfillments
+// (POST/GET /order/{orderId}/shipping_fulfillment) are in shipping.ts.
 import type { SimResponse } from "../common/http";
 import { ebayErrors, type EbayError } from "./errors";
 import { amount } from "./money";
-import type { AccountRecord, EbaySimState, OrderRecord } from "./state";
+import { fulfillmentStatusOf, lineItemIdOf, type AccountRecord, type EbaySimState, type OrderRecord } from "./state";
 
 /** "Maximum: 200 Default: 50" (getOrders limit parameter). */
 export const GET_ORDERS_MAX_LIMIT = 200;
@@ -99,7 +100,7 @@ export function getOrders(state: EbaySimState, account: AccountRecord, query: UR
       } else if (filter.lastModified) {
         if (!within(o.modifiedAt, filter.lastModified)) return false;
       } else if (o.createdAt < now - DEFAULT_WINDOW_MS) return false;
-      return !filter.fulfillmentStatuses || filter.fulfillmentStatuses.includes("NOT_STARTED");
+      return !filter.fulfillmentStatuses || filter.fulfillmentStatuses.includes(fulfillmentStatusOf(o));
     });
   }
   // Newest first. eBay does not document the order of results; callers must not rely on it.
@@ -147,7 +148,7 @@ function orderView(o: OrderRecord, account: AccountRecord) {
     orderId: o.orderId,
     creationDate: iso(o.createdAt),
     lastModifiedDate: iso(o.modifiedAt),
-    orderFulfillmentStatus: "NOT_STARTED",
+    orderFulfillmentStatus: fulfillmentStatusOf(o),
     orderPaymentStatus: o.cancelled ? "FULLY_REFUNDED" : "PAID",
     sellerId: account.userId,
     salesRecordReference: o.orderId.replace(/-/g, "").slice(-6),
@@ -175,7 +176,7 @@ function orderView(o: OrderRecord, account: AccountRecord) {
     ],
     lineItems: [
       {
-        lineItemId: `${o.orderId.replace(/-/g, "")}1`,
+        lineItemId: lineItemIdOf(o),
         legacyItemId: o.listingId,
         sku: o.sku,
         title: o.title,
@@ -186,7 +187,7 @@ function orderView(o: OrderRecord, account: AccountRecord) {
         listingMarketplaceId: account.marketplaceId,
         purchaseMarketplaceId: account.marketplaceId,
         // Line statuses are FULFILLED, IN_PROGRESS or NOT_STARTED: no line says it was cancelled.
-        lineItemFulfillmentStatus: "NOT_STARTED",
+        lineItemFulfillmentStatus: fulfillmentStatusOf(o),
         // One handling day, three to five in transit (the seller's stated times, here fixed).
         lineItemFulfillmentInstructions: {
           shipByDate: iso(o.createdAt + DAY_MS),

@@ -313,3 +313,153 @@ describe("the eBay simulator's scopes", () => {
     }
   });
 });
+
+describe("the eBay simulator's shipping fulfillments (createShippingFulfillment, getShippingFulfillments)", () => {
+  interface EbayErrorBody {
+    errors: Array<{ errorId: number; domain: string; longMessage?: string }>;
+  }
+  interface OrderView {
+    orderFulfillmentStatus: string;
+    lastModifiedDate: string;
+    lineItems: Array<{ lineItemId: string; lineItemFulfillmentStatus: string }>;
+  }
+  const ship = (orderId: string, body: unknown) => api(`/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment`, { method: "POST", body });
+  const orderOf = async (orderId: string) =>
+    ((await (await api(`/sell/fulfillment/v1/order?orderIds=${orderId}`)).json()) as { orders: OrderView[] }).orders[0];
+  const anHourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
+  const errorOf = async (response: Response) => ((await response.json()) as EbayErrorBody).errors[0];
+
+  it("given an order of 3, when 2 units ship with USPS and then 1 with UPS, then each is 201 with the fulfillment's Location, the order goes IN_PROGRESS then FULFILLED and is modified, and getShippingFulfillments holds both carriers and tracking numbers", async () => {
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 3 });
+    const before = await orderOf(orderId);
+    const lineItemId = before.lineItems[0].lineItemId;
+    expect(before.orderFulfillmentStatus).toBe("NOT_STARTED");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const first = await ship(orderId, {
+      lineItems: [{ lineItemId, quantity: 2 }],
+      shippedDate: anHourAgo(),
+      shippingCarrierCode: "USPS",
+      trackingNumber: "9400111899223197428490",
+    });
+    expect(first.status).toBe(201);
+    expect(first.headers.get("location")).toMatch(new RegExp(`/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/9400111899223197428490$`));
+    expect(await first.json()).toEqual({});
+    const partly = await orderOf(orderId);
+    expect([partly.orderFulfillmentStatus, partly.lineItems[0].lineItemFulfillmentStatus]).toEqual(["IN_PROGRESS", "IN_PROGRESS"]);
+    expect(Date.parse(partly.lastModifiedDate)).toBeGreaterThan(Date.parse(before.lastModifiedDate));
+
+    const second = await ship(orderId, {
+      lineItems: [{ lineItemId, quantity: 1 }],
+      shippedDate: anHourAgo(),
+      shippingCarrierCode: "UPS",
+      trackingNumber: "1Z999AA10123456784",
+    });
+    expect(second.status).toBe(201);
+    expect((await orderOf(orderId)).orderFulfillmentStatus).toBe("FULFILLED");
+    const fulfilled = (await (await api(`/sell/fulfillment/v1/order?filter=orderfulfillmentstatus:%7BFULFILLED%7D`)).json()) as {
+      orders: Array<{ orderId: string }>;
+    };
+    expect(fulfilled.orders.map((o) => o.orderId)).toContain(orderId);
+
+    const list = (await (await api(`/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment`)).json()) as {
+      total: number;
+      fulfillments: Array<{ fulfillmentId: string; shippingCarrierCode: string; shipmentTrackingNumber: string; lineItems: unknown[] }>;
+    };
+    expect(list.total).toBe(2);
+    expect(list.fulfillments.map((f) => [f.fulfillmentId, f.shippingCarrierCode, f.shipmentTrackingNumber, f.lineItems])).toEqual([
+      ["9400111899223197428490", "USPS", "9400111899223197428490", [{ lineItemId, quantity: 2 }]],
+      ["1Z999AA10123456784", "UPS", "1Z999AA10123456784", [{ lineItemId, quantity: 1 }]],
+    ]);
+    const one = await api(`/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment/1Z999AA10123456784`);
+    expect(await one.json()).toMatchObject({ shippingCarrierCode: "UPS", shipmentTrackingNumber: "1Z999AA10123456784" });
+    expect(sim.state.shippingFulfillments(orderId).map((f) => [f.shippingCarrierCode, f.shipmentTrackingNumber])).toEqual([
+      ["USPS", "9400111899223197428490"],
+      ["UPS", "1Z999AA10123456784"],
+    ]);
+    expect(sim.responseViolations).toEqual([]);
+  });
+
+  it("given bodies the definition refuses (a quantity that is not an integer, a tracking number with a hyphen or without a carrier, a shippedDate off its format, an unknown or repeated line item), when posted, then each gets the errorId the definition lists and nothing ships", async () => {
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 1 });
+    const lineItemId = (await orderOf(orderId)).lineItems[0].lineItemId;
+    const line = { lineItemId, quantity: 1 };
+    const cases: Array<[unknown, number]> = [
+      [{ lineItems: [{ lineItemId, quantity: "one" }], shippingCarrierCode: "USPS", trackingNumber: "94001118" }, 30800],
+      [{ lineItems: [line], shippingCarrierCode: "USPS", trackingNumber: "9400-1118" }, 32300],
+      [{ lineItems: [line], trackingNumber: "94001118" }, 32300],
+      [{ lineItems: [line], shippedDate: "2026-02-21", shippingCarrierCode: "USPS", trackingNumber: "94001118" }, 32500],
+      [{ lineItems: [{ lineItemId: "999999", quantity: 1 }], shippingCarrierCode: "USPS", trackingNumber: "94001118" }, 32200],
+      [{ lineItems: [line, line], shippingCarrierCode: "USPS", trackingNumber: "94001118" }, 32210],
+    ];
+    for (const [body, errorId] of cases) {
+      const answer = await ship(orderId, body);
+      expect(answer.status).toBe(400);
+      expect(await errorOf(answer)).toMatchObject({ errorId, domain: "API_FULFILLMENT" });
+    }
+    expect(sim.state.shippingFulfillments(orderId)).toEqual([]);
+    expect((await orderOf(orderId)).orderFulfillmentStatus).toBe("NOT_STARTED");
+  });
+
+  it("given an unknown order, a cancelled one, or more units than the line has left, when posted, then 400 with 32100 or 32600 and nothing ships", async () => {
+    const unknown = await ship("99-99999-99999", { lineItems: [{ lineItemId: "1", quantity: 1 }] });
+    expect(unknown.status).toBe(400);
+    expect(await errorOf(unknown)).toMatchObject({ errorId: 32100 });
+    expect((await api("/sell/fulfillment/v1/order/99-99999-99999/shipping_fulfillment")).status).toBe(400);
+
+    const cancelled = sim.state.placeOrder({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 1 });
+    sim.state.cancelOrder(cancelled.orderId);
+    const cancelledLine = (await orderOf(cancelled.orderId)).lineItems[0].lineItemId;
+    const refusedCancelled = await ship(cancelled.orderId, {
+      lineItems: [{ lineItemId: cancelledLine, quantity: 1 }],
+      shippingCarrierCode: "USPS",
+      trackingNumber: "94001118",
+    });
+    expect(refusedCancelled.status).toBe(400);
+    expect(await errorOf(refusedCancelled)).toMatchObject({ errorId: 32600, longMessage: expect.stringContaining("cancelled") });
+
+    const open = sim.state.placeOrder({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 1 });
+    const openLine = (await orderOf(open.orderId)).lineItems[0].lineItemId;
+    const tooMany = await ship(open.orderId, { lineItems: [{ lineItemId: openLine, quantity: 2 }], shippingCarrierCode: "USPS", trackingNumber: "94001118" });
+    expect(tooMany.status).toBe(400);
+    expect(await errorOf(tooMany)).toMatchObject({ errorId: 32600, longMessage: expect.stringContaining("exceed") });
+    expect([...sim.state.shippingFulfillments(cancelled.orderId), ...sim.state.shippingFulfillments(open.orderId)]).toEqual([]);
+  });
+
+  it("given the Fulfillment API's call limit scaled down, when a second shipping fulfillment comes at once, then 429 with eBay's error 2001 and nothing ships", async () => {
+    const small = await startEbaySimulator({
+      rateLimitScale: 0.00001,
+      accounts: [{ ...SELLER, listings: [{ sku: "A", offerId: "1", quantity: 5, priceCents: 100 }] }],
+    });
+    try {
+      const minted = (await (
+        await fetch(`${small.url}/identity/v1/oauth2/token`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}`,
+          },
+          body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(SELLER.refreshToken)}`,
+        })
+      ).json()) as { access_token: string };
+      const { orderId } = small.state.placeOrder({ userId: SELLER.userId, sku: "A", quantity: 2 });
+      const post = () =>
+        fetch(`${small.url}/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${minted.access_token}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            lineItems: [{ lineItemId: `${orderId.replace(/-/g, "")}1`, quantity: 1 }],
+            shippingCarrierCode: "USPS",
+            trackingNumber: "111",
+          }),
+        });
+      expect((await post()).status).toBe(201);
+      const throttled = await post();
+      expect(throttled.status).toBe(429);
+      expect(await throttled.json()).toMatchObject({ errors: [{ errorId: 2001, domain: "ACCESS" }] });
+      expect(small.state.shippingFulfillments(orderId)).toHaveLength(1);
+    } finally {
+      await small.stop();
+    }
+  });
+});

@@ -19,6 +19,7 @@ import {
   type EbayError,
 } from "./errors";
 import { getOrders } from "./fulfillment";
+import { createShippingFulfillment, getShippingFulfillment, getShippingFulfillments } from "./shipping";
 import { bulkUpdatePriceQuantity, createOrReplaceInventoryItem, getInventoryItem, getOffers, type InventoryContext } from "./inventory";
 import { handleTokenRequest, TOKEN_PATH, USER_ACCESS_TOKEN_SECONDS } from "./oauth";
 import { EbaySimState, type AccountRecord, type SimAccountSeed } from "./state";
@@ -238,6 +239,18 @@ function dispatch(operationId: string, params: Record<string, string>, request: 
       return getOffers(context, request.query);
     case "getOrders":
       return getOrders(context.state, context.account, request.query);
+    case "createShippingFulfillment":
+      return createShippingFulfillment(
+        context.state,
+        context.account,
+        params.orderId,
+        request.body as Parameters<typeof createShippingFulfillment>[3],
+        `http://${String(request.headers.host ?? "127.0.0.1")}`,
+      );
+    case "getShippingFulfillments":
+      return getShippingFulfillments(context.state, context.account, params.orderId);
+    case "getShippingFulfillment":
+      return getShippingFulfillment(context.state, context.account, params.orderId, params.fulfillmentId);
     default:
       // A documented operation the simulator does not model: say so rather than pretend.
       return ebayErrors(501, [{ errorId: 25001, domain, category: "APPLICATION", message: `A system error has occurred. ${operationId} is not simulated.` }]);

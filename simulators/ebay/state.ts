@@ -104,6 +104,29 @@ export interface OrderRecord {
   /** Units the order took from the item and from the offer (never below zero), given back on cancel. */
   taken: { item: number; offer: number };
   buyerUsername: string;
+  /** Shipping fulfillments the seller created (createShippingFulfillment), oldest first. */
+  fulfillments: ShippingFulfillmentRecord[];
+}
+
+/** One package the seller marked shipped: ShippingFulfillment in sell_fulfillment_v1_oas3.json. */
+export interface ShippingFulfillmentRecord {
+  fulfillmentId: string;
+  lineItems: Array<{ lineItemId: string; quantity: number }>;
+  shippedDate: string;
+  shippingCarrierCode?: string;
+  shipmentTrackingNumber?: string;
+}
+
+/** The order's one line item id (the simulator's orders have one line each). */
+export const lineItemIdOf = (order: Pick<OrderRecord, "orderId">) => `${order.orderId.replace(/-/g, "")}1`;
+
+/** Units of the order's line in its shipping fulfillments. */
+export const shippedUnits = (order: OrderRecord) => order.fulfillments.reduce((n, f) => n + f.lineItems.reduce((m, l) => m + l.quantity, 0), 0);
+
+/** OrderFulfillmentStatus: NOT_STARTED, IN_PROGRESS (some units shipped) or FULFILLED. */
+export function fulfillmentStatusOf(order: OrderRecord): "NOT_STARTED" | "IN_PROGRESS" | "FULFILLED" {
+  const shipped = shippedUnits(order);
+  return shipped === 0 ? "NOT_STARTED" : shipped >= order.quantity ? "FULFILLED" : "IN_PROGRESS";
 }
 
 export interface AccessTokenRecord {
@@ -272,6 +295,7 @@ export class EbaySimState {
       oversold,
       taken,
       buyerUsername: `buyer_${this.orderSeq}`,
+      fulfillments: [],
     });
     return { orderId, oversold };
   }
@@ -306,6 +330,13 @@ export class EbaySimState {
       l.itemQuantity += order.taken.item;
       l.offerQuantity += order.taken.offer;
     }
+  }
+
+  /** What the seller shipped for an order (carrier, tracking number, units), for tests. */
+  shippingFulfillments(orderId: string): ShippingFulfillmentRecord[] {
+    const order = this.orders.find((o) => o.orderId === orderId);
+    if (!order) throw new Error(`no order ${orderId}`);
+    return structuredClone(order.fulfillments);
   }
 
   revokeRefreshToken(userId: string): void {
