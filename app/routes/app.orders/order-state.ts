@@ -26,6 +26,11 @@ export interface OrderFacts {
   cancelledAt: Date | null;
   fulfilledByMarketplace: boolean;
   oversold: boolean;
+  /** The merchant's shipment, told to the marketplace; the marketplace's refusal of a shipment or cancellation. */
+  shippedBackAt?: Date | null;
+  carrier?: string | null;
+  trackingNumber?: string | null;
+  marketplaceMessage?: string | null;
   lines: { quantity: number; cancelledQuantity: number }[];
 }
 
@@ -52,6 +57,8 @@ export function orderState(order: OrderFacts): OrderState {
   const marks: OrderState["marks"] = [];
   if (!order.cancelledAt && cancelled > 0) marks.push({ words: `${cancelled} of ${ordered} cancelled`, tone: "warning" });
   if (order.oversold) marks.push({ words: "Oversold", tone: "critical" });
+  if (order.shippedBackAt) marks.push({ words: `Shipped: ${order.carrier ?? "carrier"} ${order.trackingNumber ?? ""}`.trim(), tone: "success" });
+  if (order.marketplaceMessage) marks.push({ words: order.marketplaceMessage, tone: "warning" });
   const state = (key: OrderStateFilter | null, words: string, tone: StateTone): OrderState => ({ key, words, tone, marks, retryable: key === "failed" });
   if (order.writeback === "FAILED") {
     const tries = order.writebackAttempts === 1 ? "1 attempt" : `${order.writebackAttempts} attempts`;

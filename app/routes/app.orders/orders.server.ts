@@ -88,6 +88,10 @@ export async function ordersPage(shopDomain: string, filters: OrdersFilters, pri
             cancelledAt: true,
             fulfilledByMarketplace: true,
             oversold: true,
+            shippedBackAt: true,
+            carrier: true,
+            trackingNumber: true,
+            marketplaceMessage: true,
             lines: { orderBy: { channelSku: "asc" }, select: { channelSku: true, quantity: true, cancelledQuantity: true } },
           },
         });
