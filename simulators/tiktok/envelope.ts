@@ -17,6 +17,13 @@ export const CODES = {
   // Ours (approximations): a product or SKU the shop does not have.
   productNotFound: 12052048,
   skuNotInProduct: 12052049,
+  // Ours (approximations): order actions the order's or package's state does not allow, unknown ids.
+  orderNotFound: 21011001,
+  orderStatusInvalid: 21011002,
+  packageNotFound: 21011003,
+  packageStatusInvalid: 21011004,
+  shippingProviderInvalid: 21011005,
+  deliveryOptionNotFound: 21011006,
 } as const;
 
 function requestId(): string {

@@ -17,7 +17,16 @@ export function orderDocument(order: TikTokOrderRecord, shop: TikTokShop) {
     update_time: order.updateTime,
     fulfillment_type: order.fulfillmentType,
     // TikTok buys the label for most seller-shipped US orders too: shipping_type does not say who ships.
-    shipping_type: "TIKTOK",
+    shipping_type: order.shippingType,
+    delivery_option_id: order.deliveryOptionId,
+    packages: [{ id: order.packageId }],
+    ...(order.shipment
+      ? {
+          tracking_number: order.shipment.trackingNumber,
+          shipping_provider: order.shipment.shippingProviderName,
+          shipping_provider_id: order.shipment.shippingProviderId,
+        }
+      : {}),
     is_buyer_request_cancel: false,
     ...(order.status === "CANCELLED"
       ? { cancel_time: order.cancelTime, cancellation_initiator: order.cancellationInitiator, cancel_reason: order.cancelReason }
@@ -36,6 +45,14 @@ export function orderDocument(order: TikTokOrderRecord, shop: TikTokShop) {
         original_price: money(item.unitPriceCents),
         currency: sku.currency,
         display_status: item.status,
+        package_id: order.packageId,
+        ...(order.shipment && item.status !== "CANCELLED"
+          ? {
+              tracking_number: order.shipment.trackingNumber,
+              shipping_provider_id: order.shipment.shippingProviderId,
+              shipping_provider_name: order.shipment.shippingProviderName,
+            }
+          : {}),
         ...(item.status === "CANCELLED" ? { cancel_user: item.cancelUser, cancel_reason: item.cancelReason } : {}),
       };
     }),

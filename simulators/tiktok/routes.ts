@@ -3,8 +3,20 @@
 import type { SimRequest, SimResponse } from "../common/http";
 import { CODES, fail, ok } from "./envelope";
 import { orderDocument } from "./orders";
-import { inventorySearchBody, ordersSearchBody, ordersSearchQuery, partialEditBody, reasons, updateInventoryBody, updatePriceBody } from "./schemas";
-import type { TikTokOrderRecord, TikTokShop } from "./state";
+import {
+  cancelOrderBody,
+  inventorySearchBody,
+  orderDetailQuery,
+  ordersSearchBody,
+  ordersSearchQuery,
+  partialEditBody,
+  reasons,
+  shipPackageBody,
+  updateInventoryBody,
+  updatePackageShippingInfoBody,
+  updatePriceBody,
+} from "./schemas";
+import { SEND_BY_SELLER_OPTION, SHIPPING_PROVIDERS, type TikTokOrderRecord, type TikTokShop } from "./state";
 
 export interface Route {
   name: string;
@@ -25,6 +37,12 @@ function foreignSkus(shop: TikTokShop, productId: string, ids: string[]): SimRes
   const errors = foreign.map((id) => ({ code: CODES.skuNotInProduct, message: `SKU ${id} does not belong to product ${productId}.`, detail: { sku_id: id } }));
   return fail(400, CODES.skuNotInProduct, `SKU ${foreign.join(", ")} does not belong to product ${productId}.`, { errors });
 }
+
+const packageOf = (shop: TikTokShop, packageId: string) => shop.orders.find((o) => o.packageId === packageId);
+const noPackage = (packageId: string) => fail(404, CODES.packageNotFound, `Package ${packageId} does not exist in this shop.`);
+const providerOf = (id: string) => SHIPPING_PROVIDERS.find((p) => p.id === id);
+const badProvider = (id: string) =>
+  fail(400, CODES.shippingProviderInvalid, `shipping_provider_id ${id} is not a shipping provider of this package's delivery option.`);
 
 const ORDER_PAGE_TOKEN = (offset: number) => Buffer.from(`offset:${offset}`).toString("base64url");
 const offsetOf = (token: string | undefined) => (token ? Number(Buffer.from(token, "base64url").toString("utf8").split(":")[1]) || 0 : 0);
@@ -191,6 +209,122 @@ export const ROUTES: Route[] = [
         orders: page.map((o) => orderDocument(o, shop)),
         total_count: matching.length,
         next_page_token: more ? ORDER_PAGE_TOKEN(offset + size) : "",
+      });
+    },
+  },
+  {
+    name: "orderDetail",
+    method: "GET",
+    pattern: /^\/order\/202309\/orders$/,
+    shopScoped: true,
+    handle: (shop, request) => {
+      const query = orderDetailQuery.safeParse({ ids: request.query.get("ids") ?? "" });
+      if (!query.success) return invalid(reasons(query.error));
+      const ids = query.data.ids.split(",");
+      return ok({ orders: shop.orders.filter((o) => ids.includes(o.id)).map((o) => orderDocument(o, shop)) });
+    },
+  },
+  {
+    name: "shippingProviders",
+    method: "GET",
+    pattern: /^\/logistics\/202309\/delivery_options\/([^/]+)\/shipping_providers$/,
+    shopScoped: true,
+    handle: (shop, _request, [deliveryOptionId]) => {
+      if (deliveryOptionId !== SEND_BY_SELLER_OPTION)
+        return fail(404, CODES.deliveryOptionNotFound, `Delivery option ${deliveryOptionId} does not exist in this shop.`);
+      return ok({ shipping_providers: SHIPPING_PROVIDERS.map((p) => ({ ...p })) });
+    },
+  },
+  {
+    name: "shipPackage",
+    method: "POST",
+    pattern: /^\/fulfillment\/202309\/packages\/([^/]+)\/ship$/,
+    shopScoped: true,
+    handle: (shop, request, [packageId]) => {
+      const body = shipPackageBody.safeParse(request.body ?? {});
+      if (!body.success) return invalid(reasons(body.error));
+      const order = packageOf(shop, packageId);
+      if (!order) return noPackage(packageId);
+      if (order.fulfillmentType === "FULFILLMENT_BY_TIKTOK")
+        return fail(400, CODES.packageStatusInvalid, `Package ${packageId} is fulfilled by TikTok; the seller cannot ship it.`);
+      if (order.status !== "AWAITING_SHIPMENT")
+        return fail(400, CODES.packageStatusInvalid, `Package ${packageId} cannot be shipped: its order is ${order.status}, not AWAITING_SHIPMENT.`);
+      const now = Math.floor(Date.now() / 1000);
+      if (order.shippingType === "SELLER") {
+        // "For package with SEND_BY_SELLER as delivery_option ... you must input a shipping_provider_id ... a tracking_number".
+        const self = body.data.self_shipment;
+        if (!self) return invalid("self_shipment with shipping_provider_id and tracking_number is required for a SEND_BY_SELLER package");
+        const provider = providerOf(self.shipping_provider_id);
+        if (!provider) return badProvider(self.shipping_provider_id);
+        shop.shipPackage(order, "IN_TRANSIT", {
+          shippingProviderId: provider.id,
+          shippingProviderName: provider.name,
+          trackingNumber: self.tracking_number,
+          shippedAt: now,
+        });
+        return ok({});
+      }
+      if (body.data.self_shipment) return invalid("self_shipment is only for SEND_BY_SELLER packages; this package ships with TikTok's carrier");
+      if (!body.data.handover_method) return invalid("handover_method is required for a package TikTok's carrier collects");
+      shop.shipPackage(order, "AWAITING_COLLECTION", {
+        shippingProviderId: "7117858858072016686",
+        shippingProviderName: "TikTok Shipping",
+        trackingNumber: `TT${order.packageId.slice(-10)}`,
+        shippedAt: now,
+      });
+      return ok({});
+    },
+  },
+  {
+    name: "updatePackageShippingInfo",
+    method: "POST",
+    pattern: /^\/fulfillment\/202309\/packages\/([^/]+)\/shipping_info\/update$/,
+    shopScoped: true,
+    handle: (shop, request, [packageId]) => {
+      const body = updatePackageShippingInfoBody.safeParse(request.body ?? {});
+      if (!body.success) return invalid(reasons(body.error));
+      const order = packageOf(shop, packageId);
+      if (!order) return noPackage(packageId);
+      // "only applicable to orders (or packages) shipped by the seller ... that have already been shipped".
+      if (order.shippingType !== "SELLER" || order.status !== "IN_TRANSIT" || !order.shipment)
+        return fail(400, CODES.packageStatusInvalid, `Package ${packageId} has not been shipped by the seller; its shipping info cannot be updated.`);
+      const provider = providerOf(body.data.shipping_provider_id);
+      if (!provider) return badProvider(body.data.shipping_provider_id);
+      order.shipment = { ...order.shipment, shippingProviderId: provider.id, shippingProviderName: provider.name, trackingNumber: body.data.tracking_number };
+      order.updateTime = Math.max(order.updateTime, Math.floor(Date.now() / 1000));
+      return ok({});
+    },
+  },
+  {
+    name: "cancelOrder",
+    method: "POST",
+    pattern: /^\/return_refund\/202309\/cancellations$/,
+    shopScoped: true,
+    handle: (shop, request) => {
+      const body = cancelOrderBody.safeParse(request.body ?? {});
+      if (!body.success) return invalid(reasons(body.error));
+      const order = shop.orders.find((o) => o.id === body.data.order_id);
+      if (!order) return fail(404, CODES.orderNotFound, `Order ${body.data.order_id} does not exist in this shop.`);
+      if (order.status !== "AWAITING_SHIPMENT")
+        return fail(400, CODES.orderStatusInvalid, `Order ${order.id} is ${order.status}; the seller can cancel only while it is AWAITING_SHIPMENT.`);
+      const active = order.lineItems.filter((i) => i.status === "AWAITING_SHIPMENT");
+      let wanted: Array<{ skuId: string; units: number }>;
+      if (body.data.skus) wanted = body.data.skus.map((s) => ({ skuId: s.sku_id, units: s.quantity }));
+      else if (body.data.order_line_item_ids) {
+        const unknown = body.data.order_line_item_ids.filter((id) => !active.some((i) => i.id === id));
+        if (unknown.length) return fail(400, CODES.orderStatusInvalid, `Line items ${unknown.join(", ")} are not active line items of order ${order.id}.`);
+        const picked = active.filter((i) => body.data.order_line_item_ids!.includes(i.id));
+        wanted = [...new Set(picked.map((i) => i.skuId))].map((skuId) => ({ skuId, units: picked.filter((i) => i.skuId === skuId).length }));
+      } else wanted = [...new Set(active.map((i) => i.skuId))].map((skuId) => ({ skuId, units: active.filter((i) => i.skuId === skuId).length }));
+      for (const want of wanted) {
+        const left = active.filter((i) => i.skuId === want.skuId).length;
+        if (want.units > left)
+          return fail(400, CODES.orderStatusInvalid, `Order ${order.id} has ${left} active units of SKU ${want.skuId}, cannot cancel ${want.units}.`);
+      }
+      for (const want of wanted) shop.cancelOrder(order.id, { units: want.units, skuId: want.skuId, by: "SELLER", reason: body.data.cancel_reason });
+      return ok({
+        cancel_id: `4${order.id.slice(-12)}${order.lineItems.filter((i) => i.status === "CANCELLED").length}`,
+        cancel_status: "CANCELLATION_REQUEST_COMPLETE",
       });
     },
   },

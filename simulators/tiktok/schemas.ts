@@ -10,6 +10,11 @@
 //   - "Partial Edit Product" (202309)    POST /product/202309/products/{product_id}/partial_edit
 //   - "Get Order List" (202309)          POST /order/202309/orders/search
 //   - "Get Authorized Shops" (202309)    GET  /authorization/202309/shops
+//   - "Get Order Detail" (202309)        GET  /order/202309/orders?ids=
+//   - "Get Shipping Providers" (202309)  GET  /logistics/202309/delivery_options/{delivery_option_id}/shipping_providers
+//   - "Ship Package" (202309)            POST /fulfillment/202309/packages/{package_id}/ship
+//   - "Update Package Shipping Info" (202309) POST /fulfillment/202309/packages/{package_id}/shipping_info/update
+//   - "Cancel Order" (202309)            POST /return_refund/202309/cancellations
 //   - "Authorization overview"           GET  /api/v2/token/get, /api/v2/token/refresh (auth host)
 import { z } from "zod";
 
@@ -130,6 +135,51 @@ export const ordersSearchBody = z
     path: ["update_time_ge"],
     message: "update_time_ge must be earlier than update_time_lt",
   });
+
+/** Get Order Detail: `ids`, comma-separated, "up to 50". */
+export const orderDetailQuery = z.object({
+  ids: z
+    .string()
+    .min(1, "ids is required")
+    .refine((v) => v.split(",").length <= 50, "at most 50 ids"),
+});
+
+/**
+ * Ship Package: `handover_method` PICKUP | DROP_OFF with an optional `pickup_slot` (TikTok's
+ * carrier), or `self_shipment` { shipping_provider_id, tracking_number } for SEND_BY_SELLER
+ * packages ("you must input a shipping_provider_id ... a tracking_number"). Unknown properties refused.
+ */
+export const shipPackageBody = z
+  .object({
+    handover_method: z.enum(["PICKUP", "DROP_OFF"]).optional(),
+    pickup_slot: z.object({ start_time: z.number().int(), end_time: z.number().int() }).strict().optional(),
+    self_shipment: z
+      .object({ shipping_provider_id: digits, tracking_number: z.string().trim().min(1).max(100) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** Update Package Shipping Info: the new shipping_provider_id and tracking_number, both needed. */
+export const updatePackageShippingInfoBody = z.object({ shipping_provider_id: digits, tracking_number: z.string().trim().min(1).max(100) }).strict();
+
+/**
+ * Cancel Order (by the seller): `order_id`, `cancel_reason` (a reason key of the "Return API
+ * Overview" list), and for a partial cancellation `order_line_item_ids` or `skus` { sku_id, quantity }.
+ * Requiring order_id and cancel_reason is our reading; the page marks neither.
+ */
+export const cancelOrderBody = z
+  .object({
+    order_id: digits,
+    cancel_reason: z.string().regex(/^[a-z0-9_]+$/, "must be a cancel reason key such as seller_cancel_reason_out_of_stock"),
+    order_line_item_ids: z.array(z.string().min(1)).min(1).optional(),
+    skus: z
+      .array(z.object({ sku_id: z.string().min(1), quantity: z.number().int().min(1) }).strict())
+      .min(1)
+      .optional(),
+  })
+  .strict()
+  .refine((b) => !(b.order_line_item_ids && b.skus), "give order_line_item_ids or skus, not both");
 
 export const tokenRefreshQuery = z.object({
   app_key: z.string().min(1),

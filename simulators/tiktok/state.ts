@@ -36,6 +36,20 @@ export interface TikTokSku extends TikTokProductSpec {
 
 /** Who ships: the seller from its own warehouse, or TikTok from its FBT warehouse (order `fulfillment_type`). */
 export type FulfillmentType = "FULFILLMENT_BY_SELLER" | "FULFILLMENT_BY_TIKTOK";
+/** Order and line item status as Get Order List names them (the ones the simulator reaches). */
+export type TikTokOrderStatus = "AWAITING_SHIPMENT" | "AWAITING_COLLECTION" | "IN_TRANSIT" | "CANCELLED";
+export type ShippingType = "TIKTOK" | "SELLER";
+
+/** The shop's seller-shipping delivery option and its providers (ids made up; TikTok's are per market). */
+export const SEND_BY_SELLER_OPTION = "7208502187360126763";
+export const SHIPPING_PROVIDERS: ReadonlyArray<{ id: string; name: string }> = [
+  { id: "6617675021119438849", name: "USPS" },
+  { id: "6617675021119438850", name: "UPS" },
+  { id: "6617675021119438851", name: "FedEx" },
+  { id: "6617675021119438852", name: "DHL eCommerce" },
+  { id: "6617675021119438853", name: "OnTrac" },
+];
+
 /** Line item `cancel_user` / order `cancellation_initiator`. */
 export type CancelUser = "BUYER" | "SELLER" | "SYSTEM";
 
@@ -45,7 +59,7 @@ export interface TikTokLineItemRecord {
   skuId: string;
   unitPriceCents: number;
   /** Line item `display_status`. */
-  status: "AWAITING_SHIPMENT" | "CANCELLED";
+  status: TikTokOrderStatus;
   cancelUser?: CancelUser;
   cancelReason?: string;
 }
@@ -56,9 +70,17 @@ export interface TikTokOrderRecord {
   createTime: number;
   /** Epoch seconds of the last change (update_time): creation, then every cancellation. */
   updateTime: number;
-  /** CANCELLED once every line item is cancelled. */
-  status: "AWAITING_SHIPMENT" | "CANCELLED";
+  /** CANCELLED once every line item is cancelled; IN_TRANSIT / AWAITING_COLLECTION once its package ships. */
+  status: TikTokOrderStatus;
   fulfillmentType: FulfillmentType;
+  /** `shipping_type`: TIKTOK (TikTok's label, handed over by PICKUP/DROP_OFF) or SELLER (the seller's own carrier and tracking number). */
+  shippingType: ShippingType;
+  /** One package per order (`packages[].id`, line items' `package_id`); splitting is not modelled. */
+  packageId: string;
+  /** `delivery_option_id`: the seller-shipping option whose providers Get Shipping Providers lists. */
+  deliveryOptionId: string;
+  /** What Ship Package / Update Package Shipping Info recorded. */
+  shipment?: { shippingProviderId: string; shippingProviderName: string; trackingNumber: string; shippedAt: number };
   lineItems: TikTokLineItemRecord[];
   oversold: boolean;
   buyerName: string;
@@ -78,6 +100,8 @@ export type BuyerOrder = (BuyerLine | { lines: BuyerLine[] }) & {
   createTime?: number;
   /** FULFILLMENT_BY_TIKTOK: shipped from TikTok's warehouse, the seller's stock is not touched. Default: by seller. */
   fulfillmentType?: FulfillmentType;
+  /** TIKTOK (default, as most US orders) or SELLER: who buys the label. */
+  shippingType?: ShippingType;
 };
 
 /** A cancellation after the order was placed (before it ships). */
@@ -174,6 +198,9 @@ export class TikTokShop {
       updateTime: createTime,
       status: "AWAITING_SHIPMENT",
       fulfillmentType,
+      shippingType: order.shippingType ?? "TIKTOK",
+      packageId: String(1_152_000_000_000_000_000n + BigInt(this.orderSeq)),
+      deliveryOptionId: SEND_BY_SELLER_OPTION,
       lineItems,
       oversold,
       buyerName: order.buyerName ?? "Sam Buyer",
@@ -190,8 +217,8 @@ export class TikTokShop {
   cancelOrder(orderId: string, cancellation: BuyerCancellation = {}): TikTokOrderRecord {
     const order = this.orders.find((o) => o.id === orderId);
     if (!order) throw new Error(`TikTok simulator: no order ${orderId} in ${this.spec.shopCipher}`);
-    if (order.status === "CANCELLED") throw new Error(`TikTok simulator: order ${orderId} is already cancelled`);
-    const active = order.lineItems.filter((i) => i.status !== "CANCELLED");
+    if (order.status !== "AWAITING_SHIPMENT") throw new Error(`TikTok simulator: order ${orderId} is ${order.status}, not AWAITING_SHIPMENT`);
+    const active = order.lineItems.filter((i) => i.status === "AWAITING_SHIPMENT");
     let targets = active;
     if (cancellation.units !== undefined) {
       const skuIds = new Set(active.map((i) => i.skuId));
@@ -220,5 +247,17 @@ export class TikTokShop {
       order.cancelReason = reason;
     }
     return order;
+  }
+
+  /**
+   * The package ships: its active line items and the order turn IN_TRANSIT (the seller's own
+   * carrier, with its tracking number) or AWAITING_COLLECTION (TikTok's carrier collects), and the
+   * order's update_time moves.
+   */
+  shipPackage(order: TikTokOrderRecord, status: "IN_TRANSIT" | "AWAITING_COLLECTION", shipment: NonNullable<TikTokOrderRecord["shipment"]>) {
+    for (const item of order.lineItems) if (item.status === "AWAITING_SHIPMENT") item.status = status;
+    order.status = status;
+    order.shipment = shipment;
+    order.updateTime = Math.max(order.updateTime, shipment.shippedAt);
   }
 }
