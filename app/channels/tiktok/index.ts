@@ -4,6 +4,7 @@ import { withRetry, type RetryOptions } from "../retry";
 import { TikTokClient, type TikTokCredentials, type TikTokTokens } from "./client";
 import { pushContent } from "./content";
 import { PATHS, TIKTOK_API, TIKTOK_AUTH, TIKTOK_LIMITS } from "./limits";
+import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
 
@@ -76,6 +77,9 @@ export function createTikTokConnector(config: ConnectorConfig, options: TikTokCo
     pushContent: (updates) => pushContent(context, updates),
 
     fetchOrders: (since) => fetchOrders(client, since, retry, options.now?.()),
+
+    confirmShipment: (shipment) => confirmShipment(client, retry, shipment),
+    cancelOrder: (cancellation) => cancelOrder(client, retry, cancellation),
 
     async fetchListing(channelSku): Promise<ListingSnapshot | null> {
       const found = await withRetry(

@@ -15,6 +15,11 @@ export const PATHS = {
   inventorySearch: "/product/202309/inventory/search",
   product: (productId: string) => `/product/202309/products/${encodeURIComponent(productId)}`,
   ordersSearch: "/order/202309/orders/search",
+  orderDetail: "/order/202309/orders",
+  shippingProviders: (deliveryOptionId: string) => `/logistics/202309/delivery_options/${encodeURIComponent(deliveryOptionId)}/shipping_providers`,
+  shipPackage: (packageId: string) => `/fulfillment/202309/packages/${encodeURIComponent(packageId)}/ship`,
+  updatePackageShippingInfo: (packageId: string) => `/fulfillment/202309/packages/${encodeURIComponent(packageId)}/shipping_info/update`,
+  cancelOrder: "/return_refund/202309/cancellations",
   tokenRefresh: "/api/v2/token/refresh",
 } as const;
 
