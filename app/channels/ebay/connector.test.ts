@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createRedisConnection } from "~/queues.server";
 import { startEbaySimulator, type EbaySimulator, type SimListingSeed } from "../../../simulators/ebay/server";
+import { fulfillmentStatusOf } from "../../../simulators/ebay/state";
 import { ChannelError, type Connector, type QuantityUpdate } from "../connector";
 import { createEbayConnector, type EbayConnectorOptions } from "./connector";
 import { closeSharedRevisionRedis, msUntilNextUtcDay, RedisRevisionCounter, revisionKey, utcDay } from "./revisions.server";
@@ -383,5 +384,92 @@ describe("eBay connector: OAuth", () => {
     expect(bulkCalls(sim)).toHaveLength(0);
     const check = await (connector as Connector).testConnection();
     expect(check).toMatchObject({ ok: false, message: expect.stringContaining("invalid_grant") });
+  });
+});
+
+describe("eBay connector: shipments and cancellations made in Shopify", () => {
+  const shippedAt = () => new Date(Date.now() - 3_600_000);
+
+  it("given an order of 3, when the merchant ships 2 with USPS (tracking number with spaces) and then 1 with a carrier eBay does not list, then both are accepted, the line item id comes from the order, and getShippingFulfillments shows each carrier and tracking number with the order FULFILLED", async () => {
+    const { sim, connector } = await setup(listings(1));
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 3 });
+
+    const first = await connector.confirmShipment!({
+      externalOrderId: orderId,
+      lines: [{ channelSku: "SKU-001", quantity: 2 }],
+      carrier: "USPS",
+      trackingNumber: "9400 1118 9922 3197 4284 90",
+      shippedAt: shippedAt(),
+    });
+    expect(first).toEqual({ status: "accepted" });
+    const second = await connector.confirmShipment!({
+      externalOrderId: orderId,
+      lines: [{ channelSku: "SKU-001", quantity: 1 }],
+      carrier: "Bob's Couriers",
+      trackingNumber: "BOB42",
+      shippedAt: shippedAt(),
+    });
+    expect(second).toEqual({ status: "accepted" });
+
+    expect(sim.state.shippingFulfillments(orderId).map((f) => [f.shippingCarrierCode, f.shipmentTrackingNumber, f.lineItems[0].quantity])).toEqual([
+      ["USPS", "9400111899223197428490", 2],
+      ["Other", "BOB42", 1],
+    ]);
+    expect(sim.calls.filter((c) => c.operationId === "createShippingFulfillment").map((c) => c.status)).toEqual([201, 201]);
+    expect(fulfillmentStatusOf(sim.state.orders.find((o) => o.orderId === orderId)!)).toBe("FULFILLED");
+    expect(sim.responseViolations).toEqual([]);
+  });
+
+  it("given an order the buyer cancelled, when the merchant confirms its shipment, then eBay's refusal is answered rejected with eBay's message and nothing ships", async () => {
+    const { sim, connector } = await setup(listings(1));
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 1 });
+    sim.state.cancelOrder(orderId);
+    const outcome = await connector.confirmShipment!({
+      externalOrderId: orderId,
+      lines: [{ channelSku: "SKU-001", quantity: 1 }],
+      carrier: "UPS",
+      trackingNumber: "1Z999AA10123456784",
+      shippedAt: shippedAt(),
+    });
+    expect(outcome).toEqual({ status: "rejected", message: expect.stringMatching(/cancelled.*32600/) });
+    expect(sim.state.shippingFulfillments(orderId)).toEqual([]);
+  });
+
+  it("given an order eBay does not have, when confirmed, then rejected naming the order, without a createShippingFulfillment call", async () => {
+    const { sim, connector } = await setup(listings(1));
+    const outcome = await connector.confirmShipment!({
+      externalOrderId: "99-99999-99999",
+      lines: [{ channelSku: "SKU-001", quantity: 1 }],
+      carrier: "UPS",
+      trackingNumber: "1Z999AA10123456784",
+      shippedAt: shippedAt(),
+    });
+    expect(outcome).toEqual({ status: "rejected", message: expect.stringContaining("99-99999-99999") });
+    expect(sim.calls.filter((c) => c.operationId === "createShippingFulfillment")).toEqual([]);
+  });
+
+  it("given the Fulfillment API's call limit is spent, when a shipment is confirmed, then eBay's 429 is answered retry and nothing ships", async () => {
+    // Scaled down, the token endpoint allows one refresh and the Fulfillment API one call (the order read).
+    const { sim, connector } = await setup(listings(1), { rateLimitScale: 0.00001, connector: { retry: { attempts: 2, baseDelayMs: 1 } } });
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 1 });
+    const outcome = await connector.confirmShipment!({
+      externalOrderId: orderId,
+      lines: [{ channelSku: "SKU-001", quantity: 1 }],
+      carrier: "UPS",
+      trackingNumber: "1Z999AA10123456784",
+      shippedAt: shippedAt(),
+    });
+    expect(outcome).toEqual({ status: "retry", message: expect.stringContaining("2001") });
+    expect(sim.state.shippingFulfillments(orderId)).toEqual([]);
+  });
+
+  it("given a cancellation made in Shopify, when passed on, then it is unsupported with a message sending the merchant to Seller Hub, and eBay is not called", async () => {
+    const { sim, connector } = await setup(listings(1));
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 1 });
+    const outcome = await connector.cancelOrder!({ externalOrderId: orderId, lines: [{ channelSku: "SKU-001", quantity: 1 }], reason: "Out of stock" });
+    expect(outcome).toEqual({ status: "unsupported", message: expect.stringContaining("Seller Hub") });
+    expect(outcome.status === "unsupported" && outcome.message).toContain(orderId);
+    expect(sim.requests).toEqual([]);
+    expect(sim.state.orders[0].cancelled).toBe(false);
   });
 });

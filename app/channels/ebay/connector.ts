@@ -1,12 +1,14 @@
 // The eBay connector: quantities and prices through bulkUpdatePriceQuantity (25 SKUs a call),
 // content through the inventory item, orders from Fulfillment getOrders, all as one seller
-// account, with eBay's 250-revisions-a-day cap counted in Redis before anything is sent.
+// account, with eBay's 250-revisions-a-day cap counted in Redis before anything is sent. Shipments
+// go back as shipping fulfillments; cancellations are Seller Hub's (order-actions.ts).
 import type { ChannelLimits, Connector, ConnectorConfig } from "../connector";
 import type { RetryOptions } from "../retry";
 import { EbayClient, readCredentials } from "./client";
 import { pushContent } from "./content-push";
 import type { EbayConnectorContext } from "./context";
 import { fetchListing } from "./offers";
+import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./order-reads";
 import { pushPrices, pushQuantities } from "./price-quantity-push";
 import { RedisRevisionCounter, sharedRevisionRedis, type RevisionCounter } from "./revisions.server";
@@ -89,5 +91,7 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
     pushContent: (updates) => pushContent(context, updates),
     fetchOrders: (since) => fetchOrders(context, since),
     fetchListing: (channelSku) => fetchListing(context, channelSku),
+    confirmShipment: (shipment) => confirmShipment(context, shipment),
+    cancelOrder: (cancellation) => cancelOrder(cancellation),
   };
 }
