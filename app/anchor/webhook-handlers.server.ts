@@ -285,7 +285,7 @@ export async function queueShipmentForMarketplace(shopDomain: string, payload: W
   await (deps.queues ?? defaultQueues())["order-import"].add(
     "ship-back",
     { channelId: order.channelId, shipOrderId: order.id, shipment },
-    { jobId: `ship-back:${order.id}:${shipment.fulfillmentId}:${trackingNumber}` },
+    { jobId: `ship-back-${order.id}-${shipment.fulfillmentId}-${trackingNumber.replace(/[^A-Za-z0-9]/g, "")}` },
   );
 }
 
@@ -302,6 +302,6 @@ export async function queueCancellationForMarketplace(shopDomain: string, payloa
   await (deps.queues ?? defaultQueues())["order-import"].add(
     "cancel-back",
     { channelId: order.channelId, cancelOrderId: order.id, cancelReason: payload.cancel_reason ?? "other" },
-    { jobId: `cancel-back:${order.id}` },
+    { jobId: `cancel-back-${order.id}` },
   );
 }

@@ -182,7 +182,7 @@ describe("an order's life after its sale", () => {
       await importChannelOrders(rig.channels.amazon.id, amazonReporting(anOrder("FAIL-1", variant.channelSku.amazon, 1)));
       let order = await prisma.channelOrder.findFirstOrThrow({ where: { channelId: rig.channels.amazon.id, externalOrderId: "FAIL-1" } });
       expect([order.writeback, order.writebackAttempts, order.writebackMessage]).toEqual(["FAILED", 1, expect.stringContaining("no saleable location")]);
-      const retry = await queues()["order-import"].getJob(`writeback-retry:${order.id}:1`);
+      const retry = await queues()["order-import"].getJob(`writeback-retry-${order.id}-1`);
       expect([retry?.data.retryOrderId, retry?.opts.delay]).toEqual([order.id, WRITEBACK_RETRY_DELAYS_MS[0]]);
       // The next poll reads the same order again: a duplicate, not a second write-back beside the retry.
       expect(await importChannelOrders(rig.channels.amazon.id, amazonReporting(anOrder("FAIL-1", variant.channelSku.amazon, 1)))).toMatchObject({

@@ -327,7 +327,7 @@ async function scheduleWritebackRetry(prisma: PrismaClient, channel: ChannelWith
   await (queues ?? defaultQueues())["order-import"].add(
     "writeback-retry",
     { channelId: channel.id, retryOrderId: orderId },
-    { jobId: `writeback-retry:${orderId}:${order.writebackAttempts}`, delay },
+    { jobId: `writeback-retry-${orderId}-${order.writebackAttempts}`, delay },
   );
 }
 
@@ -365,7 +365,7 @@ async function requestShopifyOrder(channel: ChannelWithShop, orderId: string, qu
   await (queues ?? defaultQueues())["order-import"].add(
     "shopify-order",
     { channelId: channel.id, shopifyOrderFor: orderId },
-    { jobId: `shopify-order:${orderId}` },
+    { jobId: `shopify-order-${orderId}` },
   );
 }
 

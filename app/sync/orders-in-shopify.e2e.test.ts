@@ -1,0 +1,69 @@
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeSharedRevisionRedis } from "~/channels/ebay";
+import prisma from "~/db.server";
+import { createRedisConnection, queues } from "~/queues.server";
+import { startWebhookEndpoint } from "../../test/app-webhook-server";
+import { eventually, startMarketplaceRig, type MarketplaceRig } from "../../test/marketplaces";
+import { createWorkers } from "../../workers/processors";
+import { runOrderImport } from "./jobs.server";
+
+// "Orders in Shopify", end to end through the simulators and the real workers: an Amazon buyer's
+// order → the order import → the order created in Shopify (once, however often the import runs)
+// → the merchant fulfils it in the Shopify admin → fulfillments/create → the app's webhook route →
+// the ship-back job → Amazon's confirmShipment, which shows the package with its tracking number.
+
+const connection = createRedisConnection();
+let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
+let rig: MarketplaceRig;
+let workers: Worker[] = [];
+
+beforeAll(async () => {
+  endpoint = await startWebhookEndpoint();
+  rig = await startMarketplaceRig({ prisma, catalog: { products: 2, variantsPerProduct: 1, locations: 1 }, webhookUrl: endpoint.url, initialFromAnchor: true });
+  await rig.linkAll();
+  workers = createWorkers(connection);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  await rig?.stop();
+  await queues().close();
+  await closeSharedRevisionRedis();
+  connection.disconnect();
+  await endpoint?.close();
+});
+
+describe("marketplace orders in Shopify", () => {
+  it("given Amazon set to orders in Shopify, when a buyer's order is imported twice and the merchant fulfils it in Shopify with a tracking number, then Shopify has one order for it, its stock fell once, and Amazon shows the package shipped with that tracking number", async () => {
+    await prisma.channel.update({ where: { id: rig.channels.amazon.id }, data: { ordersInShopify: true } });
+    const variant = rig.variants[0];
+    const [location] = rig.shopify.store.shop(rig.domain).locations;
+    const available = () => rig.shopify.store.getLevel(rig.domain, variant.itemShopifyId, location.id)?.available ?? 0;
+    const before = available();
+
+    const placed = rig.amazon.state.placeOrder({ sku: variant.channelSku.amazon, quantity: 2, buyerName: "Ada Buyer" });
+    await runOrderImport(rig.channels.amazon.id);
+    await runOrderImport(rig.channels.amazon.id);
+
+    const createdInShopify = { where: { channelId: rig.channels.amazon.id, shopifyOrderId: { not: null } } };
+    await eventually(async () => (await prisma.channelOrder.count(createdInShopify)) > 0, 20_000, "the order created in Shopify");
+    const stored = await prisma.channelOrder.findFirstOrThrow(createdInShopify);
+    const inShopify = rig.shopify.store.shop(rig.domain).orders.filter((o) => o.tags.includes(`anchorline-${stored.id}`));
+    expect(inShopify.map((o) => [o.sourceName, o.lines.map((l) => l.quantity)])).toEqual([["anchorline", [2]]]);
+    // Taken once, by the write-back; the Shopify order itself took nothing (BYPASS).
+    expect(available()).toBe(before - 2);
+
+    rig.shopify.store.fulfillOrder(rig.domain, inShopify[0].id, { trackingCompany: "UPS", trackingNumber: "1Z999AA10123456784" });
+
+    await eventually(
+      async () => (await prisma.channelOrder.findUniqueOrThrow({ where: { id: stored.id } })).shippedBackAt !== null,
+      30_000,
+      "the shipment told to Amazon",
+    );
+    const packages = rig.amazon.state.shipments().filter((s) => s.orderId === placed.order.orderId);
+    expect(packages.map((p) => [p.carrierCode, p.trackingNumber, p.orderItems.map((i) => i.quantity)])).toEqual([["UPS", "1Z999AA10123456784", [2]]]);
+    const after = await prisma.channelOrder.findUniqueOrThrow({ where: { id: stored.id } });
+    expect([after.carrier, after.trackingNumber, after.marketplaceMessage]).toEqual(["UPS", "1Z999AA10123456784", null]);
+  });
+});
