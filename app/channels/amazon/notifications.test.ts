@@ -20,6 +20,7 @@ describe("Amazon ORDER_CHANGE notifications", () => {
         orderedAt: new Date("2022-07-13T19:42:04.284Z"),
         lines: [{ channelSku: "SellerSKUID1", quantity: 10 }],
         cancelled: false,
+        fulfilledByMarketplace: false,
       },
     ];
     expect(ordersInNotification(contractExample(), account)).toEqual(expected);
@@ -30,6 +31,12 @@ describe("Amazon ORDER_CHANGE notifications", () => {
     const example = contractExample() as { Payload: { OrderChangeNotification: { Summary: { OrderStatus: string } } } };
     example.Payload.OrderChangeNotification.Summary.OrderStatus = "Canceled";
     expect(ordersInNotification(example, account)).toEqual([expect.objectContaining({ cancelled: true, status: "Canceled" })]);
+  });
+
+  it("given the notification of an order Amazon fulfils (AFN), when read, then it is marked fulfilled by the marketplace, so Shopify's stock is left alone", () => {
+    const example = contractExample() as { Payload: { OrderChangeNotification: { Summary: { FulfillmentType: string } } } };
+    example.Payload.OrderChangeNotification.Summary.FulfillmentType = "AFN";
+    expect(ordersInNotification(example, account)).toEqual([expect.objectContaining({ fulfilledByMarketplace: true })]);
   });
 
   it("given another seller's or another marketplace's notification, when read, then nothing is this account's to import", () => {

@@ -52,6 +52,8 @@ export function ordersInNotification(body: unknown, expect: { sellerId?: string;
       orderedAt: new Date(summary.PurchaseDate),
       lines: summary.OrderItems.filter((item) => item.Quantity > 0).map((item) => ({ channelSku: item.SellerSKU, quantity: item.Quantity })),
       cancelled: summary.OrderStatus === "Canceled",
+      // AFN: fulfilled by Amazon from its own stock, which never was in Shopify's (MFN: the seller ships).
+      fulfilledByMarketplace: summary.FulfillmentType === "AFN",
     },
   ];
 }
