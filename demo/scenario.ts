@@ -9,6 +9,7 @@ import { EBAY_LIMITS } from "~/channels/ebay";
 import type { StoreEvent } from "../simulators/shopify/store";
 import { saveParityEdge, savePriceRule } from "~/routes/app.pricing/pricing.server";
 import { saveChannelThrottling } from "~/routes/app.buffers/buffers.server";
+import { changeChannel } from "~/routes/app.channels/channels.server";
 import { requestFlush, type Queues } from "~/queues.server";
 import { stockOrPriceToPush } from "~/sync/outbox.server";
 import { MARKETPLACES, NAMES, type DemoVariant, type Marketplace, type World } from "./world";
@@ -40,6 +41,8 @@ export interface ScenarioReport {
   latencySamplesMs: number[];
   calls: Record<Marketplace, { total: number; status429: number }>;
   heldByParity: number;
+  /** Step 5: a cancellation after the import, and a marketplace order created in Shopify and shipped from there. */
+  orderLife: OrderLifeReport;
   /** The flash sale's order stream: seconds from its start, channel, units. */
   flashStream: { at: number; marketplace: Marketplace; sku: string; quantity: number }[];
   flashStock: Record<string, number>;
@@ -47,6 +50,73 @@ export interface ScenarioReport {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` holds or the time is up; whether it held. */
+async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await sleep(200);
+  }
+  return false;
+}
+
+export interface OrderLifeReport {
+  cancelled: number;
+  unitsBack: number;
+  createdInShopify: number;
+  shippedWithTracking: number;
+}
+
+/**
+ * Step 5, an order's life after its sale: an Amazon buyer orders 2 and cancels once it is imported
+ * (the units come back to Shopify, and every marketplace follows); Walmart is switched to "orders
+ * in Shopify" on the Channels screen's service, a Walmart buyer's order is created in Shopify, the
+ * merchant fulfils it there with a UPS tracking number, and Walmart shows the line shipped with it.
+ */
+async function runOrderLife(deps: {
+  prisma: PrismaClient;
+  world: World;
+  log: (line: string) => void;
+  importOrders: (channelId: string) => Promise<unknown>;
+}): Promise<OrderLifeReport> {
+  const { prisma, world, log } = deps;
+  const report: OrderLifeReport = { cancelled: 0, unitsBack: 0, createdInShopify: 0, shippedWithTracking: 0 };
+  // The best-stocked variant: a buyer can only order what the marketplace lists.
+  const variant = [...world.variants].sort((a, b) => world.anchorQuantity(b) - world.anchorQuantity(a))[0];
+  log(`▶ 5. An order's life: an Amazon buyer cancels after the import; a Walmart order created in Shopify and shipped from there`);
+
+  const before = world.anchorQuantity(variant);
+  const placed = world.amazon.state.placeOrder({ sellerId: world.channels.amazon.accountId, sku: variant.channelSku.amazon, quantity: 2 });
+  const sold = await waitUntil(() => world.anchorQuantity(variant) === before - 2, 60_000);
+  world.amazon.state.cancelOrder(placed.order.orderId, world.channels.amazon.accountId);
+  const back = sold && (await waitUntil(() => world.anchorQuantity(variant) === before, 60_000));
+  if (back) {
+    report.cancelled = 1;
+    report.unitsBack = 2;
+  }
+  log(`  Amazon order ${placed.order.orderId}: Shopify ${before} → ${before - 2} on the sale → ${world.anchorQuantity(variant)} after the buyer cancelled`);
+
+  await changeChannel(world.domain, { intent: "orders", channelId: world.channels.walmart.id, ordersInShopify: "orders-in-shopify" }, "demo", prisma);
+  const order = world.walmart.placeOrder(world.channels.walmart.accountId, { sku: variant.channelSku.walmart, quantity: 1 });
+  await deps.importOrders(world.channels.walmart.id);
+  const inShopify = { where: { channelId: world.channels.walmart.id, externalOrderId: order.purchaseOrderId, shopifyOrderId: { not: null } } };
+  if (await waitUntil(async () => (await prisma.channelOrder.count(inShopify)) > 0, 60_000)) {
+    report.createdInShopify = 1;
+    const stored = await prisma.channelOrder.findFirstOrThrow(inShopify);
+    const shopifyOrder = world.shopify.store.shop(world.domain).orders.find((o) => o.tags.includes(`anchorline-${stored.id}`));
+    if (shopifyOrder) {
+      world.shopify.store.fulfillOrder(world.domain, shopifyOrder.id, { trackingCompany: "UPS", trackingNumber: "1ZDEMO0000000001" });
+      const shipped = await waitUntil(() => world.walmart.shipments(world.channels.walmart.accountId, order.purchaseOrderId).length > 0, 60_000);
+      if (shipped) report.shippedWithTracking = 1;
+      log(
+        `  Walmart PO ${order.purchaseOrderId}: Shopify order ${shopifyOrder.name}, fulfilled with UPS 1ZDEMO0000000001; Walmart ${shipped ? "shows it shipped" : "was not told within 60 s"}`,
+      );
+    }
+  } else log(`  Walmart PO ${order.purchaseOrderId}: not created in Shopify within 60 s`);
+  await changeChannel(world.domain, { intent: "orders", channelId: world.channels.walmart.id, ordersInShopify: "stock-only" }, "demo", prisma);
+  return report;
+}
 
 export function percentiles(values: readonly number[]): LatencySummary {
   const sorted = [...values].sort((a, b) => a - b);
@@ -373,6 +443,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     `  last units: oversold orders ${waveOversold}; buyers turned away while the listing showed 0: ${MARKETPLACES.map((m) => `${m} ${throttledAway[m]}`).join(", ")}`,
   );
 
+  // ------------------------------------------------------------ 5. an order's life
+  log("");
+  const orderLife = await runOrderLife({ prisma, world, log, importOrders });
+
   await tracker.settle();
   tracker.stop();
 
@@ -406,6 +480,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     latencySamplesMs: all,
     calls,
     heldByParity,
+    orderLife,
     flashStream,
     flashStock: Object.fromEntries(hot.map((v) => [v.sku, flashStock])),
     seconds: (Date.now() - started) / 1000,
@@ -421,6 +496,7 @@ export function formatReport(report: ScenarioReport): string[] {
     `oversold orders   ${report.oversells.total} (flash sale ${report.oversells.flashSale}, last units under throttling ${report.oversells.throttledWave})`,
     `buyers turned away because the listing showed 0: ${MARKETPLACES.map((m) => `${NAMES[m]} ${report.turnedAway[m]}`).join(" · ")}`,
     `pushes held by parity: ${report.heldByParity}`,
+    `order life        cancelled after import ${report.orderLife.cancelled} (units back in Shopify ${report.orderLife.unitsBack}) · created in Shopify ${report.orderLife.createdInShopify} · shipped back with tracking ${report.orderLife.shippedWithTracking}`,
     "latency, Shopify change → marketplace acknowledgement (ms):",
     "  channel          n     p50    p90    p95    p99    max",
   ];
