@@ -589,3 +589,133 @@ describe("Amazon simulator: confirmShipment (Orders v0) and getOrder (Orders 202
     expect((await sp("/orders/2026-01-01/orders/111-1111111-1111111")).status).toBe(404);
   });
 });
+
+describe("Amazon simulator: FBA Inventory getInventorySummaries (fbaInventory.json)", () => {
+  const SUMMARIES = `/fba/inventory/v1/summaries?granularityType=Marketplace&granularityId=${US}&marketplaceIds=${US}`;
+  interface Summaries {
+    payload: {
+      granularity: { granularityType: string; granularityId: string };
+      inventorySummaries: Array<{
+        sellerSku: string;
+        asin?: string;
+        fnSku?: string;
+        totalQuantity: number;
+        inventoryDetails?: { fulfillableQuantity: number; reservedQuantity: { pendingCustomerOrderQuantity: number } };
+      }>;
+    };
+    pagination?: { nextToken?: string };
+  }
+  const fbaListings = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      sku: `FBA-${String(i + 1).padStart(2, "0")}`,
+      quantity: 10 + i,
+      priceCents: 1999,
+      asin: `B0FBA${String(i + 1).padStart(5, "0")}`,
+      fulfilledByAmazon: true,
+    }));
+  const startWith = (listings: AmazonSimulatorOptions["sellers"][number]["listings"], pageSize?: number) =>
+    start({ sellers: [{ sellerId: SELLER, marketplaceId: US, ...LWA, listings }], ...(pageSize ? { fbaInventoryPageSize: pageSize } : {}) });
+
+  it("given an FBA listing beside seller-fulfilled ones, when summaries are read with details=true, then only the FBA SKU comes back with Amazon's fulfillable count, an FBA order's units move to reserved, and every answer conforms to the model", async () => {
+    // Given
+    await start();
+    // When
+    const first = await sp(`${SUMMARIES}&details=true`);
+    // Then
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-amzn-ratelimit-limit")).toBe("2");
+    const body = (await first.json()) as Summaries;
+    expect(body.payload.granularity).toEqual({ granularityType: "Marketplace", granularityId: US });
+    expect(body.payload.inventorySummaries).toEqual([
+      expect.objectContaining({
+        sellerSku: "KET-FBA",
+        asin: "B0KETFBA01",
+        totalQuantity: 9,
+        inventoryDetails: expect.objectContaining({ fulfillableQuantity: 9 }),
+      }),
+    ]);
+    expect(body.pagination).toBeUndefined();
+
+    // When a buyer orders 2 of it (Amazon ships them from its warehouse)
+    running().state.placeOrder({ sku: "KET-FBA", quantity: 2 });
+    clock += 1000;
+    const after = (await (await sp(`${SUMMARIES}&details=true`)).json()) as Summaries;
+    // Then 7 are fulfillable, 2 reserved for the customer order, 9 in Amazon's network
+    expect(after.payload.inventorySummaries[0]).toMatchObject({
+      totalQuantity: 9,
+      inventoryDetails: { fulfillableQuantity: 7, reservedQuantity: { pendingCustomerOrderQuantity: 2 } },
+    });
+    // And without details there are no inventoryDetails ("This object will not appear if the details parameter in the request is false")
+    clock += 1000;
+    const plain = (await (await sp(SUMMARIES)).json()) as Summaries;
+    expect(plain.payload.inventorySummaries[0]).not.toHaveProperty("inventoryDetails");
+    expect(running().responseChecks.filter((c) => c.operationId === "getInventorySummaries")).toHaveLength(3);
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given requests off the model, when sent, then each is 400 InvalidInput: no granularityType, a granularity the model does not list, 51 sellerSkus, two marketplaceIds, a granularityId that is not the marketplace, a startDateTime that is not a date-time or is older than 18 months", async () => {
+    await start();
+    const skus51 = Array.from({ length: 51 }, (_, i) => `S${i}`).join(",");
+    const refused = [
+      `/fba/inventory/v1/summaries?granularityId=${US}&marketplaceIds=${US}`,
+      `/fba/inventory/v1/summaries?granularityType=Country&granularityId=${US}&marketplaceIds=${US}`,
+      `${SUMMARIES}&sellerSkus=${skus51}`,
+      `/fba/inventory/v1/summaries?granularityType=Marketplace&granularityId=${US}&marketplaceIds=${US},A2EUQ1WTGCTBG2`,
+      `/fba/inventory/v1/summaries?granularityType=Marketplace&granularityId=A2EUQ1WTGCTBG2&marketplaceIds=${US}`,
+      `${SUMMARIES}&startDateTime=yesterday`,
+      `${SUMMARIES}&startDateTime=${new Date(clock - 600 * 86_400_000).toISOString()}`,
+    ];
+    for (const path of refused) {
+      clock += 1000;
+      const answer = await sp(path);
+      expect(answer.status, path).toBe(400);
+      expect(((await answer.json()) as AmazonErrors).errors[0].code, path).toBe("InvalidInput");
+    }
+    // And 50 sellerSkus are fine
+    clock += 1000;
+    expect((await sp(`${SUMMARIES}&sellerSkus=${Array.from({ length: 50 }, (_, i) => `S${i}`).join(",")}`)).status).toBe(200);
+  });
+
+  it("given five FBA SKUs and pages of two, when read with nextToken, then every SKU comes once in three pages; sellerSkus narrows the set; a token older than 30 seconds is refused", async () => {
+    // Given
+    await startWith([...fbaListings(5), { sku: "OWN-1", quantity: 3, priceCents: 999, asin: "B0OWN00001" }], 2);
+    // When
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      clock += 1000;
+      const answer = (await (await sp(`${SUMMARIES}&details=true${token ? `&nextToken=${encodeURIComponent(token)}` : ""}`)).json()) as Summaries;
+      seen.push(...answer.payload.inventorySummaries.map((s) => s.sellerSku));
+      token = answer.pagination?.nextToken;
+      pages++;
+    } while (token);
+    // Then
+    expect(pages).toBe(3);
+    expect(seen).toEqual(["FBA-01", "FBA-02", "FBA-03", "FBA-04", "FBA-05"]);
+
+    clock += 1000;
+    const some = (await (await sp(`${SUMMARIES}&sellerSkus=FBA-04,FBA-02,OWN-1`)).json()) as Summaries;
+    expect(some.payload.inventorySummaries.map((s) => s.sellerSku)).toEqual(["FBA-02", "FBA-04"]);
+    clock += 1000;
+    const one = (await (await sp(`${SUMMARIES}&sellerSku=FBA-03`)).json()) as Summaries;
+    expect(one.payload.inventorySummaries.map((s) => [s.sellerSku, s.totalQuantity])).toEqual([["FBA-03", 12]]);
+
+    clock += 1000;
+    const stale = ((await (await sp(SUMMARIES)).json()) as Summaries).pagination!.nextToken!;
+    clock += 31_000;
+    const expired = await sp(`${SUMMARIES}&nextToken=${encodeURIComponent(stale)}`);
+    expect(expired.status).toBe(400);
+    expect(((await expired.json()) as AmazonErrors).errors[0].details).toMatch(/expired/);
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given getInventorySummaries' plan in fbaInventory.json (2 per second, burst 2), when a third call comes at once, then 429 QuotaExceeded, and half a second later it passes", async () => {
+    await start();
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await sp(SUMMARIES)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    clock += 500;
+    expect((await sp(SUMMARIES)).status).toBe(200);
+  });
+});

@@ -1,6 +1,7 @@
 // A local stand-in for Amazon's Selling Partner API (sellingpartnerapi-na.amazon.com) and the Login
 // with Amazon token endpoint (api.amazon.com/auth/o2/token): Listings Items 2021-08-01, Feeds
-// 2021-06-30 with JSON_LISTINGS_FEED, Orders 2026-01-01, and Orders v0's confirmShipment. Every request is checked against Amazon's
+// 2021-06-30 with JSON_LISTINGS_FEED, Orders 2026-01-01, Orders v0's confirmShipment and FBA Inventory v1's
+// getInventorySummaries. Every request is checked against Amazon's
 // own models first; every answer to a documented operation is checked against the documented
 // response before it leaves.
 import { randomBytes } from "node:crypto";
@@ -8,6 +9,7 @@ import { startHttpServer, type RunningServer, type SimRequest, type SimResponse 
 import { RateLimits } from "../common/token-bucket";
 import { checkAmazonRequest, usagePlans, type CheckedRequest, type UsagePlan } from "./contracts";
 import { amazonError, invalidInput, tokenExpired, tokenInvalid, tokenMissing } from "./errors";
+import { FbaInventoryPages } from "./fba-inventory";
 import { feedBody, finishFeed, newDocumentId, newFeedId, processFeed, type FeedDocument, type FeedRecord } from "./feeds";
 import { renderItem, submitPatches, type PatchOperation } from "./listings";
 import { LwaTokens, ACCESS_TOKEN_TTL_SECONDS } from "./lwa";
@@ -43,6 +45,8 @@ export interface AmazonSimulatorOptions {
   now?: () => number;
   /** Where ORDER_CHANGE notifications go (an EventBridge API destination); none: orders are only searched. */
   orderNotifications?: OrderNotificationTarget;
+  /** Inventory summaries per getInventorySummaries page (default 50); tests lower it to see paging. */
+  fbaInventoryPageSize?: number;
 }
 
 export interface ResponseCheck {
@@ -107,6 +111,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
   /** Feeds not yet processed, by id: what finishes each one (on its timer, or finishFeeds()). */
   const pendingFeeds = new Map<string, () => void>();
   const searches = new OrderSearches();
+  const fbaInventory = new FbaInventoryPages(now, options.fbaInventoryPageSize);
   const notifications = new NotificationDeliveries(options.orderNotifications);
   const timers = new Set<NodeJS.Timeout>();
   const responseChecks: ResponseCheck[] = [];
@@ -239,6 +244,8 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
       const included = new Set((call.check.query.get("includedData") ?? "").split(",").filter(Boolean));
       return { status: 200, body: { order: projectOrder(order, included) } };
     },
+    // FBA Inventory v1 getInventorySummaries (fba-inventory.ts): Amazon's count of the seller's FBA units.
+    getInventorySummaries: (call) => fbaInventory.answer(call.seller, call.check.query),
     // Orders v0 confirmShipment (shipments.ts): 204 and the order moves, or the refusal.
     confirmShipment: (call) => {
       const done = confirmShipment(call.seller, call.check.pathParams.orderId, call.request.body as ConfirmShipmentRequest);

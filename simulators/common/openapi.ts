@@ -178,7 +178,7 @@ export class OpenApiContract {
     const match = op.pattern.exec(request.path)!;
     const pathParams = Object.fromEntries(op.pathParamNames.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]));
     for (const param of op.parameters) {
-      const schema = (param.schema ?? { type: param.type, items: param.items, enum: param.enum }) as Json;
+      const schema = (param.schema ?? swagger2ParameterSchema(param)) as Json;
       let raw: unknown;
       if (param.in === "path") raw = pathParams[param.name];
       else if (param.in === "query") {
@@ -232,6 +232,30 @@ function applyCorrection(doc: Json, pointer: string, replacement: unknown) {
   const parent = keys.reduce<unknown>((node, key) => (node as Json | undefined)?.[key], doc) as Json | undefined;
   if (!parent || last === undefined || !(last in parent)) throw new Error(`correction ${pointer}: no such node in the definition`);
   parent[last] = replacement;
+}
+
+/**
+ * A Swagger 2.0 parameter carries its schema keywords on itself: its type, items and enum, and the
+ * limits the definition states beside them (fbaInventory.json's "sellerSkus ... up to 50 SKUs" is
+ * `maxItems: 50`, its startDateTime `format: date-time`), all checked as the API checks them.
+ */
+const PARAMETER_SCHEMA_KEYWORDS = [
+  "type",
+  "items",
+  "enum",
+  "maxItems",
+  "minItems",
+  "maximum",
+  "minimum",
+  "format",
+  "pattern",
+  "maxLength",
+  "minLength",
+] as const;
+
+function swagger2ParameterSchema(param: Parameter): Json {
+  const source = param as unknown as Json;
+  return Object.fromEntries(PARAMETER_SCHEMA_KEYWORDS.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
 }
 
 function coerce(raw: unknown, schema: Json): unknown {
