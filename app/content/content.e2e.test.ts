@@ -43,7 +43,10 @@ afterAll(async () => {
 
 async function settled(): Promise<void> {
   await eventually(
-    async () => (await prisma.listing.count({ where: { shopId: rig.shopId, OR: [{ syncState: { not: "IN_SYNC" } }, { staleSince: { not: null } }] } })) === 0,
+    async () =>
+      (await prisma.listing.count({
+        where: { shopId: rig.shopId, OR: [{ syncState: { not: "IN_SYNC" } }, { staleSince: { not: null } }, { contentStaleSince: { not: null } }] },
+      })) === 0,
     30_000,
     "every listing in sync",
   );

@@ -115,7 +115,8 @@ async function settled(subset?: LinkedVariant[], on?: readonly Marketplace[], ti
         (await prisma.listing.count({
           where: {
             shopId: rig.shopId,
-            OR: [{ syncState: { not: "IN_SYNC" } }, { staleSince: { not: null } }],
+            // Content marked and not yet computed is work still to come (the recompute job's content step).
+            OR: [{ syncState: { not: "IN_SYNC" } }, { staleSince: { not: null } }, { contentStaleSince: { not: null } }],
           },
         })) === 0
       );
