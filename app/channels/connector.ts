@@ -148,6 +148,15 @@ export interface ListingSnapshot {
   issues?: string[];
 }
 
+/**
+ * Units the marketplace holds and ships itself for one of its listings (Amazon FBA's fulfillable
+ * quantity): its own stock, never Shopify's, read so the merchant sees it beside the pool.
+ */
+export interface MarketplaceStock {
+  channelSku: string;
+  quantity: number;
+}
+
 /** How a channel wants its work batched and paced (each module cites its source). */
 export interface ChannelLimits {
   /** Most listings one quantity/price call can carry. */
@@ -209,6 +218,14 @@ export interface Connector {
   confirmShipment?(shipment: ShipmentConfirmation): Promise<OrderActionOutcome>;
   /** Cancels (part of) an order on the marketplace, where its API allows the seller to. */
   cancelOrder?(cancellation: OrderCancellation): Promise<OrderActionOutcome>;
+  /**
+   * The stock the marketplace fulfils from its own warehouses (Amazon FBA): per seller SKU, the
+   * units it can ship now (fulfillable), for every listing it fulfils itself. Those listings are
+   * never pushed a quantity from Shopify's pool; this is only read, to store and show. Paced
+   * and retried like every other call; a failure of the whole read throws a ChannelError. Left
+   * out by channels without such stock (or without an API for it).
+   */
+  fetchMarketplaceStock?(): Promise<MarketplaceStock[]>;
 }
 
 /**

@@ -413,3 +413,49 @@ describe("Amazon connector: shipments and cancellations made in Shopify", () => 
     expect(running().state.seller().orders[0].order.fulfillment.fulfillmentStatus).toBe("UNSHIPPED");
   });
 });
+
+describe("Amazon connector: FBA stock (getInventorySummaries)", () => {
+  it("given five FBA SKUs read two a page under a burst of 2, when marketplace stock is fetched, then every FBA SKU comes once with Amazon's fulfillable count, the pages are followed by nextToken and the 429 is waited out at Amazon's stated rate", async () => {
+    // Given
+    const fba = Array.from({ length: 5 }, (_, i) => ({
+      sku: `FBA-${i + 1}`,
+      quantity: 10 + i,
+      priceCents: 1999,
+      asin: `B0FBA0000${i + 1}`,
+      fulfilledByAmazon: true,
+    }));
+    await start({
+      sellers: [
+        { sellerId: SELLER, marketplaceId: US, ...CREDENTIALS, listings: [...fba, { sku: "KET-RED", quantity: 5, priceCents: 2999, asin: "B0KETRED01" }] },
+      ],
+      fbaInventoryPageSize: 2,
+    });
+    running().state.placeOrder({ sku: "FBA-2", quantity: 3 });
+    // When
+    const stock = await connector().fetchMarketplaceStock!();
+    // Then
+    expect(stock).toEqual([
+      { channelSku: "FBA-1", quantity: 10 },
+      { channelSku: "FBA-2", quantity: 8 },
+      { channelSku: "FBA-3", quantity: 12 },
+      { channelSku: "FBA-4", quantity: 13 },
+      { channelSku: "FBA-5", quantity: 14 },
+    ]);
+    // Three pages of two, and the third call at once met the burst of 2
+    expect(calls("GET", "/fba/inventory/v1/summaries").map((r) => r.status)).toEqual([200, 200, 429, 200]);
+    expect(running().responseChecks.filter((c) => c.operationId === "getInventorySummaries" && c.status === 200)).toHaveLength(3);
+    expect(waits).toContain(500);
+    expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given a seller without FBA listings, when marketplace stock is fetched, then none; given a revoked authorisation, then a ChannelError marked authFailed", async () => {
+    await start({
+      sellers: [{ sellerId: SELLER, marketplaceId: US, ...CREDENTIALS, listings: [{ sku: "KET-RED", quantity: 5, priceCents: 2999, asin: "B0KETRED01" }] }],
+    });
+    expect(await connector().fetchMarketplaceStock!()).toEqual([]);
+    running().state.revokeAuthorization();
+    const failure = await connector().fetchMarketplaceStock!().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ChannelError);
+    expect((failure as ChannelError).details.authFailed).toBe(true);
+  });
+});

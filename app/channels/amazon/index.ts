@@ -1,11 +1,13 @@
 // Amazon Selling Partner API connector: the Connector interface over amazon-sp-api. Single changes
 // go as patchListingsItem, large backlogs as one JSON_LISTINGS_FEED (FEED_THRESHOLD in limits.ts),
 // orders come from the Orders API v2026-01-01, shipments go back through Orders v0's
-// confirmShipment (order-actions.ts), tokens from Login with Amazon.
+// confirmShipment (order-actions.ts), FBA stock from the FBA Inventory API (fba-inventory.ts),
+// tokens from Login with Amazon.
 import { ChannelError, type Connector, type ConnectorConfig, type FeedPolling } from "../connector";
 import type { RetryOptions } from "../retry";
 import { AMAZON_LIMITS, LWA_HOST } from "./limits";
 import { fetchListing, getListing, pushContent, pushPrices, pushQuantities, type ListingsContext } from "./listings";
+import { fetchFbaStock } from "./fba-inventory";
 import { LwaTokens, type LwaCredentials } from "./lwa";
 import { marketplaceOf } from "./marketplaces";
 import { ordersInNotification } from "./notifications";
@@ -81,5 +83,7 @@ export function createAmazonConnector(config: ConnectorConfig, options: AmazonCo
 
     confirmShipment: (shipment) => confirmShipment(client, marketplaceId, retry, shipment),
     cancelOrder: (cancellation) => cancelOrder(cancellation),
+
+    fetchMarketplaceStock: () => fetchFbaStock(client, marketplaceId, retry),
   };
 }

@@ -36,6 +36,8 @@ export const USAGE_PLANS = {
   getOrder: { rate: 0.5, burst: 30 },
   // ordersV0.json (confirmShipment's "Usage Plan" table).
   confirmShipment: { rate: 2, burst: 10 },
+  // fbaInventory.json (getInventorySummaries' "Usage Plan" table).
+  getInventorySummaries: { rate: 2, burst: 2 },
 } satisfies Record<string, UsagePlan>;
 
 /**

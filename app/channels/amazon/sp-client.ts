@@ -9,10 +9,10 @@ import { endpointAgent } from "./endpoint-agent";
 import type { LwaCredentials, LwaTokens } from "./lwa";
 import type { SpApiRegion } from "./marketplaces";
 
-export type SpApiEndpoint = "listingsItems" | "feeds" | "orders";
+export type SpApiEndpoint = "listingsItems" | "feeds" | "orders" | "fbaInventory";
 
 /** The API version each endpoint is called at (the library otherwise picks the oldest it knows). */
-const VERSIONS: Record<SpApiEndpoint, string> = { listingsItems: "2021-08-01", feeds: "2021-06-30", orders: "2026-01-01" };
+const VERSIONS: Record<SpApiEndpoint, string> = { listingsItems: "2021-08-01", feeds: "2021-06-30", orders: "2026-01-01", fbaInventory: "v1" };
 
 export interface SpApiCall {
   operation: string;
