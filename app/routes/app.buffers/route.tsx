@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
-import { useRef, useState } from "react";
+import { useRef } from "react";
 import { CsvImportCard } from "~/components/csv-import";
 import { formObject } from "~/lib/forms";
 import { importBufferRules, type ImportProblem, uploadedCsv } from "~/csv/bulk-csv.server";
@@ -10,6 +10,7 @@ import { NotFoundForShop } from "~/lib/errors";
 import { buffersPage, deleteBufferRule, previewBufferRule, type PreviewRow, saveBufferRule, saveChannelThrottling } from "~/routes/app.buffers/buffers.server";
 import { SCOPE_REFERENCE } from "~/rules/scopes.server";
 import { requireShop } from "~/lib/require-shop.server";
+import { useFields } from "~/components/use-fields";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -78,18 +79,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 type PageData = Awaited<ReturnType<typeof loader>>;
-
-function useFields(initial: Record<string, string>, errors: Record<string, string>) {
-  const [values, setValues] = useState(initial);
-  const field = (name: string) => ({
-    name,
-    value: values[name] ?? "",
-    onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
-    autoComplete: "off",
-    error: errors[name],
-  });
-  return { values, field };
-}
 
 function ChannelRow({ channel, errors }: { channel: PageData["channels"][number]; errors: Record<string, string> }) {
   const { field } = useFields(

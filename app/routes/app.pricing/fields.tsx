@@ -11,17 +11,7 @@ export type PricingData = Awaited<ReturnType<typeof pricingPage>> & { scopeRefer
 
 export const money = (cents: number | null) => (cents === null ? "–" : (cents / 100).toFixed(2));
 
-export function useFields(initial: Record<string, string>, errors: Record<string, string>) {
-  const [values, setValues] = useState(initial);
-  const field = (name: string) => ({
-    name,
-    value: values[name] ?? "",
-    onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
-    autoComplete: "off",
-    error: errors[name],
-  });
-  return { values, field };
-}
+export { useFields } from "~/components/use-fields";
 
 export function useChecks(initial: Record<string, boolean>) {
   const [values, setValues] = useState(initial);

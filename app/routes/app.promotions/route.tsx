@@ -23,6 +23,7 @@ import { formObject } from "~/lib/forms";
 import { NotFoundForShop } from "~/lib/errors";
 import { createPromotion, endPromotion, launchPromotion, LaunchRefused, promotionsPage, runChecklist } from "./promotions.server";
 import { requireShop } from "~/lib/require-shop.server";
+import { useFields } from "~/components/use-fields";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -76,27 +77,23 @@ const STATUS_TONE = { DRAFT: undefined, READY: "info", RUNNING: "success", PAUSE
 const CHECK_TONE = { pass: "success", warn: "warning", fail: "critical" } as const;
 
 function CreateForm({ channels, errors }: { channels: PageData["channels"]; errors: Record<string, string> }) {
-  const [values, setValues] = useState<Record<string, string>>({
-    name: "",
-    startsAt: "",
-    endsAt: "",
-    skus: "",
-    discountKind: "percent",
-    discountValue: "",
-    uplift: "2",
-    reserveUnits: "0",
-    pauseWhenReserveBelow: "",
-  });
+  const { values, field } = useFields(
+    {
+      name: "",
+      startsAt: "",
+      endsAt: "",
+      skus: "",
+      discountKind: "percent",
+      discountValue: "",
+      uplift: "2",
+      reserveUnits: "0",
+      pauseWhenReserveBelow: "",
+    },
+    errors,
+  );
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [exclusive, setExclusive] = useState(true);
   const [pauseOnParity, setPauseOnParity] = useState(true);
-  const field = (name: string) => ({
-    name,
-    value: values[name] ?? "",
-    onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
-    autoComplete: "off",
-    error: errors[name],
-  });
   const percent = values.discountKind === "percent" || values.discountKind === "couponPercent";
   return (
     <Card>
