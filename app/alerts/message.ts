@@ -27,6 +27,7 @@ export const KIND_LABELS: Record<AlertKind, string> = {
   LISTING_SUSPENDED: "Listing suspended",
   PROMOTION_RESERVE: "Promotion reserve running low",
   WRITEBACK_FAILED: "Sale not taken off Shopify",
+  UNLINKED_SKU: "Sold SKU not linked",
 };
 
 const KIND_EMOJI: Record<AlertKind, string> = {
@@ -38,6 +39,7 @@ const KIND_EMOJI: Record<AlertKind, string> = {
   LISTING_SUSPENDED: ":no_entry:",
   PROMOTION_RESERVE: ":package:",
   WRITEBACK_FAILED: ":warning:",
+  UNLINKED_SKU: ":link:",
 };
 
 /** Where the merchant opens the alert: the embedded app's page, through the shop's admin. */

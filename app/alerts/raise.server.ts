@@ -31,6 +31,11 @@ const PLAYBOOKS: Record<AlertKind, { respondWithinHours: number | null; playbook
     respondWithinHours: null,
     playbook: "The promotion's reserve is running out: extend the reserve, or end the promotion to protect other channels.",
   },
+  UNLINKED_SKU: {
+    respondWithinHours: 24,
+    playbook:
+      "A marketplace sold a SKU that no listing links to a Shopify variant, so its sales do not lower Shopify's stock and every other channel may oversell it. Link it (Inventory → import listing links, or the CSV), then check Shopify's quantity for the units already sold.",
+  },
   WRITEBACK_FAILED: {
     respondWithinHours: 1,
     playbook:

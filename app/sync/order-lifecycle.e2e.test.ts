@@ -109,6 +109,16 @@ describe("an order's life after its sale", () => {
     }
   });
 
+  it("given a sale of a SKU no listing links, when imported, then the order is recorded, nothing is taken off Shopify for it, and the merchant is told once for that SKU, naming an order", async () => {
+    await importChannelOrders(rig.channels.amazon.id, amazonReporting(anOrder("UNLINKED-1", "NOT-LINKED-SKU", 1), anOrder("UNLINKED-2", "NOT-LINKED-SKU", 2)));
+    const alerts = await prisma.alert.findMany({ where: { shopId: rig.shopId, kind: "UNLINKED_SKU" } });
+    // One alert for the SKU; the orders are recorded side by side, so it names whichever came first.
+    expect(alerts.map((a) => a.dedupeKey)).toEqual([`unlinked-sku:${rig.channels.amazon.id}:NOT-LINKED-SKU`]);
+    expect(["UNLINKED-1", "UNLINKED-2"]).toContain((alerts[0].facts as { order: string }).order);
+    const orders = await prisma.channelOrder.findMany({ where: { channelId: rig.channels.amazon.id, externalOrderId: { startsWith: "UNLINKED-" } } });
+    expect(orders.map((o) => o.writeback)).toEqual(["WRITTEN", "WRITTEN"]);
+  });
+
   it("given an order cancelled before Anchorline read it, when imported, then Shopify is not touched: nothing was taken, so nothing comes back", async () => {
     const variant = rig.variants[1];
     const before = shopifyAvailable(variant);

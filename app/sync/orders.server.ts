@@ -126,6 +126,7 @@ async function recordOrder(
   const outcome = await writeBackOrder(prisma, admin, channel, orderId);
   if (outcome.state === "FAILED") await scheduleWritebackRetry(prisma, channel, orderId, queues);
   if (isNew && channel.ordersInShopify && !order.fulfilledByMarketplace && !order.cancelled) await requestShopifyOrder(channel, orderId, queues);
+  if (isNew && !order.fulfilledByMarketplace) await raiseUnlinkedSkus(prisma, channel, order, orderId);
   let oversold = false;
   for (const move of outcome.moves) {
     if (move.delta >= 0) continue;
@@ -303,6 +304,24 @@ async function storeOrder(
   }
   await prisma.channelOrder.update({ where: { id: existing.id }, data: { status: order.status, marketplaceUpdatedAt: order.updatedAt ?? undefined } });
   return { orderId: existing.id, isNew: false, changed };
+}
+
+/**
+ * A sale of a SKU no listing links to a Shopify variant takes nothing off Shopify: the merchant
+ * is told once per SKU and channel, with the order that showed it, so the link can be made.
+ */
+async function raiseUnlinkedSkus(prisma: PrismaClient, channel: ChannelWithShop, order: ImportedOrder, orderId: string) {
+  const unlinked = await prisma.channelOrderLine.findMany({ where: { orderId, listingId: null }, select: { channelSku: true, quantity: true } });
+  for (const line of unlinked) {
+    await raiseAlert(prisma, {
+      shopId: channel.shopId,
+      kind: "UNLINKED_SKU",
+      dedupeKey: `unlinked-sku:${channel.id}:${line.channelSku}`,
+      title: `${channel.name} sold ${line.channelSku}, which no listing links to a Shopify variant: Shopify's stock was not lowered`,
+      channelId: channel.id,
+      facts: { channel: channel.name, order: order.externalOrderId, sku: line.channelSku, ordered: line.quantity },
+    });
+  }
 }
 
 /**

@@ -5,7 +5,15 @@
 export type SyncState = "IN_SYNC" | "PENDING" | "HELD" | "FAILED";
 
 export type ProblemKind =
-  "OVERSELL" | "PARITY_VIOLATION" | "DRIFT" | "SYNC_LATENCY" | "CREDENTIALS_FAILED" | "LISTING_SUSPENDED" | "PROMOTION_RESERVE" | "WRITEBACK_FAILED";
+  | "OVERSELL"
+  | "PARITY_VIOLATION"
+  | "DRIFT"
+  | "SYNC_LATENCY"
+  | "CREDENTIALS_FAILED"
+  | "LISTING_SUSPENDED"
+  | "PROMOTION_RESERVE"
+  | "WRITEBACK_FAILED"
+  | "UNLINKED_SKU";
 
 export interface ListingStatus {
   listingId: string;

@@ -61,6 +61,7 @@ const PROBLEM_WORDS: Record<ListingStatus["problems"][number]["kind"], string> =
   LISTING_SUSPENDED: "Listing suspended",
   PROMOTION_RESERVE: "Promotion reserve",
   WRITEBACK_FAILED: "Sale not taken off Shopify",
+  UNLINKED_SKU: "Sold SKU not linked",
 };
 
 /** An app path as Shopify admin links into an embedded app from an extension. */
