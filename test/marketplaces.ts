@@ -57,6 +57,8 @@ export interface RigOptions {
   /** false: the channels sync no content fields (a stock benchmark without a first sync's content). */
   content?: false;
   amazon?: Partial<Omit<AmazonSimulatorOptions, "sellers">>;
+  /** Indexes of the variants whose Amazon listing Amazon ships from its own warehouse (FBA). */
+  fulfilledByAmazon?: number[];
   walmartFeedDelayMs?: number;
   /** Put a holding proxy (see startHoldingProxy) in front of these marketplaces' APIs. */
   proxied?: Marketplace[];
@@ -194,6 +196,7 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
           asin: v.externalId.amazon,
           ...seeded(v),
           productType: "PRODUCT",
+          ...(options.fulfilledByAmazon?.includes(v.index) ? { fulfilledByAmazon: true } : {}),
         })),
       },
     ],
