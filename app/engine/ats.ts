@@ -24,6 +24,11 @@ const notForSaleStep = stepKind("hold.productStatus", ["status"], (i) =>
     ? "The product's status in Shopify is one Anchorline does not know yet: listed at 0"
     : `The product is ${String(i.status)} in Shopify, not for sale: listed at 0`,
 );
+const marketplaceFulfilledStep = stepKind(
+  "pool.marketplaceFulfilled",
+  ["by", "channel"],
+  (i) => `Fulfilled by ${i.by}: its own stock, none of the pool; ${i.channel} is pushed no quantity`,
+);
 const resultStep = stepKind("result", ["channel"], (i, _effect, result) => `Available to sell on ${i.channel}: ${units(result)}`);
 
 /**
@@ -51,7 +56,28 @@ function onHold(steps: ExplanationStep[], variant: VariantFacts, now: Date, quan
   return true;
 }
 
+/**
+ * A listing the marketplace fulfils from its own warehouse (hybrid pool: self-fulfilled channels
+ * share the pool, FBA listings carry their own quantity): no pool, rule or hold applies to stock
+ * that was never Shopify's, and there is no quantity to push.
+ */
+function marketplaceFulfilled(context: ListingContext, by: string): AvailableToSell {
+  const explanation = [marketplaceFulfilledStep(0, 0, by, context.channel.name)];
+  return {
+    listingId: context.listingId,
+    quantity: 0,
+    pool: 0,
+    reserve: 0,
+    buffer: 0,
+    throttled: false,
+    held: false,
+    explanation,
+    fulfilledByMarketplace: true,
+  };
+}
+
 export function availableToSell(context: ListingContext): AvailableToSell {
+  if (context.fulfilledByMarketplace) return marketplaceFulfilled(context, context.fulfilledByMarketplace.by);
   if (context.bundleComponents !== undefined) return bundleOnChannel(context, context.bundleComponents);
   const { channel, variant } = context;
   const steps: ExplanationStep[] = [];

@@ -146,7 +146,7 @@ describe("a bundle listing through desiredListing", () => {
         expect(kit.quantity).toBeGreaterThanOrEqual(0);
         parts.forEach((part) => {
           const own = availableToSell({ ...aListing({ channel: amazon, variant: part.variant, levels: part.levels, bufferRules }) });
-          expect(kit.quantity * part.unitsPerBundle).toBeLessThanOrEqual(own.quantity);
+          expect(kit.quantity! * part.unitsPerBundle).toBeLessThanOrEqual(own.quantity);
         });
         expect(kit.explanation.quantity.reduce((sum, s) => sum + s.effect, 0)).toBe(kit.quantity);
       }),

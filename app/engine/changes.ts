@@ -9,7 +9,8 @@ import type { Cents } from "./types";
 
 export interface DesiredState {
   listingId: string;
-  quantity: number;
+  /** Null for a listing the marketplace fulfils from its own stock (FBA): no quantity is pushed. */
+  quantity: number | null;
   priceCents: Cents;
 }
 

@@ -103,3 +103,37 @@ describe("prices, for any rules", () => {
     );
   });
 });
+
+describe("hybrid pool: a listing the marketplace fulfils (FBA) carries its own stock (shared/seeds/001_4ebd8059e59ae1ed.txt)", () => {
+  it("given 10 in Shopify, an FBA Amazon listing and self-fulfilled eBay and TikTok listings, when computed, then eBay and TikTok share the pool of 10, the FBA listing takes none of it and has no quantity to push, its price still computed, and its explanation says it is fulfilled by Amazon from its own stock", () => {
+    // Given
+    const amazon = aChannel("amazon");
+    const ebay = aChannel("ebay");
+    const tiktok = aChannel("tiktok");
+    const levels = [stockAt(10)];
+    // When
+    const fba = desiredListing(anInput({ listingId: "fba", channel: amazon, levels, fulfilledByMarketplace: { by: "Amazon" } }));
+    const own = [ebay, tiktok].map((channel) => desiredListing(anInput({ listingId: channel.id, channel, levels })));
+    // Then
+    expect(own.map((l) => l.quantity)).toEqual([10, 10]);
+    expect(fba.quantity).toBeNull();
+    expect(fba.availableToSell).toMatchObject({ pool: 0, fulfilledByMarketplace: true });
+    expect(fba.priceCents).toBe(own[0].priceCents);
+    expect(fba.explanation.quantity.map((s) => s.text)).toEqual([`Fulfilled by Amazon: its own stock, none of the pool; ${amazon.name} is pushed no quantity`]);
+    // And a recorded FBA state with the same price is no change to push
+    expect(listingChanged({ listingId: "fba", quantity: null, priceCents: fba.priceCents, fingerprint: "" }, fba).push).toEqual([]);
+  });
+
+  it("given an FBA listing of a kit, when computed, then it is still the marketplace's stock: no kit count from the components", () => {
+    const amazon = aChannel("amazon");
+    const kit = desiredListing(
+      anInput({
+        channel: amazon,
+        fulfilledByMarketplace: { by: "Amazon" },
+        bundleComponents: [{ variant: { ...anInput().variant, id: "part" }, levels: [stockAt(8)], unitsPerBundle: 2, velocityPerDay: 0 }],
+      }),
+    );
+    expect(kit.quantity).toBeNull();
+    expect(kit.availableToSell.components).toBeUndefined();
+  });
+});

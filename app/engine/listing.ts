@@ -22,7 +22,8 @@ export function desiredListing(input: DesiredListingInput): DesiredListing {
   const price = listingPrice(input);
   return {
     listingId: input.listingId,
-    quantity: ats.quantity,
+    // A marketplace-fulfilled listing (FBA) carries the marketplace's stock: nothing to push.
+    quantity: ats.fulfilledByMarketplace ? null : ats.quantity,
     priceCents: price.priceCents,
     availableToSell: ats,
     price,

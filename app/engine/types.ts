@@ -138,6 +138,12 @@ export interface ListingContext {
    * `levels` and `velocityPerDay` of the listing itself are not used.
    */
   bundleComponents?: readonly BundleComponent[];
+  /**
+   * Set when the marketplace ships this listing from its own warehouse (Amazon FBA, the
+   * playbook's hybrid pool): the listing carries the marketplace's stock, takes nothing from the
+   * pool and is pushed no quantity. `by` names the marketplace for the explanation ("Amazon").
+   */
+  fulfilledByMarketplace?: { by: string };
 }
 
 export interface AvailableToSell {
@@ -151,6 +157,8 @@ export interface AvailableToSell {
   explanation: Explanation;
   /** For a bundle or kit: each component's own available-to-sell on this channel, for drill-down. */
   components?: readonly AvailableToSell[];
+  /** The marketplace fulfils it from its own stock: `quantity` is 0 and nothing is to be pushed. */
+  fulfilledByMarketplace?: boolean;
 }
 
 /** One component of a bundle or kit listing, as the service reads it from the mirror. */

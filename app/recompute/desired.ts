@@ -38,8 +38,9 @@ export function computeListing(listing: ListingRef, shop: ShopInputs, batch: Bat
   let quantitySteps: Explanation = desired.explanation.quantity;
 
   const components = batch.variants.get(listing.variantId)?.isBundle ? (batch.components.get(listing.variantId) ?? []) : [];
-  // A bundle on a release hold keeps the engine's own answer (0, with the hold explained).
-  if (components.length > 0 && !desired.availableToSell.held) {
+  // A bundle on a release hold keeps the engine's own answer (0, with the hold explained); so does
+  // one the marketplace fulfils (its own stock, no quantity to push).
+  if (components.length > 0 && !desired.availableToSell.held && !desired.availableToSell.fulfilledByMarketplace) {
     const stocks: BundleComponentStock[] = [];
     for (const component of components) {
       // A component is counted as its own listing on this channel, so the bundle listing's own
@@ -230,7 +231,8 @@ export function decide(
 ): Decision[] {
   const previous = new Map<string, DesiredState>();
   for (const l of stored) {
-    if (l.desiredQuantity !== null && l.desiredPriceCents !== null) {
+    // A marketplace-fulfilled listing's desired quantity is null (nothing to push), and stays so.
+    if ((l.desiredQuantity !== null || l.fulfilledByMarketplace) && l.desiredPriceCents !== null) {
       previous.set(l.id, { listingId: l.id, quantity: l.desiredQuantity, priceCents: l.desiredPriceCents });
     }
   }

@@ -2,7 +2,7 @@
 // set-based queries per batch) and this module shapes them, so every mapping decision (defaults,
 // units, which rule or promotion applies) is tested without a database.
 
-import { defaultRiskMultiplierOf, engineKindOf } from "~/channels/registry";
+import { defaultRiskMultiplierOf, engineKindOf, moduleOf } from "~/channels/registry";
 import type { DesiredListingInput } from "~/engine/listing";
 import type { ParityEdge } from "~/engine/parity";
 import type { PriceRounding, PriceRule } from "~/engine/price";
@@ -447,6 +447,8 @@ export interface ListingRef {
   id: string;
   channelId: string;
   variantId: string;
+  /** The marketplace ships it from its own warehouse (Listing.fulfilledByMarketplace, FBA). */
+  fulfilledByMarketplace?: boolean;
 }
 
 /**
@@ -482,5 +484,7 @@ export function listingInput(listing: ListingRef, variantId: string, shop: ShopI
     mapCents: row.mapCents,
     costCents: row.costCents,
     priceRules: batch.priceRules,
+    // Hybrid pool: a listing the marketplace fulfils carries the marketplace's stock, not the pool.
+    ...(listing.fulfilledByMarketplace ? { fulfilledByMarketplace: { by: channel.kind === "shopify" ? channel.name : moduleOf(channel.kind).label } } : {}),
   };
 }

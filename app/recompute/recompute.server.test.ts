@@ -7,12 +7,19 @@ import { uniqueShopDomain } from "../../test/factories";
 import { readDesiredContent } from "~/content/diff";
 import type { StoredExplanation } from "./desired";
 import { recomputeStaleListings, runRecomputeJob } from "./recompute.server";
+import { createRedisConnection } from "~/queues.server";
+import { flushChannelAccount } from "~/sync/flush.server";
+import { SharedRateLimiter } from "~/sync/rate-limiter.server";
+import { accepts, RecordingMarketplace } from "../../test/recording-marketplace";
 
 // Through real PostgreSQL (and Redis for the flush requests): the mirror as the anchor leaves it,
 // the marks as noteChange (index.server.ts) sets them, then the recompute service.
 
+const redis = createRedisConnection();
+
 afterAll(async () => {
   await queues().close();
+  redis.disconnect();
 });
 
 interface ShopOptions {
@@ -388,5 +395,40 @@ describe("the recompute job's content step", () => {
     expect(flushes.channels.filter((id) => id === seeded.channels.amazon.id)).toHaveLength(2);
     expect(flushes.channels.filter((id) => id === seeded.channels.ebay.id)).toHaveLength(1);
     expect(readDesiredContent(onEbay.desiredContent)?.issues.some((i) => i.severity === "error")).toBe(true);
+  });
+});
+
+describe("hybrid pool: a listing Amazon fulfils (FBA) carries its own stock", () => {
+  it("given 15 saleable units, an FBA Amazon listing once pushed 9 and a self-fulfilled eBay listing, when recomputed and flushed, then eBay gets the pool less its buffer, the FBA listing's desired quantity is null with 'Fulfilled by Amazon' explained, and the flush pushes its price but never a quantity", async () => {
+    // Given
+    const seeded = await seedShop(prisma);
+    await prisma.listing.update({ where: { id: seeded.listings.onAmazon.id }, data: { fulfilledByMarketplace: true, pushedQuantity: 9 } });
+    // When
+    const result = await recomputeStaleListings(seeded.shopId, { ...recordFlushes(), prisma });
+    // Then
+    expect(result.examined).toBe(2);
+    const { onAmazon, onEbay } = await listingsOf(prisma, seeded);
+    expect(onEbay.desiredQuantity).toBe(12); // 15 less eBay's 20 %
+    expect(onAmazon.desiredQuantity).toBeNull();
+    expect(onAmazon.desiredPriceCents).toBe(2000);
+    expect((onAmazon.explanation as unknown as StoredExplanation).quantity.map((s) => (s as unknown as { text: string }).text)).toEqual([
+      "Fulfilled by Amazon: its own stock, none of the pool; Amazon US is pushed no quantity",
+    ]);
+
+    // When the Amazon account is flushed
+    const marketplace = new RecordingMarketplace(accepts, { kind: "amazon" });
+    await flushChannelAccount(seeded.channels.amazon.id, { limiter: new SharedRateLimiter(redis), prisma, connectorFor: () => marketplace });
+    // Then only the price went out, and the listing is in sync with Amazon's own count untouched
+    expect(marketplace.quantityCalls.flat()).toEqual([]);
+    expect(marketplace.priceCalls.flat().map((p) => [p.channelSku, p.priceCents])).toEqual([["MUG-BLUE", 2000]]);
+    const after = await prisma.listing.findUniqueOrThrow({ where: { id: seeded.listings.onAmazon.id } });
+    expect(after).toMatchObject({ syncState: "IN_SYNC", pushedQuantity: 9, pushedPriceCents: 2000 });
+
+    // And a later stock move recomputes eBay but leaves the FBA listing with nothing to push
+    await setStock(prisma, seeded, seeded.locations.warehouse.id, 2);
+    await recomputeStaleListings(seeded.shopId, { ...recordFlushes(), prisma });
+    const later = await listingsOf(prisma, seeded);
+    expect(later.onEbay.desiredQuantity).toBe(5); // 7 less 20 %, floored
+    expect(later.onAmazon).toMatchObject({ desiredQuantity: null, syncState: "IN_SYNC", desiredVersion: after.desiredVersion });
   });
 });

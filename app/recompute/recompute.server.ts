@@ -105,7 +105,7 @@ interface BatchRows extends EngineRows {
 
 async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: ShopInputs, now: Date): Promise<BatchRows> {
   const listings = await sql.rows<StoredListing>(
-    `SELECT id, "channelId", "variantId", "desiredQuantity", "desiredPriceCents", "desiredVersion", "pushedPriceCents",
+    `SELECT id, "channelId", "variantId", "fulfilledByMarketplace", "desiredQuantity", "desiredPriceCents", "desiredVersion", "pushedPriceCents",
             "syncState"::text AS "syncState", "staleSince"::text AS "staleSince"
      FROM "Listing" WHERE "shopId" = $1 AND id = ANY($2::text[]) AND "staleSince" IS NOT NULL`,
     [shopId, listingIds],

@@ -172,9 +172,14 @@ async function pushPaced<T extends { channelSku: string; externalId?: string | n
   }
 }
 
-/** Pushes the listings whose quantity differs from the one pushed; answers them. */
+/**
+ * Pushes the listings whose quantity differs from the one pushed; answers them. A listing the
+ * marketplace fulfils from its own stock (FBA) never gets one: its units were never Shopify's.
+ */
 async function pushQuantities(ctx: FlushContext, listings: PendingListing[], into: Map<string, PushOutcome>): Promise<PendingListing[]> {
-  const quantities = groupedByProduct(listings.filter((l) => l.desiredQuantity !== null && l.desiredQuantity !== l.pushedQuantity));
+  const quantities = groupedByProduct(
+    listings.filter((l) => !l.fulfilledByMarketplace && l.desiredQuantity !== null && l.desiredQuantity !== l.pushedQuantity),
+  );
   for (const batch of chunks(quantities, ctx.connector.limits.maxBatch)) {
     await pushPaced(
       ctx,

@@ -11,9 +11,12 @@ export interface PendingListing {
   channelSku: string;
   externalId: string | null;
   desiredVersion: number;
+  /** Null for a listing the marketplace fulfils from its own stock (FBA): no quantity goes out. */
   desiredQuantity: number | null;
   desiredPriceCents: number | null;
   pushedQuantity: number | null;
+  /** The marketplace ships it from its own warehouse: never pushed a quantity, whatever desiredQuantity says. */
+  fulfilledByMarketplace?: boolean;
   pushedPriceCents: number | null;
   desiredAt: Date | null;
   /** HELD: its price waits for the merchant's review (parity); its quantity still goes out. */
@@ -32,11 +35,11 @@ export interface PendingListing {
 export async function pendingListings(prisma: PrismaClient, channelId: string, limit: number): Promise<PendingListing[]> {
   return prisma.$queryRaw<PendingListing[]>`
     SELECT id, "channelSku", "externalId", "desiredVersion", "desiredQuantity", "desiredPriceCents",
-           "pushedQuantity", "pushedPriceCents", "desiredAt", "syncState",
+           "pushedQuantity", "pushedPriceCents", "fulfilledByMarketplace", "desiredAt", "syncState",
            "desiredContent", "pushedContent"
     FROM "Listing"
     WHERE "channelId" = ${channelId}
-      AND ("syncState" = 'PENDING' OR ("syncState" = 'HELD' AND "desiredQuantity" IS DISTINCT FROM "pushedQuantity"))
+      AND ("syncState" = 'PENDING' OR ("syncState" = 'HELD' AND "desiredQuantity" IS NOT NULL AND "desiredQuantity" IS DISTINCT FROM "pushedQuantity"))
     ORDER BY ("desiredQuantity" = 0 AND "pushedQuantity" IS DISTINCT FROM 0) IS TRUE DESC,
              ${STOCK_OR_PRICE_TO_PUSH} DESC,
              "desiredQuantity" ASC NULLS LAST, "desiredAt" ASC NULLS LAST
@@ -85,7 +88,7 @@ export async function recordAcknowledged(prisma: PrismaClient, records: PushReco
     const pushedContent = contentPushed ? withAcknowledged(listing.pushedContent, contentPushed) : null;
     const contentSettled = contentToPush(listing.desiredContent, pushedContent ?? listing.pushedContent) === null;
     const complete =
-      (quantityPushed || listing.desiredQuantity === listing.pushedQuantity) &&
+      (quantityPushed || listing.desiredQuantity === null || listing.desiredQuantity === listing.pushedQuantity) &&
       (pricePushed || listing.desiredPriceCents === listing.pushedPriceCents) &&
       contentSettled;
     return Prisma.sql`(${listing.id}, ${listing.desiredVersion}::int, ${quantityPushed}::boolean, ${listing.desiredQuantity}::int,
@@ -163,7 +166,8 @@ export async function recordContentRejected(prisma: PrismaClient, listing: Pendi
     issues: [...desired.issues, { field: "channel" as const, severity: "error" as const, message: `refused by the channel: ${message.slice(0, 500)}` }],
   };
   listing.desiredContent = refused as unknown as Prisma.JsonValue;
-  const settled = listing.desiredQuantity === listing.pushedQuantity && listing.desiredPriceCents === listing.pushedPriceCents;
+  const settled =
+    (listing.desiredQuantity === null || listing.desiredQuantity === listing.pushedQuantity) && listing.desiredPriceCents === listing.pushedPriceCents;
   await prisma.listing.updateMany({
     where: { id: listing.id, desiredVersion: listing.desiredVersion },
     data: {

@@ -246,7 +246,8 @@ export async function previewBufferRule(
 }
 
 export interface EngineAnswer {
-  quantity: number;
+  /** Null for a listing the marketplace fulfils from its own stock (FBA): no rule moves it. */
+  quantity: number | null;
   priceCents: number;
   explanation: string;
 }
