@@ -6,7 +6,11 @@ import { createRedisConnection, queues } from "~/queues.server";
 import { startWebhookEndpoint } from "../../test/app-webhook-server";
 import { eventually, startMarketplaceRig, type MarketplaceRig } from "../../test/marketplaces";
 import { createWorkers } from "../../workers/processors";
+import { adminClientForShop } from "~/anchor/admin-client.server";
+import { createShopifyOrder } from "~/anchor/shopify-orders.server";
+import { NotReadyYet } from "~/lib/errors";
 import { runOrderImport } from "./jobs.server";
+import { ensureShopifyOrder, ORDER_SEARCH_SETTLE_MS } from "./shopify-order.server";
 
 // "Orders in Shopify", end to end through the simulators and the real workers: an Amazon buyer's
 // order → the order import → the order created in Shopify (once, however often the import runs)
@@ -65,5 +69,50 @@ describe("marketplace orders in Shopify", () => {
     expect(packages.map((p) => [p.carrierCode, p.trackingNumber, p.orderItems.map((i) => i.quantity)])).toEqual([["UPS", "1Z999AA10123456784", [2]]]);
     const after = await prisma.channelOrder.findUniqueOrThrow({ where: { id: stored.id } });
     expect([after.carrier, after.trackingNumber, after.marketplaceMessage]).toEqual(["UPS", "1Z999AA10123456784", null]);
+  });
+
+  it("given an attempt to create the Shopify order whose answer was lost, when the job is retried at once, then it waits for Shopify's search instead of creating a second order; once the search shows it, the order is recorded and Shopify has exactly one", async () => {
+    await prisma.channel.update({ where: { id: rig.channels.amazon.id }, data: { ordersInShopify: true } });
+    const variant = rig.variants[1];
+    const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: rig.channels.amazon.id, channelSku: variant.channelSku.amazon } });
+    const order = await prisma.channelOrder.create({
+      data: {
+        shopId: rig.shopId,
+        channelId: rig.channels.amazon.id,
+        externalOrderId: "LOST-ANSWER-1",
+        status: "Unshipped",
+        orderedAt: new Date(),
+        writeback: "WRITTEN",
+        lines: { create: [{ shopId: rig.shopId, channelSku: variant.channelSku.amazon, quantity: 1, takenQuantity: 1, listingId: listing.id }] },
+      },
+    });
+    const admin = await adminClientForShop(rig.domain, prisma);
+    // The first attempt: stamped, sent, applied by Shopify, and its answer lost on the way back.
+    const requestedAt = Date.now();
+    await prisma.channelOrder.update({ where: { id: order.id }, data: { shopifyOrderRequestedAt: new Date(requestedAt) } });
+    await createShopifyOrder(admin, {
+      anchorlineOrderId: order.id,
+      marketplace: "amazon",
+      externalOrderId: order.externalOrderId,
+      currencyCode: null,
+      email: null,
+      processedAt: order.orderedAt,
+      lines: [{ variantShopifyId: variant.variantShopifyId, quantity: 1, priceCents: null, sku: variant.sku }],
+    });
+    const tagged = () => rig.shopify.store.shop(rig.domain).orders.filter((o) => o.tags.includes(`anchorline-${order.id}`));
+
+    await expect(ensureShopifyOrder(prisma, admin, order.id)).rejects.toBeInstanceOf(NotReadyYet);
+    expect(tagged()).toHaveLength(1);
+
+    const clock = rig.shopify.store.now;
+    rig.shopify.store.now = () => clock() + 5_000;
+    try {
+      const recorded = await ensureShopifyOrder(prisma, admin, order.id, () => requestedAt + ORDER_SEARCH_SETTLE_MS + 1);
+      expect(recorded).toBe(tagged()[0].id);
+      expect(tagged()).toHaveLength(1);
+      expect((await prisma.channelOrder.findUniqueOrThrow({ where: { id: order.id } })).shopifyOrderId).toBe(recorded);
+    } finally {
+      rig.shopify.store.now = clock;
+    }
   });
 });

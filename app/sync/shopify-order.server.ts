@@ -2,6 +2,14 @@ import type { PrismaClient } from "@prisma/client";
 import type { AdminClient } from "~/anchor/admin-client.server";
 import { createShopifyOrder, findShopifyOrder } from "~/anchor/shopify-orders.server";
 import { engineKindOf } from "~/channels/registry";
+import { NotReadyYet } from "~/lib/errors";
+
+/**
+ * How long after an attempt to create an order Anchorline trusts Shopify's order search to show
+ * it. Shopify documents no figure for its index's lag (seconds, in practice); a minute is our margin.
+ * The shopify-order job's backoff (1, 2, 4 … 64 s over its 8 attempts) outlasts it.
+ */
+export const ORDER_SEARCH_SETTLE_MS = 60_000;
 
 // "Orders in Shopify": a marketplace order of a channel with the setting on becomes one Shopify
 // order, once. The order's stock was taken by the write-back already, so the Shopify order is
@@ -9,11 +17,12 @@ import { engineKindOf } from "~/channels/registry";
 
 /**
  * Creates the Shopify order of a stored marketplace order where its channel asks for it and none
- * exists yet; returns its Shopify id (null: not wanted, or nothing to put in it). A first attempt
- * is stamped before it is sent; a later one (its answer was lost, or the job crashed) looks the
- * order up by its tag first, so a retry never makes a second order.
+ * exists yet; returns its Shopify id (null: not wanted, or nothing to put in it). An attempt is
+ * stamped before it is sent; a later one (its answer was lost, or the job crashed) looks the order
+ * up by its tag first, and waits while Shopify's search may still be catching up, so a retry
+ * never makes a second order.
  */
-export async function ensureShopifyOrder(prisma: PrismaClient, admin: AdminClient, orderId: string): Promise<string | null> {
+export async function ensureShopifyOrder(prisma: PrismaClient, admin: AdminClient, orderId: string, now: () => number = Date.now): Promise<string | null> {
   const order = await prisma.channelOrder.findUniqueOrThrow({
     where: { id: orderId },
     select: {
@@ -53,9 +62,14 @@ export async function ensureShopifyOrder(prisma: PrismaClient, admin: AdminClien
   if (order.shopifyOrderRequestedAt) {
     const found = await findShopifyOrder(admin, order.id);
     if (found) return recordShopifyOrder(prisma, order.id, found);
-  } else {
-    await prisma.channelOrder.updateMany({ where: { id: order.id, shopifyOrderRequestedAt: null }, data: { shopifyOrderRequestedAt: new Date() } });
+    // Shopify's order search lags behind writes: an order the lost attempt created may not be
+    // found yet. Until the margin has passed, "not found" is not "absent": the job waits.
+    if (now() - order.shopifyOrderRequestedAt.getTime() < ORDER_SEARCH_SETTLE_MS) {
+      throw new NotReadyYet(`Shopify's order search may not show order ${order.externalOrderId} yet; looking again before creating it`);
+    }
   }
+  // Stamped before it is sent, so a retry after a lost answer searches before creating again.
+  await prisma.channelOrder.update({ where: { id: order.id }, data: { shopifyOrderRequestedAt: new Date(now()) } });
   const created = await createShopifyOrder(admin, {
     anchorlineOrderId: order.id,
     marketplace: engineKindOf(order.channel.kind),

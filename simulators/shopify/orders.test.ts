@@ -104,6 +104,8 @@ beforeAll(async () => {
     { products: 2, variantsPerProduct: 2, locations: 3, seed: 21, stockedRatio: 1, locationNames: ["Munich Pop-up", "Main Warehouse", "Berlin Store"] },
     { webhookUrl: url, scopes: SCOPES },
   );
+  // These stories read orders back by search at once; the index's lag has its own story below.
+  sim.store.orderSearchLagMs = 0;
   const shop = sim.store.shop(SHOP);
   variantGid = `gid://shopify/ProductVariant/${shop.variants[0].id}`;
   itemId = shop.variants[0].inventoryItem.id;
@@ -200,6 +202,23 @@ describe("orderCreate (2026-10)", () => {
     const ok = await create(marketplaceOrder("AMZ-301", 5), { inventoryBehaviour: "DECREMENT_OBEYING_POLICY" });
     expect(ok.data!.orderCreate!.userErrors).toEqual([]);
     expect(level(berlin).available).toBe(0);
+  });
+
+  it("given an order just created, when searched at once, then the search does not find it yet (Shopify's index lags), while order(id) reads it; a few seconds later the search finds it", async () => {
+    sim.store.orderSearchLagMs = 3_000;
+    const clock = sim.store.now;
+    try {
+      const created = (await create(marketplaceOrder("AMZ-LAG", 1))).data!.orderCreate!.order!;
+      const search = () =>
+        raw<{ orders: { nodes: { id: string }[] } }>(adminClient(sim), `{ orders(first: 5, query: "source_identifier:AMZ-LAG") { nodes { id } } }`);
+      expect((await search()).data!.orders.nodes).toEqual([]);
+      expect((await raw<{ order: { id: string } }>(adminClient(sim), READ, { id: created.id })).data!.order.id).toBe(created.id);
+      sim.store.now = () => clock() + 5_000;
+      expect((await search()).data!.orders.nodes).toEqual([{ id: created.id }]);
+    } finally {
+      sim.store.now = clock;
+      sim.store.orderSearchLagMs = 0;
+    }
   });
 
   it("given one @idempotent key sent twice, when orderCreate is retried, then two orders exist: 2026-10 documents no idempotency for orderCreate, so the client must find its order by source_identifier before retrying", async () => {

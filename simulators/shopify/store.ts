@@ -166,6 +166,13 @@ export function parseScopes(scopes: string): Set<string> {
 export class Store extends EventEmitter<{ change: [StoreEvent] }> {
   readonly shops = new Map<string, ShopState>();
   now: () => number = Date.now;
+  /**
+   * How long a new order takes to appear in order search (orders(query:)). Shopify's search index
+   * is eventually consistent: a created order is readable by id at once but found by a search only
+   * seconds later, so a client that searches right after a lost answer must not conclude "absent".
+   * order(id:) and orders without a query read the order at once.
+   */
+  orderSearchLagMs = 3_000;
 
   addShop(spec: ShopSpec): ShopState {
     const nextId = counter(spec.catalog?.idBase ?? DEFAULT_ID_BASE);
