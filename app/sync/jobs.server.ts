@@ -3,7 +3,9 @@ import type { Redis } from "ioredis";
 import defaultPrisma from "~/db.server";
 import { connectorForChannel, type ConnectableChannel } from "~/channels/registry.server";
 import { flushDeduplicationId, ORDER_IMPORT_EVERY_MS, orderImportSchedulerId, queues as defaultQueues, requestFlush, type Queues } from "~/queues.server";
+import { logger } from "~/lib/logger.server";
 import { flushChannelAccount, type FlushDeps, type FlushResult } from "./flush.server";
+import { readMarketplaceStock } from "./marketplace-stock.server";
 import { importChannelOrders, importNotifiedOrders, type OrderImportDeps, type OrderImportResult } from "./orders.server";
 import { SharedRateLimiter } from "./rate-limiter.server";
 
@@ -48,9 +50,21 @@ export async function scheduleOrderImport(channel: ConnectableChannel, queues: Q
   await queues["order-import"].upsertJobScheduler(orderImportSchedulerId(channel.id), { every }, { name: "import", data: { channelId: channel.id } });
 }
 
-/** The order-import worker's job: a poll. A channel that is not connected is skipped, not failed. */
+/**
+ * The order-import worker's job: a poll. A channel that is not connected is skipped, not failed.
+ * On the same schedule, the stock the marketplace fulfils itself (FBA) is read when due
+ * (marketplace-stock.server.ts, twice a day); its failure is logged and never fails the import,
+ * since the orders are what keep Shopify right.
+ */
 export async function runOrderImport(channelId: string, deps: OrderImportDeps = {}): Promise<OrderImportResult | null> {
-  return (await isConnected(channelId, deps)) ? importChannelOrders(channelId, deps) : null;
+  if (!(await isConnected(channelId, deps))) return null;
+  const result = await importChannelOrders(channelId, deps);
+  try {
+    await readMarketplaceStock(channelId, { prisma: deps.prisma, connectorFor: deps.connectorFor });
+  } catch (error) {
+    logger.warn({ channelId, err: error }, "marketplace-fulfilled stock not read; tried again on the next import");
+  }
+  return result;
 }
 
 /** The order-import worker's other job: the orders a marketplace notification carries. */
