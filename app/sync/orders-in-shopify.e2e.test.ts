@@ -58,6 +58,14 @@ describe("marketplace orders in Shopify", () => {
     // Taken once, by the write-back; the Shopify order itself took nothing (BYPASS).
     expect(available()).toBe(before - 2);
 
+    // Shopify announces the new order (orders/create); it is Anchorline's own, so no store sale is counted for it.
+    await eventually(
+      async () => (await prisma.webhookDelivery.count({ where: { shopDomain: rig.domain, topic: "ORDERS_CREATE", state: "PROCESSED" } })) > 0,
+      20_000,
+      "orders/create of the new order processed",
+    );
+    expect(await prisma.sale.count({ where: { shopId: rig.shopId, sourceKey: { startsWith: "shopify-order:" } } })).toBe(0);
+
     rig.shopify.store.fulfillOrder(rig.domain, inShopify[0].id, { trackingCompany: "UPS", trackingNumber: "1Z999AA10123456784" });
 
     await eventually(
