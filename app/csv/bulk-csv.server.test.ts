@@ -120,8 +120,8 @@ describe("listing links as CSV", () => {
     const exported = await exportListingLinks(shop.domain, channels.amazon.id);
     expect(exported.channelName).toBe("Amazon US");
     expect(recordsOf(exported.csv)).toEqual([
-      ["sku", "channel_sku", "external_id"],
-      ["KET-RED", "KET-RED", "B00KETTLE"],
+      ["sku", "channel_sku", "external_id", "fulfilled_by"],
+      ["KET-RED", "KET-RED", "B00KETTLE", "merchant"],
     ]);
     const theirs = await seedShopWithEveryModel(prisma);
     await expect(exportListingLinks(shop.domain, theirs.channels.amazon.id)).rejects.toThrow("Channel not found");
@@ -149,5 +149,39 @@ describe("listing links as CSV", () => {
       ],
     });
     expect(await prisma.listing.count({ where: { shopId: shop.id, channelId: channels.ebay.id } })).toBe(0);
+  });
+
+  it("given a links file with fulfilled_by, when imported, then a listing marked marketplace becomes Amazon-fulfilled (what it was pushed forgotten), the export says so, a blank keeps it, and a word other than merchant or marketplace refuses the file naming the column", async () => {
+    // Given a listing Anchorline pushed 7 to
+    const { shop, channels, listing } = await seedShopWithEveryModel(prisma);
+    await prisma.listing.update({ where: { id: listing.id }, data: { pushedQuantity: 7 } });
+    // When it is marked fulfilled by the marketplace
+    const csv = "sku,channel_sku,fulfilled_by\nKET-RED,KET-RED,Marketplace\nKET-RED,KET-NEW,\n";
+    expect(await importListingLinks(shop.domain, channels.amazon.id, csv, "merchant:test")).toEqual({ ok: true, created: 1, updated: 1 });
+    // Then
+    expect(await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).toMatchObject({ fulfilledByMarketplace: true, pushedQuantity: null });
+    expect(await prisma.listing.findFirstOrThrow({ where: { shopId: shop.id, channelSku: "KET-NEW" } })).toMatchObject({ fulfilledByMarketplace: false });
+    expect(recordsOf((await exportListingLinks(shop.domain, channels.amazon.id)).csv).map((r) => [r[1], r[3]])).toEqual([
+      ["channel_sku", "fulfilled_by"],
+      ["KET-NEW", "merchant"],
+      ["KET-RED", "marketplace"],
+    ]);
+    // And a blank keeps it as it is
+    await importListingLinks(shop.domain, channels.amazon.id, "sku,channel_sku,fulfilled_by\nKET-RED,KET-RED,\n", "merchant:test");
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).fulfilledByMarketplace).toBe(true);
+    // And a bad word refuses the whole file, naming the line and the column
+    const refused = await importListingLinks(
+      shop.domain,
+      channels.amazon.id,
+      "sku,channel_sku,fulfilled_by\nKET-RED,KET-RED,merchant\nKET-RED,KET-NEW,FBA\n",
+      "merchant:test",
+    );
+    expect(refused).toEqual({
+      ok: false,
+      problems: [
+        { line: 3, field: "fulfilled_by", message: 'Fulfilled by is "merchant" (from Shopify\'s stock) or "marketplace" (its own warehouse, e.g. Amazon FBA)' },
+      ],
+    });
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).fulfilledByMarketplace).toBe(true);
   });
 });

@@ -194,8 +194,8 @@ function resolveChannel(channels: readonly { id: string; name: string }[], value
 
 // ---------------------------------------------------------------- listing links
 
-export const LISTING_COLUMNS = ["sku", "channel_sku", "external_id"] as const;
-const LINK_FIELD_COLUMN: Record<string, string> = { sku: "sku", channelSku: "channel_sku", externalId: "external_id" };
+export const LISTING_COLUMNS = ["sku", "channel_sku", "external_id", "fulfilled_by"] as const;
+const LINK_FIELD_COLUMN: Record<string, string> = { sku: "sku", channelSku: "channel_sku", externalId: "external_id", fulfilledBy: "fulfilled_by" };
 
 /** One channel's listings as CSV: which Shopify SKU each channel SKU sells. */
 export async function exportListingLinks(
@@ -209,9 +209,10 @@ export async function exportListingLinks(
   const listings = await prisma.listing.findMany({
     where: { shopId, channelId: channel.id },
     orderBy: { channelSku: "asc" },
-    select: { channelSku: true, externalId: true, variant: { select: { sku: true } } },
+    select: { channelSku: true, externalId: true, fulfilledByMarketplace: true, variant: { select: { sku: true } } },
   });
-  return { channelName: channel.name, csv: writeCsv([LISTING_COLUMNS, ...listings.map((l) => [l.variant.sku ?? "", l.channelSku, l.externalId])]) };
+  const rows = listings.map((l) => [l.variant.sku ?? "", l.channelSku, l.externalId, l.fulfilledByMarketplace ? "marketplace" : "merchant"]);
+  return { channelName: channel.name, csv: writeCsv([LISTING_COLUMNS, ...rows]) };
 }
 
 /**
@@ -225,7 +226,7 @@ export async function importListingLinks(
   actor: string,
   deps: { prisma?: PrismaClient; queues?: Queues } = {},
 ): Promise<ImportResult> {
-  const table = readCsvTable(csv, { required: ["sku", "channel_sku"], optional: ["external_id"] });
+  const table = readCsvTable(csv, { required: ["sku", "channel_sku"], optional: ["external_id", "fulfilled_by"] });
   if (!table.ok) return { ok: false, problems: table.problems };
   if (table.rows.length === 0) return { ok: false, problems: [{ line: 2, field: "file", message: "The file has no rows under its header" }] };
   if (table.rows.length > MAX_IMPORT_ROWS)
@@ -236,7 +237,7 @@ export async function importListingLinks(
   const result = await linkListings(
     shopDomain,
     channelId,
-    table.rows.map((r) => ({ sku: r.values.sku, channelSku: r.values.channel_sku, externalId: r.values.external_id })),
+    table.rows.map((r) => ({ sku: r.values.sku, channelSku: r.values.channel_sku, externalId: r.values.external_id, fulfilledBy: r.values.fulfilled_by })),
     actor,
     { ...deps, lines: table.rows.map((r) => r.line) },
   );

@@ -8,7 +8,13 @@ import { NotFoundForShop } from "~/lib/errors";
 
 // Which Shopify variant each marketplace listing sells. A link names the variant by its Shopify
 // SKU (what merchants know and what their spreadsheets hold) and the listing by the channel's own
-// SKU and, where the channel needs one to address it, its id (ASIN, TikTok product id...).
+// SKU and, where the channel needs one to address it, its id (ASIN, TikTok product id...), and
+// who ships it: the merchant (from Shopify's pool, the default) or the marketplace from its own
+// warehouse (Amazon FBA: never pushed a quantity, its own stock read and shown instead).
+
+/** Who ships a listing's orders, as a links file writes it (column fulfilled_by). */
+export const FULFILLED_BY = ["merchant", "marketplace"] as const;
+export type FulfilledBy = (typeof FULFILLED_BY)[number];
 
 export const ListingLinkInput = z.object({
   sku: z.string().trim().min(1, "SKU is required"),
@@ -19,6 +25,11 @@ export const ListingLinkInput = z.object({
     .max(100, "External id is at most 100 characters")
     .optional()
     .transform((v) => v || null),
+  /** Left out or blank: a new link is the merchant's, an existing one keeps what it was. */
+  fulfilledBy: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() !== "" ? v.trim().toLowerCase() : undefined),
+    z.enum(FULFILLED_BY, { error: 'Fulfilled by is "merchant" (from Shopify\'s stock) or "marketplace" (its own warehouse, e.g. Amazon FBA)' }).optional(),
+  ),
 });
 export type ListingLink = z.input<typeof ListingLinkInput>;
 
@@ -78,10 +89,21 @@ export async function linkListings(
   });
   if (problems.length > 0) return { ok: false, problems };
 
+  const existing = await prisma.listing.findMany({
+    where: { channelId: channel.id, channelSku: { in: parsed.map((p) => p!.channelSku) } },
+    select: { channelSku: true, fulfilledByMarketplace: true },
+  });
+  const byMarketplaceNow = new Map(existing.map((l) => [l.channelSku, l.fulfilledByMarketplace]));
   const now = new Date();
   await prisma.$transaction(
     parsed.map((link) => {
       const variantId = variantsBySku.get(link!.sku)![0];
+      const byMarketplace = link!.fulfilledBy === undefined ? undefined : link!.fulfilledBy === "marketplace";
+      const was = byMarketplaceNow.get(link!.channelSku);
+      // Who ships it changed: what was pushed (or observed) belongs to the other stock, so the
+      // first quantity of a self-fulfilled listing goes out whatever it is, and no drift is
+      // measured against a count Anchorline no longer sets.
+      const switched = byMarketplace !== undefined && was !== undefined && was !== byMarketplace;
       return prisma.listing.upsert({
         where: { channelId_channelSku: { channelId: channel.id, channelSku: link!.channelSku } },
         create: {
@@ -90,10 +112,18 @@ export async function linkListings(
           variantId,
           channelSku: link!.channelSku,
           externalId: link!.externalId,
+          fulfilledByMarketplace: byMarketplace ?? false,
           staleSince: now,
           contentStaleSince: now,
         },
-        update: { variantId, externalId: link!.externalId, staleSince: now, contentStaleSince: now },
+        update: {
+          variantId,
+          externalId: link!.externalId,
+          ...(byMarketplace === undefined ? {} : { fulfilledByMarketplace: byMarketplace }),
+          ...(switched ? { pushedQuantity: null, observedQuantity: null, observedAt: null } : {}),
+          staleSince: now,
+          contentStaleSince: now,
+        },
       });
     }),
   );

@@ -48,7 +48,7 @@ describe("CSV export", () => {
     const { shop, channels } = await shopInSession();
     const response = await download(shop.domain, "listings", `?channelId=${channels.amazon.id}`);
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="listings-amazon-us.csv"');
-    expect(await response.text()).toBe("sku,channel_sku,external_id\r\nKET-RED,KET-RED,\r\n");
+    expect(await response.text()).toBe("sku,channel_sku,external_id,fulfilled_by\r\nKET-RED,KET-RED,,merchant\r\n");
     const missing = (await download(shop.domain, "listings").catch((thrown: unknown) => thrown)) as Refusal;
     expect(missing.init.status).toBe(400);
     expect(missing.data.errors.channelId).toBeDefined();

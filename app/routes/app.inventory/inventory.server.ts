@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { moduleOfKind } from "~/channels/registry";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
 import { recordAudit } from "~/lib/audit.server";
@@ -9,7 +10,9 @@ import { shopIdOf } from "~/lib/shop-id.server";
 // The inventory screen: per variant, what each channel is given (the outbox's desired quantity
 // and price), what was last pushed, and the sync state, with the engine's explanation on demand.
 // Pages are keyset-paginated by variant id (a cursor, never an offset), so a shop with 100,000
-// variants reads one page of rows per request however deep the merchant pages.
+// variants reads one page of rows per request however deep the merchant pages. A listing the
+// marketplace fulfils (FBA) shows the marketplace's own stock ("Amazon's warehouse: 12") beside
+// the pool its self-fulfilled siblings share: it is given no quantity from the pool.
 
 export const INVENTORY_PAGE = 50;
 
@@ -50,7 +53,7 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
   const channels = await prisma.channel.findMany({
     where: { shopId },
     orderBy: [{ priority: "asc" }, { name: "asc" }],
-    select: { id: true, name: true, status: true },
+    select: { id: true, name: true, status: true, kind: true },
   });
   if (filters.channelId && !channels.some((c) => c.id === filters.channelId)) throw new NotFoundForShop("Channel");
 
@@ -103,12 +106,21 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
           staleSince: true,
           desiredAt: true,
           pushedAt: true,
+          fulfilledByMarketplace: true,
+          marketplaceQuantity: true,
+          marketplaceQuantityAt: true,
         },
       },
     },
   });
   const page = variants.slice(0, INVENTORY_PAGE);
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
+  /** Whose warehouse a marketplace-fulfilled listing's units are in: the marketplace's label ("Amazon"). */
+  const warehouseOf = new Map(channels.map((c) => [c.id, moduleOfKind(c.kind)?.label ?? c.name]));
+  const ownStock = (channelId: string, quantity: number | null, readAt: Date | null) => {
+    const by = warehouseOf.get(channelId) ?? "";
+    return { by, quantity, readAt: readAt?.toISOString() ?? null, text: `${by}'s warehouse: ${quantity ?? "not read yet"}` };
+  };
 
   let explanation = null;
   if (filters.explain) {
@@ -136,7 +148,12 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
       title: `${v.product.title} – ${v.title}`,
       priceCents: v.priceCents,
       mapCents: v.mapCents,
-      listings: v.listings.map(({ staleSince, ...l }) => ({ ...l, channelName: channelName.get(l.channelId) ?? "", stale: staleSince !== null })),
+      listings: v.listings.map(({ staleSince, marketplaceQuantity, marketplaceQuantityAt, ...l }) => ({
+        ...l,
+        channelName: channelName.get(l.channelId) ?? "",
+        stale: staleSince !== null,
+        ownStock: l.fulfilledByMarketplace ? ownStock(l.channelId, marketplaceQuantity, marketplaceQuantityAt) : null,
+      })),
     })),
     nextCursor: variants.length > INVENTORY_PAGE ? page[page.length - 1].id : null,
     explanation,

@@ -128,3 +128,25 @@ describe("the Inventory screen", () => {
     expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "variant.recompute_requested", subjectId: variant.id } })).toBe(1);
   });
 });
+
+describe("the Inventory screen: a listing Amazon fulfils (FBA)", () => {
+  it("given an Amazon listing marked fulfilled by the marketplace with 12 in Amazon's warehouse beside an eBay listing given the pool, when the screen loads, then the FBA row shows \"Amazon's warehouse: 12\" and the eBay row its given quantity", async () => {
+    // Given
+    const { shop, listing, channels, variant } = await shopInSession();
+    const readAt = new Date("2026-12-06T08:00:00Z");
+    await prisma.listing.update({
+      where: { id: listing.id },
+      data: { fulfilledByMarketplace: true, desiredQuantity: null, marketplaceQuantity: 12, marketplaceQuantityAt: readAt },
+    });
+    await prisma.listing.create({ data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "EB-KET", desiredQuantity: 8 } });
+    // When
+    const { variants } = await page(shop.domain);
+    // Then
+    const rows = variants.find((v) => v.sku === "KET-RED")!.listings;
+    expect(rows.find((l) => l.id === listing.id)).toMatchObject({
+      fulfilledByMarketplace: true,
+      ownStock: { by: "Amazon", quantity: 12, readAt: readAt.toISOString(), text: "Amazon's warehouse: 12" },
+    });
+    expect(rows.find((l) => l.channelSku === "EB-KET")).toMatchObject({ fulfilledByMarketplace: false, ownStock: null, desiredQuantity: 8 });
+  });
+});

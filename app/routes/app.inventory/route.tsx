@@ -120,7 +120,7 @@ function ListingLinksImport({ channels, result }: { channels: PageData["channels
       exportUrl={channel ? `/app/csv/listings?channelId=${encodeURIComponent(channel.id)}` : null}
       filename={`listings-${(channel?.name ?? "channel").toLowerCase().replace(/[^a-z0-9]+/g, "-")}.csv`}
       result={result}
-      description="Which Shopify SKU each of a channel's listings sells: columns sku, channel_sku and external_id (the ASIN, item or product id, where the channel needs one). Listings are added or relinked; if any line is wrong, nothing is imported and every problem is listed by line."
+      description="Which Shopify SKU each of a channel's listings sells: columns sku, channel_sku, external_id (the ASIN, item or product id, where the channel needs one) and fulfilled_by: merchant (from Shopify's stock, the default) or marketplace (shipped from the marketplace's own warehouse, such as Amazon FBA: no quantity is pushed, its own stock is shown). Listings are added or relinked; if any line is wrong, nothing is imported and every problem is listed by line."
     >
       {channels.length === 0 ? (
         <Text as="p" tone="subdued">

@@ -76,7 +76,8 @@ export function VariantTable({ variants }: { variants: Variant[] }) {
               : v.listings.map((l, i) => [
                   i === 0 ? `${v.sku ?? ""} · ${v.title}` : "",
                   `${l.channelName} (${l.channelSku})`,
-                  `${l.desiredQuantity ?? "–"} / ${l.pushedQuantity ?? "–"}`,
+                  // Fulfilled by the marketplace (FBA): its own stock, shown beside the pool the others share.
+                  l.ownStock ? l.ownStock.text : `${l.desiredQuantity ?? "–"} / ${l.pushedQuantity ?? "–"}`,
                   `${money(l.desiredPriceCents)} / ${money(l.pushedPriceCents)}`,
                   <ListingState key={`${l.id}-state`} listing={l} />,
                   <ListingActions key={`${l.id}-actions`} explainUrl={linkWith({ explain: l.id })} variantId={i === 0 ? v.id : null} />,
