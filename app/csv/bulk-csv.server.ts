@@ -22,6 +22,12 @@ export interface ImportProblem {
   message: string;
 }
 
+/** A refused import as a screen answers it: how many problems, nothing imported, and each problem by line. */
+export function refusedImport(problems: ImportProblem[]) {
+  const count = problems.length;
+  return { ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems };
+}
+
 export type ImportResult = { ok: true; created: number; updated: number } | { ok: false; problems: ImportProblem[] };
 
 /** Beyond this many rows an import is refused: one request, one transaction, a bounded one. */

@@ -5,7 +5,7 @@ import { Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, In
 import { useRef } from "react";
 import { CsvImportCard } from "~/components/csv-import";
 import { formObject } from "~/lib/forms";
-import { importBufferRules, type ImportProblem, uploadedCsv } from "~/csv/bulk-csv.server";
+import { importBufferRules, type ImportProblem, refusedImport, uploadedCsv } from "~/csv/bulk-csv.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { buffersPage, deleteBufferRule, previewBufferRule, type PreviewRow, saveBufferRule, saveChannelThrottling } from "~/routes/app.buffers/buffers.server";
 import { SCOPE_REFERENCE } from "~/rules/scopes.server";
@@ -53,13 +53,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         const file = await uploadedCsv(form.file);
         if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
         const outcome = await importBufferRules(shop, file.text, actor);
-        if (!outcome.ok) {
-          const count = outcome.problems.length;
-          return answer(
-            { ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems },
-            400,
-          );
-        }
+        if (!outcome.ok) return answer(refusedImport(outcome.problems), 400);
         return answer({
           ok: true,
           errors: {},

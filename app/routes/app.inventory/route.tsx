@@ -5,7 +5,7 @@ import { Banner, BlockStack, Card, Layout, List, Page, Select, Text } from "@sho
 import { useState } from "react";
 import { CsvImportCard } from "~/components/csv-import";
 import { fieldErrors } from "~/lib/forms";
-import { type ImportProblem, importListingLinks, uploadedCsv } from "~/csv/bulk-csv.server";
+import { type ImportProblem, importListingLinks, refusedImport, uploadedCsv } from "~/csv/bulk-csv.server";
 import { inventoryPage, InventoryQuery, recomputeVariant } from "./inventory.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
@@ -46,13 +46,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const file = await uploadedCsv(form.get("file"));
       if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
       const outcome = await importListingLinks(shop, channelId, file.text, actor);
-      if (!outcome.ok) {
-        const count = outcome.problems.length;
-        return answer(
-          { ok: false, errors: { file: `${count} ${count === 1 ? "problem" : "problems"} in the file; nothing was imported` }, problems: outcome.problems },
-          400,
-        );
-      }
+      if (!outcome.ok) return answer(refusedImport(outcome.problems), 400);
       return answer({
         ok: true,
         errors: {},
