@@ -5,7 +5,7 @@
 import type { SimResponse } from "../common/http";
 import { ebayErrors, type EbayError } from "./errors";
 import { amount } from "./money";
-import { fulfillmentStatusOf, lineItemIdOf, type AccountRecord, type EbaySimState, type OrderRecord } from "./state";
+import { fulfillmentStatusOf, lineItemIdOf, lineRefundedCents, type AccountRecord, type EbaySimState, type OrderRecord } from "./state";
 
 /** "Maximum: 200 Default: 50" (getOrders limit parameter). */
 export const GET_ORDERS_MAX_LIMIT = 200;
@@ -139,25 +139,38 @@ function cancelStatus(o: OrderRecord) {
 }
 
 function orderView(o: OrderRecord, account: AccountRecord) {
-  const lineCost = amount(o.unitPriceCents * o.quantity, o.currency);
+  const lineCents = o.unitPriceCents * o.quantity;
+  const lineCost = amount(lineCents, o.currency);
+  const refundedCents = o.cancelled ? lineCents : lineRefundedCents(o);
   // A cancelled order is refunded in full, at order level (PaymentSummary.refunds, OrderRefund).
+  // A line refunded after shipping shows in lineItems[].refunds (LineItemRefund: no status) and
+  // again in paymentSummary.refunds with its status and eBay's reference (no refundId: that is
+  // returned at line level for a line's refund).
   const refunds = o.cancelled
     ? [{ refundId: `RF-${o.orderId}`, refundStatus: "REFUNDED", amount: lineCost, refundDate: iso(o.cancelledAt ?? o.modifiedAt) }]
-    : [];
+    : o.lineRefunds.map((r) => ({
+        refundReferenceId: r.refundReferenceId,
+        refundStatus: "REFUNDED",
+        amount: amount(r.amountCents, o.currency),
+        refundDate: iso(r.refundedAt),
+      }));
+  // OrderPaymentStatusEnum: PAID, then PARTIALLY_REFUNDED or FULLY_REFUNDED once refunds are issued.
+  const paymentStatus = refundedCents === 0 ? "PAID" : refundedCents >= lineCents ? "FULLY_REFUNDED" : "PARTIALLY_REFUNDED";
   return {
     orderId: o.orderId,
     creationDate: iso(o.createdAt),
     lastModifiedDate: iso(o.modifiedAt),
     orderFulfillmentStatus: fulfillmentStatusOf(o),
-    orderPaymentStatus: o.cancelled ? "FULLY_REFUNDED" : "PAID",
+    orderPaymentStatus: paymentStatus,
     sellerId: account.userId,
     salesRecordReference: o.orderId.replace(/-/g, "").slice(-6),
     buyer: { username: o.buyerUsername },
     pricingSummary: { priceSubtotal: lineCost, total: lineCost },
     paymentSummary: {
+      // Payment.paymentStatus is the buyer's payment (FAILED, PAID, PENDING): refunds do not change it.
       payments: [{ paymentMethod: "EBAY", paymentStatus: "PAID", amount: lineCost, paymentDate: iso(o.createdAt) }],
       refunds,
-      totalDueSeller: o.cancelled ? amount(0, o.currency) : lineCost,
+      totalDueSeller: amount(lineCents - refundedCents, o.currency),
     },
     cancelStatus: cancelStatus(o),
     fulfillmentStartInstructions: [
@@ -197,7 +210,7 @@ function orderView(o: OrderRecord, account: AccountRecord) {
         },
         // "always returned ... as an empty array" unless a refund was issued for the line; an
         // order's cancellation is refunded at order level.
-        refunds: [],
+        refunds: o.lineRefunds.map((r) => ({ refundId: r.refundId, amount: amount(r.amountCents, o.currency), refundDate: iso(r.refundedAt) })),
         taxes: [],
         appliedPromotions: [],
       },

@@ -463,3 +463,91 @@ describe("the eBay simulator's shipping fulfillments (createShippingFulfillment,
     }
   });
 });
+
+describe("the eBay simulator's refunds after shipping (LineItemRefund, OrderRefund)", () => {
+  interface RefundedOrder {
+    orderId: string;
+    lastModifiedDate: string;
+    orderPaymentStatus: string;
+    paymentSummary: {
+      payments: Array<{ paymentStatus: string }>;
+      refunds: Array<{ refundId?: string; refundReferenceId?: string; refundStatus: string; amount: { value: string; currency: string }; refundDate: string }>;
+      totalDueSeller: { value: string };
+    };
+    lineItems: Array<{
+      lineItemCost: { value: string };
+      refunds: Array<{ refundId: string; amount: { value: string; currency: string }; refundDate: string }>;
+    }>;
+  }
+  const contract = new OpenApiContract("ebay-sell/sell_fulfillment_v1_oas3.json", "/sell/fulfillment/v1");
+  const readSince = async (since: string) => {
+    const filter = encodeURIComponent(`lastmodifieddate:[${since}..]`);
+    const page = (await (await api(`/sell/fulfillment/v1/order?filter=${filter}`)).json()) as { orders: RefundedOrder[] };
+    expect(contract.checkResponse("getOrders", 200, page)).toEqual([]);
+    return page.orders;
+  };
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+  const refund = (orderId: string, body: unknown = {}) =>
+    fetch(`${sim.url}/_simulator/orders/${orderId}/refund`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+  it("given a shipped order of 3 at 12.99, when one unit's worth is refunded and then the rest, then each refund shows in the line's refunds and in paymentSummary.refunds in the definition's shapes, the order goes PARTIALLY_REFUNDED then FULLY_REFUNDED, and each moves lastModifiedDate", async () => {
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 3 });
+    const [placed] = (await readSince(new Date(Date.now() - 1000).toISOString())).filter((o) => o.orderId === orderId);
+    const lineItemId = (
+      (await (await api(`/sell/fulfillment/v1/order?orderIds=${orderId}`)).json()) as { orders: Array<{ lineItems: Array<{ lineItemId: string }> }> }
+    ).orders[0].lineItems[0].lineItemId;
+    const shipped = await api(`/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment`, {
+      method: "POST",
+      body: {
+        lineItems: [{ lineItemId, quantity: 3 }],
+        shippedDate: new Date(Date.now() - 60_000).toISOString(),
+        shippingCarrierCode: "USPS",
+        trackingNumber: "9400111899223197428491",
+      },
+    });
+    expect(shipped.status).toBe(201);
+    expect(placed.lineItems[0].refunds).toEqual([]);
+    await pause();
+
+    const shippedAt = Date.now();
+    expect((await refund(orderId, { amountCents: 1299 })).status).toBe(201);
+    const [partly] = await readSince(new Date(shippedAt).toISOString());
+    expect(partly).toMatchObject({
+      orderId,
+      orderPaymentStatus: "PARTIALLY_REFUNDED",
+      paymentSummary: {
+        payments: [{ paymentStatus: "PAID" }],
+        refunds: [{ refundStatus: "REFUNDED", amount: { value: "12.99", currency: "USD" } }],
+        totalDueSeller: { value: "25.98" },
+      },
+      lineItems: [{ lineItemCost: { value: "38.97" }, refunds: [{ amount: { value: "12.99", currency: "USD" } }] }],
+    });
+    expect(Date.parse(partly.lastModifiedDate)).toBeGreaterThanOrEqual(shippedAt);
+    expect(partly.lineItems[0].refunds[0].refundDate).toBe(partly.lastModifiedDate);
+    expect(partly.lineItems[0].refunds[0].refundId).toMatch(/^\d+$/);
+    await pause();
+
+    expect((await refund(orderId)).status).toBe(201);
+    const [fully] = await readSince(new Date(Date.parse(partly.lastModifiedDate) + 1).toISOString());
+    expect(fully).toMatchObject({ orderId, orderPaymentStatus: "FULLY_REFUNDED", paymentSummary: { totalDueSeller: { value: "0.00" } } });
+    expect(fully.lineItems[0].refunds.map((r) => r.amount.value)).toEqual(["12.99", "25.98"]);
+    expect(fully.paymentSummary.refunds.map((r) => r.amount.value)).toEqual(["12.99", "25.98"]);
+    expect(sim.responseViolations).toEqual([]);
+  });
+
+  it("given an order not shipped, a cancelled one, and a shipped one already refunded in full, when a refund is asked for, then each is refused and nothing changes", async () => {
+    const { orderId: unshipped } = sim.state.placeOrder({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 1 });
+    const { orderId: cancelled } = sim.state.placeOrder({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 1 });
+    sim.state.cancelOrder(cancelled);
+    expect((await refund(unshipped, { amountCents: 100 })).status).toBe(400);
+    expect((await refund(cancelled, { amountCents: 100 })).status).toBe(400);
+    expect((await refund("99-99999-99999")).status).toBe(404);
+    expect(() => sim.state.refundLine(unshipped)).toThrow(/not shipped/);
+    const order = sim.state.orders.find((o) => o.orderId === unshipped)!;
+    order.fulfillments.push({ fulfillmentId: "F1", lineItems: [{ lineItemId: "x", quantity: 1 }], shippedDate: new Date().toISOString() });
+    sim.state.refundLine(unshipped);
+    expect((await refund(unshipped, { amountCents: 1 })).status).toBe(400);
+    expect(() => sim.state.refundLine(unshipped, 0)).toThrow();
+    expect(order.lineRefunds).toHaveLength(1);
+  });
+});

@@ -201,6 +201,8 @@ export const CONTROL_PATH = "/_simulator/";
  * POST /_simulator/orders {userId, sku, quantity}: a buyer places an order (201 {orderId, oversold}).
  * POST /_simulator/orders/{orderId}/cancel: the buyer's cancellation completes (204).
  * POST /_simulator/orders/{orderId}/cancel-request: the buyer only asks to cancel (204).
+ * POST /_simulator/orders/{orderId}/refund {amountCents?}: the shipped line is refunded, in whole
+ * or in part (201 with the refund; 400 when eBay would not: not shipped, cancelled, too much).
  */
 function control(state: EbaySimState, request: SimRequest): SimResponse {
   const parts = request.path.slice(CONTROL_PATH.length).split("/").filter(Boolean).map(decodeURIComponent);
@@ -216,6 +218,16 @@ function control(state: EbaySimState, request: SimRequest): SimResponse {
     if (parts.length === 3 && parts[2] === "cancel") {
       state.cancelOrder(parts[1]);
       return { status: 204 };
+    }
+    if (parts.length === 3 && parts[2] === "refund") {
+      const { amountCents } = (request.body ?? {}) as { amountCents?: unknown };
+      if (amountCents !== undefined && !Number.isInteger(amountCents)) return { status: 400, body: { message: "amountCents must be a whole number" } };
+      try {
+        return { status: 201, body: state.refundLine(parts[1], amountCents as number | undefined) };
+      } catch (error) {
+        if (!state.orders.some((o) => o.orderId === parts[1])) throw error;
+        return { status: 400, body: { message: error instanceof Error ? error.message : String(error) } };
+      }
     }
     if (parts.length === 3 && parts[2] === "cancel-request") {
       state.requestCancellation(parts[1]);

@@ -106,7 +106,21 @@ export interface OrderRecord {
   buyerUsername: string;
   /** Shipping fulfillments the seller created (createShippingFulfillment), oldest first. */
   fulfillments: ShippingFulfillmentRecord[];
+  /** Refunds of the line after it shipped (LineItemRefund), oldest first; amounts, never units. */
+  lineRefunds: LineRefundRecord[];
 }
+
+/** One refund issued for the order's line: LineItemRefund in sell_fulfillment_v1_oas3.json. */
+export interface LineRefundRecord {
+  refundId: string;
+  /** eBay's own reference (OrderRefund.refundReferenceId, "not returned until the refund has been issued"). */
+  refundReferenceId: string;
+  amountCents: number;
+  refundedAt: number;
+}
+
+/** Cents refunded so far for the order's line (after shipping; a cancellation is refunded at order level). */
+export const lineRefundedCents = (order: OrderRecord) => order.lineRefunds.reduce((n, r) => n + r.amountCents, 0);
 
 /** One package the seller marked shipped: ShippingFulfillment in sell_fulfillment_v1_oas3.json. */
 export interface ShippingFulfillmentRecord {
@@ -296,6 +310,7 @@ export class EbaySimState {
       taken,
       buyerUsername: `buyer_${this.orderSeq}`,
       fulfillments: [],
+      lineRefunds: [],
     });
     return { orderId, oversold };
   }
@@ -330,6 +345,36 @@ export class EbaySimState {
       l.itemQuantity += order.taken.item;
       l.offerQuantity += order.taken.offer;
     }
+  }
+
+  /**
+   * The seller refunds the buyer for (part of) the order's line after it shipped (a return, an
+   * item not as described): eBay shows it as a LineItemRefund in lineItems[].refunds and an
+   * OrderRefund in paymentSummary.refunds, the order PARTIALLY_REFUNDED or FULLY_REFUNDED, and
+   * modified. Amounts only: eBay's refund says nothing of units. Left out, the amount is what is
+   * left of the line's cost. Refused: an order not shipped (a cancellation refunds those), a
+   * cancelled one, an amount not positive, or more than the line has left to refund.
+   */
+  refundLine(orderId: string, amountCents?: number): LineRefundRecord {
+    const order = this.orders.find((o) => o.orderId === orderId);
+    if (!order) throw new Error(`no order ${orderId}`);
+    if (order.cancelled) throw new Error(`order ${orderId} is cancelled: its refund was the cancellation's`);
+    if (shippedUnits(order) === 0) throw new Error(`order ${orderId} has not shipped: a refund before shipping is a cancellation`);
+    const left = order.unitPriceCents * order.quantity - lineRefundedCents(order);
+    const amount = amountCents ?? left;
+    if (!Number.isInteger(amount) || amount <= 0) throw new Error(`a refund needs a whole number of cents above 0, not ${amountCents}`);
+    if (amount > left) throw new Error(`order ${orderId} has ${left} cents left to refund, not ${amount}`);
+    const at = this.now();
+    const seq = order.lineRefunds.length + 1;
+    const refund: LineRefundRecord = {
+      refundId: `5${order.orderId.replace(/-/g, "")}${seq}`,
+      refundReferenceId: `${order.orderId.replace(/-/g, "").slice(-8)}R${seq}`,
+      amountCents: amount,
+      refundedAt: at,
+    };
+    order.lineRefunds.push(refund);
+    order.modifiedAt = at;
+    return structuredClone(refund);
   }
 
   /** What the seller shipped for an order (carrier, tracking number, units), for tests. */

@@ -329,11 +329,62 @@ describe("eBay connector: orders", () => {
         cancelled: true,
         updatedAt: new Date("2026-03-02T10:00:05.000Z"),
         orderedAt: new Date("2026-03-02T10:00:01.000Z"),
-        lines: [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, cancelledQuantity: 2 }],
+        lines: [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, cancelledQuantity: 2, refundedQuantity: 2 }],
       }),
     ]);
     expect((await connector.fetchOrders(third.cursor)).orders).toEqual([]);
     expect(sim.responseViolations).toEqual([]);
+  });
+});
+
+describe("eBay connector: refunds after shipping", () => {
+  it("given an order of 3 imported and shipped, when the seller refunds one unit's worth and then a part of a unit, then the next fetch brings it back with refundedQuantity 1 (units from amounts, rounded down), the part counts no unit, and an unchanged order is not delivered again", async () => {
+    const { sim, connector } = await setup(listings(1), { connector: { orderSettleMs: 0, initialOrderLookbackMs: 60_000 } });
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 3 });
+    const shipped = await connector.confirmShipment!({
+      externalOrderId: orderId,
+      lines: [{ channelSku: "SKU-001", quantity: 3 }],
+      carrier: "USPS",
+      trackingNumber: "9400111899223197428492",
+      shippedAt: new Date(Date.now() - 3_600_000),
+    });
+    expect(shipped).toEqual({ status: "accepted" });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    await pause();
+    const first = await connector.fetchOrders(null);
+    expect(first.orders).toEqual([
+      expect.objectContaining({ externalOrderId: orderId, lines: [expect.objectContaining({ quantity: 3, refundedQuantity: 0 })] }),
+    ]);
+    await pause();
+
+    sim.state.refundLine(orderId, 2500 + 1299); // one unit and half of another (units are 25.00)
+    await pause();
+    const second = await connector.fetchOrders(first.cursor);
+    expect(second.orders).toEqual([
+      expect.objectContaining({
+        externalOrderId: orderId,
+        cancelled: false,
+        lines: [{ channelSku: "SKU-001", quantity: 3, priceCents: 2500, cancelledQuantity: 0, refundedQuantity: 1 }],
+      }),
+    ]);
+    expect(second.orders[0].lines[0].returnedQuantity).toBeUndefined();
+    await pause();
+    expect((await connector.fetchOrders(second.cursor)).orders).toEqual([]);
+
+    sim.state.refundLine(orderId); // the rest: 2 units and the half left
+    await pause();
+    const third = await connector.fetchOrders(second.cursor);
+    expect(third.orders.map((o) => o.lines[0].refundedQuantity)).toEqual([3]);
+    expect(sim.responseViolations).toEqual([]);
+  });
+
+  it("given an order cancelled (refunded in full at order level), when fetched, then every unit is cancelled and refunded once, not twice", async () => {
+    const { sim, connector } = await setup(listings(1), { connector: { orderSettleMs: 0, initialOrderLookbackMs: 60_000 } });
+    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 2 });
+    sim.state.cancelOrder(orderId);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const page = await connector.fetchOrders(null);
+    expect(page.orders.map((o) => o.lines)).toEqual([[{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, cancelledQuantity: 2, refundedQuantity: 2 }]]);
   });
 });
 

@@ -1,26 +1,53 @@
 // Orders from Fulfillment getOrders by last-modified date, from the cursor to a moment settleMs
 // ago, paged and re-read while the window shifts under the paging.
 import type { ImportedOrder, OrderPage } from "../connector";
+import { fromAmount } from "../money";
 import type { EbayConnectorContext } from "./context";
 import { decodeCursor, encodeCursor, importedOrder, lastModifiedFilter, type EbayOrder, type EbayOrderPage } from "./orders";
+
+/**
+ * Units a line's refunds stand for. eBay's refunds are amounts (LineItemRefund.amount, the
+ * seller's net, without eBay-collected tax), never units, so the units are derived: the refunded
+ * amount of the line over its unit price (lineItemCost / quantity), rounded down, so a partial
+ * refund (a goodwill discount, part of one unit) counts no unit, never more than the line holds.
+ */
+export function refundedUnits(line: NonNullable<EbayOrder["lineItems"]>[number]): number {
+  const quantity = line.quantity ?? 0;
+  const lineCents = fromAmount(line.lineItemCost);
+  if (!lineCents || lineCents <= 0 || quantity <= 0) return 0;
+  const refundedCents = (line.refunds ?? []).reduce((sum, r) => sum + (fromAmount(r.amount) ?? 0), 0);
+  // floor(refunded / (lineCents / quantity)) in whole cents, without a fractional unit price.
+  return Math.min(quantity, Math.max(0, Math.floor((refundedCents * quantity) / lineCents)));
+}
 
 /**
  * The order's life as the Fulfillment API tells it (sell_fulfillment_v1_oas3.json): eBay cancels
  * whole orders, so a cancelled one (cancelStatus.cancelState CANCELED; IN_PROGRESS is only the
  * buyer's request and cancels nothing) cancels every unit of every line, and no line says more
- * (lineItemFulfillmentStatus is FULFILLED, IN_PROGRESS or NOT_STARTED; a line's refunds are
- * money, not units). lastModifiedDate is when eBay last changed it. eBay's sellers ship from
- * their own stock: the API has no marketplace-fulfilled order (ebaySupportedFulfillment is a
- * seller's parcel routed through eBay's Global Shipping or Authenticity Guarantee, still theirs).
+ * (lineItemFulfillmentStatus is FULFILLED, IN_PROGRESS or NOT_STARTED). A refund after shipping
+ * shows in the line's refunds (lineItems[].refunds) and again in paymentSummary.refunds: only the
+ * line's are read (once each), as units (refundedUnits). A cancelled order's refund is at order
+ * level and already counted as every unit cancelled; refundedQuantity counts cancelled units too,
+ * so it is the whole line then, not cancelled plus refunded. Returns received are told by eBay's
+ * Post-Order API (/post-order/v2/return), which the app does not read: returnedQuantity is left
+ * unset (the "on receipt" setting gives nothing back for eBay). lastModifiedDate is when eBay last
+ * changed it. eBay's sellers ship from their own stock: the API has no marketplace-fulfilled order
+ * (ebaySupportedFulfillment is a seller's parcel routed through eBay's Global Shipping or
+ * Authenticity Guarantee, still theirs).
  */
 export function orderWithItsLife(order: EbayOrder): ImportedOrder {
   const imported = importedOrder(order);
   const cancelled = order.cancelStatus?.cancelState === "CANCELED";
   const modified = order.lastModifiedDate ? new Date(order.lastModifiedDate) : undefined;
+  const items = order.lineItems ?? [];
   return {
     ...imported,
     cancelled,
-    lines: imported.lines.map((line) => ({ ...line, cancelledQuantity: cancelled ? line.quantity : 0 })),
+    lines: imported.lines.map((line, i) => ({
+      ...line,
+      cancelledQuantity: cancelled ? line.quantity : 0,
+      refundedQuantity: cancelled ? line.quantity : refundedUnits(items[i] ?? {}),
+    })),
     ...(modified && !Number.isNaN(modified.getTime()) ? { updatedAt: modified } : {}),
     fulfilledByMarketplace: false,
   };

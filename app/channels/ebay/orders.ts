@@ -48,7 +48,14 @@ export interface EbayOrder {
   fulfillmentStartInstructions?: Array<{
     shippingStep?: { shipTo?: { fullName?: string; email?: string; contactAddress?: Record<string, unknown> } };
   }>;
-  lineItems?: Array<{ sku?: string; legacyItemId?: string; quantity?: number; lineItemCost?: Amount }>;
+  lineItems?: Array<{
+    sku?: string;
+    legacyItemId?: string;
+    quantity?: number;
+    lineItemCost?: Amount;
+    /** LineItemRefund: a refund issued for the line (after shipping), money only. */
+    refunds?: Array<{ refundId?: string; amount?: Amount; refundDate?: string }>;
+  }>;
 }
 
 export interface EbayOrderPage {
