@@ -2,7 +2,7 @@
 // an order of 3 units of one SKU has three line items; each carries its own display_status, and
 // a cancelled one its cancel_user and cancel_reason (a partial cancellation cancels some of them).
 // Field names from the Order202309GetOrderListResponseDataOrders / ...LineItems SDK models.
-import type { TikTokOrderRecord, TikTokShop } from "./state";
+import type { TikTokOrderRecord, TikTokReturnRecord, TikTokShop } from "./state";
 
 const money = (cents: number) => (cents / 100).toFixed(2);
 
@@ -54,6 +54,44 @@ export function orderDocument(order: TikTokOrderRecord, shop: TikTokShop) {
             }
           : {}),
         ...(item.status === "CANCELLED" ? { cancel_user: item.cancelUser, cancel_reason: item.cancelReason } : {}),
+      };
+    }),
+  };
+}
+
+/**
+ * A return as Search Returns (202309) lists it (field names from the SDK's
+ * ReturnRefund202309SearchReturnsResponseDataReturnOrders / ...ReturnLineItems): one
+ * return_line_items entry per unit, each naming its order_line_item_id, sku_id and seller_sku.
+ */
+export function returnDocument(record: TikTokReturnRecord, shop: TikTokShop) {
+  const order = shop.orders.find((o) => o.id === record.orderId)!;
+  const items = record.lineItemIds.map((id) => order.lineItems.find((i) => i.id === id)!);
+  const currency = shop.skus.get(items[0].skuId)!.currency;
+  const refund = (cents: number) => ({ currency, refund_subtotal: money(cents), refund_shipping_fee: "0.00", refund_tax: "0.00", refund_total: money(cents) });
+  return {
+    return_id: record.id,
+    order_id: record.orderId,
+    role: "BUYER",
+    return_type: record.type,
+    return_status: record.status,
+    return_reason: record.reason,
+    return_reason_text: "Item not as described",
+    create_time: record.createTime,
+    update_time: record.updateTime,
+    arbitration_status: "",
+    ...(record.type === "RETURN_AND_REFUND" ? { shipment_type: "PLATFORM", handover_method: "DROP_OFF" } : {}),
+    refund_amount: refund(items.reduce((sum, i) => sum + i.unitPriceCents, 0)),
+    return_line_items: items.map((item, n) => {
+      const sku = shop.skus.get(item.skuId)!;
+      return {
+        return_line_item_id: `${record.id}${n}`,
+        order_line_item_id: item.id,
+        sku_id: sku.skuId,
+        seller_sku: sku.sellerSku,
+        product_name: shop.products.get(sku.productId)?.title ?? "",
+        sku_name: sku.sellerSku,
+        refund_amount: refund(item.unitPriceCents),
       };
     }),
   };

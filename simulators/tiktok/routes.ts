@@ -2,7 +2,7 @@
 // and what it does to the shop.
 import type { SimRequest, SimResponse } from "../common/http";
 import { CODES, fail, ok } from "./envelope";
-import { orderDocument } from "./orders";
+import { orderDocument, returnDocument } from "./orders";
 import {
   cancelOrderBody,
   inventorySearchBody,
@@ -11,12 +11,14 @@ import {
   ordersSearchQuery,
   partialEditBody,
   reasons,
+  returnsSearchBody,
+  returnsSearchQuery,
   shipPackageBody,
   updateInventoryBody,
   updatePackageShippingInfoBody,
   updatePriceBody,
 } from "./schemas";
-import { SEND_BY_SELLER_OPTION, SHIPPING_PROVIDERS, type TikTokOrderRecord, type TikTokShop } from "./state";
+import { SEND_BY_SELLER_OPTION, SHIPPING_PROVIDERS, type TikTokOrderRecord, type TikTokReturnRecord, type TikTokShop } from "./state";
 
 export interface Route {
   name: string;
@@ -325,6 +327,47 @@ export const ROUTES: Route[] = [
       return ok({
         cancel_id: `4${order.id.slice(-12)}${order.lineItems.filter((i) => i.status === "CANCELLED").length}`,
         cancel_status: "CANCELLATION_REQUEST_COMPLETE",
+      });
+    },
+  },
+  {
+    name: "returnsSearch",
+    method: "POST",
+    pattern: /^\/return_refund\/202309\/returns\/search$/,
+    shopScoped: true,
+    handle: (shop, request) => {
+      const query = returnsSearchQuery.safeParse({
+        page_size: request.query.get("page_size") ?? undefined,
+        page_token: request.query.get("page_token") ?? undefined,
+        sort_field: request.query.get("sort_field") ?? undefined,
+        sort_order: request.query.get("sort_order") ?? undefined,
+      });
+      if (!query.success) return invalid(reasons(query.error));
+      const body = returnsSearchBody.safeParse(request.body ?? {});
+      if (!body.success) return invalid(reasons(body.error));
+      const f = body.data;
+      const direction = query.data.sort_order === "ASC" ? 1 : -1;
+      const key = query.data.sort_field === "update_time" ? (r: TikTokReturnRecord) => r.updateTime : (r: TikTokReturnRecord) => r.createTime;
+      const matching = shop.returns
+        .filter(
+          (r) =>
+            (!f.order_ids || f.order_ids.includes(r.orderId)) &&
+            (!f.return_ids || f.return_ids.includes(r.id)) &&
+            (!f.return_status || f.return_status.includes(r.status)) &&
+            (!f.return_types || f.return_types.includes(r.type)) &&
+            r.createTime >= (f.create_time_ge ?? 0) &&
+            r.createTime < (f.create_time_lt ?? Infinity) &&
+            r.updateTime >= (f.update_time_ge ?? 0) &&
+            r.updateTime < (f.update_time_lt ?? Infinity),
+        )
+        .sort((a, b) => direction * (key(a) - key(b) || a.id.localeCompare(b.id)));
+      const size = Number(query.data.page_size);
+      const offset = offsetOf(query.data.page_token);
+      const page = matching.slice(offset, offset + size);
+      return ok({
+        return_orders: page.map((r) => returnDocument(r, shop)),
+        total_count: matching.length,
+        next_page_token: offset + size < matching.length ? ORDER_PAGE_TOKEN(offset + size) : "",
       });
     },
   },

@@ -15,8 +15,11 @@
 //   - "Ship Package" (202309)            POST /fulfillment/202309/packages/{package_id}/ship
 //   - "Update Package Shipping Info" (202309) POST /fulfillment/202309/packages/{package_id}/shipping_info/update
 //   - "Cancel Order" (202309)            POST /return_refund/202309/cancellations
+//   - "Search Returns" (202309)          POST /return_refund/202309/returns/search
+//                                        (body: ReturnRefund202309SearchReturnsRequestBody of the SDK)
 //   - "Authorization overview"           GET  /api/v2/token/get, /api/v2/token/refresh (auth host)
 import { z } from "zod";
+import { RETURN_STATUSES } from "./state";
 
 const digits = z.string().regex(/^\d+$/, "must be a decimal number");
 /** Prices are decimal strings ("12.99"), not numbers. */
@@ -180,6 +183,49 @@ export const cancelOrderBody = z
   })
   .strict()
   .refine((b) => !(b.order_line_item_ids && b.skus), "give order_line_item_ids or skus, not both");
+
+/**
+ * Search Returns query: page_size, page_token, sort_field (create_time, update_time), sort_order.
+ * The 1-50 bound on page_size is our reading (Get Order List allows 100).
+ */
+export const returnsSearchQuery = z.object({
+  page_size: digits.refine((v) => Number(v) >= 1 && Number(v) <= 50, "must be 1-50"),
+  page_token: z.string().optional(),
+  sort_field: z.enum(["create_time", "update_time"]).optional(),
+  sort_order: z.enum(["ASC", "DESC"]).optional(),
+});
+
+/**
+ * Search Returns filters, the properties of the SDK's request model and nothing else: ids are
+ * lists of strings, statuses and types lists of TikTok's words, times Unix seconds as for orders.
+ */
+export const returnsSearchBody = z
+  .object({
+    order_ids: z.array(digits).min(1).optional(),
+    return_ids: z.array(digits).min(1).optional(),
+    buyer_user_ids: z.array(z.string().min(1)).optional(),
+    return_status: z.array(z.enum(RETURN_STATUSES)).min(1).optional(),
+    return_types: z
+      .array(z.enum(["REFUND", "RETURN_AND_REFUND", "REPLACEMENT"]))
+      .min(1)
+      .optional(),
+    arbitration_status: z.array(z.string().min(1)).optional(),
+    seller_proposed_return_type: z.array(z.string().min(1)).optional(),
+    locale: z.string().optional(),
+    create_time_ge: epochSeconds("create_time_ge").optional(),
+    create_time_lt: epochSeconds("create_time_lt").optional(),
+    update_time_ge: epochSeconds("update_time_ge").optional(),
+    update_time_lt: epochSeconds("update_time_lt").optional(),
+  })
+  .strict()
+  .refine((b) => b.create_time_ge === undefined || b.create_time_lt === undefined || b.create_time_ge < b.create_time_lt, {
+    path: ["create_time_ge"],
+    message: "create_time_ge must be earlier than create_time_lt",
+  })
+  .refine((b) => b.update_time_ge === undefined || b.update_time_lt === undefined || b.update_time_ge < b.update_time_lt, {
+    path: ["update_time_ge"],
+    message: "update_time_ge must be earlier than update_time_lt",
+  });
 
 export const tokenRefreshQuery = z.object({
   app_key: z.string().min(1),

@@ -8,7 +8,16 @@ import { CODES, fail } from "./envelope";
 import { routeFor, type Route } from "./routes";
 import { commonQuery, reasons } from "./schemas";
 import { signatureMatches } from "./signature";
-import { TikTokShop, type BuyerCancellation, type BuyerOrder, type TikTokOrderRecord, type TikTokShopSpec } from "./state";
+import {
+  TikTokShop,
+  type BuyerCancellation,
+  type BuyerOrder,
+  type BuyerReturn,
+  type ReturnStatus,
+  type TikTokOrderRecord,
+  type TikTokReturnRecord,
+  type TikTokShopSpec,
+} from "./state";
 import { exchangeAuthCode, refreshTokens } from "./tokens";
 
 export interface TikTokSimulatorOptions {
@@ -26,6 +35,10 @@ export interface TikTokSimulator {
   placeOrder(shopCipher: string, order: BuyerOrder): TikTokOrderRecord;
   /** The buyer (or `by`) cancels the whole order, or `units` of one SKU's line items; update_time moves. */
   cancelOrder(shopCipher: string, orderId: string, cancellation?: BuyerCancellation): TikTokOrderRecord;
+  /** The buyer asks for a refund or a return of units of a shipped order; update_time moves. */
+  requestReturn(shopCipher: string, orderId: string, request: BuyerReturn): TikTokReturnRecord;
+  /** The return's next step (AWAITING_BUYER_SHIP, BUYER_SHIPPED_ITEM, ...); its and the order's update_time move. */
+  advanceReturn(shopCipher: string, returnId: string, status: ReturnStatus, at?: number): TikTokReturnRecord;
   throttleNext(shopCipher: string, count?: number): void;
   /** The shop's current access token is past its expiry (105002 from now on). */
   expireAccessToken(shopCipher: string): void;
@@ -108,6 +121,8 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
     shop: shopOf,
     placeOrder: (cipher, order) => shopOf(cipher).placeOrder(order),
     cancelOrder: (cipher, orderId, cancellation) => shopOf(cipher).cancelOrder(orderId, cancellation),
+    requestReturn: (cipher, orderId, request) => shopOf(cipher).requestReturn(orderId, request),
+    advanceReturn: (cipher, returnId, status, at) => shopOf(cipher).advanceReturn(returnId, status, at),
     throttleNext: (cipher, count = 1) => forced.set(cipher, count),
     expireAccessToken: (cipher) => {
       shopOf(cipher).accessTokenExpiresAt = 0;

@@ -120,6 +120,68 @@ export interface BuyerCancellation {
   at?: number;
 }
 
+/** Search Returns `return_type`: a refund without sending anything back, or a return then a refund. */
+export type ReturnType = "REFUND" | "RETURN_AND_REFUND";
+/**
+ * Search Returns `return_status` (the request filter's list). Our reading of the steps: the seller
+ * approves a RETURN_AND_REFUND (AWAITING_BUYER_SHIP), the buyer ships it (BUYER_SHIPPED_ITEM), the
+ * seller receives it and accepts it (RETURN_OR_REFUND_REQUEST_SUCCESS: received, refund under way)
+ * or refuses the parcel (REJECT_RECEIVE_PACKAGE), and the refund completes
+ * (RETURN_OR_REFUND_REQUEST_COMPLETE). A REFUND has no parcel: approved (SUCCESS), then refunded.
+ */
+export const RETURN_STATUSES = [
+  "RETURN_OR_REFUND_REQUEST_PENDING",
+  "REFUND_OR_RETURN_REQUEST_REJECT",
+  "AWAITING_BUYER_SHIP",
+  "BUYER_SHIPPED_ITEM",
+  "REJECT_RECEIVE_PACKAGE",
+  "RETURN_OR_REFUND_REQUEST_SUCCESS",
+  "RETURN_OR_REFUND_REQUEST_CANCEL",
+  "RETURN_OR_REFUND_REQUEST_COMPLETE",
+] as const;
+export type ReturnStatus = (typeof RETURN_STATUSES)[number];
+
+/** The steps a return may take from each status, by type. */
+const RETURN_STEPS: Record<ReturnType, Partial<Record<ReturnStatus, ReturnStatus[]>>> = {
+  RETURN_AND_REFUND: {
+    RETURN_OR_REFUND_REQUEST_PENDING: ["AWAITING_BUYER_SHIP", "REFUND_OR_RETURN_REQUEST_REJECT", "RETURN_OR_REFUND_REQUEST_CANCEL"],
+    AWAITING_BUYER_SHIP: ["BUYER_SHIPPED_ITEM", "RETURN_OR_REFUND_REQUEST_CANCEL"],
+    BUYER_SHIPPED_ITEM: ["RETURN_OR_REFUND_REQUEST_SUCCESS", "REJECT_RECEIVE_PACKAGE"],
+    RETURN_OR_REFUND_REQUEST_SUCCESS: ["RETURN_OR_REFUND_REQUEST_COMPLETE"],
+  },
+  REFUND: {
+    RETURN_OR_REFUND_REQUEST_PENDING: ["RETURN_OR_REFUND_REQUEST_SUCCESS", "REFUND_OR_RETURN_REQUEST_REJECT", "RETURN_OR_REFUND_REQUEST_CANCEL"],
+    RETURN_OR_REFUND_REQUEST_SUCCESS: ["RETURN_OR_REFUND_REQUEST_COMPLETE"],
+  },
+};
+
+/** A return that ended without anything sent back or refunded: its line items may be asked for again. */
+const RETURN_ENDED_EMPTY: ReadonlySet<ReturnStatus> = new Set(["REFUND_OR_RETURN_REQUEST_REJECT", "RETURN_OR_REFUND_REQUEST_CANCEL", "REJECT_RECEIVE_PACKAGE"]);
+
+/** One buyer return or refund request (Search Returns `return_orders[]`), over some line items (units) of one order. */
+export interface TikTokReturnRecord {
+  id: string;
+  orderId: string;
+  type: ReturnType;
+  status: ReturnStatus;
+  /** The order's line items (one per unit) it covers: `return_line_items[].order_line_item_id`. */
+  lineItemIds: string[];
+  reason: string;
+  createTime: number;
+  updateTime: number;
+}
+
+/** A buyer's request after the order shipped. */
+export interface BuyerReturn {
+  type: ReturnType;
+  /** Units (line items) of `skuId`; left out, every unit of the order not cancelled or returned. */
+  units?: number;
+  skuId?: string;
+  reason?: string;
+  /** Epoch seconds of the request (the order's new update_time); now when left out. */
+  at?: number;
+}
+
 /** TikTok access tokens last 7 days (access_token_expire_in in the token answer). */
 export const ACCESS_TOKEN_TTL_SECONDS = 7 * 86_400;
 const REFRESH_TOKEN_TTL_SECONDS = 365 * 86_400;
@@ -128,12 +190,14 @@ export class TikTokShop {
   readonly skus = new Map<string, TikTokSku>();
   readonly products = new Map<string, TikTokProductContent>();
   readonly orders: TikTokOrderRecord[] = [];
+  readonly returns: TikTokReturnRecord[] = [];
   accessToken: string;
   refreshToken: string;
   accessTokenExpiresAt: number;
   revoked = false;
   readonly authCodes = new Set<string>();
   private orderSeq = 0;
+  private returnSeq = 0;
 
   constructor(readonly spec: TikTokShopSpec) {
     this.accessToken = spec.accessToken;
@@ -259,5 +323,53 @@ export class TikTokShop {
     order.status = status;
     order.shipment = shipment;
     order.updateTime = Math.max(order.updateTime, shipment.shippedAt);
+  }
+
+  /**
+   * The buyer asks for a refund or a return of units of a shipped order (`units` of `skuId`, or
+   * every unit not cancelled and not already in a return that is still open or went through): a
+   * return in RETURN_OR_REFUND_REQUEST_PENDING, and the order's update_time moves. Refused before
+   * the order ships (that is a cancellation) and for units it does not have.
+   */
+  requestReturn(orderId: string, request: BuyerReturn): TikTokReturnRecord {
+    const order = this.orders.find((o) => o.id === orderId);
+    if (!order) throw new Error(`TikTok simulator: no order ${orderId} in ${this.spec.shopCipher}`);
+    if (order.status === "AWAITING_SHIPMENT" || order.status === "CANCELLED")
+      throw new Error(`TikTok simulator: order ${orderId} is ${order.status}; a return needs a shipped order`);
+    const taken = new Set(this.returns.filter((r) => r.orderId === orderId && !RETURN_ENDED_EMPTY.has(r.status)).flatMap((r) => r.lineItemIds));
+    const open = order.lineItems.filter((i) => i.status !== "CANCELLED" && !taken.has(i.id) && (!request.skuId || i.skuId === request.skuId));
+    const units = request.units ?? open.length;
+    if (!Number.isInteger(units) || units < 1 || units > open.length)
+      throw new Error(
+        `TikTok simulator: order ${orderId} has ${open.length} units that can be returned${request.skuId ? ` of ${request.skuId}` : ""}, not ${units}`,
+      );
+    const at = request.at ?? Math.floor(Date.now() / 1000);
+    this.returnSeq += 1;
+    const record: TikTokReturnRecord = {
+      id: String(4_035_000_000_000_000_000n + BigInt(this.returnSeq)),
+      orderId,
+      type: request.type,
+      status: "RETURN_OR_REFUND_REQUEST_PENDING",
+      lineItemIds: open.slice(0, units).map((i) => i.id),
+      reason: request.reason ?? "ecom_order_delivered_refund_and_return_reason_not_as_described",
+      createTime: at,
+      updateTime: at,
+    };
+    this.returns.push(record);
+    order.updateTime = Math.max(order.updateTime, at);
+    return record;
+  }
+
+  /** The return takes its next step (RETURN_STEPS); the return's and the order's update_time move. */
+  advanceReturn(returnId: string, status: ReturnStatus, at = Math.floor(Date.now() / 1000)): TikTokReturnRecord {
+    const record = this.returns.find((r) => r.id === returnId);
+    if (!record) throw new Error(`TikTok simulator: no return ${returnId} in ${this.spec.shopCipher}`);
+    if (!RETURN_STEPS[record.type][record.status]?.includes(status))
+      throw new Error(`TikTok simulator: a ${record.type} return in ${record.status} cannot go to ${status}`);
+    record.status = status;
+    record.updateTime = Math.max(record.updateTime, at);
+    const order = this.orders.find((o) => o.id === record.orderId)!;
+    order.updateTime = Math.max(order.updateTime, record.updateTime);
+    return record;
   }
 }

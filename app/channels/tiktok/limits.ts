@@ -20,6 +20,7 @@ export const PATHS = {
   shipPackage: (packageId: string) => `/fulfillment/202309/packages/${encodeURIComponent(packageId)}/ship`,
   updatePackageShippingInfo: (packageId: string) => `/fulfillment/202309/packages/${encodeURIComponent(packageId)}/shipping_info/update`,
   cancelOrder: "/return_refund/202309/cancellations",
+  returnsSearch: "/return_refund/202309/returns/search",
   tokenRefresh: "/api/v2/token/refresh",
 } as const;
 

@@ -8,6 +8,10 @@
 // changing between two pages moves to the end (sorted by update_time), shifting the ones after it.
 // So the next page is asked for from the newest update_time delivered (update_time_ge again), and
 // page_token is followed only when a whole page shares one second (no other way forward).
+//
+// Returns: the buyer's returns and refunds are not in the order; they come from Search Returns
+// (POST /return_refund/202309/returns/search, by order_ids) for the orders of each page, and a
+// return's step moves its order's update_time, so an order comes back when its return moves.
 import { createHash } from "node:crypto";
 import type { ImportedOrder, ImportedOrderLine, OrderPage } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
@@ -54,18 +58,100 @@ interface SearchAnswer {
   next_page_token?: string;
 }
 
+interface TikTokReturn {
+  return_id: string;
+  order_id: string;
+  return_type?: string;
+  return_status?: string;
+  return_line_items?: Array<{ order_line_item_id?: string; sku_id?: string; seller_sku?: string }>;
+}
+
+interface ReturnsAnswer {
+  return_orders?: TikTokReturn[];
+  next_page_token?: string;
+}
+
+/** Units given back, per order and SKU, as the returns say now. */
+type ReturnCounts = Map<string, Map<string, { returned: number; refunded: number }>>;
+
+/** The seller received the parcel (and accepted it): RETURN_OR_REFUND_REQUEST_SUCCESS, then COMPLETE once refunded. */
+const RECEIVED = new Set(["RETURN_OR_REFUND_REQUEST_SUCCESS", "RETURN_OR_REFUND_REQUEST_COMPLETE"]);
+/** The refund went through (a REFUND, or a RETURN_AND_REFUND after the parcel came back). */
+const REFUNDED = "RETURN_OR_REFUND_REQUEST_COMPLETE";
+/** Order ids per Search Returns call and its page size (our choices; TikTok's maximum is not stated). */
+const RETURNS_IDS_PER_CALL = 50;
+const RETURNS_PAGE_SIZE = 50;
+
+/**
+ * Per SKU: units whose RETURN_AND_REFUND the seller received (returnedQuantity) and units
+ * refunded (refundedQuantity: a REFUND or a RETURN_AND_REFUND complete). A REFUND sends nothing
+ * back, so it never counts as returned; rejected and cancelled requests count nothing.
+ */
+export function countReturns(returns: TikTokReturn[]): ReturnCounts {
+  const counts: ReturnCounts = new Map();
+  for (const r of returns) {
+    const received = r.return_type === "RETURN_AND_REFUND" && RECEIVED.has(r.return_status ?? "");
+    const refunded = r.return_status === REFUNDED;
+    if (!received && !refunded) continue;
+    const bySku = counts.get(r.order_id) ?? new Map<string, { returned: number; refunded: number }>();
+    for (const item of r.return_line_items ?? []) {
+      if (!item.sku_id) continue;
+      const c = bySku.get(item.sku_id) ?? { returned: 0, refunded: 0 };
+      if (received) c.returned += 1;
+      if (refunded) c.refunded += 1;
+      bySku.set(item.sku_id, c);
+    }
+    counts.set(r.order_id, bySku);
+  }
+  return counts;
+}
+
+async function returnsOf(client: TikTokClient, orderIds: string[], retry: RetryOptions): Promise<TikTokReturn[]> {
+  const found: TikTokReturn[] = [];
+  for (let i = 0; i < orderIds.length; i += RETURNS_IDS_PER_CALL) {
+    const ids = orderIds.slice(i, i + RETURNS_IDS_PER_CALL);
+    let pageToken: string | undefined;
+    do {
+      const query: Record<string, string> = { page_size: String(RETURNS_PAGE_SIZE), sort_field: "create_time", sort_order: "ASC" };
+      if (pageToken) query.page_token = pageToken;
+      const answer = await withRetry(
+        () => client.request<ReturnsAnswer>({ method: "POST", path: PATHS.returnsSearch, query, body: { order_ids: ids } }),
+        retry,
+      );
+      found.push(...(answer.return_orders ?? []));
+      pageToken = answer.next_page_token || undefined;
+    } while (pageToken);
+  }
+  return found;
+}
+
 const toCents = (amount: string | undefined) => (amount === undefined || amount === "" ? null : Math.round(Number(amount) * 100));
 
 /**
  * TikTok lists one line item per unit sold; they are counted back into one line per SKU, and the
  * cancelled ones (display_status CANCELLED: a partial cancellation) into its cancelledQuantity.
+ * From the order's returns (countReturns): units received back into returnedQuantity, units
+ * refunded, plus the cancelled ones, into refundedQuantity.
  */
-export function toImportedOrder(order: TikTokOrder): ImportedOrder {
-  const lines = new Map<string, ImportedOrderLine & { cancelledQuantity: number }>();
+export function toImportedOrder(order: TikTokOrder, returns: ReturnCounts = new Map()): ImportedOrder {
+  const lines = new Map<string, ImportedOrderLine & { cancelledQuantity: number; returnedQuantity: number; refundedQuantity: number }>();
+  const backBySku = returns.get(order.id);
   for (const item of order.line_items ?? []) {
-    const line = lines.get(item.sku_id) ?? { channelSku: item.sku_id, quantity: 0, priceCents: toCents(item.sale_price), cancelledQuantity: 0 };
+    const back = backBySku?.get(item.sku_id);
+    const line = lines.get(item.sku_id) ?? {
+      channelSku: item.sku_id,
+      quantity: 0,
+      priceCents: toCents(item.sale_price),
+      cancelledQuantity: 0,
+      returnedQuantity: back?.returned ?? 0,
+      refundedQuantity: back?.refunded ?? 0,
+    };
     line.quantity += 1;
-    if (item.display_status === CANCELLED) line.cancelledQuantity += 1;
+    // A cancelled unit is refunded too (refundedQuantity counts cancelled units); it cannot also be returned.
+    if (item.display_status === CANCELLED) {
+      line.cancelledQuantity += 1;
+      line.refundedQuantity += 1;
+    }
     lines.set(item.sku_id, line);
   }
   const address = order.recipient_address ?? null;
@@ -84,9 +170,12 @@ export function toImportedOrder(order: TikTokOrder): ImportedOrder {
   };
 }
 
-/** What an order says that a change can move: its status and each line item's. */
-function fingerprint(order: TikTokOrder): string {
-  const said = [order.status, order.fulfillment_type ?? "", ...(order.line_items ?? []).map((i) => `${i.sku_id}:${i.display_status ?? ""}`)];
+/** What an order says that a change can move: its status, each line item's, and its returns' counts. */
+function fingerprint(order: TikTokOrder, returns: ReturnCounts): string {
+  const back = [...(returns.get(order.id) ?? new Map<string, { returned: number; refunded: number }>()).entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([sku, c]) => `${sku}:r${c.returned}:f${c.refunded}`);
+  const said = [order.status, order.fulfillment_type ?? "", ...(order.line_items ?? []).map((i) => `${i.sku_id}:${i.display_status ?? ""}`), ...back];
   return createHash("sha256").update(said.join("|")).digest("base64url").slice(0, 12);
 }
 
@@ -119,17 +208,27 @@ export async function fetchOrders(client: TikTokClient, since: string | null, re
       retry,
     );
     const found = answer.orders ?? [];
-    for (const order of found) {
-      // Older than what was delivered: only a shifted page shows one, and it was read before.
+    // Older than what was delivered: only a shifted page shows one, and it was read before.
+    const candidates = found.filter((o) => o.update_time >= from);
+    const returns = candidates.length
+      ? countReturns(
+          await returnsOf(
+            client,
+            candidates.map((o) => o.id),
+            retry,
+          ),
+        )
+      : new Map();
+    for (const order of candidates) {
       if (order.update_time < from) continue;
-      const print = fingerprint(order);
+      const print = fingerprint(order, returns);
       if (order.update_time === from && seen.get(order.id) === print) continue;
       if (order.update_time > from) {
         from = order.update_time;
         seen = new Map();
       }
       seen.set(order.id, print);
-      orders.push(toImportedOrder(order));
+      orders.push(toImportedOrder(order, returns));
     }
     const more = answer.next_page_token || undefined;
     if (!more) break;

@@ -148,8 +148,8 @@ describe("TikTok Shop connector against the simulator", () => {
     sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 + 1 });
     const first = await tiktok.fetchOrders(null);
     expect(first.orders.map((o) => o.lines)).toEqual([
-      [{ channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 0 }],
-      [{ channelSku: "S-MUG", quantity: 1, priceCents: 999, cancelledQuantity: 0 }],
+      [{ channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 }],
+      [{ channelSku: "S-MUG", quantity: 1, priceCents: 999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 }],
     ]);
     expect(first.orders[0]).toMatchObject({
       status: "AWAITING_SHIPMENT",
@@ -186,7 +186,7 @@ describe("TikTok Shop connector against the simulator", () => {
         cancelled: true,
         orderedAt: new Date((t0 + 1) * 1000),
         updatedAt: new Date((t0 + 60) * 1000),
-        lines: [{ channelSku: "S-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2 }],
+        lines: [{ channelSku: "S-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2, returnedQuantity: 0, refundedQuantity: 2 }],
       }),
     ]);
     expect((await tiktok.fetchOrders(second.cursor)).orders).toEqual([]);
@@ -225,8 +225,8 @@ describe("TikTok Shop connector against the simulator", () => {
         cancelled: false,
         updatedAt: new Date((t0 + 30) * 1000),
         lines: [
-          { channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 2 },
-          { channelSku: "S-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0 },
+          { channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 2, returnedQuantity: 0, refundedQuantity: 2 },
+          { channelSku: "S-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 },
         ],
       }),
     ]);
@@ -331,5 +331,86 @@ describe("TikTok Shop connector against the simulator", () => {
       authBase: sim.url,
     });
     expect(tokens.accessToken).toBe(sim.shop("ROW_anchor").accessToken);
+  });
+});
+
+describe("TikTok Shop connector: returns and refunds (Search Returns)", () => {
+  /** A seller-fulfilled order of 3 red and 1 blue placed at `t`, shipped a minute later. */
+  function shipped(t: number) {
+    const order = sim.placeOrder("ROW_anchor", {
+      lines: [
+        { skuId: "S-RED", quantity: 3 },
+        { skuId: "S-BLU", quantity: 1 },
+      ],
+      createTime: t,
+      shippingType: "SELLER",
+    });
+    sim
+      .shop("ROW_anchor")
+      .shipPackage(order, "IN_TRANSIT", { shippingProviderId: "6617675021119438849", shippingProviderName: "USPS", trackingNumber: "9400", shippedAt: t + 60 });
+    return order;
+  }
+  const red = (page: { orders: Array<{ lines: Array<{ channelSku: string }> }> }) => page.orders.map((o) => o.lines.find((l) => l.channelSku === "S-RED"));
+
+  it("given a shipped order read, when the buyer returns 2 red units, then nothing comes back until the seller receives them, the next fetch brings returnedQuantity 2, once refunded refundedQuantity 2, blue untouched, and an unchanged order is not delivered twice", async () => {
+    const tiktok = connector();
+    const t = Math.floor(Date.now() / 1000) - 3000;
+    const order = shipped(t);
+    const first = await tiktok.fetchOrders(null);
+    expect(red(first)).toEqual([{ channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 }]);
+
+    const ret = sim.requestReturn("ROW_anchor", order.id, { type: "RETURN_AND_REFUND", skuId: "S-RED", units: 2, at: t + 600 });
+    sim.advanceReturn("ROW_anchor", ret.id, "AWAITING_BUYER_SHIP", t + 700);
+    sim.advanceReturn("ROW_anchor", ret.id, "BUYER_SHIPPED_ITEM", t + 800);
+    const inTransit = await tiktok.fetchOrders(first.cursor);
+    expect(red(inTransit)).toEqual([expect.objectContaining({ returnedQuantity: 0, refundedQuantity: 0 })]);
+
+    sim.advanceReturn("ROW_anchor", ret.id, "RETURN_OR_REFUND_REQUEST_SUCCESS", t + 900);
+    const received = await tiktok.fetchOrders(inTransit.cursor);
+    expect(received.orders.map((o) => [o.externalOrderId, o.updatedAt])).toEqual([[order.id, new Date((t + 900) * 1000)]]);
+    expect(received.orders[0].lines).toEqual([
+      { channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 2, refundedQuantity: 0 },
+      { channelSku: "S-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 },
+    ]);
+    expect((await tiktok.fetchOrders(received.cursor)).orders).toEqual([]);
+
+    sim.advanceReturn("ROW_anchor", ret.id, "RETURN_OR_REFUND_REQUEST_COMPLETE", t + 1000);
+    const refunded = await tiktok.fetchOrders(received.cursor);
+    expect(red(refunded)).toEqual([expect.objectContaining({ returnedQuantity: 2, refundedQuantity: 2 })]);
+    expect((await tiktok.fetchOrders(refunded.cursor)).orders).toEqual([]);
+    expect(sim.requests.some((r) => r.path === "/return_refund/202309/returns/search")).toBe(true);
+  });
+
+  it("given a refund without return completed and a return whose parcel the seller refused, when fetched, then the refund counts refunded units only and the refused return counts nothing", async () => {
+    const t = Math.floor(Date.now() / 1000) - 3000;
+    const order = shipped(t);
+    const refund = sim.requestReturn("ROW_anchor", order.id, { type: "REFUND", skuId: "S-BLU", at: t + 100 });
+    sim.advanceReturn("ROW_anchor", refund.id, "RETURN_OR_REFUND_REQUEST_SUCCESS", t + 150);
+    sim.advanceReturn("ROW_anchor", refund.id, "RETURN_OR_REFUND_REQUEST_COMPLETE", t + 200);
+    const refused = sim.requestReturn("ROW_anchor", order.id, { type: "RETURN_AND_REFUND", skuId: "S-RED", units: 1, at: t + 300 });
+    for (const status of ["AWAITING_BUYER_SHIP", "BUYER_SHIPPED_ITEM", "REJECT_RECEIVE_PACKAGE"] as const)
+      sim.advanceReturn("ROW_anchor", refused.id, status, t + 400);
+    const page = await connector().fetchOrders(null);
+    expect(page.orders.map((o) => o.lines)).toEqual([
+      [
+        { channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 },
+        { channelSku: "S-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 1 },
+      ],
+    ]);
+  });
+
+  it("given an order read, when its return is received within the same second as the read (update_time unchanged to the second), then the change still comes back once", async () => {
+    const tiktok = connector();
+    const t = Math.floor(Date.now() / 1000) - 3000;
+    const order = shipped(t);
+    const ret = sim.requestReturn("ROW_anchor", order.id, { type: "RETURN_AND_REFUND", skuId: "S-RED", units: 1, at: t + 60 });
+    sim.advanceReturn("ROW_anchor", ret.id, "AWAITING_BUYER_SHIP", t + 60);
+    sim.advanceReturn("ROW_anchor", ret.id, "BUYER_SHIPPED_ITEM", t + 60);
+    const first = await tiktok.fetchOrders(null);
+    expect(red(first)).toEqual([expect.objectContaining({ returnedQuantity: 0 })]);
+    sim.advanceReturn("ROW_anchor", ret.id, "RETURN_OR_REFUND_REQUEST_SUCCESS", t + 60);
+    const second = await tiktok.fetchOrders(first.cursor);
+    expect(red(second)).toEqual([expect.objectContaining({ returnedQuantity: 1 })]);
+    expect((await tiktok.fetchOrders(second.cursor)).orders).toEqual([]);
   });
 });
