@@ -44,6 +44,11 @@ export interface ChannelModule {
   /** Whether its connector reads pushed order notifications (Connector.ordersInNotification). */
   readonly readsOrderNotifications: boolean;
   /**
+   * What its connector reads of returns (ImportedOrderLine.returnedQuantity / refundedQuantity): the
+   * Channels screen tells the merchant which returns setting can act on this marketplace.
+   */
+  readonly reportsReturns: { received: boolean; refunded: boolean };
+  /**
    * What its computed (velocity) buffers are multiplied by when the merchant set no multiplier
    * for the channel or the rule: the costlier an oversell there, the larger. Cites its source.
    */

@@ -66,6 +66,11 @@ export function readsOrderNotifications(channel: Pick<Channel, "kind">): boolean
   return moduleOfKind(channel.kind)?.readsOrderNotifications ?? false;
 }
 
+/** What a stored channel's marketplace reports of returns (nothing for the Shopify anchor). */
+export function reportsReturns(channel: Pick<Channel, "kind">): { received: boolean; refunded: boolean } {
+  return moduleOfKind(channel.kind)?.reportsReturns ?? { received: false, refunded: false };
+}
+
 const ANCHOR_CONTENT_RULES = carriesNothing("Shopify is the anchor: content comes from it, nothing is sent to it.");
 // The playbook's (shared/seeds/001): "DTC (1.0x — you control the experience)".
 const ANCHOR_DEFAULT_RISK_MULTIPLIER = 1.0;

@@ -19,6 +19,8 @@ export const amazonModule: ChannelModule = {
   contentRules: AMAZON_CONTENT_RULES,
   // ORDER_CHANGE notifications through an EventBridge API destination (notifications.ts).
   readsOrderNotifications: true,
+  // Amazon returns come in reports, which the connector does not read yet.
+  reportsReturns: { received: false, refunded: false },
   // The playbook's (shared/seeds/001): "Amazon (1.5x — highest penalty for oversells)".
   defaultRiskMultiplier: 1.5,
   // The playbook's (shared/seeds/001): "Amazon and Walmart actively crawl competitor prices

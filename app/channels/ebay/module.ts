@@ -18,6 +18,8 @@ export const ebayModule: ChannelModule = {
   limits: EBAY_LIMITS,
   contentRules: EBAY_CONTENT_RULES,
   readsOrderNotifications: false,
+  // eBay's Fulfillment API shows refunds (lineItems[].refunds); returns received are in its Post-Order API, not read.
+  reportsReturns: { received: false, refunded: true },
   // Default risk multipliers from the playbook (domain.md, "Buffer"): eBay 1.2.
   defaultRiskMultiplier: 1.2,
   // Not among the marketplaces the playbook names as crawling prices (seed 001, domain.md "Parity").

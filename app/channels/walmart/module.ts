@@ -17,6 +17,8 @@ export const walmartModule: ChannelModule = {
   limits: WALMART_LIMITS,
   contentRules: WALMART_CONTENT_RULES,
   readsOrderNotifications: false,
+  // Walmart's returns API is not read yet.
+  reportsReturns: { received: false, refunded: false },
   // Default risk multipliers from the playbook (domain.md, "Buffer"): Walmart 1.3.
   defaultRiskMultiplier: 1.3,
   // The playbook's (shared/seeds/001): "Amazon and Walmart actively crawl competitor prices

@@ -1,7 +1,7 @@
-import { ReturnsRestock, type PrismaClient } from "@prisma/client";
+import { ReturnsRestock, type ChannelKind, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { NOTIFICATION_KEY_HEADER, notificationKey } from "~/channels/notifications.server";
-import { CHANNEL_MODULES, moduleOfKind, readsOrderNotifications, STORED_MARKETPLACE_KINDS, storedKindOf } from "~/channels/registry";
+import { CHANNEL_MODULES, moduleOfKind, readsOrderNotifications, reportsReturns, STORED_MARKETPLACE_KINDS, storedKindOf } from "~/channels/registry";
 import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
@@ -52,6 +52,16 @@ export const ConnectChannelInput = z
 
 export type ConnectChannel = z.infer<typeof ConnectChannelInput>;
 
+/** Which returns setting can act on this marketplace, in words, when not every one can. */
+function returnsNote(channel: { kind: ChannelKind }): string | null {
+  if (channel.kind === "SHOPIFY") return null;
+  const reports = reportsReturns(channel);
+  if (reports.received && reports.refunded) return null;
+  if (reports.refunded)
+    return 'This marketplace tells Anchorline of refunds, not of returns received: choose "When the buyer is refunded" for returns to come back by themselves.';
+  return "Anchorline cannot read this marketplace's returns yet: restock returned units in Shopify yourself.";
+}
+
 async function channelOfShop(prisma: PrismaClient, shopId: string, channelId: string) {
   const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId } });
   if (!channel) throw new NotFoundForShop("Channel");
@@ -73,6 +83,7 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
     priority: channel.priority,
     returnsRestock: channel.returnsRestock,
     ordersInShopify: channel.ordersInShopify,
+    returnsNote: returnsNote(channel),
     hasCredentials: credentialsCiphertext !== null,
     // What the merchant's notification set-up (an EventBridge API destination for Amazon) sends
     // to; the key is this channel's own, derived, and opens nothing but this endpoint.

@@ -114,8 +114,13 @@ describe("the Channels screen", () => {
 
   it("given the returns setting, when the merchant chooses to restock on refund, then it is saved, shown and recorded; an unknown choice is refused naming the field", async () => {
     const { shop, channels } = await shopInSession();
-    const page = (await loader(args(await adminRequest(shop.domain, "/app/channels")))) as { channels: { id: string; returnsRestock: string }[] };
+    const page = (await loader(args(await adminRequest(shop.domain, "/app/channels")))) as {
+      channels: { id: string; returnsRestock: string; returnsNote: string | null }[];
+    };
     expect(page.channels.find((c) => c.id === channels.amazon.id)?.returnsRestock).toBe("ON_RETURN_RECEIVED");
+    // Each marketplace says what it reports of returns: eBay refunds only, Amazon nothing yet.
+    expect(page.channels.find((c) => c.id === channels.ebay.id)?.returnsNote).toContain('choose "When the buyer is refunded"');
+    expect(page.channels.find((c) => c.id === channels.amazon.id)?.returnsNote).toContain("cannot read this marketplace's returns yet");
 
     const saved = (await action(
       args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "returns", channelId: channels.amazon.id, returnsRestock: "ON_REFUND" } })),

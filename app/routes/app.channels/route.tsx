@@ -208,6 +208,11 @@ export default function Channels() {
                       disabled={c.status === "DISCONNECTED"}
                       error={result?.errors.returnsRestock}
                     />
+                    {c.returnsNote ? (
+                      <Text as="p" tone="subdued">
+                        {c.returnsNote}
+                      </Text>
+                    ) : null}
                     <InlineStack gap="200">
                       {(["test", c.status === "PAUSED" ? "resume" : "pause", "disconnect"] as const).map((intent) => (
                         <Form method="post" key={intent}>
