@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient, WritebackState } from "@prisma/client";
 import { adminClientForShop, type AdminClient } from "~/anchor/admin-client.server";
 import { requestRecompute } from "~/recompute/index.server";
 import { watchPromotionReserves } from "~/alerts/promotion-reserve.server";
@@ -118,15 +118,14 @@ async function recordOrder(
 ): Promise<"duplicate" | "imported" | "oversold"> {
   const problems = problemsOf(order);
   if (problems.length > 0) return recordUnreadableOrder(prisma, channel, order, problems);
-  const { orderId, isNew, changed } = await storeOrder(prisma, channel, order);
-  const stored = await prisma.channelOrder.findUniqueOrThrow({ where: { id: orderId }, select: { writeback: true } });
+  const { orderId, isNew, changed, writeback, unlinked } = await storeOrder(prisma, channel, order);
   // A replay of an order written back already (or waiting for its retry job) changes nothing.
-  if (!isNew && !changed && stored.writeback !== "PENDING") return "duplicate";
+  if (!isNew && !changed && writeback !== "PENDING") return "duplicate";
 
   const outcome = await writeBackOrder(prisma, admin, channel, orderId);
   if (outcome.state === "FAILED") await scheduleWritebackRetry(prisma, channel, orderId, queues);
   if (isNew && channel.ordersInShopify && !order.fulfilledByMarketplace && !order.cancelled) await requestShopifyOrder(channel, orderId, queues);
-  if (isNew && !order.fulfilledByMarketplace) await raiseUnlinkedSkus(prisma, channel, order, orderId);
+  if (isNew && !order.fulfilledByMarketplace) await raiseUnlinkedSkus(prisma, channel, order, unlinked);
   let oversold = false;
   for (const move of outcome.moves) {
     if (move.delta >= 0) continue;
@@ -192,16 +191,22 @@ async function recordUnreadableOrder(
   return "imported";
 }
 
+interface StoredOrder {
+  orderId: string;
+  isNew: boolean;
+  /** Whether anything changed that the write-back must act on. */
+  changed: boolean;
+  writeback: WritebackState;
+  /** A new order's lines whose SKU no listing links (the merchant is told). */
+  unlinked: { channelSku: string; quantity: number }[];
+}
+
 /**
  * The order as stored after this import: created with its lines the first time, and after that
  * only ever moving forward (a line's cancelled units never decrease; a cancellation stays).
  * Returns whether anything changed that the write-back must act on.
  */
-async function storeOrder(
-  prisma: PrismaClient,
-  channel: ChannelWithShop,
-  order: ImportedOrder,
-): Promise<{ orderId: string; isNew: boolean; changed: boolean }> {
+async function storeOrder(prisma: PrismaClient, channel: ChannelWithShop, order: ImportedOrder): Promise<StoredOrder> {
   const key = { channelId_externalOrderId: { channelId: channel.id, externalOrderId: order.externalOrderId } };
   const cancelledOf = (line: ImportedOrder["lines"][number]) =>
     order.cancelled ? line.quantity : Math.min(line.quantity, Math.max(0, Math.trunc(line.cancelledQuantity ?? 0)));
@@ -211,6 +216,7 @@ async function storeOrder(
     select: {
       id: true,
       cancelledAt: true,
+      writeback: true,
       lines: { select: { id: true, channelSku: true, cancelledQuantity: true, returnedQuantity: true, refundedQuantity: true } },
     },
   });
@@ -276,7 +282,8 @@ async function storeOrder(
       ),
       skipDuplicates: true,
     });
-    return { orderId, isNew: true, changed: true };
+    const unlinked = lines.filter((line) => !line.listing).map((line) => ({ channelSku: line.channelSku, quantity: line.quantity }));
+    return { orderId, isNew: true, changed: true, writeback: "PENDING", unlinked };
   }
 
   let changed = false;
@@ -303,15 +310,14 @@ async function storeOrder(
     }
   }
   await prisma.channelOrder.update({ where: { id: existing.id }, data: { status: order.status, marketplaceUpdatedAt: order.updatedAt ?? undefined } });
-  return { orderId: existing.id, isNew: false, changed };
+  return { orderId: existing.id, isNew: false, changed, writeback: existing.writeback, unlinked: [] };
 }
 
 /**
  * A sale of a SKU no listing links to a Shopify variant takes nothing off Shopify: the merchant
  * is told once per SKU and channel, with the order that showed it, so the link can be made.
  */
-async function raiseUnlinkedSkus(prisma: PrismaClient, channel: ChannelWithShop, order: ImportedOrder, orderId: string) {
-  const unlinked = await prisma.channelOrderLine.findMany({ where: { orderId, listingId: null }, select: { channelSku: true, quantity: true } });
+async function raiseUnlinkedSkus(prisma: PrismaClient, channel: ChannelWithShop, order: ImportedOrder, unlinked: StoredOrder["unlinked"]) {
   for (const line of unlinked) {
     await raiseAlert(prisma, {
       shopId: channel.shopId,
