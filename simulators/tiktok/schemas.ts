@@ -117,6 +117,24 @@ const epochSeconds = (name: string) =>
     .int({ error: () => `param ${name} type invalid,actual type is:float,expected type is:int64` })
     .min(0, `param ${name} must not be negative`);
 
+interface TimeRanges {
+  create_time_ge?: number;
+  create_time_lt?: number;
+  update_time_ge?: number;
+  update_time_lt?: number;
+}
+
+/** A search's `_ge` must be before its `_lt`, for creation and update times alike (Search Orders, Search Returns). */
+function refuseEmptyTimeRanges(body: TimeRanges, ctx: z.RefinementCtx): void {
+  for (const field of ["create_time", "update_time"] as const) {
+    const from = body[`${field}_ge`];
+    const to = body[`${field}_lt`];
+    if (from !== undefined && to !== undefined && from >= to) {
+      ctx.addIssue({ code: "custom", path: [`${field}_ge`], message: `${field}_ge must be earlier than ${field}_lt` });
+    }
+  }
+}
+
 /**
  * Search Orders filters: `*_ge` "on or after", `*_lt` "before" (Unix seconds). A range whose
  * `_ge` is not before its `_lt` is refused (our reading: TikTok's page does not say what it answers).
@@ -130,14 +148,7 @@ export const ordersSearchBody = z
     update_time_lt: epochSeconds("update_time_lt").optional(),
   })
   .strict()
-  .refine((b) => b.create_time_ge === undefined || b.create_time_lt === undefined || b.create_time_ge < b.create_time_lt, {
-    path: ["create_time_ge"],
-    message: "create_time_ge must be earlier than create_time_lt",
-  })
-  .refine((b) => b.update_time_ge === undefined || b.update_time_lt === undefined || b.update_time_ge < b.update_time_lt, {
-    path: ["update_time_ge"],
-    message: "update_time_ge must be earlier than update_time_lt",
-  });
+  .superRefine(refuseEmptyTimeRanges);
 
 /** Get Order Detail: `ids`, comma-separated, "up to 50". */
 export const orderDetailQuery = z.object({
@@ -218,14 +229,7 @@ export const returnsSearchBody = z
     update_time_lt: epochSeconds("update_time_lt").optional(),
   })
   .strict()
-  .refine((b) => b.create_time_ge === undefined || b.create_time_lt === undefined || b.create_time_ge < b.create_time_lt, {
-    path: ["create_time_ge"],
-    message: "create_time_ge must be earlier than create_time_lt",
-  })
-  .refine((b) => b.update_time_ge === undefined || b.update_time_lt === undefined || b.update_time_ge < b.update_time_lt, {
-    path: ["update_time_ge"],
-    message: "update_time_ge must be earlier than update_time_lt",
-  });
+  .superRefine(refuseEmptyTimeRanges);
 
 export const tokenRefreshQuery = z.object({
   app_key: z.string().min(1),
