@@ -100,6 +100,11 @@ export interface ImportedOrder {
    * TikTok): the units never were in Shopify's stock, so the order never touches it.
    */
   fulfilledByMarketplace?: boolean;
+  /**
+   * Why the marketplace's payload for this order could not be read (order-reading.ts): the order
+   * is recorded with this reason and an alert, and nothing of it is applied.
+   */
+  unreadable?: string;
 }
 
 /** The merchant shipped (part of) a marketplace order from Shopify: what the marketplace is told. */

@@ -144,12 +144,16 @@ async function recordOrder(
 
 /** What makes an order impossible to write back as the marketplace sent it, line by line. */
 export function problemsOf(order: ImportedOrder): string[] {
-  return order.lines.flatMap((line, index) => {
-    const where = `line ${index + 1}${line.channelSku ? ` (SKU ${line.channelSku})` : ""}`;
-    if (!line.channelSku?.trim()) return [`${where}: no SKU`];
-    if (!Number.isInteger(line.quantity) || line.quantity <= 0) return [`${where}: quantity ${line.quantity} is not a positive whole number`];
-    return [];
-  });
+  if (order.unreadable) return [`the marketplace's order could not be read (${order.unreadable})`];
+  const dates = Number.isNaN(order.orderedAt.getTime()) ? ["no readable order date"] : [];
+  return dates.concat(
+    order.lines.flatMap((line, index) => {
+      const where = `line ${index + 1}${line.channelSku ? ` (SKU ${line.channelSku})` : ""}`;
+      if (!line.channelSku?.trim()) return [`${where}: no SKU`];
+      if (!Number.isInteger(line.quantity) || line.quantity <= 0) return [`${where}: quantity ${line.quantity} is not a positive whole number`];
+      return [];
+    }),
+  );
 }
 
 /**
@@ -180,7 +184,7 @@ async function recordUnreadableOrder(
     skipDuplicates: true,
     select: { id: true, externalOrderId: true, writebackAttempts: true, writebackMessage: true },
   });
-  if (created.length === 0) return "duplicate";
+  if (created.length === 0) return refuseUnreadableChange(prisma, channel, order, problems);
   logger.warn({ channelId: channel.id, order: order.externalOrderId, problems }, "marketplace order refused: nothing written back");
   await raiseWritebackFailed(
     prisma,
@@ -189,6 +193,30 @@ async function recordUnreadableOrder(
     order.lines.map((l) => l.channelSku),
   );
   return "imported";
+}
+
+/**
+ * A change to an order stored before that the marketplace now sends in a shape that cannot be
+ * read: the order stays as last read (nothing applied, not even part of the change) and the
+ * merchant is told once per order, since a cancellation or return may hide in it.
+ */
+async function refuseUnreadableChange(prisma: PrismaClient, channel: ChannelWithShop, order: ImportedOrder, problems: string[]): Promise<"duplicate"> {
+  const stored = await prisma.channelOrder.findUnique({
+    where: { channelId_externalOrderId: { channelId: channel.id, externalOrderId: order.externalOrderId } },
+    select: { id: true, writeback: true },
+  });
+  // The order was refused whole when it first came (recordUnreadableOrder paged then).
+  if (!stored || stored.writeback === "FAILED") return "duplicate";
+  logger.warn({ channelId: channel.id, order: order.externalOrderId, problems }, "marketplace order change refused: the order stays as last read");
+  await raiseAlert(prisma, {
+    shopId: channel.shopId,
+    kind: "WRITEBACK_FAILED",
+    dedupeKey: `order-change-unreadable:${stored.id}`,
+    title: `A change to order ${order.externalOrderId} on ${channel.name} could not be read; the order stays as last read`,
+    channelId: channel.id,
+    facts: { channel: channel.name, order: order.externalOrderId, reason: problems.join("; ") },
+  });
+  return "duplicate";
 }
 
 interface StoredOrder {

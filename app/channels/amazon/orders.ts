@@ -5,6 +5,7 @@
 // exactly that instant (lastUpdatedAfter is inclusive), plus Amazon's pagination token while a
 // result set is only partly read; so an order comes back only when it changed.
 import { ChannelError, type ImportedOrder, type OrderPage } from "../connector";
+import { readOrder } from "../order-reading";
 import { fromAmount } from "../money";
 import { withRetry, type RetryOptions } from "../retry";
 import { ORDERS_PAGE_SIZE } from "./limits";
@@ -79,7 +80,7 @@ const itemCancelled = (item: AmazonOrderItem) => Boolean(item.cancellation?.canc
  * differs, be it its status or an item cancelled.
  */
 const key = (order: AmazonOrder) =>
-  `${order.orderId}@${order.lastUpdatedTime}@${order.fulfillment?.fulfillmentStatus ?? ""}@${order.orderItems.map((i) => (itemCancelled(i) ? "x" : "-")).join("")}`;
+  `${order.orderId}@${order.lastUpdatedTime}@${order.fulfillment?.fulfillmentStatus ?? ""}@${(order.orderItems ?? []).map((i) => (itemCancelled(i) ? "x" : "-")).join("")}`;
 const cents = (money: Money | undefined) => fromAmount(money && { value: money.amount, currency: money.currencyCode });
 
 export function toImportedOrder(order: AmazonOrder): ImportedOrder {
@@ -136,7 +137,7 @@ export async function fetchOrders(client: SpApiClient, marketplaceId: string, si
       continue;
     }
     const fresh = answer.orders.filter((o) => !seen.has(key(o)));
-    imported.push(...fresh.map(toImportedOrder));
+    imported.push(...fresh.map((o) => readOrder(o, toImportedOrder, (raw) => raw.orderId)));
     // The watermark moves only once the whole result set is read; until then it waits in `next`.
     const target = watermarkAfter(cursor.next ?? cursor, answer.lastUpdatedBefore ?? cursor.next?.after, answer.orders);
     const nextToken = answer.pagination?.nextToken;

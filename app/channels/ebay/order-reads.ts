@@ -1,6 +1,7 @@
 // Orders from Fulfillment getOrders by last-modified date, from the cursor to a moment settleMs
 // ago, paged and re-read while the window shifts under the paging.
 import type { ImportedOrder, OrderPage } from "../connector";
+import { readOrder } from "../order-reading";
 import { fromAmount } from "../money";
 import type { EbayConnectorContext } from "./context";
 import { decodeCursor, encodeCursor, importedOrder, lastModifiedFilter, type EbayOrder, type EbayOrderPage } from "./orders";
@@ -90,5 +91,8 @@ export async function fetchOrders(context: EbayConnectorContext, since: string |
     .filter((o) => !(alreadySeen.has(o.orderId) && Date.parse(o.lastModifiedDate ?? "") === from.getTime()))
     .sort((a, b) => Date.parse(a.lastModifiedDate ?? "") - Date.parse(b.lastModifiedDate ?? ""));
   const atEnd = fresh.filter((o) => Date.parse(o.lastModifiedDate ?? "") === to.getTime()).map((o) => o.orderId);
-  return { orders: fresh.map(orderWithItsLife), cursor: encodeCursor({ after: to.toISOString(), seenAtAfter: atEnd }) };
+  return {
+    orders: fresh.map((o) => readOrder(o, orderWithItsLife, (raw) => raw.orderId)),
+    cursor: encodeCursor({ after: to.toISOString(), seenAtAfter: atEnd }),
+  };
 }

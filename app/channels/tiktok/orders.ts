@@ -14,6 +14,7 @@
 // return's step moves its order's update_time, so an order comes back when its return moves.
 import { createHash } from "node:crypto";
 import type { ImportedOrder, ImportedOrderLine, OrderPage } from "../connector";
+import { readOrder } from "../order-reading";
 import { withRetry, type RetryOptions } from "../retry";
 import type { TikTokClient } from "./client";
 import { ORDERS_PAGE_SIZE, PATHS } from "./limits";
@@ -228,7 +229,13 @@ export async function fetchOrders(client: TikTokClient, since: string | null, re
         seen = new Map();
       }
       seen.set(order.id, print);
-      orders.push(toImportedOrder(order, returns));
+      orders.push(
+        readOrder(
+          order,
+          (raw) => toImportedOrder(raw, returns),
+          (raw) => raw.id,
+        ),
+      );
     }
     const more = answer.next_page_token || undefined;
     if (!more) break;

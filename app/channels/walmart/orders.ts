@@ -6,6 +6,7 @@
 // at exactly that instant (the start is read inclusively, and a little before it), plus Walmart's
 // own nextCursor while a result set is being paged through; so each change arrives once.
 import type { ImportedOrder, ImportedOrderLine, OrderPage } from "../connector";
+import { readOrder } from "../order-reading";
 import { withRetry, type RetryOptions } from "../retry";
 import type { WalmartClient } from "./client";
 import { ORDERS_PAGE_LIMIT } from "./limits";
@@ -175,7 +176,7 @@ async function fetchStream(client: WalmartClient, stream: Stream, cursor: Stream
         next.seen.clear();
       }
       if (at === next.from) next.seen.add(id);
-      orders.push(toImportedOrder(order));
+      orders.push(readOrder(order, toImportedOrder, (raw) => raw.purchaseOrderId));
     }
     resume = answer.list?.meta?.nextCursor || undefined;
     if (!resume) break;
