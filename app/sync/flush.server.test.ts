@@ -120,6 +120,27 @@ describe("flushing a channel account's outbox", () => {
     expect([listing.syncState, listing.pushedQuantity, listing.desiredQuantity, listing.pushedVersion]).toEqual(["PENDING", 10, 3, 0]);
   });
 
+  it("given two flushes of one account that overlap (a stalled job run again beside the first), when the older push lands after the newer one was recorded in sync, then the listing is pending again with what the channel now shows, not in sync on a quantity the channel no longer has", async () => {
+    const channel = await channelWithPendingListings(1);
+    const older = new RecordingMarketplace(accepts, {
+      duringQuantities: async () => {
+        // While the first flush's push of 10 is on its way, the quantity moves to 3 and a second flush pushes and records it.
+        await prisma.listing.updateMany({ where: { channelId: channel.id }, data: { desiredQuantity: 3, desiredVersion: 2 } });
+        await flushChannelAccount(channel.id, using(new RecordingMarketplace()));
+        const between = await prisma.listing.findFirstOrThrow({ where: { channelId: channel.id } });
+        expect([between.syncState, between.pushedQuantity]).toEqual(["IN_SYNC", 3]);
+      },
+    });
+
+    await flushChannelAccount(channel.id, using(older));
+
+    const listing = await prisma.listing.findFirstOrThrow({ where: { channelId: channel.id } });
+    expect([listing.syncState, listing.pushedQuantity, listing.desiredQuantity]).toEqual(["PENDING", 10, 3]);
+    const next = new RecordingMarketplace();
+    await flushChannelAccount(channel.id, using(next));
+    expect(next.quantityCalls.flat()).toMatchObject([{ quantity: 3 }]);
+  });
+
   it("marks a rejected listing failed with the marketplace's reason and asks again after a retry answer", async () => {
     const channel = await channelWithPendingListings(3);
     const marketplace = new RecordingMarketplace(answering((sku) => (sku === "SKU-1" ? "rejected" : sku === "SKU-2" ? "retry" : "accepted")));

@@ -58,6 +58,8 @@ export interface FlushResult {
   /** More listings are pending: the caller queues another flush (after `retryAfterMs` if set). */
   more: boolean;
   retryAfterMs?: number;
+  /** Some acknowledged listings are pending again (their desired state moved on during the push). */
+  pendingAgain?: boolean;
   /** Desired-state age at acknowledgement, per accepted listing (for the latency metrics). */
   latenciesMs: number[];
 }
@@ -287,7 +289,7 @@ async function settleFailure(
 
 /** Another flush is wanted when content was left, a push is to be retried, or the flush was full. */
 function moreToFlush(listings: PendingListing[], outcomes: Outcomes, result: FlushResult): boolean {
-  return outcomes.contentLater.size > 0 || result.retried > 0 || listings.length === LISTINGS_PER_FLUSH;
+  return outcomes.contentLater.size > 0 || result.retried > 0 || result.pendingAgain === true || listings.length === LISTINGS_PER_FLUSH;
 }
 
 export async function flushChannelAccount(channelId: string, deps: FlushDeps): Promise<FlushResult> {
@@ -382,7 +384,8 @@ async function recordOutcomes(
       }
     }
   }
-  await recordAcknowledged(prisma, acknowledged);
+  // Listings whose desired state moved on while their push was in flight need another flush.
+  if ((await recordAcknowledged(prisma, acknowledged)) > 0) result.pendingAgain = true;
   await recordExternalIds(prisma, channel.id, learned);
   await recordRetries(prisma, retries);
   await recordNothingToSend(prisma, nothingToSend);

@@ -80,10 +80,11 @@ export interface PushRecord {
  * The marketplace acknowledged these: copy what was sent into pushed*, in sync if unchanged since.
  * One statement for the whole flush (a row-by-row update was a statement per listing, hundreds a
  * flush under load). Per row it is a compare-and-set on desiredVersion: a listing whose desired
- * state moved on meanwhile gets only what the channel now shows, and stays pending.
+ * state moved on meanwhile gets only what the channel now shows, and stays pending. Answers how
+ * many listings are left pending that way (newer state to push, or overtaken: they need another flush).
  */
-export async function recordAcknowledged(prisma: PrismaClient, records: PushRecord[], at = new Date()): Promise<void> {
-  if (records.length === 0) return;
+export async function recordAcknowledged(prisma: PrismaClient, records: PushRecord[], at = new Date()): Promise<number> {
+  if (records.length === 0) return 0;
   const rows = records.map(({ listing, quantityPushed, pricePushed, contentPushed }) => {
     const pushedContent = contentPushed ? withAcknowledged(listing.pushedContent, contentPushed) : null;
     const contentSettled = contentToPush(listing.desiredContent, pushedContent ?? listing.pushedContent) === null;
@@ -96,7 +97,13 @@ export async function recordAcknowledged(prisma: PrismaClient, records: PushReco
       ${complete}::boolean, ${listing.syncState === "HELD"}::boolean)`;
   });
   const current = Prisma.sql`l."desiredVersion" = v.version`;
-  await prisma.$executeRaw`
+  // An acknowledgement of an older desired state can land after a newer one was recorded in sync
+  // (two flushes of one account overlapping: a stalled job run again beside the first). The channel
+  // then shows the older value: the listing goes back to pending rather than staying in sync on a
+  // number the channel no longer has.
+  const overtaken = Prisma.sql`NOT ${current} AND l."syncState" = 'IN_SYNC' AND (
+    (v.quantity_pushed AND v.quantity IS DISTINCT FROM l."desiredQuantity") OR (v.price_pushed AND v.price_cents IS DISTINCT FROM l."desiredPriceCents"))`;
+  const reopened = await prisma.$queryRaw<Array<{ again: boolean }>>`
     UPDATE "Listing" AS l SET
       "pushedQuantity" = CASE WHEN v.quantity_pushed THEN v.quantity ELSE l."pushedQuantity" END,
       "pushedPriceCents" = CASE WHEN v.price_pushed THEN v.price_cents ELSE l."pushedPriceCents" END,
@@ -107,9 +114,11 @@ export async function recordAcknowledged(prisma: PrismaClient, records: PushReco
       -- A held listing keeps its reason: the merchant still has the price to review.
       "syncMessage" = CASE WHEN ${current} AND NOT v.held THEN NULL ELSE l."syncMessage" END,
       "pushedVersion" = CASE WHEN ${current} AND v.complete THEN v.version ELSE l."pushedVersion" END,
-      "syncState" = CASE WHEN ${current} AND v.complete THEN 'IN_SYNC'::"SyncState" ELSE l."syncState" END
+      "syncState" = CASE WHEN ${current} AND v.complete THEN 'IN_SYNC'::"SyncState" WHEN ${overtaken} THEN 'PENDING'::"SyncState" ELSE l."syncState" END
     FROM (VALUES ${Prisma.join(rows)}) AS v(id, version, quantity_pushed, quantity, price_pushed, price_cents, content, complete, held)
-    WHERE l.id = v.id`;
+    WHERE l.id = v.id
+    RETURNING (NOT ${current} AND l."syncState" = 'PENDING') AS again`;
+  return reopened.filter((r) => r.again).length;
 }
 
 /**
