@@ -73,13 +73,62 @@ describe("webhooks", () => {
     });
     expect(r.headers["x-shopify-webhook-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.headers["x-shopify-event-id"]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(Number.isNaN(Date.parse(r.headers["x-shopify-triggered-at"]))).toBe(false);
+    // Shopify's format: UTC to the nanosecond
+    expect(r.headers["x-shopify-triggered-at"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     expect(r.body).toContain(`"inventory_item_id":${item.id},`);
     expect(r.body).toContain(`"location_id":${location.id},`);
     expect(r.body).toContain(`"admin_graphql_api_id":"gid://shopify/InventoryLevel/${location.id}?inventory_item_id=${item.id}"`);
     const parsed = JSON.parse(r.body);
     expect(Object.keys(parsed).sort()).toEqual(required("inventory_levels/update").sort());
     expect(parsed.available).toBe(17);
+  });
+
+  it("given two changes to one level in the same second, when their deliveries are held and released latest first, then they arrive in reverse, with the same whole-second updated_at and triggered-at still in the order of the changes", async () => {
+    const shop = sim.store.shop(SHOP);
+    const [item, location] = [shop.items[2], shop.locations[0]];
+    const clock = sim.store.now;
+    const frozen = clock();
+    sim.store.now = () => frozen;
+    try {
+      sim.deliveries.hold();
+      sim.store.setAvailable(SHOP, item.id, location.id, 11);
+      sim.store.setAvailable(SHOP, item.id, location.id, 12);
+      await sim.deliveries.settled();
+      expect(received).toHaveLength(0);
+      const sent = sim.deliveries.release({ reverse: true });
+      await sim.deliveries.settled();
+
+      expect(sent.map((d) => d.status)).toEqual([200, 200]);
+      const bodies = received.map((r) => JSON.parse(r.body) as { available: number; updated_at: string });
+      expect(bodies.map((b) => b.available)).toEqual([12, 11]);
+      expect(bodies[0].updated_at).toBe(bodies[1].updated_at);
+      const [later, earlier] = received.map((r) => r.headers["x-shopify-triggered-at"]);
+      expect(earlier < later).toBe(true);
+    } finally {
+      sim.store.now = clock;
+    }
+  });
+
+  it("given held deliveries, when some are released one at a time and the rest lost, then only the released ones arrive", async () => {
+    const shop = sim.store.shop(SHOP);
+    sim.deliveries.hold();
+    sim.store.setAvailable(SHOP, shop.items[4].id, shop.locations[1].id, 5);
+    sim.store.setAvailable(SHOP, shop.items[4].id, shop.locations[1].id, 6);
+    sim.store.setAvailable(SHOP, shop.items[4].id, shop.locations[1].id, 7);
+    sim.deliveries.release({ count: 1 });
+    await sim.deliveries.settled();
+    expect(received.map((r) => (JSON.parse(r.body) as { available: number }).available)).toEqual([5]);
+    const lost = sim.deliveries.lose();
+    // No longer holding: the next change goes out at once
+    sim.store.setAvailable(SHOP, shop.items[4].id, shop.locations[1].id, 8);
+    await sim.deliveries.settled();
+
+    expect(lost.map((d) => [d.status, d.error])).toEqual([
+      [null, "lost: never sent"],
+      [null, "lost: never sent"],
+    ]);
+    expect(received.map((r) => (JSON.parse(r.body) as { available: number }).available)).toEqual([5, 8]);
+    expect(sim.store.getLevel(SHOP, shop.items[4].id, shop.locations[1].id)?.available).toBe(8);
   });
 
   it("given a delivery, when it is redelivered and then sent with a bad HMAC, then the retry repeats body and webhook id, and the bad one fails verification", async () => {

@@ -42,6 +42,7 @@ export interface Delivery {
   webhookId: string;
   /** X-Shopify-Event-Id: the same for every delivery caused by one event. */
   eventId: string;
+  /** X-Shopify-Triggered-At: when the event happened, to the nanosecond (see triggeredAtHeader). */
   triggeredAt: string;
   apiVersion: string;
   body: string;
@@ -62,6 +63,16 @@ export interface WebhookOptions {
 }
 
 const webhookTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
+
+/**
+ * X-Shopify-Triggered-At as Shopify writes it: UTC with nine fractional digits. Captured from
+ * Shopify: "x-shopify-triggered-at: 2025-03-11T20:54:30.516267807Z" and
+ * "2024-08-03T18:28:37.234647458Z" (payloads' updated_at has whole seconds only).
+ */
+export function triggeredAtHeader(nanoseconds: bigint): string {
+  const seconds = new Date(Number(nanoseconds / 1_000_000_000n) * 1000).toISOString().slice(0, 19);
+  return `${seconds}.${(nanoseconds % 1_000_000_000n).toString().padStart(9, "0")}Z`;
+}
 
 export function sign(body: string, secret: string): string {
   return createHmac("sha256", secret).update(body, "utf8").digest("base64");
@@ -381,9 +392,12 @@ export class Webhooks {
   readonly log: Delivery[] = [];
   private readonly pending = new Set<Promise<unknown>>();
   private readonly subscriptions = new Map<string, Set<string>>();
+  /** Deliveries made while held (see hold), in the order they were made; null when not holding. */
+  private held: Delivery[] | null = null;
+  private lastTriggeredNs = 0n;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly options: WebhookOptions,
   ) {
     const { webhookUrl } = options;
@@ -428,7 +442,7 @@ export class Webhooks {
     if (!urls?.size) return [];
     const body = stringifyExact(payload);
     const eventId = randomUUID();
-    const triggeredAt = new Date().toISOString();
+    const triggeredAt = this.nextTriggeredAt();
     return [...urls].map((url) =>
       this.send({ topic, shop: shop.domain, url, webhookId: randomUUID(), eventId, triggeredAt, body, badHmac: !!options.badHmac, retryOf: null }),
     );
@@ -442,6 +456,48 @@ export class Webhooks {
     const original = this.log[seq - 1];
     if (!original) throw new Error(`No delivery #${seq}`);
     return this.send({ ...original, badHmac: options.badHmac ?? original.badHmac, retryOf: original.retryOf ?? original.seq });
+  }
+
+  /**
+   * The moment of an event on the store's clock. Strictly increasing, 1 µs apart at least (what
+   * PostgreSQL keeps of a timestamp), so two events in one millisecond keep their order, as two
+   * changes Shopify makes one after the other do.
+   */
+  private nextTriggeredAt(): string {
+    let ns = BigInt(Math.floor(this.store.now())) * 1_000_000n;
+    if (ns <= this.lastTriggeredNs) ns = this.lastTriggeredNs + 1_000n;
+    this.lastTriggeredNs = ns;
+    return triggeredAtHeader(ns);
+  }
+
+  /**
+   * Holds every delivery made from now on instead of sending it (each is logged, status null), so
+   * a test can send them later in another order (release) or never (lose): Shopify does not
+   * promise to deliver in order, or at all.
+   */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /**
+   * Sends held deliveries: all of them (and stops holding), or the first `count` of them in the
+   * chosen order (still holding the rest). `reverse` sends the latest first.
+   */
+  release(options: { reverse?: boolean; count?: number } = {}): Delivery[] {
+    const held = this.held ?? [];
+    const ordered = options.reverse ? held.toReversed() : [...held];
+    const sending = options.count === undefined ? ordered : ordered.slice(0, options.count);
+    this.held = options.count === undefined ? null : held.filter((d) => !sending.includes(d));
+    for (const delivery of sending) this.post(delivery);
+    return sending;
+  }
+
+  /** Drops the held deliveries (and stops holding): a change whose webhook never arrives. */
+  lose(): Delivery[] {
+    const lost = this.held ?? [];
+    this.held = null;
+    for (const delivery of lost) delivery.error = "lost: never sent";
+    return lost;
   }
 
   private send(d: Omit<Delivery, "seq" | "headers" | "status" | "error" | "apiVersion">): Delivery {
@@ -464,7 +520,18 @@ export class Webhooks {
       error: null,
     };
     this.log.push(delivery);
-    const p = fetch(d.url, { method: "POST", headers: delivery.headers, body: d.body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) })
+    if (this.held) this.held.push(delivery);
+    else this.post(delivery);
+    return delivery;
+  }
+
+  private post(delivery: Delivery): void {
+    const p = fetch(delivery.url, {
+      method: "POST",
+      headers: delivery.headers,
+      body: delivery.body,
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+    })
       .then(async (res) => {
         delivery.status = res.status;
         await res.arrayBuffer().catch(() => undefined);
@@ -474,7 +541,6 @@ export class Webhooks {
       })
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
-    return delivery;
   }
 
   /** Resolves when every delivery sent so far has been answered (or has failed). */
