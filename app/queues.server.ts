@@ -45,7 +45,8 @@ export interface JobPayloads {
     cancelOrderId?: string;
     cancelReason?: string;
   };
-  alerts: { alertId: string };
+  /** "deliver" one alert, or the scheduled "housekeeping" (app/alerts/worker.server.ts). */
+  alerts: { alertId: string } | { task: "housekeeping" };
 }
 
 /** The sourceName of the Shopify orders Anchorline creates for marketplace orders. */
@@ -161,4 +162,13 @@ export async function stopOrderImport(channelId: string, from: Queues = queues()
 /** Per-shop scheduled jobs carry the shop's domain in their scheduler id, so uninstall can find them. */
 export function reconcileSchedulerId(shopDomain: string): string {
   return `reconcile:${shopDomain}`;
+}
+
+/** Starts (or keeps) the shop's reconciliation with Shopify every RECONCILE_EVERY_MS; one scheduler per shop. */
+export async function scheduleReconcile(shopDomain: string, from: Queues = queues()): Promise<void> {
+  await from["shop-maintenance"].upsertJobScheduler(
+    reconcileSchedulerId(shopDomain),
+    { every: RECONCILE_EVERY_MS },
+    { name: "reconcile", data: { shopDomain, task: "reconcile" } },
+  );
 }

@@ -3,7 +3,8 @@
 import { closeChannelModules } from "~/channels/registry";
 import prisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
-import { createRedisConnection } from "~/queues.server";
+import { createRedisConnection, queues } from "~/queues.server";
+import { keepWorkDue } from "~/sync/due-work.server";
 import { createWorkers } from "./processors";
 
 const connection = createRedisConnection();
@@ -13,14 +14,18 @@ for (const worker of workers) {
   worker.on("error", (error) => logger.error({ queue: worker.name, error }, "worker error"));
 }
 logger.info({ queues: workers.map((w) => w.name) }, "workers started");
+// What is due (schedules, pending listings, stored deliveries) is rebuilt from PostgreSQL now,
+// every minute and after a reconnect, so a Redis that lost its data converges without a restart.
+const stopKeepingWorkDue = keepWorkDue(connection);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "workers stopping: finishing running jobs");
+  stopKeepingWorkDue();
   await Promise.all(workers.map((worker) => worker.close()));
-  await Promise.all([prisma.$disconnect(), closeChannelModules()]);
+  await Promise.all([prisma.$disconnect(), closeChannelModules(), queues().close()]);
   connection.disconnect();
   logger.info("workers stopped");
   process.exit(0);

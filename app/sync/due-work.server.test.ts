@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { HOUSEKEEPING_SCHEDULER_ID } from "~/alerts/worker.server";
+import { sealCredentials } from "~/lib/secrets.server";
+import { createQueues, createRedisConnection, flushDeduplicationId, orderImportSchedulerId, reconcileSchedulerId, type Queues } from "~/queues.server";
+import { seedShopWithEveryModel } from "../../test/factories";
+import { ensureWorkDue, keepWorkDue } from "./due-work.server";
+
+// Redis losing its data, on real PostgreSQL and Redis: the test's queues live under a prefix of
+// their own, whose keys are deleted (SCAN + DEL) as a Redis restarted without persistence loses
+// them; FLUSHALL would take the other test files' queues with it.
+const redis = createRedisConnection();
+const prefix = `${process.env.QUEUE_PREFIX}-due-${randomUUID().slice(0, 8)}`;
+const queues = createQueues(redis, prefix);
+
+afterAll(async () => {
+  await emptyRedis();
+  await queues.close();
+  redis.disconnect();
+});
+
+/** Every key of this test's queues gone, as after a restart of a Redis without persistence. */
+async function emptyRedis(): Promise<number> {
+  let cursor = "0";
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.del(...keys);
+  } while (cursor !== "0");
+  return deleted;
+}
+
+/** A shop with an Amazon account that can be polled, a pending and a stale listing, a failed write-back and a stored delivery not applied. */
+async function shopWithWorkDue() {
+  const seeded = await seedShopWithEveryModel(prisma);
+  const { shop, listing, channels } = seeded;
+  await prisma.channel.update({
+    where: { id: channels.amazon.id },
+    data: { credentialsCiphertext: sealCredentials({ clientId: "amzn1.application-oa2-client.x", clientSecret: "secret", refreshToken: "Atzr|x" }, shop.id) },
+  });
+  await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: new Date() } });
+  const failed = await prisma.channelOrder.create({
+    data: {
+      shopId: shop.id,
+      channelId: channels.ebay.id,
+      externalOrderId: "27-00001-00001",
+      status: "PAID",
+      orderedAt: new Date(),
+      writeback: "FAILED",
+      writebackAttempts: 1,
+    },
+  });
+  const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { shopDomain: shop.domain, state: "QUEUED" } });
+  return { ...seeded, failedOrderId: failed.id, webhookId: delivery.webhookId };
+}
+
+/** What the queues hold for this shop, as the workers would find it. */
+async function dueInRedis(q: Queues, due: Awaited<ReturnType<typeof shopWithWorkDue>>) {
+  const { shop, channels, failedOrderId, webhookId } = due;
+  const waiting = ["waiting", "delayed", "prioritized"] as const;
+  return {
+    orderPolling: Boolean(await q["order-import"].getJobScheduler(orderImportSchedulerId(channels.amazon.id))),
+    reconcile: Boolean(await q["shop-maintenance"].getJobScheduler(reconcileSchedulerId(shop.domain))),
+    housekeeping: Boolean(await q.alerts.getJobScheduler(HOUSEKEEPING_SCHEDULER_ID)),
+    flush: Boolean(await q["channel-sync"].getDeduplicationJobId(flushDeduplicationId(channels.amazon.id))),
+    recompute: (await q.recompute.getJobs([...waiting])).filter((j) => j.data.shopId === shop.id).length,
+    writebackRetry: (await q["order-import"].getJobs([...waiting])).filter((j) => j.data.retryOrderId === failedOrderId).length,
+    delivery: (await q.webhooks.getJobs([...waiting])).filter((j) => j.data.webhookId === webhookId).length,
+  };
+}
+
+const everythingDue = { orderPolling: true, reconcile: true, housekeeping: true, flush: true, recompute: 1, writebackRetry: 1, delivery: 1 };
+
+describe("what is due, rebuilt from PostgreSQL", () => {
+  it("given a shop with work due and a Redis that lost every key, when the workers rebuild what is due, then its schedules, flush, recompute, write-back retry and stored delivery are queued again", async () => {
+    // Given a shop whose work was queued, then a Redis that lost all of it
+    const due = await shopWithWorkDue();
+    await ensureWorkDue({ redis, queues });
+    expect(await dueInRedis(queues, due)).toEqual(everythingDue);
+    expect(await emptyRedis()).toBeGreaterThan(0);
+    expect(await dueInRedis(queues, due)).toEqual({
+      ...everythingDue,
+      orderPolling: false,
+      reconcile: false,
+      housekeeping: false,
+      flush: false,
+      recompute: 0,
+      writebackRetry: 0,
+      delivery: 0,
+    });
+
+    // When the workers rebuild what is due
+    await ensureWorkDue({ redis, queues });
+
+    // Then everything is queued again
+    expect(await dueInRedis(queues, due)).toEqual(everythingDue);
+  });
+
+  it("given work already queued, when the rebuild runs again, then nothing is queued twice", async () => {
+    const due = await shopWithWorkDue();
+    await ensureWorkDue({ redis, queues });
+    const retry = (await queues["order-import"].getJobs(["delayed"])).find((j) => j.data.retryOrderId === due.failedOrderId);
+
+    await ensureWorkDue({ redis, queues });
+
+    expect(await dueInRedis(queues, due)).toEqual(everythingDue);
+    // The retry keeps the job (and the moment) it was given first.
+    expect((await queues["order-import"].getJobs(["delayed"])).filter((j) => j.data.retryOrderId === due.failedOrderId).map((j) => j.id)).toEqual([retry?.id]);
+  });
+
+  it("given running workers keeping work due, when Redis is emptied under them, then the schedules are back within one interval without a restart", async () => {
+    const due = await shopWithWorkDue();
+    const stop = keepWorkDue(redis, { queues, everyMs: 1_000 });
+    try {
+      await waitFor(async () => (await dueInRedis(queues, due)).orderPolling);
+      await emptyRedis();
+      const emptiedAt = Date.now();
+
+      await waitFor(async () => JSON.stringify(await dueInRedis(queues, due)) === JSON.stringify(everythingDue));
+
+      expect(Date.now() - emptiedAt).toBeLessThan(2_500);
+    } finally {
+      stop();
+    }
+  });
+
+  it("given a Redis restarted empty, when the workers' connection is ready again, then the schedules are back at once rather than at the next interval", async () => {
+    const due = await shopWithWorkDue();
+    const stop = keepWorkDue(redis, { queues, everyMs: 10 * 60_000 });
+    try {
+      await waitFor(async () => (await dueInRedis(queues, due)).orderPolling);
+      await emptyRedis();
+      const reconnectedAt = Date.now();
+      // The connection drops and comes back, as after a Redis restart.
+      redis.disconnect(true);
+
+      await waitFor(async () => JSON.stringify(await dueInRedis(queues, due)) === JSON.stringify(everythingDue));
+
+      expect(Date.now() - reconnectedAt).toBeLessThan(2_500);
+    } finally {
+      stop();
+    }
+  });
+});
+
+async function waitFor(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
