@@ -32,6 +32,14 @@ describe("reading one marketplace order", () => {
     expect(again.externalOrderId).toBe(first.externalOrderId);
   });
 
+  it("given an eBay line item without its quantity, when read, then it is unreadable under its order id, saying which field is missing", () => {
+    const raw = { orderId: "12-35", creationDate: "2026-12-01T10:00:00.000Z", lineItems: [{ sku: "EB-1" }] };
+
+    const order = readOrder(raw as never, ebayOrder, (o: { orderId?: string }) => o.orderId);
+
+    expect([order.externalOrderId, order.unreadable, order.lines]).toEqual(["12-35", "lineItems[0].quantity is missing", []]);
+  });
+
   it("given a readable eBay order, when read, then it is the mapping's own answer", () => {
     const raw = { orderId: "12-34", creationDate: "2026-12-01T10:00:00.000Z", lineItems: [{ sku: "EB-1", quantity: 2 }] };
 

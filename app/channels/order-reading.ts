@@ -16,6 +16,16 @@ export function readOrder<Raw>(raw: Raw, map: (raw: Raw) => ImportedOrder, idOf:
   }
 }
 
+/**
+ * A field of the marketplace's payload a mapping cannot do without: its value, or an error naming
+ * where the payload left it out, which readOrder makes the order's reason ("orderItems is
+ * missing"), so the merchant reads what was wrong rather than a JavaScript TypeError.
+ */
+export function required<Value>(value: Value | null | undefined, where: string): Value {
+  if (value === undefined || value === null) throw new Error(`${where} is missing`);
+  return value;
+}
+
 function unreadableOrder<Raw>(raw: Raw, idOf: (raw: Raw) => unknown, reason: string): ImportedOrder {
   let id: unknown;
   try {

@@ -142,15 +142,23 @@ async function recordOrder(
   return oversold ? "oversold" : "imported";
 }
 
-/** What makes an order impossible to write back as the marketplace sent it, line by line. */
+/**
+ * What makes an order impossible to write back as the marketplace sent it, line by line. A
+ * connector maps the marketplace's fields as they come, so a SKU or a quantity may not be what
+ * ImportedOrderLine says (a quantity sent as text, "2"): each is checked as the value it is.
+ */
 export function problemsOf(order: ImportedOrder): string[] {
   if (order.unreadable) return [`the marketplace's order could not be read (${order.unreadable})`];
   const dates = Number.isNaN(order.orderedAt.getTime()) ? ["no readable order date"] : [];
   return dates.concat(
     order.lines.flatMap((line, index) => {
-      const where = `line ${index + 1}${line.channelSku ? ` (SKU ${line.channelSku})` : ""}`;
-      if (!line.channelSku?.trim()) return [`${where}: no SKU`];
-      if (!Number.isInteger(line.quantity) || line.quantity <= 0) return [`${where}: quantity ${line.quantity} is not a positive whole number`];
+      const sku: unknown = line.channelSku;
+      const quantity: unknown = line.quantity;
+      const where = `line ${index + 1}${sku ? ` (SKU ${String(sku)})` : ""}`;
+      if (typeof sku !== "string" || !sku.trim()) return [`${where}: no SKU`];
+      if (quantity === undefined || quantity === null) return [`${where}: no quantity`];
+      if (typeof quantity !== "number") return [`${where}: quantity ${JSON.stringify(quantity)} is not a number`];
+      if (!Number.isInteger(quantity) || quantity <= 0) return [`${where}: quantity ${quantity} is not a positive whole number`];
       return [];
     }),
   );
@@ -186,12 +194,9 @@ async function recordUnreadableOrder(
   });
   if (created.length === 0) return refuseUnreadableChange(prisma, channel, order, problems);
   logger.warn({ channelId: channel.id, order: order.externalOrderId, problems }, "marketplace order refused: nothing written back");
-  await raiseWritebackFailed(
-    prisma,
-    channel,
-    created[0],
-    order.lines.map((l) => l.channelSku),
-  );
+  // Only the SKUs it names: a line without one has nothing to show (and an alert's facts hold no undefined).
+  const skus = order.lines.map((l): unknown => l.channelSku).filter((sku): sku is string => typeof sku === "string" && sku !== "");
+  await raiseWritebackFailed(prisma, channel, created[0], skus);
   return "imported";
 }
 

@@ -3,6 +3,7 @@
 // instant, because eBay's date ranges include both ends.
 import type { ImportedOrder } from "../connector";
 import { fromAmount } from "../money";
+import { required } from "../order-reading";
 
 export interface OrdersCursor {
   /** ISO instant: the next window starts here (inclusive). */
@@ -74,8 +75,8 @@ export function importedOrder(order: EbayOrder): ImportedOrder {
     currencyCode: total?.currency ?? null,
     totalCents: fromAmount(total),
     buyer: { name: shipTo?.fullName ?? order.buyer?.username ?? null, email: shipTo?.email ?? null, address: shipTo?.contactAddress ?? null },
-    lines: (order.lineItems ?? []).map((line) => {
-      const quantity = line.quantity ?? 0;
+    lines: (order.lineItems ?? []).map((line, i) => {
+      const quantity = required(line.quantity, `lineItems[${i}].quantity`);
       const lineCents = fromAmount(line.lineItemCost);
       return {
         // A listing made outside the Inventory API has no SKU; its item id is what identifies it.
