@@ -21,6 +21,7 @@ import {
 import { getOrders } from "./fulfillment";
 import { createShippingFulfillment, getShippingFulfillment, getShippingFulfillments } from "./shipping";
 import { bulkUpdatePriceQuantity, createOrReplaceInventoryItem, getInventoryItem, getOffers, type InventoryContext } from "./inventory";
+import { servedOrders } from "./malformed-orders";
 import { handleTokenRequest, TOKEN_PATH, USER_ACCESS_TOKEN_SECONDS } from "./oauth";
 import { EbaySimState, type AccountRecord, type SimAccountSeed } from "./state";
 
@@ -176,7 +177,7 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
       for (const v of api.contract.checkResponse(check.operationId, documentedStatus, answer.body))
         responseViolations.push(`${check.operationId} ${answer.status}: ${v}`);
     }
-    return answer;
+    return servedOrders(state.malformedOrders, check.operationId, answer);
   };
 
   const server = await startHttpServer((request) => {

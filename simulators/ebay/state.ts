@@ -2,6 +2,7 @@
 // granted), one listing per SKU (an inventory item and its published offer), the orders buyers
 // placed, and how often each listing was revised today.
 import { randomBytes } from "node:crypto";
+import { malformedEbayOrders, type EbayMalformation } from "./malformed-orders";
 
 /**
  * "Each listing can be revised up to 250 times in one calendar day" (Inventory API definition,
@@ -175,6 +176,8 @@ export class EbaySimState {
   readonly accounts = new Map<string, AccountRecord>();
   readonly orders: OrderRecord[] = [];
   readonly accessTokens = new Map<string, AccessTokenRecord>();
+  /** The orders a test asked getOrders to send malformed (malformOrder). */
+  readonly malformedOrders = malformedEbayOrders();
   private readonly listingsByKey = new Map<string, ListingRecord>();
   private orderSeq = 0;
 
@@ -279,6 +282,12 @@ export class EbaySimState {
     if (used >= REVISIONS_PER_LISTING_PER_DAY) return false;
     l.revisionsByDay.set(day, used + 1);
     return true;
+  }
+
+  /** From now on getOrders sends this order malformed (malformed-orders.ts), as a real platform could. */
+  malformOrder(orderId: string, how: EbayMalformation): void {
+    if (!this.orders.some((o) => o.orderId === orderId)) throw new Error(`no order ${orderId}`);
+    this.malformedOrders.malform(orderId, how);
   }
 
   /** A simulated buyer: takes the units (never below zero) and records the order. */

@@ -5,6 +5,7 @@
 import { startHttpServer, type RunningServer, type SimRequest, type SimResponse } from "../common/http";
 import { RateLimits } from "../common/token-bucket";
 import { CODES, fail } from "./envelope";
+import { malformedTikTokOrders, servedOrders, type TikTokMalformation } from "./malformed-orders";
 import { routeFor, type Route } from "./routes";
 import { commonQuery, reasons } from "./schemas";
 import { signatureMatches } from "./signature";
@@ -35,6 +36,8 @@ export interface TikTokSimulator {
   placeOrder(shopCipher: string, order: BuyerOrder): TikTokOrderRecord;
   /** The buyer (or `by`) cancels the whole order, or `units` of one SKU's line items; update_time moves. */
   cancelOrder(shopCipher: string, orderId: string, cancellation?: BuyerCancellation): TikTokOrderRecord;
+  /** From now on the order searches and details send this order malformed (malformed-orders.ts), as a real platform could. */
+  malformOrder(shopCipher: string, orderId: string, how: TikTokMalformation): void;
   /** The buyer asks for a refund or a return of units of a shipped order; update_time moves. */
   requestReturn(shopCipher: string, orderId: string, request: BuyerReturn): TikTokReturnRecord;
   /** The return's next step (AWAITING_BUYER_SHIP, BUYER_SHIPPED_ITEM, ...); its and the order's update_time move. */
@@ -57,6 +60,12 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
   const limits = new RateLimits();
   const { rate, burst } = options.rateLimit ?? { rate: 10, burst: 20 };
   const forced = new Map<string, number>();
+  const malformedByShop = new Map<string, ReturnType<typeof malformedTikTokOrders>>();
+  const malformedOf = (cipher: string) => {
+    let malformed = malformedByShop.get(cipher);
+    if (!malformed) malformedByShop.set(cipher, (malformed = malformedTikTokOrders()));
+    return malformed;
+  };
 
   const shopOf = (cipher: string) => {
     const shop = shops.get(cipher);
@@ -111,7 +120,7 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
     const passed = gate(request, found.route);
     if ("refusal" in passed) return passed.refusal;
     if (request.invalidJson) return fail(400, CODES.invalidParams, "Invalid params: the body is not JSON");
-    return found.route.handle(passed.shop, request, found.params);
+    return servedOrders(malformedOf(passed.shop.spec.shopCipher), found.route.name, found.route.handle(passed.shop, request, found.params));
   };
 
   const server = await startHttpServer(handler, options.port);
@@ -121,6 +130,10 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
     shop: shopOf,
     placeOrder: (cipher, order) => shopOf(cipher).placeOrder(order),
     cancelOrder: (cipher, orderId, cancellation) => shopOf(cipher).cancelOrder(orderId, cancellation),
+    malformOrder: (cipher, orderId, how) => {
+      if (!shopOf(cipher).orders.some((o) => o.id === orderId)) throw new Error(`TikTok simulator: no order ${orderId} in ${cipher}`);
+      malformedOf(cipher).malform(orderId, how);
+    },
     requestReturn: (cipher, orderId, request) => shopOf(cipher).requestReturn(orderId, request),
     advanceReturn: (cipher, returnId, status, at) => shopOf(cipher).advanceReturn(returnId, status, at),
     throttleNext: (cipher, count = 1) => forced.set(cipher, count),
