@@ -88,8 +88,8 @@ export interface MarketplaceRig {
   /** What the marketplace shows for a variant now (null: it has no such listing). */
   quantityOn(marketplace: Marketplace, variant: LinkedVariant): number | null;
   priceOn(marketplace: Marketplace, variant: LinkedVariant): number | null;
-  /** Links every variant on every marketplace (the merchant's listing import). */
-  linkAll(): Promise<void>;
+  /** Links every variant on every marketplace (the merchant's listing import), but the `except` ones (by index). */
+  linkAll(options?: { except?: number[] }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -347,13 +347,15 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
     accounts,
     quantityOn,
     priceOn,
-    async linkAll() {
+    async linkAll({ except = [] } = {}) {
       for (const marketplace of MARKETPLACES) {
-        const links = variants.map((v) => ({
-          sku: v.sku,
-          channelSku: v.channelSku[marketplace],
-          externalId: v.externalId[marketplace],
-        }));
+        const links = variants
+          .filter((v) => !except.includes(v.index))
+          .map((v) => ({
+            sku: v.sku,
+            channelSku: v.channelSku[marketplace],
+            externalId: v.externalId[marketplace],
+          }));
         const result = await linkListings(domain, channels[marketplace].id, links, "e2e", { prisma });
         if (!result.ok) throw new Error(`linking on ${marketplace} refused: ${JSON.stringify(result.problems.slice(0, 3))}`);
       }

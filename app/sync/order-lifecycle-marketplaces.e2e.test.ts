@@ -1,11 +1,10 @@
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeSharedRevisionRedis } from "~/channels/ebay";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
 import { fulfillmentStatusOf } from "../../simulators/ebay/state";
-import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import { eventually, startMarketplaceRig, type LinkedVariant, type Marketplace, type MarketplaceRig } from "../../test/marketplaces";
+import { orderStories, startOrderRig, type OrderRig } from "../../test/marketplace-orders";
+import { eventually, type LinkedVariant, type Marketplace, type MarketplaceRig } from "../../test/marketplaces";
 import { createWorkers } from "../../workers/processors";
 import { runOrderImport } from "./jobs.server";
 import { WRITEBACK_RETRY_DELAYS_MS } from "./order-writeback.server";
@@ -18,9 +17,10 @@ import { retryWritebackForShop } from "./orders.server";
 // order-lifecycle.e2e.test.ts scripts the marketplace's answers instead, for the finer cases.
 
 const connection = createRedisConnection();
-let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
+let orderRig: OrderRig;
 let rig: MarketplaceRig;
 let workers: Worker[] = [];
+const { shopifyAvailable, stateOf, importUntilRead, storedOrder, adjustmentsOf, buy } = orderStories(prisma, () => rig);
 
 /** Which catalog variant each story sells (the seeded catalog: 0–4 and 7–9 stocked, 5 and 6 at 0). */
 const VARIANT = {
@@ -33,72 +33,19 @@ const VARIANT = {
 const TRACKING = "1Z999AA10123456784";
 
 beforeAll(async () => {
-  endpoint = await startWebhookEndpoint();
-  rig = await startMarketplaceRig({
-    prisma,
+  orderRig = await startOrderRig(prisma, {
     catalog: { products: 10, variantsPerProduct: 1, locations: 1 },
-    webhookUrl: endpoint.url,
-    initialFromAnchor: true,
     fulfilledByAmazon: [VARIANT.fulfilledByMarketplace],
   });
-  await rig.linkAll();
+  rig = orderRig.rig;
   workers = createWorkers(connection);
 }, 120_000);
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.close()));
-  await rig?.stop();
-  await queues().close();
-  await closeSharedRevisionRedis();
+  await orderRig?.stop();
   connection.disconnect();
-  await endpoint?.close();
 });
-
-function shopifyAvailable(variant: LinkedVariant): number {
-  const [location] = rig.shopify.store.shop(rig.domain).locations;
-  return rig.shopify.store.getLevel(rig.domain, variant.itemShopifyId, location.id)?.available ?? 0;
-}
-
-/** How an order stands in Anchorline (null: not imported yet), to tell when an import has read a change. */
-async function stateOf(marketplace: Marketplace, externalOrderId: string): Promise<string | null> {
-  const order = await prisma.channelOrder.findUnique({
-    where: { channelId_externalOrderId: { channelId: rig.channels[marketplace].id, externalOrderId } },
-    include: { lines: { orderBy: { channelSku: "asc" } } },
-  });
-  return order && JSON.stringify([order.status, order.marketplaceUpdatedAt?.getTime(), order.lines.map((l) => l.cancelledQuantity)]);
-}
-
-/**
- * Polls the channel's order import, as its schedule would, until the order stands otherwise than
- * `seen` (taken before the buyer acted): eBay shows an order or a change only
- * EBAY_LIMITS.ordersVisibleAfterMs (5 s) after it happened, the others at once.
- */
-async function importUntilRead(marketplace: Marketplace, externalOrderId: string, seen: string | null, what: string) {
-  await eventually(
-    async () => {
-      await runOrderImport(rig.channels[marketplace].id);
-      return (await stateOf(marketplace, externalOrderId)) !== seen;
-    },
-    20_000,
-    `${what} read from ${marketplace}`,
-  );
-}
-
-async function storedOrder(marketplace: Marketplace, externalOrderId: string) {
-  return prisma.channelOrder.findUniqueOrThrow({
-    where: { channelId_externalOrderId: { channelId: rig.channels[marketplace].id, externalOrderId } },
-    include: { lines: true },
-  });
-}
-
-/** What the write-back did to Shopify for these order lines, in order: [delta, state] per adjustment. */
-async function adjustmentsOf(lines: Array<{ id: string }>) {
-  const adjustments = await prisma.inventoryAdjustment.findMany({
-    where: { shopId: rig.shopId, OR: lines.map((l) => ({ sourceKey: { startsWith: `channel-order-line:${l.id}` } })) },
-    orderBy: { createdAt: "asc" },
-  });
-  return adjustments.map((a) => [a.delta, a.state]);
-}
 
 /** The channel is set to "orders in Shopify" for the length of `story`. */
 async function withOrdersInShopify(marketplace: Marketplace, story: () => Promise<void>) {
@@ -111,15 +58,6 @@ async function withOrdersInShopify(marketplace: Marketplace, story: () => Promis
 }
 
 const shopifyOrdersFor = (orderId: string) => rig.shopify.store.shop(rig.domain).orders.filter((o) => o.tags.includes(`anchorline-${orderId}`));
-
-/** A buyer's order of `quantity` units of one variant, by marketplace; its id on the marketplace. */
-const buy: Record<Marketplace, (variant: LinkedVariant, quantity: number) => string> = {
-  amazon: (v, quantity) => rig.amazon.state.placeOrder({ sku: v.channelSku.amazon, quantity }).orderId,
-  ebay: (v, quantity) => rig.ebay.state.placeOrder({ userId: rig.accounts.ebay, sku: v.channelSku.ebay, quantity }).orderId,
-  walmart: (v, quantity) => rig.walmart.placeOrder(rig.accounts.walmart, { sku: v.channelSku.walmart, quantity }).purchaseOrderId,
-  // SELLER: the seller ships with its own carrier and tracking number (TikTok's own labels are handed over in Seller Center).
-  tiktok: (v, quantity) => rig.tiktok.placeOrder(rig.accounts.tiktok, { skuId: v.channelSku.tiktok, quantity, shippingType: "SELLER" }).id,
-};
 
 interface CancellationStep {
   /** What the buyer does on the marketplace. */
