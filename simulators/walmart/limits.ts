@@ -32,6 +32,8 @@ export const WALMART_BUDGETS: Record<string, Budget> = {
   getAnOrder: { rate: 300 * PER_MINUTE, burst: 300 },
   shippingUpdates: { rate: 300 * PER_MINUTE, burst: 300 },
   cancelOrderLines: { rate: 300 * PER_MINUTE, burst: 300 },
+  // Assumption (not verified): the returns read shares the orders reads' 300 per minute.
+  getReturns: { rate: 300 * PER_MINUTE, burst: 300 },
   token: { rate: 600 * PER_MINUTE, burst: 600 },
 };
 

@@ -18,6 +18,8 @@ const MAX_RESULT_SET = 20_000;
  * ("createdEndDate=2019-09-17T18:47:03.703Z"). Nothing else (no epoch numbers, no "March 16").
  */
 const DATE_FORMAT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:?\d{2}))?$/;
+/** getAllOrders' `status`: "Valid statuses are: Created, Acknowledged, Shipped, Delivered and Cancelled" (not Refund). */
+const STATUS_FILTERS: readonly WalmartLineStatus[] = LINE_STATUSES.filter((s) => s !== "Refund");
 /** The query parameters a nextCursor carries over to the next page (paging ones are its own). */
 const CARRIED = ["createdEndDate", "lastModifiedStartDate", "lastModifiedEndDate", "shipNodeType", "sku", "status", "purchaseOrderId", "customerOrderId"];
 
@@ -60,6 +62,20 @@ export function orderDocument(order: WalmartOrderRecord) {
             ...(s.trackingInfo ? { trackingInfo: s.trackingInfo } : {}),
           })),
         },
+        ...(line.returnOrderId ? { returnOrderId: line.returnOrderId } : {}),
+        ...(line.refund
+          ? {
+              refund: {
+                refundId: line.refund.refundId,
+                refundCharges: {
+                  refundCharge: line.refund.charges.map((c) => ({
+                    refundReason: c.reason,
+                    charge: { chargeType: "PRODUCT", chargeName: "ItemPrice", chargeAmount: money(c.amountCents) },
+                  })),
+                },
+              },
+            }
+          : {}),
       })),
     },
     // "Specifies the type of shipNode. Allowed values are SellerFulfilled, WFSFulfilled and 3PLFulfilled."
@@ -69,7 +85,8 @@ export function orderDocument(order: WalmartOrderRecord) {
 
 type DateCheck = { ok: true; ms: number | null } | { ok: false; field: string; message: string };
 
-function readDate(query: URLSearchParams, field: string): DateCheck {
+/** A date query parameter in the formats Walmart's definitions name (orders and returns alike); absent: null. */
+export function readDate(query: URLSearchParams, field: string): DateCheck {
   const raw = query.get(field);
   if (raw === null || raw === "") return { ok: true, ms: null };
   const ms = DATE_FORMAT.test(raw) ? Date.parse(raw) : Number.NaN;
@@ -108,7 +125,7 @@ export function listOrders(orders: WalmartOrderRecord[], query: URLSearchParams,
   if (!SHIP_NODE_TYPES.includes(shipNodeType))
     return { ok: false, field: "shipNodeType", message: `shipNodeType ${shipNodeType} is not one of ${SHIP_NODE_TYPES.join(", ")}` };
   const status = query.get("status") as WalmartLineStatus | null;
-  if (status && !LINE_STATUSES.includes(status))
+  if (status && !STATUS_FILTERS.includes(status))
     return { ok: false, field: "status", message: `status ${status} is not one of Created, Acknowledged, Shipped, Delivered and Cancelled` };
 
   const offset = Number(query.get("soIndex") ?? 0) || 0;

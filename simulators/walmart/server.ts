@@ -12,6 +12,7 @@ import { feedStatusBody, ITEM_FEED_TYPES, readFeedFile, type FeedRecord, type Fe
 import { budgetFor } from "./limits";
 import { cancelOrderLines, shipOrderLines } from "./order-actions";
 import { listOrders, orderDocument } from "./orders";
+import { advanceReturn, listReturns, openReturn, type BuyerReturn, type ReturnEventTag, type WalmartReturnRecord } from "./returns";
 import { WalmartAccount, type BuyerCancellation, type BuyerOrder, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
 import { TokenIssuer, TOKEN_TTL_SECONDS } from "./tokens";
 
@@ -40,6 +41,10 @@ export interface WalmartSimulator {
   placeOrder(clientId: string, order: BuyerOrder): WalmartOrderRecord;
   /** The buyer cancels the PO, or some units of some of its lines; its last-modified time moves. */
   cancelOrder(clientId: string, purchaseOrderId: string, cancellation?: BuyerCancellation): WalmartOrderRecord;
+  /** The buyer opens a return (RMA) for shipped units of the PO (returns.ts); a keep-it return is refunded at once. */
+  returnOrder(clientId: string, purchaseOrderId: string, request?: BuyerReturn): WalmartReturnRecord;
+  /** The return's next event (RETURN_IN_TRANSIT, DELIVERED_AT_RETURN_CENTER, REFUND_ISSUED...); a refund moves the PO's lines and last-modified time. */
+  advanceReturn(clientId: string, returnOrderId: string, tag: ReturnEventTag, at?: number): WalmartReturnRecord;
   /** What the seller shipped through shippingUpdates: one entry per line and tracking number. */
   shipments(clientId: string, purchaseOrderId?: string): WalmartShipment[];
   /** The next `count` API calls of the account answer 429, whatever the buckets hold. */
@@ -220,6 +225,11 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     },
     shippingUpdates: (account, check, request) => shipOrderLines(account, check.pathParams.purchaseOrderId, request.body),
     cancelOrderLines: (account, check, request) => cancelOrderLines(account, check.pathParams.purchaseOrderId, request.body),
+    getReturns: (account, check) => {
+      const listing = listReturns(account.returns, check.query);
+      if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_RETURNS_API", field: listing.field, description: listing.message }]);
+      return { status: 200, body: listing.body };
+    },
     getAllOrders: (account, check) => {
       const listing = listOrders(account.orders, check.query);
       if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_ORDER_API", field: listing.field, description: listing.message }]);
@@ -312,6 +322,8 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     account: accountOf,
     placeOrder: (clientId, order) => accountOf(clientId).placeOrder(order),
     cancelOrder: (clientId, purchaseOrderId, cancellation) => accountOf(clientId).cancelOrder(purchaseOrderId, cancellation),
+    returnOrder: (clientId, purchaseOrderId, request) => openReturn(accountOf(clientId), purchaseOrderId, request),
+    advanceReturn: (clientId, returnOrderId, tag, at) => advanceReturn(accountOf(clientId), returnOrderId, tag, at),
     shipments: (clientId, purchaseOrderId) =>
       accountOf(clientId)
         .orders.filter((o) => !purchaseOrderId || o.purchaseOrderId === purchaseOrderId)

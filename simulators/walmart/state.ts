@@ -1,6 +1,7 @@
 // What one simulated Walmart seller account holds: its listings (SKU → quantity, price, item content), the
 // feeds it submitted, the purchase orders buyers placed, and whether its credentials still work.
 import { randomUUID } from "node:crypto";
+import type { WalmartReturnRecord } from "./returns";
 
 export interface WalmartListingSpec {
   sku: string;
@@ -86,6 +87,10 @@ export interface WalmartOrderLineRecord {
   statuses: WalmartLineStatusRecord[];
   /** Epoch ms of the line's latest status change: `statusDate`. */
   statusDate: number;
+  /** Refunded units' charges (the line's `refund`): each negative, with its refundReason. */
+  refund?: { refundId: string; charges: Array<{ reason: string; amountCents: number }> };
+  /** The return the line's latest refund came from (`returnOrderId`). */
+  returnOrderId?: string;
 }
 
 export interface WalmartOrderRecord {
@@ -135,6 +140,8 @@ export const CANCELLABLE: ReadonlySet<WalmartLineStatus> = new Set(["Created", "
 export class WalmartAccount {
   readonly listings = new Map<string, WalmartListing>();
   readonly orders: WalmartOrderRecord[] = [];
+  /** Return orders buyers opened (returns.ts). */
+  readonly returns: WalmartReturnRecord[] = [];
   revoked = false;
   private orderSeq = 0;
 
