@@ -1,15 +1,17 @@
 // Purchase orders from GET /v3/orders (getAllOrders, walmart-marketplace-orders-openapi-original.yml)
 // by last-modified time (lastModifiedStartDate), not creation date: a PO a buyer cancels after it
-// was imported comes back as a change. getAllOrders lists one shipNodeType at a time and defaults
-// to SellerFulfilled, so the POs Walmart Fulfillment Services ships (WFSFulfilled) are a second
-// stream. Each stream's cursor remembers the newest modification delivered and the POs delivered
-// at exactly that instant (the start is read inclusively, and a little before it), plus Walmart's
-// own nextCursor while a result set is being paged through; so each change arrives once.
-import type { ImportedOrder, ImportedOrderLine, OrderPage } from "../connector";
+// was imported, or is refunded for, comes back as a change. getAllOrders lists one shipNodeType at
+// a time and defaults to SellerFulfilled, so the POs Walmart Fulfillment Services ships
+// (WFSFulfilled) are a second stream. Returns are a third (returns.ts): a parcel arriving back
+// changes the return, not the PO, so each PO a changed return names is read again (getAnOrder)
+// with its returns counted. Each stream keeps a watermark (watermark.ts), so each change arrives once.
+import { ChannelError, type ImportedOrder, type ImportedOrderLine, type OrderPage } from "../connector";
 import { readOrder } from "../order-reading";
 import { withRetry, type RetryOptions } from "../retry";
 import type { WalmartClient } from "./client";
 import { ORDERS_PAGE_LIMIT } from "./limits";
+import { changedReturnPos, countReturns, returnsOfCustomerOrder, type LineReturns } from "./returns";
+import { readChanges, startOf, type StreamCursor, type Watermark } from "./watermark";
 
 const DAY_MS = 86_400_000;
 /** Without a cursor: Walmart's own default window, "current date - 7 days" (createdStartDate). */
@@ -20,34 +22,18 @@ const FIRST_WINDOW_MS = 7 * DAY_MS;
  * orders created in last 180 days ... can be fetched").
  */
 const HISTORY_MS = 180 * DAY_MS;
-/**
- * lastModifiedStartDate is asked this much before the watermark: the definition says neither
- * whether "modified after this date" includes the instant nor whether milliseconds count (its
- * examples are to the second). What was already delivered is dropped here by its time and id.
- */
-const OVERLAP_MS = 1000;
 /** Pages read per stream and fetchOrders call before handing back a cursor that resumes the result set. */
 const MAX_PAGES_PER_CALL = 10;
 /** shipNodeType: "SellerFulfilled(Default), WFSFulfilled and 3PLFulfilled". */
 const STREAMS = ["SellerFulfilled", "WFSFulfilled"] as const;
 type Stream = (typeof STREAMS)[number];
 
-interface Watermark {
-  /** Epoch ms: the newest modification (latest line statusDate) delivered. */
-  from: number;
-  /** purchaseOrderIds delivered whose modification time equals `from`. */
-  seen: string[];
-}
-
-interface StreamCursor extends Watermark {
-  /** While a result set is only partly read: Walmart's nextCursor, and the watermark so far. */
-  resume?: string;
-  next?: Watermark;
-}
-
 interface OrdersCursor {
-  v: 2;
+  v: 3;
+  /** Per ship node: the newest modification (latest line statusDate) delivered, and the POs at it. */
   streams: Record<Stream, StreamCursor>;
+  /** The newest return change delivered, and the returnOrderIds at it. */
+  returns: StreamCursor;
 }
 
 interface WalmartMoney {
@@ -56,6 +42,7 @@ interface WalmartMoney {
 }
 
 interface WalmartOrderLine {
+  lineNumber?: string;
   item: { sku: string };
   orderLineQuantity?: { amount?: string };
   statusDate?: number;
@@ -65,8 +52,10 @@ interface WalmartOrderLine {
 
 interface WalmartOrder {
   purchaseOrderId: string;
+  customerOrderId?: string;
   customerEmailId?: string;
-  orderDate: number;
+  /** Epoch ms in getAllOrders, a date-time string in getAnOrder. */
+  orderDate: number | string;
   shippingInfo?: { postalAddress?: Record<string, unknown> & { name?: string } };
   orderLines?: { orderLine?: WalmartOrderLine[] };
   shipNode?: { type?: string };
@@ -81,13 +70,17 @@ export function encodeCursor(cursor: OrdersCursor): string {
 }
 
 function decodeCursor(since: string | null, now: number): OrdersCursor {
+  const firstWindow = (): StreamCursor => ({ from: now - FIRST_WINDOW_MS, seen: [] });
   const fresh = (watermark: Watermark): OrdersCursor => ({
-    v: 2,
+    v: 3,
     streams: { SellerFulfilled: { ...watermark }, WFSFulfilled: { ...watermark, seen: [...watermark.seen] } },
+    returns: firstWindow(),
   });
-  if (!since) return fresh({ from: now - FIRST_WINDOW_MS, seen: [] });
-  const decoded = JSON.parse(Buffer.from(since, "base64url").toString("utf8")) as OrdersCursor | StreamCursor;
-  if ("v" in decoded && decoded.v === 2) return decoded;
+  if (!since) return fresh(firstWindow());
+  const decoded = JSON.parse(Buffer.from(since, "base64url").toString("utf8")) as OrdersCursor | { v: 2; streams: OrdersCursor["streams"] } | StreamCursor;
+  if ("v" in decoded && decoded.v === 3) return decoded;
+  // A cursor from before returns were read: its order streams go on, returns start a first window back.
+  if ("v" in decoded && decoded.v === 2) return { v: 3, streams: decoded.streams, returns: firstWindow() };
   // A cursor of the creation-date reading: its watermark (a creation time) starts both streams;
   // an unfinished result set is read again from it rather than resumed.
   const old = decoded as StreamCursor;
@@ -96,20 +89,29 @@ function decodeCursor(since: string | null, now: number): OrdersCursor {
 
 const cents = (money: WalmartMoney | undefined) => Math.round((money?.amount ?? 0) * 100);
 
+const orderedAt = (order: WalmartOrder) => (typeof order.orderDate === "number" ? order.orderDate : Date.parse(order.orderDate));
+
 /** When Walmart last changed the PO as far as its answer shows: the newest line statusDate ("The date shown on the recent order status"). */
 export function modifiedAt(order: WalmartOrder): number {
-  return Math.max(order.orderDate, ...(order.orderLines?.orderLine ?? []).map((l) => l.statusDate ?? order.orderDate));
+  const ordered = orderedAt(order);
+  return Math.max(ordered, ...(order.orderLines?.orderLine ?? []).map((l) => l.statusDate ?? ordered));
 }
 
-/** Units of the line in a Cancelled orderLineStatus entry (each entry carries its statusQuantity). */
-function cancelledUnits(line: WalmartOrderLine, quantity: number): number {
+/** Units of the line in orderLineStatus entries of `status` (each entry carries its statusQuantity). */
+function unitsIn(line: WalmartOrderLine, status: "Cancelled" | "Refund", quantity: number): number {
   const statuses = line.orderLineStatuses?.orderLineStatus ?? [];
-  if (statuses.length > 0 && statuses.every((s) => s.status === "Cancelled")) return quantity;
-  const units = statuses.filter((s) => s.status === "Cancelled").reduce((sum, s) => sum + (Number(s.statusQuantity?.amount) || 0), 0);
+  if (statuses.length > 0 && statuses.every((s) => s.status === status)) return quantity;
+  const units = statuses.filter((s) => s.status === status).reduce((sum, s) => sum + (Number(s.statusQuantity?.amount) || 0), 0);
   return Math.min(quantity, units);
 }
 
-export function toImportedOrder(order: WalmartOrder): ImportedOrder {
+/**
+ * The PO as Anchorline reads it. Per line: cancelled units (Cancelled entries) and refunded ones,
+ * cancelled units included: the larger of its `Refund` entries and its returns' refundedQty. Units
+ * received back are known only from the returns (`returns`, read for the POs whose returns
+ * changed); without them returnedQuantity is left unset rather than said to be 0.
+ */
+export function toImportedOrder(order: WalmartOrder, returns?: LineReturns): ImportedOrder {
   const lines = order.orderLines?.orderLine ?? [];
   let totalCents = 0;
   let currencyCode: string | null = null;
@@ -119,11 +121,15 @@ export function toImportedOrder(order: WalmartOrder): ImportedOrder {
     const lineCents = product.reduce((sum, c) => sum + cents(c.chargeAmount), 0);
     currencyCode ??= product[0]?.chargeAmount?.currency ?? null;
     totalCents += lineCents;
+    const cancelledQuantity = unitsIn(line, "Cancelled", quantity);
+    const back = line.lineNumber === undefined ? undefined : returns?.get(line.lineNumber);
     return {
       channelSku: line.item.sku,
       quantity,
       priceCents: quantity ? Math.round(lineCents / quantity) : null,
-      cancelledQuantity: cancelledUnits(line, quantity),
+      cancelledQuantity,
+      refundedQuantity: Math.min(quantity, cancelledQuantity + Math.max(unitsIn(line, "Refund", quantity), back?.refunded ?? 0)),
+      ...(returns ? { returnedQuantity: Math.min(quantity, back?.returned ?? 0) } : {}),
     };
   });
   const cancelled = imported.length > 0 && imported.every((l) => l.quantity > 0 && l.cancelledQuantity === l.quantity);
@@ -133,7 +139,7 @@ export function toImportedOrder(order: WalmartOrder): ImportedOrder {
   return {
     externalOrderId: order.purchaseOrderId,
     status: cancelled ? "Cancelled" : (live?.status ?? "Created"),
-    orderedAt: new Date(order.orderDate),
+    orderedAt: new Date(orderedAt(order)),
     updatedAt: new Date(modifiedAt(order)),
     currencyCode,
     totalCents,
@@ -144,46 +150,52 @@ export function toImportedOrder(order: WalmartOrder): ImportedOrder {
   };
 }
 
-/**
- * Reads one ship node's POs modified since the stream's watermark, in whatever order Walmart
- * lists them, and moves the watermark to the newest modification seen only once the whole result
- * set has been read.
- */
+/** One ship node's POs modified since the stream's watermark, in whatever order Walmart lists them. */
 async function fetchStream(client: WalmartClient, stream: Stream, cursor: StreamCursor, retry: RetryOptions, now: number) {
-  const delivered = new Set(cursor.seen);
-  const next = { from: cursor.next?.from ?? cursor.from, seen: new Set(cursor.next?.seen ?? cursor.seen) };
-  const thisCall = new Set<string>();
-  let resume = cursor.resume;
+  const query = {
+    createdStartDate: new Date(now - HISTORY_MS).toISOString(),
+    lastModifiedStartDate: startOf(cursor),
+    shipNodeType: stream,
+    limit: String(ORDERS_PAGE_LIMIT),
+  };
+  const read = await readChanges(
+    cursor,
+    async (resume) => {
+      const call = resume ? { rawQuery: resume } : { query };
+      const answer = await withRetry(() => client.request<OrdersAnswer>({ method: "GET", path: "/v3/orders", ...call }), retry);
+      return { items: answer.list?.elements?.order ?? [], nextCursor: answer.list?.meta?.nextCursor };
+    },
+    (order) => ({ id: order.purchaseOrderId, at: modifiedAt(order) }),
+    MAX_PAGES_PER_CALL,
+  );
+  return { orders: read.changed.map((order) => readOrder(order, toImportedOrder, (raw) => raw.purchaseOrderId)), cursor: read.cursor };
+}
+
+/**
+ * The POs whose returns changed since the returns stream's watermark, each read whole (getAnOrder)
+ * with every return of its customer order counted per line. A PO Walmart no longer finds is left out.
+ */
+async function fetchReturnedOrders(client: WalmartClient, cursor: StreamCursor, retry: RetryOptions) {
+  const changed = await changedReturnPos(client, cursor, retry);
   const orders: ImportedOrder[] = [];
-  for (let page = 0; page < MAX_PAGES_PER_CALL; page++) {
-    const query = {
-      createdStartDate: new Date(now - HISTORY_MS).toISOString(),
-      lastModifiedStartDate: new Date(cursor.from - OVERLAP_MS).toISOString(),
-      shipNodeType: stream,
-      limit: String(ORDERS_PAGE_LIMIT),
-    };
-    const call = resume ? { method: "GET" as const, path: "/v3/orders", rawQuery: resume } : { method: "GET" as const, path: "/v3/orders", query };
-    const answer = await withRetry(() => client.request<OrdersAnswer>(call), retry);
-    for (const order of answer.list?.elements?.order ?? []) {
-      const id = order.purchaseOrderId;
-      const at = modifiedAt(order);
-      if (at < cursor.from || (at === cursor.from && delivered.has(id))) continue;
-      if (at === next.from && next.seen.has(id)) continue;
-      if (thisCall.has(`${id}@${at}`)) continue;
-      thisCall.add(`${id}@${at}`);
-      if (at > next.from) {
-        next.from = at;
-        next.seen.clear();
-      }
-      if (at === next.from) next.seen.add(id);
-      orders.push(readOrder(order, toImportedOrder, (raw) => raw.purchaseOrderId));
+  for (const purchaseOrderId of changed.purchaseOrderIds) {
+    let po: WalmartOrder;
+    try {
+      po = await withRetry(() => client.request<WalmartOrder>({ method: "GET", path: `/v3/orders/${encodeURIComponent(purchaseOrderId)}` }), retry);
+    } catch (error) {
+      if (error instanceof ChannelError && error.details.status === 404) continue;
+      throw error;
     }
-    resume = answer.list?.meta?.nextCursor || undefined;
-    if (!resume) break;
+    const returns = po.customerOrderId ? await returnsOfCustomerOrder(client, po.customerOrderId, retry) : [];
+    orders.push(
+      readOrder(
+        po,
+        (raw) => toImportedOrder(raw, countReturns(returns, purchaseOrderId)),
+        (raw) => raw.purchaseOrderId,
+      ),
+    );
   }
-  const watermark = { from: next.from, seen: [...next.seen] };
-  const out: StreamCursor = resume ? { from: cursor.from, seen: cursor.seen, resume, next: watermark } : watermark;
-  return { orders, cursor: out };
+  return { orders, cursor: changed.cursor };
 }
 
 export async function fetchOrders(client: WalmartClient, since: string | null, retry: RetryOptions, now = Date.now()): Promise<OrderPage> {
@@ -195,5 +207,11 @@ export async function fetchOrders(client: WalmartClient, since: string | null, r
     orders.push(...read.orders);
     streams[stream] = read.cursor;
   }
-  return { orders, cursor: encodeCursor({ v: 2, streams }) };
+  // A PO read again for its returns is the fuller view, read after the streams: it stands for both.
+  const returned = await fetchReturnedOrders(client, cursor.returns, retry);
+  const reread = new Set(returned.orders.map((o) => o.externalOrderId));
+  return {
+    orders: [...orders.filter((o) => !reread.has(o.externalOrderId)), ...returned.orders],
+    cursor: encodeCursor({ v: 3, streams, returns: returned.cursor }),
+  };
 }

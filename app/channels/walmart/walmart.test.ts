@@ -167,7 +167,7 @@ describe("Walmart connector against the simulator", () => {
         cancelled: false,
         updatedAt: new Date(now - 60_000),
         fulfilledByMarketplace: false,
-        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 0 }],
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 0, refundedQuantity: 0 }],
       }),
     ]);
 
@@ -180,7 +180,7 @@ describe("Walmart connector against the simulator", () => {
         cancelled: true,
         orderedAt: new Date(now - 60_000),
         updatedAt: new Date(now - 1000),
-        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2 }],
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2, refundedQuantity: 2 }],
       }),
     ]);
     expect((await wm.fetchOrders(second.cursor)).orders).toEqual([]);
@@ -201,8 +201,8 @@ describe("Walmart connector against the simulator", () => {
     expect(second.orders).toHaveLength(1);
     expect(second.orders[0]).toMatchObject({ status: "Created", cancelled: false, updatedAt: new Date(now - 500), totalCents: 3 * 2999 + 2999 });
     expect(second.orders[0].lines).toEqual([
-      { channelSku: "KET-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 1 },
-      { channelSku: "KET-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0 },
+      { channelSku: "KET-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 1, refundedQuantity: 1 },
+      { channelSku: "KET-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0, refundedQuantity: 0 },
     ]);
   });
 
