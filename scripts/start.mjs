@@ -5,13 +5,16 @@
 //
 // Settings come from the environment (and .env when present). Outside production, anything not
 // configured gets a local default: the machine's PostgreSQL and Redis, a development encryption
-// key kept in .data/. Production refuses to start without explicit settings.
+// key kept in .data/. Production refuses to start without explicit settings. Every setting is
+// checked (app/lib/env.server.ts) before anything else happens: a wrong one is named and the
+// process exits 1 at once, so a supervisor sees a failed start, not a clean stop.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { tsImport } from "tsx/esm/api";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(root);
@@ -45,13 +48,38 @@ developmentDefault("SHOPIFY_API_SECRET", "anchorline-local-secret");
 developmentDefault("SHOPIFY_APP_URL", `http://localhost:${process.env.PORT ?? 3000}`);
 developmentDefault("ANCHORLINE_ENCRYPTION_KEY", developmentEncryptionKey);
 
+/** Exits 1 with one line saying what is wrong: no stack trace, nothing migrated, nothing served. */
+function refuse(reason) {
+  console.error(`[start] ${reason}`);
+  process.exit(1);
+}
+
+const { readSettings } = await tsImport("../app/lib/env.server.ts", import.meta.url);
+try {
+  readSettings(process.env);
+} catch (error) {
+  refuse(error.message);
+}
+
+/** Where DATABASE_URL points, without its password. */
+function databaseAt(url) {
+  const { hostname, port, pathname } = new URL(url);
+  return `${hostname}:${port || 5432}${pathname}`;
+}
+
 async function ensureDatabase(url) {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
   const server = new URL(url);
   server.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: server.toString() });
-  await client.connect();
+  const client = new pg.Client({ connectionString: server.toString(), connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    // Connecting to localhost tries ::1 and 127.0.0.1: both refusals come as one AggregateError.
+    const reasons = [...new Set((error.errors ?? [error]).map((e) => e.message || e.code))].join("; ");
+    refuse(`cannot reach PostgreSQL at ${databaseAt(url)} (DATABASE_URL): ${reasons}`);
+  }
   try {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (!rowCount) {
@@ -92,10 +120,16 @@ function stop(signal) {
 process.on("SIGINT", () => stop("SIGINT"));
 process.on("SIGTERM", () => stop("SIGTERM"));
 let alive = children.length;
+let failure = 0; // the exit code of a part that stopped on its own: the service failed
 for (const child of children) {
   child.on("exit", (code) => {
     alive -= 1;
-    if (!exiting) stop("SIGTERM"); // one part died: stop the other rather than run half a service
-    if (alive === 0) process.exit(exiting && code === null ? 0 : (code ?? 0));
+    if (!exiting) {
+      // One part died: stop the other rather than run half a service, and exit non-zero even if it
+      // exited 0, since nobody asked it to stop.
+      failure = code || 1;
+      stop("SIGTERM");
+    }
+    if (alive === 0) process.exit(failure);
   });
 }

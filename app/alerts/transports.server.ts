@@ -1,21 +1,11 @@
 import nodemailer from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
-import { z } from "zod";
+import { SmtpEnvSchema } from "~/lib/env.server";
 import { UpstreamError } from "~/lib/errors";
 import type { EmailMessage, SlackMessage } from "./message";
 
 // The two ways an alert leaves Anchorline. Both throw on any failure (refused connection, SMTP
 // error, Slack non-2xx): the delivery job then fails and BullMQ retries it with backoff.
-
-const SmtpEnvSchema = z.object({
-  SMTP_URL: z.string().min(1).optional(),
-  SMTP_HOST: z.string().min(1).optional(),
-  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-  SMTP_SECURE: z.enum(["true", "false"]).optional(),
-  SMTP_USER: z.string().min(1).optional(),
-  SMTP_PASS: z.string().optional(),
-  SMTP_FROM: z.string().min(3).optional(),
-});
 
 export interface SmtpSettings {
   transport: SMTPTransport.Options;
