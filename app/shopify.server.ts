@@ -1,9 +1,9 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env } from "./lib/env.server";
 import { onShopInstalled } from "./anchor/ingest/install.server";
+import { SealedPrismaSessionStorage } from "./sessions.server";
 
 const config = env();
 
@@ -15,7 +15,8 @@ const shopify = shopifyApp({
   scopes: config.SCOPES.split(","),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  // Sessions in PostgreSQL, their access and refresh tokens sealed (sessions.server.ts).
+  sessionStorage: new SealedPrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
   logger: { level: config.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },
   future: {

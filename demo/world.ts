@@ -9,6 +9,7 @@ import { apiVersionForAdmin } from "~/anchor/api-version";
 import { importCatalog } from "~/anchor/bulk-import.server";
 import { DEFAULT_SCOPES } from "~/lib/env.server";
 import { sealCredentials } from "~/lib/secrets.server";
+import { sealedTokenColumns } from "~/sessions.server";
 import { linkListings } from "~/csv/listing-links.server";
 import { startAmazonSimulator, type AmazonSimulator } from "../simulators/amazon/server";
 import { startEbaySimulator, type EbaySimulator } from "../simulators/ebay/server";
@@ -105,12 +106,11 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   // The app's Admin API client (workers in this process, the web app via its environment) goes here.
   process.env.SHOPIFY_ADMIN_API_ORIGIN = shopify.url;
   // The offline session as an install stores it: an expiring token (60 minutes) and its refresh
-  // token. Written on every start: this simulator knows only the pair it started with, not one a
-  // previous run refreshed to.
+  // token, sealed. Written on every start: this simulator knows only the pair it started with, not
+  // one a previous run refreshed to.
   const tokenPair = {
-    accessToken: ACCESS_TOKEN,
+    ...sealedTokenColumns(DEMO_DOMAIN, { accessToken: ACCESS_TOKEN, refreshToken: `shprt_${ACCESS_TOKEN}` }),
     expires: new Date(shopify.store.now() + 3600_000),
-    refreshToken: `shprt_${ACCESS_TOKEN}`,
     refreshTokenExpires: new Date(shopify.store.now() + 90 * 24 * 3600_000),
   };
   await prisma.session.upsert({

@@ -99,6 +99,15 @@ function run(command, args) {
 const require = createRequire(import.meta.url);
 await ensureDatabase(process.env.DATABASE_URL);
 run(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"]);
+// The data half of migration 20261206090000_sealed_session_tokens: SQL cannot seal, the key is here.
+{
+  const { createPrismaClient } = await tsImport("../app/db.server.ts", import.meta.url);
+  const { sealPlaintextSessionTokens } = await tsImport("../app/sessions.server.ts", import.meta.url);
+  const prisma = createPrismaClient();
+  const sealed = await sealPlaintextSessionTokens(prisma);
+  await prisma.$disconnect();
+  if (sealed) console.log(`[start] sealed the Shopify tokens of ${sealed} session(s) stored in plain text`);
+}
 if (!existsSync("build/server/index.js")) run(process.execPath, [require.resolve("@remix-run/dev/dist/cli.js"), "vite:build"]);
 
 // Node runs both directly (no npx or shell in between), so signals reach them.

@@ -4,11 +4,19 @@ import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import type { PrismaClient } from "@prisma/client";
 import { DEFAULT_SCOPES } from "~/lib/env.server";
+import { sealedTokenColumns } from "~/sessions.server";
 
 export async function installShopSession(prisma: PrismaClient, shop: string): Promise<void> {
   await prisma.session.upsert({
     where: { id: `offline_${shop}` },
-    create: { id: `offline_${shop}`, shop, state: "installed", isOnline: false, accessToken: "shpat_test_token", scope: process.env.SCOPES ?? DEFAULT_SCOPES },
+    create: {
+      id: `offline_${shop}`,
+      shop,
+      state: "installed",
+      isOnline: false,
+      ...sealedTokenColumns(shop, { accessToken: "shpat_test_token" }),
+      scope: process.env.SCOPES ?? DEFAULT_SCOPES,
+    },
     update: {},
   });
 }

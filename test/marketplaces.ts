@@ -12,6 +12,7 @@ import { adminClientForShop } from "~/anchor/admin-client.server";
 import { apiVersionForAdmin } from "~/anchor/api-version";
 import { importCatalog } from "~/anchor/bulk-import.server";
 import { sealCredentials } from "~/lib/secrets.server";
+import { sealedTokenColumns } from "~/sessions.server";
 import { linkListings } from "~/csv/listing-links.server";
 import { CONTENT_FIELDS } from "~/content/fields";
 import { startAmazonSimulator, type AmazonSimulator, type AmazonSimulatorOptions } from "../simulators/amazon/server";
@@ -87,6 +88,8 @@ export interface MarketplaceRig {
   accounts: Record<Marketplace, string>;
   /** What the marketplace shows for a variant now (null: it has no such listing). */
   quantityOn(marketplace: Marketplace, variant: LinkedVariant): number | null;
+  /** Shopify's own quantity of the variant now (the anchor): available summed over the store's locations, none below 0. */
+  anchorQuantity(variant: LinkedVariant): number;
   priceOn(marketplace: Marketplace, variant: LinkedVariant): number | null;
   /** Links every variant on every marketplace (the merchant's listing import), but the `except` ones (by index). */
   linkAll(options?: { except?: number[] }): Promise<void>;
@@ -263,10 +266,9 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
       state: "installed",
       isOnline: false,
       // As the library stores an expiring offline token (expiringOfflineAccessTokens): 60 minutes,
-      // with the refresh token the simulator issued beside it.
-      accessToken,
+      // with the refresh token the simulator issued beside it, both sealed.
+      ...sealedTokenColumns(domain, { accessToken, refreshToken: `shprt_${accessToken}` }),
       expires: new Date(shopify.store.now() + 3600_000),
-      refreshToken: `shprt_${accessToken}`,
       refreshTokenExpires: new Date(shopify.store.now() + 90 * 24 * 3600_000),
     },
   });
@@ -346,6 +348,7 @@ export async function startMarketplaceRig(options: RigOptions): Promise<Marketpl
     variants,
     accounts,
     quantityOn,
+    anchorQuantity,
     priceOn,
     async linkAll({ except = [] } = {}) {
       for (const marketplace of MARKETPLACES) {

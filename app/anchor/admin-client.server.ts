@@ -4,6 +4,7 @@ import defaultPrisma from "~/db.server";
 import { env } from "~/lib/env.server";
 import { retryableStatus, UpstreamError } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
+import { readOfflineSession, sealedTokenColumns } from "~/sessions.server";
 import { apiVersionForAdmin } from "./api-version";
 
 // Shopify Admin GraphQL from workers, with the shop's offline token, honouring Shopify's
@@ -15,7 +16,8 @@ import { apiVersionForAdmin } from "./api-version";
 // expiringOfflineAccessTokens), so Shopify's token lives 60 minutes and comes with a refresh token
 // it replaces on every use (shopify.dev, "Use expiring offline access tokens"). Workers run long
 // after the merchant last opened the app, so a worker's client refreshes the token itself: a few
-// minutes before it expires, and once more if Shopify answers 401 anyway.
+// minutes before it expires, and once more if Shopify answers 401 anyway. The stored tokens are
+// sealed: they are read and written only through sessions.server.ts.
 
 export interface ThrottleStatus {
   maximumAvailable: number;
@@ -166,7 +168,7 @@ export function offlineTokenSource(shopDomain: string, prisma: PrismaClient, ori
     cached = await prisma.$transaction(
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`shopify-offline-token:${shopDomain}`}))`;
-        const session = await tx.session.findFirst({ where: { shop: shopDomain, isOnline: false } });
+        const session = await readOfflineSession(tx, shopDomain);
         if (!session) throw new ShopifyAdminError(`No offline session for ${shopDomain}: the app is not installed`, { retryable: false });
         // Another process refreshed while this one waited for the lock.
         if (session.accessToken !== rejected && fresh(session.expires)) return { token: session.accessToken, expires: session.expires };
@@ -199,9 +201,8 @@ export function offlineTokenSource(shopDomain: string, prisma: PrismaClient, ori
         await tx.session.update({
           where: { id: session.id },
           data: {
-            accessToken: pair.access_token,
+            ...sealedTokenColumns(shopDomain, { accessToken: pair.access_token, refreshToken: pair.refresh_token }),
             expires,
-            ...(pair.refresh_token ? { refreshToken: pair.refresh_token } : {}),
             ...(pair.refresh_token_expires_in ? { refreshTokenExpires: new Date(now + pair.refresh_token_expires_in * 1000) } : {}),
           },
         });
@@ -216,7 +217,7 @@ export function offlineTokenSource(shopDomain: string, prisma: PrismaClient, ori
   return {
     async current() {
       if (!cached) {
-        const session = await prisma.session.findFirst({ where: { shop: shopDomain, isOnline: false }, select: { accessToken: true, expires: true } });
+        const session = await readOfflineSession(prisma, shopDomain);
         if (!session) throw new ShopifyAdminError(`No offline session for ${shopDomain}: the app is not installed`, { retryable: false });
         cached = { token: session.accessToken, expires: session.expires };
       }

@@ -38,7 +38,7 @@ const EnvSchema = z
     SHOP_CUSTOM_DOMAIN: optional(z.string()),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL is required: a postgresql:// connection string" }),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: "REDIS_URL must be a redis:// or rediss:// URL" }).default("redis://127.0.0.1:6379"),
-    // 32 bytes, base64: the key that encrypts marketplace credentials at rest.
+    // 32 bytes, base64: the key that seals marketplace credentials and Shopify tokens at rest.
     ANCHORLINE_ENCRYPTION_KEY: z
       .string()
       .refine((v) => Buffer.from(v, "base64").length === 32, "ANCHORLINE_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)"),
