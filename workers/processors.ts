@@ -10,55 +10,60 @@ import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { createAlertWorker } from "~/alerts/worker.server";
 
+/**
+ * How many times a job whose worker died while running it (kill -9, out of memory, a deploy past
+ * its grace period) is taken back and run again before it fails for good. BullMQ's default is
+ * once: a Walmart flush killed twice failed ("job stalled more than allowable limit") and left its
+ * listings pending. Every job of the queues below may run again: a flush pushes the outbox's newest
+ * state and records only what was acknowledged, an import stores orders by marketplace id and
+ * writes back with keyed adjustments, a recompute writes compare-and-set, a delivery is settled by
+ * its id. A job that kills its worker every time still ends, after 5.
+ */
+export const MAX_STALLED_RUNS = 5;
+
+/**
+ * The channel-sync lock. A flush asked for while one runs is deduplicated onto it, so a flush whose
+ * worker died held back every flush of its account until BullMQ took it back: 31-34 s at BullMQ's
+ * 30 s lock and 30 s check. The lock is renewed every 2.5 s while the job runs (half its
+ * duration), so it only lapses when the process is gone or its event loop stops for seconds; a
+ * dead job's lock is gone within 5 s and the next check, every 5 s, runs it again: ~10 s at most.
+ */
+export const CHANNEL_SYNC_LOCK = { lockDuration: 5_000, stalledInterval: 5_000 } as const;
+
 // One BullMQ worker per queue that has work to do, each a thin loop around a service in app/.
 // Queues without a worker here keep their jobs until the service that handles them exists.
 // A failure that will not heal (an AnchorlineError that is not retryable) fails its job at once;
 // any other failure is retried with the queue's backoff.
 export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker[] {
   const limiter = new SharedRateLimiter(connection);
+  const idempotent = { connection, prefix, maxStalledCount: MAX_STALLED_RUNS };
   return [
     // Each delivery is a few short queries, mostly waiting on PostgreSQL: many at once keep up
     // with a burst of Shopify changes (8 at once applied ~60/s, behind a 100/s stream).
     new Worker<JobPayloads["webhooks"]>(
       QUEUE_NAMES.webhooks,
       failFast((job) => applyWebhookDelivery(job.data.webhookId)),
-      {
-        connection,
-        prefix,
-        concurrency: 32,
-      },
+      { ...idempotent, concurrency: 32 },
     ),
     // Imports are long and heavy on the database: one at a time per worker process.
     new Worker<JobPayloads["shop-maintenance"]>(
       QUEUE_NAMES.shopMaintenance,
       failFast((job) => runShopMaintenance(job.data)),
-      {
-        connection,
-        prefix,
-        concurrency: 1,
-      },
+      { ...idempotent, concurrency: 1 },
     ),
     // One job per shop (deduplicated while it waits); a few shops side by side, since each
     // recompute keeps a database connection busy for its whole run.
     new Worker<JobPayloads["recompute"]>(
       QUEUE_NAMES.recompute,
       failFast((job) => runRecomputeJob(job.data.shopId)),
-      {
-        connection,
-        prefix,
-        concurrency: 2,
-      },
+      { ...idempotent, concurrency: 2 },
     ),
     // Flushes of different accounts run side by side; each account's pace is set by its shared
     // rate limiter, not by this concurrency.
     new Worker<JobPayloads["channel-sync"]>(
       QUEUE_NAMES.channelSync,
       failFast((job) => runChannelSync(job.data.channelId, connection)),
-      {
-        connection,
-        prefix,
-        concurrency: 8,
-      },
+      { ...idempotent, ...CHANNEL_SYNC_LOCK, concurrency: 8 },
     ),
     // Each account's import is one job on its own schedule; they wait on marketplaces, not on us.
     new Worker<JobPayloads["order-import"]>(
@@ -76,10 +81,10 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
                   ? runOrderImport(job.data.channelId)
                   : runNotifiedOrderImport(job.data.channelId, job.data.notification),
       ),
-      { connection, prefix, concurrency: 4 },
+      { ...idempotent, concurrency: 4 },
     ),
     // Alert deliveries (and the alert watchers' schedule): a Slack or SMTP outage retries here and
-    // never holds up a sync job.
+    // never holds up a sync job. BullMQ's one stalled run: a delivery killed mid-send may have sent.
     createAlertWorker(connection, prefix),
   ];
 }

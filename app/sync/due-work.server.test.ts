@@ -120,7 +120,7 @@ describe("what is due, rebuilt from PostgreSQL", () => {
 
       await waitFor(async () => JSON.stringify(await dueInRedis(queues, due)) === JSON.stringify(everythingDue));
 
-      expect(Date.now() - emptiedAt).toBeLessThan(2_500);
+      expect(Date.now() - emptiedAt).toBeLessThan(5_000);
     } finally {
       stop();
     }
@@ -138,7 +138,7 @@ describe("what is due, rebuilt from PostgreSQL", () => {
 
       await waitFor(async () => JSON.stringify(await dueInRedis(queues, due)) === JSON.stringify(everythingDue));
 
-      expect(Date.now() - reconnectedAt).toBeLessThan(2_500);
+      expect(Date.now() - reconnectedAt).toBeLessThan(5_000);
     } finally {
       stop();
     }
