@@ -1,6 +1,6 @@
 // Amazon's own definitions, as copied into simulators/contracts/amazon-sp-api: the SP-API models
 // this simulator serves (Orders v0 only for confirmShipment, which the 2026-01-01 model lacks; FBA
-// Inventory v1 for getInventorySummaries), the JSON_LISTINGS_FEED document schema and its processing report schema,
+// Inventory v1 for getInventorySummaries, Reports 2021-06-30 for the returns report), the JSON_LISTINGS_FEED document schema and its processing report schema,
 // and the ORDER_CHANGE notification's schema.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -14,7 +14,14 @@ const AMAZON_DIR = path.join(CONTRACTS_DIR, "amazon-sp-api");
  * still v0's (POST /orders/v0/orders/{orderId}/shipmentConfirmation). The other v0 operations are
  * recognised (their paths are real) but not served.
  */
-export const MODEL_FILES = ["listingsItems_2021-08-01.json", "feeds_2021-06-30.json", "orders_2026-01-01.json", "fbaInventory.json", "ordersV0.json"] as const;
+export const MODEL_FILES = [
+  "listingsItems_2021-08-01.json",
+  "feeds_2021-06-30.json",
+  "orders_2026-01-01.json",
+  "fbaInventory.json",
+  "reports_2021-06-30.json",
+  "ordersV0.json",
+] as const;
 
 export type ModelFile = (typeof MODEL_FILES)[number];
 
@@ -28,7 +35,7 @@ export function amazonContracts(): OpenApiContract[] {
 }
 
 /**
- * The paths of the models do not overlap (/listings, /feeds, /orders/2026-01-01, /fba/inventory/v1, /orders/v0), so
+ * The paths of the models do not overlap (/listings, /feeds, /orders/2026-01-01, /fba/inventory/v1, /reports/2021-06-30, /orders/v0), so
  * the first model that knows the path decides; a 404 from all of them is a path SP-API does not have.
  */
 export function checkAmazonRequest(request: RequestToCheck): CheckedRequest | Extract<RequestCheck, { ok: false }> {
@@ -70,7 +77,8 @@ export interface UsagePlan {
  * Each operation's default usage plan, read from the "Usage Plan" table Amazon writes into the
  * operation's description in the same models (e.g. patchListingsItem "| 5 | 5 |", createFeed
  * "| 0.0083 | 15 |", searchOrders "| 0.0056 | 20 |", getInventorySummaries "| 2 | 2 |" in fbaInventory.json,
- * confirmShipment "| 2 | 10 |" in ordersV0.json),
+ * confirmShipment "| 2 | 10 |" in ordersV0.json, createReport "| 0.0167 | 15 |" and getReport "| 2 | 15 |" in
+ * reports_2021-06-30.json),
  * so the simulator enforces what the definition says rather than numbers copied by hand. Where two
  * models name the same operation (getOrder: v0 and 2026-01-01, both 0.5 and 30) the first model's
  * plan is kept.

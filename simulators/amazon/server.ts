@@ -1,10 +1,11 @@
 // A local stand-in for Amazon's Selling Partner API (sellingpartnerapi-na.amazon.com) and the Login
 // with Amazon token endpoint (api.amazon.com/auth/o2/token): Listings Items 2021-08-01, Feeds
-// 2021-06-30 with JSON_LISTINGS_FEED, Orders 2026-01-01, Orders v0's confirmShipment and FBA Inventory v1's
-// getInventorySummaries. Every request is checked against Amazon's
+// 2021-06-30 with JSON_LISTINGS_FEED, Orders 2026-01-01, Orders v0's confirmShipment, FBA Inventory v1's
+// getInventorySummaries and Reports 2021-06-30 with the returns report. Every request is checked against Amazon's
 // own models first; every answer to a documented operation is checked against the documented
 // response before it leaves.
 import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { startHttpServer, type RunningServer, type SimRequest, type SimResponse } from "../common/http";
 import { RateLimits } from "../common/token-bucket";
 import { checkAmazonRequest, usagePlans, type CheckedRequest, type UsagePlan } from "./contracts";
@@ -25,6 +26,8 @@ import {
   type BuyerOrder,
   type PlacedOrder,
 } from "./orders";
+import { newReport, newReportDocumentId, refusalOf, reportBody, type CreateReportSpecification, type ReportRecord } from "./reports";
+import { BuyerReturns, type BuyerReturn, type BuyerReturnRequest } from "./returns";
 import { confirmShipment, type ConfirmedShipment, type ConfirmShipmentRequest } from "./shipments";
 import { nowIso, SellerState, submissionId, type ListingView, type SellerSpec } from "./state";
 
@@ -37,6 +40,8 @@ export interface AmazonSimulatorOptions {
   usagePlanOverrides?: Record<string, UsagePlan>;
   /** Time a feed takes from IN_QUEUE to DONE (half of it queued). Amazon: minutes. */
   feedDelayMs?: number;
+  /** Time a report takes from IN_QUEUE to DONE (half of it queued; its data is read in between). Amazon: minutes. */
+  reportDelayMs?: number;
   tokenTtlSeconds?: number;
   /**
    * The clock of the rate limits and access tokens (epoch ms). Tests hand in one they advance
@@ -64,6 +69,20 @@ export interface AmazonSimulatorState {
   cancelOrderItems(orderId: string, skus: string[], sellerId?: string): void;
   /** The buyer only asks to cancel: nothing is cancelled until the seller acts. */
   requestCancellation(orderId: string, sellerId?: string): void;
+  /** The seller confirms in Seller Central that every unshipped unit left in one UPS package (confirmShipment's rules). */
+  shipOrder(orderId: string, sellerId?: string): void;
+  /** The buyer asks to send back units of a shipped item (returns.ts): Approved at once; the order itself does not change. */
+  requestReturn(orderId: string, request: BuyerReturnRequest & { sellerId?: string }): BuyerReturn;
+  /** The return's parcel reaches the seller (an FBA one: Amazon's warehouse, whose count goes up). */
+  receiveReturn(amazonRmaId: string, sellerId?: string): BuyerReturn;
+  /** The seller refunds the return (by default the units' price: Completed). */
+  refundReturn(amazonRmaId: string, options?: { amountCents?: number; sellerId?: string }): BuyerReturn;
+  returns(sellerId?: string): BuyerReturn[];
+  reports(sellerId?: string): ReportRecord[];
+  /** Processes every queued report now, for tests that hold reports with a long reportDelayMs. */
+  finishReports(): void;
+  /** The next `count` reports asked for end FATAL ("The report was aborted due to a fatal error"). */
+  failNextReports(count?: number): void;
   /** Where ORDER_CHANGE notifications go from now on (the seller's EventBridge API destination). */
   sendOrderNotificationsTo(target: OrderNotificationTarget | undefined): void;
   /** Resolves once every ORDER_CHANGE notification sent so far was delivered or given up. */
@@ -116,6 +135,12 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
   const timers = new Set<NodeJS.Timeout>();
   const responseChecks: ResponseCheck[] = [];
   const shipments: Array<ConfirmedShipment & { sellerId: string }> = [];
+  const reportDelayMs = options.reportDelayMs ?? 100;
+  const reports = new Map<string, ReportRecord>();
+  /** Reports not yet processed, by id: what finishes each one (on its timer, or finishReports()). */
+  const pendingReports = new Map<string, () => void>();
+  const buyerReturns = new BuyerReturns();
+  let fatalReports = 0;
   let baseUrl = "";
 
   const sellerOf = (sellerId?: string) => {
@@ -247,17 +272,74 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
     // FBA Inventory v1 getInventorySummaries (fba-inventory.ts): Amazon's count of the seller's FBA units.
     getInventorySummaries: (call) => fbaInventory.answer(call.seller, call.check.query),
     // Orders v0 confirmShipment (shipments.ts): 204 and the order moves, or the refusal.
-    confirmShipment: (call) => {
-      const done = confirmShipment(call.seller, call.check.pathParams.orderId, call.request.body as ConfirmShipmentRequest);
-      if (done.shipment && done.order) {
-        shipments.push({ ...done.shipment, sellerId: call.seller.spec.sellerId });
-        notifications.send(eventBridgeEvent(orderChangeNotification(call.seller, done.order, "OrderStatusChange")));
-      }
-      return done.answer;
+    confirmShipment: (call) => shipOrder(call.seller, call.check.pathParams.orderId, call.request.body as ConfirmShipmentRequest),
+    // Reports 2021-06-30 (reports.ts): the returns report, processed on its own after reportDelayMs.
+    createReport: (call) => {
+      const spec = call.request.body as CreateReportSpecification;
+      const refusal = refusalOf(spec, call.seller.marketplaceId, Date.now());
+      if (refusal) return invalidInput([refusal]);
+      const report = newReport(call.seller.spec.sellerId, spec, Date.now());
+      reports.set(report.reportId, report);
+      const fatal = fatalReports > 0;
+      if (fatal) fatalReports--;
+      const start = () => {
+        if (report.processingStatus !== "IN_QUEUE") return;
+        report.processingStatus = "IN_PROGRESS";
+        report.processingStartTime = nowIso();
+        report.content = buyerReturns.report(report.sellerId, report.marketplaceIds, Date.parse(report.dataStartTime), Date.parse(report.dataEndTime));
+      };
+      const finish = () => {
+        if (!pendingReports.delete(report.reportId)) return;
+        start();
+        report.processingEndTime = nowIso();
+        if (fatal) report.processingStatus = "FATAL";
+        else if (!report.content) report.processingStatus = "CANCELLED";
+        else {
+          const document: FeedDocument = {
+            feedDocumentId: newReportDocumentId(),
+            sellerId: report.sellerId,
+            contentType: "text/plain;charset=UTF-8",
+            signature: randomBytes(16).toString("hex"),
+            content: gzipSync(report.content),
+            compressionAlgorithm: "GZIP",
+          };
+          documents.set(document.feedDocumentId, document);
+          report.reportDocumentId = document.feedDocumentId;
+          report.processingStatus = "DONE";
+        }
+      };
+      pendingReports.set(report.reportId, finish);
+      later(reportDelayMs / 2, () => {
+        start();
+        later(reportDelayMs / 2, finish);
+      });
+      return { status: 202, body: { reportId: report.reportId } };
+    },
+    getReport: (call) => {
+      const report = reports.get(call.check.pathParams.reportId);
+      if (!report || report.sellerId !== call.seller.spec.sellerId) return amazonError(404, "NotFound", `Report ${call.check.pathParams.reportId} not found.`);
+      return { status: 200, body: reportBody(report) };
+    },
+    getReportDocument: (call) => {
+      const id = call.check.pathParams.reportDocumentId;
+      const owned = [...reports.values()].some((r) => r.reportDocumentId === id && r.sellerId === call.seller.spec.sellerId);
+      const document = documents.get(id);
+      if (!owned || !document) return amazonError(404, "NotFound", `Report document ${id} not found.`);
+      return { status: 200, body: { reportDocumentId: id, url: documentUrl(document), compressionAlgorithm: "GZIP" } };
     },
   };
   /** Of Orders v0 only confirmShipment is served: the rest is what 2026-01-01 replaced. */
   const servedFromV0 = new Set(["confirmShipment"]);
+
+  /** A package confirmed (confirmShipment's operation, or the seller in Seller Central): the order moves, ORDER_CHANGE goes out. */
+  const shipOrder = (seller: SellerState, orderId: string, request: ConfirmShipmentRequest): SimResponse => {
+    const done = confirmShipment(seller, orderId, request);
+    if (done.shipment && done.order) {
+      shipments.push({ ...done.shipment, sellerId: seller.spec.sellerId });
+      notifications.send(eventBridgeEvent(orderChangeNotification(seller, done.order, "OrderStatusChange")));
+    }
+    return done.answer;
+  };
 
   const documentUrl = (document: FeedDocument) => `${baseUrl}/tortuga/${encodeURIComponent(document.feedDocumentId)}?X-Amz-Signature=${document.signature}`;
 
@@ -344,6 +426,40 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
         const seller = sellerOf(sellerId);
         const order = requestCancellation(seller, orderId);
         notifications.send(eventBridgeEvent(orderChangeNotification(seller, order, "BuyerRequestedChange")));
+      },
+      shipOrder: (orderId, sellerId) => {
+        const seller = sellerOf(sellerId);
+        const order = findOrder(seller, orderId);
+        if (!order) throw new Error(`Amazon simulator: no order ${orderId}`);
+        const unshipped = order.orderItems
+          .filter((i) => !i.cancellation?.cancellationExecution)
+          .map((i) => ({ orderItemId: i.orderItemId, quantity: i.quantityOrdered - (i.fulfillment?.quantityFulfilled ?? 0) }))
+          .filter((i) => i.quantity > 0);
+        const answer = shipOrder(seller, orderId, {
+          marketplaceId: order.salesChannel.marketplaceId,
+          packageDetail: {
+            packageReferenceId: String((order.packages?.length ?? 0) + 1),
+            carrierCode: "UPS",
+            trackingNumber: `1Z${randomBytes(8).toString("hex").toUpperCase()}`,
+            shipDate: nowIso(),
+            orderItems: unshipped,
+          },
+        });
+        if (answer.status !== 204) throw new Error(`Amazon simulator: order ${orderId} cannot ship: ${JSON.stringify(answer.body)}`);
+      },
+      requestReturn: (orderId, { sellerId, ...request }) => buyerReturns.request(sellerOf(sellerId), orderId, request),
+      receiveReturn: (amazonRmaId, sellerId) => buyerReturns.receive(sellerOf(sellerId), amazonRmaId),
+      refundReturn: (amazonRmaId, refund = {}) => buyerReturns.refund(sellerOf(refund.sellerId), amazonRmaId, refund.amountCents),
+      returns: (sellerId) => buyerReturns.of(sellerOf(sellerId).spec.sellerId),
+      reports: (sellerId) => {
+        const id = sellerOf(sellerId).spec.sellerId;
+        return [...reports.values()].filter((r) => r.sellerId === id);
+      },
+      finishReports: () => {
+        for (const finish of [...pendingReports.values()]) finish();
+      },
+      failNextReports: (count = 1) => {
+        fatalReports += count;
       },
       sendOrderNotificationsTo: (target) => {
         notifications.target = target;
