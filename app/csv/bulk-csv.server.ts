@@ -103,9 +103,10 @@ export async function exportBufferRules(shopDomain: string, prisma: PrismaClient
       r.kind.toLowerCase(),
       r.units,
       r.percentBps === null ? null : r.percentBps / 100,
-      r.leadTimeDays?.toString(),
+      // Numbers, not text: a number cell is never escaped (lib/csv.ts csvField).
+      r.leadTimeDays === null ? null : Number(r.leadTimeDays),
       r.safetyStock,
-      r.riskMultiplier?.toString(),
+      r.riskMultiplier === null ? null : Number(r.riskMultiplier),
       r.lowStockThreshold,
     ]),
   ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvField, parseCsv, readCsvTable, writeCsv } from "./csv";
+import { csvField, escapeFormula, parseCsv, readCsvTable, unescapeFormula, writeCsv } from "./csv";
 
 const fieldsOf = (text: string) => {
   const parsed = parseCsv(text);
@@ -72,6 +72,29 @@ describe("writeCsv", () => {
       ["1", "", " spaced ", "é", ","],
     ];
     expect(fieldsOf(writeCsv(rows))).toEqual(rows);
+  });
+});
+
+describe("formula cells (OWASP CSV injection)", () => {
+  it("given text cells starting with = + - @, a tab or a carriage return, when written, then each is quoted with a leading single quote so a spreadsheet shows it as text", () => {
+    expect(writeCsv([["=1+1", "+SUM(A1)", "-clearance", "@cmd", "\tx", "\rx", "kitchen"]])).toBe(
+      `"'=1+1","'+SUM(A1)","'-clearance","'@cmd","'\tx","'\rx",kitchen\r\n`,
+    );
+  });
+
+  it("given negative and positive numbers, when written, then they stay numeric cells, unescaped", () => {
+    expect(writeCsv([[-5, 2.5, 0, "-5"]])).toBe(`-5,2.5,0,"'-5"\r\n`);
+  });
+
+  it("given a semicolon in a text cell, when written, then the cell is quoted so a semicolon-separated spreadsheet cannot start a formula cell inside it", () => {
+    expect(csvField("a;=1+1")).toBe('"a;=1+1"');
+  });
+
+  it("given escaped cells, when read back as a table, then each is exactly the text that was written, cells that merely start with a quote included", () => {
+    const texts = ['=HYPERLINK("http://x")', "-clearance", "'=already quoted", "''+twice", "'plain quote", "it's", "@", ""];
+    const table = readCsvTable(writeCsv([["sku", "channel_sku"], ...texts.map((t) => [t, "x"])]), { required: ["sku", "channel_sku"] });
+    expect(table.ok && table.rows.map((r) => r.values.sku)).toEqual(texts);
+    for (const text of texts) expect(unescapeFormula(escapeFormula(text))).toBe(text);
   });
 });
 

@@ -93,10 +93,35 @@ export function parseCsv(text: string): CsvParse {
   return { ok: true, records };
 }
 
-/** One field as RFC 4180 writes it: quoted only when it holds a comma, a quote or a line break. */
+// A text cell a spreadsheet would read as a formula (OWASP "CSV Injection"): one starting with
+// = + - @, a tab or a carriage return (and NUL, which ASVS 1.2.10 adds). The writer puts a single
+// quote before such a cell, so Excel, LibreOffice and Google Sheets show it as text; the reader
+// takes that quote off again. A cell that already starts with quotes before such a character
+// gets one more, so the reader's one quote off gives back exactly what was written: an export
+// imports back unchanged. Numbers are written as numbers (a negative one stays -5), never escaped.
+const FORMULA_START = /^'*[=+\-@\t\r\0]/;
+const ESCAPED_FORMULA = /^'+[=+\-@\t\r\0]/;
+
+/** A text cell as it is safe to open in a spreadsheet (see FORMULA_START). */
+export function escapeFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** The text an escaped cell stood for; any other cell as it is. */
+export function unescapeFormula(text: string): string {
+  return ESCAPED_FORMULA.test(text) ? text.slice(1) : text;
+}
+
+/**
+ * One field as RFC 4180 writes it: quoted when it holds a comma, a quote or a line break, or a
+ * semicolon (the separator Excel expects in some locales, where it would start a new cell). Text
+ * that a spreadsheet would run as a formula is escaped, and quoted, as OWASP advises.
+ */
 export function csvField(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return String(value);
+  const text = escapeFormula(value);
+  return text !== value || /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Records joined with CRLF, ending with one, as RFC 4180 asks. */
@@ -112,7 +137,8 @@ export interface CsvRow {
 export type CsvTable = { ok: true; rows: CsvRow[] } | { ok: false; problems: { line: number; field: string; message: string }[] };
 
 /**
- * A CSV file with a header line, as rows keyed by column name. Column names are matched without
+ * A CSV file with a header line, as rows keyed by column name, each cell as it was before
+ * csvField escaped it (unescapeFormula). Column names are matched without
  * regard to case or surrounding spaces; `required` columns must all be present, and a column the
  * import does not know is refused (a typo would otherwise be silently ignored). A row with more
  * fields than the header is refused on its line.
@@ -142,7 +168,7 @@ export function readCsvTable(text: string, columns: { required: readonly string[
       continue;
     }
     const values: Record<string, string> = {};
-    names.forEach((name, index) => (values[name] = record.fields[index] ?? ""));
+    names.forEach((name, index) => (values[name] = unescapeFormula(record.fields[index] ?? "")));
     rows.push({ line: record.line, values });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, rows };
