@@ -25,6 +25,11 @@ export interface ChannelSettings {
    * marketplace takes minutes and asks to be polled sparingly; each module keeps that default.
    */
   feedPollIntervalMs?: number;
+  /**
+   * Set only for the demo and tests: how often a connector that reads returns from a report asks
+   * for one (Amazon: hourly). A simulator makes one in milliseconds.
+   */
+  returnsReportEveryMs?: number;
 }
 
 export type ConnectorFactory = (config: ConnectorConfig, hooks: ConnectorHooks, settings: ChannelSettings) => Connector;

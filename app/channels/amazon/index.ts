@@ -2,7 +2,8 @@
 // go as patchListingsItem, large backlogs as one JSON_LISTINGS_FEED (FEED_THRESHOLD in limits.ts),
 // orders come from the Orders API v2026-01-01, shipments go back through Orders v0's
 // confirmShipment (order-actions.ts), FBA stock from the FBA Inventory API (fba-inventory.ts),
-// tokens from Login with Amazon.
+// returns from the Reports API's returns report, folded into the orders (returns.ts), tokens from
+// Login with Amazon.
 import { ChannelError, type Connector, type ConnectorConfig, type FeedPolling } from "../connector";
 import type { RetryOptions } from "../retry";
 import { AMAZON_LIMITS, LWA_HOST } from "./limits";
@@ -19,6 +20,8 @@ export interface AmazonConnectorOptions {
   retry?: RetryOptions;
   /** How often and how long to wait for a feed; Amazon processes them in minutes. */
   feedPolling?: Partial<FeedPolling>;
+  /** How often the returns report is asked for (RETURNS_REPORT_EVERY_MS); the demo and tests ask more often. */
+  returnsReportEveryMs?: number;
   now?: () => number;
 }
 
@@ -75,7 +78,7 @@ export function createAmazonConnector(config: ConnectorConfig, options: AmazonCo
     pushPrices: (updates) => pushPrices(listings, updates),
     pushContent: (updates) => pushContent(listings, updates),
 
-    fetchOrders: (since) => fetchOrders(client, marketplaceId, since, retry, now()),
+    fetchOrders: (since) => fetchOrders(client, marketplaceId, since, retry, now(), options.returnsReportEveryMs),
 
     ordersInNotification: (body) => ordersInNotification(body, { sellerId, marketplaceId }),
 

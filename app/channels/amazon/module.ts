@@ -19,12 +19,14 @@ export const amazonModule: ChannelModule = {
   contentRules: AMAZON_CONTENT_RULES,
   // ORDER_CHANGE notifications through an EventBridge API destination (notifications.ts).
   readsOrderNotifications: true,
-  // Amazon returns come in reports, which the connector does not read yet.
-  reportsReturns: { received: false, refunded: false },
+  // Seller-fulfilled returns from the returns report (returns.ts): units received back ("Return
+  // delivery date") and refunded ("Refunded Amount"); refunds made without a return are not in it.
+  reportsReturns: { received: true, refunded: true },
   // The playbook's (shared/seeds/001): "Amazon (1.5x — highest penalty for oversells)".
   defaultRiskMultiplier: 1.5,
   // The playbook's (shared/seeds/001): "Amazon and Walmart actively crawl competitor prices
   // including your own website."
   watchesOtherPrices: true,
-  createConnector: (config, _hooks, settings) => createAmazonConnector(config, { feedPolling: feedPollingOf(settings) }),
+  createConnector: (config, _hooks, settings) =>
+    createAmazonConnector(config, { feedPolling: feedPollingOf(settings), returnsReportEveryMs: settings.returnsReportEveryMs }),
 };

@@ -3,12 +3,15 @@
 // cursor is the `lastUpdatedBefore` Amazon says it searched up to (SearchOrdersResponse: "Only
 // orders updated before the specified time are returned"), plus the orders already delivered at
 // exactly that instant (lastUpdatedAfter is inclusive), plus Amazon's pagination token while a
-// result set is only partly read; so an order comes back only when it changed.
+// result set is only partly read; so an order comes back only when it changed. Returns change no
+// order the API reads: the cursor also holds the returns report's state (returns.ts), and an order
+// whose returns grew is read again with getOrder and sent back with them.
 import { ChannelError, type ImportedOrder, type OrderPage } from "../connector";
 import { readOrder } from "../order-reading";
 import { fromAmount } from "../money";
 import { withRetry, type RetryOptions } from "../retry";
 import { ORDERS_PAGE_SIZE } from "./limits";
+import { advanceReturns, startReturns, withReturns, type ReturnsState } from "./returns";
 import type { SpApiClient } from "./sp-client";
 
 /** Without a cursor: orders of the last day. Our choice; older ones predate the connection. */
@@ -18,6 +21,11 @@ const FIRST_WINDOW_MS = 86_400_000;
  * (orders_2026-01-01.json): a few pages a call leave burst for the next one.
  */
 const MAX_PAGES_PER_CALL = 5;
+/**
+ * Orders whose returns grew, read again per fetchOrders call (getOrder, 0.5 per second, burst 30,
+ * orders_2026-01-01.json); the rest wait for the next call. Our choice, within the burst.
+ */
+const RETURNED_ORDERS_PER_CALL = 20;
 
 /**
  * The datasets read (searchOrders includedData): buyer, money, fulfilment (status and who fulfils:
@@ -37,6 +45,10 @@ interface OrdersCursor extends Watermark {
   /** While a result set is only partly read: Amazon's nextToken and the watermark it leads to. */
   resume?: string;
   next?: Watermark;
+}
+
+interface Cursor extends OrdersCursor {
+  returns?: ReturnsState;
 }
 
 interface Money {
@@ -72,8 +84,8 @@ interface SearchAnswer {
   lastUpdatedBefore?: string;
 }
 
-const encode = (cursor: OrdersCursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
-const decode = (since: string): OrdersCursor => JSON.parse(Buffer.from(since, "base64url").toString("utf8")) as OrdersCursor;
+const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
+const decode = (since: string): Cursor => JSON.parse(Buffer.from(since, "base64url").toString("utf8")) as Cursor;
 const itemCancelled = (item: AmazonOrderItem) => Boolean(item.cancellation?.cancellationExecution);
 /**
  * An order as delivered: a change within the same timestamp (Amazon's are to the second) still
@@ -119,8 +131,18 @@ function watermarkAfter(previous: Watermark, bound: string | undefined, orders: 
   return { after, seen: [...new Set([...seenBefore, ...orders.filter((o) => Date.parse(o.lastUpdatedTime) === at).map(key)])] };
 }
 
-export async function fetchOrders(client: SpApiClient, marketplaceId: string, since: string | null, retry: RetryOptions, now: number): Promise<OrderPage> {
-  let cursor: OrdersCursor = since ? decode(since) : { after: new Date(now - FIRST_WINDOW_MS).toISOString(), seen: [] };
+export async function fetchOrders(
+  client: SpApiClient,
+  marketplaceId: string,
+  since: string | null,
+  retry: RetryOptions,
+  now: number,
+  returnsReportEveryMs?: number,
+): Promise<OrderPage> {
+  const { returns: previousReturns, ...decoded }: Cursor = since ? decode(since) : { after: new Date(now - FIRST_WINDOW_MS).toISOString(), seen: [] };
+  let cursor: OrdersCursor = decoded;
+  // A cursor from before returns were read starts them from where its orders stand.
+  let returns = previousReturns ?? startReturns(cursor.after);
   const seen = new Set(cursor.seen);
   const imported: ImportedOrder[] = [];
   for (let page = 0; page < MAX_PAGES_PER_CALL; page++) {
@@ -148,5 +170,36 @@ export async function fetchOrders(client: SpApiClient, marketplaceId: string, si
     cursor = target;
     break;
   }
-  return { orders: imported, cursor: encode(cursor) };
+  returns = await advanceReturns(client, marketplaceId, retry, returns, now, returnsReportEveryMs);
+  const returned = await readReturnedOrders(client, returns, new Set(imported.map((o) => o.externalOrderId)), retry);
+  returns = { ...returns, owed: returns.owed.filter((id) => !returned.done.has(id)) };
+  const orders = [...imported, ...returned.orders].map((order) => withReturns(order, returns));
+  return { orders, cursor: encode({ ...cursor, returns }) };
+}
+
+/**
+ * The orders owed for their returns that this page does not already carry, read again with
+ * getOrder, a few per call. `done`: the ones settled, sent or not: an order sold before the
+ * returns' origin is not ours to restock, and one Amazon answers 404 for is gone. A failure that
+ * may heal leaves the rest for the next call.
+ */
+async function readReturnedOrders(client: SpApiClient, returns: ReturnsState, inPage: Set<string>, retry: RetryOptions) {
+  const done = new Set(returns.owed.filter((id) => inPage.has(id)));
+  const orders: ImportedOrder[] = [];
+  for (const orderId of returns.owed.filter((id) => !inPage.has(id)).slice(0, RETURNED_ORDERS_PER_CALL)) {
+    try {
+      const { order } = await withRetry(
+        () => client.call<{ order: AmazonOrder }>({ operation: "getOrder", endpoint: "orders", path: { orderId }, query: { includedData: INCLUDED_DATA } }),
+        retry,
+      );
+      done.add(orderId);
+      if (Date.parse(order.createdTime) < Date.parse(returns.origin)) continue;
+      orders.push(readOrder(order, toImportedOrder, (raw) => raw.orderId));
+    } catch (error) {
+      if (!(error instanceof ChannelError)) throw error;
+      if (error.retryable) break;
+      done.add(orderId);
+    }
+  }
+  return { orders, done };
 }

@@ -9,10 +9,16 @@ import { endpointAgent } from "./endpoint-agent";
 import type { LwaCredentials, LwaTokens } from "./lwa";
 import type { SpApiRegion } from "./marketplaces";
 
-export type SpApiEndpoint = "listingsItems" | "feeds" | "orders" | "fbaInventory";
+export type SpApiEndpoint = "listingsItems" | "feeds" | "orders" | "fbaInventory" | "reports";
 
 /** The API version each endpoint is called at (the library otherwise picks the oldest it knows). */
-const VERSIONS: Record<SpApiEndpoint, string> = { listingsItems: "2021-08-01", feeds: "2021-06-30", orders: "2026-01-01", fbaInventory: "v1" };
+const VERSIONS: Record<SpApiEndpoint, string> = {
+  listingsItems: "2021-08-01",
+  feeds: "2021-06-30",
+  orders: "2026-01-01",
+  fbaInventory: "v1",
+  reports: "2021-06-30",
+};
 
 export interface SpApiCall {
   operation: string;
@@ -43,7 +49,7 @@ interface RawCaller {
   download(details: { url: string; compressionAlgorithm?: string }, options: { unzip: boolean }): Promise<string>;
 }
 
-/** A feed document's pre-signed URL, as createFeedDocument and getFeedDocument give it. */
+/** A document's pre-signed URL, as createFeedDocument, getFeedDocument and getReportDocument give it. */
 export interface DocumentLocation {
   url: string;
   compressionAlgorithm?: string;
@@ -91,7 +97,7 @@ export function errorFromAnswer(answer: RawAnswer, operation: string): ChannelEr
 function documentError(step: "upload" | "download", error: unknown): ChannelError {
   const detail = error instanceof Error ? error.message : String(error);
   const code = typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : undefined;
-  return new ChannelError(`Amazon feed document ${step} failed: ${detail}`, { retryable: true, code });
+  return new ChannelError(`Amazon document ${step} failed: ${detail}`, { retryable: true, code });
 }
 
 export class SpApiClient {
@@ -152,7 +158,7 @@ export class SpApiClient {
     }
   }
 
-  /** Reads a result document (a feed's processing report), gunzipped when Amazon compressed it. */
+  /** Reads a result document (a feed's processing report, a report), gunzipped when Amazon compressed it. */
   async download(location: DocumentLocation): Promise<string> {
     const client = this.clientFor(await this.tokens.accessToken());
     try {

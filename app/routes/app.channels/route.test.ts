@@ -118,9 +118,9 @@ describe("the Channels screen", () => {
       channels: { id: string; returnsRestock: string; returnsNote: string | null }[];
     };
     expect(page.channels.find((c) => c.id === channels.amazon.id)?.returnsRestock).toBe("ON_RETURN_RECEIVED");
-    // Each marketplace says what it reports of returns: eBay refunds only, Amazon nothing yet.
+    // Each marketplace says what it reports of returns: eBay refunds only, Amazon returns received and refunded (no note).
     expect(page.channels.find((c) => c.id === channels.ebay.id)?.returnsNote).toContain('choose "When the buyer is refunded"');
-    expect(page.channels.find((c) => c.id === channels.amazon.id)?.returnsNote).toContain("cannot read this marketplace's returns yet");
+    expect(page.channels.find((c) => c.id === channels.amazon.id)?.returnsNote).toBeNull();
 
     const saved = (await action(
       args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "returns", channelId: channels.amazon.id, returnsRestock: "ON_REFUND" } })),
