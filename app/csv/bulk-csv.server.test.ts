@@ -86,8 +86,8 @@ describe("buffer rules as CSV", () => {
       [8, "kind"],
     ]);
     expect(result.problems[0].message).toBe('No variant sku "NO-SUCH-SKU" in this shop');
-    expect(result.problems[2].message).toBe("Buffer percent cannot be above 100%");
-    expect(result.problems[3].message).toBe("Buffer units cannot be negative");
+    expect(result.problems[2].message).toBe("Buffer percent must be between 0% and 100%");
+    expect(result.problems[3].message).toBe("Buffer units must be between 0 and 1,000,000");
     // Line 2 was fine but is not imported either
     expect(await prisma.bufferRule.count({ where: { shopId: mine.shop.id } })).toBe(1);
 

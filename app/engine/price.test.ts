@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyDifferential, feeInclusiveFloor, NEUTRAL_PRICE_RULE, listingPrice, type PriceContext, type PriceRule, roundPrice } from "./price";
+import {
+  applyDifferential,
+  feeInclusiveFloor,
+  NEUTRAL_PRICE_RULE,
+  listingPrice,
+  type PriceContext,
+  priceGuardrailBreach,
+  type PriceRule,
+  roundPrice,
+} from "./price";
 import { aChannel, aVariant } from "./test-fixtures";
 
 function aRule(overrides: Partial<PriceRule> = {}): PriceRule {
@@ -133,5 +142,40 @@ describe("floors and caps", () => {
     const result = listingPrice(aPriceContext({ costCents: 100, priceRules: [aRule({ feeBps: 6_000, minMarginBps: 4_000 })] }));
     expect(result.unprofitable).toBe(true);
     expect(result.floorCents).toBeNull();
+  });
+});
+
+describe("the price guardrail", () => {
+  it("given a ±50% guardrail, when a price is 60% under the Shopify price, then it is beyond it, saying by how much and where the limit is", () => {
+    expect(priceGuardrailBreach(2_000, 5_000, 5_000)).toEqual({
+      priceCents: 2_000,
+      shopifyPriceCents: 5_000,
+      guardrailBps: 5_000,
+      limitCents: 2_500,
+      beyondCents: 500,
+      text: "Price 20.00 is 60% below the Shopify price 50.00: beyond the ±50% price guardrail (at least 25.00) by 5.00",
+    });
+  });
+
+  it("given a ±50% guardrail, when a price is exactly at either limit or between, then it is within", () => {
+    expect([priceGuardrailBreach(7_500, 5_000, 5_000), priceGuardrailBreach(2_500, 5_000, 5_000), priceGuardrailBreach(5_100, 5_000, 5_000)]).toEqual([
+      null,
+      null,
+      null,
+    ]);
+    expect(priceGuardrailBreach(7_501, 5_000, 5_000)?.text).toBe(
+      "Price 75.01 is 50.02% above the Shopify price 50.00: beyond the ±50% price guardrail (at most 75.00) by 0.01",
+    );
+  });
+
+  it("given a guardrail of 100% or more, when the price falls to 0, then there is no lower side to break", () => {
+    expect(priceGuardrailBreach(0, 5_000, 10_000)).toBeNull();
+    expect(priceGuardrailBreach(0, 5_000, 9_000)?.limitCents).toBe(500);
+  });
+
+  it("given a Shopify price of 0, when a channel price is above it, then it is beyond any guardrail", () => {
+    expect(priceGuardrailBreach(100, 0, 50_000)?.text).toBe(
+      "Price 1.00 is above a Shopify price of 0.00: beyond the ±500% price guardrail (at most 0.00) by 1.00",
+    );
   });
 });

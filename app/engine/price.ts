@@ -294,3 +294,42 @@ export function listingPrice(context: PriceContext): ListingPrice {
   }
   return chosen;
 }
+
+/** A channel price beyond the shop's price guardrail: held for the merchant, never pushed as it is. */
+export interface GuardrailBreach {
+  priceCents: Cents;
+  shopifyPriceCents: Cents;
+  guardrailBps: number;
+  /** The nearest price the guardrail allows (the Shopify price ± the guardrail). */
+  limitCents: Cents;
+  /** How far past that limit the price is (always positive). */
+  beyondCents: Cents;
+  text: string;
+}
+
+/**
+ * Whether `priceCents` is further from the Shopify price than `guardrailBps` either way. The
+ * Shopify price is the reference the merchant knows, whatever the rule anchors on, so a typo in a
+ * differential, an adjustment or MAP all show here. A guardrail of 100% or more has no lower side
+ * (a price cannot go below 0).
+ */
+export function priceGuardrailBreach(priceCents: Cents, shopifyPriceCents: Cents, guardrailBps: number): GuardrailBreach | null {
+  const upper = applyDifferential(shopifyPriceCents, guardrailBps);
+  const lower = guardrailBps >= 10_000 ? null : applyDifferential(shopifyPriceCents, -guardrailBps);
+  const above = priceCents > upper;
+  if (!above && (lower === null || priceCents >= lower)) return null;
+  const limitCents = above ? upper : (lower as Cents);
+  const beyondCents = Math.abs(priceCents - limitCents);
+  const away =
+    shopifyPriceCents > 0
+      ? `${percent(Math.round((Math.abs(priceCents - shopifyPriceCents) * 10_000) / shopifyPriceCents))} ${above ? "above" : "below"} the Shopify price ${money(shopifyPriceCents)}`
+      : `${above ? "above" : "below"} a Shopify price of ${money(shopifyPriceCents)}`;
+  return {
+    priceCents,
+    shopifyPriceCents,
+    guardrailBps,
+    limitCents,
+    beyondCents,
+    text: `Price ${money(priceCents)} is ${away}: beyond the ±${percent(guardrailBps)} price guardrail (${above ? "at most" : "at least"} ${money(limitCents)}) by ${money(beyondCents)}`,
+  };
+}

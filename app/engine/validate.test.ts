@@ -30,20 +30,20 @@ describe("saving a buffer rule", () => {
   it("refuses a negative buffer, naming the field", () => {
     expect(validateBufferRule({ ...channelScope, kind: "fixed", units: -3 })).toEqual({
       ok: false,
-      errors: [{ field: "units", message: "Buffer units cannot be negative" }],
+      errors: [{ field: "units", message: "Buffer units must be between 0 and 1,000,000" }],
     });
   });
 
   it("refuses a percent buffer above 100%", () => {
     const result = validateBufferRule({ ...channelScope, kind: "percent", percentBps: 12_000 });
-    expect(errorsOf(result)).toEqual([{ field: "percentBps", message: "Buffer percent cannot be above 100%" }]);
+    expect(errorsOf(result)).toEqual([{ field: "percentBps", message: "Buffer percent must be between 0% and 100%" }]);
   });
 
   it("refuses an unknown buffer type and a zero risk multiplier", () => {
     const unknown = validateBufferRule({ ...channelScope, kind: "guess" });
     expect(errorsOf(unknown)[0]?.field).toBe("kind");
     const zero = validateBufferRule({ ...channelScope, kind: "velocity", leadTimeDays: 1, safetyStock: 0, riskMultiplier: 0 });
-    expect(errorsOf(zero)).toEqual([{ field: "riskMultiplier", message: "Risk multiplier must be above 0" }]);
+    expect(errorsOf(zero)).toEqual([{ field: "riskMultiplier", message: "Risk multiplier must be between 0.01 and 10" }]);
   });
 
   it("refuses a scoped rule that does not say what it applies to", () => {
@@ -55,7 +55,7 @@ describe("saving a buffer rule", () => {
 describe("saving an artificial count", () => {
   it("refuses a share of the pool above 100%", () => {
     const result = validateAllocationRule({ ...channelScope, kind: "poolShare", percentBps: 10_001 });
-    expect(errorsOf(result)).toEqual([{ field: "percentBps", message: "Share of pool cannot be above 100%" }]);
+    expect(errorsOf(result)).toEqual([{ field: "percentBps", message: "Share of pool must be between 0% and 100%" }]);
   });
 
   it("refuses a vendor share without a vendor location", () => {
@@ -104,7 +104,7 @@ describe("saving channels, locations, parity edges and promotions", () => {
 
   it("refuses a vendor share above 100%", () => {
     const result = validateLocation({ id: "l", name: "Vendor", vendorShareBps: 15_000 });
-    expect(errorsOf(result)).toEqual([{ field: "vendorShareBps", message: "Vendor share cannot be above 100%" }]);
+    expect(errorsOf(result)).toEqual([{ field: "vendorShareBps", message: "Vendor share must be between 0% and 100%" }]);
   });
 
   it("refuses a channel watching itself", () => {
@@ -131,9 +131,11 @@ describe("saving the sales-velocity window", () => {
   });
 
   it("given a window of 0 days or of two years, when saved, then it is refused naming the window", () => {
-    expect(errorsOf(validateVelocitySettings({ windowDays: 0 }))).toEqual([{ field: "windowDays", message: "Velocity window must be at least 1 day" }]);
+    expect(errorsOf(validateVelocitySettings({ windowDays: 0 }))).toEqual([
+      { field: "windowDays", message: "Velocity window (days) must be between 1 and 365" },
+    ]);
     expect(errorsOf(validateVelocitySettings({ windowDays: 730 }))).toEqual([
-      { field: "windowDays", message: "Velocity window cannot be longer than 365 days" },
+      { field: "windowDays", message: "Velocity window (days) must be between 1 and 365" },
     ]);
   });
 

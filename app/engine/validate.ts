@@ -3,6 +3,8 @@
 // field. Messages name the thing in the merchant's words, since they are shown as they are.
 
 import { z } from "zod";
+import { BOUNDS, bounded } from "./bounds";
+import { DEFAULT_PROMOTION_UPLIFT_BPS } from "./defaults";
 import type { ParityEdge } from "./parity";
 import { PRICE_ROUNDINGS, type PriceRule } from "./price";
 import { type AllocationRule, type BufferRule, CHANNEL_KINDS, type Channel, type Location } from "./types";
@@ -14,14 +16,10 @@ export interface FieldError {
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
-const number = (label: string) => z.number({ error: `${label} must be a number` });
-const wholeCount = (label: string) =>
-  z
-    .number({ error: `${label} must be a number` })
-    .int({ error: `${label} must be a whole number` })
-    .min(0, { error: `${label} cannot be negative` });
-const percentBps = (label: string) => wholeCount(label).max(10_000, { error: `${label} cannot be above 100%` });
-const cents = (label: string) => wholeCount(label);
+// Every number's range is bounds.ts's, so the form, the CSV import and the database agree on it.
+const units = (label: string) => bounded(label, "units");
+const percentBps = (label: string) => bounded(label, "percentBps");
+const cents = (label: string) => bounded(label, "moneyCents");
 const id = (label: string) => z.string({ error: `${label} is required` }).min(1, { error: `${label} is required` });
 
 const scoped = {
@@ -43,14 +41,14 @@ const bufferRuleSchema = z
   .discriminatedUnion(
     "kind",
     [
-      z.object({ ...scoped, kind: z.literal("fixed"), units: wholeCount("Buffer units") }),
+      z.object({ ...scoped, kind: z.literal("fixed"), units: units("Buffer units") }),
       z.object({ ...scoped, kind: z.literal("percent"), percentBps: percentBps("Buffer percent") }),
       z.object({
         ...scoped,
         kind: z.literal("velocity"),
-        leadTimeDays: number("Lead time").min(0, { error: "Lead time cannot be negative" }),
-        safetyStock: number("Safety stock").min(0, { error: "Safety stock cannot be negative" }),
-        riskMultiplier: number("Risk multiplier").positive({ error: "Risk multiplier must be above 0" }).nullable().default(null),
+        leadTimeDays: bounded("Lead time (days)", "leadTimeDays"),
+        safetyStock: units("Safety stock"),
+        riskMultiplier: bounded("Risk multiplier", "riskMultiplier").nullable().default(null),
       }),
     ],
     { error: "Buffer type must be fixed units, a percent of the pool, or computed from velocity" },
@@ -61,9 +59,9 @@ const allocationRuleSchema = z
   .discriminatedUnion(
     "kind",
     [
-      z.object({ ...scoped, kind: z.literal("cap"), units: wholeCount("Cap") }),
+      z.object({ ...scoped, kind: z.literal("cap"), units: units("Cap") }),
       z.object({ ...scoped, kind: z.literal("poolShare"), percentBps: percentBps("Share of pool") }),
-      z.object({ ...scoped, kind: z.literal("fixed"), units: wholeCount("Fixed count") }),
+      z.object({ ...scoped, kind: z.literal("fixed"), units: units("Fixed count") }),
       z.object({
         ...scoped,
         kind: z.literal("vendorShare"),
@@ -78,12 +76,8 @@ const allocationRuleSchema = z
 const priceRuleSchema = z
   .object({
     ...scoped,
-    differentialBps: z
-      .number({ error: "Price differential must be a number" })
-      .int({ error: "Price differential must be whole basis points" })
-      .min(-9_999, { error: "Price differential must be above -100%" })
-      .default(0),
-    differentialCents: z.number({ error: "Price adjustment must be a number" }).int({ error: "Price adjustment must be in whole cents" }).default(0),
+    differentialBps: bounded("Price differential", "differentialBps").default(0),
+    differentialCents: bounded("Price adjustment", "adjustmentCents").default(0),
     rounding: z.enum(PRICE_ROUNDINGS, { error: "Rounding must be none, .99, .95 or whole" }).default("none"),
     mapIsAnchor: z.boolean().default(false),
     feeBps: percentBps("Channel fee").default(0),
@@ -103,11 +97,11 @@ const channelSchema = z.object({
   id: id("Channel"),
   kind: z.enum(CHANNEL_KINDS, { error: "Unknown marketplace" }),
   name: id("Channel name"),
-  priority: z.number({ error: "Priority must be a number" }).int({ error: "Priority must be a whole number" }),
-  riskMultiplier: number("Risk multiplier").positive({ error: "Risk multiplier must be above 0" }).nullable().default(null),
-  lowStockThreshold: wholeCount("Low-stock threshold").default(0),
-  untrackedQuantity: wholeCount("Untracked quantity").default(0),
-  promotionNoticeHours: wholeCount("Promotion notice").optional(),
+  priority: bounded("Priority", "priority"),
+  riskMultiplier: bounded("Risk multiplier", "riskMultiplier").nullable().default(null),
+  lowStockThreshold: units("Low-stock threshold").default(0),
+  untrackedQuantity: units("Untracked quantity").default(0),
+  promotionNoticeHours: bounded("Promotion notice (hours)", "noticeHours").optional(),
 });
 
 const locationSchema = z.object({
@@ -142,18 +136,18 @@ const promotionSchema = z
     endsAt: z.date({ error: "End must be a date" }),
     channelIds: z.array(z.string()).min(1, { error: "Choose at least one channel" }),
     discountKind: z.enum(["percent", "amount", "fixedPrice", "couponPercent", "couponAmount"], { error: "Unknown discount type" }),
-    discountValue: wholeCount("Discount"),
-    upliftBps: wholeCount("Expected uplift").min(1, { error: "Expected uplift must be above 0" }).default(20_000),
-    reserveUnits: wholeCount("Reserve").default(0),
+    // Basis points or cents by kind: its bound is checked with the kind, below.
+    discountValue: z.number({ error: "Discount must be a number" }),
+    upliftBps: bounded("Expected uplift", "upliftBps").default(DEFAULT_PROMOTION_UPLIFT_BPS),
+    reserveUnits: units("Reserve").default(0),
   })
   .superRefine((promotion, ctx) => {
     if (promotion.endsAt.getTime() <= promotion.startsAt.getTime()) {
       ctx.addIssue({ code: "custom", path: ["endsAt"], message: "End must be after the start" });
     }
     const isPercent = promotion.discountKind === "percent" || promotion.discountKind === "couponPercent";
-    if (isPercent && promotion.discountValue > 10_000) {
-      ctx.addIssue({ code: "custom", path: ["discountValue"], message: "Discount cannot be above 100%" });
-    }
+    const discount = bounded("Discount", isPercent ? BOUNDS.percentBps : BOUNDS.moneyCents).safeParse(promotion.discountValue);
+    if (!discount.success) ctx.addIssue({ code: "custom", path: ["discountValue"], message: discount.error.issues[0].message });
   });
 
 export type PromotionSettings = z.infer<typeof promotionSchema>;
@@ -162,10 +156,8 @@ export type PromotionSettings = z.infer<typeof promotionSchema>;
 // still says something about next week's demand; the half-life cannot outlast the window.
 const velocitySettingsSchema = z
   .object({
-    windowDays: wholeCount("Velocity window")
-      .min(1, { error: "Velocity window must be at least 1 day" })
-      .max(365, { error: "Velocity window cannot be longer than 365 days" }),
-    halfLifeDays: number("Half-life").positive({ error: "Half-life must be above 0" }).optional(),
+    windowDays: bounded("Velocity window (days)", "windowDays"),
+    halfLifeDays: z.number({ error: "Half-life must be a number" }).positive({ error: "Half-life must be above 0" }).optional(),
   })
   .superRefine((settings, ctx) => {
     if (settings.halfLifeDays !== undefined && settings.halfLifeDays > settings.windowDays) {

@@ -26,6 +26,7 @@ function shopWith(edges: ParityEdge[]): ShopInputs {
     locations: new Map(),
     parityEdges: edges,
     velocityWindowDays: 28,
+    priceGuardrailBps: 5_000,
   };
 }
 
@@ -51,7 +52,8 @@ function computed(listing: StoredListing, quantity: number, priceCents: number):
     variantId: listing.variantId,
     quantity,
     priceCents,
-    explanation: { quantity: [], price: [], priceNotices: [], parity: [] },
+    explanation: { quantity: [], price: [], priceNotices: [], parity: [], guardrail: [] },
+    beyondGuardrail: null,
   };
 }
 
@@ -184,6 +186,40 @@ describe("deciding what each recomputed listing becomes", () => {
     const onEbay = stored("b", "ch-ebay", { pushedPriceCents: 4000, desiredPriceCents: 4000 });
     const [decision] = decide([onAmazon], new Map([["a", computed(onAmazon, 1, 9000)]]), siblingsOf([onAmazon, onEbay]), shopWith([amazonWatchesEbay]));
     expect(decision).toMatchObject({ kind: "write", bump: true, state: "PENDING" });
+  });
+
+  it("given a price beyond the shop's guardrail, when decided, then it is held with the guardrail's reason, and once that price is live a quantity change goes out", () => {
+    const beyond = "Price 99.99 is 100.02% above the Shopify price 49.99: beyond the ±50% price guardrail (at most 74.99) by 25.00";
+    const onAmazon = stored("a", "ch-amazon", { desiredPriceCents: 5499, pushedPriceCents: 5499 });
+    const [decision] = decide([onAmazon], new Map([["a", { ...computed(onAmazon, 5, 9999), beyondGuardrail: beyond }]]), [], shopWith([]));
+    expect(decision).toMatchObject({ kind: "write", bump: true, state: "HELD", message: `Price held for review (price guardrail): ${beyond}` });
+    expect(decision.kind === "write" && decision.computed.explanation).toMatchObject({ guardrail: [beyond], parity: [] });
+
+    // Approved and pushed: the price is live, so it is no longer a change to confirm
+    const approved = stored("a", "ch-amazon", { desiredPriceCents: 9999, pushedPriceCents: 9999 });
+    const [after] = decide([approved], new Map([["a", { ...computed(approved, 4, 9999), beyondGuardrail: beyond }]]), [], shopWith([]));
+    expect(after).toMatchObject({ kind: "write", bump: true, state: "PENDING", message: null });
+  });
+
+  it("given eBay's new price held by the guardrail, when Amazon (watching eBay) moves, then Amazon is judged against eBay's live price and goes out, and eBay's hold names both checks", () => {
+    const onAmazon = stored("a", "ch-amazon", { desiredPriceCents: 5000, pushedPriceCents: 5000 });
+    const onEbay = stored("b", "ch-ebay", { desiredPriceCents: 5000, pushedPriceCents: 5000 });
+    const decisions = decide(
+      [onAmazon, onEbay],
+      new Map([
+        ["a", computed(onAmazon, 5, 4000)],
+        ["b", { ...computed(onEbay, 5, 2000), beyondGuardrail: "Price 20.00 is 60% below the Shopify price 50.00" }],
+      ]),
+      siblingsOf([onAmazon, onEbay]),
+      shopWith([amazonWatchesEbay]),
+    );
+    expect(decisions.map((d) => (d.kind === "write" ? [d.state, d.message] : d.kind))).toEqual([
+      ["PENDING", null],
+      [
+        "HELD",
+        "Price held for review (parity and price guardrail): eBay shows 20.00, 20.00 under Amazon's 40.00 (tolerance 0.00); Price 20.00 is 60% below the Shopify price 50.00",
+      ],
+    ]);
   });
 });
 

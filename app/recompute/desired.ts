@@ -7,7 +7,7 @@ import { changedListings, type DesiredState } from "~/engine/changes";
 import type { Explanation } from "~/engine/explain";
 import { desiredListing } from "~/engine/listing";
 import { newOrDeeperViolations, type ParityEdge, type VisiblePrice } from "~/engine/parity";
-import type { PriceNotice } from "~/engine/price";
+import { type PriceNotice, priceGuardrailBreach } from "~/engine/price";
 import { type BatchInputs, listingInput, type ListingRef, type ShopInputs } from "./inputs";
 
 /** What Listing.explanation holds: the engine's steps, shown to the merchant. */
@@ -17,12 +17,16 @@ export interface StoredExplanation {
   priceNotices: PriceNotice[];
   /** Why the price is held for review (parity), empty when it is not. */
   parity: string[];
+  /** Why the price is held for review (beyond the shop's price guardrail), empty when it is not. */
+  guardrail: string[];
 }
 
 export interface ComputedListing extends DesiredState {
   channelId: string;
   variantId: string;
   explanation: StoredExplanation;
+  /** How the price breaks the shop's price guardrail (engine/price.ts priceGuardrailBreach); null within it. */
+  beyondGuardrail: string | null;
 }
 
 /**
@@ -60,13 +64,15 @@ export function computeListing(listing: ListingRef, shop: ShopInputs, batch: Bat
     quantitySteps = bundle.explanation;
   }
 
+  const breach = priceGuardrailBreach(desired.priceCents, input.shopifyPriceCents, shop.priceGuardrailBps);
   return {
     listingId: listing.id,
     channelId: listing.channelId,
     variantId: listing.variantId,
     quantity,
     priceCents: desired.priceCents,
-    explanation: { quantity: quantitySteps, price: desired.explanation.price, priceNotices: desired.price.notices, parity: [] },
+    explanation: { quantity: quantitySteps, price: desired.explanation.price, priceNotices: desired.price.notices, parity: [], guardrail: [] },
+    beyondGuardrail: breach?.text ?? null,
   };
 }
 
@@ -159,12 +165,15 @@ const MAX_HOLD_ROUNDS = 5;
  * and a held sibling shows its live price, not its new one; so the holds are settled in rounds
  * until they stop changing (a price that is fine beside a held sibling's live price goes out).
  * If they have not settled after a few rounds, every listing held in any round stays held.
+ * `heldAnyway` are listings held for another reason (the price guardrail): they show their live
+ * price too.
  */
 export function parityHolds(
   stored: readonly StoredListing[],
   computed: ReadonlyMap<string, ComputedListing>,
   siblings: readonly SiblingPrice[],
   shop: ShopInputs,
+  heldAnyway: ReadonlySet<string> = new Set(),
 ): Map<string, ParityHold> {
   const holds = new Map<string, ParityHold>();
   if (shop.parityEdges.length === 0) return holds;
@@ -176,7 +185,7 @@ export function parityHolds(
     else siblingsByVariant.set(sibling.variantId, [sibling]);
   }
   const everHeld = new Set<string>();
-  let held = new Set<string>();
+  let held = new Set<string>(heldAnyway);
   for (let round = 0; round < MAX_HOLD_ROUNDS; round++) {
     const nextPriceOf = (sibling: SiblingPrice): number | null => {
       const fresh = computed.get(sibling.id);
@@ -191,12 +200,14 @@ export function parityHolds(
       holds.set(listing.id, hold);
       if (hold.held) nowHeld.add(listing.id);
     }
+    for (const id of heldAnyway) nowHeld.add(id);
     const settled = nowHeld.size === held.size && [...nowHeld].every((id) => held.has(id));
     for (const id of nowHeld) everHeld.add(id);
     held = nowHeld;
     if (settled) return holds;
   }
   for (const id of everHeld) {
+    if (heldAnyway.has(id)) continue;
     if (!holds.get(id)?.held) holds.set(id, { held: true, reasons: ["Prices of this variant's channels did not settle: held for review"] });
   }
   return holds;
@@ -214,8 +225,10 @@ export type Decision =
     }
   | { kind: "clear"; listing: StoredListing };
 
-export function heldMessage(reasons: readonly string[]): string {
-  return `Price held for review (parity): ${reasons.join("; ")}`.slice(0, 1000);
+/** The held listing's syncMessage: which checks hold its price, then each one's reasons. */
+export function heldMessage(holds: { parity: readonly string[]; guardrail: readonly string[] }): string {
+  const kinds = [holds.parity.length > 0 ? "parity" : null, holds.guardrail.length > 0 ? "price guardrail" : null].filter((k) => k !== null);
+  return `Price held for review (${kinds.join(" and ")}): ${[...holds.parity, ...holds.guardrail].join("; ")}`.slice(0, 1000);
 }
 
 /**
@@ -238,19 +251,28 @@ export function decide(
   }
   const next = stored.flatMap((l) => computed.get(l.id) ?? []);
   const changed = new Set(changedListings(previous, next).map((c) => c.listingId));
-  const holds = parityHolds(stored, computed, siblings, shop);
+  // A price beyond the guardrail waits for the merchant unless it is the one live already (the
+  // merchant approved it): like a parity hold, it only ever holds a price that moves.
+  const beyondGuardrail = new Map<string, string>();
+  for (const listing of stored) {
+    const result = computed.get(listing.id);
+    if (result?.beyondGuardrail && result.priceCents !== listing.pushedPriceCents) beyondGuardrail.set(listing.id, result.beyondGuardrail);
+  }
+  const holds = parityHolds(stored, computed, siblings, shop, new Set(beyondGuardrail.keys()));
 
   return stored.map((listing): Decision => {
     const result = computed.get(listing.id);
     if (!result) return { kind: "clear", listing };
-    const hold = holds.get(listing.id) ?? NOT_HELD;
-    const withParity = { ...result, explanation: { ...result.explanation, parity: hold.reasons } };
-    const state = hold.held ? "HELD" : "PENDING";
-    const message = hold.held ? heldMessage(hold.reasons) : null;
-    if (changed.has(listing.id)) return { kind: "write", listing, computed: withParity, bump: true, state, message };
-    const releasing = listing.syncState === "HELD" && !hold.held;
-    const holding = listing.syncState === "PENDING" && hold.held;
-    if (releasing || holding) return { kind: "write", listing, computed: withParity, bump: false, state, message };
+    const parity = holds.get(listing.id) ?? NOT_HELD;
+    const guardrail = beyondGuardrail.has(listing.id) ? [beyondGuardrail.get(listing.id) as string] : [];
+    const held = parity.held || guardrail.length > 0;
+    const withHolds = { ...result, explanation: { ...result.explanation, parity: parity.reasons, guardrail } };
+    const state = held ? "HELD" : "PENDING";
+    const message = held ? heldMessage({ parity: parity.reasons, guardrail }) : null;
+    if (changed.has(listing.id)) return { kind: "write", listing, computed: withHolds, bump: true, state, message };
+    const releasing = listing.syncState === "HELD" && !held;
+    const holding = listing.syncState === "PENDING" && held;
+    if (releasing || holding) return { kind: "write", listing, computed: withHolds, bump: false, state, message };
     return { kind: "clear", listing };
   });
 }

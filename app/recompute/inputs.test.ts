@@ -196,6 +196,7 @@ describe("mapping database rows to the engine's inputs", () => {
       ),
       parityEdges: [],
       velocityWindowDays: 28,
+      priceGuardrailBps: 5_000,
     };
     const batch = emptyBatch({
       levels: [

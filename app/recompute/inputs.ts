@@ -20,7 +20,8 @@ import type {
   StockLevel,
   VariantFacts,
 } from "~/engine/types";
-import { DEFAULT_VELOCITY_WINDOW_DAYS } from "~/engine/defaults";
+import { BOUNDS } from "~/engine/bounds";
+import { DEFAULT_PRICE_GUARDRAIL_BPS, DEFAULT_VELOCITY_WINDOW_DAYS } from "~/engine/defaults";
 import { salesVelocity, type Sale } from "~/engine/velocity";
 
 const DAY_MS = 86_400_000;
@@ -155,7 +156,8 @@ function finiteOr<T>(value: unknown, fallback: T): number | T {
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
 }
 
-function settingsObject(settings: unknown): Record<string, unknown> {
+/** A settings JSON column (Shop.settings, Channel.settings) as an object; anything else reads as empty. */
+export function settingsObject(settings: unknown): Record<string, unknown> {
   return settings !== null && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
 }
 
@@ -185,6 +187,16 @@ export function channelFromRow(row: ChannelRow): Channel {
 export function velocityWindowDays(shopSettings: unknown): number {
   const days = finiteOr(settingsObject(shopSettings).velocityWindowDays, DEFAULT_VELOCITY_WINDOW_DAYS);
   return days >= 1 ? Math.floor(days) : DEFAULT_VELOCITY_WINDOW_DAYS;
+}
+
+/**
+ * Shop.settings.priceGuardrailBps, else the default (±50%). A stored value outside its bound
+ * (bounds.ts; the Pricing screen never saves one) reads as unset rather than as no guardrail.
+ */
+export function priceGuardrailBps(shopSettings: unknown): number {
+  const bps = finiteOr(settingsObject(shopSettings).priceGuardrailBps, null);
+  const { min, max } = BOUNDS.guardrailBps;
+  return bps !== null && bps >= min && bps <= max ? Math.round(bps) : DEFAULT_PRICE_GUARDRAIL_BPS;
 }
 
 /**
@@ -372,6 +384,8 @@ export interface ShopInputs {
   locations: Map<string, Location>;
   parityEdges: ParityEdge[];
   velocityWindowDays: number;
+  /** How far a channel price may be from the Shopify price before its push is held (priceGuardrailBps). */
+  priceGuardrailBps: number;
 }
 
 export type LowStockRule = ScopedRule & { threshold: number };

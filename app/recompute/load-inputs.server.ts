@@ -20,10 +20,11 @@ import {
   type SalesRow,
   type ShopInputs,
   type VariantRow,
+  priceGuardrailBps,
   velocityWindowDays,
 } from "./inputs";
 
-/** What the engine needs about a shop as a whole: channels, locations, parity edges, velocity window. */
+/** What the engine needs about a shop as a whole: channels, locations, parity edges, velocity window, price guardrail. */
 export async function loadShopInputs(sql: Sql, shopId: string): Promise<ShopInputs | null> {
   const [shop] = await sql.rows<{ settings: unknown }>(`SELECT settings FROM "Shop" WHERE id = $1`, [shopId]);
   if (!shop) return null;
@@ -43,6 +44,7 @@ export async function loadShopInputs(sql: Sql, shopId: string): Promise<ShopInpu
     locations: locationsFromRows(locationRows, exclusions, [...channels.keys()]),
     parityEdges: edgeRows.map(parityEdgeFromRow),
     velocityWindowDays: velocityWindowDays(shop.settings),
+    priceGuardrailBps: priceGuardrailBps(shop.settings),
   };
 }
 

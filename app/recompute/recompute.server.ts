@@ -138,6 +138,8 @@ async function raiseNewHolds(
   for (const decision of decisions) {
     if (decision.kind !== "write" || decision.state !== "HELD" || !heldNow.has(decision.listing.id)) continue;
     if (!decision.bump && decision.listing.syncState === "HELD") continue;
+    // Held only by the price guardrail: the Pricing screen's held pushes show it, no parity alert.
+    if (decision.computed.explanation.parity.length === 0) continue;
     const channel = shop.channels.get(decision.listing.channelId);
     await raiseParityHeld(prisma, {
       shopId,

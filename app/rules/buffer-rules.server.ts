@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import { validateBufferRule } from "~/engine/validate";
 import type { BufferRuleRow } from "~/recompute/inputs";
 import { NotFoundForShop } from "~/lib/errors";
-import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
+import { errorsByField, type FieldErrors, formNumber, optionalNumber } from "~/lib/forms";
 import { dbScope, resolveScopeValue, type Scope, SCOPE_REFERENCE, SCOPES } from "./scopes.server";
 
 // A buffer rule as the merchant writes it (the Buffers screen's form, a row of the CSV import),
@@ -57,11 +57,10 @@ export async function checkBufferRule(
   // A target that names nothing says so, rather than the engine's "choose which…".
   if (!checked.ok)
     for (const [field, message] of Object.entries(errorsByField(checked.errors, { percentBps: "percent", scopeValue: "scopeRef" }))) errors[field] ??= message;
-  const threshold = formNumber(form.lowStockThreshold);
   // The threshold is stored on the rule but is not part of the engine's buffer rule.
-  if (threshold !== undefined && !(Number.isInteger(threshold) && threshold >= 0))
-    errors.lowStockThreshold = "Low-stock threshold must be a whole number, 0 or more";
-  if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  const threshold = optionalNumber(form.lowStockThreshold, "Low-stock threshold", "units");
+  if (!threshold.ok) errors.lowStockThreshold = threshold.message;
+  if (!checked.ok || !threshold.ok || Object.keys(errors).length > 0) return { ok: false, errors };
 
   const rule = checked.value;
   const data = {
@@ -74,7 +73,7 @@ export async function checkBufferRule(
     leadTimeDays: rule.kind === "velocity" ? new Prisma.Decimal(rule.leadTimeDays) : null,
     safetyStock: rule.kind === "velocity" ? rule.safetyStock : null,
     riskMultiplier: rule.kind === "velocity" && rule.riskMultiplier !== null ? new Prisma.Decimal(rule.riskMultiplier) : null,
-    lowStockThreshold: threshold ?? null,
+    lowStockThreshold: threshold.value ?? null,
   };
   const row: BufferRuleRow = {
     id: ruleId ?? "proposed",

@@ -55,7 +55,8 @@ export async function shopOverview(shopDomain: string, prisma: PrismaClient = de
         listings,
         latency,
         oversells: f?.oversells ?? 0,
-        // Pushes held back because the price would break a parity rule (the HELD state).
+        // Pushes held back because the price would break a parity rule or is beyond the price
+        // guardrail (the HELD state).
         parityHeld: f?.held ?? 0,
         driftListings: f?.driftListings ?? 0,
         driftUnits: f?.driftUnits ?? 0,

@@ -128,11 +128,16 @@ function Problems({ channels, openAlerts }: { channels: Channel[]; openAlerts: A
         </InlineGrid>
         <DataTable
           columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-          headings={["Channel", "Oversold orders", "Held for price parity", "Drifting listings (units)"]}
+          headings={["Channel", "Oversold orders", "Prices held for review", "Drifting listings (units)"]}
           rows={channels.map((c) => [
             c.name,
             <CountLink key="o" count={c.oversells} url="/app/alerts?kind=OVERSELL" label={`${c.oversells} oversold orders on ${c.name}`} />,
-            <CountLink key="p" count={c.parityHeld} url={inventoryLink(c.id, "HELD")} label={`${c.parityHeld} listings held for price parity on ${c.name}`} />,
+            <CountLink
+              key="p"
+              count={c.parityHeld}
+              url={inventoryLink(c.id, "HELD")}
+              label={`${c.parityHeld} listings held for price review (parity or the price guardrail) on ${c.name}`}
+            />,
             c.driftListings === 0 ? (
               "0"
             ) : (

@@ -5,7 +5,7 @@ import { noteChange } from "~/recompute/index.server";
 import { explanationText } from "~/engine/explain";
 import { validateChannel } from "~/engine/validate";
 import { computeListing } from "~/recompute/desired";
-import { batchInputsFromRows, type BufferRuleRow } from "~/recompute/inputs";
+import { batchInputsFromRows, type BufferRuleRow, settingsObject } from "~/recompute/inputs";
 import { loadEngineRows, loadShopInputs } from "~/recompute/load-inputs.server";
 import { checkBufferRule } from "~/rules/buffer-rules.server";
 import { describeScope, markRuleChannelsStale, type Scope, scopeLabels } from "~/rules/scopes.server";
@@ -21,10 +21,6 @@ import { recordAudit } from "~/lib/audit.server";
 // validation (app/engine/validate.ts), so the screen shows exactly the engine's message on the
 // field, and every change marks the listings it can move stale so the engine recomputes them. The
 // rule's scope and its check are shared with the Pricing screen and the CSV import (app/rules/).
-
-function settingsOf(settings: unknown): Record<string, unknown> {
-  return settings !== null && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
-}
 
 export class RuleRejected extends RequestRefused {
   constructor(readonly errors: FieldErrors) {
@@ -45,7 +41,7 @@ export async function buffersPage(shopDomain: string, prisma: PrismaClient = def
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
   return {
     channels: channels.map((c) => {
-      const settings = settingsOf(c.settings);
+      const settings = settingsObject(c.settings);
       const kind = engineKindOf(c.kind);
       return {
         id: c.id,
@@ -99,7 +95,7 @@ export async function saveChannelThrottling(
   });
   if (!checked.ok) return errorsByField(checked.errors);
   const { priority, riskMultiplier, lowStockThreshold, untrackedQuantity } = checked.value;
-  const settings = { ...settingsOf(channel.settings), riskMultiplier, lowStockThreshold, untrackedQuantity };
+  const settings = { ...settingsObject(channel.settings), riskMultiplier, lowStockThreshold, untrackedQuantity };
   await prisma.channel.update({ where: { id: channel.id }, data: { priority, settings: settings as Prisma.InputJsonValue } });
   await recordAudit(prisma, {
     shopId,
@@ -113,7 +109,7 @@ export async function saveChannelThrottling(
       riskMultiplier,
       lowStockThreshold,
       untrackedQuantity,
-      before: { priority: channel.priority, settings: settingsOf(channel.settings) },
+      before: { priority: channel.priority, settings: settingsObject(channel.settings) },
     },
   });
   // Priority and thresholds decide which channel keeps the last units, so every channel may move.

@@ -77,9 +77,9 @@ describe("the Buffers and throttling screen", () => {
     const { shop, channels } = await shopInSession();
     const answer = await post(shop.domain, { intent: "save", channelId: channels.ebay.id, scope: "channel", kind: "fixed", units: "-3" });
     expect(answer.init?.status).toBe(400);
-    expect(answer.data.errors.units).toBe("Buffer units cannot be negative");
+    expect(answer.data.errors.units).toBe("Buffer units must be between 0 and 1,000,000");
     const percent = await post(shop.domain, { intent: "preview", channelId: channels.ebay.id, scope: "channel", kind: "percent", percent: "120" });
-    expect(percent.data.errors.percent).toBe("Buffer percent cannot be above 100%");
+    expect(percent.data.errors.percent).toBe("Buffer percent must be between 0% and 100%");
     expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(1);
   });
 
@@ -103,7 +103,7 @@ describe("the Buffers and throttling screen", () => {
       untrackedQuantity: "0",
     });
     expect(bad.init?.status).toBe(400);
-    expect(bad.data.errors).toMatchObject({ priority: "Priority must be a whole number", riskMultiplier: "Risk multiplier must be above 0" });
+    expect(bad.data.errors).toMatchObject({ priority: "Priority must be a whole number", riskMultiplier: "Risk multiplier must be between 0.01 and 10" });
 
     const good = await post(shop.domain, {
       intent: "channel",
@@ -118,6 +118,62 @@ describe("the Buffers and throttling screen", () => {
     expect([ebay.priority, ebay.settings]).toEqual([5, { riskMultiplier: 2, lowStockThreshold: 4, untrackedQuantity: 10 }]);
     // Throttling order changes who keeps the last units on every channel
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+  });
+
+  it("given absurd numbers for a channel (priority -1 or 1e12, risk multiplier 1e308, untracked quantity 1e15), when saved, then each is refused on its field with its range and the channel is left as it was", async () => {
+    const { shop, channels } = await shopInSession();
+    const before = await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } });
+    const absurd = await post(shop.domain, {
+      intent: "channel",
+      channelId: channels.ebay.id,
+      priority: "-1",
+      riskMultiplier: "1e308",
+      lowStockThreshold: "1e15",
+      untrackedQuantity: "1e15",
+    });
+    expect(absurd.init?.status).toBe(400);
+    expect(absurd.data.errors).toEqual({
+      priority: "Priority must be between 1 and 1,000",
+      riskMultiplier: "Risk multiplier must be between 0.01 and 10",
+      lowStockThreshold: "Low-stock threshold must be between 0 and 1,000,000",
+      untrackedQuantity: "Untracked quantity must be between 0 and 1,000,000",
+    });
+    // Beyond PostgreSQL's Int: a field message, not a 500
+    const huge = await post(shop.domain, { intent: "channel", channelId: channels.ebay.id, priority: "1e12" });
+    expect([huge.init?.status, huge.data.errors.priority]).toEqual([400, "Priority must be between 1 and 1,000"]);
+    expect(await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } })).toEqual(before);
+
+    const highest = await post(shop.domain, {
+      intent: "channel",
+      channelId: channels.ebay.id,
+      priority: "1000",
+      riskMultiplier: "10",
+      lowStockThreshold: "1000000",
+      untrackedQuantity: "1000000",
+    });
+    expect(highest.data.ok).toBe(true);
+    const ebay = await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } });
+    expect([ebay.priority, ebay.settings]).toEqual([1000, { riskMultiplier: 10, lowStockThreshold: 1_000_000, untrackedQuantity: 1_000_000 }]);
+  });
+
+  it("given absurd numbers in a buffer rule (lead time 1e9 days, risk multiplier 1e308, units and threshold 1e12), when previewed or saved, then each is refused on its field with its range and no rule is saved", async () => {
+    const { shop, channels } = await shopInSession();
+    const velocity = { intent: "save", channelId: channels.ebay.id, scope: "channel", kind: "velocity" };
+    const lead = await post(shop.domain, { ...velocity, leadTimeDays: "1e9", safetyStock: "1e12", riskMultiplier: "1e308", lowStockThreshold: "1e12" });
+    expect(lead.init?.status).toBe(400);
+    expect(lead.data.errors).toEqual({
+      leadTimeDays: "Lead time (days) must be between 0 and 365",
+      safetyStock: "Safety stock must be between 0 and 1,000,000",
+      riskMultiplier: "Risk multiplier must be between 0.01 and 10",
+      lowStockThreshold: "Low-stock threshold must be between 0 and 1,000,000",
+    });
+    const units = await post(shop.domain, { intent: "preview", channelId: channels.ebay.id, scope: "channel", kind: "fixed", units: "1e12" });
+    expect([units.init?.status, units.data.errors.units]).toEqual([400, "Buffer units must be between 0 and 1,000,000"]);
+    expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(1);
+
+    const longest = await post(shop.domain, { ...velocity, leadTimeDays: "365", safetyStock: "1000000", riskMultiplier: "10" });
+    expect(longest.data.ok).toBe(true);
+    expect(await prisma.bufferRule.findFirstOrThrow({ where: { shopId: shop.id, channelId: channels.ebay.id } })).toMatchObject({ safetyStock: 1_000_000 });
   });
 
   it("refuses another shop's channel and rule ids and changes nothing", async () => {

@@ -10,6 +10,7 @@ import { stopOrderImport } from "~/queues.server";
 import { scheduleOrderImport } from "~/sync/jobs.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
+import { numberField } from "~/lib/forms";
 import { shopIdOf } from "~/lib/shop-id.server";
 
 // Marketplace accounts: connect (credentials sealed at once, never read back to the browser),
@@ -155,11 +156,7 @@ export const ChannelChangeInput = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("priority"),
     channelId: z.string().min(1),
-    priority: z.coerce
-      .number({ message: "Priority must be a number" })
-      .int("Priority must be a whole number")
-      .min(1, "Priority starts at 1")
-      .max(1000, "Priority is at most 1000"),
+    priority: numberField("Priority", "priority"),
   }),
 ]);
 

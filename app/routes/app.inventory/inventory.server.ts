@@ -38,13 +38,22 @@ interface StoredStepLike {
 
 /** The stored explanation (app/recompute/desired.ts StoredExplanation) as lines to read. */
 function explanationLines(explanation: unknown) {
-  const value = (explanation ?? {}) as { quantity?: StoredStepLike[]; price?: StoredStepLike[]; priceNotices?: { message?: unknown }[]; parity?: unknown[] };
+  const value = (explanation ?? {}) as {
+    quantity?: StoredStepLike[];
+    price?: StoredStepLike[];
+    priceNotices?: { message?: unknown }[];
+    parity?: unknown[];
+    guardrail?: unknown[];
+  };
+  const lines = (list: unknown) => (Array.isArray(list) ? list.map(String) : []);
   const texts = (steps: unknown) => (Array.isArray(steps) ? steps.map((s: StoredStepLike) => String(s?.text ?? "")).filter(Boolean) : []);
   return {
     quantity: texts(value.quantity),
     price: texts(value.price),
     notices: Array.isArray(value.priceNotices) ? value.priceNotices.map((n) => String(n?.message ?? "")).filter(Boolean) : [],
-    parity: Array.isArray(value.parity) ? value.parity.map(String) : [],
+    // Why the price is held for review: parity, the price guardrail (explanations stored before
+    // the guardrail have no such list).
+    held: [...lines(value.parity), ...lines(value.guardrail)],
   };
 }
 

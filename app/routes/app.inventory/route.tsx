@@ -91,7 +91,7 @@ function Explanation({ explanation }: { explanation: NonNullable<PageData["expla
                 <List.Item key={i}>{line}</List.Item>
               ))}
             </List>
-            {[...explanation.notices, ...explanation.parity].map((line, i) => (
+            {[...explanation.notices, ...explanation.held].map((line, i) => (
               <Text as="p" tone="caution" key={i}>
                 {line}
               </Text>

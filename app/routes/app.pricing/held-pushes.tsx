@@ -21,7 +21,7 @@ function ReviewButtons({ listingId }: { listingId: string }) {
   );
 }
 
-/** The pushes parity holds back, waiting for the merchant's decision. */
+/** The pushes parity or the price guardrail holds back, waiting for the merchant's decision. */
 export function HeldPushes({ held }: { held: HeldPush[] }) {
   return (
     <Card>
@@ -31,7 +31,7 @@ export function HeldPushes({ held }: { held: HeldPush[] }) {
         </Text>
         {held.length === 0 ? (
           <EmptyState heading="Nothing waiting for review" image="">
-            <p>A price that would break parity on an edge you have not allowed waits here for your decision.</p>
+            <p>A price that would break parity on an edge you have not allowed, or that is beyond the price guardrail, waits here for your decision.</p>
           </EmptyState>
         ) : (
           <DataTable

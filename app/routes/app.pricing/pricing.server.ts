@@ -1,4 +1,4 @@
-import type { PrismaClient, PriceRounding as DbRounding, RuleScope as DbRuleScope } from "@prisma/client";
+import type { Prisma, PrismaClient, PriceRounding as DbRounding, RuleScope as DbRuleScope } from "@prisma/client";
 import { parityHeldAlertKey, resolveAlertByKey } from "~/alerts/events.server";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
@@ -6,10 +6,11 @@ import { money } from "~/engine/explain";
 import { parityViolation, type ParityEdge } from "~/engine/parity";
 import { validateParityEdge, validatePriceRule } from "~/engine/validate";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
-import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
+import { errorsByField, type FieldErrors, formNumber, optionalNumber } from "~/lib/forms";
 import { shopIdOf } from "~/lib/shop-id.server";
 import { recordAudit } from "~/lib/audit.server";
 import { markRuleChannelsStale, resolveScopeValue, SCOPE_REFERENCE } from "~/rules/scopes.server";
+import { priceGuardrailBps, settingsObject } from "~/recompute/inputs";
 
 // Pricing and parity: each channel's differential and rounding (PriceRule), MAP per variant, fees
 // and margin floors, the parity matrix (who watches whom, with what tolerance), the violations
@@ -38,7 +39,8 @@ const checkbox = (value: unknown) => value === "on" || value === "true";
 
 export async function pricingPage(shopDomain: string, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
-  const [channels, rules, edges, mapped, held] = await Promise.all([
+  const [shop, channels, rules, edges, mapped, held] = await Promise.all([
+    prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } }),
     prisma.channel.findMany({
       where: { shopId, status: { not: "DISCONNECTED" } },
       orderBy: [{ priority: "asc" }, { name: "asc" }],
@@ -81,6 +83,7 @@ export async function pricingPage(shopDomain: string, prisma: PrismaClient = def
     ...listings.map((l) => [l.id, l.channelSku] as [string, string]),
   ]);
   return {
+    guardrailPercent: priceGuardrailBps(shop.settings) / 100,
     channels,
     rules: rules.map((r) => ({
       id: r.id,
@@ -170,6 +173,40 @@ export async function currentViolations(prisma: PrismaClient, shopId: string, li
     );
     return violation ? [{ variantId: r.variantId, sku: r.sku, allowed: violation.allowed, text: violation.text, excessCents: violation.excessCents }] : [];
   });
+}
+
+// ---------------------------------------------------------------- the price guardrail
+
+/**
+ * Sets the shop's price guardrail (Shop.settings.priceGuardrailBps): a channel price further from
+ * the Shopify price than this, either way, is held in the held pushes for the merchant instead of
+ * pushed. Typed as a percent, blank for the default; every listing is recomputed against it.
+ */
+export async function savePriceGuardrail(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<FieldErrors | null> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const checked = optionalNumber(bps(form.guardrailPercent), "Price guardrail", "guardrailBps");
+  if (!checked.ok) return { guardrailPercent: checked.message };
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } });
+  const before = priceGuardrailBps(shop.settings);
+  // Blank: back to the default guardrail.
+  const { priceGuardrailBps: _previous, ...others } = settingsObject(shop.settings);
+  const settings = checked.value === undefined ? others : { ...others, priceGuardrailBps: checked.value };
+  await prisma.shop.update({ where: { id: shopId }, data: { settings: settings as Prisma.InputJsonValue } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "shop.price_guardrail_changed",
+    subjectType: "shop",
+    subjectId: shopId,
+    details: { priceGuardrailBps: priceGuardrailBps(settings), before },
+  });
+  await noteChange(shopId, { kind: "channels" }, { prisma });
+  return null;
 }
 
 // ---------------------------------------------------------------- price rules
@@ -288,9 +325,9 @@ export async function setVariantMap(
   if (!sku) return { sku: "Variant SKU is required" };
   const variant = await prisma.variant.findFirst({ where: { shopId, sku }, select: { id: true, mapCents: true } });
   if (!variant) return { sku: `No variant with SKU "${sku}" in this shop` };
-  const map = cents(form.map);
-  if (map !== undefined && !(Number.isFinite(map) && map >= 0)) return { map: "MAP must be an amount, 0 or more" };
-  const mapCents = map ?? null;
+  const map = optionalNumber(cents(form.map), "MAP", "moneyCents");
+  if (!map.ok) return { map: map.message };
+  const mapCents = map.value ?? null;
   await prisma.variant.update({ where: { id: variant.id }, data: { mapCents } });
   await recordAudit(prisma, {
     shopId,
@@ -417,7 +454,9 @@ export async function rejectHeldPush(
   const shopId = await shopIdOf(prisma, shopDomain);
   const listing = await heldListing(prisma, shopId, listingId);
   if (listing.pushedPriceCents === null)
-    throw new ReviewRefused("Nothing is live on this channel yet, so there is no price to keep: change the price rule or the parity matrix instead");
+    throw new ReviewRefused(
+      "Nothing is live on this channel yet, so there is no price to keep: change the price rule, the price guardrail or the parity matrix instead",
+    );
   const message = `Price ${money(listing.desiredPriceCents ?? 0)} rejected by the merchant; the live price ${money(listing.pushedPriceCents)} stays`;
   const written = await noteChange(
     shopId,

@@ -2,8 +2,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parityHeldAlertKey } from "~/alerts/events.server";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
+import { recomputeStaleListings } from "~/recompute/recompute.server";
 import { adminRequest, installShopSession } from "../../../test/admin-request";
 import { seedShopWithEveryModel } from "../../../test/factories";
+import { loader as inventoryLoader } from "../app.inventory/route";
 import { action, loader, type PricingActionResult } from "./route";
 
 afterAll(async () => {
@@ -50,7 +52,7 @@ describe("the Pricing and parity screen", () => {
     expect(bad.init?.status).toBe(400);
     expect(bad.data.errors.minMarginPercent).toBe("Channel fee and minimum margin together must be under 100%");
     const below = await post(shop.domain, { intent: "saveRule", channelId: channels.ebay.id, scope: "channel", differentialPercent: "-100" });
-    expect(below.data.errors.differentialPercent).toBe("Price differential must be above -100%");
+    expect(below.data.errors.differentialPercent).toBe("Price differential must be between -90% and 500%");
 
     const good = await post(shop.domain, {
       intent: "saveRule",
@@ -72,10 +74,85 @@ describe("the Pricing and parity screen", () => {
 
   it("sets a variant's MAP by SKU and says which field is wrong otherwise", async () => {
     const { shop, variant } = await shopInSession();
-    expect((await post(shop.domain, { intent: "map", sku: "KET-RED", map: "-1" })).data.errors.map).toBe("MAP must be an amount, 0 or more");
+    expect((await post(shop.domain, { intent: "map", sku: "KET-RED", map: "-1" })).data.errors.map).toBe("MAP must be between 0.00 and 1,000,000.00");
     expect((await post(shop.domain, { intent: "map", sku: "NOPE", map: "10" })).data.errors.sku).toBe('No variant with SKU "NOPE" in this shop');
     expect((await post(shop.domain, { intent: "map", sku: "KET-RED", map: "42.50" })).data.ok).toBe(true);
     expect((await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).mapCents).toBe(4250);
+  });
+
+  it("given absurd numbers in a price rule (1,000,000% differential, 1e15 amounts) or a MAP of 1e15, when saved, then each is refused on its field with its range and nothing is saved", async () => {
+    const { shop, channels, variant } = await shopInSession();
+    const rule = await post(shop.domain, {
+      intent: "saveRule",
+      channelId: channels.ebay.id,
+      scope: "channel",
+      differentialPercent: "1000000",
+      differentialAmount: "1e15",
+      fixedFee: "1e15",
+      shipping: "-1",
+    });
+    expect(rule.init?.status).toBe(400);
+    expect(rule.data.errors).toEqual({
+      differentialPercent: "Price differential must be between -90% and 500%",
+      differentialAmount: "Price adjustment must be between -1,000,000.00 and 1,000,000.00",
+      fixedFee: "Fixed fee must be between 0.00 and 1,000,000.00",
+      shipping: "Shipping must be between 0.00 and 1,000,000.00",
+    });
+    expect(await prisma.priceRule.count({ where: { shopId: shop.id } })).toBe(1);
+    // Beyond PostgreSQL's Int: a field message, not a 500
+    const map = await post(shop.domain, { intent: "map", sku: "KET-RED", map: "1e15" });
+    expect([map.init?.status, map.data.errors.map]).toEqual([400, "MAP must be between 0.00 and 1,000,000.00"]);
+    expect((await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).mapCents).toBe(3999);
+
+    const widest = await post(shop.domain, { intent: "saveRule", channelId: channels.ebay.id, scope: "channel", differentialPercent: "500" });
+    expect(widest.data.ok).toBe(true);
+    expect(await prisma.priceRule.findFirstOrThrow({ where: { shopId: shop.id, channelId: channels.ebay.id } })).toMatchObject({ differentialBps: 50_000 });
+  });
+
+  it("given the shop's ±50% price guardrail, when the merchant saves a +100% rule for Amazon, then the new price is held with the guardrail and how far beyond it, the Why? says so, and only raising the guardrail lets it go out", async () => {
+    const { shop, channels, listing } = await shopInSession();
+    await prisma.listing.update({ where: { id: listing.id }, data: { pushedPriceCents: 5499 } });
+    const amazonRule = await prisma.priceRule.findFirstOrThrow({ where: { shopId: shop.id, channelId: channels.amazon.id } });
+    expect((await loader(args(await adminRequest(shop.domain, "/app/pricing")))).guardrailPercent).toBe(50);
+
+    const saved = await post(shop.domain, {
+      intent: "saveRule",
+      ruleId: amazonRule.id,
+      channelId: channels.amazon.id,
+      scope: "channel",
+      differentialPercent: "100",
+      rounding: "cents99",
+    });
+    expect(saved.data.ok).toBe(true);
+    await recomputeStaleListings(shop.id, { requestFlush: async () => {} });
+
+    const why = "Price 99.99 is 100.02% above the Shopify price 49.99: beyond the ±50% price guardrail (at most 74.99) by 25.00";
+    const held = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([held.syncState, held.desiredPriceCents, held.pushedPriceCents]).toEqual(["HELD", 9999, 5499]);
+    const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
+    expect(page.held).toEqual([
+      expect.objectContaining({ id: listing.id, desiredPriceCents: 9999, pushedPriceCents: 5499, reason: `Price held for review (price guardrail): ${why}` }),
+    ]);
+    const { explanation } = await inventoryLoader(args(await adminRequest(shop.domain, `/app/inventory?explain=${listing.id}`)));
+    expect(explanation?.held).toEqual([why]);
+
+    // The guardrail is the merchant's, bounded like every number they set
+    const refused = await post(shop.domain, { intent: "guardrail", guardrailPercent: "0" });
+    expect([refused.init?.status, refused.data.errors.guardrailPercent]).toEqual([400, "Price guardrail must be between 1% and 500%"]);
+    expect((await post(shop.domain, { intent: "guardrail", guardrailPercent: "1e12" })).data.errors.guardrailPercent).toBe(
+      "Price guardrail must be between 1% and 500%",
+    );
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).toEqual({});
+
+    expect((await post(shop.domain, { intent: "guardrail", guardrailPercent: "150" })).data.ok).toBe(true);
+    expect((await loader(args(await adminRequest(shop.domain, "/app/pricing")))).guardrailPercent).toBe(150);
+    await recomputeStaleListings(shop.id, { requestFlush: async () => {} });
+    const released = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect([released.syncState, released.desiredPriceCents, released.syncMessage]).toEqual(["PENDING", 9999, null]);
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "shop.price_guardrail_changed" } })).toBe(1);
+    // Blank goes back to the default
+    expect((await post(shop.domain, { intent: "guardrail", guardrailPercent: "" })).data.ok).toBe(true);
+    expect((await loader(args(await adminRequest(shop.domain, "/app/pricing")))).guardrailPercent).toBe(50);
   });
 
   it("adds a parity edge with a tolerance, and refuses a channel watching itself on the field", async () => {
@@ -84,7 +161,7 @@ describe("the Pricing and parity screen", () => {
     expect(self.init?.status).toBe(400);
     expect(self.data.errors.watchedId).toBe("A channel cannot watch itself");
     const tooMuch = await post(shop.domain, { intent: "saveEdge", watcherId: channels.ebay.id, watchedId: channels.amazon.id, tolerancePercent: "150" });
-    expect(tooMuch.data.errors.tolerancePercent).toBe("Tolerance percent cannot be above 100%");
+    expect(tooMuch.data.errors.tolerancePercent).toBe("Tolerance percent must be between 0% and 100%");
 
     expect(
       (

@@ -12,11 +12,13 @@ import {
   rejectHeldPush,
   ReviewRefused,
   saveParityEdge,
+  savePriceGuardrail,
   savePriceRule,
   setVariantMap,
 } from "./pricing.server";
 import { SCOPE_REFERENCE } from "~/rules/scopes.server";
 import { requireShop } from "~/lib/require-shop.server";
+import { PriceGuardrail } from "./guardrail";
 import { HeldPushes } from "./held-pushes";
 import { MapPrices } from "./map-prices";
 import { ParityMatrix, ParityViolations } from "./parity";
@@ -45,6 +47,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return answer(null, "Price rule deleted");
       case "map":
         return answer(await setVariantMap(shop, form, actor), "MAP saved");
+      case "guardrail":
+        return answer(await savePriceGuardrail(shop, form, actor), "Price guardrail saved; prices are being recomputed");
       case "saveEdge":
         return answer(await saveParityEdge(shop, form, actor), "Parity matrix saved");
       case "deleteEdge":
@@ -67,7 +71,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Pricing() {
-  const { channels, rules, edges, mapped, held, violations, scopeReference } = useLoaderData<typeof loader>();
+  const { guardrailPercent, channels, rules, edges, mapped, held, violations, scopeReference } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errorsFor = (...intents: string[]) => (result && intents.includes(result.intent) ? result.errors : {});
   return (
@@ -78,6 +82,7 @@ export default function Pricing() {
             {result?.message ? <Banner tone="success">{result.message}</Banner> : null}
             {result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
             <HeldPushes held={held} />
+            <PriceGuardrail guardrailPercent={guardrailPercent} errors={errorsFor("guardrail")} />
             <ParityViolations violations={violations} />
             <PriceRules rules={rules} />
             {channels.length === 0 ? null : <PriceRuleForm channels={channels} scopeReference={scopeReference} errors={errorsFor("saveRule")} />}

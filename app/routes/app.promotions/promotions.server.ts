@@ -5,7 +5,7 @@ import { type PromotionChecklist, promotionChecklist, promotionLaunchDecision, t
 import { salesVelocity, type Sale } from "~/engine/velocity";
 import { validatePromotion } from "~/engine/validate";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
-import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
+import { errorsByField, type FieldErrors, formNumber, optionalNumber } from "~/lib/forms";
 import { shopIdOf } from "~/lib/shop-id.server";
 import { channelFromRow, velocityWindowDays } from "~/recompute/inputs";
 import { recordAudit } from "~/lib/audit.server";
@@ -134,9 +134,9 @@ export async function createPromotion(
   if (skus.length === 0) errors.skus = "Name at least one variant SKU";
   else if (missing.length) errors.skus = `No variant with SKU ${missing.map((s) => `"${s}"`).join(", ")} in this shop`;
 
-  const pauseBelow = formNumber(form.pauseWhenReserveBelow);
-  if (pauseBelow !== undefined && !(Number.isInteger(pauseBelow) && pauseBelow >= 0))
-    errors.pauseWhenReserveBelow = "Pause threshold must be a whole number of units, 0 or more";
+  const pause = optionalNumber(form.pauseWhenReserveBelow, "Pause threshold", "units");
+  if (!pause.ok) errors.pauseWhenReserveBelow = pause.message;
+  const pauseBelow = pause.ok ? pause.value : undefined;
   if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
 
   const settings = checked.value;

@@ -55,7 +55,7 @@ describe("the Promotions screen", () => {
     expect(bad.init?.status).toBe(400);
     expect(bad.data.errors).toMatchObject({
       endsAt: "End must be after the start",
-      discountValue: "Discount cannot be above 100%",
+      discountValue: "Discount must be between 0% and 100%",
       skus: "Name at least one variant SKU",
     });
     const noChannel = await post(shop.domain, {
@@ -152,6 +152,42 @@ describe("the Promotions screen", () => {
     expect(ended.status).toBe("ENDED");
     expect(ended.results).toMatchObject({ unitsSold: expect.any(Number), projectedUnits: 0 });
     expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "promotion.ended" } })).toBe(1);
+  });
+
+  it("given absurd numbers in a promotion (a reserve of 1e12 units, a 1e15 discount, a 1e6× uplift, a pause threshold of 1e15), when created, then each is refused on its field with its range and no promotion is saved", async () => {
+    const { shop, channels } = await shopInSession();
+    const absurd = await post(shop.domain, {
+      intent: "create",
+      name: "Doorbuster",
+      startsAt: "2030-03-01T00:00",
+      endsAt: "2030-03-02T00:00",
+      channelIds: [channels.ebay.id],
+      discountKind: "amount",
+      discountValue: "1e15",
+      uplift: "1000000",
+      reserveUnits: "1e12",
+      pauseWhenReserveBelow: "1e15",
+      skus: "KET-RED",
+    });
+    expect(absurd.init?.status).toBe(400);
+    expect(absurd.data.errors).toEqual({
+      discountValue: "Discount must be between 0.00 and 1,000,000.00",
+      uplift: "Expected uplift must be between 0.01× and 100×",
+      reserveUnits: "Reserve must be between 0 and 1,000,000",
+      pauseWhenReserveBelow: "Pause threshold must be between 0 and 1,000,000",
+    });
+    const percent = await post(shop.domain, {
+      intent: "create",
+      name: "Doorbuster",
+      startsAt: "2030-03-01T00:00",
+      endsAt: "2030-03-02T00:00",
+      channelIds: [channels.ebay.id],
+      discountKind: "couponPercent",
+      discountValue: "1e12",
+      skus: "KET-RED",
+    });
+    expect(percent.data.errors.discountValue).toBe("Discount must be between 0% and 100%");
+    expect(await prisma.promotion.count({ where: { shopId: shop.id } })).toBe(1);
   });
 
   it("refuses another shop's promotion and channel ids", async () => {
