@@ -25,7 +25,7 @@ export interface OrderRig {
  */
 export async function startOrderRig(
   prisma: PrismaClient,
-  options: Pick<RigOptions, "catalog" | "fulfilledByAmazon"> & { unlinked?: number[] },
+  options: Pick<RigOptions, "catalog" | "fulfilledByAmazon" | "amazon"> & { unlinked?: number[] },
 ): Promise<OrderRig> {
   const endpoint = await startWebhookEndpoint();
   const rig = await startMarketplaceRig({
@@ -34,6 +34,7 @@ export async function startOrderRig(
     webhookUrl: endpoint.url,
     initialFromAnchor: true,
     fulfilledByAmazon: options.fulfilledByAmazon,
+    amazon: options.amazon,
   });
   await rig.linkAll({ except: options.unlinked });
   return {
@@ -62,17 +63,26 @@ export function orderStories(prisma: PrismaClient, rigOf: () => MarketplaceRig) 
       where: { channelId_externalOrderId: { channelId: rigOf().channels[marketplace].id, externalOrderId } },
       include: { lines: { orderBy: { channelSku: "asc" } } },
     });
-    return order && JSON.stringify([order.status, order.marketplaceUpdatedAt?.getTime(), order.lines.map((l) => l.cancelledQuantity)]);
+    return (
+      order &&
+      JSON.stringify([
+        order.status,
+        order.marketplaceUpdatedAt?.getTime(),
+        order.lines.map((l) => [l.cancelledQuantity, l.returnedQuantity, l.refundedQuantity]),
+      ])
+    );
   }
 
   /**
    * Polls the channel's order import, as its schedule would, until the order stands otherwise than
    * `seen` (taken before the buyer acted): eBay shows an order or a change only
-   * EBAY_LIMITS.ordersVisibleAfterMs (5 s) after it happened, the others at once.
+   * EBAY_LIMITS.ordersVisibleAfterMs (5 s) after it happened, the others at once. Amazon's returns
+   * come in a report it makes in minutes: each poll finds the last one asked for made.
    */
   async function importUntilRead(marketplace: Marketplace, externalOrderId: string, seen: string | null, what: string) {
     await eventually(
       async () => {
+        if (marketplace === "amazon") rigOf().amazon.state.finishReports();
         await runOrderImport(rigOf().channels[marketplace].id);
         return (await stateOf(marketplace, externalOrderId)) !== seen;
       },

@@ -1,3 +1,4 @@
+import type { Prisma, ReturnsRestock } from "@prisma/client";
 import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
@@ -36,6 +37,15 @@ beforeAll(async () => {
   orderRig = await startOrderRig(prisma, {
     catalog: { products: 10, variantsPerProduct: 1, locations: 1 },
     fulfilledByAmazon: [VARIANT.fulfilledByMarketplace],
+    // The schedule polls Amazon every 180 s and asks for its returns report hourly; these stories
+    // poll back to back. The plans keep Amazon's rates, with room for the stories' bursts.
+    amazon: {
+      usagePlanOverrides: {
+        searchOrders: { rate: 0.0056, burst: 100 },
+        createReport: { rate: 0.0167, burst: 100 },
+        getReportDocument: { rate: 0.0167, burst: 100 },
+      },
+    },
   });
   rig = orderRig.rig;
   workers = createWorkers(connection);
@@ -133,6 +143,115 @@ describe("a buyer's cancellation after the import", () => {
     },
     40_000,
   );
+});
+
+/**
+ * The channel restocks returns as `returnsRestock` says for the length of `story`, and reads the
+ * marketplace's returns on every poll: Amazon's report is asked for hourly
+ * (ChannelSettings.returnsReportEveryMs), which the simulator makes in milliseconds.
+ */
+async function withReturnsSetting(marketplace: Marketplace, returnsRestock: ReturnsRestock, story: () => Promise<void>) {
+  const channel = await prisma.channel.findUniqueOrThrow({ where: { id: rig.channels[marketplace].id } });
+  const settings = (channel.settings ?? {}) as Prisma.JsonObject;
+  await prisma.channel.update({ where: { id: channel.id }, data: { returnsRestock, settings: { ...settings, returnsReportEveryMs: 0 } } });
+  try {
+    await story();
+  } finally {
+    await prisma.channel.update({ where: { id: channel.id }, data: { returnsRestock: channel.returnsRestock, settings } });
+  }
+}
+
+interface ReturnStep {
+  /** What the buyer (or the seller, refunding) does on the marketplace. */
+  act: (orderId: string) => void;
+  /** Units of the order of 3 given back to Shopify once it is read, by the channel's returns setting. */
+  backInAll: Record<ReturnsRestock, number>;
+}
+
+describe("a buyer's return after the import", () => {
+  /** Each marketplace that reads returns: how its order of 3 ships, and the return's steps. */
+  const returns: Array<[Marketplace, string, { ship: (orderId: string) => void; steps: ReturnStep[] }]> = [
+    [
+      "amazon",
+      "sends 2 back, the parcel reaches the seller, and the seller refunds them",
+      {
+        ship: (id) => rig.amazon.state.shipOrder(id),
+        steps: [
+          {
+            act: (id) => {
+              const sku = rig.variants[VARIANT.sold.amazon].channelSku.amazon;
+              rig.amazon.state.receiveReturn(rig.amazon.state.requestReturn(id, { sku, quantity: 2 }).amazonRmaId);
+            },
+            backInAll: { ON_RETURN_RECEIVED: 2, ON_REFUND: 0, NEVER: 0 },
+          },
+          {
+            act: (id) => rig.amazon.state.refundReturn(rig.amazon.state.returns().find((r) => r.orderId === id)!.amazonRmaId),
+            backInAll: { ON_RETURN_RECEIVED: 2, ON_REFUND: 2, NEVER: 0 },
+          },
+        ],
+      },
+    ],
+  ];
+  const settings: ReturnsRestock[] = ["ON_RETURN_RECEIVED", "ON_REFUND", "NEVER"];
+
+  it.each(returns.flatMap(([marketplace, how, story]) => settings.map((setting) => [marketplace, setting, how, story] as const)))(
+    "given %s restocking returns %s and an order of 3 imported and shipped, when the buyer %s, then Shopify gets back what the setting says, once however often the order is read",
+    async (marketplace, setting, _how, story) => {
+      await withReturnsSetting(marketplace, setting, async () => {
+        const variant = rig.variants[VARIANT.sold[marketplace]];
+        const before = shopifyAvailable(variant);
+        const orderId = buy[marketplace](variant, 3);
+        await importUntilRead(marketplace, orderId, null, "the order");
+        const unshipped = await stateOf(marketplace, orderId);
+        story.ship(orderId);
+        await importUntilRead(marketplace, orderId, unshipped, "the shipment");
+        expect(shopifyAvailable(variant)).toBe(before - 3);
+
+        for (const step of story.steps) {
+          const seen = await stateOf(marketplace, orderId);
+          step.act(orderId);
+          await importUntilRead(marketplace, orderId, seen, "the return");
+          expect(shopifyAvailable(variant)).toBe(before - 3 + step.backInAll[setting]);
+        }
+        expect(await runOrderImport(rig.channels[marketplace].id)).toMatchObject({ imported: 0 });
+
+        const back = story.steps.map((s) => s.backInAll[setting]);
+        expect(shopifyAvailable(variant)).toBe(before - 3 + back[back.length - 1]);
+        const order = await storedOrder(marketplace, orderId);
+        expect([order.writeback, order.lines.map((l) => [l.quantity, l.returnedQuantity, l.refundedQuantity, l.takenQuantity])]).toEqual([
+          "WRITTEN",
+          [[3, 2, 2, 3 - back[back.length - 1]]],
+        ]);
+        // One adjustment per cause: the sale, then each level of units given back (none where the setting gives none).
+        const given = back.filter((units, i) => units > (back[i - 1] ?? 0));
+        expect(await adjustmentsOf(order.lines)).toEqual([[-3, "APPLIED"], ...given.map((units, i) => [units - (given[i - 1] ?? 0), "APPLIED"])]);
+      });
+    },
+    40_000,
+  );
+
+  it("given an FBA order imported, when the buyer sends it back to Amazon's warehouse, then Shopify is untouched however often the returns are read", async () => {
+    await withReturnsSetting("amazon", "ON_RETURN_RECEIVED", async () => {
+      const variant = rig.variants[VARIANT.fulfilledByMarketplace];
+      const before = shopifyAvailable(variant);
+      const orderId = rig.amazon.state.placeOrder({ sku: variant.channelSku.amazon, quantity: 2 }).orderId;
+      await importUntilRead("amazon", orderId, null, "the order");
+      const returned = rig.amazon.state.requestReturn(orderId, { sku: variant.channelSku.amazon, quantity: 2 });
+      rig.amazon.state.receiveReturn(returned.amazonRmaId);
+      // The report asked for on the first poll comes after the return and is read on the second; the third reads one more.
+      for (let poll = 0; poll < 3; poll++) {
+        rig.amazon.state.finishReports();
+        expect(await runOrderImport(rig.channels.amazon.id)).toMatchObject({ imported: 0 });
+      }
+      const read = rig.amazon.state.reports().filter((r) => r.createdTime > returned.requestedAt && r.processingStatus !== "IN_QUEUE");
+      expect(read.length).toBeGreaterThan(0);
+
+      expect(shopifyAvailable(variant)).toBe(before);
+      const order = await storedOrder("amazon", orderId);
+      expect([order.writeback, order.lines.map((l) => [l.quantity, l.returnedQuantity, l.takenQuantity])]).toEqual(["NOT_NEEDED", [[2, 0, 0]]]);
+      expect(await adjustmentsOf(order.lines)).toEqual([]);
+    });
+  });
 });
 
 /** What the marketplace shows of an order's shipment: its status, and each package's carrier, tracking number and units. */
