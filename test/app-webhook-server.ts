@@ -2,6 +2,7 @@
 // on a real port, for simulators to deliver to in end-to-end tests.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { action as webhooksAction } from "~/routes/webhooks";
 import { action as notificationsAction } from "~/routes/notifications.$channelId";
@@ -11,16 +12,16 @@ type Action = (args: ActionFunctionArgs) => Promise<Response>;
 /** Serves one route's action; `params` reads the route's params from the request path. */
 async function startRouteEndpoint(action: Action, params: (pathname: string) => Record<string, string>): Promise<{ origin: string; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
     const headers = new Headers();
     for (const [key, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(key, value);
     const url = new URL(`http://127.0.0.1${req.url}`);
-    const request = new Request(url, { method: req.method, headers, body: Buffer.concat(chunks) });
+    // The body streams in as the app server hands it over, so the route's body cap applies here too.
+    const body = req.method === "GET" || req.method === "HEAD" ? undefined : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
+    const request = new Request(url, { method: req.method, headers, body, duplex: "half" } as RequestInit);
     const response = await action({ request, params: params(url.pathname), context: {} }).catch((thrown: unknown) =>
       thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 }),
     );
-    res.writeHead(response.status);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(await response.text());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

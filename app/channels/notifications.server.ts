@@ -18,6 +18,11 @@ export function notificationKey(channelId: string): string {
   return derivedSecret(`marketplace-notifications:${channelId}`);
 }
 
+/** Whether `key` is the channel's notification key; the route asks before it reads the body. */
+export function notificationKeyMatches(channelId: string, key: string | null): boolean {
+  return secretMatches(key, notificationKey(channelId));
+}
+
 export type NotificationOutcome =
   { status: "queued"; orders: number } | { status: "ignored"; reason: string } | { status: "unauthorized" } | { status: "rejected"; reason: string };
 
@@ -25,7 +30,7 @@ export async function receiveMarketplaceNotification(
   input: { channelId: string; key: string | null; rawBody: string },
   deps: { prisma?: PrismaClient; queues?: Queues } = {},
 ): Promise<NotificationOutcome> {
-  if (!secretMatches(input.key, notificationKey(input.channelId))) {
+  if (!notificationKeyMatches(input.channelId, input.key)) {
     logger.warn({ channelId: input.channelId }, "marketplace notification refused: wrong or missing key");
     return { status: "unauthorized" };
   }

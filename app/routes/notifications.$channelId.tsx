@@ -1,16 +1,29 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { NOTIFICATION_KEY_HEADER, receiveMarketplaceNotification } from "~/channels/notifications.server";
+import { NOTIFICATION_KEY_HEADER, notificationKeyMatches, receiveMarketplaceNotification } from "~/channels/notifications.server";
+import { logger } from "~/lib/logger.server";
+import { readBodyWithin } from "~/lib/request-body.server";
 
 // Marketplace notifications for one channel account (Amazon ORDER_CHANGE via an EventBridge API
 // destination). The route only checks the key and the shape and queues; see the service.
 const STATUS = { queued: 202, ignored: 200, unauthorized: 401, rejected: 400 } as const;
 
+/**
+ * The largest notification body read. An EventBridge event is at most 1 MiB (the entry cap
+ * shopify.dev/changelog/amazon-eventbridge-webhook-payload-size-limit-increased-to-1-mb names;
+ * 256 KB before), and an API destination sends one event; twice that is never a notification.
+ */
+const MAX_NOTIFICATION_BYTES = 2 * 1024 * 1024;
+
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (request.method !== "POST") return new Response(null, { status: 405 });
-  const outcome = await receiveMarketplaceNotification({
-    channelId: params.channelId ?? "",
-    key: request.headers.get(NOTIFICATION_KEY_HEADER),
-    rawBody: await request.text(),
-  });
+  const channelId = params.channelId ?? "";
+  const key = request.headers.get(NOTIFICATION_KEY_HEADER);
+  // The key is a header: a sender without it is refused before a byte of its body is read.
+  if (!notificationKeyMatches(channelId, key)) {
+    logger.warn({ channelId }, "marketplace notification refused: wrong or missing key");
+    return new Response(null, { status: STATUS.unauthorized });
+  }
+  const rawBody = await readBodyWithin(request, MAX_NOTIFICATION_BYTES, "notifications");
+  const outcome = await receiveMarketplaceNotification({ channelId, key, rawBody });
   return new Response(outcome.status === "rejected" || outcome.status === "ignored" ? outcome.reason : null, { status: STATUS[outcome.status] });
 };

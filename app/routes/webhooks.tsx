@@ -1,21 +1,33 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
 import { logger } from "~/lib/logger.server";
+import { readBodyWithin } from "~/lib/request-body.server";
 import { receiveWebhook } from "~/anchor/ingest/webhook-deliveries.server";
+import { MAX_WEBHOOK_BODY_BYTES, readDeliveryHeaders } from "~/webhooks/request";
 
 // Every topic in shopify.app.toml, compliance topics included, is delivered here. The route only
 // verifies, stores and queues: Shopify expects an answer within seconds and retries otherwise.
+// What can never succeed (too large, a header that is not what Shopify sends, a payload the
+// topic's shape refuses) is answered 4xx with the reason, never 5xx.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  // authenticate.webhook consumes the body and parses it with JSON.parse, which rounds ids above
-  // 2^53; the stored copy is parsed exactly from this raw text instead.
-  const rawBody = await request.clone().text();
+  if (request.method !== "POST") return new Response(null, { status: 405 });
+  // Read once, counting bytes, before anything else: the library would read it whole first.
+  const rawBody = await readBodyWithin(request, MAX_WEBHOOK_BODY_BYTES, "webhooks");
+  const headers = readDeliveryHeaders(request.headers);
+  if (!headers.ok) {
+    logger.warn({ reason: headers.reason, shop: request.headers.get("x-shopify-shop-domain") }, "webhook rejected: header is not what Shopify sends");
+    return new Response(headers.reason, { status: 400 });
+  }
+
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
-    // Verifies X-Shopify-Hmac-Sha256 and throws a 401 Response when it does not match.
-    context = await authenticate.webhook(request);
+    // Verifies X-Shopify-Hmac-Sha256 and throws a 401 Response when it does not match. It parses
+    // the body with JSON.parse, which rounds ids above 2^53; the stored copy is parsed exactly
+    // from rawBody instead.
+    context = await authenticate.webhook(new Request(request.url, { method: "POST", headers: request.headers, body: rawBody }));
   } catch (error) {
     if (error instanceof SyntaxError) {
-      logger.warn({ shop: request.headers.get("x-shopify-shop-domain") }, "webhook rejected: signed body is not JSON");
+      logger.warn({ shop: headers.headers["x-shopify-shop-domain"] }, "webhook rejected: signed body is not JSON");
       return new Response("Body is not valid JSON", { status: 400 });
     }
     throw error;
@@ -27,7 +39,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     shopDomain: context.shop,
     apiVersion: context.apiVersion,
     eventId: "eventId" in context ? context.eventId : undefined,
-    triggeredAt: context.triggeredAt,
+    triggeredAt: headers.headers["x-shopify-triggered-at"],
     rawBody,
   });
   if (outcome.status === "rejected") return new Response(outcome.reason, { status: 400 });

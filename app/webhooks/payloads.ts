@@ -7,7 +7,21 @@ import { z } from "zod";
 /** A Shopify numeric id: kept as an exact decimal string (ids can exceed 2^53). */
 export const shopifyId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
 
-const money = z.union([z.string(), z.number()]);
+// A field the worker cannot store would fail its delivery on every try; these refuse it on
+// receipt instead, naming the field.
+
+/** An ISO 8601 instant with its offset, as Shopify writes them; PostgreSQL refuses year 0. */
+export const isoInstant = z.iso.datetime({ offset: true }).refine((value) => !value.startsWith("0000"), "year 0 is not a date");
+
+/** PostgreSQL's integer, the mirror's column for quantities and cents. */
+const INT4_MAX = 2_147_483_647;
+const quantity = z.number().int().min(-INT4_MAX).max(INT4_MAX);
+
+/** An amount as the mirror reads it into cents (gid.ts centsFromDecimal: "" is none), within an integer column. */
+const money = z
+  .union([z.string(), z.number()])
+  .refine((amount) => amount === "" || /^-?\d+(\.\d+)?$/.test(typeof amount === "number" ? amount.toFixed(2) : amount.trim()), "is not a decimal amount")
+  .refine((amount) => !(Math.abs(Number(amount)) * 100 > INT4_MAX), "is beyond the largest amount stored");
 
 /**
  * A variant of a products/* payload. From 2026-04 it carries no `inventory_management` and no cost
@@ -44,7 +58,7 @@ const product = z.looseObject({
   product_type: z.string().nullable().optional(),
   tags: z.string().optional(),
   body_html: z.string().nullable().optional(),
-  updated_at: z.string().optional(),
+  updated_at: isoInstant.optional(),
   variants: z.array(productVariant),
   variant_gids: z.array(z.looseObject({ admin_graphql_api_id: z.string() })).optional(),
   images: z.array(z.unknown()).optional(),
@@ -68,7 +82,7 @@ function fulfillment() {
         id: shopifyId,
         sku: z.string().nullable().optional(),
         variant_id: shopifyId.nullable().optional(),
-        quantity: z.number().int().nonnegative(),
+        quantity: quantity.nonnegative(),
       }),
     ),
   });
@@ -80,8 +94,8 @@ export const WEBHOOK_PAYLOADS = {
   INVENTORY_LEVELS_UPDATE: z.looseObject({
     inventory_item_id: shopifyId,
     location_id: shopifyId,
-    available: z.number().int().nullable(),
-    updated_at: z.string(),
+    available: quantity.nullable(),
+    updated_at: isoInstant,
   }),
   INVENTORY_ITEMS_UPDATE: z.looseObject({
     id: shopifyId,
@@ -99,8 +113,8 @@ export const WEBHOOK_PAYLOADS = {
   LOCATIONS_DELETE: z.looseObject({ id: shopifyId }),
   ORDERS_CREATE: z.looseObject({
     id: shopifyId,
-    created_at: z.string(),
-    line_items: z.array(z.looseObject({ variant_id: shopifyId.nullable(), quantity: z.number().int().positive() })),
+    created_at: isoInstant,
+    line_items: z.array(z.looseObject({ variant_id: shopifyId.nullable(), quantity: quantity.positive() })),
     // Anchorline's own orders (marketplace orders created in Shopify) say so here.
     source_name: z.string().nullable().optional(),
     tags: z.string().optional(),
@@ -112,7 +126,7 @@ export const WEBHOOK_PAYLOADS = {
   ORDERS_CANCELLED: z.looseObject({
     id: shopifyId,
     cancel_reason: z.string().nullable().optional(),
-    line_items: z.array(z.looseObject({ id: shopifyId, sku: z.string().nullable().optional(), quantity: z.number().int().nonnegative() })),
+    line_items: z.array(z.looseObject({ id: shopifyId, sku: z.string().nullable().optional(), quantity: quantity.nonnegative() })),
   }),
   CUSTOMERS_DATA_REQUEST: z.looseObject({
     shop_domain: z.string(),

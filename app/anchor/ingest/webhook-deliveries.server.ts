@@ -59,16 +59,25 @@ export async function receiveWebhook(delivery: IncomingWebhook, deps: Deps = {})
     return { status: "rejected", reason };
   }
 
-  const stored = await sqlFor().rows<{ webhookId: string }>(STORE_DELIVERY, [
-    delivery.webhookId,
-    delivery.shopDomain,
-    delivery.topic,
-    delivery.apiVersion ?? null,
-    delivery.eventId ?? null,
-    delivery.triggeredAt ?? null,
-    // The raw body, exact ids included, is what the worker applies.
-    JSON.stringify(body),
-  ]);
+  let stored: { webhookId: string }[];
+  try {
+    stored = await sqlFor().rows<{ webhookId: string }>(STORE_DELIVERY, [
+      delivery.webhookId,
+      delivery.shopDomain,
+      delivery.topic,
+      delivery.apiVersion ?? null,
+      delivery.eventId ?? null,
+      delivery.triggeredAt ?? null,
+      // The raw body, exact ids included, is what the worker applies.
+      JSON.stringify(body),
+    ]);
+  } catch (error) {
+    // A value PostgreSQL cannot hold (a \u0000 in a string, a lone surrogate) fails every time.
+    const reason = dataException(error);
+    if (reason === null) throw error;
+    log.warn({ reason }, "webhook rejected: PostgreSQL cannot store it");
+    return { status: "rejected", reason: `not storable: ${reason}` };
+  }
   if (stored.length === 0) {
     // Shopify retried a delivery we already hold. If it is still waiting (the first attempt may
     // have stored it and then failed to queue), queue it again: the job id makes that a no-op when
@@ -83,6 +92,12 @@ export async function receiveWebhook(delivery: IncomingWebhook, deps: Deps = {})
 
   await enqueueDelivery(delivery.webhookId, deps.queues);
   return { status: "queued" };
+}
+
+/** PostgreSQL's message for an error of class 22 (data exception: the value itself is wrong), else null. */
+function dataException(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("22") ? (error as Error).message : null;
 }
 
 async function enqueueDelivery(webhookId: string, queues: Queues = defaultQueues()): Promise<void> {
