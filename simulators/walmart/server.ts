@@ -11,6 +11,7 @@ import { notFound, unauthorized, walmartError } from "./errors";
 import { feedStatusBody, ITEM_FEED_TYPES, readFeedFile, type FeedRecord, type FeedType } from "./feeds";
 import { budgetFor } from "./limits";
 import { cancelOrderLines, shipOrderLines } from "./order-actions";
+import { malformedWalmartOrders, servedOrders, type WalmartMalformation } from "./malformed-orders";
 import { listOrders, orderDocument } from "./orders";
 import { advanceReturn, listReturns, openReturn, type BuyerReturn, type ReturnEventTag, type WalmartReturnRecord } from "./returns";
 import { WalmartAccount, type BuyerCancellation, type BuyerOrder, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
@@ -45,6 +46,8 @@ export interface WalmartSimulator {
   returnOrder(clientId: string, purchaseOrderId: string, request?: BuyerReturn): WalmartReturnRecord;
   /** The return's next event (RETURN_IN_TRANSIT, DELIVERED_AT_RETURN_CENTER, REFUND_ISSUED...); a refund moves the PO's lines and last-modified time. */
   advanceReturn(clientId: string, returnOrderId: string, tag: ReturnEventTag, at?: number): WalmartReturnRecord;
+  /** From now on getAllOrders and getAnOrder send this PO malformed (malformed-orders.ts), as a real platform could. */
+  malformOrder(clientId: string, purchaseOrderId: string, how: WalmartMalformation): void;
   /** What the seller shipped through shippingUpdates: one entry per line and tracking number. */
   shipments(clientId: string, purchaseOrderId?: string): WalmartShipment[];
   /** The next `count` API calls of the account answer 429, whatever the buckets hold. */
@@ -93,6 +96,12 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     const account = accounts.get(clientId);
     if (!account) throw new Error(`Walmart simulator: no account ${clientId}`);
     return account;
+  };
+  const malformedByAccount = new Map<string, ReturnType<typeof malformedWalmartOrders>>();
+  const malformedOf = (clientId: string) => {
+    let malformed = malformedByAccount.get(clientId);
+    if (!malformed) malformedByAccount.set(clientId, (malformed = malformedWalmartOrders()));
+    return malformed;
   };
   const feedsOf = (clientId: string) => {
     let feeds = feedsByAccount.get(clientId);
@@ -311,7 +320,7 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
       responseChecks.push({ operationId: check.operationId, status: answer.status, errors });
       if (errors.length) return walmartError(500, [{ code: "SIMULATOR_OFF_CONTRACT", description: errors.join("; "), category: "SYSTEM" }]);
     }
-    return answer;
+    return servedOrders(malformedOf(account.spec.clientId), check.operationId, answer);
   };
 
   const server = await startHttpServer(handler, options.port);
@@ -324,6 +333,11 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     cancelOrder: (clientId, purchaseOrderId, cancellation) => accountOf(clientId).cancelOrder(purchaseOrderId, cancellation),
     returnOrder: (clientId, purchaseOrderId, request) => openReturn(accountOf(clientId), purchaseOrderId, request),
     advanceReturn: (clientId, returnOrderId, tag, at) => advanceReturn(accountOf(clientId), returnOrderId, tag, at),
+    malformOrder: (clientId, purchaseOrderId, how) => {
+      if (!accountOf(clientId).orders.some((o) => o.purchaseOrderId === purchaseOrderId))
+        throw new Error(`Walmart simulator: no PO ${purchaseOrderId} on ${clientId}`);
+      malformedOf(clientId).malform(purchaseOrderId, how);
+    },
     shipments: (clientId, purchaseOrderId) =>
       accountOf(clientId)
         .orders.filter((o) => !purchaseOrderId || o.purchaseOrderId === purchaseOrderId)

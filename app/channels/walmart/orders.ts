@@ -6,7 +6,7 @@
 // changes the return, not the PO, so each PO a changed return names is read again (getAnOrder)
 // with its returns counted. Each stream keeps a watermark (watermark.ts), so each change arrives once.
 import { ChannelError, type ImportedOrder, type ImportedOrderLine, type OrderPage } from "../connector";
-import { readOrder } from "../order-reading";
+import { readOrder, required } from "../order-reading";
 import { withRetry, type RetryOptions } from "../retry";
 import type { WalmartClient } from "./client";
 import { ORDERS_PAGE_LIMIT } from "./limits";
@@ -115,7 +115,7 @@ export function toImportedOrder(order: WalmartOrder, returns?: LineReturns): Imp
   const lines = order.orderLines?.orderLine ?? [];
   let totalCents = 0;
   let currencyCode: string | null = null;
-  const imported = lines.map((line): ImportedOrderLine => {
+  const imported = lines.map((line, i): ImportedOrderLine => {
     const quantity = Number(line.orderLineQuantity?.amount ?? 0);
     const product = (line.charges?.charge ?? []).filter((c) => c.chargeType === "PRODUCT");
     const lineCents = product.reduce((sum, c) => sum + cents(c.chargeAmount), 0);
@@ -124,7 +124,7 @@ export function toImportedOrder(order: WalmartOrder, returns?: LineReturns): Imp
     const cancelledQuantity = unitsIn(line, "Cancelled", quantity);
     const back = line.lineNumber === undefined ? undefined : returns?.get(line.lineNumber);
     return {
-      channelSku: line.item.sku,
+      channelSku: required(line.item?.sku, `orderLines.orderLine[${i}].item.sku`),
       quantity,
       priceCents: quantity ? Math.round(lineCents / quantity) : null,
       cancelledQuantity,
