@@ -6,6 +6,7 @@ import {
   type BufferRuleRow,
   bufferRuleFromRow,
   channelFromRow,
+  priceGuardrailBps,
   listingInput,
   locationsFromRows,
   lowStockThresholdFor,
@@ -79,6 +80,27 @@ describe("mapping database rows to the engine's inputs", () => {
     expect(amazon).toMatchObject({ kind: "amazon", riskMultiplier: 2, lowStockThreshold: 4, untrackedQuantity: 25, priority: 1 });
     const ebay = channelFromRow({ id: "c2", kind: "EBAY", name: "eBay", priority: 2, settings: { riskMultiplier: "lots", lowStockThreshold: null } });
     expect(ebay).toMatchObject({ kind: "ebay", riskMultiplier: null, lowStockThreshold: 0, untrackedQuantity: 0 });
+  });
+
+  it("given channel settings saved before they had bounds (untracked quantity and threshold 1e15, risk multiplier 1e308), when mapped, then each is read within its bound", () => {
+    const legacy = channelFromRow({
+      id: "c1",
+      kind: "AMAZON",
+      name: "Amazon US",
+      priority: 1,
+      settings: { riskMultiplier: 1e308, lowStockThreshold: 1e15, untrackedQuantity: 1e15 },
+    });
+    expect(legacy).toMatchObject({ riskMultiplier: 10, lowStockThreshold: 1_000_000, untrackedQuantity: 1_000_000 });
+  });
+
+  it("given a shop's price guardrail setting, when read, then one within 1-500% is used and anything else falls back to ±50%", () => {
+    expect(priceGuardrailBps({ priceGuardrailBps: 15_000 })).toBe(15_000);
+    expect([
+      priceGuardrailBps({}),
+      priceGuardrailBps({ priceGuardrailBps: 0 }),
+      priceGuardrailBps({ priceGuardrailBps: 1e12 }),
+      priceGuardrailBps(null),
+    ]).toEqual([5_000, 5_000, 5_000, 5_000]);
   });
 
   it("given a shop's velocity window setting, when read, then a valid one is used and anything else falls back to 28 days", () => {

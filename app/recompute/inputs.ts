@@ -161,9 +161,15 @@ export function settingsObject(settings: unknown): Record<string, unknown> {
   return settings !== null && typeof settings === "object" && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
 }
 
+/** A stored count within the units bound (bounds.ts), so no desired quantity overflows its Int column. */
+function storedUnits(value: unknown): number {
+  return Math.min(BOUNDS.units.max, Math.max(0, Math.floor(finiteOr(value, 0))));
+}
+
 /**
  * Channel.settings is free-form JSON written by the settings screen; a value of the wrong type is
- * read as unset rather than failing the whole shop's recompute.
+ * read as unset rather than failing the whole shop's recompute, and one saved before the screen
+ * had bounds (an untracked quantity of 1e15, a risk multiplier of 1e308) is read within them.
  */
 export function channelFromRow(row: ChannelRow): Channel {
   const settings = settingsObject(row.settings);
@@ -175,10 +181,10 @@ export function channelFromRow(row: ChannelRow): Channel {
     kind,
     name: row.name,
     priority: row.priority,
-    riskMultiplier: risk !== null && risk > 0 ? risk : null,
+    riskMultiplier: risk !== null && risk > 0 ? Math.min(risk, BOUNDS.riskMultiplier.max) : null,
     defaultRiskMultiplier: defaultRiskMultiplierOf(kind),
-    lowStockThreshold: Math.max(0, Math.floor(finiteOr(settings.lowStockThreshold, 0))),
-    untrackedQuantity: Math.max(0, Math.floor(finiteOr(settings.untrackedQuantity, 0))),
+    lowStockThreshold: storedUnits(settings.lowStockThreshold),
+    untrackedQuantity: storedUnits(settings.untrackedQuantity),
     promotionNoticeHours: Math.max(0, finiteOr(settings.promotionNoticeHours, 0)),
   };
 }
