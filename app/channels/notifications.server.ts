@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
+import { enqueueNow } from "~/lib/enqueue-now.server";
 import { derivedSecret, secretMatches } from "~/lib/secrets.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
 
@@ -53,7 +54,9 @@ export async function receiveMarketplaceNotification(
   }
   if (orders.length === 0) return { status: "ignored", reason: "no order of this account" };
   // Queued, not imported here: the destination wants its answer in seconds, and the worker's
-  // retries cover a Shopify write-back that fails.
-  await (deps.queues ?? defaultQueues())["order-import"].add("notified", { channelId: channel.id, notification: body });
+  // retries cover a Shopify write-back that fails. Redis unreachable throws QueueUnavailable at
+  // once (the route answers 503 and the destination sends it again).
+  const queue = (deps.queues ?? defaultQueues())["order-import"];
+  await enqueueNow(queue, () => queue.add("notified", { channelId: channel.id, notification: body }));
   return { status: "queued", orders: orders.length };
 }

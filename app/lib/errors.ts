@@ -40,6 +40,16 @@ export class NotReadyYet extends AnchorlineError {
 }
 
 /**
+ * Redis did not take a job (down, reconnecting, or not answering in time). It heals when Redis is
+ * back; a route that was asked for the work answers 503 so its caller sends it again.
+ */
+export class QueueUnavailable extends AnchorlineError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { retryable: true, cause });
+  }
+}
+
+/**
  * 429 and 5xx heal with time, and so may no answer at all (a network failure, a timeout); any
  * other status says the request itself is wrong, or its credentials are.
  */

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { NOTIFICATION_KEY_HEADER, notificationKeyMatches, receiveMarketplaceNotification } from "~/channels/notifications.server";
+import { QueueUnavailable } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import { readBodyWithin } from "~/lib/request-body.server";
 
@@ -14,6 +15,9 @@ const STATUS = { queued: 202, ignored: 200, unauthorized: 401, rejected: 400 } a
  */
 const MAX_NOTIFICATION_BYTES = 2 * 1024 * 1024;
 
+/** Seconds a sender is asked to wait before trying again while Redis is unreachable. */
+const RETRY_AFTER_SECONDS = 30;
+
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (request.method !== "POST") return new Response(null, { status: 405 });
   const channelId = params.channelId ?? "";
@@ -24,6 +28,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     return new Response(null, { status: STATUS.unauthorized });
   }
   const rawBody = await readBodyWithin(request, MAX_NOTIFICATION_BYTES, "notifications");
-  const outcome = await receiveMarketplaceNotification({ channelId, key, rawBody });
-  return new Response(outcome.status === "rejected" || outcome.status === "ignored" ? outcome.reason : null, { status: STATUS[outcome.status] });
+  try {
+    const outcome = await receiveMarketplaceNotification({ channelId, key, rawBody });
+    return new Response(outcome.status === "rejected" || outcome.status === "ignored" ? outcome.reason : null, { status: STATUS[outcome.status] });
+  } catch (error) {
+    if (!(error instanceof QueueUnavailable)) throw error;
+    logger.warn({ channelId, err: error }, "marketplace notification not queued: Redis is unreachable");
+    return new Response("Queue unavailable, try again", { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
+  }
 };

@@ -1,9 +1,13 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
+import { QueueUnavailable } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import { readBodyWithin } from "~/lib/request-body.server";
 import { receiveWebhook } from "~/anchor/ingest/webhook-deliveries.server";
 import { MAX_WEBHOOK_BODY_BYTES, readDeliveryHeaders } from "~/webhooks/request";
+
+/** Seconds a sender is asked to wait before trying again while Redis is unreachable. */
+const RETRY_AFTER_SECONDS = 30;
 
 // Every topic in shopify.app.toml, compliance topics included, is delivered here. The route only
 // verifies, stores and queues: Shopify expects an answer within seconds and retries otherwise.
@@ -33,15 +37,22 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     throw error;
   }
 
-  const outcome = await receiveWebhook({
-    webhookId: context.webhookId,
-    topic: context.topic,
-    shopDomain: context.shop,
-    apiVersion: context.apiVersion,
-    eventId: "eventId" in context ? context.eventId : undefined,
-    triggeredAt: headers.headers["x-shopify-triggered-at"],
-    rawBody,
-  });
-  if (outcome.status === "rejected") return new Response(outcome.reason, { status: 400 });
-  return new Response(null, { status: 200 });
+  try {
+    const outcome = await receiveWebhook({
+      webhookId: context.webhookId,
+      topic: context.topic,
+      shopDomain: context.shop,
+      apiVersion: context.apiVersion,
+      eventId: "eventId" in context ? context.eventId : undefined,
+      triggeredAt: headers.headers["x-shopify-triggered-at"],
+      rawBody,
+    });
+    if (outcome.status === "rejected") return new Response(outcome.reason, { status: 400 });
+    return new Response(null, { status: 200 });
+  } catch (error) {
+    if (!(error instanceof QueueUnavailable)) throw error;
+    // Stored but not queued: Shopify's retry, or the worker's sweep of stored deliveries, queues it.
+    logger.warn({ webhookId: context.webhookId, err: error }, "webhook stored, not queued: Redis is unreachable");
+    return new Response("Queue unavailable, try again", { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
+  }
 };

@@ -1,3 +1,4 @@
+import { enqueueNow } from "~/lib/enqueue-now.server";
 import { parseExactJson } from "~/lib/exact-json";
 import { logger } from "~/lib/logger.server";
 import { sqlFor } from "~/lib/sql.server";
@@ -14,6 +15,11 @@ export interface IncomingWebhook {
   rawBody: string;
 }
 
+/**
+ * A queue that cannot be reached throws QueueUnavailable (the route answers 503); the delivery is
+ * stored by then, and a redelivery or the worker's sweep of stored deliveries
+ * (app/sync/due-work.server.ts) queues it.
+ */
 export type ReceiveOutcome = { status: "queued" } | { status: "duplicate" } | { status: "rejected"; reason: string };
 
 interface Deps {
@@ -101,6 +107,7 @@ function dataException(error: unknown): string | null {
 }
 
 async function enqueueDelivery(webhookId: string, queues: Queues = defaultQueues()): Promise<void> {
-  // The delivery id doubles as the job id: BullMQ keeps one job per id.
-  await queues.webhooks.add("apply", { webhookId }, { jobId: webhookId });
+  // The delivery id doubles as the job id: BullMQ keeps one job per id. Fails fast while Redis is
+  // unreachable: Shopify is waiting on the answer.
+  await enqueueNow(queues.webhooks, () => queues.webhooks.add("apply", { webhookId }, { jobId: webhookId }));
 }
