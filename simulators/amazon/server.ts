@@ -14,6 +14,7 @@ import { FbaInventoryPages } from "./fba-inventory";
 import { feedBody, finishFeed, newDocumentId, newFeedId, processFeed, type FeedDocument, type FeedRecord } from "./feeds";
 import { renderItem, submitPatches, type PatchOperation } from "./listings";
 import { LwaTokens, ACCESS_TOKEN_TTL_SECONDS } from "./lwa";
+import { malformedAmazonOrders, servedOrders, type AmazonMalformation } from "./malformed-orders";
 import { eventBridgeEvent, NotificationDeliveries, orderChangeNotification, type OrderNotificationTarget } from "./notifications";
 import {
   cancelOrder,
@@ -69,6 +70,8 @@ export interface AmazonSimulatorState {
   cancelOrderItems(orderId: string, skus: string[], sellerId?: string): void;
   /** The buyer only asks to cancel: nothing is cancelled until the seller acts. */
   requestCancellation(orderId: string, sellerId?: string): void;
+  /** From now on searchOrders and getOrder send this order malformed (malformed-orders.ts), as a real platform could. */
+  malformOrder(orderId: string, how: AmazonMalformation): void;
   /** The seller confirms in Seller Central that every unshipped unit left in one UPS package (confirmShipment's rules). */
   shipOrder(orderId: string, sellerId?: string): void;
   /** The buyer asks to send back units of a shipped item (returns.ts): Approved at once; the order itself does not change. */
@@ -135,6 +138,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
   const timers = new Set<NodeJS.Timeout>();
   const responseChecks: ResponseCheck[] = [];
   const shipments: Array<ConfirmedShipment & { sellerId: string }> = [];
+  const malformed = malformedAmazonOrders();
   const reportDelayMs = options.reportDelayMs ?? 100;
   const reports = new Map<string, ReportRecord>();
   /** Reports not yet processed, by id: what finishes each one (on its timer, or finishReports()). */
@@ -387,7 +391,8 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
     const errors = check.contract.checkResponse(check.operationId, answer.status, answer.body);
     responseChecks.push({ operationId: check.operationId, status: answer.status, errors });
     if (errors.length) return amazonError(500, "InternalFailure", `simulator answer off the model: ${errors.join("; ")}`);
-    return { ...answer, headers: { ...rateHeader, ...(answer.headers ?? {}) } };
+    const served = servedOrders(malformed, check.operationId, answer);
+    return { ...served, headers: { ...rateHeader, ...(served.headers ?? {}) } };
   };
 
   const server = await startHttpServer(handler, options.port);
@@ -460,6 +465,10 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
       },
       failNextReports: (count = 1) => {
         fatalReports += count;
+      },
+      malformOrder: (orderId, how) => {
+        if (![...sellers.values()].some((seller) => findOrder(seller, orderId))) throw new Error(`Amazon simulator: no order ${orderId}`);
+        malformed.malform(orderId, how);
       },
       sendOrderNotificationsTo: (target) => {
         notifications.target = target;

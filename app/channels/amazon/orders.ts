@@ -7,7 +7,7 @@
 // order the API reads: the cursor also holds the returns report's state (returns.ts), and an order
 // whose returns grew is read again with getOrder and sent back with them.
 import { ChannelError, type ImportedOrder, type OrderPage } from "../connector";
-import { readOrder } from "../order-reading";
+import { readOrder, required } from "../order-reading";
 import { fromAmount } from "../money";
 import { withRetry, type RetryOptions } from "../retry";
 import { ORDERS_PAGE_SIZE } from "./limits";
@@ -106,7 +106,7 @@ export function toImportedOrder(order: AmazonOrder): ImportedOrder {
     totalCents: cents(order.proceeds?.grandTotal),
     buyer: { name: order.buyer?.buyerName ?? null, email: order.buyer?.buyerEmail ?? null },
     // An item without a seller SKU is not one of the merchant's listings: nothing to count down.
-    lines: order.orderItems
+    lines: required(order.orderItems, "orderItems")
       .filter((i) => i.product.sellerSku)
       .map((i) => ({
         channelSku: i.product.sellerSku!,
