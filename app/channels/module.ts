@@ -54,6 +54,12 @@ export interface ChannelModule {
    */
   readonly reportsReturns: { received: boolean; refunded: boolean };
   /**
+   * The marketplace's own fulfilment programme, by the name merchants know it (Amazon FBA), or null
+   * where it has none: a listing it fulfils from its own warehouse gets no quantity from Shopify
+   * (Listing.fulfilledByMarketplace), and the Inventory screen offers the switch only where this is set.
+   */
+  readonly marketplaceFulfilment: string | null;
+  /**
    * What its computed (velocity) buffers are multiplied by when the merchant set no multiplier
    * for the channel or the rule: the costlier an oversell there, the larger. Cites its source.
    */

@@ -1,7 +1,9 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { moduleOfKind } from "~/channels/registry";
 import defaultPrisma from "~/db.server";
 import { requestRecompute } from "~/recompute/index.server";
+import { FORGOTTEN_ON_SWITCH } from "~/sync/listing-fulfilment.server";
 import type { Queues } from "~/queues.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
@@ -56,8 +58,9 @@ export async function linkListings(
 ): Promise<LinkResult> {
   const prisma = deps.prisma ?? defaultPrisma;
   const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
-  const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId: shop.id }, select: { id: true } });
+  const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId: shop.id }, select: { id: true, kind: true, name: true } });
   if (!channel) throw new NotFoundForShop("Channel");
+  const ownFulfilment = moduleOfKind(channel.kind)?.marketplaceFulfilment ?? null;
 
   // A CSV import numbers its links by file line (header and blank lines skipped), so every
   // problem, "already on line N" included, names the line the merchant sees.
@@ -83,6 +86,8 @@ export async function linkListings(
     if (matches.length === 0) problems.push({ line, field: "sku", message: `No variant in the store has SKU ${link.sku}` });
     if (matches.length > 1)
       problems.push({ line, field: "sku", message: `${matches.length} variants share SKU ${link.sku}: give each a distinct SKU in Shopify first` });
+    if (link.fulfilledBy === "marketplace" && !ownFulfilment)
+      problems.push({ line, field: "fulfilledBy", message: `${channel.name} has no fulfilment of its own: its listings ship from your stock (merchant)` });
     const earlier = seenChannelSkus.get(link.channelSku);
     if (earlier) problems.push({ line, field: "channelSku", message: `Channel SKU ${link.channelSku} is already on line ${earlier}` });
     else seenChannelSkus.set(link.channelSku, line);
@@ -100,9 +105,7 @@ export async function linkListings(
       const variantId = variantsBySku.get(link!.sku)![0];
       const byMarketplace = link!.fulfilledBy === undefined ? undefined : link!.fulfilledBy === "marketplace";
       const was = byMarketplaceNow.get(link!.channelSku);
-      // Who ships it changed: what was pushed (or observed) belongs to the other stock, so the
-      // first quantity of a self-fulfilled listing goes out whatever it is, and no drift is
-      // measured against a count Anchorline no longer sets.
+      // Who ships it changed: what was pushed (or observed) counted the other stock.
       const switched = byMarketplace !== undefined && was !== undefined && was !== byMarketplace;
       return prisma.listing.upsert({
         where: { channelId_channelSku: { channelId: channel.id, channelSku: link!.channelSku } },
@@ -120,7 +123,7 @@ export async function linkListings(
           variantId,
           externalId: link!.externalId,
           ...(byMarketplace === undefined ? {} : { fulfilledByMarketplace: byMarketplace }),
-          ...(switched ? { pushedQuantity: null, observedQuantity: null, observedAt: null } : {}),
+          ...(switched ? FORGOTTEN_ON_SWITCH : {}),
           staleSince: now,
           contentStaleSince: now,
         },

@@ -22,6 +22,7 @@ export const amazonModule: ChannelModule = {
   // Seller-fulfilled returns from the returns report (returns.ts): units received back ("Return
   // delivery date") and refunded ("Refunded Amount"); refunds made without a return are not in it.
   reportsReturns: { received: true, refunded: true },
+  marketplaceFulfilment: "Fulfilled by Amazon (FBA)",
   // The playbook's (shared/seeds/001): "Amazon (1.5x — highest penalty for oversells)".
   defaultRiskMultiplier: 1.5,
   // The playbook's (shared/seeds/001): "Amazon and Walmart actively crawl competitor prices

@@ -20,6 +20,8 @@ export const ebayModule: ChannelModule = {
   readsOrderNotifications: false,
   // eBay's Fulfillment API shows refunds (lineItems[].refunds); returns received are in its Post-Order API, not read.
   reportsReturns: { received: false, refunded: true },
+  // eBay ships nothing from a warehouse of its own for sellers (Global Shipping and Authenticity Guarantee parcels are still the seller's).
+  marketplaceFulfilment: null,
   // Default risk multipliers from the playbook (domain.md, "Buffer"): eBay 1.2.
   defaultRiskMultiplier: 1.2,
   // Not among the marketplaces the playbook names as crawling prices (seed 001, domain.md "Parity").

@@ -22,6 +22,7 @@ export const tiktokModule: ChannelModule = {
   readsOrderNotifications: false,
   // TikTok Shop's Search Returns says when the seller received a return and when it was refunded.
   reportsReturns: { received: true, refunded: true },
+  marketplaceFulfilment: "Fulfilled by TikTok (FBT)",
   // The playbook's (shared/seeds/001): "TikTok Shop (1.3x — volatile demand spikes)".
   defaultRiskMultiplier: 1.3,
   // Not among the marketplaces the playbook names as crawling prices (seed 001, domain.md "Parity").

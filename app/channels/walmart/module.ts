@@ -20,6 +20,7 @@ export const walmartModule: ChannelModule = {
   // Walmart's Returns API (GET /v3/returns) says when a returned parcel reached the return center
   // and how many units were refunded; getAllOrders shows refunded units as `Refund` (returns.ts).
   reportsReturns: { received: true, refunded: true },
+  marketplaceFulfilment: "Walmart Fulfillment Services (WFS)",
   // Default risk multipliers from the playbook (domain.md, "Buffer"): Walmart 1.3.
   defaultRiskMultiplier: 1.3,
   // The playbook's (shared/seeds/001): "Amazon and Walmart actively crawl competitor prices

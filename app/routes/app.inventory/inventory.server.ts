@@ -126,6 +126,8 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
   /** Whose warehouse a marketplace-fulfilled listing's units are in: the marketplace's label ("Amazon"). */
   const warehouseOf = new Map(channels.map((c) => [c.id, moduleOfKind(c.kind)?.label ?? c.name]));
+  /** The marketplace's own fulfilment programme (Amazon FBA), where it has one: the row offers the switch. */
+  const programmeOf = new Map(channels.map((c) => [c.id, moduleOfKind(c.kind)?.marketplaceFulfilment ?? null]));
   const ownStock = (channelId: string, quantity: number | null, readAt: Date | null) => {
     const by = warehouseOf.get(channelId) ?? "";
     return { by, quantity, readAt: readAt?.toISOString() ?? null, text: `${by}'s warehouse: ${quantity ?? "not read yet"}` };
@@ -162,6 +164,7 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
         channelName: channelName.get(l.channelId) ?? "",
         stale: staleSince !== null,
         ownStock: l.fulfilledByMarketplace ? ownStock(l.channelId, marketplaceQuantity, marketplaceQuantityAt) : null,
+        marketplaceFulfilment: programmeOf.get(l.channelId) ?? null,
       })),
     })),
     nextCursor: variants.length > INVENTORY_PAGE ? page[page.length - 1].id : null,

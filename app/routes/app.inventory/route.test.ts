@@ -150,3 +150,61 @@ describe("the Inventory screen: a listing Amazon fulfils (FBA)", () => {
     expect(rows.find((l) => l.channelSku === "EB-KET")).toMatchObject({ fulfilledByMarketplace: false, ownStock: null, desiredQuantity: 8 });
   });
 });
+
+describe("the Inventory screen: switching who ships a listing", () => {
+  const post = async (domain: string, form: Record<string, string>) =>
+    (await action(args(await adminRequest(domain, "/app/inventory", { form: { intent: "fulfilment", ...form } })))) as unknown as {
+      data: InventoryActionResult;
+      init: { status: number } | null;
+    };
+
+  it("given an Amazon listing shipped from the merchant's stock with a quantity pushed, when the merchant switches it to FBA, then it no longer draws on the pool, what was pushed is forgotten, it is recomputed, the row offers the way back, and the switch is in the activity log", async () => {
+    // Given
+    const { shop, listing } = await shopInSession();
+    await prisma.listing.update({ where: { id: listing.id }, data: { pushedQuantity: 8, observedQuantity: 8, observedAt: new Date() } });
+    expect((await page(shop.domain)).variants.find((v) => v.sku === "KET-RED")!.listings[0]).toMatchObject({
+      fulfilledByMarketplace: false,
+      marketplaceFulfilment: "Fulfilled by Amazon (FBA)",
+    });
+    // When
+    const answer = await post(shop.domain, { listingId: listing.id, fulfilledBy: "marketplace" });
+    // Then
+    expect(answer.data).toMatchObject({ ok: true, message: expect.stringContaining("now ships from Fulfilled by Amazon (FBA)") });
+    expect(await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).toMatchObject({
+      fulfilledByMarketplace: true,
+      pushedQuantity: null,
+      observedQuantity: null,
+      staleSince: expect.any(Date),
+    });
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "listing.fulfilment_changed", subjectId: listing.id } })).toBe(1);
+    // And back: the merchant ships it again
+    expect((await post(shop.domain, { listingId: listing.id, fulfilledBy: "merchant" })).data.ok).toBe(true);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).fulfilledByMarketplace).toBe(false);
+  });
+
+  it("given an eBay listing, when the merchant asks eBay to ship it, then it is refused with the reason on the field and nothing changes; a word other than merchant or marketplace is refused too", async () => {
+    const { shop, channels, variant } = await shopInSession();
+    const ebay = await prisma.listing.create({ data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "EB-KET" } });
+
+    const refused = await post(shop.domain, { listingId: ebay.id, fulfilledBy: "marketplace" });
+    expect(refused.init?.status).toBe(400);
+    expect(refused.data.errors.fulfilledBy).toMatch(/has no fulfilment of its own/);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: ebay.id } })).fulfilledByMarketplace).toBe(false);
+
+    const garbled = await post(shop.domain, { listingId: ebay.id, fulfilledBy: "FBA" });
+    expect(garbled.init?.status).toBe(400);
+    expect(garbled.data.errors.fulfilledBy).toMatch(/"merchant".*"marketplace"/);
+  });
+
+  it("given another shop's listing, when switched, then 404 and it is untouched", async () => {
+    const mine = await shopInSession();
+    const theirs = await seedShopWithEveryModel(prisma);
+    const answer = (await action(
+      args(
+        await adminRequest(mine.shop.domain, "/app/inventory", { form: { intent: "fulfilment", listingId: theirs.listing.id, fulfilledBy: "marketplace" } }),
+      ),
+    )) as unknown as Refusal;
+    expect(answer.init.status).toBe(404);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: theirs.listing.id } })).fulfilledByMarketplace).toBe(false);
+  });
+});

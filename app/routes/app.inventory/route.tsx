@@ -10,6 +10,13 @@ import { inventoryPage, InventoryQuery, recomputeVariant } from "./inventory.ser
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 import { InventoryFilters } from "./filters";
+import { setFulfilledByMarketplace } from "~/sync/listing-fulfilment.server";
+import { z } from "zod";
+
+const FulfilmentForm = z.object({
+  listingId: z.string().trim().min(1, "Choose the listing"),
+  fulfilledBy: z.enum(["merchant", "marketplace"], { message: 'Fulfilled by is "merchant" (your stock) or "marketplace" (its own warehouse)' }),
+});
 import { money, Pager, VariantTable } from "./variant-table";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -27,7 +34,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export type InventoryActionResult = { ok: boolean; intent: string; errors: Record<string, string>; message?: string; problems?: ImportProblem[] };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, actor } = await requireShop(request);
+  const { shop, shopId, actor } = await requireShop(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const answer = (body: Omit<InventoryActionResult, "intent">, status = 200) => data<InventoryActionResult>({ ...body, intent }, { status });
@@ -39,6 +46,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         errors: {},
         message: marked > 0 ? `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"}` : "This variant has no listing to compute",
       });
+    }
+    if (intent === "fulfilment") {
+      const parsed = FulfilmentForm.safeParse(Object.fromEntries(form));
+      if (!parsed.success) return answer({ ok: false, errors: fieldErrors(parsed.error) }, 400);
+      const outcome = await setFulfilledByMarketplace(shopId, parsed.data.listingId, parsed.data.fulfilledBy === "marketplace", actor);
+      return outcome.ok
+        ? answer({ ok: true, errors: {}, message: outcome.message })
+        : answer({ ok: false, errors: { fulfilledBy: outcome.message, form: outcome.message } }, 400);
     }
     if (intent === "import-listings") {
       const channelId = String(form.get("channelId") ?? "").trim();

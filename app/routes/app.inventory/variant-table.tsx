@@ -36,13 +36,37 @@ function ListingState({ listing }: { listing: Listing }) {
   );
 }
 
+/**
+ * Who ships the listing, where its marketplace has a fulfilment programme of its own (Amazon FBA):
+ * switching it moves the listing in or out of the pool Shopify's stock feeds.
+ */
+function FulfilmentSwitch({ listing }: { listing: Listing }) {
+  if (!listing.marketplaceFulfilment) return null;
+  const toMarketplace = !listing.fulfilledByMarketplace;
+  return (
+    <Form method="post">
+      <input type="hidden" name="intent" value="fulfilment" />
+      <input type="hidden" name="listingId" value={listing.id} />
+      <input type="hidden" name="fulfilledBy" value={toMarketplace ? "marketplace" : "merchant"} />
+      <Button
+        submit
+        variant="plain"
+        accessibilityLabel={`${listing.channelSku}: ${toMarketplace ? `ship with ${listing.marketplaceFulfilment}` : "ship from your stock"}`}
+      >
+        {toMarketplace ? `Ship with ${listing.marketplaceFulfilment}` : "Ship from your stock"}
+      </Button>
+    </Form>
+  );
+}
+
 /** "Why?" for every listing; "Recompute" (the whole variant) on its first listing's row only. */
-function ListingActions({ explainUrl, variantId }: { explainUrl: string; variantId: string | null }) {
+function ListingActions({ listing, explainUrl, variantId }: { listing: Listing; explainUrl: string; variantId: string | null }) {
   return (
     <InlineStack gap="100">
       <Button url={explainUrl} variant="plain">
         Why?
       </Button>
+      <FulfilmentSwitch listing={listing} />
       {variantId !== null ? (
         <Form method="post">
           <input type="hidden" name="intent" value="recompute" />
@@ -80,7 +104,7 @@ export function VariantTable({ variants }: { variants: Variant[] }) {
                   l.ownStock ? l.ownStock.text : `${l.desiredQuantity ?? "–"} / ${l.pushedQuantity ?? "–"}`,
                   `${money(l.desiredPriceCents)} / ${money(l.pushedPriceCents)}`,
                   <ListingState key={`${l.id}-state`} listing={l} />,
-                  <ListingActions key={`${l.id}-actions`} explainUrl={linkWith({ explain: l.id })} variantId={i === 0 ? v.id : null} />,
+                  <ListingActions key={`${l.id}-actions`} listing={l} explainUrl={linkWith({ explain: l.id })} variantId={i === 0 ? v.id : null} />,
                 ]),
           )}
         />
