@@ -39,4 +39,17 @@ describe("the buffer rule preview", () => {
     expect(preview.rows).toHaveLength(25);
     expect(preview.note).toBe("Showing the first 25 of 30 listings this rule applies to.");
   });
+
+  it("given an Amazon listing the marketplace ships (FBA) beside an eBay listing, when a rule for every channel is previewed, then the FBA row shows no quantity before or after (no buffer moves it) and the eBay row its numbers", async () => {
+    // Given
+    const { shop, listing, channels, variant } = await seedShopWithEveryModel(prisma);
+    await prisma.listing.update({ where: { id: listing.id }, data: { fulfilledByMarketplace: true } });
+    const ebay = await prisma.listing.create({ data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "EB-KET" } });
+    // When
+    const preview = await previewBufferRule(shop.domain, { scope: "tag", scopeRef: "kitchen", kind: "fixed", units: "2" });
+    // Then
+    if (!preview.ok) throw new Error(JSON.stringify(preview.errors));
+    expect(preview.rows.find((r) => r.listingId === listing.id)).toMatchObject({ before: null, after: null });
+    expect(preview.rows.find((r) => r.listingId === ebay.id)).toMatchObject({ before: 5, after: 5 });
+  });
 });

@@ -173,8 +173,9 @@ export interface PreviewRow {
   channelName: string;
   /** What the outbox holds now (null: never computed). */
   storedQuantity: number | null;
-  before: number;
-  after: number;
+  /** Null for a listing the marketplace ships from its own warehouse (FBA): no buffer moves it. */
+  before: number | null;
+  after: number | null;
   explanationAfter: string;
 }
 
@@ -220,6 +221,7 @@ export async function previewBufferRule(
         variantId: true,
         channelSku: true,
         desiredQuantity: true,
+        fulfilledByMarketplace: true,
         channel: { select: { name: true } },
         variant: { select: { title: true, product: { select: { title: true } } } },
       },
@@ -233,8 +235,9 @@ export async function previewBufferRule(
     title: `${l.variant.product.title} – ${l.variant.title}`,
     channelName: l.channel.name,
     storedQuantity: l.desiredQuantity,
-    before: current.get(l.id)?.quantity ?? 0,
-    after: proposed.get(l.id)?.quantity ?? 0,
+    // A listing the marketplace fulfils (FBA) gets no quantity either way: shown as such, not as 0.
+    before: l.fulfilledByMarketplace ? null : (current.get(l.id)?.quantity ?? 0),
+    after: l.fulfilledByMarketplace ? null : (proposed.get(l.id)?.quantity ?? 0),
     explanationAfter: proposed.get(l.id)?.explanation ?? "",
   }));
   const note = affected > listings.length ? `Showing the first ${listings.length} of ${affected} listings this rule applies to.` : null;

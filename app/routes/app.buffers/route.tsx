@@ -246,9 +246,9 @@ function Preview({ preview }: { preview: NonNullable<BuffersActionResult["previe
             rows={preview.rows.map((r) => [
               `${r.sku} · ${r.title}`,
               r.channelName,
-              r.before,
-              r.after,
-              r.after - r.before === 0 ? "–" : `${r.after - r.before > 0 ? "+" : ""}${r.after - r.before}`,
+              ...(r.before === null || r.after === null
+                ? ["–", "–", "ships from the marketplace's warehouse: no buffer applies"]
+                : [r.before, r.after, r.after - r.before === 0 ? "–" : `${r.after - r.before > 0 ? "+" : ""}${r.after - r.before}`]),
               <span key={r.listingId} style={{ whiteSpace: "pre-line" }}>
                 {r.explanationAfter}
               </span>,
