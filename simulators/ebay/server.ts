@@ -1,5 +1,5 @@
-// The eBay simulator: the OAuth token endpoint, Sell Inventory v1 and Sell Fulfillment v1 on one
-// local HTTP server. Every API request is checked, in the order eBay's gateway does it, for a
+// The eBay simulator: the OAuth token endpoint, Sell Inventory v1, Sell Fulfillment v1 and the
+// Post-Order API v2's cancellation and returns (post-order.ts) on one local HTTP server. Every API request is checked, in the order eBay's gateway does it, for a
 // valid Bearer token it issued, the scope the API needs, the call limits, and the request's shape
 // against eBay's own OpenAPI definitions; every answer to a documented operation is checked
 // against the documented response and any mismatch is kept in `responseViolations`.
@@ -23,6 +23,7 @@ import { createShippingFulfillment, getShippingFulfillment, getShippingFulfillme
 import { bulkUpdatePriceQuantity, createOrReplaceInventoryItem, getInventoryItem, getOffers, type InventoryContext } from "./inventory";
 import { servedOrders } from "./malformed-orders";
 import { handleTokenRequest, TOKEN_PATH, USER_ACCESS_TOKEN_SECONDS } from "./oauth";
+import { POST_ORDER_BASE, postOrderToken, servePostOrder } from "./post-order";
 import { EbaySimState, type AccountRecord, type SimAccountSeed } from "./state";
 
 export type { SimAccountSeed, SimListingSeed, ListingView } from "./state";
@@ -32,17 +33,19 @@ export { EbaySimState } from "./state";
  * Default call limits per application, from eBay's "API Call Limits" table for the Sell APIs
  * (https://developer.ebay.com/develop/api/sell/api_call_limits): Inventory API 2,000,000 calls a
  * day, Fulfillment API 100,000 a day; "Refresh token grant: 50,000 requests/day" for the token
- * endpoint (https://developer.ebay.com/api-docs/static/oauth-rate-limits.html). eBay publishes no
- * per-second rate for these APIs; `SHORT_TERM` is the simulator's own stand-in for the short-term
- * throttling eBay applies without documenting it.
+ * endpoint (https://developer.ebay.com/api-docs/static/oauth-rate-limits.html). The Post-Order
+ * API is not in that table; its limits are per resource in the developer console, where an
+ * integration that read them quotes 5,000 calls a day for post-order.return, the figure used here
+ * for the whole API. eBay publishes no per-second rate for these APIs; `SHORT_TERM` is the
+ * simulator's own stand-in for the short-term throttling eBay applies without documenting it.
  */
-export const DAILY_CALL_LIMITS = { inventory: 2_000_000, fulfillment: 100_000, token: 50_000 } as const;
+export const DAILY_CALL_LIMITS = { inventory: 2_000_000, fulfillment: 100_000, postOrder: 5_000, token: 50_000 } as const;
 export const SHORT_TERM = { requestsPerSecond: 25, burst: 50 } as const;
 
 type ApiName = keyof typeof DAILY_CALL_LIMITS;
 
 interface SellApi {
-  name: Exclude<ApiName, "token">;
+  name: Exclude<ApiName, "token" | "postOrder">;
   basePath: string;
   contract: OpenApiContract;
   /** Per operation, the OAuth scopes of which a token needs one (the operation's `security` in the definition). */
@@ -135,16 +138,16 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
     return limits.take(`${appId}:${api}:day`, daily / 86_400, daily).ok;
   };
 
-  const authenticate = (request: SimRequest): { account: AccountRecord; scopes: string[]; appId: string } | null => {
-    const match = /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ""));
-    const record = match ? state.accessTokens.get(match[1]) : undefined;
+  /** The caller of a token it issued, still valid: a Sell API takes it as `Bearer <token>`, the Post-Order API as `IAF <token>`. */
+  const authenticate = (token: string | undefined): { account: AccountRecord; scopes: string[]; appId: string } | null => {
+    const record = token ? state.accessTokens.get(token) : undefined;
     if (!record || record.expiresAt <= now()) return null;
     const account = state.accounts.get(record.userId);
     return account ? { account, scopes: record.scopes, appId: record.appId } : null;
   };
 
   const serveSellApi = (api: SellApi, request: SimRequest): SimResponse => {
-    const caller = authenticate(request);
+    const caller = authenticate(/^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ""))?.[1]);
     if (!caller) return invalidAccessToken();
     // A token with none of the API's scopes is refused before anything else is looked at.
     const apiScopes = new Set([...api.scopes.values()].flat());
@@ -180,6 +183,15 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
     return servedOrders(state.malformedOrders, check.operationId, answer);
   };
 
+  const servePostOrderApi = (request: SimRequest): SimResponse => {
+    const caller = authenticate(postOrderToken(request));
+    if (!caller) return invalidAccessToken();
+    if (!takeCall(caller.appId, "postOrder")) return tooManyRequests();
+    const { operationId, answer } = servePostOrder(state, caller.account, request);
+    if (operationId) calls.push({ operationId, status: answer.status, body: request.body });
+    return answer;
+  };
+
   const server = await startHttpServer((request) => {
     if (request.path === TOKEN_PATH) {
       const client = /^Basic\s+(\S+)$/i.exec(String(request.headers.authorization ?? ""))?.[1] ?? "anonymous";
@@ -187,6 +199,7 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
       return handleTokenRequest(state, request, lifetime);
     }
     if (request.path.startsWith(CONTROL_PATH)) return control(state, request);
+    if (request.path.startsWith(`${POST_ORDER_BASE}/`)) return servePostOrderApi(request);
     const api = apis.find((a) => request.path === a.basePath || request.path.startsWith(`${a.basePath}/`));
     if (!api) return resourceNotFound(request.path);
     return serveSellApi(api, request);
@@ -204,9 +217,16 @@ export const CONTROL_PATH = "/_simulator/";
  * POST /_simulator/orders/{orderId}/cancel-request: the buyer only asks to cancel (204).
  * POST /_simulator/orders/{orderId}/refund {amountCents?}: the shipped line is refunded, in whole
  * or in part (201 with the refund; 400 when eBay would not: not shipped, cancelled, too much).
+ * POST /_simulator/orders/{orderId}/ship: the seller ships what is left in Seller Hub (201).
+ * POST /_simulator/orders/{orderId}/returns {quantity}: the buyer opens a return (201 with it).
+ * POST /_simulator/returns/{returnId}/deliver and .../refund: the parcel reaches the seller; the
+ * seller refunds it (200 with the return). A step eBay would not take is 400.
  */
 function control(state: EbaySimState, request: SimRequest): SimResponse {
   const parts = request.path.slice(CONTROL_PATH.length).split("/").filter(Boolean).map(decodeURIComponent);
+  if (request.method === "POST" && (parts[0] === "returns" || (parts[0] === "orders" && ["ship", "returns"].includes(parts[2] ?? "")))) {
+    return afterSaleControl(state, request, parts);
+  }
   if (request.method !== "POST" || parts[0] !== "orders") return { status: 404, body: { message: `no simulator route ${request.method} ${request.path}` } };
   try {
     if (parts.length === 1) {
@@ -236,6 +256,24 @@ function control(state: EbaySimState, request: SimRequest): SimResponse {
     }
   } catch (error) {
     return { status: 404, body: { message: error instanceof Error ? error.message : String(error) } };
+  }
+  return { status: 404, body: { message: `no simulator route ${request.method} ${request.path}` } };
+}
+
+/** Shipping and returns by hand (control's list): a step refused for a known order or return is 400, an unknown one 404. */
+function afterSaleControl(state: EbaySimState, request: SimRequest, [kind, id, action]: string[]): SimResponse {
+  const known = kind === "returns" ? state.returnRequests.some((r) => r.returnId === id) : state.orders.some((o) => o.orderId === id);
+  if (!known) return { status: 404, body: { message: `no ${kind === "returns" ? "return" : "order"} ${id}` } };
+  try {
+    if (kind === "orders" && action === "ship") return { status: 201, body: state.shipOrder(id) };
+    if (kind === "orders") {
+      const { quantity } = (request.body ?? {}) as { quantity?: unknown };
+      return { status: 201, body: state.openReturn(id, quantity as number) };
+    }
+    if (action === "deliver") return { status: 200, body: state.deliverReturn(id) };
+    if (action === "refund") return { status: 200, body: state.refundReturn(id) };
+  } catch (error) {
+    return { status: 400, body: { message: error instanceof Error ? error.message : String(error) } };
   }
   return { status: 404, body: { message: `no simulator route ${request.method} ${request.path}` } };
 }

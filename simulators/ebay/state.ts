@@ -109,6 +109,8 @@ export interface OrderRecord {
   fulfillments: ShippingFulfillmentRecord[];
   /** Refunds of the line after it shipped (LineItemRefund), oldest first; amounts, never units. */
   lineRefunds: LineRefundRecord[];
+  /** The seller's own cancellation (Post-Order POST /cancellation), when the seller cancelled it. */
+  sellerCancellation?: { cancelId: string; reason?: string; at: number };
 }
 
 /** One refund issued for the order's line: LineItemRefund in sell_fulfillment_v1_oas3.json. */
@@ -131,6 +133,35 @@ export interface ShippingFulfillmentRecord {
   shippingCarrierCode?: string;
   shipmentTrackingNumber?: string;
 }
+
+/**
+ * One return request (Post-Order API, ReturnSummaryType and ReturnDetailType): the buyer sends
+ * `quantity` units of the order's line back. `state` takes ReturnStateEnum values, `status`
+ * ReturnStatusEnum values; `history` is the detail's responseHistory, oldest first.
+ */
+export interface ReturnRecord {
+  returnId: string;
+  userId: string;
+  orderId: string;
+  /** The listing (ReturnItemType.itemId) and the line item's transaction (transactionId: the line item id). */
+  itemId: string;
+  transactionId: string;
+  quantity: number;
+  reason: string;
+  createdAt: number;
+  state: string;
+  status: string;
+  history: Array<{ activity: string; author: "BUYER" | "SELLER" | "SYSTEM"; at: number; fromState: string; toState: string }>;
+  deliveredAt?: number;
+  refund?: { amountCents: number; at: number };
+}
+
+/** The return states a return walks through to its parcel back at the seller (ReturnStateEnum), with the activity and status of each step. */
+const RETURN_STEPS = [
+  { toState: "ITEM_READY_TO_SHIP", status: "READY_FOR_SHIPPING", activity: "SELLER_APPROVE_REQUEST", author: "SELLER" },
+  { toState: "ITEM_SHIPPED", status: "ITEM_SHIPPED", activity: "BUYER_MARK_RETURN_SHIPPED", author: "BUYER" },
+  { toState: "ITEM_DELIVERED", status: "ITEM_DELIVERED", activity: "NOTIFIED_DELIVERED", author: "SYSTEM" },
+] as const;
 
 /** The order's one line item id (the simulator's orders have one line each). */
 export const lineItemIdOf = (order: Pick<OrderRecord, "orderId">) => `${order.orderId.replace(/-/g, "")}1`;
@@ -176,10 +207,13 @@ export class EbaySimState {
   readonly accounts = new Map<string, AccountRecord>();
   readonly orders: OrderRecord[] = [];
   readonly accessTokens = new Map<string, AccessTokenRecord>();
+  /** Buyers' return requests (Post-Order API), oldest first. */
+  readonly returnRequests: ReturnRecord[] = [];
   /** The orders a test asked getOrders to send malformed (malformOrder). */
   readonly malformedOrders = malformedEbayOrders();
   private readonly listingsByKey = new Map<string, ListingRecord>();
   private orderSeq = 0;
+  private postOrderSeq = 0;
 
   constructor(
     seeds: SimAccountSeed[],
@@ -345,6 +379,25 @@ export class EbaySimState {
     const order = this.orders.find((o) => o.orderId === orderId);
     if (!order) throw new Error(`no order ${orderId}`);
     if (order.cancelled) return;
+    this.completeCancellation(order);
+  }
+
+  /**
+   * The seller cancels the order (Post-Order POST /cancellation, once cancellations.ts found it
+   * eligible): done at once, as the seller's own cancellation is, so the Fulfillment API shows it
+   * CANCELED, refunded in full and modified, and the units come back.
+   */
+  cancelBySeller(orderId: string, reason: string | undefined): { cancelId: string } {
+    const order = this.orders.find((o) => o.orderId === orderId);
+    if (!order) throw new Error(`no order ${orderId}`);
+    if (order.cancelled) throw new Error(`order ${orderId} is already cancelled`);
+    const cancelId = this.nextPostOrderId();
+    order.sellerCancellation = { cancelId, reason, at: this.now() };
+    this.completeCancellation(order);
+    return { cancelId };
+  }
+
+  private completeCancellation(order: OrderRecord): void {
     order.cancelled = true;
     order.cancelRequestedAt ??= this.now();
     order.cancelledAt = this.now();
@@ -354,6 +407,12 @@ export class EbaySimState {
       l.itemQuantity += order.taken.item;
       l.offerQuantity += order.taken.offer;
     }
+  }
+
+  /** Post-Order ids (cancelId, returnId) are numbers as text, "5" and nine digits. */
+  private nextPostOrderId(): string {
+    this.postOrderSeq += 1;
+    return String(5_000_000_000 + this.postOrderSeq);
   }
 
   /**
@@ -384,6 +443,108 @@ export class EbaySimState {
     order.lineRefunds.push(refund);
     order.modifiedAt = at;
     return structuredClone(refund);
+  }
+
+  /**
+   * The seller marks what is left of the order shipped in Seller Hub (a shipping fulfillment with a
+   * USPS tracking number), as createShippingFulfillment would record it; the order is modified.
+   */
+  shipOrder(orderId: string): ShippingFulfillmentRecord {
+    const order = this.orders.find((o) => o.orderId === orderId);
+    if (!order) throw new Error(`no order ${orderId}`);
+    if (order.cancelled) throw new Error(`order ${orderId} is cancelled`);
+    const left = order.quantity - shippedUnits(order);
+    if (left <= 0) throw new Error(`order ${orderId} has shipped every unit`);
+    const at = this.now();
+    const trackingNumber = `9400${order.orderId.replace(/-/g, "")}${order.fulfillments.length + 1}`;
+    const fulfillment: ShippingFulfillmentRecord = {
+      fulfillmentId: trackingNumber,
+      lineItems: [{ lineItemId: lineItemIdOf(order), quantity: left }],
+      shippedDate: new Date(at).toISOString(),
+      shippingCarrierCode: "USPS",
+      shipmentTrackingNumber: trackingNumber,
+    };
+    order.fulfillments.push(fulfillment);
+    order.modifiedAt = at;
+    return structuredClone(fulfillment);
+  }
+
+  /**
+   * A buyer opens a return for `quantity` units of the order's line (RETURN_REQUESTED, status
+   * RETURN_REQUESTED). Opening or moving a return does not change the order the Fulfillment API
+   * shows; only the refund does (refundReturn). Refused: an order not shipped or cancelled, a
+   * quantity not a whole number of at least 1, or more units than shipped and not already in a
+   * return.
+   */
+  openReturn(orderId: string, quantity: number, reason = "NO_LONGER_NEED_ITEM"): ReturnRecord {
+    const order = this.orders.find((o) => o.orderId === orderId);
+    if (!order) throw new Error(`no order ${orderId}`);
+    if (order.cancelled) throw new Error(`order ${orderId} is cancelled: nothing was sent to return`);
+    if (!Number.isInteger(quantity) || quantity < 1) throw new Error(`a return needs a whole number of units of at least 1, not ${quantity}`);
+    const inReturns = this.returnRequests.filter((r) => r.orderId === orderId).reduce((n, r) => n + r.quantity, 0);
+    const returnable = shippedUnits(order) - inReturns;
+    if (quantity > returnable) throw new Error(`order ${orderId} has ${returnable} shipped unit(s) not already in a return, not ${quantity}`);
+    const at = this.now();
+    const record: ReturnRecord = {
+      returnId: this.nextPostOrderId(),
+      userId: order.userId,
+      orderId,
+      itemId: order.listingId,
+      transactionId: lineItemIdOf(order),
+      quantity,
+      reason,
+      createdAt: at,
+      state: "RETURN_REQUESTED",
+      status: "RETURN_REQUESTED",
+      history: [{ activity: "BUYER_CREATE_RETURN", author: "BUYER", at, fromState: "INITIAL", toState: "RETURN_REQUESTED" }],
+    };
+    this.returnRequests.push(record);
+    return structuredClone(record);
+  }
+
+  /**
+   * The return's parcel reaches the seller: the seller approves it (ITEM_READY_TO_SHIP), the
+   * buyer ships it (ITEM_SHIPPED) and the carrier delivers it (ITEM_DELIVERED), each step the
+   * return has not taken yet, each in the detail's responseHistory. Refused once delivered or closed.
+   */
+  deliverReturn(returnId: string): ReturnRecord {
+    const record = this.returnRecord(returnId);
+    const from = RETURN_STEPS.findIndex((step) => step.toState === record.state);
+    if (record.state !== "RETURN_REQUESTED" && from < 0) throw new Error(`return ${returnId} is ${record.state}: its parcel cannot be delivered now`);
+    if (record.state === "ITEM_DELIVERED") throw new Error(`return ${returnId} was delivered already`);
+    const at = this.now();
+    for (const step of RETURN_STEPS.slice(from + 1)) {
+      record.history.push({ activity: step.activity, author: step.author, at, fromState: record.state, toState: step.toState });
+      record.state = step.toState;
+      record.status = step.status;
+    }
+    record.deliveredAt = at;
+    return structuredClone(record);
+  }
+
+  /**
+   * The seller refunds the return's units (SELLER_ISSUE_REFUND) and the return closes (CLOSED):
+   * the refund also shows on the order as a LineItemRefund of the units' price (refundLine),
+   * which modifies the order. A return can be refunded before its parcel arrives; it then never
+   * shows as delivered. Refused once closed.
+   */
+  refundReturn(returnId: string): ReturnRecord {
+    const record = this.returnRecord(returnId);
+    if (record.state === "CLOSED") throw new Error(`return ${returnId} is closed`);
+    const order = this.orders.find((o) => o.orderId === record.orderId)!;
+    const left = order.unitPriceCents * order.quantity - lineRefundedCents(order);
+    const refund = this.refundLine(record.orderId, Math.min(left, order.unitPriceCents * record.quantity));
+    record.refund = { amountCents: refund.amountCents, at: refund.refundedAt };
+    record.history.push({ activity: "SELLER_ISSUE_REFUND", author: "SELLER", at: refund.refundedAt, fromState: record.state, toState: "CLOSED" });
+    record.state = "CLOSED";
+    record.status = "CLOSED";
+    return structuredClone(record);
+  }
+
+  private returnRecord(returnId: string): ReturnRecord {
+    const record = this.returnRequests.find((r) => r.returnId === returnId);
+    if (!record) throw new Error(`no return ${returnId}`);
+    return record;
   }
 
   /** What the seller shipped for an order (carrier, tracking number, units), for tests. */
