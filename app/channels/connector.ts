@@ -69,6 +69,14 @@ export interface ImportedOrderLine {
   /** Units ordered. */
   quantity: number;
   priceCents?: number | null;
+  /** Sales tax the buyer paid on the line's price, all its units (cancelled ones included); null: none stated. */
+  taxCents?: number | null;
+  /**
+   * The marketplace collects and remits that tax itself (a US marketplace facilitator: Amazon,
+   * eBay, Walmart and TikTok Shop in every state with a sales tax), so the merchant never holds it.
+   * Read from the payload where the marketplace says so; left out when it is unknown.
+   */
+  taxCollectedByMarketplace?: boolean;
   /**
    * Units of this line cancelled so far, as the marketplace says now (a partial cancellation);
    * never more than `quantity`. A whole order cancelled (`cancelled`) counts every unit.

@@ -3,6 +3,7 @@
 // matching *Before at or after it and at least two minutes before the request, maxResultsPerPage
 // 1-100 (default 100), and paginationToken for the following pages.
 import { randomBytes } from "node:crypto";
+import { DEFAULT_SHIP_TO_STATE, salesTax } from "../common/sales-tax";
 import { marketplaceFacts } from "./marketplaces";
 import {
   amazonOrderId,
@@ -23,8 +24,19 @@ export interface BuyerLine {
   priceCents?: number;
 }
 
-/** One SKU (`sku`, `quantity`) or a cart of several (`items`). */
-export type BuyerOrder = (BuyerLine | { items: BuyerLine[] }) & { buyerName?: string; buyerEmail?: string };
+/**
+ * One SKU (`sku`, `quantity`) or a cart of several (`items`), shipped to `shipToState` (a US
+ * state of common/sales-tax.ts; CA when left out), which sets the sales tax Amazon charges.
+ */
+export type BuyerOrder = (BuyerLine | { items: BuyerLine[] }) & { buyerName?: string; buyerEmail?: string; shipToState?: string };
+
+/**
+ * Who collects and remits the sales tax Amazon charges in the US: Amazon, as marketplace
+ * facilitator (ItemTaxCollection.model MARKETPLACE_FACILITATOR, "Tax is withheld and remitted to
+ * the taxing authority by Amazon on behalf of the seller"). The party's name is our reading; the
+ * model's example names Amazon's European entity for an EU order.
+ */
+const US_FACILITATOR = { model: "MARKETPLACE_FACILITATOR", responsibleParty: "Amazon.com Services LLC" } as const;
 
 export interface PlacedOrder {
   orderId: string;
@@ -56,6 +68,7 @@ export function placeOrder(seller: SellerState, buyer: BuyerOrder): PlacedOrder 
   if (listings.some((l) => l.fulfilledByAmazon !== byAmazon)) {
     throw new Error("Amazon simulator: Amazon splits FBA and seller-fulfilled items into separate orders; place them as two");
   }
+  const state = buyer.shipToState ?? DEFAULT_SHIP_TO_STATE;
   let oversold = false;
   let totalCents = 0;
   const orderItems: AmazonOrderItem[] = lines.map((line, i) => {
@@ -64,12 +77,31 @@ export function placeOrder(seller: SellerState, buyer: BuyerOrder): PlacedOrder 
     if (line.quantity > shown) oversold = true;
     setBuyableQuantity(listing, Math.max(0, shown - line.quantity));
     const unitCents = line.priceCents ?? Math.round((ourPrice(offerOf(listing, seller.marketplaceId)) ?? 0) * 100);
-    totalCents += unitCents * line.quantity;
+    const itemCents = unitCents * line.quantity;
+    const tax = salesTax(state, itemCents);
+    totalCents += itemCents + tax.cents;
     return {
       orderItemId: randomBytes(7).toString("hex").slice(0, 14),
       quantityOrdered: line.quantity,
       product: { ...(listing.asin ? { asin: listing.asin } : {}), sellerSku: line.sku, price: { unitPrice: money(unitCents, currency) } },
-      proceeds: { proceedsTotal: money(unitCents * line.quantity, currency) },
+      // As the model's example gives them: the item's proceeds with ITEM and TAX breakdowns, the
+      // TAX one detailed by what was taxed (here only the item: no shipping is charged).
+      proceeds: {
+        proceedsTotal: money(itemCents + tax.cents, currency),
+        breakdowns: [
+          { type: "ITEM", subtotal: money(itemCents, currency) },
+          ...(tax.cents > 0
+            ? [
+                {
+                  type: "TAX" as const,
+                  subtotal: money(tax.cents, currency),
+                  detailedBreakdowns: [{ subtype: "ITEM" as const, value: money(tax.cents, currency) }],
+                },
+              ]
+            : []),
+        ],
+      },
+      ...(tax.collectedByMarketplace ? { tax: { taxCollections: [US_FACILITATOR] } } : {}),
       fulfillment: { quantityFulfilled: 0, quantityUnfulfilled: line.quantity },
     };
   });
@@ -81,6 +113,16 @@ export function placeOrder(seller: SellerState, buyer: BuyerOrder): PlacedOrder 
     lastUpdatedTime: at,
     salesChannel: { channelName: "AMAZON", marketplaceId: seller.marketplaceId, marketplaceName: name },
     buyer: { buyerName: buyer.buyerName ?? "Simulated Buyer", buyerEmail: buyer.buyerEmail ?? `${randomBytes(6).toString("hex")}@marketplace.amazon.com` },
+    recipient: {
+      deliveryAddress: {
+        name: buyer.buyerName ?? "Simulated Buyer",
+        addressLine1: "1 Main St",
+        city: "Springfield",
+        stateOrRegion: state,
+        postalCode: "00000",
+        countryCode: "US",
+      },
+    },
     proceeds: { grandTotal: money(totalCents, currency) },
     fulfillment: { fulfillmentStatus: "UNSHIPPED", fulfilledBy: byAmazon ? "AMAZON" : "MERCHANT" },
     orderItems,
@@ -169,14 +211,17 @@ export function requestCancellation(seller: SellerState, orderId: string): Amazo
 /**
  * searchOrders and getOrder return the core of each order and, per `includedData`, the datasets
  * asked for ("A list of datasets to include in the response", orders_2026-01-01.json): BUYER,
- * PROCEEDS, CANCELLATION, FULFILLMENT and PACKAGES are the ones the simulator keeps; the others are
- * never filled. Without FULFILLMENT nothing says who fulfils the order or whether it was
- * cancelled; without CANCELLATION nothing says which items were; without PACKAGES no tracking.
+ * RECIPIENT, PROCEEDS, TAX, CANCELLATION, FULFILLMENT and PACKAGES are the ones the simulator
+ * keeps; the others are never filled. Without FULFILLMENT nothing says who fulfils the order or
+ * whether it was cancelled; without CANCELLATION nothing says which items were; without PACKAGES
+ * no tracking; without PROCEEDS no amount of tax, and without TAX not who collects it.
  */
 export function projectOrder(order: AmazonOrder, included: Set<string>): AmazonOrder {
   const copy = structuredClone(order);
   if (!included.has("PACKAGES") || !copy.packages?.length) delete copy.packages;
   if (!included.has("BUYER")) delete copy.buyer;
+  if (!included.has("RECIPIENT")) delete copy.recipient;
+  if (!included.has("TAX")) for (const item of copy.orderItems) delete item.tax;
   if (!included.has("PROCEEDS")) {
     delete copy.proceeds;
     for (const item of copy.orderItems) delete item.proceeds;

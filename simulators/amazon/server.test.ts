@@ -258,9 +258,9 @@ describe("Amazon simulator: JSON_LISTINGS_FEED", () => {
 });
 
 describe("Amazon simulator: buyers and orders", () => {
-  it("given a simulated buyer orders 2, when orders are searched, then the order is there with the datasets asked for and the listing went down by 2", async () => {
+  it("given a simulated buyer in Washington orders 2, when orders are searched, then the order is there with the datasets asked for (its item's 6.5% sales tax in PROCEEDS, Amazon collecting it in TAX) and the listing went down by 2", async () => {
     await start();
-    const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 2, buyerName: "Ada Buyer" });
+    const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 2, buyerName: "Ada Buyer", shipToState: "WA" });
     expect(running().state.listing("KET-RED")!.quantity).toBe(3);
     const since = new Date(Date.now() - 60_000).toISOString();
 
@@ -276,13 +276,30 @@ describe("Amazon simulator: buyers and orders", () => {
     expect(bare.orders[0].buyer).toBeUndefined();
     expect(bare.lastUpdatedBefore).toEqual(expect.any(String));
 
-    const full = (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&includedData=BUYER,PROCEEDS,FULFILLMENT`)).json()) as {
+    expect(bare.orders[0].recipient).toBeUndefined();
+    expect((bare.orders[0].orderItems as Array<Record<string, unknown>>)[0].tax).toBeUndefined();
+
+    const full = (await (await sp(`/orders/2026-01-01/orders?lastUpdatedAfter=${since}&includedData=BUYER,RECIPIENT,PROCEEDS,TAX,FULFILLMENT`)).json()) as {
       orders: Array<Record<string, unknown>>;
     };
+    const usd = (amount: string) => ({ amount, currencyCode: "USD" });
     expect(full.orders[0]).toMatchObject({
       buyer: { buyerName: "Ada Buyer" },
-      proceeds: { grandTotal: { amount: "59.98", currencyCode: "USD" } },
+      recipient: { deliveryAddress: { stateOrRegion: "WA", countryCode: "US" } },
+      proceeds: { grandTotal: usd("63.88") },
       fulfillment: { fulfillmentStatus: "UNSHIPPED" },
+      orderItems: [
+        expect.objectContaining({
+          proceeds: {
+            proceedsTotal: usd("63.88"),
+            breakdowns: [
+              { type: "ITEM", subtotal: usd("59.98") },
+              { type: "TAX", subtotal: usd("3.90"), detailedBreakdowns: [{ subtype: "ITEM", value: usd("3.90") }] },
+            ],
+          },
+          tax: { taxCollections: [{ model: "MARKETPLACE_FACILITATOR", responsibleParty: expect.any(String) }] },
+        }),
+      ],
     });
     expect(running().responseChecks.filter((c) => c.errors.length)).toEqual([]);
   });

@@ -79,6 +79,8 @@ export interface AmazonOrder {
   lastUpdatedTime: string;
   salesChannel: { channelName: string; marketplaceId: string; marketplaceName: string };
   buyer?: { buyerName?: string; buyerEmail?: string };
+  /** Recipient (dataset RECIPIENT): where the order ships, which sets its sales tax. */
+  recipient?: { deliveryAddress: { name: string; addressLine1: string; city: string; stateOrRegion: string; postalCode: string; countryCode: string } };
   proceeds?: { grandTotal: { amount: string; currencyCode: string } };
   /** OrderFulfillment: fulfilledBy "AMAZON" (FBA) or "MERCHANT". */
   fulfillment: { fulfillmentStatus: string; fulfilledBy: "AMAZON" | "MERCHANT" };
@@ -100,12 +102,27 @@ export interface AmazonOrderPackage {
   packageItems: Array<{ orderItemId: string; quantity: number }>;
 }
 
+/** Money of the Orders 2026-01-01 model: a decimal string and its currency. */
+export interface Money {
+  amount: string;
+  currencyCode: string;
+}
+
 /** An OrderItem; `cancellation` (ItemCancellation) and `fulfillment` (ItemFulfillment) per item. */
 export interface AmazonOrderItem {
   orderItemId: string;
   quantityOrdered: number;
   product: { asin?: string; sellerSku: string; price?: { unitPrice: { amount: string; currencyCode: string } } };
-  proceeds?: { proceedsTotal: { amount: string; currencyCode: string } };
+  /**
+   * ItemProceeds (dataset PROCEEDS): the item's total, with an ITEM breakdown and, where sales tax
+   * is charged, a TAX breakdown detailed by subtype (ITEM: the tax on the item's price).
+   */
+  proceeds?: {
+    proceedsTotal: Money;
+    breakdowns?: Array<{ type: "ITEM" | "TAX"; subtotal: Money; detailedBreakdowns?: Array<{ subtype: "ITEM"; value: Money }> }>;
+  };
+  /** ItemTax (dataset TAX): who collects and remits the item's tax (MARKETPLACE_FACILITATOR: Amazon). */
+  tax?: { taxCollections: Array<{ model: "MARKETPLACE_FACILITATOR"; responsibleParty: string }> };
   cancellation?: {
     cancellationRequest?: { requester: "BUYER"; cancelReason?: string };
     cancellationExecution?: { cancelledBy: "BUYER" | "MERCHANT" | "AMAZON"; cancelReason?: string };

@@ -3,6 +3,7 @@ import { startAmazonSimulator, type AmazonSimulator, type AmazonSimulatorOptions
 import { ChannelError, type Connector } from "../connector";
 import { createAmazonConnector } from "./index";
 import { FEED_THRESHOLD } from "./limits";
+import { toImportedOrder } from "./orders";
 
 const SELLER = "A2SELLER0001";
 const US = "ATVPDKIKX0DER";
@@ -127,19 +128,21 @@ describe("Amazon connector against the simulator", () => {
     expect(new Set(waits)).toEqual(new Set([250]));
   });
 
-  it("given a buyer orders twice, when orders are fetched with the returned cursor, then each order comes once with its lines, and a cancellation comes back as a change", async () => {
+  it("given a buyer orders twice, when orders are fetched with the returned cursor, then each order comes once with its lines and their sales tax (Amazon collecting it as marketplace facilitator), and a cancellation comes back as a change", async () => {
     await start();
     const amazon = connector();
-    const first = running().state.placeOrder({ sku: "KET-RED", quantity: 2, buyerName: "Ada Buyer" });
+    const first = running().state.placeOrder({ sku: "KET-RED", quantity: 2, buyerName: "Ada Buyer", shipToState: "WA" });
     const page1 = await amazon.fetchOrders(null);
+    // 2 × 29.99 in Washington: 6.5% of 59.98 is 3.90, which Amazon's grand total includes.
+    const taxed = { taxCents: 390, taxCollectedByMarketplace: true };
     expect(page1.orders).toEqual([
       expect.objectContaining({
         externalOrderId: first.orderId,
         status: "UNSHIPPED",
         currencyCode: "USD",
-        totalCents: 5998,
+        totalCents: 6388,
         cancelled: false,
-        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 0 }],
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, ...taxed, cancelledQuantity: 0 }],
       }),
     ]);
     expect(page1.orders[0].buyer?.name).toBe("Ada Buyer");
@@ -158,7 +161,7 @@ describe("Amazon connector against the simulator", () => {
         externalOrderId: first.orderId,
         cancelled: true,
         status: "CANCELLED",
-        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2 }],
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, ...taxed, cancelledQuantity: 2 }],
       }),
     ]);
     expect(page3.orders[0].updatedAt!.getTime()).toBeGreaterThan(page1.orders[0].updatedAt!.getTime());
@@ -196,8 +199,9 @@ describe("Amazon connector against the simulator", () => {
         status: "UNSHIPPED",
         cancelled: false,
         lines: [
-          { channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2 },
-          { channelSku: "KET-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0 },
+          // Shipped to California (the simulator's default): 7.25%, each item's tax on its own.
+          { channelSku: "KET-RED", quantity: 2, priceCents: 2999, taxCents: 435, taxCollectedByMarketplace: true, cancelledQuantity: 2 },
+          { channelSku: "KET-BLU", quantity: 1, priceCents: 2999, taxCents: 217, taxCollectedByMarketplace: true, cancelledQuantity: 0 },
         ],
       }),
     ]);
@@ -297,6 +301,56 @@ describe("Amazon connector against the simulator", () => {
     expect(() => createAmazonConnector({ accountId: SELLER, region: US, credentials: { clientId: "x", clientSecret: "y" } })).toThrow(
       expect.objectContaining({ details: expect.objectContaining({ authFailed: true }) }),
     );
+  });
+});
+
+describe("Amazon connector: an order's sales tax", () => {
+  const usd = (amount: string) => ({ amount, currencyCode: "USD" });
+  const order = (items: Array<Record<string, unknown>>) =>
+    toImportedOrder({
+      orderId: "114-0000000-0000001",
+      createdTime: "2026-10-01T10:00:00Z",
+      lastUpdatedTime: "2026-10-01T10:00:00Z",
+      fulfillment: { fulfillmentStatus: "UNSHIPPED", fulfilledBy: "MERCHANT" },
+      orderItems: items.map((item, i) => ({ quantityOrdered: 1, product: { sellerSku: `SKU-${i}`, price: { unitPrice: usd("40.00") } }, ...item })),
+    });
+
+  it("given items whose TAX proceeds are detailed, whole, absent or not Amazon's to remit, when read, then each line carries the tax on its price only and says whether Amazon collects it", () => {
+    const facilitator = { taxCollections: [{ model: "MARKETPLACE_FACILITATOR", responsibleParty: "Amazon.com Services LLC" }] };
+    const tax = (subtotal: string, detail?: Array<[string, string]>) => ({
+      type: "TAX",
+      subtotal: usd(subtotal),
+      ...(detail ? { detailedBreakdowns: detail.map(([subtype, amount]) => ({ subtype, value: usd(amount) })) } : {}),
+    });
+    const read = order([
+      // Tax on the item and on its shipping: only the item's part belongs to the line.
+      {
+        proceeds: {
+          breakdowns: [
+            tax("3.50", [
+              ["ITEM", "2.90"],
+              ["SHIPPING", "0.60"],
+            ]),
+          ],
+        },
+        tax: facilitator,
+      },
+      // Not detailed (as in the model's getOrder example): the whole TAX subtotal.
+      { proceeds: { breakdowns: [{ type: "ITEM", subtotal: usd("40.00") }, tax("10.00")] }, tax: facilitator },
+      // Only its shipping was taxed.
+      { proceeds: { breakdowns: [tax("0.60", [["SHIPPING", "0.60"]])] }, tax: facilitator },
+      // No TAX proceeds, no collection model: nothing stated.
+      { proceeds: { breakdowns: [{ type: "ITEM", subtotal: usd("40.00") }] } },
+      // Taxed, but no MARKETPLACE_FACILITATOR collection: the seller's to remit.
+      { proceeds: { breakdowns: [tax("1.00")] }, tax: { taxCollections: [] } },
+    ]);
+    expect(read.lines.map((l) => [l.channelSku, l.taxCents, l.taxCollectedByMarketplace])).toEqual([
+      ["SKU-0", 290, true],
+      ["SKU-1", 1000, true],
+      ["SKU-2", 0, true],
+      ["SKU-3", null, false],
+      ["SKU-4", 100, false],
+    ]);
   });
 });
 

@@ -28,11 +28,18 @@ const MAX_PAGES_PER_CALL = 5;
 const RETURNED_ORDERS_PER_CALL = 20;
 
 /**
- * The datasets read (searchOrders includedData): buyer, money, fulfilment (status and who fulfils:
- * `fulfillment.fulfilledBy`) and cancellation (which items were cancelled: OrderItem.cancellation).
- * A dataset not asked for is left out of the answer, and its absence would read as "not cancelled".
+ * The datasets read (searchOrders includedData): buyer, money (the items' proceeds, their sales tax
+ * among them), tax (who collects and remits it: ItemTax.taxCollections), fulfilment (status and who
+ * fulfils: `fulfillment.fulfilledBy`) and cancellation (which items were cancelled:
+ * OrderItem.cancellation). A dataset not asked for is left out of the answer, and its absence
+ * would read as "not cancelled".
  */
-const INCLUDED_DATA = ["BUYER", "PROCEEDS", "FULFILLMENT", "CANCELLATION"];
+const INCLUDED_DATA = ["BUYER", "PROCEEDS", "TAX", "FULFILLMENT", "CANCELLATION"];
+/**
+ * ItemTaxCollection.model "MARKETPLACE_FACILITATOR (Tax is withheld and remitted to the taxing
+ * authority by Amazon on behalf of the seller)", orders_2026-01-01.json.
+ */
+const MARKETPLACE_FACILITATOR = "MARKETPLACE_FACILITATOR";
 
 interface Watermark {
   /** ISO time: orders updated at or after it are new to us... */
@@ -72,6 +79,13 @@ interface AmazonOrderItem {
   quantityOrdered: number;
   product: { sellerSku?: string; price?: { unitPrice?: Money } };
   /**
+   * ItemProceeds: per category (ITEM, SHIPPING, TAX...) the item's amount for all its units; the
+   * TAX one detailed by what was taxed ("only available for TAX and DISCOUNT proceeds types").
+   */
+  proceeds?: { breakdowns?: Array<{ type?: string; subtotal?: Money; detailedBreakdowns?: Array<{ subtype?: string; value?: Money }> }> };
+  /** ItemTax: who withholds and remits the item's tax. */
+  tax?: { taxCollections?: Array<{ model?: string; responsibleParty?: string }> };
+  /**
    * ItemCancellation: a request (cancellationRequest) cancels nothing until it is executed
    * (cancellationExecution). The model names no cancelled quantity: an executed one is the item's.
    */
@@ -95,6 +109,18 @@ const key = (order: AmazonOrder) =>
   `${order.orderId}@${order.lastUpdatedTime}@${order.fulfillment?.fulfillmentStatus ?? ""}@${(order.orderItems ?? []).map((i) => (itemCancelled(i) ? "x" : "-")).join("")}`;
 const cents = (money: Money | undefined) => fromAmount(money && { value: money.amount, currency: money.currencyCode });
 
+/**
+ * The sales tax on the item's price, all its units: the TAX proceeds' ITEM part where Amazon details
+ * it (its SHIPPING or GIFT_WRAP parts are taxes on other charges), else the whole TAX subtotal.
+ * Null when the proceeds carry no TAX entry.
+ */
+function itemTaxCents(item: AmazonOrderItem): number | null {
+  const tax = item.proceeds?.breakdowns?.find((b) => b.type === "TAX");
+  if (!tax) return null;
+  const onItem = tax.detailedBreakdowns?.find((d) => d.subtype === "ITEM");
+  return tax.detailedBreakdowns?.length ? (onItem ? cents(onItem.value) : 0) : cents(tax.subtotal);
+}
+
 export function toImportedOrder(order: AmazonOrder): ImportedOrder {
   const status = order.fulfillment?.fulfillmentStatus ?? "UNKNOWN";
   const cancelled = status === "CANCELLED";
@@ -112,6 +138,8 @@ export function toImportedOrder(order: AmazonOrder): ImportedOrder {
         channelSku: i.product.sellerSku!,
         quantity: i.quantityOrdered,
         priceCents: cents(i.product.price?.unitPrice),
+        taxCents: itemTaxCents(i),
+        taxCollectedByMarketplace: (i.tax?.taxCollections ?? []).some((c) => c.model === MARKETPLACE_FACILITATOR),
         // A cancelled order cancels every unit; otherwise an item cancelled (executed) is cancelled whole.
         cancelledQuantity: cancelled || itemCancelled(i) ? i.quantityOrdered : 0,
       })),
