@@ -6,9 +6,19 @@ import type { TikTokOrderRecord, TikTokReturnRecord, TikTokShop } from "./state"
 
 const money = (cents: number) => (cents / 100).toFixed(2);
 
+/**
+ * The order's sales tax as Get Order Detail (202309) carries it: per line item `item_tax[]` with
+ * `tax_type` SALES_TAX ("US market sales tax. Currently only sales tax is available"), its
+ * `tax_amount` and `tax_rate`; in `payment`, `product_tax` ("The tax on the total item price") and
+ * `tax` ("Buyer paid total taxes for the order"), beside a `sub_total` that "for the US market ...
+ * is pre-tax", and `total_amount = sub_total + shipping_fee + taxes + retail_delivery_fee`. The
+ * rate is written as a decimal fraction ("0.0725"): the reference gives its type, not its form.
+ * No shipping fee is charged, so there is no shipping_fee_tax.
+ */
 export function orderDocument(order: TikTokOrderRecord, shop: TikTokShop) {
   // What the buyer paid at checkout; a refund after a cancellation is not modelled here.
-  const total = order.lineItems.reduce((sum, i) => sum + i.unitPriceCents, 0);
+  const subTotal = order.lineItems.reduce((sum, i) => sum + i.unitPriceCents, 0);
+  const tax = order.lineItems.reduce((sum, i) => sum + i.taxCents, 0);
   const currency = shop.skus.get(order.lineItems[0].skuId)!.currency;
   return {
     id: order.id,
@@ -32,8 +42,13 @@ export function orderDocument(order: TikTokOrderRecord, shop: TikTokShop) {
       ? { cancel_time: order.cancelTime, cancellation_initiator: order.cancellationInitiator, cancel_reason: order.cancelReason }
       : {}),
     buyer_email: `buyer${order.id.slice(-4)}@scs.tiktokw.us`,
-    payment: { currency, sub_total: money(total), total_amount: money(total) },
-    recipient_address: { name: order.buyerName, full_address: "1 Main St, Culver City, CA 90230", region_code: "US", postal_code: "90230" },
+    payment: { currency, sub_total: money(subTotal), product_tax: money(tax), tax: money(tax), total_amount: money(subTotal + tax) },
+    recipient_address: {
+      name: order.buyerName,
+      full_address: order.shipToState === "CA" ? "1 Main St, Culver City, CA 90230" : `1 Main St, Springfield, ${order.shipToState} 00000`,
+      region_code: "US",
+      postal_code: order.shipToState === "CA" ? "90230" : "00000",
+    },
     line_items: order.lineItems.map((item) => {
       const sku = shop.skus.get(item.skuId)!;
       return {
@@ -44,6 +59,7 @@ export function orderDocument(order: TikTokOrderRecord, shop: TikTokShop) {
         sale_price: money(item.unitPriceCents),
         original_price: money(item.unitPriceCents),
         currency: sku.currency,
+        ...(item.taxCents > 0 ? { item_tax: [{ tax_type: "SALES_TAX", tax_amount: money(item.taxCents), tax_rate: String(order.taxRate) }] } : {}),
         display_status: item.status,
         package_id: order.packageId,
         ...(order.shipment && item.status !== "CANCELLED"

@@ -129,8 +129,8 @@ describe("TikTok Shop simulator", () => {
     expect(await answer.json()).toMatchObject({ code: 36009002 });
   });
 
-  it("given a buyer who orders more than the SKU has, when placed, then the SKU goes to 0, the order is flagged oversold and is listed one line item per unit", async () => {
-    const order = sim.placeOrder("ROW_1", { skuId: "S1", quantity: 4 });
+  it("given a buyer in New York who orders more than the SKU has, when placed, then the SKU goes to 0, the order is flagged oversold and is listed one line item per unit, each with its 4% sales tax, the payment pre-tax plus tax", async () => {
+    const order = sim.placeOrder("ROW_1", { skuId: "S1", quantity: 4, shipToState: "NY" });
     expect(order.oversold).toBe(true);
     expect(sim.shop("ROW_1").skus.get("S1")!.quantity).toBe(0);
     const body = JSON.stringify({ create_time_ge: 0 });
@@ -138,8 +138,21 @@ describe("TikTok Shop simulator", () => {
       signedUrl("/order/202309/orders/search", { app_key: "app-1", timestamp: now(), shop_cipher: "ROW_1", page_size: "10" }, body),
       body,
     );
-    const envelope = (await answer.json()) as { data: { orders: Array<{ line_items: unknown[] }> } };
-    expect(envelope.data.orders[0].line_items).toHaveLength(4);
+    const envelope = (await answer.json()) as { data: { orders: Array<{ line_items: Array<Record<string, unknown>>; payment: Record<string, unknown> }> } };
+    const [placed] = envelope.data.orders;
+    expect(placed.line_items).toHaveLength(4);
+    const unitCents = sim.shop("ROW_1").skus.get("S1")!.priceCents;
+    const unitTax = Math.round(unitCents * 0.04);
+    const money = (cents: number) => (cents / 100).toFixed(2);
+    expect(new Set(placed.line_items.map((i) => JSON.stringify(i.item_tax)))).toEqual(
+      new Set([JSON.stringify([{ tax_type: "SALES_TAX", tax_amount: money(unitTax), tax_rate: "0.04" }])]),
+    );
+    expect(placed.payment).toMatchObject({
+      sub_total: money(4 * unitCents),
+      product_tax: money(4 * unitTax),
+      tax: money(4 * unitTax),
+      total_amount: money(4 * (unitCents + unitTax)),
+    });
   });
 
   it("given an authorization code, when exchanged at /api/v2/token/get, then new tokens come back and the code cannot be used twice", async () => {

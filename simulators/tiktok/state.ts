@@ -1,5 +1,6 @@
 // One simulated TikTok shop: its app credentials, its tokens, its products (with their content) and SKUs, its orders.
 import { randomBytes } from "node:crypto";
+import { DEFAULT_SHIP_TO_STATE, salesTax } from "../common/sales-tax";
 
 export interface TikTokProductSpec {
   productId: string;
@@ -58,6 +59,8 @@ export interface TikTokLineItemRecord {
   id: string;
   skuId: string;
   unitPriceCents: number;
+  /** The unit's sales tax (`item_tax[].tax_amount`), charged at checkout for the order's ship-to state. */
+  taxCents: number;
   /** Line item `display_status`. */
   status: TikTokOrderStatus;
   cancelUser?: CancelUser;
@@ -84,6 +87,10 @@ export interface TikTokOrderRecord {
   lineItems: TikTokLineItemRecord[];
   oversold: boolean;
   buyerName: string;
+  /** The US state the order ships to (`recipient_address`), which sets its sales tax. */
+  shipToState: string;
+  /** Its sales tax rate there (common/sales-tax.ts), as `item_tax[].tax_rate` says it. */
+  taxRate: number;
   cancelTime?: number;
   cancellationInitiator?: CancelUser;
   cancelReason?: string;
@@ -97,6 +104,8 @@ export interface BuyerLine {
 /** A buyer's checkout: one SKU (`skuId`, `quantity`) or several (`lines`). */
 export type BuyerOrder = (BuyerLine | { lines: BuyerLine[] }) & {
   buyerName?: string;
+  /** A US state of common/sales-tax.ts (default CA): sets the sales tax TikTok charges. */
+  shipToState?: string;
   createTime?: number;
   /** FULFILLMENT_BY_TIKTOK: shipped from TikTok's warehouse, the seller's stock is not touched. Default: by seller. */
   fulfillmentType?: FulfillmentType;
@@ -241,6 +250,8 @@ export class TikTokShop {
     if (!lines.length || lines.some((l) => !Number.isInteger(l.quantity) || l.quantity < 1))
       throw new Error("TikTok simulator: an order needs at least one line of 1 or more units");
     const fulfillmentType = order.fulfillmentType ?? "FULFILLMENT_BY_SELLER";
+    const shipToState = order.shipToState ?? DEFAULT_SHIP_TO_STATE;
+    const taxRate = salesTax(shipToState, 0).rate;
     this.orderSeq += 1;
     const id = String(576_000_000_000_000_000n + BigInt(this.orderSeq));
     let oversold = false;
@@ -253,7 +264,14 @@ export class TikTokShop {
         sku.quantity = Math.max(0, sku.quantity - line.quantity);
       }
       for (let unit = 0; unit < line.quantity; unit++)
-        lineItems.push({ id: `${id}${lineItems.length}`, skuId: sku.skuId, unitPriceCents: sku.priceCents, status: "AWAITING_SHIPMENT" });
+        lineItems.push({
+          id: `${id}${lineItems.length}`,
+          skuId: sku.skuId,
+          unitPriceCents: sku.priceCents,
+          // Each line item is one unit and carries its own tax, rounded per unit.
+          taxCents: salesTax(shipToState, sku.priceCents).cents,
+          status: "AWAITING_SHIPMENT",
+        });
     }
     const createTime = order.createTime ?? Math.floor(Date.now() / 1000);
     const record: TikTokOrderRecord = {
@@ -268,6 +286,8 @@ export class TikTokShop {
       lineItems,
       oversold,
       buyerName: order.buyerName ?? "Sam Buyer",
+      shipToState,
+      taxRate,
     };
     this.orders.push(record);
     return record;

@@ -19,6 +19,13 @@ import { withRetry, type RetryOptions } from "../retry";
 import type { TikTokClient } from "./client";
 import { ORDERS_PAGE_SIZE, PATHS } from "./limits";
 
+/**
+ * `item_tax[].tax_type` of US sales tax ("SALES_TAX (US market sales tax)", Get Order Detail
+ * 202309), which TikTok collects and remits itself: "All US states that impose a sales tax have
+ * enacted marketplace facilitator laws requiring TikTok to collect sales tax on TikTok Shop
+ * transactions" (Seller University, "US Sales Tax FAQ"). The order names no one who remits it.
+ */
+const SALES_TAX = "SALES_TAX";
 /** Without a cursor, start a week back (our choice: matches the Walmart module's first window). */
 const FIRST_WINDOW_SECONDS = 7 * 86_400;
 const MAX_PAGES_PER_CALL = 10;
@@ -40,6 +47,8 @@ interface TikTokLineItem {
   sale_price?: string;
   currency?: string;
   display_status?: string;
+  /** "Item tax detail" (Get Order Detail 202309): the unit's taxes, each its type, amount and rate. */
+  item_tax?: Array<{ tax_type?: string; tax_amount?: string; tax_rate?: string }>;
 }
 
 interface TikTokOrder {
@@ -131,8 +140,9 @@ const toCents = (amount: string | undefined) => (amount === undefined || amount 
 /**
  * TikTok lists one line item per unit sold; they are counted back into one line per SKU, and the
  * cancelled ones (display_status CANCELLED: a partial cancellation) into its cancelledQuantity.
- * From the order's returns (countReturns): units received back into returnedQuantity, units
- * refunded, plus the cancelled ones, into refundedQuantity.
+ * Their item_tax amounts add up to the line's tax (null when no unit states one); TikTok collects
+ * it where it is US sales tax. From the order's returns (countReturns): units received back into
+ * returnedQuantity, units refunded, plus the cancelled ones, into refundedQuantity.
  */
 export function toImportedOrder(order: TikTokOrder, returns: ReturnCounts = new Map()): ImportedOrder {
   const lines = new Map<string, ImportedOrderLine & { cancelledQuantity: number; returnedQuantity: number; refundedQuantity: number }>();
@@ -148,6 +158,11 @@ export function toImportedOrder(order: TikTokOrder, returns: ReturnCounts = new 
       refundedQuantity: back?.refunded ?? 0,
     };
     line.quantity += 1;
+    const taxes = item.item_tax ?? [];
+    if (taxes.length > 0) {
+      line.taxCents = (line.taxCents ?? 0) + taxes.reduce((sum, t) => sum + (toCents(t.tax_amount) ?? 0), 0);
+      line.taxCollectedByMarketplace = (line.taxCollectedByMarketplace ?? true) && taxes.every((t) => t.tax_type === SALES_TAX);
+    }
     // A cancelled unit is refunded too (refundedQuantity counts cancelled units); it cannot also be returned.
     if (item.display_status === CANCELLED) {
       line.cancelledQuantity += 1;

@@ -4,7 +4,7 @@ import { ChannelError, type Connector } from "../connector";
 import { TikTokClient, type TikTokCall, type TikTokTokens } from "./client";
 import { exchangeTikTokAuthCode } from "./authorize";
 import { createTikTokConnector } from "./index";
-import { fetchOrders } from "./orders";
+import { fetchOrders, toImportedOrder } from "./orders";
 
 const SHOP = {
   appKey: "anchor-app",
@@ -18,6 +18,9 @@ const SHOP = {
     { productId: "P-MUG", skuId: "S-MUG", sellerSku: "MUG", quantity: 9, priceCents: 999, title: "Mug", description: "<p>TikTok's own words</p>" },
   ],
 };
+
+/** A line of `units` at 29.99 shipped to California (the simulator's default): 7.25% of each unit, 2.17, which TikTok collects. */
+const taxedCA = (units: number) => ({ taxCents: 217 * units, taxCollectedByMarketplace: true });
 
 let sim: TikTokSimulator;
 let waits: number[];
@@ -141,19 +144,22 @@ describe("TikTok Shop connector against the simulator", () => {
     expect((failure as ChannelError).message).toContain("'sign' query parameter is invalid");
   });
 
-  it("given orders placed across two fetches, when fetched with the cursor, then each order arrives once with units counted per SKU", async () => {
+  it("given orders placed across two fetches, when fetched with the cursor, then each order arrives once with units counted per SKU and their sales tax summed, TikTok collecting it", async () => {
     const tiktok = connector();
     const t0 = Math.floor(Date.now() / 1000) - 100;
-    sim.placeOrder("ROW_anchor", { skuId: "S-RED", quantity: 3, createTime: t0 });
+    sim.placeOrder("ROW_anchor", { skuId: "S-RED", quantity: 3, createTime: t0, shipToState: "TX" });
     sim.placeOrder("ROW_anchor", { skuId: "S-MUG", quantity: 1, createTime: t0 + 1 });
     const first = await tiktok.fetchOrders(null);
+    // One line item per unit, each taxed on its own: 6.25% of 29.99 in Texas is 1.87, three times;
+    // 7.25% of 9.99 in California (the simulator's default) is 0.72.
+    const counts = { cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 };
     expect(first.orders.map((o) => o.lines)).toEqual([
-      [{ channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 }],
-      [{ channelSku: "S-MUG", quantity: 1, priceCents: 999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 }],
+      [{ channelSku: "S-RED", quantity: 3, priceCents: 2999, taxCents: 561, taxCollectedByMarketplace: true, ...counts }],
+      [{ channelSku: "S-MUG", quantity: 1, priceCents: 999, taxCents: 72, taxCollectedByMarketplace: true, ...counts }],
     ]);
     expect(first.orders[0]).toMatchObject({
       status: "AWAITING_SHIPMENT",
-      totalCents: 8997,
+      totalCents: 8997 + 561,
       currencyCode: "USD",
       cancelled: false,
       fulfilledByMarketplace: false,
@@ -186,7 +192,7 @@ describe("TikTok Shop connector against the simulator", () => {
         cancelled: true,
         orderedAt: new Date((t0 + 1) * 1000),
         updatedAt: new Date((t0 + 60) * 1000),
-        lines: [{ channelSku: "S-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2, returnedQuantity: 0, refundedQuantity: 2 }],
+        lines: [{ channelSku: "S-RED", quantity: 2, priceCents: 2999, ...taxedCA(2), cancelledQuantity: 2, returnedQuantity: 0, refundedQuantity: 2 }],
       }),
     ]);
     expect((await tiktok.fetchOrders(second.cursor)).orders).toEqual([]);
@@ -225,8 +231,8 @@ describe("TikTok Shop connector against the simulator", () => {
         cancelled: false,
         updatedAt: new Date((t0 + 30) * 1000),
         lines: [
-          { channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 2, returnedQuantity: 0, refundedQuantity: 2 },
-          { channelSku: "S-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 },
+          { channelSku: "S-RED", quantity: 3, priceCents: 2999, ...taxedCA(3), cancelledQuantity: 2, returnedQuantity: 0, refundedQuantity: 2 },
+          { channelSku: "S-BLU", quantity: 1, priceCents: 2999, ...taxedCA(1), cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 },
         ],
       }),
     ]);
@@ -357,7 +363,9 @@ describe("TikTok Shop connector: returns and refunds (Search Returns)", () => {
     const t = Math.floor(Date.now() / 1000) - 3000;
     const order = shipped(t);
     const first = await tiktok.fetchOrders(null);
-    expect(red(first)).toEqual([{ channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 }]);
+    expect(red(first)).toEqual([
+      { channelSku: "S-RED", quantity: 3, priceCents: 2999, ...taxedCA(3), cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 },
+    ]);
 
     const ret = sim.requestReturn("ROW_anchor", order.id, { type: "RETURN_AND_REFUND", skuId: "S-RED", units: 2, at: t + 600 });
     sim.advanceReturn("ROW_anchor", ret.id, "AWAITING_BUYER_SHIP", t + 700);
@@ -369,8 +377,8 @@ describe("TikTok Shop connector: returns and refunds (Search Returns)", () => {
     const received = await tiktok.fetchOrders(inTransit.cursor);
     expect(received.orders.map((o) => [o.externalOrderId, o.updatedAt])).toEqual([[order.id, new Date((t + 900) * 1000)]]);
     expect(received.orders[0].lines).toEqual([
-      { channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 2, refundedQuantity: 0 },
-      { channelSku: "S-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 },
+      { channelSku: "S-RED", quantity: 3, priceCents: 2999, ...taxedCA(3), cancelledQuantity: 0, returnedQuantity: 2, refundedQuantity: 0 },
+      { channelSku: "S-BLU", quantity: 1, priceCents: 2999, ...taxedCA(1), cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 },
     ]);
     expect((await tiktok.fetchOrders(received.cursor)).orders).toEqual([]);
 
@@ -393,8 +401,8 @@ describe("TikTok Shop connector: returns and refunds (Search Returns)", () => {
     const page = await connector().fetchOrders(null);
     expect(page.orders.map((o) => o.lines)).toEqual([
       [
-        { channelSku: "S-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 },
-        { channelSku: "S-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 1 },
+        { channelSku: "S-RED", quantity: 3, priceCents: 2999, ...taxedCA(3), cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 0 },
+        { channelSku: "S-BLU", quantity: 1, priceCents: 2999, ...taxedCA(1), cancelledQuantity: 0, returnedQuantity: 0, refundedQuantity: 1 },
       ],
     ]);
   });
@@ -412,5 +420,28 @@ describe("TikTok Shop connector: returns and refunds (Search Returns)", () => {
     const second = await tiktok.fetchOrders(first.cursor);
     expect(red(second)).toEqual([expect.objectContaining({ returnedQuantity: 1 })]);
     expect((await tiktok.fetchOrders(second.cursor)).orders).toEqual([]);
+  });
+});
+
+describe("TikTok connector: an order's sales tax", () => {
+  it("given line items with no item_tax (Oregon has no sales tax), with SALES_TAX, or with another tax type, when read, then the line's tax is null, the units' sum collected by TikTok, or that sum left for the seller", () => {
+    const unit = (sku_id: string, item_tax?: Array<{ tax_type: string; tax_amount: string; tax_rate: string }>) => ({ sku_id, sale_price: "20.00", item_tax });
+    const order = toImportedOrder({
+      id: "576000000000000001",
+      status: "AWAITING_SHIPMENT",
+      create_time: 1_790_000_000,
+      update_time: 1_790_000_000,
+      line_items: [
+        unit("S-UNTAXED"),
+        unit("S-SALES", [{ tax_type: "SALES_TAX", tax_amount: "1.45", tax_rate: "0.0725" }]),
+        unit("S-SALES", [{ tax_type: "SALES_TAX", tax_amount: "1.45", tax_rate: "0.0725" }]),
+        unit("S-OTHER", [{ tax_type: "VAT", tax_amount: "4.00", tax_rate: "0.2" }]),
+      ],
+    });
+    expect(order.lines.map((l) => [l.channelSku, l.quantity, l.taxCents, l.taxCollectedByMarketplace])).toEqual([
+      ["S-UNTAXED", 1, undefined, undefined],
+      ["S-SALES", 2, 290, true],
+      ["S-OTHER", 1, 400, false],
+    ]);
   });
 });
