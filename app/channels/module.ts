@@ -26,8 +26,9 @@ export interface ChannelSettings {
    */
   feedPollIntervalMs?: number;
   /**
-   * Set only for the demo and tests: how often a connector that reads returns from a report asks
-   * for one (Amazon: hourly). A simulator makes one in milliseconds.
+   * Set only for the demo and tests: how often a connector reads returns from a report or a search
+   * (Amazon asks for its report hourly, eBay searches its returns hourly). A simulator answers in
+   * milliseconds.
    */
   returnsReportEveryMs?: number;
 }

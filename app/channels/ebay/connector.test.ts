@@ -438,7 +438,7 @@ describe("eBay connector: OAuth", () => {
   });
 });
 
-describe("eBay connector: shipments and cancellations made in Shopify", () => {
+describe("eBay connector: shipments made in Shopify", () => {
   const shippedAt = () => new Date(Date.now() - 3_600_000);
 
   it("given an order of 3, when the merchant ships 2 with USPS (tracking number with spaces) and then 1 with a carrier eBay does not list, then both are accepted, the line item id comes from the order, and getShippingFulfillments shows each carrier and tracking number with the order FULFILLED", async () => {
@@ -512,15 +512,5 @@ describe("eBay connector: shipments and cancellations made in Shopify", () => {
     });
     expect(outcome).toEqual({ status: "retry", message: expect.stringContaining("2001") });
     expect(sim.state.shippingFulfillments(orderId)).toEqual([]);
-  });
-
-  it("given a cancellation made in Shopify, when passed on, then it is unsupported with a message sending the merchant to Seller Hub, and eBay is not called", async () => {
-    const { sim, connector } = await setup(listings(1));
-    const { orderId } = sim.state.placeOrder({ userId: SELLER.userId, sku: "SKU-001", quantity: 1 });
-    const outcome = await connector.cancelOrder!({ externalOrderId: orderId, lines: [{ channelSku: "SKU-001", quantity: 1 }], reason: "Out of stock" });
-    expect(outcome).toEqual({ status: "unsupported", message: expect.stringContaining("Seller Hub") });
-    expect(outcome.status === "unsupported" && outcome.message).toContain(orderId);
-    expect(sim.requests).toEqual([]);
-    expect(sim.state.orders[0].cancelled).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 // The eBay connector: quantities and prices through bulkUpdatePriceQuantity (25 SKUs a call),
-// content through the inventory item, orders from Fulfillment getOrders, all as one seller
-// account, with eBay's 250-revisions-a-day cap counted in Redis before anything is sent. Shipments
-// go back as shipping fulfillments; cancellations are Seller Hub's (order-actions.ts).
+// content through the inventory item, orders from Fulfillment getOrders with buyers' returns from
+// the Post-Order API, all as one seller account, with eBay's 250-revisions-a-day cap counted in
+// Redis before anything is sent. Shipments go back as shipping fulfillments, cancellations as the
+// Post-Order API's seller cancellation of the whole order (order-actions.ts).
 import type { ChannelLimits, Connector, ConnectorConfig } from "../connector";
 import type { RetryOptions } from "../retry";
 import { EbayClient, readCredentials } from "./client";
@@ -12,7 +13,7 @@ import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./order-reads";
 import { pushPrices, pushQuantities } from "./price-quantity-push";
 import { RedisRevisionCounter, sharedRevisionRedis, type RevisionCounter } from "./revisions.server";
-import { BULK_PRICE_QUANTITY_MAX, BURST, GET_ORDERS_MAX_LIMIT, REQUESTS_PER_SECOND, REVISIONS_PER_LISTING_PER_DAY } from "./rules";
+import { BULK_PRICE_QUANTITY_MAX, BURST, GET_ORDERS_MAX_LIMIT, REQUESTS_PER_SECOND, RETURNS_READ_EVERY_MS, REVISIONS_PER_LISTING_PER_DAY } from "./rules";
 
 export interface EbayConnectorOptions {
   /**
@@ -32,6 +33,8 @@ export interface EbayConnectorOptions {
   ordersPageSize?: number;
   /** With no cursor yet, how far back the first poll reaches. Default 0: orders from before the channel was connected are not imported. */
   initialOrderLookbackMs?: number;
+  /** How often buyers' returns are read (Post-Order return search). Default RETURNS_READ_EVERY_MS, hourly. */
+  returnsReadEveryMs?: number;
 }
 
 const DEFAULT_MARKETPLACE = "EBAY_US";
@@ -67,6 +70,7 @@ function ebayConnectorContext(config: ConnectorConfig, options: EbayConnectorOpt
       settleMs: options.orderSettleMs ?? DEFAULT_ORDER_SETTLE_MS,
       pageSize: Math.min(options.ordersPageSize ?? GET_ORDERS_MAX_LIMIT, GET_ORDERS_MAX_LIMIT),
       initialLookbackMs: options.initialOrderLookbackMs ?? 0,
+      returnsEveryMs: options.returnsReadEveryMs ?? RETURNS_READ_EVERY_MS,
     },
   };
 }
@@ -92,6 +96,6 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
     fetchOrders: (since) => fetchOrders(context, since),
     fetchListing: (channelSku) => fetchListing(context, channelSku),
     confirmShipment: (shipment) => confirmShipment(context, shipment),
-    cancelOrder: (cancellation) => cancelOrder(cancellation),
+    cancelOrder: (cancellation) => cancelOrder(context, cancellation),
   };
 }

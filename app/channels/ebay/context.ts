@@ -11,6 +11,8 @@ export interface OrderPolling {
   pageSize: number;
   /** With no cursor yet, how far back the first poll reaches. */
   initialLookbackMs: number;
+  /** How often the buyers' returns are read (returns.ts; EbayConnectorOptions.returnsReadEveryMs). */
+  returnsEveryMs: number;
 }
 
 export interface EbayConnectorContext {

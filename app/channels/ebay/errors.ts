@@ -10,7 +10,7 @@ interface ErrorResponse {
   data?: unknown;
 }
 
-/** eBay's error body: `{ errors: [{ errorId, domain, category, message, longMessage }] }`. */
+/** One of eBay's errors: `{ errorId, domain, category, message, longMessage }` (the Post-Order API may leave errorId out). */
 export interface EbayErrorDetail {
   errorId?: number;
   domain?: string;
@@ -29,8 +29,13 @@ function headerValue(headers: Record<string, unknown> | undefined, name: string)
   return value === undefined || value === null ? null : String(value);
 }
 
+/**
+ * The first error of an answer: the Sell APIs' `errors`, or the Post-Order API's
+ * `errorMessage.error` ("Error Response", developer.ebay.com/Devzone/post-order/ErrorResponse.html).
+ */
 export function firstEbayError(data: unknown): EbayErrorDetail | undefined {
-  const errors = (data as { errors?: EbayErrorDetail[] } | undefined)?.errors;
+  const body = data as { errors?: EbayErrorDetail[]; errorMessage?: { error?: EbayErrorDetail[] } } | undefined;
+  const errors = body?.errors ?? body?.errorMessage?.error;
   return Array.isArray(errors) ? errors[0] : undefined;
 }
 
@@ -40,7 +45,7 @@ export function describeEbayError(e: EbayErrorDetail | undefined, fallback: stri
   return `${e.longMessage ?? e.message ?? fallback}${id}`;
 }
 
-/** An API call (Inventory, Fulfillment) failed. */
+/** An API call (Inventory, Fulfillment, Post-Order) failed. */
 export function apiChannelError(error: unknown, what: string): ChannelError {
   if (error instanceof ChannelError) return error;
   const res = responseOf(error);

@@ -3,7 +3,7 @@ import { createEbayConnector, EBAY_LIMITS } from "./connector";
 import { EBAY_CONTENT_RULES } from "./content-rules";
 import { closeSharedRevisionRedis } from "./revisions.server";
 
-// eBay (Sell Inventory and Fulfillment APIs) as Anchorline knows it.
+// eBay (Sell Inventory and Fulfillment APIs, and the Post-Order API) as Anchorline knows it.
 const credentialFields = [
   { name: "appId", label: "App id (client id)" },
   { name: "certId", label: "Cert id (client secret)" },
@@ -18,15 +18,15 @@ export const ebayModule: ChannelModule = {
   limits: EBAY_LIMITS,
   contentRules: EBAY_CONTENT_RULES,
   readsOrderNotifications: false,
-  // eBay's Fulfillment API shows refunds (lineItems[].refunds); returns received are in its Post-Order API, not read.
-  reportsReturns: { received: false, refunded: true },
+  // Refunds from the Fulfillment API (lineItems[].refunds) and returns' refunds; returns received from the Post-Order API (returns.ts).
+  reportsReturns: { received: true, refunded: true },
   // eBay ships nothing from a warehouse of its own for sellers (Global Shipping and Authenticity Guarantee parcels are still the seller's).
   marketplaceFulfilment: null,
   // Default risk multipliers from the playbook (domain.md, "Buffer"): eBay 1.2.
   defaultRiskMultiplier: 1.2,
   // Not among the marketplaces the playbook names as crawling prices (seed 001, domain.md "Parity").
   watchesOtherPrices: false,
-  createConnector: (config) => createEbayConnector(config),
+  createConnector: (config, _hooks, settings) => createEbayConnector(config, { returnsReadEveryMs: settings.returnsReportEveryMs }),
   // The revision counter (250 revisions per listing a day) is one Redis connection per process.
   close: closeSharedRevisionRedis,
 };

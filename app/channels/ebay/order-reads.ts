@@ -1,10 +1,12 @@
 // Orders from Fulfillment getOrders by last-modified date, from the cursor to a moment settleMs
-// ago, paged and re-read while the window shifts under the paging.
+// ago, paged and re-read while the window shifts under the paging; and the orders whose returns
+// moved (returns.ts), read again by id.
 import type { ImportedOrder, OrderPage } from "../connector";
 import { readOrder } from "../order-reading";
 import { fromAmount } from "../money";
 import type { EbayConnectorContext } from "./context";
 import { decodeCursor, encodeCursor, importedOrder, lastModifiedFilter, type EbayOrder, type EbayOrderPage } from "./orders";
+import { advanceReturns, readOwedOrders, returnsOfLines, startReturns, type LineReturns } from "./returns";
 
 /**
  * Units a line's refunds stand for. eBay's refunds are amounts (LineItemRefund.amount, the
@@ -29,14 +31,15 @@ export function refundedUnits(line: NonNullable<EbayOrder["lineItems"]>[number])
  * shows in the line's refunds (lineItems[].refunds) and again in paymentSummary.refunds: only the
  * line's are read (once each), as units (refundedUnits). A cancelled order's refund is at order
  * level and already counted as every unit cancelled; refundedQuantity counts cancelled units too,
- * so it is the whole line then, not cancelled plus refunded. Returns received are told by eBay's
- * Post-Order API (/post-order/v2/return), which the app does not read: returnedQuantity is left
- * unset (the "on receipt" setting gives nothing back for eBay). lastModifiedDate is when eBay last
- * changed it. eBay's sellers ship from their own stock: the API has no marketplace-fulfilled order
- * (ebaySupportedFulfillment is a seller's parcel routed through eBay's Global Shipping or
- * Authenticity Guarantee, still theirs).
+ * so it is the whole line then, not cancelled plus refunded. Returns are told by the Post-Order
+ * API (returns.ts, `back` per line item): their units received back are the line's
+ * returnedQuantity, and their units refunded count when more than the amounts say (a restocking
+ * fee kept leaves a refunded amount short of whole units). A line no return names leaves
+ * returnedQuantity unset. lastModifiedDate is when eBay last changed it. eBay's sellers ship from
+ * their own stock: the API has no marketplace-fulfilled order (ebaySupportedFulfillment is a
+ * seller's parcel routed through eBay's Global Shipping or Authenticity Guarantee, still theirs).
  */
-export function orderWithItsLife(order: EbayOrder): ImportedOrder {
+export function orderWithItsLife(order: EbayOrder, back: Array<LineReturns | undefined> = []): ImportedOrder {
   const imported = importedOrder(order);
   const cancelled = order.cancelStatus?.cancelState === "CANCELED";
   const modified = order.lastModifiedDate ? new Date(order.lastModifiedDate) : undefined;
@@ -44,11 +47,15 @@ export function orderWithItsLife(order: EbayOrder): ImportedOrder {
   return {
     ...imported,
     cancelled,
-    lines: imported.lines.map((line, i) => ({
-      ...line,
-      cancelledQuantity: cancelled ? line.quantity : 0,
-      refundedQuantity: cancelled ? line.quantity : refundedUnits(items[i] ?? {}),
-    })),
+    lines: imported.lines.map((line, i) => {
+      const returned = back[i];
+      return {
+        ...line,
+        cancelledQuantity: cancelled ? line.quantity : 0,
+        refundedQuantity: cancelled ? line.quantity : Math.max(refundedUnits(items[i] ?? {}), Math.min(line.quantity, returned?.refunded ?? 0)),
+        ...(returned && !cancelled ? { returnedQuantity: Math.min(line.quantity, returned.returned) } : {}),
+      };
+    }),
     ...(modified && !Number.isNaN(modified.getTime()) ? { updatedAt: modified } : {}),
     fulfilledByMarketplace: false,
   };
@@ -91,8 +98,14 @@ export async function fetchOrders(context: EbayConnectorContext, since: string |
     .filter((o) => !(alreadySeen.has(o.orderId) && Date.parse(o.lastModifiedDate ?? "") === from.getTime()))
     .sort((a, b) => Date.parse(a.lastModifiedDate ?? "") - Date.parse(b.lastModifiedDate ?? ""));
   const atEnd = fresh.filter((o) => Date.parse(o.lastModifiedDate ?? "") === to.getTime()).map((o) => o.orderId);
+
+  // A cursor from before returns were read starts them from where its orders stand.
+  let returns = await advanceReturns(context, cursor.returns ?? startReturns(cursor.after), now(), context.orderPolling.returnsEveryMs);
+  const owed = await readOwedOrders(context, returns, new Set(fresh.map((o) => o.orderId)));
+  returns = { ...returns, owed: returns.owed.filter((id) => !owed.done.has(id)), ...(owed.failure ? { failure: owed.failure } : {}) };
+  const withReturns = (raw: EbayOrder) => orderWithItsLife(raw, returnsOfLines(raw, returns));
   return {
-    orders: fresh.map((o) => readOrder(o, orderWithItsLife, (raw) => raw.orderId)),
-    cursor: encodeCursor({ after: to.toISOString(), seenAtAfter: atEnd }),
+    orders: [...fresh, ...owed.orders].map((o) => readOrder(o, withReturns, (raw) => raw.orderId)),
+    cursor: encodeCursor({ after: to.toISOString(), seenAtAfter: atEnd, returns }),
   };
 }

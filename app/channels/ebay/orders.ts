@@ -1,26 +1,37 @@
 // Orders come from Fulfillment getOrders filtered on lastmodifieddate, walked page by page
 // (limit/offset). The cursor is the end of the last window read plus the ids seen exactly at that
-// instant, because eBay's date ranges include both ends.
+// instant, because eBay's date ranges include both ends, and what the returns said when last read
+// (returns.ts).
 import type { ImportedOrder } from "../connector";
 import { fromAmount } from "../money";
 import { required } from "../order-reading";
+import type { ReturnsState } from "./returns";
 
 export interface OrdersCursor {
   /** ISO instant: the next window starts here (inclusive). */
   after: string;
   /** Orders already returned whose lastModifiedDate equals `after`. */
   seenAtAfter: string[];
+  /** The returns as last read; a cursor from before returns were read has none. */
+  returns?: ReturnsState;
 }
 
 export function encodeCursor(cursor: OrdersCursor): string {
   return JSON.stringify(cursor);
 }
 
+const isReturnsState = (value: unknown): value is ReturnsState => {
+  const state = value as Partial<ReturnsState> | undefined;
+  return typeof state?.origin === "string" && typeof state.returns === "object" && state.returns !== null && Array.isArray(state.owed);
+};
+
 export function decodeCursor(raw: string | null): OrdersCursor | null {
   if (!raw) return null;
   try {
     const parsed = JSON.parse(raw) as Partial<OrdersCursor>;
-    if (typeof parsed.after === "string" && !Number.isNaN(Date.parse(parsed.after))) return { after: parsed.after, seenAtAfter: parsed.seenAtAfter ?? [] };
+    if (typeof parsed.after === "string" && !Number.isNaN(Date.parse(parsed.after))) {
+      return { after: parsed.after, seenAtAfter: parsed.seenAtAfter ?? [], ...(isReturnsState(parsed.returns) ? { returns: parsed.returns } : {}) };
+    }
   } catch {
     // fall through: a cursor this module did not write
   }
@@ -44,12 +55,16 @@ export interface EbayOrder {
   lastModifiedDate?: string;
   orderFulfillmentStatus?: string;
   pricingSummary?: { total?: Amount };
+  /** Payment.paymentStatus (FAILED, PAID, PENDING) and paymentDate, the buyer's payments. */
+  paymentSummary?: { payments?: Array<{ paymentStatus?: string; paymentDate?: string }> };
   buyer?: { username?: string };
   cancelStatus?: { cancelState?: string };
   fulfillmentStartInstructions?: Array<{
     shippingStep?: { shipTo?: { fullName?: string; email?: string; contactAddress?: Record<string, unknown> } };
   }>;
   lineItems?: Array<{
+    /** The line item's id, which the Post-Order API gives a return as its transactionId. */
+    lineItemId?: string;
     sku?: string;
     legacyItemId?: string;
     quantity?: number;

@@ -20,6 +20,30 @@ export const REVISIONS_PER_LISTING_PER_DAY = 250;
 
 /** getOrders "limit ... Maximum: 200" (Fulfillment API definition, sell_fulfillment_v1_oas3.json). */
 export const GET_ORDERS_MAX_LIMIT = 200;
+/** getOrders "orderIds ... (maximum 50)" (same definition). */
+export const GET_ORDERS_MAX_IDS = 50;
+
+/**
+ * Post-Order GET /return/search "limit ... Max value: 200" ("Search Returns",
+ * developer.ebay.com/Devzone/post-order/post-order_v2_return_search__get.html).
+ */
+export const RETURN_SEARCH_MAX_LIMIT = 200;
+
+/**
+ * How far back returns are searched, by the day they were opened. The search filters by creation
+ * date only (it has no last-modified filter), and a range given by one end reaches 90 days; a day
+ * less, both ends given, keeps under that. A return is watched for 89 days after the buyer opened
+ * it: eBay's returns are opened within 30 or 60 days of delivery and closed within weeks.
+ */
+export const RETURNS_WINDOW_MS = 89 * 86_400_000;
+
+/**
+ * How often returns are read. Our choice: a parcel reaches the seller days after the return is
+ * opened, so an hour more is little, and the Post-Order API's quota is small and per application
+ * (not in eBay's call-limits table; quoted at 5,000 calls a day for post-order.return): two
+ * searches an hour for each seller account.
+ */
+export const RETURNS_READ_EVERY_MS = 3_600_000;
 
 /**
  * Product field lengths, "Max Length" in each field's description (Inventory API definition):
