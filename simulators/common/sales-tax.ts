@@ -10,6 +10,7 @@
  * Rates, 2025" lists them in its State Tax Rate column); 0 where the state has no sales tax.
  */
 export const STATE_SALES_TAX_RATES: Readonly<Record<string, number>> = {
+  AR: 0.065,
   CA: 0.0725,
   DE: 0,
   FL: 0.06,

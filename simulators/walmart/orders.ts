@@ -3,7 +3,7 @@
 // lastModifiedStartDate/EndDate, shipNodeType, sku, status, purchaseOrderId, customerOrderId),
 // paged by `nextCursor` (a query string the caller appends to /v3/orders as-is, like the
 // definition's example "?limit=10&hasMoreElements=true&soIndex=31&poIndex=10&...").
-import { LINE_STATUSES, SHIP_NODE_TYPES, type WalmartLineStatus, type WalmartOrderRecord, type WalmartShipNodeType } from "./state";
+import { LINE_STATUSES, SHIP_NODE_TYPES, WALMART_SHIP_TO_STATE, type WalmartLineStatus, type WalmartOrderRecord, type WalmartShipNodeType } from "./state";
 
 /** Walmart's default page is 100 orders and it "cannot be larger than 200" (limit, getAllOrders). */
 const DEFAULT_LIMIT = 100;
@@ -39,10 +39,9 @@ export function orderDocument(order: WalmartOrderRecord) {
       methodCode: "Standard",
       postalAddress: {
         name: order.buyer.name,
-        address1: "702 SW 8th St",
-        city: "Bentonville",
-        state: "AR",
-        postalCode: "72716",
+        ...(order.shipToState === WALMART_SHIP_TO_STATE
+          ? { address1: "702 SW 8th St", city: "Bentonville", state: "AR", postalCode: "72716" }
+          : { address1: "1 Main St", city: "Springfield", state: order.shipToState, postalCode: "00000" }),
         country: "USA",
         addressType: "RESIDENTIAL",
       },
@@ -51,7 +50,18 @@ export function orderDocument(order: WalmartOrderRecord) {
       orderLine: order.lines.map((line) => ({
         lineNumber: line.lineNumber,
         item: { productName: `Product ${line.sku}`, sku: line.sku },
-        charges: { charge: [{ chargeType: "PRODUCT", chargeName: "ItemPrice", chargeAmount: money(line.unitPriceCents * line.quantity) }] },
+        charges: {
+          charge: [
+            {
+              chargeType: "PRODUCT",
+              chargeName: "ItemPrice",
+              chargeAmount: money(line.unitPriceCents * line.quantity),
+              // ChargeType.tax: "taxName" and "taxAmount" (required together), the tax on this charge;
+              // named as the definition's getAllOrders example names it.
+              ...(line.taxCents > 0 ? { tax: { taxName: "Tax1", taxAmount: money(line.taxCents) } } : {}),
+            },
+          ],
+        },
         orderLineQuantity: each(line.quantity),
         statusDate: line.statusDate,
         orderLineStatuses: {

@@ -186,6 +186,7 @@ interface ListedOrder {
       lineNumber: string;
       statusDate: number;
       orderLineQuantity: { amount: string };
+      charges: { charge: Array<Record<string, unknown>> };
       orderLineStatuses: {
         orderLineStatus: Array<{ status: string; statusQuantity: { unitOfMeasurement: string; amount: string }; cancellationReason?: string }>;
       };
@@ -207,7 +208,7 @@ const ids = (body: OrdersBody) => body.list.elements.order.map((o) => o.purchase
 const checksOf = (from: number) => sim.responseChecks.slice(from).filter((c) => c.operationId === "getAllOrders");
 
 describe("Walmart simulator, buyers who cancel and orders Walmart fulfils", () => {
-  it("given a PO of two lines, when the buyer cancels one unit of line 1 and then the whole of line 2, then each line lists its Created and Cancelled units with the reason, statusDate and last-modified move, and the answers pass the orders definition", async () => {
+  it("given a PO of two lines shipped to Texas, when the buyer cancels one unit of line 1 and then the whole of line 2, then each line lists its ItemPrice with its 6.25% sales tax and its Created and Cancelled units with the reason, statusDate and last-modified move, and the answers pass the orders definition", async () => {
     const placedAt = Date.now() - 60_000;
     const po = sim.placeOrder("wm-client", {
       lines: [
@@ -215,6 +216,7 @@ describe("Walmart simulator, buyers who cancel and orders Walmart fulfils", () =
         { sku: "MUG-RED", quantity: 2 },
       ],
       orderDate: placedAt,
+      shipToState: "TX",
     });
     expect(sim.account("wm-client").listings.get("MUG-BLK")!.quantity).toBe(47);
     const checked = sim.responseChecks.length;
@@ -222,6 +224,25 @@ describe("Walmart simulator, buyers who cancel and orders Walmart fulfils", () =
     sim.cancelOrder("wm-client", po.purchaseOrderId, { lines: [{ lineNumber: "1", quantity: 1 }], at: placedAt + 1000 });
     const partly = await getOrders(`purchaseOrderId=${po.purchaseOrderId}`);
     const [line1, line2] = partly.body.list.elements.order[0].orderLines.orderLine;
+    // 3 × 12.00 and 2 × 12.00, each taxed at Texas's 6.25% (2.25 and 1.50).
+    expect([line1.charges.charge, line2.charges.charge]).toEqual([
+      [
+        {
+          chargeType: "PRODUCT",
+          chargeName: "ItemPrice",
+          chargeAmount: { currency: "USD", amount: 36 },
+          tax: { taxName: "Tax1", taxAmount: { currency: "USD", amount: 2.25 } },
+        },
+      ],
+      [
+        {
+          chargeType: "PRODUCT",
+          chargeName: "ItemPrice",
+          chargeAmount: { currency: "USD", amount: 24 },
+          tax: { taxName: "Tax1", taxAmount: { currency: "USD", amount: 1.5 } },
+        },
+      ],
+    ]);
     expect(line1.orderLineStatuses.orderLineStatus).toEqual([
       { status: "Created", statusQuantity: { unitOfMeasurement: "EACH", amount: "2" } },
       { status: "Cancelled", statusQuantity: { unitOfMeasurement: "EACH", amount: "1" }, cancellationReason: "CUSTOMER_REQUESTED_SELLER_TO_CANCEL" },

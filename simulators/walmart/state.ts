@@ -1,7 +1,11 @@
 // What one simulated Walmart seller account holds: its listings (SKU → quantity, price, item content), the
 // feeds it submitted, the purchase orders buyers placed, and whether its credentials still work.
 import { randomUUID } from "node:crypto";
+import { salesTax } from "../common/sales-tax";
 import type { WalmartReturnRecord } from "./returns";
+
+/** Where the simulated Walmart buyers live unless a test says otherwise: Bentonville, Arkansas. */
+export const WALMART_SHIP_TO_STATE = "AR";
 
 export interface WalmartListingSpec {
   sku: string;
@@ -83,6 +87,8 @@ export interface WalmartOrderLineRecord {
   sku: string;
   quantity: number;
   unitPriceCents: number;
+  /** Sales tax on the line's ItemPrice (all its units), charged at checkout for the PO's ship-to state. */
+  taxCents: number;
   /** Every unit of the line is in exactly one entry; they sum to `quantity`. */
   statuses: WalmartLineStatusRecord[];
   /** Epoch ms of the line's latest status change: `statusDate`. */
@@ -106,6 +112,8 @@ export interface WalmartOrderRecord {
    * quantity lagged the anchor), which is exactly the oversell Anchorline must catch. */
   oversold: boolean;
   buyer: { name: string; email: string };
+  /** The US state the PO ships to (`shippingInfo.postalAddress.state`), which sets its sales tax. */
+  shipToState: string;
 }
 
 export interface BuyerLine {
@@ -116,6 +124,8 @@ export interface BuyerLine {
 export type BuyerOrder = (BuyerLine | { lines: BuyerLine[] }) & {
   buyerName?: string;
   buyerEmail?: string;
+  /** A US state of common/sales-tax.ts (default AR, Walmart's home): sets the sales tax Walmart charges. */
+  shipToState?: string;
   /** Defaults to now; tests pin it to check cursors. */
   orderDate?: number;
   /**
@@ -165,6 +175,7 @@ export class WalmartAccount {
     if (wanted.length === 0) throw new Error("Walmart simulator: a PO needs at least one line");
     const shipNodeType = order.shipNodeType ?? "SellerFulfilled";
     const orderDate = order.orderDate ?? Date.now();
+    const shipToState = order.shipToState ?? WALMART_SHIP_TO_STATE;
     let oversold = false;
     const lines = wanted.map((want, i): WalmartOrderLineRecord => {
       const listing = this.listings.get(want.sku);
@@ -179,6 +190,7 @@ export class WalmartAccount {
         sku: want.sku,
         quantity: want.quantity,
         unitPriceCents: listing.priceCents,
+        taxCents: salesTax(shipToState, listing.priceCents * want.quantity).cents,
         statuses: [{ status: "Created", quantity: want.quantity }],
         statusDate: orderDate,
       };
@@ -193,6 +205,7 @@ export class WalmartAccount {
       lines,
       oversold,
       buyer: { name: order.buyerName ?? "Pat Buyer", email: order.buyerEmail ?? `${randomUUID().slice(0, 8)}@relay.walmart.com` },
+      shipToState,
     };
     this.orders.push(record);
     return record;

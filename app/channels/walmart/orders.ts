@@ -41,12 +41,25 @@ interface WalmartMoney {
   amount?: number;
 }
 
+/**
+ * The states where Walmart collects and remits the sales tax on its sellers' orders as marketplace
+ * facilitator ("Walmart certifies that it is registered to collect sales tax and will remit sales
+ * and use tax on the sales of taxable items made through the Walmart Marketplace in the states
+ * listed below", Marketplace Learn, "Sales tax collection", updated 2024-11-12; AK for its
+ * localities). Elsewhere "You'll continue to receive taxes collected on orders delivered to all
+ * other states": the seller remits them. The PO says only where it ships.
+ */
+const WALMART_REMITS_IN = new Set(
+  "AK AL AR AZ CA CO CT DC FL GA HI IA ID IL IN KS KY LA MA MD ME MI MN MO MS NC ND NE NJ NM NV NY OH OK PA PR RI SC SD TN TX UT VA VT WA WI WV WY".split(" "),
+);
+
 interface WalmartOrderLine {
   lineNumber?: string;
   item: { sku: string };
   orderLineQuantity?: { amount?: string };
   statusDate?: number;
-  charges?: { charge?: Array<{ chargeType?: string; chargeAmount?: WalmartMoney }> };
+  /** ChargeType: PRODUCT (ItemPrice) or SHIPPING, each with the tax on it (`tax.taxAmount`). */
+  charges?: { charge?: Array<{ chargeType?: string; chargeAmount?: WalmartMoney; tax?: { taxName?: string; taxAmount?: WalmartMoney } }> };
   orderLineStatuses?: { orderLineStatus?: Array<{ status?: string; statusQuantity?: { amount?: string } }> };
 }
 
@@ -56,7 +69,7 @@ interface WalmartOrder {
   customerEmailId?: string;
   /** Epoch ms in getAllOrders, a date-time string in getAnOrder. */
   orderDate: number | string;
-  shippingInfo?: { postalAddress?: Record<string, unknown> & { name?: string } };
+  shippingInfo?: { postalAddress?: Record<string, unknown> & { name?: string; state?: string } };
   orderLines?: { orderLine?: WalmartOrderLine[] };
   shipNode?: { type?: string };
 }
@@ -106,19 +119,23 @@ function unitsIn(line: WalmartOrderLine, status: "Cancelled" | "Refund", quantit
 }
 
 /**
- * The PO as Anchorline reads it. Per line: cancelled units (Cancelled entries) and refunded ones,
+ * The PO as Anchorline reads it. Per line: the sales tax on its PRODUCT charges (null when none
+ * carries a tax), collected by Walmart where it remits in the PO's ship-to state (WALMART_REMITS_IN);
+ * cancelled units (Cancelled entries) and refunded ones,
  * cancelled units included: the larger of its `Refund` entries and its returns' refundedQty. Units
  * received back are known only from the returns (`returns`, read for the POs whose returns
  * changed); without them returnedQuantity is left unset rather than said to be 0.
  */
 export function toImportedOrder(order: WalmartOrder, returns?: LineReturns): ImportedOrder {
   const lines = order.orderLines?.orderLine ?? [];
+  const remitted = WALMART_REMITS_IN.has(order.shippingInfo?.postalAddress?.state ?? "");
   let totalCents = 0;
   let currencyCode: string | null = null;
   const imported = lines.map((line, i): ImportedOrderLine => {
     const quantity = Number(line.orderLineQuantity?.amount ?? 0);
     const product = (line.charges?.charge ?? []).filter((c) => c.chargeType === "PRODUCT");
     const lineCents = product.reduce((sum, c) => sum + cents(c.chargeAmount), 0);
+    const taxed = product.filter((c) => c.tax?.taxAmount);
     currencyCode ??= product[0]?.chargeAmount?.currency ?? null;
     totalCents += lineCents;
     const cancelledQuantity = unitsIn(line, "Cancelled", quantity);
@@ -127,6 +144,7 @@ export function toImportedOrder(order: WalmartOrder, returns?: LineReturns): Imp
       channelSku: required(line.item?.sku, `orderLines.orderLine[${i}].item.sku`),
       quantity,
       priceCents: quantity ? Math.round(lineCents / quantity) : null,
+      ...(taxed.length ? { taxCents: taxed.reduce((sum, c) => sum + cents(c.tax?.taxAmount), 0), taxCollectedByMarketplace: remitted } : { taxCents: null }),
       cancelledQuantity,
       refundedQuantity: Math.min(quantity, cancelledQuantity + Math.max(unitsIn(line, "Refund", quantity), back?.refunded ?? 0)),
       ...(returns ? { returnedQuantity: Math.min(quantity, back?.returned ?? 0) } : {}),

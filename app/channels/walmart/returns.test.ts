@@ -91,7 +91,8 @@ describe("Walmart connector: buyers' returns and refunds", () => {
       { status: "Refund", quantity: 1 },
     ];
     expect(toImportedOrder(orderDocument(po)).lines).toEqual([
-      { channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 0, refundedQuantity: 1 },
+      // 6.5% of 2 × 29.99 in Arkansas, which Walmart remits.
+      { channelSku: "KET-RED", quantity: 2, priceCents: 2999, taxCents: 390, taxCollectedByMarketplace: true, cancelledQuantity: 0, refundedQuantity: 1 },
     ]);
   });
 

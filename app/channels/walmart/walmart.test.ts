@@ -7,6 +7,12 @@ import { FEED_THRESHOLD } from "./limits";
 const CLIENT = { clientId: "anchor-wm", clientSecret: "s3cret" };
 const bulkSkus = Array.from({ length: FEED_THRESHOLD + 5 }, (_, i) => `BULK-${i}`);
 
+/**
+ * A line of `units` at 29.99 shipped to Arkansas (the simulator's default): 6.5% of the line's
+ * ItemPrice, rounded to the cent, which Walmart remits there.
+ */
+const taxedAR = (units: 1 | 2 | 3) => ({ taxCents: { 1: 195, 2: 390, 3: 585 }[units], taxCollectedByMarketplace: true });
+
 let sim: WalmartSimulator;
 let waits: number[];
 let now: number;
@@ -124,19 +130,22 @@ describe("Walmart connector against the simulator", () => {
     expect(sim.requests.filter((r) => r.status === 400)).toEqual([]);
   });
 
-  it("given orders placed across two fetches, when fetched with the cursor each time, then every PO arrives exactly once", async () => {
+  it("given orders placed across two fetches, when fetched with the cursor each time, then every PO arrives exactly once, with the sales tax on its ItemPrice, Walmart remitting it in Arkansas and nothing charged in Oregon", async () => {
     const wm = connector();
     const t0 = Date.now();
     sim.placeOrder(CLIENT.clientId, { sku: "KET-RED", quantity: 1, orderDate: t0 - 2000 });
-    sim.placeOrder(CLIENT.clientId, { sku: "KET-BLU", quantity: 1, orderDate: t0 - 1000 });
+    sim.placeOrder(CLIENT.clientId, { sku: "KET-BLU", quantity: 1, orderDate: t0 - 1000, shipToState: "OR" });
     const first = await wm.fetchOrders(null);
     expect(first.orders.map((o) => o.lines[0].channelSku)).toEqual(["KET-RED", "KET-BLU"]);
     expect(first.orders[0]).toMatchObject({
       status: "Created",
       totalCents: 2999,
       currencyCode: "USD",
-      lines: [{ channelSku: "KET-RED", quantity: 1, priceCents: 2999 }],
+      // Shipped to Bentonville, Arkansas (the simulator's default): 6.5% of 29.99.
+      lines: [{ channelSku: "KET-RED", quantity: 1, priceCents: 2999, ...taxedAR(1) }],
     });
+    expect(first.orders[1].lines).toEqual([expect.objectContaining({ channelSku: "KET-BLU", taxCents: null })]);
+    expect(first.orders[1].lines[0].taxCollectedByMarketplace).toBeUndefined();
 
     // One at the same millisecond as the last delivered, one later: both new, neither old one again.
     sim.placeOrder(CLIENT.clientId, { sku: "KET-RED", quantity: 2, orderDate: t0 - 1000 });
@@ -167,7 +176,7 @@ describe("Walmart connector against the simulator", () => {
         cancelled: false,
         updatedAt: new Date(now - 60_000),
         fulfilledByMarketplace: false,
-        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 0, refundedQuantity: 0 }],
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, ...taxedAR(2), cancelledQuantity: 0, refundedQuantity: 0 }],
       }),
     ]);
 
@@ -180,7 +189,7 @@ describe("Walmart connector against the simulator", () => {
         cancelled: true,
         orderedAt: new Date(now - 60_000),
         updatedAt: new Date(now - 1000),
-        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, cancelledQuantity: 2, refundedQuantity: 2 }],
+        lines: [{ channelSku: "KET-RED", quantity: 2, priceCents: 2999, ...taxedAR(2), cancelledQuantity: 2, refundedQuantity: 2 }],
       }),
     ]);
     expect((await wm.fetchOrders(second.cursor)).orders).toEqual([]);
@@ -201,8 +210,8 @@ describe("Walmart connector against the simulator", () => {
     expect(second.orders).toHaveLength(1);
     expect(second.orders[0]).toMatchObject({ status: "Created", cancelled: false, updatedAt: new Date(now - 500), totalCents: 3 * 2999 + 2999 });
     expect(second.orders[0].lines).toEqual([
-      { channelSku: "KET-RED", quantity: 3, priceCents: 2999, cancelledQuantity: 1, refundedQuantity: 1 },
-      { channelSku: "KET-BLU", quantity: 1, priceCents: 2999, cancelledQuantity: 0, refundedQuantity: 0 },
+      { channelSku: "KET-RED", quantity: 3, priceCents: 2999, ...taxedAR(3), cancelledQuantity: 1, refundedQuantity: 1 },
+      { channelSku: "KET-BLU", quantity: 1, priceCents: 2999, ...taxedAR(1), cancelledQuantity: 0, refundedQuantity: 0 },
     ]);
   });
 
