@@ -389,6 +389,10 @@ export interface HoldingProxy {
   url: string;
   /** From now on, after `pass` matching requests went through, the next `count` matching ones are held. */
   hold(match: (method: string, path: string) => boolean, options?: { pass?: number; count?: number }): void;
+  /** From now on, the next `count` matching requests are answered `status` by the proxy itself (a marketplace's 5xx storm). */
+  failNext(match: (method: string, path: string) => boolean, options: { count: number; status?: number }): void;
+  /** Requests answered with a failure so far (failNext). */
+  readonly failed: number;
   /** Requests held so far (each one sent by a connector that is now waiting forever). */
   readonly held: number;
   dropHeld(): void;
@@ -404,9 +408,19 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
   } | null = null;
   const heldRequests: IncomingMessage[] = [];
   let heldCount = 0;
+  let failing: { match: (method: string, path: string) => boolean; left: number; status: number } | null = null;
+  let failedCount = 0;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? "/", "http://proxy").pathname;
+    if (failing && failing.left > 0 && failing.match(req.method ?? "GET", path)) {
+      failing.left--;
+      failedCount++;
+      req.resume();
+      res.writeHead(failing.status, { "content-type": "application/json" });
+      res.end(JSON.stringify({ message: "Service Unavailable (test proxy)" }));
+      return;
+    }
     if (rule && rule.left > 0 && rule.match(req.method ?? "GET", path) && rule.pass-- <= 0) {
       rule.left--;
       heldCount++;
@@ -440,6 +454,12 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
     },
     get held() {
       return heldCount;
+    },
+    failNext(match, { count, status = 503 }) {
+      failing = { match, left: count, status };
+    },
+    get failed() {
+      return failedCount;
     },
     dropHeld() {
       for (const req of heldRequests.splice(0)) req.socket.destroy();

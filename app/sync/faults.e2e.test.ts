@@ -1,5 +1,6 @@
 // Convergence after faults (issue 18): the worker process killed with SIGKILL in the middle of a
-// flush, Redis restarted once with its data and once empty, Walmart and TikTok answering 429, and
+// flush, Redis restarted once with its data and once empty, Walmart and TikTok answering 429 and
+// Amazon and eBay 503 and 500, and
 // buyers ordering on all four marketplaces throughout. Afterwards every marketplace must show
 // Shopify's quantity and every order must be written back exactly once, within the bound below.
 //
@@ -59,13 +60,13 @@ function startWorkerProcess(): ChildProcess {
 
 beforeAll(async () => {
   endpoint = await startWebhookEndpoint();
-  // 4 products × 2 variants at 2 locations; Walmart behind a proxy that can swallow a request.
+  // 4 products × 2 variants at 2 locations; every marketplace behind a proxy that can fail or swallow requests.
   rig = await startMarketplaceRig({
     prisma,
     catalog: { products: 4, variantsPerProduct: 2, locations: 2 },
     webhookUrl: endpoint.url,
     initialFromAnchor: true,
-    proxied: ["walmart"],
+    proxied: [...MARKETPLACES],
   });
   await rig.linkAll();
 }, 120_000);
@@ -98,7 +99,7 @@ function mismatches(): string[] {
 }
 
 describe("convergence after faults", () => {
-  it("given a synced store on four marketplaces, when the worker is killed mid-flush, Redis restarts with its data and then empty, Walmart and TikTok answer 429 and buyers order throughout, then every marketplace shows Shopify's quantity within 2 minutes of the last fault and every order is written back exactly once", async () => {
+  it("given a synced store on four marketplaces, when the worker is killed mid-flush, Redis restarts with its data and then empty, Walmart and TikTok answer 429, Amazon and eBay 5xx, and buyers order throughout, then every marketplace shows Shopify's quantity within 2 minutes of the last fault and every order is written back exactly once", async () => {
     const { buy, storedOrder, adjustmentsOf } = orderStories(prisma, () => rig);
     const unitsBefore = rig.variants.map((v) => shopifyUnits(v));
     const placed: Array<{ marketplace: Marketplace; id: string; variant: number; quantity: number }> = [];
@@ -120,6 +121,7 @@ describe("convergence after faults", () => {
     // 1. A storm of 429s, and a change to every variant whose Walmart push never gets an answer: the worker dies in it.
     rig.walmart.throttleNext(rig.accounts.walmart, 8);
     rig.tiktok.throttleNext(rig.accounts.tiktok, 8);
+    for (const m of ["amazon", "ebay"] as const) rig.proxies[m]!.failNext(() => true, { count: 6, status: m === "amazon" ? 503 : 500 });
     rig.proxies.walmart!.hold((method, p) => method === "PUT" && p === "/v3/inventory", { pass: 1 });
     for (const v of rig.variants) restock(v.index, 0, 5);
     await eventually(() => rig.proxies.walmart!.held === 1, 60_000, "a Walmart push held mid-flush");
@@ -160,6 +162,7 @@ describe("convergence after faults", () => {
     } catch (error) {
       throw new Error(`${String(error)}\nmismatches: ${mismatches().join("; ")}\nworker log (tail): ${workerLog.slice(-3000)}`);
     }
+    expect([rig.proxies.amazon!.failed, rig.proxies.ebay!.failed]).toEqual([6, 6]);
     console.log(`faults: converged ${((settledAt - lastFault) / 1000).toFixed(1)} s after Redis came back empty; ${placed.length} orders`);
 
     // No order lost or doubled: one stored order and one sale adjustment per order line, and
