@@ -69,6 +69,17 @@ async function withOrdersInShopify(marketplace: Marketplace, story: () => Promis
 
 const shopifyOrdersFor = (orderId: string) => rig.shopify.store.shop(rig.domain).orders.filter((o) => o.tags.includes(`anchorline-${orderId}`));
 
+/** A buyer's order of `quantity` on a channel set to orders in Shopify, imported and created there: Shopify's quantity before the sale, the order's id on the marketplace, its Shopify orders. */
+async function orderCreatedInShopify(marketplace: Marketplace, quantity: number) {
+  const variant = rig.variants[VARIANT.sold[marketplace]];
+  const before = shopifyAvailable(variant);
+  const orderId = buy[marketplace](variant, quantity);
+  await importUntilRead(marketplace, orderId, null, "the order");
+  const stored = await storedOrder(marketplace, orderId);
+  await eventually(async () => (await storedOrder(marketplace, orderId)).shopifyOrderId !== null, 20_000, "the order created in Shopify");
+  return { variant, before, orderId, inShopify: shopifyOrdersFor(stored.id) };
+}
+
 interface CancellationStep {
   /** What the buyer does on the marketplace. */
   act: (orderId: string) => void;
@@ -147,8 +158,8 @@ describe("a buyer's cancellation after the import", () => {
 
 /**
  * The channel restocks returns as `returnsRestock` says for the length of `story`, and reads the
- * marketplace's returns on every poll: Amazon's report is asked for hourly
- * (ChannelSettings.returnsReportEveryMs), which the simulator makes in milliseconds.
+ * marketplace's returns on every poll: Amazon's report is asked for and eBay's returns searched
+ * hourly (ChannelSettings.returnsReportEveryMs), which the simulators answer in milliseconds.
  */
 async function withReturnsSetting(marketplace: Marketplace, returnsRestock: ReturnsRestock, story: () => Promise<void>) {
   const channel = await prisma.channel.findUniqueOrThrow({ where: { id: rig.channels[marketplace].id } });
@@ -186,6 +197,23 @@ describe("a buyer's return after the import", () => {
           },
           {
             act: (id) => rig.amazon.state.refundReturn(rig.amazon.state.returns().find((r) => r.orderId === id)!.amazonRmaId),
+            backInAll: { ON_RETURN_RECEIVED: 2, ON_REFUND: 2, NEVER: 0 },
+          },
+        ],
+      },
+    ],
+    [
+      "ebay",
+      "sends 2 back, the parcel reaches the seller, and the seller refunds them",
+      {
+        ship: (id) => rig.ebay.state.shipOrder(id),
+        steps: [
+          {
+            act: (id) => rig.ebay.state.deliverReturn(rig.ebay.state.openReturn(id, 2).returnId),
+            backInAll: { ON_RETURN_RECEIVED: 2, ON_REFUND: 0, NEVER: 0 },
+          },
+          {
+            act: (id) => rig.ebay.state.refundReturn(rig.ebay.state.returnRequests.find((r) => r.orderId === id)!.returnId),
             backInAll: { ON_RETURN_RECEIVED: 2, ON_REFUND: 2, NEVER: 0 },
           },
         ],
@@ -304,13 +332,7 @@ describe("an order created in Shopify and fulfilled there", () => {
     "given %s set to orders in Shopify, when a buyer's order of 2 is imported and the merchant fulfils it in Shopify with a UPS tracking number, then the marketplace shows it %s with that tracking number, and Shopify's stock fell once",
     async (marketplace, shippedStatus) => {
       await withOrdersInShopify(marketplace, async () => {
-        const variant = rig.variants[VARIANT.sold[marketplace]];
-        const before = shopifyAvailable(variant);
-        const orderId = buy[marketplace](variant, 2);
-        await importUntilRead(marketplace, orderId, null, "the order");
-        const stored = await storedOrder(marketplace, orderId);
-        await eventually(async () => (await storedOrder(marketplace, orderId)).shopifyOrderId !== null, 20_000, "the order created in Shopify");
-        const inShopify = shopifyOrdersFor(stored.id);
+        const { variant, before, orderId, inShopify } = await orderCreatedInShopify(marketplace, 2);
         expect(inShopify.map((o) => o.lines.map((l) => l.quantity))).toEqual([[2]]);
         expect(shipmentOn[marketplace](orderId)).toMatchObject({ packages: [] });
 
@@ -327,6 +349,67 @@ describe("an order created in Shopify and fulfilled there", () => {
     },
     30_000,
   );
+});
+
+/** Whether the marketplace shows the order cancelled, where its API lets the seller cancel. */
+const cancelledOn: Record<"ebay" | "walmart" | "tiktok", (orderId: string) => boolean> = {
+  ebay: (id) => rig.ebay.state.orders.find((o) => o.orderId === id)?.cancelled === true,
+  walmart: (id) =>
+    rig.walmart
+      .account(rig.accounts.walmart)
+      .orders.find((o) => o.purchaseOrderId === id)
+      ?.lines.every((l) => l.statuses.every((s) => s.status === "Cancelled")) === true,
+  tiktok: (id) => rig.tiktok.shop(rig.accounts.tiktok).orders.find((o) => o.id === id)?.status === "CANCELLED",
+};
+
+describe("an order created in Shopify and cancelled there", () => {
+  /** A buyer's order of 2 imported, created in Shopify and taken off its stock, then cancelled there by the merchant at the customer's request. */
+  async function cancelledInShopify(marketplace: Marketplace) {
+    const { variant, before, orderId, inShopify } = await orderCreatedInShopify(marketplace, 2);
+    expect(shopifyAvailable(variant)).toBe(before - 2);
+    const seen = await stateOf(marketplace, orderId);
+    rig.shopify.store.cancelOrder(rig.domain, inShopify[0].id, { reason: "CUSTOMER" });
+    return { variant, before, orderId, seen };
+  }
+
+  it.each(["ebay", "walmart", "tiktok"] as const)(
+    "given %s set to orders in Shopify, when the merchant cancels a buyer's order of 2 in Shopify, then the marketplace cancels it, and the import that reads the cancellation gives Shopify its 2 units back, once",
+    async (marketplace) => {
+      await withOrdersInShopify(marketplace, async () => {
+        const { variant, before, orderId, seen } = await cancelledInShopify(marketplace);
+        await eventually(async () => cancelledOn[marketplace](orderId), 20_000, `the cancellation told to ${marketplace}`);
+        await importUntilRead(marketplace, orderId, seen, "the cancellation");
+        expect(await runOrderImport(rig.channels[marketplace].id)).toMatchObject({ imported: 0 });
+
+        expect(shopifyAvailable(variant)).toBe(before);
+        const order = await storedOrder(marketplace, orderId);
+        expect([order.cancelledAt !== null, order.marketplaceMessage, order.lines.map((l) => [l.quantity, l.cancelledQuantity, l.takenQuantity])]).toEqual([
+          true,
+          null,
+          [[2, 2, 0]],
+        ]);
+        expect(await adjustmentsOf(order.lines)).toEqual([
+          [-2, "APPLIED"],
+          [2, "APPLIED"],
+        ]);
+      });
+    },
+    40_000,
+  );
+
+  it("given Amazon set to orders in Shopify, when the merchant cancels a buyer's order of 2 in Shopify, then the order says to cancel it in Seller Central, and Amazon's order and Shopify's stock stay as they were", async () => {
+    await withOrdersInShopify("amazon", async () => {
+      const { variant, before, orderId } = await cancelledInShopify("amazon");
+      const onAmazon = () => JSON.stringify(rig.amazon.state.seller().orders.find((o) => o.order.orderId === orderId)?.order);
+      const asSold = onAmazon();
+      await eventually(async () => (await storedOrder("amazon", orderId)).marketplaceMessage !== null, 20_000, "Amazon's answer recorded");
+
+      const order = await storedOrder("amazon", orderId);
+      expect([order.cancelledAt, order.marketplaceMessage]).toEqual([null, expect.stringContaining("in Seller Central")]);
+      expect(onAmazon()).toBe(asSold);
+      expect(shopifyAvailable(variant)).toBe(before - 2);
+    });
+  }, 40_000);
 });
 
 describe("an order the marketplace ships from its own warehouse", () => {
