@@ -18,6 +18,7 @@
 // refuses createReport and no return is read.
 import { ChannelError, type ImportedOrder } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
+import { addReturnUnits, grownOrders, type ReturnCounts } from "../return-counts";
 import type { DocumentLocation, SpApiClient } from "./sp-client";
 
 export const RETURNS_REPORT_TYPE = "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE";
@@ -38,9 +39,6 @@ const DAY_MS = 86_400_000;
  */
 export const RETURNS_WINDOW_MS = 59 * DAY_MS;
 
-/** Units of one order's SKU as the report says: [received back, refunded]. */
-type Counts = Record<string, [number, number]>;
-
 export interface ReturnsState {
   /**
    * Orders created before this (the import's first window) were sold before Anchorline took
@@ -51,7 +49,7 @@ export interface ReturnsState {
   askedAt?: number;
   pending?: string;
   /** Per order id, per SKU, as the last report read said. */
-  counts: Record<string, Counts>;
+  counts: ReturnCounts;
   /** Orders whose counts grew and that are still to be sent back, oldest first. */
   owed: string[];
   /** Why the last step failed, kept for whoever reads the cursor; cleared by the next success. */
@@ -121,29 +119,17 @@ export function parseReturnsReport(text: string): ReturnRow[] {
 }
 
 /** Units received and refunded per order and SKU, every return request of each added up. */
-export function countsOf(rows: ReturnRow[]): Record<string, Counts> {
-  const counts: Record<string, Counts> = {};
-  for (const row of rows) {
-    const order = (counts[row.orderId] ??= {});
-    const [received, refunded] = order[row.sku] ?? [0, 0];
-    order[row.sku] = [received + (row.received ? row.quantity : 0), refunded + (row.refunded ? row.quantity : 0)];
-  }
+export function countsOf(rows: ReturnRow[]): ReturnCounts {
+  const counts: ReturnCounts = {};
+  for (const row of rows) addReturnUnits(counts, row.orderId, row.sku, row.quantity, row.received, row.refunded);
   return counts;
 }
 
-/** The orders of `after` with a count larger than in `before`, and not sold before `origin` (by the report's day, a day's margin for its time zone). */
-function grownOrders(before: Record<string, Counts>, after: Record<string, Counts>, rows: ReturnRow[], origin: string): string[] {
+/** The orders whose counts grew (grownOrders), but not those sold before `origin` (by the report's day, a day's margin for its time zone). */
+function grownSinceOrigin(before: ReturnCounts, after: ReturnCounts, rows: ReturnRow[], origin: string): string[] {
   const originDay = Date.parse(origin) - (Date.parse(origin) % DAY_MS);
   const tooOld = new Set(rows.filter((r) => r.orderedOn !== null && r.orderedOn < originDay - DAY_MS).map((r) => r.orderId));
-  return Object.entries(after)
-    .filter(([orderId]) => !tooOld.has(orderId))
-    .filter(([orderId, skus]) =>
-      Object.entries(skus).some(([sku, [received, refunded]]) => {
-        const [wasReceived, wasRefunded] = before[orderId]?.[sku] ?? [0, 0];
-        return received > wasReceived || refunded > wasRefunded;
-      }),
-    )
-    .map(([orderId]) => orderId);
+  return grownOrders(before, after).filter((orderId) => !tooOld.has(orderId));
 }
 
 /**
@@ -222,7 +208,7 @@ async function readReport(client: SpApiClient, retry: RetryOptions, state: Retur
       }, retry);
       const rows = parseReturnsReport(text);
       const counts = countsOf(rows);
-      const owed = grownOrders(state.counts, counts, rows, state.origin).filter((id) => !state.owed.includes(id));
+      const owed = grownSinceOrigin(state.counts, counts, rows, state.origin).filter((id) => !state.owed.includes(id));
       return { ...state, pending: undefined, counts, owed: [...state.owed, ...owed] };
     }
     default:
