@@ -120,7 +120,7 @@ export function getOrders(state: EbaySimState, account: AccountRecord, query: UR
       total: matching.length,
       limit,
       offset,
-      orders: page.map((o) => orderView(o, account)),
+      orders: page.map((o) => orderView(o, account, query.get("fieldGroups") === "TAX_BREAKDOWN")),
       ...(offset + limit < matching.length ? { next: href(offset + limit) } : {}),
       ...(offset > 0 ? { prev: href(Math.max(0, offset - limit)) } : {}),
     },
@@ -138,9 +138,21 @@ function cancelStatus(o: OrderRecord) {
   return { cancelState: "NONE_REQUESTED", cancelRequests: [] };
 }
 
-function orderView(o: OrderRecord, account: AccountRecord) {
+/**
+ * The order as getOrders gives it. Its sales tax is 'eBay Collect and Remit' (LineItem
+ * ebayCollectAndRemitTaxes: "eBay will ... handle collection and remittance of the tax without
+ * requiring the seller to take any action"): STATE_SALES_TAX with collectionMethod NET ("its value
+ * is always NET"), and the same amount in the line's `taxes` ("always returned ... this amount will
+ * only be returned when the line item is subject to any type of sales tax"; its taxType "only ...
+ * when fieldGroups is set to TAX_BREAKDOWN"). The lineItems.total and pricingSummary.total include
+ * it only with TAX_BREAKDOWN, as their notes say. paymentSummary counts the item price alone:
+ * refunds of tax are not modelled.
+ */
+function orderView(o: OrderRecord, account: AccountRecord, taxBreakdown: boolean) {
   const lineCents = o.unitPriceCents * o.quantity;
   const lineCost = amount(lineCents, o.currency);
+  const tax = amount(o.taxCents, o.currency);
+  const total = amount(lineCents + (taxBreakdown ? o.taxCents : 0), o.currency);
   const refundedCents = o.cancelled ? lineCents : lineRefundedCents(o);
   // A cancelled order is refunded in full, at order level (PaymentSummary.refunds, OrderRefund).
   // A line refunded after shipping shows in lineItems[].refunds (LineItemRefund: no status) and
@@ -165,7 +177,7 @@ function orderView(o: OrderRecord, account: AccountRecord) {
     sellerId: account.userId,
     salesRecordReference: o.orderId.replace(/-/g, "").slice(-6),
     buyer: { username: o.buyerUsername },
-    pricingSummary: { priceSubtotal: lineCost, total: lineCost },
+    pricingSummary: { priceSubtotal: lineCost, ...(taxBreakdown && o.taxCents > 0 ? { tax } : {}), total },
     paymentSummary: {
       // Payment.paymentStatus is the buyer's payment (FAILED, PAID, PENDING): refunds do not change it.
       payments: [{ paymentMethod: "EBAY", paymentStatus: "PAID", amount: lineCost, paymentDate: iso(o.createdAt) }],
@@ -182,7 +194,10 @@ function orderView(o: OrderRecord, account: AccountRecord) {
           shippingServiceCode: "USPSPriority",
           shipTo: {
             fullName: `Buyer ${o.buyerUsername}`,
-            contactAddress: { addressLine1: "1 Main St", city: "San Jose", stateOrProvince: "CA", postalCode: "95125", countryCode: "US" },
+            contactAddress:
+              o.shipToState === "CA"
+                ? { addressLine1: "1 Main St", city: "San Jose", stateOrProvince: "CA", postalCode: "95125", countryCode: "US" }
+                : { addressLine1: "1 Main St", city: "Springfield", stateOrProvince: o.shipToState, postalCode: "00000", countryCode: "US" },
           },
         },
       },
@@ -195,7 +210,7 @@ function orderView(o: OrderRecord, account: AccountRecord) {
         title: o.title,
         quantity: o.quantity,
         lineItemCost: lineCost,
-        total: lineCost,
+        total,
         soldFormat: "FIXED_PRICE",
         listingMarketplaceId: account.marketplaceId,
         purchaseMarketplaceId: account.marketplaceId,
@@ -211,7 +226,8 @@ function orderView(o: OrderRecord, account: AccountRecord) {
         // "always returned ... as an empty array" unless a refund was issued for the line; an
         // order's cancellation is refunded at order level.
         refunds: o.lineRefunds.map((r) => ({ refundId: r.refundId, amount: amount(r.amountCents, o.currency), refundDate: iso(r.refundedAt) })),
-        taxes: [],
+        taxes: o.taxCents > 0 ? [{ amount: tax, ...(taxBreakdown ? { taxType: "STATE_SALES_TAX" } : {}) }] : [],
+        ...(o.taxCents > 0 ? { ebayCollectAndRemitTaxes: [{ taxType: "STATE_SALES_TAX", amount: tax, collectionMethod: "NET" }] } : {}),
         appliedPromotions: [],
       },
     ],

@@ -140,7 +140,7 @@ describe("the eBay simulator", () => {
     expect(sim.state.listing("MUG-BLUE")?.quantity).toBe(6);
   });
 
-  it("given a buyer who takes more than is listed, when the order is placed, then the listing goes to zero, the order is flagged oversold and getOrders lists it", async () => {
+  it("given a buyer in California who takes more than is listed, when the order is placed, then the listing goes to zero, the order is flagged oversold and getOrders lists it with its 7.25% sales tax as 'eBay Collect and Remit', the totals including it only with fieldGroups TAX_BREAKDOWN", async () => {
     const placed = await fetch(`${sim.url}/_simulator/orders`, {
       method: "POST",
       body: JSON.stringify({ userId: SELLER.userId, sku: "MUG-BLUE", quantity: 8 }),
@@ -155,7 +155,32 @@ describe("the eBay simulator", () => {
     const page = (await response.json()) as { total: number; orders: Array<{ orderId: string; lineItems: Array<{ sku: string; quantity: number }> }> };
     expect(page.orders.map((o) => o.orderId)).toContain(orderId);
     expect(page.orders.find((o) => o.orderId === orderId)?.lineItems[0]).toMatchObject({ sku: "MUG-BLUE", quantity: 8 });
-    expect(new OpenApiContract("ebay-sell/sell_fulfillment_v1_oas3.json", "/sell/fulfillment/v1").checkResponse("getOrders", 200, page)).toEqual([]);
+    const contract = new OpenApiContract("ebay-sell/sell_fulfillment_v1_oas3.json", "/sell/fulfillment/v1");
+    expect(contract.checkResponse("getOrders", 200, page)).toEqual([]);
+
+    const unitCents = sim.state.orders.find((o) => o.orderId === orderId)!.unitPriceCents;
+    const usd = (cents: number) => ({ value: (cents / 100).toFixed(2), currency: "USD" });
+    const taxCents = Math.round(8 * unitCents * 0.0725);
+    const taxed = async (extra: string) => {
+      const answer = (await (await api(`/sell/fulfillment/v1/order?orderIds=${orderId}${extra}`)).json()) as { orders: Array<Record<string, unknown>> };
+      expect(contract.checkResponse("getOrders", 200, answer)).toEqual([]);
+      return answer.orders[0];
+    };
+    expect(await taxed("")).toMatchObject({
+      fulfillmentStartInstructions: [{ shippingStep: { shipTo: { contactAddress: { stateOrProvince: "CA" } } } }],
+      pricingSummary: { total: usd(8 * unitCents) },
+      lineItems: [
+        {
+          total: usd(8 * unitCents),
+          taxes: [{ amount: usd(taxCents) }],
+          ebayCollectAndRemitTaxes: [{ taxType: "STATE_SALES_TAX", amount: usd(taxCents), collectionMethod: "NET" }],
+        },
+      ],
+    });
+    expect(await taxed("&fieldGroups=TAX_BREAKDOWN")).toMatchObject({
+      pricingSummary: { tax: usd(taxCents), total: usd(8 * unitCents + taxCents) },
+      lineItems: [{ total: usd(8 * unitCents + taxCents), taxes: [{ taxType: "STATE_SALES_TAX", amount: usd(taxCents) }] }],
+    });
   });
 
   it("given a buyer who cancels that order, when getOrders is asked again, then it shows the cancellation and the listing has its units back", async () => {

@@ -2,6 +2,7 @@
 // granted), one listing per SKU (an inventory item and its published offer), the orders buyers
 // placed, and how often each listing was revised today.
 import { randomBytes } from "node:crypto";
+import { DEFAULT_SHIP_TO_STATE, salesTax } from "../common/sales-tax";
 import { malformedEbayOrders, type EbayMalformation } from "./malformed-orders";
 
 /**
@@ -102,6 +103,10 @@ export interface OrderRecord {
   cancelledAt?: number;
   /** The buyer took more than the listing had: the oversell the app must catch. */
   oversold: boolean;
+  /** The US state the order ships to (shipTo.contactAddress.stateOrProvince), which sets its tax. */
+  shipToState: string;
+  /** The line's sales tax, charged at checkout, which eBay collects and remits ('eBay Collect and Remit'). */
+  taxCents: number;
   /** Units the order took from the item and from the offer (never below zero), given back on cancel. */
   taken: { item: number; offer: number };
   buyerUsername: string;
@@ -111,6 +116,14 @@ export interface OrderRecord {
   lineRefunds: LineRefundRecord[];
   /** The seller's own cancellation (Post-Order POST /cancellation), when the seller cancelled it. */
   sellerCancellation?: { cancelId: string; reason?: string; at: number };
+}
+
+/** A simulated buyer's order: `quantity` units of one SKU, shipped to a US state of common/sales-tax.ts (CA when left out). */
+export interface BuyerOrder {
+  userId: string;
+  sku: string;
+  quantity: number;
+  shipToState?: string;
 }
 
 /** One refund issued for the order's line: LineItemRefund in sell_fulfillment_v1_oas3.json. */
@@ -325,7 +338,7 @@ export class EbaySimState {
   }
 
   /** A simulated buyer: takes the units (never below zero) and records the order. */
-  placeOrder({ userId, sku, quantity }: { userId: string; sku: string; quantity: number }): { orderId: string; oversold: boolean } {
+  placeOrder({ userId, sku, quantity, shipToState = DEFAULT_SHIP_TO_STATE }: BuyerOrder): { orderId: string; oversold: boolean } {
     const l = this.listingRecord(userId, sku);
     if (!l) throw new Error(`no listing ${sku} for ${userId}`);
     const oversold = quantity > this.listedQuantity(l);
@@ -350,6 +363,8 @@ export class EbaySimState {
       modifiedAt: at,
       cancelled: false,
       oversold,
+      shipToState,
+      taxCents: salesTax(shipToState, l.priceCents * quantity).cents,
       taken,
       buyerUsername: `buyer_${this.orderSeq}`,
       fulfillments: [],

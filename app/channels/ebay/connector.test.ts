@@ -5,6 +5,7 @@ import { startEbaySimulator, type EbaySimulator, type SimListingSeed } from "../
 import { fulfillmentStatusOf } from "../../../simulators/ebay/state";
 import { ChannelError, type Connector, type QuantityUpdate } from "../connector";
 import { createEbayConnector, type EbayConnectorOptions } from "./connector";
+import { lineTax } from "./orders";
 import { closeSharedRevisionRedis, msUntilNextUtcDay, RedisRevisionCounter, revisionKey, utcDay } from "./revisions.server";
 
 const SELLER = { userId: "seller-1", marketplaceId: "EBAY_US", appId: "AppId-1", certId: "Cert-1", refreshToken: "v^1.1#r^1#refresh-1" };
@@ -19,6 +20,12 @@ afterAll(async () => {
   redisB.disconnect();
   await closeSharedRevisionRedis();
 });
+
+/**
+ * A line of `units` at 25.00 shipped to California (the simulator's default): 7.25% of the line,
+ * rounded to the cent, which eBay collects and remits ('eBay Collect and Remit').
+ */
+const taxedCA = (units: 2 | 3) => ({ taxCents: { 2: 363, 3: 544 }[units], taxCollectedByMarketplace: true });
 
 const running: EbaySimulator[] = [];
 afterEach(async () => {
@@ -280,7 +287,7 @@ describe("eBay connector: orders", () => {
       currencyCode: "USD",
       totalCents: 5000,
       cancelled: false,
-      lines: [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, cancelledQuantity: 0 }],
+      lines: [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, ...taxedCA(2), cancelledQuantity: 0 }],
       // eBay's sellers ship from their own stock: the Fulfillment API has no marketplace-fulfilled order.
       fulfilledByMarketplace: false,
     });
@@ -329,11 +336,31 @@ describe("eBay connector: orders", () => {
         cancelled: true,
         updatedAt: new Date("2026-03-02T10:00:05.000Z"),
         orderedAt: new Date("2026-03-02T10:00:01.000Z"),
-        lines: [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, cancelledQuantity: 2, refundedQuantity: 2 }],
+        lines: [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, ...taxedCA(2), cancelledQuantity: 2, refundedQuantity: 2 }],
       }),
     ]);
     expect((await connector.fetchOrders(third.cursor)).orders).toEqual([]);
     expect(sim.responseViolations).toEqual([]);
+  });
+});
+
+describe("eBay connector: a line's sales tax", () => {
+  const usd = (value: string) => ({ value, currency: "USD" });
+  it("given a line eBay collects and remits tax on (with a recycling fee beside it), one whose tax the seller collected, and one untaxed, when read, then the first is eBay's sales tax alone, the second the seller's, the third none", () => {
+    const remitted = lineTax({
+      taxes: [{ amount: usd("3.63"), taxType: "STATE_SALES_TAX" }],
+      ebayCollectAndRemitTaxes: [
+        { taxType: "STATE_SALES_TAX", amount: usd("3.63") },
+        { taxType: "ELECTRONIC_RECYCLING_FEE", amount: usd("6.00") },
+      ],
+    });
+    const sellers = lineTax({ taxes: [{ amount: usd("2.10") }] });
+    const untaxed = lineTax({ taxes: [] });
+    expect([remitted, sellers, untaxed]).toEqual([
+      { taxCents: 363, taxCollectedByMarketplace: true },
+      { taxCents: 210, taxCollectedByMarketplace: false },
+      { taxCents: null },
+    ]);
   });
 });
 
@@ -364,7 +391,7 @@ describe("eBay connector: refunds after shipping", () => {
       expect.objectContaining({
         externalOrderId: orderId,
         cancelled: false,
-        lines: [{ channelSku: "SKU-001", quantity: 3, priceCents: 2500, cancelledQuantity: 0, refundedQuantity: 1 }],
+        lines: [{ channelSku: "SKU-001", quantity: 3, priceCents: 2500, ...taxedCA(3), cancelledQuantity: 0, refundedQuantity: 1 }],
       }),
     ]);
     expect(second.orders[0].lines[0].returnedQuantity).toBeUndefined();
@@ -384,7 +411,9 @@ describe("eBay connector: refunds after shipping", () => {
     sim.state.cancelOrder(orderId);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const page = await connector.fetchOrders(null);
-    expect(page.orders.map((o) => o.lines)).toEqual([[{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, cancelledQuantity: 2, refundedQuantity: 2 }]]);
+    expect(page.orders.map((o) => o.lines)).toEqual([
+      [{ channelSku: "SKU-001", quantity: 2, priceCents: 2500, ...taxedCA(2), cancelledQuantity: 2, refundedQuantity: 2 }],
+    ]);
   });
 });
 

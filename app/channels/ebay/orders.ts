@@ -5,6 +5,7 @@
 import type { ImportedOrder } from "../connector";
 import { fromAmount } from "../money";
 import { required } from "../order-reading";
+import { COLLECT_AND_REMIT_SALES_TAX_TYPES } from "./rules";
 import type { ReturnsState } from "./returns";
 
 export interface OrdersCursor {
@@ -71,7 +72,27 @@ export interface EbayOrder {
     lineItemCost?: Amount;
     /** LineItemRefund: a refund issued for the line (after shipping), money only. */
     refunds?: Array<{ refundId?: string; amount?: Amount; refundDate?: string }>;
+    /** "a list of taxes applied to the line item ... returned as empty if no taxes are applicable". */
+    taxes?: Array<{ amount?: Amount; taxType?: string }>;
+    /** The taxes eBay collects and remits itself ('eBay Collect and Remit'), each its type and amount. */
+    ebayCollectAndRemitTaxes?: Array<{ taxType?: string; amount?: Amount }>;
   }>;
+}
+
+type EbayLineItem = NonNullable<EbayOrder["lineItems"]>[number];
+const sumCents = (amounts: Array<Amount | undefined>) => amounts.reduce((sum, a) => sum + (fromAmount(a) ?? 0), 0);
+
+/**
+ * The line's sales tax for all its units: the sales taxes eBay collects and remits where it names
+ * any (its fees left out), else the line's `taxes`, which the seller then collected (a seller's own
+ * sales tax table, before eBay collected it); none where neither carries an amount.
+ */
+export function lineTax(line: EbayLineItem): { taxCents: number | null; taxCollectedByMarketplace?: boolean } {
+  const remitted = (line.ebayCollectAndRemitTaxes ?? []).filter((t) => t.amount && COLLECT_AND_REMIT_SALES_TAX_TYPES.has(t.taxType ?? ""));
+  if (remitted.length > 0) return { taxCents: sumCents(remitted.map((t) => t.amount)), taxCollectedByMarketplace: true };
+  const taxes = (line.taxes ?? []).filter((t) => t.amount);
+  if (taxes.length > 0) return { taxCents: sumCents(taxes.map((t) => t.amount)), taxCollectedByMarketplace: false };
+  return { taxCents: null };
 }
 
 export interface EbayOrderPage {
@@ -99,6 +120,7 @@ export function importedOrder(order: EbayOrder): ImportedOrder {
         quantity,
         // lineItemCost is the price of all units of the line; the app stores the unit price.
         priceCents: lineCents !== null && quantity > 0 ? Math.round(lineCents / quantity) : null,
+        ...lineTax(line),
       };
     }),
     cancelled: order.cancelStatus?.cancelState === "CANCELED",

@@ -78,3 +78,12 @@ export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
 
 /** Inventory API errorIds that heal by retrying: 25001 "A system error has occurred", 25025 "Concurrent access". */
 export const RETRYABLE_ERROR_IDS = new Set([25001, 25025]);
+
+/**
+ * The 'eBay Collect and Remit' tax types that are sales taxes: "If the corresponding taxType is
+ * STATE_SALES_TAX, PROVINCE_SALES_TAX, GST, VAT, or SST and the lineItems.taxes container also
+ * appears for this line item with the same tax amount, the order is subject to 'eBay Collect and
+ * Remit' tax" (EbayCollectAndRemitTax.amount, sell_fulfillment_v1_oas3.json). Its other types are
+ * fees (recycling and the like), not a tax on the item's price.
+ */
+export const COLLECT_AND_REMIT_SALES_TAX_TYPES: ReadonlySet<string> = new Set(["STATE_SALES_TAX", "PROVINCE_SALES_TAX", "GST", "VAT", "SST"]);
