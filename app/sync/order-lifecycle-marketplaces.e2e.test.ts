@@ -219,6 +219,38 @@ describe("a buyer's return after the import", () => {
         ],
       },
     ],
+    [
+      "walmart",
+      "sends 2 back, the parcel reaches Walmart's return center, and Walmart refunds them",
+      {
+        // The seller ships the whole PO in Seller Center.
+        ship: (id) => {
+          const account = rig.walmart.account(rig.accounts.walmart);
+          const po = account.orders.find((o) => o.purchaseOrderId === id)!;
+          const trackingInfo = { shipDateTime: Date.now(), carrierName: { carrier: "UPS" }, methodCode: "Standard", trackingNumber: TRACKING };
+          account.shipLines(
+            po,
+            po.lines.map((line) => ({ line, quantity: line.quantity, trackingInfo })),
+          );
+        },
+        steps: [
+          {
+            act: (id) => {
+              const rma = rig.walmart.returnOrder(rig.accounts.walmart, id, { lines: [{ lineNumber: "1", quantity: 2 }] });
+              rig.walmart.advanceReturn(rig.accounts.walmart, rma.returnOrderId, "DELIVERED_AT_RETURN_CENTER");
+            },
+            backInAll: { ON_RETURN_RECEIVED: 2, ON_REFUND: 0, NEVER: 0 },
+          },
+          {
+            act: (id) => {
+              const rma = rig.walmart.account(rig.accounts.walmart).returns.find((r) => r.purchaseOrderId === id)!;
+              rig.walmart.advanceReturn(rig.accounts.walmart, rma.returnOrderId, "REFUND_ISSUED");
+            },
+            backInAll: { ON_RETURN_RECEIVED: 2, ON_REFUND: 2, NEVER: 0 },
+          },
+        ],
+      },
+    ],
   ];
   const settings: ReturnsRestock[] = ["ON_RETURN_RECEIVED", "ON_REFUND", "NEVER"];
 
