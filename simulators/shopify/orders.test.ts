@@ -174,6 +174,61 @@ describe("orderCreate (2026-10)", () => {
     expect(payload.shipping_address).toMatchObject({ city: "Berlin", country_code: "DE", name: "Erika Muster" });
   });
 
+  it("given line items with tax lines (the channel liable, the merchant liable, liability unknown, liability left out), when orderCreate is sent, then each line reads back its tax lines with title, rate, priceSet and channelLiable true, false, null or the schema's default false, totalTaxSet adds them, and orders/create carries them as tax_lines; a rate that is no decimal is INVALID on its field and creates nothing", async () => {
+    const tax = (title: string, rate: string, amount: string, channelLiable?: boolean | null) => ({
+      title,
+      rate,
+      priceSet: { shopMoney: { amount, currencyCode: "EUR" } },
+      ...(channelLiable === undefined ? {} : { channelLiable }),
+    });
+    const lines = [
+      lineFor(2, { taxLines: [tax("Sales tax (collected and remitted by Amazon)", "0.0725", "2.89", true)] }),
+      lineFor(1, { taxLines: [tax("Sales tax", "0.06", "1.19", false), tax("County tax", "0.01", "0.20", null), tax("City tax", "0.005", "0.10")] }),
+    ];
+    const res = await create({ ...marketplaceOrder("AMZ-TAX"), taxLines: undefined, transactions: undefined, lineItems: lines });
+    expect(res.data!.orderCreate!.userErrors).toEqual([]);
+    const read = await raw<{
+      order: { totalTaxSet: { shopMoney: { amount: string } }; lineItems: { nodes: Array<{ taxLines: unknown[] }> } };
+    }>(
+      adminClient(sim),
+      `query($id: ID!) { order(id: $id) { totalTaxSet { shopMoney { amount } }
+        lineItems(first: 5) { nodes { taxLines { title rate ratePercentage channelLiable priceSet { shopMoney { amount currencyCode } } } } } } }`,
+      { id: res.data!.orderCreate!.order!.id },
+    );
+    const shown = (title: string, rate: number, amount: string, channelLiable: boolean | null) => ({
+      title,
+      rate,
+      ratePercentage: expect.closeTo(rate * 100, 6),
+      channelLiable,
+      priceSet: { shopMoney: { amount, currencyCode: "EUR" } },
+    });
+    expect(read.data!.order.lineItems.nodes.map((l) => l.taxLines)).toEqual([
+      [shown("Sales tax (collected and remitted by Amazon)", 0.0725, "2.89", true)],
+      [shown("Sales tax", 0.06, "1.19", false), shown("County tax", 0.01, "0.20", null), shown("City tax", 0.005, "0.10", false)],
+    ]);
+    expect(read.data!.order.totalTaxSet.shopMoney.amount).toBe("4.38");
+    await sim.deliveries.settled();
+    const payload = body("orders/create") as { total_tax: string; line_items: Array<{ tax_lines: unknown[] }> };
+    expect(payload.total_tax).toBe("4.38");
+    expect(payload.line_items[0].tax_lines).toEqual([
+      {
+        title: "Sales tax (collected and remitted by Amazon)",
+        rate: 0.0725,
+        price: "2.89",
+        price_set: { shop_money: { amount: "2.89", currency_code: "EUR" }, presentment_money: { amount: "2.89", currency_code: "EUR" } },
+        channel_liable: true,
+      },
+    ]);
+
+    const count = orderCount();
+    const bad = await create({ lineItems: [lineFor(1, { taxLines: [tax("Sales tax", "7.25%", "1.44", true)] })] });
+    expect(bad.data!.orderCreate).toEqual({
+      order: null,
+      userErrors: [{ field: ["order", "lineItems", "0", "taxLines", "0", "rate"], message: expect.any(String), code: "INVALID" }],
+    });
+    expect(orderCount()).toBe(count);
+  });
+
   it("given DECREMENT_IGNORING_POLICY, when 3 units are ordered, then they are claimed (available -> committed) at the first online location with 3 available, skipping the pop-up and a location with 1, and inventory_levels/update follows; 50 units go below zero at the first online location stocking it", async () => {
     const res = await create(marketplaceOrder("AMZ-200", 3), { inventoryBehaviour: "DECREMENT_IGNORING_POLICY" });
     expect(res.data!.orderCreate!.userErrors).toEqual([]);

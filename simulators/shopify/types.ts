@@ -134,7 +134,8 @@ export interface TaxLineRec {
   rate: string;
   /** Shop-currency amount; null when the input gave none. */
   amount: string | null;
-  channelLiable: boolean;
+  /** "Whether the channel that submitted the tax line is liable for remitting"; null: "unknown liability". */
+  channelLiable: boolean | null;
 }
 
 export interface TransactionRec {

@@ -142,8 +142,21 @@ function taxLines(input: TaxLineInput[] | null | undefined): TaxLineRec[] {
     title: t.title,
     rate: String(t.rate),
     amount: t.priceSet ? money(cents(t.priceSet.shopMoney.amount)) : null,
-    channelLiable: t.channelLiable ?? false,
+    // Left out, the schema's default (false); a null given is kept: "A value of `null` indicates
+    // unknown liability for the tax line."
+    channelLiable: t.channelLiable ?? null,
   }));
+}
+
+/**
+ * A tax line as OrderCreateTaxLineInput takes it: its priceSet in the order's currencies, and its
+ * required `rate` ("The proportion of the item price that the tax represents as a decimal"), a
+ * Decimal the introspected schema cannot check (its custom scalars take any value): a non-negative
+ * decimal, else INVALID on the field (our reading of how Shopify refuses it).
+ */
+function checkTaxLine(t: TaxLineInput, path: string[], currency: string, presentment: string, errors: UserError[]): void {
+  if (t.priceSet) checkMoney(t.priceSet, [...path, "priceSet"], currency, presentment, errors);
+  if (!/^\d+(\.\d+)?$/.test(String(t.rate).trim())) errors.push(invalid([...path, "rate"], "Rate must be a non-negative decimal."));
 }
 
 /** The location order routing assigns a line to, given what earlier lines of the order already claimed. */
@@ -201,14 +214,14 @@ function orderCreate(ctx: ResolverContext, info: GraphQLResolveInfo, input: Orde
   if (lineInputs.length === 0) errors.push(invalid(["order", "lineItems"], "Line items must have at least one line item."));
   if (input.taxLines?.length && lineInputs.some((l) => l.taxLines?.length))
     errors.push(invalid(["order", "taxLines"], "Tax lines can be specified on the order or on the line items, but not both."));
-  input.taxLines?.forEach((t, i) => t.priceSet && checkMoney(t.priceSet, ["order", "taxLines", String(i), "priceSet"], currency, presentment, errors));
+  input.taxLines?.forEach((t, i) => checkTaxLine(t, ["order", "taxLines", String(i)], currency, presentment, errors));
   const claimed = new Map<string, number>();
   const lines: OrderLineRec[] = [];
   lineInputs.forEach((l, i) => {
     const path = ["order", "lineItems", String(i)];
     if (!Number.isInteger(l.quantity) || l.quantity <= 0) errors.push(invalid([...path, "quantity"], "Quantity must be greater than or equal to 1."));
     if (l.priceSet) checkMoney(l.priceSet, [...path, "priceSet"], currency, presentment, errors);
-    l.taxLines?.forEach((t, j) => t.priceSet && checkMoney(t.priceSet, [...path, "taxLines", String(j), "priceSet"], currency, presentment, errors));
+    l.taxLines?.forEach((t, j) => checkTaxLine(t, [...path, "taxLines", String(j)], currency, presentment, errors));
     let variant: VariantRec | null = null;
     if (l.variantId != null) {
       const parsed = parseGid(l.variantId);
