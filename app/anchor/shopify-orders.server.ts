@@ -1,3 +1,4 @@
+import type { CurrencyCode, OrderCreateTaxLineInput } from "~/types/admin.types";
 import type {
   CreateMarketplaceOrderMutation,
   CreateMarketplaceOrderMutationVariables,
@@ -10,7 +11,7 @@ import { gid, idFromGid } from "./gid";
 
 // Marketplace orders as Shopify orders ("orders in Shopify", a channel setting): created with
 // orderCreate (Admin API 2026-10), tagged with the marketplace and its order id, at the
-// marketplace's prices. Inventory is not decremented by the order itself (inventoryBehaviour
+// marketplace's prices and with its sales tax on each line (lineTaxLines). Inventory is not decremented by the order itself (inventoryBehaviour
 // BYPASS): the write-back has taken the units already, at the location the rules chose, once per
 // cause with compare-and-set (writeback.server.ts); decrementing again here would sell them twice.
 //
@@ -33,15 +34,57 @@ query OrderByAnchorlineTag($query: String!) {
   orders(first: 1, query: $query) { nodes { id name } }
 }`;
 
+export interface MarketplaceOrderLineForShopify {
+  variantShopifyId: string;
+  /** Units put in the Shopify order (those not cancelled). */
+  quantity: number;
+  /** Unit price. */
+  priceCents: number | null;
+  sku: string;
+  /** Sales tax on those units, in the order's currency; null: the marketplace stated none. */
+  taxCents?: number | null;
+  /** The marketplace collects and remits that tax; null: unknown. */
+  taxCollectedByMarketplace?: boolean | null;
+}
+
 export interface MarketplaceOrderForShopify {
   /** Anchorline's own id of the order (ChannelOrder.id): the tag that makes it findable. */
   anchorlineOrderId: string;
   marketplace: string;
+  /** The marketplace's name as the merchant knows it ("Amazon"), for the tax lines' titles. */
+  marketplaceLabel: string;
   externalOrderId: string;
   currencyCode: string | null;
   email: string | null;
   processedAt: Date;
-  lines: { variantShopifyId: string; quantity: number; priceCents: number | null; sku: string }[];
+  lines: MarketplaceOrderLineForShopify[];
+}
+
+const money = (cents: number, currencyCode: string) => ({ shopMoney: { amount: (cents / 100).toFixed(2), currencyCode: currencyCode as CurrencyCode } });
+
+/**
+ * A marketplace line's sales tax as orderCreate takes it (OrderCreateTaxLineInput, Admin 2026-10):
+ * its amount (priceSet), the `rate` the schema requires ("The proportion of the item price that
+ * the tax represents as a decimal": the tax over the line's price, to 4 places) and `channelLiable`
+ * ("Whether the channel that submitted the tax line is liable for remitting"): true where the
+ * marketplace collects and remits it as a US marketplace facilitator, so the merchant's books never
+ * count tax they never hold as tax they owe; false where the merchant remits it; null ("unknown
+ * liability") where the marketplace did not say. No tax line without a tax, a currency to
+ * state it in, or a price to take its rate from.
+ */
+export function lineTaxLines(line: MarketplaceOrderLineForShopify, currency: string | null, marketplaceLabel: string): OrderCreateTaxLineInput[] {
+  const lineCents = (line.priceCents ?? 0) * line.quantity;
+  if (!line.taxCents || line.taxCents <= 0 || !currency || lineCents <= 0) return [];
+  const collected = line.taxCollectedByMarketplace;
+  return [
+    {
+      title: collected ? `Sales tax (collected and remitted by ${marketplaceLabel})` : "Sales tax",
+      rate: String(Number((line.taxCents / lineCents).toFixed(4))),
+      priceSet: money(line.taxCents, currency),
+      // Sent even when unknown: left out, the schema's default (false) would say the merchant remits it.
+      channelLiable: collected ?? null,
+    },
+  ];
 }
 
 /** The tag that names an Anchorline order in Shopify (searchable with orders(query: "tag:…")). */
@@ -61,13 +104,15 @@ export async function createShopifyOrder(admin: AdminClient, order: MarketplaceO
   const currency = order.currencyCode ?? undefined;
   const answer = await admin.request<CreateMarketplaceOrderMutation, CreateMarketplaceOrderMutationVariables>(CREATE, {
     order: {
-      lineItems: order.lines.map((line) => ({
-        variantId: gid("ProductVariant", line.variantShopifyId),
-        quantity: line.quantity,
-        ...(line.priceCents !== null && currency
-          ? { priceSet: { shopMoney: { amount: (line.priceCents / 100).toFixed(2), currencyCode: currency as never } } }
-          : {}),
-      })),
+      lineItems: order.lines.map((line) => {
+        const taxLines = lineTaxLines(line, order.currencyCode, order.marketplaceLabel);
+        return {
+          variantId: gid("ProductVariant", line.variantShopifyId),
+          quantity: line.quantity,
+          ...(line.priceCents !== null && currency ? { priceSet: money(line.priceCents, currency) } : {}),
+          ...(taxLines.length ? { taxLines } : {}),
+        };
+      }),
       tags: ["anchorline", order.marketplace, anchorlineOrderTag(order.anchorlineOrderId)],
       sourceName: ANCHORLINE_SOURCE_NAME,
       sourceIdentifier: `${order.marketplace}:${order.externalOrderId}`,
@@ -76,7 +121,7 @@ export async function createShopifyOrder(admin: AdminClient, order: MarketplaceO
       processedAt: order.processedAt.toISOString(),
       // Only what the marketplace shares: its (often relayed) buyer email, never made up.
       ...(order.email ? { email: order.email } : {}),
-      ...(currency ? { currency: currency as never } : {}),
+      ...(currency ? { currency: currency as CurrencyCode } : {}),
     },
     options: { inventoryBehaviour: "BYPASS", sendReceipt: false, sendFulfillmentReceipt: false },
   });

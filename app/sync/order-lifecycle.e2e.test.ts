@@ -49,19 +49,26 @@ const anOrder = (id: string, sku: string, quantity: number, more: Partial<Import
 });
 
 describe("an order's life after its sale", () => {
-  it("given an order of 3 written back, when the buyer cancels 1 unit and later the whole order, then Shopify gets 1 back and then 2 more, once each however often the order is read", async () => {
+  it("given an order of 3 written back, when the buyer cancels 1 unit and later the whole order, then Shopify gets 1 back and then 2 more, once each however often the order is read; its sales tax, stated only on the second read, is kept from then on", async () => {
     const variant = rig.variants[0];
     const sku = variant.channelSku.amazon;
     const before = shopifyAvailable(variant);
     await importChannelOrders(rig.channels.amazon.id, amazonReporting(anOrder("CANCEL-1", sku, 3)));
     expect(shopifyAvailable(variant)).toBe(before - 3);
 
-    const partly = anOrder("CANCEL-1", sku, 3, { lines: [{ channelSku: sku, quantity: 3, cancelledQuantity: 1 }] });
+    // The first read stated no tax (an order awaiting payment may carry none yet); this one does.
+    const partly = anOrder("CANCEL-1", sku, 3, {
+      lines: [{ channelSku: sku, quantity: 3, cancelledQuantity: 1, taxCents: 654, taxCollectedByMarketplace: true }],
+    });
     await importChannelOrders(rig.channels.amazon.id, amazonReporting(partly));
     await importChannelOrders(rig.channels.amazon.id, amazonReporting(partly));
     expect(shopifyAvailable(variant)).toBe(before - 2);
 
-    const whole = anOrder("CANCEL-1", sku, 3, { cancelled: true, status: "CANCELLED" });
+    const whole = anOrder("CANCEL-1", sku, 3, {
+      cancelled: true,
+      status: "CANCELLED",
+      lines: [{ channelSku: sku, quantity: 3, taxCents: 1, taxCollectedByMarketplace: false }],
+    });
     const first = await importChannelOrders(rig.channels.amazon.id, amazonReporting(whole));
     const replay = await importChannelOrders(rig.channels.amazon.id, amazonReporting(whole));
     expect(shopifyAvailable(variant)).toBe(before);
@@ -72,6 +79,7 @@ describe("an order's life after its sale", () => {
       include: { lines: true },
     });
     expect([order.writeback, order.cancelledAt !== null, order.lines.map((l) => [l.cancelledQuantity, l.takenQuantity])]).toEqual(["WRITTEN", true, [[3, 0]]]);
+    expect(order.lines.map((l) => [l.taxCents, l.taxCollectedByMarketplace])).toEqual([[654, true]]);
     // One adjustment per cause: the sale, 1 cancelled, all 3 cancelled.
     const adjustments = await prisma.inventoryAdjustment.findMany({
       where: { shopId: rig.shopId, sourceKey: { startsWith: `channel-order-line:${order.lines[0].id}` } },

@@ -4,7 +4,8 @@ import { closeSharedRevisionRedis } from "~/channels/ebay";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
 import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import { eventually, startMarketplaceRig, type MarketplaceRig } from "../../test/marketplaces";
+import { orderStories } from "../../test/marketplace-orders";
+import { eventually, startMarketplaceRig, type Marketplace, type MarketplaceRig } from "../../test/marketplaces";
 import { createWorkers } from "../../workers/processors";
 import { adminClientForShop } from "~/anchor/admin-client.server";
 import { createShopifyOrder } from "~/anchor/shopify-orders.server";
@@ -13,8 +14,8 @@ import { runOrderImport } from "./jobs.server";
 import { ensureShopifyOrder, ORDER_SEARCH_SETTLE_MS } from "./shopify-order.server";
 
 // "Orders in Shopify", end to end through the simulators and the real workers: an Amazon buyer's
-// order → the order import → the order created in Shopify (once, however often the import runs)
-// → the merchant fulfils it in the Shopify admin → fulfillments/create → the app's webhook route →
+// order → the order import → the order created in Shopify (once, however often the import runs,
+// with Amazon's prices and the sales tax Amazon collects and remits) → the merchant fulfils it in the Shopify admin → fulfillments/create → the app's webhook route →
 // the ship-back job → Amazon's confirmShipment, which shows the package with its tracking number.
 
 const connection = createRedisConnection();
@@ -39,14 +40,14 @@ afterAll(async () => {
 });
 
 describe("marketplace orders in Shopify", () => {
-  it("given Amazon set to orders in Shopify, when a buyer's order is imported twice and the merchant fulfils it in Shopify with a tracking number, then Shopify has one order for it, its stock fell once, and Amazon shows the package shipped with that tracking number", async () => {
+  it("given Amazon set to orders in Shopify, when a Washington buyer's order is imported twice and the merchant fulfils it in Shopify with a tracking number, then Shopify has one order for it at Amazon's price with Amazon's sales tax as a tax line Amazon is liable for, its stock fell once, and Amazon shows the package shipped with that tracking number", async () => {
     await prisma.channel.update({ where: { id: rig.channels.amazon.id }, data: { ordersInShopify: true } });
     const variant = rig.variants[0];
     const [location] = rig.shopify.store.shop(rig.domain).locations;
     const available = () => rig.shopify.store.getLevel(rig.domain, variant.itemShopifyId, location.id)?.available ?? 0;
     const before = available();
 
-    const placed = rig.amazon.state.placeOrder({ sku: variant.channelSku.amazon, quantity: 2, buyerName: "Ada Buyer" });
+    const placed = rig.amazon.state.placeOrder({ sku: variant.channelSku.amazon, quantity: 2, buyerName: "Ada Buyer", shipToState: "WA" });
     await runOrderImport(rig.channels.amazon.id);
     await runOrderImport(rig.channels.amazon.id);
 
@@ -55,6 +56,20 @@ describe("marketplace orders in Shopify", () => {
     const stored = await prisma.channelOrder.findFirstOrThrow(createdInShopify);
     const inShopify = rig.shopify.store.shop(rig.domain).orders.filter((o) => o.tags.includes(`anchorline-${stored.id}`));
     expect(inShopify.map((o) => [o.sourceName, o.lines.map((l) => l.quantity)])).toEqual([["anchorline", [2]]]);
+    // Amazon's unit price, and the tax Amazon charged in Washington (6.5%), which it collects and
+    // remits as marketplace facilitator: channelLiable, so the merchant's books never owe it.
+    const [item] = placed.order.orderItems;
+    const taxBreakdown = item.proceeds!.breakdowns!.find((b) => b.type === "TAX")!;
+    expect(taxBreakdown.subtotal.amount).not.toBe("0.00");
+    const [line] = inShopify[0].lines;
+    expect([line.price, line.taxLines]).toEqual([
+      item.product.price!.unitPrice.amount,
+      [{ title: "Sales tax (collected and remitted by Amazon)", rate: expect.any(String), amount: taxBreakdown.subtotal.amount, channelLiable: true }],
+    ]);
+    // The rate Shopify requires: the tax over the line's price, to 4 places (6.5%, give or take the cent's rounding).
+    expect(Number(line.taxLines[0].rate)).toBeCloseTo(0.065, 3);
+    const lines = await prisma.channelOrderLine.findMany({ where: { orderId: stored.id } });
+    expect(lines.map((l) => [l.taxCents, l.taxCollectedByMarketplace])).toEqual([[Math.round(Number(taxBreakdown.subtotal.amount) * 100), true]]);
     // Taken once, by the write-back; the Shopify order itself took nothing (BYPASS).
     expect(available()).toBe(before - 2);
 
@@ -79,6 +94,39 @@ describe("marketplace orders in Shopify", () => {
     expect([after.carrier, after.trackingNumber, after.marketplaceMessage]).toEqual(["UPS", "1Z999AA10123456784", null]);
   });
 
+  // The other marketplaces' orders carry their own sales tax (each simulator charges its ship-to
+  // state's rate and each collects and remits it there): the Shopify order shows it the same way.
+  const taxOn: Record<Exclude<Marketplace, "amazon">, { label: string; taxCents: (orderId: string) => number }> = {
+    ebay: { label: "eBay", taxCents: (id) => rig.ebay.state.orders.find((o) => o.orderId === id)!.taxCents },
+    walmart: { label: "Walmart", taxCents: (id) => rig.walmart.account(rig.accounts.walmart).orders.find((o) => o.purchaseOrderId === id)!.lines[0].taxCents },
+    tiktok: {
+      label: "TikTok Shop",
+      taxCents: (id) =>
+        rig.tiktok
+          .shop(rig.accounts.tiktok)
+          .orders.find((o) => o.id === id)!
+          .lineItems.reduce((sum, i) => sum + i.taxCents, 0),
+    },
+  };
+  it.each(Object.keys(taxOn) as Array<keyof typeof taxOn>)(
+    "given %s set to orders in Shopify, when a buyer's order of 2 is imported, then the Shopify order carries the marketplace's sales tax as a tax line the marketplace is liable for",
+    async (marketplace) => {
+      const stories = orderStories(prisma, () => rig);
+      await prisma.channel.update({ where: { id: rig.channels[marketplace].id }, data: { ordersInShopify: true } });
+      const externalOrderId = stories.buy[marketplace](rig.variants[1], 2);
+      await stories.importUntilRead(marketplace, externalOrderId, null, "the order");
+      const created = { where: { channelId: rig.channels[marketplace].id, externalOrderId, shopifyOrderId: { not: null } } };
+      await eventually(async () => (await prisma.channelOrder.count(created)) > 0, 20_000, `the ${marketplace} order created in Shopify`);
+      const stored = await prisma.channelOrder.findFirstOrThrow(created);
+      const [inShopify] = rig.shopify.store.shop(rig.domain).orders.filter((o) => o.tags.includes(`anchorline-${stored.id}`));
+      const taxCents = taxOn[marketplace].taxCents(externalOrderId);
+      expect(taxCents).toBeGreaterThan(0);
+      expect(inShopify.lines.map((l) => [l.quantity, l.taxLines.map((t) => [t.title, t.amount, t.channelLiable])])).toEqual([
+        [2, [[`Sales tax (collected and remitted by ${taxOn[marketplace].label})`, (taxCents / 100).toFixed(2), true]]],
+      ]);
+    },
+  );
+
   it("given an attempt to create the Shopify order whose answer was lost, when the job is retried at once, then it waits for Shopify's search instead of creating a second order; once the search shows it, the order is recorded and Shopify has exactly one", async () => {
     await prisma.channel.update({ where: { id: rig.channels.amazon.id }, data: { ordersInShopify: true } });
     const variant = rig.variants[1];
@@ -101,6 +149,7 @@ describe("marketplace orders in Shopify", () => {
     await createShopifyOrder(admin, {
       anchorlineOrderId: order.id,
       marketplace: "amazon",
+      marketplaceLabel: "Amazon",
       externalOrderId: order.externalOrderId,
       currencyCode: null,
       email: null,

@@ -244,13 +244,15 @@ async function storeOrder(prisma: PrismaClient, channel: ChannelWithShop, order:
   const cancelledOf = (line: ImportedOrder["lines"][number]) =>
     order.cancelled ? line.quantity : Math.min(line.quantity, Math.max(0, Math.trunc(line.cancelledQuantity ?? 0)));
   const counted = (value: number | undefined, line: ImportedOrder["lines"][number]) => Math.min(line.quantity, Math.max(0, Math.trunc(value ?? 0)));
+  // A tax is money the buyer paid: a whole, non-negative number of cents, or none stated.
+  const taxOf = (line: ImportedOrder["lines"][number]) => (Number.isFinite(line.taxCents) && line.taxCents! >= 0 ? Math.round(line.taxCents!) : null);
   const existing = await prisma.channelOrder.findUnique({
     where: key,
     select: {
       id: true,
       cancelledAt: true,
       writeback: true,
-      lines: { select: { id: true, channelSku: true, cancelledQuantity: true, returnedQuantity: true, refundedQuantity: true } },
+      lines: { select: { id: true, channelSku: true, cancelledQuantity: true, returnedQuantity: true, refundedQuantity: true, taxCents: true } },
     },
   });
   if (!existing) {
@@ -293,6 +295,8 @@ async function storeOrder(prisma: PrismaClient, channel: ChannelWithShop, order:
         returnedQuantity: counted(line.returnedQuantity, line),
         refundedQuantity: counted(line.refundedQuantity, line),
         priceCents: line.priceCents ?? null,
+        taxCents: taxOf(line),
+        taxCollectedByMarketplace: line.taxCollectedByMarketplace ?? null,
         listingId: listingBySku.get(line.channelSku)?.id ?? null,
       })),
     });
@@ -340,6 +344,15 @@ async function storeOrder(prisma: PrismaClient, channel: ChannelWithShop, order:
     if (Object.keys(grown).length > 0) {
       await prisma.channelOrderLine.update({ where: { id: stored.id }, data: grown });
       changed = true;
+    }
+    // A tax the marketplace stated only later (an order still awaiting payment may carry none) is kept
+    // then; one stored already stays as it was, as it stays in the Shopify order made with it.
+    const tax = taxOf(line);
+    if (stored.taxCents === null && tax !== null) {
+      await prisma.channelOrderLine.update({
+        where: { id: stored.id },
+        data: { taxCents: tax, taxCollectedByMarketplace: line.taxCollectedByMarketplace ?? null },
+      });
     }
   }
   await prisma.channelOrder.update({ where: { id: existing.id }, data: { status: order.status, marketplaceUpdatedAt: order.updatedAt ?? undefined } });

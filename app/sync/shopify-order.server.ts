@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { AdminClient } from "~/anchor/admin-client.server";
 import { createShopifyOrder, findShopifyOrder } from "~/anchor/shopify-orders.server";
-import { engineKindOf } from "~/channels/registry";
+import { engineKindOf, moduleOfKind } from "~/channels/registry";
 import { NotReadyYet } from "~/lib/errors";
 
 /**
@@ -42,6 +42,8 @@ export async function ensureShopifyOrder(prisma: PrismaClient, admin: AdminClien
           quantity: true,
           cancelledQuantity: true,
           priceCents: true,
+          taxCents: true,
+          taxCollectedByMarketplace: true,
           channelSku: true,
           listing: { select: { variant: { select: { shopifyId: true } } } },
         },
@@ -55,7 +57,12 @@ export async function ensureShopifyOrder(prisma: PrismaClient, admin: AdminClien
   const lines = order.lines.flatMap((line) => {
     const variantShopifyId = line.listing?.variant.shopifyId;
     const quantity = line.quantity - line.cancelledQuantity;
-    return variantShopifyId && quantity > 0 ? [{ variantShopifyId, quantity, priceCents: line.priceCents, sku: line.channelSku }] : [];
+    if (!variantShopifyId || quantity <= 0) return [];
+    // The marketplace's tax covers every unit of the line; the order carries the units not cancelled.
+    const taxCents = line.taxCents === null ? null : Math.round((line.taxCents * quantity) / line.quantity);
+    return [
+      { variantShopifyId, quantity, priceCents: line.priceCents, sku: line.channelSku, taxCents, taxCollectedByMarketplace: line.taxCollectedByMarketplace },
+    ];
   });
   if (lines.length === 0) return null;
 
@@ -73,6 +80,7 @@ export async function ensureShopifyOrder(prisma: PrismaClient, admin: AdminClien
   const created = await createShopifyOrder(admin, {
     anchorlineOrderId: order.id,
     marketplace: engineKindOf(order.channel.kind),
+    marketplaceLabel: moduleOfKind(order.channel.kind)?.label ?? engineKindOf(order.channel.kind),
     externalOrderId: order.externalOrderId,
     currencyCode: order.currencyCode,
     email: order.buyerEmail,
