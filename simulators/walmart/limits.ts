@@ -34,6 +34,8 @@ export const WALMART_BUDGETS: Record<string, Budget> = {
   cancelOrderLines: { rate: 300 * PER_MINUTE, burst: 300 },
   // Assumption (not verified): the returns read shares the orders reads' 300 per minute.
   getReturns: { rate: 300 * PER_MINUTE, burst: 300 },
+  // Assumption (not verified): the WFS inventory read shares the inventory reads' 300 per minute.
+  getWFSInventory: { rate: 300 * PER_MINUTE, burst: 300 },
   token: { rate: 600 * PER_MINUTE, burst: 600 },
 };
 

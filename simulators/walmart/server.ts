@@ -16,6 +16,7 @@ import { listOrders, orderDocument } from "./orders";
 import { advanceReturn, listReturns, openReturn, type BuyerReturn, type ReturnEventTag, type WalmartReturnRecord } from "./returns";
 import { WalmartAccount, type BuyerCancellation, type BuyerOrder, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
 import { TokenIssuer, TOKEN_TTL_SECONDS } from "./tokens";
+import { listWfsInventory, setWfsQuantity } from "./wfs-inventory";
 
 export interface WalmartSimulatorOptions {
   port?: number;
@@ -48,6 +49,8 @@ export interface WalmartSimulator {
   advanceReturn(clientId: string, returnOrderId: string, tag: ReturnEventTag, at?: number): WalmartReturnRecord;
   /** From now on getAllOrders and getAnOrder send this PO malformed (malformed-orders.ts), as a real platform could. */
   malformOrder(clientId: string, purchaseOrderId: string, how: WalmartMalformation): void;
+  /** Walmart's count of a WFS item's units in its fulfillment centers changes (wfs-inventory.ts); the item becomes a WFS one if it was not. */
+  setWfsQuantity(clientId: string, sku: string, quantity: number): void;
   /** What the seller shipped through shippingUpdates: one entry per line and tracking number. */
   shipments(clientId: string, purchaseOrderId?: string): WalmartShipment[];
   /** The next `count` API calls of the account answer 429, whatever the buckets hold. */
@@ -239,6 +242,11 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
       if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_RETURNS_API", field: listing.field, description: listing.message }]);
       return { status: 200, body: listing.body };
     },
+    getWFSInventory: (account, check) => {
+      const listing = listWfsInventory(account, check.query);
+      if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_INVENTORY_API", field: listing.field, description: listing.message }]);
+      return { status: 200, body: listing.body };
+    },
     getAllOrders: (account, check) => {
       const listing = listOrders(account.orders, check.query);
       if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_ORDER_API", field: listing.field, description: listing.message }]);
@@ -338,6 +346,7 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
         throw new Error(`Walmart simulator: no PO ${purchaseOrderId} on ${clientId}`);
       malformedOf(clientId).malform(purchaseOrderId, how);
     },
+    setWfsQuantity: (clientId, sku, quantity) => setWfsQuantity(accountOf(clientId), sku, quantity),
     shipments: (clientId, purchaseOrderId) =>
       accountOf(clientId)
         .orders.filter((o) => !purchaseOrderId || o.purchaseOrderId === purchaseOrderId)

@@ -17,6 +17,11 @@ export interface WalmartListingSpec {
   productType?: string;
   /** The item's content before Anchorline touches it. */
   content?: Partial<WalmartItemContent>;
+  /**
+   * Units Walmart holds for the item in its own fulfillment centers (WFS): set only for an item
+   * Walmart fulfils, which getWFSInventory then lists. WFSFulfilled POs take their units from here.
+   */
+  wfsQuantity?: number;
 }
 
 /** The Visible attributes of item spec 5.0 that a maintenance feed can change. */
@@ -39,6 +44,8 @@ export interface WalmartListing extends WalmartListingSpec {
   gtin: string;
   productType: string;
   content: WalmartItemContent;
+  /** When the WFS quantity last changed (getWFSInventory's shipNodes[].modifiedDate). */
+  wfsModifiedAt?: number;
 }
 
 export const DEFAULT_PRODUCT_TYPE = "Kitchen & Dining";
@@ -162,6 +169,7 @@ export class WalmartAccount {
         gtin: listing.gtin ?? madeUpGtin(listing.sku),
         productType: listing.productType ?? DEFAULT_PRODUCT_TYPE,
         content: { productName: `Product ${listing.sku}`, ...listing.content },
+        wfsModifiedAt: listing.wfsQuantity === undefined ? undefined : Date.now(),
       });
     }
   }
@@ -184,6 +192,9 @@ export class WalmartAccount {
       if (shipNodeType === "SellerFulfilled") {
         oversold ||= want.quantity > listing.quantity;
         listing.quantity = Math.max(0, listing.quantity - want.quantity);
+      } else if (shipNodeType === "WFSFulfilled" && listing.wfsQuantity !== undefined) {
+        listing.wfsQuantity = Math.max(0, listing.wfsQuantity - want.quantity);
+        listing.wfsModifiedAt = orderDate;
       }
       return {
         lineNumber: String(i + 1),
