@@ -1,5 +1,7 @@
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import prisma from "~/db.server";
+import { logger } from "~/lib/logger.server";
 import { failForGoodUnlessRetryable as failFast, queuePrefix, QUEUE_NAMES, type JobPayloads } from "~/queues.server";
 import { runShopMaintenance } from "~/anchor/maintenance.server";
 import { runRecomputeJob } from "~/recompute/recompute.server";
@@ -9,6 +11,7 @@ import { createOrderInShopify, retryOrderWriteback } from "~/sync/orders.server"
 import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { createAlertWorker } from "~/alerts/worker.server";
+import { raiseJobFailed } from "~/alerts/job-failed.server";
 
 /**
  * How many times a job whose worker died while running it (kill -9, out of memory, a deploy past
@@ -17,7 +20,7 @@ import { createAlertWorker } from "~/alerts/worker.server";
  * listings pending. Every job of the queues below may run again: a flush pushes the outbox's newest
  * state and records only what was acknowledged, an import stores orders by marketplace id and
  * writes back with keyed adjustments, a recompute writes compare-and-set, a delivery is settled by
- * its id. A job that kills its worker every time still ends, after 5.
+ * its id. A job that kills its worker every time still ends, after 5, and pages.
  */
 export const MAX_STALLED_RUNS = 5;
 
@@ -33,11 +36,12 @@ export const CHANNEL_SYNC_LOCK = { lockDuration: 5_000, stalledInterval: 5_000 }
 // One BullMQ worker per queue that has work to do, each a thin loop around a service in app/.
 // Queues without a worker here keep their jobs until the service that handles them exists.
 // A failure that will not heal (an AnchorlineError that is not retryable) fails its job at once;
-// any other failure is retried with the queue's backoff.
+// any other failure is retried with the queue's backoff. A job that fails for good pages the
+// merchant (JOB_FAILED, app/alerts/job-failed.server.ts).
 export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker[] {
   const limiter = new SharedRateLimiter(connection);
   const idempotent = { connection, prefix, maxStalledCount: MAX_STALLED_RUNS };
-  return [
+  const workers = [
     // Each delivery is a few short queries, mostly waiting on PostgreSQL: many at once keep up
     // with a burst of Shopify changes (8 at once applied ~60/s, behind a 100/s stream).
     new Worker<JobPayloads["webhooks"]>(
@@ -87,4 +91,20 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
     // never holds up a sync job. BullMQ's one stalled run: a delivery killed mid-send may have sent.
     createAlertWorker(connection, prefix),
   ];
+  for (const worker of workers) pageWhenFailedForGood(worker);
+  return workers;
+}
+
+/**
+ * A job BullMQ moved to the failed set (its attempts spent, UnrecoverableError, or stalled too
+ * often; BullMQ stamps finishedOn only then) raises JOB_FAILED once for that job. Raising never
+ * fails the worker: a failure to raise is logged.
+ */
+function pageWhenFailedForGood(worker: Worker): void {
+  worker.on("failed", (job, error) => {
+    if (!job || job.finishedOn === undefined) return;
+    raiseJobFailed(prisma, worker.name, job, error.message).catch((raiseError: unknown) =>
+      logger.error({ queue: worker.name, jobId: job.id, err: raiseError }, "job failed for good; its alert could not be raised"),
+    );
+  });
 }

@@ -28,6 +28,7 @@ export const KIND_LABELS: Record<AlertKind, string> = {
   PROMOTION_RESERVE: "Promotion reserve running low",
   WRITEBACK_FAILED: "Sale not taken off Shopify",
   UNLINKED_SKU: "Sold SKU not linked",
+  JOB_FAILED: "Background work gave up",
 };
 
 const KIND_EMOJI: Record<AlertKind, string> = {
@@ -40,6 +41,7 @@ const KIND_EMOJI: Record<AlertKind, string> = {
   PROMOTION_RESERVE: ":package:",
   WRITEBACK_FAILED: ":warning:",
   UNLINKED_SKU: ":link:",
+  JOB_FAILED: ":gear:",
 };
 
 /** Where the merchant opens the alert: the embedded app's page, through the shop's admin. */

@@ -36,6 +36,11 @@ const PLAYBOOKS: Record<AlertKind, { respondWithinHours: number | null; playbook
     playbook:
       "A marketplace sold a SKU that no listing links to a Shopify variant, so its sales do not lower Shopify's stock and every other channel may oversell it. Link it (Inventory → import listing links, or the CSV), then check Shopify's quantity for the units already sold.",
   },
+  JOB_FAILED: {
+    respondWithinHours: null,
+    playbook:
+      "Anchorline gave up on a piece of background work after its retries. What it was doing is picked up again within a minute (pending listings, order imports, Shopify's changes), so nothing is needed if this does not come back. If it comes back for the same channel or shop, read the reason: reconnect the channel in Channels if its credentials or access were refused; otherwise send the reason to support.",
+  },
   WRITEBACK_FAILED: {
     respondWithinHours: 1,
     playbook:

@@ -13,7 +13,8 @@ export type ProblemKind =
   | "LISTING_SUSPENDED"
   | "PROMOTION_RESERVE"
   | "WRITEBACK_FAILED"
-  | "UNLINKED_SKU";
+  | "UNLINKED_SKU"
+  | "JOB_FAILED";
 
 export interface ListingStatus {
   listingId: string;
