@@ -7,6 +7,7 @@ import { WALMART_API, WALMART_LIMITS } from "./limits";
 import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
+import { fetchWfsStock } from "./wfs-inventory";
 
 export interface WalmartConnectorOptions {
   retry?: RetryOptions;
@@ -63,6 +64,9 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
 
     confirmShipment: (shipment) => confirmShipment(client, retry, shipment),
     cancelOrder: (cancellation) => cancelOrder(client, retry, cancellation),
+
+    // WFS items' own stock in Walmart's fulfillment centers (wfs-inventory.ts).
+    fetchMarketplaceStock: () => fetchWfsStock(client, retry),
 
     async fetchListing(channelSku): Promise<ListingSnapshot | null> {
       try {

@@ -318,3 +318,45 @@ describe("Walmart connector against the simulator", () => {
     expect(await wm.testConnection()).toEqual({ ok: true });
   });
 });
+
+describe("Walmart connector: WFS stock (getWFSInventory)", () => {
+  it("given 302 items Walmart fulfils, one of them with a WFS order not shipped yet, and one Walmart answers 429 for, when marketplace stock is fetched, then every WFS item comes once with its available-to-sell units, two pages of at most 300 are read and the 429 is waited out", async () => {
+    // Given
+    await sim.stop();
+    const wfsSkus = Array.from({ length: 302 }, (_, i) => `WFS-${String(i).padStart(3, "0")}`);
+    sim = await startWalmartSimulator({
+      accounts: [
+        {
+          ...CLIENT,
+          listings: [
+            { sku: "KET-RED", quantity: 5, priceCents: 2999 },
+            ...wfsSkus.map((sku, i) => ({ sku, quantity: 0, priceCents: 1999, wfsQuantity: i % 7 })),
+          ],
+        },
+      ],
+    });
+    sim.setWfsQuantity(CLIENT.clientId, "WFS-301", 40);
+    sim.placeOrder(CLIENT.clientId, { sku: "WFS-301", quantity: 3, shipNodeType: "WFSFulfilled" });
+    sim.throttleNext(CLIENT.clientId, 1);
+    // When
+    const stock = await connector().fetchMarketplaceStock!();
+    // Then
+    expect(stock).toHaveLength(302);
+    expect(stock.find((s) => s.channelSku === "WFS-301")).toEqual({ channelSku: "WFS-301", quantity: 37 });
+    expect(stock.find((s) => s.channelSku === "WFS-006")).toEqual({ channelSku: "WFS-006", quantity: 6 });
+    expect(stock.some((s) => s.channelSku === "KET-RED")).toBe(false);
+    const reads = sim.requests.filter((r) => r.path === "/v3/fulfillment/inventory");
+    // Two pages (300 from offset 0, then the last 2), the first asked twice
+    expect(reads.map((r) => r.status)).toEqual([429, 200, 200]);
+    expect(waits).toEqual([1000]);
+    expect(sim.responseChecks.filter((c) => c.errors.length)).toEqual([]);
+  });
+
+  it("given a seller without WFS items, when marketplace stock is fetched, then none; given revoked credentials, then a ChannelError marked authFailed", async () => {
+    expect(await connector().fetchMarketplaceStock!()).toEqual([]);
+    sim.revokeCredentials(CLIENT.clientId);
+    const failure = await connector().fetchMarketplaceStock!().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ChannelError);
+    expect((failure as ChannelError).details.authFailed).toBe(true);
+  });
+});
