@@ -80,6 +80,10 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
     data: { shopId, sourceKey: `channel-order-line:${order.id}`, variantId: variant.id, locationId: warehouse.id, delta: -1 },
   });
   await prisma.webhookDelivery.create({ data: { webhookId: randomUUID(), shopDomain: domain, topic: "PRODUCTS_UPDATE", payload: {} } });
+  // A level delivered before its item (never mirrored here, so never applied)
+  await prisma.parkedInventoryUpdate.create({
+    data: { shopId, webhookId: randomUUID(), itemShopifyId: "1099", locationShopifyId: "2", available: 3, shopifyUpdatedAt: new Date() },
+  });
   return { shop, variant, listing, order, channels: { amazon, ebay } };
 }
 

@@ -4,6 +4,7 @@ import { uniqueShopDomain } from "../../test/factories";
 import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify/server";
 import { createAdminClient, type AdminClient } from "./admin-client.server";
 import { importCatalog, LEVELS_BULK_QUERY, PRODUCTS_BULK_QUERY, VARIANTS_BULK_QUERY } from "./bulk-import.server";
+import { parkInventoryUpdate } from "./parked.server";
 
 // The importer reads Shopify's bulk JSONL by the shape of each line (which keys are inline, which
 // object a `__parentId` names). These stories pin that shape for the importer's own queries, as
@@ -196,6 +197,36 @@ describe("reconciliation", () => {
       }
       const audit = await prisma.auditEvent.findFirstOrThrow({ where: { shop: { domain: shopDomain }, action: "mirror.drift_repaired" } });
       expect(audit.details).toMatchObject({ levels: 3 });
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
+describe("deliveries that came before the import mirrored their item", () => {
+  it("given a level delivered while the initial import runs, before its item is mirrored, when the import mirrors the item, then the delivered level (newer than the export's line) is in the mirror", async () => {
+    const shopDomain = uniqueShopDomain("parked");
+    const sim = await startShopifySimulator({
+      apiSecret: "parked",
+      shops: [{ domain: shopDomain, accessToken: "shpat_parked", catalog: { products: 3, variantsPerProduct: 1, locations: 1, seed: 2, stockedRatio: 1 } }],
+    });
+    try {
+      const shop = await prisma.shop.create({ data: { domain: shopDomain } });
+      const shopifyClient = createAdminClient({ shopDomain, accessToken: "shpat_parked", origin: sim.url });
+      const state = sim.store.shop(shopDomain);
+      const [item, location] = [state.items[1], state.locations[0]];
+      // A change after the export read the level, whose delivery came before the item was mirrored
+      const later = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_000).toISOString();
+      await parkInventoryUpdate(shop.id, "delivered-during-import", {
+        itemShopifyId: item.id,
+        level: { locationShopifyId: location.id, available: 777, shopifyUpdatedAt: later, triggeredAt: later },
+      });
+
+      await importCatalog(shopDomain, shopifyClient, { pollIntervalMs: 5 });
+
+      const level = await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id, inventoryItem: { shopifyId: item.id } } });
+      expect(level.available).toBe(777);
+      expect(await prisma.parkedInventoryUpdate.count({ where: { shopId: shop.id } })).toBe(0);
     } finally {
       await sim.stop();
     }

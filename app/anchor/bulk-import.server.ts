@@ -28,6 +28,8 @@ import {
   type ProductRecord,
   type VariantRecord,
 } from "./mirror.server";
+import { refreshLevelsFromShopify } from "./level-reads.server";
+import { applyParkedInventory } from "./parked.server";
 import { itemRecord, variantRecord, type ItemNode, type VariantNode } from "./product-variants.server";
 
 // The initial import and the scheduled reconciliation: bulk operations over the catalog (Shopify
@@ -390,18 +392,23 @@ async function importLevels(ctx: ImportContext, operationId: string): Promise<vo
   const { prisma, shopId, summary, log } = ctx;
   const levelWrites = boundedWrites(ctx.concurrency);
   let levels: InventoryLevelRecord[] = [];
+  const undecidedItems = new Set<string>();
+  /** The first import has no listings yet; on reconciliation every change is drift. */
+  const recordChanges = async (changes: LevelChange[]) => {
+    for (const change of changes) if (change.before !== null) summary.drift.push(change);
+    // Marks run one at a time: two batches' UPDATEs of the same bundle listings could deadlock.
+    await ctx.inOrder(() => markChanged(shopId, { kind: "stock", at: changes }, { prisma }));
+  };
   const flushLevels = async () => {
     const batch = levels;
     levels = [];
     if (batch.length === 0) return;
     await levelWrites.push(async () => {
-      const { changes, unresolved } = await upsertInventoryLevels(shopId, batch);
+      const { changes, unresolved, undecided } = await upsertInventoryLevels(shopId, batch);
       if (unresolved.length) log.warn({ count: unresolved.length }, "levels for items or locations not in the mirror");
+      for (const level of undecided) undecidedItems.add(level.itemShopifyId);
       summary.levels += batch.length - unresolved.length;
-      // The first import has no listings yet; on reconciliation every change is drift.
-      for (const change of changes) if (change.before !== null) summary.drift.push(change);
-      // Marks run one at a time: two batches' UPDATEs of the same bundle listings could deadlock.
-      await ctx.inOrder(() => markChanged(shopId, { kind: "stock", at: changes }, { prisma }));
+      await recordChanges(changes);
       await ctx.progress(summary.lines);
     });
   };
@@ -412,6 +419,13 @@ async function importLevels(ctx: ImportContext, operationId: string): Promise<vo
   });
   await flushLevels();
   await levelWrites.drain();
+  // Lines of the same second as a delivery the mirror holds, with another quantity: the export
+  // read them at some moment of that second, the delivery may be newer. Shopify says which now.
+  if (undecidedItems.size > 0) {
+    const refreshed = await refreshLevelsFromShopify(ctx.client, shopId, [...undecidedItems]);
+    log.info({ items: undecidedItems.size, corrected: refreshed.changes.length }, "levels of a delivery's second re-read from Shopify");
+    await recordChanges(refreshed.changes);
+  }
 }
 
 /** Marks the repriced variants, and asks for one recompute if anything (repricing or drift) changed. */
@@ -493,6 +507,8 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
     await importProducts(ctx, productsOperation);
     const repriced = await importVariants(ctx, variantsOperation);
     await importLevels(ctx, levelsOperation);
+    // Deliveries that came before their item or location, which this import may have mirrored.
+    await applyParkedInventory(shopId, { prisma, queues: options.queues, adminClient: async () => client });
 
     await recomputeChanges(ctx, repriced, options.queues);
     await completeRun(ctx, { id: run.id, kind, startedAt });

@@ -91,6 +91,7 @@ const SCOPE_OF_ROOT_FIELD: Record<string, string | null> = {
   inventoryItems: "read_inventory",
   locations: "read_locations",
   node: null, // a bulk operation's status: the app's own, no scope
+  nodes: "read_inventory", // inventory items and their levels by id (level-reads.server.ts)
   bulkOperationRunQuery: null,
   inventoryAdjustQuantities: "write_inventory",
   inventorySetQuantities: "write_inventory",

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { uniqueShopDomain } from "../../test/factories";
-import { upsertInventoryItems, upsertInventoryLevels, upsertLocations, upsertProducts, upsertVariants } from "./mirror.server";
+import {
+  levelKey,
+  levelsSeen,
+  upsertInventoryItems,
+  upsertInventoryLevels,
+  upsertLocations,
+  upsertProducts,
+  upsertVariants,
+  writeLevelsRead,
+} from "./mirror.server";
 import { markChanged } from "~/recompute/index.server";
 
 async function mirroredShop() {
@@ -62,6 +71,63 @@ describe("the mirror", () => {
     ]);
     expect(late.changes).toEqual([]);
     expect((await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id } })).available).toBe(4);
+  });
+
+  it("given two reports of one level in the same second, when the later one (by X-Shopify-Triggered-At) is written first, then the earlier one does not overwrite it", async () => {
+    const shop = await mirroredShop();
+    const report = (available: number, triggeredAt: string) => ({
+      itemShopifyId: "9007199254740993",
+      locationShopifyId: "1",
+      available,
+      shopifyUpdatedAt: "2026-11-22T10:05:00Z",
+      triggeredAt,
+    });
+    await upsertInventoryLevels(shop.id, [report(7, "2026-11-22T10:05:00.100000Z")]);
+    const later = await upsertInventoryLevels(shop.id, [report(5, "2026-11-22T10:05:00.600001Z")]);
+    const earlier = await upsertInventoryLevels(shop.id, [report(6, "2026-11-22T10:05:00.600000Z")]);
+
+    expect(later.changes.map((c) => [c.before, c.after])).toEqual([[7, 5]]);
+    expect([earlier.changes, earlier.undecided]).toEqual([[], []]);
+    expect((await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id } })).available).toBe(5);
+  });
+
+  it("given a level from a source without a sub-second order (a bulk export), when a report of the same second says another quantity, then it is handed back undecided and the mirror keeps what it holds", async () => {
+    const shop = await mirroredShop();
+    const level = { itemShopifyId: "9007199254740993", locationShopifyId: "1", shopifyUpdatedAt: "2026-11-22T10:05:00Z" };
+    await upsertInventoryLevels(shop.id, [{ ...level, available: 4 }]);
+    const same = await upsertInventoryLevels(shop.id, [{ ...level, available: 4, triggeredAt: "2026-11-22T10:05:00.5Z" }]);
+    const other = await upsertInventoryLevels(shop.id, [{ ...level, available: 9, triggeredAt: "2026-11-22T10:05:00.5Z" }]);
+
+    expect([same.changes, same.undecided]).toEqual([[], []]);
+    expect(other.changes).toEqual([]);
+    expect(other.undecided).toEqual([{ ...level, available: 9, triggeredAt: "2026-11-22T10:05:00.5Z" }]);
+    expect((await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id } })).available).toBe(4);
+  });
+
+  it("given a level read from Shopify, when a delivery of the same second wrote it while it was read, then the read does not overwrite it and is handed back to be read again", async () => {
+    const { id: shopId } = await mirroredShop();
+    const level = { itemShopifyId: "9007199254740993", locationShopifyId: "1", shopifyUpdatedAt: "2026-11-22T10:05:00Z" };
+    await upsertInventoryLevels(shopId, [{ ...level, available: 4, triggeredAt: "2026-11-22T10:05:00.1Z" }]);
+    // Looked at before the read
+    const seen = (await levelsSeen(shopId, [level.itemShopifyId])).get(levelKey(level.itemShopifyId, "1"))!;
+    expect(seen.available).toBe(4);
+    // Meanwhile a delivery of the same second
+    await new Promise((r) => setTimeout(r, 5));
+    await upsertInventoryLevels(shopId, [{ ...level, available: 2, triggeredAt: "2026-11-22T10:05:00.9Z" }]);
+
+    const raced = await writeLevelsRead(shopId, [{ ...level, available: 3, seen }]);
+    expect(raced.changes).toEqual([]);
+    expect(raced.raced.map((r) => r.available)).toEqual([3]);
+    expect((await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId } })).available).toBe(2);
+
+    // Read again, with nothing written meanwhile: Shopify's answer is written, and a later second always is
+    const again = await writeLevelsRead(shopId, [
+      { ...level, available: 3, seen: (await levelsSeen(shopId, [level.itemShopifyId])).get(levelKey(level.itemShopifyId, "1"))! },
+    ]);
+    expect(again.changes.map((c) => [c.before, c.after])).toEqual([[2, 3]]);
+    const later = await writeLevelsRead(shopId, [{ ...level, shopifyUpdatedAt: "2026-11-22T10:05:01Z", available: 8, seen }]);
+    expect(later.changes.map((c) => [c.before, c.after])).toEqual([[3, 8]]);
+    expect(await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId } })).toMatchObject({ available: 8, triggeredAt: null });
   });
 
   it("returns what it cannot place yet instead of dropping it", async () => {

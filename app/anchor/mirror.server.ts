@@ -74,8 +74,13 @@ export interface InventoryLevelRecord {
   available: number;
   onHand?: number | null;
   committed?: number | null;
-  /** Shopify's updated_at: an older report never overwrites a newer one. */
+  /** Shopify's updated_at (whole seconds): an older report never overwrites a newer one. */
   shopifyUpdatedAt?: string | null;
+  /**
+   * The X-Shopify-Triggered-At of the delivery that reported it: orders two reports of the same
+   * second. Absent for what was read (bulk export, Admin API), which carries no such order.
+   */
+  triggeredAt?: string | null;
 }
 
 export interface LevelChange {
@@ -276,49 +281,66 @@ export async function upsertInventoryItems(
   return { changedVariantIds, unresolved, incomplete };
 }
 
+// Which of two reports of one level is the later: Shopify's updated_at, and within its second the
+// delivery's X-Shopify-Triggered-At. Shopify's updated_at has whole seconds, and the webhooks
+// worker applies many deliveries at once, so two changes in one second arrive in any order; the
+// triggered-at of each (nanoseconds, kept to the microsecond) still says which came last. A report
+// without a time is written as it comes (nothing says it is older).
+const LATER_REPORT = `"InventoryLevel"."shopifyUpdatedAt" IS NULL OR EXCLUDED."shopifyUpdatedAt" IS NULL
+  OR EXCLUDED."shopifyUpdatedAt" > "InventoryLevel"."shopifyUpdatedAt"
+  OR (EXCLUDED."shopifyUpdatedAt" = "InventoryLevel"."shopifyUpdatedAt" AND EXCLUDED."triggeredAt" > "InventoryLevel"."triggeredAt")`;
+
 /**
- * Writes levels and returns what moved (for drift records and for marking listings stale), plus
- * the levels whose item or location is not mirrored yet. The rows that moved are found from what
- * the mirror held before and the rule the upsert applies (an older report never overwrites a newer
- * one).
+ * Writes levels and returns what moved (for drift records and for marking listings stale), the
+ * levels whose item or location is not mirrored yet, and the undecided ones: a report of the same
+ * second as the mirror's with another quantity, where nothing orders the two (one came from a read,
+ * which has no triggered-at, or both have the same). The mirror keeps what it holds for those; the
+ * caller reads them from Shopify (level-reads.server.ts).
  */
 export async function upsertInventoryLevels(
   shopId: string,
   levels: InventoryLevelRecord[],
-): Promise<{ changes: LevelChange[]; unresolved: InventoryLevelRecord[] }> {
-  if (levels.length === 0) return { changes: [], unresolved: [] };
-  const rows = await sqlFor().rows<{ i: number; variantId: string | null; locationId: string | null; before: number | null }>(
+): Promise<{ changes: LevelChange[]; unresolved: InventoryLevelRecord[]; undecided: InventoryLevelRecord[] }> {
+  if (levels.length === 0) return { changes: [], unresolved: [], undecided: [] };
+  const rows = await sqlFor().rows<{ i: number; variantId: string | null; locationId: string | null; before: number | null; applied: boolean }>(
     `WITH
      -- The batch's items and locations by index lookups, not by hashing every item of the shop
      -- for each batch.
-     items AS (SELECT id, "variantId", "shopifyId" FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($8::text[])),
-     locations AS (SELECT id, "shopifyId" FROM "Location" WHERE "shopId" = $1 AND "shopifyId" = ANY($9::text[])),
+     items AS (SELECT id, "variantId", "shopifyId" FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($9::text[])),
+     locations AS (SELECT id, "shopifyId" FROM "Location" WHERE "shopId" = $1 AND "shopifyId" = ANY($10::text[])),
      input AS (
-       SELECT x.*, ii.id AS "itemId", ii."variantId", l.id AS "locationId", il.available AS before, il."shopifyUpdatedAt" AS "beforeUpdatedAt",
-              il.id IS NOT NULL AS existing
-       FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::timestamptz[]) WITH ORDINALITY
-            AS x(item, location, available, "onHand", committed, "shopifyUpdatedAt", i)
+       SELECT x.*, ii.id AS "itemId", ii."variantId", l.id AS "locationId", il.available AS before,
+              il."shopifyUpdatedAt" AS "beforeUpdatedAt", il."triggeredAt" AS "beforeTriggeredAt"
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::timestamptz[], $8::timestamptz[]) WITH ORDINALITY
+            AS x(item, location, available, "onHand", committed, "shopifyUpdatedAt", "triggeredAt", i)
        LEFT JOIN items ii ON ii."shopifyId" = x.item
        LEFT JOIN locations l ON l."shopifyId" = x.location
        LEFT JOIN "InventoryLevel" il ON il."inventoryItemId" = ii.id AND il."locationId" = l.id
      ), written AS (
-       INSERT INTO "InventoryLevel" (id, "shopId", "inventoryItemId", "locationId", available, "onHand", committed, "shopifyUpdatedAt", "updatedAt")
-       SELECT ${NEW_ROW_ID}, $1, "itemId", "locationId", available, COALESCE("onHand", available), COALESCE(committed, 0), "shopifyUpdatedAt", now()
+       INSERT INTO "InventoryLevel" (id, "shopId", "inventoryItemId", "locationId", available, "onHand", committed, "shopifyUpdatedAt", "triggeredAt", "updatedAt")
+       SELECT ${NEW_ROW_ID}, $1, "itemId", "locationId", available, COALESCE("onHand", available), COALESCE(committed, 0), "shopifyUpdatedAt",
+              "triggeredAt" AT TIME ZONE 'UTC', now()
        FROM input WHERE "itemId" IS NOT NULL AND "locationId" IS NOT NULL
        ON CONFLICT ("inventoryItemId", "locationId") DO UPDATE SET
          available = EXCLUDED.available, "onHand" = EXCLUDED."onHand", committed = EXCLUDED.committed,
-         "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "updatedAt" = now()
-       WHERE "InventoryLevel"."shopifyUpdatedAt" IS NULL OR EXCLUDED."shopifyUpdatedAt" IS NULL
-          OR EXCLUDED."shopifyUpdatedAt" >= "InventoryLevel"."shopifyUpdatedAt"
+         "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "triggeredAt" = EXCLUDED."triggeredAt", "updatedAt" = now()
+       WHERE ${LATER_REPORT}
+       RETURNING "inventoryItemId", "locationId"
+     ), outcome AS (
+       SELECT input.*, w."inventoryItemId" IS NOT NULL AS applied,
+              -- Older by what the mirror held when the statement began (the write above decides
+              -- on the row as it is then; a row another delivery wrote meanwhile reads undecided).
+              COALESCE("shopifyUpdatedAt" < "beforeUpdatedAt"
+                OR ("shopifyUpdatedAt" = "beforeUpdatedAt" AND "triggeredAt" AT TIME ZONE 'UTC' < "beforeTriggeredAt"), false) AS older
+       FROM input LEFT JOIN written w ON w."inventoryItemId" = input."itemId" AND w."locationId" = input."locationId"
      )
-     -- Unresolved rows, and rows the upsert above applies (same rule as its WHERE) whose quantity moved.
-     SELECT (i - 1)::int AS i, "variantId", "locationId", before FROM input
-     WHERE "itemId" IS NULL OR "locationId" IS NULL
-        OR ((NOT existing OR "beforeUpdatedAt" IS NULL OR "shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" >= "beforeUpdatedAt")
-            AND before IS DISTINCT FROM available)`,
+     -- Unresolved rows; written rows whose quantity moved; and rows not written, not older, that
+     -- say another quantity (undecided).
+     SELECT (i - 1)::int AS i, "variantId", "locationId", before, applied FROM outcome
+     WHERE "itemId" IS NULL OR "locationId" IS NULL OR (before IS DISTINCT FROM available AND (applied OR NOT older))`,
     [
       shopId,
-      ...columns(levels, ["itemShopifyId", "locationShopifyId", "available", "onHand", "committed", "shopifyUpdatedAt"]),
+      ...columns(levels, ["itemShopifyId", "locationShopifyId", "available", "onHand", "committed", "shopifyUpdatedAt", "triggeredAt"]),
       // Each id once: a batch names each item about once per location, and a long list of repeats
       // makes PostgreSQL scan the shop's whole item index instead of looking each one up.
       [...new Set(levels.map((l) => l.itemShopifyId))],
@@ -327,9 +349,109 @@ export async function upsertInventoryLevels(
   );
   const changes: LevelChange[] = [];
   const unresolved: InventoryLevelRecord[] = [];
+  const undecided: InventoryLevelRecord[] = [];
   for (const row of rows) {
     if (row.variantId === null || row.locationId === null) unresolved.push(levels[row.i]);
-    else changes.push({ variantId: row.variantId, locationId: row.locationId, before: row.before, after: levels[row.i].available });
+    else if (row.applied) changes.push({ variantId: row.variantId, locationId: row.locationId, before: row.before, after: levels[row.i].available });
+    else undecided.push(levels[row.i]);
   }
-  return { changes, unresolved };
+  return { changes, unresolved, undecided };
+}
+
+/** What the mirror held for a level when it was looked at, before reading Shopify: its compare-and-set token. */
+export interface LevelSeen {
+  available: number;
+  /** The row's updatedAt (when the mirror wrote it), exact. */
+  writtenAt: string;
+}
+
+/** A level as read from Shopify, with what the mirror held for it just before the read (null: nothing). */
+export interface LevelRead extends InventoryLevelRecord {
+  seen: LevelSeen | null;
+}
+
+export const levelKey = (itemShopifyId: string, locationShopifyId: string) => `${itemShopifyId}@${locationShopifyId}`;
+
+/** The mirror's levels of these items, by levelKey, as LevelSeen: taken before reading them from Shopify. */
+export async function levelsSeen(shopId: string, itemShopifyIds: string[]): Promise<Map<string, LevelSeen>> {
+  if (itemShopifyIds.length === 0) return new Map();
+  const rows = await sqlFor().rows<{ item: string; location: string; available: number; writtenAt: string }>(
+    `SELECT ii."shopifyId" AS item, l."shopifyId" AS location, il.available,
+            to_char(il."updatedAt", 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "writtenAt"
+     FROM "InventoryItem" ii
+     JOIN "InventoryLevel" il ON il."inventoryItemId" = ii.id
+     JOIN "Location" l ON l.id = il."locationId"
+     WHERE ii."shopId" = $1 AND ii."shopifyId" = ANY($2::text[])`,
+    [shopId, itemShopifyIds],
+  );
+  return new Map(rows.map((r) => [levelKey(r.item, r.location), { available: r.available, writtenAt: r.writtenAt }]));
+}
+
+/**
+ * Writes levels read from Shopify's Admin API where the mirror's available differs, and returns
+ * what moved and what raced. A read is Shopify's state when it was made, but says nothing of the
+ * order within its updated_at's second, so it is written where Shopify's updated_at is later than
+ * the mirror's, or is the same and the mirror's row is still the one seen before the read (a
+ * compare-and-set on when it was written: a delivery written meanwhile may be newer). A read that
+ * lost that race is handed back (`raced`) to be read again. What is written has no triggered-at:
+ * a report of the same second with another quantity is then undecided (upsertInventoryLevels).
+ */
+export async function writeLevelsRead(shopId: string, reads: LevelRead[]): Promise<{ changes: LevelChange[]; raced: LevelRead[] }> {
+  if (reads.length === 0) return { changes: [], raced: [] };
+  const rows = await sqlFor().rows<{ i: number; variantId: string; locationId: string; before: number | null; applied: boolean }>(
+    `WITH
+     items AS (SELECT id, "variantId", "shopifyId" FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($10::text[])),
+     locations AS (SELECT id, "shopifyId" FROM "Location" WHERE "shopId" = $1 AND "shopifyId" = ANY($11::text[])),
+     input AS (
+       SELECT x.*, ii.id AS "itemId", ii."variantId", l.id AS "locationId"
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::timestamptz[], $8::int[], $9::timestamp[]) WITH ORDINALITY
+            AS x(item, location, available, "onHand", committed, "shopifyUpdatedAt", "seenAvailable", "seenWrittenAt", i)
+       JOIN items ii ON ii."shopifyId" = x.item
+       JOIN locations l ON l."shopifyId" = x.location
+     ), updated AS (
+       -- UPDATE re-checks its WHERE on the row as another transaction left it: the compare-and-set.
+       UPDATE "InventoryLevel" il
+       SET available = x.available, "onHand" = COALESCE(x."onHand", x.available), committed = COALESCE(x.committed, 0),
+           "shopifyUpdatedAt" = x."shopifyUpdatedAt", "triggeredAt" = NULL, "updatedAt" = now()
+       FROM input x
+       WHERE il."inventoryItemId" = x."itemId" AND il."locationId" = x."locationId" AND il.available <> x.available
+         AND (il."shopifyUpdatedAt" IS NULL OR x."shopifyUpdatedAt" > il."shopifyUpdatedAt"
+              OR (x."shopifyUpdatedAt" = il."shopifyUpdatedAt" AND il."updatedAt" = x."seenWrittenAt"))
+       RETURNING x.i
+     ), inserted AS (
+       -- A level the mirror did not hold when it looked (stocked at a location since).
+       INSERT INTO "InventoryLevel" (id, "shopId", "inventoryItemId", "locationId", available, "onHand", committed, "shopifyUpdatedAt", "updatedAt")
+       SELECT ${NEW_ROW_ID}, $1, "itemId", "locationId", available, COALESCE("onHand", available), COALESCE(committed, 0), "shopifyUpdatedAt", now()
+       FROM input WHERE "seenWrittenAt" IS NULL
+       ON CONFLICT ("inventoryItemId", "locationId") DO NOTHING
+       RETURNING "inventoryItemId", "locationId"
+     )
+     -- cur: the row as this statement found it, before its own write.
+     SELECT (x.i - 1)::int AS i, x."variantId", x."locationId", cur.available AS before,
+            (u.i IS NOT NULL OR n."inventoryItemId" IS NOT NULL) AS applied
+     FROM input x
+     LEFT JOIN updated u ON u.i = x.i
+     LEFT JOIN inserted n ON n."inventoryItemId" = x."itemId" AND n."locationId" = x."locationId"
+     LEFT JOIN "InventoryLevel" cur ON cur."inventoryItemId" = x."itemId" AND cur."locationId" = x."locationId"
+     -- Written; or not written while the mirror holds another quantity, not of a later second
+     -- (as this statement found it): written meanwhile by a delivery, read again to know.
+     WHERE u.i IS NOT NULL OR n."inventoryItemId" IS NOT NULL
+        OR (cur.available IS DISTINCT FROM x.available AND NOT COALESCE(cur."shopifyUpdatedAt" > x."shopifyUpdatedAt", false))`,
+    [
+      shopId,
+      ...columns(reads, ["itemShopifyId", "locationShopifyId", "available", "onHand", "committed", "shopifyUpdatedAt"]),
+      reads.map((r) => r.seen?.available ?? null),
+      reads.map((r) => r.seen?.writtenAt ?? null),
+      [...new Set(reads.map((r) => r.itemShopifyId))],
+      [...new Set(reads.map((r) => r.locationShopifyId))],
+    ],
+  );
+  const changes: LevelChange[] = [];
+  const raced: LevelRead[] = [];
+  for (const row of rows) {
+    const read = reads[row.i];
+    if (row.applied) changes.push({ variantId: row.variantId, locationId: row.locationId, before: row.before, after: read.available });
+    else raced.push(read);
+  }
+  return { changes, raced };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { parseExactJson } from "~/lib/exact-json";
-import { queues } from "~/queues.server";
+import { DEFAULT_JOB_OPTIONS, queues } from "~/queues.server";
 import { applyWebhookDelivery } from "~/anchor/ingest/webhook-processor.server";
 import { WEBHOOK_PAYLOADS } from "~/webhooks/payloads";
 import { stringifyExact } from "../../simulators/shopify/ids";
@@ -85,7 +85,7 @@ function kettleUpdate(overrides: { status?: string; price?: string } = {}) {
 }
 
 describe("Shopify's webhooks applied to the mirror", () => {
-  it("retries a level for a product not mirrored yet, and applies it once the product arrives, its item's tracked flag and cost read from the Admin API", async () => {
+  it("given a level delivered before its product, when the delivery has run out of retries before products/create arrives, then the newest level is applied once the product is mirrored, its item's tracked flag and cost read from the Admin API", async () => {
     // Given a shop in (simulated) Shopify with one product the mirror does not have yet
     const domain = uniqueShopDomain("created");
     const sim = await startShopifySimulator({
@@ -100,26 +100,24 @@ describe("Shopify's webhooks applied to the mirror", () => {
       await upsertLocations(prisma, shop.id, [{ shopifyId: state.locations[0].id, name: state.locations[0].name, isActive: true }]);
       const [variant] = state.variants;
       variant.inventoryItem.tracked = false;
-      // And a level update for its variant, applied before products/create
-      const level = await stored(
-        domain,
-        "INVENTORY_LEVELS_UPDATE",
-        asReceived({ inventory_item_id: variant.inventoryItem.id, location_id: state.locations[0].id, available: 9, updated_at: "2026-11-22T10:00:00Z" }),
-      );
-      // When it is applied first, it fails (to be retried) and is kept
-      await expect(applyWebhookDelivery(level)).rejects.toThrow(/not in the mirror yet/);
-      expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: level } })).state).toBe("FAILED");
-      // And after products/create (2026-04: no tracked flag, no cost) arrives, the retry applies it
+      // And two level updates for its variant (Shopify does not order deliveries: the newer first)
+      const levelUpdate = (available: number, updatedAt: string) =>
+        stored(
+          domain,
+          "INVENTORY_LEVELS_UPDATE",
+          asReceived({ inventory_item_id: variant.inventoryItem.id, location_id: state.locations[0].id, available, updated_at: updatedAt }),
+        );
+      const newer = await levelUpdate(9, "2026-11-22T10:00:05Z");
+      const older = await levelUpdate(4, "2026-11-22T10:00:00Z");
+      // When each is applied as often as its job may try (and the job then stops for good)
+      for (let attempt = 0; attempt < (DEFAULT_JOB_OPTIONS.attempts ?? 1); attempt++) {
+        for (const webhookId of [newer, older]) await applyWebhookDelivery(webhookId).catch(() => undefined);
+      }
+      // Then neither failed: each is kept until its item is mirrored
+      for (const webhookId of [newer, older]) expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).state).toBe("PROCESSED");
+      // And when products/create (2026-04: no tracked flag, no cost) arrives, the newest level is in the mirror
       const product = await stored(domain, "PRODUCTS_CREATE", asReceived(productPayload(state.products[0])));
       expect(await applyWebhookDelivery(product)).toBe("applied");
-      const before = Date.now();
-      expect(await applyWebhookDelivery(level)).toBe("applied");
-      // The delivery is settled, with the moment it was applied, and a second run applies nothing
-      const settled = await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: level } });
-      expect([settled.state, settled.error]).toEqual(["PROCESSED", null]);
-      expect(settled.processedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
-      expect(settled.processedAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
-      expect(await applyWebhookDelivery(level)).toBe("already-applied");
       const mirrored = await prisma.variant.findFirstOrThrow({
         where: { shopId: shop.id, shopifyId: variant.id },
         include: { inventoryItem: { include: { levels: true } }, product: true },
@@ -134,6 +132,55 @@ describe("Shopify's webhooks applied to the mirror", () => {
         requiresShipping: true,
       });
       expect(mirrored.inventoryItem?.levels.map((l) => l.available)).toEqual([9]);
+      expect(await prisma.parkedInventoryUpdate.count({ where: { shopId: shop.id } })).toBe(0);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it("given a listed kettle, when a level at a location not mirrored yet arrives before locations/create, then the level is applied when the location arrives and the kettle's listing is marked for recompute", async () => {
+    const { shop, listing } = await seedShopWithEveryModel(prisma);
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
+    const level = await stored(
+      shop.domain,
+      "INVENTORY_LEVELS_UPDATE",
+      asReceived({ inventory_item_id: "1000", location_id: "77", available: 6, updated_at: "2026-11-22T10:00:00Z" }),
+    );
+    for (let attempt = 0; attempt < (DEFAULT_JOB_OPTIONS.attempts ?? 1); attempt++) await applyWebhookDelivery(level).catch(() => undefined);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).toBeNull();
+
+    expect(await applyWebhookDelivery(await stored(shop.domain, "LOCATIONS_CREATE", { id: "77", name: "Pop-up" }))).toBe("applied");
+
+    const popUp = await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id, location: { shopifyId: "77" } } });
+    expect(popUp.available).toBe(6);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+  });
+
+  it("given inventory_items/update for an item not mirrored yet, when its product arrives later, then the delivery did not fail and the item is as Shopify holds it", async () => {
+    const domain = uniqueShopDomain("item-first");
+    const sim = await startShopifySimulator({
+      apiSecret: "item-first",
+      shops: [{ domain, accessToken: "shpat_item_first", catalog: { products: 1, variantsPerProduct: 1, locations: 1, seed: 5 } }],
+    });
+    process.env.SHOPIFY_ADMIN_API_ORIGIN = sim.url;
+    try {
+      const shop = await prisma.shop.create({ data: { domain } });
+      await prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "installed", accessToken: "shpat_item_first" } });
+      const state = sim.store.shop(domain);
+      const item = state.variants[0].inventoryItem;
+      item.cost = "7.25";
+      const update = await stored(
+        domain,
+        "INVENTORY_ITEMS_UPDATE",
+        asReceived({ id: item.id, sku: item.sku, tracked: true, cost: "7.25", requires_shipping: true }),
+      );
+      for (let attempt = 0; attempt < (DEFAULT_JOB_OPTIONS.attempts ?? 1); attempt++) await applyWebhookDelivery(update).catch(() => undefined);
+      expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId: update } })).state).toBe("PROCESSED");
+
+      await applyWebhookDelivery(await stored(domain, "PRODUCTS_CREATE", asReceived(productPayload(state.products[0]))));
+
+      expect(await prisma.inventoryItem.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: item.id } })).toMatchObject({ costCents: 725, tracked: true });
+      expect(await prisma.parkedInventoryUpdate.count({ where: { shopId: shop.id } })).toBe(0);
     } finally {
       await sim.stop();
     }

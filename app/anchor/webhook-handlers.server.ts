@@ -16,19 +16,46 @@ import {
   type InventoryItemRecord,
   type VariantRecord,
 } from "./mirror.server";
+import { refreshLevelsFromShopify } from "./level-reads.server";
+import { applyParkedInventory, parkInventoryUpdate } from "./parked.server";
 import { keepProductImages } from "./product-images.server";
 import { productVariantsFromShopify } from "./product-variants.server";
 
 // Shopify's webhooks applied to the mirror. Each handler changes the mirror, marks exactly the
-// listings the change can move, and asks for a recompute. A delivery that refers to something not
-// mirrored yet (a level for a product whose products/create is still in flight) throws, so the
-// job is retried with backoff rather than dropped.
+// listings the change can move, and asks for a recompute. A level or item update that refers to
+// something not mirrored yet (a level for a product whose products/create is still in flight) is
+// parked in PostgreSQL and applied once it is mirrored (parked.server.ts), however long that takes.
+
+/** The delivery a handler applies: its X-Shopify-Webhook-Id and X-Shopify-Triggered-At (to the microsecond). */
+export interface DeliveryMeta {
+  webhookId: string;
+  triggeredAt: string | null;
+}
 
 interface Deps {
   prisma: PrismaClient;
   queues?: Queues;
   /** The Admin API client for what a payload lacks; default: the shop's offline session. */
   adminClientFor?: (shopDomain: string) => Promise<AdminClient>;
+  delivery?: DeliveryMeta;
+}
+
+const adminClientOf = (deps: Deps, shopDomain: string) => (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, deps.prisma)))(shopDomain);
+
+/** Applies what waited for the mirror (parked.server.ts): after anything that mirrors items or locations. */
+const applyParked = (shopId: string, shopDomain: string, deps: Deps) =>
+  applyParkedInventory(shopId, { prisma: deps.prisma, queues: deps.queues, adminClient: () => adminClientOf(deps, shopDomain) });
+
+/**
+ * Keeps a report about an item or location not mirrored yet until it is; applies it at once if
+ * it was mirrored meanwhile (its product's handler may have looked for parked reports before this
+ * one was parked). Without a delivery to park it by, the job is retried instead.
+ */
+async function park(shopId: string, shopDomain: string, deps: Deps, report: Parameters<typeof parkInventoryUpdate>[2], what: string) {
+  if (!deps.delivery) throw new NotMirroredYet(what);
+  await parkInventoryUpdate(shopId, deps.delivery.webhookId, report);
+  logger.info({ shop: shopDomain, webhookId: deps.delivery.webhookId, what }, "inventory report parked until it is mirrored");
+  await applyParked(shopId, shopDomain, deps);
 }
 
 export class NotMirroredYet extends NotReadyYet {
@@ -54,16 +81,33 @@ export async function applyInventoryLevelUpdate(shopDomain: string, payload: Web
   if (!shopId) return;
   // The level's GraphQL id carries the exact item id: gid://shopify/InventoryLevel/<loc>?inventory_item_id=<item>
   const fromGid = typeof payload.admin_graphql_api_id === "string" ? /inventory_item_id=(\d+)/.exec(payload.admin_graphql_api_id)?.[1] : undefined;
-  const { changes, unresolved } = await upsertInventoryLevels(shopId, [
-    {
-      itemShopifyId: fromGid ?? payload.inventory_item_id,
-      locationShopifyId: payload.location_id,
-      // Shopify sends null when the item stopped being stocked at the location.
-      available: payload.available ?? 0,
-      shopifyUpdatedAt: payload.updated_at,
-    },
-  ]);
-  if (unresolved.length) throw new NotMirroredYet(`inventory item ${payload.inventory_item_id} at location ${payload.location_id}`);
+  const level = {
+    itemShopifyId: fromGid ?? payload.inventory_item_id,
+    locationShopifyId: payload.location_id,
+    // Shopify sends null when the item stopped being stocked at the location.
+    available: payload.available ?? 0,
+    shopifyUpdatedAt: payload.updated_at,
+    triggeredAt: deps.delivery?.triggeredAt ?? null,
+  };
+  const { changes, unresolved, undecided } = await upsertInventoryLevels(shopId, [level]);
+  if (unresolved.length) {
+    return park(
+      shopId,
+      shopDomain,
+      deps,
+      { itemShopifyId: level.itemShopifyId, level },
+      `inventory item ${level.itemShopifyId} at location ${level.locationShopifyId}`,
+    );
+  }
+  if (undecided.length) {
+    // Same second as the mirror's, another quantity, nothing to order them by: Shopify says which.
+    const refreshed = await refreshLevelsFromShopify(await adminClientOf(deps, shopDomain), shopId, [undecided[0].itemShopifyId]);
+    logger.info(
+      { shop: shopDomain, item: undecided[0].itemShopifyId, corrected: refreshed.changes.length },
+      "level report of the mirror's second re-read from Shopify",
+    );
+    changes.push(...refreshed.changes);
+  }
   await noteChange(shopId, { kind: "stock", at: changes }, deps);
 }
 
@@ -75,7 +119,7 @@ export async function applyInventoryItemUpdate(shopDomain: string, payload: Webh
     where: { shopId_shopifyId: { shopId, shopifyId: itemId } },
     select: { variant: { select: { shopifyId: true } } },
   });
-  if (!item) throw new NotMirroredYet(`inventory item ${itemId}`);
+  if (!item) return park(shopId, shopDomain, deps, { itemShopifyId: itemId }, `inventory item ${itemId}`);
   // Only what the payload carries; the rest stays as mirrored.
   const { changedVariantIds } = await upsertInventoryItems(shopId, [
     {
@@ -180,7 +224,7 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
   const unlinked = payload.variants.filter((v) => itemIdOf(v) === null).map((v) => exactId(v));
   const withoutItem = unlinked.length ? await deps.prisma.variant.count({ where: { shopId, shopifyId: { in: unlinked }, inventoryItem: null } }) : 0;
   if (pastPayload.length > 0 || linked.incomplete.length > 0 || withoutItem > 0) {
-    const client = await (deps.adminClientFor ?? ((domain: string) => adminClientForShop(domain, deps.prisma)))(shopDomain);
+    const client = await adminClientOf(deps, shopDomain);
     const fromShopify = await productVariantsFromShopify(client, productId);
     // Null: deleted in Shopify since this payload was sent; its products/delete follows.
     if (fromShopify) {
@@ -198,6 +242,8 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
   // recompute job's content step and pushed where it changed.
   const mirrored = await keepProductImages(deps.prisma, shopId, productId, payload.images);
   if (mirrored) await noteChange(shopId, { kind: "content", productIds: [mirrored] }, deps);
+  // Levels and item updates of its variants that came before it.
+  await applyParked(shopId, shopDomain, deps);
 }
 
 /**
@@ -221,6 +267,8 @@ export async function applyLocationUpsert(shopDomain: string, payload: WebhookPa
   const isActive = payload.active !== false;
   await upsertLocations(deps.prisma, shopId, [{ shopifyId, name: payload.name, isActive }]);
   if (before && before.isActive !== isActive) await markLocationListingsStale(deps, shopId, shopifyId);
+  // Levels at it that came before it.
+  if (!before) await applyParked(shopId, shopDomain, deps);
 }
 
 export async function applyLocationDelete(shopDomain: string, payload: WebhookPayload<"LOCATIONS_DELETE">, deps: Deps) {

@@ -24,6 +24,20 @@ export type BulkStatusQueryVariables = AdminTypes.Exact<{
 
 export type BulkStatusQuery = { node?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url'>> };
 
+export type InventoryLevelsOfItemsQueryVariables = AdminTypes.Exact<{
+  ids: Array<AdminTypes.Scalars['ID']['input']> | AdminTypes.Scalars['ID']['input'];
+  locations: AdminTypes.Scalars['Int']['input'];
+}>;
+
+
+export type InventoryLevelsOfItemsQuery = { nodes: Array<AdminTypes.Maybe<(
+    Pick<AdminTypes.InventoryItem, 'id'>
+    & { inventoryLevels: { nodes: Array<(
+        Pick<AdminTypes.InventoryLevel, 'updatedAt'>
+        & { location: Pick<AdminTypes.Location, 'id'>, quantities: Array<Pick<AdminTypes.InventoryQuantity, 'name' | 'quantity'>> }
+      )> } }
+  )>> };
+
 export type ProductVariantsForMirrorQueryVariables = AdminTypes.Exact<{
   id: AdminTypes.Scalars['ID']['input'];
   after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
@@ -72,6 +86,7 @@ export type AvailableAtQuery = { inventoryItem?: AdminTypes.Maybe<{ inventoryLev
 interface GeneratedQueryTypes {
   "#graphql\nquery Locations($after: String) {\n  locations(first: 250, after: $after, includeInactive: true) {\n    pageInfo { hasNextPage endCursor }\n    nodes { id name isActive }\n  }\n}": {return: LocationsQuery, variables: LocationsQueryVariables},
   "#graphql\nquery BulkStatus($id: ID!) {\n  node(id: $id) { ... on BulkOperation { id status errorCode objectCount url } }\n}": {return: BulkStatusQuery, variables: BulkStatusQueryVariables},
+  "#graphql\nquery InventoryLevelsOfItems($ids: [ID!]!, $locations: Int!) {\n  nodes(ids: $ids) {\n    ... on InventoryItem {\n      id\n      inventoryLevels(first: $locations) {\n        nodes {\n          updatedAt\n          location { id }\n          quantities(names: [\"available\", \"on_hand\", \"committed\"]) { name quantity }\n        }\n      }\n    }\n  }\n}": {return: InventoryLevelsOfItemsQuery, variables: InventoryLevelsOfItemsQueryVariables},
   "#graphql\nquery ProductVariantsForMirror($id: ID!, $after: String) {\n  product(id: $id) {\n    variants(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id title sku barcode price compareAtPrice\n        selectedOptions { name value }\n        inventoryItem { id tracked sku requiresShipping unitCost { amount } }\n      }\n    }\n  }\n}": {return: ProductVariantsForMirrorQuery, variables: ProductVariantsForMirrorQueryVariables},
   "#graphql\nquery OrderByAnchorlineTag($query: String!) {\n  orders(first: 1, query: $query) { nodes { id name } }\n}": {return: OrderByAnchorlineTagQuery, variables: OrderByAnchorlineTagQueryVariables},
   "#graphql\nquery AvailableAt($item: ID!, $location: ID!) {\n  inventoryItem(id: $item) {\n    inventoryLevel(locationId: $location) { quantities(names: [\"available\"]) { name quantity } }\n  }\n}": {return: AvailableAtQuery, variables: AvailableAtQueryVariables},

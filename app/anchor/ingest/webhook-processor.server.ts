@@ -5,6 +5,7 @@ import { sqlFor } from "~/lib/sql.server";
 import type { Queues } from "~/queues.server";
 import { WEBHOOK_PAYLOADS, type WebhookPayload, type WebhookTopic } from "~/webhooks/payloads";
 import {
+  type DeliveryMeta,
   applyInventoryItemUpdate,
   applyInventoryLevelUpdate,
   applyLocationDelete,
@@ -21,6 +22,8 @@ import { onShopUninstalled, redactShop } from "./install.server";
 interface Deps {
   prisma: PrismaClient;
   queues?: Queues;
+  /** The delivery being applied (handlers that order or park what it reports read it). */
+  delivery?: DeliveryMeta;
 }
 
 type Handler<T extends WebhookTopic> = (shopDomain: string, payload: WebhookPayload<T>, deps: Deps) => Promise<unknown>;
@@ -58,8 +61,11 @@ export type ApplyOutcome = "applied" | "already-applied" | "no-handler" | "missi
  */
 export async function applyWebhookDelivery(webhookId: string, deps: Partial<Deps> = {}): Promise<ApplyOutcome> {
   const prisma = deps.prisma ?? defaultPrisma;
-  const [delivery] = await sqlFor().rows<{ shopDomain: string; topic: string; state: string; payload: unknown }>(
-    `SELECT "shopDomain", topic, state::text AS state, payload FROM "WebhookDelivery" WHERE "webhookId" = $1`,
+  // X-Shopify-Triggered-At to the microsecond (a JS Date would keep milliseconds): it orders two
+  // reports of one inventory level within the same second.
+  const [delivery] = await sqlFor().rows<{ shopDomain: string; topic: string; state: string; payload: unknown; triggeredAt: string | null }>(
+    `SELECT "shopDomain", topic, state::text AS state, payload, to_char("triggeredAt", 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "triggeredAt"
+     FROM "WebhookDelivery" WHERE "webhookId" = $1`,
     [webhookId],
   );
   if (!delivery) return "missing";
@@ -74,7 +80,7 @@ export async function applyWebhookDelivery(webhookId: string, deps: Partial<Deps
   // Stored payloads were validated on receipt; parsing again gives the handler its typed shape.
   const payload = WEBHOOK_PAYLOADS[topic].parse(delivery.payload);
   try {
-    await handler(delivery.shopDomain, payload as never, { prisma, queues: deps.queues });
+    await handler(delivery.shopDomain, payload as never, { prisma, queues: deps.queues, delivery: { webhookId, triggeredAt: delivery.triggeredAt } });
   } catch (error) {
     await sqlFor().rows(`UPDATE "WebhookDelivery" SET state = 'FAILED', error = $2 WHERE "webhookId" = $1`, [webhookId, String(error)]);
     throw error;

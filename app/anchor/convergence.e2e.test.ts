@@ -1,0 +1,120 @@
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { createRedisConnection, queues } from "~/queues.server";
+import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify/server";
+import { startWebhookEndpoint } from "../../test/app-webhook-server";
+import { uniqueShopDomain } from "../../test/factories";
+import { createWorkers } from "../../workers/processors";
+import { adminClientForShop } from "./admin-client.server";
+import { apiVersionForAdmin } from "./api-version";
+import { importCatalog } from "./bulk-import.server";
+
+// The mirror converges on Shopify when Shopify's deliveries do not come in order: Shopify (simulated)
+// → signed webhook → the app's route → Redis → the webhooks worker → the mirror, with deliveries
+// held back, reordered or lost by the simulator.
+const domain = uniqueShopDomain("converge");
+let simulator: ShopifySimulator;
+let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
+const connection = createRedisConnection();
+let workers: Worker[];
+
+beforeAll(async () => {
+  endpoint = await startWebhookEndpoint();
+  simulator = await startShopifySimulator({
+    apiSecret: process.env.SHOPIFY_API_SECRET!,
+    shops: [{ domain, accessToken: "shpat_converge", catalog: { products: 4, variantsPerProduct: 2, locations: 2, seed: 11, stockedRatio: 1 } }],
+    webhookUrl: endpoint.url,
+    webhookApiVersion: apiVersionForAdmin,
+  });
+  process.env.SHOPIFY_ADMIN_API_ORIGIN = simulator.url;
+  await prisma.shop.create({ data: { domain } });
+  await prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "x", accessToken: "shpat_converge" } });
+  await importCatalog(domain, await adminClientForShop(domain), { pollIntervalMs: 20 });
+  workers = createWorkers(connection).filter((w) => w.name === "webhooks");
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  await queues().close();
+  connection.disconnect();
+  await endpoint.close();
+  await simulator.stop();
+});
+
+async function mirrorAvailable(itemShopifyId: string, locationShopifyId: string) {
+  const level = await prisma.inventoryLevel.findFirst({
+    where: { inventoryItem: { shopifyId: itemShopifyId, shop: { domain } }, location: { shopifyId: locationShopifyId } },
+  });
+  return level?.available ?? null;
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("condition not met in time");
+}
+
+/** Waits until the app has applied the delivery Shopify sent with this webhook id. */
+const processed = (webhookId: string) => eventually(async () => (await prisma.webhookDelivery.findUnique({ where: { webhookId } }))?.state === "PROCESSED");
+
+/** Runs `changes` with the simulator's clock stopped: every change lands in the same second. */
+async function inOneSecond(changes: () => void | Promise<void>) {
+  const clock = simulator.store.now;
+  const frozen = clock();
+  simulator.store.now = () => frozen;
+  try {
+    await changes();
+  } finally {
+    simulator.store.now = clock;
+  }
+}
+
+describe("the mirror when Shopify's deliveries come out of order", () => {
+  it("given two changes to one level in the same second, when Shopify delivers the later one first, then the mirror ends on the later quantity, ordered by X-Shopify-Triggered-At without asking the Admin API", async () => {
+    const shop = simulator.store.shop(domain);
+    const [item, location] = [shop.items[0], shop.locations[0]];
+    simulator.deliveries.hold();
+    await inOneSecond(() => {
+      simulator.store.setAvailable(domain, item.id, location.id, 11);
+      simulator.store.setAvailable(domain, item.id, location.id, 12);
+    });
+    const requestsBefore = simulator.requests.length;
+
+    // The later change arrives and is applied first
+    const [later] = simulator.deliveries.release({ reverse: true, count: 1 });
+    await processed(later.webhookId);
+    expect(await mirrorAvailable(item.id, location.id)).toBe(12);
+    // Then the earlier one, with the same whole-second updated_at
+    const [earlier] = simulator.deliveries.release();
+    await processed(earlier.webhookId);
+
+    expect(JSON.parse(earlier.body).updated_at).toBe(JSON.parse(later.body).updated_at);
+    expect(await mirrorAvailable(item.id, location.id)).toBe(12);
+    expect(simulator.requests.length).toBe(requestsBefore);
+  });
+
+  it("given the reconciliation read a level between two changes of the same second, when their deliveries arrive latest first, then the worker asks Shopify and the mirror ends on the later quantity", async () => {
+    const shop = simulator.store.shop(domain);
+    const [item, location] = [shop.items[1], shop.locations[1]];
+    simulator.deliveries.hold();
+    await inOneSecond(async () => {
+      simulator.store.setAvailable(domain, item.id, location.id, 21);
+      // The reconciliation's export reads 21 (a read has no triggered-at to order it by)
+      await importCatalog(domain, await adminClientForShop(domain), { kind: "reconcile", pollIntervalMs: 20 });
+      simulator.store.setAvailable(domain, item.id, location.id, 22);
+    });
+    expect(await mirrorAvailable(item.id, location.id)).toBe(21);
+    const requestsBefore = simulator.requests.length;
+
+    const sent = simulator.deliveries.release({ reverse: true });
+    for (const delivery of sent) await processed(delivery.webhookId);
+
+    expect(sent.map((d) => JSON.parse(d.body).available)).toEqual([22, 21]);
+    expect(await mirrorAvailable(item.id, location.id)).toBe(22);
+    expect(simulator.requests.length).toBeGreaterThan(requestsBefore);
+  });
+});
