@@ -24,7 +24,8 @@ export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export interface JobPayloads {
   webhooks: { webhookId: string };
-  "shop-maintenance": { shopDomain: string; task: "initial-import" | "reconcile" };
+  /** "recent-check": the frequent check of recently changed levels (app/anchor/recent-levels.server.ts). */
+  "shop-maintenance": { shopDomain: string; task: "initial-import" | "reconcile" | "recent-check" };
   recompute: { shopId: string };
   "channel-sync": { channelId: string };
   /**
@@ -93,6 +94,15 @@ export function failForGoodUnlessRetryable<T, R>(processor: Processor<T, R>): Pr
 }
 
 export const RECONCILE_EVERY_MS = 6 * 3600 * 1000;
+
+/**
+ * How often each shop's recently changed levels are read back from Shopify
+ * (app/anchor/recent-levels.server.ts): the longest a lost or misordered delivery of an item that
+ * moved recently leaves the mirror wrong, give or take one run. Two minutes, the bound issue 18
+ * sets for every listing to equal Shopify again after a fault; each run spends at most a tenth of
+ * what a Standard shop's Admin API bucket restores meanwhile (1,200 of 12,000 points).
+ */
+export const RECENT_CHECK_EVERY_MS = 2 * 60 * 1000;
 
 /**
  * How often a channel account is polled for new orders when its connector states no pace of its
@@ -170,5 +180,18 @@ export async function scheduleReconcile(shopDomain: string, from: Queues = queue
     reconcileSchedulerId(shopDomain),
     { every: RECONCILE_EVERY_MS },
     { name: "reconcile", data: { shopDomain, task: "reconcile" } },
+  );
+}
+
+export function recentCheckSchedulerId(shopDomain: string): string {
+  return `recent-check:${shopDomain}`;
+}
+
+/** Starts (or keeps) the shop's check of recently changed levels every RECENT_CHECK_EVERY_MS; one scheduler per shop. */
+export async function scheduleRecentCheck(shopDomain: string, from: Queues = queues()): Promise<void> {
+  await from["shop-maintenance"].upsertJobScheduler(
+    recentCheckSchedulerId(shopDomain),
+    { every: RECENT_CHECK_EVERY_MS },
+    { name: "recent-check", data: { shopDomain, task: "recent-check" } },
   );
 }

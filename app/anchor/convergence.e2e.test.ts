@@ -9,6 +9,7 @@ import { createWorkers } from "../../workers/processors";
 import { adminClientForShop } from "./admin-client.server";
 import { apiVersionForAdmin } from "./api-version";
 import { importCatalog } from "./bulk-import.server";
+import { runShopMaintenance } from "./maintenance.server";
 
 // The mirror converges on Shopify when Shopify's deliveries do not come in order: Shopify (simulated)
 // → signed webhook → the app's route → Redis → the webhooks worker → the mirror, with deliveries
@@ -116,5 +117,44 @@ describe("the mirror when Shopify's deliveries come out of order", () => {
     expect(sent.map((d) => JSON.parse(d.body).available)).toEqual([22, 21]);
     expect(await mirrorAvailable(item.id, location.id)).toBe(22);
     expect(simulator.requests.length).toBeGreaterThan(requestsBefore);
+  });
+});
+
+describe("the frequent check of recently changed levels", () => {
+  it("given an item that just moved and a later change of it whose delivery is lost, when the check runs once, then the mirror equals Shopify, the listing is marked and the correction is counted, reading only the items that moved", async () => {
+    const shop = simulator.store.shop(domain);
+    const mirrorShop = await prisma.shop.findUniqueOrThrow({ where: { domain } });
+    const [moving, quiet] = [shop.items[2], shop.items[3]];
+    const location = shop.locations[0];
+    // Given a store imported an hour ago, whose item just moved (delivered)
+    await prisma.inventoryLevel.updateMany({ where: { shopId: mirrorShop.id }, data: { updatedAt: new Date(Date.now() - 3600_000) } });
+    simulator.store.setAvailable(domain, moving.id, location.id, 30);
+    await eventually(async () => (await mirrorAvailable(moving.id, location.id)) === 30);
+    const variant = await prisma.variant.findFirstOrThrow({ where: { shopId: mirrorShop.id, inventoryItem: { shopifyId: moving.id } } });
+    const channel = await prisma.channel.create({ data: { shopId: mirrorShop.id, kind: "EBAY", accountId: "recent-check", name: "eBay" } });
+    const listing = await prisma.listing.create({ data: { shopId: mirrorShop.id, channelId: channel.id, variantId: variant.id, channelSku: "RECENT-1" } });
+    // And a sale of it, and a change of an item that had not moved, whose deliveries are lost
+    const quietBefore = await mirrorAvailable(quiet.id, location.id);
+    simulator.deliveries.hold();
+    simulator.store.setAvailable(domain, moving.id, location.id, 28);
+    simulator.store.setAvailable(domain, quiet.id, location.id, 99);
+    simulator.deliveries.lose();
+    const requestsBefore = simulator.requests.length;
+
+    // When the scheduled check runs once
+    const summary = await runShopMaintenance({ shopDomain: domain, task: "recent-check" });
+
+    // Then the item that moved equals Shopify again, its listing is marked, the correction is counted
+    expect(await mirrorAvailable(moving.id, location.id)).toBe(28);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+    expect(summary).toMatchObject({ changedItems: 1, itemsRead: 1, levelsRead: 2, corrected: 1, raced: 0 });
+    const audit = await prisma.auditEvent.findFirstOrThrow({
+      where: { shopId: mirrorShop.id, action: "mirror.drift_repaired" },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(audit.details).toMatchObject({ check: "recent", levels: 1 });
+    // And it cost one query; the item that had not moved is left to the full reconciliation
+    expect(simulator.requests.length - requestsBefore).toBe(1);
+    expect(await mirrorAvailable(quiet.id, location.id)).toBe(quietBefore);
   });
 });

@@ -3,7 +3,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { HOUSEKEEPING_SCHEDULER_ID } from "~/alerts/worker.server";
 import { sealCredentials } from "~/lib/secrets.server";
-import { createQueues, createRedisConnection, flushDeduplicationId, orderImportSchedulerId, reconcileSchedulerId, type Queues } from "~/queues.server";
+import {
+  createQueues,
+  createRedisConnection,
+  flushDeduplicationId,
+  orderImportSchedulerId,
+  recentCheckSchedulerId,
+  reconcileSchedulerId,
+  type Queues,
+} from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { ensureWorkDue, keepWorkDue } from "./due-work.server";
 
@@ -63,6 +71,7 @@ async function dueInRedis(q: Queues, due: Awaited<ReturnType<typeof shopWithWork
   return {
     orderPolling: Boolean(await q["order-import"].getJobScheduler(orderImportSchedulerId(channels.amazon.id))),
     reconcile: Boolean(await q["shop-maintenance"].getJobScheduler(reconcileSchedulerId(shop.domain))),
+    recentCheck: Boolean(await q["shop-maintenance"].getJobScheduler(recentCheckSchedulerId(shop.domain))),
     housekeeping: Boolean(await q.alerts.getJobScheduler(HOUSEKEEPING_SCHEDULER_ID)),
     flush: Boolean(await q["channel-sync"].getDeduplicationJobId(flushDeduplicationId(channels.amazon.id))),
     recompute: (await q.recompute.getJobs([...waiting])).filter((j) => j.data.shopId === shop.id).length,
@@ -71,7 +80,7 @@ async function dueInRedis(q: Queues, due: Awaited<ReturnType<typeof shopWithWork
   };
 }
 
-const everythingDue = { orderPolling: true, reconcile: true, housekeeping: true, flush: true, recompute: 1, writebackRetry: 1, delivery: 1 };
+const everythingDue = { orderPolling: true, reconcile: true, recentCheck: true, housekeeping: true, flush: true, recompute: 1, writebackRetry: 1, delivery: 1 };
 
 describe("what is due, rebuilt from PostgreSQL", () => {
   it("given a shop with work due and a Redis that lost every key, when the workers rebuild what is due, then its schedules, flush, recompute, write-back retry and stored delivery are queued again", async () => {
@@ -84,6 +93,7 @@ describe("what is due, rebuilt from PostgreSQL", () => {
       ...everythingDue,
       orderPolling: false,
       reconcile: false,
+      recentCheck: false,
       housekeeping: false,
       flush: false,
       recompute: 0,

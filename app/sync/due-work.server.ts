@@ -5,7 +5,16 @@ import defaultPrisma from "~/db.server";
 import { HOUSEKEEPING_SCHEDULER_ID, scheduleAlertHousekeeping } from "~/alerts/worker.server";
 import { logger } from "~/lib/logger.server";
 import { requestRecompute } from "~/recompute/index.server";
-import { orderImportSchedulerId, queues as defaultQueues, reconcileSchedulerId, requestFlush, scheduleReconcile, type Queues } from "~/queues.server";
+import {
+  orderImportSchedulerId,
+  queues as defaultQueues,
+  recentCheckSchedulerId,
+  reconcileSchedulerId,
+  requestFlush,
+  scheduleRecentCheck,
+  scheduleReconcile,
+  type Queues,
+} from "~/queues.server";
 import { scheduleOrderImport } from "./jobs.server";
 import { WRITEBACK_RETRY_DELAYS_MS, writebackRetryDelay } from "./order-writeback.server";
 
@@ -72,6 +81,13 @@ export const DUE_WORK: DueWork[] = [
     async ensure({ shops, queues }) {
       const byScheduler = new Map(shops.map((s) => [reconcileSchedulerId(s.domain), s.domain]));
       return ensureSchedulers(queues["shop-maintenance"], [...byScheduler.keys()], (id) => scheduleReconcile(byScheduler.get(id)!, queues));
+    },
+  },
+  {
+    what: "the frequent check of recently changed levels of every installed shop",
+    async ensure({ shops, queues }) {
+      const byScheduler = new Map(shops.map((s) => [recentCheckSchedulerId(s.domain), s.domain]));
+      return ensureSchedulers(queues["shop-maintenance"], [...byScheduler.keys()], (id) => scheduleRecentCheck(byScheduler.get(id)!, queues));
     },
   },
   {

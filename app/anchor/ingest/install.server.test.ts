@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { orderImportSchedulerId, queues, reconcileSchedulerId } from "~/queues.server";
+import { orderImportSchedulerId, queues, RECENT_CHECK_EVERY_MS, recentCheckSchedulerId, reconcileSchedulerId } from "~/queues.server";
 import { nonZero, rowsOfShop, seedShopWithEveryModel, uniqueShopDomain } from "../../../test/factories";
 import { onShopInstalled, onShopUninstalled, redactShop } from "./install.server";
 
@@ -9,7 +9,7 @@ afterAll(async () => {
 });
 
 describe("a shop's life cycle", () => {
-  it("installing schedules reconciliation and the initial import once", async () => {
+  it("installing schedules reconciliation, the check of recently changed levels every 2 minutes, and the initial import once", async () => {
     // Given a new shop
     const domain = uniqueShopDomain();
     // When it authenticates twice (every admin load runs afterAuth)
@@ -18,6 +18,11 @@ describe("a shop's life cycle", () => {
     // Then the shop exists once, with one reconcile schedule and one initial import queued
     expect(await prisma.shop.count({ where: { domain } })).toBe(1);
     expect(await queues()["shop-maintenance"].getJobScheduler(reconcileSchedulerId(domain))).toBeTruthy();
+    expect(await queues()["shop-maintenance"].getJobScheduler(recentCheckSchedulerId(domain))).toMatchObject({
+      every: RECENT_CHECK_EVERY_MS,
+      template: { data: { shopDomain: domain, task: "recent-check" } },
+    });
+    expect(RECENT_CHECK_EVERY_MS).toBe(120_000);
     const imports = (await queues()["shop-maintenance"].getJobs(["waiting", "delayed"])).filter(
       (job) => job.data.shopDomain === domain && job.data.task === "initial-import",
     );
@@ -40,6 +45,7 @@ describe("a shop's life cycle", () => {
     // Then no session and no scheduled work remain, channels are paused, rules are kept
     expect(await prisma.session.count({ where: { shop: shop.domain } })).toBe(0);
     expect(await queues()["shop-maintenance"].getJobScheduler(reconcileSchedulerId(shop.domain))).toBeFalsy();
+    expect(await queues()["shop-maintenance"].getJobScheduler(recentCheckSchedulerId(shop.domain))).toBeFalsy();
     const pending = (await queues()["shop-maintenance"].getJobs(["waiting", "delayed"])).filter((job) => job.data.shopDomain === shop.domain);
     expect(pending).toHaveLength(0);
     expect(await queues()["order-import"].getJobScheduler(orderImportSchedulerId(channel.id))).toBeFalsy();

@@ -1,7 +1,15 @@
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
-import { queues as defaultQueues, RECONCILE_EVERY_MS, reconcileSchedulerId, stopOrderImport, type Queues } from "~/queues.server";
+import {
+  queues as defaultQueues,
+  recentCheckSchedulerId,
+  reconcileSchedulerId,
+  scheduleRecentCheck,
+  scheduleReconcile,
+  stopOrderImport,
+  type Queues,
+} from "~/queues.server";
 
 interface Deps {
   prisma?: PrismaClient;
@@ -23,11 +31,8 @@ export async function onShopInstalled(shopDomain: string, deps: Deps = {}): Prom
     create: { domain: shopDomain },
     update: { uninstalledAt: null, installedAt: new Date() },
   });
-  await queues["shop-maintenance"].upsertJobScheduler(
-    reconcileSchedulerId(shopDomain),
-    { every: RECONCILE_EVERY_MS },
-    { name: "reconcile", data: { shopDomain, task: "reconcile" } },
-  );
+  await scheduleReconcile(shopDomain, queues);
+  await scheduleRecentCheck(shopDomain, queues);
   await queues["shop-maintenance"].add("initial-import", { shopDomain, task: "initial-import" }, { jobId: `initial-import:${shopDomain}:${Date.now()}` });
   logger.info({ shop: shopDomain, reinstall: Boolean(existing) }, "shop installed");
 }
@@ -64,6 +69,7 @@ export async function redactShop(shopDomain: string, deps: Deps = {}): Promise<v
 
 async function stopScheduledWork(shopDomain: string, queues: Queues, prisma: PrismaClient): Promise<void> {
   await queues["shop-maintenance"].removeJobScheduler(reconcileSchedulerId(shopDomain));
+  await queues["shop-maintenance"].removeJobScheduler(recentCheckSchedulerId(shopDomain));
   const channels = await prisma.channel.findMany({ where: { shop: { domain: shopDomain } }, select: { id: true } });
   await Promise.all(channels.map((channel) => stopOrderImport(channel.id, queues)));
   const pending = await queues["shop-maintenance"].getJobs(["waiting", "delayed", "prioritized"]);
