@@ -5,6 +5,8 @@ import { CODES, fail, ok } from "./envelope";
 import { orderDocument, returnDocument } from "./orders";
 import {
   cancelOrderBody,
+  fbtInventorySearchBody,
+  fbtInventorySearchQuery,
   inventorySearchBody,
   orderDetailQuery,
   ordersSearchBody,
@@ -371,7 +373,59 @@ export const ROUTES: Route[] = [
       });
     },
   },
+  {
+    // Search FBT Inventory: one entry per FBT goods (here: one per SKU TikTok fulfils, its
+    // reference_code the seller SKU) and FBT warehouse, its SKUs' on-hand detail beside it.
+    name: "fbtInventorySearch",
+    method: "POST",
+    pattern: /^\/fbt\/202408\/inventory\/search$/,
+    shopScoped: true,
+    handle: (shop, request) => {
+      const query = fbtInventorySearchQuery.safeParse({
+        page_size: request.query.get("page_size") ?? undefined,
+        page_token: request.query.get("page_token") ?? undefined,
+      });
+      if (!query.success) return invalid(reasons(query.error));
+      const body = fbtInventorySearchBody.safeParse(request.body ?? {});
+      if (!body.success) return invalid(reasons(body.error));
+      const f = body.data;
+      const rows = [...shop.skus.values()]
+        .flatMap((sku) => [...(sku.fbt ?? [])].map(([warehouse, stock]) => ({ sku, warehouse, stock, goodsId: fbtGoodsId(sku.skuId) })))
+        .filter(
+          (r) =>
+            (!f.fbt_warehouse_ids || f.fbt_warehouse_ids.includes(r.warehouse)) &&
+            (!f.goods_ids || f.goods_ids.includes(r.goodsId)) &&
+            (!f.sku_ids || f.sku_ids.includes(r.sku.skuId)),
+        )
+        .sort((a, b) => a.goodsId.localeCompare(b.goodsId) || a.warehouse.localeCompare(b.warehouse));
+      const size = Number(query.data.page_size);
+      const offset = offsetOf(query.data.page_token);
+      const onHand = (stock: { available: number; reserved: number }) => ({
+        available_quantity: stock.available,
+        reserved_quantity: stock.reserved,
+        total_quantity: stock.available + stock.reserved,
+      });
+      return ok({
+        inventory: rows.slice(offset, offset + size).map((r) => ({
+          fbt_warehouse_id: r.warehouse,
+          goods: {
+            id: r.goodsId,
+            name: shop.products.get(r.sku.productId)!.title,
+            reference_code: r.sku.sellerSku,
+            skus: [{ id: r.sku.skuId, on_hand_detail: onHand(r.stock) }],
+          },
+          in_transit_quantity: 0,
+          on_hand_detail: { ...onHand(r.stock), unfulfillable_quantity: 0 },
+        })),
+        total_count: rows.length,
+        next_page_token: offset + size < rows.length ? ORDER_PAGE_TOKEN(offset + size) : "",
+      });
+    },
+  },
 ];
+
+/** The FBT goods id of a SKU TikTok fulfils (made up, as TikTok assigns its own). */
+const fbtGoodsId = (skuId: string) => `9${skuId}`;
 
 export function routeFor(method: string, path: string): { route: Route; params: string[] } | null {
   for (const route of ROUTES) {

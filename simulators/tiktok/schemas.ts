@@ -17,6 +17,9 @@
 //   - "Cancel Order" (202309)            POST /return_refund/202309/cancellations
 //   - "Search Returns" (202309)          POST /return_refund/202309/returns/search
 //                                        (body: ReturnRefund202309SearchReturnsRequestBody of the SDK)
+//   - "Search FBT Inventory" (202408)    POST /fbt/202408/inventory/search (Fulfilled by TikTok; query
+//                                        page_size 1-100, page_token; body fbt_warehouse_ids, goods_ids,
+//                                        sku_ids: SearchFBTInventoryRequestBody of the SDK)
 //   - "Authorization overview"           GET  /api/v2/token/get, /api/v2/token/refresh (auth host)
 import { z } from "zod";
 import { RETURN_STATUSES } from "./state";
@@ -230,6 +233,21 @@ export const returnsSearchBody = z
   })
   .strict()
   .superRefine(refuseEmptyTimeRanges);
+
+/** Search FBT Inventory's query: "The number of results to be returned per page. Valid range: [1-100]." */
+export const fbtInventorySearchQuery = z.object({
+  page_size: digits.refine((v) => Number(v) >= 1 && Number(v) <= 100, "must be 1-100"),
+  page_token: z.string().optional(),
+});
+
+/** Search FBT Inventory's filters, the SDK request body's properties and nothing else; none: everything. */
+export const fbtInventorySearchBody = z
+  .object({
+    fbt_warehouse_ids: z.array(digits).min(1).optional(),
+    goods_ids: z.array(digits).min(1).optional(),
+    sku_ids: z.array(digits).min(1).optional(),
+  })
+  .strict();
 
 export const tokenRefreshQuery = z.object({
   app_key: z.string().min(1),

@@ -42,6 +42,8 @@ export interface TikTokSimulator {
   requestReturn(shopCipher: string, orderId: string, request: BuyerReturn): TikTokReturnRecord;
   /** The return's next step (AWAITING_BUYER_SHIP, BUYER_SHIPPED_ITEM, ...); its and the order's update_time move. */
   advanceReturn(shopCipher: string, returnId: string, status: ReturnStatus, at?: number): TikTokReturnRecord;
+  /** TikTok's count of a SKU's sellable units in one of its FBT warehouses changes; the SKU becomes an FBT one if it was not. */
+  setFbtQuantity(shopCipher: string, skuId: string, available: number, fbtWarehouseId?: string): void;
   throttleNext(shopCipher: string, count?: number): void;
   /** The shop's current access token is past its expiry (105002 from now on). */
   expireAccessToken(shopCipher: string): void;
@@ -136,6 +138,7 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
     },
     requestReturn: (cipher, orderId, request) => shopOf(cipher).requestReturn(orderId, request),
     advanceReturn: (cipher, returnId, status, at) => shopOf(cipher).advanceReturn(returnId, status, at),
+    setFbtQuantity: (cipher, skuId, available, fbtWarehouseId) => shopOf(cipher).setFbtQuantity(skuId, available, fbtWarehouseId),
     throttleNext: (cipher, count = 1) => forced.set(cipher, count),
     expireAccessToken: (cipher) => {
       shopOf(cipher).accessTokenExpiresAt = 0;

@@ -11,6 +11,11 @@ export interface TikTokProductSpec {
   /** The product's content before Anchorline touches it (the first SKU of a product that gives it wins). */
   title?: string;
   description?: string;
+  /**
+   * Units TikTok holds for the SKU in its FBT warehouses (Fulfilled by TikTok), by FBT warehouse
+   * id: set only for a SKU TikTok fulfils, which Search FBT Inventory then lists.
+   */
+  fbtStock?: Record<string, number>;
 }
 
 /** What a product shows buyers, one per product whatever its SKUs. */
@@ -33,7 +38,12 @@ export interface TikTokShopSpec {
 
 export interface TikTokSku extends TikTokProductSpec {
   currency: string;
+  /** Per FBT warehouse: units TikTok can sell, and units of FBT orders it has not shipped yet. */
+  fbt?: Map<string, { available: number; reserved: number }>;
 }
+
+/** The FBT warehouse a SKU's units sit in when a test names none (id made up). */
+export const DEFAULT_FBT_WAREHOUSE = "7300000000000000001";
 
 /** Who ships: the seller from its own warehouse, or TikTok from its FBT warehouse (order `fulfillment_type`). */
 export type FulfillmentType = "FULFILLMENT_BY_SELLER" | "FULFILLMENT_BY_TIKTOK";
@@ -213,7 +223,8 @@ export class TikTokShop {
     this.refreshToken = spec.refreshToken;
     this.accessTokenExpiresAt = Math.floor(Date.now() / 1000) + ACCESS_TOKEN_TTL_SECONDS;
     for (const p of spec.products) {
-      this.skus.set(p.skuId, { ...p, currency: spec.currency ?? "USD" });
+      const fbt = p.fbtStock && new Map(Object.entries(p.fbtStock).map(([warehouse, available]) => [warehouse, { available, reserved: 0 }]));
+      this.skus.set(p.skuId, { ...p, currency: spec.currency ?? "USD", fbt });
       if (!this.products.has(p.productId))
         this.products.set(p.productId, { title: p.title ?? `Product ${p.productId}`, description: p.description ?? "", edits: 0 });
     }
@@ -221,6 +232,17 @@ export class TikTokShop {
 
   skusOf(productId: string): TikTokSku[] {
     return [...this.skus.values()].filter((s) => s.productId === productId);
+  }
+
+  /** The test's hook: TikTok's count of the SKU's sellable units in one FBT warehouse changes (received, recounted). */
+  setFbtQuantity(skuId: string, available: number, fbtWarehouseId = DEFAULT_FBT_WAREHOUSE): void {
+    const sku = this.skus.get(skuId);
+    if (!sku) throw new Error(`TikTok simulator: no SKU ${skuId} in ${this.spec.shopCipher}`);
+    if (!Number.isInteger(available) || available < 0) throw new Error(`TikTok simulator: FBT quantity ${available} is not a whole number of at least 0`);
+    sku.fbt ??= new Map();
+    const stock = sku.fbt.get(fbtWarehouseId);
+    if (stock) stock.available = available;
+    else sku.fbt.set(fbtWarehouseId, { available, reserved: 0 });
   }
 
   /** New tokens, as a refresh or an authorization code exchange hands out; the old access token dies. */
@@ -262,6 +284,16 @@ export class TikTokShop {
       if (fulfillmentType === "FULFILLMENT_BY_SELLER") {
         oversold ||= line.quantity > sku.quantity;
         sku.quantity = Math.max(0, sku.quantity - line.quantity);
+      } else {
+        // TikTok ships from the FBT warehouses holding the SKU, in turn: its units move from
+        // available to reserved until the package ships.
+        let left = line.quantity;
+        for (const stock of sku.fbt?.values() ?? []) {
+          const taken = Math.min(left, stock.available);
+          stock.available -= taken;
+          stock.reserved += taken;
+          left -= taken;
+        }
       }
       for (let unit = 0; unit < line.quantity; unit++)
         lineItems.push({
