@@ -232,7 +232,7 @@ export interface Connector {
   /** Cancels (part of) an order on the marketplace, where its API allows the seller to. */
   cancelOrder?(cancellation: OrderCancellation): Promise<OrderActionOutcome>;
   /**
-   * The stock the marketplace fulfils from its own warehouses (Amazon FBA, Walmart WFS): per seller SKU, the
+   * The stock the marketplace fulfils from its own warehouses (Amazon FBA, Walmart WFS, Fulfilled by TikTok): per listing SKU, the
    * units it can ship now (fulfillable), for every listing it fulfils itself. Those listings are
    * never pushed a quantity from Shopify's pool; this is only read, to store and show. Paced
    * and retried like every other call; a failure of the whole read throws a ChannelError. Left

@@ -3,19 +3,22 @@ import type { ChannelKind } from "@prisma/client";
 import prisma from "~/db.server";
 import { createAmazonConnector } from "~/channels/amazon";
 import type { Connector } from "~/channels/connector";
+import { createTikTokConnector } from "~/channels/tiktok";
 import { createWalmartConnector } from "~/channels/walmart";
 import { startAmazonSimulator } from "../../simulators/amazon/server";
+import { startTikTokSimulator } from "../../simulators/tiktok/server";
 import { startWalmartSimulator } from "../../simulators/walmart/server";
 import { uniqueShopDomain } from "../../test/factories";
 import { MARKETPLACE_STOCK_EVERY_MS, readMarketplaceStock } from "./marketplace-stock.server";
 
-// The stock a marketplace fulfils itself (Amazon FBA, Walmart WFS) read through the real connector
+// The stock a marketplace fulfils itself (Amazon FBA, Walmart WFS, Fulfilled by TikTok) read through the real connector
 // against its simulator, stored on the listings the marketplace fulfils. Each marketplace holds
 // KET-MKT in its own warehouse (12 units) and sells KET-RED from the merchant's stock.
 const SELLER = "A9FBASELLER";
 const US = "ATVPDKIKX0DER";
 const LWA = { clientId: "amzn1.application-oa2-client.fba", clientSecret: "s", refreshToken: "Atzr|fba" };
 const WALMART = { clientId: "wm-wfs-client", clientSecret: "s" };
+const TIKTOK = { appKey: "fbt-app", appSecret: "fbt-secret", shopCipher: "ROW_FBT", accessToken: "TTP_fbt", refreshToken: "TTR_fbt" };
 
 interface RunningMarketplace {
   kind: ChannelKind;
@@ -78,6 +81,39 @@ const marketplaces: Array<{ name: string; start: () => Promise<RunningMarketplac
         connectorFor: () => createWalmartConnector({ accountId: "partner-wfs", credentials: WALMART, endpoints: { api: sim.url } }),
         stockReads: () => sim.requests.filter((r) => r.path === "/v3/fulfillment/inventory").length,
         sellFromWarehouse: (sku, quantity) => void sim.placeOrder(WALMART.clientId, { sku, quantity, shipNodeType: "WFSFulfilled" }),
+        stop: () => sim.stop(),
+      };
+    },
+  },
+  {
+    name: "TikTok Shop (FBT)",
+    start: async () => {
+      // A TikTok listing's channelSku is TikTok's SKU id; KET-MKT's 12 units sit in two FBT warehouses.
+      const sim = await startTikTokSimulator({
+        shops: [
+          {
+            ...TIKTOK,
+            products: [
+              {
+                productId: "P-MKT",
+                skuId: "KET-MKT",
+                sellerSku: "KET-MKT",
+                quantity: 0,
+                priceCents: 3499,
+                fbtStock: { "7300000000000000001": 8, "7300000000000000002": 4 },
+              },
+              { productId: "P-RED", skuId: "KET-RED", sellerSku: "KET-RED", quantity: 5, priceCents: 2999 },
+            ],
+          },
+        ],
+      });
+      return {
+        kind: "TIKTOK",
+        accountId: "shop-fbt",
+        region: null,
+        connectorFor: () => createTikTokConnector({ accountId: "shop-fbt", credentials: TIKTOK, endpoints: { api: sim.url, auth: sim.url } }),
+        stockReads: () => sim.requests.filter((r) => r.path === "/fbt/202408/inventory/search").length,
+        sellFromWarehouse: (skuId, quantity) => void sim.placeOrder(TIKTOK.shopCipher, { skuId, quantity, fulfillmentType: "FULFILLMENT_BY_TIKTOK" }),
         stop: () => sim.stop(),
       };
     },

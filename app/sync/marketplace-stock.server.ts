@@ -1,4 +1,4 @@
-// The stock a marketplace keeps and ships itself (Amazon FBA, Walmart WFS), read from it and stored on the
+// The stock a marketplace keeps and ships itself (Amazon FBA, Walmart WFS, Fulfilled by TikTok), read from it and stored on the
 // listings it fulfils (Listing.marketplaceQuantity, marketplaceQuantityAt) so the merchant sees it
 // beside Shopify's pool. Only read, never pushed, and it moves no other listing: those units were
 // never Shopify's, so nothing is marked for recompute. Read on the order-import schedule, at most

@@ -1,10 +1,11 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTikTokSimulator, type TikTokSimulator } from "./server";
+import type { TikTokShopSpec } from "./state";
 
 const WEST = "7300000000000000001";
 const EAST = "7300000000000000002";
-const shop = {
+const shop: TikTokShopSpec = {
   appKey: "app-fbt",
   appSecret: "secret-fbt",
   shopCipher: "ROW_FBT",

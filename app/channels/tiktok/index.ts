@@ -3,6 +3,7 @@ import { ChannelError, type Connector, type ConnectorConfig, type ListingSnapsho
 import { withRetry, type RetryOptions } from "../retry";
 import { TikTokClient, type TikTokCredentials, type TikTokTokens } from "./client";
 import { pushContent } from "./content";
+import { fetchFbtStock } from "./fbt-inventory";
 import { PATHS, TIKTOK_API, TIKTOK_AUTH, TIKTOK_LIMITS } from "./limits";
 import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./orders";
@@ -80,6 +81,9 @@ export function createTikTokConnector(config: ConnectorConfig, options: TikTokCo
 
     confirmShipment: (shipment) => confirmShipment(client, retry, shipment),
     cancelOrder: (cancellation) => cancelOrder(client, retry, cancellation),
+
+    // Fulfilled by TikTok SKUs' own stock in TikTok's warehouses (fbt-inventory.ts).
+    fetchMarketplaceStock: () => fetchFbtStock(client, retry),
 
     async fetchListing(channelSku): Promise<ListingSnapshot | null> {
       const found = await withRetry(

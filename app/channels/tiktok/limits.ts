@@ -21,6 +21,8 @@ export const PATHS = {
   updatePackageShippingInfo: (packageId: string) => `/fulfillment/202309/packages/${encodeURIComponent(packageId)}/shipping_info/update`,
   cancelOrder: "/return_refund/202309/cancellations",
   returnsSearch: "/return_refund/202309/returns/search",
+  // "Search FBT Inventory" (FBT API 202408): TikTok's own stock of the SKUs it fulfils.
+  fbtInventorySearch: "/fbt/202408/inventory/search",
   tokenRefresh: "/api/v2/token/refresh",
 } as const;
 

@@ -445,3 +445,39 @@ describe("TikTok connector: an order's sales tax", () => {
     ]);
   });
 });
+
+describe("TikTok Shop connector: Fulfilled by TikTok stock (Search FBT Inventory)", () => {
+  it("given 60 SKUs TikTok fulfils from two FBT warehouses each, one with an FBT order not shipped yet, and one 429, when marketplace stock is fetched, then each SKU comes once with its available units summed over both warehouses, two signed pages are read and the 429 is waited out", async () => {
+    // Given
+    await sim.stop();
+    const fbt = Array.from({ length: 60 }, (_, i) => ({
+      productId: `P-FBT-${i}`,
+      skuId: `S-FBT-${String(i).padStart(2, "0")}`,
+      sellerSku: `FBT-${i}`,
+      quantity: 0,
+      priceCents: 1999,
+      fbtStock: { "7300000000000000001": i % 5, "7300000000000000002": 10 },
+    }));
+    sim = await startTikTokSimulator({ shops: [{ ...SHOP, products: [...SHOP.products, ...fbt] }] });
+    sim.placeOrder(SHOP.shopCipher, { skuId: "S-FBT-04", quantity: 3, fulfillmentType: "FULFILLMENT_BY_TIKTOK" });
+    sim.throttleNext(SHOP.shopCipher, 1);
+    // When
+    const stock = await connector().fetchMarketplaceStock!();
+    // Then
+    expect(stock).toHaveLength(60);
+    expect(stock.find((s) => s.channelSku === "S-FBT-03")).toEqual({ channelSku: "S-FBT-03", quantity: 13 });
+    expect(stock.find((s) => s.channelSku === "S-FBT-04")).toEqual({ channelSku: "S-FBT-04", quantity: 11 });
+    expect(stock.some((s) => s.channelSku === "S-RED")).toBe(false);
+    // 120 goods-and-warehouse entries: 100, then 20; the first asked twice
+    expect(sim.requests.filter((r) => r.path === "/fbt/202408/inventory/search").map((r) => r.status)).toEqual([429, 200, 200]);
+    expect(waits).toHaveLength(1);
+  });
+
+  it("given a shop without FBT SKUs, when marketplace stock is fetched, then none; given a revoked authorization, then a ChannelError marked authFailed", async () => {
+    expect(await connector().fetchMarketplaceStock!()).toEqual([]);
+    sim.revoke(SHOP.shopCipher);
+    const failure = await connector().fetchMarketplaceStock!().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ChannelError);
+    expect((failure as ChannelError).details.authFailed).toBe(true);
+  });
+});
