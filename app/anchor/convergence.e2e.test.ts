@@ -98,6 +98,26 @@ describe("the mirror when Shopify's deliveries come out of order", () => {
     expect(simulator.requests.length).toBe(requestsBefore);
   });
 
+  it("given every level of the store changed twice in one second, when all the deliveries arrive at once, latest first, then every level ends on Shopify's quantity without asking the Admin API", async () => {
+    const shop = simulator.store.shop(domain);
+    const levels = shop.items.flatMap((item) => shop.locations.map((location) => ({ item, location })));
+    simulator.deliveries.hold();
+    await inOneSecond(() => {
+      for (const [n, { item, location }] of levels.entries()) simulator.store.setAvailable(domain, item.id, location.id, 100 + n);
+      for (const [n, { item, location }] of levels.entries()) simulator.store.setAvailable(domain, item.id, location.id, 200 + n);
+    });
+    const requestsBefore = simulator.requests.length;
+
+    const sent = simulator.deliveries.release({ reverse: true });
+    for (const delivery of sent) await processed(delivery.webhookId);
+
+    expect(sent).toHaveLength(2 * levels.length);
+    const wrong = [];
+    for (const [n, { item, location }] of levels.entries()) if ((await mirrorAvailable(item.id, location.id)) !== 200 + n) wrong.push(n);
+    expect(wrong).toEqual([]);
+    expect(simulator.requests.length).toBe(requestsBefore);
+  });
+
   it("given the reconciliation read a level between two changes of the same second, when their deliveries arrive latest first, then the worker asks Shopify and the mirror ends on the later quantity", async () => {
     const shop = simulator.store.shop(domain);
     const [item, location] = [shop.items[1], shop.locations[1]];
