@@ -9,13 +9,13 @@ import { raiseAlert, type RaiseOptions, type RaiseResult } from "./raise.server"
 // job and BullMQ's reason. What it was doing is rebuilt from PostgreSQL within a minute
 // (app/sync/due-work.server.ts); the alert says that it failed and why.
 
-/** What each queue's job was doing, for the alert's title (`{channel}` when it has one). */
-const WORK: Record<Exclude<QueueName, "alerts">, string> = {
-  webhooks: "applying a change Shopify sent",
-  "shop-maintenance": "importing from or reconciling with Shopify",
-  recompute: "recomputing what each channel should show",
-  "channel-sync": "pushing listings to {channel}",
-  "order-import": "working on orders of {channel}",
+/** What each queue's job was doing, for the alert's title, named after its channel where it has one. */
+const WORK: Record<Exclude<QueueName, "alerts">, (channel: string) => string> = {
+  webhooks: () => "applying a change Shopify sent",
+  "shop-maintenance": () => "importing from or reconciling with Shopify",
+  recompute: () => "recomputing what each channel should show",
+  "channel-sync": (channel) => `pushing listings to ${channel}`,
+  "order-import": (channel) => `working on orders of ${channel}`,
 };
 
 const isQueueName = (name: string): name is QueueName => Object.values<string>(QUEUE_NAMES).includes(name);
@@ -75,7 +75,7 @@ export async function raiseJobFailed(prisma: PrismaClient, queue: string, job: F
     },
   });
   if (open && open.dedupeKey !== dedupeKey) return { alert: open, created: false };
-  const work = WORK[queue].replace("{channel}", subject.channel?.name ?? "a channel");
+  const work = WORK[queue](subject.channel?.name ?? "a channel");
   return raiseAlert(
     prisma,
     {
