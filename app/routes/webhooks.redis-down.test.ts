@@ -104,7 +104,7 @@ describe("the webhook and notification routes while Redis is down", () => {
     expect(response === "hung" ? "hung" : response.status).toBe(503);
     expect((response as Response).headers.get("retry-after")).toBe("30");
     expect(ms).toBeLessThan(500);
-    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).toMatchObject({ state: "QUEUED" });
+    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { webhookId } })).toMatchObject({ state: "QUEUED", attempts: 1 });
 
     // When Redis is back (empty) and Shopify sends the delivery again, with the worker running
     await startRedis();

@@ -1,8 +1,9 @@
+import type { Queue } from "bullmq";
 import { enqueueNow } from "~/lib/enqueue-now.server";
 import { parseExactJson } from "~/lib/exact-json";
 import { logger } from "~/lib/logger.server";
 import { sqlFor } from "~/lib/sql.server";
-import { queues as defaultQueues, type Queues } from "~/queues.server";
+import { queues as defaultQueues, type JobPayloads, type Queues } from "~/queues.server";
 import { isWebhookTopic, WEBHOOK_PAYLOADS } from "~/webhooks/payloads";
 
 export interface IncomingWebhook {
@@ -16,11 +17,12 @@ export interface IncomingWebhook {
 }
 
 /**
- * A queue that cannot be reached throws QueueUnavailable (the route answers 503); the delivery is
- * stored by then, and a redelivery or the worker's sweep of stored deliveries
+ * "requeued": Shopify sent again a delivery whose run failed (or whose job was lost), and it runs
+ * again. A queue that cannot be reached throws QueueUnavailable (the route answers 503); the
+ * delivery is stored by then, and a redelivery or the worker's sweep of stored deliveries
  * (app/sync/due-work.server.ts) queues it.
  */
-export type ReceiveOutcome = { status: "queued" } | { status: "duplicate" } | { status: "rejected"; reason: string };
+export type ReceiveOutcome = { status: "queued" } | { status: "duplicate" } | { status: "requeued"; attempts: number } | { status: "rejected"; reason: string };
 
 interface Deps {
   queues?: Queues;
@@ -84,19 +86,10 @@ export async function receiveWebhook(delivery: IncomingWebhook, deps: Deps = {})
     log.warn({ reason }, "webhook rejected: PostgreSQL cannot store it");
     return { status: "rejected", reason: `not storable: ${reason}` };
   }
-  if (stored.length === 0) {
-    // Shopify retried a delivery we already hold. If it is still waiting (the first attempt may
-    // have stored it and then failed to queue), queue it again: the job id makes that a no-op when
-    // the job already exists.
-    const [existing] = await sqlFor().rows<{ state: string }>(`SELECT state::text AS state FROM "WebhookDelivery" WHERE "webhookId" = $1`, [
-      delivery.webhookId,
-    ]);
-    if (existing?.state === "QUEUED") await enqueueDelivery(delivery.webhookId, deps.queues);
-    log.info("webhook duplicate acknowledged");
-    return { status: "duplicate" };
-  }
+  const queues = deps.queues ?? defaultQueues();
+  if (stored.length === 0) return requeueRedelivery(delivery.webhookId, queues.webhooks, log);
 
-  await enqueueDelivery(delivery.webhookId, deps.queues);
+  await enqueueNow(queues.webhooks, () => queues.webhooks.add("apply", { webhookId: delivery.webhookId }, { jobId: delivery.webhookId }));
   return { status: "queued" };
 }
 
@@ -106,8 +99,40 @@ function dataException(error: unknown): string | null {
   return typeof code === "string" && code.startsWith("22") ? (error as Error).message : null;
 }
 
-async function enqueueDelivery(webhookId: string, queues: Queues = defaultQueues()): Promise<void> {
-  // The delivery id doubles as the job id: BullMQ keeps one job per id. Fails fast while Redis is
-  // unreachable: Shopify is waiting on the answer.
-  await enqueueNow(queues.webhooks, () => queues.webhooks.add("apply", { webhookId }, { jobId: webhookId }));
+/**
+ * Shopify sent a delivery we already hold (it missed our answer, or it sends every delivery at
+ * least once). Applied: nothing to do. Otherwise a job must be on its way, whatever happened to
+ * the first one:
+ * - no job: never queued (Redis was down when it arrived) or lost with Redis's data: queue it;
+ * - its job failed for good (the handler failed every try, or a worker died running it twice):
+ *   run it again, one attempt more;
+ * - waiting, running, or delayed for a retry: it is on its way.
+ * The delivery goes back to QUEUED before its job is revived, so a run that fails at once still
+ * leaves it FAILED.
+ */
+async function requeueRedelivery(webhookId: string, queue: Queue<JobPayloads["webhooks"]>, log: typeof logger): Promise<ReceiveOutcome> {
+  const [row] = await sqlFor().rows<{ state: string }>(`SELECT state::text AS state FROM "WebhookDelivery" WHERE "webhookId" = $1`, [webhookId]);
+  if (!row || row.state === "PROCESSED") {
+    log.info("webhook duplicate acknowledged");
+    return { status: "duplicate" };
+  }
+  return enqueueNow(queue, async () => {
+    const job = await queue.getJob(webhookId);
+    const jobState = job ? await job.getState() : "unknown";
+    if (jobState !== "unknown" && jobState !== "failed") {
+      log.info({ state: row.state, jobState }, "webhook duplicate acknowledged: its job is on its way");
+      return { status: "duplicate" };
+    }
+    // It ran before (and failed) unless it was stored and never queued.
+    const ran = jobState === "failed" || row.state === "FAILED";
+    const [settled] = await sqlFor().rows<{ attempts: number }>(
+      `UPDATE "WebhookDelivery" SET state = 'QUEUED', attempts = attempts + $2 WHERE "webhookId" = $1 AND state <> 'PROCESSED' RETURNING attempts`,
+      [webhookId, ran ? 1 : 0],
+    );
+    if (!settled) return { status: "duplicate" };
+    if (job && jobState === "failed") await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+    else await queue.add("apply", { webhookId }, { jobId: webhookId });
+    log.warn({ previousState: row.state, jobState, attempts: settled.attempts }, "webhook redelivered: queued again");
+    return { status: "requeued", attempts: settled.attempts };
+  });
 }
