@@ -179,6 +179,28 @@ describe("what is due, rebuilt from PostgreSQL", () => {
       stop();
     }
   });
+  it("given a delivery stored while Redis was unreachable for an hour (its data kept), when Redis is back and the rebuild runs, then the delivery is queued", async () => {
+    // Given a rebuild that last reached Redis an hour ago, and a delivery the route stored 40
+    // minutes ago without queueing it (it answered 503: Redis was unreachable)
+    const { shop } = await seedShopWithEveryModel(prisma);
+    await ensureWorkDue({ redis, queues, now: new Date(Date.now() - 60 * 60_000) });
+    const webhookId = randomUUID();
+    await prisma.webhookDelivery.create({
+      data: {
+        webhookId,
+        shopDomain: shop.domain,
+        topic: "LOCATIONS_CREATE",
+        payload: { id: 1, name: "Leeds" },
+        receivedAt: new Date(Date.now() - 40 * 60_000),
+      },
+    });
+
+    // When Redis is back, with what it held, and the rebuild runs
+    await ensureWorkDue({ redis, queues });
+
+    // Then the delivery is queued
+    expect(await queues.webhooks.getJob(webhookId)).toBeDefined();
+  });
 });
 
 async function waitFor(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -33,8 +33,10 @@ import { WRITEBACK_RETRY_DELAYS_MS, writebackRetryDelay } from "./order-writebac
 export const DUE_WORK_EVERY_MS = 60_000;
 
 /**
- * Stored webhook deliveries are looked at back this far on every run: a failover to a replica loses
- * the writes of its replication lag, seconds. All of them are looked at when Redis was emptied.
+ * Stored webhook deliveries are looked at back this far before the previous run that reached
+ * Redis: a failover to a replica loses the writes of its replication lag, seconds, and a delivery
+ * stored while Redis was unreachable (the route answers 503 and keeps it) arrived after that run,
+ * however long the outage. All of them are looked at when Redis was emptied.
  */
 const RECENT_DELIVERIES_MS = 15 * 60_000;
 /** Deliveries queued again per run at most; the next run goes on. */
@@ -45,6 +47,8 @@ export interface DueWorkContext {
   queues: Queues;
   /** This run found Redis without the marker of an earlier run: emptied, or never used. */
   redisEmptied: boolean;
+  /** When the previous run that reached Redis ran (null when Redis was emptied). */
+  previousRunAt: Date | null;
   now: Date;
   /** The installed shops. */
   shops: { id: string; domain: string }[];
@@ -141,12 +145,13 @@ export const DUE_WORK: DueWork[] = [
   },
   {
     what: "stored Shopify webhook deliveries still queued",
-    async ensure({ prisma, shops, queues, redisEmptied, now }) {
+    async ensure({ prisma, shops, queues, redisEmptied, previousRunAt, now }) {
+      const since = Math.min(now.getTime(), previousRunAt?.getTime() ?? now.getTime()) - RECENT_DELIVERIES_MS;
       const deliveries = await prisma.webhookDelivery.findMany({
         where: {
           state: "QUEUED",
           shopDomain: { in: shops.map((s) => s.domain) },
-          ...(redisEmptied ? {} : { receivedAt: { gte: new Date(now.getTime() - RECENT_DELIVERIES_MS) } }),
+          ...(redisEmptied ? {} : { receivedAt: { gte: new Date(since) } }),
         },
         orderBy: { receivedAt: "asc" },
         take: DELIVERIES_PER_RUN,
@@ -179,9 +184,12 @@ export async function ensureWorkDue(deps: DueWorkDeps): Promise<Record<string, n
   const queues = deps.queues ?? defaultQueues();
   const now = deps.now ?? new Date();
   const marker = markerKey(queues);
-  const redisEmptied = (await deps.redis.set(marker, now.toISOString(), "NX")) === "OK";
+  // The marker holds the time of the last run that reached Redis; none means Redis lost it.
+  const previous = await deps.redis.set(marker, now.toISOString(), "GET");
+  const redisEmptied = previous === null;
+  const previousRunAt = previous === null || Number.isNaN(Date.parse(previous)) ? null : new Date(previous);
   const shops = await prisma.shop.findMany({ where: { uninstalledAt: null }, select: { id: true, domain: true } });
-  const ctx: DueWorkContext = { prisma, queues, redisEmptied, now, shops };
+  const ctx: DueWorkContext = { prisma, queues, redisEmptied, previousRunAt, now, shops };
   const done: Record<string, number | "failed"> = {};
   for (const work of DUE_WORK) {
     try {
