@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, type ConnectionOptions, type JobsOptions, type Processor } from "bullmq";
 import { Redis } from "ioredis";
 import { isRetryable } from "~/lib/errors";
+import { logger } from "~/lib/logger.server";
 
 // Every queue Anchorline uses, with the shape of its jobs. Producers (routes, services) and the
 // worker process (workers/main.ts) both import from here, so a job's name and payload are defined
@@ -117,7 +118,21 @@ export function queuePrefix(): string {
 
 export function createRedisConnection(url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379"): Redis {
   // BullMQ workers block on Redis; ioredis must not give up on a command while they wait.
-  return new Redis(url, { maxRetriesPerRequest: null });
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  // Without an error listener ioredis prints "[ioredis] Unhandled error event" for every failed
+  // reconnect, a few a second for a whole outage; one line when Redis goes and one when it is back.
+  let unreachable = false;
+  redis.on("error", (error: Error) => {
+    if (unreachable) return;
+    unreachable = true;
+    logger.warn({ err: error, redis: redis.options.host }, "Redis unreachable; reconnecting");
+  });
+  redis.on("ready", () => {
+    if (!unreachable) return;
+    unreachable = false;
+    logger.info({ redis: redis.options.host }, "Redis reachable again");
+  });
+  return redis;
 }
 
 export type Queues = { [K in QueueName]: Queue<JobPayloads[K]> } & { close(): Promise<void> };
