@@ -203,6 +203,20 @@ describe("what is due, rebuilt from PostgreSQL", () => {
   });
 });
 
+describe("privacy requests after an uninstall", () => {
+  it("given a shop/redact stored for an uninstalled shop while Redis was down, when the rebuild runs, then it is queued (the shop is gone from the installed ones, its erasure is not)", async () => {
+    // Given
+    const { shop } = await seedShopWithEveryModel(prisma);
+    await prisma.shop.update({ where: { id: shop.id }, data: { uninstalledAt: new Date() } });
+    const webhookId = randomUUID();
+    await prisma.webhookDelivery.create({ data: { webhookId, shopDomain: shop.domain, topic: "SHOP_REDACT", payload: { shop_domain: shop.domain } } });
+    // When
+    await ensureWorkDue({ redis, queues });
+    // Then
+    expect(await queues.webhooks.getJob(webhookId)).toBeDefined();
+  });
+});
+
 async function waitFor(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {

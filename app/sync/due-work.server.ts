@@ -39,6 +39,9 @@ export const DUE_WORK_EVERY_MS = 60_000;
  * however long the outage. All of them are looked at when Redis was emptied.
  */
 const RECENT_DELIVERIES_MS = 15 * 60_000;
+/** Shopify's mandatory privacy webhooks, which reach a shop after it uninstalled the app. */
+const PRIVACY_TOPICS = ["SHOP_REDACT", "CUSTOMERS_REDACT", "CUSTOMERS_DATA_REQUEST"] as const;
+
 /** Deliveries queued again per run at most; the next run goes on. */
 const DELIVERIES_PER_RUN = 5_000;
 
@@ -150,7 +153,8 @@ export const DUE_WORK: DueWork[] = [
       const deliveries = await prisma.webhookDelivery.findMany({
         where: {
           state: "QUEUED",
-          shopDomain: { in: shops.map((s) => s.domain) },
+          // Privacy requests come after the uninstall too (shop/redact 48 hours later) and must still be honoured.
+          OR: [{ shopDomain: { in: shops.map((s) => s.domain) } }, { topic: { in: [...PRIVACY_TOPICS] } }],
           ...(redisEmptied ? {} : { receivedAt: { gte: new Date(since) } }),
         },
         orderBy: { receivedAt: "asc" },
