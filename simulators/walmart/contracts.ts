@@ -12,6 +12,7 @@ export interface WalmartContracts {
   feeds: OpenApiContract;
   orders: OpenApiContract;
   returns: OpenApiContract;
+  notifications: OpenApiContract;
 }
 
 /**
@@ -32,6 +33,7 @@ export function walmartContracts(): WalmartContracts {
     feeds: new OpenApiContract(`${DIR}/walmart-marketplace-feeds-openapi-original.yml`),
     orders: new OpenApiContract(`${DIR}/walmart-marketplace-orders-openapi-original.yml`),
     returns: new OpenApiContract(`${DIR}/walmart-marketplace-returns-openapi-original.yml`, "", { corrections: returnsCorrections }),
+    notifications: new OpenApiContract(`${DIR}/walmart-marketplace-notifications-openapi-original.yml`),
   };
   return loaded;
 }
@@ -42,7 +44,7 @@ export function contractFor(request: RequestToCheck): OpenApiContract {
   if (request.method === "POST" && request.path === "/v3/feeds") {
     return request.query.get("feedType") === "price" ? contracts.prices : contracts.inventory;
   }
-  const ordered = [contracts.inventory, contracts.prices, contracts.feeds, contracts.orders, contracts.returns];
+  const ordered = [contracts.inventory, contracts.prices, contracts.feeds, contracts.orders, contracts.returns, contracts.notifications];
   const knows = (c: OpenApiContract, method?: string) => c.operations.some((op) => op.pattern.test(request.path) && (!method || op.method === method));
   return ordered.find((c) => knows(c, request.method.toUpperCase())) ?? ordered.find((c) => knows(c)) ?? contracts.inventory;
 }

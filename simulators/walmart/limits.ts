@@ -36,6 +36,10 @@ export const WALMART_BUDGETS: Record<string, Budget> = {
   getReturns: { rate: 300 * PER_MINUTE, burst: 300 },
   // Assumption (not verified): the WFS inventory read shares the inventory reads' 300 per minute.
   getWFSInventory: { rate: 300 * PER_MINUTE, burst: 300 },
+  // Assumption (not verified): the Notifications API's subscription calls at 300 per minute.
+  createSubscription: { rate: 300 * PER_MINUTE, burst: 300 },
+  getAllSubscriptions: { rate: 300 * PER_MINUTE, burst: 300 },
+  deleteSubscription: { rate: 300 * PER_MINUTE, burst: 300 },
   token: { rate: 600 * PER_MINUTE, burst: 600 },
 };
 

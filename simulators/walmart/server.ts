@@ -12,6 +12,7 @@ import { feedStatusBody, ITEM_FEED_TYPES, readFeedFile, type FeedRecord, type Fe
 import { budgetFor } from "./limits";
 import { cancelOrderLines, shipOrderLines } from "./order-actions";
 import { malformedWalmartOrders, servedOrders, type WalmartMalformation } from "./malformed-orders";
+import { WalmartNotifications, type WalmartSubscription } from "./notifications";
 import { listOrders, orderDocument } from "./orders";
 import { advanceReturn, listReturns, openReturn, type BuyerReturn, type ReturnEventTag, type WalmartReturnRecord } from "./returns";
 import { WalmartAccount, type BuyerCancellation, type BuyerOrder, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
@@ -58,6 +59,10 @@ export interface WalmartSimulator {
   expireTokens(clientId: string): void;
   revokeCredentials(clientId: string): void;
   feeds(clientId: string): FeedRecord[];
+  /** The account's Notifications API subscriptions (createSubscription), as Walmart holds them. */
+  subscriptions(clientId: string): WalmartSubscription[];
+  /** Resolves once every event sent to the account's subscriptions so far was delivered or given up. */
+  notificationsSettled(clientId: string): Promise<{ delivered: number; failed: number }>;
   stop(): Promise<void>;
 }
 
@@ -94,6 +99,13 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
   const feedsByAccount = new Map<string, Map<string, FeedRecord>>();
   const timers = new Set<NodeJS.Timeout>();
   const responseChecks: ResponseCheck[] = [];
+  const notificationsByAccount = new Map<string, WalmartNotifications>();
+  const notificationsOf = (account: WalmartAccount) => {
+    let notifications = notificationsByAccount.get(account.spec.clientId);
+    // Walmart's partnerId is the seller's; the simulator's accounts are known by their client id.
+    if (!notifications) notificationsByAccount.set(account.spec.clientId, (notifications = new WalmartNotifications(account.spec.clientId)));
+    return notifications;
+  };
 
   const accountOf = (clientId: string) => {
     const account = accounts.get(clientId);
@@ -247,6 +259,9 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
       if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_INVENTORY_API", field: listing.field, description: listing.message }]);
       return { status: 200, body: listing.body };
     },
+    createSubscription: (account, _check, request) => notificationsOf(account).create(request.body),
+    getAllSubscriptions: (account, check) => notificationsOf(account).list(check.query),
+    deleteSubscription: (account, check) => notificationsOf(account).delete(check.pathParams.subscriptionId),
     getAllOrders: (account, check) => {
       const listing = listOrders(account.orders, check.query);
       if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_ORDER_API", field: listing.field, description: listing.message }]);
@@ -337,7 +352,12 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     requests: server.requests,
     responseChecks,
     account: accountOf,
-    placeOrder: (clientId, order) => accountOf(clientId).placeOrder(order),
+    placeOrder: (clientId, order) => {
+      const account = accountOf(clientId);
+      const placed = account.placeOrder(order);
+      notificationsOf(account).poCreated(placed);
+      return placed;
+    },
     cancelOrder: (clientId, purchaseOrderId, cancellation) => accountOf(clientId).cancelOrder(purchaseOrderId, cancellation),
     returnOrder: (clientId, purchaseOrderId, request) => openReturn(accountOf(clientId), purchaseOrderId, request),
     advanceReturn: (clientId, returnOrderId, tag, at) => advanceReturn(accountOf(clientId), returnOrderId, tag, at),
@@ -373,6 +393,8 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
       accountOf(clientId).revoked = true;
     },
     feeds: (clientId) => [...feedsOf(clientId).values()],
+    subscriptions: (clientId) => [...notificationsOf(accountOf(clientId)).subscriptions.values()],
+    notificationsSettled: (clientId) => notificationsOf(accountOf(clientId)).settled(),
     stop: async () => {
       for (const timer of timers) clearTimeout(timer);
       await server.close();
