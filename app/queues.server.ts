@@ -33,11 +33,14 @@ export interface JobPayloads {
    * "import": poll the account's orders; "notified": import the orders a notification carries;
    * "writeback-retry": write a stored order back to Shopify again after a failure;
    * "shopify-order": create a stored order in Shopify (the channel's "orders in Shopify");
-   * "ship-back" and "cancel-back": pass the merchant's shipment or cancellation in Shopify on.
+   * "ship-back" and "cancel-back": pass the merchant's shipment or cancellation in Shopify on;
+   * "subscribe-notifications": subscribe the account's order notifications (Walmart), at connect.
    */
   "order-import": {
     channelId: string;
     notification?: unknown;
+    /** "subscribe-notifications". */
+    subscribeNotifications?: true;
     retryOrderId?: string;
     shopifyOrderFor?: string;
     /** "ship-back": the merchant's shipment from Shopify, to the marketplace. */

@@ -204,6 +204,12 @@ export interface ChannelLimits {
   ordersPollEveryMs?: number;
 }
 
+/** Where a marketplace sends an account's order notifications, and the channel's key they prove themselves with. */
+export interface OrderNotificationDestination {
+  url: string;
+  key: string;
+}
+
 /** How a connector waits for an asynchronous feed (Amazon JSON_LISTINGS_FEED, Walmart bulk feeds). */
 export interface FeedPolling {
   intervalMs: number;
@@ -227,6 +233,20 @@ export interface Connector {
    * orders are only polled.
    */
   ordersInNotification?(body: unknown): ImportedOrder[] | null;
+  /**
+   * Where the marketplace pushes notifications that only name the order (Walmart's PO_CREATED):
+   * the ids, read without an API call (the route asks); null when the body is not such a
+   * notification. The import job reads each with fetchOrder.
+   */
+  orderIdsInNotification?(body: unknown): string[] | null;
+  /** One order read whole by its id; null when the marketplace finds none for this account. */
+  fetchOrder?(orderId: string): Promise<ImportedOrder | null>;
+  /**
+   * Subscribes the account's order notifications to Anchorline's endpoint, where the marketplace
+   * has an API for it (Walmart's Notifications API). Idempotent: a subscription already in place
+   * is kept.
+   */
+  subscribeToOrderNotifications?(destination: OrderNotificationDestination): Promise<void>;
   /** Tells the marketplace an order shipped, with its carrier and tracking number. */
   confirmShipment?(shipment: ShipmentConfirmation): Promise<OrderActionOutcome>;
   /** Cancels (part of) an order on the marketplace, where its API allows the seller to. */

@@ -17,6 +17,22 @@ export interface ConnectorHooks {
   saveCredentials(changed: Record<string, string>): Promise<void>;
 }
 
+/**
+ * How a marketplace's order notifications prove they come from the set-up Anchorline asked for: a
+ * header holding a value made from the channel's notification key (notifications.server.ts),
+ * compared in constant time before the body is read.
+ */
+export interface OrderNotificationAuth {
+  /** Lower case, as Headers.get reads it. */
+  header: string;
+  expectedValue(key: string): string;
+  /**
+   * true: Anchorline subscribes the account when it is connected (Connector.subscribeToOrderNotifications);
+   * false: the merchant sets the sender up, with what the Channels screen shows.
+   */
+  subscribedAtConnect: boolean;
+}
+
 export interface ChannelSettings {
   /** Set only for the demo and tests: where the marketplace's API is (a simulator). */
   endpoints?: { api?: string; auth?: string };
@@ -49,6 +65,8 @@ export interface ChannelModule {
   readonly contentRules: ChannelContentRules;
   /** Whether its connector reads pushed order notifications (Connector.ordersInNotification). */
   readonly readsOrderNotifications: boolean;
+  /** How its order notifications prove they are the account's; set where readsOrderNotifications is. */
+  readonly orderNotificationAuth?: OrderNotificationAuth;
   /**
    * What its connector reads of returns (ImportedOrderLine.returnedQuantity / refundedQuantity): the
    * Channels screen tells the merchant which returns setting can act on this marketplace.

@@ -1,53 +1,63 @@
-import type { PrismaClient } from "@prisma/client";
+import type { Channel, PrismaClient } from "@prisma/client";
+import { moduleOfKind } from "~/channels/registry";
+import type { Connector } from "~/channels/connector";
 import { connectorForChannel } from "~/channels/registry.server";
+import { env } from "~/lib/env.server";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import { enqueueNow } from "~/lib/enqueue-now.server";
 import { derivedSecret, secretMatches } from "~/lib/secrets.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
 
-// Marketplace notifications (Amazon's ORDER_CHANGE through an EventBridge API destination) arrive
-// at /notifications/<channel id> with the channel's notification key in a header. The key is
-// derived from the encryption key, so there is nothing to store; the merchant's AWS set-up (the
-// API destination's connection) sends it. A notification is checked here and queued, and the
-// order-import worker imports the orders it carries.
+// Marketplace order notifications (Amazon's ORDER_CHANGE through the merchant's EventBridge API
+// destination, Walmart's PO_CREATED through the subscription Anchorline makes at connect) arrive
+// at /notifications/<channel id>. Each marketplace's module says how its deliveries prove
+// themselves (ChannelModule.orderNotificationAuth): a header holding a value made from the
+// channel's notification key, derived from the encryption key, so there is nothing to store. A
+// notification is checked here and queued, and the order-import worker imports its orders.
 
-/** The header an EventBridge API destination's API-key connection is set up to send. */
-export const NOTIFICATION_KEY_HEADER = "x-anchorline-notification-key";
+export { NOTIFICATION_KEY_HEADER } from "~/channels/amazon/notifications";
 
 export function notificationKey(channelId: string): string {
   return derivedSecret(`marketplace-notifications:${channelId}`);
 }
 
-/** Whether `key` is the channel's notification key; the route asks before it reads the body. */
-export function notificationKeyMatches(channelId: string, key: string | null): boolean {
-  return secretMatches(key, notificationKey(channelId));
+/** Whether the headers carry what the channel's marketplace sends with its notifications, compared in constant time. */
+export function notificationAuthMatches(channel: { id: string; kind: string }, headers: Headers): boolean {
+  const auth = moduleOfKind(channel.kind)?.orderNotificationAuth;
+  return !!auth && secretMatches(headers.get(auth.header), auth.expectedValue(notificationKey(channel.id)));
 }
 
 export type NotificationOutcome =
   { status: "queued"; orders: number } | { status: "ignored"; reason: string } | { status: "unauthorized" } | { status: "rejected"; reason: string };
 
+/**
+ * One delivery: its sender checked against the channel's marketplace before `readBody` is called
+ * (a forged or unknown sender never has its body read), then its orders queued for import.
+ */
 export async function receiveMarketplaceNotification(
-  input: { channelId: string; key: string | null; rawBody: string },
+  input: { channelId: string; headers: Headers; readBody: () => Promise<string> },
   deps: { prisma?: PrismaClient; queues?: Queues } = {},
 ): Promise<NotificationOutcome> {
-  if (!notificationKeyMatches(input.channelId, input.key)) {
-    logger.warn({ channelId: input.channelId }, "marketplace notification refused: wrong or missing key");
+  const prisma = deps.prisma ?? defaultPrisma;
+  const channel = await prisma.channel.findUnique({ where: { id: input.channelId } });
+  if (!channel || !notificationAuthMatches(channel, input.headers)) {
+    logger.warn({ channelId: input.channelId }, "marketplace notification refused: wrong or missing authentication");
     return { status: "unauthorized" };
   }
+  // A disconnected account's destination may still fire; answering 2xx stops the retries.
+  if (channel.status === "DISCONNECTED") return { status: "ignored", reason: "the channel is not connected" };
+  const rawBody = await input.readBody();
   let body: unknown;
   try {
-    body = JSON.parse(input.rawBody);
+    body = JSON.parse(rawBody);
   } catch {
     logger.warn({ channelId: input.channelId }, "marketplace notification rejected: body is not JSON");
     return { status: "rejected", reason: "Body is not valid JSON" };
   }
-  const prisma = deps.prisma ?? defaultPrisma;
-  const channel = await prisma.channel.findUnique({ where: { id: input.channelId } });
-  // A disconnected account's destination may still fire; answering 2xx stops the retries.
-  if (!channel || channel.status === "DISCONNECTED") return { status: "ignored", reason: "the channel is not connected" };
   const connector = connectorForChannel(channel);
-  const orders = connector.ordersInNotification?.(body);
+  // Read from the body alone: an order only named (Walmart) is fetched by the import job.
+  const orders = connector.ordersInNotification?.(body) ?? connector.orderIdsInNotification?.(body);
   if (orders === undefined || orders === null) {
     logger.warn({ channelId: channel.id, kind: channel.kind }, "marketplace notification rejected: not an order notification this channel reads");
     return { status: "rejected", reason: `Not an order notification ${channel.name} sends` };
@@ -59,4 +69,32 @@ export async function receiveMarketplaceNotification(
   const queue = (deps.queues ?? defaultQueues())["order-import"];
   await enqueueNow(queue, () => queue.add("notified", { channelId: channel.id, notification: body }));
   return { status: "queued", orders: orders.length };
+}
+
+/** Where a channel's notifications are sent: the app's public URL and the channel's path. */
+export function notificationUrl(channelId: string, appUrl = env().SHOPIFY_APP_URL): string {
+  return `${appUrl.replace(/\/$/, "")}/notifications/${encodeURIComponent(channelId)}`;
+}
+
+/**
+ * Subscribes a connected account's order notifications where its marketplace has an API for it
+ * (Walmart), idempotently: the order-import worker's "subscribe-notifications" job, queued at
+ * connect. A failure throws, and the job is retried; until it succeeds the account is polled.
+ */
+export async function subscribeChannelNotifications(
+  channelId: string,
+  deps: { prisma?: PrismaClient; appUrl?: string; connectorFor?: (channel: Channel) => Connector } = {},
+): Promise<{ subscribed: boolean }> {
+  const channel = await (deps.prisma ?? defaultPrisma).channel.findUnique({ where: { id: channelId } });
+  if (!channel || channel.status !== "CONNECTED" || !moduleOfKind(channel.kind)?.orderNotificationAuth?.subscribedAtConnect) return { subscribed: false };
+  const connector = (deps.connectorFor ?? connectorForChannel)(channel);
+  if (!connector.subscribeToOrderNotifications) return { subscribed: false };
+  await connector.subscribeToOrderNotifications({ url: notificationUrl(channel.id, deps.appUrl), key: notificationKey(channel.id) });
+  return { subscribed: true };
+}
+
+/** Queues the subscription of a just-connected account (a no-op job where its marketplace has none). */
+export async function requestNotificationSubscription(channel: Pick<Channel, "id" | "kind">, queues: Queues = defaultQueues()): Promise<void> {
+  if (!moduleOfKind(channel.kind)?.orderNotificationAuth?.subscribedAtConnect) return;
+  await queues["order-import"].add("subscribe-notifications", { channelId: channel.id, subscribeNotifications: true });
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { NOTIFICATION_KEY_HEADER, notificationKey } from "~/channels/notifications.server";
+import prisma from "~/db.server";
 import { queues } from "~/queues.server";
+import { seedShopWithEveryModel } from "../../test/factories";
 import { action } from "./notifications.$channelId";
 
 afterAll(async () => {
@@ -46,7 +48,7 @@ describe("POST /notifications/:channelId: the body of a notification nobody has 
   });
 
   it("given a 100 MB body with the channel's key, when it is posted, then it is answered 413 after reading no more than the cap", async () => {
-    const channelId = randomUUID();
+    const channelId = (await seedShopWithEveryModel(prisma)).channels.amazon.id;
     const body = streamedBody(100 * 1024 * 1024);
     const response = await post(channelId, notificationKey(channelId), body.stream);
     expect(response.status).toBe(413);

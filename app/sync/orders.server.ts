@@ -49,19 +49,32 @@ export async function importChannelOrders(channelId: string, deps: OrderImportDe
 }
 
 /**
- * The orders a marketplace notification carries (see Connector.ordersInNotification), stored and
- * written back like polled ones. The polling cursor stays where it is: the next search meets these
+ * The orders a marketplace notification carries (Connector.ordersInNotification) or names
+ * (orderIdsInNotification, read here with fetchOrder: an API call belongs in the job, not the
+ * route), stored and written back like polled ones. The polling cursor stays where it is: the next search meets these
  * orders again and the unique (channel, order id) makes them duplicates.
  */
 export async function importNotifiedOrders(channelId: string, notification: unknown, deps: OrderImportDeps = {}): Promise<OrderImportResult> {
   const { prisma, channel, result, connector, adminClient } = await importContext(channelId, deps);
   if (!connector) return result;
-  const orders = connector.ordersInNotification?.(notification) ?? [];
+  const orders = connector.ordersInNotification?.(notification) ?? (await ordersNamedIn(connector, notification));
   if (orders.length === 0) return result;
   const admin = await adminClient();
   await recordOrders(prisma, admin, channel, orders, result, deps.queues);
   if (result.imported > 0) await requestRecompute(channel.shopId, deps.queues);
   return result;
+}
+
+/** The orders a notification only names (Walmart's PO_CREATED), each read whole; one the marketplace no longer finds is left out. */
+async function ordersNamedIn(connector: Connector, notification: unknown): Promise<ImportedOrder[]> {
+  const ids = connector.orderIdsInNotification?.(notification) ?? [];
+  if (!connector.fetchOrder) return [];
+  const orders: ImportedOrder[] = [];
+  for (const id of ids) {
+    const order = await connector.fetchOrder(id);
+    if (order) orders.push(order);
+  }
+  return orders;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { credentialSchemaOf, feedPollingOf, type ChannelModule } from "../module";
 import { AMAZON_CONTENT_RULES } from "./content-rules";
 import { createAmazonConnector } from "./index";
+import { AMAZON_NOTIFICATION_AUTH } from "./notifications";
 import { AMAZON_LIMITS } from "./limits";
 
 // Amazon (Selling Partner API) as Anchorline knows it.
@@ -19,6 +20,7 @@ export const amazonModule: ChannelModule = {
   contentRules: AMAZON_CONTENT_RULES,
   // ORDER_CHANGE notifications through an EventBridge API destination (notifications.ts).
   readsOrderNotifications: true,
+  orderNotificationAuth: AMAZON_NOTIFICATION_AUTH,
   // Seller-fulfilled returns from the returns report (returns.ts): units received back ("Return
   // delivery date") and refunded ("Refunded Amount"); refunds made without a return are not in it.
   reportsReturns: { received: true, refunded: true },

@@ -6,6 +6,13 @@
 // searchOrders' quota of one call per 180 s; the scheduled search later finds it stored already.
 import { z } from "zod";
 import type { ImportedOrder } from "../connector";
+import type { OrderNotificationAuth } from "../module";
+
+/** The header an EventBridge API destination's API-key connection is set up to send. */
+export const NOTIFICATION_KEY_HEADER = "x-anchorline-notification-key";
+
+/** The merchant's API destination sends the channel's key as it is, in NOTIFICATION_KEY_HEADER. */
+export const AMAZON_NOTIFICATION_AUTH: OrderNotificationAuth = { header: NOTIFICATION_KEY_HEADER, expectedValue: (key) => key, subscribedAtConnect: false };
 
 /** OrderChangeNotification.json, the fields Anchorline reads (required ones as required). */
 const OrderChangeNotificationSchema = z.object({

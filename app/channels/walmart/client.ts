@@ -13,7 +13,7 @@ export interface WalmartCredentials {
 }
 
 export interface WalmartCall {
-  method: "GET" | "PUT" | "POST";
+  method: "GET" | "PUT" | "POST" | "DELETE";
   path: string;
   query?: Record<string, string>;
   /** Query string as Walmart handed it back (`nextCursor`), appended verbatim. */

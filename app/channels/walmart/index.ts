@@ -5,7 +5,8 @@ import { WalmartClient, type WalmartCredentials } from "./client";
 import { pushContent, type ItemKeys } from "./content";
 import { WALMART_API, WALMART_LIMITS } from "./limits";
 import { cancelOrder, confirmShipment } from "./order-actions";
-import { fetchOrders } from "./orders";
+import { purchaseOrderIdsInNotification, subscribeToOrderNotifications } from "./notifications";
+import { fetchOrder, fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
 import { fetchWfsStock } from "./wfs-inventory";
 
@@ -61,6 +62,9 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
     pushContent: (updates) => pushContent(context, itemKeys, updates),
 
     fetchOrders: (since) => fetchOrders(client, since, retry, options.now?.()),
+    orderIdsInNotification: purchaseOrderIdsInNotification,
+    fetchOrder: (purchaseOrderId) => fetchOrder(client, purchaseOrderId, retry),
+    subscribeToOrderNotifications: (destination) => subscribeToOrderNotifications(client, retry, destination),
 
     confirmShipment: (shipment) => confirmShipment(client, retry, shipment),
     cancelOrder: (cancellation) => cancelOrder(client, retry, cancellation),

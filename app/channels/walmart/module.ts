@@ -2,6 +2,7 @@ import { credentialSchemaOf, feedPollingOf, type ChannelModule } from "../module
 import { WALMART_CONTENT_RULES } from "./content-rules";
 import { createWalmartConnector } from "./index";
 import { WALMART_LIMITS } from "./limits";
+import { WALMART_NOTIFICATION_AUTH } from "./notifications";
 
 // Walmart Marketplace as Anchorline knows it.
 const credentialFields = [
@@ -16,7 +17,9 @@ export const walmartModule: ChannelModule = {
   credentials: credentialSchemaOf(credentialFields),
   limits: WALMART_LIMITS,
   contentRules: WALMART_CONTENT_RULES,
-  readsOrderNotifications: false,
+  // PO_CREATED through the Notifications API, subscribed when the account is connected (notifications.ts).
+  readsOrderNotifications: true,
+  orderNotificationAuth: WALMART_NOTIFICATION_AUTH,
   // Walmart's Returns API (GET /v3/returns) says when a returned parcel reached the return center
   // and how many units were refunded; getAllOrders shows refunded units as `Refund` (returns.ts).
   reportsReturns: { received: true, refunded: true },

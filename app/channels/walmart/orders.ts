@@ -189,6 +189,28 @@ async function fetchStream(client: WalmartClient, stream: Stream, cursor: Stream
   return { orders: read.changed.map((order) => readOrder(order, toImportedOrder, (raw) => raw.purchaseOrderId)), cursor: read.cursor };
 }
 
+/** One PO as getAnOrder answers it; null when Walmart finds none by that id for this seller. */
+async function getAnOrder(client: WalmartClient, purchaseOrderId: string, retry: RetryOptions): Promise<WalmartOrder | null> {
+  try {
+    return await withRetry(() => client.request<WalmartOrder>({ method: "GET", path: `/v3/orders/${encodeURIComponent(purchaseOrderId)}` }), retry);
+  } catch (error) {
+    if (error instanceof ChannelError && error.details.status === 404) return null;
+    throw error;
+  }
+}
+
+/** A PO a notification named, read whole (getAnOrder); null when Walmart finds none for this seller. */
+export async function fetchOrder(client: WalmartClient, purchaseOrderId: string, retry: RetryOptions): Promise<ImportedOrder | null> {
+  const po = await getAnOrder(client, purchaseOrderId, retry);
+  return po
+    ? readOrder(
+        po,
+        (raw) => toImportedOrder(raw),
+        (raw) => raw.purchaseOrderId,
+      )
+    : null;
+}
+
 /**
  * The POs whose returns changed since the returns stream's watermark, each read whole (getAnOrder)
  * with every return of its customer order counted per line. A PO Walmart no longer finds is left out.
@@ -197,13 +219,8 @@ async function fetchReturnedOrders(client: WalmartClient, cursor: StreamCursor, 
   const changed = await changedReturnPos(client, cursor, retry);
   const orders: ImportedOrder[] = [];
   for (const purchaseOrderId of changed.purchaseOrderIds) {
-    let po: WalmartOrder;
-    try {
-      po = await withRetry(() => client.request<WalmartOrder>({ method: "GET", path: `/v3/orders/${encodeURIComponent(purchaseOrderId)}` }), retry);
-    } catch (error) {
-      if (error instanceof ChannelError && error.details.status === 404) continue;
-      throw error;
-    }
+    const po = await getAnOrder(client, purchaseOrderId, retry);
+    if (!po) continue;
     const returns = po.customerOrderId ? await returnsOfCustomerOrder(client, po.customerOrderId, retry) : [];
     orders.push(
       readOrder(

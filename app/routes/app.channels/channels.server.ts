@@ -1,6 +1,6 @@
-import { ReturnsRestock, type ChannelKind, type PrismaClient } from "@prisma/client";
+import { ReturnsRestock, type Channel, type ChannelKind, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { NOTIFICATION_KEY_HEADER, notificationKey } from "~/channels/notifications.server";
+import { notificationKey, requestNotificationSubscription } from "~/channels/notifications.server";
 import { CHANNEL_MODULES, moduleOfKind, readsOrderNotifications, reportsReturns, STORED_MARKETPLACE_KINDS, storedKindOf } from "~/channels/registry";
 import { connectorForChannel } from "~/channels/registry.server";
 import defaultPrisma from "~/db.server";
@@ -63,6 +63,17 @@ function returnsNote(channel: { kind: ChannelKind }): string | null {
   return "Anchorline cannot read this marketplace's returns yet: restock returned units in Shopify yourself.";
 }
 
+/**
+ * What the merchant's own notification set-up (Amazon's API destination) sends, and to where; the
+ * key is this channel's own, derived, and opens nothing but this endpoint. null where Anchorline
+ * subscribes at connect (Walmart) or the marketplace's orders are only polled.
+ */
+function notificationSetUp(channel: Pick<Channel, "id" | "kind">) {
+  const auth = readsOrderNotifications(channel) ? moduleOfKind(channel.kind)?.orderNotificationAuth : undefined;
+  if (!auth || auth.subscribedAtConnect) return null;
+  return { path: `/notifications/${channel.id}`, header: auth.header, key: notificationKey(channel.id) };
+}
+
 async function channelOfShop(prisma: PrismaClient, shopId: string, channelId: string) {
   const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId } });
   if (!channel) throw new NotFoundForShop("Channel");
@@ -86,11 +97,7 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
     ordersInShopify: channel.ordersInShopify,
     returnsNote: returnsNote(channel),
     hasCredentials: credentialsCiphertext !== null,
-    // What the merchant's notification set-up (an EventBridge API destination for Amazon) sends
-    // to; the key is this channel's own, derived, and opens nothing but this endpoint.
-    orderNotifications: readsOrderNotifications(channel)
-      ? { path: `/notifications/${channel.id}`, header: NOTIFICATION_KEY_HEADER, key: notificationKey(channel.id) }
-      : null,
+    orderNotifications: notificationSetUp(channel),
   }));
 }
 
@@ -118,6 +125,7 @@ export async function connectChannel(shopDomain: string, input: ConnectChannel, 
     },
   });
   await scheduleOrderImport(channel);
+  await requestNotificationSubscription(channel);
   await recordAudit(prisma, {
     shopId,
     actor,

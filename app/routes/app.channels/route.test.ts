@@ -38,10 +38,20 @@ describe("the Channels screen", () => {
     expect(openCredentials(stored.credentialsCiphertext!, shop.id)).toEqual({ clientId: "wm-client", clientSecret: "wm-very-secret" });
     // Its orders are polled from now on, on one schedule per account
     expect(await queues()["order-import"].getJobScheduler(orderImportSchedulerId(stored.id))).toMatchObject({ every: 60_000 });
+    // and its PO_CREATED notifications are subscribed by a job (Walmart's Notifications API), with no instructions for the merchant
+    const waiting = await queues()["order-import"].getJobs(["waiting", "prioritized", "delayed"]);
+    expect(waiting.filter((j) => j.name === "subscribe-notifications" && j.data.channelId === stored.id).map((j) => j.data)).toEqual([
+      { channelId: stored.id, subscribeNotifications: true },
+    ]);
 
     const page = await loader(args(await adminRequest(shop.domain, "/app/channels")));
     expect(JSON.stringify(page)).not.toContain("wm-very-secret");
-    expect(page.channels.find((c) => c.kind === "WALMART")).toMatchObject({ name: "Walmart US", hasCredentials: true, status: "CONNECTED" });
+    expect(page.channels.find((c) => c.kind === "WALMART")).toMatchObject({
+      name: "Walmart US",
+      hasCredentials: true,
+      status: "CONNECTED",
+      orderNotifications: null,
+    });
     // Pausing stops the polling
     await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "pause", channelId: stored.id } })));
     expect(await queues()["order-import"].getJobScheduler(orderImportSchedulerId(stored.id))).toBeFalsy();
@@ -67,9 +77,15 @@ describe("the Channels screen", () => {
     const shown = page.channels.find((c) => c.id === amazon.id)!.orderNotifications!;
     expect(shown.path).toBe(`/notifications/${amazon.id}`);
     expect(
-      await receiveMarketplaceNotification({ channelId: amazon.id, key: shown.key, rawBody: JSON.stringify({ NotificationType: "ANY_OFFER_CHANGED" }) }),
+      await receiveMarketplaceNotification({
+        channelId: amazon.id,
+        headers: new Headers({ [shown.header]: shown.key }),
+        readBody: async () => JSON.stringify({ NotificationType: "ANY_OFFER_CHANGED" }),
+      }),
     ).toMatchObject({ status: "rejected" });
-    expect(await receiveMarketplaceNotification({ channelId: amazon.id, key: `${shown.key}x`, rawBody: "{}" })).toEqual({ status: "unauthorized" });
+    expect(
+      await receiveMarketplaceNotification({ channelId: amazon.id, headers: new Headers({ [shown.header]: `${shown.key}x` }), readBody: async () => "{}" }),
+    ).toEqual({ status: "unauthorized" });
     expect(page.channels.find((c) => c.kind === "EBAY")!.orderNotifications).toBeNull();
   });
 
