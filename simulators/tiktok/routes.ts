@@ -20,11 +20,12 @@ import {
   updatePackageShippingInfoBody,
   updatePriceBody,
 } from "./schemas";
+import { shopIdOf, webhooksOf } from "./webhooks";
 import { SEND_BY_SELLER_OPTION, SHIPPING_PROVIDERS, type TikTokOrderRecord, type TikTokReturnRecord, type TikTokShop } from "./state";
 
 export interface Route {
   name: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   pattern: RegExp;
   shopScoped: boolean;
   handle(shop: TikTokShop, request: SimRequest, params: string[]): SimResponse;
@@ -61,7 +62,7 @@ export const ROUTES: Route[] = [
       ok({
         shops: [
           {
-            id: `7${shop.spec.shopCipher.length}0001`,
+            id: shopIdOf(shop),
             name: `Shop ${shop.spec.shopCipher}`,
             region: "US",
             seller_type: "LOCAL",
@@ -421,6 +422,22 @@ export const ROUTES: Route[] = [
         next_page_token: offset + size < rows.length ? ORDER_PAGE_TOKEN(offset + size) : "",
       });
     },
+  },
+  // Event API 202309 (webhooks.ts): the shop's webhook addresses, per event type.
+  { name: "getShopWebhooks", method: "GET", pattern: /^\/event\/202309\/webhooks$/, shopScoped: true, handle: (shop) => webhooksOf(shop).list() },
+  {
+    name: "updateShopWebhook",
+    method: "PUT",
+    pattern: /^\/event\/202309\/webhooks$/,
+    shopScoped: true,
+    handle: (shop, request) => webhooksOf(shop).update(request.body),
+  },
+  {
+    name: "deleteShopWebhook",
+    method: "DELETE",
+    pattern: /^\/event\/202309\/webhooks$/,
+    shopScoped: true,
+    handle: (shop, request) => webhooksOf(shop).delete(request.body),
   },
 ];
 

@@ -20,6 +20,7 @@ import {
   type TikTokShopSpec,
 } from "./state";
 import { exchangeAuthCode, refreshTokens } from "./tokens";
+import { webhooksOf, type TikTokWebhook } from "./webhooks";
 
 export interface TikTokSimulatorOptions {
   port?: number;
@@ -51,6 +52,10 @@ export interface TikTokSimulator {
   revoke(shopCipher: string): void;
   /** A one-time authorization code for GET /api/v2/token/get, as TikTok's redirect would carry. */
   issueAuthCode(shopCipher: string): string;
+  /** The shop's webhooks (Update Shop Webhook), as TikTok holds them. */
+  webhooks(shopCipher: string): TikTokWebhook[];
+  /** Resolves once every ORDER_STATUS_CHANGE sent to the shop so far was delivered or given up. */
+  webhooksSettled(shopCipher: string): Promise<{ delivered: number; failed: number }>;
   stop(): Promise<void>;
 }
 
@@ -122,7 +127,18 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
     const passed = gate(request, found.route);
     if ("refusal" in passed) return passed.refusal;
     if (request.invalidJson) return fail(400, CODES.invalidParams, "Invalid params: the body is not JSON");
-    return servedOrders(malformedOf(passed.shop.spec.shopCipher), found.route.name, found.route.handle(passed.shop, request, found.params));
+    const answer = servedOrders(malformedOf(passed.shop.spec.shopCipher), found.route.name, found.route.handle(passed.shop, request, found.params));
+    // A call that moved an order's status (shipped, cancelled) announces it, after the answer is made.
+    webhooksOf(passed.shop).announceChanges();
+    return answer;
+  };
+
+  /** A buyer's act on the shop, then ORDER_STATUS_CHANGE for the orders whose status it moved. */
+  const announcing = <T>(cipher: string, act: (shop: TikTokShop) => T): T => {
+    const shop = shopOf(cipher);
+    const result = act(shop);
+    webhooksOf(shop).announceChanges();
+    return result;
   };
 
   const server = await startHttpServer(handler, options.port);
@@ -130,8 +146,8 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
     url: server.url,
     requests: server.requests,
     shop: shopOf,
-    placeOrder: (cipher, order) => shopOf(cipher).placeOrder(order),
-    cancelOrder: (cipher, orderId, cancellation) => shopOf(cipher).cancelOrder(orderId, cancellation),
+    placeOrder: (cipher, order) => announcing(cipher, (shop) => shop.placeOrder(order)),
+    cancelOrder: (cipher, orderId, cancellation) => announcing(cipher, (shop) => shop.cancelOrder(orderId, cancellation)),
     malformOrder: (cipher, orderId, how) => {
       if (!shopOf(cipher).orders.some((o) => o.id === orderId)) throw new Error(`TikTok simulator: no order ${orderId} in ${cipher}`);
       malformedOf(cipher).malform(orderId, how);
@@ -151,6 +167,8 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
       shopOf(cipher).authCodes.add(code);
       return code;
     },
+    webhooks: (cipher) => [...webhooksOf(shopOf(cipher)).webhooks.values()],
+    webhooksSettled: (cipher) => webhooksOf(shopOf(cipher)).settled(),
     stop: () => server.close(),
   };
 }
