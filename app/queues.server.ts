@@ -34,13 +34,16 @@ export interface JobPayloads {
    * "writeback-retry": write a stored order back to Shopify again after a failure;
    * "shopify-order": create a stored order in Shopify (the channel's "orders in Shopify");
    * "ship-back" and "cancel-back": pass the merchant's shipment or cancellation in Shopify on;
-   * "subscribe-notifications": subscribe the account's order notifications (Walmart), at connect.
+   * "subscribe-notifications": subscribe the account's order notifications (Walmart), at connect;
+   * "unsubscribe-notifications": remove that subscription, at disconnect.
    */
   "order-import": {
     channelId: string;
     notification?: unknown;
     /** "subscribe-notifications". */
     subscribeNotifications?: true;
+    /** "unsubscribe-notifications". */
+    unsubscribeNotifications?: true;
     retryOrderId?: string;
     shopifyOrderFor?: string;
     /** "ship-back": the merchant's shipment from Shopify, to the marketplace. */

@@ -7,7 +7,7 @@ import { runShopMaintenance } from "~/anchor/maintenance.server";
 import { runRecomputeJob } from "~/recompute/recompute.server";
 import { applyWebhookDelivery } from "~/anchor/ingest/webhook-processor.server";
 import { runChannelSync, runNotifiedOrderImport, runOrderImport } from "~/sync/jobs.server";
-import { subscribeChannelNotifications } from "~/channels/notifications.server";
+import { subscribeChannelNotifications, unsubscribeChannelNotifications } from "~/channels/notifications.server";
 import { createOrderInShopify, retryOrderWriteback } from "~/sync/orders.server";
 import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
@@ -76,17 +76,19 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
       failFast((job) =>
         job.data.subscribeNotifications
           ? subscribeChannelNotifications(job.data.channelId)
-          : job.data.retryOrderId !== undefined
-            ? retryOrderWriteback(job.data.retryOrderId)
-            : job.data.shopifyOrderFor !== undefined
-              ? createOrderInShopify(job.data.shopifyOrderFor)
-              : job.data.shipOrderId !== undefined && job.data.shipment
-                ? shipBackOrder(job.data.shipOrderId, job.data.shipment, { limiter })
-                : job.data.cancelOrderId !== undefined
-                  ? cancelBackOrder(job.data.cancelOrderId, job.data.cancelReason ?? "other", { limiter })
-                  : job.data.notification === undefined
-                    ? runOrderImport(job.data.channelId)
-                    : runNotifiedOrderImport(job.data.channelId, job.data.notification),
+          : job.data.unsubscribeNotifications
+            ? unsubscribeChannelNotifications(job.data.channelId)
+            : job.data.retryOrderId !== undefined
+              ? retryOrderWriteback(job.data.retryOrderId)
+              : job.data.shopifyOrderFor !== undefined
+                ? createOrderInShopify(job.data.shopifyOrderFor)
+                : job.data.shipOrderId !== undefined && job.data.shipment
+                  ? shipBackOrder(job.data.shipOrderId, job.data.shipment, { limiter })
+                  : job.data.cancelOrderId !== undefined
+                    ? cancelBackOrder(job.data.cancelOrderId, job.data.cancelReason ?? "other", { limiter })
+                    : job.data.notification === undefined
+                      ? runOrderImport(job.data.channelId)
+                      : runNotifiedOrderImport(job.data.channelId, job.data.notification),
       ),
       { ...idempotent, concurrency: 4 },
     ),

@@ -247,6 +247,11 @@ export interface Connector {
    * is kept.
    */
   subscribeToOrderNotifications?(destination: OrderNotificationDestination): Promise<void>;
+  /**
+   * Removes the account's order-notification subscriptions to this destination (a disconnected
+   * account). Idempotent: none left is done.
+   */
+  unsubscribeFromOrderNotifications?(destination: Pick<OrderNotificationDestination, "url">): Promise<void>;
   /** Tells the marketplace an order shipped, with its carrier and tracking number. */
   confirmShipment?(shipment: ShipmentConfirmation): Promise<OrderActionOutcome>;
   /** Cancels (part of) an order on the marketplace, where its API allows the seller to. */

@@ -4,6 +4,7 @@ import type { Connector } from "~/channels/connector";
 import { connectorForChannel } from "~/channels/registry.server";
 import { env } from "~/lib/env.server";
 import defaultPrisma from "~/db.server";
+import { isRetryable } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import { enqueueNow } from "~/lib/enqueue-now.server";
 import { derivedSecret, secretMatches } from "~/lib/secrets.server";
@@ -91,6 +92,50 @@ export async function subscribeChannelNotifications(
   if (!connector.subscribeToOrderNotifications) return { subscribed: false };
   await connector.subscribeToOrderNotifications({ url: notificationUrl(channel.id, deps.appUrl), key: notificationKey(channel.id) });
   return { subscribed: true };
+}
+
+/**
+ * Removes a disconnected account's order-notification subscription (Walmart), then erases the
+ * credentials that were kept for it: the order-import worker's "unsubscribe-notifications" job,
+ * queued at disconnect. An account connected again meanwhile is left alone. A marketplace that
+ * refuses the credentials (revoked) leaves nothing Anchorline can remove: they are erased all the
+ * same. Any other failure throws, and the job is retried.
+ */
+export async function unsubscribeChannelNotifications(
+  channelId: string,
+  deps: { prisma?: PrismaClient; appUrl?: string; connectorFor?: (channel: Channel) => Connector } = {},
+): Promise<{ unsubscribed: boolean }> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const channel = await prisma.channel.findUnique({ where: { id: channelId } });
+  if (!channel || channel.status !== "DISCONNECTED" || !channel.credentialsCiphertext) return { unsubscribed: false };
+  let unsubscribed = false;
+  const connector = (deps.connectorFor ?? connectorForChannel)(channel);
+  if (connector.unsubscribeFromOrderNotifications) {
+    try {
+      await connector.unsubscribeFromOrderNotifications({ url: notificationUrl(channel.id, deps.appUrl) });
+      unsubscribed = true;
+    } catch (error) {
+      if (isRetryable(error)) throw error;
+      logger.warn({ channelId: channel.id, err: error }, "order notifications of a disconnected account could not be removed; its credentials are erased");
+    }
+  }
+  // Only the credentials this job read: new ones from a reconnect stay.
+  await prisma.channel.updateMany({
+    where: { id: channel.id, status: "DISCONNECTED", credentialsCiphertext: channel.credentialsCiphertext },
+    data: { credentialsCiphertext: null },
+  });
+  return { unsubscribed };
+}
+
+/** Whether disconnecting the account leaves a subscription at its marketplace to remove. */
+export function hasNotificationSubscription(channel: Pick<Channel, "kind">): boolean {
+  return !!moduleOfKind(channel.kind)?.orderNotificationAuth?.subscribedAtConnect;
+}
+
+/** Queues the removal of a just-disconnected account's subscription (see unsubscribeChannelNotifications). */
+export async function requestNotificationUnsubscription(channel: Pick<Channel, "id" | "kind">, queues: Queues = defaultQueues()): Promise<void> {
+  if (!hasNotificationSubscription(channel)) return;
+  await queues["order-import"].add("unsubscribe-notifications", { channelId: channel.id, unsubscribeNotifications: true });
 }
 
 /** Queues the subscription of a just-connected account (a no-op job where its marketplace has none). */

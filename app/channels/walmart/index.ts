@@ -5,7 +5,7 @@ import { WalmartClient, type WalmartCredentials } from "./client";
 import { pushContent, type ItemKeys } from "./content";
 import { WALMART_API, WALMART_LIMITS } from "./limits";
 import { cancelOrder, confirmShipment } from "./order-actions";
-import { purchaseOrderIdsInNotification, subscribeToOrderNotifications } from "./notifications";
+import { purchaseOrderIdsInNotification, subscribeToOrderNotifications, unsubscribeFromOrderNotifications } from "./notifications";
 import { fetchOrder, fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
 import { fetchWfsStock } from "./wfs-inventory";
@@ -65,6 +65,7 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
     orderIdsInNotification: purchaseOrderIdsInNotification,
     fetchOrder: (purchaseOrderId) => fetchOrder(client, purchaseOrderId, retry),
     subscribeToOrderNotifications: (destination) => subscribeToOrderNotifications(client, retry, destination),
+    unsubscribeFromOrderNotifications: (destination) => unsubscribeFromOrderNotifications(client, retry, destination),
 
     confirmShipment: (shipment) => confirmShipment(client, retry, shipment),
     cancelOrder: (cancellation) => cancelOrder(client, retry, cancellation),

@@ -52,15 +52,23 @@ const SubscriptionsSchema = z.object({
  * PO_CREATED subscribed to the destination, once: an ACTIVE subscription of Anchorline's to this URL
  * is kept; another one to it (inactive, or made with other details) is deleted and made again.
  */
-export async function subscribeToOrderNotifications(client: WalmartClient, retry: RetryOptions, destination: OrderNotificationDestination): Promise<void> {
+/** The account's PO_CREATED subscriptions to this URL. */
+async function subscriptionsTo(client: WalmartClient, retry: RetryOptions, url: string) {
   const listed = SubscriptionsSchema.parse(
     await withRetry(() => client.request<unknown>({ method: "GET", path: "/v3/webhooks/subscriptions", query: { eventType: PO_CREATED.eventType } }), retry),
   );
-  const ours = listed.events.filter((s) => s.eventUrl === destination.url);
+  return listed.events.filter((s) => s.eventUrl === url);
+}
+
+async function deleteSubscription(client: WalmartClient, retry: RetryOptions, subscriptionId: string) {
+  await withRetry(() => client.request({ method: "DELETE", path: `/v3/webhooks/subscriptions/${encodeURIComponent(subscriptionId)}` }), retry);
+}
+
+export async function subscribeToOrderNotifications(client: WalmartClient, retry: RetryOptions, destination: OrderNotificationDestination): Promise<void> {
+  const ours = await subscriptionsTo(client, retry, destination.url);
   const current = ours.find((s) => s.status === "ACTIVE" && s.authDetails?.authMethod === "BASIC_AUTH" && s.authDetails.userName === NOTIFICATION_USER);
   if (current) return;
-  for (const stale of ours)
-    await withRetry(() => client.request({ method: "DELETE", path: `/v3/webhooks/subscriptions/${encodeURIComponent(stale.subscriptionId)}` }), retry);
+  for (const stale of ours) await deleteSubscription(client, retry, stale.subscriptionId);
   const event = {
     ...PO_CREATED,
     eventUrl: destination.url,
@@ -69,4 +77,9 @@ export async function subscribeToOrderNotifications(client: WalmartClient, retry
     headers: { "content-type": "application/json" },
   };
   await withRetry(() => client.request({ method: "POST", path: "/v3/webhooks/subscriptions", json: { events: [event] } }), retry);
+}
+
+/** Every PO_CREATED subscription to the destination deleted (deleteSubscription), once: none left is done. */
+export async function unsubscribeFromOrderNotifications(client: WalmartClient, retry: RetryOptions, destination: { url: string }): Promise<void> {
+  for (const subscription of await subscriptionsTo(client, retry, destination.url)) await deleteSubscription(client, retry, subscription.subscriptionId);
 }

@@ -1,8 +1,14 @@
 import { ReturnsRestock, type Channel, type ChannelKind, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { notificationKey, requestNotificationSubscription } from "~/channels/notifications.server";
+import {
+  hasNotificationSubscription,
+  notificationKey,
+  requestNotificationSubscription,
+  requestNotificationUnsubscription,
+} from "~/channels/notifications.server";
 import { CHANNEL_MODULES, moduleOfKind, readsOrderNotifications, reportsReturns, STORED_MARKETPLACE_KINDS, storedKindOf } from "~/channels/registry";
-import { connectorForChannel } from "~/channels/registry.server";
+import { connectorForChannel, type ConnectableChannel } from "~/channels/registry.server";
+import type { Connector } from "~/channels/connector";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
 import { sealCredentials } from "~/lib/secrets.server";
@@ -13,9 +19,10 @@ import { NotFoundForShop } from "~/lib/errors";
 import { numberField } from "~/lib/forms";
 import { shopIdOf } from "~/lib/shop-id.server";
 
-// Marketplace accounts: connect (credentials sealed at once, never read back to the browser),
-// test, pause and resume, priority, orders in Shopify or stock only, when returned units are
-// restocked, disconnect.
+// Marketplace accounts: connect (credentials sealed at once, never read back to the browser, and
+// the account connected only once the marketplace answered an authenticated call), test, pause
+// and resume, priority, orders in Shopify or stock only, when returned units are restocked,
+// disconnect (links and history kept), reconnect with credentials asked again, remove.
 
 /** What becomes of a marketplace order, as the Channels screen words it. */
 export const ORDER_MODE_CHOICES: readonly { value: "stock-only" | "orders-in-shopify"; label: string }[] = [
@@ -82,9 +89,13 @@ async function channelOfShop(prisma: PrismaClient, shopId: string, channelId: st
 
 export async function listChannels(shopDomain: string, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
-  const channels = await prisma.channel.findMany({ where: { shopId }, orderBy: [{ priority: "asc" }, { name: "asc" }] });
+  const channels = await prisma.channel.findMany({
+    where: { shopId },
+    orderBy: [{ priority: "asc" }, { name: "asc" }],
+    include: { _count: { select: { listings: true } } },
+  });
   // Only whether credentials exist leaves the server, never the credentials.
-  return channels.map(({ credentialsCiphertext, ...channel }) => ({
+  return channels.map(({ credentialsCiphertext, _count, ...channel }) => ({
     id: channel.id,
     kind: channel.kind,
     name: channel.name,
@@ -98,12 +109,83 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
     returnsNote: returnsNote(channel),
     hasCredentials: credentialsCiphertext !== null,
     orderNotifications: notificationSetUp(channel),
+    marketplace: marketplaceLabel(channel.kind),
+    notificationSubscription: hasNotificationSubscription(channel),
+    listings: _count.listings,
   }));
 }
 
-export async function connectChannel(shopDomain: string, input: ConnectChannel, actor: string, prisma: PrismaClient = defaultPrisma) {
+/** A marketplace's name as the Channels screen shows it. */
+function marketplaceLabel(kind: ChannelKind): string {
+  return MARKETPLACES.find((m) => m.kind === kind)?.label ?? kind.toLowerCase();
+}
+
+/**
+ * Why a connection test failed, in words a merchant can act on, from what the connector said: the
+ * marketplace's own wording carries an HTTP status, which is turned into what it means.
+ */
+export function connectionProblemInWords(kind: ChannelKind, message: string): string {
+  const marketplace = marketplaceLabel(kind);
+  const status = Number(/\b([45]\d\d)\b/.exec(message)?.[1]);
+  if (status === 401 || status === 403 || /invalid_(client|grant)|unauthori[sz]ed|forbidden|revoked/i.test(message))
+    return `${marketplace} refused these credentials: check them in ${marketplace}'s seller account and enter them again.`;
+  if (status === 429) return `${marketplace} is limiting requests from this account right now: try again in a minute.`;
+  if (status >= 500) return `${marketplace} is not answering properly right now: try again in a few minutes.`;
+  if (/fetch failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|network|socket|timed? ?out/i.test(message))
+    return `${marketplace} could not be reached: try again in a few minutes.`;
+  return `${marketplace} did not accept the connection: check the account id, region and credentials.`;
+}
+
+export type ConnectOutcome = { ok: true; channelId: string } | { ok: false; message: string };
+
+/**
+ * Where simulated marketplaces answer, in development and tests (ANCHORLINE_MARKETPLACE_ENDPOINTS,
+ * JSON by kind: {"WALMART":{"api":"http://127.0.0.1:4001"}}): stored in a new account's settings.
+ * Unset in production, where each connector calls its marketplace.
+ */
+const EndpointsByKind = z.record(z.string(), z.object({ api: z.string().optional(), auth: z.string().optional() }));
+function simulatedEndpoints(kind: ChannelKind) {
+  const raw = process.env.ANCHORLINE_MARKETPLACE_ENDPOINTS;
+  if (!raw || process.env.NODE_ENV === "production") return undefined;
+  return EndpointsByKind.parse(JSON.parse(raw))[kind];
+}
+
+/**
+ * Connects an account (a new one, or one already known: its credentials are replaced). The
+ * credentials are tried with an authenticated call first: only when the marketplace answered is
+ * anything stored, the account CONNECTED, its orders scheduled and its notifications subscribed.
+ * A refusal is returned in words, naming the marketplace, and changes nothing.
+ */
+export async function connectChannel(
+  shopDomain: string,
+  input: ConnectChannel,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+  deps: { connectorFor?: (channel: ConnectableChannel) => Connector } = {},
+): Promise<ConnectOutcome> {
   const shopId = await shopIdOf(prisma, shopDomain);
-  const credentials = input.credentials;
+  const known = await prisma.channel.findUnique({ where: { shopId_kind_accountId: { shopId, kind: input.kind, accountId: input.accountId } } });
+  const endpoints = simulatedEndpoints(input.kind);
+  const settings = known?.settings ?? (endpoints ? { endpoints } : {});
+  const credentialsCiphertext = sealCredentials(input.credentials, shopId);
+  const candidate: ConnectableChannel = {
+    // A new account's connector is built for this test only, under an id no channel has.
+    id: known?.id ?? `connect-test:${shopId}:${input.kind}:${input.accountId}`,
+    kind: input.kind,
+    shopId,
+    accountId: input.accountId,
+    region: input.region || null,
+    credentialsCiphertext,
+    settings,
+  };
+  let tested: { ok: true } | { ok: false; message: string };
+  try {
+    tested = await (deps.connectorFor ?? connectorForChannel)(candidate).testConnection();
+  } catch (error) {
+    tested = { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+  if (!tested.ok) return { ok: false, message: connectionProblemInWords(input.kind, tested.message) };
+
   const count = await prisma.channel.count({ where: { shopId } });
   const channel = await prisma.channel.upsert({
     where: { shopId_kind_accountId: { shopId, kind: input.kind, accountId: input.accountId } },
@@ -113,38 +195,88 @@ export async function connectChannel(shopDomain: string, input: ConnectChannel, 
       accountId: input.accountId,
       region: input.region || null,
       name: input.name,
-      credentialsCiphertext: sealCredentials(credentials, shopId),
+      credentialsCiphertext,
+      settings,
+      status: "CONNECTED",
       priority: (count + 1) * 10,
     },
-    update: {
-      name: input.name,
-      region: input.region || null,
-      credentialsCiphertext: sealCredentials(credentials, shopId),
-      status: "CONNECTED",
-      statusReason: null,
-    },
+    update: { name: input.name, region: input.region || null, credentialsCiphertext, status: "CONNECTED", statusReason: null },
   });
   await scheduleOrderImport(channel);
   await requestNotificationSubscription(channel);
+  // Whatever changed while it was disconnected goes out to its kept listings now.
+  if (known) await noteChange(shopId, { kind: "channels", channelIds: [channel.id] }, { prisma });
   await recordAudit(prisma, {
     shopId,
     actor,
-    action: "channel.connected",
+    action: known?.status === "DISCONNECTED" ? "channel.reconnected" : "channel.connected",
     subjectType: "channel",
     subjectId: channel.id,
     details: { kind: input.kind, name: input.name, accountId: input.accountId },
   });
-  return channel.id;
+  return { ok: true, channelId: channel.id };
+}
+
+/**
+ * A disconnected account connected again with credentials asked again: the same marketplace and
+ * account, so its kept listing links and history carry on.
+ */
+export async function reconnectChannel(
+  shopDomain: string,
+  channelId: string,
+  credentials: Record<string, string>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+  deps: { connectorFor?: (channel: ConnectableChannel) => Connector } = {},
+): Promise<ConnectOutcome | { ok: false; errors: Record<string, string> }> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const channel = await channelOfShop(prisma, shopId, channelId);
+  const parsed = ConnectChannelInput.safeParse({
+    kind: channel.kind,
+    name: channel.name,
+    accountId: channel.accountId,
+    region: channel.region ?? undefined,
+    credentials,
+  });
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[issue.path.join(".")] ??= issue.message;
+    return { ok: false, errors };
+  }
+  return connectChannel(shopDomain, parsed.data, actor, prisma, deps);
 }
 
 export async function testChannelConnection(shopDomain: string, channelId: string, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
   const channel = await channelOfShop(prisma, shopId, channelId);
+  let outcome: { ok: true } | { ok: false; message: string };
   try {
-    return await connectorForChannel(channel).testConnection();
+    outcome = await connectorForChannel(channel).testConnection();
   } catch (error) {
-    return { ok: false as const, message: error instanceof Error ? error.message : String(error) };
+    outcome = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
+  return outcome.ok ? outcome : { ok: false as const, message: connectionProblemInWords(channel.kind, outcome.message) };
+}
+
+/**
+ * Removes a disconnected account for good: the channel, its listings and their history. The
+ * second, explicit step after disconnecting; its marketplace can be added again afterwards.
+ */
+export async function removeChannel(shopDomain: string, channelId: string, actor: string, prisma: PrismaClient = defaultPrisma) {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const channel = await channelOfShop(prisma, shopId, channelId);
+  if (channel.status !== "DISCONNECTED") return { ok: false as const, message: `Disconnect ${channel.name} before removing it.` };
+  const listings = await prisma.listing.count({ where: { channelId: channel.id } });
+  await prisma.channel.delete({ where: { id: channel.id } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "channel.removed",
+    subjectType: "channel",
+    subjectId: channel.id,
+    details: { kind: channel.kind, name: channel.name, accountId: channel.accountId, listings },
+  });
+  return { ok: true as const, name: channel.name, listings };
 }
 
 export const ChannelChangeInput = z.discriminatedUnion("intent", [
@@ -182,14 +314,20 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
       // Whatever changed while paused goes out now.
       await noteChange(shopId, { kind: "channels", channelIds: [channel.id] }, { prisma });
       break;
-    case "disconnect":
-      // Credentials are erased at once; listings and history stay for the record.
+    case "disconnect": {
+      // Pushes stop with the status (only CONNECTED accounts are flushed), imports with the
+      // schedule. Listings, their links and history stay for a reconnect. The credentials are
+      // erased at once, or, where Anchorline subscribed the account's notifications, by the job
+      // that removes that subscription with them.
+      const subscribed = hasNotificationSubscription(channel) && channel.credentialsCiphertext !== null;
       await prisma.channel.update({
         where: { id: channel.id },
-        data: { status: "DISCONNECTED", statusReason: "Disconnected by the merchant", credentialsCiphertext: null },
+        data: { status: "DISCONNECTED", statusReason: "Disconnected by the merchant", ...(subscribed ? {} : { credentialsCiphertext: null }) },
       });
       await stopOrderImport(channel.id);
+      if (subscribed) await requestNotificationUnsubscription(channel);
       break;
+    }
     case "orders":
       // Orders imported from now on: earlier ones stay stock-only.
       await prisma.channel.update({ where: { id: channel.id }, data: { ordersInShopify: change.ordersInShopify === "orders-in-shopify" } });

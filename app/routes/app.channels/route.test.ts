@@ -1,13 +1,26 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { openCredentials } from "~/lib/secrets.server";
+import { openCredentials, sealCredentials } from "~/lib/secrets.server";
 import { orderImportSchedulerId, queues } from "~/queues.server";
 import { adminRequest, installShopSession } from "../../../test/admin-request";
 import { seedShopWithEveryModel } from "../../../test/factories";
-import { receiveMarketplaceNotification } from "~/channels/notifications.server";
+import { receiveMarketplaceNotification, subscribeChannelNotifications, unsubscribeChannelNotifications } from "~/channels/notifications.server";
+import { startWalmartSimulator, type WalmartSimulator } from "../../../simulators/walmart/server";
 import { action, loader } from "./route";
 
+// Connecting tries the credentials against the marketplace: new Walmart accounts go to the
+// simulator (ANCHORLINE_MARKETPLACE_ENDPOINTS), which knows the client "wm-client".
+let walmart: WalmartSimulator;
+const APP_URL = "https://anchorline.test";
+
+beforeAll(async () => {
+  walmart = await startWalmartSimulator({ accounts: [{ clientId: "wm-client", clientSecret: "wm-very-secret", listings: [] }] });
+  process.env.ANCHORLINE_MARKETPLACE_ENDPOINTS = JSON.stringify({ WALMART: { api: walmart.url, auth: walmart.url } });
+});
+
 afterAll(async () => {
+  delete process.env.ANCHORLINE_MARKETPLACE_ENDPOINTS;
+  await walmart?.stop();
   await queues().close();
 });
 
@@ -58,19 +71,13 @@ describe("the Channels screen", () => {
   });
 
   it("shows an Amazon account where its ORDER_CHANGE notifications go, with the key that endpoint accepts; an eBay account, polled, shows none", async () => {
-    const { shop } = await shopInSession();
-    const form = {
-      intent: "connect",
-      kind: "AMAZON",
-      name: "Amazon CA",
-      accountId: "A2NOTIFY",
-      region: "A2EUQ1WTGCTBG2",
-      "credentials.clientId": "amzn-client",
-      "credentials.clientSecret": "amzn-secret",
-      "credentials.refreshToken": "Atzr|notify",
-    };
-    expect(((await action(args(await adminRequest(shop.domain, "/app/channels", { form })))) as unknown as Answer).data).toMatchObject({ ok: true });
-    const amazon = await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "AMAZON", accountId: "A2NOTIFY" } });
+    const { shop, channels } = await shopInSession();
+    const amazon = channels.amazon;
+    // Connected as the screen leaves an account: its credentials sealed.
+    await prisma.channel.update({
+      where: { id: amazon.id },
+      data: { credentialsCiphertext: sealCredentials({ clientId: "amzn-client", clientSecret: "amzn-secret", refreshToken: "Atzr|notify" }, shop.id) },
+    });
 
     const page = await loader(args(await adminRequest(shop.domain, "/app/channels")));
 
@@ -163,5 +170,137 @@ describe("the Channels screen", () => {
       args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "orders", channelId: channels.ebay.id, ordersInShopify: "sometimes" } })),
     )) as unknown as Answer;
     expect([refused.init.status, refused.data.errors.ordersInShopify]).toEqual([400, "Choose stock only or orders in Shopify"]);
+  });
+
+  const walmartForm = (secret: string) => ({
+    intent: "connect",
+    kind: "WALMART",
+    name: "Walmart US",
+    accountId: "10001",
+    "credentials.clientId": "wm-client",
+    "credentials.clientSecret": secret,
+  });
+
+  it("given credentials Walmart refuses, when the merchant connects, then nothing is stored and the message names Walmart and the reason in words", async () => {
+    const { shop } = await shopInSession();
+    const answer = (await action(args(await adminRequest(shop.domain, "/app/channels", { form: walmartForm("not-the-secret") })))) as unknown as Answer & {
+      data: { message: string };
+    };
+    expect(answer.init.status).toBe(422);
+    expect(answer.data).toMatchObject({
+      ok: false,
+      message: "Walmart refused these credentials: check them in Walmart's seller account and enter them again.",
+    });
+    expect(answer.data.message).not.toMatch(/\d{3}|at /);
+    expect(await prisma.channel.count({ where: { shopId: shop.id, kind: "WALMART" } })).toBe(0);
+  });
+
+  it("given a connected Walmart account with a linked listing and its PO_CREATED subscription, when the merchant disconnects, then pushes and polling stop, the subscription is removed by a job, and the link stays", async () => {
+    const { shop, variant } = await shopInSession();
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: walmartForm("wm-very-secret") })));
+    const channel = await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } });
+    expect(channel.status).toBe("CONNECTED");
+    await subscribeChannelNotifications(channel.id, { appUrl: APP_URL });
+    expect(walmart.subscriptions("wm-client")).toHaveLength(1);
+    const listing = await prisma.listing.create({ data: { shopId: shop.id, channelId: channel.id, variantId: variant.id, channelSku: "WM-KET" } });
+
+    const answer = (await action(
+      args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "disconnect", channelId: channel.id } })),
+    )) as unknown as Answer;
+
+    expect(answer.data).toMatchObject({ ok: true });
+    expect(await queues()["order-import"].getJobScheduler(orderImportSchedulerId(channel.id))).toBeFalsy();
+    const jobs = (await queues()["order-import"].getJobs(["waiting", "prioritized", "delayed"])).filter(
+      (j) => j.name === "unsubscribe-notifications" && j.data.channelId === channel.id,
+    );
+    expect(jobs.map((j) => j.data)).toEqual([{ channelId: channel.id, unsubscribeNotifications: true }]);
+    // The job, as the worker runs it: the subscription goes, and the credentials kept for it with it.
+    expect(await unsubscribeChannelNotifications(channel.id, { appUrl: APP_URL })).toEqual({ unsubscribed: true });
+    expect(walmart.subscriptions("wm-client")).toEqual([]);
+    const after = await prisma.channel.findUniqueOrThrow({ where: { id: channel.id } });
+    expect([after.status, after.credentialsCiphertext]).toEqual(["DISCONNECTED", null]);
+    expect(await prisma.listing.findUnique({ where: { id: listing.id } })).toMatchObject({ channelId: channel.id, channelSku: "WM-KET" });
+  });
+
+  it("given a disconnected Walmart account, when the merchant reconnects it with its credentials, then it is connected again with its listings and polled again; wrong ones leave it disconnected", async () => {
+    const { shop, variant } = await shopInSession();
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: walmartForm("wm-very-secret") })));
+    const channel = await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } });
+    await prisma.listing.create({ data: { shopId: shop.id, channelId: channel.id, variantId: variant.id, channelSku: "WM-KET" } });
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "disconnect", channelId: channel.id } })));
+
+    const refused = (await action(
+      args(
+        await adminRequest(shop.domain, "/app/channels", {
+          form: { intent: "reconnect", channelId: channel.id, "credentials.clientId": "wm-client", "credentials.clientSecret": "wrong" },
+        }),
+      ),
+    )) as unknown as Answer & { data: { message: string } };
+    expect(refused.data.message).toMatch(/^Walmart refused these credentials/);
+    expect((await prisma.channel.findUniqueOrThrow({ where: { id: channel.id } })).status).toBe("DISCONNECTED");
+
+    const answer = (await action(
+      args(
+        await adminRequest(shop.domain, "/app/channels", {
+          form: { intent: "reconnect", channelId: channel.id, "credentials.clientId": "wm-client", "credentials.clientSecret": "wm-very-secret" },
+        }),
+      ),
+    )) as unknown as Answer;
+    expect(answer.data).toMatchObject({ ok: true });
+    const page = await loader(args(await adminRequest(shop.domain, "/app/channels")));
+    expect(page.channels.find((c) => c.id === channel.id)).toMatchObject({ status: "CONNECTED", hasCredentials: true, listings: 1 });
+    expect(await queues()["order-import"].getJobScheduler(orderImportSchedulerId(channel.id))).toMatchObject({ every: 60_000 });
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "channel.reconnected", subjectId: channel.id } })).toBe(1);
+  });
+
+  it("given a connected channel, when the merchant removes it, then it is refused until disconnected; once removed, its listings are gone and its marketplace can be added again", async () => {
+    const { shop, channels } = await shopInSession();
+    const remove = async () =>
+      (await action(
+        args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "remove", channelId: channels.amazon.id } })),
+      )) as unknown as Answer & { data: { message: string } };
+    expect([(await remove()).init.status, (await remove()).data.message]).toEqual([409, "Disconnect Amazon US before removing it."]);
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "disconnect", channelId: channels.amazon.id } })));
+
+    const removed = await remove();
+
+    expect(removed.data).toMatchObject({ ok: true, message: "Amazon US removed with its 1 listing" });
+    expect(await prisma.channel.findUnique({ where: { id: channels.amazon.id } })).toBeNull();
+    expect(await prisma.listing.count({ where: { channelId: channels.amazon.id } })).toBe(0);
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "channel.removed", subjectId: channels.amazon.id } })).toBe(1);
+    // Walmart here, as the simulator answers; any marketplace's kind is free again the same way.
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: walmartForm("wm-very-secret") })));
+    await action(
+      args(
+        await adminRequest(shop.domain, "/app/channels", {
+          form: { intent: "disconnect", channelId: (await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } })).id },
+        }),
+      ),
+    );
+    const walmartId = (await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } })).id;
+    await unsubscribeChannelNotifications(walmartId, { appUrl: APP_URL });
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "remove", channelId: walmartId } })));
+    const again = (await action(args(await adminRequest(shop.domain, "/app/channels", { form: walmartForm("wm-very-secret") })))) as unknown as Answer;
+    expect(again.data).toMatchObject({ ok: true });
+    expect(await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } })).toMatchObject({ status: "CONNECTED" });
+  });
+
+  // Last: the simulator's account stays revoked.
+  it("given a connected Walmart account whose credentials were revoked, when the merchant tests the connection, then the message names Walmart and the reason in words", async () => {
+    const { shop } = await shopInSession();
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: walmartForm("wm-very-secret") })));
+    const channel = await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } });
+    walmart.revokeCredentials("wm-client");
+
+    const answer = (await action(
+      args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "test", channelId: channel.id } })),
+    )) as unknown as Answer & {
+      data: { message: string };
+    };
+
+    expect(answer.data).toMatchObject({
+      ok: false,
+      message: "Walmart refused these credentials: check them in Walmart's seller account and enter them again.",
+    });
   });
 });

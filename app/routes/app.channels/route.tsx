@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, FormLayout, InlineStack, Layout, Modal, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useState, type ReactNode } from "react";
 import { fieldErrors } from "~/lib/forms";
 import {
   changeChannel,
@@ -13,6 +13,8 @@ import {
   MARKETPLACES,
   ORDER_MODE_CHOICES,
   RETURNS_RESTOCK_CHOICES,
+  reconnectChannel,
+  removeChannel,
   testChannelConnection,
 } from "./channels.server";
 import { NotFoundForShop } from "~/lib/errors";
@@ -31,28 +33,49 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
 
+/** The credentials.* fields of a form, by their name. */
+function credentialsOf(form: FormData): Record<string, string> {
+  const credentials: Record<string, string> = {};
+  for (const [key, value] of form) if (key.startsWith("credentials.")) credentials[key.slice("credentials.".length)] = String(value);
+  return credentials;
+}
+
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, actor } = await requireShop(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   try {
     if (intent === "connect") {
-      const credentials: Record<string, string> = {};
-      for (const [key, value] of form) if (key.startsWith("credentials.")) credentials[key.slice("credentials.".length)] = String(value);
       const parsed = ConnectChannelInput.safeParse({
         kind: form.get("kind"),
         name: form.get("name"),
         accountId: form.get("accountId"),
         region: form.get("region") ?? undefined,
-        credentials,
+        credentials: credentialsOf(form),
       });
       if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
-      await connectChannel(shop, parsed.data, actor);
+      const connected = await connectChannel(shop, parsed.data, actor);
+      if (!connected.ok) return data<ActionResult>({ ok: false, errors: {}, message: connected.message }, { status: 422 });
       return data<ActionResult>({ ok: true, errors: {}, message: `${parsed.data.name} connected` });
+    }
+    if (intent === "reconnect") {
+      const reconnected = await reconnectChannel(shop, String(form.get("channelId") ?? ""), credentialsOf(form), actor);
+      if ("errors" in reconnected) return data<ActionResult>({ ok: false, errors: reconnected.errors }, { status: 400 });
+      if (!reconnected.ok) return data<ActionResult>({ ok: false, errors: {}, message: reconnected.message }, { status: 422 });
+      return data<ActionResult>({ ok: true, errors: {}, message: "Reconnected: its listings sync again" });
     }
     if (intent === "test") {
       const outcome = await testChannelConnection(shop, String(form.get("channelId") ?? ""));
-      return data<ActionResult>({ ok: outcome.ok, errors: {}, message: outcome.ok ? "Connection works" : `Connection failed: ${outcome.message}` });
+      return data<ActionResult>({ ok: outcome.ok, errors: {}, message: outcome.ok ? "Connection works" : outcome.message });
+    }
+    if (intent === "remove") {
+      const removed = await removeChannel(shop, String(form.get("channelId") ?? ""), actor);
+      if (!removed.ok) return data<ActionResult>({ ok: false, errors: {}, message: removed.message }, { status: 409 });
+      return data<ActionResult>({
+        ok: true,
+        errors: {},
+        message: `${removed.name} removed with its ${removed.listings} listing${removed.listings === 1 ? "" : "s"}`,
+      });
     }
     const parsed = ChannelChangeInput.safeParse(Object.fromEntries(form));
     if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
@@ -60,13 +83,26 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return data<ActionResult>({
       ok: true,
       errors: {},
-      ...(parsed.data.intent === "returns" ? { message: "Returns setting saved" } : parsed.data.intent === "orders" ? { message: "Orders setting saved" } : {}),
+      ...(parsed.data.intent === "returns"
+        ? { message: "Returns setting saved" }
+        : parsed.data.intent === "orders"
+          ? { message: "Orders setting saved" }
+          : parsed.data.intent === "disconnect"
+            ? { message: "Disconnected: nothing is pushed or imported; its listings are kept for a reconnect" }
+            : {}),
     });
   } catch (error) {
     if (error instanceof NotFoundForShop) return data<ActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
     throw error;
   }
 };
+
+/** Whether this form's submission (its intent, for its channel) is the one under way. */
+function useSubmitting(intent: string, channelId?: string): boolean {
+  const navigation = useNavigation();
+  const form = navigation.formData;
+  return navigation.state !== "idle" && form?.get("intent") === intent && (channelId === undefined || form.get("channelId") === channelId);
+}
 
 /** One choice of a channel's order settings, saved on its own. */
 function ChannelChoiceForm({
@@ -89,13 +125,14 @@ function ChannelChoiceForm({
   error?: string;
 }) {
   const [value, setValue] = useState(current);
+  const saving = useSubmitting(intent, channelId);
   return (
     <Form method="post">
       <input type="hidden" name="channelId" value={channelId} />
       <input type="hidden" name="intent" value={intent} />
       <InlineStack gap="200" blockAlign="end">
         <Select label={label} name={name} options={[...choices]} value={value} onChange={setValue} error={error} disabled={disabled} />
-        <Button submit disabled={disabled || value === current}>
+        <Button submit loading={saving} disabled={disabled || value === current}>
           Save
         </Button>
       </InlineStack>
@@ -109,6 +146,7 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: typeof MARKETPLAC
   const [kind, setKind] = useState(marketplaces[0].kind);
   const chosen = marketplaces.find((m) => m.kind === kind) ?? marketplaces[0];
   const [values, setValues] = useState<Record<string, string>>({});
+  const connecting = useSubmitting("connect");
   const field = (name: string) => ({
     value: values[name] ?? "",
     onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
@@ -138,12 +176,137 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: typeof MARKETPLAC
           {chosen.credentialFields.map((f) => (
             <TextField key={f.name} label={f.label} type="password" {...field(`credentials.${f.name}`)} />
           ))}
-          <Button submit variant="primary">
+          <Button submit variant="primary" loading={connecting}>
             Connect
           </Button>
         </FormLayout>
       </Form>
     </Card>
+  );
+}
+
+type ChannelRow = ReturnType<typeof useLoaderData<typeof loader>>["channels"][number];
+
+/** A button that posts one intent for one channel, loading while that post is under way. */
+function ChannelButton({ channelId, intent, label, tone }: { channelId: string; intent: string; label: string; tone?: "critical" }) {
+  const loading = useSubmitting(intent, channelId);
+  return (
+    <Form method="post">
+      <input type="hidden" name="channelId" value={channelId} />
+      <input type="hidden" name="intent" value={intent} />
+      <Button submit tone={tone} loading={loading}>
+        {label}
+      </Button>
+    </Form>
+  );
+}
+
+/** Confirms a destructive action for one channel in a modal, and posts it. */
+function ConfirmedChannelAction({
+  channelId,
+  intent,
+  label,
+  title,
+  children,
+}: {
+  channelId: string;
+  intent: "disconnect" | "remove";
+  label: string;
+  title: string;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  const submit = useSubmit();
+  const loading = useSubmitting(intent, channelId);
+  return (
+    <>
+      <Button tone="critical" loading={loading} onClick={() => setOpen(true)}>
+        {label}
+      </Button>
+      <Modal
+        open={open}
+        onClose={() => setOpen(false)}
+        title={title}
+        primaryAction={{
+          content: label,
+          destructive: true,
+          loading,
+          onAction: () => {
+            submit({ intent, channelId }, { method: "post" });
+            setOpen(false);
+          },
+        }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setOpen(false) }]}
+      >
+        <Modal.Section>{children}</Modal.Section>
+      </Modal>
+    </>
+  );
+}
+
+function ConnectedActions({ channel }: { channel: ChannelRow }) {
+  return (
+    <InlineStack gap="200">
+      <ChannelButton channelId={channel.id} intent="test" label="Test connection" />
+      {channel.status === "PAUSED" ? (
+        <ChannelButton channelId={channel.id} intent="resume" label="Resume" />
+      ) : (
+        <ChannelButton channelId={channel.id} intent="pause" label="Pause" />
+      )}
+      <ConfirmedChannelAction channelId={channel.id} intent="disconnect" label="Disconnect" title={`Disconnect ${channel.name}?`}>
+        <BlockStack gap="200">
+          <Text as="p">
+            Anchorline stops pushing quantities, prices and content to {channel.name} and stops importing its orders. Its stored credentials are erased
+            {channel.notificationSubscription ? `, and its order notifications at ${channel.marketplace} are removed` : ""}.
+          </Text>
+          <Text as="p">
+            Its listing links and their history are kept: reconnect the same account later (you will be asked for its credentials again) and sync carries on.
+          </Text>
+        </BlockStack>
+      </ConfirmedChannelAction>
+    </InlineStack>
+  );
+}
+
+function DisconnectedActions({ channel, marketplaces, errors }: { channel: ChannelRow; marketplaces: typeof MARKETPLACES; errors: Record<string, string> }) {
+  const marketplace = marketplaces.find((m) => m.kind === channel.kind);
+  const reconnecting = useSubmitting("reconnect", channel.id);
+  const [values, setValues] = useState<Record<string, string>>({});
+  return (
+    <BlockStack gap="200">
+      <Form method="post" autoComplete="off">
+        <input type="hidden" name="channelId" value={channel.id} />
+        <input type="hidden" name="intent" value="reconnect" />
+        <FormLayout>
+          <Text as="p" tone="subdued">
+            Reconnect {channel.accountId} with its credentials; its kept listings sync again.
+          </Text>
+          {marketplace?.credentialFields.map((f) => (
+            <TextField
+              key={f.name}
+              label={f.label}
+              type="password"
+              name={`credentials.${f.name}`}
+              autoComplete="off"
+              value={values[f.name] ?? ""}
+              onChange={(v) => setValues((prev) => ({ ...prev, [f.name]: v }))}
+              error={errors[`credentials.${f.name}`]}
+            />
+          ))}
+          <InlineStack gap="200">
+            <Button submit variant="primary" loading={reconnecting}>
+              Reconnect
+            </Button>
+            <ConfirmedChannelAction channelId={channel.id} intent="remove" label="Remove channel" title={`Remove ${channel.name}?`}>
+              <Text as="p">
+                {channel.name} is removed from Anchorline with its {channel.listings} listing{channel.listings === 1 ? "" : "s"}, their links and history.
+                Nothing changes on {marketplace?.label ?? "the marketplace"}. This cannot be undone; you can connect the marketplace again afterwards.
+              </Text>
+            </ConfirmedChannelAction>
+          </InlineStack>
+        </FormLayout>
+      </Form>
+    </BlockStack>
   );
 }
 
@@ -213,17 +376,11 @@ export default function Channels() {
                         {c.returnsNote}
                       </Text>
                     ) : null}
-                    <InlineStack gap="200">
-                      {(["test", c.status === "PAUSED" ? "resume" : "pause", "disconnect"] as const).map((intent) => (
-                        <Form method="post" key={intent}>
-                          <input type="hidden" name="channelId" value={c.id} />
-                          <input type="hidden" name="intent" value={intent} />
-                          <Button submit tone={intent === "disconnect" ? "critical" : undefined} disabled={c.status === "DISCONNECTED"}>
-                            {intent === "test" ? "Test connection" : intent[0].toUpperCase() + intent.slice(1)}
-                          </Button>
-                        </Form>
-                      ))}
-                    </InlineStack>
+                    {c.status === "DISCONNECTED" ? (
+                      <DisconnectedActions channel={c} marketplaces={marketplaces} errors={result?.errors ?? {}} />
+                    ) : (
+                      <ConnectedActions channel={c} />
+                    )}
                   </BlockStack>
                 </Card>
               ))
