@@ -239,6 +239,12 @@ export interface Connector {
    * notification. The import job reads each with fetchOrder.
    */
   orderIdsInNotification?(body: unknown): string[] | null;
+  /**
+   * Whether a notification's signature (the header its module's orderNotificationAuth names) is the
+   * marketplace's over this raw body, made with the account's credentials (TikTok Shop's webhooks);
+   * compared in constant time.
+   */
+  notificationSignatureMatches?(signature: string, rawBody: string): boolean | Promise<boolean>;
   /** One order read whole by its id; null when the marketplace finds none for this account. */
   fetchOrder?(orderId: string): Promise<ImportedOrder | null>;
   /**

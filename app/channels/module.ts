@@ -18,14 +18,19 @@ export interface ConnectorHooks {
 }
 
 /**
- * How a marketplace's order notifications prove they come from the set-up Anchorline asked for: a
- * header holding a value made from the channel's notification key (notifications.server.ts),
- * compared in constant time before the body is read.
+ * How a marketplace's order notifications prove they come from the set-up Anchorline asked for
+ * (checked by notifications.server.ts, in constant time): a header holding a value made from the
+ * channel's notification key, checked before the body is read (Amazon, Walmart), or a header
+ * holding a signature over the raw body made with the account's credentials, checked by its
+ * connector once the body is read (TikTok Shop). A delivery without the header is refused unread.
  */
 export interface OrderNotificationAuth {
   /** Lower case, as Headers.get reads it. */
   header: string;
-  expectedValue(key: string): string;
+  /** The header's value, made from the channel's notification key. */
+  expectedValue?(key: string): string;
+  /** The header is a signature over the raw body: Connector.notificationSignatureMatches checks it. */
+  signsBody?: true;
   /**
    * true: Anchorline subscribes the account when it is connected (Connector.subscribeToOrderNotifications);
    * false: the merchant sets the sender up, with what the Channels screen shows.

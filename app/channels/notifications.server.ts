@@ -11,11 +11,13 @@ import { derivedSecret, secretMatches } from "~/lib/secrets.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
 
 // Marketplace order notifications (Amazon's ORDER_CHANGE through the merchant's EventBridge API
-// destination, Walmart's PO_CREATED through the subscription Anchorline makes at connect) arrive
-// at /notifications/<channel id>. Each marketplace's module says how its deliveries prove
-// themselves (ChannelModule.orderNotificationAuth): a header holding a value made from the
-// channel's notification key, derived from the encryption key, so there is nothing to store. A
-// notification is checked here and queued, and the order-import worker imports its orders.
+// destination, Walmart's PO_CREATED and TikTok Shop's ORDER_STATUS_CHANGE through the subscription
+// Anchorline makes at connect) arrive at /notifications/<channel id>. Each marketplace's module
+// says how its deliveries prove themselves (ChannelModule.orderNotificationAuth): a header holding
+// a value made from the channel's notification key, derived from the encryption key, so there is
+// nothing to store (Amazon, Walmart); or a signature over the raw body made with the account's
+// credentials (TikTok Shop). A notification is checked here and queued, and the order-import
+// worker imports its orders.
 
 export { NOTIFICATION_KEY_HEADER } from "~/channels/amazon/notifications";
 
@@ -23,10 +25,25 @@ export function notificationKey(channelId: string): string {
   return derivedSecret(`marketplace-notifications:${channelId}`);
 }
 
-/** Whether the headers carry what the channel's marketplace sends with its notifications, compared in constant time. */
+/**
+ * The check that needs no body: the header the channel's marketplace sends is there and, where it
+ * holds a value made from the channel's notification key (Amazon, Walmart), holds that value,
+ * compared in constant time. A marketplace that signs the body (TikTok Shop) is checked further by
+ * bodySignatureMatches once the body is read.
+ */
 export function notificationAuthMatches(channel: { id: string; kind: string }, headers: Headers): boolean {
   const auth = moduleOfKind(channel.kind)?.orderNotificationAuth;
-  return !!auth && secretMatches(headers.get(auth.header), auth.expectedValue(notificationKey(channel.id)));
+  if (!auth || !headers.get(auth.header)) return false;
+  if (auth.expectedValue) return secretMatches(headers.get(auth.header), auth.expectedValue(notificationKey(channel.id)));
+  return !!auth.signsBody;
+}
+
+/** Where the marketplace signs the body: whether the signature is the account's over this raw body (its connector checks, in constant time). */
+async function bodySignatureMatches(channel: Channel, headers: Headers, rawBody: string): Promise<boolean> {
+  const auth = moduleOfKind(channel.kind)?.orderNotificationAuth;
+  if (!auth?.signsBody) return true;
+  const connector = connectorForChannel(channel);
+  return !!connector.notificationSignatureMatches && (await connector.notificationSignatureMatches(headers.get(auth.header) ?? "", rawBody));
 }
 
 export type NotificationOutcome =
@@ -34,7 +51,8 @@ export type NotificationOutcome =
 
 /**
  * One delivery: its sender checked against the channel's marketplace before `readBody` is called
- * (a forged or unknown sender never has its body read), then its orders queued for import.
+ * (a forged or unknown sender never has its body read) and, where the marketplace signs the body
+ * (TikTok Shop), the signature over the raw body before it is parsed; then its orders queued.
  */
 export async function receiveMarketplaceNotification(
   input: { channelId: string; headers: Headers; readBody: () => Promise<string> },
@@ -49,6 +67,10 @@ export async function receiveMarketplaceNotification(
   // A disconnected account's destination may still fire; answering 2xx stops the retries.
   if (channel.status === "DISCONNECTED") return { status: "ignored", reason: "the channel is not connected" };
   const rawBody = await input.readBody();
+  if (!(await bodySignatureMatches(channel, input.headers, rawBody))) {
+    logger.warn({ channelId: input.channelId }, "marketplace notification refused: the body's signature does not match");
+    return { status: "unauthorized" };
+  }
   let body: unknown;
   try {
     body = JSON.parse(rawBody);

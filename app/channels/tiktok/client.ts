@@ -31,7 +31,7 @@ export interface TikTokEnvelope<T> {
 }
 
 export interface TikTokCall {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   path: string;
   query?: Record<string, string>;
   body?: unknown;

@@ -6,7 +6,8 @@ import { pushContent } from "./content";
 import { fetchFbtStock } from "./fbt-inventory";
 import { PATHS, TIKTOK_API, TIKTOK_AUTH, TIKTOK_LIMITS } from "./limits";
 import { cancelOrder, confirmShipment } from "./order-actions";
-import { fetchOrders } from "./orders";
+import { orderIdsInNotification, subscribeToOrderNotifications, webhookSignatureMatches } from "./notifications";
+import { fetchOrder, fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
 
 export interface TikTokConnectorOptions {
@@ -78,6 +79,11 @@ export function createTikTokConnector(config: ConnectorConfig, options: TikTokCo
     pushContent: (updates) => pushContent(context, updates),
 
     fetchOrders: (since) => fetchOrders(client, since, retry, options.now?.()),
+    // ORDER_STATUS_CHANGE webhooks (notifications.ts): signed with the app secret, naming the order.
+    notificationSignatureMatches: (signature, rawBody) => webhookSignatureMatches(credentialsOf(config), signature, rawBody),
+    orderIdsInNotification,
+    fetchOrder: (orderId) => fetchOrder(client, orderId, retry),
+    subscribeToOrderNotifications: (destination) => subscribeToOrderNotifications(client, retry, destination),
 
     confirmShipment: (shipment) => confirmShipment(client, retry, shipment),
     cancelOrder: (cancellation) => cancelOrder(client, retry, cancellation),

@@ -23,6 +23,8 @@ export const PATHS = {
   returnsSearch: "/return_refund/202309/returns/search",
   // "Search FBT Inventory" (FBT API 202408): TikTok's own stock of the SKUs it fulfils.
   fbtInventorySearch: "/fbt/202408/inventory/search",
+  // Get / Update Shop Webhook (Event API 202309): the shop's webhook address per event type.
+  webhooks: "/event/202309/webhooks",
   tokenRefresh: "/api/v2/token/refresh",
 } as const;
 

@@ -2,6 +2,7 @@ import { credentialSchemaOf, type ChannelModule } from "../module";
 import { TIKTOK_CONTENT_RULES } from "./content-rules";
 import { createTikTokConnector } from "./index";
 import { TIKTOK_LIMITS } from "./limits";
+import { TIKTOK_NOTIFICATION_AUTH } from "./notifications";
 
 // TikTok Shop (Partner API) as Anchorline knows it.
 const credentialFields = [
@@ -19,7 +20,9 @@ export const tiktokModule: ChannelModule = {
   credentials: credentialSchemaOf(credentialFields),
   limits: TIKTOK_LIMITS,
   contentRules: TIKTOK_CONTENT_RULES,
-  readsOrderNotifications: false,
+  // ORDER_STATUS_CHANGE webhooks, set to Anchorline's endpoint at connect (notifications.ts).
+  readsOrderNotifications: true,
+  orderNotificationAuth: TIKTOK_NOTIFICATION_AUTH,
   // TikTok Shop's Search Returns says when the seller received a return and when it was refunded.
   reportsReturns: { received: true, refunded: true },
   marketplaceFulfilment: "Fulfilled by TikTok (FBT)",

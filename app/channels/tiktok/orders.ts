@@ -265,3 +265,20 @@ export async function fetchOrders(client: TikTokClient, since: string | null, re
   }
   return { orders, cursor: encode({ by: "update_time", from, seen: Object.fromEntries(seen) }) };
 }
+
+/**
+ * One order read with Get Order Detail (GET /order/202309/orders?ids=), with its returns, as a
+ * search would deliver it: what an ORDER_STATUS_CHANGE webhook names (notifications.ts). null when
+ * TikTok finds no such order in this shop.
+ */
+export async function fetchOrder(client: TikTokClient, orderId: string, retry: RetryOptions): Promise<ImportedOrder | null> {
+  const answer = await withRetry(() => client.request<{ orders?: TikTokOrder[] }>({ method: "GET", path: PATHS.orderDetail, query: { ids: orderId } }), retry);
+  const order = answer.orders?.find((o) => o.id === orderId);
+  if (!order) return null;
+  const returns = countReturns(await returnsOf(client, [order.id], retry));
+  return readOrder(
+    order,
+    (raw) => toImportedOrder(raw, returns),
+    (raw) => raw.id,
+  );
+}
