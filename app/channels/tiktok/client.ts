@@ -31,7 +31,7 @@ export interface TikTokEnvelope<T> {
 }
 
 export interface TikTokCall {
-  method: "GET" | "POST" | "PUT";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   query?: Record<string, string>;
   body?: unknown;

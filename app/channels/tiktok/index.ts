@@ -6,7 +6,7 @@ import { pushContent } from "./content";
 import { fetchFbtStock } from "./fbt-inventory";
 import { PATHS, TIKTOK_API, TIKTOK_AUTH, TIKTOK_LIMITS } from "./limits";
 import { cancelOrder, confirmShipment } from "./order-actions";
-import { orderIdsInNotification, subscribeToOrderNotifications, webhookSignatureMatches } from "./notifications";
+import { orderIdsInNotification, subscribeToOrderNotifications, unsubscribeFromOrderNotifications, webhookSignatureMatches } from "./notifications";
 import { fetchOrder, fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
 
@@ -84,6 +84,7 @@ export function createTikTokConnector(config: ConnectorConfig, options: TikTokCo
     orderIdsInNotification,
     fetchOrder: (orderId) => fetchOrder(client, orderId, retry),
     subscribeToOrderNotifications: (destination) => subscribeToOrderNotifications(client, retry, destination),
+    unsubscribeFromOrderNotifications: (destination) => unsubscribeFromOrderNotifications(client, retry, destination),
 
     confirmShipment: (shipment) => confirmShipment(client, retry, shipment),
     cancelOrder: (cancellation) => cancelOrder(client, retry, cancellation),

@@ -43,12 +43,26 @@ const ShopWebhooksSchema = z.object({
   webhooks: z.array(z.object({ event_type: z.string(), address: z.string() })).default([]),
 });
 
+/** The shop's webhooks (Get Shop Webhooks). */
+async function shopWebhooks(client: TikTokClient, retry: RetryOptions) {
+  return ShopWebhooksSchema.parse(await withRetry(() => client.request<unknown>({ method: "GET", path: PATHS.webhooks }), retry)).webhooks;
+}
+
 /** ORDER_STATUS_CHANGE set to the destination, once: already there, nothing is sent (Update Shop Webhook replaces the address otherwise). */
 export async function subscribeToOrderNotifications(client: TikTokClient, retry: RetryOptions, destination: OrderNotificationDestination): Promise<void> {
-  const listed = ShopWebhooksSchema.parse(await withRetry(() => client.request<unknown>({ method: "GET", path: PATHS.webhooks }), retry));
-  if (listed.webhooks.some((w) => w.event_type === ORDER_STATUS_CHANGE.eventType && w.address === destination.url)) return;
+  if ((await shopWebhooks(client, retry)).some((w) => w.event_type === ORDER_STATUS_CHANGE.eventType && w.address === destination.url)) return;
   await withRetry(
     () => client.request({ method: "PUT", path: PATHS.webhooks, body: { address: destination.url, event_type: ORDER_STATUS_CHANGE.eventType } }),
     retry,
   );
+}
+
+/**
+ * ORDER_STATUS_CHANGE removed (Delete Shop Webhook, body `{ event_type }`) where it still points at
+ * the destination, once: set to another address (the shop connected elsewhere since), it is left.
+ */
+export async function unsubscribeFromOrderNotifications(client: TikTokClient, retry: RetryOptions, destination: { url: string }): Promise<void> {
+  const ours = (await shopWebhooks(client, retry)).some((w) => w.event_type === ORDER_STATUS_CHANGE.eventType && w.address === destination.url);
+  if (!ours) return;
+  await withRetry(() => client.request({ method: "DELETE", path: PATHS.webhooks, body: { event_type: ORDER_STATUS_CHANGE.eventType } }), retry);
 }

@@ -481,3 +481,25 @@ describe("TikTok Shop connector: Fulfilled by TikTok stock (Search FBT Inventory
     expect((failure as ChannelError).details.authFailed).toBe(true);
   });
 });
+
+describe("TikTok Shop connector: the ORDER_STATUS_CHANGE webhook set at connect and removed at disconnect", () => {
+  it("given the account subscribed twice, when it is unsubscribed twice, then the shop held one webhook to the address and holds none after", async () => {
+    const url = "https://app.example/notifications/ch-1";
+    await connector().subscribeToOrderNotifications!({ url, key: "unused" });
+    await connector().subscribeToOrderNotifications!({ url, key: "unused" });
+    expect(sim.webhooks(SHOP.shopCipher)).toEqual([expect.objectContaining({ event_type: "ORDER_STATUS_CHANGE", address: url })]);
+
+    await connector().unsubscribeFromOrderNotifications!({ url });
+    await connector().unsubscribeFromOrderNotifications!({ url });
+
+    expect(sim.webhooks(SHOP.shopCipher)).toEqual([]);
+  });
+
+  it("given the shop's webhook set to another address since, when this account is unsubscribed, then that webhook is left", async () => {
+    await connector().subscribeToOrderNotifications!({ url: "https://elsewhere.example/hook", key: "unused" });
+
+    await connector().unsubscribeFromOrderNotifications!({ url: "https://app.example/notifications/ch-1" });
+
+    expect(sim.webhooks(SHOP.shopCipher)).toEqual([expect.objectContaining({ address: "https://elsewhere.example/hook" })]);
+  });
+});
