@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { walmartAccessToken } from "./test-helpers";
 import { startWalmartSimulator, type WalmartSimulator } from "./server";
 
 const account = { clientId: "wm-notify", clientSecret: "wm-secret", listings: [{ sku: "KET-RED", quantity: 5, priceCents: 2999 }] };
@@ -50,17 +51,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => destination.listen(0, "127.0.0.1", resolve));
   eventUrl = `http://127.0.0.1:${(destination.address() as AddressInfo).port}/notifications/ch-1`;
   sim = await startWalmartSimulator({ accounts: [account] });
-  const answer = await fetch(`${sim.url}/v3/token`, {
-    method: "POST",
-    headers: {
-      Authorization: `Basic ${Buffer.from("wm-notify:wm-secret").toString("base64")}`,
-      "WM_SVC.NAME": "Walmart Marketplace",
-      "WM_QOS.CORRELATION_ID": randomUUID(),
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: "grant_type=client_credentials",
-  });
-  token = ((await answer.json()) as { access_token: string }).access_token;
+  token = await walmartAccessToken(sim.url, "wm-notify", "wm-secret");
 });
 afterAll(async () => {
   await sim.stop();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { walmartAccessToken } from "./test-helpers";
 import { startWalmartSimulator, type WalmartSimulator } from "./server";
 
 const CLIENT = "wm-returns";
@@ -19,17 +20,7 @@ beforeAll(async () => {
       },
     ],
   });
-  const answer = await fetch(`${sim.url}/v3/token`, {
-    method: "POST",
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${CLIENT}:wm-secret`).toString("base64")}`,
-      "WM_SVC.NAME": "Walmart Marketplace",
-      "WM_QOS.CORRELATION_ID": randomUUID(),
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: "grant_type=client_credentials",
-  });
-  token = ((await answer.json()) as { access_token: string }).access_token;
+  token = await walmartAccessToken(sim.url, CLIENT, "wm-secret");
 });
 afterAll(() => sim.stop());
 

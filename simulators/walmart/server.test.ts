@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { walmartAccessToken } from "./test-helpers";
 import { startWalmartSimulator, type WalmartSimulator } from "./server";
 
 const account = {
@@ -33,17 +34,7 @@ const wmHeaders = (extra: Record<string, string> = {}) => ({
 
 beforeAll(async () => {
   sim = await startWalmartSimulator({ accounts: [account], feedDelayMs: 10 });
-  const answer = await fetch(`${sim.url}/v3/token`, {
-    method: "POST",
-    headers: {
-      Authorization: `Basic ${Buffer.from("wm-client:wm-secret").toString("base64")}`,
-      "WM_SVC.NAME": "Walmart Marketplace",
-      "WM_QOS.CORRELATION_ID": randomUUID(),
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: "grant_type=client_credentials",
-  });
-  token = ((await answer.json()) as { access_token: string }).access_token;
+  token = await walmartAccessToken(sim.url, "wm-client", "wm-secret");
 });
 afterAll(() => sim.stop());
 
