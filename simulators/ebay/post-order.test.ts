@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenApiContract } from "../common/openapi";
 import { SELLER_CANCEL_WINDOW_MS } from "./cancellations";
 import { startEbaySimulator, type EbaySimulator } from "./server";
+import { ebayAccessToken } from "./test-helpers";
 
 // The Post-Order API v2 as the simulator holds it to eBay's reference pages: the seller's
 // cancellation (its eligibility, and the order it cancels in the Fulfillment API's view) and
@@ -24,15 +25,7 @@ beforeAll(async () => {
     accessTokenLifetimeSeconds: 365 * 86_400,
     accounts: [{ ...SELLER, listings: [{ sku: "MUG-BLUE", offerId: "5000000001", quantity: 50, priceCents: 1299, title: "Blue mug" }] }],
   });
-  const minted = await fetch(`${sim.url}/identity/v1/oauth2/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}`,
-    },
-    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: SELLER.refreshToken }).toString(),
-  });
-  token = ((await minted.json()) as { access_token: string }).access_token;
+  token = await ebayAccessToken(sim.url, SELLER);
 });
 
 afterAll(async () => {

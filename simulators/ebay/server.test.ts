@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenApiContract } from "../common/openapi";
 import { startEbaySimulator, type EbaySimulator } from "./server";
+import { ebayAccessToken } from "./test-helpers";
 
 const SELLER = { userId: "seller-1", marketplaceId: "EBAY_US", appId: "AppId-1", certId: "Cert-1", refreshToken: "v^1.1#r^1#refresh-1" };
 
@@ -275,16 +276,7 @@ describe("the eBay simulator's call limits", () => {
       accounts: [{ ...SELLER, listings: [{ sku: "A", offerId: "1", quantity: 1, priceCents: 100 }] }],
     });
     try {
-      const minted = (await (
-        await fetch(`${small.url}/identity/v1/oauth2/token`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/x-www-form-urlencoded",
-            authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}`,
-          },
-          body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(SELLER.refreshToken)}`,
-        })
-      ).json()) as { access_token: string };
+      const minted = { access_token: await ebayAccessToken(small.url, SELLER) };
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) {
         const r = await fetch(`${small.url}/sell/inventory/v1/inventory_item/A`, { headers: { authorization: `Bearer ${minted.access_token}` } });
@@ -310,16 +302,7 @@ describe("the eBay simulator's scopes", () => {
       ],
     });
     try {
-      const minted = (await (
-        await fetch(`${readOnly.url}/identity/v1/oauth2/token`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/x-www-form-urlencoded",
-            authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}`,
-          },
-          body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: SELLER.refreshToken }).toString(),
-        })
-      ).json()) as { access_token: string };
+      const minted = { access_token: await ebayAccessToken(readOnly.url, SELLER) };
       const headers = { authorization: `Bearer ${minted.access_token}`, "content-type": "application/json" };
       const read = await fetch(`${readOnly.url}/sell/inventory/v1/offer?sku=A`, { headers });
       expect(read.status).toBe(200);
@@ -457,16 +440,7 @@ describe("the eBay simulator's shipping fulfillments (createShippingFulfillment,
       accounts: [{ ...SELLER, listings: [{ sku: "A", offerId: "1", quantity: 5, priceCents: 100 }] }],
     });
     try {
-      const minted = (await (
-        await fetch(`${small.url}/identity/v1/oauth2/token`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/x-www-form-urlencoded",
-            authorization: `Basic ${Buffer.from(`${SELLER.appId}:${SELLER.certId}`).toString("base64")}`,
-          },
-          body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(SELLER.refreshToken)}`,
-        })
-      ).json()) as { access_token: string };
+      const minted = { access_token: await ebayAccessToken(small.url, SELLER) };
       const { orderId } = small.state.placeOrder({ userId: SELLER.userId, sku: "A", quantity: 2 });
       const post = () =>
         fetch(`${small.url}/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment`, {
