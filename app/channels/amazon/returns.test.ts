@@ -210,9 +210,11 @@ describe("Amazon connector: returns through the Reports API", () => {
     running().state.receiveReturn(running().state.requestReturn(fba, { sku: "KET-FBA", quantity: 2 }).amazonRmaId);
     running().state.receiveReturn(running().state.requestReturn(own, { sku: "KET-RED", quantity: 1 }).amazonRmaId);
     running().state.finishReports();
-    await fetchOrders();
+    // The report asked for before the returns may already hold them once it is done (it was
+    // fetched on its next read), so what comes back is counted over both reads.
+    const afterFirst = await fetchOrders();
     running().state.finishReports();
-    expect(counts(await fetchOrders())).toEqual([[own, [["KET-RED", 1, 0]]]]);
+    expect(counts([...afterFirst, ...(await fetchOrders())])).toEqual([[own, [["KET-RED", 1, 0]]]]);
     expect(calls("getOrder")).toHaveLength(1);
   });
 
