@@ -162,6 +162,32 @@ export interface ListingSnapshot {
 }
 
 /**
+ * One listing as the marketplace's bulk read of an account shows it (Amazon searchListingsItems,
+ * eBay inventory items with their offers, Walmart /v3/items, TikTok product search): what listing
+ * discovery links to Shopify variants by SKU, then by GTIN, and what a drift check compares.
+ */
+export interface DiscoveredListing {
+  /** The seller SKU, as the marketplace holds it. */
+  channelSku: string;
+  /** The marketplace's own id for it (ASIN, offer id, Walmart item id, TikTok product id...). */
+  externalId?: string | null;
+  /** The product's barcode as the marketplace holds it (GTIN, UPC, EAN, ISBN), digits only. */
+  gtin?: string | null;
+  title?: string | null;
+  quantity?: number | null;
+  priceCents?: number | null;
+  currencyCode?: string | null;
+  /** The marketplace's own status words (ACTIVE, INACTIVE, SUSPENDED, ...). */
+  status?: string | null;
+}
+
+export interface ListingPage {
+  listings: DiscoveredListing[];
+  /** Pass back to read the next page; null after the last one. Opaque to callers. */
+  next: string | null;
+}
+
+/**
  * Units the marketplace holds and ships itself for one of its listings (Amazon FBA's fulfillable
  * quantity): its own stock, never Shopify's, read so the merchant sees it beside the pool.
  */
@@ -226,6 +252,12 @@ export interface Connector {
   pushContent(updates: ContentUpdate[]): Promise<PushOutcome[]>;
   fetchOrders(since: string | null): Promise<OrderPage>;
   fetchListing(channelSku: string): Promise<ListingSnapshot | null>;
+  /**
+   * Reads one page of the account's existing listings, every one the seller has on the
+   * marketplace (not only those Anchorline linked), with the marketplace's cheapest bulk read.
+   * Start with null; stop when `next` is null. Paced by the connector like any other call.
+   */
+  readListings?(pageToken: string | null): Promise<ListingPage>;
   /**
    * Where the marketplace pushes order notifications that carry the order's lines (Amazon's
    * ORDER_CHANGE): the orders in one, imported at once without an API call. [] when it concerns
