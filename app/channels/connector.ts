@@ -167,8 +167,17 @@ export interface ListingSnapshot {
  * discovery links to Shopify variants by SKU, then by GTIN, and what a drift check compares.
  */
 export interface DiscoveredListing {
-  /** The seller SKU, as the marketplace holds it. */
+  /**
+   * The listing's channelSku, as pushes, orders and links name it: the seller SKU on Amazon, eBay
+   * and Walmart; TikTok Shop's own SKU id there (its pushes address SKUs by id), with the seller's
+   * SKU in `sellerSku`.
+   */
   channelSku: string;
+  /**
+   * The SKU the seller typed, where it is not channelSku (TikTok Shop's seller_sku; absent when the
+   * seller gave none). Discovery links by this, when present, instead of channelSku.
+   */
+  sellerSku?: string | null;
   /** The marketplace's own id for it (ASIN, offer id, Walmart item id, TikTok product id...). */
   externalId?: string | null;
   /** The product's barcode as the marketplace holds it (GTIN, UPC, EAN, ISBN), digits only. */
