@@ -112,6 +112,7 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
     marketplace: marketplaceLabel(channel.kind),
     notificationSubscription: hasNotificationSubscription(channel),
     listings: _count.listings,
+    liveAt: channel.liveAt,
   }));
 }
 
@@ -144,7 +145,7 @@ export type ConnectOutcome = { ok: true; channelId: string } | { ok: false; mess
  * Unset in production, where each connector calls its marketplace.
  */
 const EndpointsByKind = z.record(z.string(), z.object({ api: z.string().optional(), auth: z.string().optional() }));
-function simulatedEndpoints(kind: ChannelKind) {
+export function simulatedEndpoints(kind: ChannelKind) {
   const raw = process.env.ANCHORLINE_MARKETPLACE_ENDPOINTS;
   if (!raw || process.env.NODE_ENV === "production") return undefined;
   return EndpointsByKind.parse(JSON.parse(raw))[kind];
@@ -199,6 +200,8 @@ export async function connectChannel(
       settings,
       status: "CONNECTED",
       priority: (count + 1) * 10,
+      // Nothing is pushed to a new account until the merchant reviewed its first push (go-live).
+      liveAt: null,
     },
     update: { name: input.name, region: input.region || null, credentialsCiphertext, status: "CONNECTED", statusReason: null },
   });

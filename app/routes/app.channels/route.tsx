@@ -344,6 +344,15 @@ export default function Channels() {
                         {c.statusReason}
                       </Text>
                     ) : null}
+                    {c.liveAt === null && c.status !== "DISCONNECTED" ? (
+                      <Banner
+                        tone="warning"
+                        title="Not live yet — review the first push"
+                        action={{ content: "Review the first push", url: `/app/channels/${c.id}/go-live` }}
+                      >
+                        Nothing is sent to {c.name} until you review what its first push changes and go live.
+                      </Banner>
+                    ) : null}
                     {c.orderNotifications && c.status !== "DISCONNECTED" ? (
                       <Text as="p" tone="subdued">
                         Orders arrive in seconds when the marketplace notifies Anchorline: point an EventBridge API destination for ORDER_CHANGE at{" "}
