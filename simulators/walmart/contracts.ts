@@ -13,6 +13,8 @@ export interface WalmartContracts {
   orders: OpenApiContract;
   returns: OpenApiContract;
   notifications: OpenApiContract;
+  /** Item Management: getAllItems (the simulator reads the catalog with it; itemBulkUploads and getAnItem stay hand-checked). */
+  items: OpenApiContract;
 }
 
 /**
@@ -34,6 +36,7 @@ export function walmartContracts(): WalmartContracts {
     orders: new OpenApiContract(`${DIR}/walmart-marketplace-orders-openapi-original.yml`),
     returns: new OpenApiContract(`${DIR}/walmart-marketplace-returns-openapi-original.yml`, "", { corrections: returnsCorrections }),
     notifications: new OpenApiContract(`${DIR}/walmart-marketplace-notifications-openapi-original.yml`),
+    items: new OpenApiContract(`${DIR}/walmart-marketplace-items-openapi-original.yml`),
   };
   return loaded;
 }
@@ -44,7 +47,8 @@ export function contractFor(request: RequestToCheck): OpenApiContract {
   if (request.method === "POST" && request.path === "/v3/feeds") {
     return request.query.get("feedType") === "price" ? contracts.prices : contracts.inventory;
   }
-  const ordered = [contracts.inventory, contracts.prices, contracts.feeds, contracts.orders, contracts.returns, contracts.notifications];
+  // Items last: its definition declares POST /v3/feeds again (itemBulkUploads), handled by hand.
+  const ordered = [contracts.inventory, contracts.prices, contracts.feeds, contracts.orders, contracts.returns, contracts.notifications, contracts.items];
   const knows = (c: OpenApiContract, method?: string) => c.operations.some((op) => op.pattern.test(request.path) && (!method || op.method === method));
   return ordered.find((c) => knows(c, request.method.toUpperCase())) ?? ordered.find((c) => knows(c)) ?? contracts.inventory;
 }

@@ -22,6 +22,10 @@ export const WALMART_BUDGETS: Record<string, Budget> = {
   "feed:MP_MAINTENANCE": { rate: 10 * PER_HOUR, burst: 10 },
   // Assumptions (not verified): single-item updates and reads at 300 per minute.
   getAnItem: { rate: 300 * PER_MINUTE, burst: 300 },
+  // Assumption (not verified): the catalog read shares getAnItem's 300 per minute. Walmart's
+  // Item management requests table (developer.walmart.com/us-marketplace/docs/item-management-available-requests)
+  // gives its neighbours 100 to 900 per minute; the row for All items could not be read from here.
+  getAllItems: { rate: 300 * PER_MINUTE, burst: 300 },
   updateInventoryForAnItem: { rate: 300 * PER_MINUTE, burst: 300 },
   updatePrice: { rate: 300 * PER_MINUTE, burst: 300 },
   getInventory: { rate: 300 * PER_MINUTE, burst: 300 },

@@ -13,6 +13,7 @@ import { budgetFor } from "./limits";
 import { cancelOrderLines, shipOrderLines } from "./order-actions";
 import { malformedWalmartOrders, servedOrders, type WalmartMalformation } from "./malformed-orders";
 import { WalmartNotifications, type WalmartSubscription } from "./notifications";
+import { listItems } from "./items";
 import { listOrders, orderDocument } from "./orders";
 import { advanceReturn, listReturns, openReturn, type BuyerReturn, type ReturnEventTag, type WalmartReturnRecord } from "./returns";
 import { WalmartAccount, type BuyerCancellation, type BuyerOrder, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
@@ -252,6 +253,11 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     getReturns: (account, check) => {
       const listing = listReturns(account.returns, check.query);
       if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_RETURNS_API", field: listing.field, description: listing.message }]);
+      return { status: 200, body: listing.body };
+    },
+    getAllItems: (account, check) => {
+      const listing = listItems(account, check.query);
+      if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_ITEM_QUERY_API", field: listing.field, description: listing.message }]);
       return { status: 200, body: listing.body };
     },
     getWFSInventory: (account, check) => {
