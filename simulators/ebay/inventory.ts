@@ -1,7 +1,7 @@
 // Sell Inventory API v1: the operations the connector uses, on the simulator's listings.
 // bulkUpdatePriceQuantity answers per SKU/offer in `responses[]` (200 when all succeeded, 207
 // Multi-Status otherwise), getInventoryItem / createOrReplaceInventoryItem work on the inventory
-// item record, getOffers returns the SKU's offer.
+// item record, getInventoryItems pages through all of the seller's, getOffers returns the SKU's offer.
 import type { SimResponse } from "../common/http";
 import { ebayErrors, type EbayError } from "./errors";
 import { amount, centsOf } from "./money";
@@ -12,6 +12,15 @@ export const BULK_PRICE_QUANTITY_MAX_REQUESTS = 25;
 /** Product.title "Max Length: 80", Product.description "Max Length: 4000" (sell_inventory_v1_oas3.json). */
 export const TITLE_MAX_LENGTH = 80;
 export const DESCRIPTION_MAX_LENGTH = 4000;
+
+/**
+ * getInventoryItems `limit`: "an integer from 1 to 200 ... Default: 25"; `offset` "sets the page
+ * number to retrieve. The first page of records has a value of 0, the second page of records has
+ * a value of 1" (sell_inventory_v1_oas3.json 1.18.0). The simulator takes offset as the definition
+ * says, a page number; each page's `next` names the next one, and readers follow it.
+ */
+export const INVENTORY_ITEMS_MAX_LIMIT = 200;
+export const INVENTORY_ITEMS_DEFAULT_LIMIT = 25;
 
 const DOMAIN = "API_INVENTORY";
 
@@ -117,17 +126,56 @@ function itemNotFound(sku: string): SimResponse {
   return ebayErrors(404, [requestError(25710, "We didn't find the resource/entity you are requesting. Please verify the request", `SKU ${sku}`)]);
 }
 
+/** The inventory item as getInventoryItem and getInventoryItems return it. */
+function itemDocument(l: ListingRecord) {
+  return {
+    sku: l.sku,
+    locale: "en_US",
+    product: l.product,
+    condition: l.condition,
+    availability: { shipToLocationAvailability: { quantity: l.itemQuantity } },
+  };
+}
+
 export function getInventoryItem({ state, account }: InventoryContext, sku: string): SimResponse {
   const l = state.listingRecord(account.userId, sku);
   if (!l) return itemNotFound(sku);
+  return { status: 200, body: itemDocument(l) };
+}
+
+/** A whole number from a query value; null when it is something else. */
+function wholeNumber(value: string): number | null {
+  return /^\d+$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * One page of the seller's inventory items (offered or not): `limit` 1-200 (default 25), `offset`
+ * the page number; anything else is eBay's 25706 "You have provided invalid pagination values."
+ * `size` is the number of pages and `total` of items, as InventoryItems defines them; `next` and
+ * `prev` appear only when there is such a page.
+ */
+export function getInventoryItems({ state, account }: InventoryContext, query: URLSearchParams, origin: string): SimResponse {
+  const limit = wholeNumber(query.get("limit") ?? String(INVENTORY_ITEMS_DEFAULT_LIMIT));
+  const offset = wholeNumber(query.get("offset") ?? "0");
+  if (limit === null || limit < 1 || limit > INVENTORY_ITEMS_MAX_LIMIT) {
+    return ebayErrors(400, [
+      requestError(25706, `You have provided invalid pagination values. limit must be an integer from 1 to ${INVENTORY_ITEMS_MAX_LIMIT}.`),
+    ]);
+  }
+  if (offset === null) return ebayErrors(400, [requestError(25706, "You have provided invalid pagination values. offset must be an integer of 0 or more.")]);
+  const items = state.listingsOf(account.userId);
+  const pages = Math.ceil(items.length / limit);
+  const pageUrl = (page: number) => `${origin}/sell/inventory/v1/inventory_item?limit=${limit}&offset=${page}`;
   return {
     status: 200,
     body: {
-      sku: l.sku,
-      locale: "en_US",
-      product: l.product,
-      condition: l.condition,
-      availability: { shipToLocationAvailability: { quantity: l.itemQuantity } },
+      href: pageUrl(offset),
+      inventoryItems: items.slice(offset * limit, (offset + 1) * limit).map(itemDocument),
+      limit,
+      ...(offset + 1 < pages ? { next: pageUrl(offset + 1) } : {}),
+      ...(offset > 0 && pages > 0 ? { prev: pageUrl(Math.min(offset, pages) - 1) } : {}),
+      size: pages,
+      total: items.length,
     },
   };
 }
@@ -163,7 +211,7 @@ export function getOffers({ state, account }: InventoryContext, query: URLSearch
   if (!sku) return ebayErrors(400, [requestError(25709, "Invalid request. Invalid value for field sku")]);
   const l = state.listingRecord(account.userId, sku);
   const marketplace = query.get("marketplace_id");
-  if (!l || (marketplace && marketplace !== l.marketplaceId)) {
+  if (!l?.offered || (marketplace && marketplace !== l.marketplaceId)) {
     return ebayErrors(404, [requestError(25713, `This Offer is not available : ${sku}.`)]);
   }
   const offer = {

@@ -20,7 +20,7 @@ import {
 } from "./errors";
 import { getOrders } from "./fulfillment";
 import { createShippingFulfillment, getShippingFulfillment, getShippingFulfillments } from "./shipping";
-import { bulkUpdatePriceQuantity, createOrReplaceInventoryItem, getInventoryItem, getOffers, type InventoryContext } from "./inventory";
+import { bulkUpdatePriceQuantity, createOrReplaceInventoryItem, getInventoryItem, getInventoryItems, getOffers, type InventoryContext } from "./inventory";
 import { servedOrders } from "./malformed-orders";
 import { handleTokenRequest, TOKEN_PATH, USER_ACCESS_TOKEN_SECONDS } from "./oauth";
 import { POST_ORDER_BASE, postOrderToken, servePostOrder } from "./post-order";
@@ -284,6 +284,8 @@ function dispatch(operationId: string, params: Record<string, string>, request: 
       return bulkUpdatePriceQuantity(context, request.body as Parameters<typeof bulkUpdatePriceQuantity>[1]);
     case "getInventoryItem":
       return getInventoryItem(context, params.sku);
+    case "getInventoryItems":
+      return getInventoryItems(context, request.query, `http://${String(request.headers.host ?? "127.0.0.1")}`);
     case "createOrReplaceInventoryItem":
       return createOrReplaceInventoryItem(context, params.sku, request.body as Parameters<typeof createOrReplaceInventoryItem>[2]);
     case "getOffers":

@@ -14,7 +14,13 @@ export const REVISIONS_PER_LISTING_PER_DAY = 250;
 
 export interface SimListingSeed {
   sku: string;
-  offerId: string;
+  /** The SKU's offer; left out with `offer: false`. */
+  offerId?: string;
+  /**
+   * false: an inventory item the seller has not offered yet (no offer, so no price and no
+   * listing; getOffers finds none). Default: one published offer.
+   */
+  offer?: false;
   /** The inventory item's ship-to-home quantity, and the offer's availableQuantity unless `offerQuantity` says otherwise. */
   quantity: number;
   offerQuantity?: number;
@@ -24,6 +30,10 @@ export interface SimListingSeed {
   title?: string;
   description?: string;
   aspects?: Record<string, string[]>;
+  /** The product's identifiers, each an array as eBay's Product.upc, .ean and .isbn are. */
+  upc?: string[];
+  ean?: string[];
+  isbn?: string[];
   /** Revisions already made today (to reach the daily cap without 250 calls). */
   revisionsToday?: number;
 }
@@ -68,7 +78,10 @@ export interface AccountRecord {
 export interface ListingRecord {
   userId: string;
   sku: string;
+  /** "" when the item has no offer (`offered` false). */
   offerId: string;
+  /** The item has an offer (published); false: an inventory item only. */
+  offered: boolean;
   listingId: string;
   marketplaceId: string;
   /** The inventory item's shipToLocationAvailability.quantity. */
@@ -195,6 +208,13 @@ export interface AccessTokenRecord {
   expiresAt: number;
 }
 
+/** An application token (client credentials grant): the app's, no seller's. */
+export interface ApplicationTokenRecord {
+  appId: string;
+  scopes: string[];
+  expiresAt: number;
+}
+
 /** The public view of one listing, for tests and the demo. */
 export interface ListingView {
   userId: string;
@@ -220,6 +240,9 @@ export class EbaySimState {
   readonly accounts = new Map<string, AccountRecord>();
   readonly orders: OrderRecord[] = [];
   readonly accessTokens = new Map<string, AccessTokenRecord>();
+  readonly applicationTokens = new Map<string, ApplicationTokenRecord>();
+  /** Called after each order a buyer places (the Notification API's ORDER_CONFIRMATION). */
+  readonly orderPlacedListeners: Array<(order: OrderRecord) => void> = [];
   /** Buyers' return requests (Post-Order API), oldest first. */
   readonly returnRequests: ReturnRecord[] = [];
   /** The orders a test asked getOrders to send malformed (malformOrder). */
@@ -250,17 +273,21 @@ export class EbaySimState {
     const product: Record<string, unknown> = { title: seed.title ?? `Item ${seed.sku}` };
     if (seed.description !== undefined) product.description = seed.description;
     if (seed.aspects !== undefined) product.aspects = seed.aspects;
+    for (const identifier of ["upc", "ean", "isbn"] as const) if (seed[identifier]) product[identifier] = seed[identifier];
+    const offered = seed.offer !== false;
+    if (offered && !seed.offerId) throw new Error(`eBay simulator: listing ${seed.sku} needs an offerId (or offer: false)`);
     const record: ListingRecord = {
       userId: account.userId,
       sku: seed.sku,
-      offerId: seed.offerId,
+      offerId: offered ? seed.offerId! : "",
+      offered,
       listingId: String(110_000_000_000 + this.listingsByKey.size + index),
       marketplaceId: account.marketplaceId,
       itemQuantity: seed.quantity,
       offerQuantity: seed.offerQuantity ?? seed.quantity,
       priceCents: seed.priceCents,
       currency: seed.currency ?? CURRENCY_OF_MARKETPLACE[account.marketplaceId] ?? "USD",
-      offerStatus: "PUBLISHED",
+      offerStatus: offered ? "PUBLISHED" : "UNPUBLISHED",
       product,
       condition: "NEW",
       revisionsByDay: new Map(seed.revisionsToday ? [[utcDay(this.now()), seed.revisionsToday]] : []),
@@ -273,8 +300,13 @@ export class EbaySimState {
   }
 
   listingByOffer(userId: string, offerId: string): ListingRecord | undefined {
-    for (const l of this.listingsByKey.values()) if (l.userId === userId && l.offerId === offerId) return l;
+    for (const l of this.listingsByKey.values()) if (l.offered && l.userId === userId && l.offerId === offerId) return l;
     return undefined;
+  }
+
+  /** The seller's inventory items, in the order they were created (getInventoryItems pages through them). */
+  listingsOf(userId: string): ListingRecord[] {
+    return [...this.listingsByKey.values()].filter((l) => l.userId === userId);
   }
 
   private findListing(sku: string, userId?: string): ListingRecord | undefined {
@@ -340,7 +372,7 @@ export class EbaySimState {
   /** A simulated buyer: takes the units (never below zero) and records the order. */
   placeOrder({ userId, sku, quantity, shipToState = DEFAULT_SHIP_TO_STATE }: BuyerOrder): { orderId: string; oversold: boolean } {
     const l = this.listingRecord(userId, sku);
-    if (!l) throw new Error(`no listing ${sku} for ${userId}`);
+    if (!l?.offered) throw new Error(`no listing ${sku} for ${userId}`);
     const oversold = quantity > this.listedQuantity(l);
     const taken = { item: Math.min(quantity, l.itemQuantity), offer: Math.min(quantity, l.offerQuantity) };
     l.itemQuantity -= taken.item;
@@ -370,6 +402,8 @@ export class EbaySimState {
       fulfillments: [],
       lineRefunds: [],
     });
+    const placed = this.orders[this.orders.length - 1];
+    for (const listener of this.orderPlacedListeners) listener(placed);
     return { orderId, oversold };
   }
 
@@ -576,9 +610,17 @@ export class EbaySimState {
     for (const [token, record] of this.accessTokens) if (record.userId === userId) this.accessTokens.delete(token);
   }
 
-  /** Every access token issued so far expires now (the next API call answers 401). */
+  /** Every access token issued so far, the applications' too, expires now (the next API call answers 401). */
   expireAccessTokens(): void {
     for (const record of this.accessTokens.values()) record.expiresAt = this.now() - 1;
+    for (const record of this.applicationTokens.values()) record.expiresAt = this.now() - 1;
+  }
+
+  issueApplicationToken(appId: string, scopes: string[], lifetimeSeconds: number): string {
+    // eBay application tokens start like user tokens ("v^1.1#"); the rest is opaque.
+    const token = `v^1.1#i^1#app#${randomBytes(24).toString("base64url")}`;
+    this.applicationTokens.set(token, { appId, scopes, expiresAt: this.now() + lifetimeSeconds * 1000 });
+    return token;
   }
 
   issueAccessToken(account: AccountRecord, scopes: string[], lifetimeSeconds: number): string {
