@@ -6,6 +6,7 @@ import { pushContent, type ItemKeys } from "./content";
 import { WALMART_API, WALMART_LIMITS } from "./limits";
 import { cancelOrder, confirmShipment } from "./order-actions";
 import { purchaseOrderIdsInNotification, subscribeToOrderNotifications, unsubscribeFromOrderNotifications } from "./notifications";
+import { readWalmartListings } from "./listings";
 import { fetchOrder, fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
 import { fetchWfsStock } from "./wfs-inventory";
@@ -72,6 +73,9 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
 
     // WFS items' own stock in Walmart's fulfillment centers (wfs-inventory.ts).
     fetchMarketplaceStock: () => fetchWfsStock(client, retry),
+
+    // The seller's catalog, for listing discovery (listings.ts).
+    readListings: (pageToken) => readWalmartListings(client, retry, pageToken),
 
     async fetchListing(channelSku): Promise<ListingSnapshot | null> {
       try {

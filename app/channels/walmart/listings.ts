@@ -1,0 +1,73 @@
+// The seller's existing Walmart listings, for listing discovery: getAllItems, GET /v3/items
+// (walmart-marketplace-items-openapi-original.yml, Item Management), one page per call, each
+// item's quantity beside it from getInventory, GET /v3/inventory?sku= (the items answer has none;
+// inventory definition). The per-SKU read is one call per item, where GET /v3/inventories would
+// be one per 50; but that one pages the seller's SKUs on a cursor of its own, in an order of its
+// own, so its pages could not be matched to an items page without holding the whole catalog.
+import { z } from "zod";
+import { ChannelError, type DiscoveredListing, type ListingPage } from "../connector";
+import { gtinDigits } from "../gtin";
+import { withRetry, type RetryOptions } from "../retry";
+import type { WalmartClient } from "./client";
+
+/** getAllItems' `limit`: "It cannot be more than 50 entities" (items definition). */
+export const ITEMS_PAGE_SIZE = 50;
+/** getAllItems' first page: `nextCursor` defaults to "*" (items definition). */
+const FIRST_CURSOR = "*";
+
+const ItemsPageSchema = z.object({
+  ItemResponse: z.array(
+    z.object({
+      sku: z.string().min(1),
+      wpid: z.string().optional(),
+      gtin: z.string().optional(),
+      upc: z.string().optional(),
+      productName: z.string().optional(),
+      price: z.object({ currency: z.string().optional(), amount: z.number().optional() }).optional(),
+      publishedStatus: z.string().optional(),
+      lifecycleStatus: z.string().optional(),
+    }),
+  ),
+  nextCursor: z.string().optional(),
+});
+
+const InventorySchema = z.object({ quantity: z.object({ amount: z.number() }).optional() });
+
+async function quantityOf(client: WalmartClient, retry: RetryOptions, sku: string): Promise<number | null> {
+  try {
+    const raw = await withRetry(() => client.request<unknown>({ method: "GET", path: "/v3/inventory", query: { sku } }), retry);
+    const parsed = InventorySchema.safeParse(raw);
+    return parsed.success && parsed.data.quantity ? Math.max(0, Math.trunc(parsed.data.quantity.amount)) : null;
+  } catch (error) {
+    // An item set up without inventory yet: listed, no quantity to show.
+    if (error instanceof ChannelError && error.details.status === 404) return null;
+    throw error;
+  }
+}
+
+export async function readWalmartListings(client: WalmartClient, retry: RetryOptions, pageToken: string | null): Promise<ListingPage> {
+  const raw = await withRetry(
+    () => client.request<unknown>({ method: "GET", path: "/v3/items", query: { limit: String(ITEMS_PAGE_SIZE), nextCursor: pageToken ?? FIRST_CURSOR } }),
+    retry,
+  );
+  const parsed = ItemsPageSchema.safeParse(raw);
+  if (!parsed.success) throw new ChannelError(`Walmart's items could not be read: ${parsed.error.message}`, { retryable: false });
+  const listings: DiscoveredListing[] = [];
+  for (const item of parsed.data.ItemResponse) {
+    const amount = item.price?.amount;
+    listings.push({
+      channelSku: item.sku,
+      externalId: item.wpid ?? null,
+      gtin: gtinDigits(item.gtin) ?? gtinDigits(item.upc),
+      title: item.productName ?? null,
+      quantity: await quantityOf(client, retry, item.sku),
+      priceCents: typeof amount === "number" ? Math.round(amount * 100) : null,
+      currencyCode: item.price?.currency ?? null,
+      status: item.lifecycleStatus ?? item.publishedStatus ?? null,
+    });
+  }
+  // The last page has no cursor; one that comes back empty ends the read too, so a cursor Walmart
+  // kept handing out could not loop discovery forever.
+  const next = parsed.data.nextCursor && parsed.data.ItemResponse.length > 0 ? parsed.data.nextCursor : null;
+  return { listings, next };
+}
