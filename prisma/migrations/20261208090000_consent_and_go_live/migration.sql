@@ -1,4 +1,4 @@
--- A newly connected account waits for the merchant's go-live; accounts connected before were live.
+-- A newly connected account waits for the merchant's go-live, and accounts connected before were live.
 ALTER TABLE "Channel" ADD COLUMN "liveAt" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP;
 
 -- The price a marketplace showed for a listing when last read (discovery, drift checks).
