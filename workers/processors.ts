@@ -6,8 +6,7 @@ import { failForGoodUnlessRetryable as failFast, queuePrefix, QUEUE_NAMES, type 
 import { runShopMaintenance } from "~/anchor/maintenance.server";
 import { runRecomputeJob } from "~/recompute/recompute.server";
 import { applyWebhookDelivery } from "~/anchor/ingest/webhook-processor.server";
-import { runChannelSync, runNotifiedOrderImport, runOrderImport } from "~/sync/jobs.server";
-import { subscribeChannelNotifications, unsubscribeChannelNotifications } from "~/channels/notifications.server";
+import { runChannelSync, runNotificationSubscription, runNotificationUnsubscription, runNotifiedOrderImport, runOrderImport } from "~/sync/jobs.server";
 import { createOrderInShopify, retryOrderWriteback } from "~/sync/orders.server";
 import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
@@ -75,9 +74,9 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
       QUEUE_NAMES.orderImport,
       failFast((job) =>
         job.data.subscribeNotifications
-          ? subscribeChannelNotifications(job.data.channelId)
+          ? runNotificationSubscription(job.data.channelId)
           : job.data.unsubscribeNotifications
-            ? unsubscribeChannelNotifications(job.data.channelId)
+            ? runNotificationUnsubscription(job.data.channelId)
             : job.data.retryOrderId !== undefined
               ? retryOrderWriteback(job.data.retryOrderId)
               : job.data.shopifyOrderFor !== undefined

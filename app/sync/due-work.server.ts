@@ -77,7 +77,7 @@ export const DUE_WORK: DueWork[] = [
     async ensure({ prisma, queues }) {
       const channels = await prisma.channel.findMany({
         where: { status: "CONNECTED", credentialsCiphertext: { not: null }, shop: { uninstalledAt: null } },
-        select: { id: true, kind: true, shopId: true, accountId: true, region: true, credentialsCiphertext: true, settings: true },
+        select: { id: true, kind: true, shopId: true, accountId: true, region: true, credentialsCiphertext: true, settings: true, orderNotificationsAt: true },
       });
       const byScheduler = new Map(channels.map((c) => [orderImportSchedulerId(c.id), c]));
       return ensureSchedulers(queues["order-import"], [...byScheduler.keys()], (id) => scheduleOrderImport(byScheduler.get(id)!, queues));

@@ -6,7 +6,9 @@ import { createQueues, createRedisConnection, orderImportSchedulerId, stopOrderI
 import { seedShopWithEveryModel } from "../../test/factories";
 import { accepts, RecordingMarketplace } from "../../test/recording-marketplace";
 import { requestFlush } from "~/queues.server";
-import { runChannelSync, scheduleOrderImport } from "./jobs.server";
+import type { Connector } from "~/channels/connector";
+import { runChannelSync, runNotificationSubscription, runNotificationUnsubscription, runNotifiedOrderImport, scheduleOrderImport } from "./jobs.server";
+import { ORDER_SAFETY_NET_EVERY_MS } from "./order-polling";
 
 // The flush job's own follow-ups: while a flush job runs, BullMQ still holds its deduplication id,
 // so a request for the next flush made then must not be swallowed by the job that is ending.
@@ -84,5 +86,95 @@ describe("order polling per channel account", () => {
     expect(await queues["order-import"].getJobScheduler(orderImportSchedulerId(amazon.id))).toMatchObject({ every: 178_572 });
     await stopOrderImport(amazon.id, queues);
     expect(await queues["order-import"].getJobScheduler(orderImportSchedulerId(amazon.id))).toBeFalsy();
+  });
+});
+
+describe("order polling once the account's order notifications are in place", () => {
+  const paceOf = async (channelId: string) => (await queues["order-import"].getJobScheduler(orderImportSchedulerId(channelId)))?.every;
+  const stampOf = async (channelId: string) => (await prisma.channel.findUniqueOrThrow({ where: { id: channelId } })).orderNotificationsAt;
+
+  async function walmartAccount() {
+    const { shop } = await seedShopWithEveryModel(prisma);
+    const credentials = sealCredentials({ clientId: "wm-client", clientSecret: "wm-secret" }, shop.id);
+    return prisma.channel.create({ data: { shopId: shop.id, kind: "WALMART", accountId: "wm-1", name: "Walmart", credentialsCiphertext: credentials } });
+  }
+  /** A marketplace whose Notifications API answers as `subscribe` does. */
+  const notificationsApi = (subscribe: () => Promise<void>) => () =>
+    ({ subscribeToOrderNotifications: subscribe, unsubscribeFromOrderNotifications: async () => {} }) as unknown as Connector;
+
+  it("given a Walmart account polled every minute, when the subscribe-notifications job's subscription is accepted, then it is polled every 15 minutes; once disconnected and unsubscribed, a reconnect is polled every minute again", async () => {
+    const walmart = await walmartAccount();
+    await scheduleOrderImport(walmart, queues);
+    expect(await paceOf(walmart.id)).toBe(60_000);
+
+    expect(await runNotificationSubscription(walmart.id, { queues, appUrl: "https://app.example", connectorFor: notificationsApi(async () => {}) })).toEqual({
+      subscribed: true,
+    });
+
+    expect(await stampOf(walmart.id)).toBeInstanceOf(Date);
+    expect(await paceOf(walmart.id)).toBe(ORDER_SAFETY_NET_EVERY_MS);
+
+    await stopOrderImport(walmart.id, queues);
+    await prisma.channel.update({ where: { id: walmart.id }, data: { status: "DISCONNECTED" } });
+    await runNotificationUnsubscription(walmart.id, { appUrl: "https://app.example", connectorFor: notificationsApi(async () => {}) });
+    const reconnected = await prisma.channel.update({
+      where: { id: walmart.id },
+      data: { status: "CONNECTED", credentialsCiphertext: sealCredentials({ clientId: "wm-client", clientSecret: "wm-secret" }, walmart.shopId) },
+    });
+    expect(reconnected.orderNotificationsAt).toBeNull();
+    await scheduleOrderImport(reconnected, queues);
+    expect(await paceOf(walmart.id)).toBe(60_000);
+    await stopOrderImport(walmart.id, queues);
+  });
+
+  it("given a Walmart account whose subscription the marketplace refuses, when the job fails, then the account is still polled every minute", async () => {
+    const walmart = await walmartAccount();
+    await scheduleOrderImport(walmart, queues);
+    const refused = notificationsApi(async () => {
+      throw new Error("Walmart answered 500");
+    });
+
+    await expect(runNotificationSubscription(walmart.id, { queues, appUrl: "https://app.example", connectorFor: refused })).rejects.toThrow("500");
+
+    expect(await stampOf(walmart.id)).toBeNull();
+    expect(await paceOf(walmart.id)).toBe(60_000);
+    await stopOrderImport(walmart.id, queues);
+  });
+
+  it("given an Amazon account polled every 180 s, when the first notification from the merchant's destination proved itself, then it is polled every 15 minutes, and later ones leave the stamp as it was", async () => {
+    const { shop, channels } = await seedShopWithEveryModel(prisma);
+    const amazon = await prisma.channel.update({
+      where: { id: channels.amazon.id },
+      data: { credentialsCiphertext: sealCredentials({ clientId: "amzn1.application-oa2-client.x", clientSecret: "secret", refreshToken: "Atzr|x" }, shop.id) },
+    });
+    await scheduleOrderImport(amazon, queues);
+    expect(await paceOf(amazon.id)).toBe(178_572);
+    // A delivery the route let through (its key checked), for an order of another marketplace: nothing to import.
+    const connectorFor = () => ({ ordersInNotification: () => [] }) as unknown as Connector;
+
+    expect(await runNotifiedOrderImport(amazon.id, { detail: {} }, { queues, connectorFor })).toMatchObject({ imported: 0 });
+    const first = await stampOf(amazon.id);
+    expect(first).toBeInstanceOf(Date);
+    expect(await paceOf(amazon.id)).toBe(ORDER_SAFETY_NET_EVERY_MS);
+
+    await runNotifiedOrderImport(amazon.id, { detail: {} }, { queues, connectorFor });
+    expect(await stampOf(amazon.id)).toEqual(first);
+    await stopOrderImport(amazon.id, queues);
+  });
+
+  it("given a paused Amazon account, when a notification arrives, then it is neither imported nor taken as the notifications being in place", async () => {
+    const { channels } = await seedShopWithEveryModel(prisma);
+    await prisma.channel.update({ where: { id: channels.amazon.id }, data: { status: "PAUSED" } });
+
+    expect(
+      await runNotifiedOrderImport(
+        channels.amazon.id,
+        { detail: {} },
+        { queues, connectorFor: () => ({ ordersInNotification: () => [] }) as unknown as Connector },
+      ),
+    ).toBeNull();
+
+    expect(await stampOf(channels.amazon.id)).toBeNull();
+    expect(await paceOf(channels.amazon.id)).toBeUndefined();
   });
 });

@@ -1,11 +1,13 @@
-import type { PrismaClient } from "@prisma/client";
+import type { Channel, PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import defaultPrisma from "~/db.server";
 import { connectorForChannel, type ConnectableChannel } from "~/channels/registry.server";
-import { flushDeduplicationId, ORDER_IMPORT_EVERY_MS, orderImportSchedulerId, queues as defaultQueues, requestFlush, type Queues } from "~/queues.server";
+import { subscribeChannelNotifications, unsubscribeChannelNotifications } from "~/channels/notifications.server";
+import { flushDeduplicationId, orderImportSchedulerId, queues as defaultQueues, requestFlush, type Queues } from "~/queues.server";
 import { logger } from "~/lib/logger.server";
 import { flushChannelAccount, type FlushDeps, type FlushResult } from "./flush.server";
 import { readMarketplaceStock } from "./marketplace-stock.server";
+import { orderPollEveryMs } from "./order-polling";
 import { importChannelOrders, importNotifiedOrders, type OrderImportDeps, type OrderImportResult } from "./orders.server";
 import { SharedRateLimiter } from "./rate-limiter.server";
 
@@ -40,14 +42,36 @@ export async function runChannelSync(
   return result;
 }
 
+/** A channel account as its order polling is paced: its connector's limits, and whether its notifications are in place. */
+export type PolledChannel = ConnectableChannel & Pick<Channel, "orderNotificationsAt">;
+
 /**
  * Starts (or re-paces) the order polling of one channel account: a job scheduler keyed by the
  * account, so connecting twice keeps one schedule. The pace is the connector's own where its
- * orders API has a tight quota.
+ * orders API has a tight quota, and the slower safety net once the account's order notifications
+ * are in place (order-polling.ts).
  */
-export async function scheduleOrderImport(channel: ConnectableChannel, queues: Queues = defaultQueues()): Promise<void> {
-  const every = connectorForChannel(channel).limits.ordersPollEveryMs ?? ORDER_IMPORT_EVERY_MS;
+export async function scheduleOrderImport(channel: PolledChannel, queues: Queues = defaultQueues()): Promise<void> {
+  const every = orderPollEveryMs(connectorForChannel(channel).limits, channel.orderNotificationsAt !== null);
   await queues["order-import"].upsertJobScheduler(orderImportSchedulerId(channel.id), { every }, { name: "import", data: { channelId: channel.id } });
+}
+
+/**
+ * The account's order notifications are in place: its marketplace confirmed the subscription made
+ * at connect, or a delivery proved itself (its authentication checked by the route). Stamped once
+ * (Channel.orderNotificationsAt), and its polling slowed to the safety net's pace. Whether it did.
+ */
+export async function noteOrderNotificationsInPlace(channelId: string, deps: { prisma?: PrismaClient; queues?: Queues } = {}): Promise<boolean> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const { count } = await prisma.channel.updateMany({
+    where: { id: channelId, status: "CONNECTED", credentialsCiphertext: { not: null }, orderNotificationsAt: null },
+    data: { orderNotificationsAt: new Date() },
+  });
+  if (count === 0) return false;
+  const channel = await prisma.channel.findUniqueOrThrow({ where: { id: channelId } });
+  if (channel.status === "CONNECTED" && channel.credentialsCiphertext) await scheduleOrderImport(channel, deps.queues ?? defaultQueues());
+  logger.info({ channelId, kind: channel.kind }, "order notifications in place; order polling slowed to the safety net's pace");
+  return true;
 }
 
 /**
@@ -67,12 +91,46 @@ export async function runOrderImport(channelId: string, deps: OrderImportDeps = 
   return result;
 }
 
-/** The order-import worker's other job: the orders a marketplace notification carries. */
+/**
+ * The order-import worker's other job: the orders a marketplace notification carries. The delivery
+ * proved itself on the way in, so the account's notifications are in place.
+ */
 export async function runNotifiedOrderImport(channelId: string, notification: unknown, deps: OrderImportDeps = {}): Promise<OrderImportResult | null> {
-  return (await isConnected(channelId, deps)) ? importNotifiedOrders(channelId, notification, deps) : null;
+  const channel = await channelState(channelId, deps);
+  if (channel?.status !== "CONNECTED") return null;
+  const result = await importNotifiedOrders(channelId, notification, deps);
+  if (!channel.orderNotificationsAt) await noteOrderNotificationsInPlace(channelId, deps);
+  return result;
+}
+
+/** The "subscribe-notifications" job: the account subscribed where its marketplace has an API for it, and its polling slowed once it is. */
+export async function runNotificationSubscription(
+  channelId: string,
+  deps: Parameters<typeof subscribeChannelNotifications>[1] & { queues?: Queues } = {},
+): Promise<{ subscribed: boolean }> {
+  const outcome = await subscribeChannelNotifications(channelId, deps);
+  if (outcome.subscribed) await noteOrderNotificationsInPlace(channelId, deps);
+  return outcome;
+}
+
+/**
+ * The "unsubscribe-notifications" job: the disconnected account's subscription removed; its
+ * notifications are no longer in place, so a reconnect is polled at the full pace until its new
+ * subscription is confirmed. An account connected again meanwhile keeps its stamp.
+ */
+export async function runNotificationUnsubscription(
+  channelId: string,
+  deps: Parameters<typeof unsubscribeChannelNotifications>[1] = {},
+): Promise<{ unsubscribed: boolean }> {
+  const outcome = await unsubscribeChannelNotifications(channelId, deps);
+  await (deps.prisma ?? defaultPrisma).channel.updateMany({ where: { id: channelId, status: "DISCONNECTED" }, data: { orderNotificationsAt: null } });
+  return outcome;
 }
 
 async function isConnected(channelId: string, deps: OrderImportDeps): Promise<boolean> {
-  const channel = await (deps.prisma ?? defaultPrisma).channel.findUnique({ where: { id: channelId }, select: { status: true } });
-  return channel?.status === "CONNECTED";
+  return (await channelState(channelId, deps))?.status === "CONNECTED";
+}
+
+function channelState(channelId: string, deps: OrderImportDeps) {
+  return (deps.prisma ?? defaultPrisma).channel.findUnique({ where: { id: channelId }, select: { status: true, orderNotificationsAt: true } });
 }
