@@ -2,12 +2,14 @@
 // content through the inventory item, orders from Fulfillment getOrders with buyers' returns from
 // the Post-Order API, all as one seller account, with eBay's 250-revisions-a-day cap counted in
 // Redis before anything is sent. Shipments go back as shipping fulfillments, cancellations as the
-// Post-Order API's seller cancellation of the whole order (order-actions.ts).
+// Post-Order API's seller cancellation of the whole order (order-actions.ts). The seller's existing
+// listings are read for discovery from the inventory items and their offers (listings.ts).
 import type { ChannelLimits, Connector, ConnectorConfig } from "../connector";
 import type { RetryOptions } from "../retry";
 import { EbayClient, readCredentials } from "./client";
 import { pushContent } from "./content-push";
 import type { EbayConnectorContext } from "./context";
+import { readListings } from "./listings";
 import { fetchListing } from "./offers";
 import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./order-reads";
@@ -35,6 +37,8 @@ export interface EbayConnectorOptions {
   initialOrderLookbackMs?: number;
   /** How often buyers' returns are read (Post-Order return search). Default RETURNS_READ_EVERY_MS, hourly. */
   returnsReadEveryMs?: number;
+  /** Inventory items per readListings page, 1-200 (default 200, eBay's most). */
+  listingsPageSize?: number;
 }
 
 const DEFAULT_MARKETPLACE = "EBAY_US";
@@ -95,6 +99,7 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
     pushContent: (updates) => pushContent(context, updates),
     fetchOrders: (since) => fetchOrders(context, since),
     fetchListing: (channelSku) => fetchListing(context, channelSku),
+    readListings: (pageToken) => readListings(context, pageToken, options.listingsPageSize),
     confirmShipment: (shipment) => confirmShipment(context, shipment),
     cancelOrder: (cancellation) => cancelOrder(context, cancellation),
   };

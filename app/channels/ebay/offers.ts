@@ -5,16 +5,18 @@ import { fromAmount } from "../money";
 import type { EbayConnectorContext } from "./context";
 import { isNotFound } from "./outcomes";
 
-interface OfferSummary {
+export interface OfferSummary {
   offerId?: string;
   marketplaceId?: string;
+  /** FIXED_PRICE or AUCTION: "The same SKU can be offered through an auction and a fixed-price listing concurrently" (getOffers). */
+  format?: string;
   availableQuantity?: number;
   status?: string;
   pricingSummary?: { price?: { value?: string; currency?: string } };
   listing?: { listingStatus?: string; listingOnHold?: boolean };
 }
 
-async function offersOf(context: EbayConnectorContext, sku: string): Promise<OfferSummary[]> {
+export async function offersOf(context: EbayConnectorContext, sku: string): Promise<OfferSummary[]> {
   const { client, marketplaceId } = context;
   try {
     const page = (await client.call("getOffers", (api) => api.sell.inventory.getOffers({ sku, marketplaceId }))) as { offers?: OfferSummary[] };
@@ -36,7 +38,7 @@ export async function offerIdOf(context: EbayConnectorContext, sku: string): Pro
 }
 
 /** A listing shows the smaller of the item's and the offer's quantity ("Bulk updates" guide). */
-function listedQuantity(itemQuantity: number | undefined, offerQuantity: number | undefined): number | null {
+export function listedQuantity(itemQuantity: number | undefined, offerQuantity: number | undefined): number | null {
   const known = [itemQuantity, offerQuantity].filter((q): q is number => typeof q === "number");
   return known.length ? Math.min(...known) : null;
 }

@@ -18,6 +18,13 @@ export const BULK_PRICE_QUANTITY_MAX = 25;
  */
 export const REVISIONS_PER_LISTING_PER_DAY = 250;
 
+/**
+ * getInventoryItems `limit`: "an integer from 1 to 200" (Inventory API definition). Each item's
+ * offers are one getOffers call more (the Inventory API reads offers by SKU only), so a page of
+ * 200 is up to 201 calls.
+ */
+export const INVENTORY_ITEMS_MAX_LIMIT = 200;
+
 /** getOrders "limit ... Maximum: 200" (Fulfillment API definition, sell_fulfillment_v1_oas3.json). */
 export const GET_ORDERS_MAX_LIMIT = 200;
 /** getOrders "orderIds ... (maximum 50)" (same definition). */
