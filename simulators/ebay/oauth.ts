@@ -1,7 +1,10 @@
-// The OAuth token endpoint (POST /identity/v1/oauth2/token), refresh-token grant only: that is the
-// grant a connected seller's server uses ("Using a refresh token to update a User access token",
-// https://developer.ebay.com/api-docs/static/oauth-refresh-token-request.html). Errors follow
-// RFC 6749 section 5.2, as eBay's endpoint does: `{ error, error_description }`.
+// The OAuth token endpoint (POST /identity/v1/oauth2/token): the refresh-token grant a connected
+// seller's server uses ("Using a refresh token to update a User access token",
+// https://developer.ebay.com/api-docs/static/oauth-refresh-token-request.html), and the client
+// credentials grant that mints an application token, for calls made as the app rather than as a
+// seller (the Notification API's destinations and public keys; "Using the client credentials
+// grant type", https://developer.ebay.com/api-docs/static/oauth-client-credentials-grant.html).
+// Errors follow RFC 6749 section 5.2, as eBay's endpoint does: `{ error, error_description }`.
 import type { SimRequest, SimResponse } from "../common/http";
 import type { EbaySimState } from "./state";
 
@@ -9,6 +12,17 @@ export const TOKEN_PATH = "/identity/v1/oauth2/token";
 
 /** "User access tokens ... are valid for 2 hours (7,200 seconds)" (eBay OAuth guide, oauth-tokens.html). */
 export const USER_ACCESS_TOKEN_SECONDS = 7200;
+
+/** "Application access tokens ... are valid for 2 hours (7,200 seconds)" (same guide). */
+export const APPLICATION_ACCESS_TOKEN_SECONDS = 7200;
+
+/**
+ * The scopes an application token may carry: those needing no seller's consent. The client
+ * credentials grant "requires ... the scopes that are available to your application through the
+ * client credentials grant" (the guide above); api_scope is the one every app has, and the only one
+ * the simulated APIs read. A seller's scope (sell.inventory) is invalid_scope here, as at eBay.
+ */
+export const APPLICATION_SCOPES: readonly string[] = ["https://api.ebay.com/oauth/api_scope"];
 
 function oauthError(status: number, error: string, description: string): SimResponse {
   return { status, body: { error, error_description: description } };
@@ -36,6 +50,7 @@ export function handleTokenRequest(state: EbaySimState, request: SimRequest, lif
 
   const form = new URLSearchParams(request.rawBody);
   const grantType = form.get("grant_type");
+  if (grantType === "client_credentials") return clientCredentialsGrant(state, app, form);
   if (grantType !== "refresh_token") {
     return oauthError(400, "unsupported_grant_type", "grant type in request is not supported by the authorization server");
   }
@@ -53,5 +68,26 @@ export function handleTokenRequest(state: EbaySimState, request: SimRequest, lif
   return {
     status: 200,
     body: { access_token: state.issueAccessToken(account, scopes, lifetimeSeconds), expires_in: lifetimeSeconds, token_type: "User Access Token" },
+  };
+}
+
+/**
+ * An application token for the app whose keys authenticated the request. The scope is required (the
+ * guide lists it among the request's required fields) and every scope asked for must be one an
+ * application may hold.
+ */
+function clientCredentialsGrant(state: EbaySimState, app: { appId: string }, form: URLSearchParams): SimResponse {
+  const scopes = (form.get("scope") ?? "").split(/\s+/).filter(Boolean);
+  if (scopes.length === 0) return oauthError(400, "invalid_request", "scope is required for the client credentials grant");
+  if (scopes.some((s) => !APPLICATION_SCOPES.includes(s))) {
+    return oauthError(400, "invalid_scope", "the requested scope is invalid, unknown, malformed, or exceeds the scope granted to the client");
+  }
+  return {
+    status: 200,
+    body: {
+      access_token: state.issueApplicationToken(app.appId, scopes, APPLICATION_ACCESS_TOKEN_SECONDS),
+      expires_in: APPLICATION_ACCESS_TOKEN_SECONDS,
+      token_type: "Application Access Token",
+    },
   };
 }

@@ -1,5 +1,6 @@
-// The eBay simulator: the OAuth token endpoint, Sell Inventory v1, Sell Fulfillment v1 and the
-// Post-Order API v2's cancellation and returns (post-order.ts) on one local HTTP server. Every API request is checked, in the order eBay's gateway does it, for a
+// The eBay simulator: the OAuth token endpoint, Sell Inventory v1, Sell Fulfillment v1, the
+// Post-Order API v2's cancellation and returns (post-order.ts) and the Notification API's
+// destinations, ORDER_CONFIRMATION subscriptions and public keys (notifications.ts) on one local HTTP server. Every API request is checked, in the order eBay's gateway does it, for a
 // valid Bearer token it issued, the scope the API needs, the call limits, and the request's shape
 // against eBay's own OpenAPI definitions; every answer to a documented operation is checked
 // against the documented response and any mismatch is kept in `responseViolations`.
@@ -22,6 +23,7 @@ import { getOrders } from "./fulfillment";
 import { createShippingFulfillment, getShippingFulfillment, getShippingFulfillments } from "./shipping";
 import { bulkUpdatePriceQuantity, createOrReplaceInventoryItem, getInventoryItem, getInventoryItems, getOffers, type InventoryContext } from "./inventory";
 import { servedOrders } from "./malformed-orders";
+import { EbayNotifications, NOTIFICATION_BASE, type NotificationCaller, type SubscriptionRecord } from "./notifications";
 import { handleTokenRequest, TOKEN_PATH, USER_ACCESS_TOKEN_SECONDS } from "./oauth";
 import { POST_ORDER_BASE, postOrderToken, servePostOrder } from "./post-order";
 import { EbaySimState, type AccountRecord, type SimAccountSeed } from "./state";
@@ -36,10 +38,11 @@ export { EbaySimState } from "./state";
  * endpoint (https://developer.ebay.com/api-docs/static/oauth-rate-limits.html). The Post-Order
  * API is not in that table; its limits are per resource in the developer console, where an
  * integration that read them quotes 5,000 calls a day for post-order.return, the figure used here
- * for the whole API. eBay publishes no per-second rate for these APIs; `SHORT_TERM` is the
+ * for the whole API. The Notification API's figure is the simulator's own stand-in (not in that
+ * table either). eBay publishes no per-second rate for these APIs; `SHORT_TERM` is the
  * simulator's own stand-in for the short-term throttling eBay applies without documenting it.
  */
-export const DAILY_CALL_LIMITS = { inventory: 2_000_000, fulfillment: 100_000, postOrder: 5_000, token: 50_000 } as const;
+export const DAILY_CALL_LIMITS = { inventory: 2_000_000, fulfillment: 100_000, postOrder: 5_000, notification: 10_000, token: 50_000 } as const;
 export const SHORT_TERM = { requestsPerSecond: 25, burst: 50 } as const;
 
 type ApiName = keyof typeof DAILY_CALL_LIMITS;
@@ -73,6 +76,10 @@ export interface EbaySimulator {
   calls: Array<{ operationId: string; status: number; body: unknown }>;
   /** Answers that did not match eBay's documented response shape (should stay empty). */
   responseViolations: string[];
+  /** The Notification API: destinations, subscriptions, eBay's signing key and the deliveries. */
+  notifications: EbayNotifications;
+  /** A seller's subscriptions, as the Notification API holds them. */
+  subscriptions(userId: string): SubscriptionRecord[];
   stop(): Promise<void>;
 }
 
@@ -81,6 +88,32 @@ export interface EbaySimulator {
 const INVENTORY_CORRECTIONS = {
   "/components/schemas/Product/properties/aspects": { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
 };
+
+// Destination.deliveryConfig is declared `type: string` in the Notification API's definition, yet
+// its description points at the DeliveryConfig type, the one createDestination takes: an object.
+const NOTIFICATION_CORRECTIONS = {
+  "/components/schemas/Destination/properties/deliveryConfig": {
+    type: "object",
+    properties: { endpoint: { type: "string" }, verificationToken: { type: "string" } },
+  },
+};
+
+/**
+ * Notification API operations made as the application (client credentials grant, "OAuth scope ...
+ * api_scope" on each method's page): a seller's user token is refused them. Subscriptions take either.
+ */
+const APPLICATION_ONLY = new Set([
+  "getPublicKey",
+  "getTopic",
+  "getTopics",
+  "getDestinations",
+  "createDestination",
+  "getDestination",
+  "updateDestination",
+  "deleteDestination",
+  "getConfig",
+  "updateConfig",
+]);
 
 function sellApis(): SellApi[] {
   return [
@@ -129,6 +162,12 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
   const responseViolations: string[] = [];
   const calls: EbaySimulator["calls"] = [];
   const lifetime = options.accessTokenLifetimeSeconds ?? USER_ACCESS_TOKEN_SECONDS;
+  const notifications = new EbayNotifications(now);
+  state.orderPlacedListeners.push((order) => notifications.orderPlaced(order));
+  const notificationContract = new OpenApiContract("ebay-sell/commerce_notification_v1_oas3.json", NOTIFICATION_BASE, {
+    corrections: NOTIFICATION_CORRECTIONS,
+  });
+  const notificationScopes = operationScopes("ebay-sell/commerce_notification_v1_oas3.json");
 
   /** Both the short-term rate and the daily quota must have room; the daily bucket refills over a day. */
   const takeCall = (appId: string, api: ApiName): boolean => {
@@ -183,6 +222,70 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
     return servedOrders(state.malformedOrders, check.operationId, answer);
   };
 
+  /** The caller of a Notification API request: an application token it issued, or a seller's user token. */
+  const notificationCaller = (token: string | undefined): (NotificationCaller & { scopes: string[] }) | null => {
+    const app = token ? state.applicationTokens.get(token) : undefined;
+    if (app) return app.expiresAt > now() ? { appId: app.appId, userId: null, scopes: app.scopes } : null;
+    const user = authenticate(token);
+    return user ? { appId: user.appId, userId: user.account.userId, scopes: user.scopes } : null;
+  };
+
+  const serveNotificationApi = async (request: SimRequest): Promise<SimResponse> => {
+    const caller = notificationCaller(/^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ""))?.[1]);
+    if (!caller) return invalidAccessToken();
+    if (!takeCall(caller.appId, "notification")) return tooManyRequests();
+    if (request.invalidJson) return unreadableBody();
+    const check = notificationContract.checkRequest({
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      headers: request.headers,
+      body: request.body,
+    });
+    if (!check.ok) {
+      if (check.status === 404) return resourceNotFound(request.path);
+      if (check.status === 405) return methodNotAllowed(check.errors.join("; "));
+      return ebayErrors(
+        400,
+        check.errors.map((reason): EbayError => ({ errorId: 195000, domain: "API_NOTIFICATION", category: "REQUEST", message: reason })),
+      );
+    }
+    const needed = notificationScopes.get(check.operationId) ?? [];
+    if (needed.length && !caller.scopes.some((s) => needed.includes(s))) return insufficientScope();
+    if (APPLICATION_ONLY.has(check.operationId) && caller.userId !== null) return insufficientScope();
+    const id = Object.values(check.pathParams)[0] ?? "";
+    const answer = await (async (): Promise<SimResponse> => {
+      switch (check.operationId) {
+        case "getPublicKey":
+          return notifications.publicKey(id);
+        case "createDestination":
+          return notifications.putDestination(caller.appId, request.body);
+        case "updateDestination":
+          return notifications.putDestination(caller.appId, request.body, id);
+        case "getDestinations":
+          return notifications.listDestinations(caller.appId);
+        case "getDestination":
+          return notifications.getDestination(caller.appId, id);
+        case "deleteDestination":
+          return notifications.deleteDestination(caller.appId, id);
+        case "createSubscription":
+          return notifications.createSubscription(caller, request.body);
+        case "getSubscriptions":
+          return notifications.listSubscriptions(caller);
+        case "deleteSubscription":
+          return notifications.deleteSubscription(caller, id);
+        default:
+          return ebayErrors(501, [{ errorId: 195000, domain: "API_NOTIFICATION", category: "APPLICATION", message: `${check.operationId} is not simulated.` }]);
+      }
+    })();
+    calls.push({ operationId: check.operationId, status: answer.status, body: request.body });
+    if (answer.status < 300 && answer.body !== undefined) {
+      for (const v of notificationContract.checkResponse(check.operationId, answer.status, answer.body))
+        responseViolations.push(`${check.operationId} ${answer.status}: ${v}`);
+    }
+    return answer;
+  };
+
   const servePostOrderApi = (request: SimRequest): SimResponse => {
     const caller = authenticate(postOrderToken(request));
     if (!caller) return invalidAccessToken();
@@ -200,12 +303,22 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
     }
     if (request.path.startsWith(CONTROL_PATH)) return control(state, request);
     if (request.path.startsWith(`${POST_ORDER_BASE}/`)) return servePostOrderApi(request);
+    if (request.path.startsWith(`${NOTIFICATION_BASE}/`)) return serveNotificationApi(request);
     const api = apis.find((a) => request.path === a.basePath || request.path.startsWith(`${a.basePath}/`));
     if (!api) return resourceNotFound(request.path);
     return serveSellApi(api, request);
   }, options.port ?? 0);
 
-  return { url: server.url, state, requests: server.requests, calls, responseViolations, stop: () => server.close() };
+  return {
+    url: server.url,
+    state,
+    requests: server.requests,
+    calls,
+    responseViolations,
+    notifications,
+    subscriptions: (userId) => [...notifications.subscriptions.values()].filter((s) => s.userId === userId),
+    stop: () => server.close(),
+  };
 }
 
 /** The simulator's own routes (not eBay's), for a demo running it as a separate process. */
