@@ -2,17 +2,16 @@ import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { moduleOfKind } from "~/channels/registry";
 import defaultPrisma from "~/db.server";
-import { requestRecompute } from "~/recompute/index.server";
-import { FORGOTTEN_ON_SWITCH } from "~/sync/listing-fulfilment.server";
+import { saveListingLinks } from "~/sync/listing-links.server";
 import type { Queues } from "~/queues.server";
-import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
 
 // Which Shopify variant each marketplace listing sells. A link names the variant by its Shopify
 // SKU (what merchants know and what their spreadsheets hold) and the listing by the channel's own
 // SKU and, where the channel needs one to address it, its id (ASIN, TikTok product id...), and
 // who ships it: the merchant (from Shopify's pool, the default) or the marketplace from its own
-// warehouse (Amazon FBA: never pushed a quantity, its own stock read and shown instead).
+// warehouse (Amazon FBA: never pushed a quantity, its own stock read and shown instead). Checked
+// here, saved by the one writer of links (sync/listing-links.server.ts), as discovery's are.
 
 /** Who ships a listing's orders, as a links file writes it (column fulfilled_by). */
 export const FULFILLED_BY = ["merchant", "marketplace"] as const;
@@ -94,52 +93,17 @@ export async function linkListings(
   });
   if (problems.length > 0) return { ok: false, problems };
 
-  const existing = await prisma.listing.findMany({
-    where: { channelId: channel.id, channelSku: { in: parsed.map((p) => p!.channelSku) } },
-    select: { channelSku: true, fulfilledByMarketplace: true },
-  });
-  const byMarketplaceNow = new Map(existing.map((l) => [l.channelSku, l.fulfilledByMarketplace]));
-  const now = new Date();
-  await prisma.$transaction(
-    parsed.map((link) => {
-      const variantId = variantsBySku.get(link!.sku)![0];
-      const byMarketplace = link!.fulfilledBy === undefined ? undefined : link!.fulfilledBy === "marketplace";
-      const was = byMarketplaceNow.get(link!.channelSku);
-      // Who ships it changed: what was pushed (or observed) counted the other stock.
-      const switched = byMarketplace !== undefined && was !== undefined && was !== byMarketplace;
-      return prisma.listing.upsert({
-        where: { channelId_channelSku: { channelId: channel.id, channelSku: link!.channelSku } },
-        create: {
-          shopId: shop.id,
-          channelId: channel.id,
-          variantId,
-          channelSku: link!.channelSku,
-          externalId: link!.externalId,
-          fulfilledByMarketplace: byMarketplace ?? false,
-          staleSince: now,
-          contentStaleSince: now,
-        },
-        update: {
-          variantId,
-          externalId: link!.externalId,
-          ...(byMarketplace === undefined ? {} : { fulfilledByMarketplace: byMarketplace }),
-          ...(switched ? FORGOTTEN_ON_SWITCH : {}),
-          staleSince: now,
-          contentStaleSince: now,
-        },
-      });
-    }),
+  await saveListingLinks(
+    prisma,
+    shop.id,
+    channel.id,
+    parsed.map((link) => ({
+      variantId: variantsBySku.get(link!.sku)![0],
+      channelSku: link!.channelSku,
+      externalId: link!.externalId,
+      fulfilledByMarketplace: link!.fulfilledBy === undefined ? undefined : link!.fulfilledBy === "marketplace",
+    })),
+    { actor, source: "csv", queues: deps.queues },
   );
-  await recordAudit(prisma, {
-    shopId: shop.id,
-    actor,
-    action: "listings.linked",
-    subjectType: "channel",
-    subjectId: channel.id,
-    details: { count: parsed.length },
-  });
-  // The links were marked stale above, for their stock and price and for their content: the
-  // recompute job computes both and the outbox pushes them.
-  await requestRecompute(shop.id, deps.queues);
   return { ok: true, linked: parsed.length };
 }
