@@ -1,4 +1,5 @@
 import type { AlertKind } from "@prisma/client";
+import { embeddedAppUrl } from "~/lib/admin-url";
 
 // What an alert says, rendered for email (HTML and text) and for Slack (Block Kit). Pure: the
 // same alert always renders the same message, so tests read the exact content.
@@ -46,9 +47,7 @@ const KIND_EMOJI: Record<AlertKind, string> = {
 
 /** Where the merchant opens the alert: the embedded app's page, through the shop's admin. */
 export function alertLink(shopDomain: string, alertId: string, env: NodeJS.ProcessEnv = process.env): string {
-  const apiKey = env.SHOPIFY_API_KEY;
-  if (apiKey) return `https://${shopDomain}/admin/apps/${encodeURIComponent(apiKey)}/app/alerts/${encodeURIComponent(alertId)}`;
-  return `${(env.SHOPIFY_APP_URL ?? "").replace(/\/$/, "")}/app/alerts/${encodeURIComponent(alertId)}`;
+  return embeddedAppUrl(shopDomain, `/app/alerts/${encodeURIComponent(alertId)}`, env);
 }
 
 function labelOf(key: string): string {

@@ -21,8 +21,9 @@ export interface ConnectorHooks {
  * How a marketplace's order notifications prove they come from the set-up Anchorline asked for
  * (checked by notifications.server.ts, in constant time): a header holding a value made from the
  * channel's notification key, checked before the body is read (Amazon, Walmart), or a header
- * holding a signature over the raw body made with the account's credentials, checked by its
- * connector once the body is read (TikTok Shop). A delivery without the header is refused unread.
+ * holding a signature over the raw body, checked by its connector once the body is read (TikTok
+ * Shop with the account's credentials, eBay with eBay's public key). A delivery without the header
+ * is refused unread.
  */
 export interface OrderNotificationAuth {
   /** Lower case, as Headers.get reads it. */
@@ -31,6 +32,13 @@ export interface OrderNotificationAuth {
   expectedValue?(key: string): string;
   /** The header is a signature over the raw body: Connector.notificationSignatureMatches checks it. */
   signsBody?: true;
+  /**
+   * Where the marketplace validates the endpoint before it sends to it (eBay's destinations): a GET
+   * with the challenge in this query parameter, answered 200 with the JSON `answer` makes from the
+   * challenge, the channel's notification key (the verification token Anchorline gave) and the
+   * endpoint's URL.
+   */
+  endpointChallenge?: { parameter: string; answer(challenge: string, key: string, endpoint: string): Promise<unknown> };
   /**
    * true: Anchorline subscribes the account when it is connected (Connector.subscribeToOrderNotifications);
    * false: the merchant sets the sender up, with what the Channels screen shows.
@@ -54,6 +62,46 @@ export interface ChannelSettings {
   returnsReportEveryMs?: number;
 }
 
+/** What the marketplace's redirect back from its consent page carries. */
+export type ConsentAnswer =
+  /** The merchant consented: the one-time code, and the account where the redirect names it (Amazon's selling_partner_id). */
+  | { ok: true; code: string; accountId?: string }
+  /** The merchant refused, or the marketplace said why not, in its words. */
+  | { ok: false; reason: string };
+
+/**
+ * How a merchant lets Anchorline act on their marketplace account without handing over developer
+ * credentials: the marketplace's consent page, its redirect back to Anchorline, and the exchange of
+ * the one-time code for the account's tokens. The app's own credentials (app/lib/app-credentials.ts) come
+ * from the deployment's settings; only what `exchangeCode` returns is stored, sealed, per shop.
+ * app/channels/consent.server.ts runs it; the state is Anchorline's, signed and taken once.
+ */
+export interface ConsentFlow {
+  /** The marketplace's consent page for this app, carrying `state` and coming back to `redirectUri`. */
+  consentUrl(input: {
+    app: Record<string, string>;
+    state: string;
+    redirectUri: string;
+    region: string | null;
+    endpoints?: ChannelSettings["endpoints"];
+  }): string;
+  /** Reads the redirect's query: the code, or the refusal. */
+  readAnswer(query: URLSearchParams): ConsentAnswer;
+  /**
+   * Exchanges the code for the account's own credentials (the connector's names: refreshToken,
+   * accessToken...) and names the account (seller id, eBay user, shop id). A refused or expired
+   * code throws a ChannelError carrying the marketplace's words.
+   */
+  exchangeCode(input: {
+    app: Record<string, string>;
+    code: string;
+    accountId?: string;
+    redirectUri: string;
+    region: string | null;
+    endpoints?: ChannelSettings["endpoints"];
+  }): Promise<{ accountId: string; credentials: Record<string, string> }>;
+}
+
 export type ConnectorFactory = (config: ConnectorConfig, hooks: ConnectorHooks, settings: ChannelSettings) => Connector;
 
 export interface ChannelModule {
@@ -64,6 +112,13 @@ export interface ChannelModule {
   readonly credentialFields: readonly CredentialField[];
   /** Checks and trims them (credentialSchemaOf(credentialFields)). */
   readonly credentials: z.ZodType<Record<string, string>>;
+  /**
+   * Where set, merchants connect through the marketplace's consent page (Amazon's website
+   * authorization, eBay's OAuth consent, TikTok Shop's seller authorization) once the deployment
+   * holds the app's credentials (app/lib/app-credentials.ts); the credential fields above are then only for
+   * an account connected with developer credentials of its own (a seller's private app).
+   */
+  readonly consent?: ConsentFlow;
   /** How it wants its work batched and paced; each value cites its source in the module's limits. */
   readonly limits: ChannelLimits;
   /** Which content fields it carries and what it holds them to. */

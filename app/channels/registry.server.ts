@@ -3,6 +3,7 @@ import defaultPrisma from "~/db.server";
 import { openCredentials, sealCredentials } from "~/lib/secrets.server";
 import type { Connector } from "./connector";
 import type { ChannelSettings, ConnectorHooks } from "./module";
+import { appCredentialsOf } from "~/lib/app-credentials";
 import { moduleOfKind } from "./registry";
 
 // The connector of a channel account: built by its marketplace's module (registry.ts), kept per
@@ -20,7 +21,8 @@ function fingerprintOf(channel: ConnectableChannel, credentialsCiphertext: strin
 }
 
 export function connectorForChannel(channel: ConnectableChannel, prisma: PrismaClient = defaultPrisma): Connector {
-  const factory = moduleOfKind(channel.kind)?.createConnector;
+  const channelModule = moduleOfKind(channel.kind);
+  const factory = channelModule?.createConnector;
   if (!factory) throw new Error(`No connector for channel kind ${channel.kind}`);
   if (!channel.credentialsCiphertext) throw new Error("The channel has no credentials yet");
   const fingerprint = fingerprintOf(channel, channel.credentialsCiphertext);
@@ -49,7 +51,9 @@ export function connectorForChannel(channel: ConnectableChannel, prisma: PrismaC
     {
       accountId: channel.accountId,
       region: channel.region,
-      credentials: openCredentials(channel.credentialsCiphertext, channel.shopId),
+      // The app's own credentials (its LWA client, eBay keyset, TikTok app key) from the deployment's
+      // settings, under the account's: an account connected with a private app of its own keeps it.
+      credentials: { ...appCredentialsOf(channelModule!.kind), ...openCredentials(channel.credentialsCiphertext, channel.shopId) },
       endpoints: settings.endpoints,
     },
     hooks,

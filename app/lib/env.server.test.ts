@@ -45,4 +45,12 @@ describe("the settings Anchorline starts with", () => {
       expect(message).toContain(`${name}: `);
     }
   });
+
+  it("given a marketplace's app credentials set in part, when read, then each missing one is named with the ones given; all of them, or none, are accepted", () => {
+    const message = problems({ AMAZON_SP_APP_ID: "amzn1.sp.solution.1", AMAZON_LWA_CLIENT_ID: "amzn1.application-oa2-client.1" });
+    expect(message).toMatch(/AMAZON_LWA_CLIENT_SECRET: AMAZON_LWA_CLIENT_SECRET is required with AMAZON_SP_APP_ID, AMAZON_LWA_CLIENT_ID/);
+    expect(message).not.toMatch(/EBAY|TIKTOK/);
+    expect(problems({ AMAZON_SP_APP_ID: "a", AMAZON_LWA_CLIENT_ID: "b", AMAZON_LWA_CLIENT_SECRET: "c" })).toBe("");
+    expect(problems({ EBAY_APP_ID: "app", EBAY_CERT_ID: "" })).toMatch(/EBAY_CERT_ID: .*\n.*EBAY_RU_NAME/);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { appCredentialProblems } from "./app-credentials";
 
 /**
  * The access scopes the app asks for: the same list as shopify.app.toml, derived from what the code
@@ -64,11 +65,16 @@ export type Env = z.infer<typeof EnvSchema>;
 /** The settings in `source`, or an error naming every one that is missing or malformed. */
 export function readSettings(source: Record<string, string | undefined>): Env {
   const parsed = EnvSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+  // The marketplaces' app credentials (app/lib/app-credentials.ts): all or none per marketplace.
+  const appCredentials = appCredentialProblems(source);
+  if (!parsed.success || appCredentials.length > 0) {
+    const problems = [
+      ...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`)),
+      ...appCredentials.map((p) => `  ${p.setting}: ${p.message}`),
+    ].join("\n");
     throw new Error(`Anchorline configuration is invalid:\n${problems}`);
   }
-  return parsed.data;
+  return parsed.data!;
 }
 
 let cached: Env | undefined;

@@ -1,8 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, FormLayout, InlineStack, Layout, Modal, Page, Select, Text, TextField } from "@shopify/polaris";
-import { useState, type ReactNode } from "react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  EmptyState,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Modal,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useState, type ReactNode } from "react";
 import { fieldErrors } from "~/lib/forms";
 import {
   changeChannel,
@@ -17,21 +33,36 @@ import {
   removeChannel,
   testChannelConnection,
 } from "./channels.server";
-import { NotFoundForShop } from "~/lib/errors";
+import { consentAvailable, ConsentStartInput, consentOutcomeOf, startConsent } from "./consent.server";
+import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
+  // Back from a marketplace's consent page (routes/consent.$kind.tsx): how it ended.
+  const consentId = new URL(request.url).searchParams.get("consent");
   return {
+    consentOutcome: consentId ? await consentOutcomeOf(shop, consentId) : null,
     channels: await listChannels(shop),
-    marketplaces: MARKETPLACES,
+    // Which marketplaces this deployment can connect through their consent page (app credentials set).
+    marketplaces: MARKETPLACES.map((m) => ({ ...m, consent: consentAvailable(m.kind) })),
     returnsChoices: RETURNS_RESTOCK_CHOICES,
     orderModeChoices: ORDER_MODE_CHOICES,
     appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin,
   };
 };
 
-type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string };
+type MarketplaceChoice = (typeof MARKETPLACES)[number] & { consent: boolean };
+
+/**
+ * Where a Walmart seller creates the keys Anchorline asks for (Walmart Developer Portal, "Get
+ * started as a Marketplace seller": Seller Center → Settings → API Key Management). Walmart grants
+ * access that way, not through a consent page.
+ */
+const WALMART_KEYS_HELP =
+  "Create them in Walmart Seller Center: Settings → API Key Management → Add new key (Marketplace API, full access to Items, Inventory, Orders).";
+
+type ActionResult = { ok: boolean; errors: Record<string, string>; message?: string; consentUrl?: string };
 
 /** The credentials.* fields of a form, by their name. */
 function credentialsOf(form: FormData): Record<string, string> {
@@ -57,6 +88,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const connected = await connectChannel(shop, parsed.data, actor);
       if (!connected.ok) return data<ActionResult>({ ok: false, errors: {}, message: connected.message }, { status: 422 });
       return data<ActionResult>({ ok: true, errors: {}, message: `${parsed.data.name} connected` });
+    }
+    if (intent === "consent") {
+      const parsed = ConsentStartInput.safeParse(Object.fromEntries(form));
+      if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
+      const { url } = await startConsent(shop, parsed.data);
+      return data<ActionResult>({ ok: true, errors: {}, consentUrl: url });
     }
     if (intent === "reconnect") {
       const reconnected = await reconnectChannel(shop, String(form.get("channelId") ?? ""), credentialsOf(form), actor);
@@ -93,6 +130,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     });
   } catch (error) {
     if (error instanceof NotFoundForShop) return data<ActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
+    if (error instanceof RequestRefused) return data<ActionResult>({ ok: false, errors: {}, message: error.message }, { status: 422 });
     throw error;
   }
 };
@@ -142,11 +180,14 @@ function ChannelChoiceForm({
 
 const STATUS_TONE = { CONNECTED: "success", PAUSED: "attention", FAILING: "critical", DISCONNECTED: undefined } as const;
 
-function ConnectForm({ marketplaces, errors }: { marketplaces: typeof MARKETPLACES; errors: Record<string, string> }) {
+function ConnectForm({ marketplaces, errors }: { marketplaces: MarketplaceChoice[]; errors: Record<string, string> }) {
   const [kind, setKind] = useState(marketplaces[0].kind);
   const chosen = marketplaces.find((m) => m.kind === kind) ?? marketplaces[0];
   const [values, setValues] = useState<Record<string, string>>({});
-  const connecting = useSubmitting("connect");
+  // A seller's private developer app: keys typed here instead of the consent page.
+  const [ownKeys, setOwnKeys] = useState(false);
+  const throughConsent = chosen.consent && !ownKeys;
+  const connecting = useSubmitting(throughConsent ? "consent" : "connect");
   const field = (name: string) => ({
     value: values[name] ?? "",
     onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
@@ -157,7 +198,7 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: typeof MARKETPLAC
   return (
     <Card>
       <Form method="post" autoComplete="off">
-        <input type="hidden" name="intent" value="connect" />
+        <input type="hidden" name="intent" value={throughConsent ? "consent" : "connect"} />
         <FormLayout>
           <Text as="h2" variant="headingMd">
             Connect a marketplace account
@@ -171,13 +212,30 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: typeof MARKETPLAC
             error={errors.kind}
           />
           <TextField label="Name" helpText="How this account appears in Anchorline, e.g. Amazon US" {...field("name")} />
-          <TextField label="Account id" helpText="Seller id, eBay user, Walmart partner id or TikTok shop id" {...field("accountId")} />
-          <TextField label="Region or marketplace id" {...field("region")} />
-          {chosen.credentialFields.map((f) => (
-            <TextField key={f.name} label={f.label} type="password" {...field(`credentials.${f.name}`)} />
-          ))}
+          <TextField label="Region or marketplace id" helpText="Amazon: NA, EU or FE; eBay: the site, e.g. EBAY_US" {...field("region")} />
+          {throughConsent ? (
+            <Text as="p" tone="subdued">
+              You sign in to {chosen.label} and allow Anchorline to manage your listings and orders there; {chosen.label} then sends you back here. Anchorline
+              never sees your {chosen.label} password.
+            </Text>
+          ) : (
+            <>
+              <TextField label="Account id" helpText="Seller id, eBay user, Walmart partner id or TikTok shop id" {...field("accountId")} />
+              {chosen.kind === "WALMART" ? (
+                <Text as="p" tone="subdued">
+                  {WALMART_KEYS_HELP}
+                </Text>
+              ) : null}
+              {chosen.credentialFields.map((f) => (
+                <TextField key={f.name} label={f.label} type="password" {...field(`credentials.${f.name}`)} />
+              ))}
+            </>
+          )}
+          {chosen.consent ? (
+            <Checkbox label={`Use a ${chosen.label} developer app of my own (API keys) instead`} checked={ownKeys} onChange={setOwnKeys} />
+          ) : null}
           <Button submit variant="primary" loading={connecting}>
-            Connect
+            {throughConsent ? `Continue to ${chosen.label}` : "Connect"}
           </Button>
         </FormLayout>
       </Form>
@@ -268,18 +326,35 @@ function ConnectedActions({ channel }: { channel: ChannelRow }) {
   );
 }
 
-function DisconnectedActions({ channel, marketplaces, errors }: { channel: ChannelRow; marketplaces: typeof MARKETPLACES; errors: Record<string, string> }) {
+function DisconnectedActions({ channel, marketplaces, errors }: { channel: ChannelRow; marketplaces: MarketplaceChoice[]; errors: Record<string, string> }) {
   const marketplace = marketplaces.find((m) => m.kind === channel.kind);
   const reconnecting = useSubmitting("reconnect", channel.id);
+  const consenting = useSubmitting("consent");
   const [values, setValues] = useState<Record<string, string>>({});
   return (
     <BlockStack gap="200">
+      {marketplace?.consent ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="consent" />
+          <input type="hidden" name="kind" value={channel.kind} />
+          <input type="hidden" name="name" value={channel.name} />
+          <input type="hidden" name="region" value={channel.region ?? ""} />
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="p" tone="subdued">
+              Reconnect {channel.accountId} by allowing Anchorline on {marketplace.label} again; its kept listings sync again.
+            </Text>
+            <Button submit variant="primary" loading={consenting}>
+              {`Reconnect through ${marketplace.label}`}
+            </Button>
+          </InlineStack>
+        </Form>
+      ) : null}
       <Form method="post" autoComplete="off">
         <input type="hidden" name="channelId" value={channel.id} />
         <input type="hidden" name="intent" value="reconnect" />
         <FormLayout>
           <Text as="p" tone="subdued">
-            Reconnect {channel.accountId} with its credentials; its kept listings sync again.
+            {marketplace?.consent ? "Or reconnect" : "Reconnect"} {channel.accountId} with its credentials; its kept listings sync again.
           </Text>
           {marketplace?.credentialFields.map((f) => (
             <TextField
@@ -311,13 +386,20 @@ function DisconnectedActions({ channel, marketplaces, errors }: { channel: Chann
 }
 
 export default function Channels() {
-  const { channels, marketplaces, returnsChoices, orderModeChoices, appOrigin } = useLoaderData<typeof loader>();
+  const { channels, marketplaces, returnsChoices, orderModeChoices, appOrigin, consentOutcome } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  // The consent page is the marketplace's: the whole window goes there (out of the admin's frame)
+  // and the marketplace sends it back to Anchorline's redirect URL (routes/consent.$kind.tsx).
+  const consentUrl = result?.consentUrl;
+  useEffect(() => {
+    if (consentUrl) window.open(consentUrl, "_top");
+  }, [consentUrl]);
   return (
     <Page title="Channels">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            {consentOutcome && !result ? <Banner tone={consentOutcome.ok ? "success" : "critical"}>{consentOutcome.message}</Banner> : null}
             {result?.message ? <Banner tone={result.ok ? "success" : "critical"}>{result.message}</Banner> : null}
             {result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
             {channels.length === 0 ? (
