@@ -12,6 +12,8 @@ import {
   ordersSearchBody,
   ordersSearchQuery,
   partialEditBody,
+  productsSearchBody,
+  productsSearchQuery,
   reasons,
   returnsSearchBody,
   returnsSearchQuery,
@@ -51,6 +53,12 @@ const badProvider = (id: string) =>
 
 const ORDER_PAGE_TOKEN = (offset: number) => Buffer.from(`offset:${offset}`).toString("base64url");
 const offsetOf = (token: string | undefined) => (token ? Number(Buffer.from(token, "base64url").toString("utf8").split(":")[1]) || 0 : 0);
+/** A page token this simulator gave, or null for one it did not (TikTok's are opaque: a made-up one is refused). */
+const givenOffset = (token: string | undefined): number | null => {
+  if (!token) return 0;
+  const match = /^offset:(\d+)$/.exec(Buffer.from(token, "base64url").toString("utf8"));
+  return match && ORDER_PAGE_TOKEN(Number(match[1])) === token ? Number(match[1]) : null;
+};
 
 export const ROUTES: Route[] = [
   {
@@ -162,17 +170,74 @@ export const ROUTES: Route[] = [
     handle: (shop, _request, [productId]) => {
       const skus = shop.skusOf(productId);
       if (!skus.length) return fail(404, CODES.productNotFound, `Product ${productId} does not exist in this shop.`);
+      const product = shop.products.get(productId)!;
       return ok({
         id: productId,
-        status: "ACTIVATE",
-        title: shop.products.get(productId)!.title,
-        description: shop.products.get(productId)!.description,
+        status: product.status,
+        title: product.title,
+        description: product.description,
+        create_time: product.createTime,
+        update_time: product.updateTime,
         skus: skus.map((s) => ({
           id: s.skuId,
           seller_sku: s.sellerSku,
           price: { currency: s.currency, sale_price: (s.priceCents / 100).toFixed(2), tax_exclusive_price: (s.priceCents / 100).toFixed(2) },
           inventory: [{ warehouse_id: "7000000000000000001", quantity: s.quantity }],
+          ...(s.identifierCode ? { identifier_code: { ...s.identifierCode } } : {}),
         })),
+      });
+    },
+  },
+  {
+    // Search Products: "Retrieve a list of products that meet the specified conditions. This API
+    // will only return the key product properties" (no identifier_code: Get Product has it).
+    name: "productsSearch",
+    method: "POST",
+    pattern: /^\/product\/202309\/products\/search$/,
+    shopScoped: true,
+    handle: (shop, request) => {
+      const query = productsSearchQuery.safeParse({
+        page_size: request.query.get("page_size") ?? undefined,
+        page_token: request.query.get("page_token") ?? undefined,
+        category_version: request.query.get("category_version") ?? undefined,
+      });
+      if (!query.success) return invalid(reasons(query.error));
+      const offset = givenOffset(query.data.page_token);
+      if (offset === null) return invalid("page_token is not a token a previous page returned");
+      const body = productsSearchBody.safeParse(request.body ?? {});
+      if (!body.success) return invalid(reasons(body.error));
+      const f = body.data;
+      const status = f.status ?? "ALL";
+      const matching = [...shop.products]
+        .filter(
+          ([productId, p]) =>
+            (status === "ALL" || p.status === status) &&
+            (!f.seller_skus || shop.skusOf(productId).some((s) => f.seller_skus!.includes(s.sellerSku))) &&
+            p.createTime >= (f.create_time_ge ?? 0) &&
+            p.createTime <= (f.create_time_le ?? Infinity) &&
+            p.updateTime >= (f.update_time_ge ?? 0) &&
+            p.updateTime <= (f.update_time_le ?? Infinity),
+        )
+        .sort(([a, p], [b, q]) => p.createTime - q.createTime || a.localeCompare(b));
+      const size = Number(query.data.page_size);
+      return ok({
+        products: matching.slice(offset, offset + size).map(([productId, p]) => ({
+          id: productId,
+          title: p.title,
+          status: p.status,
+          sales_regions: ["US"],
+          create_time: p.createTime,
+          update_time: p.updateTime,
+          skus: shop.skusOf(productId).map((s) => ({
+            id: s.skuId,
+            seller_sku: s.sellerSku,
+            // "sale_price ... Applicable only for cross-border sellers from China": a US seller's SKU has the tax-exclusive price.
+            price: { currency: s.currency, tax_exclusive_price: (s.priceCents / 100).toFixed(2) },
+            inventory: [{ warehouse_id: "7000000000000000001", quantity: s.quantity }],
+          })),
+        })),
+        total_count: matching.length,
+        next_page_token: offset + size < matching.length ? ORDER_PAGE_TOKEN(offset + size) : "",
       });
     },
   },

@@ -17,12 +17,15 @@
 //   - "Cancel Order" (202309)            POST /return_refund/202309/cancellations
 //   - "Search Returns" (202309)          POST /return_refund/202309/returns/search
 //                                        (body: ReturnRefund202309SearchReturnsRequestBody of the SDK)
+//   - "Search Products" (202309)         POST /product/202309/products/search (query page_size 1-100,
+//                                        page_token, category_version; body status, seller_skus,
+//                                        create_time_ge/_le, update_time_ge/_le: SearchProductsRequestBody of the SDK)
 //   - "Search FBT Inventory" (202408)    POST /fbt/202408/inventory/search (Fulfilled by TikTok; query
 //                                        page_size 1-100, page_token; body fbt_warehouse_ids, goods_ids,
 //                                        sku_ids: SearchFBTInventoryRequestBody of the SDK)
 //   - "Authorization overview"           GET  /api/v2/token/get, /api/v2/token/refresh (auth host)
 import { z } from "zod";
-import { RETURN_STATUSES } from "./state";
+import { PRODUCT_STATUSES, RETURN_STATUSES } from "./state";
 
 const digits = z.string().regex(/^\d+$/, "must be a decimal number");
 /** Prices are decimal strings ("12.99"), not numbers. */
@@ -233,6 +236,33 @@ export const returnsSearchBody = z
   })
   .strict()
   .superRefine(refuseEmptyTimeRanges);
+
+/**
+ * Search Products query: page_size "The number of results to be returned per page. Valid range:
+ * [1-100]" (required), page_token from a previous answer's next_page_token, category_version "v1"
+ * or "v2" (US: v2, the 7-level category tree).
+ */
+export const productsSearchQuery = z.object({
+  page_size: digits.refine((v) => Number(v) >= 1 && Number(v) <= 100, "must be 1-100"),
+  page_token: z.string().optional(),
+  category_version: z.enum(["v1", "v2"]).optional(),
+});
+
+/**
+ * Search Products filters, the SDK request body's properties and nothing else: status ("Default:
+ * ALL"), seller_skus, and creation and update times "on or after" (_ge) and "on or before" (_le),
+ * Unix seconds as for orders.
+ */
+export const productsSearchBody = z
+  .object({
+    status: z.enum(["ALL", ...PRODUCT_STATUSES]).optional(),
+    seller_skus: z.array(z.string().min(1)).min(1).optional(),
+    create_time_ge: epochSeconds("create_time_ge").optional(),
+    create_time_le: epochSeconds("create_time_le").optional(),
+    update_time_ge: epochSeconds("update_time_ge").optional(),
+    update_time_le: epochSeconds("update_time_le").optional(),
+  })
+  .strict();
 
 /** Search FBT Inventory's query: "The number of results to be returned per page. Valid range: [1-100]." */
 export const fbtInventorySearchQuery = z.object({

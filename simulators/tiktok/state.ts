@@ -11,6 +11,10 @@ export interface TikTokProductSpec {
   /** The product's content before Anchorline touches it (the first SKU of a product that gives it wins). */
   title?: string;
   description?: string;
+  /** The product's status (Search Products' list; the first SKU of a product that gives it wins). Default ACTIVATE. */
+  productStatus?: ProductStatus;
+  /** The SKU's barcode as Get Product shows it (`skus[].identifier_code`); most SKUs have none. */
+  identifierCode?: { code: string; type: "GTIN" | "EAN" | "UPC" | "ISBN" | "JAN" };
   /**
    * Units TikTok holds for the SKU in its FBT warehouses (Fulfilled by TikTok), by FBT warehouse
    * id: set only for a SKU TikTok fulfils, which Search FBT Inventory then lists.
@@ -18,10 +22,22 @@ export interface TikTokProductSpec {
   fbtStock?: Record<string, number>;
 }
 
+/**
+ * A product's status, as Search Products filters and answers it ("Possible values: DRAFT, PENDING,
+ * FAILED, ACTIVATE, SELLER_DEACTIVATED, PLATFORM_DEACTIVATED, FREEZE, DELETED": the SDK's
+ * Product202309SearchProductsResponseDataProducts).
+ */
+export const PRODUCT_STATUSES = ["DRAFT", "PENDING", "FAILED", "ACTIVATE", "SELLER_DEACTIVATED", "PLATFORM_DEACTIVATED", "FREEZE", "DELETED"] as const;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+
 /** What a product shows buyers, one per product whatever its SKUs. */
 export interface TikTokProductContent {
   title: string;
   description: string;
+  status: ProductStatus;
+  /** Unix seconds: created (the order Search Products lists products in) and last changed. */
+  createTime: number;
+  updateTime: number;
   /** Partial edits accepted for this product (each one re-audited by TikTok). */
   edits: number;
 }
@@ -225,8 +241,17 @@ export class TikTokShop {
     for (const p of spec.products) {
       const fbt = p.fbtStock && new Map(Object.entries(p.fbtStock).map(([warehouse, available]) => [warehouse, { available, reserved: 0 }]));
       this.skus.set(p.skuId, { ...p, currency: spec.currency ?? "USD", fbt });
-      if (!this.products.has(p.productId))
-        this.products.set(p.productId, { title: p.title ?? `Product ${p.productId}`, description: p.description ?? "", edits: 0 });
+      if (!this.products.has(p.productId)) {
+        const createTime = Math.floor(Date.now() / 1000) - spec.products.length + this.products.size;
+        this.products.set(p.productId, {
+          title: p.title ?? `Product ${p.productId}`,
+          description: p.description ?? "",
+          status: p.productStatus ?? "ACTIVATE",
+          createTime,
+          updateTime: createTime,
+          edits: 0,
+        });
+      }
     }
   }
 
