@@ -47,6 +47,16 @@ describe("the alert watchers", () => {
     expect((await alertsOf(shop.id, "SYNC_LATENCY")).map((a) => a.state).sort()).toEqual(["OPEN", "RESOLVED"]);
   });
 
+  it("given a newly connected channel not live yet whose computed state has waited 45 minutes for the merchant's review, when watched, then nothing is raised", async () => {
+    const now = new Date();
+    const { shop, channel, listing } = await seedShop();
+    await prisma.channel.update({ where: { id: channel.id }, data: { liveAt: null } });
+    await listing("REVIEW", { syncState: "PENDING", desiredAt: minutesAgo(now, 45) });
+
+    expect(await watchSyncLatency(prisma, shop.id, 30, now)).toEqual({ raised: 0, resolved: 0 });
+    expect(await alertsOf(shop.id, "SYNC_LATENCY")).toEqual([]);
+  });
+
   it("given a shop that set a 60-minute latency threshold, when a change waits 45 minutes, then nothing is raised", async () => {
     const now = new Date();
     const { shop, listing } = await seedShop({ alerts: { latencyMinutes: 60 } });

@@ -46,7 +46,8 @@ export interface WatchResult {
 /** Sync latency per channel: the oldest change the channel has not acknowledged yet. */
 export async function watchSyncLatency(prisma: PrismaClient, shopId: string, thresholdMinutes: number, now: Date, queue?: AlertQueue): Promise<WatchResult> {
   const result: WatchResult = { raised: 0, resolved: 0 };
-  const channels = await prisma.channel.findMany({ where: { shopId, status: "CONNECTED" }, select: { id: true, name: true } });
+  // A channel not live yet (its first push waits for the merchant's review) is not late.
+  const channels = await prisma.channel.findMany({ where: { shopId, status: "CONNECTED", liveAt: { not: null } }, select: { id: true, name: true } });
   const pending = await prisma.listing.groupBy({
     by: ["channelId"],
     where: { shopId, syncState: "PENDING", desiredAt: { not: null } },

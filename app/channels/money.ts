@@ -15,3 +15,8 @@ export function fromAmount(amount: { value?: string; currency?: string } | undef
   const value = Number(amount.value);
   return Number.isFinite(value) ? Math.round(value * 10 ** minorDigits(amount.currency)) : null;
 }
+
+/** An amount in minor units as the merchant reads it, in its currency ("$12.34", "¥1,234"). */
+export function formatMoney(minorUnits: number, currency: string): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(minorUnits / 10 ** minorDigits(currency));
+}

@@ -62,6 +62,21 @@ export function fieldMap(rules: ChannelContentRules, settings: ContentSettings):
   });
 }
 
+/**
+ * The names (as the channel's connector takes them, Listing.desiredContent's keys) of the fields
+ * the merchant turned off for this channel: never sent, whatever a desired content computed
+ * before they were turned off still holds. A field left to its default is not among them.
+ */
+export function turnedOffWireNames(rules: ChannelContentRules, settings: ContentSettings): Set<string> {
+  const names = new Set<string>();
+  for (const field of CONTENT_FIELDS) {
+    if (settings.fields[field] !== false) continue;
+    names.add(rules.wireNames?.[field] ?? field);
+    if (field === "gtin") for (const wire of Object.values(rules.gtin?.fieldByLength ?? {})) names.add(wire);
+  }
+  return names;
+}
+
 function template(rules: ChannelContentRules, settings: ContentSettings, field: TemplateField): string {
   return settings.templates[field] ?? rules.templates[field] ?? "";
 }

@@ -8,7 +8,7 @@ import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { requestFlush, type Queues } from "~/queues.server";
 import { markChannels, markContent, markStock, requestRecompute } from "./stale.server";
-import { writeVerdict, type Verdict } from "./write-outbox.server";
+import { restampWaiting, writeVerdict, type Verdict } from "./write-outbox.server";
 
 /** What changed, in the terms of what it can move. */
 export type Change =
@@ -24,13 +24,19 @@ export type Change =
    */
   | { kind: "content"; productIds?: string[]; channelIds?: string[] }
   /**
+   * A channel account went live (the merchant confirmed its first push): its listings' stock, price
+   * and content are computed again from what holds now, what already waits is pushed at once, and
+   * that first push's age counts from now rather than from when it was computed while not live.
+   */
+  | { kind: "live"; channelId: string }
+  /**
    * The merchant's verdict on a listing's price held for review (parity), at the version they saw.
    * Nothing is recomputed: the verdict is the desired state, written as it is and pushed.
    */
   | ({ kind: "verdict"; listing: { id: string; channelId: string; desiredVersion: number } } & Verdict);
 
-/** The changes that mark listings for the recompute (every kind but a verdict, which is written as it is). */
-export type Mark = Exclude<Change, { kind: "verdict" }>;
+/** The changes that mark listings for the recompute (every kind but a verdict, which is written as it is, and a go-live). */
+export type Mark = Exclude<Change, { kind: "verdict" } | { kind: "live" }>;
 
 export interface ChangeDeps {
   prisma?: PrismaClient;
@@ -77,6 +83,16 @@ export async function noteChange(shopId: string, change: Change, deps: ChangeDep
     const written = await writeVerdict(deps.prisma ?? defaultPrisma, shopId, change.listing, change);
     if (written) await (deps.requestFlush ?? ((channelId: string) => requestFlush(channelId, 0, deps.queues)))(change.listing.channelId);
     return written ? 1 : 0;
+  }
+  if (change.kind === "live") {
+    const prisma = deps.prisma ?? defaultPrisma;
+    await restampWaiting(prisma, shopId, change.channelId);
+    const marked = (await markChannels(prisma, shopId, [change.channelId])) + (await markContent(prisma, shopId, { channelIds: [change.channelId] }));
+    await recomputeMarked(shopId, marked, deps);
+    // What was computed while it waited and has not changed since is pushed as it is: the recompute
+    // asks for a flush only where it writes a new desired state.
+    await (deps.requestFlush ?? ((channelId: string) => requestFlush(channelId, 0, deps.queues)))(change.channelId);
+    return marked;
   }
   const marked = await markChanged(shopId, change, deps);
   await recomputeMarked(shopId, marked, deps);

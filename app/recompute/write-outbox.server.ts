@@ -151,3 +151,18 @@ export async function writeVerdict(prisma: PrismaClient, shopId: string, listing
   const { count } = await prisma.listing.updateMany({ where: { id: listing.id, shopId, syncState: "HELD", desiredVersion: listing.desiredVersion }, data });
   return count === 1;
 }
+
+// ---------------------------------------------------------------- a channel going live
+
+/**
+ * A channel account's waiting desired states (pending or held while it was not live) dated now,
+ * the moment it went live: latency (desiredAt to the acknowledgement) and the sync-latency alert
+ * count from when a push was allowed, not from when the state was computed for the preview.
+ */
+export async function restampWaiting(prisma: PrismaClient, shopId: string, channelId: string): Promise<number> {
+  const { count } = await prisma.listing.updateMany({
+    where: { shopId, channelId, syncState: { in: ["PENDING", "HELD"] } },
+    data: { desiredAt: new Date() },
+  });
+  return count;
+}

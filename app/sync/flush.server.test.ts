@@ -415,3 +415,54 @@ describe("pushes paced by the calls they make", () => {
     expect(parts.flat()).toHaveLength(60);
   });
 });
+
+describe("a channel account not live yet", () => {
+  it("given a newly connected account (no liveAt) with quantities, prices and content waiting, when flushed, then nothing is sent and all stays pending; once live, the same flush pushes them", async () => {
+    const channel = await channelWithPendingListings(3);
+    await prisma.listing.updateMany({ where: { channelId: channel.id }, data: { desiredContent: { fields: { title: "Kettle" }, issues: [] } } });
+    await prisma.channel.update({ where: { id: channel.id }, data: { liveAt: null } });
+    const marketplace = new RecordingMarketplace(accepts);
+
+    const waiting = await flushChannelAccount(channel.id, using(marketplace));
+
+    expect(waiting.status).toBe("skipped");
+    expect([marketplace.quantityCalls, marketplace.priceCalls, marketplace.contentCalls]).toEqual([[], [], []]);
+    expect(await prisma.listing.count({ where: { channelId: channel.id, syncState: "PENDING" } })).toBe(3);
+
+    await prisma.channel.update({ where: { id: channel.id }, data: { liveAt: new Date() } });
+    const live = await flushChannelAccount(channel.id, using(marketplace));
+
+    expect(live.status).toBe("flushed");
+    expect(
+      marketplace.quantityCalls
+        .flat()
+        .map((u) => u.channelSku)
+        .sort(),
+    ).toEqual(["SKU-0", "SKU-1", "SKU-2"]);
+    expect(marketplace.priceCalls.flat().length).toBe(3);
+  });
+
+  it("given a content field turned off for the channel (not opted in at go-live) still in a listing's desired content, when flushed, then only the other fields are sent", async () => {
+    const { shop, channels, variant } = await seedShopWithEveryModel(prisma);
+    await prisma.channel.update({ where: { id: channels.ebay.id }, data: { settings: { content: { fields: { title: false, images: false } } } } });
+    await prisma.listing.create({
+      data: {
+        shopId: shop.id,
+        channelId: channels.ebay.id,
+        variantId: variant.id,
+        channelSku: "OPTED",
+        desiredQuantity: 4,
+        pushedQuantity: 4,
+        desiredVersion: 1,
+        desiredAt: new Date(),
+        syncState: "PENDING",
+        desiredContent: { fields: { title: "Kettle", description: "Boils water", imageUrls: ["https://cdn.test/k.png"] }, issues: [] },
+      },
+    });
+    const marketplace = new RecordingMarketplace(accepts);
+
+    await flushChannelAccount(channels.ebay.id, using(marketplace));
+
+    expect(marketplace.contentCalls.flat()).toEqual([{ channelSku: "OPTED", externalId: null, fields: { description: "Boils water" } }]);
+  });
+});

@@ -5,6 +5,8 @@ import defaultPrisma from "~/db.server";
 import { raiseListingSuspended } from "~/alerts/events.server";
 import { logger, type Logger } from "~/lib/logger.server";
 import { contentToPush } from "~/content/diff";
+import { contentSettings, turnedOffWireNames } from "~/content/adapt";
+import { contentRulesOf } from "~/channels/registry";
 import {
   pendingListings,
   stockOrPriceToPush,
@@ -133,12 +135,18 @@ interface FlushContext {
   result: FlushResult;
 }
 
-/** Only the content fields that changed since the channel last acknowledged content. */
-function contentToSend(listings: PendingListing[]): Map<string, Record<string, unknown>> {
+/**
+ * Only the content fields that changed since the channel last acknowledged content, less those the
+ * merchant turned off for this channel (the go-live's fields not opted in among them): a desired
+ * content computed before they were turned off may still hold them until the content step runs.
+ */
+function contentToSend(listings: PendingListing[], channel: Pick<Channel, "kind" | "settings">): Map<string, Record<string, unknown>> {
+  const turnedOff = turnedOffWireNames(contentRulesOf(channel.kind), contentSettings(channel.settings));
   const contentSent = new Map<string, Record<string, unknown>>();
   for (const l of listings) {
-    const fields = contentToPush(l.desiredContent, l.pushedContent);
-    if (fields) contentSent.set(l.channelSku, fields);
+    const changed = contentToPush(l.desiredContent, l.pushedContent);
+    const fields = changed ? Object.fromEntries(Object.entries(changed).filter(([name]) => !turnedOff.has(name))) : {};
+    if (Object.keys(fields).length > 0) contentSent.set(l.channelSku, fields);
   }
   return contentSent;
 }
@@ -292,12 +300,24 @@ function moreToFlush(listings: PendingListing[], outcomes: Outcomes, result: Flu
   return outcomes.contentLater.size > 0 || result.retried > 0 || result.pendingAgain === true || listings.length === LISTINGS_PER_FLUSH;
 }
 
+/**
+ * Whether anything may be pushed to this account: the one check in front of every push (this
+ * flush is the only caller of a connector's pushQuantities, pushPrices and pushContent, and the
+ * Amazon and Walmart feeds are sent from inside those). A connected account of an installed shop,
+ * live: a newly connected account has no liveAt until the merchant reviewed its first push and
+ * went live. Until then its listings' desired state is computed (the go-live preview shows it) and
+ * waits pending; its orders are imported all the same (a sale there still lowers Shopify's stock).
+ */
+export function pushesTo(channel: Pick<Channel, "status" | "liveAt"> & { shop: { uninstalledAt: Date | null } }): boolean {
+  return channel.status === "CONNECTED" && channel.shop.uninstalledAt === null && channel.liveAt !== null;
+}
+
 export async function flushChannelAccount(channelId: string, deps: FlushDeps): Promise<FlushResult> {
   const prisma = deps.prisma ?? defaultPrisma;
   const startedAt = performance.now();
   const result: FlushResult = { status: "flushed", accepted: 0, rejected: 0, retried: 0, calls: 0, more: false, latenciesMs: [] };
   const channel = await prisma.channel.findUnique({ where: { id: channelId }, include: { shop: { select: { uninstalledAt: true, currencyCode: true } } } });
-  if (!channel || channel.status !== "CONNECTED" || channel.shop.uninstalledAt) return { ...result, status: "skipped" };
+  if (!channel || !pushesTo(channel)) return { ...result, status: "skipped" };
   const log = logger.child({ channelId, kind: channel.kind });
 
   const listings = await pendingListings(prisma, channelId, LISTINGS_PER_FLUSH);
@@ -311,7 +331,13 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
     contentBudgetMs: deps.contentBudgetMs ?? CONTENT_BUDGET_MS,
     result,
   };
-  const outcomes: Outcomes = { quantity: new Map(), price: new Map(), content: new Map(), contentSent: contentToSend(listings), contentLater: new Set() };
+  const outcomes: Outcomes = {
+    quantity: new Map(),
+    price: new Map(),
+    content: new Map(),
+    contentSent: contentToSend(listings, channel),
+    contentLater: new Set(),
+  };
 
   try {
     await pushAll(ctx, listings, outcomes);
