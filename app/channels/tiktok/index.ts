@@ -5,6 +5,7 @@ import { TikTokClient, type TikTokCredentials, type TikTokTokens } from "./clien
 import { pushContent } from "./content";
 import { fetchFbtStock } from "./fbt-inventory";
 import { PATHS, TIKTOK_API, TIKTOK_AUTH, TIKTOK_LIMITS } from "./limits";
+import { readListings } from "./listings";
 import { cancelOrder, confirmShipment } from "./order-actions";
 import { orderIdsInNotification, subscribeToOrderNotifications, unsubscribeFromOrderNotifications, webhookSignatureMatches } from "./notifications";
 import { fetchOrder, fetchOrders } from "./orders";
@@ -15,6 +16,8 @@ export interface TikTokConnectorOptions {
   /** Called with rotated tokens; store them, or the next connector starts from stale ones. */
   onTokens?: (tokens: TikTokTokens) => void | Promise<void>;
   now?: () => number;
+  /** Products per readListings page, 1-100 (default 100, TikTok's most). */
+  listingsPageSize?: number;
 }
 
 const REQUIRED = ["appKey", "appSecret", "shopCipher", "accessToken", "refreshToken"] as const;
@@ -88,6 +91,9 @@ export function createTikTokConnector(config: ConnectorConfig, options: TikTokCo
 
     confirmShipment: (shipment) => confirmShipment(client, retry, shipment),
     cancelOrder: (cancellation) => cancelOrder(client, retry, cancellation),
+
+    // The shop's existing products, a listing per SKU, for discovery (listings.ts).
+    readListings: (pageToken) => readListings(client, retry, pageToken, options.listingsPageSize),
 
     // Fulfilled by TikTok SKUs' own stock in TikTok's warehouses (fbt-inventory.ts).
     fetchMarketplaceStock: () => fetchFbtStock(client, retry),

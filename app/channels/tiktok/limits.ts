@@ -14,6 +14,8 @@ export const PATHS = {
   partialEdit: (productId: string) => `/product/202309/products/${encodeURIComponent(productId)}/partial_edit`,
   inventorySearch: "/product/202309/inventory/search",
   product: (productId: string) => `/product/202309/products/${encodeURIComponent(productId)}`,
+  // "Search Products" (Product API 202309): the shop's products with their SKUs, paged.
+  productsSearch: "/product/202309/products/search",
   ordersSearch: "/order/202309/orders/search",
   orderDetail: "/order/202309/orders",
   shippingProviders: (deliveryOptionId: string) => `/logistics/202309/delivery_options/${encodeURIComponent(deliveryOptionId)}/shipping_providers`,
@@ -49,6 +51,9 @@ export const AUTH_FAILURE_CODES: ReadonlySet<number> = new Set([
   TIKTOK_CODES.signatureInvalid,
 ]);
 export const RETRYABLE_CODES: ReadonlySet<number> = new Set([TIKTOK_CODES.tooManyRequests, TIKTOK_CODES.internalError]);
+
+/** Search Products: page_size "The number of results to be returned per page. Valid range: [1-100]" (SDK's ProductsSearchPost). */
+export const PRODUCTS_PAGE_SIZE = 100;
 
 /** Search Orders: page_size "1-100" (Order API v202309 reference). */
 export const ORDERS_PAGE_SIZE = 100;

@@ -1,0 +1,103 @@
+// The shop's existing TikTok Shop products, for listing discovery: one page of Search Products
+// (POST /product/202309/products/search, 100 products a page), one listing per SKU. A TikTok
+// listing's channelSku is TikTok's SKU id and its externalId the product id (pushes.ts), so the
+// seller's own SKU goes in sellerSku for linking. Search Products "will only return the key
+// product properties" (the SDK's ProductsSearchPost): a SKU's barcode (identifier_code) is only in
+// Get Product, read once per product of the page.
+import { z } from "zod";
+import { ChannelError, type DiscoveredListing, type ListingPage } from "../connector";
+import { gtinDigits } from "../gtin";
+import { fromAmount } from "../money";
+import { withRetry, type RetryOptions } from "../retry";
+import type { TikTokClient } from "./client";
+import { PATHS, PRODUCTS_PAGE_SIZE } from "./limits";
+
+/** Product202309SearchProductsResponseData of TikTok's SDK: the fields read here. */
+const SearchPage = z.object({
+  products: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        title: z.string().optional(),
+        status: z.string().optional(),
+        skus: z
+          .array(
+            z.object({
+              id: z.string().min(1),
+              seller_sku: z.string().optional(),
+              // tax_exclusive_price: "The SKU's selling price, exclusive of tax"; sale_price only for cross-border sellers from China.
+              price: z.object({ currency: z.string().optional(), tax_exclusive_price: z.string().optional(), sale_price: z.string().optional() }).optional(),
+              inventory: z.array(z.object({ quantity: z.number().int().optional() })).optional(),
+            }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
+  next_page_token: z.string().optional(),
+});
+type SearchedProduct = NonNullable<z.infer<typeof SearchPage>["products"]>[number];
+type SearchedSku = NonNullable<SearchedProduct["skus"]>[number];
+
+/** Get Product's SKUs, for `identifier_code { code, type }` (GTIN, EAN, UPC, ISBN, JAN). */
+const ProductDetail = z.object({
+  skus: z.array(z.object({ id: z.string(), identifier_code: z.object({ code: z.string().optional() }).optional() })).optional(),
+});
+
+/** A product TikTok deleted can no longer be sold nor pushed to: nothing to link. */
+const GONE = "DELETED";
+
+/** Each SKU's barcode, by SKU id; a product whose detail TikTok refuses (removed meanwhile) has none. */
+async function barcodesOf(client: TikTokClient, retry: RetryOptions, productId: string): Promise<Map<string, string>> {
+  let raw: unknown;
+  try {
+    raw = await withRetry(() => client.request<unknown>({ method: "GET", path: PATHS.product(productId) }), retry);
+  } catch (error) {
+    if (error instanceof ChannelError && !error.retryable && !error.details.authFailed) return new Map();
+    throw error;
+  }
+  const detail = ProductDetail.safeParse(raw);
+  if (!detail.success) throw new ChannelError(`TikTok Shop's product ${productId} could not be read: ${detail.error.message}`, { retryable: false });
+  const barcodes = new Map<string, string>();
+  for (const sku of detail.data.skus ?? []) {
+    const gtin = gtinDigits(sku.identifier_code?.code);
+    if (gtin) barcodes.set(sku.id, gtin);
+  }
+  return barcodes;
+}
+
+function discovered(product: SearchedProduct, sku: SearchedSku, barcodes: Map<string, string>): DiscoveredListing {
+  const amount = sku.price?.tax_exclusive_price ?? sku.price?.sale_price;
+  const priceCents = fromAmount({ value: amount, currency: sku.price?.currency });
+  const quantities = (sku.inventory ?? []).map((i) => i.quantity).filter((q): q is number => q !== undefined);
+  return {
+    channelSku: sku.id,
+    sellerSku: sku.seller_sku || null,
+    externalId: product.id,
+    gtin: barcodes.get(sku.id) ?? null,
+    title: product.title ?? null,
+    // Every warehouse's units: what pushQuantities sets (it names no warehouse).
+    quantity: quantities.length ? quantities.reduce((sum, q) => sum + q, 0) : null,
+    priceCents,
+    currencyCode: priceCents === null ? null : (sku.price?.currency ?? null),
+    status: product.status ?? null,
+  };
+}
+
+/** One page of the shop's products (every status but DELETED), a listing per SKU. The token is TikTok's next_page_token. */
+export async function readListings(client: TikTokClient, retry: RetryOptions, pageToken: string | null, pageSize = PRODUCTS_PAGE_SIZE): Promise<ListingPage> {
+  const query: Record<string, string> = {
+    page_size: String(Math.min(Math.max(1, pageSize), PRODUCTS_PAGE_SIZE)),
+    ...(pageToken ? { page_token: pageToken } : {}),
+  };
+  const raw = await withRetry(() => client.request<unknown>({ method: "POST", path: PATHS.productsSearch, query, body: { status: "ALL" } }), retry);
+  const page = SearchPage.safeParse(raw);
+  if (!page.success) throw new ChannelError(`TikTok Shop's product search could not be read: ${page.error.message}`, { retryable: false });
+  const listings: DiscoveredListing[] = [];
+  for (const product of page.data.products ?? []) {
+    if (product.status === GONE || !product.skus?.length) continue;
+    const barcodes = await barcodesOf(client, retry, product.id);
+    for (const sku of product.skus) listings.push(discovered(product, sku, barcodes));
+  }
+  return { listings, next: page.data.next_page_token || null };
+}
