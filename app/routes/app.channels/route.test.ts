@@ -285,6 +285,23 @@ describe("the Channels screen", () => {
     expect(await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } })).toMatchObject({ status: "CONNECTED" });
   });
 
+  it("given a new Walmart account, when connected, then it is not live and its row says so; once live, a disconnect and a reconnect keep it live", async () => {
+    const { shop } = await shopInSession();
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: walmartForm("wm-very-secret") })));
+    const channel = await prisma.channel.findFirstOrThrow({ where: { shopId: shop.id, kind: "WALMART" } });
+    expect(channel.liveAt).toBeNull();
+    expect((await loader(args(await adminRequest(shop.domain, "/app/channels")))).channels.find((c) => c.id === channel.id)).toMatchObject({ liveAt: null });
+    // The shop's accounts connected before (the factory's) were live
+    expect(await prisma.channel.count({ where: { shopId: shop.id, liveAt: null } })).toBe(1);
+
+    const wentLive = new Date("2026-12-01T10:00:00Z");
+    await prisma.channel.update({ where: { id: channel.id }, data: { liveAt: wentLive } });
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "disconnect", channelId: channel.id } })));
+    await action(args(await adminRequest(shop.domain, "/app/channels", { form: walmartForm("wm-very-secret") })));
+
+    expect(await prisma.channel.findUniqueOrThrow({ where: { id: channel.id } })).toMatchObject({ status: "CONNECTED", liveAt: wentLive });
+  });
+
   // Last: the simulator's account stays revoked.
   it("given a connected Walmart account whose credentials were revoked, when the merchant tests the connection, then the message names Walmart and the reason in words", async () => {
     const { shop } = await shopInSession();
