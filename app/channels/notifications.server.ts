@@ -11,13 +11,15 @@ import { derivedSecret, secretMatches } from "~/lib/secrets.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
 
 // Marketplace order notifications (Amazon's ORDER_CHANGE through the merchant's EventBridge API
-// destination, Walmart's PO_CREATED and TikTok Shop's ORDER_STATUS_CHANGE through the subscription
-// Anchorline makes at connect) arrive at /notifications/<channel id>. Each marketplace's module
-// says how its deliveries prove themselves (ChannelModule.orderNotificationAuth): a header holding
-// a value made from the channel's notification key, derived from the encryption key, so there is
-// nothing to store (Amazon, Walmart); or a signature over the raw body made with the account's
-// credentials (TikTok Shop). A notification is checked here and queued, and the order-import
-// worker imports its orders.
+// destination, Walmart's PO_CREATED, TikTok Shop's ORDER_STATUS_CHANGE and eBay's
+// ORDER_CONFIRMATION through the subscription Anchorline makes at connect) arrive at
+// /notifications/<channel id>. Each marketplace's module says how its deliveries prove themselves
+// (ChannelModule.orderNotificationAuth): a header holding a value made from the channel's
+// notification key, derived from the encryption key, so there is nothing to store (Amazon,
+// Walmart); or a signature over the raw body made with the account's credentials (TikTok Shop) or
+// the marketplace's public key (eBay). A notification is checked here and queued, and the
+// order-import worker imports its orders. eBay first validates the endpoint with a GET challenge,
+// answered from the same key (answerEndpointChallenge).
 
 export { NOTIFICATION_KEY_HEADER } from "~/channels/amazon/notifications";
 
@@ -92,6 +94,26 @@ export async function receiveMarketplaceNotification(
   const queue = (deps.queues ?? defaultQueues())["order-import"];
   await enqueueNow(queue, () => queue.add("notified", { channelId: channel.id, notification: body }));
   return { status: "queued", orders: orders.length };
+}
+
+/**
+ * A marketplace validating the channel's endpoint before it sends there (eBay's destination
+ * challenge, GET ?challenge_code=…): the JSON its module makes from the challenge, the channel's
+ * notification key (the verification token given when subscribing) and the endpoint's URL as it
+ * was given (the app's public URL, not the address the request reached behind a proxy). null when
+ * the channel is unknown or not connected, its marketplace validates no endpoint, or no challenge
+ * came.
+ */
+export async function answerEndpointChallenge(
+  input: { channelId: string; query: URLSearchParams },
+  deps: { prisma?: PrismaClient; appUrl?: string } = {},
+): Promise<{ status: "answered"; body: unknown } | { status: "unknown" } | { status: "rejected"; reason: string }> {
+  const channel = await (deps.prisma ?? defaultPrisma).channel.findUnique({ where: { id: input.channelId } });
+  const challenge = channel && moduleOfKind(channel.kind)?.orderNotificationAuth?.endpointChallenge;
+  if (!channel || channel.status !== "CONNECTED" || !challenge) return { status: "unknown" };
+  const code = input.query.get(challenge.parameter);
+  if (!code) return { status: "rejected", reason: `No ${challenge.parameter}` };
+  return { status: "answered", body: await challenge.answer(code, notificationKey(channel.id), notificationUrl(channel.id, deps.appUrl)) };
 }
 
 /** Where a channel's notifications are sent: the app's public URL and the channel's path. */

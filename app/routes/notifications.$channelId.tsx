@@ -1,12 +1,14 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveMarketplaceNotification } from "~/channels/notifications.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { answerEndpointChallenge, receiveMarketplaceNotification } from "~/channels/notifications.server";
 import { QueueUnavailable } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import { readBodyWithin } from "~/lib/request-body.server";
 
 // Marketplace notifications for one channel account (Amazon ORDER_CHANGE via an EventBridge API
-// destination, Walmart PO_CREATED). The route only checks the sender and the shape and queues; the
-// sender is checked, by its marketplace's rule, before the body is read (see the service).
+// destination, Walmart PO_CREATED, TikTok Shop ORDER_STATUS_CHANGE, eBay ORDER_CONFIRMATION). The
+// route only checks the sender and the shape and queues; the sender is checked, by its
+// marketplace's rule, before the body is read (see the service). A GET is a marketplace validating
+// the endpoint before it sends there (eBay's challenge_code).
 const STATUS = { queued: 202, ignored: 200, unauthorized: 401, rejected: 400 } as const;
 
 /**
@@ -18,6 +20,12 @@ const MAX_NOTIFICATION_BYTES = 2 * 1024 * 1024;
 
 /** Seconds a sender is asked to wait before trying again while Redis is unreachable. */
 const RETRY_AFTER_SECONDS = 30;
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const outcome = await answerEndpointChallenge({ channelId: params.channelId ?? "", query: new URL(request.url).searchParams });
+  if (outcome.status === "answered") return Response.json(outcome.body);
+  return new Response(outcome.status === "rejected" ? outcome.reason : null, { status: outcome.status === "rejected" ? 400 : 404 });
+};
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (request.method !== "POST") return new Response(null, { status: 405 });

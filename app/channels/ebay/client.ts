@@ -11,7 +11,7 @@ import eBayApi from "ebay-api";
 import { ChannelError } from "../connector";
 import { withRetry, type RetryOptions } from "../retry";
 import { apiChannelError, tokenChannelError } from "./errors";
-import { OAUTH_SCOPES, TOKEN_EXPIRY_MARGIN_MS, USER_ACCESS_TOKEN_SECONDS } from "./rules";
+import { APPLICATION_ACCESS_TOKEN_SECONDS, APPLICATION_SCOPES, OAUTH_SCOPES, TOKEN_EXPIRY_MARGIN_MS, USER_ACCESS_TOKEN_SECONDS } from "./rules";
 
 export interface EbayCredentials {
   appId: string;
@@ -75,8 +75,16 @@ function redirectTo(endpoints: EbayEndpoints): ((url: string) => string) | null 
 
 export class EbayClient {
   readonly api: eBayApi;
+  /**
+   * The same app as the application itself, never as the seller: the library sends its application
+   * token (client credentials grant) on every call because no user token is ever set on it. The
+   * Notification API's destinations and public keys are the application's.
+   */
+  private readonly appApi: eBayApi;
   private token: { expiresAt: number } | null = null;
   private refreshing: Promise<void> | null = null;
+  private appToken: { expiresAt: number } | null = null;
+  private minting: Promise<void> | null = null;
   private readonly now: () => number;
 
   constructor(
@@ -100,12 +108,22 @@ export class EbayClient {
       // would hide a revoked token behind a second failing call.
       autoRefreshToken: false,
     });
+    this.appApi = new eBayApi({
+      appId: credentials.appId,
+      certId: credentials.certId,
+      sandbox: false,
+      marketplaceId: marketplaceId as eBayApi["config"]["marketplaceId"],
+      scope: [...APPLICATION_SCOPES],
+      autoRefreshToken: false,
+    });
     const redirect = redirectTo(endpoints);
     if (redirect) {
-      this.api.req.instance.interceptors.request.use((config) => {
-        if (config.url) config.url = redirect(config.url);
-        return config;
-      });
+      for (const api of [this.api, this.appApi]) {
+        api.req.instance.interceptors.request.use((config) => {
+          if (config.url) config.url = redirect(config.url);
+          return config;
+        });
+      }
     }
   }
 
@@ -129,6 +147,42 @@ export class EbayClient {
       this.token = null;
       throw tokenChannelError(error);
     }
+  }
+
+  /** An application token (client credentials grant), kept until shortly before it expires; the library would keep its first one forever. */
+  private async ensureApplicationToken(): Promise<void> {
+    if (this.appToken && this.now() < this.appToken.expiresAt - TOKEN_EXPIRY_MARGIN_MS) return;
+    this.minting ??= (async () => {
+      const startedAt = this.now();
+      try {
+        const token = await this.appApi.OAuth2.obtainApplicationAccessToken();
+        this.appToken = { expiresAt: startedAt + (token.expires_in ?? APPLICATION_ACCESS_TOKEN_SECONDS) * 1000 };
+      } catch (error) {
+        this.appToken = null;
+        throw tokenChannelError(error);
+      }
+    })().finally(() => (this.minting = null));
+    await this.minting;
+  }
+
+  /** Like call(), as the application: a 401 mints a new application token once. */
+  async callAsApplication<T>(what: string, run: (api: eBayApi) => Promise<T>): Promise<T> {
+    return withRetry(async () => {
+      await this.ensureApplicationToken();
+      try {
+        return await run(this.appApi);
+      } catch (error) {
+        const failure = apiChannelError(error, what);
+        if (failure.details.status !== 401) throw failure;
+        this.appToken = null;
+        await this.ensureApplicationToken();
+        try {
+          return await run(this.appApi);
+        } catch (again) {
+          throw apiChannelError(again, what);
+        }
+      }
+    }, this.options.retry);
   }
 
   /**

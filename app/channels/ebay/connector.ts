@@ -2,7 +2,8 @@
 // content through the inventory item, orders from Fulfillment getOrders with buyers' returns from
 // the Post-Order API, all as one seller account, with eBay's 250-revisions-a-day cap counted in
 // Redis before anything is sent. Shipments go back as shipping fulfillments, cancellations as the
-// Post-Order API's seller cancellation of the whole order (order-actions.ts). The seller's existing
+// Post-Order API's seller cancellation of the whole order (order-actions.ts). Orders are also
+// pushed: the Notification API's ORDER_CONFIRMATION, subscribed at connect (notifications.ts). The seller's existing
 // listings are read for discovery from the inventory items and their offers (listings.ts).
 import type { ChannelLimits, Connector, ConnectorConfig } from "../connector";
 import type { RetryOptions } from "../retry";
@@ -10,6 +11,13 @@ import { EbayClient, readCredentials } from "./client";
 import { pushContent } from "./content-push";
 import type { EbayConnectorContext } from "./context";
 import { readListings } from "./listings";
+import {
+  fetchOrder,
+  notificationSignatureMatches,
+  orderIdsInNotification,
+  subscribeToOrderNotifications,
+  unsubscribeFromOrderNotifications,
+} from "./notifications";
 import { fetchListing } from "./offers";
 import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./order-reads";
@@ -102,5 +110,10 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
     readListings: (pageToken) => readListings(context, pageToken, options.listingsPageSize),
     confirmShipment: (shipment) => confirmShipment(context, shipment),
     cancelOrder: (cancellation) => cancelOrder(context, cancellation),
+    notificationSignatureMatches: (signature, rawBody) => notificationSignatureMatches(context, signature, rawBody),
+    orderIdsInNotification,
+    fetchOrder: (orderId) => fetchOrder(context, orderId),
+    subscribeToOrderNotifications: (destination) => subscribeToOrderNotifications(context, destination),
+    unsubscribeFromOrderNotifications: (destination) => unsubscribeFromOrderNotifications(context, destination),
   };
 }

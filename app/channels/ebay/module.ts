@@ -1,6 +1,7 @@
 import { credentialSchemaOf, type ChannelModule } from "../module";
 import { createEbayConnector, EBAY_LIMITS } from "./connector";
 import { EBAY_CONTENT_RULES } from "./content-rules";
+import { EBAY_NOTIFICATION_AUTH } from "./notifications";
 import { closeSharedRevisionRedis } from "./revisions.server";
 
 // eBay (Sell Inventory and Fulfillment APIs, and the Post-Order API) as Anchorline knows it.
@@ -17,7 +18,9 @@ export const ebayModule: ChannelModule = {
   credentials: credentialSchemaOf(credentialFields),
   limits: EBAY_LIMITS,
   contentRules: EBAY_CONTENT_RULES,
-  readsOrderNotifications: false,
+  // ORDER_CONFIRMATION through the Notification API, subscribed at connect (notifications.ts).
+  readsOrderNotifications: true,
+  orderNotificationAuth: EBAY_NOTIFICATION_AUTH,
   // Refunds from the Fulfillment API (lineItems[].refunds) and returns' refunds; returns received from the Post-Order API (returns.ts).
   reportsReturns: { received: true, refunded: true },
   // eBay ships nothing from a warehouse of its own for sellers (Global Shipping and Authenticity Guarantee parcels are still the seller's).

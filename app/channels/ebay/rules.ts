@@ -80,6 +80,15 @@ export const OAUTH_SCOPES = [
 /** "User access tokens ... are valid for 2 hours (7,200 seconds)" (eBay OAuth guide): used if an answer omits expires_in. */
 export const USER_ACCESS_TOKEN_SECONDS = 7200;
 
+/**
+ * The application token's scope (client credentials grant): api_scope, the one the Notification
+ * API's destination and public_key methods name ("OAuth scope", each method's page;
+ * commerce_notification_v1_oas3.json security).
+ */
+export const APPLICATION_SCOPES: readonly string[] = ["https://api.ebay.com/oauth/api_scope"];
+/** "Application access tokens ... are valid for 2 hours" (eBay OAuth guide, oauth-tokens.html): used if an answer omits expires_in. */
+export const APPLICATION_ACCESS_TOKEN_SECONDS = 7200;
+
 /** Refresh this long before the access token's stated expiry, so a call never carries a dying token. */
 export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
 
