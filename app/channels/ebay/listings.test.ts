@@ -126,13 +126,17 @@ describe("eBay connector: reading the seller's existing listings", () => {
     expect(sim.responseViolations).toEqual([]);
   });
 
-  it("given 30 inventory items and the default page size, when read, then one page brings them all (eBay's own default is 25 a page; the connector asks for 200)", async () => {
+  it("given 30 inventory items and the default page size, when read, then one page brings them all (eBay's own default is 25 a page; the connector asks for 200), its calls paced at the app's eBay rate", async () => {
     const many = Array.from({ length: 30 }, (_, i) => ({ sku: `SKU-${i}`, offerId: String(7_100_000_000 + i), quantity: 1, priceCents: 100 }));
     const { sim, connector } = await setup(many);
     const page = await connector.readListings!(null);
     expect(page.next).toBeNull();
     expect(page.listings.map((l) => l.channelSku)).toEqual(many.map((m) => m.sku));
     expect(calls(sim, "getInventoryItems")).toHaveLength(1);
+    // 31 calls at the app's 10 a second after a burst of 20: the last 11 take at least a second more.
+    const times = sim.requests.filter((r) => r.path.startsWith("/sell/inventory/")).map((r) => r.at);
+    expect(times).toHaveLength(31);
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(1000);
   });
 
   it("given listings just read, when a price is pushed without its offer id, then the offer id read with them is used and no getOffers is made again", async () => {

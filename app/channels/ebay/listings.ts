@@ -2,14 +2,24 @@
 // inventory item of the account, offered or not), then each item's offers, for the offer id (the
 // listing's externalId, as pushes store it), price and status. The Inventory API reads offers by
 // SKU only (getOffers: "retrieves all existing offers for the specified SKU value"), so a page
-// costs one call per item more; each is paced and retried by the client like any other call.
+// costs one call per item more: the read paces itself at the app's eBay rate (10 a second, burst
+// 20: rules.ts), and the client retries what eBay throttles anyway.
 import { z } from "zod";
 import { ChannelError, type DiscoveredListing, type ListingPage } from "../connector";
 import { firstGtin } from "../gtin";
 import { fromAmount } from "../money";
+import { Pacer } from "../pacer";
 import type { EbayConnectorContext } from "./context";
 import { listedQuantity, offersOf, type OfferSummary } from "./offers";
-import { INVENTORY_ITEMS_MAX_LIMIT } from "./rules";
+import { BURST, INVENTORY_ITEMS_MAX_LIMIT, REQUESTS_PER_SECOND } from "./rules";
+
+/** One pacer per connector (its context), shared by its pages. */
+const pacers = new WeakMap<EbayConnectorContext, Pacer>();
+function pacerOf(context: EbayConnectorContext): Pacer {
+  let pacer = pacers.get(context);
+  if (!pacer) pacers.set(context, (pacer = new Pacer({ requestsPerSecond: REQUESTS_PER_SECOND, burst: BURST })));
+  return pacer;
+}
 
 /** InventoryItems and InventoryItemWithSkuLocaleGroupid (Inventory API definition): the fields read here. */
 const InventoryItemsPage = z.object({
@@ -79,11 +89,14 @@ export async function readListings(context: EbayConnectorContext, pageToken: str
   if (pageToken !== null && !/^\d+$/.test(pageToken)) throw new Error(`eBay readListings: ${pageToken} is not a page token this connector gave`);
   const limit = Math.min(Math.max(1, pageSize), INVENTORY_ITEMS_MAX_LIMIT);
   const offset = pageToken === null ? 0 : Number(pageToken);
+  const pacer = pacerOf(context);
+  await pacer.take();
   const raw: unknown = await context.client.call("getInventoryItems", (api) => api.sell.inventory.getInventoryItems({ limit, offset }));
   const page = InventoryItemsPage.safeParse(raw);
   if (!page.success) throw new ChannelError(`eBay getInventoryItems answered in a shape not understood: ${page.error.message}`, { retryable: false });
   const listings: DiscoveredListing[] = [];
   for (const item of page.data.inventoryItems ?? []) {
+    await pacer.take();
     const offer = offerOnMarketplace(await offersOf(context, item.sku), context.marketplaceId);
     context.offerIds.set(item.sku, offer?.offerId ?? null);
     listings.push(discovered(item, offer));

@@ -3,14 +3,24 @@
 // listing's channelSku is TikTok's SKU id and its externalId the product id (pushes.ts), so the
 // seller's own SKU goes in sellerSku for linking. Search Products "will only return the key
 // product properties" (the SDK's ProductsSearchPost): a SKU's barcode (identifier_code) is only in
-// Get Product, read once per product of the page.
+// Get Product, read once per product of the page. The read paces itself at the module's rate
+// (limits.ts: 10 a second, burst 20), and every call is retried when TikTok throttles it anyway.
 import { z } from "zod";
 import { ChannelError, type DiscoveredListing, type ListingPage } from "../connector";
 import { gtinDigits } from "../gtin";
 import { fromAmount } from "../money";
+import { Pacer } from "../pacer";
 import { withRetry, type RetryOptions } from "../retry";
 import type { TikTokClient } from "./client";
-import { PATHS, PRODUCTS_PAGE_SIZE } from "./limits";
+import { PATHS, PRODUCTS_PAGE_SIZE, TIKTOK_LIMITS } from "./limits";
+
+/** One pacer per connector (its client), shared by its pages. */
+const pacers = new WeakMap<TikTokClient, Pacer>();
+function pacerOf(client: TikTokClient): Pacer {
+  let pacer = pacers.get(client);
+  if (!pacer) pacers.set(client, (pacer = new Pacer(TIKTOK_LIMITS)));
+  return pacer;
+}
 
 /** Product202309SearchProductsResponseData of TikTok's SDK: the fields read here. */
 const SearchPage = z.object({
@@ -51,6 +61,7 @@ const GONE = "DELETED";
 async function barcodesOf(client: TikTokClient, retry: RetryOptions, productId: string): Promise<Map<string, string>> {
   let raw: unknown;
   try {
+    await pacerOf(client).take();
     raw = await withRetry(() => client.request<unknown>({ method: "GET", path: PATHS.product(productId) }), retry);
   } catch (error) {
     if (error instanceof ChannelError && !error.retryable && !error.details.authFailed) return new Map();
@@ -90,6 +101,7 @@ export async function readListings(client: TikTokClient, retry: RetryOptions, pa
     page_size: String(Math.min(Math.max(1, pageSize), PRODUCTS_PAGE_SIZE)),
     ...(pageToken ? { page_token: pageToken } : {}),
   };
+  await pacerOf(client).take();
   const raw = await withRetry(() => client.request<unknown>({ method: "POST", path: PATHS.productsSearch, query, body: { status: "ALL" } }), retry);
   const page = SearchPage.safeParse(raw);
   if (!page.success) throw new ChannelError(`TikTok Shop's product search could not be read: ${page.error.message}`, { retryable: false });
