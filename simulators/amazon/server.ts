@@ -1,5 +1,6 @@
-// A local stand-in for Amazon's Selling Partner API (sellingpartnerapi-na.amazon.com) and the Login
-// with Amazon token endpoint (api.amazon.com/auth/o2/token): Listings Items 2021-08-01, Feeds
+// A local stand-in for Amazon's Selling Partner API (sellingpartnerapi-na.amazon.com), the Login
+// with Amazon token endpoint (api.amazon.com/auth/o2/token) and Seller Central's consent page of
+// the website authorization workflow (sellercentral.amazon.com/apps/authorize/consent): Listings Items 2021-08-01, Feeds
 // 2021-06-30 with JSON_LISTINGS_FEED, Orders 2026-01-01, Orders v0's confirmShipment, FBA Inventory v1's
 // getInventorySummaries and Reports 2021-06-30 with the returns report. Every request is checked against Amazon's
 // own models first; every answer to a documented operation is checked against the documented
@@ -9,6 +10,7 @@ import { gzipSync } from "node:zlib";
 import { startHttpServer, type RunningServer, type SimRequest, type SimResponse } from "../common/http";
 import { RateLimits } from "../common/token-bucket";
 import { checkAmazonRequest, usagePlans, type CheckedRequest, type UsagePlan } from "./contracts";
+import { SellerCentralConsent, type AmazonAppSpec } from "./consent";
 import { amazonError, invalidInput, tokenExpired, tokenInvalid, tokenMissing } from "./errors";
 import { FbaInventoryPages } from "./fba-inventory";
 import { feedBody, finishFeed, newDocumentId, newFeedId, processFeed, type FeedDocument, type FeedRecord } from "./feeds";
@@ -35,6 +37,11 @@ import { nowIso, SellerState, submissionId, type ListingView, type SellerSpec } 
 export interface AmazonSimulatorOptions {
   port?: number;
   sellers: SellerSpec[];
+  /**
+   * SP-API applications sellers can authorize through the consent page (consent.ts), each with its
+   * LWA client and OAuth redirect URIs, as registered in the Solution Provider Portal.
+   */
+  apps?: AmazonAppSpec[];
   /** Multiplies every usage plan's rate and burst; 1 = Amazon's defaults. */
   rateLimitScale?: number;
   /** Exact plans for some operations (operationId → rate, burst), for tests that need a tight one. */
@@ -45,7 +52,7 @@ export interface AmazonSimulatorOptions {
   reportDelayMs?: number;
   tokenTtlSeconds?: number;
   /**
-   * The clock of the rate limits and access tokens (epoch ms). Tests hand in one they advance
+   * The clock of the rate limits, access tokens and authorization codes (epoch ms). Tests hand in one they advance
    * themselves, so a throttled client's wait refills the buckets without real time passing.
    */
   now?: () => number;
@@ -99,6 +106,8 @@ export interface AmazonSimulatorState {
   expireAccessTokens(sellerId?: string): void;
   /** The seller de-authorises the app: refresh token refused, access tokens dead. */
   revokeAuthorization(sellerId?: string): void;
+  /** Who is signed in to Seller Central when the consent page opens (default: the first seller). */
+  signInToSellerCentral(sellerId: string): void;
   seller(sellerId?: string): SellerState;
 }
 
@@ -123,7 +132,8 @@ const first = <T>(values: T[]) => values[0];
 export async function startAmazonSimulator(options: AmazonSimulatorOptions): Promise<AmazonSimulator> {
   const sellers = new Map(options.sellers.map((spec) => [spec.sellerId, new SellerState(spec)]));
   const now = options.now ?? Date.now;
-  const tokens = new LwaTokens(sellers, options.tokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS, now);
+  const consent = new SellerCentralConsent(options.apps ?? [], (sellerId) => sellerOf(sellerId), now);
+  const tokens = new LwaTokens(sellers, options.tokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS, now, consent);
   const plans = usagePlans();
   const scale = options.rateLimitScale ?? 1;
   const limits = new RateLimits(now);
@@ -370,6 +380,9 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
 
   const handler = (request: SimRequest): SimResponse => {
     if (request.method === "POST" && request.path === "/auth/o2/token") return tokens.handle(request);
+    if (request.method === "GET" && request.path === "/apps/authorize/consent") return consent.consentPage(request);
+    const confirming = /^\/apps\/authorize\/confirm\/([^/]+)$/.exec(request.path);
+    if (request.method === "POST" && confirming) return consent.decide(request, decodeURIComponent(confirming[1]));
     if (request.path.startsWith("/tortuga/")) return serveDocument(request);
     if (request.invalidJson) return invalidInput(["The request body is not valid JSON."]);
     const check = checkAmazonRequest({ method: request.method, path: request.path, query: request.query, headers: request.headers, body: request.body });
@@ -487,6 +500,9 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
       },
       expireAccessTokens: (sellerId) => tokens.expireAll(sellerOf(sellerId).spec.sellerId),
       revokeAuthorization: (sellerId) => tokens.revoke(sellerOf(sellerId)),
+      signInToSellerCentral: (sellerId) => {
+        consent.signedIn = sellerOf(sellerId).spec.sellerId;
+      },
       seller: sellerOf,
     },
     stop: async () => {
