@@ -35,7 +35,8 @@ export interface JobPayloads {
    * "shopify-order": create a stored order in Shopify (the channel's "orders in Shopify");
    * "ship-back" and "cancel-back": pass the merchant's shipment or cancellation in Shopify on;
    * "subscribe-notifications": subscribe the account's order notifications (Walmart), at connect;
-   * "unsubscribe-notifications": remove that subscription, at disconnect.
+   * "unsubscribe-notifications": remove that subscription, at disconnect;
+   * "discover-listings": read the account's existing listings and link them (sync/listing-discovery.server.ts).
    */
   "order-import": {
     channelId: string;
@@ -44,6 +45,8 @@ export interface JobPayloads {
     subscribeNotifications?: true;
     /** "unsubscribe-notifications". */
     unsubscribeNotifications?: true;
+    /** "discover-listings". */
+    discoverListings?: true;
     retryOrderId?: string;
     shopifyOrderFor?: string;
     /** "ship-back": the merchant's shipment from Shopify, to the marketplace. */

@@ -33,6 +33,9 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
   const listing = await prisma.listing.create({
     data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: "KET-RED", desiredQuantity: 8, desiredVersion: 1, syncState: "PENDING" },
   });
+  await prisma.discoveredListing.create({
+    data: { shopId, channelId: amazon.id, channelSku: "KET-RED", outcome: "LINKED", linkedBy: "SKU", variantId: variant.id, seenAt: new Date() },
+  });
   await prisma.bufferRule.create({
     data: { shopId, channelId: amazon.id, scope: "CHANNEL", kind: "VELOCITY", leadTimeDays: new Prisma.Decimal(2), safetyStock: 4 },
   });

@@ -10,6 +10,7 @@ import { runChannelSync, runNotificationSubscription, runNotificationUnsubscript
 import { createOrderInShopify, retryOrderWriteback } from "~/sync/orders.server";
 import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
+import { discoverChannelListings } from "~/sync/listing-discovery.server";
 import { createAlertWorker } from "~/alerts/worker.server";
 import { raiseJobFailed } from "~/alerts/job-failed.server";
 
@@ -85,9 +86,11 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
                   ? shipBackOrder(job.data.shipOrderId, job.data.shipment, { limiter })
                   : job.data.cancelOrderId !== undefined
                     ? cancelBackOrder(job.data.cancelOrderId, job.data.cancelReason ?? "other", { limiter })
-                    : job.data.notification === undefined
-                      ? runOrderImport(job.data.channelId)
-                      : runNotifiedOrderImport(job.data.channelId, job.data.notification),
+                    : job.data.discoverListings
+                      ? discoverChannelListings(job.data.channelId)
+                      : job.data.notification === undefined
+                        ? runOrderImport(job.data.channelId)
+                        : runNotifiedOrderImport(job.data.channelId, job.data.notification),
       ),
       { ...idempotent, concurrency: 4 },
     ),

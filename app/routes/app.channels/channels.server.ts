@@ -14,6 +14,7 @@ import { noteChange } from "~/recompute/index.server";
 import { sealCredentials } from "~/lib/secrets.server";
 import { stopOrderImport } from "~/queues.server";
 import { scheduleOrderImport } from "~/sync/jobs.server";
+import { requestListingDiscovery } from "~/sync/listing-discovery.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { numberField } from "~/lib/forms";
@@ -207,6 +208,8 @@ export async function connectChannel(
   });
   await scheduleOrderImport(channel);
   await requestNotificationSubscription(channel);
+  // Its existing listings are read and linked to the store's variants (the listing-review screen).
+  await requestListingDiscovery(channel, { prisma });
   // Whatever changed while it was disconnected goes out to its kept listings now.
   if (known) await noteChange(shopId, { kind: "channels", channelIds: [channel.id] }, { prisma });
   await recordAudit(prisma, {
