@@ -4,6 +4,7 @@
 // shop_cipher, then the body's shape; failures answer in TikTok's envelope with its codes.
 import { startHttpServer, type RunningServer, type SimRequest, type SimResponse } from "../common/http";
 import { RateLimits } from "../common/token-bucket";
+import { TikTokAuthorization, type TikTokAppRegistration, type TikTokSellerSpec } from "./authorization";
 import { CODES, fail } from "./envelope";
 import { malformedTikTokOrders, servedOrders, type TikTokMalformation } from "./malformed-orders";
 import { routeFor, type Route } from "./routes";
@@ -27,6 +28,10 @@ export interface TikTokSimulatorOptions {
   shops: TikTokShopSpec[];
   /** Calls per second per shop and path, and the burst. Assumption: TikTok publishes no numbers. */
   rateLimit?: { rate: number; burst: number };
+  /** Apps registered in Partner Center, for the seller authorization page (authorization.ts). */
+  apps?: TikTokAppRegistration[];
+  /** Seller accounts that can sign in there, holding shops by cipher; by default one seller per shop. */
+  sellers?: TikTokSellerSpec[];
 }
 
 export interface TikTokSimulator {
@@ -50,8 +55,10 @@ export interface TikTokSimulator {
   expireAccessToken(shopCipher: string): void;
   /** The seller deauthorized the app: tokens and refresh tokens stop working. */
   revoke(shopCipher: string): void;
-  /** A one-time authorization code for GET /api/v2/token/get, as TikTok's redirect would carry. */
+  /** A one-time authorization code for GET /api/v2/token/get, as TikTok's redirect would carry (10 minutes). */
   issueAuthCode(shopCipher: string): string;
+  /** The authorization page's seller to sign in as, unless the page is told another (authorization.ts). */
+  signInAs(sellerName: string): void;
   /** The shop's webhooks (Update Shop Webhook), as TikTok holds them. */
   webhooks(shopCipher: string): TikTokWebhook[];
   /** Resolves once every ORDER_STATUS_CHANGE sent to the shop so far was delivered or given up. */
@@ -64,6 +71,7 @@ const MAX_SKEW_SECONDS = 300;
 
 export async function startTikTokSimulator(options: TikTokSimulatorOptions): Promise<TikTokSimulator> {
   const shops = new Map(options.shops.map((spec) => [spec.shopCipher, new TikTokShop(spec)]));
+  const authorization = new TikTokAuthorization(shops, options);
   const limits = new RateLimits();
   const { rate, burst } = options.rateLimit ?? { rate: 10, burst: 20 };
   const forced = new Map<string, number>();
@@ -102,7 +110,9 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
       return { refusal: fail(401, CODES.signatureInvalid, "Invalid credentials. The 'sign' query parameter is invalid.") };
     }
     const token = String(request.headers["x-tts-access-token"] ?? "");
-    const shop = candidates.find((s) => s.accessToken === token && !s.revoked);
+    // One token can reach several shops of a seller (authorization.ts): the one the call names.
+    const reached = candidates.filter((s) => s.accessToken === token && !s.revoked);
+    const shop = reached.find((s) => s.spec.shopCipher === request.query.get("shop_cipher")) ?? reached[0];
     if (!shop) return { refusal: fail(401, CODES.accessTokenInvalid, "Invalid credentials. The 'x-tts-access-token' header is invalid.") };
     if (shop.accessTokenExpiresAt <= Math.floor(Date.now() / 1000)) {
       return { refusal: fail(401, CODES.accessTokenExpired, "Expired credentials. The 'access_token' or 'x-tts-access-token' header has expired.") };
@@ -121,13 +131,18 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
 
   const handler = (request: SimRequest): SimResponse => {
     if (request.method === "GET" && request.path === "/api/v2/token/refresh") return refreshTokens(shops, request.query);
-    if (request.method === "GET" && request.path === "/api/v2/token/get") return exchangeAuthCode(shops, request.query);
+    if (request.method === "GET" && request.path === "/api/v2/token/get") return exchangeAuthCode(shops, authorization, request.query);
+    const authorizationPage = authorization.handle(request);
+    if (authorizationPage) return authorizationPage;
     const found = routeFor(request.method, request.path);
     if (!found) return fail(404, CODES.invalidPath, `Invalid path. ${request.method} ${request.path} is not a Partner API path.`);
     const passed = gate(request, found.route);
     if ("refusal" in passed) return passed.refusal;
     if (request.invalidJson) return fail(400, CODES.invalidParams, "Invalid params: the body is not JSON");
-    const answer = servedOrders(malformedOf(passed.shop.spec.shopCipher), found.route.name, found.route.handle(passed.shop, request, found.params));
+    const answer =
+      found.route.name === "shops"
+        ? authorization.authorizedShops(passed.shop)
+        : servedOrders(malformedOf(passed.shop.spec.shopCipher), found.route.name, found.route.handle(passed.shop, request, found.params));
     // A call that moved an order's status (shipped, cancelled) announces it, after the answer is made.
     webhooksOf(passed.shop).announceChanges();
     return answer;
@@ -162,11 +177,8 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
     revoke: (cipher) => {
       shopOf(cipher).revoked = true;
     },
-    issueAuthCode: (cipher) => {
-      const code = `code_${Math.random().toString(36).slice(2)}`;
-      shopOf(cipher).authCodes.add(code);
-      return code;
-    },
+    issueAuthCode: (cipher) => authorization.issueCode(shopOf(cipher).spec.appKey, [cipher]),
+    signInAs: (sellerName) => authorization.signInAs(sellerName),
     webhooks: (cipher) => [...webhooksOf(shopOf(cipher)).webhooks.values()],
     webhooksSettled: (cipher) => webhooksOf(shopOf(cipher)).settled(),
     stop: () => server.close(),

@@ -9,6 +9,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { SimResponse } from "../common/http";
+import { tiktokShopId } from "./authorization";
 import { CODES, fail, ok } from "./envelope";
 import type { TikTokShop } from "./state";
 
@@ -33,7 +34,8 @@ const updateShopWebhookBody = z.object({ address: z.string().url().max(2048), ev
 const deleteShopWebhookBody = z.object({ event_type: z.string().min(1) }).strict();
 
 /** The shop id TikTok's authorized shops answer names (made up from the cipher, as routes.ts shows it). */
-export const shopIdOf = (shop: TikTokShop) => `7${shop.spec.shopCipher.length}0001`;
+/** The shop's id as Get Authorized Shops gives it (authorization.ts). */
+export const shopIdOf = (shop: TikTokShop) => tiktokShopId(shop.spec.shopCipher);
 
 /** The signature TikTok sends in Authorization: hex HMAC-SHA256(app secret, app_key + raw body). */
 export function webhookSignature(appKey: string, appSecret: string, rawBody: string): string {
