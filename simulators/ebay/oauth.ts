@@ -6,6 +6,7 @@
 // grant type", https://developer.ebay.com/api-docs/static/oauth-client-credentials-grant.html).
 // Errors follow RFC 6749 section 5.2, as eBay's endpoint does: `{ error, error_description }`.
 import type { SimRequest, SimResponse } from "../common/http";
+import type { EbayConsent } from "./consent";
 import type { EbaySimState } from "./state";
 
 export const TOKEN_PATH = "/identity/v1/oauth2/token";
@@ -38,25 +39,32 @@ function clientCredentials(header: string | string[] | undefined): { appId: stri
   return colon < 0 ? null : { appId: decoded.slice(0, colon), certId: decoded.slice(colon + 1) };
 }
 
-export function handleTokenRequest(state: EbaySimState, request: SimRequest, lifetimeSeconds: number): SimResponse {
+/** `consent`: the apps of eBay's developer console and the sellers' grants to them (consent.ts). */
+export function handleTokenRequest(state: EbaySimState, request: SimRequest, lifetimeSeconds: number, consent?: EbayConsent): SimResponse {
   if (request.method !== "POST") return oauthError(405, "invalid_request", "the token endpoint accepts POST only");
   const contentType = String(request.headers["content-type"] ?? "");
   if (!contentType.includes("application/x-www-form-urlencoded")) {
     return oauthError(400, "invalid_request", "request must be application/x-www-form-urlencoded");
   }
   const client = clientCredentials(request.headers.authorization);
-  const app = client && [...state.accounts.values()].find((a) => a.appId === client.appId && a.certId === client.certId);
+  const app =
+    client &&
+    ([...state.accounts.values()].find((a) => a.appId === client.appId && a.certId === client.certId) ?? consent?.appWithKeys(client.appId, client.certId));
   if (!client || !app) return oauthError(401, "invalid_client", "client authentication failed");
 
   const form = new URLSearchParams(request.rawBody);
   const grantType = form.get("grant_type");
   if (grantType === "client_credentials") return clientCredentialsGrant(state, app, form);
+  if (grantType === "authorization_code" && consent) return consent.authorizationCodeGrant(app.appId, form, lifetimeSeconds);
   if (grantType !== "refresh_token") {
     return oauthError(400, "unsupported_grant_type", "grant type in request is not supported by the authorization server");
   }
   const refreshToken = form.get("refresh_token");
-  const account = [...state.accounts.values()].find((a) => a.refreshToken === refreshToken && a.appId === client.appId);
-  if (!refreshToken || !account || account.refreshTokenRevoked) {
+  const seeded = [...state.accounts.values()].find((a) => a.refreshToken === refreshToken && a.appId === client.appId);
+  // A refresh token a seller's consent gave (consent.ts), while the seller has not taken the access back.
+  const grant = refreshToken && !seeded ? consent?.liveGrant(refreshToken, client.appId) : undefined;
+  const account = seeded ?? (grant ? { ...state.accounts.get(grant.userId)!, appId: client.appId, scopes: grant.scopes } : undefined);
+  if (!refreshToken || !account || (seeded && seeded.refreshTokenRevoked)) {
     return oauthError(400, "invalid_grant", "the provided authorization refresh token is invalid or was issued to another client");
   }
   // The scopes asked for must be among those the seller consented to; none asked means all of them.

@@ -1,4 +1,4 @@
-// The eBay simulator: the OAuth token endpoint, Sell Inventory v1, Sell Fulfillment v1, the
+// The eBay simulator: the OAuth consent page and token endpoint (consent.ts, oauth.ts), getUser, Sell Inventory v1, Sell Fulfillment v1, the
 // Post-Order API v2's cancellation and returns (post-order.ts) and the Notification API's
 // destinations, ORDER_CONFIRMATION subscriptions and public keys (notifications.ts) on one local HTTP server. Every API request is checked, in the order eBay's gateway does it, for a
 // valid Bearer token it issued, the scope the API needs, the call limits, and the request's shape
@@ -25,6 +25,7 @@ import { bulkUpdatePriceQuantity, createOrReplaceInventoryItem, getInventoryItem
 import { servedOrders } from "./malformed-orders";
 import { EbayNotifications, NOTIFICATION_BASE, type NotificationCaller, type SubscriptionRecord } from "./notifications";
 import { handleTokenRequest, TOKEN_PATH, USER_ACCESS_TOKEN_SECONDS } from "./oauth";
+import { AUTHORIZE_PATH, EbayConsent, getUser, IDENTITY_USER_PATH, type EbayConsentOptions } from "./consent";
 import { POST_ORDER_BASE, postOrderToken, servePostOrder } from "./post-order";
 import { EbaySimState, type AccountRecord, type SimAccountSeed } from "./state";
 
@@ -66,6 +67,8 @@ export interface EbaySimulatorOptions {
   accessTokenLifetimeSeconds?: number;
   /** Injected clock (revision days, token expiry, order times). */
   now?: () => number;
+  /** The apps of eBay's developer console (keyset, RuName, accept and decline URLs) sellers consent to (consent.ts). */
+  consent?: EbayConsentOptions;
 }
 
 export interface EbaySimulator {
@@ -80,6 +83,8 @@ export interface EbaySimulator {
   notifications: EbayNotifications;
   /** A seller's subscriptions, as the Notification API holds them. */
   subscriptions(userId: string): SubscriptionRecord[];
+  /** User consent: the consent page's seller, codes and the grants sellers gave (revokeAccess). */
+  consent: EbayConsent;
   stop(): Promise<void>;
 }
 
@@ -163,6 +168,7 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
   const calls: EbaySimulator["calls"] = [];
   const lifetime = options.accessTokenLifetimeSeconds ?? USER_ACCESS_TOKEN_SECONDS;
   const notifications = new EbayNotifications(now);
+  const consent = new EbayConsent(state, options.consent);
   state.orderPlacedListeners.push((order) => notifications.orderPlaced(order));
   const notificationContract = new OpenApiContract("ebay-sell/commerce_notification_v1_oas3.json", NOTIFICATION_BASE, {
     corrections: NOTIFICATION_CORRECTIONS,
@@ -299,7 +305,12 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
     if (request.path === TOKEN_PATH) {
       const client = /^Basic\s+(\S+)$/i.exec(String(request.headers.authorization ?? ""))?.[1] ?? "anonymous";
       if (!takeCall(client, "token")) return tooManyRequests();
-      return handleTokenRequest(state, request, lifetime);
+      return handleTokenRequest(state, request, lifetime, consent);
+    }
+    if (request.path === AUTHORIZE_PATH) return consent.serveAuthorize(request);
+    if (request.path === IDENTITY_USER_PATH || `${request.path}/` === IDENTITY_USER_PATH) {
+      const caller = authenticate(/^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ""))?.[1]);
+      return caller ? getUser(caller) : invalidAccessToken();
     }
     if (request.path.startsWith(CONTROL_PATH)) return control(state, request);
     if (request.path.startsWith(`${POST_ORDER_BASE}/`)) return servePostOrderApi(request);
@@ -317,6 +328,7 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
     responseViolations,
     notifications,
     subscriptions: (userId) => [...notifications.subscriptions.values()].filter((s) => s.userId === userId),
+    consent,
     stop: () => server.close(),
   };
 }
