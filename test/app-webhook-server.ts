@@ -5,12 +5,19 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { action as webhooksAction } from "~/routes/webhooks";
-import { action as notificationsAction } from "~/routes/notifications.$channelId";
+import { action as notificationsAction, loader as notificationsLoader } from "~/routes/notifications.$channelId";
 
 type Action = (args: ActionFunctionArgs) => Promise<Response>;
 
-/** Serves one route's action; `params` reads the route's params from the request path. */
-async function startRouteEndpoint(action: Action, params: (pathname: string) => Record<string, string>): Promise<{ origin: string; close(): Promise<void> }> {
+/**
+ * Serves one route's action, and its loader for GET where it has one (eBay's endpoint challenge);
+ * `params` reads the route's params from the request path.
+ */
+async function startRouteEndpoint(
+  action: Action,
+  params: (pathname: string) => Record<string, string>,
+  loader?: Action,
+): Promise<{ origin: string; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     const headers = new Headers();
     for (const [key, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(key, value);
@@ -18,7 +25,8 @@ async function startRouteEndpoint(action: Action, params: (pathname: string) => 
     // The body streams in as the app server hands it over, so the route's body cap applies here too.
     const body = req.method === "GET" || req.method === "HEAD" ? undefined : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
     const request = new Request(url, { method: req.method, headers, body, duplex: "half" } as RequestInit);
-    const response = await action({ request, params: params(url.pathname), context: {} }).catch((thrown: unknown) =>
+    const route = loader && (req.method === "GET" || req.method === "HEAD") ? loader : action;
+    const response = await route({ request, params: params(url.pathname), context: {} }).catch((thrown: unknown) =>
       thrown instanceof Response ? thrown : new Response(String(thrown), { status: 500 }),
     );
     res.writeHead(response.status, Object.fromEntries(response.headers));
@@ -38,6 +46,10 @@ export async function startWebhookEndpoint(): Promise<{ url: string; close(): Pr
 
 /** /notifications/:channelId; `urlFor(channelId)` is where a marketplace simulator posts. */
 export async function startNotificationEndpoint(): Promise<{ urlFor(channelId: string): string; close(): Promise<void> }> {
-  const endpoint = await startRouteEndpoint(notificationsAction, (pathname) => ({ channelId: decodeURIComponent(pathname.split("/")[2] ?? "") }));
+  const endpoint = await startRouteEndpoint(
+    notificationsAction,
+    (pathname) => ({ channelId: decodeURIComponent(pathname.split("/")[2] ?? "") }),
+    notificationsLoader,
+  );
   return { urlFor: (channelId) => `${endpoint.origin}/notifications/${encodeURIComponent(channelId)}`, close: endpoint.close };
 }

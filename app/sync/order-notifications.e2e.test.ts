@@ -1,6 +1,6 @@
-import { createHmac } from "node:crypto";
+import { createHmac, generateKeyPairSync, sign } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { subscribeChannelNotifications } from "~/channels/notifications.server";
+import { notificationUrl, subscribeChannelNotifications } from "~/channels/notifications.server";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { startNotificationEndpoint } from "../../test/app-webhook-server";
@@ -10,8 +10,10 @@ import { runNotifiedOrderImport } from "./jobs.server";
 
 // Orders pushed, not polled: the account is subscribed to its marketplace's order notifications
 // when it is connected, the simulator sends one when a buyer orders, the app's route checks who
-// sent it and queues it, and the order-import worker imports that order alone. Walmart's PO_CREATED
-// and TikTok Shop's ORDER_STATUS_CHANGE webhook, each told by the table below.
+// sent it and queues it, and the order-import worker imports that order alone. Walmart's PO_CREATED,
+// TikTok Shop's ORDER_STATUS_CHANGE webhook and eBay's ORDER_CONFIRMATION, each told by the table
+// below. eBay validates the endpoint's public URL with a challenge the route answers from the app's
+// SHOPIFY_APP_URL, so its simulator reaches that URL on the test's port, as DNS and a proxy would.
 
 let orderRig: OrderRig;
 let rig: MarketplaceRig;
@@ -41,7 +43,9 @@ async function takeNotifiedJobs(channelId: string) {
 type Forged = { body: string; headers: Array<Record<string, string>> };
 
 interface PushedMarketplace {
-  marketplace: Extract<Marketplace, "walmart" | "tiktok">;
+  marketplace: Extract<Marketplace, "walmart" | "tiktok" | "ebay">;
+  /** The app's public origin the subscription names (the test endpoint's, or SHOPIFY_APP_URL reached there). */
+  appUrl(): string;
   /** What the account is subscribed to, as the marketplace holds it. */
   subscriptions(): Array<{ event: string; url: string }>;
   settled(): Promise<{ delivered: number; failed: number }>;
@@ -55,9 +59,28 @@ interface PushedMarketplace {
 const tiktokEvent = JSON.stringify({ type: 1, tts_notification_id: "forged-1", shop_id: "7100001", timestamp: 1, data: { order_id: "999000111" } });
 const hmacHex = (secret: string, text: string) => createHmac("sha256", secret).update(text).digest("hex");
 
+/** An eBay ORDER_CONFIRMATION's raw body, and an X-EBAY-SIGNATURE over `text` made with `key` under key id `kid`. */
+const ebayEvent = JSON.stringify({
+  metadata: { topic: "ORDER_CONFIRMATION", schemaVersion: "1.0", deprecated: false },
+  notification: {
+    notificationId: "forged-1",
+    eventDate: "2026-01-01T00:00:00.000Z",
+    publishDate: "2026-01-01T00:00:00.000Z",
+    publishAttemptCount: 1,
+    data: { orderId: "999000111" },
+  },
+});
+const strangersKey = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey;
+const ebaySignature = (kid: string, text: string, key = strangersKey) =>
+  Buffer.from(
+    JSON.stringify({ alg: "ecdsa", kid, signature: sign("sha1", Buffer.from(text), { key, dsaEncoding: "der" }).toString("base64"), digest: "SHA1" }),
+  ).toString("base64");
+const testOrigin = (channelId: string) => new URL(notifications.urlFor(channelId)).origin;
+
 const PUSHED: PushedMarketplace[] = [
   {
     marketplace: "walmart",
+    appUrl: () => testOrigin(rig.channels.walmart.id),
     subscriptions: () => rig.walmart.subscriptions(rig.accounts.walmart).map((s) => ({ event: `${s.eventType} ${s.status}`, url: s.eventUrl })),
     settled: () => rig.walmart.notificationsSettled(rig.accounts.walmart),
     // getAllOrders calls.
@@ -72,6 +95,7 @@ const PUSHED: PushedMarketplace[] = [
   },
   {
     marketplace: "tiktok",
+    appUrl: () => testOrigin(rig.channels.tiktok.id),
     subscriptions: () => rig.tiktok.webhooks(rig.accounts.tiktok).map((w) => ({ event: `${w.event_type} ACTIVE`, url: w.address })),
     settled: () => rig.tiktok.webhooksSettled(rig.accounts.tiktok),
     // Search Orders calls.
@@ -90,20 +114,53 @@ const PUSHED: PushedMarketplace[] = [
       };
     },
   },
+  {
+    marketplace: "ebay",
+    appUrl: () => {
+      const publicOrigin = new URL(notificationUrl("x")).origin;
+      rig.ebay.notifications.route(publicOrigin, testOrigin(rig.channels.ebay.id));
+      return publicOrigin;
+    },
+    subscriptions: () =>
+      rig.ebay
+        .subscriptions(rig.accounts.ebay)
+        .map((s) => ({ event: `${s.topicId} ${s.status}`, url: rig.ebay.notifications.destinations.get(s.destinationId)!.endpoint })),
+    settled: () => rig.ebay.notifications.settled(),
+    // getOrders calls by last-modified date (the named order is read by orderIds).
+    polls: () => rig.ebay.calls.filter((c) => c.operationId === "getOrders" && c.query?.includes("filter=")).length,
+    forged: (): Forged => {
+      const kid = rig.ebay.notifications.keyId;
+      return {
+        body: ebayEvent,
+        headers: [
+          // Signed with a stranger's key under eBay's key id; eBay's own signature, but of another body; a key id eBay never had; Amazon's key header; none.
+          { "x-ebay-signature": ebaySignature(kid, ebayEvent) },
+          { "x-ebay-signature": rig.ebay.notifications.signatureHeader(`${ebayEvent} `) },
+          { "x-ebay-signature": ebaySignature("00000000-0000-0000-0000-000000000000", ebayEvent) },
+          { "x-anchorline-notification-key": "guessed" },
+          {},
+        ],
+      };
+    },
+  },
 ];
 
-const EVENT: Record<PushedMarketplace["marketplace"], string> = { walmart: "PO_CREATED ACTIVE", tiktok: "ORDER_STATUS_CHANGE ACTIVE" };
+const EVENT: Record<PushedMarketplace["marketplace"], string> = {
+  walmart: "PO_CREATED ACTIVE",
+  tiktok: "ORDER_STATUS_CHANGE ACTIVE",
+  ebay: "ORDER_CONFIRMATION ENABLED",
+};
 
 describe.each(PUSHED)("$marketplace's order notification", (pushed) => {
   const { marketplace } = pushed;
 
   it("given the account subscribed at connect, when a buyer orders 2, then the order reaches Shopify through the notification with no poll, once", async () => {
     const channelId = rig.channels[marketplace].id;
-    const appUrl = new URL(notifications.urlFor(channelId)).origin;
+    const appUrl = pushed.appUrl();
     // The "subscribe-notifications" job connecting the account queues; twice, as a retried job would.
     expect(await subscribeChannelNotifications(channelId, { appUrl })).toEqual({ subscribed: true });
     expect(await subscribeChannelNotifications(channelId, { appUrl })).toEqual({ subscribed: true });
-    expect(pushed.subscriptions()).toEqual([{ event: EVENT[marketplace], url: notifications.urlFor(channelId) }]);
+    expect(pushed.subscriptions()).toEqual([{ event: EVENT[marketplace], url: notificationUrl(channelId, appUrl) }]);
     const variant = rig.variants[0];
     const before = shopifyAvailable(variant);
     const pollsBefore = pushed.polls();

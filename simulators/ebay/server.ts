@@ -75,8 +75,8 @@ export interface EbaySimulator {
   url: string;
   state: EbaySimState;
   requests: Array<{ method: string; path: string; status: number; at: number }>;
-  /** Every API request that reached an operation: which one, its body and the status answered. */
-  calls: Array<{ operationId: string; status: number; body: unknown }>;
+  /** Every API request that reached an operation: which one, its body, its query (Sell APIs) and the status answered. */
+  calls: Array<{ operationId: string; status: number; body: unknown; query?: string }>;
   /** Answers that did not match eBay's documented response shape (should stay empty). */
   responseViolations: string[];
   /** The Notification API: destinations, subscriptions, eBay's signing key and the deliveries. */
@@ -218,7 +218,7 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
     const needed = api.scopes.get(check.operationId) ?? [];
     if (needed.length && !caller.scopes.some((s) => needed.includes(s))) return insufficientScope();
     const answer = dispatch(check.operationId, check.pathParams, request, { state, account: caller.account }, api.domain);
-    calls.push({ operationId: check.operationId, status: answer.status, body: request.body });
+    calls.push({ operationId: check.operationId, status: answer.status, body: request.body, query: request.query.toString() });
     // 207 Multi-Status documents no schema of its own; its body is the 200 body's shape.
     const documentedStatus = answer.status === 207 ? 200 : answer.status;
     if (answer.status < 400) {
