@@ -57,16 +57,10 @@ const ProductDetail = z.object({
 /** A product TikTok deleted can no longer be sold nor pushed to: nothing to link. */
 const GONE = "DELETED";
 
-/** Each SKU's barcode, by SKU id; a product whose detail TikTok refuses (removed meanwhile) has none. */
+/** Each SKU's barcode, by SKU id, from Get Product. */
 async function barcodesOf(client: TikTokClient, retry: RetryOptions, productId: string): Promise<Map<string, string>> {
-  let raw: unknown;
-  try {
-    await pacerOf(client).take();
-    raw = await withRetry(() => client.request<unknown>({ method: "GET", path: PATHS.product(productId) }), retry);
-  } catch (error) {
-    if (error instanceof ChannelError && !error.retryable && !error.details.authFailed) return new Map();
-    throw error;
-  }
+  await pacerOf(client).take();
+  const raw = await withRetry(() => client.request<unknown>({ method: "GET", path: PATHS.product(productId) }), retry);
   const detail = ProductDetail.safeParse(raw);
   if (!detail.success) throw new ChannelError(`TikTok Shop's product ${productId} could not be read: ${detail.error.message}`, { retryable: false });
   const barcodes = new Map<string, string>();
