@@ -70,6 +70,18 @@ export type ConsentAnswer =
   | { ok: false; reason: string };
 
 /**
+ * exchangeCode's refusal already in the merchant's words (the code expired or was used, the seller
+ * holds several shops and must say which): shown as it is, where any other failure is put in words
+ * by connectionProblemInWords, which speaks of credentials the merchant never typed here.
+ */
+export class ConsentRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConsentRefused";
+  }
+}
+
+/**
  * How a merchant lets Anchorline act on their marketplace account without handing over developer
  * credentials: the marketplace's consent page, its redirect back to Anchorline, and the exchange of
  * the one-time code for the account's tokens. The app's own credentials (app/lib/app-credentials.ts) come
@@ -90,7 +102,7 @@ export interface ConsentFlow {
   /**
    * Exchanges the code for the account's own credentials (the connector's names: refreshToken,
    * accessToken...) and names the account (seller id, eBay user, shop id). A refused or expired
-   * code throws a ChannelError carrying the marketplace's words.
+   * code throws ConsentRefused in the merchant's words, or a ChannelError the caller puts in words.
    */
   exchangeCode(input: {
     app: Record<string, string>;

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { appCredentialsOf } from "~/lib/app-credentials";
-import type { ChannelSettings } from "~/channels/module";
+import { ConsentRefused, type ChannelSettings } from "~/channels/module";
 import { moduleOfKind, STORED_MARKETPLACE_KINDS, type StoredMarketplaceKind } from "~/channels/registry";
 import defaultPrisma from "~/db.server";
 import { embeddedAppUrl } from "~/lib/admin-url";
@@ -154,6 +154,7 @@ export async function finishConsent(
       endpoints,
     });
   } catch (error) {
+    if (error instanceof ConsentRefused) return ended({ ok: false, message: error.message });
     return ended({ ok: false, message: connectionProblemInWords(kind, error instanceof Error ? error.message : String(error)) });
   }
   return ended(
