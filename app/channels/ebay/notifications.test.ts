@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEbaySimulator, type EbaySimulator } from "../../../simulators/ebay/server";
-import type { Connector } from "../connector";
+import { ChannelError, type Connector } from "../connector";
 import { createEbayConnector } from "./connector";
 import type { EbayConnectorContext } from "./context";
 import { EBAY_NOTIFICATION_AUTH, forgetEbayPublicKeys, notificationSignatureMatches, orderIdsInNotification } from "./notifications";
@@ -43,9 +43,10 @@ const EBAY_VECTOR = {
 };
 
 /** A context whose only call is getPublicKey, answered with eBay's vector key; counts the calls. */
-function vectorContext() {
+function vectorContext(now = () => Date.now()) {
   const asked: string[] = [];
   const context = {
+    now,
     client: {
       callAsApplication: async (what: string) => {
         asked.push(what);
@@ -91,6 +92,34 @@ describe("eBay's X-EBAY-SIGNATURE", () => {
 
     expect(results).toEqual([false, false, false, false, false]);
     expect(asked).toEqual([]);
+  });
+
+  it("given forged headers naming 12 made-up key ids within a minute, when checked, then eBay is asked for 10 keys, and for more a minute later", async () => {
+    let now = 1_000_000;
+    const asked: string[] = [];
+    const context = {
+      now: () => now,
+      client: {
+        callAsApplication: async (what: string) => {
+          asked.push(what);
+          throw new ChannelError("eBay getPublicKey: The specified key id is invalid. (195001)", { status: 404, retryable: false });
+        },
+      },
+    } as unknown as EbayConnectorContext;
+    const forged = (i: number) =>
+      Buffer.from(
+        JSON.stringify({ alg: "ecdsa", kid: `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`, signature: "MEUCIQ==", digest: "SHA1" }),
+      ).toString("base64");
+
+    const results = [];
+    for (let i = 0; i < 12; i++) results.push(await notificationSignatureMatches(context, forged(i), "{}"));
+    const askedWithinTheMinute = asked.length;
+    now += 60_000;
+    await notificationSignatureMatches(context, forged(12), "{}");
+
+    expect(results.every((r) => r === false)).toBe(true);
+    expect(askedWithinTheMinute).toBe(10);
+    expect(asked).toHaveLength(11);
   });
 
   it("given ORDER_CONFIRMATION, another topic or no order id, when read, then only the first names its order", () => {

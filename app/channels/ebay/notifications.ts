@@ -83,15 +83,29 @@ const PublicKeySchema = z.object({ key: z.string().min(1), algorithm: z.string()
 const publicKeys = new Map<string, string>();
 const PUBLIC_KEYS_KEPT = 100;
 
-/** Forgets the keys read so far (tests). */
+/**
+ * Key ids not kept yet looked up in the last minute, per process. Our choice: eBay signs with a
+ * handful of keys and rotates them rarely, while each made-up kid in a forged header would be a
+ * getPublicKey call on the application's quota; past this many a minute, an unknown kid is refused
+ * unread (401), and eBay sends a genuine notification again later.
+ */
+const NEW_KEY_LOOKUPS_PER_MINUTE = 10;
+let newKeyLookups: number[] = [];
+
+/** Forgets the keys read so far and the lookups counted (tests). */
 export function forgetEbayPublicKeys(): void {
   publicKeys.clear();
+  newKeyLookups = [];
 }
 
 /** eBay's key of this id as PEM, read once (getPublicKey, as the application); null when eBay knows no such key. */
 async function publicKeyPem(context: EbayConnectorContext, kid: string): Promise<string | null> {
   const kept = publicKeys.get(kid);
   if (kept) return kept;
+  const now = context.now();
+  newKeyLookups = newKeyLookups.filter((at) => now - at < 60_000);
+  if (newKeyLookups.length >= NEW_KEY_LOOKUPS_PER_MINUTE) return null;
+  newKeyLookups.push(now);
   let answer: unknown;
   try {
     answer = await context.client.callAsApplication("getPublicKey", (api) => api.commerce.notification.getPublicKey(kid));
