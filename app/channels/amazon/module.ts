@@ -1,5 +1,6 @@
 import { credentialSchemaOf, feedPollingOf, type ChannelModule } from "../module";
 import { AMAZON_CONTENT_RULES } from "./content-rules";
+import { amazonConsent } from "./consent";
 import { createAmazonConnector } from "./index";
 import { AMAZON_NOTIFICATION_AUTH } from "./notifications";
 import { AMAZON_LIMITS } from "./limits";
@@ -16,6 +17,9 @@ export const amazonModule: ChannelModule = {
   label: "Amazon",
   credentialFields,
   credentials: credentialSchemaOf(credentialFields),
+  // The website authorization workflow (consent.ts): only the seller's refresh token is stored;
+  // the LWA client is the app's own (AMAZON_SP_APP_ID, AMAZON_LWA_CLIENT_ID, AMAZON_LWA_CLIENT_SECRET).
+  consent: amazonConsent,
   limits: AMAZON_LIMITS,
   contentRules: AMAZON_CONTENT_RULES,
   // ORDER_CHANGE notifications through an EventBridge API destination (notifications.ts).
