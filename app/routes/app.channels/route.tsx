@@ -420,6 +420,9 @@ export default function Channels() {
                       <Text as="span" tone="subdued">
                         {c.kind.toLowerCase()} · {c.accountId} · priority {c.priority}
                       </Text>
+                      <Button variant="plain" url={`/app/channels/${c.id}/listings`}>
+                        {`Listings (${c.listings})`}
+                      </Button>
                     </InlineStack>
                     {c.statusReason ? (
                       <Text as="p" tone="subdued">
