@@ -23,6 +23,11 @@ type Seeded = Awaited<ReturnType<typeof seedShopWithEveryModel>> & { alertId: st
 const SCREENS: Record<string, { title: string; path: (s: Seeded) => string; shows: string }> = {
   "app._index.tsx": { title: "Overview", path: () => "/app", shows: "3 of 10 items" },
   "app.channels.tsx": { title: "Channels", path: () => "/app/channels", shows: "amazon · A1SELLER · priority 1" },
+  "app.channels_.$id.go-live.tsx": {
+    title: "Go live on Amazon US",
+    path: (s) => `/app/channels/${s.channels.amazon.id}/go-live`,
+    shows: "1 listing with a quantity Amazon has not shown yet (unknown)",
+  },
   "app.channels_.$id.listings.tsx": { title: "Listings on Amazon US", path: (s) => `/app/channels/${s.channels.amazon.id}/listings`, shows: "By SKU" },
   "app.locations.tsx": { title: "Locations", path: () => "/app/locations", shows: "Warehouse" },
   "app.inventory.tsx": { title: "Inventory", path: (s) => `/app/inventory?explain=${s.listing.id}`, shows: "Why KET-RED on Amazon US gets 6 at 54.99" },

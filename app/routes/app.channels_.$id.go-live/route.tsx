@@ -50,6 +50,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+/** "1 listing goes", "3 listings go": a count with its noun and verb agreeing. */
+const counted = (n: number, noun: string, verb: string, verbOfOne = `${verb}s`) => `${plural(n, noun)} ${n === 1 ? verbOfOne : verb}`;
+
+/** A field's label inside a sentence: "title", "bullet points", but "GTIN (UPC/EAN)" as it is. */
+const inSentence = (label: string) => (/^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label);
 
 function percentText(change: PriceChange): string {
   if (change.percent === null) return "from 0";
@@ -120,9 +125,9 @@ export default function GoLive() {
                   Quantities
                 </Text>
                 <List>
-                  <List.Item>{plural(quantities.change, "listing")} change quantity</List.Item>
-                  <List.Item>{plural(quantities.goToZero, "listing")} go to 0</List.Item>
-                  <List.Item>{plural(quantities.keep, "listing")} keep theirs</List.Item>
+                  <List.Item>{counted(quantities.change, "listing", "change")} quantity</List.Item>
+                  <List.Item>{counted(quantities.goToZero, "listing", "go", "goes")} to 0</List.Item>
+                  <List.Item>{counted(quantities.keep, "listing", "keep")} the quantity the marketplace shows</List.Item>
                   {quantities.unknown > 0 ? (
                     <List.Item>
                       {plural(quantities.unknown, "listing")} with a quantity {channel.marketplace} has not shown yet (unknown)
@@ -141,9 +146,11 @@ export default function GoLive() {
                   Prices
                 </Text>
                 <Text as="p">
-                  {plural(prices.change, "price")} change, {prices.keep} stay the same
+                  {counted(prices.change, "price", "change")}, {counted(prices.keep, "price", "stay")} the same
                   {prices.unknown > 0 ? `, ${prices.unknown} unknown (not read from ${channel.marketplace})` : ""}.
-                  {preview.heldForReview > 0 ? ` ${plural(preview.heldForReview, "listing")} hold a price for your review: it is not sent until approved.` : ""}
+                  {preview.heldForReview > 0
+                    ? ` ${counted(preview.heldForReview, "listing", "hold")} a price for your review: it is not sent until approved.`
+                    : ""}
                 </Text>
                 {prices.largest.length > 0 ? (
                   <>
@@ -156,7 +163,7 @@ export default function GoLive() {
                 {prices.beyondGuardrailCount > 0 ? (
                   <Banner
                     tone="critical"
-                    title={`${plural(prices.beyondGuardrailCount, "price")} move more than the ±${preview.guardrailPercent}% price guardrail`}
+                    title={`${counted(prices.beyondGuardrailCount, "price", "move")} more than the ±${preview.guardrailPercent}% price guardrail`}
                   >
                     <List>
                       {prices.beyondGuardrail.map((c) => (
@@ -184,7 +191,7 @@ export default function GoLive() {
                     {preview.content.map((f) => (
                       <Checkbox
                         key={f.field}
-                        label={`Overwrite ${channel.marketplace}'s ${f.label.toLowerCase()} on the first push`}
+                        label={`Overwrite ${channel.marketplace}'s ${inSentence(f.label)} on the first push`}
                         checked={overwrite.includes(f.field)}
                         disabled={live}
                         onChange={(on) => setOverwrite((prev) => (on ? [...prev, f.field] : prev.filter((x) => x !== f.field)))}
@@ -220,7 +227,7 @@ export default function GoLive() {
                     ? `No content is sent: ${channel.marketplace} keeps its own.`
                     : `Content overwritten: ${preview.content
                         .filter((f) => overwrite.includes(f.field))
-                        .map((f) => f.label.toLowerCase())
+                        .map((f) => inSentence(f.label))
                         .join(", ")}.`}
                 </Text>
               </BlockStack>
