@@ -61,7 +61,7 @@ export function readCredentials(credentials: Record<string, string>): EbayCreden
   return { appId, certId, refreshToken };
 }
 
-function redirectTo(endpoints: EbayEndpoints): ((url: string) => string) | null {
+export function redirectTo(endpoints: EbayEndpoints): ((url: string) => string) | null {
   if (!endpoints.api && !endpoints.auth) return null;
   const strip = (origin: string) => origin.replace(/\/+$/, "");
   return (url) => {

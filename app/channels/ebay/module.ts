@@ -1,5 +1,6 @@
 import { credentialSchemaOf, type ChannelModule } from "../module";
 import { createEbayConnector, EBAY_LIMITS } from "./connector";
+import { ebayConsent } from "./consent";
 import { EBAY_CONTENT_RULES } from "./content-rules";
 import { EBAY_NOTIFICATION_AUTH } from "./notifications";
 import { closeSharedRevisionRedis } from "./revisions.server";
@@ -16,6 +17,8 @@ export const ebayModule: ChannelModule = {
   label: "eBay",
   credentialFields,
   credentials: credentialSchemaOf(credentialFields),
+  // The seller consents on eBay's page (consent.ts); the fields above are for a seller's own developer keyset.
+  consent: ebayConsent,
   limits: EBAY_LIMITS,
   contentRules: EBAY_CONTENT_RULES,
   // ORDER_CONFIRMATION through the Notification API, subscribed at connect (notifications.ts).
