@@ -13,6 +13,7 @@ import { checkAmazonRequest, usagePlans, type CheckedRequest, type UsagePlan } f
 import { SellerCentralConsent, type AmazonAppSpec } from "./consent";
 import { amazonError, invalidInput, tokenExpired, tokenInvalid, tokenMissing } from "./errors";
 import { FbaInventoryPages } from "./fba-inventory";
+import { ListingSearches } from "./search-listings";
 import { feedBody, finishFeed, newDocumentId, newFeedId, processFeed, type FeedDocument, type FeedRecord } from "./feeds";
 import { renderItem, submitPatches, type PatchOperation } from "./listings";
 import { LwaTokens, ACCESS_TOKEN_TTL_SECONDS } from "./lwa";
@@ -144,6 +145,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
   const pendingFeeds = new Map<string, () => void>();
   const searches = new OrderSearches();
   const fbaInventory = new FbaInventoryPages(now, options.fbaInventoryPageSize);
+  const listingSearches = new ListingSearches(now);
   const notifications = new NotificationDeliveries(options.orderNotifications);
   const timers = new Set<NodeJS.Timeout>();
   const responseChecks: ResponseCheck[] = [];
@@ -189,6 +191,8 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
       const includedData = (call.check.query.get("includedData") ?? "").split(",").filter(Boolean);
       return { status: 200, body: renderItem(call.seller, record, includedData) };
     },
+    // The seller's listings, a page at a time (search-listings.ts): what listing discovery reads.
+    searchListingsItems: (call) => (sameSeller(call) ? listingSearches.answer(call.seller, call.check.query) : denied()),
     patchListingsItem: (call) => {
       if (!sameSeller(call)) return denied();
       if (!marketplaceOk(call)) return wrongMarketplace(call);

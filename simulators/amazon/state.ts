@@ -9,6 +9,8 @@ export interface ListingSpec {
   priceCents: number;
   asin?: string;
   title?: string;
+  /** The product's barcode (EAN, UPC or GTIN digits): its externally_assigned_product_identifier attribute. */
+  gtin?: string;
   productType?: string;
   /**
    * Fulfilled by Amazon (FBA, "AFN"): the units sit in Amazon's warehouse, the listing's
@@ -147,6 +149,13 @@ export class SellerState {
         fulfilledByAmazon: listing.fulfilledByAmazon ?? false,
         attributes: {
           ...(listing.title ? { item_name: [{ value: listing.title, language_tag: languageTag, marketplace_id: spec.marketplaceId }] } : {}),
+          ...(listing.gtin
+            ? {
+                externally_assigned_product_identifier: [
+                  { type: listing.gtin.length === 12 ? "upc" : "ean", value: listing.gtin, marketplace_id: spec.marketplaceId },
+                ],
+              }
+            : {}),
           fulfillment_availability: [
             {
               fulfillment_channel_code: listing.fulfilledByAmazon ? afnChannelCode : "DEFAULT",
