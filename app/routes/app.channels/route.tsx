@@ -212,7 +212,11 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: MarketplaceChoice
             error={errors.kind}
           />
           <TextField label="Name" helpText="How this account appears in Anchorline, e.g. Amazon US" {...field("name")} />
-          <TextField label="Region or marketplace id" helpText="Amazon: NA, EU or FE; eBay: the site, e.g. EBAY_US" {...field("region")} />
+          <TextField
+            label="Region or marketplace id"
+            helpText="Amazon: the marketplace id, e.g. ATVPDKIKX0DER for Amazon.com; eBay: the site, e.g. EBAY_US"
+            {...field("region")}
+          />
           {throughConsent ? (
             <Text as="p" tone="subdued">
               You sign in to {chosen.label} and allow Anchorline to manage your listings and orders there; {chosen.label} then sends you back here. Anchorline
