@@ -73,7 +73,7 @@ export class TikTokAuthorization {
   constructor(
     private readonly shops: Map<string, TikTokShop>,
     options: { apps?: TikTokAppRegistration[]; sellers?: TikTokSellerSpec[] },
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {
     this.apps = options.apps ?? [];
     // By default each shop is its own seller's one shop.

@@ -42,7 +42,8 @@ export interface TikTokCall {
 /** A failed envelope as a ChannelError: retryable codes heal with time, auth codes need the merchant. */
 export function errorFromEnvelope(httpStatus: number, envelope: Partial<TikTokEnvelope<unknown>>, retryAfter?: string | null): ChannelError {
   const code = Number(envelope.code ?? -1);
-  const message = `TikTok Shop answered ${code}: ${envelope.message ?? "no message"}${envelope.request_id ? ` (request ${envelope.request_id})` : ""}`;
+  // The HTTP status in words too: the Channels screen tells a refusal (401) from a busy marketplace by it.
+  const message = `TikTok Shop answered ${code} (HTTP ${httpStatus}): ${envelope.message ?? "no message"}${envelope.request_id ? ` (request ${envelope.request_id})` : ""}`;
   return new ChannelError(message, {
     status: httpStatus,
     code: String(code),

@@ -1,5 +1,6 @@
 import { credentialSchemaOf, type ChannelModule } from "../module";
 import { TIKTOK_CONTENT_RULES } from "./content-rules";
+import { tiktokConsent } from "./consent";
 import { createTikTokConnector } from "./index";
 import { TIKTOK_LIMITS } from "./limits";
 import { TIKTOK_NOTIFICATION_AUTH } from "./notifications";
@@ -18,6 +19,8 @@ export const tiktokModule: ChannelModule = {
   label: "TikTok Shop",
   credentialFields,
   credentials: credentialSchemaOf(credentialFields),
+  // The seller authorization page (consent.ts); the fields above are for a seller's own app.
+  consent: tiktokConsent,
   limits: TIKTOK_LIMITS,
   contentRules: TIKTOK_CONTENT_RULES,
   // ORDER_STATUS_CHANGE webhooks, set to Anchorline's endpoint at connect (notifications.ts).
