@@ -14,6 +14,7 @@ import { marketplaceOf } from "./marketplaces";
 import { ordersInNotification } from "./notifications";
 import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./orders";
+import { readAmazonListings } from "./search-listings";
 import { SpApiClient } from "./sp-client";
 
 export interface AmazonConnectorOptions {
@@ -88,5 +89,8 @@ export function createAmazonConnector(config: ConnectorConfig, options: AmazonCo
     cancelOrder: (cancellation) => cancelOrder(cancellation),
 
     fetchMarketplaceStock: () => fetchFbaStock(client, marketplaceId, retry),
+
+    // The seller's listings, for listing discovery (search-listings.ts).
+    readListings: (pageToken) => readAmazonListings(listings, pageToken),
   };
 }

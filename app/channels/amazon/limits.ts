@@ -25,6 +25,8 @@ export const USAGE_PLANS = {
   // reference page (reference/patchlistingsitem) shows burst 10; we plan for the lower one.
   patchListingsItem: { rate: 5, burst: 5 },
   getListingsItem: { rate: 5, burst: 10 },
+  // listingsItems_2021-08-01.json (searchListingsItems' "Usage Plan" table): 5 per second, burst 5.
+  searchListingsItems: { rate: 5, burst: 5 },
   // feeds_2021-06-30.json, and "Feeds API Rate Limits"
   // (https://developer-docs.amazon.com/sp-api/docs/feeds-api-rate-limits).
   createFeedDocument: { rate: 0.5, burst: 15 },
