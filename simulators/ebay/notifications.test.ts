@@ -93,6 +93,7 @@ beforeEach(() => {
   behaviour = { challenge: "right", statuses: [] };
   sim.notifications.subscriptions.clear();
   sim.notifications.destinations.clear();
+  sim.notifications.alertEmails.clear();
   endpoint.received.length = 0;
 });
 
@@ -193,6 +194,25 @@ describe("the eBay simulator's Notification API", () => {
     expect(verify("sha1", Buffer.from(last.body), { key: pem, dsaEncoding: "der" }, Buffer.from(header.signature, "base64"))).toBe(true);
     expect(verify("sha1", Buffer.from(`${last.body} `), { key: pem, dsaEncoding: "der" }, Buffer.from(header.signature, "base64"))).toBe(false);
     expect(settled).toMatchObject({ failed: 0 });
+  });
+
+  it("given an application without an alert email, when it asks for a destination, then 409 195003 and no challenge is sent; once updateConfig set one, it is taken", async () => {
+    const app = await applicationToken();
+    sim.notifications.alertEmails.set(SELLER.appId, null);
+
+    const refused = await call("/destination", app, { method: "POST", body: destinationRequest() });
+    const missing = await call("/config", app);
+    const badEmail = await call("/config", app, { method: "PUT", body: { alertEmail: "not an address" } });
+    const configured = await call("/config", app, { method: "PUT", body: { alertEmail: "ops@anchorline.example" } });
+    const created = await call("/destination", app, { method: "POST", body: destinationRequest() });
+
+    expect([refused.status, ((await refused.json()) as { errors: Array<{ errorId: number }> }).errors[0].errorId]).toEqual([409, 195003]);
+    expect(missing.status).toBe(404);
+    expect(badEmail.status).toBe(400);
+    expect(configured.status).toBe(204);
+    expect(await (await call("/config", app)).json()).toEqual({ alertEmail: "ops@anchorline.example" });
+    expect(created.status).toBe(201);
+    expect(endpoint.received.filter((r) => r.method === "GET")).toHaveLength(1);
   });
 
   it("given an unknown key id or a seller's token, when the public key is asked for, then 404 195001 and 403", async () => {

@@ -4,6 +4,10 @@
 // takes it), a seller's subscriptions to the ORDER_CONFIRMATION topic, eBay's public keys, and the
 // signed deliveries.
 //
+// - The application's alert config (getConfig/updateConfig, its alertEmail) must exist before a
+//   destination or subscription is made (409 195003). A keyset has one once its developer set the
+//   email under Alerts & Notifications, which eBay's marketplace-account-deletion set-up asks of
+//   every app; the simulator gives each app one unless a test takes it away (alertEmails null).
 // - Destinations belong to the application (application token). createDestination first sends
 //   GET <endpoint>?challenge_code=… and wants `{"challengeResponse": hex(sha256(challengeCode +
 //   verificationToken + endpoint))}` (Notification API overview, "Endpoint validation"; eBay's
@@ -115,11 +119,37 @@ export class EbayNotifications {
    * URL, as DNS and a TLS proxy would put it there. Unmapped origins are reached as they are.
    */
   private readonly hosts = new Map<string, string>();
+  /** Each application's alert email; an application not named has one (`alerts@<appId>.example`), null has none. */
+  readonly alertEmails = new Map<string, string | null>();
   private chain: Promise<void> = Promise.resolve();
   delivered = 0;
   failed = 0;
 
   constructor(private readonly now: () => number) {}
+
+  private alertEmailOf(appId: string): string | null {
+    return this.alertEmails.has(appId) ? this.alertEmails.get(appId)! : `alerts@${appId}.example`;
+  }
+
+  private unconfigured(appId: string): SimResponse | null {
+    return this.alertEmailOf(appId) === null
+      ? notificationError(409, 195003, "Please provide configurations required for notifications. Refer to /config")
+      : null;
+  }
+
+  /** getConfig: the application's alert email; 404 195026 when it has none. */
+  getConfig(appId: string): SimResponse {
+    const alertEmail = this.alertEmailOf(appId);
+    return alertEmail === null ? notificationError(404, 195026, "Configuration Not Found.") : { status: 200, body: { alertEmail } };
+  }
+
+  /** updateConfig: sets the application's alert email (400 195025 for anything not an address). */
+  updateConfig(appId: string, body: unknown): SimResponse {
+    const alertEmail = (body as { alertEmail?: unknown } | undefined)?.alertEmail;
+    if (typeof alertEmail !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) return notificationError(400, 195025, "Invalid or missing email.");
+    this.alertEmails.set(appId, alertEmail);
+    return { status: 204 };
+  }
 
   /** Sends what is meant for `publicOrigin` to `reachedAt` instead (both origins, `https://app.example`). */
   route(publicOrigin: string, reachedAt: string): void {
@@ -148,6 +178,8 @@ export class EbayNotifications {
   /** createDestination and updateDestination: the request checked, then the endpoint's challenge answered, before anything is kept. */
   async putDestination(appId: string, body: unknown, existingId?: string): Promise<SimResponse> {
     const request = (body ?? {}) as { name?: unknown; status?: unknown; deliveryConfig?: { endpoint?: unknown; verificationToken?: unknown } };
+    const unconfigured = this.unconfigured(appId);
+    if (unconfigured) return unconfigured;
     const existing = existingId === undefined ? undefined : this.destinations.get(existingId);
     if (existingId !== undefined && (!existing || existing.appId !== appId)) return notificationError(404, 195022, "Invalid or missing destination id.");
     const name = request.name === undefined ? "" : request.name;
@@ -207,6 +239,8 @@ export class EbayNotifications {
 
   /** createSubscription: one per application, seller and topic; a seller's topic needs that seller's token. */
   createSubscription(caller: NotificationCaller, body: unknown): SimResponse {
+    const unconfigured = this.unconfigured(caller.appId);
+    if (unconfigured) return unconfigured;
     const request = (body ?? {}) as { topicId?: unknown; status?: unknown; destinationId?: unknown; payload?: Record<string, unknown> };
     const topic = typeof request.topicId === "string" ? TOPICS[request.topicId] : undefined;
     if (!topic) return notificationError(400, 195027, "Invalid or missing topic id.");

@@ -280,6 +280,10 @@ export async function startEbaySimulator(options: EbaySimulatorOptions): Promise
           return notifications.listSubscriptions(caller);
         case "deleteSubscription":
           return notifications.deleteSubscription(caller, id);
+        case "getConfig":
+          return notifications.getConfig(caller.appId);
+        case "updateConfig":
+          return notifications.updateConfig(caller.appId, request.body);
         default:
           return ebayErrors(501, [{ errorId: 195000, domain: "API_NOTIFICATION", category: "APPLICATION", message: `${check.operationId} is not simulated.` }]);
       }

@@ -169,7 +169,20 @@ describe("eBay order notifications against the simulator", () => {
     await app?.close();
   });
 
+  it("given an app keyset without an alert email, when subscribing, then it fails in words, for good, and nothing is made", async () => {
+    sim.notifications.alertEmails.set(SELLER.appId, null);
+
+    const failure = await connector.subscribeToOrderNotifications!({ url: URL_OF_CHANNEL, key: KEY }).catch((error: unknown) => error);
+    sim.notifications.alertEmails.delete(SELLER.appId);
+
+    expect(failure).toBeInstanceOf(ChannelError);
+    expect((failure as ChannelError).message).toMatch(/alert email.*developer\.ebay\.com/);
+    expect((failure as ChannelError).retryable).toBe(false);
+    expect(sim.notifications.destinations.size).toBe(0);
+  });
+
   it("given a connected seller, when subscribed twice (a retried job), then one validated destination and one enabled ORDER_CONFIRMATION subscription, made as application and seller", async () => {
+    const callsBefore = sim.calls.length;
     await connector.subscribeToOrderNotifications!({ url: URL_OF_CHANNEL, key: KEY });
     await connector.subscribeToOrderNotifications!({ url: URL_OF_CHANNEL, key: KEY });
 
@@ -179,7 +192,10 @@ describe("eBay order notifications against the simulator", () => {
       ["ORDER_CONFIRMATION", "ENABLED", destinations[0].destinationId],
     ]);
     expect(
-      sim.calls.filter((c) => c.operationId === "createDestination" || c.operationId === "createSubscription").map((c) => [c.operationId, c.status]),
+      sim.calls
+        .slice(callsBefore)
+        .filter((c) => c.operationId === "createDestination" || c.operationId === "createSubscription")
+        .map((c) => [c.operationId, c.status]),
     ).toEqual([
       ["createDestination", 201],
       ["createSubscription", 201],

@@ -225,12 +225,33 @@ async function orderConfirmationSubscriptions(context: EbayConnectorContext) {
 }
 
 /**
+ * eBay takes no destination or subscription before the application has an alert email (409 195003,
+ * "Please provide configurations required for notifications"): the keyset's developer sets it once
+ * under Alerts & Notifications on developer.ebay.com. Said in words; the account is polled meanwhile.
+ */
+async function configured<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof ChannelError) || error.details.code !== "195003") throw error;
+    throw new ChannelError(
+      "eBay sends no order notifications until the app's eBay keyset has an alert email: set it under Alerts & Notifications on developer.ebay.com; orders are polled meanwhile",
+      { status: error.details.status, retryable: false, code: error.details.code },
+    );
+  }
+}
+
+/**
  * ORDER_CONFIRMATION sent to the destination, once. The destination for the URL is made (or set
  * right: enabled, with this channel's verification token); eBay validates it with the challenge
  * the route answers. A seller has one subscription per topic: one enabled to this destination is
  * kept, any other (disabled, or to an old destination) is deleted and made again.
  */
 export async function subscribeToOrderNotifications(context: EbayConnectorContext, destination: OrderNotificationDestination): Promise<void> {
+  return configured(() => subscribe(context, destination));
+}
+
+async function subscribe(context: EbayConnectorContext, destination: OrderNotificationDestination): Promise<void> {
   const request = { name: DESTINATION_NAME, status: "ENABLED", deliveryConfig: { endpoint: destination.url, verificationToken: destination.key } };
   let current = await destinationFor(context, destination.url);
   if (!current) {
