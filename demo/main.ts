@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { assertDemoAllowed, demoQueuePrefix, developmentEncryptionKey, interruptedBy, migrate, portOpen, ROOT, startDatabase, startRedis } from "./infra";
 import { createSupervisor } from "./supervisor";
+import type { World } from "./world";
 
 const { values: flags } = parseArgs({ options: { once: { type: "boolean", default: false }, json: { type: "string" } } });
 const t0 = performance.now();
@@ -49,6 +50,16 @@ function buildIsCurrent(): boolean {
   return newest(path.join(ROOT, "app")) <= builtAt;
 }
 mkdirSync(dataDir, { recursive: true });
+
+/** Whether Walmart and TikTok Shop hold the subscriptions the app's subscribe-notifications jobs make, within `timeoutMs`. */
+async function waitForSubscriptions(world: World, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const subscribed = () =>
+    world.walmart.subscriptions(world.channels.walmart.accountId).some((s) => s.status === "ACTIVE") &&
+    world.tiktok.webhooks(world.channels.tiktok.accountId).length > 0;
+  while (!subscribed() && Date.now() < deadline) await sleep(100);
+  return subscribed();
+}
 
 async function freePort(preferred: number): Promise<number> {
   const tryListen = (port: number) =>
@@ -185,14 +196,28 @@ try {
       break;
     await sleep(100);
   }
-  // Amazon's ORDER_CHANGE notifications reach the app's /notifications route, as an EventBridge API
-  // destination set up in the seller's AWS account would deliver them.
-  const { NOTIFICATION_KEY_HEADER, notificationKey } = await import("~/channels/notifications.server");
+  // Orders come as they do in production. Amazon's ORDER_CHANGE notifications reach the app's
+  // /notifications route, as the EventBridge API destination a merchant sets up in the seller's AWS
+  // account (with what the Channels screen shows) would deliver them. Each account is then connected
+  // as the Channels screen connects one: its order polling scheduled (the safety net, slowed once
+  // its notifications are in place) and its notifications subscribed where Anchorline does that
+  // (Walmart's PO_CREATED, TikTok Shop's ORDER_STATUS_CHANGE, to SHOPIFY_APP_URL/notifications/<id>).
+  // The simulators start empty each time, so a second start subscribes again.
+  const { NOTIFICATION_KEY_HEADER, notificationKey, requestNotificationSubscription } = await import("~/channels/notifications.server");
+  const { scheduleOrderImport } = await import("~/sync/jobs.server");
   const amazonChannel = world.channels.amazon.id;
   world.amazon.state.sendOrderNotificationsTo({
     url: `http://127.0.0.1:${port}/notifications/${amazonChannel}`,
     headers: { [NOTIFICATION_KEY_HEADER]: notificationKey(amazonChannel) },
   });
+  for (const channel of Object.values(world.channels)) {
+    await scheduleOrderImport(channel);
+    await requestNotificationSubscription(channel);
+  }
+  const subscribed = await waitForSubscriptions(world, 30_000);
+  log(
+    `order notifications: Amazon to its destination; Walmart and TikTok Shop ${subscribed ? "subscribed" : "NOT subscribed within 30 s (their orders wait for the polling)"}; eBay polled`,
+  );
   const proxy = await startAdminProxy({
     appUrl: `http://127.0.0.1:${port}`,
     shop: world.domain,

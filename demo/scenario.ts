@@ -37,6 +37,8 @@ export interface ScenarioReport {
   turnedAway: Record<Marketplace, number>;
   oversells: { flashSale: number; throttledWave: number; total: number };
   latencyMs: Record<Marketplace | "all", LatencySummary>;
+  /** From a simulated buyer's order to Shopify's stock lowered by it (the order written back), per marketplace. */
+  orderToShopifyMs: Record<Marketplace | "all", LatencySummary>;
   /** Every latency sample (ms), for the benchmark's model of the 15-minute baseline. */
   latencySamplesMs: number[];
   calls: Record<Marketplace, { total: number; status429: number }>;
@@ -74,12 +76,7 @@ export interface OrderLifeReport {
  * in Shopify" on the Channels screen's service, a Walmart buyer's order is created in Shopify, the
  * merchant fulfils it there with a UPS tracking number, and Walmart shows the line shipped with it.
  */
-async function runOrderLife(deps: {
-  prisma: PrismaClient;
-  world: World;
-  log: (line: string) => void;
-  importOrders: (channelId: string) => Promise<unknown>;
-}): Promise<OrderLifeReport> {
+async function runOrderLife(deps: { prisma: PrismaClient; world: World; log: (line: string) => void }): Promise<OrderLifeReport> {
   const { prisma, world, log } = deps;
   const report: OrderLifeReport = { cancelled: 0, unitsBack: 0, createdInShopify: 0, shippedWithTracking: 0 };
   // The best-stocked variant: a buyer can only order what the marketplace lists.
@@ -98,8 +95,8 @@ async function runOrderLife(deps: {
   log(`  Amazon order ${placed.order.orderId}: Shopify ${before} → ${before - 2} on the sale → ${world.anchorQuantity(variant)} after the buyer cancelled`);
 
   await changeChannel(world.domain, { intent: "orders", channelId: world.channels.walmart.id, ordersInShopify: "orders-in-shopify" }, "demo", prisma);
+  // Walmart's PO_CREATED notification brings it in (the subscription made at connect, demo/main.ts).
   const order = world.walmart.placeOrder(world.channels.walmart.accountId, { sku: variant.channelSku.walmart, quantity: 1 });
-  await deps.importOrders(world.channels.walmart.id);
   const inShopify = { where: { channelId: world.channels.walmart.id, externalOrderId: order.purchaseOrderId, shopifyOrderId: { not: null } } };
   if (await waitUntil(async () => (await prisma.channelOrder.count(inShopify)) > 0, 60_000)) {
     report.createdInShopify = 1;
@@ -208,31 +205,34 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   const channelIds = MARKETPLACES.map((m) => world.channels[m].id);
   const locations = world.shopify.store.shop(world.domain).locations;
 
-  // Amazon's simulator posts an ORDER_CHANGE notification to the app for each order (demo/main.ts
-  // points it there), and the order is imported from it. The other marketplaces also announce
-  // orders (TikTok's order webhooks, eBay's platform notifications, Walmart's PO_CREATED), which
-  // their simulators do not send yet: each of their buyers' orders is followed by the poll such a
-  // notification would start. One poll per account at a time, and one more after it
-  // (keepLastIfActive), so a slow account cannot fill every order-import slot with its own jobs.
-  const importOrders = (channelId: string) =>
-    queues["order-import"].add("import", { channelId }, { deduplication: { id: `demo-order-import:${channelId}`, keepLastIfActive: true } });
-  // eBay's getOrders returns an order only some seconds after the sale (its window ends
-  // ordersVisibleAfterMs before now): the import its notification starts runs once it is visible.
-  const visibleAfterMs: Partial<Record<Marketplace, number>> = { ebay: EBAY_LIMITS.ordersVisibleAfterMs };
+  // Orders reach Anchorline as they do in production: Amazon's simulator posts ORDER_CHANGE to the
+  // app's /notifications route (the destination demo/main.ts sets up as a merchant would), and
+  // Walmart's PO_CREATED and TikTok Shop's ORDER_STATUS_CHANGE go where the subscriptions the app
+  // made at connect point; the route queues the import of that order. eBay's notifications are not
+  // in Anchorline yet, and its orders are polled: here each eBay order is followed by the poll a
+  // notification would start, once getOrders returns it (its window ends ordersVisibleAfterMs
+  // before now). One poll at a time, and one more after it (keepLastIfActive).
+  const pollEbay = () =>
+    queues["order-import"].add(
+      "import",
+      { channelId: world.channels.ebay.id },
+      { deduplication: { id: `demo-order-import:${world.channels.ebay.id}`, keepLastIfActive: true } },
+    );
+  const ebayVisibleAfterMs = (EBAY_LIMITS.ordersVisibleAfterMs ?? 0) + 250;
   const notify = (m: Marketplace) => {
-    if (m === "amazon") return;
-    const wait = visibleAfterMs[m];
-    if (wait === undefined) void importOrders(world.channels[m].id);
-    else setTimeout(() => void importOrders(world.channels[m].id), wait + 250);
+    if (m === "ebay") setTimeout(() => void pollEbay(), ebayVisibleAfterMs);
   };
 
+  /** When each buyer's order was placed, by channel id and the marketplace's order id. */
+  const placedAt = new Map<string, number>();
   /** A simulated buyer: buys only what the marketplace lists, as a real one can. */
   const tryBuy = (m: Marketplace, v: DemoVariant, quantity: number): boolean => {
     if ((world.quantityOn(m, v) ?? 0) < quantity) {
       turnedAway[m]++;
       return false;
     }
-    world.buy(m, v, quantity);
+    const at = Date.now();
+    placedAt.set(`${world.channels[m].id}:${world.buy(m, v, quantity)}`, at);
     notify(m);
     return true;
   };
@@ -282,12 +282,22 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
         lines: { some: { listing: { variant: { sku: { in: skus.map((v) => v.sku) } } } } },
       },
     });
+  /** Every order of the step imported: each marketplace's notifications answered, eBay's last poll done, the imports they queued run. */
   const importAll = async () => {
-    await world.amazon.state.notificationsSettled();
-    // The last sales become visible to every orders API first.
-    await sleep(Math.max(0, ...Object.values(visibleAfterMs)) + 250);
-    // A last sweep of every account, as the scheduled polling would do.
-    for (const channelId of channelIds) await importOrders(channelId);
+    const settled = await Promise.all([
+      world.amazon.state.notificationsSettled(),
+      world.walmart.notificationsSettled(world.channels.walmart.accountId),
+      world.tiktok.webhooksSettled(world.channels.tiktok.accountId),
+    ]);
+    const failed = settled.reduce((n, s) => n + s.failed, 0);
+    if (failed > 0) log(`  ${failed} order notifications were not accepted by the app; the order polling catches their orders`);
+    // eBay's last sales become visible to getOrders, then its last poll.
+    await sleep(ebayVisibleAfterMs);
+    await pollEbay();
+    await waitUntil(async () => {
+      const counts = await queues["order-import"].getJobCounts("waiting", "prioritized", "active");
+      return counts.waiting + counts.prioritized + counts.active === 0;
+    }, 60_000);
   };
 
   // ------------------------------------------------------------ 1. the first sync
@@ -445,7 +455,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
 
   // ------------------------------------------------------------ 5. an order's life
   log("");
-  const orderLife = await runOrderLife({ prisma, world, log, importOrders });
+  const orderLife = await runOrderLife({ prisma, world, log });
 
   await tracker.settle();
   tracker.stop();
@@ -466,6 +476,17 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     latencyMs[m] = percentiles(values);
   }
   latencyMs.all = percentiles(all);
+  const written = await prisma.channelOrder.findMany({
+    where: { channelId: { in: channelIds }, importedAt: { gte: runStart }, writtenBackAt: { not: null } },
+    select: { channelId: true, externalOrderId: true, writtenBackAt: true },
+  });
+  const orderToShopifyMs = {} as ScenarioReport["orderToShopifyMs"];
+  const toShopify = (o: (typeof written)[number]) => {
+    const at = placedAt.get(`${o.channelId}:${o.externalOrderId}`);
+    return at === undefined ? [] : [o.writtenBackAt!.getTime() - at];
+  };
+  for (const m of MARKETPLACES) orderToShopifyMs[m] = percentiles(written.filter((o) => o.channelId === world.channels[m].id).flatMap(toShopify));
+  orderToShopifyMs.all = percentiles(written.flatMap(toShopify));
   const calls = Object.fromEntries(
     MARKETPLACES.map((m) => {
       const window = world.calls(m).slice(callMarks[m]);
@@ -477,6 +498,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     turnedAway,
     oversells: { flashSale: flashOversold, throttledWave: waveOversold, total: await oversoldSince(runStart) },
     latencyMs,
+    orderToShopifyMs,
     latencySamplesMs: all,
     calls,
     heldByParity,
@@ -489,7 +511,15 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
 
 export function formatReport(report: ScenarioReport): string[] {
   const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)}`.padStart(6) : "     –");
-  const lines = [
+  const table = (title: string, rows: Record<Marketplace | "all", LatencySummary>) => [
+    title,
+    "  channel          n     p50    p90    p95    p99    max",
+    ...([...MARKETPLACES, "all"] as const).map((key) => {
+      const l = rows[key];
+      return `  ${(key === "all" ? "all" : NAMES[key]).padEnd(12)} ${String(l.count).padStart(5)}  ${ms(l.p50)} ${ms(l.p90)} ${ms(l.p95)} ${ms(l.p99)} ${ms(l.max)}`;
+    }),
+  ];
+  return [
     "",
     `━━ Report (scenario ${report.seconds.toFixed(0)} s) ━━`,
     `orders imported   ${MARKETPLACES.map((m) => `${NAMES[m]} ${report.orders[m]}`).join(" · ")}`,
@@ -497,15 +527,8 @@ export function formatReport(report: ScenarioReport): string[] {
     `buyers turned away because the listing showed 0: ${MARKETPLACES.map((m) => `${NAMES[m]} ${report.turnedAway[m]}`).join(" · ")}`,
     `pushes held by parity: ${report.heldByParity}`,
     `order life        cancelled after import ${report.orderLife.cancelled} (units back in Shopify ${report.orderLife.unitsBack}) · created in Shopify ${report.orderLife.createdInShopify} · shipped back with tracking ${report.orderLife.shippedWithTracking}`,
-    "latency, Shopify change → marketplace acknowledgement (ms):",
-    "  channel          n     p50    p90    p95    p99    max",
+    ...table("latency, Shopify change → marketplace acknowledgement (ms):", report.latencyMs),
+    ...table("latency, a buyer's order → Shopify's stock lowered by it (ms):", report.orderToShopifyMs),
+    `calls to each marketplace: ${MARKETPLACES.map((m) => `${NAMES[m]} ${report.calls[m].total} (${report.calls[m].status429} × 429)`).join(" · ")}`,
   ];
-  for (const key of [...MARKETPLACES, "all"] as const) {
-    const l = report.latencyMs[key];
-    lines.push(
-      `  ${(key === "all" ? "all" : NAMES[key]).padEnd(12)} ${String(l.count).padStart(5)}  ${ms(l.p50)} ${ms(l.p90)} ${ms(l.p95)} ${ms(l.p99)} ${ms(l.max)}`,
-    );
-  }
-  lines.push(`calls to each marketplace: ${MARKETPLACES.map((m) => `${NAMES[m]} ${report.calls[m].total} (${report.calls[m].status429} × 429)`).join(" · ")}`);
-  return lines;
 }

@@ -69,8 +69,8 @@ export interface World {
   anchorQuantity(v: DemoVariant): number;
   quantityOn(m: Marketplace, v: DemoVariant): number | null;
   priceOn(m: Marketplace, v: DemoVariant): number | null;
-  /** A simulated buyer checks out `quantity` units on a marketplace. */
-  buy(m: Marketplace, v: DemoVariant, quantity: number): void;
+  /** A simulated buyer checks out `quantity` units on a marketplace; the marketplace's order id. */
+  buy(m: Marketplace, v: DemoVariant, quantity: number): string;
   /** Every HTTP request each marketplace simulator answered. */
   calls(m: Marketplace): { method: string; path: string; status: number }[];
   stop(): Promise<void>;
@@ -274,20 +274,16 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         return tiktok.shop(ACCOUNTS.tiktok).skus.get(v.channelSku.tiktok)?.priceCents ?? null;
     }
   };
-  const buy = (m: Marketplace, v: DemoVariant, quantity: number): void => {
+  const buy = (m: Marketplace, v: DemoVariant, quantity: number): string => {
     switch (m) {
       case "amazon":
-        amazon.state.placeOrder({ sellerId: ACCOUNTS.amazon, sku: v.channelSku.amazon, quantity });
-        return;
+        return amazon.state.placeOrder({ sellerId: ACCOUNTS.amazon, sku: v.channelSku.amazon, quantity }).order.orderId;
       case "ebay":
-        ebay.state.placeOrder({ userId: ACCOUNTS.ebay, sku: v.channelSku.ebay, quantity });
-        return;
+        return ebay.state.placeOrder({ userId: ACCOUNTS.ebay, sku: v.channelSku.ebay, quantity }).orderId;
       case "walmart":
-        walmart.placeOrder(ACCOUNTS.walmart, { sku: v.channelSku.walmart, quantity });
-        return;
+        return walmart.placeOrder(ACCOUNTS.walmart, { sku: v.channelSku.walmart, quantity }).purchaseOrderId;
       case "tiktok":
-        tiktok.placeOrder(ACCOUNTS.tiktok, { skuId: v.channelSku.tiktok, quantity });
-        return;
+        return tiktok.placeOrder(ACCOUNTS.tiktok, { skuId: v.channelSku.tiktok, quantity }).id;
     }
   };
   const requests = { amazon: () => amazon.requests, ebay: () => ebay.requests, walmart: () => walmart.requests, tiktok: () => tiktok.requests };
