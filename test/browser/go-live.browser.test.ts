@@ -32,6 +32,9 @@ describe("a merchant in the browser", () => {
     // The factory's Amazon account was connected before go-live existed: live, no banner.
     expect(await channelsPage.getByText("Not live yet — review the first push").count()).toBe(1);
     await screenshot(channelsPage, "go-live-1-channels");
+
+    // The row links to the review.
+    expect(await ebayCard.getByRole("link", { name: "Review the first push" }).getAttribute("href")).toBe(`/app/channels/${ebay.id}/go-live`);
     await channelsPage.close();
 
     const page = await app.embeddedPage(shop.domain, `/app/channels/${ebay.id}/go-live`);
