@@ -80,6 +80,7 @@ export async function listingReview(shopDomain: string, channelId: string, prism
       readAt: channel.listingsReadAt?.toISOString() ?? null,
       problem: channel.listingsReadProblem,
     },
+    rowsShown: ROWS_SHOWN,
     counts: {
       found: groups.reduce((n, g) => n + g._count._all, 0),
       linked: count("LINKED"),

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { NotFoundForShop } from "~/lib/errors";
 import { fieldErrors, formObject } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
-import { changeListingReview, listingReview, ListingReviewInput, ROWS_SHOWN } from "./listings.server";
+import { changeListingReview, listingReview, ListingReviewInput } from "./listings.server";
 
 // What listing discovery found on one marketplace account, and the merchant's links for the rest.
 // "channels_" keeps the page out of the Channels screen's layout: /app/channels/<id>/listings.
@@ -149,7 +149,7 @@ export default function ListingReview() {
                 {channel.readAt ? (
                   <Text as="p" tone="subdued">
                     Read {new Date(channel.readAt).toLocaleString("en-US")}. Linked listings are computed now and sent once the account is live.
-                    {counts.found > ROWS_SHOWN ? ` Each group below shows its first ${ROWS_SHOWN}.` : ""}
+                    {counts.found > review.rowsShown ? ` Each group below shows its first ${review.rowsShown}.` : ""}
                   </Text>
                 ) : null}
               </BlockStack>
