@@ -24,7 +24,11 @@ export const IDENTITY_USER_PATH = "/commerce/identity/v1/user/";
  */
 export const AUTHORIZATION_CODE_SECONDS = 299;
 
-/** "refresh_token_expires_in": 47304000, 18 months (the authorization code grant's sample response, oauth-auth-code-grant-request.html). */
+/**
+ * A refresh token lives 18 months ("Refresh token ... 18 months", eBay's OAuth token types guide,
+ * https://developer.ebay.com/api-docs/static/oauth-tokens.html): 1.5 x 365 days, in the answer's
+ * refresh_token_expires_in.
+ */
 export const REFRESH_TOKEN_SECONDS = 47_304_000;
 
 /** The getUser method's scope ("OAuth scope", getUser's page: commerce.identity.readonly). */
@@ -166,7 +170,9 @@ export class EbayConsent {
       headers: { location: withQuery(url, { ...(state !== null ? { state } : {}), ...extra }) },
     });
     if (params.get("decision") !== "agree") {
-      // Disagree: to the RuName's declined URL with state and OAuth's refusal (RFC 6749 4.1.2.1, access_denied).
+      // Disagree: to the RuName's declined URL. eBay's guide names no parameters for it; the
+      // simulator sends state and OAuth's own refusal (RFC 6749 4.1.2.1, error=access_denied), so a
+      // client that reads either way is tested against the stricter one.
       return back(app.declineUrl, { error: "access_denied", error_description: "the user denied the request" });
     }
     const userId = (params.get("username") ?? "").trim();
