@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, sign } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notificationUrl, subscribeChannelNotifications } from "~/channels/notifications.server";
+import { notificationUrl, subscribeChannelNotifications, unsubscribeChannelNotifications } from "~/channels/notifications.server";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { startNotificationEndpoint } from "../../test/app-webhook-server";
@@ -192,5 +192,19 @@ describe.each(PUSHED)("$marketplace's order notification", (pushed) => {
     expect(answers.map((a) => a.status)).toEqual(forged.headers.map(() => 401));
     expect(await takeNotifiedJobs(channelId)).toEqual([]);
     expect(await prisma.channelOrder.count({ where: { channelId, externalOrderId: "999000111" } })).toBe(0);
+  });
+
+  // Last of each marketplace's stories: the account stays disconnected.
+  it("given the account disconnected, when the unsubscribe-notifications job runs twice, then the marketplace holds no subscription of it and its credentials are erased", async () => {
+    const channelId = rig.channels[marketplace].id;
+    const appUrl = pushed.appUrl();
+    await prisma.channel.update({ where: { id: channelId }, data: { status: "DISCONNECTED" } });
+
+    const first = await unsubscribeChannelNotifications(channelId, { appUrl });
+    const again = await unsubscribeChannelNotifications(channelId, { appUrl });
+
+    expect([first, again]).toEqual([{ unsubscribed: true }, { unsubscribed: false }]);
+    expect(pushed.subscriptions()).toEqual([]);
+    expect((await prisma.channel.findUniqueOrThrow({ where: { id: channelId } })).credentialsCiphertext).toBeNull();
   });
 });
