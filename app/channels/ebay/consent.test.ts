@@ -51,6 +51,9 @@ describe("eBay's consent page and its answer", () => {
       ok: false,
       reason: "eBay answered invalid_scope: bad scope.",
     });
-    expect(ebayConsent.readAnswer(new URLSearchParams({ state: "s" }))).toEqual({ ok: false, reason: "eBay sent back no authorization code." });
+    expect(ebayConsent.readAnswer(new URLSearchParams({ state: "s" }))).toEqual({
+      ok: false,
+      reason: "eBay sent back no authorization code, so the consent was declined or not finished on eBay's page.",
+    });
   });
 });

@@ -101,7 +101,9 @@ export const ebayConsent: ConsentFlow = {
     const error = query.get("error");
     if (error === "access_denied") return { ok: false, reason: "you chose Disagree on eBay's consent page, so Anchorline was given no access." };
     if (error) return { ok: false, reason: `eBay answered ${error}${query.get("error_description") ? `: ${query.get("error_description")}` : ""}.` };
-    return { ok: false, reason: "eBay sent back no authorization code." };
+    // eBay's guide names no parameters for the declined URL: a return without code or error is a
+    // Disagree too (the accepted and declined URLs are the same address).
+    return { ok: false, reason: "eBay sent back no authorization code, so the consent was declined or not finished on eBay's page." };
   },
 
   async exchangeCode({ app, code, region, endpoints }) {
