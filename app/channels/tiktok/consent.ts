@@ -53,7 +53,7 @@ export function readTikTokAnswer(query: URLSearchParams): ConsentAnswer {
   const code = query.get("code");
   if (code) return { ok: true, code };
   const error = query.get("error");
-  if (error === "access_denied") return { ok: false, reason: "the seller chose Cancel on TikTok Shop's authorization page." };
+  if (error === "access_denied") return { ok: false, reason: "you chose Cancel on TikTok Shop's authorization page, so Anchorline was given no access." };
   if (error) return { ok: false, reason: `TikTok Shop said ${query.get("error_description") || error}.` };
   return { ok: false, reason: "TikTok Shop sent no authorization code back." };
 }

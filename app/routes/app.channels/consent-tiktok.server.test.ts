@@ -114,7 +114,7 @@ describe("connecting TikTok Shop through TikTok's seller authorization page", ()
     const back = await onTikToksPage(url, "Harbor Goods", "cancel");
     const finished = await finishConsent("TIKTOK", back.searchParams);
 
-    const refusal = "TikTok Shop consent was not given: the seller chose Cancel on TikTok Shop's authorization page.";
+    const refusal = "TikTok Shop consent was not given: you chose Cancel on TikTok Shop's authorization page, so Anchorline was given no access.";
     expect(finished).toMatchObject({ outcome: { ok: false, message: refusal } });
     expect(await consentOutcomeOf(shop.domain, finished.attemptId!)).toEqual({ ok: false, message: refusal });
     expect(await prisma.channel.count({ where: { shopId: shop.id } })).toBe(0);
