@@ -56,6 +56,10 @@ describe("the Channels screen", () => {
     expect(waiting.filter((j) => j.name === "subscribe-notifications" && j.data.channelId === stored.id).map((j) => j.data)).toEqual([
       { channelId: stored.id, subscribeNotifications: true },
     ]);
+    // and its existing listings are read and linked by a job (listing discovery)
+    expect(waiting.filter((j) => j.name === "discover-listings" && j.data.channelId === stored.id).map((j) => j.data)).toEqual([
+      { channelId: stored.id, discoverListings: true },
+    ]);
 
     const page = await loader(args(await adminRequest(shop.domain, "/app/channels")));
     expect(JSON.stringify(page)).not.toContain("wm-very-secret");
