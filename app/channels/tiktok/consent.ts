@@ -7,6 +7,7 @@
 // at GET /api/v2/token/get (authorize.ts) for a token pair that reaches every shop the seller
 // holds; Get Authorized Shops then names them, and the account is the shop: its id, with the
 // `cipher` every shop call carries.
+import { z } from "zod";
 import { ChannelError } from "../connector";
 import { ConsentRefused, type ConsentAnswer, type ConsentFlow } from "../module";
 import { exchangeTikTokAuthCode } from "./authorize";
@@ -22,13 +23,10 @@ const INVALID_AUTH_CODE = 36004004;
 /** The account's region as the Channels screen takes it: empty means a US seller, Anchorline's merchants' usual case. */
 const isUs = (region: string | null) => !region || region.trim().toUpperCase() === "US";
 
-/** A shop as Get Authorized Shops (202309) lists it. */
-interface AuthorizedShop {
-  id: string;
-  name?: string;
-  region?: string;
-  cipher: string;
-}
+/** A shop as Get Authorized Shops (202309) lists it: the fields Anchorline reads. */
+const AuthorizedShop = z.object({ id: z.string().min(1), name: z.string().optional(), region: z.string().optional(), cipher: z.string().min(1) });
+type AuthorizedShop = z.infer<typeof AuthorizedShop>;
+const AuthorizedShops = z.object({ shops: z.array(AuthorizedShop).default([]) });
 
 /**
  * The shop the merchant is connecting, among those the seller authorized. One account here is one
@@ -84,8 +82,10 @@ export const tiktokConsent: ConsentFlow = {
       refreshToken: tokens.refreshToken,
       accessTokenExpiresAt: tokens.accessTokenExpiresAt,
     });
-    const answer = await client.request<{ shops?: AuthorizedShop[] }>({ method: "GET", path: PATHS.shops, shopScoped: false });
-    const shop = chooseAuthorizedShop(answer.shops ?? [], region);
+    const answer = AuthorizedShops.safeParse(await client.request<unknown>({ method: "GET", path: PATHS.shops, shopScoped: false }));
+    if (!answer.success)
+      throw new ChannelError(`TikTok Shop's Get Authorized Shops answer is not as documented: ${answer.error.message}`, { retryable: false });
+    const shop = chooseAuthorizedShop(answer.data.shops, region);
     // Only the seller's own tokens and shop are stored (sealed, per shop); the app key and secret
     // come from the deployment's settings, merged under these by the connector registry.
     return {

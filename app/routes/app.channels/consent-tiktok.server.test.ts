@@ -169,7 +169,7 @@ describe("connecting TikTok Shop through TikTok's seller authorization page", ()
     expect(await testChannelConnection(shop.domain, channel.id)).toEqual({ ok: true });
   });
 
-  it("given a connected shop whose seller then revokes Anchorline's authorization, when its connection is tested after the access token expired, then the refresh is refused and the screen says so in words", async () => {
+  it("given a connected shop whose seller then revokes Anchorline's authorization, when its connection is tested after the access token expired, then the refresh is refused and the screen says so in words; authorizing again brings the same account back", async () => {
     const shop = await newShop();
     const { url } = await startConsent(shop.domain, { kind: "TIKTOK", name: "TikTok Shop US", region: null });
     expect(await outcomeOf((await onTikToksPage(url, "Harbor Goods", "authorize")).searchParams)).toMatchObject({ ok: true });
@@ -182,6 +182,13 @@ describe("connecting TikTok Shop through TikTok's seller authorization page", ()
       ok: false,
       message: "TikTok Shop refused these credentials: check them in TikTok Shop's seller account and enter them again.",
     });
+
+    // The merchant authorizes again: the same account (by its shop id) takes the new tokens and works.
+    const again = await startConsent(shop.domain, { kind: "TIKTOK", name: "TikTok Shop US", region: null });
+    expect(await outcomeOf((await onTikToksPage(again.url, "Harbor Goods", "authorize")).searchParams)).toEqual({ ok: true, channelId: channel.id });
+    const renewed = await prisma.channel.findUniqueOrThrow({ where: { id: channel.id } });
+    expect(openCredentials(renewed.credentialsCiphertext!, shop.id)).toMatchObject({ accessToken: sim.shop("US_harbor").accessToken });
+    expect(await testChannelConnection(shop.domain, channel.id)).toEqual({ ok: true });
   });
 });
 
