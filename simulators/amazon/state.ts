@@ -11,6 +11,8 @@ export interface ListingSpec {
   title?: string;
   /** The product's barcode (EAN, UPC or GTIN digits): its externally_assigned_product_identifier attribute. */
   gtin?: string;
+  /** When the seller created it (ISO 8601; default: when the simulator starts), which searchListingsItems sorts and filters by. */
+  createdAt?: string;
   productType?: string;
   /**
    * Fulfilled by Amazon (FBA, "AFN"): the units sit in Amazon's warehouse, the listing's
@@ -141,7 +143,7 @@ export class SellerState {
   constructor(readonly spec: SellerSpec) {
     const { currency, languageTag, afnChannelCode } = marketplaceFacts(spec.marketplaceId);
     for (const listing of spec.listings) {
-      const at = nowIso();
+      const at = listing.createdAt ?? nowIso();
       this.listings.set(listing.sku, {
         sku: listing.sku,
         asin: listing.asin,

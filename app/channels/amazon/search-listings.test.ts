@@ -86,6 +86,37 @@ describe("Amazon connector, reading the seller's listings (searchListingsItems)"
     expect(sim.responseChecks.filter((c) => c.errors.length > 0)).toEqual([]);
   });
 
+  it("given 1,030 listings, more than the 1,000 one search pages through, when every page is read, then each comes once, the rest read from where the first search stopped", async () => {
+    await sim.stop();
+    const base = Date.parse("2025-01-01T00:00:00Z");
+    sim = await startAmazonSimulator({
+      sellers: [
+        {
+          sellerId: SELLER,
+          marketplaceId: US,
+          ...CREDENTIALS,
+          listings: Array.from({ length: 1030 }, (_, i) => ({
+            sku: `BIG-${String(1029 - i).padStart(4, "0")}`,
+            quantity: 1,
+            priceCents: 1000,
+            createdAt: new Date(base + i * 1000).toISOString(),
+          })),
+        },
+      ],
+      now: () => clock,
+    });
+
+    const { listings } = await readAll();
+
+    expect(new Set(listings.map((l) => l.channelSku)).size).toBe(1030);
+    const searches = sim.requests.filter((r) => r.path === `/listings/2021-08-01/items/${SELLER}` && r.status === 200).length;
+    expect(searches).toBe(Math.ceil(1000 / SEARCH_PAGE_SIZE) + Math.ceil(31 / SEARCH_PAGE_SIZE));
+  });
+
+  it("given a page token the connector never handed out, then it is refused, not read as the first page", async () => {
+    await expect(connector().readListings!("bm90LWEtY3Vyc29y")).rejects.toThrow("a page token this connector did not hand out");
+  });
+
   it("given the usage plan's burst of 5, when three pages are read in a row many times, then the 429s are waited out at Amazon's stated rate", async () => {
     for (let i = 0; i < 3; i++) await readAll();
     expect(waits.length).toBeGreaterThan(0);

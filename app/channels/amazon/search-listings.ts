@@ -1,14 +1,15 @@
 // The seller's existing Amazon listings, for listing discovery: searchListingsItems, GET
 // /listings/2021-08-01/items/{sellerId} (listingsItems_2021-08-01.json), 20 a page (its `pageSize`
-// "maximum": 20) in SKU order, so a listing changed during the read keeps its place. Each item
-// comes with its summaries (ASIN, name, status), offers (price), fulfillmentAvailability (the
-// merchant's DEFAULT quantity) and attributes, where a listing created with a barcode keeps it
-// (externally_assigned_product_identifier), which discovery links by after the SKU.
+// "maximum": 20), oldest created first. Each item comes with its summaries (ASIN, name, status,
+// created date), offers (price), fulfillmentAvailability (the merchant's DEFAULT quantity) and
+// attributes, where a listing created with a barcode keeps it (externally_assigned_product_identifier),
+// which discovery links by after the SKU.
 //
 // "The maximum number of items (SKUs) that can be returned and paged through is 1000" (the
-// definition's ItemSearchResults): an account with more is read to its 1,000th listing by SKU.
-// The rest would take the merchant listings report (Reports API, GET_MERCHANT_LISTINGS_ALL_DATA),
-// not read here yet.
+// definition's ItemSearchResults): when a search ends there with more found (numberOfResults), the
+// next one starts at the last item's creation time (createdAfter, "at or after this time"), so an
+// account of any size is read in windows of 1,000; the items of that instant come twice and
+// discovery keeps one. 1,000 listings created in one instant would stop the read there.
 import { z } from "zod";
 import { ChannelError, type DiscoveredListing, type ListingPage } from "../connector";
 import { gtinDigits } from "../gtin";
@@ -17,6 +18,8 @@ import type { ListingsContext } from "./listings";
 
 /** searchListingsItems' `pageSize`: "maximum": 20 (listingsItems_2021-08-01.json). */
 export const SEARCH_PAGE_SIZE = 20;
+/** ItemSearchResults: "The maximum number of items (SKUs) that can be returned and paged through is 1000". */
+export const SEARCH_MAX_ITEMS = 1000;
 const INCLUDED_DATA = ["summaries", "offers", "fulfillmentAvailability", "attributes"];
 /** The merchant's own fulfilment channel; FBA's are AMAZON_NA, AMAZON_EU... (Amazon's own stock, not the pool). */
 const MERCHANT_CHANNEL = "DEFAULT";
@@ -28,7 +31,15 @@ const SearchSchema = z.object({
     z.object({
       sku: z.string().min(1),
       summaries: z
-        .array(z.object({ marketplaceId: z.string(), asin: z.string().optional(), itemName: z.string().optional(), status: z.array(z.string()).optional() }))
+        .array(
+          z.object({
+            marketplaceId: z.string(),
+            asin: z.string().optional(),
+            itemName: z.string().optional(),
+            status: z.array(z.string()).optional(),
+            createdDate: z.string().optional(),
+          }),
+        )
         .optional(),
       offers: z.array(z.object({ marketplaceId: z.string(), price: z.object({ currencyCode: z.string(), amount: z.string() }) })).optional(),
       fulfillmentAvailability: z.array(z.object({ fulfillmentChannelCode: z.string(), quantity: z.number().int().optional() })).optional(),
@@ -40,8 +51,26 @@ const SearchSchema = z.object({
   ),
 });
 
+/** Where a read is: Amazon's page token within a search, the search's createdAfter, and how many it returned so far. */
+const Cursor = z.object({ page: z.string().optional(), after: z.string().optional(), read: z.number().int().nonnegative() });
+type Cursor = z.infer<typeof Cursor>;
+const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
+function decode(token: string | null): Cursor {
+  if (token === null) return { read: 0 };
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(token, "base64url").toString());
+  } catch {
+    json = null;
+  }
+  const parsed = Cursor.safeParse(json);
+  if (!parsed.success) throw new ChannelError("Amazon's listings: a page token this connector did not hand out", { retryable: false });
+  return parsed.data;
+}
+
 export async function readAmazonListings(context: ListingsContext, pageToken: string | null): Promise<ListingPage> {
   const { client, sellerId, marketplaceId, retry } = context;
+  const cursor = decode(pageToken);
   const raw = await withRetry(
     () =>
       client.call<unknown>({
@@ -52,17 +81,19 @@ export async function readAmazonListings(context: ListingsContext, pageToken: st
           marketplaceIds: [marketplaceId],
           includedData: INCLUDED_DATA,
           pageSize: String(SEARCH_PAGE_SIZE),
-          sortBy: "sku",
+          sortBy: "createdDate",
           sortOrder: "ASC",
-          ...(pageToken ? { pageToken } : {}),
+          ...(cursor.after ? { createdAfter: cursor.after } : {}),
+          ...(cursor.page ? { pageToken: cursor.page } : {}),
         },
       }),
     retry,
   );
   const parsed = SearchSchema.safeParse(raw);
   if (!parsed.success) throw new ChannelError(`Amazon's listings could not be read: ${parsed.error.message}`, { retryable: false });
+  const summaryOf = (item: (typeof parsed.data.items)[number]) => item.summaries?.find((s) => s.marketplaceId === marketplaceId) ?? item.summaries?.[0];
   const listings = parsed.data.items.map((item): DiscoveredListing => {
-    const summary = item.summaries?.find((s) => s.marketplaceId === marketplaceId) ?? item.summaries?.[0];
+    const summary = summaryOf(item);
     const offer = item.offers?.find((o) => o.marketplaceId === marketplaceId);
     const amount = offer ? Number(offer.price.amount) : NaN;
     const own = item.fulfillmentAvailability?.find((f) => f.fulfillmentChannelCode === MERCHANT_CHANNEL);
@@ -78,5 +109,12 @@ export async function readAmazonListings(context: ListingsContext, pageToken: st
       status: summary?.status?.join(", ") || null,
     };
   });
-  return { listings, next: parsed.data.pagination?.nextToken ?? null };
+  const read = cursor.read + parsed.data.items.length;
+  const nextToken = parsed.data.pagination?.nextToken;
+  if (nextToken) return { listings, next: encode({ page: nextToken, after: cursor.after, read }) };
+  // The search's last page: at Amazon's 1,000 with more found, the next window starts where it stopped.
+  const lastCreated = parsed.data.items.length ? summaryOf(parsed.data.items[parsed.data.items.length - 1])?.createdDate : undefined;
+  const capped = read >= SEARCH_MAX_ITEMS && parsed.data.numberOfResults > read;
+  if (capped && lastCreated && lastCreated !== cursor.after) return { listings, next: encode({ after: lastCreated, read: 0 }) };
+  return { listings, next: null };
 }
