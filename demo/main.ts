@@ -51,10 +51,11 @@ function buildIsCurrent(): boolean {
 }
 mkdirSync(dataDir, { recursive: true });
 
-/** Whether Walmart and TikTok Shop hold the subscriptions the app's subscribe-notifications jobs make, within `timeoutMs`. */
+/** Whether eBay, Walmart and TikTok Shop hold the subscriptions the app's subscribe-notifications jobs make, within `timeoutMs`. */
 async function waitForSubscriptions(world: World, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const subscribed = () =>
+    world.ebay.subscriptions(world.channels.ebay.accountId).length > 0 &&
     world.walmart.subscriptions(world.channels.walmart.accountId).some((s) => s.status === "ACTIVE") &&
     world.tiktok.webhooks(world.channels.tiktok.accountId).length > 0;
   while (!subscribed() && Date.now() < deadline) await sleep(100);
@@ -201,8 +202,9 @@ try {
   // account (with what the Channels screen shows) would deliver them. Each account is then connected
   // as the Channels screen connects one: its order polling scheduled (the safety net, slowed once
   // its notifications are in place) and its notifications subscribed where Anchorline does that
-  // (Walmart's PO_CREATED, TikTok Shop's ORDER_STATUS_CHANGE, to SHOPIFY_APP_URL/notifications/<id>).
-  // The simulators start empty each time, so a second start subscribes again.
+  // (eBay's ORDER_CONFIRMATION, Walmart's PO_CREATED, TikTok Shop's ORDER_STATUS_CHANGE, to
+  // SHOPIFY_APP_URL/notifications/<id>). The simulators start empty each time, so a second start
+  // subscribes again.
   const { NOTIFICATION_KEY_HEADER, notificationKey, requestNotificationSubscription } = await import("~/channels/notifications.server");
   const { scheduleOrderImport } = await import("~/sync/jobs.server");
   const amazonChannel = world.channels.amazon.id;
@@ -216,7 +218,7 @@ try {
   }
   const subscribed = await waitForSubscriptions(world, 30_000);
   log(
-    `order notifications: Amazon to its destination; Walmart and TikTok Shop ${subscribed ? "subscribed" : "NOT subscribed within 30 s (their orders wait for the polling)"}; eBay polled`,
+    `order notifications: Amazon to its destination; eBay, Walmart and TikTok Shop ${subscribed ? "subscribed" : "NOT all subscribed within 30 s (their orders wait for the polling)"}`,
   );
   const proxy = await startAdminProxy({
     appUrl: `http://127.0.0.1:${port}`,

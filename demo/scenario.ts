@@ -5,7 +5,6 @@
 // the new quantities to every other marketplace.
 import type { PrismaClient } from "@prisma/client";
 import { requestRecompute } from "~/recompute/index.server";
-import { EBAY_LIMITS } from "~/channels/ebay";
 import type { StoreEvent } from "../simulators/shopify/store";
 import { saveParityEdge, savePriceRule } from "~/routes/app.pricing/pricing.server";
 import { saveChannelThrottling } from "~/routes/app.buffers/buffers.server";
@@ -207,21 +206,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
 
   // Orders reach Anchorline as they do in production: Amazon's simulator posts ORDER_CHANGE to the
   // app's /notifications route (the destination demo/main.ts sets up as a merchant would), and
-  // Walmart's PO_CREATED and TikTok Shop's ORDER_STATUS_CHANGE go where the subscriptions the app
-  // made at connect point; the route queues the import of that order. eBay's notifications are not
-  // in Anchorline yet, and its orders are polled: here each eBay order is followed by the poll a
-  // notification would start, once getOrders returns it (its window ends ordersVisibleAfterMs
-  // before now). One poll at a time, and one more after it (keepLastIfActive).
-  const pollEbay = () =>
-    queues["order-import"].add(
-      "import",
-      { channelId: world.channels.ebay.id },
-      { deduplication: { id: `demo-order-import:${world.channels.ebay.id}`, keepLastIfActive: true } },
-    );
-  const ebayVisibleAfterMs = (EBAY_LIMITS.ordersVisibleAfterMs ?? 0) + 250;
-  const notify = (m: Marketplace) => {
-    if (m === "ebay") setTimeout(() => void pollEbay(), ebayVisibleAfterMs);
-  };
+  // Walmart's PO_CREATED, TikTok Shop's ORDER_STATUS_CHANGE and eBay's ORDER_CONFIRMATION go where
+  // the subscriptions the app made at connect point; the route queues the import of that order.
 
   /** When each buyer's order was placed, by channel id and the marketplace's order id. */
   const placedAt = new Map<string, number>();
@@ -233,7 +219,6 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     }
     const at = Date.now();
     placedAt.set(`${world.channels[m].id}:${world.buy(m, v, quantity)}`, at);
-    notify(m);
     return true;
   };
 
@@ -282,18 +267,16 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
         lines: { some: { listing: { variant: { sku: { in: skus.map((v) => v.sku) } } } } },
       },
     });
-  /** Every order of the step imported: each marketplace's notifications answered, eBay's last poll done, the imports they queued run. */
+  /** Every order of the step imported: each marketplace's notifications answered, and the imports they queued run. */
   const importAll = async () => {
     const settled = await Promise.all([
       world.amazon.state.notificationsSettled(),
+      world.ebay.notifications.settled(),
       world.walmart.notificationsSettled(world.channels.walmart.accountId),
       world.tiktok.webhooksSettled(world.channels.tiktok.accountId),
     ]);
     const failed = settled.reduce((n, s) => n + s.failed, 0);
     if (failed > 0) log(`  ${failed} order notifications were not accepted by the app; the order polling catches their orders`);
-    // eBay's last sales become visible to getOrders, then its last poll.
-    await sleep(ebayVisibleAfterMs);
-    await pollEbay();
     await waitUntil(async () => {
       const counts = await queues["order-import"].getJobCounts("waiting", "prioritized", "active");
       return counts.waiting + counts.prioritized + counts.active === 0;
