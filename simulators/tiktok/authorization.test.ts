@@ -117,7 +117,7 @@ describe("TikTok Shop simulator: seller authorization", () => {
     });
   });
 
-  it("given a seller with two shops, when they authorize once, then Get Authorized Shops lists both with their ciphers and regions, and the one token reaches each shop by its cipher", async () => {
+  it("given a seller with two shops, when they authorize once, then Get Authorized Shops lists both with their ciphers and regions, and the one token reaches each shop by its cipher, as does the pair a refresh gives", async () => {
     const code = (await decide("Two Shops Ltd", "authorize")).searchParams.get("code")!;
     const token = (await tokenGet(code)).data!.access_token;
     const shops = (await signedGet("/authorization/202309/shops", token)).data.shops!;
@@ -127,6 +127,17 @@ describe("TikTok Shop simulator: seller authorization", () => {
     ]);
     expect(new Set(shops.map((s) => s.id)).size).toBe(2);
     for (const cipher of ["US_TWO", "GB_TWO"]) expect(await signedGet("/event/202309/webhooks", token, { shop_cipher: cipher })).toMatchObject({ code: 0 });
+
+    // A refresh rotates the pair for both shops: the new token reaches each, the old one neither.
+    const refreshed = (await (
+      await fetch(
+        `${sim.url}/api/v2/token/refresh?${new URLSearchParams({ app_key: APP.appKey, app_secret: APP.appSecret, refresh_token: sim.shop("GB_TWO").refreshToken, grant_type: "refresh_token" })}`,
+      )
+    ).json()) as { data: { access_token: string } };
+    for (const cipher of ["US_TWO", "GB_TWO"]) {
+      expect(await signedGet("/event/202309/webhooks", refreshed.data.access_token, { shop_cipher: cipher })).toMatchObject({ code: 0 });
+      expect(await signedGet("/event/202309/webhooks", token, { shop_cipher: cipher })).toMatchObject({ code: 105001 });
+    }
   });
 });
 
