@@ -73,15 +73,17 @@ export const tiktokConsent: ConsentFlow = {
         throw error;
       },
     );
-    // Get Authorized Shops is app-level (no shop_cipher), signed with the app's secret.
-    const client = new TikTokClient(endpoints?.api ?? TIKTOK_API, endpoints?.auth ?? TIKTOK_AUTH, {
-      appKey: app.appKey,
-      appSecret: app.appSecret,
-      shopCipher: "",
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
-      accessTokenExpiresAt: tokens.accessTokenExpiresAt,
-    });
+    // Get Authorized Shops is app-level (no shop_cipher), signed with the app's secret. Should the
+    // client renew the pair on the way (TikTok rotates the refresh token), the new pair is the one kept.
+    let current = tokens;
+    const client = new TikTokClient(
+      endpoints?.api ?? TIKTOK_API,
+      endpoints?.auth ?? TIKTOK_AUTH,
+      { appKey: app.appKey, appSecret: app.appSecret, shopCipher: "", ...tokens },
+      (renewed) => {
+        current = renewed;
+      },
+    );
     const answer = AuthorizedShops.safeParse(await client.request<unknown>({ method: "GET", path: PATHS.shops, shopScoped: false }));
     if (!answer.success)
       throw new ChannelError(`TikTok Shop's Get Authorized Shops answer is not as documented: ${answer.error.message}`, { retryable: false });
@@ -91,9 +93,9 @@ export const tiktokConsent: ConsentFlow = {
     return {
       accountId: shop.id,
       credentials: {
-        accessToken: tokens.accessToken,
-        refreshToken: tokens.refreshToken,
-        accessTokenExpiresAt: String(tokens.accessTokenExpiresAt),
+        accessToken: current.accessToken,
+        refreshToken: current.refreshToken,
+        accessTokenExpiresAt: String(current.accessTokenExpiresAt),
         shopCipher: shop.cipher,
       },
     };
