@@ -214,7 +214,7 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: MarketplaceChoice
           <TextField label="Name" helpText="How this account appears in Anchorline, e.g. Amazon US" {...field("name")} />
           <TextField
             label="Region or marketplace id"
-            helpText="Amazon: the marketplace id, e.g. ATVPDKIKX0DER for Amazon.com; eBay: the site, e.g. EBAY_US"
+            helpText="Amazon: the marketplace id, e.g. ATVPDKIKX0DER for Amazon.com; eBay: the site, e.g. EBAY_US; TikTok Shop: the shop's region, e.g. GB, when the seller holds shops in several (US when left empty)"
             {...field("region")}
           />
           {throughConsent ? (
