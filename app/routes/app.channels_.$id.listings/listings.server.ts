@@ -94,6 +94,7 @@ export async function listingReview(shopDomain: string, channelId: string, prism
     linked: linked.map((d) => ({
       id: d.id,
       channelSku: d.channelSku,
+      sellerSku: d.sellerSku,
       title: d.title,
       how: HOW_LINKED[d.linkedBy ?? "EARLIER"],
       variant: d.variant ? variantLabel(d.variant) : null,
@@ -110,6 +111,7 @@ export async function listingReview(shopDomain: string, channelId: string, prism
     conflicts: conflicts.map((d) => ({
       id: d.id,
       channelSku: d.channelSku,
+      sellerSku: d.sellerSku,
       title: d.title,
       reason: d.conflict ?? "It could be more than one variant",
       candidates: candidates.filter((v) => d.candidateVariantIds.includes(v.id)).map((v) => ({ id: v.id, ...variantLabel(v) })),

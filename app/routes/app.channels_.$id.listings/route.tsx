@@ -52,6 +52,9 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 type Review = ReturnType<typeof useLoaderData<typeof loader>>;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+/** A listing as the merchant knows it: the SKU they typed, with the marketplace's own id beside it where that differs (TikTok Shop). */
+const skuOf = (row: { channelSku: string; sellerSku?: string | null }): string =>
+  row.sellerSku && row.sellerSku !== row.channelSku ? `${row.sellerSku} (${row.channelSku})` : row.channelSku;
 
 function UnmatchedRow({ row, error, linking }: { row: Review["unmatched"][number]; error?: string; linking: boolean }) {
   const [sku, setSku] = useState("");
@@ -62,7 +65,7 @@ function UnmatchedRow({ row, error, linking }: { row: Review["unmatched"][number
       <InlineStack gap="400" blockAlign="end" wrap={false}>
         <BlockStack gap="050">
           <Text as="span" fontWeight="semibold">
-            {row.channelSku}
+            {skuOf(row)}
           </Text>
           <Text as="span" tone="subdued">
             {[row.title, row.gtin ? `barcode ${row.gtin}` : null, row.quantity === null ? null : `${row.quantity} on hand`, row.price]
@@ -164,7 +167,7 @@ export default function ListingReview() {
                     <BlockStack key={row.id} gap="100">
                       <Text as="p">
                         <Text as="span" fontWeight="semibold">
-                          {row.channelSku}
+                          {skuOf(row)}
                         </Text>
                         {row.title ? ` · ${row.title}` : ""}: {row.reason}
                       </Text>
@@ -219,7 +222,7 @@ export default function ListingReview() {
                     columnContentTypes={["text", "text", "text", "text"]}
                     headings={[`${channel.marketplace} SKU`, "Title", "Shopify variant", "How"]}
                     rows={review.linked.map((row) => [
-                      row.channelSku,
+                      skuOf(row),
                       row.title ?? "",
                       row.variant ? `${row.variant.sku ?? "no SKU"} · ${row.variant.name}` : "",
                       row.how,
