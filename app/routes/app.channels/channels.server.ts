@@ -11,7 +11,8 @@ import { connectorForChannel, type ConnectableChannel } from "~/channels/registr
 import type { Connector } from "~/channels/connector";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
-import { sealCredentials } from "~/lib/secrets.server";
+import { APP_CREDENTIALS } from "~/lib/app-credentials";
+import { openCredentials, sealCredentials } from "~/lib/secrets.server";
 import { stopOrderImport } from "~/queues.server";
 import { scheduleOrderImport } from "~/sync/jobs.server";
 import { requestListingDiscovery } from "~/sync/listing-discovery.server";
@@ -126,16 +127,29 @@ function marketplaceLabel(kind: ChannelKind): string {
  * Why a connection test failed, in words a merchant can act on, from what the connector said: the
  * marketplace's own wording carries an HTTP status, which is turned into what it means.
  */
-export function connectionProblemInWords(kind: ChannelKind, message: string): string {
+export function connectionProblemInWords(kind: ChannelKind, message: string, connectedThrough: "keys" | "consent" = "keys"): string {
   const marketplace = marketplaceLabel(kind);
   const status = Number(/\b([45]\d\d)\b/.exec(message)?.[1]);
   if (status === 401 || status === 403 || /invalid_(client|grant)|unauthori[sz]ed|forbidden|revoked/i.test(message))
-    return `${marketplace} refused these credentials: check them in ${marketplace}'s seller account and enter them again.`;
+    // A merchant who consented on the marketplace's page never typed credentials: what they can do is consent again.
+    return connectedThrough === "consent"
+      ? `${marketplace} no longer lets Anchorline act on this account (the access was revoked or has run out): connect it again through ${marketplace}'s consent page.`
+      : `${marketplace} refused these credentials: check them in ${marketplace}'s seller account and enter them again.`;
   if (status === 429) return `${marketplace} is limiting requests from this account right now: try again in a minute.`;
   if (status >= 500) return `${marketplace} is not answering properly right now: try again in a few minutes.`;
   if (/fetch failed|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|network|socket|timed? ?out/i.test(message))
     return `${marketplace} could not be reached: try again in a few minutes.`;
   return `${marketplace} did not accept the connection: check the account id, region and credentials.`;
+}
+
+/**
+ * Whether an account's stored credentials came from a consent (tokens only) rather than developer
+ * keys of its own: the keys a consent leaves to the deployment's settings are not among them.
+ */
+function connectedThroughOf(kind: ChannelKind, credentials: Record<string, string>): "keys" | "consent" {
+  const channelModule = moduleOfKind(kind);
+  const appKeys = channelModule?.consent ? (APP_CREDENTIALS[channelModule.kind] ?? []) : [];
+  return appKeys.length > 0 && appKeys.every((key) => !credentials[key.name]) ? "consent" : "keys";
 }
 
 export type ConnectOutcome = { ok: true; channelId: string } | { ok: false; message: string };
@@ -186,7 +200,7 @@ export async function connectChannel(
   } catch (error) {
     tested = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  if (!tested.ok) return { ok: false, message: connectionProblemInWords(input.kind, tested.message) };
+  if (!tested.ok) return { ok: false, message: connectionProblemInWords(input.kind, tested.message, connectedThroughOf(input.kind, input.credentials)) };
 
   const count = await prisma.channel.count({ where: { shopId } });
   const channel = await prisma.channel.upsert({
@@ -261,7 +275,9 @@ export async function testChannelConnection(shopDomain: string, channelId: strin
   } catch (error) {
     outcome = { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  return outcome.ok ? outcome : { ok: false as const, message: connectionProblemInWords(channel.kind, outcome.message) };
+  if (outcome.ok) return outcome;
+  const connectedThrough = channel.credentialsCiphertext ? connectedThroughOf(channel.kind, openCredentials(channel.credentialsCiphertext, shopId)) : "keys";
+  return { ok: false as const, message: connectionProblemInWords(channel.kind, outcome.message, connectedThrough) };
 }
 
 /**

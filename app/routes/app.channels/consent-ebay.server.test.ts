@@ -130,7 +130,7 @@ describe("connecting eBay through eBay's consent page", () => {
 
     expect(await testChannelConnection(shop.domain, channel.id)).toEqual({
       ok: false,
-      message: "eBay refused these credentials: check them in eBay's seller account and enter them again.",
+      message: "eBay no longer lets Anchorline act on this account (the access was revoked or has run out): connect it again through eBay's consent page.",
     });
   });
 });

@@ -180,7 +180,8 @@ describe("connecting TikTok Shop through TikTok's seller authorization page", ()
 
     expect(await testChannelConnection(shop.domain, channel.id)).toEqual({
       ok: false,
-      message: "TikTok Shop refused these credentials: check them in TikTok Shop's seller account and enter them again.",
+      message:
+        "TikTok Shop no longer lets Anchorline act on this account (the access was revoked or has run out): connect it again through TikTok Shop's consent page.",
     });
 
     // The merchant authorizes again: the same account (by its shop id) takes the new tokens and works.

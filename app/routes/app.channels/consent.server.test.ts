@@ -247,7 +247,7 @@ describe("connecting Amazon through Seller Central's consent page", () => {
     }
   });
 
-  it("given the seller later revokes Anchorline in Seller Central, then the account's connection test says Amazon refused in words, with no status code", async () => {
+  it("given the seller later revokes Anchorline in Seller Central, then the account's connection test says in words that Amazon no longer lets Anchorline in and to consent again, with no status code", async () => {
     const shop = await newShop();
     const back = await onAmazonsPage((await startConsent(shop.domain, AMAZON_US)).url, "confirm");
     attemptOf(await arrive(back), shop.domain);
@@ -255,7 +255,10 @@ describe("connecting Amazon through Seller Central's consent page", () => {
 
     sim.state.revokeAuthorization(SELLER);
     const tested = await testChannelConnection(shop.domain, channel.id);
-    expect(tested).toEqual({ ok: false, message: expect.stringMatching(/^Amazon refused /) });
+    expect(tested).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^Amazon no longer lets Anchorline act on this account .*connect it again through Amazon's consent page/),
+    });
     expect(tested.ok ? "" : tested.message).not.toMatch(/\b[45]\d\d\b|invalid_grant/);
   });
 });

@@ -155,7 +155,7 @@ export async function finishConsent(
     });
   } catch (error) {
     if (error instanceof ConsentRefused) return ended({ ok: false, message: error.message });
-    return ended({ ok: false, message: connectionProblemInWords(kind, error instanceof Error ? error.message : String(error)) });
+    return ended({ ok: false, message: connectionProblemInWords(kind, error instanceof Error ? error.message : String(error), "consent") });
   }
   return ended(
     await connectChannel(

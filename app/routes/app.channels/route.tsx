@@ -236,7 +236,7 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: MarketplaceChoice
             </>
           )}
           {chosen.consent ? (
-            <Checkbox label={`Use a ${chosen.label} developer app of my own (API keys) instead`} checked={ownKeys} onChange={setOwnKeys} />
+            <Checkbox label={`Use ${chosen.label} developer keys of my own instead of the consent page`} checked={ownKeys} onChange={setOwnKeys} />
           ) : null}
           <Button submit variant="primary" loading={connecting}>
             {throughConsent ? `Continue to ${chosen.label}` : "Connect"}
