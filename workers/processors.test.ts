@@ -5,6 +5,9 @@ import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
 import { action as webhookAction } from "~/routes/webhooks";
 import { nonZero, rowsOfShop, seedShopWithEveryModel, signedWebhookRequest } from "../test/factories";
+import { sealCredentials } from "~/lib/secrets.server";
+import { requestListingDiscovery } from "~/sync/listing-discovery.server";
+import { startWalmartSimulator } from "../simulators/walmart/server";
 import { createWorkers } from "./processors";
 
 // End to end through real PostgreSQL and Redis: Shopify's request hits the route, the worker
@@ -183,5 +186,40 @@ describe("a failed job", () => {
       locationShopifyId: "9007199254740993",
       available: 3,
     });
+  });
+});
+
+describe("the order-import worker", () => {
+  it("given a connected Walmart account with a listing whose SKU the store has, when its listings are asked for, then the worker reads them and links it", async () => {
+    const sim = await startWalmartSimulator({
+      accounts: [{ clientId: "wm-worker-discovery", clientSecret: "s", listings: [{ sku: "KET-RED", quantity: 4, priceCents: 2999 }] }],
+    });
+    try {
+      const { shop, variant } = await seedShopWithEveryModel(prisma);
+      const walmart = await prisma.channel.create({
+        data: {
+          shopId: shop.id,
+          kind: "WALMART",
+          accountId: "partner-worker",
+          name: "Walmart",
+          credentialsCiphertext: sealCredentials({ clientId: "wm-worker-discovery", clientSecret: "s" }, shop.id),
+          settings: { endpoints: { api: sim.url } },
+        },
+      });
+
+      await requestListingDiscovery(walmart);
+
+      const read = await waitFor(
+        () => prisma.channel.findUniqueOrThrow({ where: { id: walmart.id } }),
+        (c) => c.listingsReadAt !== null,
+      );
+      expect(read.listingsReadProblem).toBeNull();
+      expect(await prisma.listing.findUnique({ where: { channelId_channelSku: { channelId: walmart.id, channelSku: "KET-RED" } } })).toMatchObject({
+        variantId: variant.id,
+        observedQuantity: 4,
+      });
+    } finally {
+      await sim.stop();
+    }
   });
 });
