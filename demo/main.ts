@@ -123,7 +123,14 @@ try {
   const { startWorld } = await import("./world");
   const { runScenario, formatReport } = await import("./scenario");
   const { startAdminProxy } = await import("./admin-proxy");
-  supervisor.add("database client", () => prisma.$disconnect());
+  // Prisma's pool and the plain-SQL pool of the hot paths (app/lib/sql.server.ts): an idle client
+  // of the latter still open when PostgreSQL stops emits an error nothing listens to, which ended
+  // a run with exit 1 after its report.
+  const { sqlFor } = await import("~/lib/sql.server");
+  supervisor.add("database client", async () => {
+    await prisma.$disconnect();
+    await sqlFor().end();
+  });
 
   // Jobs left by an earlier demo run point at simulators that are gone (new ports each start), and
   // their deduplication ids would swallow this run's requests: the demo's queues start empty; the
