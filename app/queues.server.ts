@@ -117,7 +117,8 @@ export const RECENT_CHECK_EVERY_MS = 2 * 60 * 1000;
 /**
  * How often a channel account is polled for new orders when its connector states no pace of its
  * own (ChannelLimits.ordersPollEveryMs). Polling is the fallback: a marketplace that notifies
- * Anchorline of an order gets an import at once, outside this schedule.
+ * Anchorline of an order gets an import at once, outside this schedule, and once an account's
+ * notifications are in place its polling slows to the safety net's pace (app/sync/order-polling.ts).
  */
 export const ORDER_IMPORT_EVERY_MS = 60 * 1000;
 
