@@ -127,6 +127,22 @@ describe("order polling once the account's order notifications are in place", ()
     await stopOrderImport(walmart.id, queues);
   });
 
+  it("given a Walmart account disconnected and connected again before its unsubscribe-notifications job ran, when the job runs, then its subscription and the slower pace stay", async () => {
+    const walmart = await walmartAccount();
+    const api = notificationsApi(async () => {});
+    await runNotificationSubscription(walmart.id, { queues, appUrl: "https://app.example", connectorFor: api });
+    const stamped = await stampOf(walmart.id);
+    let removed = 0;
+    const counting = () => ({ unsubscribeFromOrderNotifications: async () => void removed++ }) as unknown as Connector;
+
+    await runNotificationUnsubscription(walmart.id, { appUrl: "https://app.example", connectorFor: counting });
+
+    expect(removed).toBe(0);
+    expect(await stampOf(walmart.id)).toEqual(stamped);
+    expect(await paceOf(walmart.id)).toBe(ORDER_SAFETY_NET_EVERY_MS);
+    await stopOrderImport(walmart.id, queues);
+  });
+
   it("given a Walmart account whose subscription the marketplace refuses, when the job fails, then the account is still polled every minute", async () => {
     const walmart = await walmartAccount();
     await scheduleOrderImport(walmart, queues);
