@@ -83,14 +83,20 @@ describe("a merchant in the browser", () => {
     // The unmatched listing: a SKU the store lacks is refused under its field, then the right one links it.
     const unmatched = review.locator("form", { hasText: "WM-MYSTERY" });
     await unmatched.getByLabel("Shopify SKU").fill("NOPE-9");
-    await unmatched.getByRole("button", { name: "Link" }).click();
+    await unmatched.getByRole("button", { name: "Link", exact: true }).click();
     await review.getByText("No variant in the store has SKU NOPE-9.").waitFor();
     await screenshot(review, "listing-discovery-3-refused");
-    await unmatched.getByLabel("Shopify SKU").fill("KET-2");
-    await unmatched.getByRole("button", { name: "Link" }).click();
+    // Searching by part of the SKU offers the store's variants; choosing one fills the field.
+    await unmatched.getByLabel("Shopify SKU").fill("ket");
+    await unmatched.getByRole("button", { name: "KET-2 (Kitchen – Two-pack)" }).click();
+    expect(await unmatched.getByLabel("Shopify SKU").inputValue()).toBe("KET-2");
+    // The refusal spoke of NOPE-9: it goes with it.
+    expect(await review.getByText("No variant in the store has SKU NOPE-9.").count()).toBe(0);
+    await screenshot(review, "listing-discovery-4-search");
+    await unmatched.getByRole("button", { name: "Link", exact: true }).click();
     await review.getByText("WM-MYSTERY is linked to KET-2.").waitFor();
     await linked.getByRole("row", { name: /WM-MYSTERY.*KET-2.*By hand/ }).waitFor();
-    await screenshot(review, "listing-discovery-4-linked-by-hand");
+    await screenshot(review, "listing-discovery-5-linked-by-hand");
 
     const listing = await prisma.listing.findUniqueOrThrow({ where: { channelId_channelSku: { channelId: channel.id, channelSku: "WM-MYSTERY" } } });
     expect([listing.variantId, listing.observedQuantity]).toEqual([twoPack.id, 2]);

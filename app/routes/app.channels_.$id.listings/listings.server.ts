@@ -119,6 +119,24 @@ export async function listingReview(shopDomain: string, channelId: string, prism
   };
 }
 
+/** Variants found per SKU search. */
+export const SEARCH_RESULTS = 10;
+
+/** The SKU search of the manual link: a few characters of a SKU, as the merchant types them. */
+export const VariantSearchInput = z.string().trim().min(2, "Type at least 2 characters of a SKU").max(100, "A SKU search is at most 100 characters");
+
+/** Variants of the shop whose SKU contains the text (any letter case), SKU order, a few at most. */
+export async function searchVariantsBySku(shopDomain: string, text: string, prisma: PrismaClient = defaultPrisma) {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const variants = await prisma.variant.findMany({
+    where: { shopId, sku: { contains: text, mode: "insensitive" } },
+    select: { id: true, sku: true, title: true, product: { select: { title: true } } },
+    orderBy: { sku: "asc" },
+    take: SEARCH_RESULTS,
+  });
+  return variants.map((v) => ({ id: v.id, ...variantLabel(v) }));
+}
+
 export type ReviewOutcome = { ok: true; message: string } | { ok: false; errors: Record<string, string> };
 
 export async function changeListingReview(

@@ -55,6 +55,20 @@ describe("the listing-review screen", () => {
     expect(page.conflicts[0].candidates.map((c) => c.id).sort()).toEqual([variant.id, bundle.id].sort());
   });
 
+  it("given part of a SKU, when the merchant searches, then the store's variants with it in their SKU come back; a single character is refused naming the search", async () => {
+    const { shop, ebay } = await readEbay();
+
+    const page = await loader(args(await adminRequest(shop.domain, `/app/channels/${ebay.id}/listings?search=ket`), ebay.id));
+    expect(page.search).toEqual({
+      text: "ket",
+      error: null,
+      variants: [expect.objectContaining({ sku: "KET-2", name: "Kettle – Two-pack" }), expect.objectContaining({ sku: "KET-RED", name: "Kettle – Red" })],
+    });
+    const short = await loader(args(await adminRequest(shop.domain, `/app/channels/${ebay.id}/listings?search=k`), ebay.id));
+    expect(short.search).toEqual({ text: "k", variants: [], error: "Type at least 2 characters of a SKU" });
+    expect((await loader(args(await adminRequest(shop.domain, `/app/channels/${ebay.id}/listings`), ebay.id))).search).toBeNull();
+  });
+
   it("given the unmatched listing, when the merchant posts no SKU, a SKU the store lacks, then a good one, then the first two are refused naming the field and the last links it", async () => {
     const { shop, ebay, unmatched, bundle } = await readEbay();
 

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, useActionData, useFetcher, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Spinner, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { NotFoundForShop } from "~/lib/errors";
 import { fieldErrors, formObject } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
-import { changeListingReview, listingReview, ListingReviewInput } from "./listings.server";
+import { changeListingReview, listingReview, ListingReviewInput, searchVariantsBySku, VariantSearchInput } from "./listings.server";
 
 // What listing discovery found on one marketplace account, and the merchant's links for the rest.
 // "channels_" keeps the page out of the Channels screen's layout: /app/channels/<id>/listings.
@@ -20,8 +20,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   const parsed = ChannelParams.safeParse(params);
   if (!parsed.success) throw data("Channel not found", { status: 404 });
+  // The manual link's SKU search (?search=): the review is shown with the variants found.
+  const text = new URL(request.url).searchParams.get("search");
+  const search = text === null ? null : VariantSearchInput.safeParse(text);
   try {
-    return await listingReview(shop, parsed.data.id);
+    const review = await listingReview(shop, parsed.data.id);
+    if (!search) return { ...review, search: null };
+    if (!search.success) return { ...review, search: { text: text!, variants: [], error: search.error.issues[0].message } };
+    return { ...review, search: { text: search.data, variants: await searchVariantsBySku(shop, search.data), error: null } };
   } catch (error) {
     // Another shop's channel looks exactly like one that does not exist.
     if (error instanceof NotFoundForShop) throw data("Channel not found", { status: 404 });
@@ -58,26 +64,64 @@ const skuOf = (row: { channelSku: string; sellerSku?: string | null }): string =
 
 function UnmatchedRow({ row, error, linking }: { row: Review["unmatched"][number]; error?: string; linking: boolean }) {
   const [sku, setSku] = useState("");
+  // A refusal speaks of the SKU that was posted: it goes once the merchant changes the field.
+  const [refusedSku, setRefusedSku] = useState<string | null>(null);
+  useEffect(() => setRefusedSku(error ? sku : null), [error]);
+  const refusal = error && refusedSku === sku ? error : undefined;
+  // The SKU search: what the merchant types looks up the store's variants as they type.
+  const search = useFetcher<typeof loader>();
+  const location = useLocation();
+  const found = sku.trim().length >= 2 && search.data?.search?.text === sku.trim() ? search.data.search : null;
+  const type = (value: string) => {
+    setSku(value);
+    if (value.trim().length < 2) return;
+    // The page's own query stays (Shopify admin's shop, host and session token ride on it).
+    const query = new URLSearchParams(location.search);
+    query.set("search", value.trim());
+    search.load(`${location.pathname}?${query}`);
+  };
   return (
     <Form method="post">
       <input type="hidden" name="intent" value="link" />
       <input type="hidden" name="discoveredId" value={row.id} />
-      <InlineStack gap="400" blockAlign="end" wrap={false}>
-        <BlockStack gap="050">
-          <Text as="span" fontWeight="semibold">
-            {skuOf(row)}
-          </Text>
-          <Text as="span" tone="subdued">
-            {[row.title, row.gtin ? `barcode ${row.gtin}` : null, row.quantity === null ? null : `${row.quantity} on hand`, row.price]
-              .filter(Boolean)
-              .join(" · ")}
-          </Text>
-        </BlockStack>
-        <TextField label="Shopify SKU" name="sku" value={sku} onChange={setSku} autoComplete="off" error={error} helpText="The variant this listing sells" />
-        <Button submit loading={linking}>
-          Link
-        </Button>
-      </InlineStack>
+      <BlockStack gap="200">
+        <InlineStack gap="400" blockAlign="end" wrap={false}>
+          <BlockStack gap="050">
+            <Text as="span" fontWeight="semibold">
+              {skuOf(row)}
+            </Text>
+            <Text as="span" tone="subdued">
+              {[row.title, row.gtin ? `barcode ${row.gtin}` : null, row.quantity === null ? null : `${row.quantity} on hand`, row.price]
+                .filter(Boolean)
+                .join(" · ")}
+            </Text>
+          </BlockStack>
+          <TextField
+            label="Shopify SKU"
+            name="sku"
+            value={sku}
+            onChange={type}
+            autoComplete="off"
+            error={refusal ?? found?.error ?? undefined}
+            helpText="Type part of a SKU to search the store's variants"
+          />
+          <Button submit loading={linking}>
+            Link
+          </Button>
+        </InlineStack>
+        {found && !found.error ? (
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="span" tone="subdued">
+              {found.variants.length ? "Variants with this in their SKU:" : "No variant has this in its SKU."}
+            </Text>
+            {found.variants.map((variant) => (
+              <Button key={variant.id} variant="plain" onClick={() => setSku(variant.sku ?? "")}>
+                {`${variant.sku} (${variant.name})`}
+              </Button>
+            ))}
+          </InlineStack>
+        ) : null}
+      </BlockStack>
     </Form>
   );
 }
