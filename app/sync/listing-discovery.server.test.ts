@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { ChannelError, type Connector } from "~/channels/connector";
 import { createWalmartConnector } from "~/channels/walmart";
 import { sealCredentials } from "~/lib/secrets.server";
 import { queues } from "~/queues.server";
@@ -168,6 +169,24 @@ describe("listing discovery", () => {
     expect(result).toEqual({ status: "failed", problem: "Walmart refused Anchorline's access: connect the account again." });
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: channel.id } })).listingsReadProblem).toBe(result.status === "failed" ? result.problem : "");
     expect(await prisma.discoveredListing.count({ where: { channelId: channel.id } })).toBe(0);
+  });
+
+  it("given a connector that cannot be built or reads no listings, when read, then the channel says why in words and the read is over", async () => {
+    const { channel } = await givenAStoreWithAWalmartAccount();
+    const broken = () => {
+      throw new ChannelError("Walmart credentials need clientId and clientSecret", { retryable: false, authFailed: true });
+    };
+    expect(await discoverChannelListings(channel.id, { connectorFor: broken })).toEqual({
+      status: "failed",
+      problem: "Walmart refused Anchorline's access: connect the account again.",
+    });
+    const { readListings: _, ...withoutRead } = connectorFor();
+    expect(await discoverChannelListings(channel.id, { connectorFor: () => withoutRead as Connector })).toEqual({
+      status: "failed",
+      problem: "Anchorline cannot read Walmart's listings yet: link them with a CSV.",
+    });
+    const after = await prisma.channel.findUniqueOrThrow({ where: { id: channel.id } });
+    expect([after.listingsReadAt !== null, after.listingsReadProblem]).toEqual([true, "Anchorline cannot read Walmart's listings yet: link them with a CSV."]);
   });
 
   it("given a paused account, when asked to read, then it is skipped; and asking twice while one read waits queues one job", async () => {

@@ -84,12 +84,13 @@ export async function discoverChannelListings(channelId: string, deps: Discovery
     return { status: "failed", problem };
   };
   if (channel.status !== "CONNECTED" || !channel.credentialsCiphertext) return { status: "skipped", reason: "not connected" };
-  const connector = (deps.connectorFor ?? connectorForChannel)(channel);
-  if (!connector.readListings) return fail(`Anchorline cannot read ${label}'s listings yet: link them with a CSV.`);
-
   const startedAt = new Date();
   let found: DiscoveredListing[];
   try {
+    // Inside: a connector that cannot be built (credentials that do not open, a region the
+    // marketplace does not have) is a failed read the screen tells of, not a job failing unseen.
+    const connector = (deps.connectorFor ?? connectorForChannel)(channel);
+    if (!connector.readListings) return fail(`Anchorline cannot read ${label}'s listings yet: link them with a CSV.`);
     found = await readEveryPage(connector);
   } catch (error) {
     const result = await fail(problemInWords(label, error));
