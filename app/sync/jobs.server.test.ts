@@ -7,7 +7,17 @@ import { seedShopWithEveryModel } from "../../test/factories";
 import { accepts, RecordingMarketplace } from "../../test/recording-marketplace";
 import { requestFlush } from "~/queues.server";
 import type { Connector } from "~/channels/connector";
-import { runChannelSync, runNotificationSubscription, runNotificationUnsubscription, runNotifiedOrderImport, scheduleOrderImport } from "./jobs.server";
+import type { ImportedOrder } from "~/channels/connector";
+import type { AdminClient } from "~/anchor/admin-client.server";
+import {
+  NOTIFICATION_GRACE_MS,
+  runChannelSync,
+  runNotificationSubscription,
+  runNotificationUnsubscription,
+  runNotifiedOrderImport,
+  runOrderImport,
+  scheduleOrderImport,
+} from "./jobs.server";
 import { ORDER_SAFETY_NET_EVERY_MS } from "./order-polling";
 
 // The flush job's own follow-ups: while a flush job runs, BullMQ still holds its deduplication id,
@@ -192,5 +202,63 @@ describe("order polling once the account's order notifications are in place", ()
 
     expect(await stampOf(channels.amazon.id)).toBeNull();
     expect(await paceOf(channels.amazon.id)).toBeUndefined();
+  });
+});
+
+describe("a poll of an account whose order notifications are in place", () => {
+  const MINUTE = 60_000;
+  const paceOf = async (channelId: string) => (await queues["order-import"].getJobScheduler(orderImportSchedulerId(channelId)))?.every;
+  const stampOf = async (channelId: string) => (await prisma.channel.findUniqueOrThrow({ where: { id: channelId } })).orderNotificationsAt;
+
+  /** A Walmart account whose notifications were in place since an hour ago, polled at the safety net's pace. */
+  async function notifiedWalmart() {
+    const { shop } = await seedShopWithEveryModel(prisma);
+    const walmart = await prisma.channel.create({
+      data: {
+        shopId: shop.id,
+        kind: "WALMART",
+        accountId: "wm-1",
+        name: "Walmart",
+        credentialsCiphertext: sealCredentials({ clientId: "wm-client", clientSecret: "wm-secret" }, shop.id),
+        orderNotificationsAt: new Date(Date.now() - 60 * MINUTE),
+      },
+    });
+    await scheduleOrderImport(walmart, queues);
+    expect(await paceOf(walmart.id)).toBe(ORDER_SAFETY_NET_EVERY_MS);
+    return walmart;
+  }
+  /** A poll that finds one order placed `minutesAgo` (recorded as unreadable: nothing of it reaches Shopify). */
+  const pollFinding = (walmart: { id: string }, minutesAgo: number) => {
+    const order: ImportedOrder = {
+      externalOrderId: `PO-${minutesAgo}`,
+      status: "Created",
+      orderedAt: new Date(Date.now() - minutesAgo * MINUTE),
+      lines: [],
+      unreadable: "test",
+    };
+    const connectorFor = () => ({ limits: {}, fetchOrders: async () => ({ orders: [order], cursor: "c" }) }) as unknown as Connector;
+    return runOrderImport(walmart.id, { queues, connectorFor, adminClientFor: async () => ({}) as AdminClient });
+  };
+
+  it("given an order placed 10 minutes ago that no notification brought, when the poll finds it, then the account is polled every minute again until a notification proves itself", async () => {
+    const walmart = await notifiedWalmart();
+
+    expect(await pollFinding(walmart, 10)).toMatchObject({ imported: 1 });
+
+    expect(await stampOf(walmart.id)).toBeNull();
+    expect(await paceOf(walmart.id)).toBe(60_000);
+    await stopOrderImport(walmart.id, queues);
+  });
+
+  it("given an order the poll finds within the grace its notification may take, or placed before the notifications were in place, when polled, then the slower pace stays", async () => {
+    const walmart = await notifiedWalmart();
+    const stamped = await stampOf(walmart.id);
+
+    await pollFinding(walmart, NOTIFICATION_GRACE_MS / MINUTE - 1);
+    await pollFinding(walmart, 90);
+
+    expect(await stampOf(walmart.id)).toEqual(stamped);
+    expect(await paceOf(walmart.id)).toBe(ORDER_SAFETY_NET_EVERY_MS);
+    await stopOrderImport(walmart.id, queues);
   });
 });

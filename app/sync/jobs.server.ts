@@ -68,27 +68,67 @@ export async function noteOrderNotificationsInPlace(channelId: string, deps: { p
     data: { orderNotificationsAt: new Date() },
   });
   if (count === 0) return false;
-  const channel = await prisma.channel.findUniqueOrThrow({ where: { id: channelId } });
-  if (channel.status === "CONNECTED" && channel.credentialsCiphertext) await scheduleOrderImport(channel, deps.queues ?? defaultQueues());
+  const channel = await repaceOrderImport(prisma, channelId, deps.queues);
   logger.info({ channelId, kind: channel.kind }, "order notifications in place; order polling slowed to the safety net's pace");
   return true;
+}
+
+/** Schedules a connected account's polling again at the pace its stored state gives; the account. */
+async function repaceOrderImport(prisma: PrismaClient, channelId: string, queues: Queues = defaultQueues()) {
+  const channel = await prisma.channel.findUniqueOrThrow({ where: { id: channelId } });
+  if (channel.status === "CONNECTED" && channel.credentialsCiphertext) await scheduleOrderImport(channel, queues);
+  return channel;
 }
 
 /**
  * The order-import worker's job: a poll. A channel that is not connected is skipped, not failed.
  * On the same schedule, the stock the marketplace fulfils itself (FBA) is read when due
  * (marketplace-stock.server.ts, twice a day); its failure is logged and never fails the import,
- * since the orders are what keep Shopify right.
+ * since the orders are what keep Shopify right. A poll that finds an order the account's
+ * notifications should have brought puts its polling back at the full pace (noteOrdersNoNotificationBrought).
  */
 export async function runOrderImport(channelId: string, deps: OrderImportDeps = {}): Promise<OrderImportResult | null> {
-  if (!(await isConnected(channelId, deps))) return null;
+  const channel = await channelState(channelId, deps);
+  if (channel?.status !== "CONNECTED") return null;
+  const startedAt = new Date();
   const result = await importChannelOrders(channelId, deps);
+  if (channel.orderNotificationsAt && result.imported > 0) await noteOrdersNoNotificationBrought(channelId, channel.orderNotificationsAt, startedAt, deps);
   try {
     await readMarketplaceStock(channelId, { prisma: deps.prisma, connectorFor: deps.connectorFor });
   } catch (error) {
     logger.warn({ channelId, err: error }, "marketplace-fulfilled stock not read; tried again on the next import");
   }
   return result;
+}
+
+/**
+ * How long after a sale its notification may still be on the way: marketplaces deliver in seconds
+ * and retry a failed delivery for minutes. A poll that finds an order older than this, placed while
+ * the account's notifications were in place, found one they lost.
+ */
+export const NOTIFICATION_GRACE_MS = 5 * 60_000;
+
+/**
+ * After a poll of an account whose notifications are in place: if it imported an order placed
+ * since they were, more than NOTIFICATION_GRACE_MS before the poll, its notification was lost (a
+ * subscription dropped, a destination removed, deliveries given up). The account is no longer taken
+ * as notified: it is polled at the full pace again until a delivery proves itself once more.
+ * Whether it was.
+ */
+async function noteOrdersNoNotificationBrought(channelId: string, inPlaceSince: Date, pollStartedAt: Date, deps: OrderImportDeps): Promise<boolean> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const missed = await prisma.channelOrder.count({
+    where: { channelId, importedAt: { gte: pollStartedAt }, orderedAt: { gt: inPlaceSince, lt: new Date(pollStartedAt.getTime() - NOTIFICATION_GRACE_MS) } },
+  });
+  if (missed === 0) return false;
+  const { count } = await prisma.channel.updateMany({ where: { id: channelId, orderNotificationsAt: inPlaceSince }, data: { orderNotificationsAt: null } });
+  if (count === 0) return false;
+  const channel = await repaceOrderImport(prisma, channelId, deps.queues);
+  logger.warn(
+    { channelId, kind: channel.kind, missed },
+    "the order poll found orders no notification brought; order polling back at the full pace until a notification arrives again",
+  );
+  return true;
 }
 
 /**
@@ -125,10 +165,6 @@ export async function runNotificationUnsubscription(
   const outcome = await unsubscribeChannelNotifications(channelId, deps);
   await (deps.prisma ?? defaultPrisma).channel.updateMany({ where: { id: channelId, status: "DISCONNECTED" }, data: { orderNotificationsAt: null } });
   return outcome;
-}
-
-async function isConnected(channelId: string, deps: OrderImportDeps): Promise<boolean> {
-  return (await channelState(channelId, deps))?.status === "CONNECTED";
 }
 
 function channelState(channelId: string, deps: OrderImportDeps) {
