@@ -4,11 +4,23 @@
 // inventory definition). The per-SKU read is one call per item, where GET /v3/inventories would
 // be one per 50; but that one pages the seller's SKUs on a cursor of its own, in an order of its
 // own, so its pages could not be matched to an items page without holding the whole catalog.
+// The read paces itself at the module's rate (limits.ts), and every call is retried when Walmart
+// throttles it anyway.
 import { z } from "zod";
 import { ChannelError, type DiscoveredListing, type ListingPage } from "../connector";
 import { gtinDigits } from "../gtin";
+import { Pacer } from "../pacer";
 import { withRetry, type RetryOptions } from "../retry";
 import type { WalmartClient } from "./client";
+import { WALMART_LIMITS } from "./limits";
+
+/** One pacer per connector (its client), shared by its pages. */
+const pacers = new WeakMap<WalmartClient, Pacer>();
+function pacerOf(client: WalmartClient): Pacer {
+  let pacer = pacers.get(client);
+  if (!pacer) pacers.set(client, (pacer = new Pacer(WALMART_LIMITS)));
+  return pacer;
+}
 
 /** getAllItems' `limit`: "It cannot be more than 50 entities" (items definition). */
 export const ITEMS_PAGE_SIZE = 50;
@@ -35,6 +47,7 @@ const InventorySchema = z.object({ quantity: z.object({ amount: z.number() }).op
 
 async function quantityOf(client: WalmartClient, retry: RetryOptions, sku: string): Promise<number | null> {
   try {
+    await pacerOf(client).take();
     const raw = await withRetry(() => client.request<unknown>({ method: "GET", path: "/v3/inventory", query: { sku } }), retry);
     const parsed = InventorySchema.safeParse(raw);
     return parsed.success && parsed.data.quantity ? Math.max(0, Math.trunc(parsed.data.quantity.amount)) : null;
@@ -46,6 +59,7 @@ async function quantityOf(client: WalmartClient, retry: RetryOptions, sku: strin
 }
 
 export async function readWalmartListings(client: WalmartClient, retry: RetryOptions, pageToken: string | null): Promise<ListingPage> {
+  await pacerOf(client).take();
   const raw = await withRetry(
     () => client.request<unknown>({ method: "GET", path: "/v3/items", query: { limit: String(ITEMS_PAGE_SIZE), nextCursor: pageToken ?? FIRST_CURSOR } }),
     retry,
