@@ -36,6 +36,19 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
   await prisma.discoveredListing.create({
     data: { shopId, channelId: amazon.id, channelSku: "KET-RED", outcome: "LINKED", linkedBy: "SKU", variantId: variant.id, seenAt: new Date() },
   });
+  // A merchant's visit to eBay's consent page, come back and used.
+  await prisma.consentAttempt.create({
+    data: {
+      id: `consent-${shopId}`,
+      shopId,
+      kind: "EBAY",
+      name: "eBay US",
+      expiresAt: new Date(Date.now() + 60_000),
+      usedAt: new Date(),
+      outcome: "eBay connected",
+      channelId: ebay.id,
+    },
+  });
   await prisma.bufferRule.create({
     data: { shopId, channelId: amazon.id, scope: "CHANNEL", kind: "VELOCITY", leadTimeDays: new Prisma.Decimal(2), safetyStock: 4 },
   });
