@@ -6,7 +6,8 @@ import { failForGoodUnlessRetryable as failFast, queuePrefix, QUEUE_NAMES, type 
 import { runShopMaintenance } from "~/anchor/maintenance.server";
 import { runRecomputeJob } from "~/recompute/recompute.server";
 import { applyWebhookDelivery } from "~/anchor/ingest/webhook-processor.server";
-import { runChannelSync, runNotificationSubscription, runNotificationUnsubscription, runNotifiedOrderImport, runOrderImport } from "~/sync/jobs.server";
+import { runChannelSync, runNotificationSubscription, runNotifiedOrderImport, runOrderImport } from "~/sync/jobs.server";
+import { unsubscribeChannelNotifications } from "~/channels/notifications.server";
 import { createOrderInShopify, retryOrderWriteback } from "~/sync/orders.server";
 import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
@@ -77,7 +78,7 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
         job.data.subscribeNotifications
           ? runNotificationSubscription(job.data.channelId)
           : job.data.unsubscribeNotifications
-            ? runNotificationUnsubscription(job.data.channelId)
+            ? unsubscribeChannelNotifications(job.data.channelId)
             : job.data.retryOrderId !== undefined
               ? retryOrderWriteback(job.data.retryOrderId)
               : job.data.shopifyOrderFor !== undefined

@@ -2,7 +2,7 @@ import type { Channel, PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import defaultPrisma from "~/db.server";
 import { connectorForChannel, type ConnectableChannel } from "~/channels/registry.server";
-import { subscribeChannelNotifications, unsubscribeChannelNotifications } from "~/channels/notifications.server";
+import { subscribeChannelNotifications } from "~/channels/notifications.server";
 import { flushDeduplicationId, orderImportSchedulerId, queues as defaultQueues, requestFlush, type Queues } from "~/queues.server";
 import { logger } from "~/lib/logger.server";
 import { flushChannelAccount, type FlushDeps, type FlushResult } from "./flush.server";
@@ -150,20 +150,6 @@ export async function runNotificationSubscription(
 ): Promise<{ subscribed: boolean }> {
   const outcome = await subscribeChannelNotifications(channelId, deps);
   if (outcome.subscribed) await noteOrderNotificationsInPlace(channelId, deps);
-  return outcome;
-}
-
-/**
- * The "unsubscribe-notifications" job: the disconnected account's subscription removed; its
- * notifications are no longer in place, so a reconnect is polled at the full pace until its new
- * subscription is confirmed. An account connected again meanwhile keeps its stamp.
- */
-export async function runNotificationUnsubscription(
-  channelId: string,
-  deps: Parameters<typeof unsubscribeChannelNotifications>[1] = {},
-): Promise<{ unsubscribed: boolean }> {
-  const outcome = await unsubscribeChannelNotifications(channelId, deps);
-  await (deps.prisma ?? defaultPrisma).channel.updateMany({ where: { id: channelId, status: "DISCONNECTED" }, data: { orderNotificationsAt: null } });
   return outcome;
 }
 

@@ -340,11 +340,17 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
       // Pushes stop with the status (only CONNECTED accounts are flushed), imports with the
       // schedule. Listings, their links and history stay for a reconnect. The credentials are
       // erased at once, or, where Anchorline subscribed the account's notifications, by the job
-      // that removes that subscription with them.
+      // that removes that subscription with them. Its notifications are no longer taken as in
+      // place: a reconnected account is polled at the full pace until they prove themselves again.
       const subscribed = hasNotificationSubscription(channel) && channel.credentialsCiphertext !== null;
       await prisma.channel.update({
         where: { id: channel.id },
-        data: { status: "DISCONNECTED", statusReason: "Disconnected by the merchant", ...(subscribed ? {} : { credentialsCiphertext: null }) },
+        data: {
+          status: "DISCONNECTED",
+          statusReason: "Disconnected by the merchant",
+          orderNotificationsAt: null,
+          ...(subscribed ? {} : { credentialsCiphertext: null }),
+        },
       });
       await stopOrderImport(channel.id);
       if (subscribed) await requestNotificationUnsubscription(channel);

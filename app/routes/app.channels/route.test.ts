@@ -121,12 +121,12 @@ describe("the Channels screen", () => {
     expect(answer.data.errors.priority).toBe("Priority must be a whole number");
   });
 
-  it("erases the credentials on disconnect", async () => {
+  it("erases the credentials on disconnect, and no longer takes the account's order notifications as in place", async () => {
     const { shop, channels } = await shopInSession();
-    await prisma.channel.update({ where: { id: channels.amazon.id }, data: { credentialsCiphertext: "v1:whatever" } });
+    await prisma.channel.update({ where: { id: channels.amazon.id }, data: { credentialsCiphertext: "v1:whatever", orderNotificationsAt: new Date() } });
     await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "disconnect", channelId: channels.amazon.id } })));
     const after = await prisma.channel.findUniqueOrThrow({ where: { id: channels.amazon.id } });
-    expect([after.status, after.credentialsCiphertext]).toEqual(["DISCONNECTED", null]);
+    expect([after.status, after.credentialsCiphertext, after.orderNotificationsAt]).toEqual(["DISCONNECTED", null, null]);
   });
 
   it("refuses to touch another shop's channel", async () => {
