@@ -15,6 +15,8 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
   const warehouse = await prisma.location.create({ data: { shopId, shopifyId: "9007199254740993", name: "Warehouse" } });
   const dropShipper = await prisma.location.create({ data: { shopId, shopifyId: "2", name: "Vendor", isDropShip: true, vendorShareBps: 8000 } });
   const product = await prisma.product.create({ data: { shopId, shopifyId: "10", title: "Kettle", vendor: "Acme", tags: ["kitchen"] } });
+  const collection = await prisma.collection.create({ data: { shopId, shopifyId: "20", handle: "kitchen-essentials", title: "Kitchen essentials" } });
+  await prisma.collectionProduct.create({ data: { shopId, collectionId: collection.id, productId: product.id } });
   const variant = await prisma.variant.create({
     data: { shopId, productId: product.id, shopifyId: "100", title: "Red", sku: "KET-RED", priceCents: 4999, mapCents: 3999 },
   });
