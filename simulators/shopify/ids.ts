@@ -5,6 +5,7 @@ export type ResourceType =
   | "Shop"
   | "Location"
   | "Product"
+  | "Collection"
   | "ProductVariant"
   | "InventoryItem"
   | "InventoryLevel"

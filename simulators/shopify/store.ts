@@ -6,6 +6,8 @@ import { compareIds, idOf, type ResourceType } from "./ids";
 import type {
   AdjustmentGroupRec,
   BulkOperationRec,
+  CollectionRec,
+  CollectionRuleRec,
   ExtraQuantityName,
   FulfillmentRec,
   InventoryItemRec,
@@ -46,8 +48,10 @@ export interface ShopState {
   products: ProductRec[];
   variants: VariantRec[];
   items: InventoryItemRec[];
+  /** Custom and smart collections, by id ascending (created in that order). */
+  collections: CollectionRec[];
   orders: OrderRec[];
-  byId: Map<string, LocationRec | ProductRec | VariantRec | InventoryItemRec>;
+  byId: Map<string, LocationRec | ProductRec | VariantRec | InventoryItemRec | CollectionRec>;
   adjustmentGroups: Map<string, AdjustmentGroupRec>;
   bulkOperations: BulkOperationRec[];
   /**
@@ -72,6 +76,7 @@ export type StoreEvent =
   | { kind: "inventory_level"; shop: ShopState; item: InventoryItemRec; location: LocationRec; level: LevelRec }
   | { kind: "product"; shop: ShopState; action: "create" | "update" | "delete"; product: ProductRec }
   | { kind: "location"; shop: ShopState; action: "create" | "update" | "delete"; location: LocationRec }
+  | { kind: "collection"; shop: ShopState; action: "create" | "update" | "delete"; collection: CollectionRec }
   | { kind: "order"; shop: ShopState; order: OrderRec; action: OrderEventAction }
   | { kind: "fulfillment"; shop: ShopState; fulfillment: FulfillmentRec };
 
@@ -178,7 +183,7 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     const nextId = counter(spec.catalog?.idBase ?? DEFAULT_ID_BASE);
     const shopId = nextId();
     const catalog = generateCatalog(spec.catalog ?? { products: 0, variantsPerProduct: 1, locations: 1, seed: 1 }, nextId);
-    const byId = new Map<string, LocationRec | ProductRec | VariantRec | InventoryItemRec>();
+    const byId = new Map<string, LocationRec | ProductRec | VariantRec | InventoryItemRec | CollectionRec>();
     for (const list of [catalog.locations, catalog.products, catalog.variants, catalog.items]) for (const r of list) byId.set(r.id, r);
     const state: ShopState = {
       domain: spec.domain,
@@ -188,6 +193,7 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
       id: shopId,
       scopes: parseScopes(spec.scopes ?? DEFAULT_SCOPES),
       ...catalog,
+      collections: [],
       orders: [],
       byId,
       adjustmentGroups: new Map(),
@@ -232,6 +238,84 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     const r = s.byId.get(bareId(productId, "Product"));
     if (r?.__typename !== "Product") throw new Error(`Unknown product ${productId}`);
     return r;
+  }
+
+  collection(shop: string | ShopState, collectionId: string | bigint): CollectionRec {
+    const s = typeof shop === "string" ? this.shop(shop) : shop;
+    const r = s.byId.get(bareId(collectionId, "Collection"));
+    if (r?.__typename !== "Collection") throw new Error(`Unknown collection ${collectionId}`);
+    return r;
+  }
+
+  /**
+   * The merchant creates a collection in the admin: custom with `productIds`, or smart with
+   * `rules` (its products are whatever matches them). collections/create follows; its payload
+   * names no products (metadatas/2026-04/collections/create.json).
+   */
+  createCollection(
+    shop: string,
+    input: { title: string; handle?: string; productIds?: (string | bigint)[]; rules?: CollectionRuleRec[]; appliedDisjunctively?: boolean },
+  ): CollectionRec {
+    const s = this.shop(shop);
+    if (input.rules && input.productIds?.length) throw new Error("A smart collection's products are its rules' matches; none can be added by hand");
+    const now = this.now();
+    const collection: CollectionRec = {
+      __typename: "Collection",
+      id: s.nextId(),
+      handle: uniqueHandle(s, input.handle ?? input.title),
+      title: input.title,
+      createdAt: now,
+      updatedAt: now,
+      products: (input.productIds ?? []).map((id) => this.product(s, id)),
+      ruleSet: input.rules ? { appliedDisjunctively: input.appliedDisjunctively ?? false, rules: input.rules } : null,
+    };
+    s.collections.push(collection);
+    s.byId.set(collection.id, collection);
+    this.emit("change", { kind: "collection", shop: s, action: "create", collection });
+    return collection;
+  }
+
+  /**
+   * Products added to or removed from a custom collection by hand: one collections/update, however
+   * many products ("Occurs once if multiple products are manually added or removed ... at the same
+   * time", metadatas/2026-04/collections/update.json). A smart collection refuses, as the admin does.
+   */
+  changeCollectionProducts(shop: string, collectionId: string | bigint, change: { add?: (string | bigint)[]; remove?: (string | bigint)[] }): CollectionRec {
+    const s = this.shop(shop);
+    const collection = this.collection(s, collectionId);
+    if (collection.ruleSet) throw new Error(`Collection ${collection.handle} is smart: its products follow its rules`);
+    const removed = new Set((change.remove ?? []).map((id) => this.product(s, id)));
+    collection.products = collection.products.filter((p) => !removed.has(p));
+    for (const product of (change.add ?? []).map((id) => this.product(s, id))) if (!collection.products.includes(product)) collection.products.push(product);
+    collection.updatedAt = this.now();
+    this.emit("change", { kind: "collection", shop: s, action: "update", collection });
+    return collection;
+  }
+
+  /** The title or a smart collection's rules changed in the admin: collections/update. */
+  updateCollection(
+    shop: string,
+    collectionId: string | bigint,
+    patch: { title?: string; rules?: CollectionRuleRec[]; appliedDisjunctively?: boolean },
+  ): CollectionRec {
+    const s = this.shop(shop);
+    const collection = this.collection(s, collectionId);
+    if (patch.title !== undefined) collection.title = patch.title;
+    if (patch.rules !== undefined) {
+      if (!collection.ruleSet) throw new Error(`Collection ${collection.handle} is custom: it has no rules`);
+      collection.ruleSet = { appliedDisjunctively: patch.appliedDisjunctively ?? collection.ruleSet.appliedDisjunctively, rules: patch.rules };
+    }
+    collection.updatedAt = this.now();
+    this.emit("change", { kind: "collection", shop: s, action: "update", collection });
+    return collection;
+  }
+
+  deleteCollection(shop: string, collectionId: string | bigint): void {
+    const s = this.shop(shop);
+    const collection = this.collection(s, collectionId);
+    s.collections = s.collections.filter((c) => c !== collection);
+    s.byId.delete(collection.id);
+    this.emit("change", { kind: "collection", shop: s, action: "delete", collection });
   }
 
   /** The next inventory mutations of the shop answer with these faults, one each, in order. */
@@ -537,6 +621,55 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     for (const item of s.items) item.levels[location.slot] = undefined;
     this.emit("change", { kind: "location", shop: s, action: "delete", location });
   }
+}
+
+/** A handle from a title, as the admin makes one (lower case, words joined by "-"), "-1", "-2"... when taken. */
+function uniqueHandle(s: ShopState, from: string): string {
+  const base =
+    from
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "collection";
+  const taken = new Set(s.collections.map((c) => c.handle));
+  let handle = base;
+  for (let n = 1; taken.has(handle); n++) handle = `${base}-${n}`;
+  return handle;
+}
+
+function ruleMatches(rule: CollectionRuleRec, product: ProductRec): boolean {
+  const condition = rule.condition.toLowerCase();
+  // Shopify compares conditions without regard to case.
+  const values =
+    rule.column === "TAG" ? product.tags : rule.column === "TITLE" ? [product.title] : rule.column === "TYPE" ? [product.productType] : [product.vendor];
+  const lower = values.map((v) => v.toLowerCase());
+  switch (rule.relation) {
+    case "EQUALS":
+      return lower.includes(condition);
+    case "NOT_EQUALS":
+      return !lower.includes(condition);
+    case "CONTAINS":
+      return lower.some((v) => v.includes(condition));
+    case "NOT_CONTAINS":
+      return !lower.some((v) => v.includes(condition));
+    case "STARTS_WITH":
+      return lower.some((v) => v.startsWith(condition));
+    case "ENDS_WITH":
+      return lower.some((v) => v.endsWith(condition));
+  }
+}
+
+/**
+ * A collection's products now: a custom one's as added; a smart one's, every product its rules
+ * match (all of them, or any when applied disjunctively), by id. A product whose tags change moves
+ * in or out at once, with no collections/update (the topic's description: "Not fired when
+ * attribute changes affect whether a product matches a collection's rules").
+ */
+export function collectionProducts(s: ShopState, collection: CollectionRec): ProductRec[] {
+  const ruleSet = collection.ruleSet;
+  if (!ruleSet) return collection.products;
+  return s.products.filter((p) =>
+    ruleSet.appliedDisjunctively ? ruleSet.rules.some((r) => ruleMatches(r, p)) : ruleSet.rules.every((r) => ruleMatches(r, p)),
+  );
 }
 
 export const byIdAsc = <T extends { id: string }>(a: T, b: T): number => compareIds(a.id, b.id);

@@ -31,6 +31,32 @@ export interface ProductRec {
   variants: VariantRec[];
 }
 
+/**
+ * A smart collection's condition, as CollectionRule has it (column, relation, condition). The
+ * simulator evaluates the product-level columns below; others are refused when created.
+ */
+export interface CollectionRuleRec {
+  column: "TAG" | "TITLE" | "TYPE" | "VENDOR";
+  relation: "EQUALS" | "NOT_EQUALS" | "CONTAINS" | "NOT_CONTAINS" | "STARTS_WITH" | "ENDS_WITH";
+  condition: string;
+}
+
+/**
+ * A collection: custom (products added by hand, kept in `products`) or smart (`ruleSet` set, its
+ * products whatever matches the rules at the moment they are read, as Shopify keeps them).
+ */
+export interface CollectionRec {
+  __typename: "Collection";
+  id: string;
+  handle: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The products of a custom collection, in the order added; unused for a smart one. */
+  products: ProductRec[];
+  ruleSet: { appliedDisjunctively: boolean; rules: CollectionRuleRec[] } | null;
+}
+
 export interface VariantRec {
   __typename: "ProductVariant";
   id: string;
@@ -214,4 +240,5 @@ export interface OrderRec {
   closedAt: number | null;
 }
 
-export type NodeRec = LocationRec | ProductRec | VariantRec | InventoryItemRec | LevelView | AdjustmentGroupRec | BulkOperationRec | OrderRec | FulfillmentRec;
+export type NodeRec =
+  LocationRec | ProductRec | CollectionRec | VariantRec | InventoryItemRec | LevelView | AdjustmentGroupRec | BulkOperationRec | OrderRec | FulfillmentRec;

@@ -8,7 +8,18 @@ import { CONTRACTS_DIR } from "../common/openapi";
 import { SCHEMA_VERSION } from "./schema";
 import { exact, gid, stringifyExact } from "./ids";
 import { quantityOf, type OrderEventAction, type Store, type StoreEvent, type ShopState } from "./store";
-import type { AddressRec, FulfillmentRec, InventoryItemRec, LevelRec, LocationRec, OrderLineRec, OrderRec, ProductRec, TaxLineRec } from "./types";
+import type {
+  AddressRec,
+  CollectionRec,
+  FulfillmentRec,
+  InventoryItemRec,
+  LevelRec,
+  LocationRec,
+  OrderLineRec,
+  OrderRec,
+  ProductRec,
+  TaxLineRec,
+} from "./types";
 import { displayFulfillmentStatus, money, orderTotals, trackingUrl, unfulfilled } from "./resolvers/orders";
 import { levelGid } from "./resolvers/catalog";
 import { sellable } from "./catalog";
@@ -27,6 +38,9 @@ export const WEBHOOK_TOPICS = [
   "locations/create",
   "locations/update",
   "locations/delete",
+  "collections/create",
+  "collections/update",
+  "collections/delete",
 ] as const;
 export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 
@@ -160,6 +174,31 @@ export function productPayload(p: ProductRec) {
     has_variants_that_requires_components: false,
     category: null,
   };
+}
+
+/**
+ * collections/create and collections/update with exactly the 2026-04 example's keys: the
+ * collection's own fields, never its products (metadatas/2026-04/collections/update.json).
+ * Published to the online store ("web") from its creation.
+ */
+export function collectionPayload(c: CollectionRec) {
+  return {
+    id: exact(c.id),
+    handle: c.handle,
+    title: c.title,
+    updated_at: webhookTime(c.updatedAt),
+    body_html: "",
+    published_at: webhookTime(c.createdAt),
+    sort_order: c.ruleSet ? "best-selling" : "manual",
+    template_suffix: null,
+    published_scope: "web",
+    admin_graphql_api_id: gid("Collection", c.id),
+  };
+}
+
+/** collections/delete: the example's three keys (metadatas/2026-04/collections/delete.json). */
+export function collectionDeletePayload(c: CollectionRec) {
+  return { id: exact(c.id), published_scope: "web", admin_graphql_api_id: gid("Collection", c.id) };
 }
 
 export function locationPayload(l: LocationRec) {
@@ -429,6 +468,12 @@ export class Webhooks {
         return void this.publish(e.shop, `products/${e.action}`, e.action === "delete" ? { id: exact(e.product.id) } : productPayload(e.product));
       case "location":
         return void this.publish(e.shop, `locations/${e.action}`, e.action === "delete" ? { id: exact(e.location.id) } : locationPayload(e.location));
+      case "collection":
+        return void this.publish(
+          e.shop,
+          `collections/${e.action}`,
+          e.action === "delete" ? collectionDeletePayload(e.collection) : collectionPayload(e.collection),
+        );
       case "order":
         return void this.publish(e.shop, `orders/${e.action}`, orderPayload(e.order, e.shop, e.action));
       case "fulfillment":

@@ -1,10 +1,10 @@
 // Read resolvers: shop, locations, products, variants, inventory items and levels, node/nodes.
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { sellable } from "../catalog";
-import { gid, parseGid } from "../ids";
+import { compareIds, gid, parseGid } from "../ids";
 import { searchFilter, type SearchFields } from "../search";
-import { quantityOf, QUANTITY_NAMES, type ShopState } from "../store";
-import type { InventoryItemRec, LevelView, LocationRec, NodeRec, ProductRec, VariantRec } from "../types";
+import { collectionProducts, quantityOf, QUANTITY_NAMES, type ShopState } from "../store";
+import type { CollectionRec, InventoryItemRec, LevelView, LocationRec, NodeRec, ProductRec, VariantRec } from "../types";
 import { connection, pathOf, type ConnectionArgs } from "./connection";
 import { isoTime, type ResolverContext, type ResolverMap } from "./context";
 import { findFulfillment, findOrder, requireScope } from "./orders";
@@ -36,6 +36,12 @@ const variantFields: SearchFields<VariantRec> = {
   title: { kind: "text", get: (v) => v.title },
   product_id: { kind: "id", get: (v) => v.product.id },
 };
+const collectionFields: SearchFields<CollectionRec> = {
+  ...dateField<CollectionRec>(),
+  title: { kind: "text", get: (c) => c.title },
+  handle: { kind: "text", get: (c) => c.handle },
+  collection_type: { kind: "text", get: (c) => (c.ruleSet ? "smart" : "custom") },
+};
 const itemFields: SearchFields<InventoryItemRec> = { ...dateField<InventoryItemRec>(), sku: { kind: "text", get: (i) => i.sku } };
 const locationFields: SearchFields<LocationRec> = {
   ...dateField<LocationRec>(),
@@ -66,6 +72,7 @@ export function findNode(shop: ShopState, value: string, info: GraphQLResolveInf
   switch (p.type) {
     case "Location":
     case "Product":
+    case "Collection":
     case "ProductVariant":
     case "InventoryItem": {
       const r = shop.byId.get(p.id);
@@ -120,6 +127,10 @@ export const catalogResolvers: ResolverMap = {
     products: (_s, args: ConnectionArgs & { query?: string }, ctx, info) =>
       connection(ctx.shop.products, args, ctx, info, { key: byId, filter: searchFilter(args.query, productFields, "title") }),
     product: (_s, args: { id: string }, ctx, info) => typed(ctx.shop, args.id, "Product", info),
+    collections: (_s, args: ConnectionArgs & { query?: string }, ctx, info) =>
+      connection(ctx.shop.collections, args, ctx, info, { key: byId, filter: searchFilter(args.query, collectionFields, "title") }),
+    collection: (_s, args: { id: string }, ctx, info) => typed(ctx.shop, args.id, "Collection", info),
+    collectionByHandle: (_s, args: { handle: string }, ctx) => ctx.shop.collections.find((c: CollectionRec) => c.handle === args.handle) ?? null,
     productVariants: (_s, args: ConnectionArgs & { query?: string }, ctx, info) =>
       connection(ctx.shop.variants, args, ctx, info, { key: byId, filter: searchFilter(args.query, variantFields, "title") }),
     productVariant: (_s, args: { id: string }, ctx, info) => typed(ctx.shop, args.id, "ProductVariant", info),
@@ -187,6 +198,17 @@ export const catalogResolvers: ResolverMap = {
     ...common,
     id: (p: ProductRec) => gid("Product", p.id),
     variants: (p: ProductRec, args: ConnectionArgs, ctx, info) => connection(p.variants, args, ctx, info, { key: byId }),
+    collections: (p: ProductRec, args: ConnectionArgs & { query?: string }, ctx, info) => {
+      const search = searchFilter(args.query, collectionFields, "title");
+      return connection(ctx.shop.collections, args, ctx, info, {
+        key: byId,
+        filter: (c: CollectionRec) => collectionProducts(ctx.shop, c).includes(p) && (!search || search(c)),
+      });
+    },
+    inCollection: (p: ProductRec, args: { id: string }, ctx, info) => {
+      const collection = typed(ctx.shop, args.id, "Collection", info);
+      return collection !== null && collectionProducts(ctx.shop, collection).includes(p);
+    },
     variantsCount: (p: ProductRec) => ({ count: p.variants.length, precision: "EXACT" }),
     totalVariants: (p: ProductRec) => p.variants.length,
     totalInventory: (p: ProductRec) => p.variants.reduce((sum, v) => sum + v.inventoryItem.levels.reduce((s, l) => s + (l?.available ?? 0), 0), 0),
@@ -204,6 +226,26 @@ export const catalogResolvers: ResolverMap = {
       { id: gid("Product", p.id, "option=size"), name: "Size", position: 1, values: [...new Set(p.variants.map((v) => v.title.split(" / ")[0]))] },
       { id: gid("Product", p.id, "option=color"), name: "Color", position: 2, values: [...new Set(p.variants.map((v) => v.title.split(" / ")[1]))] },
     ],
+  },
+  Collection: {
+    ...common,
+    id: (c: CollectionRec) => gid("Collection", c.id),
+    description: () => "",
+    descriptionHtml: () => "",
+    templateSuffix: () => null,
+    // The admin's defaults: a custom collection in manual order, a smart one by best selling.
+    sortOrder: (c: CollectionRec) => (c.ruleSet ? "BEST_SELLING" : "MANUAL"),
+    ruleSet: (c: CollectionRec) => c.ruleSet,
+    products: (c: CollectionRec, args: ConnectionArgs, ctx, info) => {
+      const members = collectionProducts(ctx.shop, c);
+      // Pages by id (cursors name the last id), whatever order the products were added in.
+      return connection(c.ruleSet ? members : [...members].sort((a, b) => compareIds(a.id, b.id)), args, ctx, info, { key: byId });
+    },
+    productsCount: (c: CollectionRec, _a, ctx) => ({ count: collectionProducts(ctx.shop, c).length, precision: "EXACT" }),
+    hasProduct: (c: CollectionRec, args: { id: string }, ctx, info) => {
+      const product = typed(ctx.shop, args.id, "Product", info);
+      return product !== null && collectionProducts(ctx.shop, c).includes(product);
+    },
   },
   ProductVariant: {
     ...common,
