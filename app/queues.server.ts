@@ -11,7 +11,10 @@ export const QUEUE_NAMES = {
   webhooks: "webhooks",
   /** Per-shop housekeeping: initial import, scheduled reconciliation with Shopify. */
   shopMaintenance: "shop-maintenance",
-  /** One job per shop: recompute its stale listings' desired state with the engine. */
+  /**
+   * One job per shop: recompute its stale listings' desired state with the engine; and "release"
+   * jobs, delayed until a release date, that mark the variants released (sync/releases.server.ts).
+   */
   recompute: "recompute",
   /** One job per channel account: push its listings' outbox to the marketplace. */
   channelSync: "channel-sync",

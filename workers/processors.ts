@@ -12,6 +12,7 @@ import { createOrderInShopify, retryOrderWriteback } from "~/sync/orders.server"
 import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { discoverChannelListings } from "~/sync/listing-discovery.server";
+import { noteReleasesDue, RELEASE_JOB } from "~/sync/releases.server";
 import { createAlertWorker } from "~/alerts/worker.server";
 import { raiseJobFailed } from "~/alerts/job-failed.server";
 
@@ -58,10 +59,11 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
       { ...idempotent, concurrency: 1 },
     ),
     // One job per shop (deduplicated while it waits); a few shops side by side, since each
-    // recompute keeps a database connection busy for its whole run.
+    // recompute keeps a database connection busy for its whole run. A release job (one per shop
+    // and release moment, delayed until it) marks the variants released and asks for that recompute.
     new Worker<JobPayloads["recompute"]>(
       QUEUE_NAMES.recompute,
-      failFast((job) => runRecomputeJob(job.data.shopId)),
+      failFast((job) => (job.name === RELEASE_JOB ? noteReleasesDue(job.data.shopId) : runRecomputeJob(job.data.shopId))),
       { ...idempotent, concurrency: 2 },
     ),
     // Flushes of different accounts run side by side; each account's pace is set by its shared

@@ -16,6 +16,7 @@ import {
   type Queues,
 } from "~/queues.server";
 import { scheduleOrderImport } from "./jobs.server";
+import { sweepReleases } from "./releases.server";
 import { WRITEBACK_RETRY_DELAYS_MS, writebackRetryDelay } from "./order-writeback.server";
 
 // What is due, rebuilt from PostgreSQL. Redis holds Anchorline's queues, schedules and rate-limit
@@ -125,6 +126,14 @@ export const DUE_WORK: DueWork[] = [
       for (const shop of stale) await requestRecompute(shop.id, queues);
       return stale.length;
     },
+  },
+  {
+    what: "release dates: the missed ones noted, the ones ahead scheduled",
+    ensure: ({ prisma, shops, queues, now }) =>
+      sweepReleases(
+        shops.map((s) => s.id),
+        { prisma, queues, now },
+      ),
   },
   {
     what: "write-back retries of failed orders whose retries are not spent",

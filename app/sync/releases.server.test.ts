@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { createQueues, createRedisConnection } from "~/queues.server";
+import { seedShopWithEveryModel } from "../../test/factories";
+import { ensureWorkDue } from "./due-work.server";
+import { noteReleasesDue, RELEASE_JOB, releaseJobId, scheduleReleases, sweepReleases } from "./releases.server";
+
+// Release moments on real PostgreSQL and Redis, under a queue prefix of this file's own: the clock
+// is an argument (`now`), so a moment passes without waiting for it.
+const redis = createRedisConnection();
+const prefix = `${process.env.QUEUE_PREFIX}-release-${randomUUID().slice(0, 8)}`;
+const queues = createQueues(redis, prefix);
+
+afterAll(async () => {
+  await queues.recompute.obliterate({ force: true });
+  await redis.del(`${prefix}:due-work`);
+  await queues.close();
+  redis.disconnect();
+});
+
+const RELEASE = new Date("2031-03-01T09:00:00Z");
+const BEFORE = new Date(RELEASE.getTime() - 3_600_000);
+const AFTER = new Date(RELEASE.getTime() + 1_000);
+
+/** A shop whose kettle is held until RELEASE, its Amazon listing computed (not stale). */
+async function heldShop() {
+  const seeded = await seedShopWithEveryModel(prisma);
+  await prisma.variant.update({ where: { id: seeded.variant.id }, data: { releaseAt: RELEASE, releaseNotedAt: null } });
+  await prisma.listing.updateMany({ where: { shopId: seeded.shop.id }, data: { staleSince: null } });
+  return seeded;
+}
+
+const releaseJob = (shopId: string, at = RELEASE) => queues.recompute.getJob(releaseJobId(shopId, at));
+const stale = (shopId: string) => prisma.listing.count({ where: { shopId, staleSince: { not: null } } });
+
+describe("release moments", () => {
+  it("given a release ahead, when it is scheduled twice, then one delayed job waits until that very moment", async () => {
+    const { shop } = await heldShop();
+    expect(await scheduleReleases(shop.id, [RELEASE, RELEASE], { queues, now: BEFORE })).toBe(1);
+    await scheduleReleases(shop.id, [RELEASE], { queues, now: new Date(BEFORE.getTime() + 60_000) });
+    const job = await releaseJob(shop.id);
+    expect(job?.name).toBe(RELEASE_JOB);
+    expect(await job?.getState()).toBe("delayed");
+    expect(job!.timestamp + job!.delay).toBe(RELEASE.getTime());
+    const mine = (await queues.recompute.getDelayed()).filter((j) => j.data.shopId === shop.id);
+    expect(mine).toHaveLength(1);
+    // A moment already past has no job: the sweep or the save notes it.
+    expect(await scheduleReleases(shop.id, [BEFORE], { queues, now: AFTER })).toBe(0);
+  });
+
+  it("given a held variant, when its job runs before the moment, then nothing moves; after it, its listings are marked once and the moment noted", async () => {
+    const { shop, variant } = await heldShop();
+    expect(await noteReleasesDue(shop.id, { queues, now: BEFORE })).toBe(0);
+    expect(await stale(shop.id)).toBe(0);
+
+    expect(await noteReleasesDue(shop.id, { queues, now: AFTER })).toBe(1);
+    expect(await stale(shop.id)).toBe(1);
+    expect((await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).releaseNotedAt).toEqual(AFTER);
+
+    // The same moment again (a retried job, the sweep): nothing is marked twice.
+    await prisma.listing.updateMany({ where: { shopId: shop.id }, data: { staleSince: null } });
+    expect(await noteReleasesDue(shop.id, { queues, now: new Date(AFTER.getTime() + 60_000) })).toBe(0);
+    expect(await stale(shop.id)).toBe(0);
+  });
+
+  it("given workers down while a release passed and Redis emptied, when the workers come back, then the missed moment runs once and the one ahead is scheduled again", async () => {
+    const { shop, variant } = await heldShop();
+    const later = new Date(RELEASE.getTime() + 86_400_000);
+    const product = await prisma.product.findFirstOrThrow({ where: { shopId: shop.id } });
+    const second = await prisma.variant.create({
+      data: { shopId: shop.id, productId: product.id, shopifyId: "102", title: "Blue", sku: "KET-BLUE", priceCents: 4999, releaseAt: later },
+    });
+
+    expect(await sweepReleases([shop.id], { prisma, queues, now: AFTER })).toBe(1);
+    expect((await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).releaseNotedAt).toEqual(AFTER);
+    expect(await stale(shop.id)).toBe(1);
+    const ahead = await releaseJob(shop.id, later);
+    expect(ahead!.timestamp + ahead!.delay).toBe(later.getTime());
+    expect((await prisma.variant.findUniqueOrThrow({ where: { id: second.id } })).releaseNotedAt).toBeNull();
+
+    // Again, as every minute: the missed moment is not run twice, the job ahead stays one.
+    await prisma.listing.updateMany({ where: { shopId: shop.id }, data: { staleSince: null } });
+    await sweepReleases([shop.id], { prisma, queues, now: new Date(AFTER.getTime() + 60_000) });
+    expect(await stale(shop.id)).toBe(0);
+    expect((await queues.recompute.getDelayed()).filter((j) => j.data.shopId === shop.id)).toHaveLength(1);
+  });
+
+  it("given a release not noted, when the workers' due work runs, then the sweep is part of it", async () => {
+    const { shop } = await heldShop();
+    const done = await ensureWorkDue({ redis, prisma, queues, now: AFTER });
+    expect(done["release dates: the missed ones noted, the ones ahead scheduled"]).toBeGreaterThanOrEqual(1);
+    expect(await stale(shop.id)).toBe(1);
+  });
+
+  it("given the merchant moved the date while its job waited, when the old moment's job runs, then the new date is not noted early", async () => {
+    const { shop, variant } = await heldShop();
+    const moved = new Date(RELEASE.getTime() + 7 * 86_400_000);
+    await prisma.variant.update({ where: { id: variant.id }, data: { releaseAt: moved } });
+    expect(await noteReleasesDue(shop.id, { queues, now: AFTER })).toBe(0);
+    expect((await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).releaseNotedAt).toBeNull();
+  });
+});
