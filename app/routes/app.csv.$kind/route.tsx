@@ -2,16 +2,21 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { z } from "zod";
 import { fieldErrors } from "~/lib/forms";
+import { exportArtificialCounts } from "~/csv/artificial-counts.server";
 import { exportBufferRules, exportListingLinks } from "~/csv/bulk-csv.server";
+import { exportVariantHolds } from "~/csv/variant-holds.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 
-// CSV downloads for bulk edit: GET /app/csv/buffer-rules, GET /app/csv/listings?channelId=…
+// CSV downloads for bulk edit: GET /app/csv/buffer-rules, GET /app/csv/artificial-counts,
+// GET /app/csv/listings?channelId=…, GET /app/csv/variant-holds
 // A resource route (no component): the screens fetch it with App Bridge's session token and
 // save the answer as a file, since a plain link from the embedded iframe would carry no token.
 
 const Query = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("buffer-rules") }),
+  z.object({ kind: z.literal("artificial-counts") }),
+  z.object({ kind: z.literal("variant-holds") }),
   z.object({ kind: z.literal("listings"), channelId: z.string().trim().min(1, "Choose the channel whose listings to export") }),
 ]);
 
@@ -38,6 +43,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   try {
     if (parsed.data.kind === "buffer-rules") return csvResponse(await exportBufferRules(shop), "buffer-rules.csv");
+    if (parsed.data.kind === "artificial-counts") return csvResponse(await exportArtificialCounts(shop), "artificial-counts.csv");
+    if (parsed.data.kind === "variant-holds") return csvResponse(await exportVariantHolds(shop), "variant-holds.csv");
     const { channelName, csv } = await exportListingLinks(shop, parsed.data.channelId);
     return csvResponse(csv, `listings-${fileSafe(channelName)}.csv`);
   } catch (error) {

@@ -6,6 +6,7 @@ import { noteChange } from "~/recompute/index.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { shopIdOf } from "~/lib/shop-id.server";
+import { checkVariantHold, releaseText, saveVariantHolds, shopTimeZone } from "~/rules/variant-holds.server";
 
 // The inventory screen: per variant, what each channel is given (the outbox's desired quantity
 // and price), what was last pushed, and the sync state, with the engine's explanation on demand.
@@ -28,6 +29,8 @@ export const InventoryQuery = z.object({
     .default(""),
   after: z.string().trim().max(64, "Not a page cursor").optional().default(""),
   explain: z.string().trim().optional().default(""),
+  /** The variant whose holds (discontinued, release date) the holds card edits. */
+  holds: z.string().trim().optional().default(""),
 });
 
 export type InventoryFilters = z.infer<typeof InventoryQuery>;
@@ -58,7 +61,9 @@ function explanationLines(explanation: unknown) {
 }
 
 export async function inventoryPage(shopDomain: string, filters: InventoryFilters, prisma: PrismaClient = defaultPrisma) {
-  const shopId = await shopIdOf(prisma, shopDomain);
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true, settings: true } });
+  const shopId = shop.id;
+  const timeZone = shopTimeZone(shop.settings);
   const channels = await prisma.channel.findMany({
     where: { shopId },
     orderBy: [{ priority: "asc" }, { name: "asc" }],
@@ -96,6 +101,8 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
       title: true,
       priceCents: true,
       mapCents: true,
+      discontinued: true,
+      releaseAt: true,
       product: { select: { title: true } },
       listings: {
         where: listingFilter,
@@ -151,14 +158,34 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
     };
   }
 
+  let holds = null;
+  if (filters.holds) {
+    const variant = await prisma.variant.findFirst({
+      where: { id: filters.holds, shopId },
+      select: { id: true, sku: true, title: true, discontinued: true, releaseAt: true, product: { select: { title: true } } },
+    });
+    if (!variant) throw new NotFoundForShop("Variant");
+    holds = {
+      variantId: variant.id,
+      name: `${variant.sku ?? ""} · ${variant.product.title} – ${variant.title}`,
+      discontinued: variant.discontinued,
+      releaseAt: releaseText(variant.releaseAt, timeZone),
+    };
+  }
+
   return {
     channels: channels.map((c) => ({ id: c.id, name: c.name, status: c.status })),
+    timeZone,
+    holds,
     variants: page.map((v) => ({
       id: v.id,
       sku: v.sku,
       title: `${v.product.title} – ${v.title}`,
       priceCents: v.priceCents,
       mapCents: v.mapCents,
+      discontinued: v.discontinued,
+      // Shown while the release is ahead: after it the variant sells as any other.
+      heldUntil: v.releaseAt && v.releaseAt > new Date() ? releaseText(v.releaseAt, timeZone) : null,
       listings: v.listings.map(({ staleSince, marketplaceQuantity, marketplaceQuantityAt, ...l }) => ({
         ...l,
         channelName: channelName.get(l.channelId) ?? "",
@@ -187,4 +214,41 @@ export async function recomputeVariant(shopDomain: string, variantId: string, ac
     details: { sku: variant.sku, listings: marked },
   });
   return marked;
+}
+
+export const HoldsForm = z.object({
+  variantId: z.string().trim().min(1, "Choose the variant"),
+  discontinued: z.string().optional(),
+  releaseAt: z.string().max(40, "Release date is at most 40 characters").optional(),
+});
+
+/**
+ * The holds card's save: one variant's discontinued flag and release date, checked as the holds
+ * CSV checks them (in the shop's time zone) and saved through saveVariantHolds, which recomputes
+ * its listings and schedules the release.
+ */
+export async function saveHoldsForm(
+  shopId: string,
+  form: z.infer<typeof HoldsForm>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<{ ok: true; message: string } | { ok: false; errors: Record<string, string> }> {
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } });
+  const timeZone = shopTimeZone(shop.settings);
+  const checked = checkVariantHold({ discontinued: form.discontinued, releaseAt: form.releaseAt }, timeZone);
+  if (!checked.ok) {
+    const errors = Object.fromEntries(Object.entries(checked.errors).filter((e): e is [string, string] => e[1] !== undefined));
+    return { ok: false, errors };
+  }
+  const { changed, listings } = await saveVariantHolds(shopId, new Map([[form.variantId, checked.hold]]), actor, { prisma });
+  if (changed === 0) return { ok: true, message: "Nothing changed" };
+  const { discontinued, releaseAt } = checked.hold;
+  const words = [
+    discontinued ? "discontinued: no buffer, sells down to zero" : null,
+    releaseAt && releaseAt > new Date() ? `held at 0 until ${releaseText(releaseAt, timeZone)} (${timeZone})` : null,
+  ].filter(Boolean);
+  return {
+    ok: true,
+    message: `Saved${words.length > 0 ? `: ${words.join("; ")}` : ": no holds"}. Recomputing ${listings} ${listings === 1 ? "listing" : "listings"}`,
+  };
 }

@@ -5,6 +5,8 @@ import { INVENTORY_PAGE } from "./inventory.server";
 import { adminRequest, installShopSession } from "../../../test/admin-request";
 import { seedShopWithEveryModel } from "../../../test/factories";
 import { action, type InventoryActionResult, loader } from "./route";
+import { loader as csvLoader } from "../app.csv.$kind/route";
+import { releaseJobId } from "~/sync/releases.server";
 
 afterAll(async () => {
   await queues().close();
@@ -206,5 +208,69 @@ describe("the Inventory screen: switching who ships a listing", () => {
     )) as unknown as Refusal;
     expect(answer.init.status).toBe(404);
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: theirs.listing.id } })).fulfilledByMarketplace).toBe(false);
+  });
+});
+
+describe("a variant's holds on the Inventory screen", () => {
+  type Answer = { data: InventoryActionResult; init: { status: number } | null };
+  const post = async (domain: string, form: Record<string, string>) =>
+    (await action(args(await adminRequest(domain, "/app/inventory", { form: { intent: "holds", ...form } })))) as unknown as Answer;
+
+  it("given the merchant opens a variant's holds and saves a release date ahead and discontinued, then both are saved in the shop's time zone, its listings recompute, the release is scheduled, and the row shows them", async () => {
+    const { shop, variant } = await shopInSession();
+    await prisma.shop.update({ where: { id: shop.id }, data: { settings: { timeZone: "America/New_York" } } });
+    const opened = await page(shop.domain, `?holds=${variant.id}`);
+    expect(opened.holds).toEqual({ variantId: variant.id, name: "KET-RED · Kettle – Red", discontinued: false, releaseAt: "" });
+    expect(opened.timeZone).toBe("America/New_York");
+
+    const answer = await post(shop.domain, { variantId: variant.id, discontinued: "on", releaseAt: "2031-01-15T09:00" });
+    expect(answer.data).toMatchObject({ ok: true, message: expect.stringContaining("held at 0 until 2031-01-15T09:00 (America/New_York)") });
+    const saved = await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } });
+    expect([saved.discontinued, saved.releaseAt?.toISOString()]).toEqual([true, "2031-01-15T14:00:00.000Z"]);
+    expect(await prisma.listing.count({ where: { variantId: variant.id, staleSince: { not: null } } })).toBe(1);
+    const job = await queues().recompute.getJob(releaseJobId(shop.id, saved.releaseAt!));
+    expect(job?.name).toBe("release");
+
+    const row = (await page(shop.domain, `?holds=${variant.id}`)).variants.find((v) => v.id === variant.id)!;
+    expect([row.discontinued, row.heldUntil]).toEqual([true, "2031-01-15T09:00"]);
+    await job?.remove();
+  });
+
+  it("given an unparseable release date, when saved, then it is refused on the field and nothing changes", async () => {
+    const { shop, variant } = await shopInSession();
+    const answer = await post(shop.domain, { variantId: variant.id, discontinued: "on", releaseAt: "soon" });
+    expect(answer.init?.status).toBe(400);
+    expect(answer.data.errors).toEqual({ releaseAt: expect.stringContaining('Release date "soon" is not a date') });
+    expect(await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).toMatchObject({ discontinued: false, releaseAt: null });
+  });
+
+  it("given another shop's variant, when its holds are opened or saved, then 404 and it is untouched", async () => {
+    const mine = await shopInSession();
+    const theirs = await seedShopWithEveryModel(prisma);
+    expect((await refusal(mine.shop.domain, `?holds=${theirs.variant.id}`)).init.status).toBe(404);
+    expect((await post(mine.shop.domain, { variantId: theirs.variant.id, discontinued: "on", releaseAt: "" })).init?.status).toBe(404);
+    expect((await prisma.variant.findUniqueOrThrow({ where: { id: theirs.variant.id } })).discontinued).toBe(false);
+  });
+
+  it("given the holds CSV exported, edited and uploaded, then the holds change; a bad date is refused by line and column with nothing saved", async () => {
+    const { shop, variant } = await shopInSession();
+    const exported = (await csvLoader({
+      request: await adminRequest(shop.domain, "/app/csv/variant-holds"),
+      params: { kind: "variant-holds" },
+      context: {},
+    })) as Response;
+    expect(exported.headers.get("content-disposition")).toBe('attachment; filename="variant-holds.csv"');
+    expect(await exported.text()).toBe("sku,discontinued,release_at\r\nKET-2,no,\r\nKET-RED,no,\r\n");
+
+    const upload = async (file: string) =>
+      (await action(args(await adminRequest(shop.domain, "/app/inventory", { form: { intent: "import-holds", file } })))) as unknown as Answer;
+    const refused = await upload("sku,discontinued,release_at\r\nKET-2,yes,\r\nKET-RED,no,2031-02-31\r\n");
+    expect(refused.init?.status).toBe(400);
+    expect(refused.data.problems).toEqual([{ line: 3, field: "release_at", message: expect.stringContaining('"2031-02-31" is not a date') }]);
+    expect(await prisma.variant.count({ where: { shopId: shop.id, discontinued: true } })).toBe(0);
+
+    const accepted = await upload("sku,discontinued\r\nKET-RED,yes\r\n");
+    expect(accepted.data).toMatchObject({ ok: true, message: expect.stringContaining("1 variant's holds changed") });
+    expect((await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).discontinued).toBe(true);
   });
 });

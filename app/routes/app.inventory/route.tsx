@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Card, Layout, List, Page, Select, Text } from "@shopify/polaris";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, Checkbox, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { CsvImportCard } from "~/components/csv-import";
 import { fieldErrors } from "~/lib/forms";
 import { type ImportProblem, importListingLinks, refusedImport, uploadedCsv } from "~/csv/bulk-csv.server";
-import { inventoryPage, InventoryQuery, recomputeVariant } from "./inventory.server";
+import { importVariantHolds } from "~/csv/variant-holds.server";
+import { HoldsForm, inventoryPage, InventoryQuery, recomputeVariant, saveHoldsForm } from "./inventory.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 import { InventoryFilters } from "./filters";
@@ -54,6 +55,23 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return outcome.ok
         ? answer({ ok: true, errors: {}, message: outcome.message })
         : answer({ ok: false, errors: { fulfilledBy: outcome.message, form: outcome.message } }, 400);
+    }
+    if (intent === "holds") {
+      const parsed = HoldsForm.safeParse(Object.fromEntries(form));
+      if (!parsed.success) return answer({ ok: false, errors: fieldErrors(parsed.error) }, 400);
+      const outcome = await saveHoldsForm(shopId, parsed.data, actor);
+      return outcome.ok ? answer({ ok: true, errors: {}, message: outcome.message }) : answer({ ok: false, errors: outcome.errors }, 400);
+    }
+    if (intent === "import-holds") {
+      const file = await uploadedCsv(form.get("file"));
+      if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
+      const outcome = await importVariantHolds(shop, file.text, actor);
+      if (!outcome.ok) return answer(refusedImport(outcome.problems), 400);
+      return answer({
+        ok: true,
+        errors: {},
+        message: `Imported: ${outcome.updated} ${outcome.updated === 1 ? "variant's holds" : "variants' holds"} changed; their listings are being computed`,
+      });
     }
     if (intent === "import-listings") {
       const channelId = String(form.get("channelId") ?? "").trim();
@@ -149,8 +167,67 @@ function ListingLinksImport({ channels, result }: { channels: PageData["channels
   );
 }
 
+/**
+ * One variant's holds: discontinued (no buffer; the channel ranked first sells the last units) and
+ * a release date before which every channel lists 0, in the shop's time zone.
+ */
+function HoldsCard({ holds, timeZone, result }: { holds: NonNullable<PageData["holds"]>; timeZone: string; result: InventoryActionResult | undefined }) {
+  const [discontinued, setDiscontinued] = useState(holds.discontinued);
+  const [releaseAt, setReleaseAt] = useState(holds.releaseAt);
+  const errors = result?.intent === "holds" ? result.errors : {};
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value="holds" />
+        <input type="hidden" name="variantId" value={holds.variantId} />
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            Holds of {holds.name}
+          </Text>
+          <Checkbox
+            label="Discontinued"
+            helpText="No buffer, and the channel ranked first is never throttled: the last units sell, then every channel shows 0."
+            name="discontinued"
+            checked={discontinued}
+            onChange={setDiscontinued}
+            error={errors.discontinued}
+          />
+          <TextField
+            label="Release date"
+            name="releaseAt"
+            value={releaseAt}
+            onChange={setReleaseAt}
+            autoComplete="off"
+            placeholder="2027-01-15 or 2027-01-15T09:00"
+            helpText={`Every channel lists 0 until then (pre-order or release hold); the listings follow when it passes. In ${timeZone}; blank for none.`}
+            error={errors.releaseAt}
+          />
+          <InlineStack>
+            <Button submit variant="primary">
+              Save holds
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </Form>
+    </Card>
+  );
+}
+
+function HoldsImport({ timeZone, result }: { timeZone: string; result: InventoryActionResult | undefined }) {
+  return (
+    <CsvImportCard
+      title="Bulk edit holds"
+      intent="import-holds"
+      exportUrl="/app/csv/variant-holds"
+      filename="variant-holds.csv"
+      result={result}
+      description={`Per SKU: discontinued (yes or no) and release_at (2027-01-15, or 2027-01-15T09:00 for a time, in ${timeZone}; blank for none). A column left out keeps what each variant has; if any line is wrong, nothing is imported and every problem is listed by line.`}
+    />
+  );
+}
+
 export default function Inventory() {
-  const { channels, variants, nextCursor, explanation } = useLoaderData<typeof loader>();
+  const { channels, variants, nextCursor, explanation, holds, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <Page title="Inventory" subtitle="What each channel is given, per variant: quantity, price and sync state.">
@@ -161,9 +238,11 @@ export default function Inventory() {
             {result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
             <InventoryFilters channels={channels} />
             {explanation ? <Explanation explanation={explanation} /> : null}
+            {holds ? <HoldsCard key={holds.variantId} holds={holds} timeZone={timeZone} result={result} /> : null}
             <VariantTable variants={variants} />
             <Pager nextCursor={nextCursor} />
             <ListingLinksImport channels={channels} result={result} />
+            <HoldsImport timeZone={timeZone} result={result} />
           </BlockStack>
         </Layout.Section>
       </Layout>

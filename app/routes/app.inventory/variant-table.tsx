@@ -80,6 +80,21 @@ function ListingActions({ listing, explainUrl, variantId }: { listing: Listing; 
   );
 }
 
+/** The variant's name, with its holds as badges and the link to the holds card. */
+function VariantName({ variant }: { variant: Variant }) {
+  const linkWith = useLinkWith();
+  return (
+    <InlineStack gap="100" blockAlign="center">
+      <Text as="span">{`${variant.sku ?? ""} · ${variant.title}`}</Text>
+      {variant.discontinued ? <Badge tone="attention">discontinued</Badge> : null}
+      {variant.heldUntil ? <Badge tone="info">{`held until ${variant.heldUntil}`}</Badge> : null}
+      <Button url={linkWith({ holds: variant.id, explain: "" })} variant="plain" accessibilityLabel={`Holds of ${variant.sku ?? variant.title}`}>
+        Holds
+      </Button>
+    </InlineStack>
+  );
+}
+
 /** One row per listing (the variant named on its first), or one "not listed" row for a variant without any. */
 export function VariantTable({ variants }: { variants: Variant[] }) {
   const [params] = useSearchParams();
@@ -96,9 +111,9 @@ export function VariantTable({ variants }: { variants: Variant[] }) {
           headings={["Variant", "Channel", "Quantity (given / pushed)", "Price (given / pushed)", "State", ""]}
           rows={variants.flatMap((v) =>
             v.listings.length === 0
-              ? [[`${v.sku ?? ""} · ${v.title}`, "not listed", "–", money(v.priceCents), "", ""]]
+              ? [[<VariantName key={`${v.id}-name`} variant={v} />, "not listed", "–", money(v.priceCents), "", ""]]
               : v.listings.map((l, i) => [
-                  i === 0 ? `${v.sku ?? ""} · ${v.title}` : "",
+                  i === 0 ? <VariantName key={`${v.id}-name`} variant={v} /> : "",
                   `${l.channelName} (${l.channelSku})`,
                   // Fulfilled by the marketplace (FBA): its own stock, shown beside the pool the others share.
                   l.ownStock ? l.ownStock.text : `${l.desiredQuantity ?? "–"} / ${l.pushedQuantity ?? "–"}`,
