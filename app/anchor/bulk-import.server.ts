@@ -14,6 +14,7 @@ import type {
   RunBulkMutationVariables,
 } from "~/types/admin.generated";
 import type { AdminClient } from "./admin-client.server";
+import { collectionRecord, deleteCollections, replaceCollection, variantIdsOfProducts, type CollectionRecord } from "./collections.server";
 import { idFromGid } from "./gid";
 import {
   productStatusFrom,
@@ -45,9 +46,9 @@ query Locations($after: String) {
   }
 }`;
 
-// Three bulk queries, started together (API 2026-01 and later run up to five per shop at once,
+// Four bulk queries, started together (API 2026-01 and later run up to five per shop at once,
 // shopify.dev/docs/api/usage/bulk-operations/queries) and applied in order: products, then
-// variants with their inventory items, then levels. Each line names what it belongs to (a variant
+// variants with their inventory items, then levels, then collections. Each line names what it belongs to (a variant
 // its product inline, a level its item by __parentId), so nothing depends on the order of lines:
 // from 2026-01 Shopify no longer groups children under their parents unless asked (changelog
 // "Bulk operations group objects default changed to false").
@@ -78,6 +79,17 @@ export const LEVELS_BULK_QUERY = `{
         location { id }
         quantities(names: ["available", "on_hand", "committed"]) { name quantity }
       } } }
+    } }
+  }
+}`;
+
+/** Each collection (the selection collections.server.ts reads), then its products' ids by __parentId. */
+export const COLLECTIONS_BULK_QUERY = `{
+  collections {
+    edges { node {
+      id handle title updatedAt
+      ruleSet { appliedDisjunctively }
+      products { edges { node { id } } }
     } }
   }
 }`;
@@ -428,6 +440,37 @@ async function importLevels(ctx: ImportContext, operationId: string): Promise<vo
   }
 }
 
+/**
+ * The collections export into the mirror: each collection with exactly the products Shopify lists,
+ * and collections Shopify no longer has removed. Answers the variants of the products that joined
+ * or left one (a collection-scoped rule moves their listings). Memberships are held until the end
+ * (a product line may come before its collection's line): two ids a membership, a few MB for
+ * 100,000 products in a few collections each.
+ */
+async function importCollections(ctx: ImportContext, operationId: string): Promise<string[]> {
+  const { prisma, shopId } = ctx;
+  const collections = new Map<string, CollectionRecord>();
+  const members = new Map<string, string[]>();
+  await streamResult(ctx, operationId, async (line) => {
+    const type = typeOf(line.id);
+    if (type === "Collection") {
+      const record = collectionRecord(line as unknown as Parameters<typeof collectionRecord>[0]);
+      collections.set(record.shopifyId, record);
+    } else if (type === "Product" && typeOf(line.__parentId) === "Collection") {
+      const collectionId = idFromGid(line.__parentId as string);
+      const list = members.get(collectionId);
+      if (list) list.push(idFromGid(line.id as string));
+      else members.set(collectionId, [idFromGid(line.id as string)]);
+    }
+  });
+  const moved = new Set<string>();
+  for (const collection of collections.values()) {
+    for (const productId of await replaceCollection(prisma, shopId, collection, members.get(collection.shopifyId) ?? [])) moved.add(productId);
+  }
+  for (const productId of await deleteCollections(prisma, shopId, { notShopifyIds: [...collections.keys()] })) moved.add(productId);
+  return variantIdsOfProducts(prisma, shopId, [...moved]);
+}
+
 /** Marks the repriced variants, and asks for one recompute if anything (repricing or drift) changed. */
 async function recomputeChanges(ctx: ImportContext, repriced: string[], queues: Queues | undefined): Promise<void> {
   const marked = await markChanged(ctx.shopId, { kind: "catalog", variantIds: [...new Set(repriced)] }, { prisma: ctx.prisma });
@@ -499,14 +542,17 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
     const ctx: ImportContext = { prisma, client, shopId, log, summary, batchSize, concurrency, pollIntervalMs, inOrder, progress };
 
     // Shopify exports all three while the first results are applied here.
-    const [productsOperation, variantsOperation, levelsOperation] = await startBulkOperations(client, [
+    const [productsOperation, variantsOperation, levelsOperation, collectionsOperation] = await startBulkOperations(client, [
       PRODUCTS_BULK_QUERY,
       VARIANTS_BULK_QUERY,
       LEVELS_BULK_QUERY,
+      COLLECTIONS_BULK_QUERY,
     ]);
     await importProducts(ctx, productsOperation);
     const repriced = await importVariants(ctx, variantsOperation);
     await importLevels(ctx, levelsOperation);
+    // Collections name products, all in the mirror by now; a product's new membership moves its listings as a new price would.
+    repriced.push(...(await importCollections(ctx, collectionsOperation)));
     // Deliveries that came before their item or location, which this import may have mirrored.
     await applyParkedInventory(shopId, { prisma, queues: options.queues, adminClient: async () => client });
 

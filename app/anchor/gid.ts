@@ -7,7 +7,7 @@ export function idFromGid(gid: string): string {
   return match[1];
 }
 
-export function gid(type: "Product" | "ProductVariant" | "InventoryItem" | "Location" | "Order", id: string): string {
+export function gid(type: "Product" | "ProductVariant" | "InventoryItem" | "Location" | "Order" | "Collection", id: string): string {
   return `gid://shopify/${type}/${id}`;
 }
 

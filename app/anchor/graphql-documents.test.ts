@@ -87,6 +87,11 @@ const SCOPE_OF_ROOT_FIELD: Record<string, string | null> = {
   products: "read_products",
   productVariants: "read_products",
   product: "read_products",
+  // Collections are read with read_products (shopify.dev, QueryRoot.collection and
+  // collections: "Requires read_products access scope"; collections/* topics: access_scopes
+  // ["products"] in metadatas/2026-04/collections/*.json).
+  collection: "read_products",
+  collections: "read_products",
   inventoryItem: "read_inventory",
   inventoryItems: "read_inventory",
   locations: "read_locations",
@@ -101,6 +106,7 @@ const SCOPE_OF_ROOT_FIELD: Record<string, string | null> = {
 const SCOPE_OF_TOPIC_PREFIX: Record<string, string | null> = {
   "app/": null,
   "products/": "read_products",
+  "collections/": "read_products",
   "inventory_levels/": "read_inventory",
   "inventory_items/": "read_inventory",
   "locations/": "read_locations",

@@ -5,6 +5,7 @@ import { ANCHORLINE_SOURCE_NAME, queues as defaultQueues, type Queues, type Ship
 import { noteChange } from "~/recompute/index.server";
 import type { WebhookPayload } from "~/webhooks/payloads";
 import { adminClientForShop, type AdminClient } from "./admin-client.server";
+import { deleteCollections, refreshCollectionFromShopify, refreshProductCollectionsFromShopify, variantIdsOfProducts } from "./collections.server";
 import { centsFromDecimal, idFromGid } from "./gid";
 import {
   productStatusFrom,
@@ -233,9 +234,16 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
     }
   }
 
-  // A status change (archived, draft, unlisted) moves every listing of the product; a price or a
-  // tracking switch only its variant's.
-  const statusChanged = before !== null && before.status !== status;
+  // A smart collection gains or loses the product when its tags, title, type or vendor change, and
+  // Shopify sends no collections/update for that (metadatas/2026-04/collections/update.json): the
+  // product's collections are re-read when the shop has a smart collection (one Admin API call a
+  // product change). Custom collections' changes come as collections/update; a smart collection
+  // created after this re-reads its own products.
+  const collectionsMoved = await refreshProductCollections(shopId, shopDomain, productId, deps);
+
+  // A status change (archived, draft, unlisted) or a move between collections moves every listing
+  // of the product; a price or a tracking switch only its variant's.
+  const statusChanged = (before !== null && before.status !== status) || collectionsMoved;
   const all = statusChanged ? await deps.prisma.variant.findMany({ where: { shopId, product: { shopifyId: productId } }, select: { id: true } }) : [];
   await noteChange(shopId, { kind: "catalog", variantIds: statusChanged ? all.map((v) => v.id) : [...new Set(changed)] }, deps);
   // Title, description, images, barcodes: each listing's channel content, recomputed by the
@@ -244,6 +252,34 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
   if (mirrored) await noteChange(shopId, { kind: "content", productIds: [mirrored] }, deps);
   // Levels and item updates of its variants that came before it.
   await applyParked(shopId, shopDomain, deps);
+}
+
+async function refreshProductCollections(shopId: string, shopDomain: string, productShopifyId: string, deps: Deps): Promise<boolean> {
+  if ((await deps.prisma.collection.count({ where: { shopId, smart: true } })) === 0) return false;
+  const product = await deps.prisma.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: productShopifyId } }, select: { id: true } });
+  if (!product) return false;
+  return refreshProductCollectionsFromShopify(deps.prisma, await adminClientOf(deps, shopDomain), shopId, { id: product.id, shopifyId: productShopifyId });
+}
+
+/**
+ * collections/create and collections/update: the payload names the collection, never its products
+ * (a product added or removed by hand, or new rules, come as collections/update), so the
+ * collection and its products are re-read from the Admin API. The listings of products that joined
+ * or left are noted as changed: a rule scoped to the collection now applies to them, or no longer.
+ */
+export async function applyCollectionUpsert(shopDomain: string, payload: WebhookPayload<"COLLECTIONS_UPDATE">, deps: Deps) {
+  const shopId = await installedShopId(deps.prisma, shopDomain);
+  if (!shopId) return;
+  const moved = await refreshCollectionFromShopify(deps.prisma, await adminClientOf(deps, shopDomain), shopId, exactId(payload));
+  await noteChange(shopId, { kind: "catalog", variantIds: await variantIdsOfProducts(deps.prisma, shopId, moved) }, deps);
+}
+
+/** collections/delete: the collection leaves the mirror, and its products' listings are recomputed without its rules. */
+export async function applyCollectionDelete(shopDomain: string, payload: WebhookPayload<"COLLECTIONS_DELETE">, deps: Deps) {
+  const shopId = await installedShopId(deps.prisma, shopDomain);
+  if (!shopId) return;
+  const moved = await deleteCollections(deps.prisma, shopId, { shopifyIds: [exactId(payload)] });
+  await noteChange(shopId, { kind: "catalog", variantIds: await variantIdsOfProducts(deps.prisma, shopId, moved) }, deps);
 }
 
 /**

@@ -62,6 +62,8 @@ export interface VariantRow {
   releaseAt: Date | null;
   isBundle: boolean;
   tags: string[];
+  /** The handles of the collections its product is in (the loader always reads them; absent: none). */
+  collections?: string[];
   /** The product's status as the mirror holds it (Product.status: ACTIVE, UNLISTED, DRAFT, ...). */
   productStatus: string;
   /** Null when the variant has no inventory item mirrored yet. */
@@ -349,8 +351,7 @@ export function variantFactsFromRow(row: VariantRow): VariantFacts {
     id: row.id,
     productId: row.productId,
     tags: row.tags,
-    // Collections are not mirrored yet: collection-scoped rules match nothing until they are.
-    collections: [],
+    collections: row.collections ?? [],
     // A variant whose inventory item is not mirrored yet counts as tracked with no stock: listing
     // it at 0 until the mirror catches up is safe, listing the untracked quantity is not.
     tracked: row.tracked ?? true,

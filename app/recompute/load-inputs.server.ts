@@ -78,7 +78,9 @@ export async function loadEngineRows(
   const [variants, levels, promotions, sales] = await Promise.all([
     sql.rows<VariantRow>(
       `SELECT v.id, v."productId", COALESCE(v.sku, p.title || ' ' || v.title) AS name, v."priceCents", v."mapCents", v.discontinued,
-              v."releaseAt" AT TIME ZONE 'UTC' AS "releaseAt", v."isBundle", p.tags, p.status::text AS "productStatus", i.tracked, i."costCents"
+              v."releaseAt" AT TIME ZONE 'UTC' AS "releaseAt", v."isBundle", p.tags, p.status::text AS "productStatus", i.tracked, i."costCents",
+              ARRAY(SELECT c.handle FROM "CollectionProduct" cp JOIN "Collection" c ON c.id = cp."collectionId"
+                    WHERE cp."shopId" = $1 AND cp."productId" = p.id ORDER BY c.handle) AS collections
        FROM "Variant" v JOIN "Product" p ON p.id = v."productId"
        LEFT JOIN "InventoryItem" i ON i."variantId" = v.id
        WHERE v."shopId" = $1 AND v.id = ANY($2::text[])`,

@@ -24,6 +24,28 @@ export type BulkStatusQueryVariables = AdminTypes.Exact<{
 
 export type BulkStatusQuery = { node?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url'>> };
 
+export type CollectionForMirrorQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type CollectionForMirrorQuery = { collection?: AdminTypes.Maybe<(
+    Pick<AdminTypes.Collection, 'id' | 'handle' | 'title' | 'updatedAt'>
+    & { ruleSet?: AdminTypes.Maybe<Pick<AdminTypes.CollectionRuleSet, 'appliedDisjunctively'>>, products: { pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'>, nodes: Array<Pick<AdminTypes.Product, 'id'>> } }
+  )> };
+
+export type ProductCollectionsForMirrorQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type ProductCollectionsForMirrorQuery = { product?: AdminTypes.Maybe<{ collections: { pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'>, nodes: Array<(
+        Pick<AdminTypes.Collection, 'id' | 'handle' | 'title' | 'updatedAt'>
+        & { ruleSet?: AdminTypes.Maybe<Pick<AdminTypes.CollectionRuleSet, 'appliedDisjunctively'>> }
+      )> } }> };
+
 export type InventoryLevelsOfItemsQueryVariables = AdminTypes.Exact<{
   ids: Array<AdminTypes.Scalars['ID']['input']> | AdminTypes.Scalars['ID']['input'];
   locations: AdminTypes.Scalars['Int']['input'];
@@ -86,6 +108,8 @@ export type AvailableAtQuery = { inventoryItem?: AdminTypes.Maybe<{ inventoryLev
 interface GeneratedQueryTypes {
   "#graphql\nquery Locations($after: String) {\n  locations(first: 250, after: $after, includeInactive: true) {\n    pageInfo { hasNextPage endCursor }\n    nodes { id name isActive }\n  }\n}": {return: LocationsQuery, variables: LocationsQueryVariables},
   "#graphql\nquery BulkStatus($id: ID!) {\n  node(id: $id) { ... on BulkOperation { id status errorCode objectCount url } }\n}": {return: BulkStatusQuery, variables: BulkStatusQueryVariables},
+  "#graphql\nquery CollectionForMirror($id: ID!, $after: String) {\n  collection(id: $id) {\n    id handle title updatedAt\n    ruleSet { appliedDisjunctively }\n    products(first: 250, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id }\n    }\n  }\n}": {return: CollectionForMirrorQuery, variables: CollectionForMirrorQueryVariables},
+  "#graphql\nquery ProductCollectionsForMirror($id: ID!, $after: String) {\n  product(id: $id) {\n    collections(first: 250, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id handle title updatedAt ruleSet { appliedDisjunctively } }\n    }\n  }\n}": {return: ProductCollectionsForMirrorQuery, variables: ProductCollectionsForMirrorQueryVariables},
   "#graphql\nquery InventoryLevelsOfItems($ids: [ID!]!, $locations: Int!) {\n  nodes(ids: $ids) {\n    ... on InventoryItem {\n      id\n      inventoryLevels(first: $locations) {\n        nodes {\n          updatedAt\n          location { id }\n          quantities(names: [\"available\", \"on_hand\", \"committed\"]) { name quantity }\n        }\n      }\n    }\n  }\n}": {return: InventoryLevelsOfItemsQuery, variables: InventoryLevelsOfItemsQueryVariables},
   "#graphql\nquery ProductVariantsForMirror($id: ID!, $after: String) {\n  product(id: $id) {\n    variants(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id title sku barcode price compareAtPrice\n        selectedOptions { name value }\n        inventoryItem { id tracked sku requiresShipping unitCost { amount } }\n      }\n    }\n  }\n}": {return: ProductVariantsForMirrorQuery, variables: ProductVariantsForMirrorQueryVariables},
   "#graphql\nquery OrderByAnchorlineTag($query: String!) {\n  orders(first: 1, query: $query) { nodes { id name } }\n}": {return: OrderByAnchorlineTagQuery, variables: OrderByAnchorlineTagQueryVariables},

@@ -108,6 +108,11 @@ export const WEBHOOK_PAYLOADS = {
   PRODUCTS_CREATE: product,
   PRODUCTS_UPDATE: product,
   PRODUCTS_DELETE: z.looseObject({ id: shopifyId }),
+  // collections/*: the collection alone, never its products (metadatas/2026-04/collections/*.json);
+  // its products are read from the Admin API.
+  COLLECTIONS_CREATE: z.looseObject({ id: shopifyId, admin_graphql_api_id: z.string().optional() }),
+  COLLECTIONS_UPDATE: z.looseObject({ id: shopifyId, admin_graphql_api_id: z.string().optional() }),
+  COLLECTIONS_DELETE: z.looseObject({ id: shopifyId, admin_graphql_api_id: z.string().optional() }),
   LOCATIONS_CREATE: z.looseObject({ id: shopifyId, name: z.string() }),
   LOCATIONS_UPDATE: z.looseObject({ id: shopifyId, name: z.string() }),
   LOCATIONS_DELETE: z.looseObject({ id: shopifyId }),

@@ -7,6 +7,8 @@ import { WEBHOOK_PAYLOADS, type WebhookPayload, type WebhookTopic } from "~/webh
 import {
   type DeliveryMeta,
   applyInventoryItemUpdate,
+  applyCollectionDelete,
+  applyCollectionUpsert,
   applyInventoryLevelUpdate,
   applyLocationDelete,
   applyLocationUpsert,
@@ -43,6 +45,9 @@ const HANDLERS: Handlers = {
   PRODUCTS_CREATE: applyProductUpsert,
   PRODUCTS_UPDATE: applyProductUpsert,
   PRODUCTS_DELETE: applyProductDelete,
+  COLLECTIONS_CREATE: applyCollectionUpsert,
+  COLLECTIONS_UPDATE: applyCollectionUpsert,
+  COLLECTIONS_DELETE: applyCollectionDelete,
   LOCATIONS_CREATE: applyLocationUpsert,
   LOCATIONS_UPDATE: applyLocationUpsert,
   LOCATIONS_DELETE: applyLocationDelete,
