@@ -41,7 +41,7 @@ function appBridgeStub(token: string): string {
     window.shopify = { idToken: async () => ${JSON.stringify(token)}, toast: { show() {} }, loading() {} };
     const appFetch = window.fetch.bind(window);
     window.fetch = (input, init = {}) => {
-      const url = new URL(typeof input === "string" ? input : input.url, location.href);
+      const url = new URL(input instanceof Request ? input.url : String(input), location.href);
       if (url.origin !== location.origin) return appFetch(input, init);
       const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
       headers.set("Authorization", "Bearer ${token}");
@@ -142,10 +142,12 @@ export function useServedApp(): ServedApp {
       if (!shopContext) {
         const token = await sessionToken(shop, 900);
         const context = await browser.newContext({ userAgent: USER_AGENT, viewport: { width: 1280, height: 1600 } });
+        // Playwright runs the routes a request matches newest first: the stand-in for App Bridge is
+        // registered after the refusal of everything off this machine, or it would never load.
+        await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
         await context.route(/^https:\/\/cdn\.shopify\.com\/shopifycloud\/app-bridge\.js/, (route) =>
           route.fulfill({ contentType: "text/javascript", body: appBridgeStub(token) }),
         );
-        await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
         shopContext = { context, token };
         contexts.set(shop, shopContext);
       }
