@@ -9,6 +9,7 @@
 // One served app for the three; the deployment holds each marketplace's app. Screenshots go to
 // test-artifacts/connect-journey-<marketplace>-*.png.
 import type { ChannelKind } from "@prisma/client";
+import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createRedisConnection } from "~/queues.server";
@@ -167,9 +168,10 @@ describe("a merchant connecting a marketplace and going live, in the browser", (
 
       // Its listings: the read asked for at connect is under way until the job runs.
       // Its row links to its listings, read since the connect asked for it: under way until the job runs.
-      expect(await card.getByRole("link", { name: "Listings (0)" }).getAttribute("href")).toBe(`/app/channels/${channel.id}/listings`);
-      const listingsPage = await app.embeddedPage(shop.domain, `/app/channels/${channel.id}/listings`);
+      await card.getByRole("link", { name: "Listings (0)" }).click();
+      const listingsPage = channels;
       await expectScreen(listingsPage, `Listings on ${start.name}`);
+      expect(new URL(listingsPage.url()).pathname).toBe(`/app/channels/${channel.id}/listings`);
       await listingsPage.getByText(`Reading ${start.name}'s listings`, { exact: false }).first().waitFor();
       expect(await discoverChannelListings(channel.id)).toMatchObject({ status: "read", found: 2, linkedNow: 2, unmatched: 0, conflicts: 0 });
       // The page looks again while a read runs: the result shows without a reload.
@@ -178,7 +180,6 @@ describe("a merchant connecting a marketplace and going live, in the browser", (
       await linked.getByRole("row", { name: new RegExp(`${escape(journey.shownSku.kettle)}.*KET-RED · Kitchen – Red kettle.*By SKU`) }).waitFor();
       await linked.getByRole("row", { name: new RegExp(`${escape(journey.shownSku.mug)}.*MUG-BLU · Kitchen – Blue mug.*By barcode`) }).waitFor();
       await screenshot(listingsPage, step(3, "listings-linked"));
-      await listingsPage.close();
       // Linked with what the marketplace showed, nothing pushed.
       const linkedNow = await prisma.listing.findMany({ where: { channelId: channel.id } });
       expect(Object.fromEntries(linkedNow.map((l) => [l.variantId, [l.observedQuantity, l.pushedQuantity]]))).toEqual({
@@ -191,13 +192,13 @@ describe("a merchant connecting a marketplace and going live, in the browser", (
       const limiter = new SharedRateLimiter(redis);
       expect(await flushChannelAccount(channel.id, { limiter })).toMatchObject({ status: "skipped", calls: 0 });
 
-      // The Channels screen's banner leads to the go-live review.
-      await channels.reload();
-      await expectScreen(channels, "Channels");
-      expect(await card.getByRole("link", { name: "Listings (2)" }).count()).toBe(1);
-      expect(await card.getByRole("link", { name: "Review the first push" }).getAttribute("href")).toBe(`/app/channels/${channel.id}/go-live`);
-      const review = await app.embeddedPage(shop.domain, `/app/channels/${channel.id}/go-live`);
+      // Back to Channels, whose banner on the account's row leads to the go-live review.
+      await backToChannels(listingsPage);
+      await card.getByRole("link", { name: "Listings (2)" }).waitFor();
+      await card.getByRole("link", { name: "Review the first push" }).click();
+      const review = channels;
       await expectScreen(review, `Go live on ${start.name}`);
+      expect(new URL(review.url()).pathname).toBe(`/app/channels/${channel.id}/go-live`);
       await review.getByText("Not live yet: nothing has been sent").waitFor();
       await review.getByText("2 listings change quantity").waitFor();
       await review.getByText("0 listings go to 0").waitFor();
@@ -232,14 +233,19 @@ describe("a merchant connecting a marketplace and going live, in the browser", (
       ]);
 
       // The Channels screen no longer says it waits.
-      await channels.reload();
-      await expectScreen(channels, "Channels");
+      await backToChannels(review);
       await card.waitFor();
       expect(await card.getByText("Not live yet — review the first push").count()).toBe(0);
       await screenshot(channels, step(7, "channels-live"));
     },
   );
 });
+
+/** The page's back arrow (its backAction, "Channels"): the Channels screen, from a screen of one account. */
+async function backToChannels(page: Page): Promise<void> {
+  await page.locator(".Polaris-Page").getByRole("link", { name: "Channels" }).click();
+  await expectScreen(page, "Channels");
+}
 
 /** `text` matched as it is inside a RegExp. */
 function escape(text: string): string {
