@@ -188,6 +188,8 @@ function HoldsCard({ holds, timeZone, result }: { holds: NonNullable<PageData["h
             label="Discontinued"
             helpText="No buffer, and the channel ranked first is never throttled: the last units sell, then every channel shows 0."
             name="discontinued"
+            // Sent as "yes" when ticked: Polaris gives the input an empty value otherwise.
+            value="yes"
             checked={discontinued}
             onChange={setDiscontinued}
             error={errors.discontinued}
