@@ -1,0 +1,87 @@
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeSharedRevisionRedis } from "~/channels/ebay";
+import { importBufferRules } from "~/csv/bulk-csv.server";
+import prisma from "~/db.server";
+import { createRedisConnection, queues } from "~/queues.server";
+import { startWebhookEndpoint } from "../../test/app-webhook-server";
+import { eventually, MARKETPLACES, startMarketplaceRig, type LinkedVariant, type MarketplaceRig } from "../../test/marketplaces";
+import { createWorkers } from "../../workers/processors";
+
+// A collection-scoped buffer through the real workers and the four marketplace simulators: the
+// merchant keeps 3 units back on eBay for the products of their "Fragile" collection in Shopify.
+// Only those products' eBay listings lose the 3 units; a product the merchant adds to the
+// collection in Shopify loses them too, once collections/update has brought the change.
+
+const FRAGILE_BUFFER = 3;
+const STOCK = 10;
+const connection = createRedisConnection();
+let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
+let rig: MarketplaceRig;
+let workers: Worker[] = [];
+
+beforeAll(async () => {
+  endpoint = await startWebhookEndpoint();
+  rig = await startMarketplaceRig({ prisma, catalog: { products: 3, variantsPerProduct: 1, locations: 1 }, webhookUrl: endpoint.url });
+  workers = createWorkers(connection);
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  await rig?.stop();
+  await queues().close();
+  await closeSharedRevisionRedis();
+  connection.disconnect();
+  await endpoint?.close();
+});
+
+const everywhere = (v: LinkedVariant) => MARKETPLACES.map((m) => rig.quantityOn(m, v));
+/** Amazon, eBay, Walmart, TikTok: the whole pool, but eBay's 3 fewer for a fragile product. */
+const expected = (fragile: boolean) => MARKETPLACES.map((m) => (m === "ebay" && fragile ? STOCK - FRAGILE_BUFFER : STOCK));
+
+describe("a collection-scoped buffer end to end", () => {
+  it("given a Fragile collection in Shopify and an eBay buffer of 3 on it set by CSV, when linked, then only its product's eBay listing shows 3 fewer; when the merchant adds another product to it in Shopify, that one's eBay listing follows", async () => {
+    const [fragile, plain, later] = rig.variants;
+    const location = rig.shopify.store.shop(rig.domain).locations[0].id;
+    for (const v of rig.variants) rig.shopify.store.setAvailable(rig.domain, v.itemShopifyId, location, STOCK);
+
+    // Given the merchant's Fragile collection in Shopify, brought to the mirror by collections/create
+    const collection = rig.shopify.store.createCollection(rig.domain, { title: "Fragile", productIds: [fragile.productShopifyId] });
+    await eventually(async () => (await prisma.collectionProduct.count({ where: { shopId: rig.shopId } })) === 1, 15_000, "the collection mirrored");
+    // And an eBay buffer of 3 units on it, imported from the merchant's CSV
+    const imported = await importBufferRules(
+      rig.domain,
+      `channel,applies_to,target,kind,units\r\n${rig.channels.ebay.name},collection,${collection.handle},fixed,${FRAGILE_BUFFER}\r\n`,
+      "merchant:e2e",
+    );
+    expect(imported).toEqual({ ok: true, created: 1, updated: 0 });
+
+    // When the listings are linked and pushed
+    await rig.linkAll();
+    await eventually(
+      async () =>
+        JSON.stringify(everywhere(fragile)) === JSON.stringify(expected(true)) &&
+        JSON.stringify(everywhere(later)) === JSON.stringify(expected(false)) &&
+        (await prisma.listing.count({ where: { shopId: rig.shopId, syncState: { not: "IN_SYNC" } } })) === 0,
+      60_000,
+      "the first push with the collection's buffer",
+    );
+    // Then only the collection's product is buffered, and only on eBay
+    expect(everywhere(fragile)).toEqual(expected(true));
+    expect(everywhere(plain)).toEqual(expected(false));
+    expect(everywhere(later)).toEqual(expected(false));
+
+    // When the merchant adds another product to the collection in Shopify
+    rig.shopify.store.changeCollectionProducts(rig.domain, collection.id, { add: [later.productShopifyId] });
+
+    // Then collections/update brings it into the mirror and its eBay listing loses the 3 units too
+    await eventually(() => rig.quantityOn("ebay", later) === STOCK - FRAGILE_BUFFER, 30_000, "the added product buffered on eBay");
+    expect(everywhere(later)).toEqual(expected(true));
+    expect(everywhere(plain)).toEqual(expected(false));
+    const topics = rig.shopify.deliveries.log.filter((d) => d.topic.startsWith("collections/")).map((d) => [d.topic, d.status]);
+    expect(topics).toEqual([
+      ["collections/create", 200],
+      ["collections/update", 200],
+    ]);
+  });
+});
