@@ -166,7 +166,6 @@ describe("a merchant connecting a marketplace and going live, in the browser", (
       await card.getByText("Not live yet — review the first push").waitFor();
       await screenshot(channels, step(2, "connected"));
 
-      // Its listings: the read asked for at connect is under way until the job runs.
       // Its row links to its listings, read since the connect asked for it: under way until the job runs.
       await card.getByRole("link", { name: "Listings (0)" }).click();
       const listingsPage = channels;
@@ -186,11 +185,15 @@ describe("a merchant connecting a marketplace and going live, in the browser", (
         [kettle.id]: [SHOWN.kettle, null],
         [mug.id]: [SHOWN.mug, null],
       });
+      const skuOf = new Map(linkedNow.map((l) => [l.variantId, l.channelSku]));
+      /** The kettle's and the mug's quantities as the marketplace shows them. */
+      const onMarketplace = () => [journey.quantityOn(skuOf.get(kettle.id)!), journey.quantityOn(skuOf.get(mug.id)!)];
 
       // The recompute worker's job computes the first push; nothing goes out while not live.
       await recomputeStaleListings(shop.id);
       const limiter = new SharedRateLimiter(redis);
       expect(await flushChannelAccount(channel.id, { limiter })).toMatchObject({ status: "skipped", calls: 0 });
+      expect(onMarketplace()).toEqual([SHOWN.kettle, SHOWN.mug]);
 
       // Back to Channels, whose banner on the account's row leads to the go-live review.
       await backToChannels(listingsPage);
@@ -227,10 +230,7 @@ describe("a merchant connecting a marketplace and going live, in the browser", (
         ["IN_SYNC", IN_STORE.kettle],
         ["IN_SYNC", IN_STORE.mug],
       ]);
-      expect([journey.quantityOn(byVariant.get(kettle.id)!.channelSku), journey.quantityOn(byVariant.get(mug.id)!.channelSku)]).toEqual([
-        IN_STORE.kettle,
-        IN_STORE.mug,
-      ]);
+      expect(onMarketplace()).toEqual([IN_STORE.kettle, IN_STORE.mug]);
 
       // The Channels screen no longer says it waits.
       await backToChannels(review);
