@@ -93,6 +93,16 @@ describe("release moments", () => {
     expect(await stale(shop.id)).toBe(1);
   });
 
+  it("given a shop uninstalled before its release, when the job runs, then nothing is marked; once reinstalled, the sweep notes it", async () => {
+    const { shop, variant } = await heldShop();
+    await prisma.shop.update({ where: { id: shop.id }, data: { uninstalledAt: BEFORE } });
+    expect(await noteReleasesDue(shop.id, { queues, now: AFTER })).toBe(0);
+    expect(await stale(shop.id)).toBe(0);
+    await prisma.shop.update({ where: { id: shop.id }, data: { uninstalledAt: null } });
+    await sweepReleases([shop.id], { prisma, queues, now: AFTER });
+    expect((await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).releaseNotedAt).toEqual(AFTER);
+  });
+
   it("given the merchant moved the date while its job waited, when the old moment's job runs, then the new date is not noted early", async () => {
     const { shop, variant } = await heldShop();
     const moved = new Date(RELEASE.getTime() + 7 * 86_400_000);

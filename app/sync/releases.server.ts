@@ -53,7 +53,8 @@ export async function noteReleasesDue(shopId: string, deps: { prisma?: PrismaCli
   const prisma = deps.prisma ?? defaultPrisma;
   const now = deps.now ?? new Date();
   const due = await prisma.variant.findMany({
-    where: { shopId, releaseAt: { lte: now }, releaseNotedAt: null },
+    // An uninstalled shop's moments wait: the sweep notes them if it comes back.
+    where: { shopId, releaseAt: { lte: now }, releaseNotedAt: null, shop: { uninstalledAt: null } },
     select: { id: true, releaseAt: true },
   });
   if (due.length === 0) return 0;
