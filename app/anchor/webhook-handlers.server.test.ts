@@ -11,7 +11,7 @@ import { productPayload } from "../../simulators/shopify/webhooks";
 import { seedShopWithEveryModel, uniqueShopDomain } from "../../test/factories";
 import type { AdminClient } from "./admin-client.server";
 import { upsertLocations } from "./mirror.server";
-import { applyProductUpsert } from "./webhook-handlers.server";
+import { applyCollectionDelete, applyProductUpsert } from "./webhook-handlers.server";
 
 afterAll(async () => {
   await queues().close();
@@ -246,5 +246,76 @@ describe("Shopify's webhooks applied to the mirror", () => {
     await prisma.shop.update({ where: { id: shop.id }, data: { uninstalledAt: new Date() } });
     await applyWebhookDelivery(await stored(shop.domain, "LOCATIONS_CREATE", { id: "99", name: "Pop-up" }));
     expect(await prisma.location.count({ where: { shopId: shop.id, shopifyId: "99" } })).toBe(0);
+  });
+});
+
+describe("Shopify's collections applied to the mirror", () => {
+  /** An Admin API that answers the product's collections as given, and records what it was asked. */
+  const productInCollections = (asked: string[], nodes: { id: string; handle: string; title: string; smart: boolean }[]) => async (): Promise<AdminClient> =>
+    ({
+      shopDomain: "fake",
+      request: async (query: string) => {
+        asked.push(/query (\w+)/.exec(query)?.[1] ?? query);
+        return {
+          product: {
+            collections: {
+              pageInfo: { hasNextPage: false, endCursor: null },
+              nodes: nodes.map((n) => ({
+                id: n.id,
+                handle: n.handle,
+                title: n.title,
+                updatedAt: "2026-12-01T10:00:00Z",
+                ruleSet: n.smart ? { appliedDisjunctively: false } : null,
+              })),
+            },
+          },
+        };
+      },
+    }) as unknown as AdminClient;
+
+  it("given the kettle listed and in the custom collection kitchen-essentials, when collections/delete arrives, then the collection leaves the mirror and the kettle's listing is marked, without asking the Admin API", async () => {
+    const { shop, listing } = await seedShopWithEveryModel(prisma);
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
+
+    const payload = { id: 20, published_scope: "web", admin_graphql_api_id: "gid://shopify/Collection/20" };
+    await applyCollectionDelete(shop.domain, WEBHOOK_PAYLOADS.COLLECTIONS_DELETE.parse(payload), { prisma, adminClientFor: noAdminCalls });
+
+    expect(await prisma.collection.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await prisma.collectionProduct.count({ where: { shopId: shop.id } })).toBe(0);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+  });
+
+  it("given a shop with a smart collection, when products/update arrives for the kettle, then its collections are re-read from the Admin API: it joins the smart one, leaves the one Shopify no longer lists, and its listing is marked", async () => {
+    const { shop, listing } = await seedShopWithEveryModel(prisma);
+    await prisma.collection.create({ data: { shopId: shop.id, shopifyId: "21", handle: "clearance", title: "Clearance", smart: true } });
+    const bundle = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "101" } });
+    await prisma.inventoryItem.create({ data: { shopId: shop.id, shopifyId: "1001", variantId: bundle.id, sku: "KET-2", costCents: 3500 } });
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
+    const asked: string[] = [];
+
+    await applyProductUpsert(shop.domain, kettleUpdate(), {
+      prisma,
+      adminClientFor: productInCollections(asked, [{ id: "gid://shopify/Collection/21", handle: "clearance", title: "Clearance", smart: true }]),
+    });
+
+    expect(asked).toEqual(["ProductCollectionsForMirror"]);
+    const memberships = await prisma.collectionProduct.findMany({ where: { shopId: shop.id }, include: { collection: true } });
+    expect(memberships.map((m) => m.collection.handle)).toEqual(["clearance"]);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+  });
+
+  it("given a shop with a smart collection and the kettle's membership unchanged, when products/update arrives, then its listing is not marked for that", async () => {
+    const { shop, listing } = await seedShopWithEveryModel(prisma);
+    await prisma.collection.update({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: "20" } }, data: { smart: true } });
+    const bundle = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "101" } });
+    await prisma.inventoryItem.create({ data: { shopId: shop.id, shopifyId: "1001", variantId: bundle.id, sku: "KET-2", costCents: 3500 } });
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
+
+    await applyProductUpsert(shop.domain, kettleUpdate(), {
+      prisma,
+      adminClientFor: productInCollections([], [{ id: "gid://shopify/Collection/20", handle: "kitchen-essentials", title: "Kitchen essentials", smart: true }]),
+    });
+
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).toBeNull();
   });
 });
