@@ -138,6 +138,11 @@ describe("holds", () => {
     expect(result.explanation.at(-2)?.text).toBe("On hold until its release on 2025-06-15: listed at 0");
   });
 
+  it("given a release at midnight in Berlin (23:00 UTC the day before), then the hold names the instant in UTC, not a day early", () => {
+    const result = availableToSell(aListing({ variant: aVariant({ releaseAt: new Date("2025-06-14T22:00:00Z") }) }));
+    expect(result.explanation.at(-2)?.text).toBe("On hold until its release on 2025-06-14 22:00 UTC: listed at 0");
+  });
+
   it("lists normally from the release instant on", () => {
     const result = availableToSell(aListing({ variant: aVariant({ releaseAt: NOW }) }));
     expect(result.quantity).toBe(50);

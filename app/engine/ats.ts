@@ -18,7 +18,15 @@ const untrackedStep = stepKind(
   (i, _effect, result) => `Inventory not tracked: ${i.channel} lists its untracked quantity of ${units(result)}`,
 );
 const clampZeroStep = stepKind("clamp.zero", [], () => "Never listed below 0");
-const holdStep = stepKind("hold.release", ["releaseAt"], (i) => `On hold until its release on ${String(i.releaseAt).slice(0, 10)}: listed at 0`);
+const holdStep = stepKind("hold.release", ["releaseAt"], (i) => `On hold until its release on ${releaseWords(String(i.releaseAt))}: listed at 0`);
+
+/**
+ * A release instant in words: its date when it is midnight UTC, else the date and time in UTC, so
+ * a release set at midnight in a shop's own time zone (the day before, in UTC) is not read as a day early.
+ */
+function releaseWords(iso: string): string {
+  return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
 const notForSaleStep = stepKind("hold.productStatus", ["status"], (i) =>
   i.status === "unknown"
     ? "The product's status in Shopify is one Anchorline does not know yet: listed at 0"

@@ -73,7 +73,9 @@ describe("holds end to end, on a test clock", () => {
     );
     expect(rig.anchorQuantity(preorder)).toBeGreaterThan(EBAY_BUFFER);
     expect(everywhere(preorder)).toEqual([0, 0, 0, 0]);
-    expect(await explanationText("ebay", preorder)).toContain(`On hold until its release on ${release.toISOString().slice(0, 10)}: listed at 0`);
+    expect(await explanationText("ebay", preorder)).toContain(
+      `On hold until its release on ${release.toISOString().slice(0, 10)} ${release.toISOString().slice(11, 16)} UTC: listed at 0`,
+    );
     expect(await explanationText("ebay", discontinued)).toContain("Discontinued: no buffer, sells down to zero");
     expect(everywhere(discontinued)).toEqual(MARKETPLACES.map(() => rig.anchorQuantity(discontinued)));
 

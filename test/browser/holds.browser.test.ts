@@ -47,7 +47,7 @@ describe("a merchant setting a variant's holds in the browser", () => {
     const why = await app.embeddedPage(shop.domain, `/app/inventory?q=KET-RED&explain=${listing.id}`);
     await expectScreen(why, "Inventory");
     await why.getByRole("heading", { name: "Why KET-RED on Amazon US gets 0 at" }).waitFor();
-    await why.getByText("On hold until its release on 2031-01-15: listed at 0").waitFor();
+    await why.getByText("On hold until its release on 2031-01-15 05:00 UTC: listed at 0").waitFor();
     await why.getByText("Discontinued: no buffer, sells down to zero").waitFor();
     await screenshot(why, "holds-3-why");
   });
