@@ -447,7 +447,7 @@ async function importLevels(ctx: ImportContext, operationId: string): Promise<vo
  * (a product line may come before its collection's line): two ids a membership, a few MB for
  * 100,000 products in a few collections each.
  */
-async function importCollections(ctx: ImportContext, operationId: string): Promise<string[]> {
+async function importCollections(ctx: ImportContext, operationId: string, exportStartedAt: Date): Promise<string[]> {
   const { prisma, shopId } = ctx;
   const collections = new Map<string, CollectionRecord>();
   const members = new Map<string, string[]>();
@@ -467,7 +467,10 @@ async function importCollections(ctx: ImportContext, operationId: string): Promi
   for (const collection of collections.values()) {
     for (const productId of await replaceCollection(prisma, shopId, collection, members.get(collection.shopifyId) ?? [])) moved.add(productId);
   }
-  for (const productId of await deleteCollections(prisma, shopId, { notShopifyIds: [...collections.keys()] })) moved.add(productId);
+  // Gone from Shopify: not in the export, and not written since it began (a collections/create
+  // applied meanwhile is newer than the export, not missing from it).
+  const gone = { notShopifyIds: [...collections.keys()], writtenBefore: exportStartedAt };
+  for (const productId of await deleteCollections(prisma, shopId, gone)) moved.add(productId);
   return variantIdsOfProducts(prisma, shopId, [...moved]);
 }
 
@@ -541,7 +544,8 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
     const progress = progressWriter(prisma, run.id, inOrder);
     const ctx: ImportContext = { prisma, client, shopId, log, summary, batchSize, concurrency, pollIntervalMs, inOrder, progress };
 
-    // Shopify exports all three while the first results are applied here.
+    // Shopify exports all four while the first results are applied here.
+    const exportStartedAt = new Date();
     const [productsOperation, variantsOperation, levelsOperation, collectionsOperation] = await startBulkOperations(client, [
       PRODUCTS_BULK_QUERY,
       VARIANTS_BULK_QUERY,
@@ -552,7 +556,7 @@ export async function importCatalog(shopDomain: string, client: AdminClient, opt
     const repriced = await importVariants(ctx, variantsOperation);
     await importLevels(ctx, levelsOperation);
     // Collections name products, all in the mirror by now; a product's new membership moves its listings as a new price would.
-    repriced.push(...(await importCollections(ctx, collectionsOperation)));
+    repriced.push(...(await importCollections(ctx, collectionsOperation, exportStartedAt)));
     // Deliveries that came before their item or location, which this import may have mirrored.
     await applyParkedInventory(shopId, { prisma, queues: options.queues, adminClient: async () => client });
 

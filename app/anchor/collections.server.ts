@@ -99,11 +99,16 @@ export async function replaceCollection(
 }
 
 /** Removes collections from the mirror; answers the products that were in them. */
-export async function deleteCollections(prisma: PrismaClient, shopId: string, where: { shopifyIds?: string[]; notShopifyIds?: string[] }): Promise<string[]> {
+export async function deleteCollections(
+  prisma: PrismaClient,
+  shopId: string,
+  where: { shopifyIds?: string[]; notShopifyIds?: string[]; writtenBefore?: Date },
+): Promise<string[]> {
   const filter = {
     shopId,
     ...(where.shopifyIds ? { shopifyId: { in: where.shopifyIds } } : {}),
     ...(where.notShopifyIds ? { shopifyId: { notIn: where.notShopifyIds } } : {}),
+    ...(where.writtenBefore ? { updatedAt: { lt: where.writtenBefore } } : {}),
   };
   const members = await prisma.collectionProduct.findMany({ where: { shopId, collection: filter }, select: { productId: true } });
   await prisma.collection.deleteMany({ where: filter });
