@@ -61,7 +61,10 @@ export async function noteReleasesDue(shopId: string, deps: { prisma?: PrismaCli
   const variantIds = due.map((v) => v.id);
   const marked = await noteChange(shopId, { kind: "catalog", variantIds }, { prisma, queues: deps.queues });
   // Only the moment that was seen: a date the merchant changed meanwhile waits for its own.
-  for (const v of due) await prisma.variant.updateMany({ where: { id: v.id, releaseAt: v.releaseAt, releaseNotedAt: null }, data: { releaseNotedAt: now } });
+  const byMoment = new Map<number, string[]>();
+  for (const v of due) byMoment.set(v.releaseAt!.getTime(), [...(byMoment.get(v.releaseAt!.getTime()) ?? []), v.id]);
+  for (const [moment, ids] of byMoment)
+    await prisma.variant.updateMany({ where: { id: { in: ids }, releaseAt: new Date(moment), releaseNotedAt: null }, data: { releaseNotedAt: now } });
   logger.info({ shopId, variants: due.length, listings: marked }, "release dates passed: listings recomputed without the hold");
   return due.length;
 }
