@@ -5,14 +5,16 @@ import type { Queues } from "~/queues.server";
 import { recordAudit } from "~/lib/audit.server";
 import { linkListings } from "./listing-links.server";
 import { NotFoundForShop } from "~/lib/errors";
+import type { FieldErrors } from "~/lib/forms";
 import { shopIdOf } from "~/lib/shop-id.server";
 import { checkBufferRule } from "~/rules/buffer-rules.server";
-import { markRuleChannelsStale } from "~/rules/scopes.server";
+import { markRuleChannelsStale, scopeReferences } from "~/rules/scopes.server";
 
-// Bulk edit by spreadsheet: buffer rules and listing links out as CSV and back in. An import is
-// all or nothing: every row is checked first (by the same checks the screens use, so a row is
-// refused with the message its form field would show), every problem is reported by the file line
-// it is on, and only a file without problems is written, in one transaction.
+// Bulk edit by spreadsheet: buffer rules and listing links out as CSV and back in (artificial
+// counts in artificial-counts.server.ts, through importRules here). An import is all or nothing:
+// every row is checked first (by the same checks the screens use, so a row is refused with the
+// message its form field would show), every problem is reported by the file line it is on, and
+// only a file without problems is written, in one transaction.
 
 export interface ImportProblem {
   /** The file's line, as the merchant's editor numbers it (the header is line 1). */
@@ -79,19 +81,7 @@ export async function exportBufferRules(shopDomain: string, prisma: PrismaClient
     prisma.channel.findMany({ where: { shopId }, select: { id: true, name: true } }),
     prisma.bufferRule.findMany({ where: { shopId }, orderBy: [{ channelId: "asc" }, { scope: "asc" }, { createdAt: "asc" }] }),
   ]);
-  const ids = (scope: string) => rules.filter((r) => r.scope === scope && r.scopeValue).map((r) => r.scopeValue as string);
-  const [products, variants, listings] = await Promise.all([
-    prisma.product.findMany({ where: { shopId, id: { in: ids("PRODUCT") } }, select: { id: true, handle: true, shopifyId: true } }),
-    prisma.variant.findMany({ where: { shopId, id: { in: ids("VARIANT") } }, select: { id: true, sku: true } }),
-    prisma.listing.findMany({ where: { shopId, id: { in: ids("LISTING") } }, select: { id: true, channelSku: true } }),
-  ]);
-  // What resolveScopeValue accepts back: a product by handle or Shopify id, a variant by SKU, a
-  // listing by channel SKU.
-  const reference = new Map<string, string>([
-    ...products.map((p) => [p.id, p.handle ?? p.shopifyId] as [string, string]),
-    ...variants.map((v) => [v.id, v.sku ?? ""] as [string, string]),
-    ...listings.map((l) => [l.id, l.channelSku] as [string, string]),
-  ]);
+  const reference = await scopeReferences(prisma, shopId, rules);
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
   return writeCsv([
     BUFFER_RULE_COLUMNS,
@@ -99,7 +89,7 @@ export async function exportBufferRules(shopDomain: string, prisma: PrismaClient
       r.id,
       r.channelId ? (channelName.get(r.channelId) ?? r.channelId) : EVERY_CHANNEL,
       r.scope.toLowerCase(),
-      r.scope === "CHANNEL" ? "" : r.scope === "TAG" || r.scope === "COLLECTION" ? r.scopeValue : (reference.get(r.scopeValue ?? "") ?? ""),
+      reference(r.scope, r.scopeValue),
       r.kind.toLowerCase(),
       r.units,
       r.percentBps === null ? null : r.percentBps / 100,
@@ -119,76 +109,139 @@ export async function exportBufferRules(shopDomain: string, prisma: PrismaClient
  */
 export async function importBufferRules(shopDomain: string, csv: string, actor: string, prisma: PrismaClient = defaultPrisma): Promise<ImportResult> {
   const shopId = await shopIdOf(prisma, shopDomain);
-  const table = readCsvTable(csv, { required: ["applies_to", "kind"], optional: BUFFER_RULE_COLUMNS.filter((c) => c !== "applies_to" && c !== "kind") });
-  if (!table.ok) return { ok: false, problems: table.problems };
-  if (table.rows.length === 0) return { ok: false, problems: [{ line: 2, field: "file", message: "The file has no rows under its header" }] };
-  if (table.rows.length > MAX_IMPORT_ROWS)
-    return { ok: false, problems: [{ line: 1, field: "file", message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${table.rows.length}` }] };
+  return importRules(prisma, shopId, csv, actor, {
+    noun: "buffer rule",
+    columns: BUFFER_RULE_COLUMNS,
+    fieldColumn: RULE_FIELD_COLUMN,
+    existing: () => prisma.bufferRule.findMany({ where: { shopId }, select: { id: true, channelId: true } }),
+    form: async (values) => ({
+      ok: true,
+      form: {
+        kind: values.kind.trim().toLowerCase(),
+        units: values.units,
+        percent: values.percent,
+        leadTimeDays: values.lead_time_days,
+        safetyStock: values.safety_stock,
+        riskMultiplier: values.risk_multiplier,
+        lowStockThreshold: values.low_stock_threshold,
+      },
+    }),
+    check: async (form) => {
+      const outcome = await checkBufferRule(prisma, shopId, form);
+      return outcome.ok ? { ok: true, data: outcome.rule.data } : outcome;
+    },
+    // Scoped by shop even though the id was checked: the write itself never reaches another shop.
+    write: (ruleId, data) =>
+      ruleId ? prisma.bufferRule.updateMany({ where: { id: ruleId, shopId }, data }) : prisma.bufferRule.create({ data: { ...data, shopId } }),
+    auditAction: "buffer_rules.imported",
+  });
+}
 
-  const [channels, existing] = await Promise.all([
-    prisma.channel.findMany({ where: { shopId }, select: { id: true, name: true } }),
-    prisma.bufferRule.findMany({ where: { shopId }, select: { id: true, channelId: true } }),
-  ]);
+// ---------------------------------------------------------------- any family of rules
+
+/** A file's rows under its header, or the problems that stop it before any row is read. */
+export function readImportTable(csv: string, columns: { required: readonly string[]; optional: readonly string[] }) {
+  const table = readCsvTable(csv, { required: [...columns.required], optional: [...columns.optional] });
+  if (!table.ok) return table;
+  if (table.rows.length === 0) return { ok: false as const, problems: [{ line: 2, field: "file", message: "The file has no rows under its header" }] };
+  if (table.rows.length > MAX_IMPORT_ROWS)
+    return {
+      ok: false as const,
+      problems: [{ line: 1, field: "file", message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${table.rows.length}` }],
+    };
+  return table;
+}
+
+/** One family of the merchant's rules (buffer rules, artificial counts) as its CSV import reads it. */
+export interface RuleImport<Data extends { channelId?: string | null }> {
+  /** The rule as a message names it: "buffer rule". */
+  noun: string;
+  /** Every column; id, channel, applies_to and target are read here, the rest by `form`. */
+  columns: readonly string[];
+  /** The rules form's field names → the CSV's column names, for the checks' messages. */
+  fieldColumn: Readonly<Record<string, string>>;
+  existing: () => Promise<{ id: string; channelId: string | null }[]>;
+  /**
+   * The row's own fields as the screen's form posts them, or problems by column: a reference
+   * that is not the shop's is a problem on its line here, never the check's 404.
+   */
+  form: (
+    values: Record<string, string>,
+  ) => Promise<{ ok: true; form: Record<string, unknown> } | { ok: false; problems: { field: string; message: string }[] }>;
+  /** The screen's own check of the form. */
+  check: (form: Record<string, unknown>) => Promise<{ ok: true; data: Data } | { ok: false; errors: FieldErrors }>;
+  /** Changes the rule `ruleId` (checked to be the shop's), or adds one when it is null. */
+  write: (ruleId: string | null, data: Data) => Prisma.PrismaPromise<unknown>;
+  auditAction: string;
+}
+
+/**
+ * Creates (blank id) or changes (the id of one of the shop's rules) every rule in the file, or
+ * none: every row is checked by the screen's own check first, every problem reported by line, and
+ * only a file without problems is written, in one transaction.
+ */
+export async function importRules<Data extends { channelId?: string | null }>(
+  prisma: PrismaClient,
+  shopId: string,
+  csv: string,
+  actor: string,
+  family: RuleImport<Data>,
+): Promise<ImportResult> {
+  const table = readImportTable(csv, { required: ["applies_to", "kind"], optional: family.columns.filter((c) => c !== "applies_to" && c !== "kind") });
+  if (!table.ok) return { ok: false, problems: table.problems };
+
+  const [channels, existing] = await Promise.all([prisma.channel.findMany({ where: { shopId }, select: { id: true, name: true } }), family.existing()]);
   const existingChannel = new Map(existing.map((r) => [r.id, r.channelId]));
 
   const problems: ImportProblem[] = [];
-  const checked: { line: number; ruleId: string | null; data: Awaited<ReturnType<typeof checkBufferRule>> }[] = [];
+  const checked: { ruleId: string | null; data: Data }[] = [];
   const seenIds = new Map<string, number>();
   for (const { line, values } of table.rows) {
     const problem = (field: string, message: string) => problems.push({ line, field, message });
     const ruleId = (values.id ?? "").trim() || null;
     if (ruleId) {
-      if (!existingChannel.has(ruleId)) problem("id", `No buffer rule with id ${ruleId} in this shop; leave id blank to add a rule`);
+      if (!existingChannel.has(ruleId)) problem("id", `No ${family.noun} with id ${ruleId} in this shop; leave id blank to add a rule`);
       const earlier = seenIds.get(ruleId);
       if (earlier) problem("id", `Rule ${ruleId} is already on line ${earlier}`);
       else seenIds.set(ruleId, line);
     }
     const channel = resolveChannel(channels, values.channel ?? "");
     if (!channel.ok) problem("channel", channel.message);
-    // Checked only once its references are known to be the shop's: checkBufferRule throws on
-    // another shop's ids, which in a file is a problem on a line, not a 404.
-    if (problems.some((p) => p.line === line)) continue;
-    const form = {
+    const own = await family.form(values);
+    if (!own.ok) for (const p of own.problems) problem(p.field, p.message);
+    // Checked only once its references are known to be the shop's: a check throws on another
+    // shop's ids, which in a file is a problem on a line, not a 404.
+    if (problems.some((p) => p.line === line) || !channel.ok || !own.ok) continue;
+    const outcome = await family.check({
+      ...own.form,
       ruleId: ruleId ?? "",
-      channelId: channel.ok ? (channel.id ?? "") : "",
+      channelId: channel.id ?? "",
       scope: values.applies_to.trim().toLowerCase(),
       scopeRef: values.target ?? "",
-      kind: values.kind.trim().toLowerCase(),
-      units: values.units,
-      percent: values.percent,
-      leadTimeDays: values.lead_time_days,
-      safetyStock: values.safety_stock,
-      riskMultiplier: values.risk_multiplier,
-      lowStockThreshold: values.low_stock_threshold,
-    };
-    const outcome = await checkBufferRule(prisma, shopId, form);
-    if (!outcome.ok) for (const [field, message] of Object.entries(outcome.errors)) problem(RULE_FIELD_COLUMN[field] ?? field, message);
-    else checked.push({ line, ruleId, data: outcome });
+    });
+    if (!outcome.ok) for (const [field, message] of Object.entries(outcome.errors)) problem(family.fieldColumn[field] ?? field, message);
+    else checked.push({ ruleId, data: outcome.data });
   }
   if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
 
-  const writes: Prisma.PrismaPromise<unknown>[] = [];
   const touchedChannels: (string | null)[] = [];
   for (const { ruleId, data } of checked) {
-    if (!data.ok) continue;
-    const rule = data.rule.data;
-    touchedChannels.push(rule.channelId ?? null);
-    if (ruleId) {
-      touchedChannels.push(existingChannel.get(ruleId) ?? null);
-      // Scoped by shop even though the id was checked: the write itself never reaches another shop.
-      writes.push(prisma.bufferRule.updateMany({ where: { id: ruleId, shopId }, data: rule }));
-    } else writes.push(prisma.bufferRule.create({ data: { ...rule, shopId } }));
+    touchedChannels.push(data.channelId ?? null);
+    if (ruleId) touchedChannels.push(existingChannel.get(ruleId) ?? null);
   }
-  await prisma.$transaction(writes);
+  await prisma.$transaction(checked.map(({ ruleId, data }) => family.write(ruleId, data)));
   const updated = checked.filter((c) => c.ruleId).length;
   const created = checked.length - updated;
-  await recordAudit(prisma, { shopId, actor, action: "buffer_rules.imported", subjectType: "shop", subjectId: shopId, details: { created, updated } });
+  await recordAudit(prisma, { shopId, actor, action: family.auditAction, subjectType: "shop", subjectId: shopId, details: { created, updated } });
   await markRuleChannelsStale(prisma, shopId, touchedChannels);
   return { ok: true, created, updated };
 }
 
 /** A channel by its name (what the export writes) or id; blank or "every channel" is null. */
-function resolveChannel(channels: readonly { id: string; name: string }[], value: string): { ok: true; id: string | null } | { ok: false; message: string } {
+export function resolveChannel(
+  channels: readonly { id: string; name: string }[],
+  value: string,
+): { ok: true; id: string | null } | { ok: false; message: string } {
   const wanted = value.trim();
   if (wanted === "" || wanted.toLowerCase() === EVERY_CHANNEL) return { ok: true, id: null };
   const byId = channels.find((c) => c.id === wanted);
@@ -233,11 +286,8 @@ export async function importListingLinks(
   actor: string,
   deps: { prisma?: PrismaClient; queues?: Queues } = {},
 ): Promise<ImportResult> {
-  const table = readCsvTable(csv, { required: ["sku", "channel_sku"], optional: ["external_id", "fulfilled_by"] });
+  const table = readImportTable(csv, { required: ["sku", "channel_sku"], optional: ["external_id", "fulfilled_by"] });
   if (!table.ok) return { ok: false, problems: table.problems };
-  if (table.rows.length === 0) return { ok: false, problems: [{ line: 2, field: "file", message: "The file has no rows under its header" }] };
-  if (table.rows.length > MAX_IMPORT_ROWS)
-    return { ok: false, problems: [{ line: 1, field: "file", message: `At most ${MAX_IMPORT_ROWS} rows per file; this one has ${table.rows.length}` }] };
   const prisma = deps.prisma ?? defaultPrisma;
   const shopId = await shopIdOf(prisma, shopDomain);
   const before = await prisma.listing.count({ where: { shopId, channelId, channelSku: { in: table.rows.map((r) => r.values.channel_sku.trim()) } } });

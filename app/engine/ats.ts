@@ -10,7 +10,7 @@ import { type ExplanationStep, stepKind, units } from "./explain";
 import { poolInto } from "./pool";
 import { reserveInto } from "./reserve";
 import { throttleInto } from "./throttle";
-import type { AvailableToSell, BundleComponent, ListingContext, ProductStatus, VariantFacts } from "./types";
+import type { AvailableToSell, BundleComponent, ListingContext, ProductStatus, StockLevel, VariantFacts } from "./types";
 
 const untrackedStep = stepKind(
   "pool.untracked",
@@ -127,13 +127,36 @@ export function availableToSell(context: ListingContext): AvailableToSell {
 }
 
 /**
+ * What each location holds in kits: for every location that stocks a component, the kits its own
+ * stock makes (min over components of floor(available there / units per kit); a component it does
+ * not stock makes none). A vendor share on a kit listing is a share of these.
+ */
+function kitLevels(components: readonly BundleComponent[]): StockLevel[] {
+  const kits = new Map<string, StockLevel>();
+  for (const component of components) {
+    for (const level of component.levels) {
+      if (!kits.has(level.location.id)) kits.set(level.location.id, { location: level.location, available: Number.POSITIVE_INFINITY });
+    }
+  }
+  for (const [locationId, kit] of kits) {
+    for (const component of components) {
+      let available = 0;
+      for (const level of component.levels) if (level.location.id === locationId) available = level.available;
+      kit.available = Math.min(kit.available, bundlesFromComponent(available, Math.max(1, component.unitsPerBundle)));
+    }
+  }
+  return [...kits.values()];
+}
+
+/**
  * A bundle or kit listing (domain: min over components of floor(component ATS / units per kit)).
  * Each component is computed as its own variant on this channel: its stock, its promotions' and
  * other channels' reserves, its buffer rules and throttling. Stock lives at the component level,
  * so buffers protect it there and the kit adds none of its own; the kit listing's own artificial
- * counts (a cap, a share, a fixed number, which can only lower the kit count here) and its release
- * hold then apply. Listing-scoped
- * rules written for the kit listing do not reach its components.
+ * counts (a cap, a share of the pool or of a vendor's stock counted in kits, a fixed number, which
+ * can only lower the kit count here) and its release hold then apply. Listing-scoped rules written
+ * for the kit listing do not reach its components, nor do the components' own artificial counts
+ * (they are counts of a listing that is not this one).
  */
 function bundleOnChannel(context: ListingContext, components: readonly BundleComponent[]): AvailableToSell {
   const { channel, variant } = context;
@@ -146,9 +169,12 @@ function bundleOnChannel(context: ListingContext, components: readonly BundleCom
   for (const component of components) {
     const name = component.name ?? component.variant.id;
     const perKit = Math.max(1, component.unitsPerBundle);
+    const channels = component.channels ?? context.channels;
     const own = availableToSell({
       ...context,
       listingId: `${context.listingId}/${component.variant.id}`,
+      channel: channels?.find((c) => c.id === channel.id) ?? channel,
+      channels,
       variant: component.variant,
       levels: component.levels,
       velocityPerDay: component.velocityPerDay,
@@ -178,7 +204,7 @@ function bundleOnChannel(context: ListingContext, components: readonly BundleCom
   if (context.allocationRules.length > 0) {
     // `afterReserve` is the kit count itself: a fixed count on a kit may lower it but never reach
     // past the components' own buffers, so a kit never promises more than its parts can sell.
-    quantity = allocationInto(steps, context.allocationRules, channel.id, context, pool, quantity, quantity, []);
+    quantity = allocationInto(steps, context.allocationRules, channel.id, context, pool, quantity, quantity, kitLevels(components));
   }
   const held = onHold(steps, variant, context.now, quantity);
   if (held) quantity = 0;

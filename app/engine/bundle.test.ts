@@ -103,6 +103,35 @@ describe("a bundle listing through desiredListing", () => {
     expect(listing.availableToSell.components?.map((c) => c.quantity)).toEqual([9, 7]);
   });
 
+  it("given a share of the vendor's stock on the kit's channel, when the kit is listed, then it is that share of the kits the vendor's own stock makes", () => {
+    const vendor = { id: "loc-vendor", name: "Vendor", isDropShip: true };
+    const parts: BundleComponent[] = [
+      { variant: phoneCase, name: "Phone case", unitsPerBundle: 2, levels: [stockAt(9), stockAt(9, vendor)], velocityPerDay: 0 },
+      { variant: charger, name: "Charger", unitsPerBundle: 1, levels: [stockAt(7), stockAt(3, vendor)], velocityPerDay: 0 },
+    ];
+    // The vendor's 9 cases make 4 kits, its 3 chargers 3: 3 kits, half of which is 1.
+    const share: AllocationRule = {
+      id: "v",
+      channelId: null,
+      scope: "channel",
+      scopeValue: null,
+      kind: "vendorShare",
+      percentBps: 5000,
+      locationId: "loc-vendor",
+    };
+    const listing = desiredListing(kitInput({ bundleComponents: parts, allocationRules: [share] }));
+    expect(listing.quantity).toBe(1);
+    expect(listing.explanation.quantity.map((s) => s.text)).toContain("Share of Vendor: 50% of 3 units, rounded down = at most 1 unit");
+  });
+
+  it("given a low-stock threshold that the component's own listing sees, when the kit is listed, then the component is throttled by it and the kit lists 0", () => {
+    const strict = [{ ...amazon, lowStockThreshold: 10 }];
+    const parts = components(9, 7).map((part) => (part.variant.id === "charger" ? { ...part, channels: strict } : part));
+    const listing = desiredListing(kitInput({ bundleComponents: parts, channels: [amazon] }));
+    expect(listing.availableToSell.components?.map((c) => c.throttled)).toEqual([false, true]);
+    expect(listing.quantity).toBe(0);
+  });
+
   it("given a kit released next week, when listed today, then it is held at 0", () => {
     const held = desiredListing(kitInput({ variant: aVariant({ id: "kit", releaseAt: new Date(NOW.getTime() + 7 * 86_400_000) }) }));
     expect(held.quantity).toBe(0);

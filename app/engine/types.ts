@@ -172,4 +172,9 @@ export interface BundleComponent {
   velocityPerDay: number;
   /** Promotions touching the component; absent: the bundle listing's. */
   promotions?: readonly PromotionReserve[];
+  /**
+   * The shop's channels as the component's own listing would see them (its low-stock thresholds,
+   * which rules scoped to the component can set); absent: the bundle listing's.
+   */
+  channels?: readonly Channel[];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ParityEdge } from "~/engine/parity";
-import { type ComputedListing, decide, parityHolds, type SiblingPrice, type StoredListing } from "./desired";
-import { channelFromRow, type ShopInputs } from "./inputs";
+import { type ComputedListing, computeListing, decide, parityHolds, type SiblingPrice, type StoredListing } from "./desired";
+import { type AllocationRuleRow, batchInputsFromRows, type BufferRuleRow, channelFromRow, locationsFromRows, type ShopInputs, type VariantRow } from "./inputs";
 import { batchesByVariant } from "./recompute.server";
 
 const amazon = channelFromRow({ id: "ch-amazon", kind: "AMAZON", name: "Amazon", priority: 1, settings: {} });
@@ -236,5 +236,83 @@ describe("cutting stale listings into batches", () => {
       ["1", "2", "3"],
       ["4", "5"],
     ]);
+  });
+});
+
+describe("a kit listing through the recompute's engine call", () => {
+  const mug: VariantRow = {
+    id: "var-mug",
+    productId: "prod-mug",
+    name: "MUG-BLUE",
+    priceCents: 2000,
+    mapCents: null,
+    discontinued: false,
+    releaseAt: null,
+    isBundle: false,
+    tags: [],
+    productStatus: "ACTIVE",
+    tracked: true,
+    costCents: null,
+  };
+  const pack: VariantRow = { ...mug, id: "var-pack", name: "MUG-2", priceCents: 3500, isBundle: true };
+  const warehouse = { id: "loc-1", name: "Warehouse", saleable: true, isActive: true, isDropShip: false, vendorShareBps: 10_000 };
+  const vendor = { id: "loc-2", name: "Vendor", saleable: true, isActive: true, isDropShip: true, vendorShareBps: 10_000 };
+  const shop: ShopInputs = {
+    ...shopWith([]),
+    locations: locationsFromRows([warehouse, vendor], [], ["ch-amazon", "ch-ebay"]),
+  };
+  const kitOnEbay = { id: "kit-on-ebay", channelId: "ch-ebay", variantId: "var-pack" };
+  const batchWith = (allocationRules: AllocationRuleRow[], bufferRules: BufferRuleRow[] = []) =>
+    batchInputsFromRows({
+      variants: [mug, pack],
+      levels: [
+        { variantId: "var-mug", locationId: "loc-1", available: 15 },
+        { variantId: "var-mug", locationId: "loc-2", available: 9 },
+      ],
+      components: [{ bundleId: "var-pack", componentId: "var-mug", unitsPerBundle: 2 }],
+      bufferRules,
+      allocationRules,
+      priceRules: [],
+      promotions: [],
+      sales: [],
+      now: NOW,
+      shopifyChannelIds: [],
+    });
+  const rule = (overrides: Partial<AllocationRuleRow>): AllocationRuleRow => ({
+    id: "a1",
+    channelId: "ch-ebay",
+    scope: "LISTING",
+    scopeValue: "kit-on-ebay",
+    kind: "CAP",
+    units: 3,
+    percentBps: null,
+    locationId: null,
+    ...overrides,
+  });
+  const NOW = new Date("2025-06-01T12:00:00Z");
+
+  it("given a two-pack of a mug with 24 in the pool (12 packs) and a cap of 3 on the pack's eBay listing, when computed, then eBay gets 3 packs and the cap is a step of its explanation", () => {
+    const answer = computeListing(kitOnEbay, shop, batchWith([rule({})]), NOW);
+    expect(answer?.quantity).toBe(3);
+    const steps = answer?.explanation.quantity ?? [];
+    expect(steps.map((s) => s.text)).toContain("Listed at most 3 units (cap)");
+    expect(steps.reduce((sum, s) => sum + s.effect, 0)).toBe(3);
+  });
+
+  it("given a cap on the pack's eBay listing, when its component is computed, then the component is not capped: the mug's own eBay listing still gets its 24", () => {
+    const batch = batchWith([rule({})]);
+    expect(computeListing({ id: "mug-on-ebay", channelId: "ch-ebay", variantId: "var-mug" }, shop, batch, NOW)?.quantity).toBe(24);
+    expect(computeListing(kitOnEbay, shop, batch, NOW)?.quantity).toBe(3);
+  });
+
+  it("given a fixed count of 20 on a kit that can make 12, when computed, then it lists 12: a kit's fixed count only lowers it", () => {
+    expect(computeListing(kitOnEbay, shop, batchWith([rule({ kind: "FIXED", units: 20 })]), NOW)?.quantity).toBe(12);
+  });
+
+  it("given a 50% share of the vendor's quantity for every eBay listing, when the pack is computed, then it lists half the packs the vendor's 9 mugs make (4 packs, 2 after rounding down)", () => {
+    const share = rule({ scope: "CHANNEL", scopeValue: null, kind: "VENDOR_SHARE", units: null, percentBps: 5000, locationId: "loc-2" });
+    const answer = computeListing(kitOnEbay, shop, batchWith([share]), NOW);
+    expect(answer?.quantity).toBe(2);
+    expect(answer?.explanation.quantity.map((s) => s.text)).toContain("Share of Vendor: 50% of 4 units, rounded down = at most 2 units");
   });
 });

@@ -1,14 +1,13 @@
 // Pure: from a batch's engine inputs to what each stale listing's row should become. The service
 // (recompute.server.ts) loads the inputs and writes these decisions.
 
-import { availableToSell } from "~/engine/ats";
-import { bundleAvailableToSell, type BundleComponentStock } from "~/engine/bundle";
 import { changedListings, type DesiredState } from "~/engine/changes";
 import type { Explanation } from "~/engine/explain";
 import { desiredListing } from "~/engine/listing";
 import { newOrDeeperViolations, type ParityEdge, type VisiblePrice } from "~/engine/parity";
 import { type PriceNotice, priceGuardrailBreach } from "~/engine/price";
-import { type BatchInputs, listingInput, type ListingRef, type ShopInputs } from "./inputs";
+import type { BundleComponent, VariantFacts } from "~/engine/types";
+import { type BatchInputs, type BundleComponentRow, listingInput, type ListingRef, type ShopInputs } from "./inputs";
 
 /** What Listing.explanation holds: the engine's steps, shown to the merchant. */
 export interface StoredExplanation {
@@ -30,50 +29,54 @@ export interface ComputedListing extends DesiredState {
 }
 
 /**
- * The engine's answer for one listing. A bundle sells as many as its scarcest component allows on
- * the same channel, each component's count going through that channel's own rules; the bundle's
- * release hold still applies. Null when the listing's rows are gone (deleted meanwhile).
+ * The engine's answer for one listing. A bundle or kit goes through the engine's kit path
+ * (engine/ats.ts): each component counted as its own listing on the same channel, with that
+ * channel's rules for it, then the kit listing's own artificial counts and release hold. Null when
+ * the listing's rows are gone (deleted meanwhile).
  */
 export function computeListing(listing: ListingRef, shop: ShopInputs, batch: BatchInputs, now: Date): ComputedListing | null {
   const input = listingInput(listing, listing.variantId, shop, batch, now);
   if (!input) return null;
-  const desired = desiredListing(input);
-  let quantity = desired.quantity;
-  let quantitySteps: Explanation = desired.explanation.quantity;
-
   const components = batch.variants.get(listing.variantId)?.isBundle ? (batch.components.get(listing.variantId) ?? []) : [];
-  // A bundle on a release hold keeps the engine's own answer (0, with the hold explained); so does
-  // one the marketplace fulfils (its own stock, no quantity to push).
-  if (components.length > 0 && !desired.availableToSell.held && !desired.availableToSell.fulfilledByMarketplace) {
-    const stocks: BundleComponentStock[] = [];
-    for (const component of components) {
-      // A component is counted as its own listing on this channel, so the bundle listing's own
-      // listing-scoped rules do not apply to each component a second time.
-      const componentRef = { ...listing, id: `${listing.id}/component/${component.componentId}`, variantId: component.componentId };
-      const componentInput = listingInput(componentRef, component.componentId, shop, batch, now);
-      stocks.push({
-        variantId: component.componentId,
-        name: batch.variants.get(component.componentId)?.name ?? component.componentId,
-        unitsPerBundle: component.unitsPerBundle,
-        // A component missing from the mirror has no stock to promise.
-        availableToSell: componentInput ? availableToSell(componentInput).quantity : 0,
-      });
-    }
-    const bundle = bundleAvailableToSell(stocks);
-    quantity = bundle.quantity;
-    quantitySteps = bundle.explanation;
-  }
-
+  const desired = desiredListing(components.length > 0 ? { ...input, bundleComponents: bundleComponents(listing, components, shop, batch, now) } : input);
   const breach = priceGuardrailBreach(desired.priceCents, input.shopifyPriceCents, shop.priceGuardrailBps);
   return {
     listingId: listing.id,
     channelId: listing.channelId,
     variantId: listing.variantId,
-    quantity,
+    quantity: desired.quantity,
     priceCents: desired.priceCents,
-    explanation: { quantity: quantitySteps, price: desired.explanation.price, priceNotices: desired.price.notices, parity: [], guardrail: [] },
+    explanation: { quantity: desired.explanation.quantity, price: desired.explanation.price, priceNotices: desired.price.notices, parity: [], guardrail: [] },
     beyondGuardrail: breach?.text ?? null,
   };
+}
+
+/**
+ * A kit's components as the engine takes them: each with what its own listing on this channel
+ * would be given (its stock, velocity, promotions and the channels' thresholds for it). Counted as
+ * a listing of its own, so the kit listing's listing-scoped rules do not reach it. A component
+ * missing from the mirror has no stock to promise: no levels, so it makes no kit.
+ */
+function bundleComponents(listing: ListingRef, rows: readonly BundleComponentRow[], shop: ShopInputs, batch: BatchInputs, now: Date): BundleComponent[] {
+  return rows.map((row) => {
+    const ref = { ...listing, id: `${listing.id}/component/${row.componentId}`, variantId: row.componentId, fulfilledByMarketplace: false };
+    const own = listingInput(ref, row.componentId, shop, batch, now);
+    const name = batch.variants.get(row.componentId)?.name ?? row.componentId;
+    if (!own) return { variant: missingVariant(row.componentId), name, unitsPerBundle: row.unitsPerBundle, levels: [], velocityPerDay: 0 };
+    return {
+      variant: own.variant,
+      name,
+      unitsPerBundle: row.unitsPerBundle,
+      levels: own.levels,
+      velocityPerDay: own.velocityPerDay,
+      promotions: own.promotions,
+      channels: own.channels,
+    };
+  });
+}
+
+function missingVariant(id: string): VariantFacts {
+  return { id, productId: "", tags: [], collections: [], tracked: true, discontinued: false, releaseAt: null };
 }
 
 export type SyncStateName = "IN_SYNC" | "PENDING" | "HELD" | "FAILED";

@@ -290,8 +290,20 @@ describe("recomputing a shop's stale listings", () => {
     const after = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
     expect([after.desiredQuantity, after.desiredPriceCents]).toEqual([6, 3500]);
     const steps = (after.explanation as unknown as { quantity: { rule: string; text: string }[] }).quantity;
-    expect(steps.map((s) => s.rule)).toEqual(["bundle.component", "bundle.result"]);
+    expect(steps.map((s) => s.rule)).toEqual(["bundle.component", "bundle.result", "result"]);
     expect(steps[0].text).toContain("MUG-BLUE");
+
+    // The merchant caps the pack's Amazon listing at 4: the pack lists 4, the mug itself is not capped.
+    await prisma.allocationRule.create({
+      data: { shopId, channelId: seeded.channels.amazon.id, scope: "LISTING", scopeValue: listing.id, kind: "CAP", units: 4 },
+    });
+    await prisma.listing.updateMany({ where: { shopId }, data: { staleSince: new Date() } });
+    await recomputeStaleListings(shopId, { requestFlush: async () => {} });
+    const capped = await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } });
+    expect(capped.desiredQuantity).toBe(4);
+    expect((capped.explanation as unknown as { quantity: { rule: string }[] }).quantity.map((s) => s.rule)).toContain("allocation.cap");
+    const { onAmazon } = await listingsOf(prisma, seeded);
+    expect(onAmazon.desiredQuantity).toBe(13);
   });
 
   it("given an exclusive promotion on eBay holding 5 units of which 2 sold, when Amazon is recomputed, then Amazon lists 3 fewer", async () => {

@@ -75,6 +75,34 @@ export async function scopeLabels(
   ]);
 }
 
+/**
+ * What the merchant would type to name each stored target again (what resolveScopeValue accepts
+ * back): a product's handle or Shopify id, a variant's SKU, a listing's channel SKU; a tag or a
+ * collection handle is stored as typed. For a CSV export and a form opened to edit a rule.
+ */
+export async function scopeReferences(
+  prisma: PrismaClient,
+  shopId: string,
+  rules: readonly { scope: DbRuleScope; scopeValue: string | null }[],
+): Promise<(scope: DbRuleScope, scopeValue: string | null) => string> {
+  const ids = (scope: DbRuleScope) => rules.filter((r) => r.scope === scope && r.scopeValue).map((r) => r.scopeValue as string);
+  const [products, variants, listings] = await Promise.all([
+    prisma.product.findMany({ where: { shopId, id: { in: ids("PRODUCT") } }, select: { id: true, handle: true, shopifyId: true } }),
+    prisma.variant.findMany({ where: { shopId, id: { in: ids("VARIANT") } }, select: { id: true, sku: true } }),
+    prisma.listing.findMany({ where: { shopId, id: { in: ids("LISTING") } }, select: { id: true, channelSku: true } }),
+  ]);
+  const reference = new Map<string, string>([
+    ...products.map((p) => [p.id, p.handle ?? p.shopifyId] as [string, string]),
+    ...variants.map((v) => [v.id, v.sku ?? ""] as [string, string]),
+    ...listings.map((l) => [l.id, l.channelSku] as [string, string]),
+  ]);
+  return (scope, scopeValue) => {
+    if (scope === "CHANNEL") return "";
+    if (scope === "TAG" || scope === "COLLECTION") return scopeValue ?? "";
+    return reference.get(scopeValue ?? "") ?? "";
+  };
+}
+
 /** The reference the form shows back for a stored scope value. */
 export function describeScope(scope: DbRuleScope, scopeValue: string | null, labels: Map<string, string>): string {
   if (scope === "CHANNEL") return "every listing";

@@ -33,6 +33,7 @@ const SCREENS: Record<string, { title: string; path: (s: Seeded) => string; show
   "app.inventory.tsx": { title: "Inventory", path: (s) => `/app/inventory?explain=${s.listing.id}`, shows: "Why KET-RED on Amazon US gets 6 at 54.99" },
   "app.orders.tsx": { title: "Orders", path: () => "/app/orders", shows: "12-34567-89012" },
   "app.buffers.tsx": { title: "Buffers and throttling", path: () => "/app/buffers", shows: "velocity × 2 days + 4" },
+  "app.artificial-counts.tsx": { title: "Artificial counts", path: () => "/app/artificial-counts", shows: "at most 5" },
   "app.pricing.tsx": { title: "Pricing and parity", path: () => "/app/pricing", shows: "39.99" },
   "app.promotions.tsx": { title: "Promotions", path: () => "/app/promotions", shows: "Flash sale" },
   "app.content.tsx": { title: "Listing content", path: (s) => `/app/content?productId=${s.variant.productId}`, shows: "Acme Kettle" },

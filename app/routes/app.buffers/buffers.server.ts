@@ -1,15 +1,12 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { defaultRiskMultiplierOf, engineKindOf } from "~/channels/registry";
 import { noteChange } from "~/recompute/index.server";
-import { explanationText } from "~/engine/explain";
 import { validateChannel } from "~/engine/validate";
-import { computeListing } from "~/recompute/desired";
-import { batchInputsFromRows, type BufferRuleRow, settingsObject } from "~/recompute/inputs";
-import { loadEngineRows, loadShopInputs } from "~/recompute/load-inputs.server";
+import { settingsObject } from "~/recompute/inputs";
 import { checkBufferRule } from "~/rules/buffer-rules.server";
+import { type Preview, previewRuleChange, withRule } from "~/rules/preview.server";
 import { describeScope, markRuleChannelsStale, type Scope, scopeLabels } from "~/rules/scopes.server";
-import { sqlFor } from "~/lib/sql.server";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
 import { shopIdOf } from "~/lib/shop-id.server";
@@ -163,30 +160,12 @@ export async function deleteBufferRule(shopDomain: string, ruleId: string, actor
 
 // ---------------------------------------------------------------- preview
 
-/** How many affected listings the preview runs through the engine (a page, not the whole shop). */
-export const PREVIEW_SAMPLE = 25;
-
-export interface PreviewRow {
-  listingId: string;
-  sku: string;
-  title: string;
-  channelName: string;
-  /** What the outbox holds now (null: never computed). */
-  storedQuantity: number | null;
-  /** Null for a listing the marketplace ships from its own warehouse (FBA): no buffer moves it. */
-  before: number | null;
-  after: number | null;
-  explanationAfter: string;
-}
-
-export type PreviewOutcome = { ok: true; affected: number; rows: PreviewRow[]; note: string | null } | { ok: false; errors: FieldErrors };
+export type PreviewOutcome = ({ ok: true } & Preview) | { ok: false; errors: FieldErrors };
 
 /**
- * What saving this rule would change, before it is saved: the listings it applies to (all of
- * them counted, the first PREVIEW_SAMPLE computed) through the engine with the shop's current
- * rules, then with this rule added (or replacing the one being edited). Inputs are read and
- * shaped exactly as the recompute service does (app/recompute/inputs.ts), so "after" is what the
- * recompute will store.
+ * What saving this rule would change, before it is saved: the listings it applies to through the
+ * engine with the shop's current rules, then with this rule added (or replacing the one being
+ * edited); app/rules/preview.server.ts.
  */
 export async function previewBufferRule(
   shopDomain: string,
@@ -198,83 +177,5 @@ export async function previewBufferRule(
   const checked = await checkBufferRule(prisma, shopId, form);
   if (!checked.ok) return checked;
   const { row } = checked.rule;
-  if (row.scope === "COLLECTION") {
-    return { ok: true, affected: 0, rows: [], note: "Collections are not mirrored from Shopify yet, so a collection rule matches no listing for now." };
-  }
-  const where: Prisma.ListingWhereInput = {
-    shopId,
-    ...(row.channelId ? { channelId: row.channelId } : {}),
-    ...(row.scope === "TAG" ? { variant: { product: { tags: { has: row.scopeValue ?? "" } } } } : {}),
-    ...(row.scope === "PRODUCT" ? { variant: { productId: row.scopeValue ?? "" } } : {}),
-    ...(row.scope === "VARIANT" ? { variantId: row.scopeValue ?? "" } : {}),
-    ...(row.scope === "LISTING" ? { id: row.scopeValue ?? "" } : {}),
-  };
-  const [affected, listings] = await Promise.all([
-    prisma.listing.count({ where }),
-    prisma.listing.findMany({
-      where,
-      orderBy: { id: "asc" },
-      take: PREVIEW_SAMPLE,
-      select: {
-        id: true,
-        channelId: true,
-        variantId: true,
-        channelSku: true,
-        desiredQuantity: true,
-        fulfilledByMarketplace: true,
-        channel: { select: { name: true } },
-        variant: { select: { title: true, product: { select: { title: true } } } },
-      },
-    }),
-  ]);
-  const current = await engineQuantities(shopId, listings, now);
-  const proposed = await engineQuantities(shopId, listings, now, (rules) => [...rules.filter((r) => r.id !== row.id), row]);
-  const rows = listings.map((l) => ({
-    listingId: l.id,
-    sku: l.channelSku,
-    title: `${l.variant.product.title} – ${l.variant.title}`,
-    channelName: l.channel.name,
-    storedQuantity: l.desiredQuantity,
-    // A listing the marketplace fulfils (FBA) gets no quantity either way: shown as such, not as 0.
-    before: l.fulfilledByMarketplace ? null : (current.get(l.id)?.quantity ?? 0),
-    after: l.fulfilledByMarketplace ? null : (proposed.get(l.id)?.quantity ?? 0),
-    explanationAfter: proposed.get(l.id)?.explanation ?? "",
-  }));
-  const note = affected > listings.length ? `Showing the first ${listings.length} of ${affected} listings this rule applies to.` : null;
-  return { ok: true, affected, rows, note };
-}
-
-export interface EngineAnswer {
-  /** Null for a listing the marketplace fulfils from its own stock (FBA): no rule moves it. */
-  quantity: number | null;
-  priceCents: number;
-  explanation: string;
-}
-
-/**
- * The engine's answer for a few listings from the shop's current rows, optionally with the buffer
- * rules changed. For screens (previews), not the hot path: the recompute service is the one that
- * stores desired states.
- */
-export async function engineQuantities(
-  shopId: string,
-  listings: readonly { id: string; channelId: string; variantId: string }[],
-  now: Date,
-  changeBufferRules: (rules: BufferRuleRow[]) => BufferRuleRow[] = (rules) => rules,
-): Promise<Map<string, EngineAnswer>> {
-  const answers = new Map<string, EngineAnswer>();
-  if (listings.length === 0) return answers;
-  // The recompute job's own loader: a preview computes from exactly what a push would.
-  const sql = sqlFor();
-  const shop = await loadShopInputs(sql, shopId);
-  if (!shop) return answers;
-  const rows = await loadEngineRows(sql, shopId, listings, shop, now);
-  const shopifyChannelIds = [...shop.channels.values()].filter((c) => c.kind === "shopify").map((c) => c.id);
-  const batch = batchInputsFromRows({ ...rows, bufferRules: changeBufferRules(rows.bufferRules), now, shopifyChannelIds });
-  for (const listing of listings) {
-    const answer = computeListing(listing, shop, batch, now);
-    if (answer)
-      answers.set(listing.id, { quantity: answer.quantity, priceCents: answer.priceCents, explanation: explanationText(answer.explanation.quantity) });
-  }
-  return answers;
+  return { ok: true, ...(await previewRuleChange(shopId, row, { bufferRules: withRule(row) }, prisma, now)) };
 }

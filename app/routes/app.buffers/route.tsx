@@ -7,7 +7,9 @@ import { CsvImportCard } from "~/components/csv-import";
 import { formObject } from "~/lib/forms";
 import { importBufferRules, type ImportProblem, refusedImport, uploadedCsv } from "~/csv/bulk-csv.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { buffersPage, deleteBufferRule, previewBufferRule, type PreviewRow, saveBufferRule, saveChannelThrottling } from "~/routes/app.buffers/buffers.server";
+import { buffersPage, deleteBufferRule, previewBufferRule, saveBufferRule, saveChannelThrottling } from "~/routes/app.buffers/buffers.server";
+import type { Preview } from "~/rules/preview.server";
+import { RulePreview } from "~/components/rule-preview";
 import { SCOPE_REFERENCE } from "~/rules/scopes.server";
 import { requireShop } from "~/lib/require-shop.server";
 import { useFields } from "~/components/use-fields";
@@ -23,7 +25,7 @@ export type BuffersActionResult = {
   intent: string;
   errors: Record<string, string>;
   message?: string;
-  preview?: { affected: number; rows: PreviewRow[]; note: string | null };
+  preview?: Preview;
   /** A refused CSV import's problems, by file line. */
   problems?: ImportProblem[];
 };
@@ -220,46 +222,6 @@ function RuleForm({
   );
 }
 
-function Preview({ preview }: { preview: NonNullable<BuffersActionResult["preview"]> }) {
-  return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          What this rule would change
-        </Text>
-        <Text as="p">
-          Applies to {preview.affected} {preview.affected === 1 ? "listing" : "listings"}. Nothing is saved yet.
-        </Text>
-        {preview.note ? (
-          <Text as="p" tone="subdued">
-            {preview.note}
-          </Text>
-        ) : null}
-        {preview.rows.length === 0 ? (
-          <Text as="p" tone="subdued">
-            No listing matches this rule.
-          </Text>
-        ) : (
-          <DataTable
-            columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
-            headings={["Listing", "Channel", "Now", "With this rule", "Change", "Why"]}
-            rows={preview.rows.map((r) => [
-              `${r.sku} · ${r.title}`,
-              r.channelName,
-              ...(r.before === null || r.after === null
-                ? ["–", "–", "ships from the marketplace's warehouse: no buffer applies"]
-                : [r.before, r.after, r.after - r.before === 0 ? "–" : `${r.after - r.before > 0 ? "+" : ""}${r.after - r.before}`]),
-              <span key={r.listingId} style={{ whiteSpace: "pre-line" }}>
-                {r.explanationAfter}
-              </span>,
-            ])}
-          />
-        )}
-      </BlockStack>
-    </Card>
-  );
-}
-
 export default function Buffers() {
   const { channels, rules, scopeReference } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -316,7 +278,7 @@ export default function Buffers() {
                 />
               )}
             </Card>
-            {result?.preview ? <Preview preview={result.preview} /> : null}
+            {result?.preview ? <RulePreview preview={result.preview} marketplaceFulfilled="ships from the marketplace's warehouse: no buffer applies" /> : null}
             <RuleForm channels={channels} scopeReference={scopeReference} result={result} />
             <CsvImportCard
               title="Bulk edit buffer rules"
