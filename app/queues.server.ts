@@ -30,7 +30,8 @@ export interface JobPayloads {
   webhooks: { webhookId: string };
   /** "recent-check": the frequent check of recently changed levels (app/anchor/recent-levels.server.ts). */
   "shop-maintenance": { shopDomain: string; task: "initial-import" | "reconcile" | "recent-check" };
-  recompute: { shopId: string };
+  /** A "release" job carries its moment (epoch ms), for the product tags that name its day. */
+  recompute: { shopId: string; releaseAt?: number };
   "channel-sync": { channelId: string };
   /**
    * "import": poll the account's orders; "notified": import the orders a notification carries;

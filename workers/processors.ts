@@ -63,7 +63,11 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
     // and release moment, delayed until it) marks the variants released and asks for that recompute.
     new Worker<JobPayloads["recompute"]>(
       QUEUE_NAMES.recompute,
-      failFast((job) => (job.name === RELEASE_JOB ? noteReleasesDue(job.data.shopId) : runRecomputeJob(job.data.shopId))),
+      failFast((job) =>
+        job.name === RELEASE_JOB
+          ? noteReleasesDue(job.data.shopId, { moment: job.data.releaseAt === undefined ? undefined : new Date(job.data.releaseAt) })
+          : runRecomputeJob(job.data.shopId),
+      ),
       { ...idempotent, concurrency: 2 },
     ),
     // Flushes of different accounts run side by side; each account's pace is set by its shared

@@ -32,7 +32,7 @@ const noAdminCalls = async (): Promise<AdminClient> => {
 };
 
 /** A products/update body in 2026-04's shape for the seeded kettle (variants 100 and 101). */
-function kettleUpdate(overrides: { status?: string; price?: string } = {}) {
+function kettleUpdate(overrides: { status?: string; price?: string; tags?: string } = {}) {
   const variant = (id: string, title: string, sku: string, price: string, item: string | null) => ({
     admin_graphql_api_id: `gid://shopify/ProductVariant/${id}`,
     barcode: null,
@@ -69,7 +69,7 @@ function kettleUpdate(overrides: { status?: string; price?: string } = {}) {
     vendor: "Acme",
     status: overrides.status ?? "active",
     published_scope: "web",
-    tags: "kitchen",
+    tags: overrides.tags ?? "kitchen",
     options: [],
     images: [],
     image: null,
@@ -215,6 +215,23 @@ describe("Shopify's webhooks applied to the mirror", () => {
 
     await applyProductUpsert(shop.domain, kettleUpdate({ status: "unlisted" }), { prisma, adminClientFor: noAdminCalls });
     expect((await prisma.product.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "10" } })).status).toBe("UNLISTED");
+  });
+
+  it("given a mirrored kettle, when products/update adds a hold tag, then every listing of the product is marked; another tag marks none", async () => {
+    const { shop, listing } = await seedShopWithEveryModel(prisma);
+    const bundle = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "101" } });
+    await prisma.inventoryItem.create({ data: { shopId: shop.id, shopifyId: "1001", variantId: bundle.id, sku: "KET-2", costCents: 3500 } });
+    const unmark = () => prisma.listing.updateMany({ where: { shopId: shop.id }, data: { staleSince: null } });
+    const marked = async () => (await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince !== null;
+    await applyProductUpsert(shop.domain, kettleUpdate(), { prisma, adminClientFor: noAdminCalls });
+    await unmark();
+    await applyProductUpsert(shop.domain, kettleUpdate({ tags: "kitchen, gifts" }), { prisma, adminClientFor: noAdminCalls });
+    expect(await marked()).toBe(false);
+    await applyProductUpsert(shop.domain, kettleUpdate({ tags: "kitchen, gifts, Anchorline:Release:2031-01-15" }), { prisma, adminClientFor: noAdminCalls });
+    expect(await marked()).toBe(true);
+    await unmark();
+    await applyProductUpsert(shop.domain, kettleUpdate({ tags: "kitchen, gifts" }), { prisma, adminClientFor: noAdminCalls });
+    expect(await marked()).toBe(true);
   });
 
   it("archives a deleted product and marks its listings, so marketplaces are pushed to zero", async () => {

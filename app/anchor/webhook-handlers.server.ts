@@ -21,6 +21,7 @@ import { refreshLevelsFromShopify } from "./level-reads.server";
 import { applyParkedInventory, parkInventoryUpdate } from "./parked.server";
 import { keepProductImages } from "./product-images.server";
 import { productVariantsFromShopify } from "./product-variants.server";
+import { holdTagsKey } from "~/lib/hold-tags";
 
 // Shopify's webhooks applied to the mirror. Each handler changes the mirror, marks exactly the
 // listings the change can move, and asks for a recompute. A level or item update that refers to
@@ -186,7 +187,7 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
       "product status Anchorline does not know: mirrored as UNKNOWN, its listings held at 0",
     );
   }
-  const before = await deps.prisma.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: productId } }, select: { status: true } });
+  const before = await deps.prisma.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: productId } }, select: { status: true, tags: true } });
   await upsertProducts(shopId, [
     {
       shopifyId: productId,
@@ -241,9 +242,17 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
   // created after this re-reads its own products.
   const collectionsMoved = await refreshProductCollections(shopId, shopDomain, productId, deps);
 
-  // A status change (archived, draft, unlisted) or a move between collections moves every listing
-  // of the product; a price or a tracking switch only its variant's.
-  const statusChanged = (before !== null && before.status !== status) || collectionsMoved;
+  // The holds a merchant keeps as product tags (anchorline:discontinued, anchorline:release:<day>,
+  // lib/hold-tags.ts) hold every variant of the product: a change of them moves all its listings.
+  const tagsNow =
+    before === null
+      ? []
+      : ((await deps.prisma.product.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: productId } }, select: { tags: true } }))?.tags ?? []);
+  const holdTagsMoved = before !== null && holdTagsKey(before.tags) !== holdTagsKey(tagsNow);
+
+  // A status change (archived, draft, unlisted), a move between collections or a hold tag moves
+  // every listing of the product; a price or a tracking switch only its variant's.
+  const statusChanged = (before !== null && before.status !== status) || collectionsMoved || holdTagsMoved;
   const all = statusChanged ? await deps.prisma.variant.findMany({ where: { shopId, product: { shopifyId: productId } }, select: { id: true } }) : [];
   await noteChange(shopId, { kind: "catalog", variantIds: statusChanged ? all.map((v) => v.id) : [...new Set(changed)] }, deps);
   // Title, description, images, barcodes: each listing's channel content, recomputed by the

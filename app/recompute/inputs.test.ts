@@ -15,6 +15,7 @@ import {
   salesByVariantAndChannel,
   type ShopInputs,
   type VariantRow,
+  variantFactsFromRow,
   velocityWindowDays,
 } from "./inputs";
 
@@ -69,6 +70,15 @@ function emptyBatch(overrides: Partial<Parameters<typeof batchInputsFromRows>[0]
 }
 
 describe("mapping database rows to the engine's inputs", () => {
+  it("given holds set in Anchorline and as Shopify product tags, when mapped, then either discontinues and the later release date holds", () => {
+    const tagged = { ...mug, tags: ["kitchen", "anchorline:discontinued", "anchorline:release:2025-07-01"] };
+    expect(variantFactsFromRow(tagged)).toMatchObject({ discontinued: true, releaseAt: new Date("2025-07-01T00:00:00Z") });
+    const later = new Date("2025-08-01T09:00:00Z");
+    expect(variantFactsFromRow({ ...tagged, releaseAt: later })).toMatchObject({ releaseAt: later });
+    expect(variantFactsFromRow({ ...mug, discontinued: true, releaseAt: later })).toMatchObject({ discontinued: true, releaseAt: later });
+    expect(variantFactsFromRow(mug)).toMatchObject({ discontinued: false, releaseAt: null });
+  });
+
   it("given channel settings with a risk multiplier, threshold and untracked quantity, when mapped, then the channel carries them; wrong types read as unset", () => {
     const amazon = channelFromRow({
       id: "c1",

@@ -23,6 +23,7 @@ import type {
 import { BOUNDS } from "~/engine/bounds";
 import { DEFAULT_PRICE_GUARDRAIL_BPS, DEFAULT_VELOCITY_WINDOW_DAYS } from "~/engine/defaults";
 import { salesVelocity, type Sale } from "~/engine/velocity";
+import { holdsFromTags } from "~/lib/hold-tags";
 
 const DAY_MS = 86_400_000;
 
@@ -347,6 +348,10 @@ const PRODUCT_STATUSES: Readonly<Record<string, ProductStatus>> = {
 };
 
 export function variantFactsFromRow(row: VariantRow): VariantFacts {
+  // The merchant's holds, set in Anchorline or as product tags in Shopify (lib/hold-tags.ts): either
+  // discontinues, and the later release date holds, since listing early risks selling what may not ship.
+  const tagged = holdsFromTags(row.tags);
+  const releaseAt = tagged.releaseAt && (row.releaseAt === null || tagged.releaseAt > row.releaseAt) ? tagged.releaseAt : row.releaseAt;
   return {
     id: row.id,
     productId: row.productId,
@@ -355,8 +360,8 @@ export function variantFactsFromRow(row: VariantRow): VariantFacts {
     // A variant whose inventory item is not mirrored yet counts as tracked with no stock: listing
     // it at 0 until the mirror catches up is safe, listing the untracked quantity is not.
     tracked: row.tracked ?? true,
-    discontinued: row.discontinued,
-    releaseAt: row.releaseAt,
+    discontinued: row.discontinued || tagged.discontinued,
+    releaseAt,
     productStatus: PRODUCT_STATUSES[row.productStatus] ?? "unknown",
   };
 }

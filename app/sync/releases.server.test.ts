@@ -103,6 +103,24 @@ describe("release moments", () => {
     expect((await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).releaseNotedAt).toEqual(AFTER);
   });
 
+  it("given a product tagged in Shopify with a release day ahead, when the sweep runs, then that day gets a job; when it runs, the product's variants are marked", async () => {
+    const { shop } = await heldShop();
+    const day = new Date("2031-04-01T00:00:00Z");
+    const product = await prisma.product.findFirstOrThrow({ where: { shopId: shop.id } });
+    await prisma.product.update({ where: { id: product.id }, data: { tags: ["kitchen", "Anchorline:Release:2031-04-01"] } });
+    await sweepReleases([shop.id], { prisma, queues, now: BEFORE });
+    const job = await releaseJob(shop.id, day);
+    expect(job!.data).toEqual({ shopId: shop.id, releaseAt: day.getTime() });
+    expect(job!.timestamp + job!.delay).toBe(day.getTime());
+
+    await prisma.variant.updateMany({ where: { shopId: shop.id }, data: { releaseAt: null } });
+    expect(await noteReleasesDue(shop.id, { queues, now: new Date(day.getTime() - 1), moment: day })).toBe(0);
+    expect(await stale(shop.id)).toBe(0);
+    await noteReleasesDue(shop.id, { queues, now: new Date(day.getTime() + 1_000), moment: day });
+    expect(await stale(shop.id)).toBe(await prisma.listing.count({ where: { shopId: shop.id } }));
+    expect(await stale(shop.id)).toBeGreaterThan(0);
+  });
+
   it("given the merchant moved the date while its job waited, when the old moment's job runs, then the new date is not noted early", async () => {
     const { shop, variant } = await heldShop();
     const moved = new Date(RELEASE.getTime() + 7 * 86_400_000);

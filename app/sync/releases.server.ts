@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
+import { releaseOfTag, releaseTagOf, RELEASE_TAG_PREFIX } from "~/lib/hold-tags";
 import { logger } from "~/lib/logger.server";
 import { noteChange } from "~/recompute/index.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
@@ -37,7 +38,7 @@ export async function scheduleReleases(shopId: string, moments: readonly Date[],
   await queues.recompute.addBulk(
     ahead.map((ms) => ({
       name: RELEASE_JOB,
-      data: { shopId },
+      data: { shopId, releaseAt: ms },
       opts: { jobId: releaseJobId(shopId, new Date(ms)), timestamp: clock, delay: Math.max(0, ms - clock) },
     })),
   );
@@ -46,12 +47,22 @@ export async function scheduleReleases(shopId: string, moments: readonly Date[],
 
 /**
  * The release job: the shop's variants whose release date has passed and was not noted yet have
- * their listings recomputed (now without the hold), and the moment is stamped as noted. Returns how
- * many variants it noted.
+ * their listings recomputed (now without the hold), and the moment is stamped as noted; with the
+ * job's `moment`, so have the variants of products whose release tag names that day
+ * (lib/hold-tags.ts; a tag has no stamp, the job's id keeps it to one run). Returns how many
+ * variants it noted.
  */
-export async function noteReleasesDue(shopId: string, deps: { prisma?: PrismaClient; queues?: Queues; now?: Date } = {}): Promise<number> {
+export async function noteReleasesDue(shopId: string, deps: { prisma?: PrismaClient; queues?: Queues; now?: Date; moment?: Date } = {}): Promise<number> {
   const prisma = deps.prisma ?? defaultPrisma;
   const now = deps.now ?? new Date();
+  if (deps.moment && deps.moment <= now) {
+    // Tags matched as lib/hold-tags.ts reads them: any letter case, spaces around.
+    const tagged = await prisma.$queryRaw<{ id: string }[]>`
+      SELECT v.id FROM "Variant" v JOIN "Product" p ON p.id = v."productId" JOIN "Shop" s ON s.id = v."shopId"
+      WHERE v."shopId" = ${shopId} AND s."uninstalledAt" IS NULL
+        AND EXISTS (SELECT 1 FROM unnest(p.tags) AS t WHERE lower(btrim(t)) = ${releaseTagOf(deps.moment)})`;
+    if (tagged.length > 0) await noteChange(shopId, { kind: "catalog", variantIds: tagged.map((v) => v.id) }, { prisma, queues: deps.queues });
+  }
   const due = await prisma.variant.findMany({
     // An uninstalled shop's moments wait: the sweep notes them if it comes back.
     where: { shopId, releaseAt: { lte: now }, releaseNotedAt: null, shop: { uninstalledAt: null } },
@@ -84,6 +95,15 @@ export async function sweepReleases(shopIds: readonly string[], deps: { prisma?:
   });
   const byShop = new Map<string, Date[]>();
   for (const v of waiting) byShop.set(v.shopId, [...(byShop.get(v.shopId) ?? []), v.releaseAt!]);
+  // Release days named by product tags: their moments ahead get a job too (one past has no stamp
+  // to say whether it was noted; its job, kept by Redis across a restart, is what runs it).
+  const tags = await prisma.$queryRaw<{ shopId: string; tag: string }[]>`
+    SELECT DISTINCT p."shopId", t AS tag FROM "Product" p, unnest(p.tags) AS t
+    WHERE p."shopId" = ANY(${[...shopIds]}) AND lower(btrim(t)) LIKE ${`${RELEASE_TAG_PREFIX}%`}`;
+  for (const { shopId, tag } of tags) {
+    const at = releaseOfTag(tag);
+    if (at && at > now) byShop.set(shopId, [...(byShop.get(shopId) ?? []), at]);
+  }
   for (const [shopId, moments] of byShop) {
     if (moments.some((m) => m <= now)) await noteReleasesDue(shopId, { ...deps, prisma, now });
     await scheduleReleases(shopId, moments, { queues: deps.queues, now });
