@@ -5,6 +5,7 @@ import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
+import { holdsFromTags } from "~/lib/hold-tags";
 import { shopIdOf } from "~/lib/shop-id.server";
 import { checkVariantHold, releaseText, saveVariantHolds, shopTimeZone } from "~/rules/variant-holds.server";
 
@@ -103,7 +104,7 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
       mapCents: true,
       discontinued: true,
       releaseAt: true,
-      product: { select: { title: true } },
+      product: { select: { title: true, tags: true } },
       listings: {
         where: listingFilter,
         orderBy: [{ channelId: "asc" }, { channelSku: "asc" }],
@@ -162,16 +163,27 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
   if (filters.holds) {
     const variant = await prisma.variant.findFirst({
       where: { id: filters.holds, shopId },
-      select: { id: true, sku: true, title: true, discontinued: true, releaseAt: true, product: { select: { title: true } } },
+      select: { id: true, sku: true, title: true, discontinued: true, releaseAt: true, product: { select: { title: true, tags: true } } },
     });
     if (!variant) throw new NotFoundForShop("Variant");
+    const tagged = holdsFromTags(variant.product.tags);
     holds = {
       variantId: variant.id,
       name: `${variant.sku ?? ""} · ${variant.product.title} – ${variant.title}`,
       discontinued: variant.discontinued,
       releaseAt: releaseText(variant.releaseAt, timeZone),
+      // What the product's Shopify tags hold besides (lib/hold-tags.ts): shown, changed in Shopify.
+      tagged: { discontinued: tagged.discontinued, releaseAt: tagged.releaseAt ? releaseText(tagged.releaseAt, "UTC") : null },
     };
   }
+
+  const now = new Date();
+  /** The holds that act on a variant: its own and its product's tags', as the recompute reads them. */
+  const holdsOf = (v: (typeof page)[number]) => {
+    const tagged = holdsFromTags(v.product.tags);
+    const releaseAt = [v.releaseAt, tagged.releaseAt].filter((at): at is Date => at !== null && at > now).sort((a, b) => b.getTime() - a.getTime())[0];
+    return { discontinued: v.discontinued || tagged.discontinued, heldUntil: releaseAt ? releaseText(releaseAt, timeZone) : null };
+  };
 
   return {
     channels: channels.map((c) => ({ id: c.id, name: c.name, status: c.status })),
@@ -183,9 +195,8 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
       title: `${v.product.title} – ${v.title}`,
       priceCents: v.priceCents,
       mapCents: v.mapCents,
-      discontinued: v.discontinued,
       // Shown while the release is ahead: after it the variant sells as any other.
-      heldUntil: v.releaseAt && v.releaseAt > new Date() ? releaseText(v.releaseAt, timeZone) : null,
+      ...holdsOf(v),
       listings: v.listings.map(({ staleSince, marketplaceQuantity, marketplaceQuantityAt, ...l }) => ({
         ...l,
         channelName: channelName.get(l.channelId) ?? "",

@@ -220,7 +220,13 @@ describe("a variant's holds on the Inventory screen", () => {
     const { shop, variant } = await shopInSession();
     await prisma.shop.update({ where: { id: shop.id }, data: { settings: { timeZone: "America/New_York" } } });
     const opened = await page(shop.domain, `?holds=${variant.id}`);
-    expect(opened.holds).toEqual({ variantId: variant.id, name: "KET-RED · Kettle – Red", discontinued: false, releaseAt: "" });
+    expect(opened.holds).toEqual({
+      variantId: variant.id,
+      name: "KET-RED · Kettle – Red",
+      discontinued: false,
+      releaseAt: "",
+      tagged: { discontinued: false, releaseAt: null },
+    });
     expect(opened.timeZone).toBe("America/New_York");
 
     const answer = await post(shop.domain, { variantId: variant.id, discontinued: "on", releaseAt: "2031-01-15T09:00" });
@@ -234,6 +240,15 @@ describe("a variant's holds on the Inventory screen", () => {
     const row = (await page(shop.domain, `?holds=${variant.id}`)).variants.find((v) => v.id === variant.id)!;
     expect([row.discontinued, row.heldUntil]).toEqual([true, "2031-01-15T09:00"]);
     await job?.remove();
+  });
+
+  it("given a product tagged anchorline:discontinued and a release day in Shopify, then its rows and its holds card show the holds the tags give", async () => {
+    const { shop, variant } = await shopInSession();
+    await prisma.product.updateMany({ where: { shopId: shop.id }, data: { tags: ["kitchen", "anchorline:discontinued", "anchorline:release:2031-06-01"] } });
+    const opened = await page(shop.domain, `?holds=${variant.id}`);
+    expect(opened.holds).toMatchObject({ discontinued: false, releaseAt: "", tagged: { discontinued: true, releaseAt: "2031-06-01" } });
+    const row = opened.variants.find((v) => v.id === variant.id)!;
+    expect([row.discontinued, row.heldUntil]).toEqual([true, "2031-06-01"]);
   });
 
   it("given an unparseable release date, when saved, then it is refused on the field and nothing changes", async () => {

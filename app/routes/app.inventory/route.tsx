@@ -204,6 +204,16 @@ function HoldsCard({ holds, timeZone, result }: { holds: NonNullable<PageData["h
             helpText={`Every channel lists 0 until then (pre-order or release hold); the listings follow when it passes. In ${timeZone}; blank for none.`}
             error={errors.releaseAt}
           />
+          {holds.tagged.discontinued || holds.tagged.releaseAt ? (
+            <Text as="p" tone="subdued">
+              {`The product's Shopify tags also hold it: ${[
+                holds.tagged.discontinued ? "anchorline:discontinued" : null,
+                holds.tagged.releaseAt ? `anchorline:release:${holds.tagged.releaseAt} (UTC)` : null,
+              ]
+                .filter(Boolean)
+                .join(", ")}. Remove the tag in Shopify to lift it.`}
+            </Text>
+          ) : null}
           <InlineStack>
             <Button submit variant="primary">
               Save holds
