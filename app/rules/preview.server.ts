@@ -53,13 +53,12 @@ export interface RuleReach {
 }
 
 export async function previewRuleChange(shopId: string, reach: RuleReach, change: RuleChange, prisma: PrismaClient, now = new Date()): Promise<Preview> {
-  if (reach.scope === "COLLECTION") {
-    return { affected: 0, rows: [], note: "Collections are not mirrored from Shopify yet, so a collection rule matches no listing for now." };
-  }
   const where: Prisma.ListingWhereInput = {
     shopId,
     ...(reach.channelId ? { channelId: reach.channelId } : {}),
     ...(reach.scope === "TAG" ? { variant: { product: { tags: { has: reach.scopeValue ?? "" } } } } : {}),
+    // The products Shopify holds in the collection, as mirrored (anchor/collections.server.ts).
+    ...(reach.scope === "COLLECTION" ? { variant: { product: { collections: { some: { collection: { handle: reach.scopeValue ?? "" } } } } } } : {}),
     ...(reach.scope === "PRODUCT" ? { variant: { productId: reach.scopeValue ?? "" } } : {}),
     ...(reach.scope === "VARIANT" ? { variantId: reach.scopeValue ?? "" } : {}),
     ...(reach.scope === "LISTING" ? { id: reach.scopeValue ?? "" } : {}),
