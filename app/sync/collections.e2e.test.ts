@@ -84,4 +84,33 @@ describe("a collection-scoped buffer end to end", () => {
       ["collections/update", 200],
     ]);
   });
+
+  it("given a smart collection on the tag 'glass' and a Walmart buffer of 2 on it, when the merchant tags a product 'glass' in Shopify, then products/update alone brings it in and its Walmart listing shows 2 fewer", async () => {
+    const [, plain] = rig.variants;
+    await rig.shopify.deliveries.settled();
+    const walmartBefore = rig.quantityOn("walmart", plain);
+    expect(walmartBefore).toBe(STOCK);
+    // Given a smart collection in Shopify (its products are whatever carries the tag) and the rule
+    const glass = rig.shopify.store.createCollection(rig.domain, { title: "Glassware", rules: [{ column: "TAG", relation: "EQUALS", condition: "glass" }] });
+    await eventually(
+      async () => (await prisma.collection.count({ where: { shopId: rig.shopId, handle: glass.handle, smart: true } })) === 1,
+      15_000,
+      "the smart collection mirrored",
+    );
+    const imported = await importBufferRules(
+      rig.domain,
+      `channel,applies_to,target,kind,units\r\n${rig.channels.walmart.name},collection,${glass.handle},fixed,2\r\n`,
+      "merchant:e2e",
+    );
+    expect(imported).toEqual({ ok: true, created: 1, updated: 0 });
+    const sent = rig.shopify.deliveries.log.length;
+
+    // When the merchant tags the product in Shopify
+    rig.shopify.store.updateProduct(rig.domain, plain.productShopifyId, { tags: ["glass"] });
+
+    // Then its Walmart listing loses 2 units, from products/update alone (Shopify sends no collections/update for it)
+    await eventually(() => rig.quantityOn("walmart", plain) === STOCK - 2, 30_000, "the tagged product buffered on Walmart");
+    expect(everywhere(plain)).toEqual(MARKETPLACES.map((m) => (m === "walmart" ? STOCK - 2 : STOCK)));
+    expect(rig.shopify.deliveries.log.slice(sent).map((d) => d.topic)).toEqual(["products/update"]);
+  });
 });
