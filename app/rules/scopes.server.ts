@@ -39,8 +39,13 @@ export async function resolveScopeValue(
   if (ref === "") return null;
   switch (scope) {
     case "tag":
-    case "collection":
       return ref;
+    case "collection": {
+      // A collection Shopify has (mirrored by anchor/collections.server.ts), by its handle, which
+      // Shopify keeps in lower case: a mistyped handle is refused rather than saved to match nothing.
+      const collection = await prisma.collection.findFirst({ where: { shopId, handle: { in: [ref, ref.toLowerCase()] } }, select: { handle: true } });
+      return collection?.handle ?? null;
+    }
     case "product": {
       const product = await prisma.product.findFirst({ where: { shopId, OR: [{ handle: ref }, { shopifyId: ref }] }, select: { id: true } });
       return product?.id ?? null;

@@ -3,6 +3,7 @@ import prisma from "~/db.server";
 import type { BufferRuleRow } from "~/recompute/inputs";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { previewRuleChange, withRule } from "./preview.server";
+import { resolveScopeValue } from "./scopes.server";
 
 // A collection-scoped rule's preview: the listings of the collection's products, as the mirror
 // holds Shopify's membership, through the engine before and after.
@@ -34,5 +35,14 @@ describe("the preview of a collection-scoped rule", () => {
     expect(row.before! - row.after!).toBe(5);
 
     expect((await preview("garden")).affected).toBe(0);
+  });
+});
+
+describe("naming a collection in a rule", () => {
+  it("given the mirror holds the collection kitchen-essentials, when a merchant types its handle (in any case), then the rule is stored with the handle; a handle Shopify does not have names nothing, so the form refuses it", async () => {
+    const { shop } = await seedShopWithEveryModel(prisma);
+    expect(await resolveScopeValue(prisma, shop.id, "collection", " Kitchen-Essentials ", null)).toBe("kitchen-essentials");
+    expect(await resolveScopeValue(prisma, shop.id, "collection", "kitchen-essentials ", null)).toBe("kitchen-essentials");
+    expect(await resolveScopeValue(prisma, shop.id, "collection", "kitchen-essentials-2", null)).toBeNull();
   });
 });
