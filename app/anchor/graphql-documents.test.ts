@@ -102,6 +102,10 @@ const SCOPE_OF_ROOT_FIELD: Record<string, string | null> = {
   inventorySetQuantities: "write_inventory",
   orderCreate: "write_orders",
   orders: "read_orders",
+  // The shop's own settings (its time zone): the resource of the token itself, no scope
+  // (shopify.dev QueryRoot.shop names none; admin_2026-10 "Returns the Shop resource corresponding
+  // to the access token used in the request").
+  shop: null,
 };
 const SCOPE_OF_TOPIC_PREFIX: Record<string, string | null> = {
   "app/": null,

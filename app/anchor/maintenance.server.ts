@@ -4,6 +4,7 @@ import type { JobPayloads, Queues } from "~/queues.server";
 import { adminClientForShop } from "./admin-client.server";
 import { importCatalog, type ImportSummary } from "./bulk-import.server";
 import { checkRecentLevels, type RecentCheckSummary } from "./recent-levels.server";
+import { mirrorShopTimeZone } from "./shop-time-zone.server";
 
 /**
  * The shop-maintenance queue's job: the initial import on install; on schedule, the full
@@ -18,5 +19,6 @@ export async function runShopMaintenance(
   if (!shop || shop.uninstalledAt) return "skipped";
   const client = await adminClientForShop(job.shopDomain, prisma);
   if (job.task === "recent-check") return checkRecentLevels(job.shopDomain, client, { prisma, queues: deps.queues });
+  await mirrorShopTimeZone(job.shopDomain, client, prisma);
   return importCatalog(job.shopDomain, client, { prisma, queues: deps.queues, kind: job.task });
 }

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { closeSharedRevisionRedis } from "~/channels/ebay";
 import { importVariantHolds } from "~/csv/variant-holds.server";
 import prisma from "~/db.server";
+import { formatShopDateTime } from "~/lib/zoned-time";
 import { createRedisConnection, queues } from "~/queues.server";
+import { shopTimeZone } from "~/rules/variant-holds.server";
 import { startWebhookEndpoint } from "../../test/app-webhook-server";
 import { eventually, MARKETPLACES, startMarketplaceRig, type LinkedVariant, type MarketplaceRig } from "../../test/marketplaces";
 import { createWorkers } from "../../workers/processors";
@@ -48,16 +50,16 @@ const listingOf = (marketplace: string, v: LinkedVariant) =>
 const explanationText = async (marketplace: string, v: LinkedVariant) =>
   ((await listingOf(marketplace, v)).explanation as { quantity: { text: string }[] }).quantity.map((s) => s.text).join(" / ");
 const everywhere = (v: LinkedVariant) => MARKETPLACES.map((m) => rig.quantityOn(m, v));
-const minuteText = (at: Date) => at.toISOString().slice(0, 16);
 
 describe("holds end to end, on a test clock", () => {
   it("given a pre-order released in five minutes and a discontinued variant set by CSV, when linked, then every marketplace gets 0 for the pre-order until the clock passes its release, then its real quantity; the discontinued one sells its last units everywhere, and 0 once they are gone", async () => {
     const [preorder, discontinued] = rig.variants;
-    // A whole minute five to six minutes ahead, as a merchant types it (the shop's zone is UTC).
+    // A whole minute five to six minutes ahead, as a merchant types it in the shop's time zone.
     const release = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 5 * 60_000);
+    const { settings } = await prisma.shop.findUniqueOrThrow({ where: { id: rig.shopId } });
     const imported = await importVariantHolds(
       rig.domain,
-      `sku,discontinued,release_at\r\n${preorder.sku},no,${minuteText(release)}\r\n${discontinued.sku},yes,\r\n`,
+      `sku,discontinued,release_at\r\n${preorder.sku},no,${formatShopDateTime(release, shopTimeZone(settings))}\r\n${discontinued.sku},yes,\r\n`,
       "merchant:e2e",
     );
     expect(imported).toEqual({ ok: true, created: 0, updated: 2 });

@@ -74,6 +74,11 @@ export type ProductVariantsForMirrorQuery = { product?: AdminTypes.Maybe<{ varia
         ) }
       )> } }> };
 
+export type ShopTimeZoneQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type ShopTimeZoneQuery = { shop: Pick<AdminTypes.Shop, 'ianaTimezone'> };
+
 export type CreateMarketplaceOrderMutationVariables = AdminTypes.Exact<{
   order: AdminTypes.OrderCreateOrderInput;
   options?: AdminTypes.InputMaybe<AdminTypes.OrderCreateOptionsInput>;
@@ -112,6 +117,7 @@ interface GeneratedQueryTypes {
   "#graphql\nquery ProductCollectionsForMirror($id: ID!, $after: String) {\n  product(id: $id) {\n    collections(first: 250, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id handle title updatedAt ruleSet { appliedDisjunctively } }\n    }\n  }\n}": {return: ProductCollectionsForMirrorQuery, variables: ProductCollectionsForMirrorQueryVariables},
   "#graphql\nquery InventoryLevelsOfItems($ids: [ID!]!, $locations: Int!) {\n  nodes(ids: $ids) {\n    ... on InventoryItem {\n      id\n      inventoryLevels(first: $locations) {\n        nodes {\n          updatedAt\n          location { id }\n          quantities(names: [\"available\", \"on_hand\", \"committed\"]) { name quantity }\n        }\n      }\n    }\n  }\n}": {return: InventoryLevelsOfItemsQuery, variables: InventoryLevelsOfItemsQueryVariables},
   "#graphql\nquery ProductVariantsForMirror($id: ID!, $after: String) {\n  product(id: $id) {\n    variants(first: 100, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id title sku barcode price compareAtPrice\n        selectedOptions { name value }\n        inventoryItem { id tracked sku requiresShipping unitCost { amount } }\n      }\n    }\n  }\n}": {return: ProductVariantsForMirrorQuery, variables: ProductVariantsForMirrorQueryVariables},
+  "#graphql\n  query ShopTimeZone {\n    shop {\n      ianaTimezone\n    }\n  }": {return: ShopTimeZoneQuery, variables: ShopTimeZoneQueryVariables},
   "#graphql\nquery OrderByAnchorlineTag($query: String!) {\n  orders(first: 1, query: $query) { nodes { id name } }\n}": {return: OrderByAnchorlineTagQuery, variables: OrderByAnchorlineTagQueryVariables},
   "#graphql\nquery AvailableAt($item: ID!, $location: ID!) {\n  inventoryItem(id: $item) {\n    inventoryLevel(locationId: $location) { quantities(names: [\"available\"]) { name quantity } }\n  }\n}": {return: AvailableAtQuery, variables: AvailableAtQueryVariables},
 }
