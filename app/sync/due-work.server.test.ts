@@ -132,6 +132,18 @@ describe("what is due, rebuilt from PostgreSQL", () => {
     expect(await queues["channel-sync"].getJobState(next!)).toBe("waiting");
   });
 
+  it("given another shop's connected account whose credentials cannot be opened, when the rebuild runs, then every other account is still polled and the order polling is reported failed, to be tried again", async () => {
+    const other = await seedShopWithEveryModel(prisma);
+    await prisma.channel.update({ where: { id: other.channels.ebay.id }, data: { credentialsCiphertext: "v1:not-a-sealed-value" } });
+    const due = await shopWithWorkDue();
+
+    const done = await ensureWorkDue({ redis, queues });
+
+    expect((await dueInRedis(queues, due)).orderPolling).toBe(true);
+    expect(done["order polling of every connected channel account"]).toBe("failed");
+    expect(await queues["order-import"].getJobScheduler(orderImportSchedulerId(other.channels.ebay.id))).toBeFalsy();
+  });
+
   it("given work already queued, when the rebuild runs again, then nothing is queued twice", async () => {
     const due = await shopWithWorkDue();
     await ensureWorkDue({ redis, queues });

@@ -68,7 +68,19 @@ export interface DueWork {
 /** Creates the schedulers of `ids` that are missing; returns how many were. */
 async function ensureSchedulers(queue: Queue, ids: string[], create: (id: string) => Promise<void>): Promise<number> {
   const missing = (await Promise.all(ids.map(async (id) => ((await queue.getJobScheduler(id)) ? null : id)))).filter((id) => id !== null);
-  for (const id of missing) await create(id);
+  // Each schedule on its own: one that cannot be made (an account whose connector cannot be built,
+  // its sealed credentials unreadable) must not leave every account after it unpolled. The rest
+  // are made; the failure is logged and the whole is reported failed, so it is tried again.
+  let failed: unknown = null;
+  for (const id of missing) {
+    try {
+      await create(id);
+    } catch (error) {
+      failed ??= error;
+      logger.error({ err: error, scheduler: id, queue: queue.name }, "schedule not made; tried again on the next run");
+    }
+  }
+  if (failed) throw failed;
   return missing.length;
 }
 
