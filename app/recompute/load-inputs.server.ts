@@ -76,9 +76,11 @@ export async function loadEngineRows(
   const nowText = now.toISOString();
 
   const [variants, levels, promotions, sales] = await Promise.all([
+    // Product.tags is a nullable column (the init migration): a product created without tags holds
+    // NULL, which Prisma reads as [] but this plain SQL would not; the engine reads a list.
     sql.rows<VariantRow>(
       `SELECT v.id, v."productId", COALESCE(v.sku, p.title || ' ' || v.title) AS name, v."priceCents", v."mapCents", v.discontinued,
-              v."releaseAt" AT TIME ZONE 'UTC' AS "releaseAt", v."isBundle", p.tags, p.status::text AS "productStatus", i.tracked, i."costCents",
+              v."releaseAt" AT TIME ZONE 'UTC' AS "releaseAt", v."isBundle", COALESCE(p.tags, '{}') AS tags, p.status::text AS "productStatus", i.tracked, i."costCents",
               ARRAY(SELECT c.handle FROM "CollectionProduct" cp JOIN "Collection" c ON c.id = cp."collectionId"
                     WHERE cp."shopId" = $1 AND cp."productId" = p.id ORDER BY c.handle) AS collections
        FROM "Variant" v JOIN "Product" p ON p.id = v."productId"

@@ -146,6 +146,17 @@ describe("recomputing a shop's stale listings", () => {
     expect(explanation.quantity.at(-2)).toMatchObject({ rule: "hold.productStatus", text: "The product is draft in Shopify, not for sale: listed at 0" });
   });
 
+  it("given a product stored with no tags at all (a NULL list, as a create without tags leaves it), when its listings are recomputed, then they get the engine's answer rather than failing on the tags", async () => {
+    const seeded = await seedShop(prisma);
+    await prisma.$executeRaw`UPDATE "Product" SET tags = NULL WHERE id = ${seeded.product.id}`;
+
+    await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
+
+    // 15 saleable units: Amazon keeps 2 back, eBay 20 %.
+    const { onAmazon, onEbay } = await listingsOf(prisma, seeded);
+    expect([onAmazon.desiredQuantity, onEbay.desiredQuantity]).toEqual([13, 12]);
+  });
+
   it("given listings already at the engine's answer, when they are marked stale without any change, then nothing new is written and no flush is requested", async () => {
     const seeded = await seedShop(prisma);
     await recomputeStaleListings(seeded.shopId, { requestFlush: async () => {} });
