@@ -97,7 +97,18 @@ export function availableToSell(context: ListingContext): AvailableToSell {
   if (variant.tracked) {
     pool = poolInto(steps, channel, context.levels);
     if (context.promotions.length > 0) reserve = reserveInto(steps, channel.id, context.promotions, context.now, pool);
-    buffer = bufferInto(steps, context.bufferRules, channel.id, context, channel, pool, context.velocityPerDay, variant.discontinued, pool - reserve);
+    buffer = bufferInto(
+      steps,
+      context.bufferRules,
+      channel.id,
+      context,
+      channel,
+      pool,
+      context.velocityPerDay,
+      variant.discontinued,
+      pool - reserve,
+      context.velocity,
+    );
   } else {
     // Untracked stock has no count to protect, so reserves, buffers and throttling have nothing
     // to act on; only the merchant's artificial counts and holds still apply.
@@ -178,6 +189,7 @@ function bundleOnChannel(context: ListingContext, components: readonly BundleCom
       variant: component.variant,
       levels: component.levels,
       velocityPerDay: component.velocityPerDay,
+      velocity: component.velocity,
       promotions: component.promotions ?? context.promotions,
       allocationRules: [],
       bundleComponents: undefined,

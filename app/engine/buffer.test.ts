@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { availableToSell } from "./ats";
 import { aChannel, aListing, aVariant, stockAt } from "./test-fixtures";
 import type { BufferRule } from "./types";
+import { salesVelocity } from "./velocity";
 
 const channelDefault = (units: number): BufferRule => ({
   id: "channel-default",
@@ -45,6 +46,26 @@ describe("buffers", () => {
       expect(result.buffer).toBe(15);
       expect(result.quantity).toBe(35);
       expect(result.explanation.find((s) => s.rule === "buffer.velocity")?.text).toBe("Amazon buffer 1.5 × (3/day × 2 days + 4) = 15 units");
+    });
+
+    it("given what the velocity counted (the store and eBay), when the buffer is explained, then the step before it says how many sold, where and over which days, and a fixed buffer says nothing of sales", () => {
+      const now = new Date("2026-12-01T12:00:00Z");
+      const velocity = salesVelocity([{ at: new Date(now.getTime() - 3_600_000), quantity: 14 }], {
+        now,
+        windowDays: 28,
+        soldOn: ["the Shopify store", "eBay US"],
+      });
+      const result = availableToSell(aListing({ bufferRules: [rule], velocityPerDay: velocity.perDay, velocity }));
+      const at = result.explanation.findIndex((s) => s.rule === "buffer.velocity");
+      const counted = result.explanation[at - 1];
+      expect(counted.rule).toBe("velocity.counted");
+      expect(counted.text).toBe(
+        `14 sold in the last 28 days across the Shopify store and eBay US, recent days weighted more (half-life 7 days): ${Math.round(velocity.perDay * 1000) / 1000}/day`,
+      );
+      // It changes nothing itself: the running figure before the buffer is the pool.
+      expect([counted.effect, counted.result]).toEqual([0, 50]);
+      const fixed = availableToSell(aListing({ bufferRules: [channelDefault(5)], velocityPerDay: velocity.perDay, velocity }));
+      expect(fixed.explanation.some((s) => s.rule === "velocity.counted")).toBe(false);
     });
 
     it("uses the kind's default multiplier when the channel has none set", () => {

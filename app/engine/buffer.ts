@@ -2,6 +2,7 @@ import { ceilBps, ceilTolerant } from "./arithmetic";
 import { type ExplanationStep, formatNumber, percent, stepKind, units } from "./explain";
 import { rankIfApplies, type RuleTarget, type ScopeTarget } from "./rules";
 import type { BufferRule, Channel } from "./types";
+import { type SalesVelocity, velocityCountedStep } from "./velocity";
 
 export interface BufferInput {
   rules: readonly BufferRule[];
@@ -12,6 +13,8 @@ export interface BufferInput {
   discontinued: boolean;
   /** The running figure before the buffer, so the step can show what is left. */
   runningTotal: number;
+  /** What `velocityPerDay` counted; a velocity buffer's explanation says it (absent: not said). */
+  velocity?: SalesVelocity;
 }
 
 export interface Buffer {
@@ -89,6 +92,7 @@ export function bufferFor(input: BufferInput): Buffer {
     input.velocityPerDay,
     input.discontinued,
     input.runningTotal,
+    input.velocity,
   );
   return { units: held, steps };
 }
@@ -104,6 +108,7 @@ export function bufferInto(
   velocityPerDay: number,
   discontinued: boolean,
   runningTotal: number,
+  velocity?: SalesVelocity,
 ): number {
   if (discontinued) {
     steps.push(discontinuedStep(0, runningTotal));
@@ -135,6 +140,10 @@ export function bufferInto(
   if (chosen === null) {
     steps.push(noBufferStep(0, runningTotal, channel.name));
     return 0;
+  }
+  // A velocity buffer first says what its velocity counted: how many sold, where, over which days.
+  if (chosen.kind === "velocity" && velocity) {
+    steps.push(velocityCountedStep(0, runningTotal, velocity.unitsInWindow, velocity.windowDays, velocity.halfLifeDays, velocity.soldOn, velocity.perDay));
   }
   steps.push(bufferStep(chosen, held, channel, pool, velocityPerDay, runningTotal));
   if (tied > 1) steps.push(tieStep(0, runningTotal - held, tied));

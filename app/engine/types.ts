@@ -3,6 +3,7 @@
 // money is integer minor units (cents), dates are Date objects.
 
 import type { Explanation } from "./explain";
+import type { SalesVelocity } from "./velocity";
 
 export const CHANNEL_KINDS = ["amazon", "ebay", "walmart", "tiktok", "shopify"] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -125,8 +126,13 @@ export interface ListingContext {
   bufferRules: readonly BufferRule[];
   allocationRules: readonly AllocationRule[];
   promotions: readonly PromotionReserve[];
-  /** This variant's sales per day on this channel (see velocity.ts). */
+  /**
+   * The variant's sales per day that a velocity buffer protects against (velocity.ts): the
+   * recompute counts every channel's sales and the store's, since they all draw on one pool.
+   */
   velocityPerDay: number;
+  /** What `velocityPerDay` counted, for the explanation of a velocity buffer; absent: not said. */
+  velocity?: SalesVelocity;
   /**
    * Every channel of the shop (this one included), so low-stock throttling can keep the
    * priority order. Absent: only this channel's own threshold is used.
@@ -168,8 +174,10 @@ export interface BundleComponent {
   name?: string;
   unitsPerBundle: number;
   levels: readonly StockLevel[];
-  /** The component's own sales per day on this channel. */
+  /** The component's own sales per day, as a listing of it would count them. */
   velocityPerDay: number;
+  /** What the component's velocity counted, for its explanation. */
+  velocity?: SalesVelocity;
   /** Promotions touching the component; absent: the bundle listing's. */
   promotions?: readonly PromotionReserve[];
   /**

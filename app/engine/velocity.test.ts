@@ -50,6 +50,18 @@ describe("sales velocity", () => {
     expect(byKey.get(velocityKey("v1", "ebay"))!.perDay).toBe(0);
   });
 
+  it("given where the sales were made, when averaged, then the explanation says how many sold and where; with nothing sold anywhere it says so", () => {
+    const result = salesVelocity([daysAgo(0, 9), daysAgo(3, 5)], { now: NOW, soldOn: ["the Shopify store", "Amazon US", "eBay US"] });
+    expect(result.unitsInWindow).toBe(14);
+    expect(result.soldOn).toBe("the Shopify store, Amazon US and eBay US");
+    expect(result.explanation[0].text).toBe(
+      `14 sold in the last 28 days across the Shopify store, Amazon US and eBay US, recent days weighted more (half-life 7 days): ${Math.round(result.perDay * 1000) / 1000}/day`,
+    );
+    expect(salesVelocity([], { now: NOW, soldOn: [] }).explanation[0].text).toBe(
+      "0 sold in the last 28 days in the store or on any channel, recent days weighted more (half-life 7 days): 0/day",
+    );
+  });
+
   it("given a half-life of 0 or less, when averaged, then the default half-life is used instead of dividing by zero", () => {
     const result = salesVelocity([daysAgo(1, 10)], { now: NOW, windowDays: 28, halfLifeDays: 0 });
     expect(Number.isFinite(result.perDay)).toBe(true);

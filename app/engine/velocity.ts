@@ -10,15 +10,26 @@
 // a merchant who widens the window to smooth a seasonal product really does smooth it.
 
 import { DEFAULT_VELOCITY_WINDOW_DAYS } from "./defaults";
-import { type ExplanationStep, formatNumber, stepKind } from "./explain";
+import { type ExplanationStep, formatNumber, type StepInput, stepKind } from "./explain";
 
 const DAY_MS = 86_400_000;
 
-const velocityStep = stepKind(
-  "velocity.ewma",
-  ["unitsInWindow", "windowDays", "halfLifeDays"],
-  (i, _effect, result) =>
-    `${formatNumber(i.unitsInWindow)} sold in the last ${i.windowDays} days, recent days weighted more (half-life ${formatNumber(i.halfLifeDays)} days): ${formatNumber(result)}/day`,
+// What was counted, in the merchant's words. `soldOn` names where the units sold ("the Shopify
+// store, Amazon US and eBay US"); null when the caller did not say, "" when nothing sold anywhere.
+function countedText(i: Readonly<Record<string, StepInput>>, perDay: StepInput): string {
+  const where = i.soldOn === null || i.soldOn === undefined ? "" : i.soldOn === "" ? " in the store or on any channel" : ` across ${String(i.soldOn)}`;
+  return `${formatNumber(i.unitsInWindow)} sold in the last ${i.windowDays} days${where}, recent days weighted more (half-life ${formatNumber(i.halfLifeDays)} days): ${formatNumber(perDay)}/day`;
+}
+
+const velocityStep = stepKind("velocity.ewma", ["unitsInWindow", "windowDays", "halfLifeDays", "soldOn"], (i, _effect, result) => countedText(i, result));
+
+/**
+ * The same figure as a step of a quantity's explanation, placed before the velocity buffer it
+ * feeds: it changes nothing (effect 0), so its result is the running quantity, and the velocity
+ * per day is one of its inputs.
+ */
+export const velocityCountedStep = stepKind("velocity.counted", ["unitsInWindow", "windowDays", "halfLifeDays", "soldOn", "velocityPerDay"], (i) =>
+  countedText(i, i.velocityPerDay),
 );
 
 export interface Sale {
@@ -35,6 +46,8 @@ export interface VelocityOptions {
   now: Date;
   windowDays?: number;
   halfLifeDays?: number;
+  /** Where the sales were made, for the explanation ("the Shopify store", "Amazon US"); absent: not said. */
+  soldOn?: readonly string[];
 }
 
 export interface SalesVelocity {
@@ -42,7 +55,14 @@ export interface SalesVelocity {
   unitsInWindow: number;
   windowDays: number;
   halfLifeDays: number;
+  /** Where the counted sales were made, as words ("the Shopify store, Amazon US and eBay US"); null: not said. */
+  soldOn: string | null;
   explanation: ExplanationStep[];
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
 export function defaultHalfLifeDays(windowDays: number): number {
@@ -77,13 +97,15 @@ export function salesVelocity(sales: readonly Sale[], options: VelocityOptions):
     totalWeight += weight;
   }
   const perDay = Math.max(0, weighted / totalWeight);
+  const soldOn = options.soldOn === undefined ? null : listed(options.soldOn);
 
   return {
     perDay,
     unitsInWindow,
     windowDays,
     halfLifeDays,
-    explanation: [velocityStep(0, perDay, unitsInWindow, windowDays, halfLifeDays)],
+    soldOn,
+    explanation: [velocityStep(0, perDay, unitsInWindow, windowDays, halfLifeDays, soldOn)],
   };
 }
 

@@ -276,7 +276,6 @@ describe("a kit listing through the recompute's engine call", () => {
       promotions: [],
       sales: [],
       now: NOW,
-      shopifyChannelIds: [],
     });
   const rule = (overrides: Partial<AllocationRuleRow>): AllocationRuleRow => ({
     id: "a1",

@@ -69,6 +69,7 @@ function bundleComponents(listing: ListingRef, rows: readonly BundleComponentRow
       unitsPerBundle: row.unitsPerBundle,
       levels: own.levels,
       velocityPerDay: own.velocityPerDay,
+      velocity: own.velocity,
       promotions: own.promotions,
       channels: own.channels,
     };

@@ -12,7 +12,8 @@ import {
   lowStockThresholdFor,
   priceRuleFromRow,
   promotionReserveFromRow,
-  salesByVariantAndChannel,
+  salesByVariant,
+  soldOnNames,
   type ShopInputs,
   type VariantRow,
   variantFactsFromRow,
@@ -64,7 +65,6 @@ function emptyBatch(overrides: Partial<Parameters<typeof batchInputsFromRows>[0]
     promotions: [],
     sales: [],
     now: NOW,
-    shopifyChannelIds: [],
     ...overrides,
   });
 }
@@ -193,21 +193,33 @@ describe("mapping database rows to the engine's inputs", () => {
     expect(promotionReserveFromRow({ ...row, soldUnits: 9 }).reserveUnits).toBe(0);
   });
 
-  it("given sales bucketed by day in SQL, when mapped, then velocity reads them as the raw sales, and Shopify-store sales count for the Shopify channel", () => {
+  it("given sales bucketed by day in SQL, when mapped, then velocity reads them as the raw sales, the store's and every channel's together", () => {
     const rows = [
       { variantId: "var-mug", channelId: "ch-amazon", ageDays: 0, units: 3 },
-      { variantId: "var-mug", channelId: "ch-amazon", ageDays: 6, units: 2 },
+      { variantId: "var-mug", channelId: "ch-ebay", ageDays: 6, units: 2 },
       { variantId: "var-mug", channelId: null, ageDays: 1, units: 4 },
+      { variantId: "var-cup", channelId: "ch-ebay", ageDays: 2, units: 1 },
     ];
-    const sales = salesByVariantAndChannel(rows, NOW, ["ch-shopify"]);
-    const fromBuckets = salesVelocity(sales.get("var-mug:ch-amazon") ?? [], { now: NOW }).perDay;
+    const sales = salesByVariant(rows, NOW);
+    const fromBuckets = salesVelocity(sales.get("var-mug")?.sales ?? [], { now: NOW }).perDay;
     const raw = [
       { at: new Date(NOW.getTime() - 3_600_000), quantity: 3 },
       { at: new Date(NOW.getTime() - 6.5 * 86_400_000), quantity: 2 },
+      { at: new Date(NOW.getTime() - 1.2 * 86_400_000), quantity: 4 },
     ];
     expect(fromBuckets).toBeCloseTo(salesVelocity(raw, { now: NOW }).perDay, 12);
-    expect(fromBuckets).toBeGreaterThan(0);
-    expect(sales.get("var-mug:ch-shopify")).toEqual([{ at: new Date(NOW.getTime() - 86_400_000), quantity: 4 }]);
+    expect(sales.get("var-mug")?.sales.reduce((sum, s) => sum + s.quantity, 0)).toBe(9);
+    expect([...(sales.get("var-mug")?.channelIds ?? [])]).toEqual(["ch-amazon", "ch-ebay", null]);
+    expect(sales.get("var-cup")?.sales).toEqual([{ at: new Date(NOW.getTime() - 2 * 86_400_000), quantity: 1 }]);
+  });
+
+  it("given sales in the store, on eBay, on Amazon and on a channel since removed, when named for the explanation, then the store comes first and the channels by name", () => {
+    const channels = new Map([
+      ["ch-ebay", channelFromRow({ id: "ch-ebay", kind: "EBAY", name: "eBay US", priority: 2, settings: {} })],
+      ["ch-amazon", channelFromRow({ id: "ch-amazon", kind: "AMAZON", name: "Amazon US", priority: 1, settings: {} })],
+    ]);
+    expect(soldOnNames(new Set(["ch-ebay", null, "ch-amazon", "ch-gone"]), channels)).toEqual(["the Shopify store", "Amazon US", "eBay US", "a removed channel"]);
+    expect(soldOnNames(new Set(), channels)).toEqual([]);
   });
 
   it("given a channel threshold of 3 and a tag rule setting 8, when the threshold of a tagged listing is asked, then the rule's 8 applies, and the channel's own elsewhere", () => {
@@ -235,14 +247,19 @@ describe("mapping database rows to the engine's inputs", () => {
         { variantId: "var-mug", locationId: "l1", available: 12 },
         { variantId: "var-mug", locationId: "l-unknown", available: 99 },
       ],
-      sales: [{ variantId: "var-mug", channelId: "ch-amazon", ageDays: 0, units: 28 }],
+      sales: [
+        { variantId: "var-mug", channelId: "ch-amazon", ageDays: 0, units: 14 },
+        { variantId: "var-mug", channelId: null, ageDays: 0, units: 14 },
+      ],
     });
     const input = listingInput({ id: "lst-1", channelId: "ch-amazon", variantId: "var-mug" }, "var-mug", shop, batch, NOW);
     expect(input).not.toBeNull();
     expect(input?.levels.map((l) => [l.location.name, l.available])).toEqual([["Warehouse", 12]]);
     expect(input).toMatchObject({ listingId: "lst-1", shopifyPriceCents: 2000, mapCents: 1800, costCents: 600, now: NOW });
     expect(input?.variant).toMatchObject({ tags: ["kitchen"], tracked: true });
-    expect(input?.velocityPerDay).toBeGreaterThan(1);
+    // The store's 14 count beside Amazon's own 14: the same velocity as 28 sold on Amazon alone.
+    expect(input?.velocityPerDay).toBeCloseTo(salesVelocity([{ at: NOW, quantity: 28 }], { now: NOW }).perDay, 12);
+    expect(input?.velocity).toMatchObject({ unitsInWindow: 28, soldOn: "the Shopify store and Amazon" });
     expect(listingInput({ id: "lst-2", channelId: "ch-gone", variantId: "var-mug" }, "var-mug", shop, batch, NOW)).toBeNull();
   });
 });

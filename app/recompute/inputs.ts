@@ -22,7 +22,7 @@ import type {
 } from "~/engine/types";
 import { BOUNDS } from "~/engine/bounds";
 import { DEFAULT_PRICE_GUARDRAIL_BPS, DEFAULT_VELOCITY_WINDOW_DAYS } from "~/engine/defaults";
-import { salesVelocity, type Sale } from "~/engine/velocity";
+import { salesVelocity, type Sale, type SalesVelocity } from "~/engine/velocity";
 import { holdsFromTags } from "~/lib/hold-tags";
 
 const DAY_MS = 86_400_000;
@@ -368,24 +368,44 @@ export function variantFactsFromRow(row: VariantRow): VariantFacts {
 
 // ---------------------------------------------------------------- velocity
 
+/** Where a sale was made as the velocity explanation names it: a null channel is the Shopify store. */
+export const STORE_SALES = "the Shopify store";
+
+/** A variant's sales in the velocity window, from every channel and the store, and where they were made. */
+export interface VariantSales {
+  sales: Sale[];
+  /** The channels that sold it (null: the Shopify store). */
+  channelIds: Set<string | null>;
+}
+
 /**
- * Sales as the engine's velocity reads them, one per day bucket. Shopify-store sales carry no
- * channel: they are the demand of the shop's Shopify channels.
+ * Sales as the engine's velocity reads them, one per variant and day bucket, whatever channel sold
+ * them: a velocity buffer protects the one pool every channel and the store sell from, so its
+ * demand is the variant's demand everywhere (decision 0019).
  */
-export function salesByVariantAndChannel(rows: readonly SalesRow[], now: Date, shopifyChannelIds: readonly string[]): Map<string, Sale[]> {
-  const byKey = new Map<string, Sale[]>();
-  const add = (key: string, sale: Sale) => {
-    const list = byKey.get(key);
-    if (list) list.push(sale);
-    else byKey.set(key, [sale]);
-  };
+export function salesByVariant(rows: readonly SalesRow[], now: Date): Map<string, VariantSales> {
+  const byVariant = new Map<string, VariantSales>();
   for (const row of rows) {
+    let entry = byVariant.get(row.variantId);
+    if (!entry) byVariant.set(row.variantId, (entry = { sales: [], channelIds: new Set() }));
     // The bucket's age in whole days is exactly what velocity recomputes from `at`.
-    const sale = { at: new Date(now.getTime() - row.ageDays * DAY_MS), quantity: row.units };
-    const channelIds = row.channelId === null ? shopifyChannelIds : [row.channelId];
-    for (const channelId of channelIds) add(`${row.variantId}:${channelId}`, sale);
+    entry.sales.push({ at: new Date(now.getTime() - row.ageDays * DAY_MS), quantity: row.units });
+    if (row.units > 0) entry.channelIds.add(row.channelId);
   }
-  return byKey;
+  return byVariant;
+}
+
+/** Where a variant sold, as words: the store first, then the channels by name, then "a removed channel" for any gone. */
+export function soldOnNames(channelIds: ReadonlySet<string | null>, channels: ReadonlyMap<string, Channel>): string[] {
+  const ids = [...channelIds].filter((id): id is string => id !== null);
+  const names = ids.flatMap((id) => channels.get(id)?.name ?? []).sort((a, b) => a.localeCompare(b));
+  const removed = ids.some((id) => !channels.has(id)) ? ["a removed channel"] : [];
+  return [...(channelIds.has(null) ? [STORE_SALES] : []), ...names, ...removed];
+}
+
+/** The variant's velocity over the shop's window, counting every channel's sales and the store's. */
+export function variantVelocity(sales: VariantSales | undefined, shop: ShopInputs, now: Date): SalesVelocity {
+  return salesVelocity(sales?.sales ?? [], { now, windowDays: shop.velocityWindowDays, soldOn: soldOnNames(sales?.channelIds ?? new Set(), shop.channels) });
 }
 
 // ---------------------------------------------------------------- everything for one listing
@@ -413,7 +433,8 @@ export interface BatchInputs {
   allocationRules: AllocationRule[];
   priceRules: PriceRule[];
   promotions: Map<string, PromotionReserve[]>;
-  sales: Map<string, Sale[]>;
+  /** By variant: every channel's sales and the store's in the velocity window. */
+  sales: Map<string, VariantSales>;
 }
 
 export function batchInputsFromRows(rows: {
@@ -426,7 +447,6 @@ export function batchInputsFromRows(rows: {
   promotions: readonly PromotionRow[];
   sales: readonly SalesRow[];
   now: Date;
-  shopifyChannelIds: readonly string[];
 }): BatchInputs {
   const group = <T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> => {
     const map = new Map<K, T[]>();
@@ -455,7 +475,7 @@ export function batchInputsFromRows(rows: {
     allocationRules: rows.allocationRules.flatMap((r) => allocationRuleFromRow(r) ?? []),
     priceRules: rows.priceRules.map(priceRuleFromRow),
     promotions: new Map([...group(rows.promotions, (p) => p.variantId)].map(([k, list]) => [k, list.map(promotionReserveFromRow)])),
-    sales: salesByVariantAndChannel(rows.sales, rows.now, rows.shopifyChannelIds),
+    sales: salesByVariant(rows.sales, rows.now),
   };
 }
 
@@ -494,7 +514,7 @@ export function listingInput(listing: ListingRef, variantId: string, shop: ShopI
     const location = shop.locations.get(level.locationId);
     if (location) levels.push({ location, available: level.available });
   }
-  const sales = batch.sales.get(`${variantId}:${channel.id}`) ?? [];
+  const velocity = variantVelocity(batch.sales.get(variantId), shop, now);
   return {
     listingId: listing.id,
     channel,
@@ -504,7 +524,8 @@ export function listingInput(listing: ListingRef, variantId: string, shop: ShopI
     bufferRules: batch.bufferRules,
     allocationRules: batch.allocationRules,
     promotions: batch.promotions.get(variantId) ?? [],
-    velocityPerDay: sales.length === 0 ? 0 : salesVelocity(sales, { now, windowDays: shop.velocityWindowDays }).perDay,
+    velocityPerDay: velocity.perDay,
+    velocity,
     now,
     shopifyPriceCents: row.priceCents,
     mapCents: row.mapCents,

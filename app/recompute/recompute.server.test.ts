@@ -356,7 +356,7 @@ describe("recomputing a shop's stale listings", () => {
     expect(waiting.map((j) => j.data.shopId)).toContain(seeded.shopId);
   });
 
-  it("given Amazon selling a steady 2 a day for four weeks and a velocity buffer, when recomputed, then the buffer is ceil(2 × 2 days × 1.5) = 6; older and Shopify-store sales do not count", async () => {
+  it("given Amazon selling a steady 2 a day for four weeks, and yesterday 3 sold in the store and 2 on eBay, when recomputed, then Amazon's velocity buffer counts them all and says so; sales older than the window do not count", async () => {
     const seeded = await seedShop(prisma, { amazonBuffer: 0 });
     const { shopId, channels, variant } = seeded;
     await prisma.bufferRule.create({ data: { shopId, channelId: channels.amazon.id, scope: "CHANNEL", kind: "VELOCITY", leadTimeDays: 2, safetyStock: 0 } });
@@ -373,16 +373,22 @@ describe("recomputing a shop's stale listings", () => {
           sourceKey: `amazon-${d}`,
         })),
         { shopId, variantId: variant.id, channelId: channels.amazon.id, quantity: 50, soldAt: new Date(now - 40 * day), sourceKey: "amazon-old" },
-        { shopId, variantId: variant.id, channelId: null, quantity: 30, soldAt: new Date(now - day), sourceKey: "shopify-1" },
+        { shopId, variantId: variant.id, channelId: null, quantity: 3, soldAt: new Date(now - day - 3_600_000), sourceKey: "shopify-1" },
+        { shopId, variantId: variant.id, channelId: channels.ebay.id, quantity: 2, soldAt: new Date(now - day - 3_600_000), sourceKey: "ebay-1" },
       ],
     });
 
     await recomputeStaleListings(shopId, { requestFlush: async () => {} });
 
     const { onAmazon } = await listingsOf(prisma, seeded);
-    expect(onAmazon.desiredQuantity).toBe(9); // 15 − 6
-    const steps = (onAmazon.explanation as unknown as StoredExplanation).quantity as unknown as { rule: string; result: number; effect: number }[];
-    expect(steps.find((s) => s.rule === "buffer.velocity")?.effect).toBe(-6);
+    // 2/day steady, plus 5 a day old: 5 × 0.5^(1/7) / Σ 0.5^(d/7) over 28 days = 0.455/day more;
+    // ceil(2.455/day × 2 days × 1.5) = ceil(7.37) = 8 (Amazon's alone, 2/day, would hold 6).
+    expect(onAmazon.desiredQuantity).toBe(7); // 15 − 8
+    const steps = (onAmazon.explanation as unknown as StoredExplanation).quantity as unknown as { rule: string; text: string; effect: number }[];
+    expect(steps.find((s) => s.rule === "buffer.velocity")?.effect).toBe(-8);
+    expect(steps.find((s) => s.rule === "velocity.counted")?.text).toBe(
+      "61 sold in the last 28 days across the Shopify store, Amazon US and eBay US, recent days weighted more (half-life 7 days): 2.455/day",
+    );
   });
 });
 

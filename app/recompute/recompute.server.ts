@@ -169,7 +169,6 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
 
   const shop = await loadShopInputs(sql, shopId);
   if (!shop) return result;
-  const shopifyChannelIds = [...shop.channels.values()].filter((c) => c.kind === "shopify").map((c) => c.id);
   const flushed = new Set<string>();
 
   const deadline = Date.now() + maxRunMs;
@@ -188,7 +187,7 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
       const now = clock();
       const rows = await loadBatch(sql, shopId, ids, shop, now);
       if (rows.listings.length === 0) continue;
-      const batch = batchInputsFromRows({ ...rows, now, shopifyChannelIds });
+      const batch = batchInputsFromRows({ ...rows, now });
       const computed = new Map<string, ComputedListing>();
       for (const listing of rows.listings) {
         const answer = computeListing(listing, shop, batch, now);

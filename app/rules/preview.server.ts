@@ -123,13 +123,11 @@ export async function engineQuantities(
   const shop = await loadShopInputs(sql, shopId);
   if (!shop) return answers;
   const rows = await loadEngineRows(sql, shopId, listings, shop, now);
-  const shopifyChannelIds = [...shop.channels.values()].filter((c) => c.kind === "shopify").map((c) => c.id);
   const batch = batchInputsFromRows({
     ...rows,
     bufferRules: change.bufferRules ? change.bufferRules(rows.bufferRules) : rows.bufferRules,
     allocationRules: change.allocationRules ? change.allocationRules(rows.allocationRules) : rows.allocationRules,
     now,
-    shopifyChannelIds,
   });
   for (const listing of listings) {
     const answer = computeListing(listing, shop, batch, now);
