@@ -7,6 +7,7 @@ export type ResourceType =
   | "Product"
   | "Collection"
   | "ProductVariant"
+  | "ProductVariantComponent"
   | "InventoryItem"
   | "InventoryLevel"
   | "InventoryQuantity"

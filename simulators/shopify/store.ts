@@ -581,6 +581,45 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     return variant;
   }
 
+  /**
+   * The merchant (or a bundles app) gives a variant its bundle components in the admin, as
+   * productVariantRelationshipBulkUpdate does: the variant then requires components, and an empty
+   * list removes them (it no longer does). Refused as Shopify refuses it (the mutation's
+   * ProductVariantRelationshipBulkUpdateUserErrorCode, Admin API 2026-10): CIRCULAR_REFERENCE,
+   * DUPLICATE_PRODUCT_VARIANT_RELATIONSHIP, INVALID_QUANTITY (not above 0),
+   * EXCEEDED_PRODUCT_VARIANT_RELATIONSHIP_LIMIT (over 30: "Each bundle variant can contain up to 30
+   * component variants") and NESTED_PARENT_PRODUCT_VARIANT (a component that is a bundle, or a
+   * bundle that is a component). The parent's product is updated: products/update follows, with
+   * `has_variants_that_requires_components`; its payload names no components, so an app reads them
+   * through the Admin API.
+   */
+  setVariantComponents(shop: string, variantId: string | bigint, components: { variantId: string | bigint; quantity: number }[]): VariantRec {
+    const s = this.shop(shop);
+    const parent = this.variant(s, variantId);
+    const parts = components.map((c) => ({ variant: this.variant(s, c.variantId), quantity: c.quantity }));
+    const refuse = (code: string, message: string): never => {
+      throw new Error(`${code}: ${message}`);
+    };
+    if (parts.length > MAX_BUNDLE_COMPONENTS) refuse("EXCEEDED_PRODUCT_VARIANT_RELATIONSHIP_LIMIT", `at most ${MAX_BUNDLE_COMPONENTS} components`);
+    if (parts.length > 0 && s.variants.some((v) => v.components?.some((c) => c.productVariant === parent)))
+      refuse("NESTED_PARENT_PRODUCT_VARIANT", `variant ${parent.id} is a component of another bundle`);
+    const seen = new Set<VariantRec>();
+    for (const part of parts) {
+      if (part.variant === parent) refuse("CIRCULAR_REFERENCE", "a parent product variant cannot contain itself as a component");
+      if (seen.has(part.variant)) refuse("DUPLICATE_PRODUCT_VARIANT_RELATIONSHIP", `variant ${part.variant.id} is listed twice`);
+      seen.add(part.variant);
+      if (!Number.isInteger(part.quantity) || part.quantity <= 0) refuse("INVALID_QUANTITY", "quantity must be greater than 0");
+      if (part.variant.requiresComponents) refuse("NESTED_PARENT_PRODUCT_VARIANT", `variant ${part.variant.id} is itself a bundle`);
+    }
+    const now = this.now();
+    parent.components = parts.map((p) => ({ __typename: "ProductVariantComponent", id: s.nextId(), productVariant: p.variant, quantity: p.quantity }));
+    parent.requiresComponents = parts.length > 0;
+    parent.updatedAt = now;
+    parent.product.updatedAt = now;
+    this.emit("change", { kind: "product", shop: s, action: "update", product: parent.product });
+    return parent;
+  }
+
   createLocation(shop: string, input: { name: string; fulfillsOnlineOrders?: boolean; city?: string; countryCode?: string }): LocationRec {
     const s = this.shop(shop);
     const now = this.now();
@@ -671,5 +710,11 @@ export function collectionProducts(s: ShopState, collection: CollectionRec): Pro
     ruleSet.appliedDisjunctively ? ruleSet.rules.some((r) => ruleMatches(r, p)) : ruleSet.rules.every((r) => ruleMatches(r, p)),
   );
 }
+
+/** "Each bundle variant can contain up to 30 component variants" (productVariantRelationshipBulkUpdate, Admin API 2026-10). */
+export const MAX_BUNDLE_COMPONENTS = 30;
+
+/** Product.hasVariantsThatRequiresComponents, and products/* `has_variants_that_requires_components`. */
+export const hasBundleVariants = (p: ProductRec): boolean => p.variants.some((v) => v.requiresComponents === true);
 
 export const byIdAsc = <T extends { id: string }>(a: T, b: T): number => compareIds(a.id, b.id);

@@ -70,6 +70,21 @@ export interface VariantRec {
   createdAt: number;
   updatedAt: number;
   inventoryItem: InventoryItemRec;
+  /**
+   * A bundle's parent variant (2026-10 `requiresComponents`: "can only be purchased as a parent
+   * bundle with components"), set with its components by Store.setVariantComponents. Absent: false.
+   */
+  requiresComponents?: boolean;
+  /** Its `productVariantComponents`: each component variant and the quantity of it in one bundle. */
+  components?: VariantComponentRec[];
+}
+
+/** A ProductVariantComponent: "a product variant component that is included within a bundle". */
+export interface VariantComponentRec {
+  __typename: "ProductVariantComponent";
+  id: string;
+  productVariant: VariantRec;
+  quantity: number;
 }
 
 /** Quantity names the simulator keeps apart from available/committed (rare, so stored lazily). */

@@ -7,7 +7,7 @@ import path from "node:path";
 import { CONTRACTS_DIR } from "../common/openapi";
 import { SCHEMA_VERSION } from "./schema";
 import { exact, gid, stringifyExact } from "./ids";
-import { quantityOf, type OrderEventAction, type Store, type StoreEvent, type ShopState } from "./store";
+import { hasBundleVariants, quantityOf, type OrderEventAction, type Store, type StoreEvent, type ShopState } from "./store";
 import type {
   AddressRec,
   CollectionRec,
@@ -171,7 +171,7 @@ export function productPayload(p: ProductRec) {
     variant_gids: p.variants
       .toSorted((a, b) => b.updatedAt - a.updatedAt)
       .map((v) => ({ admin_graphql_api_id: gid("ProductVariant", v.id), updated_at: new Date(v.updatedAt).toISOString() })),
-    has_variants_that_requires_components: false,
+    has_variants_that_requires_components: hasBundleVariants(p),
     category: null,
   };
 }

@@ -3,8 +3,8 @@ import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { sellable } from "../catalog";
 import { compareIds, gid, parseGid } from "../ids";
 import { searchFilter, type SearchFields } from "../search";
-import { collectionProducts, quantityOf, QUANTITY_NAMES, type ShopState } from "../store";
-import type { CollectionRec, InventoryItemRec, LevelView, LocationRec, NodeRec, ProductRec, VariantRec } from "../types";
+import { collectionProducts, hasBundleVariants, quantityOf, QUANTITY_NAMES, type ShopState } from "../store";
+import type { CollectionRec, InventoryItemRec, LevelView, LocationRec, NodeRec, ProductRec, VariantComponentRec, VariantRec } from "../types";
 import { connection, pathOf, type ConnectionArgs } from "./connection";
 import { isoTime, type ResolverContext, type ResolverMap } from "./context";
 import { findFulfillment, findOrder, requireScope } from "./orders";
@@ -214,6 +214,7 @@ export const catalogResolvers: ResolverMap = {
     totalInventory: (p: ProductRec) => p.variants.reduce((sum, v) => sum + v.inventoryItem.levels.reduce((s, l) => s + (l?.available ?? 0), 0), 0),
     tracksInventory: () => true,
     hasOnlyDefaultVariant: (p: ProductRec) => p.variants.length === 1,
+    hasVariantsThatRequiresComponents: (p: ProductRec) => hasBundleVariants(p),
     hasOutOfStockVariants: (p: ProductRec) => p.variants.some((v) => v.inventoryItem.levels.every((l) => !l || l.available <= 0)),
     description: () => "",
     descriptionHtml: () => "",
@@ -256,7 +257,8 @@ export const catalogResolvers: ResolverMap = {
     availableForSale: (v: VariantRec) => sellable(v.product.status) && v.inventoryItem.levels.some((l) => l && l.available > 0),
     taxable: () => true,
     taxCode: () => null,
-    requiresComponents: () => false,
+    requiresComponents: (v: VariantRec) => v.requiresComponents ?? false,
+    productVariantComponents: (v: VariantRec, args: ConnectionArgs, ctx, info) => connection(v.components ?? [], args, ctx, info, { key: byId }),
     image: () => null,
     selectedOptions: (v: VariantRec) => {
       const [size, color] = v.title.split(" / ");
@@ -265,6 +267,9 @@ export const catalogResolvers: ResolverMap = {
         { name: "Color", value: color },
       ];
     },
+  },
+  ProductVariantComponent: {
+    id: (c: VariantComponentRec) => gid("ProductVariantComponent", c.id),
   },
   InventoryItem: {
     ...common,
