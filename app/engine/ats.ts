@@ -6,9 +6,9 @@
 import { allocationInto } from "./allocation";
 import { bufferInto } from "./buffer";
 import { bundleComponentStep, bundleEmptyStep, bundleResultStep, bundlesFromComponent } from "./bundle";
-import { type ExplanationStep, stepKind, units } from "./explain";
+import { type ExplanationStep, instantWords, stepKind, units } from "./explain";
 import { poolInto } from "./pool";
-import { reserveInto } from "./reserve";
+import { autoPauseInto, reserveInto } from "./reserve";
 import { throttleInto } from "./throttle";
 import type { AvailableToSell, BundleComponent, ListingContext, ProductStatus, StockLevel, VariantFacts } from "./types";
 
@@ -18,15 +18,7 @@ const untrackedStep = stepKind(
   (i, _effect, result) => `Inventory not tracked: ${i.channel} lists its untracked quantity of ${units(result)}`,
 );
 const clampZeroStep = stepKind("clamp.zero", [], () => "Never listed below 0");
-const holdStep = stepKind("hold.release", ["releaseAt"], (i) => `On hold until its release on ${releaseWords(String(i.releaseAt))}: listed at 0`);
-
-/**
- * A release instant in words: its date when it is midnight UTC, else the date and time in UTC, so
- * a release set at midnight in a shop's own time zone (the day before, in UTC) is not read as a day early.
- */
-function releaseWords(iso: string): string {
-  return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
+const holdStep = stepKind("hold.release", ["releaseAt"], (i) => `On hold until its release on ${instantWords(String(i.releaseAt))}: listed at 0`);
 const notForSaleStep = stepKind("hold.productStatus", ["status"], (i) =>
   i.status === "unknown"
     ? "The product's status in Shopify is one Anchorline does not know yet: listed at 0"
@@ -124,6 +116,9 @@ export function availableToSell(context: ListingContext): AvailableToSell {
   if (context.allocationRules.length > 0) {
     quantity = allocationInto(steps, context.allocationRules, channel.id, context, pool, pool - reserve, computed, context.levels);
   }
+
+  // A running promotion's auto-pause rule: the channels it does not promote list 0 or at most N.
+  if (context.promotions.length > 0) quantity = autoPauseInto(steps, channel.id, context.promotions, context.now, quantity);
 
   if (variant.tracked) {
     throttled = throttleInto(steps, channel, context.channels, pool, quantity, variant.discontinued);

@@ -241,6 +241,14 @@ export function money(cents: StepInput): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
 
+/**
+ * An instant in words: its date when it is midnight UTC, else the date and time in UTC, so a
+ * moment set at midnight in a shop's own time zone (the day before, in UTC) is not read a day early.
+ */
+export function instantWords(iso: string): string {
+  return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 export function formatNumber(value: StepInput): string {
   // Up to 3 decimals, no trailing zeros, so 1.5 reads "1.5" and 1/3 reads "0.333".
   return String(Math.round(Number(value) * 1000) / 1000);

@@ -7,8 +7,9 @@
 // exact arithmetic and 21.989000000000001 in doubles, and both must publish 21.99.
 
 import { type ExplanationStep, money, percent, stepKind } from "./explain";
+import { promotionOnPrice } from "./promotion";
 import { rankIfApplies } from "./rules";
-import type { Cents, Channel, ScopedRule, VariantFacts } from "./types";
+import type { Cents, Channel, PromotionReserve, ScopedRule, VariantFacts } from "./types";
 
 export const PRICE_ROUNDINGS = ["none", "cents99", "cents95", "whole"] as const;
 export type PriceRounding = (typeof PRICE_ROUNDINGS)[number];
@@ -34,6 +35,10 @@ export interface PriceContext {
   mapCents: Cents | null;
   costCents: Cents | null;
   priceRules: readonly PriceRule[];
+  /** The variant's launched promotions: one running on this channel discounts its price (promotion.ts). */
+  promotions?: readonly PromotionReserve[];
+  /** Needed with `promotions`: a promotion acts only within its window. */
+  now?: Date;
 }
 
 export type PriceNoticeCode = "mapClamped" | "mapAnchorMissing" | "priceCapped" | "unprofitable" | "costUnknown" | "feesExceedPrice";
@@ -82,6 +87,8 @@ export interface ListingPrice {
   /** Fee-inclusive floor; null when the cost is unknown or fees leave no margin at all. */
   floorCents: Cents | null;
   unprofitable: boolean;
+  /** What a running coupon-style promotion takes off at checkout (the visible price's coupon); 0 without one. */
+  couponCents: Cents;
   notices: PriceNotice[];
   explanation: ExplanationStep[];
 }
@@ -183,6 +190,7 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
   let zeroStep: ExplanationStep | null = null;
   let roundStep: ExplanationStep | null = null;
   let cappedStep: ExplanationStep | null = null;
+  let promotionStep: ExplanationStep | null = null;
   let mapStep: ExplanationStep | null = null;
   let floorStep: ExplanationStep | null = null;
 
@@ -222,6 +230,17 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
     cappedStep = capStep(next - price, next, next);
     price = next;
   }
+  // A running promotion on this channel: its discount on the rule's price (a coupon leaves the
+  // price and is what customers take off at checkout), before MAP, which holds whatever it says.
+  let couponCents = 0;
+  if (context.promotions !== undefined && context.promotions.length > 0 && context.now !== undefined) {
+    const promoted = promotionOnPrice(channel.id, context.promotions, context.now, price);
+    if (promoted !== null) {
+      promotionStep = promoted.step;
+      price = promoted.priceCents;
+      couponCents = promoted.couponCents;
+    }
+  }
   // MAP last: it is the one floor that must hold whatever the other rules said.
   if (mapCents !== null && price < mapCents) {
     notices.push(new PriceNotice("mapClamped", price, mapCents));
@@ -248,7 +267,15 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
   }
 
   const steps = new Array<ExplanationStep>(
-    2 + present(percentStep) + present(amountStep) + present(zeroStep) + present(roundStep) + present(cappedStep) + present(mapStep) + present(floorStep),
+    2 +
+      present(percentStep) +
+      present(amountStep) +
+      present(zeroStep) +
+      present(roundStep) +
+      present(cappedStep) +
+      present(promotionStep) +
+      present(mapStep) +
+      present(floorStep),
   );
   let n = 0;
   steps[n++] = anchorStep;
@@ -257,10 +284,11 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
   if (zeroStep !== null) steps[n++] = zeroStep;
   if (roundStep !== null) steps[n++] = roundStep;
   if (cappedStep !== null) steps[n++] = cappedStep;
+  if (promotionStep !== null) steps[n++] = promotionStep;
   if (mapStep !== null) steps[n++] = mapStep;
   if (floorStep !== null) steps[n++] = floorStep;
   steps[n] = resultStep(0, price, channel.name);
-  return { listingId: context.listingId, priceCents: price, anchorCents: anchor, floorCents, unprofitable, notices, explanation: steps };
+  return { listingId: context.listingId, priceCents: price, anchorCents: anchor, floorCents, unprofitable, couponCents, notices, explanation: steps };
 }
 
 export function listingPrice(context: PriceContext): ListingPrice {

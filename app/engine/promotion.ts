@@ -5,20 +5,15 @@
 
 import { ceilTolerant } from "./arithmetic";
 import { DEFAULT_PROMOTION_UPLIFT_BPS } from "./defaults";
-import { formatNumber, money, units } from "./explain";
+import { type ExplanationStep, formatNumber, instantWords, money, percent, stepKind, units } from "./explain";
+import { isPromotionRunning } from "./reserve";
 import { newOrDeeperViolations, type ParityEdge, type ParityViolation, type VisiblePrice } from "./parity";
-import type { Cents, Channel } from "./types";
+import type { Cents, Channel, DiscountKind, PromotionDiscount, PromotionReserve } from "./types";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-export type DiscountKind = "percent" | "amount" | "fixedPrice" | "couponPercent" | "couponAmount";
-
-export interface PromotionDiscount {
-  kind: DiscountKind;
-  /** Basis points for the percent kinds, cents otherwise. */
-  value: number;
-}
+export type { AutoPause, DiscountKind, PromotionDiscount } from "./types";
 
 export interface VariantOnChannel {
   channelId: string;
@@ -94,31 +89,39 @@ export interface PromotionalPrice {
   mapNotice: string | null;
 }
 
+/** A price and its coupon after a discount: list-price kinds lower the price (never below 0), coupon kinds add to the coupon. */
+export function discounted(priceCents: Cents, couponCents: Cents, discount: PromotionDiscount): { priceCents: Cents; couponCents: Cents } {
+  let price = priceCents;
+  let coupon = couponCents;
+  switch (discount.kind) {
+    case "percent":
+      price = Math.round((priceCents * (10_000 - discount.value)) / 10_000);
+      break;
+    case "amount":
+      price = priceCents - discount.value;
+      break;
+    case "fixedPrice":
+      price = discount.value;
+      break;
+    case "couponPercent":
+      coupon = couponCents + Math.round((priceCents * discount.value) / 10_000);
+      break;
+    case "couponAmount":
+      coupon = couponCents + discount.value;
+      break;
+  }
+  price = Math.max(0, price);
+  return { priceCents: price, couponCents: Math.min(coupon, price) };
+}
+
 /**
  * The price customers see during the promotion. List-price discounts are held at MAP; coupons are
  * not (MAP governs the advertised price), but a coupon that takes the checkout under MAP is noted.
  */
 export function promotionalPrice(current: VisiblePrice, discount: PromotionDiscount, mapCents: Cents | null): PromotionalPrice {
-  let priceCents = current.priceCents;
-  let couponCents = current.couponCents;
-  switch (discount.kind) {
-    case "percent":
-      priceCents = Math.round((current.priceCents * (10_000 - discount.value)) / 10_000);
-      break;
-    case "amount":
-      priceCents = current.priceCents - discount.value;
-      break;
-    case "fixedPrice":
-      priceCents = discount.value;
-      break;
-    case "couponPercent":
-      couponCents = current.couponCents + Math.round((current.priceCents * discount.value) / 10_000);
-      break;
-    case "couponAmount":
-      couponCents = current.couponCents + discount.value;
-      break;
-  }
-  priceCents = Math.max(0, priceCents);
+  const after = discounted(current.priceCents, current.couponCents, discount);
+  const couponCents = after.couponCents;
+  let priceCents = after.priceCents;
   let mapNotice: string | null = null;
   if (mapCents !== null && priceCents < mapCents) {
     mapNotice = `Promotional price ${money(priceCents)} on ${current.channelName} is under MAP: held at ${money(mapCents)}`;
@@ -127,6 +130,67 @@ export function promotionalPrice(current: VisiblePrice, discount: PromotionDisco
     mapNotice = `The coupon takes the checkout price on ${current.channelName} to ${money(priceCents - couponCents)}, under MAP ${money(mapCents)}`;
   }
   return { visible: { ...current, priceCents, couponCents: Math.min(couponCents, priceCents) }, mapNotice };
+}
+
+const isCoupon = (kind: DiscountKind) => kind === "couponPercent" || kind === "couponAmount";
+
+/** "20% off", "5.00 off", "a price of 40.00", "a 10% coupon", "a 5.00 coupon". */
+function discountWords(kind: DiscountKind, value: number): string {
+  switch (kind) {
+    case "percent":
+      return `${percent(value)} off`;
+    case "amount":
+      return `${money(value)} off`;
+    case "fixedPrice":
+      return `a price of ${money(value)}`;
+    case "couponPercent":
+      return `a ${percent(value)} coupon`;
+    case "couponAmount":
+      return `a ${money(value)} coupon`;
+  }
+}
+
+const promotionPriceStep = stepKind(
+  "price.promotion",
+  ["promotion", "discountKind", "discountValue", "endsAt"],
+  (i, _effect, result) =>
+    `${i.promotion}: ${discountWords(i.discountKind as DiscountKind, Number(i.discountValue))} until ${instantWords(String(i.endsAt))} → ${money(result)}`,
+);
+const promotionCouponStep = stepKind(
+  "price.promotionCoupon",
+  ["promotion", "discountKind", "discountValue", "endsAt", "couponCents"],
+  (i, _effect, result) =>
+    `${i.promotion}: ${discountWords(i.discountKind as DiscountKind, Number(i.discountValue))} at checkout until ${instantWords(String(i.endsAt))}: the list price stays ${money(result)}, the coupon of ${money(i.couponCents)} counts for parity`,
+);
+
+export interface PromotionOnPrice {
+  priceCents: Cents;
+  /** What a coupon-style promotion takes off at checkout (0 for list-price discounts). */
+  couponCents: Cents;
+  step: ExplanationStep;
+}
+
+/**
+ * The promotion running on this channel, if any, applied to its rule price: list-price discounts
+ * change the price pushed, coupon-style ones leave it and give the coupon customers see. Of
+ * several running here, the one with the lowest checkout price (price less coupon) wins: the
+ * merchant launched each, and customers take the better deal. MAP is the caller's to apply after.
+ */
+export function promotionOnPrice(channelId: string, promotions: readonly PromotionReserve[], now: Date, priceCents: Cents): PromotionOnPrice | null {
+  let best: { promotion: PromotionReserve; discount: PromotionDiscount; priceCents: Cents; couponCents: Cents } | null = null;
+  for (const promotion of promotions) {
+    const discount = promotion.discount;
+    if (!discount || !promotion.channelIds.includes(channelId) || !isPromotionRunning(promotion, now)) continue;
+    const after = discounted(priceCents, 0, discount);
+    if (best === null || after.priceCents - after.couponCents < best.priceCents - best.couponCents) best = { promotion, discount, ...after };
+  }
+  if (best === null) return null;
+  const { promotion, discount } = best;
+  const endsAt = promotion.endsAt.toISOString();
+  const step = isCoupon(discount.kind)
+    ? promotionCouponStep(0, best.priceCents, promotion.name, discount.kind, discount.value, endsAt, best.couponCents)
+    : promotionPriceStep(best.priceCents - priceCents, best.priceCents, promotion.name, discount.kind, discount.value, endsAt);
+  return { priceCents: best.priceCents, couponCents: best.couponCents, step };
 }
 
 export function promotionChecklist(input: PromotionChecklistInput): PromotionChecklist {

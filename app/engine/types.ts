@@ -97,6 +97,29 @@ export interface PromotionReserve {
   reserveUnits: number;
   /** Exclusive reserves are withheld from every other channel; others are only planned. */
   exclusive: boolean;
+  /** Its discount on its own channels while it runs (promotion.ts); absent: no price effect. */
+  discount?: PromotionDiscount;
+  /** What it does to the other channels while it runs; absent: nothing. */
+  autoPause?: AutoPause;
+}
+
+export type DiscountKind = "percent" | "amount" | "fixedPrice" | "couponPercent" | "couponAmount";
+
+export interface PromotionDiscount {
+  kind: DiscountKind;
+  /** Basis points for the percent kinds, cents otherwise. */
+  value: number;
+}
+
+/**
+ * A promotion's auto-pause rule: while it runs, the channels it does not promote list 0 ("pause")
+ * or at most `throttleUnits` ("throttle"), so its stock goes where the promotion sells it.
+ * `channelIds` names which of those channels; empty: every channel not in the promotion.
+ */
+export interface AutoPause {
+  mode: "none" | "pause" | "throttle";
+  throttleUnits: number | null;
+  channelIds: readonly string[];
 }
 
 /**
