@@ -91,6 +91,8 @@ export interface ListingPrice {
   couponCents: Cents;
   notices: PriceNotice[];
   explanation: ExplanationStep[];
+  /** The rule that priced it (NEUTRAL_PRICE_RULE when none applies): its fees and shipping make the margin. */
+  rule: PriceRule;
 }
 
 const ROUNDING_WORDS: Readonly<Record<PriceRounding, string>> = {
@@ -288,7 +290,7 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
   if (mapStep !== null) steps[n++] = mapStep;
   if (floorStep !== null) steps[n++] = floorStep;
   steps[n] = resultStep(0, price, channel.name);
-  return { listingId: context.listingId, priceCents: price, anchorCents: anchor, floorCents, unprofitable, couponCents, notices, explanation: steps };
+  return { listingId: context.listingId, priceCents: price, anchorCents: anchor, floorCents, unprofitable, couponCents, notices, explanation: steps, rule };
 }
 
 export function listingPrice(context: PriceContext): ListingPrice {
