@@ -258,6 +258,18 @@ describe("Shopify's webhooks applied to the mirror", () => {
     expect(sales.map((s) => [s.variantId, s.quantity])).toEqual([[variant.id, 3]]);
   });
 
+  it("given Amazon's velocity buffer on the kettle, when a store order of it arrives, then the Amazon listing is recomputed; the same order delivered again counts nothing and recomputes nothing", async () => {
+    const { shop, listing } = await seedShopWithEveryModel(prisma);
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
+    const order = { id: "5550002", created_at: "2026-11-22T09:00:00Z", line_items: [{ variant_id: "100", quantity: 2 }] };
+    await applyWebhookDelivery(await stored(shop.domain, "ORDERS_CREATE", order));
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).toBeInstanceOf(Date);
+
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
+    await applyWebhookDelivery(await stored(shop.domain, "ORDERS_CREATE", order));
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).toBeNull();
+  });
+
   it("ignores deliveries for a shop that uninstalled", async () => {
     const { shop } = await seedShopWithEveryModel(prisma);
     await prisma.shop.update({ where: { id: shop.id }, data: { uninstalledAt: new Date() } });

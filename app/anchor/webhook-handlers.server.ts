@@ -344,7 +344,7 @@ export async function recordShopifyOrder(shopDomain: string, payload: WebhookPay
     if (line.variant_id) quantities.set(line.variant_id, (quantities.get(line.variant_id) ?? 0) + line.quantity);
   }
   const variants = await deps.prisma.variant.findMany({ where: { shopId, shopifyId: { in: [...quantities.keys()] } }, select: { id: true, shopifyId: true } });
-  await deps.prisma.sale.createMany({
+  const counted = await deps.prisma.sale.createMany({
     data: variants.map((v) => ({
       shopId,
       variantId: v.id,
@@ -354,6 +354,9 @@ export async function recordShopifyOrder(shopDomain: string, payload: WebhookPay
     })),
     skipDuplicates: true,
   });
+  // The store's sale is demand every velocity buffer of these variants counts (decision 0019); its
+  // inventory_levels/update may have been applied before this order arrived, or not reach them.
+  if (counted.count > 0) await noteChange(shopId, { kind: "sales", variantIds: variants.map((v) => v.id) }, deps);
 }
 
 /**

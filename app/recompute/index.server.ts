@@ -7,7 +7,7 @@
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { requestFlush, type Queues } from "~/queues.server";
-import { markChannels, markContent, markStock, requestRecompute } from "./stale.server";
+import { markChannels, markContent, markStock, markVelocityBuffered, requestRecompute } from "./stale.server";
 import { restampWaiting, writeVerdict, type Verdict } from "./write-outbox.server";
 
 /** What changed, in the terms of what it can move. */
@@ -23,6 +23,11 @@ export type Change =
    * of the listings of these products and/or channels, of the shop when neither is named.
    */
   | { kind: "content"; productIds?: string[]; channelIds?: string[] }
+  /**
+   * Units sold of these variants, or their sales a day older (the velocity schedule): the listings
+   * whose buffer can read their velocity (a velocity rule reaches them), theirs and their kits'.
+   */
+  | { kind: "sales"; variantIds: string[] }
   /**
    * A channel account went live (the merchant confirmed its first push): its listings' stock, price
    * and content are computed again from what holds now, what already waits is pushed at once, and
@@ -65,6 +70,8 @@ export async function markChanged(shopId: string, change: Mark, deps: ChangeDeps
       return markChannels(prisma, shopId, change.channelIds);
     case "content":
       return markContent(prisma, shopId, change);
+    case "sales":
+      return markVelocityBuffered(prisma, shopId, change.variantIds);
   }
 }
 

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createRedisConnection, queuePrefix, queues, QUEUE_NAMES } from "~/queues.server";
 import prisma from "~/db.server";
 import { seedShopWithEveryModel } from "../../test/factories";
-import { isDeadlock, requestRecompute, retryingDeadlocks } from "./stale.server";
+import { isDeadlock, markVelocityBuffered, requestRecompute, retryingDeadlocks } from "./stale.server";
 
 const connection = createRedisConnection();
 
@@ -90,5 +90,40 @@ describe("stale marks caught in a deadlock", () => {
       }),
     ).rejects.toThrow("relation does not exist");
     expect(otherRuns).toBe(1);
+  });
+});
+
+describe("marking the listings a sale's velocity can move", () => {
+  it("given Amazon's velocity buffer (every listing) and eBay's only for the 'kitchen' tag, when the kettle sells, then its Amazon listing and its two-pack's are marked, eBay's only while the tag rule reaches it, and a variant without sales marks nothing", async () => {
+    const { shop, channels, variant, listing } = await seedShopWithEveryModel(prisma);
+    const shopId = shop.id;
+    const twoPack = await prisma.variant.findFirstOrThrow({ where: { shopId, sku: "KET-2" } });
+    const [packOnAmazon, onEbay] = await Promise.all([
+      prisma.listing.create({ data: { shopId, channelId: channels.amazon.id, variantId: twoPack.id, channelSku: "KET-2" } }),
+      prisma.listing.create({ data: { shopId, channelId: channels.ebay.id, variantId: variant.id, channelSku: "EB-KET-RED" } }),
+    ]);
+    const ids = [listing.id, packOnAmazon.id, onEbay.id];
+    const staleOnes = async () =>
+      (await prisma.listing.findMany({ where: { id: { in: ids }, staleSince: { not: null } }, select: { id: true } })).map((l) => l.id).sort();
+    const clear = () => prisma.listing.updateMany({ where: { id: { in: ids } }, data: { staleSince: null } });
+
+    await clear();
+    expect(await markVelocityBuffered(prisma, shopId, [variant.id])).toBe(2);
+    expect(await staleOnes()).toEqual([listing.id, packOnAmazon.id].sort());
+
+    await clear();
+    const tagRule = await prisma.bufferRule.create({
+      data: { shopId, channelId: channels.ebay.id, scope: "TAG", scopeValue: "kitchen", kind: "VELOCITY", leadTimeDays: 3, safetyStock: 0 },
+    });
+    expect(await markVelocityBuffered(prisma, shopId, [variant.id])).toBe(3);
+    expect(await staleOnes()).toEqual(ids.slice().sort());
+
+    await clear();
+    await prisma.bufferRule.update({ where: { id: tagRule.id }, data: { scopeValue: "garden" } });
+    expect(await markVelocityBuffered(prisma, shopId, [variant.id])).toBe(2);
+    expect(await markVelocityBuffered(prisma, shopId, [])).toBe(0);
+    await clear();
+    expect(await markVelocityBuffered(prisma, shopId, ["no-such-variant"])).toBe(0);
+    expect(await staleOnes()).toEqual([]);
   });
 });

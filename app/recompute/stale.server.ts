@@ -89,6 +89,47 @@ export async function markChannels(prisma: PrismaClient, shopId: string, channel
   return count;
 }
 
+// The listings whose buffer can read the velocity of the given variants: their own listings and
+// their kits' (a kit's components are buffered as the components, engine/ats.ts), where some
+// velocity rule of the shop reaches the listing on its channel, as engine/rules.ts matches scopes
+// (exact tag, collection handle). A more specific rule of another kind may win there: the listing
+// is then recomputed to the same answer, which is cheaper than resolving rules in SQL.
+// $1 shop, $2 variant ids.
+const MARK_VELOCITY_BUFFERED_STALE = `
+  WITH sold AS (
+    SELECT DISTINCT unnest($2::text[]) AS "variantId"
+  ), touched AS (
+    SELECT "variantId" AS "listedId", "variantId" FROM sold
+    UNION
+    SELECT bc."bundleId", bc."componentId" FROM sold s JOIN "BundleComponent" bc ON bc."shopId" = $1 AND bc."componentId" = s."variantId"
+  )
+  UPDATE "Listing" AS l SET "staleSince" = clock_timestamp()
+  WHERE l."shopId" = $1
+    AND l."variantId" = ANY (ARRAY(SELECT "listedId" FROM touched))
+    AND EXISTS (
+      SELECT 1 FROM touched t
+      JOIN "Variant" v ON v.id = t."variantId" AND v."shopId" = $1
+      JOIN "Product" p ON p.id = v."productId"
+      JOIN "BufferRule" r ON r."shopId" = $1 AND r.kind = 'VELOCITY' AND (r."channelId" IS NULL OR r."channelId" = l."channelId")
+      WHERE t."listedId" = l."variantId"
+        AND (
+          r.scope = 'CHANNEL'
+          OR (r.scope = 'LISTING' AND r."scopeValue" = l.id)
+          OR (r.scope = 'VARIANT' AND r."scopeValue" = v.id)
+          OR (r.scope = 'PRODUCT' AND r."scopeValue" = p.id)
+          OR (r.scope = 'TAG' AND r."scopeValue" = ANY (COALESCE(p.tags, '{}')))
+          OR (r.scope = 'COLLECTION' AND EXISTS (
+                SELECT 1 FROM "CollectionProduct" cp JOIN "Collection" c ON c.id = cp."collectionId"
+                WHERE cp."shopId" = $1 AND cp."productId" = p.id AND c.handle = r."scopeValue"))
+        )
+    )`;
+
+/** Marks the listings whose buffer can read these variants' velocity (see above); returns how many. */
+export async function markVelocityBuffered(prisma: PrismaClient, shopId: string, variantIds: string[]): Promise<number> {
+  if (variantIds.length === 0) return 0;
+  return retryingDeadlocks(() => prisma.$executeRawUnsafe(MARK_VELOCITY_BUFFERED_STALE, shopId, variantIds));
+}
+
 /**
  * Marks the content of the listings of some products and/or channels (all of the shop's when
  * neither is named) for the recompute job's content step.

@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient, WritebackState } from "@prisma/client";
 import { adminClientForShop, type AdminClient } from "~/anchor/admin-client.server";
-import { requestRecompute } from "~/recompute/index.server";
+import { markChanged, requestRecompute } from "~/recompute/index.server";
 import { watchPromotionReserves } from "~/alerts/promotion-reserve.server";
 import { resolveAlertByKey } from "~/alerts/events.server";
 import { raiseAlert } from "~/alerts/raise.server";
@@ -332,6 +332,10 @@ async function storeOrder(prisma: PrismaClient, channel: ChannelWithShop, order:
       ),
       skipDuplicates: true,
     });
+    // The sale moves every velocity buffer of its variants, on channels whose stock the write-back
+    // does not touch too; the import asks for the recompute once its orders are in.
+    const sold = [...new Set(lines.flatMap((line) => (line.listing && !order.fulfilledByMarketplace ? [line.listing.variantId] : [])))];
+    await markChanged(channel.shopId, { kind: "sales", variantIds: sold }, { prisma });
     const unlinked = lines.filter((line) => !line.listing).map((line) => ({ channelSku: line.channelSku, quantity: line.quantity }));
     return { orderId, isNew: true, changed: true, writeback: "PENDING", unlinked };
   }
