@@ -30,6 +30,7 @@ export const KIND_LABELS: Record<AlertKind, string> = {
   WRITEBACK_FAILED: "Sale not taken off Shopify",
   UNLINKED_SKU: "Sold SKU not linked",
   JOB_FAILED: "Background work gave up",
+  UNPROFITABLE: "Listing under its price floor",
 };
 
 const KIND_EMOJI: Record<AlertKind, string> = {
@@ -43,6 +44,7 @@ const KIND_EMOJI: Record<AlertKind, string> = {
   WRITEBACK_FAILED: ":warning:",
   UNLINKED_SKU: ":link:",
   JOB_FAILED: ":gear:",
+  UNPROFITABLE: ":money_with_wings:",
 };
 
 /** Where the merchant opens the alert: the embedded app's page, through the shop's admin. */

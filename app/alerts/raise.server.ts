@@ -41,6 +41,11 @@ const PLAYBOOKS: Record<AlertKind, { respondWithinHours: number | null; playbook
     playbook:
       "Anchorline gave up on a piece of background work after its retries. What it was doing is picked up again within a minute (pending listings, order imports, Shopify's changes), so nothing is needed if this does not come back. If it comes back for the same channel or shop, read the reason: reconnect the channel in Channels if its credentials or access were refused; otherwise send the reason to support.",
   },
+  UNPROFITABLE: {
+    respondWithinHours: 24,
+    playbook:
+      "Every sale of this listing now earns less than your minimum margin after the channel's fees and shipping (or loses money). Within 24 hours: raise its price on this channel (Pricing: its differential), correct the cost in Shopify if it is wrong, or pause the listing. The alert resolves itself when the price is above the floor again.",
+  },
   WRITEBACK_FAILED: {
     respondWithinHours: 1,
     playbook:

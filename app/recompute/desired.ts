@@ -7,6 +7,7 @@ import { desiredListing } from "~/engine/listing";
 import { newOrDeeperViolations, type ParityEdge, type VisiblePrice } from "~/engine/parity";
 import { type PriceNotice, priceGuardrailBreach } from "~/engine/price";
 import type { BundleComponent, VariantFacts } from "~/engine/types";
+import { listingMargin, type Margin } from "./margins";
 import { type BatchInputs, type BundleComponentRow, listingInput, type ListingRef, type ShopInputs } from "./inputs";
 
 /** What Listing.explanation holds: the engine's steps, shown to the merchant. */
@@ -26,6 +27,8 @@ export interface ComputedListing extends DesiredState {
   explanation: StoredExplanation;
   /** How the price breaks the shop's price guardrail (engine/price.ts priceGuardrailBreach); null within it. */
   beyondGuardrail: string | null;
+  /** Its margin at this price (margins.ts), written for the Margins screen and the unprofitable alert. */
+  margin: Margin;
 }
 
 /**
@@ -48,6 +51,7 @@ export function computeListing(listing: ListingRef, shop: ShopInputs, batch: Bat
     priceCents: desired.priceCents,
     explanation: { quantity: desired.explanation.quantity, price: desired.explanation.price, priceNotices: desired.price.notices, parity: [], guardrail: [] },
     beyondGuardrail: breach?.text ?? null,
+    margin: listingMargin(desired.price, input.costCents),
   };
 }
 

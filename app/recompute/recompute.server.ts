@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { raiseParityHeld } from "~/alerts/events.server";
+import { settleUnprofitableAlerts } from "~/alerts/unprofitable.server";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import { sqlFor, type Sql } from "~/lib/sql.server";
@@ -8,6 +9,7 @@ import { computeListing, type ComputedListing, decide, type Decision, type Sibli
 import { batchInputsFromRows, type ShopInputs } from "./inputs";
 import { type EngineRows, loadEngineRows, loadShopInputs } from "./load-inputs.server";
 import { recomputeMarkedContent } from "./content-step.server";
+import { writeMargins } from "./margins.server";
 import { writeDecisions, type Written } from "./write-outbox.server";
 
 // The recompute service: a shop's stale listings (Listing.staleSince set through noteChange, index.server.ts)
@@ -195,6 +197,7 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
       }
       const decisions = decide(rows.listings, computed, rows.siblings, shop);
       await deps.beforeWrite?.(rows.listings.map((l) => l.id));
+      await writeMargins(sql, shopId, computed.values());
       const { written, clearedUnchanged } = await writeDecisions(sql, shopId, decisions);
 
       await raiseNewHolds(deps.prisma ?? defaultPrisma, shopId, shop, decisions, written);
@@ -220,6 +223,8 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
     // row means marks arrive faster than the batch computes, and spinning would not help.
     passesWithoutClearing = progressed === 0 ? passesWithoutClearing + 1 : 0;
   }
+
+  await settleUnprofitableAlerts(deps.prisma ?? defaultPrisma, shopId);
 
   // Content after every stock and price batch: a quantity is what oversells, a title is not.
   const content = await recomputeMarkedContent(shopId, { sql, prisma: deps.prisma ?? defaultPrisma, requestFlush: flush, deadline });

@@ -14,7 +14,8 @@ export type ProblemKind =
   | "PROMOTION_RESERVE"
   | "WRITEBACK_FAILED"
   | "UNLINKED_SKU"
-  | "JOB_FAILED";
+  | "JOB_FAILED"
+  | "UNPROFITABLE";
 
 export interface ListingStatus {
   listingId: string;

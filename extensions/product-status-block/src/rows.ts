@@ -63,6 +63,7 @@ const PROBLEM_WORDS: Record<ListingStatus["problems"][number]["kind"], string> =
   WRITEBACK_FAILED: "Sale not taken off Shopify",
   UNLINKED_SKU: "Sold SKU not linked",
   JOB_FAILED: "Background work gave up",
+  UNPROFITABLE: "Under its price floor",
 };
 
 /** An app path as Shopify admin links into an embedded app from an extension. */

@@ -1,0 +1,42 @@
+import type { Sql } from "~/lib/sql.server";
+import type { ComputedListing } from "./desired";
+import { type StoredMargin, unprofitableCause } from "./margins";
+
+// Writes each computed listing's margin (margins.ts) to ListingMargin, for the Margins screen and
+// the unprofitable alert (app/alerts/unprofitable.server.ts). Called for every listing of a batch,
+// before its desired state is written: a listing whose price did not move (its cost rose in
+// Shopify) writes no desired state, yet its margin changed. Written first, so a crash between the
+// two leaves the listing stale and both are written again; the alert step reads `alerted`, never
+// this write's outcome, so it cannot miss a turn either (decision 0020).
+
+/** Writes the batch's margins; rows whose figures did not change are left as they are. */
+export async function writeMargins(sql: Sql, shopId: string, computed: Iterable<ComputedListing>): Promise<void> {
+  const listings = [...computed];
+  if (listings.length === 0) return;
+  const before = await sql.rows<StoredMargin & { listingId: string }>(
+    `SELECT "listingId", "priceCents", "feeCents", "shippingCents", "costCents", "floorCents", unprofitable, cause
+     FROM "ListingMargin" WHERE "shopId" = $1 AND "listingId" = ANY($2::text[])`,
+    [shopId, listings.map((l) => l.listingId)],
+  );
+  const stored = new Map(before.map((row) => [row.listingId, row]));
+  const payload = JSON.stringify(
+    listings.map((l) => ({ ...l.margin, listingId: l.listingId, channelId: l.channelId, cause: unprofitableCause(stored.get(l.listingId) ?? null, l.margin) })),
+  );
+  await sql.execute(
+    `INSERT INTO "ListingMargin" AS m ("listingId", "shopId", "channelId", "priceCents", "feeCents", "shippingCents", "costCents", "marginCents", "marginBps",
+                                       "floorCents", unprofitable, cause, "updatedAt")
+     SELECT v."listingId", $1, v."channelId", v."priceCents", v."feeCents", v."shippingCents", v."costCents", v."marginCents", v."marginBps",
+            v."floorCents", v.unprofitable, v.cause, now() AT TIME ZONE 'UTC'
+     FROM jsonb_to_recordset($2::jsonb) AS v("listingId" text, "channelId" text, "priceCents" int, "feeCents" int, "shippingCents" int, "costCents" int,
+                                            "marginCents" int, "marginBps" int, "floorCents" int, unprofitable bool, cause text)
+     JOIN "Listing" l ON l.id = v."listingId" AND l."shopId" = $1
+     ON CONFLICT ("listingId") DO UPDATE SET
+       "priceCents" = EXCLUDED."priceCents", "feeCents" = EXCLUDED."feeCents", "shippingCents" = EXCLUDED."shippingCents",
+       "costCents" = EXCLUDED."costCents", "marginCents" = EXCLUDED."marginCents", "marginBps" = EXCLUDED."marginBps",
+       "floorCents" = EXCLUDED."floorCents", unprofitable = EXCLUDED.unprofitable, cause = EXCLUDED.cause, "updatedAt" = EXCLUDED."updatedAt"
+     WHERE (m."priceCents", m."feeCents", m."shippingCents", m."costCents", m."marginCents", m."marginBps", m."floorCents", m.unprofitable, m.cause)
+       IS DISTINCT FROM (EXCLUDED."priceCents", EXCLUDED."feeCents", EXCLUDED."shippingCents", EXCLUDED."costCents", EXCLUDED."marginCents",
+                         EXCLUDED."marginBps", EXCLUDED."floorCents", EXCLUDED.unprofitable, EXCLUDED.cause)`,
+    [shopId, payload],
+  );
+}
