@@ -78,7 +78,8 @@ export type StoreEvent =
   | { kind: "location"; shop: ShopState; action: "create" | "update" | "delete"; location: LocationRec }
   | { kind: "collection"; shop: ShopState; action: "create" | "update" | "delete"; collection: CollectionRec }
   | { kind: "order"; shop: ShopState; order: OrderRec; action: OrderEventAction }
-  | { kind: "fulfillment"; shop: ShopState; fulfillment: FulfillmentRec };
+  | { kind: "fulfillment"; shop: ShopState; fulfillment: FulfillmentRec }
+  | { kind: "inventory_item"; shop: ShopState; item: InventoryItemRec };
 
 /** The orders/<action> webhook topics the store's order changes send. */
 export type OrderEventAction = "create" | "updated" | "fulfilled" | "partially_fulfilled" | "cancelled";
@@ -564,6 +565,18 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     Object.assign(product, patch, { updatedAt: this.now() });
     this.emit("change", { kind: "product", shop: s, action: "update", product });
     return product;
+  }
+
+  /**
+   * The merchant edits an inventory item in the admin (its unit cost, as on the variant's page):
+   * Shopify sends inventory_items/update, and no products/update (the cost is not a product field).
+   */
+  updateInventoryItem(shop: string, inventoryItemId: string | bigint, patch: Partial<Pick<InventoryItemRec, "cost">>): InventoryItemRec {
+    const s = this.shop(shop);
+    const item = this.item(s, inventoryItemId);
+    Object.assign(item, patch, { updatedAt: this.now() });
+    this.emit("change", { kind: "inventory_item", shop: s, item });
+    return item;
   }
 
   updateVariant(

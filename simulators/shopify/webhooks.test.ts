@@ -83,6 +83,20 @@ describe("webhooks", () => {
     expect(parsed.available).toBe(17);
   });
 
+  it("given the merchant changes an item's unit cost, when inventory_items/update is delivered, then it carries the new cost as a decimal string, the exact id and every key the contract requires, and no products/update is sent", async () => {
+    const item = sim.store.shop(SHOP).items[1];
+    sim.store.updateInventoryItem(SHOP, item.id, { cost: "32.00" });
+    await sim.deliveries.settled();
+
+    expect(received.map((r) => r.headers["x-shopify-topic"])).toEqual(["inventory_items/update"]);
+    const [r] = received;
+    expect(verify(r)).toBe(true);
+    expect(r.body).toContain(`"id":${item.id},`);
+    const parsed = JSON.parse(r.body);
+    expect(Object.keys(parsed).sort()).toEqual(required("inventory_items/update").sort());
+    expect(parsed).toMatchObject({ cost: "32.00", sku: item.sku, tracked: item.tracked, admin_graphql_api_id: `gid://shopify/InventoryItem/${item.id}` });
+  });
+
   it("given two changes to one level in the same second, when their deliveries are held and released latest first, then they arrive in reverse, with the same whole-second updated_at and triggered-at still in the order of the changes", async () => {
     const shop = sim.store.shop(SHOP);
     const [item, location] = [shop.items[2], shop.locations[0]];

@@ -26,6 +26,7 @@ import { sellable } from "./catalog";
 
 export const WEBHOOK_TOPICS = [
   "inventory_levels/update",
+  "inventory_items/update",
   "products/create",
   "products/update",
   "products/delete",
@@ -99,6 +100,21 @@ export function inventoryLevelPayload(item: InventoryItemRec, location: Location
     available: level.available,
     updated_at: webhookTime(level.updatedAt),
     admin_graphql_api_id: levelGid({ item, location }),
+  };
+}
+
+/** inventory_items/update, on the topic's 2026-04 example: what the simulator does not model (origin, weight) as the example has it. */
+export function inventoryItemPayload(item: InventoryItemRec) {
+  return {
+    ...example("inventory_items/update"),
+    id: exact(item.id),
+    sku: item.sku,
+    created_at: webhookTime(item.createdAt),
+    updated_at: webhookTime(item.updatedAt),
+    requires_shipping: item.requiresShipping,
+    cost: item.cost,
+    tracked: item.tracked,
+    admin_graphql_api_id: gid("InventoryItem", item.id),
   };
 }
 
@@ -478,6 +494,8 @@ export class Webhooks {
         return void this.publish(e.shop, `orders/${e.action}`, orderPayload(e.order, e.shop, e.action));
       case "fulfillment":
         return void this.publish(e.shop, "fulfillments/create", fulfillmentPayload(e.fulfillment));
+      case "inventory_item":
+        return void this.publish(e.shop, "inventory_items/update", inventoryItemPayload(e.item));
     }
   }
 
