@@ -176,6 +176,15 @@ describe("the mirror", () => {
     expect(await prisma.inventoryItem.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "31" } })).toMatchObject({ tracked: false, costCents: null });
   });
 
+  it("given an item's unit cost changed in Shopify, then its variant is reported changed (its margin floors move), and the same cost again reports nothing", async () => {
+    const shop = await mirroredShop();
+    const variant = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: "100" } });
+    const same = await upsertInventoryItems(shop.id, [{ shopifyId: "9007199254740993", variantShopifyId: "100", costCents: 2000 }]);
+    const dearer = await upsertInventoryItems(shop.id, [{ shopifyId: "9007199254740993", variantShopifyId: "100", costCents: 3200 }]);
+    const unknown = await upsertInventoryItems(shop.id, [{ shopifyId: "9007199254740993", variantShopifyId: "100", costCents: null }]);
+    expect([same.changedVariantIds, dearer.changedVariantIds, unknown.changedVariantIds]).toEqual([[], [variant.id], [variant.id]]);
+  });
+
   it("reports a variant as repriced only when its price changed", async () => {
     const shop = await mirroredShop();
     const same = await upsertVariants(shop.id, [{ shopifyId: "100", productShopifyId: "10", title: "Red", sku: "KET-RED", priceCents: 4999 }]);

@@ -234,7 +234,8 @@ const ITEM_FIELDS = ["sku", "tracked", "costCents", "requiresShipping"] as const
 const NEW_ITEM_FACTS = (1 << ITEM_FIELDS.indexOf("tracked")) | (1 << ITEM_FIELDS.indexOf("costCents")) | (1 << ITEM_FIELDS.indexOf("requiresShipping"));
 
 /**
- * Returns the variants whose item changed tracking (their listings get another quantity), the
+ * Returns the variants whose item changed tracking (their listings get another quantity) or unit
+ * cost (their fee-inclusive floors move: a listing may turn unprofitable at the same price), the
  * Shopify ids whose variant is not mirrored yet, and the items the mirror does not hold whose
  * record lacks their tracked flag, cost or shipping flag (not written: read them from Shopify).
  */
@@ -249,7 +250,7 @@ export async function upsertInventoryItems(
      variants AS (SELECT id, "shopifyId" FROM "Variant" WHERE "shopId" = $1 AND "shopifyId" = ANY($3::text[])),
      existing AS (SELECT "shopifyId", sku, tracked, "costCents", "requiresShipping" FROM "InventoryItem" WHERE "shopId" = $1 AND "shopifyId" = ANY($2::text[])),
      input AS (
-       SELECT x."shopifyId", v.id AS "variantId", ii.tracked AS "trackedBefore",
+       SELECT x."shopifyId", v.id AS "variantId", ii.tracked AS "trackedBefore", ii."costCents" AS "costBefore",
               ii."shopifyId" IS NOT NULL OR x.carried & ${NEW_ITEM_FACTS} = ${NEW_ITEM_FACTS} AS complete,
               ${ITEM_FIELDS.map(field).join(", ")}
        FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::int[], $7::boolean[], $8::int[])
@@ -264,10 +265,11 @@ export async function upsertInventoryItems(
          "variantId" = EXCLUDED."variantId", sku = EXCLUDED.sku, tracked = EXCLUDED.tracked, "costCents" = EXCLUDED."costCents",
          "requiresShipping" = EXCLUDED."requiresShipping", "updatedAt" = now()
      )
-     -- Unresolved and incomplete rows, and mirrored items whose tracking was switched on or off:
-     -- that changes what the channels get (untracked items get a fixed quantity).
+     -- Unresolved and incomplete rows, and mirrored items whose tracking was switched on or off
+     -- (untracked items get a fixed quantity) or whose cost changed (the margin floors move).
      SELECT "shopifyId", "variantId", complete FROM input
-     WHERE "variantId" IS NULL OR NOT complete OR ("trackedBefore" IS NOT NULL AND "trackedBefore" IS DISTINCT FROM tracked)`,
+     WHERE "variantId" IS NULL OR NOT complete
+        OR ("trackedBefore" IS NOT NULL AND ("trackedBefore" IS DISTINCT FROM tracked OR "costBefore" IS DISTINCT FROM "costCents"))`,
     [shopId, ...columns(items, ["shopifyId", "variantShopifyId", ...ITEM_FIELDS]), carriedMasks(items, ITEM_FIELDS)],
   );
   const changedVariantIds: string[] = [];
