@@ -37,6 +37,11 @@ export interface ParityViolationInput {
   held: boolean;
 }
 
+/** One open alert per variant and edge (a watcher and the channel it watches) while the violation stands. */
+export function parityViolationKey(variantId: string, watcherId: string, watchedId: string): string {
+  return `parity:${variantId}:${watcherId}:${watchedId}`;
+}
+
 export function raiseParityViolation(prisma: PrismaClient, input: ParityViolationInput, options?: RaiseOptions): Promise<RaiseResult> {
   const currency = input.currencyCode ?? "USD";
   return raiseAlert(
@@ -44,7 +49,7 @@ export function raiseParityViolation(prisma: PrismaClient, input: ParityViolatio
     {
       shopId: input.shopId,
       kind: "PARITY_VIOLATION",
-      dedupeKey: `parity:${input.variantId}:${input.watcher.id}:${input.watched.id}`,
+      dedupeKey: parityViolationKey(input.variantId, input.watcher.id, input.watched.id),
       title: `${input.sku} is cheaper on ${input.watched.name} (${formatCents(input.watchedPriceCents, currency)}) than on ${input.watcher.name} (${formatCents(input.watcherPriceCents, currency)})`,
       channelId: input.watcher.id,
       listingId: input.listingId ?? null,
@@ -70,38 +75,6 @@ export interface DriftInput {
 }
 
 /** Raises when the channel shows more than `thresholdUnits` away from what was pushed; null otherwise. */
-export interface ParityHeldInput {
-  shopId: string;
-  channel: ChannelRef;
-  listingId: string;
-  heldPriceCents: number;
-  livePriceCents: number | null;
-  /** The engine's wording of each violation the held price would create. */
-  reasons: string[];
-}
-
-/** One open alert per held listing, until the merchant approves or rejects the price. */
-export function parityHeldAlertKey(listingId: string): string {
-  return `parity-held:${listingId}`;
-}
-
-/** The engine held a price push because it would open (or deepen) a parity violation. */
-export function raiseParityHeld(prisma: PrismaClient, input: ParityHeldInput, options?: RaiseOptions): Promise<RaiseResult> {
-  return raiseAlert(
-    prisma,
-    {
-      shopId: input.shopId,
-      kind: "PARITY_VIOLATION",
-      dedupeKey: parityHeldAlertKey(input.listingId),
-      title: `A price for ${input.channel.name} is held for review: it would break price parity`,
-      channelId: input.channel.id,
-      listingId: input.listingId,
-      facts: { channel: input.channel.name, heldPriceCents: input.heldPriceCents, livePriceCents: input.livePriceCents, violations: input.reasons },
-    },
-    options,
-  );
-}
-
 export async function raiseDrift(prisma: PrismaClient, input: DriftInput, options?: RaiseOptions): Promise<RaiseResult | null> {
   const threshold = input.thresholdUnits ?? DRIFT_THRESHOLD_UNITS;
   const { listing } = input;

@@ -54,6 +54,7 @@ function computed(listing: StoredListing, quantity: number, priceCents: number):
     priceCents,
     explanation: { quantity: [], price: [], priceNotices: [], parity: [], guardrail: [] },
     beyondGuardrail: null,
+    ruleId: null,
     margin: { priceCents, feeCents: 0, shippingCents: 0, costCents: null, marginCents: null, marginBps: null, floorCents: null, unprofitable: false },
   };
 }

@@ -4,11 +4,12 @@
 import { changedListings, type DesiredState } from "~/engine/changes";
 import type { Explanation } from "~/engine/explain";
 import { desiredListing } from "~/engine/listing";
-import { newOrDeeperViolations, type ParityEdge, type VisiblePrice } from "~/engine/parity";
-import { type PriceNotice, priceGuardrailBreach } from "~/engine/price";
+import { newOrDeeperViolations, type ParityEdge } from "~/engine/parity";
+import { NEUTRAL_PRICE_RULE, type PriceNotice, priceGuardrailBreach } from "~/engine/price";
 import type { BundleComponent, VariantFacts } from "~/engine/types";
 import { listingMargin, type Margin } from "./margins";
 import { type BatchInputs, type BundleComponentRow, listingInput, type ListingRef, type ShopInputs } from "./inputs";
+import { holdGroupKey, shownPrice, type VisibleExtras, visiblePricesOf } from "./parity";
 
 /** What Listing.explanation holds: the engine's steps, shown to the merchant. */
 export interface StoredExplanation {
@@ -27,6 +28,8 @@ export interface ComputedListing extends DesiredState {
   explanation: StoredExplanation;
   /** How the price breaks the shop's price guardrail (engine/price.ts priceGuardrailBreach); null within it. */
   beyondGuardrail: string | null;
+  /** The price rule that set the price; null when none applies (a held push's cause, parity.ts). */
+  ruleId: string | null;
   /** Its margin at this price (margins.ts), written for the Margins screen and the unprofitable alert. */
   margin: Margin;
 }
@@ -51,6 +54,7 @@ export function computeListing(listing: ListingRef, shop: ShopInputs, batch: Bat
     priceCents: desired.priceCents,
     explanation: { quantity: desired.explanation.quantity, price: desired.explanation.price, priceNotices: desired.price.notices, parity: [], guardrail: [] },
     beyondGuardrail: breach?.text ?? null,
+    ruleId: desired.price.rule === NEUTRAL_PRICE_RULE ? null : desired.price.rule.id,
     margin: listingMargin(desired.price, input.costCents),
   };
 }
@@ -95,6 +99,8 @@ export interface StoredListing extends ListingRef {
   syncState: SyncStateName;
   /** Exactly as PostgreSQL prints it, so the compare-and-set compares what was read. */
   staleSince: string;
+  /** The hold group it was held in when read (parity.ts), so a group it leaves is counted again. */
+  holdGroup?: string | null;
 }
 
 /** Any listing of a batch's variants (stale or not), for parity across channels. */
@@ -110,6 +116,8 @@ export interface SiblingPrice {
 export interface ParityHold {
   held: boolean;
   reasons: string[];
+  /** The other channel of the first edge it would break: its hold group's pair (parity.ts). */
+  otherChannelId?: string;
 }
 
 /**
@@ -118,20 +126,13 @@ export interface ParityHold {
  * pending pushes show a violation that is new, or deeper than the one live now. Only the listing
  * whose own price moves is held: a push that leaves its price as customers see it cannot create a
  * violation. Several listings of one channel: the cheapest is what a price crawler compares.
- * Shipping and coupons are not mirrored yet, so both count as 0.
+ * Shipping and a visible coupon count as the merchant set them per channel (`extras`), on the edges
+ * that count them; the store channel's price is the Shopify price (a sibling, parity.ts storeSiblings).
  */
 function keepLowest(map: Map<string, number>, channelId: string, price: number | null): void {
   if (price === null) return;
   const current = map.get(channelId);
   if (current === undefined || price < current) map.set(channelId, price);
-}
-
-function visiblePrices(prices: ReadonlyMap<string, number>, channelNames: ReadonlyMap<string, string>): VisiblePrice[] {
-  const visible: VisiblePrice[] = [];
-  for (const [channelId, priceCents] of prices) {
-    visible.push({ channelId, channelName: channelNames.get(channelId) ?? channelId, priceCents, shippingCents: 0, couponCents: 0 });
-  }
-  return visible;
 }
 
 export function parityHold(
@@ -142,6 +143,7 @@ export function parityHold(
   nextPriceOf: (sibling: SiblingPrice) => number | null,
   edges: readonly ParityEdge[],
   channelNames: ReadonlyMap<string, string>,
+  extras: ReadonlyMap<string, VisibleExtras> = new Map(),
 ): ParityHold {
   const none = { held: false, reasons: [] };
   if (newPriceCents === listing.pushedPriceCents) return none;
@@ -160,9 +162,11 @@ export function parityHold(
 
   // Judged edge by edge against the live prices (one live price shows no violation), so two
   // edges on one pair of channels are each compared with their own past.
-  const live = liveByChannel.size < 2 ? [] : visiblePrices(liveByChannel, channelNames);
-  const blocking = newOrDeeperViolations(touched, live, visiblePrices(nextByChannel, channelNames)).filter((v) => !v.allowed);
-  return { held: blocking.length > 0, reasons: blocking.map((v) => v.text) };
+  const live = liveByChannel.size < 2 ? [] : visiblePricesOf(liveByChannel, channelNames, extras);
+  const blocking = newOrDeeperViolations(touched, live, visiblePricesOf(nextByChannel, channelNames, extras)).filter((v) => !v.allowed);
+  if (blocking.length === 0) return none;
+  const first = blocking[0]!;
+  return { held: true, reasons: blocking.map((v) => v.text), otherChannelId: first.watcherId === listing.channelId ? first.watchedId : first.watcherId };
 }
 
 const NOT_HELD: ParityHold = { held: false, reasons: [] };
@@ -198,13 +202,14 @@ export function parityHolds(
     const nextPriceOf = (sibling: SiblingPrice): number | null => {
       const fresh = computed.get(sibling.id);
       if (fresh) return held.has(sibling.id) ? sibling.pushedPriceCents : fresh.priceCents;
-      return sibling.syncState === "HELD" ? sibling.pushedPriceCents : (sibling.desiredPriceCents ?? sibling.pushedPriceCents);
+      return shownPrice(sibling);
     };
     const nowHeld = new Set<string>();
     for (const listing of stored) {
       const result = computed.get(listing.id);
       if (!result) continue;
-      const hold = parityHold(listing, result.priceCents, siblingsByVariant.get(listing.variantId) ?? [], nextPriceOf, shop.parityEdges, channelNames);
+      const siblingsOf = siblingsByVariant.get(listing.variantId) ?? [];
+      const hold = parityHold(listing, result.priceCents, siblingsOf, nextPriceOf, shop.parityEdges, channelNames, shop.visibleExtras);
       holds.set(listing.id, hold);
       if (hold.held) nowHeld.add(listing.id);
     }
@@ -230,6 +235,8 @@ export type Decision =
       bump: boolean;
       state: "PENDING" | "HELD";
       message: string | null;
+      /** Held for parity: its group (parity.ts holdGroupKey), paged and decided together; else null. */
+      holdGroup: string | null;
     }
   | { kind: "clear"; listing: StoredListing };
 
@@ -277,10 +284,14 @@ export function decide(
     const withHolds = { ...result, explanation: { ...result.explanation, parity: parity.reasons, guardrail } };
     const state = held ? "HELD" : "PENDING";
     const message = held ? heldMessage({ parity: parity.reasons, guardrail }) : null;
-    if (changed.has(listing.id)) return { kind: "write", listing, computed: withHolds, bump: true, state, message };
+    const holdGroup =
+      parity.held && parity.otherChannelId
+        ? holdGroupKey({ ruleId: result.ruleId, channelId: listing.channelId, otherChannelId: parity.otherChannelId })
+        : null;
+    if (changed.has(listing.id)) return { kind: "write", listing, computed: withHolds, bump: true, state, message, holdGroup };
     const releasing = listing.syncState === "HELD" && !held;
     const holding = listing.syncState === "PENDING" && held;
-    if (releasing || holding) return { kind: "write", listing, computed: withHolds, bump: false, state, message };
+    if (releasing || holding) return { kind: "write", listing, computed: withHolds, bump: false, state, message, holdGroup };
     return { kind: "clear", listing };
   });
 }

@@ -8,7 +8,7 @@ import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { requestFlush, type Queues } from "~/queues.server";
 import { markChannels, markContent, markStock, markVelocityBuffered, requestRecompute } from "./stale.server";
-import { restampWaiting, writeVerdict, type Verdict } from "./write-outbox.server";
+import { type GroupVerdict, type GroupVerdictWritten, restampWaiting, writeGroupVerdict, writeVerdict, type Verdict } from "./write-outbox.server";
 
 /** What changed, in the terms of what it can move. */
 export type Change =
@@ -38,10 +38,15 @@ export type Change =
    * The merchant's verdict on a listing's price held for review (parity), at the version they saw.
    * Nothing is recomputed: the verdict is the desired state, written as it is and pushed.
    */
-  | ({ kind: "verdict"; listing: { id: string; channelId: string; desiredVersion: number } } & Verdict);
+  | ({ kind: "verdict"; listing: { id: string; channelId: string; desiredVersion: number } } & Verdict)
+  /**
+   * The merchant's verdict on a whole group of prices held for the same cause on the same pair of
+   * channels (Listing.holdGroup), as many as they saw; written at once, as it is, and pushed.
+   */
+  | ({ kind: "groupVerdict"; group: string; expectedCount: number } & GroupVerdict);
 
 /** The changes that mark listings for the recompute (every kind but a verdict, which is written as it is, and a go-live). */
-export type Mark = Exclude<Change, { kind: "verdict" } | { kind: "live" }>;
+export type Mark = Exclude<Change, { kind: "verdict" } | { kind: "groupVerdict" } | { kind: "live" }>;
 
 export interface ChangeDeps {
   prisma?: PrismaClient;
@@ -83,9 +88,10 @@ export async function recomputeMarked(shopId: string, marked: number, deps: Chan
 /**
  * Notes one change: marks what it can move and asks for the shop's recompute. Returns how many
  * listings were marked (for a verdict: 1 when written, 0 when the listing was no longer held at
- * that version).
+ * that version; for a group verdict: how many were written, 0 when the group changed).
  */
 export async function noteChange(shopId: string, change: Change, deps: ChangeDeps = {}): Promise<number> {
+  if (change.kind === "groupVerdict") return (await noteGroupVerdict(shopId, change, deps))?.written ?? 0;
   if (change.kind === "verdict") {
     const written = await writeVerdict(deps.prisma ?? defaultPrisma, shopId, change.listing, change);
     if (written) await (deps.requestFlush ?? ((channelId: string) => requestFlush(channelId, 0, deps.queues)))(change.listing.channelId);
@@ -104,6 +110,18 @@ export async function noteChange(shopId: string, change: Change, deps: ChangeDep
   const marked = await markChanged(shopId, change, deps);
   await recomputeMarked(shopId, marked, deps);
   return marked;
+}
+
+/**
+ * A verdict on a hold group, with what it wrote: null when the group no longer holds as many as
+ * the merchant saw (nothing written). Each channel that got pending prices is asked to flush.
+ */
+async function noteGroupVerdict(shopId: string, change: Extract<Change, { kind: "groupVerdict" }>, deps: ChangeDeps = {}): Promise<GroupVerdictWritten | null> {
+  const written = await writeGroupVerdict(deps.prisma ?? defaultPrisma, shopId, change.group, change.expectedCount, change);
+  for (const channelId of written?.channelIds ?? []) {
+    await (deps.requestFlush ?? ((id: string) => requestFlush(id, 0, deps.queues)))(channelId);
+  }
+  return written;
 }
 
 /** Asks for the shop's recompute of listings already stale (new listings are created stale). */

@@ -24,6 +24,7 @@ import { BOUNDS } from "~/engine/bounds";
 import { DEFAULT_PRICE_GUARDRAIL_BPS, DEFAULT_VELOCITY_WINDOW_DAYS } from "~/engine/defaults";
 import { salesVelocity, type Sale, type SalesVelocity } from "~/engine/velocity";
 import { holdsFromTags } from "~/lib/hold-tags";
+import type { VisibleExtras } from "./parity";
 
 const DAY_MS = 86_400_000;
 
@@ -35,6 +36,9 @@ export interface ChannelRow {
   name: string;
   priority: number;
   settings: unknown;
+  /** What a customer sees there besides the price (parity); absent counts as 0. */
+  visibleShippingCents?: number;
+  visibleCouponCents?: number;
 }
 
 export interface LocationRow {
@@ -317,6 +321,17 @@ export function parityEdgeFromRow(row: ParityEdgeRow): ParityEdge {
   return { ...row };
 }
 
+/** The channels that show a customer shipping or a coupon besides the price, as parity counts them. */
+export function visibleExtrasFromRows(rows: readonly ChannelRow[]): Map<string, VisibleExtras> {
+  const extras = new Map<string, VisibleExtras>();
+  for (const row of rows) {
+    const shippingCents = row.visibleShippingCents ?? 0;
+    const couponCents = row.visibleCouponCents ?? 0;
+    if (shippingCents !== 0 || couponCents !== 0) extras.set(row.id, { shippingCents, couponCents });
+  }
+  return extras;
+}
+
 const STATUSES: Readonly<Record<string, PromotionStatus>> = {
   DRAFT: "draft",
   READY: "ready",
@@ -418,6 +433,8 @@ export interface ShopInputs {
   velocityWindowDays: number;
   /** How far a channel price may be from the Shopify price before its push is held (priceGuardrailBps). */
   priceGuardrailBps: number;
+  /** Per channel, the shipping and visible coupon parity counts (recompute/parity.ts); absent: none. */
+  visibleExtras?: ReadonlyMap<string, VisibleExtras>;
 }
 
 export type LowStockRule = ScopedRule & { threshold: number };

@@ -22,6 +22,7 @@ import {
   type VariantRow,
   priceGuardrailBps,
   velocityWindowDays,
+  visibleExtrasFromRows,
 } from "./inputs";
 
 /** What the engine needs about a shop as a whole: channels, locations, parity edges, velocity window, price guardrail. */
@@ -29,12 +30,16 @@ export async function loadShopInputs(sql: Sql, shopId: string): Promise<ShopInpu
   const [shop] = await sql.rows<{ settings: unknown }>(`SELECT settings FROM "Shop" WHERE id = $1`, [shopId]);
   if (!shop) return null;
   const [channelRows, locationRows, exclusions, edgeRows] = await Promise.all([
-    sql.rows<ChannelRow>(`SELECT id, kind::text AS kind, name, priority, settings FROM "Channel" WHERE "shopId" = $1`, [shopId]),
+    sql.rows<ChannelRow>(
+      `SELECT id, kind::text AS kind, name, priority, settings, "visibleShippingCents", "visibleCouponCents" FROM "Channel" WHERE "shopId" = $1`,
+      [shopId],
+    ),
     sql.rows<LocationRow>(`SELECT id, name, saleable, "isActive", "isDropShip", "vendorShareBps" FROM "Location" WHERE "shopId" = $1 ORDER BY id`, [shopId]),
     sql.rows<LocationExclusionRow>(`SELECT "locationId", "channelId" FROM "LocationChannel" WHERE "shopId" = $1 AND NOT eligible`, [shopId]),
+    // In the order they were made, so a held push's group names the same pair every time.
     sql.rows<ParityEdgeRow>(
       `SELECT "watcherId", "watchedId", "toleranceBps", "toleranceCents", "includeShipping", "includeCoupons", "allowViolations"
-       FROM "ParityEdge" WHERE "shopId" = $1`,
+       FROM "ParityEdge" WHERE "shopId" = $1 ORDER BY "createdAt", id`,
       [shopId],
     ),
   ]);
@@ -45,6 +50,7 @@ export async function loadShopInputs(sql: Sql, shopId: string): Promise<ShopInpu
     parityEdges: edgeRows.map(parityEdgeFromRow),
     velocityWindowDays: velocityWindowDays(shop.settings),
     priceGuardrailBps: priceGuardrailBps(shop.settings),
+    visibleExtras: visibleExtrasFromRows(channelRows),
   };
 }
 
@@ -103,6 +109,7 @@ export async function loadEngineRows(
       `SELECT p.id AS "promotionId", pv."variantId", p.name, p.status::text AS status,
               p."startsAt" AT TIME ZONE 'UTC' AS "startsAt", p."endsAt" AT TIME ZONE 'UTC' AS "endsAt",
               p."exclusiveReserve" AS exclusive, COALESCE(pv."reserveUnits", p."reserveUnits") AS "reserveUnits",
+              p."discountKind"::text AS "discountKind", p."discountValue", p."autoPause",
               COALESCE(pc.ids, '{}') AS "channelIds",
               COALESCE((SELECT SUM(s.quantity) FROM "Sale" s
                         WHERE s."shopId" = $1 AND s."variantId" = pv."variantId"

@@ -246,9 +246,12 @@ describe("recomputing a shop's stale listings", () => {
     expect([onAmazon.desiredPriceCents, onAmazon.syncState]).toEqual([2020, "PENDING"]);
     expect(result).toMatchObject({ changed: 2, held: 1, channelsFlushed: 1 });
     expect(flushes.channels).toEqual([channels.amazon.id]);
-    // The merchant is paged once for the held price, with the violation in the engine's words
+    // The merchant is paged once for the group the held price is in (eBay's rule against Amazon),
+    // with the violation in the engine's words
     const paged = await prisma.alert.findMany({ where: { shopId, kind: "PARITY_VIOLATION" } });
-    expect(paged.map((a) => [a.listingId, (a.facts as { violations: string[] }).violations.length])).toEqual([[onEbay.id, 1]]);
+    expect(paged.map((a) => [a.title, (a.facts as { held: number }).held, (a.facts as { examples: string[] }).examples.length])).toEqual([
+      ["1 price for eBay US held for review: they would break price parity with Amazon US", 1, 1],
+    ]);
 
     // When the merchant allows violations on that edge, the same price goes out
     await prisma.parityEdge.update({ where: { id: edge.id }, data: { allowViolations: true } });
@@ -258,6 +261,8 @@ describe("recomputing a shop's stale listings", () => {
     expect([after.syncState, after.syncMessage, after.desiredVersion, after.desiredPriceCents]).toEqual(["PENDING", null, 1, 1800]);
     expect(released).toMatchObject({ changed: 0, held: 0 });
     expect(flushes.channels).toEqual([channels.amazon.id, channels.ebay.id]);
+    // The group holds nothing more: its alert is resolved
+    expect((await prisma.alert.findUniqueOrThrow({ where: { id: paged[0]!.id } })).state).toBe("RESOLVED");
   });
 
   it("given the seeds' 10 in stock listed on Amazon and eBay, when one sells on Amazon and two on eBay and the anchor drops to 7, then both channels desire 7", async () => {

@@ -1,16 +1,17 @@
 import type { PrismaClient } from "@prisma/client";
-import { raiseParityHeld } from "~/alerts/events.server";
 import { settleUnprofitableAlerts } from "~/alerts/unprofitable.server";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import { sqlFor, type Sql } from "~/lib/sql.server";
 import { queues as defaultQueues, requestFlush as queueFlush, type Queues } from "~/queues.server";
-import { computeListing, type ComputedListing, decide, type Decision, type SiblingPrice, type StoredListing } from "./desired";
+import { computeListing, type ComputedListing, decide, type SiblingPrice, type StoredListing } from "./desired";
 import { batchInputsFromRows, type ShopInputs } from "./inputs";
 import { type EngineRows, loadEngineRows, loadShopInputs } from "./load-inputs.server";
 import { recomputeMarkedContent } from "./content-step.server";
 import { writeMargins } from "./margins.server";
-import { writeDecisions, type Written } from "./write-outbox.server";
+import { writeDecisions } from "./write-outbox.server";
+import { storeSiblings } from "./parity";
+import { watchParity } from "./parity.server";
 
 // The recompute service: a shop's stale listings (Listing.staleSince set through noteChange, index.server.ts)
 // through the engine into their desired state, the outbox the channel workers push
@@ -35,7 +36,7 @@ export interface RecomputeDeps {
   sql: Sql;
   now: () => Date;
   requestFlush: (channelId: string) => Promise<void>;
-  /** Where alerts are stored (a held price pages the merchant). */
+  /** Where alerts are stored (a group of held prices, or a parity violation that stands, pages the merchant). */
   prisma: PrismaClient;
   batchSize: number;
   /** Stop starting new passes after this long; the job queues its own continuation. */
@@ -108,7 +109,7 @@ interface BatchRows extends EngineRows {
 async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: ShopInputs, now: Date): Promise<BatchRows> {
   const listings = await sql.rows<StoredListing>(
     `SELECT id, "channelId", "variantId", "fulfilledByMarketplace", "desiredQuantity", "desiredPriceCents", "desiredVersion", "pushedPriceCents",
-            "syncState"::text AS "syncState", "staleSince"::text AS "staleSince"
+            "syncState"::text AS "syncState", "staleSince"::text AS "staleSince", "holdGroup"
      FROM "Listing" WHERE "shopId" = $1 AND id = ANY($2::text[]) AND "staleSince" IS NOT NULL`,
     [shopId, listingIds],
   );
@@ -123,36 +124,14 @@ async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: S
           [shopId, listedVariantIds],
         ),
   ]);
-  return { ...rows, listings, siblings };
+  // The store's price is a sibling of every listing: the anchor's price, watched like any channel's.
+  const storeChannelId = [...shop.channels.values()].find((c) => c.kind === "shopify")?.id ?? null;
+  const listedIds = new Set(listedVariantIds);
+  const listed = rows.variants.filter((v) => listedIds.has(v.id));
+  return { ...rows, listings, siblings: shop.parityEdges.length === 0 ? siblings : [...siblings, ...storeSiblings(listed, storeChannelId)] };
 }
 
 // ---------------------------------------------------------------- writing
-
-/** Pages the merchant for each listing this batch newly held for parity (or held at a new price). */
-async function raiseNewHolds(
-  prisma: PrismaClient,
-  shopId: string,
-  shop: ShopInputs,
-  decisions: readonly Decision[],
-  written: readonly Written[],
-): Promise<void> {
-  const heldNow = new Set(written.filter((w) => w.state === "HELD").map((w) => w.id));
-  for (const decision of decisions) {
-    if (decision.kind !== "write" || decision.state !== "HELD" || !heldNow.has(decision.listing.id)) continue;
-    if (!decision.bump && decision.listing.syncState === "HELD") continue;
-    // Held only by the price guardrail: the Pricing screen's held pushes show it, no parity alert.
-    if (decision.computed.explanation.parity.length === 0) continue;
-    const channel = shop.channels.get(decision.listing.channelId);
-    await raiseParityHeld(prisma, {
-      shopId,
-      channel: { id: decision.listing.channelId, name: channel?.name ?? "a channel" },
-      listingId: decision.listing.id,
-      heldPriceCents: decision.computed.priceCents,
-      livePriceCents: decision.listing.pushedPriceCents,
-      reasons: decision.computed.explanation.parity,
-    });
-  }
-}
 
 // ---------------------------------------------------------------- the service
 
@@ -200,7 +179,14 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
       await writeMargins(sql, shopId, computed.values());
       const { written, clearedUnchanged } = await writeDecisions(sql, shopId, decisions);
 
-      await raiseNewHolds(deps.prisma ?? defaultPrisma, shopId, shop, decisions, written);
+      const variantNames = new Map(rows.variants.map((v) => [v.id, v.name]));
+      await watchParity(
+        deps.prisma ?? defaultPrisma,
+        shopId,
+        shop,
+        { listings: rows.listings, siblings: rows.siblings, decisions, written, variantNames },
+        now,
+      );
 
       result.examined += rows.listings.length;
       const pendingChannels = new Set<string>();

@@ -44,6 +44,7 @@ export async function writeDecisions(sql: Sql, shopId: string, decisions: readon
         bump: d.bump,
         state: d.state,
         message: d.message,
+        group: d.holdGroup,
         stale: d.listing.staleSince,
         version: d.listing.desiredVersion,
       })),
@@ -57,10 +58,11 @@ export async function writeDecisions(sql: Sql, shopId: string, decisions: readon
          "desiredAt" = CASE WHEN v.bump THEN now() AT TIME ZONE 'UTC' ELSE l."desiredAt" END,
          "syncState" = v.state::"SyncState",
          "syncMessage" = v.message,
+         "holdGroup" = v.group,
          "staleSince" = CASE WHEN l."staleSince" = v.stale THEN NULL ELSE l."staleSince" END,
          "updatedAt" = now() AT TIME ZONE 'UTC'
        FROM jsonb_to_recordset($2::jsonb)
-         AS v(id text, quantity int, price int, explanation jsonb, bump bool, state text, message text, stale timestamp, version int)
+         AS v(id text, quantity int, price int, explanation jsonb, bump bool, state text, message text, "group" text, stale timestamp, version int)
        WHERE l.id = v.id AND l."shopId" = $1 AND l."staleSince" IS NOT NULL AND l."desiredVersion" = v.version
        RETURNING l.id, l."channelId", l."syncState"::text AS state, v.bump AS bumped, l."staleSince" IS NULL AS cleared`,
       [shopId, payload],
@@ -140,16 +142,64 @@ export type Verdict =
 export async function writeVerdict(prisma: PrismaClient, shopId: string, listing: { id: string; desiredVersion: number }, verdict: Verdict): Promise<boolean> {
   const data: Prisma.ListingUpdateManyMutationInput =
     verdict.verdict === "approve"
-      ? { syncState: "PENDING", syncMessage: null }
+      ? { syncState: "PENDING", syncMessage: null, holdGroup: null }
       : {
           desiredPriceCents: verdict.livePriceCents,
           desiredVersion: { increment: 1 },
           desiredAt: new Date(),
           syncState: "PENDING",
           syncMessage: verdict.message,
+          holdGroup: null,
         };
   const { count } = await prisma.listing.updateMany({ where: { id: listing.id, shopId, syncState: "HELD", desiredVersion: listing.desiredVersion }, data });
   return count === 1;
+}
+
+export type GroupVerdict =
+  /** Every held price of the group goes out as it is. */
+  | { verdict: "approve" }
+  /** Every live price of the group stays; a listing with nothing live yet stays held (there is no price to keep). */
+  | { verdict: "reject"; message: string };
+
+export interface GroupVerdictWritten {
+  /** Listings written (pending now). */
+  written: number;
+  /** Of a rejected group, the listings with nothing live that stay held. */
+  keptHeld: number;
+  channelIds: string[];
+}
+
+/**
+ * Writes the merchant's verdict on a whole hold group in one transaction: the group's held
+ * listings are locked, and only when they are as many as the merchant saw (`expectedCount`) are
+ * they all written; otherwise nothing is (null), so a verdict never reaches a push that was held
+ * after the merchant looked.
+ */
+export async function writeGroupVerdict(
+  prisma: PrismaClient,
+  shopId: string,
+  group: string,
+  expectedCount: number,
+  verdict: GroupVerdict,
+): Promise<GroupVerdictWritten | null> {
+  return prisma.$transaction(async (tx) => {
+    const held = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Listing" WHERE "shopId" = ${shopId} AND "holdGroup" = ${group} AND "syncState" = 'HELD' FOR UPDATE`;
+    if (held.length === 0 || held.length !== expectedCount) return null;
+    const ids = held.map((l) => l.id);
+    const written =
+      verdict.verdict === "approve"
+        ? await tx.$queryRaw<{ channelId: string }[]>`
+            UPDATE "Listing" SET "syncState" = 'PENDING', "syncMessage" = NULL, "holdGroup" = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
+            WHERE "shopId" = ${shopId} AND id = ANY(${ids}::text[])
+            RETURNING "channelId"`
+        : await tx.$queryRaw<{ channelId: string }[]>`
+            UPDATE "Listing" SET "desiredPriceCents" = "pushedPriceCents", "desiredVersion" = "desiredVersion" + 1, "desiredAt" = now() AT TIME ZONE 'UTC',
+                   "syncState" = 'PENDING', "syncMessage" = ${verdict.message}, "holdGroup" = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
+            WHERE "shopId" = ${shopId} AND id = ANY(${ids}::text[]) AND "pushedPriceCents" IS NOT NULL
+            RETURNING "channelId"`;
+    return { written: written.length, keptHeld: ids.length - written.length, channelIds: [...new Set(written.map((w) => w.channelId))] };
+  });
 }
 
 // ---------------------------------------------------------------- a channel going live

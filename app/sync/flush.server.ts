@@ -6,7 +6,7 @@ import { raiseListingSuspended } from "~/alerts/events.server";
 import { logger, type Logger } from "~/lib/logger.server";
 import { contentToPush } from "~/content/diff";
 import { contentSettings, turnedOffWireNames } from "~/content/adapt";
-import { contentRulesOf } from "~/channels/registry";
+import { contentRulesOf, marketplaceKindOf } from "~/channels/registry";
 import {
   pendingListings,
   stockOrPriceToPush,
@@ -307,9 +307,11 @@ function moreToFlush(listings: PendingListing[], outcomes: Outcomes, result: Flu
  * live: a newly connected account has no liveAt until the merchant reviewed its first push and
  * went live. Until then its listings' desired state is computed (the go-live preview shows it) and
  * waits pending; its orders are imported all the same (a sale there still lowers Shopify's stock).
+ * Never the shop's own store (the anchor, a channel only so parity can watch its price): it has no
+ * marketplace to push to (channels/store-channel.server.ts).
  */
-export function pushesTo(channel: Pick<Channel, "status" | "liveAt"> & { shop: { uninstalledAt: Date | null } }): boolean {
-  return channel.status === "CONNECTED" && channel.shop.uninstalledAt === null && channel.liveAt !== null;
+export function pushesTo(channel: Pick<Channel, "status" | "liveAt" | "kind"> & { shop: { uninstalledAt: Date | null } }): boolean {
+  return marketplaceKindOf(channel) !== null && channel.status === "CONNECTED" && channel.shop.uninstalledAt === null && channel.liveAt !== null;
 }
 
 export async function flushChannelAccount(channelId: string, deps: FlushDeps): Promise<FlushResult> {

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
+import { ensureStoreChannel } from "~/channels/store-channel.server";
 import { logger } from "~/lib/logger.server";
 import {
   queues as defaultQueues,
@@ -26,11 +27,14 @@ export async function onShopInstalled(shopDomain: string, deps: Deps = {}): Prom
   const existing = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, uninstalledAt: true } });
   if (existing && !existing.uninstalledAt) return;
 
-  await prisma.shop.upsert({
+  const shop = await prisma.shop.upsert({
     where: { domain: shopDomain },
     create: { domain: shopDomain },
     update: { uninstalledAt: null, installedAt: new Date() },
+    select: { id: true },
   });
+  // The store is a channel of its own shop, watched by the marketplaces that watch prices.
+  await ensureStoreChannel(prisma, shop.id);
   await scheduleReconcile(shopDomain, queues);
   await scheduleRecentCheck(shopDomain, queues);
   await queues["shop-maintenance"].add("initial-import", { shopDomain, task: "initial-import" }, { jobId: `initial-import:${shopDomain}:${Date.now()}` });

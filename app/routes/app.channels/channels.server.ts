@@ -8,6 +8,7 @@ import {
 } from "~/channels/notifications.server";
 import { CHANNEL_MODULES, moduleOfKind, readsOrderNotifications, reportsReturns, STORED_MARKETPLACE_KINDS, storedKindOf } from "~/channels/registry";
 import { connectorForChannel, type ConnectableChannel } from "~/channels/registry.server";
+import { applyDefaultParityMatrix, ensureStoreChannel } from "~/channels/store-channel.server";
 import type { Connector } from "~/channels/connector";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
@@ -220,6 +221,12 @@ export async function connectChannel(
     },
     update: { name: input.name, region: input.region || null, credentialsCiphertext, status: "CONNECTED", statusReason: null },
   });
+  // A new account starts with the playbook's parity matrix on its pairs (Amazon and Walmart watch
+  // every public price, the store's included); edges the merchant set are kept.
+  if (!known) {
+    await ensureStoreChannel(prisma, shopId);
+    await applyDefaultParityMatrix(prisma, shopId, channel.id);
+  }
   await scheduleOrderImport(channel);
   await requestNotificationSubscription(channel);
   // Its existing listings are read and linked to the store's variants (the listing-review screen).

@@ -1,12 +1,15 @@
 import type { Prisma, PrismaClient, PriceRounding as DbRounding, RuleScope as DbRuleScope } from "@prisma/client";
-import { parityHeldAlertKey, resolveAlertByKey } from "~/alerts/events.server";
+import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
+import { parseHoldGroup } from "~/recompute/parity";
+import { pageHeldGroup } from "~/recompute/parity.server";
 import { money } from "~/engine/explain";
 import { parityViolation, type ParityEdge } from "~/engine/parity";
 import { validateParityEdge, validatePriceRule } from "~/engine/validate";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
-import { errorsByField, type FieldErrors, formNumber, optionalNumber } from "~/lib/forms";
+import { errorsByField, type FieldErrors, fieldErrors, formNumber, optionalNumber } from "~/lib/forms";
+import { bounded } from "~/engine/bounds";
 import { shopIdOf } from "~/lib/shop-id.server";
 import { recordAudit } from "~/lib/audit.server";
 import { markRuleChannelsStale, resolveScopeValue, SCOPE_REFERENCE } from "~/rules/scopes.server";
@@ -44,7 +47,7 @@ export async function pricingPage(shopDomain: string, prisma: PrismaClient = def
     prisma.channel.findMany({
       where: { shopId, status: { not: "DISCONNECTED" } },
       orderBy: [{ priority: "asc" }, { name: "asc" }],
-      select: { id: true, name: true, kind: true },
+      select: { id: true, name: true, kind: true, visibleShippingCents: true, visibleCouponCents: true },
     }),
     prisma.priceRule.findMany({ where: { shopId }, orderBy: [{ channelId: "asc" }, { scope: "asc" }, { createdAt: "asc" }] }),
     prisma.parityEdge.findMany({ where: { shopId }, orderBy: { createdAt: "asc" } }),
@@ -122,7 +125,45 @@ export async function pricingPage(shopDomain: string, prisma: PrismaClient = def
       reason: l.syncMessage,
     })),
     violations: await currentViolations(prisma, shopId),
+    heldGroups: await heldGroups(prisma, shopId, channelName, rules),
   };
+}
+
+/**
+ * The groups of pushes held for parity (Listing.holdGroup): each a cause (a price rule, or the
+ * Shopify price) on a pair of channels, with how many it holds: what one approval or rejection acts on.
+ */
+async function heldGroups(
+  prisma: PrismaClient,
+  shopId: string,
+  channelName: ReadonlyMap<string, string>,
+  rules: readonly { id: string; scope: DbRuleScope; scopeValue: string | null; channelId: string }[],
+) {
+  const groups = await prisma.listing.groupBy({
+    by: ["holdGroup"],
+    where: { shopId, syncState: "HELD", holdGroup: { not: null } },
+    _count: { _all: true },
+    orderBy: { holdGroup: "asc" },
+  });
+  return groups.flatMap((g) => {
+    const parsed = g.holdGroup ? parseHoldGroup(g.holdGroup) : null;
+    if (!g.holdGroup || !parsed) return [];
+    const rule = parsed.ruleId ? rules.find((r) => r.id === parsed.ruleId) : null;
+    return [
+      {
+        group: g.holdGroup,
+        held: g._count._all,
+        channelName: channelName.get(parsed.channelId) ?? "(disconnected channel)",
+        otherName: channelName.get(parsed.otherChannelId) ?? "(disconnected channel)",
+        cause:
+          parsed.ruleId === null
+            ? "The Shopify price changed"
+            : rule
+              ? `Price rule on ${rule.scope === "CHANNEL" ? "every listing" : rule.scope.toLowerCase()}`
+              : "A price rule since removed",
+      },
+    ];
+  });
 }
 
 interface CandidateRow {
@@ -134,6 +175,10 @@ interface CandidateRow {
   watchedName: string;
   watcherPrice: number;
   watchedPrice: number;
+  watcherShipping: number;
+  watchedShipping: number;
+  watcherCoupon: number;
+  watchedCoupon: number;
   toleranceBps: number;
   toleranceCents: number;
   includeShipping: boolean;
@@ -142,37 +187,96 @@ interface CandidateRow {
 }
 
 /**
- * Violations live now: per edge, the variants whose watched channel shows a lower pushed price
- * than the watcher by more than the tolerance. PostgreSQL finds the candidates (so a shop with
- * 100,000 variants is not loaded), the engine words them. Shipping and coupons are not mirrored
- * yet, so they count as 0 on both sides, as in the recompute's parity holds.
+ * Violations live now: per edge, the variants whose watched channel shows a lower price than the
+ * watcher by more than the tolerance, each side's shipping added and visible coupon taken off where
+ * the edge counts them. A marketplace shows its lowest pushed price; the store shows the Shopify
+ * price. PostgreSQL finds the candidates (so a shop with 100,000 variants is not loaded), the
+ * engine words them.
  */
 export async function currentViolations(prisma: PrismaClient, shopId: string, limit = REVIEW_PAGE) {
   const rows = await prisma.$queryRaw<CandidateRow[]>`
-    SELECT v.id AS "variantId", v.sku, e."watcherId", e."watchedId", cw.name AS "watcherName", cd.name AS "watchedName",
-           w.price AS "watcherPrice", d.price AS "watchedPrice",
-           e."toleranceBps", e."toleranceCents", e."includeShipping", e."includeCoupons", e."allowViolations"
-    FROM "ParityEdge" e
-    JOIN "Channel" cw ON cw.id = e."watcherId" AND cw."shopId" = ${shopId}
-    JOIN "Channel" cd ON cd.id = e."watchedId" AND cd."shopId" = ${shopId}
-    JOIN LATERAL (SELECT "variantId", MIN("pushedPriceCents") AS price FROM "Listing"
-                  WHERE "shopId" = ${shopId} AND "channelId" = e."watcherId" AND "pushedPriceCents" IS NOT NULL GROUP BY "variantId") w ON true
-    JOIN LATERAL (SELECT MIN("pushedPriceCents") AS price FROM "Listing"
-                  WHERE "shopId" = ${shopId} AND "channelId" = e."watchedId" AND "variantId" = w."variantId" AND "pushedPriceCents" IS NOT NULL) d ON d.price IS NOT NULL
-    JOIN "Variant" v ON v.id = w."variantId"
-    WHERE e."shopId" = ${shopId}
-      AND w.price - d.price > GREATEST(e."toleranceCents", FLOOR(GREATEST(w.price, 0) * e."toleranceBps" / 10000.0))
-    ORDER BY w.price - d.price DESC, v.id
+    WITH shown AS (
+      SELECT "variantId", "channelId", MIN("pushedPriceCents") AS price FROM "Listing"
+      WHERE "shopId" = ${shopId} AND "pushedPriceCents" IS NOT NULL GROUP BY 1, 2
+      UNION ALL
+      SELECT v.id, st.id, v."priceCents" FROM "Variant" v JOIN "Channel" st ON st."shopId" = ${shopId} AND st.kind = 'SHOPIFY'
+      WHERE v."shopId" = ${shopId}
+    ), compared AS (
+      SELECT e.*, cw.name AS "watcherName", cd.name AS "watchedName", w."variantId",
+             w.price AS "watcherPrice", d.price AS "watchedPrice",
+             cw."visibleShippingCents" AS "watcherShipping", cd."visibleShippingCents" AS "watchedShipping",
+             cw."visibleCouponCents" AS "watcherCoupon", cd."visibleCouponCents" AS "watchedCoupon",
+             w.price + CASE WHEN e."includeShipping" THEN cw."visibleShippingCents" ELSE 0 END - CASE WHEN e."includeCoupons" THEN cw."visibleCouponCents" ELSE 0 END AS wc,
+             d.price + CASE WHEN e."includeShipping" THEN cd."visibleShippingCents" ELSE 0 END - CASE WHEN e."includeCoupons" THEN cd."visibleCouponCents" ELSE 0 END AS dc
+      FROM "ParityEdge" e
+      JOIN "Channel" cw ON cw.id = e."watcherId" AND cw."shopId" = ${shopId}
+      JOIN "Channel" cd ON cd.id = e."watchedId" AND cd."shopId" = ${shopId}
+      JOIN shown w ON w."channelId" = e."watcherId"
+      JOIN shown d ON d."channelId" = e."watchedId" AND d."variantId" = w."variantId"
+      WHERE e."shopId" = ${shopId}
+    )
+    SELECT c."variantId", v.sku, c."watcherId", c."watchedId", c."watcherName", c."watchedName", c."watcherPrice", c."watchedPrice",
+           c."watcherShipping", c."watchedShipping", c."watcherCoupon", c."watchedCoupon",
+           c."toleranceBps", c."toleranceCents", c."includeShipping", c."includeCoupons", c."allowViolations"
+    FROM compared c JOIN "Variant" v ON v.id = c."variantId"
+    WHERE c.wc - c.dc > GREATEST(c."toleranceCents", FLOOR(GREATEST(c.wc, 0) * c."toleranceBps" / 10000.0))
+    ORDER BY c.wc - c.dc DESC, v.id
     LIMIT ${limit}`;
   return rows.flatMap((r) => {
     const edge: ParityEdge = { ...r };
     const violation = parityViolation(
       edge,
-      { channelId: r.watcherId, channelName: r.watcherName, priceCents: r.watcherPrice, shippingCents: 0, couponCents: 0 },
-      { channelId: r.watchedId, channelName: r.watchedName, priceCents: r.watchedPrice, shippingCents: 0, couponCents: 0 },
+      { channelId: r.watcherId, channelName: r.watcherName, priceCents: r.watcherPrice, shippingCents: r.watcherShipping, couponCents: r.watcherCoupon },
+      { channelId: r.watchedId, channelName: r.watchedName, priceCents: r.watchedPrice, shippingCents: r.watchedShipping, couponCents: r.watchedCoupon },
     );
     return violation ? [{ variantId: r.variantId, sku: r.sku, allowed: violation.allowed, text: violation.text, excessCents: violation.excessCents }] : [];
   });
+}
+
+// ---------------------------------------------------------------- what a customer sees besides the price
+
+const VisibleExtrasForm = z.object({
+  channelId: z.string().trim().min(1, "Choose a channel"),
+  shipping: z.preprocess((v) => cents(v) ?? 0, bounded("Shipping", "moneyCents")),
+  coupon: z.preprocess((v) => cents(v) ?? 0, bounded("Visible coupon", "moneyCents")),
+});
+
+/**
+ * Sets what a customer sees on a channel besides the price: the shipping it charges and a coupon
+ * shown on its listings, typed as amounts (blank is 0). Parity counts them on the edges that count
+ * shipping or coupons; every listing of the channel and of the channels on its edges is judged again.
+ */
+export async function saveVisibleExtras(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<FieldErrors | null> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const parsed = VisibleExtrasForm.safeParse(form);
+  if (!parsed.success) return fieldErrors(parsed.error);
+  const { channelId, shipping, coupon } = parsed.data;
+  const channel = await prisma.channel.findFirst({
+    where: { id: channelId, shopId },
+    select: { id: true, visibleShippingCents: true, visibleCouponCents: true },
+  });
+  if (!channel) throw new NotFoundForShop("Channel");
+  await prisma.channel.update({ where: { id: channel.id }, data: { visibleShippingCents: shipping, visibleCouponCents: coupon } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "channel.visible_extras_changed",
+    subjectType: "channel",
+    subjectId: channel.id,
+    details: { shippingCents: shipping, couponCents: coupon, before: { shippingCents: channel.visibleShippingCents, couponCents: channel.visibleCouponCents } },
+  });
+  const edges = await prisma.parityEdge.findMany({
+    where: { shopId, OR: [{ watcherId: channelId }, { watchedId: channelId }] },
+    select: { watcherId: true, watchedId: true },
+  });
+  const channelIds = [...new Set([channelId, ...edges.flatMap((e) => [e.watcherId, e.watchedId])])];
+  await noteChange(shopId, { kind: "channels", channelIds }, { prisma });
+  return null;
 }
 
 // ---------------------------------------------------------------- the price guardrail
@@ -470,11 +574,11 @@ export async function rejectHeldPush(
   });
 }
 
-/** After either decision on a held price (written and pushed through noteChange): the audit, and the alert that paged for it closed. */
+/** After either decision on a held price (written and pushed through noteChange): the audit, and its group's alert counted again (resolved when empty). */
 async function reviewDecided(
   prisma: PrismaClient,
   shopId: string,
-  listing: { id: string; channelId: string; channelSku: string; syncMessage: string | null },
+  listing: { id: string; channelId: string; channelSku: string; syncMessage: string | null; holdGroup: string | null },
   actor: string,
   action: "listing.hold_approved" | "listing.hold_rejected",
   prices: Record<string, number | null>,
@@ -487,5 +591,65 @@ async function reviewDecided(
     subjectId: listing.id,
     details: { channelSku: listing.channelSku, ...prices, reason: listing.syncMessage },
   });
-  await resolveAlertByKey(prisma, shopId, parityHeldAlertKey(listing.id), actor);
+  if (listing.holdGroup) await pageHeldGroup(prisma, shopId, listing.holdGroup, await channelNamesOf(prisma, shopId));
+}
+
+async function channelNamesOf(prisma: PrismaClient, shopId: string): Promise<Map<string, { name: string }>> {
+  const channels = await prisma.channel.findMany({ where: { shopId }, select: { id: true, name: true } });
+  return new Map(channels.map((c) => [c.id, { name: c.name }]));
+}
+
+const GroupVerdictForm = z.object({
+  group: z.string().trim().min(1, "Choose a group of held pushes"),
+  held: z.preprocess(formNumber, z.number({ message: "The number of held pushes you saw is missing" }).int().min(1)),
+});
+
+/**
+ * The merchant's verdict on a whole group of held pushes (one price rule or cause, one pair of
+ * channels): written in one transaction for exactly the pushes they saw (`held`; if the group
+ * changed meanwhile nothing is written and they are asked to look again), then pushed through the
+ * normal pipeline. A rejection keeps each live price; a push with nothing live yet stays held.
+ * Returns what was done, in words.
+ */
+export async function decideHeldGroup(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  verdict: "approve" | "reject",
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+  flush?: (channelId: string) => Promise<void>,
+): Promise<{ errors: FieldErrors } | { message: string }> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const parsed = GroupVerdictForm.safeParse(form);
+  if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+  const { group, held } = parsed.data;
+  if (!parseHoldGroup(group)) return { errors: { group: "No such group of held pushes" } };
+  const withoutLive = verdict === "reject" ? await prisma.listing.count({ where: { shopId, holdGroup: group, syncState: "HELD", pushedPriceCents: null } }) : 0;
+  const written = await noteChange(
+    shopId,
+    verdict === "approve"
+      ? { kind: "groupVerdict", group, expectedCount: held, verdict: "approve" }
+      : {
+          kind: "groupVerdict",
+          group,
+          expectedCount: held,
+          verdict: "reject",
+          message: "Held price rejected by the merchant with its group; the live price stays",
+        },
+    { prisma, requestFlush: flush },
+  );
+  if (written === 0 && !(verdict === "reject" && withoutLive === held))
+    throw new ReviewRefused("This group of held pushes changed since you looked (some were held, released or decided meanwhile): look at it again");
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: verdict === "approve" ? "listing.hold_group_approved" : "listing.hold_group_rejected",
+    subjectType: "hold_group",
+    subjectId: group,
+    details: { held, written, keptHeld: withoutLive },
+  });
+  await pageHeldGroup(prisma, shopId, group, await channelNamesOf(prisma, shopId));
+  if (verdict === "approve") return { message: `Approved ${written} held prices: they go out with the next push` };
+  const kept = withoutLive > 0 ? `; ${withoutLive} with nothing live yet stay held (change the price rule or the parity matrix for them)` : "";
+  return { message: `Rejected ${written} held prices: their live prices stay${kept}` };
 }

@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { parityHeldAlertKey } from "~/alerts/events.server";
+import { heldGroupAlertKey } from "~/alerts/parity-held.server";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { recomputeStaleListings } from "~/recompute/recompute.server";
+import { holdGroupKey } from "~/recompute/parity";
+import { ensureStoreChannel } from "~/channels/store-channel.server";
 import { adminRequest, installShopSession } from "../../../test/admin-request";
 import { seedShopWithEveryModel } from "../../../test/factories";
 import { loader as inventoryLoader } from "../app.inventory/route";
@@ -180,12 +182,19 @@ describe("the Pricing and parity screen", () => {
 
   it("approves a held push: pending again, its channel asked to flush, and the decision audited", async () => {
     const { shop, channels, listing } = await shopInSession();
+    const group = holdGroupKey({ ruleId: null, channelId: channels.amazon.id, otherChannelId: channels.ebay.id });
     await prisma.listing.update({
       where: { id: listing.id },
-      data: { syncState: "HELD", desiredPriceCents: 5499, pushedPriceCents: 4999, syncMessage: "Price held for review (parity): eBay US shows less" },
+      data: {
+        syncState: "HELD",
+        desiredPriceCents: 5499,
+        pushedPriceCents: 4999,
+        syncMessage: "Price held for review (parity): eBay US shows less",
+        holdGroup: group,
+      },
     });
     const alert = await prisma.alert.create({
-      data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: parityHeldAlertKey(listing.id), title: "held", listingId: listing.id },
+      data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: heldGroupAlertKey(group), title: "held", channelId: channels.amazon.id },
     });
     const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
     expect(page.held).toEqual([expect.objectContaining({ id: listing.id, desiredPriceCents: 5499, pushedPriceCents: 4999 })]);
@@ -197,7 +206,7 @@ describe("the Pricing and parity screen", () => {
     expect(await prisma.auditEvent.findFirst({ where: { shopId: shop.id, action: "listing.hold_approved", subjectId: listing.id } })).toMatchObject({
       details: expect.objectContaining({ priceCents: 5499, livePriceCents: 4999 }),
     });
-    // The alert that paged for it is resolved by the decision
+    // The alert that paged for its group is resolved by the decision: the group holds nothing more
     expect((await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).state).toBe("RESOLVED");
     // A second click finds nothing held
     expect((await post(shop.domain, { intent: "approve", listingId: listing.id })).init?.status).toBe(409);
@@ -232,5 +241,132 @@ describe("the Pricing and parity screen", () => {
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: theirs.listing.id } })).syncState).toBe("HELD");
     expect(await prisma.priceRule.count({ where: { shopId: theirs.shop.id } })).toBe(1);
     expect(await prisma.parityEdge.count({ where: { shopId: theirs.shop.id } })).toBe(1);
+  });
+  it("given the store as a channel, when the merchant sets a coupon shown on eBay, then the screen shows them and the store at the Shopify price, and the violation counts them; a negative shipping or a coupon typed as words is refused on its field and nothing is saved", async () => {
+    const { shop, channels, variant } = await shopInSession();
+    const store = await ensureStoreChannel(prisma, shop.id);
+    // The default matrix gave the store its watcher: Amazon watches it
+    expect(await prisma.parityEdge.count({ where: { shopId: shop.id, watcherId: channels.amazon.id, watchedId: store.id } })).toBe(1);
+    await prisma.listing.create({
+      data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "KET-RED-EB", pushedPriceCents: 4999 },
+    });
+    await prisma.listing.updateMany({ where: { channelId: channels.amazon.id, variantId: variant.id }, data: { pushedPriceCents: 4999 } });
+
+    const negative = await post(shop.domain, { intent: "visibleExtras", channelId: channels.ebay.id, shipping: "-1", coupon: "5" });
+    expect(negative.init?.status).toBe(400);
+    expect(negative.data.errors.shipping).toMatch(/^Shipping must be/);
+    const words = await post(shop.domain, { intent: "visibleExtras", channelId: channels.ebay.id, shipping: "4.99", coupon: "five" });
+    expect(words.data.errors.coupon).toMatch(/^Visible coupon/);
+    expect(await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } })).toMatchObject({ visibleShippingCents: 0, visibleCouponCents: 0 });
+
+    const saved = await post(shop.domain, { intent: "visibleExtras", channelId: channels.ebay.id, shipping: "", coupon: "5.00" });
+    expect(saved.data.ok).toBe(true);
+    const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
+    expect(page.channels).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: "eBay US", visibleShippingCents: 0, visibleCouponCents: 500 }),
+        expect.objectContaining({ name: "Shopify store", kind: "SHOPIFY" }),
+      ]),
+    );
+    // eBay shows 49.99 with a 5.00 coupon: 44.99 against Amazon's 49.99
+    expect(page.violations).toEqual([expect.objectContaining({ sku: "KET-RED", text: "eBay US shows 44.99, 5.00 under Amazon US's 49.99 (tolerance 0.00)" })]);
+
+    // The store at 45.00 in Shopify is a violation of Amazon's 49.99 as well, in its own words
+    await prisma.variant.update({ where: { id: variant.id }, data: { priceCents: 4500 } });
+    const again = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
+    expect(again.violations.map((v) => v.text)).toContain("Shopify store shows 45.00, 4.99 under Amazon US's 49.99 (tolerance 0.00)");
+  });
+
+  it("given 3 pushes held by one price rule against eBay, when the merchant approves the group, then all 3 are pending in one action, Amazon is asked to flush and the group's alert is resolved; a count that no longer matches is refused and changes nothing", async () => {
+    const { shop, channels, variant } = await shopInSession();
+    const product = { id: variant.productId };
+    const rule = await prisma.priceRule.findFirstOrThrow({ where: { shopId: shop.id, channelId: channels.amazon.id } });
+    const group = holdGroupKey({ ruleId: rule.id, channelId: channels.amazon.id, otherChannelId: channels.ebay.id });
+    const others = await Promise.all(
+      ["Blue", "Green"].map((title, i) =>
+        prisma.variant.create({
+          data: { shopId: shop.id, productId: product.id, shopifyId: `20${i}`, title, sku: `KET-${title.toUpperCase()}`, priceCents: 4999 },
+        }),
+      ),
+    );
+    await prisma.listing.deleteMany({ where: { shopId: shop.id } });
+    for (const v of [variant, ...others]) {
+      await prisma.listing.create({
+        data: {
+          shopId: shop.id,
+          channelId: channels.amazon.id,
+          variantId: v.id,
+          channelSku: `${v.sku}-AZ`,
+          syncState: "HELD",
+          desiredPriceCents: 5499,
+          pushedPriceCents: 4999,
+          desiredVersion: 2,
+          holdGroup: group,
+          syncMessage: "Price held for review (parity): eBay US shows 49.99, 5.00 under Amazon US's 54.99",
+        },
+      });
+    }
+    const alert = await prisma.alert.create({
+      data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: heldGroupAlertKey(group), title: "3 prices held" },
+    });
+    const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
+    expect(page.heldGroups).toEqual([{ group, held: 3, channelName: "Amazon US", otherName: "eBay US", cause: "Price rule on every listing" }]);
+
+    const stale = await post(shop.domain, { intent: "approveGroup", group, held: "2" });
+    expect(stale.init?.status).toBe(409);
+    expect(await prisma.listing.count({ where: { shopId: shop.id, syncState: "HELD" } })).toBe(3);
+    const missing = await post(shop.domain, { intent: "approveGroup", group, held: "" });
+    expect([missing.init?.status, Object.keys(missing.data.errors)]).toEqual([400, ["held"]]);
+
+    const approved = await post(shop.domain, { intent: "approveGroup", group, held: "3" });
+    expect(approved.data).toMatchObject({ ok: true, message: "Approved 3 held prices: they go out with the next push" });
+    const after = await prisma.listing.findMany({ where: { shopId: shop.id } });
+    expect(after.map((l) => [l.syncState, l.desiredPriceCents, l.holdGroup])).toEqual([
+      ["PENDING", 5499, null],
+      ["PENDING", 5499, null],
+      ["PENDING", 5499, null],
+    ]);
+    expect(await flushQueuedFor(channels.amazon.id)).toBe(true);
+    expect((await prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).state).toBe("RESOLVED");
+    expect(await prisma.auditEvent.findFirst({ where: { shopId: shop.id, action: "listing.hold_group_approved", subjectId: group } })).toMatchObject({
+      details: expect.objectContaining({ held: 3, written: 3 }),
+    });
+  });
+
+  it("given a group of 2 held pushes, one with nothing live yet, when the merchant rejects the group, then the live price stays on the first as a new version and the other stays held in the group", async () => {
+    const { shop, channels, variant } = await shopInSession();
+    const product = { id: variant.productId };
+    const group = holdGroupKey({ ruleId: null, channelId: channels.amazon.id, otherChannelId: channels.ebay.id });
+    const blue = await prisma.variant.create({
+      data: { shopId: shop.id, productId: product.id, shopifyId: "300", title: "Blue", sku: "KET-BLUE", priceCents: 4999 },
+    });
+    await prisma.listing.update({
+      where: { id: (await prisma.listing.findFirstOrThrow({ where: { shopId: shop.id, variantId: variant.id } })).id },
+      data: { syncState: "HELD", desiredPriceCents: 5499, pushedPriceCents: 4999, desiredVersion: 3, holdGroup: group },
+    });
+    await prisma.listing.create({
+      data: {
+        shopId: shop.id,
+        channelId: channels.amazon.id,
+        variantId: blue.id,
+        channelSku: "KET-BLUE",
+        syncState: "HELD",
+        desiredPriceCents: 5499,
+        holdGroup: group,
+      },
+    });
+    const rejected = await post(shop.domain, { intent: "rejectGroup", group, held: "2" });
+    expect(rejected.data.message).toBe(
+      "Rejected 1 held prices: their live prices stay; 1 with nothing live yet stay held (change the price rule or the parity matrix for them)",
+    );
+    const [red, blueListing] = await Promise.all([
+      prisma.listing.findFirstOrThrow({ where: { shopId: shop.id, variantId: variant.id } }),
+      prisma.listing.findFirstOrThrow({ where: { shopId: shop.id, variantId: blue.id } }),
+    ]);
+    expect([red.syncState, red.desiredPriceCents, red.desiredVersion, red.holdGroup]).toEqual(["PENDING", 4999, 4, null]);
+    expect([blueListing.syncState, blueListing.holdGroup]).toEqual(["HELD", group]);
+    // The group's alert now counts the one left
+    const paged = await prisma.alert.findFirstOrThrow({ where: { shopId: shop.id, dedupeKey: heldGroupAlertKey(group) } });
+    expect([paged.state, (paged.facts as { held: number }).held]).toEqual(["OPEN", 1]);
   });
 });

@@ -6,6 +6,7 @@ import { formObject } from "~/lib/forms";
 import { NotFoundForShop } from "~/lib/errors";
 import {
   approveHeldPush,
+  decideHeldGroup,
   deleteParityEdge,
   deletePriceRule,
   pricingPage,
@@ -14,6 +15,7 @@ import {
   saveParityEdge,
   savePriceGuardrail,
   savePriceRule,
+  saveVisibleExtras,
   setVariantMap,
 } from "./pricing.server";
 import { SCOPE_REFERENCE } from "~/rules/scopes.server";
@@ -23,6 +25,7 @@ import { HeldPushes } from "./held-pushes";
 import { MapPrices } from "./map-prices";
 import { ParityMatrix, ParityViolations } from "./parity";
 import { PriceRuleForm, PriceRules } from "./price-rules";
+import { VisibleExtras } from "./visible-extras";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -60,6 +63,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       case "reject":
         await rejectHeldPush(shop, String(form.listingId ?? ""), actor);
         return answer(null, "Rejected: the live price stays");
+      case "approveGroup":
+      case "rejectGroup": {
+        const decided = await decideHeldGroup(shop, form, intent === "approveGroup" ? "approve" : "reject", actor);
+        return "errors" in decided ? answer(decided.errors, "") : answer(null, decided.message);
+      }
+      case "visibleExtras":
+        return answer(await saveVisibleExtras(shop, form, actor), "Saved: parity counts it from now on");
       default:
         return data<PricingActionResult>({ ok: false, intent, errors: { form: "Unknown action" } }, { status: 400 });
     }
@@ -71,7 +81,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Pricing() {
-  const { guardrailPercent, channels, rules, edges, mapped, held, violations, scopeReference } = useLoaderData<typeof loader>();
+  const { guardrailPercent, channels, rules, edges, mapped, held, heldGroups, violations, scopeReference } = useLoaderData<typeof loader>();
+  // The store is the anchor: its price is the Shopify price, so no price rule is set for it.
+  const marketplaces = channels.filter((c) => c.kind !== "SHOPIFY");
   const result = useActionData<typeof action>();
   const errorsFor = (...intents: string[]) => (result && intents.includes(result.intent) ? result.errors : {});
   return (
@@ -81,12 +93,13 @@ export default function Pricing() {
           <BlockStack gap="400">
             {result?.message ? <Banner tone="success">{result.message}</Banner> : null}
             {result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
-            <HeldPushes held={held} />
+            <HeldPushes held={held} groups={heldGroups} />
             <PriceGuardrail guardrailPercent={guardrailPercent} errors={errorsFor("guardrail")} />
             <ParityViolations violations={violations} />
             <PriceRules rules={rules} />
-            {channels.length === 0 ? null : <PriceRuleForm channels={channels} scopeReference={scopeReference} errors={errorsFor("saveRule")} />}
+            {marketplaces.length === 0 ? null : <PriceRuleForm channels={marketplaces} scopeReference={scopeReference} errors={errorsFor("saveRule")} />}
             <ParityMatrix edges={edges} channels={channels} errors={errorsFor("saveEdge")} />
+            <VisibleExtras channels={channels} errors={errorsFor("visibleExtras")} />
             <MapPrices mapped={mapped} errors={errorsFor("map")} />
           </BlockStack>
         </Layout.Section>

@@ -1,0 +1,73 @@
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { resolveAlertByKey } from "./events.server";
+import { raiseAlert, type RaiseOptions } from "./raise.server";
+
+// Pushes held for parity page the merchant once per group: the same cause (a price rule, or the
+// Shopify price moving) holding prices of one channel against the same other channel. A rule that
+// holds 10,000 listings is one alert with the count, updated as more are held, and resolved when
+// the group is empty (approved, rejected or released by the recompute). The group is the
+// listings' holdGroup (app/recompute/parity.ts makes the key); this room only words and stores it.
+
+interface ChannelRef {
+  id: string;
+  name: string;
+}
+
+export interface HeldGroupInput {
+  shopId: string;
+  /** Listing.holdGroup of the group's listings. */
+  group: string;
+  /** The channel whose pushes are held, and the channel on the other end of the edge. */
+  channel: ChannelRef;
+  other: ChannelRef;
+  /** The price rule that set the held prices, in words; null when the Shopify price moved without one. */
+  rule: string | null;
+  /** How many of the group's pushes are held now. */
+  heldCount: number;
+  /** A few of the engine's reasons, as examples (the Pricing screen lists them all). */
+  examples: string[];
+}
+
+/** One open alert per hold group, until the group is empty. */
+export function heldGroupAlertKey(group: string): string {
+  return `parity-held:${group}`;
+}
+
+const EXAMPLES = 3;
+
+function titleOf(input: HeldGroupInput): string {
+  const prices = input.heldCount === 1 ? "1 price" : `${input.heldCount} prices`;
+  return `${prices} for ${input.channel.name} held for review: they would break price parity with ${input.other.name}`;
+}
+
+/**
+ * Raises the group's alert, or brings the open one up to date (its count and examples); an alert
+ * already delivered is not sent again for a larger count: the merchant acts on the group once.
+ */
+export async function raiseHeldGroup(prisma: PrismaClient, input: HeldGroupInput, options?: RaiseOptions): Promise<{ created: boolean }> {
+  const facts = {
+    channel: input.channel.name,
+    against: input.other.name,
+    cause: input.rule ?? "the Shopify price changed",
+    held: input.heldCount,
+    examples: input.examples.slice(0, EXAMPLES),
+    holdGroup: input.group,
+  };
+  const raised = await raiseAlert(
+    prisma,
+    { shopId: input.shopId, kind: "PARITY_VIOLATION", dedupeKey: heldGroupAlertKey(input.group), title: titleOf(input), channelId: input.channel.id, facts },
+    options,
+  );
+  if (!raised.created) {
+    await prisma.alert.updateMany({
+      where: { id: raised.alert.id, shopId: input.shopId },
+      data: { title: titleOf(input), facts: facts as Prisma.InputJsonValue },
+    });
+  }
+  return { created: raised.created };
+}
+
+/** The group is empty: its alert is resolved (and pages again if the same group fills later). */
+export function resolveHeldGroup(prisma: PrismaClient, shopId: string, group: string, actor: string, now?: Date): Promise<boolean> {
+  return resolveAlertByKey(prisma, shopId, heldGroupAlertKey(group), actor, now);
+}

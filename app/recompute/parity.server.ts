@@ -1,0 +1,161 @@
+import type { PrismaClient } from "@prisma/client";
+import { parityViolationKey, raiseParityViolation, resolveAlert } from "~/alerts/events.server";
+import { raiseHeldGroup, resolveHeldGroup } from "~/alerts/parity-held.server";
+import type { Decision, SiblingPrice, StoredListing } from "./desired";
+import type { ShopInputs } from "./inputs";
+import { parseHoldGroup, siblingsAfter, standingViolations } from "./parity";
+import type { Written } from "./write-outbox.server";
+
+// After each recompute batch is written, what parity tells the merchant (domain.md "Parity";
+// decision 0018): one alert per group of held pushes, with the count, and one alert per variant and
+// edge whose violation stands once the pending pushes are out, resolved when it is gone. The pure
+// parts are parity.ts.
+
+export interface ParityBatch {
+  listings: readonly StoredListing[];
+  /** Every listing of the batch's variants as read, and the store's prices (parity.ts storeSiblings). */
+  siblings: readonly SiblingPrice[];
+  decisions: readonly Decision[];
+  written: readonly Written[];
+  /** The SKU (or titles) of each variant, as alerts name it. */
+  variantNames: ReadonlyMap<string, string>;
+}
+
+export interface ParityWatched {
+  groupsPaged: number;
+  violationsRaised: number;
+  violationsResolved: number;
+}
+
+export async function watchParity(prisma: PrismaClient, shopId: string, shop: ShopInputs, batch: ParityBatch, now: Date): Promise<ParityWatched> {
+  if (shop.parityEdges.length === 0) return { groupsPaged: 0, violationsRaised: 0, violationsResolved: 0 };
+  const groupsPaged = await pageHeldGroups(prisma, shopId, shop, batch, now);
+  const { raised, resolved } = await watchStandingViolations(prisma, shopId, shop, batch, now);
+  return { groupsPaged, violationsRaised: raised, violationsResolved: resolved };
+}
+
+/** The groups this batch added a held push to, or took one out of. */
+function touchedGroups(batch: ParityBatch): Set<string> {
+  const writtenIds = new Set(batch.written.map((w) => w.id));
+  const groups = new Set<string>();
+  for (const decision of batch.decisions) {
+    if (decision.kind !== "write" || !writtenIds.has(decision.listing.id)) continue;
+    const before = decision.listing.holdGroup ?? null;
+    const after = decision.state === "HELD" ? decision.holdGroup : null;
+    if (after !== null && (decision.bump || after !== before || decision.listing.syncState !== "HELD")) groups.add(after);
+    if (before !== null && before !== after) groups.add(before);
+  }
+  return groups;
+}
+
+/**
+ * Brings each touched group's alert up to date: raised (or its count updated) while the group holds
+ * any push, resolved once it holds none. Returns how many groups have an open alert after it.
+ */
+export async function pageHeldGroups(prisma: PrismaClient, shopId: string, shop: ShopInputs, batch: ParityBatch, now: Date): Promise<number> {
+  let paged = 0;
+  for (const group of touchedGroups(batch)) {
+    if (await pageHeldGroup(prisma, shopId, group, shop.channels, now)) paged++;
+  }
+  return paged;
+}
+
+/** One group's alert as the group stands now (the recompute and the merchant's verdicts call it). Returns whether it is open. */
+export async function pageHeldGroup(
+  prisma: PrismaClient,
+  shopId: string,
+  group: string,
+  channels: ReadonlyMap<string, { name: string }>,
+  now: Date = new Date(),
+): Promise<boolean> {
+  const parsed = parseHoldGroup(group);
+  if (!parsed) return false;
+  const [state] = await prisma.$queryRaw<{ held: number; examples: (string | null)[] }[]>`
+    SELECT COUNT(*)::int AS held, (array_agg("syncMessage" ORDER BY id))[1:3] AS examples
+    FROM "Listing" WHERE "shopId" = ${shopId} AND "holdGroup" = ${group} AND "syncState" = 'HELD'`;
+  if (!state || state.held === 0) {
+    await resolveHeldGroup(prisma, shopId, group, "worker", now);
+    return false;
+  }
+  const nameOf = (id: string) => ({ id, name: channels.get(id)?.name ?? "a removed channel" });
+  await raiseHeldGroup(
+    prisma,
+    {
+      shopId,
+      group,
+      channel: nameOf(parsed.channelId),
+      other: nameOf(parsed.otherChannelId),
+      rule: parsed.ruleId ? await ruleInWords(prisma, shopId, parsed.ruleId) : null,
+      heldCount: state.held,
+      examples: (state.examples ?? []).filter((e): e is string => e !== null),
+    },
+    { now },
+  );
+  return true;
+}
+
+async function ruleInWords(prisma: PrismaClient, shopId: string, ruleId: string): Promise<string> {
+  const rule = await prisma.priceRule.findFirst({
+    where: { id: ruleId, shopId },
+    select: { scope: true, scopeValue: true, differentialBps: true, differentialCents: true },
+  });
+  if (!rule) return "a price rule since removed";
+  const parts = [
+    rule.differentialBps !== 0 ? `${rule.differentialBps > 0 ? "+" : ""}${rule.differentialBps / 100}%` : null,
+    rule.differentialCents !== 0 ? `${rule.differentialCents > 0 ? "+" : ""}${(rule.differentialCents / 100).toFixed(2)}` : null,
+  ].filter((p) => p !== null);
+  const target = rule.scope === "CHANNEL" ? "every listing" : `${rule.scope.toLowerCase()} ${rule.scopeValue ?? ""}`.trim();
+  return `the price rule on ${target}${parts.length > 0 ? ` (${parts.join(" ")})` : ""}`;
+}
+
+/**
+ * Violations standing once the batch's pushes are out, on edges the merchant has not allowed: each
+ * raised once per variant and edge (the open one is left as it is), and each open one of the
+ * batch's variants that no longer stands resolved.
+ */
+export async function watchStandingViolations(
+  prisma: PrismaClient,
+  shopId: string,
+  shop: ShopInputs,
+  batch: ParityBatch,
+  now: Date,
+): Promise<{ raised: number; resolved: number }> {
+  const channelNames = new Map([...shop.channels.values()].map((c) => [c.id, c.name]));
+  const after = siblingsAfter(batch.siblings, batch.decisions);
+  const standing = standingViolations(shop.parityEdges, after, channelNames, shop.visibleExtras ?? new Map()).filter((s) => !s.violation.allowed);
+  const variantIds = [...new Set(batch.listings.map((l) => l.variantId))];
+  const checked = variantIds.flatMap((variantId) => shop.parityEdges.map((e) => parityViolationKey(variantId, e.watcherId, e.watchedId)));
+  const open = await prisma.alert.findMany({ where: { shopId, dedupeKey: { in: checked } }, select: { id: true, dedupeKey: true } });
+  const openKeys = new Set(open.map((a) => a.dedupeKey));
+  const standingKeys = new Set<string>();
+  let raised = 0;
+  for (const { variantId, violation } of standing) {
+    const key = parityViolationKey(variantId, violation.watcherId, violation.watchedId);
+    standingKeys.add(key);
+    if (openKeys.has(key)) continue;
+    const held = after.some(
+      (s) => s.variantId === variantId && s.syncState === "HELD" && (s.channelId === violation.watcherId || s.channelId === violation.watchedId),
+    );
+    const result = await raiseParityViolation(
+      prisma,
+      {
+        shopId,
+        variantId,
+        sku: batch.variantNames.get(variantId) ?? variantId,
+        watcher: { id: violation.watcherId, name: channelNames.get(violation.watcherId) ?? violation.watcherId },
+        watcherPriceCents: violation.watcherPriceCents,
+        watched: { id: violation.watchedId, name: channelNames.get(violation.watchedId) ?? violation.watchedId },
+        watchedPriceCents: violation.watchedPriceCents,
+        toleranceCents: violation.toleranceCents,
+        held,
+      },
+      { now },
+    );
+    if (result.created) raised++;
+  }
+  let resolved = 0;
+  for (const alert of open) {
+    if (!standingKeys.has(alert.dedupeKey) && (await resolveAlert(prisma, shopId, alert.id, "worker", now))) resolved++;
+  }
+  return { raised, resolved };
+}
