@@ -73,7 +73,12 @@ describe("the unprofitable alert", () => {
     expect(alert).toMatchObject({ state: "OPEN", dedupeKey: unprofitableListingKey(listingId), listingId, channelId: seeded.ebay.id });
     expect(alert.title).toBe("MUG-0 on eBay US is under its floor: 49.99 against a floor of 52.51");
     expect(alert.facts).toEqual({ sku: "MUG-0", channel: "eBay US", price: "49.99 USD", floor: "52.51 USD", why: "cost rose from 20.00 to 35.00 in Shopify" });
-    // The listing's price did not move, so no new desired state; its margin row did.
+    // The listing's price did not move, so no new desired state; its margin row did, and its explanation (the "Why?") says so.
+    const listing = await prisma.listing.findUniqueOrThrow({ where: { id: listingId } });
+    expect(listing.desiredVersion).toBe(1);
+    expect((listing.explanation as { priceNotices: { message: string }[] }).priceNotices.map((n) => n.message)).toEqual([
+      "Price 49.99 is under the fee-inclusive floor of 52.51",
+    ]);
     expect(await prisma.listingMargin.findUniqueOrThrow({ where: { listingId } })).toMatchObject({
       unprofitable: true,
       alerted: true,

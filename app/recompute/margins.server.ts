@@ -1,6 +1,7 @@
 import type { Sql } from "~/lib/sql.server";
-import type { ComputedListing } from "./desired";
+import type { ComputedListing, Decision } from "./desired";
 import { type StoredMargin, unprofitableCause } from "./margins";
+import type { ExplanationRefresh } from "./write-outbox.server";
 
 // Writes each computed listing's margin (margins.ts) to ListingMargin, for the Margins screen and
 // the unprofitable alert (app/alerts/unprofitable.server.ts). Called for every listing of a batch,
@@ -9,16 +10,24 @@ import { type StoredMargin, unprofitableCause } from "./margins";
 // two leaves the listing stale and both are written again; the alert step reads `alerted`, never
 // this write's outcome, so it cannot miss a turn either (decision 0020).
 
-/** Writes the batch's margins; rows whose figures did not change are left as they are. */
-export async function writeMargins(sql: Sql, shopId: string, computed: Iterable<ComputedListing>): Promise<void> {
+/**
+ * Writes the batch's margins; rows whose figures did not change are left as they are. Returns the
+ * listings whose floor, cost or profitability moved since their last margin.
+ */
+export async function writeMargins(sql: Sql, shopId: string, computed: Iterable<ComputedListing>): Promise<Set<string>> {
   const listings = [...computed];
-  if (listings.length === 0) return;
+  const moved = new Set<string>();
+  if (listings.length === 0) return moved;
   const before = await sql.rows<StoredMargin & { listingId: string }>(
     `SELECT "listingId", "priceCents", "feeCents", "shippingCents", "costCents", "floorCents", unprofitable, cause
      FROM "ListingMargin" WHERE "shopId" = $1 AND "listingId" = ANY($2::text[])`,
     [shopId, listings.map((l) => l.listingId)],
   );
   const stored = new Map(before.map((row) => [row.listingId, row]));
+  for (const { listingId, margin } of listings) {
+    const was = stored.get(listingId);
+    if (was && (was.floorCents !== margin.floorCents || was.costCents !== margin.costCents || was.unprofitable !== margin.unprofitable)) moved.add(listingId);
+  }
   const payload = JSON.stringify(
     listings.map((l) => ({ ...l.margin, listingId: l.listingId, channelId: l.channelId, cause: unprofitableCause(stored.get(l.listingId) ?? null, l.margin) })),
   );
@@ -39,4 +48,26 @@ export async function writeMargins(sql: Sql, shopId: string, computed: Iterable<
                          EXCLUDED."marginBps", EXCLUDED."floorCents", EXCLUDED.unprofitable, EXCLUDED.cause)`,
     [shopId, payload],
   );
+  return moved;
+}
+
+/**
+ * The listings of a batch whose floor moved but whose desired state did not (their decision only
+ * clears the mark): their stored explanation still shows the old floor, so "Why?" on Inventory
+ * would contradict Margins. Written by the outbox writer (writeExplanations).
+ */
+export function explanationsToRefresh(
+  decisions: readonly Decision[],
+  computed: ReadonlyMap<string, ComputedListing>,
+  moved: ReadonlySet<string>,
+): ExplanationRefresh[] {
+  const refreshes: ExplanationRefresh[] = [];
+  for (const decision of decisions) {
+    if (decision.kind !== "clear" || !moved.has(decision.listing.id)) continue;
+    const result = computed.get(decision.listing.id);
+    if (!result) continue;
+    const { quantity, price, priceNotices } = result.explanation;
+    refreshes.push({ id: decision.listing.id, version: decision.listing.desiredVersion, explanation: { quantity, price, priceNotices } });
+  }
+  return refreshes;
 }

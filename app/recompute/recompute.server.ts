@@ -8,8 +8,8 @@ import { computeListing, type ComputedListing, decide, type SiblingPrice, type S
 import { batchInputsFromRows, type ShopInputs } from "./inputs";
 import { type EngineRows, loadEngineRows, loadShopInputs } from "./load-inputs.server";
 import { recomputeMarkedContent } from "./content-step.server";
-import { writeMargins } from "./margins.server";
-import { writeDecisions } from "./write-outbox.server";
+import { explanationsToRefresh, writeMargins } from "./margins.server";
+import { writeDecisions, writeExplanations } from "./write-outbox.server";
 import { storeSiblings } from "./parity";
 import { watchParity } from "./parity.server";
 
@@ -176,8 +176,9 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
       }
       const decisions = decide(rows.listings, computed, rows.siblings, shop);
       await deps.beforeWrite?.(rows.listings.map((l) => l.id));
-      await writeMargins(sql, shopId, computed.values());
+      const marginMoved = await writeMargins(sql, shopId, computed.values());
       const { written, clearedUnchanged } = await writeDecisions(sql, shopId, decisions);
+      await writeExplanations(sql, shopId, explanationsToRefresh(decisions, computed, marginMoved));
 
       const variantNames = new Map(rows.variants.map((v) => [v.id, v.name]));
       await watchParity(

@@ -3,7 +3,7 @@ import { contentToPush } from "~/content/diff";
 import type { DesiredContent } from "~/content/fields";
 import type { ListingWithContentSource } from "~/content/listing-content";
 import type { Sql } from "~/lib/sql.server";
-import type { Decision } from "./desired";
+import type { Decision, StoredExplanation } from "./desired";
 
 // The one writer of the outbox. The outbox is the listings' desired state (desired*, a bumped
 // desiredVersion, syncState PENDING or HELD); the channel workers push what it holds and record
@@ -80,6 +80,29 @@ export async function writeDecisions(sql: Sql, shopId: string, decisions: readon
     clearedUnchanged = cleared.length;
   }
   return { written, clearedUnchanged };
+}
+
+/** A listing whose explanation moved while its desired state did not, at the version read. */
+export interface ExplanationRefresh {
+  id: string;
+  version: number;
+  explanation: Pick<StoredExplanation, "quantity" | "price" | "priceNotices">;
+}
+
+/**
+ * Writes the engine's new explanation of listings whose quantity and price did not move (so no
+ * new desired state was written) but whose floor did: a unit cost changed in Shopify
+ * (margins.server.ts). Compare-and-set on the version read, so a newer desired state keeps its
+ * own; the holds (parity, guardrail) stay as written with the desired state. Nothing is pushed.
+ */
+export async function writeExplanations(sql: Sql, shopId: string, refreshes: readonly ExplanationRefresh[]): Promise<number> {
+  if (refreshes.length === 0) return 0;
+  return sql.execute(
+    `UPDATE "Listing" AS l SET explanation = COALESCE(l.explanation, '{}'::jsonb) || v.patch
+     FROM jsonb_to_recordset($2::jsonb) AS v(id text, version int, patch jsonb)
+     WHERE l.id = v.id AND l."shopId" = $1 AND l."desiredVersion" = v.version`,
+    [shopId, JSON.stringify(refreshes.map((r) => ({ id: r.id, version: r.version, patch: r.explanation })))],
+  );
 }
 
 // ---------------------------------------------------------------- content
