@@ -8,6 +8,7 @@ import { closeSharedRevisionRedis } from "~/channels/ebay";
 import prisma from "~/db.server";
 import { money } from "~/engine/explain";
 import { createRedisConnection, queues } from "~/queues.server";
+import { loader as inventoryLoader } from "~/routes/app.inventory/route";
 import { action as pricingAction } from "~/routes/app.pricing/route";
 import { adminRequest } from "../../../test/admin-request";
 import { startWebhookEndpoint } from "../../../test/app-webhook-server";
@@ -117,6 +118,9 @@ describe("margins and the unprofitable alert, end to end", () => {
       }),
     ]);
     expect(listed.summary.find((s) => s.channelId === rig.channels.ebay.id)).toMatchObject({ listings: 1, underFloor: 1 });
+    // Its "Why?" (the Inventory screen's explanation the row links to) says the same.
+    const why = await inventoryLoader({ request: await adminRequest(rig.domain, listed.rows[0].why), params: {}, context: {} });
+    expect(why.explanation?.notices).toContain(`Price ${money(priceCents)} is under the fee-inclusive floor of ${money(floor)}`);
     await eventually(() => slackMessages.some((m) => m.includes(variant.sku) && m.includes("under its floor")), 30_000, "the alert on Slack");
 
     // The cost drops back: the alert resolves itself and Margins lists nothing under floor.
