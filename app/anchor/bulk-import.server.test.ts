@@ -95,6 +95,8 @@ describe("the importer's bulk queries on the simulated Shopify", () => {
           requiresShipping: true,
           unitCost: { amount: variant.inventoryItem.cost },
         },
+        // No variant of this store is a bundle: no component lines follow.
+        requiresComponents: false,
       });
     }
   });

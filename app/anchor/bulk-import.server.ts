@@ -14,6 +14,7 @@ import type {
   RunBulkMutationVariables,
 } from "~/types/admin.generated";
 import type { AdminClient } from "./admin-client.server";
+import { mirrorShopifyBundles, type ShopifyBundleRecord } from "./bundles.server";
 import { collectionRecord, deleteCollections, replaceCollection, variantIdsOfProducts, type CollectionRecord } from "./collections.server";
 import { idFromGid } from "./gid";
 import {
@@ -58,7 +59,12 @@ export const PRODUCTS_BULK_QUERY = `{
   }
 }`;
 
-/** Each line a VariantNode (product-variants.server.ts) with its product's id. */
+/**
+ * Each line a VariantNode (product-variants.server.ts) with its product's id and whether it is a
+ * Shopify bundle; a bundle's components follow as lines of their own under it (__parentId), one
+ * connection below the root, within bulk operations' two levels of nested connections
+ * (shopify.dev/docs/api/usage/bulk-operations/queries).
+ */
 export const VARIANTS_BULK_QUERY = `{
   productVariants {
     edges { node {
@@ -66,6 +72,8 @@ export const VARIANTS_BULK_QUERY = `{
       selectedOptions { name value }
       product { id }
       inventoryItem { id tracked sku requiresShipping unitCost { amount } }
+      requiresComponents
+      productVariantComponents { edges { node { id quantity productVariant { id } } } }
     } }
   }
 }`;
@@ -386,8 +394,23 @@ async function importVariants(ctx: ImportContext, operationId: string): Promise<
       await ctx.progress(summary.lines);
     });
   };
+  // Shopify's bundles: their variants and components, held until every variant is written (a
+  // component may be any variant, and lines come in no promised order). Bundles are few.
+  const bundles = new Map<string, ShopifyBundleRecord>();
+  const bundleOf = (variantShopifyId: string) => {
+    let record = bundles.get(variantShopifyId);
+    if (!record) bundles.set(variantShopifyId, (record = { variantShopifyId, requiresComponents: false, components: [] }));
+    return record;
+  };
   await streamResult(ctx, operationId, async (line) => {
-    if (typeOf(line.id) !== "ProductVariant") return;
+    const type = typeOf(line.id);
+    if (type === "ProductVariantComponent") {
+      const component = line as unknown as { quantity: number; productVariant: { id: string }; __parentId: string };
+      bundleOf(idFromGid(component.__parentId)).components.push({ variantShopifyId: idFromGid(component.productVariant.id), quantity: component.quantity });
+      return;
+    }
+    if (type !== "ProductVariant") return;
+    if (line.requiresComponents === true) bundleOf(idFromGid(line.id as string)).requiresComponents = true;
     const variant = variantRecord(line as unknown as VariantNode, idFromGid((line.product as { id: string }).id));
     variants.push(variant);
     const item = line.inventoryItem as ItemNode | null;
@@ -396,6 +419,10 @@ async function importVariants(ctx: ImportContext, operationId: string): Promise<
   });
   await flushVariants();
   await variantWrites.drain();
+  // Every variant Shopify bundles gets exactly its components; a mirrored bundle Shopify no longer has stops being one.
+  const mirrored = await mirrorShopifyBundles(ctx.prisma, shopId, [...bundles.values()], { complete: true });
+  repriced.push(...mirrored.changed);
+  if (mirrored.waiting.length) log.warn({ bundles: mirrored.waiting }, "bundles naming a variant the export did not hold: left as they were");
   return repriced;
 }
 

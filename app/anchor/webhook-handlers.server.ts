@@ -5,6 +5,7 @@ import { ANCHORLINE_SOURCE_NAME, queues as defaultQueues, type Queues, type Ship
 import { noteChange } from "~/recompute/index.server";
 import type { WebhookPayload } from "~/webhooks/payloads";
 import { adminClientForShop, type AdminClient } from "./admin-client.server";
+import { mirrorShopifyBundles, productBundlesFromShopify } from "./bundles.server";
 import { deleteCollections, refreshCollectionFromShopify, refreshProductCollectionsFromShopify, variantIdsOfProducts } from "./collections.server";
 import { centsFromDecimal, idFromGid } from "./gid";
 import {
@@ -235,6 +236,11 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
     }
   }
 
+  // Shopify's bundles: the payload only says whether the product has one, so its components are
+  // read when it does, or when the mirror holds one of its variants as a bundle (it may have stopped).
+  const bundles = await refreshProductBundles(shopId, shopDomain, productId, payload.has_variants_that_requires_components === true, deps);
+  changed.push(...bundles.changed);
+
   // A smart collection gains or loses the product when its tags, title, type or vendor change, and
   // Shopify sends no collections/update for that (metadatas/2026-04/collections/update.json): the
   // product's collections are re-read when the shop has a smart collection (one Admin API call a
@@ -261,6 +267,18 @@ export async function applyProductUpsert(shopDomain: string, payload: ProductPay
   if (mirrored) await noteChange(shopId, { kind: "content", productIds: [mirrored] }, deps);
   // Levels and item updates of its variants that came before it.
   await applyParked(shopId, shopDomain, deps);
+  // A bundle whose components are not all mirrored yet waits (never counted from some of its
+  // parts): the delivery is retried, everything above being idempotent, until they are.
+  if (bundles.waiting.length > 0) throw new NotMirroredYet(`components of bundle ${bundles.waiting.join(", ")}`);
+}
+
+async function refreshProductBundles(shopId: string, shopDomain: string, productShopifyId: string, hasBundles: boolean, deps: Deps) {
+  const none = { changed: [], waiting: [] };
+  const mirrored = hasBundles ? 0 : await deps.prisma.variant.count({ where: { shopId, shopifyBundle: true, product: { shopifyId: productShopifyId } } });
+  if (!hasBundles && mirrored === 0) return none;
+  const records = await productBundlesFromShopify(await adminClientOf(deps, shopDomain), productShopifyId);
+  // Null: deleted in Shopify since this payload was sent; its products/delete follows.
+  return records ? mirrorShopifyBundles(deps.prisma, shopId, records) : none;
 }
 
 async function refreshProductCollections(shopId: string, shopDomain: string, productShopifyId: string, deps: Deps): Promise<boolean> {

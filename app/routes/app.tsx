@@ -28,6 +28,7 @@ export default function App() {
         <Link to="/app/orders">Orders</Link>
         <Link to="/app/buffers">Buffers and throttling</Link>
         <Link to="/app/artificial-counts">Artificial counts</Link>
+        <Link to="/app/kits">Kits and bundles</Link>
         <Link to="/app/pricing">Pricing and parity</Link>
         <Link to="/app/margins">Margins</Link>
         <Link to="/app/content">Listing content</Link>

@@ -24,6 +24,20 @@ export type BulkStatusQueryVariables = AdminTypes.Exact<{
 
 export type BulkStatusQuery = { node?: AdminTypes.Maybe<Pick<AdminTypes.BulkOperation, 'id' | 'status' | 'errorCode' | 'objectCount' | 'url'>> };
 
+export type ProductBundleComponentsQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
+
+
+export type ProductBundleComponentsQuery = { product?: AdminTypes.Maybe<{ variants: { pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'>, nodes: Array<(
+        Pick<AdminTypes.ProductVariant, 'id' | 'requiresComponents'>
+        & { productVariantComponents: { nodes: Array<(
+            Pick<AdminTypes.ProductVariantComponent, 'quantity'>
+            & { productVariant: Pick<AdminTypes.ProductVariant, 'id'> }
+          )> } }
+      )> } }> };
+
 export type CollectionForMirrorQueryVariables = AdminTypes.Exact<{
   id: AdminTypes.Scalars['ID']['input'];
   after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
@@ -113,6 +127,7 @@ export type AvailableAtQuery = { inventoryItem?: AdminTypes.Maybe<{ inventoryLev
 interface GeneratedQueryTypes {
   "#graphql\nquery Locations($after: String) {\n  locations(first: 250, after: $after, includeInactive: true) {\n    pageInfo { hasNextPage endCursor }\n    nodes { id name isActive }\n  }\n}": {return: LocationsQuery, variables: LocationsQueryVariables},
   "#graphql\nquery BulkStatus($id: ID!) {\n  node(id: $id) { ... on BulkOperation { id status errorCode objectCount url } }\n}": {return: BulkStatusQuery, variables: BulkStatusQueryVariables},
+  "#graphql\nquery ProductBundleComponents($id: ID!, $after: String) {\n  product(id: $id) {\n    variants(first: 10, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes {\n        id requiresComponents\n        productVariantComponents(first: 30) { nodes { quantity productVariant { id } } }\n      }\n    }\n  }\n}": {return: ProductBundleComponentsQuery, variables: ProductBundleComponentsQueryVariables},
   "#graphql\nquery CollectionForMirror($id: ID!, $after: String) {\n  collection(id: $id) {\n    id handle title updatedAt\n    ruleSet { appliedDisjunctively }\n    products(first: 250, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id }\n    }\n  }\n}": {return: CollectionForMirrorQuery, variables: CollectionForMirrorQueryVariables},
   "#graphql\nquery ProductCollectionsForMirror($id: ID!, $after: String) {\n  product(id: $id) {\n    collections(first: 250, after: $after) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id handle title updatedAt ruleSet { appliedDisjunctively } }\n    }\n  }\n}": {return: ProductCollectionsForMirrorQuery, variables: ProductCollectionsForMirrorQueryVariables},
   "#graphql\nquery InventoryLevelsOfItems($ids: [ID!]!, $locations: Int!) {\n  nodes(ids: $ids) {\n    ... on InventoryItem {\n      id\n      inventoryLevels(first: $locations) {\n        nodes {\n          updatedAt\n          location { id }\n          quantities(names: [\"available\", \"on_hand\", \"committed\"]) { name quantity }\n        }\n      }\n    }\n  }\n}": {return: InventoryLevelsOfItemsQuery, variables: InventoryLevelsOfItemsQueryVariables},

@@ -62,6 +62,8 @@ const product = z.looseObject({
   variants: z.array(productVariant),
   variant_gids: z.array(z.looseObject({ admin_graphql_api_id: z.string() })).optional(),
   images: z.array(z.unknown()).optional(),
+  /** A variant of it is a Shopify bundle; the payload names no components (read from the Admin API). */
+  has_variants_that_requires_components: z.boolean().optional(),
 });
 
 const customer = z.looseObject({ id: shopifyId.nullable().optional(), email: z.string().nullable().optional(), phone: z.string().nullable().optional() });

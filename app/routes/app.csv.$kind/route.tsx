@@ -5,11 +5,12 @@ import { fieldErrors } from "~/lib/forms";
 import { exportArtificialCounts } from "~/csv/artificial-counts.server";
 import { exportBufferRules, exportListingLinks } from "~/csv/bulk-csv.server";
 import { exportVariantHolds } from "~/csv/variant-holds.server";
+import { exportKits } from "~/csv/kits.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 
 // CSV downloads for bulk edit: GET /app/csv/buffer-rules, GET /app/csv/artificial-counts,
-// GET /app/csv/listings?channelId=…, GET /app/csv/variant-holds
+// GET /app/csv/listings?channelId=…, GET /app/csv/variant-holds, GET /app/csv/kits
 // A resource route (no component): the screens fetch it with App Bridge's session token and
 // save the answer as a file, since a plain link from the embedded iframe would carry no token.
 
@@ -17,6 +18,7 @@ const Query = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("buffer-rules") }),
   z.object({ kind: z.literal("artificial-counts") }),
   z.object({ kind: z.literal("variant-holds") }),
+  z.object({ kind: z.literal("kits") }),
   z.object({ kind: z.literal("listings"), channelId: z.string().trim().min(1, "Choose the channel whose listings to export") }),
 ]);
 
@@ -45,6 +47,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     if (parsed.data.kind === "buffer-rules") return csvResponse(await exportBufferRules(shop), "buffer-rules.csv");
     if (parsed.data.kind === "artificial-counts") return csvResponse(await exportArtificialCounts(shop), "artificial-counts.csv");
     if (parsed.data.kind === "variant-holds") return csvResponse(await exportVariantHolds(shop), "variant-holds.csv");
+    if (parsed.data.kind === "kits") return csvResponse(await exportKits(shop), "kits.csv");
     const { channelName, csv } = await exportListingLinks(shop, parsed.data.channelId);
     return csvResponse(csv, `listings-${fileSafe(channelName)}.csv`);
   } catch (error) {

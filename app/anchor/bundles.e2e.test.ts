@@ -1,0 +1,147 @@
+import type { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { createRedisConnection, queues } from "~/queues.server";
+import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify/server";
+import { startWebhookEndpoint } from "../../test/app-webhook-server";
+import { uniqueShopDomain } from "../../test/factories";
+import { createWorkers } from "../../workers/processors";
+import { adminClientForShop } from "./admin-client.server";
+import { apiVersionForAdmin } from "./api-version";
+import { importCatalog } from "./bulk-import.server";
+
+// Shopify's own bundles mirrored: the simulated Shopify holds a variant that requires components
+// (2026-10), the bulk import writes it as a bundle with its components, and a change of its
+// components in Shopify (products/update, signed, through the app's route and the webhook worker,
+// its payload naming none) is read from the Admin API, written, and the bundle's listings marked
+// for the recompute.
+
+let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
+const connection = createRedisConnection();
+let workers: Worker[];
+const simulators: ShopifySimulator[] = [];
+
+beforeAll(async () => {
+  endpoint = await startWebhookEndpoint();
+  workers = createWorkers(connection).filter((w) => w.name === "webhooks");
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  await queues().close();
+  connection.disconnect();
+  await endpoint.close();
+  await Promise.all(simulators.map((s) => s.stop()));
+});
+
+async function installedShop() {
+  const domain = uniqueShopDomain("bundles");
+  const simulator = await startShopifySimulator({
+    apiSecret: process.env.SHOPIFY_API_SECRET!,
+    shops: [{ domain, accessToken: "shpat_bundles", catalog: { products: 3, variantsPerProduct: 1, locations: 1, seed: 11 } }],
+    webhookUrl: endpoint.url,
+    webhookApiVersion: apiVersionForAdmin,
+  });
+  simulators.push(simulator);
+  process.env.SHOPIFY_ADMIN_API_ORIGIN = simulator.url;
+  const shop = await prisma.shop.create({ data: { domain } });
+  await prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "installed", accessToken: "shpat_bundles" } });
+  const state = simulator.store.shop(domain);
+  const [bundle, mug, box] = state.products.map((p) => p.variants[0]);
+  return { domain, shop, simulator, bundle, mug, box };
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("condition not met in time");
+}
+
+/** The bundle's make-up as the mirror holds it: [component SKU, units per bundle], by SKU. */
+async function mirroredComponents(shopId: string, bundleShopifyId: string) {
+  const variant = await prisma.variant.findFirstOrThrow({
+    where: { shopId, shopifyId: bundleShopifyId },
+    include: { components: { include: { component: { select: { sku: true } } } } },
+  });
+  return {
+    isBundle: variant.isBundle,
+    shopifyBundle: variant.shopifyBundle,
+    components: variant.components.map((c) => [c.component.sku, c.unitsPerBundle]).sort(),
+  };
+}
+
+describe("Shopify's bundles mirrored", () => {
+  it("given a variant Shopify bundles as 2 × a mug and 1 × a box, when the catalog is imported, then the mirror holds it as a Shopify bundle with those components", async () => {
+    const { domain, shop, simulator, bundle, mug, box } = await installedShop();
+    simulator.store.setVariantComponents(domain, bundle.id, [
+      { variantId: mug.id, quantity: 2 },
+      { variantId: box.id, quantity: 1 },
+    ]);
+
+    await importCatalog(domain, await adminClientForShop(domain), { pollIntervalMs: 10 });
+
+    expect(await mirroredComponents(shop.id, bundle.id)).toEqual({
+      isBundle: true,
+      shopifyBundle: true,
+      components: [
+        [box.sku, 1],
+        [mug.sku, 2],
+      ].sort(),
+    });
+    expect((await mirroredComponents(shop.id, mug.id)).isBundle).toBe(false);
+  });
+
+  it("given an imported Shopify bundle listed on eBay, when its components change in Shopify and then are removed, then products/update brings each change into the mirror and marks the bundle's listing stale", async () => {
+    const { domain, shop, simulator, bundle, mug, box } = await installedShop();
+    simulator.store.setVariantComponents(domain, bundle.id, [{ variantId: mug.id, quantity: 2 }]);
+    await importCatalog(domain, await adminClientForShop(domain), { pollIntervalMs: 10 });
+    const variant = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: bundle.id } });
+    const channel = await prisma.channel.create({ data: { shopId: shop.id, kind: "EBAY", accountId: "bundles", name: "eBay" } });
+    const listing = await prisma.listing.create({
+      data: { shopId: shop.id, channelId: channel.id, variantId: variant.id, channelSku: "KIT-EBAY", staleSince: null },
+    });
+
+    // When the merchant makes it 3 mugs and a box in Shopify
+    simulator.store.setVariantComponents(domain, bundle.id, [
+      { variantId: mug.id, quantity: 3 },
+      { variantId: box.id, quantity: 1 },
+    ]);
+    await eventually(async () => (await mirroredComponents(shop.id, bundle.id)).components.length === 2);
+
+    // Then the mirror has Shopify's components, and the bundle's listing waits for the recompute
+    expect(await mirroredComponents(shop.id, bundle.id)).toEqual({
+      isBundle: true,
+      shopifyBundle: true,
+      components: [
+        [box.sku, 1],
+        [mug.sku, 3],
+      ].sort(),
+    });
+    const delivery = simulator.deliveries.log.at(-1)!;
+    expect([delivery.topic, delivery.status]).toEqual(["products/update", 200]);
+    expect(JSON.parse(delivery.body)).toMatchObject({ has_variants_that_requires_components: true });
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+
+    // When the bundle is taken apart in Shopify, the mirror sells the variant as itself again
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
+    simulator.store.setVariantComponents(domain, bundle.id, []);
+    await eventually(async () => !(await mirroredComponents(shop.id, bundle.id)).isBundle);
+    expect(await mirroredComponents(shop.id, bundle.id)).toEqual({ isBundle: false, shopifyBundle: false, components: [] });
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+  });
+
+  it("given a kit the merchant made in the app, when the catalog is imported again, then the import leaves it as it is", async () => {
+    const { domain, shop, bundle, mug } = await installedShop();
+    await importCatalog(domain, await adminClientForShop(domain), { pollIntervalMs: 10 });
+    const [kit, component] = await Promise.all([bundle.id, mug.id].map((id) => prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: id } })));
+    await prisma.variant.update({ where: { id: kit.id }, data: { isBundle: true } });
+    await prisma.bundleComponent.create({ data: { shopId: shop.id, bundleId: kit.id, componentId: component.id, unitsPerBundle: 2 } });
+
+    await importCatalog(domain, await adminClientForShop(domain), { pollIntervalMs: 10, kind: "reconcile" });
+
+    expect(await mirroredComponents(shop.id, bundle.id)).toEqual({ isBundle: true, shopifyBundle: false, components: [[mug.sku, 2]] });
+  });
+});
