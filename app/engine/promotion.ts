@@ -4,7 +4,7 @@
 // explicit override by the merchant.
 
 import { ceilTolerant } from "./arithmetic";
-import { DEFAULT_PROMOTION_UPLIFT_BPS } from "./defaults";
+import { DEFAULT_PROMOTION_UPLIFT_BPS, DEFAULT_RESERVE_LEAD_HOURS } from "./defaults";
 import { type ExplanationStep, formatNumber, instantWords, money, percent, stepKind, units } from "./explain";
 import { isPromotionRunning } from "./reserve";
 import { newOrDeeperViolations, type ParityEdge, type ParityViolation, type VisiblePrice } from "./parity";
@@ -298,6 +298,23 @@ export function promotionChecklist(input: PromotionChecklistInput): PromotionChe
     parityViolations: violations,
     reservesTaken,
   };
+}
+
+/** What would mend a failing or warning check, in the merchant's words (the Promotions screen shows it beside it). */
+export function suggestedFix(item: Pick<ChecklistItem, "check" | "status">): string | null {
+  if (item.status === "pass") return null;
+  switch (item.check) {
+    case "demand":
+      return "Restock before the start, lower the expected uplift, or shorten the window";
+    case "parity":
+      return "Give the watching channel the same discount, lower the discount, or allow the violation on the parity edge (Pricing)";
+    case "reserve":
+      return `Lower the reserve, or restock before the reserve opens ${DEFAULT_RESERVE_LEAD_HOURS} hours ahead of the start`;
+    case "map":
+      return "Lower the discount so the price stays at or above MAP";
+    case "notice":
+      return "Move the start later so the channel gets its notice, or leave that channel out";
+  }
 }
 
 export interface ChecklistOverride {

@@ -7,7 +7,7 @@ import { BOUNDS, bounded } from "./bounds";
 import { DEFAULT_PROMOTION_UPLIFT_BPS } from "./defaults";
 import type { ParityEdge } from "./parity";
 import { PRICE_ROUNDINGS, type PriceRule } from "./price";
-import { type AllocationRule, type BufferRule, CHANNEL_KINDS, type Channel, type Location } from "./types";
+import { type AllocationRule, type AutoPause, type BufferRule, CHANNEL_KINDS, type Channel, type Location } from "./types";
 
 export interface FieldError {
   field: string;
@@ -129,6 +129,28 @@ const parityEdgeSchema = z
     }
   });
 
+// A promotion's auto-pause rule (types.ts AutoPause): what the channels it does not promote list
+// while it runs. Stored in Promotion.autoPause as this shape; the recompute reads it with
+// readAutoPause, so a row saved before the rule had this shape reads as "none".
+export const AUTO_PAUSE_NONE: AutoPause = { mode: "none", throttleUnits: null, channelIds: [] };
+const autoPauseSchema = z
+  .object({
+    mode: z.enum(["none", "pause", "throttle"], { error: "Auto-pause must be none, pause or throttle" }),
+    throttleUnits: units("Throttle").nullable().default(null),
+    channelIds: z.array(z.string()).default([]),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.mode === "throttle" && rule.throttleUnits === null) {
+      ctx.addIssue({ code: "custom", path: ["throttleUnits"], message: "Give the most units the other channels may list while the promotion runs" });
+    }
+  });
+
+/** A stored auto-pause rule, or "none" for anything that is not one. */
+export function readAutoPause(stored: unknown): AutoPause {
+  const parsed = autoPauseSchema.safeParse(stored);
+  return parsed.success ? parsed.data : AUTO_PAUSE_NONE;
+}
+
 const promotionSchema = z
   .object({
     name: id("Promotion name"),
@@ -140,8 +162,17 @@ const promotionSchema = z
     discountValue: z.number({ error: "Discount must be a number" }),
     upliftBps: bounded("Expected uplift", "upliftBps").default(DEFAULT_PROMOTION_UPLIFT_BPS),
     reserveUnits: units("Reserve").default(0),
+    autoPause: autoPauseSchema.default({ mode: "none", throttleUnits: null, channelIds: [] }),
   })
   .superRefine((promotion, ctx) => {
+    const promoted = promotion.autoPause.channelIds.filter((channelId) => promotion.channelIds.includes(channelId));
+    if (promotion.autoPause.mode !== "none" && promoted.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["autoPause", "channelIds"],
+        message: "A channel of the promotion cannot be paused by it: choose only other channels",
+      });
+    }
     if (promotion.endsAt.getTime() <= promotion.startsAt.getTime()) {
       ctx.addIssue({ code: "custom", path: ["endsAt"], message: "End must be after the start" });
     }

@@ -188,9 +188,37 @@ describe("mapping database rows to the engine's inputs", () => {
       reserveUnits: 5,
       soldUnits: 2,
       channelIds: ["ch-ebay"],
+      discountKind: "PERCENT",
+      discountValue: 2000,
+      autoPause: {},
     };
     expect(promotionReserveFromRow(row)).toMatchObject({ status: "running", reserveUnits: 3, exclusive: true, channelIds: ["ch-ebay"] });
     expect(promotionReserveFromRow({ ...row, soldUnits: 9 }).reserveUnits).toBe(0);
+  });
+
+  it("given a promotion's discount and auto-pause as stored, when mapped, then the engine gets them; an auto-pause of an older shape or a discount kind unknown reads as nothing", () => {
+    const row = {
+      promotionId: "pr1",
+      variantId: "var-mug",
+      name: "Spring",
+      status: "RUNNING",
+      startsAt: NOW,
+      endsAt: NOW,
+      exclusive: true,
+      reserveUnits: 0,
+      soldUnits: 0,
+      channelIds: ["ch-ebay"],
+      discountKind: "COUPON_AMOUNT",
+      discountValue: 500,
+      autoPause: { mode: "throttle", throttleUnits: 2, channelIds: ["ch-amazon"] },
+    };
+    expect(promotionReserveFromRow(row)).toMatchObject({
+      discount: { kind: "couponAmount", value: 500 },
+      autoPause: { mode: "throttle", throttleUnits: 2, channelIds: ["ch-amazon"] },
+    });
+    const older = promotionReserveFromRow({ ...row, discountKind: "BOGO", autoPause: { reserveBelowUnits: 1, onParityViolation: true } });
+    expect(older.discount).toBeUndefined();
+    expect(older.autoPause).toEqual({ mode: "none", throttleUnits: null, channelIds: [] });
   });
 
   it("given sales bucketed by day in SQL, when mapped, then velocity reads them as the raw sales, the store's and every channel's together", () => {
@@ -218,7 +246,12 @@ describe("mapping database rows to the engine's inputs", () => {
       ["ch-ebay", channelFromRow({ id: "ch-ebay", kind: "EBAY", name: "eBay US", priority: 2, settings: {} })],
       ["ch-amazon", channelFromRow({ id: "ch-amazon", kind: "AMAZON", name: "Amazon US", priority: 1, settings: {} })],
     ]);
-    expect(soldOnNames(new Set(["ch-ebay", null, "ch-amazon", "ch-gone"]), channels)).toEqual(["the Shopify store", "Amazon US", "eBay US", "a removed channel"]);
+    expect(soldOnNames(new Set(["ch-ebay", null, "ch-amazon", "ch-gone"]), channels)).toEqual([
+      "the Shopify store",
+      "Amazon US",
+      "eBay US",
+      "a removed channel",
+    ]);
     expect(soldOnNames(new Set(), channels)).toEqual([]);
   });
 

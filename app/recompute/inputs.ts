@@ -11,6 +11,7 @@ import type {
   AllocationRule,
   BufferRule,
   Channel,
+  DiscountKind,
   Location,
   PromotionReserve,
   ProductStatus,
@@ -21,6 +22,7 @@ import type {
   VariantFacts,
 } from "~/engine/types";
 import { BOUNDS } from "~/engine/bounds";
+import { readAutoPause } from "~/engine/validate";
 import { DEFAULT_PRICE_GUARDRAIL_BPS, DEFAULT_VELOCITY_WINDOW_DAYS } from "~/engine/defaults";
 import { salesVelocity, type Sale, type SalesVelocity } from "~/engine/velocity";
 import { holdsFromTags } from "~/lib/hold-tags";
@@ -147,6 +149,11 @@ export interface PromotionRow {
   reserveUnits: number;
   soldUnits: number;
   channelIds: string[];
+  /** Promotion.discountKind (PERCENT, COUPON_AMOUNT, ...) and discountValue (bps or cents). */
+  discountKind: string;
+  discountValue: number;
+  /** Promotion.autoPause as stored (validate.ts readAutoPause). */
+  autoPause: unknown;
 }
 
 /** Units sold of a variant on a channel (null: the Shopify store), `ageDays` whole days before now. */
@@ -341,8 +348,22 @@ const STATUSES: Readonly<Record<string, PromotionStatus>> = {
   CANCELLED: "cancelled",
 };
 
-/** The units a promotion still holds for one variant: its reserve less what it already sold. */
+/** Prisma's DiscountKind to the engine's: the one mapping, for the recompute and the Promotions screen. */
+export const DISCOUNT_KINDS_FROM_DB: Readonly<Record<string, DiscountKind>> = {
+  PERCENT: "percent",
+  AMOUNT: "amount",
+  FIXED_PRICE: "fixedPrice",
+  COUPON_PERCENT: "couponPercent",
+  COUPON_AMOUNT: "couponAmount",
+};
+
+/**
+ * One promotion as it touches one variant: the units it still holds (its reserve less what it
+ * already sold), its discount (a kind this version does not know prices nothing) and its
+ * auto-pause rule.
+ */
 export function promotionReserveFromRow(row: PromotionRow): PromotionReserve {
+  const kind = DISCOUNT_KINDS_FROM_DB[row.discountKind];
   return {
     promotionId: row.promotionId,
     name: row.name,
@@ -352,6 +373,8 @@ export function promotionReserveFromRow(row: PromotionRow): PromotionReserve {
     channelIds: row.channelIds,
     reserveUnits: Math.max(0, row.reserveUnits - Math.max(0, row.soldUnits)),
     exclusive: row.exclusive,
+    ...(kind ? { discount: { kind, value: row.discountValue } } : {}),
+    autoPause: readAutoPause(row.autoPause),
   };
 }
 

@@ -1,20 +1,29 @@
 import type { DiscountKind as DbDiscountKind, Prisma, PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
-import { type PromotionChecklist, promotionChecklist, promotionLaunchDecision, type PromotionVariant } from "~/engine/promotion";
+import {
+  type ChecklistItem,
+  type PromotionChecklist,
+  promotionChecklist,
+  promotionLaunchDecision,
+  type PromotionVariant,
+  suggestedFix,
+} from "~/engine/promotion";
 import { salesVelocity, type Sale } from "~/engine/velocity";
-import { validatePromotion } from "~/engine/validate";
+import { readAutoPause, validatePromotion } from "~/engine/validate";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
-import { errorsByField, type FieldErrors, formNumber, optionalNumber } from "~/lib/forms";
+import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
 import { shopIdOf } from "~/lib/shop-id.server";
-import { channelFromRow, velocityWindowDays } from "~/recompute/inputs";
+import { channelFromRow, DISCOUNT_KINDS_FROM_DB, velocityWindowDays } from "~/recompute/inputs";
 import { recordAudit } from "~/lib/audit.server";
+import { closePromotion, momentsOf, type PromotionResults, schedulePromotionMoments } from "~/sync/promotion-moments.server";
 
 // Promotions: created as drafts (channels, variants, window, discount, reserve, auto-pause), the
 // engine's pre-launch checklist (app/engine/promotion.ts) computed from what each listing is
 // offered now, launch only on a passing checklist or an override with a reason (audited), end.
-// Launching and ending mark the promotion's variants stale: reserves and prices are the
-// recompute's to apply.
+// Launching schedules the moments of its window (sync/promotion-moments.server.ts: reserve
+// opening, start, end), each of which has its variants recomputed; reserves, prices and the
+// auto-pause rule are the recompute's to apply, by the clock.
 
 const DAY_MS = 86_400_000;
 
@@ -25,8 +34,8 @@ const DISCOUNT_KINDS = {
   couponPercent: "COUPON_PERCENT",
   couponAmount: "COUPON_AMOUNT",
 } as const satisfies Record<string, DbDiscountKind>;
-type EngineDiscountKind = keyof typeof DISCOUNT_KINDS;
-const FROM_DB = Object.fromEntries(Object.entries(DISCOUNT_KINDS).map(([k, v]) => [v, k])) as Record<DbDiscountKind, EngineDiscountKind>;
+const FROM_DB = DISCOUNT_KINDS_FROM_DB as Readonly<Record<DbDiscountKind, keyof typeof DISCOUNT_KINDS>>;
+const AUTO_PAUSE_FIELDS = { "autoPause.mode": "autoPauseMode", "autoPause.throttleUnits": "autoPauseUnits", "autoPause.channelIds": "autoPauseChannelIds" };
 const isPercentKind = (kind: string) => kind === "percent" || kind === "couponPercent";
 
 export class LaunchRefused extends RequestRefused {
@@ -60,6 +69,7 @@ export async function promotionsPage(shopDomain: string, prisma: PrismaClient = 
       include: { channels: { include: { channel: { select: { name: true } } } }, variants: { include: { variant: { select: { sku: true, title: true } } } } },
     }),
   ]);
+  const channelName = new Map(channels.map((c) => [c.id, c.name]));
   return {
     channels,
     promotions: promotions.map((p) => {
@@ -79,12 +89,40 @@ export async function promotionsPage(shopDomain: string, prisma: PrismaClient = 
         reserveUnits: p.reserveUnits,
         channels: p.channels.map((c) => c.channel.name),
         variants: p.variants.map((v) => v.variant.sku ?? v.variant.title),
+        autoPause: autoPauseWords(readAutoPause(p.autoPause), channelName),
         checklist: checklist
-          ? { verdict: checklist.verdict, items: checklist.items, computedAt: checklist.computedAt, override: checklist.override ?? null }
+          ? {
+              verdict: checklist.verdict,
+              items: checklist.items,
+              // Each failure and warning with what would mend it, shown apart from what passed.
+              problems: checklist.items.filter((i) => i.status !== "pass").map((i: ChecklistItem) => ({ ...i, fix: suggestedFix(i) })),
+              computedAt: checklist.computedAt,
+              override: checklist.override ?? null,
+            }
           : null,
-        results: p.results as Record<string, unknown> | null,
+        results: resultsOf(p.results),
       };
     }),
+  };
+}
+
+/** The auto-pause rule in the merchant's words, for the promotion's card. */
+function autoPauseWords(rule: ReturnType<typeof readAutoPause>, channelName: ReadonlyMap<string, string>): string | null {
+  if (rule.mode === "none") return null;
+  const which = rule.channelIds.length > 0 ? rule.channelIds.map((id) => channelName.get(id) ?? id).join(", ") : "every other channel";
+  return rule.mode === "pause" ? `While it runs: ${which} paused (0)` : `While it runs: ${which} at most ${rule.throttleUnits} units`;
+}
+
+/** Promotion.results as the screen shows it; one kept before results had channels shows its totals. */
+function resultsOf(stored: unknown): PromotionResults | null {
+  if (stored === null || typeof stored !== "object") return null;
+  const r = stored as Partial<PromotionResults>;
+  return {
+    endedAt: String(r.endedAt ?? ""),
+    endedBy: String(r.endedBy ?? ""),
+    unitsSold: Number(r.unitsSold ?? 0),
+    projectedUnits: r.projectedUnits ?? null,
+    channels: Array.isArray(r.channels) ? r.channels : [],
   };
 }
 
@@ -103,8 +141,10 @@ export async function createPromotion(
 ): Promise<{ ok: true; promotionId: string } | { ok: false; errors: FieldErrors }> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const channelIds = [form.channelIds ?? []].flat().map(String).filter(Boolean);
-  const owned = await prisma.channel.count({ where: { shopId, id: { in: channelIds } } });
-  if (owned !== new Set(channelIds).size) throw new NotFoundForShop("Channel");
+  const pausedIds = [form.autoPauseChannelIds ?? []].flat().map(String).filter(Boolean);
+  const named = [...new Set([...channelIds, ...pausedIds])];
+  const owned = await prisma.channel.count({ where: { shopId, id: { in: named } } });
+  if (owned !== named.length) throw new NotFoundForShop("Channel");
 
   const kind = String(form.discountKind ?? "");
   const value = formNumber(form.discountValue);
@@ -119,8 +159,13 @@ export async function createPromotion(
     discountValue: value === undefined ? undefined : Math.round(value * 100),
     upliftBps: uplift === undefined ? undefined : Math.round(uplift * 10_000),
     reserveUnits: formNumber(form.reserveUnits) ?? 0,
+    autoPause: {
+      mode: String(form.autoPauseMode ?? "none") || "none",
+      throttleUnits: formNumber(form.autoPauseUnits) ?? null,
+      channelIds: [...new Set(pausedIds)],
+    },
   });
-  const errors: FieldErrors = checked.ok ? {} : errorsByField(checked.errors, { upliftBps: "uplift" });
+  const errors: FieldErrors = checked.ok ? {} : errorsByField(checked.errors, { upliftBps: "uplift", ...AUTO_PAUSE_FIELDS });
 
   const skus = [
     ...new Set(
@@ -134,9 +179,6 @@ export async function createPromotion(
   if (skus.length === 0) errors.skus = "Name at least one variant SKU";
   else if (missing.length) errors.skus = `No variant with SKU ${missing.map((s) => `"${s}"`).join(", ")} in this shop`;
 
-  const pause = optionalNumber(form.pauseWhenReserveBelow, "Pause threshold", "units");
-  if (!pause.ok) errors.pauseWhenReserveBelow = pause.message;
-  const pauseBelow = pause.ok ? pause.value : undefined;
   if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
 
   const settings = checked.value;
@@ -151,7 +193,11 @@ export async function createPromotion(
       upliftBps: settings.upliftBps,
       reserveUnits: settings.reserveUnits,
       exclusiveReserve: form.exclusiveReserve === "on" || form.exclusiveReserve === "true",
-      autoPause: { reserveBelowUnits: pauseBelow ?? null, onParityViolation: form.pauseOnParityViolation === "on" || form.pauseOnParityViolation === "true" },
+      autoPause: {
+        mode: settings.autoPause.mode,
+        throttleUnits: settings.autoPause.mode === "throttle" ? settings.autoPause.throttleUnits : null,
+        channelIds: settings.autoPause.channelIds,
+      },
       channels: { create: [...new Set(channelIds)].map((channelId) => ({ shopId, channelId })) },
       variants: { create: variants.map((v) => ({ shopId, variantId: v.id })) },
     },
@@ -162,7 +208,7 @@ export async function createPromotion(
     action: "promotion.created",
     subjectType: "promotion",
     subjectId: promotion.id,
-    details: { name: settings.name, channelIds, skus },
+    details: { name: settings.name, channelIds, skus, autoPause: settings.autoPause },
   });
   return { ok: true, promotionId: promotion.id };
 }
@@ -292,10 +338,14 @@ export async function launchPromotion(
   }
   const overridden = overriding && checklist.verdict === "fail";
   const status = promotion.startsAt.getTime() <= now.getTime() ? "RUNNING" : "READY";
+  // Moments of the window already passed are this launch's own: its recompute (below) applies them.
+  const passed = new Set(momentsOf(promotion).flatMap((m) => (m.at <= now ? [m.moment] : [])));
   const { count } = await prisma.promotion.updateMany({
     where: { id: promotion.id, shopId, status: "DRAFT" },
     data: {
       status,
+      reserveOpenedAt: passed.has("reserve") ? now : null,
+      startedAt: passed.has("start") ? now : null,
       checklist: stored(checklist, now, overridden ? { by: actor, reason, at: now.toISOString() } : undefined),
       overriddenBy: overridden ? actor : null,
       overriddenAt: overridden ? now : null,
@@ -311,12 +361,15 @@ export async function launchPromotion(
     details: { name: promotion.name, status, verdict: checklist.verdict, reasons: checklist.reasons, ...(overridden ? { overrideReason: reason } : {}) },
   });
   await noteChange(shopId, { kind: "catalog", variantIds: promotion.variants.map((v) => v.variantId) }, { prisma });
+  await schedulePromotionMoments(shopId, promotion, { now });
   return { status, reason: decision.reason };
 }
 
 /**
- * Ends a launched promotion (or cancels a draft): its reserve is released and prices go back to
- * the rules, by recomputing its variants. What it sold on its channels is kept as its result.
+ * Ends a launched promotion early (or cancels a draft): its reserve is released and prices go back
+ * to the rules, by recomputing its variants. What it sold on each of its channels, against what
+ * was projected, is kept as its result (sync/promotion-moments.server.ts closePromotion, the same
+ * as when its end comes).
  */
 export async function endPromotion(
   shopDomain: string,
@@ -328,29 +381,23 @@ export async function endPromotion(
   const shopId = await shopIdOf(prisma, shopDomain);
   const promotion = await promotionOfShop(prisma, shopId, promotionId);
   if (promotion.status === "ENDED" || promotion.status === "CANCELLED") throw new LaunchRefused(`This promotion is already ${promotion.status.toLowerCase()}`);
-  const status = promotion.status === "DRAFT" ? "CANCELLED" : "ENDED";
-  const variantIds = promotion.variants.map((v) => v.variantId);
-  const channelIds = promotion.channels.map((c) => c.channelId);
-  const sold = await prisma.sale.aggregate({
-    where: {
+  if (promotion.status === "DRAFT") {
+    const { count } = await prisma.promotion.updateMany({ where: { id: promotion.id, shopId, status: "DRAFT" }, data: { status: "CANCELLED" } });
+    if (count === 0) throw new LaunchRefused("This promotion was launched or ended meanwhile");
+    await recordAudit(prisma, {
       shopId,
-      variantId: { in: variantIds },
-      channelId: { in: channelIds },
-      soldAt: { gte: promotion.startsAt, lt: now < promotion.endsAt ? now : promotion.endsAt },
-    },
-    _sum: { quantity: true },
+      actor,
+      action: "promotion.cancelled",
+      subjectType: "promotion",
+      subjectId: promotion.id,
+      details: { name: promotion.name },
+    });
+    return;
+  }
+  const withChannels = await prisma.promotion.findUniqueOrThrow({
+    where: { id: promotion.id },
+    include: { channels: { include: { channel: { select: { name: true, kind: true } } } }, variants: true },
   });
-  const checklist = promotion.checklist as unknown as StoredChecklist | null;
-  const projected = checklist?.projectedDemand?.reduce((sum, d) => sum + d.units, 0) ?? null;
-  const results = { endedAt: now.toISOString(), endedBy: actor, unitsSold: sold._sum.quantity ?? 0, projectedUnits: projected };
-  await prisma.promotion.update({ where: { id: promotion.id }, data: { status, results } });
-  await recordAudit(prisma, {
-    shopId,
-    actor,
-    action: status === "ENDED" ? "promotion.ended" : "promotion.cancelled",
-    subjectType: "promotion",
-    subjectId: promotion.id,
-    details: { name: promotion.name, ...results },
-  });
-  if (status === "ENDED") await noteChange(shopId, { kind: "catalog", variantIds }, { prisma });
+  if (!(await closePromotion(prisma, withChannels, now, actor))) throw new LaunchRefused("This promotion was ended meanwhile");
+  await noteChange(shopId, { kind: "catalog", variantIds: promotion.variants.map((v) => v.variantId) }, { prisma });
 }

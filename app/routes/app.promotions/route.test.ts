@@ -81,7 +81,6 @@ describe("the Promotions screen", () => {
       reserveUnits: "3",
       skus: "KET-RED",
       exclusiveReserve: "on",
-      pauseWhenReserveBelow: "1",
     });
     expect(good.data.ok).toBe(true);
     const stored = await prisma.promotion.findUniqueOrThrow({ where: { id: good.data.promotionId }, include: { channels: true, variants: true } });
@@ -92,7 +91,7 @@ describe("the Promotions screen", () => {
       upliftBps: 15000,
       reserveUnits: 3,
       exclusiveReserve: true,
-      autoPause: { reserveBelowUnits: 1, onParityViolation: false },
+      autoPause: { mode: "none", throttleUnits: null, channelIds: [] },
     });
     expect(stored.startsAt.toISOString()).toBe("2030-03-01T00:00:00.000Z");
     expect(stored.channels.map((c) => c.channelId)).toEqual([channels.ebay.id]);
@@ -104,6 +103,7 @@ describe("the Promotions screen", () => {
     await parityAtRisk(seeded);
     const checked = await post(seeded.shop.domain, { intent: "checklist", promotionId: seeded.promotion.id });
     expect(checked.data.message).toBe("Checklist failed: 1 issue");
+    expect(checked.data.tone).toBe("warning");
     const page = await loader(args(await adminRequest(seeded.shop.domain, "/app/promotions")));
     const shown = page.promotions.find((p) => p.id === seeded.promotion.id)!;
     expect(shown.checklist?.verdict).toBe("fail");
@@ -154,7 +154,7 @@ describe("the Promotions screen", () => {
     expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "promotion.ended" } })).toBe(1);
   });
 
-  it("given absurd numbers in a promotion (a reserve of 1e12 units, a 1e15 discount, a 1e6× uplift, a pause threshold of 1e15), when created, then each is refused on its field with its range and no promotion is saved", async () => {
+  it("given absurd numbers in a promotion (a reserve of 1e12 units, a 1e15 discount, a 1e6× uplift, a throttle of 1e15), when created, then each is refused on its field with its range and no promotion is saved", async () => {
     const { shop, channels } = await shopInSession();
     const absurd = await post(shop.domain, {
       intent: "create",
@@ -166,7 +166,8 @@ describe("the Promotions screen", () => {
       discountValue: "1e15",
       uplift: "1000000",
       reserveUnits: "1e12",
-      pauseWhenReserveBelow: "1e15",
+      autoPauseMode: "throttle",
+      autoPauseUnits: "1e15",
       skus: "KET-RED",
     });
     expect(absurd.init?.status).toBe(400);
@@ -174,7 +175,7 @@ describe("the Promotions screen", () => {
       discountValue: "Discount must be between 0.00 and 1,000,000.00",
       uplift: "Expected uplift must be between 0.01× and 100×",
       reserveUnits: "Reserve must be between 0 and 1,000,000",
-      pauseWhenReserveBelow: "Pause threshold must be between 0 and 1,000,000",
+      autoPauseUnits: "Throttle must be between 0 and 1,000,000",
     });
     const percent = await post(shop.domain, {
       intent: "create",
@@ -188,6 +189,74 @@ describe("the Promotions screen", () => {
     });
     expect(percent.data.errors.discountValue).toBe("Discount must be between 0% and 100%");
     expect(await prisma.promotion.count({ where: { shopId: shop.id } })).toBe(1);
+  });
+
+  it("given a merchant who throttles Amazon to 3 units while an eBay sale runs, when saved, then the rule is stored and its card says so; a throttle with no units, a promoted channel among the throttled and an unknown mode are each refused on their field, and nothing is saved", async () => {
+    const { shop, channels } = await shopInSession();
+    const base = {
+      intent: "create",
+      name: "Kettle week",
+      startsAt: "2030-03-01T00:00",
+      endsAt: "2030-03-08T00:00",
+      channelIds: [channels.ebay.id],
+      discountKind: "percent",
+      discountValue: "20",
+      skus: "KET-RED",
+    };
+    const noUnits = await post(shop.domain, { ...base, autoPauseMode: "throttle", autoPauseUnits: "" });
+    expect(noUnits.init?.status).toBe(400);
+    expect(noUnits.data.errors).toEqual({ autoPauseUnits: "Give the most units the other channels may list while the promotion runs" });
+    const promoted = await post(shop.domain, { ...base, autoPauseMode: "pause", autoPauseChannelIds: [channels.ebay.id] });
+    expect(promoted.data.errors).toEqual({ autoPauseChannelIds: "A channel of the promotion cannot be paused by it: choose only other channels" });
+    const unknown = await post(shop.domain, { ...base, autoPauseMode: "sometimes" });
+    expect(unknown.data.errors).toEqual({ autoPauseMode: "Auto-pause must be none, pause or throttle" });
+    expect(await prisma.promotion.count({ where: { shopId: shop.id } })).toBe(1);
+
+    const saved = await post(shop.domain, { ...base, autoPauseMode: "throttle", autoPauseUnits: "3", autoPauseChannelIds: [channels.amazon.id] });
+    expect(saved.data.ok).toBe(true);
+    const stored = await prisma.promotion.findUniqueOrThrow({ where: { id: saved.data.promotionId } });
+    expect(stored.autoPause).toEqual({ mode: "throttle", throttleUnits: 3, channelIds: [channels.amazon.id] });
+    const page = await loader(args(await adminRequest(shop.domain, "/app/promotions")));
+    expect(page.promotions.find((p) => p.id === stored.id)?.autoPause).toBe("While it runs: Amazon US at most 3 units");
+  });
+
+  it("given a checklist with a parity failure, when the page is read, then the failure shows among the problems with a suggested fix, apart from what passed", async () => {
+    const seeded = await shopInSession();
+    await parityAtRisk(seeded);
+    await post(seeded.shop.domain, { intent: "checklist", promotionId: seeded.promotion.id });
+    const page = await loader(args(await adminRequest(seeded.shop.domain, "/app/promotions")));
+    const checklist = page.promotions.find((p) => p.id === seeded.promotion.id)!.checklist!;
+    expect(checklist.problems).toEqual([
+      expect.objectContaining({
+        check: "parity",
+        status: "fail",
+        fix: "Give the watching channel the same discount, lower the discount, or allow the violation on the parity edge (Pricing)",
+      }),
+    ]);
+    expect(checklist.items.filter((i) => i.status === "pass").length).toBeGreaterThan(0);
+  });
+
+  it("given a launched promotion on eBay that sold 3 there and 2 on Amazon, when the merchant ends it early, then its result is the 4 sold on eBay (these 3 and the one the shop had) against the 0 projected, and Amazon's sales are not the promotion's", async () => {
+    const { shop, promotion, variant, channels } = await shopInSession();
+    const startsAt = new Date(Date.now() - 3_600_000);
+    await prisma.promotion.update({ where: { id: promotion.id }, data: { startsAt, endsAt: new Date(Date.now() + 3_600_000) } });
+    expect((await post(shop.domain, { intent: "launch", promotionId: promotion.id })).data.ok).toBe(true);
+    await prisma.sale.createMany({
+      data: [
+        { shopId: shop.id, variantId: variant.id, channelId: channels.ebay.id, quantity: 3, soldAt: new Date(Date.now() - 60_000), sourceKey: "eb-1" },
+        { shopId: shop.id, variantId: variant.id, channelId: channels.amazon.id, quantity: 2, soldAt: new Date(Date.now() - 60_000), sourceKey: "am-1" },
+      ],
+    });
+    expect((await post(shop.domain, { intent: "end", promotionId: promotion.id })).data.ok).toBe(true);
+    const page = await loader(args(await adminRequest(shop.domain, "/app/promotions")));
+    const shown = page.promotions.find((p) => p.id === promotion.id)!;
+    expect(shown.status).toBe("ENDED");
+    // The factory's own eBay sale of 1, made just now, is inside the window too.
+    expect(shown.results).toMatchObject({ unitsSold: 4, channels: [{ channelId: channels.ebay.id, channelName: "eBay US", soldUnits: 4, projectedUnits: 0 }] });
+    const ended = await prisma.promotion.findUniqueOrThrow({ where: { id: promotion.id } });
+    expect(ended.endedAt).not.toBeNull();
+    // Ended twice is refused, and changes nothing.
+    expect((await post(shop.domain, { intent: "end", promotionId: promotion.id })).init?.status).toBe(409);
   });
 
   it("refuses another shop's promotion and channel ids", async () => {

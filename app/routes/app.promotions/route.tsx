@@ -30,14 +30,23 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return promotionsPage(shop);
 };
 
-export type PromotionsActionResult = { ok: boolean; intent: string; promotionId?: string; errors: Record<string, string>; message?: string };
+export type PromotionsActionResult = {
+  ok: boolean;
+  intent: string;
+  promotionId?: string;
+  errors: Record<string, string>;
+  message?: string;
+  /** How the message shows: a failing checklist is a warning, never a success. */
+  tone?: "success" | "warning";
+};
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, actor } = await requireShop(request);
-  const form = formObject(await request.formData(), ["channelIds"]);
+  const form = formObject(await request.formData(), ["channelIds", "autoPauseChannelIds"]);
   const intent = String(form.intent ?? "");
   const promotionId = String(form.promotionId ?? "");
-  const ok = (message: string, id = promotionId) => data<PromotionsActionResult>({ ok: true, intent, promotionId: id, errors: {}, message });
+  const ok = (message: string, id = promotionId, tone: "success" | "warning" = "success") =>
+    data<PromotionsActionResult>({ ok: true, intent, promotionId: id, errors: {}, message, tone });
   const refused = (errors: Record<string, string>, status: number) => data<PromotionsActionResult>({ ok: false, intent, promotionId, errors }, { status });
   try {
     switch (intent) {
@@ -47,11 +56,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       }
       case "checklist": {
         const checklist = await runChecklist(shop, promotionId);
-        return ok(
-          checklist.verdict === "pass"
-            ? "Checklist passed"
-            : `Checklist failed: ${checklist.reasons.length} ${checklist.reasons.length === 1 ? "issue" : "issues"}`,
-        );
+        return checklist.verdict === "pass"
+          ? ok("Checklist passed")
+          : ok(`Checklist failed: ${checklist.reasons.length} ${checklist.reasons.length === 1 ? "issue" : "issues"}`, promotionId, "warning");
       }
       case "launch": {
         const launched = await launchPromotion(shop, form, actor);
@@ -59,7 +66,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       }
       case "end":
         await endPromotion(shop, promotionId, actor);
-        return ok("Promotion ended; reserves released and prices restored by the next recompute");
+        return ok("Promotion ended: reserves released, prices and other channels back to their rules");
       default:
         return refused({ form: "Unknown action" }, 400);
     }
@@ -87,13 +94,14 @@ function CreateForm({ channels, errors }: { channels: PageData["channels"]; erro
       discountValue: "",
       uplift: "2",
       reserveUnits: "0",
-      pauseWhenReserveBelow: "",
+      autoPauseMode: "none",
+      autoPauseUnits: "",
     },
     errors,
   );
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [exclusive, setExclusive] = useState(true);
-  const [pauseOnParity, setPauseOnParity] = useState(true);
+  const [paused, setPaused] = useState<Set<string>>(new Set());
   const percent = values.discountKind === "percent" || values.discountKind === "couponPercent";
   return (
     <Card>
@@ -142,12 +150,40 @@ function CreateForm({ channels, errors }: { channels: PageData["channels"]; erro
             <TextField label={percent ? "Discount (%)" : "Discount (amount)"} type="number" {...field("discountValue")} />
             <TextField label="Expected demand uplift (×)" type="number" {...field("uplift")} />
           </FormLayout.Group>
-          <FormLayout.Group condensed>
-            <TextField label="Units reserved for the promotion" type="number" {...field("reserveUnits")} />
-            <TextField label="Pause when the reserve falls below (units)" type="number" {...field("pauseWhenReserveBelow")} />
-          </FormLayout.Group>
+          <TextField label="Units reserved for the promotion" type="number" {...field("reserveUnits")} />
           <Checkbox label="Withhold the reserve from other channels" name="exclusiveReserve" value="on" checked={exclusive} onChange={setExclusive} />
-          <Checkbox label="Pause on a parity violation" name="pauseOnParityViolation" value="on" checked={pauseOnParity} onChange={setPauseOnParity} />
+          <FormLayout.Group condensed>
+            <Select
+              label="Other channels while it runs"
+              options={[
+                { label: "Leave them as they are", value: "none" },
+                { label: "Pause them (list 0)", value: "pause" },
+                { label: "Throttle them (list at most…)", value: "throttle" },
+              ]}
+              {...field("autoPauseMode")}
+            />
+            <TextField label="At most (units)" type="number" disabled={values.autoPauseMode !== "throttle"} {...field("autoPauseUnits")} />
+          </FormLayout.Group>
+          {values.autoPauseMode !== "none" ? (
+            <BlockStack gap="100">
+              <Text as="p">Only these channels (none chosen: every channel not in the promotion)</Text>
+              {channels.map((c) => (
+                <Checkbox
+                  key={c.id}
+                  label={c.name}
+                  name="autoPauseChannelIds"
+                  value={c.id}
+                  checked={paused.has(c.id)}
+                  onChange={(on) => setPaused((prev) => (on ? new Set([...prev, c.id]) : new Set([...prev].filter((id) => id !== c.id))))}
+                />
+              ))}
+              {errors.autoPauseChannelIds ? (
+                <Text as="p" tone="critical">
+                  {errors.autoPauseChannelIds}
+                </Text>
+              ) : null}
+            </BlockStack>
+          ) : null}
           <InlineStack align="end">
             <Button submit variant="primary" disabled={channels.length === 0}>
               Save draft
@@ -201,7 +237,8 @@ function PromotionCard({ promotion, result }: { promotion: PromotionRow; result:
           {promotion.startsAt.slice(0, 16).replace("T", " ")} → {promotion.endsAt.slice(0, 16).replace("T", " ")} UTC · {promotion.discount} · reserve{" "}
           {promotion.reserveUnits} · on {promotion.channels.join(", ") || "no channel"} · {promotion.variants.join(", ")}
         </Text>
-        {mine?.message ? <Banner tone="success">{mine.message}</Banner> : null}
+        {promotion.autoPause ? <Text as="p">{promotion.autoPause}</Text> : null}
+        {mine?.message ? <Banner tone={mine.tone ?? "success"}>{mine.message}</Banner> : null}
         {mine?.errors.form ? <Banner tone="critical">{mine.errors.form}</Banner> : null}
         {promotion.checklist ? (
           <BlockStack gap="100">
@@ -215,15 +252,37 @@ function PromotionCard({ promotion, result }: { promotion: PromotionRow; result:
               <Text as="p" tone="subdued">
                 Nothing to check: no listing of these variants yet.
               </Text>
-            ) : (
+            ) : null}
+            {promotion.checklist.problems.length > 0 ? (
+              <Banner
+                tone={promotion.checklist.verdict === "fail" ? "critical" : "warning"}
+                title={
+                  promotion.checklist.verdict === "fail"
+                    ? `The checklist failed: ${promotion.checklist.problems.filter((p) => p.status === "fail").length} to fix before launch`
+                    : "The checklist passed with warnings"
+                }
+              >
+                <List>
+                  {promotion.checklist.problems.map((item, i) => (
+                    <List.Item key={i}>
+                      <Badge tone={CHECK_TONE[item.status]}>{item.status}</Badge> {item.text}
+                      {item.fix ? ` — Fix: ${item.fix}` : ""}
+                    </List.Item>
+                  ))}
+                </List>
+              </Banner>
+            ) : null}
+            {promotion.checklist.items.some((i) => i.status === "pass") ? (
               <List>
-                {promotion.checklist.items.map((item, i) => (
-                  <List.Item key={i}>
-                    <Badge tone={CHECK_TONE[item.status]}>{item.status}</Badge> {item.text}
-                  </List.Item>
-                ))}
+                {promotion.checklist.items
+                  .filter((item) => item.status === "pass")
+                  .map((item, i) => (
+                    <List.Item key={i}>
+                      <Badge tone={CHECK_TONE[item.status]}>{item.status}</Badge> {item.text}
+                    </List.Item>
+                  ))}
               </List>
-            )}
+            ) : null}
             {promotion.checklist.override ? (
               <Text as="p" tone="caution">
                 Overridden by {promotion.checklist.override.by}: {promotion.checklist.override.reason}
@@ -232,10 +291,22 @@ function PromotionCard({ promotion, result }: { promotion: PromotionRow; result:
           </BlockStack>
         ) : null}
         {promotion.results ? (
-          <Text as="p">
-            Sold {String(promotion.results.unitsSold)} units
-            {promotion.results.projectedUnits !== null ? ` against ${String(promotion.results.projectedUnits)} projected` : ""}.
-          </Text>
+          <BlockStack gap="100">
+            <Text as="p">
+              Sold {promotion.results.unitsSold} units
+              {promotion.results.projectedUnits !== null ? ` against ${promotion.results.projectedUnits} projected` : ""}.
+            </Text>
+            {promotion.results.channels.length > 0 ? (
+              <List>
+                {promotion.results.channels.map((c) => (
+                  <List.Item key={c.channelId}>
+                    {c.channelName}: sold {c.soldUnits}
+                    {c.projectedUnits !== null ? ` against ${c.projectedUnits} projected` : ""}
+                  </List.Item>
+                ))}
+              </List>
+            ) : null}
+          </BlockStack>
         ) : null}
         <InlineStack gap="200" blockAlign="start">
           {promotion.status === "DRAFT" ? (
