@@ -13,6 +13,7 @@ import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { discoverChannelListings } from "~/sync/listing-discovery.server";
 import { noteReleasesDue, RELEASE_JOB } from "~/sync/releases.server";
+import { notePromotionMomentsDue, PROMOTION_MOMENT_JOB } from "~/sync/promotion-moments.server";
 import { createAlertWorker } from "~/alerts/worker.server";
 import { raiseJobFailed } from "~/alerts/job-failed.server";
 
@@ -60,13 +61,16 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
     ),
     // One job per shop (deduplicated while it waits); a few shops side by side, since each
     // recompute keeps a database connection busy for its whole run. A release job (one per shop
-    // and release moment, delayed until it) marks the variants released and asks for that recompute.
+    // and release moment, delayed until it) marks the variants released and asks for that recompute;
+    // a promotion-moment job (one per promotion, moment and instant) recomputes its variants.
     new Worker<JobPayloads["recompute"]>(
       QUEUE_NAMES.recompute,
       failFast((job) =>
         job.name === RELEASE_JOB
           ? noteReleasesDue(job.data.shopId, { moment: job.data.releaseAt === undefined ? undefined : new Date(job.data.releaseAt) })
-          : runRecomputeJob(job.data.shopId),
+          : job.name === PROMOTION_MOMENT_JOB
+            ? notePromotionMomentsDue(job.data.shopId)
+            : runRecomputeJob(job.data.shopId),
       ),
       { ...idempotent, concurrency: 2 },
     ),

@@ -17,6 +17,7 @@ import {
 } from "~/queues.server";
 import { scheduleOrderImport } from "./jobs.server";
 import { sweepReleases } from "./releases.server";
+import { sweepPromotionMoments } from "./promotion-moments.server";
 import { WRITEBACK_RETRY_DELAYS_MS, writebackRetryDelay } from "./order-writeback.server";
 
 // What is due, rebuilt from PostgreSQL. Redis holds Anchorline's queues, schedules and rate-limit
@@ -143,6 +144,14 @@ export const DUE_WORK: DueWork[] = [
     what: "release dates: the missed ones noted, the ones ahead scheduled",
     ensure: ({ prisma, shops, queues, now }) =>
       sweepReleases(
+        shops.map((s) => s.id),
+        { prisma, queues, now },
+      ),
+  },
+  {
+    what: "promotion moments (reserve opening, start, end): the missed ones noted, the ones ahead scheduled",
+    ensure: ({ prisma, shops, queues, now }) =>
+      sweepPromotionMoments(
         shops.map((s) => s.id),
         { prisma, queues, now },
       ),
