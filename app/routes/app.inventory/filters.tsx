@@ -1,6 +1,7 @@
 import { Form, useSearchParams } from "@remix-run/react";
 import { Button, Card, InlineStack, Select, TextField } from "@shopify/polaris";
 import { useState } from "react";
+import { ChannelFilter } from "~/components/channel-filter";
 import type { inventoryPage } from "./inventory.server";
 
 const STATE_OPTIONS = [
@@ -15,20 +16,13 @@ const STATE_OPTIONS = [
 export function InventoryFilters({ channels }: { channels: Awaited<ReturnType<typeof inventoryPage>>["channels"] }) {
   const [params] = useSearchParams();
   const [q, setQ] = useState(params.get("q") ?? "");
-  const [channelId, setChannelId] = useState(params.get("channelId") ?? "");
   const [state, setState] = useState(params.get("state") ?? "");
   return (
     <Card>
       <Form method="get">
         <InlineStack gap="200" blockAlign="end">
           <TextField label="SKU or title" name="q" value={q} onChange={setQ} autoComplete="off" />
-          <Select
-            label="Channel"
-            name="channelId"
-            options={[{ label: "Every channel", value: "" }, ...channels.map((c) => ({ label: c.name, value: c.id }))]}
-            value={channelId}
-            onChange={setChannelId}
-          />
+          <ChannelFilter channels={channels} />
           <Select label="State" name="state" options={STATE_OPTIONS} value={state} onChange={setState} />
           <Button submit>Search</Button>
         </InlineStack>

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, Checkbox, DataTable, EmptyState, InlineStack, Layout, Link, Page, Select, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, Card, Checkbox, DataTable, EmptyState, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
+import { ChannelFilter } from "~/components/channel-filter";
 import { fieldErrors } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
 import { MarginsFilterRefused, marginsPage, MarginsQuery } from "./margins.server";
@@ -41,19 +42,12 @@ function Summary({ summary }: { summary: PageData["summary"] }) {
 /** Channel and "under floor only", as a GET form filled from the address; a new filter starts at page 1. */
 function Filters({ channels }: { channels: PageData["channels"] }) {
   const [params] = useSearchParams();
-  const [channelId, setChannelId] = useState(params.get("channelId") ?? "");
   const [underFloor, setUnderFloor] = useState(params.get("underFloor") === "1");
   return (
     <Card>
       <Form method="get">
         <InlineStack gap="300" blockAlign="end">
-          <Select
-            label="Channel"
-            name="channelId"
-            options={[{ label: "Every channel", value: "" }, ...channels.map((c) => ({ label: c.name, value: c.id }))]}
-            value={channelId}
-            onChange={setChannelId}
-          />
+          <ChannelFilter channels={channels} />
           {/* Sent as "1" when ticked: Polaris gives the input an empty value otherwise. */}
           <Checkbox label="Under floor only" name="underFloor" value="1" checked={underFloor} onChange={setUnderFloor} />
           <Button submit>Show</Button>

@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Layout, Link, Page, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
+import { ChannelFilter } from "~/components/channel-filter";
 import { NotFoundForShop } from "~/lib/errors";
 import { fieldErrors } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
@@ -49,19 +50,12 @@ const ordered = (at: string) => new Date(at).toLocaleString("en-US", { timeZone:
 
 function Filters({ channels }: { channels: PageData["channels"] }) {
   const [params] = useSearchParams();
-  const [channelId, setChannelId] = useState(params.get("channelId") ?? "");
   const [state, setState] = useState(params.get("state") ?? "");
   return (
     <Card>
       <Form method="get">
         <InlineStack gap="200" blockAlign="end">
-          <Select
-            label="Channel"
-            name="channelId"
-            options={[{ label: "Every channel", value: "" }, ...channels.map((c) => ({ label: c.name, value: c.id }))]}
-            value={channelId}
-            onChange={setChannelId}
-          />
+          <ChannelFilter channels={channels} />
           <Select
             label="State"
             name="state"
