@@ -5,7 +5,7 @@
 
 import { allocationInto } from "./allocation";
 import { bufferInto } from "./buffer";
-import { bundleComponentStep, bundleEmptyStep, bundleResultStep, bundlesFromComponent } from "./bundle";
+import { bundleComponentStep, bundleEmptyStep, bundleResultStep, bundlesFromComponent, kitMakeUp, kitPart } from "./bundle";
 import { type ExplanationStep, instantWords, stepKind, units } from "./explain";
 import { poolInto } from "./pool";
 import { autoPauseInto, reserveInto } from "./reserve";
@@ -172,6 +172,7 @@ function bundleOnChannel(context: ListingContext, components: readonly BundleCom
   let pool = Number.POSITIVE_INFINITY;
   let limitedBy = "";
   let throttled = false;
+  const parts: string[] = [];
   for (const component of components) {
     const name = component.name ?? component.variant.id;
     const perKit = Math.max(1, component.unitsPerBundle);
@@ -193,6 +194,7 @@ function bundleOnChannel(context: ListingContext, components: readonly BundleCom
     throttled = throttled || own.throttled;
     const kits = bundlesFromComponent(own.quantity, perKit);
     steps.push(bundleComponentStep(0, kits, name, own.quantity, perKit));
+    parts.push(kitPart(name, own.quantity, perKit));
     if (kits < quantity) {
       quantity = kits;
       limitedBy = name;
@@ -205,7 +207,7 @@ function bundleOnChannel(context: ListingContext, components: readonly BundleCom
     pool = 0;
     steps.push(bundleEmptyStep(0, 0));
   } else {
-    steps.push(bundleResultStep(quantity, quantity, limitedBy));
+    steps.push(bundleResultStep(quantity, quantity, limitedBy, kitMakeUp(parts)));
   }
 
   if (context.allocationRules.length > 0) {

@@ -19,9 +19,9 @@ describe("bundles and kits", () => {
     expect(result.quantity).toBe(4);
     expect(result.limitingVariantId).toBe("case");
     expect(result.explanation.map((s) => s.text)).toEqual([
-      "case: 9 units ÷ 2 per bundle, rounded down = 4 bundles",
-      "charger: 7 units ÷ 1 per bundle, rounded down = 7 bundles",
-      "Bundle available: 4, limited by case",
+      "case: 9 units ÷ 2 per kit, rounded down = 4 kits",
+      "charger: 7 units ÷ 1 per kit, rounded down = 7 kits",
+      "Kit of 2 × case (ATS 9 → 4) and 1 × charger (ATS 7): 4, limited by case",
     ]);
   });
 
@@ -36,7 +36,7 @@ describe("bundles and kits", () => {
   it("given a bundle with no components, when computed, then it lists 0 and says why", () => {
     const result = bundleAvailableToSell([]);
     expect(result.quantity).toBe(0);
-    expect(result.explanation[0].text).toBe("Bundle has no components: listed at 0");
+    expect(result.explanation[0].text).toBe("Kit has no components: listed at 0");
   });
 
   it("given any components, when computed, then the kit never needs more of a component than that component can sell", () => {
@@ -88,7 +88,7 @@ describe("a bundle listing through desiredListing", () => {
     const listing = desiredListing(kitInput());
     expect(listing.quantity).toBe(4);
     expect(listing.availableToSell.components?.map((c) => c.quantity)).toEqual([9, 7]);
-    expect(listing.explanation.quantity.map((s) => s.text)).toContain("Bundle available: 4, limited by Phone case");
+    expect(listing.explanation.quantity.map((s) => s.text)).toContain("Kit of 2 × Phone case (ATS 9 → 4) and 1 × Charger (ATS 7): 4, limited by Phone case");
   });
 
   it("given a buffer rule on the charger's variant, when the kit is listed, then the component's buffer lowers the kit count", () => {

@@ -18,13 +18,31 @@ export interface BundleAvailability {
   explanation: ExplanationStep[];
 }
 
-export const bundleEmptyStep = stepKind("bundle.empty", [], () => "Bundle has no components: listed at 0");
+export const bundleEmptyStep = stepKind("bundle.empty", [], () => "Kit has no components: listed at 0");
 export const bundleComponentStep = stepKind(
   "bundle.component",
   ["component", "availableToSell", "unitsPerBundle"],
-  (i, _effect, result) => `${i.component}: ${units(Math.max(0, Number(i.availableToSell)))} ÷ ${i.unitsPerBundle} per bundle, rounded down = ${result} bundles`,
+  (i, _effect, result) =>
+    `${i.component}: ${units(Math.max(0, Number(i.availableToSell)))} ÷ ${i.unitsPerBundle} per kit, rounded down = ${result} ${result === 1 ? "kit" : "kits"}`,
 );
-export const bundleResultStep = stepKind("bundle.result", ["limitedBy"], (i, _effect, result) => `Bundle available: ${result}, limited by ${i.limitedBy}`);
+/** The kit in one line: "Kit of 2 × MUG-RED (ATS 9 → 4) and 1 × BOX (ATS 10): 4, limited by MUG-RED". */
+export const bundleResultStep = stepKind(
+  "bundle.result",
+  ["limitedBy", "makeUp"],
+  (i, _effect, result) => `Kit of ${i.makeUp}: ${result}, limited by ${i.limitedBy}`,
+);
+
+/** One component in the kit's line: "2 × MUG-RED (ATS 9 → 4)", or "1 × BOX (ATS 10)" when one makes one kit. */
+export function kitPart(name: string, availableToSell: number, unitsPerBundle: number): string {
+  const ats = Math.max(0, availableToSell);
+  const perKit = Math.max(1, unitsPerBundle);
+  return perKit === 1 ? `1 × ${name} (ATS ${ats})` : `${perKit} × ${name} (ATS ${ats} → ${bundlesFromComponent(ats, perKit)})`;
+}
+
+/** "a", "a and b", "a, b and c". */
+export function kitMakeUp(parts: readonly string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+}
 
 /** Kits one component allows. A component needed 0 times (a data error) counts as needed once, the cautious reading. */
 export function bundlesFromComponent(availableToSell: number, unitsPerBundle: number): number {
@@ -48,6 +66,7 @@ export function bundleAvailableToSell(components: readonly BundleComponentStock[
       limiting = component;
     }
   }
-  explanation.push(bundleResultStep(quantity, quantity, limiting.name));
+  const makeUp = kitMakeUp(components.map((c) => kitPart(c.name, c.availableToSell, c.unitsPerBundle)));
+  explanation.push(bundleResultStep(quantity, quantity, limiting.name, makeUp));
   return { quantity, limitingVariantId: limiting.variantId, explanation };
 }
