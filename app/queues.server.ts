@@ -30,8 +30,11 @@ export interface JobPayloads {
   webhooks: { webhookId: string };
   /** "recent-check": the frequent check of recently changed levels (app/anchor/recent-levels.server.ts). */
   "shop-maintenance": { shopDomain: string; task: "initial-import" | "reconcile" | "recent-check" };
-  /** A "release" job carries its moment (epoch ms), for the product tags that name its day. */
-  recompute: { shopId: string; releaseAt?: number };
+  /**
+   * A "release" job carries its moment (epoch ms), for the product tags that name its day; a
+   * "velocity" job the shop's local day it ages velocity for (sync/velocity-schedule.server.ts).
+   */
+  recompute: { shopId: string; releaseAt?: number; velocityDay?: string };
   "channel-sync": { channelId: string };
   /**
    * "import": poll the account's orders; "notified": import the orders a notification carries;

@@ -14,6 +14,7 @@ import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { discoverChannelListings } from "~/sync/listing-discovery.server";
 import { noteReleasesDue, RELEASE_JOB } from "~/sync/releases.server";
 import { notePromotionMomentsDue, PROMOTION_MOMENT_JOB } from "~/sync/promotion-moments.server";
+import { runVelocityDay, VELOCITY_JOB } from "~/sync/velocity-schedule.server";
 import { createAlertWorker } from "~/alerts/worker.server";
 import { raiseJobFailed } from "~/alerts/job-failed.server";
 
@@ -62,7 +63,8 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
     // One job per shop (deduplicated while it waits); a few shops side by side, since each
     // recompute keeps a database connection busy for its whole run. A release job (one per shop
     // and release moment, delayed until it) marks the variants released and asks for that recompute;
-    // a promotion-moment job (one per promotion, moment and instant) recomputes its variants.
+    // a velocity job (one per shop and local day) marks the listings whose velocity aged; a
+    // promotion-moment job (one per promotion, moment and instant) recomputes its variants.
     new Worker<JobPayloads["recompute"]>(
       QUEUE_NAMES.recompute,
       failFast((job) =>
@@ -70,7 +72,9 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
           ? noteReleasesDue(job.data.shopId, { moment: job.data.releaseAt === undefined ? undefined : new Date(job.data.releaseAt) })
           : job.name === PROMOTION_MOMENT_JOB
             ? notePromotionMomentsDue(job.data.shopId)
-            : runRecomputeJob(job.data.shopId),
+            : job.name === VELOCITY_JOB && job.data.velocityDay !== undefined
+              ? runVelocityDay(job.data.shopId, job.data.velocityDay)
+              : runRecomputeJob(job.data.shopId),
       ),
       { ...idempotent, concurrency: 2 },
     ),

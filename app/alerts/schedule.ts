@@ -1,5 +1,6 @@
 import type { AlertKind } from "@prisma/client";
 import { z } from "zod";
+import { localDate } from "~/lib/zoned-time";
 
 // When an alert may reach a route: quiet hours, urgency and the daily digest. Pure functions of
 // the clock, so the rules are tested without waiting.
@@ -45,11 +46,6 @@ export function localMinutes(at: Date, timeZone: string): number {
   const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return get("hour") * 60 + get("minute");
-}
-
-/** The local calendar date in `timeZone`, as YYYY-MM-DD. */
-export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
 }
 
 /** When the quiet window `at` falls in ends, or null when `at` is outside it (or there is none). */

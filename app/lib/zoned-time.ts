@@ -61,3 +61,20 @@ export function formatShopDateTime(at: Date, timeZone: string): string {
   if (time === "00:00:00") return date;
   return `${date}T${time.endsWith(":00") ? time.slice(0, 5) : time}`;
 }
+
+/** The local calendar date of `at` in `timeZone`, as YYYY-MM-DD. */
+export function localDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+/** The calendar day `days` after `day` (YYYY-MM-DD; negative: before). */
+export function addDays(day: string, days: number): string {
+  const [year, month, date] = day.split("-").map(Number);
+  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
+}
+
+/** The shop's time zone (Shop.settings.timeZone, Shopify's ianaTimezone): the dates it types and its days are read in it; UTC until known. */
+export function shopTimeZone(settings: unknown): string {
+  const value = settings !== null && typeof settings === "object" ? (settings as Record<string, unknown>).timeZone : undefined;
+  return typeof value === "string" && isTimeZone(value) ? value : "UTC";
+}

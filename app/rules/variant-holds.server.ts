@@ -2,7 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { formatShopDateTime, isTimeZone, parseShopDateTime } from "~/lib/zoned-time";
+import { formatShopDateTime, parseShopDateTime, shopTimeZone } from "~/lib/zoned-time";
 import { noteChange } from "~/recompute/index.server";
 import type { Queues } from "~/queues.server";
 import { scheduleReleases } from "~/sync/releases.server";
@@ -13,11 +13,8 @@ import { scheduleReleases } from "~/sync/releases.server";
 // both ways in, one writer: the changes go through noteChange, and a release date ahead gets its
 // release job (sync/releases.server.ts) so the listings follow when it passes.
 
-/** The time zone release dates are typed and shown in: the shop's setting, else UTC. */
-export function shopTimeZone(settings: unknown): string {
-  const value = settings !== null && typeof settings === "object" ? (settings as Record<string, unknown>).timeZone : undefined;
-  return typeof value === "string" && isTimeZone(value) ? value : "UTC";
-}
+/** The time zone release dates are typed and shown in: the shop's (lib/zoned-time.ts, shared with the velocity schedule). */
+export { shopTimeZone };
 
 export interface VariantHold {
   discontinued: boolean;

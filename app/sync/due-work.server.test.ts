@@ -17,6 +17,7 @@ import {
 } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { ensureWorkDue, keepWorkDue } from "./due-work.server";
+import { VELOCITY_JOB } from "./velocity-schedule.server";
 
 // Redis losing its data, on real PostgreSQL and Redis: the test's queues live under a prefix of
 // their own, whose keys are deleted (SCAN + DEL) as a Redis restarted without persistence loses
@@ -80,13 +81,25 @@ async function dueInRedis(q: Queues, due: Awaited<ReturnType<typeof shopWithWork
     recentCheck: Boolean(await q["shop-maintenance"].getJobScheduler(recentCheckSchedulerId(shop.domain))),
     housekeeping: Boolean(await q.alerts.getJobScheduler(HOUSEKEEPING_SCHEDULER_ID)),
     flush: Boolean(await q["channel-sync"].getDeduplicationJobId(flushDeduplicationId(channels.amazon.id))),
-    recompute: (await q.recompute.getJobs([...waiting])).filter((j) => j.data.shopId === shop.id).length,
+    recompute: (await q.recompute.getJobs([...waiting])).filter((j) => j.data.shopId === shop.id && j.name === "recompute").length,
+    // Its velocity buffer's days: the one due now (never run) and the next.
+    velocityDays: (await q.recompute.getJobs([...waiting])).filter((j) => j.data.shopId === shop.id && j.name === VELOCITY_JOB).length,
     writebackRetry: (await q["order-import"].getJobs([...waiting])).filter((j) => j.data.retryOrderId === failedOrderId).length,
     delivery: (await q.webhooks.getJobs([...waiting])).filter((j) => j.data.webhookId === webhookId).length,
   };
 }
 
-const everythingDue = { orderPolling: true, reconcile: true, recentCheck: true, housekeeping: true, flush: true, recompute: 1, writebackRetry: 1, delivery: 1 };
+const everythingDue = {
+  orderPolling: true,
+  reconcile: true,
+  recentCheck: true,
+  housekeeping: true,
+  flush: true,
+  recompute: 1,
+  velocityDays: 2,
+  writebackRetry: 1,
+  delivery: 1,
+};
 
 describe("what is due, rebuilt from PostgreSQL", () => {
   it("given a shop with work due and a Redis that lost every key, when the workers rebuild what is due, then its schedules, flush, recompute, write-back retry and stored delivery are queued again", async () => {
@@ -103,6 +116,7 @@ describe("what is due, rebuilt from PostgreSQL", () => {
       housekeeping: false,
       flush: false,
       recompute: 0,
+      velocityDays: 2,
       writebackRetry: 0,
       delivery: 0,
     });

@@ -18,6 +18,7 @@ import {
 import { scheduleOrderImport } from "./jobs.server";
 import { sweepReleases } from "./releases.server";
 import { sweepPromotionMoments } from "./promotion-moments.server";
+import { sweepVelocity } from "./velocity-schedule.server";
 import { WRITEBACK_RETRY_DELAYS_MS, writebackRetryDelay } from "./order-writeback.server";
 
 // What is due, rebuilt from PostgreSQL. Redis holds Anchorline's queues, schedules and rate-limit
@@ -144,6 +145,14 @@ export const DUE_WORK: DueWork[] = [
     what: "release dates: the missed ones noted, the ones ahead scheduled",
     ensure: ({ prisma, shops, queues, now }) =>
       sweepReleases(
+        shops.map((s) => s.id),
+        { prisma, queues, now },
+      ),
+  },
+  {
+    what: "velocity days: the one missed run once, the next one scheduled",
+    ensure: ({ prisma, shops, queues, now }) =>
+      sweepVelocity(
         shops.map((s) => s.id),
         { prisma, queues, now },
       ),
