@@ -4,7 +4,10 @@
 // 28 days of sales). Seeds a scratch database with set-based SQL, marks every listing stale, then
 // times (1) the first recompute, where every listing gets a new desired state, and (2) a second
 // one after every listing is marked again with nothing changed, where nothing is written but the
-// marks. Prints listings/s and peak RSS.
+// marks. Prints listings/s, peak RSS, and the alerts the held prices raised: the parity edges hold
+// about half the listings (Walmart and TikTok Shop's first prices break the Walmart → TikTok edge),
+// which page once per price rule and pair of channels (app/alerts/parity-held.server.ts), not once
+// per listing.
 import pg from "pg";
 import { createEmptyDatabase, dropDatabase, migrate } from "../test/global-setup";
 
@@ -20,6 +23,9 @@ migrate(databaseUrl);
 process.env.DATABASE_URL = databaseUrl;
 const { recomputeStaleListings } = await import("~/recompute/recompute.server");
 const { sqlFor } = await import("~/lib/sql.server");
+// Raising an alert queues its delivery on Redis (the queues are closed at the end).
+const { queues } = await import("~/queues.server");
+const { default: prisma } = await import("~/db.server");
 
 const client = new pg.Client({ connectionString: databaseUrl });
 await client.connect();
@@ -126,6 +132,9 @@ try {
   const second = await recomputeStaleListings("shop", { requestFlush: noFlush });
   const secondSeconds = (performance.now() - secondStarted) / 1000;
   clearInterval(sampler);
+  const alerts = await client.query<{ title: string; held: number }>(
+    `SELECT title, (facts->>'held')::int AS held FROM "Alert" WHERE "shopId" = 'shop' ORDER BY title`,
+  );
 
   console.log(
     JSON.stringify(
@@ -137,6 +146,8 @@ try {
         seedSeconds: Number(seedSeconds.toFixed(1)),
         firstRun: { ...first, seconds: Number(firstSeconds.toFixed(2)), listingsPerSecond: Math.round(first.examined / firstSeconds) },
         unchangedRun: { ...second, seconds: Number(secondSeconds.toFixed(2)), listingsPerSecond: Math.round(second.examined / secondSeconds) },
+        alertsRaised: alerts.rows.length,
+        alerts: alerts.rows.map((a) => `${a.title} (${a.held})`),
         peakRssMBFirstRun: Math.round(firstRss / 1024 / 1024),
         peakRssMB: Math.round(peakRss / 1024 / 1024),
         maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -149,5 +160,10 @@ try {
   clearInterval(sampler);
   await client.end();
   await sqlFor(databaseUrl).end();
+  await queues().close();
+  await prisma.$disconnect();
   await dropDatabase(databaseName);
 }
+// The queues share one Redis connection that closing them leaves open (BullMQ closes only the
+// connections it made), so the process says it is done, as bench/sync.ts does.
+process.exit(0);

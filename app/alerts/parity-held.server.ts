@@ -28,9 +28,21 @@ export interface HeldGroupInput {
   examples: string[];
 }
 
+const KEY_PREFIX = "parity-held:";
+
 /** One open alert per hold group, until the group is empty. */
 export function heldGroupAlertKey(group: string): string {
-  return `parity-held:${group}`;
+  return `${KEY_PREFIX}${group}`;
+}
+
+/**
+ * The group an open alert pages for, with the count it last showed: what its page offers to
+ * approve or reject at once. Null for any other alert, and for a resolved one (its key is retired).
+ */
+export function heldGroupOfAlert(alert: { kind: string; state: string; dedupeKey: string; facts: unknown }): { group: string; held: number } | null {
+  if (alert.kind !== "PARITY_VIOLATION" || alert.state === "RESOLVED" || !alert.dedupeKey.startsWith(KEY_PREFIX)) return null;
+  const held = alert.facts && typeof alert.facts === "object" ? (alert.facts as { held?: unknown }).held : undefined;
+  return typeof held === "number" ? { group: alert.dedupeKey.slice(KEY_PREFIX.length), held } : null;
 }
 
 const EXAMPLES = 3;
@@ -51,7 +63,6 @@ export async function raiseHeldGroup(prisma: PrismaClient, input: HeldGroupInput
     cause: input.rule ?? "the Shopify price changed",
     held: input.heldCount,
     examples: input.examples.slice(0, EXAMPLES),
-    holdGroup: input.group,
   };
   const raised = await raiseAlert(
     prisma,

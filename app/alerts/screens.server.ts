@@ -3,6 +3,7 @@ import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { acknowledgeAlert, resolveAlert } from "~/alerts/events.server";
 import { factsOf } from "~/alerts/message";
+import { heldGroupOfAlert } from "~/alerts/parity-held.server";
 import { createAlertRoute, deleteAlertRoute, listAlertRoutes, parseEmailList } from "~/alerts/routes.server";
 import { parseQuietHours, QuietHoursSchema } from "~/alerts/schedule";
 import type { FieldErrors } from "~/lib/forms";
@@ -92,6 +93,8 @@ export async function alertForShop(shopDomain: string, alertId: string, prisma: 
     resolvedAt: alert.resolvedAt?.toISOString() ?? null,
     /** A failed write-back's order, which the page offers to write back again. */
     retryOrderId: alert.kind === "WRITEBACK_FAILED" && alert.state !== "RESOLVED" ? orderIdOf(alert.facts) : null,
+    /** A group of held pushes, which the page offers to approve or reject at once (on the Pricing screen's action). */
+    heldGroup: heldGroupOfAlert(alert),
   };
 }
 

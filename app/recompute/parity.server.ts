@@ -70,9 +70,11 @@ export async function pageHeldGroup(
 ): Promise<boolean> {
   const parsed = parseHoldGroup(group);
   if (!parsed) return false;
+  // The count and a few examples, never the group's messages all aggregated (a group holds thousands).
   const [state] = await prisma.$queryRaw<{ held: number; examples: (string | null)[] }[]>`
-    SELECT COUNT(*)::int AS held, (array_agg("syncMessage" ORDER BY id))[1:3] AS examples
-    FROM "Listing" WHERE "shopId" = ${shopId} AND "holdGroup" = ${group} AND "syncState" = 'HELD'`;
+    SELECT (SELECT COUNT(*)::int FROM "Listing" WHERE "shopId" = ${shopId} AND "holdGroup" = ${group} AND "syncState" = 'HELD') AS held,
+           ARRAY(SELECT "syncMessage" FROM "Listing" WHERE "shopId" = ${shopId} AND "holdGroup" = ${group} AND "syncState" = 'HELD'
+                 ORDER BY id LIMIT 3) AS examples`;
   if (!state || state.held === 0) {
     await resolveHeldGroup(prisma, shopId, group, "worker", now);
     return false;

@@ -10,6 +10,7 @@ import { alertForShop, AlertStateChangeInput, changeAlertState } from "~/alerts/
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 import { retryWritebackForShop } from "~/sync/orders.server";
+import { GroupReviewButtons } from "./app.pricing/held-pushes";
 import { z } from "zod";
 
 // One alert, where the email's and Slack message's button lands (app/alerts/message.ts alertLink).
@@ -122,6 +123,19 @@ export default function AlertPage() {
                 <DescriptionList items={when} />
               </BlockStack>
             </Card>
+            {alert.heldGroup ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    Decide for the whole group
+                  </Text>
+                  <Text as="p">
+                    Approve sends every held price of this group to its channel; reject keeps each live price. The result shows on the Pricing screen.
+                  </Text>
+                  <GroupReviewButtons group={alert.heldGroup.group} held={alert.heldGroup.held} action="/app/pricing" />
+                </BlockStack>
+              </Card>
+            ) : null}
             {alert.playbook ? (
               <Card>
                 <BlockStack gap="200">

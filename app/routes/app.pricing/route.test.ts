@@ -8,6 +8,7 @@ import { ensureStoreChannel } from "~/channels/store-channel.server";
 import { adminRequest, installShopSession } from "../../../test/admin-request";
 import { seedShopWithEveryModel } from "../../../test/factories";
 import { loader as inventoryLoader } from "../app.inventory/route";
+import { loader as alertLoader } from "../app.alerts_.$id";
 import { action, loader, type PricingActionResult } from "./route";
 
 afterAll(async () => {
@@ -307,8 +308,11 @@ describe("the Pricing and parity screen", () => {
       });
     }
     const alert = await prisma.alert.create({
-      data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: heldGroupAlertKey(group), title: "3 prices held" },
+      data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: heldGroupAlertKey(group), title: "3 prices held", facts: { held: 3 } },
     });
+    // The alert's page offers the same group, with the count it pages for
+    const alertPage = await alertLoader({ request: await adminRequest(shop.domain, `/app/alerts/${alert.id}`), params: { id: alert.id }, context: {} });
+    expect(alertPage.alert.heldGroup).toEqual({ group, held: 3 });
     const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
     expect(page.heldGroups).toEqual([{ group, held: 3, channelName: "Amazon US", otherName: "eBay US", cause: "Price rule on every listing" }]);
 
