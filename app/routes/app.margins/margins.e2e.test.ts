@@ -8,6 +8,7 @@ import { closeSharedRevisionRedis } from "~/channels/ebay";
 import prisma from "~/db.server";
 import { money } from "~/engine/explain";
 import { createRedisConnection, queues } from "~/queues.server";
+import { loader as alertsLoader } from "~/routes/app.alerts";
 import { loader as inventoryLoader } from "~/routes/app.inventory/route";
 import { action as pricingAction } from "~/routes/app.pricing/route";
 import { adminRequest } from "../../../test/admin-request";
@@ -103,6 +104,11 @@ describe("margins and the unprofitable alert, end to end", () => {
     expect(alerts[0]).toMatchObject({ state: "OPEN", dedupeKey: unprofitableListingKey(ebayListing.id), channelId: rig.channels.ebay.id });
     expect(alerts[0].title).toBe(`${variant.sku} on ${rig.channels.ebay.name} is under its floor: ${money(priceCents)} against a floor of ${money(floor)}`);
     expect(alerts[0].facts).toMatchObject({ sku: variant.sku, why: `cost rose from ${money(costCents)} to ${money(risen)} in Shopify` });
+    // It is on the Alerts screen, filtered by its kind.
+    const alertsScreen = await alertsLoader({ request: await adminRequest(rig.domain, "/app/alerts?kind=UNPROFITABLE"), params: {}, context: {} });
+    expect(alertsScreen.alerts).toEqual([
+      expect.objectContaining({ id: alerts[0].id, kind: "UNPROFITABLE", title: alerts[0].title, channel: rig.channels.ebay.name }),
+    ]);
     // The price itself is Shopify's on eBay, as before: the floor flags, it never moves a price.
     expect(rig.priceOn("ebay", variant)).toBe(priceCents);
 
