@@ -188,6 +188,22 @@ export interface DiscoveredListing {
   currencyCode?: string | null;
   /** The marketplace's own status words (ACTIVE, INACTIVE, SUSPENDED, ...). */
   status?: string | null;
+  /**
+   * Why buyers cannot buy it, in the marketplace's own words, when the marketplace suppressed,
+   * deactivated, ended or refused it (Amazon's ERROR issues, eBay's hold or end, Walmart's
+   * unpublishedReasons, TikTok's deactivation and audit reasons); null when it sells. Each module
+   * says which of its status words mean that, so the drift read names no marketplace.
+   */
+  suspension?: string | null;
+}
+
+/**
+ * How a caller steers a bulk read: `beforeCall` is awaited before each HTTP call the read makes
+ * (the page's and any per-item ones), so the caller can pay the call from the account's shared
+ * limiter, or stop the read (by throwing) when a push needs the account's calls more.
+ */
+export interface ReadOptions {
+  beforeCall?: () => Promise<void>;
 }
 
 export interface ListingPage {
@@ -266,7 +282,7 @@ export interface Connector {
    * marketplace (not only those Anchorline linked), with the marketplace's cheapest bulk read.
    * Start with null; stop when `next` is null. Paced by the connector like any other call.
    */
-  readListings?(pageToken: string | null): Promise<ListingPage>;
+  readListings?(pageToken: string | null, options?: ReadOptions): Promise<ListingPage>;
   /**
    * Where the marketplace pushes order notifications that carry the order's lines (Amazon's
    * ORDER_CHANGE): the orders in one, imported at once without an API call. [] when it concerns

@@ -33,7 +33,7 @@ import {
 import { newReport, newReportDocumentId, refusalOf, reportBody, type CreateReportSpecification, type ReportRecord } from "./reports";
 import { BuyerReturns, type BuyerReturn, type BuyerReturnRequest } from "./returns";
 import { confirmShipment, type ConfirmedShipment, type ConfirmShipmentRequest } from "./shipments";
-import { nowIso, SellerState, submissionId, type ListingView, type SellerSpec } from "./state";
+import { editByHand, nowIso, SellerState, submissionId, suppress, type ListingView, type SellerSpec } from "./state";
 
 export interface AmazonSimulatorOptions {
   port?: number;
@@ -71,6 +71,10 @@ export interface ResponseCheck {
 
 export interface AmazonSimulatorState {
   listing(sku: string, sellerId?: string): ListingView | undefined;
+  /** The seller edits the listing's own quantity (DEFAULT channel) or price in Seller Central, outside Anchorline. */
+  editListingByHand(sku: string, edit: { quantity?: number; priceCents?: number }, sellerId?: string): void;
+  /** Amazon suppresses the listing with this reason (an ERROR issue, LISTING_SUPPRESSED); null reinstates it. */
+  suppressListing(sku: string, reason: string | null, sellerId?: string): void;
   placeOrder(order: BuyerOrder & { sellerId?: string }): PlacedOrder;
   /** The buyer cancels the whole unshipped order: CANCELLED, every item's units come back. */
   cancelOrder(orderId: string, sellerId?: string): void;
@@ -427,6 +431,17 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
         const seller = sellerOf(sellerId);
         const record = seller.listings.get(sku);
         return record ? seller.view(record) : undefined;
+      },
+      editListingByHand: (sku, edit, sellerId) => {
+        const seller = sellerOf(sellerId);
+        const record = seller.listings.get(sku);
+        if (!record) throw new Error(`Amazon simulator: no listing ${sku}`);
+        editByHand(record, seller.marketplaceId, edit);
+      },
+      suppressListing: (sku, reason, sellerId) => {
+        const record = sellerOf(sellerId).listings.get(sku);
+        if (!record) throw new Error(`Amazon simulator: no listing ${sku}`);
+        suppress(record, reason);
       },
       placeOrder: ({ sellerId, ...order }) => {
         const seller = sellerOf(sellerId);

@@ -38,6 +38,8 @@ export interface ListingIssue {
   severity: "ERROR" | "WARNING" | "INFO";
   attributeNames?: string[];
   categories: string[];
+  /** What Amazon does about it (the definition's IssueEnforcements): LISTING_SUPPRESSED, SEARCH_SUPPRESSED... */
+  enforcements?: { actions: { action: string }[]; exemption: { status: "EXEMPT" | "EXEMPT_UNTIL_EXPIRY_DATE" | "NOT_EXEMPT" } };
 }
 
 export type AttributeValue = Record<string, unknown>;
@@ -229,6 +231,40 @@ export function setBuyableQuantity(record: ListingRecord, quantity: number) {
   if (!record.fulfilledByAmazon) return setDefaultQuantity(record, quantity);
   const entry = record.attributes.fulfillment_availability?.find((f) => isAfn(f.fulfillment_channel_code));
   if (entry) entry.quantity = quantity;
+  record.updatedAt = nowIso();
+}
+
+/** The seller's own hand in Seller Central: a quantity or price typed there, not through the API. */
+export function editByHand(record: ListingRecord, marketplaceId: string, edit: { quantity?: number; priceCents?: number }) {
+  if (edit.quantity !== undefined) setDefaultQuantity(record, edit.quantity);
+  if (edit.priceCents !== undefined) {
+    const offer = offerOf(record, marketplaceId);
+    const schedule = (offer?.our_price as Array<{ schedule?: Array<{ value_with_tax?: unknown }> }> | undefined)?.[0]?.schedule?.[0];
+    if (!schedule) throw new Error(`Amazon simulator: ${record.sku} has no price to edit`);
+    schedule.value_with_tax = edit.priceCents / 100;
+  }
+  record.updatedAt = nowIso();
+}
+
+/** Issue code of a suppression made by hand in the simulator (Amazon's own codes are numeric, 18027...). */
+export const SUPPRESSION_CODE = "90220";
+
+/**
+ * Amazon suppresses the listing with `reason`: an ERROR issue whose enforcement is
+ * LISTING_SUPPRESSED (the definition's IssueEnforcementAction example), so its summaries lose
+ * BUYABLE and DISCOVERABLE; null lifts it.
+ */
+export function suppress(record: ListingRecord, reason: string | null) {
+  record.issues = record.issues.filter((i) => i.code !== SUPPRESSION_CODE);
+  if (reason !== null) {
+    record.issues.push({
+      code: SUPPRESSION_CODE,
+      message: reason,
+      severity: "ERROR",
+      categories: ["INVALID_ATTRIBUTE"],
+      enforcements: { actions: [{ action: "LISTING_SUPPRESSED" }], exemption: { status: "NOT_EXEMPT" } },
+    });
+  }
   record.updatedAt = nowIso();
 }
 

@@ -222,7 +222,13 @@ export function getOffers({ state, account }: InventoryContext, query: URLSearch
     availableQuantity: l.offerQuantity,
     categoryId: "20625",
     pricingSummary: { price: amount(l.priceCents, l.currency) },
-    listing: { listingId: l.listingId, listingStatus: state.listingStatus(l), soldQuantity: soldQuantity(state, l) },
+    // listingOnHold: "Once a listing is fixed, this boolean will no longer be returned" (ListingDetails).
+    listing: {
+      listingId: l.listingId,
+      ...(l.onHold ? { listingOnHold: true } : {}),
+      listingStatus: state.listingStatus(l),
+      soldQuantity: soldQuantity(state, l),
+    },
     status: l.offerStatus,
   };
   return { status: 200, body: { href: `/sell/inventory/v1/offer?sku=${encodeURIComponent(sku)}`, limit: 25, offers: [offer], size: 1, total: 1 } };

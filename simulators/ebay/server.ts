@@ -27,7 +27,7 @@ import { EbayNotifications, NOTIFICATION_BASE, type NotificationCaller, type Sub
 import { handleTokenRequest, TOKEN_PATH, USER_ACCESS_TOKEN_SECONDS } from "./oauth";
 import { AUTHORIZE_PATH, EbayConsent, getUser, IDENTITY_USER_PATH, type EbayConsentOptions } from "./consent";
 import { POST_ORDER_BASE, postOrderToken, servePostOrder } from "./post-order";
-import { EbaySimState, type AccountRecord, type SimAccountSeed } from "./state";
+import { EbaySimState, ENDED_STATUSES, type AccountRecord, type EndedStatus, type SimAccountSeed } from "./state";
 
 export type { SimAccountSeed, SimListingSeed, ListingView } from "./state";
 export { EbaySimState } from "./state";
@@ -350,9 +350,14 @@ export const CONTROL_PATH = "/_simulator/";
  * POST /_simulator/orders/{orderId}/returns {quantity}: the buyer opens a return (201 with it).
  * POST /_simulator/returns/{returnId}/deliver and .../refund: the parcel reaches the seller; the
  * seller refunds it (200 with the return). A step eBay would not take is 400.
+ * POST /_simulator/listings/{userId}/{sku}/edit {quantity?, priceCents?}: the seller edits the
+ * listing in Seller Hub, outside Anchorline (204).
+ * POST /_simulator/listings/{userId}/{sku}/health {onHold?, ended?}: eBay holds the listing for a
+ * policy violation, or it is ended (ENDED, EBAY_ENDED, INACTIVE; null: live again) (204).
  */
 function control(state: EbaySimState, request: SimRequest): SimResponse {
   const parts = request.path.slice(CONTROL_PATH.length).split("/").filter(Boolean).map(decodeURIComponent);
+  if (request.method === "POST" && parts[0] === "listings" && parts.length === 4) return listingControl(state, request, parts);
   if (request.method === "POST" && (parts[0] === "returns" || (parts[0] === "orders" && ["ship", "returns"].includes(parts[2] ?? "")))) {
     return afterSaleControl(state, request, parts);
   }
@@ -385,6 +390,28 @@ function control(state: EbaySimState, request: SimRequest): SimResponse {
     }
   } catch (error) {
     return { status: 404, body: { message: error instanceof Error ? error.message : String(error) } };
+  }
+  return { status: 404, body: { message: `no simulator route ${request.method} ${request.path}` } };
+}
+
+/** The seller's hand on a listing, and eBay's hold or end of it (control's list): bad input is 400, an unknown listing 404. */
+function listingControl(state: EbaySimState, request: SimRequest, [, userId, sku, action]: string[]): SimResponse {
+  if (!state.listingRecord(userId, sku)) return { status: 404, body: { message: `no listing ${sku} for ${userId}` } };
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const whole = (v: unknown) => v === undefined || (Number.isInteger(v) && (v as number) >= 0);
+  if (action === "edit") {
+    if (!whole(body.quantity) || !whole(body.priceCents))
+      return { status: 400, body: { message: "quantity and priceCents must be whole numbers of at least 0" } };
+    state.editListingByHand(userId, sku, { quantity: body.quantity as number | undefined, priceCents: body.priceCents as number | undefined });
+    return { status: 204 };
+  }
+  if (action === "health") {
+    if (body.onHold !== undefined && typeof body.onHold !== "boolean") return { status: 400, body: { message: "onHold must be true or false" } };
+    if (body.ended !== undefined && body.ended !== null && !ENDED_STATUSES.includes(body.ended as EndedStatus)) {
+      return { status: 400, body: { message: `ended must be one of ${ENDED_STATUSES.join(", ")} or null` } };
+    }
+    state.setListingHealth(userId, sku, { onHold: body.onHold as boolean | undefined, ended: body.ended as EndedStatus | null | undefined });
+    return { status: 204 };
   }
   return { status: 404, body: { message: `no simulator route ${request.method} ${request.path}` } };
 }

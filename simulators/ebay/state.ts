@@ -91,11 +91,19 @@ export interface ListingRecord {
   priceCents: number;
   currency: string;
   offerStatus: "PUBLISHED" | "UNPUBLISHED";
+  /** eBay put the listing on hold for a policy violation (ListingDetails.listingOnHold): hidden, purchases blocked. */
+  onHold?: boolean;
+  /** The listing was ended (by the seller: ENDED, INACTIVE; by eBay: EBAY_ENDED), ListingStatusEnum's words. */
+  ended?: EndedStatus;
   /** The inventory item's `product` container, kept as eBay would return it. */
   product: Record<string, unknown>;
   condition: string;
   revisionsByDay: Map<string, number>;
 }
+
+/** ListingStatusEnum values of a listing that no longer sells (https://developer.ebay.com/api-docs/sell/inventory/types/slr:ListingStatusEnum). */
+export const ENDED_STATUSES = ["ENDED", "EBAY_ENDED", "INACTIVE"] as const;
+export type EndedStatus = (typeof ENDED_STATUSES)[number];
 
 export interface OrderRecord {
   userId: string;
@@ -309,6 +317,25 @@ export class EbaySimState {
     return [...this.listingsByKey.values()].filter((l) => l.userId === userId);
   }
 
+  /** The seller's own hand in Seller Hub: the listing's quantity (item and offer) or price typed there, outside Anchorline. */
+  editListingByHand(userId: string, sku: string, edit: { quantity?: number; priceCents?: number }): void {
+    const l = this.listingRecord(userId, sku);
+    if (!l) throw new Error(`eBay simulator: no listing ${sku} for ${userId}`);
+    if (edit.quantity !== undefined) {
+      l.itemQuantity = edit.quantity;
+      l.offerQuantity = edit.quantity;
+    }
+    if (edit.priceCents !== undefined) l.priceCents = edit.priceCents;
+  }
+
+  /** eBay holds the listing for a policy violation, or it is ended (by the seller or eBay); both cleared: it sells again. */
+  setListingHealth(userId: string, sku: string, health: { onHold?: boolean; ended?: EndedStatus | null }): void {
+    const l = this.listingRecord(userId, sku);
+    if (!l) throw new Error(`eBay simulator: no listing ${sku} for ${userId}`);
+    if (health.onHold !== undefined) l.onHold = health.onHold;
+    if (health.ended !== undefined) l.ended = health.ended ?? undefined;
+  }
+
   private findListing(sku: string, userId?: string): ListingRecord | undefined {
     if (userId) return this.listingRecord(userId, sku);
     for (const l of this.listingsByKey.values()) if (l.sku === sku) return l;
@@ -327,7 +354,8 @@ export class EbaySimState {
   }
 
   /** eBay's listing status words: a published offer with nothing left shows OUT_OF_STOCK. */
-  listingStatus(l: ListingRecord): "ACTIVE" | "OUT_OF_STOCK" {
+  listingStatus(l: ListingRecord): "ACTIVE" | "OUT_OF_STOCK" | EndedStatus {
+    if (l.ended) return l.ended;
     return this.listedQuantity(l) > 0 ? "ACTIVE" : "OUT_OF_STOCK";
   }
 

@@ -178,6 +178,7 @@ export const ROUTES: Route[] = [
         description: product.description,
         create_time: product.createTime,
         update_time: product.updateTime,
+        ...(product.auditFailedReasons.length ? { audit_failed_reasons: product.auditFailedReasons } : {}),
         skus: skus.map((s) => ({
           id: s.skuId,
           seller_sku: s.sellerSku,

@@ -15,6 +15,7 @@ import {
   type BuyerCancellation,
   type BuyerOrder,
   type BuyerReturn,
+  type ProductStatus,
   type ReturnStatus,
   type TikTokOrderRecord,
   type TikTokReturnRecord,
@@ -50,6 +51,10 @@ export interface TikTokSimulator {
   advanceReturn(shopCipher: string, returnId: string, status: ReturnStatus, at?: number): TikTokReturnRecord;
   /** TikTok's count of a SKU's sellable units in one of its FBT warehouses changes; the SKU becomes an FBT one if it was not. */
   setFbtQuantity(shopCipher: string, skuId: string, available: number, fbtWarehouseId?: string): void;
+  /** The seller edits a SKU's quantity or price in Seller Center, outside Anchorline. */
+  editListingByHand(shopCipher: string, skuId: string, edit: { quantity?: number; priceCents?: number }): void;
+  /** The product's status changes (SELLER_DEACTIVATED, PLATFORM_DEACTIVATED, FREEZE, FAILED...; ACTIVATE again) with TikTok's reasons. */
+  setProductStatus(shopCipher: string, productId: string, status: ProductStatus, reasons?: string[]): void;
   throttleNext(shopCipher: string, count?: number): void;
   /** The shop's current access token is past its expiry (105002 from now on). */
   expireAccessToken(shopCipher: string): void;
@@ -170,6 +175,8 @@ export async function startTikTokSimulator(options: TikTokSimulatorOptions): Pro
     requestReturn: (cipher, orderId, request) => shopOf(cipher).requestReturn(orderId, request),
     advanceReturn: (cipher, returnId, status, at) => shopOf(cipher).advanceReturn(returnId, status, at),
     setFbtQuantity: (cipher, skuId, available, fbtWarehouseId) => shopOf(cipher).setFbtQuantity(skuId, available, fbtWarehouseId),
+    editListingByHand: (cipher, skuId, edit) => shopOf(cipher).editByHand(skuId, edit),
+    setProductStatus: (cipher, productId, status, reasons) => shopOf(cipher).setProductStatus(productId, status, reasons),
     throttleNext: (cipher, count = 1) => forced.set(cipher, count),
     expireAccessToken: (cipher) => {
       shopOf(cipher).accessTokenExpiresAt = 0;

@@ -40,6 +40,12 @@ export interface TikTokProductContent {
   updateTime: number;
   /** Partial edits accepted for this product (each one re-audited by TikTok). */
   edits: number;
+  /**
+   * Why TikTok's audit failed or the platform deactivated the product, as Get Product's
+   * `audit_failed_reasons` (the SDK's Product202309GetProductResponseDataAuditFailedReasons:
+   * position, reasons[], suggestions[]). Empty: nothing to say.
+   */
+  auditFailedReasons: { position: string; reasons: string[]; suggestions: string[] }[];
 }
 
 export interface TikTokShopSpec {
@@ -250,9 +256,28 @@ export class TikTokShop {
           createTime,
           updateTime: createTime,
           edits: 0,
+          auditFailedReasons: [],
         });
       }
     }
+  }
+
+  /** The seller edits a SKU's quantity or price in Seller Center, outside Anchorline. */
+  editByHand(skuId: string, edit: { quantity?: number; priceCents?: number }): void {
+    const sku = this.skus.get(skuId);
+    if (!sku) throw new Error(`TikTok simulator: no SKU ${skuId}`);
+    if (edit.quantity !== undefined) sku.quantity = edit.quantity;
+    if (edit.priceCents !== undefined) sku.priceCents = edit.priceCents;
+    this.products.get(sku.productId)!.updateTime = Math.floor(Date.now() / 1000);
+  }
+
+  /** The product's status changes (the seller or TikTok deactivates it, its audit fails), with TikTok's reasons. */
+  setProductStatus(productId: string, status: ProductStatus, reasons: string[] = []): void {
+    const product = this.products.get(productId);
+    if (!product) throw new Error(`TikTok simulator: no product ${productId}`);
+    product.status = status;
+    product.auditFailedReasons = reasons.length ? [{ position: "product", reasons, suggestions: [] }] : [];
+    product.updateTime = Math.floor(Date.now() / 1000);
   }
 
   skusOf(productId: string): TikTokSku[] {

@@ -5,7 +5,7 @@
 // `limit` a whole number, default 20, and "It cannot be more than 50 entities"; an unknown cursor
 // is refused rather than read as the first page, so a connector that loses its place finds out.
 // The item carries no quantity: Walmart keeps that in the Inventory API (GET /v3/inventory).
-import type { WalmartAccount } from "./state";
+import type { UnpublishedStatus, WalmartAccount, WalmartListing } from "./state";
 
 export const ITEMS_PAGE_DEFAULT = 20;
 export const ITEMS_PAGE_MAX = 50;
@@ -24,8 +24,15 @@ export interface WalmartItem {
   productName: string;
   productType: string;
   price: { currency: "USD"; amount: number };
-  publishedStatus: "PUBLISHED";
+  publishedStatus: "PUBLISHED" | UnpublishedStatus;
+  unpublishedReasons?: { reason: string[] };
   lifecycleStatus: "ACTIVE";
+}
+
+/** publishedStatus and, when unpublished, unpublishedReasons, as getAllItems and getAnItem show them. */
+export function publication(listing: WalmartListing): Pick<WalmartItem, "publishedStatus" | "unpublishedReasons"> {
+  if (!listing.unpublished) return { publishedStatus: "PUBLISHED" };
+  return { publishedStatus: listing.unpublished.status, unpublishedReasons: { reason: [...listing.unpublished.reasons] } };
 }
 
 // The cursor names the SKU after which the next page starts: opaque to callers (base64url), and
@@ -64,7 +71,7 @@ export function listItems(account: WalmartAccount, query: URLSearchParams): Item
     productName: l.content.productName,
     productType: l.productType,
     price: { currency: "USD", amount: l.priceCents / 100 },
-    publishedStatus: "PUBLISHED",
+    ...publication(l),
     lifecycleStatus: "ACTIVE",
   }));
   const more = rest.length > page.length;

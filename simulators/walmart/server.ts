@@ -13,10 +13,10 @@ import { budgetFor } from "./limits";
 import { cancelOrderLines, shipOrderLines } from "./order-actions";
 import { malformedWalmartOrders, servedOrders, type WalmartMalformation } from "./malformed-orders";
 import { WalmartNotifications, type WalmartSubscription } from "./notifications";
-import { listItems } from "./items";
+import { listItems, publication } from "./items";
 import { listOrders, orderDocument } from "./orders";
 import { advanceReturn, listReturns, openReturn, type BuyerReturn, type ReturnEventTag, type WalmartReturnRecord } from "./returns";
-import { WalmartAccount, type BuyerCancellation, type BuyerOrder, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
+import { WalmartAccount, type BuyerCancellation, type BuyerOrder, type UnpublishedStatus, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
 import { TokenIssuer, TOKEN_TTL_SECONDS } from "./tokens";
 import { listWfsInventory, setWfsQuantity } from "./wfs-inventory";
 
@@ -53,6 +53,10 @@ export interface WalmartSimulator {
   malformOrder(clientId: string, purchaseOrderId: string, how: WalmartMalformation): void;
   /** Walmart's count of a WFS item's units in its fulfillment centers changes (wfs-inventory.ts); the item becomes a WFS one if it was not. */
   setWfsQuantity(clientId: string, sku: string, quantity: number): void;
+  /** The seller edits the item's quantity or price in Seller Center, outside Anchorline. */
+  editListingByHand(clientId: string, sku: string, edit: { quantity?: number; priceCents?: number }): void;
+  /** Walmart unpublishes the item with these reasons (UNPUBLISHED, or SYSTEM_PROBLEM); null publishes it again. */
+  unpublishListing(clientId: string, sku: string, unpublished: { status?: UnpublishedStatus; reasons: string[] } | null): void;
   /** What the seller shipped through shippingUpdates: one entry per line and tracking number. */
   shipments(clientId: string, purchaseOrderId?: string): WalmartShipment[];
   /** The next `count` API calls of the account answer 429, whatever the buckets hold. */
@@ -311,7 +315,7 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
       productName: listing.content.productName,
       productType: listing.productType,
       price: { currency: "USD", amount: listing.priceCents / 100 },
-      publishedStatus: "PUBLISHED",
+      ...publication(listing),
       lifecycleStatus: "ACTIVE",
     };
     return { status: 200, body: { ItemResponse: [item], totalItems: 1 } };
@@ -373,6 +377,17 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
       malformedOf(clientId).malform(purchaseOrderId, how);
     },
     setWfsQuantity: (clientId, sku, quantity) => setWfsQuantity(accountOf(clientId), sku, quantity),
+    editListingByHand: (clientId, sku, edit) => {
+      const listing = accountOf(clientId).listings.get(sku);
+      if (!listing) throw new Error(`Walmart simulator: no item ${sku}`);
+      if (edit.quantity !== undefined) listing.quantity = edit.quantity;
+      if (edit.priceCents !== undefined) listing.priceCents = edit.priceCents;
+    },
+    unpublishListing: (clientId, sku, unpublished) => {
+      const listing = accountOf(clientId).listings.get(sku);
+      if (!listing) throw new Error(`Walmart simulator: no item ${sku}`);
+      listing.unpublished = unpublished ? { status: unpublished.status ?? "UNPUBLISHED", reasons: unpublished.reasons } : undefined;
+    },
     shipments: (clientId, purchaseOrderId) =>
       accountOf(clientId)
         .orders.filter((o) => !purchaseOrderId || o.purchaseOrderId === purchaseOrderId)

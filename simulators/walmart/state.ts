@@ -46,7 +46,17 @@ export interface WalmartListing extends WalmartListingSpec {
   content: WalmartItemContent;
   /** When the WFS quantity last changed (getWFSInventory's shipNodes[].modifiedDate). */
   wfsModifiedAt?: number;
+  /**
+   * Walmart took the item off the site: publishedStatus UNPUBLISHED (or SYSTEM_PROBLEM) with its
+   * unpublishedReasons.reason[] (getAllItems' example: "No shipping information was set up...").
+   * Unset: PUBLISHED.
+   */
+  unpublished?: { status: UnpublishedStatus; reasons: string[] };
 }
+
+/** getAllItems' publishedStatus words for an item buyers cannot see (the items definition's examples and filter values). */
+export const UNPUBLISHED_STATUSES = ["UNPUBLISHED", "SYSTEM_PROBLEM"] as const;
+export type UnpublishedStatus = (typeof UNPUBLISHED_STATUSES)[number];
 
 export const DEFAULT_PRODUCT_TYPE = "Kitchen & Dining";
 

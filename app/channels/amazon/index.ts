@@ -91,6 +91,6 @@ export function createAmazonConnector(config: ConnectorConfig, options: AmazonCo
     fetchMarketplaceStock: () => fetchFbaStock(client, marketplaceId, retry),
 
     // The seller's listings, for listing discovery (search-listings.ts).
-    readListings: (pageToken) => readAmazonListings(listings, pageToken),
+    readListings: (pageToken, read) => readAmazonListings(listings, pageToken, read),
   };
 }

@@ -80,6 +80,7 @@ describe("Amazon connector, reading the seller's listings (searchListingsItems)"
       priceCents: 2999,
       currencyCode: "USD",
       status: "BUYABLE, DISCOVERABLE",
+      suspension: null,
     });
     // FBA stock is Amazon's, not the merchant's pool: no quantity is read for it here.
     expect(listings.find((l) => l.channelSku === "KET-FBA")?.quantity).toBeNull();

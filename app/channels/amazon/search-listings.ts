@@ -11,7 +11,7 @@
 // account of any size is read in windows of 1,000; the items of that instant come twice and
 // discovery keeps one. 1,000 listings created in one instant would stop the read there.
 import { z } from "zod";
-import { ChannelError, type DiscoveredListing, type ListingPage } from "../connector";
+import { ChannelError, type DiscoveredListing, type ListingPage, type ReadOptions } from "../connector";
 import { gtinDigits } from "../gtin";
 import { withRetry } from "../retry";
 import type { ListingsContext } from "./listings";
@@ -20,7 +20,7 @@ import type { ListingsContext } from "./listings";
 export const SEARCH_PAGE_SIZE = 20;
 /** ItemSearchResults: "The maximum number of items (SKUs) that can be returned and paged through is 1000". */
 export const SEARCH_MAX_ITEMS = 1000;
-const INCLUDED_DATA = ["summaries", "offers", "fulfillmentAvailability", "attributes"];
+const INCLUDED_DATA = ["summaries", "offers", "fulfillmentAvailability", "attributes", "issues"];
 /** The merchant's own fulfilment channel; FBA's are AMAZON_NA, AMAZON_EU... (Amazon's own stock, not the pool). */
 const MERCHANT_CHANNEL = "DEFAULT";
 
@@ -47,9 +47,29 @@ const SearchSchema = z.object({
         .object({ externally_assigned_product_identifier: z.array(z.object({ type: z.string().optional(), value: z.string().optional() })).optional() })
         .passthrough()
         .optional(),
+      // The definition's Issue: an ERROR "prevent[s] the submission from processing"; enforcements
+      // name what Amazon did about it (LISTING_SUPPRESSED, SEARCH_SUPPRESSED...).
+      issues: z
+        .array(
+          z.object({
+            message: z.string(),
+            severity: z.string(),
+            enforcements: z.object({ actions: z.array(z.object({ action: z.string() })) }).optional(),
+          }),
+        )
+        .optional(),
     }),
   ),
 });
+
+/** Why Amazon does not sell the item: its ERROR issues and those it enforces (suppression), in Amazon's words; null when none. */
+function suspensionOf(
+  issues: ReadonlyArray<{ message: string; severity: string; enforcements?: { actions: { action: string }[] } }> | undefined,
+): string | null {
+  const blocking = (issues ?? []).filter((i) => i.severity === "ERROR" || (i.enforcements?.actions.length ?? 0) > 0);
+  if (blocking.length === 0) return null;
+  return blocking.map((i) => [...new Set(i.enforcements?.actions.map((a) => a.action) ?? [])].concat(i.message).join(": ")).join("; ");
+}
 
 /** Where a read is: Amazon's page token within a search, the search's createdAfter, and how many it returned so far. */
 const Cursor = z.object({ page: z.string().optional(), after: z.string().optional(), read: z.number().int().nonnegative() });
@@ -68,9 +88,10 @@ function decode(token: string | null): Cursor {
   return parsed.data;
 }
 
-export async function readAmazonListings(context: ListingsContext, pageToken: string | null): Promise<ListingPage> {
+export async function readAmazonListings(context: ListingsContext, pageToken: string | null, options: ReadOptions = {}): Promise<ListingPage> {
   const { client, sellerId, marketplaceId, retry } = context;
   const cursor = decode(pageToken);
+  await options.beforeCall?.();
   const raw = await withRetry(
     () =>
       client.call<unknown>({
@@ -107,6 +128,7 @@ export async function readAmazonListings(context: ListingsContext, pageToken: st
       priceCents: Number.isFinite(amount) ? Math.round(amount * 100) : null,
       currencyCode: offer?.price.currencyCode ?? null,
       status: summary?.status?.join(", ") || null,
+      suspension: suspensionOf(item.issues),
     };
   });
   const read = cursor.read + parsed.data.items.length;

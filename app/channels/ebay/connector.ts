@@ -107,7 +107,7 @@ export function createEbayConnector(config: ConnectorConfig, options: EbayConnec
     pushContent: (updates) => pushContent(context, updates),
     fetchOrders: (since) => fetchOrders(context, since),
     fetchListing: (channelSku) => fetchListing(context, channelSku),
-    readListings: (pageToken) => readListings(context, pageToken, options.listingsPageSize),
+    readListings: (pageToken, read) => readListings(context, pageToken, options.listingsPageSize, read),
     confirmShipment: (shipment) => confirmShipment(context, shipment),
     cancelOrder: (cancellation) => cancelOrder(context, cancellation),
     notificationSignatureMatches: (signature, rawBody) => notificationSignatureMatches(context, signature, rawBody),

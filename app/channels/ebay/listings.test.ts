@@ -86,6 +86,7 @@ describe("eBay connector: reading the seller's existing listings", () => {
         priceCents: 1450,
         currencyCode: "USD",
         status: "ACTIVE",
+        suspension: null,
       },
       {
         channelSku: "MUG-RED",
@@ -96,6 +97,7 @@ describe("eBay connector: reading the seller's existing listings", () => {
         priceCents: 1450,
         currencyCode: "USD",
         status: "OUT_OF_STOCK",
+        suspension: null,
       },
       {
         channelSku: "BOOK",
@@ -106,9 +108,20 @@ describe("eBay connector: reading the seller's existing listings", () => {
         priceCents: 999,
         currencyCode: "USD",
         status: "ACTIVE",
+        suspension: null,
       },
       // No offer: no listing id, price or status, only the item's own quantity.
-      { channelSku: "DRAFT", externalId: null, gtin: null, title: "Not offered yet", quantity: 7, priceCents: null, currencyCode: null, status: null },
+      {
+        channelSku: "DRAFT",
+        externalId: null,
+        gtin: null,
+        title: "Not offered yet",
+        quantity: 7,
+        priceCents: null,
+        currencyCode: null,
+        status: null,
+        suspension: null,
+      },
       {
         channelSku: "KETTLE",
         externalId: "7000000005",
@@ -118,6 +131,7 @@ describe("eBay connector: reading the seller's existing listings", () => {
         priceCents: 4500,
         currencyCode: "USD",
         status: "ACTIVE",
+        suspension: null,
       },
     ]);
     expect(calls(sim, "getInventoryItems").map((c) => c.status)).toEqual([200, 200, 200]);

@@ -5,7 +5,7 @@
 // costs one call per item more: the read paces itself at the app's eBay rate (10 a second, burst
 // 20: rules.ts), and the client retries what eBay throttles anyway.
 import { z } from "zod";
-import { ChannelError, type DiscoveredListing, type ListingPage } from "../connector";
+import { ChannelError, type DiscoveredListing, type ListingPage, type ReadOptions } from "../connector";
 import { firstGtin } from "../gtin";
 import { fromAmount } from "../money";
 import { Pacer } from "../pacer";
@@ -78,25 +78,47 @@ function discovered(item: InventoryItem, offer: OfferSummary | undefined): Disco
     priceCents,
     currencyCode: priceCents === null ? null : (price?.currency ?? null),
     status: offer?.listing?.listingStatus ?? offer?.status ?? null,
+    suspension: suspensionOf(offer),
   };
+}
+
+/**
+ * ListingStatusEnum's words for a listing that no longer sells
+ * (https://developer.ebay.com/api-docs/sell/inventory/types/slr:ListingStatusEnum). eBay's API
+ * gives no reason with them, nor with a hold, so the words are the reason.
+ */
+const NOT_SELLING = new Set(["ENDED", "EBAY_ENDED", "INACTIVE"]);
+
+function suspensionOf(offer: OfferSummary | undefined): string | null {
+  // ListingDetails.listingOnHold: "on hold due to an eBay policy violation ... all attempted purchases ... are blocked".
+  if (offer?.listing?.listingOnHold) return "eBay put the listing on hold for a policy violation (listingOnHold)";
+  const status = offer?.listing?.listingStatus;
+  return status && NOT_SELLING.has(status) ? `eBay shows the listing ${status}` : null;
 }
 
 /**
  * One page of the account's inventory items with their offers. The token is the next page's
  * offset; null starts at the first. The offer ids found are kept for this connector's pushes.
  */
-export async function readListings(context: EbayConnectorContext, pageToken: string | null, pageSize = INVENTORY_ITEMS_MAX_LIMIT): Promise<ListingPage> {
+export async function readListings(
+  context: EbayConnectorContext,
+  pageToken: string | null,
+  pageSize = INVENTORY_ITEMS_MAX_LIMIT,
+  read: ReadOptions = {},
+): Promise<ListingPage> {
   if (pageToken !== null && !/^\d+$/.test(pageToken)) throw new Error(`eBay readListings: ${pageToken} is not a page token this connector gave`);
   const limit = Math.min(Math.max(1, pageSize), INVENTORY_ITEMS_MAX_LIMIT);
   const offset = pageToken === null ? 0 : Number(pageToken);
   const pacer = pacerOf(context);
   await pacer.take();
+  await read.beforeCall?.();
   const raw: unknown = await context.client.call("getInventoryItems", (api) => api.sell.inventory.getInventoryItems({ limit, offset }));
   const page = InventoryItemsPage.safeParse(raw);
   if (!page.success) throw new ChannelError(`eBay getInventoryItems answered in a shape not understood: ${page.error.message}`, { retryable: false });
   const listings: DiscoveredListing[] = [];
   for (const item of page.data.inventoryItems ?? []) {
     await pacer.take();
+    await read.beforeCall?.();
     const offer = offerOnMarketplace(await offersOf(context, item.sku), context.marketplaceId);
     context.offerIds.set(item.sku, offer?.offerId ?? null);
     listings.push(discovered(item, offer));

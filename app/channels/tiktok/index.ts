@@ -93,7 +93,7 @@ export function createTikTokConnector(config: ConnectorConfig, options: TikTokCo
     cancelOrder: (cancellation) => cancelOrder(client, retry, cancellation),
 
     // The shop's existing products, a listing per SKU, for discovery (listings.ts).
-    readListings: (pageToken) => readListings(client, retry, pageToken, options.listingsPageSize),
+    readListings: (pageToken, read) => readListings(client, retry, pageToken, options.listingsPageSize, read),
 
     // Fulfilled by TikTok SKUs' own stock in TikTok's warehouses (fbt-inventory.ts).
     fetchMarketplaceStock: () => fetchFbtStock(client, retry),

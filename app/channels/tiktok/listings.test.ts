@@ -82,6 +82,7 @@ describe("TikTok Shop connector: reading the shop's existing products", () => {
         priceCents: 2999,
         currencyCode: "USD",
         status: "ACTIVATE",
+        suspension: null,
       },
       {
         channelSku: "S-BLU",
@@ -93,6 +94,7 @@ describe("TikTok Shop connector: reading the shop's existing products", () => {
         priceCents: 3199,
         currencyCode: "USD",
         status: "ACTIVATE",
+        suspension: null,
       },
       // No seller SKU: discovery can only link it by hand.
       {
@@ -105,6 +107,7 @@ describe("TikTok Shop connector: reading the shop's existing products", () => {
         priceCents: 999,
         currencyCode: "USD",
         status: "SELLER_DEACTIVATED",
+        suspension: "SELLER_DEACTIVATED",
       },
       {
         channelSku: "S-BOOK",
@@ -116,6 +119,7 @@ describe("TikTok Shop connector: reading the shop's existing products", () => {
         priceCents: 1500,
         currencyCode: "USD",
         status: "ACTIVATE",
+        suspension: null,
       },
     ]);
     expect(searchCalls().map((r) => r.status)).toEqual([200, 200]);

@@ -6,7 +6,7 @@
 // Get Product, read once per product of the page. The read paces itself at the module's rate
 // (limits.ts: 10 a second, burst 20), and every call is retried when TikTok throttles it anyway.
 import { z } from "zod";
-import { ChannelError, type DiscoveredListing, type ListingPage } from "../connector";
+import { ChannelError, type DiscoveredListing, type ListingPage, type ReadOptions } from "../connector";
 import { gtinDigits } from "../gtin";
 import { fromAmount } from "../money";
 import { Pacer } from "../pacer";
@@ -51,15 +51,36 @@ type SearchedSku = NonNullable<SearchedProduct["skus"]>[number];
 
 /** Get Product's SKUs, for `identifier_code { code, type }` (GTIN, EAN, UPC, ISBN, JAN). */
 const ProductDetail = z.object({
+  // Product202309GetProductResponseDataAuditFailedReasons: why the audit failed (or the platform deactivated it).
+  audit_failed_reasons: z.array(z.object({ reasons: z.array(z.string()).optional() })).optional(),
   skus: z.array(z.object({ id: z.string(), identifier_code: z.object({ code: z.string().optional() }).optional() })).optional(),
 });
 
 /** A product TikTok deleted can no longer be sold nor pushed to: nothing to link. */
 const GONE = "DELETED";
 
-/** Each SKU's barcode, by SKU id, from Get Product. */
-async function barcodesOf(client: TikTokClient, retry: RetryOptions, productId: string): Promise<Map<string, string>> {
+/**
+ * Search Products' statuses of a product buyers cannot buy ("DRAFT, PENDING, FAILED, ACTIVATE,
+ * SELLER_DEACTIVATED, PLATFORM_DEACTIVATED, FREEZE, DELETED": the SDK's
+ * Product202309SearchProductsResponseDataProducts). DRAFT and PENDING are not yet listed, not suspended.
+ */
+const NOT_SELLING = new Set(["FAILED", "SELLER_DEACTIVATED", "PLATFORM_DEACTIVATED", "FREEZE"]);
+
+function suspensionOf(status: string | undefined, auditReasons: string[]): string | null {
+  if (!status || !NOT_SELLING.has(status)) return null;
+  return auditReasons.length ? `${status}: ${auditReasons.join("; ")}` : status;
+}
+
+/** What Get Product adds to a search page: each SKU's barcode, by SKU id, and the audit's reasons. */
+interface ProductDetails {
+  barcodes: Map<string, string>;
+  auditReasons: string[];
+}
+
+/** Each SKU's barcode, by SKU id, and why the audit failed, from Get Product. */
+async function detailsOf(client: TikTokClient, retry: RetryOptions, productId: string, read: ReadOptions): Promise<ProductDetails> {
   await pacerOf(client).take();
+  await read.beforeCall?.();
   const raw = await withRetry(() => client.request<unknown>({ method: "GET", path: PATHS.product(productId) }), retry);
   const detail = ProductDetail.safeParse(raw);
   if (!detail.success) throw new ChannelError(`TikTok Shop's product ${productId} could not be read: ${detail.error.message}`, { retryable: false });
@@ -68,10 +89,10 @@ async function barcodesOf(client: TikTokClient, retry: RetryOptions, productId: 
     const gtin = gtinDigits(sku.identifier_code?.code);
     if (gtin) barcodes.set(sku.id, gtin);
   }
-  return barcodes;
+  return { barcodes, auditReasons: (detail.data.audit_failed_reasons ?? []).flatMap((r) => r.reasons ?? []) };
 }
 
-function discovered(product: SearchedProduct, sku: SearchedSku, barcodes: Map<string, string>): DiscoveredListing {
+function discovered(product: SearchedProduct, sku: SearchedSku, { barcodes, auditReasons }: ProductDetails): DiscoveredListing {
   const amount = sku.price?.tax_exclusive_price ?? sku.price?.sale_price;
   const priceCents = fromAmount({ value: amount, currency: sku.price?.currency });
   const quantities = (sku.inventory ?? []).map((i) => i.quantity).filter((q): q is number => q !== undefined);
@@ -86,24 +107,32 @@ function discovered(product: SearchedProduct, sku: SearchedSku, barcodes: Map<st
     priceCents,
     currencyCode: priceCents === null ? null : (sku.price?.currency ?? null),
     status: product.status ?? null,
+    suspension: suspensionOf(product.status, auditReasons),
   };
 }
 
 /** One page of the shop's products (every status but DELETED), a listing per SKU. The token is TikTok's next_page_token. */
-export async function readListings(client: TikTokClient, retry: RetryOptions, pageToken: string | null, pageSize = PRODUCTS_PAGE_SIZE): Promise<ListingPage> {
+export async function readListings(
+  client: TikTokClient,
+  retry: RetryOptions,
+  pageToken: string | null,
+  pageSize = PRODUCTS_PAGE_SIZE,
+  read: ReadOptions = {},
+): Promise<ListingPage> {
   const query: Record<string, string> = {
     page_size: String(Math.min(Math.max(1, pageSize), PRODUCTS_PAGE_SIZE)),
     ...(pageToken ? { page_token: pageToken } : {}),
   };
   await pacerOf(client).take();
+  await read.beforeCall?.();
   const raw = await withRetry(() => client.request<unknown>({ method: "POST", path: PATHS.productsSearch, query, body: { status: "ALL" } }), retry);
   const page = SearchPage.safeParse(raw);
   if (!page.success) throw new ChannelError(`TikTok Shop's product search could not be read: ${page.error.message}`, { retryable: false });
   const listings: DiscoveredListing[] = [];
   for (const product of page.data.products ?? []) {
     if (product.status === GONE || !product.skus?.length) continue;
-    const barcodes = await barcodesOf(client, retry, product.id);
-    for (const sku of product.skus) listings.push(discovered(product, sku, barcodes));
+    const details = await detailsOf(client, retry, product.id, read);
+    for (const sku of product.skus) listings.push(discovered(product, sku, details));
   }
   return { listings, next: page.data.next_page_token || null };
 }

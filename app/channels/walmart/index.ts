@@ -75,7 +75,7 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
     fetchMarketplaceStock: () => fetchWfsStock(client, retry),
 
     // The seller's catalog, for listing discovery (listings.ts).
-    readListings: (pageToken) => readWalmartListings(client, retry, pageToken),
+    readListings: (pageToken, read) => readWalmartListings(client, retry, pageToken, read),
 
     async fetchListing(channelSku): Promise<ListingSnapshot | null> {
       try {

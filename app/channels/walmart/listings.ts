@@ -7,7 +7,7 @@
 // The read paces itself at the module's rate (limits.ts), and every call is retried when Walmart
 // throttles it anyway.
 import { z } from "zod";
-import { ChannelError, type DiscoveredListing, type ListingPage } from "../connector";
+import { ChannelError, type DiscoveredListing, type ListingPage, type ReadOptions } from "../connector";
 import { gtinDigits } from "../gtin";
 import { Pacer } from "../pacer";
 import { withRetry, type RetryOptions } from "../retry";
@@ -37,6 +37,7 @@ const ItemsPageSchema = z.object({
       productName: z.string().optional(),
       price: z.object({ currency: z.string().optional(), amount: z.number().optional() }).optional(),
       publishedStatus: z.string().optional(),
+      unpublishedReasons: z.object({ reason: z.array(z.string()).optional() }).optional(),
       lifecycleStatus: z.string().optional(),
     }),
   ),
@@ -45,9 +46,10 @@ const ItemsPageSchema = z.object({
 
 const InventorySchema = z.object({ quantity: z.object({ amount: z.number() }).optional() });
 
-async function quantityOf(client: WalmartClient, retry: RetryOptions, sku: string): Promise<number | null> {
+async function quantityOf(client: WalmartClient, retry: RetryOptions, sku: string, read: ReadOptions): Promise<number | null> {
   try {
     await pacerOf(client).take();
+    await read.beforeCall?.();
     const raw = await withRetry(() => client.request<unknown>({ method: "GET", path: "/v3/inventory", query: { sku } }), retry);
     const parsed = InventorySchema.safeParse(raw);
     return parsed.success && parsed.data.quantity ? Math.max(0, Math.trunc(parsed.data.quantity.amount)) : null;
@@ -58,8 +60,25 @@ async function quantityOf(client: WalmartClient, retry: RetryOptions, sku: strin
   }
 }
 
-export async function readWalmartListings(client: WalmartClient, retry: RetryOptions, pageToken: string | null): Promise<ListingPage> {
+/**
+ * Why Walmart does not show the item: unpublishedReasons.reason[] ("It outlines the reason for an
+ * item when unpublished, that is, when 'publishedStatus' is set to 'UNPUBLISHED'", items
+ * definition), or the status word where it gives none (SYSTEM_PROBLEM); a retired item says so.
+ * PUBLISHED, and the in-between IN_PROGRESS and READY_TO_PUBLISH, sell or are about to.
+ */
+const UNPUBLISHED = new Set(["UNPUBLISHED", "SYSTEM_PROBLEM"]);
+function suspensionOf(item: { publishedStatus?: string; unpublishedReasons?: { reason?: string[] }; lifecycleStatus?: string }): string | null {
+  if (item.publishedStatus && UNPUBLISHED.has(item.publishedStatus)) {
+    const reasons = item.unpublishedReasons?.reason ?? [];
+    return reasons.length ? `${item.publishedStatus}: ${reasons.join("; ")}` : item.publishedStatus;
+  }
+  if (item.lifecycleStatus && item.lifecycleStatus !== "ACTIVE") return `Walmart shows the item ${item.lifecycleStatus}`;
+  return null;
+}
+
+export async function readWalmartListings(client: WalmartClient, retry: RetryOptions, pageToken: string | null, read: ReadOptions = {}): Promise<ListingPage> {
   await pacerOf(client).take();
+  await read.beforeCall?.();
   const raw = await withRetry(
     () => client.request<unknown>({ method: "GET", path: "/v3/items", query: { limit: String(ITEMS_PAGE_SIZE), nextCursor: pageToken ?? FIRST_CURSOR } }),
     retry,
@@ -74,10 +93,11 @@ export async function readWalmartListings(client: WalmartClient, retry: RetryOpt
       externalId: item.wpid ?? null,
       gtin: gtinDigits(item.gtin) ?? gtinDigits(item.upc),
       title: item.productName ?? null,
-      quantity: await quantityOf(client, retry, item.sku),
+      quantity: await quantityOf(client, retry, item.sku, read),
       priceCents: typeof amount === "number" ? Math.round(amount * 100) : null,
       currencyCode: item.price?.currency ?? null,
       status: item.lifecycleStatus ?? item.publishedStatus ?? null,
+      suspension: suspensionOf(item),
     });
   }
   // The last page has no cursor; one that comes back empty ends the read too, so a cursor Walmart
