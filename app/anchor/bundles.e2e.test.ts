@@ -133,6 +133,34 @@ describe("Shopify's bundles mirrored", () => {
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
   });
 
+  it("given a bundle one of whose components is not mirrored yet, when products/update arrives, then the bundle is not counted from its other part: the delivery fails and is retried, and is applied whole once the component is mirrored", async () => {
+    const { domain, shop, simulator, bundle, mug, box } = await installedShop();
+    await importCatalog(domain, await adminClientForShop(domain), { pollIntervalMs: 10 });
+    // The box's product is not in the mirror (its products/create still on its way).
+    await prisma.variant.deleteMany({ where: { shopId: shop.id, shopifyId: box.id } });
+
+    simulator.store.setVariantComponents(domain, bundle.id, [
+      { variantId: mug.id, quantity: 2 },
+      { variantId: box.id, quantity: 1 },
+    ]);
+    const delivery = () => prisma.webhookDelivery.findFirst({ where: { shopDomain: domain, topic: "PRODUCTS_UPDATE" }, orderBy: { receivedAt: "desc" } });
+    await eventually(async () => (await delivery())?.state === "FAILED");
+    expect((await delivery())?.error).toContain("is not in the mirror yet");
+    expect(await mirroredComponents(shop.id, bundle.id)).toEqual({ isBundle: false, shopifyBundle: false, components: [] });
+
+    // The box arrives (here by the reconciliation); the retried delivery then succeeds.
+    await importCatalog(domain, await adminClientForShop(domain), { pollIntervalMs: 10, kind: "reconcile" });
+    await eventually(async () => (await delivery())?.state === "PROCESSED", 20_000);
+    expect(await mirroredComponents(shop.id, bundle.id)).toEqual({
+      isBundle: true,
+      shopifyBundle: true,
+      components: [
+        [box.sku, 1],
+        [mug.sku, 2],
+      ].sort(),
+    });
+  });
+
   it("given a kit the merchant made in the app, when the catalog is imported again, then the import leaves it as it is", async () => {
     const { domain, shop, bundle, mug } = await installedShop();
     await importCatalog(domain, await adminClientForShop(domain), { pollIntervalMs: 10 });
