@@ -184,6 +184,8 @@ export function raiseListingSuspended(prisma: PrismaClient, input: ListingSuspen
 export interface PromotionReserveInput {
   shopId: string;
   promotion: { id: string; name: string; endsAt: Date };
+  /** The variant whose reserve it is; each variant of a promotion is watched on its own. */
+  variant?: { id: string; name: string };
   reserveUnits: number;
   remainingUnits: number;
 }
@@ -196,7 +198,7 @@ export function promotionReserveLevel(reserveUnits: number, remainingUnits: numb
   return crossed.length ? crossed[crossed.length - 1]! : null;
 }
 
-/** Each level pages once per promotion: 25 %, then 10 %, then 5 %. */
+/** Each level pages once per promotion (and variant, when given): 25 %, then 10 %, then 5 %. */
 export async function raisePromotionReserve(prisma: PrismaClient, input: PromotionReserveInput, options?: RaiseOptions): Promise<RaiseResult | null> {
   const level = promotionReserveLevel(input.reserveUnits, input.remainingUnits);
   if (level === null) return null;
@@ -205,10 +207,11 @@ export async function raisePromotionReserve(prisma: PrismaClient, input: Promoti
     {
       shopId: input.shopId,
       kind: "PROMOTION_RESERVE",
-      dedupeKey: `promotion-reserve:${input.promotion.id}:${level}`,
-      title: `${input.promotion.name}: ${input.remainingUnits} of ${input.reserveUnits} reserved units left (${level}% mark)`,
+      dedupeKey: `promotion-reserve:${input.promotion.id}:${input.variant ? `${input.variant.id}:` : ""}${level}`,
+      title: `${input.promotion.name}${input.variant ? ` (${input.variant.name})` : ""}: ${input.remainingUnits} of ${input.reserveUnits} reserved units left (${level}% mark)`,
       facts: {
         promotion: input.promotion.name,
+        ...(input.variant ? { variant: input.variant.name } : {}),
         reserved: input.reserveUnits,
         left: input.remainingUnits,
         level: `${level}%`,

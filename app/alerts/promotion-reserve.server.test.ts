@@ -23,7 +23,7 @@ describe("a promotion's reserve watched as it sells", () => {
     await prisma.promotionVariant.create({ data: { shopId: shop.id, promotionId: promotion.id, variantId: variant.id } });
     const sell = async (quantity: number, key: string) => {
       await prisma.sale.create({ data: { shopId: shop.id, variantId: variant.id, channelId: channels.ebay.id, quantity, soldAt: new Date(), sourceKey: key } });
-      return watchPromotionReserves(prisma, shop.id, channels.ebay.id, [variant.id]);
+      return watchPromotionReserves(prisma, shop.id, [variant.id]);
     };
 
     // (the factory's eBay sale of 1 predates nothing: it falls inside the window, so 19 are left)
@@ -57,7 +57,45 @@ describe("a promotion's reserve watched as it sells", () => {
       data: { shopId: shop.id, variantId: variant.id, channelId: channels.amazon.id, quantity: 2, soldAt: new Date(), sourceKey: "amazon-sale" },
     });
 
-    expect(await watchPromotionReserves(prisma, shop.id, channels.amazon.id, [variant.id])).toBe(0);
+    expect(await watchPromotionReserves(prisma, shop.id, [variant.id])).toBe(0);
     expect(await prisma.alert.count({ where: { shopId: shop.id, kind: "PROMOTION_RESERVE" } })).toBe(0);
+  });
+
+  it("given a running eBay promotion reserving 20 units of a variant Shopify holds 52 of, when store sales leave Shopify 5, then the 25 % mark pages once for that variant although eBay sold nothing, and its stock falling to 2 pages the 10 % mark", async () => {
+    const { shop, variant, channels } = await seedShopWithEveryModel(prisma);
+    const promotion = await prisma.promotion.create({
+      data: {
+        shopId: shop.id,
+        name: "Kettle week",
+        status: "RUNNING",
+        startsAt: new Date(Date.now() - 3_600_000),
+        endsAt: new Date(Date.now() + 3_600_000),
+        discountKind: "PERCENT",
+        discountValue: 2000,
+        reserveUnits: 20,
+      },
+    });
+    await prisma.promotionChannel.create({ data: { shopId: shop.id, promotionId: promotion.id, channelId: channels.ebay.id } });
+    await prisma.promotionVariant.create({ data: { shopId: shop.id, promotionId: promotion.id, variantId: variant.id } });
+    const levels = await prisma.inventoryLevel.findMany({
+      where: { shopId: shop.id, inventoryItem: { variantId: variant.id } },
+      orderBy: { available: "asc" },
+    });
+    // The factory's eBay sale of 1 is in the window: 19 of the reserve left while Shopify holds 52.
+    expect(await watchPromotionReserves(prisma, shop.id, [variant.id])).toBe(0);
+
+    await prisma.sale.create({ data: { shopId: shop.id, variantId: variant.id, channelId: null, quantity: 47, soldAt: new Date(), sourceKey: "store-1" } });
+    await prisma.inventoryLevel.update({ where: { id: levels[0].id }, data: { available: 0 } });
+    await prisma.inventoryLevel.update({ where: { id: levels[1].id }, data: { available: 5 } });
+    expect(await watchPromotionReserves(prisma, shop.id, [variant.id])).toBe(1);
+    expect(await watchPromotionReserves(prisma, shop.id, [variant.id])).toBe(0);
+
+    await prisma.inventoryLevel.update({ where: { id: levels[1].id }, data: { available: 2 } });
+    expect(await watchPromotionReserves(prisma, shop.id, [variant.id])).toBe(1);
+    const pages = await prisma.alert.findMany({ where: { shopId: shop.id, kind: "PROMOTION_RESERVE" }, orderBy: { createdAt: "asc" } });
+    expect(pages.map((a) => a.title)).toEqual([
+      "Kettle week (KET-RED): 5 of 20 reserved units left (25% mark)",
+      "Kettle week (KET-RED): 2 of 20 reserved units left (10% mark)",
+    ]);
   });
 });

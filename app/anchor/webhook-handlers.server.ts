@@ -23,6 +23,7 @@ import { applyParkedInventory, parkInventoryUpdate } from "./parked.server";
 import { keepProductImages } from "./product-images.server";
 import { productVariantsFromShopify } from "./product-variants.server";
 import { holdTagsKey } from "~/lib/hold-tags";
+import { watchPromotionReserves } from "~/alerts/promotion-reserve.server";
 
 // Shopify's webhooks applied to the mirror. Each handler changes the mirror, marks exactly the
 // listings the change can move, and asks for a recompute. A level or item update that refers to
@@ -112,6 +113,9 @@ export async function applyInventoryLevelUpdate(shopDomain: string, payload: Web
     changes.push(...refreshed.changes);
   }
   await noteChange(shopId, { kind: "stock", at: changes }, deps);
+  // Stock that fell (a store sale's level, a recount) may leave a running promotion less than its reserve.
+  const fell = changes.filter((c) => c.before !== null && c.after < c.before).map((c) => c.variantId);
+  if (fell.length > 0) await watchPromotionReserves(deps.prisma, shopId, [...new Set(fell)]);
 }
 
 export async function applyInventoryItemUpdate(shopDomain: string, payload: WebhookPayload<"INVENTORY_ITEMS_UPDATE">, deps: Deps) {
@@ -375,6 +379,13 @@ export async function recordShopifyOrder(shopDomain: string, payload: WebhookPay
   // The store's sale is demand every velocity buffer of these variants counts (decision 0019); its
   // inventory_levels/update may have been applied before this order arrived, or not reach them.
   if (counted.count > 0) await noteChange(shopId, { kind: "sales", variantIds: variants.map((v) => v.id) }, deps);
+  // A store sale takes units a running promotion's reserve may be counting on (alerts/promotion-reserve).
+  if (counted.count > 0)
+    await watchPromotionReserves(
+      deps.prisma,
+      shopId,
+      variants.map((v) => v.id),
+    );
 }
 
 /**

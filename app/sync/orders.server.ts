@@ -146,7 +146,7 @@ async function recordOrder(
   }
   if (oversold) await prisma.channelOrder.update({ where: { id: orderId }, data: { oversold: true } });
   const sold = outcome.moves.filter((m) => m.delta < 0).map((m) => m.variantId);
-  if (sold.length > 0) await watchPromotionReserves(prisma, channel.shopId, channel.id, sold);
+  if (sold.length > 0) await watchPromotionReserves(prisma, channel.shopId, sold);
   logger.info(
     { channelId: channel.id, order: order.externalOrderId, oversold, writeback: outcome.state, reason: outcome.message },
     "marketplace order recorded",
