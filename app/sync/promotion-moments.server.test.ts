@@ -1,0 +1,149 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { createQueues, createRedisConnection } from "~/queues.server";
+import { seedShopWithEveryModel } from "../../test/factories";
+import {
+  notePromotionMomentsDue,
+  PROMOTION_MOMENT_JOB,
+  promotionMomentJobId,
+  schedulePromotionMoments,
+  sweepPromotionMoments,
+} from "./promotion-moments.server";
+
+// Promotion moments on real PostgreSQL and Redis, under a queue prefix of this file's own: the
+// clock is an argument (`now`), so a moment passes without waiting for it.
+const redis = createRedisConnection();
+const prefix = `${process.env.QUEUE_PREFIX}-promotion-${randomUUID().slice(0, 8)}`;
+const queues = createQueues(redis, prefix);
+
+afterAll(async () => {
+  await queues.recompute.obliterate({ force: true });
+  await queues.close();
+  redis.disconnect();
+});
+
+const HOUR = 3_600_000;
+const STARTS = new Date("2031-03-07T09:00:00Z");
+const ENDS = new Date("2031-03-14T09:00:00Z");
+const at = (ms: number) => new Date(ms);
+
+/** The factory's eBay promotion, launched (READY) for STARTS → ENDS with a checklist projecting 6 on eBay; listings not stale. */
+async function launchedShop() {
+  const seeded = await seedShopWithEveryModel(prisma);
+  const promotion = await prisma.promotion.update({
+    where: { id: (await prisma.promotion.findFirstOrThrow({ where: { shopId: seeded.shop.id } })).id },
+    data: {
+      status: "READY",
+      startsAt: STARTS,
+      endsAt: ENDS,
+      checklist: { verdict: "pass", projectedDemand: [{ variantId: seeded.variant.id, channelId: seeded.channels.ebay.id, units: 6 }] },
+    },
+  });
+  await prisma.listing.updateMany({ where: { shopId: seeded.shop.id }, data: { staleSince: null } });
+  return { ...seeded, promotion };
+}
+
+const stale = (shopId: string) => prisma.listing.count({ where: { shopId, staleSince: { not: null } } });
+const unstale = (shopId: string) => prisma.listing.updateMany({ where: { shopId }, data: { staleSince: null } });
+
+describe("promotion moments", () => {
+  it("given a launched promotion, when its moments are scheduled twice, then one delayed job waits for each of the reserve opening (48 h ahead), the start and the end", async () => {
+    const { shop, promotion } = await launchedShop();
+    const now = at(STARTS.getTime() - 72 * HOUR);
+    expect(await schedulePromotionMoments(shop.id, promotion, { queues, now })).toBe(3);
+    await schedulePromotionMoments(shop.id, promotion, { queues, now });
+    const reserveAt = at(STARTS.getTime() - 48 * HOUR);
+    for (const [moment, when] of [
+      ["reserve", reserveAt],
+      ["start", STARTS],
+      ["end", ENDS],
+    ] as const) {
+      const job = await queues.recompute.getJob(promotionMomentJobId(promotion.id, moment, when));
+      expect(job?.name, moment).toBe(PROMOTION_MOMENT_JOB);
+      expect(await job!.getState()).toBe("delayed");
+      expect(job!.timestamp + job!.delay).toBe(when.getTime());
+    }
+    expect((await queues.recompute.getDelayed()).filter((j) => j.data.shopId === shop.id)).toHaveLength(3);
+    // Once the start has passed, only the end is ahead.
+    expect(await schedulePromotionMoments(shop.id, promotion, { queues, now: at(STARTS.getTime() + HOUR) })).toBe(1);
+  });
+
+  it("given a launched promotion, when its job runs at each moment, then the listings are recomputed once per moment, it runs at the start and ends at the end with its sales against the projection per channel", async () => {
+    const { shop, promotion, variant, channels } = await launchedShop();
+    expect(await notePromotionMomentsDue(shop.id, { queues, now: at(STARTS.getTime() - 49 * HOUR) })).toBe(0);
+    expect(await stale(shop.id)).toBe(0);
+
+    // The reserve opens 48 hours ahead: recomputed (the engine now withholds it), noted once.
+    expect(await notePromotionMomentsDue(shop.id, { queues, now: at(STARTS.getTime() - 47 * HOUR) })).toBe(1);
+    expect(await stale(shop.id)).toBeGreaterThan(0);
+    await unstale(shop.id);
+    expect(await notePromotionMomentsDue(shop.id, { queues, now: at(STARTS.getTime() - 46 * HOUR) })).toBe(0);
+    expect(await stale(shop.id)).toBe(0);
+    expect(await prisma.promotion.findUniqueOrThrow({ where: { id: promotion.id } })).toMatchObject({ status: "READY", startedAt: null });
+
+    const started = at(STARTS.getTime() + 1_000);
+    expect(await notePromotionMomentsDue(shop.id, { queues, now: started })).toBe(1);
+    expect(await prisma.promotion.findUniqueOrThrow({ where: { id: promotion.id } })).toMatchObject({ status: "RUNNING", startedAt: started });
+    expect(await stale(shop.id)).toBeGreaterThan(0);
+    await unstale(shop.id);
+
+    await prisma.sale.createMany({
+      data: [
+        { shopId: shop.id, variantId: variant.id, channelId: channels.ebay.id, quantity: 4, soldAt: at(STARTS.getTime() + HOUR), sourceKey: `eb-${shop.id}` },
+        { shopId: shop.id, variantId: variant.id, channelId: null, quantity: 2, soldAt: at(STARTS.getTime() + HOUR), sourceKey: `store-${shop.id}` },
+      ],
+    });
+    const ended = at(ENDS.getTime() + 1_000);
+    expect(await notePromotionMomentsDue(shop.id, { queues, now: ended })).toBe(1);
+    expect(await stale(shop.id)).toBeGreaterThan(0);
+    const after = await prisma.promotion.findUniqueOrThrow({ where: { id: promotion.id } });
+    expect(after).toMatchObject({ status: "ENDED", endedAt: ended });
+    // The store's sale is not eBay's: the promotion has no Shopify channel.
+    expect(after.results).toMatchObject({
+      endedBy: "scheduler",
+      unitsSold: 4,
+      projectedUnits: 6,
+      channels: [{ channelId: channels.ebay.id, channelName: "eBay US", soldUnits: 4, projectedUnits: 6 }],
+    });
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "promotion.ended" } })).toBe(1);
+    await unstale(shop.id);
+    expect(await notePromotionMomentsDue(shop.id, { queues, now: at(ENDS.getTime() + HOUR) })).toBe(0);
+    expect(await stale(shop.id)).toBe(0);
+  });
+
+  it("given workers down from before the reserve opened until after the end, when the sweep runs as they come back, then the promotion is ended once, with no start left to run, and nothing is scheduled for moments past", async () => {
+    const { shop, promotion } = await launchedShop();
+    const back = at(ENDS.getTime() + HOUR);
+    expect(await sweepPromotionMoments([shop.id], { prisma, queues, now: back })).toBe(1);
+    expect(await prisma.promotion.findUniqueOrThrow({ where: { id: promotion.id } })).toMatchObject({ status: "ENDED", endedAt: back });
+    expect(await sweepPromotionMoments([shop.id], { prisma, queues, now: at(back.getTime() + HOUR) })).toBe(0);
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: { in: ["promotion.ended", "promotion.started"] } } })).toBe(1);
+    expect((await queues.recompute.getDelayed()).filter((j) => j.data.shopId === shop.id)).toHaveLength(0);
+  });
+
+  it("given workers down across the reserve opening and the start, when the sweep runs mid-promotion, then both are noted at once, the promotion runs, and its end is scheduled again", async () => {
+    const { shop, promotion } = await launchedShop();
+    const back = at(STARTS.getTime() + 2 * HOUR);
+    expect(await sweepPromotionMoments([shop.id], { prisma, queues, now: back })).toBe(1);
+    expect(await prisma.promotion.findUniqueOrThrow({ where: { id: promotion.id } })).toMatchObject({
+      status: "RUNNING",
+      reserveOpenedAt: back,
+      startedAt: back,
+    });
+    const end = await queues.recompute.getJob(promotionMomentJobId(promotion.id, "end", ENDS));
+    expect(await end?.getState()).toBe("delayed");
+    expect(await notePromotionMomentsDue(shop.id, { queues, now: at(back.getTime() + HOUR) })).toBe(0);
+  });
+
+  it("given a promotion the merchant paused, when its start passes, then it stays paused and the start is noted once", async () => {
+    const { shop, promotion } = await launchedShop();
+    await prisma.promotion.update({ where: { id: promotion.id }, data: { status: "PAUSED" } });
+    expect(await notePromotionMomentsDue(shop.id, { queues, now: at(STARTS.getTime() + 1_000) })).toBe(1);
+    expect(await prisma.promotion.findUniqueOrThrow({ where: { id: promotion.id } })).toMatchObject({
+      status: "PAUSED",
+      startedAt: at(STARTS.getTime() + 1_000),
+    });
+    expect(await notePromotionMomentsDue(shop.id, { queues, now: at(STARTS.getTime() + 2_000) })).toBe(0);
+  });
+});
