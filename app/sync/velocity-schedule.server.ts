@@ -86,6 +86,35 @@ export async function scheduleNextVelocityDay(shopId: string, deps: ScheduleDeps
   return next;
 }
 
+/**
+ * Notes (noteChange "sales") the listings a velocity rule reaches of every variant the shop sold
+ * after `since`, VARIANTS_PER_NOTE variants a mark. For the daily run, and for a new velocity
+ * window (the Buffers screen), which moves the velocity of what sold within the old or new one.
+ */
+export async function noteVelocityOfSoldVariants(shopId: string, since: Date, deps: ScheduleDeps = {}): Promise<{ variants: number; listings: number }> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const queues = deps.queues ?? defaultQueues();
+  const now = deps.now ?? new Date();
+  let variants = 0;
+  let listings = 0;
+  let after = "";
+  for (;;) {
+    // Sale.soldAt is a timestamp without zone holding UTC, as the recompute's loader reads it.
+    const page = await prisma.$queryRaw<{ variantId: string }[]>`
+      SELECT DISTINCT "variantId" FROM "Sale"
+      WHERE "shopId" = ${shopId} AND "variantId" > ${after}
+        AND "soldAt" > (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC') AND "soldAt" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      ORDER BY 1 LIMIT ${VARIANTS_PER_NOTE}`;
+    if (page.length === 0) break;
+    const variantIds = page.map((row) => row.variantId);
+    listings += await noteChange(shopId, { kind: "sales", variantIds }, { prisma, queues });
+    variants += variantIds.length;
+    after = variantIds[variantIds.length - 1];
+    if (page.length < VARIANTS_PER_NOTE) break;
+  }
+  return { variants, listings };
+}
+
 export type VelocityDayOutcome =
   { ran: true; day: string; variants: number; listings: number } | { ran: false; day: string; reason: "already run" | "no velocity buffer" | "not installed" };
 
@@ -116,23 +145,7 @@ export async function runVelocityDay(shopId: string, day: string, deps: Schedule
   const lookbackDays = velocityWindowDays(shop.settings) + Math.min(MAX_CATCH_UP_DAYS, Math.max(1, sinceLastRun));
   const since = new Date(now.getTime() - lookbackDays * DAY_MS);
 
-  let variants = 0;
-  let listings = 0;
-  let after = "";
-  for (;;) {
-    // Sale.soldAt is a timestamp without zone holding UTC, as the recompute's loader reads it.
-    const page = await prisma.$queryRaw<{ variantId: string }[]>`
-      SELECT DISTINCT "variantId" FROM "Sale"
-      WHERE "shopId" = ${shopId} AND "variantId" > ${after}
-        AND "soldAt" > (${since.toISOString()}::timestamptz AT TIME ZONE 'UTC') AND "soldAt" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
-      ORDER BY 1 LIMIT ${VARIANTS_PER_NOTE}`;
-    if (page.length === 0) break;
-    const variantIds = page.map((row) => row.variantId);
-    listings += await noteChange(shopId, { kind: "sales", variantIds }, { prisma, queues });
-    variants += variantIds.length;
-    after = variantIds[variantIds.length - 1];
-    if (page.length < VARIANTS_PER_NOTE) break;
-  }
+  const { variants, listings } = await noteVelocityOfSoldVariants(shopId, since, { prisma, queues, now });
 
   await prisma.velocityRun.update({ where: { shopId_day: { shopId, day } }, data: { finishedAt: now, variants, listings } });
   await scheduleNextVelocityDay(shopId, { prisma, queues, now });

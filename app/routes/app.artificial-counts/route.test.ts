@@ -42,7 +42,7 @@ describe("the Artificial counts screen", () => {
     expect(page.rules).toEqual([expect.objectContaining({ channelName: "eBay US", target: "every listing", kind: "cap", units: 5, count: "at most 5" })]);
   });
 
-  it("given Amazon listing KET-RED at 6, when a cap of 4 for the variant is previewed, then the preview shows 6 becoming 4 with the cap in its explanation, and nothing is saved", async () => {
+  it("given Amazon listing KET-RED at 5 (12 less its velocity buffer of 7), when a cap of 4 for the variant is previewed, then the preview shows 5 becoming 4 with the cap in its explanation, and nothing is saved", async () => {
     const { shop, channels, listing } = await shopInSession();
     const answer = await post(shop.domain, {
       intent: "preview",
@@ -54,21 +54,21 @@ describe("the Artificial counts screen", () => {
     });
     expect(answer.data.ok).toBe(true);
     expect(answer.data.preview?.affected).toBe(1);
-    expect(answer.data.preview?.rows).toEqual([expect.objectContaining({ listingId: listing.id, channelName: "Amazon US", before: 6, after: 4 })]);
+    expect(answer.data.preview?.rows).toEqual([expect.objectContaining({ listingId: listing.id, channelName: "Amazon US", before: 5, after: 4 })]);
     expect(answer.data.preview?.rows[0].explanationAfter).toContain("Listed at most 4 units (cap)");
     expect(await prisma.allocationRule.count({ where: { shopId: shop.id } })).toBe(1);
   });
 
-  it("previews each kind with the engine's numbers: 25% of the pool of 12 is 3, a fixed 9 replaces the buffered 6, 10% of the vendor's 40 is 4", async () => {
+  it("previews each kind with the engine's numbers: 25% of the pool of 12 is 3, a fixed 9 replaces the buffered 5, 10% of the vendor's 40 is 4", async () => {
     const { shop, channels, vendor } = await shopInSession();
     const amazon = { intent: "preview", channelId: channels.amazon.id, scope: "channel" };
     const share = await post(shop.domain, { ...amazon, kind: "pool_share", percent: "25" });
-    expect(share.data.preview?.rows.map((r) => [r.before, r.after])).toEqual([[6, 3]]);
+    expect(share.data.preview?.rows.map((r) => [r.before, r.after])).toEqual([[5, 3]]);
     const fixed = await post(shop.domain, { ...amazon, kind: "fixed", units: "9" });
-    expect(fixed.data.preview?.rows.map((r) => [r.before, r.after])).toEqual([[6, 9]]);
+    expect(fixed.data.preview?.rows.map((r) => [r.before, r.after])).toEqual([[5, 9]]);
     expect(fixed.data.preview?.rows[0].explanationAfter).toContain("Fixed count of 9 units replaces the computed figure (buffer not applied)");
     const vendorShare = await post(shop.domain, { ...amazon, kind: "vendor_share", percent: "10", locationId: vendor.id });
-    expect(vendorShare.data.preview?.rows.map((r) => [r.before, r.after])).toEqual([[6, 4]]);
+    expect(vendorShare.data.preview?.rows.map((r) => [r.before, r.after])).toEqual([[5, 4]]);
     expect(vendorShare.data.preview?.rows[0].explanationAfter).toContain("Share of Vendor: 10% of 40 units, rounded down = at most 4 units");
   });
 

@@ -2,8 +2,11 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { defaultRiskMultiplierOf, engineKindOf } from "~/channels/registry";
 import { noteChange } from "~/recompute/index.server";
-import { validateChannel } from "~/engine/validate";
-import { settingsObject } from "~/recompute/inputs";
+import { validateChannel, validateVelocitySettings } from "~/engine/validate";
+import { defaultHalfLifeDays } from "~/engine/velocity";
+import { settingsObject, STORE_SALES, velocityWindowDays } from "~/recompute/inputs";
+import { lastVelocityRun, noteVelocityOfSoldVariants, scheduleNextVelocityDay, VELOCITY_LOCAL_HOUR } from "~/sync/velocity-schedule.server";
+import { formatShopDateTime, shopTimeZone } from "~/lib/zoned-time";
 import { checkBufferRule } from "~/rules/buffer-rules.server";
 import { type Preview, previewRuleChange, withRule } from "~/rules/preview.server";
 import { describeScope, markRuleChannelsStale, type Scope, scopeLabels } from "~/rules/scopes.server";
@@ -30,13 +33,26 @@ export class RuleRejected extends RequestRefused {
 
 export async function buffersPage(shopDomain: string, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
-  const [channels, rules] = await Promise.all([
+  const [channels, rules, shop, lastRun] = await Promise.all([
     prisma.channel.findMany({ where: { shopId, status: { not: "DISCONNECTED" } }, orderBy: [{ priority: "asc" }, { name: "asc" }] }),
     prisma.bufferRule.findMany({ where: { shopId }, orderBy: [{ channelId: "asc" }, { scope: "asc" }, { createdAt: "asc" }] }),
+    prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } }),
+    lastVelocityRun(shopId, prisma),
   ]);
   const labels = await scopeLabels(prisma, shopId, rules);
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
+  const windowDays = velocityWindowDays(shop.settings);
+  const timeZone = shopTimeZone(shop.settings);
   return {
+    velocity: {
+      windowDays,
+      halfLifeDays: defaultHalfLifeDays(windowDays),
+      // What a velocity buffer counts (decision 0019), in the words its explanation uses.
+      counts: `every unit sold in ${STORE_SALES} and on every channel`,
+      timeZone,
+      localHour: VELOCITY_LOCAL_HOUR,
+      lastRun: lastRun?.finishedAt ? { at: formatShopDateTime(lastRun.finishedAt, timeZone), variants: lastRun.variants, listings: lastRun.listings } : null,
+    },
     channels: channels.map((c) => {
       const settings = settingsObject(c.settings);
       const kind = engineKindOf(c.kind);
@@ -114,6 +130,41 @@ export async function saveChannelThrottling(
   return null;
 }
 
+// ---------------------------------------------------------------- sales velocity
+
+/**
+ * The shop's velocity window (Shop.settings.velocityWindowDays), checked by the engine (1–365
+ * days, refused on its field). A new window moves the velocity of every variant sold within the
+ * old or the new one: their listings under a velocity rule are recomputed.
+ */
+export async function saveVelocityWindow(
+  shopDomain: string,
+  form: Record<string, unknown>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+  now = new Date(),
+): Promise<FieldErrors | null> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  const checked = validateVelocitySettings({ windowDays: formNumber(form.velocityWindowDays) });
+  if (!checked.ok) return errorsByField(checked.errors, { windowDays: "velocityWindowDays" });
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } });
+  const before = velocityWindowDays(shop.settings);
+  const windowDays = checked.value.windowDays;
+  // One key of the settings, set in place: the merchant's other settings are never rewritten.
+  await prisma.$executeRaw`UPDATE "Shop" SET settings = jsonb_set(settings, '{velocityWindowDays}', to_jsonb(${windowDays}::int)) WHERE id = ${shopId}`;
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: "velocity.window_changed",
+    subjectType: "shop",
+    subjectId: shopId,
+    details: { windowDays, before },
+  });
+  const since = new Date(now.getTime() - Math.max(before, windowDays) * 86_400_000);
+  await noteVelocityOfSoldVariants(shopId, since, { prisma, now });
+  return null;
+}
+
 // ---------------------------------------------------------------- buffer rules
 
 export type SaveOutcome = { ok: true; ruleId: string } | { ok: false; errors: FieldErrors };
@@ -139,6 +190,8 @@ export async function saveBufferRule(
     details: { rule: JSON.parse(JSON.stringify(saved)), before: before ? JSON.parse(JSON.stringify(before)) : null },
   });
   await markRuleChannelsStale(prisma, shopId, [before?.channelId, saved.channelId]);
+  // A velocity buffer ages daily: its shop's days are scheduled from now (the sweep would within a minute).
+  if (saved.kind === "VELOCITY") await scheduleNextVelocityDay(shopId, { prisma });
   return { ok: true, ruleId: saved.id };
 }
 

@@ -35,7 +35,7 @@ describe("the Buffers and throttling screen", () => {
     ]);
   });
 
-  it("previews a variant rule with the engine before saving: Amazon's 6 (12 in stock less 1.5 × 4 safety stock) becomes 10 with a 2-unit buffer", async () => {
+  it("previews a variant rule with the engine before saving: Amazon's 5 (12 in stock less its velocity buffer of 7, counting eBay's sale) becomes 10 with a 2-unit buffer", async () => {
     const { shop, channels, listing } = await shopInSession();
     const answer = await post(shop.domain, {
       intent: "preview",
@@ -47,7 +47,7 @@ describe("the Buffers and throttling screen", () => {
     });
     expect(answer.data.ok).toBe(true);
     expect(answer.data.preview?.affected).toBe(1);
-    expect(answer.data.preview?.rows).toEqual([expect.objectContaining({ listingId: listing.id, channelName: "Amazon US", before: 6, after: 10 })]);
+    expect(answer.data.preview?.rows).toEqual([expect.objectContaining({ listingId: listing.id, channelName: "Amazon US", before: 5, after: 10 })]);
     expect(answer.data.preview?.rows[0].explanationAfter).toContain("buffer: -2 units");
     // A preview saves nothing
     expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(1);
@@ -192,5 +192,56 @@ describe("the Buffers and throttling screen", () => {
     const rule = await prisma.bufferRule.findFirstOrThrow({ where: { shopId: shop.id } });
     expect((await post(shop.domain, { intent: "delete", ruleId: rule.id })).data.ok).toBe(true);
     expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+});
+
+describe("the sales velocity setting on the Buffers screen", () => {
+  it("given a window of 0, 400 or 'two weeks', when saved, then each is refused on the velocity window field naming it, and nothing is saved", async () => {
+    const { shop } = await shopInSession();
+    await prisma.shop.update({ where: { id: shop.id }, data: { settings: { timeZone: "Europe/Berlin" } } });
+    for (const typed of ["0", "400", "two weeks", ""]) {
+      const answer = await post(shop.domain, { intent: "velocity", velocityWindowDays: typed });
+      expect(answer.init?.status).toBe(400);
+      expect(answer.data.errors.velocityWindowDays).toMatch(/Velocity window \(days\)/);
+    }
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).toEqual({ timeZone: "Europe/Berlin" });
+  });
+
+  it("given the kettle sold in the store 20 days ago under Amazon's velocity buffer, when the merchant sets a 14-day window, then it is saved beside the other settings, the kettle's Amazon listing is recomputed, and the screen says what velocity counts and when it last ran", async () => {
+    const { shop, listing, variant } = await shopInSession();
+    await prisma.shop.update({ where: { id: shop.id }, data: { settings: { timeZone: "Europe/Berlin" } } });
+    await prisma.sale.create({
+      data: { shopId: shop.id, variantId: variant.id, channelId: null, quantity: 3, soldAt: new Date(Date.now() - 20 * 86_400_000), sourceKey: "store-1" },
+    });
+    await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
+
+    const answer = await post(shop.domain, { intent: "velocity", velocityWindowDays: "14" });
+    expect(answer.data).toMatchObject({ ok: true, message: "Velocity window saved; velocity buffers are being recomputed" });
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).toEqual({ timeZone: "Europe/Berlin", velocityWindowDays: 14 });
+    // The sale left the new window (it was in the default 28 days'): the buffer moves.
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).toBeInstanceOf(Date);
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "velocity.window_changed" } })).toBe(1);
+
+    const page = await loader(args(await adminRequest(shop.domain, "/app/buffers")));
+    expect(page.velocity).toMatchObject({
+      windowDays: 14,
+      halfLifeDays: 3.5,
+      counts: "every unit sold in the Shopify store and on every channel",
+      timeZone: "Europe/Berlin",
+      localHour: 3,
+      lastRun: null,
+    });
+    await prisma.velocityRun.create({
+      data: {
+        shopId: shop.id,
+        day: "2026-12-05",
+        startedAt: new Date("2026-12-05T02:00:00Z"),
+        finishedAt: new Date("2026-12-05T02:00:07Z"),
+        variants: 1,
+        listings: 1,
+      },
+    });
+    const after = await loader(args(await adminRequest(shop.domain, "/app/buffers")));
+    expect(after.velocity.lastRun).toEqual({ at: "2026-12-05T03:00:07", variants: 1, listings: 1 });
   });
 });

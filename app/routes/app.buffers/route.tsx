@@ -7,7 +7,14 @@ import { CsvImportCard } from "~/components/csv-import";
 import { formObject } from "~/lib/forms";
 import { importBufferRules, type ImportProblem, refusedImport, uploadedCsv } from "~/csv/bulk-csv.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { buffersPage, deleteBufferRule, previewBufferRule, saveBufferRule, saveChannelThrottling } from "~/routes/app.buffers/buffers.server";
+import {
+  buffersPage,
+  deleteBufferRule,
+  previewBufferRule,
+  saveBufferRule,
+  saveChannelThrottling,
+  saveVelocityWindow,
+} from "~/routes/app.buffers/buffers.server";
 import type { Preview } from "~/rules/preview.server";
 import { RulePreview } from "~/components/rule-preview";
 import { SCOPE_REFERENCE } from "~/rules/scopes.server";
@@ -40,6 +47,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       case "channel": {
         const errors = await saveChannelThrottling(shop, form, actor);
         return errors ? answer({ ok: false, errors }, 400) : answer({ ok: true, errors: {}, message: "Channel saved; quantities are being recomputed" });
+      }
+      case "velocity": {
+        const errors = await saveVelocityWindow(shop, form, actor);
+        return errors
+          ? answer({ ok: false, errors }, 400)
+          : answer({ ok: true, errors: {}, message: "Velocity window saved; velocity buffers are being recomputed" });
       }
       case "preview": {
         const outcome = await previewBufferRule(shop, form);
@@ -113,6 +126,42 @@ function ChannelRow({ channel, errors }: { channel: PageData["channels"][number]
           <InlineStack align="end">
             <Button submit loading={busy}>
               Save {channel.name}
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </Form>
+    </Card>
+  );
+}
+
+function VelocityCard({ velocity, errors }: { velocity: PageData["velocity"]; errors: Record<string, string> }) {
+  const { field } = useFields({ velocityWindowDays: String(velocity.windowDays) }, errors);
+  const busy = useNavigation().state === "submitting";
+  const hour = `${String(velocity.localHour).padStart(2, "0")}:00`;
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value="velocity" />
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            Sales velocity
+          </Text>
+          <Text as="p">
+            A computed buffer reads the variant&apos;s velocity: {velocity.counts} over the window, recent days weighted more (half-life {velocity.halfLifeDays}{" "}
+            days), since every channel sells from the same stock.
+          </Text>
+          <FormLayout>
+            <TextField label="Velocity window (days)" type="number" helpText="From 1 to 365 days" {...field("velocityWindowDays")} />
+          </FormLayout>
+          <Text as="p" tone="subdued">
+            {velocity.lastRun
+              ? `Last recomputed on schedule ${velocity.lastRun.at.replace("T", " ")} (${velocity.timeZone}): ${velocity.lastRun.variants} variants sold in the window, ${velocity.lastRun.listings} listings recomputed.`
+              : "Not recomputed on schedule yet."}{" "}
+            Velocity buffers are recomputed every day at {hour} ({velocity.timeZone}) as sales age, and at once when something sells.
+          </Text>
+          <InlineStack align="end">
+            <Button submit loading={busy}>
+              Save velocity window
             </Button>
           </InlineStack>
         </BlockStack>
@@ -223,7 +272,7 @@ function RuleForm({
 }
 
 export default function Buffers() {
-  const { channels, rules, scopeReference } = useLoaderData<typeof loader>();
+  const { channels, rules, scopeReference, velocity } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <Page title="Buffers and throttling" subtitle="Units held back per channel, and who gets the last units when stock runs low.">
@@ -246,6 +295,7 @@ export default function Buffers() {
             ) : (
               channels.map((c) => <ChannelRow key={c.id} channel={c} errors={result?.intent === "channel" ? result.errors : {}} />)
             )}
+            <VelocityCard velocity={velocity} errors={result?.intent === "velocity" ? result.errors : {}} />
             <Text as="h2" variant="headingMd">
               Buffer rules
             </Text>
