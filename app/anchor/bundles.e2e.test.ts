@@ -2,12 +2,12 @@ import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
-import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify/server";
+import type { ShopifySimulator } from "../../simulators/shopify/server";
 import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import { uniqueShopDomain } from "../../test/factories";
+import { installedShopifyShop } from "../../test/installed-shopify-shop";
+import { eventually } from "../../test/marketplaces";
 import { createWorkers } from "../../workers/processors";
 import { adminClientForShop } from "./admin-client.server";
-import { apiVersionForAdmin } from "./api-version";
 import { importCatalog } from "./bulk-import.server";
 
 // Shopify's own bundles mirrored: the simulated Shopify holds a variant that requires components
@@ -34,30 +34,16 @@ afterAll(async () => {
   await Promise.all(simulators.map((s) => s.stop()));
 });
 
+/** Three products of one variant each: the bundle, a mug and a box. */
 async function installedShop() {
-  const domain = uniqueShopDomain("bundles");
-  const simulator = await startShopifySimulator({
-    apiSecret: process.env.SHOPIFY_API_SECRET!,
-    shops: [{ domain, accessToken: "shpat_bundles", catalog: { products: 3, variantsPerProduct: 1, locations: 1, seed: 11 } }],
+  const installed = await installedShopifyShop({
+    label: "bundles",
+    catalog: { products: 3, variantsPerProduct: 1, locations: 1, seed: 11 },
     webhookUrl: endpoint.url,
-    webhookApiVersion: apiVersionForAdmin,
   });
-  simulators.push(simulator);
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = simulator.url;
-  const shop = await prisma.shop.create({ data: { domain } });
-  await prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "installed", accessToken: "shpat_bundles" } });
-  const state = simulator.store.shop(domain);
-  const [bundle, mug, box] = state.products.map((p) => p.variants[0]);
-  return { domain, shop, simulator, bundle, mug, box };
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("condition not met in time");
+  simulators.push(installed.simulator);
+  const [bundle, mug, box] = installed.state.products.map((p) => p.variants[0]);
+  return { ...installed, bundle, mug, box };
 }
 
 /** The bundle's make-up as the mirror holds it: [component SKU, units per bundle], by SKU. */

@@ -2,12 +2,12 @@ import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
-import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify/server";
+import type { ShopifySimulator } from "../../simulators/shopify/server";
 import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import { uniqueShopDomain } from "../../test/factories";
+import { installedShopifyShop } from "../../test/installed-shopify-shop";
+import { eventually } from "../../test/marketplaces";
 import { createWorkers } from "../../workers/processors";
 import { adminClientForShop } from "./admin-client.server";
-import { apiVersionForAdmin } from "./api-version";
 import { importCatalog } from "./bulk-import.server";
 
 // Collections in the mirror, end to end: the bulk import brings every collection with its
@@ -32,27 +32,13 @@ afterAll(async () => {
 });
 
 async function installedShop() {
-  const domain = uniqueShopDomain("collections");
-  const simulator = await startShopifySimulator({
-    apiSecret: process.env.SHOPIFY_API_SECRET!,
-    shops: [{ domain, accessToken: "shpat_collections", catalog: { products: 5, variantsPerProduct: 2, locations: 1, seed: 12 } }],
+  const installed = await installedShopifyShop({
+    label: "collections",
+    catalog: { products: 5, variantsPerProduct: 2, locations: 1, seed: 12 },
     webhookUrl: endpoint.url,
-    webhookApiVersion: apiVersionForAdmin,
   });
-  simulators.push(simulator);
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = simulator.url;
-  const shop = await prisma.shop.create({ data: { domain } });
-  await prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "installed", accessToken: "shpat_collections" } });
-  return { domain, shop, simulator, state: simulator.store.shop(domain) };
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("condition not met in time");
+  simulators.push(installed.simulator);
+  return installed;
 }
 
 /** Each mirrored collection's handle with the Shopify ids of its products, sorted. */

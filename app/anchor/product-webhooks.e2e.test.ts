@@ -2,13 +2,13 @@ import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
-import { startShopifySimulator, type ShopifySimulator } from "../../simulators/shopify/server";
+import type { ShopifySimulator } from "../../simulators/shopify/server";
 import { productPayload } from "../../simulators/shopify/webhooks";
 import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import { uniqueShopDomain } from "../../test/factories";
+import { installedShopifyShop } from "../../test/installed-shopify-shop";
+import { eventually } from "../../test/marketplaces";
 import { createWorkers } from "../../workers/processors";
 import { adminClientForShop } from "./admin-client.server";
-import { apiVersionForAdmin } from "./api-version";
 import { importCatalog } from "./bulk-import.server";
 
 // products/create and products/update as Shopify sends them from 2026-04 (no tracked flag, no
@@ -34,27 +34,9 @@ afterAll(async () => {
 
 /** A shop installed in the app, in a simulated Shopify of its own whose webhooks reach the app. */
 async function installedShop(catalog: { products: number; variantsPerProduct: number; seed: number; variantsAt?: Record<number, number> }) {
-  const domain = uniqueShopDomain("products");
-  const simulator = await startShopifySimulator({
-    apiSecret: process.env.SHOPIFY_API_SECRET!,
-    shops: [{ domain, accessToken: "shpat_products", catalog: { ...catalog, locations: 2 } }],
-    webhookUrl: endpoint.url,
-    webhookApiVersion: apiVersionForAdmin,
-  });
-  simulators.push(simulator);
-  process.env.SHOPIFY_ADMIN_API_ORIGIN = simulator.url;
-  const shop = await prisma.shop.create({ data: { domain } });
-  await prisma.session.create({ data: { id: `offline_${domain}`, shop: domain, state: "installed", accessToken: "shpat_products" } });
-  return { domain, shop, simulator, state: simulator.store.shop(domain) };
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("condition not met in time");
+  const installed = await installedShopifyShop({ label: "products", catalog: { ...catalog, locations: 2 }, webhookUrl: endpoint.url });
+  simulators.push(installed.simulator);
+  return installed;
 }
 
 const cents = (amount: string) => Math.round(Number(amount) * 100);
