@@ -326,4 +326,29 @@ describe("alert delivery by email and Slack", () => {
     expect(text).toContain("KET-RED on eBay US shows 3, Anchorline pushed 10");
     expect(text).toContain("KET-BLU on eBay US shows 9, Anchorline pushed 0");
   });
+
+  it("given a digest due at 08:30 and two housekeeping runs at that moment, when both run at once, then one digest is sent; no new alert is needed for the next day's to go out at 08:00", async () => {
+    const { shop, ebay, listingOf } = await seedShop();
+    const route = await createAlertRoute(prisma, shop.id, {
+      transport: "EMAIL",
+      target: "twice@kettle.test",
+      digest: true,
+      quietHours: { timeZone: "Europe/Berlin" },
+    });
+    const evening = new Date("2026-11-23T19:00:00Z");
+    const drift = await raiseDrift(prisma, { shopId: shop.id, channel: ebay, listing: await listingOf("KET-RED", 10, 3) }, { now: evening });
+    await waitForJob("completed", drift!.alert.id);
+
+    const at = new Date("2026-11-24T07:30:00Z");
+    const [one, two] = await Promise.all([runDigests({ shopId: shop.id, now: at }), runDigests({ shopId: shop.id, now: at })]);
+    expect([one.sent[route.id], two.sent[route.id]].filter((n) => n !== undefined)).toEqual([1]);
+    expect(mails.filter((m) => m.to.includes("twice@kettle.test"))).toHaveLength(1);
+    expect((await prisma.alertRoute.findUniqueOrThrow({ where: { id: route.id } })).lastDigestAt).toEqual(at);
+
+    // The next day the drift is still open and nothing new was raised: its run at 08:00 finds nothing
+    // it has not sent, sends nothing, and still claims the day once.
+    const next = new Date("2026-11-25T07:00:00Z");
+    expect((await runDigests({ shopId: shop.id, now: next })).sent).toEqual({});
+    expect((await prisma.alertRoute.findUniqueOrThrow({ where: { id: route.id } })).lastDigestAt).toEqual(next);
+  });
 });

@@ -128,6 +128,14 @@ export async function runDigests(deps: { prisma?: PrismaClient; now?: Date; shop
   for (const route of routes) {
     const quiet = parseQuietHours(route.quietHours);
     if (!digestDue(now, quiet, route.lastDigestAt)) continue;
+    // The day is claimed before anything is sent: only the run that moves lastDigestAt from what it
+    // read sends, so two housekeeping runs at once (two worker processes, a run longer than its
+    // interval) send one digest. A failed send gives the day back for the next run.
+    const claimed = await prisma.alertRoute.updateMany({
+      where: { id: route.id, shopId: route.shopId, lastDigestAt: route.lastDigestAt },
+      data: { lastDigestAt: now },
+    });
+    if (claimed.count === 0) continue;
     const kinds = [...MINOR_KINDS].filter((k) => route.kind === null || route.kind === k);
     const alerts = await prisma.alert.findMany({
       where: {
@@ -148,6 +156,7 @@ export async function runDigests(deps: { prisma?: PrismaClient; now?: Date; shop
         const err = error instanceof Error ? error : new Error(String(error));
         logger.warn({ routeId: route.id, transport: route.transport, error: err }, "alert digest failed; the next housekeeping run retries it");
         outcome.failed.push({ routeId: route.id, error: err });
+        await prisma.alertRoute.updateMany({ where: { id: route.id, shopId: route.shopId, lastDigestAt: now }, data: { lastDigestAt: route.lastDigestAt } });
         continue;
       }
       await prisma.alertDelivery.createMany({
@@ -164,7 +173,6 @@ export async function runDigests(deps: { prisma?: PrismaClient; now?: Date; shop
       });
       outcome.sent[route.id] = alerts.length;
     }
-    await prisma.alertRoute.updateMany({ where: { id: route.id, shopId: route.shopId }, data: { lastDigestAt: now } });
   }
   return outcome;
 }
