@@ -305,6 +305,24 @@ export async function importListingLinks(
   return { ok: true, created: result.linked - before, updated: before };
 }
 
+/**
+ * A rule screen's import, as its action answers it: the uploaded file read and imported by `run`,
+ * then "Imported: 2 rules added, 1 changed; quantities are being recomputed", or the file's
+ * problems (400). `noun` names one and several of what the file holds.
+ */
+export async function answerRuleImport(
+  file: unknown,
+  run: (csv: string) => Promise<ImportResult>,
+  noun: { one: string; many: string },
+): Promise<{ status: 200 | 400; body: { ok: boolean; errors: Record<string, string>; message?: string; problems?: ImportProblem[] } }> {
+  const upload = await uploadedCsv(file);
+  if (!upload.ok) return { status: 400, body: { ok: false, errors: { file: upload.message } } };
+  const outcome = await run(upload.text);
+  if (!outcome.ok) return { status: 400, body: refusedImport(outcome.problems) };
+  const added = `${outcome.created} ${outcome.created === 1 ? noun.one : noun.many} added`;
+  return { status: 200, body: { ok: true, errors: {}, message: `Imported: ${added}, ${outcome.updated} changed; quantities are being recomputed` } };
+}
+
 /** Larger uploads are refused before they are read: a rules or links file is far smaller. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 

@@ -7,7 +7,7 @@ import { CsvImportCard } from "~/components/csv-import";
 import { RulePreview } from "~/components/rule-preview";
 import { useFields } from "~/components/use-fields";
 import { importArtificialCounts } from "~/csv/artificial-counts.server";
-import { type ImportProblem, refusedImport, uploadedCsv } from "~/csv/bulk-csv.server";
+import { answerRuleImport, type ImportProblem } from "~/csv/bulk-csv.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { formObject } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
@@ -49,15 +49,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return answer({ ok: true, errors: {}, message: "Artificial count saved; quantities are being recomputed" });
       }
       case "import": {
-        const file = await uploadedCsv(form.file);
-        if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
-        const outcome = await importArtificialCounts(shop, file.text, actor);
-        if (!outcome.ok) return answer(refusedImport(outcome.problems), 400);
-        return answer({
-          ok: true,
-          errors: {},
-          message: `Imported: ${outcome.created} ${outcome.created === 1 ? "count" : "counts"} added, ${outcome.updated} changed; quantities are being recomputed`,
-        });
+        const imported = await answerRuleImport(form.file, (csv) => importArtificialCounts(shop, csv, actor), { one: "count", many: "counts" });
+        return answer(imported.body, imported.status);
       }
       case "delete":
         await deleteArtificialCount(shop, String(form.ruleId ?? ""), actor);

@@ -5,7 +5,7 @@ import { Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, In
 import { useRef } from "react";
 import { CsvImportCard } from "~/components/csv-import";
 import { formObject } from "~/lib/forms";
-import { importBufferRules, type ImportProblem, refusedImport, uploadedCsv } from "~/csv/bulk-csv.server";
+import { answerRuleImport, importBufferRules, type ImportProblem } from "~/csv/bulk-csv.server";
 import { NotFoundForShop } from "~/lib/errors";
 import {
   buffersPage,
@@ -65,15 +65,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return answer({ ok: true, errors: {}, message: "Buffer rule saved; quantities are being recomputed" });
       }
       case "import": {
-        const file = await uploadedCsv(form.file);
-        if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
-        const outcome = await importBufferRules(shop, file.text, actor);
-        if (!outcome.ok) return answer(refusedImport(outcome.problems), 400);
-        return answer({
-          ok: true,
-          errors: {},
-          message: `Imported: ${outcome.created} ${outcome.created === 1 ? "rule" : "rules"} added, ${outcome.updated} changed; quantities are being recomputed`,
-        });
+        const imported = await answerRuleImport(form.file, (csv) => importBufferRules(shop, csv, actor), { one: "rule", many: "rules" });
+        return answer(imported.body, imported.status);
       }
       case "delete":
         await deleteBufferRule(shop, String(form.ruleId ?? ""), actor);

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { CsvImportCard } from "~/components/csv-import";
-import { type ImportProblem, refusedImport, uploadedCsv } from "~/csv/bulk-csv.server";
+import { answerRuleImport, type ImportProblem } from "~/csv/bulk-csv.server";
 import { importKits } from "~/csv/kits.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { formObject } from "~/lib/forms";
@@ -38,15 +38,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return answer({ ok: true, errors: {}, message: `Kit ${outcome.created ? "saved" : "changed"}; its quantities are being recomputed` });
       }
       case "import": {
-        const file = await uploadedCsv(form.file);
-        if (!file.ok) return answer({ ok: false, errors: { file: file.message } }, 400);
-        const outcome = await importKits(shop, file.text, actor);
-        if (!outcome.ok) return answer(refusedImport(outcome.problems), 400);
-        return answer({
-          ok: true,
-          errors: {},
-          message: `Imported: ${outcome.created} ${outcome.created === 1 ? "kit" : "kits"} added, ${outcome.updated} changed; quantities are being recomputed`,
-        });
+        const imported = await answerRuleImport(form.file, (csv) => importKits(shop, csv, actor), { one: "kit", many: "kits" });
+        return answer(imported.body, imported.status);
       }
       case "delete":
         await deleteKitOfShop(shop, String(form.kitId ?? ""), actor);
