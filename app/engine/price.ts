@@ -89,6 +89,8 @@ export interface ListingPrice {
   unprofitable: boolean;
   /** What a running coupon-style promotion takes off at checkout (the visible price's coupon); 0 without one. */
   couponCents: Cents;
+  /** The running promotion whose discount set the price (or its coupon); null when none did. */
+  promotionId: string | null;
   notices: PriceNotice[];
   explanation: ExplanationStep[];
   /** The rule that priced it (NEUTRAL_PRICE_RULE when none applies): its fees and shipping make the margin. */
@@ -235,12 +237,14 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
   // A running promotion on this channel: its discount on the rule's price (a coupon leaves the
   // price and is what customers take off at checkout), before MAP, which holds whatever it says.
   let couponCents = 0;
+  let promotionId: string | null = null;
   if (context.promotions !== undefined && context.promotions.length > 0 && context.now !== undefined) {
     const promoted = promotionOnPrice(channel.id, context.promotions, context.now, price);
     if (promoted !== null) {
       promotionStep = promoted.step;
       price = promoted.priceCents;
       couponCents = promoted.couponCents;
+      promotionId = promoted.promotionId;
     }
   }
   // MAP last: it is the one floor that must hold whatever the other rules said.
@@ -290,7 +294,18 @@ function priceWithRule(context: PriceContext, rule: PriceRule): ListingPrice {
   if (mapStep !== null) steps[n++] = mapStep;
   if (floorStep !== null) steps[n++] = floorStep;
   steps[n] = resultStep(0, price, channel.name);
-  return { listingId: context.listingId, priceCents: price, anchorCents: anchor, floorCents, unprofitable, couponCents, notices, explanation: steps, rule };
+  return {
+    listingId: context.listingId,
+    priceCents: price,
+    anchorCents: anchor,
+    floorCents,
+    unprofitable,
+    couponCents,
+    promotionId,
+    notices,
+    explanation: steps,
+    rule,
+  };
 }
 
 export function listingPrice(context: PriceContext): ListingPrice {

@@ -164,6 +164,7 @@ const promotionCouponStep = stepKind(
 );
 
 export interface PromotionOnPrice {
+  promotionId: string;
   priceCents: Cents;
   /** What a coupon-style promotion takes off at checkout (0 for list-price discounts). */
   couponCents: Cents;
@@ -190,7 +191,7 @@ export function promotionOnPrice(channelId: string, promotions: readonly Promoti
   const step = isCoupon(discount.kind)
     ? promotionCouponStep(0, best.priceCents, promotion.name, discount.kind, discount.value, endsAt, best.couponCents)
     : promotionPriceStep(best.priceCents - priceCents, best.priceCents, promotion.name, discount.kind, discount.value, endsAt);
-  return { priceCents: best.priceCents, couponCents: best.couponCents, step };
+  return { promotionId: promotion.promotionId, priceCents: best.priceCents, couponCents: best.couponCents, step };
 }
 
 export function promotionChecklist(input: PromotionChecklistInput): PromotionChecklist {

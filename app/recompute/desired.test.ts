@@ -223,6 +223,16 @@ describe("deciding what each recomputed listing becomes", () => {
       ],
     ]);
   });
+
+  it("given Amazon watching eBay, when eBay's price drops to 40.00 by a launched promotion, then the push goes out (its checklist was the review); the same drop by a rule is held", () => {
+    const onAmazon = stored("a", "ch-amazon");
+    const onEbay = stored("b", "ch-ebay");
+    const byPromotion = { ...computed(onEbay, 5, 4000), promotionId: "promo-spring" };
+    const promoted = decide([onEbay], new Map([["b", byPromotion]]), siblingsOf([onAmazon, onEbay]), shopWith([amazonWatchesEbay]));
+    expect(promoted[0]).toMatchObject({ kind: "write", bump: true, state: "PENDING", message: null });
+    const byRule = decide([onEbay], new Map([["b", computed(onEbay, 5, 4000)]]), siblingsOf([onAmazon, onEbay]), shopWith([amazonWatchesEbay]));
+    expect(byRule[0]).toMatchObject({ kind: "write", bump: true, state: "HELD" });
+  });
 });
 
 describe("cutting stale listings into batches", () => {

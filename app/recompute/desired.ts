@@ -32,6 +32,11 @@ export interface ComputedListing extends DesiredState {
   ruleId: string | null;
   /** Its margin at this price (margins.ts), written for the Margins screen and the unprofitable alert. */
   margin: Margin;
+  /**
+   * The launched promotion whose discount set the price, if any. Its parity was reviewed at launch
+   * (the checklist passed, or the merchant overrode it), so its price is not held for parity.
+   */
+  promotionId?: string | null;
 }
 
 /**
@@ -56,6 +61,7 @@ export function computeListing(listing: ListingRef, shop: ShopInputs, batch: Bat
     beyondGuardrail: breach?.text ?? null,
     ruleId: desired.price.rule === NEUTRAL_PRICE_RULE ? null : desired.price.rule.id,
     margin: listingMargin(desired.price, input.costCents),
+    promotionId: desired.price.promotionId,
   };
 }
 
@@ -207,7 +213,8 @@ export function parityHolds(
     const nowHeld = new Set<string>();
     for (const listing of stored) {
       const result = computed.get(listing.id);
-      if (!result) continue;
+      // A launched promotion's price: its checklist was the parity review (decision 0017).
+      if (!result || result.promotionId) continue;
       const siblingsOf = siblingsByVariant.get(listing.variantId) ?? [];
       const hold = parityHold(listing, result.priceCents, siblingsOf, nextPriceOf, shop.parityEdges, channelNames, shop.visibleExtras);
       holds.set(listing.id, hold);
