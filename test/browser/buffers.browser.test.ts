@@ -15,7 +15,8 @@ describe("a merchant in the browser", () => {
   it("adds a buffer rule, previews its effect, saves it, and sees the new quantity", async () => {
     const { shop } = await seedShopWithEveryModel(prisma);
     await installShopSession(prisma, shop.domain);
-    // The outbox as the engine would have it before the change: Amazon gets 6 of the 12 in stock.
+    // The outbox as the engine would have it before the change: Amazon gets 5 of the 12 in stock
+    // (its velocity buffer counts eBay's sale of 1 today: ceil(1.5 × (0.1/day × 2 days + 4)) = 7).
     await prisma.listing.updateMany({ where: { shopId: shop.id }, data: { staleSince: new Date() } });
     await recomputeStaleListings(shop.id);
 
@@ -30,7 +31,7 @@ describe("a merchant in the browser", () => {
     await page.getByRole("button", { name: "Preview the change" }).click();
     const previewRow = page.locator("tr", { hasText: "KET-RED" }).filter({ hasText: "Amazon US" });
     await previewRow.waitFor();
-    expect(await previewRow.locator("td").allInnerTexts()).toEqual(expect.arrayContaining(["6", "10", "+4"]));
+    expect(await previewRow.locator("td").allInnerTexts()).toEqual(expect.arrayContaining(["5", "10", "+5"]));
     await screenshot(page, "buffers-2-preview");
 
     await page.getByRole("button", { name: "Save rule" }).click();
@@ -47,5 +48,27 @@ describe("a merchant in the browser", () => {
     await inventory.getByRole("link", { name: "Why?" }).first().click();
     await inventory.getByText("Amazon US buffer: -2 units").waitFor();
     await screenshot(inventory, "buffers-4-inventory");
+  });
+
+  it("sets the velocity window: 0 is refused on the field, 14 is saved, and the card says what velocity counts", async () => {
+    const { shop } = await seedShopWithEveryModel(prisma);
+    await installShopSession(prisma, shop.domain);
+    const page = await app.embeddedPage(shop.domain, "/app/buffers");
+    await expectScreen(page, "Buffers and throttling");
+    await page.getByText("every unit sold in the Shopify store and on every channel").waitFor();
+    await page.getByText("Not recomputed on schedule yet.", { exact: false }).waitFor();
+
+    const window = page.getByLabel("Velocity window (days)");
+    await window.fill("0");
+    await page.getByRole("button", { name: "Save velocity window" }).click();
+    await page.getByText("Velocity window (days) must be", { exact: false }).waitFor();
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).toEqual({});
+
+    await window.fill("14");
+    await page.getByRole("button", { name: "Save velocity window" }).click();
+    await page.getByText("Velocity window saved").waitFor();
+    expect(await page.getByLabel("Velocity window (days)").inputValue()).toBe("14");
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).toEqual({ velocityWindowDays: 14 });
+    await screenshot(page, "buffers-5-velocity-window");
   });
 });
