@@ -28,3 +28,8 @@ ALTER TABLE "ListingMargin" ADD CONSTRAINT "ListingMargin_listingId_fkey" FOREIG
 
 -- An alert when a change makes a listing unprofitable (app/alerts/unprofitable.server.ts).
 ALTER TYPE "AlertKind" ADD VALUE 'UNPROFITABLE';
+
+-- Every listing computed once more, so the Margins screen holds every listing rather than only
+-- those a change has touched since: the workers' due work queues a recompute for each shop with
+-- stale listings when they start. Unchanged desired states are not pushed again.
+UPDATE "Listing" SET "staleSince" = now() AT TIME ZONE 'UTC' WHERE "staleSince" IS NULL;
