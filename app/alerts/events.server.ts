@@ -37,9 +37,12 @@ export interface ParityViolationInput {
   held: boolean;
 }
 
+/** How every standing violation's key begins (parityViolationKey). */
+export const PARITY_VIOLATION_KEY_PREFIX = "parity:";
+
 /** One open alert per variant and edge (a watcher and the channel it watches) while the violation stands. */
 export function parityViolationKey(variantId: string, watcherId: string, watchedId: string): string {
-  return `parity:${variantId}:${watcherId}:${watchedId}`;
+  return `${PARITY_VIOLATION_KEY_PREFIX}${variantId}:${watcherId}:${watchedId}`;
 }
 
 export function raiseParityViolation(prisma: PrismaClient, input: ParityViolationInput, options?: RaiseOptions): Promise<RaiseResult> {

@@ -82,3 +82,46 @@ export async function raiseHeldGroup(prisma: PrismaClient, input: HeldGroupInput
 export function resolveHeldGroup(prisma: PrismaClient, shopId: string, group: string, actor: string, now?: Date): Promise<boolean> {
   return resolveAlertByKey(prisma, shopId, heldGroupAlertKey(group), actor, now);
 }
+
+// ---------------------------------------------------------------- a flood of standing violations
+
+/**
+ * Standing violations page once per variant and edge, but at most this many per edge at once: a
+ * Shopify-wide sale under a marketplace's price would otherwise send an email per variant. Beyond
+ * it one alert says how many more there were (the Pricing screen lists them all).
+ */
+export const VIOLATION_ALERTS_PER_EDGE = 10;
+
+export function moreViolationsAlertKey(watcherId: string, watchedId: string): string {
+  return `parity-more:${watcherId}:${watchedId}`;
+}
+
+export interface MoreViolationsInput {
+  shopId: string;
+  watcher: ChannelRef;
+  watched: ChannelRef;
+  /** Violations found on the edge beyond the per-edge limit, in the batch that raised it. */
+  notPaged: number;
+}
+
+/** The edge has more standing violations than pages one by one: one alert for the rest, until the edge's are resolved. */
+export async function raiseMoreViolations(prisma: PrismaClient, input: MoreViolationsInput, options?: RaiseOptions): Promise<{ created: boolean }> {
+  const raised = await raiseAlert(
+    prisma,
+    {
+      shopId: input.shopId,
+      kind: "PARITY_VIOLATION",
+      dedupeKey: moreViolationsAlertKey(input.watcher.id, input.watched.id),
+      title: `More than ${VIOLATION_ALERTS_PER_EDGE} variants are cheaper on ${input.watched.name} than on ${input.watcher.name}: see Pricing, parity violations live now`,
+      channelId: input.watcher.id,
+      facts: { watchingChannel: input.watcher.name, cheaperOn: input.watched.name, pagedOneByOne: VIOLATION_ALERTS_PER_EDGE, notPagedOneByOne: input.notPaged },
+    },
+    options,
+  );
+  return { created: raised.created };
+}
+
+/** Resolves the edge's "more violations" alert (its variants' own alerts are all resolved). */
+export function resolveMoreViolations(prisma: PrismaClient, shopId: string, watcherId: string, watchedId: string, now?: Date): Promise<boolean> {
+  return resolveAlertByKey(prisma, shopId, moreViolationsAlertKey(watcherId, watchedId), "worker", now);
+}

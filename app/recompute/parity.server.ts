@@ -1,9 +1,9 @@
 import type { PrismaClient } from "@prisma/client";
-import { parityViolationKey, raiseParityViolation, resolveAlert } from "~/alerts/events.server";
-import { raiseHeldGroup, resolveHeldGroup } from "~/alerts/parity-held.server";
+import { PARITY_VIOLATION_KEY_PREFIX, parityViolationKey, raiseParityViolation, resolveAlert } from "~/alerts/events.server";
+import { raiseHeldGroup, raiseMoreViolations, resolveHeldGroup, resolveMoreViolations, VIOLATION_ALERTS_PER_EDGE } from "~/alerts/parity-held.server";
 import type { Decision, SiblingPrice, StoredListing } from "./desired";
 import type { ShopInputs } from "./inputs";
-import { parseHoldGroup, siblingsAfter, standingViolations } from "./parity";
+import { parseHoldGroup, siblingsAfter, type StandingViolation, standingViolations } from "./parity";
 import type { Written } from "./write-outbox.server";
 
 // After each recompute batch is written, what parity tells the merchant (domain.md "Parity";
@@ -130,34 +130,66 @@ export async function watchStandingViolations(
   const open = await prisma.alert.findMany({ where: { shopId, dedupeKey: { in: checked } }, select: { id: true, dedupeKey: true } });
   const openKeys = new Set(open.map((a) => a.dedupeKey));
   const standingKeys = new Set<string>();
-  let raised = 0;
-  for (const { variantId, violation } of standing) {
-    const key = parityViolationKey(variantId, violation.watcherId, violation.watchedId);
+  const toRaise = new Map<string, StandingViolation[]>();
+  for (const found of standing) {
+    const key = parityViolationKey(found.variantId, found.violation.watcherId, found.violation.watchedId);
     standingKeys.add(key);
     if (openKeys.has(key)) continue;
-    const held = after.some(
-      (s) => s.variantId === variantId && s.syncState === "HELD" && (s.channelId === violation.watcherId || s.channelId === violation.watchedId),
-    );
-    const result = await raiseParityViolation(
-      prisma,
-      {
-        shopId,
-        variantId,
-        sku: batch.variantNames.get(variantId) ?? variantId,
-        watcher: { id: violation.watcherId, name: channelNames.get(violation.watcherId) ?? violation.watcherId },
-        watcherPriceCents: violation.watcherPriceCents,
-        watched: { id: violation.watchedId, name: channelNames.get(violation.watchedId) ?? violation.watchedId },
-        watchedPriceCents: violation.watchedPriceCents,
-        toleranceCents: violation.toleranceCents,
-        held,
-      },
-      { now },
-    );
-    if (result.created) raised++;
+    const edge = `${found.violation.watcherId}:${found.violation.watchedId}`;
+    toRaise.set(edge, [...(toRaise.get(edge) ?? []), found]);
+  }
+  let raised = 0;
+  for (const found of toRaise.values()) {
+    const { watcherId, watchedId } = found[0]!.violation;
+    const watcher = { id: watcherId, name: channelNames.get(watcherId) ?? watcherId };
+    const watched = { id: watchedId, name: channelNames.get(watchedId) ?? watchedId };
+    const room = Math.max(0, VIOLATION_ALERTS_PER_EDGE - (await openViolationAlerts(prisma, shopId, watcherId, watchedId)));
+    for (const { variantId, violation } of found.slice(0, room)) {
+      const held = after.some((s) => s.variantId === variantId && s.syncState === "HELD" && (s.channelId === watcherId || s.channelId === watchedId));
+      const result = await raiseParityViolation(
+        prisma,
+        {
+          shopId,
+          variantId,
+          sku: batch.variantNames.get(variantId) ?? variantId,
+          watcher,
+          watcherPriceCents: violation.watcherPriceCents,
+          watched,
+          watchedPriceCents: violation.watchedPriceCents,
+          toleranceCents: violation.toleranceCents,
+          held,
+        },
+        { now },
+      );
+      if (result.created) raised++;
+    }
+    if (found.length > room && (await raiseMoreViolations(prisma, { shopId, watcher, watched, notPaged: found.length - room }, { now })).created) raised++;
   }
   let resolved = 0;
+  const emptied = new Set<string>();
   for (const alert of open) {
-    if (!standingKeys.has(alert.dedupeKey) && (await resolveAlert(prisma, shopId, alert.id, "worker", now))) resolved++;
+    if (standingKeys.has(alert.dedupeKey) || !(await resolveAlert(prisma, shopId, alert.id, "worker", now))) continue;
+    resolved++;
+    emptied.add(alert.dedupeKey.split(":").slice(2).join(":"));
+  }
+  // An edge whose variants' alerts are all resolved pages one by one again.
+  for (const edge of emptied) {
+    const [watcherId, watchedId] = edge.split(":") as [string, string];
+    if (toRaise.has(edge) || (await openViolationAlerts(prisma, shopId, watcherId, watchedId)) > 0) continue;
+    if (await resolveMoreViolations(prisma, shopId, watcherId, watchedId, now)) resolved++;
   }
   return { raised, resolved };
+}
+
+/** The per-variant alerts of one edge still open (parityViolationKey ends with the edge). */
+function openViolationAlerts(prisma: PrismaClient, shopId: string, watcherId: string, watchedId: string): Promise<number> {
+  return prisma.alert.count({
+    where: {
+      shopId,
+      kind: "PARITY_VIOLATION",
+      state: { not: "RESOLVED" },
+      channelId: watcherId,
+      dedupeKey: { startsWith: PARITY_VIOLATION_KEY_PREFIX, endsWith: `:${watcherId}:${watchedId}` },
+    },
+  });
 }
