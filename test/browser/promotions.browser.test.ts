@@ -15,7 +15,7 @@ const utcField = (at: Date) => at.toISOString().slice(0, 16);
 
 describe("a merchant planning a promotion in the browser", () => {
   it("creates a promotion, sees its checklist fail on Amazon's notice, and launches it with an override", async () => {
-    // Given Amazon US asks for 24 hours' notice of a promotion, and KET-RED is offered there (6 units at 54.99)
+    // Given Amazon US asks for 24 hours' notice of a promotion, and KET-RED is offered there (5 units at 54.99: its velocity buffer counts eBay's sale)
     const { shop, channels } = await seedShopWithEveryModel(prisma);
     await installShopSession(prisma, shop.domain);
     await prisma.channel.update({ where: { id: channels.amazon.id }, data: { settings: { promotionNoticeHours: 24 } } });
@@ -49,7 +49,7 @@ describe("a merchant planning a promotion in the browser", () => {
       .poll(() => items.allInnerTexts())
       .toEqual([
         expect.stringMatching(/^Critical\s+fail\s+Amazon US needs 24 hours' notice; the promotion starts in 2\.\d+ hours$/),
-        expect.stringMatching(/^Success\s+pass\s+KET-RED: projected demand 0 units .* against 6 units available$/),
+        expect.stringMatching(/^Success\s+pass\s+KET-RED: projected demand 0 units .* against 5 units available$/),
       ]);
     // and the launch is blocked until the merchant overrides it
     const launch = card.getByRole("button", { name: "Launch" });

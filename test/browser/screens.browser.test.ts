@@ -30,7 +30,7 @@ const SCREENS: Record<string, { title: string; path: (s: Seeded) => string; show
   },
   "app.channels_.$id.listings.tsx": { title: "Listings on Amazon US", path: (s) => `/app/channels/${s.channels.amazon.id}/listings`, shows: "By SKU" },
   "app.locations.tsx": { title: "Locations", path: () => "/app/locations", shows: "Warehouse" },
-  "app.inventory.tsx": { title: "Inventory", path: (s) => `/app/inventory?explain=${s.listing.id}`, shows: "Why KET-RED on Amazon US gets 6 at 54.99" },
+  "app.inventory.tsx": { title: "Inventory", path: (s) => `/app/inventory?explain=${s.listing.id}`, shows: "Why KET-RED on Amazon US gets 5 at 54.99" },
   "app.orders.tsx": { title: "Orders", path: () => "/app/orders", shows: "12-34567-89012" },
   "app.buffers.tsx": { title: "Buffers and throttling", path: () => "/app/buffers", shows: "velocity × 2 days + 4" },
   "app.artificial-counts.tsx": { title: "Artificial counts", path: () => "/app/artificial-counts", shows: "at most 5" },
