@@ -131,9 +131,13 @@ export default function Kits() {
   const { kits } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [editing, setEditing] = useState<Kit | null>(null);
-  // A saved or deleted kit ends the edit: the form goes back to a new kit.
+  // A saved or deleted kit ends the edit: the form goes back to an empty new kit.
+  const [saves, setSaves] = useState(0);
   useEffect(() => {
-    if (result?.ok && (result.intent === "save" || result.intent === "delete")) setEditing(null);
+    if (result?.ok && (result.intent === "save" || result.intent === "delete")) {
+      setEditing(null);
+      setSaves((n) => n + 1);
+    }
   }, [result]);
   return (
     <Page title="Kits and bundles" subtitle="A kit lists as many as its scarcest component allows, on every channel.">
@@ -177,7 +181,7 @@ export default function Kits() {
                 />
               )}
             </Card>
-            <KitForm key={editing?.variantId ?? "new"} editing={editing} result={result} onDone={() => setEditing(null)} />
+            <KitForm key={`${editing?.variantId ?? "new"}-${saves}`} editing={editing} result={result} onDone={() => setEditing(null)} />
             <CsvImportCard
               title="Bulk edit kits"
               intent="import"
