@@ -3,24 +3,30 @@ import prisma from "~/db.server";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { watchPromotionReserves } from "./promotion-reserve.server";
 
+/** The factory's shop with a promotion running on eBay for the kettle, started an hour ago, reserving `reserveUnits`. */
+async function runningOnEbay(name: string, reserveUnits: number) {
+  const seeded = await seedShopWithEveryModel(prisma);
+  const { shop, variant, channels } = seeded;
+  const promotion = await prisma.promotion.create({
+    data: {
+      shopId: shop.id,
+      name,
+      status: "RUNNING",
+      startsAt: new Date(Date.now() - 3600_000),
+      endsAt: new Date(Date.now() + 3600_000),
+      discountKind: "PERCENT",
+      discountValue: 2000,
+      reserveUnits,
+    },
+  });
+  await prisma.promotionChannel.create({ data: { shopId: shop.id, promotionId: promotion.id, channelId: channels.ebay.id } });
+  await prisma.promotionVariant.create({ data: { shopId: shop.id, promotionId: promotion.id, variantId: variant.id } });
+  return seeded;
+}
+
 describe("a promotion's reserve watched as it sells", () => {
   it("given a running flash sale holding 20 units on eBay, when its sales leave 5, 2 and then 1, then the 25 %, 10 % and 5 % marks each page once", async () => {
-    const { shop, variant, channels } = await seedShopWithEveryModel(prisma);
-    const startsAt = new Date(Date.now() - 3600_000);
-    const promotion = await prisma.promotion.create({
-      data: {
-        shopId: shop.id,
-        name: "Kettle flash sale",
-        status: "RUNNING",
-        startsAt,
-        endsAt: new Date(Date.now() + 3600_000),
-        discountKind: "PERCENT",
-        discountValue: 2000,
-        reserveUnits: 20,
-      },
-    });
-    await prisma.promotionChannel.create({ data: { shopId: shop.id, promotionId: promotion.id, channelId: channels.ebay.id } });
-    await prisma.promotionVariant.create({ data: { shopId: shop.id, promotionId: promotion.id, variantId: variant.id } });
+    const { shop, variant, channels } = await runningOnEbay("Kettle flash sale", 20);
     const sell = async (quantity: number, key: string) => {
       await prisma.sale.create({ data: { shopId: shop.id, variantId: variant.id, channelId: channels.ebay.id, quantity, soldAt: new Date(), sourceKey: key } });
       return watchPromotionReserves(prisma, shop.id, [variant.id]);
@@ -38,21 +44,7 @@ describe("a promotion's reserve watched as it sells", () => {
   });
 
   it("given a sale on a channel the promotion does not cover, when watched, then nothing pages", async () => {
-    const { shop, variant, channels } = await seedShopWithEveryModel(prisma);
-    const promotion = await prisma.promotion.create({
-      data: {
-        shopId: shop.id,
-        name: "eBay only",
-        status: "RUNNING",
-        startsAt: new Date(Date.now() - 60_000),
-        endsAt: new Date(Date.now() + 60_000),
-        discountKind: "PERCENT",
-        discountValue: 1000,
-        reserveUnits: 2,
-      },
-    });
-    await prisma.promotionChannel.create({ data: { shopId: shop.id, promotionId: promotion.id, channelId: channels.ebay.id } });
-    await prisma.promotionVariant.create({ data: { shopId: shop.id, promotionId: promotion.id, variantId: variant.id } });
+    const { shop, variant, channels } = await runningOnEbay("eBay only", 2);
     await prisma.sale.create({
       data: { shopId: shop.id, variantId: variant.id, channelId: channels.amazon.id, quantity: 2, soldAt: new Date(), sourceKey: "amazon-sale" },
     });
@@ -62,21 +54,7 @@ describe("a promotion's reserve watched as it sells", () => {
   });
 
   it("given a running eBay promotion reserving 20 units of a variant Shopify holds 52 of, when store sales leave Shopify 5, then the 25 % mark pages once for that variant although eBay sold nothing, and its stock falling to 2 pages the 10 % mark", async () => {
-    const { shop, variant, channels } = await seedShopWithEveryModel(prisma);
-    const promotion = await prisma.promotion.create({
-      data: {
-        shopId: shop.id,
-        name: "Kettle week",
-        status: "RUNNING",
-        startsAt: new Date(Date.now() - 3_600_000),
-        endsAt: new Date(Date.now() + 3_600_000),
-        discountKind: "PERCENT",
-        discountValue: 2000,
-        reserveUnits: 20,
-      },
-    });
-    await prisma.promotionChannel.create({ data: { shopId: shop.id, promotionId: promotion.id, channelId: channels.ebay.id } });
-    await prisma.promotionVariant.create({ data: { shopId: shop.id, promotionId: promotion.id, variantId: variant.id } });
+    const { shop, variant } = await runningOnEbay("Kettle week", 20);
     const levels = await prisma.inventoryLevel.findMany({
       where: { shopId: shop.id, inventoryItem: { variantId: variant.id } },
       orderBy: { available: "asc" },

@@ -12,6 +12,7 @@ import {
   lowStockThresholdFor,
   priceRuleFromRow,
   promotionReserveFromRow,
+  type PromotionRow,
   salesByVariant,
   soldOnNames,
   type ShopInputs,
@@ -67,6 +68,26 @@ function emptyBatch(overrides: Partial<Parameters<typeof batchInputsFromRows>[0]
     now: NOW,
     ...overrides,
   });
+}
+
+/** "Spring" on eBay as the loader's SQL returns it for the mug: running, exclusive, 20 % off, nothing reserved or sold. */
+function promotionRow(overrides: Partial<PromotionRow> = {}): PromotionRow {
+  return {
+    promotionId: "pr1",
+    variantId: "var-mug",
+    name: "Spring",
+    status: "RUNNING",
+    startsAt: NOW,
+    endsAt: NOW,
+    exclusive: true,
+    reserveUnits: 0,
+    soldUnits: 0,
+    channelIds: ["ch-ebay"],
+    discountKind: "PERCENT",
+    discountValue: 2000,
+    autoPause: {},
+    ...overrides,
+  };
 }
 
 describe("mapping database rows to the engine's inputs", () => {
@@ -177,41 +198,17 @@ describe("mapping database rows to the engine's inputs", () => {
   });
 
   it("given a promotion reserving 5 of which 2 sold, when mapped, then 3 are still held; more sold than reserved holds 0", () => {
-    const row = {
-      promotionId: "pr1",
-      variantId: "var-mug",
-      name: "Spring",
-      status: "RUNNING",
-      startsAt: NOW,
-      endsAt: NOW,
-      exclusive: true,
-      reserveUnits: 5,
-      soldUnits: 2,
-      channelIds: ["ch-ebay"],
-      discountKind: "PERCENT",
-      discountValue: 2000,
-      autoPause: {},
-    };
+    const row = promotionRow({ reserveUnits: 5, soldUnits: 2 });
     expect(promotionReserveFromRow(row)).toMatchObject({ status: "running", reserveUnits: 3, exclusive: true, channelIds: ["ch-ebay"] });
     expect(promotionReserveFromRow({ ...row, soldUnits: 9 }).reserveUnits).toBe(0);
   });
 
   it("given a promotion's discount and auto-pause as stored, when mapped, then the engine gets them; an auto-pause of an older shape or a discount kind unknown reads as nothing", () => {
-    const row = {
-      promotionId: "pr1",
-      variantId: "var-mug",
-      name: "Spring",
-      status: "RUNNING",
-      startsAt: NOW,
-      endsAt: NOW,
-      exclusive: true,
-      reserveUnits: 0,
-      soldUnits: 0,
-      channelIds: ["ch-ebay"],
+    const row = promotionRow({
       discountKind: "COUPON_AMOUNT",
       discountValue: 500,
       autoPause: { mode: "throttle", throttleUnits: 2, channelIds: ["ch-amazon"] },
-    };
+    });
     expect(promotionReserveFromRow(row)).toMatchObject({
       discount: { kind: "couponAmount", value: 500 },
       autoPause: { mode: "throttle", throttleUnits: 2, channelIds: ["ch-amazon"] },

@@ -83,6 +83,31 @@ type PromotionRow = PageData["promotions"][number];
 const STATUS_TONE = { DRAFT: undefined, READY: "info", RUNNING: "success", PAUSED: "attention", ENDED: undefined, CANCELLED: undefined } as const;
 const CHECK_TONE = { pass: "success", warn: "warning", fail: "critical" } as const;
 
+/** A checkbox per channel, sent as `name` once per chosen channel, with the field's error under it. */
+function ChannelChoice({ label, name, channels, error }: { label: string; name: string; channels: PageData["channels"]; error?: string }) {
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  return (
+    <BlockStack gap="100">
+      <Text as="p">{label}</Text>
+      {channels.map((c) => (
+        <Checkbox
+          key={c.id}
+          label={c.name}
+          name={name}
+          value={c.id}
+          checked={chosen.has(c.id)}
+          onChange={(on) => setChosen((prev) => (on ? new Set([...prev, c.id]) : new Set([...prev].filter((id) => id !== c.id))))}
+        />
+      ))}
+      {error ? (
+        <Text as="p" tone="critical">
+          {error}
+        </Text>
+      ) : null}
+    </BlockStack>
+  );
+}
+
 function CreateForm({ channels, errors }: { channels: PageData["channels"]; errors: Record<string, string> }) {
   const { values, field } = useFields(
     {
@@ -99,9 +124,7 @@ function CreateForm({ channels, errors }: { channels: PageData["channels"]; erro
     },
     errors,
   );
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [exclusive, setExclusive] = useState(true);
-  const [paused, setPaused] = useState<Set<string>>(new Set());
   const percent = values.discountKind === "percent" || values.discountKind === "couponPercent";
   return (
     <Card>
@@ -116,24 +139,7 @@ function CreateForm({ channels, errors }: { channels: PageData["channels"]; erro
             <TextField label="Starts (UTC)" type="datetime-local" {...field("startsAt")} />
             <TextField label="Ends (UTC)" type="datetime-local" {...field("endsAt")} />
           </FormLayout.Group>
-          <BlockStack gap="100">
-            <Text as="p">Channels</Text>
-            {channels.map((c) => (
-              <Checkbox
-                key={c.id}
-                label={c.name}
-                name="channelIds"
-                value={c.id}
-                checked={chosen.has(c.id)}
-                onChange={(on) => setChosen((prev) => (on ? new Set([...prev, c.id]) : new Set([...prev].filter((id) => id !== c.id))))}
-              />
-            ))}
-            {errors.channelIds ? (
-              <Text as="p" tone="critical">
-                {errors.channelIds}
-              </Text>
-            ) : null}
-          </BlockStack>
+          <ChannelChoice label="Channels" name="channelIds" channels={channels} error={errors.channelIds} />
           <TextField label="Variant SKUs" multiline={2} helpText="Separated by commas or new lines" {...field("skus")} />
           <FormLayout.Group condensed>
             <Select
@@ -165,24 +171,12 @@ function CreateForm({ channels, errors }: { channels: PageData["channels"]; erro
             <TextField label="At most (units)" type="number" disabled={values.autoPauseMode !== "throttle"} {...field("autoPauseUnits")} />
           </FormLayout.Group>
           {values.autoPauseMode !== "none" ? (
-            <BlockStack gap="100">
-              <Text as="p">Only these channels (none chosen: every channel not in the promotion)</Text>
-              {channels.map((c) => (
-                <Checkbox
-                  key={c.id}
-                  label={c.name}
-                  name="autoPauseChannelIds"
-                  value={c.id}
-                  checked={paused.has(c.id)}
-                  onChange={(on) => setPaused((prev) => (on ? new Set([...prev, c.id]) : new Set([...prev].filter((id) => id !== c.id))))}
-                />
-              ))}
-              {errors.autoPauseChannelIds ? (
-                <Text as="p" tone="critical">
-                  {errors.autoPauseChannelIds}
-                </Text>
-              ) : null}
-            </BlockStack>
+            <ChannelChoice
+              label="Only these channels (none chosen: every channel not in the promotion)"
+              name="autoPauseChannelIds"
+              channels={channels}
+              error={errors.autoPauseChannelIds}
+            />
           ) : null}
           <InlineStack align="end">
             <Button submit variant="primary" disabled={channels.length === 0}>
