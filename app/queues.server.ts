@@ -43,7 +43,8 @@ export interface JobPayloads {
    * "ship-back" and "cancel-back": pass the merchant's shipment or cancellation in Shopify on;
    * "subscribe-notifications": subscribe the account's order notifications (Walmart), at connect;
    * "unsubscribe-notifications": remove that subscription, at disconnect;
-   * "discover-listings": read the account's existing listings and link them (sync/listing-discovery.server.ts).
+   * "discover-listings": read the account's existing listings and link them (sync/listing-discovery.server.ts);
+   * "drift-read": read what the marketplace shows and repair drift (sync/drift-read.server.ts).
    */
   "order-import": {
     channelId: string;
@@ -54,6 +55,8 @@ export interface JobPayloads {
     unsubscribeNotifications?: true;
     /** "discover-listings". */
     discoverListings?: true;
+    /** "drift-read": one read cycle of what the marketplace shows (sync/drift-read.server.ts). */
+    readDrift?: true;
     retryOrderId?: string;
     shopifyOrderFor?: string;
     /** "ship-back": the merchant's shipment from Shopify, to the marketplace. */
@@ -196,9 +199,15 @@ export function orderImportSchedulerId(channelId: string): string {
   return `order-import:${channelId}`;
 }
 
-/** Stops polling a channel account (paused, disconnected, shop uninstalled). */
+/** The account's drift read schedule (sync/drift-read.server.ts), on the order-import queue. */
+export function driftReadSchedulerId(channelId: string): string {
+  return `drift-read:${channelId}`;
+}
+
+/** Stops polling a channel account (paused, disconnected, shop uninstalled): its orders and its drift read. */
 export async function stopOrderImport(channelId: string, from: Queues = queues()): Promise<void> {
   await from["order-import"].removeJobScheduler(orderImportSchedulerId(channelId));
+  await from["order-import"].removeJobScheduler(driftReadSchedulerId(channelId));
 }
 
 /** Per-shop scheduled jobs carry the shop's domain in their scheduler id, so uninstall can find them. */

@@ -12,6 +12,7 @@ import { createOrderInShopify, retryOrderWriteback } from "~/sync/orders.server"
 import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { discoverChannelListings } from "~/sync/listing-discovery.server";
+import { runDriftRead } from "~/sync/drift-read.server";
 import { noteReleasesDue, RELEASE_JOB } from "~/sync/releases.server";
 import { notePromotionMomentsDue, PROMOTION_MOMENT_JOB } from "~/sync/promotion-moments.server";
 import { runVelocityDay, VELOCITY_JOB } from "~/sync/velocity-schedule.server";
@@ -103,9 +104,11 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
                     ? cancelBackOrder(job.data.cancelOrderId, job.data.cancelReason ?? "other", { limiter })
                     : job.data.discoverListings
                       ? discoverChannelListings(job.data.channelId)
-                      : job.data.notification === undefined
-                        ? runOrderImport(job.data.channelId)
-                        : runNotifiedOrderImport(job.data.channelId, job.data.notification),
+                      : job.data.readDrift
+                        ? runDriftRead(job.data.channelId, { limiter })
+                        : job.data.notification === undefined
+                          ? runOrderImport(job.data.channelId)
+                          : runNotifiedOrderImport(job.data.channelId, job.data.notification),
       ),
       { ...idempotent, concurrency: 4 },
     ),

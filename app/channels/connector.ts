@@ -253,6 +253,12 @@ export interface ChannelLimits {
    * restores one call per 180 s); unset: the default ORDER_IMPORT_EVERY_MS.
    */
   ordersPollEveryMs?: number;
+  /**
+   * HTTP calls readListings makes per listing read, on average (Amazon: one search per 20 items;
+   * eBay and Walmart: a page call and one per item). The drift read's pace follows from it
+   * (sync/drift-read.server.ts): unset, one call per listing.
+   */
+  readCallsPerListing?: number;
 }
 
 /** Where a marketplace sends an account's order notifications, and the channel's key they prove themselves with. */

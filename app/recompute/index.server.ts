@@ -8,7 +8,16 @@ import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { requestFlush, type Queues } from "~/queues.server";
 import { markChannels, markContent, markStock, markVelocityBuffered, requestRecompute } from "./stale.server";
-import { type GroupVerdict, type GroupVerdictWritten, restampWaiting, writeGroupVerdict, writeVerdict, type Verdict } from "./write-outbox.server";
+import {
+  type DriftRepair,
+  type GroupVerdict,
+  type GroupVerdictWritten,
+  restampWaiting,
+  writeDriftRepairs,
+  writeGroupVerdict,
+  writeVerdict,
+  type Verdict,
+} from "./write-outbox.server";
 
 /** What changed, in the terms of what it can move. */
 export type Change =
@@ -43,10 +52,16 @@ export type Change =
    * The merchant's verdict on a whole group of prices held for the same cause on the same pair of
    * channels (Listing.holdGroup), as many as they saw; written at once, as it is, and pushed.
    */
-  | ({ kind: "groupVerdict"; group: string; expectedCount: number } & GroupVerdict);
+  | ({ kind: "groupVerdict"; group: string; expectedCount: number } & GroupVerdict)
+  /**
+   * The drift read found listings of a channel showing a quantity away from their acknowledged
+   * push (sync/drift-read.server.ts): the outbox owes them the desired quantity again. Written as
+   * it is (compare-and-set on the push the read saw), recomputed, and the channel flushed.
+   */
+  | { kind: "drift"; channelId: string; repairs: readonly DriftRepair[] };
 
 /** The changes that mark listings for the recompute (every kind but a verdict, which is written as it is, and a go-live). */
-export type Mark = Exclude<Change, { kind: "verdict" } | { kind: "groupVerdict" } | { kind: "live" }>;
+export type Mark = Exclude<Change, { kind: "verdict" } | { kind: "groupVerdict" } | { kind: "live" } | { kind: "drift" }>;
 
 export interface ChangeDeps {
   prisma?: PrismaClient;
@@ -97,6 +112,14 @@ export async function noteChange(shopId: string, change: Change, deps: ChangeDep
     if (written) await (deps.requestFlush ?? ((channelId: string) => requestFlush(channelId, 0, deps.queues)))(change.listing.channelId);
     return written ? 1 : 0;
   }
+  if (change.kind === "drift") {
+    const written = await writeDriftRepairs(deps.prisma ?? defaultPrisma, shopId, change.repairs);
+    if (written.length > 0) {
+      await requestRecompute(shopId, deps.queues);
+      await (deps.requestFlush ?? ((channelId: string) => requestFlush(channelId, 0, deps.queues)))(change.channelId);
+    }
+    return written.length;
+  }
   if (change.kind === "live") {
     const prisma = deps.prisma ?? defaultPrisma;
     await restampWaiting(prisma, shopId, change.channelId);
@@ -126,3 +149,4 @@ async function noteGroupVerdict(shopId: string, change: Extract<Change, { kind: 
 
 /** Asks for the shop's recompute of listings already stale (new listings are created stale). */
 export { requestRecompute };
+export type { DriftRepair };

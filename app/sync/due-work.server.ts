@@ -6,6 +6,7 @@ import { HOUSEKEEPING_SCHEDULER_ID, scheduleAlertHousekeeping } from "~/alerts/w
 import { logger } from "~/lib/logger.server";
 import { requestRecompute } from "~/recompute/index.server";
 import {
+  driftReadSchedulerId,
   orderImportSchedulerId,
   queues as defaultQueues,
   recentCheckSchedulerId,
@@ -15,6 +16,7 @@ import {
   scheduleReconcile,
   type Queues,
 } from "~/queues.server";
+import { scheduleDriftRead } from "./drift-read.server";
 import { scheduleOrderImport } from "./jobs.server";
 import { sweepReleases } from "./releases.server";
 import { sweepPromotionMoments } from "./promotion-moments.server";
@@ -96,6 +98,17 @@ export const DUE_WORK: DueWork[] = [
       });
       const byScheduler = new Map(channels.map((c) => [orderImportSchedulerId(c.id), c]));
       return ensureSchedulers(queues["order-import"], [...byScheduler.keys()], (id) => scheduleOrderImport(byScheduler.get(id)!, queues));
+    },
+  },
+  {
+    what: "drift read of every connected channel account",
+    async ensure({ prisma, queues }) {
+      const channels = await prisma.channel.findMany({
+        where: { status: "CONNECTED", credentialsCiphertext: { not: null }, shop: { uninstalledAt: null } },
+        select: { id: true, kind: true, shopId: true, accountId: true, region: true, credentialsCiphertext: true, settings: true },
+      });
+      const byScheduler = new Map(channels.map((c) => [driftReadSchedulerId(c.id), c]));
+      return ensureSchedulers(queues["order-import"], [...byScheduler.keys()], (id) => scheduleDriftRead(byScheduler.get(id)!, { prisma, queues }));
     },
   },
   {

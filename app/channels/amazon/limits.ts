@@ -75,4 +75,6 @@ export const AMAZON_LIMITS: ChannelLimits = {
   // searchOrders restores one call per 1/rate seconds (180 s); polling faster only spends the burst
   // and then meets 429s. Orders sooner than that come from Amazon's ORDER_CHANGE notification.
   ordersPollEveryMs: Math.ceil(1000 / USAGE_PLANS.searchOrders.rate),
+  // searchListingsItems returns 20 items a call (its pageSize "maximum": 20, search-listings.ts).
+  readCallsPerListing: 1 / 20,
 };

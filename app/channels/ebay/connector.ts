@@ -23,7 +23,15 @@ import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./order-reads";
 import { pushPrices, pushQuantities } from "./price-quantity-push";
 import { RedisRevisionCounter, sharedRevisionRedis, type RevisionCounter } from "./revisions.server";
-import { BULK_PRICE_QUANTITY_MAX, BURST, GET_ORDERS_MAX_LIMIT, REQUESTS_PER_SECOND, RETURNS_READ_EVERY_MS, REVISIONS_PER_LISTING_PER_DAY } from "./rules";
+import {
+  BULK_PRICE_QUANTITY_MAX,
+  BURST,
+  GET_ORDERS_MAX_LIMIT,
+  INVENTORY_ITEMS_MAX_LIMIT,
+  REQUESTS_PER_SECOND,
+  RETURNS_READ_EVERY_MS,
+  REVISIONS_PER_LISTING_PER_DAY,
+} from "./rules";
 
 export interface EbayConnectorOptions {
   /**
@@ -63,6 +71,8 @@ export const EBAY_LIMITS: ChannelLimits = {
   ordersVisibleAfterMs: DEFAULT_ORDER_SETTLE_MS,
   // Content is a getInventoryItem and a createOrReplaceInventoryItem per SKU (content-push.ts).
   contentCallsPerPush: (listings) => 2 * listings.length,
+  // A getInventoryItems page of 200, then a getOffers per item (listings.ts).
+  readCallsPerListing: 1 + 1 / INVENTORY_ITEMS_MAX_LIMIT,
 };
 
 /** The context every operation shares (context.ts): one seller account on one marketplace. */
