@@ -1,15 +1,11 @@
-import type { Worker } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parityViolationKey } from "~/alerts/events.server";
 import { heldGroupAlertKey } from "~/alerts/parity-held.server";
-import { closeSharedRevisionRedis } from "~/channels/ebay";
 import { applyDefaultParityMatrix, ensureStoreChannel } from "~/channels/store-channel.server";
 import prisma from "~/db.server";
-import { createRedisConnection, queues } from "~/queues.server";
 import { adminRequest } from "../../../test/admin-request";
-import { startWebhookEndpoint } from "../../../test/app-webhook-server";
-import { eventually, type LinkedVariant, MARKETPLACES, type MarketplaceRig, startMarketplaceRig } from "../../../test/marketplaces";
-import { createWorkers } from "../../../workers/processors";
+import { eventually, type LinkedVariant, MARKETPLACES } from "../../../test/marketplaces";
+import { useWorkersRig } from "../../../test/workers-rig";
 import { action, loader, type PricingActionResult } from "./route";
 
 // Parity that watches the store, end to end: the shop's store is a channel (as install makes it)
@@ -18,47 +14,32 @@ import { action, loader, type PricingActionResult } from "./route";
 // (its loader and action, as the browser calls them); the real workers recompute and push; the
 // marketplace simulators show what arrived. Real PostgreSQL, Redis and workers.
 
-const connection = createRedisConnection();
-let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
-let rig: MarketplaceRig;
-let workers: Worker[] = [];
 let storeChannelId: string;
-
-beforeAll(async () => {
-  endpoint = await startWebhookEndpoint();
-  rig = await startMarketplaceRig({ prisma, catalog: { products: 2, variantsPerProduct: 3, locations: 1 }, webhookUrl: endpoint.url });
+// The store as install makes it, and each account's default matrix as its connect gives it.
+const setUp = useWorkersRig({ catalog: { products: 2, variantsPerProduct: 3, locations: 1 } }, async (rig) => {
   storeChannelId = (await ensureStoreChannel(prisma, rig.shopId)).id;
   for (const marketplace of MARKETPLACES) await applyDefaultParityMatrix(prisma, rig.shopId, rig.channels[marketplace].id);
-  workers = createWorkers(connection);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await rig?.stop();
-  await queues().close();
-  await closeSharedRevisionRedis();
-  connection.disconnect();
-  await endpoint?.close();
 });
 
 async function post(form: Record<string, string>): Promise<{ data: PricingActionResult; init: { status: number } | null }> {
-  const request = await adminRequest(rig.domain, "/app/pricing", { form });
+  const request = await adminRequest(setUp.rig.domain, "/app/pricing", { form });
   return (await action({ request, params: {}, context: {} })) as unknown as { data: PricingActionResult; init: { status: number } | null };
 }
 
 async function pricingPage() {
-  return loader({ request: await adminRequest(rig.domain, "/app/pricing"), params: {}, context: {} });
+  return loader({ request: await adminRequest(setUp.rig.domain, "/app/pricing"), params: {}, context: {} });
 }
 
-const shopifyPrice = (variant: LinkedVariant) => Math.round(Number(rig.shopify.store.variant(rig.domain, variant.variantShopifyId).price) * 100);
+const shopifyPrice = (variant: LinkedVariant) => Math.round(Number(setUp.rig.shopify.store.variant(setUp.rig.domain, variant.variantShopifyId).price) * 100);
 const amount = (cents: number) => (cents / 100).toFixed(2);
 
 async function settled(): Promise<boolean> {
-  return (await prisma.listing.count({ where: { shopId: rig.shopId, OR: [{ syncState: "PENDING" }, { staleSince: { not: null } }] } })) === 0;
+  return (await prisma.listing.count({ where: { shopId: setUp.rig.shopId, OR: [{ syncState: "PENDING" }, { staleSince: { not: null } }] } })) === 0;
 }
 
 describe("parity that watches the store, end to end", () => {
   it("given the playbook's matrix, when Shopify's price drops under the MAP Amazon must keep, then Amazon receives the MAP and a live violation names the store; when a price rule holds every eBay price, then one alert pages for the group and approving it delivers the prices to eBay", async () => {
+    const { rig } = setUp;
     expect(await prisma.parityEdge.count({ where: { shopId: rig.shopId, watchedId: storeChannelId } })).toBe(2); // Amazon and Walmart
     await rig.linkAll();
     await eventually(
