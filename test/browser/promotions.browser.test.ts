@@ -1,6 +1,7 @@
-// A merchant, in a real browser, plans a promotion on the Promotions screen, runs its pre-launch
-// checklist, finds it blocked (Amazon wants more notice than the promotion gives), and launches it
-// anyway with a reason, which the screen and the audit keep. Served app and browser: ./served-app.ts.
+// A merchant, in a real browser, plans a promotion on the Promotions screen (throttling eBay while
+// it runs, refused until the throttle has a number), runs its pre-launch checklist, finds it
+// blocked (Amazon wants more notice than the promotion gives) with the fix suggested, and launches
+// it anyway with a reason, which the screen and the audit keep. Served app and browser: ./served-app.ts.
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { recomputeStaleListings } from "~/recompute/recompute.server";
@@ -33,22 +34,34 @@ describe("a merchant planning a promotion in the browser", () => {
     await page.getByLabel("Variant SKUs").fill("KET-RED");
     await page.getByLabel("Discount (%)").fill("20");
     await page.getByLabel("Units reserved for the promotion").fill("3");
+    // and throttles eBay to 2 units while it runs: first with no number, which the screen refuses on its field
+    await page.getByLabel("Other channels while it runs").selectOption("throttle");
+    await page.getByLabel("eBay US").nth(1).check();
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByText("Give the most units the other channels may list while the promotion runs").waitFor();
+    expect(await prisma.promotion.count({ where: { shopId: shop.id, name: "Weekend flash" } })).toBe(0);
+    await page.getByLabel("At most (units)").fill("2");
     await page.getByRole("button", { name: "Save draft" }).click();
     await page.getByText("Promotion saved as a draft: run its checklist before launching").waitFor();
     const card = page.locator(".Polaris-ShadowBevel").filter({ has: page.getByRole("heading", { name: "Weekend flash" }) });
     await expect.poll(() => card.innerText()).toMatch(/draft[\s\S]*20% off · reserve 3 · on Amazon US · KET-RED/);
+    await card.getByText("While it runs: eBay US at most 2 units").waitFor();
     await screenshot(page, "promotions-1-draft");
 
     // and runs its checklist
     await card.getByRole("button", { name: "Run the checklist" }).click();
     await card.getByText("Checklist failed: 1 issue").waitFor();
-    // Then each check shows its verdict in a badge of its tone (Polaris reads the tone out first):
-    // Amazon's notice fails; demand passes; MAP raises nothing (20 % off 54.99 stays above 39.99)
+    // Then the failure shows in a critical banner with its suggested fix, what passed below it, each
+    // verdict in a badge of its tone (Polaris reads the tone out first): Amazon's notice fails;
+    // demand passes; MAP raises nothing (20 % off 54.99 stays above 39.99)
+    await card.getByText("The checklist failed: 1 to fix before launch").waitFor();
     const items = card.locator("li");
     await expect
       .poll(() => items.allInnerTexts())
       .toEqual([
-        expect.stringMatching(/^Critical\s+fail\s+Amazon US needs 24 hours' notice; the promotion starts in 2\.\d+ hours$/),
+        expect.stringMatching(
+          /^Critical\s+fail\s+Amazon US needs 24 hours' notice; the promotion starts in 2\.\d+ hours — Fix: Move the start later so the channel gets its notice, or leave that channel out$/,
+        ),
         expect.stringMatching(/^Success\s+pass\s+KET-RED: projected demand 0 units .* against 5 units available$/),
       ]);
     // and the launch is blocked until the merchant overrides it
@@ -71,14 +84,14 @@ describe("a merchant planning a promotion in the browser", () => {
     await card.getByText(/Overridden by merchant:.*: Agreed with Amazon's vendor manager by phone/).waitFor();
     await screenshot(page, "promotions-3-launched");
     const promotion = await prisma.promotion.findFirstOrThrow({ where: { shopId: shop.id, name: "Weekend flash" } });
-    // The create form's boxes were left as they come, ticked: the promotion keeps both settings.
+    // The reserve box was left as it comes, ticked; the throttle is eBay's alone.
     expect(promotion).toMatchObject({
       status: "READY",
       reserveUnits: 3,
       discountKind: "PERCENT",
       discountValue: 2000,
       exclusiveReserve: true,
-      autoPause: { onParityViolation: true },
+      autoPause: { mode: "throttle", throttleUnits: 2, channelIds: [channels.ebay.id] },
     });
     expect(promotion.overriddenBy).toMatch(/^merchant:/);
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { shopId: shop.id, subjectId: promotion.id, action: "promotion.launched_with_override" } });
