@@ -79,6 +79,11 @@ export interface KitSave {
   draft: KitDraft;
   /** The kit variant being edited, when the merchant changes an existing kit. */
   replaces?: string | null;
+  /**
+   * A kit the screen's "New kit" form writes: it may not overwrite a kit the variant already is
+   * (the merchant edits that one). The CSV leaves it unset: a kit in the file gets its rows.
+   */
+  mustBeNew?: boolean;
 }
 
 export type KitsOutcome =
@@ -100,7 +105,8 @@ export async function saveKits(shopId: string, saves: readonly KitSave[], actor:
     const replaced = [...new Set(saves.flatMap((s) => (s.replaces ? [s.replaces] : [])))];
     const editing = await tx.variant.findMany({ where: { shopId, id: { in: replaced } }, select: { id: true, isBundle: true, shopifyBundle: true } });
     if (editing.length !== replaced.length || editing.some((v) => !v.isBundle || v.shopifyBundle)) throw new NotFoundForShop("Kit");
-    const variants = await tx.variant.findMany({ where: { shopId, sku: { in: skus } }, select: { id: true, sku: true, shopifyBundle: true } });
+    const variants = await tx.variant.findMany({ where: { shopId, sku: { in: skus } }, select: { id: true, sku: true, isBundle: true, shopifyBundle: true } });
+    const alreadyKit = new Set(variants.filter((v) => v.isBundle && !v.shopifyBundle).map((v) => v.id));
     const bySku = new Map<string, KitVariant[]>();
     for (const v of variants) bySku.set(v.sku!, [...(bySku.get(v.sku!) ?? []), { id: v.id, sku: v.sku!, shopifyBundle: v.shopifyBundle }]);
     const lookup = (sku: string) => bySku.get(sku) ?? [];
@@ -132,7 +138,10 @@ export async function saveKits(shopId: string, saves: readonly KitSave[], actor:
     });
     planned.forEach((id, j) => {
       const first = planned.indexOf(id);
-      if (id && first < j) errors[j] = { ...errors[j], kitSku: `${saves[j].draft.kitSku.trim()} is already kit ${first + 1} here; write each kit once` };
+      const sku = saves[j].draft.kitSku.trim();
+      if (id && first < j) errors[j] = { ...errors[j], kitSku: `${sku} is already kit ${first + 1} here; write each kit once` };
+      else if (id && alreadyKit.has(id) && (saves[j].mustBeNew || (saves[j].replaces && saves[j].replaces !== id)))
+        errors[j] = { ...errors[j], kitSku: `${sku} is already a kit: change that one (Edit in the list) rather than writing over it` };
     });
     if (errors.some((e) => Object.keys(e).length > 0)) return { ok: false, errors };
     const kitIds = checked.map((k) => k.variantId);

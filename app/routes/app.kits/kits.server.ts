@@ -33,7 +33,13 @@ export async function saveKitFromForm(
   const kitId = String(form.kitId ?? "").trim();
   const outcome = await saveKits(
     await shopIdOf(prisma, shopDomain),
-    [{ draft: { kitSku: String(form.kitSku ?? ""), components: lines.map((l) => ({ sku: l.sku, units: l.units })) }, replaces: kitId || null }],
+    [
+      {
+        draft: { kitSku: String(form.kitSku ?? ""), components: lines.map((l) => ({ sku: l.sku, units: l.units })) },
+        replaces: kitId || null,
+        mustBeNew: !kitId,
+      },
+    ],
     actor,
     { prisma },
   );

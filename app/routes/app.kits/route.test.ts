@@ -141,6 +141,17 @@ describe("the Kits screen", () => {
     expect((await prisma.variant.findUniqueOrThrow({ where: { id: gift.id } })).isBundle).toBe(false);
   });
 
+  it("given KET-2 is already a kit, when the New kit form names it, or another kit is edited into it, then the kit SKU field says to edit KET-2 and nothing changes", async () => {
+    const { shop, kettlePack, gift } = await shopInSession();
+    const anew = await post(shop.domain, { intent: "save", kitSku: "KET-2", componentSku: ["MUG-RED"], componentUnits: ["1"] });
+    expect(anew.data.errors).toEqual({ kitSku: "KET-2 is already a kit: change that one (Edit in the list) rather than writing over it" });
+    await post(shop.domain, { intent: "save", kitSku: "GIFT", componentSku: ["BOX"], componentUnits: ["1"] });
+    const over = await post(shop.domain, { intent: "save", kitId: gift.id, kitSku: "KET-2", componentSku: ["BOX"], componentUnits: ["2"] });
+    expect(over.data.errors.kitSku).toBe("KET-2 is already a kit: change that one (Edit in the list) rather than writing over it");
+    expect(await makeUp(kettlePack.id)).toEqual([["KET-RED", 2]]);
+    expect(await makeUp(gift.id)).toEqual([["BOX", 1]]);
+  });
+
   it("refuses to delete another shop's kit", async () => {
     const mine = await shopInSession();
     const theirs = await shopInSession();
