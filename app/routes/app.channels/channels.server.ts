@@ -85,7 +85,8 @@ function notificationSetUp(channel: Pick<Channel, "id" | "kind">) {
 }
 
 async function channelOfShop(prisma: PrismaClient, shopId: string, channelId: string) {
-  const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId } });
+  // The store channel is no account to pause, test or disconnect: as unknown here as another shop's.
+  const channel = await prisma.channel.findFirst({ where: { id: channelId, shopId, kind: { not: "SHOPIFY" } } });
   if (!channel) throw new NotFoundForShop("Channel");
   return channel;
 }
@@ -93,7 +94,9 @@ async function channelOfShop(prisma: PrismaClient, shopId: string, channelId: st
 export async function listChannels(shopDomain: string, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
   const channels = await prisma.channel.findMany({
-    where: { shopId },
+    // The store is the anchor, a channel only for parity (the Pricing screen shows it): nothing here
+    // (pause, test, disconnect, credentials) applies to it.
+    where: { shopId, kind: { not: "SHOPIFY" } },
     orderBy: [{ priority: "asc" }, { name: "asc" }],
     include: { _count: { select: { listings: true } } },
   });

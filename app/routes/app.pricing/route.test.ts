@@ -9,6 +9,8 @@ import { adminRequest, installShopSession } from "../../../test/admin-request";
 import { seedShopWithEveryModel } from "../../../test/factories";
 import { loader as inventoryLoader } from "../app.inventory/route";
 import { loader as alertLoader } from "../app.alerts_.$id";
+import { listChannels } from "../app.channels/channels.server";
+import { action as channelsAction } from "../app.channels/route";
 import { action, loader, type PricingActionResult } from "./route";
 
 afterAll(async () => {
@@ -248,6 +250,14 @@ describe("the Pricing and parity screen", () => {
     const store = await ensureStoreChannel(prisma, shop.id);
     // The default matrix gave the store its watcher: Amazon watches it
     expect(await prisma.parityEdge.count({ where: { shopId: shop.id, watcherId: channels.amazon.id, watchedId: store.id } })).toBe(1);
+    // It is the anchor, not an account: the Channels screen neither lists it nor acts on it
+    expect((await listChannels(shop.domain)).map((c) => c.name)).toEqual(["Amazon US", "eBay US"]);
+    const paused = await channelsAction({
+      request: await adminRequest(shop.domain, "/app/channels", { form: { intent: "pause", channelId: store.id } }),
+      params: {},
+      context: {},
+    });
+    expect((paused as unknown as Answer).init?.status).toBe(404);
     await prisma.listing.create({
       data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "KET-RED-EB", pushedPriceCents: 4999 },
     });
