@@ -116,7 +116,7 @@ describe("what is due, rebuilt from PostgreSQL", () => {
       housekeeping: false,
       flush: false,
       recompute: 0,
-      velocityDays: 2,
+      velocityDays: 0,
       writebackRetry: 0,
       delivery: 0,
     });
