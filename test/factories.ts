@@ -35,6 +35,22 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
   const listing = await prisma.listing.create({
     data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: "KET-RED", desiredQuantity: 8, desiredVersion: 1, syncState: "PENDING" },
   });
+  // Its margin at the desired price: 54.99 less 15 % fees and 5.00 shipping over a 20.00 cost.
+  await prisma.listingMargin.create({
+    data: {
+      listingId: listing.id,
+      shopId,
+      channelId: amazon.id,
+      priceCents: 5499,
+      feeCents: 825,
+      shippingCents: 500,
+      costCents: 2000,
+      marginCents: 2174,
+      marginBps: 3953,
+      floorCents: 2941,
+      unprofitable: false,
+    },
+  });
   await prisma.discoveredListing.create({
     data: { shopId, channelId: amazon.id, channelSku: "KET-RED", outcome: "LINKED", linkedBy: "SKU", variantId: variant.id, seenAt: new Date() },
   });
