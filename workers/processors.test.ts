@@ -121,19 +121,20 @@ describe("the webhooks worker", () => {
 describe("the recompute worker", () => {
   it("given a shop whose Amazon listing was marked stale, when a recompute is requested, then the worker writes its desired state and clears the mark", async () => {
     // Given the kettle listed on Amazon: 12 in the warehouse (the vendor does not feed Amazon),
-    // a velocity buffer of ceil((velocity × 2 days + 4) × 1.5) with no Amazon sales: 6
+    // a velocity buffer of ceil((velocity × 2 days + 4) × 1.5), velocity counting eBay's sale of 1
+    // today (1 / Σ 0.5^(d/7) over 28 days = 0.1/day): ceil(6.3) = 7
     const { shop, listing } = await seedShopWithEveryModel(prisma);
     await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: new Date() } });
 
     // When a recompute is requested
     await requestRecompute(shop.id);
 
-    // Then the worker computes 12 − 6 = 6, a new version, and the mark is gone
+    // Then the worker computes 12 − 7 = 5, a new version, and the mark is gone
     const after = await waitFor(
       () => prisma.listing.findUniqueOrThrow({ where: { id: listing.id } }),
       (l) => l.staleSince === null,
     );
-    expect([after.staleSince, after.desiredQuantity, after.desiredVersion, after.syncState]).toEqual([null, 6, 2, "PENDING"]);
+    expect([after.staleSince, after.desiredQuantity, after.desiredVersion, after.syncState]).toEqual([null, 5, 2, "PENDING"]);
   });
 });
 
