@@ -20,8 +20,8 @@ export interface HeldGroupInput {
   /** The channel whose pushes are held, and the channel on the other end of the edge. */
   channel: ChannelRef;
   other: ChannelRef;
-  /** The price rule that set the held prices, in words; null when the Shopify price moved without one. */
-  rule: string | null;
+  /** What held them, in words: the price rule that set the prices, or the Shopify price moving. */
+  cause: string;
   /** How many of the group's pushes are held now. */
   heldCount: number;
   /** A few of the engine's reasons, as examples (the Pricing screen lists them all). */
@@ -60,7 +60,7 @@ export async function raiseHeldGroup(prisma: PrismaClient, input: HeldGroupInput
   const facts = {
     channel: input.channel.name,
     against: input.other.name,
-    cause: input.rule ?? "the Shopify price changed",
+    cause: input.cause,
     held: input.heldCount,
     examples: input.examples.slice(0, EXAMPLES),
   };

@@ -3,7 +3,7 @@ import { PARITY_VIOLATION_KEY_PREFIX, parityViolationKey, raiseParityViolation, 
 import { raiseHeldGroup, raiseMoreViolations, resolveHeldGroup, resolveMoreViolations, VIOLATION_ALERTS_PER_EDGE } from "~/alerts/parity-held.server";
 import type { Decision, SiblingPrice, StoredListing } from "./desired";
 import type { ShopInputs } from "./inputs";
-import { parseHoldGroup, siblingsAfter, type StandingViolation, standingViolations } from "./parity";
+import { holdCauseInWords, parseHoldGroup, siblingsAfter, type StandingViolation, standingViolations } from "./parity";
 import type { Written } from "./write-outbox.server";
 
 // After each recompute batch is written, what parity tells the merchant (domain.md "Parity";
@@ -87,27 +87,21 @@ export async function pageHeldGroup(
       group,
       channel: nameOf(parsed.channelId),
       other: nameOf(parsed.otherChannelId),
-      rule: parsed.ruleId ? await ruleInWords(prisma, shopId, parsed.ruleId) : null,
+      cause: holdCauseInWords(
+        parsed.ruleId,
+        parsed.ruleId
+          ? await prisma.priceRule.findFirst({
+              where: { id: parsed.ruleId, shopId },
+              select: { scope: true, scopeValue: true, differentialBps: true, differentialCents: true },
+            })
+          : null,
+      ),
       heldCount: state.held,
       examples: (state.examples ?? []).filter((e): e is string => e !== null),
     },
     { now },
   );
   return true;
-}
-
-async function ruleInWords(prisma: PrismaClient, shopId: string, ruleId: string): Promise<string> {
-  const rule = await prisma.priceRule.findFirst({
-    where: { id: ruleId, shopId },
-    select: { scope: true, scopeValue: true, differentialBps: true, differentialCents: true },
-  });
-  if (!rule) return "a price rule since removed";
-  const parts = [
-    rule.differentialBps !== 0 ? `${rule.differentialBps > 0 ? "+" : ""}${rule.differentialBps / 100}%` : null,
-    rule.differentialCents !== 0 ? `${rule.differentialCents > 0 ? "+" : ""}${(rule.differentialCents / 100).toFixed(2)}` : null,
-  ].filter((p) => p !== null);
-  const target = rule.scope === "CHANNEL" ? "every listing" : `${rule.scope.toLowerCase()} ${rule.scopeValue ?? ""}`.trim();
-  return `the price rule on ${target}${parts.length > 0 ? ` (${parts.join(" ")})` : ""}`;
 }
 
 /**

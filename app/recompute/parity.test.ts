@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ParityEdge } from "~/engine/parity";
 import { type Decision, parityHold, type SiblingPrice, type StoredListing } from "./desired";
-import { holdGroupKey, parseHoldGroup, shownPrice, siblingsAfter, standingViolations, storeSiblings, visiblePricesOf } from "./parity";
+import { holdCauseInWords, holdGroupKey, parseHoldGroup, shownPrice, siblingsAfter, standingViolations, storeSiblings, visiblePricesOf } from "./parity";
 
 // The parity parts of the recompute without a database: the store's price as a channel's, shipping
 // and coupons as the merchant set them, hold groups, and the violations that stand after a batch.
@@ -104,6 +104,17 @@ describe("hold groups", () => {
     const byAnchor = { ruleId: null, channelId: "ebay", otherChannelId: "amazon" };
     expect(holdGroupKey(byAnchor)).toBe("anchor:ebay:amazon");
     expect(parseHoldGroup("anchor:ebay:amazon")).toEqual(byAnchor);
+  });
+
+  it("given a group's cause, when worded, then a rule says what it targets and its differential, the Shopify price says so, and a rule gone says so", () => {
+    expect(holdCauseInWords("r1", { scope: "CHANNEL", scopeValue: null, differentialBps: -1000, differentialCents: 0 })).toBe(
+      "Price rule on every listing (-10%)",
+    );
+    expect(holdCauseInWords("r1", { scope: "TAG", scopeValue: "sale", differentialBps: 250, differentialCents: 199 })).toBe(
+      "Price rule on tag sale (+2.5% +1.99)",
+    );
+    expect(holdCauseInWords(null, null)).toBe("The Shopify price changed");
+    expect(holdCauseInWords("r1", undefined)).toBe("A price rule since removed");
   });
 
   it("given anything not made by holdGroupKey, when read, then it is no group", () => {

@@ -80,6 +80,29 @@ export function parseHoldGroup(key: string): HoldGroup | null {
   return { ruleId: cause === ANCHOR_CAUSE ? null : cause, channelId, otherChannelId };
 }
 
+/** A price rule as a hold's cause names it. */
+export interface CauseRule {
+  scope: string;
+  scopeValue: string | null;
+  differentialBps: number;
+  differentialCents: number;
+}
+
+/**
+ * A hold group's cause in words, for its alert and the Pricing screen alike: "Price rule on every
+ * listing (+10%)", "The Shopify price changed", or a rule removed since it held the prices.
+ */
+export function holdCauseInWords(ruleId: string | null, rule: CauseRule | null | undefined): string {
+  if (ruleId === null) return "The Shopify price changed";
+  if (!rule) return "A price rule since removed";
+  const parts = [
+    rule.differentialBps !== 0 ? `${rule.differentialBps > 0 ? "+" : ""}${rule.differentialBps / 100}%` : null,
+    rule.differentialCents !== 0 ? `${rule.differentialCents > 0 ? "+" : ""}${(rule.differentialCents / 100).toFixed(2)}` : null,
+  ].filter((p) => p !== null);
+  const target = rule.scope === "CHANNEL" ? "every listing" : `${rule.scope.toLowerCase()} ${rule.scopeValue ?? ""}`.trim();
+  return `Price rule on ${target}${parts.length > 0 ? ` (${parts.join(" ")})` : ""}`;
+}
+
 // ---------------------------------------------------------------- violations that stand
 
 /** The siblings as the batch's written decisions leave them: new prices pending, held ones at their live price. */

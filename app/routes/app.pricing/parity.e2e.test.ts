@@ -94,7 +94,7 @@ describe("parity that watches the store, end to end", () => {
     const page = await pricingPage();
     expect(page.heldGroups).toHaveLength(1);
     const [group] = page.heldGroups;
-    expect(group).toMatchObject({ held: rig.variants.length, channelName: "eBay US", cause: "Price rule on every listing" });
+    expect(group).toMatchObject({ held: rig.variants.length, channelName: "eBay US", cause: "Price rule on every listing (-10%)" });
     const paged = await prisma.alert.findMany({
       where: { shopId: rig.shopId, kind: "PARITY_VIOLATION", state: "OPEN", dedupeKey: { startsWith: "parity-held:" } },
     });

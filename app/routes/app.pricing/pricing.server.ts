@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient, PriceRounding as DbRounding, RuleScope as Db
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
-import { parseHoldGroup } from "~/recompute/parity";
+import { type CauseRule, holdCauseInWords, parseHoldGroup } from "~/recompute/parity";
 import { pageHeldGroup } from "~/recompute/parity.server";
 import { money } from "~/engine/explain";
 import { parityViolation, type ParityEdge } from "~/engine/parity";
@@ -133,12 +133,7 @@ export async function pricingPage(shopDomain: string, prisma: PrismaClient = def
  * The groups of pushes held for parity (Listing.holdGroup): each a cause (a price rule, or the
  * Shopify price) on a pair of channels, with how many it holds: what one approval or rejection acts on.
  */
-async function heldGroups(
-  prisma: PrismaClient,
-  shopId: string,
-  channelName: ReadonlyMap<string, string>,
-  rules: readonly { id: string; scope: DbRuleScope; scopeValue: string | null; channelId: string }[],
-) {
+async function heldGroups(prisma: PrismaClient, shopId: string, channelName: ReadonlyMap<string, string>, rules: readonly (CauseRule & { id: string })[]) {
   const groups = await prisma.listing.groupBy({
     by: ["holdGroup"],
     where: { shopId, syncState: "HELD", holdGroup: { not: null } },
@@ -148,19 +143,14 @@ async function heldGroups(
   return groups.flatMap((g) => {
     const parsed = g.holdGroup ? parseHoldGroup(g.holdGroup) : null;
     if (!g.holdGroup || !parsed) return [];
-    const rule = parsed.ruleId ? rules.find((r) => r.id === parsed.ruleId) : null;
+    const rule = rules.find((r) => r.id === parsed.ruleId);
     return [
       {
         group: g.holdGroup,
         held: g._count._all,
         channelName: channelName.get(parsed.channelId) ?? "(disconnected channel)",
         otherName: channelName.get(parsed.otherChannelId) ?? "(disconnected channel)",
-        cause:
-          parsed.ruleId === null
-            ? "The Shopify price changed"
-            : rule
-              ? `Price rule on ${rule.scope === "CHANNEL" ? "every listing" : rule.scope.toLowerCase()}`
-              : "A price rule since removed",
+        cause: holdCauseInWords(parsed.ruleId, rule),
       },
     ];
   });

@@ -324,7 +324,7 @@ describe("the Pricing and parity screen", () => {
     const alertPage = await alertLoader({ request: await adminRequest(shop.domain, `/app/alerts/${alert.id}`), params: { id: alert.id }, context: {} });
     expect(alertPage.alert.heldGroup).toEqual({ group, held: 3 });
     const page = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
-    expect(page.heldGroups).toEqual([{ group, held: 3, channelName: "Amazon US", otherName: "eBay US", cause: "Price rule on every listing" }]);
+    expect(page.heldGroups).toEqual([{ group, held: 3, channelName: "Amazon US", otherName: "eBay US", cause: "Price rule on every listing (+10%)" }]);
 
     const stale = await post(shop.domain, { intent: "approveGroup", group, held: "2" });
     expect(stale.init?.status).toBe(409);
