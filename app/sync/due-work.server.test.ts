@@ -8,6 +8,7 @@ import {
   createQueues,
   createRedisConnection,
   flushDeduplicationId,
+  driftReadSchedulerId,
   orderImportSchedulerId,
   QUEUE_NAMES,
   recentCheckSchedulerId,
@@ -77,6 +78,7 @@ async function dueInRedis(q: Queues, due: Awaited<ReturnType<typeof shopWithWork
   const waiting = ["waiting", "delayed", "prioritized"] as const;
   return {
     orderPolling: Boolean(await q["order-import"].getJobScheduler(orderImportSchedulerId(channels.amazon.id))),
+    driftRead: Boolean(await q["order-import"].getJobScheduler(driftReadSchedulerId(channels.amazon.id))),
     reconcile: Boolean(await q["shop-maintenance"].getJobScheduler(reconcileSchedulerId(shop.domain))),
     recentCheck: Boolean(await q["shop-maintenance"].getJobScheduler(recentCheckSchedulerId(shop.domain))),
     housekeeping: Boolean(await q.alerts.getJobScheduler(HOUSEKEEPING_SCHEDULER_ID)),
@@ -91,6 +93,7 @@ async function dueInRedis(q: Queues, due: Awaited<ReturnType<typeof shopWithWork
 
 const everythingDue = {
   orderPolling: true,
+  driftRead: true,
   reconcile: true,
   recentCheck: true,
   housekeeping: true,
@@ -111,6 +114,7 @@ describe("what is due, rebuilt from PostgreSQL", () => {
     expect(await dueInRedis(queues, due)).toEqual({
       ...everythingDue,
       orderPolling: false,
+      driftRead: false,
       reconcile: false,
       recentCheck: false,
       housekeeping: false,
