@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { resolveAlertByKey } from "./events.server";
+import { PARITY_VIOLATION_KEY_PREFIX, resolveAlert, resolveAlertByKey } from "./events.server";
 import { raiseAlert, type RaiseOptions } from "./raise.server";
 
 // Pushes held for parity page the merchant once per group: the same cause (a price rule, or the
@@ -124,4 +124,26 @@ export async function raiseMoreViolations(prisma: PrismaClient, input: MoreViola
 /** Resolves the edge's "more violations" alert (its variants' own alerts are all resolved). */
 export function resolveMoreViolations(prisma: PrismaClient, shopId: string, watcherId: string, watchedId: string, now?: Date): Promise<boolean> {
   return resolveAlertByKey(prisma, shopId, moreViolationsAlertKey(watcherId, watchedId), "worker", now);
+}
+
+/**
+ * The edge is gone (the merchant removed it): its standing violations no longer exist, so every
+ * alert it raised, one by one or for the rest, is resolved. Returns how many.
+ */
+export async function resolveEdgeViolations(prisma: PrismaClient, shopId: string, watcherId: string, watchedId: string, actor: string): Promise<number> {
+  const open = await prisma.alert.findMany({
+    where: {
+      shopId,
+      kind: "PARITY_VIOLATION",
+      state: { not: "RESOLVED" },
+      OR: [
+        { dedupeKey: { startsWith: PARITY_VIOLATION_KEY_PREFIX, endsWith: `:${watcherId}:${watchedId}` } },
+        { dedupeKey: moreViolationsAlertKey(watcherId, watchedId) },
+      ],
+    },
+    select: { id: true },
+  });
+  let resolved = 0;
+  for (const alert of open) if (await resolveAlert(prisma, shopId, alert.id, actor)) resolved++;
+  return resolved;
 }

@@ -4,6 +4,7 @@ import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
 import { type CauseRule, holdCauseInWords, parseHoldGroup } from "~/recompute/parity";
 import { pageHeldGroup } from "~/recompute/parity.server";
+import { resolveEdgeViolations } from "~/alerts/parity-held.server";
 import { money } from "~/engine/explain";
 import { parityViolation, type ParityEdge } from "~/engine/parity";
 import { validateParityEdge, validatePriceRule } from "~/engine/validate";
@@ -491,6 +492,8 @@ export async function deleteParityEdge(shopDomain: string, edgeId: string, actor
     subjectId: edge.id,
     details: { watcherId: edge.watcherId, watchedId: edge.watchedId },
   });
+  // Nothing compares these channels any more: what the edge paged is over.
+  await resolveEdgeViolations(prisma, shopId, edge.watcherId, edge.watchedId, actor);
   await noteChange(shopId, { kind: "channels", channelIds: [edge.watcherId, edge.watchedId] }, { prisma });
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { parityViolationKey } from "~/alerts/events.server";
 import { heldGroupAlertKey } from "~/alerts/parity-held.server";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
@@ -286,6 +287,20 @@ describe("the Pricing and parity screen", () => {
     await prisma.variant.update({ where: { id: variant.id }, data: { priceCents: 4500 } });
     const again = await loader(args(await adminRequest(shop.domain, "/app/pricing")));
     expect(again.violations.map((v) => v.text)).toContain("Shopify store shows 45.00, 4.99 under Amazon US's 49.99 (tolerance 0.00)");
+
+    // Removing the Amazon → store edge ends what it paged
+    const edge = await prisma.parityEdge.findUniqueOrThrow({ where: { watcherId_watchedId: { watcherId: channels.amazon.id, watchedId: store.id } } });
+    const paged = await prisma.alert.create({
+      data: {
+        shopId: shop.id,
+        kind: "PARITY_VIOLATION",
+        dedupeKey: parityViolationKey(variant.id, channels.amazon.id, store.id),
+        title: "KET-RED",
+        channelId: channels.amazon.id,
+      },
+    });
+    expect((await post(shop.domain, { intent: "deleteEdge", edgeId: edge.id })).data.ok).toBe(true);
+    expect((await prisma.alert.findUniqueOrThrow({ where: { id: paged.id } })).state).toBe("RESOLVED");
   });
 
   it("given 3 pushes held by one price rule against eBay, when the merchant approves the group, then all 3 are pending in one action, Amazon is asked to flush and the group's alert is resolved; a count that no longer matches is refused and changes nothing", async () => {
