@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeSharedRevisionRedis } from "~/channels/ebay";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
+import { action as channelsAction } from "~/routes/app.channels/route";
+import { adminRequest } from "../../test/admin-request";
 import { startWebhookEndpoint } from "../../test/app-webhook-server";
 import { eventually, MARKETPLACES, startMarketplaceRig, type LinkedVariant, type Marketplace, type MarketplaceRig } from "../../test/marketplaces";
 import { createWorkers } from "../../workers/processors";
@@ -167,6 +169,27 @@ describe("drift read-back through the four marketplaces", () => {
     },
     60_000,
   );
+
+  it("given the merchant chose 'only alert' for eBay on the Channels screen, when the seller types 30 there, then the alert says repair is off and eBay keeps 30; choosing repair again pushes 10 on the next cycle", async () => {
+    const [variant] = rig.variants;
+    const choose = async (repairQuantityDrift: string) => {
+      const request = await adminRequest(rig.domain, "/app/channels", { form: { intent: "drift", channelId: rig.channels.ebay.id, repairQuantityDrift } });
+      expect(((await channelsAction({ request, params: {}, context: {} })) as unknown as { data: { ok: boolean } }).data.ok).toBe(true);
+    };
+    await choose("alert-only");
+    await editByHand("ebay", variant, 30);
+    expect(await runDriftRead(rig.channels.ebay.id, { now: pastTheGrace })).toMatchObject({ status: "read", drifting: 1, repaired: 0 });
+    const listing = await listingOf("ebay", variant);
+    const [alert] = await openAlerts("DRIFT", listing.id);
+    expect(alert!.facts).toMatchObject({ channelShows: 30, repair: "repair is off for this channel: correct it on the marketplace or turn repair on" });
+    expect(listing.syncState).toBe("IN_SYNC");
+    expect(rig.quantityOn("ebay", variant)).toBe(30);
+
+    await choose("repair");
+    expect(await runDriftRead(rig.channels.ebay.id, { now: pastTheGrace })).toMatchObject({ status: "read", drifting: 1, repaired: 1 });
+    await eventually(() => rig.quantityOn("ebay", variant) === 10, 30_000, "eBay back at 10");
+    await settled("everything pushed again");
+  }, 60_000);
 
   it("given a push acknowledged a moment ago, when the seller edits by hand, then the read within the grace reports nothing and the read past it finds the drift", async () => {
     const variant = rig.variants[2];

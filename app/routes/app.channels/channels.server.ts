@@ -33,6 +33,12 @@ export const ORDER_MODE_CHOICES: readonly { value: "stock-only" | "orders-in-sho
   { value: "orders-in-shopify", label: "Orders in Shopify: create each order in Shopify and send its tracking back" },
 ];
 
+/** What Anchorline does when the marketplace shows a quantity away from its push (sync/drift-read.server.ts). */
+export const DRIFT_REPAIR_CHOICES: readonly { value: "repair" | "alert-only"; label: string }[] = [
+  { value: "repair", label: "Push Anchorline's quantity again, and alert" },
+  { value: "alert-only", label: "Only alert: I correct it on the marketplace" },
+];
+
 /** The returns choices as the Channels screen words them. */
 export const RETURNS_RESTOCK_CHOICES: readonly { value: ReturnsRestock; label: string }[] = [
   { value: "ON_RETURN_RECEIVED", label: "When the return is received" },
@@ -119,6 +125,9 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
     notificationSubscription: hasNotificationSubscription(channel),
     listings: _count.listings,
     liveAt: channel.liveAt,
+    repairQuantityDrift: channel.repairQuantityDrift,
+    driftReadAt: channel.driftReadAt,
+    driftReadProblem: channel.driftReadProblem,
   }));
 }
 
@@ -326,6 +335,11 @@ export const ChannelChangeInput = z.discriminatedUnion("intent", [
     returnsRestock: z.enum(ReturnsRestock, { message: "Choose when returned units go back into Shopify's stock" }),
   }),
   z.object({
+    intent: z.literal("drift"),
+    channelId: z.string().min(1),
+    repairQuantityDrift: z.enum(["repair", "alert-only"], { message: "Choose whether a drifting quantity is pushed again or only alerted" }),
+  }),
+  z.object({
     intent: z.literal("priority"),
     channelId: z.string().min(1),
     priority: numberField("Priority", "priority"),
@@ -373,6 +387,10 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
     case "returns":
       // Applies to returns the marketplace reports from now on, on orders not yet settled.
       await prisma.channel.update({ where: { id: channel.id }, data: { returnsRestock: change.returnsRestock } });
+      break;
+    case "drift":
+      // From the next read cycle on; a repair already marked still goes out.
+      await prisma.channel.update({ where: { id: channel.id }, data: { repairQuantityDrift: change.repairQuantityDrift === "repair" } });
       break;
     case "priority":
       await prisma.channel.update({ where: { id: channel.id }, data: { priority: change.priority } });

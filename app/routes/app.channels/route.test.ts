@@ -162,6 +162,30 @@ describe("the Channels screen", () => {
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.amazon.id } })).returnsRestock).toBe("ON_REFUND");
   });
 
+  it("given the drift setting, when the merchant chooses to be alerted only, then it is saved, shown and recorded; an unknown choice is refused naming the field", async () => {
+    const { shop, channels } = await shopInSession();
+    const shown = async () =>
+      (
+        (await loader(args(await adminRequest(shop.domain, "/app/channels")))) as {
+          channels: { id: string; repairQuantityDrift: boolean; driftReadAt: Date | null }[];
+        }
+      ).channels.find((c) => c.id === channels.ebay.id);
+    expect(await shown()).toMatchObject({ repairQuantityDrift: true, driftReadAt: null });
+
+    const saved = (await action(
+      args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "drift", channelId: channels.ebay.id, repairQuantityDrift: "alert-only" } })),
+    )) as unknown as Answer & { data: { message?: string } };
+    expect(saved.data).toMatchObject({ ok: true, message: "Drift setting saved" });
+    expect(await shown()).toMatchObject({ repairQuantityDrift: false });
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "channel.drift", subjectId: channels.ebay.id } })).toBe(1);
+
+    const refused = (await action(
+      args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "drift", channelId: channels.ebay.id, repairQuantityDrift: "sometimes" } })),
+    )) as unknown as Answer;
+    expect([refused.init.status, refused.data.errors.repairQuantityDrift]).toEqual([400, "Choose whether a drifting quantity is pushed again or only alerted"]);
+    expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } })).repairQuantityDrift).toBe(false);
+  });
+
   it("given a channel on stock only, when the merchant chooses orders in Shopify, then it is saved and shown; an unknown choice is refused naming the field", async () => {
     const { shop, channels } = await shopInSession();
     const saved = (await action(

@@ -29,6 +29,7 @@ import {
   MARKETPLACES,
   ORDER_MODE_CHOICES,
   RETURNS_RESTOCK_CHOICES,
+  DRIFT_REPAIR_CHOICES,
   reconnectChannel,
   removeChannel,
   testChannelConnection,
@@ -48,6 +49,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     marketplaces: MARKETPLACES.map((m) => ({ ...m, consent: consentAvailable(m.kind) })),
     returnsChoices: RETURNS_RESTOCK_CHOICES,
     orderModeChoices: ORDER_MODE_CHOICES,
+    driftRepairChoices: DRIFT_REPAIR_CHOICES,
     appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin,
   };
 };
@@ -124,9 +126,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         ? { message: "Returns setting saved" }
         : parsed.data.intent === "orders"
           ? { message: "Orders setting saved" }
-          : parsed.data.intent === "disconnect"
-            ? { message: "Disconnected: nothing is pushed or imported; its listings are kept for a reconnect" }
-            : {}),
+          : parsed.data.intent === "drift"
+            ? { message: "Drift setting saved" }
+            : parsed.data.intent === "disconnect"
+              ? { message: "Disconnected: nothing is pushed or imported; its listings are kept for a reconnect" }
+              : {}),
     });
   } catch (error) {
     if (error instanceof NotFoundForShop) return data<ActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
@@ -390,7 +394,7 @@ function DisconnectedActions({ channel, marketplaces, errors }: { channel: Chann
 }
 
 export default function Channels() {
-  const { channels, marketplaces, returnsChoices, orderModeChoices, appOrigin, consentOutcome } = useLoaderData<typeof loader>();
+  const { channels, marketplaces, returnsChoices, orderModeChoices, driftRepairChoices, appOrigin, consentOutcome } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   // The consent page is the marketplace's: the whole window goes there (out of the admin's frame)
   // and the marketplace sends it back to Anchorline's redirect URL (routes/consent.$kind.tsx).
@@ -474,6 +478,22 @@ export default function Channels() {
                         {c.returnsNote}
                       </Text>
                     ) : null}
+                    <ChannelChoiceForm
+                      channelId={c.id}
+                      intent="drift"
+                      name="repairQuantityDrift"
+                      label="When the marketplace shows another quantity"
+                      current={c.repairQuantityDrift ? "repair" : "alert-only"}
+                      choices={driftRepairChoices}
+                      disabled={c.status === "DISCONNECTED"}
+                      error={result?.errors.repairQuantityDrift}
+                    />
+                    <Text as="p" tone="subdued">
+                      {c.driftReadProblem ??
+                        (c.driftReadAt
+                          ? `What ${c.name} shows was last read ${new Date(c.driftReadAt).toLocaleString()}.`
+                          : `What ${c.name} shows has not been read yet.`)}
+                    </Text>
                     {c.status === "DISCONNECTED" ? (
                       <DisconnectedActions channel={c} marketplaces={marketplaces} errors={result?.errors ?? {}} />
                     ) : (
