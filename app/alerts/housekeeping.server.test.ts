@@ -3,7 +3,7 @@ import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { uniqueShopDomain } from "../../test/factories";
 import { acknowledgeAlert, raiseListingSuspended, resolveAlert } from "./events.server";
-import { alertThresholds, requeueUndelivered, watchCredentials, watchDrift, watchSyncLatency } from "./housekeeping.server";
+import { alertThresholds, requeueUndelivered, watchCredentials, watchSyncLatency } from "./housekeeping.server";
 
 afterAll(async () => {
   await queues().close();
@@ -64,21 +64,6 @@ describe("the alert watchers", () => {
     expect(
       await watchSyncLatency(prisma, shop.id, alertThresholds((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).latencyMinutes, now),
     ).toEqual({ raised: 0, resolved: 0 });
-  });
-
-  it("given listings drifting by 7, by 2, and by 9 seen before the last push, when watched, then only the 7-unit drift is raised, and it resolves once the channel shows the pushed number", async () => {
-    const now = new Date();
-    const { shop, listing } = await seedShop();
-    const drifting = await listing("D7", { pushedQuantity: 10, pushedAt: minutesAgo(now, 20), observedQuantity: 3, observedAt: minutesAgo(now, 5) });
-    await listing("D2", { pushedQuantity: 10, pushedAt: minutesAgo(now, 20), observedQuantity: 8, observedAt: minutesAgo(now, 5) });
-    await listing("STALE", { pushedQuantity: 10, pushedAt: minutesAgo(now, 2), observedQuantity: 1, observedAt: minutesAgo(now, 5) });
-
-    expect(await watchDrift(prisma, shop.id, 5, now)).toEqual({ raised: 1, resolved: 0 });
-    const [alert] = await alertsOf(shop.id, "DRIFT");
-    expect(alert).toMatchObject({ listingId: drifting.id, facts: { sku: "D7", pushed: 10, channelShows: 3, drift: -7 } });
-
-    await prisma.listing.update({ where: { id: drifting.id }, data: { observedQuantity: 10, observedAt: now } });
-    expect(await watchDrift(prisma, shop.id, 5, now)).toEqual({ raised: 0, resolved: 1 });
   });
 
   it("given a channel paused for refused credentials, when watched, then one alert names the reason, and reconnecting resolves it", async () => {

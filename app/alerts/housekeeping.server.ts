@@ -1,22 +1,16 @@
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import { runDigests, type DigestOutcome } from "./deliver.server";
-import {
-  DRIFT_THRESHOLD_UNITS,
-  LATENCY_THRESHOLD_MINUTES,
-  raiseCredentialsFailed,
-  raiseDrift,
-  raiseSyncLatency,
-  resolveAlert,
-  resolveAlertByKey,
-} from "./events.server";
+import { DRIFT_THRESHOLD_UNITS, LATENCY_THRESHOLD_MINUTES, raiseCredentialsFailed, raiseSyncLatency, resolveAlertByKey } from "./events.server";
 import { queueAlertDelivery, type AlertQueue } from "./raise.server";
 
-// The alerts queue's scheduled job: watch every installed shop for drift, latency and refused
-// credentials, send the digests that are due, and queue again any alert whose delivery was never
-// queued or gave up, so an outage longer than a job's retries still ends in a delivery.
+// The alerts queue's scheduled job: watch every installed shop for latency and refused
+// credentials (drift is the drift read's, app/sync/drift-read.server.ts: it knows the grace after a
+// push and the units sold since), send the digests that are due, and queue again any alert whose
+// delivery was never queued or gave up, so an outage longer than a job's retries still ends in a
+// delivery.
 
 export const HOUSEKEEPING_EVERY_MS = 5 * 60_000;
 
@@ -65,61 +59,6 @@ export async function watchSyncLatency(prisma: PrismaClient, shopId: string, thr
     if (!raised && (await resolveAlertByKey(prisma, shopId, `sync-latency:${channel.id}`, "worker", now))) result.resolved++;
   }
   return result;
-}
-
-interface DriftRow {
-  id: string;
-  channelId: string;
-  channelName: string;
-  channelSku: string;
-  pushedQuantity: number;
-  observedQuantity: number;
-}
-
-/**
- * Drift: what the channel showed at its last check against what was pushed. Only observations
- * made after the last push count, or a push in flight would look like drift.
- */
-export async function watchDrift(prisma: PrismaClient, shopId: string, thresholdUnits: number, now: Date, queue?: AlertQueue): Promise<WatchResult> {
-  const result: WatchResult = { raised: 0, resolved: 0 };
-  const drifting = await prisma.$queryRaw<DriftRow[]>(Prisma.sql`
-    SELECT l.id, l."channelId", c.name AS "channelName", l."channelSku", l."pushedQuantity", l."observedQuantity"
-    FROM "Listing" l JOIN "Channel" c ON c.id = l."channelId"
-    WHERE l."shopId" = ${shopId} AND c."shopId" = ${shopId}
-      AND l."observedQuantity" IS NOT NULL AND l."pushedQuantity" IS NOT NULL
-      AND (l."pushedAt" IS NULL OR l."observedAt" >= l."pushedAt")
-      AND abs(l."observedQuantity" - l."pushedQuantity") > ${thresholdUnits}
-    ORDER BY abs(l."observedQuantity" - l."pushedQuantity") DESC
-    LIMIT 500`);
-  const stillDrifting = new Set<string>();
-  for (const row of drifting) {
-    stillDrifting.add(row.id);
-    const raised = await raiseDrift(prisma, { shopId, channel: { id: row.channelId, name: row.channelName }, listing: row, thresholdUnits }, { queue, now });
-    if (raised?.created) result.raised++;
-  }
-  const open = await prisma.alert.findMany({ where: { shopId, kind: "DRIFT", state: { not: "RESOLVED" } }, select: { id: true, listingId: true } });
-  for (const alert of open) {
-    if (alert.listingId && stillDrifting.has(alert.listingId)) continue;
-    // The query above stops at 500 listings: check this one by itself before calling it healed.
-    const listing = alert.listingId
-      ? await prisma.listing.findFirst({
-          where: { id: alert.listingId, shopId },
-          select: { pushedQuantity: true, observedQuantity: true, observedAt: true, pushedAt: true },
-        })
-      : null;
-    if (listing && isDrifting(listing, thresholdUnits)) continue;
-    if (await resolveAlert(prisma, shopId, alert.id, "worker", now)) result.resolved++;
-  }
-  return result;
-}
-
-function isDrifting(
-  l: { pushedQuantity: number | null; observedQuantity: number | null; observedAt: Date | null; pushedAt: Date | null },
-  thresholdUnits: number,
-): boolean {
-  if (l.pushedQuantity === null || l.observedQuantity === null) return false;
-  if (l.pushedAt && (!l.observedAt || l.observedAt < l.pushedAt)) return false;
-  return Math.abs(l.observedQuantity - l.pushedQuantity) > thresholdUnits;
 }
 
 /** A channel the sync paused because its credentials were refused (app/sync/flush.server.ts). */
@@ -191,7 +130,6 @@ export async function runAlertHousekeeping(queue: AlertQueue & AlertJobLookup, d
     try {
       for (const watched of [
         await watchSyncLatency(prisma, shop.id, thresholds.latencyMinutes, now, queue),
-        await watchDrift(prisma, shop.id, thresholds.driftUnits, now, queue),
         await watchCredentials(prisma, shop.id, now, queue),
       ]) {
         result.raised += watched.raised;
