@@ -189,7 +189,7 @@ describe("what is due, rebuilt from PostgreSQL", () => {
 
         // Back with no restart of anything: the loop that keeps work due found Redis empty. (How
         // soon depends on how many shops the shared test database holds, not on this code.)
-        await waitFor(async () => JSON.stringify(await dueInRedis(queues, due)) === JSON.stringify(everythingDue), REBUILD_WAIT_MS);
+        await waitForEverythingDue(due);
 
         console.info(`emptied Redis: everything due back ${Date.now() - emptiedAt} ms later (runs every 1 s here, 60 s in the worker process)`);
         expect(await dueInRedis(queues, due)).toEqual(everythingDue);
@@ -213,7 +213,7 @@ describe("what is due, rebuilt from PostgreSQL", () => {
         // The connection drops and comes back, as after a Redis restart.
         redis.disconnect(true);
 
-        await waitFor(async () => JSON.stringify(await dueInRedis(queues, due)) === JSON.stringify(everythingDue), REBUILD_WAIT_MS);
+        await waitForEverythingDue(due);
 
         // The rebuild walks every installed shop of the database, and the test database holds the
         // shops of every test file running beside this one: on a loaded CI machine it took over
@@ -264,6 +264,18 @@ describe("privacy requests after an uninstall", () => {
     expect(await queues.webhooks.getJob(webhookId)).toBeDefined();
   });
 });
+
+/** Waits until the shop has everything due again; a timeout says what was still missing. */
+async function waitForEverythingDue(due: Awaited<ReturnType<typeof shopWithWorkDue>>): Promise<void> {
+  let last: Awaited<ReturnType<typeof dueInRedis>> | null = null;
+  const same = async () => {
+    last = await dueInRedis(queues, due);
+    return JSON.stringify(last) === JSON.stringify(everythingDue);
+  };
+  await waitFor(same, REBUILD_WAIT_MS).catch((error: unknown) => {
+    throw new Error(`${String(error)}: due ${JSON.stringify(last)}`);
+  });
+}
 
 async function waitFor(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

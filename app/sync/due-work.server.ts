@@ -263,22 +263,36 @@ export async function ensureWorkDue(deps: DueWorkDeps): Promise<Record<string, n
 
 /**
  * Runs ensureWorkDue now, every `everyMs`, and whenever `connection` is ready again after losing
- * Redis; never two runs at once. Not a BullMQ schedule: an emptied Redis would lose it with the
- * rest. Returns a stop function.
+ * Redis; never two runs at once. A run asked for while one is under way runs once it ends: a Redis
+ * restarted empty in the middle of a run (which found its keys still there, or had made its
+ * schedules before they were lost) would otherwise wait a whole interval to be rebuilt. Not a
+ * BullMQ schedule: an emptied Redis would lose it with the rest. Returns a stop function.
  */
 export function keepWorkDue(connection: Redis, deps: Omit<DueWorkDeps, "redis"> & { everyMs?: number } = {}): () => void {
   let running: Promise<unknown> | null = null;
+  let askedWhileRunning = false;
+  let stopped = false;
   const run = () => {
-    running ??= ensureWorkDue({ redis: connection, prisma: deps.prisma, queues: deps.queues })
+    if (stopped) return;
+    if (running) {
+      askedWhileRunning = true;
+      return;
+    }
+    running = ensureWorkDue({ redis: connection, prisma: deps.prisma, queues: deps.queues })
       .catch((error: unknown) => logger.error({ err: error }, "due work not rebuilt; tried again on the next run"))
       .finally(() => {
         running = null;
+        if (askedWhileRunning) {
+          askedWhileRunning = false;
+          run();
+        }
       });
   };
   run();
   const timer = setInterval(run, deps.everyMs ?? DUE_WORK_EVERY_MS);
   connection.on("ready", run);
   return () => {
+    stopped = true;
     clearInterval(timer);
     connection.off("ready", run);
   };
