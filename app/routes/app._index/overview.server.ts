@@ -25,11 +25,11 @@ export async function shopOverview(shopDomain: string, prisma: PrismaClient = de
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) return { channels: [], lastImport: null, openAlerts: { OVERSELL: 0, PARITY_VIOLATION: 0, DRIFT: 0 } };
   const since = new Date(now.getTime() - OVERVIEW_WINDOW_MS);
-  const [channels, figures, latencies, lastImport, alerts] = await Promise.all([
+  const [channels, figures, latencies, lastImport, alerts, readBack] = await Promise.all([
     prisma.channel.findMany({
       where: { shopId: shop.id },
       orderBy: [{ priority: "asc" }, { name: "asc" }],
-      select: { id: true, name: true, kind: true, status: true },
+      select: { id: true, name: true, kind: true, status: true, driftReadAt: true, driftReadProblem: true },
     }),
     channelSyncRows(prisma, { since, shopId: shop.id }),
     syncLatencies(prisma, { since, shopId: shop.id }),
@@ -39,13 +39,16 @@ export async function shopOverview(shopDomain: string, prisma: PrismaClient = de
       where: { shopId: shop.id, state: { not: "RESOLVED" }, kind: { in: ["OVERSELL", "PARITY_VIOLATION", "DRIFT"] } },
       _count: { _all: true },
     }),
+    // What the drift read saw (sync/drift-read.server.ts): listings read back, and those the marketplace does not sell.
+    prisma.listing.groupBy({ by: ["channelId"], where: { shopId: shop.id }, _count: { observedAt: true, observedSuspension: true } }),
   ]);
+  const readOf = new Map(readBack.map((r) => [r.channelId, r._count]));
   const figuresOf = new Map(figures.map((f) => [f.channelId, f]));
   const latencyOf = new Map(latencies.map((l) => [l.channelId, l]));
   const openAlerts = { OVERSELL: 0, PARITY_VIOLATION: 0, DRIFT: 0 };
   for (const row of alerts) if (row.kind in openAlerts) openAlerts[row.kind as keyof typeof openAlerts] = row._count._all;
   return {
-    channels: channels.map((channel) => {
+    channels: channels.map(({ driftReadAt, driftReadProblem, ...channel }) => {
       const f = figuresOf.get(channel.id);
       const l = latencyOf.get(channel.id);
       const listings: ListingCounts = { IN_SYNC: f?.inSync ?? 0, PENDING: f?.pending ?? 0, HELD: f?.held ?? 0, FAILED: f?.failed ?? 0 };
@@ -60,6 +63,9 @@ export async function shopOverview(shopDomain: string, prisma: PrismaClient = de
         parityHeld: f?.held ?? 0,
         driftListings: f?.driftListings ?? 0,
         driftUnits: f?.driftUnits ?? 0,
+        // The last finished read of what the marketplace shows, how many listings it found, why the last one failed.
+        readBack: { at: driftReadAt, listings: readOf.get(channel.id)?.observedAt ?? 0, problem: driftReadProblem },
+        suspended: readOf.get(channel.id)?.observedSuspension ?? 0,
       };
     }),
     lastImport,

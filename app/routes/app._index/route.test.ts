@@ -75,6 +75,25 @@ describe("the Overview screen", () => {
     expect(page.openAlerts).toEqual({ OVERSELL: 1, PARITY_VIOLATION: 1, DRIFT: 0 });
   });
 
+  it("given Amazon read back a moment ago with one listing suppressed, and eBay never read, then the overview shows per channel the listings read and when, and the suspended count", async () => {
+    const { shop, channels, listing } = await shopInSession();
+    const readAt = new Date("2026-12-09T14:05:00Z");
+    await prisma.channel.update({ where: { id: channels.amazon.id }, data: { driftReadAt: readAt } });
+    await prisma.listing.update({
+      where: { id: listing.id },
+      data: { observedQuantity: 4, observedAt: readAt, observedSuspension: "LISTING_SUPPRESSED: Missing brand" },
+    });
+    await prisma.channel.update({
+      where: { id: channels.ebay.id },
+      data: { driftReadProblem: "eBay refused Anchorline's access: connect the account again." },
+    });
+    const page = await overview(shop.domain);
+    const amazon = page.channels.find((c) => c.id === channels.amazon.id)!;
+    const ebay = page.channels.find((c) => c.id === channels.ebay.id)!;
+    expect([amazon.readBack, amazon.suspended]).toEqual([{ at: readAt, listings: 1, problem: null }, 1]);
+    expect([ebay.readBack, ebay.suspended]).toEqual([{ at: null, listings: 0, problem: "eBay refused Anchorline's access: connect the account again." }, 0]);
+  });
+
   it("shows only this shop's channels and figures", async () => {
     const mine = await shopInSession();
     const theirs = await seedShopWithEveryModel(prisma);

@@ -127,8 +127,8 @@ function Problems({ channels, openAlerts }: { channels: Channel[]; openAlerts: A
           ))}
         </InlineGrid>
         <DataTable
-          columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-          headings={["Channel", "Oversold orders", "Prices held for review", "Drifting listings (units)"]}
+          columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "text"]}
+          headings={["Channel", "Oversold orders", "Prices held for review", "Drifting listings (units)", "Suspended by the marketplace", "Read back"]}
           rows={channels.map((c) => [
             c.name,
             <CountLink key="o" count={c.oversells} url="/app/alerts?kind=OVERSELL" label={`${c.oversells} oversold orders on ${c.name}`} />,
@@ -147,6 +147,14 @@ function Problems({ channels, openAlerts }: { channels: Channel[]; openAlerts: A
                 accessibilityLabel={`${c.driftListings} drifting listings on ${c.name}`}
               >{`${c.driftListings} (${c.driftUnits})`}</Link>
             ),
+            <CountLink
+              key="s"
+              count={c.suspended}
+              url="/app/alerts?kind=LISTING_SUSPENDED"
+              label={`${c.suspended} listings suspended by the marketplace on ${c.name}`}
+            />,
+            c.readBack.problem ??
+              (c.readBack.at ? `${c.readBack.listings} listings, ${new Date(c.readBack.at).toISOString().slice(0, 16).replace("T", " ")} UTC` : "not yet"),
           ])}
         />
       </BlockStack>
