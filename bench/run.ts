@@ -3,7 +3,8 @@
 // each one's output and writes everything to bench-results/<timestamp>.json (gitignored).
 // Sizes (env): BENCH_ENGINE_LISTINGS (200000), BENCH_RECOMPUTE_LISTINGS (20000),
 // BENCH_IMPORT_VARIANTS (20000) × BENCH_IMPORT_LOCATIONS (5), BENCH_SYNC_CHANGES (2000) over
-// BENCH_SYNC_SKUS (400) + BENCH_SYNC_STEADY_SECONDS (10), BENCH_SHOPIFY_PRODUCTS (10000);
+// BENCH_SYNC_SKUS (400) + BENCH_SYNC_STEADY_SECONDS (10), BENCH_SHOPIFY_PRODUCTS (10000),
+// BENCH_DRIFT_LISTINGS (500 per marketplace);
 // BENCH_ONLY=engine,sync,… runs a subset. The database benchmarks use scratch databases on
 // TEST_DATABASE_SERVER_URL (default: the local PostgreSQL), as `npm test` does.
 import { spawn } from "node:child_process";
@@ -27,6 +28,7 @@ const benches: { name: string; script: string; args: string[] }[] = [
     script: "bench/shopify-simulator.ts",
     args: ["--products", env("BENCH_SHOPIFY_PRODUCTS", 10_000), "--variants", "3", "--locations", "6"],
   },
+  { name: "drift-read", script: "bench/drift-read.ts", args: [env("BENCH_DRIFT_LISTINGS", 500)] },
   { name: "flash-sale", script: "bench/flash-sale.ts", args: ["--out", flashOut] },
 ];
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
