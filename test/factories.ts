@@ -35,6 +35,10 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
   const listing = await prisma.listing.create({
     data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: "KET-RED", desiredQuantity: 8, desiredVersion: 1, syncState: "PENDING" },
   });
+  // Yesterday's scheduled velocity recompute, finished.
+  await prisma.velocityRun.create({
+    data: { shopId, day: "2026-12-05", startedAt: new Date("2026-12-05T03:00:00Z"), finishedAt: new Date("2026-12-05T03:00:02Z"), variants: 1, listings: 1 },
+  });
   // Its margin at the desired price: 54.99 less 15 % fees and 5.00 shipping over a 20.00 cost.
   await prisma.listingMargin.create({
     data: {

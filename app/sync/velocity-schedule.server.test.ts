@@ -100,7 +100,7 @@ describe("a shop's velocity day", () => {
     const { shop } = await shopWithSales();
     await prisma.bufferRule.deleteMany({ where: { shopId: shop.id, kind: "VELOCITY" } });
     expect(await runVelocityDay(shop.id, "2026-11-10", { queues, now: NOW })).toEqual({ ran: false, day: "2026-11-10", reason: "no velocity buffer" });
-    expect(await prisma.velocityRun.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await prisma.velocityRun.count({ where: { shopId: shop.id, day: "2026-11-10" } })).toBe(0);
     expect(await queues.recompute.getJob(velocityJobId(shop.id, "2026-11-11"))).toBeUndefined();
     expect(await sweepVelocity([shop.id], { queues, now: NOW })).toBe(0);
   });

@@ -210,6 +210,8 @@ describe("the sales velocity setting on the Buffers screen", () => {
   it("given the kettle sold in the store 20 days ago under Amazon's velocity buffer, when the merchant sets a 14-day window, then it is saved beside the other settings, the kettle's Amazon listing is recomputed, and the screen says what velocity counts and when it last ran", async () => {
     const { shop, listing, variant } = await shopInSession();
     await prisma.shop.update({ where: { id: shop.id }, data: { settings: { timeZone: "Europe/Berlin" } } });
+    // Its velocity never ran on schedule (the seeded shop holds a run of its own).
+    await prisma.velocityRun.deleteMany({ where: { shopId: shop.id } });
     await prisma.sale.create({
       data: { shopId: shop.id, variantId: variant.id, channelId: null, quantity: 3, soldAt: new Date(Date.now() - 20 * 86_400_000), sourceKey: "store-1" },
     });
