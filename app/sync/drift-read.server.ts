@@ -11,6 +11,7 @@ import { logger } from "~/lib/logger.server";
 import { driftReadSchedulerId, queues as defaultQueues, type Queues } from "~/queues.server";
 import { noteChange, type DriftRepair } from "~/recompute/index.server";
 import { decideDrift, REPEAT_WINDOW_MS } from "./drift";
+import { problemInWords } from "./listing-discovery.server";
 import type { SharedRateLimiter } from "./rate-limiter.server";
 
 // The drift read: what each marketplace really shows for an account's listings, read back on a
@@ -168,15 +169,6 @@ export async function runDriftRead(channelId: string, deps: DriftReadDeps = {}):
 async function failed(prisma: PrismaClient, channelId: string, result: DriftReadResult, problem: string): Promise<DriftReadResult> {
   await prisma.channel.update({ where: { id: channelId }, data: { driftReadProblem: problem } });
   return { ...result, status: "failed", reason: problem };
-}
-
-/** Why a read failed, in words the merchant can act on (as listing discovery says it). */
-function problemInWords(label: string, error: unknown): string {
-  if (error instanceof ChannelError) {
-    if (error.details.authFailed) return `${label} refused Anchorline's access: connect the account again.`;
-    if (error.details.status === 429) return `${label} is limiting requests from this account: Anchorline reads again on the next cycle.`;
-  }
-  return `${label}'s listings could not be read: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 interface PageContext {

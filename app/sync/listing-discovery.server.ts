@@ -44,8 +44,8 @@ export interface DiscoveryDeps {
   connectorFor?: (channel: ConnectableChannel) => Connector;
 }
 
-/** Why a read failed, in words the merchant can act on. */
-function problemInWords(label: string, error: unknown): string {
+/** Why a read of an account's listings failed, in words the merchant can act on (discovery and the drift read). */
+export function problemInWords(label: string, error: unknown): string {
   if (error instanceof ChannelError) {
     if (error.details.authFailed) return `${label} refused Anchorline's access: connect the account again.`;
     if (error.details.status === 429) return `${label} is limiting requests from this account: Anchorline reads again in a few minutes.`;
