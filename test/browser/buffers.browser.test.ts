@@ -56,7 +56,8 @@ describe("a merchant in the browser", () => {
     const page = await app.embeddedPage(shop.domain, "/app/buffers");
     await expectScreen(page, "Buffers and throttling");
     await page.getByText("every unit sold in the Shopify store and on every channel").waitFor();
-    await page.getByText("Not recomputed on schedule yet.", { exact: false }).waitFor();
+    // The seeded shop's run of 5 December, in the shop's time zone (UTC until Shopify says).
+    await page.getByText("Last recomputed on schedule 2026-12-05 03:00:02", { exact: false }).waitFor();
 
     const window = page.getByLabel("Velocity window (days)");
     await window.fill("0");

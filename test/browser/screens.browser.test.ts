@@ -36,6 +36,7 @@ const SCREENS: Record<string, { title: string; path: (s: Seeded) => string; show
   "app.artificial-counts.tsx": { title: "Artificial counts", path: () => "/app/artificial-counts", shows: "at most 5" },
   "app.pricing.tsx": { title: "Pricing and parity", path: () => "/app/pricing", shows: "39.99" },
   "app.margins.tsx": { title: "Margins", path: () => "/app/margins", shows: "Kettle – Red" },
+  "app.kits.tsx": { title: "Kits and bundles", path: () => "/app/kits", shows: "KET-2" },
   "app.promotions.tsx": { title: "Promotions", path: () => "/app/promotions", shows: "Flash sale" },
   "app.content.tsx": { title: "Listing content", path: (s) => `/app/content?productId=${s.variant.productId}`, shows: "Acme Kettle" },
   "app.activity.tsx": { title: "Activity", path: () => "/app/activity", shows: "listing.pushed" },
