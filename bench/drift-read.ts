@@ -33,7 +33,8 @@ const { createRedisConnection, queues } = await import("~/queues.server");
 const { SharedRateLimiter } = await import("~/sync/rate-limiter.server");
 const { closeSharedRevisionRedis } = await import("~/channels/ebay");
 const { connectorForChannel } = await import("~/channels/registry.server");
-const { runDriftRead, driftReadEveryMs } = await import("~/sync/drift-read.server");
+const { runDriftRead } = await import("~/sync/drift-read.server");
+const { driftReadEveryMs } = await import("~/sync/drift");
 const { startWebhookEndpoint } = await import("../test/app-webhook-server");
 const { MARKETPLACES, startMarketplaceRig } = await import("../test/marketplaces");
 

@@ -3,14 +3,14 @@ import defaultPrisma from "~/db.server";
 import { raiseListingDrift } from "~/alerts/drift.server";
 import { raiseListingSuspended, resolveAlert } from "~/alerts/events.server";
 import { alertThresholds } from "~/alerts/housekeeping.server";
-import { ChannelError, type ChannelLimits, type Connector, type DiscoveredListing } from "~/channels/connector";
+import { ChannelError, type Connector, type DiscoveredListing } from "~/channels/connector";
 import { moduleOfKind } from "~/channels/registry";
 import { connectorForChannel, type ConnectableChannel } from "~/channels/registry.server";
 import { recordAudit } from "~/lib/audit.server";
 import { logger } from "~/lib/logger.server";
 import { driftReadSchedulerId, queues as defaultQueues, type Queues } from "~/queues.server";
 import { noteChange, type DriftRepair } from "~/recompute/index.server";
-import { decideDrift, REPEAT_WINDOW_MS } from "./drift";
+import { decideDrift, driftReadEveryMs, REPEAT_WINDOW_MS } from "./drift";
 import { problemInWords } from "./listing-discovery.server";
 import type { SharedRateLimiter } from "./rate-limiter.server";
 
@@ -28,37 +28,16 @@ import type { SharedRateLimiter } from "./rate-limiter.server";
 // it waits for at most the one call already under way, never for a page. The cycle keeps its place
 // (Channel.driftReadCursor, the page it stopped in) and the next scheduled run goes on from there.
 
-/** The shortest pause between two read cycles of an account. */
-export const DRIFT_READ_EVERY_MS = 5 * 60_000;
-/**
- * The share of an account's request rate a read cycle may use on average: the pause between cycles
- * is at least three times a cycle's length at the full rate, so pushes keep three quarters of it
- * even while a large catalog is read (an account with tight limits is read less often).
- */
-export const DRIFT_READ_RATE_SHARE = 0.25;
 /** Pages one cycle follows at most (2,000 Walmart pages are 100,000 items); a cursor that never ends stops here. */
 const MAX_PAGES = 2_000;
 const ACTOR = "worker";
-
-/** How often an account of `listings` listings is read: every 5 minutes, or slower so reads use at most a quarter of its rate. */
-export function driftReadEveryMs(limits: Pick<ChannelLimits, "requestsPerSecond" | "readCallsPerListing">, listings: number): number {
-  const calls = listings * (limits.readCallsPerListing ?? 1);
-  const cycleMs = (calls / limits.requestsPerSecond) * 1000;
-  return Math.max(DRIFT_READ_EVERY_MS, Math.ceil(cycleMs / DRIFT_READ_RATE_SHARE));
-}
-
-export type DriftReadChannel = ConnectableChannel & Pick<Channel, "status">;
 
 /** Starts (or keeps) the account's drift read at the pace its limits and catalog size give. */
 export async function scheduleDriftRead(channel: ConnectableChannel, deps: { prisma?: PrismaClient; queues?: Queues } = {}): Promise<void> {
   const prisma = deps.prisma ?? defaultPrisma;
   const listings = await prisma.listing.count({ where: { shopId: channel.shopId, channelId: channel.id } });
   const every = driftReadEveryMs(connectorForChannel(channel, prisma).limits, listings);
-  await (deps.queues ?? defaultQueues())["order-import"].upsertJobScheduler(
-    driftReadSchedulerId(channel.id),
-    { every },
-    { name: "drift-read", data: { channelId: channel.id, readDrift: true } },
-  );
+  await upsertDriftRead(deps.queues ?? defaultQueues(), channel.id, every);
 }
 
 export interface DriftReadDeps {
@@ -163,7 +142,18 @@ export async function runDriftRead(channelId: string, deps: DriftReadDeps = {}):
   }
   await repair(channel, repairs, result, deps);
   await prisma.channel.update({ where: { id: channel.id }, data: { driftReadCursor: null, driftReadAt: now(), driftReadProblem: null } });
+  await repace(channel.id, driftReadEveryMs(connector.limits, result.listingsRead), deps.queues);
   return result;
+}
+
+/** A catalog that grew or shrank moves the account's pace: its schedule, where it has one, follows. */
+async function repace(channelId: string, every: number, queues: Queues = defaultQueues()): Promise<void> {
+  const scheduler = await queues["order-import"].getJobScheduler(driftReadSchedulerId(channelId));
+  if (scheduler && Number(scheduler.every) !== every) await upsertDriftRead(queues, channelId, every);
+}
+
+function upsertDriftRead(queues: Queues, channelId: string, every: number) {
+  return queues["order-import"].upsertJobScheduler(driftReadSchedulerId(channelId), { every }, { name: "drift-read", data: { channelId, readDrift: true } });
 }
 
 async function failed(prisma: PrismaClient, channelId: string, result: DriftReadResult, problem: string): Promise<DriftReadResult> {

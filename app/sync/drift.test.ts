@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { decideDrift, DRIFT_GRACE_MS, REPEAT_WINDOW_MS, type DriftInput, type DriftListing } from "./drift";
+import { AMAZON_LIMITS } from "~/channels/amazon/limits";
+import { EBAY_LIMITS } from "~/channels/ebay";
+import { WALMART_LIMITS } from "~/channels/walmart/limits";
+import { decideDrift, DRIFT_GRACE_MS, DRIFT_READ_EVERY_MS, driftReadEveryMs, REPEAT_WINDOW_MS, type DriftInput, type DriftListing } from "./drift";
 
 const now = new Date("2026-12-09T12:00:00Z");
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
@@ -93,5 +96,14 @@ describe("the drift decision", () => {
 
   it("given a channel whose merchant turned repair off, when it drifts, then it is reported and not repaired", () => {
     expect(decideDrift(input({ observedQuantity: 0, repairAllowed: false }))).toMatchObject({ drifting: true, repair: false });
+  });
+});
+
+describe("the drift read's pace", () => {
+  it("given 10,000 listings, then Amazon (20 a call at 5/s) is read every 6.7 minutes, eBay (a call per item at 10/s) every 67 and Walmart (at 5/s) every 136: a cycle never takes more than a quarter of the account's rate", () => {
+    expect(driftReadEveryMs(AMAZON_LIMITS, 10_000)).toBe(400_000);
+    expect(Math.round(driftReadEveryMs(EBAY_LIMITS, 10_000) / 60_000)).toBe(67);
+    expect(Math.round(driftReadEveryMs(WALMART_LIMITS, 10_000) / 60_000)).toBe(136);
+    expect(driftReadEveryMs(EBAY_LIMITS, 100)).toBe(DRIFT_READ_EVERY_MS);
   });
 });

@@ -8,6 +8,7 @@
 // the playbook's "inventory drift > 5 units", shared/seeds, Step 7 alert thresholds). A listing
 // whose push is on its way, or was acknowledged less than the grace ago, is not judged: the
 // marketplace may not show it yet.
+import type { ChannelLimits } from "~/channels/connector";
 
 /**
  * How long after an acknowledged push the marketplace may still show the old number. Amazon
@@ -17,6 +18,21 @@
  * within the latency alert's window.
  */
 export const DRIFT_GRACE_MS = 10 * 60_000;
+
+/** The shortest pause between two read cycles of an account. */
+export const DRIFT_READ_EVERY_MS = 5 * 60_000;
+/**
+ * The share of an account's request rate a read cycle may use on average: the pause between cycles
+ * is at least three times a cycle's length at the full rate, so pushes keep three quarters of it
+ * even while a large catalog is read (an account with tight limits is read less often).
+ */
+export const DRIFT_READ_RATE_SHARE = 0.25;
+/** How often an account of `listings` listings is read: every 5 minutes, or slower so reads use at most a quarter of its rate. */
+export function driftReadEveryMs(limits: Pick<ChannelLimits, "requestsPerSecond" | "readCallsPerListing">, listings: number): number {
+  const calls = listings * (limits.readCallsPerListing ?? 1);
+  const cycleMs = (calls / limits.requestsPerSecond) * 1000;
+  return Math.max(DRIFT_READ_EVERY_MS, Math.ceil(cycleMs / DRIFT_READ_RATE_SHARE));
+}
 
 /** A listing that drifts this many times within REPEAT_WINDOW_MS is probably written by another tool. */
 export const REPEATED_DRIFTS = 3;
