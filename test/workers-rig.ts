@@ -17,11 +17,16 @@ export interface WorkersRig {
   readonly rig: MarketplaceRig;
 }
 
+export interface WorkersRigOptions extends Omit<RigOptions, "prisma" | "webhookUrl"> {
+  /** The start's own time limit, for a rig that takes longer than the suite's hookTimeout (e.g. initialFromAnchor). */
+  readonly startTimeoutMs?: number;
+}
+
 /**
  * Starts the rig and the workers before the file's tests (`prepare` runs in between: what a test
  * needs in the database before any worker looks) and stops everything after them.
  */
-export function useWorkersRig(options: Omit<RigOptions, "prisma" | "webhookUrl">, prepare?: (rig: MarketplaceRig) => Promise<void>): WorkersRig {
+export function useWorkersRig({ startTimeoutMs, ...options }: WorkersRigOptions, prepare?: (rig: MarketplaceRig) => Promise<void>): WorkersRig {
   const connection = createRedisConnection();
   let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>> | undefined;
   let started: MarketplaceRig | undefined;
@@ -31,7 +36,7 @@ export function useWorkersRig(options: Omit<RigOptions, "prisma" | "webhookUrl">
     started = await startMarketplaceRig({ ...options, prisma, webhookUrl: endpoint.url });
     await prepare?.(started);
     workers = createWorkers(connection);
-  });
+  }, startTimeoutMs);
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.close()));
     await started?.stop();

@@ -1,14 +1,10 @@
-import type { Worker } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeSharedRevisionRedis } from "~/channels/ebay";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { createRedisConnection, queues } from "~/queues.server";
 import { loader as inventoryLoader } from "~/routes/app.inventory/route";
 import { action, type KitsActionResult } from "~/routes/app.kits/route";
 import { adminRequest, sessionToken } from "../../test/admin-request";
-import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import { eventually, MARKETPLACES, startMarketplaceRig, type LinkedVariant, type MarketplaceRig } from "../../test/marketplaces";
-import { createWorkers } from "../../workers/processors";
+import { eventually, MARKETPLACES, type LinkedVariant } from "../../test/marketplaces";
+import { useWorkersRig } from "../../test/workers-rig";
 
 // A kit defined in the app, end to end: the merchant saves it on the Kits screen (its action, as
 // the browser posts it), the real workers recompute and push, and every marketplace (simulated)
@@ -16,38 +12,20 @@ import { createWorkers } from "../../workers/processors";
 // (inventory_levels/update, signed, through the app's webhook route) moves the kit, and its
 // "Why?" on the Inventory screen shows the kit step. Real PostgreSQL, Redis and workers.
 
-const connection = createRedisConnection();
-let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
-let rig: MarketplaceRig;
-let workers: Worker[] = [];
-
-beforeAll(async () => {
-  endpoint = await startWebhookEndpoint();
-  rig = await startMarketplaceRig({ prisma, catalog: { products: 1, variantsPerProduct: 2, locations: 1 }, webhookUrl: endpoint.url });
-  workers = createWorkers(connection);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await rig?.stop();
-  await queues().close();
-  await closeSharedRevisionRedis();
-  connection.disconnect();
-  await endpoint?.close();
-});
+const setUp = useWorkersRig({ catalog: { products: 1, variantsPerProduct: 2, locations: 1 } });
 
 /** Shopify's stock of the variant at the store's one location (a webhook tells the app). */
 function setStock(variant: LinkedVariant, available: number): void {
-  const location = rig.shopify.store.shop(rig.domain).locations[0];
-  rig.shopify.store.setAvailable(rig.domain, variant.itemShopifyId, location.id, available);
+  const location = setUp.rig.shopify.store.shop(setUp.rig.domain).locations[0];
+  setUp.rig.shopify.store.setAvailable(setUp.rig.domain, variant.itemShopifyId, location.id, available);
 }
 
 /** Waits until every marketplace shows what `expected` says for each variant, and nothing is left to push. */
 async function showing(expected: (variant: LinkedVariant) => number, what: string): Promise<void> {
   await eventually(
     async () =>
-      MARKETPLACES.every((m) => rig.variants.every((v) => rig.quantityOn(m, v) === expected(v))) &&
-      (await prisma.listing.count({ where: { shopId: rig.shopId, OR: [{ syncState: { not: "IN_SYNC" } }, { staleSince: { not: null } }] } })) === 0,
+      MARKETPLACES.every((m) => setUp.rig.variants.every((v) => setUp.rig.quantityOn(m, v) === expected(v))) &&
+      (await prisma.listing.count({ where: { shopId: setUp.rig.shopId, OR: [{ syncState: { not: "IN_SYNC" } }, { staleSince: { not: null } }] } })) === 0,
     30_000,
     what,
   );
@@ -58,7 +36,7 @@ async function saveKit(fields: Record<string, string | string[]>): Promise<{ dat
   for (const [k, v] of Object.entries({ intent: "save", ...fields })) for (const value of Array.isArray(v) ? v : [v]) body.append(k, value);
   const request = new Request("https://anchorline.test/app/kits", {
     method: "POST",
-    headers: { authorization: `Bearer ${await sessionToken(rig.domain)}` },
+    headers: { authorization: `Bearer ${await sessionToken(setUp.rig.domain)}` },
     body,
   });
   return (await action({ request, params: {}, context: {} })) as unknown as { data: KitsActionResult };
@@ -66,10 +44,10 @@ async function saveKit(fields: Record<string, string | string[]>): Promise<{ dat
 
 describe("a kit defined in the app, end to end", () => {
   it("given a kit of 2 × component A defined by the merchant, when A's stock in Shopify falls from 9 to 3, then every marketplace lists the kit at 1 and its Why? shows the kit step", async () => {
-    const [kit, component] = rig.variants;
+    const [kit, component] = setUp.rig.variants;
     setStock(kit, 5);
     setStock(component, 9);
-    await rig.linkAll();
+    await setUp.rig.linkAll();
     await showing((v) => (v.index === kit.index ? 5 : 9), "the kit variant at its own 5, A at 9, before it is a kit");
 
     // The merchant defines the kit: 2 × A. Saving recomputes the kit's listings: floor(9 / 2) = 4.
@@ -81,8 +59,10 @@ describe("a kit defined in the app, end to end", () => {
     setStock(component, 3);
     await showing((v) => (v.index === kit.index ? 1 : 3), "the kit at 1 (3 ÷ 2), A at 3");
 
-    const listing = await prisma.listing.findFirstOrThrow({ where: { shopId: rig.shopId, channelId: rig.channels.ebay.id, channelSku: kit.channelSku.ebay } });
-    const page = await inventoryLoader({ request: await adminRequest(rig.domain, `/app/inventory?explain=${listing.id}`), params: {}, context: {} });
+    const listing = await prisma.listing.findFirstOrThrow({
+      where: { shopId: setUp.rig.shopId, channelId: setUp.rig.channels.ebay.id, channelSku: kit.channelSku.ebay },
+    });
+    const page = await inventoryLoader({ request: await adminRequest(setUp.rig.domain, `/app/inventory?explain=${listing.id}`), params: {}, context: {} });
     expect(page.explanation?.desiredQuantity).toBe(1);
     expect(page.explanation?.quantity).toContain(`${component.sku}: 3 units ÷ 2 per kit, rounded down = 1 kit`);
     expect(page.explanation?.quantity).toContain(`Kit of 2 × ${component.sku} (ATS 3 → 1): 1, limited by ${component.sku}`);
