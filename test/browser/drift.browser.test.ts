@@ -35,7 +35,7 @@ describe("a merchant in the browser", () => {
 
     const overview = await app.embeddedPage(shop.domain, "/app");
     await expectScreen(overview, "Overview");
-    await overview.getByText("1 listings, 2026-12-09 14:05 UTC").waitFor();
+    await overview.getByText("1 read 2026-12-09 14:05 UTC").waitFor();
     await overview.getByRole("link", { name: "1 listings suspended by the marketplace on Amazon US" }).waitFor();
     await screenshot(overview, "drift-2-overview");
   });

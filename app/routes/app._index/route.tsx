@@ -128,7 +128,7 @@ function Problems({ channels, openAlerts }: { channels: Channel[]; openAlerts: A
         </InlineGrid>
         <DataTable
           columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "text"]}
-          headings={["Channel", "Oversold orders", "Prices held for review", "Drifting listings (units)", "Suspended by the marketplace", "Read back"]}
+          headings={["Channel", "Oversold orders", "Prices held for review", "Drifting listings (units)", "Suspended", "Read back"]}
           rows={channels.map((c) => [
             c.name,
             <CountLink key="o" count={c.oversells} url="/app/alerts?kind=OVERSELL" label={`${c.oversells} oversold orders on ${c.name}`} />,
@@ -154,7 +154,7 @@ function Problems({ channels, openAlerts }: { channels: Channel[]; openAlerts: A
               label={`${c.suspended} listings suspended by the marketplace on ${c.name}`}
             />,
             c.readBack.problem ??
-              (c.readBack.at ? `${c.readBack.listings} listings, ${new Date(c.readBack.at).toISOString().slice(0, 16).replace("T", " ")} UTC` : "not yet"),
+              (c.readBack.at ? `${c.readBack.listings} read ${new Date(c.readBack.at).toISOString().slice(0, 16).replace("T", " ")} UTC` : "not yet"),
           ])}
         />
       </BlockStack>
