@@ -1,13 +1,10 @@
-import type { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { closeSharedRevisionRedis } from "~/channels/ebay";
 import prisma from "~/db.server";
 import { shopTimeZone } from "~/lib/zoned-time";
-import { createRedisConnection, queues } from "~/queues.server";
+import { queues } from "~/queues.server";
 import { saveBufferRule, saveVelocityWindow } from "~/routes/app.buffers/buffers.server";
-import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import { eventually, startMarketplaceRig, type MarketplaceRig } from "../../test/marketplaces";
-import { createWorkers } from "../../workers/processors";
+import { eventually } from "../../test/marketplaces";
+import { useWorkersRig } from "../../test/workers-rig";
 import { runOrderImport } from "./jobs.server";
 import { runVelocityDay, velocityJobId, velocityMoments } from "./velocity-schedule.server";
 
@@ -27,91 +24,80 @@ import { runVelocityDay, velocityJobId, velocityMoments } from "./velocity-sched
 //   7 days on:  out of the window, 0/day               → 0
 
 const DAY = 86_400_000;
-const connection = createRedisConnection();
-let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
-let rig: MarketplaceRig;
-let workers: Worker[] = [];
 
-beforeAll(async () => {
+// The test clock: Date is faked before the rig starts (the hooks run in order) and real again after it stops.
+beforeAll(() => {
   vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
-  endpoint = await startWebhookEndpoint();
-  rig = await startMarketplaceRig({ prisma, catalog: { products: 1, variantsPerProduct: 1, locations: 1 }, webhookUrl: endpoint.url, initialFromAnchor: true });
-  workers = createWorkers(connection);
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await rig?.stop();
-  await queues().close();
-  await closeSharedRevisionRedis();
-  connection.disconnect();
-  await endpoint?.close();
+});
+afterAll(() => {
   vi.useRealTimers();
 });
 
-const ebayListing = () => prisma.listing.findFirstOrThrow({ where: { shopId: rig.shopId, channelId: rig.channels.ebay.id } });
+const setUp = useWorkersRig({ catalog: { products: 1, variantsPerProduct: 1, locations: 1 }, initialFromAnchor: true, startTimeoutMs: 120_000 });
+
+const ebayListing = () => prisma.listing.findFirstOrThrow({ where: { shopId: setUp.rig.shopId, channelId: setUp.rig.channels.ebay.id } });
 const explanation = async () => ((await ebayListing()).explanation as { quantity: { rule: string; text: string }[] }).quantity;
 
 describe("velocity buffers end to end, on a test clock", () => {
   it("given eBay's velocity buffer over a 7-day window, when the store sells 6 and Amazon 4, then eBay holds back 5 then 7 and says what it counted; the daily job lowers it to 3 three days later and 0 a week later, eBay receiving each, and the same day run twice does nothing", async () => {
-    const [variant] = rig.variants;
-    const [location] = rig.shopify.store.shop(rig.domain).locations;
-    rig.shopify.store.setAvailable(rig.domain, variant.itemShopifyId, location.id, 40);
+    const [variant] = setUp.rig.variants;
+    const [location] = setUp.rig.shopify.store.shop(setUp.rig.domain).locations;
+    setUp.rig.shopify.store.setAvailable(setUp.rig.domain, variant.itemShopifyId, location.id, 40);
 
     // The merchant's settings, through the Buffers screen's own server code.
-    expect(await saveVelocityWindow(rig.domain, { velocityWindowDays: "7" }, "merchant:e2e")).toBeNull();
+    expect(await saveVelocityWindow(setUp.rig.domain, { velocityWindowDays: "7" }, "merchant:e2e")).toBeNull();
     const saved = await saveBufferRule(
-      rig.domain,
-      { channelId: rig.channels.ebay.id, scope: "channel", kind: "velocity", leadTimeDays: "2", safetyStock: "0", riskMultiplier: "1" },
+      setUp.rig.domain,
+      { channelId: setUp.rig.channels.ebay.id, scope: "channel", kind: "velocity", leadTimeDays: "2", safetyStock: "0", riskMultiplier: "1" },
       "merchant:e2e",
     );
     expect(saved.ok).toBe(true);
-    await rig.linkAll();
-    const pool = () => rig.anchorQuantity(variant);
-    await eventually(() => pool() === 40 && rig.quantityOn("ebay", variant) === 40, 60_000, "the first push: nothing sold, no buffer");
+    await setUp.rig.linkAll();
+    const pool = () => setUp.rig.anchorQuantity(variant);
+    await eventually(() => pool() === 40 && setUp.rig.quantityOn("ebay", variant) === 40, 60_000, "the first push: nothing sold, no buffer");
 
     // A store order, through Shopify's orders/create webhook to the app's route.
     const soldAt = Date.now();
-    rig.shopify.store.sell(rig.domain, [{ variantId: variant.variantShopifyId, quantity: 6 }]);
-    await eventually(() => pool() === 34 && rig.quantityOn("ebay", variant) === 34 - 5, 30_000, "eBay holding back 5 for the store's 6");
+    setUp.rig.shopify.store.sell(setUp.rig.domain, [{ variantId: variant.variantShopifyId, quantity: 6 }]);
+    await eventually(() => pool() === 34 && setUp.rig.quantityOn("ebay", variant) === 34 - 5, 30_000, "eBay holding back 5 for the store's 6");
 
     // An Amazon order, imported and written back to Shopify.
-    rig.amazon.state.placeOrder({ sku: variant.channelSku.amazon, quantity: 4 });
-    await runOrderImport(rig.channels.amazon.id);
-    await eventually(() => pool() === 30 && rig.quantityOn("ebay", variant) === 30 - 7, 30_000, "eBay holding back 7 for the store's 6 and Amazon's 4");
+    setUp.rig.amazon.state.placeOrder({ sku: variant.channelSku.amazon, quantity: 4 });
+    await runOrderImport(setUp.rig.channels.amazon.id);
+    await eventually(() => pool() === 30 && setUp.rig.quantityOn("ebay", variant) === 30 - 7, 30_000, "eBay holding back 7 for the store's 6 and Amazon's 4");
     expect((await explanation()).find((s) => s.rule === "velocity.counted")?.text).toBe(
       "10 sold in the last 7 days across the Shopify store and Amazon US, recent days weighted more (half-life 1.75 days): 3.489/day",
     );
     // Amazon has no buffer: it lists the whole pool.
-    await eventually(() => rig.quantityOn("amazon", variant) === 30, 30_000, "Amazon at the whole pool");
+    await eventually(() => setUp.rig.quantityOn("amazon", variant) === 30, 30_000, "Amazon at the whole pool");
 
     // The shop's first velocity day waits for 03:00 of its time zone.
-    const { settings } = await prisma.shop.findUniqueOrThrow({ where: { id: rig.shopId } });
+    const { settings } = await prisma.shop.findUniqueOrThrow({ where: { id: setUp.rig.shopId } });
     const first = velocityMoments(new Date(soldAt), shopTimeZone(settings)).next;
-    const job = await queues().recompute.getJob(velocityJobId(rig.shopId, first.day));
+    const job = await queues().recompute.getJob(velocityJobId(setUp.rig.shopId, first.day));
     expect(job!.timestamp + job!.delay).toBe(first.at.getTime());
     expect(await job!.getState()).toBe("delayed");
 
     // Three days on (the workers were down at that first 03:00): the day runs once when the clock
     // passes it, and eBay is pushed the smaller buffer.
     vi.setSystemTime(soldAt + 3 * DAY + 3_600_000);
-    await eventually(() => rig.quantityOn("ebay", variant) === 30 - 3, 30_000, "eBay holding back 3 three days later");
-    expect(await (await queues().recompute.getJob(velocityJobId(rig.shopId, first.day)))!.getState()).toBe("completed");
-    const run = await prisma.velocityRun.findUniqueOrThrow({ where: { shopId_day: { shopId: rig.shopId, day: first.day } } });
+    await eventually(() => setUp.rig.quantityOn("ebay", variant) === 30 - 3, 30_000, "eBay holding back 3 three days later");
+    expect(await (await queues().recompute.getJob(velocityJobId(setUp.rig.shopId, first.day)))!.getState()).toBe("completed");
+    const run = await prisma.velocityRun.findUniqueOrThrow({ where: { shopId_day: { shopId: setUp.rig.shopId, day: first.day } } });
     expect(run).toMatchObject({ variants: 1, listings: 1 });
     expect(run.finishedAt).not.toBeNull();
 
     // The same day again: nothing is noted, nothing recomputed.
     await eventually(async () => (await ebayListing()).staleSince === null, 30_000, "the eBay listing computed");
-    expect(await runVelocityDay(rig.shopId, first.day)).toEqual({ ran: false, day: first.day, reason: "already run" });
+    expect(await runVelocityDay(setUp.rig.shopId, first.day)).toEqual({ ran: false, day: first.day, reason: "already run" });
     expect((await ebayListing()).staleSince).toBeNull();
 
     // A week on, the sales are out of the window: the next day's job gives eBay every unit.
     vi.setSystemTime(soldAt + 7 * DAY + 3_600_000);
-    await eventually(() => rig.quantityOn("ebay", variant) === 30, 30_000, "eBay holding back nothing a week later");
+    await eventually(() => setUp.rig.quantityOn("ebay", variant) === 30, 30_000, "eBay holding back nothing a week later");
     expect((await explanation()).find((s) => s.rule === "velocity.counted")?.text).toBe(
       "0 sold in the last 7 days in the store or on any channel, recent days weighted more (half-life 1.75 days): 0/day",
     );
-    expect(await prisma.velocityRun.count({ where: { shopId: rig.shopId, finishedAt: { not: null } } })).toBe(2);
+    expect(await prisma.velocityRun.count({ where: { shopId: setUp.rig.shopId, finishedAt: { not: null } } })).toBe(2);
   }, 180_000);
 });
