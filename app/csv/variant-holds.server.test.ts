@@ -1,24 +1,15 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { NotFoundForShop } from "~/lib/errors";
-import { createQueues, createRedisConnection } from "~/queues.server";
 import { checkVariantHold, saveVariantHolds } from "~/rules/variant-holds.server";
 import { releaseJobId } from "~/sync/releases.server";
 import { seedShopWithEveryModel } from "../../test/factories";
+import { useOwnQueues } from "../../test/own-queues";
 import { exportVariantHolds, importVariantHolds } from "./variant-holds.server";
 
 // The merchant's holds (discontinued, release date) by CSV and by the one writer both ways in use,
 // on real PostgreSQL and Redis under a queue prefix of this file's own.
-const redis = createRedisConnection();
-const prefix = `${process.env.QUEUE_PREFIX}-holds-${randomUUID().slice(0, 8)}`;
-const queues = createQueues(redis, prefix);
-
-afterAll(async () => {
-  await queues.recompute.obliterate({ force: true });
-  await queues.close();
-  redis.disconnect();
-});
+const { queues } = useOwnQueues("holds");
 
 const NOW = new Date("2026-12-06T12:00:00Z");
 

@@ -1,8 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { createQueues, createRedisConnection } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
+import { useOwnQueues } from "../../test/own-queues";
 import {
   notePromotionMomentsDue,
   PROMOTION_MOMENT_JOB,
@@ -13,15 +12,7 @@ import {
 
 // Promotion moments on real PostgreSQL and Redis, under a queue prefix of this file's own: the
 // clock is an argument (`now`), so a moment passes without waiting for it.
-const redis = createRedisConnection();
-const prefix = `${process.env.QUEUE_PREFIX}-promotion-${randomUUID().slice(0, 8)}`;
-const queues = createQueues(redis, prefix);
-
-afterAll(async () => {
-  await queues.recompute.obliterate({ force: true });
-  await queues.close();
-  redis.disconnect();
-});
+const { queues } = useOwnQueues("promotion");
 
 const HOUR = 3_600_000;
 const STARTS = new Date("2031-03-07T09:00:00Z");

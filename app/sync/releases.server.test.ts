@@ -1,23 +1,13 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { createQueues, createRedisConnection } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
+import { useOwnQueues } from "../../test/own-queues";
 import { ensureWorkDue } from "./due-work.server";
 import { noteReleasesDue, RELEASE_JOB, releaseJobId, scheduleReleases, sweepReleases } from "./releases.server";
 
 // Release moments on real PostgreSQL and Redis, under a queue prefix of this file's own: the clock
 // is an argument (`now`), so a moment passes without waiting for it.
-const redis = createRedisConnection();
-const prefix = `${process.env.QUEUE_PREFIX}-release-${randomUUID().slice(0, 8)}`;
-const queues = createQueues(redis, prefix);
-
-afterAll(async () => {
-  await queues.recompute.obliterate({ force: true });
-  await redis.del(`${prefix}:due-work`);
-  await queues.close();
-  redis.disconnect();
-});
+const { redis, queues } = useOwnQueues("release");
 
 const RELEASE = new Date("2031-03-01T09:00:00Z");
 const BEFORE = new Date(RELEASE.getTime() - 3_600_000);

@@ -1,23 +1,13 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { createQueues, createRedisConnection } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
+import { useOwnQueues } from "../../test/own-queues";
 import { ensureWorkDue } from "./due-work.server";
 import { runVelocityDay, sweepVelocity, VELOCITY_JOB, velocityJobId, velocityMoments } from "./velocity-schedule.server";
 
 // The daily velocity run on real PostgreSQL and Redis, under a queue prefix of this file's own (no
 // worker takes its jobs): the clock is an argument (`now`), so days pass without waiting.
-const redis = createRedisConnection();
-const prefix = `${process.env.QUEUE_PREFIX}-velocity-${randomUUID().slice(0, 8)}`;
-const queues = createQueues(redis, prefix);
-
-afterAll(async () => {
-  await queues.recompute.obliterate({ force: true });
-  await redis.del(`${prefix}:due-work`);
-  await queues.close();
-  redis.disconnect();
-});
+const { redis, queues } = useOwnQueues("velocity");
 
 const DAY = 86_400_000;
 // 04:00 in Berlin on 10 November (UTC+1): the day's 03:00 has passed. Before the real clock, so a
