@@ -1,12 +1,7 @@
-import type { Worker } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { createRedisConnection, queues } from "~/queues.server";
-import type { ShopifySimulator } from "../../simulators/shopify/server";
-import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import { installedShopifyShop } from "../../test/installed-shopify-shop";
+import { useInstalledShopifyShops } from "../../test/installed-shopify-shop";
 import { eventually } from "../../test/marketplaces";
-import { createWorkers } from "../../workers/processors";
 import { adminClientForShop } from "./admin-client.server";
 import { importCatalog } from "./bulk-import.server";
 
@@ -16,32 +11,14 @@ import { importCatalog } from "./bulk-import.server";
 // its payload naming none) is read from the Admin API, written, and the bundle's listings marked
 // for the recompute.
 
-let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
-const connection = createRedisConnection();
-let workers: Worker[];
-const simulators: ShopifySimulator[] = [];
-
-beforeAll(async () => {
-  endpoint = await startWebhookEndpoint();
-  workers = createWorkers(connection).filter((w) => w.name === "webhooks");
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await queues().close();
-  connection.disconnect();
-  await endpoint.close();
-  await Promise.all(simulators.map((s) => s.stop()));
-});
+const shops = useInstalledShopifyShops();
 
 /** Three products of one variant each: the bundle, a mug and a box. */
 async function installedShop() {
-  const installed = await installedShopifyShop({
+  const installed = await shops.install({
     label: "bundles",
     catalog: { products: 3, variantsPerProduct: 1, locations: 1, seed: 11 },
-    webhookUrl: endpoint.url,
   });
-  simulators.push(installed.simulator);
   const [bundle, mug, box] = installed.state.products.map((p) => p.variants[0]);
   return { ...installed, bundle, mug, box };
 }

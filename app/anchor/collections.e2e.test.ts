@@ -1,44 +1,20 @@
-import type { Worker } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { createRedisConnection, queues } from "~/queues.server";
-import type { ShopifySimulator } from "../../simulators/shopify/server";
-import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import { installedShopifyShop } from "../../test/installed-shopify-shop";
+import { useInstalledShopifyShops } from "../../test/installed-shopify-shop";
 import { eventually } from "../../test/marketplaces";
-import { createWorkers } from "../../workers/processors";
 import { adminClientForShop } from "./admin-client.server";
 import { importCatalog } from "./bulk-import.server";
 
 // Collections in the mirror, end to end: the bulk import brings every collection with its
 // products; collections/* and products/* webhooks, signed by the simulated Shopify, go through the
 // app's route and the webhook worker and keep the membership as Shopify holds it.
-let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
-const connection = createRedisConnection();
-let workers: Worker[];
-const simulators: ShopifySimulator[] = [];
-
-beforeAll(async () => {
-  endpoint = await startWebhookEndpoint();
-  workers = createWorkers(connection).filter((w) => w.name === "webhooks");
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await queues().close();
-  connection.disconnect();
-  await endpoint.close();
-  await Promise.all(simulators.map((s) => s.stop()));
-});
+const shops = useInstalledShopifyShops();
 
 async function installedShop() {
-  const installed = await installedShopifyShop({
+  return shops.install({
     label: "collections",
     catalog: { products: 5, variantsPerProduct: 2, locations: 1, seed: 12 },
-    webhookUrl: endpoint.url,
   });
-  simulators.push(installed.simulator);
-  return installed;
 }
 
 /** Each mirrored collection's handle with the Shopify ids of its products, sorted. */

@@ -1,42 +1,19 @@
-import type { Worker } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { createRedisConnection, queues } from "~/queues.server";
-import type { ShopifySimulator } from "../../simulators/shopify/server";
 import { productPayload } from "../../simulators/shopify/webhooks";
-import { startWebhookEndpoint } from "../../test/app-webhook-server";
-import { installedShopifyShop } from "../../test/installed-shopify-shop";
+import { useInstalledShopifyShops } from "../../test/installed-shopify-shop";
 import { eventually } from "../../test/marketplaces";
-import { createWorkers } from "../../workers/processors";
 import { adminClientForShop } from "./admin-client.server";
 import { importCatalog } from "./bulk-import.server";
 
 // products/create and products/update as Shopify sends them from 2026-04 (no tracked flag, no
 // cost, the first 100 variants in full), end to end: the simulated Shopify signs and sends them,
 // the app's route stores and queues them, the webhook worker applies them to the mirror.
-let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
-const connection = createRedisConnection();
-let workers: Worker[];
-const simulators: ShopifySimulator[] = [];
-
-beforeAll(async () => {
-  endpoint = await startWebhookEndpoint();
-  workers = createWorkers(connection).filter((w) => w.name === "webhooks");
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await queues().close();
-  connection.disconnect();
-  await endpoint.close();
-  await Promise.all(simulators.map((s) => s.stop()));
-});
+const shops = useInstalledShopifyShops();
 
 /** A shop installed in the app, in a simulated Shopify of its own whose webhooks reach the app. */
 async function installedShop(catalog: { products: number; variantsPerProduct: number; seed: number; variantsAt?: Record<number, number> }) {
-  const installed = await installedShopifyShop({ label: "products", catalog: { ...catalog, locations: 2 }, webhookUrl: endpoint.url });
-  simulators.push(installed.simulator);
-  return installed;
+  return shops.install({ label: "products", catalog: { ...catalog, locations: 2 } });
 }
 
 const cents = (amount: string) => Math.round(Number(amount) * 100);
