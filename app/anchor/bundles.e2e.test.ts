@@ -72,7 +72,10 @@ describe("Shopify's bundles mirrored", () => {
       { variantId: mug.id, quantity: 3 },
       { variantId: box.id, quantity: 1 },
     ]);
-    await eventually(async () => (await mirroredComponents(shop.id, bundle.id)).components.length === 2);
+    // The handler writes the components before it marks the listings stale (after the collections'
+    // re-read): both are waited for, so the checks below read the delivery's whole work.
+    const marked = async () => (await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince !== null;
+    await eventually(async () => (await mirroredComponents(shop.id, bundle.id)).components.length === 2 && (await marked()));
 
     // Then the mirror has Shopify's components, and the bundle's listing waits for the recompute
     expect(await mirroredComponents(shop.id, bundle.id)).toEqual({
@@ -91,7 +94,7 @@ describe("Shopify's bundles mirrored", () => {
     // When the bundle is taken apart in Shopify, the mirror sells the variant as itself again
     await prisma.listing.update({ where: { id: listing.id }, data: { staleSince: null } });
     simulator.store.setVariantComponents(domain, bundle.id, []);
-    await eventually(async () => !(await mirroredComponents(shop.id, bundle.id)).isBundle);
+    await eventually(async () => !(await mirroredComponents(shop.id, bundle.id)).isBundle && (await marked()));
     expect(await mirroredComponents(shop.id, bundle.id)).toEqual({ isBundle: false, shopifyBundle: false, components: [] });
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
   });
