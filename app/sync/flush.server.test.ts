@@ -141,6 +141,37 @@ describe("flushing a channel account's outbox", () => {
     expect(next.quantityCalls.flat()).toMatchObject([{ quantity: 3 }]);
   });
 
+  it("given a quantity push whose connection is reset mid-call (no answer at all), when the flush fails, then the listings stay pending on what the channel last acknowledged, to be pushed again, not in sync", async () => {
+    const channel = await channelWithPendingListings(2);
+    const marketplace = new RecordingMarketplace(accepts, {
+      duringQuantities: async () => {
+        throw new TypeError("fetch failed: socket hang up");
+      },
+    });
+    await expect(flushChannelAccount(channel.id, using(marketplace))).rejects.toThrow("socket hang up");
+    const listings = await prisma.listing.findMany({ where: { channelId: channel.id }, orderBy: { channelSku: "asc" } });
+    expect(listings.map((l) => [l.channelSku, l.syncState, l.pushedQuantity, l.pushedVersion])).toEqual([
+      ["SKU-0", "PENDING", 5, 0],
+      ["SKU-1", "PENDING", 5, 0],
+    ]);
+  });
+
+  it("given a marketplace that answers for some listings of a push and says nothing of one, when flushed, then the unanswered one stays pending and another flush is asked for", async () => {
+    const channel = await channelWithPendingListings(3);
+    const marketplace = new RecordingMarketplace(accepts);
+    const answered = marketplace.pushQuantities.bind(marketplace);
+    marketplace.pushQuantities = async (updates) => (await answered(updates)).filter((o) => o.channelSku !== "SKU-1");
+    const result = await flushChannelAccount(channel.id, using(marketplace));
+    const bySku = Object.fromEntries((await prisma.listing.findMany({ where: { channelId: channel.id } })).map((l) => [l.channelSku, l]));
+    expect([bySku["SKU-0"].syncState, bySku["SKU-0"].pushedQuantity]).toEqual(["IN_SYNC", 10]);
+    expect([bySku["SKU-1"].syncState, bySku["SKU-1"].pushedQuantity, bySku["SKU-1"].syncMessage]).toEqual([
+      "PENDING",
+      5,
+      "the marketplace gave no answer for this listing",
+    ]);
+    expect(result.more).toBe(true);
+  });
+
   it("marks a rejected listing failed with the marketplace's reason and asks again after a retry answer", async () => {
     const channel = await channelWithPendingListings(3);
     const marketplace = new RecordingMarketplace(answering((sku) => (sku === "SKU-1" ? "rejected" : sku === "SKU-2" ? "retry" : "accepted")));

@@ -182,14 +182,22 @@ async function pushPaced<T extends { channelSku: string; externalId?: string | n
   }
 }
 
+/** A quantity the channel does not show yet (never for a listing the marketplace fulfils itself). */
+function hasQuantityToPush(l: PendingListing): boolean {
+  return !l.fulfilledByMarketplace && l.desiredQuantity !== null && l.desiredQuantity !== l.pushedQuantity;
+}
+
+/** A price the channel does not show yet, unless it is held for the merchant's review. */
+function hasPriceToPush(l: PendingListing): boolean {
+  return l.syncState !== "HELD" && l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents;
+}
+
 /**
  * Pushes the listings whose quantity differs from the one pushed; answers them. A listing the
  * marketplace fulfils from its own stock (FBA) never gets one: its units were never Shopify's.
  */
 async function pushQuantities(ctx: FlushContext, listings: PendingListing[], into: Map<string, PushOutcome>): Promise<PendingListing[]> {
-  const quantities = groupedByProduct(
-    listings.filter((l) => !l.fulfilledByMarketplace && l.desiredQuantity !== null && l.desiredQuantity !== l.pushedQuantity),
-  );
+  const quantities = groupedByProduct(listings.filter(hasQuantityToPush));
   for (const batch of chunks(quantities, ctx.connector.limits.maxBatch)) {
     await pushPaced(
       ctx,
@@ -204,7 +212,7 @@ async function pushQuantities(ctx: FlushContext, listings: PendingListing[], int
 /** Pushes the listings whose price differs from the one pushed; answers them. */
 async function pushPrices(ctx: FlushContext, listings: PendingListing[], into: Map<string, PushOutcome>): Promise<PendingListing[]> {
   // A held price stays off the channel until the merchant approves it (the listing turns PENDING).
-  const prices = groupedByProduct(listings.filter((l) => l.syncState !== "HELD" && l.desiredPriceCents !== null && l.desiredPriceCents !== l.pushedPriceCents));
+  const prices = groupedByProduct(listings.filter(hasPriceToPush));
   for (const batch of chunks(prices, ctx.connector.limits.maxBatch)) {
     await pushPaced(
       ctx,
@@ -290,8 +298,9 @@ async function settleFailure(
     log.warn({ error }, "channel credentials failed; account paused");
     return { ...ctx.result, status: "credentials-failed" };
   }
-  // Whatever was acknowledged before the failure is recorded; the job is retried for the rest.
-  await recordOutcomes(ctx.prisma, channel, listings, outcomes, ctx.result);
+  // Whatever was acknowledged before the failure is recorded; the job is retried for the rest,
+  // which stays pending as it was.
+  await recordOutcomes(ctx.prisma, channel, listings, outcomes, ctx.result, { interrupted: true });
   throw error;
 }
 
@@ -362,12 +371,16 @@ export async function flushChannelAccount(channelId: string, deps: FlushDeps): P
   return result;
 }
 
+/** Why a listing the marketplace said nothing of is pushed again (its syncMessage meanwhile). */
+const NO_ANSWER = "the marketplace gave no answer for this listing";
+
 async function recordOutcomes(
   prisma: PrismaClient,
   channel: Pick<Channel, "id" | "shopId" | "name" | "kind">,
   listings: PendingListing[],
   { quantity: quantityOutcome, price: priceOutcome, content: contentOutcome, contentSent, contentLater }: Outcomes,
   result: FlushResult,
+  { interrupted = false }: { interrupted?: boolean } = {},
 ) {
   const now = Date.now();
   const acknowledged: PushRecord[] = [];
@@ -380,8 +393,21 @@ async function recordOutcomes(
     // Stored only where the listing has none (recordExternalIds), so the push's carrying it over above does not hide it.
     const externalId = outcomes.find((o) => o.externalId)?.externalId;
     if (externalId) learned.push({ listing, externalId });
+    // Something owed with no answer is not "in sync": a push that threw (a connection reset
+    // mid-call) leaves its listings and those after it unanswered, and marking them in sync lost
+    // the change for good (Walmart kept 10 while Shopify had 9, and no later flush looked again).
+    // They stay pending: a flush that threw is retried as it stands; one that ended asks again.
+    const sku = listing.channelSku;
+    const unanswered =
+      (hasQuantityToPush(listing) && !quantityOutcome.has(sku)) ||
+      (hasPriceToPush(listing) && !priceOutcome.has(sku)) ||
+      (contentSent.has(sku) && !content && !contentLater.has(sku));
+    if (unanswered && !interrupted && outcomes.every((o) => o.status === "accepted")) {
+      result.retried++;
+      retries.push({ listing, message: NO_ANSWER });
+    }
     if (outcomes.length === 0) {
-      if (!contentLater.has(listing.channelSku)) nothingToSend.push(listing);
+      if (!unanswered && !contentLater.has(sku)) nothingToSend.push(listing);
       continue;
     }
     if (content?.status === "rejected") {
@@ -406,7 +432,7 @@ async function recordOutcomes(
     const contentPushed = content?.status === "accepted" ? (contentSent.get(listing.channelSku) ?? null) : null;
     if (!rejected && (quantityPushed || pricePushed || contentPushed)) {
       acknowledged.push({ listing, quantityPushed, pricePushed, contentPushed });
-      if (!retry) {
+      if (!retry && !unanswered) {
         result.accepted++;
         if (listing.desiredAt) result.latenciesMs.push(now - listing.desiredAt.getTime());
       }
