@@ -22,6 +22,13 @@ export const QUEUE_NAMES = {
   orderImport: "order-import",
   /** Alert deliveries (email, Slack), retried until they go out. */
   alerts: "alerts",
+  /**
+   * One job per channel account: read what the marketplace shows (the drift read cycle). A queue
+   * of its own: a read is paced over minutes (a quarter of the account's rate), and on the
+   * order-import queue four accounts' reads took all four slots, so buyers' orders waited behind
+   * them (the demo's order-to-Shopify p50 went from 1.4 s to 17-20 s).
+   */
+  listingReads: "listing-reads",
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -43,8 +50,7 @@ export interface JobPayloads {
    * "ship-back" and "cancel-back": pass the merchant's shipment or cancellation in Shopify on;
    * "subscribe-notifications": subscribe the account's order notifications (Walmart), at connect;
    * "unsubscribe-notifications": remove that subscription, at disconnect;
-   * "discover-listings": read the account's existing listings and link them (sync/listing-discovery.server.ts);
-   * "drift-read": read what the marketplace shows and repair drift (sync/drift-read.server.ts).
+   * "discover-listings": read the account's existing listings and link them (sync/listing-discovery.server.ts).
    */
   "order-import": {
     channelId: string;
@@ -55,8 +61,6 @@ export interface JobPayloads {
     unsubscribeNotifications?: true;
     /** "discover-listings". */
     discoverListings?: true;
-    /** "drift-read": one read cycle of what the marketplace shows (sync/drift-read.server.ts). */
-    readDrift?: true;
     retryOrderId?: string;
     shopifyOrderFor?: string;
     /** "ship-back": the merchant's shipment from Shopify, to the marketplace. */
@@ -68,6 +72,8 @@ export interface JobPayloads {
   };
   /** "deliver" one alert, or the scheduled "housekeeping" (app/alerts/worker.server.ts). */
   alerts: { alertId: string } | { task: "housekeeping" };
+  /** "drift-read": one read cycle of what the marketplace shows (sync/drift-read.server.ts). */
+  "listing-reads": { channelId: string };
 }
 
 /** The sourceName of the Shopify orders Anchorline creates for marketplace orders. */
@@ -166,6 +172,7 @@ export function createQueues(connection: ConnectionOptions = createRedisConnecti
     "channel-sync": make("channel-sync"),
     "order-import": make("order-import"),
     alerts: make("alerts"),
+    "listing-reads": make("listing-reads"),
   };
   return {
     ...queues,
@@ -199,7 +206,7 @@ export function orderImportSchedulerId(channelId: string): string {
   return `order-import:${channelId}`;
 }
 
-/** The account's drift read schedule (sync/drift-read.server.ts), on the order-import queue. */
+/** The account's drift read schedule (sync/drift-read.server.ts), on the listing-reads queue. */
 export function driftReadSchedulerId(channelId: string): string {
   return `drift-read:${channelId}`;
 }
@@ -207,7 +214,7 @@ export function driftReadSchedulerId(channelId: string): string {
 /** Stops polling a channel account (paused, disconnected, shop uninstalled): its orders and its drift read. */
 export async function stopOrderImport(channelId: string, from: Queues = queues()): Promise<void> {
   await from["order-import"].removeJobScheduler(orderImportSchedulerId(channelId));
-  await from["order-import"].removeJobScheduler(driftReadSchedulerId(channelId));
+  await from["listing-reads"].removeJobScheduler(driftReadSchedulerId(channelId));
 }
 
 /** Per-shop scheduled jobs carry the shop's domain in their scheduler id, so uninstall can find them. */

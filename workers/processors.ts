@@ -104,13 +104,17 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
                     ? cancelBackOrder(job.data.cancelOrderId, job.data.cancelReason ?? "other", { limiter })
                     : job.data.discoverListings
                       ? discoverChannelListings(job.data.channelId)
-                      : job.data.readDrift
-                        ? runDriftRead(job.data.channelId, { limiter })
-                        : job.data.notification === undefined
-                          ? runOrderImport(job.data.channelId)
-                          : runNotifiedOrderImport(job.data.channelId, job.data.notification),
+                      : job.data.notification === undefined
+                        ? runOrderImport(job.data.channelId)
+                        : runNotifiedOrderImport(job.data.channelId, job.data.notification),
       ),
       { ...idempotent, concurrency: 4 },
+    ),
+    // Drift reads, paced over minutes each: two at a time, never in an order import's slot.
+    new Worker<JobPayloads["listing-reads"]>(
+      QUEUE_NAMES.listingReads,
+      failFast((job) => runDriftRead(job.data.channelId, { limiter })),
+      { ...idempotent, concurrency: 2 },
     ),
     // Alert deliveries (and the alert watchers' schedule): a Slack or SMTP outage retries here and
     // never holds up a sync job. BullMQ's one stalled run: a delivery killed mid-send may have sent.

@@ -16,6 +16,7 @@ const WORK: Record<Exclude<QueueName, "alerts">, (channel: string) => string> = 
   recompute: () => "recomputing what each channel should show",
   "channel-sync": (channel) => `pushing listings to ${channel}`,
   "order-import": (channel) => `working on orders of ${channel}`,
+  "listing-reads": (channel) => `reading back what ${channel} shows`,
 };
 
 const isQueueName = (name: string): name is QueueName => Object.values<string>(QUEUE_NAMES).includes(name);

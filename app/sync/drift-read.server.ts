@@ -148,12 +148,12 @@ export async function runDriftRead(channelId: string, deps: DriftReadDeps = {}):
 
 /** A catalog that grew or shrank moves the account's pace: its schedule, where it has one, follows. */
 async function repace(channelId: string, every: number, queues: Queues = defaultQueues()): Promise<void> {
-  const scheduler = await queues["order-import"].getJobScheduler(driftReadSchedulerId(channelId));
+  const scheduler = await queues["listing-reads"].getJobScheduler(driftReadSchedulerId(channelId));
   if (scheduler && Number(scheduler.every) !== every) await upsertDriftRead(queues, channelId, every);
 }
 
 function upsertDriftRead(queues: Queues, channelId: string, every: number) {
-  return queues["order-import"].upsertJobScheduler(driftReadSchedulerId(channelId), { every }, { name: "drift-read", data: { channelId, readDrift: true } });
+  return queues["listing-reads"].upsertJobScheduler(driftReadSchedulerId(channelId), { every }, { name: "drift-read", data: { channelId } });
 }
 
 async function failed(prisma: PrismaClient, channelId: string, result: DriftReadResult, problem: string): Promise<DriftReadResult> {

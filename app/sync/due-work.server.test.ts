@@ -78,7 +78,7 @@ async function dueInRedis(q: Queues, due: Awaited<ReturnType<typeof shopWithWork
   const waiting = ["waiting", "delayed", "prioritized"] as const;
   return {
     orderPolling: Boolean(await q["order-import"].getJobScheduler(orderImportSchedulerId(channels.amazon.id))),
-    driftRead: Boolean(await q["order-import"].getJobScheduler(driftReadSchedulerId(channels.amazon.id))),
+    driftRead: Boolean(await q["listing-reads"].getJobScheduler(driftReadSchedulerId(channels.amazon.id))),
     reconcile: Boolean(await q["shop-maintenance"].getJobScheduler(reconcileSchedulerId(shop.domain))),
     recentCheck: Boolean(await q["shop-maintenance"].getJobScheduler(recentCheckSchedulerId(shop.domain))),
     housekeeping: Boolean(await q.alerts.getJobScheduler(HOUSEKEEPING_SCHEDULER_ID)),
