@@ -24,6 +24,8 @@ async function shopWithMargins() {
   const seeded = await seedShopWithEveryModel(prisma);
   await installShopSession(prisma, seeded.shop.domain);
   const shopId = seeded.shop.id;
+  // Never priced before (the seeded shop holds a margin row of its own): the first computation.
+  await prisma.listingMargin.deleteMany({ where: { shopId } });
   await prisma.priceRule.updateMany({ where: { shopId, channelId: seeded.channels.amazon.id }, data: { feeBps: 5000, minMarginBps: 4000 } });
   const twoPack = await prisma.variant.findFirstOrThrow({ where: { shopId, sku: "KET-2" } });
   const onEbay = await prisma.listing.create({ data: { shopId, channelId: seeded.channels.ebay.id, variantId: twoPack.id, channelSku: "KET-2" } });
