@@ -131,11 +131,19 @@ async function recordOrder(
 ): Promise<"duplicate" | "imported" | "oversold"> {
   const problems = problemsOf(order);
   if (problems.length > 0) return recordUnreadableOrder(prisma, channel, order, problems);
-  const { orderId, isNew, changed, writeback, unlinked } = await storeOrder(prisma, channel, order);
+  const { orderId, isNew, changed, writeback, unlinked, soldVariantIds } = await storeOrder(prisma, channel, order);
   // A replay of an order written back already (or waiting for its retry job) changes nothing.
   if (!isNew && !changed && writeback !== "PENDING") return "duplicate";
 
-  const outcome = await writeBackOrder(prisma, admin, channel, orderId);
+  // Shopify's stock first: every other channel waits for it. Then the sale moves every velocity
+  // buffer of its variants, on channels whose stock the write-back does not touch too (the import
+  // asks for the recompute once its orders are in); marked even when the write-back throws.
+  let outcome: Awaited<ReturnType<typeof writeBackOrder>>;
+  try {
+    outcome = await writeBackOrder(prisma, admin, channel, orderId);
+  } finally {
+    if (soldVariantIds.length > 0) await markChanged(channel.shopId, { kind: "sales", variantIds: soldVariantIds }, { prisma });
+  }
   if (outcome.state === "FAILED") await scheduleWritebackRetry(prisma, channel, orderId, queues);
   if (isNew && channel.ordersInShopify && !order.fulfilledByMarketplace && !order.cancelled) await requestShopifyOrder(channel, orderId, queues);
   if (isNew && !order.fulfilledByMarketplace) await raiseUnlinkedSkus(prisma, channel, order, unlinked);
@@ -245,6 +253,8 @@ interface StoredOrder {
   writeback: WritebackState;
   /** A new order's lines whose SKU no listing links (the merchant is told). */
   unlinked: { channelSku: string; quantity: number }[];
+  /** A new order's variants sold from the pool: the velocity buffers they move are marked after the write-back. */
+  soldVariantIds: string[];
 }
 
 /**
@@ -332,12 +342,9 @@ async function storeOrder(prisma: PrismaClient, channel: ChannelWithShop, order:
       ),
       skipDuplicates: true,
     });
-    // The sale moves every velocity buffer of its variants, on channels whose stock the write-back
-    // does not touch too; the import asks for the recompute once its orders are in.
-    const sold = [...new Set(lines.flatMap((line) => (line.listing && !order.fulfilledByMarketplace ? [line.listing.variantId] : [])))];
-    await markChanged(channel.shopId, { kind: "sales", variantIds: sold }, { prisma });
+    const soldVariantIds = [...new Set(lines.flatMap((line) => (line.listing && !order.fulfilledByMarketplace ? [line.listing.variantId] : [])))];
     const unlinked = lines.filter((line) => !line.listing).map((line) => ({ channelSku: line.channelSku, quantity: line.quantity }));
-    return { orderId, isNew: true, changed: true, writeback: "PENDING", unlinked };
+    return { orderId, isNew: true, changed: true, writeback: "PENDING", unlinked, soldVariantIds };
   }
 
   let changed = false;
@@ -373,7 +380,7 @@ async function storeOrder(prisma: PrismaClient, channel: ChannelWithShop, order:
     }
   }
   await prisma.channelOrder.update({ where: { id: existing.id }, data: { status: order.status, marketplaceUpdatedAt: order.updatedAt ?? undefined } });
-  return { orderId: existing.id, isNew: false, changed, writeback: existing.writeback, unlinked: [] };
+  return { orderId: existing.id, isNew: false, changed, writeback: existing.writeback, unlinked: [], soldVariantIds: [] };
 }
 
 /**
