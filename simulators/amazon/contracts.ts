@@ -98,3 +98,21 @@ export function usagePlans(): Map<string, UsagePlan> {
   }
   return plans;
 }
+
+let mfnQuantityCheck: DocumentCheck | undefined;
+let statusChangeCheck: DocumentCheck | undefined;
+
+export const checkMfnQuantityChangeNotification: DocumentCheck = (document) =>
+  (mfnQuantityCheck ??= schemaCheck("ListingsItemMfnQuantityChange.json"))(document);
+
+/**
+ * ListingsItemStatusChangeNotification.json's enum spells the type LISTINGS_ITEM_STATUS_CHANGED;
+ * its own example and Amazon's notification type values say LISTINGS_ITEM_STATUS_CHANGE, which is
+ * what Amazon sends. Everything else is checked as the schema says.
+ */
+export const checkStatusChangeNotification: DocumentCheck = (document) => {
+  const check = (statusChangeCheck ??= schemaCheck("ListingsItemStatusChangeNotification.json"));
+  const typed = document as { NotificationType?: unknown };
+  if (typed?.NotificationType !== "LISTINGS_ITEM_STATUS_CHANGE") return [`/NotificationType is ${String(typed?.NotificationType)}`];
+  return check({ ...typed, NotificationType: "LISTINGS_ITEM_STATUS_CHANGED" });
+};

@@ -1,7 +1,7 @@
 import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startHttpServer, type SimRequest } from "../common/http";
-import { checkOrderChangeNotification, checkProcessingReport } from "./contracts";
+import { checkMfnQuantityChangeNotification, checkOrderChangeNotification, checkProcessingReport, checkStatusChangeNotification } from "./contracts";
 import { startAmazonSimulator, type AmazonSimulator, type AmazonSimulatorOptions } from "./server";
 
 const SELLER = "A3SIMSELLER";
@@ -409,7 +409,7 @@ describe("Amazon simulator: buyers and orders", () => {
     expect(running().state.listing("KET-RED")!.quantity).toBe(0);
   });
 
-  it("given an EventBridge API destination for ORDER_CHANGE, when a buyer orders and then cancels, then two events arrive with its header, each detail valid against OrderChangeNotification.json", async () => {
+  it("given an EventBridge API destination for ORDER_CHANGE, when a buyer orders and then cancels, then two ORDER_CHANGE events arrive with its header (each followed by the quantity change it made), each detail valid against OrderChangeNotification.json", async () => {
     const received: SimRequest[] = [];
     let failFirst = true;
     const destination = await startHttpServer((request) => {
@@ -425,10 +425,19 @@ describe("Amazon simulator: buyers and orders", () => {
       await start({ orderNotifications: { url: `${destination.url}/notifications/amazon-us`, headers: { "x-api-key": "destination-key" } } });
       const placed = running().state.placeOrder({ sku: "KET-RED", quantity: 2 });
       running().state.cancelOrder(placed.orderId);
-      expect(await running().state.notificationsSettled()).toEqual({ delivered: 2, failed: 0 });
+      // Each also moved the listing's quantity: a LISTINGS_ITEM_MFN_QUANTITY_CHANGE follows each ORDER_CHANGE.
+      expect(await running().state.notificationsSettled()).toEqual({ delivered: 4, failed: 0 });
 
-      expect(received.map((r) => r.headers["x-api-key"])).toEqual(["destination-key", "destination-key"]);
-      const details = received.map((r) => (r.body as { "detail-type": string; detail: unknown }).detail);
+      expect(received.map((r) => r.headers["x-api-key"])).toEqual(Array(4).fill("destination-key"));
+      expect(received.map((r) => (r.body as { "detail-type": string })["detail-type"])).toEqual([
+        "ORDER_CHANGE",
+        "LISTINGS_ITEM_MFN_QUANTITY_CHANGE",
+        "ORDER_CHANGE",
+        "LISTINGS_ITEM_MFN_QUANTITY_CHANGE",
+      ]);
+      const details = received
+        .filter((r) => (r.body as { "detail-type": string })["detail-type"] === "ORDER_CHANGE")
+        .map((r) => (r.body as { "detail-type": string; detail: unknown }).detail);
       for (const detail of details) expect(checkOrderChangeNotification(detail)).toEqual([]);
       const summaries = details.map(
         (d) =>
@@ -443,6 +452,87 @@ describe("Amazon simulator: buyers and orders", () => {
     } finally {
       await destination.close();
     }
+  });
+});
+
+describe("Amazon simulator: listing change notifications", () => {
+  /** Starts with an API destination that keeps every event it is sent. */
+  async function withDestination(story: () => Promise<void>): Promise<SimRequest[]> {
+    const received: SimRequest[] = [];
+    const destination = await startHttpServer((request) => {
+      received.push(request);
+      return { status: 202 };
+    });
+    try {
+      await start({ orderNotifications: { url: `${destination.url}/notifications/amazon-us` } });
+      await story();
+    } finally {
+      await destination.close();
+    }
+    return received;
+  }
+  const events = (received: SimRequest[]) => received.map((r) => r.body as { "detail-type": string; detail: { Payload: Record<string, unknown> } });
+
+  it("given the seller types a quantity in Seller Central, when it changes, then a LISTINGS_ITEM_MFN_QUANTITY_CHANGE valid against its schema carries the SKU and the new quantity; a price typed by hand sends none", async () => {
+    const received = await withDestination(async () => {
+      running().state.editListingByHand("KET-RED", { quantity: 2 });
+      running().state.editListingByHand("KET-RED", { priceCents: 1999 });
+      await running().state.notificationsSettled();
+    });
+    const [event, ...more] = events(received);
+    expect(more).toEqual([]);
+    expect(event["detail-type"]).toBe("LISTINGS_ITEM_MFN_QUANTITY_CHANGE");
+    expect(checkMfnQuantityChangeNotification(event.detail)).toEqual([]);
+    expect(event.detail.Payload).toEqual({ SellerId: SELLER, FulfillmentChannelCode: "DEFAULT", Sku: "KET-RED", Quantity: 2 });
+  });
+
+  it("given a quantity patched through the API, when Amazon applies it, then the MFN quantity change is sent too (whoever changed it); an FBA listing's count sends none", async () => {
+    const received = await withDestination(async () => {
+      expect((await sp(LISTING.replace("KET-RED", "KET-BLU"), { method: "PATCH", body: quantityPatch(7) })).status).toBe(200);
+      running().state.placeOrder({ sku: "KET-FBA", quantity: 1 });
+      await running().state.notificationsSettled();
+    });
+    expect(events(received).map((e) => [e["detail-type"], e.detail.Payload.Sku, e.detail.Payload.Quantity])).toEqual([
+      ["LISTINGS_ITEM_MFN_QUANTITY_CHANGE", "KET-BLU", 7],
+      ["ORDER_CHANGE", undefined, undefined],
+    ]);
+  });
+
+  it("given Amazon suppresses a listing and then lifts it, when each happens, then a LISTINGS_ITEM_STATUS_CHANGE valid against its schema says the listing's status set: none, then BUYABLE and DISCOVERABLE", async () => {
+    const received = await withDestination(async () => {
+      running().state.suppressListing("KET-RED", "Missing required attribute: brand");
+      running().state.suppressListing("KET-RED", null);
+      await running().state.notificationsSettled();
+    });
+    const changes = events(received);
+    expect(changes.map((e) => e["detail-type"])).toEqual(["LISTINGS_ITEM_STATUS_CHANGE", "LISTINGS_ITEM_STATUS_CHANGE"]);
+    for (const change of changes) expect(checkStatusChangeNotification(change.detail)).toEqual([]);
+    expect(changes.map((e) => [e.detail.Payload.Sku, e.detail.Payload.Status])).toEqual([
+      ["KET-RED", []],
+      ["KET-RED", ["BUYABLE", "DISCOVERABLE"]],
+    ]);
+  });
+
+  it("given no API destination set up, when the seller edits by hand, then nothing is sent, and a destination set up later hears only what changes after", async () => {
+    await start();
+    running().state.editListingByHand("KET-RED", { quantity: 1 });
+    const received: SimRequest[] = [];
+    const destination = await startHttpServer((request) => {
+      received.push(request);
+      return { status: 202 };
+    });
+    try {
+      running().state.sendOrderNotificationsTo({ url: destination.url });
+      running().state.editListingByHand("KET-BLU", { quantity: 0 });
+      await running().state.notificationsSettled();
+    } finally {
+      await destination.close();
+    }
+    expect(events(received).map((e) => [e["detail-type"], e.detail.Payload.Sku])).toEqual([
+      ["LISTINGS_ITEM_MFN_QUANTITY_CHANGE", "KET-BLU"],
+      // At 0 it is no longer BUYABLE.
+      ["LISTINGS_ITEM_STATUS_CHANGE", "KET-BLU"],
+    ]);
   });
 });
 

@@ -18,7 +18,7 @@ import { feedBody, finishFeed, newDocumentId, newFeedId, processFeed, type FeedD
 import { renderItem, submitPatches, type PatchOperation } from "./listings";
 import { LwaTokens, ACCESS_TOKEN_TTL_SECONDS } from "./lwa";
 import { malformedAmazonOrders, servedOrders, type AmazonMalformation } from "./malformed-orders";
-import { eventBridgeEvent, NotificationDeliveries, orderChangeNotification, type OrderNotificationTarget } from "./notifications";
+import { eventBridgeEvent, ListingChangeNotices, NotificationDeliveries, orderChangeNotification, type OrderNotificationTarget } from "./notifications";
 import {
   cancelOrder,
   cancelOrderItems,
@@ -98,9 +98,12 @@ export interface AmazonSimulatorState {
   finishReports(): void;
   /** The next `count` reports asked for end FATAL ("The report was aborted due to a fatal error"). */
   failNextReports(count?: number): void;
-  /** Where ORDER_CHANGE notifications go from now on (the seller's EventBridge API destination). */
+  /**
+   * Where ORDER_CHANGE, LISTINGS_ITEM_MFN_QUANTITY_CHANGE and LISTINGS_ITEM_STATUS_CHANGE
+   * notifications go from now on (the seller's EventBridge API destination).
+   */
   sendOrderNotificationsTo(target: OrderNotificationTarget | undefined): void;
-  /** Resolves once every ORDER_CHANGE notification sent so far was delivered or given up. */
+  /** Resolves once every notification sent so far was delivered or given up. */
   notificationsSettled(): Promise<{ delivered: number; failed: number }>;
   feeds(sellerId?: string): FeedRecord[];
   /** Every package the seller confirmed through confirmShipment (carrier, tracking number, items), oldest first. */
@@ -151,6 +154,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
   const fbaInventory = new FbaInventoryPages(now, options.fbaInventoryPageSize);
   const listingSearches = new ListingSearches(now);
   const notifications = new NotificationDeliveries(options.orderNotifications);
+  const listingNotices = new ListingChangeNotices(() => sellers.values(), notifications);
   const timers = new Set<NodeJS.Timeout>();
   const responseChecks: ResponseCheck[] = [];
   const shipments: Array<ConfirmedShipment & { sellerId: string }> = [];
@@ -254,6 +258,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
         if (!pendingFeeds.delete(feed.feedId)) return;
         start();
         finishFeed(feed, processFeed(seller, feed, documents.get(feed.inputFeedDocumentId)), documents);
+        listingNotices.announce();
       };
       pendingFeeds.set(feed.feedId, finish);
       later(feedDelayMs / 2, () => {
@@ -409,6 +414,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
     const operation = check.model === "ordersV0.json" && !servedFromV0.has(check.operationId) ? undefined : operations[check.operationId];
     if (!operation) return amazonError(501, "NotImplemented", `${check.operationId} is a valid SP-API operation that this simulator does not serve.`);
     const answer = operation({ seller: token.seller, check, request });
+    if (request.method !== "GET") listingNotices.announce();
     const errors = check.contract.checkResponse(check.operationId, answer.status, answer.body);
     responseChecks.push({ operationId: check.operationId, status: answer.status, errors });
     if (errors.length) return amazonError(500, "InternalFailure", `simulator answer off the model: ${errors.join("; ")}`);
@@ -437,27 +443,32 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
         const record = seller.listings.get(sku);
         if (!record) throw new Error(`Amazon simulator: no listing ${sku}`);
         editByHand(record, seller.marketplaceId, edit);
+        listingNotices.announce();
       },
       suppressListing: (sku, reason, sellerId) => {
         const record = sellerOf(sellerId).listings.get(sku);
         if (!record) throw new Error(`Amazon simulator: no listing ${sku}`);
         suppress(record, reason);
+        listingNotices.announce();
       },
       placeOrder: ({ sellerId, ...order }) => {
         const seller = sellerOf(sellerId);
         const placed = placeOrder(seller, order);
         notifications.send(eventBridgeEvent(orderChangeNotification(seller, placed.order, "OrderStatusChange")));
+        listingNotices.announce();
         return placed;
       },
       cancelOrder: (orderId, sellerId) => {
         const seller = sellerOf(sellerId);
         const order = cancelOrder(seller, orderId);
         notifications.send(eventBridgeEvent(orderChangeNotification(seller, order, "OrderStatusChange")));
+        listingNotices.announce();
       },
       cancelOrderItems: (orderId, skus, sellerId) => {
         const seller = sellerOf(sellerId);
         const order = cancelOrderItems(seller, orderId, skus);
         notifications.send(eventBridgeEvent(orderChangeNotification(seller, order, "OrderStatusChange")));
+        listingNotices.announce();
       },
       requestCancellation: (orderId, sellerId) => {
         const seller = sellerOf(sellerId);
@@ -485,7 +496,11 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
         if (answer.status !== 204) throw new Error(`Amazon simulator: order ${orderId} cannot ship: ${JSON.stringify(answer.body)}`);
       },
       requestReturn: (orderId, { sellerId, ...request }) => buyerReturns.request(sellerOf(sellerId), orderId, request),
-      receiveReturn: (amazonRmaId, sellerId) => buyerReturns.receive(sellerOf(sellerId), amazonRmaId),
+      receiveReturn: (amazonRmaId, sellerId) => {
+        const received = buyerReturns.receive(sellerOf(sellerId), amazonRmaId);
+        listingNotices.announce();
+        return received;
+      },
       refundReturn: (amazonRmaId, refund = {}) => buyerReturns.refund(sellerOf(refund.sellerId), amazonRmaId, refund.amountCents),
       returns: (sellerId) => buyerReturns.of(sellerOf(sellerId).spec.sellerId),
       reports: (sellerId) => {
@@ -504,6 +519,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions): Pro
       },
       sendOrderNotificationsTo: (target) => {
         notifications.target = target;
+        listingNotices.baseline();
       },
       notificationsSettled: async () => {
         await notifications.settled();
