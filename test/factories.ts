@@ -39,6 +39,13 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
   await prisma.velocityRun.create({
     data: { shopId, day: "2026-12-05", startedAt: new Date("2026-12-05T03:00:00Z"), finishedAt: new Date("2026-12-05T03:00:02Z"), variants: 1, listings: 1 },
   });
+  // A push of long ago (outside every window the Overview and the weekly report look at), and a weekly report sent.
+  await prisma.listingPush.create({
+    data: { shopId, channelId: amazon.id, listingId: listing.id, at: new Date("2026-01-02T10:00:00Z"), outcome: "ACKNOWLEDGED", latencyMs: 4000 },
+  });
+  await prisma.healthReport.create({
+    data: { shopId, week: "2026-01-05", claimedAt: new Date("2026-01-12T06:00:00Z"), sentAt: new Date("2026-01-12T06:00:01Z"), recipients: 1 },
+  });
   // Its margin at the desired price: 54.99 less 15 % fees and 5.00 shipping over a 20.00 cost.
   await prisma.listingMargin.create({
     data: {

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
+import { runWeeklyHealthReports } from "~/health/weekly.server";
 import { logger } from "~/lib/logger.server";
 import { runDigests, type DigestOutcome } from "./deliver.server";
 import { DRIFT_THRESHOLD_UNITS, LATENCY_THRESHOLD_MINUTES, raiseCredentialsFailed, raiseSyncLatency, resolveAlertByKey } from "./events.server";
@@ -117,6 +118,8 @@ export interface HousekeepingResult {
   raised: number;
   resolved: number;
   digests: DigestOutcome;
+  /** Shops whose weekly sync-health report this run sent (app/health/weekly.server.ts). */
+  healthReports: number;
   requeued: number;
 }
 
@@ -124,7 +127,7 @@ export async function runAlertHousekeeping(queue: AlertQueue & AlertJobLookup, d
   const prisma = deps.prisma ?? defaultPrisma;
   const now = deps.now ?? new Date();
   const shops = await prisma.shop.findMany({ where: { uninstalledAt: null }, select: { id: true, settings: true } });
-  const result: HousekeepingResult = { shops: shops.length, raised: 0, resolved: 0, digests: { sent: {}, failed: [] }, requeued: 0 };
+  const result: HousekeepingResult = { shops: shops.length, raised: 0, resolved: 0, digests: { sent: {}, failed: [] }, healthReports: 0, requeued: 0 };
   for (const shop of shops) {
     const thresholds = alertThresholds(shop.settings);
     try {
@@ -141,6 +144,8 @@ export async function runAlertHousekeeping(queue: AlertQueue & AlertJobLookup, d
     }
   }
   result.digests = await runDigests({ prisma, now });
+  const weekly = await runWeeklyHealthReports({ prisma, now });
+  result.healthReports = Object.keys(weekly.sent).length;
   result.requeued = await requeueUndelivered(prisma, queue, now);
   logger.info(
     { shops: result.shops, raised: result.raised, resolved: result.resolved, digests: Object.keys(result.digests.sent).length, requeued: result.requeued },

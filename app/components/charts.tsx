@@ -138,3 +138,29 @@ function Legend({ y, items }: { y: number; items: { label: string; color: string
     </g>
   );
 }
+
+const SPARK_WIDTH = 150;
+const SPARK_HEIGHT = 28;
+
+/**
+ * One small bar per time bucket (an hour, a day), oldest on the left, scaled to the largest; a
+ * bucket with nothing (null: no figure, such as a latency with no push) draws no bar. The desc says
+ * the total and the peak, for a screen reader and for tests.
+ */
+export function Sparkbars({ title, values, color, summary }: { title: string; values: readonly (number | null)[]; color: string; summary: string }) {
+  const id = useId();
+  const max = Math.max(0, ...values.map((v) => v ?? 0));
+  const step = values.length === 0 ? SPARK_WIDTH : SPARK_WIDTH / values.length;
+  return (
+    <svg role="img" aria-labelledby={`${id}-t ${id}-d`} viewBox={`0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}`} width={SPARK_WIDTH} height={SPARK_HEIGHT}>
+      <title id={`${id}-t`}>{title}</title>
+      <desc id={`${id}-d`}>{summary}</desc>
+      <line x1={0} y1={SPARK_HEIGHT - 0.5} x2={SPARK_WIDTH} y2={SPARK_HEIGHT - 0.5} stroke="#d4d4d4" />
+      {values.map((v, i) => {
+        if (v === null || v === 0 || max === 0) return null;
+        const h = Math.max(1, ((SPARK_HEIGHT - 2) * v) / max);
+        return <rect key={i} x={i * step + 0.5} y={SPARK_HEIGHT - 1 - h} width={Math.max(1, step - 1)} height={h} fill={color} />;
+      })}
+    </svg>
+  );
+}

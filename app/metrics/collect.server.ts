@@ -134,13 +134,13 @@ export async function collectMetrics(deps: CollectDeps = {}): Promise<MetricFami
     },
     {
       name: "anchorline_drift_listings",
-      help: "Listings whose channel shows another quantity than the one pushed (checked after the push).",
+      help: "Listings with an open drift alert: the channel showed another quantity than the one pushed, beyond the shop's threshold.",
       type: "gauge",
       samples: perChannel((c) => c.driftListings),
     },
     {
       name: "anchorline_drift_units",
-      help: "Sum of |shown - pushed| over the channel's drifting listings.",
+      help: "Sum of |shown - expected| over the channel's open drift alerts, as each was raised.",
       type: "gauge",
       samples: perChannel((c) => c.driftUnits),
     },
@@ -172,8 +172,13 @@ export async function collectMetrics(deps: CollectDeps = {}): Promise<MetricFami
   ];
 }
 
-// A listing drifts when its last check came after its last push and shows another quantity.
-const DRIFTING = Prisma.sql`l."observedQuantity" IS NOT NULL AND l."pushedQuantity" IS NOT NULL AND l."observedQuantity" <> l."pushedQuantity" AND (l."pushedAt" IS NULL OR l."observedAt" >= l."pushedAt")`;
+// A listing drifts while its DRIFT alert is open: the drift read (sync/drift-read.server.ts) raised
+// it from what the marketplace showed against the last acknowledged push less what sold since, past
+// the merchant's threshold and the in-flight grace, and resolves it when a settled read shows the
+// listing right. Comparing observedQuantity with pushedQuantity here counted sold units and pushes
+// in flight as drift, and kept a repaired listing drifting until the next read. Units: the drift
+// the alert was raised with (Alert.facts.drift, shown minus expected).
+const OPEN_DRIFT = Prisma.sql`FROM "Alert" a WHERE a."shopId" = c."shopId" AND a."channelId" = c.id AND a.kind = 'DRIFT' AND a.state <> 'RESOLVED' AND a."listingId" IS NOT NULL`;
 const LATENCY_SECONDS = Prisma.sql`extract(epoch FROM (l."pushedAt" - l."desiredAt"))`;
 
 // The queries behind these figures, shared with the admin overview (app/routes/app._index/overview.server.ts),
@@ -192,13 +197,14 @@ export async function channelSyncRows(prisma: PrismaClient, opts: { since: Date;
       count(l.id) FILTER (WHERE l."pushedAt" >= ${since})::int AS "pushedRecently",
       coalesce(sum(l.attempts), 0)::int AS "failedAttempts",
       min(l."desiredAt") FILTER (WHERE l."syncState" = 'PENDING') AS "oldestPending",
-      count(l.id) FILTER (WHERE ${DRIFTING})::int AS "driftListings",
-      coalesce(sum(abs(l."observedQuantity" - l."pushedQuantity")) FILTER (WHERE ${DRIFTING}), 0)::int AS "driftUnits",
+      (SELECT count(*) ${OPEN_DRIFT})::int AS "driftListings",
+      (SELECT coalesce(sum(abs((a.facts->>'drift')::int)), 0) ${OPEN_DRIFT})::int AS "driftUnits",
       (SELECT count(*) FROM "ChannelOrder" o WHERE o."shopId" = c."shopId" AND o."channelId" = c.id AND o.oversold)::int AS oversells
     FROM "Channel" c
     JOIN "Shop" s ON s.id = c."shopId"
     LEFT JOIN "Listing" l ON l."channelId" = c.id AND l."shopId" = c."shopId"
-    WHERE s."uninstalledAt" IS NULL ${shopId ? Prisma.sql`AND c."shopId" = ${shopId}` : Prisma.empty}
+    -- The Shopify store (channels/store-channel.server.ts) is the anchor: never pushed, no listings.
+    WHERE s."uninstalledAt" IS NULL AND c.kind <> 'SHOPIFY' ${shopId ? Prisma.sql`AND c."shopId" = ${shopId}` : Prisma.empty}
     GROUP BY s.domain, c.id
     ORDER BY s.domain, c.id`);
 }

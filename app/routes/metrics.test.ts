@@ -27,13 +27,20 @@ async function seedShop() {
     return prisma.listing.create({ data: { shopId, channelId: amazon.id, variantId: variant.id, channelSku: sku, ...data } });
   };
   // Two pushes in the last hour, acknowledged 120 s and 60 s after the change; the first drifts by 3.
-  await listing("A", {
+  const drifting = await listing("A", {
     syncState: "IN_SYNC",
     desiredAt: minutesAgo(12),
     pushedAt: minutesAgo(10),
     pushedQuantity: 10,
     observedQuantity: 7,
     observedAt: minutesAgo(1),
+  });
+  // The drift read raised its alert; a resolved one of an earlier drift does not count.
+  await prisma.alert.create({
+    data: { shopId, kind: "DRIFT", dedupeKey: "drift:A", title: "A drifts", channelId: amazon.id, listingId: drifting.id, facts: { drift: -3 } },
+  });
+  await prisma.alert.create({
+    data: { shopId, kind: "DRIFT", dedupeKey: "drift:A-old", title: "A drifted", channelId: amazon.id, listingId: drifting.id, facts: { drift: 9 }, state: "RESOLVED" },
   });
   await listing("B", { syncState: "IN_SYNC", desiredAt: minutesAgo(6), pushedAt: minutesAgo(5), pushedQuantity: 4 });
   await listing("C", { syncState: "PENDING", desiredAt: minutesAgo(45) });

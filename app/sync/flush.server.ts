@@ -20,6 +20,7 @@ import {
   type PushRecord,
 } from "./outbox.server";
 import type { SharedRateLimiter } from "./rate-limiter.server";
+import { logPushes, type LoggedPush } from "./push-log.server";
 
 // Draining one channel account's outbox: the channel-sync queue's job. Newest desired state only
 // (the outbox keeps one row per listing, so a burst of changes to one SKU is one push), batched
@@ -387,6 +388,7 @@ async function recordOutcomes(
   const nothingToSend: PendingListing[] = [];
   const retries: Array<{ listing: PendingListing; message: string }> = [];
   const learned: Array<{ listing: PendingListing; externalId: string }> = [];
+  const logged: LoggedPush[] = [];
   for (const listing of listings) {
     const content = contentOutcome.get(listing.channelSku);
     const outcomes = [quantityOutcome.get(listing.channelSku), priceOutcome.get(listing.channelSku), content].filter((o): o is PushOutcome => Boolean(o));
@@ -434,10 +436,16 @@ async function recordOutcomes(
       acknowledged.push({ listing, quantityPushed, pricePushed, contentPushed });
       if (!retry && !unanswered) {
         result.accepted++;
-        if (listing.desiredAt) result.latenciesMs.push(now - listing.desiredAt.getTime());
+        const latencyMs = listing.desiredAt ? now - listing.desiredAt.getTime() : null;
+        if (latencyMs !== null) result.latenciesMs.push(latencyMs);
+        logged.push({ listingId: listing.id, outcome: "ACKNOWLEDGED", latencyMs });
       }
     }
+    if (rejected) logged.push({ listingId: listing.id, outcome: "REJECTED" });
+    else if (retry) logged.push({ listingId: listing.id, outcome: "RETRY" });
   }
+  // Each outcome kept for the Overview's charts and the weekly sync-health report.
+  await logPushes(prisma, channel, logged, new Date(now));
   // Listings whose desired state moved on while their push was in flight need another flush.
   if ((await recordAcknowledged(prisma, acknowledged)) > 0) result.pendingAgain = true;
   await recordExternalIds(prisma, channel.id, learned);

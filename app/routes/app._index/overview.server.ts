@@ -1,11 +1,28 @@
 import type { PrismaClient, SyncState } from "@prisma/client";
 import defaultPrisma from "~/db.server";
+import { bucketStarts, channelHealth, type HealthWindow } from "~/health/series.server";
 import { channelSyncRows, syncLatencies } from "~/metrics/collect.server";
 
 export type ListingCounts = Record<SyncState, number>;
 
 /** The window the overview's latency looks back over. */
 export const OVERVIEW_WINDOW_MS = 86_400_000;
+
+const HOUR_MS = 3_600_000;
+
+/** The charts' two windows: the last 24 hours by the hour, the last 30 days by the day. */
+export const TREND_WINDOWS = {
+  "24h": { spanMs: 24 * HOUR_MS, bucketMs: HOUR_MS, label: "last 24 hours" },
+  "30d": { spanMs: 30 * 24 * HOUR_MS, bucketMs: 24 * HOUR_MS, label: "last 30 days" },
+} as const;
+export type TrendWindow = keyof typeof TREND_WINDOWS;
+
+/** The window ending at the current bucket's end (whole hours or days, UTC), so a bucket is never half-counted. */
+export function trendWindow(window: TrendWindow, now: Date): HealthWindow {
+  const { spanMs, bucketMs } = TREND_WINDOWS[window];
+  const to = new Date(Math.floor(now.getTime() / bucketMs) * bucketMs + bucketMs);
+  return { from: new Date(to.getTime() - spanMs), to, bucketMs };
+}
 
 export interface ChannelLatency {
   /** Seconds from Anchorline's change to the channel's acknowledgement, median and 95th percentile. */
@@ -21,13 +38,15 @@ export interface ChannelLatency {
  * same queries /metrics uses (app/metrics/collect.server.ts), scoped to this shop, so the
  * overview and a Prometheus dashboard never disagree on what "in sync" or "drift" means.
  */
-export async function shopOverview(shopDomain: string, prisma: PrismaClient = defaultPrisma, now = new Date()) {
+export async function shopOverview(shopDomain: string, prisma: PrismaClient = defaultPrisma, now = new Date(), window: TrendWindow = "24h") {
+  const span = trendWindow(window, now);
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
-  if (!shop) return { channels: [], lastImport: null, openAlerts: { OVERSELL: 0, PARITY_VIOLATION: 0, DRIFT: 0 } };
+  if (!shop) return { channels: [], lastImport: null, openAlerts: { OVERSELL: 0, PARITY_VIOLATION: 0, DRIFT: 0 }, trends: { window, starts: [], channels: [] } };
   const since = new Date(now.getTime() - OVERVIEW_WINDOW_MS);
-  const [channels, figures, latencies, lastImport, alerts, readBack] = await Promise.all([
+  const [channels, figures, latencies, lastImport, alerts, readBack, trendChannels] = await Promise.all([
     prisma.channel.findMany({
-      where: { shopId: shop.id },
+      // The Shopify store (channels/store-channel.server.ts) is the anchor, not a sales channel Anchorline pushes to.
+      where: { shopId: shop.id, kind: { not: "SHOPIFY" } },
       orderBy: [{ priority: "asc" }, { name: "asc" }],
       select: { id: true, name: true, kind: true, status: true, driftReadAt: true, driftReadProblem: true },
     }),
@@ -41,6 +60,7 @@ export async function shopOverview(shopDomain: string, prisma: PrismaClient = de
     }),
     // What the drift read saw (sync/drift-read.server.ts): listings read back, and those the marketplace does not sell.
     prisma.listing.groupBy({ by: ["channelId"], where: { shopId: shop.id }, _count: { observedAt: true, observedSuspension: true } }),
+    channelHealth(prisma, shop.id, span),
   ]);
   const readOf = new Map(readBack.map((r) => [r.channelId, r._count]));
   const figuresOf = new Map(figures.map((f) => [f.channelId, f]));
@@ -70,5 +90,7 @@ export async function shopOverview(shopDomain: string, prisma: PrismaClient = de
     }),
     lastImport,
     openAlerts,
+    // Per channel over the chosen window: pushes, failures, latency, oversells, drift, suspensions.
+    trends: { window, starts: bucketStarts(span).map((d) => d.toISOString()), channels: trendChannels },
   };
 }

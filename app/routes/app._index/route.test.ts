@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { adminRequest, installShopSession } from "../../../test/admin-request";
+import { ensureStoreChannel } from "~/channels/store-channel.server";
 import { seedShopWithEveryModel } from "../../../test/factories";
 import { loader } from "./route";
 
@@ -66,13 +67,20 @@ describe("the Overview screen", () => {
     });
     await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:1", title: "Amazon undercuts eBay" } });
     await prisma.alert.create({ data: { shopId: shop.id, kind: "DRIFT", dedupeKey: "drift:1", title: "Old", state: "RESOLVED" } });
+    // Shown 5 against 8 pushed, but the drift read raised nothing (units sold since, within the threshold): not drifting.
+    const before = await overview(shop.domain);
+    expect(before.channels.find((c) => c.id === channels.amazon.id)!.driftListings).toBe(0);
+    // The drift read raised its alert: shown 5 where 8 were expected.
+    await prisma.alert.create({
+      data: { shopId: shop.id, kind: "DRIFT", dedupeKey: "drift:2", title: "KET-RED drifts", channelId: channels.amazon.id, listingId: listing.id, facts: { drift: -3 } },
+    });
     const page = await overview(shop.domain);
     const amazon = page.channels.find((c) => c.id === channels.amazon.id)!;
     const ebay = page.channels.find((c) => c.id === channels.ebay.id)!;
     expect([amazon.parityHeld, amazon.driftListings, amazon.driftUnits, amazon.oversells]).toEqual([1, 1, 3, 0]);
     expect([ebay.parityHeld, ebay.driftListings, ebay.oversells]).toEqual([0, 0, 1]);
     // The seeded oversell alert is open; the resolved drift alert is not counted
-    expect(page.openAlerts).toEqual({ OVERSELL: 1, PARITY_VIOLATION: 1, DRIFT: 0 });
+    expect(page.openAlerts).toEqual({ OVERSELL: 1, PARITY_VIOLATION: 1, DRIFT: 1 });
   });
 
   it("given Amazon read back a moment ago with one listing suppressed, and eBay never read, then the overview shows per channel the listings read and when, and the suspended count", async () => {
@@ -103,5 +111,69 @@ describe("the Overview screen", () => {
     expect(page.channels.map((c) => c.id).sort()).toEqual([mine.channels.amazon.id, mine.channels.ebay.id].sort());
     expect(page.channels.every((c) => c.latency === null)).toBe(true);
     expect(page.openAlerts.DRIFT).toBe(0);
+  });
+
+  it("given the shop's Shopify store channel (the anchor), then it is not listed among the sales channels", async () => {
+    const { shop, channels } = await shopInSession();
+    await ensureStoreChannel(prisma, shop.id);
+    const page = await overview(shop.domain);
+    expect(page.channels.map((c) => c.id).sort()).toEqual([channels.amazon.id, channels.ebay.id].sort());
+    expect(page.trends.channels.map((c) => c.channelId).sort()).toEqual([channels.amazon.id, channels.ebay.id].sort());
+  });
+});
+
+describe("the Overview's sync-health charts", () => {
+  it("given pushes, an oversell, drift and a suspension over the last days, then the 24-hour chart has them by the hour and the 30-day chart by the day", async () => {
+    const { shop, channels, listing } = await shopInSession();
+    const now = Date.now();
+    const ago = (ms: number) => new Date(now - ms);
+    const push = (ms: number, outcome: "ACKNOWLEDGED" | "RETRY", latencyMs: number | null = null) =>
+      prisma.listingPush.create({ data: { shopId: shop.id, channelId: channels.amazon.id, listingId: listing.id, at: ago(ms), outcome, latencyMs } });
+    // Two pushes three hours ago (4 s and 8 s), one retried an hour ago, one five days ago (outside the day).
+    await push(3 * HOUR, "ACKNOWLEDGED", 4000);
+    await push(3 * HOUR, "ACKNOWLEDGED", 8000);
+    await push(HOUR, "RETRY");
+    await push(5 * 24 * HOUR, "ACKNOWLEDGED", 60_000);
+    await prisma.channelOrder.create({
+      data: { shopId: shop.id, channelId: channels.amazon.id, externalOrderId: "over-1", status: "PAID", orderedAt: ago(2 * 24 * HOUR), oversold: true },
+    });
+    await prisma.auditEvent.create({
+      data: { shopId: shop.id, actor: "worker", action: "listing.drift_detected", subjectType: "listing", subjectId: listing.id, details: { expected: 8, observed: 2 }, createdAt: ago(2 * HOUR) },
+    });
+    await prisma.alert.create({
+      data: { shopId: shop.id, kind: "LISTING_SUSPENDED", dedupeKey: "s:1", title: "suppressed", channelId: channels.amazon.id, listingId: listing.id, createdAt: ago(10 * 24 * HOUR) },
+    });
+    // Another shop's pushes on its own Amazon never show here.
+    const theirs = await seedShopWithEveryModel(prisma);
+    await prisma.listingPush.create({
+      data: { shopId: theirs.shop.id, channelId: theirs.channels.amazon.id, listingId: theirs.listing.id, at: ago(HOUR), outcome: "ACKNOWLEDGED", latencyMs: 1 },
+    });
+
+    const day = (await loader({ request: await adminRequest(shop.domain, "/app?window=24h"), params: {}, context: {} })).trends;
+    const amazonDay = day.channels.find((c) => c.channelId === channels.amazon.id)!;
+    expect(day.starts).toHaveLength(24);
+    expect([amazonDay.acknowledged.total, amazonDay.retried.total, amazonDay.oversells.total, amazonDay.drifts.total, amazonDay.driftUnits.total, amazonDay.suspensions.total]).toEqual([2, 1, 0, 1, 6, 0]);
+    expect(amazonDay.latency).toEqual({ p50: 6, p95: expect.closeTo(7.8, 5), p99: expect.closeTo(7.96, 5) });
+    // The bucket each falls in: the last one is the hour under way.
+    const hourOf = (ms: number) => day.starts.findLastIndex((s) => Date.parse(s) <= now - ms);
+    expect(amazonDay.acknowledged.buckets[hourOf(3 * HOUR)]).toBe(2);
+    expect(amazonDay.retried.buckets[hourOf(HOUR)]).toBe(1);
+    expect(amazonDay.latencyP95[hourOf(3 * HOUR)]).toBeCloseTo(7.8, 5);
+
+    const month = (await loader({ request: await adminRequest(shop.domain, "/app?window=30d"), params: {}, context: {} })).trends;
+    const amazonMonth = month.channels.find((c) => c.channelId === channels.amazon.id)!;
+    expect(month.starts).toHaveLength(30);
+    expect([amazonMonth.acknowledged.total, amazonMonth.oversells.total, amazonMonth.drifts.total, amazonMonth.suspensions.total]).toEqual([3, 1, 1, 1]);
+    const dayOf = (ms: number) => month.starts.findLastIndex((s) => Date.parse(s) <= now - ms);
+    expect(amazonMonth.oversells.buckets[dayOf(2 * 24 * HOUR)]).toBe(1);
+    expect(amazonMonth.suspensions.buckets[dayOf(10 * 24 * HOUR)]).toBe(1);
+  });
+
+  it("refuses a window it does not draw, naming the field", async () => {
+    const { shop } = await shopInSession();
+    const refused = await loader({ request: await adminRequest(shop.domain, "/app?window=7y"), params: {}, context: {} }).catch((e: unknown) => e);
+    const answer = refused as { init: { status: number }; data: { errors: Record<string, string> } };
+    expect(answer.init.status).toBe(400);
+    expect(answer.data.errors.window).toBe("Window must be 24h or 30d");
   });
 });

@@ -1,13 +1,22 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, DataTable, EmptyState, InlineGrid, Layout, Link, Page, ProgressBar, Text } from "@shopify/polaris";
-import { duration, LatencyChart, StackedBarChart } from "~/components/charts";
-import { shopOverview } from "./overview.server";
+import { Badge, BlockStack, ButtonGroup, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Link, Page, ProgressBar, Text } from "@shopify/polaris";
+import { z } from "zod";
+import { duration, LatencyChart, Sparkbars, StackedBarChart } from "~/components/charts";
+import { fieldErrors } from "~/lib/forms";
+import { shopOverview, TREND_WINDOWS } from "./overview.server";
 import { requireShop } from "~/lib/require-shop.server";
+
+const OverviewQuery = z.object({
+  window: z.enum(["24h", "30d"], { message: "Window must be 24h or 30d" }).default("24h"),
+});
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return shopOverview(shop);
+  const parsed = OverviewQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
+  return shopOverview(shop, undefined, new Date(), parsed.data.window);
 };
 
 type Channel = Awaited<ReturnType<typeof loader>>["channels"][number];
@@ -162,8 +171,95 @@ function Problems({ channels, openAlerts }: { channels: Channel[]; openAlerts: A
   );
 }
 
+type Trends = Awaited<ReturnType<typeof loader>>["trends"];
+
+const TREND_COLORS = { pushes: "#29845a", failures: "#e51c00", latency: "#1d4f91", oversells: "#e51c00", drift: "#e8a800", suspensions: "#8051ff" } as const;
+
+/** A sparkline with its figure beside it. */
+function Trend({ title, values, color, figure }: { title: string; values: readonly (number | null)[]; color: string; figure: string }) {
+  const peak = Math.max(0, ...values.map((v) => v ?? 0));
+  return (
+    <InlineStack gap="200" blockAlign="center" wrap={false}>
+      <Sparkbars title={title} values={values} color={color} summary={`${figure}; peak ${Number.isInteger(peak) ? peak : peak.toFixed(1)} in one bucket`} />
+      <Text as="span">{figure}</Text>
+    </InlineStack>
+  );
+}
+
+function Trends({ trends }: { trends: Trends }) {
+  const { label } = TREND_WINDOWS[trends.window];
+  const by = trends.window === "24h" ? "hour" : "day";
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            Sync health, {label}
+          </Text>
+          <ButtonGroup variant="segmented">
+            <Button url="/app?window=24h" pressed={trends.window === "24h"}>
+              24 hours
+            </Button>
+            <Button url="/app?window=30d" pressed={trends.window === "30d"}>
+              30 days
+            </Button>
+          </ButtonGroup>
+        </InlineStack>
+        <Text as="p" tone="subdued">
+          One bar per {by}, oldest on the left. Pushes the marketplace acknowledged (failed: refused or tried again), the 95th-percentile
+          time from a change to its acknowledgement, oversold orders, drift the read-back found (units in brackets) and listings the
+          marketplace suspended.
+        </Text>
+        <DataTable
+          columnContentTypes={["text", "text", "text", "text", "text", "text"]}
+          headings={["Channel", "Pushes (failed)", "Latency p50 / p95", "Oversells", "Drift found (units)", "Suspended"]}
+          rows={trends.channels.map((c) => [
+            c.name,
+            <Trend
+              key="pushes"
+              title={`Pushes per ${by} on ${c.name}, ${label}`}
+              values={c.acknowledged.buckets}
+              color={TREND_COLORS.pushes}
+              figure={`${c.acknowledged.total} (${c.rejected.total + c.retried.total})`}
+            />,
+            <Trend
+              key="latency"
+              title={`95th-percentile sync latency per ${by} on ${c.name}, ${label}`}
+              values={c.latencyP95}
+              color={TREND_COLORS.latency}
+              figure={c.latency ? `${duration(c.latency.p50)} / ${duration(c.latency.p95)}` : "–"}
+            />,
+            <Trend
+              key="oversells"
+              title={`Oversold orders per ${by} on ${c.name}, ${label}`}
+              values={c.oversells.buckets}
+              color={TREND_COLORS.oversells}
+              figure={String(c.oversells.total)}
+            />,
+            <Trend
+              key="drift"
+              title={`Drift found per ${by} on ${c.name}, ${label}`}
+              values={c.drifts.buckets}
+              color={TREND_COLORS.drift}
+              figure={`${c.drifts.total} (${c.driftUnits.total})`}
+            />,
+            <Trend
+              key="suspended"
+              title={`Listings suspended per ${by} on ${c.name}, ${label}`}
+              values={c.suspensions.buckets}
+              color={TREND_COLORS.suspensions}
+              figure={String(c.suspensions.total)}
+            />,
+          ])}
+        />
+        <Link url="/app/health-report">Weekly sync-health report</Link>
+      </BlockStack>
+    </Card>
+  );
+}
+
 export default function Overview() {
-  const { channels, lastImport, openAlerts } = useLoaderData<typeof loader>();
+  const { channels, lastImport, openAlerts, trends } = useLoaderData<typeof loader>();
   return (
     <Page title="Overview">
       <Layout>
@@ -194,6 +290,7 @@ export default function Overview() {
           <Layout.Section>
             <BlockStack gap="400">
               <SyncStates channels={channels} />
+              <Trends trends={trends} />
               <Latency channels={channels} />
               <Problems channels={channels} openAlerts={openAlerts} />
             </BlockStack>
