@@ -72,8 +72,11 @@ export interface JobPayloads {
   };
   /** "deliver" one alert, or the scheduled "housekeeping" (app/alerts/worker.server.ts). */
   alerts: { alertId: string } | { task: "housekeeping" };
-  /** "drift-read": one read cycle of what the marketplace shows (sync/drift-read.server.ts). */
-  "listing-reads": { channelId: string };
+  /**
+   * "drift-read": one read cycle of what the marketplace shows; "listing-notified": what a
+   * marketplace's listing change notification says, judged at once (sync/drift-read.server.ts).
+   */
+  "listing-reads": { channelId: string; notification?: unknown; deferrals?: number };
 }
 
 /** The sourceName of the Shopify orders Anchorline creates for marketplace orders. */

@@ -12,7 +12,7 @@ import { createOrderInShopify, retryOrderWriteback } from "~/sync/orders.server"
 import { cancelBackOrder, shipBackOrder } from "~/sync/order-actions.server";
 import { SharedRateLimiter } from "~/sync/rate-limiter.server";
 import { discoverChannelListings } from "~/sync/listing-discovery.server";
-import { runDriftRead } from "~/sync/drift-read.server";
+import { runDriftRead, runNotifiedListingChanges } from "~/sync/drift-read.server";
 import { noteReleasesDue, RELEASE_JOB } from "~/sync/releases.server";
 import { notePromotionMomentsDue, PROMOTION_MOMENT_JOB } from "~/sync/promotion-moments.server";
 import { runVelocityDay, VELOCITY_JOB } from "~/sync/velocity-schedule.server";
@@ -113,7 +113,11 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
     // Drift reads, paced over minutes each: two at a time, never in an order import's slot.
     new Worker<JobPayloads["listing-reads"]>(
       QUEUE_NAMES.listingReads,
-      failFast((job) => runDriftRead(job.data.channelId, { limiter })),
+      failFast((job) =>
+        job.name === "listing-notified"
+          ? runNotifiedListingChanges(job.data.channelId, job.data.notification, { limiter, deferrals: job.data.deferrals })
+          : runDriftRead(job.data.channelId, { limiter }),
+      ),
       { ...idempotent, concurrency: 2 },
     ),
     // Alert deliveries (and the alert watchers' schedule): a Slack or SMTP outage retries here and

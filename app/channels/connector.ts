@@ -159,6 +159,26 @@ export interface ListingSnapshot {
   /** The marketplace's own status words (ACTIVE, SUSPENDED, ...). */
   status?: string | null;
   issues?: string[];
+  /** Why the marketplace does not sell it, in its words (as DiscoveredListing.suspension); null when nothing stops it. */
+  suspension?: string | null;
+}
+
+/**
+ * What a marketplace's change notification says of one of the account's listings (Amazon's
+ * LISTINGS_ITEM_MFN_QUANTITY_CHANGE and LISTINGS_ITEM_STATUS_CHANGE), and when the marketplace
+ * saw it. A field left out is one the notification does not speak of.
+ */
+export interface ListingChange {
+  channelSku: string;
+  seenAt: Date;
+  /** The seller-fulfilled quantity the marketplace shows now. */
+  quantity?: number;
+  /** Its status words now (as DiscoveredListing.status). */
+  status?: string | null;
+  /** Whether it sells as it is: false asks fetchListing for the marketplace's reason. */
+  selling?: boolean;
+  /** The reason, where the notification itself says it (a deleted listing). */
+  suspension?: string;
 }
 
 /**
@@ -302,6 +322,13 @@ export interface Connector {
    * notification. The import job reads each with fetchOrder.
    */
   orderIdsInNotification?(body: unknown): string[] | null;
+  /**
+   * Where the marketplace pushes listing change notifications (Amazon's
+   * LISTINGS_ITEM_MFN_QUANTITY_CHANGE and LISTINGS_ITEM_STATUS_CHANGE): what each says of the
+   * account's listings, read without an API call. [] when it concerns another account; null when
+   * the body is not such a notification.
+   */
+  listingChangesInNotification?(body: unknown): ListingChange[] | null;
   /**
    * Whether a notification's signature (the header its module's orderNotificationAuth names) is the
    * marketplace's over this raw body, made with the account's credentials (TikTok Shop's webhooks);

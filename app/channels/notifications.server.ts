@@ -11,7 +11,8 @@ import { derivedSecret, secretMatches } from "~/lib/secrets.server";
 import { queues as defaultQueues, type Queues } from "~/queues.server";
 
 // Marketplace order notifications (Amazon's ORDER_CHANGE through the merchant's EventBridge API
-// destination, Walmart's PO_CREATED, TikTok Shop's ORDER_STATUS_CHANGE and eBay's
+// destination, and its listing changes LISTINGS_ITEM_MFN_QUANTITY_CHANGE and
+// LISTINGS_ITEM_STATUS_CHANGE through the same destination, Walmart's PO_CREATED, TikTok Shop's ORDER_STATUS_CHANGE and eBay's
 // ORDER_CONFIRMATION through the subscription Anchorline makes at connect) arrive at
 // /notifications/<channel id>. Each marketplace's module says how its deliveries prove themselves
 // (ChannelModule.orderNotificationAuth): a header holding a value made from the channel's
@@ -49,7 +50,10 @@ async function bodySignatureMatches(channel: Channel, headers: Headers, rawBody:
 }
 
 export type NotificationOutcome =
-  { status: "queued"; orders: number } | { status: "ignored"; reason: string } | { status: "unauthorized" } | { status: "rejected"; reason: string };
+  | { status: "queued"; orders: number; listings?: number }
+  | { status: "ignored"; reason: string }
+  | { status: "unauthorized" }
+  | { status: "rejected"; reason: string };
 
 /**
  * One delivery: its sender checked against the channel's marketplace before `readBody` is called
@@ -83,6 +87,14 @@ export async function receiveMarketplaceNotification(
   const connector = connectorForChannel(channel);
   // Read from the body alone: an order only named (Walmart) is fetched by the import job.
   const orders = connector.ordersInNotification?.(body) ?? connector.orderIdsInNotification?.(body);
+  const listings = orders === undefined || orders === null ? connector.listingChangesInNotification?.(body) : undefined;
+  if (listings !== undefined && listings !== null) {
+    if (listings.length === 0) return { status: "ignored", reason: "no listing of this account" };
+    // Judged by the drift read's worker, beside the scheduled reads (sync/drift-read.server.ts).
+    const queue = (deps.queues ?? defaultQueues())["listing-reads"];
+    await enqueueNow(queue, () => queue.add("listing-notified", { channelId: channel.id, notification: body }));
+    return { status: "queued", orders: 0, listings: listings.length };
+  }
   if (orders === undefined || orders === null) {
     logger.warn({ channelId: channel.id, kind: channel.kind }, "marketplace notification rejected: not an order notification this channel reads");
     return { status: "rejected", reason: `Not an order notification ${channel.name} sends` };

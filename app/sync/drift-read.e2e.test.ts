@@ -1,7 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NOTIFICATION_KEY_HEADER, notificationKey } from "~/channels/notifications.server";
 import prisma from "~/db.server";
 import { action as channelsAction } from "~/routes/app.channels/route";
 import { adminRequest } from "../../test/admin-request";
+import { startNotificationEndpoint } from "../../test/app-webhook-server";
 import { eventually, MARKETPLACES, type LinkedVariant, type Marketplace } from "../../test/marketplaces";
 import { useWorkersRig } from "../../test/workers-rig";
 import { runDriftRead } from "./drift-read.server";
@@ -204,5 +206,130 @@ describe("drift read-back through the four marketplaces", () => {
     expect(await openAlerts("DRIFT", listing.id)).toEqual([]);
     // Let the push go (its connection reset), so its flush ends before the workers close.
     setUp.rig.proxies.walmart!.dropHeld();
+  }, 60_000);
+});
+
+describe("Amazon's listing change notifications, judged without waiting for a read cycle", () => {
+  let endpoint: Awaited<ReturnType<typeof startNotificationEndpoint>>;
+  beforeAll(async () => {
+    endpoint = await startNotificationEndpoint();
+  });
+  afterAll(async () => {
+    setUp.rig.amazon.state.sendOrderNotificationsTo(undefined);
+    await endpoint?.close();
+  });
+
+  /** The seller's EventBridge API destination, with the channel's key, sends to Anchorline from now on. */
+  const destinationToAnchorline = () => {
+    const channelId = setUp.rig.channels.amazon.id;
+    setUp.rig.amazon.state.sendOrderNotificationsTo({ url: endpoint.urlFor(channelId), headers: { [NOTIFICATION_KEY_HEADER]: notificationKey(channelId) } });
+  };
+  /** When the listing's last push was acknowledged and its last read seen (the stories above read on a clock ahead of time). */
+  const lastPushedAndRead = (listingId: string, at: Date) => prisma.listing.update({ where: { id: listingId }, data: { pushedAt: at, observedAt: at } });
+  /** Amazon shows `quantity` for the variant and its listing has nothing left to push. */
+  const amazonInSync = (variant: LinkedVariant, quantity: number) =>
+    eventually(
+      async () => setUp.rig.quantityOn("amazon", variant) === quantity && (await listingOf("amazon", variant)).syncState === "IN_SYNC",
+      30_000,
+      `Amazon at ${quantity}, in sync`,
+    );
+  /** Amazon's bulk reads so far: a read cycle is one or more of these. */
+  const bulkReads = () => setUp.rig.amazon.requests.filter((r) => r.method === "GET" && /^\/listings\/2021-08-01\/items\/[^/]+$/.test(r.path)).length;
+
+  it("given Amazon's destination sending to Anchorline and a push acknowledged past the grace, when the seller types 3 in Seller Central, then the MFN quantity change alone stores 3 with when Amazon saw it, raises the drift alert and Amazon shows 10 again, which resolves it", async () => {
+    const variant = setUp.rig.variants[1];
+    await amazonInSync(variant, 10);
+    const before = await listingOf("amazon", variant);
+    // The push was acknowledged, and last read, 11 minutes ago (the test cannot wait out the grace; the
+    // stories above read on a clock past it): a hand edit now is drift.
+    const lastRead = new Date(Date.now() - DRIFT_GRACE_MS - 60_000);
+    await lastPushedAndRead(before.id, lastRead);
+    destinationToAnchorline();
+    const readsBefore = bulkReads();
+
+    setUp.rig.amazon.state.editListingByHand(variant.channelSku.amazon, { quantity: 3 });
+    expect(await setUp.rig.amazon.state.notificationsSettled()).toMatchObject({ failed: 0 });
+    await eventually(async () => (await openAlerts("DRIFT", before.id)).length === 1, 30_000, "the drift alert from the notification");
+    const [alert] = await openAlerts("DRIFT", before.id);
+    expect(alert!.facts).toMatchObject({ pushed: 10, channelShows: 3, drift: -7, thresholdUnits: 5 });
+    await eventually(
+      async () => (await prisma.auditEvent.count({ where: { shopId: setUp.rig.shopId, action: "listing.drift_repaired", subjectId: before.id } })) === 1,
+      30_000,
+      "the repair recorded",
+    );
+
+    await amazonInSync(variant, 10);
+    // Amazon told of its own count after the repair too; nothing was read in bulk.
+    await setUp.rig.amazon.state.notificationsSettled();
+    await eventually(async () => (await listingOf("amazon", variant)).observedQuantity === 10, 30_000, "Amazon's 10 observed");
+    // It shows the push it acknowledged: the alert resolves.
+    await eventually(async () => (await openAlerts("DRIFT", before.id)).length === 0, 30_000, "the drift alert resolved");
+    const after = await listingOf("amazon", variant);
+    expect(after.observedAt!.getTime()).toBeGreaterThan(lastRead.getTime());
+    expect(bulkReads()).toBe(readsBefore);
+  }, 90_000);
+
+  it("given Amazon suppressing a listing, when its LISTINGS_ITEM_STATUS_CHANGE arrives, then LISTING_SUSPENDED names Amazon's reason (read once from the listing's issues), and it resolves when the listing is BUYABLE again", async () => {
+    const variant = setUp.rig.variants[2];
+    destinationToAnchorline();
+    const listing = await listingOf("amazon", variant);
+    await lastPushedAndRead(listing.id, new Date(Date.now() - 60_000));
+    const reason = "Missing required attribute: color";
+    setUp.rig.amazon.state.suppressListing(variant.channelSku.amazon, reason);
+    await setUp.rig.amazon.state.notificationsSettled();
+    await eventually(async () => (await openAlerts("LISTING_SUSPENDED", listing.id)).length === 1, 30_000, "the suspension alert");
+    const [alert] = await openAlerts("LISTING_SUSPENDED", listing.id);
+    expect((alert!.facts as { reason: string }).reason).toContain(reason);
+    expect((await listingOf("amazon", variant)).observedSuspension).toContain(reason);
+
+    setUp.rig.amazon.state.suppressListing(variant.channelSku.amazon, null);
+    await setUp.rig.amazon.state.notificationsSettled();
+    await eventually(async () => (await openAlerts("LISTING_SUSPENDED", listing.id)).length === 0, 30_000, "the suspension resolved");
+    expect((await listingOf("amazon", variant)).observedSuspension).toBeNull();
+  }, 60_000);
+
+  it("given a stranger posting an MFN quantity change without the channel's key, when it arrives, then 401 and nothing is stored", async () => {
+    const variant = setUp.rig.variants[0];
+    const channelId = setUp.rig.channels.amazon.id;
+    const before = await listingOf("amazon", variant);
+    const forged = {
+      NotificationVersion: "1.0",
+      NotificationType: "LISTINGS_ITEM_MFN_QUANTITY_CHANGE",
+      PayloadVersion: "1.0",
+      EventTime: new Date().toISOString(),
+      Payload: { SellerId: setUp.rig.accounts.amazon, FulfillmentChannelCode: "DEFAULT", Sku: variant.channelSku.amazon, Quantity: 0 },
+      NotificationMetadata: { ApplicationId: "x", SubscriptionId: "x", PublishTime: new Date().toISOString(), NotificationId: "x" },
+    };
+    for (const key of ["a guess", notificationKey(setUp.rig.channels.ebay.id)]) {
+      const answer = await fetch(endpoint.urlFor(channelId), {
+        method: "POST",
+        headers: { [NOTIFICATION_KEY_HEADER]: key, "content-type": "application/json" },
+        body: JSON.stringify(forged),
+      });
+      expect(answer.status).toBe(401);
+    }
+    const after = await listingOf("amazon", variant);
+    expect([after.observedQuantity, after.observedAt]).toEqual([before.observedQuantity, before.observedAt]);
+  });
+
+  it("given a buyer orders 7 on Amazon, when the sale's ORDER_CHANGE and the quantity change it made arrive together, then the order is imported first and the lower count is no drift", async () => {
+    const variant = setUp.rig.variants[1];
+    await amazonInSync(variant, 10);
+    const listing = await listingOf("amazon", variant);
+    await lastPushedAndRead(listing.id, new Date(Date.now() - DRIFT_GRACE_MS - 60_000));
+    const driftsBefore = await prisma.auditEvent.count({ where: { shopId: setUp.rig.shopId, action: "listing.drift_detected", subjectId: listing.id } });
+    destinationToAnchorline();
+
+    const placed = setUp.rig.amazon.state.placeOrder({ sku: variant.channelSku.amazon, quantity: 7 });
+    expect(await setUp.rig.amazon.state.notificationsSettled()).toMatchObject({ failed: 0 });
+    await eventually(
+      async () => (await prisma.channelOrder.count({ where: { channelId: setUp.rig.channels.amazon.id, externalOrderId: placed.orderId } })) === 1,
+      30_000,
+      "the order imported",
+    );
+    await eventually(async () => (await listingOf("amazon", variant)).observedQuantity === 3, 30_000, "Amazon's 3 observed");
+    await amazonInSync(variant, 3);
+    expect(await prisma.auditEvent.count({ where: { shopId: setUp.rig.shopId, action: "listing.drift_detected", subjectId: listing.id } })).toBe(driftsBefore);
+    expect(await openAlerts("DRIFT", listing.id)).toEqual([]);
   }, 60_000);
 });

@@ -22,6 +22,11 @@ import type { SharedRateLimiter } from "./rate-limiter.server";
 // suppressed, deactivated or ended listing raises LISTING_SUSPENDED with the marketplace's reason,
 // resolved when it sells again.
 //
+// Where a marketplace notifies listing changes (Amazon's LISTINGS_ITEM_MFN_QUANTITY_CHANGE and
+// LISTINGS_ITEM_STATUS_CHANGE, through the merchant's EventBridge destination), the notification is
+// judged by the same rules at once (runNotifiedListingChanges, the "listing-notified" job): a hand
+// edit is repaired without waiting for the next cycle, which stays the safety net.
+//
 // Reads yield to pushes. Every HTTP call of the read (the page's and each per-item one) first
 // checks that the account has no PENDING listing and takes its token from the account's shared
 // limiter, the bucket the flush pays from. A pending stock change stops the read at the next call:
@@ -53,7 +58,7 @@ export interface DriftReadDeps {
 }
 
 export interface DriftReadResult {
-  status: "read" | "yielded" | "skipped" | "failed";
+  status: "read" | "yielded" | "skipped" | "failed" | "deferred";
   /** Listings of Anchorline's the read found on the marketplace, and HTTP calls it made. */
   listingsRead: number;
   calls: number;
@@ -146,6 +151,102 @@ export async function runDriftRead(channelId: string, deps: DriftReadDeps = {}):
   return result;
 }
 
+/**
+ * A listing change notification waits for a sale's order notification queued before it: the sale
+ * lowered the marketplace's count, and until its order is imported its units are not in
+ * soldSincePush, so the lower count would look like drift and a repair would push the sold units
+ * back. It looks again every ORDER_FIRST_DELAY_MS, at most MAX_DEFERRALS times (half a minute),
+ * then is judged as it is.
+ */
+const ORDER_FIRST_DELAY_MS = 2_000;
+const MAX_DEFERRALS = 15;
+
+/**
+ * The "listing-notified" job: what a marketplace's listing change notification says (Amazon's
+ * LISTINGS_ITEM_MFN_QUANTITY_CHANGE and LISTINGS_ITEM_STATUS_CHANGE), stored with when the
+ * marketplace saw it and judged at once, by the same rules as a read cycle. A listing that stopped
+ * selling is read once (Connector.fetchListing) for the marketplace's reason, which the
+ * notification does not carry. A notification older than what was stored already is left out.
+ */
+export async function runNotifiedListingChanges(
+  channelId: string,
+  notification: unknown,
+  deps: DriftReadDeps & { deferrals?: number } = {},
+): Promise<DriftReadResult> {
+  const prisma = deps.prisma ?? defaultPrisma;
+  const now = deps.now ?? (() => new Date());
+  const result: DriftReadResult = { status: "read", listingsRead: 0, calls: 0, drifting: 0, repaired: 0, suspended: 0, resolved: 0 };
+  const channel = await prisma.channel.findUnique({ where: { id: channelId }, include: { shop: { select: { settings: true, uninstalledAt: true } } } });
+  if (!channel || channel.status !== "CONNECTED" || !channel.credentialsCiphertext || channel.shop.uninstalledAt) {
+    return { ...result, status: "skipped", reason: "not connected" };
+  }
+  const connector = (deps.connectorFor ?? ((c) => connectorForChannel(c, prisma)))(channel);
+  const changes = connector.listingChangesInNotification?.(notification) ?? [];
+  if (changes.length === 0) return { ...result, status: "skipped", reason: "no listing of this account" };
+  const queues = deps.queues ?? defaultQueues();
+  const deferrals = deps.deferrals ?? 0;
+  if (deferrals < MAX_DEFERRALS && (await orderNotificationQueued(queues, channelId))) {
+    await queues["listing-reads"].add("listing-notified", { channelId, notification, deferrals: deferrals + 1 }, { delay: ORDER_FIRST_DELAY_MS });
+    return { ...result, status: "deferred", reason: "an order notification of the account is imported first" };
+  }
+
+  const seen: Array<Observation & { status?: string | null; seenAt: Date }> = [];
+  for (const change of changes) {
+    let suspension: string | null | undefined;
+    if (change.selling === true) suspension = null;
+    else if (change.selling === false) suspension = change.suspension ?? (await reasonItDoesNotSell(connector, change.channelSku, channelId, deps, result));
+    seen.push({ channelSku: change.channelSku, quantity: change.quantity, status: change.status, suspension, seenAt: change.seenAt });
+  }
+  const rows = seen.map((o) => ({
+    sku: o.channelSku,
+    has_quantity: o.quantity !== undefined,
+    quantity: o.quantity ?? null,
+    has_status: o.status !== undefined,
+    status: o.status ?? null,
+    has_suspension: o.suspension !== undefined,
+    suspension: o.suspension ?? null,
+    seen: o.seenAt.toISOString(),
+  }));
+  // Only what the notification speaks of, and only over something seen earlier (deliveries come out of order).
+  const stored = await prisma.$queryRaw<StoredListing[]>(Prisma.sql`
+    UPDATE "Listing" AS l SET
+      "observedQuantity" = CASE WHEN v.has_quantity THEN v.quantity ELSE l."observedQuantity" END,
+      "observedStatus" = CASE WHEN v.has_status THEN v.status ELSE l."observedStatus" END,
+      "observedSuspension" = CASE WHEN v.has_suspension THEN v.suspension ELSE l."observedSuspension" END,
+      "observedAt" = v.seen
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS v(sku text, has_quantity boolean, quantity int, has_status boolean, status text, has_suspension boolean, suspension text, seen timestamp(3))
+    WHERE l."shopId" = ${channel.shopId} AND l."channelId" = ${channel.id} AND l."channelSku" = v.sku
+      AND (l."observedAt" IS NULL OR l."observedAt" <= v.seen)
+    ${RETURNING_STORED}`);
+  result.listingsRead = stored.length;
+  const repairs: DriftRepair[] = [];
+  await judge(prisma, channel, stored, seen, { now: now(), thresholdUnits: alertThresholds(channel.shop.settings).driftUnits, result, repairs });
+  await repair(channel, repairs, result, deps);
+  return result;
+}
+
+/** Whether a marketplace order notification of the account waits to be imported (or is being imported). */
+async function orderNotificationQueued(queues: Queues, channelId: string): Promise<boolean> {
+  const jobs = await queues["order-import"].getJobs(["waiting", "prioritized", "active", "delayed"]);
+  return jobs.some((job) => job?.name === "notified" && job.data.channelId === channelId);
+}
+
+/** The marketplace's reason a listing does not sell, read once; null when nothing stops it (no stock is not a suspension). */
+async function reasonItDoesNotSell(
+  connector: Connector,
+  channelSku: string,
+  channelId: string,
+  deps: DriftReadDeps,
+  result: DriftReadResult,
+): Promise<string | null> {
+  if (deps.limiter) await deps.limiter.take(channelId, connector.limits, 1);
+  result.calls++;
+  const snapshot = await connector.fetchListing(channelSku);
+  if (!snapshot) return "The marketplace no longer has this listing";
+  return snapshot.suspension ?? null;
+}
+
 /** A catalog that grew or shrank moves the account's pace: its schedule, where it has one, follows. */
 async function repace(channelId: string, every: number, queues: Queues = defaultQueues()): Promise<void> {
   const scheduler = await queues["listing-reads"].getJobScheduler(driftReadSchedulerId(channelId));
@@ -169,16 +270,25 @@ interface PageContext {
 }
 
 /**
+ * What one listing was seen to show. A field left undefined was not seen this time: a change
+ * notification speaks of the quantity or of the status, never of both.
+ */
+interface Observation {
+  channelSku: string;
+  quantity?: number | null;
+  /** The marketplace's reason it does not sell; null: nothing stops it. */
+  suspension?: string | null;
+}
+
+const RETURNING_STORED = Prisma.sql`RETURNING l.id, l."channelSku", l."externalId", l."pushedQuantity", l."pushedAt", l."pushedVersion", l."desiredQuantity",
+      l."syncState"::text AS "syncState", l."fulfilledByMarketplace"`;
+
+/**
  * Stores what the page shows for Anchorline's listings (one statement), then decides each one's
  * drift and suspension. Listings of the account that Anchorline does not link are left alone.
  * Returns how many of Anchorline's listings the page held.
  */
-async function applyPage(
-  prisma: PrismaClient,
-  channel: Channel,
-  shown: readonly DiscoveredListing[],
-  { now, thresholdUnits, result, repairs }: PageContext,
-): Promise<number> {
+async function applyPage(prisma: PrismaClient, channel: Channel, shown: readonly DiscoveredListing[], context: PageContext): Promise<number> {
   if (shown.length === 0) return 0;
   const rows = shown.map((l) => ({
     sku: l.channelSku,
@@ -190,12 +300,29 @@ async function applyPage(
   const stored = await prisma.$queryRaw<StoredListing[]>(Prisma.sql`
     UPDATE "Listing" AS l SET
       "observedQuantity" = v.quantity, "observedPriceCents" = v.price, "observedStatus" = v.status,
-      "observedSuspension" = v.suspension, "observedAt" = ${now}
+      "observedSuspension" = v.suspension, "observedAt" = ${context.now}
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(sku text, quantity int, price int, status text, suspension text)
     WHERE l."shopId" = ${channel.shopId} AND l."channelId" = ${channel.id} AND l."channelSku" = v.sku
-    RETURNING l.id, l."channelSku", l."externalId", l."pushedQuantity", l."pushedAt", l."pushedVersion", l."desiredQuantity",
-      l."syncState"::text AS "syncState", l."fulfilledByMarketplace"`);
-  if (stored.length === 0) return 0;
+    ${RETURNING_STORED}`);
+  await judge(
+    prisma,
+    channel,
+    stored,
+    shown.map((l) => ({ channelSku: l.channelSku, quantity: l.quantity ?? null, suspension: l.suspension ?? null })),
+    context,
+  );
+  return stored.length;
+}
+
+/** Each stored listing's drift and suspension decided from what was seen of it, alerts raised or resolved, repairs noted. */
+async function judge(
+  prisma: PrismaClient,
+  channel: Channel,
+  stored: readonly StoredListing[],
+  seen: readonly Observation[],
+  { now, thresholdUnits, result, repairs }: PageContext,
+): Promise<void> {
+  if (stored.length === 0) return;
   const ids = stored.map((l) => l.id);
   const [sold, earlier, openAlerts] = await Promise.all([
     soldSincePush(prisma, channel.shopId, ids),
@@ -213,24 +340,26 @@ async function applyPage(
       select: { id: true, kind: true, listingId: true },
     }),
   ]);
-  const bySku = new Map(shown.map((l) => [l.channelSku, l]));
+  const bySku = new Map(seen.map((l) => [l.channelSku, l]));
   const channelRef = { id: channel.id, name: channel.name };
   for (const listing of stored) {
     const observed = bySku.get(listing.channelSku)!;
     const open = (kind: "DRIFT" | "LISTING_SUSPENDED") => openAlerts.find((a) => a.kind === kind && a.listingId === listing.id);
 
-    const suspension = observed.suspension ?? null;
-    if (suspension !== null) {
-      const raised = await raiseListingSuspended(prisma, { shopId: channel.shopId, channel: channelRef, listing, reason: suspension }, { now });
-      if (raised.created) result.suspended++;
-    } else {
-      const alert = open("LISTING_SUSPENDED");
-      if (alert && (await resolveAlert(prisma, channel.shopId, alert.id, ACTOR, now))) result.resolved++;
+    if (observed.suspension !== undefined) {
+      if (observed.suspension !== null) {
+        const raised = await raiseListingSuspended(prisma, { shopId: channel.shopId, channel: channelRef, listing, reason: observed.suspension }, { now });
+        if (raised.created) result.suspended++;
+      } else {
+        const alert = open("LISTING_SUSPENDED");
+        if (alert && (await resolveAlert(prisma, channel.shopId, alert.id, ACTOR, now))) result.resolved++;
+      }
     }
+    if (observed.quantity === undefined) continue;
 
     const verdict = decideDrift({
       listing,
-      observedQuantity: observed.quantity ?? null,
+      observedQuantity: observed.quantity,
       soldSincePush: sold.get(listing.id) ?? 0,
       thresholdUnits,
       earlierDrifts: earlier.filter((e) => e.subjectId === listing.id).map((e) => e.createdAt),
@@ -238,8 +367,10 @@ async function applyPage(
       now,
     });
     if (!verdict.drifting) {
-      // In flight or just pushed: the alert stays until a settled read shows the listing right.
-      const settled = verdict.reason === "within the threshold" || verdict.reason === "nothing shown" || verdict.reason === "never pushed";
+      // In flight or just pushed: the alert stays until a settled read shows the listing right, or
+      // the marketplace shows exactly the push it acknowledged (a repair's own notification).
+      const showsThePush = verdict.reason === "push just acknowledged" && observed.quantity === listing.pushedQuantity;
+      const settled = showsThePush || verdict.reason === "within the threshold" || verdict.reason === "nothing shown" || verdict.reason === "never pushed";
       const alert = open("DRIFT");
       if (settled && alert && (await resolveAlert(prisma, channel.shopId, alert.id, ACTOR, now))) result.resolved++;
       continue;
@@ -272,7 +403,6 @@ async function applyPage(
       repairs.push({ id: listing.id, pushedQuantity: listing.pushedQuantity, pushedVersion: listing.pushedVersion, observedQuantity: verdict.observed });
     }
   }
-  return stored.length;
 }
 
 /** Units of each listing's marketplace orders placed since its last acknowledged push, cancelled units left out. */

@@ -139,7 +139,11 @@ export class ListingChangeNotices {
   private snapshot(seller: SellerState) {
     const now = new Map<string, Shown>();
     for (const record of seller.listings.values()) {
-      now.set(record.sku, { quantity: record.fulfilledByAmazon ? null : buyableQuantity(record), status: listingStatus(record, seller.marketplaceId).join(","), record });
+      now.set(record.sku, {
+        quantity: record.fulfilledByAmazon ? null : buyableQuantity(record),
+        status: listingStatus(record, seller.marketplaceId).join(","),
+        record,
+      });
     }
     return now;
   }

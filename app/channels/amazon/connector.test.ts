@@ -267,7 +267,7 @@ describe("Amazon connector against the simulator", () => {
     expect(await connector().testConnection()).toMatchObject({ ok: false });
   });
 
-  it("given a listing, when it is fetched, then quantity, price, status and issues are what Amazon shows; an unknown SKU is null", async () => {
+  it("given a listing, when it is fetched, then quantity, price, status, issues and the reason it does not sell are what Amazon shows; an unknown SKU is null", async () => {
     await start();
     expect(await connector().fetchListing("KET-RED")).toEqual({
       channelSku: "KET-RED",
@@ -275,8 +275,12 @@ describe("Amazon connector against the simulator", () => {
       priceCents: 2999,
       status: "BUYABLE,DISCOVERABLE",
       issues: [],
+      suspension: null,
     });
     expect(await connector().fetchListing("NOPE")).toBeNull();
+    // Suppressed: the reason a LISTINGS_ITEM_STATUS_CHANGE does not carry, in Amazon's words.
+    running().state.suppressListing("KET-RED", "Missing required attribute: brand");
+    expect(await connector().fetchListing("KET-RED")).toMatchObject({ status: null, suspension: "LISTING_SUPPRESSED: Missing required attribute: brand" });
     expect(await connector().testConnection()).toEqual({ ok: true });
   });
 

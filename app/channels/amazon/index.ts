@@ -11,7 +11,7 @@ import { fetchListing, getListing, pushContent, pushPrices, pushQuantities, type
 import { fetchFbaStock } from "./fba-inventory";
 import { LwaTokens, type LwaCredentials } from "./lwa";
 import { marketplaceOf } from "./marketplaces";
-import { ordersInNotification } from "./notifications";
+import { listingChangesInNotification, ordersInNotification } from "./notifications";
 import { cancelOrder, confirmShipment } from "./order-actions";
 import { fetchOrders } from "./orders";
 import { readAmazonListings } from "./search-listings";
@@ -82,6 +82,7 @@ export function createAmazonConnector(config: ConnectorConfig, options: AmazonCo
     fetchOrders: (since) => fetchOrders(client, marketplaceId, since, retry, now(), options.returnsReportEveryMs),
 
     ordersInNotification: (body) => ordersInNotification(body, { sellerId, marketplaceId }),
+    listingChangesInNotification: (body) => listingChangesInNotification(body, { sellerId, marketplaceId }),
 
     fetchListing: (channelSku) => fetchListing(listings, channelSku),
 

@@ -7,6 +7,7 @@ import { fromAmount } from "../money";
 import { runListingsFeed, type FeedContext } from "./feeds";
 import { FEED_MAX_MESSAGES, FEED_THRESHOLD } from "./limits";
 import { contentPatch, pricePatch, quantityPatch, type ListingPatch, type MarketplaceContext } from "./patches";
+import { suspensionOf } from "./search-listings";
 
 /**
  * What every listings call of one connector shares (index.ts builds it once): the feeds' context
@@ -25,7 +26,7 @@ interface ListingsItem {
   summaries?: Array<{ marketplaceId: string; productType?: string; status?: string[] }>;
   offers?: Array<{ marketplaceId: string; offerType?: string; price?: { currencyCode?: string; amount?: string } }>;
   fulfillmentAvailability?: Array<{ fulfillmentChannelCode: string; quantity?: number }>;
-  issues?: Array<{ message: string; severity: string }>;
+  issues?: Array<{ message: string; severity: string; enforcements?: { actions: { action: string }[] } }>;
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -153,5 +154,6 @@ export async function fetchListing(context: ListingsContext, channelSku: string)
     // Amazon's summary status is a set (BUYABLE, DISCOVERABLE); empty means neither.
     status: statuses.join(",") || null,
     issues: (item.issues ?? []).map((i) => `${i.severity}: ${i.message}`),
+    suspension: suspensionOf(item.issues),
   };
 }

@@ -4,8 +4,14 @@
 // event to /notifications/<channel> (app/routes/notifications.$channelId.tsx). The event carries
 // the order's SKUs and quantities, so the order is imported from it at once, without spending
 // searchOrders' quota of one call per 180 s; the scheduled search later finds it stored already.
+//
+// The same destination brings the listings' change notifications, LISTINGS_ITEM_MFN_QUANTITY_CHANGE
+// (ListingsItemMfnQuantityChange.json) and LISTINGS_ITEM_STATUS_CHANGE
+// (ListingsItemStatusChangeNotification.json): Amazon sends one whenever a seller-fulfilled
+// listing's quantity, or a listing's BUYABLE/DISCOVERABLE status, changes, whoever changed it. The
+// drift read judges them at once (sync/drift-read.server.ts runNotifiedListingChanges).
 import { z } from "zod";
-import type { ImportedOrder } from "../connector";
+import type { ImportedOrder, ListingChange } from "../connector";
 import type { OrderNotificationAuth } from "../module";
 
 /** The header an EventBridge API destination's API-key connection is set up to send. */
@@ -63,4 +69,54 @@ export function ordersInNotification(body: unknown, expect: { sellerId?: string;
       fulfilledByMarketplace: summary.FulfillmentType === "AFN",
     },
   ];
+}
+
+/** ListingsItemMfnQuantityChange.json, the fields Anchorline reads. */
+const MfnQuantityChangeSchema = z.object({
+  NotificationType: z.literal("LISTINGS_ITEM_MFN_QUANTITY_CHANGE"),
+  EventTime: z.string().datetime({ offset: true }),
+  Payload: z.object({ SellerId: z.string(), FulfillmentChannelCode: z.string(), Sku: z.string().min(1), Quantity: z.number().int() }),
+});
+
+/**
+ * ListingsItemStatusChangeNotification.json, the fields Anchorline reads. Its enum spells the type
+ * LISTINGS_ITEM_STATUS_CHANGED; its example and Amazon's notification type values say
+ * LISTINGS_ITEM_STATUS_CHANGE. Both are taken.
+ */
+const StatusChangeSchema = z.object({
+  NotificationType: z.enum(["LISTINGS_ITEM_STATUS_CHANGE", "LISTINGS_ITEM_STATUS_CHANGED"]),
+  EventTime: z.string().datetime({ offset: true }),
+  Payload: z.object({
+    SellerId: z.string(),
+    MarketplaceId: z.string().optional(),
+    Sku: z.string().min(1),
+    Status: z.array(z.enum(["BUYABLE", "DISCOVERABLE", "DELETED"])),
+  }),
+});
+
+/** The seller-fulfilled channel Anchorline pushes (fulfillment_availability's DEFAULT); another MFN channel's count is not ours. */
+const PUSHED_CHANNEL = "DEFAULT";
+
+/**
+ * What a listing change notification says of the account's listing, or null when the body is not
+ * one. Takes the bare notification or the EventBridge event wrapping it.
+ */
+export function listingChangesInNotification(body: unknown, expect: { sellerId?: string; marketplaceId: string }): ListingChange[] | null {
+  const event = EventBridgeEventSchema.safeParse(body);
+  const document = event.success ? event.data.detail : body;
+  const quantity = MfnQuantityChangeSchema.safeParse(document);
+  if (quantity.success) {
+    const { Payload: p, EventTime } = quantity.data;
+    if ((expect.sellerId && p.SellerId !== expect.sellerId) || p.FulfillmentChannelCode !== PUSHED_CHANNEL) return [];
+    return [{ channelSku: p.Sku, seenAt: new Date(EventTime), quantity: p.Quantity }];
+  }
+  const status = StatusChangeSchema.safeParse(document);
+  if (!status.success) return null;
+  const { Payload: p, EventTime } = status.data;
+  if ((expect.sellerId && p.SellerId !== expect.sellerId) || (p.MarketplaceId && p.MarketplaceId !== expect.marketplaceId)) return [];
+  const seenAt = new Date(EventTime);
+  if (p.Status.includes("DELETED"))
+    return [{ channelSku: p.Sku, seenAt, status: "DELETED", selling: false, suspension: "DELETED: Amazon no longer has this listing" }];
+  // The same words the bulk read stores (its summaries' status, joined).
+  return [{ channelSku: p.Sku, seenAt, status: p.Status.join(", ") || null, selling: p.Status.includes("BUYABLE") && p.Status.includes("DISCOVERABLE") }];
 }

@@ -63,7 +63,7 @@ const SearchSchema = z.object({
 });
 
 /** Why Amazon does not sell the item: its ERROR issues and those it enforces (suppression), in Amazon's words; null when none. */
-function suspensionOf(
+export function suspensionOf(
   issues: ReadonlyArray<{ message: string; severity: string; enforcements?: { actions: { action: string }[] } }> | undefined,
 ): string | null {
   const blocking = (issues ?? []).filter((i) => i.severity === "ERROR" || (i.enforcements?.actions.length ?? 0) > 0);
