@@ -42,9 +42,12 @@ export const HealthReportForm = z.object({
   email: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
   recipients: z.preprocess(
     (v) => parseEmailList(typeof v === "string" ? v : ""),
-    z
-      .array(z.email({ message: "Recipients: not an email address" }), { message: "Recipients: a list of email addresses" })
-      .max(MAX_RECIPIENTS, `Recipients: at most ${MAX_RECIPIENTS} addresses`),
+    // One message on the field itself (not on an item of it), naming the address at fault.
+    z.array(z.string()).superRefine((addresses, ctx) => {
+      const bad = addresses.find((a) => !z.email().safeParse(a).success);
+      if (bad !== undefined) ctx.addIssue({ code: "custom", message: `Recipients: "${bad}" is not an email address` });
+      else if (addresses.length > MAX_RECIPIENTS) ctx.addIssue({ code: "custom", message: `Recipients: at most ${MAX_RECIPIENTS} addresses` });
+    }),
   ),
 });
 

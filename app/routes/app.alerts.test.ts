@@ -247,3 +247,28 @@ describe("the Alerts screen: where alerts go", () => {
     expect(await prisma.auditEvent.count({ where: { shopId: mine.shop.id, action: "alert_route.deleted", subjectId: myRoute.id } })).toBe(1);
   });
 });
+
+describe("the Alerts screen: the weekly sync-health report", () => {
+  it("given the merchant names recipients and keeps the email on, then the report goes to them; an address that is not one is refused naming the field, and nothing is saved", async () => {
+    const { shop } = await shopInSession();
+    // By default: on, to the email routes' addresses.
+    expect((await loader(args(await adminRequest(shop.domain, "/app/alerts")))).healthReport).toEqual({ email: true, recipients: [] });
+
+    const refused = await post(shop.domain, { intent: "healthReport", email: "on", recipients: "boss@example.com, not-an-address" });
+    expect(refused.init?.status).toBe(400);
+    expect(refused.data.errors).toEqual({ recipients: 'Recipients: "not-an-address" is not an email address' });
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).toEqual({});
+
+    const saved = await post(shop.domain, { intent: "healthReport", email: "on", recipients: "boss@example.com, ops2@example.com" });
+    expect(saved.data).toMatchObject({ ok: true, message: "Weekly report settings saved" });
+    expect((await loader(args(await adminRequest(shop.domain, "/app/alerts")))).healthReport).toEqual({
+      email: true,
+      recipients: ["boss@example.com", "ops2@example.com"],
+    });
+
+    // Unticked: the checkbox is absent from the form.
+    await post(shop.domain, { intent: "healthReport", recipients: "" });
+    expect((await loader(args(await adminRequest(shop.domain, "/app/alerts")))).healthReport).toEqual({ email: false, recipients: [] });
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "shop.health_report_changed" } })).toBe(2);
+  });
+});

@@ -33,18 +33,19 @@ import {
   createAlertRouteForShop,
   deleteAlertRouteForShop,
 } from "~/alerts/screens.server";
+import { HealthReportForm, healthReportSettingsOfShop, saveHealthReportSettings } from "~/health/settings.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = await requireShop(request);
+  const { shop, shopId } = await requireShop(request);
   const parsed = AlertListQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
-  const [page, routes] = await Promise.all([alertsPage(shop, parsed.data), alertRoutesForShop(shop)]);
-  return { ...page, routes };
+  const [page, routes, healthReport] = await Promise.all([alertsPage(shop, parsed.data), alertRoutesForShop(shop), healthReportSettingsOfShop(shopId)]);
+  return { ...page, routes, healthReport };
 };
 
-type Intent = "acknowledge" | "resolve" | "createRoute" | "deleteRoute";
+type Intent = "acknowledge" | "resolve" | "createRoute" | "deleteRoute" | "healthReport";
 type ActionResult = { ok: boolean; intent: Intent | null; errors: Record<string, string>; message?: string };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -58,6 +59,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const outcome = await createAlertRouteForShop(shop, parsed.data, actor);
       if (!outcome.ok) return data<ActionResult>({ ok: false, intent, errors: outcome.errors }, { status: 400 });
       return data<ActionResult>({ ok: true, intent, errors: {}, message: "Route added" });
+    }
+    if (intent === "healthReport") {
+      const parsed = HealthReportForm.safeParse(form);
+      if (!parsed.success) return data<ActionResult>({ ok: false, intent, errors: fieldErrors(parsed.error) }, { status: 400 });
+      await saveHealthReportSettings(shop, parsed.data, actor);
+      return data<ActionResult>({ ok: true, intent, errors: {}, message: "Weekly report settings saved" });
     }
     if (intent === "deleteRoute") {
       await deleteAlertRouteForShop(shop, String(form.routeId ?? ""), actor);
@@ -325,19 +332,57 @@ function Routes({ routes, errors }: { routes: LoaderData["routes"]; errors: Reco
   );
 }
 
+/** Whether the weekly sync-health report is emailed, and to whom (blank: the email routes' addresses). */
+function WeeklyReport({ settings, errors }: { settings: LoaderData["healthReport"]; errors: Record<string, string> }) {
+  const [email, setEmail] = useState(settings.email);
+  const [recipients, setRecipients] = useState(settings.recipients.join(", "));
+  const busy = useNavigation().state === "submitting";
+  return (
+    <Card>
+      <Form method="post" autoComplete="off">
+        <input type="hidden" name="intent" value="healthReport" />
+        <FormLayout>
+          <Text as="h2" variant="headingMd">
+            Weekly sync-health report
+          </Text>
+          <Text as="p" tone="subdued">
+            Every Monday morning: last week&apos;s oversells, parity violations, drift, suspensions, latency, pushes and failures, manual
+            interventions and each account&apos;s uptime. <Link url="/app/health-report">See it on screen</Link>.
+          </Text>
+          <Checkbox label="Email the weekly report" name="email" value="on" checked={email} onChange={setEmail} error={errors.email} />
+          <TextField
+            label="Recipients"
+            name="recipients"
+            value={recipients}
+            onChange={setRecipients}
+            helpText="Separate several with commas. Leave blank to send it to the addresses of the email routes above."
+            autoComplete="off"
+            error={errors.recipients}
+          />
+          <Button submit loading={busy}>
+            Save report settings
+          </Button>
+        </FormLayout>
+      </Form>
+    </Card>
+  );
+}
+
 export default function Alerts() {
-  const { alerts, nextCursor, routes } = useLoaderData<typeof loader>();
+  const { alerts, nextCursor, routes, healthReport } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const routeErrors = result?.intent === "createRoute" ? result.errors : {};
+  const reportErrors = result?.intent === "healthReport" ? result.errors : {};
   return (
     <Page title="Alerts" subtitle="Problems that need someone, and where Anchorline sends them.">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
             {result?.message ? <Banner tone={result.ok ? "success" : "warning"}>{result.message}</Banner> : null}
-            {result?.intent !== "createRoute" && result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+            {result?.intent !== "createRoute" && result?.intent !== "healthReport" && result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
             <AlertList alerts={alerts} nextCursor={nextCursor} />
             <Routes routes={routes} errors={routeErrors} />
+            <WeeklyReport settings={healthReport} errors={reportErrors} />
           </BlockStack>
         </Layout.Section>
       </Layout>

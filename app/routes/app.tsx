@@ -35,6 +35,7 @@ export default function App() {
         <Link to="/app/promotions">Promotions</Link>
         <Link to="/app/alerts">Alerts</Link>
         <Link to="/app/activity">Activity</Link>
+        <Link to="/app/health-report">Sync health report</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

@@ -183,6 +183,17 @@ describe("flushing a channel account's outbox", () => {
     expect(alerts.map((a) => [a.listingId, (a.facts as { reason: string }).reason])).toEqual([[bySku["SKU-1"].id, "Listing is suspended"]]);
     expect([bySku["SKU-2"].syncState, bySku["SKU-2"].attempts]).toEqual(["PENDING", 1]);
     expect(result).toMatchObject({ more: true, retryAfterMs: 2000 });
+    // Each outcome is kept for the Overview's charts and the weekly report, the acknowledged one with its latency.
+    const log = await prisma.listingPush.findMany({ where: { channelId: channel.id }, orderBy: { listingId: "asc" } });
+    const skuOf = new Map(Object.values(bySku).map((l) => [l.id, l.channelSku]));
+    expect(log.map((p) => [skuOf.get(p.listingId), p.outcome, p.shopId]).sort()).toEqual([
+      ["SKU-0", "ACKNOWLEDGED", channel.shopId],
+      ["SKU-1", "REJECTED", channel.shopId],
+      ["SKU-2", "RETRY", channel.shopId],
+    ]);
+    // Changed a second before the flush: acknowledged at least that long after.
+    expect(log.find((p) => p.outcome === "ACKNOWLEDGED")!.latencyMs).toBeGreaterThanOrEqual(1000);
+    expect(log.filter((p) => p.outcome !== "ACKNOWLEDGED").every((p) => p.latencyMs === null)).toBe(true);
   });
 
   it("pauses the account when the marketplace refuses its credentials, without touching the listings", async () => {
