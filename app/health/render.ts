@@ -12,7 +12,8 @@ export interface ReportSection {
   note?: string;
 }
 
-const latencyText = (l: { p50: number; p95: number; p99: number } | null) => (l ? `${duration(l.p50)} / ${duration(l.p95)} / ${duration(l.p99)}` : "nothing pushed");
+const latencyText = (l: { p50: number; p95: number; p99: number } | null) =>
+  l ? `${duration(l.p50)} / ${duration(l.p95)} / ${duration(l.p99)}` : "nothing pushed";
 const percent = (share: number | null) => (share === null ? "–" : `${(Math.floor(share * 1000) / 10).toFixed(1)}%`);
 
 /** "Dec 7 to Dec 13, 2026": the week's days (its end is the next Monday, not shown). */
@@ -43,7 +44,18 @@ export function reportSections(report: HealthReport): ReportSection[] {
     },
     {
       title: "Per channel account",
-      headings: ["Channel", "Pushes", "Refused / retried", "Latency p50 / p95 / p99", "Oversells", "Parity violations", "Drift found (units)", "Drift repaired", "Suspended", "Uptime"],
+      headings: [
+        "Channel",
+        "Pushes",
+        "Refused / retried",
+        "Latency p50 / p95 / p99",
+        "Oversells",
+        "Parity violations",
+        "Drift found (units)",
+        "Drift repaired",
+        "Suspended",
+        "Uptime",
+      ],
       rows: report.channels.map((c) => [
         c.name,
         String(c.pushes),

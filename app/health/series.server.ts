@@ -54,8 +54,7 @@ interface Counted {
 }
 
 /** The bucket of a timestamp column, 0-based from the window's start. */
-const bucketOf = (column: Prisma.Sql, w: HealthWindow) =>
-  Prisma.sql`floor(extract(epoch FROM (${column} - ${w.from}::timestamp)) * 1000 / ${w.bucketMs})::int`;
+const bucketOf = (column: Prisma.Sql, w: HealthWindow) => Prisma.sql`floor(extract(epoch FROM (${column} - ${w.from}::timestamp)) * 1000 / ${w.bucketMs})::int`;
 
 /**
  * The marketplace channel accounts of the shop (its Shopify store, the anchor, is never pushed and

@@ -31,7 +31,14 @@ async function shopWithAWeek() {
   await prisma.channel.updateMany({ where: { shopId: shop.id }, data: { createdAt: new Date("2026-11-01T00:00:00Z") } });
   const push = (channelId: string, hours: number, outcome: "ACKNOWLEDGED" | "REJECTED" | "RETRY", latencySeconds?: number) =>
     prisma.listingPush.create({
-      data: { shopId: shop.id, channelId, listingId: listing.id, at: at(hours), outcome, latencyMs: latencySeconds === undefined ? null : latencySeconds * 1000 },
+      data: {
+        shopId: shop.id,
+        channelId,
+        listingId: listing.id,
+        at: at(hours),
+        outcome,
+        latencyMs: latencySeconds === undefined ? null : latencySeconds * 1000,
+      },
     });
   // Amazon: four acknowledged on Tuesday (10, 20, 30, 40 s), one refused, and an hour on Wednesday where its only push was put back to retry.
   for (const seconds of [10, 20, 30, 40]) await push(channels.amazon.id, 34, "ACKNOWLEDGED", seconds);
@@ -43,18 +50,43 @@ async function shopWithAWeek() {
   await push(channels.ebay.id, -2, "ACKNOWLEDGED", 5000);
   // eBay's credentials failed on Thursday 10:00 for three hours.
   await prisma.alert.create({
-    data: { shopId: shop.id, kind: "CREDENTIALS_FAILED", dedupeKey: "credentials:ebay", title: "eBay refused", channelId: channels.ebay.id, createdAt: at(82), resolvedAt: at(85), state: "RESOLVED" },
+    data: {
+      shopId: shop.id,
+      kind: "CREDENTIALS_FAILED",
+      dedupeKey: "credentials:ebay",
+      title: "eBay refused",
+      channelId: channels.ebay.id,
+      createdAt: at(82),
+      resolvedAt: at(85),
+      state: "RESOLVED",
+    },
   });
   // Two oversold Amazon orders in the week, one before it.
-  for (const [id, hours] of [["o-1", 20], ["o-2", 100], ["o-old", -30]] as const) {
-    await prisma.channelOrder.create({ data: { shopId: shop.id, channelId: channels.amazon.id, externalOrderId: id, status: "PAID", orderedAt: at(hours), oversold: true } });
+  for (const [id, hours] of [
+    ["o-1", 20],
+    ["o-2", 100],
+    ["o-old", -30],
+  ] as const) {
+    await prisma.channelOrder.create({
+      data: { shopId: shop.id, channelId: channels.amazon.id, externalOrderId: id, status: "PAID", orderedAt: at(hours), oversold: true },
+    });
   }
   // Parity violations: one on Amazon, one for no single channel, one the week before.
-  await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:1", title: "p1", channelId: channels.amazon.id, createdAt: at(10) } });
+  await prisma.alert.create({
+    data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:1", title: "p1", channelId: channels.amazon.id, createdAt: at(10) },
+  });
   await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:2", title: "p2", createdAt: at(11) } });
   await prisma.alert.create({ data: { shopId: shop.id, kind: "PARITY_VIOLATION", dedupeKey: "parity:0", title: "p0", createdAt: at(-1) } });
   await prisma.alert.create({
-    data: { shopId: shop.id, kind: "LISTING_SUSPENDED", dedupeKey: "suspended:1", title: "s", channelId: channels.amazon.id, listingId: listing.id, createdAt: at(50) },
+    data: {
+      shopId: shop.id,
+      kind: "LISTING_SUSPENDED",
+      dedupeKey: "suspended:1",
+      title: "s",
+      channelId: channels.amazon.id,
+      listingId: listing.id,
+      createdAt: at(50),
+    },
   });
   // The drift read found Amazon's listing off twice (by 3 and 4 units) and repaired it once.
   const event = (action: string, hours: number, actor: string, details: object = {}) =>
@@ -120,7 +152,7 @@ describe("the weekly sync-health report", () => {
     expect(text).toContain("eBay US; Pushes: 2; Refused / retried: 0 / 0; Latency p50 / p95 / p99: 1.5 min / 1.9 min / 2.0 min; Oversells: 0");
     expect(text).toContain("Uptime: 98.2% (3 h down)");
     expect(text).toContain("/app/health-report?week=2026-11-23");
-    expect(mimePart(mail.raw, "text/html")).toContain("<td style=\"padding:4px 8px;border-bottom:1px solid #e1e3e5;text-align:left\">Amazon US</td>");
+    expect(mimePart(mail.raw, "text/html")).toContain('<td style="padding:4px 8px;border-bottom:1px solid #e1e3e5;text-align:left">Amazon US</td>');
 
     // The numbers behind it: shop-wide latency over all six acknowledged pushes (10, 20, 30, 40, 60, 120 s).
     const report = await healthReport(prisma, mine.shop.id, reportWeekOf("2026-11-23", "UTC"));
@@ -152,7 +184,10 @@ describe("the weekly sync-health report", () => {
     await prisma.shop.update({ where: { id: off.shop.id }, data: { settings: { healthReport: { email: false, recipients: [] } } } });
     const named = await seedShopWithEveryModel(prisma);
     await prisma.alertRoute.updateMany({ where: { shopId: named.shop.id }, data: { target: "route@example.com" } });
-    await prisma.shop.update({ where: { id: named.shop.id }, data: { settings: { healthReport: { email: true, recipients: ["boss@example.com", "ops2@example.com"] } } } });
+    await prisma.shop.update({
+      where: { id: named.shop.id },
+      data: { settings: { healthReport: { email: true, recipients: ["boss@example.com", "ops2@example.com"] } } },
+    });
 
     const outcome = await runWeeklyHealthReports({ shopIds: [off.shop.id, named.shop.id], now: MONDAY_AFTER, smtp: smtp.settings });
 

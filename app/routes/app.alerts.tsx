@@ -346,8 +346,8 @@ function WeeklyReport({ settings, errors }: { settings: LoaderData["healthReport
             Weekly sync-health report
           </Text>
           <Text as="p" tone="subdued">
-            Every Monday morning: last week&apos;s oversells, parity violations, drift, suspensions, latency, pushes and failures, manual
-            interventions and each account&apos;s uptime. <Link url="/app/health-report">See it on screen</Link>.
+            Every Monday morning: last week&apos;s oversells, parity violations, drift, suspensions, latency, pushes and failures, manual interventions and each
+            account&apos;s uptime. <Link url="/app/health-report">See it on screen</Link>.
           </Text>
           <Checkbox label="Email the weekly report" name="email" value="on" checked={email} onChange={setEmail} error={errors.email} />
           <TextField
@@ -379,7 +379,9 @@ export default function Alerts() {
         <Layout.Section>
           <BlockStack gap="400">
             {result?.message ? <Banner tone={result.ok ? "success" : "warning"}>{result.message}</Banner> : null}
-            {result?.intent !== "createRoute" && result?.intent !== "healthReport" && result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+            {result?.intent !== "createRoute" && result?.intent !== "healthReport" && result?.errors.form ? (
+              <Banner tone="critical">{result.errors.form}</Banner>
+            ) : null}
             <AlertList alerts={alerts} nextCursor={nextCursor} />
             <Routes routes={routes} errors={routeErrors} />
             <WeeklyReport settings={healthReport} errors={reportErrors} />

@@ -40,7 +40,16 @@ async function seedShop() {
     data: { shopId, kind: "DRIFT", dedupeKey: "drift:A", title: "A drifts", channelId: amazon.id, listingId: drifting.id, facts: { drift: -3 } },
   });
   await prisma.alert.create({
-    data: { shopId, kind: "DRIFT", dedupeKey: "drift:A-old", title: "A drifted", channelId: amazon.id, listingId: drifting.id, facts: { drift: 9 }, state: "RESOLVED" },
+    data: {
+      shopId,
+      kind: "DRIFT",
+      dedupeKey: "drift:A-old",
+      title: "A drifted",
+      channelId: amazon.id,
+      listingId: drifting.id,
+      facts: { drift: 9 },
+      state: "RESOLVED",
+    },
   });
   await listing("B", { syncState: "IN_SYNC", desiredAt: minutesAgo(6), pushedAt: minutesAgo(5), pushedQuantity: 4 });
   await listing("C", { syncState: "PENDING", desiredAt: minutesAgo(45) });

@@ -18,12 +18,7 @@ export interface LoggedPush {
 }
 
 /** Records one flush's outcomes of one channel account, in one statement. */
-export async function logPushes(
-  prisma: PrismaClient,
-  channel: { id: string; shopId: string },
-  pushes: readonly LoggedPush[],
-  at = new Date(),
-): Promise<void> {
+export async function logPushes(prisma: PrismaClient, channel: { id: string; shopId: string }, pushes: readonly LoggedPush[], at = new Date()): Promise<void> {
   if (pushes.length === 0) return;
   await prisma.$executeRaw`
     INSERT INTO "ListingPush" ("shopId", "channelId", "listingId", "at", "outcome", "latencyMs")

@@ -41,7 +41,8 @@ export interface ChannelLatency {
 export async function shopOverview(shopDomain: string, prisma: PrismaClient = defaultPrisma, now = new Date(), window: TrendWindow = "24h") {
   const span = trendWindow(window, now);
   const shop = await prisma.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
-  if (!shop) return { channels: [], lastImport: null, openAlerts: { OVERSELL: 0, PARITY_VIOLATION: 0, DRIFT: 0 }, trends: { window, starts: [], channels: [] } };
+  if (!shop)
+    return { channels: [], lastImport: null, openAlerts: { OVERSELL: 0, PARITY_VIOLATION: 0, DRIFT: 0 }, trends: { window, starts: [], channels: [] } };
   const since = new Date(now.getTime() - OVERVIEW_WINDOW_MS);
   const [channels, figures, latencies, lastImport, alerts, readBack, trendChannels] = await Promise.all([
     prisma.channel.findMany({

@@ -72,7 +72,15 @@ describe("the Overview screen", () => {
     expect(before.channels.find((c) => c.id === channels.amazon.id)!.driftListings).toBe(0);
     // The drift read raised its alert: shown 5 where 8 were expected.
     await prisma.alert.create({
-      data: { shopId: shop.id, kind: "DRIFT", dedupeKey: "drift:2", title: "KET-RED drifts", channelId: channels.amazon.id, listingId: listing.id, facts: { drift: -3 } },
+      data: {
+        shopId: shop.id,
+        kind: "DRIFT",
+        dedupeKey: "drift:2",
+        title: "KET-RED drifts",
+        channelId: channels.amazon.id,
+        listingId: listing.id,
+        facts: { drift: -3 },
+      },
     });
     const page = await overview(shop.domain);
     const amazon = page.channels.find((c) => c.id === channels.amazon.id)!;
@@ -138,21 +146,51 @@ describe("the Overview's sync-health charts", () => {
       data: { shopId: shop.id, channelId: channels.amazon.id, externalOrderId: "over-1", status: "PAID", orderedAt: ago(2 * 24 * HOUR), oversold: true },
     });
     await prisma.auditEvent.create({
-      data: { shopId: shop.id, actor: "worker", action: "listing.drift_detected", subjectType: "listing", subjectId: listing.id, details: { expected: 8, observed: 2 }, createdAt: ago(2 * HOUR) },
+      data: {
+        shopId: shop.id,
+        actor: "worker",
+        action: "listing.drift_detected",
+        subjectType: "listing",
+        subjectId: listing.id,
+        details: { expected: 8, observed: 2 },
+        createdAt: ago(2 * HOUR),
+      },
     });
     await prisma.alert.create({
-      data: { shopId: shop.id, kind: "LISTING_SUSPENDED", dedupeKey: "s:1", title: "suppressed", channelId: channels.amazon.id, listingId: listing.id, createdAt: ago(10 * 24 * HOUR) },
+      data: {
+        shopId: shop.id,
+        kind: "LISTING_SUSPENDED",
+        dedupeKey: "s:1",
+        title: "suppressed",
+        channelId: channels.amazon.id,
+        listingId: listing.id,
+        createdAt: ago(10 * 24 * HOUR),
+      },
     });
     // Another shop's pushes on its own Amazon never show here.
     const theirs = await seedShopWithEveryModel(prisma);
     await prisma.listingPush.create({
-      data: { shopId: theirs.shop.id, channelId: theirs.channels.amazon.id, listingId: theirs.listing.id, at: ago(HOUR), outcome: "ACKNOWLEDGED", latencyMs: 1 },
+      data: {
+        shopId: theirs.shop.id,
+        channelId: theirs.channels.amazon.id,
+        listingId: theirs.listing.id,
+        at: ago(HOUR),
+        outcome: "ACKNOWLEDGED",
+        latencyMs: 1,
+      },
     });
 
     const day = (await loader({ request: await adminRequest(shop.domain, "/app?window=24h"), params: {}, context: {} })).trends;
     const amazonDay = day.channels.find((c) => c.channelId === channels.amazon.id)!;
     expect(day.starts).toHaveLength(24);
-    expect([amazonDay.acknowledged.total, amazonDay.retried.total, amazonDay.oversells.total, amazonDay.drifts.total, amazonDay.driftUnits.total, amazonDay.suspensions.total]).toEqual([2, 1, 0, 1, 6, 0]);
+    expect([
+      amazonDay.acknowledged.total,
+      amazonDay.retried.total,
+      amazonDay.oversells.total,
+      amazonDay.drifts.total,
+      amazonDay.driftUnits.total,
+      amazonDay.suspensions.total,
+    ]).toEqual([2, 1, 0, 1, 6, 0]);
     expect(amazonDay.latency).toEqual({ p50: 6, p95: expect.closeTo(7.8, 5), p99: expect.closeTo(7.96, 5) });
     // The bucket each falls in: the last one is the hour under way.
     const hourOf = (ms: number) => day.starts.findLastIndex((s) => Date.parse(s) <= now - ms);

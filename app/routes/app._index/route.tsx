@@ -1,7 +1,22 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, ButtonGroup, Button, Card, DataTable, EmptyState, InlineGrid, InlineStack, Layout, Link, Page, ProgressBar, Text } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  ButtonGroup,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
 import { z } from "zod";
 import { duration, LatencyChart, Sparkbars, StackedBarChart } from "~/components/charts";
 import { fieldErrors } from "~/lib/forms";
@@ -206,9 +221,8 @@ function Trends({ trends }: { trends: Trends }) {
           </ButtonGroup>
         </InlineStack>
         <Text as="p" tone="subdued">
-          One bar per {by}, oldest on the left. Pushes the marketplace acknowledged (failed: refused or tried again), the 95th-percentile
-          time from a change to its acknowledgement, oversold orders, drift the read-back found (units in brackets) and listings the
-          marketplace suspended.
+          One bar per {by}, oldest on the left. Pushes the marketplace acknowledged (failed: refused or tried again), the 95th-percentile time from a change to
+          its acknowledgement, oversold orders, drift the read-back found (units in brackets) and listings the marketplace suspended.
         </Text>
         <DataTable
           columnContentTypes={["text", "text", "text", "text", "text", "text"]}

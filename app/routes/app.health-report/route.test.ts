@@ -41,7 +41,14 @@ describe("the weekly sync-health report screen", () => {
     });
     const theirs = await seedShopWithEveryModel(prisma);
     await prisma.listingPush.create({
-      data: { shopId: theirs.shop.id, channelId: theirs.channels.amazon.id, listingId: theirs.listing.id, at: inWeek(30), outcome: "ACKNOWLEDGED", latencyMs: 1 },
+      data: {
+        shopId: theirs.shop.id,
+        channelId: theirs.channels.amazon.id,
+        listingId: theirs.listing.id,
+        at: inWeek(30),
+        outcome: "ACKNOWLEDGED",
+        latencyMs: 1,
+      },
     });
 
     const page = await screen(shop.domain);

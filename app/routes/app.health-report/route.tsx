@@ -42,7 +42,11 @@ export default function HealthReport() {
                   <Text as="h2" variant="headingMd">
                     {section.title}
                   </Text>
-                  <DataTable columnContentTypes={section.headings.map((_, i) => (i === 0 ? "text" : "numeric"))} headings={section.headings} rows={section.rows} />
+                  <DataTable
+                    columnContentTypes={section.headings.map((_, i) => (i === 0 ? "text" : "numeric"))}
+                    headings={section.headings}
+                    rows={section.rows}
+                  />
                   {section.note ? (
                     <Text as="p" tone="subdued">
                       {section.note}
