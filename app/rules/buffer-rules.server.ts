@@ -28,7 +28,9 @@ export async function checkBufferRule(
   const ruleId = String(form.ruleId ?? "").trim() || null;
   if (ruleId && !(await prisma.bufferRule.findFirst({ where: { id: ruleId, shopId }, select: { id: true } }))) throw new NotFoundForShop("Buffer rule");
   const channelId = String(form.channelId ?? "").trim() || null;
-  if (channelId && !(await prisma.channel.findFirst({ where: { id: channelId, shopId }, select: { id: true } }))) throw new NotFoundForShop("Channel");
+  // The store channel has no listings: a buffer on it would apply to nothing.
+  const channel = channelId ? await prisma.channel.findFirst({ where: { id: channelId, shopId, kind: { not: "SHOPIFY" } }, select: { id: true } }) : null;
+  if (channelId && !channel) throw new NotFoundForShop("Channel");
 
   const scope = String(form.scope ?? "channel") as Scope;
   const reference = String(form.scopeRef ?? "");

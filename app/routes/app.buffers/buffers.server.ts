@@ -34,7 +34,8 @@ export class RuleRejected extends RequestRefused {
 export async function buffersPage(shopDomain: string, prisma: PrismaClient = defaultPrisma) {
   const shopId = await shopIdOf(prisma, shopDomain);
   const [channels, rules, shop, lastRun] = await Promise.all([
-    prisma.channel.findMany({ where: { shopId, status: { not: "DISCONNECTED" } }, orderBy: [{ priority: "asc" }, { name: "asc" }] }),
+    // Not the store channel: it is the anchor, with no listings to buffer or rank.
+    prisma.channel.findMany({ where: { shopId, status: { not: "DISCONNECTED" }, kind: { not: "SHOPIFY" } }, orderBy: [{ priority: "asc" }, { name: "asc" }] }),
     prisma.bufferRule.findMany({ where: { shopId }, orderBy: [{ channelId: "asc" }, { scope: "asc" }, { createdAt: "asc" }] }),
     prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } }),
     lastVelocityRun(shopId, prisma),
@@ -93,7 +94,7 @@ export async function saveChannelThrottling(
   prisma: PrismaClient = defaultPrisma,
 ): Promise<FieldErrors | null> {
   const shopId = await shopIdOf(prisma, shopDomain);
-  const channel = await prisma.channel.findFirst({ where: { id: String(form.channelId ?? ""), shopId } });
+  const channel = await prisma.channel.findFirst({ where: { id: String(form.channelId ?? ""), shopId, kind: { not: "SHOPIFY" } } });
   if (!channel) throw new NotFoundForShop("Channel");
   const risk = formNumber(form.riskMultiplier);
   const checked = validateChannel({

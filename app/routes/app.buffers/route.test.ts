@@ -3,6 +3,7 @@ import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { adminRequest, installShopSession } from "../../../test/admin-request";
 import { seedShopWithEveryModel } from "../../../test/factories";
+import { ensureStoreChannel } from "~/channels/store-channel.server";
 import { action, type BuffersActionResult, loader } from "./route";
 
 afterAll(async () => {
@@ -33,6 +34,19 @@ describe("the Buffers and throttling screen", () => {
     expect(page.rules).toEqual([
       expect.objectContaining({ channelName: "Amazon US", target: "every listing", kind: "velocity", leadTimeDays: 2, safetyStock: 4 }),
     ]);
+  });
+
+  it("given the shop's store channel (the anchor, with no listings), when the screen loads, then it has no throttling row, and a buffer rule or settings for it are refused as not found with nothing saved", async () => {
+    const { shop } = await shopInSession();
+    const store = await ensureStoreChannel(prisma, shop.id);
+    const page = await loader(args(await adminRequest(shop.domain, "/app/buffers")));
+    expect(page.channels.map((c) => c.name)).toEqual(["Amazon US", "eBay US"]);
+    const rule = await post(shop.domain, { intent: "save", channelId: store.id, scope: "channel", kind: "fixed", units: "2" });
+    expect(rule.init?.status).toBe(404);
+    const settings = await post(shop.domain, { intent: "channel", channelId: store.id, priority: "1", lowStockThreshold: "3" });
+    expect(settings.init?.status).toBe(404);
+    expect(await prisma.bufferRule.count({ where: { shopId: shop.id, channelId: store.id } })).toBe(0);
+    expect((await prisma.channel.findUniqueOrThrow({ where: { id: store.id } })).priority).toBe(1000);
   });
 
   it("previews a variant rule with the engine before saving: Amazon's 5 (12 in stock less its velocity buffer of 7, counting eBay's sale) becomes 10 with a 2-unit buffer", async () => {

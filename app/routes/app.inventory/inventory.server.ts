@@ -65,8 +65,9 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
   const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true, settings: true } });
   const shopId = shop.id;
   const timeZone = shopTimeZone(shop.settings);
+  // The store channel is the anchor, not a channel listings are pushed to: no column of its own.
   const channels = await prisma.channel.findMany({
-    where: { shopId },
+    where: { shopId, kind: { not: "SHOPIFY" } },
     orderBy: [{ priority: "asc" }, { name: "asc" }],
     select: { id: true, name: true, status: true, kind: true },
   });

@@ -7,6 +7,7 @@ import { seedShopWithEveryModel } from "../../../test/factories";
 import { action, type InventoryActionResult, loader } from "./route";
 import { loader as csvLoader } from "../app.csv.$kind/route";
 import { releaseJobId } from "~/sync/releases.server";
+import { ensureStoreChannel } from "~/channels/store-channel.server";
 
 afterAll(async () => {
   await queues().close();
@@ -35,6 +36,13 @@ describe("the Inventory screen", () => {
     ]);
     expect(variants.find((v) => v.sku === "KET-2")!.listings).toEqual([]);
     expect(nextCursor).toBeNull();
+  });
+
+  it("given the shop's store channel (the anchor, never pushed to), when the screen loads, then it has no column or filter choice, and asking for it by id is not found", async () => {
+    const { shop } = await shopInSession();
+    const store = await ensureStoreChannel(prisma, shop.id);
+    expect((await page(shop.domain)).channels.map((c) => c.name)).toEqual(["Amazon US", "eBay US"]);
+    expect((await refusal(shop.domain, `?channelId=${store.id}`)).init.status).toBe(404);
   });
 
   it("searches by SKU prefix or title, and filters by channel and sync state", async () => {

@@ -13,7 +13,12 @@ export async function locationsWithChannels(shopDomain: string, prisma: PrismaCl
   const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
   const [locations, channels] = await Promise.all([
     prisma.location.findMany({ where: { shopId: shop.id }, orderBy: { name: "asc" }, include: { channels: true } }),
-    prisma.channel.findMany({ where: { shopId: shop.id, status: { not: "DISCONNECTED" } }, orderBy: { priority: "asc" }, select: { id: true, name: true } }),
+    // The store channel is fed by Shopify itself, not by the locations' eligibility.
+    prisma.channel.findMany({
+      where: { shopId: shop.id, status: { not: "DISCONNECTED" }, kind: { not: "SHOPIFY" } },
+      orderBy: { priority: "asc" },
+      select: { id: true, name: true },
+    }),
   ]);
   return {
     channels,
@@ -50,7 +55,8 @@ export async function updateLocationSettings(shopDomain: string, input: Location
   // Scoped by shop: another shop's location id is "not found", never updated.
   const location = await prisma.location.findFirst({ where: { id: input.locationId, shopId: shop.id } });
   if (!location) throw new NotFoundForShop("Location");
-  const channels = await prisma.channel.findMany({ where: { shopId: shop.id }, select: { id: true } });
+  // Not the store channel: it has no checkbox, so it would be written as not fed by any location.
+  const channels = await prisma.channel.findMany({ where: { shopId: shop.id, kind: { not: "SHOPIFY" } }, select: { id: true } });
   const eligible = new Set(input.eligibleChannelIds);
 
   await prisma.$transaction([

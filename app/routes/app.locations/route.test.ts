@@ -3,6 +3,7 @@ import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { adminRequest, installShopSession } from "../../../test/admin-request";
 import { seedShopWithEveryModel } from "../../../test/factories";
+import { ensureStoreChannel } from "~/channels/store-channel.server";
 import { action, loader } from "./route";
 
 afterAll(async () => {
@@ -26,6 +27,18 @@ describe("the Locations screen", () => {
     // The seed made the vendor ineligible for Amazon
     expect(vendor.eligibleChannelIds).toEqual([channels.ebay.id]);
     expect(page.channels.map((c) => c.name)).toEqual(["Amazon US", "eBay US"]);
+  });
+
+  it("given the shop's store channel, when the screen loads and a location is saved, then the store is no channel to feed and no eligibility is written for it", async () => {
+    const { shop, channels } = await shopInSession();
+    const store = await ensureStoreChannel(prisma, shop.id);
+    const page = await loader(args(await adminRequest(shop.domain, "/app/locations")));
+    expect(page.channels.map((c) => c.name)).toEqual(["Amazon US", "eBay US"]);
+    expect(page.locations.every((l) => !l.eligibleChannelIds.includes(store.id))).toBe(true);
+    const warehouse = await prisma.location.findFirstOrThrow({ where: { shopId: shop.id, name: "Warehouse" } });
+    const form = { locationId: warehouse.id, saleable: "on", vendorSharePercent: "100", eligibleChannelIds: [channels.amazon.id, channels.ebay.id] };
+    expect(await action(args(await adminRequest(shop.domain, "/app/locations", { form })))).toEqual({ ok: true, errors: {} });
+    expect(await prisma.locationChannel.count({ where: { shopId: shop.id, channelId: store.id } })).toBe(0);
   });
 
   it("saves a location's settings, marks the shop's listings for recomputation, and records who did it", async () => {
