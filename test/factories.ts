@@ -3,6 +3,8 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 
+const DAY_MS = 86_400_000;
+
 export function uniqueShopDomain(label = "shop"): string {
   return `${label}-${randomUUID().slice(0, 8)}.myshopify.com`;
 }
@@ -88,8 +90,10 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
     data: {
       shopId,
       name: "Flash sale",
-      startsAt: new Date("2026-12-01"),
-      endsAt: new Date("2026-12-02"),
+      // A draft planned ahead of now, so a test can launch it (a window already over is refused),
+      // and more than 48 hours ahead, so launching it does not yet withhold its reserve.
+      startsAt: new Date(Date.now() + 3 * DAY_MS),
+      endsAt: new Date(Date.now() + 4 * DAY_MS),
       discountKind: "PERCENT",
       discountValue: 2000,
       reserveUnits: 5,

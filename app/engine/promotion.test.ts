@@ -7,6 +7,7 @@ import {
   promotionalPrice,
   promotionChecklist,
   promotionLaunchDecision,
+  suggestedFix,
   type VariantOnChannel,
 } from "./promotion";
 import { aChannel, NOW } from "./test-fixtures";
@@ -91,6 +92,43 @@ describe("the promotion checklist", () => {
     expect(checklist.verdict).toBe("fail");
     expect(checklist.parityViolations).toHaveLength(1);
     expect(checklist.parityViolations[0]).toMatchObject({ watcherId: amazon.id, watchedId: tiktok.id, differenceCents: 200 });
+  });
+
+  it("given 60 % off a 20.00 variant under the shop's ±50 % guardrail, when checked, then it passes with a warning naming the price the guardrail will hold and its fix; 40 % off or a 60 % coupon (the list price stays) does not warn", () => {
+    const withShopifyPrice = (plan: PromotionPlan) => ({ ...plan, variants: plan.variants.map((v) => ({ ...v, shopifyPriceCents: 2_000 })) });
+    const sixtyOff = checklistFor(withShopifyPrice(aPlan({ discount: { kind: "percent", value: 6_000 } })));
+    expect(sixtyOff.verdict).toBe("pass");
+    const warned = sixtyOff.items.filter((i) => i.check === "guardrail");
+    expect(warned).toEqual([
+      {
+        check: "guardrail",
+        status: "warn",
+        variantId: "var-1",
+        channelId: tiktok.id,
+        text: "Serum 30ml on TikTok Shop: Price 8.00 is 60% below the Shopify price 20.00: beyond the ±50% price guardrail (at least 10.00) by 2.00; at the start its push is held until you approve it",
+      },
+    ]);
+    expect(suggestedFix(warned[0]!)).toBe(
+      "Lower the discount to within the guardrail, widen the price guardrail (Pricing) before the start, or approve the held price under Held pushes (Pricing) when it starts",
+    );
+    // A shop that widened its guardrail to ±70 % is not warned.
+    const wide = promotionChecklist({
+      plan: withShopifyPrice(aPlan({ discount: { kind: "percent", value: 6_000 } })),
+      channels: [amazon, tiktok, shopify],
+      parityEdges: [],
+      now: NOW,
+      priceGuardrailBps: 7_000,
+    });
+    expect(wide.items.some((i) => i.check === "guardrail")).toBe(false);
+    for (const discount of [
+      { kind: "percent", value: 4_000 },
+      { kind: "couponPercent", value: 6_000 },
+    ] as const) {
+      expect(
+        checklistFor(withShopifyPrice(aPlan({ discount }))).items.some((i) => i.check === "guardrail"),
+        discount.kind,
+      ).toBe(false);
+    }
   });
 
   it("only warns about a violation the merchant allows on that edge", () => {

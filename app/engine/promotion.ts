@@ -4,10 +4,13 @@
 // explicit override by the merchant.
 
 import { ceilTolerant } from "./arithmetic";
-import { DEFAULT_PROMOTION_UPLIFT_BPS, DEFAULT_RESERVE_LEAD_HOURS } from "./defaults";
+import { DEFAULT_PRICE_GUARDRAIL_BPS, DEFAULT_PROMOTION_UPLIFT_BPS, DEFAULT_RESERVE_LEAD_HOURS } from "./defaults";
 import { type ExplanationStep, formatNumber, instantWords, money, percent, stepKind, units } from "./explain";
 import { isPromotionRunning } from "./reserve";
 import { newOrDeeperViolations, type ParityEdge, type ParityViolation, type VisiblePrice } from "./parity";
+// price.ts applies a running promotion (promotionOnPrice) and this checklist foresees its guardrail:
+// the two only call each other inside functions, so the import cycle is harmless at load.
+import { priceGuardrailBreach } from "./price";
 import type { Cents, Channel, DiscountKind, PromotionDiscount, PromotionReserve } from "./types";
 
 const HOUR_MS = 3_600_000;
@@ -26,6 +29,8 @@ export interface PromotionVariant {
   variantId: string;
   name: string;
   mapCents: Cents | null;
+  /** Its Shopify price, the price guardrail's reference (price.ts priceGuardrailBreach); absent: not checked. */
+  shopifyPriceCents?: Cents | null;
   /** Overrides the promotion's reserve for this variant; null: the promotion's. */
   reserveUnits: number | null;
   /** Every channel the variant is listed on, the promotion's and the others. */
@@ -50,9 +55,11 @@ export interface PromotionChecklistInput {
   channels: readonly Channel[];
   parityEdges: readonly ParityEdge[];
   now: Date;
+  /** The shop's price guardrail (Shop.settings.priceGuardrailBps); absent: the default ±50 %. */
+  priceGuardrailBps?: number;
 }
 
-export type CheckKind = "demand" | "parity" | "reserve" | "map" | "notice";
+export type CheckKind = "demand" | "parity" | "reserve" | "map" | "notice" | "guardrail";
 
 export interface ChecklistItem {
   check: CheckKind;
@@ -194,6 +201,15 @@ export function promotionOnPrice(channelId: string, promotions: readonly Promoti
   return { promotionId: promotion.promotionId, priceCents: best.priceCents, couponCents: best.couponCents, step };
 }
 
+/**
+ * The coupon a running coupon-style promotion gives customers on this channel at this price (0
+ * when none runs, or when a list-price discount is the better deal there): its list price is not
+ * pushed, so parity counts it as the channel's visible coupon while it runs (decision 0023).
+ */
+export function runningCouponCents(channelId: string, promotions: readonly PromotionReserve[], now: Date, priceCents: Cents): Cents {
+  return promotionOnPrice(channelId, promotions, now, priceCents)?.couponCents ?? 0;
+}
+
 export function promotionChecklist(input: PromotionChecklistInput): PromotionChecklist {
   const { plan, now } = input;
   const channelName = new Map(input.channels.map((c) => [c.id, c.name]));
@@ -276,6 +292,21 @@ export function promotionChecklist(input: PromotionChecklistInput): PromotionChe
       if (promo.mapNotice) {
         items.push({ check: "map", status: "warn", variantId: variant.variantId, channelId: price.channelId, text: promo.mapNotice });
       }
+      // The recompute holds a new price beyond the shop's guardrail for the merchant's approval
+      // (recompute/desired.ts), a promotion's too: said now, not found held at the start.
+      const breach =
+        variant.shopifyPriceCents === undefined || variant.shopifyPriceCents === null || promo.visible.priceCents === price.priceCents
+          ? null
+          : priceGuardrailBreach(promo.visible.priceCents, variant.shopifyPriceCents, input.priceGuardrailBps ?? DEFAULT_PRICE_GUARDRAIL_BPS);
+      if (breach) {
+        items.push({
+          check: "guardrail",
+          status: "warn",
+          variantId: variant.variantId,
+          channelId: price.channelId,
+          text: `${variant.name} on ${price.channelName}: ${breach.text}; at the start its push is held until you approve it`,
+        });
+      }
       return promo.visible;
     });
     for (const violation of newOrDeeperViolations(input.parityEdges, current, during)) {
@@ -315,6 +346,8 @@ export function suggestedFix(item: Pick<ChecklistItem, "check" | "status">): str
       return "Lower the discount so the price stays at or above MAP";
     case "notice":
       return "Move the start later so the channel gets its notice, or leave that channel out";
+    case "guardrail":
+      return "Lower the discount to within the guardrail, widen the price guardrail (Pricing) before the start, or approve the held price under Held pushes (Pricing) when it starts";
   }
 }
 

@@ -14,7 +14,7 @@ import { readAutoPause, validatePromotion } from "~/engine/validate";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { errorsByField, type FieldErrors, formNumber } from "~/lib/forms";
 import { shopIdOf } from "~/lib/shop-id.server";
-import { channelFromRow, DISCOUNT_KINDS_FROM_DB, velocityWindowDays } from "~/recompute/inputs";
+import { channelFromRow, DISCOUNT_KINDS_FROM_DB, priceGuardrailBps, velocityWindowDays } from "~/recompute/inputs";
 import { recordAudit } from "~/lib/audit.server";
 import { closePromotion, momentsOf, type PromotionResults, schedulePromotionMoments } from "~/sync/promotion-moments.server";
 
@@ -138,6 +138,7 @@ export async function createPromotion(
   form: Record<string, unknown>,
   actor: string,
   prisma: PrismaClient = defaultPrisma,
+  now = new Date(),
 ): Promise<{ ok: true; promotionId: string } | { ok: false; errors: FieldErrors }> {
   const shopId = await shopIdOf(prisma, shopDomain);
   const channelIds = [form.channelIds ?? []].flat().map(String).filter(Boolean);
@@ -166,6 +167,7 @@ export async function createPromotion(
     },
   });
   const errors: FieldErrors = checked.ok ? {} : errorsByField(checked.errors, { upliftBps: "uplift", ...AUTO_PAUSE_FIELDS });
+  if (checked.ok && checked.value.endsAt.getTime() <= now.getTime()) errors.endsAt = windowOverText(checked.value.endsAt, "set an end in the future");
 
   const skus = [
     ...new Set(
@@ -231,7 +233,7 @@ export async function checklistFor(prisma: PrismaClient, shopId: string, promoti
     prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { settings: true } }),
     prisma.channel.findMany({ where: { shopId }, select: { id: true, kind: true, name: true, priority: true, settings: true } }),
     prisma.parityEdge.findMany({ where: { shopId } }),
-    prisma.variant.findMany({ where: { shopId, id: { in: variantIds } }, select: { id: true, sku: true, title: true, mapCents: true } }),
+    prisma.variant.findMany({ where: { shopId, id: { in: variantIds } }, select: { id: true, sku: true, title: true, mapCents: true, priceCents: true } }),
     prisma.listing.findMany({
       where: { shopId, variantId: { in: variantIds } },
       select: { variantId: true, channelId: true, desiredQuantity: true, desiredPriceCents: true, pushedPriceCents: true },
@@ -258,6 +260,7 @@ export async function checklistFor(prisma: PrismaClient, shopId: string, promoti
     variantId: v.id,
     name: v.sku ?? v.title,
     mapCents: v.mapCents,
+    shopifyPriceCents: v.priceCents,
     reserveUnits: reserveOf.get(v.id) ?? null,
     onChannels: listings
       .filter((l) => l.variantId === v.id)
@@ -291,6 +294,7 @@ export async function checklistFor(prisma: PrismaClient, shopId: string, promoti
     channels,
     parityEdges: edges,
     now,
+    priceGuardrailBps: priceGuardrailBps(shop.settings),
   });
 }
 
@@ -311,6 +315,11 @@ export async function runChecklist(
   return checklist;
 }
 
+/** Why a promotion whose end has passed is refused, on its "Ends" field, and what to do instead. */
+function windowOverText(endsAt: Date, fix: string): string {
+  return `Ends (UTC) ${endsAt.toISOString().slice(0, 16).replace("T", " ")} has passed: ${fix}`;
+}
+
 /**
  * Launches a draft: the checklist is computed afresh (stock may have moved since it was last
  * shown) and must pass, or the merchant overrides it with a reason, which is kept on the
@@ -327,6 +336,10 @@ export async function launchPromotion(
   const shopId = await shopIdOf(prisma, shopDomain);
   const promotion = await promotionOfShop(prisma, shopId, String(form.promotionId ?? ""));
   if (promotion.status !== "DRAFT") throw new LaunchRefused(`Only a draft can be launched; this promotion is ${promotion.status.toLowerCase()}`);
+  // A window already over has no moment left to act in: launched, it would run at once and never end.
+  // One whose start passed but end has not runs from now (below).
+  if (promotion.endsAt.getTime() <= now.getTime())
+    throw new LaunchRefused(windowOverText(promotion.endsAt, "cancel this promotion and plan it again with an end in the future"), "endsAt");
   const overriding = form.override === "on" || form.override === "true";
   const reason = String(form.overrideReason ?? "").trim();
   if (overriding && !reason) throw new LaunchRefused("Give a reason to launch despite the checklist", "overrideReason");

@@ -259,6 +259,75 @@ describe("the Promotions screen", () => {
     expect((await post(shop.domain, { intent: "end", promotionId: promotion.id })).init?.status).toBe(409);
   });
 
+  it("given a draft whose window is over, when the merchant launches it, then it is refused on its end with nothing written; one whose start passed but end has not runs at once; a new promotion ending in the past is refused on its end", async () => {
+    const { shop, promotion, channels, listing } = await shopInSession();
+    const hour = 3_600_000;
+    await prisma.promotion.update({ where: { id: promotion.id }, data: { startsAt: new Date(Date.now() - 2 * hour), endsAt: new Date(Date.now() - hour) } });
+    await prisma.listing.updateMany({ where: { shopId: shop.id }, data: { staleSince: null } });
+    const over = await post(shop.domain, { intent: "launch", promotionId: promotion.id });
+    expect(over.init?.status).toBe(409);
+    expect(over.data.errors.endsAt).toMatch(
+      /^Ends \(UTC\) \d{4}-\d\d-\d\d \d\d:\d\d has passed: cancel this promotion and plan it again with an end in the future$/,
+    );
+    expect(await prisma.promotion.findUniqueOrThrow({ where: { id: promotion.id } })).toMatchObject({ status: "DRAFT", startedAt: null, checklist: null });
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: { startsWith: "promotion.launched" } } })).toBe(0);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).toBeNull();
+
+    await prisma.promotion.update({ where: { id: promotion.id }, data: { endsAt: new Date(Date.now() + hour) } });
+    const running = await post(shop.domain, { intent: "launch", promotionId: promotion.id });
+    expect(running.data.message).toMatch(/^Running\. /);
+    const started = await prisma.promotion.findUniqueOrThrow({ where: { id: promotion.id } });
+    expect(started.status).toBe("RUNNING");
+    expect(started.startedAt).not.toBeNull();
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
+
+    const past = await post(shop.domain, {
+      intent: "create",
+      name: "Last week",
+      startsAt: "2020-03-01T00:00",
+      endsAt: "2020-03-02T00:00",
+      channelIds: [channels.ebay.id],
+      discountKind: "percent",
+      discountValue: "10",
+      skus: "KET-RED",
+    });
+    expect(past.init?.status).toBe(400);
+    expect(past.data.errors).toEqual({ endsAt: "Ends (UTC) 2020-03-02 00:00 has passed: set an end in the future" });
+    expect(await prisma.promotion.count({ where: { shopId: shop.id } })).toBe(1);
+  });
+
+  it("given 60 % off eBay under the shop's ±50 % price guardrail, when the merchant runs the checklist, then it passes with a warning, not a success, and the page shows the price the guardrail will hold with its fix", async () => {
+    const seeded = await shopInSession();
+    // No MAP to lift the price and no parity edge to fail on: only the guardrail speaks.
+    await prisma.variant.update({ where: { id: seeded.variant.id }, data: { mapCents: null } });
+    await prisma.parityEdge.deleteMany({ where: { shopId: seeded.shop.id } });
+    await prisma.promotion.update({ where: { id: seeded.promotion.id }, data: { discountValue: 6000 } });
+    await prisma.listing.create({
+      data: {
+        shopId: seeded.shop.id,
+        channelId: seeded.channels.ebay.id,
+        variantId: seeded.variant.id,
+        channelSku: "KET-RED-EB",
+        desiredQuantity: 20,
+        pushedPriceCents: 4999,
+      },
+    });
+    const checked = await post(seeded.shop.domain, { intent: "checklist", promotionId: seeded.promotion.id });
+    expect(checked.data).toMatchObject({ ok: true, message: "Checklist passed with 1 warning: each shows its fix", tone: "warning" });
+    const page = await loader(args(await adminRequest(seeded.shop.domain, "/app/promotions")));
+    const checklist = page.promotions.find((p) => p.id === seeded.promotion.id)!.checklist!;
+    expect(checklist.verdict).toBe("pass");
+    expect(checklist.problems).toEqual([
+      expect.objectContaining({
+        check: "guardrail",
+        status: "warn",
+        channelId: seeded.channels.ebay.id,
+        text: "KET-RED on eBay US: Price 20.00 is 59.99% below the Shopify price 49.99: beyond the ±50% price guardrail (at least 25.00) by 5.00; at the start its push is held until you approve it",
+        fix: "Lower the discount to within the guardrail, widen the price guardrail (Pricing) before the start, or approve the held price under Held pushes (Pricing) when it starts",
+      }),
+    ]);
+  });
+
   it("refuses another shop's promotion and channel ids", async () => {
     const mine = await shopInSession();
     const theirs = await shopInSession();

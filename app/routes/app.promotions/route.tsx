@@ -56,9 +56,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       }
       case "checklist": {
         const checklist = await runChecklist(shop, promotionId);
-        return checklist.verdict === "pass"
+        // A warning (a price the guardrail will hold, a reserve that empties a channel) passes, but not as a plain success.
+        const warnings = checklist.items.filter((i) => i.status === "warn").length;
+        if (checklist.verdict === "fail") {
+          return ok(`Checklist failed: ${checklist.reasons.length} ${checklist.reasons.length === 1 ? "issue" : "issues"}`, promotionId, "warning");
+        }
+        return warnings === 0
           ? ok("Checklist passed")
-          : ok(`Checklist failed: ${checklist.reasons.length} ${checklist.reasons.length === 1 ? "issue" : "issues"}`, promotionId, "warning");
+          : ok(`Checklist passed with ${warnings} ${warnings === 1 ? "warning" : "warnings"}: each shows its fix`, promotionId, "warning");
       }
       case "launch": {
         const launched = await launchPromotion(shop, form, actor);
@@ -234,6 +239,7 @@ function PromotionCard({ promotion, result }: { promotion: PromotionRow; result:
         {promotion.autoPause ? <Text as="p">{promotion.autoPause}</Text> : null}
         {mine?.message ? <Banner tone={mine.tone ?? "success"}>{mine.message}</Banner> : null}
         {mine?.errors.form ? <Banner tone="critical">{mine.errors.form}</Banner> : null}
+        {mine?.errors.endsAt ? <Banner tone="critical">{mine.errors.endsAt}</Banner> : null}
         {promotion.checklist ? (
           <BlockStack gap="100">
             <InlineStack gap="200">
