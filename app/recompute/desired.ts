@@ -9,7 +9,7 @@ import { NEUTRAL_PRICE_RULE, type PriceNotice, priceGuardrailBreach } from "~/en
 import type { BundleComponent, VariantFacts } from "~/engine/types";
 import { listingMargin, type Margin } from "./margins";
 import { type BatchInputs, type BundleComponentRow, listingInput, type ListingRef, type ShopInputs } from "./inputs";
-import { holdGroupKey, shownPrice, type VisibleExtras, visiblePricesOf } from "./parity";
+import { holdGroupKey, NO_PROMOTION_COUPONS, type PromotionCouponOf, shownPrice, type VisibleExtras, visiblePricesOf } from "./parity";
 
 /** What Listing.explanation holds: the engine's steps, shown to the merchant. */
 export interface StoredExplanation {
@@ -150,6 +150,7 @@ export function parityHold(
   edges: readonly ParityEdge[],
   channelNames: ReadonlyMap<string, string>,
   extras: ReadonlyMap<string, VisibleExtras> = new Map(),
+  couponOf: PromotionCouponOf = NO_PROMOTION_COUPONS,
 ): ParityHold {
   const none = { held: false, reasons: [] };
   if (newPriceCents === listing.pushedPriceCents) return none;
@@ -168,8 +169,10 @@ export function parityHold(
 
   // Judged edge by edge against the live prices (one live price shows no violation), so two
   // edges on one pair of channels are each compared with their own past.
-  const live = liveByChannel.size < 2 ? [] : visiblePricesOf(liveByChannel, channelNames, extras);
-  const blocking = newOrDeeperViolations(touched, live, visiblePricesOf(nextByChannel, channelNames, extras)).filter((v) => !v.allowed);
+  const promotionCouponOn = (channelId: string, price: number) => couponOf(listing.variantId, channelId, price);
+  const live = liveByChannel.size < 2 ? [] : visiblePricesOf(liveByChannel, channelNames, extras, promotionCouponOn);
+  const next = visiblePricesOf(nextByChannel, channelNames, extras, promotionCouponOn);
+  const blocking = newOrDeeperViolations(touched, live, next).filter((v) => !v.allowed);
   if (blocking.length === 0) return none;
   const first = blocking[0]!;
   return { held: true, reasons: blocking.map((v) => v.text), otherChannelId: first.watcherId === listing.channelId ? first.watchedId : first.watcherId };
@@ -192,6 +195,7 @@ export function parityHolds(
   siblings: readonly SiblingPrice[],
   shop: ShopInputs,
   heldAnyway: ReadonlySet<string> = new Set(),
+  couponOf: PromotionCouponOf = NO_PROMOTION_COUPONS,
 ): Map<string, ParityHold> {
   const holds = new Map<string, ParityHold>();
   if (shop.parityEdges.length === 0) return holds;
@@ -216,7 +220,7 @@ export function parityHolds(
       // A launched promotion's price: its checklist was the parity review (decision 0017).
       if (!result || result.promotionId) continue;
       const siblingsOf = siblingsByVariant.get(listing.variantId) ?? [];
-      const hold = parityHold(listing, result.priceCents, siblingsOf, nextPriceOf, shop.parityEdges, channelNames, shop.visibleExtras);
+      const hold = parityHold(listing, result.priceCents, siblingsOf, nextPriceOf, shop.parityEdges, channelNames, shop.visibleExtras, couponOf);
       holds.set(listing.id, hold);
       if (hold.held) nowHeld.add(listing.id);
     }
@@ -263,6 +267,8 @@ export function decide(
   computed: ReadonlyMap<string, ComputedListing>,
   siblings: readonly SiblingPrice[],
   shop: ShopInputs,
+  /** The coupons running coupon-style promotions add (parity.ts promotionCoupons). */
+  couponOf: PromotionCouponOf = NO_PROMOTION_COUPONS,
 ): Decision[] {
   const previous = new Map<string, DesiredState>();
   for (const l of stored) {
@@ -280,7 +286,7 @@ export function decide(
     const result = computed.get(listing.id);
     if (result?.beyondGuardrail && result.priceCents !== listing.pushedPriceCents) beyondGuardrail.set(listing.id, result.beyondGuardrail);
   }
-  const holds = parityHolds(stored, computed, siblings, shop, new Set(beyondGuardrail.keys()));
+  const holds = parityHolds(stored, computed, siblings, shop, new Set(beyondGuardrail.keys()), couponOf);
 
   return stored.map((listing): Decision => {
     const result = computed.get(listing.id);

@@ -55,4 +55,55 @@ describe("violations that stand after a recompute", () => {
     await recomputeStaleListings(shopId, { requestFlush: async () => {} });
     expect(await prisma.alert.count({ where: { shopId, kind: "PARITY_VIOLATION", state: { not: "RESOLVED" } } })).toBe(0);
   });
+
+  it("given a launched 10 % coupon on eBay (its list price never pushed) and Amazon watching eBay, when recomputed before, during and after its window, then only during it does Amazon's violation stand: raised at the start, resolved at the end", async () => {
+    const shop = await prisma.shop.create({ data: { domain: uniqueShopDomain("coupon") } });
+    const shopId = shop.id;
+    const amazon = await prisma.channel.create({ data: { shopId, kind: "AMAZON", accountId: "A1", name: "Amazon US", priority: 1 } });
+    const ebay = await prisma.channel.create({ data: { shopId, kind: "EBAY", accountId: "e1", name: "eBay US", priority: 2 } });
+    await prisma.parityEdge.create({ data: { shopId, watcherId: amazon.id, watchedId: ebay.id } });
+    const product = await prisma.product.create({ data: { shopId, shopifyId: "1", title: "Mug" } });
+    const variant = await prisma.variant.create({ data: { shopId, productId: product.id, shopifyId: "v1", title: "Red", sku: "MUG-RED", priceCents: 5000 } });
+    for (const channel of [amazon, ebay]) {
+      await prisma.listing.create({
+        data: { shopId, channelId: channel.id, variantId: variant.id, channelSku: `MUG-${channel.kind}`, pushedPriceCents: 5000 },
+      });
+    }
+    const startsAt = new Date("2031-05-01T09:00:00Z");
+    const endsAt = new Date("2031-05-02T09:00:00Z");
+    await prisma.promotion.create({
+      data: {
+        shopId,
+        name: "Clip coupon",
+        status: "READY",
+        startsAt,
+        endsAt,
+        discountKind: "COUPON_PERCENT",
+        discountValue: 1000,
+        reserveUnits: 0,
+        channels: { create: [{ shopId, channelId: ebay.id }] },
+        variants: { create: [{ shopId, variantId: variant.id }] },
+      },
+    });
+    const recomputeAt = async (at: Date) => {
+      await markChanged(shopId, { kind: "catalog", variantIds: [variant.id] }, { prisma });
+      await recomputeStaleListings(shopId, { requestFlush: async () => {}, now: () => at });
+    };
+    const violations = (state: "OPEN" | "RESOLVED") => prisma.alert.findMany({ where: { shopId, kind: "PARITY_VIOLATION", state } });
+
+    await recomputeAt(new Date(startsAt.getTime() - 60_000));
+    expect(await violations("OPEN")).toEqual([]);
+    await recomputeAt(new Date(startsAt.getTime() + 60_000));
+    const [open] = await violations("OPEN");
+    expect(open?.title).toBe("MUG-RED is cheaper on eBay US ($45.00) than on Amazon US ($50.00)");
+    // Neither list price moved, and nothing is held.
+    const listings = await prisma.listing.findMany({ where: { shopId }, select: { desiredPriceCents: true, syncState: true } });
+    expect(listings.map((l) => [l.desiredPriceCents, l.syncState === "HELD"])).toEqual([
+      [5000, false],
+      [5000, false],
+    ]);
+    await recomputeAt(new Date(endsAt.getTime() + 60_000));
+    expect(await violations("OPEN")).toEqual([]);
+    expect((await violations("RESOLVED")).map((a) => a.id)).toEqual([open!.id]);
+  });
 });

@@ -3,7 +3,15 @@ import { PARITY_VIOLATION_KEY_PREFIX, parityViolationKey, raiseParityViolation, 
 import { raiseHeldGroup, raiseMoreViolations, resolveHeldGroup, resolveMoreViolations, VIOLATION_ALERTS_PER_EDGE } from "~/alerts/parity-held.server";
 import type { Decision, SiblingPrice, StoredListing } from "./desired";
 import type { ShopInputs } from "./inputs";
-import { holdCauseInWords, parseHoldGroup, siblingsAfter, type StandingViolation, standingViolations } from "./parity";
+import {
+  holdCauseInWords,
+  NO_PROMOTION_COUPONS,
+  parseHoldGroup,
+  type PromotionCouponOf,
+  siblingsAfter,
+  type StandingViolation,
+  standingViolations,
+} from "./parity";
 import type { Written } from "./write-outbox.server";
 
 // After each recompute batch is written, what parity tells the merchant (domain.md "Parity";
@@ -19,6 +27,8 @@ export interface ParityBatch {
   written: readonly Written[];
   /** The SKU (or titles) of each variant, as alerts name it. */
   variantNames: ReadonlyMap<string, string>;
+  /** The coupons the batch's running coupon-style promotions add (parity.ts promotionCoupons). */
+  couponOf?: PromotionCouponOf;
 }
 
 export interface ParityWatched {
@@ -118,7 +128,9 @@ export async function watchStandingViolations(
 ): Promise<{ raised: number; resolved: number }> {
   const channelNames = new Map([...shop.channels.values()].map((c) => [c.id, c.name]));
   const after = siblingsAfter(batch.siblings, batch.decisions);
-  const standing = standingViolations(shop.parityEdges, after, channelNames, shop.visibleExtras ?? new Map()).filter((s) => !s.violation.allowed);
+  const standing = standingViolations(shop.parityEdges, after, channelNames, shop.visibleExtras ?? new Map(), batch.couponOf ?? NO_PROMOTION_COUPONS).filter(
+    (s) => !s.violation.allowed,
+  );
   const variantIds = [...new Set(batch.listings.map((l) => l.variantId))];
   const checked = variantIds.flatMap((variantId) => shop.parityEdges.map((e) => parityViolationKey(variantId, e.watcherId, e.watchedId)));
   const open = await prisma.alert.findMany({ where: { shopId, dedupeKey: { in: checked } }, select: { id: true, dedupeKey: true } });

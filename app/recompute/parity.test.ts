@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { ParityEdge } from "~/engine/parity";
 import { type Decision, parityHold, type SiblingPrice, type StoredListing } from "./desired";
-import { holdCauseInWords, holdGroupKey, parseHoldGroup, shownPrice, siblingsAfter, standingViolations, storeSiblings, visiblePricesOf } from "./parity";
+import type { PromotionReserve } from "~/engine/types";
+import {
+  holdCauseInWords,
+  holdGroupKey,
+  parseHoldGroup,
+  promotionCoupons,
+  shownPrice,
+  siblingsAfter,
+  standingViolations,
+  storeSiblings,
+  visiblePricesOf,
+} from "./parity";
 
 // The parity parts of the recompute without a database: the store's price as a channel's, shipping
 // and coupons as the merchant set them, hold groups, and the violations that stand after a batch.
@@ -186,6 +197,31 @@ describe("violations that stand after a batch", () => {
     const pending = sibling("a", "amazon", 3000, { syncState: "PENDING", desiredPriceCents: 5000 });
     const [allowed] = standingViolations([{ ...amazonWatchesStore, allowViolations: true }], [pending, ...store], names, new Map());
     expect(allowed?.violation.allowed).toBe(true);
+  });
+
+  it("given a 10 % coupon-style promotion on the store, when the violations are read before, during and after its window, then only while it runs does the store's checkout (price less coupon) stand under Amazon's price", () => {
+    const coupon: PromotionReserve = {
+      promotionId: "p1",
+      name: "Clip coupon",
+      status: "ready",
+      startsAt: new Date("2026-12-10T09:00:00Z"),
+      endsAt: new Date("2026-12-12T09:00:00Z"),
+      channelIds: ["store"],
+      reserveUnits: 0,
+      exclusive: false,
+      discount: { kind: "couponPercent", value: 1000 },
+    };
+    const siblings = [sibling("a", "amazon", 5000), ...storeSiblings([{ id: "v1", priceCents: 5000 }], "store")];
+    const at = (iso: string) =>
+      standingViolations([amazonWatchesStore], siblings, names, new Map(), promotionCoupons(new Map([["v1", [coupon]]]), new Date(iso)));
+    expect(at("2026-12-10T08:59:59Z")).toEqual([]);
+    expect(at("2026-12-11T00:00:00Z").map((s) => [s.variantId, s.violation.watcherPriceCents, s.violation.watchedPriceCents])).toEqual([["v1", 5000, 4500]]);
+    expect(at("2026-12-12T09:00:00Z")).toEqual([]);
+    // An edge that does not count coupons does not see it.
+    const ignoringCoupons = { ...amazonWatchesStore, includeCoupons: false };
+    expect(
+      standingViolations([ignoringCoupons], siblings, names, new Map(), promotionCoupons(new Map([["v1", [coupon]]]), new Date("2026-12-11T00:00:00Z"))),
+    ).toEqual([]);
   });
 
   it("given a variant on one channel only, when the violations are read, then there is nothing to compare", () => {

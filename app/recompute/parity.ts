@@ -4,6 +4,8 @@
 // the violations that stand once the batch's decisions are written (domain.md "Parity").
 
 import { parityViolations, type ParityEdge, type ParityViolation, type VisiblePrice } from "~/engine/parity";
+import { runningCouponCents } from "~/engine/promotion";
+import type { PromotionReserve } from "~/engine/types";
 import type { Decision, SiblingPrice } from "./desired";
 
 /** What a customer sees on a channel besides the price (Channel.visibleShippingCents, visibleCouponCents). */
@@ -14,16 +16,36 @@ export interface VisibleExtras {
 
 const NO_EXTRAS: VisibleExtras = { shippingCents: 0, couponCents: 0 };
 
-/** Each channel's lowest price for one variant as the engine's VisiblePrice, with its shipping and coupon. */
+/**
+ * The coupon a running coupon-style promotion adds on a channel for a variant at a price: read
+ * from the batch's launched promotions at the batch's `now`, so it counts from the moment the
+ * promotion starts until it ends, on every listing of its variants (decision 0023).
+ */
+export type PromotionCouponOf = (variantId: string, channelId: string, priceCents: number) => number;
+
+export const NO_PROMOTION_COUPONS: PromotionCouponOf = () => 0;
+
+/** The coupons of the batch's promotions (BatchInputs.promotions, by variant) as they stand at `now`. */
+export function promotionCoupons(promotions: ReadonlyMap<string, readonly PromotionReserve[]>, now: Date): PromotionCouponOf {
+  if (promotions.size === 0) return NO_PROMOTION_COUPONS;
+  return (variantId, channelId, priceCents) => runningCouponCents(channelId, promotions.get(variantId) ?? [], now, priceCents);
+}
+
+/**
+ * Each channel's lowest price for one variant as the engine's VisiblePrice, with its shipping and
+ * coupon: the channel's own visible coupon, plus what a running coupon-style promotion takes off.
+ */
 export function visiblePricesOf(
   prices: ReadonlyMap<string, number>,
   channelNames: ReadonlyMap<string, string>,
   extras: ReadonlyMap<string, VisibleExtras> = new Map(),
+  promotionCouponOn: (channelId: string, priceCents: number) => number = () => 0,
 ): VisiblePrice[] {
   const visible: VisiblePrice[] = [];
   for (const [channelId, priceCents] of prices) {
     const { shippingCents, couponCents } = extras.get(channelId) ?? NO_EXTRAS;
-    visible.push({ channelId, channelName: channelNames.get(channelId) ?? channelId, priceCents, shippingCents, couponCents });
+    const coupon = Math.min(priceCents, couponCents + promotionCouponOn(channelId, priceCents));
+    visible.push({ channelId, channelName: channelNames.get(channelId) ?? channelId, priceCents, shippingCents, couponCents: coupon });
   }
   return visible;
 }
@@ -137,6 +159,7 @@ export function standingViolations(
   siblings: readonly SiblingPrice[],
   channelNames: ReadonlyMap<string, string>,
   extras: ReadonlyMap<string, VisibleExtras>,
+  couponOf: PromotionCouponOf = NO_PROMOTION_COUPONS,
 ): StandingViolation[] {
   const byVariant = new Map<string, Map<string, number>>();
   for (const sibling of siblings) {
@@ -150,7 +173,8 @@ export function standingViolations(
   const found: StandingViolation[] = [];
   for (const [variantId, prices] of byVariant) {
     if (prices.size < 2) continue;
-    for (const violation of parityViolations(edges, visiblePricesOf(prices, channelNames, extras))) found.push({ variantId, violation });
+    const visible = visiblePricesOf(prices, channelNames, extras, (channelId, price) => couponOf(variantId, channelId, price));
+    for (const violation of parityViolations(edges, visible)) found.push({ variantId, violation });
   }
   return found;
 }

@@ -10,7 +10,7 @@ import { type EngineRows, loadEngineRows, loadShopInputs } from "./load-inputs.s
 import { recomputeMarkedContent } from "./content-step.server";
 import { explanationsToRefresh, writeMargins } from "./margins.server";
 import { writeDecisions, writeExplanations } from "./write-outbox.server";
-import { storeSiblings } from "./parity";
+import { promotionCoupons, storeSiblings } from "./parity";
 import { watchParity } from "./parity.server";
 
 // The recompute service: a shop's stale listings (Listing.staleSince set through noteChange, index.server.ts)
@@ -174,7 +174,9 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
         const answer = computeListing(listing, shop, batch, now);
         if (answer) computed.set(listing.id, answer);
       }
-      const decisions = decide(rows.listings, computed, rows.siblings, shop);
+      // A running coupon-style promotion's coupon is what customers take off on its channels: parity counts it.
+      const couponOf = promotionCoupons(batch.promotions, now);
+      const decisions = decide(rows.listings, computed, rows.siblings, shop, couponOf);
       await deps.beforeWrite?.(rows.listings.map((l) => l.id));
       const marginMoved = await writeMargins(sql, shopId, computed.values());
       const { written, clearedUnchanged } = await writeDecisions(sql, shopId, decisions);
@@ -185,7 +187,7 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
         deps.prisma ?? defaultPrisma,
         shopId,
         shop,
-        { listings: rows.listings, siblings: rows.siblings, decisions, written, variantNames },
+        { listings: rows.listings, siblings: rows.siblings, decisions, written, variantNames, couponOf },
         now,
       );
 
