@@ -10,6 +10,7 @@ import { CHANNEL_MODULES, moduleOfKind, readsOrderNotifications, reportsReturns,
 import { connectorForChannel, type ConnectableChannel } from "~/channels/registry.server";
 import { applyDefaultParityMatrix, ensureStoreChannel } from "~/channels/store-channel.server";
 import type { Connector } from "~/channels/connector";
+import { alertThresholds } from "~/alerts/housekeeping.server";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
 import { APP_CREDENTIALS } from "~/lib/app-credentials";
@@ -37,6 +38,22 @@ export const ORDER_MODE_CHOICES: readonly { value: "stock-only" | "orders-in-sho
 export const DRIFT_REPAIR_CHOICES: readonly { value: "repair" | "alert-only"; label: string }[] = [
   { value: "repair", label: "Push Anchorline's quantity again, and alert" },
   { value: "alert-only", label: "Only alert: I correct it on the marketplace" },
+];
+
+/**
+ * What Anchorline does when the marketplace shows a price away from its push. Off by default: a
+ * seller may set a price on the marketplace by hand on purpose (a sale, a match), and Anchorline
+ * would undo it.
+ */
+export const PRICE_DRIFT_CHOICES: readonly { value: "repair" | "alert-only"; label: string }[] = [
+  { value: "alert-only", label: "Only alert: a price set on the marketplace by hand may be on purpose" },
+  { value: "repair", label: "Push Anchorline's price again, and alert" },
+];
+
+/** What becomes of a suspended listing's units (decision 0025): kept for it, or offered to the other channels. */
+export const SUSPENDED_UNITS_CHOICES: readonly { value: "offer" | "keep"; label: string }[] = [
+  { value: "keep", label: "Keep its units for it: it sells again once the marketplace lifts the suspension" },
+  { value: "offer", label: "Offer its units to the other channels while it is suspended (it gets 0)" },
 ];
 
 /** The returns choices as the Channels screen words them. */
@@ -126,6 +143,8 @@ export async function listChannels(shopDomain: string, prisma: PrismaClient = de
     listings: _count.listings,
     liveAt: channel.liveAt,
     repairQuantityDrift: channel.repairQuantityDrift,
+    repairPriceDrift: channel.repairPriceDrift,
+    offerSuspendedUnits: channel.offerSuspendedUnits,
     driftReadAt: channel.driftReadAt,
     driftReadProblem: channel.driftReadProblem,
   }));
@@ -340,6 +359,16 @@ export const ChannelChangeInput = z.discriminatedUnion("intent", [
     repairQuantityDrift: z.enum(["repair", "alert-only"], { message: "Choose whether a drifting quantity is pushed again or only alerted" }),
   }),
   z.object({
+    intent: z.literal("priceDrift"),
+    channelId: z.string().min(1),
+    repairPriceDrift: z.enum(["repair", "alert-only"], { message: "Choose whether a drifting price is pushed again or only alerted" }),
+  }),
+  z.object({
+    intent: z.literal("suspendedUnits"),
+    channelId: z.string().min(1),
+    offerSuspendedUnits: z.enum(["offer", "keep"], { message: "Choose whether a suspended listing's units are offered to the other channels" }),
+  }),
+  z.object({
     intent: z.literal("priority"),
     channelId: z.string().min(1),
     priority: numberField("Priority", "priority"),
@@ -392,6 +421,14 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
       // From the next read cycle on; a repair already marked still goes out.
       await prisma.channel.update({ where: { id: channel.id }, data: { repairQuantityDrift: change.repairQuantityDrift === "repair" } });
       break;
+    case "priceDrift":
+      await prisma.channel.update({ where: { id: channel.id }, data: { repairPriceDrift: change.repairPriceDrift === "repair" } });
+      break;
+    case "suspendedUnits":
+      await prisma.channel.update({ where: { id: channel.id }, data: { offerSuspendedUnits: change.offerSuspendedUnits === "offer" } });
+      // The pool's split moves for this channel's suspended listings and the others'.
+      await noteChange(shopId, { kind: "channels" }, { prisma });
+      break;
     case "priority":
       await prisma.channel.update({ where: { id: channel.id }, data: { priority: change.priority } });
       // Throttling gives the last units by priority: every channel's share may move.
@@ -399,4 +436,23 @@ export async function changeChannel(shopDomain: string, change: z.infer<typeof C
       break;
   }
   await recordAudit(prisma, { shopId, actor, action: `channel.${change.intent}`, subjectType: "channel", subjectId: channel.id, details: change });
+}
+
+/** The shop's drift threshold as the Channels screen sets it (Shop.settings.alerts.driftUnits). */
+export const DriftThresholdInput = z.object({ intent: z.literal("driftThreshold"), driftUnits: numberField("Drift threshold", "units") });
+
+/** The shop's drift threshold: the merchant's, or the playbook's 5 units. */
+export async function driftThresholdOf(shopDomain: string, prisma: PrismaClient = defaultPrisma): Promise<number> {
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: await shopIdOf(prisma, shopDomain) }, select: { settings: true } });
+  return alertThresholds(shop.settings).driftUnits;
+}
+
+/** Saves the threshold beside the shop's other settings (read by the next read cycle and notification). */
+export async function saveDriftThreshold(shopDomain: string, driftUnits: number, actor: string, prisma: PrismaClient = defaultPrisma): Promise<void> {
+  const shopId = await shopIdOf(prisma, shopDomain);
+  // One key set in place: another screen saving its own settings meanwhile keeps its change.
+  await prisma.$executeRaw`
+    UPDATE "Shop" SET settings = jsonb_set(settings, '{alerts}', COALESCE(settings->'alerts', '{}'::jsonb) || jsonb_build_object('driftUnits', ${driftUnits}::int))
+    WHERE id = ${shopId}`;
+  await recordAudit(prisma, { shopId, actor, action: "shop.drift_threshold", subjectType: "shop", subjectId: shopId, details: { driftUnits } });
 }

@@ -186,6 +186,70 @@ describe("the Channels screen", () => {
     expect((await prisma.channel.findUniqueOrThrow({ where: { id: channels.ebay.id } })).repairQuantityDrift).toBe(false);
   });
 
+  it("given the playbook's drift threshold of 5, when the merchant sets 12, then it is saved beside the shop's other settings, shown and recorded; a negative, fractional or blank threshold is refused naming the field and nothing changes", async () => {
+    const { shop } = await shopInSession();
+    await prisma.shop.update({ where: { id: shop.id }, data: { settings: { alerts: { latencyMinutes: 45 }, velocity: { windowDays: 14 } } } });
+    const shown = async () => ((await loader(args(await adminRequest(shop.domain, "/app/channels")))) as { driftUnits: number }).driftUnits;
+    expect(await shown()).toBe(5);
+    const post = async (driftUnits: string) =>
+      (await action(args(await adminRequest(shop.domain, "/app/channels", { form: { intent: "driftThreshold", driftUnits } })))) as unknown as Answer & {
+        data: { message?: string };
+      };
+
+    expect((await post("12")).data).toMatchObject({ ok: true, message: "Drift threshold saved" });
+    expect(await shown()).toBe(12);
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).settings).toEqual({
+      alerts: { latencyMinutes: 45, driftUnits: 12 },
+      velocity: { windowDays: 14 },
+    });
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "shop.drift_threshold" } })).toBe(1);
+
+    for (const [input, message] of [
+      ["-1", "Drift threshold must be between 0 and"],
+      ["2.5", "Drift threshold must be a whole number"],
+      ["", "Drift threshold must be a number"],
+      ["five", "Drift threshold must be a number"],
+    ] as const) {
+      const refused = await post(input);
+      expect(refused.init.status).toBe(400);
+      expect(refused.data.errors.driftUnits).toContain(message);
+    }
+    expect(await shown()).toBe(12);
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "shop.drift_threshold" } })).toBe(1);
+  });
+
+  it("given a channel's price drift (off by default) and suspended listings' units (kept by default), when the merchant turns both on, then they are saved, shown and recorded; unknown choices are refused naming their field", async () => {
+    const { shop, channels } = await shopInSession();
+    const shown = async () =>
+      (
+        (await loader(args(await adminRequest(shop.domain, "/app/channels")))) as {
+          channels: { id: string; repairPriceDrift: boolean; offerSuspendedUnits: boolean }[];
+        }
+      ).channels.find((c) => c.id === channels.amazon.id);
+    expect(await shown()).toMatchObject({ repairPriceDrift: false, offerSuspendedUnits: false });
+    const post = async (form: Record<string, string>) =>
+      (await action(args(await adminRequest(shop.domain, "/app/channels", { form: { channelId: channels.amazon.id, ...form } })))) as unknown as Answer & {
+        data: { message?: string };
+      };
+
+    expect((await post({ intent: "priceDrift", repairPriceDrift: "repair" })).data).toMatchObject({ ok: true, message: "Drift setting saved" });
+    expect((await post({ intent: "suspendedUnits", offerSuspendedUnits: "offer" })).data).toMatchObject({
+      ok: true,
+      message: "Suspended listings setting saved",
+    });
+    expect(await shown()).toMatchObject({ repairPriceDrift: true, offerSuspendedUnits: true });
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: { in: ["channel.priceDrift", "channel.suspendedUnits"] } } })).toBe(2);
+
+    const price = await post({ intent: "priceDrift", repairPriceDrift: "always" });
+    const units = await post({ intent: "suspendedUnits", offerSuspendedUnits: "" });
+    expect([price.init.status, price.data.errors.repairPriceDrift]).toEqual([400, "Choose whether a drifting price is pushed again or only alerted"]);
+    expect([units.init.status, units.data.errors.offerSuspendedUnits]).toEqual([
+      400,
+      "Choose whether a suspended listing's units are offered to the other channels",
+    ]);
+    expect(await shown()).toMatchObject({ repairPriceDrift: true, offerSuspendedUnits: true });
+  });
+
   it("given a channel on stock only, when the merchant chooses orders in Shopify, then it is saved and shown; an unknown choice is refused naming the field", async () => {
     const { shop, channels } = await shopInSession();
     const saved = (await action(

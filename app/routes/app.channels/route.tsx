@@ -30,6 +30,11 @@ import {
   ORDER_MODE_CHOICES,
   RETURNS_RESTOCK_CHOICES,
   DRIFT_REPAIR_CHOICES,
+  DriftThresholdInput,
+  driftThresholdOf,
+  PRICE_DRIFT_CHOICES,
+  SUSPENDED_UNITS_CHOICES,
+  saveDriftThreshold,
   reconnectChannel,
   removeChannel,
   testChannelConnection,
@@ -50,6 +55,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     returnsChoices: RETURNS_RESTOCK_CHOICES,
     orderModeChoices: ORDER_MODE_CHOICES,
     driftRepairChoices: DRIFT_REPAIR_CHOICES,
+    priceDriftChoices: PRICE_DRIFT_CHOICES,
+    suspendedUnitsChoices: SUSPENDED_UNITS_CHOICES,
+    driftUnits: await driftThresholdOf(shop),
     appOrigin: process.env.SHOPIFY_APP_URL ?? new URL(request.url).origin,
   };
 };
@@ -116,6 +124,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         message: `${removed.name} removed with its ${removed.listings} listing${removed.listings === 1 ? "" : "s"}`,
       });
     }
+    if (intent === "driftThreshold") {
+      const threshold = DriftThresholdInput.safeParse(Object.fromEntries(form));
+      if (!threshold.success) return data<ActionResult>({ ok: false, errors: fieldErrors(threshold.error) }, { status: 400 });
+      await saveDriftThreshold(shop, threshold.data.driftUnits, actor);
+      return data<ActionResult>({ ok: true, errors: {}, message: "Drift threshold saved" });
+    }
     const parsed = ChannelChangeInput.safeParse(Object.fromEntries(form));
     if (!parsed.success) return data<ActionResult>({ ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
     await changeChannel(shop, parsed.data, actor);
@@ -126,11 +140,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         ? { message: "Returns setting saved" }
         : parsed.data.intent === "orders"
           ? { message: "Orders setting saved" }
-          : parsed.data.intent === "drift"
+          : parsed.data.intent === "drift" || parsed.data.intent === "priceDrift"
             ? { message: "Drift setting saved" }
-            : parsed.data.intent === "disconnect"
-              ? { message: "Disconnected: nothing is pushed or imported; its listings are kept for a reconnect" }
-              : {}),
+            : parsed.data.intent === "suspendedUnits"
+              ? { message: "Suspended listings setting saved" }
+              : parsed.data.intent === "disconnect"
+                ? { message: "Disconnected: nothing is pushed or imported; its listings are kept for a reconnect" }
+                : {}),
     });
   } catch (error) {
     if (error instanceof NotFoundForShop) return data<ActionResult>({ ok: false, errors: { form: error.message } }, { status: 404 });
@@ -179,6 +195,34 @@ function ChannelChoiceForm({
         </Button>
       </InlineStack>
     </Form>
+  );
+}
+
+/** The shop's drift threshold: how many units a marketplace may show away from the push before it is drift. */
+function DriftThresholdForm({ current, error }: { current: number; error?: string }) {
+  const [value, setValue] = useState(String(current));
+  const saving = useSubmitting("driftThreshold");
+  return (
+    <Card>
+      <Form method="post">
+        <input type="hidden" name="intent" value="driftThreshold" />
+        <InlineStack gap="200" blockAlign="end">
+          <TextField
+            label="Drift threshold (units)"
+            name="driftUnits"
+            type="number"
+            value={value}
+            onChange={setValue}
+            error={error}
+            autoComplete="off"
+            helpText="A marketplace showing more than this many units away from Anchorline's last push (less what it sold since) raises a drift alert. The playbook's default is 5."
+          />
+          <Button submit loading={saving} disabled={value === String(current)}>
+            Save
+          </Button>
+        </InlineStack>
+      </Form>
+    </Card>
   );
 }
 
@@ -394,7 +438,18 @@ function DisconnectedActions({ channel, marketplaces, errors }: { channel: Chann
 }
 
 export default function Channels() {
-  const { channels, marketplaces, returnsChoices, orderModeChoices, driftRepairChoices, appOrigin, consentOutcome } = useLoaderData<typeof loader>();
+  const {
+    channels,
+    marketplaces,
+    returnsChoices,
+    orderModeChoices,
+    driftRepairChoices,
+    priceDriftChoices,
+    suspendedUnitsChoices,
+    driftUnits,
+    appOrigin,
+    consentOutcome,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   // The consent page is the marketplace's: the whole window goes there (out of the admin's frame)
   // and the marketplace sends it back to Anchorline's redirect URL (routes/consent.$kind.tsx).
@@ -410,6 +465,7 @@ export default function Channels() {
             {consentOutcome && !result ? <Banner tone={consentOutcome.ok ? "success" : "critical"}>{consentOutcome.message}</Banner> : null}
             {result?.message ? <Banner tone={result.ok ? "success" : "critical"}>{result.message}</Banner> : null}
             {result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
+            {channels.length > 0 ? <DriftThresholdForm current={driftUnits} error={result?.errors.driftUnits} /> : null}
             {channels.length === 0 ? (
               <Card>
                 <EmptyState heading="No marketplace connected yet" image="">
@@ -487,6 +543,30 @@ export default function Channels() {
                       choices={driftRepairChoices}
                       disabled={c.status === "DISCONNECTED"}
                       error={result?.errors.repairQuantityDrift}
+                    />
+                    <ChannelChoiceForm
+                      channelId={c.id}
+                      intent="priceDrift"
+                      name="repairPriceDrift"
+                      label="When the marketplace shows another price"
+                      current={c.repairPriceDrift ? "repair" : "alert-only"}
+                      choices={priceDriftChoices}
+                      disabled={c.status === "DISCONNECTED"}
+                      error={result?.errors.repairPriceDrift}
+                    />
+                    <Text as="p" tone="subdued">
+                      Off by default: a price set on {c.name} by hand may be on purpose (a sale, a price match), and pushing Anchorline&apos;s price again would
+                      undo it. Either way the Alerts screen shows the difference.
+                    </Text>
+                    <ChannelChoiceForm
+                      channelId={c.id}
+                      intent="suspendedUnits"
+                      name="offerSuspendedUnits"
+                      label={`When ${c.name} suspends a listing`}
+                      current={c.offerSuspendedUnits ? "offer" : "keep"}
+                      choices={suspendedUnitsChoices}
+                      disabled={c.status === "DISCONNECTED"}
+                      error={result?.errors.offerSuspendedUnits}
                     />
                     <Text as="p" tone="subdued">
                       {c.driftReadProblem ??
