@@ -2,11 +2,13 @@ import type { Prisma, PrismaClient, PriceRounding as DbRounding, RuleScope as Db
 import { z } from "zod";
 import defaultPrisma from "~/db.server";
 import { noteChange } from "~/recompute/index.server";
-import { type CauseRule, holdCauseInWords, parseHoldGroup } from "~/recompute/parity";
+import { type CauseRule, holdCauseInWords, parseHoldGroup, visiblePricesOf } from "~/recompute/parity";
 import { pageHeldGroup } from "~/recompute/parity.server";
 import { resolveEdgeViolations } from "~/alerts/parity-held.server";
 import { money } from "~/engine/explain";
 import { parityViolation, type ParityEdge } from "~/engine/parity";
+import { runningCouponCents } from "~/engine/promotion";
+import type { PromotionReserve } from "~/engine/types";
 import { validateParityEdge, validatePriceRule } from "~/engine/validate";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { errorsByField, type FieldErrors, fieldErrors, formNumber, optionalNumber } from "~/lib/forms";
@@ -14,7 +16,7 @@ import { bounded } from "~/engine/bounds";
 import { shopIdOf } from "~/lib/shop-id.server";
 import { recordAudit } from "~/lib/audit.server";
 import { markRuleChannelsStale, resolveScopeValue, SCOPE_REFERENCE } from "~/rules/scopes.server";
-import { priceGuardrailBps, settingsObject } from "~/recompute/inputs";
+import { priceGuardrailBps, promotionReserveFromRow, settingsObject } from "~/recompute/inputs";
 
 // Pricing and parity: each channel's differential and rounding (PriceRule), MAP per variant, fees
 // and margin floors, the parity matrix (who watches whom, with what tolerance), the violations
@@ -178,27 +180,83 @@ interface CandidateRow {
 }
 
 /**
+ * The launched promotions running now, by variant, as the engine takes them (recompute/inputs.ts
+ * promotionReserveFromRow): a coupon-style one's coupon counts for parity while it runs (decision
+ * 0023). A shop runs few at once, so they are read whole.
+ */
+async function runningPromotions(prisma: PrismaClient, shopId: string, now: Date): Promise<Map<string, PromotionReserve[]>> {
+  const promotions = await prisma.promotion.findMany({
+    where: { shopId, status: { in: ["READY", "RUNNING"] }, startsAt: { lte: now }, endsAt: { gt: now } },
+    include: { channels: { select: { channelId: true } }, variants: { select: { variantId: true } } },
+  });
+  const byVariant = new Map<string, PromotionReserve[]>();
+  for (const p of promotions) {
+    for (const { variantId } of p.variants) {
+      const promotion = promotionReserveFromRow({
+        promotionId: p.id,
+        variantId,
+        name: p.name,
+        status: p.status,
+        startsAt: p.startsAt,
+        endsAt: p.endsAt,
+        exclusive: p.exclusiveReserve,
+        reserveUnits: 0,
+        soldUnits: 0,
+        channelIds: p.channels.map((c) => c.channelId),
+        discountKind: p.discountKind,
+        discountValue: p.discountValue,
+        autoPause: p.autoPause,
+      });
+      byVariant.set(variantId, [...(byVariant.get(variantId) ?? []), promotion]);
+    }
+  }
+  return byVariant;
+}
+
+/** Each coupon-style promotion's coupon terms per variant and channel, for PostgreSQL to find candidates with. */
+function couponTerms(promotions: ReadonlyMap<string, readonly PromotionReserve[]>) {
+  return [...promotions].flatMap(([variantId, list]) =>
+    list.flatMap((p) =>
+      p.discount && (p.discount.kind === "couponPercent" || p.discount.kind === "couponAmount")
+        ? p.channelIds.map((channelId) => ({ variantId, channelId, kind: p.discount!.kind, value: p.discount!.value }))
+        : [],
+    ),
+  );
+}
+
+/**
  * Violations live now: per edge, the variants whose watched channel shows a lower price than the
  * watcher by more than the tolerance, each side's shipping added and visible coupon taken off where
- * the edge counts them. A marketplace shows its lowest pushed price; the store shows the Shopify
- * price. PostgreSQL finds the candidates (so a shop with 100,000 variants is not loaded), the
- * engine words them.
+ * the edge counts them (a running coupon-style promotion's coupon too). A marketplace shows its
+ * lowest pushed price; the store shows the Shopify price. PostgreSQL finds the candidates (so a shop
+ * with 100,000 variants is not loaded), the engine words them.
  */
-export async function currentViolations(prisma: PrismaClient, shopId: string, limit = REVIEW_PAGE) {
+export async function currentViolations(prisma: PrismaClient, shopId: string, limit = REVIEW_PAGE, now = new Date()) {
+  const promotions = await runningPromotions(prisma, shopId, now);
+  // The largest coupon a promotion could give there: never less than the engine's (it may pick a
+  // list-price discount instead), so no candidate is missed; the engine judges each below.
+  const terms = JSON.stringify(couponTerms(promotions));
   const rows = await prisma.$queryRaw<CandidateRow[]>`
-    WITH shown AS (
+    WITH listed AS (
       SELECT "variantId", "channelId", MIN("pushedPriceCents") AS price FROM "Listing"
       WHERE "shopId" = ${shopId} AND "pushedPriceCents" IS NOT NULL GROUP BY 1, 2
       UNION ALL
       SELECT v.id, st.id, v."priceCents" FROM "Variant" v JOIN "Channel" st ON st."shopId" = ${shopId} AND st.kind = 'SHOPIFY'
       WHERE v."shopId" = ${shopId}
+    ), terms AS (
+      SELECT * FROM jsonb_to_recordset(${terms}::jsonb) AS t("variantId" text, "channelId" text, kind text, value int)
+    ), shown AS (
+      SELECT l.*, COALESCE((SELECT MAX(LEAST(l.price, CASE t.kind WHEN 'couponPercent' THEN ROUND(l.price * t.value / 10000.0) ELSE t.value END))
+                            FROM terms t WHERE t."variantId" = l."variantId" AND t."channelId" = l."channelId"), 0)::int AS coupon
+      FROM listed l
     ), compared AS (
       SELECT e.*, cw.name AS "watcherName", cd.name AS "watchedName", w."variantId",
              w.price AS "watcherPrice", d.price AS "watchedPrice",
              cw."visibleShippingCents" AS "watcherShipping", cd."visibleShippingCents" AS "watchedShipping",
              cw."visibleCouponCents" AS "watcherCoupon", cd."visibleCouponCents" AS "watchedCoupon",
              w.price + CASE WHEN e."includeShipping" THEN cw."visibleShippingCents" ELSE 0 END - CASE WHEN e."includeCoupons" THEN cw."visibleCouponCents" ELSE 0 END AS wc,
-             d.price + CASE WHEN e."includeShipping" THEN cd."visibleShippingCents" ELSE 0 END - CASE WHEN e."includeCoupons" THEN cd."visibleCouponCents" ELSE 0 END AS dc
+             d.price + CASE WHEN e."includeShipping" THEN cd."visibleShippingCents" ELSE 0 END
+                     - CASE WHEN e."includeCoupons" THEN cd."visibleCouponCents" + d.coupon ELSE 0 END AS dc
       FROM "ParityEdge" e
       JOIN "Channel" cw ON cw.id = e."watcherId" AND cw."shopId" = ${shopId}
       JOIN "Channel" cd ON cd.id = e."watchedId" AND cd."shopId" = ${shopId}
@@ -215,11 +273,23 @@ export async function currentViolations(prisma: PrismaClient, shopId: string, li
     LIMIT ${limit}`;
   return rows.flatMap((r) => {
     const edge: ParityEdge = { ...r };
-    const violation = parityViolation(
-      edge,
-      { channelId: r.watcherId, channelName: r.watcherName, priceCents: r.watcherPrice, shippingCents: r.watcherShipping, couponCents: r.watcherCoupon },
-      { channelId: r.watchedId, channelName: r.watchedName, priceCents: r.watchedPrice, shippingCents: r.watchedShipping, couponCents: r.watchedCoupon },
+    const couponOn = (channelId: string, price: number) => runningCouponCents(channelId, promotions.get(r.variantId) ?? [], now, price);
+    const [watcher, watched] = visiblePricesOf(
+      new Map([
+        [r.watcherId, r.watcherPrice],
+        [r.watchedId, r.watchedPrice],
+      ]),
+      new Map([
+        [r.watcherId, r.watcherName],
+        [r.watchedId, r.watchedName],
+      ]),
+      new Map([
+        [r.watcherId, { shippingCents: r.watcherShipping, couponCents: r.watcherCoupon }],
+        [r.watchedId, { shippingCents: r.watchedShipping, couponCents: r.watchedCoupon }],
+      ]),
+      couponOn,
     );
+    const violation = parityViolation(edge, watcher!, watched!);
     return violation ? [{ variantId: r.variantId, sku: r.sku, allowed: violation.allowed, text: violation.text, excessCents: violation.excessCents }] : [];
   });
 }
