@@ -139,7 +139,7 @@ function Legend({ y, items }: { y: number; items: { label: string; color: string
   );
 }
 
-const SPARK_WIDTH = 150;
+const SPARK_WIDTH = 96;
 const SPARK_HEIGHT = 28;
 
 /**

@@ -1,21 +1,13 @@
 import type { PrismaClient, SyncState } from "@prisma/client";
 import defaultPrisma from "~/db.server";
 import { bucketStarts, channelHealth, type HealthWindow } from "~/health/series.server";
-import { channelSyncRows, syncLatencies } from "~/metrics/collect.server";
+import { channelSyncRows } from "~/metrics/collect.server";
+import { TREND_WINDOWS, type TrendWindow } from "./trend-windows";
 
 export type ListingCounts = Record<SyncState, number>;
 
 /** The window the overview's latency looks back over. */
 export const OVERVIEW_WINDOW_MS = 86_400_000;
-
-const HOUR_MS = 3_600_000;
-
-/** The charts' two windows: the last 24 hours by the hour, the last 30 days by the day. */
-export const TREND_WINDOWS = {
-  "24h": { spanMs: 24 * HOUR_MS, bucketMs: HOUR_MS, label: "last 24 hours" },
-  "30d": { spanMs: 30 * 24 * HOUR_MS, bucketMs: 24 * HOUR_MS, label: "last 30 days" },
-} as const;
-export type TrendWindow = keyof typeof TREND_WINDOWS;
 
 /** The window ending at the current bucket's end (whole hours or days, UTC), so a bucket is never half-counted. */
 export function trendWindow(window: TrendWindow, now: Date): HealthWindow {
@@ -52,7 +44,8 @@ export async function shopOverview(shopDomain: string, prisma: PrismaClient = de
       select: { id: true, name: true, kind: true, status: true, driftReadAt: true, driftReadProblem: true },
     }),
     channelSyncRows(prisma, { since, shopId: shop.id }),
-    syncLatencies(prisma, { since, shopId: shop.id }),
+    // The latency card is the last day's, whichever window the charts show.
+    window === "24h" ? null : channelHealth(prisma, shop.id, trendWindow("24h", now)),
     prisma.importRun.findFirst({ where: { shopId: shop.id }, orderBy: { startedAt: "desc" }, select: { state: true, total: true, done: true } }),
     prisma.alert.groupBy({
       by: ["kind"],
@@ -65,7 +58,8 @@ export async function shopOverview(shopDomain: string, prisma: PrismaClient = de
   ]);
   const readOf = new Map(readBack.map((r) => [r.channelId, r._count]));
   const figuresOf = new Map(figures.map((f) => [f.channelId, f]));
-  const latencyOf = new Map(latencies.map((l) => [l.channelId, l]));
+  // Every push acknowledged in the day (ListingPush), as the charts and the weekly report count them.
+  const latencyOf = new Map((latencies ?? trendChannels).map((c) => [c.channelId, c]));
   const openAlerts = { OVERSELL: 0, PARITY_VIOLATION: 0, DRIFT: 0 };
   for (const row of alerts) if (row.kind in openAlerts) openAlerts[row.kind as keyof typeof openAlerts] = row._count._all;
   return {
@@ -73,7 +67,7 @@ export async function shopOverview(shopDomain: string, prisma: PrismaClient = de
       const f = figuresOf.get(channel.id);
       const l = latencyOf.get(channel.id);
       const listings: ListingCounts = { IN_SYNC: f?.inSync ?? 0, PENDING: f?.pending ?? 0, HELD: f?.held ?? 0, FAILED: f?.failed ?? 0 };
-      const latency: ChannelLatency | null = l && l.count > 0 ? { p50: l.p50, p95: l.p95, pushes: l.count } : null;
+      const latency: ChannelLatency | null = l?.latency ? { p50: l.latency.p50, p95: l.latency.p95, pushes: l.acknowledged.total } : null;
       return {
         ...channel,
         listings,

@@ -20,7 +20,7 @@ async function shopInSession() {
 
 const overview = async (domain: string) => loader({ request: await adminRequest(domain, "/app"), params: {}, context: {} });
 
-/** Listings of `channelId` pushed `ago` ms back, each `seconds` after its change. */
+/** Listings of `channelId` pushed `ago` ms back, each `seconds` after its change, and the pushes the flush logged. */
 async function pushed(shopId: string, channelId: string, variantId: string, prefix: string, latencies: number[], ago = HOUR) {
   const pushedAt = new Date(Date.now() - ago);
   await prisma.listing.createMany({
@@ -32,6 +32,21 @@ async function pushed(shopId: string, channelId: string, variantId: string, pref
       desiredAt: new Date(pushedAt.getTime() - seconds * 1000),
       pushedAt,
       syncState: "IN_SYNC" as const,
+    })),
+  });
+  const listings = await prisma.listing.findMany({
+    where: { shopId, channelId, channelSku: { startsWith: `${prefix}-` } },
+    select: { id: true, channelSku: true },
+  });
+  const idOf = new Map(listings.map((l) => [l.channelSku, l.id]));
+  await prisma.listingPush.createMany({
+    data: latencies.map((seconds, i) => ({
+      shopId,
+      channelId,
+      listingId: idOf.get(`${prefix}-${i}`)!,
+      at: pushedAt,
+      outcome: "ACKNOWLEDGED",
+      latencyMs: seconds * 1000,
     })),
   });
 }

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -20,7 +20,8 @@ import {
 import { z } from "zod";
 import { duration, LatencyChart, Sparkbars, StackedBarChart } from "~/components/charts";
 import { fieldErrors } from "~/lib/forms";
-import { shopOverview, TREND_WINDOWS } from "./overview.server";
+import { shopOverview } from "./overview.server";
+import { TREND_WINDOWS } from "./trend-windows";
 import { requireShop } from "~/lib/require-shop.server";
 
 const OverviewQuery = z.object({
@@ -202,6 +203,8 @@ function Trend({ title, values, color, figure }: { title: string; values: readon
 }
 
 function Trends({ trends }: { trends: Trends }) {
+  // A client-side navigation: the loader runs again for the window, within the embedded session.
+  const [, setSearchParams] = useSearchParams();
   const { label } = TREND_WINDOWS[trends.window];
   const by = trends.window === "24h" ? "hour" : "day";
   return (
@@ -212,12 +215,11 @@ function Trends({ trends }: { trends: Trends }) {
             Sync health, {label}
           </Text>
           <ButtonGroup variant="segmented">
-            <Button url="/app?window=24h" pressed={trends.window === "24h"}>
-              24 hours
-            </Button>
-            <Button url="/app?window=30d" pressed={trends.window === "30d"}>
-              30 days
-            </Button>
+            {(["24h", "30d"] as const).map((w) => (
+              <Button key={w} pressed={trends.window === w} onClick={() => setSearchParams({ window: w })}>
+                {w === "24h" ? "24 hours" : "30 days"}
+              </Button>
+            ))}
           </ButtonGroup>
         </InlineStack>
         <Text as="p" tone="subdued">
