@@ -13,13 +13,19 @@ export interface ReceivedMail {
 
 export interface SmtpCapture {
   mails: ReceivedMail[];
+  port: number;
   /** Settings that send to this server (as SMTP_URL would). */
   settings: SmtpSettings;
   close(): Promise<void>;
 }
 
-export async function startSmtpCapture(from = "Anchorline <reports@anchorline.test>"): Promise<SmtpCapture> {
-  const mails: ReceivedMail[] = [];
+/**
+ * Listens on `port` (0: any free one); keeps messages in `mails` (a new list unless given, so a
+ * server stopped and started again on its port keeps one list).
+ */
+export async function startSmtpCapture(options: { port?: number; mails?: ReceivedMail[]; from?: string } = {}): Promise<SmtpCapture> {
+  const mails = options.mails ?? [];
+  const from = options.from ?? "Anchorline <reports@anchorline.test>";
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -33,10 +39,11 @@ export async function startSmtpCapture(from = "Anchorline <reports@anchorline.te
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {
     mails,
+    port,
     settings: { transport: { url: `smtp://127.0.0.1:${port}` }, from },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

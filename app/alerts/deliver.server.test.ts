@@ -4,11 +4,11 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import prisma from "~/db.server";
 import { createRedisConnection, queues } from "~/queues.server";
 import { uniqueShopDomain } from "../../test/factories";
+import { mailHeader as header, mimePart, startSmtpCapture, type ReceivedMail, type SmtpCapture } from "../../test/smtp-capture";
 import { deliverAlert, runDigests } from "./deliver.server";
 import { raiseDrift } from "./events.server";
 import { raiseAlert } from "./raise.server";
@@ -18,10 +18,6 @@ import { createAlertWorker, type AlertJobData } from "./worker.server";
 // Real transports: an SMTP server (smtp-server) and an HTTP receiver standing in for Slack's
 // incoming webhooks, both on 127.0.0.1, and the alerts worker on this file's queue prefix.
 
-interface ReceivedMail {
-  to: string[];
-  raw: string;
-}
 interface ReceivedSlack {
   path: string;
   body: { text: string; blocks: { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { text?: unknown; url?: string }[] }[] };
@@ -29,7 +25,7 @@ interface ReceivedSlack {
 
 const mails: ReceivedMail[] = [];
 const slackPosts: ReceivedSlack[] = [];
-let smtp: SMTPServer;
+let smtp: SmtpCapture;
 let smtpPort = 0;
 let slack: Server;
 let slackBase = "";
@@ -39,56 +35,16 @@ const jobEvents: { event: "completed" | "failed"; id: string }[] = [];
 const jobEventBus = new EventEmitter();
 
 async function startSmtp(port: number): Promise<number> {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(port, "127.0.0.1", () => resolve()));
-  return (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpCapture({ port, mails });
+  return smtp.port;
 }
 
 function stopSmtp(): Promise<void> {
-  return new Promise((resolve) => smtp.close(() => resolve()));
+  return smtp.close();
 }
 
 async function waitForJob(event: "completed" | "failed", id: string): Promise<void> {
   while (!jobEvents.some((e) => e.event === event && e.id === id)) await once(jobEventBus, "event");
-}
-
-/** The decoded body of the MIME part with this content type (nodemailer's 7bit or quoted-printable). */
-function mimePart(raw: string, contentType: string): string {
-  const start = raw.search(new RegExp(`Content-Type: ${contentType.replace("/", "\\/")}`, "i"));
-  expect(start, `a ${contentType} part`).toBeGreaterThanOrEqual(0);
-  const part = raw.slice(start);
-  const headerEnd = part.indexOf("\r\n\r\n");
-  const headers = part.slice(0, headerEnd);
-  const body = part.slice(headerEnd + 4).split(/\r\n--/)[0]!;
-  if (/Content-Transfer-Encoding: quoted-printable/i.test(headers)) {
-    const bytes = body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    return Buffer.from(bytes, "latin1").toString("utf8");
-  }
-  if (/Content-Transfer-Encoding: base64/i.test(headers)) return Buffer.from(body, "base64").toString("utf8");
-  return body;
-}
-
-function header(raw: string, name: string): string {
-  const unfolded = raw.split("\r\n\r\n")[0]!.replace(/\r\n(?=[ \t])/g, "");
-  return (
-    unfolded
-      .split("\r\n")
-      .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))
-      ?.slice(name.length + 1)
-      .trim() ?? ""
-  );
 }
 
 beforeAll(async () => {
