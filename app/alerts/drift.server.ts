@@ -64,3 +64,45 @@ export async function raiseListingDrift(prisma: PrismaClient, input: ListingDrif
   });
   return { alert, created: false };
 }
+
+/** A listing's price drift pages apart from its quantity drift: both may be open at once. */
+export const priceDriftAlertKey = (listingId: string) => `drift-price:${listingId}`;
+
+export interface ListingPriceDriftInput {
+  shopId: string;
+  channel: { id: string; name: string };
+  listing: { id: string; channelSku: string };
+  /** The last acknowledged price push and what the marketplace shows, in cents. */
+  expected: number;
+  observed: number;
+  /** Anchorline pushes the right price again (the channel's price repair setting, off by default). */
+  repaired: boolean;
+}
+
+const dollars = (cents: number) => (cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** Raises the listing's price drift alert (kind DRIFT, facts.what "price"); one open per listing. */
+export function raiseListingPriceDrift(prisma: PrismaClient, input: ListingPriceDriftInput, options?: RaiseOptions): Promise<RaiseResult> {
+  return raiseAlert(
+    prisma,
+    {
+      shopId: input.shopId,
+      kind: "DRIFT",
+      dedupeKey: priceDriftAlertKey(input.listing.id),
+      title: `${input.listing.channelSku} on ${input.channel.name} shows the price ${dollars(input.observed)}, Anchorline pushed ${dollars(input.expected)}`,
+      channelId: input.channel.id,
+      listingId: input.listing.id,
+      facts: {
+        what: "price",
+        channel: input.channel.name,
+        sku: input.listing.channelSku,
+        pushedPriceCents: input.expected,
+        channelShowsPriceCents: input.observed,
+        repair: input.repaired
+          ? "Anchorline pushes its price again"
+          : "price repair is off for this channel (a price set by hand may be on purpose): change it on the marketplace, or turn price repair on in Channels",
+      },
+    },
+    options,
+  );
+}

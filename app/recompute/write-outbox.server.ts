@@ -151,38 +151,48 @@ export async function clearContentMarks(sql: Sql, shopId: string, marks: readonl
 
 // ---------------------------------------------------------------- drift repairs
 
-/** A listing the marketplace shows away from its last acknowledged push, as the drift read saw it. */
+/**
+ * A listing the marketplace shows away from its last acknowledged push, as the drift read saw it:
+ * its quantity, its price, or both (a field pair left out is not repaired).
+ */
 export interface DriftRepair {
   id: string;
-  /** The acknowledged push the read compared with, and its version: the repair applies only while both hold. */
-  pushedQuantity: number;
+  /** The acknowledged push's version the read compared with: the repair applies only while it holds. */
   pushedVersion: number;
-  /** What the marketplace shows. */
-  observedQuantity: number;
+  /** The acknowledged quantity and what the marketplace shows. */
+  pushedQuantity?: number;
+  observedQuantity?: number;
+  /** The acknowledged price and what the marketplace shows, in cents. */
+  pushedPriceCents?: number;
+  observedPriceCents?: number;
 }
 
 /**
  * Records that the marketplace holds what it shows, not the acknowledged push, so the outbox owes
- * it the desired quantity again: pushed quantity set to the observed one, a new desired version,
- * PENDING, and stale so the recompute checks the desired quantity against today's inputs first.
- * Compare-and-set on the acknowledged push the read saw and on a settled row (IN_SYNC or FAILED): a
- * push acknowledged or queued since the read wins, and nothing is written. Returns the ids written.
+ * it the desired quantity (or price) again: pushed quantity (or price) set to the observed one, a
+ * new desired version, PENDING, and stale so the recompute checks the desired values against
+ * today's inputs first. Compare-and-set on the acknowledged push the read saw and on a settled row
+ * (IN_SYNC or FAILED): a push acknowledged or queued since the read wins, and nothing is written.
+ * Returns the ids written.
  */
 export async function writeDriftRepairs(prisma: PrismaClient, shopId: string, repairs: readonly DriftRepair[]): Promise<string[]> {
   if (repairs.length === 0) return [];
   const rows = await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
     UPDATE "Listing" AS l SET
-      "pushedQuantity" = v."observedQuantity",
+      "pushedQuantity" = COALESCE(v."observedQuantity", l."pushedQuantity"),
+      "pushedPriceCents" = COALESCE(v."observedPriceCents", l."pushedPriceCents"),
       "desiredVersion" = l."desiredVersion" + 1,
       "desiredAt" = now() AT TIME ZONE 'UTC',
       "syncState" = 'PENDING',
       "syncMessage" = NULL,
       "staleSince" = COALESCE(l."staleSince", now() AT TIME ZONE 'UTC'),
       "updatedAt" = now() AT TIME ZONE 'UTC'
-    FROM jsonb_to_recordset(${JSON.stringify(repairs)}::jsonb) AS v(id text, "pushedQuantity" int, "pushedVersion" int, "observedQuantity" int)
+    FROM jsonb_to_recordset(${JSON.stringify(repairs)}::jsonb)
+      AS v(id text, "pushedVersion" int, "pushedQuantity" int, "observedQuantity" int, "pushedPriceCents" int, "observedPriceCents" int)
     WHERE l.id = v.id AND l."shopId" = ${shopId}
-      AND l."syncState" IN ('IN_SYNC', 'FAILED')
-      AND l."pushedQuantity" = v."pushedQuantity" AND l."pushedVersion" = v."pushedVersion"
+      AND l."syncState" IN ('IN_SYNC', 'FAILED') AND l."pushedVersion" = v."pushedVersion"
+      AND (v."observedQuantity" IS NULL OR l."pushedQuantity" = v."pushedQuantity")
+      AND (v."observedPriceCents" IS NULL OR l."pushedPriceCents" = v."pushedPriceCents")
     RETURNING l.id`);
   return rows.map((r) => r.id);
 }

@@ -333,3 +333,46 @@ describe("Amazon's listing change notifications, judged without waiting for a re
     expect(await openAlerts("DRIFT", listing.id)).toEqual([]);
   }, 60_000);
 });
+
+describe("price drift", () => {
+  const choosePriceRepair = async (repairPriceDrift: "repair" | "alert-only") => {
+    const request = await adminRequest(setUp.rig.domain, "/app/channels", {
+      form: { intent: "priceDrift", channelId: setUp.rig.channels.amazon.id, repairPriceDrift },
+    });
+    expect(((await channelsAction({ request, params: {}, context: {} })) as unknown as { data: { ok: boolean } }).data.ok).toBe(true);
+  };
+  const openPriceDrift = (listingId: string) =>
+    prisma.alert.findMany({ where: { shopId: setUp.rig.shopId, listingId, dedupeKey: `drift-price:${listingId}`, state: { not: "RESOLVED" } } });
+
+  it("given Amazon showing Anchorline's price, when the seller types another price in Seller Central, then the read raises a price drift alert and leaves it (off by default); with price repair chosen on the Channels screen the next read pushes Anchorline's price again", async () => {
+    const variant = setUp.rig.variants[0];
+    const listing = await listingOf("amazon", variant);
+    expect(listing.pushedPriceCents).not.toBeNull();
+    const anchorlinePrice = listing.pushedPriceCents!;
+    expect(setUp.rig.priceOn("amazon", variant)).toBe(anchorlinePrice);
+    const handPrice = anchorlinePrice - 500;
+
+    setUp.rig.amazon.state.editListingByHand(variant.channelSku.amazon, { priceCents: handPrice });
+    expect(await runDriftRead(setUp.rig.channels.amazon.id, { now: pastTheGrace })).toMatchObject({ status: "read", drifting: 1, repaired: 0 });
+    const [alert] = await openPriceDrift(listing.id);
+    expect(alert!.facts).toMatchObject({ what: "price", pushedPriceCents: anchorlinePrice, channelShowsPriceCents: handPrice });
+    expect(String((alert!.facts as { repair: string }).repair)).toContain("price repair is off");
+    expect((await listingOf("amazon", variant)).observedPriceCents).toBe(handPrice);
+    expect(setUp.rig.priceOn("amazon", variant)).toBe(handPrice);
+
+    await choosePriceRepair("repair");
+    expect(await runDriftRead(setUp.rig.channels.amazon.id, { now: pastTheGrace })).toMatchObject({ status: "read", drifting: 1, repaired: 1 });
+    await eventually(() => setUp.rig.priceOn("amazon", variant) === anchorlinePrice, 30_000, "Amazon back at Anchorline's price");
+    await eventually(async () => (await listingOf("amazon", variant)).syncState === "IN_SYNC", 30_000, "the repair acknowledged");
+    expect(
+      await prisma.auditEvent.findFirst({
+        where: { shopId: setUp.rig.shopId, action: "listing.drift_repaired", subjectId: listing.id },
+        orderBy: { createdAt: "desc" },
+      }),
+    ).toMatchObject({ details: expect.objectContaining({ showedPriceCents: handPrice, acknowledgedPriceCents: anchorlinePrice }) });
+    // The next read sees Anchorline's price: the alert resolves.
+    expect(await runDriftRead(setUp.rig.channels.amazon.id, { now: pastTheGrace })).toMatchObject({ status: "read" });
+    expect(await openPriceDrift(listing.id)).toEqual([]);
+    await choosePriceRepair("alert-only");
+  }, 60_000);
+});

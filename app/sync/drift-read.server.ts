@@ -1,6 +1,6 @@
 import { Prisma, type Channel, type PrismaClient } from "@prisma/client";
 import defaultPrisma from "~/db.server";
-import { raiseListingDrift } from "~/alerts/drift.server";
+import { driftAlertKey, priceDriftAlertKey, raiseListingDrift, raiseListingPriceDrift } from "~/alerts/drift.server";
 import { raiseListingSuspended, resolveAlert } from "~/alerts/events.server";
 import { alertThresholds } from "~/alerts/housekeeping.server";
 import { ChannelError, type Connector, type DiscoveredListing } from "~/channels/connector";
@@ -10,7 +10,7 @@ import { recordAudit } from "~/lib/audit.server";
 import { logger } from "~/lib/logger.server";
 import { driftReadSchedulerId, queues as defaultQueues, type Queues } from "~/queues.server";
 import { noteChange, type DriftRepair } from "~/recompute/index.server";
-import { decideDrift, driftReadEveryMs, REPEAT_WINDOW_MS } from "./drift";
+import { decideDrift, decidePriceDrift, driftReadEveryMs, REPEAT_WINDOW_MS } from "./drift";
 import { problemInWords } from "./listing-discovery.server";
 import type { SharedRateLimiter } from "./rate-limiter.server";
 
@@ -85,6 +85,8 @@ interface StoredListing {
   pushedAt: Date | null;
   pushedVersion: number;
   desiredQuantity: number | null;
+  pushedPriceCents: number | null;
+  desiredPriceCents: number | null;
   syncState: "IN_SYNC" | "PENDING" | "HELD" | "FAILED";
   fulfilledByMarketplace: boolean;
 }
@@ -276,12 +278,13 @@ interface PageContext {
 interface Observation {
   channelSku: string;
   quantity?: number | null;
+  priceCents?: number | null;
   /** The marketplace's reason it does not sell; null: nothing stops it. */
   suspension?: string | null;
 }
 
 const RETURNING_STORED = Prisma.sql`RETURNING l.id, l."channelSku", l."externalId", l."pushedQuantity", l."pushedAt", l."pushedVersion", l."desiredQuantity",
-      l."syncState"::text AS "syncState", l."fulfilledByMarketplace"`;
+      l."pushedPriceCents", l."desiredPriceCents", l."syncState"::text AS "syncState", l."fulfilledByMarketplace"`;
 
 /**
  * Stores what the page shows for Anchorline's listings (one statement), then decides each one's
@@ -308,7 +311,7 @@ async function applyPage(prisma: PrismaClient, channel: Channel, shown: readonly
     prisma,
     channel,
     stored,
-    shown.map((l) => ({ channelSku: l.channelSku, quantity: l.quantity ?? null, suspension: l.suspension ?? null })),
+    shown.map((l) => ({ channelSku: l.channelSku, quantity: l.quantity ?? null, priceCents: l.priceCents ?? null, suspension: l.suspension ?? null })),
     context,
   );
   return stored.length;
@@ -337,14 +340,37 @@ async function judge(
     }),
     prisma.alert.findMany({
       where: { shopId: channel.shopId, listingId: { in: ids }, kind: { in: ["DRIFT", "LISTING_SUSPENDED"] }, state: { not: "RESOLVED" } },
-      select: { id: true, kind: true, listingId: true },
+      select: { id: true, kind: true, listingId: true, dedupeKey: true },
     }),
   ]);
   const bySku = new Map(seen.map((l) => [l.channelSku, l]));
   const channelRef = { id: channel.id, name: channel.name };
+  /** One repair per listing, its quantity and price together (the outbox writes one row once). */
+  const repairOf = (listing: StoredListing): DriftRepair => {
+    let found = repairs.find((r) => r.id === listing.id);
+    if (!found) repairs.push((found = { id: listing.id, pushedVersion: listing.pushedVersion }));
+    return found;
+  };
   for (const listing of stored) {
     const observed = bySku.get(listing.channelSku)!;
-    const open = (kind: "DRIFT" | "LISTING_SUSPENDED") => openAlerts.find((a) => a.kind === kind && a.listingId === listing.id);
+    const open = (kind: "DRIFT" | "LISTING_SUSPENDED") =>
+      openAlerts.find((a) => a.kind === kind && a.listingId === listing.id && (kind !== "DRIFT" || a.dedupeKey === driftAlertKey(listing.id)));
+    const openPriceDrift = openAlerts.find((a) => a.dedupeKey === priceDriftAlertKey(listing.id));
+
+    if (observed.priceCents !== undefined) {
+      const price = decidePriceDrift({ listing, observedPriceCents: observed.priceCents, repairAllowed: channel.repairPriceDrift, now });
+      if (price.drifting) {
+        result.drifting++;
+        await raiseListingPriceDrift(
+          prisma,
+          { shopId: channel.shopId, channel: channelRef, listing, expected: price.expected, observed: price.observed, repaired: price.repair },
+          { now },
+        );
+        if (price.repair) Object.assign(repairOf(listing), { pushedPriceCents: price.expected, observedPriceCents: price.observed });
+      } else if (price.reason === "the price pushed" && openPriceDrift && (await resolveAlert(prisma, channel.shopId, openPriceDrift.id, ACTOR, now))) {
+        result.resolved++;
+      }
+    }
 
     if (observed.suspension !== undefined) {
       if (observed.suspension !== null) {
@@ -400,7 +426,7 @@ async function judge(
       { now },
     );
     if (verdict.repair && listing.pushedQuantity !== null) {
-      repairs.push({ id: listing.id, pushedQuantity: listing.pushedQuantity, pushedVersion: listing.pushedVersion, observedQuantity: verdict.observed });
+      Object.assign(repairOf(listing), { pushedQuantity: listing.pushedQuantity, observedQuantity: verdict.observed });
     }
   }
 }
@@ -437,7 +463,11 @@ async function repair(channel: Channel, repairs: DriftRepair[], result: DriftRea
       action: "listing.drift_repaired",
       subjectType: "listing",
       subjectId: r.id,
-      details: { channel: channel.name, showed: r.observedQuantity, acknowledged: r.pushedQuantity },
+      details: {
+        channel: channel.name,
+        ...(r.observedQuantity !== undefined ? { showed: r.observedQuantity, acknowledged: r.pushedQuantity } : {}),
+        ...(r.observedPriceCents !== undefined ? { showedPriceCents: r.observedPriceCents, acknowledgedPriceCents: r.pushedPriceCents } : {}),
+      },
     });
   }
 }

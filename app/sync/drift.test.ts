@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { AMAZON_LIMITS } from "~/channels/amazon/limits";
 import { EBAY_LIMITS } from "~/channels/ebay";
 import { WALMART_LIMITS } from "~/channels/walmart/limits";
-import { decideDrift, DRIFT_GRACE_MS, DRIFT_READ_EVERY_MS, driftReadEveryMs, REPEAT_WINDOW_MS, type DriftInput, type DriftListing } from "./drift";
+import {
+  decideDrift,
+  decidePriceDrift,
+  DRIFT_GRACE_MS,
+  DRIFT_READ_EVERY_MS,
+  driftReadEveryMs,
+  REPEAT_WINDOW_MS,
+  type DriftInput,
+  type DriftListing,
+} from "./drift";
 
 const now = new Date("2026-12-09T12:00:00Z");
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
@@ -105,5 +114,42 @@ describe("the drift read's pace", () => {
     expect(Math.round(driftReadEveryMs(EBAY_LIMITS, 10_000) / 60_000)).toBe(67);
     expect(Math.round(driftReadEveryMs(WALMART_LIMITS, 10_000) / 60_000)).toBe(136);
     expect(driftReadEveryMs(EBAY_LIMITS, 100)).toBe(DRIFT_READ_EVERY_MS);
+  });
+});
+
+describe("the price drift decision", () => {
+  const priced = (over: Partial<Parameters<typeof decidePriceDrift>[0]["listing"]> = {}) => ({
+    pushedPriceCents: 2999,
+    desiredPriceCents: 2999,
+    pushedAt: minutesAgo(30),
+    syncState: "IN_SYNC" as const,
+    ...over,
+  });
+
+  it("given $29.99 pushed half an hour ago, when the marketplace shows $24.99, then it drifts; repaired only where the channel allows it", () => {
+    expect(decidePriceDrift({ listing: priced(), observedPriceCents: 2499, repairAllowed: false, now })).toEqual({
+      drifting: true,
+      expected: 2999,
+      observed: 2499,
+      repair: false,
+    });
+    expect(decidePriceDrift({ listing: priced(), observedPriceCents: 2499, repairAllowed: true, now })).toMatchObject({ drifting: true, repair: true });
+  });
+
+  it("given the price pushed, one cent off, none shown or never pushed, when judged, then only the cent off drifts (a price has no threshold)", () => {
+    const judge = (observed: number | null, listing = priced()) => decidePriceDrift({ listing, observedPriceCents: observed, repairAllowed: true, now });
+    expect(judge(2999)).toEqual({ drifting: false, reason: "the price pushed" });
+    expect(judge(3000)).toMatchObject({ drifting: true, expected: 2999, observed: 3000 });
+    expect(judge(null)).toEqual({ drifting: false, reason: "nothing shown" });
+    expect(judge(2499, priced({ pushedPriceCents: null, pushedAt: null }))).toEqual({ drifting: false, reason: "never pushed" });
+  });
+
+  it("given a price push waiting, held for review or acknowledged a moment ago, when the marketplace shows another price, then nothing drifts", () => {
+    const judge = (listing: ReturnType<typeof priced>) => decidePriceDrift({ listing, observedPriceCents: 2499, repairAllowed: true, now });
+    expect(judge(priced({ syncState: "PENDING", desiredPriceCents: 1999 }))).toEqual({ drifting: false, reason: "push in flight" });
+    expect(judge(priced({ syncState: "HELD", desiredPriceCents: 1999 }))).toEqual({ drifting: false, reason: "push in flight" });
+    expect(judge(priced({ pushedAt: new Date(now.getTime() - DRIFT_GRACE_MS + 1) }))).toEqual({ drifting: false, reason: "push just acknowledged" });
+    // Held, but with no price owed: its price is settled and judged.
+    expect(judge(priced({ syncState: "HELD" }))).toMatchObject({ drifting: true });
   });
 });

@@ -101,3 +101,33 @@ export function decideDrift(input: DriftInput): DriftVerdict {
   const drifts = input.earlierDrifts.filter((at) => at.getTime() > since).length + 1;
   return { drifting: true, expected, observed: observedQuantity, units, drifts, anotherTool: drifts >= REPEATED_DRIFTS, repair: input.repairAllowed };
 }
+
+export interface PriceDriftInput {
+  listing: Pick<DriftListing, "pushedAt" | "syncState"> & { pushedPriceCents: number | null; desiredPriceCents: number | null };
+  /** The price the marketplace showed at this read, in cents; null when it shows none. */
+  observedPriceCents: number | null;
+  /** The channel's setting: push the right price again on drift (off by default). */
+  repairAllowed: boolean;
+  now: Date;
+  graceMs?: number;
+}
+
+export type PriceDriftVerdict =
+  | { drifting: false; reason: "nothing shown" | "never pushed" | "push in flight" | "push just acknowledged" | "the price pushed" }
+  | { drifting: true; expected: number; observed: number; repair: boolean };
+
+/**
+ * A price is drift when the marketplace shows another one than the last acknowledged push, to the
+ * cent (no threshold: a price is set, not counted down by sales), past the same grace as a
+ * quantity. A price push waiting or held is in flight.
+ */
+export function decidePriceDrift(input: PriceDriftInput): PriceDriftVerdict {
+  const { listing, observedPriceCents: observed, now } = input;
+  if (observed === null) return { drifting: false, reason: "nothing shown" };
+  if (listing.pushedPriceCents === null || listing.pushedAt === null) return { drifting: false, reason: "never pushed" };
+  const priceOwed = listing.desiredPriceCents !== null && listing.desiredPriceCents !== listing.pushedPriceCents;
+  if (listing.syncState === "PENDING" || (listing.syncState === "HELD" && priceOwed)) return { drifting: false, reason: "push in flight" };
+  if (now.getTime() - listing.pushedAt.getTime() < (input.graceMs ?? DRIFT_GRACE_MS)) return { drifting: false, reason: "push just acknowledged" };
+  if (observed === listing.pushedPriceCents) return { drifting: false, reason: "the price pushed" };
+  return { drifting: true, expected: listing.pushedPriceCents, observed, repair: input.repairAllowed };
+}
