@@ -191,6 +191,27 @@ type Trends = Awaited<ReturnType<typeof loader>>["trends"];
 
 const TREND_COLORS = { pushes: "#29845a", failures: "#e51c00", latency: "#1d4f91", oversells: "#e51c00", drift: "#e8a800", suspensions: "#8051ff" } as const;
 
+type TrendChannel = Trends["channels"][number];
+
+/** The charts' columns: what is counted per bucket, its colour, and the window's figure beside it. */
+const TREND_COLUMNS: { what: string; color: string; values: (c: TrendChannel) => readonly (number | null)[]; figure: (c: TrendChannel) => string }[] = [
+  {
+    what: "Pushes",
+    color: TREND_COLORS.pushes,
+    values: (c) => c.acknowledged.buckets,
+    figure: (c) => `${c.acknowledged.total} (${c.rejected.total + c.retried.total})`,
+  },
+  {
+    what: "95th-percentile sync latency",
+    color: TREND_COLORS.latency,
+    values: (c) => c.latencyP95,
+    figure: (c) => (c.latency ? `${duration(c.latency.p50)} / ${duration(c.latency.p95)}` : "–"),
+  },
+  { what: "Oversold orders", color: TREND_COLORS.oversells, values: (c) => c.oversells.buckets, figure: (c) => String(c.oversells.total) },
+  { what: "Drift found", color: TREND_COLORS.drift, values: (c) => c.drifts.buckets, figure: (c) => `${c.drifts.total} (${c.driftUnits.total})` },
+  { what: "Listings suspended", color: TREND_COLORS.suspensions, values: (c) => c.suspensions.buckets, figure: (c) => String(c.suspensions.total) },
+];
+
 /** A sparkline with its figure beside it. */
 function Trend({ title, values, color, figure }: { title: string; values: readonly (number | null)[]; color: string; figure: string }) {
   const peak = Math.max(0, ...values.map((v) => v ?? 0));
@@ -231,41 +252,15 @@ function Trends({ trends }: { trends: Trends }) {
           headings={["Channel", "Pushes (failed)", "Latency p50 / p95", "Oversells", "Drift found (units)", "Suspended"]}
           rows={trends.channels.map((c) => [
             c.name,
-            <Trend
-              key="pushes"
-              title={`Pushes per ${by} on ${c.name}, ${label}`}
-              values={c.acknowledged.buckets}
-              color={TREND_COLORS.pushes}
-              figure={`${c.acknowledged.total} (${c.rejected.total + c.retried.total})`}
-            />,
-            <Trend
-              key="latency"
-              title={`95th-percentile sync latency per ${by} on ${c.name}, ${label}`}
-              values={c.latencyP95}
-              color={TREND_COLORS.latency}
-              figure={c.latency ? `${duration(c.latency.p50)} / ${duration(c.latency.p95)}` : "–"}
-            />,
-            <Trend
-              key="oversells"
-              title={`Oversold orders per ${by} on ${c.name}, ${label}`}
-              values={c.oversells.buckets}
-              color={TREND_COLORS.oversells}
-              figure={String(c.oversells.total)}
-            />,
-            <Trend
-              key="drift"
-              title={`Drift found per ${by} on ${c.name}, ${label}`}
-              values={c.drifts.buckets}
-              color={TREND_COLORS.drift}
-              figure={`${c.drifts.total} (${c.driftUnits.total})`}
-            />,
-            <Trend
-              key="suspended"
-              title={`Listings suspended per ${by} on ${c.name}, ${label}`}
-              values={c.suspensions.buckets}
-              color={TREND_COLORS.suspensions}
-              figure={String(c.suspensions.total)}
-            />,
+            ...TREND_COLUMNS.map((column) => (
+              <Trend
+                key={column.what}
+                title={`${column.what} per ${by} on ${c.name}, ${label}`}
+                values={column.values(c)}
+                color={column.color}
+                figure={column.figure(c)}
+              />
+            )),
           ])}
         />
         <Link url="/app/health-report">Weekly sync-health report</Link>
