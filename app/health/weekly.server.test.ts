@@ -162,6 +162,9 @@ describe("the weekly sync-health report", () => {
       ["eBay US", 3],
     ]);
     expect(await prisma.auditEvent.count({ where: { shopId: mine.shop.id, action: "health_report.sent" } })).toBe(2);
+    // The seeded push of January is past the kept history and went with the week's run; the week's stayed.
+    expect(await prisma.listingPush.count({ where: { shopId: mine.shop.id, at: { lt: new Date("2026-10-01T00:00:00Z") } } })).toBe(0);
+    expect(await prisma.listingPush.count({ where: { shopId: mine.shop.id } })).toBe(9);
   });
 
   it("given workers down for three Mondays, when they come back, then the latest week is sent once and the missed ones are not sent one by one", async () => {

@@ -71,7 +71,6 @@ export async function runWeeklyHealthReports(deps: WeeklyDeps = {}): Promise<Wee
       outcome.failed.push({ shopId: shop.id, error: err });
     }
   }
-  await prunePushLog(prisma, now);
   return outcome;
 }
 
@@ -91,6 +90,8 @@ async function sendWeek(
       WHERE "HealthReport"."sentAt" IS NULL AND "HealthReport"."claimedAt" < ${stale}
     RETURNING "week"`;
   if (claimed.length === 0) return;
+  // Once a week per shop: what the Overview's 30 days and this report no longer need.
+  await prunePushLog(prisma, shop.id, now);
   const recipients = await healthReportRecipients(prisma, shop.id, shop.settings);
   if (recipients.length > 0) {
     try {

@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 // Every push outcome of a listing, one row each (ListingPush): the Overview's 24-hour and 30-day
 // charts and the weekly sync-health report count pushes, failures and latency from these rows,
 // since Listing.pushedAt keeps only the last push. Written by the flush beside the outbox's own
-// records (flush.server.ts recordOutcomes), pruned after HEALTH_HISTORY_DAYS by the weekly report job.
+// records (flush.server.ts recordOutcomes), pruned after HEALTH_HISTORY_DAYS by the weekly report job, a shop's once a week.
 
 /** How long push outcomes are kept: the Overview's longest window (30 days) and a week to spare. */
 export const HEALTH_HISTORY_DAYS = 37;
@@ -28,8 +28,8 @@ export async function logPushes(prisma: PrismaClient, channel: { id: string; sho
     )}::int[]) AS p(listing_id, outcome, latency_ms)`;
 }
 
-/** Drops the outcomes older than HEALTH_HISTORY_DAYS; returns how many. */
-export async function prunePushLog(prisma: PrismaClient, now = new Date()): Promise<number> {
+/** Drops the shop's outcomes older than HEALTH_HISTORY_DAYS (by its (shopId, at) index); returns how many. */
+export async function prunePushLog(prisma: PrismaClient, shopId: string, now = new Date()): Promise<number> {
   const before = new Date(now.getTime() - HEALTH_HISTORY_DAYS * 86_400_000);
-  return prisma.$executeRaw(Prisma.sql`DELETE FROM "ListingPush" WHERE "at" < ${before}`);
+  return prisma.$executeRaw(Prisma.sql`DELETE FROM "ListingPush" WHERE "shopId" = ${shopId} AND "at" < ${before}`);
 }
