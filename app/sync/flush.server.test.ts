@@ -154,6 +154,8 @@ describe("flushing a channel account's outbox", () => {
       ["SKU-0", "PENDING", 5, 0],
       ["SKU-1", "PENDING", 5, 0],
     ]);
+    // Each kept as an attempt that failed and is retried: an hour of only these counts the account down.
+    expect((await prisma.listingPush.findMany({ where: { channelId: channel.id } })).map((p) => p.outcome)).toEqual(["RETRY", "RETRY"]);
   });
 
   it("given a marketplace that answers for some listings of a push and says nothing of one, when flushed, then the unanswered one stays pending and another flush is asked for", async () => {

@@ -410,6 +410,8 @@ async function recordOutcomes(
     }
     if (outcomes.length === 0) {
       if (!unanswered && !contentLater.has(sku)) nothingToSend.push(listing);
+      // The call threw before the marketplace answered for it (a reset, a 5xx): an attempt that failed and is retried.
+      if (unanswered && interrupted) logged.push({ listingId: listing.id, outcome: "RETRY" });
       continue;
     }
     if (content?.status === "rejected") {
