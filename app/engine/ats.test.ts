@@ -130,6 +130,35 @@ describe("low-stock throttling", () => {
   });
 });
 
+describe("a suspended listing whose units the merchant offers to the other channels", () => {
+  const amazon = aChannel("amazon", { priority: 1, lowStockThreshold: 10 });
+  const ebay = aChannel("ebay", { priority: 2, lowStockThreshold: 0 });
+  const channels = [amazon, ebay];
+  const suspendedChannels = [{ channelId: amazon.id, channelName: amazon.name, reason: "Missing required attribute: brand" }];
+
+  it("given Amazon ranked first pausing under 10 and 8 in the pool, when its listing is not suspended, then eBay gives way to it and lists 0", () => {
+    expect(availableToSell(aListing({ channel: ebay, channels, levels: [stockAt(8)] })).quantity).toBe(0);
+  });
+
+  it("given Amazon's listing suspended with its units offered, when eBay is computed, then eBay lists the 8 and its explanation names Amazon's suspension", () => {
+    const result = availableToSell(aListing({ channel: ebay, channels, levels: [stockAt(8)], suspendedChannels }));
+    expect(result.quantity).toBe(8);
+    expect(result.throttled).toBe(false);
+    expect(result.explanation.find((s) => s.rule === "pool.offeredBySuspended")?.text).toBe(
+      "Amazon suspended its listing: its units are offered here, and it no longer ranks ahead in low-stock throttling",
+    );
+  });
+
+  it("given Amazon's listing suspended with its units offered and 50 in the pool, when Amazon is computed, then it lists 0 with the marketplace's reason", () => {
+    const result = availableToSell(aListing({ channel: amazon, channels, levels: [stockAt(50)], suspendedChannels }));
+    expect(result.quantity).toBe(0);
+    expect(result.pool).toBe(50);
+    const step = result.explanation.find((s) => s.rule === "hold.suspended");
+    expect(step?.text).toBe("Amazon suspended this listing (Missing required attribute: brand): listed at 0, its units offered to the other channels");
+    expect(step?.effect).toBe(-50);
+  });
+});
+
 describe("holds", () => {
   it("lists 0 before the release date even with stock, and explains the hold", () => {
     const result = availableToSell(aListing({ variant: aVariant({ releaseAt: new Date("2025-06-15T00:00:00Z") }) }));

@@ -29,6 +29,16 @@ const marketplaceFulfilledStep = stepKind(
   ["by", "channel"],
   (i) => `Fulfilled by ${i.by}: its own stock, none of the pool; ${i.channel} is pushed no quantity`,
 );
+const suspendedStep = stepKind(
+  "hold.suspended",
+  ["channel", "reason"],
+  (i) => `${i.channel} suspended this listing (${i.reason}): listed at 0, its units offered to the other channels`,
+);
+const offeredStep = stepKind(
+  "pool.offeredBySuspended",
+  ["channels"],
+  (i) => `${i.channels} suspended its listing: its units are offered here, and it no longer ranks ahead in low-stock throttling`,
+);
 const resultStep = stepKind("result", ["channel"], (i, _effect, result) => `Available to sell on ${i.channel}: ${units(result)}`);
 
 /**
@@ -86,8 +96,16 @@ export function availableToSell(context: ListingContext): AvailableToSell {
   let reserve = 0;
   let buffer = 0;
   let throttled = false;
+  // The merchant offers a suspended listing's units to the other channels: it lists 0, and the
+  // others no longer give way to it in low-stock throttling.
+  const suspended = context.suspendedChannels ?? [];
+  const ownSuspension = suspended.find((s) => s.channelId === channel.id);
+  const elsewhere = suspended.filter((s) => s.channelId !== channel.id);
+  const competing = elsewhere.length > 0 && context.channels ? context.channels.filter((c) => !elsewhere.some((s) => s.channelId === c.id)) : context.channels;
+
   if (variant.tracked) {
     pool = poolInto(steps, channel, context.levels);
+    if (elsewhere.length > 0) steps.push(offeredStep(0, pool, elsewhere.map((s) => s.channelName).join(", ")));
     if (context.promotions.length > 0) reserve = reserveInto(steps, channel.id, context.promotions, context.now, pool);
     buffer = bufferInto(
       steps,
@@ -121,12 +139,17 @@ export function availableToSell(context: ListingContext): AvailableToSell {
   if (context.promotions.length > 0) quantity = autoPauseInto(steps, channel.id, context.promotions, context.now, quantity);
 
   if (variant.tracked) {
-    throttled = throttleInto(steps, channel, context.channels, pool, quantity, variant.discontinued);
+    throttled = throttleInto(steps, channel, competing, pool, quantity, variant.discontinued);
     if (throttled) quantity = 0;
   }
 
-  const held = onHold(steps, variant, context.now, quantity);
+  let held = onHold(steps, variant, context.now, quantity);
   if (held) quantity = 0;
+  if (!held && ownSuspension) {
+    steps.push(suspendedStep(-quantity, 0, channel.name, ownSuspension.reason));
+    quantity = 0;
+    held = true;
+  }
 
   steps.push(resultStep(0, quantity, channel.name));
   return { listingId: context.listingId, quantity, pool, reserve, buffer, throttled, held, explanation: steps };

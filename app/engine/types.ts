@@ -173,6 +173,19 @@ export interface ListingContext {
    * pool and is pushed no quantity. `by` names the marketplace for the explanation ("Amazon").
    */
   fulfilledByMarketplace?: { by: string };
+  /**
+   * Channels whose listing of this variant the marketplace suspended (suppressed, deactivated,
+   * on hold), where the merchant chose to offer its units to the other channels (decision 0025):
+   * that channel lists 0, and no other channel is throttled on its account. Absent: none.
+   */
+  suspendedChannels?: readonly SuspendedChannel[];
+}
+
+/** A channel whose listing of the variant does not sell, with the marketplace's reason. */
+export interface SuspendedChannel {
+  channelId: string;
+  channelName: string;
+  reason: string;
 }
 
 export interface AvailableToSell {

@@ -157,6 +157,16 @@ export interface PromotionRow {
 }
 
 /** Units sold of a variant on a channel (null: the Shopify store), `ageDays` whole days before now. */
+/**
+ * A listing the marketplace suspended, on a channel whose merchant offers a suspended listing's
+ * units to the other channels (Channel.offerSuspendedUnits, decision 0025).
+ */
+export interface SuspensionRow {
+  variantId: string;
+  channelId: string;
+  reason: string;
+}
+
 export interface SalesRow {
   variantId: string;
   channelId: string | null;
@@ -475,6 +485,8 @@ export interface BatchInputs {
   promotions: Map<string, PromotionReserve[]>;
   /** By variant: every channel's sales and the store's in the velocity window. */
   sales: Map<string, VariantSales>;
+  /** By variant: its listings suspended where the merchant offers their units to the other channels. */
+  suspensions: Map<string, SuspensionRow[]>;
 }
 
 export function batchInputsFromRows(rows: {
@@ -486,6 +498,8 @@ export function batchInputsFromRows(rows: {
   priceRules: readonly PriceRuleRow[];
   promotions: readonly PromotionRow[];
   sales: readonly SalesRow[];
+  /** Absent where nothing is suspended (a rule preview). */
+  suspensions?: readonly SuspensionRow[];
   now: Date;
 }): BatchInputs {
   const group = <T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> => {
@@ -516,6 +530,7 @@ export function batchInputsFromRows(rows: {
     priceRules: rows.priceRules.map(priceRuleFromRow),
     promotions: new Map([...group(rows.promotions, (p) => p.variantId)].map(([k, list]) => [k, list.map(promotionReserveFromRow)])),
     sales: salesByVariant(rows.sales, rows.now),
+    suspensions: group(rows.suspensions ?? [], (r) => r.variantId),
   };
 }
 
@@ -571,7 +586,18 @@ export function listingInput(listing: ListingRef, variantId: string, shop: ShopI
     mapCents: row.mapCents,
     costCents: row.costCents,
     priceRules: batch.priceRules,
+    // A component's input (variantId not the listing's own) is not the component's listings' business.
+    ...(variantId === listing.variantId ? suspendedChannelsOf(batch.suspensions.get(variantId), shop) : {}),
     // Hybrid pool: a listing the marketplace fulfils carries the marketplace's stock, not the pool.
     ...(listing.fulfilledByMarketplace ? { fulfilledByMarketplace: { by: channel.kind === "shopify" ? channel.name : moduleOf(channel.kind).label } } : {}),
   };
+}
+
+/** The engine's suspendedChannels for a variant: each suspended listing's channel, by name, with the marketplace's reason. */
+function suspendedChannelsOf(rows: readonly SuspensionRow[] | undefined, shop: ShopInputs): Pick<DesiredListingInput, "suspendedChannels"> {
+  const suspended = (rows ?? []).flatMap((r) => {
+    const channel = shop.channels.get(r.channelId);
+    return channel ? [{ channelId: r.channelId, channelName: channel.name, reason: r.reason }] : [];
+  });
+  return suspended.length > 0 ? { suspendedChannels: suspended } : {};
 }

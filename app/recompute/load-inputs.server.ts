@@ -18,6 +18,7 @@ import {
   type PriceRuleRow,
   type PromotionRow,
   type SalesRow,
+  type SuspensionRow,
   type ShopInputs,
   type VariantRow,
   priceGuardrailBps,
@@ -64,6 +65,7 @@ export interface EngineRows {
   priceRules: PriceRuleRow[];
   promotions: PromotionRow[];
   sales: SalesRow[];
+  suspensions: SuspensionRow[];
 }
 
 export async function loadEngineRows(
@@ -81,7 +83,7 @@ export async function loadEngineRows(
   const variantIds = [...new Set([...listedVariantIds, ...components.map((c) => c.componentId)])];
   const nowText = now.toISOString();
 
-  const [variants, levels, promotions, sales] = await Promise.all([
+  const [variants, levels, promotions, sales, suspensions] = await Promise.all([
     // Product.tags is a nullable column (the init migration): a product created without tags holds
     // NULL, which Prisma reads as [] but this plain SQL would not; the engine reads a list.
     sql.rows<VariantRow>(
@@ -137,6 +139,15 @@ export async function loadEngineRows(
        GROUP BY 1, 2, 3`,
       [shopId, variantIds, nowText, shop.velocityWindowDays],
     ),
+    // Listings the marketplace suspended (the drift read's observedSuspension), where the merchant
+    // offers their units to the other channels; a disconnected channel's last read no longer counts.
+    sql.rows<SuspensionRow>(
+      `SELECT l."variantId", l."channelId", l."observedSuspension" AS reason
+       FROM "Listing" l JOIN "Channel" c ON c.id = l."channelId" AND c."shopId" = $1
+       WHERE l."shopId" = $1 AND l."variantId" = ANY($2::text[]) AND l."observedSuspension" IS NOT NULL
+         AND c."offerSuspendedUnits" AND c.status <> 'DISCONNECTED'`,
+      [shopId, variantIds],
+    ),
   ]);
 
   // Rules: every channel/tag/collection-wide rule, and the product, variant and listing rules of
@@ -164,5 +175,5 @@ export async function loadEngineRows(
     ),
   ]);
 
-  return { variants, levels, components, bufferRules, allocationRules, priceRules, promotions, sales };
+  return { variants, levels, components, bufferRules, allocationRules, priceRules, promotions, sales, suspensions };
 }

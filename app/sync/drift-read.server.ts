@@ -79,6 +79,7 @@ class ReadYielded extends Error {
 
 interface StoredListing {
   id: string;
+  variantId: string;
   channelSku: string;
   externalId: string | null;
   pushedQuantity: number | null;
@@ -125,7 +126,7 @@ export async function runDriftRead(channelId: string, deps: DriftReadDeps = {}):
   try {
     for (let page = 0; page < MAX_PAGES; page++) {
       const answer = await connector.readListings(token, { beforeCall });
-      const seen = await applyPage(prisma, channel, answer.listings, { now: now(), thresholdUnits, result, repairs });
+      const seen = await applyPage(prisma, channel, answer.listings, { now: now(), thresholdUnits, result, repairs, deps });
       result.listingsRead += seen;
       if (answer.next === null || answer.next === token) {
         token = null;
@@ -223,7 +224,7 @@ export async function runNotifiedListingChanges(
     ${RETURNING_STORED}`);
   result.listingsRead = stored.length;
   const repairs: DriftRepair[] = [];
-  await judge(prisma, channel, stored, seen, { now: now(), thresholdUnits: alertThresholds(channel.shop.settings).driftUnits, result, repairs });
+  await judge(prisma, channel, stored, seen, { now: now(), thresholdUnits: alertThresholds(channel.shop.settings).driftUnits, result, repairs, deps });
   await repair(channel, repairs, result, deps);
   return result;
 }
@@ -269,6 +270,7 @@ interface PageContext {
   thresholdUnits: number;
   result: DriftReadResult;
   repairs: DriftRepair[];
+  deps: DriftReadDeps;
 }
 
 /**
@@ -283,7 +285,7 @@ interface Observation {
   suspension?: string | null;
 }
 
-const RETURNING_STORED = Prisma.sql`RETURNING l.id, l."channelSku", l."externalId", l."pushedQuantity", l."pushedAt", l."pushedVersion", l."desiredQuantity",
+const RETURNING_STORED = Prisma.sql`RETURNING l.id, l."variantId", l."channelSku", l."externalId", l."pushedQuantity", l."pushedAt", l."pushedVersion", l."desiredQuantity",
       l."pushedPriceCents", l."desiredPriceCents", l."syncState"::text AS "syncState", l."fulfilledByMarketplace"`;
 
 /**
@@ -323,7 +325,7 @@ async function judge(
   channel: Channel,
   stored: readonly StoredListing[],
   seen: readonly Observation[],
-  { now, thresholdUnits, result, repairs }: PageContext,
+  { now, thresholdUnits, result, repairs, deps }: PageContext,
 ): Promise<void> {
   if (stored.length === 0) return;
   const ids = stored.map((l) => l.id);
@@ -351,6 +353,8 @@ async function judge(
     if (!found) repairs.push((found = { id: listing.id, pushedVersion: listing.pushedVersion }));
     return found;
   };
+  /** Variants whose listing here started or stopped selling: where the merchant offers its units, the pool's split moves. */
+  const movedUnits = new Set<string>();
   for (const listing of stored) {
     const observed = bySku.get(listing.channelSku)!;
     const open = (kind: "DRIFT" | "LISTING_SUSPENDED") =>
@@ -375,10 +379,16 @@ async function judge(
     if (observed.suspension !== undefined) {
       if (observed.suspension !== null) {
         const raised = await raiseListingSuspended(prisma, { shopId: channel.shopId, channel: channelRef, listing, reason: observed.suspension }, { now });
-        if (raised.created) result.suspended++;
+        if (raised.created) {
+          result.suspended++;
+          movedUnits.add(listing.variantId);
+        }
       } else {
         const alert = open("LISTING_SUSPENDED");
-        if (alert && (await resolveAlert(prisma, channel.shopId, alert.id, ACTOR, now))) result.resolved++;
+        if (alert && (await resolveAlert(prisma, channel.shopId, alert.id, ACTOR, now))) {
+          result.resolved++;
+          movedUnits.add(listing.variantId);
+        }
       }
     }
     if (observed.quantity === undefined) continue;
@@ -428,6 +438,10 @@ async function judge(
     if (verdict.repair && listing.pushedQuantity !== null) {
       Object.assign(repairOf(listing), { pushedQuantity: listing.pushedQuantity, observedQuantity: verdict.observed });
     }
+  }
+  if (channel.offerSuspendedUnits && movedUnits.size > 0) {
+    // Its listing lists 0 (or sells again) and the other channels' listings take (or give back) its units.
+    await noteChange(channel.shopId, { kind: "stock", at: [...movedUnits].map((variantId) => ({ variantId, locationId: null })) }, deps);
   }
 }
 
