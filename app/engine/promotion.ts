@@ -163,8 +163,11 @@ const promotionPriceStep = stepKind(
   (i, _effect, result) =>
     `${i.promotion}: ${discountWords(i.discountKind as DiscountKind, Number(i.discountValue))} until ${instantWords(String(i.endsAt))} → ${money(result)}`,
 );
+/** The rule of the step a coupon-style promotion adds to a price's explanation (the recompute looks for it in a stored one). */
+export const PROMOTION_COUPON_STEP = "price.promotionCoupon";
+
 const promotionCouponStep = stepKind(
-  "price.promotionCoupon",
+  PROMOTION_COUPON_STEP,
   ["promotion", "discountKind", "discountValue", "endsAt", "couponCents"],
   (i, _effect, result) =>
     `${i.promotion}: ${discountWords(i.discountKind as DiscountKind, Number(i.discountValue))} at checkout until ${instantWords(String(i.endsAt))}: the list price stays ${money(result)}, the coupon of ${money(i.couponCents)} counts for parity`,

@@ -107,6 +107,11 @@ export interface StoredListing extends ListingRef {
   staleSince: string;
   /** The hold group it was held in when read (parity.ts), so a group it leaves is counted again. */
   holdGroup?: string | null;
+  /**
+   * Whether its stored price explanation shows a promotion's coupon: a coupon that starts or ends
+   * leaves the price as it was (no new desired state), yet "Why?" must say so (parity.ts couponStepMoved).
+   */
+  couponStepShown?: boolean;
 }
 
 /** Any listing of a batch's variants (stale or not), for parity across channels. */

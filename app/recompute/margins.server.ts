@@ -68,7 +68,8 @@ export async function writeMargins(sql: Sql, shopId: string, computed: Iterable<
 /**
  * The listings of a batch whose floor moved but whose desired state did not (their decision only
  * clears the mark): their stored explanation still shows the old floor, so "Why?" on Inventory
- * would contradict Margins. Written by the outbox writer (writeExplanations).
+ * would contradict Margins. Written by the outbox writer (writeExplanations). `moved` also holds
+ * those whose promotion coupon started or ended with their price unchanged (parity.ts couponStepMoved).
  */
 export function explanationsToRefresh(
   decisions: readonly Decision[],

@@ -93,9 +93,16 @@ describe("violations that stand after a recompute", () => {
 
     await recomputeAt(new Date(startsAt.getTime() - 60_000));
     expect(await violations("OPEN")).toEqual([]);
+    const ebayPriceWords = async () => {
+      const listing = await prisma.listing.findFirstOrThrow({ where: { shopId, channelId: ebay.id } });
+      return ((listing.explanation as { price?: { text: string }[] } | null)?.price ?? []).map((step) => step.text).join(" / ");
+    };
+    expect(await ebayPriceWords()).not.toContain("Clip coupon");
     await recomputeAt(new Date(startsAt.getTime() + 60_000));
     const [open] = await violations("OPEN");
     expect(open?.title).toBe("MUG-RED is cheaper on eBay US ($45.00) than on Amazon US ($50.00)");
+    // "Why?" on eBay shows the coupon, though its price did not move.
+    expect(await ebayPriceWords()).toContain("Clip coupon: a 10% coupon at checkout until");
     // Neither list price moved, and nothing is held.
     const listings = await prisma.listing.findMany({ where: { shopId }, select: { desiredPriceCents: true, syncState: true } });
     expect(listings.map((l) => [l.desiredPriceCents, l.syncState === "HELD"])).toEqual([
@@ -104,6 +111,7 @@ describe("violations that stand after a recompute", () => {
     ]);
     await recomputeAt(new Date(endsAt.getTime() + 60_000));
     expect(await violations("OPEN")).toEqual([]);
+    expect(await ebayPriceWords()).not.toContain("Clip coupon");
     expect((await violations("RESOLVED")).map((a) => a.id)).toEqual([open!.id]);
   });
 });

@@ -4,9 +4,9 @@
 // the violations that stand once the batch's decisions are written (domain.md "Parity").
 
 import { parityViolations, type ParityEdge, type ParityViolation, type VisiblePrice } from "~/engine/parity";
-import { runningCouponCents } from "~/engine/promotion";
+import { PROMOTION_COUPON_STEP, runningCouponCents } from "~/engine/promotion";
 import type { PromotionReserve } from "~/engine/types";
-import type { Decision, SiblingPrice } from "./desired";
+import type { ComputedListing, Decision, SiblingPrice, StoredListing } from "./desired";
 
 /** What a customer sees on a channel besides the price (Channel.visibleShippingCents, visibleCouponCents). */
 export interface VisibleExtras {
@@ -29,6 +29,22 @@ export const NO_PROMOTION_COUPONS: PromotionCouponOf = () => 0;
 export function promotionCoupons(promotions: ReadonlyMap<string, readonly PromotionReserve[]>, now: Date): PromotionCouponOf {
   if (promotions.size === 0) return NO_PROMOTION_COUPONS;
   return (variantId, channelId, priceCents) => runningCouponCents(channelId, promotions.get(variantId) ?? [], now, priceCents);
+}
+
+/**
+ * The listings whose computed explanation gains or loses a promotion's coupon against the stored
+ * one: their explanation is written though their desired state stays (margins.server.ts
+ * explanationsToRefresh), so "Why?" shows the coupon parity counts while it runs, and not after.
+ */
+export function couponStepMoved(listings: readonly StoredListing[], computed: ReadonlyMap<string, ComputedListing>): Set<string> {
+  const moved = new Set<string>();
+  for (const listing of listings) {
+    const result = computed.get(listing.id);
+    if (!result) continue;
+    const shows = result.explanation.price.some((step) => step.rule === PROMOTION_COUPON_STEP);
+    if (shows !== (listing.couponStepShown ?? false)) moved.add(listing.id);
+  }
+  return moved;
 }
 
 /**

@@ -10,7 +10,8 @@ import { type EngineRows, loadEngineRows, loadShopInputs } from "./load-inputs.s
 import { recomputeMarkedContent } from "./content-step.server";
 import { explanationsToRefresh, writeMargins } from "./margins.server";
 import { writeDecisions, writeExplanations } from "./write-outbox.server";
-import { promotionCoupons, storeSiblings } from "./parity";
+import { couponStepMoved, promotionCoupons, storeSiblings } from "./parity";
+import { PROMOTION_COUPON_STEP } from "~/engine/promotion";
 import { watchParity } from "./parity.server";
 
 // The recompute service: a shop's stale listings (Listing.staleSince set through noteChange, index.server.ts)
@@ -109,9 +110,10 @@ interface BatchRows extends EngineRows {
 async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: ShopInputs, now: Date): Promise<BatchRows> {
   const listings = await sql.rows<StoredListing>(
     `SELECT id, "channelId", "variantId", "fulfilledByMarketplace", "desiredQuantity", "desiredPriceCents", "desiredVersion", "pushedPriceCents",
-            "syncState"::text AS "syncState", "staleSince"::text AS "staleSince", "holdGroup"
+            "syncState"::text AS "syncState", "staleSince"::text AS "staleSince", "holdGroup",
+            COALESCE(explanation->'price' @> $3::jsonb, false) AS "couponStepShown"
      FROM "Listing" WHERE "shopId" = $1 AND id = ANY($2::text[]) AND "staleSince" IS NOT NULL`,
-    [shopId, listingIds],
+    [shopId, listingIds, JSON.stringify([{ rule: PROMOTION_COUPON_STEP }])],
   );
   const listedVariantIds = [...new Set(listings.map((l) => l.variantId))];
   const [rows, siblings] = await Promise.all([
@@ -180,7 +182,8 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
       await deps.beforeWrite?.(rows.listings.map((l) => l.id));
       const marginMoved = await writeMargins(sql, shopId, computed.values());
       const { written, clearedUnchanged } = await writeDecisions(sql, shopId, decisions);
-      await writeExplanations(sql, shopId, explanationsToRefresh(decisions, computed, marginMoved));
+      const explanationMoved = new Set([...marginMoved, ...couponStepMoved(rows.listings, computed)]);
+      await writeExplanations(sql, shopId, explanationsToRefresh(decisions, computed, explanationMoved));
 
       const variantNames = new Map(rows.variants.map((v) => [v.id, v.name]));
       await watchParity(

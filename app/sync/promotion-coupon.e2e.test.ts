@@ -39,6 +39,10 @@ describe("a coupon-style promotion counted for parity, end to end", () => {
     await eventually(() => MARKETPLACES.every((m) => rig.priceOn(m, kettle) === price), 60_000, "every marketplace at Shopify's price");
     const violationOnEbay = parityViolationKey(variant.id, rig.channels.amazon.id, rig.channels.ebay.id);
     const violation = () => prisma.alert.findUnique({ where: { shopId_dedupeKey: { shopId: rig.shopId, dedupeKey: violationOnEbay } } });
+    const ebayPriceWords = async () => {
+      const listing = await prisma.listing.findFirstOrThrow({ where: { shopId: rig.shopId, channelId: rig.channels.ebay.id } });
+      return ((listing.explanation as { price?: { text: string }[] } | null)?.price ?? []).map((s) => s.text).join(" / ");
+    };
 
     const startsAt = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 5 * 60_000);
     const endsAt = new Date(startsAt.getTime() + 10 * 60_000);
@@ -81,6 +85,8 @@ describe("a coupon-style promotion counted for parity, end to end", () => {
     expect(rig.priceOn("ebay", kettle)).toBe(price);
     expect(rig.priceOn("amazon", kettle)).toBe(price);
     expect((await prisma.promotion.findUniqueOrThrow({ where: { id: created.promotionId } })).status).toBe("RUNNING");
+    // "Why?" on eBay's listing says so, though its price did not move.
+    expect(await ebayPriceWords()).toContain(`Clip coupon: a 10% coupon at checkout until`);
 
     // Past its end the coupon is gone: the violation no longer stands.
     // (A resolved alert gives its key up for the next one: followed by its id from here.)
@@ -89,5 +95,6 @@ describe("a coupon-style promotion counted for parity, end to end", () => {
     await eventually(async () => (await prisma.alert.findUniqueOrThrow({ where: { id: paged.id } })).state === "RESOLVED", 60_000, "the violation resolved");
     expect((await prisma.promotion.findUniqueOrThrow({ where: { id: created.promotionId } })).status).toBe("ENDED");
     expect(rig.priceOn("ebay", kettle)).toBe(price);
+    await eventually(async () => !(await ebayPriceWords()).includes("Clip coupon"), 30_000, "the coupon gone from eBay's explanation");
   }, 240_000);
 });
