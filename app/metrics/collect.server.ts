@@ -176,8 +176,9 @@ export async function collectMetrics(deps: CollectDeps = {}): Promise<MetricFami
 // it from what the marketplace showed against the last acknowledged push less what sold since, past
 // the merchant's threshold and the in-flight grace, and resolves it when a settled read shows the
 // listing right. Comparing observedQuantity with pushedQuantity here counted sold units and pushes
-// in flight as drift, and kept a repaired listing drifting until the next read. Units: the drift
-// the alert was raised with (Alert.facts.drift, shown minus expected).
+// in flight as drift, and kept a repaired listing drifting until the next read. A listing whose
+// quantity and price both drift has two open alerts and counts once. Units: the quantity drift the
+// alert was raised with (Alert.facts.drift, shown minus expected; a price drift alert has none).
 const OPEN_DRIFT = Prisma.sql`FROM "Alert" a WHERE a."shopId" = c."shopId" AND a."channelId" = c.id AND a.kind = 'DRIFT' AND a.state <> 'RESOLVED' AND a."listingId" IS NOT NULL`;
 const LATENCY_SECONDS = Prisma.sql`extract(epoch FROM (l."pushedAt" - l."desiredAt"))`;
 
@@ -197,7 +198,7 @@ export async function channelSyncRows(prisma: PrismaClient, opts: { since: Date;
       count(l.id) FILTER (WHERE l."pushedAt" >= ${since})::int AS "pushedRecently",
       coalesce(sum(l.attempts), 0)::int AS "failedAttempts",
       min(l."desiredAt") FILTER (WHERE l."syncState" = 'PENDING') AS "oldestPending",
-      (SELECT count(*) ${OPEN_DRIFT})::int AS "driftListings",
+      (SELECT count(DISTINCT a."listingId") ${OPEN_DRIFT})::int AS "driftListings",
       (SELECT coalesce(sum(abs((a.facts->>'drift')::int)), 0) ${OPEN_DRIFT})::int AS "driftUnits",
       (SELECT count(*) FROM "ChannelOrder" o WHERE o."shopId" = c."shopId" AND o."channelId" = c.id AND o.oversold)::int AS oversells
     FROM "Channel" c

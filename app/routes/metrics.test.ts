@@ -39,6 +39,18 @@ async function seedShop() {
   await prisma.alert.create({
     data: { shopId, kind: "DRIFT", dedupeKey: "drift:A", title: "A drifts", channelId: amazon.id, listingId: drifting.id, facts: { drift: -3 } },
   });
+  // Its price drifts too (an alert of its own, in cents): still one drifting listing, and no units.
+  await prisma.alert.create({
+    data: {
+      shopId,
+      kind: "DRIFT",
+      dedupeKey: "drift-price:A",
+      title: "A's price",
+      channelId: amazon.id,
+      listingId: drifting.id,
+      facts: { what: "price", pushedPriceCents: 1999, channelShowsPriceCents: 1499 },
+    },
+  });
   await prisma.alert.create({
     data: {
       shopId,
