@@ -504,8 +504,11 @@ export default function Channels() {
                     ) : null}
                     {c.orderNotifications && c.status !== "DISCONNECTED" ? (
                       <Text as="p" tone="subdued">
-                        Orders arrive in seconds when the marketplace notifies Anchorline: point an EventBridge API destination for ORDER_CHANGE at{" "}
-                        <code>{appOrigin + c.orderNotifications.path}</code> with the header <code>{c.orderNotifications.header}</code> ={" "}
+                        Orders arrive in seconds when the marketplace notifies Anchorline: point an EventBridge API destination for ORDER_CHANGE
+                        {c.kind === "AMAZON"
+                          ? " (and LISTINGS_ITEM_MFN_QUANTITY_CHANGE and LISTINGS_ITEM_STATUS_CHANGE, so a listing edited by hand or suppressed is seen at once)"
+                          : ""}{" "}
+                        at <code>{appOrigin + c.orderNotifications.path}</code> with the header <code>{c.orderNotifications.header}</code> ={" "}
                         <code>{c.orderNotifications.key}</code>. Without it, orders are polled.
                       </Text>
                     ) : null}
