@@ -24,9 +24,28 @@ async function post(domain: string, form: Record<string, string | string[]>): Pr
   return (await action(args(await adminRequest(domain, "/app/promotions", { form })))) as unknown as Answer;
 }
 
+/** A draft as the create form sends it: 10 % off KET-RED on these channels, 1-2 March 2030 unless told otherwise. */
+function draftForm(channelIds: string[], overrides: Record<string, string> = {}): Record<string, string | string[]> {
+  const form = {
+    intent: "create",
+    name: "Spring",
+    startsAt: "2030-03-01T00:00",
+    endsAt: "2030-03-02T00:00",
+    discountKind: "percent",
+    discountValue: "10",
+    skus: "KET-RED",
+  };
+  return { ...form, channelIds, ...overrides };
+}
+
 /** eBay (in the promotion) and Amazon (watching eBay's price) both show 49.99: 20% off on eBay breaks parity. */
 async function parityAtRisk(seeded: Awaited<ReturnType<typeof shopInSession>>) {
   await prisma.listing.update({ where: { id: seeded.listing.id }, data: { pushedPriceCents: 4999 } });
+  await listedOnEbay(seeded);
+}
+
+/** The kettle listed on eBay (the promotion's channel) at 49.99, offering 20. */
+async function listedOnEbay(seeded: Awaited<ReturnType<typeof shopInSession>>) {
   await prisma.listing.create({
     data: {
       shopId: seeded.shop.id,
@@ -58,15 +77,7 @@ describe("the Promotions screen", () => {
       discountValue: "Discount must be between 0% and 100%",
       skus: "Name at least one variant SKU",
     });
-    const noChannel = await post(shop.domain, {
-      intent: "create",
-      name: "Spring",
-      startsAt: "2030-03-01T00:00",
-      endsAt: "2030-03-02T00:00",
-      discountKind: "percent",
-      discountValue: "10",
-      skus: "KET-RED, NOPE",
-    });
+    const noChannel = await post(shop.domain, draftForm([], { skus: "KET-RED, NOPE" }));
     expect(noChannel.data.errors).toMatchObject({ channelIds: "Choose at least one channel", skus: 'No variant with SKU "NOPE" in this shop' });
 
     const good = await post(shop.domain, {
@@ -281,16 +292,7 @@ describe("the Promotions screen", () => {
     expect(started.startedAt).not.toBeNull();
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).staleSince).not.toBeNull();
 
-    const past = await post(shop.domain, {
-      intent: "create",
-      name: "Last week",
-      startsAt: "2020-03-01T00:00",
-      endsAt: "2020-03-02T00:00",
-      channelIds: [channels.ebay.id],
-      discountKind: "percent",
-      discountValue: "10",
-      skus: "KET-RED",
-    });
+    const past = await post(shop.domain, draftForm([channels.ebay.id], { name: "Last week", startsAt: "2020-03-01T00:00", endsAt: "2020-03-02T00:00" }));
     expect(past.init?.status).toBe(400);
     expect(past.data.errors).toEqual({ endsAt: "Ends (UTC) 2020-03-02 00:00 has passed: set an end in the future" });
     expect(await prisma.promotion.count({ where: { shopId: shop.id } })).toBe(1);
@@ -302,16 +304,7 @@ describe("the Promotions screen", () => {
     await prisma.variant.update({ where: { id: seeded.variant.id }, data: { mapCents: null } });
     await prisma.parityEdge.deleteMany({ where: { shopId: seeded.shop.id } });
     await prisma.promotion.update({ where: { id: seeded.promotion.id }, data: { discountValue: 6000 } });
-    await prisma.listing.create({
-      data: {
-        shopId: seeded.shop.id,
-        channelId: seeded.channels.ebay.id,
-        variantId: seeded.variant.id,
-        channelSku: "KET-RED-EB",
-        desiredQuantity: 20,
-        pushedPriceCents: 4999,
-      },
-    });
+    await listedOnEbay(seeded);
     const checked = await post(seeded.shop.domain, { intent: "checklist", promotionId: seeded.promotion.id });
     expect(checked.data).toMatchObject({ ok: true, message: "Checklist passed with 1 warning: each shows its fix", tone: "warning" });
     const page = await loader(args(await adminRequest(seeded.shop.domain, "/app/promotions")));
@@ -334,16 +327,7 @@ describe("the Promotions screen", () => {
     for (const intent of ["checklist", "launch", "end"]) {
       expect((await post(mine.shop.domain, { intent, promotionId: theirs.promotion.id })).init?.status, intent).toBe(404);
     }
-    const create = await post(mine.shop.domain, {
-      intent: "create",
-      name: "X",
-      startsAt: "2030-03-01T00:00",
-      endsAt: "2030-03-02T00:00",
-      channelIds: [theirs.channels.ebay.id],
-      discountKind: "percent",
-      discountValue: "10",
-      skus: "KET-RED",
-    });
+    const create = await post(mine.shop.domain, draftForm([theirs.channels.ebay.id]));
     expect(create.init?.status).toBe(404);
     expect((await prisma.promotion.findUniqueOrThrow({ where: { id: theirs.promotion.id } })).status).toBe("DRAFT");
     expect(await prisma.promotion.count({ where: { shopId: mine.shop.id } })).toBe(1);
