@@ -92,15 +92,21 @@ interface StoredListing {
   fulfilledByMarketplace: boolean;
 }
 
+const emptyResult = (): DriftReadResult => ({ status: "read", listingsRead: 0, calls: 0, drifting: 0, repaired: 0, suspended: 0, resolved: 0 });
+
+/** The channel with its shop's settings, while it is connected with credentials and its shop installed; null otherwise. */
+async function connectedChannel(prisma: PrismaClient, channelId: string) {
+  const channel = await prisma.channel.findUnique({ where: { id: channelId }, include: { shop: { select: { settings: true, uninstalledAt: true } } } });
+  return channel && channel.status === "CONNECTED" && channel.credentialsCiphertext && !channel.shop.uninstalledAt ? channel : null;
+}
+
 /** The job: one read cycle of the account (or the rest of one that yielded). */
 export async function runDriftRead(channelId: string, deps: DriftReadDeps = {}): Promise<DriftReadResult> {
   const prisma = deps.prisma ?? defaultPrisma;
   const now = deps.now ?? (() => new Date());
-  const result: DriftReadResult = { status: "read", listingsRead: 0, calls: 0, drifting: 0, repaired: 0, suspended: 0, resolved: 0 };
-  const channel = await prisma.channel.findUnique({ where: { id: channelId }, include: { shop: { select: { settings: true, uninstalledAt: true } } } });
-  if (!channel || channel.status !== "CONNECTED" || !channel.credentialsCiphertext || channel.shop.uninstalledAt) {
-    return { ...result, status: "skipped", reason: "not connected" };
-  }
+  const result = emptyResult();
+  const channel = await connectedChannel(prisma, channelId);
+  if (!channel) return { ...result, status: "skipped", reason: "not connected" };
   const label = moduleOfKind(channel.kind)?.label ?? channel.kind;
   let connector: Connector;
   try {
@@ -178,11 +184,9 @@ export async function runNotifiedListingChanges(
 ): Promise<DriftReadResult> {
   const prisma = deps.prisma ?? defaultPrisma;
   const now = deps.now ?? (() => new Date());
-  const result: DriftReadResult = { status: "read", listingsRead: 0, calls: 0, drifting: 0, repaired: 0, suspended: 0, resolved: 0 };
-  const channel = await prisma.channel.findUnique({ where: { id: channelId }, include: { shop: { select: { settings: true, uninstalledAt: true } } } });
-  if (!channel || channel.status !== "CONNECTED" || !channel.credentialsCiphertext || channel.shop.uninstalledAt) {
-    return { ...result, status: "skipped", reason: "not connected" };
-  }
+  const result = emptyResult();
+  const channel = await connectedChannel(prisma, channelId);
+  if (!channel) return { ...result, status: "skipped", reason: "not connected" };
   const connector = (deps.connectorFor ?? ((c) => connectorForChannel(c, prisma)))(channel);
   const changes = connector.listingChangesInNotification?.(notification) ?? [];
   if (changes.length === 0) return { ...result, status: "skipped", reason: "no listing of this account" };
