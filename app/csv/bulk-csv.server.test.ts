@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { ensureStoreChannel } from "~/channels/store-channel.server";
 import { parseCsv } from "~/lib/csv";
 import { queues } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
@@ -98,6 +99,17 @@ describe("buffer rules as CSV", () => {
       problems: [{ line: 2, field: "id", message: `No buffer rule with id ${theirRule.id} in this shop; leave id blank to add a rule` }],
     });
     expect(await prisma.bufferRule.findUniqueOrThrow({ where: { id: theirRule.id } })).toMatchObject({ kind: "VELOCITY", units: null });
+  });
+
+  it("given a file with a buffer for the Shopify store (the anchor, with no listings), when imported, then its line is refused on the channel column and nothing is saved", async () => {
+    const { shop } = await seedShopWithEveryModel(prisma);
+    await ensureStoreChannel(prisma, shop.id);
+    const result = await importBufferRules(shop.domain, "applies_to,kind,channel,units\nchannel,fixed,Shopify store,2\n", "merchant:test");
+    expect(result).toEqual({
+      ok: false,
+      problems: [{ line: 2, field: "channel", message: "Buffers are for marketplace channels; the Shopify store is the anchor" }],
+    });
+    expect(await prisma.bufferRule.count({ where: { shopId: shop.id } })).toBe(1);
   });
 
   it("refuses a file without its required columns or rows before reading any rule", async () => {

@@ -28,14 +28,15 @@ export async function checkBufferRule(
   const ruleId = String(form.ruleId ?? "").trim() || null;
   if (ruleId && !(await prisma.bufferRule.findFirst({ where: { id: ruleId, shopId }, select: { id: true } }))) throw new NotFoundForShop("Buffer rule");
   const channelId = String(form.channelId ?? "").trim() || null;
-  // The store channel has no listings: a buffer on it would apply to nothing.
-  const channel = channelId ? await prisma.channel.findFirst({ where: { id: channelId, shopId, kind: { not: "SHOPIFY" } }, select: { id: true } }) : null;
+  const channel = channelId ? await prisma.channel.findFirst({ where: { id: channelId, shopId }, select: { kind: true } }) : null;
   if (channelId && !channel) throw new NotFoundForShop("Channel");
+  const errors: FieldErrors = {};
+  // The store channel has no listings: a buffer on it would apply to nothing.
+  if (channel?.kind === "SHOPIFY") errors.channelId = "Buffers are for marketplace channels; the Shopify store is the anchor";
 
   const scope = String(form.scope ?? "channel") as Scope;
   const reference = String(form.scopeRef ?? "");
   let scopeValue: string | null = null;
-  const errors: FieldErrors = {};
   if (SCOPES.includes(scope) && scope !== "channel" && reference.trim() !== "") {
     scopeValue = await resolveScopeValue(prisma, shopId, scope, reference, channelId);
     if (scopeValue === null) errors.scopeRef = `No ${SCOPE_REFERENCE[scope].toLowerCase()} "${reference.trim()}" in this shop`;

@@ -36,13 +36,14 @@ describe("the Buffers and throttling screen", () => {
     ]);
   });
 
-  it("given the shop's store channel (the anchor, with no listings), when the screen loads, then it has no throttling row, and a buffer rule or settings for it are refused as not found with nothing saved", async () => {
+  it("given the shop's store channel (the anchor, with no listings), when the screen loads, then it has no throttling row; a buffer rule for it is refused on its channel, and its settings as not found, with nothing saved", async () => {
     const { shop } = await shopInSession();
     const store = await ensureStoreChannel(prisma, shop.id);
     const page = await loader(args(await adminRequest(shop.domain, "/app/buffers")));
     expect(page.channels.map((c) => c.name)).toEqual(["Amazon US", "eBay US"]);
     const rule = await post(shop.domain, { intent: "save", channelId: store.id, scope: "channel", kind: "fixed", units: "2" });
-    expect(rule.init?.status).toBe(404);
+    expect(rule.init?.status).toBe(400);
+    expect(rule.data.errors).toEqual({ channelId: "Buffers are for marketplace channels; the Shopify store is the anchor" });
     const settings = await post(shop.domain, { intent: "channel", channelId: store.id, priority: "1", lowStockThreshold: "3" });
     expect(settings.init?.status).toBe(404);
     expect(await prisma.bufferRule.count({ where: { shopId: shop.id, channelId: store.id } })).toBe(0);
