@@ -192,7 +192,8 @@ export async function runNotifiedListingChanges(
   if (changes.length === 0) return { ...result, status: "skipped", reason: "no listing of this account" };
   const queues = deps.queues ?? defaultQueues();
   const deferrals = deps.deferrals ?? 0;
-  if (deferrals < MAX_DEFERRALS && (await orderNotificationQueued(queues, channelId))) {
+  const counts = changes.some((c) => c.quantity !== undefined);
+  if (counts && deferrals < MAX_DEFERRALS && (await orderNotificationQueued(queues, channelId))) {
     await queues["listing-reads"].add("listing-notified", { channelId, notification, deferrals: deferrals + 1 }, { delay: ORDER_FIRST_DELAY_MS });
     return { ...result, status: "deferred", reason: "an order notification of the account is imported first" };
   }
