@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { sealCredentials } from "~/lib/secrets.server";
 import { seedShopWithEveryModel } from "../../test/factories";
@@ -11,6 +11,11 @@ import { runNotifiedListingChanges } from "./drift-read.server";
 // like drift. Real PostgreSQL and Redis (queues of this file's own); no marketplace is called.
 
 const { queues } = useOwnQueues("drift-notified");
+afterAll(async () => {
+  // The jobs these stories queued, under this file's own prefix.
+  await queues["order-import"].obliterate({ force: true });
+  await queues["listing-reads"].obliterate({ force: true });
+});
 
 /** A seeded shop whose Amazon account is connected, with Anchorline's 10 acknowledged on KET-RED an hour ago. */
 async function connectedAmazon() {
