@@ -157,6 +157,20 @@ describe("a suspended listing whose units the merchant offers to the other chann
     expect(step?.text).toBe("Amazon suspended this listing (Missing required attribute: brand): listed at 0, its units offered to the other channels");
     expect(step?.effect).toBe(-50);
   });
+
+  it("given a kit listed on Amazon, when Amazon suspended the kit's listing with its units offered, then the kit lists 0 there with the reason", () => {
+    const kit = availableToSell(
+      aListing({
+        channel: amazon,
+        channels,
+        levels: [],
+        suspendedChannels,
+        bundleComponents: [{ variant: aVariant({ id: "case" }), name: "Case", unitsPerBundle: 1, levels: [stockAt(9)], velocityPerDay: 0 }],
+      }),
+    );
+    expect([kit.quantity, kit.held]).toEqual([0, true]);
+    expect(kit.explanation.at(-2)?.rule).toBe("hold.suspended");
+  });
 });
 
 describe("holds", () => {

@@ -66,6 +66,14 @@ function onHold(steps: ExplanationStep[], variant: VariantFacts, now: Date, quan
   return true;
 }
 
+/** This channel's own listing is suspended and the merchant offers its units to the others: it lists 0, with the marketplace's reason. */
+function suspendedHere(steps: ExplanationStep[], context: ListingContext, quantity: number): boolean {
+  const own = context.suspendedChannels?.find((s) => s.channelId === context.channel.id);
+  if (!own) return false;
+  steps.push(suspendedStep(-quantity, 0, context.channel.name, own.reason));
+  return true;
+}
+
 /**
  * A listing the marketplace fulfils from its own warehouse (hybrid pool: self-fulfilled channels
  * share the pool, FBA listings carry their own quantity): no pool, rule or hold applies to stock
@@ -98,9 +106,7 @@ export function availableToSell(context: ListingContext): AvailableToSell {
   let throttled = false;
   // The merchant offers a suspended listing's units to the other channels: it lists 0, and the
   // others no longer give way to it in low-stock throttling.
-  const suspended = context.suspendedChannels ?? [];
-  const ownSuspension = suspended.find((s) => s.channelId === channel.id);
-  const elsewhere = suspended.filter((s) => s.channelId !== channel.id);
+  const elsewhere = (context.suspendedChannels ?? []).filter((s) => s.channelId !== channel.id);
   const competing = elsewhere.length > 0 && context.channels ? context.channels.filter((c) => !elsewhere.some((s) => s.channelId === c.id)) : context.channels;
 
   if (variant.tracked) {
@@ -143,13 +149,8 @@ export function availableToSell(context: ListingContext): AvailableToSell {
     if (throttled) quantity = 0;
   }
 
-  let held = onHold(steps, variant, context.now, quantity);
+  const held = onHold(steps, variant, context.now, quantity) || suspendedHere(steps, context, quantity);
   if (held) quantity = 0;
-  if (!held && ownSuspension) {
-    steps.push(suspendedStep(-quantity, 0, channel.name, ownSuspension.reason));
-    quantity = 0;
-    held = true;
-  }
 
   steps.push(resultStep(0, quantity, channel.name));
   return { listingId: context.listingId, quantity, pool, reserve, buffer, throttled, held, explanation: steps };
@@ -238,7 +239,7 @@ function bundleOnChannel(context: ListingContext, components: readonly BundleCom
     // past the components' own buffers, so a kit never promises more than its parts can sell.
     quantity = allocationInto(steps, context.allocationRules, channel.id, context, pool, quantity, quantity, kitLevels(components));
   }
-  const held = onHold(steps, variant, context.now, quantity);
+  const held = onHold(steps, variant, context.now, quantity) || suspendedHere(steps, context, quantity);
   if (held) quantity = 0;
   steps.push(resultStep(0, quantity, channel.name));
   return {
