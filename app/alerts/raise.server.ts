@@ -20,7 +20,7 @@ const PLAYBOOKS: Record<AlertKind, { respondWithinHours: number | null; playbook
   DRIFT: {
     respondWithinHours: null,
     playbook:
-      "The marketplace shows a quantity other than the one pushed: Anchorline re-pushes; if it keeps drifting, check for another tool editing the listing.",
+      "The marketplace shows a quantity (or price) other than the one pushed: Anchorline re-pushes where the channel's repair is on; if it keeps drifting, check for another tool editing the listing.",
   },
   SYNC_LATENCY: { respondWithinHours: null, playbook: "Changes are reaching this channel late: check the channel's status and its rate limits." },
   CREDENTIALS_FAILED: {
