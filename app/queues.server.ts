@@ -41,7 +41,7 @@ export interface JobPayloads {
    * A "release" job carries its moment (epoch ms), for the product tags that name its day; a
    * "velocity" job the shop's local day it ages velocity for (sync/velocity-schedule.server.ts).
    */
-  recompute: { shopId: string; releaseAt?: number; velocityDay?: string };
+  recompute: { shopId: string; releaseAt?: number; velocityDay?: string; vendorFeedId?: string; vendorFeedSlot?: string };
   "channel-sync": { channelId: string };
   /**
    * "import": poll the account's orders; "notified": import the orders a notification carries;

@@ -16,6 +16,7 @@ import { runDriftRead, runNotifiedListingChanges } from "~/sync/drift-read.serve
 import { noteReleasesDue, RELEASE_JOB } from "~/sync/releases.server";
 import { notePromotionMomentsDue, PROMOTION_MOMENT_JOB } from "~/sync/promotion-moments.server";
 import { runVelocityDay, VELOCITY_JOB } from "~/sync/velocity-schedule.server";
+import { runVendorFeedSlot, VENDOR_FEED_JOB } from "~/vendors/schedule.server";
 import { createAlertWorker } from "~/alerts/worker.server";
 import { raiseJobFailed } from "~/alerts/job-failed.server";
 
@@ -65,7 +66,8 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
     // recompute keeps a database connection busy for its whole run. A release job (one per shop
     // and release moment, delayed until it) marks the variants released and asks for that recompute;
     // a velocity job (one per shop and local day) marks the listings whose velocity aged; a
-    // promotion-moment job (one per promotion, moment and instant) recomputes its variants.
+    // promotion-moment job (one per promotion, moment and instant) recomputes its variants; a
+    // vendor-feed job (one per feed and slot) fetches and imports a vendor's stock file.
     new Worker<JobPayloads["recompute"]>(
       QUEUE_NAMES.recompute,
       failFast((job) =>
@@ -75,7 +77,9 @@ export function createWorkers(connection: Redis, prefix = queuePrefix()): Worker
             ? notePromotionMomentsDue(job.data.shopId)
             : job.name === VELOCITY_JOB && job.data.velocityDay !== undefined
               ? runVelocityDay(job.data.shopId, job.data.velocityDay)
-              : runRecomputeJob(job.data.shopId),
+              : job.name === VENDOR_FEED_JOB && job.data.vendorFeedId !== undefined && job.data.vendorFeedSlot !== undefined
+                ? runVendorFeedSlot(job.data.shopId, job.data.vendorFeedId, job.data.vendorFeedSlot)
+                : runRecomputeJob(job.data.shopId),
       ),
       { ...idempotent, concurrency: 2 },
     ),

@@ -31,6 +31,7 @@ export const KIND_LABELS: Record<AlertKind, string> = {
   UNLINKED_SKU: "Sold SKU not linked",
   JOB_FAILED: "Background work gave up",
   UNPROFITABLE: "Listing under its price floor",
+  VENDOR_FEED: "Vendor feed late or stale",
 };
 
 const KIND_EMOJI: Record<AlertKind, string> = {
@@ -45,6 +46,7 @@ const KIND_EMOJI: Record<AlertKind, string> = {
   UNLINKED_SKU: ":link:",
   JOB_FAILED: ":gear:",
   UNPROFITABLE: ":money_with_wings:",
+  VENDOR_FEED: ":truck:",
 };
 
 /** Where the merchant opens the alert: the embedded app's page, through the shop's admin. */

@@ -46,6 +46,11 @@ const PLAYBOOKS: Record<AlertKind, { respondWithinHours: number | null; playbook
     playbook:
       "Every sale of this listing now earns less than your minimum margin after the channel's fees and shipping (or loses money). Within 24 hours: raise its price on this channel (Pricing: its differential), correct the cost in Shopify if it is wrong, or pause the listing. The alert resolves itself when the price is above the floor again.",
   },
+  VENDOR_FEED: {
+    respondWithinHours: 24,
+    playbook:
+      "A vendor's stock file did not arrive when expected, or could not be read (the run on the Vendors screen says why). Ask the vendor to send it, or upload it on the Vendors screen. Once no file has been imported for the vendor's staleness limit, its quantities stop counting on every channel until the next import.",
+  },
   WRITEBACK_FAILED: {
     respondWithinHours: 1,
     playbook:

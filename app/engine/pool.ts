@@ -8,6 +8,7 @@ export interface Pool {
 }
 
 const notSaleableStep = stepKind("pool.skipNotSaleable", ["location", "available"], (i) => `${i.location} is not saleable: not counted`);
+const notCountedStep = stepKind("pool.skipVendorNotCounted", ["location", "available", "reason"], (i) => `${i.location} (vendor) is not counted: ${i.reason}`);
 const notEligibleStep = stepKind("pool.skipNotEligible", ["location", "available", "channel"], (i) => `${i.location} does not feed ${i.channel}: not counted`);
 const negativeNote = (available: number) => (available < 0 ? ` (available ${available} counts as 0)` : "");
 const locationStep = stepKind(
@@ -50,6 +51,10 @@ export function poolInto(steps: ExplanationStep[], channel: Channel, levels: rea
     const { location, available } = level;
     if (!location.saleable) {
       steps.push(notSaleableStep(0, total, location.name, available));
+      continue;
+    }
+    if (location.notCountedBecause) {
+      steps.push(notCountedStep(0, total, location.name, available, location.notCountedBecause));
       continue;
     }
     if (!locationFeedsChannel(level, channel.id)) {

@@ -40,6 +40,8 @@ export interface Location {
   /** A drop shipper or vendor: its reported quantity counts at `vendorShareBps`. */
   isDropShip: boolean;
   vendorShareBps: Bps;
+  /** Why a vendor's quantity counts for nothing now (paused, its feed stale), for the explanation; absent: it counts. */
+  notCountedBecause?: string | null;
   /** Channels this location may feed; null means every channel. */
   eligibleChannelIds: readonly string[] | null;
 }

@@ -110,6 +110,7 @@ const locationSchema = z.object({
   saleable: z.boolean().default(true),
   isDropShip: z.boolean().default(false),
   vendorShareBps: percentBps("Vendor share").default(10_000),
+  notCountedBecause: z.string().nullable().default(null),
   eligibleChannelIds: z.array(z.string()).nullable().default(null),
 });
 

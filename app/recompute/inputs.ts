@@ -50,6 +50,8 @@ export interface LocationRow {
   isActive: boolean;
   isDropShip: boolean;
   vendorShareBps: number;
+  /** Set for a vendor whose quantity counts for nothing now (load-inputs.server.ts). */
+  notCountedBecause?: string | null;
 }
 
 /** A LocationChannel row with eligible = false: that location does not feed that channel. */
@@ -253,6 +255,7 @@ export function locationsFromRows(
       saleable: row.saleable && row.isActive,
       isDropShip: row.isDropShip,
       vendorShareBps: row.vendorShareBps,
+      notCountedBecause: row.notCountedBecause ?? null,
       eligibleChannelIds: not ? channelIds.filter((id) => !not.has(id)) : null,
     });
   }

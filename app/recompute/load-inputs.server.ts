@@ -35,7 +35,15 @@ export async function loadShopInputs(sql: Sql, shopId: string): Promise<ShopInpu
       `SELECT id, kind::text AS kind, name, priority, settings, "visibleShippingCents", "visibleCouponCents" FROM "Channel" WHERE "shopId" = $1`,
       [shopId],
     ),
-    sql.rows<LocationRow>(`SELECT id, name, saleable, "isActive", "isDropShip", "vendorShareBps" FROM "Location" WHERE "shopId" = $1 ORDER BY id`, [shopId]),
+    // A vendor made in Anchorline (decision 0026) counts nothing while paused or while its feed is stale.
+    sql.rows<LocationRow>(
+      `SELECT l.id, l.name, l.saleable, l."isActive", l."isDropShip", l."vendorShareBps",
+              CASE WHEN v.paused THEN 'paused by the merchant'
+                   WHEN v."staleSince" IS NOT NULL THEN 'its feed is stale (no import for ' || v."staleAfterHours" || ' hours)' END AS "notCountedBecause"
+       FROM "Location" l LEFT JOIN "Vendor" v ON v."locationId" = l.id AND v."shopId" = l."shopId"
+       WHERE l."shopId" = $1 ORDER BY l.id`,
+      [shopId],
+    ),
     sql.rows<LocationExclusionRow>(`SELECT "locationId", "channelId" FROM "LocationChannel" WHERE "shopId" = $1 AND NOT eligible`, [shopId]),
     // In the order they were made, so a held push's group names the same pair every time.
     sql.rows<ParityEdgeRow>(

@@ -21,6 +21,7 @@ import { scheduleOrderImport } from "./jobs.server";
 import { sweepReleases } from "./releases.server";
 import { sweepPromotionMoments } from "./promotion-moments.server";
 import { sweepVelocity } from "./velocity-schedule.server";
+import { sweepVendorFeeds } from "~/vendors/schedule.server";
 import { WRITEBACK_RETRY_DELAYS_MS, writebackRetryDelay } from "./order-writeback.server";
 
 // What is due, rebuilt from PostgreSQL. Redis holds Anchorline's queues, schedules and rate-limit
@@ -166,6 +167,14 @@ export const DUE_WORK: DueWork[] = [
     what: "velocity days: the one missed run once, the next one scheduled",
     ensure: ({ prisma, shops, queues, now }) =>
       sweepVelocity(
+        shops.map((s) => s.id),
+        { prisma, queues, now },
+      ),
+  },
+  {
+    what: "vendor feeds: the missed slot run once, the next scheduled; late feeds alerted, stale vendors no longer counted",
+    ensure: ({ prisma, shops, queues, now }) =>
+      sweepVendorFeeds(
         shops.map((s) => s.id),
         { prisma, queues, now },
       ),

@@ -15,7 +15,8 @@ export type ProblemKind =
   | "WRITEBACK_FAILED"
   | "UNLINKED_SKU"
   | "JOB_FAILED"
-  | "UNPROFITABLE";
+  | "UNPROFITABLE"
+  | "VENDOR_FEED";
 
 export interface ListingStatus {
   listingId: string;

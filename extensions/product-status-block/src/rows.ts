@@ -64,6 +64,7 @@ const PROBLEM_WORDS: Record<ListingStatus["problems"][number]["kind"], string> =
   UNLINKED_SKU: "Sold SKU not linked",
   JOB_FAILED: "Background work gave up",
   UNPROFITABLE: "Under its price floor",
+  VENDOR_FEED: "Vendor feed late or stale",
 };
 
 /** An app path as Shopify admin links into an embedded app from an extension. */
