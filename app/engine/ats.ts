@@ -29,6 +29,8 @@ const marketplaceFulfilledStep = stepKind(
   ["by", "channel"],
   (i) => `Fulfilled by ${i.by}: its own stock, none of the pool; ${i.channel} is pushed no quantity`,
 );
+/** The steps a suspension whose units are offered writes (decision 0025): the suspended listing's, and the other channels'. */
+export const SUSPENSION_STEPS = ["hold.suspended", "pool.offeredBySuspended"] as const;
 const suspendedStep = stepKind(
   "hold.suspended",
   ["channel", "reason"],

@@ -112,6 +112,12 @@ export interface StoredListing extends ListingRef {
    * leaves the price as it was (no new desired state), yet "Why?" must say so (parity.ts couponStepMoved).
    */
   couponStepShown?: boolean;
+  /**
+   * Whether its stored quantity explanation shows a suspension whose units are offered (the
+   * engine's SUSPENSION_STEPS): a suspension that starts or ends may leave the quantity as it was,
+   * yet "Why?" must say so (suspensionStepMoved).
+   */
+  suspensionStepShown?: boolean;
 }
 
 /** Any listing of a batch's variants (stale or not), for parity across channels. */

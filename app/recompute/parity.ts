@@ -4,6 +4,7 @@
 // the violations that stand once the batch's decisions are written (domain.md "Parity").
 
 import { parityViolations, type ParityEdge, type ParityViolation, type VisiblePrice } from "~/engine/parity";
+import { SUSPENSION_STEPS } from "~/engine/ats";
 import { PROMOTION_COUPON_STEP, runningCouponCents } from "~/engine/promotion";
 import type { PromotionReserve } from "~/engine/types";
 import type { ComputedListing, Decision, SiblingPrice, StoredListing } from "./desired";
@@ -43,6 +44,18 @@ export function couponStepMoved(listings: readonly StoredListing[], computed: Re
     if (!result) continue;
     const shows = result.explanation.price.some((step) => step.rule === PROMOTION_COUPON_STEP);
     if (shows !== (listing.couponStepShown ?? false)) moved.add(listing.id);
+  }
+  return moved;
+}
+
+/** As couponStepMoved, for the quantity explanation's suspension steps (the engine's SUSPENSION_STEPS, decision 0025). */
+export function suspensionStepMoved(listings: readonly StoredListing[], computed: ReadonlyMap<string, ComputedListing>): Set<string> {
+  const moved = new Set<string>();
+  for (const listing of listings) {
+    const result = computed.get(listing.id);
+    if (!result) continue;
+    const shows = result.explanation.quantity.some((step) => (SUSPENSION_STEPS as readonly string[]).includes(step.rule));
+    if (shows !== (listing.suspensionStepShown ?? false)) moved.add(listing.id);
   }
   return moved;
 }

@@ -10,8 +10,9 @@ import { type EngineRows, loadEngineRows, loadShopInputs } from "./load-inputs.s
 import { recomputeMarkedContent } from "./content-step.server";
 import { explanationsToRefresh, writeMargins } from "./margins.server";
 import { writeDecisions, writeExplanations } from "./write-outbox.server";
-import { couponStepMoved, promotionCoupons, storeSiblings } from "./parity";
+import { couponStepMoved, promotionCoupons, storeSiblings, suspensionStepMoved } from "./parity";
 import { PROMOTION_COUPON_STEP } from "~/engine/promotion";
+import { SUSPENSION_STEPS } from "~/engine/ats";
 import { watchParity } from "./parity.server";
 
 // The recompute service: a shop's stale listings (Listing.staleSince set through noteChange, index.server.ts)
@@ -111,9 +112,10 @@ async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: S
   const listings = await sql.rows<StoredListing>(
     `SELECT id, "channelId", "variantId", "fulfilledByMarketplace", "desiredQuantity", "desiredPriceCents", "desiredVersion", "pushedPriceCents",
             "syncState"::text AS "syncState", "staleSince"::text AS "staleSince", "holdGroup",
-            COALESCE(explanation->'price' @> $3::jsonb, false) AS "couponStepShown"
+            COALESCE(explanation->'price' @> $3::jsonb, false) AS "couponStepShown",
+            COALESCE(explanation->'quantity' @> $4::jsonb OR explanation->'quantity' @> $5::jsonb, false) AS "suspensionStepShown"
      FROM "Listing" WHERE "shopId" = $1 AND id = ANY($2::text[]) AND "staleSince" IS NOT NULL`,
-    [shopId, listingIds, JSON.stringify([{ rule: PROMOTION_COUPON_STEP }])],
+    [shopId, listingIds, JSON.stringify([{ rule: PROMOTION_COUPON_STEP }]), ...SUSPENSION_STEPS.map((rule) => JSON.stringify([{ rule }]))],
   );
   const listedVariantIds = [...new Set(listings.map((l) => l.variantId))];
   const [rows, siblings] = await Promise.all([
@@ -182,7 +184,7 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
       await deps.beforeWrite?.(rows.listings.map((l) => l.id));
       const marginMoved = await writeMargins(sql, shopId, computed.values());
       const { written, clearedUnchanged } = await writeDecisions(sql, shopId, decisions);
-      const explanationMoved = new Set([...marginMoved, ...couponStepMoved(rows.listings, computed)]);
+      const explanationMoved = new Set([...marginMoved, ...couponStepMoved(rows.listings, computed), ...suspensionStepMoved(rows.listings, computed)]);
       await writeExplanations(sql, shopId, explanationsToRefresh(decisions, computed, explanationMoved));
 
       const variantNames = new Map(rows.variants.map((v) => [v.id, v.name]));

@@ -80,4 +80,31 @@ describe("a suspended listing's units offered to the other channels", () => {
     expect(await runDriftRead(setUp.rig.channels.amazon.id, { now: pastTheGrace })).toMatchObject({ status: "read", resolved: 1 });
     await settledAt({ amazon: 10, ebay: 0, walmart: 0, tiktok: 0 }, "every channel giving way to Amazon again");
   }, 90_000);
+
+  it("given nothing in stock (every channel at 0), when Amazon suspends the listing, then the numbers stay but every explanation says so; lifted, they no longer do", async () => {
+    const { rig } = setUp;
+    const location = rig.shopify.store.shop(rig.domain).locations[0];
+    rig.shopify.store.setAvailable(rig.domain, rig.variants[0].itemShopifyId, location.id, 0);
+    await settledAt({ amazon: 0, ebay: 0, walmart: 0, tiktok: 0 }, "nothing in stock");
+
+    rig.amazon.state.suppressListing(rig.variants[0].channelSku.amazon, REASON);
+    expect(await runDriftRead(rig.channels.amazon.id, { now: pastTheGrace })).toMatchObject({ status: "read", suspended: 1 });
+    await eventually(
+      async () => (await explanationOn("amazon")).some((text) => text.includes("Amazon US suspended this listing")),
+      30_000,
+      "Amazon's explanation",
+    );
+    for (const marketplace of OTHERS) {
+      await eventually(
+        async () => (await explanationOn(marketplace)).some((text) => text.includes("its units are offered here")),
+        30_000,
+        `${marketplace}'s explanation`,
+      );
+    }
+    await settledAt({ amazon: 0, ebay: 0, walmart: 0, tiktok: 0 }, "still nothing to list");
+
+    rig.amazon.state.suppressListing(rig.variants[0].channelSku.amazon, null);
+    expect(await runDriftRead(rig.channels.amazon.id, { now: pastTheGrace })).toMatchObject({ status: "read", resolved: 1 });
+    await eventually(async () => !(await explanationOn("amazon")).some((text) => text.includes("suspended")), 30_000, "Amazon's explanation without it");
+  }, 90_000);
 });
