@@ -133,6 +133,11 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
   await prisma.parkedInventoryUpdate.create({
     data: { shopId, webhookId: randomUUID(), itemShopifyId: "1099", locationShopifyId: "2", available: 3, shopifyUpdatedAt: new Date() },
   });
+  // The drop shipper as a vendor with a feed (decision 0026); not paused, never stale: it counts as before.
+  const vendor = await prisma.vendor.create({ data: { shopId, locationId: dropShipper.id, name: "Vendor" } });
+  const feed = await prisma.vendorFeed.create({ data: { shopId, vendorId: vendor.id, source: "UPLOAD", mapping: { sku: "sku", quantity: "qty" } } });
+  await prisma.vendorFeedRun.create({ data: { shopId, feedId: feed.id, status: "SUCCEEDED", rowsRead: 1, matched: 1 } });
+  await prisma.vendorItem.create({ data: { shopId, vendorId: vendor.id, inventoryItemId: item.id, costCents: 1500, leadTimeDays: 3 } });
   return { shop, variant, listing, order, channels: { amazon, ebay } };
 }
 

@@ -24,6 +24,7 @@ export default function App() {
         </Link>
         <Link to="/app/channels">Channels</Link>
         <Link to="/app/locations">Locations</Link>
+        <Link to="/app/vendors">Vendors</Link>
         <Link to="/app/inventory">Inventory</Link>
         <Link to="/app/orders">Orders</Link>
         <Link to="/app/buffers">Buffers and throttling</Link>
