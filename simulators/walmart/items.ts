@@ -37,8 +37,8 @@ export function publication(listing: WalmartListing): Pick<WalmartItem, "publish
 
 // The cursor names the SKU after which the next page starts: opaque to callers (base64url), and
 // stable while items are added or retired between pages, as Walmart's is meant to be.
-const cursorFor = (afterSku: string) => Buffer.from(`after:${afterSku}`).toString("base64url");
-function skuAfter(cursor: string): string | null {
+export const cursorFor = (afterSku: string) => Buffer.from(`after:${afterSku}`).toString("base64url");
+export function skuAfter(cursor: string): string | null {
   const decoded = Buffer.from(cursor, "base64url").toString();
   return decoded.startsWith("after:") ? decoded.slice("after:".length) : null;
 }

@@ -29,6 +29,8 @@ export const WALMART_BUDGETS: Record<string, Budget> = {
   updateInventoryForAnItem: { rate: 300 * PER_MINUTE, burst: 300 },
   updatePrice: { rate: 300 * PER_MINUTE, burst: 300 },
   getInventory: { rate: 300 * PER_MINUTE, burst: 300 },
+  // Assumption (not verified): the multi-item inventory read shares getInventory's 300 per minute.
+  getMultiNodeInventoryForAllSkuAndAllShipNodes: { rate: 300 * PER_MINUTE, burst: 300 },
   getFeedItemStatus: { rate: 600 * PER_MINUTE, burst: 600 },
   getAllFeedStatuses: { rate: 600 * PER_MINUTE, burst: 600 },
   getAllOrders: { rate: 300 * PER_MINUTE, burst: 300 },

@@ -18,6 +18,7 @@ import { listOrders, orderDocument } from "./orders";
 import { advanceReturn, listReturns, openReturn, type BuyerReturn, type ReturnEventTag, type WalmartReturnRecord } from "./returns";
 import { WalmartAccount, type BuyerCancellation, type BuyerOrder, type UnpublishedStatus, type WalmartAccountSpec, type WalmartOrderRecord } from "./state";
 import { TokenIssuer, TOKEN_TTL_SECONDS } from "./tokens";
+import { listInventories } from "./inventories";
 import { listWfsInventory, setWfsQuantity } from "./wfs-inventory";
 
 export interface WalmartSimulatorOptions {
@@ -262,6 +263,11 @@ export async function startWalmartSimulator(options: WalmartSimulatorOptions): P
     getAllItems: (account, check) => {
       const listing = listItems(account, check.query);
       if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_ITEM_QUERY_API", field: listing.field, description: listing.message }]);
+      return { status: 200, body: listing.body };
+    },
+    getMultiNodeInventoryForAllSkuAndAllShipNodes: (account, check) => {
+      const listing = listInventories(account, check.query);
+      if (!listing.ok) return walmartError(400, [{ code: "INVALID_REQUEST_CONTENT.GMP_INVENTORY_API", field: listing.field, description: listing.message }]);
       return { status: 200, body: listing.body };
     },
     getWFSInventory: (account, check) => {
