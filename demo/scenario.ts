@@ -38,6 +38,8 @@ export interface ScenarioReport {
   latencyMs: Record<Marketplace | "all", LatencySummary>;
   /** From a simulated buyer's order to Shopify's stock lowered by it (the order written back), per marketplace. */
   orderToShopifyMs: Record<Marketplace | "all", LatencySummary>;
+  /** The first part of orderToShopifyMs: from the buyer's order to Anchorline holding it (notification, queue, the marketplace's order read). */
+  orderToImportMs: Record<Marketplace | "all", LatencySummary>;
   /** Every latency sample (ms), for the benchmark's model of the 15-minute baseline. */
   latencySamplesMs: number[];
   calls: Record<Marketplace, { total: number; status429: number }>;
@@ -461,15 +463,20 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   latencyMs.all = percentiles(all);
   const written = await prisma.channelOrder.findMany({
     where: { channelId: { in: channelIds }, importedAt: { gte: runStart }, writtenBackAt: { not: null } },
-    select: { channelId: true, externalOrderId: true, writtenBackAt: true },
+    select: { channelId: true, externalOrderId: true, importedAt: true, writtenBackAt: true },
   });
-  const orderToShopifyMs = {} as ScenarioReport["orderToShopifyMs"];
-  const toShopify = (o: (typeof written)[number]) => {
-    const at = placedAt.get(`${o.channelId}:${o.externalOrderId}`);
-    return at === undefined ? [] : [o.writtenBackAt!.getTime() - at];
+  const sinceOrdered = (to: (o: (typeof written)[number]) => Date) => {
+    const summary = {} as Record<Marketplace | "all", LatencySummary>;
+    const samples = (o: (typeof written)[number]) => {
+      const at = placedAt.get(`${o.channelId}:${o.externalOrderId}`);
+      return at === undefined ? [] : [to(o).getTime() - at];
+    };
+    for (const m of MARKETPLACES) summary[m] = percentiles(written.filter((o) => o.channelId === world.channels[m].id).flatMap(samples));
+    summary.all = percentiles(written.flatMap(samples));
+    return summary;
   };
-  for (const m of MARKETPLACES) orderToShopifyMs[m] = percentiles(written.filter((o) => o.channelId === world.channels[m].id).flatMap(toShopify));
-  orderToShopifyMs.all = percentiles(written.flatMap(toShopify));
+  const orderToShopifyMs = sinceOrdered((o) => o.writtenBackAt!);
+  const orderToImportMs = sinceOrdered((o) => o.importedAt);
   const calls = Object.fromEntries(
     MARKETPLACES.map((m) => {
       const window = world.calls(m).slice(callMarks[m]);
@@ -482,6 +489,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     oversells: { flashSale: flashOversold, throttledWave: waveOversold, total: await oversoldSince(runStart) },
     latencyMs,
     orderToShopifyMs,
+    orderToImportMs,
     latencySamplesMs: all,
     calls,
     heldByParity,
@@ -512,6 +520,7 @@ export function formatReport(report: ScenarioReport): string[] {
     `order life        cancelled after import ${report.orderLife.cancelled} (units back in Shopify ${report.orderLife.unitsBack}) · created in Shopify ${report.orderLife.createdInShopify} · shipped back with tracking ${report.orderLife.shippedWithTracking}`,
     ...table("latency, Shopify change → marketplace acknowledgement (ms):", report.latencyMs),
     ...table("latency, a buyer's order → Shopify's stock lowered by it (ms):", report.orderToShopifyMs),
+    ...table("  of which, a buyer's order → Anchorline holding it (notification, queue, order read; ms):", report.orderToImportMs),
     `calls to each marketplace: ${MARKETPLACES.map((m) => `${NAMES[m]} ${report.calls[m].total} (${report.calls[m].status429} × 429)`).join(" · ")}`,
   ];
 }
