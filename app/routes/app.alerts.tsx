@@ -1,5 +1,5 @@
 import type { AlertKind } from "@prisma/client";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import {
@@ -36,6 +36,7 @@ import {
 import { HealthReportForm, healthReportSettingsOfShop, saveHealthReportSettings } from "~/health/settings.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopId } = await requireShop(request);
@@ -367,6 +368,9 @@ function WeeklyReport({ settings, errors }: { settings: LoaderData["healthReport
     </Card>
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Alerts");
+export const ErrorBoundary = screenErrorBoundary({ thing: "alert", back: { content: "Alerts", url: "/app/alerts" } });
 
 export default function Alerts() {
   const { alerts, nextCursor, routes, healthReport } = useLoaderData<typeof loader>();

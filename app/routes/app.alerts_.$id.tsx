@@ -1,8 +1,7 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSubmit } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, DescriptionList, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { boundary } from "@shopify/shopify-app-remix/server";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Card, DescriptionList, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
 import { KIND_LABELS } from "~/alerts/message";
 import { fieldErrors } from "~/lib/forms";
@@ -12,6 +11,7 @@ import { requireShop } from "~/lib/require-shop.server";
 import { retryWritebackForShop } from "~/sync/orders.server";
 import { GroupReviewButtons } from "./app.pricing/held-pushes";
 import { z } from "zod";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 // One alert, where the email's and Slack message's button lands (app/alerts/message.ts alertLink).
 // The file name's "alerts_" keeps this page out of the list's layout: /app/alerts/<id> is a page of
@@ -66,6 +66,9 @@ function When({ at }: { at: string }) {
   useEffect(() => setText(new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })), [at]);
   return <time dateTime={at}>{text}</time>;
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => screenTitle(data ? KIND_LABELS[data.alert.kind] : "Alert");
+export const ErrorBoundary = screenErrorBoundary({ thing: "alert", back: { content: "Alerts", url: "/app/alerts" } });
 
 export default function AlertPage() {
   const { alert } = useLoaderData<typeof loader>();
@@ -165,22 +168,4 @@ export default function AlertPage() {
       </Layout>
     </Page>
   );
-}
-
-// A 404 gets a page with the way back; anything else goes to Shopify's boundary, which must see
-// the embedded-auth responses authenticate.admin throws.
-export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error) && error.status === 404) {
-    return (
-      <Page backAction={{ content: "Alerts", url: "/app/alerts" }} title="Alert not found">
-        <Card>
-          <EmptyState heading="This alert does not exist in this shop" image="" action={{ content: "Open alerts", url: "/app/alerts" }}>
-            <p>It may belong to another store you manage: open the link from that store&apos;s admin.</p>
-          </EmptyState>
-        </Card>
-      </Page>
-    );
-  }
-  return boundary.error(error);
 }

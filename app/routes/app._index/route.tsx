@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import {
@@ -23,6 +23,7 @@ import { fieldErrors } from "~/lib/forms";
 import { shopOverview } from "./overview.server";
 import { TREND_WINDOWS } from "./trend-windows";
 import { requireShop } from "~/lib/require-shop.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 const OverviewQuery = z.object({
   window: z.enum(["24h", "30d"], { message: "Window must be 24h or 30d" }).default("24h"),
@@ -268,6 +269,9 @@ function Trends({ trends }: { trends: Trends }) {
     </Card>
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Overview");
+export const ErrorBoundary = screenErrorBoundary({ thing: "page", back: { content: "Overview", url: "/app" } });
 
 export default function Overview() {
   const { channels, lastImport, openAlerts, trends } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Page, Text, TextField } from "@shopify/polaris";
@@ -6,6 +6,7 @@ import { useState } from "react";
 import { fieldErrors } from "~/lib/forms";
 import { ActivityQuery, activityPage } from "./activity.server";
 import { requireShop } from "~/lib/require-shop.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -13,6 +14,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   return activityPage(shop, parsed.data);
 };
+
+export const meta: MetaFunction = () => screenTitle("Activity");
+export const ErrorBoundary = screenErrorBoundary({ thing: "entry", back: { content: "Activity", url: "/app/activity" } });
 
 export default function Activity() {
   const { events, nextCursor } = useLoaderData<typeof loader>();

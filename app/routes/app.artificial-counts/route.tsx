@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
@@ -14,6 +14,7 @@ import { requireShop } from "~/lib/require-shop.server";
 import type { Preview } from "~/rules/preview.server";
 import { SCOPE_REFERENCE } from "~/rules/scopes.server";
 import { artificialCountsPage, deleteArtificialCount, previewArtificialCount, saveArtificialCount } from "./artificial-counts.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -170,6 +171,9 @@ function CountForm({
     </Card>
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Artificial counts");
+export const ErrorBoundary = screenErrorBoundary({ thing: "count", back: { content: "Artificial counts", url: "/app/artificial-counts" } });
 
 export default function ArtificialCounts() {
   const page = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
@@ -20,6 +20,7 @@ import { RulePreview } from "~/components/rule-preview";
 import { SCOPE_REFERENCE } from "~/rules/scopes.server";
 import { requireShop } from "~/lib/require-shop.server";
 import { useFields } from "~/components/use-fields";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -263,6 +264,9 @@ function RuleForm({
     </Card>
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Buffers and throttling");
+export const ErrorBoundary = screenErrorBoundary({ thing: "rule", back: { content: "Buffers and throttling", url: "/app/buffers" } });
 
 export default function Buffers() {
   const { channels, rules, scopeReference, velocity } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import {
@@ -42,6 +42,7 @@ import {
 import { consentAvailable, ConsentStartInput, consentOutcomeOf, startConsent } from "./consent.server";
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -436,6 +437,9 @@ function DisconnectedActions({ channel, marketplaces, errors }: { channel: Chann
     </BlockStack>
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Channels");
+export const ErrorBoundary = screenErrorBoundary({ thing: "channel", back: { content: "Channels", url: "/app/channels" } });
 
 export default function Channels() {
   const {

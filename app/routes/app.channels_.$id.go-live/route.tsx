@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, InlineStack, Layout, List, Modal, Page, Text } from "@shopify/polaris";
@@ -8,6 +8,7 @@ import { fieldErrors, formObject } from "~/lib/forms";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 import { goLive, GoLiveInput, goLivePreview, type PriceChange } from "./go-live.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 // The review of a newly connected account's first push, and its go-live. The file name's
 // "channels_" keeps this page out of the Channels screen's layout: /app/channels/<id>/go-live is a
@@ -80,6 +81,9 @@ function PriceTable({ changes, guardrailPercent }: { changes: PriceChange[]; gua
     />
   );
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => screenTitle(data ? `Go live on ${data.channel.name}` : "Go live");
+export const ErrorBoundary = screenErrorBoundary({ thing: "channel", back: { content: "Channels", url: "/app/channels" } });
 
 export default function GoLive() {
   const preview = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Spinner, Text, TextField } from "@shopify/polaris";
@@ -8,6 +8,7 @@ import { NotFoundForShop } from "~/lib/errors";
 import { fieldErrors, formObject } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
 import { changeListingReview, listingReview, ListingReviewInput, searchVariantsBySku, VariantSearchInput } from "./listings.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 // What listing discovery found on one marketplace account, and the merchant's links for the rest.
 // "channels_" keeps the page out of the Channels screen's layout: /app/channels/<id>/listings.
@@ -125,6 +126,9 @@ function UnmatchedRow({ row, error, linking }: { row: Review["unmatched"][number
     </Form>
   );
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => screenTitle(data ? `Listings on ${data.channel.name}` : "Listings");
+export const ErrorBoundary = screenErrorBoundary({ thing: "channel", back: { content: "Channels", url: "/app/channels" } });
 
 export default function ListingReview() {
   const review = useLoaderData<typeof loader>();

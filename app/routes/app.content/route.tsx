@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BlockStack, Button, Card, EmptyState, Layout, Page, Text, TextField } from "@shopify/polaris";
@@ -8,6 +8,7 @@ import { ChannelCard } from "./channel-content-card";
 import { ContentNotFound, ContentSettingsInput, contentProducts, productContentPreview, saveChannelContentSettings } from "./content.server";
 import { fieldErrors, formObject } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -36,6 +37,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     throw error;
   }
 };
+
+export const meta: MetaFunction = () => screenTitle("Listing content");
+export const ErrorBoundary = screenErrorBoundary({ thing: "product", back: { content: "Listing content", url: "/app/content" } });
 
 export default function ContentPreview() {
   const { query, products, preview } = useLoaderData<typeof loader>();

@@ -1,10 +1,11 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Button, ButtonGroup, Card, DataTable, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { fieldErrors } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
 import { HealthReportQuery, healthReportScreen } from "./health-report.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 // The weekly sync-health report, the same sections the weekly email carries (app/health/render.ts).
 
@@ -14,6 +15,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   return healthReportScreen(shopId, parsed.data.week);
 };
+
+export const meta: MetaFunction = () => screenTitle("Weekly sync health");
+export const ErrorBoundary = screenErrorBoundary({ thing: "report", back: { content: "Overview", url: "/app" } });
 
 export default function HealthReport() {
   const report = useLoaderData<typeof loader>();

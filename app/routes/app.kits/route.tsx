@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
@@ -10,6 +10,7 @@ import { NotFoundForShop } from "~/lib/errors";
 import { formObject } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
 import { deleteKitOfShop, kitsPage, saveKitFromForm } from "./kits.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -126,6 +127,9 @@ function KitForm({ editing, result, onDone }: { editing: Kit | null; result: Kit
 }
 
 const makeUp = (kit: Kit) => kit.components.map((c) => `${c.units} × ${c.sku || c.name}`).join(" + ");
+
+export const meta: MetaFunction = () => screenTitle("Kits and bundles");
+export const ErrorBoundary = screenErrorBoundary({ thing: "kit", back: { content: "Kits and bundles", url: "/app/kits" } });
 
 export default function Kits() {
   const { kits } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, Checkbox, EmptyState, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
@@ -7,6 +7,7 @@ import { fieldErrors, formObject } from "~/lib/forms";
 import { NotFoundForShop } from "~/lib/errors";
 import { LocationSettingsInput, locationsWithChannels, updateLocationSettings } from "./locations.server";
 import { requireShop } from "~/lib/require-shop.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -94,6 +95,9 @@ function LocationCard({ location, channels, errors }: { location: LocationRow; c
     </Card>
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Locations");
+export const ErrorBoundary = screenErrorBoundary({ thing: "location", back: { content: "Locations", url: "/app/locations" } });
 
 export default function Locations() {
   const { locations, channels } = useLoaderData<typeof loader>();

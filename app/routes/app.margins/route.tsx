@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, Checkbox, DataTable, EmptyState, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
@@ -7,6 +7,7 @@ import { ChannelFilter } from "~/components/channel-filter";
 import { fieldErrors } from "~/lib/forms";
 import { requireShop } from "~/lib/require-shop.server";
 import { MarginsFilterRefused, marginsPage, MarginsQuery } from "./margins.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -74,6 +75,9 @@ function Pager({ page, pages, total }: { page: number; pages: number; total: num
     </InlineStack>
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Margins");
+export const ErrorBoundary = screenErrorBoundary({ thing: "listing", back: { content: "Margins", url: "/app/margins" } });
 
 export default function Margins() {
   const { summary, channels, rows, page, pages, total, currencyCode } = useLoaderData<typeof loader>();

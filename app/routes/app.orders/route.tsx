@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Layout, Link, Page, Select, Text } from "@shopify/polaris";
@@ -10,6 +10,7 @@ import { requireShop } from "~/lib/require-shop.server";
 import { retryWritebackForShop } from "~/sync/orders.server";
 import { ORDER_STATE_LABELS, ORDER_STATES } from "./order-state";
 import { FilterRefused, ordersPage, OrdersQuery, RetryOrderInput } from "./orders.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -154,6 +155,9 @@ function Pager({ nextCursor }: { nextCursor: string | null }) {
     </InlineStack>
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Orders");
+export const ErrorBoundary = screenErrorBoundary({ thing: "order", back: { content: "Orders", url: "/app/orders" } });
 
 export default function Orders() {
   const { channels, orders, nextCursor } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
@@ -26,6 +26,7 @@ import { MapPrices } from "./map-prices";
 import { ParityMatrix, ParityViolations } from "./parity";
 import { PriceRuleForm, PriceRules } from "./price-rules";
 import { VisibleExtras } from "./visible-extras";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -79,6 +80,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     throw error;
   }
 };
+
+export const meta: MetaFunction = () => screenTitle("Pricing and parity");
+export const ErrorBoundary = screenErrorBoundary({ thing: "rule", back: { content: "Pricing and parity", url: "/app/pricing" } });
 
 export default function Pricing() {
   const { guardrailPercent, channels, rules, edges, mapped, held, heldGroups, violations, scopeReference } = useLoaderData<typeof loader>();

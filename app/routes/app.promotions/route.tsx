@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import {
@@ -24,6 +24,7 @@ import { NotFoundForShop } from "~/lib/errors";
 import { createPromotion, endPromotion, launchPromotion, LaunchRefused, promotionsPage, runChecklist } from "./promotions.server";
 import { requireShop } from "~/lib/require-shop.server";
 import { useFields } from "~/components/use-fields";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -333,6 +334,9 @@ function PromotionCard({ promotion, result }: { promotion: PromotionRow; result:
     </Card>
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Promotions");
+export const ErrorBoundary = screenErrorBoundary({ thing: "promotion", back: { content: "Promotions", url: "/app/promotions" } });
 
 export default function Promotions() {
   const { channels, promotions } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, Checkbox, DataTable, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
@@ -7,6 +7,7 @@ import { fieldErrors, formObject } from "~/lib/forms";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 import { createFeed, FeedInput, type FeedPreview, previewFeed, saveVendor, uploadFeedFile, VendorInput, vendorsPage } from "./vendors.server";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -266,6 +267,9 @@ function FeedRuns({ feed, errors }: { feed: Feed; errors: Record<string, string>
     </BlockStack>
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Vendors");
+export const ErrorBoundary = screenErrorBoundary({ thing: "vendor", back: { content: "Vendors", url: "/app/vendors" } });
 
 export default function Vendors() {
   const { vendors } = useLoaderData<typeof loader>();
