@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -12,13 +12,12 @@ import {
   FormLayout,
   InlineStack,
   Layout,
-  Modal,
   Page,
   Select,
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useState } from "react";
 import { fieldErrors } from "~/lib/forms";
 import {
   changeChannel,
@@ -43,6 +42,7 @@ import { consentAvailable, ConsentStartInput, consentOutcomeOf, startConsent } f
 import { NotFoundForShop, RequestRefused } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
+import { ConfirmedAction, useSubmitting } from "~/components/confirmed-action";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -157,10 +157,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 /** Whether this form's submission (its intent, for its channel) is the one under way. */
-function useSubmitting(intent: string, channelId?: string): boolean {
-  const navigation = useNavigation();
-  const form = navigation.formData;
-  return navigation.state !== "idle" && form?.get("intent") === intent && (channelId === undefined || form.get("channelId") === channelId);
+function useChannelSubmitting(intent: string, channelId?: string): boolean {
+  return useSubmitting(channelId === undefined ? { intent } : { intent, channelId });
 }
 
 /** One choice of a channel's order settings, saved on its own. */
@@ -184,7 +182,7 @@ function ChannelChoiceForm({
   error?: string;
 }) {
   const [value, setValue] = useState(current);
-  const saving = useSubmitting(intent, channelId);
+  const saving = useChannelSubmitting(intent, channelId);
   return (
     <Form method="post">
       <input type="hidden" name="channelId" value={channelId} />
@@ -202,7 +200,7 @@ function ChannelChoiceForm({
 /** The shop's drift threshold: how many units a marketplace may show away from the push before it is drift. */
 function DriftThresholdForm({ current, error }: { current: number; error?: string }) {
   const [value, setValue] = useState(String(current));
-  const saving = useSubmitting("driftThreshold");
+  const saving = useChannelSubmitting("driftThreshold");
   return (
     <Card>
       <Form method="post">
@@ -236,7 +234,7 @@ function ConnectForm({ marketplaces, errors }: { marketplaces: MarketplaceChoice
   // A seller's private developer app: keys typed here instead of the consent page.
   const [ownKeys, setOwnKeys] = useState(false);
   const throughConsent = chosen.consent && !ownKeys;
-  const connecting = useSubmitting(throughConsent ? "consent" : "connect");
+  const connecting = useChannelSubmitting(throughConsent ? "consent" : "connect");
   const field = (name: string) => ({
     value: values[name] ?? "",
     onChange: (v: string) => setValues((prev) => ({ ...prev, [name]: v })),
@@ -300,7 +298,7 @@ type ChannelRow = ReturnType<typeof useLoaderData<typeof loader>>["channels"][nu
 
 /** A button that posts one intent for one channel, loading while that post is under way. */
 function ChannelButton({ channelId, intent, label, tone }: { channelId: string; intent: string; label: string; tone?: "critical" }) {
-  const loading = useSubmitting(intent, channelId);
+  const loading = useChannelSubmitting(intent, channelId);
   return (
     <Form method="post">
       <input type="hidden" name="channelId" value={channelId} />
@@ -309,49 +307,6 @@ function ChannelButton({ channelId, intent, label, tone }: { channelId: string; 
         {label}
       </Button>
     </Form>
-  );
-}
-
-/** Confirms a destructive action for one channel in a modal, and posts it. */
-function ConfirmedChannelAction({
-  channelId,
-  intent,
-  label,
-  title,
-  children,
-}: {
-  channelId: string;
-  intent: "disconnect" | "remove";
-  label: string;
-  title: string;
-  children: ReactNode;
-}) {
-  const [open, setOpen] = useState(false);
-  const submit = useSubmit();
-  const loading = useSubmitting(intent, channelId);
-  return (
-    <>
-      <Button tone="critical" loading={loading} onClick={() => setOpen(true)}>
-        {label}
-      </Button>
-      <Modal
-        open={open}
-        onClose={() => setOpen(false)}
-        title={title}
-        primaryAction={{
-          content: label,
-          destructive: true,
-          loading,
-          onAction: () => {
-            submit({ intent, channelId }, { method: "post" });
-            setOpen(false);
-          },
-        }}
-        secondaryActions={[{ content: "Cancel", onAction: () => setOpen(false) }]}
-      >
-        <Modal.Section>{children}</Modal.Section>
-      </Modal>
-    </>
   );
 }
 
@@ -364,7 +319,7 @@ function ConnectedActions({ channel }: { channel: ChannelRow }) {
       ) : (
         <ChannelButton channelId={channel.id} intent="pause" label="Pause" />
       )}
-      <ConfirmedChannelAction channelId={channel.id} intent="disconnect" label="Disconnect" title={`Disconnect ${channel.name}?`}>
+      <ConfirmedAction fields={{ intent: "disconnect", channelId: channel.id }} label="Disconnect" title={`Disconnect ${channel.name}?`}>
         <BlockStack gap="200">
           <Text as="p">
             Anchorline stops pushing quantities, prices and content to {channel.name} and stops importing its orders. Its stored credentials are erased
@@ -374,15 +329,15 @@ function ConnectedActions({ channel }: { channel: ChannelRow }) {
             Its listing links and their history are kept: reconnect the same account later (you will be asked for its credentials again) and sync carries on.
           </Text>
         </BlockStack>
-      </ConfirmedChannelAction>
+      </ConfirmedAction>
     </InlineStack>
   );
 }
 
 function DisconnectedActions({ channel, marketplaces, errors }: { channel: ChannelRow; marketplaces: MarketplaceChoice[]; errors: Record<string, string> }) {
   const marketplace = marketplaces.find((m) => m.kind === channel.kind);
-  const reconnecting = useSubmitting("reconnect", channel.id);
-  const consenting = useSubmitting("consent");
+  const reconnecting = useChannelSubmitting("reconnect", channel.id);
+  const consenting = useChannelSubmitting("consent");
   const [values, setValues] = useState<Record<string, string>>({});
   return (
     <BlockStack gap="200">
@@ -425,12 +380,12 @@ function DisconnectedActions({ channel, marketplaces, errors }: { channel: Chann
             <Button submit variant="primary" loading={reconnecting}>
               Reconnect
             </Button>
-            <ConfirmedChannelAction channelId={channel.id} intent="remove" label="Remove channel" title={`Remove ${channel.name}?`}>
+            <ConfirmedAction fields={{ intent: "remove", channelId: channel.id }} label="Remove channel" title={`Remove ${channel.name}?`}>
               <Text as="p">
                 {channel.name} is removed from Anchorline with its {channel.listings} listing{channel.listings === 1 ? "" : "s"}, their links and history.
                 Nothing changes on {marketplace?.label ?? "the marketplace"}. This cannot be undone; you can connect the marketplace again afterwards.
               </Text>
-            </ConfirmedChannelAction>
+            </ConfirmedAction>
           </InlineStack>
         </FormLayout>
       </Form>

@@ -3,11 +3,13 @@ import { BlockStack, Button, Card, FormLayout, InlineStack, Text, TextField } fr
 import { BOUNDS } from "~/engine/bounds";
 import { DEFAULT_PRICE_GUARDRAIL_BPS } from "~/engine/defaults";
 import { useFields } from "./fields";
+import { useSubmitting } from "~/components/confirmed-action";
 
 const { min, max, show } = BOUNDS.guardrailBps;
 
 /** The shop's price guardrail: how far a channel price may move from the Shopify price before its push waits in Held pushes. */
 export function PriceGuardrail({ guardrailPercent, errors }: { guardrailPercent: number; errors: Record<string, string> }) {
+  const saving = useSubmitting({ intent: "guardrail" });
   const { field } = useFields({ guardrailPercent: String(guardrailPercent) }, errors);
   return (
     <Card>
@@ -25,7 +27,9 @@ export function PriceGuardrail({ guardrailPercent, errors }: { guardrailPercent:
               {...field("guardrailPercent")}
             />
             <InlineStack align="end">
-              <Button submit>Save guardrail</Button>
+              <Button submit loading={saving}>
+                Save guardrail
+              </Button>
             </InlineStack>
           </FormLayout>
         </BlockStack>

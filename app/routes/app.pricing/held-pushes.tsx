@@ -1,24 +1,28 @@
 import { Form } from "@remix-run/react";
 import { BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Text } from "@shopify/polaris";
+import { ConfirmedAction, useSubmitting } from "~/components/confirmed-action";
 import { money, type PricingData } from "./fields";
 
 type HeldPush = PricingData["held"][number];
 type HeldGroup = PricingData["heldGroups"][number];
 
-/** Approve and Reject for a whole group: one form each, posting the group and the count the merchant saw. */
+/** Approve and Reject for a whole group: each posts the group and the count the merchant saw; Reject asks first. */
 export function GroupReviewButtons({ group, held, action }: { group: string; held: number; action?: string }) {
+  const fields = { group, held: String(held) };
+  const approving = useSubmitting({ intent: "approveGroup", ...fields });
   return (
     <InlineStack gap="100">
-      {(["approveGroup", "rejectGroup"] as const).map((intent) => (
-        <Form method="post" action={action} key={intent}>
-          <input type="hidden" name="intent" value={intent} />
-          <input type="hidden" name="group" value={group} />
-          <input type="hidden" name="held" value={String(held)} />
-          <Button submit variant={intent === "approveGroup" ? "primary" : undefined}>
-            {intent === "approveGroup" ? `Approve all ${held}` : `Reject all ${held}`}
-          </Button>
-        </Form>
-      ))}
+      <Form method="post" action={action}>
+        <input type="hidden" name="intent" value="approveGroup" />
+        <input type="hidden" name="group" value={group} />
+        <input type="hidden" name="held" value={String(held)} />
+        <Button submit variant="primary" loading={approving}>{`Approve all ${held}`}</Button>
+      </Form>
+      <ConfirmedAction fields={{ intent: "rejectGroup", ...fields }} action={action} label={`Reject all ${held}`} title={`Reject ${held} held prices?`}>
+        <Text as="p">
+          None of the {held} held prices is sent: each listing keeps the price live on its channel now, and one with nothing live yet stays held.
+        </Text>
+      </ConfirmedAction>
     </InlineStack>
   );
 }
@@ -35,19 +39,26 @@ function HeldGroups({ groups }: { groups: HeldGroup[] }) {
   );
 }
 
-/** Approve and Reject for one held push: each its own form posting the listing. */
-function ReviewButtons({ listingId }: { listingId: string }) {
+/** Approve and Reject for one held push, named by its SKU and channel; Reject asks first. */
+function ReviewButtons({ push }: { push: HeldPush }) {
+  const approving = useSubmitting({ intent: "approve", listingId: push.id });
+  const named = `${push.channelSku} on ${push.channelName}`;
   return (
     <InlineStack gap="100">
-      {(["approve", "reject"] as const).map((intent) => (
-        <Form method="post" key={intent}>
-          <input type="hidden" name="intent" value={intent} />
-          <input type="hidden" name="listingId" value={listingId} />
-          <Button submit variant={intent === "approve" ? "primary" : undefined}>
-            {intent === "approve" ? "Approve" : "Reject"}
-          </Button>
-        </Form>
-      ))}
+      <Form method="post">
+        <input type="hidden" name="intent" value="approve" />
+        <input type="hidden" name="listingId" value={push.id} />
+        <Button submit variant="primary" loading={approving} accessibilityLabel={`Approve ${named}`}>
+          Approve
+        </Button>
+      </Form>
+      <ConfirmedAction fields={{ intent: "reject", listingId: push.id }} label="Reject" title={`Reject the held price for ${named}?`}>
+        <Text as="p">
+          {push.pushedPriceCents === null
+            ? `${named} has no live price yet: it stays held, and ${money(push.desiredPriceCents)} is not sent.`
+            : `${named} keeps its live price ${money(push.pushedPriceCents)}; ${money(push.desiredPriceCents)} is not sent.`}
+        </Text>
+      </ConfirmedAction>
     </InlineStack>
   );
 }
@@ -76,7 +87,7 @@ export function HeldPushes({ held, groups }: { held: HeldPush[]; groups: HeldGro
                 money(l.pushedPriceCents),
                 money(l.desiredPriceCents),
                 l.reason ?? "",
-                <ReviewButtons key={l.id} listingId={l.id} />,
+                <ReviewButtons key={l.id} push={l} />,
               ])}
             />
           </BlockStack>

@@ -1,8 +1,10 @@
 import { Form } from "@remix-run/react";
 import { BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineStack, Text, TextField } from "@shopify/polaris";
 import { money, type PricingData, useFields } from "./fields";
+import { useSubmitting } from "~/components/confirmed-action";
 
 function MapForm({ errors }: { errors: Record<string, string> }) {
+  const saving = useSubmitting({ intent: "map" });
   const { field } = useFields({ sku: "", map: "" }, errors);
   return (
     <Form method="post">
@@ -13,7 +15,9 @@ function MapForm({ errors }: { errors: Record<string, string> }) {
           <TextField label="MAP" type="number" helpText="Blank clears it" {...field("map")} />
         </FormLayout.Group>
         <InlineStack align="end">
-          <Button submit>Save MAP</Button>
+          <Button submit loading={saving}>
+            Save MAP
+          </Button>
         </InlineStack>
       </FormLayout>
     </Form>

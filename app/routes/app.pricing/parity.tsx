@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, Checkbox, DataTable, EmptyState, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { DeleteButton, money, type PricingData, useChecks, useFields } from "./fields";
+import { useSubmitting } from "~/components/confirmed-action";
 
 /** The parity violations the channels show now, allowed or not. */
 export function ParityViolations({ violations }: { violations: PricingData["violations"] }) {
@@ -37,6 +38,7 @@ export function ParityViolations({ violations }: { violations: PricingData["viol
 }
 
 function EdgeForm({ channels, errors }: { channels: PricingData["channels"]; errors: Record<string, string> }) {
+  const saving = useSubmitting({ intent: "saveEdge" });
   const options = channels.map((c) => ({ label: c.name, value: c.id }));
   const { field } = useFields(
     { watcherId: channels[0]?.id ?? "", watchedId: channels[1]?.id ?? channels[0]?.id ?? "", tolerancePercent: "0", toleranceAmount: "0" },
@@ -59,7 +61,7 @@ function EdgeForm({ channels, errors }: { channels: PricingData["channels"]; err
           <Checkbox {...check("allowViolations", "Allow violations (never hold)")} />
         </InlineStack>
         <InlineStack align="end">
-          <Button submit disabled={channels.length < 2}>
+          <Button submit loading={saving} disabled={channels.length < 2}>
             Save edge
           </Button>
         </InlineStack>

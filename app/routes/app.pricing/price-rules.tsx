@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { BlockStack, Button, Card, Checkbox, DataTable, EmptyState, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { DeleteButton, money, type PricingData, useChecks, useFields } from "./fields";
+import { useSubmitting } from "~/components/confirmed-action";
 
 const SCOPE_OPTIONS = [
   { label: "Every listing of the channel", value: "channel" },
@@ -40,6 +41,7 @@ export function PriceRuleForm({
   scopeReference: PricingData["scopeReference"];
   errors: Record<string, string>;
 }) {
+  const saving = useSubmitting({ intent: "saveRule" });
   const { values, field } = useFields({ channelId: channels[0]?.id ?? "", ...RULE_DEFAULTS }, errors);
   const check = useChecks({ mapIsAnchor: false });
   const scope = values.scope as keyof PricingData["scopeReference"] | "channel";
@@ -72,7 +74,7 @@ export function PriceRuleForm({
             <TextField label="Minimum margin" type="number" suffix="%" {...field("minMarginPercent")} />
           </FormLayout.Group>
           <InlineStack align="end">
-            <Button submit variant="primary" disabled={channels.length === 0}>
+            <Button submit loading={saving} variant="primary" disabled={channels.length === 0}>
               Save price rule
             </Button>
           </InlineStack>

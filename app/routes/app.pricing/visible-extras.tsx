@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { money, type PricingData, useFields } from "./fields";
+import { useSubmitting } from "~/components/confirmed-action";
 
 type PricingChannel = PricingData["channels"][number];
 
@@ -14,6 +15,7 @@ function priceShown(channel: PricingChannel): string {
  * listing, counted in the price parity compares on edges that count them.
  */
 export function VisibleExtras({ channels, errors }: { channels: PricingChannel[]; errors: Record<string, string> }) {
+  const saving = useSubmitting({ intent: "visibleExtras" });
   const first = channels[0];
   const { field } = useFields(
     { channelId: first?.id ?? "", shipping: money(first?.visibleShippingCents ?? 0), coupon: money(first?.visibleCouponCents ?? 0) },
@@ -39,7 +41,7 @@ export function VisibleExtras({ channels, errors }: { channels: PricingChannel[]
               <TextField label="Coupon shown on its listings" type="number" helpText="Blank for none" {...field("coupon")} />
             </FormLayout.Group>
             <InlineStack align="end">
-              <Button submit disabled={channels.length === 0}>
+              <Button submit loading={saving} disabled={channels.length === 0}>
                 Save what customers see
               </Button>
             </InlineStack>

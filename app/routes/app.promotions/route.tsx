@@ -25,6 +25,7 @@ import { createPromotion, endPromotion, launchPromotion, LaunchRefused, promotio
 import { requireShop } from "~/lib/require-shop.server";
 import { useFields } from "~/components/use-fields";
 import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
+import { ConfirmedAction, useSubmitting } from "~/components/confirmed-action";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -131,6 +132,7 @@ function CreateForm({ channels, errors }: { channels: PageData["channels"]; erro
     errors,
   );
   const [exclusive, setExclusive] = useState(true);
+  const saving = useSubmitting({ intent: "create" });
   const percent = values.discountKind === "percent" || values.discountKind === "couponPercent";
   return (
     <Card>
@@ -185,7 +187,7 @@ function CreateForm({ channels, errors }: { channels: PageData["channels"]; erro
             />
           ) : null}
           <InlineStack align="end">
-            <Button submit variant="primary" disabled={channels.length === 0}>
+            <Button submit variant="primary" loading={saving} disabled={channels.length === 0}>
               Save draft
             </Button>
           </InlineStack>
@@ -195,9 +197,19 @@ function CreateForm({ channels, errors }: { channels: PageData["channels"]; erro
   );
 }
 
+function ChecklistButton({ promotion }: { promotion: PromotionRow }) {
+  const checking = useSubmitting({ intent: "checklist", promotionId: promotion.id });
+  return (
+    <Button submit loading={checking}>
+      {promotion.checklist ? "Run the checklist again" : "Run the checklist"}
+    </Button>
+  );
+}
+
 function LaunchForm({ promotion, errors }: { promotion: PromotionRow; errors: Record<string, string> }) {
   const [override, setOverride] = useState(false);
   const [reason, setReason] = useState("");
+  const launching = useSubmitting({ intent: "launch", promotionId: promotion.id });
   return (
     <Form method="post">
       <input type="hidden" name="intent" value="launch" />
@@ -212,7 +224,7 @@ function LaunchForm({ promotion, errors }: { promotion: PromotionRow; errors: Re
           </>
         ) : null}
         <InlineStack>
-          <Button submit variant="primary" disabled={!promotion.checklist || (promotion.checklist.verdict === "fail" && !override)}>
+          <Button submit variant="primary" loading={launching} disabled={!promotion.checklist || (promotion.checklist.verdict === "fail" && !override)}>
             Launch
           </Button>
         </InlineStack>
@@ -315,19 +327,29 @@ function PromotionCard({ promotion, result }: { promotion: PromotionRow; result:
               <Form method="post">
                 <input type="hidden" name="intent" value="checklist" />
                 <input type="hidden" name="promotionId" value={promotion.id} />
-                <Button submit>{promotion.checklist ? "Run the checklist again" : "Run the checklist"}</Button>
+                <ChecklistButton promotion={promotion} />
               </Form>
               <LaunchForm promotion={promotion} errors={mine?.errors ?? {}} />
             </>
           ) : null}
-          {promotion.status === "DRAFT" || live ? (
-            <Form method="post">
-              <input type="hidden" name="intent" value="end" />
-              <input type="hidden" name="promotionId" value={promotion.id} />
-              <Button submit tone="critical">
-                {promotion.status === "DRAFT" ? "Cancel" : "End now"}
-              </Button>
-            </Form>
+          {promotion.status === "DRAFT" ? (
+            <ConfirmedAction
+              fields={{ intent: "end", promotionId: promotion.id }}
+              label="Cancel promotion"
+              dismissLabel="Keep it"
+              title={`Cancel ${promotion.name}?`}
+            >
+              <Text as="p">The draft is cancelled and cannot be launched; nothing was sent to any channel, so no price or quantity changes.</Text>
+            </ConfirmedAction>
+          ) : live ? (
+            <ConfirmedAction
+              fields={{ intent: "end", promotionId: promotion.id }}
+              label="End now"
+              dismissLabel="Keep it running"
+              title={`End ${promotion.name} now?`}
+            >
+              <Text as="p">Its prices go back to the regular price rules, the stock it reserved is offered to every channel again, and channels it paused list again.</Text>
+            </ConfirmedAction>
           ) : null}
         </InlineStack>
       </BlockStack>
