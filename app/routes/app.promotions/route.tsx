@@ -348,7 +348,9 @@ function PromotionCard({ promotion, result }: { promotion: PromotionRow; result:
               dismissLabel="Keep it running"
               title={`End ${promotion.name} now?`}
             >
-              <Text as="p">Its prices go back to the regular price rules, the stock it reserved is offered to every channel again, and channels it paused list again.</Text>
+              <Text as="p">
+                Its prices go back to the regular price rules, the stock it reserved is offered to every channel again, and channels it paused list again.
+              </Text>
             </ConfirmedAction>
           ) : null}
         </InlineStack>
