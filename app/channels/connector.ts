@@ -224,6 +224,13 @@ export interface DiscoveredListing {
  */
 export interface ReadOptions {
   beforeCall?: () => Promise<void>;
+  /**
+   * Whether the read needs what discovery links listings by (barcodes, offer ids) besides what the
+   * marketplace shows (quantity, price, status, reason). Default true. The drift read passes false:
+   * where those come from a per-item call (TikTok's Get Product), it is left out, and the read costs
+   * a call a page (a page's listings may then leave a field undefined: not read this time).
+   */
+  withIdentifiers?: boolean;
 }
 
 export interface ListingPage {

@@ -4,6 +4,7 @@ import prisma from "~/db.server";
 import { action as channelsAction } from "~/routes/app.channels/route";
 import { adminRequest } from "../../test/admin-request";
 import { startNotificationEndpoint } from "../../test/app-webhook-server";
+import { editByHand as editListingByHand } from "../../test/hand-edits";
 import { eventually, MARKETPLACES, type LinkedVariant, type Marketplace } from "../../test/marketplaces";
 import { useWorkersRig } from "../../test/workers-rig";
 import { runDriftRead } from "./drift-read.server";
@@ -40,26 +41,8 @@ async function settled(what: string): Promise<void> {
   );
 }
 
-/** The seller types a quantity on the marketplace itself, outside Anchorline (eBay's through its simulator's HTTP control). */
-async function editByHand(marketplace: Marketplace, v: LinkedVariant, quantity: number): Promise<void> {
-  switch (marketplace) {
-    case "amazon":
-      return setUp.rig.amazon.state.editListingByHand(v.channelSku.amazon, { quantity });
-    case "ebay": {
-      const answer = await fetch(`${setUp.rig.ebay.url}/_simulator/listings/${setUp.rig.accounts.ebay}/${encodeURIComponent(v.channelSku.ebay)}/edit`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ quantity }),
-      });
-      expect(answer.status).toBe(204);
-      return;
-    }
-    case "walmart":
-      return setUp.rig.walmart.editListingByHand(setUp.rig.accounts.walmart, v.channelSku.walmart, { quantity });
-    case "tiktok":
-      return setUp.rig.tiktok.editListingByHand(setUp.rig.accounts.tiktok, v.channelSku.tiktok, { quantity });
-  }
-}
+/** The seller types a quantity on the marketplace itself, outside Anchorline. */
+const editByHand = (marketplace: Marketplace, v: LinkedVariant, quantity: number) => editListingByHand(setUp.rig, marketplace, v, quantity);
 
 /** The marketplace takes the listing off sale with its reason (null: it sells again), as each one reports it. */
 async function suspend(marketplace: Marketplace, v: LinkedVariant, reason: string | null): Promise<void> {

@@ -131,7 +131,7 @@ export async function runDriftRead(channelId: string, deps: DriftReadDeps = {}):
   let token = channel.driftReadCursor;
   try {
     for (let page = 0; page < MAX_PAGES; page++) {
-      const answer = await connector.readListings(token, { beforeCall });
+      const answer = await connector.readListings(token, { beforeCall, withIdentifiers: false });
       const seen = await applyPage(prisma, channel, answer.listings, { now: now(), thresholdUnits, result, repairs, deps });
       result.listingsRead += seen;
       if (answer.next === null || answer.next === token) {
@@ -205,28 +205,8 @@ export async function runNotifiedListingChanges(
     else if (change.selling === false) suspension = change.suspension ?? (await reasonItDoesNotSell(connector, change.channelSku, channelId, deps, result));
     seen.push({ channelSku: change.channelSku, quantity: change.quantity, status: change.status, suspension, seenAt: change.seenAt });
   }
-  const rows = seen.map((o) => ({
-    sku: o.channelSku,
-    has_quantity: o.quantity !== undefined,
-    quantity: o.quantity ?? null,
-    has_status: o.status !== undefined,
-    status: o.status ?? null,
-    has_suspension: o.suspension !== undefined,
-    suspension: o.suspension ?? null,
-    seen: o.seenAt.toISOString(),
-  }));
   // Only what the notification speaks of, and only over something seen earlier (deliveries come out of order).
-  const stored = await prisma.$queryRaw<StoredListing[]>(Prisma.sql`
-    UPDATE "Listing" AS l SET
-      "observedQuantity" = CASE WHEN v.has_quantity THEN v.quantity ELSE l."observedQuantity" END,
-      "observedStatus" = CASE WHEN v.has_status THEN v.status ELSE l."observedStatus" END,
-      "observedSuspension" = CASE WHEN v.has_suspension THEN v.suspension ELSE l."observedSuspension" END,
-      "observedAt" = v.seen
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      AS v(sku text, has_quantity boolean, quantity int, has_status boolean, status text, has_suspension boolean, suspension text, seen timestamp(3))
-    WHERE l."shopId" = ${channel.shopId} AND l."channelId" = ${channel.id} AND l."channelSku" = v.sku
-      AND (l."observedAt" IS NULL OR l."observedAt" <= v.seen)
-    ${RETURNING_STORED}`);
+  const stored = await storeSeen(prisma, channel, seen, { overOlderOnly: true });
   result.listingsRead = stored.length;
   const repairs: DriftRepair[] = [];
   await judge(prisma, channel, stored, seen, { now: now(), thresholdUnits: alertThresholds(channel.shop.settings).driftUnits, result, repairs, deps });
@@ -296,32 +276,57 @@ const RETURNING_STORED = Prisma.sql`RETURNING l.id, l."variantId", l."channelSku
 /**
  * Stores what the page shows for Anchorline's listings (one statement), then decides each one's
  * drift and suspension. Listings of the account that Anchorline does not link are left alone.
- * Returns how many of Anchorline's listings the page held.
+ * Returns how many of Anchorline's listings the page read the quantity of.
  */
 async function applyPage(prisma: PrismaClient, channel: Channel, shown: readonly DiscoveredListing[], context: PageContext): Promise<number> {
   if (shown.length === 0) return 0;
-  const rows = shown.map((l) => ({
-    sku: l.channelSku,
-    quantity: l.quantity ?? null,
-    price: l.priceCents ?? null,
-    status: l.status ?? null,
-    suspension: l.suspension ?? null,
+  const seen = shown.map((l) => ({ ...l, seenAt: context.now }));
+  const stored = await storeSeen(prisma, channel, seen, { overOlderOnly: false });
+  await judge(prisma, channel, stored, seen, context);
+  // A page that read no quantity (Walmart's items, before its inventories) counts its listings when
+  // their quantities come: each listing is read once a cycle.
+  const quantities = new Set(shown.filter((l) => l.quantity !== undefined).map((l) => l.channelSku));
+  return stored.filter((l) => quantities.has(l.channelSku)).length;
+}
+
+/**
+ * Stores what was seen of the account's listings, one statement: a field left undefined keeps what
+ * was stored (not seen this time: a notification speaks of the quantity or of the status, a
+ * Walmart items page holds no quantity and its inventories page only that). overOlderOnly: only
+ * over something seen earlier (notifications come out of order). Listings Anchorline does not link
+ * are left alone. Returns the listings stored.
+ */
+async function storeSeen(
+  prisma: PrismaClient,
+  channel: Channel,
+  seen: ReadonlyArray<Observation & { status?: string | null; seenAt: Date }>,
+  { overOlderOnly }: { overOlderOnly: boolean },
+): Promise<StoredListing[]> {
+  const rows = seen.map((o) => ({
+    sku: o.channelSku,
+    has_quantity: o.quantity !== undefined,
+    quantity: o.quantity ?? null,
+    has_price: o.priceCents !== undefined,
+    price: o.priceCents ?? null,
+    has_status: o.status !== undefined,
+    status: o.status ?? null,
+    has_suspension: o.suspension !== undefined,
+    suspension: o.suspension ?? null,
+    seen: o.seenAt.toISOString(),
   }));
-  const stored = await prisma.$queryRaw<StoredListing[]>(Prisma.sql`
+  return prisma.$queryRaw<StoredListing[]>(Prisma.sql`
     UPDATE "Listing" AS l SET
-      "observedQuantity" = v.quantity, "observedPriceCents" = v.price, "observedStatus" = v.status,
-      "observedSuspension" = v.suspension, "observedAt" = ${context.now}
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(sku text, quantity int, price int, status text, suspension text)
+      "observedQuantity" = CASE WHEN v.has_quantity THEN v.quantity ELSE l."observedQuantity" END,
+      "observedPriceCents" = CASE WHEN v.has_price THEN v.price ELSE l."observedPriceCents" END,
+      "observedStatus" = CASE WHEN v.has_status THEN v.status ELSE l."observedStatus" END,
+      "observedSuspension" = CASE WHEN v.has_suspension THEN v.suspension ELSE l."observedSuspension" END,
+      "observedAt" = v.seen
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS v(sku text, has_quantity boolean, quantity int, has_price boolean, price int, has_status boolean, status text,
+           has_suspension boolean, suspension text, seen timestamp(3))
     WHERE l."shopId" = ${channel.shopId} AND l."channelId" = ${channel.id} AND l."channelSku" = v.sku
+      ${overOlderOnly ? Prisma.sql`AND (l."observedAt" IS NULL OR l."observedAt" <= v.seen)` : Prisma.empty}
     ${RETURNING_STORED}`);
-  await judge(
-    prisma,
-    channel,
-    stored,
-    shown.map((l) => ({ channelSku: l.channelSku, quantity: l.quantity ?? null, priceCents: l.priceCents ?? null, suspension: l.suspension ?? null })),
-    context,
-  );
-  return stored.length;
 }
 
 /** Each stored listing's drift and suspension decided from what was seen of it, alerts raised or resolved, repairs noted. */

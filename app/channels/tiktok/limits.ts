@@ -70,6 +70,7 @@ export const TIKTOK_LIMITS: ChannelLimits = {
   burst: 20,
   // One call per product (its externalId) in the push.
   callsPerPush: (listings) => new Set(listings.map((l) => l.externalId ?? l.channelSku)).size,
-  // A search page of 100 products, then a Get Product per product; one SKU a product at most (assumption).
-  readCallsPerListing: 1 + 1 / PRODUCTS_PAGE_SIZE,
+  // The drift read: a search page of 100 products, their SKUs' quantity, price and status in it
+  // (Get Product only for one that does not sell); one SKU a product at most (assumption).
+  readCallsPerListing: 1 / PRODUCTS_PAGE_SIZE,
 };

@@ -3,7 +3,8 @@
 // listing's channelSku is TikTok's SKU id and its externalId the product id (pushes.ts), so the
 // seller's own SKU goes in sellerSku for linking. Search Products "will only return the key
 // product properties" (the SDK's ProductsSearchPost): a SKU's barcode (identifier_code) is only in
-// Get Product, read once per product of the page. The read paces itself at the module's rate
+// Get Product, read once per product of the page; the drift read, which needs no barcode, reads it
+// only for a product that does not sell (for the audit's reasons), a call per 100 products. The read paces itself at the module's rate
 // (limits.ts: 10 a second, burst 20), and every call is retried when TikTok throttles it anyway.
 import { z } from "zod";
 import { ChannelError, type DiscoveredListing, type ListingPage, type ReadOptions } from "../connector";
@@ -129,9 +130,14 @@ export async function readListings(
   const page = SearchPage.safeParse(raw);
   if (!page.success) throw new ChannelError(`TikTok Shop's product search could not be read: ${page.error.message}`, { retryable: false });
   const listings: DiscoveredListing[] = [];
+  const identifiers = read.withIdentifiers ?? true;
   for (const product of page.data.products ?? []) {
     if (product.status === GONE || !product.skus?.length) continue;
-    const details = await detailsOf(client, retry, product.id, read);
+    // The search answer holds what TikTok shows (quantity, price, status); Get Product adds the
+    // barcodes discovery links by and the audit's reasons, so a read without identifiers makes it
+    // only for a product that does not sell, for TikTok's reason.
+    const details =
+      identifiers || NOT_SELLING.has(product.status ?? "") ? await detailsOf(client, retry, product.id, read) : { barcodes: new Map<string, string>(), auditReasons: [] };
     for (const sku of product.skus) listings.push(discovered(product, sku, details));
   }
   return { listings, next: page.data.next_page_token || null };

@@ -6,7 +6,7 @@ import { pushContent, type ItemKeys } from "./content";
 import { WALMART_API, WALMART_LIMITS } from "./limits";
 import { cancelOrder, confirmShipment } from "./order-actions";
 import { purchaseOrderIdsInNotification, subscribeToOrderNotifications, unsubscribeFromOrderNotifications } from "./notifications";
-import { readWalmartListings } from "./listings";
+import { readWalmartListings, readWalmartObservations } from "./listings";
 import { fetchOrder, fetchOrders } from "./orders";
 import { pushPrices, pushQuantities, type PushContext } from "./pushes";
 import { fetchWfsStock } from "./wfs-inventory";
@@ -74,8 +74,10 @@ export function createWalmartConnector(config: ConnectorConfig, options: Walmart
     // WFS items' own stock in Walmart's fulfillment centers (wfs-inventory.ts).
     fetchMarketplaceStock: () => fetchWfsStock(client, retry),
 
-    // The seller's catalog, for listing discovery (listings.ts).
-    readListings: (pageToken, read) => readWalmartListings(client, retry, pageToken, read),
+    // The seller's catalog, for listing discovery; for the drift read (no identifiers needed), its
+    // items and then its inventories, 50 a call each (listings.ts).
+    readListings: (pageToken, read) =>
+      read?.withIdentifiers === false ? readWalmartObservations(client, retry, pageToken, read) : readWalmartListings(client, retry, pageToken, read),
 
     async fetchListing(channelSku): Promise<ListingSnapshot | null> {
       try {

@@ -45,6 +45,6 @@ export const WALMART_LIMITS: ChannelLimits = {
   feedThreshold: FEED_THRESHOLD,
   // Below the threshold each SKU is one PUT; above it one feed (limited per hour on its own).
   callsPerPush: (listings) => (listings.length >= FEED_THRESHOLD ? 0 : listings.length),
-  // A getAllItems page of 50, then a getInventory per item (listings.ts).
-  readCallsPerListing: 1 + 1 / 50,
+  // The drift read: a getAllItems page of 50, and an inventories page of 50 (listings.ts).
+  readCallsPerListing: 2 / 50,
 };

@@ -4,7 +4,9 @@
 // inventory definition). The per-SKU read is one call per item, where GET /v3/inventories would
 // be one per 50; but that one pages the seller's SKUs on a cursor of its own, in an order of its
 // own, so its pages could not be matched to an items page without holding the whole catalog.
-// The read paces itself at the module's rate (limits.ts), and every call is retried when Walmart
+// The drift read needs no match (readWalmartObservations): it reads every items page (price and
+// status) and then every inventories page (quantity), each listing's fields stored as they come:
+// a call per 50 items and one per 50 quantities, where discovery makes 51 per 50. The read paces itself at the module's rate (limits.ts), and every call is retried when Walmart
 // throttles it anyway.
 import { z } from "zod";
 import { ChannelError, type DiscoveredListing, type ListingPage, type ReadOptions } from "../connector";
@@ -76,30 +78,91 @@ function suspensionOf(item: { publishedStatus?: string; unpublishedReasons?: { r
   return null;
 }
 
+/**
+ * getMultiNodeInventoryForAllSkuAndAllShipNodes, GET /v3/inventories: "The number of items
+ * returned. Cannot be more than 50" (inventory definition, limit).
+ */
+export const INVENTORIES_PAGE_SIZE = 50;
+
+const InventoriesPageSchema = z.object({
+  meta: z.object({ nextCursor: z.string().optional() }).optional(),
+  elements: z
+    .object({
+      inventories: z
+        .array(z.object({ sku: z.string().min(1), nodes: z.array(z.object({ inputQty: z.object({ amount: z.number() }).optional() })).optional() }))
+        .optional(),
+    })
+    .optional(),
+});
+
+function itemsPage(client: WalmartClient, retry: RetryOptions, cursor: string) {
+  return withRetry(() => client.request<unknown>({ method: "GET", path: "/v3/items", query: { limit: String(ITEMS_PAGE_SIZE), nextCursor: cursor } }), retry);
+}
+
+/** A drift read's place: in the items (price, status) or in the inventories (quantity), at Walmart's cursor. */
+const ITEMS_PHASE = "items:";
+const INVENTORIES_PHASE = "inventories:";
+
+/**
+ * One page of what Walmart shows of the seller's items, for the drift read: first the items pages
+ * (price, status and reason; quantity left undefined), then the inventories pages (quantity, the
+ * seller's input summed over ship nodes, as pushes set it; the rest left undefined). The token
+ * names the phase and Walmart's cursor; null starts the items.
+ */
+export async function readWalmartObservations(client: WalmartClient, retry: RetryOptions, pageToken: string | null, read: ReadOptions = {}): Promise<ListingPage> {
+  await pacerOf(client).take();
+  await read.beforeCall?.();
+  if (pageToken === null || pageToken.startsWith(ITEMS_PHASE)) {
+    const cursor = pageToken?.slice(ITEMS_PHASE.length) || FIRST_CURSOR;
+    const parsed = ItemsPageSchema.safeParse(await itemsPage(client, retry, cursor));
+    if (!parsed.success) throw new ChannelError(`Walmart's items could not be read: ${parsed.error.message}`, { retryable: false });
+    const more = parsed.data.nextCursor && parsed.data.ItemResponse.length > 0;
+    return { listings: parsed.data.ItemResponse.map((item) => ({ ...shownOf(item), quantity: undefined })), next: more ? `${ITEMS_PHASE}${parsed.data.nextCursor}` : INVENTORIES_PHASE };
+  }
+  if (!pageToken.startsWith(INVENTORIES_PHASE)) throw new Error(`Walmart readListings: ${pageToken} is not a page token this connector gave`);
+  const cursor = pageToken.slice(INVENTORIES_PHASE.length);
+  const raw = await withRetry(
+    () =>
+      client.request<unknown>({
+        method: "GET",
+        path: "/v3/inventories",
+        query: { limit: String(INVENTORIES_PAGE_SIZE), ...(cursor ? { nextCursor: cursor } : {}) },
+      }),
+    retry,
+  );
+  const parsed = InventoriesPageSchema.safeParse(raw);
+  if (!parsed.success) throw new ChannelError(`Walmart's inventories could not be read: ${parsed.error.message}`, { retryable: false });
+  const inventories = parsed.data.elements?.inventories ?? [];
+  const listings = inventories.map((entry) => {
+    const amounts = (entry.nodes ?? []).flatMap((n) => (n.inputQty ? [n.inputQty.amount] : []));
+    return { channelSku: entry.sku, quantity: amounts.length ? Math.max(0, Math.trunc(amounts.reduce((sum, a) => sum + a, 0))) : null };
+  });
+  const next = parsed.data.meta?.nextCursor && inventories.length > 0 ? `${INVENTORIES_PHASE}${parsed.data.meta.nextCursor}` : null;
+  return { listings, next };
+}
+
+/** What an items page shows of one item: all but its quantity, which Walmart keeps in the Inventory API. */
+function shownOf(item: z.infer<typeof ItemsPageSchema>["ItemResponse"][number]): Omit<DiscoveredListing, "quantity"> {
+  const amount = item.price?.amount;
+  return {
+    channelSku: item.sku,
+    externalId: item.wpid ?? null,
+    gtin: gtinDigits(item.gtin) ?? gtinDigits(item.upc),
+    title: item.productName ?? null,
+    priceCents: typeof amount === "number" ? Math.round(amount * 100) : null,
+    currencyCode: item.price?.currency ?? null,
+    status: item.lifecycleStatus ?? item.publishedStatus ?? null,
+    suspension: suspensionOf(item),
+  };
+}
+
 export async function readWalmartListings(client: WalmartClient, retry: RetryOptions, pageToken: string | null, read: ReadOptions = {}): Promise<ListingPage> {
   await pacerOf(client).take();
   await read.beforeCall?.();
-  const raw = await withRetry(
-    () => client.request<unknown>({ method: "GET", path: "/v3/items", query: { limit: String(ITEMS_PAGE_SIZE), nextCursor: pageToken ?? FIRST_CURSOR } }),
-    retry,
-  );
-  const parsed = ItemsPageSchema.safeParse(raw);
+  const parsed = ItemsPageSchema.safeParse(await itemsPage(client, retry, pageToken ?? FIRST_CURSOR));
   if (!parsed.success) throw new ChannelError(`Walmart's items could not be read: ${parsed.error.message}`, { retryable: false });
   const listings: DiscoveredListing[] = [];
-  for (const item of parsed.data.ItemResponse) {
-    const amount = item.price?.amount;
-    listings.push({
-      channelSku: item.sku,
-      externalId: item.wpid ?? null,
-      gtin: gtinDigits(item.gtin) ?? gtinDigits(item.upc),
-      title: item.productName ?? null,
-      quantity: await quantityOf(client, retry, item.sku, read),
-      priceCents: typeof amount === "number" ? Math.round(amount * 100) : null,
-      currencyCode: item.price?.currency ?? null,
-      status: item.lifecycleStatus ?? item.publishedStatus ?? null,
-      suspension: suspensionOf(item),
-    });
-  }
+  for (const item of parsed.data.ItemResponse) listings.push({ ...shownOf(item), quantity: await quantityOf(client, retry, item.sku, read) });
   // The last page has no cursor; one that comes back empty ends the read too, so a cursor Walmart
   // kept handing out could not loop discovery forever.
   const next = parsed.data.nextCursor && parsed.data.ItemResponse.length > 0 ? parsed.data.nextCursor : null;
