@@ -188,7 +188,8 @@ export async function shippingLocationFor(prisma: PrismaClient, shopId: string, 
     where: {
       shopId,
       inventoryItem: { variantId },
-      location: { saleable: true, isActive: true, channels: { none: { channelId, eligible: false } } },
+      // Not a vendor made in Anchorline (decision 0026): Shopify has no such location to adjust.
+      location: { saleable: true, isActive: true, channels: { none: { channelId, eligible: false } }, vendor: { is: null } },
     },
     orderBy: [{ available: "desc" }, { location: { isDropShip: "asc" } }],
     select: { locationId: true },

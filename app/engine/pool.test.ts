@@ -36,6 +36,13 @@ describe("the pool a channel draws from", () => {
     );
   });
 
+  it("given a vendor whose feed went stale, when the pool is counted, then its units count for nothing and the explanation says why", () => {
+    const vendor = { id: "v", name: "Acme Drop", isDropShip: true, vendorShareBps: 5_000, notCountedBecause: "its feed is stale (no import for 24 hours)" };
+    const result = availableToSell(aListing({ levels: [stockAt(5), stockAt(40, vendor)] }));
+    expect(result.pool).toBe(5);
+    expect(result.explanation.map((s) => s.text)).toContain("Acme Drop (vendor) is not counted: its feed is stale (no import for 24 hours)");
+  });
+
   it("gives an untracked item the channel's untracked quantity, ignoring locations and buffers", () => {
     const result = availableToSell(
       aListing({
