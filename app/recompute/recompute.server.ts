@@ -108,7 +108,7 @@ interface BatchRows extends EngineRows {
   siblings: SiblingPrice[];
 }
 
-async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: ShopInputs, now: Date): Promise<BatchRows> {
+async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: ShopInputs, clock: () => Date): Promise<BatchRows & { now: Date }> {
   const listings = await sql.rows<StoredListing>(
     `SELECT id, "channelId", "variantId", "fulfilledByMarketplace", "desiredQuantity", "desiredPriceCents", "desiredVersion", "pushedPriceCents",
             "syncState"::text AS "syncState", "staleSince"::text AS "staleSince", "holdGroup",
@@ -117,6 +117,12 @@ async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: S
      FROM "Listing" WHERE "shopId" = $1 AND id = ANY($2::text[]) AND "staleSince" IS NOT NULL`,
     [shopId, listingIds, JSON.stringify([{ rule: PROMOTION_COUPON_STEP }]), ...SUSPENSION_STEPS.map((rule) => JSON.stringify([{ rule }]))],
   );
+  // The batch's instant is read after its marks, so every mark it clears was made before it: the
+  // moment that made one (a promotion's start or end, a release) has come by this instant. Read
+  // before the marks, a batch begun a moment early could take in the mark a promotion's end had
+  // just made, compute the promotion still running, clear the mark, and leave its discount on
+  // after the end (decision 0017). Everything else is read after it.
+  const now = clock();
   const listedVariantIds = [...new Set(listings.map((l) => l.variantId))];
   const [rows, siblings] = await Promise.all([
     loadEngineRows(sql, shopId, listings, shop, now),
@@ -132,7 +138,7 @@ async function loadBatch(sql: Sql, shopId: string, listingIds: string[], shop: S
   const storeChannelId = [...shop.channels.values()].find((c) => c.kind === "shopify")?.id ?? null;
   const listedIds = new Set(listedVariantIds);
   const listed = rows.variants.filter((v) => listedIds.has(v.id));
-  return { ...rows, listings, siblings: shop.parityEdges.length === 0 ? siblings : [...siblings, ...storeSiblings(listed, storeChannelId)] };
+  return { ...rows, now, listings, siblings: shop.parityEdges.length === 0 ? siblings : [...siblings, ...storeSiblings(listed, storeChannelId)] };
 }
 
 // ---------------------------------------------------------------- writing
@@ -169,8 +175,8 @@ export async function recomputeStaleListings(shopId: string, deps: Partial<Recom
     }
     let progressed = 0;
     for (const ids of batchesByVariant(refs, batchSize)) {
-      const now = clock();
-      const rows = await loadBatch(sql, shopId, ids, shop, now);
+      const rows = await loadBatch(sql, shopId, ids, shop, clock);
+      const now = rows.now;
       if (rows.listings.length === 0) continue;
       const batch = batchInputsFromRows({ ...rows, now });
       const computed = new Map<string, ComputedListing>();

@@ -1,5 +1,9 @@
+import type { PrismaClient } from "@prisma/client";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { sqlFor, type Sql } from "~/lib/sql.server";
+import { markChanged } from "~/recompute/index.server";
+import { recomputeStaleListings } from "~/recompute/recompute.server";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { useOwnQueues } from "../../test/own-queues";
 import {
@@ -137,4 +141,82 @@ describe("promotion moments", () => {
     });
     expect(await notePromotionMomentsDue(shop.id, { queues, now: at(STARTS.getTime() + 2_000) })).toBe(0);
   });
+
+  it("given a running 20 % eBay promotion, when its end is noted while a recompute begun just before the end is between reading its clock and reading its listings, then the end is not lost: eBay's price goes back to the rule", async () => {
+    const { shop, promotion, variant, channels } = await launchedShop();
+    await prisma.promotion.update({ where: { id: promotion.id }, data: { status: "RUNNING", reserveOpenedAt: at(STARTS.getTime() - 48 * HOUR), startedAt: STARTS } });
+    const onEbay = await prisma.listing.create({
+      data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: variant.sku!, staleSince: new Date() },
+    });
+    const ebayPrice = async () => (await prisma.listing.findUniqueOrThrow({ where: { id: onEbay.id } })).desiredPriceCents;
+    let clock = at(ENDS.getTime() - HOUR);
+    const recompute = (deps: { sql?: Sql; beforeWrite?: () => Promise<void> } = {}) =>
+      recomputeStaleListings(shop.id, { ...deps, now: () => clock, requestFlush: async () => {} });
+    await recompute();
+    const discounted = await ebayPrice();
+    expect(discounted).toBeLessThan(variant.priceCents);
+
+    // A stock change asks for a recompute a second before the end; its batch starts then. The end
+    // comes as the batch reads its listings: the end's job has marked them and is closing the promotion.
+    clock = at(ENDS.getTime() - 1_000);
+    await markChanged(shop.id, { kind: "catalog", variantIds: [variant.id] });
+    const ended = at(ENDS.getTime() + 1_000);
+    const end = endNotedMidBatch(shop.id, ended, () => (clock = ended));
+    await recompute({ sql: end.sql, beforeWrite: end.closed });
+    expect(await prisma.promotion.findUniqueOrThrow({ where: { id: promotion.id } })).toMatchObject({ status: "ENDED", endedAt: ended });
+    // The recompute the end's mark asked for, after that batch.
+    await recompute();
+    expect(await ebayPrice()).toBe(variant.priceCents);
+  });
 });
+
+/**
+ * The end's job (notePromotionMomentsDue at `ended`), landed inside a recompute's batch: it runs
+ * when the batch reads its stale listings (`sql`, passed to the recompute), after the clock has
+ * come to the end (`arrive`), and that read waits until the job has marked the listings. The job
+ * then holds before it closes the promotion until the batch has computed (`closed`, the
+ * recompute's beforeWrite, which returns once the promotion is closed).
+ */
+function endNotedMidBatch(shopId: string, ended: Date, arrive: () => void) {
+  const real = sqlFor();
+  let job: Promise<number> | undefined;
+  let marked!: () => void;
+  const markedDone = new Promise<void>((resolve) => (marked = resolve));
+  let open!: () => void;
+  const computed = new Promise<void>((resolve) => (open = resolve));
+  // Real PostgreSQL throughout: only the promotion's closing write waits for the batch.
+  const closingLate = new Proxy(prisma, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (key !== "promotion") return value;
+      return new Proxy(value as PrismaClient["promotion"], {
+        get(promotions, name, inner) {
+          if (name !== "updateMany") return Reflect.get(promotions, name, inner);
+          return async (args: Parameters<PrismaClient["promotion"]["updateMany"]>[0]) => {
+            marked();
+            await computed;
+            return promotions.updateMany(args);
+          };
+        },
+      });
+    },
+  });
+  const sql: Sql = {
+    ...real,
+    rows: async <T>(text: string, params: unknown[]) => {
+      if (!job && text.includes('"couponStepShown"')) {
+        arrive();
+        job = notePromotionMomentsDue(shopId, { prisma: closingLate, queues, now: ended });
+        await markedDone;
+      }
+      return real.rows<T>(text, params);
+    },
+  };
+  return {
+    sql,
+    closed: async () => {
+      open();
+      expect(await job).toBe(1);
+    },
+  };
+}
