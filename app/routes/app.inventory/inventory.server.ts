@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { moduleOfKind } from "~/channels/registry";
 import defaultPrisma from "~/db.server";
@@ -6,19 +6,36 @@ import { noteChange } from "~/recompute/index.server";
 import { recordAudit } from "~/lib/audit.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { holdsFromTags } from "~/lib/hold-tags";
+import { setFulfilledByMarketplace } from "~/sync/listing-fulfilment.server";
 import { shopIdOf } from "~/lib/shop-id.server";
 import { checkVariantHold, releaseText, saveVariantHolds, shopTimeZone } from "~/rules/variant-holds.server";
 
 // The inventory screen: per variant, what each channel is given (the outbox's desired quantity
 // and price), what was last pushed, and the sync state, with the engine's explanation on demand.
-// Pages are keyset-paginated by variant id (a cursor, never an offset), so a shop with 100,000
-// variants reads one page of rows per request however deep the merchant pages. A listing the
-// marketplace fulfils (FBA) shows the marketplace's own stock ("Amazon's warehouse: 12") beside
-// the pool its self-fulfilled siblings share: it is given no quantity from the pool.
+// One page of variants is chosen in SQL, scoped by shop, filtered, sorted and counted in one
+// statement (offset paging: the page number and "1–50 of 10,000" are what a merchant reads, and
+// a shop's catalogue is tens of thousands of variants, which PostgreSQL sorts in milliseconds;
+// bench/inventory-screen.ts measures it at 10,000 variants × 4 channels); only that page's rows
+// are then read in full. A listing the marketplace fulfils (FBA) shows the marketplace's own stock
+// ("Amazon's warehouse: 12") beside the pool its self-fulfilled siblings share.
 
 export const INVENTORY_PAGE = 50;
 
 const SYNC_STATES = ["IN_SYNC", "PENDING", "HELD", "FAILED"] as const;
+export const INVENTORY_SORTS = ["sku", "quantity", "updated"] as const;
+
+/** "Low stock" until the merchant sets lowAt: 5 units or fewer in Shopify. Our choice, a starting point; no platform defines one. */
+export const LOW_STOCK_UNITS = 5;
+
+const optionalWhole = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .default("")
+    .refine((v) => v === "" || /^\d+$/.test(v), { message: `${name} must be a whole number` })
+    .transform((v) => (v === "" ? null : Number(v)))
+    .refine((v) => v === null || (v >= min && v <= max), { message: `${name} must be between ${min} and ${max}` });
 
 export const InventoryQuery = z.object({
   q: z.string().trim().max(100, "Search is at most 100 characters").optional().default(""),
@@ -28,7 +45,12 @@ export const InventoryQuery = z.object({
     .enum(["", ...SYNC_STATES], { message: "State must be in sync, pending, held or failed" })
     .optional()
     .default(""),
-  after: z.string().trim().max(64, "Not a page cursor").optional().default(""),
+  stock: z.enum(["", "out", "low"], { message: 'Stock must be "out" (none left in Shopify) or "low"' }).optional().default(""),
+  lowAt: optionalWhole("Low stock at", 1, 100_000),
+  alert: z.enum(["", "open"], { message: 'Alert must be "open" (an alert not yet resolved) or blank' }).optional().default(""),
+  sort: z.enum(INVENTORY_SORTS, { message: "Sort must be sku, quantity or updated" }).optional().default("sku"),
+  dir: z.enum(["asc", "desc"], { message: 'Direction must be "asc" or "desc"' }).optional().default("asc"),
+  page: optionalWhole("Page", 1, 1_000_000),
   explain: z.string().trim().optional().default(""),
   /** The variant whose holds (discontinued, release date) the holds card edits. */
   holds: z.string().trim().optional().default(""),
@@ -61,8 +83,79 @@ function explanationLines(explanation: unknown) {
   };
 }
 
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The variants one page shows, in order, with the total matching and each one's units available
+ * in Shopify (saleable, active locations; null when the item is not tracked). The filters that
+ * need the stock of every variant (out/low, sort by quantity) sum it in SQL for the whole shop;
+ * the others sum it for the page only.
+ */
+async function pageOfVariantIds(shopId: string, filters: InventoryFilters, channelIds: string[], offset: number, prisma: PrismaClient) {
+  const q = filters.q;
+  const search = q
+    ? Prisma.sql`AND (v.sku ILIKE ${`${likeEscaped(q)}%`} OR v.barcode = ${q} OR v.title ILIKE ${`%${likeEscaped(q)}%`} OR p.title ILIKE ${`%${likeEscaped(q)}%`})`
+    : Prisma.empty;
+  const onChannel = filters.channelId ? Prisma.sql`AND li."channelId" = ${filters.channelId}` : Prisma.sql`AND li."channelId" IN (${Prisma.join(channelIds)})`;
+  const listed =
+    filters.channelId || filters.state
+      ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Listing" li WHERE li."variantId" = v.id AND li."shopId" = ${shopId} ${onChannel}
+          ${filters.state ? Prisma.sql`AND li."syncState" = ${filters.state}::"SyncState"` : Prisma.empty})`
+      : Prisma.empty;
+  const alerted =
+    filters.alert === "open" && channelIds.length > 0
+      ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Listing" li JOIN "Alert" a ON a."listingId" = li.id AND a."shopId" = ${shopId} AND a.state <> 'RESOLVED'
+          WHERE li."variantId" = v.id AND li."shopId" = ${shopId} ${onChannel})`
+      : filters.alert === "open"
+        ? Prisma.sql`AND false`
+        : Prisma.empty;
+  const needsStock = filters.stock !== "" || filters.sort === "quantity";
+  const stock = Prisma.sql`
+    SELECT ii."variantId", CASE WHEN bool_and(ii.tracked) THEN COALESCE(SUM(l.available) FILTER (WHERE loc.saleable AND loc."isActive"), 0) END::int AS available
+    FROM "InventoryItem" ii
+    LEFT JOIN "InventoryLevel" l ON l."inventoryItemId" = ii.id
+    LEFT JOIN "Location" loc ON loc.id = l."locationId"
+    WHERE ii."shopId" = ${shopId}`;
+  const lowAt = filters.lowAt ?? LOW_STOCK_UNITS;
+  const stocked =
+    filters.stock === "out"
+      ? Prisma.sql`AND s.available <= 0`
+      : filters.stock === "low"
+        ? Prisma.sql`AND s.available > 0 AND s.available <= ${lowAt}`
+        : Prisma.empty;
+  const dir = filters.dir === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const order =
+    filters.sort === "quantity"
+      ? Prisma.sql`s.available ${dir} NULLS LAST, v.sku ASC NULLS LAST, v.id ASC`
+      : filters.sort === "updated"
+        ? Prisma.sql`v."updatedAt" ${dir}, v.id ASC`
+        : Prisma.sql`v.sku ${dir} NULLS LAST, v.id ASC`;
+  const rows = await prisma.$queryRaw<{ id: string; available: number | null; total: bigint }[]>`
+    SELECT v.id, ${needsStock ? Prisma.sql`s.available` : Prisma.sql`NULL::int`} AS available, COUNT(*) OVER () AS total
+    FROM "Variant" v
+    JOIN "Product" p ON p.id = v."productId"
+    ${needsStock ? Prisma.sql`LEFT JOIN (${stock} GROUP BY ii."variantId") s ON s."variantId" = v.id` : Prisma.empty}
+    WHERE v."shopId" = ${shopId} ${search} ${listed} ${alerted} ${stocked}
+    ORDER BY ${order}
+    LIMIT ${INVENTORY_PAGE} OFFSET ${offset}`;
+  let available = new Map(rows.map((r) => [r.id, r.available]));
+  if (!needsStock && rows.length > 0) {
+    const page = await prisma.$queryRaw<{ variantId: string; available: number | null }[]>`
+      ${stock} AND ii."variantId" IN (${Prisma.join(rows.map((r) => r.id))}) GROUP BY ii."variantId"`;
+    available = new Map(page.map((r) => [r.variantId, r.available]));
+  }
+  return { ids: rows.map((r) => r.id), total: rows.length > 0 ? Number(rows[0].total) : null, available };
+}
+
+/** A price in the shop's currency: "1,234.50 USD" (the code, not a symbol: "$" is several currencies). */
+export function moneyIn(currencyCode: string) {
+  const digits = new Intl.NumberFormat("en-US", { style: "currency", currency: currencyCode }).resolvedOptions().maximumFractionDigits ?? 2;
+  const number = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return (minorUnits: number | null) => (minorUnits === null ? "–" : `${number.format(minorUnits / 10 ** digits)} ${currencyCode}`);
+}
+
 export async function inventoryPage(shopDomain: string, filters: InventoryFilters, prisma: PrismaClient = defaultPrisma) {
-  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true, settings: true } });
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true, settings: true, currencyCode: true } });
   const shopId = shop.id;
   const timeZone = shopTimeZone(shop.settings);
   // The store channel is the anchor, not a channel listings are pushed to: no column of its own.
@@ -72,39 +165,38 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
     select: { id: true, name: true, status: true, kind: true },
   });
   if (filters.channelId && !channels.some((c) => c.id === filters.channelId)) throw new NotFoundForShop("Channel");
+  const channelIds = channels.map((c) => c.id);
+
+  // A page past the last (a stale link, a catalogue that shrank) shows the last page, and says so.
+  const asked = filters.page ?? 1;
+  let found = await pageOfVariantIds(shopId, filters, channelIds, (asked - 1) * INVENTORY_PAGE, prisma);
+  let notice: string | null = null;
+  let pageNumber = asked;
+  if (found.total === null && asked > 1) {
+    const counted = await pageOfVariantIds(shopId, filters, channelIds, 0, prisma);
+    const last = Math.max(1, Math.ceil((counted.total ?? 0) / INVENTORY_PAGE));
+    found = last === 1 ? counted : await pageOfVariantIds(shopId, filters, channelIds, (last - 1) * INVENTORY_PAGE, prisma);
+    pageNumber = last;
+    notice = `Page ${asked} is past the last page: showing page ${last} of ${last}`;
+  }
+  const total = found.total ?? 0;
 
   const listingFilter: Prisma.ListingWhereInput = {
-    ...(filters.channelId ? { channelId: filters.channelId } : {}),
+    channelId: filters.channelId ? filters.channelId : { in: channelIds },
     ...(filters.state ? { syncState: filters.state } : {}),
   };
-  const filtered = Boolean(filters.channelId || filters.state);
-  const where: Prisma.VariantWhereInput = {
-    shopId,
-    ...(filters.after ? { id: { gt: filters.after } } : {}),
-    ...(filters.q
-      ? {
-          OR: [
-            { sku: { startsWith: filters.q, mode: "insensitive" } },
-            { title: { contains: filters.q, mode: "insensitive" } },
-            { product: { title: { contains: filters.q, mode: "insensitive" } } },
-          ],
-        }
-      : {}),
-    ...(filtered ? { listings: { some: listingFilter } } : {}),
-  };
-  // One more than a page tells whether there is a next page without counting the catalogue.
-  const variants = await prisma.variant.findMany({
-    where,
-    orderBy: { id: "asc" },
-    take: INVENTORY_PAGE + 1,
+  const unordered = await prisma.variant.findMany({
+    where: { shopId, id: { in: found.ids } },
     select: {
       id: true,
       sku: true,
       title: true,
+      barcode: true,
       priceCents: true,
       mapCents: true,
       discontinued: true,
       releaseAt: true,
+      updatedAt: true,
       product: { select: { title: true, tags: true } },
       listings: {
         where: listingFilter,
@@ -127,11 +219,13 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
           fulfilledByMarketplace: true,
           marketplaceQuantity: true,
           marketplaceQuantityAt: true,
+          alerts: { where: { shopId, state: { not: "RESOLVED" } }, select: { id: true }, take: 1 },
         },
       },
     },
   });
-  const page = variants.slice(0, INVENTORY_PAGE);
+  const byId = new Map(unordered.map((v) => [v.id, v]));
+  const page = found.ids.map((id) => byId.get(id)).filter((v) => v !== undefined);
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
   /** Whose warehouse a marketplace-fulfilled listing's units are in: the marketplace's label ("Amazon"). */
   const warehouseOf = new Map(channels.map((c) => [c.id, moduleOfKind(c.kind)?.label ?? c.name]));
@@ -141,6 +235,7 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
     const by = warehouseOf.get(channelId) ?? "";
     return { by, quantity, readAt: readAt?.toISOString() ?? null, text: `${by}'s warehouse: ${quantity ?? "not read yet"}` };
   };
+  const money = moneyIn(shop.currencyCode);
 
   let explanation = null;
   if (filters.explain) {
@@ -155,6 +250,7 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
       channelName: channelName.get(listing.channelId) ?? "",
       desiredQuantity: listing.desiredQuantity,
       desiredPriceCents: listing.desiredPriceCents,
+      desiredPrice: money(listing.desiredPriceCents),
       computed: listing.explanation !== null,
       ...explanationLines(listing.explanation),
     };
@@ -187,45 +283,102 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
   };
 
   return {
-    channels: channels.map((c) => ({ id: c.id, name: c.name, status: c.status })),
+    channels: channels.map((c) => ({ id: c.id, name: c.name, status: c.status, marketplaceFulfilment: programmeOf.get(c.id) ?? null })),
     timeZone,
+    currencyCode: shop.currencyCode,
     holds,
+    notice,
+    page: { number: pageNumber, size: INVENTORY_PAGE, total, from: total === 0 ? 0 : (pageNumber - 1) * INVENTORY_PAGE + 1, to: (pageNumber - 1) * INVENTORY_PAGE + page.length },
     variants: page.map((v) => ({
       id: v.id,
       sku: v.sku,
+      barcode: v.barcode,
       title: `${v.product.title} – ${v.title}`,
       priceCents: v.priceCents,
+      price: money(v.priceCents),
       mapCents: v.mapCents,
+      available: found.available.get(v.id) ?? null,
+      updatedAt: v.updatedAt.toISOString(),
       // Shown while the release is ahead: after it the variant sells as any other.
       ...holdsOf(v),
-      listings: v.listings.map(({ staleSince, marketplaceQuantity, marketplaceQuantityAt, ...l }) => ({
+      listings: v.listings.map(({ staleSince, marketplaceQuantity, marketplaceQuantityAt, alerts, ...l }) => ({
         ...l,
         channelName: channelName.get(l.channelId) ?? "",
+        desiredPrice: money(l.desiredPriceCents),
+        pushedPrice: money(l.pushedPriceCents),
         stale: staleSince !== null,
+        alerted: alerts.length > 0,
         ownStock: l.fulfilledByMarketplace ? ownStock(l.channelId, marketplaceQuantity, marketplaceQuantityAt) : null,
         marketplaceFulfilment: programmeOf.get(l.channelId) ?? null,
       })),
     })),
-    nextCursor: variants.length > INVENTORY_PAGE ? page[page.length - 1].id : null,
     explanation,
   };
 }
 
 /** Asks the engine to compute one variant's listings again now (a merchant doubting a number). */
 export async function recomputeVariant(shopDomain: string, variantId: string, actor: string, prisma: PrismaClient = defaultPrisma): Promise<number> {
+  return recomputeVariants(shopDomain, [variantId], actor, prisma);
+}
+
+/** The same for the variants ticked in the table (bulk action): all the shop's, or none is asked. */
+export async function recomputeVariants(shopDomain: string, variantIds: string[], actor: string, prisma: PrismaClient = defaultPrisma): Promise<number> {
   const shopId = await shopIdOf(prisma, shopDomain);
-  const variant = await prisma.variant.findFirst({ where: { id: variantId, shopId }, select: { id: true, sku: true } });
-  if (!variant) throw new NotFoundForShop("Variant");
-  const marked = await noteChange(shopId, { kind: "catalog", variantIds: [variant.id] }, { prisma });
-  await recordAudit(prisma, {
-    shopId,
-    actor,
-    action: "variant.recompute_requested",
-    subjectType: "variant",
-    subjectId: variant.id,
-    details: { sku: variant.sku, listings: marked },
-  });
+  const wanted = [...new Set(variantIds)];
+  const variants = await prisma.variant.findMany({ where: { id: { in: wanted }, shopId }, select: { id: true, sku: true } });
+  if (variants.length !== wanted.length || wanted.length === 0) throw new NotFoundForShop("Variant");
+  const marked = await noteChange(shopId, { kind: "catalog", variantIds: variants.map((v) => v.id) }, { prisma });
+  for (const variant of variants) {
+    await recordAudit(prisma, {
+      shopId,
+      actor,
+      action: "variant.recompute_requested",
+      subjectType: "variant",
+      subjectId: variant.id,
+      details: { sku: variant.sku, listings: marked },
+    });
+  }
   return marked;
+}
+
+export const BulkFulfilmentForm = z.object({
+  listingIds: z
+    .string()
+    .transform((ids) => ids.split(",").map((id) => id.trim()).filter(Boolean))
+    .refine((ids) => ids.length > 0, { message: "Choose the listings" }),
+  fulfilledBy: z.enum(["merchant", "marketplace"], { message: 'Fulfilled by is "merchant" (your stock) or "marketplace" (its own warehouse)' }),
+});
+
+/**
+ * Who ships the listings ticked in the table (bulk action). Every listing is checked first (the
+ * shop's, and on a marketplace with a fulfilment programme of its own when moved to it), so one
+ * that cannot be switched refuses the lot and nothing is half-switched.
+ */
+export async function switchFulfilment(
+  shopId: string,
+  form: z.infer<typeof BulkFulfilmentForm>,
+  actor: string,
+  prisma: PrismaClient = defaultPrisma,
+): Promise<{ ok: true; message: string } | { ok: false; message: string }> {
+  const wanted = [...new Set(form.listingIds)];
+  const listings = await prisma.listing.findMany({
+    where: { id: { in: wanted }, shopId, channel: { kind: { not: "SHOPIFY" } } },
+    select: { id: true, channelSku: true, channel: { select: { kind: true, name: true } } },
+  });
+  if (listings.length !== wanted.length) throw new NotFoundForShop("Listing");
+  const toMarketplace = form.fulfilledBy === "marketplace";
+  const refused = listings.filter((l) => toMarketplace && !moduleOfKind(l.channel.kind)?.marketplaceFulfilment);
+  if (refused.length > 0) {
+    const names = [...new Set(refused.map((l) => l.channel.name))].join(", ");
+    return { ok: false, message: `${names} has no fulfilment of its own: ${refused.map((l) => l.channelSku).join(", ")} ship from your stock. Nothing was switched` };
+  }
+  let changed = 0;
+  for (const listing of listings) {
+    const outcome = await setFulfilledByMarketplace(shopId, listing.id, toMarketplace, actor, prisma);
+    if (outcome.ok && outcome.changed) changed += 1;
+  }
+  const says = toMarketplace ? "the marketplace's warehouse" : "your stock";
+  return { ok: true, message: `${changed} of ${listings.length} ${listings.length === 1 ? "listing" : "listings"} switched to ship from ${says}; their quantities are being computed` };
 }
 
 export const HoldsForm = z.object({

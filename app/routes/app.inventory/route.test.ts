@@ -28,14 +28,14 @@ const refusal = async (domain: string, query: string) => (await page(domain, que
 describe("the Inventory screen", () => {
   it("shows per variant what each channel is given and what was pushed, unlisted variants included", async () => {
     const { shop, listing } = await shopInSession();
-    const { variants, nextCursor } = await page(shop.domain);
+    const { variants, page: counted } = await page(shop.domain);
     expect(variants.map((v) => v.sku).sort()).toEqual(["KET-2", "KET-RED"]);
     const red = variants.find((v) => v.sku === "KET-RED")!;
     expect(red.listings).toEqual([
       expect.objectContaining({ id: listing.id, channelName: "Amazon US", desiredQuantity: 8, pushedQuantity: null, syncState: "PENDING", stale: false }),
     ]);
     expect(variants.find((v) => v.sku === "KET-2")!.listings).toEqual([]);
-    expect(nextCursor).toBeNull();
+    expect(counted).toEqual({ number: 1, size: INVENTORY_PAGE, total: 2, from: 1, to: 2 });
   });
 
   it("given the shop's store channel (the anchor, never pushed to), when the screen loads, then it has no column or filter choice, and asking for it by id is not found", async () => {
@@ -45,39 +45,91 @@ describe("the Inventory screen", () => {
     expect((await refusal(shop.domain, `?channelId=${store.id}`)).init.status).toBe(404);
   });
 
-  it("searches by SKU prefix or title, and filters by channel and sync state", async () => {
-    const { shop, channels } = await shopInSession();
+  it("searches by SKU prefix, title or barcode, and filters by channel, sync state, stock and open alert", async () => {
+    const { shop, channels, variant } = await shopInSession();
+    await prisma.variant.update({ where: { id: variant.id }, data: { barcode: "0012345678905" } });
     expect((await page(shop.domain, "?q=ket-r")).variants.map((v) => v.sku)).toEqual(["KET-RED"]);
     expect((await page(shop.domain, "?q=two-pack")).variants.map((v) => v.sku)).toEqual(["KET-2"]);
+    expect((await page(shop.domain, "?q=0012345678905")).variants.map((v) => v.sku)).toEqual(["KET-RED"]);
+    // A wildcard typed is a character searched for, not "anything".
+    expect((await page(shop.domain, "?q=%25")).variants).toEqual([]);
     expect((await page(shop.domain, `?channelId=${channels.ebay.id}`)).variants).toEqual([]);
     expect((await page(shop.domain, "?state=PENDING")).variants.map((v) => v.sku)).toEqual(["KET-RED"]);
     expect((await page(shop.domain, "?state=HELD")).variants).toEqual([]);
+    // The seeded oversell alert is open on KET-RED's Amazon listing.
+    expect((await page(shop.domain, "?alert=open")).variants.map((v) => [v.sku, v.listings.map((l) => l.alerted)])).toEqual([["KET-RED", [true]]]);
+    // KET-RED has 12 + 40 in Shopify; KET-2 (a bundle) has no stock of its own and is neither.
+    expect((await page(shop.domain, "?stock=low")).variants).toEqual([]);
+    expect((await page(shop.domain, "?stock=low&lowAt=60")).variants.map((v) => [v.sku, v.available])).toEqual([["KET-RED", 52]]);
+    await prisma.inventoryLevel.updateMany({ where: { shopId: shop.id }, data: { available: 0 } });
+    expect((await page(shop.domain, "?stock=out")).variants.map((v) => [v.sku, v.available])).toEqual([["KET-RED", 0]]);
   });
 
-  it("pages through the catalogue by cursor: every variant once, a page at a time", async () => {
+  it("sorts by SKU, quantity in Shopify and last update, either way", async () => {
+    const { shop, variant } = await shopInSession();
+    const skus = async (query: string) => (await page(shop.domain, query)).variants.map((v) => v.sku);
+    expect(await skus("")).toEqual(["KET-2", "KET-RED"]);
+    expect(await skus("?dir=desc")).toEqual(["KET-RED", "KET-2"]);
+    // Without stock of its own (null) the bundle comes last either way.
+    expect(await skus("?sort=quantity&dir=desc")).toEqual(["KET-RED", "KET-2"]);
+    await prisma.variant.update({ where: { id: variant.id }, data: { title: "Red (new)" } });
+    expect(await skus("?sort=updated&dir=desc")).toEqual(["KET-RED", "KET-2"]);
+    expect(await skus("?sort=updated&dir=asc")).toEqual(["KET-2", "KET-RED"]);
+  });
+
+  it("given 108 variants, when paged, then every variant is shown once, 50 a page, with the totals; a page past the last shows the last and says so", async () => {
     const { shop } = await shopInSession();
     const product = await prisma.product.findFirstOrThrow({ where: { shopId: shop.id } });
     await prisma.variant.createMany({
-      data: Array.from({ length: 2 * INVENTORY_PAGE + 8 }, (_, i) => ({
+      data: Array.from({ length: 2 * INVENTORY_PAGE + 6 }, (_, i) => ({
         shopId: shop.id,
         productId: product.id,
         shopifyId: String(5000 + i),
         title: `Size ${i}`,
-        sku: `BULK-${i}`,
+        sku: `BULK-${String(i).padStart(3, "0")}`,
         priceCents: 100,
       })),
     });
     const seen: string[] = [];
-    let cursor: string | null = null;
-    const sizes: number[] = [];
-    do {
-      const result: Awaited<ReturnType<typeof page>> = await page(shop.domain, cursor ? `?after=${cursor}` : "");
-      sizes.push(result.variants.length);
+    const pages = [];
+    for (const n of [1, 2, 3]) {
+      const result = await page(shop.domain, `?page=${n}`);
+      pages.push(result.page);
       seen.push(...result.variants.map((v) => v.id));
-      cursor = result.nextCursor;
-    } while (cursor);
-    expect(sizes).toEqual([INVENTORY_PAGE, INVENTORY_PAGE, 10]);
-    expect(new Set(seen).size).toBe(2 * INVENTORY_PAGE + 10);
+    }
+    expect(pages).toEqual([
+      { number: 1, size: INVENTORY_PAGE, total: 108, from: 1, to: 50 },
+      { number: 2, size: INVENTORY_PAGE, total: 108, from: 51, to: 100 },
+      { number: 3, size: INVENTORY_PAGE, total: 108, from: 101, to: 108 },
+    ]);
+    expect(new Set(seen).size).toBe(108);
+    const past = await page(shop.domain, "?page=9");
+    expect([past.page.number, past.variants.length, past.notice]).toEqual([3, 8, "Page 9 is past the last page: showing page 3 of 3"]);
+  });
+
+  it("shows prices in the shop's currency", async () => {
+    const { shop } = await shopInSession();
+    await prisma.shop.update({ where: { id: shop.id }, data: { currencyCode: "EUR" } });
+    const red = (await page(shop.domain)).variants.find((v) => v.sku === "KET-RED")!;
+    expect([red.price, red.listings[0].desiredPrice]).toEqual(["49.99 EUR", "–"]);
+    await prisma.shop.update({ where: { id: shop.id }, data: { currencyCode: "JPY" } });
+    expect((await page(shop.domain)).variants.find((v) => v.sku === "KET-RED")!.price).toBe("4,999 JPY");
+  });
+
+  it("refuses a page, sort, direction, stock or alert it does not know, naming the parameter", async () => {
+    const { shop } = await shopInSession();
+    const errors = async (query: string) => {
+      const answer = await refusal(shop.domain, query);
+      expect(answer.init.status).toBe(400);
+      return answer.data.errors;
+    };
+    expect(await errors("?page=0")).toEqual({ page: "Page must be between 1 and 1000000" });
+    expect(await errors("?page=two")).toEqual({ page: "Page must be a whole number" });
+    expect(await errors("?sort=price")).toEqual({ sort: "Sort must be sku, quantity or updated" });
+    expect(await errors("?dir=up")).toEqual({ dir: 'Direction must be "asc" or "desc"' });
+    expect(await errors("?stock=some")).toEqual({ stock: 'Stock must be "out" (none left in Shopify) or "low"' });
+    expect(await errors("?lowAt=-1")).toEqual({ lowAt: "Low stock at must be a whole number" });
+    expect(await errors("?alert=yes")).toEqual({ alert: 'Alert must be "open" (an alert not yet resolved) or blank' });
   });
 
   it("shows the engine's explanation of one listing on demand", async () => {
@@ -216,6 +268,49 @@ describe("the Inventory screen: switching who ships a listing", () => {
     )) as unknown as Refusal;
     expect(answer.init.status).toBe(404);
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: theirs.listing.id } })).fulfilledByMarketplace).toBe(false);
+  });
+});
+
+describe("the Inventory screen: bulk actions on the rows ticked", () => {
+  type Answer = { data: InventoryActionResult; init: { status: number } | null };
+  const post = async (domain: string, form: Record<string, string>) =>
+    (await action(args(await adminRequest(domain, "/app/inventory", { form })))) as unknown as Answer;
+
+  it("given two variants ticked, when Recompute is chosen, then both variants' listings are marked and each request is in the activity log; another shop's variant among them refuses the lot", async () => {
+    const { shop, variant, listing, channels } = await shopInSession();
+    const two = await prisma.variant.findFirstOrThrow({ where: { shopId: shop.id, sku: "KET-2" } });
+    const ebay = await prisma.listing.create({ data: { shopId: shop.id, channelId: channels.ebay.id, variantId: two.id, channelSku: "EB-KET-2" } });
+    const theirs = await seedShopWithEveryModel(prisma);
+
+    const refused = (await action(
+      args(await adminRequest(shop.domain, "/app/inventory", { form: { intent: "bulk-recompute", variantIds: `${variant.id},${theirs.variant.id}` } })),
+    )) as unknown as Refusal;
+    expect(refused.init.status).toBe(404);
+    expect(await prisma.listing.count({ where: { id: { in: [listing.id, ebay.id] }, staleSince: { not: null } } })).toBe(0);
+
+    const answer = await post(shop.domain, { intent: "bulk-recompute", variantIds: `${variant.id},${two.id}` });
+    expect(answer.data).toMatchObject({ ok: true, message: "Recomputing 2 listings of 2 variants" });
+    expect(await prisma.listing.count({ where: { id: { in: [listing.id, ebay.id] }, staleSince: { not: null } } })).toBe(2);
+    expect(await prisma.auditEvent.count({ where: { shopId: shop.id, action: "variant.recompute_requested" } })).toBe(2);
+  });
+
+  it("given an Amazon and an eBay listing ticked, when Ship with FBA is chosen, then it is refused naming eBay and neither changes; the Amazon listing alone switches, and back", async () => {
+    const { shop, listing, channels, variant } = await shopInSession();
+    const ebay = await prisma.listing.create({ data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: "EB-KET" } });
+
+    const refused = await post(shop.domain, { intent: "bulk-fulfilment", fulfilledBy: "marketplace", listingIds: `${listing.id},${ebay.id}` });
+    expect(refused.init?.status).toBe(400);
+    expect(refused.data.errors.fulfilledBy).toBe("eBay US has no fulfilment of its own: EB-KET ship from your stock. Nothing was switched");
+    expect(await prisma.listing.count({ where: { shopId: shop.id, fulfilledByMarketplace: true } })).toBe(0);
+
+    const switched = await post(shop.domain, { intent: "bulk-fulfilment", fulfilledBy: "marketplace", listingIds: listing.id });
+    expect(switched.data).toMatchObject({ ok: true, message: expect.stringContaining("1 of 1 listing switched") });
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).fulfilledByMarketplace).toBe(true);
+    expect((await post(shop.domain, { intent: "bulk-fulfilment", fulfilledBy: "merchant", listingIds: `${listing.id},${ebay.id}` })).data.ok).toBe(true);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).fulfilledByMarketplace).toBe(false);
+
+    const empty = await post(shop.domain, { intent: "bulk-fulfilment", fulfilledBy: "merchant", listingIds: "" });
+    expect([empty.init?.status, empty.data.errors.listingIds]).toEqual([400, "Choose the listings"]);
   });
 });
 

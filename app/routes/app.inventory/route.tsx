@@ -7,10 +7,9 @@ import { CsvImportCard } from "~/components/csv-import";
 import { fieldErrors } from "~/lib/forms";
 import { type ImportProblem, importListingLinks, refusedImport, uploadedCsv } from "~/csv/bulk-csv.server";
 import { importVariantHolds } from "~/csv/variant-holds.server";
-import { HoldsForm, inventoryPage, InventoryQuery, recomputeVariant, saveHoldsForm } from "./inventory.server";
+import { BulkFulfilmentForm, HoldsForm, inventoryPage, InventoryQuery, recomputeVariant, recomputeVariants, saveHoldsForm, switchFulfilment } from "./inventory.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
-import { InventoryFilters } from "./filters";
 import { setFulfilledByMarketplace } from "~/sync/listing-fulfilment.server";
 import { z } from "zod";
 
@@ -18,7 +17,7 @@ const FulfilmentForm = z.object({
   listingId: z.string().trim().min(1, "Choose the listing"),
   fulfilledBy: z.enum(["merchant", "marketplace"], { message: 'Fulfilled by is "merchant" (your stock) or "marketplace" (its own warehouse)' }),
 });
-import { money, Pager, VariantTable } from "./variant-table";
+import { VariantTable } from "./variant-table";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -47,6 +46,21 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         errors: {},
         message: marked > 0 ? `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"}` : "This variant has no listing to compute",
       });
+    }
+    if (intent === "bulk-recompute") {
+      const ids = String(form.get("variantIds") ?? "").split(",").map((id) => id.trim()).filter(Boolean);
+      if (ids.length === 0) return answer({ ok: false, errors: { variantIds: "Choose the variants to recompute", form: "Choose the variants to recompute" } }, 400);
+      const marked = await recomputeVariants(shop, ids, actor);
+      return answer({ ok: true, errors: {}, message: `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"} of ${ids.length} ${ids.length === 1 ? "variant" : "variants"}` });
+    }
+    if (intent === "bulk-fulfilment") {
+      const parsed = BulkFulfilmentForm.safeParse(Object.fromEntries(form));
+      if (!parsed.success) {
+        const errors = fieldErrors(parsed.error);
+        return answer({ ok: false, errors: { ...errors, form: Object.values(errors)[0] } }, 400);
+      }
+      const outcome = await switchFulfilment(shopId, parsed.data, actor);
+      return outcome.ok ? answer({ ok: true, errors: {}, message: outcome.message }) : answer({ ok: false, errors: { fulfilledBy: outcome.message, form: outcome.message } }, 400);
     }
     if (intent === "fulfilment") {
       const parsed = FulfilmentForm.safeParse(Object.fromEntries(form));
@@ -100,7 +114,7 @@ function Explanation({ explanation }: { explanation: NonNullable<PageData["expla
     <Card>
       <BlockStack gap="200">
         <Text as="h2" variant="headingMd">
-          Why {explanation.channelSku} on {explanation.channelName} gets {explanation.desiredQuantity ?? "–"} at {money(explanation.desiredPriceCents)}
+          Why {explanation.channelSku} on {explanation.channelName} gets {explanation.desiredQuantity ?? "–"} at {explanation.desiredPrice}
         </Text>
         {!explanation.computed ? (
           <Text as="p" tone="subdued">
@@ -239,7 +253,8 @@ function HoldsImport({ timeZone, result }: { timeZone: string; result: Inventory
 }
 
 export default function Inventory() {
-  const { channels, variants, nextCursor, explanation, holds, timeZone } = useLoaderData<typeof loader>();
+  const page = useLoaderData<typeof loader>();
+  const { channels, explanation, holds, timeZone, notice } = page;
   const result = useActionData<typeof action>();
   return (
     <Page title="Inventory" subtitle="What each channel is given, per variant: quantity, price and sync state.">
@@ -248,11 +263,10 @@ export default function Inventory() {
           <BlockStack gap="400">
             {result?.message ? <Banner tone="success">{result.message}</Banner> : null}
             {result?.errors.form ? <Banner tone="critical">{result.errors.form}</Banner> : null}
-            <InventoryFilters channels={channels} />
+            {notice ? <Banner tone="warning">{notice}</Banner> : null}
             {explanation ? <Explanation explanation={explanation} /> : null}
             {holds ? <HoldsCard key={holds.variantId} holds={holds} timeZone={timeZone} result={result} /> : null}
-            <VariantTable variants={variants} />
-            <Pager nextCursor={nextCursor} />
+            <VariantTable data={page} />
             <ListingLinksImport channels={channels} result={result} />
             <HoldsImport timeZone={timeZone} result={result} />
           </BlockStack>
