@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Checkbox, InlineStack, Layout, List, Page, Select, Text, TextField } from "@shopify/polaris";
@@ -18,6 +18,7 @@ const FulfilmentForm = z.object({
   fulfilledBy: z.enum(["merchant", "marketplace"], { message: 'Fulfilled by is "merchant" (your stock) or "marketplace" (its own warehouse)' }),
 });
 import { VariantTable } from "./variant-table";
+import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -251,6 +252,9 @@ function HoldsImport({ timeZone, result }: { timeZone: string; result: Inventory
     />
   );
 }
+
+export const meta: MetaFunction = () => screenTitle("Inventory");
+export const ErrorBoundary = screenErrorBoundary({ thing: "variant", back: { content: "Inventory", url: "/app/inventory" } });
 
 export default function Inventory() {
   const page = useLoaderData<typeof loader>();
