@@ -9,10 +9,10 @@ import { requireShop } from "~/lib/require-shop.server";
 import { screenErrorBoundary, screenTitle } from "~/components/screen-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = await requireShop(request);
+  const { shop, actor } = await requireShop(request);
   const parsed = ActivityQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw data({ errors: fieldErrors(parsed.error) }, { status: 400 });
-  return activityPage(shop, parsed.data);
+  return activityPage(shop, parsed.data, actor);
 };
 
 export const meta: MetaFunction = () => screenTitle("Activity");
@@ -49,7 +49,7 @@ export default function Activity() {
             <DataTable
               columnContentTypes={["text", "text", "text", "text"]}
               headings={["When", "Who", "What", "On"]}
-              rows={events.map((e) => [new Date(e.at).toLocaleString(), e.actor, e.action, e.subject ?? ""])}
+              rows={events.map((e) => [new Date(e.at).toLocaleString(), e.who, e.what, e.on ?? ""])}
             />
           )}
         </Card>
