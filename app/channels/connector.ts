@@ -281,8 +281,9 @@ export interface ChannelLimits {
    */
   ordersPollEveryMs?: number;
   /**
-   * HTTP calls readListings makes per listing read, on average (Amazon: one search per 20 items;
-   * eBay and Walmart: a page call and one per item). The drift read's pace follows from it
+   * HTTP calls readListings makes per listing read without identifiers, on average (Amazon: one
+   * search per 20 items; Walmart: two pages per 50; TikTok: a search per 100; eBay: a page call and
+   * one per item). The drift read's pace follows from it
    * (sync/drift-read.server.ts): unset, one call per listing.
    */
   readCallsPerListing?: number;

@@ -15,7 +15,10 @@ import { problemInWords } from "./listing-discovery.server";
 import type { SharedRateLimiter } from "./rate-limiter.server";
 
 // The drift read: what each marketplace really shows for an account's listings, read back on a
-// schedule with the account's bulk read (Connector.readListings, the one listing discovery uses),
+// schedule with the account's bulk read (Connector.readListings, the one listing discovery uses,
+// without the identifiers discovery links by: Amazon's searchListingsItems, 20 a call; Walmart's
+// items then inventories, 50 a call each; TikTok's product search, 100 a call; eBay's inventory
+// items, 200 a call, and each SKU's offers, which eBay reads by SKU only),
 // stored per listing (observed quantity, price, status, the marketplace's reason when it does not
 // sell, when seen), and acted on: a quantity away from the last acknowledged push raises DRIFT and,
 // where the channel allows it, is pushed again through the pipeline (noteChange "drift"); a
@@ -33,8 +36,8 @@ import type { SharedRateLimiter } from "./rate-limiter.server";
 // it waits for at most the one call already under way, never for a page. The cycle keeps its place
 // (Channel.driftReadCursor, the page it stopped in) and the next scheduled run goes on from there.
 
-/** Pages one cycle follows at most (2,000 Walmart pages are 100,000 items); a cursor that never ends stops here. */
-const MAX_PAGES = 2_000;
+/** Pages one cycle follows at most (4,000 Walmart pages, an items and an inventories page per 50, are 100,000 items); a cursor that never ends stops here. */
+const MAX_PAGES = 4_000;
 const ACTOR = "worker";
 
 /** Starts (or keeps) the account's drift read at the pace its limits and catalog size give. */

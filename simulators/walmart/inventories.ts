@@ -43,5 +43,8 @@ export function listInventories(account: WalmartAccount, query: URLSearchParams)
     nodes: [{ shipNode: SHIP_NODE, inputQty: each(l.quantity), availToSellQty: each(l.quantity), reservedQty: each(0) }],
   }));
   const more = rest.length > page.length;
-  return { ok: true, body: { meta: { totalCount: all.length, ...(more ? { nextCursor: cursorFor(page[page.length - 1].sku) } : {}) }, elements: { inventories } } };
+  return {
+    ok: true,
+    body: { meta: { totalCount: all.length, ...(more ? { nextCursor: cursorFor(page[page.length - 1].sku) } : {}) }, elements: { inventories } },
+  };
 }

@@ -137,7 +137,9 @@ export async function readListings(
     // barcodes discovery links by and the audit's reasons, so a read without identifiers makes it
     // only for a product that does not sell, for TikTok's reason.
     const details =
-      identifiers || NOT_SELLING.has(product.status ?? "") ? await detailsOf(client, retry, product.id, read) : { barcodes: new Map<string, string>(), auditReasons: [] };
+      identifiers || NOT_SELLING.has(product.status ?? "")
+        ? await detailsOf(client, retry, product.id, read)
+        : { barcodes: new Map<string, string>(), auditReasons: [] };
     for (const sku of product.skus) listings.push(discovered(product, sku, details));
   }
   return { listings, next: page.data.next_page_token || null };

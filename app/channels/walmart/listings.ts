@@ -109,7 +109,12 @@ const INVENTORIES_PHASE = "inventories:";
  * seller's input summed over ship nodes, as pushes set it; the rest left undefined). The token
  * names the phase and Walmart's cursor; null starts the items.
  */
-export async function readWalmartObservations(client: WalmartClient, retry: RetryOptions, pageToken: string | null, read: ReadOptions = {}): Promise<ListingPage> {
+export async function readWalmartObservations(
+  client: WalmartClient,
+  retry: RetryOptions,
+  pageToken: string | null,
+  read: ReadOptions = {},
+): Promise<ListingPage> {
   await pacerOf(client).take();
   await read.beforeCall?.();
   if (pageToken === null || pageToken.startsWith(ITEMS_PHASE)) {
@@ -117,7 +122,10 @@ export async function readWalmartObservations(client: WalmartClient, retry: Retr
     const parsed = ItemsPageSchema.safeParse(await itemsPage(client, retry, cursor));
     if (!parsed.success) throw new ChannelError(`Walmart's items could not be read: ${parsed.error.message}`, { retryable: false });
     const more = parsed.data.nextCursor && parsed.data.ItemResponse.length > 0;
-    return { listings: parsed.data.ItemResponse.map((item) => ({ ...shownOf(item), quantity: undefined })), next: more ? `${ITEMS_PHASE}${parsed.data.nextCursor}` : INVENTORIES_PHASE };
+    return {
+      listings: parsed.data.ItemResponse.map((item) => ({ ...shownOf(item), quantity: undefined })),
+      next: more ? `${ITEMS_PHASE}${parsed.data.nextCursor}` : INVENTORIES_PHASE,
+    };
   }
   if (!pageToken.startsWith(INVENTORIES_PHASE)) throw new Error(`Walmart readListings: ${pageToken} is not a page token this connector gave`);
   const cursor = pageToken.slice(INVENTORIES_PHASE.length);
