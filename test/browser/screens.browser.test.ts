@@ -1,5 +1,5 @@
 // Every admin screen, in a real browser, on a shop with a row in every table: each renders its
-// title with no error boundary, hydrates, and leaves a full-page PNG in test-artifacts/screens/
+// title (on the page and as the document's title) with no error boundary, hydrates, and leaves a full-page PNG in test-artifacts/screens/
 // for a person to look at. A new app.* screen (a route file or folder) fails the last test until
 // it is listed here.
 import { readdirSync } from "node:fs";
@@ -39,8 +39,10 @@ const SCREENS: Record<string, { title: string; path: (s: Seeded) => string; show
   "app.kits.tsx": { title: "Kits and bundles", path: () => "/app/kits", shows: "KET-2" },
   "app.promotions.tsx": { title: "Promotions", path: () => "/app/promotions", shows: "Flash sale" },
   "app.content.tsx": { title: "Listing content", path: (s) => `/app/content?productId=${s.variant.productId}`, shows: "Acme Kettle" },
-  "app.activity.tsx": { title: "Activity", path: () => "/app/activity", shows: "listing.pushed" },
+  "app.activity.tsx": { title: "Activity", path: () => "/app/activity", shows: "Sent to the channel" },
   "app.alerts.tsx": { title: "Alerts", path: () => "/app/alerts", shows: "Oversold" },
+  "app.health-report.tsx": { title: "Weekly sync health", path: () => "/app/health-report", shows: "Per channel account" },
+  "app.vendors.tsx": { title: "Vendors", path: () => "/app/vendors", shows: "uploaded files" },
   "app.alerts_.$id.tsx": { title: "Oversell", path: (s) => `/app/alerts/${s.alertId}`, shows: "Oversold" },
 };
 /** app.*.tsx routes that are not screens: they answer with a file, not a page. */
@@ -61,6 +63,8 @@ describe("every admin screen in the browser", () => {
   it.each(Object.entries(SCREENS))("%s renders its title, hydrates, and is photographed", async (file, screen) => {
     const page = await app.embeddedPage(seeded.shop.domain, screen.path(seeded));
     await expectScreen(page, screen.title);
+    // The browser tab and assistive technology name the page (axe's document-title)
+    expect(await page.title()).toBe(`${screen.title} · Anchorline`);
     await page.getByText(screen.shows).first().waitFor();
     await screenshot(page, `screens/${file.replace(/\.tsx$/, "").replace(/[$]/g, "")}`);
     await page.close();
