@@ -1,3 +1,4 @@
+import { ChannelKind } from "@prisma/client";
 import { describe, expect, it } from "vitest";
 import { adaptContent, contentSettings, fieldMap } from "./adapt";
 import { contentRulesOf } from "~/channels/registry";
@@ -195,6 +196,25 @@ describe("validation", () => {
     expect(issues.map((i) => i.field)).toEqual(["title", "description", "bullets"]);
     expect(issues[0].message).toContain("201 characters; at most 200");
     expect(issues[0].message).toContain("sellercentral");
+  });
+
+  it("given content failing every rule of every channel, when it is validated, then no message names a file of the repository, only the channel's public page where it has one", () => {
+    const failing = {
+      title: "",
+      description: "<p>x</p>".repeat(20_000),
+      bullets: Array(20).fill("<b>" + "x".repeat(2_000) + "</b>"),
+      images: Array(30).fill({ src: "http://x/a.jpg" }),
+      gtin: "12345670",
+      brand: "x".repeat(2_000),
+      subtitle: "x".repeat(2_000),
+    };
+    const everyField = new Set(["title", "description", "bullets", "images", "gtin", "brand", "subtitle"] as const);
+    for (const kind of Object.values(ChannelKind)) {
+      const messages = validateContent(contentRulesOf(kind), failing, everyField).map((i) => i.message);
+      for (const message of messages) expect(message).not.toMatch(/contracts\/|simulators\/|shared\/|\.json|\.ya?ml/);
+    }
+    const ebayTitle = validateContent(contentRulesOf("EBAY"), { title: "x".repeat(81) }, new Set(["title"]))[0].message;
+    expect(ebayTitle).toBe("81 characters; at most 80 allowed");
   });
 
   it("rejects non-HTTPS and too-small images on eBay", () => {

@@ -17,6 +17,16 @@ export interface ContentValues {
 
 const length = (text: string) => Array.from(text).length;
 
+/**
+ * Where a rule comes from, for the merchant: the public page its source cites (Seller Central's
+ * help, a developer doc), never the rest of the citation, which may name a file of this repository
+ * ("simulators/contracts/ebay-sell/…") that means nothing on a screen.
+ */
+function merchantCitation(source: string): string {
+  const url = /https:\/\/[^\s,;)]+/.exec(source)?.[0];
+  return url ? ` (see ${url})` : "";
+}
+
 /** GS1 check digit: the last digit makes the weighted sum (3,1,3,1... from the right) a multiple of 10. */
 export function gtinCheckDigitValid(gtin: string): boolean {
   if (!/^\d{8}$|^\d{12,14}$/.test(gtin)) return false;
@@ -29,16 +39,17 @@ export function gtinCheckDigitValid(gtin: string): boolean {
 function checkText(field: ContentField, value: string | undefined, rule: TextRule | undefined, issues: ContentIssue[]) {
   if (!rule) return;
   if (value === undefined || value.trim() === "") {
-    if (rule.required) issues.push({ field, severity: "error", message: `required, and empty (${rule.source})` });
+    if (rule.required) issues.push({ field, severity: "error", message: `required, and empty${merchantCitation(rule.source)}` });
     return;
   }
-  if (length(value) > rule.max) issues.push({ field, severity: "error", message: `${length(value)} characters; at most ${rule.max} allowed (${rule.source})` });
+  if (length(value) > rule.max)
+    issues.push({ field, severity: "error", message: `${length(value)} characters; at most ${rule.max} allowed${merchantCitation(rule.source)}` });
   const forbidden = (rule.forbidden ?? []).filter((c) => value.includes(c));
   if (forbidden.length > 0)
     issues.push({
       field,
       severity: "error",
-      message: `contains ${forbidden.map((c) => `"${c}"`).join(", ")}, which the channel does not allow (${rule.source})`,
+      message: `contains ${forbidden.map((c) => `"${c}"`).join(", ")}, which the channel does not allow${merchantCitation(rule.source)}`,
     });
 }
 
@@ -51,33 +62,42 @@ export function validateContent(rules: ChannelContentRules, values: ContentValue
   if (synced.has("description") && rules.description) {
     checkText("description", values.description, rules.description, issues);
     if (rules.description.html === "strip" && values.description && /<[a-z/][^>]*>/i.test(values.description)) {
-      issues.push({ field: "description", severity: "error", message: `contains HTML; the channel takes plain text only (${rules.description.source})` });
+      issues.push({
+        field: "description",
+        severity: "error",
+        message: `contains HTML; the channel takes plain text only${merchantCitation(rules.description.source)}`,
+      });
     }
   }
   if (synced.has("bullets") && rules.bullets && values.bullets) {
     const { maxCount, maxLength, source } = rules.bullets;
     if (values.bullets.length > maxCount)
-      issues.push({ field: "bullets", severity: "error", message: `${values.bullets.length} bullet points; at most ${maxCount} allowed (${source})` });
+      issues.push({
+        field: "bullets",
+        severity: "error",
+        message: `${values.bullets.length} bullet points; at most ${maxCount} allowed${merchantCitation(source)}`,
+      });
     values.bullets.forEach((bullet, i) => {
       if (length(bullet) > maxLength)
         issues.push({
           field: "bullets",
           severity: "error",
-          message: `bullet ${i + 1} is ${length(bullet)} characters; at most ${maxLength} allowed (${source})`,
+          message: `bullet ${i + 1} is ${length(bullet)} characters; at most ${maxLength} allowed${merchantCitation(source)}`,
         });
-      if (/<[a-z/][^>]*>/i.test(bullet)) issues.push({ field: "bullets", severity: "error", message: `bullet ${i + 1} contains HTML (${source})` });
+      if (/<[a-z/][^>]*>/i.test(bullet))
+        issues.push({ field: "bullets", severity: "error", message: `bullet ${i + 1} contains HTML${merchantCitation(source)}` });
     });
   }
   if (synced.has("images") && rules.images) {
     const { minCount, maxCount, httpsOnly, minLongestSidePx, source } = rules.images;
     const images = values.images ?? [];
     if (images.length < minCount)
-      issues.push({ field: "images", severity: "error", message: `${images.length} images; at least ${minCount} required (${source})` });
+      issues.push({ field: "images", severity: "error", message: `${images.length} images; at least ${minCount} required${merchantCitation(source)}` });
     if (images.length > maxCount)
-      issues.push({ field: "images", severity: "error", message: `${images.length} images; at most ${maxCount} allowed (${source})` });
+      issues.push({ field: "images", severity: "error", message: `${images.length} images; at most ${maxCount} allowed${merchantCitation(source)}` });
     images.forEach((image, i) => {
       if (httpsOnly && !/^https:\/\//i.test(image.src))
-        issues.push({ field: "images", severity: "error", message: `image ${i + 1} is not an HTTPS URL (${source})` });
+        issues.push({ field: "images", severity: "error", message: `image ${i + 1} is not an HTTPS URL${merchantCitation(source)}` });
       const longest = Math.max(image.width ?? 0, image.height ?? 0);
       if (minLongestSidePx && longest > 0 && longest < minLongestSidePx) {
         issues.push({
@@ -98,7 +118,7 @@ export function validateContent(rules: ChannelContentRules, values: ContentValue
       issues.push({
         field: "gtin",
         severity: "error",
-        message: `a ${gtin.length}-digit GTIN has no field on this channel (takes ${Object.keys(rules.gtin.fieldByLength).join(" or ")} digits; ${rules.gtin.source})`,
+        message: `a ${gtin.length}-digit GTIN has no field on this channel (takes ${Object.keys(rules.gtin.fieldByLength).join(" or ")} digits)${merchantCitation(rules.gtin.source)}`,
       });
     }
   }
