@@ -1,10 +1,11 @@
 import type { PrismaClient } from "@prisma/client";
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { sqlFor, type Sql } from "~/lib/sql.server";
+import type { Sql } from "~/lib/sql.server";
 import { markChanged } from "~/recompute/index.server";
 import { recomputeStaleListings } from "~/recompute/recompute.server";
 import { seedShopWithEveryModel } from "../../test/factories";
+import { landingAtListingsRead } from "../../test/landing-mid-batch";
 import { useOwnQueues } from "../../test/own-queues";
 import {
   notePromotionMomentsDue,
@@ -144,7 +145,10 @@ describe("promotion moments", () => {
 
   it("given a running 20 % eBay promotion, when its end is noted while a recompute begun just before the end is between reading its clock and reading its listings, then the end is not lost: eBay's price goes back to the rule", async () => {
     const { shop, promotion, variant, channels } = await launchedShop();
-    await prisma.promotion.update({ where: { id: promotion.id }, data: { status: "RUNNING", reserveOpenedAt: at(STARTS.getTime() - 48 * HOUR), startedAt: STARTS } });
+    await prisma.promotion.update({
+      where: { id: promotion.id },
+      data: { status: "RUNNING", reserveOpenedAt: at(STARTS.getTime() - 48 * HOUR), startedAt: STARTS },
+    });
     const onEbay = await prisma.listing.create({
       data: { shopId: shop.id, channelId: channels.ebay.id, variantId: variant.id, channelSku: variant.sku!, staleSince: new Date() },
     });
@@ -178,7 +182,6 @@ describe("promotion moments", () => {
  * recompute's beforeWrite, which returns once the promotion is closed).
  */
 function endNotedMidBatch(shopId: string, ended: Date, arrive: () => void) {
-  const real = sqlFor();
   let job: Promise<number> | undefined;
   let marked!: () => void;
   const markedDone = new Promise<void>((resolve) => (marked = resolve));
@@ -201,17 +204,11 @@ function endNotedMidBatch(shopId: string, ended: Date, arrive: () => void) {
       });
     },
   });
-  const sql: Sql = {
-    ...real,
-    rows: async <T>(text: string, params: unknown[]) => {
-      if (!job && text.includes('"couponStepShown"')) {
-        arrive();
-        job = notePromotionMomentsDue(shopId, { prisma: closingLate, queues, now: ended });
-        await markedDone;
-      }
-      return real.rows<T>(text, params);
-    },
-  };
+  const sql: Sql = landingAtListingsRead(async () => {
+    arrive();
+    job = notePromotionMomentsDue(shopId, { prisma: closingLate, queues, now: ended });
+    await markedDone;
+  });
   return {
     sql,
     closed: async () => {

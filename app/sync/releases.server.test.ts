@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import type { Sql } from "~/lib/sql.server";
+import { markChanged } from "~/recompute/index.server";
+import { recomputeStaleListings } from "~/recompute/recompute.server";
 import { seedShopWithEveryModel } from "../../test/factories";
+import { landingAtListingsRead } from "../../test/landing-mid-batch";
 import { useOwnQueues } from "../../test/own-queues";
 import { ensureWorkDue } from "./due-work.server";
 import { noteReleasesDue, RELEASE_JOB, releaseJobId, scheduleReleases, sweepReleases } from "./releases.server";
@@ -117,5 +121,30 @@ describe("release moments", () => {
     await prisma.variant.update({ where: { id: variant.id }, data: { releaseAt: moved } });
     expect(await noteReleasesDue(shop.id, { queues, now: AFTER })).toBe(0);
     expect((await prisma.variant.findUniqueOrThrow({ where: { id: variant.id } })).releaseNotedAt).toBeNull();
+  });
+
+  it("given a held variant, when its release is noted while a recompute begun just before it is between reading its clock and reading its listings, then the release is not lost: Amazon is offered the units", async () => {
+    const { shop, variant } = await heldShop();
+    let clock = BEFORE;
+    const recompute = (sql?: Sql) => recomputeStaleListings(shop.id, { sql, now: () => clock, requestFlush: async () => {} });
+    const amazonUnits = async () => (await prisma.listing.findFirstOrThrow({ where: { shopId: shop.id, variantId: variant.id } })).desiredQuantity;
+    await markChanged(shop.id, { kind: "catalog", variantIds: [variant.id] });
+    await recompute();
+    expect(await amazonUnits()).toBe(0);
+
+    // A stock change a second before the release; its batch starts then, and the release's job
+    // marks the listings as the batch reads them (the clock has come to the release by then).
+    clock = new Date(RELEASE.getTime() - 1_000);
+    await markChanged(shop.id, { kind: "catalog", variantIds: [variant.id] });
+    let noted: number | undefined;
+    const releasedMidBatch = landingAtListingsRead(async () => {
+      clock = AFTER;
+      noted = await noteReleasesDue(shop.id, { queues, now: AFTER });
+    });
+    await recompute(releasedMidBatch);
+    expect(noted).toBe(1);
+    // The recompute the release's mark asked for, after that batch.
+    await recompute();
+    expect(await amazonUnits()).toBeGreaterThan(0);
   });
 });
