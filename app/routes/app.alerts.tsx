@@ -160,7 +160,7 @@ function AlertList({ alerts, nextCursor }: Pick<LoaderData, "alerts" | "nextCurs
         ) : (
           <DataTable
             columnContentTypes={["text", "text", "text", "text", "text", "text"]}
-            headings={["Kind", "Alert", "Respond by", "Channel", "State", ""]}
+            headings={["Kind", "Alert", "Respond by", "Channel", "State", "Actions"]}
             rows={alerts.map((a) => [
               KIND_LABELS[a.kind],
               <Link key="title" url={`/app/alerts/${a.id}`}>

@@ -198,7 +198,7 @@ export default function ArtificialCounts() {
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text"]}
-                  headings={["Channel", "Applies to", "Count", ""]}
+                  headings={["Channel", "Applies to", "Count", "Actions"]}
                   rows={page.rules.map((r) => [
                     r.channelName,
                     r.target,

@@ -304,7 +304,7 @@ export default function Buffers() {
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text", "text"]}
-                  headings={["Channel", "Applies to", "Buffer", "Low-stock threshold", ""]}
+                  headings={["Channel", "Applies to", "Buffer", "Low-stock threshold", "Actions"]}
                   rows={rules.map((r) => [
                     r.channelName,
                     r.target,

@@ -66,7 +66,7 @@ function PriceTable({ changes, guardrailPercent }: { changes: PriceChange[]; gua
   return (
     <DataTable
       columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
-      headings={["SKU", "Product", "Marketplace shows", "First push", "Change", ""]}
+      headings={["SKU", "Product", "Marketplace shows", "First push", "Change", "Flags"]}
       rows={changes.map((c) => [
         c.channelSku,
         c.title,

@@ -158,7 +158,7 @@ export default function Kits() {
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text"]}
-                  headings={["Kit", "Made of", "Defined in", ""]}
+                  headings={["Kit", "Made of", "Defined in", "Actions"]}
                   rows={kits.map((k) => [
                     `${k.sku || k.name} (${k.name})`,
                     makeUp(k),

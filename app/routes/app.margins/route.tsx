@@ -99,7 +99,7 @@ export default function Margins() {
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "text"]}
-                  headings={["SKU", "Product", "Channel", "Price", "Fees", "Shipping", "Cost", "Margin", "Floor", ""]}
+                  headings={["SKU", "Product", "Channel", "Price", "Fees", "Shipping", "Cost", "Margin", "Floor", "Explanation"]}
                   rows={rows.map((r) => [
                     <InlineStack key="sku" gap="100">
                       <Text as="span">{r.sku}</Text>
@@ -120,7 +120,7 @@ export default function Margins() {
                     r.cost,
                     r.margin,
                     r.floor,
-                    <Link key="why" url={r.why}>
+                    <Link key="why" url={r.why} accessibilityLabel={`Why? ${r.sku} on ${r.channelName}`}>
                       Why?
                     </Link>,
                   ])}

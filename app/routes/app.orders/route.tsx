@@ -118,7 +118,7 @@ function OrdersTable({ orders }: { orders: Order[] }) {
     <Card padding="0">
       <DataTable
         columnContentTypes={["text", "text", "text", "text", "text", "text"]}
-        headings={["Ordered", "Channel", "Order", "Items", "In Anchorline", ""]}
+        headings={["Ordered", "Channel", "Order", "Items", "In Anchorline", "Actions"]}
         rows={orders.map((o) => [
           ordered(o.orderedAt),
           o.channelName,

@@ -33,7 +33,7 @@ function HeldGroups({ groups }: { groups: HeldGroup[] }) {
   return (
     <DataTable
       columnContentTypes={["text", "text", "numeric", "text"]}
-      headings={["Cause", "Held on · would break parity with", "Held", ""]}
+      headings={["Cause", "Held on · would break parity with", "Held", "Decision"]}
       rows={groups.map((g) => [g.cause, `${g.channelName} · ${g.otherName}`, g.held, <GroupReviewButtons key={g.group} group={g.group} held={g.held} />])}
     />
   );
@@ -80,7 +80,7 @@ export function HeldPushes({ held, groups }: { held: HeldPush[]; groups: HeldGro
             <HeldGroups groups={groups} />
             <DataTable
               columnContentTypes={["text", "text", "numeric", "numeric", "text", "text"]}
-              headings={["Listing", "Channel", "Live", "Held", "Why", ""]}
+              headings={["Listing", "Channel", "Live", "Held", "Why", "Decision"]}
               rows={held.map((l) => [
                 `${l.channelSku} · ${l.title}`,
                 l.channelName,

@@ -18,7 +18,7 @@ export function ParityViolations({ violations }: { violations: PricingData["viol
         ) : (
           <DataTable
             columnContentTypes={["text", "text", "text"]}
-            headings={["SKU", "Violation", ""]}
+            headings={["SKU", "Violation", "Status"]}
             rows={violations.map((v) => [
               v.sku ?? v.variantId,
               v.text,
@@ -85,7 +85,7 @@ export function ParityMatrix({ edges, channels, errors }: { edges: PricingData["
         ) : (
           <DataTable
             columnContentTypes={["text", "text", "text", "text", "text"]}
-            headings={["Watcher", "Watches", "Tolerance", "Counts", ""]}
+            headings={["Watcher", "Watches", "Tolerance", "Counts", "Actions"]}
             rows={edges.map((e) => [
               e.watcherName,
               e.watchedName,

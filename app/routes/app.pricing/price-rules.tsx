@@ -99,7 +99,7 @@ export function PriceRules({ rules }: { rules: PricingData["rules"] }) {
         ) : (
           <DataTable
             columnContentTypes={["text", "text", "text", "text", "text", "text"]}
-            headings={["Channel", "Applies to", "Differential", "Rounding", "Fees and floor", ""]}
+            headings={["Channel", "Applies to", "Differential", "Rounding", "Fees and floor", "Actions"]}
             rows={rules.map((r) => [
               r.channelName,
               r.target,
