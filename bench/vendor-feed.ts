@@ -40,7 +40,9 @@ try {
     shop.id,
     rows,
   );
-  const location = await prisma.location.create({ data: { shopId: shop.id, shopifyId: "vendor:bench", name: "Bench vendor", isDropShip: true, vendorShareBps: 5000 } });
+  const location = await prisma.location.create({
+    data: { shopId: shop.id, shopifyId: "vendor:bench", name: "Bench vendor", isDropShip: true, vendorShareBps: 5000 },
+  });
   const vendor = await prisma.vendor.create({ data: { shopId: shop.id, locationId: location.id, name: "Bench vendor" } });
   const feed = await prisma.vendorFeed.create({
     data: { shopId: shop.id, vendorId: vendor.id, source: "UPLOAD", mapping: { sku: "sku", quantity: "qty", cost: "cost", leadTime: "lead" } },

@@ -73,7 +73,12 @@ export interface HeaderColumns {
 
 /** Where the mapped columns are in the header, or the reason the file cannot be read with this mapping. */
 export function resolveHeader(header: readonly string[], mapping: FeedMapping): HeaderColumns | string {
-  const names = header.map((h) => h.trim().replace(/^\uFEFF/, "").toLowerCase());
+  const names = header.map((h) =>
+    h
+      .trim()
+      .replace(/^\uFEFF/, "")
+      .toLowerCase(),
+  );
   const find = (name: string) => names.indexOf(name.trim().toLowerCase());
   const missing: string[] = [];
   const column = (name: string | undefined) => {
@@ -83,7 +88,8 @@ export function resolveHeader(header: readonly string[], mapping: FeedMapping): 
     return at;
   };
   const columns = { sku: column(mapping.sku)!, quantity: column(mapping.quantity)!, cost: column(mapping.cost), leadTime: column(mapping.leadTime) };
-  if (missing.length > 0) return `the file's header has no column ${missing.map((m) => `"${m}"`).join(", ")} (it has ${header.map((h) => `"${h}"`).join(", ")})`;
+  if (missing.length > 0)
+    return `the file's header has no column ${missing.map((m) => `"${m}"`).join(", ")} (it has ${header.map((h) => `"${h}"`).join(", ")})`;
   return columns;
 }
 

@@ -103,14 +103,30 @@ export async function runVendorFeedSlot(shopId: string, feedId: string, slotIso:
     if (!runId) return { ran: false, reason: "already run" };
     const message = `the file did not arrive: ${(error as Error).message}`;
     await failRun(prisma, runId, message, now);
-    await alertFeed(prisma, shopId, feed.vendorId, `vendor-feed-failed:${feedId}:${slotIso}`, `${feed.vendor.name}'s feed did not arrive`, { feedId, slot: slotIso, reason: message }, now);
+    await alertFeed(
+      prisma,
+      shopId,
+      feed.vendorId,
+      `vendor-feed-failed:${feedId}:${slotIso}`,
+      `${feed.vendor.name}'s feed did not arrive`,
+      { feedId, slot: slotIso, reason: message },
+      now,
+    );
     return { ran: true, ok: false, runId, error: message };
   }
   try {
     const outcome = await importVendorFeed(shopId, feedId, opened.stream, { prisma, queues, now, slot: slotIso });
     if (!outcome.ran) return { ran: false, reason: outcome.reason };
     if (!outcome.ok) {
-      await alertFeed(prisma, shopId, feed.vendorId, `vendor-feed-failed:${feedId}:${slotIso}`, `${feed.vendor.name}'s feed could not be read`, { feedId, slot: slotIso, reason: outcome.error }, now);
+      await alertFeed(
+        prisma,
+        shopId,
+        feed.vendorId,
+        `vendor-feed-failed:${feedId}:${slotIso}`,
+        `${feed.vendor.name}'s feed could not be read`,
+        { feedId, slot: slotIso, reason: outcome.error },
+        now,
+      );
       return { ran: true, ok: false, runId: outcome.runId, error: outcome.error };
     }
     return { ran: true, ok: true, runId: outcome.runId };
@@ -168,11 +184,22 @@ export async function sweepVendorFeeds(shopIds: readonly string[], deps: FeedDep
     const periodMs = Math.min(...vendor.feeds.map((f) => feedPeriodMs(f.schedule)));
     const facts = { lastImportedAt: vendor.lastImportedAt?.toISOString() ?? null, staleAfterHours: vendor.staleAfterHours };
     if (quietMs > periodMs + ARRIVAL_GRACE_MS) {
-      await alertFeed(prisma, vendor.shopId, vendor.id, `vendor-feed-late:${vendor.id}:${since.toISOString()}`, `No stock file from ${vendor.name} since ${since.toISOString()}`, facts, now);
+      await alertFeed(
+        prisma,
+        vendor.shopId,
+        vendor.id,
+        `vendor-feed-late:${vendor.id}:${since.toISOString()}`,
+        `No stock file from ${vendor.name} since ${since.toISOString()}`,
+        facts,
+        now,
+      );
     }
     if (vendor.staleSince === null && quietMs > vendor.staleAfterHours * 3_600_000) {
       // Compare-and-set on staleSince: two sweeps at once mark it (and recompute) once.
-      const marked = await prisma.vendor.updateMany({ where: { id: vendor.id, staleSince: null, lastImportedAt: vendor.lastImportedAt }, data: { staleSince: now } });
+      const marked = await prisma.vendor.updateMany({
+        where: { id: vendor.id, staleSince: null, lastImportedAt: vendor.lastImportedAt },
+        data: { staleSince: now },
+      });
       if (marked.count === 0) continue;
       await alertFeed(
         prisma,

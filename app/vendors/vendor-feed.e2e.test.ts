@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { action, type VendorsActionResult } from "~/routes/app.vendors/route";
 import { sessionToken } from "../../test/admin-request";
-import { eventually, MARKETPLACES, type LinkedVariant } from "../../test/marketplaces";
+import type { LinkedVariant } from "../../test/marketplaces";
+import { everyMarketplaceShowing, setShopifyStock } from "../../test/marketplace-quantities";
 import { startSftpServer, type SftpServer } from "../../test/sftp-server";
 import { useWorkersRig } from "../../test/workers-rig";
 import { runVendorFeedSlot, sweepVendorFeeds } from "./schedule.server";
@@ -28,27 +29,21 @@ afterAll(async () => {
 async function post(fields: Record<string, string>): Promise<{ data: VendorsActionResult; init: { status: number } | null }> {
   const body = new FormData();
   for (const [k, v] of Object.entries(fields)) body.append(k, v);
-  const request = new Request("https://anchorline.test/app/vendors", { method: "POST", headers: { authorization: `Bearer ${await sessionToken(setUp.rig.domain)}` }, body });
+  const request = new Request("https://anchorline.test/app/vendors", {
+    method: "POST",
+    headers: { authorization: `Bearer ${await sessionToken(setUp.rig.domain)}` },
+    body,
+  });
   return (await action({ request, params: {}, context: {} })) as unknown as { data: VendorsActionResult; init: { status: number } | null };
 }
 
-function setStock(variant: LinkedVariant, available: number): void {
-  const location = setUp.rig.shopify.store.shop(setUp.rig.domain).locations[0];
-  setUp.rig.shopify.store.setAvailable(setUp.rig.domain, variant.itemShopifyId, location.id, available);
-}
-
-async function showing(expected: (variant: LinkedVariant) => number, what: string): Promise<void> {
-  await eventually(
-    async () =>
-      MARKETPLACES.every((m) => setUp.rig.variants.every((v) => setUp.rig.quantityOn(m, v) === expected(v))) &&
-      (await prisma.listing.count({ where: { shopId: setUp.rig.shopId, OR: [{ syncState: { not: "IN_SYNC" } }, { staleSince: { not: null } }] } })) === 0,
-    30_000,
-    what,
-  );
-}
+const setStock = (variant: LinkedVariant, available: number) => setShopifyStock(setUp.rig, variant, available);
+const showing = (expected: (variant: LinkedVariant) => number, what: string) => everyMarketplaceShowing(setUp.rig, expected, what);
 
 async function quantityExplained(variant: LinkedVariant): Promise<string[]> {
-  const listing = await prisma.listing.findFirstOrThrow({ where: { shopId: setUp.rig.shopId, channelId: setUp.rig.channels.ebay.id, channelSku: variant.channelSku.ebay } });
+  const listing = await prisma.listing.findFirstOrThrow({
+    where: { shopId: setUp.rig.shopId, channelId: setUp.rig.channels.ebay.id, channelSku: variant.channelSku.ebay },
+  });
   return (listing.explanation as { quantity: { text: string }[] }).quantity.map((s) => s.text);
 }
 
@@ -86,7 +81,14 @@ describe("a vendor's SFTP feed, end to end", () => {
     // The slot due now ran in the workers: 10 + floor(8 × 50 %) = 14 for the SKU the vendor supplies.
     await showing((v) => (v.index === supplied.index ? 14 : 10), "14 for the vendor's SKU on every marketplace");
     const first = await prisma.vendorFeedRun.findFirstOrThrow({ where: { feedId: feed.id } });
-    expect(first).toMatchObject({ status: "SUCCEEDED", rowsRead: 2, matched: 1, unknownSkus: 1, rejected: 0, rejectedRows: [{ row: 3, reason: "unknown SKU NOT-OURS" }] });
+    expect(first).toMatchObject({
+      status: "SUCCEEDED",
+      rowsRead: 2,
+      matched: 1,
+      unknownSkus: 1,
+      rejected: 0,
+      rejectedRows: [{ row: 3, reason: "unknown SKU NOT-OURS" }],
+    });
     expect(await prisma.vendorItem.findFirstOrThrow({ where: { vendorId: vendor.id } })).toMatchObject({ costCents: 420, leadTimeDays: 3 });
     expect(await quantityExplained(supplied)).toContain("Acme Drop (vendor) reports 8 units, counted at 50%, rounded down: +4 units");
 
@@ -104,7 +106,9 @@ describe("a vendor's SFTP feed, end to end", () => {
     const failedRun = await prisma.vendorFeedRun.findFirstOrThrow({ where: { feedId: feed.id, slot: afterThat } });
     expect(failedRun.status).toBe("FAILED");
     expect(failedRun.error).toMatch(/^row \d+: .*quote/i);
-    expect(await prisma.alert.count({ where: { shopId: setUp.rig.shopId, kind: "VENDOR_FEED", dedupeKey: `vendor-feed-failed:${feed.id}:${afterThat}` } })).toBe(1);
+    expect(
+      await prisma.alert.count({ where: { shopId: setUp.rig.shopId, kind: "VENDOR_FEED", dedupeKey: `vendor-feed-failed:${feed.id}:${afterThat}` } }),
+    ).toBe(1);
     const level = await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: setUp.rig.shopId, locationId: vendor.locationId } });
     expect(level.available).toBe(2);
     await showing((v) => (v.index === supplied.index ? 11 : 10), "still 11 after the malformed file");
@@ -115,7 +119,10 @@ describe("a vendor's SFTP feed, end to end", () => {
     expect((await prisma.vendor.findUniqueOrThrow({ where: { id: vendor.id } })).staleSince).not.toBeNull();
     const alerts = await prisma.alert.findMany({ where: { shopId: setUp.rig.shopId, kind: "VENDOR_FEED" }, orderBy: { dedupeKey: "asc" } });
     expect(alerts.map((a) => a.title)).toEqual(
-      expect.arrayContaining([`No stock file from Acme Drop since ${lastImport.toISOString()}`, "Acme Drop's quantities stopped counting: no stock file for 24 hours"]),
+      expect.arrayContaining([
+        `No stock file from Acme Drop since ${lastImport.toISOString()}`,
+        "Acme Drop's quantities stopped counting: no stock file for 24 hours",
+      ]),
     );
     await showing(() => 10, "Shopify's 10 only once the vendor is stale");
     expect(await quantityExplained(supplied)).toContain("Acme Drop (vendor) is not counted: its feed is stale (no import for 24 hours)");

@@ -19,14 +19,24 @@ type Answer = { data: VendorsActionResult; init: { status: number } | null };
 async function post(domain: string, fields: Record<string, string | File>): Promise<Answer> {
   const body = new FormData();
   for (const [k, v] of Object.entries(fields)) body.append(k, v);
-  const request = new Request("https://anchorline.test/app/vendors", { method: "POST", headers: { authorization: `Bearer ${await sessionToken(domain)}` }, body });
+  const request = new Request("https://anchorline.test/app/vendors", {
+    method: "POST",
+    headers: { authorization: `Bearer ${await sessionToken(domain)}` },
+    body,
+  });
   return (await action({ request, params: {}, context: {} })) as unknown as Answer;
 }
 
 async function shopWithVendor() {
   const seeded = await seedShopWithEveryModel(prisma);
   await installShopSession(prisma, seeded.shop.domain);
-  const saved = await post(seeded.shop.domain, { intent: "saveVendor", name: "Acme Drop", email: "stock@acme.test", sharePercent: "50", staleAfterHours: "24" });
+  const saved = await post(seeded.shop.domain, {
+    intent: "saveVendor",
+    name: "Acme Drop",
+    email: "stock@acme.test",
+    sharePercent: "50",
+    staleAfterHours: "24",
+  });
   expect(saved.data).toMatchObject({ ok: true });
   const vendor = await prisma.vendor.findFirstOrThrow({ where: { shopId: seeded.shop.id, name: "Acme Drop" }, include: { location: true } });
   return { ...seeded, vendor };
@@ -53,7 +63,11 @@ describe("the Vendors screen", () => {
     const { shop, vendor } = await shopWithVendor();
     expect(vendor.location).toMatchObject({ name: "Acme Drop", isDropShip: true, vendorShareBps: 5000, saleable: true });
     expect(vendor.location.shopifyId.startsWith("vendor:")).toBe(true);
-    const page = await loader({ request: new Request("https://anchorline.test/app/vendors", { headers: { authorization: `Bearer ${await sessionToken(shop.domain)}` } }), params: {}, context: {} });
+    const page = await loader({
+      request: new Request("https://anchorline.test/app/vendors", { headers: { authorization: `Bearer ${await sessionToken(shop.domain)}` } }),
+      params: {},
+      context: {},
+    });
     expect(page.vendors.find((v) => v.name === "Acme Drop")).toMatchObject({ sharePercent: 50, staleAfterHours: 24, paused: false, feeds: [] });
   });
 
@@ -94,7 +108,11 @@ describe("the Vendors screen", () => {
     const feed = await prisma.vendorFeed.findFirstOrThrow({ where: { vendorId: vendor.id } });
     expect(feed).toMatchObject({ source: "SFTP", sftpPort: 2222, schedule: "DAILY", dailyAt: "06:30", mapping: { sku: "sku", quantity: "qty" } });
     expect(feed.credentialsCiphertext).not.toContain("s3cret");
-    const page = await loader({ request: new Request("https://anchorline.test/app/vendors", { headers: { authorization: `Bearer ${await sessionToken(shop.domain)}` } }), params: {}, context: {} });
+    const page = await loader({
+      request: new Request("https://anchorline.test/app/vendors", { headers: { authorization: `Bearer ${await sessionToken(shop.domain)}` } }),
+      params: {},
+      context: {},
+    });
     expect(JSON.stringify(page)).not.toContain("s3cret");
     expect(JSON.stringify(page)).not.toContain(feed.credentialsCiphertext!);
   });

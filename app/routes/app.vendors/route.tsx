@@ -85,7 +85,16 @@ function VendorForm({ vendor, errors }: { vendor?: Vendor; errors: Record<string
         <InlineStack gap="300" wrap>
           <TextField label="Name" name="name" value={name} onChange={setName} autoComplete="off" error={errors.name} />
           <TextField label="Email" name="email" type="email" value={email} onChange={setEmail} autoComplete="off" error={errors.email} />
-          <TextField label="Share of its quantity to offer" name="sharePercent" type="number" suffix="%" value={share} onChange={setShare} autoComplete="off" error={errors.sharePercent} />
+          <TextField
+            label="Share of its quantity to offer"
+            name="sharePercent"
+            type="number"
+            suffix="%"
+            value={share}
+            onChange={setShare}
+            autoComplete="off"
+            error={errors.sharePercent}
+          />
           <TextField
             label="Stop counting after (hours without a file)"
             name="staleAfterHours"
@@ -110,7 +119,13 @@ function VendorForm({ vendor, errors }: { vendor?: Vendor; errors: Record<string
 function FeedForm({ vendorId, result }: { vendorId: string; result?: VendorsActionResult }) {
   const errors = result?.errors ?? {};
   const [source, setSource] = useState("SFTP");
-  const [values, setValues] = useState<Record<string, string>>({ delimiter: "comma", schedule: "DAILY", dailyAt: "06:00", mapSku: "sku", mapQuantity: "quantity" });
+  const [values, setValues] = useState<Record<string, string>>({
+    delimiter: "comma",
+    schedule: "DAILY",
+    dailyAt: "06:00",
+    mapSku: "sku",
+    mapQuantity: "quantity",
+  });
   const field = (name: string, label: string, type: "text" | "number" | "password" = "text") => (
     <TextField
       label={label}
@@ -226,7 +241,12 @@ function Preview({ preview }: { preview: FeedPreview }) {
 }
 
 function FeedRuns({ feed, errors }: { feed: Feed; errors: Record<string, string> }) {
-  const where = feed.source === "HTTPS" ? feed.url : feed.source === "SFTP" ? `sftp://${feed.sftp?.username}@${feed.sftp?.host}:${feed.sftp?.port}${feed.sftp?.path}` : "uploaded files";
+  const where =
+    feed.source === "HTTPS"
+      ? feed.url
+      : feed.source === "SFTP"
+        ? `sftp://${feed.sftp?.username}@${feed.sftp?.host}:${feed.sftp?.port}${feed.sftp?.path}`
+        : "uploaded files";
   return (
     <BlockStack gap="200">
       <InlineStack gap="200" blockAlign="center">

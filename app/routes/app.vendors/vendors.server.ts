@@ -59,7 +59,10 @@ export async function vendorsPage(shopDomain: string, prisma: PrismaClient = def
         id: f.id,
         source: f.source,
         url: f.url,
-        sftp: f.source === "SFTP" ? { host: f.sftpHost, port: f.sftpPort, username: f.sftpUsername, path: f.sftpPath, hasPassword: !!f.credentialsCiphertext } : null,
+        sftp:
+          f.source === "SFTP"
+            ? { host: f.sftpHost, port: f.sftpPort, username: f.sftpUsername, path: f.sftpPath, hasPassword: !!f.credentialsCiphertext }
+            : null,
         delimiter: f.delimiter,
         mapping: FeedMapping.parse(f.mapping),
         schedule: f.schedule,
@@ -114,7 +117,10 @@ export async function saveVendor(shopDomain: string, input: VendorInput, actor: 
     if (!vendor) throw new NotFoundForShop("Vendor");
     vendorId = vendor.id;
     await prisma.$transaction([
-      prisma.vendor.update({ where: { id: vendor.id }, data: { name: input.name, email: input.email ?? null, paused: input.paused, staleAfterHours: input.staleAfterHours } }),
+      prisma.vendor.update({
+        where: { id: vendor.id },
+        data: { name: input.name, email: input.email ?? null, paused: input.paused, staleAfterHours: input.staleAfterHours },
+      }),
       prisma.location.update({ where: { id: vendor.locationId }, data: { name: input.name, vendorShareBps } }),
     ]);
     const at = await variantsAt(prisma, shopId, vendor.locationId);
@@ -135,7 +141,14 @@ export async function saveVendor(shopDomain: string, input: VendorInput, actor: 
     });
     vendorId = created.id;
   }
-  await recordAudit(prisma, { shopId, actor, action: input.vendorId ? "vendor.changed" : "vendor.created", subjectType: "vendor", subjectId: vendorId, details: { ...input } });
+  await recordAudit(prisma, {
+    shopId,
+    actor,
+    action: input.vendorId ? "vendor.changed" : "vendor.created",
+    subjectType: "vendor",
+    subjectId: vendorId,
+    details: { ...input },
+  });
   return { vendorId };
 }
 
@@ -151,7 +164,10 @@ export const FeedInput = z
     source: z.enum(["UPLOAD", "HTTPS", "SFTP"], { message: "Source must be an upload, an HTTPS URL or an SFTP path" }),
     url: optionalText,
     sftpHost: optionalText,
-    sftpPort: z.preprocess((v) => (v === "" || v === undefined || v === null ? undefined : v), z.coerce.number().int().min(1).max(65535, "Port must be 1 to 65535").optional()),
+    sftpPort: z.preprocess(
+      (v) => (v === "" || v === undefined || v === null ? undefined : v),
+      z.coerce.number().int().min(1).max(65535, "Port must be 1 to 65535").optional(),
+    ),
     sftpUsername: optionalText,
     sftpPassword: optionalText,
     sftpPath: optionalText,
@@ -172,7 +188,8 @@ export const FeedInput = z
       const at = DailyAt.safeParse(f.dailyAt ?? "");
       if (!at.success) ctx.addIssue({ code: "custom", path: ["dailyAt"], message: at.error.issues[0].message });
     }
-    if (f.source === "HTTPS" && !/^https:\/\/[^\s/]+/.test(f.url ?? "")) ctx.addIssue({ code: "custom", path: ["url"], message: "URL must start with https://" });
+    if (f.source === "HTTPS" && !/^https:\/\/[^\s/]+/.test(f.url ?? ""))
+      ctx.addIssue({ code: "custom", path: ["url"], message: "URL must start with https://" });
     if (f.source === "SFTP") {
       if (!f.sftpHost) ctx.addIssue({ code: "custom", path: ["sftpHost"], message: "SFTP host is required" });
       if (!f.sftpUsername) ctx.addIssue({ code: "custom", path: ["sftpUsername"], message: "SFTP username is required" });
