@@ -30,7 +30,7 @@ export function reportSections(report: HealthReport): ReportSection[] {
   return [
     {
       title: "The week at a glance",
-      headings: ["", "This week"],
+      headings: ["What happened", "This week"],
       rows: [
         ["Oversold orders", String(t.oversells)],
         ["Price parity violations", String(t.parityViolations)],
