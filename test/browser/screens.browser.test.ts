@@ -66,6 +66,11 @@ describe("every admin screen in the browser", () => {
     // The browser tab and assistive technology name the page (axe's document-title)
     expect(await page.title()).toBe(`${screen.title} · Anchorline`);
     await page.getByText(screen.shows).first().waitFor();
+    // Every column says what it holds (axe's empty-table-header): a header with neither words nor a control
+    const emptyHeaders = await page
+      .locator("th")
+      .evaluateAll((ths) => ths.filter((th) => th.textContent?.trim() === "" && !th.querySelector("input, [aria-label]")).length);
+    expect(emptyHeaders).toBe(0);
     await screenshot(page, `screens/${file.replace(/\.tsx$/, "").replace(/[$]/g, "")}`);
     await page.close();
   });
