@@ -4,7 +4,7 @@
 // Sizes (env): BENCH_ENGINE_LISTINGS (200000), BENCH_RECOMPUTE_LISTINGS (20000),
 // BENCH_IMPORT_VARIANTS (20000) × BENCH_IMPORT_LOCATIONS (5), BENCH_SYNC_CHANGES (2000) over
 // BENCH_SYNC_SKUS (400) + BENCH_SYNC_STEADY_SECONDS (10), BENCH_SHOPIFY_PRODUCTS (10000),
-// BENCH_DRIFT_LISTINGS (500 per marketplace), BENCH_VENDOR_FEED_ROWS (100000);
+// BENCH_DRIFT_LISTINGS (500 per marketplace), BENCH_VENDOR_FEED_ROWS (100000), BENCH_INVENTORY_VARIANTS (10000, × 4 channels);
 // BENCH_ONLY=engine,sync,… runs a subset. The database benchmarks use scratch databases on
 // TEST_DATABASE_SERVER_URL (default: the local PostgreSQL), as `npm test` does.
 import { spawn } from "node:child_process";
@@ -29,6 +29,7 @@ const benches: { name: string; script: string; args: string[] }[] = [
     args: ["--products", env("BENCH_SHOPIFY_PRODUCTS", 10_000), "--variants", "3", "--locations", "6"],
   },
   { name: "drift-read", script: "bench/drift-read.ts", args: [env("BENCH_DRIFT_LISTINGS", 500)] },
+  { name: "inventory-screen", script: "bench/inventory-screen.ts", args: [env("BENCH_INVENTORY_VARIANTS", 10_000)] },
   { name: "vendor-feed", script: "bench/vendor-feed.ts", args: [env("BENCH_VENDOR_FEED_ROWS", 100_000)] },
   { name: "flash-sale", script: "bench/flash-sale.ts", args: ["--out", flashOut] },
 ];

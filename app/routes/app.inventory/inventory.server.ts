@@ -110,11 +110,17 @@ async function pageOfVariantIds(shopId: string, filters: InventoryFilters, chann
         ? Prisma.sql`AND false`
         : Prisma.empty;
   const needsStock = filters.stock !== "" || filters.sort === "quantity";
+  // Whole shop: the saleable levels summed once per item (a hash aggregate), then one row per item
+  // (variantId is unique on InventoryItem).
   const stock = Prisma.sql`
-    SELECT ii."variantId", CASE WHEN bool_and(ii.tracked) THEN COALESCE(SUM(l.available) FILTER (WHERE loc.saleable AND loc."isActive"), 0) END::int AS available
+    SELECT ii."variantId", CASE WHEN ii.tracked THEN COALESCE(lv.available, 0) END AS available
     FROM "InventoryItem" ii
-    LEFT JOIN "InventoryLevel" l ON l."inventoryItemId" = ii.id
-    LEFT JOIN "Location" loc ON loc.id = l."locationId"
+    LEFT JOIN (
+      SELECT l."inventoryItemId", SUM(l.available)::int AS available
+      FROM "InventoryLevel" l JOIN "Location" loc ON loc.id = l."locationId" AND loc.saleable AND loc."isActive"
+      WHERE l."shopId" = ${shopId}
+      GROUP BY l."inventoryItemId"
+    ) lv ON lv."inventoryItemId" = ii.id
     WHERE ii."shopId" = ${shopId}`;
   const lowAt = filters.lowAt ?? LOW_STOCK_UNITS;
   const stocked =
@@ -134,14 +140,19 @@ async function pageOfVariantIds(shopId: string, filters: InventoryFilters, chann
     SELECT v.id, ${needsStock ? Prisma.sql`s.available` : Prisma.sql`NULL::int`} AS available, COUNT(*) OVER () AS total
     FROM "Variant" v
     JOIN "Product" p ON p.id = v."productId"
-    ${needsStock ? Prisma.sql`LEFT JOIN (${stock} GROUP BY ii."variantId") s ON s."variantId" = v.id` : Prisma.empty}
+    ${needsStock ? Prisma.sql`LEFT JOIN (${stock}) s ON s."variantId" = v.id` : Prisma.empty}
     WHERE v."shopId" = ${shopId} ${search} ${listed} ${alerted} ${stocked}
     ORDER BY ${order}
     LIMIT ${INVENTORY_PAGE} OFFSET ${offset}`;
   let available = new Map(rows.map((r) => [r.id, r.available]));
   if (!needsStock && rows.length > 0) {
+    // The page only: its items' levels by the (inventoryItemId, locationId) index.
     const page = await prisma.$queryRaw<{ variantId: string; available: number | null }[]>`
-      ${stock} AND ii."variantId" IN (${Prisma.join(rows.map((r) => r.id))}) GROUP BY ii."variantId"`;
+      SELECT ii."variantId", CASE WHEN ii.tracked THEN COALESCE((
+        SELECT SUM(l.available) FROM "InventoryLevel" l JOIN "Location" loc ON loc.id = l."locationId" AND loc.saleable AND loc."isActive"
+        WHERE l."inventoryItemId" = ii.id), 0) END::int AS available
+      FROM "InventoryItem" ii
+      WHERE ii."shopId" = ${shopId} AND ii."variantId" IN (${Prisma.join(rows.map((r) => r.id))})`;
     available = new Map(page.map((r) => [r.variantId, r.available]));
   }
   return { ids: rows.map((r) => r.id), total: rows.length > 0 ? Number(rows[0].total) : null, available };
@@ -288,7 +299,13 @@ export async function inventoryPage(shopDomain: string, filters: InventoryFilter
     currencyCode: shop.currencyCode,
     holds,
     notice,
-    page: { number: pageNumber, size: INVENTORY_PAGE, total, from: total === 0 ? 0 : (pageNumber - 1) * INVENTORY_PAGE + 1, to: (pageNumber - 1) * INVENTORY_PAGE + page.length },
+    page: {
+      number: pageNumber,
+      size: INVENTORY_PAGE,
+      total,
+      from: total === 0 ? 0 : (pageNumber - 1) * INVENTORY_PAGE + 1,
+      to: (pageNumber - 1) * INVENTORY_PAGE + page.length,
+    },
     variants: page.map((v) => ({
       id: v.id,
       sku: v.sku,
@@ -344,7 +361,12 @@ export async function recomputeVariants(shopDomain: string, variantIds: string[]
 export const BulkFulfilmentForm = z.object({
   listingIds: z
     .string()
-    .transform((ids) => ids.split(",").map((id) => id.trim()).filter(Boolean))
+    .transform((ids) =>
+      ids
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
     .refine((ids) => ids.length > 0, { message: "Choose the listings" }),
   fulfilledBy: z.enum(["merchant", "marketplace"], { message: 'Fulfilled by is "merchant" (your stock) or "marketplace" (its own warehouse)' }),
 });
@@ -370,7 +392,10 @@ export async function switchFulfilment(
   const refused = listings.filter((l) => toMarketplace && !moduleOfKind(l.channel.kind)?.marketplaceFulfilment);
   if (refused.length > 0) {
     const names = [...new Set(refused.map((l) => l.channel.name))].join(", ");
-    return { ok: false, message: `${names} has no fulfilment of its own: ${refused.map((l) => l.channelSku).join(", ")} ship from your stock. Nothing was switched` };
+    return {
+      ok: false,
+      message: `${names} has no fulfilment of its own: ${refused.map((l) => l.channelSku).join(", ")} ship from your stock. Nothing was switched`,
+    };
   }
   let changed = 0;
   for (const listing of listings) {
@@ -378,7 +403,10 @@ export async function switchFulfilment(
     if (outcome.ok && outcome.changed) changed += 1;
   }
   const says = toMarketplace ? "the marketplace's warehouse" : "your stock";
-  return { ok: true, message: `${changed} of ${listings.length} ${listings.length === 1 ? "listing" : "listings"} switched to ship from ${says}; their quantities are being computed` };
+  return {
+    ok: true,
+    message: `${changed} of ${listings.length} ${listings.length === 1 ? "listing" : "listings"} switched to ship from ${says}; their quantities are being computed`,
+  };
 }
 
 export const HoldsForm = z.object({

@@ -7,7 +7,16 @@ import { CsvImportCard } from "~/components/csv-import";
 import { fieldErrors } from "~/lib/forms";
 import { type ImportProblem, importListingLinks, refusedImport, uploadedCsv } from "~/csv/bulk-csv.server";
 import { importVariantHolds } from "~/csv/variant-holds.server";
-import { BulkFulfilmentForm, HoldsForm, inventoryPage, InventoryQuery, recomputeVariant, recomputeVariants, saveHoldsForm, switchFulfilment } from "./inventory.server";
+import {
+  BulkFulfilmentForm,
+  HoldsForm,
+  inventoryPage,
+  InventoryQuery,
+  recomputeVariant,
+  recomputeVariants,
+  saveHoldsForm,
+  switchFulfilment,
+} from "./inventory.server";
 import { NotFoundForShop } from "~/lib/errors";
 import { requireShop } from "~/lib/require-shop.server";
 import { setFulfilledByMarketplace } from "~/sync/listing-fulfilment.server";
@@ -49,10 +58,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       });
     }
     if (intent === "bulk-recompute") {
-      const ids = String(form.get("variantIds") ?? "").split(",").map((id) => id.trim()).filter(Boolean);
-      if (ids.length === 0) return answer({ ok: false, errors: { variantIds: "Choose the variants to recompute", form: "Choose the variants to recompute" } }, 400);
+      const ids = String(form.get("variantIds") ?? "")
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean);
+      if (ids.length === 0)
+        return answer({ ok: false, errors: { variantIds: "Choose the variants to recompute", form: "Choose the variants to recompute" } }, 400);
       const marked = await recomputeVariants(shop, ids, actor);
-      return answer({ ok: true, errors: {}, message: `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"} of ${ids.length} ${ids.length === 1 ? "variant" : "variants"}` });
+      return answer({
+        ok: true,
+        errors: {},
+        message: `Recomputing ${marked} ${marked === 1 ? "listing" : "listings"} of ${ids.length} ${ids.length === 1 ? "variant" : "variants"}`,
+      });
     }
     if (intent === "bulk-fulfilment") {
       const parsed = BulkFulfilmentForm.safeParse(Object.fromEntries(form));
@@ -61,7 +78,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return answer({ ok: false, errors: { ...errors, form: Object.values(errors)[0] } }, 400);
       }
       const outcome = await switchFulfilment(shopId, parsed.data, actor);
-      return outcome.ok ? answer({ ok: true, errors: {}, message: outcome.message }) : answer({ ok: false, errors: { fulfilledBy: outcome.message, form: outcome.message } }, 400);
+      return outcome.ok
+        ? answer({ ok: true, errors: {}, message: outcome.message })
+        : answer({ ok: false, errors: { fulfilledBy: outcome.message, form: outcome.message } }, 400);
     }
     if (intent === "fulfilment") {
       const parsed = FulfilmentForm.safeParse(Object.fromEntries(form));

@@ -117,7 +117,9 @@ const stockText = (v: Variant) => (v.available === null ? "–" : String(v.avail
 type Row = { id: string; variant: Variant; listing: Listing | null; first: boolean };
 function rowsOf(variants: Variant[]): Row[] {
   return variants.flatMap((v) =>
-    v.listings.length === 0 ? [{ id: v.id, variant: v, listing: null, first: true }] : v.listings.map((l, i): Row => ({ id: l.id, variant: v, listing: l, first: i === 0 })),
+    v.listings.length === 0
+      ? [{ id: v.id, variant: v, listing: null, first: true }]
+      : v.listings.map((l, i): Row => ({ id: l.id, variant: v, listing: l, first: i === 0 })),
   );
 }
 
@@ -219,10 +221,12 @@ export function VariantTable({ data }: { data: Pick<InventoryData, "variants" | 
   const navigate = useNavigate();
   const submit = useSubmit();
   const rows = rowsOf(variants);
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows as unknown as { [key: string]: unknown }[]);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
+    rows as unknown as { [key: string]: unknown }[],
+  );
   // A new page or filter is a new set of rows: nothing stays ticked that is not shown.
   const rowKey = rows.map((r) => r.id).join(",");
-  useEffect(() => clearSelection(), [rowKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => clearSelection(), [rowKey]);
   const picked = rows.filter((r) => allResourcesSelected || selectedResources.includes(r.id));
   const pickedListings = picked.flatMap((r) => (r.listing ? [r.listing] : []));
   const post = (form: Record<string, string>) => submit(form, { method: "post" });
@@ -290,7 +294,11 @@ export function VariantTable({ data }: { data: Pick<InventoryData, "variants" | 
               <IndexTable.Cell>
                 <Text as="span" alignment="end" numeric>
                   {/* Fulfilled by the marketplace (FBA): its own stock, shown beside the pool the others share. */}
-                  {row.listing ? (row.listing.ownStock ? row.listing.ownStock.text : `${row.listing.desiredQuantity ?? "–"} / ${row.listing.pushedQuantity ?? "–"}`) : "–"}
+                  {row.listing
+                    ? row.listing.ownStock
+                      ? row.listing.ownStock.text
+                      : `${row.listing.desiredQuantity ?? "–"} / ${row.listing.pushedQuantity ?? "–"}`
+                    : "–"}
                 </Text>
               </IndexTable.Cell>
               <IndexTable.Cell>
@@ -300,7 +308,9 @@ export function VariantTable({ data }: { data: Pick<InventoryData, "variants" | 
               </IndexTable.Cell>
               <IndexTable.Cell>{row.listing ? <ListingState listing={row.listing} /> : null}</IndexTable.Cell>
               <IndexTable.Cell>
-                {row.listing ? <ListingActions listing={row.listing} explainUrl={linkWith({ explain: row.listing.id })} variantId={row.first ? row.variant.id : null} /> : null}
+                {row.listing ? (
+                  <ListingActions listing={row.listing} explainUrl={linkWith({ explain: row.listing.id })} variantId={row.first ? row.variant.id : null} />
+                ) : null}
               </IndexTable.Cell>
             </IndexTable.Row>
           </Fragment>
