@@ -2,6 +2,7 @@
 // share one database and run in parallel without seeing each other's rows.
 import { createHmac, randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { installShopSession } from "./admin-request";
 
 const DAY_MS = 86_400_000;
 
@@ -139,6 +140,13 @@ export async function seedShopWithEveryModel(prisma: PrismaClient, domain = uniq
   await prisma.vendorFeedRun.create({ data: { shopId, feedId: feed.id, status: "SUCCEEDED", rowsRead: 1, matched: 1 } });
   await prisma.vendorItem.create({ data: { shopId, vendorId: vendor.id, inventoryItemId: item.id, costCents: 1500, leadTimeDays: 3 } });
   return { shop, variant, listing, order, channels: { amazon, ebay } };
+}
+
+/** A shop with every model whose offline session is stored, so adminRequest's requests for it authenticate. */
+export async function seedShopInSession(prisma: PrismaClient) {
+  const seeded = await seedShopWithEveryModel(prisma);
+  await installShopSession(prisma, seeded.shop.domain);
+  return seeded;
 }
 
 /** Models (by Prisma name) that carry a shopId column: every one of them must be erasable by shop. */

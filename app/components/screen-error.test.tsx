@@ -5,8 +5,8 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { queues } from "~/queues.server";
-import { adminRequest, installShopSession } from "../../test/admin-request";
-import { seedShopWithEveryModel } from "../../test/factories";
+import { adminRequest } from "../../test/admin-request";
+import { seedShopInSession } from "../../test/factories";
 import { loader as alertLoader } from "../routes/app.alerts_.$id";
 import { loader as goLiveLoader } from "../routes/app.channels_.$id.go-live/route";
 import { loader as listingsLoader } from "../routes/app.channels_.$id.listings/route";
@@ -46,16 +46,10 @@ const visibleText = (html: string) => html.replace(/<[^>]+>/g, " ");
 
 const CHANNELS: ScreenPlace = { thing: "channel", back: { content: "Channels", url: "/app/channels" } };
 
-async function shop() {
-  const seeded = await seedShopWithEveryModel(prisma);
-  await installShopSession(prisma, seeded.shop.domain);
-  return seeded;
-}
-
 describe("a screen's error page", () => {
   it("given a stale link to a channel's listings or go-live review, when the merchant opens it, then the page says the channel no longer exists and links back to Channels", async () => {
-    const mine = await shop();
-    const theirs = await shop();
+    const mine = await seedShopInSession(prisma);
+    const theirs = await seedShopInSession(prisma);
     for (const id of ["no-such-channel", theirs.channels.amazon.id]) {
       for (const [loader, path] of [
         [listingsLoader, `/app/channels/${id}/listings`],
@@ -71,7 +65,7 @@ describe("a screen's error page", () => {
   });
 
   it("given a stale alert link, when the merchant opens it, then the page says the alert no longer exists and links back to Alerts", async () => {
-    const mine = await shop();
+    const mine = await seedShopInSession(prisma);
     const error = await thrownBy(alertLoader as Loader, await adminRequest(mine.shop.domain, "/app/alerts/gone"), { id: "gone" });
     const html = errorPage(error, { thing: "alert", back: { content: "Alerts", url: "/app/alerts" } });
     expect(html).toContain("Alert not found");
@@ -80,7 +74,7 @@ describe("a screen's error page", () => {
   });
 
   it("given a link with a filter the screen refuses, when the merchant opens it, then the page says so with the field's message and links back to the list, not a bare 400", async () => {
-    const mine = await shop();
+    const mine = await seedShopInSession(prisma);
     const error = await thrownBy(ordersLoader as Loader, await adminRequest(mine.shop.domain, "/app/orders?channelId=no-such-channel"));
     const html = errorPage(error, { thing: "order", back: { content: "Orders", url: "/app/orders" } });
     expect(html).toContain("This link asks for something the screen cannot show");

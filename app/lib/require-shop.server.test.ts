@@ -3,22 +3,16 @@ import prisma from "~/db.server";
 import { queues } from "~/queues.server";
 import { action as locationsAction } from "~/routes/app.locations/route";
 import { adminRequest, installShopSession } from "../../test/admin-request";
-import { seedShopWithEveryModel, uniqueShopDomain } from "../../test/factories";
+import { seedShopInSession, seedShopWithEveryModel, uniqueShopDomain } from "../../test/factories";
 import { requireShop } from "./require-shop.server";
 
 afterAll(async () => {
   await queues().close();
 });
 
-async function shopInSession() {
-  const seeded = await seedShopWithEveryModel(prisma);
-  await installShopSession(prisma, seeded.shop.domain);
-  return seeded;
-}
-
 describe("requireShop: who asks, for which shop", () => {
   it("given a staff member's request from inside Shopify admin, then it answers the shop, its id and that staff member as the actor", async () => {
-    const { shop } = await shopInSession();
+    const { shop } = await seedShopInSession(prisma);
     const answer = await requireShop(await adminRequest(shop.domain, "/app", { userId: "7001" }));
     expect({ shop: answer.shop, shopId: answer.shopId, actor: answer.actor }).toEqual({ shop: shop.domain, shopId: shop.id, actor: "merchant:7001" });
     // The offline session still comes along for Admin API calls; it is not who acted.
@@ -34,7 +28,7 @@ describe("requireShop: who asks, for which shop", () => {
   });
 
   it("given a staff member naming another shop's location, then the answer is 404; a change to their own is recorded as theirs", async () => {
-    const mine = await shopInSession();
+    const mine = await seedShopInSession(prisma);
     const theirs = await seedShopWithEveryModel(prisma);
     const theirWarehouse = await prisma.location.findFirstOrThrow({ where: { shopId: theirs.shop.id, name: "Warehouse" } });
     const refused = (await locationsAction({
