@@ -96,19 +96,22 @@ async function pageOfVariantIds(shopId: string, filters: InventoryFilters, chann
   const search = q
     ? Prisma.sql`AND (v.sku ILIKE ${`${likeEscaped(q)}%`} OR v.barcode = ${q} OR v.title ILIKE ${`%${likeEscaped(q)}%`} OR p.title ILIKE ${`%${likeEscaped(q)}%`})`
     : Prisma.empty;
-  const onChannel = filters.channelId ? Prisma.sql`AND li."channelId" = ${filters.channelId}` : Prisma.sql`AND li."channelId" IN (${Prisma.join(channelIds)})`;
+  // No channel connected yet: no listing can match a channel or state filter (and IN () is not SQL).
+  const onChannel = filters.channelId
+    ? Prisma.sql`AND li."channelId" = ${filters.channelId}`
+    : channelIds.length > 0
+      ? Prisma.sql`AND li."channelId" IN (${Prisma.join(channelIds)})`
+      : Prisma.sql`AND false`;
   const listed =
     filters.channelId || filters.state
       ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Listing" li WHERE li."variantId" = v.id AND li."shopId" = ${shopId} ${onChannel}
           ${filters.state ? Prisma.sql`AND li."syncState" = ${filters.state}::"SyncState"` : Prisma.empty})`
       : Prisma.empty;
   const alerted =
-    filters.alert === "open" && channelIds.length > 0
+    filters.alert === "open"
       ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Listing" li JOIN "Alert" a ON a."listingId" = li.id AND a."shopId" = ${shopId} AND a.state <> 'RESOLVED'
           WHERE li."variantId" = v.id AND li."shopId" = ${shopId} ${onChannel})`
-      : filters.alert === "open"
-        ? Prisma.sql`AND false`
-        : Prisma.empty;
+      : Prisma.empty;
   const needsStock = filters.stock !== "" || filters.sort === "quantity";
   // Whole shop: the saleable levels summed once per item (a hash aggregate), then one row per item
   // (variantId is unique on InventoryItem).

@@ -65,6 +65,14 @@ describe("the Inventory screen", () => {
     expect((await page(shop.domain, "?stock=out")).variants.map((v) => [v.sku, v.available])).toEqual([["KET-RED", 0]]);
   });
 
+  it("given a shop with no channel connected yet, when filtered by sync state or open alert, then nothing matches and the catalogue still lists", async () => {
+    const { shop } = await shopInSession();
+    await prisma.channel.deleteMany({ where: { shopId: shop.id } });
+    expect((await page(shop.domain, "?state=PENDING")).variants).toEqual([]);
+    expect((await page(shop.domain, "?alert=open")).variants).toEqual([]);
+    expect((await page(shop.domain)).page.total).toBe(2);
+  });
+
   it("sorts by SKU, quantity in Shopify and last update, either way", async () => {
     const { shop, variant } = await shopInSession();
     const skus = async (query: string) => (await page(shop.domain, query)).variants.map((v) => v.sku);
