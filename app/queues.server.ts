@@ -1,4 +1,5 @@
 import { Queue, UnrecoverableError, type ConnectionOptions, type JobsOptions, type Processor } from "bullmq";
+import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { isRetryable } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
@@ -203,6 +204,27 @@ export const flushDeduplicationId = (channelId: string) => `flush:${channelId}`;
  */
 export async function requestFlush(channelId: string, delayMs = 0, from: Queues = queues()): Promise<void> {
   await from["channel-sync"].add("flush", { channelId }, { deduplication: { id: flushDeduplicationId(channelId) }, delay: delayMs });
+}
+
+/**
+ * Queues the orders a marketplace notification carries ("notified"). The job's id names the account,
+ * so whether one of its notifications still waits is read from the queue's id lists alone
+ * (orderNotificationQueued), without loading every waiting job and its body: a flash sale keeps
+ * a hundred of them waiting while the account's listing notifications ask every 2 s.
+ */
+export function addOrderNotification(from: Queues, channelId: string, notification: unknown) {
+  return from["order-import"].add("notified", { channelId, notification }, { jobId: `${notifiedJobIdPrefix(channelId)}${randomUUID()}` });
+}
+
+/** Whether an order notification of the account waits to be imported, or is being imported. */
+export async function orderNotificationQueued(from: Queues, channelId: string): Promise<boolean> {
+  const ids = await from["order-import"].getRanges(["wait", "prioritized", "active", "delayed"], 0, -1);
+  const prefix = notifiedJobIdPrefix(channelId);
+  return ids.some((id) => id.startsWith(prefix));
+}
+
+function notifiedJobIdPrefix(channelId: string): string {
+  return `notified-${channelId}-`;
 }
 
 export function orderImportSchedulerId(channelId: string): string {

@@ -8,7 +8,7 @@ import { isRetryable } from "~/lib/errors";
 import { logger } from "~/lib/logger.server";
 import { enqueueNow } from "~/lib/enqueue-now.server";
 import { derivedSecret, secretMatches } from "~/lib/secrets.server";
-import { queues as defaultQueues, type Queues } from "~/queues.server";
+import { addOrderNotification, queues as defaultQueues, type Queues } from "~/queues.server";
 
 // Marketplace order notifications (Amazon's ORDER_CHANGE through the merchant's EventBridge API
 // destination, and its listing changes LISTINGS_ITEM_MFN_QUANTITY_CHANGE and
@@ -103,8 +103,8 @@ export async function receiveMarketplaceNotification(
   // Queued, not imported here: the destination wants its answer in seconds, and the worker's
   // retries cover a Shopify write-back that fails. Redis unreachable throws QueueUnavailable at
   // once (the route answers 503 and the destination sends it again).
-  const queue = (deps.queues ?? defaultQueues())["order-import"];
-  await enqueueNow(queue, () => queue.add("notified", { channelId: channel.id, notification: body }));
+  const queues = deps.queues ?? defaultQueues();
+  await enqueueNow(queues["order-import"], () => addOrderNotification(queues, channel.id, body));
   return { status: "queued", orders: orders.length };
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { sealCredentials } from "~/lib/secrets.server";
+import { addOrderNotification } from "~/queues.server";
 import { seedShopWithEveryModel } from "../../test/factories";
 import { useOwnQueues } from "../../test/own-queues";
 import { runNotifiedListingChanges } from "./drift-read.server";
@@ -47,7 +48,7 @@ const quantityChange = (quantity: number) => ({
 describe("a listing notification waits for the account's order notification", () => {
   it("given an ORDER_CHANGE of the account queued, when Amazon's count of 3 is judged, then it is put back for later and nothing is stored or alerted", async () => {
     const { channels, listing, shop } = await connectedAmazon();
-    await queues["order-import"].add("notified", { channelId: channels.amazon.id, notification: {} });
+    await addOrderNotification(queues, channels.amazon.id, {});
 
     const outcome = await runNotifiedListingChanges(channels.amazon.id, quantityChange(3), { queues });
     expect(outcome).toMatchObject({ status: "deferred", drifting: 0 });
@@ -59,9 +60,17 @@ describe("a listing notification waits for the account's order notification", ()
     expect(await prisma.alert.count({ where: { shopId: shop.id, kind: "DRIFT", listingId: listing.id } })).toBe(0);
   });
 
+  it("given only another account's order notification queued, when Amazon's count of 3 is judged, then it is not put back: it is stored and alerted as drift at once", async () => {
+    const { channels, listing, shop } = await connectedAmazon();
+    await addOrderNotification(queues, channels.ebay.id, {});
+    expect(await runNotifiedListingChanges(channels.amazon.id, quantityChange(3), { queues })).toMatchObject({ status: "read", drifting: 1 });
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).observedQuantity).toBe(3);
+    expect(await prisma.alert.count({ where: { shopId: shop.id, kind: "DRIFT", listingId: listing.id, state: "OPEN" } })).toBe(1);
+  });
+
   it("given an order notification still queued after the last of its waits (half a minute), when the count of 3 is judged, then it is stored and alerted as drift", async () => {
     const { channels, listing, shop } = await connectedAmazon();
-    await queues["order-import"].add("notified", { channelId: channels.amazon.id, notification: {} });
+    await addOrderNotification(queues, channels.amazon.id, {});
     expect(await runNotifiedListingChanges(channels.amazon.id, quantityChange(3), { queues, deferrals: 15 })).toMatchObject({ status: "read", drifting: 1 });
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).observedQuantity).toBe(3);
     expect(await prisma.alert.count({ where: { shopId: shop.id, kind: "DRIFT", listingId: listing.id, state: "OPEN" } })).toBe(1);

@@ -8,7 +8,7 @@ import { moduleOfKind } from "~/channels/registry";
 import { connectorForChannel, type ConnectableChannel } from "~/channels/registry.server";
 import { recordAudit } from "~/lib/audit.server";
 import { logger } from "~/lib/logger.server";
-import { driftReadSchedulerId, queues as defaultQueues, type Queues } from "~/queues.server";
+import { driftReadSchedulerId, orderNotificationQueued, queues as defaultQueues, type Queues } from "~/queues.server";
 import { noteChange, type DriftRepair } from "~/recompute/index.server";
 import { decideDrift, decidePriceDrift, driftReadEveryMs, REPEAT_WINDOW_MS } from "./drift";
 import { problemInWords } from "./listing-discovery.server";
@@ -215,12 +215,6 @@ export async function runNotifiedListingChanges(
   await judge(prisma, channel, stored, seen, { now: now(), thresholdUnits: alertThresholds(channel.shop.settings).driftUnits, result, repairs, deps });
   await repair(channel, repairs, result, deps);
   return result;
-}
-
-/** Whether a marketplace order notification of the account waits to be imported (or is being imported). */
-async function orderNotificationQueued(queues: Queues, channelId: string): Promise<boolean> {
-  const jobs = await queues["order-import"].getJobs(["waiting", "prioritized", "active", "delayed"]);
-  return jobs.some((job) => job?.name === "notified" && job.data.channelId === channelId);
 }
 
 /** The marketplace's reason a listing does not sell, read once; null when nothing stops it (no stock is not a suspension). */
