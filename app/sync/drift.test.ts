@@ -109,10 +109,10 @@ describe("the drift decision", () => {
 });
 
 describe("the drift read's pace", () => {
-  it("given 10,000 listings, then Amazon (20 a call at 5/s) is read every 6.7 minutes, eBay (a call per item at 10/s) every 67 and Walmart (at 5/s) every 136: a cycle never takes more than a quarter of the account's rate", () => {
+  it("given 10,000 listings, then Amazon (20 a call at 5/s) is read every 6.7 minutes, eBay (a call per item at 10/s) every 67 and Walmart (an items page and an inventories page per 50 at 5/s) every 5.3: a cycle never takes more than a quarter of the account's rate", () => {
     expect(driftReadEveryMs(AMAZON_LIMITS, 10_000)).toBe(400_000);
     expect(Math.round(driftReadEveryMs(EBAY_LIMITS, 10_000) / 60_000)).toBe(67);
-    expect(Math.round(driftReadEveryMs(WALMART_LIMITS, 10_000) / 60_000)).toBe(136);
+    expect(driftReadEveryMs(WALMART_LIMITS, 10_000)).toBe(320_000);
     expect(driftReadEveryMs(EBAY_LIMITS, 100)).toBe(DRIFT_READ_EVERY_MS);
   });
 });
