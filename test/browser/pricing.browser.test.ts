@@ -42,7 +42,7 @@ describe("a merchant setting a minimum advertised price in the browser", () => {
     await expectScreen(inventory, "Inventory");
     const row = inventory.locator("tr", { hasText: "Amazon US (KET-RED)" });
     await row.waitFor();
-    expect(await row.innerText()).toContain("60.00 / –");
+    expect(await row.innerText()).toContain("60.00 USD / –");
     await inventory.getByRole("heading", { name: "Why KET-RED on Amazon US gets 5 at 60.00" }).waitFor();
     await inventory.getByText("Raised to MAP 60.00 (never published below MAP)").waitFor();
     await inventory.getByText("Price 54.99 is under MAP 60.00: published at MAP").waitFor();
